@@ -1,0 +1,73 @@
+// The one error class and the one table of codes. Codes are a contract (README "Error codes"):
+// they never change meaning; messages may be reworded.
+
+export const ERROR_CODES = {
+  // Input shape
+  BAD_REQUEST: { status: 400, summary: 'the request is malformed or fails its schema' },
+  INVALID_JSON: { status: 400, summary: 'the body is not valid JSON' },
+  SCHEMA_INVALID: { status: 400, summary: 'a statement body fails its JSON Schema' },
+  PAYLOAD_NOT_CANONICAL: { status: 400, summary: 'the DSSE payload is not the RFC 8785 form of itself' },
+  PAYLOAD_TYPE_UNSUPPORTED: { status: 400, summary: 'the DSSE payloadType is not the tracechain statement type' },
+  ENCODING_INVALID: { status: 400, summary: 'base64 or hex that does not decode, or a value of the wrong length' },
+  STATEMENT_TOO_LARGE: { status: 413, summary: 'a statement payload over 48 KiB' },
+  BATCH_TOO_LARGE: { status: 413, summary: 'more envelopes in one batch than the limit (1000)' },
+  BODY_TOO_LARGE: { status: 413, summary: 'the request body is over the route limit' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the Content-Type is not accepted by this route' },
+  ISSUED_IN_FUTURE: { status: 400, summary: 'issuedAt is further ahead of the node clock than the allowed skew' },
+  // Identity and signatures
+  UNKNOWN_ACTOR: { status: 403, summary: 'the statement names an actor the registry does not know' },
+  UNKNOWN_KEY: { status: 403, summary: 'a signature keyid matches no registered key' },
+  KEY_NOT_VALID: { status: 403, summary: 'the key is rotated out or its actor revoked' },
+  SIGNATURE_INVALID: { status: 403, summary: 'a signature does not verify over the DSSE PAE' },
+  SIGNATURE_MISSING: { status: 403, summary: 'no signature by a valid key of the statement actor' },
+  ACTOR_REVOKED: { status: 403, summary: 'the actor is revoked' },
+  ROLE_FORBIDDEN: { status: 403, summary: 'the actor has no role that may make this statement' },
+  // Ledger rules
+  STATEMENT_ID_CONFLICT: { status: 409, summary: 'the actor already used this statement id for other bytes' },
+  ACTOR_EXISTS: { status: 409, summary: 'actor.register for an id already registered' },
+  KEY_IN_USE: { status: 409, summary: 'a public key already registered to an actor' },
+  RULE_VIOLATION: { status: 409, summary: 'a validly signed statement breaks a ledger rule' },
+  // Reads
+  NOT_FOUND: { status: 404, summary: 'no such resource' },
+  ENTRY_NOT_FOUND: { status: 404, summary: 'no entry at that seq' },
+  RANGE_INVALID: { status: 400, summary: 'a seq, size or range outside the tree' },
+  // Verification (proofs, notes, audit)
+  PROOF_INVALID: { status: 422, summary: 'an inclusion or consistency proof does not verify' },
+  NOTE_MALFORMED: { status: 422, summary: 'a signed note or checkpoint that does not parse' },
+  NOTE_SIGNATURE_INVALID: { status: 422, summary: 'no valid signature by the expected key on a signed note' },
+  VERIFIER_KEY_INVALID: { status: 400, summary: 'a verifier key string that does not parse' },
+  CHAIN_BROKEN: { status: 422, summary: 'an entry whose prev is not the leaf hash of the one before' },
+  ENTRY_INVALID: { status: 422, summary: 'a stored entry that fails audit' },
+  CHECKPOINT_MISMATCH: { status: 422, summary: 'the recomputed root differs from the signed checkpoint' },
+  // Node
+  NOT_INITIALISED: { status: 500, summary: 'the data directory has no ledger' },
+  ALREADY_INITIALISED: { status: 409, summary: 'init on a data directory that already has a ledger' },
+  STORE_CORRUPT: { status: 500, summary: 'the store holds data that cannot be read back' },
+  SHUTTING_DOWN: { status: 503, summary: 'the node is closing and accepts no more statements' },
+  INTERNAL: { status: 500, summary: 'an unexpected failure inside the node' },
+} as const
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export class TracechainError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message)
+    this.name = 'TracechainError'
+    this.code = code
+    this.statusCode = ERROR_CODES[code].status
+    if (details !== undefined) this.details = details
+  }
+}
+
+export function isTracechainError(value: unknown): value is TracechainError {
+  return value instanceof TracechainError
+}
+
+/** Throws a TracechainError with the given code; for use in expressions. */
+export function fail(code: ErrorCode, message: string, details?: unknown): never {
+  throw new TracechainError(code, message, details)
+}
