@@ -1,0 +1,118 @@
+// DSSE v1 envelopes (github.com/secure-systems-lab/dsse, protocol.md and envelope.md), as in-toto
+// and Sigstore use them. Everything signed in an envelope is the PAE, built only here.
+import { canonicalBytes } from './canonical-json.js'
+import { fromBase64, toBase64, utf8 } from './bytes.js'
+import type { Ed25519 } from './ed25519.js'
+import { SIGNATURE_LENGTH } from './ed25519-strict.js'
+import { fail } from './errors.js'
+import { KEYID_PATTERN, keyIdOf, type Signer } from './keys.js'
+import { MAX_PAYLOAD_BYTES, parseStatementPayload, STATEMENT_PAYLOAD_TYPE, type Statement } from './statement.js'
+
+export interface EnvelopeSignature {
+  keyid: string
+  sig: string
+}
+
+export interface Envelope {
+  payloadType: string
+  payload: string
+  signatures: EnvelopeSignature[]
+}
+
+export interface DecodedEnvelope {
+  payloadType: string
+  payload: Uint8Array
+  signatures: { keyid: string; sig: Uint8Array }[]
+}
+
+/** Base64 text longer than this cannot hold a statement: refuse before decoding it. */
+const MAX_PAYLOAD_BASE64_LENGTH = Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4
+
+/**
+ * Pre-Authentication Encoding: "DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload, LEN the
+ * decimal byte length. The lengths make the split between type and payload unambiguous.
+ */
+export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
+  const type = utf8(payloadType)
+  const header = utf8(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `)
+  const out = new Uint8Array(header.length + payload.length)
+  out.set(header)
+  out.set(payload, header.length)
+  return out
+}
+
+/** Signs the PAE once per signer. Throws RangeError with no signers. */
+export function signEnvelope(payloadType: string, payload: Uint8Array, signers: Signer[]): Envelope {
+  if (signers.length === 0) throw new RangeError('"signers" must name at least one signer')
+  const message = pae(payloadType, payload)
+  return {
+    payloadType,
+    payload: toBase64(payload),
+    signatures: signers.map((signer) => ({ keyid: signer.keyid, sig: toBase64(signer.sign(message)) })),
+  }
+}
+
+/**
+ * Signs a statement as its RFC 8785 bytes. Checks the statement first, as the node will, so a
+ * bad one fails here (BAD_REQUEST, STATEMENT_TOO_LARGE) rather than after a round trip.
+ */
+export function buildStatementEnvelope(statement: Statement, signers: Signer[]): Envelope {
+  const payload = canonicalBytes(statement)
+  parseStatementPayload(payload)
+  return signEnvelope(STATEMENT_PAYLOAD_TYPE, payload, signers)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Decodes an envelope's base64 (attacker-controlled; fields the schema allows through are still
+ * checked here). Throws PAYLOAD_TYPE_UNSUPPORTED, ENCODING_INVALID (bad base64, a signature not
+ * 64 bytes, a keyid not 16 lowercase hex), SIGNATURE_MISSING (no signatures), STATEMENT_TOO_LARGE,
+ * BAD_REQUEST (not an envelope at all). Signatures are not verified here.
+ */
+export function decodeEnvelope(envelope: Envelope): DecodedEnvelope {
+  const value: unknown = envelope
+  if (!isRecord(value) || typeof value.payloadType !== 'string' || typeof value.payload !== 'string') {
+    fail('BAD_REQUEST', 'envelope must have string payloadType and payload')
+  }
+  if (value.payloadType !== STATEMENT_PAYLOAD_TYPE) {
+    fail('PAYLOAD_TYPE_UNSUPPORTED', `payloadType must be ${STATEMENT_PAYLOAD_TYPE}`)
+  }
+  if (value.payload.length > MAX_PAYLOAD_BASE64_LENGTH) {
+    fail('STATEMENT_TOO_LARGE', `statement payload is over ${MAX_PAYLOAD_BYTES} bytes`, { limit: MAX_PAYLOAD_BYTES })
+  }
+  const payload = fromBase64(value.payload, 'payload')
+  if (!Array.isArray(value.signatures)) fail('BAD_REQUEST', 'envelope signatures must be an array')
+  if (value.signatures.length === 0) fail('SIGNATURE_MISSING', 'envelope has no signatures')
+  const signatures = value.signatures.map((entry: unknown, index: number) => {
+    if (!isRecord(entry) || typeof entry.keyid !== 'string' || typeof entry.sig !== 'string') {
+      return fail('BAD_REQUEST', `signature ${index} must have string keyid and sig`, { index })
+    }
+    if (!KEYID_PATTERN.test(entry.keyid)) fail('ENCODING_INVALID', `signature ${index} keyid must be 16 lowercase hex`, { index })
+    const sig = fromBase64(entry.sig, `signature ${index} sig`)
+    if (sig.length !== SIGNATURE_LENGTH) {
+      fail('ENCODING_INVALID', `signature ${index} must be ${SIGNATURE_LENGTH} bytes, got ${sig.length}`, { index })
+    }
+    return { keyid: entry.keyid, sig }
+  })
+  return { payloadType: value.payloadType, payload, signatures }
+}
+
+/**
+ * Verifies signature `index` of a decoded envelope with `publicKey`, the key its keyid names.
+ * Requires 0 <= index < signatures.length (RangeError). Throws SIGNATURE_INVALID when the keyid
+ * is not that key's or the signature does not verify over the PAE.
+ */
+export function verifyEnvelopeSignature(ed: Ed25519, decoded: DecodedEnvelope, index: number, publicKey: Uint8Array): void {
+  const signature = decoded.signatures[index]
+  if (!Number.isInteger(index) || signature === undefined) {
+    throw new RangeError(`"index" ${index} outside 0..${decoded.signatures.length - 1}`)
+  }
+  const details = { index, keyid: signature.keyid }
+  if (keyIdOf(publicKey) !== signature.keyid) fail('SIGNATURE_INVALID', `signature ${index} keyid does not name this key`, details)
+  if (!ed.verify(publicKey, pae(decoded.payloadType, decoded.payload), signature.sig)) {
+    fail('SIGNATURE_INVALID', `signature ${index} does not verify`, details)
+  }
+}
