@@ -203,7 +203,7 @@ export function verifyInclusion(index: number, size: number, leaf: Uint8Array, p
  * RFC 9162 section 2.1.4.2: verifies that the tree of toSize with toRoot extends the tree of fromSize with fromRoot.
  * All arguments are attacker-controlled. Requires 0 < fromSize <= toSize; fromSize == toSize requires an empty
  * proof and equal roots. Returns nothing; throws PROOF_INVALID, with details.check one of
- * range, proofShape, proofLength, fromRoot, toRoot.
+ * range, proofShape, rootShape, proofLength, fromRoot, toRoot.
  */
 export function verifyConsistency(
   fromSize: number,
