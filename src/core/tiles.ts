@@ -1,0 +1,301 @@
+// C2SP tlog-tiles (https://c2sp.org/tlog-tiles), height 8: tile paths, subtree hashes read from tiles,
+// and batched appends that return the tiles to write. Hashes are RFC 9162 section 2.1 (see merkle.ts).
+
+import { HASH_SIZE } from './hash.js'
+import { EMPTY_ROOT, nodeHash, type HashReader, type SubtreeHash } from './merkle.js'
+
+export const TILE_HEIGHT = 8
+export const TILE_WIDTH = 256
+const TILE_BYTES = TILE_WIDTH * HASH_SIZE
+const MAX_TILE_LEVEL = 63
+
+/** A tile to write: `level` is the tile level (tree level 8 * level); `width` hashes, 256 for a full tile. */
+export interface Tile {
+  level: number
+  index: number
+  width: number
+  bytes: Uint8Array
+}
+
+/** The result of an append: the new size and root, the tiles to write, and the new rightmost tile of every tile level. */
+export interface TileAppend {
+  size: number
+  root: Uint8Array
+  tiles: Tile[]
+  rightmost: Uint8Array[]
+}
+
+/** Returns the stored tile bytes (concatenated 32-byte hashes at tree level 8 * tileLevel, possibly partial) or undefined. */
+export type TileReader = (tileLevel: number, tileIndex: number) => Uint8Array | undefined
+
+/** Thrown by a tile HashReader when a tile is absent or narrower than `width`: load it and retry. */
+export class TileMissingError extends Error {
+  readonly tileLevel: number
+  readonly tileIndex: number
+  readonly width: number
+
+  constructor(tileLevel: number, tileIndex: number, width: number) {
+    super(`tile ${tilePath(tileLevel, tileIndex, width)} is missing or narrower than ${width}`)
+    this.name = 'TileMissingError'
+    this.tileLevel = tileLevel
+    this.tileIndex = tileIndex
+    this.width = width
+  }
+}
+
+function checkIndex(index: number, name: string): void {
+  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`"${name}" expected a non-negative safe integer, got ${index}`)
+}
+
+function checkWidth(width: number): void {
+  if (!Number.isInteger(width) || width < 1 || width > TILE_WIDTH) throw new RangeError(`"width" expected 1..${TILE_WIDTH}, got ${width}`)
+}
+
+/** N as zero-padded 3-digit path elements, all but the last prefixed with "x": 1234067 -> x001/x234/067. */
+function formatTileIndex(index: number): string {
+  let rest = Math.floor(index / 1000)
+  let out = String(index % 1000).padStart(3, '0')
+  while (rest > 0) {
+    out = `x${String(rest % 1000).padStart(3, '0')}/${out}`
+    rest = Math.floor(rest / 1000)
+  }
+  return out
+}
+
+function partialSuffix(width: number): string {
+  return width === TILE_WIDTH ? '' : `.p/${width}`
+}
+
+/** "tile/<L>/<N>[.p/<W>]". Requires level 0..63, index a safe integer >= 0, width 1..256; else RangeError. */
+export function tilePath(level: number, index: number, width: number): string {
+  if (!Number.isInteger(level) || level < 0 || level > MAX_TILE_LEVEL) throw new RangeError(`"level" expected 0..${MAX_TILE_LEVEL}, got ${level}`)
+  checkIndex(index, 'index')
+  checkWidth(width)
+  return `tile/${level}/${formatTileIndex(index)}${partialSuffix(width)}`
+}
+
+/** "tile/entries/<N>[.p/<W>]". Requires index a safe integer >= 0, width 1..256; else RangeError. */
+export function entryBundlePath(index: number, width: number): string {
+  checkIndex(index, 'index')
+  checkWidth(width)
+  return `tile/entries/${formatTileIndex(index)}${partialSuffix(width)}`
+}
+
+/** The rightmost tile of every tile level for a tree of `size`: which tiles a ledger holds (width 0: none yet). */
+export function rightmostTileCoordinates(size: number): { level: number; index: number; width: number }[] {
+  checkIndex(size, 'size')
+  const out: { level: number; index: number; width: number }[] = []
+  for (let level = 0, below = size; below >= 1; level++, below = Math.floor(below / TILE_WIDTH)) {
+    out.push({ level, index: Math.floor(below / TILE_WIDTH), width: below % TILE_WIDTH })
+  }
+  return out
+}
+
+// Inner hashes of a tile, the tree levels between its own (inner level 0) and the next tile level (inner 8).
+// Slot of (inner level j >= 1, position q) is INNER_OFFSET[j] + q: 128 + 64 + ... + 2 + 1 = 255 slots.
+// A memo belongs to one immutable bytes object; every slot in it is a complete node within that tile.
+type Memo = (Uint8Array | undefined)[]
+const INNER_OFFSET = [0, 0, 128, 192, 224, 240, 248, 252, 254]
+const memos = new WeakMap<Uint8Array, Memo>()
+const newMemo = (): Memo => new Array<Uint8Array | undefined>(TILE_WIDTH - 1)
+
+function memoOf(bytes: Uint8Array): Memo {
+  let memo = memos.get(bytes)
+  if (memo === undefined) {
+    memo = newMemo()
+    memos.set(bytes, memo)
+  }
+  return memo
+}
+
+/** Hash of the perfect subtree at inner level j, position q; requires its 2^j hashes within bytes. */
+function innerHash(bytes: Uint8Array, memo: Memo, j: number, q: number): Uint8Array {
+  if (j === 0) return bytes.subarray(q * HASH_SIZE, (q + 1) * HASH_SIZE)
+  const slot = INNER_OFFSET[j] + q
+  let hash = memo[slot]
+  if (hash === undefined) {
+    hash = nodeHash(innerHash(bytes, memo, j - 1, 2 * q), innerHash(bytes, memo, j - 1, 2 * q + 1))
+    memo[slot] = hash
+  }
+  return hash
+}
+
+/**
+ * A HashReader (for merkle.ts) over tiles: subtree (level, index) is computed from tile level floor(level / 8),
+ * combining 2^(level mod 8) of its hashes; inner hashes are cached per tile bytes object, so a reader over
+ * tiles kept in memory gets faster with use. Tile bytes must not be mutated once read.
+ * The reader throws TileMissingError when the tile is absent or too short, RangeError for a malformed tile.
+ */
+export function hashReaderFromTiles(read: TileReader): HashReader {
+  return (level, index) => {
+    checkIndex(level, 'level')
+    checkIndex(index, 'index')
+    if (level >= (MAX_TILE_LEVEL + 1) * TILE_HEIGHT) throw new RangeError(`"level" expected below ${(MAX_TILE_LEVEL + 1) * TILE_HEIGHT}, got ${level}`)
+    const tileLevel = Math.floor(level / TILE_HEIGHT)
+    const j = level - tileLevel * TILE_HEIGHT
+    const perTile = TILE_WIDTH >> j
+    const tileIndex = Math.floor(index / perTile)
+    const q = index % perTile
+    const width = (q + 1) << j
+    const bytes = read(tileLevel, tileIndex)
+    if (bytes === undefined || bytes.length < width * HASH_SIZE) throw new TileMissingError(tileLevel, tileIndex, width)
+    if (bytes.length % HASH_SIZE !== 0 || bytes.length > TILE_BYTES) {
+      throw new RangeError(`tile ${tileLevel}/${tileIndex} has ${bytes.length} bytes, not a multiple of ${HASH_SIZE} up to ${TILE_BYTES}`)
+    }
+    return innerHash(bytes, memoOf(bytes), j, q).slice()
+  }
+}
+
+// The rightmost tile of one tile level while an append runs. Until something is appended at its level it reads
+// the caller's bytes (`input`); the first append copies them into a full-size buffer owned by this append.
+interface Edge {
+  index: number
+  width: number
+  bytes: Uint8Array
+  memo: Memo
+  input: Uint8Array | undefined
+}
+
+/** Edges for a tree of `size` from the caller's rightmost tiles, each checked against the width `size` implies. */
+function openEdges(size: number, rightmost: readonly (Uint8Array | undefined)[]): Edge[] {
+  const coordinates = rightmostTileCoordinates(size)
+  const edges: Edge[] = []
+  for (const { level, index, width } of coordinates) {
+    const given = rightmost[level]
+    const length = given === undefined ? 0 : given.length
+    if (length !== width * HASH_SIZE) {
+      throw new RangeError(`"rightmost[${level}]" expected ${width * HASH_SIZE} bytes for size ${size}, got ${length}`)
+    }
+    const input = given ?? new Uint8Array(0)
+    edges.push({ index, width, bytes: input, memo: width === 0 ? newMemo() : memoOf(input), input })
+  }
+  for (let level = coordinates.length; level < rightmost.length; level++) {
+    if (rightmost[level] !== undefined && rightmost[level]!.length !== 0) {
+      throw new RangeError(`"rightmost[${level}]" expected no bytes for size ${size}`)
+    }
+  }
+  return edges
+}
+
+/**
+ * Appends `hash` at tile level `level`. With `cascade`, computes the inner nodes it completes and, when the
+ * tile fills, appends the tile's hash to the level above; without, the caller supplies upper levels itself.
+ */
+function push(edges: Edge[], tiles: Tile[], level: number, hash: Uint8Array, cascade: boolean): void {
+  let edge = edges[level]
+  if (edge === undefined) {
+    edge = { index: 0, width: 0, bytes: new Uint8Array(TILE_BYTES), memo: newMemo(), input: undefined }
+    edges[level] = edge
+  } else if (edge.input !== undefined) {
+    // Copy bytes and memo: what this append adds must not reach the caller's tile, which another append may extend.
+    const bytes = new Uint8Array(TILE_BYTES)
+    bytes.set(edge.input)
+    edge.bytes = bytes
+    edge.memo = edge.memo.slice()
+    edge.input = undefined
+  }
+  const position = edge.width
+  edge.bytes.set(hash, position * HASH_SIZE)
+  edge.width = position + 1
+  if (edge.width < TILE_WIDTH) {
+    if (cascade) {
+      let node = hash
+      for (let j = 0, q = position; (q & 1) === 1; j++) {
+        node = nodeHash(innerHash(edge.bytes, edge.memo, j, q - 1), node)
+        q >>= 1
+        edge.memo[INNER_OFFSET[j + 1] + q] = node
+      }
+    }
+    return
+  }
+  const full = edge.bytes
+  memos.set(full, edge.memo)
+  tiles.push({ level, index: edge.index, width: TILE_WIDTH, bytes: full })
+  const tileHash = cascade ? innerHash(full, edge.memo, TILE_HEIGHT, 0) : undefined
+  edges[level] = { index: edge.index + 1, width: 0, bytes: new Uint8Array(TILE_BYTES), memo: newMemo(), input: undefined }
+  if (tileHash !== undefined) push(edges, tiles, level + 1, tileHash, true)
+}
+
+/** Root of the tree the edges describe: the subtrees named by the bits of size, folded from the right. */
+function edgesRoot(edges: readonly Edge[]): Uint8Array {
+  let root: Uint8Array | undefined
+  for (const edge of edges) {
+    for (let j = 0; j < TILE_HEIGHT; j++) {
+      if (((edge.width >> j) & 1) === 0) continue
+      const part = innerHash(edge.bytes, edge.memo, j, (edge.width >> j) - 1)
+      root = root === undefined ? part : nodeHash(part, root)
+    }
+  }
+  return root === undefined ? EMPTY_ROOT : root.slice()
+}
+
+/** Emits each changed partial tile and returns the new rightmost tiles; registers their memos for the next append. */
+function closeEdges(edges: readonly Edge[], tiles: Tile[]): Uint8Array[] {
+  return edges.map((edge, level) => {
+    if (edge.input !== undefined) return edge.input
+    if (edge.width === 0) return new Uint8Array(0)
+    const bytes = edge.bytes.slice(0, edge.width * HASH_SIZE)
+    memos.set(bytes, edge.memo)
+    tiles.push({ level, index: edge.index, width: edge.width, bytes })
+    return bytes
+  })
+}
+
+/**
+ * Appends a batch of leaf hashes to a tree held as its rightmost tiles, for the ledger's group commit.
+ * `rightmost[L]` is the rightmost tile at tile level L for `size` (as rightmostTileCoordinates names them;
+ * empty or undefined where the width is 0). Returns the new size and root, every tile the batch changed
+ * (full tiles completed, then the new partial tiles), and the new rightmost tiles to pass to the next call.
+ * Pure: inputs are not modified; returned bytes must not be mutated (their inner hashes are cached).
+ * Throws RangeError when size, a rightmost tile or a leaf hash has the wrong shape.
+ */
+export function appendLeaves(size: number, rightmost: readonly (Uint8Array | undefined)[], leafHashes: readonly Uint8Array[]): TileAppend {
+  const edges = openEdges(size, rightmost)
+  const tiles: Tile[] = []
+  for (let i = 0; i < leafHashes.length; i++) {
+    const leaf = leafHashes[i]
+    if (!(leaf instanceof Uint8Array) || leaf.length !== HASH_SIZE) {
+      throw new RangeError(`"leafHashes[${i}]" expected ${HASH_SIZE} bytes, got ${leaf?.length}`)
+    }
+    push(edges, tiles, 0, leaf, true)
+  }
+  const root = edgesRoot(edges)
+  return { size: size + leafHashes.length, root, tiles, rightmost: closeEdges(edges, tiles) }
+}
+
+/**
+ * Like appendLeaves, but from the stored hashes of consecutive appends (merkle.ts completedSubtrees, in order):
+ * the hashes at tree levels that are multiples of 8 go into tiles, the others are ignored.
+ * Throws RangeError when a hash is not the next one its tile level expects, or the hashes leave the tiles
+ * inconsistent with the new size (a missing upper-level hash).
+ */
+export function applyToTiles(size: number, rightmost: readonly (Uint8Array | undefined)[], stored: readonly SubtreeHash[]): TileAppend {
+  const edges = openEdges(size, rightmost)
+  const tiles: Tile[] = []
+  let newSize = size
+  for (const { level, index, hash } of stored) {
+    if (level % TILE_HEIGHT !== 0) continue
+    if (!(hash instanceof Uint8Array) || hash.length !== HASH_SIZE) throw new RangeError(`stored hash (${level}, ${index}) is not ${HASH_SIZE} bytes`)
+    const tileLevel = level / TILE_HEIGHT
+    const edge = edges[tileLevel]
+    const next = edge === undefined ? 0 : edge.index * TILE_WIDTH + edge.width
+    if (index !== next) throw new RangeError(`stored hash (${level}, ${index}) is not the next at its level (${next})`)
+    push(edges, tiles, tileLevel, hash, false)
+    if (level === 0) newSize++
+  }
+  const expected = rightmostTileCoordinates(newSize)
+  for (let level = 0; level < Math.max(expected.length, edges.length); level++) {
+    const want = expected[level]
+    const edge = edges[level]
+    const consistent = want === undefined ? edge === undefined || edge.width === 0 : edge !== undefined && edge.index === want.index && edge.width === want.width
+    if (!consistent) throw new RangeError(`stored hashes leave tile level ${level} inconsistent with size ${newSize}`)
+  }
+  edges.length = expected.length
+  const root = edgesRoot(edges)
+  return { size: newSize, root, tiles, rightmost: closeEdges(edges, tiles) }
+}
+
+/** MTH of the tree of `size` from its rightmost tiles alone (as appendLeaves takes them). Throws RangeError on a shape mismatch. */
+export function rootFromRightmostTiles(size: number, rightmost: readonly (Uint8Array | undefined)[]): Uint8Array {
+  return edgesRoot(openEdges(size, rightmost))
+}
