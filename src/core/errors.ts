@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   BATCH_TOO_LARGE: { status: 413, summary: 'more envelopes in one batch than the limit (1000)' },
   BODY_TOO_LARGE: { status: 413, summary: 'the request body is over the route limit' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the Content-Type is not accepted by this route' },
+  STATEMENT_TYPE_UNKNOWN: { status: 400, summary: 'the statement type is not one this node records' },
   ISSUED_IN_FUTURE: { status: 400, summary: 'issuedAt is further ahead of the node clock than the allowed skew' },
   // Identity and signatures
   UNKNOWN_ACTOR: { status: 403, summary: 'the statement names an actor the registry does not know' },

@@ -64,9 +64,13 @@ export function formatVerifierKey(name: string, publicKey: Uint8Array): string {
 /** Parses a verifier key (attacker-controlled). Throws VERIFIER_KEY_INVALID on any flaw, a wrong hash included. */
 export function parseVerifierKey(vkey: string): { name: string; keyHash: Uint8Array; publicKey: Uint8Array } {
   if (typeof vkey !== 'string') fail('VERIFIER_KEY_INVALID', 'verifier key must be a string')
-  const parts = vkey.split('+')
-  if (parts.length !== 3) fail('VERIFIER_KEY_INVALID', 'verifier key must be name+hash+key')
-  const [name, hashHex, keyBase64] = parts
+  // Only the first two '+' separate fields: the base64 key material may contain '+' itself.
+  const first = vkey.indexOf('+')
+  const second = first < 0 ? -1 : vkey.indexOf('+', first + 1)
+  if (first < 0 || second < 0) fail('VERIFIER_KEY_INVALID', 'verifier key must be name+hash+key')
+  const name = vkey.slice(0, first)
+  const hashHex = vkey.slice(first + 1, second)
+  const keyBase64 = vkey.slice(second + 1)
   if (!isValidKeyName(name)) fail('VERIFIER_KEY_INVALID', 'verifier key name is not allowed')
   if (!KEY_HASH_HEX.test(hashHex)) fail('VERIFIER_KEY_INVALID', 'verifier key hash must be 8 lowercase hex digits')
   let key: Uint8Array

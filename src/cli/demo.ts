@@ -1,0 +1,89 @@
+// The examples: demo actors (keys under keys/demo/, public on purpose) and their statements, loaded
+// into an empty ledger by `npm start` and into any node by `tracechain demo`. Statements carry fixed
+// ids and times, so loading twice is an idempotent repeat.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { fail } from '../core/errors.js'
+import { parseKeyFile, type Signer } from '../core/keys.js'
+import type { Statement } from '../core/statement.js'
+import { toBase64 } from '../core/bytes.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { readKeyFile } from './node-dir.js'
+
+export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url))
+export const DEMO_KEYS_DIR = fileURLToPath(new URL('../../keys/demo/', import.meta.url))
+const DEMO_EPOCH = '2026-05-01T00:00:00.000Z'
+
+interface DemoActor {
+  id: string
+  name: string | { zh?: string; en?: string }
+  roles: string[]
+  org?: string
+  locations?: string[]
+}
+
+export function demoSigner(actorId: string): Signer {
+  const path = `${DEMO_KEYS_DIR}${actorId}.json`
+  if (!existsSync(path)) fail('NOT_FOUND', `no demo key for ${actorId} at ${path}`)
+  return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
+}
+
+/** The example statements in order, signed: the actors first, then every examples/statements/*.json file. */
+export function buildDemoEnvelopes(operator: Signer): Envelope[] {
+  const { actors } = JSON.parse(readFileSync(`${EXAMPLES_DIR}actors.json`, 'utf8')) as { actors: DemoActor[] }
+  const envelopes: Envelope[] = actors.map((actor) => {
+    const statement: Statement = {
+      type: 'actor.register',
+      actor: 'operator',
+      id: `register-${actor.id}`,
+      issuedAt: DEMO_EPOCH,
+      body: { ...actor, publicKey: toBase64(demoSigner(actor.id).publicKey) },
+    }
+    return buildStatementEnvelope(statement, [operator])
+  })
+  const statementsDir = `${EXAMPLES_DIR}statements/`
+  if (existsSync(statementsDir)) {
+    for (const file of readdirSync(statementsDir).filter((f) => f.endsWith('.json')).sort()) {
+      const { statements } = JSON.parse(readFileSync(`${statementsDir}${file}`, 'utf8')) as { statements: (Statement & { cosigners?: string[] })[] }
+      for (const { cosigners, ...statement } of statements) {
+        envelopes.push(buildStatementEnvelope(statement, [demoSigner(statement.actor), ...(cosigners ?? []).map(demoSigner)]))
+      }
+    }
+  }
+  return envelopes
+}
+
+/** Seeds the examples straight into a ledger; returns how many were appended. */
+export async function seedLedger(ledger: Ledger, operator: Signer): Promise<number> {
+  let appended = 0
+  for (const envelope of buildDemoEnvelopes(operator)) {
+    const result = await ledger.submit(envelope)
+    if (result.created) appended++
+  }
+  return appended
+}
+
+/** `tracechain demo --url U --dir D`: seeds a running node over HTTP with D's operator key. */
+export async function seedOverHttp(url: string, operatorKeyFile: string): Promise<string> {
+  const operator = readKeyFile(operatorKeyFile)
+  const envelopes = buildDemoEnvelopes(operator)
+  let created = 0
+  let refused = 0
+  for (const envelope of envelopes) {
+    const response = await fetch(`${url.replace(/\/+$/, '')}/v1/statements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope),
+    })
+    if (response.status === 201) created++
+    else if (response.status !== 200) {
+      refused++
+      const body = (await response.json()) as { code: string; message: string }
+      process.stderr.write(`refused: ${body.code}: ${body.message}\n`)
+    }
+  }
+  return `demo: ${envelopes.length} statements, ${created} appended, ${envelopes.length - created - refused} already there, ${refused} refused`
+}

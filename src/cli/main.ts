@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+// The `tracechain` command: init, serve, keygen, sign, submit, verify, demo. The only layer that reads
+// the environment, key files, or listens.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
+import { TracechainError, isTracechainError } from '../core/errors.js'
+import { formatKeyFile } from '../core/keys.js'
+import type { Statement } from '../core/statement.js'
+import { parse, parsePort, requireString } from './args.js'
+import { generateSigner, initialiseNode, readKeyFile, writeKeyFile } from './node-dir.js'
+import { serve } from './serve.js'
+import { verifyDir, verifyUrl, type VerifyOutcome } from './verify.js'
+
+const USAGE = `tracechain <command> [options]
+
+  init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
+  serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed]
+                                                start the node (initialises D first if empty)
+  keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
+  sign     --key K (--statement FILE | --type T --actor A --id ID --body FILE) [--issued-at T] [--cosign K2]
+                                                print a DSSE envelope
+  submit   --url U FILE...                      submit envelopes (a file: one envelope, {"envelopes":[...]}, or NDJSON)
+  verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE]
+                                                audit every entry; exit 1 naming the first bad seq
+  demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
+
+Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL.`
+
+export const EXIT_OK = 0
+export const EXIT_VERIFY_FAILED = 1
+export const EXIT_ERROR = 2
+
+type Command = (argv: string[]) => Promise<number>
+
+const commands: Record<string, Command> = {
+  async init(argv) {
+    const { values } = parse(argv, { dir: { type: 'string' }, origin: { type: 'string' } })
+    const dir = resolve(requireString(values, 'dir'))
+    const node = await initialiseNode(dir, { origin: values.origin as string | undefined })
+    process.stdout.write(`initialised ${dir}\n  origin ${node.config.origin}\n  log key ${node.ledger.verifierKey}\n  keys ${dir}/keys (mode 0600)\n`)
+    await node.close()
+    return EXIT_OK
+  },
+
+  async serve(argv) {
+    const { values } = parse(argv, {
+      dir: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      origin: { type: 'string' },
+      'base-url': { type: 'string' },
+      seed: { type: 'boolean' },
+    })
+    const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
+    const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
+    await serve({
+      dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
+      host,
+      port,
+      origin: (values.origin as string | undefined) ?? process.env.TRACECHAIN_ORIGIN,
+      baseUrl: (values['base-url'] as string | undefined) ?? process.env.TRACECHAIN_BASE_URL,
+      seed: values.seed === true,
+    })
+    return EXIT_OK
+  },
+
+  async keygen(argv) {
+    const { values } = parse(argv, { out: { type: 'string' }, force: { type: 'boolean' } })
+    const out = requireString(values, 'out')
+    if (existsSync(out) && values.force !== true) throw new TracechainError('BAD_REQUEST', `${out} exists; pass --force to overwrite`)
+    const signer = generateSigner()
+    writeKeyFile(out, signer)
+    const { keyid, publicKey } = formatKeyFile(signer)
+    process.stdout.write(`${JSON.stringify({ keyid, publicKey })}\n`)
+    return EXIT_OK
+  },
+
+  async sign(argv) {
+    const { values } = parse(argv, {
+      key: { type: 'string' },
+      cosign: { type: 'string', multiple: true },
+      statement: { type: 'string' },
+      type: { type: 'string' },
+      actor: { type: 'string' },
+      id: { type: 'string' },
+      body: { type: 'string' },
+      'issued-at': { type: 'string' },
+    })
+    const signers = [readKeyFile(requireString(values, 'key')), ...((values.cosign as unknown as string[] | undefined) ?? []).map(readKeyFile)]
+    let statement: Statement
+    if (typeof values.statement === 'string') {
+      statement = JSON.parse(readInput(values.statement)) as Statement
+    } else {
+      statement = {
+        type: requireString(values, 'type'),
+        actor: requireString(values, 'actor'),
+        id: requireString(values, 'id'),
+        issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
+        body: JSON.parse(readInput(requireString(values, 'body'))) as Record<string, unknown>,
+      }
+    }
+    process.stdout.write(`${JSON.stringify(buildStatementEnvelope(statement, signers))}\n`)
+    return EXIT_OK
+  },
+
+  async submit(argv) {
+    const { values, positionals } = parse(argv, { url: { type: 'string' } })
+    const base = requireString(values, 'url').replace(/\/+$/, '')
+    if (positionals.length === 0) throw new TracechainError('BAD_REQUEST', 'name at least one file of envelopes (or - for stdin)')
+    let refused = 0
+    for (const file of positionals) {
+      const envelopes = readEnvelopes(readInput(file))
+      for (let i = 0; i < envelopes.length; i += 1000) {
+        const response = await fetch(`${base}/v1/statements`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ envelopes: envelopes.slice(i, i + 1000) }),
+        })
+        const answer = (await response.json()) as { results?: { seq?: number; code?: string; message?: string }[]; code?: string; message?: string }
+        if (!answer.results) throw new TracechainError('BAD_REQUEST', `${response.status} ${answer.code}: ${answer.message}`)
+        for (const result of answer.results) {
+          process.stdout.write(`${JSON.stringify(result)}\n`)
+          if (result.code) refused++
+        }
+      }
+    }
+    return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
+  },
+
+  async verify(argv) {
+    const { values } = parse(argv, {
+      url: { type: 'string' },
+      dir: { type: 'string' },
+      checkpoint: { type: 'string' },
+      'log-key': { type: 'string' },
+      quiet: { type: 'boolean' },
+    })
+    const progress = values.quiet === true || !process.stderr.isTTY ? undefined : progressBar()
+    let outcome: VerifyOutcome
+    if (typeof values.url === 'string') {
+      outcome = await verifyUrl(values.url, {
+        verifierKey: values['log-key'] as string | undefined,
+        checkpointFile: values.checkpoint as string | undefined,
+        onProgress: progress,
+      })
+    } else if (typeof values.dir === 'string') {
+      outcome = await verifyDir(resolve(values.dir), { checkpointFile: values.checkpoint as string | undefined, onProgress: progress })
+    } else {
+      throw new TracechainError('BAD_REQUEST', 'verify needs --url or --dir')
+    }
+    if (progress) process.stderr.write('\n')
+    if (!outcome.ok && outcome.firstBad) {
+      process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries good before it)\n`)
+      return EXIT_VERIFY_FAILED
+    }
+    process.stdout.write(`ok: ${outcome.checked} entries verified; size ${outcome.size}; root ${outcome.root}${outcome.consistency ? `; ${outcome.consistency}` : ''}\n`)
+    return EXIT_OK
+  },
+
+  async demo(argv) {
+    const { values } = parse(argv, { url: { type: 'string' }, dir: { type: 'string' }, 'operator-key': { type: 'string' } })
+    const { seedOverHttp } = await import('./demo.js')
+    const keyFile =
+      (values['operator-key'] as string | undefined) ??
+      (typeof values.dir === 'string' ? resolve(values.dir, 'keys', 'operator.json') : undefined)
+    if (!keyFile) throw new TracechainError('BAD_REQUEST', 'demo needs --dir D (the node directory) or --operator-key FILE')
+    const report = await seedOverHttp(requireString(values, 'url'), keyFile)
+    process.stdout.write(`${report}\n`)
+    return EXIT_OK
+  },
+}
+
+function readInput(path: string): string {
+  return readFileSync(path === '-' ? 0 : path, 'utf8')
+}
+
+/** A file of envelopes: one envelope, a batch {"envelopes": [...]}, a JSON array, or NDJSON. */
+export function readEnvelopes(text: string): Envelope[] {
+  const trimmed = text.trim()
+  try {
+    const value = JSON.parse(trimmed) as unknown
+    if (Array.isArray(value)) return value as Envelope[]
+    if (value && typeof value === 'object' && 'envelopes' in value) return (value as { envelopes: Envelope[] }).envelopes
+    return [value as Envelope]
+  } catch {
+    return trimmed
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Envelope)
+  }
+}
+
+function progressBar(): (checked: number, total: number) => void {
+  const started = Date.now()
+  return (checked, total) => {
+    const width = 30
+    const filled = Math.round((checked / total) * width)
+    const rate = Math.round(checked / Math.max(0.001, (Date.now() - started) / 1000))
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${checked}/${total} entries, ${rate}/s`)
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return name ? EXIT_OK : EXIT_ERROR
+  }
+  const command = commands[name]
+  if (!command) {
+    process.stderr.write(`unknown command ${name}\n\n${USAGE}\n`)
+    return EXIT_ERROR
+  }
+  try {
+    return await command(rest)
+  } catch (error) {
+    if (isTracechainError(error)) {
+      process.stderr.write(`tracechain ${name}: ${error.code}: ${error.message}\n`)
+    } else {
+      process.stderr.write(`tracechain ${name}: ${(error as Error).stack ?? String(error)}\n`)
+    }
+    return EXIT_ERROR
+  }
+}
+
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== EXIT_OK || process.argv[2] !== 'serve') process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`)
+    process.exitCode = EXIT_ERROR
+  },
+)

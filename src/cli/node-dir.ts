@@ -1,0 +1,87 @@
+// A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
+// D/node.json (origin). The only place that reads key files for the node.
+
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { fail } from '../core/errors.js'
+import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
+import { Ledger } from '../ledger/ledger.js'
+import type { StatementKind } from '../ledger/kinds.js'
+import { LevelStore } from '../store/level-store.js'
+
+export const DEFAULT_NODE_NAME = 'node'
+
+export interface NodeConfig {
+  origin: string
+}
+
+export interface OpenNode {
+  store: LevelStore
+  ledger: Ledger
+  nodeSigner: Signer
+  config: NodeConfig
+  close(): Promise<void>
+}
+
+export function defaultOrigin(name = DEFAULT_NODE_NAME): string {
+  return `tracechain.local/${name}`
+}
+
+export function isInitialised(dir: string): boolean {
+  return existsSync(join(dir, 'node.json')) && existsSync(join(dir, 'keys', 'node.json'))
+}
+
+/** Writes a key file readable by its owner only. */
+export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {
+  writeFileSync(path, JSON.stringify(formatKeyFile(signer), null, 2) + '\n', { mode: 0o600 })
+  chmodSync(path, 0o600)
+}
+
+export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
+  if (!existsSync(path)) fail('NOT_FOUND', `no key file at ${path}`)
+  return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
+}
+
+export function generateSigner(): Signer & { seed: Uint8Array } {
+  return signerFromSeed(nodeEd25519, new Uint8Array(randomBytes(32)))
+}
+
+/** `tracechain init`: keys, config and the genesis entry. Throws ALREADY_INITIALISED. */
+export async function initialiseNode(dir: string, options: { origin?: string; kinds?: StatementKind[] } = {}): Promise<OpenNode> {
+  if (isInitialised(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a node`)
+  if (existsSync(dir) && readdirSync(dir).some((name) => name !== '.gitkeep')) {
+    fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
+  }
+  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 })
+  const nodeSigner = generateSigner()
+  const operator = generateSigner()
+  writeKeyFile(join(dir, 'keys', 'node.json'), nodeSigner)
+  writeKeyFile(join(dir, 'keys', 'operator.json'), operator)
+  const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
+  const store = await LevelStore.open(join(dir, 'db'))
+  const ledger = await Ledger.initialise({ store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds }, operator)
+  // node.json last: a directory without it is an unfinished init, safe to wipe.
+  writeFileSync(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
+  return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
+}
+
+export async function openNode(dir: string, options: { kinds?: StatementKind[]; clock?: () => Date } = {}): Promise<OpenNode> {
+  if (!isInitialised(dir)) fail('NOT_INITIALISED', `${dir} holds no node; run tracechain init --dir ${dir}`)
+  const config = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as NodeConfig
+  const nodeSigner = readKeyFile(join(dir, 'keys', 'node.json'))
+  const store = await LevelStore.open(join(dir, 'db'))
+  try {
+    const ledger = await Ledger.open({ store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds, clock: options.clock })
+    return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}
+
+async function closeNode(ledger: Ledger, store: LevelStore): Promise<void> {
+  await ledger.close()
+  await store.close()
+}

@@ -1,0 +1,59 @@
+// `tracechain serve`: opens (or initialises) a data directory, seeds the examples into an empty
+// ledger when asked, listens, and closes cleanly on SIGINT/SIGTERM.
+
+import { join } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { buildApp } from '../http/app.js'
+import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
+import { seedLedger } from './demo.js'
+
+export interface ServeOptions {
+  dir: string
+  host: string
+  port: number
+  origin?: string
+  baseUrl?: string
+  seed?: boolean
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
+  let node: OpenNode
+  if (!isInitialised(options.dir) && empty) {
+    node = await initialiseNode(options.dir, { origin: options.origin })
+    process.stdout.write(`initialised a new node in ${options.dir}\n`)
+  } else {
+    node = await openNode(options.dir)
+  }
+  if (options.seed && node.ledger.size === 1) {
+    const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
+    const seeded = await seedLedger(node.ledger, operator)
+    process.stdout.write(`seeded ${seeded} example statements\n`)
+  }
+  const baseUrl = options.baseUrl ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl, logger: { level: process.env.LOG_LEVEL ?? 'warn' } } })
+  const address = await app.listen({ host: options.host, port: options.port })
+  process.stdout.write(
+    [
+      `tracechain listening on ${address}`,
+      `  origin      ${node.config.origin}  (size ${node.ledger.size})`,
+      `  explorer    ${address}/`,
+      `  API docs    ${address}/docs`,
+      `  checkpoint  ${address}/v1/checkpoint`,
+      `  log key     ${node.ledger.verifierKey}`,
+      `  data        ${options.dir}`,
+      '',
+    ].join('\n'),
+  )
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    process.stdout.write(`${signal}: closing\n`)
+    await app.close()
+    await node.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}

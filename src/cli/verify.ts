@@ -1,0 +1,138 @@
+// `tracechain verify`: audits a node over HTTP (--url) or a data directory (--dir) with the same
+// Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
+// earlier, so a rewritten or rolled-back history is caught.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
+import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { fail } from '../core/errors.js'
+import { canonicalJson } from '../core/canonical-json.js'
+import { verifyConsistency } from '../core/merkle.js'
+import { Auditor, GENESIS_PREV } from '../ledger/audit.js'
+import { auditLedger } from '../ledger/audit-ledger.js'
+import { openNode } from './node-dir.js'
+
+export const PAGE_SIZE = 1000
+
+export interface VerifyOutcome {
+  ok: boolean
+  checked: number
+  size: number
+  root: string
+  firstBad?: { seq: number; code: string; reason: string }
+  /** what --checkpoint established, in words */
+  consistency?: string
+}
+
+export type Progress = (checked: number, total: number) => void
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url)
+  if (!response.ok) fail('NOT_FOUND', `GET ${url}: ${response.status} ${await response.text()}`)
+  return response.text()
+}
+
+async function fetchJson<T>(url: string): Promise<T> {
+  return JSON.parse(await fetchText(url)) as T
+}
+
+interface SavedCheckpoint {
+  note: string
+  checkpoint: Checkpoint
+}
+
+function readSavedCheckpoint(file: string | undefined, verifierKey: string): SavedCheckpoint | undefined {
+  if (!file || !existsSync(file)) return undefined
+  const note = readFileSync(file, 'utf8')
+  return { note, checkpoint: verifyCheckpoint(nodeEd25519, note, verifierKey) }
+}
+
+/** Audits a node over HTTP. `verifierKey` pins the log key; without it the node's own is used (trust on first use). */
+export async function verifyUrl(
+  baseUrl: string,
+  options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress } = {},
+): Promise<VerifyOutcome> {
+  const base = baseUrl.replace(/\/+$/, '')
+  const servedKey = (await fetchText(`${base}/v1/log/key`)).trim()
+  const verifierKey = options.verifierKey ?? servedKey
+  if (verifierKey !== servedKey) fail('NOTE_SIGNATURE_INVALID', 'the node serves a different log key than the one pinned')
+  const note = await fetchText(`${base}/v1/checkpoint`)
+  const checkpoint = verifyCheckpoint(nodeEd25519, note, verifierKey)
+  const saved = readSavedCheckpoint(options.checkpointFile, verifierKey)
+  if (saved && saved.checkpoint.size > checkpoint.size) {
+    fail('CHECKPOINT_MISMATCH', `the node's tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`)
+  }
+
+  const auditor = new Auditor({ ed: nodeEd25519, from: 0, prevLeafHash: GENESIS_PREV })
+  let rootAtSaved: Uint8Array | undefined
+  for (let from = 0; from < checkpoint.size; from += PAGE_SIZE) {
+    const limit = Math.min(PAGE_SIZE, checkpoint.size - from)
+    const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`)
+    if (page.entries.length < limit) fail('ENTRY_INVALID', `the node served ${page.entries.length} entries from ${from}, expected ${limit}`)
+    // Feed leaf by leaf near the saved size, to catch the root exactly there.
+    const chunk = page.entries.map(({ entry, leafHash }, i) => ({
+      seq: from + i,
+      bytes: new TextEncoder().encode(canonicalJson(entry)),
+      expectedLeafHash: fromHex(leafHash, 'leafHash'),
+    }))
+    const savedSize = saved?.checkpoint.size
+    if (savedSize !== undefined && savedSize > from && savedSize <= from + chunk.length) {
+      const cut = savedSize - from
+      if (!(await auditor.feed(chunk.slice(0, cut)))) break
+      rootAtSaved = auditor.accumulator?.root()
+      if (!(await auditor.feed(chunk.slice(cut)))) break
+    } else if (!(await auditor.feed(chunk))) break
+    options.onProgress?.(auditor.checked, checkpoint.size)
+  }
+  if (auditor.firstBad) return { ok: false, checked: auditor.checked, size: checkpoint.size, root: '', firstBad: auditor.firstBad }
+  const root = (auditor.accumulator as NonNullable<Auditor['accumulator']>).root()
+  if (!bytesEqual(root, checkpoint.rootHash)) {
+    return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `the entries give root ${toHex(root)}, the checkpoint signs ${toHex(checkpoint.rootHash)}`)
+  }
+  let consistency: string | undefined
+  if (saved) {
+    if (!rootAtSaved || !bytesEqual(rootAtSaved, saved.checkpoint.rootHash)) {
+      return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `history rewritten: the root at size ${saved.checkpoint.size} differs from the checkpoint seen earlier`)
+    }
+    const { proof } = await fetchJson<{ proof: string[] }>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`)
+    verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h)), saved.checkpoint.rootHash, checkpoint.rootHash)
+    consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
+  }
+  if (options.checkpointFile) writeFileSync(options.checkpointFile, note)
+  return { ok: true, checked: auditor.checked, size: checkpoint.size, root: toHex(root), ...(consistency ? { consistency } : {}) }
+}
+
+/** Audits a data directory (the node must not be running: LevelDB takes a lock). */
+export async function verifyDir(dir: string, options: { checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
+  const node = await openNode(dir)
+  try {
+    const { ledger } = node
+    const checkpoint = verifyCheckpoint(nodeEd25519, ledger.checkpoint, ledger.verifierKey)
+    const saved = readSavedCheckpoint(options.checkpointFile, ledger.verifierKey)
+    if (saved && saved.checkpoint.size > checkpoint.size) {
+      fail('CHECKPOINT_MISMATCH', `the tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`)
+    }
+    const report = await auditLedger(ledger, nodeEd25519, 0, ledger.size, options.onProgress)
+    if (!report.ok) return { ok: false, checked: report.checked, size: ledger.size, root: '', firstBad: report.firstBad }
+    let consistency: string | undefined
+    if (saved) {
+      const proof = await ledger.consistencyProof(saved.checkpoint.size, checkpoint.size)
+      try {
+        verifyConsistency(saved.checkpoint.size, checkpoint.size, proof, saved.checkpoint.rootHash, checkpoint.rootHash)
+      } catch {
+        return failed(report.checked, ledger.size, 'CHECKPOINT_MISMATCH', `history rewritten: the tree does not extend the checkpoint at size ${saved.checkpoint.size}`)
+      }
+      consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
+    }
+    if (options.checkpointFile) writeFileSync(options.checkpointFile, ledger.checkpoint)
+    return { ok: true, checked: report.checked, size: ledger.size, root: report.root, ...(consistency ? { consistency } : {}) }
+  } finally {
+    await node.close()
+  }
+}
+
+function failed(checked: number, size: number, code: string, reason: string): VerifyOutcome {
+  return { ok: false, checked, size, root: '', firstBad: { seq: size - 1, code, reason } }
+}
+

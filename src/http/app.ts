@@ -1,0 +1,55 @@
+// The Fastify application: one encapsulated plugin per resource, one error handler. It never
+// listens; cli/ does (STYLE: buildApp takes everything it needs as arguments).
+
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { Ledger } from '../ledger/ledger.js'
+import { installErrorHandling } from './errors.js'
+import { actorRoutes } from './routes/actors.js'
+import { logRoutes } from './routes/log.js'
+import { operationRoutes } from './routes/operations.js'
+import { statementRoutes } from './routes/statements.js'
+
+export interface AppConfig {
+  /** public base URL of this node, used in QR links and the OpenAPI document */
+  baseUrl: string
+  logger?: FastifyServerOptions['logger']
+}
+
+export interface AppOptions {
+  ledger: Ledger
+  config: AppConfig
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+export async function buildApp({ ledger, config }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logger ?? false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // Query strings are parsed into strings; the route schemas coerce seq/size numbers.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    return503OnClosing: true,
+  })
+  installErrorHandling(app)
+  // JSON only: a text/plain body would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain')
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'tracechain',
+        description: 'Verifiable traceability ledger: signed statements in an RFC 9162 Merkle log with C2SP checkpoints.',
+        version: '0.1.0',
+      },
+      servers: [{ url: config.baseUrl }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  const startedAt = Date.now()
+  await app.register(statementRoutes, { ledger })
+  await app.register(logRoutes, { ledger })
+  await app.register(actorRoutes, { ledger })
+  await app.register(operationRoutes, { ledger, startedAt })
+  return app
+}

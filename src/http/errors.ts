@@ -1,0 +1,64 @@
+// Turns every failure into Fastify's own error shape {statusCode, code, error, message, details?}
+// with a stable code from core/errors.ts. The only place errors become responses.
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import { ERROR_CODES, TracechainError, isTracechainError, type ErrorCode } from '../core/errors.js'
+
+export interface ErrorBody {
+  statusCode: number
+  code: ErrorCode
+  error: string
+  message: string
+  details?: unknown
+}
+
+export function errorBody(error: TracechainError): ErrorBody {
+  return {
+    statusCode: error.statusCode,
+    code: error.code,
+    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    message: error.message,
+    ...(error.details !== undefined ? { details: error.details } : {}),
+  }
+}
+
+/** Maps Fastify's own errors (validation, body parsing, limits) onto our codes. */
+export function toTracechainError(error: unknown): TracechainError {
+  if (isTracechainError(error)) return error
+  const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string }
+  if (fastifyError.validation) {
+    return new TracechainError('BAD_REQUEST', `${fastifyError.validationContext ?? 'request'} ${fastifyError.message}`, {
+      validation: fastifyError.validation,
+    })
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new TracechainError('BODY_TOO_LARGE', fastifyError.message)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new TracechainError('UNSUPPORTED_MEDIA_TYPE', fastifyError.message)
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new TracechainError('INVALID_JSON', fastifyError.message)
+  }
+  if (error instanceof SyntaxError || fastifyError.statusCode === 400) {
+    return new TracechainError(error instanceof SyntaxError ? 'INVALID_JSON' : 'BAD_REQUEST', fastifyError.message)
+  }
+  if (fastifyError.statusCode === 413) return new TracechainError('BODY_TOO_LARGE', fastifyError.message)
+  if (fastifyError.statusCode === 415) return new TracechainError('UNSUPPORTED_MEDIA_TYPE', fastifyError.message)
+  return new TracechainError('INTERNAL', 'internal error')
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = toTracechainError(error)
+    if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
+    reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)
+    reply.status(404).send(errorBody(error))
+  })
+}
+
+export { ERROR_CODES }

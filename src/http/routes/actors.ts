@@ -1,0 +1,43 @@
+// GET /v1/actors[/:id]: the registry's current state, with the seqs that made it.
+
+import type { FastifyPluginAsync } from 'fastify'
+import { fail } from '../../core/errors.js'
+import type { Ledger } from '../../ledger/ledger.js'
+import type { ActorRecord } from '../../ledger/registry.js'
+
+function publicView(actor: ActorRecord) {
+  return {
+    id: actor.id,
+    name: actor.name,
+    roles: actor.roles,
+    ...(actor.org !== undefined ? { org: actor.org } : {}),
+    locations: actor.locations,
+    status: actor.revokedAt !== undefined ? 'revoked' : 'active',
+    keys: actor.keys,
+    ...(actor.revokedAt !== undefined ? { revokedAt: actor.revokedAt, revokeReason: actor.revokeReason } : {}),
+    seqs: actor.seqs,
+  }
+}
+
+export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  app.get('/v1/actors', { schema: { summary: 'Every registered actor', tags: ['actors'] } }, async () => ({
+    actors: ledger.actors.all().map(publicView),
+  }))
+
+  app.get(
+    '/v1/actors/:id',
+    {
+      schema: {
+        summary: 'One actor',
+        tags: ['actors'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string }
+      const actor = ledger.actors.get(id)
+      if (!actor) fail('NOT_FOUND', `no actor ${id}`, { actor: id })
+      return { actor: publicView(actor) }
+    },
+  )
+}

@@ -1,0 +1,129 @@
+// The log's read side: entries, the latest checkpoint, the verifier key, proofs and audits.
+
+import type { FastifyPluginAsync } from 'fastify'
+import { toHex } from '../../core/bytes.js'
+import { nodeEd25519 } from '../../core/ed25519-node.js'
+import { auditLedger } from '../../ledger/audit-ledger.js'
+import type { Ledger } from '../../ledger/ledger.js'
+
+export const MAX_ENTRIES_PAGE = 1000
+export const DEFAULT_ENTRIES_PAGE = 100
+
+const seqSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
+const sizeSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const
+
+export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  app.get(
+    '/v1/entries/:seq',
+    {
+      schema: {
+        summary: 'One entry with its leaf hash',
+        tags: ['log'],
+        params: { type: 'object', required: ['seq'], properties: { seq: seqSchema }, additionalProperties: false },
+      },
+    },
+    async (request) => {
+      const { seq } = request.params as { seq: number }
+      return ledger.getEntry(seq)
+    },
+  )
+
+  app.get(
+    '/v1/entries',
+    {
+      schema: {
+        summary: 'Entries in seq order',
+        tags: ['log'],
+        querystring: {
+          type: 'object',
+          properties: {
+            from: { ...seqSchema, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_ENTRIES_PAGE, default: DEFAULT_ENTRIES_PAGE },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { from, limit } = request.query as { from: number; limit: number }
+      return { entries: from >= ledger.size ? [] : await ledger.getEntries(from, limit) }
+    },
+  )
+
+  app.get('/v1/checkpoint', { schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: ['log'] } }, async (_request, reply) => {
+    return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(ledger.checkpoint)
+  })
+
+  app.get('/v1/log/key', { schema: { summary: "The node's note verifier key", tags: ['log'] } }, async (_request, reply) => {
+    return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ledger.verifierKey)
+  })
+
+  app.get(
+    '/v1/proofs/inclusion',
+    {
+      schema: {
+        summary: 'RFC 9162 inclusion proof of an entry in a tree size',
+        tags: ['proofs'],
+        querystring: {
+          type: 'object',
+          required: ['seq'],
+          properties: { seq: seqSchema, size: sizeSchema },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { seq, size = ledger.size } = request.query as { seq: number; size?: number }
+      const { leafHash, proof } = await ledger.inclusionProof(seq, size)
+      return { seq, size, leafHash: toHex(leafHash), proof: proof.map(toHex) }
+    },
+  )
+
+  app.get(
+    '/v1/proofs/consistency',
+    {
+      schema: {
+        summary: 'RFC 9162 consistency proof between two tree sizes',
+        tags: ['proofs'],
+        querystring: {
+          type: 'object',
+          required: ['from'],
+          properties: { from: sizeSchema, to: sizeSchema },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { from, to = ledger.size } = request.query as { from: number; to?: number }
+      const proof = await ledger.consistencyProof(from, to)
+      return { from, to, proof: proof.map(toHex) }
+    },
+  )
+
+  app.get(
+    '/v1/verify',
+    {
+      schema: {
+        summary: 'Audit a range of the log: chain, leaf hashes, signatures, root against the checkpoint',
+        tags: ['log'],
+        querystring: {
+          type: 'object',
+          properties: { from: seqSchema, to: sizeSchema },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { from = 0, to = ledger.size } = request.query as { from?: number; to?: number }
+      const report = await auditLedger(ledger, nodeEd25519, from, to)
+      return {
+        ok: report.ok,
+        checked: report.checked,
+        from: report.from,
+        to: report.to,
+        root: report.root,
+        ...(report.firstBad ? { firstBad: { seq: report.firstBad.seq, reason: `${report.firstBad.code}: ${report.firstBad.reason}` } } : {}),
+      }
+    },
+  )
+}

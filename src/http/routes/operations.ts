@@ -1,0 +1,73 @@
+// GET /healthz and GET /metrics (Prometheus text exposition) for operators.
+
+import type { FastifyPluginAsync } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Ledger } from '../../ledger/ledger.js'
+
+export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number }> = async (app, { ledger, startedAt }) => {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'tracechain_process_' })
+  const accepted = new Counter({ name: 'tracechain_statements_accepted_total', help: 'Statements appended to the log', registers: [registry] })
+  const repeated = new Counter({ name: 'tracechain_statements_repeated_total', help: 'Idempotent repeats answered with the first seq', registers: [registry] })
+  const refused = new Counter({
+    name: 'tracechain_statements_refused_total',
+    help: 'Statements refused by the sequencer, by error code',
+    labelNames: ['code'],
+    registers: [registry],
+  })
+  const commitSeconds = new Histogram({
+    name: 'tracechain_commit_seconds',
+    help: 'Time to sequence and durably commit one group',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  })
+  const batchSize = new Histogram({
+    name: 'tracechain_commit_batch_size',
+    help: 'Statements per group commit',
+    buckets: [1, 2, 5, 10, 50, 100, 500, 1000, 2000],
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'tracechain_tree_size',
+    help: 'Entries in the log',
+    registers: [registry],
+    collect() {
+      this.set(ledger.size)
+    },
+  })
+  const requestSeconds = new Histogram({
+    name: 'tracechain_http_request_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  })
+  ledger.addObserver({
+    onCommit(acceptedCount, repeatedCount, _refusedCount, milliseconds) {
+      accepted.inc(acceptedCount)
+      repeated.inc(repeatedCount)
+      commitSeconds.observe(milliseconds / 1000)
+      batchSize.observe(acceptedCount + repeatedCount)
+    },
+    onRefused(code) {
+      refused.inc({ code })
+    },
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    requestSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+  })
+
+  app.get('/healthz', { schema: { summary: 'Liveness and the current tree size', tags: ['operations'] } }, async () => ({
+    ok: true,
+    size: ledger.size,
+    origin: ledger.origin,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+  }))
+
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics())
+  })
+}

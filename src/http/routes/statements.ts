@@ -1,0 +1,69 @@
+// POST /v1/statements: one DSSE envelope, or {"envelopes": [...]} up to MAX_BATCH_ENVELOPES.
+
+import type { FastifyPluginAsync } from 'fastify'
+import type { Envelope } from '../../core/dsse.js'
+import { TracechainError, fail } from '../../core/errors.js'
+import { describeSchemaErrors, loadSchemas } from '../../ledger/schemas.js'
+import type { Ledger } from '../../ledger/ledger.js'
+import { errorBody } from '../errors.js'
+
+export const MAX_BATCH_ENVELOPES = 1000
+/** A full batch of 1000 statements at the 48 KiB payload cap would be ~66 MB; real events are ~1-2 KB. */
+export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
+
+function checkEnvelopeShape(value: unknown): Envelope {
+  const validate = loadSchemas().validator('envelope')
+  if (!validate) throw new TypeError('schemas/envelope.json is missing')
+  if (!validate(value)) {
+    fail('BAD_REQUEST', `envelope ${describeSchemaErrors(validate.errors)}`, {
+      errors: (validate.errors ?? []).slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message })),
+    })
+  }
+  return value as Envelope
+}
+
+export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  app.post(
+    '/v1/statements',
+    {
+      bodyLimit: STATEMENTS_BODY_LIMIT,
+      schema: {
+        summary: 'Append one signed statement, or a batch',
+        description:
+          'Body: one DSSE envelope (201 {seq, leafHash}; 200 for a repeat of an accepted statement) or {"envelopes": [...]} (200 {results}, one per envelope in order).',
+        body: { type: 'object' },
+        tags: ['log'],
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Record<string, unknown>
+      if (Object.hasOwn(body, 'envelopes')) {
+        const envelopes = body.envelopes
+        if (!Array.isArray(envelopes) || Object.keys(body).length !== 1) {
+          fail('BAD_REQUEST', 'a batch is {"envelopes": [envelope, ...]} and nothing else')
+        }
+        if (envelopes.length > MAX_BATCH_ENVELOPES) {
+          fail('BATCH_TOO_LARGE', `${envelopes.length} envelopes; at most ${MAX_BATCH_ENVELOPES} per batch`, {
+            count: envelopes.length,
+            max: MAX_BATCH_ENVELOPES,
+          })
+        }
+        const results = await Promise.all(
+          envelopes.map(async (value: unknown) => {
+            try {
+              const { seq, leafHash } = await ledger.submit(checkEnvelopeShape(value))
+              return { seq, leafHash }
+            } catch (error) {
+              if (!(error instanceof TracechainError)) throw error
+              const { statusCode, code, message } = errorBody(error)
+              return { statusCode, code, message }
+            }
+          }),
+        )
+        return reply.status(200).send({ results })
+      }
+      const result = await ledger.submit(checkEnvelopeShape(body))
+      return reply.status(result.created ? 201 : 200).send({ seq: result.seq, leafHash: result.leafHash })
+    },
+  )
+}

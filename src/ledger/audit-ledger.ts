@@ -1,0 +1,67 @@
+// Audits a range of this node's own log with the Auditor: what GET /v1/verify and
+// `tracechain verify --dir` run. The root is checked against the signed checkpoint.
+
+import { bytesEqual, toHex } from '../core/bytes.js'
+import { verifyCheckpoint } from '../core/checkpoint.js'
+import { fail } from '../core/errors.js'
+import { Auditor, GENESIS_PREV, type AuditFinding } from './audit.js'
+import type { AsyncEd25519, Ledger } from './ledger.js'
+
+export const AUDIT_CHUNK = 1000
+
+export interface AuditReport {
+  ok: boolean
+  checked: number
+  from: number
+  to: number
+  /** hex root of the tree at `to` as recomputed (from 0) or as stored (from > 0) */
+  root: string
+  firstBad?: { seq: number; code: string; reason: string }
+}
+
+/** Audits entries from <= seq < to. Requires 0 <= from < to <= size; throws RANGE_INVALID otherwise. */
+export async function auditLedger(
+  ledger: Ledger,
+  ed: AsyncEd25519,
+  from = 0,
+  to = ledger.size,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<AuditReport> {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to > ledger.size || from >= to) {
+    fail('RANGE_INVALID', `need 0 <= from < to <= ${ledger.size}, got from ${from} to ${to}`, { from, to, size: ledger.size })
+  }
+  const prevLeafHash = from === 0 ? GENESIS_PREV : toHex(await ledger.leafHashAt(from - 1))
+  const auditor = new Auditor({ ed, from, prevLeafHash, registry: ledger.actors })
+  const report = (firstBad?: AuditFinding, root = ''): AuditReport => ({
+    ok: !firstBad,
+    checked: auditor.checked,
+    from,
+    to,
+    root,
+    ...(firstBad ? { firstBad } : {}),
+  })
+  for (let seq = from; seq < to; seq += AUDIT_CHUNK) {
+    const count = Math.min(AUDIT_CHUNK, to - seq)
+    const bytes = await ledger.getEntriesBytes(seq, count)
+    const leaves = await ledger.leafHashesAt(seq, bytes.length)
+    const chunk = bytes.map((b, i) => ({ seq: seq + i, bytes: b, expectedLeafHash: leaves[i] }))
+    if (chunk.length < count) {
+      return report({ seq: seq + chunk.length, code: 'ENTRY_INVALID', reason: 'entry missing from the store' })
+    }
+    if (!(await auditor.feed(chunk))) return report(auditor.firstBad)
+    onProgress?.(auditor.checked, to - from)
+  }
+  // Leaves must be the ones the tree commits to, and the tree the one the checkpoint signs.
+  const storedRoot = await ledger.rootAt(to)
+  if (auditor.accumulator) {
+    const recomputed = auditor.accumulator.root()
+    if (!bytesEqual(recomputed, storedRoot)) {
+      return report({ seq: to - 1, code: 'CHECKPOINT_MISMATCH', reason: `leaves give root ${toHex(recomputed)}, the tree holds ${toHex(storedRoot)}` })
+    }
+  }
+  const checkpoint = verifyCheckpoint(ed, ledger.checkpoint, ledger.verifierKey)
+  if (checkpoint.size === ledger.size && !bytesEqual(checkpoint.rootHash, await ledger.rootAt(checkpoint.size))) {
+    return report({ seq: checkpoint.size - 1, code: 'CHECKPOINT_MISMATCH', reason: 'the tree root differs from the signed checkpoint' })
+  }
+  return report(undefined, toHex(storedRoot))
+}

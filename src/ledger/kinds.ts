@@ -1,0 +1,85 @@
+// Statement kinds: who may sign each type and the rules it must keep. Domain layers (food, seal)
+// contribute their kinds; the sequencer runs them in order inside a group commit.
+
+import type { Statement } from '../core/statement.js'
+import type { Envelope } from '../core/dsse.js'
+import type { TracechainError } from '../core/errors.js'
+import { fail } from '../core/errors.js'
+import type { RecordWrite } from '../store/level-store.js'
+import { hasRole, type ActorRecord, type Registry, type Role } from './registry.js'
+
+/** What a rule sees: the registry and the indexes as of this statement, including earlier ones in its batch. */
+export interface RuleContext {
+  readonly statement: Statement
+  readonly envelope: Envelope
+  /** the seq the statement gets if accepted */
+  readonly seq: number
+  readonly recordedAt: string
+  /** the signing actor, already checked to exist, be active and have signed */
+  readonly actor: ActorRecord
+  /** ids of co-signing actors whose signatures verified */
+  readonly cosigners: readonly string[]
+  readonly registry: Registry
+  /** a record as of this point in the batch (pending writes first, then the store) */
+  get<T>(space: string, key: string): Promise<T | undefined>
+  /** a write that lands only if this statement is accepted, visible to later statements in the batch */
+  put(space: string, key: string, value: unknown): void
+}
+
+/** What a kind may record about a refused statement (seal attempts are evidence for inspectors). */
+export interface RefusalContext {
+  readonly statement: Statement
+  readonly envelope: Envelope
+  readonly error: TracechainError
+  readonly at: string
+  readonly registry: Registry
+  get<T>(space: string, key: string): Promise<T | undefined>
+}
+
+export interface StatementKind {
+  readonly type: string
+  /** roles that may sign it; 'any' leaves the decision to `accept` */
+  readonly roles: readonly Role[] | 'any'
+  /** checks the rules and writes index records through ctx.put; throws a TracechainError to refuse */
+  accept(ctx: RuleContext): Promise<void> | void
+  /** records kept outside the log when a validly signed statement of this kind is refused */
+  onRefused?(ctx: RefusalContext): Promise<RecordWrite[]> | RecordWrite[]
+}
+
+export function requireRole(actor: ActorRecord, roles: readonly Role[], type: string): void {
+  if (!hasRole(actor, roles)) {
+    fail('ROLE_FORBIDDEN', `${actor.id} (roles ${actor.roles.join(', ')}) may not sign ${type}; needs one of ${roles.join(', ')}`, {
+      actor: actor.id,
+      roles: actor.roles,
+      allowed: roles,
+    })
+  }
+}
+
+export const actorKinds: StatementKind[] = [
+  {
+    type: 'actor.register',
+    roles: ['admin'],
+    accept(ctx) {
+      ctx.registry.register(ctx.statement.body as never, ctx.seq)
+    },
+  },
+  {
+    type: 'actor.rotate-key',
+    roles: 'any',
+    accept(ctx) {
+      const target = (ctx.statement.body.actor as string | undefined) ?? ctx.actor.id
+      if (target !== ctx.actor.id) requireRole(ctx.actor, ['admin'], 'actor.rotate-key for another actor')
+      ctx.registry.rotateKey(target, ctx.statement.body.publicKey as string, ctx.seq)
+    },
+  },
+  {
+    type: 'actor.revoke',
+    roles: ['admin'],
+    accept(ctx) {
+      const target = ctx.statement.body.actor as string
+      if (target === ctx.actor.id) fail('RULE_VIOLATION', 'an admin may not revoke itself', { actor: target })
+      ctx.registry.revoke(target, ctx.statement.body.reason as string, ctx.seq)
+    },
+  },
+]

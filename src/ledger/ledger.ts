@@ -1,0 +1,537 @@
+// The log: one sequencer with group commit. Statements are checked as they arrive (schema, payload
+// form, signatures on the thread pool), then sequenced in batches: rules, seqs, chain, tree, one
+// synced LevelDB batch, one signed checkpoint, then every caller is answered. Durable before acknowledged.
+
+import { canonicalBytes } from '../core/canonical-json.js'
+import { fromBase64, toBase64, toHex } from '../core/bytes.js'
+import { signCheckpoint, type NoteSigner } from '../core/checkpoint.js'
+import { decodeEnvelope, pae, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { TracechainError, fail, isTracechainError } from '../core/errors.js'
+import { sha256 } from '../core/hash.js'
+import { keyIdOf, type Signer } from '../core/keys.js'
+import { leafHash } from '../core/merkle.js'
+import { formatVerifierKey } from '../core/signed-note.js'
+import { parseStatementPayload, type Statement } from '../core/statement.js'
+import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import { actorKinds, requireRole, type StatementKind } from './kinds.js'
+import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
+import { validateBody } from './schemas.js'
+import { LedgerTree } from './tree.js'
+
+export const DEFAULT_MAX_BATCH = 2000
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+export const GENESIS_PREV = '0'.repeat(64)
+const IDEMPOTENCY_SPACE = 'idem'
+
+export interface AsyncEd25519 extends Ed25519 {
+  verifyAsync?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
+}
+
+export interface LedgerOptions {
+  store: LevelStore
+  /** the node's own key: signs checkpoints, never statements */
+  nodeSigner: Signer
+  origin: string
+  ed: AsyncEd25519
+  clock?: () => Date
+  kinds?: StatementKind[]
+  maxBatch?: number
+  maxClockSkewMs?: number
+}
+
+export interface LedgerObserver {
+  onCommit?(accepted: number, repeated: number, refused: number, milliseconds: number): void
+  onRefused?(code: string): void
+}
+
+export interface Entry {
+  seq: number
+  prev: string
+  recordedAt: string
+  envelope: Envelope
+}
+
+export interface SubmitResult {
+  seq: number
+  leafHash: string
+  /** false when this was a repeat of a statement already in the log */
+  created: boolean
+}
+
+interface IdempotencyRecord {
+  seq: number
+  payloadHash: string
+  leafHash: string
+}
+
+/** A statement that passed every check that needs no ledger state. */
+interface Prepared {
+  envelope: Envelope
+  decoded: DecodedEnvelope
+  statement: Statement
+  kind: StatementKind
+  payloadHash: string
+  /** per signature: the base64 public key it verified against, null if it verified against no known key, undefined if the key was unknown when it arrived */
+  verifiedKeys: (string | null | undefined)[]
+}
+
+interface Pending {
+  /** checks that need no ledger state, already running; the queue keeps submission order */
+  preparing: Promise<Prepared>
+  resolve(result: SubmitResult): void
+  reject(error: unknown): void
+}
+
+export class Ledger {
+  readonly origin: string
+  readonly verifierKey: string
+  private readonly store: LevelStore
+  private readonly nodeNoteSigner: NoteSigner
+  private readonly ed: AsyncEd25519
+  private readonly clock: () => Date
+  private readonly kinds = new Map<string, StatementKind>()
+  private readonly maxBatch: number
+  private readonly maxClockSkewMs: number
+  private readonly observers: LedgerObserver[] = []
+  private registry: Registry
+  private tree: LedgerTree
+  private lastLeafHash: string
+  private latestCheckpoint: string
+  private queue: Pending[] = []
+  private draining: Promise<void> | undefined
+  private closing = false
+
+  private constructor(options: LedgerOptions, registry: Registry, tree: LedgerTree, lastLeafHash: string, checkpoint: string) {
+    this.store = options.store
+    this.origin = options.origin
+    this.ed = options.ed
+    this.clock = options.clock ?? (() => new Date())
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH
+    this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
+    for (const kind of [...actorKinds, ...(options.kinds ?? [])]) this.kinds.set(kind.type, kind)
+    const nodeSigner = options.nodeSigner
+    this.nodeNoteSigner = { name: options.origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) }
+    this.verifierKey = formatVerifierKey(options.origin, nodeSigner.publicKey)
+    this.registry = registry
+    this.tree = tree
+    this.lastLeafHash = lastLeafHash
+    this.latestCheckpoint = checkpoint
+  }
+
+  /** Opens an initialised ledger: reads the head, the registry and the upper tiles; never replays the log. */
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const head = await options.store.getHead()
+    if (!head) fail('NOT_INITIALISED', `no ledger in ${options.store.location}; run tracechain init`)
+    const actors: ActorRecord[] = []
+    for await (const [, record] of options.store.rangeRecords<ActorRecord>(ACTOR_SPACE)) actors.push(record)
+    const tree = await LedgerTree.load(options.store, head.size)
+    if (toHex(tree.root()) !== head.rootHash) {
+      fail('STORE_CORRUPT', `stored tiles give root ${toHex(tree.root())} at size ${head.size}, head says ${head.rootHash}`)
+    }
+    return new Ledger(options, Registry.fromRecords(actors), tree, head.lastLeafHash, head.checkpoint)
+  }
+
+  /**
+   * Creates the genesis entry in an empty store: the operator's own actor.register, self-signed.
+   * Throws ALREADY_INITIALISED when the store has a head.
+   */
+  static async initialise(options: LedgerOptions, operator: Signer, operatorName = 'Operator'): Promise<Ledger> {
+    if (await options.store.getHead()) fail('ALREADY_INITIALISED', `${options.store.location} already holds a ledger`)
+    const tree = await LedgerTree.load(options.store, 0)
+    const ledger = new Ledger(options, new Registry(), tree, GENESIS_PREV, '')
+    const clock = options.clock ?? (() => new Date())
+    const statement: Statement = {
+      type: 'actor.register',
+      actor: 'operator',
+      id: 'operator',
+      issuedAt: clock().toISOString(),
+      body: { id: 'operator', name: operatorName, roles: ['admin'], publicKey: toBase64(operator.publicKey) },
+    }
+    const { buildStatementEnvelope } = await import('../core/dsse.js')
+    await ledger.submit(buildStatementEnvelope(statement, [operator]))
+    return ledger
+  }
+
+  addObserver(observer: LedgerObserver): void {
+    this.observers.push(observer)
+  }
+
+  get size(): number {
+    return this.tree.size
+  }
+
+  get checkpoint(): string {
+    return this.latestCheckpoint
+  }
+
+  get actors(): Registry {
+    return this.registry
+  }
+
+  get statementTypes(): string[] {
+    return [...this.kinds.keys()]
+  }
+
+  /** Submits one envelope (attacker-controlled). Resolves once durable; rejects with a TracechainError. */
+  async submit(envelope: Envelope): Promise<SubmitResult> {
+    if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
+    const preparing = this.prepare(envelope)
+    // Never an unhandled rejection: the sequencer reports a failed preparation to the caller.
+    preparing.catch(() => undefined)
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.queue.push({ preparing, resolve, reject })
+      this.drain()
+    })
+  }
+
+  /** Submits many; one bad envelope does not hold back the rest. Results in order. */
+  async submitMany(envelopes: Envelope[]): Promise<(SubmitResult | TracechainError)[]> {
+    return Promise.all(
+      envelopes.map((envelope) =>
+        this.submit(envelope).catch((error: unknown) => {
+          if (isTracechainError(error)) return error
+          throw error
+        }),
+      ),
+    )
+  }
+
+  /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    this.closing = true
+    while (this.draining) await this.draining
+  }
+
+  // ---- checks that need no ledger state, run concurrently per request ----
+
+  private async prepare(envelope: Envelope): Promise<Prepared> {
+    const decoded = decodeEnvelope(envelope)
+    const statement = parseStatementPayload(decoded.payload)
+    const kind = this.kinds.get(statement.type)
+    if (!kind) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
+    validateBody(statement.type, statement.body)
+    const issuedAt = Date.parse(statement.issuedAt)
+    const now = this.clock().getTime()
+    if (issuedAt - now > this.maxClockSkewMs) {
+      fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
+    }
+    const message = pae(decoded.payloadType, decoded.payload)
+    const verifiedKeys = await Promise.all(
+      decoded.signatures.map(async ({ keyid, sig }) => {
+        const candidates = this.registry.publicKeysFor(keyid)
+        if (candidates.length === 0) return undefined
+        for (const candidate of candidates) {
+          if (await this.verify(fromBase64(candidate), message, sig)) return candidate
+        }
+        return null
+      }),
+    )
+    if (verifiedKeys.includes(null)) {
+      fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', {
+        signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
+      })
+    }
+    const normalised: Envelope = {
+      payloadType: envelope.payloadType,
+      payload: envelope.payload,
+      signatures: envelope.signatures.map(({ keyid, sig }) => ({ keyid, sig })),
+    }
+    return { envelope: normalised, decoded, statement, kind, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys }
+  }
+
+  private verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> | boolean {
+    return this.ed.verifyAsync ? this.ed.verifyAsync(publicKey, message, signature) : this.ed.verify(publicKey, message, signature)
+  }
+
+  // ---- the sequencer ----
+
+  private drain(): void {
+    if (this.draining) return
+    this.draining = (async () => {
+      // Let a synchronous burst (a whole HTTP batch) join the queue before the first cut.
+      await Promise.resolve()
+      try {
+        while (this.queue.length > 0) {
+          const batch = this.queue.splice(0, this.maxBatch)
+          await this.commitBatch(batch)
+        }
+      } finally {
+        this.draining = undefined
+      }
+    })()
+  }
+
+  private async commitBatch(queued: Pending[]): Promise<void> {
+    const started = performance.now()
+    const settled = await Promise.allSettled(queued.map((p) => p.preparing))
+    const batch: (Pending & { prepared: Prepared })[] = []
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') batch.push({ ...queued[i], prepared: outcome.value })
+      else queued[i].reject(outcome.reason)
+    })
+    if (batch.length === 0) return
+    const registry = this.registry.fork()
+    const pendingRecords = new Map<string, RecordWrite>()
+    const recordKey = (space: string, key: string) => `${space}\u0000${key}`
+    const getRecord = async <T>(space: string, key: string): Promise<T | undefined> => {
+      const pending = pendingRecords.get(recordKey(space, key))
+      if (pending) return (pending.value ?? undefined) as T | undefined
+      return this.store.getRecord<T>(space, key)
+    }
+    const idempotencyKeys = batch.map((p) => `${p.prepared.statement.actor}\u0000${p.prepared.statement.id}`)
+    const knownRepeats = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, idempotencyKeys)
+
+    const recordedAt = this.clock().toISOString()
+    const accepted: { pending: Pending & { prepared: Prepared }; entryBytes: Uint8Array; leaf: Uint8Array; seq: number }[] = []
+    const answered: { pending: Pending & { prepared: Prepared }; result: SubmitResult | TracechainError }[] = []
+    const refusalRecords: RecordWrite[] = []
+    let prev = this.lastLeafHash
+    let nextSeq = this.tree.size
+
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i]
+      const { prepared } = pending
+      const { statement } = prepared
+      try {
+        this.resolveDeferredSignatures(prepared, registry, nextSeq === 0)
+        const repeat =
+          (pendingRecords.get(recordKey(IDEMPOTENCY_SPACE, idempotencyKeys[i]))?.value as IdempotencyRecord | undefined) ??
+          knownRepeats[i]
+        if (repeat) {
+          if (repeat.payloadHash !== prepared.payloadHash) {
+            fail('STATEMENT_ID_CONFLICT', `${statement.actor} already used id ${statement.id} at seq ${repeat.seq} for other bytes`, {
+              seq: repeat.seq,
+            })
+          }
+          answered.push({ pending, result: { seq: repeat.seq, leafHash: repeat.leafHash, created: false } })
+          continue
+        }
+        const seq = nextSeq
+        const writes: RecordWrite[] = []
+        const genesis = seq === 0
+        const { actor, cosigners } = genesis ? this.checkGenesis(prepared, registry) : this.checkSigners(prepared, registry)
+        if (prepared.kind.roles !== 'any') requireRole(actor, prepared.kind.roles, statement.type)
+        await prepared.kind.accept({
+          statement,
+          envelope: prepared.envelope,
+          seq,
+          recordedAt,
+          actor,
+          cosigners,
+          registry,
+          get: async <T>(space: string, key: string) => {
+            const own = writes.findLast((w) => w.space === space && w.key === key)
+            if (own) return (own.value ?? undefined) as T | undefined
+            return getRecord<T>(space, key)
+          },
+          put: (space, key, value) => writes.push({ space, key, value }),
+        })
+        const entry: Entry = { seq, prev, recordedAt, envelope: prepared.envelope }
+        const entryBytes = canonicalBytes(entry)
+        const leaf = leafHash(entryBytes)
+        const leafHex = toHex(leaf)
+        writes.push({
+          space: IDEMPOTENCY_SPACE,
+          key: idempotencyKeys[i],
+          value: { seq, payloadHash: prepared.payloadHash, leafHash: leafHex } satisfies IdempotencyRecord,
+        })
+        for (const w of writes) pendingRecords.set(recordKey(w.space, w.key), w)
+        accepted.push({ pending, entryBytes, leaf, seq })
+        answered.push({ pending, result: { seq, leafHash: leafHex, created: true } })
+        prev = leafHex
+        nextSeq++
+      } catch (error) {
+        const refusal = isTracechainError(error) ? error : new TracechainError('INTERNAL', (error as Error).message)
+        answered.push({ pending, result: refusal })
+        for (const o of this.observers) o.onRefused?.(refusal.code)
+        if (prepared.kind.onRefused && refusal.code !== 'INTERNAL') {
+          try {
+            refusalRecords.push(
+              ...(await prepared.kind.onRefused({
+                statement,
+                envelope: prepared.envelope,
+                error: refusal,
+                at: recordedAt,
+                registry,
+                get: getRecord,
+              })),
+            )
+          } catch {
+            // Evidence of an attempt is best effort; the refusal itself stands.
+          }
+        }
+      }
+    }
+
+    try {
+      if (accepted.length > 0 || refusalRecords.length > 0) {
+        const records = [...pendingRecords.values(), ...refusalRecords]
+        for (const actor of registry.changed()) records.push({ space: ACTOR_SPACE, key: actor.id, value: actor })
+        if (accepted.length > 0) {
+          const draft = this.tree.draft(accepted.map((a) => a.leaf))
+          const checkpoint = signCheckpoint({ origin: this.origin, size: draft.size, rootHash: draft.root, extensions: [] }, this.nodeNoteSigner)
+          await this.store.commit({
+            entries: accepted.map((a) => ({ seq: a.seq, bytes: a.entryBytes })),
+            tiles: draft.tiles,
+            head: { size: draft.size, rootHash: toHex(draft.root), lastLeafHash: prev, checkpoint },
+            records,
+          })
+          this.tree.adopt(draft)
+          this.lastLeafHash = prev
+          this.latestCheckpoint = checkpoint
+          this.registry.adopt(registry)
+        } else {
+          await this.store.commit({ entries: [], tiles: [], records })
+        }
+      }
+    } catch (error) {
+      const failure = new TracechainError('INTERNAL', `commit failed: ${(error as Error).message}`)
+      for (const { pending } of answered) pending.reject(failure)
+      return
+    }
+    let repeated = 0
+    for (const { pending, result } of answered) {
+      if (result instanceof TracechainError) pending.reject(result)
+      else {
+        if (!result.created) repeated++
+        pending.resolve(result)
+      }
+    }
+    const elapsed = performance.now() - started
+    for (const o of this.observers) o.onCommit?.(accepted.length, repeated, answered.length - accepted.length - repeated, elapsed)
+  }
+
+  /** Verifies, now, signatures whose keys were unknown when they arrived (registered earlier in this batch). */
+  private resolveDeferredSignatures(prepared: Prepared, registry: Registry, genesis: boolean): void {
+    const message = pae(prepared.decoded.payloadType, prepared.decoded.payload)
+    prepared.decoded.signatures.forEach(({ keyid, sig }, index) => {
+      if (prepared.verifiedKeys[index] !== undefined) return
+      const candidates = registry.publicKeysFor(keyid)
+      if (candidates.length === 0) {
+        if (genesis) return // checked by checkGenesis
+        fail('UNKNOWN_KEY', `no registered key has keyid ${keyid}`, { keyid })
+      }
+      const verified = candidates.find((c) => this.ed.verify(fromBase64(c), message, sig))
+      if (!verified) fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', { signatures: [keyid] })
+      prepared.verifiedKeys[index] = verified
+    })
+  }
+
+  /** The signing actor must exist, be active and have signed with a current key; co-signers likewise. */
+  private checkSigners(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
+    const { statement, decoded, verifiedKeys } = prepared
+    const actor = registry.get(statement.actor)
+    if (!actor) fail('UNKNOWN_ACTOR', `no actor ${statement.actor}`, { actor: statement.actor })
+    if (actor.revokedAt !== undefined) fail('ACTOR_REVOKED', `actor ${actor.id} is revoked`, { actor: actor.id, seq: actor.revokedAt })
+    let signedByActor = false
+    const cosigners: string[] = []
+    decoded.signatures.forEach(({ keyid }, index) => {
+      const publicKey = verifiedKeys[index] as string
+      const owners = registry
+        .actorsWithKeyId(keyid)
+        .filter((id) => registry.get(id)?.keys.some((k) => k.publicKey === publicKey))
+      const activeOwner = owners.find((id) => registry.activeKey(id, keyid)?.publicKey === publicKey)
+      if (!activeOwner) {
+        fail('KEY_NOT_VALID', `key ${keyid} is rotated out or its actor revoked`, { keyid, owners })
+      }
+      if (activeOwner === actor.id) signedByActor = true
+      else if (!cosigners.includes(activeOwner)) cosigners.push(activeOwner)
+    })
+    if (!signedByActor) fail('SIGNATURE_MISSING', `no signature by a current key of ${actor.id}`, { actor: actor.id })
+    return { actor, cosigners }
+  }
+
+  /** Entry 0: the operator registers itself as admin and signs with the key it registers. */
+  private checkGenesis(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
+    const { statement, decoded } = prepared
+    const body = statement.body as { id?: string; publicKey?: string; roles?: string[] }
+    if (statement.type !== 'actor.register' || body.id !== statement.actor || !body.roles?.includes('admin')) {
+      fail('RULE_VIOLATION', 'entry 0 must be an admin registering itself', { seq: 0 })
+    }
+    const publicKey = fromBase64(body.publicKey ?? '', 'publicKey')
+    const message = pae(decoded.payloadType, decoded.payload)
+    const selfSigned = decoded.signatures.some(
+      ({ keyid, sig }) => keyid === keyIdOf(publicKey) && this.ed.verify(publicKey, message, sig),
+    )
+    if (!selfSigned) fail('SIGNATURE_MISSING', 'the genesis statement must be signed by the key it registers')
+    // The kind's accept registers the actor; the signer record is what it will be.
+    return {
+      actor: { id: statement.actor, name: '', roles: ['admin'], locations: [], keys: [], seqs: [] },
+      cosigners: [],
+    }
+  }
+
+  // ---- reads ----
+
+  async getEntryBytes(seq: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.size) {
+      fail('ENTRY_NOT_FOUND', `no entry at seq ${seq}; the log has ${this.size}`, { seq, size: this.size })
+    }
+    const bytes = await this.store.getEntryBytes(seq)
+    if (!bytes) fail('STORE_CORRUPT', `entry ${seq} is missing from the store`, { seq })
+    return bytes
+  }
+
+  async getEntry(seq: number): Promise<{ entry: Entry; leafHash: string }> {
+    const bytes = await this.getEntryBytes(seq)
+    return { entry: JSON.parse(new TextDecoder().decode(bytes)) as Entry, leafHash: toHex(leafHash(bytes)) }
+  }
+
+  /** Up to `limit` entries from `from`, in seq order. */
+  async getEntries(from: number, limit: number): Promise<{ entry: Entry; leafHash: string }[]> {
+    const count = Math.max(0, Math.min(limit, this.size - from))
+    const decoder = new TextDecoder()
+    const all = await this.store.getEntriesBytes(from, count)
+    return all.map((bytes) => ({ entry: JSON.parse(decoder.decode(bytes)) as Entry, leafHash: toHex(leafHash(bytes)) }))
+  }
+
+  /** Inclusion proof of `seq` in the tree of `size` (default: current). Throws RANGE_INVALID. */
+  async inclusionProof(seq: number, size = this.size): Promise<{ leafHash: Uint8Array; proof: Uint8Array[] }> {
+    this.checkSize(size)
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) fail('RANGE_INVALID', `seq ${seq} is not below size ${size}`, { seq, size })
+    const proof = await this.tree.inclusionProof(seq, size)
+    return { leafHash: await this.tree.leafHash(seq), proof }
+  }
+
+  async consistencyProof(from: number, to = this.size): Promise<Uint8Array[]> {
+    this.checkSize(to)
+    if (!Number.isSafeInteger(from) || from < 1 || from > to) fail('RANGE_INVALID', `need 1 <= from <= to, got from ${from} to ${to}`, { from, to })
+    return this.tree.consistencyProof(from, to)
+  }
+
+  async rootAt(size: number): Promise<Uint8Array> {
+    this.checkSize(size)
+    return this.tree.rootAt(size)
+  }
+
+  private checkSize(size: number): void {
+    if (!Number.isSafeInteger(size) || size < 1 || size > this.size) {
+      fail('RANGE_INVALID', `size ${size} is outside the tree (1..${this.size})`, { size, treeSize: this.size })
+    }
+  }
+
+  /** Raw leaf bytes of entries from..from+count-1 (clipped to the log). */
+  async getEntriesBytes(from: number, count: number): Promise<Uint8Array[]> {
+    return this.store.getEntriesBytes(from, Math.max(0, Math.min(count, this.size - from)))
+  }
+
+  /** Leaf hash of the entry at `seq`, from the tree. */
+  leafHashAt(seq: number): Promise<Uint8Array> {
+    return this.tree.leafHash(seq)
+  }
+
+  /** Leaf hashes from..from+count-1 as the tree holds them. */
+  leafHashesAt(from: number, count: number): Promise<Uint8Array[]> {
+    return this.tree.leafHashes(from, count)
+  }
+
+  /** Records in a domain space, for the read layers above (food, seal). */
+  getRecord<T>(space: string, key: string): Promise<T | undefined> {
+    return this.store.getRecord<T>(space, key)
+  }
+
+  rangeRecords<T>(space: string, options?: Parameters<LevelStore['rangeRecords']>[1]): AsyncGenerator<[string, T]> {
+    return this.store.rangeRecords<T>(space, options)
+  }
+}

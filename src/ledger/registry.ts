@@ -1,0 +1,198 @@
+// The actor registry: who may sign what, with which key, as of each seq. The same code serves the
+// live node (in memory, persisted as records) and the auditor (rebuilt from the log).
+
+import { fail } from '../core/errors.js'
+import { fromBase64, toBase64 } from '../core/bytes.js'
+import { keyIdOf } from '../core/keys.js'
+import type { Statement } from '../core/statement.js'
+
+export const ROLES = ['admin', 'farm', 'processor', 'logistics', 'retailer', 'regulator', 'member', 'inspector'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface ActorKey {
+  keyid: string
+  /** base64 */
+  publicKey: string
+  /** the seq of the statement that added it */
+  addedAt: number
+  /** the seq of the statement that retired it (rotation or revocation); refused from then on */
+  retiredAt?: number
+}
+
+export interface ActorRecord {
+  id: string
+  name: string | { zh?: string; en?: string }
+  roles: Role[]
+  org?: string
+  locations: string[]
+  keys: ActorKey[]
+  revokedAt?: number
+  revokeReason?: string
+  /** every seq that changed this actor, in order */
+  seqs: number[]
+}
+
+export interface ActorRegisterBody {
+  id: string
+  name: ActorRecord['name']
+  roles: Role[]
+  publicKey: string
+  org?: string
+  locations?: string[]
+}
+
+export const ACTOR_SPACE = 'actor'
+
+/**
+ * A copy-on-write view: a fork sees its parent's actors until it changes one; `adopt` folds a
+ * fork's changes back once its batch is durable, so a failed commit leaves the registry untouched.
+ */
+export class Registry {
+  private readonly own = new Map<string, ActorRecord>()
+  private readonly ownKeys = new Map<string, string[]>()
+  private readonly parent?: Registry
+
+  constructor(parent?: Registry) {
+    this.parent = parent
+  }
+
+  static fromRecords(records: Iterable<ActorRecord>): Registry {
+    const registry = new Registry()
+    for (const record of records) registry.put(record)
+    return registry
+  }
+
+  fork(): Registry {
+    return new Registry(this)
+  }
+
+  /** Folds a fork's changes into this registry. */
+  adopt(fork: Registry): void {
+    for (const record of fork.own.values()) this.put(record)
+  }
+
+  /** The actors a fork changed, for persisting. */
+  changed(): ActorRecord[] {
+    return [...this.own.values()]
+  }
+
+  get(id: string): ActorRecord | undefined {
+    return this.own.get(id) ?? this.parent?.get(id)
+  }
+
+  all(): ActorRecord[] {
+    const ids = new Set<string>([...this.own.keys()])
+    const out = [...this.own.values()]
+    for (const record of this.parent?.all() ?? []) if (!ids.has(record.id)) out.push(record)
+    return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  }
+
+  /** Actor ids with a key of this keyid, current or retired (keyids are 64-bit hints, not unique by force). */
+  actorsWithKeyId(keyid: string): string[] {
+    const own = this.ownKeys.get(keyid) ?? []
+    const inherited = this.parent?.actorsWithKeyId(keyid) ?? []
+    return own.length === 0 ? inherited : [...new Set([...inherited, ...own])]
+  }
+
+  /** The key with this keyid that `actorId` may sign with at this point, if any. */
+  activeKey(actorId: string, keyid: string): ActorKey | undefined {
+    const actor = this.get(actorId)
+    if (!actor || actor.revokedAt !== undefined) return undefined
+    return actor.keys.find((k) => k.keyid === keyid && k.retiredAt === undefined)
+  }
+
+  /** Every public key (base64) registered under this keyid, to verify a signature against. */
+  publicKeysFor(keyid: string): string[] {
+    const out: string[] = []
+    for (const id of this.actorsWithKeyId(keyid)) {
+      for (const key of this.get(id)?.keys ?? []) if (key.keyid === keyid) out.push(key.publicKey)
+    }
+    return out
+  }
+
+  private put(record: ActorRecord): void {
+    this.own.set(record.id, record)
+    for (const key of record.keys) {
+      const ids = this.ownKeys.get(key.keyid) ?? []
+      if (!ids.includes(record.id)) ids.push(record.id)
+      this.ownKeys.set(key.keyid, ids)
+    }
+  }
+
+  private isKeyRegistered(publicKey: string): boolean {
+    const keyid = keyIdOf(fromBase64(publicKey, 'publicKey'))
+    return this.publicKeysFor(keyid).includes(publicKey)
+  }
+
+  /** actor.register: requires an unused id and key. Throws ACTOR_EXISTS, KEY_IN_USE. */
+  register(body: ActorRegisterBody, seq: number): ActorRecord {
+    if (this.get(body.id)) fail('ACTOR_EXISTS', `actor ${body.id} is already registered`, { actor: body.id })
+    const publicKey = normalisePublicKey(body.publicKey)
+    if (this.isKeyRegistered(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
+    const record: ActorRecord = {
+      id: body.id,
+      name: body.name,
+      roles: [...body.roles],
+      ...(body.org !== undefined ? { org: body.org } : {}),
+      locations: [...(body.locations ?? [])],
+      keys: [{ keyid: keyIdOf(fromBase64(publicKey)), publicKey, addedAt: seq }],
+      seqs: [seq],
+    }
+    this.put(record)
+    return record
+  }
+
+  /** actor.rotate-key: retires every current key of the actor and adds the new one. */
+  rotateKey(actorId: string, publicKeyText: string, seq: number): ActorRecord {
+    const actor = this.requireActive(actorId)
+    const publicKey = normalisePublicKey(publicKeyText)
+    if (this.isKeyRegistered(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
+    const keys = actor.keys.map((k) => (k.retiredAt === undefined ? { ...k, retiredAt: seq } : k))
+    keys.push({ keyid: keyIdOf(fromBase64(publicKey)), publicKey, addedAt: seq })
+    const record = { ...actor, keys, seqs: [...actor.seqs, seq] }
+    this.put(record)
+    return record
+  }
+
+  /** actor.revoke: the actor's keys are refused from `seq` on. */
+  revoke(actorId: string, reason: string, seq: number): ActorRecord {
+    const actor = this.requireActive(actorId)
+    const keys = actor.keys.map((k) => (k.retiredAt === undefined ? { ...k, retiredAt: seq } : k))
+    const record = { ...actor, keys, revokedAt: seq, revokeReason: reason, seqs: [...actor.seqs, seq] }
+    this.put(record)
+    return record
+  }
+
+  /** Records that `seq` concerned this actor (for GET /v1/actors/:id). */
+  private requireActive(actorId: string): ActorRecord {
+    const actor = this.get(actorId)
+    if (!actor) return fail('UNKNOWN_ACTOR', `no actor ${actorId}`, { actor: actorId })
+    if (actor.revokedAt !== undefined) return fail('ACTOR_REVOKED', `actor ${actorId} is revoked`, { actor: actorId })
+    return actor
+  }
+
+  /** Applies an accepted actor.* statement; other types leave the registry alone. */
+  apply(statement: Statement, seq: number): ActorRecord | undefined {
+    const body = statement.body as Record<string, unknown>
+    switch (statement.type) {
+      case 'actor.register':
+        return this.register(body as unknown as ActorRegisterBody, seq)
+      case 'actor.rotate-key':
+        return this.rotateKey((body.actor as string | undefined) ?? statement.actor, body.publicKey as string, seq)
+      case 'actor.revoke':
+        return this.revoke(body.actor as string, body.reason as string, seq)
+      default:
+        return undefined
+    }
+  }
+}
+
+function normalisePublicKey(text: string): string {
+  const raw = fromBase64(text, 'publicKey')
+  if (raw.length !== 32) fail('ENCODING_INVALID', 'publicKey must be 32 bytes')
+  return toBase64(raw)
+}
+
+export function hasRole(actor: ActorRecord, roles: readonly Role[]): boolean {
+  return actor.roles.some((r) => roles.includes(r))
+}

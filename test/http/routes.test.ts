@@ -1,0 +1,166 @@
+// Every route through Fastify's inject: answers, and bad input of every kind with its code and
+// nothing written.
+
+import t, { type Test } from 'tap'
+import type { InjectOptions } from 'fastify'
+import { fromHex, toBase64 } from '../../src/core/bytes.js'
+import { verifyCheckpoint } from '../../src/core/checkpoint.js'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.js'
+import { buildApp } from '../../src/http/app.js'
+import { makeNode, newSigner } from '../helpers/ledger.js'
+
+async function setup(t: Test) {
+  const node = await makeNode(t.testdir())
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  const registerBody = (id: string) => ({ id, name: id, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) })
+  const envelope = (id: string) => node.statement({ type: 'actor.register', actor: 'operator', body: registerBody(id) }, [node.operator])
+  return { node, app, envelope }
+}
+
+t.test('POST /v1/statements: one, a repeat, a batch', async (t) => {
+  const { node, app, envelope } = await setup(t)
+  const one = envelope('a')
+  const created = await app.inject({ method: 'POST', url: '/v1/statements', payload: one })
+  t.equal(created.statusCode, 201)
+  t.same(Object.keys(created.json()).sort(), ['leafHash', 'seq'])
+  t.equal(created.json().seq, 1)
+  const repeat = await app.inject({ method: 'POST', url: '/v1/statements', payload: one })
+  t.equal(repeat.statusCode, 200)
+  t.same(repeat.json(), created.json())
+
+  const batch = await app.inject({
+    method: 'POST',
+    url: '/v1/statements',
+    payload: { envelopes: [envelope('b'), { payloadType: 'x' }, envelope('c'), { ...envelope('d'), payload: '!!!!' }] },
+  })
+  t.equal(batch.statusCode, 200)
+  const results = batch.json().results
+  t.equal(results.length, 4)
+  t.equal(results[0].seq, 2)
+  t.equal(results[1].code, 'BAD_REQUEST')
+  t.equal(results[1].statusCode, 400)
+  t.equal(results[2].seq, 3)
+  t.equal(results[3].code, 'ENCODING_INVALID')
+  t.equal(node.ledger.size, 4)
+})
+
+t.test('POST /v1/statements: bad input gets a 4xx with a code and writes nothing', async (t) => {
+  const { node, app, envelope } = await setup(t)
+  const before = node.ledger.checkpoint
+  const cases: { name: string; request: InjectOptions; status: number; code: string }[] = [
+    { name: 'malformed JSON', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: '{"payloadType":' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'empty body', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: '' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'not JSON', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'text/plain' }, payload: 'hello' }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'array body', request: { method: 'POST', url: '/v1/statements', payload: [1, 2] }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'missing signatures', request: { method: 'POST', url: '/v1/statements', payload: { payloadType: 'a', payload: 'AA==' } }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'extra field', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e1'), extra: 1 } }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'wrong payloadType', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e2'), payloadType: 'text/plain' } }, status: 400, code: 'PAYLOAD_TYPE_UNSUPPORTED' },
+    { name: 'payload not base64', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e3'), payload: 'a b' } }, status: 400, code: 'ENCODING_INVALID' },
+    { name: 'unknown key', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e4'), signatures: [{ keyid: '0123456789abcdef', sig: toBase64(new Uint8Array(64)) }] } }, status: 403, code: 'UNKNOWN_KEY' },
+    { name: 'signature over other bytes', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e5'), signatures: envelope('e6').signatures } }, status: 403, code: 'SIGNATURE_INVALID' },
+    { name: 'batch too large', request: { method: 'POST', url: '/v1/statements', payload: { envelopes: Array.from({ length: 1001 }, () => ({})) } }, status: 413, code: 'BATCH_TOO_LARGE' },
+    { name: 'batch with extra keys', request: { method: 'POST', url: '/v1/statements', payload: { envelopes: [], more: 1 } }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'body over the limit', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ envelopes: [], pad: 'x'.repeat(33 * 1024 * 1024) }) }, status: 413, code: 'BODY_TOO_LARGE' },
+  ]
+  for (const c of cases) {
+    const response = await app.inject(c.request)
+    t.equal(response.statusCode, c.status, `${c.name}: status`)
+    const body = response.json()
+    t.equal(body.code, c.code, `${c.name}: code`)
+    t.equal(body.statusCode, c.status, `${c.name}: statusCode in body`)
+    t.type(body.message, 'string', `${c.name}: message`)
+    t.type(body.error, 'string', `${c.name}: error`)
+  }
+  t.equal(node.ledger.size, 1)
+  t.equal(node.ledger.checkpoint, before)
+})
+
+t.test('GET entries, checkpoint, key and proofs', async (t) => {
+  const { node, app, envelope } = await setup(t)
+  for (let i = 0; i < 9; i++) await app.inject({ method: 'POST', url: '/v1/statements', payload: envelope(`a${i}`) })
+  t.equal(node.ledger.size, 10)
+
+  const one = await app.inject('/v1/entries/3')
+  t.equal(one.statusCode, 200)
+  t.equal(one.json().entry.seq, 3)
+  t.match(one.json().leafHash, /^[0-9a-f]{64}$/)
+
+  const page = await app.inject('/v1/entries?from=2&limit=5')
+  t.same(page.json().entries.map((e: { entry: { seq: number } }) => e.entry.seq), [2, 3, 4, 5, 6])
+  t.same((await app.inject('/v1/entries?from=50')).json(), { entries: [] })
+
+  const checkpoint = await app.inject('/v1/checkpoint')
+  t.match(checkpoint.headers['content-type'], /^text\/plain/)
+  const key = (await app.inject('/v1/log/key')).body
+  const parsed = verifyCheckpoint(nodeEd25519, checkpoint.body, key)
+  t.equal(parsed.size, 10)
+
+  const inclusion = (await app.inject('/v1/proofs/inclusion?seq=3&size=10')).json()
+  t.equal(inclusion.leafHash, one.json().leafHash)
+  verifyInclusion(3, 10, fromHex(inclusion.leafHash), inclusion.proof.map((h: string) => fromHex(h)), parsed.rootHash)
+  const defaultSize = (await app.inject('/v1/proofs/inclusion?seq=9')).json()
+  t.equal(defaultSize.size, 10)
+
+  const consistency = (await app.inject('/v1/proofs/consistency?from=4&to=10')).json()
+  const root4 = await node.ledger.rootAt(4)
+  verifyConsistency(4, 10, consistency.proof.map((h: string) => fromHex(h)), root4, parsed.rootHash)
+
+  const bad: [string, number, string][] = [
+    ['/v1/entries/abc', 400, 'BAD_REQUEST'],
+    ['/v1/entries/-1', 400, 'BAD_REQUEST'],
+    ['/v1/entries/10', 404, 'ENTRY_NOT_FOUND'],
+    ['/v1/entries?limit=1001', 400, 'BAD_REQUEST'],
+    ['/v1/entries?limit=0', 400, 'BAD_REQUEST'],
+    ['/v1/entries?from=x', 400, 'BAD_REQUEST'],
+    ['/v1/entries?bogus=1', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/inclusion', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/inclusion?seq=10', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/inclusion?seq=3&size=11', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/inclusion?seq=3&size=3', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/inclusion?seq=1e400', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/consistency?from=0&to=5', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/consistency?from=6&to=5', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/consistency?from=6&to=99', 400, 'RANGE_INVALID'],
+    ['/v1/verify?from=5&to=5', 400, 'RANGE_INVALID'],
+    ['/v1/verify?to=11', 400, 'RANGE_INVALID'],
+    ['/v1/actors/nobody', 404, 'NOT_FOUND'],
+    ['/v1/nothing-here', 404, 'NOT_FOUND'],
+  ]
+  for (const [url, status, code] of bad) {
+    const response = await app.inject(url)
+    t.equal(response.statusCode, status, `${url} status`)
+    t.equal(response.json().code, code, `${url} code`)
+  }
+})
+
+t.test('GET /v1/verify audits ranges; actors, health, metrics, docs', async (t) => {
+  const { app, envelope } = await setup(t)
+  for (let i = 0; i < 5; i++) await app.inject({ method: 'POST', url: '/v1/statements', payload: envelope(`v${i}`) })
+  const all = (await app.inject('/v1/verify')).json()
+  t.same({ ok: all.ok, checked: all.checked }, { ok: true, checked: 6 })
+  t.match(all.root, /^[0-9a-f]{64}$/)
+  const part = (await app.inject('/v1/verify?from=2&to=5')).json()
+  t.same({ ok: part.ok, checked: part.checked }, { ok: true, checked: 3 })
+
+  const actors = (await app.inject('/v1/actors')).json().actors
+  t.same(actors.map((a: { id: string }) => a.id), ['operator', 'v0', 'v1', 'v2', 'v3', 'v4'])
+  const v2 = (await app.inject('/v1/actors/v2')).json().actor
+  t.same(v2.seqs, [3])
+  t.equal(v2.status, 'active')
+
+  const health = (await app.inject('/healthz')).json()
+  t.equal(health.ok, true)
+  t.equal(health.size, 6)
+  const metrics = await app.inject('/metrics')
+  t.match(metrics.body, /tracechain_statements_accepted_total 5/)
+  t.match(metrics.body, /tracechain_tree_size 6/)
+  const docs = await app.inject('/docs/json')
+  t.equal(docs.statusCode, 200)
+  t.ok(docs.json().paths['/v1/statements'])
+  t.equal((await app.inject('/docs')).statusCode < 400, true)
+})
