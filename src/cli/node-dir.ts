@@ -13,6 +13,9 @@ import { LevelStore } from '../store/level-store.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
+/** Every statement kind this node records beyond the registry's own. */
+export const DOMAIN_KINDS: StatementKind[] = []
+
 export interface NodeConfig {
   origin: string
 }
@@ -61,7 +64,10 @@ export async function initialiseNode(dir: string, options: { origin?: string; ki
   writeKeyFile(join(dir, 'keys', 'operator.json'), operator)
   const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
   const store = await LevelStore.open(join(dir, 'db'))
-  const ledger = await Ledger.initialise({ store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds }, operator)
+  const ledger = await Ledger.initialise(
+    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds ?? DOMAIN_KINDS },
+    operator,
+  )
   // node.json last: a directory without it is an unfinished init, safe to wipe.
   writeFileSync(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
   return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
@@ -73,7 +79,14 @@ export async function openNode(dir: string, options: { kinds?: StatementKind[]; 
   const nodeSigner = readKeyFile(join(dir, 'keys', 'node.json'))
   const store = await LevelStore.open(join(dir, 'db'))
   try {
-    const ledger = await Ledger.open({ store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds, clock: options.clock })
+    const ledger = await Ledger.open({
+      store,
+      nodeSigner,
+      origin: config.origin,
+      ed: nodeEd25519,
+      kinds: options.kinds ?? DOMAIN_KINDS,
+      clock: options.clock,
+    })
     return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
   } catch (error) {
     await store.close()

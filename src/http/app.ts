@@ -6,7 +6,9 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
 import { installErrorHandling } from './errors.js'
+import type { AlertSource } from '../ledger/alerts.js'
 import { actorRoutes } from './routes/actors.js'
+import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
@@ -20,11 +22,16 @@ export interface AppConfig {
 export interface AppOptions {
   ledger: Ledger
   config: AppConfig
+  /** the node clock, for time-based alerts (OVERDUE); tests pass a fixed one */
+  clock?: () => Date
 }
+
+/** Alerts computed at query time, contributed by the domains. */
+const ALERT_SOURCES: AlertSource[] = []
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date() }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -50,6 +57,7 @@ export async function buildApp({ ledger, config }: AppOptions): Promise<FastifyI
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
   await app.register(actorRoutes, { ledger })
+  await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
   await app.register(operationRoutes, { ledger, startedAt })
   return app
 }
