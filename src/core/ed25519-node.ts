@@ -54,7 +54,7 @@ function checkVerifyArguments(publicKey: Uint8Array, message: Uint8Array, signat
   assertBytes(publicKey, 'publicKey')
   assertBytes(message, 'message')
   assertBytes(signature, 'signature')
-  return publicKey.length === PUBLIC_KEY_LENGTH && isStrictSignatureInput(publicKey, signature)
+  return isStrictSignatureInput(publicKey, signature)
 }
 
 export const nodeEd25519: Ed25519 & {

@@ -7,6 +7,7 @@
 // @noble/ed25519 with {zip215: false} rejects all of those. Rejecting them here, in both backends,
 // makes the two accept the same set. (The other disagreement, the cofactored group equation of
 // @noble's verify, is settled in ed25519.ts, which checks the cofactorless equation as OpenSSL does.)
+import { fromHex } from './bytes.js'
 
 export const PUBLIC_KEY_LENGTH = 32
 export const SIGNATURE_LENGTH = 64
@@ -23,12 +24,6 @@ const FIELD_PRIME_LE = Uint8Array.from([
   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
 ])
 
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  return out
-}
-
 // The eight points of order dividing 8, each by its canonical encoding, plus the two encodings of
 // x = 0 with the sign bit set (the identity and the point of order 2 again), which have y < p.
 // Every other encoding of a small-order point has y >= p and fails the canonical check first.
@@ -43,7 +38,7 @@ const SMALL_ORDER_ENCODINGS = [
   '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85', // order 8
   '0100000000000000000000000000000000000000000000000000000000000080', // identity, x = 0 with sign bit
   'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff', // order 2, x = 0 with sign bit
-].map(hexBytes)
+].map((hex) => fromHex(hex))
 
 /** a < b for 32-byte little-endian integers; `topMask` 0x7f drops the sign bit of a point encoding. */
 function isLessThan(a: Uint8Array, b: Uint8Array, topMask = 0xff): boolean {

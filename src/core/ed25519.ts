@@ -3,7 +3,7 @@
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesEqual, concatBytes } from './bytes.js'
-import { assertBytes, isStrictSignatureInput, PUBLIC_KEY_LENGTH } from './ed25519-strict.js'
+import { assertBytes, isStrictSignatureInput } from './ed25519-strict.js'
 
 export interface Ed25519 {
   readonly name: string
@@ -70,7 +70,6 @@ export const nobleEd25519: Ed25519 = {
     assertBytes(publicKey, 'publicKey')
     assertBytes(message, 'message')
     assertBytes(signature, 'signature')
-    if (publicKey.length !== PUBLIC_KEY_LENGTH) return false
     return verifyCofactorless(publicKey, message, signature)
   },
 }
