@@ -37,8 +37,9 @@ export function assertSeed(seed: unknown): asserts seed is Uint8Array {
  * RFC 8032 section 5.1.7 verification with the cofactorless equation R == encode([S]B - [k]A), as
  * OpenSSL computes it. Why not ed.verify(..., {zip215: false}): @noble checks the cofactored
  * equation [8]R == [8]([S]B - [k]A), so it also accepts an R carrying a small-order component, and
- * mixed-order public keys, which OpenSSL rejects (test/core/ed25519.test.ts crafts both). Comparing
- * the encoding of R byte for byte also rejects non-canonical R, as OpenSSL does.
+ * signatures by a mixed-order key aB + T whenever [k]T is not the identity; OpenSSL rejects both
+ * (test/core/ed25519.test.ts crafts them). Comparing R byte for byte also rejects a non-canonical
+ * R, as OpenSSL does. The cost is the same as ed.verify: one base and one variable-base multiply.
  */
 function verifyCofactorless(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (!isStrictSignatureInput(publicKey, signature)) return false
