@@ -5,11 +5,18 @@ import type { Statement } from '../core/statement.js'
 import type { Envelope } from '../core/dsse.js'
 import type { TracechainError } from '../core/errors.js'
 import { fail } from '../core/errors.js'
-import type { RecordWrite } from '../store/level-store.js'
+import type { RangeOptions, RecordWrite } from '../store/level-store.js'
 import { hasRole, type ActorRecord, type Registry, type Role } from './registry.js'
 
+/** Reads of record spaces; at rule time they include the writes pending in the batch. */
+export interface RecordReader {
+  get<T>(space: string, key: string): Promise<T | undefined>
+  /** records in key order within the bounds (reverse and limit as in LevelDB iterators) */
+  range<T>(space: string, options: RangeOptions): Promise<[string, T][]>
+}
+
 /** What a rule sees: the registry and the indexes as of this statement, including earlier ones in its batch. */
-export interface RuleContext {
+export interface RuleContext extends RecordReader {
   readonly statement: Statement
   readonly envelope: Envelope
   /** the seq the statement gets if accepted */
@@ -20,20 +27,17 @@ export interface RuleContext {
   /** ids of co-signing actors whose signatures verified */
   readonly cosigners: readonly string[]
   readonly registry: Registry
-  /** a record as of this point in the batch (pending writes first, then the store) */
-  get<T>(space: string, key: string): Promise<T | undefined>
   /** a write that lands only if this statement is accepted, visible to later statements in the batch */
   put(space: string, key: string, value: unknown): void
 }
 
 /** What a kind may record about a refused statement (seal attempts are evidence for inspectors). */
-export interface RefusalContext {
+export interface RefusalContext extends RecordReader {
   readonly statement: Statement
   readonly envelope: Envelope
   readonly error: TracechainError
   readonly at: string
   readonly registry: Registry
-  get<T>(space: string, key: string): Promise<T | undefined>
 }
 
 export interface StatementKind {

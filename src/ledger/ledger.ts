@@ -5,18 +5,19 @@
 import { canonicalBytes } from '../core/canonical-json.js'
 import { fromBase64, toBase64, toHex } from '../core/bytes.js'
 import { signCheckpoint, type NoteSigner } from '../core/checkpoint.js'
-import { decodeEnvelope, pae, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
+import { buildStatementEnvelope, decodeEnvelope, pae, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
-import { keyIdOf, type Signer } from '../core/keys.js'
+import type { Signer } from '../core/keys.js'
 import { leafHash } from '../core/merkle.js'
 import { formatVerifierKey } from '../core/signed-note.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
-import type { LevelStore, RecordWrite } from '../store/level-store.js'
-import { actorKinds, requireRole, type StatementKind } from './kinds.js'
+import type { LevelStore, RangeOptions, RecordWrite } from '../store/level-store.js'
+import { actorKinds, requireRole, type RecordReader, type StatementKind } from './kinds.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
 import { validateBody } from './schemas.js'
+import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
 import { LedgerTree } from './tree.js'
 
 export const DEFAULT_MAX_BATCH = 2000
@@ -66,7 +67,7 @@ interface IdempotencyRecord {
 }
 
 /** A statement that passed every check that needs no ledger state. */
-interface Prepared {
+export interface Prepared {
   envelope: Envelope
   decoded: DecodedEnvelope
   statement: Statement
@@ -148,7 +149,6 @@ export class Ledger {
       issuedAt: clock().toISOString(),
       body: { id: 'operator', name: operatorName, roles: ['admin'], publicKey: toBase64(operator.publicKey) },
     }
-    const { buildStatementEnvelope } = await import('../core/dsse.js')
     await ledger.submit(buildStatementEnvelope(statement, [operator]))
     return ledger
   }
@@ -279,6 +279,8 @@ export class Ledger {
       if (pending) return (pending.value ?? undefined) as T | undefined
       return this.store.getRecord<T>(space, key)
     }
+    const rangeRecords = <T>(space: string, options: RangeOptions, own: RecordWrite[] = []) =>
+      this.rangeWithPending<T>(space, options, [...pendingRecords.values(), ...own])
     const idempotencyKeys = batch.map((p) => `${p.prepared.statement.actor}\u0000${p.prepared.statement.id}`)
     const knownRepeats = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, idempotencyKeys)
 
@@ -294,7 +296,7 @@ export class Ledger {
       const { prepared } = pending
       const { statement } = prepared
       try {
-        this.resolveDeferredSignatures(prepared, registry, nextSeq === 0)
+        resolveDeferredSignatures(this.ed, prepared, registry, nextSeq === 0)
         const repeat =
           (pendingRecords.get(recordKey(IDEMPOTENCY_SPACE, idempotencyKeys[i]))?.value as IdempotencyRecord | undefined) ??
           knownRepeats[i]
@@ -310,7 +312,7 @@ export class Ledger {
         const seq = nextSeq
         const writes: RecordWrite[] = []
         const genesis = seq === 0
-        const { actor, cosigners } = genesis ? this.checkGenesis(prepared, registry) : this.checkSigners(prepared, registry)
+        const { actor, cosigners } = genesis ? checkGenesis(this.ed, prepared) : checkSigners(prepared, registry)
         if (prepared.kind.roles !== 'any') requireRole(actor, prepared.kind.roles, statement.type)
         await prepared.kind.accept({
           statement,
@@ -325,6 +327,7 @@ export class Ledger {
             if (own) return (own.value ?? undefined) as T | undefined
             return getRecord<T>(space, key)
           },
+          range: <T>(space: string, options: RangeOptions) => rangeRecords<T>(space, options, writes),
           put: (space, key, value) => writes.push({ space, key, value }),
         })
         const entry: Entry = { seq, prev, recordedAt, envelope: prepared.envelope }
@@ -355,6 +358,7 @@ export class Ledger {
                 at: recordedAt,
                 registry,
                 get: getRecord,
+                range: (space, options) => rangeRecords(space, options),
               })),
             )
           } catch {
@@ -400,66 +404,6 @@ export class Ledger {
     }
     const elapsed = performance.now() - started
     for (const o of this.observers) o.onCommit?.(accepted.length, repeated, answered.length - accepted.length - repeated, elapsed)
-  }
-
-  /** Verifies, now, signatures whose keys were unknown when they arrived (registered earlier in this batch). */
-  private resolveDeferredSignatures(prepared: Prepared, registry: Registry, genesis: boolean): void {
-    const message = pae(prepared.decoded.payloadType, prepared.decoded.payload)
-    prepared.decoded.signatures.forEach(({ keyid, sig }, index) => {
-      if (prepared.verifiedKeys[index] !== undefined) return
-      const candidates = registry.publicKeysFor(keyid)
-      if (candidates.length === 0) {
-        if (genesis) return // checked by checkGenesis
-        fail('UNKNOWN_KEY', `no registered key has keyid ${keyid}`, { keyid })
-      }
-      const verified = candidates.find((c) => this.ed.verify(fromBase64(c), message, sig))
-      if (!verified) fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', { signatures: [keyid] })
-      prepared.verifiedKeys[index] = verified
-    })
-  }
-
-  /** The signing actor must exist, be active and have signed with a current key; co-signers likewise. */
-  private checkSigners(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
-    const { statement, decoded, verifiedKeys } = prepared
-    const actor = registry.get(statement.actor)
-    if (!actor) fail('UNKNOWN_ACTOR', `no actor ${statement.actor}`, { actor: statement.actor })
-    if (actor.revokedAt !== undefined) fail('ACTOR_REVOKED', `actor ${actor.id} is revoked`, { actor: actor.id, seq: actor.revokedAt })
-    let signedByActor = false
-    const cosigners: string[] = []
-    decoded.signatures.forEach(({ keyid }, index) => {
-      const publicKey = verifiedKeys[index] as string
-      const owners = registry
-        .actorsWithKeyId(keyid)
-        .filter((id) => registry.get(id)?.keys.some((k) => k.publicKey === publicKey))
-      const activeOwner = owners.find((id) => registry.activeKey(id, keyid)?.publicKey === publicKey)
-      if (!activeOwner) {
-        fail('KEY_NOT_VALID', `key ${keyid} is rotated out or its actor revoked`, { keyid, owners })
-      }
-      if (activeOwner === actor.id) signedByActor = true
-      else if (!cosigners.includes(activeOwner)) cosigners.push(activeOwner)
-    })
-    if (!signedByActor) fail('SIGNATURE_MISSING', `no signature by a current key of ${actor.id}`, { actor: actor.id })
-    return { actor, cosigners }
-  }
-
-  /** Entry 0: the operator registers itself as admin and signs with the key it registers. */
-  private checkGenesis(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
-    const { statement, decoded } = prepared
-    const body = statement.body as { id?: string; publicKey?: string; roles?: string[] }
-    if (statement.type !== 'actor.register' || body.id !== statement.actor || !body.roles?.includes('admin')) {
-      fail('RULE_VIOLATION', 'entry 0 must be an admin registering itself', { seq: 0 })
-    }
-    const publicKey = fromBase64(body.publicKey ?? '', 'publicKey')
-    const message = pae(decoded.payloadType, decoded.payload)
-    const selfSigned = decoded.signatures.some(
-      ({ keyid, sig }) => keyid === keyIdOf(publicKey) && this.ed.verify(publicKey, message, sig),
-    )
-    if (!selfSigned) fail('SIGNATURE_MISSING', 'the genesis statement must be signed by the key it registers')
-    // The kind's accept registers the actor; the signer record is what it will be.
-    return {
-      actor: { id: statement.actor, name: '', roles: ['admin'], locations: [], keys: [], seqs: [] },
-      cosigners: [],
-    }
   }
 
   // ---- reads ----
@@ -524,6 +468,41 @@ export class Ledger {
   /** Leaf hashes from..from+count-1 as the tree holds them. */
   leafHashesAt(from: number, count: number): Promise<Uint8Array[]> {
     return this.tree.leafHashes(from, count)
+  }
+
+  /** Store records in a range merged with writes not yet committed (later writes win). */
+  private async rangeWithPending<T>(space: string, options: RangeOptions, pending: RecordWrite[]): Promise<[string, T][]> {
+    const inBounds = (key: string) =>
+      (options.gte === undefined || key >= options.gte) &&
+      (options.gt === undefined || key > options.gt) &&
+      (options.lte === undefined || key <= options.lte) &&
+      (options.lt === undefined || key < options.lt)
+    const overlay = new Map<string, unknown>()
+    for (const w of pending) if (w.space === space && inBounds(w.key)) overlay.set(w.key, w.value)
+    const merged = new Map<string, unknown>()
+    const { limit, ...bounds } = options
+    // Pending deletes or replacements may hide store records, so read past the limit by their count.
+    const storeLimit = limit === undefined ? undefined : limit + overlay.size
+    for await (const [key, value] of this.store.rangeRecords(space, { ...bounds, ...(storeLimit !== undefined ? { limit: storeLimit } : {}) })) {
+      merged.set(key, value)
+    }
+    for (const [key, value] of overlay) merged.set(key, value)
+    const keys = [...merged.keys()].filter((k) => merged.get(k) !== null).sort()
+    if (options.reverse) keys.reverse()
+    const picked = limit === undefined ? keys : keys.slice(0, limit)
+    return picked.map((k) => [k, merged.get(k) as T])
+  }
+
+  /** Reads of the committed record spaces, in the shape rules use. */
+  get records(): RecordReader {
+    return {
+      get: (space, key) => this.store.getRecord(space, key),
+      range: async <T>(space: string, options: RangeOptions) => {
+        const out: [string, T][] = []
+        for await (const entry of this.store.rangeRecords<T>(space, options)) out.push(entry)
+        return out
+      },
+    }
   }
 
   /** Records in a domain space, for the read layers above (food, seal). */
