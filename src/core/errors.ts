@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, summary: 'no such resource' },
   ENTRY_NOT_FOUND: { status: 404, summary: 'no entry at that seq' },
   RANGE_INVALID: { status: 400, summary: 'a seq, size or range outside the tree' },
+  QUERY_PARAMETER_UNSUPPORTED: { status: 400, summary: 'a query parameter outside the EPCIS subset this node answers (EPCIS QueryParameterException)' },
   // Verification (proofs, notes, audit)
   PROOF_INVALID: { status: 422, summary: 'an inclusion or consistency proof does not verify' },
   NOTE_MALFORMED: { status: 422, summary: 'a signed note or checkpoint that does not parse' },
