@@ -1,0 +1,242 @@
+// Shared helpers for the benchmarks: flags, percentiles, the node as a child process, its CPU time,
+// disk usage, a keep-alive HTTP client, and realistic pre-signed statements. Benchmarks print figures;
+// they are not tests and assert no times.
+
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync, readdirSync, lstatSync, existsSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const DIST = join(ROOT, 'dist')
+export const CLI = join(DIST, 'cli', 'main.js')
+
+/** Imports a compiled module of the project (npm run build first). */
+export async function dist(path) {
+  const file = join(DIST, path)
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`)
+  return import(file)
+}
+
+/** --name value / --name=value / --flag; numbers where the default is a number. */
+export function flags(defaults, argv = process.argv.slice(2)) {
+  const out = { ...defaults }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`)
+    let [name, value] = arg.slice(2).split(/=(.*)/s, 2)
+    const key = name.replace(/-([a-z])/g, (_, c) => c.toUpperCase())
+    if (!(key in defaults)) throw new Error(`unknown flag --${name}; known: ${Object.keys(defaults).map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(' ')}`)
+    if (typeof defaults[key] === 'boolean') {
+      out[key] = value === undefined ? true : value !== 'false'
+      continue
+    }
+    if (value === undefined) value = argv[++i]
+    if (value === undefined) throw new Error(`--${name} needs a value`)
+    out[key] = typeof defaults[key] === 'number' ? Number(value.replace(/_/g, '')) : value
+    if (typeof defaults[key] === 'number' && !Number.isFinite(out[key])) throw new Error(`--${name} wants a number`)
+  }
+  return out
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[rank]
+}
+
+export function stats(values) {
+  const sorted = Float64Array.from(values).sort()
+  const sum = sorted.reduce((a, b) => a + b, 0)
+  return { n: sorted.length, mean: sum / sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] }
+}
+
+export const fmt = {
+  int: (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-'),
+  ms: (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-'),
+  us: (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '-'),
+  bytes: (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${Math.round(n)} B`),
+}
+
+/** Prints rows as an aligned text table; the first row is the header. */
+export function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)))
+  const line = (r) => r.map((cell, c) => (c === 0 ? String(cell ?? '').padEnd(widths[c]) : String(cell ?? '').padStart(widths[c]))).join('  ')
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}
+
+export function machine() {
+  const cpus = os.cpus()
+  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+}
+
+// ---- disk ----
+
+/** Allocated bytes (st_blocks * 512, as du counts) and apparent bytes of a tree. */
+export function diskUsage(path) {
+  let allocated = 0
+  let apparent = 0
+  const walk = (p) => {
+    const st = lstatSync(p)
+    allocated += st.blocks * 512
+    if (st.isDirectory()) for (const name of readdirSync(p)) walk(join(p, name))
+    else apparent += st.size
+  }
+  walk(path)
+  return { allocated, apparent }
+}
+
+// ---- CPU time of a process from /proc (Linux), split by thread name ----
+
+const CLK_TCK = 100 // sysconf(_SC_CLK_TCK) on Linux
+
+function parseStat(text) {
+  // comm is in parentheses and may contain spaces; fields after it start at state (field 3).
+  const close = text.lastIndexOf(')')
+  const comm = text.slice(text.indexOf('(') + 1, close)
+  const rest = text.slice(close + 2).split(' ')
+  return { comm, utime: Number(rest[11]) / CLK_TCK, stime: Number(rest[12]) / CLK_TCK }
+}
+
+/** CPU seconds of `pid`: total, and the main thread apart from the others; undefined off Linux. */
+export function cpuTimes(pid) {
+  try {
+    const total = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    const byThread = {}
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'))
+        // Node 20 leaves every thread named "node": tell only the main thread from the rest
+        const name = tid === String(pid) ? 'main JS thread' : t.comm === 'node' ? 'other threads (libuv pool: verify, LevelDB; V8 GC)' : t.comm
+        byThread[name] = (byThread[name] ?? 0) + t.utime + t.stime
+      } catch {
+        // a thread that ended between readdir and read
+      }
+    }
+    return { total: total.utime + total.stime, user: total.utime, system: total.stime, byThread }
+  } catch {
+    return undefined
+  }
+}
+
+export function cpuDelta(after, before) {
+  if (!after || !before) return undefined
+  const byThread = {}
+  for (const name of new Set([...Object.keys(after.byThread), ...Object.keys(before.byThread)])) {
+    byThread[name] = (after.byThread[name] ?? 0) - (before.byThread[name] ?? 0)
+  }
+  return { total: after.total - before.total, user: after.user - before.user, system: after.system - before.system, byThread }
+}
+
+// ---- the node as a child process ----
+
+/**
+ * Starts `tracechain serve` on an ephemeral port in its own process. Resolves with its URL, pid and a stop()
+ * that sends SIGTERM and waits for a clean exit (which writes a --cpu-prof profile when asked).
+ */
+export function startNode(dir, { nodeFlags = [], env = {} } = {}) {
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'serve', '--dir', dir, '--port', '0', '--host', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+  })
+  let output = ''
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      output += chunk
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output)
+      if (match) {
+        child.stdout.off('data', onData)
+        child.stdout.resume()
+        resolve({
+          url: match[1],
+          pid: child.pid,
+          output: () => output,
+          async stop() {
+            child.kill('SIGTERM')
+            const result = await exited
+            if (result.code !== 0) process.stderr.write(`node exited with ${JSON.stringify(result)}\n${output}\n`)
+            return result
+          },
+        })
+      }
+    }
+    child.stdout.setEncoding('utf8').on('data', onData)
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk
+    })
+    exited.then((r) => reject(new Error(`node exited before listening (${JSON.stringify(r)}):\n${output}`)))
+  })
+}
+
+// ---- HTTP ----
+
+export function httpClient(baseUrl, { connections = 4 } = {}) {
+  const url = new URL(baseUrl)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections })
+  const request = (method, path, body, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method,
+          path,
+          agent,
+          headers: body ? { 'content-type': 'application/json', 'content-length': body.length, ...headers } : headers,
+        },
+        (res) => {
+          const chunks = []
+          res.on('data', (c) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }))
+          res.on('error', reject)
+        },
+      )
+      req.on('error', reject)
+      if (body) req.end(body)
+      else req.end()
+    })
+  return {
+    request,
+    get: (path) => request('GET', path),
+    post: (path, body) => request('POST', path, body),
+    close: () => agent.destroy(),
+  }
+}
+
+// ---- statements ----
+
+const ROLES = ['farm', 'processor', 'logistics', 'retailer']
+const CITIES = [
+  ['安吉', 'Anji'],
+  ['湖州', 'Huzhou'],
+  ['杭州', 'Hangzhou'],
+  ['宁波', 'Ningbo'],
+  ['上海', 'Shanghai'],
+]
+
+/**
+ * The body of an actor.register for a new supply-chain member: about 1 KB of JCS once in a statement, with
+ * a bilingual name, an organisation and the GS1 locations (SGLN URNs and Digital Link URIs) it works from.
+ * The public key is 32 random bytes: the node checks its form and uniqueness, never that it is on the curve.
+ */
+export function registerBody(id, i) {
+  const [zh, en] = CITIES[i % CITIES.length]
+  const company = String(614141 + (i % 9000)).padStart(7, '0')
+  const locations = []
+  for (let l = 0; l < 7; l++) locations.push(`urn:epc:id:sgln:${company}.${String((i * 7 + l) % 100000).padStart(5, '0')}.${l}`)
+  for (let l = 0; l < 5; l++) locations.push(`https://id.gs1.org/414/${company}${String((i + l) % 100000).padStart(5, '0')}0/254/dock-${l}`)
+  return {
+    id,
+    name: { zh: `${zh}白茶合作社第${i}号成员`, en: `${en} White Tea Cooperative member ${i}, processing and cold-chain logistics` },
+    roles: [ROLES[i % ROLES.length]],
+    publicKey: Buffer.from(randomBytes(32)).toString('base64'),
+    org: `${en} White Tea Cooperative (${zh}白茶专业合作社), unified social credit code 93330523MA2${String(i).padStart(7, '0')}`,
+    locations,
+  }
+}
+
+export const ISSUED_AT = () => new Date(Date.now() - 1000).toISOString()
