@@ -14,7 +14,7 @@ import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'nod
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { cpuDelta, cpuTimes, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
+import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
   events: 60000,
@@ -144,12 +144,15 @@ if (opts.perf) {
   await new Promise((r) => setTimeout(r, 500))
 }
 const cpuBefore = cpuTimes(node.pid)
+const busyBefore = machineBusy()
 const clientCpuBefore = process.cpuUsage()
 const started = performance.now()
 const run = await send(bodies)
 const wall = (performance.now() - started) / 1000
 const clientCpu = process.cpuUsage(clientCpuBefore)
 const serverCpu = cpuDelta(cpuTimes(node.pid), cpuBefore)
+// CPU that neither the node nor this client used: other processes on the machine (other work skews the figures)
+const othersCores = busyBefore === undefined || !serverCpu ? undefined : (machineBusy() - busyBefore - serverCpu.total - (clientCpu.user + clientCpu.system) / 1e6) / wall
 if (perf) {
   perf.kill('SIGINT')
   await new Promise((r) => perf.on('exit', r))
@@ -157,14 +160,15 @@ if (perf) {
 const rate = run.accepted / wall
 const latency = stats(run.latencies)
 
-// throughput per whole second of the run, to show it is sustained
-const perSecond = []
+// throughput per window of the run, to show it is sustained (windows of 2 s: answers come 1000 at a time)
+const WINDOW = 2
+const windows = Array.from({ length: Math.floor(wall / WINDOW) }, () => 0)
 for (const { at, count } of run.completions) {
-  const second = Math.floor((at - started) / 1000)
-  perSecond[second] = (perSecond[second] ?? 0) + count
+  const w = Math.floor((at - started) / 1000 / WINDOW)
+  if (w < windows.length) windows[w] += count
 }
-const fullSeconds = perSecond.slice(0, Math.floor(wall)).map((n) => n ?? 0)
-const secondStats = fullSeconds.length > 0 ? stats(fullSeconds) : undefined
+const fullSeconds = windows.map((n) => n / WINDOW)
+const secondStats = fullSeconds.length > 1 ? stats(fullSeconds) : undefined
 
 // group commits as the node saw them (its Prometheus metrics, cumulative over warm-up and run)
 const metrics = (await client.get('/metrics')).body.toString()
@@ -330,7 +334,7 @@ out.push(`statement: actor.register by an admin, ${fmt.int(payloadBytes / total)
 out.push('')
 out.push(table(rows))
 out.push('')
-if (secondStats) out.push(`per second of the run: min ${fmt.int(Math.min(...fullSeconds))}, median ${fmt.int(secondStats.p50)}, max ${fmt.int(Math.max(...fullSeconds))} events`)
+if (secondStats) out.push(`events/s per ${WINDOW} s window of the run: min ${fmt.int(Math.min(...fullSeconds))}, median ${fmt.int(secondStats.p50)}, max ${fmt.int(Math.max(...fullSeconds))} events`)
 out.push(`batch latency: mean ${fmt.ms(latency.mean)} ms, p50 ${fmt.ms(latency.p50)} ms, p99 ${fmt.ms(latency.p99)} ms, max ${fmt.ms(latency.max)} ms over ${latency.n} batches`)
 if (commits.count) out.push(`group commits (node metrics, incl. warm-up): ${fmt.int(commits.count)}, ${fmt.int(commits.statements / commits.count)} statements and ${fmt.ms((commits.seconds / commits.count) * 1000)} ms each on average`)
 if (serverCpu) {
@@ -339,6 +343,7 @@ if (serverCpu) {
   out.push(`node CPU: ${serverCpu.total.toFixed(2)} s over ${wall.toFixed(2)} s wall = ${(serverCpu.total / wall).toFixed(2)} cores; ${perEvent(serverCpu.total)} per event (user ${perEvent(serverCpu.user)}, system ${perEvent(serverCpu.system)})`)
   out.push(`  by thread: ${threads.map(([name, s]) => `${name} ${perEvent(s)}`).join(', ')}`)
 }
+if (othersCores !== undefined) out.push(`other processes on the machine used ${othersCores.toFixed(2)} cores during the run (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})${othersCores > 0.2 ? ': the machine was not quiet, figures are low' : ''}`)
 out.push(`client CPU during the run: ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(2)} s (${fmt.us((clientCpu.user + clientCpu.system) / run.accepted)} µs per event; sends pre-built bodies, parses answers)`)
 out.push(`disk: ${fmt.bytes(du.allocated)} allocated (${fmt.bytes(du.apparent)} apparent) for ${fmt.int(size)} entries = ${fmt.int(du.allocated / size)} B per entry`)
 out.push(
@@ -353,7 +358,7 @@ process.stdout.write(out.join('\n') + '\n')
 
 if (opts.json) {
   process.stdout.write(
-    JSON.stringify({ machine: machine(), opts, accepted: run.accepted, wall, rate, latency, perSecond: fullSeconds, commits, serverCpu, du, bySpace, size, peers }) + '\n',
+    JSON.stringify({ machine: machine(), opts, accepted: run.accepted, wall, rate, latency, perSecond: fullSeconds, othersCores, commits, serverCpu, du, bySpace, size, peers }) + '\n',
   )
 }
 

@@ -122,6 +122,17 @@ export function cpuTimes(pid) {
   }
 }
 
+/** Busy CPU seconds of the whole machine so far (all processes), from /proc/stat; undefined off Linux. */
+export function machineBusy() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/)
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number)
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+  } catch {
+    return undefined
+  }
+}
+
 export function cpuDelta(after, before) {
   if (!after || !before) return undefined
   const byThread = {}
