@@ -1,0 +1,108 @@
+// The printable label: the QR code of the lot's Digital Link URI, the product name in Chinese and
+// English, the lot, the trace code and the URI in small print, as SVG (and PNG through png.ts).
+
+import { buildQrMatrix, qrPathData, QUIET_ZONE_MODULES } from './qr.js'
+
+export type LabelSize = 'print' | 'screen'
+export const LABEL_SIZES: readonly LabelSize[] = ['print', 'screen']
+
+/** Print resolution of the PNG form; thermal and inkjet label printers work at 300 dpi. */
+export const PRINT_DPI = 300
+const MM_PER_INCH = 25.4
+
+/**
+ * Drawing units are 0.1 mm on a 40 x 60 mm label (a common roll size for food packs). The print
+ * form declares its size in mm; the screen form is 320 x 480 CSS px, the same drawing.
+ */
+const WIDTH = 400
+const HEIGHT = 600
+export const LABEL_DIMENSIONS = {
+  // 40 mm at 300 dpi is 472.4 px; the height keeps the 2:3 drawing exact (708 px, 59.9 mm).
+  print: { width: '40mm', height: '60mm', pixelWidth: Math.round((40 / MM_PER_INCH) * PRINT_DPI), pixelHeight: Math.round((40 / MM_PER_INCH) * PRINT_DPI) * 1.5 },
+  screen: { width: '320', height: '480', pixelWidth: 320, pixelHeight: 480 },
+} as const
+
+export type ProductName = string | { zh?: string; en?: string }
+
+export interface LabelContent {
+  uri: string
+  /** null when the product is not known (a label made offline without a data directory) */
+  productName: ProductName | null
+  gtin: string
+  lot?: string
+  serial?: string
+  traceCode: string
+}
+
+const SANS = "'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei','DejaVu Sans',sans-serif"
+const MONO = "'DejaVu Sans Mono','Noto Sans Mono CJK SC',monospace"
+const INK = '#111'
+const BRAND = '#0b6e4f'
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** Width of `text` in ems, estimated: CJK and full-width characters 1em, others about 0.62em. */
+function emWidth(text: string, mono: boolean): number {
+  let ems = 0
+  for (const char of text) ems += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/.test(char) ? 1 : mono ? 0.6 : 0.62
+  return ems
+}
+
+/** The preferred font size, or smaller so `text` fits `maxWidth` (long URIs, long product names). */
+function fitFont(text: string, maxWidth: number, preferred: number, mono = false): number {
+  const ems = emWidth(text, mono)
+  return ems === 0 ? preferred : Math.max(8, Math.min(preferred, Math.floor((maxWidth / ems) * 10) / 10))
+}
+
+function text(x: number, y: number, content: string, attrs: { size: number; anchor?: 'start' | 'middle' | 'end'; weight?: number; fill?: string; mono?: boolean }): string {
+  return (
+    `<text x="${x}" y="${y}" font-family="${attrs.mono ? MONO : SANS}" font-size="${attrs.size}"` +
+    `${attrs.weight ? ` font-weight="${attrs.weight}"` : ''} fill="${attrs.fill ?? INK}" text-anchor="${attrs.anchor ?? 'middle'}">` +
+    `${escapeXml(content)}</text>`
+  )
+}
+
+function namesOf(name: ProductName | null, gtin: string): { primary: string; secondary?: string } {
+  if (name === null) return { primary: `GTIN ${gtin}` }
+  if (typeof name === 'string') return { primary: name }
+  const primary = name.zh ?? name.en ?? `GTIN ${gtin}`
+  return { primary, secondary: name.zh !== undefined ? name.en : undefined }
+}
+
+/**
+ * The label as a standalone SVG document. Text is drawn with system fonts (a CJK font such as
+ * Noto Sans CJK SC for the Chinese name); `uri` must fit a QR code at level Q (RangeError otherwise).
+ */
+export function buildLabelSvg(content: LabelContent, size: LabelSize = 'print'): string {
+  const matrix = buildQrMatrix(content.uri)
+  const modules = matrix.size + 2 * QUIET_ZONE_MODULES
+  const qrSide = 280
+  const qrX = (WIDTH - qrSide) / 2
+  const qrY = 70
+  const scale = qrSide / modules
+  const { primary, secondary } = namesOf(content.productName, content.gtin)
+  const dims = LABEL_DIMENSIONS[size]
+  const lotText = [content.lot, content.serial].filter((v) => v !== undefined).join(' · ') || '—'
+  const lotCaption = content.serial !== undefined ? (content.lot !== undefined ? '批次/序列 Lot/SN' : '序列号 Serial') : '批次 Lot'
+  const body = [
+    `<rect x="5" y="5" width="${WIDTH - 10}" height="${HEIGHT - 10}" rx="18" fill="#fff" stroke="${INK}" stroke-width="3"/>`,
+    `<path d="M5 23a18 18 0 0 1 18-18h${WIDTH - 46}a18 18 0 0 1 18 18v35h-${WIDTH - 10}z" fill="${BRAND}"/>`,
+    text(WIDTH / 2, 42, '扫码查看来源 · Scan to trace', { size: 24, weight: 700, fill: '#fff' }),
+    `<g transform="translate(${qrX} ${qrY}) scale(${scale.toFixed(4)})"><rect width="${modules}" height="${modules}" fill="#fff"/>` +
+      `<path d="${qrPathData(matrix)}" fill="#000" shape-rendering="crispEdges"/></g>`,
+    text(WIDTH / 2, 392, primary, { size: fitFont(primary, 360, 36), weight: 700 }),
+    secondary !== undefined ? text(WIDTH / 2, 428, secondary, { size: fitFont(secondary, 360, 22), fill: '#333' }) : '',
+    `<line x1="30" y1="448" x2="${WIDTH - 30}" y2="448" stroke="#bbb" stroke-width="2"/>`,
+    text(30, 486, lotCaption, { size: 19, anchor: 'start', fill: '#555' }),
+    text(WIDTH - 30, 488, lotText, { size: fitFont(lotText, 220, 28, true), anchor: 'end', weight: 700, mono: true }),
+    text(30, 530, '追溯码 Code', { size: 19, anchor: 'start', fill: '#555' }),
+    text(WIDTH - 30, 532, content.traceCode, { size: 30, anchor: 'end', weight: 700, mono: true, fill: BRAND }),
+    text(WIDTH / 2, 572, content.uri, { size: fitFont(content.uri, 360, 15, true), fill: '#444', mono: true }),
+  ]
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${dims.width}" height="${dims.height}" viewBox="0 0 ${WIDTH} ${HEIGHT}">` +
+    `<title>${escapeXml(`${primary} ${lotText} ${content.traceCode}`)}</title>${body.join('')}</svg>`
+  )
+}
