@@ -1,0 +1,195 @@
+// The browser verifier (bundled by esbuild into /web/verify.js): runs core/ with @noble on the
+// entries a page shows, so the page says "verified" only after this browser checked the proofs.
+//
+// CONTRACT, shared by every page that loads this script (the provenance page at /01/..., the
+// explorer at /, the seal page at /seals/:id):
+// - The page root is the one element with a `data-verification` attribute. The script finds it by
+//   that attribute, sets it to "pending" while it works, then to "verified" when every check
+//   passed or "failed" otherwise. Nothing else on the page may carry that attribute.
+// - Each verifiable entry is an element inside the root with `data-seq="<seq>"`. The script
+//   verifies exactly those seqs (GET /v1/entries/:seq and /v1/proofs/inclusion?seq=&size=, both
+//   pinned to the size of the checkpoint it verified) and marks each with `data-verified="ok"` or
+//   `"failed"` (a title names what failed). A root with no data-seq elements verifies only the
+//   checkpoint and its consistency.
+// - Optional: `data-api` on the root is the node's base URL (default: this page's origin);
+//   an element with `data-verification-status` receives the outcome as text, in the language of
+//   <html lang> (zh or en); `data-actor` on a data-seq element must equal the signed statement's
+//   actor, so a page cannot put one producer's name on another's entry.
+// - The outcome is also on the root as `data-verification-ms` (time taken) and
+//   `data-verification-size` (the checkpoint size it was checked against), and on
+//   window.tracechainVerification.
+// The largest checkpoint seen is kept in localStorage per log origin; the next scan asks for a
+// consistency proof from it, so a node that rewrote or rolled back history is caught.
+
+import { nobleEd25519 } from '../core/ed25519.js'
+import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
+
+const STORAGE_PREFIX = 'tracechain:checkpoint:'
+const FETCH_TIMEOUT_MS = 15_000
+
+type Lang = 'zh' | 'en'
+
+const TEXT: Record<Lang, Record<string, string>> = {
+  zh: {
+    pending: '正在您的浏览器中核验…',
+    verified: '已核验',
+    verifiedDetail: '{n} 条记录均在已签名的账本中（检查点 {size}），生产者签名有效。',
+    verifiedNone: '账本检查点 {size} 的签名与一致性有效。',
+    failed: '核验失败',
+    network: '无法连接账本节点',
+    'log-key': '账本公钥无法解析',
+    'checkpoint-signature': '检查点签名无效',
+    'key-changed': '账本公钥与您上次看到的不同',
+    rollback: '账本比您上次看到的短（{seen} 条）：历史被回滚',
+    consistency: '账本与您上次看到的检查点（{seen} 条）不一致：历史被改写',
+    entry: '第 {seq} 条记录无法读取',
+    'leaf-hash': '第 {seq} 条记录的哈希与内容不符',
+    inclusion: '第 {seq} 条记录不在已签名的账本树中（包含证明无效）',
+    signature: '第 {seq} 条记录的签名无效（{actor}）',
+    'actor-key': '第 {seq} 条记录没有 {actor} 当时有效密钥的签名',
+    'key-registration': '{actor} 的密钥登记无法核验（第 {keySeq} 条记录）',
+    'page-mismatch': '第 {seq} 条：页面显示的签名者与记录不符',
+  },
+  en: {
+    pending: 'Checking the proofs in your browser…',
+    verified: 'Verified',
+    verifiedDetail: 'All {n} entries are in the signed log (checkpoint {size}) and signed by their producers.',
+    verifiedNone: 'The signature and consistency of log checkpoint {size} hold.',
+    failed: 'Verification failed',
+    network: 'could not reach the ledger node',
+    'log-key': 'the log key does not parse',
+    'checkpoint-signature': 'the checkpoint signature is not valid',
+    'key-changed': 'the log key differs from the one you saw before',
+    rollback: 'the log is shorter than when you saw it ({seen} entries): history was rolled back',
+    consistency: 'the log does not extend the checkpoint you saw before ({seen} entries): history was rewritten',
+    entry: 'entry {seq} could not be read',
+    'leaf-hash': 'entry {seq}: the served leaf hash does not match its content',
+    inclusion: 'entry {seq}: the inclusion proof does not lead to the signed root',
+    signature: 'entry {seq}: the signature by {actor} does not verify',
+    'actor-key': 'entry {seq}: no signature by a key {actor} held then',
+    'key-registration': "{actor}'s key registration (entry {keySeq}) does not check out",
+    'page-mismatch': 'entry {seq}: the page names another signer than the entry',
+  },
+}
+
+function format(template: string, values: Record<string, string | number | undefined>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
+}
+
+export function describeFailure(lang: Lang, failure: Failure | { check: 'page-mismatch'; seq: number; detail: string }): string {
+  const f = failure as Failure
+  return format(TEXT[lang][failure.check] ?? failure.check, { seq: f.seq, actor: f.actor, keySeq: f.keySeq, seen: f.seenSize })
+}
+
+function httpFetcher(base: string): LogFetcher {
+  const get = async (path: string): Promise<Response> => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
+    try {
+      const response = await fetch(base + path, { signal: controller.signal, cache: 'no-store', headers: { accept: 'application/json, text/plain' } })
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+      return response
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  return {
+    text: async (path) => (await get(path)).text(),
+    json: async (path) => (await get(path)).json() as Promise<unknown>,
+  }
+}
+
+/** localStorage, or nothing where it is blocked (private browsing): then each scan stands alone. */
+function browserMemory(): CheckpointMemory | undefined {
+  try {
+    const storage = window.localStorage
+    return {
+      read(origin) {
+        const text = storage.getItem(STORAGE_PREFIX + origin)
+        if (!text) return undefined
+        const value = JSON.parse(text) as RememberedCheckpoint
+        return Number.isSafeInteger(value.size) && typeof value.root === 'string' && typeof value.key === 'string' ? value : undefined
+      },
+      write(origin, checkpoint) {
+        storage.setItem(STORAGE_PREFIX + origin, JSON.stringify(checkpoint))
+      },
+    }
+  } catch {
+    return undefined
+  }
+}
+
+export interface PageVerification extends LogVerification {
+  milliseconds: number
+}
+
+/** Verifies the page under `root` as the CONTRACT above says and writes the outcome into it. */
+export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
+  const started = performance.now()
+  const lang: Lang = (document.documentElement.lang || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh'
+  root.setAttribute('data-verification', 'pending')
+  const status = root.querySelector<HTMLElement>('[data-verification-status]')
+  if (status) status.textContent = TEXT[lang].pending
+  const elements = Array.from(root.querySelectorAll<HTMLElement>('[data-seq]'))
+  const seqs = elements.map((element) => Number(element.getAttribute('data-seq')))
+  const base = (root.getAttribute('data-api') ?? window.location.origin).replace(/\/+$/, '')
+
+  let outcome: LogVerification
+  try {
+    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, seqs, browserMemory())
+  } catch (error) {
+    outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
+  }
+  const messages = outcome.failures.map((failure) => describeFailure(lang, failure))
+  const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
+  for (const element of elements) {
+    const seq = Number(element.getAttribute('data-seq'))
+    const entry = bySeq.get(seq)
+    const claimed = element.getAttribute('data-actor')
+    let ok = entry?.ok === true
+    if (ok && claimed !== null && entry?.statement?.actor !== claimed) {
+      ok = false
+      messages.push(describeFailure(lang, { check: 'page-mismatch', seq, detail: `${claimed} != ${entry?.statement?.actor}` }))
+    }
+    element.setAttribute('data-verified', ok ? 'ok' : 'failed')
+    const failure = outcome.failures.find((f) => f.seq === seq)
+    if (failure) element.setAttribute('title', describeFailure(lang, failure))
+  }
+  const verified = outcome.ok && messages.length === 0 && outcome.checkpoint !== undefined
+  const milliseconds = Math.round(performance.now() - started)
+  root.setAttribute('data-verification-ms', String(milliseconds))
+  if (outcome.checkpoint) root.setAttribute('data-verification-size', String(outcome.checkpoint.size))
+  if (status) {
+    status.textContent = ''
+    const head = document.createElement('strong')
+    const unique = new Set(seqs).size
+    head.textContent = verified ? TEXT[lang].verified : TEXT[lang].failed
+    status.append(head)
+    if (verified) {
+      status.append(format(unique > 0 ? TEXT[lang].verifiedDetail : TEXT[lang].verifiedNone, { n: unique, size: outcome.checkpoint?.size }))
+    } else {
+      const list = document.createElement('ul')
+      for (const text of [...new Set(messages)]) {
+        const item = document.createElement('li')
+        item.textContent = text
+        list.append(item)
+      }
+      status.append(list)
+    }
+  }
+  // Set last: tests and other scripts wait on this attribute.
+  root.setAttribute('data-verification', verified ? 'verified' : 'failed')
+  const result = { ...outcome, ok: verified, milliseconds }
+  ;(window as unknown as { tracechainVerification: PageVerification }).tracechainVerification = result
+  return result
+}
+
+function start(): void {
+  const root = document.querySelector<HTMLElement>('[data-verification]')
+  if (root) void verifyPage(root)
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)
+  else start()
+}
