@@ -1,0 +1,304 @@
+// GS1 identifiers in their two spellings, one value: EPC URNs (GS1 EPC Tag Data Standard 2.0 §6) and
+// GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/.
+
+import { fail } from '../core/errors.js'
+
+export type IdentifierKind = 'sgtin' | 'lgtin' | 'gtin' | 'sscc' | 'sgln' | 'local'
+
+export interface Gs1Identifier {
+  kind: IdentifierKind
+  /** 14 digits with check digit */
+  gtin?: string
+  /** AI 22, consumer product variant (Digital Link only: no EPC URN scheme carries it) */
+  cpv?: string
+  /** AI 10 */
+  lot?: string
+  /** AI 21 */
+  serial?: string
+  /** 18 digits with check digit */
+  sscc?: string
+  /** 13 digits with check digit */
+  gln?: string
+  /** AI 254; absent when none ("0" in the URN) */
+  extension?: string
+  /** known when parsed from an EPC URN */
+  companyPrefixLength?: number
+  /** kind 'local': the original text, a URN or URI that is not a GS1 key we model */
+  local?: string
+}
+
+export const DEFAULT_COMPANY_PREFIX_LENGTH = 7
+export const CANONICAL_DIGITAL_LINK_BASE = 'https://id.gs1.org'
+/** Longer texts are refused before any parsing. */
+export const MAX_IDENTIFIER_LENGTH = 2048
+
+const MIN_COMPANY_PREFIX_LENGTH = 6
+const MAX_COMPANY_PREFIX_LENGTH = 12
+/** AI 10, 21, 22 and 254 are all X..20 (GS1 General Specifications §3.2). */
+const MAX_ALPHANUMERIC_LENGTH = 20
+/** GS1 AI encodable character set 82 (General Specifications figure 7.11-1): ! " % & ' ( ) * + , - . / 0-9 : ; < = > ? A-Z _ a-z */
+const CHARACTER_SET_82 = /^[!"%-?A-Z_a-z]+$/
+/** TDS 2.0 §5: in an EPC URN the set-82 characters " % & / < > ? are escaped; all others appear as themselves. */
+const URN_COMPONENT = /^(?:[!'()*+,\-.0-9:;=A-Z_a-z]|%[0-9A-Fa-f]{2})+$/
+const URN_ESCAPED = /["%&/<>?]/g
+/** Whitespace and control characters never appear in a URN or URI (and would break index keys). */
+const FORBIDDEN_CHARACTERS = /[\s\u0000-\u001f\u007f-\u009f]/u
+const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:./s
+const EPC_URN = /^urn:epc:(id|class|idpat):([A-Za-z0-9-]+):(.*)$/is
+const WEB_URI = /^https?:\/\/([^/?#]+)([^?#]*)(?:\?[^#]*)?(?:#.*)?$/is
+
+/** DL primary keys we model, each with the qualifiers it may take, in the only order allowed (DL 1.2 §4.6). */
+const DL_QUALIFIERS: Record<string, readonly string[]> = { '01': ['22', '10', '21'], '00': [], '414': ['254'] }
+
+/**
+ * Attacker-controlled. Accepts urn:epc:id:sgtin|sscc|sgln, urn:epc:class:lgtin, urn:epc:idpat:sgtin:CP.IR.*
+ * (a GTIN class), GS1 Digital Link URIs on any domain (an own path before the primary key; numeric AIs 01
+ * with qualifiers 22, 10, 21 in that order, 00, 414 with 254; query and fragment ignored), and any other
+ * absolute URN or URI as kind 'local' (including EPC schemes we do not model, such as giai or grai).
+ * Throws IDENTIFIER_INVALID (malformed, or a path on id.gs1.org that is not a Digital Link) or
+ * CHECK_DIGIT_INVALID (a GTIN, SSCC or GLN in a Digital Link whose check digit is wrong).
+ */
+export function parseIdentifier(text: string): Gs1Identifier {
+  if (typeof text !== 'string' || text.length === 0) invalid(String(text), 'expected a non-empty string')
+  if (text.length > MAX_IDENTIFIER_LENGTH) invalid(text, `longer than ${MAX_IDENTIFIER_LENGTH} characters`)
+  if (FORBIDDEN_CHARACTERS.test(text)) invalid(text, 'contains whitespace or a control character')
+  const urn = EPC_URN.exec(text)
+  if (urn) return parseEpcUrn(text, urn[1].toLowerCase(), urn[2].toLowerCase(), urn[3])
+  const web = WEB_URI.exec(text)
+  if (web) return parseWebUri(text, web[1], web[2])
+  if (!ABSOLUTE_URI.test(text)) invalid(text, 'not an absolute URN or URI')
+  return { kind: 'local', local: text }
+}
+
+function parseEpcUrn(text: string, type: string, scheme: string, body: string): Gs1Identifier {
+  const scheme3 = `${type}:${scheme}`
+  if (scheme3 === 'id:sscc') {
+    const [prefix, reference, ...rest] = body.split('.')
+    if (rest.length > 0 || !isCompanyPrefix(prefix) || !/^\d+$/.test(reference ?? '') || prefix.length + reference.length !== 17) {
+      invalid(text, 'an SSCC URN is urn:epc:id:sscc:CompanyPrefix.SerialReference with 17 digits in all')
+    }
+    const sscc = withCheckDigit(reference[0] + prefix + reference.slice(1))
+    return { kind: 'sscc', sscc, companyPrefixLength: prefix.length }
+  }
+  if (scheme3 === 'id:sgln') {
+    const { prefix, reference, rest } = splitUrnBody(text, body)
+    if (prefix.length + reference.length !== 12) invalid(text, 'an SGLN URN has 12 digits of company prefix and location reference')
+    const extension = decodeUrnComponent(text, rest, 'extension')
+    const gln = withCheckDigit(prefix + reference)
+    return { kind: 'sgln', gln, ...(extension === '0' ? {} : { extension }), companyPrefixLength: prefix.length }
+  }
+  if (scheme3 === 'id:sgtin' || scheme3 === 'class:lgtin' || scheme3 === 'idpat:sgtin') {
+    const { prefix, reference, rest } = splitUrnBody(text, body)
+    if (reference.length === 0 || prefix.length + reference.length !== 13) {
+      invalid(text, 'a GTIN in a URN has 13 digits of company prefix and item reference (with its indicator digit)')
+    }
+    const gtin = withCheckDigit(reference[0] + prefix + reference.slice(1))
+    const companyPrefixLength = prefix.length
+    if (scheme3 === 'idpat:sgtin') {
+      if (rest !== '*') invalid(text, 'only the pattern urn:epc:idpat:sgtin:CompanyPrefix.ItemReference.* names a GTIN class')
+      return { kind: 'gtin', gtin, companyPrefixLength }
+    }
+    if (scheme3 === 'class:lgtin') return { kind: 'lgtin', gtin, lot: decodeUrnComponent(text, rest, 'lot'), companyPrefixLength }
+    return { kind: 'sgtin', gtin, serial: decodeUrnComponent(text, rest, 'serial'), companyPrefixLength }
+  }
+  return { kind: 'local', local: text }
+}
+
+/** "CP.REF.rest": the third component may itself contain dots (set 82 has "." unescaped). */
+function splitUrnBody(text: string, body: string): { prefix: string; reference: string; rest: string } {
+  const first = body.indexOf('.')
+  const second = first < 0 ? -1 : body.indexOf('.', first + 1)
+  if (second < 0) invalid(text, 'expected CompanyPrefix.Reference.Value')
+  const prefix = body.slice(0, first)
+  const reference = body.slice(first + 1, second)
+  if (!isCompanyPrefix(prefix) || !/^\d*$/.test(reference)) invalid(text, 'the company prefix (6 to 12 digits) and reference must be digits')
+  return { prefix, reference, rest: body.slice(second + 1) }
+}
+
+function decodeUrnComponent(text: string, component: string, name: string): string {
+  if (!URN_COMPONENT.test(component)) invalid(text, `the ${name} has characters an EPC URN must escape or cannot carry`)
+  const value = component.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  return checkAlphanumeric(text, value, name)
+}
+
+function parseWebUri(text: string, host: string, path: string): Gs1Identifier {
+  const segments = path.split('/').slice(1)
+  // Walk back from the end over "/AI/value" pairs to the primary key nearest the end (as GS1's syntax engine does).
+  let start = -1
+  for (let i = segments.length - 2; i >= 0; i -= 2) {
+    if (!/^\d{2,4}$/.test(segments[i])) break
+    if (segments[i] in DL_QUALIFIERS) {
+      start = i
+      break
+    }
+  }
+  if (start < 0) {
+    if (host.toLowerCase() === 'id.gs1.org') invalid(text, 'not a GS1 Digital Link path for a GTIN, SSCC or GLN')
+    return { kind: 'local', local: text }
+  }
+  const primary = segments[start]
+  const key = decodePathSegment(text, segments[start + 1])
+  const allowed = DL_QUALIFIERS[primary]
+  const qualifiers: Record<string, string> = {}
+  let last = -1
+  for (let i = start + 2; i < segments.length; i += 2) {
+    const position = allowed.indexOf(segments[i])
+    if (position < 0) invalid(text, `AI ${segments[i]} is not a qualifier of AI ${primary}`)
+    if (position <= last) invalid(text, `the qualifiers of AI ${primary} must come in the order ${allowed.join(', ')}`)
+    last = position
+    qualifiers[segments[i]] = checkAlphanumeric(text, decodePathSegment(text, segments[i + 1]), `AI ${segments[i]}`)
+  }
+  if (primary === '00') return { kind: 'sscc', sscc: checkKey(text, key, [18], 'SSCC') }
+  if (primary === '414') {
+    const gln = checkKey(text, key, [13], 'GLN')
+    const extension = qualifiers['254']
+    return { kind: 'sgln', gln, ...(extension === undefined || extension === '0' ? {} : { extension }) }
+  }
+  const gtin = checkKey(text, key, [8, 12, 13, 14], 'GTIN').padStart(14, '0')
+  const { '22': cpv, '10': lot, '21': serial } = qualifiers
+  const kind: IdentifierKind = serial !== undefined ? 'sgtin' : lot !== undefined ? 'lgtin' : 'gtin'
+  return {
+    kind,
+    gtin,
+    ...(cpv !== undefined ? { cpv } : {}),
+    ...(lot !== undefined ? { lot } : {}),
+    ...(serial !== undefined ? { serial } : {}),
+  }
+}
+
+function decodePathSegment(text: string, segment: string | undefined): string {
+  if (!segment) invalid(text, 'an AI without a value')
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return invalid(text, 'bad percent-encoding')
+  }
+}
+
+function checkKey(text: string, digits: string, lengths: number[], name: string): string {
+  if (!/^\d+$/.test(digits) || !lengths.includes(digits.length)) invalid(text, `a ${name} has ${lengths.join(', ')} digits`)
+  if (!isValidGs1Key(digits)) {
+    fail('CHECK_DIGIT_INVALID', `${name} ${digits} has a wrong check digit (expected ${gs1CheckDigit(digits.slice(0, -1))})`, {
+      identifier: clip(text),
+      [name.toLowerCase()]: digits,
+    })
+  }
+  return digits
+}
+
+function checkAlphanumeric(text: string, value: string, name: string): string {
+  if (value.length > MAX_ALPHANUMERIC_LENGTH || !CHARACTER_SET_82.test(value)) {
+    invalid(text, `the ${name} must be 1 to ${MAX_ALPHANUMERIC_LENGTH} characters of GS1 character set 82`)
+  }
+  return value
+}
+
+function isCompanyPrefix(digits: string | undefined): digits is string {
+  return digits !== undefined && /^\d+$/.test(digits) && digits.length >= MIN_COMPANY_PREFIX_LENGTH && digits.length <= MAX_COMPANY_PREFIX_LENGTH
+}
+
+/**
+ * Split-independent key for indexes, equal for the URN and Digital Link forms of one object:
+ * "01/<gtin>[/22/<cpv>][/10/<lot>]" or "01/<gtin>[/22/<cpv>]/21/<serial>", "00/<sscc>", "414/<gln>[/254/<ext>]",
+ * or "local:<text>". A serialised item is its GTIN and serial (GS1 serials are unique per GTIN), so a lot
+ * in its Digital Link is left out, as its SGTIN URN leaves it out. Values are percent-encoded as in a
+ * Digital Link path, so no value contains "/". Throws TypeError when a field its kind needs is missing.
+ */
+export function identifierKey(id: Gs1Identifier): string {
+  if (id.kind === 'local') return `local:${required(id.local, 'local')}`
+  if (id.kind === 'sscc') return `00/${required(id.sscc, 'sscc')}`
+  if (id.kind === 'sgln') return `414/${required(id.gln, 'gln')}${id.extension !== undefined ? `/254/${encodePathValue(id.extension)}` : ''}`
+  return digitalLinkPath({ ...id, ...(id.kind === 'sgtin' ? { lot: undefined } : {}) })
+}
+
+/**
+ * The EPC URN, the canonical id, with the given company prefix length (default: the id's own, else
+ * DEFAULT_COMPANY_PREFIX_LENGTH): sgtin, lgtin class, idpat sgtin for a GTIN, sscc, sgln; serial, lot and
+ * extension escaped as TDS 2.0 §5 says. 'local' returns its original text. A GTIN with a consumer product
+ * variant (AI 22) has no EPC URN, so its canonical id is its Digital Link on id.gs1.org.
+ * Throws RangeError for a prefix length outside 6..12, TypeError when a field its kind needs is missing.
+ */
+export function toEpcUrn(id: Gs1Identifier, companyPrefixLength?: number): string {
+  if (id.kind === 'local') return required(id.local, 'local')
+  if (id.cpv !== undefined) return toDigitalLink(id)
+  const length = companyPrefixLength ?? id.companyPrefixLength ?? DEFAULT_COMPANY_PREFIX_LENGTH
+  if (!Number.isInteger(length) || length < MIN_COMPANY_PREFIX_LENGTH || length > MAX_COMPANY_PREFIX_LENGTH) {
+    throw new RangeError(`"companyPrefixLength" expected an integer from 6 to 12, got ${length}`)
+  }
+  if (id.kind === 'sscc') {
+    const sscc = required(id.sscc, 'sscc')
+    return `urn:epc:id:sscc:${sscc.slice(1, 1 + length)}.${sscc[0]}${sscc.slice(1 + length, 17)}`
+  }
+  if (id.kind === 'sgln') {
+    const gln = required(id.gln, 'gln')
+    return `urn:epc:id:sgln:${gln.slice(0, length)}.${gln.slice(length, 12)}.${id.extension !== undefined ? escapeUrnComponent(id.extension) : '0'}`
+  }
+  const gtin = required(id.gtin, 'gtin')
+  const classPart = `${gtin.slice(1, 1 + length)}.${gtin[0]}${gtin.slice(1 + length, 13)}`
+  if (id.kind === 'sgtin') return `urn:epc:id:sgtin:${classPart}.${escapeUrnComponent(required(id.serial, 'serial'))}`
+  if (id.kind === 'lgtin') return `urn:epc:class:lgtin:${classPart}.${escapeUrnComponent(required(id.lot, 'lot'))}`
+  return `urn:epc:idpat:sgtin:${classPart}.*`
+}
+
+/**
+ * The GS1 Digital Link URI on `base` (default https://id.gs1.org; a path after the domain is kept), with no
+ * query string: every qualifier the id has, a serialised item's lot included. 'local' returns its original
+ * text. Throws TypeError for a base that is not an http(s) URI without query or fragment.
+ */
+export function toDigitalLink(id: Gs1Identifier, base: string = CANONICAL_DIGITAL_LINK_BASE): string {
+  if (!/^https?:\/\/[^/?#\s]+[^?#\s]*$/i.test(base)) throw new TypeError(`"base" expected an http(s) URI without query or fragment, got ${base}`)
+  if (id.kind === 'local') return required(id.local, 'local')
+  const path = id.kind === 'sscc' || id.kind === 'sgln' ? identifierKey(id) : digitalLinkPath(id)
+  return `${base.replace(/\/+$/, '')}/${path}`
+}
+
+function digitalLinkPath(id: Gs1Identifier): string {
+  let path = `01/${required(id.gtin, 'gtin')}`
+  if (id.cpv !== undefined) path += `/22/${encodePathValue(id.cpv)}`
+  if (id.kind === 'lgtin') path += `/10/${encodePathValue(required(id.lot, 'lot'))}`
+  if (id.kind === 'sgtin') path += `${id.lot !== undefined ? `/10/${encodePathValue(id.lot)}` : ''}/21/${encodePathValue(required(id.serial, 'serial'))}`
+  return path
+}
+
+/** Everything but the URI unreserved characters A-Z a-z 0-9 - . _ ~ is percent-encoded (as GS1's syntax engine does). */
+function encodePathValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+function escapeUrnComponent(value: string): string {
+  return value.replace(URN_ESCAPED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+/** The GS1 check digit (General Specifications §7.9.1): weights 3, 1, 3, ... from the rightmost digit. Throws TypeError for non-digits. */
+export function gs1CheckDigit(digitsWithoutCheck: string): string {
+  if (typeof digitsWithoutCheck !== 'string' || !/^\d+$/.test(digitsWithoutCheck)) {
+    throw new TypeError(`"digitsWithoutCheck" expected decimal digits, got ${JSON.stringify(digitsWithoutCheck)}`)
+  }
+  let sum = 0
+  for (let i = digitsWithoutCheck.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
+    sum += (digitsWithoutCheck.charCodeAt(i) - 48) * weight
+  }
+  return String((10 - (sum % 10)) % 10)
+}
+
+/** True when `digits` is at least two decimal digits and the last is the check digit of the rest. Never throws. */
+export function isValidGs1Key(digits: string): boolean {
+  return typeof digits === 'string' && /^\d{2,}$/.test(digits) && gs1CheckDigit(digits.slice(0, -1)) === digits[digits.length - 1]
+}
+
+function withCheckDigit(digits: string): string {
+  return digits + gs1CheckDigit(digits)
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new TypeError(`identifier: "${name}" is required for this kind`)
+  return value
+}
+
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
+}
+
+function invalid(text: string, reason: string): never {
+  return fail('IDENTIFIER_INVALID', `${clip(text)}: ${reason}`, { identifier: clip(text), reason })
+}
