@@ -10,11 +10,12 @@ import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../cor
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
+import { sealKinds } from '../seal/kinds.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
 /** Every statement kind this node records beyond the registry's own. */
-export const DOMAIN_KINDS: StatementKind[] = []
+export const DOMAIN_KINDS: StatementKind[] = [...sealKinds()]
 
 export interface NodeConfig {
   origin: string

@@ -1,0 +1,179 @@
+// Seal alerts. Pattern alerts (OFF_HOURS_USE, OVER_BUDGET, SPLIT_CONTRACT) are derived from the entry
+// that shows them and written with it; OVERDUE depends on the clock and is computed when asked;
+// attempts (refused breaches) are kept outside the log with the refused envelope.
+// Predicates after domain-cn.md 5.1 and 5.2 (PRJ-SPLIT, PRJ-OVER-BUDGET, PRJ-OVERDUE).
+
+import { seqKey, type RecordWrite } from '../store/level-store.js'
+import { ALERT_SPACE, ATTEMPT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
+import type { RecordReader, RefusalContext, RuleContext } from '../ledger/kinds.js'
+import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
+import { END, SEAL_SPACES, SEP, byOrgKey, getApplication, getSeal, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
+import { jaccard, titleTokens } from './similarity.js'
+import { OPEN_STATES } from './workflow.js'
+
+/** An alert's record and, for each application it names, an index record that points at it. */
+function alertWrites(alert: Alert, suffix: string, space: string): RecordWrite[] {
+  const record = alertRecord(alert, suffix, space)
+  const ref: AlertRef = { space, key: record.key }
+  return [record, ...(alert.applicationIds ?? []).map((id) => ({ space: SEAL_SPACES.alertsByApplication, key: `${id}${SEP}${record.key}`, value: ref }))]
+}
+
+/** Writes a pattern alert with the entry being accepted. */
+export function putAlert(ctx: RuleContext, alert: Alert): void {
+  for (const { space, key, value } of alertWrites(alert, seqKey(ctx.seq), ALERT_SPACE)) ctx.put(space, key, value)
+}
+
+/** The stored alerts and attempts that name an application, oldest first. */
+export async function applicationAlerts(reader: RecordReader, applicationId: string): Promise<Alert[]> {
+  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, { gt: `${applicationId}${SEP}`, lt: `${applicationId}${SEP}${END}` })
+  const alerts: Alert[] = []
+  for (const [, ref] of refs) {
+    const alert = await reader.get<Alert>(ref.space, ref.key)
+    if (alert) alerts.push(alert)
+  }
+  return alerts
+}
+
+/**
+ * OFF_HOURS_USE: a seal.use whose stamping time falls in [offHoursFrom, offHoursTo) local time.
+ * The stamping time is the entry's recordedAt, the node's clock, not the custodian's issuedAt: the
+ * custodian signs issuedAt and could backdate a 23:00 stamping to 10:00, while recordedAt is the node's
+ * own witness that the stamping had happened by then. (A custodian who holds the statement back until
+ * morning evades both; a smart seal that submits as it stamps closes that gap.)
+ */
+export function offHoursAlert(application: ApplicationRecord, ctx: RuleContext, config: SealConfig): Alert | undefined {
+  if (!isOffHours(ctx.recordedAt, config)) return undefined
+  return {
+    kind: 'OFF_HOURS_USE',
+    at: ctx.recordedAt,
+    seqs: [ctx.seq],
+    applicationIds: [application.applicationId],
+    message:
+      `seal ${application.sealId} stamped ${application.applicationId} at ${formatLocal(ctx.recordedAt, config)} (${config.zoneOffset}), ` +
+      `outside ${pad(config.offHoursTo)}:00-${pad(config.offHoursFrom)}:00; the custodian's statement says ${ctx.statement.issuedAt}`,
+  }
+}
+
+/** OVER_BUDGET: an amount (at seal.apply) or final amount (at seal.close) strictly above the application's budget. */
+export function overBudgetAlert(
+  application: ApplicationRecord,
+  field: 'amount' | 'finalAmount',
+  value: number | undefined,
+  ctx: RuleContext,
+): Alert | undefined {
+  if (value === undefined || application.budget === undefined || !(value > application.budget)) return undefined
+  return {
+    kind: 'OVER_BUDGET',
+    at: ctx.recordedAt,
+    seqs: field === 'amount' ? [ctx.seq] : [application.appliedSeq, ctx.seq],
+    applicationIds: [application.applicationId],
+    message: `application ${application.applicationId} "${application.title}": ${field} ${value} CNY is above its budget of ${application.budget} CNY`,
+  }
+}
+
+/**
+ * SPLIT_CONTRACT, checked when an application is made. With T the collective threshold, the group is
+ * the new application a (which must have an amount below T) and every earlier application p of the
+ * same org recorded in the window [a.recordedAt - splitWindowDays, a.recordedAt], not rejected, with an
+ * amount below T and titleSimilarity(p.title, a.title) >= titleSimilarity. It fires when the group has
+ * at least splitMinApplications members whose amounts sum to T or more, and names every member.
+ */
+export async function splitContractAlert(
+  application: ApplicationRecord,
+  ctx: RuleContext,
+  config: SealConfig,
+): Promise<Alert | undefined> {
+  const threshold = config.collectiveThreshold
+  if (application.amount === undefined || !(application.amount < threshold)) return undefined
+  const tokens = titleTokens(application.title)
+  const since = daysBefore(application.appliedAt, config.splitWindowDays)
+  const earlier = await ctx.range<OrgApplication>(SEAL_SPACES.byOrg, {
+    gte: `${application.org}${SEP}${since}`,
+    lt: `${application.org}${SEP}${END}`,
+  })
+  const group: OrgApplication[] = []
+  for (const [, other] of earlier) {
+    if (other.applicationId === application.applicationId || other.amount === undefined || !(other.amount < threshold)) continue
+    if (jaccard(tokens, titleTokens(other.title)) < config.titleSimilarity) continue
+    if ((await getApplication(ctx, other.applicationId))?.state === 'rejected') continue
+    group.push(other)
+  }
+  group.push({ applicationId: application.applicationId, seq: ctx.seq, title: application.title, amount: application.amount })
+  const total = group.reduce((sum, g) => sum + (g.amount ?? 0), 0)
+  if (group.length < config.splitMinApplications || total < threshold) return undefined
+  return {
+    kind: 'SPLIT_CONTRACT',
+    at: ctx.recordedAt,
+    seqs: group.map((g) => g.seq),
+    applicationIds: group.map((g) => g.applicationId),
+    message:
+      `${group.length} applications of ${application.org} within ${config.splitWindowDays} days with near-duplicate titles, ` +
+      `each below the collective-decision threshold of ${threshold} CNY, together ${total} CNY: ` +
+      group.map((g) => `${g.applicationId} "${g.title}" ${g.amount}`).join('; '),
+  }
+}
+
+/** The index record SPLIT_CONTRACT ranges over. */
+export function orgApplicationRecord(application: ApplicationRecord): RecordWrite {
+  const value: OrgApplication = {
+    applicationId: application.applicationId,
+    seq: application.appliedSeq,
+    title: application.title,
+    ...(application.amount !== undefined ? { amount: application.amount } : {}),
+  }
+  return { space: SEAL_SPACES.byOrg, key: byOrgKey(application.org, application.appliedAt, application.applicationId), value }
+}
+
+/**
+ * OVERDUE, computed at query time: an application with a due date whose local day has ended by `now`,
+ * still applied, approved or used (not closed, not rejected), on a seal that is not revoked (a revoked
+ * seal accepts no seal.close, so its open applications could never clear). `at` is the end of the due date.
+ */
+export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSource {
+  const config = sealConfig(overrides)
+  return async (ledger, now) => {
+    const alerts: Alert[] = []
+    const revoked = new Map<string, boolean>()
+    const records = ledger.records
+    for await (const [key, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.due, { lt: `${now.toISOString()}${SEP}${END}` })) {
+      const dueAt = key.slice(0, key.indexOf(SEP))
+      const application = await getApplication(records, applicationId)
+      if (!application || !OPEN_STATES.includes(application.state)) continue
+      if (!revoked.has(application.sealId)) revoked.set(application.sealId, (await getSeal(records, application.sealId))?.state === 'revoked')
+      if (revoked.get(application.sealId)) continue
+      alerts.push({
+        kind: 'OVERDUE',
+        at: dueAt,
+        seqs: [application.appliedSeq],
+        applicationIds: [applicationId],
+        message: `application ${applicationId} "${application.title}" was due ${application.dueDate} (${config.zoneOffset}) and is still ${application.state}`,
+      })
+    }
+    return alerts
+  }
+}
+
+/**
+ * An attempt: a validly signed seal statement the rules refused. Its kind is the refusal's code
+ * (USE_WITHOUT_APPROVAL, SELF_APPROVAL, COPIES_EXCEEDED, REVOKED_SEAL_USE, NOT_CUSTODIAN, NOT_APPROVER,
+ * NOT_IN_ORG, INVALID_TRANSITION, ROLE_FORBIDDEN, SEAL_NOT_FOUND, ...), kept with the envelope.
+ */
+export function attemptRecords(ctx: RefusalContext): RecordWrite[] {
+  const { statement } = ctx
+  const applicationId = typeof statement.body.applicationId === 'string' ? statement.body.applicationId : undefined
+  const alert: Alert = {
+    kind: ctx.error.code,
+    at: ctx.at,
+    seqs: [],
+    ...(applicationId ? { applicationIds: [applicationId] } : {}),
+    message: `refused ${statement.type} ${statement.id} by ${statement.actor}: ${ctx.error.message}`,
+    envelope: ctx.envelope,
+    code: ctx.error.code,
+  }
+  return alertWrites(alert, `${statement.actor}${SEP}${statement.id}`, ATTEMPT_SPACE)
+}
+
+function pad(hour: number): string {
+  return String(hour).padStart(2, '0')
+}
+

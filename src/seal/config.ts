@@ -1,0 +1,91 @@
+// The seal workflow's settings (thresholds, the local time zone) and local-time arithmetic for them.
+// Pattern alerts are written with their entries, so a change applies to statements recorded after it.
+
+import { DEFAULT_TITLE_SIMILARITY } from './similarity.js'
+
+export interface SealConfig {
+  /**
+   * CNY at or above which a matter needs a collective decision (五议, a villagers' representative
+   * meeting) instead of an approver's signature; SPLIT_CONTRACT watches for contracts kept under it.
+   */
+  collectiveThreshold: number
+  /** how far back SPLIT_CONTRACT looks for near-duplicate applications of the same org */
+  splitWindowDays: number
+  /** how many near-duplicate applications make a split */
+  splitMinApplications: number
+  /** title similarity (0..1) at or above which two titles are near-duplicates */
+  titleSimilarity: number
+  /** the local zone of stamping hours and due dates, as an RFC 3339 offset */
+  zoneOffset: string
+  /** OFF_HOURS_USE: local hours [offHoursFrom, 24) and [0, offHoursTo) */
+  offHoursFrom: number
+  offHoursTo: number
+}
+
+export const DEFAULT_COLLECTIVE_THRESHOLD_CNY = 100_000
+/** Asia/Shanghai has kept +08:00 all year since 1991. */
+export const DEFAULT_ZONE_OFFSET = '+08:00'
+
+export const DEFAULT_SEAL_CONFIG: Readonly<SealConfig> = Object.freeze({
+  collectiveThreshold: DEFAULT_COLLECTIVE_THRESHOLD_CNY,
+  splitWindowDays: 90,
+  splitMinApplications: 3,
+  titleSimilarity: DEFAULT_TITLE_SIMILARITY,
+  zoneOffset: DEFAULT_ZONE_OFFSET,
+  offHoursFrom: 22,
+  offHoursTo: 6,
+})
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** Fills in the defaults and checks the values. Throws RangeError naming a bad setting. */
+export function sealConfig(overrides: Partial<SealConfig> = {}): SealConfig {
+  const config = { ...DEFAULT_SEAL_CONFIG, ...overrides }
+  if (!(config.collectiveThreshold > 0)) throw new RangeError(`"collectiveThreshold" must be above 0, got ${config.collectiveThreshold}`)
+  if (!(config.splitWindowDays > 0)) throw new RangeError(`"splitWindowDays" must be above 0, got ${config.splitWindowDays}`)
+  if (!Number.isInteger(config.splitMinApplications) || config.splitMinApplications < 2) {
+    throw new RangeError(`"splitMinApplications" must be an integer of at least 2, got ${config.splitMinApplications}`)
+  }
+  if (!(config.titleSimilarity > 0 && config.titleSimilarity <= 1)) throw new RangeError(`"titleSimilarity" must be in (0, 1], got ${config.titleSimilarity}`)
+  offsetMinutes(config.zoneOffset)
+  for (const key of ['offHoursFrom', 'offHoursTo'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0 || config[key] > 23) throw new RangeError(`"${key}" must be an hour 0..23, got ${config[key]}`)
+  }
+  return config
+}
+
+/** Minutes east of UTC of an RFC 3339 offset ("+08:00", "-05:30", "Z"). Throws RangeError. */
+export function offsetMinutes(offset: string): number {
+  if (offset === 'Z') return 0
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset)
+  if (!match || Number(match[2]) > 23 || Number(match[3]) > 59) throw new RangeError(`"zoneOffset" must be like +08:00, got ${offset}`)
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
+}
+
+/** The local wall-clock hour (0..23) of an instant. */
+export function localHour(instant: string, config: SealConfig): number {
+  return new Date(Date.parse(instant) + offsetMinutes(config.zoneOffset) * 60_000).getUTCHours()
+}
+
+/** Local "YYYY-MM-DD HH:MM" of an instant, for people. */
+export function formatLocal(instant: string, config: SealConfig): string {
+  const local = new Date(Date.parse(instant) + offsetMinutes(config.zoneOffset) * 60_000).toISOString()
+  return `${local.slice(0, 10)} ${local.slice(11, 16)}`
+}
+
+/** True when the local hour falls in the off-hours window (which may wrap past midnight). */
+export function isOffHours(instant: string, config: SealConfig): boolean {
+  const hour = localHour(instant, config)
+  const { offHoursFrom: from, offHoursTo: to } = config
+  return from > to ? hour >= from || hour < to : hour >= from && hour < to
+}
+
+/** The first instant after a local full-date (YYYY-MM-DD) has ended: when a due date has passed. */
+export function endOfLocalDate(date: string, config: SealConfig): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + DAY_MS - offsetMinutes(config.zoneOffset) * 60_000).toISOString()
+}
+
+/** The instant `days` days before `instant`. */
+export function daysBefore(instant: string, days: number): string {
+  return new Date(Date.parse(instant) - days * DAY_MS).toISOString()
+}

@@ -1,0 +1,131 @@
+// What the seal kinds index, written with each entry: seals, applications and their histories, and the
+// lookups that alerts need (applications by org and time, open applications by due time).
+
+import { seqKey } from '../store/level-store.js'
+import type { RecordReader } from '../ledger/kinds.js'
+import type { ApplicationState } from './workflow.js'
+
+export const SEAL_SPACES = {
+  /** sealId -> SealRecord */
+  seal: 'seal',
+  /** applicationId -> ApplicationRecord */
+  application: 'seal.application',
+  /** sealId \0 seqKey(apply seq) -> applicationId: a seal's applications in order */
+  bySeal: 'seal.by-seal',
+  /** org \0 recordedAt \0 applicationId -> OrgApplication: SPLIT_CONTRACT's window */
+  byOrg: 'seal.by-org',
+  /** due instant \0 applicationId -> applicationId, removed when closed or rejected: OVERDUE */
+  due: 'seal.due',
+  /** applicationId \0 alert key -> AlertRef: the stored alerts and attempts that name an application */
+  alertsByApplication: 'seal.alert-by-application',
+} as const
+
+/** Separates the parts of a composite key; ids never contain it (schemas allow [A-Za-z0-9._-]). */
+export const SEP = '\u0000'
+/** Sorts after every key with the same prefix. */
+export const END = '\uffff'
+
+export type SealName = string | { zh?: string; en?: string }
+
+export interface SealRecord {
+  sealId: string
+  org: string
+  name: SealName
+  custodian: string
+  approvers: string[]
+  state: 'active' | 'revoked'
+  /** seq of the seal.register */
+  registeredAt: number
+  /** seq of the seal.revoke */
+  revokedAt?: number
+  revokeReason?: string
+  /** the seal's own statements (register, revoke); its applications' are in their histories */
+  history: HistoryItem[]
+}
+
+export interface HistoryItem {
+  seq: number
+  type: string
+  actor: string
+  /** recordedAt of the entry: when the node saw it */
+  at: string
+  /** the signer's own claim of when it made the statement */
+  issuedAt: string
+}
+
+export interface Decision {
+  seq: number
+  actor: string
+  at: string
+  comment?: string
+}
+
+export interface UseRecord {
+  seq: number
+  actor: string
+  at: string
+  copies: number
+  stamped: { sha256: string }
+  photo?: { sha256: string }
+}
+
+export interface Closing {
+  seq: number
+  actor: string
+  at: string
+  outcome: string
+  finalAmount?: number
+  completedAt: string
+}
+
+export interface ApplicationRecord {
+  applicationId: string
+  sealId: string
+  org: string
+  state: ApplicationState
+  title: string
+  purpose: string
+  applicant: string
+  document: { name: string; sha256: string }
+  /** the copies applied for (seal.apply copies) */
+  copiesRequested: number
+  /** the copies approved: all those requested once approved, 0 before */
+  copiesApproved: number
+  copiesUsed: number
+  amount?: number
+  budget?: number
+  dueDate?: string
+  appliedAt: string
+  appliedSeq: number
+  approval?: Decision
+  rejection?: Decision
+  uses: UseRecord[]
+  closing?: Closing
+  history: HistoryItem[]
+}
+
+/** What SPLIT_CONTRACT compares, kept by org and time. */
+export interface OrgApplication {
+  applicationId: string
+  seq: number
+  title: string
+  amount?: number
+}
+
+/** Where a stored alert is: ALERT_SPACE or ATTEMPT_SPACE, and its key there. */
+export interface AlertRef {
+  space: string
+  key: string
+}
+
+export const bySealKey = (sealId: string, seq: number) => `${sealId}${SEP}${seqKey(seq)}`
+export const byOrgKey = (org: string, at: string, applicationId: string) => `${org}${SEP}${at}${SEP}${applicationId}`
+export const dueKey = (dueAt: string, applicationId: string) => `${dueAt}${SEP}${applicationId}`
+
+export function getSeal(reader: RecordReader, sealId: string): Promise<SealRecord | undefined> {
+  return reader.get<SealRecord>(SEAL_SPACES.seal, sealId)
+}
+
+export function getApplication(reader: RecordReader, applicationId: string): Promise<ApplicationRecord | undefined> {
+  return reader.get<ApplicationRecord>(SEAL_SPACES.application, applicationId)
+}
