@@ -12,6 +12,8 @@ import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
+import { sealRoutes } from './routes/seals.js'
+import { overdueAlertSource } from '../seal/alerts.js'
 
 export interface AppConfig {
   /** public base URL of this node, used in QR links and the OpenAPI document */
@@ -27,7 +29,7 @@ export interface AppOptions {
 }
 
 /** Alerts computed at query time, contributed by the domains. */
-const ALERT_SOURCES: AlertSource[] = []
+const ALERT_SOURCES: AlertSource[] = [overdueAlertSource()]
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
@@ -57,6 +59,7 @@ export async function buildApp({ ledger, config, clock = () => new Date() }: App
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
   await app.register(actorRoutes, { ledger })
+  await app.register(sealRoutes, { ledger, clock })
   await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
   await app.register(operationRoutes, { ledger, startedAt })
   return app

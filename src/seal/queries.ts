@@ -1,0 +1,102 @@
+// Read views of seals and applications for the HTTP routes and the public page: current state with
+// the seqs that made it. Throws SEAL_NOT_FOUND for an unknown id.
+
+import { fail } from '../core/errors.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { END, SEAL_SPACES, SEP, getApplication, getSeal, type ApplicationRecord, type HistoryItem, type SealRecord } from './records.js'
+
+export interface SealUseView {
+  applicationId: string
+  seq: number
+  actor: string
+  at: string
+  copies: number
+  stamped: { sha256: string }
+  photo?: { sha256: string }
+}
+
+export interface SealView {
+  sealId: string
+  org: string
+  name: SealRecord['name']
+  state: SealRecord['state']
+  custodian: string
+  approvers: string[]
+  registeredAt: number
+  revokedAt?: number
+  revokeReason?: string
+  /** the seal's own statements: register, revoke */
+  history: HistoryItem[]
+  applications: ApplicationSummary[]
+  uses: SealUseView[]
+  /** every entry about the seal: its own and its applications', in order */
+  seqs: number[]
+}
+
+export interface ApplicationSummary {
+  applicationId: string
+  state: ApplicationRecord['state']
+  title: string
+  applicant: string
+  appliedSeq: number
+  copiesApproved: number
+  copiesUsed: number
+}
+
+function summary(application: ApplicationRecord): ApplicationSummary {
+  const { applicationId, state, title, applicant, appliedSeq, copiesApproved, copiesUsed } = application
+  return { applicationId, state, title, applicant, appliedSeq, copiesApproved, copiesUsed }
+}
+
+/** Every seal, by id, without its applications. */
+export async function listSeals(ledger: Ledger): Promise<Omit<SealView, 'applications' | 'uses'>[]> {
+  const out: Omit<SealView, 'applications' | 'uses'>[] = []
+  for await (const [, seal] of ledger.rangeRecords<SealRecord>(SEAL_SPACES.seal)) out.push(sealFields(seal))
+  return out
+}
+
+function sealFields(seal: SealRecord): Omit<SealView, 'applications' | 'uses'> {
+  const { sealId, org, name, state, custodian, approvers, registeredAt, revokedAt, revokeReason, history } = seal
+  return {
+    sealId,
+    org,
+    name,
+    state,
+    custodian,
+    approvers,
+    registeredAt,
+    ...(revokedAt !== undefined ? { revokedAt, revokeReason } : {}),
+    history,
+    seqs: history.map((h) => h.seq),
+  }
+}
+
+/** A seal's applications in the order they were made. */
+export async function sealApplications(ledger: Ledger, sealId: string): Promise<ApplicationRecord[]> {
+  const out: ApplicationRecord[] = []
+  for await (const [, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.bySeal, { gt: `${sealId}${SEP}`, lt: `${sealId}${SEP}${END}` })) {
+    const application = await getApplication(ledger.records, applicationId)
+    if (application) out.push(application)
+  }
+  return out
+}
+
+/** One seal with its applications and every use, and the full application records. Throws SEAL_NOT_FOUND. */
+export async function sealView(ledger: Ledger, sealId: string): Promise<{ seal: SealView; applications: ApplicationRecord[] }> {
+  const seal = await getSeal(ledger.records, sealId)
+  if (!seal) fail('SEAL_NOT_FOUND', `no seal ${sealId}`, { sealId })
+  const applications = await sealApplications(ledger, sealId)
+  const uses = applications.flatMap((a) => a.uses.map((use) => ({ applicationId: a.applicationId, ...use })))
+  const seqs = [...seal.history.map((h) => h.seq), ...applications.flatMap((a) => a.history.map((h) => h.seq))].sort((a, b) => a - b)
+  return {
+    seal: { ...sealFields(seal), seqs, applications: applications.map(summary), uses: uses.sort((a, b) => a.seq - b.seq) },
+    applications,
+  }
+}
+
+/** One application with its history. Throws SEAL_NOT_FOUND. */
+export async function applicationView(ledger: Ledger, applicationId: string): Promise<ApplicationRecord> {
+  const application = await getApplication(ledger.records, applicationId)
+  if (!application) fail('SEAL_NOT_FOUND', `no application ${applicationId}`, { applicationId })
+  return application
+}
