@@ -49,7 +49,9 @@ export function buildDemoEnvelopes(operator: Signer): Envelope[] {
     for (const file of readdirSync(statementsDir).filter((f) => f.endsWith('.json')).sort()) {
       const { statements } = JSON.parse(readFileSync(`${statementsDir}${file}`, 'utf8')) as { statements: (Statement & { cosigners?: string[] })[] }
       for (const { cosigners, ...statement } of statements) {
-        envelopes.push(buildStatementEnvelope(statement, [demoSigner(statement.actor), ...(cosigners ?? []).map(demoSigner)]))
+        // The operator signs with the node's own operator key, never a demo key.
+        const signer = statement.actor === 'operator' ? operator : demoSigner(statement.actor)
+        envelopes.push(buildStatementEnvelope(statement, [signer, ...(cosigners ?? []).map(demoSigner)]))
       }
     }
   }
