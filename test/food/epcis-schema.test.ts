@@ -2,25 +2,15 @@
 // valid alone, with or without an @context; broken events are refused with EPCIS_INVALID.
 
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { EPCIS_CONTEXT, EPCIS_SCHEMA_FILE, hasUniqueItems, validateEpcisDocument, validateEpcisEvent } from '../../src/food/epcis-schema.js'
+import { eventsOf, gs1ExampleDocuments, type Json } from '../helpers/gs1-examples.js'
 
-const EXAMPLES = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
 const SCHEMA_SOURCE = fileURLToPath(new URL('../../vendor/gs1-epcis/SOURCE.md', import.meta.url))
 
-type Json = Record<string, any>
-
-function listJsonld(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listJsonld(join(dir, entry.name)) : entry.name.endsWith('.jsonld') ? [join(dir, entry.name)] : [],
-  )
-}
-
-const documents = listJsonld(EXAMPLES).map((file) => ({ name: relative(EXAMPLES, file), doc: JSON.parse(readFileSync(file, 'utf8')) as Json }))
-const eventsOf = (doc: Json): Json[] => doc.epcisBody?.eventList ?? doc.epcisBody?.queryResults?.resultsBody?.eventList ?? []
+const documents = gs1ExampleDocuments()
 
 /** A valid ObjectEvent to break one field at a time (GS1's Example 9.6.1, first event). */
 const BASE: Json = {

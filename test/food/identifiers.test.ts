@@ -1,8 +1,7 @@
 // GS1 identifiers: EPC URNs (TDS 2.0) and Digital Link URIs (DL URI Syntax 1.2) as one value, on GS1's
 // own examples, and every identifier in GS1's EPCIS 2.0 example documents.
 
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import {
@@ -15,8 +14,8 @@ import {
   toEpcUrn,
   type Gs1Identifier,
 } from '../../src/food/identifiers.js'
+import { eventsOf, gs1ExampleDocuments } from '../helpers/gs1-examples.js'
 
-const EXAMPLES = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
 const SOURCE = fileURLToPath(new URL('../../src/food/identifiers.ts', import.meta.url))
 
 /** Both spellings of one object: TDS 2.0 and DL 1.2 examples (GTINs recomputed where noted). */
@@ -269,13 +268,12 @@ t.test('check digits', async (t) => {
 })
 
 t.test('every identifier in GS1 example documents parses', async (t) => {
-  const files = listJsonld(EXAMPLES)
-  t.ok(files.length >= 40, `${files.length} example documents`)
+  const documents = gs1ExampleDocuments()
+  t.ok(documents.length >= 40, `${documents.length} example documents`)
   const kinds: Record<string, number> = {}
   let count = 0
-  for (const file of files) {
-    const doc = JSON.parse(readFileSync(file, 'utf8'))
-    for (const event of doc.epcisBody?.eventList ?? doc.epcisBody?.queryResults?.resultsBody?.eventList ?? []) {
+  for (const { doc } of documents) {
+    for (const event of eventsOf(doc)) {
       const texts: string[] = [
         ...(event.epcList ?? []), ...(event.childEPCs ?? []), ...(event.inputEPCList ?? []), ...(event.outputEPCList ?? []),
         ...[event.parentID, event.readPoint?.id, event.bizLocation?.id].filter((x) => x !== undefined),
@@ -302,9 +300,3 @@ t.test('identifiers.ts is pure and browser-safe', async (t) => {
   for (const name of imports) t.match(name, /^\.\.\/core\/[a-z0-9-]+\.js$/, `imports only core/: ${name}`)
   for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
 })
-
-function listJsonld(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listJsonld(join(dir, entry.name)) : entry.name.endsWith('.jsonld') ? [join(dir, entry.name)] : [],
-  )
-}
