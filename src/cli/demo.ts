@@ -12,6 +12,7 @@ import type { Statement } from '../core/statement.js'
 import { toBase64 } from '../core/bytes.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { readKeyFile } from './node-dir.js'
+import { eventTimeAsIssuedAt, statementsFromDocument } from '../food/epcis-import.js'
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url))
 export const DEMO_KEYS_DIR = fileURLToPath(new URL('../../keys/demo/', import.meta.url))
@@ -31,7 +32,7 @@ export function demoSigner(actorId: string): Signer {
   return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
 }
 
-/** The example statements in order, signed: the actors first, then every examples/statements/*.json file. */
+/** The example statements in order, signed: the actors first, then examples/statements and examples/epcis by file name. */
 export function buildDemoEnvelopes(operator: Signer): Envelope[] {
   const { actors } = JSON.parse(readFileSync(`${EXAMPLES_DIR}actors.json`, 'utf8')) as { actors: DemoActor[] }
   const envelopes: Envelope[] = actors.map((actor) => {
@@ -44,15 +45,26 @@ export function buildDemoEnvelopes(operator: Signer): Envelope[] {
     }
     return buildStatementEnvelope(statement, [operator])
   })
-  const statementsDir = `${EXAMPLES_DIR}statements/`
-  if (existsSync(statementsDir)) {
-    for (const file of readdirSync(statementsDir).filter((f) => f.endsWith('.json')).sort()) {
-      const { statements } = JSON.parse(readFileSync(`${statementsDir}${file}`, 'utf8')) as { statements: (Statement & { cosigners?: string[] })[] }
-      for (const { cosigners, ...statement } of statements) {
-        // The operator signs with the node's own operator key, never a demo key.
-        const signer = statement.actor === 'operator' ? operator : demoSigner(statement.actor)
-        envelopes.push(buildStatementEnvelope(statement, [signer, ...(cosigners ?? []).map(demoSigner)]))
+  // statements/*.json and epcis/<nn>.<actor>.<name>.jsonld, merged in file-name order
+  const files: { name: string; path: string }[] = []
+  for (const folder of ['statements', 'epcis']) {
+    const dir = `${EXAMPLES_DIR}${folder}/`
+    if (!existsSync(dir)) continue
+    for (const name of readdirSync(dir)) if (/\.(json|jsonld)$/.test(name)) files.push({ name, path: `${dir}${name}` })
+  }
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const file of files) {
+    const content = JSON.parse(readFileSync(file.path, 'utf8')) as unknown
+    if (file.name.endsWith('.jsonld')) {
+      const actor = file.name.split('.')[1]
+      for (const statement of statementsFromDocument(content, actor, eventTimeAsIssuedAt)) {
+        envelopes.push(buildStatementEnvelope(statement, [demoSigner(actor)]))
       }
+      continue
+    }
+    for (const { cosigners, ...statement } of (content as { statements: (Statement & { cosigners?: string[] })[] }).statements) {
+      const signer = statement.actor === 'operator' ? operator : demoSigner(statement.actor)
+      envelopes.push(buildStatementEnvelope(statement, [signer, ...(cosigners ?? []).map(demoSigner)]))
     }
   }
   return envelopes

@@ -10,6 +10,7 @@ import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../cor
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
+import { foodKinds } from '../food/kinds.js'
 import { sealKinds } from '../seal/kinds.js'
 
 export const DEFAULT_NODE_NAME = 'node'

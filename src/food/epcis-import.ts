@@ -1,0 +1,40 @@
+// EPCIS 2.0 documents into food.event statements: one statement per event, the event's own eventID
+// (or its content hash) as the idempotency key, so importing a document twice appends nothing new.
+
+import { canonicalBytes } from '../core/canonical-json.js'
+import { toHex } from '../core/bytes.js'
+import { fail } from '../core/errors.js'
+import { sha256 } from '../core/hash.js'
+import type { Statement } from '../core/statement.js'
+
+export const MAX_STATEMENT_ID = 128
+
+/** The events of an EPCISDocument (or an EPCISQueryDocument's results). Throws EPCIS_INVALID. */
+export function eventsOfDocument(document: unknown): Record<string, unknown>[] {
+  const doc = document as { type?: string; epcisBody?: { eventList?: unknown[]; queryResults?: { resultsBody?: { eventList?: unknown[] } } } }
+  const list = doc?.epcisBody?.eventList ?? doc?.epcisBody?.queryResults?.resultsBody?.eventList
+  if (!Array.isArray(list)) fail('EPCIS_INVALID', 'not an EPCISDocument: no epcisBody.eventList')
+  return list as Record<string, unknown>[]
+}
+
+/** The statement id of an event: its eventID when short enough, else the SHA-256 of its JCS bytes. */
+export function statementIdOf(event: Record<string, unknown>): string {
+  const eventId = event.eventID
+  if (typeof eventId === 'string' && eventId.length <= MAX_STATEMENT_ID && !event.errorDeclaration) return eventId
+  const hash = toHex(sha256(canonicalBytes(event)))
+  return `sha256:${hash}`
+}
+
+/** One food.event statement per event; the document's @context travels with each event that has none. */
+export function statementsFromDocument(document: unknown, actor: string, issuedAt: (event: Record<string, unknown>) => string): Statement[] {
+  const context = (document as { '@context'?: unknown })['@context']
+  return eventsOfDocument(document).map((event) => {
+    const withContext = event['@context'] === undefined && context !== undefined ? { '@context': context, ...event } : event
+    return { type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: withContext }
+  })
+}
+
+/** For example data: the event's own time, so a re-import signs the same bytes. */
+export function eventTimeAsIssuedAt(event: Record<string, unknown>): string {
+  return new Date(Date.parse(String(event.eventTime))).toISOString()
+}

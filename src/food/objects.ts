@@ -1,0 +1,158 @@
+// What an EPCIS event is about: every object and lot it names, in canonical form, with the role it
+// plays (what is input, output, parent, child), its locations and its sensor readings.
+
+import { normaliseBizStep, normaliseDisposition } from './cbv.js'
+import { identifierKey, parseIdentifier, toEpcUrn, type Gs1Identifier } from './identifiers.js'
+import type { ObjectRef, ObjectRole } from './records.js'
+
+export const EPCIS_EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'TransactionEvent', 'AssociationEvent'] as const
+
+export interface EpcisQuantity {
+  epcClass: string
+  quantity?: number
+  uom?: string
+}
+
+/** The parts of an EPCIS 2.0 event we index; the schema has already checked its shape. */
+export interface EpcisEvent {
+  type: string
+  eventTime: string
+  eventTimeZoneOffset: string
+  eventID?: string
+  action?: string
+  bizStep?: string
+  disposition?: string
+  readPoint?: { id: string }
+  bizLocation?: { id: string }
+  epcList?: string[]
+  quantityList?: EpcisQuantity[]
+  parentID?: string
+  childEPCs?: string[]
+  childQuantityList?: EpcisQuantity[]
+  inputEPCList?: string[]
+  inputQuantityList?: EpcisQuantity[]
+  outputEPCList?: string[]
+  outputQuantityList?: EpcisQuantity[]
+  sourceList?: { type: string; source: string }[]
+  destinationList?: { type: string; destination: string }[]
+  bizTransactionList?: { type?: string; bizTransaction: string }[]
+  sensorElementList?: SensorElement[]
+  certificationInfo?: string | string[]
+  errorDeclaration?: { declarationTime: string; reason?: string; correctiveEventIDs?: string[] }
+  [extension: string]: unknown
+}
+
+export interface SensorReport {
+  type?: string
+  value?: number
+  minValue?: number
+  maxValue?: number
+  meanValue?: number
+  uom?: string
+  time?: string
+  exception?: string
+}
+
+export interface SensorElement {
+  sensorMetadata?: { time?: string; startTime?: string; endTime?: string; deviceID?: string }
+  sensorReport?: SensorReport[]
+}
+
+/** A food.event body is the event itself, or {event, "@context"?}. */
+export function eventOf(body: Record<string, unknown>): EpcisEvent {
+  const inner = body.event
+  return (inner && typeof inner === 'object' ? inner : body) as EpcisEvent
+}
+
+/** Company prefix lengths learned from registered products, for turning Digital Links into EPC URNs. */
+export type PrefixLengthLookup = (gtin: string) => number | undefined
+
+export interface CanonicalObject {
+  id: string
+  key: string
+  identifier: Gs1Identifier
+}
+
+export function canonicalObject(text: string, prefixLength?: PrefixLengthLookup): CanonicalObject {
+  const identifier = parseIdentifier(text)
+  const length = identifier.companyPrefixLength ?? (identifier.gtin ? prefixLength?.(identifier.gtin) : undefined)
+  return { id: toEpcUrn(identifier, length), key: identifierKey(identifier), identifier }
+}
+
+/** Every object the event names, once per role. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */
+export function objectsOf(event: EpcisEvent, prefixLength?: PrefixLengthLookup): (ObjectRef & { identifier: Gs1Identifier })[] {
+  const out: (ObjectRef & { identifier: Gs1Identifier })[] = []
+  const seen = new Set<string>()
+  const add = (text: string | undefined, role: ObjectRole) => {
+    if (!text) return
+    const object = canonicalObject(text, prefixLength)
+    const mark = `${role}\u0000${object.key}`
+    if (seen.has(mark)) return
+    seen.add(mark)
+    out.push({ id: object.id, key: object.key, role, identifier: object.identifier })
+  }
+  for (const epc of event.epcList ?? []) add(epc, 'epc')
+  for (const q of event.quantityList ?? []) add(q.epcClass, 'class')
+  add(event.parentID, 'parent')
+  for (const epc of event.childEPCs ?? []) add(epc, 'child')
+  for (const q of event.childQuantityList ?? []) add(q.epcClass, 'child')
+  for (const epc of event.inputEPCList ?? []) add(epc, 'input')
+  for (const q of event.inputQuantityList ?? []) add(q.epcClass, 'input')
+  for (const epc of event.outputEPCList ?? []) add(epc, 'output')
+  for (const q of event.outputQuantityList ?? []) add(q.epcClass, 'output')
+  return out
+}
+
+/** Edges of the provenance graph: what went into what. Transformations link inputs to outputs;
+ *  aggregations, associations and transactions link children to the parent that carries them. */
+export function edgesOf(event: EpcisEvent, objects: ObjectRef[]): { from: ObjectRef; to: ObjectRef }[] {
+  const byRole = (...roles: ObjectRole[]) => objects.filter((o) => roles.includes(o.role))
+  if (event.type === 'TransformationEvent') {
+    const inputs = byRole('input')
+    const outputs = byRole('output')
+    return inputs.flatMap((from) => outputs.map((to) => ({ from, to })))
+  }
+  if (event.action === 'DELETE') return []
+  const parent = byRole('parent')[0]
+  if (!parent) return []
+  if (event.type === 'AggregationEvent' || event.type === 'AssociationEvent') return byRole('child').map((from) => ({ from, to: parent }))
+  if (event.type === 'TransactionEvent') return byRole('epc', 'class').map((from) => ({ from, to: parent }))
+  return []
+}
+
+export function bizStepOf(event: EpcisEvent): string | undefined {
+  return event.bizStep ? normaliseBizStep(event.bizStep) : undefined
+}
+
+export function dispositionOf(event: EpcisEvent): string | undefined {
+  return event.disposition ? normaliseDisposition(event.disposition) : undefined
+}
+
+/** eventTime in UTC with milliseconds, for ordering keys. */
+export function utcMillis(time: string): string {
+  const parsed = Date.parse(time)
+  return Number.isNaN(parsed) ? time : new Date(parsed).toISOString()
+}
+
+/** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted). */
+export function temperatureReadings(event: EpcisEvent): { celsius: number; time?: string }[] {
+  const out: { celsius: number; time?: string }[] = []
+  for (const element of event.sensorElementList ?? []) {
+    for (const report of element.sensorReport ?? []) {
+      if (!report.type || !/(^|[/:])Temperature$/.test(report.type)) continue
+      for (const value of [report.value, report.minValue, report.maxValue, report.meanValue]) {
+        if (typeof value !== 'number') continue
+        const celsius = report.uom === 'FAH' ? ((value - 32) * 5) / 9 : report.uom === 'KEL' ? value - 273.15 : value
+        out.push({ celsius, time: report.time ?? element.sensorMetadata?.time })
+      }
+    }
+  }
+  return out
+}
+
+/** Mass in kilograms for the UN/ECE Rec 20 mass units, undefined for others. */
+export function kilograms(quantity: number, uom: string | undefined): number | undefined {
+  const factor: Record<string, number> = { KGM: 1, GRM: 0.001, TNE: 1000, LBR: 0.45359237, ONZ: 0.028349523125, MGM: 0.000001 }
+  const f = uom ? factor[uom] : undefined
+  return f === undefined ? undefined : quantity * f
+}

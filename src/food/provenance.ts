@@ -1,0 +1,73 @@
+// The resolver's JSON view of a lot: what the consumer page shows and verifies. Each event comes with
+// its log entry and an inclusion proof against one checkpoint, and each signer with its keys, so a
+// browser can check everything without trusting the node.
+
+import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import type { Entry, Ledger } from '../ledger/ledger.js'
+import { journeyOf } from './journey.js'
+import { traceGraph, type TraceGraph } from './trace.js'
+import type { ProductRecord, RecallRecord } from './records.js'
+
+export interface ProvenanceEvent {
+  seq: number
+  eventType: string
+  bizStep: string | null
+  eventTime: string
+  actor: { id: string; name: unknown; roles: string[] }
+  /** the EPCIS event as signed */
+  event: unknown
+  entry: Entry
+}
+
+export interface Provenance {
+  id: string
+  digitalLink: string
+  product: ProductRecord | null
+  lot: string | null
+  serial: string | null
+  recalled: boolean
+  recall?: RecallRecord
+  events: ProvenanceEvent[]
+  trace: TraceGraph
+  /** the checkpoint every proof below is against */
+  checkpoint: string
+  proofs: { size: number; inclusion: { seq: number; leafHash: string; proof: string[] }[] }
+}
+
+export async function buildProvenance(ledger: Ledger, text: string): Promise<Provenance> {
+  const reader = ledger.records
+  const journey = await journeyOf(reader, text)
+  const checkpoint = ledger.checkpoint
+  const size = ledger.size
+  const events: ProvenanceEvent[] = []
+  const inclusion: Provenance['proofs']['inclusion'] = []
+  for (const record of journey.events) {
+    const { entry, leafHash } = await ledger.getEntry(record.seq)
+    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; body: Record<string, unknown> }
+    const actor = ledger.actors.get(statement.actor)
+    events.push({
+      seq: record.seq,
+      eventType: record.eventType,
+      bizStep: record.bizStep ?? null,
+      eventTime: record.eventTime,
+      actor: { id: statement.actor, name: actor?.name ?? statement.actor, roles: actor?.roles ?? [] },
+      event: (statement.body.event as unknown) ?? statement.body,
+      entry,
+    })
+    const proof = await ledger.inclusionProof(record.seq, size)
+    inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
+  }
+  return {
+    id: journey.id,
+    digitalLink: journey.object?.digitalLink ?? text,
+    product: journey.product,
+    lot: journey.object?.lot ?? null,
+    serial: journey.object?.serial ?? null,
+    recalled: journey.recall !== null,
+    ...(journey.recall ? { recall: journey.recall } : {}),
+    events,
+    trace: await traceGraph(reader, text, 'both'),
+    checkpoint,
+    proofs: { size, inclusion },
+  }
+}

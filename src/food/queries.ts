@@ -1,0 +1,107 @@
+// Reads over the food indexes that rules and routes share: a lot's product, its recall (its own or
+// an upstream lot's), its latest shipment, its quantity balance. They take a RecordReader, so at rule
+// time they see the batch's pending writes and at read time the committed store.
+
+import type { RecordReader } from '../ledger/kinds.js'
+import { kilograms } from './objects.js'
+import {
+  SPACES,
+  prefixRange,
+  seqKey,
+  type EdgeRecord,
+  type FoodEventRecord,
+  type ObjectEventLink,
+  type ProductRecord,
+  type QuantityMove,
+  type RecallRecord,
+} from './records.js'
+
+export const MAX_RECALL_DEPTH = 16
+const SHIPPING_STEPS = new Set(['shipping', 'departing'])
+
+/** The GTIN of a lot or item key ("01/<gtin>/..."), if it has one. */
+export function gtinOfKey(key: string): string | undefined {
+  return key.startsWith('01/') ? key.split('/')[1] : undefined
+}
+
+export async function productOf(reader: RecordReader, objectKey: string): Promise<ProductRecord | undefined> {
+  const gtin = gtinOfKey(objectKey)
+  return gtin ? reader.get<ProductRecord>(SPACES.product, gtin) : undefined
+}
+
+/** Keys one step upstream (inputs, contents) or downstream (outputs, containers) of `key`. */
+export async function neighbours(reader: RecordReader, key: string, direction: 'forward' | 'backward'): Promise<{ key: string; edge: EdgeRecord }[]> {
+  const space = direction === 'forward' ? SPACES.forward : SPACES.backward
+  const rows = await reader.range<EdgeRecord>(space, prefixRange(key))
+  return rows.map(([k, edge]) => ({ key: k.split('\u0000')[1], edge }))
+}
+
+/** What a container carries (cases in a pallet, lots in a case), recursively: aggregation,
+ *  association and transaction children, never transformation inputs. */
+export async function contentsOf(reader: RecordReader, key: string, depth = 4): Promise<{ key: string; id: string }[]> {
+  const out: { key: string; id: string }[] = []
+  const seen = new Set([key])
+  let frontier = [key]
+  for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
+    const next: string[] = []
+    for (const k of frontier) {
+      for (const { key: inner, edge } of await neighbours(reader, k, 'backward')) {
+        if (edge.eventType === 'TransformationEvent' || seen.has(inner)) continue
+        seen.add(inner)
+        out.push({ key: inner, id: edge.from })
+        next.push(inner)
+      }
+    }
+    frontier = next
+  }
+  return out
+}
+
+/** The recall that covers `key`: its own, or that of any lot upstream of it (inputs, contents). */
+export async function findRecall(reader: RecordReader, key: string): Promise<RecallRecord | undefined> {
+  const seen = new Set([key])
+  let frontier = [key]
+  for (let depth = 0; depth <= MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
+    const next: string[] = []
+    for (const k of frontier) {
+      const recall = await reader.get<RecallRecord>(SPACES.recall, k)
+      if (recall) return recall
+      for (const { key: up } of await neighbours(reader, k, 'backward')) {
+        if (!seen.has(up)) {
+          seen.add(up)
+          next.push(up)
+        }
+      }
+    }
+    frontier = next
+  }
+  return undefined
+}
+
+/** The latest shipping event of `key` or of a container carrying it. */
+export async function latestShipment(reader: RecordReader, key: string): Promise<FoodEventRecord | undefined> {
+  const carriers = [key, ...(await neighbours(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent').map((n) => n.key)]
+  let latest: ObjectEventLink | undefined
+  for (const k of carriers) {
+    const links = await reader.range<ObjectEventLink>(SPACES.byObject, { ...prefixRange(k), reverse: true })
+    const shipment = links.map(([, link]) => link).find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep))
+    if (shipment && (!latest || shipment.seq > latest.seq)) latest = shipment
+  }
+  return latest ? reader.get<FoodEventRecord>(SPACES.event, seqKey(latest.seq)) : undefined
+}
+
+/** Produced and consumed amounts of a lot (kilograms where the units allow, else the first unit seen). */
+export async function lotBalance(reader: RecordReader, key: string): Promise<{ produced: number; consumed: number; uom: string }> {
+  const moves = (await reader.range<QuantityMove>(SPACES.quantity, prefixRange(key))).map(([, m]) => m)
+  const allMass = moves.every((m) => kilograms(1, m.uom) !== undefined)
+  const uom = allMass ? 'KGM' : (moves[0]?.uom ?? 'EA')
+  let produced = 0
+  let consumed = 0
+  for (const m of moves) {
+    if (!allMass && m.uom !== uom) continue
+    const amount = allMass ? (kilograms(m.quantity, m.uom) as number) : m.quantity
+    if (amount >= 0) produced += amount
+    else consumed -= amount
+  }
+  return { produced, consumed, uom }
+}

@@ -1,0 +1,126 @@
+// The food indexes: record spaces and their shapes, written in the same batch as the entries they
+// index, so trace, query, recall and export read them without decoding the log.
+
+/** Key separator: sorts before every printable character, so a prefix scan of "a\0" never sees "ab". */
+export const SEP = '\u0000'
+/** Upper bound for a prefix scan: gte `p + SEP`, lt `p + SEP_END`. */
+export const SEP_END = '\u0001'
+
+export const SPACES = {
+  /** seq (12 hex) -> FoodEventRecord */
+  event: 'food.event',
+  /** objectKey SEP seq -> ObjectEventLink */
+  byObject: 'food.by-object',
+  /** bizStep SEP eventTime SEP seq -> 1 */
+  byStep: 'food.by-step',
+  /** locationKey SEP eventTime SEP seq -> 1 */
+  byLocation: 'food.by-location',
+  /** eventTime SEP seq -> 1 */
+  byTime: 'food.by-time',
+  /** from SEP to SEP seq -> EdgeRecord (downstream: what `from` went into) */
+  forward: 'food.edge-forward',
+  /** to SEP from SEP seq -> EdgeRecord (upstream: what `to` came from) */
+  backward: 'food.edge-backward',
+  /** objectKey -> ObjectRecord */
+  object: 'food.object',
+  /** gtin -> ProductRecord */
+  product: 'food.product',
+  /** objectKey -> RecallRecord */
+  recall: 'food.recall',
+  /** objectKey SEP seq -> QuantityMove (produced or consumed amounts of a lot, for mass balance) */
+  quantity: 'food.quantity',
+} as const
+
+export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'
+
+export interface ObjectRef {
+  /** canonical EPC URN */
+  id: string
+  /** split-independent index key */
+  key: string
+  role: ObjectRole
+}
+
+export interface FoodEventRecord {
+  seq: number
+  actor: string
+  recordedAt: string
+  eventType: string
+  /** UTC, milliseconds */
+  eventTime: string
+  eventTimeZoneOffset: string
+  action?: string
+  bizStep?: string
+  disposition?: string
+  readPoint?: string
+  bizLocation?: string
+  /** location keys of the destinationList (where a shipment is going) */
+  destinations?: string[]
+  objects: ObjectRef[]
+  /** the event's own eventID when it has one */
+  eventId?: string
+}
+
+export interface ObjectEventLink {
+  seq: number
+  role: ObjectRole
+  eventType: string
+  bizStep?: string
+  eventTime: string
+}
+
+export interface EdgeRecord {
+  from: string
+  to: string
+  seq: number
+  eventType: string
+  bizStep?: string
+  eventTime: string
+}
+
+export interface ObjectRecord {
+  id: string
+  key: string
+  digitalLink: string
+  gtin?: string
+  lot?: string
+  serial?: string
+  /** the actor whose event first named it (its producer, who may recall it) */
+  producer: string
+  firstSeq: number
+}
+
+export interface ProductRecord {
+  gtin: string
+  name: string | { zh?: string; en?: string }
+  storage?: { minC?: number; maxC?: number }
+  shelfLifeDays?: number
+  companyPrefixLength?: number
+  owner: string
+  seqs: number[]
+}
+
+export interface RecallRecord {
+  id: string
+  seq: number
+  at: string
+  by: string
+  reason: string
+  severity: string
+}
+
+export interface QuantityMove {
+  seq: number
+  /** positive: produced or received into existence; negative: consumed by a transformation */
+  quantity: number
+  uom: string
+}
+
+export function seqKey(seq: number): string {
+  return seq.toString(16).padStart(12, '0')
+}
+
+/** gte/lt bounds for every key that starts with `prefix` followed by SEP. */
+export function prefixRange(prefix: string): { gte: string; lt: string } {
+  return { gte: prefix + SEP, lt: prefix + SEP_END }
+}

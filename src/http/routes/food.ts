@@ -1,0 +1,69 @@
+// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from web.ts).
+
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { buildProvenance } from '../../food/provenance.js'
+import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../../food/trace.js'
+import type { Ledger } from '../../ledger/ledger.js'
+import { renderResolverPage, resolverErrorHandler, wantsHtml } from './web.js'
+
+/** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
+export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: string }): string {
+  let uri = `https://id.gs1.org/01/${encodeURIComponent(params.gtin)}`
+  if (params.lot !== undefined) uri += `/10/${encodeURIComponent(params.lot)}`
+  if (params.serial !== undefined) uri += `/21/${encodeURIComponent(params.serial)}`
+  return uri
+}
+
+export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  app.get(
+    '/v1/trace/:id',
+    {
+      schema: {
+        summary: 'Provenance graph of an object or lot (EPC URN or Digital Link, URL-encoded)',
+        tags: ['food'],
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 512 } } },
+        querystring: {
+          type: 'object',
+          properties: {
+            direction: { enum: ['backward', 'forward', 'both'], default: 'both' },
+            depth: { type: 'integer', minimum: 1, maximum: MAX_TRACE_DEPTH, default: DEFAULT_TRACE_DEPTH },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string }
+      const { direction, depth } = request.query as { direction: TraceDirection; depth: number }
+      return traceGraph(ledger.records, id, direction, depth)
+    },
+  )
+
+  const resolver = {
+    schema: {
+      summary: 'GS1 Digital Link resolver: the provenance of a product, lot or item',
+      tags: ['food'],
+      params: {
+        type: 'object',
+        properties: { gtin: { type: 'string', maxLength: 64 }, lot: { type: 'string', maxLength: 128 }, serial: { type: 'string', maxLength: 128 } },
+      },
+    },
+  }
+  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (web.ts).
+  const withPage = { ...resolver, errorHandler: resolverErrorHandler }
+  const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
+    const provenance = await buildProvenance(ledger, text)
+    if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)
+    return renderResolverPage(ledger, provenance, request, reply)
+  }
+  const answer = (request: FastifyRequest, reply: FastifyReply) => respond(digitalLinkOf(request.params as { gtin: string }), request, reply)
+  app.get('/01/:gtin', withPage, answer)
+  app.get('/01/:gtin/10/:lot', withPage, answer)
+  app.get('/01/:gtin/21/:serial', withPage, answer)
+  app.get('/01/:gtin/10/:lot/21/:serial', withPage, answer)
+  // Any other path under /01/ (qualifiers out of order, a CPV, a dangling AI): parsed as a whole, so
+  // the error names what is wrong instead of a bare 404.
+  app.get('/01/*', { schema: { hide: true }, errorHandler: resolverErrorHandler }, (request, reply) =>
+    respond(`https://id.gs1.org${request.url.split('?')[0]}`, request, reply),
+  )
+}
