@@ -10,13 +10,13 @@ import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../cor
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
-import { foodKinds } from '../food/kinds.js'
 import { sealKinds } from '../seal/kinds.js'
+import { foodKinds } from '../food/kinds.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
 /** Every statement kind this node records beyond the registry's own. */
-export const DOMAIN_KINDS: StatementKind[] = [...sealKinds()]
+export const DOMAIN_KINDS: StatementKind[] = [...foodKinds, ...sealKinds()]
 
 export interface NodeConfig {
   origin: string
