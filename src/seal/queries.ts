@@ -3,45 +3,19 @@
 
 import { fail } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { END, SEAL_SPACES, SEP, getApplication, getSeal, type ApplicationRecord, type HistoryItem, type SealRecord } from './records.js'
+import { END, SEAL_SPACES, SEP, getApplication, getSeal, type ApplicationRecord, type SealRecord, type UseRecord } from './records.js'
 
-export interface SealUseView {
-  applicationId: string
-  seq: number
-  actor: string
-  at: string
-  copies: number
-  stamped: { sha256: string }
-  photo?: { sha256: string }
-}
+/** A use as the seal lists it: which application it stamped. */
+export type SealUseView = UseRecord & { applicationId: string }
 
-export interface SealView {
-  sealId: string
-  org: string
-  name: SealRecord['name']
-  state: SealRecord['state']
-  custodian: string
-  approvers: string[]
-  registeredAt: number
-  revokedAt?: number
-  revokeReason?: string
-  /** the seal's own statements: register, revoke */
-  history: HistoryItem[]
+/** A seal with every entry about it (`seqs`: its own and its applications'), its applications and uses. */
+export type SealView = SealRecord & {
+  seqs: number[]
   applications: ApplicationSummary[]
   uses: SealUseView[]
-  /** every entry about the seal: its own and its applications', in order */
-  seqs: number[]
 }
 
-export interface ApplicationSummary {
-  applicationId: string
-  state: ApplicationRecord['state']
-  title: string
-  applicant: string
-  appliedSeq: number
-  copiesApproved: number
-  copiesUsed: number
-}
+export type ApplicationSummary = Pick<ApplicationRecord, 'applicationId' | 'state' | 'title' | 'applicant' | 'appliedSeq' | 'copiesApproved' | 'copiesUsed'>
 
 function summary(application: ApplicationRecord): ApplicationSummary {
   const { applicationId, state, title, applicant, appliedSeq, copiesApproved, copiesUsed } = application
@@ -49,26 +23,10 @@ function summary(application: ApplicationRecord): ApplicationSummary {
 }
 
 /** Every seal, by id, without its applications. */
-export async function listSeals(ledger: Ledger): Promise<Omit<SealView, 'applications' | 'uses'>[]> {
-  const out: Omit<SealView, 'applications' | 'uses'>[] = []
-  for await (const [, seal] of ledger.rangeRecords<SealRecord>(SEAL_SPACES.seal)) out.push(sealFields(seal))
+export async function listSeals(ledger: Ledger): Promise<(SealRecord & { seqs: number[] })[]> {
+  const out: (SealRecord & { seqs: number[] })[] = []
+  for await (const [, seal] of ledger.rangeRecords<SealRecord>(SEAL_SPACES.seal)) out.push({ ...seal, seqs: seal.history.map((h) => h.seq) })
   return out
-}
-
-function sealFields(seal: SealRecord): Omit<SealView, 'applications' | 'uses'> {
-  const { sealId, org, name, state, custodian, approvers, registeredAt, revokedAt, revokeReason, history } = seal
-  return {
-    sealId,
-    org,
-    name,
-    state,
-    custodian,
-    approvers,
-    registeredAt,
-    ...(revokedAt !== undefined ? { revokedAt, revokeReason } : {}),
-    history,
-    seqs: history.map((h) => h.seq),
-  }
 }
 
 /** A seal's applications in the order they were made. */
@@ -89,7 +47,7 @@ export async function sealView(ledger: Ledger, sealId: string): Promise<{ seal: 
   const uses = applications.flatMap((a) => a.uses.map((use) => ({ applicationId: a.applicationId, ...use })))
   const seqs = [...seal.history.map((h) => h.seq), ...applications.flatMap((a) => a.history.map((h) => h.seq))].sort((a, b) => a - b)
   return {
-    seal: { ...sealFields(seal), seqs, applications: applications.map(summary), uses: uses.sort((a, b) => a.seq - b.seq) },
+    seal: { ...seal, seqs, applications: applications.map(summary), uses: uses.sort((a, b) => a.seq - b.seq) },
     applications,
   }
 }

@@ -7,6 +7,7 @@ import { toBase64, toHex } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { sha256 } from '../../src/core/hash.js'
 import { parseKeyFile } from '../../src/core/keys.js'
+import type { Statement } from '../../src/core/statement.js'
 import { DEMO_KEYS_DIR, EXAMPLES_DIR, buildDemoEnvelopes, seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { validateBody } from '../../src/ledger/schemas.js'
@@ -14,14 +15,6 @@ import { makeNode } from '../helpers/ledger.js'
 
 const SCENARIO = `${EXAMPLES_DIR}statements/50-village-seal.json`
 const VILLAGE_ORGS = /^xiaoshan-yiqiao-/
-
-interface ExampleStatement {
-  type: string
-  actor: string
-  id: string
-  issuedAt: string
-  body: Record<string, unknown>
-}
 
 t.test('the village actors and their demo keys', async (t) => {
   const { actors } = JSON.parse(readFileSync(`${EXAMPLES_DIR}actors.json`, 'utf8')) as { actors: { id: string; org?: string }[] }
@@ -38,7 +31,7 @@ t.test('the village actors and their demo keys', async (t) => {
 })
 
 t.test('every statement of the scenario validates against its schema', async (t) => {
-  const { statements } = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { statements: ExampleStatement[] }
+  const { statements } = JSON.parse(readFileSync(SCENARIO, 'utf8')) as { statements: Statement[] }
   const types = new Set(statements.map((s) => s.type))
   t.same([...types].sort(), ['seal.apply', 'seal.approve', 'seal.close', 'seal.register', 'seal.reject', 'seal.use'])
   for (const statement of statements) t.doesNotThrow(() => validateBody(statement.type, statement.body), statement.id)
