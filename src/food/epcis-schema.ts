@@ -1,4 +1,4 @@
-// EPCIS 2.0 events and documents against GS1's own JSON schema (vendor/gs1-epcis/EPCIS-JSON-Schema.json,
+// EPCIS 2.0 events and documents against GS1's own JSON schema (schemas/gs1-epcis/EPCIS-JSON-Schema.json,
 // draft-07, unchanged), compiled once, on first use, with ajv's draft-07 Ajv and ajv-formats.
 
 import { readFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { cbvValuesNotInVocabulary, normaliseEventVocabulary } from './cbv.js'
 type AddFormats = (ajv: Ajv) => unknown
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats
 
-export const EPCIS_SCHEMA_FILE = fileURLToPath(new URL('../../vendor/gs1-epcis/EPCIS-JSON-Schema.json', import.meta.url))
+export const EPCIS_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/gs1-epcis/EPCIS-JSON-Schema.json', import.meta.url))
 export const EPCIS_SCHEMA_ID = 'https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json'
 /** The EPCIS 2.0 JSON-LD context: implied for an event that carries no @context of its own. */
 export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'

@@ -14,6 +14,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 export const SCHEMA_BASE = 'https://tracechain.dev/schemas/'
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url))
+const GS1_SCHEMA_DIR = 'gs1-epcis'
 
 export interface SchemaSet {
   ajv: Ajv2020
@@ -32,7 +33,10 @@ export function loadSchemas(): SchemaSet {
   const documents = new Map<string, Record<string, unknown>>()
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(`${dir}${entry.name}/`, `${prefix}${entry.name}/`)
+      // GS1's EPCIS schema (draft-07) is compiled by src/food/epcis-schema.ts, not here.
+      if (entry.isDirectory()) {
+        if (entry.name !== GS1_SCHEMA_DIR) walk(`${dir}${entry.name}/`, `${prefix}${entry.name}/`)
+      }
       else if (entry.name.endsWith('.json')) {
         const document = JSON.parse(readFileSync(`${dir}${entry.name}`, 'utf8')) as Record<string, unknown>
         documents.set(`${prefix}${entry.name.slice(0, -5)}`, document)

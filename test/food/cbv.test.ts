@@ -1,5 +1,5 @@
 // CBV 2.0 vocabularies: every spelling of a CBV value reads as its bare name; extension URIs pass through;
-// the lists equal the enums of GS1's EPCIS 2.0 JSON schema as shipped in vendor/gs1-epcis.
+// the lists equal the enums of GS1's EPCIS 2.0 JSON schema as shipped in schemas/gs1-epcis.
 
 import { readFileSync } from 'node:fs'
 import t from 'tap'

@@ -8,7 +8,7 @@ import t from 'tap'
 import { EPCIS_CONTEXT, EPCIS_SCHEMA_FILE, hasUniqueItems, validateEpcisDocument, validateEpcisEvent } from '../../src/food/epcis-schema.js'
 import { eventsOf, gs1ExampleDocuments, type Json } from '../helpers/gs1-examples.js'
 
-const SCHEMA_SOURCE = fileURLToPath(new URL('../../vendor/gs1-epcis/SOURCE.md', import.meta.url))
+const SCHEMA_SOURCE = fileURLToPath(new URL('../../schemas/gs1-epcis/SOURCE.md', import.meta.url))
 
 const documents = gs1ExampleDocuments()
 
