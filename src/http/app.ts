@@ -9,6 +9,7 @@ import { installErrorHandling } from './errors.js'
 import type { AlertSource } from '../ledger/alerts.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
+import { eventRoutes } from './routes/events.js'
 import { foodRoutes } from './routes/food.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
@@ -62,6 +63,7 @@ export async function buildApp({ ledger, config, clock = () => new Date() }: App
   await app.register(actorRoutes, { ledger })
   await app.register(sealRoutes, { ledger, clock })
   await app.register(foodRoutes, { ledger })
+  await app.register(eventRoutes, { ledger, clock })
   await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
   await app.register(operationRoutes, { ledger, startedAt })
   return app
