@@ -1,6 +1,9 @@
-// EPCIS 2.0 event queries (GET /v1/events). Thin: the logic is in food/query.ts.
+// EPCIS 2.0 event queries (GET /v1/events) and the FDA FSMA 204 sortable spreadsheet
+// (GET /v1/export/fsma204). Thin: the logic is in food/query.ts and food/fsma204.ts.
 
+import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
+import { fsma204Csv, parseFsma204Filter } from '../../food/fsma204.js'
 import { buildQueryDocument, parseEventQuery, queryEvents, SUPPORTED_PARAMETERS } from '../../food/query.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
@@ -26,6 +29,34 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
       }
       reply.header('gs1-epcis-version', '2.0.0').header('gs1-epc-format', 'Never_Translates')
       return reply.type('application/ld+json; charset=utf-8').send(buildQueryDocument(page, clock()))
+    },
+  )
+
+  app.get(
+    '/v1/export/fsma204',
+    {
+      schema: {
+        summary: 'FDA FSMA 204 electronic sortable spreadsheet (CSV): one row per lot in each Critical Tracking Event',
+        description:
+          'lot: an EPC URN, Digital Link or TLC ((01)GTIN(10)lot); the lot and every lot linked to it by trace, both directions. from/to: dates (inclusive, in the event\'s own zone) or RFC 3339 date-times (to exclusive).',
+        tags: ['food'],
+        querystring: {
+          type: 'object',
+          properties: {
+            lot: { type: 'string', minLength: 1, maxLength: 512 },
+            from: { type: 'string', maxLength: 64 },
+            to: { type: 'string', maxLength: 64 },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const filter = await parseFsma204Filter(ledger, request.query as { lot?: string; from?: string; to?: string })
+      return reply
+        .type('text/csv; charset=utf-8; header=present')
+        .header('content-disposition', 'attachment; filename="fsma204.csv"')
+        .send(Readable.from(fsma204Csv(ledger, filter)))
     },
   )
 }
