@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, keygen, sign, submit, verify, demo. The only layer that reads
+// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -22,8 +22,13 @@ const USAGE = `tracechain <command> [options]
   sign     --key K (--statement FILE | --type T --actor A --id ID --body FILE) [--issued-at T] [--cosign K2]
                                                 print a DSSE envelope
   submit   --url U FILE...                      submit envelopes (a file: one envelope, {"envelopes":[...]}, or NDJSON)
+  epcis import DOC --key K --actor A --url U [--issued-at T]
+                                                sign every event of an EPCIS 2.0 document as food.event and submit
+                                                them in batches; exit 1 if any was refused
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE]
                                                 audit every entry; exit 1 naming the first bad seq
+  export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
+                                                the FDA FSMA 204 sortable spreadsheet (CSV) of a node
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL.`
@@ -127,6 +132,49 @@ const commands: Record<string, Command> = {
       }
     }
     return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
+  },
+
+  async epcis(argv) {
+    const { values, positionals } = parse(argv, {
+      key: { type: 'string' },
+      actor: { type: 'string' },
+      url: { type: 'string' },
+      'issued-at': { type: 'string' },
+    })
+    const [sub, file, ...extra] = positionals
+    if (sub !== 'import' || !file || extra.length > 0) throw new TracechainError('BAD_REQUEST', 'usage: tracechain epcis import DOC --key K --actor A --url U')
+    const { importEpcisDocument, readDocument } = await import('./epcis.js')
+    const summary = await importEpcisDocument({
+      text: readDocument(file),
+      signer: readKeyFile(requireString(values, 'key')),
+      actor: requireString(values, 'actor'),
+      url: requireString(values, 'url'),
+      issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
+      write: (line) => process.stdout.write(`${line}\n`),
+    })
+    return summary.refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
+  },
+
+  async export(argv) {
+    const { values, positionals } = parse(argv, {
+      url: { type: 'string' },
+      lot: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+    })
+    if (positionals.length !== 1 || positionals[0] !== 'fsma204') throw new TracechainError('BAD_REQUEST', 'usage: tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]')
+    const { exportFsma204 } = await import('./export.js')
+    const out = values.out as string | undefined
+    const { rows, bytes } = await exportFsma204({
+      url: requireString(values, 'url'),
+      lot: values.lot as string | undefined,
+      from: values.from as string | undefined,
+      to: values.to as string | undefined,
+      out,
+    })
+    process.stderr.write(`fsma204: ${rows} rows, ${bytes} bytes${out ? ` written to ${out}` : ''}\n`)
+    return EXIT_OK
   },
 
   async verify(argv) {

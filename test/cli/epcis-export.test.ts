@@ -1,0 +1,154 @@
+// `tracechain epcis import` and `tracechain export fsma204` against a live node in its own process:
+// signing and batching, the summary and exit codes, and the CSV byte for byte as the route serves it.
+
+import t, { type Test } from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT, runCli as run, startNode as startProcess } from '../helpers/node-process.js'
+
+const GS1_EXAMPLE = join(ROOT, 'test/fixtures/gs1-epcis/JSON/Example_9.6.1-ObjectEvent.jsonld')
+const DEMO_FARM_KEY = join(ROOT, 'keys/demo/farm-anji-01.json')
+
+/** A seeded node in its own process, stopped at teardown. */
+async function startNode(t: Test): Promise<{ url: string; dir: string }> {
+  const dir = t.testdir()
+  const node = await startProcess({ dir: join(dir, 'data'), args: ['--seed'] })
+  t.teardown(() => node.stop())
+  return { url: node.url, dir }
+}
+
+/** A key file, and the actor registered with it by the node's operator, all through the CLI. */
+async function registerActor(t: Test, url: string, nodeDir: string, id: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const key = join(nodeDir, `${id}.key.json`)
+  const keygen = await run(['keygen', '--out', key])
+  t.equal(keygen.code, 0, keygen.stderr)
+  const body = join(nodeDir, `${id}.body.json`)
+  writeFileSync(body, JSON.stringify({ id, name: { en: id }, roles: ['processor'], publicKey: JSON.parse(keygen.stdout).publicKey, ...extra }))
+  const envelope = join(nodeDir, `${id}.envelope.json`)
+  const signed = await run(['sign', '--key', join(nodeDir, 'data/keys/operator.json'), '--type', 'actor.register', '--actor', 'operator', '--id', `register-${id}`, '--body', body])
+  t.equal(signed.code, 0, signed.stderr)
+  writeFileSync(envelope, signed.stdout)
+  const submitted = await run(['submit', '--url', url, envelope])
+  t.equal(submitted.code, 0, submitted.stdout + submitted.stderr)
+  return key
+}
+
+function documentOf(events: Record<string, unknown>[]): string {
+  return JSON.stringify({
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    creationDate: '2026-06-01T00:00:00.000Z',
+    epcisBody: { eventList: events },
+  })
+}
+
+const observe = (i: number, extra: Record<string, unknown> = {}) => ({
+  type: 'ObjectEvent',
+  eventTime: '2026-06-01T08:00:00.000+08:00',
+  eventTimeZoneOffset: '+08:00',
+  eventID: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  action: 'OBSERVE',
+  bizStep: 'inspecting',
+  epcList: [`urn:epc:id:sgtin:6901234.000103.cli-${i}`],
+  ...extra,
+})
+
+t.test('export fsma204: the CSV as the node serves it, to a file or stdout', async (t) => {
+  const { url, dir } = await startNode(t)
+  const served = Buffer.from(await (await fetch(`${url}/v1/export/fsma204`)).arrayBuffer())
+  const out = join(dir, 'fsma204.csv')
+  const toFile = await run(['export', 'fsma204', '--url', url, '--out', out])
+  t.equal(toFile.code, 0, toFile.stderr)
+  t.same(readFileSync(out), served, 'byte for byte, BOM included')
+  t.equal(served[0], 0xef)
+  t.match(toFile.stderr, /^fsma204: 19 rows, \d+ bytes written to /)
+
+  const lot = '(01)06901234000283(10)P2605C'
+  const filtered = await run(['export', 'fsma204', '--url', url, '--lot', lot, '--to', '2026-05-25'])
+  t.equal(filtered.code, 0, filtered.stderr)
+  const expected = await (await fetch(`${url}/v1/export/fsma204?lot=${encodeURIComponent(lot)}&to=2026-05-25`)).text()
+  t.equal(filtered.stdout, `\uFEFF${expected.replace(/^\uFEFF/, '')}`, 'to stdout, BOM included')
+  t.match(filtered.stderr, /^fsma204: 3 rows/)
+
+  for (const [args, code] of [
+    [['export', 'fsma204', '--url', url, '--lot', '(01)06901234000283(10)NOPE'], 'NOT_FOUND'],
+    [['export', 'fsma204', '--url', url, '--from', 'yesterday'], 'BAD_REQUEST'],
+    [['export', 'fsma204', '--url', url, '--lot', 'not-a-lot'], 'IDENTIFIER_INVALID'],
+    [['export', 'csv', '--url', url], 'BAD_REQUEST'],
+    [['export', 'fsma204'], 'BAD_REQUEST'],
+  ] as const) {
+    const result = await run([...args])
+    t.equal(result.code, 2, args.join(' '))
+    t.match(result.stderr, new RegExp(`^tracechain export: ${code}: `), args.join(' '))
+  }
+})
+
+t.test('epcis import: signs, batches, summarises; a repeat is already there; refusals exit 1', async (t) => {
+  const { url, dir } = await startNode(t)
+  const key = await registerActor(t, url, dir, 'importer')
+  const issuedAt = '2026-06-01T00:00:00.000Z'
+  const first = await run(['epcis', 'import', GS1_EXAMPLE, '--key', key, '--actor', 'importer', '--url', url, '--issued-at', issuedAt])
+  t.equal(first.code, 0, first.stdout + first.stderr)
+  t.match(first.stdout, /^epcis import: 2 events signed by importer \(issuedAt 2026-06-01T00:00:00\.000Z\): 2 appended, 0 already there, 0 refused\n$/)
+  const found = await (await fetch(`${url}/v1/events?MATCH_anyEPC=urn:epc:id:sgtin:0614141.107346.2018`)).json()
+  t.equal(found.epcisBody.queryResults.resultsBody.eventList.length, 2, 'both events are queryable')
+
+  const again = await run(['epcis', 'import', GS1_EXAMPLE, '--key', key, '--actor', 'importer', '--url', url, '--issued-at', issuedAt])
+  t.equal(again.code, 0)
+  t.match(again.stdout, /: 0 appended, 2 already there, 0 refused\n$/)
+
+  const resigned = await run(['epcis', 'import', GS1_EXAMPLE, '--key', key, '--actor', 'importer', '--url', url])
+  t.equal(resigned.code, 1, 'signed now, so other bytes under the same ids')
+  t.match(resigned.stdout, /refused: event 1 \(ni:\/\/\/sha-256;[0-9a-f]+\?ver=CBV2\.0\): STATEMENT_ID_CONFLICT: /)
+  t.match(resigned.stdout, /0 appended, 0 already there, 2 refused \(STATEMENT_ID_CONFLICT 2\)/)
+
+  const mixed = join(dir, 'mixed.jsonld')
+  writeFileSync(mixed, documentOf([observe(1), observe(2, { epcList: ['https://id.gs1.org/01/06901234001038/21/1'] })]))
+  const partly = await run(['epcis', 'import', mixed, '--key', key, '--actor', 'importer', '--url', url])
+  t.equal(partly.code, 1)
+  t.match(partly.stdout, /refused: event 2 \(urn:uuid:00000000-0000-4000-8000-000000000002\): CHECK_DIGIT_INVALID: /)
+  t.match(partly.stdout, /1 appended, 0 already there, 1 refused \(CHECK_DIGIT_INVALID 1\)/)
+
+  // A farm with registered locations may record events only there.
+  const elsewhere = join(dir, 'elsewhere.jsonld')
+  writeFileSync(elsewhere, documentOf([observe(3, { readPoint: { id: 'urn:epc:id:sgln:6901234.00003.0' } })]))
+  const farm = await run(['epcis', 'import', elsewhere, '--key', DEMO_FARM_KEY, '--actor', 'farm-anji-01', '--url', url])
+  t.equal(farm.code, 1)
+  t.match(farm.stdout, /LOCATION_NOT_ALLOWED 1/)
+
+  const fromStdin = await run(['epcis', 'import', '-', '--key', key, '--actor', 'importer', '--url', url], { input: documentOf([observe(4)]) })
+  t.equal(fromStdin.code, 0, fromStdin.stdout)
+  t.match(fromStdin.stdout, /1 appended/)
+
+  for (const [args, code, input] of [
+    [['epcis', 'import', '-', '--key', key, '--actor', 'importer', '--url', url], 'INVALID_JSON', '{"type":'],
+    [['epcis', 'import', '-', '--key', key, '--actor', 'importer', '--url', url], 'EPCIS_INVALID', '{"type":"EPCISDocument"}'],
+    [['epcis', 'import', GS1_EXAMPLE, '--actor', 'importer', '--url', url], 'BAD_REQUEST', ''],
+    [['epcis', 'export', GS1_EXAMPLE, '--key', key, '--actor', 'importer', '--url', url], 'BAD_REQUEST', ''],
+    [['epcis', 'import', GS1_EXAMPLE, '--key', key, '--actor', 'importer', '--url', url, '--issued-at', '2099-01-01T00:00:00.000Z'], null, ''],
+  ] as const) {
+    const result = await run([...args], { input })
+    if (code === null) {
+      t.equal(result.code, 1, 'issued in the future: each event refused')
+      t.match(result.stdout, /ISSUED_IN_FUTURE 2/)
+      continue
+    }
+    t.equal(result.code, 2, `${args.join(' ')} ${result.stdout}`)
+    t.match(result.stderr, new RegExp(`^tracechain epcis: ${code}: `), args.join(' '))
+  }
+})
+
+t.test('epcis import: more events than one batch', async (t) => {
+  const { url, dir } = await startNode(t)
+  const key = await registerActor(t, url, dir, 'bulk')
+  const big = join(dir, 'big.jsonld')
+  writeFileSync(big, documentOf(Array.from({ length: 1500 }, (_, i) => observe(1000 + i))))
+  const started = Date.now()
+  const result = await run(['epcis', 'import', big, '--key', key, '--actor', 'bulk', '--url', url])
+  t.equal(result.code, 0, result.stdout + result.stderr)
+  t.match(result.stdout, /1500 events signed by bulk .*: 1500 appended, 0 already there, 0 refused/)
+  t.comment(`1500 events imported in ${Date.now() - started} ms`)
+  const health = await (await fetch(`${url}/healthz`)).json()
+  t.ok(health.size >= 1500)
+})
