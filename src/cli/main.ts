@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, demo. The only layer that reads
+// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, label, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -29,6 +29,8 @@ const USAGE = `tracechain <command> [options]
                                                 audit every entry; exit 1 naming the first bad seq
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
+  label    --id ID (--url U | --base-url URL [--dir D]) [--out FILE] [--format svg|png] [--size print|screen]
+                                                a lot's printable QR label (id an EPC URN or Digital Link)
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL.`
@@ -204,6 +206,33 @@ const commands: Record<string, Command> = {
       return EXIT_VERIFY_FAILED
     }
     process.stdout.write(`ok: ${outcome.checked} entries verified; size ${outcome.size}; root ${outcome.root}${outcome.consistency ? `; ${outcome.consistency}` : ''}\n`)
+    return EXIT_OK
+  },
+
+  async label(argv) {
+    const { values } = parse(argv, {
+      id: { type: 'string' },
+      url: { type: 'string' },
+      'base-url': { type: 'string' },
+      dir: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      size: { type: 'string' },
+    })
+    const { writeLabel } = await import('./label.js')
+    const summary = await writeLabel(
+      {
+        id: requireString(values, 'id'),
+        url: values.url as string | undefined,
+        baseUrl: (values['base-url'] as string | undefined) ?? (values.url ? undefined : process.env.TRACECHAIN_BASE_URL),
+        dir: values.dir as string | undefined,
+        out: values.out as string | undefined,
+        format: values.format as string | undefined,
+        size: values.size as string | undefined,
+      },
+      process.stdout,
+    )
+    process.stderr.write(`${summary}\n`)
     return EXIT_OK
   },
 

@@ -11,6 +11,7 @@ import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
 import { eventRoutes } from './routes/events.js'
 import { foodRoutes } from './routes/food.js'
+import { labelRoutes } from './routes/labels.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
@@ -63,6 +64,7 @@ export async function buildApp({ ledger, config, clock = () => new Date() }: App
   await app.register(actorRoutes, { ledger })
   await app.register(sealRoutes, { ledger, clock })
   await app.register(foodRoutes, { ledger })
+  await app.register(labelRoutes, { ledger, baseUrl: config.baseUrl })
   await app.register(eventRoutes, { ledger, clock })
   await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
   await app.register(operationRoutes, { ledger, startedAt })

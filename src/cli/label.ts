@@ -1,0 +1,74 @@
+// `tracechain label`: a lot's printable QR label, from a running node (--url, GET /v1/labels/...)
+// or offline (--base-url, with the product name from a stopped node's --dir when given).
+
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { TracechainError } from '../core/errors.js'
+import { LABEL_DIMENSIONS, LABEL_SIZES, buildLabelSvg, type LabelSize } from '../labels/label.js'
+import { renderLabelPng } from '../labels/png.js'
+import { buildLotLabel } from '../web/lot-label.js'
+import { openNode } from './node-dir.js'
+
+export type LabelFormat = 'svg' | 'png'
+
+export interface LabelOptions {
+  id: string
+  /** a running node; its TRACECHAIN_BASE_URL goes into the QR code */
+  url?: string
+  /** offline: the public base URL to print */
+  baseUrl?: string
+  /** offline: a stopped node's data directory, for the product name */
+  dir?: string
+  out?: string
+  format?: string
+  size?: string
+}
+
+export interface LabelResult {
+  bytes: Uint8Array
+  format: LabelFormat
+  size: LabelSize
+  /** what was written, for the summary line */
+  description: string
+}
+
+function pick<T extends string>(value: string | undefined, allowed: readonly T[], name: string, fallback: T): T {
+  if (value === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(value)) throw new TracechainError('BAD_REQUEST', `--${name} must be one of ${allowed.join(', ')}`)
+  return value as T
+}
+
+/** Makes the label; the format defaults to the --out extension, else SVG. */
+export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
+  const format = pick<LabelFormat>(options.format ?? (options.out?.toLowerCase().endsWith('.png') ? 'png' : undefined), ['svg', 'png'], 'format', 'svg')
+  const size = pick<LabelSize>(options.size, LABEL_SIZES, 'size', 'print')
+  const dims = LABEL_DIMENSIONS[size]
+  const shape = format === 'png' ? `${dims.pixelWidth}x${dims.pixelHeight} px${size === 'print' ? ', 40x60 mm at 300 dpi' : ''}` : size === 'print' ? '40x60 mm' : '320x480 px'
+  if (options.url) {
+    const base = options.url.replace(/\/+$/, '')
+    const response = await fetch(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`)
+    if (!response.ok) {
+      const answer = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
+      throw new TracechainError('BAD_REQUEST', `${response.status} ${answer.code ?? ''}: ${answer.message ?? response.statusText}`)
+    }
+    return { bytes: new Uint8Array(await response.arrayBuffer()), format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
+  }
+  if (!options.baseUrl) throw new TracechainError('BAD_REQUEST', 'label needs --url (a running node) or --base-url (offline)')
+  const node = options.dir ? await openNode(resolve(options.dir)) : undefined
+  try {
+    const content = await buildLotLabel(options.id, options.baseUrl, node?.ledger.records)
+    const svg = buildLabelSvg(content, size)
+    const bytes = format === 'png' ? new Uint8Array(renderLabelPng(svg, size)) : new TextEncoder().encode(svg)
+    return { bytes, format, size, description: `${format.toUpperCase()} label (${shape}) for ${content.uri}, trace code ${content.traceCode}` }
+  } finally {
+    await node?.close()
+  }
+}
+
+/** Writes the label to --out, or to stdout; returns the summary line for stderr. */
+export async function writeLabel(options: LabelOptions, stdout: NodeJS.WritableStream): Promise<string> {
+  const label = await makeLabel(options)
+  if (options.out) writeFileSync(options.out, label.bytes)
+  else stdout.write(label.bytes)
+  return `wrote ${options.out ?? 'stdout'}: ${label.description} (${label.bytes.length} bytes)`
+}

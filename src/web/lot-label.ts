@@ -1,0 +1,42 @@
+// A lot's label from what the ledger knows: the id (EPC URN or Digital Link) parsed by food/, the
+// product's name from its food.product statement, the URI on the node's public base (labels/).
+
+import { fail } from '../core/errors.js'
+import { canonicalObject } from '../food/objects.js'
+import { SPACES, type ProductRecord } from '../food/records.js'
+import type { RecordReader } from '../ledger/kinds.js'
+import { buildLabelUri, traceCodeOf, type LabelTarget } from '../labels/digital-link.js'
+import { buildLabelSvg, type LabelContent, type LabelSize } from '../labels/label.js'
+
+/** The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID. */
+export function labelTargetOf(id: string): LabelTarget {
+  const { identifier } = canonicalObject(id)
+  if (!identifier.gtin || identifier.cpv !== undefined) {
+    fail('IDENTIFIER_INVALID', `${id}: a label names a GTIN, a lot (GTIN + lot) or an item (GTIN + serial)`, { identifier: id })
+  }
+  return {
+    gtin: identifier.gtin,
+    ...(identifier.lot !== undefined ? { lot: identifier.lot } : {}),
+    ...(identifier.serial !== undefined ? { serial: identifier.serial } : {}),
+  }
+}
+
+/**
+ * The label content of `id` on `baseUrl`. With a reader, the product must be registered
+ * (NOT_FOUND otherwise: a label must not print a name the ledger does not vouch for); without one
+ * (an offline label) the product name is left off.
+ */
+export async function buildLotLabel(id: string, baseUrl: string, reader?: RecordReader): Promise<LabelContent> {
+  const target = labelTargetOf(id)
+  let productName: LabelContent['productName'] = null
+  if (reader) {
+    const product = await reader.get<ProductRecord>(SPACES.product, target.gtin)
+    if (!product) fail('NOT_FOUND', `no product registered for GTIN ${target.gtin}`, { gtin: target.gtin })
+    productName = product.name
+  }
+  return { uri: buildLabelUri(baseUrl, target), productName, ...target, traceCode: traceCodeOf(target) }
+}
+
+export async function buildLotLabelSvg(id: string, baseUrl: string, size: LabelSize, reader?: RecordReader): Promise<string> {
+  return buildLabelSvg(await buildLotLabel(id, baseUrl, reader), size)
+}

@@ -1,0 +1,56 @@
+// `tracechain label`: from a running node (--url) and offline (--base-url, --dir), SVG and PNG,
+// each QR code decoded back to the URI it must carry.
+
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { makeLabel, writeLabel } from '../../src/cli/label.js'
+import { seedLedger } from '../../src/cli/demo.js'
+import { makeNode } from '../helpers/ledger.js'
+import { decodeQr } from '../helpers/qr.js'
+import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const LOT_URN = 'urn:epc:class:lgtin:6901234.000103.Z260526A'
+
+t.test('from a running node: its base URL in the QR code, its product name on the label', async (t) => {
+  const { baseUrl } = await demoApp(t, { listen: true })
+  const out = join(t.testdir(), 'label.png')
+  const summary = await writeLabel({ url: baseUrl, id: LOT_URN, out }, process.stdout)
+  t.match(summary, /PNG label \(472x708 px, 40x60 mm at 300 dpi\)/)
+  t.equal(decodeQr(readFileSync(out)), `${baseUrl}${lotPath(FINE_LOT)}`)
+  const svg = await makeLabel({ url: baseUrl, id: `https://id.gs1.org${lotPath(FINE_LOT)}`, format: 'svg', size: 'screen' })
+  const text = new TextDecoder().decode(svg.bytes)
+  t.match(text, /width="320" height="480"/)
+  t.match(text, /嘉兴鲜肉粽/)
+  await t.rejects(makeLabel({ url: baseUrl, id: 'urn:epc:class:lgtin:6901234.000999.X' }), { code: 'BAD_REQUEST', message: /404 NOT_FOUND/ })
+  await t.rejects(makeLabel({ url: baseUrl, id: LOT_URN, format: 'gif' }), { code: 'BAD_REQUEST' })
+})
+
+t.test('offline: --base-url, with the product name from a stopped node\'s --dir', async (t) => {
+  const dir = t.testdir()
+  const node = await makeNode(join(dir, 'node'))
+  await seedLedger(node.ledger, node.operator)
+  await node.close()
+  const named = await makeLabel({ baseUrl: 'https://trace.example.cn', dir: join(dir, 'node'), id: LOT_URN, out: 'x.png' })
+  t.equal(named.format, 'png', 'the format follows --out')
+  t.equal(decodeQr(Buffer.from(named.bytes)), `https://trace.example.cn${lotPath(FINE_LOT)}`)
+  t.match(named.description, /trace code EQKW-2CTH/)
+  const unnamed = await makeLabel({ baseUrl: 'https://trace.example.cn', id: LOT_URN })
+  t.match(new TextDecoder().decode(unnamed.bytes), /GTIN 06901234001037/)
+  await t.rejects(makeLabel({ id: LOT_URN }), { code: 'BAD_REQUEST' })
+})
+
+t.test('the tracechain command runs it', async (t) => {
+  const out = join(t.testdir(), 'cli.svg')
+  const loader = new URL(`file://${join(ROOT, 'node_modules/@tapjs/typescript/dist/esm/import.mjs')}`).href
+  const stdout = execFileSync(process.execPath, [`--import=${loader}`, join(ROOT, 'src/cli/main.ts'), 'label', '--base-url', 'https://trace.example.cn', '--id', LOT_URN, '--out', out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  })
+  t.equal(stdout, '', 'nothing on stdout when --out is given')
+  t.match(readFileSync(out, 'utf8'), /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="40mm"/)
+})
