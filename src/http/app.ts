@@ -15,6 +15,7 @@ import { labelRoutes } from './routes/labels.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
+import { webRoutes } from './routes/web.js'
 import { sealRoutes } from './routes/seals.js'
 import { overdueAlertSource } from '../seal/alerts.js'
 
@@ -65,6 +66,7 @@ export async function buildApp({ ledger, config, clock = () => new Date() }: App
   await app.register(sealRoutes, { ledger, clock })
   await app.register(foodRoutes, { ledger })
   await app.register(labelRoutes, { ledger, baseUrl: config.baseUrl })
+  await app.register(webRoutes, { ledger })
   await app.register(eventRoutes, { ledger, clock })
   await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
   await app.register(operationRoutes, { ledger, startedAt })

@@ -1,9 +1,10 @@
-// Food routes: trace graphs and the GS1 Digital Link resolver's JSON view.
+// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from web.ts).
 
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { buildProvenance } from '../../food/provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../../food/trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { renderResolverPage, resolverErrorHandler, wantsHtml } from './web.js'
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
 export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: string }): string {
@@ -48,9 +49,21 @@ export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
       },
     },
   }
-  const answer = async (request: { params: unknown }) => buildProvenance(ledger, digitalLinkOf(request.params as { gtin: string }))
-  app.get('/01/:gtin', resolver, answer)
-  app.get('/01/:gtin/10/:lot', resolver, answer)
-  app.get('/01/:gtin/21/:serial', resolver, answer)
-  app.get('/01/:gtin/10/:lot/21/:serial', resolver, answer)
+  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (web.ts).
+  const withPage = { ...resolver, errorHandler: resolverErrorHandler }
+  const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
+    const provenance = await buildProvenance(ledger, text)
+    if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)
+    return renderResolverPage(ledger, provenance, request, reply)
+  }
+  const answer = (request: FastifyRequest, reply: FastifyReply) => respond(digitalLinkOf(request.params as { gtin: string }), request, reply)
+  app.get('/01/:gtin', withPage, answer)
+  app.get('/01/:gtin/10/:lot', withPage, answer)
+  app.get('/01/:gtin/21/:serial', withPage, answer)
+  app.get('/01/:gtin/10/:lot/21/:serial', withPage, answer)
+  // Any other path under /01/ (qualifiers out of order, a CPV, a dangling AI): parsed as a whole, so
+  // the error names what is wrong instead of a bare 404.
+  app.get('/01/*', { schema: { hide: true }, errorHandler: resolverErrorHandler }, (request, reply) =>
+    respond(`https://id.gs1.org${request.url.split('?')[0]}`, request, reply),
+  )
 }

@@ -1,0 +1,112 @@
+// The explorer at GET /: the latest checkpoint, the recent entries (verified in the browser by
+// /web/verify.js like the consumer page), a search that goes to the resolver, and each lot's label.
+
+import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { parseCheckpoint } from '../core/checkpoint.js'
+import type { Entry } from '../ledger/ledger.js'
+import { escapeHtml, renderShell, withLang } from './html.js'
+import { formatTime, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
+import type { LotSummary } from './search.js'
+
+export interface ExplorerView {
+  checkpoint: string
+  entries: { entry: Entry; leafHash: string }[]
+  actorName(id: string): Bilingual
+  lots: LotSummary[]
+  query?: string
+  /** search results when the query named no single lot */
+  results?: LotSummary[]
+}
+
+const WORDS = {
+  zh: {
+    title: '账本浏览',
+    checkpoint: '最新检查点',
+    size: '记录数',
+    root: '根哈希',
+    recent: '最近记录',
+    search: '查找批次',
+    placeholder: '批次号、追溯码或数字链接',
+    go: '查找',
+    lots: '批次与标签',
+    noMatch: '没有找到匹配的批次',
+    audit: '服务器端完整审计',
+    chain: '账本核验（最近记录，在本浏览器中）',
+    type: '类型', actor: '签名者', at: '写入时间',
+  },
+  en: {
+    title: 'Ledger explorer',
+    checkpoint: 'Latest checkpoint',
+    size: 'Entries',
+    root: 'Root hash',
+    recent: 'Recent entries',
+    search: 'Find a lot',
+    placeholder: 'Lot number, trace code or Digital Link',
+    go: 'Find',
+    lots: 'Lots and labels',
+    noMatch: 'No lot matches',
+    audit: 'Full server-side audit',
+    chain: 'Ledger check (recent entries, in this browser)',
+    type: 'Type', actor: 'Signer', at: 'Recorded',
+  },
+} as const
+
+function statementOf(entry: Entry): { type: string; actor: string; id: string } {
+  try {
+    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { type: string; actor: string; id: string }
+    return { type: String(statement.type), actor: String(statement.actor), id: String(statement.id) }
+  } catch {
+    return { type: '?', actor: '?', id: '?' }
+  }
+}
+
+function lotCard(lot: LotSummary, lang: Lang): string {
+  const label = `/v1/labels/${encodeURIComponent(lot.digitalLink)}.svg?size=screen`
+  return (
+    `<li><a href="${escapeHtml(lot.path)}?lang=${lang}"><img src="${escapeHtml(label)}" alt="" loading="lazy" width="150" height="225"></a>` +
+    `<a href="${escapeHtml(lot.path)}?lang=${lang}">${escapeHtml(nameIn(lot.name as Bilingual, lang, lot.gtin))}</a><br>` +
+    `<span class="code">${escapeHtml(lot.lot)}</span> · <span class="code">${escapeHtml(lot.traceCode)}</span>` +
+    `${lot.recalled ? ` <span class="tag">${TEXT[lang].recalled} ${TEXT[lang].recalledEn}</span>` : ''}</li>`
+  )
+}
+
+export function renderExplorer(view: ExplorerView, lang: Lang, url: string): string {
+  const w = WORDS[lang]
+  const checkpoint = parseCheckpoint(view.checkpoint.slice(0, view.checkpoint.indexOf('\n\n') + 1))
+  const rows = view.entries
+    .map(({ entry }) => {
+      const statement = statementOf(entry)
+      return (
+        `<tr data-seq="${entry.seq}" data-actor="${escapeHtml(statement.actor)}"><td><a href="/v1/entries/${entry.seq}">#${entry.seq}</a><span class="tick"></span></td>` +
+        `<td>${escapeHtml(statement.type)}</td><td>${escapeHtml(nameIn(view.actorName(statement.actor), lang, statement.actor))}</td>` +
+        `<td>${escapeHtml(formatTime(entry.recordedAt, lang, '+08:00'))}</td></tr>`
+      )
+    })
+    .join('')
+  const results =
+    view.results === undefined
+      ? ''
+      : view.results.length === 0
+        ? `<p class="muted">${w.noMatch}: ${escapeHtml(view.query ?? '')}</p>`
+        : `<ul class="lots">${view.results.map((lot) => lotCard(lot, lang)).join('')}</ul>`
+  const body = [
+    `<section class="card"><h1>${w.title}</h1><form class="search" action="/search" method="get" role="search">` +
+      `<input type="search" name="q" value="${escapeHtml(view.query ?? '')}" placeholder="${escapeHtml(w.placeholder)}" aria-label="${escapeHtml(w.search)}">` +
+      `<input type="hidden" name="lang" value="${lang}"><button type="submit">${w.go}</button></form>${results}</section>`,
+    `<section class="card verify"><h2>${w.chain}</h2>` +
+      `<p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p><p class="small"><a href="/v1/verify">${w.audit} (GET /v1/verify)</a></p></section>`,
+    `<section class="card"><h2>${w.checkpoint}</h2><dl class="facts"><dt>${w.size}</dt><dd>${checkpoint.size}</dd>` +
+      `<dt>${w.root}</dt><dd class="code small">${toHex(checkpoint.rootHash)}</dd></dl><pre>${escapeHtml(view.checkpoint)}</pre></section>`,
+    view.lots.length > 0 ? `<section class="card"><h2>${w.lots}</h2><ul class="lots">${view.lots.map((lot) => lotCard(lot, lang)).join('')}</ul></section>` : '',
+    `<section class="card"><h2>${w.recent}</h2><table><thead><tr><th>#</th><th>${w.type}</th><th>${w.actor}</th><th>${w.at}</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+  ]
+  return renderShell({
+    lang,
+    title: `${w.title} — tracechain`,
+    switchHref: withLang(url, lang === 'zh' ? 'en' : 'zh'),
+    switchLabel: TEXT[lang].switchTo,
+    homeLabel: lang === 'zh' ? 'tracechain 溯源' : 'tracechain',
+    mainAttributes: 'data-verification="pending"',
+    body: body.join(''),
+  })
+}

@@ -1,0 +1,122 @@
+// The consumer pages' shell: escaping, one inline stylesheet (no framework, no web fonts: the
+// phone's own CJK font), the header with the language switch and the verifier script.
+
+import type { Lang } from './i18n.js'
+
+/** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+}
+
+/** The path of the verifier bundle (src/web/verify.ts) every page loads. */
+export const VERIFY_SCRIPT_PATH = '/web/verify.js'
+
+const CSS = `
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:#f2f4f3;color:#1b1f1d;font:16px/1.55 -apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Microsoft YaHei",system-ui,"Segoe UI",Roboto,sans-serif}
+a{color:#0b6e4f}
+.bar{display:flex;align-items:center;justify-content:space-between;background:#0b6e4f;color:#fff;padding:10px 16px}
+.bar a{color:#fff;text-decoration:none}
+.brand{font-weight:700;letter-spacing:.02em}
+.lang{border:1px solid rgba(255,255,255,.6);border-radius:999px;padding:2px 12px;font-size:14px}
+main{max-width:560px;margin:0 auto;padding:12px 12px 32px}
+.card{background:#fff;border-radius:14px;padding:16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+h1{font-size:24px;line-height:1.25;margin:0}
+h2{font-size:17px;margin:0 0 4px}
+h3{font-size:16px;margin:0}
+.sub{color:#5b6360;margin:2px 0 0;font-size:15px}
+.muted{color:#5b6360;font-size:14px}
+.small{font-size:12px;color:#6b736f;overflow-wrap:anywhere}
+.facts{display:grid;grid-template-columns:auto 1fr;gap:4px 14px;margin:14px 0 0;font-size:15px}
+.facts dt{color:#5b6360}.facts dd{margin:0;font-weight:600}
+.code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;letter-spacing:.04em}
+.recall{background:#c62828;color:#fff;border-radius:14px;padding:16px;margin:0 0 12px}
+.recall h2{font-size:26px;margin:0 0 6px;letter-spacing:.04em}
+.recall p{margin:4px 0}.recall dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:8px 0 0;font-size:15px}
+.recall dd{margin:0;font-weight:600}
+.verify{border-left:6px solid #8a938f}
+.verify [data-verification-status]{margin:6px 0 0;font-size:15px}
+.verify [data-verification-status] strong{display:block;font-size:17px;line-height:1.4}
+[data-verification=verified] .verify{border-left-color:#1e8e3e}
+[data-verification=verified] .verify [data-verification-status] strong{color:#1e8e3e}
+[data-verification=verified] .verify [data-verification-status] strong:before{content:"✓ "}
+[data-verification=failed] .verify{border-left-color:#c62828}
+[data-verification=failed] .verify [data-verification-status] strong{color:#c62828}
+[data-verification=failed] .verify [data-verification-status] strong:before{content:"✗ "}
+[data-verification=pending] .verify [data-verification-status]{color:#5b6360}
+.verify ul{margin:6px 0 0;padding-left:20px;color:#c62828}
+.timeline{list-style:none;margin:12px 0 0;padding:0}
+.step{position:relative;padding:0 0 18px 26px}
+.step:before{content:"";position:absolute;left:7px;top:8px;bottom:-8px;width:2px;background:#d5dbd8}
+.step:last-child:before{display:none}
+.dot{position:absolute;left:0;top:4px;width:16px;height:16px;border-radius:50%;background:#fff;border:4px solid #0b6e4f}
+.k-origin .dot{border-color:#6a9f2b}.k-transport .dot{border-color:#1b6fb5}.k-receiving .dot{border-color:#7b5ea7}.k-sale .dot{border-color:#c77700}
+.head{display:flex;justify-content:space-between;gap:8px;align-items:baseline;flex-wrap:wrap}
+.head time{color:#5b6360;font-size:14px}
+.who{margin:4px 0 0;font-weight:600}
+.where{margin:0;color:#5b6360;font-size:14px}
+.pin{width:12px;height:12px;vertical-align:-1px;margin-right:3px;fill:#5b6360}
+.goods{margin:6px 0 0;padding:0;list-style:none;font-size:14px}
+.goods li{margin:2px 0}.goods .bad{color:#c62828;font-weight:600}
+.chart{margin:8px 0 0;background:#f7faf8;border-radius:10px;padding:8px}
+.chart svg{display:block;width:100%;height:auto;font-family:inherit}
+.chart p{margin:4px 0 0;font-size:13px}.chart .warn{color:#c62828;font-weight:600}
+.certs{margin:6px 0 0;font-size:14px}
+.entry{margin:6px 0 0;font-size:12px;color:#6b736f}
+.entry a{color:#6b736f}
+[data-verified=ok] .tick:after{content:" ✓";color:#1e8e3e;font-weight:700}
+[data-verified=failed] .tick:after{content:" ✗";color:#c62828;font-weight:700}
+.label{display:flex;gap:14px;align-items:center}
+.label img{width:96px;height:144px;border-radius:6px;border:1px solid #d5dbd8;background:#fff}
+.label p{margin:2px 0}
+footer{text-align:center;color:#6b736f;font-size:12px;margin:16px 0 0}
+form.search{display:flex;gap:8px}
+form.search input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #c5ccc9;border-radius:10px}
+form.search button{font:inherit;padding:8px 14px;border:0;border-radius:10px;background:#0b6e4f;color:#fff}
+table{width:100%;border-collapse:collapse;font-size:13px}
+td,th{text-align:left;padding:5px 4px;border-bottom:1px solid #e6eae8;vertical-align:top}
+.lots{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;list-style:none;padding:0;margin:8px 0 0}
+.lots li{background:#f7faf8;border-radius:10px;padding:8px;font-size:13px}
+.lots img{width:100%;height:auto;display:block;margin:0 0 4px}
+.tag{display:inline-block;border-radius:6px;padding:0 6px;font-size:12px;background:#fde7e7;color:#c62828;font-weight:600}
+pre{white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f7faf8;border-radius:8px;padding:8px;margin:8px 0 0}
+`.replace(/\n/g, '')
+
+/** An SVG symbol sheet, so each place line costs one <use>. */
+const ICONS = `<svg width="0" height="0" style="position:absolute" aria-hidden="true"><symbol id="pin" viewBox="0 0 24 24"><path d="M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z"/></symbol></svg>`
+
+export interface PageShell {
+  lang: Lang
+  title: string
+  /** the URL of this page in the other language */
+  switchHref: string
+  switchLabel: string
+  /** the inside of the verification root (<main data-verification>) */
+  body: string
+  /** attributes of <main>; include data-verification for a page the script verifies */
+  mainAttributes?: string
+  homeLabel: string
+}
+
+export function renderShell(shell: PageShell): string {
+  const htmlLang = shell.lang === 'zh' ? 'zh-CN' : 'en'
+  const verified = shell.mainAttributes?.includes('data-verification') === true
+  return (
+    `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
+    `<title>${escapeHtml(shell.title)}</title><style>${CSS}</style></head><body>${ICONS}` +
+    `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
+    `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
+    `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +
+    (verified ? `<script src="${VERIFY_SCRIPT_PATH}" defer></script>` : '') +
+    `</body></html>`
+  )
+}
+
+/** The same path with ?lang= set, other query parameters kept (for the language switch). */
+export function withLang(url: string, lang: Lang): string {
+  const parsed = new URL(url, 'http://x')
+  parsed.searchParams.set('lang', lang)
+  return `${parsed.pathname}${parsed.search}`
+}

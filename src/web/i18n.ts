@@ -1,0 +1,151 @@
+// The consumer pages speak Chinese (zh-CN) by default and English where the browser asks for it
+// (RFC 9110 section 12.5.4 Accept-Language) or the reader switches with ?lang=en|zh.
+
+export type Lang = 'zh' | 'en'
+
+export type Bilingual = string | { zh?: string; en?: string } | null | undefined
+
+/**
+ * The page language: ?lang= wins, else the first of zh or en by q-value in Accept-Language
+ * (attacker-controlled, parsed leniently), else Chinese.
+ */
+export function pickLang(query: unknown, acceptLanguage: string | undefined): Lang {
+  if (query === 'en' || query === 'zh') return query
+  let best: { lang: Lang; q: number } | undefined
+  for (const part of (acceptLanguage ?? '').split(',').slice(0, 32)) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';')
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const q = qParam ? Number(qParam.slice(2)) : 1
+    if (!(q > 0)) continue
+    const lang: Lang | undefined = tag.startsWith('zh') ? 'zh' : tag.startsWith('en') ? 'en' : undefined
+    if (lang && (!best || q > best.q)) best = { lang, q }
+  }
+  return best?.lang ?? 'zh'
+}
+
+/** A display name in `lang`, falling back to the other language, then to `fallback`. */
+export function nameIn(name: Bilingual, lang: Lang, fallback = ''): string {
+  if (!name) return fallback
+  if (typeof name === 'string') return name
+  return (lang === 'en' ? (name.en ?? name.zh) : (name.zh ?? name.en)) ?? fallback
+}
+
+/** "中文 / English" text (as the demo recall reason is written) reduced to the reader's half. */
+export function halfIn(text: string, lang: Lang): string {
+  const parts = text.split(' / ')
+  if (parts.length !== 2) return text
+  const cjk = (s: string) => /[\u4e00-\u9fff]/.test(s)
+  const [a, b] = parts
+  if (cjk(a) === cjk(b)) return text
+  return lang === 'zh' ? (cjk(a) ? a : b) : cjk(a) ? b : a
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad = (n: number) => String(n).padStart(2, '0')
+
+/** Minutes east of UTC in "+08:00" (EPCIS eventTimeZoneOffset), or undefined. */
+export function offsetMinutes(offset: string | undefined): number | undefined {
+  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset ?? '')
+  if (!match) return undefined
+  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
+}
+
+/**
+ * A time as the place it happened saw it (the event's own offset; China Standard Time when it has
+ * none), e.g. "2026年5月20日 08:00" or "20 May 2026, 08:00". `withTime` false gives the date alone.
+ */
+export function formatTime(iso: string, lang: Lang, offset?: string, withTime = true): string {
+  const millis = Date.parse(iso)
+  if (Number.isNaN(millis)) return iso
+  const minutes = offsetMinutes(offset) ?? offsetMinutes(/([+-]\d{2}:\d{2})$/.exec(iso)?.[1]) ?? 480
+  const local = new Date(millis + minutes * 60_000)
+  const [y, m, d, hh, mm] = [local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes()]
+  if (lang === 'zh') return `${y}年${m + 1}月${d}日${withTime ? ` ${pad(hh)}:${pad(mm)}` : ''}`
+  return `${d} ${MONTHS[m]} ${y}${withTime ? `, ${pad(hh)}:${pad(mm)}` : ''}`
+}
+
+/** Fixed strings of the pages, by key. */
+export const TEXT = {
+  zh: {
+    title: '产品溯源',
+    switchTo: 'English',
+    lot: '批次',
+    serial: '序列号',
+    gtin: '商品条码',
+    traceCode: '追溯码',
+    bestBefore: '保质期至',
+    madeOn: '生产日期',
+    storage: '储存条件',
+    journey: '从农田到货架',
+    journeyNote: '每一步都是生产者签名、写入公开账本的记录。',
+    verification: '账本核验',
+    verificationIntro: '本页记录由您的浏览器直接核验：检查点签名、每条记录的哈希与包含证明、以及生产者的签名。',
+    pending: '正在您的浏览器中核验…',
+    noScript: '需要启用 JavaScript 才能在本机核验。',
+    recalled: '召回',
+    recalledEn: 'Recalled',
+    recallAdvice: '请勿食用。请将产品退回购买商店，或拨打 12315 咨询。',
+    recallOf: '召回批次',
+    recallOn: '召回日期',
+    recallBy: '发布机构',
+    certificates: '证书',
+    certificate: '查看证书',
+    readings: '温度记录',
+    range: '要求',
+    excursion: '超出储存温度',
+    within: '全程在储存温度内',
+    ledgerEntry: '账本记录',
+    label: '标签',
+    printLabel: '打印标签',
+    json: '数据 (JSON)',
+    unknown: '此批次尚无记录',
+    unknownNote: '账本中没有这个批次的任何记录。请核对包装上的追溯码，或咨询商家。',
+    shippedTo: '发往',
+    from: '来自',
+    madeFrom: '原料',
+    footer: '追溯数据由 tracechain 公开账本提供，可独立核验。',
+    explorer: '账本浏览',
+  },
+  en: {
+    title: 'Product provenance',
+    switchTo: '中文',
+    lot: 'Lot',
+    serial: 'Serial',
+    gtin: 'GTIN',
+    traceCode: 'Trace code',
+    bestBefore: 'Best before',
+    madeOn: 'Made on',
+    storage: 'Storage',
+    journey: 'From farm to shelf',
+    journeyNote: 'Each step is a record signed by its producer and written to a public ledger.',
+    verification: 'Ledger check',
+    verificationIntro: "Your browser checks this page itself: the checkpoint's signature, each record's hash and inclusion proof, and the producer's signature.",
+    pending: 'Checking the proofs in your browser…',
+    noScript: 'Turn on JavaScript to check the proofs on this device.',
+    recalled: '召回',
+    recalledEn: 'Recalled',
+    recallAdvice: 'Do not eat it. Return it to the shop where you bought it.',
+    recallOf: 'Recalled lot',
+    recallOn: 'Recalled on',
+    recallBy: 'Issued by',
+    certificates: 'Certificates',
+    certificate: 'View certificate',
+    readings: 'Temperature',
+    range: 'required',
+    excursion: 'outside the storage range',
+    within: 'within the storage range throughout',
+    ledgerEntry: 'Ledger entry',
+    label: 'Label',
+    printLabel: 'Print label',
+    json: 'Data (JSON)',
+    unknown: 'No records for this lot yet',
+    unknownNote: 'The ledger holds nothing about this lot. Check the trace code on the pack, or ask the shop.',
+    shippedTo: 'to',
+    from: 'from',
+    madeFrom: 'Made from',
+    footer: 'Traceability data from the tracechain public ledger, independently verifiable.',
+    explorer: 'Ledger explorer',
+  },
+} as const satisfies Record<Lang, Record<string, string>>
+
+export type TextKey = keyof (typeof TEXT)['zh']

@@ -1,0 +1,154 @@
+// The consumer provenance page at the Digital Link URI: the product, any recall as a red banner,
+// the in-browser ledger check, and the lot's journey from farm to shop as a timeline.
+// Server-rendered HTML with one inline stylesheet; /web/verify.js checks every data-seq step.
+
+import { escapeHtml, renderShell, withLang } from './html.js'
+import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
+import type { ActorView, GoodsLine, ProvenanceView, StepView } from './provenance-model.js'
+import { isOutside, renderTemperatureChart } from './temperature-chart.js'
+
+const UNITS: Record<string, { zh: string; en: string }> = {
+  KGM: { zh: 'kg', en: 'kg' },
+  GRM: { zh: 'g', en: 'g' },
+  TNE: { zh: '吨', en: 't' },
+  LTR: { zh: '升', en: 'L' },
+  EA: { zh: '件', en: 'pcs' },
+  H87: { zh: '件', en: 'pcs' },
+}
+
+const SEVERITY: Record<string, { zh: string; en: string }> = {
+  'class-i': { zh: '一级召回', en: 'Class I recall' },
+  'class-ii': { zh: '二级召回', en: 'Class II recall' },
+  'class-iii': { zh: '三级召回', en: 'Class III recall' },
+}
+
+function actorLines(actor: ActorView, lang: Lang): string {
+  return (
+    `<p class="who">${escapeHtml(nameIn(actor.name, lang, actor.id))}</p>` +
+    (actor.region ? `<p class="where"><svg class="pin"><use href="#pin"/></svg>${escapeHtml(actor.region[lang])}</p>` : '')
+  )
+}
+
+function goodsLine(line: GoodsLine, lang: Lang, recalledLot: string | undefined): string {
+  const t = TEXT[lang]
+  const unit = line.uom ? (UNITS[line.uom]?.[lang] ?? line.uom) : ''
+  const parts = [escapeHtml(nameIn(line.name, lang))]
+  if (line.lot) parts.push(`${t.lot} <span class="code">${escapeHtml(line.lot)}</span>`)
+  if (line.quantity !== undefined) parts.push(`${line.quantity} ${escapeHtml(unit)}`)
+  const bad = recalledLot !== undefined && line.lot === recalledLot
+  return `<li${bad ? ' class="bad"' : ''}>${line.role === 'output' ? '→ ' : ''}${parts.join(' · ')}${bad ? ` <span class="tag">${t.recalled} ${t.recalledEn}</span>` : ''}</li>`
+}
+
+function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined): string {
+  const t = TEXT[lang]
+  const inputs = step.goods.filter((g) => g.role === 'input')
+  const others = step.goods.filter((g) => g.role !== 'input')
+  const goods = [
+    ...(inputs.length > 0 ? [`<li class="muted">${t.madeFrom}:</li>`, ...inputs.map((g) => goodsLine(g, lang, recalledLot))] : []),
+    ...others.map((g) => goodsLine(g, lang, recalledLot)),
+  ]
+  const destination = step.destination
+    ? `<p class="where">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeHtml(step.destination.region[lang])}` : ''}</p>`
+    : ''
+  const dates = [
+    step.dates.harvest ? `${lang === 'zh' ? '采收' : 'Harvested'} ${escapeHtml(formatTime(step.dates.harvest, lang, '+08:00', false))}` : '',
+  ].filter(Boolean)
+  const certificates =
+    step.certificates.length > 0
+      ? `<p class="certs">${t.certificates}: ${step.certificates.map((url) => `<a href="${escapeHtml(url)}" rel="noopener nofollow">${t.certificate} ↗</a>`).join(' ')}</p>`
+      : ''
+  const excursion = step.readings.some((r) => isOutside(r.celsius, step.storage))
+  return (
+    `<li class="step k-${step.kind}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}">` +
+    `<span class="dot"${excursion ? ' style="border-color:#c62828"' : ''}></span>` +
+    `<div class="head"><h3>${escapeHtml(step.stage[lang])}</h3><time datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
+    actorLines(step.actor, lang) +
+    destination +
+    (goods.length > 0 ? `<ul class="goods">${goods.join('')}</ul>` : '') +
+    (dates.length > 0 ? `<p class="muted">${dates.join(' · ')}</p>` : '') +
+    (step.afterRecall ? `<p class="goods"><span class="tag">${lang === 'zh' ? '召回发布之后' : 'After the recall was issued'}</span></p>` : '') +
+    renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset) +
+    certificates +
+    `<p class="entry"><a href="/v1/entries/${step.seq}">${t.ledgerEntry} #${step.seq}</a><span class="tick"></span></p>` +
+    `</li>`
+  )
+}
+
+function renderRecall(view: ProvenanceView, lang: Lang): string {
+  const recall = view.recall
+  if (!recall) return ''
+  const t = TEXT[lang]
+  const severity = SEVERITY[recall.severity]?.[lang] ?? recall.severity
+  const lotName = recall.self ? nameIn(view.product?.name, lang) : nameIn(recall.lotName, lang)
+  return (
+    `<section class="recall" role="alert"><h2>${t.recalled} / ${t.recalledEn}</h2>` +
+    `<p><strong>${escapeHtml(halfIn(recall.reason, lang))}</strong></p>` +
+    (recall.self ? '' : `<p>${lang === 'zh' ? '本批次使用了被召回的原料。' : 'This lot was made with a recalled ingredient.'}</p>`) +
+    `<p>${escapeHtml(t.recallAdvice)}</p><dl>` +
+    `<dt>${t.recallOf}</dt><dd>${escapeHtml(lotName)}${recall.lot ? ` · <span class="code">${escapeHtml(recall.lot)}</span>` : ''}</dd>` +
+    `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))} · ${escapeHtml(severity)}</dd>` +
+    `<dt>${t.recallBy}</dt><dd>${escapeHtml(nameIn(recall.by.name, lang, recall.by.id))}</dd></dl></section>`
+  )
+}
+
+function storageText(storage: { minC?: number; maxC?: number } | undefined): string | undefined {
+  if (!storage || (storage.minC === undefined && storage.maxC === undefined)) return undefined
+  if (storage.minC !== undefined && storage.maxC !== undefined) return `${storage.minC}–${storage.maxC} °C`
+  return storage.maxC !== undefined ? `≤ ${storage.maxC} °C` : `≥ ${storage.minC} °C`
+}
+
+export interface ProvenancePageOptions {
+  lang: Lang
+  /** this page's URL (path and query), for the language switch */
+  url: string
+  /** the label image of this lot (screen size SVG) */
+  labelHref?: string
+}
+
+export function renderProvenancePage(view: ProvenanceView, options: ProvenancePageOptions): string {
+  const { lang } = options
+  const t = TEXT[lang]
+  const product = view.product
+  const title = nameIn(product?.name, lang, view.gtin ? `${t.gtin} ${view.gtin}` : view.id)
+  const other = lang === 'zh' ? nameIn(product?.name, 'en') : nameIn(product?.name, 'zh')
+  const facts: [string, string][] = []
+  if (view.lot) facts.push([t.lot, `<span class="code">${escapeHtml(view.lot)}</span>`])
+  if (view.serial) facts.push([t.serial, `<span class="code">${escapeHtml(view.serial)}</span>`])
+  if (view.traceCode) facts.push([t.traceCode, `<span class="code">${escapeHtml(view.traceCode)}</span>`])
+  if (view.madeOn) facts.push([t.madeOn, escapeHtml(formatTime(view.madeOn.time, lang, view.madeOn.offset, false))])
+  if (view.bestBefore) facts.push([t.bestBefore, escapeHtml(formatTime(view.bestBefore, lang, '+08:00', false))])
+  const storage = storageText(product?.storage)
+  if (storage) facts.push([t.storage, escapeHtml(storage)])
+  if (view.gtin) facts.push([t.gtin, `<span class="code">${escapeHtml(view.gtin)}</span>`])
+
+  const recalledLot = view.recall?.lot
+  const body = [
+    renderRecall(view, lang),
+    `<section class="card"><h1>${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub">${escapeHtml(other)}</p>` : ''}` +
+      `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl></section>`,
+    `<section class="card verify"><h2>${t.verification}</h2>` +
+      `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
+      `<p class="small">${escapeHtml(t.verificationIntro)}</p></section>`,
+    view.empty
+      ? `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
+      : `<section class="card"><h2>${t.journey}</h2><p class="muted">${t.journeyNote}</p>` +
+        `<ol class="timeline">${view.steps.map((step) => renderStep(step, lang, recalledLot)).join('')}</ol></section>`,
+    options.labelHref
+      ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
+        `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +
+        `<p class="small">${escapeHtml(view.digitalLink)}</p></div></section>`
+      : '',
+    `<footer>${escapeHtml(t.footer)} · <a href="${escapeHtml(withLang(options.url, lang).replace(/lang=\w+/, 'format=json'))}">${t.json}</a></footer>`,
+  ]
+  return renderShell({
+    lang,
+    title: `${title}${view.lot ? ` · ${view.lot}` : ''} — ${t.title}`,
+    switchHref: withLang(options.url, lang === 'zh' ? 'en' : 'zh'),
+    switchLabel: t.switchTo,
+    homeLabel: lang === 'zh' ? 'tracechain 溯源' : 'tracechain',
+    mainAttributes: `data-verification="pending"`,
+    body: body.join(''),
+  })
+}
+
+export type { Bilingual }

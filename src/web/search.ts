@@ -1,0 +1,88 @@
+// The explorer's search: a Digital Link or EPC URN, "GTIN lot", a lot number or a trace code, each
+// resolved to the lots it names, so the search form can send the reader to the resolver.
+
+import { parseIdentifier, toDigitalLink } from '../food/identifiers.js'
+import { findRecall, productOf } from '../food/queries.js'
+import { SPACES, type ObjectRecord } from '../food/records.js'
+import type { RecordReader } from '../ledger/kinds.js'
+import { normaliseTraceCode, traceCodeOf } from '../labels/digital-link.js'
+
+/** Object records scanned for a lot number or trace code; a node with more lots needs an index. */
+export const MAX_SEARCH_SCAN = 20_000
+
+export interface LotSummary {
+  /** the resolver path, "/01/{gtin}/10/{lot}" */
+  path: string
+  /** the canonical Digital Link on id.gs1.org, as labels are asked for */
+  digitalLink: string
+  gtin: string
+  lot: string
+  name: unknown
+  traceCode: string
+  recalled: boolean
+  firstSeq: number
+}
+
+const GS1_BASE = 'https://id.gs1.org'
+
+/** The resolver path of a GTIN-based id ("/01/..."), or undefined for other kinds. */
+export function resolverPathOf(text: string): string | undefined {
+  try {
+    const identifier = parseIdentifier(text)
+    if (!identifier.gtin) return undefined
+    return toDigitalLink(identifier).slice(GS1_BASE.length)
+  } catch {
+    return undefined
+  }
+}
+
+async function lotRecords(reader: RecordReader): Promise<ObjectRecord[]> {
+  const rows = await reader.range<ObjectRecord>(SPACES.object, { gte: '01/', lt: '01/\uffff', limit: MAX_SEARCH_SCAN })
+  return rows.map(([, record]) => record).filter((record) => record.gtin !== undefined && record.lot !== undefined && record.serial === undefined)
+}
+
+export async function summariseLot(reader: RecordReader, record: ObjectRecord): Promise<LotSummary> {
+  const gtin = record.gtin as string
+  const lot = record.lot as string
+  const link = toDigitalLink({ kind: 'lgtin', gtin, lot })
+  return {
+    path: link.slice(GS1_BASE.length),
+    digitalLink: link,
+    gtin,
+    lot,
+    name: (await productOf(reader, record.key))?.name ?? null,
+    traceCode: traceCodeOf({ gtin, lot }),
+    recalled: (await findRecall(reader, record.key)) !== undefined,
+    firstSeq: record.firstSeq,
+  }
+}
+
+/** The most recently first-seen lots, newest first. */
+export async function recentLots(reader: RecordReader, limit: number): Promise<LotSummary[]> {
+  const records = (await lotRecords(reader)).sort((a, b) => b.firstSeq - a.firstSeq).slice(0, limit)
+  return Promise.all(records.map((record) => summariseLot(reader, record)))
+}
+
+/**
+ * What `query` (attacker-controlled) names: a path to redirect to (an id that parses), or the lots
+ * whose lot number or trace code it is (possibly none, possibly several).
+ */
+export async function searchLots(reader: RecordReader, query: string): Promise<{ path: string } | { lots: LotSummary[] }> {
+  const text = query.trim().slice(0, 512)
+  if (text === '') return { lots: [] }
+  const direct = resolverPathOf(text)
+  if (direct) return { path: direct }
+  const pair = /^(\d{8,14})[\s/]+(\S{1,20})$/.exec(text)
+  if (pair) {
+    const path = resolverPathOf(`${GS1_BASE}/01/${pair[1].padStart(14, '0')}/10/${encodeURIComponent(pair[2])}`)
+    if (path) return { path }
+  }
+  const code = normaliseTraceCode(text)
+  const records = await lotRecords(reader)
+  const matches = records.filter((record) => {
+    if (record.lot === text || record.lot?.toUpperCase() === text.toUpperCase()) return true
+    return code !== undefined && traceCodeOf({ gtin: record.gtin as string, lot: record.lot as string }) === code
+  })
+  if (matches.length === 1) return { path: (await summariseLot(reader, matches[0])).path }
+  return { lots: await Promise.all(matches.slice(0, 50).map((record) => summariseLot(reader, record))) }
+}
