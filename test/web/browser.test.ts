@@ -1,0 +1,176 @@
+// End to end as a shopper: decode the printed label's QR code, open its URI in headless Chromium
+// against a real node on 127.0.0.1, and wait for the page's own verification; then tamper with what
+// the node serves and watch the page say what failed. Debian's chromium driven by playwright-core:
+// no browser is ever downloaded.
+
+import { existsSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import t, { type Test } from 'tap'
+import { toBase64 } from '../../src/core/bytes.js'
+import { buildVerifierBundle } from '../../src/web/bundle.js'
+import { newSigner } from '../helpers/ledger.js'
+import { decodeQr } from '../helpers/qr.js'
+import { demoApp, FINE_LOT, lotPath, RECALLED_LOT, ZONGZI } from '../helpers/web.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const PHONE = { width: 390, height: 844 }
+const VERIFY_TIMEOUT_MS = 30_000
+const SCREENSHOTS = process.env.TRACECHAIN_SCREENSHOTS === '1'
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+
+if (!existsSync(CHROMIUM)) {
+  if (process.env.CI === 'true') {
+    t.fail(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`)
+  } else {
+    t.plan(0, `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
+  }
+} else {
+  t.before(async () => {
+    await buildVerifierBundle()
+  })
+  run()
+}
+
+async function launch(t: Test, locale: string): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(t.testdir(), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: PHONE,
+    deviceScaleFactor: 1,
+    locale,
+  })
+  t.teardown(() => context.close())
+  return context
+}
+
+/** Opens `url` and waits for the page's verdict; returns it with the time it took. */
+async function open(page: Page, url: string): Promise<{ state: string | null; status: string; milliseconds: number; scriptMs: number }> {
+  const started = Date.now()
+  await page.goto(url)
+  await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]', { timeout: VERIFY_TIMEOUT_MS })
+  const milliseconds = Date.now() - started
+  return {
+    state: await page.getAttribute('[data-verification]', 'data-verification'),
+    status: (await page.textContent('[data-verification-status]')) ?? '',
+    milliseconds,
+    scriptMs: Number(await page.getAttribute('[data-verification]', 'data-verification-ms')),
+  }
+}
+
+function run() {
+  t.test('scan the label, open the page, verified in the browser', async (t) => {
+    const { baseUrl } = await demoApp(t, { listen: true })
+    const label = await fetch(`${baseUrl}/v1/labels/${encodeURIComponent('urn:epc:class:lgtin:6901234.000103.Z260526A')}.png`)
+    t.equal(label.status, 200)
+    const uri = decodeQr(Buffer.from(await label.arrayBuffer()))
+    t.equal(uri, `${baseUrl}${lotPath(FINE_LOT)}`, 'the QR code is the Digital Link URI on the node')
+
+    const context = await launch(t, 'zh-CN')
+    const page = context.pages()[0] ?? (await context.newPage())
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    const first = await open(page, uri as string)
+    t.equal(first.state, 'verified', first.status)
+    t.match(first.status, /已核验/)
+    t.comment(`time to verified: ${first.milliseconds} ms from navigation (${first.scriptMs} ms in the verifier)`)
+    t.same(errors, [])
+    t.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
+    const steps = await page.locator('[data-seq]').count()
+    t.ok(steps >= 8)
+    t.equal(await page.locator('[data-seq][data-verified="ok"]').count(), steps, 'every step is marked verified')
+
+    const weight = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming
+      const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.initiatorType !== 'img' && r.initiatorType !== 'fetch')
+      return { html: navigation.transferSize, other: resources.reduce((sum, r) => sum + r.transferSize, 0), names: resources.map((r) => r.name) }
+    })
+    t.ok(weight.html + weight.other < 100 * 1024, `over the wire before images: ${weight.html} + ${weight.other} bytes (${weight.names.join(', ')})`)
+    t.comment(`page weight over the wire: ${weight.html + weight.other} bytes`)
+    if (SCREENSHOTS) {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true })
+      await page.screenshot({ path: `${SCREENSHOT_DIR}zongzi-zh.png` })
+    }
+
+    const remembered = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)))
+    t.match(remembered, /tracechain:checkpoint:tracechain\.test\/node/, 'the checkpoint is remembered per log origin')
+    const second = await open(page, `${uri}?lang=en`)
+    t.equal(second.state, 'verified', 'the next scan verifies consistency with the remembered checkpoint')
+    t.match(second.status, /Verified/)
+  })
+
+  t.test('English where the browser asks for it; the recalled lot shows the red banner', async (t) => {
+    const { baseUrl } = await demoApp(t, { listen: true })
+    const context = await launch(t, 'en-US')
+    const page = context.pages()[0] ?? (await context.newPage())
+    const fine = await open(page, `${baseUrl}${lotPath(FINE_LOT)}`)
+    t.equal(fine.state, 'verified', fine.status)
+    t.equal(await page.getAttribute('html', 'lang'), 'en')
+    t.match(await page.textContent('h1'), 'Jiaxing pork zongzi')
+    t.equal(await page.locator('.recall').count(), 0)
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOT_DIR}zongzi-en.png` })
+
+    const recalled = await open(page, `${baseUrl}${lotPath(RECALLED_LOT)}`)
+    t.equal(recalled.state, 'verified', 'a recall is verified like any other entry')
+    const banner = page.locator('.recall')
+    t.ok(await banner.isVisible())
+    t.match(await banner.textContent(), /召回 \/ Recalled.*Failed inspection: veterinary drug residue above limit.*29 May 2026/s)
+    t.equal(await banner.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(198, 40, 40)', 'red')
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOT_DIR}recalled-en.png` })
+
+    const zh = await open(page, `${baseUrl}${lotPath(RECALLED_LOT)}?lang=zh`)
+    t.equal(zh.state, 'verified')
+    t.match(await page.locator('.recall').textContent(), /召回 \/ Recalled.*抽检不合格：兽药残留超标.*2026年5月29日/s)
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOT_DIR}recalled-zh.png` })
+
+    const bad = await page.goto(`${baseUrl}/01/${ZONGZI.slice(0, 13)}6/10/${FINE_LOT}`)
+    t.equal(bad?.status(), 400)
+    t.match(await page.textContent('main'), /wrong check digit: the last digit should be 7/)
+  })
+
+  t.test('a tampered proof or signature: the page says failed and names what', async (t) => {
+    const { baseUrl, node } = await demoApp(t, { listen: true })
+    const url = `${baseUrl}${lotPath(FINE_LOT)}`
+    const context = await launch(t, 'zh-CN')
+    const page = context.pages()[0] ?? (await context.newPage())
+    const seqs = (await (await fetch(url, { headers: { accept: 'application/json' } })).json()) as { events: { seq: number; actor: { id: string } }[] }
+    const target = seqs.events[2]
+
+    await page.route(`**/v1/proofs/inclusion?seq=${target.seq}&*`, async (route) => {
+      const response = await route.fetch()
+      const body = (await response.json()) as { proof: string[] }
+      body.proof[0] = (body.proof[0][0] === '0' ? '1' : '0') + body.proof[0].slice(1)
+      await route.fulfill({ response, json: body })
+    })
+    const proof = await open(page, url)
+    t.equal(proof.state, 'failed')
+    t.match(proof.status, new RegExp(`第 ${target.seq} 条记录不在已签名的账本树中`), proof.status)
+    t.equal(await page.getAttribute(`[data-seq="${target.seq}"]`, 'data-verified'), 'failed')
+    t.equal(await page.locator('[data-verified="ok"]').count(), (await page.locator('[data-seq]').count()) - 1, 'only that step fails')
+    await page.unrouteAll()
+
+    const actor = target.actor.id
+    await page.route(`**/v1/actors/${actor}`, async (route) => {
+      const response = await route.fetch()
+      const text = (await response.text()).replace(/"publicKey":"[^"]+"/g, `"publicKey":"${toBase64(newSigner().publicKey)}"`)
+      await route.fulfill({ response, body: text })
+    })
+    const signature = await open(page, `${url}?lang=en`)
+    t.equal(signature.state, 'failed')
+    t.match(signature.status, new RegExp(`entry ${target.seq}: the signature by ${actor} does not verify`), signature.status)
+    await page.unrouteAll()
+
+    t.equal((await open(page, url)).state, 'verified', 'untampered again, it verifies')
+    await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('tracechain:checkpoint:')) as string
+      const seen = JSON.parse(localStorage.getItem(key) as string) as { root: string }
+      seen.root = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)))
+      localStorage.setItem(key, JSON.stringify(seen))
+    })
+    await node.register('late-farm', ['farm'])
+    const rewritten = await open(page, url)
+    t.equal(rewritten.state, 'failed', 'a node whose history differs from the remembered checkpoint is caught')
+    t.match(rewritten.status, /账本与您上次看到的检查点（\d+ 条）不一致：历史被改写/)
+  })
+}
