@@ -61,7 +61,8 @@ export async function verifyUrl(
   const checkpoint = verifyCheckpoint(nodeEd25519, note, verifierKey)
   const saved = readSavedCheckpoint(options.checkpointFile, verifierKey)
   if (saved && saved.checkpoint.size > checkpoint.size) {
-    fail('CHECKPOINT_MISMATCH', `the node's tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`)
+    // A finding (exit 1), not an error: name the first seq the node no longer has.
+    return failed(0, checkpoint.size, 'CHECKPOINT_MISMATCH', `the node's tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`, checkpoint.size)
   }
 
   const auditor = new Auditor({ ed: nodeEd25519, from: 0, prevLeafHash: GENESIS_PREV })
@@ -96,7 +97,11 @@ export async function verifyUrl(
       return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `history rewritten: the root at size ${saved.checkpoint.size} differs from the checkpoint seen earlier`)
     }
     const { proof } = await fetchJson<{ proof: string[] }>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`)
-    verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h)), saved.checkpoint.rootHash, checkpoint.rootHash)
+    try {
+      verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h)), saved.checkpoint.rootHash, checkpoint.rootHash)
+    } catch {
+      return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `the node's consistency proof from the checkpoint at size ${saved.checkpoint.size} does not verify`)
+    }
     consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
   }
   if (options.checkpointFile) writeFileSync(options.checkpointFile, note)
@@ -111,7 +116,7 @@ export async function verifyDir(dir: string, options: { checkpointFile?: string;
     const checkpoint = verifyCheckpoint(nodeEd25519, ledger.checkpoint, ledger.verifierKey)
     const saved = readSavedCheckpoint(options.checkpointFile, ledger.verifierKey)
     if (saved && saved.checkpoint.size > checkpoint.size) {
-      fail('CHECKPOINT_MISMATCH', `the tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`)
+      return failed(0, checkpoint.size, 'CHECKPOINT_MISMATCH', `the tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`, checkpoint.size)
     }
     const report = await auditLedger(ledger, nodeEd25519, 0, ledger.size, options.onProgress)
     if (!report.ok) return { ok: false, checked: report.checked, size: ledger.size, root: '', firstBad: report.firstBad }
@@ -132,7 +137,7 @@ export async function verifyDir(dir: string, options: { checkpointFile?: string;
   }
 }
 
-function failed(checked: number, size: number, code: string, reason: string): VerifyOutcome {
-  return { ok: false, checked, size, root: '', firstBad: { seq: size - 1, code, reason } }
+function failed(checked: number, size: number, code: string, reason: string, seq = size - 1): VerifyOutcome {
+  return { ok: false, checked, size, root: '', firstBad: { seq, code, reason } }
 }
 
