@@ -1,6 +1,7 @@
 // The public page of one seal (村务公开): every application with its approvals, rejections and uses,
-// each with its entry's seq, in Chinese, server-rendered. The browser check (src/web, /web/verify.js)
-// reads `data-verification` on <main> and `data-seq` on each entry; without it the page still reads.
+// each with its entry's seq, in Chinese, server-rendered. The browser check (/web/verify.js, the
+// CONTRACT in src/web/verify.ts) reads `data-verification` on <main>, `data-seq` and `data-actor` on
+// each entry, and writes into `data-verification-status`; without it the page still reads.
 
 import type { Alert } from '../ledger/alerts.js'
 import type { ActorRecord } from '../ledger/registry.js'
@@ -74,7 +75,7 @@ export function renderSealPage({ seal, applications, alerts, actor, config }: Se
   const entry = (item: HistoryItem, detail = '') => {
     // The node's time, and the signer's own where it differs (a backdated or late statement shows).
     const claimed = Math.abs(Date.parse(item.issuedAt) - Date.parse(item.at)) > CLAIM_SHOWN_AFTER_MS ? `（签署时间 ${when(item.issuedAt)}）` : ''
-    return `<li class="entry" data-seq="${item.seq}"><a class="seq" href="/v1/entries/${item.seq}">#${item.seq}</a> <b>${escapeHtml(TYPE_LABELS[item.type] ?? item.type)}</b> ${who(item.actor)} ${when(item.at)}${claimed}${detail ? ` <span class="detail">${detail}</span>` : ''}</li>`
+    return `<li class="entry" data-seq="${item.seq}" data-actor="${escapeHtml(item.actor)}"><a class="seq" href="/v1/entries/${item.seq}">#${item.seq}</a> <b>${escapeHtml(TYPE_LABELS[item.type] ?? item.type)}</b> ${who(item.actor)} ${when(item.at)}${claimed}${detail ? ` <span class="detail">${detail}</span>` : ''}</li>`
   }
   const detailOf = (application: ApplicationRecord, item: HistoryItem): string => {
     if (item.type === 'seal.approve' && application.approval?.comment) return escapeHtml(application.approval.comment)
@@ -123,7 +124,7 @@ h1{font-size:1.4rem;margin:.5rem 0}h2{font-size:1.1rem;margin:0 0 .5rem}
 .seal,.application{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:1rem;margin:1rem 0}
 dl{display:grid;grid-template-columns:6rem 1fr;gap:.2rem .5rem;margin:.5rem 0}dt{color:#666}dd{margin:0}
 ol.entries{list-style:none;padding:0;margin:.5rem 0}.entry{margin:.25rem 0}.seq{font-family:monospace;color:#555}
-.detail{color:#444}.state{font-size:.85rem;padding:0 .4rem;border-radius:.3rem;background:#eee}
+.detail{color:#444}.entry[data-verified=ok] .seq::after{content:" ✓";color:#1e8e3e}.entry[data-verified=failed] .seq::after{content:" ✗";color:#c62828}.state{font-size:.85rem;padding:0 .4rem;border-radius:.3rem;background:#eee}
 .state.approved,.state.used{background:#e3f1e3}.state.rejected{background:#f6e0e0}.state.closed{background:#e4e9f2}
 .alerts{margin:.5rem 0;padding:.5rem 1.5rem;background:#fff4e5;border-left:4px solid #e08a00}
 .verification{padding:.5rem 1rem;border-radius:.5rem;background:#eef}

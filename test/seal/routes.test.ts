@@ -43,7 +43,9 @@ t.test('the public page: every entry with its seq, alerts, escaped text, the ver
   const seal = (await v.get(`/v1/seals/${SEAL}`)).json().seal
   const shown = [...html.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b)
   t.same(shown, seal.seqs, 'every entry about the seal, each once')
-  for (const seq of [applied, approved, used, rejected]) t.match(html, new RegExp(`data-seq="${seq}"><a class="seq" href="/v1/entries/${seq}">#${seq}</a>`))
+  for (const [seq, actor] of [[applied, 'clerk'], [approved, 'director'], [used, 'custodian'], [rejected, 'deputy']]) {
+    t.match(html, new RegExp(`data-seq="${seq}" data-actor="${actor}"><a class="seq" href="/v1/entries/${seq}">#${seq}</a>`))
+  }
   t.notMatch(html, /<script>alert/, 'titles are escaped')
   t.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;义桥村道路修复/)
   t.match(html, /&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;\/b&gt;/)
