@@ -2,10 +2,8 @@
 // filtered by lot (with everything trace links to it) and by date, and bad input refused with codes.
 
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/http/app.js'
-import { seedLedger } from '../../src/cli/demo.js'
 import { FSMA204_COLUMNS, formatCsvRow, localDateOf } from '../../src/food/fsma204.js'
-import { makeNode } from '../helpers/ledger.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 
 const RICE_LOT = '(01)06901234000115(10)R2605A'
 const PORK_B = '(01)06901234000283(10)P2605B'
@@ -55,13 +53,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 async function demoApp(t: Test) {
-  const node = await makeNode(t.testdir())
-  await seedLedger(node.ledger, node.operator)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
+  const { node, app } = await seededDemoApp(t)
   const sheet = async (search = '') => {
     const response = await app.inject(`/v1/export/fsma204${search ? `?${search}` : ''}`)
     t.equal(response.statusCode, 200, search)

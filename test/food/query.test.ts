@@ -3,11 +3,10 @@
 
 import t, { type Test } from 'tap'
 import { readFileSync, readdirSync } from 'node:fs'
-import { buildApp } from '../../src/http/app.js'
-import { seedLedger, EXAMPLES_DIR } from '../../src/cli/demo.js'
+import { EXAMPLES_DIR } from '../../src/cli/demo.js'
 import { validateEpcisDocument } from '../../src/food/epcis-schema.js'
 import { parseIdentifier, toDigitalLink } from '../../src/food/identifiers.js'
-import { makeNode } from '../helpers/ledger.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 
 const PALLET_101 = 'urn:epc:id:sscc:6901234.0000000101'
 const ZONGZI_A = 'https://id.gs1.org/01/06901234001037/10/Z260526A'
@@ -23,13 +22,7 @@ interface Event {
 }
 
 async function demoApp(t: Test) {
-  const node = await makeNode(t.testdir())
-  await seedLedger(node.ledger, node.operator)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
+  const { node, app } = await seededDemoApp(t, { clock: () => new Date('2026-06-01T00:00:00.000Z') })
   const query = async (search: string) => {
     const response = await app.inject(`/v1/events${search ? `?${search}` : ''}`)
     t.equal(response.statusCode, 200, search)
@@ -37,7 +30,22 @@ async function demoApp(t: Test) {
     validateEpcisDocument(document)
     return { events: document.epcisBody.queryResults.resultsBody.eventList as Event[], document, response }
   }
-  return { node, app, query }
+  /** Every page of a query, following each Link rel=next: the eventIDs' last three digits and the page count. */
+  const allPages = async (search: string) => {
+    const seen: string[] = []
+    let pages = 0
+    for (let next: string | undefined = search; next !== undefined; ) {
+      const { events, response } = await query(next)
+      pages++
+      seen.push(...ids(events))
+      const link = response.headers.link as string | undefined
+      const match = link === undefined ? null : /^<\/v1\/events\?([^>]+)>; rel="next"$/.exec(link)
+      if (link !== undefined) t.ok(match, link)
+      next = match ? match[1] : undefined
+    }
+    return { seen, pages }
+  }
+  return { node, app, query, allPages }
 }
 
 /** The demo's events as their producers wrote them, keyed by eventID. */
@@ -126,49 +134,19 @@ t.test('EQ_bizStep, eventType, EQ_bizLocation and the eventTime window', async (
 })
 
 t.test('pages: perPage with a Link to the next, eventCountLimit, orderBy eventTime descending', async (t) => {
-  const { query } = await demoApp(t)
+  const { query, allPages } = await demoApp(t)
   const all = ids((await query('')).events)
-  const seen: string[] = []
-  let search = 'perPage=4'
-  let pages = 0
-  for (;;) {
-    const { events, response } = await query(search)
-    pages++
-    t.ok(events.length <= 4)
-    seen.push(...ids(events))
-    const link = response.headers.link as string | undefined
-    if (!link) break
-    const match = /^<\/v1\/events\?([^>]+)>; rel="next"$/.exec(link)
-    t.ok(match, link)
-    search = (match as RegExpExecArray)[1]
-  }
-  t.same(seen, all, 'the pages together are the whole answer, once each')
-  t.equal(pages, Math.ceil(all.length / 4))
-
-  const limited: string[] = []
-  search = 'perPage=2&eventCountLimit=5&EQ_bizStep=shipping|receiving|transporting|retail_selling'
-  for (;;) {
-    const { events, response } = await query(search)
-    limited.push(...ids(events))
-    const link = response.headers.link as string | undefined
-    if (!link) break
-    search = link.slice('</v1/events?'.length, link.indexOf('>'))
-  }
-  t.same(limited, ['102', '202', '301', '306', '401'])
+  const byFour = await allPages('perPage=4')
+  t.same(byFour.seen, all, 'the pages together are the whole answer, once each')
+  t.equal(byFour.pages, Math.ceil(all.length / 4))
+  const limited = await allPages('perPage=2&eventCountLimit=5&EQ_bizStep=shipping|receiving|transporting|retail_selling')
+  t.same(limited.seen, ['102', '202', '301', '306', '401'])
+  t.equal(limited.pages, 3)
 
   t.same(ids((await query('orderBy=eventTime')).events), [...all].reverse(), 'orderBy alone is descending, as the binding says')
   t.same(ids((await query('orderBy=eventTime&orderDirection=ASC&eventCountLimit=2')).events), all.slice(0, 2))
   t.same(ids((await query('orderBy=eventTime&orderDirection=DESC&eventCountLimit=2&EQ_bizStep=shipping')).events), ['306', '202'])
-  const descPages: string[] = []
-  search = 'orderBy=eventTime&perPage=5'
-  for (;;) {
-    const { events, response } = await query(search)
-    descPages.push(...ids(events))
-    const link = response.headers.link as string | undefined
-    if (!link) break
-    search = link.slice('</v1/events?'.length, link.indexOf('>'))
-  }
-  t.same(descPages, [...all].reverse())
+  t.same((await allPages('orderBy=eventTime&perPage=5')).seen, [...all].reverse())
 })
 
 t.test('bad parameters: 400 with a code', async (t) => {
