@@ -35,9 +35,9 @@ const MATCH_FIELDS = {
 } as const satisfies Record<string, readonly (keyof EpcisEvent)[]>
 type MatchParameter = keyof typeof MATCH_FIELDS
 
-const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'EQ_eventID', ...Object.keys(MATCH_FIELDS)]
-const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'perPage', 'nextPageToken']
-export const SUPPORTED_PARAMETERS: readonly string[] = [...LIST_PARAMETERS, ...SINGLE_PARAMETERS]
+const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'EQ_eventID'] as const
+const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'perPage', 'nextPageToken'] as const
+export const SUPPORTED_PARAMETERS = [...LIST_PARAMETERS, ...(Object.keys(MATCH_FIELDS) as MatchParameter[]), ...SINGLE_PARAMETERS] as const
 
 export interface EventQuery {
   eventTypes?: Set<string>
@@ -87,7 +87,7 @@ type RawQuery = Record<string, string | string[] | undefined>
  */
 export function parseEventQuery(raw: RawQuery): EventQuery {
   for (const name of Object.keys(raw)) {
-    if (!SUPPORTED_PARAMETERS.includes(name)) {
+    if (!(SUPPORTED_PARAMETERS as readonly string[]).includes(name)) {
       fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}`, {
         parameter: name,
         supported: SUPPORTED_PARAMETERS,

@@ -7,6 +7,36 @@ import { fsma204Csv, parseFsma204Filter } from '../../food/fsma204.js'
 import { buildQueryDocument, parseEventQuery, queryEvents, SUPPORTED_PARAMETERS } from '../../food/query.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
+const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }
+const EPC_LIST = 'EPC URNs or GS1 Digital Links, | or , separated'
+const PARAMETER_DESCRIPTIONS: Record<(typeof SUPPORTED_PARAMETERS)[number], string> = {
+  eventType: 'ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent, AssociationEvent',
+  EQ_action: 'ADD, OBSERVE, DELETE',
+  EQ_bizStep: 'CBV bizSteps as short names, URNs or Web URIs',
+  EQ_disposition: 'CBV dispositions as short names, URNs or Web URIs',
+  EQ_readPoint: 'locations (SGLN URN or Digital Link)',
+  EQ_bizLocation: 'locations (SGLN URN or Digital Link)',
+  EQ_eventID: 'eventIDs',
+  MATCH_epc: `${EPC_LIST}: in epcList or childEPCs`,
+  MATCH_parentID: `${EPC_LIST}: the parentID`,
+  MATCH_inputEPC: `${EPC_LIST}: in inputEPCList`,
+  MATCH_outputEPC: `${EPC_LIST}: in outputEPCList`,
+  MATCH_anyEPC: `${EPC_LIST}: in epcList, childEPCs, parentID, inputEPCList or outputEPCList`,
+  MATCH_epcClass: `${EPC_LIST}: classes or lots in quantityList or childQuantityList`,
+  MATCH_inputEPCClass: `${EPC_LIST}: in inputQuantityList`,
+  MATCH_outputEPCClass: `${EPC_LIST}: in outputQuantityList`,
+  MATCH_anyEPCClass: `${EPC_LIST}: in any quantity list`,
+  GE_eventTime: 'RFC 3339 date-time with a zone, inclusive',
+  LT_eventTime: 'RFC 3339 date-time with a zone, exclusive',
+  GE_recordTime: 'RFC 3339 date-time with a zone, inclusive',
+  LT_recordTime: 'RFC 3339 date-time with a zone, exclusive',
+  orderBy: 'eventTime',
+  orderDirection: 'ASC or DESC (DESC when orderBy is given without it)',
+  eventCountLimit: 'at most this many events across all pages',
+  perPage: 'events per page, 1..1000 (default 30)',
+  nextPageToken: 'from the Link rel="next" header of the previous page',
+}
+
 export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date }> = async (app, { ledger, clock }) => {
   app.get(
     '/v1/events',
@@ -15,8 +45,12 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
         summary: 'EPCIS 2.0 SimpleEventQuery subset: an EPCISQueryDocument of the matching events, eventTime order',
         description: `Parameters: ${SUPPORTED_PARAMETERS.join(', ')}. Lists are pipe- or comma-separated. A next page is in the Link header.`,
         tags: ['food'],
-        // Parameters are checked by parseEventQuery, so an unsupported one gets its own code.
-        querystring: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+        // Listed for the OpenAPI document; parseEventQuery checks them, so an unsupported one gets its own code.
+        querystring: {
+          type: 'object',
+          properties: Object.fromEntries(Object.entries(PARAMETER_DESCRIPTIONS).map(([name, description]) => [name, { ...STRING_OR_LIST, description }])),
+          additionalProperties: STRING_OR_LIST,
+        },
       },
     },
     async (request, reply) => {
