@@ -30,6 +30,16 @@ h3{font-size:16px;margin:0}
 .small{font-size:12px;color:#6b736f;overflow-wrap:anywhere}
 .facts{display:grid;grid-template-columns:auto 1fr;gap:4px 14px;margin:14px 0 0;font-size:15px}
 .facts dt{color:#5b6360}.facts dd{margin:0;font-weight:600}
+.pill{margin:0 0 8px;font-size:13px;font-weight:700}
+.pill span{display:none;border-radius:999px;padding:2px 10px}
+[data-verification=pending] .p-pending{display:inline-block;background:#eef1ef;color:#5b6360}
+[data-verification=verified] .p-verified{display:inline-block;background:#e3f4e8;color:#1e7a37}
+[data-verification=failed] .p-failed{display:inline-block;background:#fde7e7;color:#c62828}
+.route{display:flex;flex-wrap:wrap;align-items:flex-start;gap:4px 0;list-style:none;margin:12px 0 0;padding:0}
+.route li{display:flex;flex-direction:column;align-items:center;min-width:56px;padding:6px 8px;background:#f2f7f4;border-radius:10px;line-height:1.3}
+.route li+li{margin-left:18px;position:relative}
+.route li+li:before{content:"›";position:absolute;left:-14px;top:8px;color:#8a938f;font-weight:700}
+.route b{font-size:15px}.route small{font-size:11px;color:#5b6360}
 .code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;letter-spacing:.04em}
 .recall{background:#c62828;color:#fff;border-radius:14px;padding:16px;margin:0 0 12px}
 .recall h2{font-size:26px;margin:0 0 6px;letter-spacing:.04em}

@@ -4,6 +4,8 @@
 export interface Region {
   zh: string
   en: string
+  /** the most specific place alone (安吉, Anji), for the route summary */
+  short: { zh: string; en: string }
 }
 
 /** county or district -> its city, both as [zh, en] */
@@ -33,6 +35,9 @@ const COUNTIES: Record<string, [string, string, string]> = {
   岱山: ['Daishan', '舟山', 'Zhoushan'], 嵊泗: ['Shengsi', '舟山', 'Zhoushan'], 普陀: ['Putuo', '舟山', 'Zhoushan'],
 }
 
+/** Districts of a city proper: the route summary names the city (杭州), not the district (西湖). */
+const DISTRICTS = new Set(['西湖', '余杭', '萧山', '临安', '富阳', '临平', '南浔', '吴兴', '柯桥', '上虞', '奉化', '普陀'])
+
 const CITIES: Record<string, string> = {
   杭州: 'Hangzhou', 宁波: 'Ningbo', 温州: 'Wenzhou', 嘉兴: 'Jiaxing', 湖州: 'Huzhou', 绍兴: 'Shaoxing',
   金华: 'Jinhua', 衢州: 'Quzhou', 舟山: 'Zhoushan', 台州: 'Taizhou', 丽水: 'Lishui',
@@ -46,11 +51,11 @@ const CITIES: Record<string, string> = {
 export function regionOf(zhName: string | undefined): Region | undefined {
   if (!zhName) return undefined
   for (const [county, [countyEn, city, cityEn]] of Object.entries(COUNTIES)) {
-    if (zhName.includes(county)) return { zh: `浙江 · ${city} · ${county}`, en: `${countyEn}, ${cityEn}, Zhejiang` }
+    if (zhName.includes(county)) return { zh: `浙江 · ${city} · ${county}`, en: `${countyEn}, ${cityEn}, Zhejiang`, short: DISTRICTS.has(county) ? { zh: city, en: cityEn } : { zh: county, en: countyEn } }
   }
   for (const [city, cityEn] of Object.entries(CITIES)) {
-    if (zhName.includes(city)) return { zh: `浙江 · ${city}`, en: `${cityEn}, Zhejiang` }
+    if (zhName.includes(city)) return { zh: `浙江 · ${city}`, en: `${cityEn}, Zhejiang`, short: { zh: city, en: cityEn } }
   }
-  if (zhName.includes('浙')) return { zh: '浙江', en: 'Zhejiang' }
+  if (zhName.includes('浙')) return { zh: '浙江', en: 'Zhejiang', short: { zh: '浙江', en: 'Zhejiang' } }
   return undefined
 }

@@ -61,10 +61,14 @@ export interface ProvenanceView {
   bestBefore?: string
   madeOn?: { time: string; offset?: string }
   steps: StepView[]
+  /** the places the lot and its ingredients passed, in order, each with what happened there first */
+  route: { place: { zh: string; en: string }; stage: { zh: string; en: string } }[]
   checkpointSize: number
   /** the lot is unknown to the ledger */
   empty: boolean
 }
+
+const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'storage', 'receiving', 'inspection', 'other']
 
 export interface ViewSources {
   reader: RecordReader
@@ -208,6 +212,22 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     const issued = Date.parse(recall.at)
     for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && Date.parse(step.eventTime) > issued) step.afterRecall = true
   }
+  // Each place once, in the order first reached, named by the most telling thing done there.
+  const route: ProvenanceView['route'] = []
+  const rank = (kind: StageKind) => ROUTE_RANK.indexOf(kind) < 0 ? ROUTE_RANK.length : ROUTE_RANK.indexOf(kind)
+  const ranks: number[] = []
+  for (const step of steps) {
+    const place = step.actor.region?.short
+    if (!place || step.kind === 'transport') continue
+    const at = route.findIndex((stop) => stop.place.zh === place.zh)
+    if (at < 0) {
+      route.push({ place, stage: step.stage })
+      ranks.push(rank(step.kind))
+    } else if (rank(step.kind) < ranks[at]) {
+      route[at] = { place, stage: step.stage }
+      ranks[at] = rank(step.kind)
+    }
+  }
   const gtin = lotRecord?.gtin ?? pageProduct?.gtin ?? gtinFromLink(provenance.digitalLink)
   return {
     id: provenance.id,
@@ -221,6 +241,7 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     ...(bestBefore ? { bestBefore } : {}),
     ...(madeOn ? { madeOn } : {}),
     steps,
+    route,
     checkpointSize: provenance.proofs.size,
     empty: provenance.events.length === 0,
   }

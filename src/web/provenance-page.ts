@@ -16,6 +16,11 @@ const UNITS: Record<string, { zh: string; en: string }> = {
   H87: { zh: '件', en: 'pcs' },
 }
 
+const AFTER_RECALL = {
+  sale: { zh: '召回发布后售出', en: 'Sold after the recall was issued' },
+  transport: { zh: '召回发布后运输', en: 'Shipped after the recall was issued' },
+}
+
 const SEVERITY: Record<string, { zh: string; en: string }> = {
   'class-i': { zh: '一级召回', en: 'Class I recall' },
   'class-ii': { zh: '二级召回', en: 'Class II recall' },
@@ -66,7 +71,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     destination +
     (goods.length > 0 ? `<ul class="goods">${goods.join('')}</ul>` : '') +
     (dates.length > 0 ? `<p class="muted">${dates.join(' · ')}</p>` : '') +
-    (step.afterRecall ? `<p class="goods"><span class="tag">${lang === 'zh' ? '召回发布之后' : 'After the recall was issued'}</span></p>` : '') +
+    (step.afterRecall ? `<p class="goods"><span class="tag">${AFTER_RECALL[step.kind === 'sale' ? 'sale' : 'transport'][lang]}</span></p>` : '') +
     renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset) +
     certificates +
     `<p class="entry"><a href="/v1/entries/${step.seq}">${t.ledgerEntry} #${step.seq}</a><span class="tick"></span></p>` +
@@ -89,6 +94,13 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
     `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))} · ${escapeHtml(severity)}</dd>` +
     `<dt>${t.recallBy}</dt><dd>${escapeHtml(nameIn(recall.by.name, lang, recall.by.id))}</dd></dl></section>`
   )
+}
+
+/** Where it has been, map-free: 安吉 › 金华 › 嘉兴 › 杭州, each with what happened there. */
+function renderRoute(view: ProvenanceView, lang: Lang): string {
+  if (view.route.length < 2) return ''
+  const stops = view.route.map((stop) => `<li><b>${escapeHtml(stop.place[lang])}</b><small>${escapeHtml(stop.stage[lang])}</small></li>`)
+  return `<ol class="route" aria-label="${lang === 'zh' ? '产地与流向' : 'Where it has been'}">${stops.join('')}</ol>`
 }
 
 function storageText(storage: { minC?: number; maxC?: number } | undefined): string | undefined {
@@ -124,7 +136,10 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
   const recalledLot = view.recall?.lot
   const body = [
     renderRecall(view, lang),
-    `<section class="card"><h1>${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub">${escapeHtml(other)}</p>` : ''}` +
+    `<section class="card"><p class="pill"><span class="p-pending">${lang === 'zh' ? '账本核验中…' : 'Checking the ledger…'}</span>` +
+      `<span class="p-verified">✓ ${lang === 'zh' ? '账本已核验' : 'Ledger verified'}</span><span class="p-failed">✗ ${lang === 'zh' ? '核验失败' : 'Not verified'}</span></p>` +
+      `<h1>${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub">${escapeHtml(other)}</p>` : ''}` +
+      renderRoute(view, lang) +
       `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl></section>`,
     `<section class="card verify"><h2>${t.verification}</h2>` +
       `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +

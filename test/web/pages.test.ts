@@ -83,7 +83,9 @@ t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason
   t.match(zh, /金华两头乌鲜猪肉 · <span class="code">P2605C/)
   t.match(zh, /杭州市市场监督管理局/)
   t.match(zh, /9\.5 °C，超出储存温度/, 'the 9.5 °C excursion')
-  t.match(zh, /召回发布之后/, 'the sale after the recall is marked')
+  t.match(zh, /召回发布后售出/, 'the sale after the recall is marked')
+  t.match(zh, /<ol class="route" aria-label="产地与流向">/, 'the route summary, map-free')
+  t.match(zh, /<li><b>安吉<\/b><small>收获<\/small><\/li><li><b>金华<\/b><small>屠宰检疫<\/small><\/li><li><b>嘉兴<\/b><small>加工制作<\/small><\/li><li><b>杭州<\/b><small>门店销售<\/small><\/li>/)
   const en = (await app.inject({ url: `${lotPath(RECALLED_LOT)}?lang=en`, headers: HTML })).body
   t.match(en, /<h2>召回 \/ Recalled<\/h2><p><strong>Failed inspection: veterinary drug residue above limit<\/strong>/)
   t.match(en, /Recalled on<\/dt><dd>29 May 2026 · Class I recall/)
