@@ -3,7 +3,9 @@
 // the node serves and watch the page say what failed. Debian's chromium driven by playwright-core:
 // no browser is ever downloaded.
 
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
@@ -33,7 +35,10 @@ if (!existsSync(CHROMIUM)) {
 }
 
 async function launch(t: Test, locale: string): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(t.testdir(), {
+  // A fresh profile outside tap's fixture dir: Chromium's helpers may still flush into it after
+  // close, so it is removed here with retries rather than by tap's cleanup.
+  const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -41,7 +46,10 @@ async function launch(t: Test, locale: string): Promise<BrowserContext> {
     deviceScaleFactor: 1,
     locale,
   })
-  t.teardown(() => context.close())
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+  })
   return context
 }
 
@@ -122,7 +130,12 @@ function run() {
     const zh = await open(page, `${baseUrl}${lotPath(RECALLED_LOT)}?lang=zh`)
     t.equal(zh.state, 'verified')
     t.match(await page.locator('.recall').textContent(), /召回 \/ Recalled.*抽检不合格：兽药残留超标.*2026年5月29日/s)
-    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOT_DIR}recalled-zh.png` })
+    if (SCREENSHOTS) {
+      await page.screenshot({ path: `${SCREENSHOT_DIR}recalled-zh.png` })
+      await page.locator('.chart .warn').scrollIntoViewIfNeeded()
+      await page.evaluate(() => window.scrollBy(0, 200))
+      await page.screenshot({ path: `${SCREENSHOT_DIR}recalled-cold-chain-zh.png` })
+    }
 
     const bad = await page.goto(`${baseUrl}/01/${ZONGZI.slice(0, 13)}6/10/${FINE_LOT}`)
     t.equal(bad?.status(), 400)
