@@ -76,7 +76,9 @@ export class LevelStore {
     try {
       await db.open()
     } catch (error) {
-      throw new TracechainError('STORE_CORRUPT', `cannot open the store at ${location}: ${(error as Error).message}`, {
+      // abstract-level says only "Database failed to open"; LevelDB's own reason is in error.cause.
+      const cause = (error as { cause?: { message?: string } }).cause?.message
+      throw new TracechainError('STORE_CORRUPT', `cannot open the store at ${location}: ${(error as Error).message}${cause ? `: ${cause}` : ''}`, {
         cause: (error as { code?: string }).code,
       })
     }
