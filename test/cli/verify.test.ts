@@ -1,0 +1,232 @@
+// `tracechain verify` end to end: the built CLI audits a live node (--url) and a data directory (--dir),
+// names the first bad seq of a ledger tampered with on disk, and with --checkpoint catches a node that
+// rewrote or rolled back history. DESIGN.md, sections "Entry", "Checkpoint" and "CLI".
+
+import t from 'tap'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Level } from 'level'
+import { toBase64 } from '../../src/core/bytes.js'
+import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import type { Signer } from '../../src/core/keys.js'
+import { DOMAIN_KINDS, readKeyFile } from '../../src/cli/node-dir.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { LevelStore } from '../../src/store/level-store.js'
+import { newSigner } from '../helpers/ledger.js'
+import { getCheckpoint, postJson, runCli, startNode } from '../helpers/node-process.js'
+
+/** The on-disk key of an entry: its seq as 12 lowercase hex digits (src/store/level-store.ts). */
+const entryKey = (seq: number) => seq.toString(16).padStart(12, '0')
+
+/** `count` actor.register statements by the operator; `tag` keeps ids apart between calls and ledgers. */
+function registrations(operator: Signer, tag: string, count: number): Envelope[] {
+  return Array.from({ length: count }, (_, i) =>
+    buildStatementEnvelope(
+      {
+        type: 'actor.register',
+        actor: 'operator',
+        id: `register-${tag}-${i}`,
+        issuedAt: '2024-05-01T00:00:00.000Z',
+        body: { id: `${tag}-${i}`, name: `${tag} ${i}`, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) },
+      },
+      [operator],
+    ),
+  )
+}
+
+async function append(url: string, envelopes: Envelope[]): Promise<void> {
+  const { status, body } = await postJson<{ results: { seq?: number; code?: string }[] }>(`${url}/v1/statements`, { envelopes })
+  if (status !== 200 || body.results.some((r) => r.seq === undefined)) throw new Error(`append refused: ${JSON.stringify(body).slice(0, 500)}`)
+}
+
+/** Opens a stopped node's LevelDB directly and rewrites one stored entry's bytes with `edit`; returns the original bytes. */
+async function tamperEntry(dir: string, seq: number, edit: (text: string) => string): Promise<Uint8Array> {
+  const db = new Level<string, unknown>(join(dir, 'db'), { valueEncoding: 'json' })
+  await db.open()
+  try {
+    const entries = db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' })
+    const original = await entries.get(entryKey(seq))
+    if (!original) throw new Error(`no entry ${seq} on disk`)
+    const text = Buffer.from(original).toString('utf8')
+    const edited = edit(text)
+    if (Buffer.byteLength(edited) !== original.length || edited === text) throw new Error('the edit must change bytes in place')
+    await entries.put(entryKey(seq), new Uint8Array(Buffer.from(edited, 'utf8')))
+    return original
+  } finally {
+    await db.close()
+  }
+}
+
+async function restoreEntry(dir: string, seq: number, bytes: Uint8Array): Promise<void> {
+  const db = new Level<string, unknown>(join(dir, 'db'), { valueEncoding: 'json' })
+  await db.open()
+  try {
+    await db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' }).put(entryKey(seq), bytes)
+  } finally {
+    await db.close()
+  }
+}
+
+/** Replaces the character at `index` of `text` (ASCII) with another digit, or another base64 letter. */
+function flipCharAt(text: string, index: number): string {
+  const c = text[index]
+  const replacement = /[0-9]/.test(c) ? String((Number(c) + 1) % 10) : c === 'A' ? 'B' : 'A'
+  return text.slice(0, index) + replacement + text.slice(index + 1)
+}
+
+t.test('verify --url and --dir exit 0 on a good ledger', async (t) => {
+  const dir = join(t.testdir(), 'node')
+  const node = await startNode({ dir, args: ['--seed'] })
+  t.teardown(() => node.stop())
+  const { size } = await getCheckpoint(node.url)
+  t.ok(size > 20, `seeded to ${size} entries`)
+
+  const byUrl = await runCli(['verify', '--url', node.url])
+  t.equal(byUrl.code, 0, byUrl.stdout + byUrl.stderr)
+  t.match(byUrl.stdout, new RegExp(`^ok: ${size} entries verified; size ${size}; root [0-9a-f]{64}\\n$`))
+  const logKey = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
+  const pinned = await runCli(['verify', '--url', node.url, '--log-key', logKey])
+  t.equal(pinned.code, 0, 'with the log key pinned')
+
+  t.equal(await node.stop(), 0)
+  const byDir = await runCli(['verify', '--dir', dir])
+  t.equal(byDir.code, 0, byDir.stdout + byDir.stderr)
+  t.equal(byDir.stdout, byUrl.stdout, 'both audits find the same size and root')
+})
+
+t.test('a byte changed on disk: verify names the seq and why', async (t) => {
+  const dir = join(t.testdir(), 'node')
+  const node = await startNode({ dir, args: ['--seed'] })
+  t.teardown(() => node.stop())
+  t.ok((await getCheckpoint(node.url)).size > 5, 'entries 3 and 5 exist')
+  await node.stop()
+
+  // One digit of entry 3's recordedAt (milliseconds): still canonical JSON, but not the leaf the tree commits to.
+  const original3 = await tamperEntry(dir, 3, (text) => {
+    const at = text.indexOf('"recordedAt":"') + '"recordedAt":"'.length
+    t.match(text.slice(at, at + 24), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    return flipCharAt(text, at + 21)
+  })
+  const recorded = await runCli(['verify', '--dir', dir])
+  t.equal(recorded.code, 1, recorded.stdout + recorded.stderr)
+  t.match(recorded.stdout, /^FAILED at seq 3: ENTRY_INVALID: .*leaf hash.* \(3 entries good before it\)/)
+
+  // Served as it is, the tampered entry no longer chains to the one after it.
+  const tampered = await startNode({ dir })
+  t.teardown(() => tampered.stop())
+  const overHttp = await runCli(['verify', '--url', tampered.url])
+  t.equal(overHttp.code, 1, overHttp.stdout + overHttp.stderr)
+  t.match(overHttp.stdout, /^FAILED at seq [34]: (ENTRY_INVALID|CHAIN_BROKEN): /)
+  await tampered.stop()
+
+  // Put the byte back: clean again, so the next finding is the signature's alone.
+  await restoreEntry(dir, 3, original3)
+  t.equal((await runCli(['verify', '--dir', dir])).code, 0, 'restored')
+
+  // One character of entry 5's signature.
+  await tamperEntry(dir, 5, (text) => flipCharAt(text, text.indexOf('"sig":"') + '"sig":"'.length + 10))
+  const signature = await runCli(['verify', '--dir', dir])
+  t.equal(signature.code, 1, signature.stdout + signature.stderr)
+  t.match(signature.stdout, /^FAILED at seq 5: SIGNATURE_INVALID: /)
+  const served = await startNode({ dir })
+  t.teardown(() => served.stop())
+  const signatureOverHttp = await runCli(['verify', '--url', served.url])
+  t.equal(signatureOverHttp.code, 1)
+  t.match(signatureOverHttp.stdout, /^FAILED at seq 5: SIGNATURE_INVALID: /)
+})
+
+t.test('--checkpoint: saved, then consistent; a rolled-back or rewritten history is caught', async (t) => {
+  const root = t.testdir()
+  const dir = join(root, 'node')
+  const file = join(root, 'checkpoint.txt')
+
+  // A node, and a snapshot of its directory at an early size (the rollback to come).
+  const first = await startNode({ dir, args: ['--seed'] })
+  t.teardown(() => first.stop())
+  const early = await getCheckpoint(first.url)
+  await first.stop()
+  cpSync(dir, join(root, 'snapshot'), { recursive: true })
+
+  const node = await startNode({ dir })
+  t.teardown(() => node.stop())
+  const logKey = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
+  const saved = await runCli(['verify', '--url', node.url, '--checkpoint', file])
+  t.equal(saved.code, 0, saved.stdout + saved.stderr)
+  t.equal(readFileSync(file, 'utf8'), early.note, 'the first run saves the checkpoint it verified')
+
+  const operator = readKeyFile(join(dir, 'keys', 'operator.json'))
+  await append(node.url, registrations(operator, 'more', 40))
+  const later = await getCheckpoint(node.url)
+  t.equal(later.size, early.size + 40)
+  const consistent = await runCli(['verify', '--url', node.url, '--checkpoint', file])
+  t.equal(consistent.code, 0, consistent.stdout + consistent.stderr)
+  t.match(consistent.stdout, `ok: ${later.size} entries verified; size ${later.size}; root `)
+  t.match(consistent.stdout, `consistent with the checkpoint at size ${early.size}`)
+  t.equal(readFileSync(file, 'utf8'), later.note, 'and moves the saved checkpoint forward')
+  await node.stop()
+
+  const dirFile = join(root, 'checkpoint-dir.txt')
+  writeFileSync(dirFile, early.note)
+  const consistentDir = await runCli(['verify', '--dir', dir, '--checkpoint', dirFile])
+  t.equal(consistentDir.code, 0, consistentDir.stdout + consistentDir.stderr)
+  t.match(consistentDir.stdout, `consistent with the checkpoint at size ${early.size}`)
+  t.equal(readFileSync(dirFile, 'utf8'), later.note)
+
+  t.test('rolled back: the snapshot, same keys and a true prefix, but shorter than the saved checkpoint', async (t) => {
+    const snapshot = join(root, 'snapshot')
+    const old = await startNode({ dir: snapshot })
+    t.teardown(() => old.stop())
+    t.equal((await getCheckpoint(old.url)).size, early.size)
+    t.equal((await runCli(['verify', '--url', old.url])).code, 0, 'on its own it audits clean')
+    const caught = await runCli(['verify', '--url', old.url, '--checkpoint', file])
+    t.equal(caught.code, 1, caught.stdout + caught.stderr)
+    t.match(caught.stdout, new RegExp(`^FAILED at seq ${early.size}: CHECKPOINT_MISMATCH: .*shrank from ${later.size} to ${early.size}: history was rolled back`))
+    t.equal(readFileSync(file, 'utf8'), later.note, 'a failed run keeps the saved checkpoint')
+    await old.stop()
+    const caughtDir = await runCli(['verify', '--dir', snapshot, '--checkpoint', file])
+    t.equal(caughtDir.code, 1, caughtDir.stdout + caughtDir.stderr)
+    t.match(caughtDir.stdout, new RegExp(`^FAILED at seq ${early.size}: CHECKPOINT_MISMATCH: .*shrank from ${later.size} to ${early.size}: history was rolled back`))
+  })
+
+  t.test('rewritten: the same node key and operator key, another genesis and other statements', async (t) => {
+    const forged = join(root, 'forged')
+    cpSync(join(dir, 'keys'), join(forged, 'keys'), { recursive: true })
+    cpSync(join(dir, 'node.json'), join(forged, 'node.json'))
+    const { origin } = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as { origin: string }
+    const store = await LevelStore.open(join(forged, 'db'))
+    try {
+      const ledger = await Ledger.initialise(
+        { store, nodeSigner: readKeyFile(join(forged, 'keys', 'node.json')), origin, ed: nodeEd25519, kinds: DOMAIN_KINDS },
+        operator,
+      )
+      // Exactly the saved size first: the saved root must be recomputed at the very end of the log.
+      const results = await ledger.submitMany(registrations(operator, 'forged', later.size - 1))
+      t.notOk(results.some((r) => r instanceof Error), 'the forged statements are valid ones')
+      t.equal(ledger.size, later.size)
+      await ledger.close()
+    } finally {
+      await store.close()
+    }
+
+    const liar = await startNode({ dir: forged })
+    t.teardown(() => liar.stop())
+    t.equal((await (await fetch(`${liar.url}/v1/log/key`)).text()).trim(), logKey, 'it signs with the same log key')
+    const alone = await runCli(['verify', '--url', liar.url])
+    t.equal(alone.code, 0, 'without a checkpoint the forged log audits clean: it is a valid log')
+    const equalSize = await runCli(['verify', '--url', liar.url, '--checkpoint', file])
+    t.equal(equalSize.code, 1, equalSize.stdout + equalSize.stderr)
+    t.match(equalSize.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)
+
+    await append(liar.url, registrations(operator, 'forged-more', 30))
+    const larger = await runCli(['verify', '--url', liar.url, '--checkpoint', file])
+    t.equal(larger.code, 1, larger.stdout + larger.stderr)
+    t.match(larger.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)
+    t.equal(readFileSync(file, 'utf8'), later.note, 'a failed run keeps the saved checkpoint')
+    await liar.stop()
+
+    const byDir = await runCli(['verify', '--dir', forged, '--checkpoint', file])
+    t.equal(byDir.code, 1, byDir.stdout + byDir.stderr)
+    t.match(byDir.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)
+  })
+})
