@@ -87,6 +87,22 @@ measure('  alternative: Buffer.from(payload, "base64") + re-encode check', (i) =
 }, 'strictness kept by comparing the re-encoding')
 measure('parseStatementPayload (UTF-8, JSON.parse, JCS check)', (i) => parseStatementPayload(decoded[i].payload))
 measure('validateBody (ajv, actor.register schema)', (i) => validateBody('actor.register', statements[i].body))
+{
+  // the same schema compiled the same way, but without uniqueItems on locations: ajv's check of it is most of the cost
+  const schema = structuredClone(loadSchemas().documents.get('actor.register'))
+  delete schema.properties.locations.uniqueItems
+  delete schema.$id
+  const { Ajv2020 } = await import('ajv/dist/2020.js')
+  const addFormats = (await import('ajv-formats')).default
+  const ajv = new Ajv2020({ allErrors: false, strict: false, allowUnionTypes: true })
+  addFormats(ajv)
+  const validate = ajv.compile(schema)
+  measure('  alternative: same schema without locations uniqueItems, a Set instead', (i) => {
+    const body = statements[i].body
+    if (!validate(body)) throw new Error('invalid')
+    if (body.locations && new Set(body.locations).size !== body.locations.length) throw new Error('duplicate location')
+  }, 'ajv uniqueItems on 12 strings costs ~8 µs')
+}
 measure('pae', (i) => pae(decoded[i].payloadType, decoded[i].payload))
 measure('payload SHA-256, @noble/hashes (today)', (i) => toHex(sha256(decoded[i].payload)))
 measure('  alternative: node:crypto createHash', (i) => createHash('sha256').update(decoded[i].payload).digest('hex'))
