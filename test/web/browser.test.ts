@@ -79,6 +79,9 @@ function run() {
     const page = context.pages()[0] ?? (await context.newPage())
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text()) // a CSP violation or a failed load shows here
+    })
     const first = await open(page, uri as string)
     t.equal(first.state, 'verified', first.status)
     t.match(first.status, /已核验/)

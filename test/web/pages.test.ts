@@ -21,6 +21,7 @@ t.test('the resolver answers browsers with the page and API clients with JSON', 
   t.match(page.headers.vary, /Accept/)
   t.match(page.body, /data-verification="pending"/)
   t.match(page.body, /<script src="\/web\/verify\.js" defer><\/script>/)
+  t.match(page.headers['content-security-policy'], /script-src 'self'; connect-src 'self'/)
   for (const headers of [{ accept: 'application/json' }, {}, { accept: '*/*' }, { accept: 'application/json, text/html;q=0.5' }]) {
     const json = await app.inject({ url: lotPath(FINE_LOT), headers })
     t.match(json.headers['content-type'], /^application\/json/, JSON.stringify(headers))
