@@ -4,15 +4,17 @@
 // proof against the checkpoint root, and its DSSE signature by a key its actor held at that seq.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
-import { bytesEqual, fromBase64, fromHex, toBase64, toHex } from '../core/bytes.js'
+import { bytesEqual, fromBase64, toBase64, toHex } from '../core/bytes.js'
 import { canonicalBytes } from '../core/canonical-json.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
-import { decodeEnvelope, verifyEnvelopeSignature, type Envelope } from '../core/dsse.js'
+import { decodeEnvelope, verifyEnvelopeSignature } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../core/merkle.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
+import { isRecord, proofOf, type ServedActorKey, type ServedEntry } from './served.js'
+import { KeyChecker } from './verify-keys.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -76,34 +78,9 @@ export interface LogVerification {
   failures: Failure[]
 }
 
-interface ServedEntry {
-  entry: { seq: number; prev: string; recordedAt: string; envelope: Envelope }
-  leafHash: string
-}
-
-interface ServedActorKey {
-  keyid: string
-  publicKey: string
-  addedAt: number
-  retiredAt?: number
-}
-
 function message(error: unknown): string {
   if (isTracechainError(error)) return `${error.code}: ${error.message}`
   return error instanceof Error ? error.message : String(error)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** The proof hashes of a served proof (attacker-controlled); throws on anything but hex strings. */
-function proofOf(value: unknown): Uint8Array[] {
-  if (!isRecord(value) || !Array.isArray(value.proof)) throw new TypeError('the served proof has no "proof" array')
-  return value.proof.map((hash, i) => {
-    if (typeof hash !== 'string') throw new TypeError(`proof hash ${i} is not a string`)
-    return fromHex(hash, `proof hash ${i}`)
-  })
 }
 
 /**
@@ -256,65 +233,3 @@ async function verifyEntry(
   return { seq, ok: true, statement }
 }
 
-/**
- * Actors' keys from /v1/actors/:id, and proof that each key used was put in the log by the entry
- * the registry names (an actor.register or actor.rotate-key of that key for that actor, included
- * in the same checkpoint). That entry's own admin signature is the node's audit's concern, not
- * re-checked here, so a page costs one extra entry per signer rather than the registry's history.
- */
-class KeyChecker {
-  private readonly actors = new Map<string, Promise<ServedActorKey[]>>()
-  private readonly registrations = new Map<string, Promise<void>>()
-
-  constructor(
-    private readonly fetcher: LogFetcher,
-    private readonly checkpoint: Checkpoint,
-  ) {}
-
-  /**
-   * Keys of `actor` that may sign the statement at `seq`, by the audit's rule (ledger/audit.ts
-   * keyValidAt): added before it and not retired before it (a rotation is signed by the key it
-   * retires); entry 0 is the operator's self-signed registration of its own key.
-   */
-  async keysAt(actor: string, seq: number): Promise<ServedActorKey[]> {
-    let keys = this.actors.get(actor)
-    if (!keys) {
-      keys = this.fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`).then((answer) => {
-        const record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
-        if (!record || record.id !== actor || !Array.isArray(record.keys)) throw new Error(`the node did not answer actor ${actor}`)
-        return record.keys as ServedActorKey[]
-      })
-      this.actors.set(actor, keys)
-    }
-    return (await keys).filter((k) => (k.addedAt < seq || (seq === 0 && k.addedAt === 0)) && (k.retiredAt === undefined || seq <= k.retiredAt))
-  }
-
-  verifyRegistration(actor: string, key: ServedActorKey): Promise<void> {
-    const id = `${actor}\u0000${key.keyid}`
-    let check = this.registrations.get(id)
-    if (!check) {
-      check = this.checkRegistration(actor, key).catch((error: unknown) => {
-        throw Object.assign(error instanceof Error ? error : new Error(String(error)), { keySeq: key.addedAt })
-      })
-      this.registrations.set(id, check)
-    }
-    return check
-  }
-
-  private async checkRegistration(actor: string, key: ServedActorKey): Promise<void> {
-    const seq = key.addedAt
-    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.checkpoint.size) throw new Error(`key registration seq ${seq} is outside the tree`)
-    const [served, proofAnswer] = await Promise.all([
-      this.fetcher.json(`/v1/entries/${seq}`) as Promise<ServedEntry>,
-      this.fetcher.json(`/v1/proofs/inclusion?seq=${seq}&size=${this.checkpoint.size}`),
-    ])
-    const leaf = leafHash(canonicalBytes(served.entry))
-    verifyInclusion(seq, this.checkpoint.size, leaf, proofOf(proofAnswer), this.checkpoint.rootHash)
-    const statement = parseStatementPayload(decodeEnvelope(served.entry.envelope).payload)
-    const body = statement.body as { id?: string; actor?: string; publicKey?: string }
-    const registers =
-      (statement.type === 'actor.register' && body.id === actor) ||
-      (statement.type === 'actor.rotate-key' && (body.actor ?? statement.actor) === actor)
-    if (!registers || body.publicKey !== key.publicKey) throw new Error(`entry ${seq} does not register key ${key.keyid} for ${actor}`)
-  }
-}
