@@ -9,9 +9,8 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { parse, parsePort, requireString } from './args.js'
-import { generateSigner, initialiseNode, readKeyFile, writeKeyFile } from './node-dir.js'
-import { serve } from './serve.js'
-import { verifyDir, verifyUrl, type VerifyOutcome } from './verify.js'
+import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import type { VerifyOutcome } from './verify.js'
 
 const USAGE = `tracechain <command> [options]
 
@@ -45,6 +44,7 @@ const commands: Record<string, Command> = {
   async init(argv) {
     const { values } = parse(argv, { dir: { type: 'string' }, origin: { type: 'string' } })
     const dir = resolve(requireString(values, 'dir'))
+    const { initialiseNode } = await import('./node-dir.js')
     const node = await initialiseNode(dir, { origin: values.origin as string | undefined })
     process.stdout.write(`initialised ${dir}\n  origin ${node.config.origin}\n  log key ${node.ledger.verifierKey}\n  keys ${dir}/keys (mode 0600)\n`)
     await node.close()
@@ -62,6 +62,7 @@ const commands: Record<string, Command> = {
     })
     const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
     const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
+    const { serve } = await import('./serve.js')
     await serve({
       dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
       host,
@@ -188,6 +189,7 @@ const commands: Record<string, Command> = {
       quiet: { type: 'boolean' },
     })
     const progress = values.quiet === true || !process.stderr.isTTY ? undefined : progressBar()
+    const { verifyDir, verifyUrl } = await import('./verify.js')
     let outcome: VerifyOutcome
     if (typeof values.url === 'string') {
       outcome = await verifyUrl(values.url, {
@@ -202,7 +204,7 @@ const commands: Record<string, Command> = {
     }
     if (progress) process.stderr.write('\n')
     if (!outcome.ok && outcome.firstBad) {
-      process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries good before it)\n`)
+      process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries checked)\n`)
       return EXIT_VERIFY_FAILED
     }
     process.stdout.write(`ok: ${outcome.checked} entries verified; size ${outcome.size}; root ${outcome.root}${outcome.consistency ? `; ${outcome.consistency}` : ''}\n`)

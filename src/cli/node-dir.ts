@@ -1,12 +1,12 @@
 // A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
 // D/node.json (origin). The only place that reads key files for the node.
 
-import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
-import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
+import type { Signer } from '../core/keys.js'
+import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
@@ -36,21 +36,6 @@ export function defaultOrigin(name = DEFAULT_NODE_NAME): string {
 
 export function isInitialised(dir: string): boolean {
   return existsSync(join(dir, 'node.json')) && existsSync(join(dir, 'keys', 'node.json'))
-}
-
-/** Writes a key file readable by its owner only. */
-export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {
-  writeFileSync(path, JSON.stringify(formatKeyFile(signer), null, 2) + '\n', { mode: 0o600 })
-  chmodSync(path, 0o600)
-}
-
-export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
-  if (!existsSync(path)) fail('NOT_FOUND', `no key file at ${path}`)
-  return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
-}
-
-export function generateSigner(): Signer & { seed: Uint8Array } {
-  return signerFromSeed(nodeEd25519, new Uint8Array(randomBytes(32)))
 }
 
 /** `tracechain init`: keys, config and the genesis entry. Throws ALREADY_INITIALISED. */
@@ -100,3 +85,5 @@ async function closeNode(ledger: Ledger, store: LevelStore): Promise<void> {
   await ledger.close()
   await store.close()
 }
+
+export { generateSigner, readKeyFile, writeKeyFile }

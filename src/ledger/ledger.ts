@@ -417,9 +417,11 @@ export class Ledger {
     return bytes
   }
 
+  /** The entry with the leaf hash the tree commits to (not one recomputed from the stored bytes, so a
+   *  damaged entry shows up as a mismatch at its own seq). */
   async getEntry(seq: number): Promise<{ entry: Entry; leafHash: string }> {
     const bytes = await this.getEntryBytes(seq)
-    return { entry: JSON.parse(new TextDecoder().decode(bytes)) as Entry, leafHash: toHex(leafHash(bytes)) }
+    return { entry: JSON.parse(new TextDecoder().decode(bytes)) as Entry, leafHash: toHex(await this.tree.leafHash(seq)) }
   }
 
   /** Up to `limit` entries from `from`, in seq order. */
@@ -427,7 +429,8 @@ export class Ledger {
     const count = Math.max(0, Math.min(limit, this.size - from))
     const decoder = new TextDecoder()
     const all = await this.store.getEntriesBytes(from, count)
-    return all.map((bytes) => ({ entry: JSON.parse(decoder.decode(bytes)) as Entry, leafHash: toHex(leafHash(bytes)) }))
+    const leaves = await this.tree.leafHashes(from, all.length)
+    return all.map((bytes, i) => ({ entry: JSON.parse(decoder.decode(bytes)) as Entry, leafHash: toHex(leaves[i]) }))
   }
 
   /** Inclusion proof of `seq` in the tree of `size` (default: current). Throws RANGE_INVALID. */

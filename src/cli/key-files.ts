@@ -1,0 +1,23 @@
+// Key files: {"keyid","publicKey","privateKey"} JSON written with mode 0600. Kept apart from the node
+// so that keygen and sign start without loading the ledger.
+
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { fail } from '../core/errors.js'
+import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
+
+/** Writes a key file readable by its owner only. */
+export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {
+  writeFileSync(path, JSON.stringify(formatKeyFile(signer), null, 2) + '\n', { mode: 0o600 })
+  chmodSync(path, 0o600)
+}
+
+export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
+  if (!existsSync(path)) fail('NOT_FOUND', `no key file at ${path}`)
+  return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
+}
+
+export function generateSigner(): Signer & { seed: Uint8Array } {
+  return signerFromSeed(nodeEd25519, new Uint8Array(randomBytes(32)))
+}
