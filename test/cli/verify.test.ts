@@ -6,39 +6,15 @@ import t from 'tap'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Level } from 'level'
-import { toBase64 } from '../../src/core/bytes.js'
-import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
-import type { Signer } from '../../src/core/keys.js'
 import { DOMAIN_KINDS, readKeyFile } from '../../src/cli/node-dir.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
-import { newSigner } from '../helpers/ledger.js'
-import { getCheckpoint, postJson, runCli, startNode } from '../helpers/node-process.js'
+import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
 
 /** The on-disk key of an entry: its seq as 12 lowercase hex digits (src/store/level-store.ts). */
 const entryKey = (seq: number) => seq.toString(16).padStart(12, '0')
 
-/** `count` actor.register statements by the operator; `tag` keeps ids apart between calls and ledgers. */
-function registrations(operator: Signer, tag: string, count: number): Envelope[] {
-  return Array.from({ length: count }, (_, i) =>
-    buildStatementEnvelope(
-      {
-        type: 'actor.register',
-        actor: 'operator',
-        id: `register-${tag}-${i}`,
-        issuedAt: '2024-05-01T00:00:00.000Z',
-        body: { id: `${tag}-${i}`, name: `${tag} ${i}`, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) },
-      },
-      [operator],
-    ),
-  )
-}
-
-async function append(url: string, envelopes: Envelope[]): Promise<void> {
-  const { status, body } = await postJson<{ results: { seq?: number; code?: string }[] }>(`${url}/v1/statements`, { envelopes })
-  if (status !== 200 || body.results.some((r) => r.seq === undefined)) throw new Error(`append refused: ${JSON.stringify(body).slice(0, 500)}`)
-}
 
 /** Opens a stopped node's LevelDB directly and rewrites one stored entry's bytes with `edit`; returns the original bytes. */
 async function tamperEntry(dir: string, seq: number, edit: (text: string) => string): Promise<Uint8Array> {
@@ -156,7 +132,7 @@ t.test('--checkpoint: saved, then consistent; a rolled-back or rewritten history
   t.equal(readFileSync(file, 'utf8'), early.note, 'the first run saves the checkpoint it verified')
 
   const operator = readKeyFile(join(dir, 'keys', 'operator.json'))
-  await append(node.url, registrations(operator, 'more', 40))
+  await appendAll(node.url, registrations(operator, 'more', 40))
   const later = await getCheckpoint(node.url)
   t.equal(later.size, early.size + 40)
   const consistent = await runCli(['verify', '--url', node.url, '--checkpoint', file])
@@ -218,7 +194,7 @@ t.test('--checkpoint: saved, then consistent; a rolled-back or rewritten history
     t.equal(equalSize.code, 1, equalSize.stdout + equalSize.stderr)
     t.match(equalSize.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)
 
-    await append(liar.url, registrations(operator, 'forged-more', 30))
+    await appendAll(liar.url, registrations(operator, 'forged-more', 30))
     const larger = await runCli(['verify', '--url', liar.url, '--checkpoint', file])
     t.equal(larger.code, 1, larger.stdout + larger.stderr)
     t.match(larger.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)

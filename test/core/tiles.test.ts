@@ -2,7 +2,7 @@
 import t from 'tap'
 import { toHex } from '../../src/core/bytes.js'
 import { sha256 } from '../../src/core/hash.js'
-import { completedSubtrees, consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, verifyInclusion } from '../../src/core/merkle.js'
+import { completedSubtrees, consistencyProof, inclusionProof, leafHash, rootHash, verifyInclusion } from '../../src/core/merkle.js'
 import {
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -17,29 +17,8 @@ import {
   type Tile,
   type TileReader,
 } from '../../src/core/tiles.js'
+import { mth, path, subproof } from '../helpers/naive-merkle.js'
 
-// Naive RFC 9162 section 2.1 tree.
-function largestPowerOfTwoBelow(n: number): number {
-  let k = 1
-  while (k * 2 < n) k *= 2
-  return k
-}
-function mth(d: Uint8Array[]): Uint8Array {
-  if (d.length === 0) return sha256(new Uint8Array(0))
-  if (d.length === 1) return d[0]
-  const k = largestPowerOfTwoBelow(d.length)
-  return nodeHash(mth(d.slice(0, k)), mth(d.slice(k)))
-}
-function path(m: number, d: Uint8Array[]): Uint8Array[] {
-  if (d.length === 1) return []
-  const k = largestPowerOfTwoBelow(d.length)
-  return m < k ? [...path(m, d.slice(0, k)), mth(d.slice(k))] : [...path(m - k, d.slice(k)), mth(d.slice(0, k))]
-}
-function subproof(m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
-  if (m === d.length) return b ? [] : [mth(d)]
-  const k = largestPowerOfTwoBelow(d.length)
-  return m <= k ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))] : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))]
-}
 
 // Seeded, so a failure reproduces (mulberry32).
 function prng(seed: number): () => number {

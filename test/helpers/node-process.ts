@@ -5,6 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { toBase64 } from '../../src/core/bytes.js'
+import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
+import type { Signer } from '../../src/core/keys.js'
+import { newSigner } from './ledger.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const CLI = join(ROOT, 'dist/cli/main.js')
@@ -159,4 +163,26 @@ export async function getCheckpoint(url: string): Promise<{ note: string; size: 
   if (!response.ok) throw new Error(`GET ${url}/v1/checkpoint: ${response.status}`)
   const note = await response.text()
   return { note, size: Number(note.split('\n')[1]) }
+}
+
+/** `count` actor.register statements by the operator; `tag` keeps ids apart between calls and ledgers. */
+export function registrations(operator: Signer, tag: string, count: number): Envelope[] {
+  return Array.from({ length: count }, (_, i) =>
+    buildStatementEnvelope(
+      {
+        type: 'actor.register',
+        actor: 'operator',
+        id: `register-${tag}-${i}`,
+        issuedAt: '2024-05-01T00:00:00.000Z',
+        body: { id: `${tag}-${i}`, name: `${tag} ${i}`, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) },
+      },
+      [operator],
+    ),
+  )
+}
+
+/** Appends a batch over HTTP; throws unless every envelope was accepted. */
+export async function appendAll(url: string, envelopes: Envelope[]): Promise<void> {
+  const { status, body } = await postJson<{ results: { seq?: number; code?: string }[] }>(`${url}/v1/statements`, { envelopes })
+  if (status !== 200 || body.results.some((r) => r.seq === undefined)) throw new Error(`append refused: ${JSON.stringify(body).slice(0, 500)}`)
 }

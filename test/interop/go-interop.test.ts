@@ -5,12 +5,8 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { toBase64 } from '../../src/core/bytes.js'
-import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
-import type { Signer } from '../../src/core/keys.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
-import { newSigner } from '../helpers/ledger.js'
-import { ROOT, getCheckpoint, postJson, startNode } from '../helpers/node-process.js'
+import { ROOT, appendAll, getCheckpoint, registrations, startNode } from '../helpers/node-process.js'
 
 const BUILD_SCRIPT = join(ROOT, 'test/interop/build.sh')
 /** build.sh's exit code when Go or golang.org/x/mod is missing. */
@@ -37,25 +33,6 @@ function run(command: string, args: string[]): Promise<Run> {
   })
 }
 
-function registrations(operator: Signer, tag: string, count: number): Envelope[] {
-  return Array.from({ length: count }, (_, i) =>
-    buildStatementEnvelope(
-      {
-        type: 'actor.register',
-        actor: 'operator',
-        id: `register-${tag}-${i}`,
-        issuedAt: '2024-05-01T00:00:00.000Z',
-        body: { id: `${tag}-${i}`, name: `${tag} ${i}`, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) },
-      },
-      [operator],
-    ),
-  )
-}
-
-async function append(url: string, envelopes: Envelope[]): Promise<void> {
-  const { status, body } = await postJson<{ results: { seq?: number }[] }>(`${url}/v1/statements`, { envelopes })
-  if (status !== 200 || body.results.some((r) => r.seq === undefined)) throw new Error(`append refused: ${JSON.stringify(body).slice(0, 500)}`)
-}
 
 const lastLine = (text: string) => text.trimEnd().split('\n').pop() ?? ''
 
@@ -76,7 +53,7 @@ t.test('Go sumdb/note and sumdb/tlog verify what the node serves', async (t) => 
   const node = await startNode({ dir, args: ['--seed'] })
   t.teardown(() => node.stop())
   const operator = readKeyFile(join(dir, 'keys', 'operator.json'))
-  await append(node.url, registrations(operator, 'interop', EXTRA_STATEMENTS))
+  await appendAll(node.url, registrations(operator, 'interop', EXTRA_STATEMENTS))
   const { size } = await getCheckpoint(node.url)
   t.ok(size > 512, `the log has ${size} entries`)
 
@@ -94,7 +71,7 @@ t.test('Go sumdb/note and sumdb/tlog verify what the node serves', async (t) => 
   let appending = true
   const writer = (async () => {
     let round = 0
-    while (appending) await append(node.url, registrations(operator, `live-${round++}`, 20))
+    while (appending) await appendAll(node.url, registrations(operator, `live-${round++}`, 20))
   })()
   const live = await run(checker, ['-url', node.url, '-inclusion-samples', '200', '-consistency-samples', '200', '-seed', '7'])
   appending = false
