@@ -57,23 +57,33 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
   return out
 }
 
-/** The recall that covers `key`: its own, or that of any lot upstream of it (inputs, contents). */
-export async function findRecall(reader: RecordReader, key: string): Promise<RecallRecord | undefined> {
+/** Every recall on record, by object key: recalls are few, so one read answers many lookups. */
+export async function allRecalls(reader: RecordReader): Promise<Map<string, RecallRecord>> {
+  return new Map(await reader.range<RecallRecord>(SPACES.recall, {}))
+}
+
+/**
+ * The recall that covers `key`: its own, or that of any lot upstream of it (inputs, contents).
+ * Pass `recalls` (from allRecalls) when checking many keys; with none on record it returns at once.
+ */
+export async function findRecall(reader: RecordReader, key: string, recalls?: Map<string, RecallRecord>): Promise<RecallRecord | undefined> {
+  if (recalls && recalls.size === 0) return undefined
+  const lookup = async (k: string) => (recalls ? recalls.get(k) : await reader.get<RecallRecord>(SPACES.recall, k))
   const seen = new Set([key])
   let frontier = [key]
   for (let depth = 0; depth <= MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = []
     for (const k of frontier) {
-      const recall = await reader.get<RecallRecord>(SPACES.recall, k)
+      const recall = await lookup(k)
       if (recall) return recall
-      for (const { key: up } of await neighbours(reader, k, 'backward')) {
-        if (!seen.has(up)) {
-          seen.add(up)
-          next.push(up)
-        }
+    }
+    const upstream = await Promise.all(frontier.map((k) => neighbours(reader, k, 'backward')))
+    frontier = []
+    for (const { key: up } of upstream.flat()) {
+      if (!seen.has(up)) {
+        seen.add(up)
+        frontier.push(up)
       }
     }
-    frontier = next
   }
   return undefined
 }

@@ -3,8 +3,8 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { findRecall, neighbours, productOf } from './queries.js'
-import { SPACES, type ObjectRecord, type RecallRecord } from './records.js'
+import { allRecalls, findRecall, gtinOfKey, neighbours } from './queries.js'
+import { SPACES, type ObjectRecord, type ProductRecord } from './records.js'
 import { toDigitalLink, parseIdentifier } from './identifiers.js'
 
 export type TraceDirection = 'backward' | 'forward' | 'both'
@@ -57,48 +57,49 @@ export async function traceGraph(reader: RecordReader, text: string, direction: 
     let frontier = [start.key]
     const visited = new Set(frontier)
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
+      // One hop's reads in parallel: LevelDB serves them from the thread pool.
+      const found = await Promise.all(frontier.map((key) => neighbours(reader, key, dir)))
       const next: string[] = []
-      for (const key of frontier) {
-        for (const { key: other, edge } of await neighbours(reader, key, dir)) {
-          edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
-            from: edge.from,
-            to: edge.to,
-            seq: edge.seq,
-            eventType: edge.eventType,
-            bizStep: edge.bizStep ?? null,
-            eventTime: edge.eventTime,
-          })
-          if (!nodes.has(other)) nodes.set(other, dir === 'forward' ? edge.to : edge.from)
-          if (!visited.has(other)) {
-            visited.add(other)
-            next.push(other)
-          }
-          if (nodes.size >= MAX_TRACE_NODES) truncated = true
+      for (const { key: other, edge } of found.flat()) {
+        edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
+          from: edge.from,
+          to: edge.to,
+          seq: edge.seq,
+          eventType: edge.eventType,
+          bizStep: edge.bizStep ?? null,
+          eventTime: edge.eventTime,
+        })
+        if (!nodes.has(other)) nodes.set(other, dir === 'forward' ? edge.to : edge.from)
+        if (!visited.has(other)) {
+          visited.add(other)
+          next.push(other)
         }
+        if (nodes.size >= MAX_TRACE_NODES) truncated = true
       }
       frontier = next
     }
   }
-  const recalls = new Map<string, RecallRecord | undefined>()
-  const out: TraceNode[] = []
-  for (const [key, id] of nodes) out.push(await describeNode(reader, key, id, recalls))
+  const recalls = await allRecalls(reader)
+  const products = new Map<string, Promise<ProductRecord | undefined>>()
+  const out = await Promise.all(
+    [...nodes].map(async ([key, id]) => {
+      const gtin = gtinOfKey(key)
+      if (gtin && !products.has(gtin)) products.set(gtin, reader.get<ProductRecord>(SPACES.product, gtin))
+      const product = gtin ? await products.get(gtin) : undefined
+      const identifier = parseIdentifier(id)
+      return {
+        id,
+        digitalLink: toDigitalLink(identifier),
+        product: product ? { gtin: product.gtin, name: product.name } : null,
+        lot: identifier.lot ?? null,
+        recalled: (await findRecall(reader, key, recalls)) !== undefined,
+      } satisfies TraceNode
+    }),
+  )
   return {
     root: nodes.get(start.key) as string,
     nodes: out,
     edges: [...edges.values()].sort((a, b) => a.seq - b.seq),
     truncated,
-  }
-}
-
-async function describeNode(reader: RecordReader, key: string, id: string, recalls: Map<string, RecallRecord | undefined>): Promise<TraceNode> {
-  const record = await reader.get<ObjectRecord>(SPACES.object, key)
-  const product = await productOf(reader, key)
-  if (!recalls.has(key)) recalls.set(key, await findRecall(reader, key))
-  return {
-    id: record?.id ?? id,
-    digitalLink: record?.digitalLink ?? toDigitalLink(parseIdentifier(id)),
-    product: product ? { gtin: product.gtin, name: product.name } : null,
-    lot: record?.lot ?? null,
-    recalled: recalls.get(key) !== undefined,
   }
 }

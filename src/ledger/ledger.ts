@@ -482,13 +482,12 @@ export class Ledger {
       (options.lt === undefined || key < options.lt)
     const overlay = new Map<string, unknown>()
     for (const w of pending) if (w.space === space && inBounds(w.key)) overlay.set(w.key, w.value)
-    const merged = new Map<string, unknown>()
     const { limit, ...bounds } = options
     // Pending deletes or replacements may hide store records, so read past the limit by their count.
     const storeLimit = limit === undefined ? undefined : limit + overlay.size
-    for await (const [key, value] of this.store.rangeRecords(space, { ...bounds, ...(storeLimit !== undefined ? { limit: storeLimit } : {}) })) {
-      merged.set(key, value)
-    }
+    const stored = await this.store.getRange(space, { ...bounds, ...(storeLimit !== undefined ? { limit: storeLimit } : {}) })
+    if (overlay.size === 0) return stored as [string, T][]
+    const merged = new Map<string, unknown>(stored)
     for (const [key, value] of overlay) merged.set(key, value)
     const keys = [...merged.keys()].filter((k) => merged.get(k) !== null).sort()
     if (options.reverse) keys.reverse()
@@ -500,11 +499,7 @@ export class Ledger {
   get records(): RecordReader {
     return {
       get: (space, key) => this.store.getRecord(space, key),
-      range: async <T>(space: string, options: RangeOptions) => {
-        const out: [string, T][] = []
-        for await (const entry of this.store.rangeRecords<T>(space, options)) out.push(entry)
-        return out
-      },
+      range: <T>(space: string, options: RangeOptions) => this.store.getRange<T>(space, options),
     }
   }
 

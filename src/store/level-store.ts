@@ -149,6 +149,11 @@ export class LevelStore {
     return (await this.space(space).getMany(keys)) as (T | undefined)[]
   }
 
+  /** Records in key order within the bounds, read in one go (about twice as fast as iterating). */
+  async getRange<T>(space: string, options: RangeOptions = {}): Promise<[string, T][]> {
+    return (await this.space(space).iterator(options).all()) as [string, T][]
+  }
+
   async *rangeRecords<T>(space: string, options: RangeOptions = {}): AsyncGenerator<[string, T]> {
     for await (const [key, value] of this.space(space).iterator(options)) yield [key, value as T]
   }
