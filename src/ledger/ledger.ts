@@ -2,7 +2,6 @@
 // form, signatures on the thread pool), then sequenced in batches: rules, seqs, chain, tree, one
 // synced LevelDB batch, one signed checkpoint, then every caller is answered. Durable before acknowledged.
 
-import { canonicalBytes } from '../core/canonical-json.js'
 import { fromBase64, toBase64, toHex } from '../core/bytes.js'
 import { signCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import { buildStatementEnvelope, decodeEnvelope, pae, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
@@ -17,6 +16,7 @@ import type { LevelStore, RangeOptions, RecordWrite } from '../store/level-store
 import { actorKinds, requireRole, type RecordReader, type StatementKind } from './kinds.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
 import { validateBody } from './schemas.js'
+import { entryBytes as encodeEntry } from './entry-bytes.js'
 import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
 import { LedgerTree } from './tree.js'
 
@@ -331,7 +331,7 @@ export class Ledger {
           put: (space, key, value) => writes.push({ space, key, value }),
         })
         const entry: Entry = { seq, prev, recordedAt, envelope: prepared.envelope }
-        const entryBytes = canonicalBytes(entry)
+        const entryBytes = encodeEntry(entry)
         const leaf = leafHash(entryBytes)
         const leafHex = toHex(leaf)
         writes.push({

@@ -127,6 +127,8 @@ export class Registry {
   /** actor.register: requires an unused id and key. Throws ACTOR_EXISTS, KEY_IN_USE. */
   register(body: ActorRegisterBody, seq: number): ActorRecord {
     if (this.get(body.id)) fail('ACTOR_EXISTS', `actor ${body.id} is already registered`, { actor: body.id })
+    const locations = body.locations ?? []
+    if (new Set(locations).size !== locations.length) fail('SCHEMA_INVALID', 'actor.register body: /locations must not repeat an item')
     const publicKey = normalisePublicKey(body.publicKey)
     if (this.isKeyRegistered(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
     const record: ActorRecord = {

@@ -176,3 +176,11 @@ t.test('co-signatures are verified and kept', async (t) => {
   await t.rejects(node.ledger.submit(bad), { code: 'UNKNOWN_KEY' })
   t.equal(leafHash(await node.ledger.getEntryBytes(seq)).length, 32)
 })
+
+t.test('actor.register refuses repeated locations', async (t) => {
+  const node = await makeNode(t.testdir())
+  t.teardown(() => node.close())
+  const body = { id: 'dup', name: 'Dup', roles: ['farm'], publicKey: toBase64(newSigner().publicKey), locations: ['urn:epc:id:sgln:6901234.00001.0', 'urn:epc:id:sgln:6901234.00001.0'] }
+  await t.rejects(node.ledger.submit(node.statement({ type: 'actor.register', actor: 'operator', body }, [node.operator])), { code: 'SCHEMA_INVALID' })
+  t.equal(node.ledger.size, 1)
+})
