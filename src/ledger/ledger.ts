@@ -20,7 +20,7 @@ import { entryBytes as encodeEntry } from './entry-bytes.js'
 import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
 import { LedgerTree } from './tree.js'
 
-export const DEFAULT_MAX_BATCH = 2000
+export const DEFAULT_MAX_BATCH = 500
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
 export const GENESIS_PREV = '0'.repeat(64)
 const IDEMPOTENCY_SPACE = 'idem'
