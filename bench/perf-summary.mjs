@@ -6,6 +6,9 @@
 //
 //   node bench/perf-summary.mjs FILE [--events N] [--top 30] [--detail "category label"]
 //
+// Run it before deleting /tmp/perf-<pid>.map, which names the JIT-compiled functions: without it their
+// samples fall into the wrong lines.
+//
 // Each sample goes to the innermost frame of its stack that a rule below recognises (GC and Ed25519 first,
 // wherever they are on the stack): JSON.parse inside parseCanonical counts as the JCS check, JSON.parse inside
 // Fastify's body parser as the HTTP request.
@@ -41,6 +44,7 @@ const INNERMOST = [
   ['JCS check of the payload (parseStatementPayload)', /parseCanonical|hasSortedKeys|parseStatementPayload|isIssuedAt/],
   ['base64 and hex (core/bytes)', /core\/bytes\.js/],
   ['DSSE decode and PAE', /core\/dsse\.js/],
+  ['SHA-256 in node:crypto', /node::crypto::Hash|sha256_block_data_order|SHA256_|JS:\S* (Hash|Hmac)\.|createHash|node:internal\/crypto\/hash|core\/hash-node/],
   ['verify dispatch: crypto.verify job setup (main thread)', /verifyOneShot|verifyAsync|ed25519-node|ed25519-strict|node::crypto::|SignJob|preparePublicOrPrivateKey|ThreadPoolWork|uv_queue_work/],
   ['registry (the actor.register rule, key ids)', /ledger\/registry\.js|core\/keys\.js/],
   ['Merkle tree and tiles', /core\/merkle\.js|core\/tiles\.js|ledger\/tree\.js/],
