@@ -58,10 +58,9 @@ export interface SensorElement {
   sensorReport?: SensorReport[]
 }
 
-/** A food.event body is the event itself, or {event, "@context"?}. */
+/** A food.event body is the EPCIS event itself (schemas/food.event.json), with an optional "@context". */
 export function eventOf(body: Record<string, unknown>): EpcisEvent {
-  const inner = body.event
-  return (inner && typeof inner === 'object' ? inner : body) as EpcisEvent
+  return body as EpcisEvent
 }
 
 /** Company prefix lengths learned from registered products, for turning Digital Links into EPC URNs. */

@@ -5,6 +5,7 @@
 import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import type { Entry, Ledger } from '../ledger/ledger.js'
 import { journeyOf } from './journey.js'
+import { eventOf } from './objects.js'
 import { traceGraph, type TraceGraph } from './trace.js'
 import type { ProductRecord, RecallRecord } from './records.js'
 
@@ -51,7 +52,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
       bizStep: record.bizStep ?? null,
       eventTime: record.eventTime,
       actor: { id: statement.actor, name: actor?.name ?? statement.actor, roles: actor?.roles ?? [] },
-      event: (statement.body.event as unknown) ?? statement.body,
+      event: eventOf(statement.body),
       entry,
     })
     const proof = await ledger.inclusionProof(record.seq, size)
