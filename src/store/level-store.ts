@@ -130,6 +130,12 @@ export class LevelStore {
     return this.tiles.get(tileKey(level, index))
   }
 
+  /** The same read without a trip through the thread pool: a tile is one 8 KiB block, usually in the page
+   *  cache, and waiting for a pool thread costs more than the read. */
+  getTileSync(level: number, index: number): Uint8Array | undefined {
+    return this.tiles.getSync(tileKey(level, index))
+  }
+
   /** Every stored tile at `level` or above: the small upper part of the tree, kept in memory. */
   async getTilesFromLevel(level: number): Promise<{ level: number; index: number; bytes: Uint8Array }[]> {
     const out: { level: number; index: number; bytes: Uint8Array }[] = []
