@@ -200,6 +200,11 @@ async function logicalBytes(location) {
     s.bytes += key.length + value.length
   }
   await db.close()
+  // Entries are not in LevelDB: they are appended to db/entries.bin, with an 8-byte offset each in db/entries.idx.
+  const { statSync } = await import('node:fs')
+  const bin = statSync(join(location, 'entries.bin')).size
+  const idx = statSync(join(location, 'entries.idx')).size
+  out['entries (file)'] = { keys: idx / 8, bytes: bin + idx }
   return out
 }
 
@@ -350,7 +355,7 @@ out.push(
   `  logical bytes per entry by key space: ${Object.entries(bySpace)
     .sort((a, b) => b[1].bytes - a[1].bytes)
     .map(([space, s]) => `${space} ${fmt.int(s.bytes / size)}`)
-    .join(', ')}  (actor and idem records come with actor.register; tiles are the Merkle hashes)`,
+    .join(', ')}  (entries: the leaf bytes and their offsets, in append-only files, not compressed; actor and idem records come with actor.register; tiles are the Merkle hashes)`,
 )
 if (peers.verify) out.push(`sign rate (reference, one core): ${fmt.int(peers.verify.signRate)}/s; verify failures: ${peers.verify.failures}`)
 if (opts.profile) out.push(`CPU profile of the node: ${readdirSync(resolve(opts.profile)).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(resolve(opts.profile), f)).join(', ')} (summarise with node bench/profile.mjs FILE --events ${total + opts.admins})`)

@@ -1,8 +1,11 @@
 // The one LevelDB adapter. Nothing else opens the database: layers above see typed reads and one
-// atomic, synced commit per group of appends (entries, tiles, head and indexes together).
+// synced commit per group of appends. The entries themselves go to append-only files in the same
+// directory (entry-file.ts), synced before the LevelDB batch that carries tiles, indexes and the head:
+// the head never counts an entry that is not on disk, and entries past the head are cut off on open.
 
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
+import { EntryFile } from './entry-file.js'
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -57,15 +60,18 @@ function tileKey(level: number, index: number): string {
 export class LevelStore {
   readonly location: string
   private readonly db: Level<string, unknown>
-  private readonly entries
+  private readonly entryFile: EntryFile
+  /** where entries lived before they moved to files (ledgers written by 0.1); emptied on open */
+  private readonly legacyEntries
   private readonly tiles
   private readonly meta
   private readonly spaces = new Map<string, Sublevel<unknown>>()
 
-  private constructor(location: string, db: Level<string, unknown>) {
+  private constructor(location: string, db: Level<string, unknown>, entryFile: EntryFile) {
     this.location = location
     this.db = db
-    this.entries = db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' })
+    this.entryFile = entryFile
+    this.legacyEntries = db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' })
     this.tiles = db.sublevel<string, Uint8Array>('tiles', { valueEncoding: 'view' })
     this.meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' })
   }
@@ -82,11 +88,46 @@ export class LevelStore {
         cause: (error as { code?: string }).code,
       })
     }
-    return new LevelStore(location, db)
+    // The entry files live in LevelDB's directory, so the store stays one directory to copy or back up;
+    // LevelDB leaves files whose names it does not use alone.
+    const store = new LevelStore(location, db, await EntryFile.open(location))
+    try {
+      await store.reconcileEntries()
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+    return store
   }
 
   async close(): Promise<void> {
+    await this.entryFile.close()
     await this.db.close()
+  }
+
+  /** Makes the entry files hold exactly the committed entries, moving them out of LevelDB for an old store. */
+  private async reconcileEntries(): Promise<void> {
+    const committed = (await this.getHead())?.size ?? 0
+    const legacy = (await this.legacyEntries.keys({ limit: 1 }).all()).length > 0
+    if (this.entryFile.length < committed && legacy) {
+      await this.entryFile.truncate(0)
+      const chunk: Uint8Array[] = []
+      let written = 0
+      for await (const bytes of this.legacyEntries.values({ gte: seqKey(0), lt: seqKey(committed) })) {
+        chunk.push(bytes)
+        if (chunk.length === 1000) {
+          await this.entryFile.append(written, chunk)
+          written += chunk.splice(0).length
+        }
+      }
+      await this.entryFile.append(written, chunk)
+      written += chunk.length
+      if (written !== committed) {
+        throw new TracechainError('STORE_CORRUPT', `the store holds ${written} entries; its head says ${committed}`, { held: written, committed })
+      }
+    }
+    if (this.entryFile.length !== committed) await this.entryFile.truncate(committed)
+    if (legacy) await this.legacyEntries.clear()
   }
 
   private space(name: string): Sublevel<unknown> {
@@ -110,20 +151,15 @@ export class LevelStore {
     await this.meta.put(key, value, { sync: true } as never)
   }
 
+  /** The entry at `seq`. Entries of a group being committed are readable before its head lands: callers
+   *  bound reads by the committed size. */
   async getEntryBytes(seq: number): Promise<Uint8Array | undefined> {
-    return this.entries.get(seqKey(seq))
+    return this.entryFile.read(seq)
   }
 
-  /** Entries with from <= seq < to, in order. */
-  async *iterateEntries(from: number, to: number): AsyncGenerator<{ seq: number; bytes: Uint8Array }> {
-    if (from >= to) return
-    for await (const [key, bytes] of this.entries.iterator({ gte: seqKey(from), lt: seqKey(to) })) {
-      yield { seq: parseInt(key, 16), bytes }
-    }
-  }
-
+  /** Entries from..from+count-1 that exist, in order. */
   async getEntriesBytes(from: number, count: number): Promise<Uint8Array[]> {
-    return this.entries.values({ gte: seqKey(from), lt: seqKey(from + count) }).all()
+    return this.entryFile.readRange(from, count)
   }
 
   async getTile(level: number, index: number): Promise<Uint8Array | undefined> {
@@ -164,13 +200,18 @@ export class LevelStore {
     for await (const [key, value] of this.space(space).iterator(options)) yield [key, value as T]
   }
 
-  /** Writes everything in one atomic batch, synced to disk before it resolves: durable before acknowledged. */
+  /** Writes the entries, synced, then everything else in one atomic synced batch: durable before acknowledged. */
   async commit(batch: CommitBatch): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sublevel ops mix value encodings
     const ops: any[] = []
-    for (const entry of batch.entries) {
-      ops.push({ type: 'put', sublevel: this.entries as never, key: seqKey(entry.seq), value: entry.bytes })
+    const first = batch.entries[0]?.seq ?? 0
+    if (batch.entries.some((entry, i) => entry.seq !== first + i)) {
+      throw new TracechainError('INTERNAL', 'a commit\'s entries must have consecutive seqs')
     }
+    await this.entryFile.append(
+      first,
+      batch.entries.map((entry) => entry.bytes),
+    )
     for (const tile of batch.tiles) {
       ops.push({ type: 'put', sublevel: this.tiles as never, key: tileKey(tile.level, tile.index), value: tile.bytes })
     }

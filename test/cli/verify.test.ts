@@ -5,43 +5,39 @@
 import t from 'tap'
 import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Level } from 'level'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { DOMAIN_KINDS, readKeyFile } from '../../src/cli/node-dir.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
 
-/** The on-disk key of an entry: its seq as 12 lowercase hex digits (src/store/level-store.ts). */
-const entryKey = (seq: number) => seq.toString(16).padStart(12, '0')
-
-
-/** Opens a stopped node's LevelDB directly and rewrites one stored entry's bytes with `edit`; returns the original bytes. */
-async function tamperEntry(dir: string, seq: number, edit: (text: string) => string): Promise<Uint8Array> {
-  const db = new Level<string, unknown>(join(dir, 'db'), { valueEncoding: 'json' })
-  await db.open()
-  try {
-    const entries = db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' })
-    const original = await entries.get(entryKey(seq))
-    if (!original) throw new Error(`no entry ${seq} on disk`)
-    const text = Buffer.from(original).toString('utf8')
-    const edited = edit(text)
-    if (Buffer.byteLength(edited) !== original.length || edited === text) throw new Error('the edit must change bytes in place')
-    await entries.put(entryKey(seq), new Uint8Array(Buffer.from(edited, 'utf8')))
-    return original
-  } finally {
-    await db.close()
-  }
+/** Where entry `seq` lies in the stopped node's db/entries.bin: entries.idx holds each entry's end
+ *  offset as 8 bytes big-endian (src/store/entry-file.ts). */
+function entrySpan(dir: string, seq: number): { file: string; start: number; end: number } {
+  const index = readFileSync(join(dir, 'db', 'entries.idx'))
+  if (index.length < (seq + 1) * 8) throw new Error(`no entry ${seq} on disk`)
+  const start = seq === 0 ? 0 : Number(index.readBigUInt64BE((seq - 1) * 8))
+  return { file: join(dir, 'db', 'entries.bin'), start, end: Number(index.readBigUInt64BE(seq * 8)) }
 }
 
-async function restoreEntry(dir: string, seq: number, bytes: Uint8Array): Promise<void> {
-  const db = new Level<string, unknown>(join(dir, 'db'), { valueEncoding: 'json' })
-  await db.open()
-  try {
-    await db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' }).put(entryKey(seq), bytes)
-  } finally {
-    await db.close()
-  }
+/** Rewrites one stored entry's bytes in place with `edit`, as a disk fault or an intruder would; returns the original bytes. */
+function tamperEntry(dir: string, seq: number, edit: (text: string) => string): Uint8Array {
+  const { file, start, end } = entrySpan(dir, seq)
+  const all = readFileSync(file)
+  const original = Uint8Array.from(all.subarray(start, end))
+  const text = Buffer.from(original).toString('utf8')
+  const edited = edit(text)
+  if (Buffer.byteLength(edited) !== original.length || edited === text) throw new Error('the edit must change bytes in place')
+  Buffer.from(edited, 'utf8').copy(all, start)
+  writeFileSync(file, all)
+  return original
+}
+
+function restoreEntry(dir: string, seq: number, bytes: Uint8Array): void {
+  const { file, start } = entrySpan(dir, seq)
+  const all = readFileSync(file)
+  Buffer.from(bytes).copy(all, start)
+  writeFileSync(file, all)
 }
 
 /** Replaces the character at `index` of `text` (ASCII) with another digit, or another base64 letter. */
@@ -79,7 +75,7 @@ t.test('a byte changed on disk: verify names the seq and why', async (t) => {
   await node.stop()
 
   // One digit of entry 3's recordedAt (milliseconds): still canonical JSON, but not the leaf the tree commits to.
-  const original3 = await tamperEntry(dir, 3, (text) => {
+  const original3 = tamperEntry(dir, 3, (text) => {
     const at = text.indexOf('"recordedAt":"') + '"recordedAt":"'.length
     t.match(text.slice(at, at + 24), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
     return flipCharAt(text, at + 21)
@@ -97,11 +93,11 @@ t.test('a byte changed on disk: verify names the seq and why', async (t) => {
   await tampered.stop()
 
   // Put the byte back: clean again, so the next finding is the signature's alone.
-  await restoreEntry(dir, 3, original3)
+  restoreEntry(dir, 3, original3)
   t.equal((await runCli(['verify', '--dir', dir])).code, 0, 'restored')
 
   // One character of entry 5's signature.
-  await tamperEntry(dir, 5, (text) => flipCharAt(text, text.indexOf('"sig":"') + '"sig":"'.length + 10))
+  tamperEntry(dir, 5, (text) => flipCharAt(text, text.indexOf('"sig":"') + '"sig":"'.length + 10))
   const signature = await runCli(['verify', '--dir', dir])
   t.equal(signature.code, 1, signature.stdout + signature.stderr)
   t.match(signature.stdout, /^FAILED at seq 5: SIGNATURE_INVALID: /)

@@ -2,7 +2,7 @@
 // first release opens, audits clean, keeps its checkpoint, and accepts new entries.
 
 import t from 'tap'
-import { cpSync, readFileSync } from 'node:fs'
+import { cpSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { toBase64 } from '../../src/core/bytes.js'
@@ -42,4 +42,11 @@ t.test('the v1 ledger opens, audits and extends', async (t) => {
   )
   t.equal(result.seq, expected.size)
   t.equal((await auditLedger(node.ledger, nodeEd25519)).ok, true)
+  // v1 kept entries in LevelDB; opening moved them to the entry files.
+  t.equal(statSync(join(dir, 'db', 'entries.idx')).size, (expected.size + 1) * 8, 'every entry is in the entry files')
+  await node.close()
+  const again = await openNode(dir)
+  t.teardown(() => again.close())
+  t.equal(again.ledger.size, expected.size + 1)
+  t.equal((await auditLedger(again.ledger, nodeEd25519)).ok, true, 'and it reopens and audits from them')
 })

@@ -1,0 +1,128 @@
+// The log's entries as two append-only files beside LevelDB's own: entries.bin holds the leaf bytes one
+// after another, entries.idx the end offset of each (8 bytes, big-endian, seq-th at seq * 8). Entries
+// never change once written and are read by seq, so an LSM tree only costs them: LevelDB wrote each
+// entry twice (log, then table) and rewrote it at every compaction of the key range. Here each byte is
+// written once. LevelDB's head says how many entries are committed; anything past it in these files
+// is from a group that never became durable, and is cut off on open.
+
+import { constants, type FileHandle, open } from 'node:fs/promises'
+import { join } from 'node:path'
+import { TracechainError } from '../core/errors.js'
+
+const OFFSET_BYTES = 8
+
+export class EntryFile {
+  private readonly data: FileHandle
+  private readonly index: FileHandle
+  /** entries written and synced (may run ahead of LevelDB's head until the commit lands) */
+  private count: number
+  private dataEnd: number
+
+  private constructor(data: FileHandle, index: FileHandle, count: number, dataEnd: number) {
+    this.data = data
+    this.index = index
+    this.count = count
+    this.dataEnd = dataEnd
+  }
+
+  /** Opens (creating) the files in `directory`; `length` says how many entries they hold. */
+  static async open(directory: string): Promise<EntryFile> {
+    const flags = constants.O_RDWR | constants.O_CREAT
+    const data = await open(join(directory, 'entries.bin'), flags, 0o644)
+    const index = await open(join(directory, 'entries.idx'), flags, 0o644)
+    const count = Math.floor((await index.stat()).size / OFFSET_BYTES)
+    const file = new EntryFile(data, index, count, 0)
+    file.dataEnd = count === 0 ? 0 : await file.endOf(count - 1)
+    return file
+  }
+
+  /** Entries the files hold (committed or not). */
+  get length(): number {
+    return this.count
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.data.close(), this.index.close()])
+  }
+
+  /** Cuts both files to `count` entries: what LevelDB's head says is committed. */
+  async truncate(count: number): Promise<void> {
+    if (count > this.count) {
+      throw new TracechainError('STORE_CORRUPT', `the entry files hold ${this.count} entries; the head says ${count}`, {
+        held: this.count,
+        committed: count,
+      })
+    }
+    const dataEnd = count === 0 ? 0 : await this.endOf(count - 1)
+    await this.index.truncate(count * OFFSET_BYTES)
+    await this.data.truncate(dataEnd)
+    await Promise.all([this.index.datasync(), this.data.datasync()])
+    this.count = count
+    this.dataEnd = dataEnd
+  }
+
+  /**
+   * Appends entries firstSeq, firstSeq+1, ... and syncs both files. `firstSeq` may be below `length`
+   * after a failed commit: those entries were never acknowledged and are written over.
+   */
+  async append(firstSeq: number, entries: readonly Uint8Array[]): Promise<void> {
+    if (entries.length === 0) return
+    if (firstSeq > this.count) {
+      throw new TracechainError('INTERNAL', `entry ${firstSeq} appended after only ${this.count} entries`)
+    }
+    let dataStart = this.dataEnd
+    if (firstSeq < this.count) dataStart = firstSeq === 0 ? 0 : await this.endOf(firstSeq - 1)
+    const offsets = Buffer.allocUnsafe(entries.length * OFFSET_BYTES)
+    let end = dataStart
+    for (let i = 0; i < entries.length; i++) {
+      end += entries[i].length
+      offsets.writeBigUInt64BE(BigInt(end), i * OFFSET_BYTES)
+    }
+    await Promise.all([this.data.writev(entries as Uint8Array[], dataStart), this.index.write(offsets, 0, offsets.length, firstSeq * OFFSET_BYTES)])
+    await Promise.all([this.data.datasync(), this.index.datasync()])
+    this.count = firstSeq + entries.length
+    this.dataEnd = end
+  }
+
+  async read(seq: number): Promise<Uint8Array | undefined> {
+    const [bytes] = await this.readRange(seq, 1)
+    return bytes
+  }
+
+  /** Entries from..from+count-1 that the files hold, in order: two reads whatever the count. */
+  async readRange(from: number, count: number): Promise<Uint8Array[]> {
+    const n = Math.max(0, Math.min(count, this.count - from))
+    if (n === 0 || from < 0) return []
+    const first = from === 0 ? 0 : 1
+    const offsets = Buffer.allocUnsafe((n + first) * OFFSET_BYTES)
+    await this.readFully(this.index, offsets, (from - first) * OFFSET_BYTES)
+    const start = first ? Number(offsets.readBigUInt64BE(0)) : 0
+    const ends = Array.from({ length: n }, (_, i) => Number(offsets.readBigUInt64BE((i + first) * OFFSET_BYTES)))
+    const bytes = Buffer.allocUnsafe(ends[n - 1] - start)
+    await this.readFully(this.data, bytes, start)
+    const out: Uint8Array[] = []
+    let at = 0
+    for (const e of ends) {
+      out.push(bytes.subarray(at, e - start))
+      at = e - start
+    }
+    return out
+  }
+
+  private async endOf(seq: number): Promise<number> {
+    const buffer = Buffer.allocUnsafe(OFFSET_BYTES)
+    await this.readFully(this.index, buffer, seq * OFFSET_BYTES)
+    return Number(buffer.readBigUInt64BE(0))
+  }
+
+  private async readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+    let done = 0
+    while (done < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done)
+      if (bytesRead === 0) {
+        throw new TracechainError('STORE_CORRUPT', `an entry file ends at ${position + done}, before the ${buffer.length} bytes wanted at ${position}`)
+      }
+      done += bytesRead
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// The entry files against LevelDB's head: what the head counts is what reads return, whatever a crash
+// left past it; a head that counts entries the files lack is a corrupt store, not a short log.
+
+import t from 'tap'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
+import { EntryFile } from '../../src/store/entry-file.js'
+import { LevelStore, type StoredHead } from '../../src/store/level-store.js'
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+const text = (b: Uint8Array) => new TextDecoder().decode(b)
+const head = (size: number): StoredHead => ({ size, rootHash: '00'.repeat(32), lastLeafHash: '00'.repeat(32), checkpoint: '' })
+
+async function commitEntries(store: LevelStore, first: number, texts: string[]): Promise<void> {
+  await store.commit({
+    entries: texts.map((s, i) => ({ seq: first + i, bytes: bytes(s) })),
+    tiles: [],
+    head: head(first + texts.length),
+    records: [],
+  })
+}
+
+t.test('entries read back by seq and by range, across commits of different sizes', async (t) => {
+  const location = join(t.testdir(), 'db')
+  const store = await LevelStore.open(location)
+  t.teardown(() => store.close())
+  await commitEntries(store, 0, ['zero', 'one'])
+  await commitEntries(store, 2, ['two', '', 'four-with-more-bytes'])
+  t.equal(text((await store.getEntryBytes(0))!), 'zero')
+  t.equal(text((await store.getEntryBytes(4))!), 'four-with-more-bytes')
+  t.equal(text((await store.getEntryBytes(3))!), '', 'an empty entry is still an entry')
+  t.equal(await store.getEntryBytes(5), undefined)
+  t.same((await store.getEntriesBytes(1, 10)).map(text), ['one', 'two', '', 'four-with-more-bytes'], 'clipped at the end')
+  t.same(await store.getEntriesBytes(7, 2), [])
+  t.equal(statSync(join(location, 'entries.idx')).size, 5 * 8)
+})
+
+t.test('entries written past the head (a crash before the LevelDB batch) are cut off on open and written over', async (t) => {
+  const location = join(t.testdir(), 'db')
+  let store = await LevelStore.open(location)
+  await commitEntries(store, 0, ['a', 'b', 'c'])
+  await store.close()
+  // What a crash leaves: the group's entries synced to the files, its batch never written.
+  const file = await EntryFile.open(location)
+  await file.append(3, [bytes('never-acknowledged'), bytes('nor-this')])
+  t.equal(file.length, 5)
+  await file.close()
+
+  store = await LevelStore.open(location)
+  t.teardown(() => store.close())
+  t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b', 'c'], 'only what the head counts')
+  t.equal(statSync(join(location, 'entries.bin')).size, 3)
+  await commitEntries(store, 3, ['d'])
+  t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b', 'c', 'd'])
+})
+
+t.test('a commit that failed after its entries were written is written over by the next', async (t) => {
+  const location = join(t.testdir(), 'db')
+  const store = await LevelStore.open(location)
+  t.teardown(() => store.close())
+  await commitEntries(store, 0, ['a'])
+  await t.rejects(
+    store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value: undefined }] }),
+    'a value LevelDB cannot encode fails the batch after the entry is on disk',
+  )
+  t.equal((await store.getHead())?.size, 1, 'the head did not move')
+  await commitEntries(store, 1, ['b-longer-than-lost'])
+  t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b-longer-than-lost'])
+})
+
+t.test('consecutive seqs only', async (t) => {
+  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  t.teardown(() => store.close())
+  await t.rejects(
+    store.commit({ entries: [{ seq: 0, bytes: bytes('a') }, { seq: 2, bytes: bytes('c') }], tiles: [], head: head(2), records: [] }),
+    { code: 'INTERNAL' },
+  )
+  t.equal(await store.getHead(), undefined, 'nothing written')
+})
+
+t.test('a head that counts entries the files do not hold: STORE_CORRUPT on open', async (t) => {
+  const location = join(t.testdir(), 'db')
+  const store = await LevelStore.open(location)
+  await commitEntries(store, 0, ['a', 'b'])
+  await store.commit({ entries: [], tiles: [], head: head(4), records: [] })
+  await store.close()
+  await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT', message: /hold 2 entries; the head says 4/ })
+  await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT' }, 'the failed open let go of the directory')
+})
