@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
+import { CheckPool } from '../ledger/check-pool.js'
 import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
@@ -52,7 +53,7 @@ export async function initialiseNode(dir: string, options: { origin?: string; ki
   const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
   const store = await LevelStore.open(join(dir, 'db'))
   const ledger = await Ledger.initialise(
-    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, kinds: options.kinds ?? DOMAIN_KINDS },
+    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, checker: CheckPool.shared(), kinds: options.kinds ?? DOMAIN_KINDS },
     operator,
   )
   // node.json last: a directory without it is an unfinished init, safe to wipe.
@@ -71,6 +72,7 @@ export async function openNode(dir: string, options: { kinds?: StatementKind[]; 
       nodeSigner,
       origin: config.origin,
       ed: nodeEd25519,
+      checker: CheckPool.shared(),
       kinds: options.kinds ?? DOMAIN_KINDS,
       clock: options.clock,
     })

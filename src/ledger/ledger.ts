@@ -1,21 +1,21 @@
-// The log: one sequencer with group commit. Statements are checked as they arrive (schema, payload
-// form, signatures on the thread pool), then sequenced in batches: rules, seqs, chain, tree, one
-// synced LevelDB batch, one signed checkpoint, then every caller is answered. Durable before acknowledged.
+// The log: one sequencer with group commit. A request's statements are checked as they arrive, all
+// together (schema, payload form, signatures: in worker threads on the server, see checks.ts), then
+// sequenced in groups of requests: rules, seqs, chain, tree, one synced commit, one signed checkpoint,
+// then every caller is answered. Durable before acknowledged.
 
-import { fromBase64, toBase64, toHex } from '../core/bytes.js'
+import { toBase64, toHex } from '../core/bytes.js'
 import { signCheckpoint, type NoteSigner } from '../core/checkpoint.js'
-import { buildStatementEnvelope, decodeEnvelope, pae, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
+import { buildStatementEnvelope, decodeEnvelope, type DecodedEnvelope, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError } from '../core/errors.js'
-import { sha256 } from '../core/hash.js'
 import type { Signer } from '../core/keys.js'
 import { leafHash } from '../core/merkle.js'
 import { formatVerifierKey } from '../core/signed-note.js'
-import { parseStatementPayload, type Statement } from '../core/statement.js'
+import type { Statement } from '../core/statement.js'
 import type { LevelStore, RangeOptions, RecordWrite } from '../store/level-store.js'
 import { actorKinds, requireRole, type RecordReader, type StatementKind } from './kinds.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
-import { validateBody } from './schemas.js'
+import { inlineChecker, keyidsOf, type CheckOutcome, type StatementChecker } from './checks.js'
 import { entryBytes as encodeEntry } from './entry-bytes.js'
 import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
 import { LedgerTree } from './tree.js'
@@ -37,6 +37,9 @@ export interface LedgerOptions {
   ed: AsyncEd25519
   clock?: () => Date
   kinds?: StatementKind[]
+  /** where the stateless checks run (default: in this thread with `ed`; the server passes CheckPool.shared()) */
+  checker?: StatementChecker
+  /** statements per group commit, at least one whole request */
   maxBatch?: number
   maxClockSkewMs?: number
 }
@@ -69,19 +72,32 @@ interface IdempotencyRecord {
 /** A statement that passed every check that needs no ledger state. */
 export interface Prepared {
   envelope: Envelope
-  decoded: DecodedEnvelope
   statement: Statement
   kind: StatementKind
   payloadHash: string
   /** per signature: the base64 public key it verified against, null if it verified against no known key, undefined if the key was unknown when it arrived */
   verifiedKeys: (string | null | undefined)[]
+  /** the envelope's bytes, decoded again on the rare paths that need them (genesis, keys registered in the same group) */
+  decode(): DecodedEnvelope
 }
 
+export type SubmitOutcome = SubmitResult | TracechainError
+
+/** One request: its statements are checked together and answered together, in order. */
 interface Pending {
-  /** checks that need no ledger state, already running; the queue keeps submission order */
-  preparing: Promise<Prepared>
-  resolve(result: SubmitResult): void
+  /** as received: the checks decide what they are */
+  envelopes: readonly unknown[]
+  /** the stateless checks, already running; the queue keeps submission order */
+  checking: Promise<CheckOutcome[]>
+  resolve(results: SubmitOutcome[]): void
   reject(error: unknown): void
+}
+
+/** A statement of a request, ready for the sequencer. */
+interface Sequencing {
+  request: number
+  index: number
+  prepared: Prepared
 }
 
 export class Ledger {
@@ -90,8 +106,10 @@ export class Ledger {
   private readonly store: LevelStore
   private readonly nodeNoteSigner: NoteSigner
   private readonly ed: AsyncEd25519
+  private readonly checker: StatementChecker
   private readonly clock: () => Date
   private readonly kinds = new Map<string, StatementKind>()
+  private readonly types: string[]
   private readonly maxBatch: number
   private readonly maxClockSkewMs: number
   private readonly observers: LedgerObserver[] = []
@@ -107,10 +125,12 @@ export class Ledger {
     this.store = options.store
     this.origin = options.origin
     this.ed = options.ed
+    this.checker = options.checker ?? inlineChecker(options.ed)
     this.clock = options.clock ?? (() => new Date())
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
     for (const kind of [...actorKinds, ...(options.kinds ?? [])]) this.kinds.set(kind.type, kind)
+    this.types = [...this.kinds.keys()]
     const nodeSigner = options.nodeSigner
     this.nodeNoteSigner = { name: options.origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) }
     this.verifierKey = formatVerifierKey(options.origin, nodeSigner.publicKey)
@@ -175,73 +195,37 @@ export class Ledger {
 
   /** Submits one envelope (attacker-controlled). Resolves once durable; rejects with a TracechainError. */
   async submit(envelope: Envelope): Promise<SubmitResult> {
-    if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
-    const preparing = this.prepare(envelope)
-    // Never an unhandled rejection: the sequencer reports a failed preparation to the caller.
-    preparing.catch(() => undefined)
-    return new Promise<SubmitResult>((resolve, reject) => {
-      this.queue.push({ preparing, resolve, reject })
-      this.drain()
-    })
+    const [outcome] = await this.submitMany([envelope])
+    if (outcome instanceof TracechainError) throw outcome
+    return outcome
   }
 
-  /** Submits many; one bad envelope does not hold back the rest. Results in order. */
-  async submitMany(envelopes: Envelope[]): Promise<(SubmitResult | TracechainError)[]> {
-    return Promise.all(
-      envelopes.map((envelope) =>
-        this.submit(envelope).catch((error: unknown) => {
-          if (isTracechainError(error)) return error
-          throw error
-        }),
-      ),
-    )
+  /**
+   * Submits a request's envelopes (attacker-controlled values, checked here); one bad envelope does not
+   * hold back the rest. Resolves once the accepted ones are durable, with one outcome per envelope in order.
+   */
+  async submitMany(envelopes: readonly unknown[]): Promise<SubmitOutcome[]> {
+    if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
+    if (envelopes.length === 0) return []
+    const checking = this.checker.check({
+      envelopes: envelopes as unknown[],
+      candidates: envelopes.map((value) => keyidsOf(value).map((keyid) => this.registry.publicKeysFor(keyid))),
+      types: this.types,
+      nowMs: this.clock().getTime(),
+      maxClockSkewMs: this.maxClockSkewMs,
+    })
+    // Never an unhandled rejection: the sequencer reports a failed check to the caller.
+    checking.catch(() => undefined)
+    return new Promise<SubmitOutcome[]>((resolve, reject) => {
+      this.queue.push({ envelopes, checking, resolve, reject })
+      this.drain()
+    })
   }
 
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.closing = true
     while (this.draining) await this.draining
-  }
-
-  // ---- checks that need no ledger state, run concurrently per request ----
-
-  private async prepare(envelope: Envelope): Promise<Prepared> {
-    const decoded = decodeEnvelope(envelope)
-    const statement = parseStatementPayload(decoded.payload)
-    const kind = this.kinds.get(statement.type)
-    if (!kind) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
-    validateBody(statement.type, statement.body)
-    const issuedAt = Date.parse(statement.issuedAt)
-    const now = this.clock().getTime()
-    if (issuedAt - now > this.maxClockSkewMs) {
-      fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
-    }
-    const message = pae(decoded.payloadType, decoded.payload)
-    const verifiedKeys = await Promise.all(
-      decoded.signatures.map(async ({ keyid, sig }) => {
-        const candidates = this.registry.publicKeysFor(keyid)
-        if (candidates.length === 0) return undefined
-        for (const candidate of candidates) {
-          if (await this.verify(fromBase64(candidate), message, sig)) return candidate
-        }
-        return null
-      }),
-    )
-    if (verifiedKeys.includes(null)) {
-      fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', {
-        signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
-      })
-    }
-    const normalised: Envelope = {
-      payloadType: envelope.payloadType,
-      payload: envelope.payload,
-      signatures: envelope.signatures.map(({ keyid, sig }) => ({ keyid, sig })),
-    }
-    return { envelope: normalised, decoded, statement, kind, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys }
-  }
-
-  private verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> | boolean {
-    return this.ed.verifyAsync ? this.ed.verifyAsync(publicKey, message, signature) : this.ed.verify(publicKey, message, signature)
   }
 
   // ---- the sequencer ----
@@ -253,8 +237,10 @@ export class Ledger {
       await Promise.resolve()
       try {
         while (this.queue.length > 0) {
-          const batch = this.queue.splice(0, this.maxBatch)
-          await this.commitBatch(batch)
+          let cut = 1
+          let statements = this.queue[0].envelopes.length
+          while (cut < this.queue.length && statements + this.queue[cut].envelopes.length <= this.maxBatch) statements += this.queue[cut++].envelopes.length
+          await this.commitBatch(this.queue.splice(0, cut))
         }
       } finally {
         this.draining = undefined
@@ -262,15 +248,56 @@ export class Ledger {
     })()
   }
 
+  /** What the checks said of a request's statements: refusals are its answers now, the rest go to the sequencer. */
+  private admit(request: number, pending: Pending, outcomes: CheckOutcome[], answers: SubmitOutcome[], batch: Sequencing[]): void {
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index]
+      if ('refused' in outcome) {
+        answers[index] = new TracechainError(outcome.refused.code, outcome.refused.message, outcome.refused.details)
+        continue
+      }
+      // The checks passed its shape, so these are the strings they checked; nothing else of the value is kept.
+      const raw = pending.envelopes[index] as Envelope
+      const envelope: Envelope = {
+        payloadType: raw.payloadType,
+        payload: raw.payload,
+        signatures: raw.signatures.map(({ keyid, sig }) => ({ keyid, sig })),
+      }
+      batch.push({
+        request,
+        index,
+        prepared: {
+          envelope,
+          statement: outcome.statement,
+          kind: this.kinds.get(outcome.statement.type) as StatementKind,
+          payloadHash: outcome.payloadHash,
+          verifiedKeys: outcome.verifiedKeys,
+          decode: () => decodeEnvelope(envelope),
+        },
+      })
+    }
+  }
+
   private async commitBatch(queued: Pending[]): Promise<void> {
     const started = performance.now()
-    const settled = await Promise.allSettled(queued.map((p) => p.preparing))
-    const batch: (Pending & { prepared: Prepared })[] = []
-    settled.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') batch.push({ ...queued[i], prepared: outcome.value })
-      else queued[i].reject(outcome.reason)
+    const settled = await Promise.allSettled(queued.map((p) => p.checking))
+    const answers: SubmitOutcome[][] = queued.map((p) => new Array<SubmitOutcome>(p.envelopes.length))
+    const live: boolean[] = settled.map((checked) => checked.status === 'fulfilled')
+    const batch: Sequencing[] = []
+    settled.forEach((checked, request) => {
+      if (checked.status === 'fulfilled') this.admit(request, queued[request], checked.value, answers[request], batch)
+      else queued[request].reject(checked.reason)
     })
-    if (batch.length === 0) return
+    const answerAll = () => {
+      queued.forEach((pending, request) => {
+        if (live[request]) pending.resolve(answers[request])
+      })
+    }
+    if (batch.length === 0) {
+      answerAll()
+      return
+    }
+
     const registry = this.registry.fork()
     const pendingRecords = new Map<string, RecordWrite>()
     const recordKey = (space: string, key: string) => `${space}\u0000${key}`
@@ -285,15 +312,15 @@ export class Ledger {
     const knownRepeats = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, idempotencyKeys)
 
     const recordedAt = this.clock().toISOString()
-    const accepted: { pending: Pending & { prepared: Prepared }; entryBytes: Uint8Array; leaf: Uint8Array; seq: number }[] = []
-    const answered: { pending: Pending & { prepared: Prepared }; result: SubmitResult | TracechainError }[] = []
+    const accepted: { entryBytes: Uint8Array; leaf: Uint8Array; seq: number }[] = []
     const refusalRecords: RecordWrite[] = []
+    let repeated = 0
+    let refused = 0
     let prev = this.lastLeafHash
     let nextSeq = this.tree.size
 
     for (let i = 0; i < batch.length; i++) {
-      const pending = batch[i]
-      const { prepared } = pending
+      const { request, index, prepared } = batch[i]
       const { statement } = prepared
       try {
         resolveDeferredSignatures(this.ed, prepared, registry, nextSeq === 0)
@@ -306,7 +333,8 @@ export class Ledger {
               seq: repeat.seq,
             })
           }
-          answered.push({ pending, result: { seq: repeat.seq, leafHash: repeat.leafHash, created: false } })
+          answers[request][index] = { seq: repeat.seq, leafHash: repeat.leafHash, created: false }
+          repeated++
           continue
         }
         const seq = nextSeq
@@ -340,13 +368,14 @@ export class Ledger {
           value: { seq, payloadHash: prepared.payloadHash, leafHash: leafHex } satisfies IdempotencyRecord,
         })
         for (const w of writes) pendingRecords.set(recordKey(w.space, w.key), w)
-        accepted.push({ pending, entryBytes, leaf, seq })
-        answered.push({ pending, result: { seq, leafHash: leafHex, created: true } })
+        accepted.push({ entryBytes, leaf, seq })
+        answers[request][index] = { seq, leafHash: leafHex, created: true }
         prev = leafHex
         nextSeq++
       } catch (error) {
         const refusal = isTracechainError(error) ? error : new TracechainError('INTERNAL', (error as Error).message)
-        answered.push({ pending, result: refusal })
+        answers[request][index] = refusal
+        refused++
         for (const o of this.observers) o.onRefused?.(refusal.code)
         if (prepared.kind.onRefused && refusal.code !== 'INTERNAL') {
           try {
@@ -391,19 +420,14 @@ export class Ledger {
       }
     } catch (error) {
       const failure = new TracechainError('INTERNAL', `commit failed: ${(error as Error).message}`)
-      for (const { pending } of answered) pending.reject(failure)
+      queued.forEach((pending, request) => {
+        if (live[request]) pending.reject(failure)
+      })
       return
     }
-    let repeated = 0
-    for (const { pending, result } of answered) {
-      if (result instanceof TracechainError) pending.reject(result)
-      else {
-        if (!result.created) repeated++
-        pending.resolve(result)
-      }
-    }
+    answerAll()
     const elapsed = performance.now() - started
-    for (const o of this.observers) o.onCommit?.(accepted.length, repeated, answered.length - accepted.length - repeated, elapsed)
+    for (const o of this.observers) o.onCommit?.(accepted.length, repeated, refused, elapsed)
   }
 
   // ---- reads ----

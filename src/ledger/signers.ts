@@ -11,8 +11,10 @@ import type { ActorRecord, Registry } from './registry.js'
 
 /** Verifies, now, signatures whose keys were unknown when they arrived (registered earlier in this batch). */
 export function resolveDeferredSignatures(ed: Ed25519, prepared: Prepared, registry: Registry, genesis: boolean): void {
-  const message = pae(prepared.decoded.payloadType, prepared.decoded.payload)
-  prepared.decoded.signatures.forEach(({ keyid, sig }, index) => {
+  if (!prepared.verifiedKeys.includes(undefined)) return
+  const decoded = prepared.decode()
+  const message = pae(decoded.payloadType, decoded.payload)
+  decoded.signatures.forEach(({ keyid, sig }, index) => {
     if (prepared.verifiedKeys[index] !== undefined) return
     const candidates = registry.publicKeysFor(keyid)
     if (candidates.length === 0) {
@@ -27,13 +29,13 @@ export function resolveDeferredSignatures(ed: Ed25519, prepared: Prepared, regis
 
 /** The signing actor must exist, be active and have signed with a current key; co-signers likewise. */
 export function checkSigners(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
-  const { statement, decoded, verifiedKeys } = prepared
+  const { statement, envelope, verifiedKeys } = prepared
   const actor = registry.get(statement.actor)
   if (!actor) fail('UNKNOWN_ACTOR', `no actor ${statement.actor}`, { actor: statement.actor })
   if (actor.revokedAt !== undefined) fail('ACTOR_REVOKED', `actor ${actor.id} is revoked`, { actor: actor.id, seq: actor.revokedAt })
   let signedByActor = false
   const cosigners: string[] = []
-  decoded.signatures.forEach(({ keyid }, index) => {
+  envelope.signatures.forEach(({ keyid }, index) => {
     const publicKey = verifiedKeys[index] as string
     const owners = registry
       .actorsWithKeyId(keyid)
@@ -51,7 +53,8 @@ export function checkSigners(prepared: Prepared, registry: Registry): { actor: A
 
 /** Entry 0: the operator registers itself as admin and signs with the key it registers. */
 export function checkGenesis(ed: Ed25519, prepared: Prepared): { actor: ActorRecord; cosigners: string[] } {
-  const { statement, decoded } = prepared
+  const { statement } = prepared
+  const decoded = prepared.decode()
   const body = statement.body as { id?: string; publicKey?: string; roles?: string[] }
   if (statement.type !== 'actor.register' || body.id !== statement.actor || !body.roles?.includes('admin')) {
     fail('RULE_VIOLATION', 'entry 0 must be an admin registering itself', { seq: 0 })

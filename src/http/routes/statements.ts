@@ -3,24 +3,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Envelope } from '../../core/dsse.js'
 import { TracechainError, fail } from '../../core/errors.js'
-import { describeSchemaErrors, loadSchemas } from '../../ledger/schemas.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { errorBody } from '../errors.js'
 
 export const MAX_BATCH_ENVELOPES = 1000
 /** A full batch of 1000 statements at the 48 KiB payload cap would be ~66 MB; real events are ~1-2 KB. */
 export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
-
-function checkEnvelopeShape(value: unknown): Envelope {
-  const validate = loadSchemas().validator('envelope')
-  if (!validate) throw new TypeError('schemas/envelope.json is missing')
-  if (!validate(value)) {
-    fail('BAD_REQUEST', `envelope ${describeSchemaErrors(validate.errors)}`, {
-      errors: (validate.errors ?? []).slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message })),
-    })
-  }
-  return value as Envelope
-}
 
 export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
   app.post(
@@ -48,21 +36,14 @@ export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (ap
             max: MAX_BATCH_ENVELOPES,
           })
         }
-        const results = await Promise.all(
-          envelopes.map(async (value: unknown) => {
-            try {
-              const { seq, leafHash } = await ledger.submit(checkEnvelopeShape(value))
-              return { seq, leafHash }
-            } catch (error) {
-              if (!(error instanceof TracechainError)) throw error
-              const { statusCode, code, message } = errorBody(error)
-              return { statusCode, code, message }
-            }
-          }),
-        )
+        const results = (await ledger.submitMany(envelopes)).map((outcome) => {
+          if (!(outcome instanceof TracechainError)) return { seq: outcome.seq, leafHash: outcome.leafHash }
+          const { statusCode, code, message } = errorBody(outcome)
+          return { statusCode, code, message }
+        })
         return reply.status(200).send({ results })
       }
-      const result = await ledger.submit(checkEnvelopeShape(body))
+      const result = await ledger.submit(body as unknown as Envelope)
       return reply.status(result.created ? 201 : 200).send({ seq: result.seq, leafHash: result.leafHash })
     },
   )

@@ -1,0 +1,105 @@
+// Worker threads for the stateless checks (checks.ts), one per core: Ed25519 verification is most of an
+// append's CPU, and sending a request's statements to a worker in one message costs the event loop about
+// a microsecond a statement where a crypto.verify callback per signature cost eight. The sequencer stays
+// on the main thread; workers only ever see one request's envelopes and the keys their keyids name.
+
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { TracechainError } from '../core/errors.js'
+import type { CheckJob, CheckOutcome, StatementChecker } from './checks.js'
+
+/** A request is split so both cores work on it, but not into pieces so small that messages dominate. */
+const MIN_CHUNK = 64
+
+interface Job {
+  resolve(outcomes: CheckOutcome[]): void
+  reject(error: unknown): void
+  size: number
+}
+
+interface PoolWorker {
+  worker: Worker
+  jobs: Map<number, Job>
+  /** statements sent and not yet answered */
+  load: number
+}
+
+// Under tap the sources run as TypeScript, and workers inherit the loader.
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './check-worker.ts' : './check-worker.js', import.meta.url)
+
+let shared: CheckPool | undefined
+
+export class CheckPool implements StatementChecker {
+  private readonly workers: PoolWorker[] = []
+  private nextId = 0
+  private closed = false
+
+  constructor(readonly size = availableParallelism()) {
+    for (let i = 0; i < size; i++) this.workers.push(this.spawn())
+  }
+
+  /** The process's pool, started on first use. Its threads never keep the process alive when idle. */
+  static shared(): CheckPool {
+    shared ??= new CheckPool()
+    return shared
+  }
+
+  async check(job: CheckJob): Promise<CheckOutcome[]> {
+    if (this.closed) throw new TracechainError('SHUTTING_DOWN', 'the check pool is closed')
+    const n = job.envelopes.length
+    if (n === 0) return []
+    const chunk = Math.max(MIN_CHUNK, Math.ceil(n / this.workers.length))
+    const parts: Promise<CheckOutcome[]>[] = []
+    for (let from = 0; from < n; from += chunk) {
+      const to = Math.min(n, from + chunk)
+      parts.push(
+        this.send(from === 0 && to === n ? job : { ...job, envelopes: job.envelopes.slice(from, to), candidates: job.candidates.slice(from, to) }),
+      )
+    }
+    return parts.length === 1 ? parts[0] : (await Promise.all(parts)).flat()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.all(this.workers.map((w) => w.worker.terminate()))
+    if (shared === this) shared = undefined
+  }
+
+  private send(job: CheckJob): Promise<CheckOutcome[]> {
+    const target = this.workers.reduce((a, b) => (b.load < a.load ? b : a))
+    const id = this.nextId++
+    return new Promise<CheckOutcome[]>((resolve, reject) => {
+      target.jobs.set(id, { resolve, reject, size: job.envelopes.length })
+      target.load += job.envelopes.length
+      if (target.jobs.size === 1) target.worker.ref()
+      target.worker.postMessage({ id, job })
+    })
+  }
+
+  private spawn(): PoolWorker {
+    const worker = new Worker(WORKER_URL)
+    const entry: PoolWorker = { worker, jobs: new Map(), load: 0 }
+    worker.on('message', ({ id, outcomes, failure }: { id: number; outcomes?: CheckOutcome[]; failure?: string }) => {
+      const job = entry.jobs.get(id)
+      if (!job) return
+      entry.jobs.delete(id)
+      entry.load -= job.size
+      if (entry.jobs.size === 0) worker.unref()
+      if (outcomes) job.resolve(outcomes)
+      else job.reject(new TracechainError('INTERNAL', `statement checks failed: ${failure}`))
+    })
+    const replace = (reason: string) => {
+      const index = this.workers.indexOf(entry)
+      for (const job of entry.jobs.values()) job.reject(new TracechainError('INTERNAL', `a check worker stopped: ${reason}`))
+      entry.jobs.clear()
+      if (index >= 0 && !this.closed) this.workers[index] = this.spawn()
+    }
+    worker.on('error', (error) => replace(error.message))
+    worker.on('exit', (code) => {
+      if (!this.closed) replace(`exit code ${code}`)
+    })
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref()
+    return entry
+  }
+}

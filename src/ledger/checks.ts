@@ -1,0 +1,110 @@
+// The checks a statement passes before it is queued, none of which needs ledger state: the envelope's
+// shape and encodings, the payload's canonical JSON, the body schema, the clock, and each signature
+// against the keys its keyid named when it arrived. They run in worker threads on the server
+// (check-pool.ts) and in the calling thread elsewhere; both run this one function.
+
+import { fromBase64, toHex } from '../core/bytes.js'
+import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
+import { sha256 } from '../core/hash.js'
+import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
+import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
+
+/** One request's statements, as they travel to a checker. */
+export interface CheckJob {
+  /** the envelopes as received: attacker-controlled, not yet shape-checked */
+  envelopes: unknown[]
+  /** per envelope, per signature: the base64 public keys registered under its keyid when it arrived */
+  candidates: string[][][]
+  /** statement types the ledger knows */
+  types: string[]
+  nowMs: number
+  maxClockSkewMs: number
+}
+
+export interface CheckedStatement {
+  statement: Statement
+  payloadHash: string
+  /** per signature: the key it verified against, null if none of the candidates, undefined if there were none */
+  verifiedKeys: (string | null | undefined)[]
+}
+
+export interface CheckRefusal {
+  refused: { code: ErrorCode; message: string; details?: unknown }
+}
+
+export type CheckOutcome = CheckedStatement | CheckRefusal
+
+export interface StatementChecker {
+  check(job: CheckJob): Promise<CheckOutcome[]>
+}
+
+/** The keyids an envelope names, read without trusting its shape (a bad shape is refused by the checks). */
+export function keyidsOf(value: unknown): string[] {
+  const signatures = (value as { signatures?: unknown } | null)?.signatures
+  if (!Array.isArray(signatures)) return []
+  return signatures.map((s: unknown) => {
+    const keyid = (s as { keyid?: unknown } | null)?.keyid
+    return typeof keyid === 'string' ? keyid : ''
+  })
+}
+
+export function checkEnvelopeShape(value: unknown): Envelope {
+  const validate = loadSchemas().validator('envelope')
+  if (!validate) throw new TypeError('schemas/envelope.json is missing')
+  if (!validate(value)) {
+    fail('BAD_REQUEST', `envelope ${describeSchemaErrors(validate.errors)}`, {
+      errors: (validate.errors ?? []).slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message })),
+    })
+  }
+  return value as Envelope
+}
+
+/** Runs every stateless check on one envelope; refusals come back as values, anything else throws. */
+export function checkStatement(
+  ed: Ed25519,
+  value: unknown,
+  candidates: string[][],
+  job: Pick<CheckJob, 'nowMs' | 'maxClockSkewMs'> & { types: ReadonlySet<string> },
+): CheckOutcome {
+  try {
+    // Size first: a statement too large is that, whatever else is wrong with its envelope.
+    const payload = (value as { payload?: unknown } | null)?.payload
+    if (typeof payload === 'string' && payload.length > Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4) {
+      fail('STATEMENT_TOO_LARGE', `statement payload is over ${MAX_PAYLOAD_BYTES} bytes`, { limit: MAX_PAYLOAD_BYTES })
+    }
+    const decoded = decodeEnvelope(checkEnvelopeShape(value))
+    const statement = parseStatementPayload(decoded.payload)
+    if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
+    validateBody(statement.type, statement.body)
+    if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
+      fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
+    }
+    const message = pae(decoded.payloadType, decoded.payload)
+    const verifiedKeys = decoded.signatures.map(({ sig }, i) => {
+      const keys = candidates[i] ?? []
+      if (keys.length === 0) return undefined
+      return keys.find((key) => ed.verify(fromBase64(key), message, sig)) ?? null
+    })
+    if (verifiedKeys.includes(null)) {
+      fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', {
+        signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
+      })
+    }
+    return { statement, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys }
+  } catch (error) {
+    if (!isTracechainError(error)) throw error
+    return { refused: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } }
+  }
+}
+
+/** Checks in the calling thread: tests, tools, and any process that runs no worker threads. */
+export function inlineChecker(ed: Ed25519): StatementChecker {
+  return {
+    async check(job) {
+      const types = new Set(job.types)
+      return job.envelopes.map((value, i) => checkStatement(ed, value, job.candidates[i] ?? [], { ...job, types }))
+    },
+  }
+}
