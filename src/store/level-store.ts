@@ -47,6 +47,11 @@ type Sublevel<V> = ReturnType<Level<string, unknown>['sublevel']> & {
 }
 
 const SEQ_KEY_WIDTH = 12
+/** LevelDB's memtable. The default 4 MiB flushes a level-0 table every few hundred appends, and each one
+ *  overlaps every key range (idempotency and index keys are not sequential), so level 1 is rewritten each
+ *  time: at 150,000 appends, 32 MiB cut the node's CPU per event from 208 to 180 µs. Costs up to twice
+ *  this in memory (the memtable and the one being flushed). */
+const WRITE_BUFFER_BYTES = 32 * 1024 * 1024
 
 /** Entries sort by seq as fixed-width lowercase hex (up to 2^48 entries). */
 export function seqKey(seq: number): string {
@@ -78,7 +83,7 @@ export class LevelStore {
 
   /** Opens (creating if needed) the database at `location`. */
   static async open(location: string): Promise<LevelStore> {
-    const db = new Level<string, unknown>(location, { valueEncoding: 'json' })
+    const db = new Level<string, unknown>(location, { valueEncoding: 'json', writeBufferSize: WRITE_BUFFER_BYTES })
     try {
       await db.open()
     } catch (error) {
