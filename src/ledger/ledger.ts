@@ -304,7 +304,7 @@ export class Ledger {
     const getRecord = async <T>(space: string, key: string): Promise<T | undefined> => {
       const pending = pendingRecords.get(recordKey(space, key))
       if (pending) return (pending.value ?? undefined) as T | undefined
-      return this.store.getRecord<T>(space, key)
+      return this.store.getRecordSync<T>(space, key)
     }
     const rangeRecords = <T>(space: string, options: RangeOptions, own: RecordWrite[] = []) =>
       this.rangeWithPending<T>(space, options, [...pendingRecords.values(), ...own])
