@@ -6,6 +6,7 @@
 //
 //   node bench/append.mjs [--events 60000] [--batch 1000] [--concurrency 4] [--warmup 4000]
 //                         [--admins 4] [--dir D] [--keep] [--peers=false] [--json]
+//                         [--workload register|food]  what is appended: actor.register (default) or food.event
 //                         [--profile DIR]   V8 --cpu-prof of the node (main thread; summarise with bench/profile.mjs)
 //                         [--perf FILE]     Linux perf record of all the node's threads during the timed run
 //                         [--node-flags "..."]
@@ -31,7 +32,9 @@ const opts = flags({
   peers: true,
   verifySeconds: 3,
   json: false,
+  workload: 'register',
 })
+if (!['register', 'food'].includes(opts.workload)) throw new Error('--workload is register or food')
 
 const { buildStatementEnvelope, pae } = await dist('core/dsse.js')
 const { generateSigner, readKeyFile } = await dist('cli/node-dir.js')
@@ -84,6 +87,43 @@ const admins = Array.from({ length: opts.admins }, (_, i) => ({ id: `${runTag}-a
   if (bad.length > 0) throw new Error(`registering the admins failed: ${JSON.stringify(bad)}`)
 }
 
+// --workload food: farms record EPCIS 2.0 commissioning events, each of a new lot, at their own location
+const farms = Array.from({ length: opts.admins }, (_, i) => ({
+  id: `${runTag}-farm-${i}`,
+  signer: generateSigner(),
+  location: `urn:epc:id:sgln:6901234.${String(10 + i).padStart(5, '0')}.0`,
+}))
+if (opts.workload === 'food') {
+  const envelopes = farms.map(({ id, signer, location }) =>
+    buildStatementEnvelope(
+      { type: 'actor.register', actor: admins[0].id, id: `register-${id}`, issuedAt: ISSUED_AT(), body: { id, name: { zh: `安吉稻米合作社 ${id}`, en: `Anji Rice Cooperative ${id}` }, roles: ['farm'], publicKey: toBase64(signer.publicKey), locations: [location] } },
+      [admins[0].signer],
+    ),
+  )
+  const { results } = await postBatch(Buffer.from(JSON.stringify({ envelopes })))
+  if (results.some((r) => typeof r.seq !== 'number')) throw new Error(`registering the farms failed: ${JSON.stringify(results)}`)
+}
+
+/** An EPCIS 2.0 ObjectEvent as a farm's system sends it: a new lot of rice commissioned, with its harvest data. */
+function foodEventBody(farm, i) {
+  const eventTime = new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString()
+  return {
+    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+    type: 'ObjectEvent',
+    eventTime,
+    eventTimeZoneOffset: '+08:00',
+    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    quantityList: [{ epcClass: `https://id.gs1.org/01/06901234000115/10/${runTag}R${i}`, quantity: 2000, uom: 'KGM' }],
+    readPoint: { id: farm.location },
+    bizLocation: { id: farm.location },
+    bizTransactionList: [{ type: 'po', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:PO-${i}` }],
+    ilmd: { 'cbvmda:harvestStartDate': '2026-05-18', 'cbvmda:countryOfOrigin': 'CN', 'cbvmda:lotNumber': `${runTag}R${i}` },
+  }
+}
+
 // ---- pre-sign every envelope before timing: the client does no crypto while the node works ----
 
 const total = opts.warmup + opts.events
@@ -93,13 +133,16 @@ const messages = new Array(total) // for the verify peer: the PAE each signature
 const issuedAt = ISSUED_AT()
 let payloadBytes = 0
 for (let i = 0; i < total; i++) {
-  const admin = admins[i % admins.length]
-  const statement = { type: 'actor.register', actor: admin.id, id: `${runTag}-${i}`, issuedAt, body: registerBody(`${runTag}-m${i}`, i) }
-  const envelope = buildStatementEnvelope(statement, [admin.signer])
+  const signer = opts.workload === 'food' ? farms[i % farms.length] : admins[i % admins.length]
+  const statement =
+    opts.workload === 'food'
+      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: foodEventBody(signer, i) }
+      : { type: 'actor.register', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: registerBody(`${runTag}-m${i}`, i) }
+  const envelope = buildStatementEnvelope(statement, [signer.signer])
   envelopes[i] = envelope
   const payload = Buffer.from(envelope.payload, 'base64')
   payloadBytes += payload.length
-  messages[i] = { message: pae(envelope.payloadType, payload), signature: Buffer.from(envelope.signatures[0].sig, 'base64'), admin: i % admins.length }
+  messages[i] = { message: pae(envelope.payloadType, payload), signature: Buffer.from(envelope.signatures[0].sig, 'base64'), admin: i % (opts.workload === 'food' ? farms : admins).length }
 }
 const toBodies = (from, to) => {
   const bodies = []
@@ -219,7 +262,7 @@ if (opts.peers) {
 
 /** Node's crypto.verify on the same PAE messages and signatures: on the libuv pool (all cores) and synchronously (one core). */
 async function verifyCeiling() {
-  const keys = admins.map(({ signer }) =>
+  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) =>
     createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(signer.publicKey)]), format: 'der', type: 'spki' }),
   )
   const count = messages.length
@@ -335,7 +378,7 @@ if (peers.level) rows.push(['LevelDB batch, same bytes, sync', fmt.int(peers.lev
 const out = []
 out.push(`tracechain append bench: ${machine()}`)
 out.push(`${fmt.int(run.accepted)} statements accepted in ${wall.toFixed(2)} s (after ${fmt.int(opts.warmup)} warm-up; log size now ${fmt.int(size)})` + (refused.length ? `; refused: ${JSON.stringify(run.refused)}` : ''))
-out.push(`statement: actor.register by an admin, ${fmt.int(payloadBytes / total)} B JCS payload, ~${fmt.int(envelopeBytes)} B per envelope in the request`)
+out.push(`statement: ${opts.workload === 'food' ? 'food.event (an EPCIS 2.0 ObjectEvent commissioning a new lot) by a farm' : 'actor.register by an admin'}, ${fmt.int(payloadBytes / total)} B JCS payload, ~${fmt.int(envelopeBytes)} B per envelope in the request`)
 out.push('')
 out.push(table(rows))
 out.push('')
