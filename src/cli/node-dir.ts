@@ -19,6 +19,10 @@ export const DEFAULT_NODE_NAME = 'node'
 /** Every statement kind this node records beyond the registry's own. */
 export const DOMAIN_KINDS: StatementKind[] = [...foodKinds, ...sealKinds()]
 
+/** The modules whose kinds have checks that run in the check pool's threads (their `kinds` export). Under
+ *  tap the sources run as TypeScript, so the module is named with this file's own extension. */
+export const DOMAIN_KIND_MODULES: string[] = [new URL(`../food/kinds.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href]
+
 export interface NodeConfig {
   origin: string
 }
@@ -53,7 +57,7 @@ export async function initialiseNode(dir: string, options: { origin?: string; ki
   const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
   const store = await LevelStore.open(join(dir, 'db'))
   const ledger = await Ledger.initialise(
-    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, checker: CheckPool.shared(), kinds: options.kinds ?? DOMAIN_KINDS },
+    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, checker: CheckPool.shared(DOMAIN_KIND_MODULES), kinds: options.kinds ?? DOMAIN_KINDS },
     operator,
   )
   // node.json last: a directory without it is an unfinished init, safe to wipe.
@@ -72,7 +76,7 @@ export async function openNode(dir: string, options: { kinds?: StatementKind[]; 
       nodeSigner,
       origin: config.origin,
       ed: nodeEd25519,
-      checker: CheckPool.shared(),
+      checker: CheckPool.shared(DOMAIN_KIND_MODULES),
       kinds: options.kinds ?? DOMAIN_KINDS,
       clock: options.clock,
     })

@@ -56,9 +56,12 @@ const productKind: StatementKind = {
 const eventKind: StatementKind = {
   type: 'food.event',
   roles: ['farm', 'processor', 'logistics', 'retailer', 'regulator'],
+  // GS1's schema, before the statement is queued (in a worker thread on the server).
+  check(statement) {
+    validateEpcisEvent(eventOf(statement.body))
+  },
   async accept(ctx) {
     const event = eventOf(ctx.statement.body)
-    validateEpcisEvent(event)
     const prefixLengths = await learnPrefixLengths(ctx, event)
     checkLocations(ctx, event)
     const objects = objectsOf(event, (gtin) => prefixLengths.get(gtin))
@@ -142,6 +145,9 @@ const recallKind: StatementKind = {
 }
 
 export const foodKinds: StatementKind[] = [productKind, eventKind, recallKind]
+
+/** What a check worker imports to run the kinds' own checks (StatementKind.check). */
+export const kinds = foodKinds
 
 /** The key of a location (SGLN or GLN in any form); a non-GS1 location keeps its own text. */
 export function locationKey(text: string): string {

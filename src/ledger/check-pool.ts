@@ -27,21 +27,37 @@ interface PoolWorker {
 // Under tap the sources run as TypeScript, and workers inherit the loader.
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './check-worker.ts' : './check-worker.js', import.meta.url)
 
-let shared: CheckPool | undefined
+const shared = new Map<string, CheckPool>()
+
+export interface CheckPoolOptions {
+  /** threads (default: one per core) */
+  size?: number
+  /** URLs of modules whose exported `kinds` have checks to run here (StatementKind.check) */
+  modules?: readonly string[]
+}
 
 export class CheckPool implements StatementChecker {
+  readonly size: number
+  private readonly modules: readonly string[]
   private readonly workers: PoolWorker[] = []
   private nextId = 0
   private closed = false
 
-  constructor(readonly size = availableParallelism()) {
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn())
+  constructor(options: CheckPoolOptions = {}) {
+    this.size = options.size ?? availableParallelism()
+    this.modules = options.modules ?? []
+    for (let i = 0; i < this.size; i++) this.workers.push(this.spawn())
   }
 
-  /** The process's pool, started on first use. Its threads never keep the process alive when idle. */
-  static shared(): CheckPool {
-    shared ??= new CheckPool()
-    return shared
+  /** The process's pool for these kind modules, started on first use. Idle, its threads never keep the process alive. */
+  static shared(modules: readonly string[] = []): CheckPool {
+    const key = modules.join('\n')
+    let pool = shared.get(key)
+    if (!pool) {
+      pool = new CheckPool({ modules })
+      shared.set(key, pool)
+    }
+    return pool
   }
 
   async check(job: CheckJob): Promise<CheckOutcome[]> {
@@ -62,7 +78,7 @@ export class CheckPool implements StatementChecker {
   async close(): Promise<void> {
     this.closed = true
     await Promise.all(this.workers.map((w) => w.worker.terminate()))
-    if (shared === this) shared = undefined
+    for (const [key, pool] of shared) if (pool === this) shared.delete(key)
   }
 
   private send(job: CheckJob): Promise<CheckOutcome[]> {
@@ -77,7 +93,7 @@ export class CheckPool implements StatementChecker {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(WORKER_URL)
+    const worker = new Worker(WORKER_URL, { workerData: { modules: this.modules } })
     const entry: PoolWorker = { worker, jobs: new Map(), load: 0 }
     worker.on('message', ({ id, outcomes, failure }: { id: number; outcomes?: CheckOutcome[]; failure?: string }) => {
       const job = entry.jobs.get(id)

@@ -9,6 +9,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
+import type { StatementKind } from './kinds.js'
 import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
 
 /** One request's statements, as they travel to a checker. */
@@ -19,6 +20,8 @@ export interface CheckJob {
   candidates: string[][][]
   /** statement types the ledger knows */
   types: string[]
+  /** the types whose kinds have a `check`: a checker that cannot run one fails the job rather than skip it */
+  typesWithChecks: string[]
   nowMs: number
   maxClockSkewMs: number
 }
@@ -38,6 +41,31 @@ export type CheckOutcome = CheckedStatement | CheckRefusal
 
 export interface StatementChecker {
   check(job: CheckJob): Promise<CheckOutcome[]>
+}
+
+/** The kinds' own stateless checks, by type. */
+export type KindChecks = ReadonlyMap<string, (statement: Statement) => void>
+
+export function kindChecksOf(kinds: readonly StatementKind[]): Map<string, (statement: Statement) => void> {
+  const checks = new Map<string, (statement: Statement) => void>()
+  for (const kind of kinds) if (kind.check) checks.set(kind.type, kind.check.bind(kind))
+  return checks
+}
+
+/** The job as each statement's checks use it. */
+export interface CheckContext {
+  types: ReadonlySet<string>
+  typesWithChecks: ReadonlySet<string>
+  kindChecks: KindChecks
+  nowMs: number
+  maxClockSkewMs: number
+}
+
+export function checkContext(job: CheckJob, kindChecks: KindChecks): CheckContext {
+  for (const type of job.typesWithChecks) {
+    if (!kindChecks.has(type)) throw new TypeError(`this checker has no check for ${type}: load its kind's module`)
+  }
+  return { types: new Set(job.types), typesWithChecks: new Set(job.typesWithChecks), kindChecks, nowMs: job.nowMs, maxClockSkewMs: job.maxClockSkewMs }
 }
 
 /** The keyids an envelope names, read without trusting its shape (a bad shape is refused by the checks). */
@@ -62,12 +90,7 @@ export function checkEnvelopeShape(value: unknown): Envelope {
 }
 
 /** Runs every stateless check on one envelope; refusals come back as values, anything else throws. */
-export function checkStatement(
-  ed: Ed25519,
-  value: unknown,
-  candidates: string[][],
-  job: Pick<CheckJob, 'nowMs' | 'maxClockSkewMs'> & { types: ReadonlySet<string> },
-): CheckOutcome {
+export function checkStatement(ed: Ed25519, value: unknown, candidates: string[][], job: CheckContext): CheckOutcome {
   try {
     // Size first: a statement too large is that, whatever else is wrong with its envelope.
     const payload = (value as { payload?: unknown } | null)?.payload
@@ -78,6 +101,7 @@ export function checkStatement(
     const statement = parseStatementPayload(decoded.payload)
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)
+    if (job.typesWithChecks.has(statement.type)) job.kindChecks.get(statement.type)?.(statement)
     if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }
@@ -100,11 +124,12 @@ export function checkStatement(
 }
 
 /** Checks in the calling thread: tests, tools, and any process that runs no worker threads. */
-export function inlineChecker(ed: Ed25519): StatementChecker {
+export function inlineChecker(ed: Ed25519, kinds: readonly StatementKind[] = []): StatementChecker {
+  const kindChecks = kindChecksOf(kinds)
   return {
     async check(job) {
-      const types = new Set(job.types)
-      return job.envelopes.map((value, i) => checkStatement(ed, value, job.candidates[i] ?? [], { ...job, types }))
+      const context = checkContext(job, kindChecks)
+      return job.envelopes.map((value, i) => checkStatement(ed, value, job.candidates[i] ?? [], context))
     },
   }
 }

@@ -44,6 +44,12 @@ export interface StatementKind {
   readonly type: string
   /** roles that may sign it; 'any' leaves the decision to `accept` */
   readonly roles: readonly Role[] | 'any'
+  /**
+   * Checks of the statement alone, beyond its body's JSON Schema (a domain standard's own schema, say).
+   * They need no ledger state, so they run before the statement is queued: in a worker thread on the
+   * server, which imports the kind's module (its `kinds` export) to find them. Throws a TracechainError.
+   */
+  check?(statement: Statement): void
   /** checks the rules and writes index records through ctx.put; throws a TracechainError to refuse */
   accept(ctx: RuleContext): Promise<void> | void
   /** records kept outside the log when a validly signed statement of this kind is refused */

@@ -110,6 +110,7 @@ export class Ledger {
   private readonly clock: () => Date
   private readonly kinds = new Map<string, StatementKind>()
   private readonly types: string[]
+  private readonly typesWithChecks: string[]
   private readonly maxBatch: number
   private readonly maxClockSkewMs: number
   private readonly observers: LedgerObserver[] = []
@@ -125,12 +126,13 @@ export class Ledger {
     this.store = options.store
     this.origin = options.origin
     this.ed = options.ed
-    this.checker = options.checker ?? inlineChecker(options.ed)
+    this.checker = options.checker ?? inlineChecker(options.ed, [...actorKinds, ...(options.kinds ?? [])])
     this.clock = options.clock ?? (() => new Date())
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
     for (const kind of [...actorKinds, ...(options.kinds ?? [])]) this.kinds.set(kind.type, kind)
     this.types = [...this.kinds.keys()]
+    this.typesWithChecks = [...this.kinds.values()].filter((kind) => kind.check).map((kind) => kind.type)
     const nodeSigner = options.nodeSigner
     this.nodeNoteSigner = { name: options.origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) }
     this.verifierKey = formatVerifierKey(options.origin, nodeSigner.publicKey)
@@ -211,6 +213,7 @@ export class Ledger {
       envelopes: envelopes as unknown[],
       candidates: envelopes.map((value) => keyidsOf(value).map((keyid) => this.registry.publicKeysFor(keyid))),
       types: this.types,
+      typesWithChecks: this.typesWithChecks,
       nowMs: this.clock().getTime(),
       maxClockSkewMs: this.maxClockSkewMs,
     })

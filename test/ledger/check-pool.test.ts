@@ -36,6 +36,7 @@ function job(envelopes: unknown[], knownKeys = keys): CheckJob {
     envelopes,
     candidates: envelopes.map((e) => keyidsOf(e).map((k) => knownKeys.get(k) ?? [])),
     types: TYPES,
+    typesWithChecks: [],
     nowMs: Date.parse(FIXED_TIME),
     maxClockSkewMs: 60_000,
   }
@@ -70,7 +71,7 @@ function everyCase(): [string, unknown][] {
 }
 
 t.test('worker threads and the calling thread give the same outcome for every case', async (t) => {
-  const pool = new CheckPool(2)
+  const pool = new CheckPool({ size: 2 })
   t.teardown(() => pool.close())
   const cases = everyCase()
   const envelopes = cases.map(([, e]) => e)
@@ -100,7 +101,7 @@ t.test('worker threads and the calling thread give the same outcome for every ca
 })
 
 t.test('a request split across workers comes back whole and in order', async (t) => {
-  const pool = new CheckPool(2)
+  const pool = new CheckPool({ size: 2 })
   t.teardown(() => pool.close())
   const statements = Array.from({ length: 300 }, (_, i) => register(100 + i))
   const envelopes = statements.map((s, i) => (i % 7 === 3 ? { ...buildStatementEnvelope(s, [admin]), signatures: [] } : buildStatementEnvelope(s, [admin])))
@@ -114,7 +115,7 @@ t.test('a request split across workers comes back whole and in order', async (t)
 })
 
 t.test('a worker that dies fails its own jobs with INTERNAL and is replaced', async (t) => {
-  const pool = new CheckPool(1)
+  const pool = new CheckPool({ size: 1 })
   t.teardown(() => pool.close())
   const envelopes = Array.from({ length: 200 }, (_, i) => buildStatementEnvelope(register(1000 + i), [admin]))
   const doomed = pool.check(job(envelopes))
@@ -127,7 +128,38 @@ t.test('a worker that dies fails its own jobs with INTERNAL and is replaced', as
 })
 
 t.test('a closed pool refuses new work', async (t) => {
-  const pool = new CheckPool(1)
+  const pool = new CheckPool({ size: 1 })
   await pool.close()
   await t.rejects(pool.check(job([null])), { code: 'SHUTTING_DOWN' })
+})
+
+t.test("a kind's own check runs in the workers that load its module, and a pool without it refuses the job", async (t) => {
+  const { foodKinds } = await import('../../src/food/kinds.js')
+  const { DOMAIN_KIND_MODULES } = await import('../../src/cli/node-dir.js')
+  const farm = newSigner()
+  const farmKeys = new Map([[farm.keyid, [toBase64(farm.publicKey)]]])
+  const event = {
+    type: 'ObjectEvent',
+    eventTime: '2026-05-20T08:00:00.000+08:00',
+    eventTimeZoneOffset: '+08:00',
+    action: 'ADD',
+    bizStep: 'commissioning',
+    epcList: ['urn:epc:id:sgtin:6901234.000011.1'],
+  }
+  const foodEvent = (body: Record<string, unknown>, id: string) =>
+    buildStatementEnvelope({ type: 'food.event', actor: 'farm', id, issuedAt: FIXED_TIME, body }, [farm])
+  const envelopes = [foodEvent(event, 'good'), foodEvent({ ...event, action: 'SHRED' }, 'bad-action')]
+  const foodJob: CheckJob = { ...job(envelopes, farmKeys), types: [...TYPES, 'food.event'], typesWithChecks: ['food.event'] }
+
+  const pool = new CheckPool({ size: 1, modules: DOMAIN_KIND_MODULES })
+  t.teardown(() => pool.close())
+  const pooled = await pool.check(foodJob)
+  t.same(pooled, await inlineChecker(nodeEd25519, foodKinds).check(foodJob), 'as in the calling thread')
+  t.notOk('refused' in pooled[0], 'a valid EPCIS event passes')
+  t.match(pooled[1], { refused: { code: 'EPCIS_INVALID' } }, "GS1's schema refuses an unknown action")
+
+  const bare = new CheckPool({ size: 1 })
+  t.teardown(() => bare.close())
+  await t.rejects(bare.check(foodJob), { code: 'INTERNAL', message: /no check for food.event/ }, 'never skipped silently')
+  await t.rejects(inlineChecker(nodeEd25519).check(foodJob), /no check for food.event/)
 })
