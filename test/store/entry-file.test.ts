@@ -54,18 +54,30 @@ t.test('entries written past the head (a crash before the LevelDB batch) are cut
   t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b', 'c', 'd'])
 })
 
-t.test('a commit that failed after its entries were written is written over by the next', async (t) => {
+t.test('a record with no JSON value: refused before anything is written', async (t) => {
   const location = join(t.testdir(), 'db')
   const store = await LevelStore.open(location)
   t.teardown(() => store.close())
   await commitEntries(store, 0, ['a'])
   await t.rejects(
     store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value: undefined }] }),
-    'a value LevelDB cannot encode fails the batch after the entry is on disk',
+    { code: 'INTERNAL' },
   )
   t.equal((await store.getHead())?.size, 1, 'the head did not move')
-  await commitEntries(store, 1, ['b-longer-than-lost'])
-  t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b-longer-than-lost'])
+  t.equal(statSync(join(location, 'entries.bin')).size, 1, 'nor did the entry file')
+  t.equal(await store.getRecord('s', 'k'), undefined)
+})
+
+t.test('entries of a commit that failed after they were written are written over by the next', async (t) => {
+  const location = join(t.testdir(), 'db')
+  const file = await EntryFile.open(location.replace(/db$/, ''))
+  t.teardown(() => file.close())
+  await file.append(0, [bytes('a')])
+  await file.append(1, [bytes('lost'), bytes('lost-too')])
+  // The LevelDB batch failed: the sequencer hands out seq 1 again.
+  await file.append(1, [bytes('b-longer-than-lost')])
+  t.equal(file.length, 2)
+  t.same((await file.readRange(0, 10)).map(text), ['a', 'b-longer-than-lost'])
 })
 
 t.test('consecutive seqs only', async (t) => {
