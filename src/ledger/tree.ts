@@ -121,7 +121,9 @@ export class LedgerTree {
         return compute(this.reader)
       } catch (error) {
         if (!(error instanceof TileMissingError) || attempt >= MAX_TILE_LOADS) throw error
-        const bytes = await this.store.getTile(error.tileLevel, error.tileIndex)
+        // Synchronously: a tile is one 8 KiB value, nearly always in the page cache, and a round trip
+        // through the thread pool cost more than the read (and most of a cold proof's p99).
+        const bytes = this.store.getTileSync(error.tileLevel, error.tileIndex)
         if (!bytes || bytes.length < error.width * 32) {
           throw new TracechainError('STORE_CORRUPT', `tile ${error.tileLevel}/${error.tileIndex} is missing or too short`)
         }
