@@ -126,11 +126,12 @@ export class Ledger {
     this.store = options.store
     this.origin = options.origin
     this.ed = options.ed
-    this.checker = options.checker ?? inlineChecker(options.ed, [...actorKinds, ...(options.kinds ?? [])])
+    const kinds = [...actorKinds, ...(options.kinds ?? [])]
+    this.checker = options.checker ?? inlineChecker(options.ed, kinds)
     this.clock = options.clock ?? (() => new Date())
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
-    for (const kind of [...actorKinds, ...(options.kinds ?? [])]) this.kinds.set(kind.type, kind)
+    for (const kind of kinds) this.kinds.set(kind.type, kind)
     this.types = [...this.kinds.keys()]
     this.typesWithChecks = [...this.kinds.values()].filter((kind) => kind.check).map((kind) => kind.type)
     const nodeSigner = options.nodeSigner
