@@ -1,12 +1,14 @@
 // C2SP tlog-tiles: paths per the spec, batched appends against a naive RFC 9162 tree, reads from tiles.
 import t from 'tap'
 import { toHex } from '../../src/core/bytes.js'
-import { sha256 } from '../../src/core/hash.js'
+import { sha256, useSha256Backend } from '../../src/core/hash.js'
 import { completedSubtrees, consistencyProof, inclusionProof, leafHash, rootHash, verifyInclusion } from '../../src/core/merkle.js'
 import {
   TILE_HEIGHT,
+  TILE_SUMMARY_BYTES,
   TILE_WIDTH,
   TileMissingError,
+  adoptTileSummary,
   appendLeaves,
   applyToTiles,
   entryBundlePath,
@@ -14,6 +16,7 @@ import {
   rightmostTileCoordinates,
   rootFromRightmostTiles,
   tilePath,
+  tileSummary,
   type Tile,
   type TileReader,
 } from '../../src/core/tiles.js'
@@ -241,4 +244,41 @@ t.test('appendLeaves rejects inputs of the wrong shape', async (t) => {
   t.same(appendLeaves(0, [], []).root, sha256(new Uint8Array(0)))
   const result = appendLeaves(256, [undefined, appendLeaves(0, [], Array.from({ length: 256 }, (_, i) => leafOf(i))).rightmost[1]], [leaf])
   t.equal(result.size, 257, 'an undefined rightmost tile stands for an empty one')
+})
+
+t.test('a tile summary is its inner hashes at levels 5-7, and spares a reader all but 26 node hashes', async (t) => {
+  const leaves = Array.from({ length: 512 }, (_, i) => leafOf(i))
+  const built = appendLeaves(0, [], leaves)
+  const tile = built.tiles.find((x) => x.level === 0 && x.index === 1)!.bytes
+  const own = leaves.slice(256)
+  const expected: Uint8Array[] = []
+  for (const span of [32, 64, 128]) for (let at = 0; at < 256; at += span) expected.push(mth(own.slice(at, at + span)))
+  const summary = tileSummary(tile)
+  t.equal(summary.length, TILE_SUMMARY_BYTES)
+  t.equal(toHex(summary), expected.map(toHex).join(''), 'from the append\'s memo')
+  t.equal(toHex(tileSummary(tile.slice())), toHex(summary), 'from the hashes alone')
+
+  // Count node hashes: a proof through a fresh copy of the tile hashes 247 nodes in it, with the summary at most 26.
+  let hashes = 0
+  const previous = useSha256Backend((data) => (hashes++, sha256Of(data)))
+  const sha256Of = previous
+  t.teardown(() => void useSha256Backend(previous))
+  const upper = built.rightmost[1]
+  const proofCost = (bytes: Uint8Array, index: number): number => {
+    const read = hashReaderFromTiles((level, i) => (level === 1 && i === 0 ? upper : level === 0 && i === 1 ? bytes : built.tiles.find((x) => x.level === level && x.index === i)?.bytes))
+    hashes = 0
+    const proof = inclusionProof(index, 512, read)
+    const cost = hashes
+    t.same(hexList(proof), hexList(path(index, leaves)), `proof of ${index}`)
+    return cost
+  }
+  t.equal(proofCost(tile.slice(), 300), 247, 'no summary: every sibling subtree hashed')
+  for (const index of [256, 300, 383, 384, 511]) {
+    const copy = tile.slice()
+    adoptTileSummary(copy, summary)
+    t.ok(proofCost(copy, index) <= 26, `with the summary, proof of ${index}`)
+  }
+  t.throws(() => tileSummary(tile.subarray(0, 255 * 32)), RangeError, 'a partial tile')
+  t.throws(() => adoptTileSummary(tile.slice(), summary.subarray(32)), RangeError, 'a short summary')
+  t.throws(() => adoptTileSummary(tile.subarray(32), summary), RangeError, 'a partial tile')
 })
