@@ -34,6 +34,17 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
  */
 export type HashReader = (level: number, index: number) => Uint8Array
 
+/**
+ * Where the proof functions may keep MTH(D[start:end]) of a range that is not a perfect subtree, which they
+ * would otherwise fold from up to log2(end - start) subtree hashes each time (the right edge of the tree at
+ * `end`). In an append-only log such a hash never changes. `get` must return a hash the caller may keep
+ * (a copy, if the cache keeps its own); `set` must copy what it keeps.
+ */
+export interface RangeHashCache {
+  get(start: number, end: number): Uint8Array | undefined
+  set(start: number, end: number, hash: Uint8Array): void
+}
+
 /** A stored hash: the complete subtree at (level, index). */
 export interface SubtreeHash {
   level: number
@@ -62,7 +73,12 @@ function isSize(n: unknown): n is number {
  * MTH(D[start:end]) for a range that is a node of the RFC 9162 tree (start is a multiple of a power of two
  * at least end - start): the maximal aligned power-of-two subtrees from the left, folded from the right.
  */
-function rangeHash(start: number, end: number, read: HashReader): Uint8Array {
+function rangeHash(start: number, end: number, read: HashReader, cache?: RangeHashCache): Uint8Array {
+  const perfect = 2 ** floorLog2(end - start) === end - start
+  if (cache !== undefined && !perfect) {
+    const cached = cache.get(start, end)
+    if (cached !== undefined) return cached
+  }
   const parts: Uint8Array[] = []
   let at = start
   while (at < end) {
@@ -73,24 +89,26 @@ function rangeHash(start: number, end: number, read: HashReader): Uint8Array {
   }
   let hash = parts[parts.length - 1]
   for (let i = parts.length - 2; i >= 0; i--) hash = nodeHash(parts[i], hash)
+  if (cache !== undefined && !perfect) cache.set(start, end, hash)
   return hash
 }
 
 /**
  * MTH(D[0:size]), reading only the complete subtrees that the bits of `size` name.
- * Requires size a safe integer >= 0, else RANGE_INVALID. Size 0 gives EMPTY_ROOT.
+ * Requires size a safe integer >= 0, else RANGE_INVALID. Size 0 gives EMPTY_ROOT. `cache` as for inclusionProof.
  */
-export function rootHash(size: number, read: HashReader): Uint8Array {
+export function rootHash(size: number, read: HashReader, cache?: RangeHashCache): Uint8Array {
   if (!isSize(size)) fail('RANGE_INVALID', 'tree size must be a non-negative safe integer', { size })
   if (size === 0) return EMPTY_ROOT
-  return rangeHash(0, size, read)
+  return rangeHash(0, size, read, cache)
 }
 
 /**
  * RFC 9162 section 2.1.3.1 PATH(index, D[0:size]), the sibling nearest the leaf first.
- * Requires 0 <= index < size (safe integers), else RANGE_INVALID.
+ * Requires 0 <= index < size (safe integers), else RANGE_INVALID. With a `cache`, the hashes of the tree's
+ * right edge that it folds are kept there and read back instead of folded again.
  */
-export function inclusionProof(index: number, size: number, read: HashReader): Uint8Array[] {
+export function inclusionProof(index: number, size: number, read: HashReader, cache?: RangeHashCache): Uint8Array[] {
   if (!isSize(size) || !isSize(index) || index >= size) {
     fail('RANGE_INVALID', 'inclusion proof requires 0 <= index < size', { index, size })
   }
@@ -100,7 +118,7 @@ export function inclusionProof(index: number, size: number, read: HashReader): U
   while (end - start > 1) {
     const k = splitPoint(end - start)
     if (index < start + k) {
-      outerFirst.push(rangeHash(start + k, end, read))
+      outerFirst.push(rangeHash(start + k, end, read, cache))
       end = start + k
     } else {
       outerFirst.push(rangeHash(start, start + k, read))
@@ -112,9 +130,10 @@ export function inclusionProof(index: number, size: number, read: HashReader): U
 
 /**
  * RFC 9162 section 2.1.4.1 PROOF(fromSize, D[0:toSize]), innermost first.
- * Requires 0 < fromSize <= toSize (safe integers), else RANGE_INVALID; fromSize == toSize gives [].
+ * Requires 0 < fromSize <= toSize (safe integers), else RANGE_INVALID; fromSize == toSize gives []. `cache` as
+ * for inclusionProof.
  */
-export function consistencyProof(fromSize: number, toSize: number, read: HashReader): Uint8Array[] {
+export function consistencyProof(fromSize: number, toSize: number, read: HashReader, cache?: RangeHashCache): Uint8Array[] {
   if (!isSize(fromSize) || !isSize(toSize) || fromSize === 0 || fromSize > toSize) {
     fail('RANGE_INVALID', 'consistency proof requires 0 < fromSize <= toSize', { fromSize, toSize })
   }
@@ -125,12 +144,12 @@ export function consistencyProof(fromSize: number, toSize: number, read: HashRea
   let wholeOldTree = true // RFC's b: the current range is all of the old tree, whose root the verifier has
   for (;;) {
     if (m === end - start) {
-      if (!wholeOldTree) outerFirst.push(rangeHash(start, end, read))
+      if (!wholeOldTree) outerFirst.push(rangeHash(start, end, read, cache))
       break
     }
     const k = splitPoint(end - start)
     if (m <= k) {
-      outerFirst.push(rangeHash(start + k, end, read))
+      outerFirst.push(rangeHash(start + k, end, read, cache))
       end = start + k
     } else {
       outerFirst.push(rangeHash(start, start + k, read))

@@ -14,6 +14,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   type HashReader,
+  type RangeHashCache,
 } from '../../src/core/merkle.js'
 import { largestPowerOfTwoBelow, mth, path, subproof } from '../helpers/naive-merkle.js'
 
@@ -110,6 +111,39 @@ t.test('sizes 1..64: every root, inclusion and consistency proof matches the nai
     }
   }
   t.equal(checked, 2 * ((64 * 65) / 2))
+})
+
+t.test('with a RangeHashCache, sizes 1..64 give the same proofs, hashing no right edge twice', async (t) => {
+  const kept = new Map<string, Uint8Array>()
+  let hits = 0
+  const cache: RangeHashCache = {
+    get: (start, end) => {
+      const hash = kept.get(`${start}/${end}`)
+      if (hash !== undefined) hits++
+      return hash?.slice()
+    },
+    set: (start, end, hash) => {
+      t.not(2 ** Math.round(Math.log2(end - start)), end - start, 'only ranges that are not perfect subtrees')
+      kept.set(`${start}/${end}`, hash.slice())
+    },
+  }
+  for (let round = 0; round < 2; round++) {
+    for (let size = 1; size <= 64; size++) {
+      const d = leaves64.slice(0, size)
+      t.equal(toHex(rootHash(size, read64, cache)), toHex(roots[size]), `root ${size}`)
+      for (let index = 0; index < size; index++) {
+        t.same(hexList(inclusionProof(index, size, read64, cache)), hexList(path(index, d)), `inclusion ${index}/${size}`)
+      }
+      for (let from = 1; from <= size; from++) {
+        t.same(hexList(consistencyProof(from, size, read64, cache)), hexList(subproof(from, d, true)), `consistency ${from}->${size}`)
+      }
+    }
+  }
+  t.ok(hits > 0, `${hits} hits`)
+  for (const [key, hash] of kept) {
+    const [start, end] = key.split('/').map(Number)
+    t.equal(toHex(hash), toHex(mth(leaves64.slice(start, end))), `MTH(D[${start}:${end}])`)
+  }
 })
 
 t.test('tampered inclusion proofs fail with PROOF_INVALID', async (t) => {
