@@ -97,6 +97,13 @@ export function rightmostTileCoordinates(size: number): { level: number; index: 
 // Its hashes live in one buffer rather than one Uint8Array each: a server keeps thousands of tiles' memos,
 // and a quarter of a million small objects in the old generation made every full GC pause for 5-13 ms
 // (the p99 of a proof that loads a tile).
+// A tile's summary: its inner hashes at inner levels 5, 6 and 7 (8 + 4 + 2 of them, memo slots 240..253). With it,
+// a reader serves any proof through the tile after hashing at most 1 + 3 + 7 + 15 = 26 nodes instead of 254.
+const SUMMARY_LEVEL = 5
+const SUMMARY_SLOT = 240
+const SUMMARY_SLOTS = 14
+export const TILE_SUMMARY_BYTES = SUMMARY_SLOTS * HASH_SIZE
+
 class Memo {
   private readonly hashes: Uint8Array
   private readonly known: Uint8Array
@@ -128,10 +135,44 @@ class Memo {
   }
 }
 const INNER_OFFSET = [0, 0, 128, 192, 224, 240, 248, 252, 254]
-const memos = new WeakMap<Uint8Array, Memo>()
+
+// The memo of a tile read back from a store with its summary: the summary's hashes (a view, not a copy) and
+// nothing else. A server reads thousands of such tiles, and an 8 KiB memo each, off the V8 heap, made V8 run
+// a full GC every ~500 tile reads (1.5-4 ms pauses, the p99 of a proof over HTTP); the few hashes below the
+// summary are hashed again instead (at most 26 a proof).
+class SummaryMemo {
+  private readonly summary: Uint8Array
+
+  constructor(summary: Uint8Array) {
+    this.summary = summary
+  }
+
+  get(slot: number): Uint8Array | undefined {
+    const at = slot - SUMMARY_SLOT
+    return at >= 0 && at < SUMMARY_SLOTS ? this.summary.subarray(at * HASH_SIZE, (at + 1) * HASH_SIZE) : undefined
+  }
+
+  /** Keeps nothing: returns `hash`. */
+  set(_slot: number, hash: Uint8Array): Uint8Array {
+    return hash
+  }
+
+  setRange(slot: number, hashes: Uint8Array): void {
+    if (slot !== SUMMARY_SLOT || hashes.length !== TILE_SUMMARY_BYTES) throw new RangeError('a summary memo holds its summary only')
+  }
+
+  copy(): Memo {
+    const memo = new Memo()
+    memo.setRange(SUMMARY_SLOT, this.summary)
+    return memo
+  }
+}
+type TileMemo = Memo | SummaryMemo
+
+const memos = new WeakMap<Uint8Array, TileMemo>()
 const newMemo = (): Memo => new Memo()
 
-function memoOf(bytes: Uint8Array): Memo {
+function memoOf(bytes: Uint8Array): TileMemo {
   let memo = memos.get(bytes)
   if (memo === undefined) {
     memo = newMemo()
@@ -141,7 +182,7 @@ function memoOf(bytes: Uint8Array): Memo {
 }
 
 /** Hash of the perfect subtree at inner level j, position q; requires its 2^j hashes within bytes. */
-function innerHash(bytes: Uint8Array, memo: Memo, j: number, q: number): Uint8Array {
+function innerHash(bytes: Uint8Array, memo: TileMemo, j: number, q: number): Uint8Array {
   if (j === 0) return bytes.subarray(q * HASH_SIZE, (q + 1) * HASH_SIZE)
   const slot = INNER_OFFSET[j] + q
   return memo.get(slot) ?? memo.set(slot, nodeHash(innerHash(bytes, memo, j - 1, 2 * q), innerHash(bytes, memo, j - 1, 2 * q + 1)))
@@ -173,23 +214,35 @@ export function hashReaderFromTiles(read: TileReader): HashReader {
   }
 }
 
-// A tile's summary: its inner hashes at inner levels 5, 6 and 7 (8 + 4 + 2 of them, memo slots 240..253). With it,
-// a reader serves any proof through the tile after hashing at most 1 + 3 + 7 + 15 = 26 nodes instead of 254.
-const SUMMARY_LEVEL = 5
-const SUMMARY_SLOT = INNER_OFFSET[SUMMARY_LEVEL]
-const SUMMARY_SLOTS = INNER_OFFSET[TILE_HEIGHT] - SUMMARY_SLOT
-export const TILE_SUMMARY_BYTES = SUMMARY_SLOTS * HASH_SIZE
 
 /**
- * The summary of a full tile (256 hashes), computing the inner hashes it lacks (and caching them for `bytes`).
- * Returns a new TILE_SUMMARY_BYTES buffer. Throws RangeError unless bytes is a full tile.
+ * The summary of a full tile (256 hashes): from the inner hashes cached for `bytes` (computing and caching
+ * those it lacks), or, for bytes with none cached, hashed level by level and cached nowhere (a warm-up
+ * summarising thousands of tiles leaves no memo behind for the GC). Returns a new TILE_SUMMARY_BYTES buffer.
+ * Throws RangeError unless bytes is a full tile.
  */
 export function tileSummary(bytes: Uint8Array): Uint8Array {
   if (bytes.length !== TILE_BYTES) throw new RangeError(`"bytes" expected a full tile of ${TILE_BYTES} bytes, got ${bytes.length}`)
-  const memo = memoOf(bytes)
   const out = new Uint8Array(TILE_SUMMARY_BYTES)
-  for (let j = SUMMARY_LEVEL; j < TILE_HEIGHT; j++) {
-    for (let q = 0; q < TILE_WIDTH >> j; q++) out.set(innerHash(bytes, memo, j, q), (INNER_OFFSET[j] + q - SUMMARY_SLOT) * HASH_SIZE)
+  const memo = memos.get(bytes)
+  if (memo !== undefined) {
+    for (let j = SUMMARY_LEVEL; j < TILE_HEIGHT; j++) {
+      for (let q = 0; q < TILE_WIDTH >> j; q++) out.set(innerHash(bytes, memo, j, q), (INNER_OFFSET[j] + q - SUMMARY_SLOT) * HASH_SIZE)
+    }
+    return out
+  }
+  // In place: node q of a level is written after nodeHash has read nodes 2q and 2q + 1 of the level below.
+  const level = new Uint8Array(TILE_BYTES / 2)
+  let below = bytes
+  for (let j = 1; j < TILE_HEIGHT; j++) {
+    const count = TILE_WIDTH >> j
+    for (let q = 0; q < count; q++) {
+      const left = below.subarray(2 * q * HASH_SIZE, (2 * q + 1) * HASH_SIZE)
+      const right = below.subarray((2 * q + 1) * HASH_SIZE, (2 * q + 2) * HASH_SIZE)
+      level.set(nodeHash(left, right), q * HASH_SIZE)
+    }
+    below = level
+    if (j >= SUMMARY_LEVEL) out.set(level.subarray(0, count * HASH_SIZE), (INNER_OFFSET[j] - SUMMARY_SLOT) * HASH_SIZE)
   }
   return out
 }
@@ -197,12 +250,16 @@ export function tileSummary(bytes: Uint8Array): Uint8Array {
 /**
  * Lets readers over `bytes` use `summary` instead of hashing it again. The caller vouches that summary is
  * tileSummary of these very hashes (computed earlier from an equal, immutable tile): it is not checked, and a
- * wrong one gives wrong proofs. Throws RangeError when bytes is not a full tile or summary has the wrong size.
+ * wrong one gives wrong proofs. For bytes with no inner hashes cached yet, summary is kept by reference (it
+ * must not change) and nothing else is cached for them: each proof through them hashes up to 26 nodes again.
+ * Throws RangeError when bytes is not a full tile or summary has the wrong size.
  */
 export function adoptTileSummary(bytes: Uint8Array, summary: Uint8Array): void {
   if (bytes.length !== TILE_BYTES) throw new RangeError(`"bytes" expected a full tile of ${TILE_BYTES} bytes, got ${bytes.length}`)
   if (summary.length !== TILE_SUMMARY_BYTES) throw new RangeError(`"summary" expected ${TILE_SUMMARY_BYTES} bytes, got ${summary.length}`)
-  memoOf(bytes).setRange(SUMMARY_SLOT, summary)
+  const memo = memos.get(bytes)
+  if (memo === undefined) memos.set(bytes, new SummaryMemo(summary))
+  else if (memo instanceof Memo) memo.setRange(SUMMARY_SLOT, summary)
 }
 
 // The rightmost tile of one tile level while an append runs. Until something is appended at its level it reads
@@ -211,7 +268,7 @@ interface Edge {
   index: number
   width: number
   bytes: Uint8Array
-  memo: Memo
+  memo: TileMemo
   input: Uint8Array | undefined
 }
 

@@ -21,8 +21,9 @@ import { TileSummaries } from './tile-summaries.js'
 export const LEVEL0_CACHE_TILES = 4096
 const MAX_TILE_LOADS = 16
 const FULL_TILE_BYTES = TILE_WIDTH * 32
-// Tiles summarised between two turns of the event loop: ~0.2 ms each (one read, 254 node hashes).
-const WARM_UP_CHUNK = 4
+// Tiles summarised between two turns of the event loop: ~0.15 ms each (one read, 254 node hashes), which a
+// request arriving meanwhile waits for.
+const WARM_UP_CHUNK = 1
 
 export interface TreeDraft {
   size: number
@@ -95,7 +96,7 @@ export class LedgerTree {
 
   // Proofs through a tile just read from the store would hash up to 254 nodes in it (0.15-0.5 ms, most of a
   // cold proof); this hashes each full tile once, in the background, newest first, and keeps its summary.
-  // Costs ~0.8 s of CPU per million entries after open, in slices of WARM_UP_CHUNK tiles (~0.8 ms each).
+  // Costs 0.6-1 s of CPU per million entries after open, one tile per turn of the event loop.
   private async warmUp(): Promise<void> {
     try {
       let done = 0
