@@ -262,6 +262,15 @@ export function adoptTileSummary(bytes: Uint8Array, summary: Uint8Array): void {
   else if (memo instanceof Memo) memo.setRange(SUMMARY_SLOT, summary)
 }
 
+/**
+ * From now on, caches the inner hashes that readers compute over `bytes`, if they were read back with
+ * adoptTileSummary (which caches nothing below the summary): for a tile that proofs come back to.
+ */
+export function keepInnerHashes(bytes: Uint8Array): void {
+  const memo = memos.get(bytes)
+  if (memo instanceof SummaryMemo) memos.set(bytes, memo.copy())
+}
+
 // The rightmost tile of one tile level while an append runs. Until something is appended at its level it reads
 // the caller's bytes (`input`); the first append copies them into a full-size buffer owned by this append.
 interface Edge {

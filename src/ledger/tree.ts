@@ -11,6 +11,7 @@ import {
   adoptTileSummary,
   appendLeaves,
   hashReaderFromTiles,
+  keepInnerHashes,
   rightmostTileCoordinates,
   rootFromRightmostTiles,
   tileSummary,
@@ -40,6 +41,11 @@ export class LedgerTree {
   private readonly store: LevelStore
   private readonly upper = new Map<string, Uint8Array>()
   private readonly level0 = new Map<number, Uint8Array>()
+  // Level-0 tiles read back with a summary, by the computation that read them: cached inner hashes (8 KiB
+  // each, off the V8 heap) only for those a later computation comes back to, so that a stream of cold
+  // proofs allocates half as much and V8 runs half as many full GCs.
+  private readonly light = new Map<number, number>()
+  private computations = 0
   private readonly reader: HashReader
   private readonly summaries = new TileSummaries()
   private warming: Promise<void> = Promise.resolve()
@@ -180,7 +186,14 @@ export class LedgerTree {
     const coordinates = this.rightmostCoordinates[level]
     if (coordinates !== undefined && coordinates.index === index && coordinates.width > 0) return this.rightmost[level]
     if (level >= 1) return this.upper.get(`${level}/${index}`)
-    return this.level0.get(index) ?? this.loadLevel0(index)
+    const bytes = this.level0.get(index)
+    if (bytes === undefined) return this.loadLevel0(index)
+    const readIn = this.light.get(index)
+    if (readIn !== undefined && readIn !== this.computations) {
+      keepInnerHashes(bytes)
+      this.light.delete(index)
+    }
+    return bytes
   }
 
   // Synchronously: a tile is one 8 KiB value, nearly always in the page cache, and a round trip through the
@@ -190,19 +203,28 @@ export class LedgerTree {
     const bytes = this.store.getTileSync(0, index)
     if (bytes === undefined) return undefined
     const summary = bytes.length === FULL_TILE_BYTES ? this.summaries.get(index) : undefined
-    if (summary !== undefined) adoptTileSummary(bytes, summary)
     this.remember(index, bytes)
+    if (summary !== undefined) {
+      adoptTileSummary(bytes, summary)
+      this.light.set(index, this.computations)
+    }
     return bytes
   }
 
   private remember(index: number, bytes: Uint8Array): void {
     this.level0.delete(index)
+    this.light.delete(index)
     this.level0.set(index, bytes)
-    if (this.level0.size > LEVEL0_CACHE_TILES) this.level0.delete(this.level0.keys().next().value as number)
+    if (this.level0.size > LEVEL0_CACHE_TILES) {
+      const oldest = this.level0.keys().next().value as number
+      this.level0.delete(oldest)
+      this.light.delete(oldest)
+    }
   }
 
   /** Runs a synchronous tree computation, reading again each tile it found missing or short: STORE_CORRUPT if the store's is too. */
   private async withReader<T>(compute: (read: HashReader) => T): Promise<T> {
+    this.computations++
     for (let attempt = 0; ; attempt++) {
       try {
         return compute(this.reader)

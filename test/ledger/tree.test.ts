@@ -69,6 +69,13 @@ t.test('after the warm-up, a proof that reads its tile from the store hashes a f
     // 26 in the level-0 tile at most, plus folding the right edge of size 1317 (4 parts): 254 without a summary
     t.ok(cost <= 32, `proof of ${seq} hashed ${cost} nodes`)
   }
+  // A tile proofs come back to keeps its inner hashes from the second proof on: the third hashes nothing.
+  for (const round of [2, 3]) {
+    hashes = 0
+    const proof = await tree.inclusionProof(300, SIZE)
+    if (round === 3) t.equal(hashes, 0, 'a third proof through the same tile')
+    t.same(hexList(proof), hexList(path(300, leaves)))
+  }
 })
 
 t.test('proofs at the current size stay right as the tree grows, and handing them out exposes no cached bytes', async (t) => {
