@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 // Proof cost at a million entries. Builds the Merkle tiles of a 1,000,000-leaf log cheaply (core/tiles
 // appendLeaves in groups, written through the real LevelStore into a real node directory, no entries),
-// then times inclusion and consistency proofs through the Ledger (cold: a freshly opened node; warm: the
-// same proofs again), beside two peers in the same run: recomputing each proof from all leaf hashes in
+// then times inclusion and consistency proofs through the Ledger (cold: a freshly opened node, before and
+// after the background warm-up that summarises its tiles; warm: the same proofs again), beside two peers in the same run: recomputing each proof from all leaf hashes in
 // memory (naive), and the same algorithm over every tree level held in memory (the RAM floor). Then times
 // the HTTP routes: on that million-entry directory served by `tracechain serve`, and on a real node filled
 // with signed statements for --real-seconds. Prints figures; asserts nothing about time.
 //
-//   node bench/proofs.mjs [--size 1000000] [--proofs 1000] [--naive 5] [--real-seconds 30] [--dir D] [--keep]
+//   node bench/proofs.mjs [--size 1000000] [--proofs 1000] [--naive 5] [--real-seconds 30] [--settle 3] [--dir D] [--keep]
 
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
 
-const opts = flags({ size: 1_000_000, group: 2000, proofs: 1000, naive: 5, realSeconds: 30, dir: '', keep: false })
+const opts = flags({ size: 1_000_000, group: 2000, proofs: 1000, naive: 5, realSeconds: 30, settle: 3, dir: '', keep: false })
 
 const { appendLeaves } = await dist('core/tiles.js')
 const { inclusionProof, consistencyProof, nodeHash, verifyInclusion, verifyConsistency, rootHash } = await dist('core/merkle.js')
@@ -107,9 +108,9 @@ async function timed(fn) {
 
 const openStart = performance.now()
 const store = await LevelStore.open(join(dir, 'db'))
-const ledger = await Ledger.open({ store, nodeSigner, origin, ed: nodeEd25519 })
+const justOpened = await Ledger.open({ store, nodeSigner, origin, ed: nodeEd25519 })
 const openMs = performance.now() - openStart
-if (toHex(await ledger.rootAt(N)) !== toHex(treeRoot)) throw new Error('the opened ledger has another root')
+if (toHex(await justOpened.rootAt(N)) !== toHex(treeRoot)) throw new Error('the opened ledger has another root')
 
 const results = {}
 async function series(label, list, fn, note) {
@@ -127,16 +128,36 @@ async function series(label, list, fn, note) {
 
 rows.push(['-- Ledger (in process, LevelDB tiles)', '', '', '', '', ''])
 // JIT warm-up on the newest 256 entries, whose tile the ledger holds in memory: "cold" below is about tiles, not the compiler
-for (let i = 0; i < 500; i++) await ledger.inclusionProof(N - 1 - (i % 256), N)
-const inclusionCold = await series('inclusion, size = tree, cold', seqs, (seq) => ledger.inclusionProof(seq, N), 'fresh open, code warmed on the in-memory tail: each proof reads its level-0 tile')
-await series('inclusion, size = tree, warm', seqs, (seq) => ledger.inclusionProof(seq, N), 'same proofs again')
+const warmCode = async (l) => {
+  for (let i = 0; i < 500; i++) await l.inclusionProof(N - 1 - (i % 256), N)
+}
+await warmCode(justOpened)
+// This loop never yields to the event loop (each proof settles in microtasks), so the tree's warm-up has not run.
+const inclusionBefore = await series('inclusion, cold, before the tile warm-up', seqs, (seq) => justOpened.inclusionProof(seq, N), 'fresh open: each proof reads its level-0 tile and hashes up to 254 nodes in it')
+// The tree's background warm-up (private to the Ledger; reached here for timing only).
+const warmStart = performance.now()
+const warmCpu = process.cpuUsage()
+await justOpened.tree.warmedUp()
+const warmUsage = process.cpuUsage(warmCpu)
+const warmUp = { ms: performance.now() - warmStart, cpuMs: (warmUsage.user + warmUsage.system) / 1000, tiles: justOpened.tree.summarisedTiles }
+await justOpened.close()
+// A second fresh ledger on the same store, used once its warm-up is over: no level-0 tile in memory, summaries for all.
+const ledger = await Ledger.open({ store, nodeSigner, origin, ed: nodeEd25519 })
+await ledger.tree.warmedUp()
+await warmCode(ledger)
+const inclusionCold = await series('inclusion, size = tree, cold', seqs, (seq) => ledger.inclusionProof(seq, N), 'fresh open, after its tile warm-up: each proof reads its level-0 tile')
+await series('inclusion, size = tree, again', seqs, (seq) => ledger.inclusionProof(seq, N), 'same proofs again: each tile proved through twice now keeps its inner hashes')
+await series('inclusion, size = tree, warm', seqs, (seq) => ledger.inclusionProof(seq, N), 'same proofs a third time')
 await series('inclusion, older size', seqs, (seq, i) => ledger.inclusionProof(seq, olderSizes[i]), 'size random in (seq, tree]')
 await series('consistency, from random size to tree', fromSizes, (from) => ledger.consistencyProof(from, N))
 await series('consistency, random older pair', fromSizes, (from, i) => ledger.consistencyProof(from, Math.max(from, olderSizes[i])))
 await series('rootAt(older size)', olderSizes, (size) => ledger.rootAt(size))
 
 // correctness: every inclusion proof above verifies against the root
-for (let i = 0; i < seqs.length; i++) verifyInclusion(seqs[i], N, leafAt(seqs[i]), inclusionCold[i].proof, treeRoot)
+for (let i = 0; i < seqs.length; i++) {
+  verifyInclusion(seqs[i], N, leafAt(seqs[i]), inclusionCold[i].proof, treeRoot)
+  verifyInclusion(seqs[i], N, leafAt(seqs[i]), inclusionBefore[i].proof, treeRoot)
+}
 
 // ---- peers ----
 
@@ -182,9 +203,14 @@ await store.close()
 
 // ---- HTTP: the million-entry directory served by tracechain serve ----
 
+// This process's own GC pauses land inside the timed requests: counted, and printed beside each HTTP row.
+const clientGc = []
+new PerformanceObserver((list) => clientGc.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ['gc'] })
+
 async function httpSeries(client, label, paths, note) {
   const times = []
   const bodies = []
+  clientGc.length = 0
   for (const path of paths) {
     const t = performance.now()
     const res = await client.get(path)
@@ -193,16 +219,27 @@ async function httpSeries(client, label, paths, note) {
     bodies.push(JSON.parse(res.body.toString()))
   }
   results[label] = stats(times)
-  addRow(label, results[label], note)
+  const gc = `bench GC: ${clientGc.length} pauses, longest ${fmt.ms(Math.max(0, ...clientGc), 2)} ms`
+  addRow(label, results[label], note ? `${note}; ${gc}` : gc)
   return bodies
 }
 
 rows.push(['-- HTTP, tracechain serve on that directory', '', '', '', '', ''])
+const inc = seqs.map((s) => `/v1/proofs/inclusion?seq=${s}&size=${N}`)
 {
   const node = await startNode(dir)
   const client = httpClient(node.url, { connections: 1 })
-  const inc = seqs.map((s) => `/v1/proofs/inclusion?seq=${s}&size=${N}`)
-  const bodies = await httpSeries(client, 'GET /v1/proofs/inclusion, cold', inc, 'one keep-alive connection, one request at a time; fresh process, nothing warmed')
+  await httpSeries(client, 'GET /v1/proofs/inclusion, fresh process, at once', inc, 'one keep-alive connection, one request at a time, from the moment it listens (tile warm-up running)')
+  client.close()
+  await node.stop()
+}
+{
+  const node = await startNode(dir)
+  const client = httpClient(node.url, { connections: 1 })
+  await new Promise((resolve) => setTimeout(resolve, opts.settle * 1000))
+  // As in process: the code warmed on the newest 256 entries, whose tile is in memory; "cold" is about tiles
+  for (let i = 0; i < 1000; i++) await client.get(`/v1/proofs/inclusion?seq=${N - 1 - (i % 256)}&size=${N}`)
+  const bodies = await httpSeries(client, 'GET /v1/proofs/inclusion, cold', inc, `fresh process, ${opts.settle} s idle (tile warm-up over), code warmed on the tail`)
   await httpSeries(client, 'GET /v1/proofs/inclusion, warm', inc, 'same requests again')
   await httpSeries(client, 'GET /v1/proofs/consistency', fromSizes.map((f) => `/v1/proofs/consistency?from=${f}&to=${N}`))
   await httpSeries(client, 'peer: GET /healthz, same connection', seqs.map(() => '/healthz'), 'the HTTP floor on this machine: no proof, no store')
@@ -283,6 +320,7 @@ if (opts.realSeconds > 0) {
 const out = []
 out.push(`tracechain proofs bench: ${machine()}`)
 out.push(`${fmt.int(N)} leaves built with core/tiles appendLeaves in groups of ${opts.group} and written through LevelStore in ${buildSeconds.toFixed(1)} s; tiles on disk ${fmt.bytes(tilesDisk.allocated)}; Ledger.open at that size ${openMs.toFixed(1)} ms`)
+out.push(`tile warm-up after open: ${fmt.int(warmUp.tiles)} level-0 tiles summarised in ${fmt.int(warmUp.ms)} ms (${fmt.int(warmUp.cpuMs)} ms of CPU)`)
 out.push('')
 out.push(table(rows))
 out.push('')
