@@ -6,7 +6,8 @@ import { EMPTY_ROOT, nodeHash, type HashReader, type SubtreeHash } from './merkl
 
 export const TILE_HEIGHT = 8
 export const TILE_WIDTH = 256
-const TILE_BYTES = TILE_WIDTH * HASH_SIZE
+/** Bytes of a full tile: TILE_WIDTH hashes. */
+export const TILE_BYTES = TILE_WIDTH * HASH_SIZE
 const MAX_TILE_LEVEL = 63
 
 /** A tile to write: `level` is the tile level (tree level 8 * level); `width` hashes, 256 for a full tile. */

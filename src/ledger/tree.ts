@@ -6,6 +6,7 @@
 import { TracechainError } from '../core/errors.js'
 import { consistencyProof, inclusionProof, rootHash, type HashReader, type RangeHashCache } from '../core/merkle.js'
 import {
+  TILE_BYTES,
   TILE_WIDTH,
   TileMissingError,
   adoptTileSummary,
@@ -21,10 +22,6 @@ import { TileSummaries } from './tile-summaries.js'
 
 export const LEVEL0_CACHE_TILES = 4096
 const MAX_TILE_LOADS = 16
-const FULL_TILE_BYTES = TILE_WIDTH * 32
-// Tiles summarised between two turns of the event loop: ~0.15 ms each (one read, 254 node hashes), which a
-// request arriving meanwhile waits for.
-const WARM_UP_CHUNK = 1
 
 export interface TreeDraft {
   size: number
@@ -105,19 +102,18 @@ export class LedgerTree {
   // Costs 0.6-1 s of CPU per million entries after open, one tile per turn of the event loop.
   private async warmUp(): Promise<void> {
     try {
-      let done = 0
-      const pause = async () => {
-        if (++done % WARM_UP_CHUNK === 0) await new Promise((resolve) => setImmediate(resolve))
-      }
+      // One tile a turn of the event loop: ~0.15 ms each (one read, 254 node hashes), which a request
+      // arriving meanwhile waits for.
+      const pause = () => new Promise((resolve) => setImmediate(resolve))
       for (const bytes of [...this.upper.values()]) {
-        if (bytes.length !== FULL_TILE_BYTES) continue
+        if (bytes.length !== TILE_BYTES) continue
         tileSummary(bytes) // fills the tile's every inner hash: upper tiles stay in memory with them
         await pause()
       }
       for (let index = Math.floor(this.currentSize / TILE_WIDTH) - 1; index >= 0; index--) {
         if (this.summaries.has(index)) continue
         const bytes = this.level0.get(index) ?? this.store.getTileSync(0, index)
-        if (bytes?.length === FULL_TILE_BYTES) this.summaries.set(index, tileSummary(bytes))
+        if (bytes?.length === TILE_BYTES) this.summaries.set(index, tileSummary(bytes))
         await pause()
       }
     } catch {
@@ -151,7 +147,7 @@ export class LedgerTree {
       else {
         this.remember(index, bytes)
         // The append computed every inner hash of a tile it filled: its summary costs no hashing.
-        if (bytes.length === FULL_TILE_BYTES) this.summaries.set(index, tileSummary(bytes))
+        if (bytes.length === TILE_BYTES) this.summaries.set(index, tileSummary(bytes))
       }
     }
     this.currentSize = draft.size
@@ -202,7 +198,7 @@ export class LedgerTree {
   private loadLevel0(index: number): Uint8Array | undefined {
     const bytes = this.store.getTileSync(0, index)
     if (bytes === undefined) return undefined
-    const summary = bytes.length === FULL_TILE_BYTES ? this.summaries.get(index) : undefined
+    const summary = bytes.length === TILE_BYTES ? this.summaries.get(index) : undefined
     this.remember(index, bytes)
     if (summary !== undefined) {
       adoptTileSummary(bytes, summary)
