@@ -1,12 +1,13 @@
-// The one strictness check both Ed25519 backends apply before verifying (RFC 8032 section 5.1.7).
+// The one strictness check every Ed25519 backend applies before verifying (RFC 8032 section 5.1.7).
 // Byte-level only, so it costs nanoseconds: it runs before every verify, on the server too.
 
 // Why it exists: the backends disagree at the edges. OpenSSL (nodeEd25519) decodes the public key A
 // leniently: it accepts a y coordinate >= p and the x = 0 encodings with the sign bit set, and it
 // accepts small-order keys, for which a signature with S = 0 verifies over many messages.
-// @noble/ed25519 with {zip215: false} rejects all of those. Rejecting them here, in both backends,
-// makes the two accept the same set. (The other disagreement, the cofactored group equation of
-// @noble's verify, is settled in ed25519.ts, which checks the cofactorless equation as OpenSSL does.)
+// @noble/ed25519 with {zip215: false} rejects all of those; libsodium (sodiumEd25519) rejects them and
+// also a small-order R. Rejecting all of them here, in every backend, makes the three accept the same
+// set. (The other disagreement, the cofactored group equation of @noble's verify, is settled in
+// ed25519.ts, which checks the cofactorless equation as OpenSSL and libsodium do.)
 import { fromHex } from './bytes.js'
 
 export const PUBLIC_KEY_LENGTH = 32
@@ -49,9 +50,9 @@ function isLessThan(a: Uint8Array, b: Uint8Array, topMask = 0xff): boolean {
   return false
 }
 
-function isSmallOrderEncoding(publicKey: Uint8Array): boolean {
+function isSmallOrderEncoding(point: Uint8Array): boolean {
   outer: for (const encoding of SMALL_ORDER_ENCODINGS) {
-    for (let i = 0; i < 32; i++) if (publicKey[i] !== encoding[i]) continue outer
+    for (let i = 0; i < 32; i++) if (point[i] !== encoding[i]) continue outer
     return true
   }
   return false
@@ -75,13 +76,17 @@ export function isCanonicalScalar(scalar: Uint8Array): boolean {
 }
 
 /**
- * The shared pre-check: right lengths, S < L, and a strict public key. Inputs are attacker-controlled;
- * never throws for Uint8Array arguments.
+ * The shared pre-check: right lengths, S < L, R not a small-order point, and a strict public key.
+ * Inputs are attacker-controlled; never throws for Uint8Array arguments.
+ *
+ * A small-order R only verifies when the key holder crafted it (S = k * a makes R the identity), and
+ * libsodium refuses it where OpenSSL and @noble accept it; refusing it here keeps the three in step.
  */
 export function isStrictSignatureInput(publicKey: Uint8Array, signature: Uint8Array): boolean {
   return (
     signature.length === SIGNATURE_LENGTH &&
     isCanonicalScalar(signature.subarray(32)) &&
+    !isSmallOrderEncoding(signature.subarray(0, 32)) &&
     isStrictPublicKey(publicKey)
   )
 }

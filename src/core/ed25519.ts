@@ -1,5 +1,6 @@
 // Ed25519 (RFC 8032) behind one small interface, and its @noble backend for the browser and as
-// the reference. The server uses nodeEd25519 (ed25519-node.ts); both accept exactly the same set.
+// the reference. The server signs with nodeEd25519 (ed25519-node.ts) and verifies statements with
+// sodiumEd25519 (ed25519-sodium.ts); all three accept exactly the same set.
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesEqual, concatBytes } from './bytes.js'

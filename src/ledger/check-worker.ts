@@ -1,8 +1,8 @@
-// A worker thread of the check pool: runs checkStatement on the envelopes it is sent, with OpenSSL's
-// Ed25519 and SHA-256, and sends back one outcome per envelope in order.
+// A worker thread of the check pool: runs checkStatement on the envelopes it is sent, with libsodium's
+// Ed25519 verification and OpenSSL's SHA-256, and sends back one outcome per envelope in order.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { nodeEd25519 } from '../core/ed25519-node.js'
+import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { nodeSha256 } from '../core/hash-node.js'
 import { useSha256Backend } from '../core/hash.js'
 import { checkContext, checkStatement, kindChecksOf, type CheckJob } from './checks.js'
@@ -24,7 +24,7 @@ loading.catch(() => undefined)
 port.on('message', async ({ id, job }: { id: number; job: CheckJob }) => {
   try {
     const context = checkContext(job, await loading)
-    const outcomes = job.envelopes.map((value, i) => checkStatement(nodeEd25519, value, job.candidates[i] ?? [], context))
+    const outcomes = job.envelopes.map((value, i) => checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context))
     port.postMessage({ id, outcomes })
   } catch (error) {
     port.postMessage({ id, failure: (error as Error).stack ?? String(error) })

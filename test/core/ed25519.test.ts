@@ -1,4 +1,4 @@
-// Both Ed25519 backends accept exactly the same signatures: RFC 8032 vectors, SUPERCOP sign.input,
+// All three Ed25519 backends accept exactly the same signatures: RFC 8032 vectors, SUPERCOP sign.input,
 // Wycheproof, random keys, and crafted edges (S >= L, non-canonical R and A, small-order keys, torsion).
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
@@ -9,11 +9,12 @@ import t from 'tap'
 import { concatBytes, fromHex, toHex, utf8 } from '../../src/core/bytes.js'
 import { nobleEd25519, type Ed25519 } from '../../src/core/ed25519.js'
 import { MAX_CACHED_PUBLIC_KEYS, nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { sodiumEd25519 } from '../../src/core/ed25519-sodium.js'
 import { isCanonicalScalar, isStrictPublicKey } from '../../src/core/ed25519-strict.js'
 import { sha256 } from '../../src/core/hash.js'
 
 const fixtures = new URL('../fixtures/ed25519/', import.meta.url)
-const backends: Ed25519[] = [nobleEd25519, nodeEd25519]
+const backends: Ed25519[] = [nobleEd25519, nodeEd25519, sodiumEd25519]
 const L = 2n ** 252n + 27742317777372353535851937790883648493n
 const P = 2n ** 255n - 19n
 
@@ -37,12 +38,13 @@ const testScalar = (label: string) => (fromLittleEndian(testBytes(label, 64)) % 
 const challenge = (R: Uint8Array, A: Uint8Array, M: Uint8Array) => fromLittleEndian(sha512(concatBytes(R, A, M))) % L
 const signatureOf = (R: Uint8Array, S: bigint) => concatBytes(R, toLittleEndian(S))
 
-/** Runs one case through both backends (and verifyAsync); they must agree with each other and with `expected`. */
+/** Runs one case through every backend (and verifyAsync); they must agree with each other and with `expected`. */
 async function bothAgree(t: { fail(message: string): unknown }, name: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, expected?: boolean) {
   const results = backends.map((b) => b.verify(publicKey, message, signature))
-  const asyncResult = await nodeEd25519.verifyAsync(publicKey, message, signature)
-  if (results[0] !== results[1] || asyncResult !== results[1] || (expected !== undefined && results[0] !== expected)) {
-    t.fail(`${name}: noble ${results[0]}, node ${results[1]}, node async ${asyncResult}, expected ${expected}`)
+  results.push(await nodeEd25519.verifyAsync(publicKey, message, signature))
+  if (results.some((r) => r !== results[0]) || (expected !== undefined && results[0] !== expected)) {
+    const verdicts = [...backends.map((b) => b.name), 'node async'].map((name, i) => `${name} ${results[i]}`).join(', ')
+    t.fail(`${name}: ${verdicts}, expected ${expected}`)
     return undefined
   }
   return results[0]
@@ -79,7 +81,7 @@ const RFC8032_TESTS = [
   },
 ]
 
-t.test('RFC 8032 section 7.1 TEST 1-3 through both backends', async (t) => {
+t.test('RFC 8032 section 7.1 TEST 1-3 through every backend', async (t) => {
   for (const [i, v] of RFC8032_TESTS.entries()) {
     const seed = fromHex(v.seed)
     const message = fromHex(v.message)
@@ -121,7 +123,7 @@ t.test('SUPERCOP sign.input: 1024 keys, messages and signatures, and each with o
   t.equal(checked, 1024)
 })
 
-t.test('Wycheproof Ed25519: every case, same verdict from both backends', async (t) => {
+t.test('Wycheproof Ed25519: every case, same verdict from every backend', async (t) => {
   const suite = JSON.parse(readFileSync(new URL('ed25519_test.json', fixtures), 'utf8'))
   let cases = 0
   for (const group of suite.testGroups) {
@@ -180,7 +182,7 @@ t.test('the point tables are what they claim', async (t) => {
   t.equal(isCanonicalScalar(toLittleEndian(L)), false)
 })
 
-t.test('small-order and non-canonical public keys are refused by both; raw OpenSSL would accept some', async (t) => {
+t.test('small-order and non-canonical public keys are refused by all; raw OpenSSL would accept some', async (t) => {
   let rawAccepted = 0
   const keys = [...SMALL_ORDER, ...NON_CANONICAL, ...ZERO_X_SIGNED]
   const rs = [...SMALL_ORDER, ...NON_CANONICAL, ...ZERO_X_SIGNED]
@@ -197,7 +199,7 @@ t.test('small-order and non-canonical public keys are refused by both; raw OpenS
   t.ok(rawAccepted > 0, `raw OpenSSL accepted ${rawAccepted} of these; the shared pre-check refuses them`)
 })
 
-t.test('S >= L is refused by both (no malleable S + L)', async (t) => {
+t.test('S >= L is refused by all (no malleable S + L)', async (t) => {
   for (let i = 0; i < 16; i++) {
     const seed = testBytes(`malleable ${i}`)
     const message = testBytes(`malleable message ${i}`, 20)
@@ -212,15 +214,16 @@ t.test('S >= L is refused by both (no malleable S + L)', async (t) => {
   }
 })
 
-t.test('R = identity verifies when canonical, and not in its non-canonical encodings', async (t) => {
+t.test('R = identity is refused in every encoding, though OpenSSL alone accepts the canonical one', async (t) => {
   // A key holder can choose S = k * a, so that [S]B - [k]A is the identity.
   const a = testScalar('identity-R key')
   const A = ed.Point.BASE.multiply(a).toBytes()
   const message = utf8('identity R')
   const encodings = [SMALL_ORDER[0], withSignBit(SMALL_ORDER[0]), toLittleEndian(P + 1n), withSignBit(toLittleEndian(P + 1n))]
   for (const [i, R] of encodings.entries()) {
-    const S = (challenge(R, A, message) * a) % L
-    await bothAgree(t, `identity R encoding ${i}`, A, message, signatureOf(R, S), i === 0)
+    const signature = signatureOf(R, (challenge(R, A, message) * a) % L)
+    t.equal(rawOpenSslVerify(A, message, signature), i === 0, `raw OpenSSL on encoding ${i}`)
+    await bothAgree(t, `identity R encoding ${i}`, A, message, signature, false)
   }
 })
 
