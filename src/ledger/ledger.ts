@@ -9,14 +9,14 @@ import { buildStatementEnvelope, decodeEnvelope, type DecodedEnvelope, type Enve
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
-import { leafHash } from '../core/merkle.js'
+import { sha256 } from '../core/hash.js'
 import { formatVerifierKey } from '../core/signed-note.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore, RangeOptions, RecordWrite } from '../store/level-store.js'
 import { actorKinds, requireRole, type RecordReader, type StatementKind } from './kinds.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
 import { inlineChecker, keyidsOf, type CheckOutcome, type StatementChecker } from './checks.js'
-import { entryBytes as encodeEntry } from './entry-bytes.js'
+import { leafInput } from './entry-bytes.js'
 import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
 import { LedgerTree } from './tree.js'
 
@@ -366,8 +366,9 @@ export class Ledger {
         })
         if (accepting) await accepting
         const entry: Entry = { seq, prev, recordedAt, envelope: prepared.envelope }
-        const entryBytes = encodeEntry(entry)
-        const leaf = leafHash(entryBytes)
+        const input = leafInput(entry)
+        const entryBytes = input.subarray(1)
+        const leaf = sha256(input) // the leaf hash, RFC 9162's SHA-256(0x00 || entry)
         const leafHex = toHex(leaf)
         writes.push({
           space: IDEMPOTENCY_SPACE,

@@ -119,9 +119,11 @@ export class Registry {
     }
   }
 
-  private isKeyRegistered(publicKey: string): boolean {
-    const keyid = keyIdOf(fromBase64(publicKey, 'publicKey'))
-    return this.publicKeysFor(keyid).includes(publicKey)
+  /** A key about to be added: its canonical text and keyid; KEY_IN_USE if any actor has it already. */
+  private newKey(publicKeyText: string): { publicKey: string; keyid: string } {
+    const { publicKey, keyid } = normalisePublicKey(publicKeyText)
+    if (this.publicKeysFor(keyid).includes(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
+    return { publicKey, keyid }
   }
 
   /** actor.register: requires an unused id and key. Throws ACTOR_EXISTS, KEY_IN_USE. */
@@ -129,15 +131,14 @@ export class Registry {
     if (this.get(body.id)) fail('ACTOR_EXISTS', `actor ${body.id} is already registered`, { actor: body.id })
     const locations = body.locations ?? []
     if (new Set(locations).size !== locations.length) fail('SCHEMA_INVALID', 'actor.register body: /locations must not repeat an item')
-    const publicKey = normalisePublicKey(body.publicKey)
-    if (this.isKeyRegistered(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
+    const { publicKey, keyid } = this.newKey(body.publicKey)
     const record: ActorRecord = {
       id: body.id,
       name: body.name,
       roles: [...body.roles],
       ...(body.org !== undefined ? { org: body.org } : {}),
-      locations: [...(body.locations ?? [])],
-      keys: [{ keyid: keyIdOf(fromBase64(publicKey)), publicKey, addedAt: seq }],
+      locations: [...locations],
+      keys: [{ keyid, publicKey, addedAt: seq }],
       seqs: [seq],
     }
     this.put(record)
@@ -147,10 +148,9 @@ export class Registry {
   /** actor.rotate-key: retires every current key of the actor and adds the new one. */
   rotateKey(actorId: string, publicKeyText: string, seq: number): ActorRecord {
     const actor = this.requireActive(actorId)
-    const publicKey = normalisePublicKey(publicKeyText)
-    if (this.isKeyRegistered(publicKey)) fail('KEY_IN_USE', 'that public key is already registered', { publicKey })
+    const { publicKey, keyid } = this.newKey(publicKeyText)
     const keys = actor.keys.map((k) => (k.retiredAt === undefined ? { ...k, retiredAt: seq } : k))
-    keys.push({ keyid: keyIdOf(fromBase64(publicKey)), publicKey, addedAt: seq })
+    keys.push({ keyid, publicKey, addedAt: seq })
     const record = { ...actor, keys, seqs: [...actor.seqs, seq] }
     this.put(record)
     return record
@@ -189,10 +189,11 @@ export class Registry {
   }
 }
 
-function normalisePublicKey(text: string): string {
+function normalisePublicKey(text: string): { publicKey: string; keyid: string } {
   const raw = fromBase64(text, 'publicKey')
   if (raw.length !== 32) fail('ENCODING_INVALID', 'publicKey must be 32 bytes')
-  return toBase64(raw)
+  // Strict base64 has one text form per byte string, so the text is already the canonical one.
+  return { publicKey: text, keyid: keyIdOf(raw) }
 }
 
 export function hasRole(actor: ActorRecord, roles: readonly Role[]): boolean {

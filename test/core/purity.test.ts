@@ -7,8 +7,9 @@ import t from 'tap'
 
 const CORE_DIR = fileURLToPath(new URL('../../src/core/', import.meta.url))
 
-/** The server's Ed25519 and SHA-256 backends; kept out of the browser bundle, so they may use Node's crypto. */
+/** The server's Ed25519, SHA-256 and base64 backends; kept out of the browser bundle, so they may use Node's crypto and Buffer. */
 const NODE_EXCEPTIONS: Record<string, { imports: string[]; globals: string[] }> = {
+  'base64-node.ts': { imports: [], globals: ['Buffer'] },
   'ed25519-node.ts': { imports: ['node:crypto'], globals: ['Buffer'] },
   'ed25519-sodium.ts': { imports: ['sodium-native'], globals: [] },
   'hash-node.ts': { imports: ['node:crypto'], globals: [] },
