@@ -64,6 +64,10 @@ t.test('POST /v1/statements: bad input gets a 4xx with a code and writes nothing
     { name: 'unknown key', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e4'), signatures: [{ keyid: '0123456789abcdef', sig: toBase64(new Uint8Array(64)) }] } }, status: 403, code: 'UNKNOWN_KEY' },
     { name: 'signature over other bytes', request: { method: 'POST', url: '/v1/statements', payload: { ...envelope('e5'), signatures: envelope('e6').signatures } }, status: 403, code: 'SIGNATURE_INVALID' },
     { name: 'batch too large', request: { method: 'POST', url: '/v1/statements', payload: { envelopes: Array.from({ length: 1001 }, () => ({})) } }, status: 413, code: 'BATCH_TOO_LARGE' },
+    { name: 'null body', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: 'null' }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'envelope with a __proto__ key', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(envelope('e7')).replace(/^\{/, '{"__proto__":{"signatures":[]},') }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'batch with a __proto__ key', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: `{"envelopes":[${JSON.stringify(envelope('e8'))}],"__proto__":{"x":1}}` }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'body not UTF-8 JSON', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }, status: 400, code: 'INVALID_JSON' },
     { name: 'batch with extra keys', request: { method: 'POST', url: '/v1/statements', payload: { envelopes: [], more: 1 } }, status: 400, code: 'BAD_REQUEST' },
     { name: 'body over the limit', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ envelopes: [], pad: 'x'.repeat(33 * 1024 * 1024) }) }, status: 413, code: 'BODY_TOO_LARGE' },
   ]

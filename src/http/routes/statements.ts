@@ -11,6 +11,20 @@ export const MAX_BATCH_ENVELOPES = 1000
 export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
 
 export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  // This plugin's own JSON parser: the body collected as one Buffer and parsed by JSON.parse, where
+  // Fastify's default joins string chunks and rescans the text for prototype keys, about 5 µs a
+  // statement of a 1.5 MB batch. Prototype keys are harmless here: JSON.parse makes them own properties,
+  // the envelope schema allows no extra keys and a batch object no other key, and nothing merges the body.
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const text = (body as Buffer).toString('utf8')
+    if (text.length === 0) return done(new TracechainError('INVALID_JSON', 'the body is empty; send a JSON envelope or batch'), undefined)
+    try {
+      done(null, JSON.parse(text))
+    } catch (error) {
+      done(new TracechainError('INVALID_JSON', `the body is not JSON: ${(error as Error).message}`), undefined)
+    }
+  })
   app.post(
     '/v1/statements',
     {
