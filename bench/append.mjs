@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: signed statements appended through HTTP batches into a real data dir, on a node running in
 // its own process, beside peers measured in the same run on the same machine: Ed25519 verification on all
-// cores (the ceiling for signed appends), hypercore appending the same bytes, and a raw synced LevelDB batch
-// of the same bytes. Prints figures; asserts nothing about time.
+// cores and on one, with OpenSSL and with libsodium (the node's verifier, so its all-cores rate is the
+// ceiling for signed appends), hypercore appending the same bytes, and a raw synced LevelDB batch of the
+// same bytes. Prints figures; asserts nothing about time.
 //
 //   node bench/append.mjs [--events 60000] [--batch 1000] [--concurrency 4] [--warmup 4000]
 //                         [--admins 4] [--dir D] [--keep] [--peers=false] [--json]
@@ -14,7 +15,9 @@
 import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
+import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
@@ -256,8 +259,53 @@ async function logicalBytes(location) {
 const peers = {}
 if (opts.peers) {
   peers.verify = await verifyCeiling()
+  peers.sodium = await sodiumCeiling()
   peers.hypercore = await hypercoreAppend()
   peers.level = await levelAppend()
+}
+
+/**
+ * libsodium's verify (sodium-native), which the node's check workers use, on the same messages: one
+ * worker thread per core, each verifying for verifySeconds (the ceiling of the node's own verification),
+ * and synchronously on one core.
+ */
+async function sodiumCeiling() {
+  const sodiumPath = createRequire(import.meta.url).resolve('sodium-native')
+  const { default: sodium } = await import(sodiumPath)
+  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
+  const sample = messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] }))
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const sodium = require(workerData.sodiumPath)
+    const { sample, seconds } = workerData
+    let done = 0, failures = 0
+    const started = performance.now(), stop = started + seconds * 1000
+    while (performance.now() < stop) for (let k = 0; k < 200; k++, done++) {
+      const s = sample[done % sample.length]
+      if (!sodium.crypto_sign_verify_detached(s.signature, s.message, s.key)) failures++
+    }
+    parentPort.postMessage({ done, failures, seconds: (performance.now() - started) / 1000 })`
+  const threads = os.availableParallelism()
+  const results = await Promise.all(
+    Array.from({ length: threads }, () => new Promise((resolveOne, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: { sodiumPath, sample, seconds: opts.verifySeconds } })
+      worker.once('message', (result) => { resolveOne(result); void worker.terminate() })
+      worker.once('error', reject)
+    })),
+  )
+  const allRate = results.reduce((sum, r) => sum + r.done / r.seconds, 0)
+  let failures = results.reduce((sum, r) => sum + r.failures, 0)
+  let syncDone = 0
+  const syncStart = performance.now()
+  const syncStop = syncStart + Math.min(2, opts.verifySeconds) * 1000
+  while (performance.now() < syncStop) {
+    for (let k = 0; k < 200; k++, syncDone++) {
+      const { message, signature, key } = sample[syncDone % sample.length]
+      if (!sodium.crypto_sign_verify_detached(signature, message, key)) failures++
+    }
+  }
+  const syncRate = syncDone / ((performance.now() - syncStart) / 1000)
+  return { allRate, syncRate, failures, threads }
 }
 
 /** Node's crypto.verify on the same PAE messages and signatures: on the libuv pool (all cores) and synchronously (one core). */
@@ -366,8 +414,12 @@ const rows = [
   ['tracechain: signed, HTTP, sync commit', fmt.int(rate), fmt.ms(latency.p50), fmt.ms(latency.p99), fmt.int(du.allocated / size), `${opts.concurrency} connections x ${opts.batch}/batch`],
 ]
 if (peers.verify) {
-  rows.push(['ed25519 verify, all cores (ceiling)', fmt.int(peers.verify.asyncRate), '', '', '', `crypto.verify on the libuv pool (${peers.verify.threadpool} threads)`])
-  rows.push(['ed25519 verify, one core', fmt.int(peers.verify.syncRate), '', '', '', 'crypto.verify, synchronous'])
+  rows.push(['ed25519 verify, OpenSSL, all cores', fmt.int(peers.verify.asyncRate), '', '', '', `crypto.verify on the libuv pool (${peers.verify.threadpool} threads)`])
+  rows.push(['ed25519 verify, OpenSSL, one core', fmt.int(peers.verify.syncRate), '', '', '', 'crypto.verify, synchronous'])
+}
+if (peers.sodium) {
+  rows.push(['ed25519 verify, libsodium, all cores', fmt.int(peers.sodium.allRate), '', '', '', `the node's verifier: ${peers.sodium.threads} worker threads (ceiling)`])
+  rows.push(['ed25519 verify, libsodium, one core', fmt.int(peers.sodium.syncRate), '', '', '', 'sodium-native, synchronous'])
 }
 if (peers.hypercore) {
   if (peers.hypercore.error) rows.push(['hypercore append', '', '', '', '', peers.hypercore.error])
@@ -400,7 +452,7 @@ out.push(
     .map(([space, s]) => `${space} ${fmt.int(s.bytes / size)}`)
     .join(', ')}  (entries: the leaf bytes and their offsets, in append-only files, not compressed; actor and idem records come with actor.register; tiles are the Merkle hashes)`,
 )
-if (peers.verify) out.push(`sign rate (reference, one core): ${fmt.int(peers.verify.signRate)}/s; verify failures: ${peers.verify.failures}`)
+if (peers.verify) out.push(`sign rate (reference, one core): ${fmt.int(peers.verify.signRate)}/s; verify failures: ${peers.verify.failures + (peers.sodium?.failures ?? 0)}`)
 if (opts.profile) out.push(`CPU profile of the node: ${readdirSync(resolve(opts.profile)).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(resolve(opts.profile), f)).join(', ')} (summarise with node bench/profile.mjs FILE --events ${total + opts.admins})`)
 process.stdout.write(out.join('\n') + '\n')
 
