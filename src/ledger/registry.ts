@@ -2,7 +2,7 @@
 // live node (in memory, persisted as records) and the auditor (rebuilt from the log).
 
 import { fail } from '../core/errors.js'
-import { fromBase64, toBase64 } from '../core/bytes.js'
+import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 
