@@ -3,15 +3,11 @@
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
-import { nodeBase64Decoder } from '../core/base64-node.js'
-import { useBase64Decoder } from '../core/bytes.js'
-import { nodeSha256 } from '../core/hash-node.js'
-import { useSha256Backend } from '../core/hash.js'
+import { useServerBackends } from '../core/server-backends.js'
 import { checkContext, checkStatement, kindChecksOf, type CheckJob } from './checks.js'
 import type { StatementKind } from './kinds.js'
 
-useSha256Backend(nodeSha256)
-useBase64Decoder(nodeBase64Decoder)
+useServerBackends()
 
 if (!parentPort) throw new TypeError('check-worker.js runs as a worker thread')
 const port = parentPort
