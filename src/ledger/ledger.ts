@@ -24,6 +24,8 @@ export const DEFAULT_MAX_BATCH = 500
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
 export const GENESIS_PREV = '0'.repeat(64)
 const IDEMPOTENCY_SPACE = 'idem'
+/** Commits whose idempotency records are kept in memory, for lookups made before they landed. */
+const RECENT_COMMITS_KEPT = 8
 
 export interface AsyncEd25519 extends Ed25519 {
   verifyAsync?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
@@ -89,8 +91,17 @@ interface Pending {
   envelopes: readonly unknown[]
   /** the stateless checks, already running; the queue keeps submission order */
   checking: Promise<CheckOutcome[]>
+  /** the idempotency records of its checked statements, looked up as soon as they were checked, by index */
+  repeats?: Promise<(IdempotencyRecord | undefined)[]>
+  /** commits that had landed when that lookup started */
+  repeatsAsOf: number
   resolve(results: SubmitOutcome[]): void
   reject(error: unknown): void
+}
+
+/** The idempotency key of a statement: its actor and id. */
+function idempotencyKey(statement: Statement): string {
+  return `${statement.actor}\u0000${statement.id}`
 }
 
 /** A statement of a request, ready for the sequencer. */
@@ -119,6 +130,10 @@ export class Ledger {
   private lastLeafHash: string
   private latestCheckpoint: string
   private queue: Pending[] = []
+  /** commits landed since open */
+  private commits = 0
+  /** the idempotency records of the last RECENT_COMMITS_KEPT commits, oldest first */
+  private readonly recentRepeats: { commit: number; records: Map<string, IdempotencyRecord> }[] = []
   private draining: Promise<void> | undefined
   private closing = false
 
@@ -218,10 +233,24 @@ export class Ledger {
       nowMs: this.clock().getTime(),
       maxClockSkewMs: this.maxClockSkewMs,
     })
-    // Never an unhandled rejection: the sequencer reports a failed check to the caller.
-    checking.catch(() => undefined)
     return new Promise<SubmitOutcome[]>((resolve, reject) => {
-      this.queue.push({ envelopes, checking, resolve, reject })
+      const pending: Pending = { envelopes, checking, repeatsAsOf: 0, resolve, reject }
+      // The lookup of repeats starts once the checks are done, not when the sequencer reaches the request:
+      // it is a LevelDB read on the thread pool, off the sequencer's path while earlier groups commit.
+      // A failed check goes to the caller from the sequencer, never as an unhandled rejection.
+      checking.then(
+        (outcomes) => {
+          pending.repeatsAsOf = this.commits
+          const keys = outcomes.flatMap((o) => ('refused' in o ? [] : [idempotencyKey(o.statement)]))
+          pending.repeats = this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys).then((found) => {
+            let next = 0
+            return outcomes.map((o) => ('refused' in o ? undefined : found[next++]))
+          })
+          pending.repeats.catch(() => undefined)
+        },
+        () => undefined,
+      )
+      this.queue.push(pending)
       this.drain()
     })
   }
@@ -315,8 +344,8 @@ export class Ledger {
     const getRecord = <T>(space: string, key: string): Promise<T | undefined> => Promise.resolve(readRecord<T>(space, key))
     const rangeRecords = <T>(space: string, options: RangeOptions, own: RecordWrite[] = []) =>
       this.rangeWithPending<T>(space, options, [...pendingRecords.values(), ...own])
-    const idempotencyKeys = batch.map((p) => `${p.prepared.statement.actor}\u0000${p.prepared.statement.id}`)
-    const knownRepeats = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, idempotencyKeys)
+    const idempotencyKeys = batch.map((p) => idempotencyKey(p.prepared.statement))
+    const knownRepeats = await this.knownRepeats(queued, batch, idempotencyKeys)
 
     const recordedAt = this.clock().toISOString()
     const accepted: { entryBytes: Uint8Array; leaf: Uint8Array; seq: number }[] = []
@@ -422,6 +451,7 @@ export class Ledger {
           this.lastLeafHash = prev
           this.latestCheckpoint = checkpoint
           this.registry.adopt(registry)
+          this.landed(pendingRecords)
         } else {
           await this.store.commit({ entries: [], tiles: [], records })
         }
@@ -436,6 +466,40 @@ export class Ledger {
     answerAll()
     const elapsed = performance.now() - started
     for (const o of this.observers) o.onCommit?.(accepted.length, repeated, refused, elapsed)
+  }
+
+  /**
+   * The stored idempotency records of a group's statements: the lookups made when each request was
+   * checked, with what commits landed since then wrote; looked up again if it was too long ago.
+   */
+  private async knownRepeats(queued: Pending[], batch: Sequencing[], keys: string[]): Promise<(IdempotencyRecord | undefined)[]> {
+    const prefetched = await Promise.all(queued.map((p) => p.repeats?.catch(() => undefined)))
+    const known = new Array<IdempotencyRecord | undefined>(batch.length)
+    const stale: number[] = []
+    batch.forEach(({ request, index }, i) => {
+      const asOf = queued[request].repeatsAsOf
+      const found = prefetched[request]
+      if (!found || asOf < this.commits - RECENT_COMMITS_KEPT) {
+        stale.push(i)
+        return
+      }
+      known[i] = found[index]
+      for (const recent of this.recentRepeats) if (!known[i] && recent.commit > asOf) known[i] = recent.records.get(keys[i])
+    })
+    if (stale.length > 0) {
+      const fresh = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, stale.map((i) => keys[i]))
+      stale.forEach((i, j) => (known[i] = fresh[j]))
+    }
+    return known
+  }
+
+  /** A commit landed: its idempotency records are kept for lookups that started before it. */
+  private landed(records: Map<string, RecordWrite>): void {
+    this.commits++
+    const repeats = new Map<string, IdempotencyRecord>()
+    for (const write of records.values()) if (write.space === IDEMPOTENCY_SPACE) repeats.set(write.key, write.value as IdempotencyRecord)
+    this.recentRepeats.push({ commit: this.commits, records: repeats })
+    if (this.recentRepeats.length > RECENT_COMMITS_KEPT) this.recentRepeats.shift()
   }
 
   // ---- reads ----

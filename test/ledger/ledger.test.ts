@@ -9,6 +9,9 @@ import { STATEMENT_PAYLOAD_TYPE } from '../../src/core/statement.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/merkle.js'
 import { openNode } from '../../src/cli/node-dir.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { LevelStore } from '../../src/store/level-store.js'
+import { join } from 'node:path'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
 
 t.test('genesis is the operator registering itself, and the checkpoint verifies', async (t) => {
@@ -83,6 +86,31 @@ t.test('idempotent repeats and id conflicts', async (t) => {
   const [x, y] = await node.ledger.submitMany([twin, twin])
   t.same(y, { ...(x as object), created: false })
   t.equal(node.ledger.size, 3)
+})
+
+t.test('a repeat is known however many groups after its first copy, though looked up before that one committed', async (t) => {
+  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  t.teardown(() => store.close())
+  const operator = newSigner()
+  // One request per group, and every request checked (and its repeats looked up) before the first commit.
+  const ledger = await Ledger.initialise({ store, nodeSigner: newSigner(), origin: 'tracechain.test/repeats', ed: nodeEd25519, maxBatch: 1 }, operator)
+  const register = (id: string) =>
+    buildStatementEnvelope(
+      { type: 'actor.register', actor: 'operator', id: `reg-${id}`, issuedAt: FIXED_TIME, body: { id, name: id, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) } },
+      [operator],
+    )
+  let size = 1
+  // 1 and 5 groups apart: the records of commits since the lookup, kept in memory; 12: looked up again.
+  for (const apart of [1, 5, 12]) {
+    const first = register(`first-${apart}`)
+    const between = Array.from({ length: apart - 1 }, (_, i) => register(`between-${apart}-${i}`))
+    const results = await Promise.all([first, ...between, first].map((envelope) => ledger.submitMany([envelope])))
+    const [original] = results[0]
+    const [repeat] = results[results.length - 1]
+    t.same(repeat, { ...(original as object), created: false }, `${apart} groups apart: the same seq, not a new entry`)
+    size += apart
+    t.equal(ledger.size, size)
+  }
 })
 
 t.test('a key registered earlier in the same batch signs later statements of it', async (t) => {
