@@ -11,6 +11,14 @@ import type { CheckJob, CheckOutcome, StatementChecker } from './checks.js'
 /** A request is split so both cores work on it, but not into pieces so small that messages dominate. */
 const MIN_CHUNK = 64
 
+/**
+ * The nice value of a check thread (on Linux, where it is per thread). The sequencer on the main thread
+ * is the append path's one serial stage, while these threads have a queue of requests to work through:
+ * at the same priority they took a share of its core, and a group commit took 70 ms where it takes 60
+ * with the sequencer first (bench/README). Lower priority costs the checks nothing while cores are free.
+ */
+export const CHECK_THREAD_NICE = 10
+
 interface Job {
   resolve(outcomes: CheckOutcome[]): void
   reject(error: unknown): void
@@ -34,11 +42,14 @@ export interface CheckPoolOptions {
   size?: number
   /** URLs of modules whose exported `kinds` have checks to run here (StatementKind.check) */
   modules?: readonly string[]
+  /** the threads' nice value on Linux (default CHECK_THREAD_NICE; 0 leaves it as the process's) */
+  nice?: number
 }
 
 export class CheckPool implements StatementChecker {
   readonly size: number
   private readonly modules: readonly string[]
+  private readonly nice: number
   private readonly workers: PoolWorker[] = []
   private nextId = 0
   private closed = false
@@ -46,6 +57,7 @@ export class CheckPool implements StatementChecker {
   constructor(options: CheckPoolOptions = {}) {
     this.size = options.size ?? availableParallelism()
     this.modules = options.modules ?? []
+    this.nice = options.nice ?? CHECK_THREAD_NICE
     for (let i = 0; i < this.size; i++) this.workers.push(this.spawn())
   }
 
@@ -93,7 +105,7 @@ export class CheckPool implements StatementChecker {
   }
 
   private spawn(): PoolWorker {
-    const worker = new Worker(WORKER_URL, { workerData: { modules: this.modules } })
+    const worker = new Worker(WORKER_URL, { workerData: { modules: this.modules, nice: this.nice } })
     const entry: PoolWorker = { worker, jobs: new Map(), load: 0 }
     worker.on('message', ({ id, outcomes, failure }: { id: number; outcomes?: CheckOutcome[]; failure?: string }) => {
       const job = entry.jobs.get(id)

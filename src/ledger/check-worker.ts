@@ -1,6 +1,7 @@
 // A worker thread of the check pool: runs checkStatement on the envelopes it is sent, with libsodium's
 // Ed25519 verification and OpenSSL's SHA-256, and sends back one outcome per envelope in order.
 
+import { getPriority, setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { useServerBackends } from '../core/server-backends.js'
@@ -9,11 +10,16 @@ import type { StatementKind } from './kinds.js'
 
 useServerBackends()
 
+const options = (workerData ?? {}) as { modules?: string[]; nice?: number }
+// Linux keeps a nice value per thread; elsewhere this call would set the whole process's. Relative to
+// what the thread inherited, and never higher: lowering a priority needs no privilege.
+if (process.platform === 'linux' && options.nice) setPriority(0, Math.min(19, getPriority(0) + options.nice))
+
 if (!parentPort) throw new TypeError('check-worker.js runs as a worker thread')
 const port = parentPort
 
 // The modules of the kinds whose own checks run here; each exports its kinds as `kinds`.
-const modules = ((workerData as { modules?: string[] } | undefined)?.modules ?? []) as string[]
+const modules = options.modules ?? []
 const loading = Promise.all(modules.map(async (url) => ((await import(url)) as { kinds?: StatementKind[] }).kinds ?? [])).then((lists) =>
   kindChecksOf(lists.flat()),
 )

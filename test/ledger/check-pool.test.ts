@@ -8,7 +8,7 @@ import { canonicalBytes } from '../../src/core/canonical-json.js'
 import { buildStatementEnvelope, signEnvelope } from '../../src/core/dsse.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { STATEMENT_PAYLOAD_TYPE, type Statement } from '../../src/core/statement.js'
-import { CheckPool } from '../../src/ledger/check-pool.js'
+import { CHECK_THREAD_NICE, CheckPool } from '../../src/ledger/check-pool.js'
 import { inlineChecker, keyidsOf, type CheckJob } from '../../src/ledger/checks.js'
 import { FIXED_TIME, newSigner } from '../helpers/ledger.js'
 
@@ -125,6 +125,25 @@ t.test('a worker that dies fails its own jobs with INTERNAL and is replaced', as
   await t.rejects(doomed, { code: 'INTERNAL', message: /a check worker stopped/ })
   const after = await pool.check(job(envelopes.slice(0, 3)))
   t.equal(after.filter((o) => !('refused' in o)).length, 3, 'the replacement checks')
+})
+
+t.test('on Linux the check threads run at a lower priority than the sequencer', async (t) => {
+  const { readdirSync, readFileSync } = await import('node:fs')
+  const { getPriority } = await import('node:os')
+  const niceOfThreads = () =>
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      // Fields after the parenthesised name: state is field 3, nice field 19.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
+    })
+  const main = getPriority(0)
+  const lowered = Math.min(19, main + CHECK_THREAD_NICE)
+  const before = niceOfThreads().filter((nice) => nice === lowered).length
+  const pool = new CheckPool({ size: 2 })
+  t.teardown(() => pool.close())
+  await pool.check(job([buildStatementEnvelope(register(40), [admin])]))
+  t.equal(getPriority(0), main, 'the main thread keeps its priority')
+  t.equal(niceOfThreads().filter((nice) => nice === lowered).length - before, 2, `two threads at nice ${lowered}`)
 })
 
 t.test('a closed pool refuses new work', async (t) => {
