@@ -9,6 +9,7 @@
 //
 //   node bench/proofs.mjs [--size 1000000] [--proofs 1000] [--naive 5] [--real-seconds 30] [--settle 3] [--dir D] [--keep]
 
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -207,8 +208,13 @@ await store.close()
 const clientGc = []
 new PerformanceObserver((list) => clientGc.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ['gc'] })
 
+/**
+ * Times GETs one at a time, as the client sees them. The note gives the node's own share, from its
+ * Server-Timing header (routing to answer), so the round trip's tail can be told from the node's.
+ */
 async function httpSeries(client, label, paths, note) {
   const times = []
+  const serverTimes = []
   const bodies = []
   clientGc.length = 0
   for (const path of paths) {
@@ -216,12 +222,36 @@ async function httpSeries(client, label, paths, note) {
     const res = await client.get(path)
     times.push(performance.now() - t)
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.toString().slice(0, 300)}`)
-    bodies.push(JSON.parse(res.body.toString()))
+    const serverTiming = /dur=([0-9.]+)/.exec(res.headers['server-timing'] ?? '')
+    if (serverTiming) serverTimes.push(Number(serverTiming[1]))
+    bodies.push(res.headers['content-type']?.startsWith('application/json') ? JSON.parse(res.body.toString()) : res.body)
   }
   results[label] = stats(times)
-  const gc = `bench GC: ${clientGc.length} pauses, longest ${fmt.ms(Math.max(0, ...clientGc), 2)} ms`
-  addRow(label, results[label], note ? `${note}; ${gc}` : gc)
+  const parts = [note]
+  if (serverTimes.length > 0) {
+    const server = stats(serverTimes)
+    parts.push(`node's own time p50 ${fmt.ms(server.p50, 3)}, p99 ${fmt.ms(server.p99, 3)} ms`)
+  }
+  parts.push(`bench GC: ${clientGc.length} pauses, longest ${fmt.ms(Math.max(0, ...clientGc), 2)} ms`)
+  addRow(label, results[label], parts.filter(Boolean).join('; '))
   return bodies
+}
+
+/** A bare node:http server in its own process answering a fixed JSON body: the round trip with no application in it. */
+async function startBareHttp() {
+  const child = spawn(process.execPath, ['-e', `
+    const server = require('node:http').createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end('{"ok":true}') })
+    server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port))
+  `], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((resolve) => {
+    let out = ''
+    child.stdout.on('data', (chunk) => {
+      out += chunk
+      const match = /listening on (\S+)/.exec(out)
+      if (match) resolve(match[1])
+    })
+  })
+  return { url, stop: () => child.kill() }
 }
 
 rows.push(['-- HTTP, tracechain serve on that directory', '', '', '', '', ''])
@@ -242,7 +272,13 @@ const inc = seqs.map((s) => `/v1/proofs/inclusion?seq=${s}&size=${N}`)
   const bodies = await httpSeries(client, 'GET /v1/proofs/inclusion, cold', inc, `fresh process, ${opts.settle} s idle (tile warm-up over), code warmed on the tail`)
   await httpSeries(client, 'GET /v1/proofs/inclusion, warm', inc, 'same requests again')
   await httpSeries(client, 'GET /v1/proofs/consistency', fromSizes.map((f) => `/v1/proofs/consistency?from=${f}&to=${N}`))
-  await httpSeries(client, 'peer: GET /healthz, same connection', seqs.map(() => '/healthz'), 'the HTTP floor on this machine: no proof, no store')
+  await httpSeries(client, 'peer: GET /healthz, same connection', seqs.map(() => '/healthz'), 'no proof, no store')
+  const bare = await startBareHttp()
+  const bareClient = httpClient(bare.url, { connections: 1 })
+  for (let i = 0; i < 500; i++) await bareClient.get('/')
+  await httpSeries(bareClient, 'peer: bare node:http server, fixed answer', seqs.map(() => '/'), 'the round trip on this machine with no application: its own process, same client')
+  bareClient.close()
+  bare.stop()
   for (let i = 0; i < 20; i++) verifyInclusion(seqs[i], N, fromHex(bodies[i].leafHash), bodies[i].proof.map((h) => fromHex(h)), treeRoot)
   // closed-loop throughput with a few connections
   const many = httpClient(node.url, { connections: 4 })
