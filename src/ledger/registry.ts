@@ -4,6 +4,7 @@
 import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
+import { ObjectActorTable, PackedActorTable, type ActorTable } from './actor-table.js'
 import type { Statement } from '../core/statement.js'
 
 export const ROLES = ['admin', 'farm', 'processor', 'logistics', 'retailer', 'regulator', 'member', 'inspector'] as const
@@ -48,12 +49,13 @@ export const ACTOR_SPACE = 'actor'
  * fork's changes back once its batch is durable, so a failed commit leaves the registry untouched.
  */
 export class Registry {
-  private readonly own = new Map<string, ActorRecord>()
-  private readonly ownKeys = new Map<string, string[]>()
+  /** the root's committed actors, packed; a fork's changes, as objects */
+  private readonly own: ActorTable
   private readonly parent?: Registry
 
   constructor(parent?: Registry) {
     this.parent = parent
+    this.own = parent ? new ObjectActorTable() : new PackedActorTable()
   }
 
   static fromRecords(records: Iterable<ActorRecord>): Registry {
@@ -68,12 +70,12 @@ export class Registry {
 
   /** Folds a fork's changes into this registry. */
   adopt(fork: Registry): void {
-    for (const record of fork.own.values()) this.put(record)
+    for (const record of fork.changed()) this.put(record)
   }
 
   /** The actors a fork changed, for persisting. */
   changed(): ActorRecord[] {
-    return [...this.own.values()]
+    return this.own instanceof ObjectActorTable ? [...this.own.values()] : []
   }
 
   get(id: string): ActorRecord | undefined {
@@ -81,17 +83,23 @@ export class Registry {
   }
 
   all(): ActorRecord[] {
-    const ids = new Set<string>([...this.own.keys()])
-    const out = [...this.own.values()]
-    for (const record of this.parent?.all() ?? []) if (!ids.has(record.id)) out.push(record)
+    const out: ActorRecord[] = []
+    for (const id of this.ids()) out.push(this.get(id) as ActorRecord)
     return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   }
 
+  private ids(): Set<string> {
+    const ids = this.parent?.ids() ?? new Set<string>()
+    for (const id of this.own.ids()) ids.add(id)
+    return ids
+  }
+
   /** Actor ids with a key of this keyid, current or retired (keyids are 64-bit hints, not unique by force). */
-  actorsWithKeyId(keyid: string): string[] {
-    const own = this.ownKeys.get(keyid) ?? []
+  actorsWithKeyId(keyid: string): readonly string[] {
+    const own = this.own.idsWithKeyId(keyid)
     const inherited = this.parent?.actorsWithKeyId(keyid) ?? []
-    return own.length === 0 ? inherited : [...new Set([...inherited, ...own])]
+    if (own.length === 0) return inherited
+    return inherited.length === 0 ? own : [...new Set([...inherited, ...own])]
   }
 
   /** The key with this keyid that `actorId` may sign with at this point, if any. */
@@ -111,12 +119,7 @@ export class Registry {
   }
 
   private put(record: ActorRecord): void {
-    this.own.set(record.id, record)
-    for (const key of record.keys) {
-      const ids = this.ownKeys.get(key.keyid) ?? []
-      if (!ids.includes(record.id)) ids.push(record.id)
-      this.ownKeys.set(key.keyid, ids)
-    }
+    this.own.set(record)
   }
 
   /** A key about to be added: its canonical text and keyid; KEY_IN_USE if any actor has it already. */
