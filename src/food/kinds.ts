@@ -154,16 +154,30 @@ export function locationKey(text: string): string {
   return identifierKey(parseIdentifier(text))
 }
 
+/** An actor's registered locations, parsed: once per version of its record (records are never changed in place). */
+const parsedLocations = new WeakMap<readonly string[], { key: string; gln?: string; extension?: string }[]>()
+
+function allowedLocations(locations: readonly string[]): { key: string; gln?: string; extension?: string }[] {
+  let parsed = parsedLocations.get(locations)
+  if (!parsed) {
+    parsed = locations.map((text) => {
+      const id = parseIdentifier(text)
+      return { key: identifierKey(id), gln: id.gln, extension: id.extension }
+    })
+    parsedLocations.set(locations, parsed)
+  }
+  return parsed
+}
+
 /** An actor with registered locations may record events only at them (a GLN without extension covers its sub-locations). */
 function checkLocations(ctx: RuleContext, event: EpcisEvent): void {
   if (ctx.actor.locations.length === 0) return
-  const allowed = ctx.actor.locations.map((l) => parseIdentifier(l))
+  const allowed = allowedLocations(ctx.actor.locations)
   for (const [field, id] of [['readPoint', event.readPoint?.id], ['bizLocation', event.bizLocation?.id]] as const) {
     if (!id) continue
     const location = parseIdentifier(id)
-    const ok = allowed.some(
-      (a) => identifierKey(a) === identifierKey(location) || (a.gln !== undefined && a.gln === location.gln && a.extension === undefined),
-    )
+    const key = identifierKey(location)
+    const ok = allowed.some((a) => a.key === key || (a.gln !== undefined && a.gln === location.gln && a.extension === undefined))
     if (!ok) {
       fail('LOCATION_NOT_ALLOWED', `${field} ${id} is not one of ${ctx.actor.id}'s registered locations`, {
         field,
