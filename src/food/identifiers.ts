@@ -47,6 +47,14 @@ const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:./s
 const EPC_URN = /^urn:epc:(id|class|idpat):([A-Za-z0-9-]+):(.*)$/is
 const WEB_URI = /^https?:\/\/([^/?#]+)([^?#]*)(?:\?[^#]*)?(?:#.*)?$/is
 
+/**
+ * Identifiers parsed lately, by text: an event names its lots, locations and products several times over
+ * (prefix lengths, locations, objects, edges), and the same ones recur from event to event. Frozen, as
+ * every caller shares them; a text that does not parse is never kept.
+ */
+const parsed = new Map<string, Readonly<Gs1Identifier>>()
+const PARSED_KEPT = 4096
+
 /** DL primary keys we model, each with the qualifiers it may take, in the only order allowed (DL 1.2 §4.6). */
 const DL_QUALIFIERS: Record<string, readonly string[]> = { '01': ['22', '10', '21'], '00': [], '414': ['254'] }
 
@@ -58,7 +66,16 @@ const DL_QUALIFIERS: Record<string, readonly string[]> = { '01': ['22', '10', '2
  * Throws IDENTIFIER_INVALID (malformed, or a path on id.gs1.org that is not a Digital Link) or
  * CHECK_DIGIT_INVALID (a GTIN, SSCC or GLN in a Digital Link whose check digit is wrong).
  */
-export function parseIdentifier(text: string): Gs1Identifier {
+export function parseIdentifier(text: string): Readonly<Gs1Identifier> {
+  const known = typeof text === 'string' ? parsed.get(text) : undefined
+  if (known) return known
+  const identifier = Object.freeze(parseIdentifierText(text))
+  if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string)
+  parsed.set(text, identifier)
+  return identifier
+}
+
+function parseIdentifierText(text: string): Gs1Identifier {
   if (typeof text !== 'string' || text.length === 0) invalid(String(text), 'expected a non-empty string')
   if (text.length > MAX_IDENTIFIER_LENGTH) invalid(text, `longer than ${MAX_IDENTIFIER_LENGTH} characters`)
   if (FORBIDDEN_CHARACTERS.test(text)) invalid(text, 'contains whitespace or a control character')

@@ -300,3 +300,15 @@ t.test('identifiers.ts is pure and browser-safe', async (t) => {
   for (const name of imports) t.match(name, /^\.\.\/core\/[a-z0-9-]+\.js$/, `imports only core/: ${name}`)
   for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
 })
+
+t.test('a text parsed again gives the same frozen value; one that fails fails every time', async (t) => {
+  const text = 'urn:epc:id:sgtin:0614141.812345.6789'
+  const first = parseIdentifier(text)
+  t.ok(Object.isFrozen(first), 'shared, so frozen')
+  t.equal(parseIdentifier(text), first, 'the parsed value is kept')
+  t.throws(() => ((first as { gtin?: string }).gtin = '0'), TypeError)
+  for (let i = 0; i < 5000; i++) parseIdentifier(`urn:epc:id:sgtin:0614141.812345.${i}`)
+  t.same(parseIdentifier(text), first, 'after more texts than are kept: parsed again, the same value')
+  const bad = 'https://id.gs1.org/01/09506000134353'
+  for (let i = 0; i < 2; i++) t.throws(() => parseIdentifier(bad), { code: 'CHECK_DIGIT_INVALID' })
+})
