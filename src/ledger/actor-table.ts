@@ -8,8 +8,7 @@ import type { ActorRecord } from './registry.js'
 
 export interface ActorTable {
   get(id: string): ActorRecord | undefined
-  /** `json`: JSON.stringify(record), if the caller has it */
-  set(record: ActorRecord, json?: string): void
+  set(record: ActorRecord): void
   ids(): IterableIterator<string>
   /** ids of actors with a key of this keyid, current or retired */
   idsWithKeyId(keyid: string): readonly string[]
@@ -46,7 +45,7 @@ export class ObjectActorTable implements ActorTable {
   }
 }
 
-/** Bytes a chunk holds; a record starts and ends in one chunk. */
+/** Bytes a chunk holds; a record starts and ends in one chunk (statements are at most 48 KiB). */
 const CHUNK_BYTES = 4 * 1024 * 1024
 /** Parsed records kept: the signers of the moment, not the whole registry. */
 const PARSED_KEPT = 4096
@@ -63,37 +62,38 @@ export class PackedActorTable implements ActorTable {
   /** keyid → the actor's id, or ids when keyids collide */
   private readonly byKeyId = new Map<string, string | string[]>()
   private readonly parsed = new Map<string, ActorRecord>()
-  /** records set and not yet packed, with their JSON if given: packing waits for the event loop to be free (see set) */
-  private readonly unpacked = new Map<string, { record: ActorRecord; json?: string }>()
-  private packing = false
 
   get size(): number {
-    let size = this.at.size
-    for (const id of this.unpacked.keys()) if (!this.at.has(id)) size++
-    return size
+    return this.at.size
   }
 
   get(id: string): ActorRecord | undefined {
-    const record = this.unpacked.get(id)?.record ?? this.parsed.get(id)
-    if (record) return record
+    const cached = this.parsed.get(id)
+    if (cached) return cached
     const position = this.at.get(id)
     if (position === undefined) return undefined
     const chunk = this.chunks[Math.floor(position / CHUNK_BYTES)]
     const start = position % CHUNK_BYTES
     const length = chunk.readUInt32LE(start)
-    const parsed = JSON.parse(chunk.toString('utf8', start + 4, start + 4 + length)) as ActorRecord
-    this.keep(id, parsed)
-    return parsed
+    const record = JSON.parse(chunk.toString('utf8', start + 4, start + 4 + length)) as ActorRecord
+    this.keep(id, record)
+    return record
   }
 
-  /**
-   * Adds or replaces a record. It is packed (serialised into the buffers) on a later turn of the event
-   * loop, in a batch: a registry adopts a whole group's changes at once on the sequencer's path, and the
-   * serialising, ~3 µs an actor, can wait for the loop's idle time between commits.
-   */
-  set(record: ActorRecord, json?: string): void {
-    this.unpacked.set(record.id, { record, json })
-    if (this.parsed.has(record.id)) this.parsed.delete(record.id)
+  set(record: ActorRecord): void {
+    const json = JSON.stringify(record)
+    const length = Buffer.byteLength(json)
+    if (this.used + 4 + length > CHUNK_BYTES) {
+      if (4 + length > CHUNK_BYTES) throw new RangeError(`actor ${record.id} is over ${CHUNK_BYTES} bytes of JSON`)
+      this.chunks.push(Buffer.allocUnsafeSlow(CHUNK_BYTES))
+      this.used = 0
+    }
+    const chunk = this.chunks[this.chunks.length - 1]
+    chunk.writeUInt32LE(length, this.used)
+    chunk.write(json, this.used + 4, 'utf8')
+    this.at.set(record.id, (this.chunks.length - 1) * CHUNK_BYTES + this.used)
+    this.used += 4 + length
+    if (this.parsed.has(record.id)) this.parsed.set(record.id, record)
     for (const { keyid } of record.keys) {
       const ids = this.byKeyId.get(keyid)
       if (ids === undefined) this.byKeyId.set(keyid, record.id)
@@ -101,40 +101,15 @@ export class PackedActorTable implements ActorTable {
         if (ids !== record.id) this.byKeyId.set(keyid, [ids, record.id])
       } else if (!ids.includes(record.id)) ids.push(record.id)
     }
-    if (!this.packing) {
-      this.packing = true
-      setImmediate(() => this.pack())
-    }
   }
 
   ids(): IterableIterator<string> {
-    if (this.unpacked.size === 0) return this.at.keys()
-    return new Set([...this.at.keys(), ...this.unpacked.keys()]).values()
+    return this.at.keys()
   }
 
   idsWithKeyId(keyid: string): readonly string[] {
     const ids = this.byKeyId.get(keyid)
     return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids
-  }
-
-  /** Serialises the records set since the last time. */
-  pack(): void {
-    this.packing = false
-    for (const { record, json: given } of this.unpacked.values()) {
-      const json = given ?? JSON.stringify(record)
-      const length = Buffer.byteLength(json)
-      if (this.used + 4 + length > CHUNK_BYTES) {
-        // A record too large for a chunk (years of changes to one actor) gets one of its own.
-        this.chunks.push(Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 4 + length)))
-        this.used = 0
-      }
-      const chunk = this.chunks[this.chunks.length - 1]
-      chunk.writeUInt32LE(length, this.used)
-      chunk.write(json, this.used + 4, 'utf8')
-      this.at.set(record.id, (this.chunks.length - 1) * CHUNK_BYTES + this.used)
-      this.used = 4 + length > CHUNK_BYTES ? CHUNK_BYTES : this.used + 4 + length
-    }
-    this.unpacked.clear()
   }
 
   private keep(id: string, record: ActorRecord): void {

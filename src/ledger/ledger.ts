@@ -437,13 +437,7 @@ export class Ledger {
     try {
       if (accepted.length > 0 || refusalRecords.length > 0) {
         const records = [...pendingRecords.values(), ...refusalRecords]
-        // Each changed actor's JSON, made once: for its record here and for the registry's packed copy.
-        const actorJson = new Map<string, string>()
-        for (const actor of registry.changed()) {
-          const json = JSON.stringify(actor)
-          actorJson.set(actor.id, json)
-          records.push({ space: ACTOR_SPACE, key: actor.id, value: actor, json })
-        }
+        for (const actor of registry.changed()) records.push({ space: ACTOR_SPACE, key: actor.id, value: actor })
         if (accepted.length > 0) {
           const draft = this.tree.draft(accepted.map((a) => a.leaf))
           const checkpoint = signCheckpoint({ origin: this.origin, size: draft.size, rootHash: draft.root, extensions: [] }, this.nodeNoteSigner)
@@ -456,7 +450,7 @@ export class Ledger {
           this.tree.adopt(draft)
           this.lastLeafHash = prev
           this.latestCheckpoint = checkpoint
-          this.registry.adopt(registry, actorJson)
+          this.registry.adopt(registry)
           this.landed(pendingRecords)
         } else {
           await this.store.commit({ entries: [], tiles: [], records })

@@ -68,9 +68,9 @@ export class Registry {
     return new Registry(this)
   }
 
-  /** Folds a fork's changes into this registry; `json` has JSON.stringify of those the caller has encoded. */
-  adopt(fork: Registry, json?: ReadonlyMap<string, string>): void {
-    for (const record of fork.changed()) this.own.set(record, json?.get(record.id))
+  /** Folds a fork's changes into this registry. */
+  adopt(fork: Registry): void {
+    for (const record of fork.changed()) this.put(record)
   }
 
   /** The actors a fork changed, for persisting. */

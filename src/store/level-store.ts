@@ -24,8 +24,6 @@ export interface RecordWrite {
   key: string
   /** JSON value; null deletes the key */
   value: unknown
-  /** JSON.stringify(value), when the writer has it already */
-  json?: string
 }
 
 export interface CommitBatch {
@@ -273,7 +271,7 @@ export class LevelStore {
     for (const record of batch.records) {
       const key = this.space(record.space).prefix + record.key
       if (record.value === null) writeBatch._del(key)
-      else writeBatch._put(key, record.json ?? JSON.stringify(record.value))
+      else writeBatch._put(key, JSON.stringify(record.value))
     }
     if (batch.head) writeBatch._put(this.meta.prefix + 'head', JSON.stringify(batch.head))
     return writeBatch
