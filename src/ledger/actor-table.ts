@@ -45,7 +45,7 @@ export class ObjectActorTable implements ActorTable {
   }
 }
 
-/** Bytes a chunk holds; a record starts and ends in one chunk (statements are at most 48 KiB). */
+/** Bytes a chunk holds; a record starts and ends in one chunk. */
 const CHUNK_BYTES = 4 * 1024 * 1024
 /** Parsed records kept: the signers of the moment, not the whole registry. */
 const PARSED_KEPT = 4096
@@ -84,15 +84,15 @@ export class PackedActorTable implements ActorTable {
     const json = JSON.stringify(record)
     const length = Buffer.byteLength(json)
     if (this.used + 4 + length > CHUNK_BYTES) {
-      if (4 + length > CHUNK_BYTES) throw new RangeError(`actor ${record.id} is over ${CHUNK_BYTES} bytes of JSON`)
-      this.chunks.push(Buffer.allocUnsafeSlow(CHUNK_BYTES))
+      // A record too large for a chunk (years of changes to one actor) gets one of its own.
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 4 + length)))
       this.used = 0
     }
     const chunk = this.chunks[this.chunks.length - 1]
     chunk.writeUInt32LE(length, this.used)
     chunk.write(json, this.used + 4, 'utf8')
     this.at.set(record.id, (this.chunks.length - 1) * CHUNK_BYTES + this.used)
-    this.used += 4 + length
+    this.used = 4 + length > CHUNK_BYTES ? CHUNK_BYTES : this.used + 4 + length
     if (this.parsed.has(record.id)) this.parsed.set(record.id, record)
     for (const { keyid } of record.keys) {
       const ids = this.byKeyId.get(keyid)

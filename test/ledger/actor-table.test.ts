@@ -55,3 +55,13 @@ t.test('keyids: one actor, several, and a second key of the same actor', async (
   t.same(table.idsWithKeyId('bbbbbbbbbbbbbbbb'), ['member-1'])
   t.same(table.idsWithKeyId('cccccccccccccccc'), [])
 })
+
+t.test('a record larger than a chunk gets a chunk of its own', async (t) => {
+  const table = new PackedActorTable()
+  table.set(actor(1))
+  table.set(actor(3, { seqs: Array.from({ length: 700_000 }, (_, i) => 1_000_000 + i) }))
+  table.set(actor(4))
+  t.equal(table.get('member-3')?.seqs.length, 700_000)
+  t.same(table.get('member-4'), actor(4), 'and the next record a new chunk')
+  t.same(table.get('member-1'), actor(1))
+})
