@@ -273,7 +273,12 @@ export class LevelStore {
     for (const record of batch.records) {
       const key = this.space(record.space).prefix + record.key
       if (record.value === null) writeBatch._del(key)
-      else writeBatch._put(key, JSON.stringify(record.value))
+      else {
+        const json = JSON.stringify(record.value) as string | undefined
+        // A value whose toJSON gives undefined: the entries may be written, but the head does not move.
+        if (json === undefined) throw new TracechainError('INTERNAL', `record ${record.space}/${record.key} has no JSON value`)
+        writeBatch._put(key, json)
+      }
     }
     if (batch.head) writeBatch._put(this.meta.prefix + 'head', JSON.stringify(batch.head))
     return writeBatch

@@ -68,6 +68,21 @@ t.test('a record with no JSON value: refused before anything is written', async 
   t.equal(await store.getRecord('s', 'k'), undefined)
 })
 
+t.test('a record whose toJSON gives nothing: refused, the head unmoved, and the next commit lands', async (t) => {
+  const location = join(t.testdir(), 'db')
+  const store = await LevelStore.open(location)
+  t.teardown(() => store.close())
+  await commitEntries(store, 0, ['a'])
+  await t.rejects(
+    store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value: { toJSON: () => undefined } }] }),
+    { code: 'INTERNAL' },
+  )
+  t.equal((await store.getHead())?.size, 1, 'the head did not move')
+  t.equal(await store.getRecord('s', 'k'), undefined)
+  await commitEntries(store, 1, ['b'])
+  t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b'], 'the unacknowledged entry was written over')
+})
+
 t.test('entries of a commit that failed after they were written are written over by the next', async (t) => {
   const location = join(t.testdir(), 'db')
   const file = await EntryFile.open(location.replace(/db$/, ''))
