@@ -1,7 +1,7 @@
 // The entry files against LevelDB's head: what the head counts is what reads return, whatever a crash
 // left past it; a head that counts entries the files lack is a corrupt store, not a short log.
 
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { EntryFile } from '../../src/store/entry-file.js'
@@ -54,31 +54,28 @@ t.test('entries written past the head (a crash before the LevelDB batch) are cut
   t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b', 'c', 'd'])
 })
 
-t.test('a record with no JSON value: refused before anything is written', async (t) => {
+/** A store holding entry 'a', and a refused commit of entry 1 with one record whose value has no JSON form. */
+async function refuseRecord(t: Test, value: unknown): Promise<{ store: LevelStore; location: string }> {
   const location = join(t.testdir(), 'db')
   const store = await LevelStore.open(location)
   t.teardown(() => store.close())
   await commitEntries(store, 0, ['a'])
   await t.rejects(
-    store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value: undefined }] }),
+    store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value }] }),
     { code: 'INTERNAL' },
   )
   t.equal((await store.getHead())?.size, 1, 'the head did not move')
-  t.equal(statSync(join(location, 'entries.bin')).size, 1, 'nor did the entry file')
   t.equal(await store.getRecord('s', 'k'), undefined)
+  return { store, location }
+}
+
+t.test('a record with no JSON value: refused before anything is written', async (t) => {
+  const { location } = await refuseRecord(t, undefined)
+  t.equal(statSync(join(location, 'entries.bin')).size, 1, 'nor did the entry file')
 })
 
 t.test('a record whose toJSON gives nothing: refused, the head unmoved, and the next commit lands', async (t) => {
-  const location = join(t.testdir(), 'db')
-  const store = await LevelStore.open(location)
-  t.teardown(() => store.close())
-  await commitEntries(store, 0, ['a'])
-  await t.rejects(
-    store.commit({ entries: [{ seq: 1, bytes: bytes('lost') }], tiles: [], head: head(2), records: [{ space: 's', key: 'k', value: { toJSON: () => undefined } }] }),
-    { code: 'INTERNAL' },
-  )
-  t.equal((await store.getHead())?.size, 1, 'the head did not move')
-  t.equal(await store.getRecord('s', 'k'), undefined)
+  const { store } = await refuseRecord(t, { toJSON: () => undefined })
   await commitEntries(store, 1, ['b'])
   t.same((await store.getEntriesBytes(0, 10)).map(text), ['a', 'b'], 'the unacknowledged entry was written over')
 })
