@@ -3,7 +3,7 @@
 // the node serves and watch the page say what failed. Debian's chromium driven by playwright-core:
 // no browser is ever downloaded.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,23 +11,17 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
 import { newSigner } from '../helpers/ledger.js'
 import { decodeQr } from '../helpers/qr.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT, ZONGZI } from '../helpers/web.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const PHONE = { width: 390, height: 844 }
 const VERIFY_TIMEOUT_MS = 30_000
 const SCREENSHOTS = process.env.TRACECHAIN_SCREENSHOTS === '1'
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
 
-if (!existsSync(CHROMIUM)) {
-  if (process.env.CI === 'true') {
-    t.fail(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`)
-  } else {
-    t.plan(0, `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
-  }
-} else {
+if (haveChromium(t)) {
   t.before(async () => {
     await buildVerifierBundle()
   })
@@ -41,7 +35,7 @@ async function launch(t: Test, locale: string): Promise<BrowserContext> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
     viewport: PHONE,
     deviceScaleFactor: 1,
     locale,
