@@ -2,14 +2,16 @@
 // so that keygen and sign start without loading the ledger.
 
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync } from 'node:fs'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
+import { writeFileDurably } from './durable-file.js'
 
-/** Writes a key file readable by its owner only. */
+/** Writes a key file readable by its owner only, whole or not at all. */
 export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {
-  writeFileSync(path, JSON.stringify(formatKeyFile(signer), null, 2) + '\n', { mode: 0o600 })
+  writeFileDurably(path, JSON.stringify(formatKeyFile(signer), null, 2) + '\n', 0o600)
+  // The umask may have taken bits from the mode the file was created with; 0600 exactly.
   chmodSync(path, 0o600)
 }
 

@@ -1,13 +1,14 @@
 // A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
 // D/node.json (origin). The only place that reads key files for the node.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import { writeFileDurably } from './durable-file.js'
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
@@ -61,7 +62,7 @@ export async function initialiseNode(dir: string, options: { origin?: string; ki
     operator,
   )
   // node.json last: a directory without it is an unfinished init, safe to wipe.
-  writeFileSync(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
+  writeFileDurably(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
   return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
 }
 

@@ -2,7 +2,7 @@
 // Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
 // earlier, so a rewritten or rolled-back history is caught.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -12,6 +12,7 @@ import { verifyConsistency } from '../core/merkle.js'
 import { Auditor, GENESIS_PREV } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
 import { openNode } from './node-dir.js'
+import { writeFileDurably } from './durable-file.js'
 
 export const PAGE_SIZE = 1000
 
@@ -104,7 +105,7 @@ export async function verifyUrl(
     }
     consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
   }
-  if (options.checkpointFile) writeFileSync(options.checkpointFile, note)
+  if (options.checkpointFile) writeFileDurably(options.checkpointFile, note)
   return { ok: true, checked: auditor.checked, size: checkpoint.size, root: toHex(root), ...(consistency ? { consistency } : {}) }
 }
 
@@ -130,7 +131,7 @@ export async function verifyDir(dir: string, options: { checkpointFile?: string;
       }
       consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
     }
-    if (options.checkpointFile) writeFileSync(options.checkpointFile, ledger.checkpoint)
+    if (options.checkpointFile) writeFileDurably(options.checkpointFile, ledger.checkpoint)
     return { ok: true, checked: report.checked, size: ledger.size, root: report.root, ...(consistency ? { consistency } : {}) }
   } finally {
     await node.close()
