@@ -81,18 +81,36 @@ export class PackedActorTable implements ActorTable {
   }
 
   set(record: ActorRecord): void {
+    this.publish(record, this.stage(record).position)
+  }
+
+  /**
+   * Writes a record's bytes where the next record goes without making it visible. A group's changed
+   * actors are staged as its commit is built, and LevelDB stores the same bytes, so a change is
+   * serialised once; `publish` makes them visible once the commit has landed. A commit that fails
+   * leaves its staged bytes unused.
+   */
+  stage(record: ActorRecord): { position: number; json: Uint8Array } {
     const json = JSON.stringify(record)
-    const length = Buffer.byteLength(json)
-    if (this.used + 4 + length > CHUNK_BYTES) {
+    // Three bytes of UTF-8 at most per UTF-16 unit: a record that surely fits is not measured first.
+    const bound = 3 * json.length
+    const length = this.used + 4 + bound <= CHUNK_BYTES ? -1 : Buffer.byteLength(json)
+    if (length >= 0 && this.used + 4 + length > CHUNK_BYTES) {
       // A record too large for a chunk (years of changes to one actor) gets one of its own.
       this.chunks.push(Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, 4 + length)))
       this.used = 0
     }
     const chunk = this.chunks[this.chunks.length - 1]
-    chunk.writeUInt32LE(length, this.used)
-    chunk.write(json, this.used + 4, 'utf8')
-    this.at.set(record.id, (this.chunks.length - 1) * CHUNK_BYTES + this.used)
-    this.used = 4 + length > CHUNK_BYTES ? CHUNK_BYTES : this.used + 4 + length
+    const start = this.used
+    const written = chunk.write(json, start + 4, 'utf8')
+    chunk.writeUInt32LE(written, start)
+    this.used = start + 4 + written >= CHUNK_BYTES ? CHUNK_BYTES : start + 4 + written
+    return { position: (this.chunks.length - 1) * CHUNK_BYTES + start, json: chunk.subarray(start + 4, start + 4 + written) }
+  }
+
+  /** Makes a staged record the actor's current one. */
+  publish(record: ActorRecord, position: number): void {
+    this.at.set(record.id, position)
     if (this.parsed.has(record.id)) this.parsed.set(record.id, record)
     for (const { keyid } of record.keys) {
       const ids = this.byKeyId.get(keyid)

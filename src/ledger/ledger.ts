@@ -437,7 +437,8 @@ export class Ledger {
     try {
       if (accepted.length > 0 || refusalRecords.length > 0) {
         const records = [...pendingRecords.values(), ...refusalRecords]
-        for (const actor of registry.changed()) records.push({ space: ACTOR_SPACE, key: actor.id, value: actor })
+        const stagedActors = this.registry.stage(registry)
+        for (const { record, json } of stagedActors) records.push({ space: ACTOR_SPACE, key: record.id, value: record, encoded: json })
         if (accepted.length > 0) {
           const draft = this.tree.draft(accepted.map((a) => a.leaf))
           const checkpoint = signCheckpoint({ origin: this.origin, size: draft.size, rootHash: draft.root, extensions: [] }, this.nodeNoteSigner)
@@ -450,7 +451,7 @@ export class Ledger {
           this.tree.adopt(draft)
           this.lastLeafHash = prev
           this.latestCheckpoint = checkpoint
-          this.registry.adopt(registry)
+          this.registry.adopt(registry, stagedActors)
           this.landed(pendingRecords)
         } else {
           await this.store.commit({ entries: [], tiles: [], records })

@@ -44,6 +44,13 @@ export interface ActorRegisterBody {
 
 export const ACTOR_SPACE = 'actor'
 
+/** A changed actor staged in the root's packed table (position -1 elsewhere), and its JSON as UTF-8. */
+export interface StagedActor {
+  record: ActorRecord
+  position: number
+  json: Uint8Array
+}
+
 /**
  * A copy-on-write view: a fork sees its parent's actors until it changes one; `adopt` folds a
  * fork's changes back once its batch is durable, so a failed commit leaves the registry untouched.
@@ -68,9 +75,25 @@ export class Registry {
     return new Registry(this)
   }
 
-  /** Folds a fork's changes into this registry. */
-  adopt(fork: Registry): void {
-    for (const record of fork.changed()) this.put(record)
+  /**
+   * A fork's changes, written ahead of its commit into this registry's packed table but not yet
+   * visible, with their JSON as UTF-8: the bytes its LevelDB batch stores. `adopt` makes them visible.
+   */
+  stage(fork: Registry): StagedActor[] {
+    const table = this.own
+    if (!(table instanceof PackedActorTable)) {
+      return fork.changed().map((record) => ({ record, position: -1, json: Buffer.from(JSON.stringify(record)) }))
+    }
+    return fork.changed().map((record) => ({ record, ...table.stage(record) }))
+  }
+
+  /** Folds a fork's changes into this registry: those `stage` wrote, if it was given them. */
+  adopt(fork: Registry, staged?: readonly StagedActor[]): void {
+    if (staged && this.own instanceof PackedActorTable) {
+      for (const { record, position } of staged) this.own.publish(record, position)
+    } else {
+      for (const record of fork.changed()) this.put(record)
+    }
   }
 
   /** The actors a fork changed, for persisting. */

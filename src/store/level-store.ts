@@ -24,6 +24,8 @@ export interface RecordWrite {
   key: string
   /** JSON value; null deletes the key */
   value: unknown
+  /** `value` as the UTF-8 of its JSON.stringify, where the writer has it already (stored as is) */
+  encoded?: Uint8Array
 }
 
 export interface CommitBatch {
@@ -273,6 +275,7 @@ export class LevelStore {
     for (const record of batch.records) {
       const key = this.space(record.space).prefix + record.key
       if (record.value === null) writeBatch._del(key)
+      else if (record.encoded) writeBatch._put(key, record.encoded)
       else {
         const json = JSON.stringify(record.value) as string | undefined
         // A value whose toJSON gives undefined: the entries may be written, but the head does not move.

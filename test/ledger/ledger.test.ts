@@ -10,6 +10,7 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { leafHash, verifyConsistency, verifyInclusion } from '../../src/core/merkle.js'
 import { openNode } from '../../src/cli/node-dir.js'
 import { Ledger } from '../../src/ledger/ledger.js'
+import { ACTOR_SPACE } from '../../src/ledger/registry.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { join } from 'node:path'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
@@ -61,6 +62,21 @@ t.test('appends chain, prove inclusion and consistency, and survive a restart wi
   t.equal(next.seq, 3)
   const { entry: e3 } = await reopened.ledger.getEntry(3)
   t.equal(e3.prev, r1.leafHash)
+})
+
+t.test("an actor's stored record is the registry's, written once by the group that changed it", async (t) => {
+  const dir = t.testdir()
+  const node = await makeNode(dir)
+  const ids = ['coop-1', 'farm-2', 'farm-3']
+  // One group: the three registrations are submitted together.
+  await Promise.all(ids.map((id) => node.register(id, ['farm'], { name: { zh: `${id} 安吉白茶`, en: id } })))
+  for (const id of ids) {
+    t.equal(JSON.stringify(node.store.getRecordSync(ACTOR_SPACE, id)), JSON.stringify(node.ledger.actors.get(id)), `${id}: LevelDB holds the registry's record`)
+  }
+  await node.close()
+  const reopened = await openNode(dir)
+  t.teardown(() => reopened.close())
+  for (const id of ids) t.same(reopened.ledger.actors.get(id), node.ledger.actors.get(id), `${id}: the same after a restart`)
 })
 
 t.test('idempotent repeats and id conflicts', async (t) => {
