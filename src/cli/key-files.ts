@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
-import { writeFileDurably } from './durable-file.js'
+import { writeFileDurably } from '../store/durable-file.js'
 
 /** Writes a key file readable by its owner only, whole or not at all. */
 export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {

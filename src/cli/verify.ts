@@ -12,7 +12,7 @@ import { verifyConsistency } from '../core/merkle.js'
 import { Auditor, GENESIS_PREV } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
 import { openNode } from './node-dir.js'
-import { writeFileDurably } from './durable-file.js'
+import { writeFileDurably } from '../store/durable-file.js'
 
 export const PAGE_SIZE = 1000
 

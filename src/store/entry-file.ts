@@ -8,6 +8,7 @@
 import { constants, type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TracechainError } from '../core/errors.js'
+import { syncDirectory } from './durable-file.js'
 
 const OFFSET_BYTES = 8
 
@@ -32,7 +33,9 @@ export class EntryFile {
     const flags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC
     const data = await open(join(directory, 'entries.bin'), flags, 0o644)
     const index = await open(join(directory, 'entries.idx'), flags, 0o644)
-    await syncDirectory(directory)
+    // O_DSYNC covers the files' contents and sizes, not the names a first start creates here; LevelDB
+    // syncs this directory only when it writes a manifest, which it did before these files existed.
+    syncDirectory(directory)
     const count = Math.floor((await index.stat()).size / OFFSET_BYTES)
     const file = new EntryFile(data, index, count, 0)
     file.dataEnd = count === 0 ? 0 : await file.endOf(count - 1)
@@ -126,20 +129,5 @@ export class EntryFile {
       }
       done += bytesRead
     }
-  }
-}
-
-/**
- * Makes the files' names in `directory` durable: O_DSYNC covers their contents and sizes, not the
- * directory entries that a first start creates, and LevelDB syncs the directory only when it writes a
- * manifest. Once per open. Windows cannot open a directory, and its file creation is journaled.
- */
-async function syncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return
-  const handle = await open(directory, constants.O_RDONLY)
-  try {
-    await handle.sync()
-  } finally {
-    await handle.close()
   }
 }

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { writeFileDurably } from '../../src/cli/durable-file.js'
+import { writeFileDurably } from '../../src/store/durable-file.js'
 
 t.test('a new file gets the content and the mode, and nothing is left beside it', async (t) => {
   const dir = t.testdir()

@@ -1,5 +1,5 @@
-// Files the CLI writes that must survive a crash whole: key files, node.json, the checkpoint a
-// verifier remembers. Written beside the target, synced, renamed over it, and the directory synced,
+// Files that must survive a crash whole: key files, node.json, the checkpoint a verifier remembers;
+// and the directory sync the entry files need as well. Written beside the target, synced, renamed over it, and the directory synced,
 // so a power cut leaves the old file or the new one, never a short one; an auditor whose remembered
 // checkpoint came back empty would lose the one thing that catches a rewritten history.
 
@@ -29,8 +29,11 @@ export function writeFileDurably(path: string, data: string | Uint8Array, mode =
   syncDirectory(dirname(path))
 }
 
-/** Makes a rename or a creation in `directory` durable. Windows cannot open a directory, and journals names. */
-function syncDirectory(directory: string): void {
+/**
+ * Makes the names in `directory` durable: a rename, or files just created (fsync of a file covers
+ * its contents, not its name). Windows cannot open a directory, and journals names itself.
+ */
+export function syncDirectory(directory: string): void {
   if (process.platform === 'win32') return
   const fd = openSync(directory, 'r')
   try {
