@@ -3,7 +3,7 @@
 // data directory) feed it entries in order, so all three check with the same code.
 
 import { parseCanonical } from '../core/canonical-json.js'
-import { bytesEqual, fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
 import { decodeEnvelope, pae, type DecodedEnvelope } from '../core/dsse.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { keyIdOf } from '../core/keys.js'

@@ -451,7 +451,7 @@ export class Ledger {
           this.tree.adopt(draft)
           this.lastLeafHash = prev
           this.latestCheckpoint = checkpoint
-          this.registry.adopt(registry, stagedActors)
+          this.registry.adopt(stagedActors)
           this.landed(pendingRecords)
         } else {
           await this.store.commit({ entries: [], tiles: [], records })

@@ -44,7 +44,7 @@ export interface ActorRegisterBody {
 
 export const ACTOR_SPACE = 'actor'
 
-/** A changed actor staged in the root's packed table (position -1 elsewhere), and its JSON as UTF-8. */
+/** A changed actor staged in the root's packed table: where it starts there, and its JSON as UTF-8. */
 export interface StagedActor {
   record: ActorRecord
   position: number
@@ -76,24 +76,24 @@ export class Registry {
   }
 
   /**
-   * A fork's changes, written ahead of its commit into this registry's packed table but not yet
+   * A fork's changes, written ahead of its commit into this (the root's) packed table but not yet
    * visible, with their JSON as UTF-8: the bytes its LevelDB batch stores. `adopt` makes them visible.
    */
   stage(fork: Registry): StagedActor[] {
-    const table = this.own
-    if (!(table instanceof PackedActorTable)) {
-      return fork.changed().map((record) => ({ record, position: -1, json: Buffer.from(JSON.stringify(record)) }))
-    }
+    const table = this.packedTable()
     return fork.changed().map((record) => ({ record, ...table.stage(record) }))
   }
 
-  /** Folds a fork's changes into this registry: those `stage` wrote, if it was given them. */
-  adopt(fork: Registry, staged?: readonly StagedActor[]): void {
-    if (staged && this.own instanceof PackedActorTable) {
-      for (const { record, position } of staged) this.own.publish(record, position)
-    } else {
-      for (const record of fork.changed()) this.put(record)
-    }
+  /** Folds a fork's changes, as `stage` wrote them, into this (the root) registry, once they are durable. */
+  adopt(staged: readonly StagedActor[]): void {
+    const table = this.packedTable()
+    for (const { record, position } of staged) table.publish(record, position)
+  }
+
+  private packedTable(): PackedActorTable {
+    // Only the ledger's root registry stages and adopts; a fork's changes are objects until then.
+    if (!(this.own instanceof PackedActorTable)) throw new TypeError('only a root registry stages and adopts changes')
+    return this.own
   }
 
   /** The actors a fork changed, for persisting. */
