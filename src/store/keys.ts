@@ -1,0 +1,32 @@
+// Key encodings of the record spaces: one definition, used by every layer that names keys. LevelDB
+// orders keys by their UTF-8 bytes, so these encodings are what makes range scans correct.
+
+/** Width of a seq key in hex digits: up to 2^48 entries. */
+export const SEQ_KEY_WIDTH = 12
+
+/** Separates the parts of a composite key. It sorts before every printable character, so a scan of the
+ *  keys that start with `a` + SEP never sees the keys of `ab`. */
+export const SEP = '\u0000'
+
+/** The character after SEP: `prefix + SEP_END` is the exclusive upper bound of every key `prefix + SEP + …`. */
+export const SEP_END = '\u0001'
+
+/** A seq as fixed-width lowercase hex, so keys sort by seq. Requires 0 <= seq < 2^48. */
+export function seqKey(seq: number): string {
+  return seq.toString(16).padStart(SEQ_KEY_WIDTH, '0')
+}
+
+/** Reads a seqKey back. */
+export function parseSeqKey(key: string): number {
+  return parseInt(key, 16)
+}
+
+/** Joins the parts of a composite key with SEP. The parts must not contain SEP. */
+export function joinKey(...parts: string[]): string {
+  return parts.join(SEP)
+}
+
+/** The bounds of a scan over every key `prefix + SEP + …`. */
+export function prefixRange(prefix: string): { gte: string; lt: string } {
+  return { gte: prefix + SEP, lt: prefix + SEP_END }
+}
