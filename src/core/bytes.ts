@@ -20,7 +20,9 @@ export function fromUtf8(bytes: Uint8Array): string {
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const BASE64_LOOKUP = new Int16Array(256).fill(-1)
+// Indexed by any UTF-16 code unit, so a character past Latin-1 finds -1 rather than undefined (which
+// would count as 0, 'A', and let two texts decode to one byte string).
+const BASE64_LOOKUP = new Int8Array(65536).fill(-1)
 for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_LOOKUP[BASE64_ALPHABET.charCodeAt(i)] = i
 
 export function toBase64(bytes: Uint8Array): string {
