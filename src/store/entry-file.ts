@@ -7,10 +7,14 @@
 
 import { constants, type FileHandle, open } from 'node:fs/promises'
 import { join } from 'node:path'
+import { toHex } from '../core/bytes.js'
 import { TracechainError } from '../core/errors.js'
+import { sha256 } from '../core/hash.js'
 import { syncDirectory } from './durable-file.js'
 
 const OFFSET_BYTES = 8
+/** Offsets read at a time when the index is checked at open. */
+const INDEX_CHECK_CHUNK = 65536
 
 export class EntryFile {
   private readonly data: FileHandle
@@ -49,6 +53,43 @@ export class EntryFile {
 
   async close(): Promise<void> {
     await Promise.all([this.data.close(), this.index.close()])
+  }
+
+  /**
+   * Checks the `committed` entries before anything is cut or written: their end offsets never decrease,
+   * the last lies within entries.bin, and the last entry hashes to `lastLeafHash` (RFC 9162 leaf hash),
+   * so a damaged index cannot make the next append overwrite a committed entry. Changes nothing; throws
+   * STORE_CORRUPT naming the file and the seq.
+   */
+  async verifyCommitted(committed: number, lastLeafHash: string): Promise<void> {
+    if (committed === 0) return
+    if (committed > this.count) {
+      corrupt('entries.idx', committed - 1, `the entry files hold ${this.count} entries; the head says ${committed}`)
+    }
+    let previousEnd = 0
+    const chunk = Buffer.allocUnsafe(Math.min(committed, INDEX_CHECK_CHUNK) * OFFSET_BYTES)
+    for (let first = 0; first < committed; first += INDEX_CHECK_CHUNK) {
+      const n = Math.min(INDEX_CHECK_CHUNK, committed - first)
+      const offsets = chunk.subarray(0, n * OFFSET_BYTES)
+      await this.readFully(this.index, offsets, first * OFFSET_BYTES)
+      for (let i = 0; i < n; i++) {
+        const end = Number(offsets.readBigUInt64BE(i * OFFSET_BYTES))
+        if (end < previousEnd) {
+          corrupt('entries.idx', first + i, `entries.idx: entry ${first + i} ends at ${end}, before the entry ahead of it (${previousEnd})`)
+        }
+        previousEnd = end
+      }
+    }
+    const dataSize = (await this.data.stat()).size
+    if (previousEnd > dataSize) {
+      corrupt('entries.bin', committed - 1, `entries.bin holds ${dataSize} bytes; entries.idx says entry ${committed - 1} ends at ${previousEnd}`)
+    }
+    const last = (await this.readRange(committed - 1, 1))[0]
+    const input = new Uint8Array(last.length + 1)
+    input.set(last, 1)
+    if (toHex(sha256(input)) !== lastLeafHash) {
+      corrupt('entries.idx', committed - 1, `entry ${committed - 1} as entries.idx bounds it in entries.bin is not the leaf the head commits to`)
+    }
   }
 
   /** Cuts both files to `count` entries: what LevelDB's head says is committed. */
@@ -130,4 +171,8 @@ export class EntryFile {
       done += bytesRead
     }
   }
+}
+
+function corrupt(file: string, seq: number, message: string): never {
+  throw new TracechainError('STORE_CORRUPT', message, { file, seq })
 }

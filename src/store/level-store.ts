@@ -124,7 +124,8 @@ export class LevelStore {
 
   /** Makes the entry files hold exactly the committed entries, moving them out of LevelDB for an old store. */
   private async reconcileEntries(): Promise<void> {
-    const committed = (await this.getHead())?.size ?? 0
+    const head = await this.getHead()
+    const committed = head?.size ?? 0
     const legacy = (await this.legacyEntries.keys({ limit: 1 }).all()).length > 0
     if (this.entryFile.length < committed && legacy) {
       await this.entryFile.truncate(0)
@@ -143,6 +144,7 @@ export class LevelStore {
         throw new TracechainError('STORE_CORRUPT', `the store holds ${written} entries; its head says ${committed}`, { held: written, committed })
       }
     }
+    if (head) await this.entryFile.verifyCommitted(committed, head.lastLeafHash)
     if (this.entryFile.length !== committed) await this.entryFile.truncate(committed)
     if (legacy) await this.legacyEntries.clear()
   }

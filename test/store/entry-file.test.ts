@@ -2,20 +2,24 @@
 // left past it; a head that counts entries the files lack is a corrupt store, not a short log.
 
 import t, { type Test } from 'tap'
-import { statSync } from 'node:fs'
+import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { toHex } from '../../src/core/bytes.js'
+import { sha256 } from '../../src/core/hash.js'
 import { EntryFile } from '../../src/store/entry-file.js'
 import { LevelStore, type StoredHead } from '../../src/store/level-store.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const text = (b: Uint8Array) => new TextDecoder().decode(b)
-const head = (size: number): StoredHead => ({ size, rootHash: '00'.repeat(32), lastLeafHash: '00'.repeat(32), checkpoint: '' })
+/** RFC 9162's leaf hash of an entry's bytes: what a head names as its last leaf. */
+const leafHashOf = (entry: string) => toHex(sha256(new Uint8Array([0, ...bytes(entry)])))
+const head = (size: number, lastEntry = ''): StoredHead => ({ size, rootHash: '00'.repeat(32), lastLeafHash: leafHashOf(lastEntry), checkpoint: '' })
 
 async function commitEntries(store: LevelStore, first: number, texts: string[]): Promise<void> {
   await store.commit({
     entries: texts.map((s, i) => ({ seq: first + i, bytes: bytes(s) })),
     tiles: [],
-    head: head(first + texts.length),
+    head: head(first + texts.length, texts.at(-1)),
     records: [],
   })
 }
@@ -110,4 +114,44 @@ t.test('a head that counts entries the files do not hold: STORE_CORRUPT on open'
   await store.close()
   await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT', message: /hold 2 entries; the head says 4/ })
   await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT' }, 'the failed open let go of the directory')
+})
+
+/** A store of three committed entries, closed, with `damage` done to its files. */
+async function damagedStore(t: Test, damage: (location: string) => void): Promise<string> {
+  const location = join(t.testdir(), 'db')
+  const store = await LevelStore.open(location)
+  await commitEntries(store, 0, ['{"seq":0}', '{"seq":1,"more":"bytes"}', '{"seq":2,"last":"entry of the log"}'])
+  await store.close()
+  damage(location)
+  return location
+}
+
+function rewriteOffset(location: string, seq: number, change: (offset: bigint) => bigint): void {
+  const path = join(location, 'entries.idx')
+  const index = readFileSync(path)
+  index.writeBigUInt64BE(change(index.readBigUInt64BE(seq * 8)), seq * 8)
+  writeFileSync(path, index)
+}
+
+t.test('issue 12: a lowered last offset in entries.idx is refused at open, naming the file and seq, and nothing changes', async (t) => {
+  const location = await damagedStore(t, (location) => rewriteOffset(location, 2, (offset) => offset - 10n))
+  const before = [readFileSync(join(location, 'entries.idx')), readFileSync(join(location, 'entries.bin'))]
+  await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT', details: { file: 'entries.idx', seq: 2 } })
+  t.same([readFileSync(join(location, 'entries.idx')), readFileSync(join(location, 'entries.bin'))], before, 'both files untouched')
+  await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT' }, 'and again on the next open')
+})
+
+t.test('issue 12: offsets that go backwards, and an index past the end of entries.bin, are refused', async (t) => {
+  const backwards = await damagedStore(t, (location) => rewriteOffset(location, 0, (offset) => offset + 1000n))
+  await t.rejects(LevelStore.open(backwards), { code: 'STORE_CORRUPT', details: { file: 'entries.idx', seq: 1 } })
+  const short = await damagedStore(t, (location) => truncateSync(join(location, 'entries.bin'), 20))
+  await t.rejects(LevelStore.open(short), { code: 'STORE_CORRUPT', details: { file: 'entries.bin', seq: 2 } })
+})
+
+t.test('issue 12: a raised last offset (bytes of an unacknowledged group counted as committed) is refused', async (t) => {
+  const location = await damagedStore(t, (location) => {
+    appendFileSync(join(location, 'entries.bin'), 'junk of a group that never landed')
+    rewriteOffset(location, 2, (offset) => offset + 5n)
+  })
+  await t.rejects(LevelStore.open(location), { code: 'STORE_CORRUPT', details: { file: 'entries.idx', seq: 2 } })
 })
