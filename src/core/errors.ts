@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   NOT_INITIALISED: { status: 500, summary: 'the data directory has no ledger' },
   ALREADY_INITIALISED: { status: 409, summary: 'init on a data directory that already has a ledger' },
   STORE_CORRUPT: { status: 500, summary: 'the store holds data that cannot be read back' },
+  STORE_UNAVAILABLE: { status: 503, summary: 'a write to the store failed; appends are refused until the node has re-established its state from disk (reads keep working)' },
   SHUTTING_DOWN: { status: 503, summary: 'the node is closing and accepts no more statements' },
   INTERNAL: { status: 500, summary: 'an unexpected failure inside the node' },
 } as const

@@ -125,7 +125,14 @@ export class EntryFile {
       end += entries[i].length
       offsets.writeBigUInt64BE(BigInt(end), i * OFFSET_BYTES)
     }
-    await Promise.all([this.data.writev(entries as Uint8Array[], dataStart), this.index.write(offsets, 0, offsets.length, firstSeq * OFFSET_BYTES)])
+    const [data, index] = await Promise.all([
+      this.data.writev(entries as Uint8Array[], dataStart),
+      this.index.write(offsets, 0, offsets.length, firstSeq * OFFSET_BYTES),
+    ])
+    // A full disk can end a write short without an error: those entries are not durable.
+    if (data.bytesWritten !== end - dataStart || index.bytesWritten !== offsets.length) {
+      throw new TracechainError('STORE_UNAVAILABLE', `a short write to the entry files (${data.bytesWritten} of ${end - dataStart} bytes, ${index.bytesWritten} of ${offsets.length})`)
+    }
     this.count = firstSeq + entries.length
     this.dataEnd = end
   }
