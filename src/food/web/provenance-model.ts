@@ -1,13 +1,13 @@
 // The consumer page's view of a lot: the resolver's provenance (food/provenance.ts) read for a
 // shopper: who did what, where and when, with temperatures, certificates and any recall.
 
-import { canonicalObject, objectsOf, temperatureReadings, type EpcisEvent } from '../food/objects.js'
-import type { Provenance } from '../food/provenance.js'
-import { SPACES, type ObjectRecord, type ProductRecord } from '../food/records.js'
-import type { RecordReader } from '../ledger/kinds.js'
-import type { ActorRecord } from '../ledger/registry.js'
-import { traceCodeOf } from '../labels/digital-link.js'
-import { offsetMinutes, type Bilingual } from './i18n.js'
+import { canonicalObject, objectsOf, temperatureReadings, type EpcisEvent } from '../objects.js'
+import type { Provenance } from '../provenance.js'
+import { SPACES, type ObjectRecord, type ProductRecord } from '../records.js'
+import type { RecordReader } from '../../ledger/kinds.js'
+import type { ActorRecord } from '../../ledger/registry.js'
+import { traceCodeOf } from '../../labels/digital-link.js'
+import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
 

@@ -2,8 +2,8 @@
 // the in-browser ledger check, and the lot's journey from farm to shop as a timeline.
 // Server-rendered HTML with one inline stylesheet; /web/verify.js checks every data-seq step.
 
-import { escapeHtml, renderShell, withLang } from './html.js'
-import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
+import { escapeHtml, renderShell, withLang } from '../../web/html.js'
+import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
 import type { ActorView, GoodsLine, ProvenanceView, StepView } from './provenance-model.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
 
