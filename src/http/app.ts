@@ -1,5 +1,5 @@
-// The Fastify application: one encapsulated plugin per resource, one error handler. It never
-// listens; cli/ does (STYLE: buildApp takes everything it needs as arguments).
+// The Fastify application: one encapsulated plugin per shared resource, each domain's own plugin from
+// its descriptor (src/domains.ts), one error handler. It never listens; cli/ does.
 
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
