@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { TracechainError } from '../core/errors.js'
 import { LABEL_DIMENSIONS, LABEL_SIZES, buildLabelSvg, type LabelSize } from '../labels/label.js'
 import { renderLabelPng } from '../labels/png.js'
-import { buildLotLabel } from '../web/lot-label.js'
+import { buildLotLabel } from '../food/web/lot-label.js'
 import { openNode } from './node-dir.js'
 
 export type LabelFormat = 'svg' | 'png'

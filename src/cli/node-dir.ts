@@ -12,17 +12,15 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
-import { sealKinds } from '../seal/kinds.js'
-import { foodKinds } from '../food/kinds.js'
+import { domainCheckModules, domainKinds } from '../domains.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
 /** Every statement kind this node records beyond the registry's own. */
-export const DOMAIN_KINDS: StatementKind[] = [...foodKinds, ...sealKinds()]
+export const DOMAIN_KINDS: StatementKind[] = domainKinds()
 
-/** The modules whose kinds have checks that run in the check pool's threads (their `kinds` export). Under
- *  tap the sources run as TypeScript, so the module is named with this file's own extension. */
-export const DOMAIN_KIND_MODULES: string[] = [new URL(`../food/kinds.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url).href]
+/** The modules whose kinds have checks that run in the check pool's threads (their `kinds` export). */
+export const DOMAIN_KIND_MODULES: string[] = domainCheckModules()
 
 export interface NodeConfig {
   origin: string

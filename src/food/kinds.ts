@@ -1,4 +1,4 @@
-// The food statement kinds: food.product, food.event (one EPCIS 2.0 event), food.recall. Each checks
+// The food statement kinds: food.product, food.event (one EPCIS 2.0 event), food.recall, food.inspection. Each checks
 // its rules and writes its indexes and alerts with the entry, in the same batch.
 
 import { fail } from '../core/errors.js'
@@ -32,6 +32,7 @@ import {
 } from './records.js'
 import { toDigitalLink } from './identifiers.js'
 import { contentsOf, findRecall, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import { inspectionKind } from './inspection.js'
 
 /** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
 export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
@@ -144,7 +145,7 @@ const recallKind: StatementKind = {
   },
 }
 
-export const foodKinds: StatementKind[] = [productKind, eventKind, recallKind]
+export const foodKinds: StatementKind[] = [productKind, eventKind, recallKind, inspectionKind]
 
 /** What a check worker imports to run the kinds' own checks (StatementKind.check). */
 export const kinds = foodKinds

@@ -1,9 +1,10 @@
-// The resolver's JSON view of a lot: what the consumer page shows and verifies. Each event comes with
-// its log entry and an inclusion proof against one checkpoint, and each signer with its keys, so a
+// The resolver's JSON view of a lot: what the consumer page shows and verifies. Each event and
+// inspection comes with its log entry and an inclusion proof against one checkpoint, and each signer with its keys, so a
 // browser can check everything without trusting the node.
 
 import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import type { Entry, Ledger } from '../ledger/ledger.js'
+import { inspectionsOf, type InspectionRecord } from './inspection.js'
 import { journeyOf } from './journey.js'
 import { eventOf } from './objects.js'
 import { traceGraph, type TraceGraph } from './trace.js'
@@ -20,6 +21,12 @@ export interface ProvenanceEvent {
   entry: Entry
 }
 
+/** An inspection of the lot or of a lot it was made from, with the entry that signed it. */
+export interface ProvenanceInspection extends InspectionRecord {
+  actor: { id: string; name: unknown; roles: string[] }
+  entry: Entry
+}
+
 export interface Provenance {
   id: string
   digitalLink: string
@@ -29,6 +36,8 @@ export interface Provenance {
   recalled: boolean
   recall?: RecallRecord
   events: ProvenanceEvent[]
+  /** test results of the lot and of the lots it was made from, oldest first */
+  inspections: ProvenanceInspection[]
   trace: TraceGraph
   /** the checkpoint every proof below is against */
   checkpoint: string
@@ -58,6 +67,14 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     const proof = await ledger.inclusionProof(record.seq, size)
     inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
   }
+  const inspections: ProvenanceInspection[] = []
+  for (const record of await inspectionsOf(reader, journey.keys)) {
+    const { entry, leafHash } = await ledger.getEntry(record.seq)
+    const actor = ledger.actors.get(record.by)
+    inspections.push({ ...record, actor: { id: record.by, name: actor?.name ?? record.by, roles: actor?.roles ?? [] }, entry })
+    const proof = await ledger.inclusionProof(record.seq, size)
+    inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
+  }
   return {
     id: journey.id,
     digitalLink: journey.object?.digitalLink ?? text,
@@ -67,6 +84,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     recalled: journey.recall !== null,
     ...(journey.recall ? { recall: journey.recall } : {}),
     events,
+    inspections,
     trace: await traceGraph(reader, text, 'both'),
     checkpoint,
     proofs: { size, inclusion },

@@ -1,23 +1,19 @@
-// The Fastify application: one encapsulated plugin per resource, one error handler. It never
-// listens; cli/ does (STYLE: buildApp takes everything it needs as arguments).
+// The Fastify application: one encapsulated plugin per shared resource, each domain's own plugin from
+// its descriptor (src/domains.ts), one error handler. It never listens; cli/ does.
 
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
 import { installErrorHandling } from './errors.js'
-import type { AlertSource } from '../ledger/alerts.js'
+import type { Domain } from '../domain.js'
+import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
-import { eventRoutes } from './routes/events.js'
-import { foodRoutes } from './routes/food.js'
-import { labelRoutes } from './routes/labels.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
 import { webRoutes } from './routes/web.js'
-import { sealRoutes } from './routes/seals.js'
-import { overdueAlertSource } from '../seal/alerts.js'
 
 export interface AppConfig {
   /** public base URL of this node, used in QR links and the OpenAPI document */
@@ -30,14 +26,13 @@ export interface AppOptions {
   config: AppConfig
   /** the node clock, for time-based alerts (OVERDUE); tests pass a fixed one */
   clock?: () => Date
+  /** the domains whose routes, pages and alerts it serves (default: every domain of the node) */
+  domains?: readonly Domain[]
 }
-
-/** Alerts computed at query time, contributed by the domains. */
-const ALERT_SOURCES: AlertSource[] = [overdueAlertSource()]
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date() }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -69,12 +64,10 @@ export async function buildApp({ ledger, config, clock = () => new Date() }: App
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
   await app.register(actorRoutes, { ledger })
-  await app.register(sealRoutes, { ledger, clock })
-  await app.register(foodRoutes, { ledger })
-  await app.register(labelRoutes, { ledger, baseUrl: config.baseUrl })
-  await app.register(webRoutes, { ledger })
-  await app.register(eventRoutes, { ledger, clock })
-  await app.register(alertRoutes, { ledger, sources: ALERT_SOURCES, clock })
+  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl })
+  const lots = domains.find((domain) => domain.lots)?.lots
+  await app.register(webRoutes, { ledger, ...(lots ? { lots } : {}) })
+  await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
   await app.register(operationRoutes, { ledger, startedAt })
   return app
 }

@@ -7,8 +7,10 @@ import { keyIdOf } from '../core/keys.js'
 import { ObjectActorTable, PackedActorTable, type ActorTable } from './actor-table.js'
 import type { Statement } from '../core/statement.js'
 
-export const ROLES = ['admin', 'farm', 'processor', 'logistics', 'retailer', 'regulator', 'member', 'inspector'] as const
-export type Role = (typeof ROLES)[number]
+/** The one role the ledger itself gives meaning to (it registers and revokes actors). */
+export const ADMIN_ROLE = 'admin'
+/** 'admin' or a role a domain declares; actor.register's schema lists every one. */
+export type Role = string
 
 export interface ActorKey {
   keyid: string

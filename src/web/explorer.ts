@@ -6,7 +6,28 @@ import { parseCheckpoint } from '../core/checkpoint.js'
 import type { Entry } from '../ledger/ledger.js'
 import { escapeHtml, renderShell, withLang } from './html.js'
 import { formatTime, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
-import type { LotSummary } from './search.js'
+import type { RecordReader } from '../ledger/kinds.js'
+
+/** A lot as the explorer lists it; a domain with lots supplies them through a LotDirectory. */
+export interface LotSummary {
+  /** the resolver path, "/01/{gtin}/10/{lot}" */
+  path: string
+  /** the canonical Digital Link on id.gs1.org, as labels are asked for */
+  digitalLink: string
+  gtin: string
+  lot: string
+  name: unknown
+  traceCode: string
+  recalled: boolean
+  firstSeq: number
+}
+
+/** Where the explorer finds lots: the newest ones, and what a search (attacker-controlled text) names. */
+export interface LotDirectory {
+  recentLots(reader: RecordReader, limit: number): Promise<LotSummary[]>
+  /** a path to redirect to, or the lots the query matches (possibly none, possibly several) */
+  searchLots(reader: RecordReader, query: string): Promise<{ path: string } | { lots: LotSummary[] }>
+}
 
 export interface ExplorerView {
   checkpoint: string

@@ -90,6 +90,7 @@ td,th{text-align:left;padding:5px 4px;border-bottom:1px solid #e6eae8;vertical-a
 .lots li{background:#f7faf8;border-radius:10px;padding:8px;font-size:13px}
 .lots img{width:100%;height:auto;display:block;margin:0 0 4px}
 .tag{display:inline-block;border-radius:6px;padding:0 6px;font-size:12px;background:#fde7e7;color:#c62828;font-weight:600}
+.pass{display:inline-block;border-radius:6px;padding:0 6px;font-size:12px;background:#e6f4ea;color:#1e7e34;font-weight:600}
 pre{white-space:pre-wrap;word-break:break-all;font-size:12px;background:#f7faf8;border-radius:8px;padding:8px;margin:8px 0 0}
 `.replace(/\n/g, '')
 

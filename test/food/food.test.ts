@@ -83,7 +83,7 @@ t.test('recall: the resolver says so, with the reason and seq', async (t) => {
   for (const step of ['commissioning', 'shipping', 'receiving', 'creating_class_instance', 'packing', 'transporting', 'retail_selling']) {
     t.ok(steps.includes(step), `journey includes ${step}`)
   }
-  t.equal(fine.proofs.inclusion.length, fine.events.length)
+  t.equal(fine.proofs.inclusion.length, fine.events.length + fine.inspections.length, 'a proof for every event and inspection')
   t.match(fine.checkpoint, /^tracechain\.test\/node\n/)
 
   const bad = await app.inject({ url: `/01/${ZONGZI.slice(0, 13)}9/10/Z`, headers: { accept: 'application/json' } })

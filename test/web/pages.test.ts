@@ -71,8 +71,8 @@ t.test('the journey from farm to shop: who, where, when, what, temperatures, cer
   t.notMatch(page, /召回/)
   const seqs = [...page.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]))
   t.ok(seqs.length >= 8)
-  const events = new Set(json.events.map((e: { seq: number }) => e.seq))
-  t.ok(seqs.every((seq) => events.has(seq)), 'every step on the page is an event of the resolver view')
+  const events = new Set([...json.events, ...json.inspections].map((e: { seq: number }) => e.seq))
+  t.ok(seqs.every((seq) => events.has(seq)), 'every step on the page is an event or inspection of the resolver view')
 })
 
 t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason and date', async (t) => {

@@ -1,27 +1,15 @@
 // The explorer's search: a Digital Link or EPC URN, "GTIN lot", a lot number or a trace code, each
 // resolved to the lots it names, so the search form can send the reader to the resolver.
 
-import { parseIdentifier, toDigitalLink } from '../food/identifiers.js'
-import { findRecall, productOf } from '../food/queries.js'
-import { SPACES, type ObjectRecord } from '../food/records.js'
-import type { RecordReader } from '../ledger/kinds.js'
-import { normaliseTraceCode, traceCodeOf } from '../labels/digital-link.js'
+import { parseIdentifier, toDigitalLink } from '../identifiers.js'
+import { findRecall, productOf } from '../queries.js'
+import { SPACES, type ObjectRecord } from '../records.js'
+import type { RecordReader } from '../../ledger/kinds.js'
+import { normaliseTraceCode, traceCodeOf } from '../../labels/digital-link.js'
+import type { LotSummary } from '../../web/explorer.js'
 
 /** Object records scanned for a lot number or trace code; a node with more lots needs an index. */
 export const MAX_SEARCH_SCAN = 20_000
-
-export interface LotSummary {
-  /** the resolver path, "/01/{gtin}/10/{lot}" */
-  path: string
-  /** the canonical Digital Link on id.gs1.org, as labels are asked for */
-  digitalLink: string
-  gtin: string
-  lot: string
-  name: unknown
-  traceCode: string
-  recalled: boolean
-  firstSeq: number
-}
 
 const GS1_BASE = 'https://id.gs1.org'
 

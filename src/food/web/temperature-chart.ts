@@ -1,8 +1,8 @@
 // Cold-chain readings as a small inline SVG chart: the product's storage range as a band, the
 // readings as a line, any reading outside the range in red, with a one-line summary under it.
 
-import { escapeHtml } from './html.js'
-import { formatTime, TEXT, type Lang } from './i18n.js'
+import { escapeHtml } from '../../web/html.js'
+import { formatTime, TEXT, type Lang } from '../../web/i18n.js'
 
 export interface ChartReading {
   celsius: number

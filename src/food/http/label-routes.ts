@@ -6,7 +6,7 @@ import { fail } from '../../core/errors.js'
 import { LABEL_SIZES, type LabelSize } from '../../labels/label.js'
 import { renderLabelPng } from '../../labels/png.js'
 import type { Ledger } from '../../ledger/ledger.js'
-import { buildLotLabelSvg } from '../../web/lot-label.js'
+import { buildLotLabelSvg } from '../web/lot-label.js'
 
 /** PNG renders cost ~100 ms (font loading); labels change only when a product is renamed. */
 const PNG_CACHE_ENTRIES = 64

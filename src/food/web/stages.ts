@@ -1,7 +1,7 @@
 // What each step of a lot's journey is called on the consumer page: CBV 2.0 business steps
 // (bare names, as food/ normalises them) read for a shopper, in Chinese and English.
 
-import type { Lang } from './i18n.js'
+import type { Lang } from '../../web/i18n.js'
 
 export type StageKind = 'origin' | 'processing' | 'packing' | 'transport' | 'receiving' | 'storage' | 'sale' | 'inspection' | 'other'
 

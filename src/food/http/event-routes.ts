@@ -3,8 +3,8 @@
 
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
-import { fsma204Csv, parseFsma204Filter } from '../../food/fsma204.js'
-import { buildQueryDocument, parseEventQuery, queryEvents, SUPPORTED_PARAMETERS } from '../../food/query.js'
+import { fsma204Csv, parseFsma204Filter } from '../fsma204.js'
+import { buildQueryDocument, parseEventQuery, queryEvents, SUPPORTED_PARAMETERS } from '../query.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
 const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }

@@ -3,10 +3,10 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import type { Ledger } from '../../ledger/ledger.js'
-import { applicationAlerts, overdueAlertSource } from '../../seal/alerts.js'
-import { sealConfig, type SealConfig } from '../../seal/config.js'
-import { renderSealPage } from '../../seal/page.js'
-import { applicationView, listSeals, sealView } from '../../seal/queries.js'
+import { applicationAlerts, overdueAlertSource } from '../alerts.js'
+import { sealConfig, type SealConfig } from '../config.js'
+import { renderSealPage } from '../page.js'
+import { applicationView, listSeals, sealView } from '../queries.js'
 
 const idParams = (what: string) => ({
   type: 'object',

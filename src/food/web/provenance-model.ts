@@ -1,13 +1,14 @@
 // The consumer page's view of a lot: the resolver's provenance (food/provenance.ts) read for a
 // shopper: who did what, where and when, with temperatures, certificates and any recall.
 
-import { canonicalObject, objectsOf, temperatureReadings, type EpcisEvent } from '../food/objects.js'
-import type { Provenance } from '../food/provenance.js'
-import { SPACES, type ObjectRecord, type ProductRecord } from '../food/records.js'
-import type { RecordReader } from '../ledger/kinds.js'
-import type { ActorRecord } from '../ledger/registry.js'
-import { traceCodeOf } from '../labels/digital-link.js'
-import { offsetMinutes, type Bilingual } from './i18n.js'
+import { canonicalObject, objectsOf, temperatureReadings, type EpcisEvent } from '../objects.js'
+import type { Measurement } from '../inspection.js'
+import type { Provenance } from '../provenance.js'
+import { SPACES, type ObjectRecord, type ProductRecord } from '../records.js'
+import type { RecordReader } from '../../ledger/kinds.js'
+import type { ActorRecord } from '../../ledger/registry.js'
+import { traceCodeOf } from '../../labels/digital-link.js'
+import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
 
@@ -49,6 +50,21 @@ export interface StepView {
   dates: { harvest?: string; bestBefore?: string }
 }
 
+export interface InspectionView {
+  seq: number
+  by: ActorView
+  /** the lot tested: this one, or one it was made from */
+  lotName: Bilingual
+  lot?: string
+  self: boolean
+  sampleId: string
+  method: string
+  outcome: 'pass' | 'fail'
+  measurements: Measurement[]
+  certificate: { name: string; sha256: string }
+  inspectedAt: string
+}
+
 export interface ProvenanceView {
   id: string
   digitalLink: string
@@ -61,6 +77,8 @@ export interface ProvenanceView {
   bestBefore?: string
   madeOn?: { time: string; offset?: string }
   steps: StepView[]
+  /** test results of the lot and its ingredients, oldest first */
+  inspections: InspectionView[]
   /** the places the lot and its ingredients passed, in order, each with what happened there first */
   route: { place: { zh: string; en: string }; stage: { zh: string; en: string } }[]
   checkpointSize: number
@@ -203,6 +221,23 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
       by: actorView(provenance.recall.by, sources.actor(provenance.recall.by)),
     }
   }
+  const inspections: InspectionView[] = []
+  for (const item of provenance.inspections ?? []) {
+    const tested = await reader.get<ObjectRecord>(SPACES.object, keyOf(item.lot) ?? '')
+    inspections.push({
+      seq: item.seq,
+      by: actorView(item.by, sources.actor(item.by), item.actor.name),
+      lotName: (await productOf(tested?.gtin))?.name ?? null,
+      ...(tested?.lot ? { lot: tested.lot } : {}),
+      self: item.lot === provenance.id,
+      sampleId: item.sampleId,
+      method: item.method,
+      outcome: item.result.outcome,
+      measurements: item.result.measurements ?? [],
+      certificate: item.certificate,
+      inspectedAt: item.inspectedAt,
+    })
+  }
   // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
   if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) {
     const localMillis = Date.parse(madeOn.time) + (offsetMinutes(madeOn.offset) ?? 480) * 60_000
@@ -241,6 +276,7 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     ...(bestBefore ? { bestBefore } : {}),
     ...(madeOn ? { madeOn } : {}),
     steps,
+    inspections,
     route,
     checkpointSize: provenance.proofs.size,
     empty: provenance.events.length === 0,

@@ -1,10 +1,10 @@
 // The 400 page for a GS1 Digital Link that does not parse: what is wrong, in the reader's
 // language, and what to do (check the code on the pack), never a stack trace.
 
-import type { TracechainError } from '../core/errors.js'
-import { gs1CheckDigit } from '../food/identifiers.js'
-import { escapeHtml, renderShell, withLang } from './html.js'
-import { TEXT, type Lang } from './i18n.js'
+import type { TracechainError } from '../../core/errors.js'
+import { gs1CheckDigit } from '../identifiers.js'
+import { escapeHtml, renderShell, withLang } from '../../web/html.js'
+import { TEXT, type Lang } from '../../web/i18n.js'
 
 /** The AI 10 / 21 character set (GS1 character set 82) and the path shapes we resolve. */
 const AI82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/

@@ -1,12 +1,12 @@
 // A lot's label from what the ledger knows: the id (EPC URN or Digital Link) parsed by food/, the
 // product's name from its food.product statement, the URI on the node's public base (labels/).
 
-import { fail } from '../core/errors.js'
-import { canonicalObject } from '../food/objects.js'
-import { SPACES, type ProductRecord } from '../food/records.js'
-import type { RecordReader } from '../ledger/kinds.js'
-import { buildLabelUri, traceCodeOf, type LabelTarget } from '../labels/digital-link.js'
-import { buildLabelSvg, type LabelContent, type LabelSize } from '../labels/label.js'
+import { fail } from '../../core/errors.js'
+import { canonicalObject } from '../objects.js'
+import { SPACES, type ProductRecord } from '../records.js'
+import type { RecordReader } from '../../ledger/kinds.js'
+import { buildLabelUri, traceCodeOf, type LabelTarget } from '../../labels/digital-link.js'
+import { buildLabelSvg, type LabelContent, type LabelSize } from '../../labels/label.js'
 
 /** The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID. */
 export function labelTargetOf(id: string): LabelTarget {

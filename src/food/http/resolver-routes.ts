@@ -1,10 +1,10 @@
-// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from web.ts).
+// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from resolver-page.ts).
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { buildProvenance } from '../../food/provenance.js'
-import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../../food/trace.js'
+import { buildProvenance } from '../provenance.js'
+import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
-import { renderResolverPage, resolverErrorHandler, wantsHtml } from './web.js'
+import { renderResolverPage, resolverErrorHandler, wantsHtml } from './resolver-page.js'
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
 export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: string }): string {
@@ -49,7 +49,7 @@ export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
       },
     },
   }
-  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (web.ts).
+  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (resolver-page.ts).
   const withPage = { ...resolver, errorHandler: resolverErrorHandler }
   const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
     const provenance = await buildProvenance(ledger, text)

@@ -1,10 +1,10 @@
 // The consumer provenance page at the Digital Link URI: the product, any recall as a red banner,
-// the in-browser ledger check, and the lot's journey from farm to shop as a timeline.
+// the in-browser ledger check, the lot's journey from farm to shop as a timeline, and its inspections.
 // Server-rendered HTML with one inline stylesheet; /web/verify.js checks every data-seq step.
 
-import { escapeHtml, renderShell, withLang } from './html.js'
-import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
-import type { ActorView, GoodsLine, ProvenanceView, StepView } from './provenance-model.js'
+import { escapeHtml, renderShell, withLang } from '../../web/html.js'
+import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
+import type { ActorView, GoodsLine, InspectionView, ProvenanceView, StepView } from './provenance-model.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
 
 const UNITS: Record<string, { zh: string; en: string }> = {
@@ -79,6 +79,37 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
   )
 }
 
+function measurementText(m: InspectionView['measurements'][number], lang: Lang): string {
+  const over = m.limit !== undefined && m.value > m.limit
+  const limit = m.limit !== undefined ? ` (${TEXT[lang].limit} ${m.limit} ${m.unit})` : ''
+  return `<li${over ? ' class="bad"' : ''}>${escapeHtml(halfIn(m.analyte, lang))}: ${m.value} ${escapeHtml(m.unit)}${escapeHtml(limit)}</li>`
+}
+
+/** One test result; a failed one is marked in red, in words as well as colour. */
+function renderInspection(inspection: InspectionView, view: ProvenanceView, lang: Lang): string {
+  const t = TEXT[lang]
+  const failed = inspection.outcome === 'fail'
+  const verdict = failed ? `<span class="tag">✗ ${t.inspectionFailed}</span>` : `<span class="pass">✓ ${t.inspectionPassed}</span>`
+  const lotName = inspection.self ? nameIn(view.product?.name, lang) : `${t.inspectionOfIngredient}: ${nameIn(inspection.lotName, lang)}`
+  return (
+    `<li class="step${failed ? ' failed' : ''}" data-seq="${inspection.seq}" data-actor="${escapeHtml(inspection.by.id)}" data-outcome="${inspection.outcome}">` +
+    `<span class="dot"${failed ? ' style="border-color:#c62828"' : ''}></span>` +
+    `<div class="head"><h3>${verdict} ${escapeHtml(lotName)}${inspection.lot ? ` · <span class="code">${escapeHtml(inspection.lot)}</span>` : ''}</h3>` +
+    `<time datetime="${escapeHtml(inspection.inspectedAt)}">${escapeHtml(formatTime(inspection.inspectedAt, lang, '+08:00'))}</time></div>` +
+    actorLines(inspection.by, lang) +
+    `<p class="muted">${t.method}: ${escapeHtml(inspection.method)} · ${t.sample} <span class="code">${escapeHtml(inspection.sampleId)}</span></p>` +
+    (inspection.measurements.length > 0 ? `<ul class="goods">${inspection.measurements.map((m) => measurementText(m, lang)).join('')}</ul>` : '') +
+    `<p class="certs">${t.report}: ${escapeHtml(inspection.certificate.name)} · SHA-256 <span class="code">${escapeHtml(inspection.certificate.sha256.slice(0, 16))}…</span></p>` +
+    `<p class="entry"><a href="/v1/entries/${inspection.seq}">${t.ledgerEntry} #${inspection.seq}</a><span class="tick"></span></p>` +
+    `</li>`
+  )
+}
+
+function renderInspections(view: ProvenanceView, lang: Lang): string {
+  if (view.inspections.length === 0) return ''
+  return `<section class="card inspections"><h2>${TEXT[lang].inspections}</h2><ol class="timeline">${view.inspections.map((i) => renderInspection(i, view, lang)).join('')}</ol></section>`
+}
+
 function renderRecall(view: ProvenanceView, lang: Lang): string {
   const recall = view.recall
   if (!recall) return ''
@@ -148,6 +179,7 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
       ? `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
       : `<section class="card"><h2>${t.journey}</h2><p class="muted">${t.journeyNote}</p>` +
         `<ol class="timeline">${view.steps.map((step) => renderStep(step, lang, recalledLot)).join('')}</ol></section>`,
+    renderInspections(view, lang),
     options.labelHref
       ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
         `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +

@@ -1,0 +1,49 @@
+// What a domain (food, seal) contributes to a node: its statement kinds, the module its checks run in,
+// the roles its kinds name, its alerts computed at query time, its routes and pages.
+
+import type { FastifyPluginAsync } from 'fastify'
+import type { AlertSource } from './ledger/alerts.js'
+import type { StatementKind } from './ledger/kinds.js'
+import type { Ledger } from './ledger/ledger.js'
+import type { LotDirectory } from './web/explorer.js'
+
+/** What the app hands every domain's route plugin. */
+export interface DomainRouteOptions {
+  ledger: Ledger
+  /** the node clock, for time-based answers (OVERDUE); tests pass a fixed one */
+  clock: () => Date
+  /** public base URL of this node, for links printed on labels */
+  baseUrl: string
+}
+
+/**
+ * One domain, exported as `domain` from src/<name>/index.ts and listed once in src/domains.ts.
+ * `Config` is the domain's own settings where it has any (seal's thresholds and hours); the factories
+ * take overrides of it, and without them give the defaults a node runs with.
+ */
+export interface Domain<Config extends object = object> {
+  readonly name: string
+  /** the roles its kinds name; with 'admin' they are every role actor.register accepts */
+  readonly roles: readonly string[]
+  /** its statement kinds, each with a schemas/<type>.json */
+  kinds(config?: Partial<Config>): StatementKind[]
+  /**
+   * URL of the module whose `kinds` export the check pool's threads import to run StatementKind.check;
+   * required when any kind has a check. It must not import fastify or pages: threads load it.
+   */
+  readonly checkModule?: string
+  /** alerts computed when asked (GET /v1/alerts), beside the ones its kinds store */
+  alertSources(config?: Partial<Config>): AlertSource[]
+  /** its HTTP routes and pages, one encapsulated Fastify plugin */
+  readonly routes?: FastifyPluginAsync<DomainRouteOptions>
+  /** the lots the explorer lists and finds, for a domain that keeps lots */
+  readonly lots?: LotDirectory
+}
+
+/**
+ * The URL of a module beside `base` (an import.meta.url). Under tap the sources run as TypeScript and
+ * worker threads inherit the loader, so the module is named with the caller's own extension.
+ */
+export function siblingModule(base: string, name: string): string {
+  return new URL(`./${name}.${base.endsWith('.ts') ? 'ts' : 'js'}`, base).href
+}

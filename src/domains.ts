@@ -1,0 +1,25 @@
+// Every domain this node runs, in one list: the CLI, the app and the check pool read it. Adding a
+// domain is a folder with an index.ts that exports its descriptor, and one line here.
+
+import type { Domain } from './domain.js'
+import { domain as food } from './food/index.js'
+import type { StatementKind } from './ledger/kinds.js'
+import { ADMIN_ROLE } from './ledger/registry.js'
+import { domain as seal } from './seal/index.js'
+
+export const DOMAINS: readonly Domain[] = [food, seal]
+
+/** Every statement kind the domains record beyond the registry's own, with their default settings. */
+export function domainKinds(domains: readonly Domain[] = DOMAINS): StatementKind[] {
+  return domains.flatMap((domain) => domain.kinds())
+}
+
+/** The modules the check pool's threads import for the domains' StatementKind.check. */
+export function domainCheckModules(domains: readonly Domain[] = DOMAINS): string[] {
+  return domains.flatMap((domain) => (domain.checkModule ? [domain.checkModule] : []))
+}
+
+/** 'admin' and every role a domain declares, each once, in the domains' order. */
+export function domainRoles(domains: readonly Domain[] = DOMAINS): string[] {
+  return [...new Set([ADMIN_ROLE, ...domains.flatMap((domain) => domain.roles)])]
+}

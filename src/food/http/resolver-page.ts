@@ -1,0 +1,74 @@
+// The resolver's HTML answers: the consumer provenance page of a lot, and for a Digital Link that does
+// not parse, a page that says what is wrong with it (GS1 Digital Link 1.2 URI syntax).
+
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { fromBase64 } from '../../core/bytes.js'
+import { parseStatementPayload } from '../../core/statement.js'
+import { errorBody, toTracechainError } from '../../http/errors.js'
+import { htmlReply, langOf } from '../../http/html-reply.js'
+import type { Entry, Ledger } from '../../ledger/ledger.js'
+import { escapeHtml, renderShell } from '../../web/html.js'
+import { TEXT } from '../../web/i18n.js'
+import { wantsHtml } from '../../web/negotiate.js'
+import type { Provenance } from '../provenance.js'
+import { renderLinkErrorPage } from '../web/error-page.js'
+import { renderProvenancePage } from '../web/provenance-page.js'
+import { buildProvenanceView } from '../web/provenance-model.js'
+
+function issuedAtOf(entry: Entry): string | undefined {
+  try {
+    return parseStatementPayload(fromBase64(entry.envelope.payload)).issuedAt
+  } catch {
+    return undefined
+  }
+}
+
+/** The provenance page for a browser, 404 when the ledger knows nothing of the lot. */
+export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const lang = langOf(request)
+  const view = await buildProvenanceView(provenance, {
+    reader: ledger.records,
+    issuedAt: async (seq) => issuedAtOf((await ledger.getEntry(seq)).entry),
+    actor: (id) => ledger.actors.get(id),
+    actors: () => ledger.actors.all(),
+  })
+  const html = renderProvenancePage(view, {
+    lang,
+    url: request.url,
+    ...(view.gtin ? { labelHref: `/v1/labels/${encodeURIComponent(provenance.digitalLink)}.svg?size=screen` } : {}),
+  })
+  return htmlReply(reply, view.empty ? 404 : 200)
+    .header('vary', 'Accept, Accept-Language')
+    .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
+    .header('cache-control', 'no-cache')
+    .send(html)
+}
+
+/**
+ * The resolver routes' error handler: a browser gets a page saying what is wrong with the link
+ * (400 for a Digital Link that does not parse), an API client Fastify's JSON error shape.
+ */
+export function resolverErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = toTracechainError(error)
+  if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
+  reply.header('vary', 'Accept, Accept-Language')
+  if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown } | undefined)?.format)) {
+    return reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+  }
+  const lang = langOf(request)
+  const path = request.url
+  const html =
+    mapped.statusCode === 400
+      ? renderLinkErrorPage(mapped, path, lang)
+      : renderShell({
+          lang,
+          title: mapped.code,
+          switchHref: path,
+          switchLabel: TEXT[lang].switchTo,
+          homeLabel: 'tracechain',
+          body: `<section class="card"><h1>${mapped.statusCode}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,
+        })
+  return htmlReply(reply, mapped.statusCode).send(html)
+}
+
+export { wantsHtml }

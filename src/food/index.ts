@@ -1,0 +1,27 @@
+// The food domain: GS1 EPCIS 2.0 events, products, recalls and inspections; the Digital Link resolver
+// with the consumer page, the EPCIS query interface, the FSMA 204 export and lot labels.
+
+import type { Domain } from '../domain.js'
+import { siblingModule } from '../domain.js'
+import { eventRoutes } from './http/event-routes.js'
+import { labelRoutes } from './http/label-routes.js'
+import { foodRoutes } from './http/resolver-routes.js'
+import { foodKinds } from './kinds.js'
+import { recentLots, searchLots } from './web/search.js'
+
+/** Who signs food statements: the chain's businesses, regulators, and labs that test lots. */
+export const FOOD_ROLES = ['farm', 'processor', 'logistics', 'retailer', 'regulator', 'lab'] as const
+
+export const domain: Domain = {
+  name: 'food',
+  roles: FOOD_ROLES,
+  kinds: () => foodKinds,
+  checkModule: siblingModule(import.meta.url, 'kinds'),
+  alertSources: () => [],
+  async routes(app, { ledger, clock, baseUrl }) {
+    await app.register(foodRoutes, { ledger })
+    await app.register(eventRoutes, { ledger, clock })
+    await app.register(labelRoutes, { ledger, baseUrl })
+  },
+  lots: { recentLots, searchLots },
+}

@@ -1,0 +1,71 @@
+// food.inspection: a regulator's or lab's signed test result for one lot the ledger knows, indexed by
+// lot so the resolver lists a lot's inspections; a failed one raises INSPECTION_FAILED with its entry.
+
+import { fail } from '../core/errors.js'
+import { alertRecord } from '../ledger/alerts.js'
+import type { RecordReader, StatementKind } from '../ledger/kinds.js'
+import { canonicalObject } from './objects.js'
+import { SEP, SPACES, prefixRange, seqKey, type ObjectRecord } from './records.js'
+
+/** objectKey SEP seq -> InspectionRecord */
+export const INSPECTION_SPACE = 'food.inspection'
+
+export interface Measurement {
+  analyte: string
+  value: number
+  unit: string
+  limit?: number
+}
+
+export interface InspectionBody {
+  lot: string
+  sampleId: string
+  method: string
+  result: { outcome: 'pass' | 'fail'; measurements?: Measurement[] }
+  certificate: { name: string; sha256: string }
+  inspectedAt: string
+}
+
+export interface InspectionRecord extends Omit<InspectionBody, 'lot'> {
+  seq: number
+  /** the canonical EPC URN of the lot */
+  lot: string
+  by: string
+  recordedAt: string
+}
+
+export const inspectionKind: StatementKind = {
+  type: 'food.inspection',
+  roles: ['regulator', 'lab'],
+  async accept(ctx) {
+    const body = ctx.statement.body as unknown as InspectionBody
+    // Attacker-controlled text: parsing checks its syntax and check digits.
+    const object = canonicalObject(body.lot)
+    if (object.identifier.kind !== 'lgtin') fail('IDENTIFIER_INVALID', `${body.lot} names no lot (a GTIN with a lot number, no serial)`, { lot: body.lot })
+    const known = await ctx.get<ObjectRecord>(SPACES.object, object.key)
+    if (!known) fail('RULE_VIOLATION', `no event in the ledger names lot ${object.id}; an inspection is of a lot it knows`, { lot: object.id })
+    // A result is signed once the test is done: it cannot be from after the statement that reports it.
+    if (Date.parse(body.inspectedAt) > Date.parse(ctx.statement.issuedAt)) {
+      fail('RULE_VIOLATION', `inspectedAt ${body.inspectedAt} is after the statement's issuedAt ${ctx.statement.issuedAt}`, {
+        inspectedAt: body.inspectedAt,
+        issuedAt: ctx.statement.issuedAt,
+      })
+    }
+    const record: InspectionRecord = { ...body, lot: known.id, seq: ctx.seq, by: ctx.actor.id, recordedAt: ctx.recordedAt }
+    ctx.put(INSPECTION_SPACE, `${object.key}${SEP}${seqKey(ctx.seq)}`, record)
+    if (body.result.outcome === 'fail') {
+      const { space, key, value } = alertRecord(
+        { kind: 'INSPECTION_FAILED', at: ctx.recordedAt, seqs: [ctx.seq], ids: [known.id], message: `${known.id} failed ${body.method} (sample ${body.sampleId})` },
+        seqKey(ctx.seq),
+      )
+      ctx.put(space, key, value)
+    }
+  },
+}
+
+/** The inspections of the lots with these keys, oldest first. */
+export async function inspectionsOf(reader: RecordReader, keys: Iterable<string>): Promise<InspectionRecord[]> {
+  const out: InspectionRecord[] = []
+  for (const key of keys) for (const [, record] of await reader.range<InspectionRecord>(INSPECTION_SPACE, prefixRange(key))) out.push(record)
+  return out.sort((a, b) => a.seq - b.seq)
+}
