@@ -7,10 +7,12 @@ import type { Ledger } from '../ledger/ledger.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import { normaliseBizTransactionType, normaliseSourceDestType } from './cbv.js'
 import { isCalendarDate, parseInstant } from './dates.js'
+import { buildDigitalLink, type DigitalLinkElement } from './digital-link.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
-import { canonicalObject, type EpcisEvent, type EpcisQuantity } from './objects.js'
-import { neighbours } from './queries.js'
-import { SEP, SPACES, prefixRange, seqKey, type FoodEventRecord, type ObjectEventLink, type ObjectRecord, type ProductRecord } from './records.js'
+import { canonicalObject, keyOrText, type EpcisEvent, type EpcisQuantity } from './objects.js'
+import { eventsNaming, neighbours, objectEventLinks } from './queries.js'
+import { SEP, seqKey } from '../store/keys.js'
+import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord } from './records.js'
 import { inChunks, readSignedEvent, type SignedEvent } from './signed-events.js'
 import { MAX_TRACE_DEPTH, traceGraph } from './trace.js'
 
@@ -180,20 +182,15 @@ function digitalLinkOfTlc(text: string): string | undefined {
   const match = /^\((01|00)\)(\d{14}|\d{18})(?:\(10\)([^()]{1,20}))?(?:\(21\)([^()]{1,20}))?$/.exec(text.trim())
   if (!match) return undefined
   const [, ai, value, lot, serial] = match
-  let uri = `https://id.gs1.org/${ai}/${value}`
-  if (lot !== undefined) uri += `/10/${encodeURIComponent(lot)}`
-  if (serial !== undefined) uri += `/21/${encodeURIComponent(serial)}`
-  return uri
+  const elements: DigitalLinkElement[] = [[ai, value]]
+  if (lot !== undefined) elements.push(['10', lot])
+  if (serial !== undefined) elements.push(['21', serial])
+  return buildDigitalLink(elements)
 }
 
 async function* candidateSeqs(ledger: Ledger, filter: Fsma204Filter): AsyncGenerator<number> {
   if (filter.keys) {
-    const found = new Map<number, string>()
-    for (const key of filter.keys) {
-      for (const [, link] of await ledger.records.range<ObjectEventLink>(SPACES.byObject, prefixRange(key))) found.set(link.seq, link.eventTime)
-    }
-    const ordered = [...found].sort(([sa, ta], [sb, tb]) => (ta < tb ? -1 : ta > tb ? 1 : sa - sb))
-    for (const [seq] of ordered) yield seq
+    for (const link of await eventsNaming(ledger.records, filter.keys)) yield link.seq
     return
   }
   const range: { gte?: string; lt?: string } = {}
@@ -377,8 +374,8 @@ class ExportContext {
   private async previousSource(keys: (string | undefined)[], seq: number): Promise<string | undefined> {
     for (const key of keys) {
       if (key === undefined) continue
-      const links = await this.ledger.records.range<ObjectEventLink>(SPACES.byObject, { gte: `${key}${SEP}`, lt: `${key}${SEP}${seqKey(seq)}`, reverse: true })
-      const shipment = links.map(([, link]) => link).find((link) => link.bizStep === 'shipping')
+      const links = await objectEventLinks(this.ledger.records, key, { before: seq, reverse: true })
+      const shipment = links.find((link) => link.bizStep === 'shipping')
       if (!shipment) continue
       const { event } = await this.event(shipment.seq)
       return partyOf(event.sourceList, 'source') ?? event.bizLocation?.id ?? event.readPoint?.id
@@ -481,12 +478,4 @@ function nameOf(name: string | { zh?: string; en?: string }): string {
   if (typeof name === 'string') return name
   if (name.en && name.zh) return `${name.en} (${name.zh})`
   return name.en ?? name.zh ?? ''
-}
-
-function keyOrText(text: string): string {
-  try {
-    return identifierKey(parseIdentifier(text))
-  } catch {
-    return text
-  }
 }

@@ -18,10 +18,9 @@ import {
   utcMillis,
   type EpcisEvent,
 } from './objects.js'
+import { joinKey, seqKey } from '../store/keys.js'
 import {
-  SEP,
   SPACES,
-  seqKey,
   type EdgeRecord,
   type FoodEventRecord,
   type ObjectEventLink,
@@ -85,14 +84,14 @@ const eventKind: StatementKind = {
     }
     const k = seqKey(ctx.seq)
     ctx.put(SPACES.event, k, record)
-    ctx.put(SPACES.byTime, `${eventTime}${SEP}${k}`, 1)
-    if (bizStep) ctx.put(SPACES.byStep, `${bizStep}${SEP}${eventTime}${SEP}${k}`, 1)
+    ctx.put(SPACES.byTime, joinKey(eventTime, k), 1)
+    if (bizStep) ctx.put(SPACES.byStep, joinKey(bizStep, eventTime, k), 1)
     for (const location of new Set([record.readPoint, record.bizLocation].filter((l): l is string => !!l))) {
-      ctx.put(SPACES.byLocation, `${location}${SEP}${eventTime}${SEP}${k}`, 1)
+      ctx.put(SPACES.byLocation, joinKey(location, eventTime, k), 1)
     }
     for (const object of objects) {
       const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
-      ctx.put(SPACES.byObject, `${object.key}${SEP}${k}`, link)
+      ctx.put(SPACES.byObject, joinKey(object.key, k), link)
       if (!(await ctx.get<ObjectRecord>(SPACES.object, object.key))) {
         const { gtin, lot, serial } = object.identifier
         ctx.put(SPACES.object, object.key, {
@@ -109,8 +108,8 @@ const eventKind: StatementKind = {
     }
     for (const { from, to } of edgesOf(event, objects)) {
       const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
-      ctx.put(SPACES.forward, `${from.key}${SEP}${to.key}${SEP}${k}`, edge)
-      ctx.put(SPACES.backward, `${to.key}${SEP}${from.key}${SEP}${k}`, edge)
+      ctx.put(SPACES.forward, joinKey(from.key, to.key, k), edge)
+      ctx.put(SPACES.backward, joinKey(to.key, from.key, k), edge)
     }
     await recordQuantities(ctx, event, prefixLengths)
     await raiseFoodAlerts(ctx, event, record)
@@ -213,7 +212,7 @@ async function recordQuantities(ctx: RuleContext, event: EpcisEvent, prefixLengt
   const move = (epcClass: string, quantity: number | undefined, uom: string | undefined, sign: 1 | -1) => {
     if (typeof quantity !== 'number') return
     const { key } = canonicalObject(epcClass, (gtin) => prefixLengths.get(gtin))
-    ctx.put(SPACES.quantity, `${key}${SEP}${seqKey(ctx.seq)}${SEP}${sign > 0 ? 'in' : 'out'}`, {
+    ctx.put(SPACES.quantity, joinKey(key, seqKey(ctx.seq), sign > 0 ? 'in' : 'out'), {
       seq: ctx.seq,
       quantity: sign * quantity,
       uom: uom ?? 'EA',

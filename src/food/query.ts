@@ -11,9 +11,11 @@ import { normaliseBizStep, normaliseDisposition } from './cbv.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import { isInstant, parseInstant } from './dates.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
-import type { EpcisEvent } from './objects.js'
+import { keyOrText, type EpcisEvent } from './objects.js'
+import { eventsNaming } from './queries.js'
 import { inChunks, readSignedEvent } from './signed-events.js'
-import { SEP, SEP_END, SPACES, prefixRange, seqKey, type FoodEventRecord, type ObjectEventLink } from './records.js'
+import { SEP, SEP_END, seqKey } from '../store/keys.js'
+import { SPACES, type FoodEventRecord } from './records.js'
 
 /** The REST binding's default page size (openapi.yaml components.schemas.PerPage). */
 export const DEFAULT_PER_PAGE = 30
@@ -213,15 +215,9 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
   if (query.matches.length > 0) {
     // Objects first: a lot or pallet has few events. Take the parameter with the fewest values.
     const match = [...query.matches].sort((a, b) => a.keys.size - b.keys.size)[0]
-    const found = new Map<number, Position>()
-    for (const key of match.keys) {
-      for (const [, link] of await ledger.records.range<ObjectEventLink>(SPACES.byObject, prefixRange(key))) {
-        found.set(link.seq, { eventTime: link.eventTime, seq: link.seq })
-      }
-    }
-    const sign = query.direction === 'ASC' ? 1 : -1
-    const ordered = [...found.values()].filter((p) => inTimeBounds(p, query) && isAfter(p, query)).sort((a, b) => sign * comparePositions(a, b))
-    yield* ordered
+    const links = await eventsNaming(ledger.records, match.keys)
+    const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
+    yield* query.direction === 'ASC' ? ordered : ordered.reverse()
     return
   }
   const streams: AsyncGenerator<Position>[] = []
@@ -321,15 +317,6 @@ function valuesOf(field: unknown): string[] {
 /** The canonical key of an EPC, class or location given in a query. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */
 function keyOf(text: string): string {
   return identifierKey(parseIdentifier(text))
-}
-
-/** The key of a value inside a stored event; anything the parser refuses compares as its own text. */
-function keyOrText(text: string): string {
-  try {
-    return keyOf(text)
-  } catch {
-    return text
-  }
 }
 
 /**

@@ -293,12 +293,13 @@ t.test('every identifier in GS1 example documents parses', async (t) => {
   for (const kind of ['sgtin', 'lgtin', 'gtin', 'sscc', 'sgln', 'local']) t.ok(kinds[kind] > 0, `some ${kind}: ${kinds[kind]}`)
 })
 
-t.test('identifiers.ts is pure and browser-safe', async (t) => {
-  const source = readFileSync(SOURCE, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
-  const imports = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1])
-  t.ok(imports.length > 0)
-  for (const name of imports) t.match(name, /^\.\.\/core\/[a-z0-9-]+\.js$/, `imports only core/: ${name}`)
-  for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
+t.test('identifiers.ts and digital-link.ts are pure and browser-safe', async (t) => {
+  for (const file of [SOURCE, new URL('../../src/food/digital-link.ts', import.meta.url)]) {
+    const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+    const imports = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1])
+    for (const name of imports) t.match(name, /^(\.\.\/core\/[a-z0-9-]+|\.\/digital-link)\.js$/, `imports only core/ and digital-link.ts: ${name}`)
+    for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
+  }
 })
 
 t.test('a text parsed again gives the same frozen value; one that fails fails every time', async (t) => {
