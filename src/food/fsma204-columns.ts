@@ -53,7 +53,11 @@ export const REFERENCE_DOCUMENT_TYPES: Record<string, string> = {
   upevt: 'Upstream EPCIS Event',
 }
 
-/** Which FSMA 204 CTE an EPCIS event records, as anchors.md e.8 maps them; undefined for the rest. */
+/**
+ * Which FSMA 204 CTE an EPCIS event records; undefined for the rest. Transformation (21 CFR 1.1350): any
+ * TransformationEvent. Shipping (1.1340) and Receiving (1.1345): CBV bizStep shipping and receiving.
+ * Initial Packing (1.1330): an ObjectEvent ADD that commissions the lot (commissioning, creating_class_instance).
+ */
 export function cteOf(record: Pick<FoodEventRecord, 'eventType' | 'bizStep' | 'action'>): Cte | undefined {
   if (record.eventType === 'TransformationEvent') return 'Transformation'
   if (record.bizStep === 'shipping') return 'Shipping'

@@ -1,7 +1,6 @@
 // Seal alerts. Pattern alerts (OFF_HOURS_USE, OVER_BUDGET, SPLIT_CONTRACT) are derived from the entry
 // that shows them and written with it; OVERDUE depends on the clock and is computed when asked;
-// attempts (refused breaches) are kept outside the log with the refused envelope.
-// Predicates after domain-cn.md 5.1 and 5.2 (PRJ-SPLIT, PRJ-OVER-BUDGET, PRJ-OVERDUE).
+// attempts (refused breaches) are kept outside the log with the refused envelope. Each function states its predicate.
 
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
