@@ -2,110 +2,25 @@
 // lot in each Critical Tracking Event, its Key Data Elements (21 CFR 1.1330, 1.1340, 1.1345, 1.1350)
 // as columns, the traceability lot code first, and the log entry that proves the row.
 
-import { fail } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
 import type { ActorRecord } from '../ledger/registry.js'
+import { SEP, seqKey } from '../store/keys.js'
 import { normaliseBizTransactionType, normaliseSourceDestType } from './cbv.js'
-import { isCalendarDate, parseInstant } from './dates.js'
+import { UTF8_BOM, formatCsvRow } from './csv.js'
+import { FSMA204_COLUMNS, REFERENCE_DOCUMENT_TYPES, cteOf, type Cte, type Fsma204Row } from './fsma204-columns.js'
+import { inBounds, localDateOf, scanBound, type Fsma204Filter } from './fsma204-filter.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
-import { canonicalObject, type EpcisEvent, type EpcisQuantity } from './objects.js'
-import { neighbours } from './queries.js'
-import { SEP, SPACES, prefixRange, seqKey, type FoodEventRecord, type ObjectEventLink, type ObjectRecord, type ProductRecord } from './records.js'
+import { canonicalObject, keyOrText, type EpcisEvent, type EpcisQuantity } from './objects.js'
+import { eventsNaming, neighbours, objectEventLinks } from './queries.js'
+import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord } from './records.js'
 import { inChunks, readSignedEvent, type SignedEvent } from './signed-events.js'
-import { MAX_TRACE_DEPTH, traceGraph } from './trace.js'
+import { formatTlc } from './tlc.js'
 
-export const FSMA204_COLUMNS = [
-  'Traceability Lot Code',
-  'Traceability Lot Code Source',
-  'Traceability Lot Code Source Reference',
-  'Product Description',
-  'Quantity',
-  'Unit of Measure',
-  'Critical Tracking Event',
-  'Event Date',
-  'Event Time (UTC)',
-  'Location Description',
-  'Location Reference',
-  'Immediate Previous Source',
-  'Immediate Previous Source Reference',
-  'Immediate Subsequent Recipient',
-  'Immediate Subsequent Recipient Reference',
-  'Reference Document Type',
-  'Reference Document Number',
-  'Harvest Date',
-  'Transformation Role',
-  'Linked Traceability Lot Codes',
-  'Container',
-  'EPCIS Event',
-  'Event ID',
-  'Entry Seq',
-  'Leaf Hash',
-] as const
-
-export type Cte = 'Initial Packing' | 'Shipping' | 'Receiving' | 'Transformation'
-type Cell = string | number
-export type Fsma204Row = Cell[]
-
-/** UTF-8 byte order mark: Excel reads a CSV without it in the legacy code page and garbles Chinese names. */
-export const UTF8_BOM = '\uFEFF'
 /** Containers (a pallet of cases of lots) are opened this many levels deep. */
 const MAX_CONTENT_DEPTH = 4
 /** Events kept for reuse within one export (aggregations, lots' first events); the cache restarts beyond. */
 const MAX_CACHED_EVENTS = 10_000
-/** A date-only bound covers that day in the event's own time zone; offsets reach ±14 h. */
-const MAX_OFFSET_MS = 14 * 3600 * 1000
 
-const REFERENCE_DOCUMENT_TYPES: Record<string, string> = {
-  bol: 'Bill of Lading',
-  cert: 'Certificate',
-  desadv: 'Despatch Advice (ASN)',
-  inv: 'Invoice',
-  pedigree: 'Pedigree',
-  po: 'Purchase Order',
-  poc: 'Purchase Order Confirmation',
-  prodorder: 'Production Order',
-  recadv: 'Receiving Advice',
-  rma: 'Return Merchandise Authorization',
-  testprd: 'Test Procedure',
-  testres: 'Test Result',
-  upevt: 'Upstream EPCIS Event',
-}
-
-export interface Fsma204Filter {
-  /** object keys of the lot asked for and every lot trace links to it, both directions */
-  keys?: Set<string>
-  /** the lot as asked, canonical */
-  lot?: string
-  from?: TimeBound
-  to?: TimeBound
-}
-
-/** A date bound compares the event's local date; a date-time bound compares instants. */
-type TimeBound = { date: string } | { instant: string }
-
-/**
- * Checks the export's query (attacker-controlled): `lot` an EPC URN, Digital Link or TLC such as
- * (01)06901234001037(10)Z260526A; `from` and `to` dates (inclusive, in each event's own zone) or
- * RFC 3339 date-times (`to` exclusive). Throws BAD_REQUEST, IDENTIFIER_INVALID, CHECK_DIGIT_INVALID,
- * or NOT_FOUND for a lot the ledger has never seen.
- */
-export async function parseFsma204Filter(ledger: Ledger, raw: { lot?: string; from?: string; to?: string }): Promise<Fsma204Filter> {
-  const filter: Fsma204Filter = {}
-  if (raw.from) filter.from = timeBound('from', raw.from)
-  if (raw.to) filter.to = timeBound('to', raw.to)
-  if (filter.from && filter.to && boundValue(filter.from) > boundValue(filter.to)) {
-    fail('BAD_REQUEST', `from ${raw.from} is after to ${raw.to}`, { from: raw.from, to: raw.to })
-  }
-  if (raw.lot) {
-    const text = digitalLinkOfTlc(raw.lot) ?? raw.lot
-    const start = canonicalObject(text)
-    if (!(await ledger.records.get<ObjectRecord>(SPACES.object, start.key))) fail('NOT_FOUND', `no events name ${raw.lot}`, { lot: raw.lot })
-    const graph = await traceGraph(ledger.records, text, 'both', MAX_TRACE_DEPTH)
-    filter.lot = graph.root
-    filter.keys = new Set([start.key, ...graph.nodes.map((node) => keyOrText(node.id))])
-  }
-  return filter
-}
 
 /** The spreadsheet as CSV text in chunks (RFC 4180, CRLF, UTF-8 with a BOM), for streaming. */
 export async function* fsma204Csv(ledger: Ledger, filter: Fsma204Filter): AsyncGenerator<string> {
@@ -138,62 +53,10 @@ export async function* fsma204Rows(ledger: Ledger, filter: Fsma204Filter): Async
   }
 }
 
-/** Which FSMA 204 CTE an EPCIS event records, as anchors.md e.8 maps them; undefined for the rest. */
-export function cteOf(record: Pick<FoodEventRecord, 'eventType' | 'bizStep' | 'action'>): Cte | undefined {
-  if (record.eventType === 'TransformationEvent') return 'Transformation'
-  if (record.bizStep === 'shipping') return 'Shipping'
-  if (record.bizStep === 'receiving') return 'Receiving'
-  if (record.eventType === 'ObjectEvent' && record.action === 'ADD' && (record.bizStep === 'commissioning' || record.bizStep === 'creating_class_instance')) {
-    return 'Initial Packing'
-  }
-  return undefined
-}
-
-/** One CSV record, RFC 4180: quoted when it holds a quote, comma or line break, CRLF-terminated. */
-export function formatCsvRow(cells: readonly Cell[]): string {
-  return `${cells.map(formatCsvCell).join(',')}\r\n`
-}
-
-function formatCsvCell(cell: Cell): string {
-  if (typeof cell === 'number') return String(cell)
-  // A text cell that starts like a formula would run in a spreadsheet: keep it text (OWASP CSV injection).
-  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text
-}
-
-/** The GS1 element string of a lot: (01)GTIN(10)lot; (01)GTIN(21)serial for an item, (00)SSCC for a logistic unit. */
-export function formatTlc(id: string): string {
-  let identifier: ReturnType<typeof parseIdentifier>
-  try {
-    identifier = parseIdentifier(id)
-  } catch {
-    return id
-  }
-  const { gtin, lot, serial, sscc } = identifier as { gtin?: string; lot?: string; serial?: string; sscc?: string }
-  if (gtin) return `(01)${gtin}${lot !== undefined ? `(10)${lot}` : ''}${serial !== undefined ? `(21)${serial}` : ''}`
-  if (sscc) return `(00)${sscc}`
-  return id
-}
-
-/** A TLC in GS1 element string form as a Digital Link; undefined for anything else. */
-function digitalLinkOfTlc(text: string): string | undefined {
-  const match = /^\((01|00)\)(\d{14}|\d{18})(?:\(10\)([^()]{1,20}))?(?:\(21\)([^()]{1,20}))?$/.exec(text.trim())
-  if (!match) return undefined
-  const [, ai, value, lot, serial] = match
-  let uri = `https://id.gs1.org/${ai}/${value}`
-  if (lot !== undefined) uri += `/10/${encodeURIComponent(lot)}`
-  if (serial !== undefined) uri += `/21/${encodeURIComponent(serial)}`
-  return uri
-}
 
 async function* candidateSeqs(ledger: Ledger, filter: Fsma204Filter): AsyncGenerator<number> {
   if (filter.keys) {
-    const found = new Map<number, string>()
-    for (const key of filter.keys) {
-      for (const [, link] of await ledger.records.range<ObjectEventLink>(SPACES.byObject, prefixRange(key))) found.set(link.seq, link.eventTime)
-    }
-    const ordered = [...found].sort(([sa, ta], [sb, tb]) => (ta < tb ? -1 : ta > tb ? 1 : sa - sb))
-    for (const [seq] of ordered) yield seq
+    for (const link of await eventsNaming(ledger.records, filter.keys)) yield link.seq
     return
   }
   const range: { gte?: string; lt?: string } = {}
@@ -202,43 +65,6 @@ async function* candidateSeqs(ledger: Ledger, filter: Fsma204Filter): AsyncGener
   for await (const [key] of ledger.rangeRecords<unknown>(SPACES.byTime, range)) yield parseInt(key.split(SEP)[1], 16)
 }
 
-/** An index bound wide enough for the filter; inBounds then decides exactly. */
-function scanBound(bound: TimeBound, side: -1 | 1): string {
-  if ('instant' in bound) return bound.instant
-  const dayStart = Date.parse(`${bound.date}T00:00:00.000Z`)
-  return new Date(side < 0 ? dayStart - MAX_OFFSET_MS : dayStart + 24 * 3600 * 1000 + MAX_OFFSET_MS).toISOString()
-}
-
-function inBounds(record: FoodEventRecord, filter: Fsma204Filter): boolean {
-  const localDate = localDateOf(record.eventTime, record.eventTimeZoneOffset)
-  if (filter.from) {
-    if ('date' in filter.from ? localDate < filter.from.date : record.eventTime < filter.from.instant) return false
-  }
-  if (filter.to) {
-    if ('date' in filter.to ? localDate > filter.to.date : record.eventTime >= filter.to.instant) return false
-  }
-  return true
-}
-
-function timeBound(name: string, value: string): TimeBound {
-  if (isCalendarDate(value)) return { date: value }
-  const instant = parseInstant(value)
-  if (instant === undefined) {
-    fail('BAD_REQUEST', `${name} ${value} is neither a date (YYYY-MM-DD) nor an RFC 3339 date-time with a zone`, { parameter: name })
-  }
-  return { instant }
-}
-
-function boundValue(bound: TimeBound): string {
-  return 'date' in bound ? bound.date : bound.instant.slice(0, 10)
-}
-
-/** The calendar date where the event happened, from its UTC time and its own zone offset. */
-export function localDateOf(utc: string, offset: string): string {
-  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset)
-  const minutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0
-  return new Date(Date.parse(utc) + minutes * 60_000).toISOString().slice(0, 10)
-}
 
 interface LotRow {
   key: string
@@ -377,8 +203,8 @@ class ExportContext {
   private async previousSource(keys: (string | undefined)[], seq: number): Promise<string | undefined> {
     for (const key of keys) {
       if (key === undefined) continue
-      const links = await this.ledger.records.range<ObjectEventLink>(SPACES.byObject, { gte: `${key}${SEP}`, lt: `${key}${SEP}${seqKey(seq)}`, reverse: true })
-      const shipment = links.map(([, link]) => link).find((link) => link.bizStep === 'shipping')
+      const links = await objectEventLinks(this.ledger.records, key, { before: seq, reverse: true })
+      const shipment = links.find((link) => link.bizStep === 'shipping')
       if (!shipment) continue
       const { event } = await this.event(shipment.seq)
       return partyOf(event.sourceList, 'source') ?? event.bizLocation?.id ?? event.readPoint?.id
@@ -481,12 +307,4 @@ function nameOf(name: string | { zh?: string; en?: string }): string {
   if (typeof name === 'string') return name
   if (name.en && name.zh) return `${name.en} (${name.zh})`
   return name.en ?? name.zh ?? ''
-}
-
-function keyOrText(text: string): string {
-  try {
-    return identifierKey(parseIdentifier(text))
-  } catch {
-    return text
-  }
 }

@@ -1,7 +1,8 @@
 // GS1 identifiers in their two spellings, one value: EPC URNs (GS1 EPC Tag Data Standard 2.0 §6) and
-// GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/.
+// GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/ and digital-link.ts.
 
 import { fail } from '../core/errors.js'
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, formatDigitalLinkPath, gtinElements, type DigitalLinkElement } from '../core/digital-link.js'
 
 export type IdentifierKind = 'sgtin' | 'lgtin' | 'gtin' | 'sscc' | 'sgln' | 'local'
 
@@ -28,7 +29,6 @@ export interface Gs1Identifier {
 }
 
 export const DEFAULT_COMPANY_PREFIX_LENGTH = 7
-export const CANONICAL_DIGITAL_LINK_BASE = 'https://id.gs1.org'
 /** Longer texts are refused before any parsing. */
 export const MAX_IDENTIFIER_LENGTH = 2048
 
@@ -223,9 +223,7 @@ function isCompanyPrefix(digits: string | undefined): digits is string {
  */
 export function identifierKey(id: Gs1Identifier): string {
   if (id.kind === 'local') return `local:${required(id.local, 'local')}`
-  if (id.kind === 'sscc') return `00/${required(id.sscc, 'sscc')}`
-  if (id.kind === 'sgln') return `414/${required(id.gln, 'gln')}${id.extension !== undefined ? `/254/${encodePathValue(id.extension)}` : ''}`
-  return digitalLinkPath({ ...id, ...(id.kind === 'sgtin' ? { lot: undefined } : {}) })
+  return formatDigitalLinkPath(digitalLinkElements({ ...id, ...(id.kind === 'sgtin' ? { lot: undefined } : {}) }))
 }
 
 /**
@@ -265,21 +263,19 @@ export function toEpcUrn(id: Gs1Identifier, companyPrefixLength?: number): strin
 export function toDigitalLink(id: Gs1Identifier, base: string = CANONICAL_DIGITAL_LINK_BASE): string {
   if (!/^https?:\/\/[^/?#\s]+[^?#\s]*$/i.test(base)) throw new TypeError(`"base" expected an http(s) URI without query or fragment, got ${base}`)
   if (id.kind === 'local') return required(id.local, 'local')
-  const path = id.kind === 'sscc' || id.kind === 'sgln' ? identifierKey(id) : digitalLinkPath(id)
-  return `${base.replace(/\/+$/, '')}/${path}`
+  return buildDigitalLink(digitalLinkElements(id), base)
 }
 
-function digitalLinkPath(id: Gs1Identifier): string {
-  let path = `01/${required(id.gtin, 'gtin')}`
-  if (id.cpv !== undefined) path += `/22/${encodePathValue(id.cpv)}`
-  if (id.kind === 'lgtin') path += `/10/${encodePathValue(required(id.lot, 'lot'))}`
-  if (id.kind === 'sgtin') path += `${id.lot !== undefined ? `/10/${encodePathValue(id.lot)}` : ''}/21/${encodePathValue(required(id.serial, 'serial'))}`
-  return path
-}
-
-/** Everything but the URI unreserved characters A-Z a-z 0-9 - . _ ~ is percent-encoded (as GS1's syntax engine does). */
-function encodePathValue(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+/** The Digital Link elements of a GS1 id (not 'local'): its key and the qualifiers its kind carries. */
+function digitalLinkElements(id: Gs1Identifier): DigitalLinkElement[] {
+  if (id.kind === 'sscc') return [['00', required(id.sscc, 'sscc')]]
+  if (id.kind === 'sgln') return [['414', required(id.gln, 'gln')], ...(id.extension !== undefined ? [['254', id.extension] as const] : [])]
+  return gtinElements({
+    gtin: required(id.gtin, 'gtin'),
+    cpv: id.cpv,
+    lot: id.kind === 'lgtin' ? required(id.lot, 'lot') : id.kind === 'sgtin' ? id.lot : undefined,
+    serial: id.kind === 'sgtin' ? required(id.serial, 'serial') : undefined,
+  })
 }
 
 function escapeUrnComponent(value: string): string {

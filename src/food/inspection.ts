@@ -5,7 +5,8 @@ import { fail } from '../core/errors.js'
 import { alertRecord } from '../ledger/alerts.js'
 import type { RecordReader, StatementKind } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { SEP, SPACES, prefixRange, seqKey, type ObjectRecord } from './records.js'
+import { joinKey, prefixRange, seqKey } from '../store/keys.js'
+import { SPACES, type ObjectRecord } from './records.js'
 
 /** objectKey SEP seq -> InspectionRecord */
 export const INSPECTION_SPACE = 'food.inspection'
@@ -52,7 +53,7 @@ export const inspectionKind: StatementKind = {
       })
     }
     const record: InspectionRecord = { ...body, lot: known.id, seq: ctx.seq, by: ctx.actor.id, recordedAt: ctx.recordedAt }
-    ctx.put(INSPECTION_SPACE, `${object.key}${SEP}${seqKey(ctx.seq)}`, record)
+    ctx.put(INSPECTION_SPACE, joinKey(object.key, seqKey(ctx.seq)), record)
     if (body.result.outcome === 'fail') {
       const { space, key, value } = alertRecord(
         { kind: 'INSPECTION_FAILED', at: ctx.recordedAt, seqs: [ctx.seq], ids: [known.id], message: `${known.id} failed ${body.method} (sample ${body.sampleId})` },

@@ -3,8 +3,9 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { findRecall, neighbours, productOf } from './queries.js'
-import { SPACES, prefixRange, seqKey, type FoodEventRecord, type ObjectEventLink, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
+import { eventsNaming, findRecall, neighbours, productOf } from './queries.js'
+import { seqKey } from '../store/keys.js'
+import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
 
 export const MAX_JOURNEY_DEPTH = 12
 export const MAX_JOURNEY_EVENTS = 500
@@ -44,12 +45,9 @@ export async function journeyOf(reader: RecordReader, text: string): Promise<Jou
     }
     frontier = next
   }
-  const seqs = new Set<number>()
-  for (const key of keys) {
-    for (const [, link] of await reader.range<ObjectEventLink>(SPACES.byObject, prefixRange(key))) seqs.add(link.seq)
-  }
+  const seqs = (await eventsNaming(reader, keys)).map((link) => link.seq)
   const events: FoodEventRecord[] = []
-  for (const seq of [...seqs].sort((a, b) => a - b).slice(0, MAX_JOURNEY_EVENTS)) {
+  for (const seq of seqs.sort((a, b) => a - b).slice(0, MAX_JOURNEY_EVENTS)) {
     const record = await reader.get<FoodEventRecord>(SPACES.event, seqKey(seq))
     if (record) events.push(record)
   }

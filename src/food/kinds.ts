@@ -1,27 +1,14 @@
-// The food statement kinds: food.product, food.event (one EPCIS 2.0 event), food.recall, food.inspection. Each checks
-// its rules and writes its indexes and alerts with the entry, in the same batch.
+// The food statement kinds: food.product, food.event (one EPCIS 2.0 event), food.recall, food.inspection. Each
+// checks its rules and writes its indexes and alerts (alerts.ts) with the entry, in the same batch.
 
 import { fail } from '../core/errors.js'
 import type { RuleContext, StatementKind } from '../ledger/kinds.js'
-import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { validateEpcisEvent } from './epcis-schema.js'
-import { identifierKey, isValidGs1Key, parseIdentifier } from './identifiers.js'
+import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
+import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
+import { joinKey, seqKey } from '../store/keys.js'
 import {
-  bizStepOf,
-  canonicalObject,
-  dispositionOf,
-  edgesOf,
-  eventOf,
-  kilograms,
-  objectsOf,
-  temperatureReadings,
-  utcMillis,
-  type EpcisEvent,
-} from './objects.js'
-import {
-  SEP,
   SPACES,
-  seqKey,
   type EdgeRecord,
   type FoodEventRecord,
   type ObjectEventLink,
@@ -30,15 +17,8 @@ import {
   type QuantityMove,
   type RecallRecord,
 } from './records.js'
-import { toDigitalLink } from './identifiers.js'
-import { contentsOf, findRecall, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import { raiseFoodAlerts } from './alerts.js'
 import { inspectionKind } from './inspection.js'
-
-/** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
-export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
-export const RECEIVING_STEPS = new Set(['receiving', 'arriving', 'accepting'])
-/** How far a transformation's output mass may exceed its input mass before MASS_BALANCE (moisture, brine). */
-export const MASS_BALANCE_TOLERANCE = 0.02
 
 const productKind: StatementKind = {
   type: 'food.product',
@@ -86,14 +66,14 @@ const eventKind: StatementKind = {
     }
     const k = seqKey(ctx.seq)
     ctx.put(SPACES.event, k, record)
-    ctx.put(SPACES.byTime, `${eventTime}${SEP}${k}`, 1)
-    if (bizStep) ctx.put(SPACES.byStep, `${bizStep}${SEP}${eventTime}${SEP}${k}`, 1)
+    ctx.put(SPACES.byTime, joinKey(eventTime, k), 1)
+    if (bizStep) ctx.put(SPACES.byStep, joinKey(bizStep, eventTime, k), 1)
     for (const location of new Set([record.readPoint, record.bizLocation].filter((l): l is string => !!l))) {
-      ctx.put(SPACES.byLocation, `${location}${SEP}${eventTime}${SEP}${k}`, 1)
+      ctx.put(SPACES.byLocation, joinKey(location, eventTime, k), 1)
     }
     for (const object of objects) {
       const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
-      ctx.put(SPACES.byObject, `${object.key}${SEP}${k}`, link)
+      ctx.put(SPACES.byObject, joinKey(object.key, k), link)
       if (!(await ctx.get<ObjectRecord>(SPACES.object, object.key))) {
         const { gtin, lot, serial } = object.identifier
         ctx.put(SPACES.object, object.key, {
@@ -110,8 +90,8 @@ const eventKind: StatementKind = {
     }
     for (const { from, to } of edgesOf(event, objects)) {
       const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
-      ctx.put(SPACES.forward, `${from.key}${SEP}${to.key}${SEP}${k}`, edge)
-      ctx.put(SPACES.backward, `${to.key}${SEP}${from.key}${SEP}${k}`, edge)
+      ctx.put(SPACES.forward, joinKey(from.key, to.key, k), edge)
+      ctx.put(SPACES.backward, joinKey(to.key, from.key, k), edge)
     }
     await recordQuantities(ctx, event, prefixLengths)
     await raiseFoodAlerts(ctx, event, record)
@@ -214,7 +194,7 @@ async function recordQuantities(ctx: RuleContext, event: EpcisEvent, prefixLengt
   const move = (epcClass: string, quantity: number | undefined, uom: string | undefined, sign: 1 | -1) => {
     if (typeof quantity !== 'number') return
     const { key } = canonicalObject(epcClass, (gtin) => prefixLengths.get(gtin))
-    ctx.put(SPACES.quantity, `${key}${SEP}${seqKey(ctx.seq)}${SEP}${sign > 0 ? 'in' : 'out'}`, {
+    ctx.put(SPACES.quantity, joinKey(key, seqKey(ctx.seq), sign > 0 ? 'in' : 'out'), {
       seq: ctx.seq,
       quantity: sign * quantity,
       uom: uom ?? 'EA',
@@ -226,112 +206,4 @@ async function recordQuantities(ctx: RuleContext, event: EpcisEvent, prefixLengt
   } else if (event.type === 'ObjectEvent' && event.action === 'ADD') {
     for (const q of event.quantityList ?? []) move(q.epcClass, q.quantity, q.uom, 1)
   }
-}
-
-async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<void> {
-  const alerts: Alert[] = []
-  const base = { at: ctx.recordedAt, seqs: [ctx.seq] }
-  const lots = record.objects.filter((o) => o.role !== 'parent' || event.type === 'ObjectEvent')
-
-  // TEMPERATURE_EXCURSION: a reading outside the storage range of a product in the event.
-  const readings = temperatureReadings(event)
-  if (readings.length > 0) {
-    const affected: string[] = []
-    const details: string[] = []
-    const candidates: { key: string; id: string }[] = [...record.objects]
-    for (const object of record.objects) if (!gtinOfKey(object.key)) candidates.push(...(await contentsOf(ctx, object.key)))
-    for (const object of candidates) {
-      const product = await productOf(ctx, object.key)
-      const range = product?.storage
-      if (!range) continue
-      const outside = readings.filter((r) => (range.minC !== undefined && r.celsius < range.minC) || (range.maxC !== undefined && r.celsius > range.maxC))
-      if (outside.length === 0) continue
-      affected.push(object.id)
-      const worst = outside.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a))
-      details.push(`${object.id}: ${outside.length} reading(s) outside ${range.minC ?? '-∞'}..${range.maxC ?? '∞'} °C (e.g. ${worst.celsius} °C)`)
-    }
-    if (affected.length > 0) alerts.push({ kind: 'TEMPERATURE_EXCURSION', ...base, ids: affected, message: details.join('; ') })
-  }
-
-  // MASS_BALANCE: outputs heavier than inputs allow, or a lot consumed beyond what was produced of it.
-  if (event.type === 'TransformationEvent') {
-    const mass = (list: EpcisEvent['inputQuantityList']) =>
-      (list ?? []).reduce<number | undefined>((sum, q) => {
-        const kg = typeof q.quantity === 'number' ? kilograms(q.quantity, q.uom) : undefined
-        return sum === undefined || kg === undefined ? undefined : sum + kg
-      }, 0)
-    const input = mass(event.inputQuantityList)
-    const output = mass(event.outputQuantityList)
-    if (input !== undefined && output !== undefined && (event.inputQuantityList ?? []).length > 0 && output > input * (1 + MASS_BALANCE_TOLERANCE)) {
-      alerts.push({
-        kind: 'MASS_BALANCE',
-        ...base,
-        ids: record.objects.filter((o) => o.role === 'output').map((o) => o.id),
-        message: `transformation outputs ${round(output)} kg from ${round(input)} kg of inputs`,
-      })
-    }
-    for (const q of event.inputQuantityList ?? []) {
-      const { key, id } = canonicalObject(q.epcClass)
-      const balance = await lotBalance(ctx, key)
-      if (balance.produced > 0 && balance.consumed > balance.produced * (1 + MASS_BALANCE_TOLERANCE)) {
-        alerts.push({
-          kind: 'MASS_BALANCE',
-          ...base,
-          ids: [id],
-          message: `${id}: ${round(balance.consumed)} ${balance.uom} consumed in transformations, only ${round(balance.produced)} ${balance.uom} produced`,
-        })
-      }
-    }
-  }
-
-  // EVENT_AFTER_RECALL: a recalled lot (or one made from a recalled lot) shipped or sold.
-  if (record.bizStep && DISTRIBUTION_STEPS.has(record.bizStep)) {
-    const recalled: string[] = []
-    const reasons: string[] = []
-    for (const object of lots) {
-      const recall = await findRecall(ctx, object.key)
-      if (recall) {
-        recalled.push(object.id)
-        reasons.push(`${object.id} (recalled at seq ${recall.seq}: ${recall.reason})`)
-      }
-    }
-    if (recalled.length > 0) alerts.push({ kind: 'EVENT_AFTER_RECALL', ...base, ids: recalled, message: `${record.bizStep} of recalled ${reasons.join(', ')}` })
-  }
-
-  // BROKEN_CHAIN_OF_CUSTODY: received where it was never shipped to.
-  if (record.bizStep && RECEIVING_STEPS.has(record.bizStep) && record.bizLocation) {
-    const broken: string[] = []
-    for (const object of record.objects) {
-      const shipment = await latestShipment(ctx, object.key)
-      if (!shipment) {
-        broken.push(`${object.id} was never shipped`)
-      } else if (shipment.destinations && !shipment.destinations.some((d) => sameLocation(d, record.bizLocation as string))) {
-        broken.push(`${object.id} was shipped (seq ${shipment.seq}) to ${shipment.destinations.join(', ')}, not here`)
-      }
-    }
-    if (broken.length > 0) {
-      alerts.push({
-        kind: 'BROKEN_CHAIN_OF_CUSTODY',
-        ...base,
-        ids: record.objects.map((o) => o.id),
-        message: `received at ${record.bizLocation}: ${broken.join('; ')}`,
-      })
-    }
-  }
-  alerts.forEach((alert, i) => {
-    const { space, key, value } = alertRecord(alert, `${seqKey(ctx.seq)}.${i}`)
-    ctx.put(space, key, value)
-  })
-}
-
-/** Two location keys name the same place, or one is the GLN that holds the other. */
-function sameLocation(a: string, b: string): boolean {
-  if (a === b) return true
-  const glnOf = (key: string) => (key.startsWith('414/') ? key.split('/')[1] : undefined)
-  const ga = glnOf(a)
-  return ga !== undefined && ga === glnOf(b) && (!a.includes('/254/') || !b.includes('/254/'))
-}
-
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000
 }

@@ -78,6 +78,18 @@ export function canonicalObject(text: string, prefixLength?: PrefixLengthLookup)
   return { id: toEpcUrn(identifier, length), key: identifierKey(identifier), identifier }
 }
 
+/**
+ * The index key of an identifier found in a stored event or a trace graph; text the parser refuses
+ * is its own key, so it still compares equal to itself. Never throws.
+ */
+export function keyOrText(text: string): string {
+  try {
+    return identifierKey(parseIdentifier(text))
+  } catch {
+    return text
+  }
+}
+
 /** Every object the event names, once per role. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */
 export function objectsOf(event: EpcisEvent, prefixLength?: PrefixLengthLookup): (ObjectRef & { identifier: Gs1Identifier })[] {
   const out: (ObjectRef & { identifier: Gs1Identifier })[] = []

@@ -4,10 +4,9 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { kilograms } from './objects.js'
+import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import {
   SPACES,
-  prefixRange,
-  seqKey,
   type EdgeRecord,
   type FoodEventRecord,
   type ObjectEventLink,
@@ -29,11 +28,29 @@ export async function productOf(reader: RecordReader, objectKey: string): Promis
   return gtin ? reader.get<ProductRecord>(SPACES.product, gtin) : undefined
 }
 
+/**
+ * The by-object index: the events that name `key`, in seq order (newest first with `reverse`), only
+ * those before seq `before` when given.
+ */
+export async function objectEventLinks(reader: RecordReader, key: string, options: { before?: number; reverse?: boolean } = {}): Promise<ObjectEventLink[]> {
+  const range = prefixRange(key)
+  if (options.before !== undefined) range.lt = joinKey(key, seqKey(options.before))
+  const rows = await reader.range<ObjectEventLink>(SPACES.byObject, options.reverse ? { ...range, reverse: true } : range)
+  return rows.map(([, link]) => link)
+}
+
+/** The events that name any of `keys`, each once, in eventTime order, then seq. */
+export async function eventsNaming(reader: RecordReader, keys: Iterable<string>): Promise<ObjectEventLink[]> {
+  const found = new Map<number, ObjectEventLink>()
+  for (const key of keys) for (const link of await objectEventLinks(reader, key)) found.set(link.seq, link)
+  return [...found.values()].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
+}
+
 /** Keys one step upstream (inputs, contents) or downstream (outputs, containers) of `key`. */
 export async function neighbours(reader: RecordReader, key: string, direction: 'forward' | 'backward'): Promise<{ key: string; edge: EdgeRecord }[]> {
   const space = direction === 'forward' ? SPACES.forward : SPACES.backward
   const rows = await reader.range<EdgeRecord>(space, prefixRange(key))
-  return rows.map(([k, edge]) => ({ key: k.split('\u0000')[1], edge }))
+  return rows.map(([k, edge]) => ({ key: k.split(SEP)[1], edge }))
 }
 
 /** What a container carries (cases in a pallet, lots in a case), recursively: aggregation,
@@ -93,8 +110,8 @@ export async function latestShipment(reader: RecordReader, key: string): Promise
   const carriers = [key, ...(await neighbours(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent').map((n) => n.key)]
   let latest: ObjectEventLink | undefined
   for (const k of carriers) {
-    const links = await reader.range<ObjectEventLink>(SPACES.byObject, { ...prefixRange(k), reverse: true })
-    const shipment = links.map(([, link]) => link).find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep))
+    const links = await objectEventLinks(reader, k, { reverse: true })
+    const shipment = links.find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep))
     if (shipment && (!latest || shipment.seq > latest.seq)) latest = shipment
   }
   return latest ? reader.get<FoodEventRecord>(SPACES.event, seqKey(latest.seq)) : undefined

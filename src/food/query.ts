@@ -1,167 +1,15 @@
-// The EPCIS 2.0 query subset behind GET /v1/events (EPCIS 2.0 section 8.2.7 SimpleEventQuery, REST
-// binding openapi.yaml "GET /events"): parameters parsed and checked here, candidates read from the
-// most selective food index, every condition then checked against the event as signed.
+// Runs an EPCIS 2.0 SimpleEventQuery (EPCIS 2.0 section 8.2.7) for GET /v1/events: candidates read from
+// the most selective food index, every condition then checked against the event as signed.
 
-import { toHex } from '../core/bytes.js'
-import { canonicalBytes } from '../core/canonical-json.js'
-import { fail } from '../core/errors.js'
-import { sha256 } from '../core/hash.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { normaliseBizStep, normaliseDisposition } from './cbv.js'
-import { identifierKey, parseIdentifier } from './identifiers.js'
-import { isInstant, parseInstant } from './dates.js'
+import { SEP, SEP_END, seqKey } from '../store/keys.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
-import type { EpcisEvent } from './objects.js'
+import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
+import { keyOrText, type EpcisEvent } from './objects.js'
+import { formatPageToken } from './page-token.js'
+import { eventsNaming } from './queries.js'
+import { SPACES, type FoodEventRecord } from './records.js'
 import { inChunks, readSignedEvent } from './signed-events.js'
-import { SEP, SEP_END, SPACES, prefixRange, seqKey, type FoodEventRecord, type ObjectEventLink } from './records.js'
-
-/** The REST binding's default page size (openapi.yaml components.schemas.PerPage). */
-export const DEFAULT_PER_PAGE = 30
-export const MAX_PER_PAGE = 1000
-/** Candidates examined per request before a short page is returned with a token to continue. */
-export const MAX_SCANNED = 50_000
-
-/** MATCH_* parameters and the event fields each one looks in (EPCIS 2.0 section 8.2.7.1). */
-const MATCH_FIELDS = {
-  MATCH_epc: ['epcList', 'childEPCs'],
-  MATCH_parentID: ['parentID'],
-  MATCH_inputEPC: ['inputEPCList'],
-  MATCH_outputEPC: ['outputEPCList'],
-  MATCH_anyEPC: ['epcList', 'childEPCs', 'parentID', 'inputEPCList', 'outputEPCList'],
-  MATCH_epcClass: ['quantityList', 'childQuantityList'],
-  MATCH_inputEPCClass: ['inputQuantityList'],
-  MATCH_outputEPCClass: ['outputQuantityList'],
-  MATCH_anyEPCClass: ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'],
-} as const satisfies Record<string, readonly (keyof EpcisEvent)[]>
-type MatchParameter = keyof typeof MATCH_FIELDS
-
-const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'EQ_eventID'] as const
-const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'perPage', 'nextPageToken'] as const
-export const SUPPORTED_PARAMETERS = [...LIST_PARAMETERS, ...(Object.keys(MATCH_FIELDS) as MatchParameter[]), ...SINGLE_PARAMETERS] as const
-
-export interface EventQuery {
-  eventTypes?: Set<string>
-  actions?: Set<string>
-  bizSteps?: Set<string>
-  dispositions?: Set<string>
-  /** location keys */
-  readPoints?: Set<string>
-  bizLocations?: Set<string>
-  eventIds?: Set<string>
-  /** each MATCH_* parameter given: any of its keys in any of its fields; all parameters must hold */
-  matches: { parameter: MatchParameter; keys: Set<string> }[]
-  /** UTC, milliseconds, as the indexes keep them */
-  geEventTime?: string
-  ltEventTime?: string
-  geRecordTime?: string
-  ltRecordTime?: string
-  direction: 'ASC' | 'DESC'
-  perPage: number
-  /** events still allowed across this and later pages (eventCountLimit) */
-  remaining?: number
-  /** continue after this position (from nextPageToken) */
-  after?: Position
-  /** identifies the query, so a page token is not replayed against another one */
-  fingerprint: string
-}
-
-interface Position {
-  eventTime: string
-  seq: number
-}
-
-export interface EventPage {
-  events: Record<string, unknown>[]
-  /** extra JSON-LD contexts the events declare (namespace prefixes of their extensions) */
-  contexts: unknown[]
-  nextPageToken?: string
-}
-
-type RawQuery = Record<string, string | string[] | undefined>
-
-/**
- * Parses the query string of GET /v1/events (attacker-controlled). Lists are pipe-delimited as in
- * the REST binding, or comma-separated; repeating a parameter adds to its list. Throws
- * QUERY_PARAMETER_UNSUPPORTED for a parameter outside the subset, BAD_REQUEST for a malformed value,
- * IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse.
- */
-export function parseEventQuery(raw: RawQuery): EventQuery {
-  for (const name of Object.keys(raw)) {
-    if (!(SUPPORTED_PARAMETERS as readonly string[]).includes(name)) {
-      fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}`, {
-        parameter: name,
-        supported: SUPPORTED_PARAMETERS,
-      })
-    }
-  }
-  const single = (name: string): string | undefined => {
-    const value = raw[name]
-    if (Array.isArray(value)) fail('BAD_REQUEST', `${name} given ${value.length} times; it takes one value`, { parameter: name })
-    return value === undefined || value === '' ? undefined : value
-  }
-  const list = (name: string, identifiers: boolean): string[] | undefined => {
-    const value = raw[name]
-    if (value === undefined) return undefined
-    const items = (Array.isArray(value) ? value : [value]).flatMap((v) => splitList(v, identifiers))
-    if (items.length === 0) fail('BAD_REQUEST', `${name} is empty`, { parameter: name })
-    return items
-  }
-  const keysOf = (name: string) => {
-    const items = list(name, true)
-    return items && new Set(items.map(keyOf))
-  }
-  const set = (name: string, normalise: (v: string) => string = (v) => v) => {
-    const items = list(name, false)
-    return items && new Set(items.map(normalise))
-  }
-
-  const actions = set('EQ_action')
-  for (const action of actions ?? []) {
-    if (!['ADD', 'OBSERVE', 'DELETE'].includes(action)) fail('BAD_REQUEST', `EQ_action ${action} is not ADD, OBSERVE or DELETE`, { parameter: 'EQ_action' })
-  }
-  const orderBy = single('orderBy')
-  if (orderBy !== undefined && orderBy !== 'eventTime') {
-    fail('QUERY_PARAMETER_UNSUPPORTED', `orderBy ${orderBy} is not supported; results can be ordered by eventTime`, { parameter: 'orderBy' })
-  }
-  const orderDirection = single('orderDirection')
-  if (orderDirection !== undefined && orderDirection !== 'ASC' && orderDirection !== 'DESC') {
-    fail('BAD_REQUEST', `orderDirection ${orderDirection} is not ASC or DESC`, { parameter: 'orderDirection' })
-  }
-  const eventCountLimit = integer('eventCountLimit', single('eventCountLimit'), 1, Number.MAX_SAFE_INTEGER)
-  const perPage = integer('perPage', single('perPage'), 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE
-
-  const query: EventQuery = {
-    eventTypes: set('eventType'),
-    actions,
-    bizSteps: set('EQ_bizStep', normaliseBizStep),
-    dispositions: set('EQ_disposition', normaliseDisposition),
-    readPoints: keysOf('EQ_readPoint'),
-    bizLocations: keysOf('EQ_bizLocation'),
-    eventIds: set('EQ_eventID'),
-    matches: [],
-    geEventTime: time('GE_eventTime', single('GE_eventTime')),
-    ltEventTime: time('LT_eventTime', single('LT_eventTime')),
-    geRecordTime: time('GE_recordTime', single('GE_recordTime')),
-    ltRecordTime: time('LT_recordTime', single('LT_recordTime')),
-    // Without orderBy our order is eventTime ascending; with it the binding's default is DESC.
-    direction: (orderDirection as 'ASC' | 'DESC' | undefined) ?? (orderBy ? 'DESC' : 'ASC'),
-    perPage,
-    remaining: eventCountLimit,
-    fingerprint: '',
-  }
-  for (const parameter of Object.keys(MATCH_FIELDS) as MatchParameter[]) {
-    const keys = keysOf(parameter)
-    if (keys) query.matches.push({ parameter, keys })
-  }
-  query.fingerprint = fingerprintOf(raw)
-  const token = single('nextPageToken')
-  if (token !== undefined) {
-    const cursor = parseToken(token, query.fingerprint)
-    query.after = { eventTime: cursor.t, seq: cursor.s }
-    if (cursor.n !== undefined) query.remaining = cursor.n
-  }
-  return query
-}
 
 /** One page of the events that match, in eventTime order (then seq), as signed plus recordTime. */
 export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<EventPage> {
@@ -193,7 +41,7 @@ export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<Ev
   }
   const remaining = query.remaining === undefined ? undefined : query.remaining - events.length
   const page: EventPage = { events, contexts: [...contexts.values()] }
-  if (more && last && remaining !== 0) page.nextPageToken = formatToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint })
+  if (more && last && remaining !== 0) page.nextPageToken = formatPageToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint })
   return page
 }
 
@@ -213,15 +61,9 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
   if (query.matches.length > 0) {
     // Objects first: a lot or pallet has few events. Take the parameter with the fewest values.
     const match = [...query.matches].sort((a, b) => a.keys.size - b.keys.size)[0]
-    const found = new Map<number, Position>()
-    for (const key of match.keys) {
-      for (const [, link] of await ledger.records.range<ObjectEventLink>(SPACES.byObject, prefixRange(key))) {
-        found.set(link.seq, { eventTime: link.eventTime, seq: link.seq })
-      }
-    }
-    const sign = query.direction === 'ASC' ? 1 : -1
-    const ordered = [...found.values()].filter((p) => inTimeBounds(p, query) && isAfter(p, query)).sort((a, b) => sign * comparePositions(a, b))
-    yield* ordered
+    const links = await eventsNaming(ledger.records, match.keys)
+    const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
+    yield* query.direction === 'ASC' ? ordered : ordered.reverse()
     return
   }
   const streams: AsyncGenerator<Position>[] = []
@@ -318,83 +160,8 @@ function valuesOf(field: unknown): string[] {
   return field.map((item) => (typeof item === 'string' ? item : (item as { epcClass?: string })?.epcClass)).filter((v): v is string => typeof v === 'string')
 }
 
-/** The canonical key of an EPC, class or location given in a query. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */
-function keyOf(text: string): string {
-  return identifierKey(parseIdentifier(text))
-}
-
-/** The key of a value inside a stored event; anything the parser refuses compares as its own text. */
-function keyOrText(text: string): string {
-  try {
-    return keyOf(text)
-  } catch {
-    return text
-  }
-}
-
-/**
- * Splits a list value: on '|' (the binding's pipeDelimited style) and on ','. For identifiers a comma
- * splits only before the next URI, since a lot in a Digital Link may itself hold a comma.
- */
-function splitList(value: string, identifiers: boolean): string[] {
-  const separator = identifiers ? /\||,(?=\s*(?:urn:|https?:\/\/))/i : /[|,]/
-  return value
-    .split(separator)
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-}
-
-function time(name: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined
-  const instant = parseInstant(value)
-  if (instant === undefined) fail('BAD_REQUEST', `${name} ${value} is not an RFC 3339 date-time with a zone`, { parameter: name })
-  return instant
-}
-
-function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined
-  const n = /^\d{1,16}$/.test(value) ? Number(value) : NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) fail('BAD_REQUEST', `${name} ${value} is not an integer in ${min}..${max}`, { parameter: name })
-  return n
-}
-
 function contextItems(context: unknown): unknown[] {
   const items = Array.isArray(context) ? context : context === undefined ? [] : [context]
   return items.filter((item) => item !== EPCIS_CONTEXT && !(typeof item === 'string' && /^https:\/\/ref\.gs1\.org\/standards\/epcis\/2\.0\.\d\/epcis-context\.jsonld$/.test(item)))
 }
 
-function fingerprintOf(raw: RawQuery): string {
-  const { perPage: _perPage, nextPageToken: _token, ...rest } = raw
-  const sorted = Object.fromEntries(Object.keys(rest).sort().map((k) => [k, rest[k]]))
-  return toHex(sha256(canonicalBytes(sorted))).slice(0, 16)
-}
-
-interface Token {
-  t: string
-  s: number
-  n?: number
-  f: string
-}
-
-function formatToken(token: Token): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url')
-}
-
-function parseToken(text: string, fingerprint: string): Token {
-  let token: Token | undefined
-  try {
-    token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Token
-  } catch {
-    token = undefined
-  }
-  const valid =
-    token &&
-    typeof token.t === 'string' &&
-    isInstant(token.t) &&
-    Number.isSafeInteger(token.s) &&
-    token.s >= 0 &&
-    (token.n === undefined || (Number.isSafeInteger(token.n) && token.n > 0))
-  if (!valid) fail('BAD_REQUEST', 'nextPageToken does not parse', { parameter: 'nextPageToken' })
-  if (token?.f !== fingerprint) fail('BAD_REQUEST', 'nextPageToken belongs to a query with other parameters', { parameter: 'nextPageToken' })
-  return token as Token
-}

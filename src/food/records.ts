@@ -1,10 +1,6 @@
 // The food indexes: record spaces and their shapes, written in the same batch as the entries they
-// index, so trace, query, recall and export read them without decoding the log.
-
-/** Key separator: sorts before every printable character, so a prefix scan of "a\0" never sees "ab". */
-export const SEP = '\u0000'
-/** Upper bound for a prefix scan: gte `p + SEP`, lt `p + SEP_END`. */
-export const SEP_END = '\u0001'
+// index, so trace, query, recall and export read them without decoding the log. Keys join their parts
+// with SEP and write seqs as seqKey (store/keys.ts).
 
 export const SPACES = {
   /** seq (12 hex) -> FoodEventRecord */
@@ -114,13 +110,4 @@ export interface QuantityMove {
   /** positive: produced or received into existence; negative: consumed by a transformation */
   quantity: number
   uom: string
-}
-
-export function seqKey(seq: number): string {
-  return seq.toString(16).padStart(12, '0')
-}
-
-/** gte/lt bounds for every key that starts with `prefix` followed by SEP. */
-export function prefixRange(prefix: string): { gte: string; lt: string } {
-  return { gte: prefix + SEP, lt: prefix + SEP_END }
 }

@@ -3,6 +3,7 @@
 
 import { utf8 } from '../core/bytes.js'
 import { sha256 } from '../core/hash.js'
+import { buildDigitalLink, gtinElements } from '../core/digital-link.js'
 
 /** What a label identifies: a GTIN (品类码), a lot (批次码) or an item (单品码). */
 export interface LabelTarget {
@@ -10,15 +11,6 @@ export interface LabelTarget {
   gtin: string
   lot?: string
   serial?: string
-}
-
-/**
- * Percent-encodes a lot or serial for a Digital Link path segment: everything but the URI
- * unreserved characters, as GS1's syntax engine does (and food/identifiers.ts toDigitalLink), so
- * a label's URI and the resolver's canonical link encode a value alike.
- */
-export function encodeAiValue(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 /**
@@ -37,10 +29,7 @@ export function buildLabelUri(baseUrl: string, target: LabelTarget): string {
     throw new RangeError(`"baseUrl" must be an http(s) URL without query or fragment, got ${baseUrl}`)
   }
   if (!/^[0-9]{14}$/.test(target.gtin)) throw new RangeError(`"gtin" must be 14 digits, got ${target.gtin}`)
-  let uri = `${base.origin}${base.pathname.replace(/\/+$/, '')}/01/${target.gtin}`
-  if (target.lot !== undefined) uri += `/10/${encodeAiValue(target.lot)}`
-  if (target.serial !== undefined) uri += `/21/${encodeAiValue(target.serial)}`
-  return uri
+  return buildDigitalLink(gtinElements({ gtin: target.gtin, lot: target.lot, serial: target.serial }), `${base.origin}${base.pathname}`)
 }
 
 // Crockford's base32: no I, L, O or U, so a code read aloud over the phone or typed from a

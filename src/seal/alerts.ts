@@ -1,13 +1,13 @@
 // Seal alerts. Pattern alerts (OFF_HOURS_USE, OVER_BUDGET, SPLIT_CONTRACT) are derived from the entry
 // that shows them and written with it; OVERDUE depends on the clock and is computed when asked;
-// attempts (refused breaches) are kept outside the log with the refused envelope.
-// Predicates after domain-cn.md 5.1 and 5.2 (PRJ-SPLIT, PRJ-OVER-BUDGET, PRJ-OVERDUE).
+// attempts (refused breaches) are kept outside the log with the refused envelope. Each function states its predicate.
 
-import { seqKey, type RecordWrite } from '../store/level-store.js'
+import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
+import type { RecordWrite } from '../store/level-store.js'
 import { ALERT_SPACE, ATTEMPT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { RecordReader, RefusalContext, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
-import { END, SEAL_SPACES, SEP, byOrgKey, getApplication, getSeal, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
+import { SEAL_SPACES, byOrgKey, getApplication, getSeal, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
 import { jaccard, titleTokens } from './similarity.js'
 import { OPEN_STATES } from './workflow.js'
 
@@ -15,7 +15,7 @@ import { OPEN_STATES } from './workflow.js'
 function alertWrites(alert: Alert, suffix: string, space: string): RecordWrite[] {
   const record = alertRecord(alert, suffix, space)
   const ref: AlertRef = { space, key: record.key }
-  return [record, ...(alert.applicationIds ?? []).map((id) => ({ space: SEAL_SPACES.alertsByApplication, key: `${id}${SEP}${record.key}`, value: ref }))]
+  return [record, ...(alert.applicationIds ?? []).map((id) => ({ space: SEAL_SPACES.alertsByApplication, key: joinKey(id, record.key), value: ref }))]
 }
 
 /** Writes a pattern alert with the entry being accepted. */
@@ -25,7 +25,7 @@ export function putAlert(ctx: RuleContext, alert: Alert): void {
 
 /** The stored alerts and attempts that name an application, oldest first. */
 export async function applicationAlerts(reader: RecordReader, applicationId: string): Promise<Alert[]> {
-  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, { gt: `${applicationId}${SEP}`, lt: `${applicationId}${SEP}${END}` })
+  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, prefixRange(applicationId))
   const alerts: Alert[] = []
   for (const [, ref] of refs) {
     const alert = await reader.get<Alert>(ref.space, ref.key)
@@ -88,8 +88,8 @@ export async function splitContractAlert(
   const tokens = titleTokens(application.title)
   const since = daysBefore(application.appliedAt, config.splitWindowDays)
   const earlier = await ctx.range<OrgApplication>(SEAL_SPACES.byOrg, {
-    gte: `${application.org}${SEP}${since}`,
-    lt: `${application.org}${SEP}${END}`,
+    gte: joinKey(application.org, since),
+    lt: prefixRange(application.org).lt,
   })
   const group: OrgApplication[] = []
   for (const [, other] of earlier) {
@@ -135,7 +135,7 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
     const alerts: Alert[] = []
     const revoked = new Map<string, boolean>()
     const records = ledger.records
-    for await (const [key, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.due, { lt: `${now.toISOString()}${SEP}${END}` })) {
+    for await (const [key, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
       const application = await getApplication(records, applicationId)
       if (!application || !OPEN_STATES.includes(application.state)) continue
@@ -170,7 +170,7 @@ export function attemptRecords(ctx: RefusalContext): RecordWrite[] {
     envelope: ctx.envelope,
     code: ctx.error.code,
   }
-  return alertWrites(alert, `${statement.actor}${SEP}${statement.id}`, ATTEMPT_SPACE)
+  return alertWrites(alert, joinKey(statement.actor, statement.id), ATTEMPT_SPACE)
 }
 
 function pad(hour: number): string {

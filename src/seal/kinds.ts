@@ -1,4 +1,4 @@
-// The seal statement kinds (DESIGN.md "Statement types"): seal.register, apply, approve, reject, use,
+// The seal statement kinds (schemas/seal.*.json): seal.register, apply, approve, reject, use,
 // close, revoke. Each enforces its rules, moves the application through workflow.ts, and writes its
 // records and pattern alerts with the entry; a refusal of a validly signed one is kept as an attempt.
 

@@ -3,7 +3,8 @@
 
 import { fail } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { END, SEAL_SPACES, SEP, getApplication, getSeal, type ApplicationRecord, type SealRecord, type UseRecord } from './records.js'
+import { prefixRange } from '../store/keys.js'
+import { SEAL_SPACES, getApplication, getSeal, type ApplicationRecord, type SealRecord, type UseRecord } from './records.js'
 
 /** A use as the seal lists it: which application it stamped. */
 export type SealUseView = UseRecord & { applicationId: string }
@@ -32,7 +33,7 @@ export async function listSeals(ledger: Ledger): Promise<(SealRecord & { seqs: n
 /** A seal's applications in the order they were made. */
 export async function sealApplications(ledger: Ledger, sealId: string): Promise<ApplicationRecord[]> {
   const out: ApplicationRecord[] = []
-  for await (const [, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.bySeal, { gt: `${sealId}${SEP}`, lt: `${sealId}${SEP}${END}` })) {
+  for await (const [, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.bySeal, prefixRange(sealId))) {
     const application = await getApplication(ledger.records, applicationId)
     if (application) out.push(application)
   }

@@ -1,7 +1,7 @@
 // What the seal kinds index, written with each entry: seals, applications and their histories, and the
 // lookups that alerts need (applications by org and time, open applications by due time).
 
-import { seqKey } from '../store/level-store.js'
+import { joinKey, seqKey } from '../store/keys.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import type { ApplicationState } from './workflow.js'
 
@@ -20,10 +20,8 @@ export const SEAL_SPACES = {
   alertsByApplication: 'seal.alert-by-application',
 } as const
 
-/** Separates the parts of a composite key; ids never contain it (schemas allow [A-Za-z0-9._-]). */
-export const SEP = '\u0000'
-/** Sorts after every key with the same prefix. */
-export const END = '\uffff'
+// Composite keys join their parts with SEP (store/keys.ts). Seal and application ids never contain it
+// (the schemas allow [A-Za-z0-9._-]), so a prefixRange of an id sees only that id's keys.
 
 export type SealName = string | { zh?: string; en?: string }
 
@@ -118,9 +116,9 @@ export interface AlertRef {
   key: string
 }
 
-export const bySealKey = (sealId: string, seq: number) => `${sealId}${SEP}${seqKey(seq)}`
-export const byOrgKey = (org: string, at: string, applicationId: string) => `${org}${SEP}${at}${SEP}${applicationId}`
-export const dueKey = (dueAt: string, applicationId: string) => `${dueAt}${SEP}${applicationId}`
+export const bySealKey = (sealId: string, seq: number) => joinKey(sealId, seqKey(seq))
+export const byOrgKey = (org: string, at: string, applicationId: string) => joinKey(org, at, applicationId)
+export const dueKey = (dueAt: string, applicationId: string) => joinKey(dueAt, applicationId)
 
 export function getSeal(reader: RecordReader, sealId: string): Promise<SealRecord | undefined> {
   return reader.get<SealRecord>(SEAL_SPACES.seal, sealId)

@@ -1,5 +1,5 @@
 // Near-duplicate titles for SPLIT_CONTRACT (化整为零): one job split into several contracts whose titles
-// differ only by a section number, a direction or the word for the work (domain-cn.md 5.2, PRJ-SIMILAR-NAME).
+// differ only by a section number, a direction or the word for the work.
 
 /**
  * Words that name the kind of work, the paperwork or a part of a job rather than the job itself. The

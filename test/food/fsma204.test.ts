@@ -2,7 +2,9 @@
 // filtered by lot (with everything trace links to it) and by date, and bad input refused with codes.
 
 import t, { type Test } from 'tap'
-import { FSMA204_COLUMNS, formatCsvRow, localDateOf } from '../../src/food/fsma204.js'
+import { formatCsvRow } from '../../src/food/csv.js'
+import { FSMA204_COLUMNS } from '../../src/food/fsma204-columns.js'
+import { localDateOf } from '../../src/food/fsma204-filter.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 
 const RICE_LOT = '(01)06901234000115(10)R2605A'

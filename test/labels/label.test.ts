@@ -3,7 +3,8 @@
 
 import { PNG } from 'pngjs'
 import t from 'tap'
-import { buildLabelUri, encodeAiValue, normaliseTraceCode, traceCodeOf, TRACE_CODE_PATTERN } from '../../src/labels/digital-link.js'
+import { encodeDigitalLinkValue } from '../../src/core/digital-link.js'
+import { buildLabelUri, normaliseTraceCode, traceCodeOf, TRACE_CODE_PATTERN } from '../../src/labels/digital-link.js'
 import { buildLabelSvg, LABEL_DIMENSIONS, type LabelContent } from '../../src/labels/label.js'
 import { renderLabelPng } from '../../src/labels/png.js'
 import { buildQrMatrix, LABEL_ERROR_CORRECTION } from '../../src/labels/qr.js'
@@ -19,7 +20,7 @@ t.test('Digital Link URIs on the public base, qualifiers in order, values encode
   t.equal(buildLabelUri('https://trace.example.cn', ZONGZI), 'https://trace.example.cn/01/06901234001037/10/Z260526A')
   t.equal(buildLabelUri('https://trace.example.cn/', ZONGZI), 'https://trace.example.cn/01/06901234001037/10/Z260526A')
   t.equal(buildLabelUri('https://example.cn/food/', { gtin: ZONGZI.gtin, lot: 'A/1', serial: '7' }), 'https://example.cn/food/01/06901234001037/10/A%2F1/21/7')
-  t.equal(encodeAiValue("a'b(c)*!"), 'a%27b%28c%29%2A%21', 'only URI unreserved characters stay as they are, as GS1 encodes them')
+  t.equal(encodeDigitalLinkValue("a'b(c)*!"), 'a%27b%28c%29%2A%21', 'only URI unreserved characters stay as they are, as GS1 encodes them')
   t.throws(() => buildLabelUri('ftp://x', ZONGZI), RangeError)
   t.throws(() => buildLabelUri('https://x/?q=1', ZONGZI), RangeError)
   t.throws(() => buildLabelUri('https://x', { gtin: '6901234001037' }), RangeError, 'GTIN-14 only')

@@ -7,9 +7,11 @@ import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { openNode, readKeyFile } from '../../src/cli/node-dir.js'
 import { listAlerts } from '../../src/ledger/alerts.js'
 import { endOfLocalDate, isOffHours, offsetMinutes, sealConfig } from '../../src/seal/config.js'
+import { applicationAlerts } from '../../src/seal/alerts.js'
 import { sealKinds } from '../../src/seal/kinds.js'
+import { sealApplications } from '../../src/seal/queries.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
-import { DAYTIME, SEAL, SHA, village, type Village } from '../helpers/seal.js'
+import { DAYTIME, SEAL, SHA, VILLAGE, village, type Village } from '../helpers/seal.js'
 
 const alerts = async (v: Village, kind?: string) => (await v.get(`/v1/alerts${kind ? `?kind=${kind}` : ''}`)).json().alerts
 const approveAndUse = async (v: Village, applicationId: string) => {
@@ -210,4 +212,22 @@ t.test('pattern alerts are the same after a restart', async (t) => {
   t.same(before.map((a: { kind: string }) => a.kind).sort(), ['OFF_HOURS_USE', 'OVERDUE', 'OVER_BUDGET', 'SPLIT_CONTRACT'])
   await v.restart()
   t.same(await alerts(v), before)
+})
+
+t.test('index scans of one id never reach an id it is a prefix of', async (t) => {
+  // Keys are id SEP rest (store/keys.ts prefixRange): "pr" must not see "pr.1", nor seal "s" seal "s.2".
+  const v = await village(t)
+  const other = `${SEAL}.2`
+  await v.accept('seal.register', 'operator', { sealId: other, org: VILLAGE, name: { zh: '第二枚章' }, custodian: 'custodian', approvers: ['director', 'deputy'] })
+  await v.apply('pr', { amount: 52000, budget: 45000 })
+  await v.apply('pr.1', { amount: 62000, budget: 45000 })
+  await v.apply('pr-2', { sealId: other, amount: 72000, budget: 45000 })
+  const records = v.node.ledger.records
+  const overBudget = async (id: string) => (await applicationAlerts(records, id)).filter((a) => a.kind === 'OVER_BUDGET').map((a) => a.applicationIds)
+  t.same(await overBudget('pr'), [['pr']])
+  t.same(await overBudget('pr.1'), [['pr.1']])
+  t.same(await overBudget('pr-2'), [['pr-2']])
+  t.same(await applicationAlerts(records, 'p'), [])
+  t.same((await sealApplications(v.node.ledger, SEAL)).map((a) => a.applicationId), ['pr', 'pr.1'])
+  t.same((await sealApplications(v.node.ledger, other)).map((a) => a.applicationId), ['pr-2'])
 })

@@ -3,8 +3,10 @@
 
 import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
-import { fsma204Csv, parseFsma204Filter } from '../fsma204.js'
-import { buildQueryDocument, parseEventQuery, queryEvents, SUPPORTED_PARAMETERS } from '../query.js'
+import { fsma204Csv } from '../fsma204.js'
+import { parseFsma204Filter } from '../fsma204-filter.js'
+import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
+import { buildQueryDocument, queryEvents } from '../query.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
 const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }

@@ -1,6 +1,7 @@
 // Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from resolver-page.ts).
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
@@ -8,10 +9,7 @@ import { renderResolverPage, resolverErrorHandler, wantsHtml } from './resolver-
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
 export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: string }): string {
-  let uri = `https://id.gs1.org/01/${encodeURIComponent(params.gtin)}`
-  if (params.lot !== undefined) uri += `/10/${encodeURIComponent(params.lot)}`
-  if (params.serial !== undefined) uri += `/21/${encodeURIComponent(params.serial)}`
-  return uri
+  return buildDigitalLink(gtinElements(params))
 }
 
 export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {

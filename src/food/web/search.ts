@@ -1,6 +1,7 @@
 // The explorer's search: a Digital Link or EPC URN, "GTIN lot", a lot number or a trace code, each
 // resolved to the lots it names, so the search form can send the reader to the resolver.
 
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { parseIdentifier, toDigitalLink } from '../identifiers.js'
 import { findRecall, productOf } from '../queries.js'
 import { SPACES, type ObjectRecord } from '../records.js'
@@ -11,14 +12,13 @@ import type { LotSummary } from '../../web/explorer.js'
 /** Object records scanned for a lot number or trace code; a node with more lots needs an index. */
 export const MAX_SEARCH_SCAN = 20_000
 
-const GS1_BASE = 'https://id.gs1.org'
 
 /** The resolver path of a GTIN-based id ("/01/..."), or undefined for other kinds. */
 export function resolverPathOf(text: string): string | undefined {
   try {
     const identifier = parseIdentifier(text)
     if (!identifier.gtin) return undefined
-    return toDigitalLink(identifier).slice(GS1_BASE.length)
+    return toDigitalLink(identifier).slice(CANONICAL_DIGITAL_LINK_BASE.length)
   } catch {
     return undefined
   }
@@ -34,7 +34,7 @@ export async function summariseLot(reader: RecordReader, record: ObjectRecord): 
   const lot = record.lot as string
   const link = toDigitalLink({ kind: 'lgtin', gtin, lot })
   return {
-    path: link.slice(GS1_BASE.length),
+    path: link.slice(CANONICAL_DIGITAL_LINK_BASE.length),
     digitalLink: link,
     gtin,
     lot,
@@ -62,7 +62,7 @@ export async function searchLots(reader: RecordReader, query: string): Promise<{
   if (direct) return { path: direct }
   const pair = /^(\d{8,14})[\s/]+(\S{1,20})$/.exec(text)
   if (pair) {
-    const path = resolverPathOf(`${GS1_BASE}/01/${pair[1].padStart(14, '0')}/10/${encodeURIComponent(pair[2])}`)
+    const path = resolverPathOf(buildDigitalLink(gtinElements({ gtin: pair[1].padStart(14, '0'), lot: pair[2] })))
     if (path) return { path }
   }
   const code = normaliseTraceCode(text)

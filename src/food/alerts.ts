@@ -1,0 +1,141 @@
+// Food alerts, raised by a food.event and written with its entry: one function per alert. They flag what
+// the rules let through (the event is still recorded), for a regulator or producer to follow up.
+
+import type { RuleContext } from '../ledger/kinds.js'
+import { alertRecord, type Alert } from '../ledger/alerts.js'
+import { seqKey } from '../store/keys.js'
+import { canonicalObject, kilograms, temperatureReadings, type EpcisEvent } from './objects.js'
+import { contentsOf, findRecall, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import type { FoodEventRecord } from './records.js'
+
+/** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
+export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
+export const RECEIVING_STEPS = new Set(['receiving', 'arriving', 'accepting'])
+/** How far a transformation's output mass may exceed its input mass before MASS_BALANCE (moisture, brine). */
+export const MASS_BALANCE_TOLERANCE = 0.02
+
+/** Every alert the event raises, written with it in the order they are checked. */
+export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<void> {
+  const alerts = [
+    await temperatureExcursionAlert(ctx, event, record),
+    transformationMassAlert(ctx, event, record),
+    ...(await overConsumedLotAlerts(ctx, event)),
+    await eventAfterRecallAlert(ctx, event, record),
+    await brokenChainOfCustodyAlert(ctx, record),
+  ].filter((alert): alert is Alert => alert !== undefined)
+  alerts.forEach((alert, i) => {
+    const { space, key, value } = alertRecord(alert, `${seqKey(ctx.seq)}.${i}`)
+    ctx.put(space, key, value)
+  })
+}
+
+/** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names). */
+export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
+  const readings = temperatureReadings(event)
+  if (readings.length === 0) return undefined
+  const affected: string[] = []
+  const details: string[] = []
+  const candidates: { key: string; id: string }[] = [...record.objects]
+  for (const object of record.objects) if (!gtinOfKey(object.key)) candidates.push(...(await contentsOf(ctx, object.key)))
+  for (const object of candidates) {
+    const product = await productOf(ctx, object.key)
+    const range = product?.storage
+    if (!range) continue
+    const outside = readings.filter((r) => (range.minC !== undefined && r.celsius < range.minC) || (range.maxC !== undefined && r.celsius > range.maxC))
+    if (outside.length === 0) continue
+    affected.push(object.id)
+    const worst = outside.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a))
+    details.push(`${object.id}: ${outside.length} reading(s) outside ${range.minC ?? '-∞'}..${range.maxC ?? '∞'} °C (e.g. ${worst.celsius} °C)`)
+  }
+  return affected.length > 0 ? { kind: 'TEMPERATURE_EXCURSION', ...origin(ctx), ids: affected, message: details.join('; ') } : undefined
+}
+
+/** MASS_BALANCE: a transformation whose outputs weigh more than its inputs allow (all in mass units). */
+export function transformationMassAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Alert | undefined {
+  if (event.type !== 'TransformationEvent') return undefined
+  const mass = (list: EpcisEvent['inputQuantityList']) =>
+    (list ?? []).reduce<number | undefined>((sum, q) => {
+      const kg = typeof q.quantity === 'number' ? kilograms(q.quantity, q.uom) : undefined
+      return sum === undefined || kg === undefined ? undefined : sum + kg
+    }, 0)
+  const input = mass(event.inputQuantityList)
+  const output = mass(event.outputQuantityList)
+  if (input === undefined || output === undefined || (event.inputQuantityList ?? []).length === 0 || !(output > input * (1 + MASS_BALANCE_TOLERANCE))) {
+    return undefined
+  }
+  return {
+    kind: 'MASS_BALANCE',
+    ...origin(ctx),
+    ids: record.objects.filter((o) => o.role === 'output').map((o) => o.id),
+    message: `transformation outputs ${round(output)} kg from ${round(input)} kg of inputs`,
+  }
+}
+
+/** MASS_BALANCE: an input lot consumed in transformations beyond what was produced of it, one alert per lot. */
+export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent): Promise<Alert[]> {
+  if (event.type !== 'TransformationEvent') return []
+  const alerts: Alert[] = []
+  for (const q of event.inputQuantityList ?? []) {
+    const { key, id } = canonicalObject(q.epcClass)
+    const balance = await lotBalance(ctx, key)
+    if (balance.produced > 0 && balance.consumed > balance.produced * (1 + MASS_BALANCE_TOLERANCE)) {
+      alerts.push({
+        kind: 'MASS_BALANCE',
+        ...origin(ctx),
+        ids: [id],
+        message: `${id}: ${round(balance.consumed)} ${balance.uom} consumed in transformations, only ${round(balance.produced)} ${balance.uom} produced`,
+      })
+    }
+  }
+  return alerts
+}
+
+/** EVENT_AFTER_RECALL: a distribution step of a recalled lot, or of one made from or carrying a recalled lot. */
+export async function eventAfterRecallAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
+  if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
+  const lots = record.objects.filter((o) => o.role !== 'parent' || event.type === 'ObjectEvent')
+  const recalled: string[] = []
+  const reasons: string[] = []
+  for (const object of lots) {
+    const recall = await findRecall(ctx, object.key)
+    if (recall) {
+      recalled.push(object.id)
+      reasons.push(`${object.id} (recalled at seq ${recall.seq}: ${recall.reason})`)
+    }
+  }
+  return recalled.length > 0 ? { kind: 'EVENT_AFTER_RECALL', ...origin(ctx), ids: recalled, message: `${record.bizStep} of recalled ${reasons.join(', ')}` } : undefined
+}
+
+/** BROKEN_CHAIN_OF_CUSTODY: goods received where no shipment of them (or of their container) was going. */
+export async function brokenChainOfCustodyAlert(ctx: RuleContext, record: FoodEventRecord): Promise<Alert | undefined> {
+  if (!record.bizStep || !RECEIVING_STEPS.has(record.bizStep) || !record.bizLocation) return undefined
+  const here = record.bizLocation
+  const broken: string[] = []
+  for (const object of record.objects) {
+    const shipment = await latestShipment(ctx, object.key)
+    if (!shipment) {
+      broken.push(`${object.id} was never shipped`)
+    } else if (shipment.destinations && !shipment.destinations.some((d) => sameLocation(d, here))) {
+      broken.push(`${object.id} was shipped (seq ${shipment.seq}) to ${shipment.destinations.join(', ')}, not here`)
+    }
+  }
+  if (broken.length === 0) return undefined
+  return { kind: 'BROKEN_CHAIN_OF_CUSTODY', ...origin(ctx), ids: record.objects.map((o) => o.id), message: `received at ${here}: ${broken.join('; ')}` }
+}
+
+/** Every food alert is at the entry's recordedAt and names the entry. */
+function origin(ctx: RuleContext): { at: string; seqs: number[] } {
+  return { at: ctx.recordedAt, seqs: [ctx.seq] }
+}
+
+/** Two location keys name the same place, or one is the GLN that holds the other. */
+function sameLocation(a: string, b: string): boolean {
+  if (a === b) return true
+  const glnOf = (key: string) => (key.startsWith('414/') ? key.split('/')[1] : undefined)
+  const ga = glnOf(a)
+  return ga !== undefined && ga === glnOf(b) && (!a.includes('/254/') || !b.includes('/254/'))
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000
+}
