@@ -4,6 +4,7 @@
 
 import type { Envelope } from '../core/dsse.js'
 import type { RecordWrite } from '../store/level-store.js'
+import { SEP } from '../store/keys.js'
 import type { Ledger } from './ledger.js'
 
 export const ALERT_SPACE = 'alert'
@@ -28,7 +29,7 @@ export interface Alert {
 
 /** The record key orders alerts by time, then kind, then a distinguishing suffix. */
 export function alertRecord(alert: Alert, suffix: string | number, space = ALERT_SPACE): RecordWrite {
-  return { space, key: `${alert.at}\u0000${alert.kind}\u0000${suffix}`, value: alert }
+  return { space, key: `${alert.at}${SEP}${alert.kind}${SEP}${suffix}`, value: alert }
 }
 
 /** Alerts computed at query time (e.g. OVERDUE), contributed by a domain. */

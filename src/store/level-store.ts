@@ -6,6 +6,10 @@
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
+import { SEQ_KEY_WIDTH, seqKey } from './keys.js'
+
+/** Kept for the callers that import it from here; its definition is in keys.ts. */
+export { seqKey }
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -56,7 +60,6 @@ interface NativeBatch {
   close(): Promise<void>
 }
 
-const SEQ_KEY_WIDTH = 12
 /** LevelDB's memtable. The default 4 MiB flushes a level-0 table every few hundred appends, and each one
  *  overlaps every key range (idempotency and index keys are not sequential), so level 1 is rewritten each
  *  time: at 150,000 appends, 32 MiB cut the node's CPU per event from 208 to 180 µs, and at 300,000, 64
@@ -64,11 +67,6 @@ const SEQ_KEY_WIDTH = 12
  *  memtable and the one being flushed), and a crash leaves up to this much log for LevelDB to replay on
  *  open. */
 const WRITE_BUFFER_BYTES = 64 * 1024 * 1024
-
-/** Entries sort by seq as fixed-width lowercase hex (up to 2^48 entries). */
-export function seqKey(seq: number): string {
-  return seq.toString(16).padStart(SEQ_KEY_WIDTH, '0')
-}
 
 function tileKey(level: number, index: number): string {
   return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
