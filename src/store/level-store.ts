@@ -52,8 +52,12 @@ type Sublevel<V> = ReturnType<Level<string, unknown>['sublevel']> & {
   get(key: string): Promise<V | undefined>
 }
 
-/** classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). */
-interface NativeBatch {
+/**
+ * classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). That is not
+ * abstract-level's public API, so level and classic-level are pinned to exact versions in package.json
+ * and test/store/level-pin.test.ts fails when an upgrade changes them or this interface.
+ */
+export interface NativeBatch {
   _put(key: string, value: string | Uint8Array): void
   _del(key: string): void
   _write(options: { sync: boolean }): Promise<void>
