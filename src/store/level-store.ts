@@ -66,10 +66,9 @@ export interface NativeBatch {
 
 /** LevelDB's memtable. The default 4 MiB flushes a level-0 table every few hundred appends, and each one
  *  overlaps every key range (idempotency and index keys are not sequential), so level 1 is rewritten each
- *  time: at 150,000 appends, 32 MiB cut the node's CPU per event from 208 to 180 µs, and at 300,000, 64
- *  MiB cut it from 119-128 to 113-124 µs (128 MiB did no better). Costs up to twice this in memory (the
- *  memtable and the one being flushed), and a crash leaves up to this much log for LevelDB to replay on
- *  open. */
+ *  time; a larger memtable cut the node's CPU per event over long runs, and 128 MiB did no better than 64
+ *  (bench/append.mjs). Costs up to twice this in memory (the memtable and the one being flushed), and a
+ *  crash leaves up to this much log for LevelDB to replay on open. */
 const WRITE_BUFFER_BYTES = 64 * 1024 * 1024
 
 function tileKey(level: number, index: number): string {
@@ -267,8 +266,8 @@ export class LevelStore {
    * LevelDB's batch of a commit, built in native memory now and written later: keys prefixed and values
    * encoded as the sublevels would (their prefix, JSON.stringify). Through classic-level's implementer
    * interface (_put, _del, _write), as the keys and values are already the bytes LevelDB stores and
-   * abstract-level's per-operation normalising cost ~2.6 µs an operation (a profile of append.mjs
-   * --workload food); its public write() would also see no operations, as they bypassed its count.
+   * abstract-level's per-operation normalising showed in profiles of append.mjs --workload food; its
+   * public write() would also see no operations, as they bypassed its count.
    */
   private buildBatch(batch: CommitBatch): NativeBatch {
     const writeBatch = this.db.batch() as unknown as NativeBatch
