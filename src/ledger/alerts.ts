@@ -49,7 +49,7 @@ export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: Ale
   const limit = query.limit ?? DEFAULT_ALERT_LIMIT
   const out: Alert[] = []
   for (const space of [ALERT_SPACE, ATTEMPT_SPACE]) {
-    for await (const [, alert] of ledger.rangeRecords<Alert>(space, query.since ? { gte: query.since } : {})) {
+    for await (const [, alert] of ledger.records.scan<Alert>(space, query.since ? { gte: query.since } : {})) {
       if (!query.kind || alert.kind === query.kind) out.push(alert)
     }
   }

@@ -23,16 +23,6 @@ export class LedgerReads {
     }
   }
 
-  /** Same as records.get; its callers move to records.get. */
-  getRecord<T>(space: string, key: string): Promise<T | undefined> {
-    return this.records.get<T>(space, key)
-  }
-
-  /** Same as records.scan; its callers move to records.scan. */
-  rangeRecords<T>(space: string, options?: RangeOptions): AsyncIterable<[string, T]> {
-    return this.records.scan<T>(space, options)
-  }
-
   get size(): number {
     return this.tree.size
   }
