@@ -16,6 +16,11 @@ export interface Ed25519 {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean
 }
 
+/** A backend that can also verify off the calling thread; callers fall back to `verify` without it. */
+export interface AsyncEd25519 extends Ed25519 {
+  verifyAsync?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
+}
+
 export const SEED_LENGTH = 32
 
 // @noble's sync API needs a SHA-512; the same one every caller of @noble/ed25519 would set.

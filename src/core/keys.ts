@@ -1,4 +1,4 @@
-// Actor and node keys: Ed25519 key ids, signers and the key file (DESIGN.md "Formats", Keys).
+// Actor and node keys (Ed25519, RFC 8032): key ids, signers and the key file.
 // keyid = lowercase hex of the first 8 bytes of SHA-256(raw public key).
 import { bytesEqual, fromBase64, toBase64, toHex } from './bytes.js'
 import { assertSeed, SEED_LENGTH, type Ed25519 } from './ed25519.js'

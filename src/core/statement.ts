@@ -1,4 +1,4 @@
-// A statement: what an actor asserts, the payload of a DSSE envelope (DESIGN.md "Formats").
+// A statement: what an actor asserts, the payload of a DSSE envelope (type, actor, id, issuedAt, body).
 // Its bytes are the RFC 8785 form of itself, at most 48 KiB.
 import { parseCanonical } from './canonical-json.js'
 import { fail } from './errors.js'

@@ -96,8 +96,8 @@ export function rightmostTileCoordinates(size: number): { level: number; index: 
 // Slot of (inner level j >= 1, position q) is INNER_OFFSET[j] + q: 128 + 64 + ... + 2 + 1 = 255 slots.
 // A memo belongs to one immutable bytes object; every slot in it is a complete node within that tile.
 // Its hashes live in one buffer rather than one Uint8Array each: a server keeps thousands of tiles' memos,
-// and a quarter of a million small objects in the old generation made every full GC pause for 5-13 ms
-// (the p99 of a proof that loads a tile).
+// and a quarter of a million small objects in the old generation made every full GC pause long enough to
+// be the p99 of a proof that loads a tile.
 // A tile's summary: its inner hashes at inner levels 5, 6 and 7 (8 + 4 + 2 of them, memo slots 240..253). With it,
 // a reader serves any proof through the tile after hashing at most 1 + 3 + 7 + 15 = 26 nodes instead of 254.
 const SUMMARY_LEVEL = 5
@@ -139,7 +139,7 @@ const INNER_OFFSET = [0, 0, 128, 192, 224, 240, 248, 252, 254]
 
 // The memo of a tile read back from a store with its summary: the summary's hashes (a view, not a copy) and
 // nothing else. A server reads thousands of such tiles, and an 8 KiB memo each, off the V8 heap, made V8 run
-// a full GC every ~500 tile reads (1.5-4 ms pauses, the p99 of a proof over HTTP); the few hashes below the
+// full GCs often (their pauses were the p99 of a proof over HTTP); the few hashes below the
 // summary are hashed again instead (at most 26 a proof).
 class SummaryMemo {
   private readonly summary: Uint8Array

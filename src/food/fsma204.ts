@@ -62,7 +62,7 @@ async function* candidateSeqs(ledger: Ledger, filter: Fsma204Filter): AsyncGener
   const range: { gte?: string; lt?: string } = {}
   if (filter.from) range.gte = scanBound(filter.from, -1)
   if (filter.to) range.lt = `${scanBound(filter.to, 1)}${SEP}`
-  for await (const [key] of ledger.rangeRecords<unknown>(SPACES.byTime, range)) yield parseInt(key.split(SEP)[1], 16)
+  for await (const [key] of ledger.records.scan<unknown>(SPACES.byTime, range)) yield parseInt(key.split(SEP)[1], 16)
 }
 
 

@@ -90,7 +90,7 @@ async function* scanTimeIndex(ledger: Ledger, space: string, prefix: string, que
     if (cursor && (upper === undefined || cursor < upper)) bounds.lt = cursor
     else if (upper !== undefined) bounds.lt = upper
   }
-  for await (const [key] of ledger.rangeRecords<unknown>(space, bounds)) {
+  for await (const [key] of ledger.records.scan<unknown>(space, bounds)) {
     const [eventTime, seq] = key.slice(prefix.length).split(SEP)
     yield { eventTime, seq: parseInt(seq, 16) }
   }

@@ -4,6 +4,7 @@
 
 import type { Envelope } from '../core/dsse.js'
 import type { RecordWrite } from '../store/level-store.js'
+import { SEP } from '../store/keys.js'
 import type { Ledger } from './ledger.js'
 
 export const ALERT_SPACE = 'alert'
@@ -28,7 +29,7 @@ export interface Alert {
 
 /** The record key orders alerts by time, then kind, then a distinguishing suffix. */
 export function alertRecord(alert: Alert, suffix: string | number, space = ALERT_SPACE): RecordWrite {
-  return { space, key: `${alert.at}\u0000${alert.kind}\u0000${suffix}`, value: alert }
+  return { space, key: `${alert.at}${SEP}${alert.kind}${SEP}${suffix}`, value: alert }
 }
 
 /** Alerts computed at query time (e.g. OVERDUE), contributed by a domain. */
@@ -48,7 +49,7 @@ export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: Ale
   const limit = query.limit ?? DEFAULT_ALERT_LIMIT
   const out: Alert[] = []
   for (const space of [ALERT_SPACE, ATTEMPT_SPACE]) {
-    for await (const [, alert] of ledger.rangeRecords<Alert>(space, query.since ? { gte: query.since } : {})) {
+    for await (const [, alert] of ledger.records.scan<Alert>(space, query.since ? { gte: query.since } : {})) {
       if (!query.kind || alert.kind === query.kind) out.push(alert)
     }
   }

@@ -5,12 +5,14 @@
 import { parseCanonical } from '../core/canonical-json.js'
 import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
 import { decodeEnvelope, pae, type DecodedEnvelope } from '../core/dsse.js'
+import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { keyIdOf } from '../core/keys.js'
 import { leafHash, nodeHash } from '../core/merkle.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
-import type { AsyncEd25519, Entry } from './ledger.js'
-import { GENESIS_PREV } from './ledger.js'
+import { keyValidAt } from '../core/key-validity.js'
+import { applyActorStatement } from './actor-kinds.js'
+import { GENESIS_PREV, type Entry } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
 
 export interface AuditFinding {
@@ -19,9 +21,9 @@ export interface AuditFinding {
   reason: string
 }
 
-/** A key may sign the statement at `seq` when it was added before it and not retired before it. */
-export function keyValidAt(actor: ActorRecord, publicKey: string, seq: number): boolean {
-  return actor.keys.some((k) => k.publicKey === publicKey && k.addedAt < seq && (k.retiredAt === undefined || seq <= k.retiredAt))
+/** Whether `actor` holds `publicKey` as a key that may sign the statement at `seq`. */
+function holdsKeyAt(actor: ActorRecord, publicKey: string, seq: number): boolean {
+  return actor.keys.some((k) => k.publicKey === publicKey && keyValidAt(k, seq))
 }
 
 /** The root of a growing tree from its perfect subtrees, left to right (a compact range from 0). */
@@ -189,18 +191,17 @@ export class Auditor {
       if (!keys.some((k) => k.publicKey === body.publicKey)) fail('SIGNATURE_MISSING', 'entry 0 is not signed by the key it registers')
     } else {
       for (const { keyid, publicKey } of keys) {
-        const owners = this.registry.actorsWithKeyId(keyid).map((id) => this.registry.get(id) as ActorRecord)
-        if (!owners.some((owner) => keyValidAt(owner, publicKey, seq))) {
+        if (!this.registry.keyOwnerAt(keyid, publicKey, seq)) {
           fail('KEY_NOT_VALID', `key ${keyid} was not valid at seq ${seq}`, { keyid })
         }
       }
       const actor = this.registry.get(statement.actor)
       if (!actor) fail('UNKNOWN_ACTOR', `actor ${statement.actor} was not registered at seq ${seq}`)
-      if (!keys.some((k) => keyValidAt(actor, k.publicKey, seq))) fail('SIGNATURE_MISSING', `no valid signature by ${actor.id}`)
+      if (!keys.some((k) => holdsKeyAt(actor, k.publicKey, seq))) fail('SIGNATURE_MISSING', `no valid signature by ${actor.id}`)
     }
     if (this.replay) {
       try {
-        this.registry.apply(statement, seq)
+        applyActorStatement(this.registry, statement, seq)
       } catch (error) {
         fail('ENTRY_INVALID', `actor statement does not apply: ${(error as Error).message}`)
       }

@@ -1,6 +1,6 @@
 // Worker threads for the stateless checks (checks.ts), one per core: Ed25519 verification is most of an
-// append's CPU, and sending a request's statements to a worker in one message costs the event loop about
-// a microsecond a statement where a crypto.verify callback per signature cost eight. The sequencer stays
+// append's CPU, and sending a request's statements to a worker in one message costs the event loop far
+// less than a crypto.verify callback per signature (bench/steps.mjs measures both). The sequencer stays
 // on the main thread; workers only ever see one request's envelopes and the keys their keyids name.
 
 import { availableParallelism } from 'node:os'
@@ -14,8 +14,8 @@ const MIN_CHUNK = 64
 /**
  * The nice value of a check thread (on Linux, where it is per thread). The sequencer on the main thread
  * is the append path's one serial stage, while these threads have a queue of requests to work through:
- * at the same priority they took a share of its core, and a group commit took 70 ms where it takes 60
- * with the sequencer first (bench/README). Lower priority costs the checks nothing while cores are free.
+ * at the same priority they took a share of its core and group commits took longer (bench/append.mjs).
+ * Lower priority costs the checks nothing while cores are free.
  */
 export const CHECK_THREAD_NICE = 10
 

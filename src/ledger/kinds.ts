@@ -1,10 +1,10 @@
 // Statement kinds: who may sign each type and the rules it must keep. Domain layers (food, seal)
-// contribute their kinds; the sequencer runs them in order inside a group commit.
+// contribute their kinds, the actor statements are in actor-kinds.ts; the sequencer runs them in order
+// inside a group commit.
 
 import type { Statement } from '../core/statement.js'
 import type { Envelope } from '../core/dsse.js'
-import type { TracechainError } from '../core/errors.js'
-import { fail } from '../core/errors.js'
+import { fail, type TracechainError } from '../core/errors.js'
 import type { RangeOptions, RecordWrite } from '../store/level-store.js'
 import { hasRole, type ActorRecord, type Registry, type Role } from './registry.js'
 
@@ -13,6 +13,12 @@ export interface RecordReader {
   get<T>(space: string, key: string): Promise<T | undefined>
   /** records in key order within the bounds (reverse and limit as in LevelDB iterators) */
   range<T>(space: string, options: RangeOptions): Promise<[string, T][]>
+}
+
+/** The committed records as the read layers above see them: a RecordReader that can also stream a range. */
+export interface LedgerRecords extends RecordReader {
+  /** records in key order within the bounds, read as they are consumed: for ranges too long to hold */
+  scan<T>(space: string, options?: RangeOptions): AsyncIterable<[string, T]>
 }
 
 /** What a rule sees: the registry and the indexes as of this statement, including earlier ones in its batch. */
@@ -65,31 +71,3 @@ export function requireRole(actor: ActorRecord, roles: readonly Role[], type: st
     })
   }
 }
-
-export const actorKinds: StatementKind[] = [
-  {
-    type: 'actor.register',
-    roles: ['admin'],
-    accept(ctx) {
-      ctx.registry.register(ctx.statement.body as never, ctx.seq)
-    },
-  },
-  {
-    type: 'actor.rotate-key',
-    roles: 'any',
-    accept(ctx) {
-      const target = (ctx.statement.body.actor as string | undefined) ?? ctx.actor.id
-      if (target !== ctx.actor.id) requireRole(ctx.actor, ['admin'], 'actor.rotate-key for another actor')
-      ctx.registry.rotateKey(target, ctx.statement.body.publicKey as string, ctx.seq)
-    },
-  },
-  {
-    type: 'actor.revoke',
-    roles: ['admin'],
-    accept(ctx) {
-      const target = ctx.statement.body.actor as string
-      if (target === ctx.actor.id) fail('RULE_VIOLATION', 'an admin may not revoke itself', { actor: target })
-      ctx.registry.revoke(target, ctx.statement.body.reason as string, ctx.seq)
-    },
-  },
-]

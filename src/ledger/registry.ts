@@ -4,8 +4,8 @@
 import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
+import { keyValidAt } from '../core/key-validity.js'
 import { ObjectActorTable, PackedActorTable, type ActorTable } from './actor-table.js'
-import type { Statement } from '../core/statement.js'
 
 /** The one role the ledger itself gives meaning to (it registers and revokes actors). */
 export const ADMIN_ROLE = 'admin'
@@ -127,11 +127,13 @@ export class Registry {
     return inherited.length === 0 ? own : [...new Set([...inherited, ...own])]
   }
 
-  /** The key with this keyid that `actorId` may sign with at this point, if any. */
-  activeKey(actorId: string, keyid: string): ActorKey | undefined {
-    const actor = this.get(actorId)
-    if (!actor || actor.revokedAt !== undefined) return undefined
-    return actor.keys.find((k) => k.keyid === keyid && k.retiredAt === undefined)
+  /** The actor whose key `publicKey` (of this keyid) may sign the statement at `seq` (core/key-validity), if any. */
+  keyOwnerAt(keyid: string, publicKey: string, seq: number): string | undefined {
+    for (const id of this.actorsWithKeyId(keyid)) {
+      const actor = this.get(id) as ActorRecord
+      for (const key of actor.keys) if (key.publicKey === publicKey && keyValidAt(key, seq)) return id
+    }
+    return undefined
   }
 
   /** Every public key (base64) registered under this keyid, to verify a signature against. */
@@ -199,21 +201,6 @@ export class Registry {
     if (!actor) return fail('UNKNOWN_ACTOR', `no actor ${actorId}`, { actor: actorId })
     if (actor.revokedAt !== undefined) return fail('ACTOR_REVOKED', `actor ${actorId} is revoked`, { actor: actorId })
     return actor
-  }
-
-  /** Applies an accepted actor.* statement; other types leave the registry alone. */
-  apply(statement: Statement, seq: number): ActorRecord | undefined {
-    const body = statement.body as Record<string, unknown>
-    switch (statement.type) {
-      case 'actor.register':
-        return this.register(body as unknown as ActorRegisterBody, seq)
-      case 'actor.rotate-key':
-        return this.rotateKey((body.actor as string | undefined) ?? statement.actor, body.publicKey as string, seq)
-      case 'actor.revoke':
-        return this.revoke(body.actor as string, body.reason as string, seq)
-      default:
-        return undefined
-    }
   }
 }
 

@@ -1,12 +1,13 @@
 // Who signed a statement, decided against the registry as of its place in the batch: the actor must
-// exist, be active and have signed with a current key; every co-signature must be by a current key too.
+// exist, be active and have signed with a key valid at the statement's seq (core/key-validity); every
+// co-signature must be by such a key too.
 
 import { fromBase64 } from '../core/bytes.js'
 import { pae } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail } from '../core/errors.js'
 import { keyIdOf } from '../core/keys.js'
-import type { Prepared } from './ledger.js'
+import type { Prepared } from './group.js'
 import type { ActorRecord, Registry } from './registry.js'
 
 /** Verifies, now, signatures whose keys were unknown when they arrived (registered earlier in this batch). */
@@ -27,8 +28,8 @@ export function resolveDeferredSignatures(ed: Ed25519, prepared: Prepared, regis
   })
 }
 
-/** The signing actor must exist, be active and have signed with a current key; co-signers likewise. */
-export function checkSigners(prepared: Prepared, registry: Registry): { actor: ActorRecord; cosigners: string[] } {
+/** The signing actor must exist, be active and have signed with a key valid at `seq`; co-signers likewise. */
+export function checkSigners(prepared: Prepared, registry: Registry, seq: number): { actor: ActorRecord; cosigners: string[] } {
   const { statement, envelope, verifiedKeys } = prepared
   const actor = registry.get(statement.actor)
   if (!actor) fail('UNKNOWN_ACTOR', `no actor ${statement.actor}`, { actor: statement.actor })
@@ -37,15 +38,13 @@ export function checkSigners(prepared: Prepared, registry: Registry): { actor: A
   const cosigners: string[] = []
   envelope.signatures.forEach(({ keyid }, index) => {
     const publicKey = verifiedKeys[index] as string
-    const owners = registry
-      .actorsWithKeyId(keyid)
-      .filter((id) => registry.get(id)?.keys.some((k) => k.publicKey === publicKey))
-    const activeOwner = owners.find((id) => registry.activeKey(id, keyid)?.publicKey === publicKey)
-    if (!activeOwner) {
+    const owner = registry.keyOwnerAt(keyid, publicKey, seq)
+    if (!owner) {
+      const owners = registry.actorsWithKeyId(keyid).filter((id) => registry.get(id)?.keys.some((k) => k.publicKey === publicKey))
       fail('KEY_NOT_VALID', `key ${keyid} is rotated out or its actor revoked`, { keyid, owners })
     }
-    if (activeOwner === actor.id) signedByActor = true
-    else if (!cosigners.includes(activeOwner)) cosigners.push(activeOwner)
+    if (owner === actor.id) signedByActor = true
+    else if (!cosigners.includes(owner)) cosigners.push(owner)
   })
   if (!signedByActor) fail('SIGNATURE_MISSING', `no signature by a current key of ${actor.id}`, { actor: actor.id })
   return { actor, cosigners }

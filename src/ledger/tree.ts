@@ -47,7 +47,7 @@ export class LedgerTree {
   private readonly summaries = new TileSummaries()
   private warming: Promise<void> = Promise.resolve()
   // MTH of the ranges on the right edge of the current tree, by start: every proof at the current size folds
-  // some of the same few (one per set bit of the size), 4 node hashes of a warm proof's 10 µs at a million.
+  // some of the same few (one per set bit of the size), a large share of a warm proof's hashing.
   private readonly edge = new Map<number, Uint8Array>()
   private readonly edgeCache: RangeHashCache = {
     get: (start, end) => (end === this.currentSize ? this.edge.get(start)?.slice() : undefined),
@@ -97,13 +97,13 @@ export class LedgerTree {
     return this.summaries.count
   }
 
-  // Proofs through a tile just read from the store would hash up to 254 nodes in it (0.15-0.5 ms, most of a
-  // cold proof); this hashes each full tile once, in the background, newest first, and keeps its summary.
-  // Costs 0.6-1 s of CPU per million entries after open, one tile per turn of the event loop.
+  // Proofs through a tile just read from the store would hash up to 254 nodes in it (most of a cold
+  // proof); this hashes each full tile once, in the background, newest first, and keeps its summary,
+  // one tile per turn of the event loop (bench/proofs.mjs times it).
   private async warmUp(): Promise<void> {
     try {
-      // One tile a turn of the event loop: ~0.15 ms each (one read, 254 node hashes), which a request
-      // arriving meanwhile waits for.
+      // One tile a turn of the event loop (one read, 254 node hashes), which a request arriving
+      // meanwhile waits for.
       const pause = () => new Promise((resolve) => setImmediate(resolve))
       for (const bytes of [...this.upper.values()]) {
         if (bytes.length !== TILE_BYTES) continue

@@ -135,7 +135,7 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
     const alerts: Alert[] = []
     const revoked = new Map<string, boolean>()
     const records = ledger.records
-    for await (const [key, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
+    for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
       const application = await getApplication(records, applicationId)
       if (!application || !OPEN_STATES.includes(application.state)) continue

@@ -26,14 +26,14 @@ function summary(application: ApplicationRecord): ApplicationSummary {
 /** Every seal, by id, without its applications. */
 export async function listSeals(ledger: Ledger): Promise<(SealRecord & { seqs: number[] })[]> {
   const out: (SealRecord & { seqs: number[] })[] = []
-  for await (const [, seal] of ledger.rangeRecords<SealRecord>(SEAL_SPACES.seal)) out.push({ ...seal, seqs: seal.history.map((h) => h.seq) })
+  for await (const [, seal] of ledger.records.scan<SealRecord>(SEAL_SPACES.seal)) out.push({ ...seal, seqs: seal.history.map((h) => h.seq) })
   return out
 }
 
 /** A seal's applications in the order they were made. */
 export async function sealApplications(ledger: Ledger, sealId: string): Promise<ApplicationRecord[]> {
   const out: ApplicationRecord[] = []
-  for await (const [, applicationId] of ledger.rangeRecords<string>(SEAL_SPACES.bySeal, prefixRange(sealId))) {
+  for await (const [, applicationId] of ledger.records.scan<string>(SEAL_SPACES.bySeal, prefixRange(sealId))) {
     const application = await getApplication(ledger.records, applicationId)
     if (application) out.push(application)
   }

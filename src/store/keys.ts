@@ -30,3 +30,10 @@ export function joinKey(...parts: string[]): string {
 export function prefixRange(prefix: string): { gte: string; lt: string } {
   return { gte: prefix + SEP, lt: prefix + SEP_END }
 }
+
+/** The bounds of a scan over every key that starts with `text` (a plain prefix, no SEP): up to the
+ *  prefix with its last character incremented. Requires a non-empty prefix. */
+export function startsWithRange(text: string): { gte: string; lt: string } {
+  if (text.length === 0) throw new RangeError('"text" must not be empty')
+  return { gte: text, lt: text.slice(0, -1) + String.fromCharCode(text.charCodeAt(text.length - 1) + 1) }
+}

@@ -6,6 +6,9 @@
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
+import { SEQ_KEY_WIDTH, seqKey } from './keys.js'
+
+/** Kept for the callers that import it from here; its definition is in keys.ts. */
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -48,27 +51,24 @@ type Sublevel<V> = ReturnType<Level<string, unknown>['sublevel']> & {
   get(key: string): Promise<V | undefined>
 }
 
-/** classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). */
-interface NativeBatch {
+/**
+ * classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). That is not
+ * abstract-level's public API, so level and classic-level are pinned to exact versions in package.json
+ * and test/store/level-pin.test.ts fails when an upgrade changes them or this interface.
+ */
+export interface NativeBatch {
   _put(key: string, value: string | Uint8Array): void
   _del(key: string): void
   _write(options: { sync: boolean }): Promise<void>
   close(): Promise<void>
 }
 
-const SEQ_KEY_WIDTH = 12
 /** LevelDB's memtable. The default 4 MiB flushes a level-0 table every few hundred appends, and each one
  *  overlaps every key range (idempotency and index keys are not sequential), so level 1 is rewritten each
- *  time: at 150,000 appends, 32 MiB cut the node's CPU per event from 208 to 180 µs, and at 300,000, 64
- *  MiB cut it from 119-128 to 113-124 µs (128 MiB did no better). Costs up to twice this in memory (the
- *  memtable and the one being flushed), and a crash leaves up to this much log for LevelDB to replay on
- *  open. */
+ *  time; a larger memtable cut the node's CPU per event over long runs, and 128 MiB did no better than 64
+ *  (bench/append.mjs). Costs up to twice this in memory (the memtable and the one being flushed), and a
+ *  crash leaves up to this much log for LevelDB to replay on open. */
 const WRITE_BUFFER_BYTES = 64 * 1024 * 1024
-
-/** Entries sort by seq as fixed-width lowercase hex (up to 2^48 entries). */
-export function seqKey(seq: number): string {
-  return seq.toString(16).padStart(SEQ_KEY_WIDTH, '0')
-}
 
 function tileKey(level: number, index: number): string {
   return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
@@ -267,8 +267,8 @@ export class LevelStore {
    * LevelDB's batch of a commit, built in native memory now and written later: keys prefixed and values
    * encoded as the sublevels would (their prefix, JSON.stringify). Through classic-level's implementer
    * interface (_put, _del, _write), as the keys and values are already the bytes LevelDB stores and
-   * abstract-level's per-operation normalising cost ~2.6 µs an operation (a profile of append.mjs
-   * --workload food); its public write() would also see no operations, as they bypassed its count.
+   * abstract-level's per-operation normalising showed in profiles of append.mjs --workload food; its
+   * public write() would also see no operations, as they bypassed its count.
    */
   private buildBatch(batch: CommitBatch): NativeBatch {
     const writeBatch = this.db.batch() as unknown as NativeBatch

@@ -1,9 +1,10 @@
 // The signers' keys for the browser verifier: an actor's keys valid at a seq (from /v1/actors/:id,
-// by the audit's rule) and proof that each key used was put in the log by the entry that names it.
+// by core/key-validity's rule) and proof that each key used was put in the log by the entry that names it.
 
 import { decodeEnvelope } from '../core/dsse.js'
 import type { Checkpoint } from '../core/checkpoint.js'
 import { canonicalBytes } from '../core/canonical-json.js'
+import { keyValidAt } from '../core/key-validity.js'
 import { leafHash, verifyInclusion } from '../core/merkle.js'
 import { parseStatementPayload } from '../core/statement.js'
 import type { LogFetcher } from './verify-log.js'
@@ -25,9 +26,8 @@ export class KeyChecker {
   ) {}
 
   /**
-   * Keys of `actor` that may sign the statement at `seq`, by the audit's rule (ledger/audit.ts
-   * keyValidAt): added before it and not retired before it (a rotation is signed by the key it
-   * retires); entry 0 is the operator's self-signed registration of its own key.
+   * Keys of `actor` that may sign the statement at `seq`, by the rule the node's sequencer and audit
+   * apply (core/key-validity.ts).
    */
   async keysAt(actor: string, seq: number): Promise<ServedActorKey[]> {
     let keys = this.actors.get(actor)
@@ -39,7 +39,7 @@ export class KeyChecker {
       })
       this.actors.set(actor, keys)
     }
-    return (await keys).filter((k) => (k.addedAt < seq || (seq === 0 && k.addedAt === 0)) && (k.retiredAt === undefined || seq <= k.retiredAt))
+    return (await keys).filter((k) => keyValidAt(k, seq))
   }
 
   verifyRegistration(actor: string, key: ServedActorKey): Promise<void> {

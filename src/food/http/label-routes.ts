@@ -8,7 +8,7 @@ import { renderLabelPng } from '../../labels/png.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { buildLotLabelSvg } from '../web/lot-label.js'
 
-/** PNG renders cost ~100 ms (font loading); labels change only when a product is renamed. */
+/** PNG renders are slow (font loading); labels change only when a product is renamed. */
 const PNG_CACHE_ENTRIES = 64
 
 export const labelRoutes: FastifyPluginAsync<{ ledger: Ledger; baseUrl: string }> = async (app, { ledger, baseUrl }) => {

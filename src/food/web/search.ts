@@ -1,6 +1,7 @@
 // The explorer's search: a Digital Link or EPC URN, "GTIN lot", a lot number or a trace code, each
 // resolved to the lots it names, so the search form can send the reader to the resolver.
 
+import { startsWithRange } from '../../store/keys.js'
 import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { parseIdentifier, toDigitalLink } from '../identifiers.js'
 import { findRecall, productOf } from '../queries.js'
@@ -25,7 +26,7 @@ export function resolverPathOf(text: string): string | undefined {
 }
 
 async function lotRecords(reader: RecordReader): Promise<ObjectRecord[]> {
-  const rows = await reader.range<ObjectRecord>(SPACES.object, { gte: '01/', lt: '01/\uffff', limit: MAX_SEARCH_SCAN })
+  const rows = await reader.range<ObjectRecord>(SPACES.object, { ...startsWithRange('01/'), limit: MAX_SEARCH_SCAN })
   return rows.map(([, record]) => record).filter((record) => record.gtin !== undefined && record.lot !== undefined && record.serial === undefined)
 }
 

@@ -12,8 +12,8 @@ export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
 
 export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
   // This plugin's own JSON parser: the body collected as one Buffer and parsed by JSON.parse, where
-  // Fastify's default joins string chunks and rescans the text for prototype keys, about 5 µs a
-  // statement of a 1.5 MB batch. Prototype keys are harmless here: JSON.parse makes them own properties,
+  // Fastify's default joins string chunks and rescans the text for prototype keys, a cost per statement
+  // of a large batch. Prototype keys are harmless here: JSON.parse makes them own properties,
   // the envelope schema allows no extra keys and a batch object no other key, and nothing merges the body.
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {

@@ -1,0 +1,42 @@
+// The actor statements (actor.register, actor.rotate-key, actor.revoke) and what each does to the
+// registry: one dispatch, run by the sequencer through the kinds and by the auditor as it replays.
+
+import { fail } from '../core/errors.js'
+import type { Statement } from '../core/statement.js'
+import { requireRole, type StatementKind } from './kinds.js'
+import type { ActorRecord, ActorRegisterBody, Registry } from './registry.js'
+
+type ActorRule = (registry: Registry, statement: Statement, seq: number) => ActorRecord
+
+/** What each actor statement does, by type. Throws a TracechainError when it does not apply. */
+const actorRules: Record<string, ActorRule> = {
+  'actor.register': (registry, statement, seq) => registry.register(statement.body as unknown as ActorRegisterBody, seq),
+  'actor.rotate-key': (registry, statement, seq) => {
+    const target = (statement.body.actor as string | undefined) ?? statement.actor
+    if (target !== statement.actor) requireRole(signer(registry, statement), ['admin'], 'actor.rotate-key for another actor')
+    return registry.rotateKey(target, statement.body.publicKey as string, seq)
+  },
+  'actor.revoke': (registry, statement, seq) => {
+    const target = statement.body.actor as string
+    if (target === statement.actor) fail('RULE_VIOLATION', 'an admin may not revoke itself', { actor: target })
+    return registry.revoke(target, statement.body.reason as string, seq)
+  },
+}
+
+function signer(registry: Registry, statement: Statement): ActorRecord {
+  const actor = registry.get(statement.actor)
+  if (!actor) return fail('UNKNOWN_ACTOR', `no actor ${statement.actor}`, { actor: statement.actor })
+  return actor
+}
+
+/** Applies an accepted statement to the registry when it is an actor statement; returns the changed actor. */
+export function applyActorStatement(registry: Registry, statement: Statement, seq: number): ActorRecord | undefined {
+  const rule = Object.hasOwn(actorRules, statement.type) ? actorRules[statement.type] : undefined
+  return rule?.(registry, statement, seq)
+}
+
+export const actorKinds: StatementKind[] = [
+  { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
+  { type: 'actor.rotate-key', roles: 'any', accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
+  { type: 'actor.revoke', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
+]

@@ -1,0 +1,239 @@
+// The sequencer: requests queue in submission order and are cut into groups of at most maxBatch
+// statements; each group is sequenced (group.ts), then written in one synced commit with its tiles and
+// one signed C2SP checkpoint, and only then answered. Durable before acknowledged.
+
+import { toHex } from '../core/bytes.js'
+import { signCheckpoint, type NoteSigner } from '../core/checkpoint.js'
+import { decodeEnvelope, type Envelope } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { TracechainError } from '../core/errors.js'
+import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import type { CheckOutcome } from './checks.js'
+import { Group, type GroupObserver, type Prepared, type SubmitOutcome } from './group.js'
+import { IDEMPOTENCY_SPACE, RecentCommits, idempotencyKey, knownRepeats, type IdempotencyRecord, type RepeatLookup } from './idempotency.js'
+import type { StatementKind } from './kinds.js'
+import { PendingWrites } from './pending-writes.js'
+import { ACTOR_SPACE, type Registry } from './registry.js'
+import type { LedgerTree } from './tree.js'
+
+export interface SequencerObserver extends GroupObserver {
+  onCommit?(accepted: number, repeated: number, refused: number, milliseconds: number): void
+}
+
+export interface SequencerOptions {
+  store: LevelStore
+  tree: LedgerTree
+  /** the root registry: forked for each group, its changes adopted once durable */
+  registry: Registry
+  /** hex leaf hash of the last entry */
+  lastLeafHash: string
+  checkpoint: string
+  ed: Ed25519
+  kinds: ReadonlyMap<string, StatementKind>
+  clock: () => Date
+  maxBatch: number
+  noteSigner: NoteSigner
+  observers: readonly SequencerObserver[]
+}
+
+/** One request: its statements are checked together and answered together, in order. */
+interface Pending {
+  /** as received: the checks decide what they are */
+  envelopes: readonly unknown[]
+  /** the stateless checks, already running; the queue keeps submission order */
+  checking: Promise<CheckOutcome[]>
+  /** the idempotency records of its checked statements, looked up as soon as they were checked, by index */
+  repeats?: Promise<(IdempotencyRecord | undefined)[]>
+  /** commits that had landed when that lookup started */
+  repeatsAsOf: number
+  resolve(results: SubmitOutcome[]): void
+  reject(error: unknown): void
+}
+
+/** A statement of a request, ready for the sequencer. */
+interface Sequencing {
+  request: number
+  index: number
+  prepared: Prepared
+}
+
+export class Sequencer {
+  readonly registry: Registry
+  lastLeafHash: string
+  checkpoint: string
+  private readonly store: LevelStore
+  private readonly tree: LedgerTree
+  private readonly recent = new RecentCommits()
+  private queue: Pending[] = []
+  private draining: Promise<void> | undefined
+
+  constructor(private readonly options: SequencerOptions) {
+    this.store = options.store
+    this.tree = options.tree
+    this.registry = options.registry
+    this.lastLeafHash = options.lastLeafHash
+    this.checkpoint = options.checkpoint
+  }
+
+  /** Queues a request whose checks are running; resolves with its answers once its group is durable. */
+  submit(envelopes: readonly unknown[], checking: Promise<CheckOutcome[]>): Promise<SubmitOutcome[]> {
+    return new Promise<SubmitOutcome[]>((resolve, reject) => {
+      const pending: Pending = { envelopes, checking, repeatsAsOf: 0, resolve, reject }
+      // The lookup of repeats starts once the checks are done, not when the sequencer reaches the request:
+      // it is a LevelDB read on the thread pool, off the sequencer's path while earlier groups commit.
+      // A failed check goes to the caller from the sequencer, never as an unhandled rejection.
+      checking.then(
+        (outcomes) => {
+          pending.repeatsAsOf = this.recent.count
+          const keys = outcomes.flatMap((o) => ('refused' in o ? [] : [idempotencyKey(o.statement)]))
+          pending.repeats = this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys).then((found) => {
+            let next = 0
+            return outcomes.map((o) => ('refused' in o ? undefined : found[next++]))
+          })
+          pending.repeats.catch(() => undefined)
+        },
+        () => undefined,
+      )
+      this.queue.push(pending)
+      this.drain()
+    })
+  }
+
+  /** Resolves once every queued request is committed. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining
+  }
+
+  private drain(): void {
+    if (this.draining) return
+    this.draining = (async () => {
+      // Let a synchronous burst (a whole HTTP batch) join the queue before the first cut.
+      await Promise.resolve()
+      try {
+        while (this.queue.length > 0) {
+          let cut = 1
+          let statements = this.queue[0].envelopes.length
+          while (cut < this.queue.length && statements + this.queue[cut].envelopes.length <= this.options.maxBatch) {
+            statements += this.queue[cut++].envelopes.length
+          }
+          await this.commitGroup(this.queue.splice(0, cut))
+        }
+      } finally {
+        this.draining = undefined
+      }
+    })()
+  }
+
+  /** What the checks said of a request's statements: refusals are its answers now, the rest go to the group. */
+  private admit(request: number, pending: Pending, outcomes: CheckOutcome[], answers: SubmitOutcome[], batch: Sequencing[]): void {
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index]
+      if ('refused' in outcome) {
+        answers[index] = new TracechainError(outcome.refused.code, outcome.refused.message, outcome.refused.details)
+        continue
+      }
+      // The checks passed its shape, so these are the strings they checked; nothing else of the value is kept.
+      const raw = pending.envelopes[index] as Envelope
+      const envelope: Envelope = {
+        payloadType: raw.payloadType,
+        payload: raw.payload,
+        signatures: raw.signatures.map(({ keyid, sig }) => ({ keyid, sig })),
+      }
+      batch.push({
+        request,
+        index,
+        prepared: {
+          envelope,
+          statement: outcome.statement,
+          kind: this.options.kinds.get(outcome.statement.type) as StatementKind,
+          payloadHash: outcome.payloadHash,
+          verifiedKeys: outcome.verifiedKeys,
+          decode: () => decodeEnvelope(envelope),
+        },
+      })
+    }
+  }
+
+  /** A group: its checks awaited, its statements sequenced, its writes committed, its requests answered. */
+  private async commitGroup(queued: Pending[]): Promise<void> {
+    const started = performance.now()
+    const settled = await Promise.allSettled(queued.map((p) => p.checking))
+    const answers: SubmitOutcome[][] = queued.map((p) => new Array<SubmitOutcome>(p.envelopes.length))
+    const live: boolean[] = settled.map((checked) => checked.status === 'fulfilled')
+    const batch: Sequencing[] = []
+    settled.forEach((checked, request) => {
+      if (checked.status === 'fulfilled') this.admit(request, queued[request], checked.value, answers[request], batch)
+      else queued[request].reject(checked.reason)
+    })
+    const answerAll = () => {
+      queued.forEach((pending, request) => {
+        if (live[request]) pending.resolve(answers[request])
+      })
+    }
+    if (batch.length === 0) {
+      answerAll()
+      return
+    }
+
+    const keys = batch.map((p) => idempotencyKey(p.prepared.statement))
+    const prefetched = await Promise.all(queued.map((p) => p.repeats?.catch(() => undefined)))
+    const lookups: RepeatLookup[] = queued.map((p, request) => ({ found: prefetched[request], asOf: p.repeatsAsOf }))
+    const known = await knownRepeats(this.store, this.recent, lookups, batch, keys)
+
+    const { options } = this
+    const group = new Group(
+      options.ed,
+      this.registry.fork(),
+      new PendingWrites(this.store),
+      this.tree.size,
+      this.lastLeafHash,
+      options.clock().toISOString(),
+      options.observers,
+    )
+    for (let i = 0; i < batch.length; i++) {
+      const { request, index, prepared } = batch[i]
+      const outcome = group.sequence(prepared, keys[i], known[i])
+      answers[request][index] = outcome instanceof Promise ? await outcome : outcome
+    }
+
+    try {
+      await this.write(group)
+    } catch (error) {
+      const failure = new TracechainError('INTERNAL', `commit failed: ${(error as Error).message}`)
+      queued.forEach((pending, request) => {
+        if (live[request]) pending.reject(failure)
+      })
+      return
+    }
+    answerAll()
+    const elapsed = performance.now() - started
+    for (const o of options.observers) o.onCommit?.(group.accepted.length, group.repeated, group.refused, elapsed)
+  }
+
+  /** One synced commit of what the group accepted (entries, tiles, head, records), then the tree, the
+   *  registry and the recent commits adopt it. Records of refusals alone are committed without a head. */
+  private async write(group: Group): Promise<void> {
+    const { accepted } = group
+    if (accepted.length === 0 && group.refusalRecords.length === 0) return
+    const records: RecordWrite[] = [...group.pending.values(), ...group.refusalRecords]
+    const stagedActors = this.registry.stage(group.registry)
+    for (const { record, json } of stagedActors) records.push({ space: ACTOR_SPACE, key: record.id, value: record, encoded: json })
+    if (accepted.length === 0) {
+      await this.store.commit({ entries: [], tiles: [], records })
+      return
+    }
+    const draft = this.tree.draft(accepted.map((a) => a.leaf))
+    const checkpoint = signCheckpoint({ origin: this.options.noteSigner.name, size: draft.size, rootHash: draft.root, extensions: [] }, this.options.noteSigner)
+    await this.store.commit({
+      entries: accepted.map((a) => ({ seq: a.seq, bytes: a.entryBytes })),
+      tiles: draft.tiles,
+      head: { size: draft.size, rootHash: toHex(draft.root), lastLeafHash: group.prev, checkpoint },
+      records,
+    })
+    this.tree.adopt(draft)
+    this.lastLeafHash = group.prev
+    this.checkpoint = checkpoint
+    this.registry.adopt(stagedActors)
+    this.recent.landed(group.pending.values())
+  }
+}
