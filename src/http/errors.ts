@@ -33,6 +33,9 @@ export function toTracechainError(error: unknown): TracechainError {
     })
   }
   switch (fastifyError.code) {
+    // LevelDB is closed for a moment while the node reopens its store after a failed write.
+    case 'LEVEL_DATABASE_NOT_OPEN':
+      return new TracechainError('STORE_UNAVAILABLE', 'the store is being reopened; try again')
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new TracechainError('BODY_TOO_LARGE', fastifyError.message)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

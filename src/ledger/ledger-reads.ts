@@ -14,7 +14,7 @@ export class LedgerReads {
 
   constructor(
     protected readonly store: LevelStore,
-    protected readonly tree: LedgerTree,
+    protected tree: LedgerTree,
   ) {
     this.records = {
       get: <T>(space: string, key: string) => store.getRecord<T>(space, key),

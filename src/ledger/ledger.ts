@@ -17,7 +17,7 @@ import type { SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
 import { LedgerReads } from './ledger-reads.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
-import { Sequencer, type SequencerObserver } from './sequencer.js'
+import { Sequencer, type SequencerObserver, type SequencerOptions } from './sequencer.js'
 import { LedgerTree } from './tree.js'
 
 export type { AsyncEd25519 } from '../core/ed25519.js'
@@ -27,6 +27,8 @@ export type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
 
 export const DEFAULT_MAX_BATCH = 500
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+/** How often a node whose store failed a write tries to re-establish it. */
+export const DEFAULT_RECOVERY_INTERVAL_MS = 1000
 
 export interface LedgerOptions {
   store: LevelStore
@@ -41,6 +43,36 @@ export interface LedgerOptions {
   /** statements per group commit, at least one whole request */
   maxBatch?: number
   maxClockSkewMs?: number
+  recoveryIntervalMs?: number
+}
+
+/** Whether the node takes appends: after a failed write it refuses them until the store is reopened. */
+export interface StoreStatus {
+  available: boolean
+  /** when the failure happened, and what failed (the latest attempt to recover, once one was made) */
+  since?: string
+  reason?: string
+}
+
+/** What the node holds in memory of a store: read at open, and again when a failed store is reopened. */
+interface LedgerState {
+  registry: Registry
+  tree: LedgerTree
+  lastLeafHash: string
+  checkpoint: string
+}
+
+/** Reads a ledger's state from its store: the head, the registry and the upper tiles; never the log. */
+async function loadState(store: LevelStore): Promise<LedgerState> {
+  const head = await store.getHead()
+  if (!head) fail('NOT_INITIALISED', `no ledger in ${store.location}; run tracechain init`)
+  const actors: ActorRecord[] = []
+  for await (const [, record] of store.rangeRecords<ActorRecord>(ACTOR_SPACE)) actors.push(record)
+  const tree = await LedgerTree.load(store, head.size)
+  if (toHex(tree.root()) !== head.rootHash) {
+    fail('STORE_CORRUPT', `stored tiles give root ${toHex(tree.root())} at size ${head.size}, head says ${head.rootHash}`)
+  }
+  return { registry: Registry.fromRecords(actors), tree, lastLeafHash: head.lastLeafHash, checkpoint: head.checkpoint }
 }
 
 export type LedgerObserver = SequencerObserver
@@ -54,11 +86,16 @@ export class Ledger extends LedgerReads {
   private readonly typesWithChecks: string[]
   private readonly maxClockSkewMs: number
   private readonly observers: LedgerObserver[] = []
-  private readonly sequencer: Sequencer
+  private readonly sequencerOptions: Omit<SequencerOptions, keyof LedgerState | 'store'>
+  private sequencer: Sequencer
   private closing = false
+  private storeFailure: { since: string; reason: string } | undefined
+  private readonly recoveryIntervalMs: number
+  private recoveryTimer: NodeJS.Timeout | undefined
+  private recovering: Promise<boolean> | undefined
 
-  private constructor(options: LedgerOptions, registry: Registry, tree: LedgerTree, lastLeafHash: string, checkpoint: string) {
-    super(options.store, tree)
+  private constructor(options: LedgerOptions, state: LedgerState) {
+    super(options.store, state.tree)
     this.origin = options.origin
     const kinds = [...actorKinds, ...(options.kinds ?? [])]
     const byType = new Map<string, StatementKind>()
@@ -70,32 +107,22 @@ export class Ledger extends LedgerReads {
     this.typesWithChecks = [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type)
     const nodeSigner = options.nodeSigner
     this.verifierKey = formatVerifierKey(options.origin, nodeSigner.publicKey)
-    this.sequencer = new Sequencer({
-      store: options.store,
-      tree,
-      registry,
-      lastLeafHash,
-      checkpoint,
+    this.recoveryIntervalMs = options.recoveryIntervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS
+    this.sequencerOptions = {
       ed: options.ed,
       kinds: byType,
       clock: this.clock,
       maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
       noteSigner: { name: options.origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) },
       observers: this.observers,
-    })
+      onWriteFailed: (error) => this.writeFailed(error),
+    }
+    this.sequencer = new Sequencer({ ...this.sequencerOptions, ...state, store: options.store })
   }
 
   /** Opens an initialised ledger: reads the head, the registry and the upper tiles; never replays the log. */
   static async open(options: LedgerOptions): Promise<Ledger> {
-    const head = await options.store.getHead()
-    if (!head) fail('NOT_INITIALISED', `no ledger in ${options.store.location}; run tracechain init`)
-    const actors: ActorRecord[] = []
-    for await (const [, record] of options.store.rangeRecords<ActorRecord>(ACTOR_SPACE)) actors.push(record)
-    const tree = await LedgerTree.load(options.store, head.size)
-    if (toHex(tree.root()) !== head.rootHash) {
-      fail('STORE_CORRUPT', `stored tiles give root ${toHex(tree.root())} at size ${head.size}, head says ${head.rootHash}`)
-    }
-    return new Ledger(options, Registry.fromRecords(actors), tree, head.lastLeafHash, head.checkpoint)
+    return new Ledger(options, await loadState(options.store))
   }
 
   /**
@@ -105,7 +132,7 @@ export class Ledger extends LedgerReads {
   static async initialise(options: LedgerOptions, operator: Signer, operatorName = 'Operator'): Promise<Ledger> {
     if (await options.store.getHead()) fail('ALREADY_INITIALISED', `${options.store.location} already holds a ledger`)
     const tree = await LedgerTree.load(options.store, 0)
-    const ledger = new Ledger(options, new Registry(), tree, GENESIS_PREV, '')
+    const ledger = new Ledger(options, { registry: new Registry(), tree, lastLeafHash: GENESIS_PREV, checkpoint: '' })
     const clock = options.clock ?? (() => new Date())
     const statement: Statement = {
       type: 'actor.register',
@@ -143,6 +170,9 @@ export class Ledger extends LedgerReads {
    */
   async submitMany(envelopes: readonly unknown[]): Promise<SubmitOutcome[]> {
     if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
+    if (this.storeFailure) {
+      fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}; appends are refused until it is re-established: ${this.storeFailure.reason}`)
+    }
     if (envelopes.length === 0) return []
     const registry = this.sequencer.registry
     const checking = this.checker.check({
@@ -159,6 +189,56 @@ export class Ledger extends LedgerReads {
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.closing = true
+    clearTimeout(this.recoveryTimer)
+    await this.recovering
     await this.sequencer.idle()
+  }
+
+  get storeStatus(): StoreStatus {
+    return this.storeFailure ? { available: false, ...this.storeFailure } : { available: true }
+  }
+
+  private writeFailed(error: unknown): void {
+    this.storeFailure ??= { since: this.clock().toISOString(), reason: (error as Error).message }
+    this.scheduleRecovery()
+  }
+
+  private scheduleRecovery(): void {
+    if (this.recoveryTimer || this.closing) return
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = undefined
+      this.recovering = this.recover().finally(() => (this.recovering = undefined))
+    }, this.recoveryIntervalMs)
+    this.recoveryTimer.unref()
+  }
+
+  /**
+   * Re-establishes the store after a failed write, as a restart would: once the filesystem has room,
+   * LevelDB is reopened (its log replayed, a torn record dropped), the entry files are cut back to the
+   * head, and the head, the registry and the tree are read again, so the next seq follows the last one
+   * on disk. Until then reads go on and appends are refused. Retries on an interval; resolves true once
+   * appends are taken again.
+   */
+  async recover(): Promise<boolean> {
+    const failure = this.storeFailure
+    if (!failure) return true
+    await this.sequencer.idle()
+    try {
+      if (!(await this.store.hasRoomToReopen())) {
+        failure.reason = `waiting for free space in ${this.store.location} to reopen the store`
+        this.scheduleRecovery()
+        return false
+      }
+      await this.store.reopen()
+      const state = await loadState(this.store)
+      this.tree = state.tree
+      this.sequencer = new Sequencer({ ...this.sequencerOptions, ...state, store: this.store })
+      this.storeFailure = undefined
+      return true
+    } catch (error) {
+      failure.reason = `reopening the store failed: ${(error as Error).message}`
+      this.scheduleRecovery()
+      return false
+    }
   }
 }

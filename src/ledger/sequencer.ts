@@ -34,6 +34,8 @@ export interface SequencerOptions {
   maxBatch: number
   noteSigner: NoteSigner
   observers: readonly SequencerObserver[]
+  /** a commit failed: from then on this sequencer refuses everything; the owner re-establishes the store */
+  onWriteFailed(error: unknown): void
 }
 
 /** One request: its statements are checked together and answered together, in order. */
@@ -66,6 +68,8 @@ export class Sequencer {
   private readonly recent = new RecentCommits()
   private queue: Pending[] = []
   private draining: Promise<void> | undefined
+  /** set by the first failed commit: what was not written cannot be answered, nor anything after it */
+  private failure: TracechainError | undefined
 
   constructor(private readonly options: SequencerOptions) {
     this.store = options.store
@@ -77,6 +81,7 @@ export class Sequencer {
 
   /** Queues a request whose checks are running; resolves with its answers once its group is durable. */
   submit(envelopes: readonly unknown[], checking: Promise<CheckOutcome[]>): Promise<SubmitOutcome[]> {
+    if (this.failure) return Promise.reject(this.failure)
     return new Promise<SubmitOutcome[]>((resolve, reject) => {
       const pending: Pending = { envelopes, checking, repeatsAsOf: 0, resolve, reject }
       // The lookup of repeats starts once the checks are done, not when the sequencer reaches the request:
@@ -117,6 +122,7 @@ export class Sequencer {
             statements += this.queue[cut++].envelopes.length
           }
           await this.commitGroup(this.queue.splice(0, cut))
+          if (this.failure) for (const pending of this.queue.splice(0)) pending.reject(this.failure)
         }
       } finally {
         this.draining = undefined
@@ -199,10 +205,13 @@ export class Sequencer {
     try {
       await this.write(group)
     } catch (error) {
-      const failure = new TracechainError('INTERNAL', `commit failed: ${(error as Error).message}`)
+      // Nothing of the group is acknowledged, and LevelDB's state after a failed write is unknown: no
+      // later group may be written on top of it. The owner reopens the store and starts a new sequencer.
+      this.failure = new TracechainError('STORE_UNAVAILABLE', `a write to the store failed: ${(error as Error).message}; appends are refused until the node has re-established its state from disk`)
       queued.forEach((pending, request) => {
-        if (live[request]) pending.reject(failure)
+        if (live[request]) pending.reject(this.failure)
       })
+      options.onWriteFailed(error)
       return
     }
     answerAll()

@@ -3,12 +3,12 @@
 // directory (entry-file.ts), synced before the LevelDB batch that carries tiles, indexes and the head:
 // the head never counts an entry that is not on disk, and entries past the head are cut off on open.
 
+import { readdir, stat, statfs } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
 import { SEQ_KEY_WIDTH, seqKey } from './keys.js'
-
-/** Kept for the callers that import it from here; its definition is in keys.ts. */
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -69,6 +69,8 @@ export interface NativeBatch {
  *  (bench/append.mjs). Costs up to twice this in memory (the memtable and the one being flushed), and a
  *  crash leaves up to this much log for LevelDB to replay on open. */
 const WRITE_BUFFER_BYTES = 64 * 1024 * 1024
+/** Free space wanted beyond LevelDB's log before it is reopened after a failed write. */
+const REOPEN_HEADROOM_BYTES = 4 * 1024 * 1024
 
 function tileKey(level: number, index: number): string {
   return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
@@ -76,25 +78,30 @@ function tileKey(level: number, index: number): string {
 
 export class LevelStore {
   readonly location: string
-  private readonly db: Level<string, unknown>
+  private db: Level<string, unknown>
   private readonly entryFile: EntryFile
   /** where entries lived before they moved to files (ledgers written by 0.1); emptied on open */
-  private readonly legacyEntries
-  private readonly tiles
-  private readonly meta
+  private legacyEntries
+  private tiles
+  private meta
   private readonly spaces = new Map<string, Sublevel<unknown>>()
 
   private constructor(location: string, db: Level<string, unknown>, entryFile: EntryFile) {
     this.location = location
     this.db = db
     this.entryFile = entryFile
-    this.legacyEntries = db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' })
-    this.tiles = db.sublevel<string, Uint8Array>('tiles', { valueEncoding: 'view' })
-    this.meta = db.sublevel<string, unknown>('meta', { valueEncoding: 'json' })
+    ;({ legacyEntries: this.legacyEntries, tiles: this.tiles, meta: this.meta } = LevelStore.sublevelsOf(db))
   }
 
-  /** Opens (creating if needed) the database at `location`. */
-  static async open(location: string): Promise<LevelStore> {
+  private static sublevelsOf(db: Level<string, unknown>) {
+    return {
+      legacyEntries: db.sublevel<string, Uint8Array>('entries', { valueEncoding: 'view' }),
+      tiles: db.sublevel<string, Uint8Array>('tiles', { valueEncoding: 'view' }),
+      meta: db.sublevel<string, unknown>('meta', { valueEncoding: 'json' }),
+    }
+  }
+
+  private static async openLevel(location: string): Promise<Level<string, unknown>> {
     const db = new Level<string, unknown>(location, { valueEncoding: 'json', writeBufferSize: WRITE_BUFFER_BYTES })
     try {
       await db.open()
@@ -105,6 +112,12 @@ export class LevelStore {
         cause: (error as { code?: string }).code,
       })
     }
+    return db
+  }
+
+  /** Opens (creating if needed) the database at `location`. */
+  static async open(location: string): Promise<LevelStore> {
+    const db = await LevelStore.openLevel(location)
     // The entry files live in LevelDB's directory, so the store stays one directory to copy or back up;
     // LevelDB leaves files whose names it does not use alone.
     const store = new LevelStore(location, db, await EntryFile.open(location))
@@ -120,6 +133,34 @@ export class LevelStore {
   async close(): Promise<void> {
     await this.entryFile.close()
     await this.db.close()
+  }
+
+  /**
+   * Closes LevelDB and opens it again, as a restart would: it replays its log, dropping a record that a
+   * failed write left torn, and the entry files are cut back to the head. After a failed write LevelDB's
+   * state is indeterminate (a later write could land behind a torn record that recovery then drops with
+   * it), so nothing may be written between a failure and this. Entry reads go on throughout; other reads
+   * fail while LevelDB is closed. Throws STORE_CORRUPT when it cannot open; it may be called again.
+   */
+  async reopen(): Promise<void> {
+    if (this.db.status === 'open' || this.db.status === 'opening') await this.db.close()
+    this.spaces.clear()
+    this.db = await LevelStore.openLevel(this.location)
+    ;({ legacyEntries: this.legacyEntries, tiles: this.tiles, meta: this.meta } = LevelStore.sublevelsOf(this.db))
+    await this.reconcileEntries()
+  }
+
+  /**
+   * Whether the filesystem has room for LevelDB to open again: on open it turns the log it replays into a
+   * table, so it needs about the log's size, plus room for a new log and manifest.
+   */
+  async hasRoomToReopen(): Promise<boolean> {
+    let logBytes = 0
+    for (const name of await readdir(this.location)) {
+      if (name.endsWith('.log')) logBytes += (await stat(join(this.location, name))).size
+    }
+    const filesystem = await statfs(this.location)
+    return filesystem.bavail * filesystem.bsize >= logBytes + REOPEN_HEADROOM_BYTES
   }
 
   /** Makes the entry files hold exactly the committed entries, moving them out of LevelDB for an old store. */

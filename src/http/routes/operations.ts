@@ -35,6 +35,14 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
       this.set(ledger.size)
     },
   })
+  new Gauge({
+    name: 'tracechain_store_available',
+    help: '1 while the store takes appends, 0 after a failed write until the node has reopened it',
+    registers: [registry],
+    collect() {
+      this.set(ledger.storeStatus.available ? 1 : 0)
+    },
+  })
   const requestSeconds = new Histogram({
     name: 'tracechain_http_request_seconds',
     help: 'HTTP request duration by route and status',
@@ -60,12 +68,21 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
     )
   })
 
-  app.get('/healthz', { schema: { summary: 'Liveness and the current tree size', tags: ['operations'] } }, async () => ({
-    ok: true,
-    size: ledger.size,
-    origin: ledger.origin,
-    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-  }))
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness, the current tree size, and whether the store takes appends (503 while it does not)', tags: ['operations'] } },
+    async (_request, reply) => {
+      const store = ledger.storeStatus
+      if (!store.available) reply.code(503)
+      return {
+        ok: store.available,
+        size: ledger.size,
+        origin: ledger.origin,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        ...(store.available ? {} : { store }),
+      }
+    },
+  )
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics())
