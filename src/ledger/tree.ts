@@ -5,15 +5,13 @@
 
 import { TracechainError } from '../core/errors.js'
 import { consistencyProof, inclusionProof, rootHash, type HashReader, type RangeHashCache } from '../core/merkle.js'
+import { TILE_BYTES, TILE_WIDTH, rightmostTileCoordinates } from '../core/tile-paths.js'
 import {
-  TILE_BYTES,
-  TILE_WIDTH,
   TileMissingError,
   adoptTileSummary,
   appendLeaves,
   hashReaderFromTiles,
   keepInnerHashes,
-  rightmostTileCoordinates,
   rootFromRightmostTiles,
   tileSummary,
 } from '../core/tiles.js'

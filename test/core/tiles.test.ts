@@ -3,19 +3,15 @@ import t from 'tap'
 import { toHex } from '../../src/core/bytes.js'
 import { sha256, useSha256Backend } from '../../src/core/hash.js'
 import { completedSubtrees, consistencyProof, inclusionProof, leafHash, rootHash, verifyInclusion } from '../../src/core/merkle.js'
+import { TILE_HEIGHT, TILE_WIDTH, entryBundlePath, rightmostTileCoordinates, tilePath } from '../../src/core/tile-paths.js'
 import {
-  TILE_HEIGHT,
   TILE_SUMMARY_BYTES,
-  TILE_WIDTH,
   TileMissingError,
   adoptTileSummary,
   appendLeaves,
   applyToTiles,
-  entryBundlePath,
   hashReaderFromTiles,
-  rightmostTileCoordinates,
   rootFromRightmostTiles,
-  tilePath,
   tileSummary,
   type Tile,
   type TileReader,
