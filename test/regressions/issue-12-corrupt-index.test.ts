@@ -2,7 +2,7 @@
 // append overwrote the tail of a committed entry. Now `serve` and `verify --dir` refuse to open such a
 // data directory, name the file and the seq, and change nothing.
 
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { makeNode } from '../helpers/ledger.js'
@@ -29,4 +29,21 @@ t.test('a lowered last offset: serve and verify --dir refuse, naming entries.idx
     t.match(run.stderr, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
   }
   t.same([readFileSync(indexPath), readFileSync(join(dir, 'db', 'entries.bin'))], before, 'nothing changed on disk')
+})
+
+t.test('a truncated entries.bin: serve and verify --dir refuse, naming entries.bin and the last seq', async (t) => {
+  const dir = t.testdir()
+  const node = await makeNode(dir)
+  for (let i = 0; i < 3; i++) await node.register(`farm-${i}`, ['farm'])
+  const lastSeq = node.ledger.size - 1
+  await node.close()
+  const dataPath = join(dir, 'db', 'entries.bin')
+  truncateSync(dataPath, statSync(dataPath).size - 7)
+  for (const args of [['verify', '--dir', dir], ['serve', '--dir', dir, '--port', '0', '--host', '127.0.0.1']]) {
+    const run = await runCli(args)
+    t.not(run.code, 0, `${args[0]} fails`)
+    t.match(run.stderr, /STORE_CORRUPT/, args[0])
+    t.match(run.stderr, /entries\.bin/, `${args[0]} names the file`)
+    t.match(run.stderr, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
+  }
 })
