@@ -1,5 +1,4 @@
-// What the node serves to the browser verifier, read as attacker input: entries, actors' keys,
-// proof hashes. Shapes are checked where they are used; these helpers never trust a field's type.
+// What the node serves to the browser verifier, read as attacker input: entries and proof hashes. Shapes are checked where they are used; these helpers never trust a field's type.
 
 import { fromHex } from '../core/bytes.js'
 import type { Envelope } from '../core/dsse.js'
@@ -7,13 +6,6 @@ import type { Envelope } from '../core/dsse.js'
 export interface ServedEntry {
   entry: { seq: number; prev: string; recordedAt: string; envelope: Envelope }
   leafHash: string
-}
-
-export interface ServedActorKey {
-  keyid: string
-  publicKey: string
-  addedAt: number
-  retiredAt?: number
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

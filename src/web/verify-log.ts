@@ -1,20 +1,22 @@
 // What the browser checks before a page may say "verified": the checkpoint's signature, that the
 // log still extends the largest checkpoint this browser saw (RFC 9162 section 2.1.4 consistency),
 // and for each seq the entry's leaf hash (RFC 9162 section 2.1.1 over its JCS bytes), its inclusion
-// proof against the checkpoint root, and its DSSE signature by a key its actor held at that seq.
+// proof against the checkpoint root, and every DSSE signature on it: the actor's, by a key it held at
+// that seq, and each co-signer's, with those keys established from the log's own registry entries
+// back to entry 0 (verify-registry.ts), not taken from the node's registry.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
-import { bytesEqual, fromBase64, toBase64, toHex } from '../core/bytes.js'
-import { canonicalBytes } from '../core/canonical-json.js'
+import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
-import { decodeEnvelope, verifyEnvelopeSignature } from '../core/dsse.js'
+import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
-import { leafHash, verifyConsistency, verifyInclusion } from '../core/merkle.js'
+import { verifyConsistency } from '../core/merkle.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
-import { isRecord, proofOf, type ServedActorKey, type ServedEntry } from './served.js'
-import { KeyChecker } from './verify-keys.js'
+import { proofOf } from './served.js'
+import { EntryCheckError, EntryVerifier, type VerifiedEntry } from './verify-entries.js'
+import { KeyChainError, RegistryVerifier, type EstablishedKey } from './verify-registry.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -49,6 +51,7 @@ export type CheckName =
   | 'signature'
   | 'actor-key'
   | 'key-registration'
+  | 'cosigner'
 
 export interface Failure {
   check: CheckName
@@ -116,17 +119,18 @@ export async function verifyLogEntries(fetcher: LogFetcher, ed: Ed25519, seqs: r
     memory?.write(checkpoint.origin, { size: checkpoint.size, root: toBase64(checkpoint.rootHash), key: verifierKey })
   }
 
-  const keys = new KeyChecker(fetcher, checkpoint)
+  const entries = new EntryVerifier(fetcher, checkpoint)
+  const registry = new RegistryVerifier(fetcher, ed, checkpoint, entries)
   const unique = [...new Set(seqs)].sort((a, b) => a - b)
-  const entries = await Promise.all(
+  const outcomes = await Promise.all(
     unique.map((seq) =>
-      verifyEntry(fetcher, ed, checkpoint, seq, keys, failures).catch((error: unknown): EntryOutcome => {
+      verifyEntry(entries, registry, ed, seq, failures).catch((error: unknown): EntryOutcome => {
         failures.push({ seq, check: 'entry', detail: message(error) })
         return { seq, ok: false }
       }),
     ),
   )
-  return result({ checkpoint, entries, ...(seen ? { seen } : {}) })
+  return result({ checkpoint, entries: outcomes, ...(seen ? { seen } : {}) })
 }
 
 /** The log must extend what this browser saw before: same key, not shorter, consistent. */
@@ -155,81 +159,81 @@ async function checkAgainstSeen(fetcher: LogFetcher, checkpoint: Checkpoint, ver
 }
 
 async function verifyEntry(
-  fetcher: LogFetcher,
+  entries: EntryVerifier,
+  registry: RegistryVerifier,
   ed: Ed25519,
-  checkpoint: Checkpoint,
   seq: number,
-  keys: KeyChecker,
   failures: Failure[],
 ): Promise<EntryOutcome> {
   const failed = (failure: Omit<Failure, 'seq'>): EntryOutcome => {
     failures.push({ seq, ...failure })
     return { seq, ok: false }
   }
-  if (!Number.isSafeInteger(seq) || seq < 0 || seq >= checkpoint.size) {
-    return failed({ check: 'inclusion', detail: `seq ${seq} is outside the signed tree of size ${checkpoint.size}` })
-  }
-  let served: ServedEntry
-  let proof: Uint8Array[]
+  let entry: VerifiedEntry['entry']
   try {
-    const [entryAnswer, proofAnswer] = await Promise.all([
-      fetcher.json(`/v1/entries/${seq}`),
-      fetcher.json(`/v1/proofs/inclusion?seq=${seq}&size=${checkpoint.size}`),
-    ])
-    served = entryAnswer as ServedEntry
-    if (!isRecord(served) || !isRecord(served.entry) || served.entry.seq !== seq) throw new Error(`the node did not answer entry ${seq}`)
-    proof = proofOf(proofAnswer)
+    ;({ entry } = await entries.verified(seq))
   } catch (error) {
-    return failed({ check: 'entry', detail: message(error) })
-  }
-
-  // The leaf is recomputed from the entry's bytes: the node's own leafHash is only compared.
-  let leaf: Uint8Array
-  try {
-    leaf = leafHash(canonicalBytes(served.entry))
-  } catch (error) {
-    return failed({ check: 'leaf-hash', detail: message(error) })
-  }
-  if (served.leafHash !== toHex(leaf)) return failed({ check: 'leaf-hash', detail: `served ${served.leafHash}, computed ${toHex(leaf)}` })
-  try {
-    verifyInclusion(seq, checkpoint.size, leaf, proof, checkpoint.rootHash)
-  } catch (error) {
-    return failed({ check: 'inclusion', detail: message(error) })
+    return failed({ check: error instanceof EntryCheckError ? error.check : 'entry', detail: message(error) })
   }
 
   let statement: Statement
   let decoded: ReturnType<typeof decodeEnvelope>
   try {
-    decoded = decodeEnvelope(served.entry.envelope)
+    decoded = decodeEnvelope(entry.envelope)
     statement = parseStatementPayload(decoded.payload)
   } catch (error) {
     return failed({ check: 'signature', detail: message(error) })
   }
   const actor = statement.actor
-  let held: ServedActorKey[]
+  let held: EstablishedKey[]
   try {
-    held = await keys.keysAt(actor, seq)
+    held = await registry.keysAt(actor, seq)
   } catch (error) {
-    return failed({ check: 'key-registration', actor, detail: message(error) })
+    return failed(keyChainFailure(actor, error))
   }
-  let signedBy = 0
+  if (held.length === 0) return failed({ check: 'actor-key', actor, detail: `${actor} held no key at seq ${seq}` })
+  // Every signature must verify: the actor's own, and each co-signer's against a key its signer held then.
+  let signedByActor = false
   for (let index = 0; index < decoded.signatures.length; index++) {
-    const key = held.find((k) => k.keyid === decoded.signatures[index].keyid)
-    if (!key) continue // a co-signer's signature: the node checked it against its own actor
+    const { keyid } = decoded.signatures[index]
+    const own = held.find((k) => k.keyid === keyid)
+    if (own) {
+      try {
+        verifyEnvelopeSignature(ed, decoded, index, parsePublicKey(own.publicKey))
+        signedByActor = true
+        continue
+      } catch (error) {
+        return failed({ check: 'signature', actor, detail: message(error) })
+      }
+    }
     try {
-      verifyEnvelopeSignature(ed, decoded, index, parsePublicKey(key.publicKey))
-      signedBy++
+      await verifyCosignature(registry, ed, decoded, index, seq)
     } catch (error) {
-      return failed({ check: 'signature', actor, detail: message(error) })
+      if (error instanceof KeyChainError) return failed(keyChainFailure(error.actor, error))
+      return failed({ check: 'cosigner', actor, detail: message(error) })
     }
   }
-  if (signedBy === 0) return failed({ check: 'actor-key', actor, detail: `no signature by a key ${actor} held at seq ${seq}` })
-  try {
-    for (const key of held.filter((k) => decoded.signatures.some((s) => s.keyid === k.keyid))) await keys.verifyRegistration(actor, key)
-  } catch (error) {
-    const keySeq = (error as { keySeq?: number }).keySeq
-    return failed({ check: 'key-registration', actor, ...(keySeq !== undefined ? { keySeq } : {}), detail: message(error) })
-  }
+  if (!signedByActor) return failed({ check: 'actor-key', actor, detail: `no signature by a key ${actor} held at seq ${seq}` })
   return { seq, ok: true, statement }
 }
 
+/** A further signature: by a key that some actor, established from its own registry entries, held at `seq`. */
+async function verifyCosignature(registry: RegistryVerifier, ed: Ed25519, decoded: DecodedEnvelope, index: number, seq: number): Promise<void> {
+  const { keyid } = decoded.signatures[index]
+  for (const candidate of await registry.actorsWithKeyId(keyid)) {
+    for (const key of (await registry.keysAt(candidate, seq)).filter((k) => k.keyid === keyid)) {
+      try {
+        verifyEnvelopeSignature(ed, decoded, index, parsePublicKey(key.publicKey))
+        return
+      } catch {
+        // a keyid is a hint: another key of the same id may be the one
+      }
+    }
+  }
+  throw new Error(`signature ${index} (keyid ${keyid}) is by no key an actor held at seq ${seq}`)
+}
+
+function keyChainFailure(actor: string, error: unknown): Omit<Failure, 'seq'> {
+  const keySeq = error instanceof KeyChainError ? error.keySeq : undefined
+  return { check: 'key-registration', actor, ...(keySeq !== undefined ? { keySeq } : {}), detail: message(error) }
+}

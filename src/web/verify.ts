@@ -49,6 +49,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'actor-key': '第 {seq} 条记录没有 {actor} 当时有效密钥的签名',
     'key-registration': '{actor} 的密钥登记无法核验（第 {keySeq} 条记录）',
     'page-mismatch': '第 {seq} 条：页面显示的签名者与记录不符',
+    cosigner: '第 {seq} 条记录的联署签名无效',
   },
   en: {
     pending: 'Checking the proofs in your browser…',
@@ -69,6 +70,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'actor-key': 'entry {seq}: no signature by a key {actor} held then',
     'key-registration': "{actor}'s key registration (entry {keySeq}) does not check out",
     'page-mismatch': 'entry {seq}: the page names another signer than the entry',
+    cosigner: 'entry {seq}: a co-signature is by no key its signer held then',
   },
 }
 

@@ -20,9 +20,25 @@ function publicView(actor: ActorRecord) {
 }
 
 export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
-  app.get('/v1/actors', { schema: { summary: 'Every registered actor', tags: ['actors'] } }, async () => ({
-    actors: ledger.actors.all().map(publicView),
-  }))
+  app.get(
+    '/v1/actors',
+    {
+      schema: {
+        summary: 'Every registered actor, or those that hold or held a key of this keyid',
+        tags: ['actors'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { keyid: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'lowercase hex of the first 8 bytes of SHA-256(public key)' } },
+        },
+      },
+    },
+    async (request) => {
+      const { keyid } = request.query as { keyid?: string }
+      if (keyid === undefined) return { actors: ledger.actors.all().map(publicView) }
+      return { actors: ledger.actors.actorsWithKeyId(keyid).map((id) => publicView(ledger.actors.get(id) as ActorRecord)) }
+    },
+  )
 
   app.get(
     '/v1/actors/:id',

@@ -1,0 +1,208 @@
+// The actors' keys for the browser verifier, established from the log itself rather than taken from
+// the node's registry: every actor.register, actor.rotate-key and actor.revoke that changed an actor
+// is fetched, checked in the signed tree, and checked to be signed by a key entitled to sign it at its
+// seq (an admin's; the actor's own for its own rotation; the operator's own, for entry 0), the admins'
+// keys established the same way, back to entry 0. The same rules as the sequencer's and the audit's.
+
+import type { Checkpoint } from '../core/checkpoint.js'
+import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { keyValidAt } from '../core/key-validity.js'
+import { keyIdOf, parsePublicKey } from '../core/keys.js'
+import { parseStatementPayload, type Statement } from '../core/statement.js'
+import { isRecord } from './served.js'
+import type { EntryVerifier } from './verify-entries.js'
+import type { LogFetcher } from './verify-log.js'
+
+/** At most this many entries may have changed one actor: a node cannot make a page fetch without end. */
+export const MAX_ACTOR_HISTORY = 1000
+
+export interface EstablishedKey {
+  keyid: string
+  /** base64 of the raw 32-byte key */
+  publicKey: string
+  addedAt: number
+  retiredAt?: number
+}
+
+/** Thrown when an actor's history in the log does not establish its keys; names the entry. */
+export class KeyChainError extends Error {
+  constructor(
+    message: string,
+    readonly actor: string,
+    readonly keySeq?: number,
+  ) {
+    super(message)
+    this.name = 'KeyChainError'
+  }
+}
+
+/** One actor's registry entries, replayed in seq order as far as they have been needed. */
+class ActorReplay {
+  roles: string[] = []
+  keys: EstablishedKey[] = []
+  registeredAt: number | undefined
+  revokedAt: number | undefined
+  /** entries replayed so far (a prefix of `seqs`) */
+  done = 0
+  /** the replay running now, so that concurrent callers wait for one */
+  running: Promise<void> | undefined
+
+  constructor(
+    readonly id: string,
+    readonly seqs: number[],
+  ) {}
+
+  /** Whether every entry of this actor before `seq` has been replayed (and entry 0, which establishes
+   *  the key that signs it, for seq 0). */
+  covers(seq: number): boolean {
+    return this.done === this.seqs.length || this.seqs[this.done] >= Math.max(seq, 1)
+  }
+}
+
+export class RegistryVerifier {
+  private readonly replays = new Map<string, Promise<ActorReplay>>()
+
+  constructor(
+    private readonly fetcher: LogFetcher,
+    private readonly ed: Ed25519,
+    private readonly checkpoint: Checkpoint,
+    private readonly entries: EntryVerifier,
+  ) {}
+
+  /** The keys of `actor` that may sign the statement at `seq`, as its verified registry entries establish them. */
+  async keysAt(actor: string, seq: number): Promise<EstablishedKey[]> {
+    const replay = await this.replayBefore(actor, seq)
+    return replay.keys.filter((key) => keyValidAt(key, seq))
+  }
+
+  /** The keys `signer` held at `seq` as an admin; a KeyChainError naming `subject`'s entry at `seq` if it was none. */
+  private async adminKeysAt(signer: string, seq: number, subject: string): Promise<EstablishedKey[]> {
+    const replay = await this.replayBefore(signer, seq)
+    if (!replay.roles.includes('admin')) throw new KeyChainError(`entry ${seq}: signed by ${signer}, who is no admin`, subject, seq)
+    return replay.keys.filter((key) => keyValidAt(key, seq))
+  }
+
+  /** Actors the node says hold a key of this keyid (a hint: each is then checked through its own history). */
+  async actorsWithKeyId(keyid: string): Promise<string[]> {
+    const answer = await this.fetcher.json(`/v1/actors?keyid=${encodeURIComponent(keyid)}`)
+    if (!isRecord(answer) || !Array.isArray(answer.actors)) throw new Error(`the node did not answer the actors with keyid ${keyid}`)
+    return answer.actors.flatMap((actor) => (isRecord(actor) && typeof actor.id === 'string' ? [actor.id] : []))
+  }
+
+  /**
+   * Replays the actor's entries before `seq`. A rule checked at an entry only asks about strictly
+   * earlier seqs, of this actor (already replayed) or of its signer, so the recursion ends at entry 0.
+   */
+  private async replayBefore(actor: string, seq: number): Promise<ActorReplay> {
+    const replay = await this.replayOf(actor)
+    while (!replay.covers(seq)) {
+      if (!replay.running) {
+        replay.running = this.replayNext(replay).finally(() => (replay.running = undefined))
+      }
+      await replay.running
+    }
+    return replay
+  }
+
+  private replayOf(actor: string): Promise<ActorReplay> {
+    let replay = this.replays.get(actor)
+    if (!replay) {
+      replay = this.fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`).then((answer) => {
+        const record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
+        if (!record || record.id !== actor || !Array.isArray(record.seqs)) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
+        const seqs = record.seqs as unknown[]
+        if (seqs.length > MAX_ACTOR_HISTORY) throw new KeyChainError(`actor ${actor} lists ${seqs.length} entries`, actor)
+        for (let i = 0; i < seqs.length; i++) {
+          const s = seqs[i]
+          if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0 || s >= this.checkpoint.size || (i > 0 && s <= (seqs[i - 1] as number))) {
+            throw new KeyChainError(`actor ${actor}'s entries are not increasing seqs within the tree`, actor)
+          }
+        }
+        return new ActorReplay(actor, seqs as number[])
+      })
+      this.replays.set(actor, replay)
+    }
+    return replay
+  }
+
+  /** Replays the actor's next entry: it must be in the tree, concern the actor, and be signed by a key entitled to it. */
+  private async replayNext(replay: ActorReplay): Promise<void> {
+    const seq = replay.seqs[replay.done]
+    const fail = (message: string): never => {
+      throw new KeyChainError(`entry ${seq}: ${message}`, replay.id, seq)
+    }
+    const { entry } = await this.entries.verified(seq)
+    let statement: Statement
+    let decoded: DecodedEnvelope
+    try {
+      decoded = decodeEnvelope(entry.envelope)
+      statement = parseStatementPayload(decoded.payload)
+    } catch (error) {
+      return fail((error as Error).message)
+    }
+    const body = statement.body as { id?: unknown; actor?: unknown; publicKey?: unknown; roles?: unknown }
+    switch (statement.type) {
+      case 'actor.register': {
+        if (body.id !== replay.id || replay.registeredAt !== undefined) return fail(`does not register ${replay.id}`)
+        if (typeof body.publicKey !== 'string' || !Array.isArray(body.roles)) return fail('has no key or roles')
+        const key = establish(body.publicKey, seq)
+        if (seq === 0) {
+          // The genesis entry: the operator registers itself, signed by the key it registers.
+          if (statement.actor !== replay.id) return fail('the genesis entry is not self-signed')
+          await this.requireSignature(decoded, [key], statement.actor, seq, replay.id)
+        } else {
+          await this.requireSignature(decoded, await this.adminKeysAt(statement.actor, seq, replay.id), statement.actor, seq, replay.id)
+        }
+        replay.roles = body.roles.filter((role): role is string => typeof role === 'string')
+        replay.keys = [key]
+        replay.registeredAt = seq
+        break
+      }
+      case 'actor.rotate-key': {
+        const target = body.actor ?? statement.actor
+        if (target !== replay.id || replay.registeredAt === undefined || replay.revokedAt !== undefined) return fail(`does not rotate a key of ${replay.id}`)
+        if (typeof body.publicKey !== 'string') return fail('has no key')
+        const entitled = statement.actor === replay.id ? replay.keys.filter((key) => keyValidAt(key, seq)) : await this.adminKeysAt(statement.actor, seq, replay.id)
+        await this.requireSignature(decoded, entitled, statement.actor, seq, replay.id)
+        replay.keys = [...retire(replay.keys, seq), establish(body.publicKey, seq)]
+        break
+      }
+      case 'actor.revoke': {
+        if (body.actor !== replay.id || statement.actor === replay.id || replay.registeredAt === undefined || replay.revokedAt !== undefined) {
+          return fail(`does not revoke ${replay.id}`)
+        }
+        await this.requireSignature(decoded, await this.adminKeysAt(statement.actor, seq, replay.id), statement.actor, seq, replay.id)
+        replay.keys = retire(replay.keys, seq)
+        replay.revokedAt = seq
+        break
+      }
+      default:
+        return fail(`is a ${statement.type}, which changes no actor`)
+    }
+    replay.done++
+  }
+
+  /** Some signature on `subject`'s entry at `seq` must be by one of `keys` (the signer's, entitled then) and verify. */
+  private async requireSignature(decoded: DecodedEnvelope, keys: readonly EstablishedKey[], signer: string, seq: number, subject: string): Promise<void> {
+    for (let index = 0; index < decoded.signatures.length; index++) {
+      const key = keys.find((k) => k.keyid === decoded.signatures[index].keyid)
+      if (!key) continue
+      try {
+        verifyEnvelopeSignature(this.ed, decoded, index, parsePublicKey(key.publicKey))
+        return
+      } catch {
+        // another signature may still be the entitled one
+      }
+    }
+    throw new KeyChainError(`entry ${seq}: not signed by a key ${signer} was entitled to sign with then`, subject, seq)
+  }
+}
+
+function establish(publicKey: string, seq: number): EstablishedKey {
+  return { keyid: keyIdOf(parsePublicKey(publicKey)), publicKey, addedAt: seq }
+}
+
+function retire(keys: readonly EstablishedKey[], seq: number): EstablishedKey[] {
+  return keys.map((key) => (key.retiredAt === undefined ? { ...key, retiredAt: seq } : key))
+}
