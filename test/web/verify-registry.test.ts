@@ -113,3 +113,20 @@ t.test('co-signatures are checked against their signers\' established keys', asy
   )
   t.equal(lied.failures[0]?.check, 'cosigner', 'nor one the node attributes to an actor that never held the key')
 })
+
+t.test('GET /v1/actors?keyid=: the actors of a keyid; a malformed keyid or another parameter is a 400', async (t) => {
+  const node = await makeNode(t.testdir())
+  t.teardown(() => node.close())
+  const farm = await node.register('farm-1', ['farm'])
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(() => app.close())
+  const found = await app.inject(`/v1/actors?keyid=${farm.keyid}`)
+  t.equal(found.statusCode, 200)
+  t.same(found.json().actors.map((a: { id: string }) => a.id), ['farm-1'])
+  t.same((await app.inject('/v1/actors?keyid=0123456789abcdef')).json().actors, [])
+  for (const query of ['keyid=XYZ', `keyid=${farm.keyid.toUpperCase()}`, 'keyid=', 'other=1']) {
+    const refused = await app.inject(`/v1/actors?${query}`)
+    t.equal(refused.statusCode, 400, query)
+    t.equal(refused.json().code, 'BAD_REQUEST', query)
+  }
+})
