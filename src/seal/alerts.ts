@@ -23,9 +23,9 @@ export function putAlert(ctx: RuleContext, alert: Alert): void {
   for (const { space, key, value } of alertWrites(alert, seqKey(ctx.seq), ALERT_SPACE)) ctx.put(space, key, value)
 }
 
-/** The stored pattern alerts (and attempts recorded by earlier versions, one per refusal) that name an application, oldest first. */
-export async function applicationAlerts(reader: RecordReader, applicationId: string): Promise<Alert[]> {
-  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, prefixRange(applicationId))
+/** The stored pattern alerts (and attempts recorded by earlier versions, one per refusal) that name an application, oldest first; the first `limit`. */
+export async function applicationAlerts(reader: RecordReader, applicationId: string, limit?: number): Promise<Alert[]> {
+  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, { ...prefixRange(applicationId), ...(limit !== undefined ? { limit } : {}) })
   const alerts: Alert[] = []
   for (const [, ref] of refs) {
     const alert = await reader.get<Alert>(ref.space, ref.key)
