@@ -9,8 +9,8 @@ import { sha256 } from '../core/hash.js'
 import { toHex } from '../core/bytes.js'
 import type { Statement } from '../core/statement.js'
 import type { RangeOptions, RecordWrite } from '../store/level-store.js'
-import type { Entry } from './entry.js'
 import { joinKey } from '../store/keys.js'
+import type { Entry } from './entry.js'
 import { leafInput } from './entry-bytes.js'
 import { IDEMPOTENCY_SPACE, type IdempotencyRecord } from './idempotency.js'
 import { requireRole, type StatementKind } from './kinds.js'
@@ -55,8 +55,8 @@ export class Group {
   readonly accepted: AcceptedEntry[] = []
   /** records kinds keep about refused statements; they land even when nothing is accepted */
   readonly refusalRecords: RecordWrite[] = []
-  /** the latest of refusalRecords by space and key, so a later refusal in the group reads what an earlier one kept */
-  private readonly refusalLatest = new Map<string, RecordWrite>()
+  /** the latest of refusalRecords by space and key, so a later refusal in the group reads what an earlier one kept; made at the first refusal */
+  private refusalLatest: Map<string, RecordWrite> | undefined
   repeated = 0
   refused = 0
   /** hex leaf hash of the last entry, accepted here or before */
@@ -155,7 +155,7 @@ export class Group {
     const onRefused = prepared.kind.onRefused
     if (!onRefused || refusal.code === 'INTERNAL') return refusal
     const pending = this.pending
-    const kept = this.refusalLatest
+    const kept = (this.refusalLatest ??= new Map<string, RecordWrite>())
     const keep = (records: RecordWrite[]) => {
       this.refusalRecords.push(...records)
       for (const record of records) kept.set(joinKey(record.space, record.key), record)
