@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   PAYLOAD_NOT_CANONICAL: { status: 400, summary: 'the DSSE payload is not the RFC 8785 form of itself' },
   PAYLOAD_TYPE_UNSUPPORTED: { status: 400, summary: 'the DSSE payloadType is not the tracechain statement type' },
   ENCODING_INVALID: { status: 400, summary: 'base64 or hex that does not decode, or a value of the wrong length' },
+  PAGE_TOKEN_INVALID: { status: 400, summary: 'a page token that this node did not issue' },
   STATEMENT_TOO_LARGE: { status: 413, summary: 'a statement payload over 48 KiB' },
   BATCH_TOO_LARGE: { status: 413, summary: 'more envelopes in one batch than the limit (1000)' },
   BODY_TOO_LARGE: { status: 413, summary: 'the request body is over the route limit' },

@@ -1,8 +1,10 @@
 // Alerts: what regulators and inspectors watch. Pattern alerts are derived from accepted statements and
 // written in the same batch as their entries (so they survive restarts exactly); attempt alerts record
-// refused statements with their envelopes; time-based alerts are computed when asked.
+// refused statements, one record per (actor, code, subject) that counts them; time-based alerts are
+// computed when asked. Lists are read in pages of one total order: time, kind, then where the alert is.
 
 import type { Envelope } from '../core/dsse.js'
+import { fail } from '../core/errors.js'
 import type { RecordWrite } from '../store/level-store.js'
 import { SEP } from '../store/keys.js'
 import type { Ledger } from './ledger.js'
@@ -10,21 +12,43 @@ import type { Ledger } from './ledger.js'
 export const ALERT_SPACE = 'alert'
 export const ATTEMPT_SPACE = 'attempt'
 
+/** One refused statement of an attempt record, without its envelope (the record keeps the first whole). */
+export interface AttemptSample {
+  /** the statement's id, type and the signer's issuedAt claim */
+  id: string
+  type: string
+  issuedAt: string
+  /** when the node refused it */
+  at: string
+  /** SHA-256 of the DSSE payload, hex */
+  payloadSha256: string
+}
+
 export interface Alert {
   /** UPPER_SNAKE, e.g. TEMPERATURE_EXCURSION, USE_WITHOUT_APPROVAL */
   kind: string
-  /** when the node saw it (recordedAt of the entry, or of the refusal) */
+  /** when the node saw it (recordedAt of the entry; for an attempt, its latest refusal) */
   at: string
   /** entries that show it; empty for a refused attempt */
   seqs: number[]
   /** EPC URNs of the objects or lots concerned */
   ids?: string[]
+  /** for a seal alert: the seal concerned */
+  sealId?: string
   applicationIds?: string[]
   message: string
-  /** for an attempt: the refused envelope, so inspectors can check who signed it */
+  /** for an attempt: the first refused envelope, so inspectors can check who signed it */
   envelope?: Envelope
   /** for an attempt: the refusal's error code */
   code?: string
+  /** for an attempt: who signed the refused statements */
+  actor?: string
+  /** for an attempt: how many statements were refused, and when the first and the latest were */
+  count?: number
+  firstAt?: string
+  lastAt?: string
+  /** for an attempt: the latest few refused statements */
+  samples?: AttemptSample[]
 }
 
 /** The record key orders alerts by time, then kind, then a distinguishing suffix. */
@@ -39,25 +63,78 @@ export interface AlertQuery {
   kind?: string
   /** RFC 3339; alerts at or after it */
   since?: string
+  /** at most this many; DEFAULT_ALERT_LIMIT when absent */
   limit?: number
+  /** a `nextPageToken` of an earlier page: the alerts after it */
+  pageToken?: string
 }
 
-export const DEFAULT_ALERT_LIMIT = 1000
+export interface AlertPage {
+  alerts: Alert[]
+  /** present when more alerts follow; pass it back as `pageToken` */
+  nextPageToken?: string
+}
 
-/** Stored and computed alerts, newest last, filtered by kind and time. */
-export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: AlertSource[], now: Date): Promise<Alert[]> {
-  const limit = query.limit ?? DEFAULT_ALERT_LIMIT
-  const out: Alert[] = []
+export const DEFAULT_ALERT_LIMIT = 100
+export const MAX_ALERT_LIMIT = 1000
+
+/** Where computed alerts sort among stored ones with the same time and kind. */
+const COMPUTED = '~computed'
+
+/** A stored alert's position: its record key, then its space (the two spaces may share a key). */
+const storedPosition = (space: string, key: string) => `${key}${SEP}${space}`
+
+/** A computed alert's position: time, kind, and what it names, which tells two of one kind apart. */
+const computedPosition = (alert: Alert) =>
+  `${alert.at}${SEP}${alert.kind}${SEP}${COMPUTED}${SEP}${JSON.stringify([alert.applicationIds ?? [], alert.ids ?? [], alert.seqs])}`
+
+const POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\u0000[A-Z][A-Z0-9_]*\u0000[^]+$/
+
+/** A page token as issued: base64url of a position. Attacker-controlled; throws PAGE_TOKEN_INVALID. */
+export function parsePageToken(token: string): string {
+  const position = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : ''
+  if (!POSITION.test(position) || Buffer.from(position, 'utf8').toString('base64url') !== token) {
+    fail('PAGE_TOKEN_INVALID', 'the page token was not issued by this node', { pageToken: token.slice(0, 64) })
+  }
+  return position
+}
+
+const formatPageToken = (position: string) => Buffer.from(position, 'utf8').toString('base64url')
+
+/**
+ * One page of stored and computed alerts, oldest first, filtered by kind and time. Each store is read
+ * from the token's position for at most limit + 1 matches, so a page costs the same however many
+ * alerts there are before it. Throws PAGE_TOKEN_INVALID for a token this node did not issue.
+ */
+export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: AlertSource[], now: Date): Promise<AlertPage> {
+  const limit = Math.min(query.limit ?? DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT)
+  const after = query.pageToken === undefined ? undefined : parsePageToken(query.pageToken)
+  // A scan starts at the later of `since` and the token's time and kind; keys equal to those are
+  // filtered by position below.
+  const afterPrefix = after?.slice(0, after.indexOf(SEP, after.indexOf(SEP) + 1))
+  const from = afterPrefix !== undefined && (query.since === undefined || afterPrefix > query.since) ? afterPrefix : query.since
+  const found: { position: string; alert: Alert }[] = []
+  const wanted = (position: string, alert: Alert) =>
+    (!query.kind || alert.kind === query.kind) && (!query.since || alert.at >= query.since) && (after === undefined || position > after)
   for (const space of [ALERT_SPACE, ATTEMPT_SPACE]) {
-    for await (const [, alert] of ledger.records.scan<Alert>(space, query.since ? { gte: query.since } : {})) {
-      if (!query.kind || alert.kind === query.kind) out.push(alert)
+    let taken = 0
+    for await (const [key, alert] of ledger.records.scan<Alert>(space, from ? { gte: from } : {})) {
+      const position = storedPosition(space, key)
+      if (!wanted(position, alert)) continue
+      found.push({ position, alert })
+      if (++taken > limit) break
     }
   }
   for (const source of sources) {
     for (const alert of await source(ledger, now)) {
-      if ((!query.kind || alert.kind === query.kind) && (!query.since || alert.at >= query.since)) out.push(alert)
+      const position = computedPosition(alert)
+      if (wanted(position, alert)) found.push({ position, alert })
     }
   }
-  out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
-  return out.slice(-limit)
+  found.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
+  const page = found.slice(0, limit)
+  return {
+    alerts: page.map((f) => f.alert),
+    ...(found.length > limit ? { nextPageToken: formatPageToken(page[page.length - 1].position) } : {}),
+  }
 }

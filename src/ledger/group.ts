@@ -9,6 +9,7 @@ import { sha256 } from '../core/hash.js'
 import { toHex } from '../core/bytes.js'
 import type { Statement } from '../core/statement.js'
 import type { RangeOptions, RecordWrite } from '../store/level-store.js'
+import { joinKey } from '../store/keys.js'
 import type { Entry } from './entry.js'
 import { leafInput } from './entry-bytes.js'
 import { IDEMPOTENCY_SPACE, type IdempotencyRecord } from './idempotency.js'
@@ -54,6 +55,8 @@ export class Group {
   readonly accepted: AcceptedEntry[] = []
   /** records kinds keep about refused statements; they land even when nothing is accepted */
   readonly refusalRecords: RecordWrite[] = []
+  /** the latest of refusalRecords by space and key, so a later refusal in the group reads what an earlier one kept; made at the first refusal */
+  private refusalLatest: Map<string, RecordWrite> | undefined
   repeated = 0
   refused = 0
   /** hex leaf hash of the last entry, accepted here or before */
@@ -152,8 +155,10 @@ export class Group {
     const onRefused = prepared.kind.onRefused
     if (!onRefused || refusal.code === 'INTERNAL') return refusal
     const pending = this.pending
+    const kept = (this.refusalLatest ??= new Map<string, RecordWrite>())
     const keep = (records: RecordWrite[]) => {
       this.refusalRecords.push(...records)
+      for (const record of records) kept.set(joinKey(record.space, record.key), record)
       return refusal
     }
     try {
@@ -163,7 +168,10 @@ export class Group {
         error: refusal,
         at: this.recordedAt,
         registry: this.registry,
-        get: <T>(space: string, key: string) => Promise.resolve(pending.get<T>(space, key)),
+        get: <T>(space: string, key: string) => {
+          const own = kept.get(joinKey(space, key))
+          return Promise.resolve(own ? ((own.value ?? undefined) as T | undefined) : pending.get<T>(space, key))
+        },
         range: <T>(space: string, options: RangeOptions) => pending.range<T>(space, options),
       })
       // Evidence of an attempt is best effort; the refusal itself stands.

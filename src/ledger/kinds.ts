@@ -37,7 +37,8 @@ export interface RuleContext extends RecordReader {
   put(space: string, key: string, value: unknown): void
 }
 
-/** What a kind may record about a refused statement (seal attempts are evidence for inspectors). */
+/** What a kind may record about a refused statement (seal attempts are evidence for inspectors). Its
+ *  reads see the accepted writes pending in the group and the records earlier refusals in it kept. */
 export interface RefusalContext extends RecordReader {
   readonly statement: Statement
   readonly envelope: Envelope

@@ -1,13 +1,13 @@
 // Seal alerts. Pattern alerts (OFF_HOURS_USE, OVER_BUDGET, SPLIT_CONTRACT) are derived from the entry
 // that shows them and written with it; OVERDUE depends on the clock and is computed when asked;
-// attempts (refused breaches) are kept outside the log with the refused envelope. Each function states its predicate.
+// attempts (refused breaches) are in attempts.ts. Every one carries its sealId. Each function states its predicate.
 
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
-import { ALERT_SPACE, ATTEMPT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
-import type { RecordReader, RefusalContext, RuleContext } from '../ledger/kinds.js'
+import { ALERT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
+import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
-import { SEAL_SPACES, byOrgKey, getApplication, getSeal, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
+import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
 import { jaccard, titleTokens } from './similarity.js'
 import { OPEN_STATES } from './workflow.js'
 
@@ -23,9 +23,9 @@ export function putAlert(ctx: RuleContext, alert: Alert): void {
   for (const { space, key, value } of alertWrites(alert, seqKey(ctx.seq), ALERT_SPACE)) ctx.put(space, key, value)
 }
 
-/** The stored alerts and attempts that name an application, oldest first. */
-export async function applicationAlerts(reader: RecordReader, applicationId: string): Promise<Alert[]> {
-  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, prefixRange(applicationId))
+/** The stored pattern alerts (and attempts recorded by earlier versions, one per refusal) that name an application, oldest first; the first `limit`. */
+export async function applicationAlerts(reader: RecordReader, applicationId: string, limit?: number): Promise<Alert[]> {
+  const refs = await reader.range<AlertRef>(SEAL_SPACES.alertsByApplication, { ...prefixRange(applicationId), ...(limit !== undefined ? { limit } : {}) })
   const alerts: Alert[] = []
   for (const [, ref] of refs) {
     const alert = await reader.get<Alert>(ref.space, ref.key)
@@ -47,6 +47,7 @@ export function offHoursAlert(application: ApplicationRecord, ctx: RuleContext, 
     kind: 'OFF_HOURS_USE',
     at: ctx.recordedAt,
     seqs: [ctx.seq],
+    sealId: application.sealId,
     applicationIds: [application.applicationId],
     message:
       `seal ${application.sealId} stamped ${application.applicationId} at ${formatLocal(ctx.recordedAt, config)} (${config.zoneOffset}), ` +
@@ -66,6 +67,7 @@ export function overBudgetAlert(
     kind: 'OVER_BUDGET',
     at: ctx.recordedAt,
     seqs: field === 'amount' ? [ctx.seq] : [application.appliedSeq, ctx.seq],
+    sealId: application.sealId,
     applicationIds: [application.applicationId],
     message: `application ${application.applicationId} "${application.title}": ${field} ${value} CNY is above its budget of ${application.budget} CNY`,
   }
@@ -105,6 +107,8 @@ export async function splitContractAlert(
     kind: 'SPLIT_CONTRACT',
     at: ctx.recordedAt,
     seqs: group.map((g) => g.seq),
+    // The group spans the org's applications, perhaps on several seals; this is the seal of the one that completed it.
+    sealId: application.sealId,
     applicationIds: group.map((g) => g.applicationId),
     message:
       `${group.length} applications of ${application.org} within ${config.splitWindowDays} days with near-duplicate titles, ` +
@@ -126,51 +130,28 @@ export function orgApplicationRecord(application: ApplicationRecord): RecordWrit
 
 /**
  * OVERDUE, computed at query time: an application with a due date whose local day has ended by `now`,
- * still applied, approved or used (not closed, not rejected), on a seal that is not revoked (a revoked
- * seal accepts no seal.close, so its open applications could never clear). `at` is the end of the due date.
+ * still applied, approved or used (not closed, not rejected), whatever became of its seal: a revoked
+ * seal still takes seal.close, so revoking it hides nothing. `at` is the end of the due date.
  */
 export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSource {
   const config = sealConfig(overrides)
   return async (ledger, now) => {
     const alerts: Alert[] = []
-    const revoked = new Map<string, boolean>()
-    const records = ledger.records
     for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
-      const application = await getApplication(records, applicationId)
+      const application = await getApplication(ledger.records, applicationId)
       if (!application || !OPEN_STATES.includes(application.state)) continue
-      if (!revoked.has(application.sealId)) revoked.set(application.sealId, (await getSeal(records, application.sealId))?.state === 'revoked')
-      if (revoked.get(application.sealId)) continue
       alerts.push({
         kind: 'OVERDUE',
         at: dueAt,
         seqs: [application.appliedSeq],
+        sealId: application.sealId,
         applicationIds: [applicationId],
         message: `application ${applicationId} "${application.title}" was due ${application.dueDate} (${config.zoneOffset}) and is still ${application.state}`,
       })
     }
     return alerts
   }
-}
-
-/**
- * An attempt: a validly signed seal statement the rules refused. Its kind is the refusal's code
- * (USE_WITHOUT_APPROVAL, SELF_APPROVAL, COPIES_EXCEEDED, REVOKED_SEAL_USE, NOT_CUSTODIAN, NOT_APPROVER,
- * NOT_IN_ORG, INVALID_TRANSITION, ROLE_FORBIDDEN, SEAL_NOT_FOUND, ...), kept with the envelope.
- */
-export function attemptRecords(ctx: RefusalContext): RecordWrite[] {
-  const { statement } = ctx
-  const applicationId = typeof statement.body.applicationId === 'string' ? statement.body.applicationId : undefined
-  const alert: Alert = {
-    kind: ctx.error.code,
-    at: ctx.at,
-    seqs: [],
-    ...(applicationId ? { applicationIds: [applicationId] } : {}),
-    message: `refused ${statement.type} ${statement.id} by ${statement.actor}: ${ctx.error.message}`,
-    envelope: ctx.envelope,
-    code: ctx.error.code,
-  }
-  return alertWrites(alert, joinKey(statement.actor, statement.id), ATTEMPT_SPACE)
 }
 
 function pad(hour: number): string {

@@ -5,7 +5,8 @@
 import { fail } from '../core/errors.js'
 import type { RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { ActorRecord } from '../ledger/registry.js'
-import { attemptRecords, offHoursAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
+import { offHoursAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
+import { attemptRecords } from './attempts.js'
 import { endOfLocalDate, sealConfig, type SealConfig } from './config.js'
 import {
   SEAL_SPACES,
@@ -20,7 +21,7 @@ import {
   type SealRecord,
   type UseRecord,
 } from './records.js'
-import { nextState, type ApplicationStatementType } from './workflow.js'
+import { allowedOnRevokedSeal, nextState, type ApplicationStatementType } from './workflow.js'
 
 interface RegisterBody {
   sealId: string
@@ -61,11 +62,17 @@ async function activeSeal(ctx: RuleContext, sealId: string, about: string): Prom
   return seal
 }
 
-/** The application a statement moves, and its seal, which must still be active. */
+/** The application a statement moves, and its seal, which must still be active unless the statement is one a revoked seal takes (seal.close). */
 async function openApplication(ctx: RuleContext, applicationId: string): Promise<{ application: ApplicationRecord; seal: SealRecord }> {
   const application = await getApplication(ctx, applicationId)
   if (!application) fail('SEAL_NOT_FOUND', `no application ${applicationId}`, { applicationId })
-  const seal = await activeSeal(ctx, application.sealId, `${ctx.statement.type} on ${applicationId}`)
+  const type = ctx.statement.type as ApplicationStatementType
+  if (allowedOnRevokedSeal(type)) {
+    const seal = await getSeal(ctx, application.sealId)
+    if (!seal) fail('SEAL_NOT_FOUND', `no seal ${application.sealId}`, { sealId: application.sealId })
+    return { application, seal }
+  }
+  const seal = await activeSeal(ctx, application.sealId, `${type} on ${applicationId}`)
   return { application, seal }
 }
 
@@ -74,8 +81,9 @@ function historyItem(ctx: RuleContext): HistoryItem {
 }
 
 /** The application after `ctx`'s statement: its next state and history, plus `changes`. */
-function advance(ctx: RuleContext, application: ApplicationRecord, changes: Partial<ApplicationRecord>): ApplicationRecord {
-  const state = nextState(application.state, ctx.statement.type as ApplicationStatementType, application.applicationId)
+function advance(ctx: RuleContext, application: ApplicationRecord, seal: SealRecord, changes: Partial<ApplicationRecord>): ApplicationRecord {
+  const type = ctx.statement.type as ApplicationStatementType
+  const state = nextState(application.state, type, application.applicationId, seal.state === 'revoked')
   const next = { ...application, ...changes, state, history: [...application.history, historyItem(ctx)] }
   ctx.put(SEAL_SPACES.application, application.applicationId, next)
   return next
@@ -107,7 +115,7 @@ async function decide(ctx: RuleContext, changes: (application: ApplicationRecord
   if (!seal.approvers.includes(ctx.actor.id)) {
     fail('NOT_APPROVER', `${ctx.actor.id} is not an approver of seal ${seal.sealId}`, { sealId: seal.sealId, actor: ctx.actor.id, approvers: seal.approvers })
   }
-  const next = advance(ctx, application, changes(application))
+  const next = advance(ctx, application, seal, changes(application))
   if (next.state === 'rejected') settle(ctx, next, config)
 }
 
@@ -215,7 +223,7 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
           stamped: body.stamped,
           ...(body.photo ? { photo: body.photo } : {}),
         }
-        const next = advance(ctx, application, { copiesUsed: application.copiesUsed + body.copies, uses: [...application.uses, use] })
+        const next = advance(ctx, application, seal, { copiesUsed: application.copiesUsed + body.copies, uses: [...application.uses, use] })
         const offHours = offHoursAlert(next, ctx, config)
         if (offHours) putAlert(ctx, offHours)
       },
@@ -240,7 +248,7 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
           completedAt: body.completedAt,
           ...(body.finalAmount !== undefined ? { finalAmount: body.finalAmount } : {}),
         }
-        const next = advance(ctx, application, { closing })
+        const next = advance(ctx, application, seal, { closing })
         settle(ctx, next, config)
         const overBudget = overBudgetAlert(next, 'finalAmount', body.finalAmount, ctx)
         if (overBudget) putAlert(ctx, overBudget)

@@ -1,6 +1,6 @@
-// The public page of one seal (村务公开): every application with its approvals, rejections and uses,
-// each with its entry's seq, in Chinese, server-rendered. The browser check (/web/verify.js, the
-// CONTRACT in src/web/verify.ts) reads `data-verification` on <main>, `data-seq` and `data-actor` on
+// The public page of one seal (村务公开): its applications, a page at a time, with their approvals,
+// rejections, uses, alerts and refused attempts, each entry with its seq, in Chinese, server-rendered.
+// The browser check (/web/verify.js, the CONTRACT in src/web/verify.ts) reads `data-verification` on <main>, `data-seq` and `data-actor` on
 // each entry, and writes into `data-verification-status`; without it the page still reads.
 
 import type { Alert } from '../ledger/alerts.js'
@@ -40,6 +40,9 @@ export const ALERT_LABELS: Record<string, string> = {
   NOT_APPROVER: '非审批人审批（已拒绝）',
   NOT_IN_ORG: '非本村人员申请（已拒绝）',
   INVALID_TRANSITION: '不合流程的操作（已拒绝）',
+  ROLE_FORBIDDEN: '无权签署（已拒绝）',
+  APPLICATION_EXISTS: '重复的申请编号（已拒绝）',
+  SEAL_EXISTS: '重复登记印章（已拒绝）',
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
@@ -56,12 +59,29 @@ function nameOf(name: SealName | ActorRecord['name'] | undefined, fallback: stri
 
 export interface SealPageInput {
   seal: SealView
+  /** the applications on this page */
   applications: ApplicationRecord[]
-  /** by application id: the alerts that name it */
+  /** by application id: the pattern and OVERDUE alerts that name it */
   alerts: ReadonlyMap<string, Alert[]>
+  /** by application id: its attempt records, at most ATTEMPT_GROUPS_SHOWN, and whether there are more */
+  attempts: ReadonlyMap<string, AttemptList>
+  /** attempt records about the seal and no application of it (an application refused), on the first page */
+  sealAttempts: AttemptList
+  /** this page's number and the number of pages, from 1 */
+  page: { number: number; count: number }
   actor(id: string): ActorRecord | undefined
   config: SealConfig
 }
+
+export interface AttemptList {
+  shown: Alert[]
+  more: boolean
+}
+
+/** Applications per page of a seal's public page. */
+export const APPLICATIONS_PER_PAGE = 20
+/** Attempt records shown for one application (or for the seal alone); each counts any number of refusals. */
+export const ATTEMPT_GROUPS_SHOWN = 10
 
 /** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
 const CLAIM_SHOWN_AFTER_MS = 10 * 60 * 1000
@@ -69,7 +89,7 @@ const CLAIM_SHOWN_AFTER_MS = 10 * 60 * 1000
 const yuan = (amount: number | undefined) => (amount === undefined ? '' : `${amount.toLocaleString('zh-CN')} 元`)
 const short = (hash: string) => `<code title="${escapeHtml(hash)}">${escapeHtml(hash.slice(0, 12))}…</code>`
 
-export function renderSealPage({ seal, applications, alerts, actor, config }: SealPageInput): string {
+export function renderSealPage({ seal, applications, alerts, attempts, sealAttempts, page, actor, config }: SealPageInput): string {
   const who = (id: string) => `${escapeHtml(nameOf(actor(id)?.name, id))}`
   const when = (at: string) => `<time datetime="${escapeHtml(at)}">${escapeHtml(formatLocal(at, config))}</time>`
   const entry = (item: HistoryItem, detail = '') => {
@@ -92,6 +112,14 @@ export function renderSealPage({ seal, applications, alerts, actor, config }: Se
     (alerts.get(applicationId) ?? [])
       .map((a) => `<li class="alert">${escapeHtml(ALERT_LABELS[a.kind] ?? a.kind)} ${when(a.at)}${a.seqs.length ? ` 见 ${a.seqs.map((s) => `#${s}`).join('、')}` : ''}</li>`)
       .join('')
+  // One line per attempt record: who, how often, first and latest, whatever the number of refusals.
+  const attemptsOf = ({ shown, more }: AttemptList) =>
+    shown
+      .map((a) => {
+        const times = (a.count ?? 1) > 1 ? `${a.count} 次，首次 ${when(a.firstAt ?? a.at)}，最近 ${when(a.lastAt ?? a.at)}` : when(a.at)
+        return `<li class="alert attempt" data-kind="${escapeHtml(a.kind)}">${escapeHtml(ALERT_LABELS[a.kind] ?? a.kind)} ${a.actor ? who(a.actor) : ''} ${times}</li>`
+      })
+      .join('') + (more ? `<li class="alert more">另有更多被拒绝的尝试 · more refused attempts: <a href="/v1/alerts">/v1/alerts</a></li>` : '')
   const applicationSection = (a: ApplicationRecord) => {
     const facts = [
       ['申请人', who(a.applicant)],
@@ -102,7 +130,7 @@ export function renderSealPage({ seal, applications, alerts, actor, config }: Se
       ...(a.budget !== undefined ? [['预算', yuan(a.budget)]] : []),
       ...(a.dueDate ? [['办结期限', escapeHtml(a.dueDate)]] : []),
     ]
-    const flagged = alertsOf(a.applicationId)
+    const flagged = alertsOf(a.applicationId) + attemptsOf(attempts.get(a.applicationId) ?? { shown: [], more: false })
     return `<section class="application" id="${escapeHtml(a.applicationId)}">
 <h2>${escapeHtml(a.title)} <span class="state ${a.state}">${STATE_LABELS[a.state]}</span></h2>
 <dl>${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
@@ -111,6 +139,15 @@ ${flagged ? `<ul class="alerts">${flagged}</ul>` : ''}
 </section>`
   }
   const sealName = nameOf(seal.name, seal.sealId)
+  const sealFlagged = attemptsOf(sealAttempts)
+  const pageLink = (n: number, rel: string, text: string) => `<a href="?page=${n}" rel="${rel}">${text}</a>`
+  const pages =
+    page.count > 1 || page.number > 1
+      ? `<nav class="pages">第 ${page.number} / ${page.count} 页 · page ${page.number} of ${page.count}` +
+        (page.number > 1 ? ` · ${pageLink(Math.min(page.number - 1, page.count), 'prev', '上一页 · previous')}` : '') +
+        (page.number < page.count ? ` · ${pageLink(page.number + 1, 'next', '下一页 · next')}` : '') +
+        `</nav>`
+      : ''
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -126,7 +163,7 @@ dl{display:grid;grid-template-columns:6rem 1fr;gap:.2rem .5rem;margin:.5rem 0}dt
 ol.entries{list-style:none;padding:0;margin:.5rem 0}.entry{margin:.25rem 0}.seq{font-family:monospace;color:#555}
 .detail{color:#444}.entry[data-verified=ok] .seq::after{content:" ✓";color:#1e8e3e}.entry[data-verified=failed] .seq::after{content:" ✗";color:#c62828}.state{font-size:.85rem;padding:0 .4rem;border-radius:.3rem;background:#eee}
 .state.approved,.state.used{background:#e3f1e3}.state.rejected{background:#f6e0e0}.state.closed{background:#e4e9f2}
-.alerts{margin:.5rem 0;padding:.5rem 1.5rem;background:#fff4e5;border-left:4px solid #e08a00}
+.alerts{margin:.5rem 0;padding:.5rem 1.5rem;background:#fff4e5;border-left:4px solid #e08a00}.pages{margin:1rem 0;color:#555}
 .verification{padding:.5rem 1rem;border-radius:.5rem;background:#eef}
 main[data-verification=verified] .verification{background:#e3f1e3}main[data-verification=failed] .verification{background:#f6e0e0}
 code{font-size:.85em}
@@ -143,11 +180,14 @@ code{font-size:.85em}
 <dt>状态</dt><dd>${seal.state === 'active' ? '在用' : `已注销：${escapeHtml(seal.revokeReason ?? '')}`}</dd>
 <dt>印章管理员</dt><dd>${who(seal.custodian)}</dd>
 <dt>审批人</dt><dd>${seal.approvers.map(who).join('、')}</dd>
-<dt>用印申请</dt><dd>${applications.length} 件，已盖 ${applications.reduce((n, a) => n + a.copiesUsed, 0)} 份</dd>
+<dt>用印申请</dt><dd>${seal.applications.length} 件，已盖 ${seal.applications.reduce((n, a) => n + a.copiesUsed, 0)} 份</dd>
 </dl>
+${sealFlagged ? `<ul class="alerts">${sealFlagged}</ul>` : ''}
 <ol class="entries">${seal.history.map((h) => entry(h, h.type === 'seal.revoke' ? escapeHtml(seal.revokeReason ?? '') : '')).join('')}</ol>
 </section>
+${pages}
 ${applications.map(applicationSection).join('\n')}
+${pages}
 <p>时间为 UTC${escapeHtml(config.zoneOffset)}。数据：<a href="/v1/seals/${encodeURIComponent(seal.sealId)}">JSON</a> · <a href="/v1/alerts">全部预警</a></p>
 </main>
 <script type="module" src="/web/verify.js"></script>

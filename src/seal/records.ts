@@ -16,8 +16,10 @@ export const SEAL_SPACES = {
   byOrg: 'seal.by-org',
   /** due instant \0 applicationId -> applicationId, removed when closed or rejected: OVERDUE */
   due: 'seal.due',
-  /** applicationId \0 alert key -> AlertRef: the stored alerts and attempts that name an application */
+  /** applicationId \0 alert key -> AlertRef: the stored pattern alerts (and attempts of earlier versions) that name an application */
   alertsByApplication: 'seal.alert-by-application',
+  /** sealId or * \0 applicationId or * \0 actor \0 code -> the attempt Alert that counts those refusals */
+  attempt: 'seal.attempt',
 } as const
 
 // Composite keys join their parts with SEP (store/keys.ts). Seal and application ids never contain it

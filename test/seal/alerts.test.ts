@@ -167,7 +167,7 @@ t.test('the collective threshold is configurable', async (t) => {
   await submit('seal.register', 'operator', { sealId: 's', org: 'v', name: 's', custodian: 'custodian', approvers: ['director'] })
   for (const i of [1, 2, 3]) await submit('seal.apply', 'clerk', { applicationId: `a${i}`, sealId: 's', copies: 1, ...road(`a${i}`, `道路修复${i}期`, 20000) })
   const found = await listAlerts(node.ledger, { kind: 'SPLIT_CONTRACT' }, [], new Date())
-  t.equal(found.length, 1, '60,000 in three parts reaches a 50,000 threshold')
+  t.equal(found.alerts.length, 1, '60,000 in three parts reaches a 50,000 threshold')
 })
 
 t.test('OVERDUE: computed against the clock, gone once closed or rejected', async (t) => {
@@ -199,7 +199,10 @@ t.test('OVERDUE: computed against the clock, gone once closed or rejected', asyn
   v.setNow('2026-08-01T00:00:00.000Z')
   t.same((await alerts(v, 'OVERDUE')).map((a: { applicationIds: string[] }) => a.applicationIds[0]), ['od-5', 'od-4'])
   await v.accept('seal.revoke', 'operator', { sealId: SEAL, reason: '换新章' })
-  t.same(await alerts(v, 'OVERDUE'), [], 'a revoked seal\'s applications can never close, so they are not reported')
+  t.same((await alerts(v, 'OVERDUE')).map((a: { applicationIds: string[] }) => a.applicationIds[0]), ['od-5', 'od-4'], 'revoking the seal hides nothing')
+  t.ok((await alerts(v, 'OVERDUE')).every((a: { sealId: string }) => a.sealId === SEAL), 'each names its seal')
+  await v.accept('seal.close', 'clerk', { applicationId: 'od-4', outcome: '印章注销，另案办理', completedAt: '2026-08-01' })
+  t.same((await alerts(v, 'OVERDUE')).map((a: { applicationIds: string[] }) => a.applicationIds[0]), ['od-5'], 'closing clears it, on a revoked seal too')
 })
 
 t.test('pattern alerts are the same after a restart', async (t) => {

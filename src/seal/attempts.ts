@@ -1,0 +1,89 @@
+// Refused seal attempts, aggregated: one record per (seal, application, actor, code) that counts the
+// refusals, keeps the first refused envelope whole and the latest few as samples, so a flood of refused
+// statements costs constant space per key and one actor can make only a bounded number of keys.
+
+import { fromBase64, toHex } from '../core/bytes.js'
+import { sha256 } from '../core/hash.js'
+import { ATTEMPT_SPACE, alertRecord, type Alert, type AttemptSample } from '../ledger/alerts.js'
+import type { RecordReader, RefusalContext } from '../ledger/kinds.js'
+import type { RecordWrite } from '../store/level-store.js'
+import { joinKey, prefixRange } from '../store/keys.js'
+import { SEAL_SPACES, getApplication, getSeal } from './records.js'
+
+/** The latest refused statements an attempt record keeps beside the first envelope. */
+export const ATTEMPT_SAMPLES = 5
+
+/** Stands for "no such seal" or "no such application" in an attempt's key; no valid id is `*`. */
+export const UNKNOWN_SUBJECT = '*'
+
+/** What a refused statement was about, as far as the ledger knows it: only existing seals and applications count. */
+export interface AttemptSubject {
+  sealId?: string
+  applicationId?: string
+}
+
+/**
+ * The subject of a refused statement. The ids in its body are attacker-controlled: one that names no
+ * existing seal or application is not part of the key (the envelope keeps it), so inventing ids makes
+ * no new records.
+ */
+async function attemptSubject(reader: RecordReader, body: Record<string, unknown>): Promise<AttemptSubject> {
+  if (typeof body.applicationId === 'string') {
+    const application = await getApplication(reader, body.applicationId)
+    if (application) return { sealId: application.sealId, applicationId: application.applicationId }
+  }
+  if (typeof body.sealId === 'string' && (await getSeal(reader, body.sealId))) return { sealId: body.sealId }
+  return {}
+}
+
+/** The key of an attempt record: seal, application, actor, code; a seal's attempts share its prefix. */
+export function attemptKey(subject: AttemptSubject, actor: string, code: string): string {
+  return joinKey(subject.sealId ?? UNKNOWN_SUBJECT, subject.applicationId ?? UNKNOWN_SUBJECT, actor, code)
+}
+
+/**
+ * The writes that count one refused statement: the attempt record under its key, and its copy in the
+ * attempt alerts, which moves to the latest refusal's time so a list of alerts since T shows it.
+ * Its kind is the refusal's code (USE_WITHOUT_APPROVAL, SELF_APPROVAL, NOT_IN_ORG, ROLE_FORBIDDEN, ...).
+ */
+export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]> {
+  const { statement, error } = ctx
+  const subject = await attemptSubject(ctx, statement.body)
+  const key = attemptKey(subject, statement.actor, error.code)
+  const earlier = await ctx.get<Alert>(SEAL_SPACES.attempt, key)
+  const count = (earlier?.count ?? 0) + 1
+  const firstAt = earlier?.firstAt ?? ctx.at
+  const sample: AttemptSample = {
+    id: statement.id,
+    type: statement.type,
+    issuedAt: statement.issuedAt,
+    at: ctx.at,
+    payloadSha256: toHex(sha256(fromBase64(ctx.envelope.payload, 'payload'))),
+  }
+  const latest = `${statement.type} ${statement.id}: ${error.message}`
+  const alert: Alert = {
+    kind: error.code,
+    at: ctx.at,
+    seqs: [],
+    ...(subject.sealId !== undefined ? { sealId: subject.sealId } : {}),
+    ...(subject.applicationId !== undefined ? { applicationIds: [subject.applicationId] } : {}),
+    message: count === 1 ? `refused ${latest}` : `${count} statements by ${statement.actor} refused since ${firstAt}; the latest, ${latest}`,
+    envelope: earlier?.envelope ?? ctx.envelope,
+    code: error.code,
+    actor: statement.actor,
+    count,
+    firstAt,
+    lastAt: ctx.at,
+    samples: [...(earlier?.samples ?? []), sample].slice(-ATTEMPT_SAMPLES),
+  }
+  const writes: RecordWrite[] = []
+  if (earlier && earlier.at !== alert.at) writes.push({ ...alertRecord(earlier, key, ATTEMPT_SPACE), value: null })
+  writes.push({ space: SEAL_SPACES.attempt, key, value: alert }, alertRecord(alert, key, ATTEMPT_SPACE))
+  return writes
+}
+
+/** The first `limit` attempt records about a seal's application, or about the seal alone when `applicationId` is undefined, by actor and code. */
+export async function attemptsAbout(reader: RecordReader, sealId: string, applicationId: string | undefined, limit: number): Promise<Alert[]> {
+  const records = await reader.range<Alert>(SEAL_SPACES.attempt, { ...prefixRange(joinKey(sealId, applicationId ?? UNKNOWN_SUBJECT)), limit })
+  return records.map(([, alert]) => alert)
+}
