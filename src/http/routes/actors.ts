@@ -4,8 +4,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { ActorRecord } from '../../ledger/registry.js'
+import type { DemoKeys } from '../demo-keys.js'
 
-function publicView(actor: ActorRecord) {
+function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
   return {
     id: actor.id,
     name: actor.name,
@@ -16,12 +17,14 @@ function publicView(actor: ActorRecord) {
     keys: actor.keys,
     ...(actor.revokedAt !== undefined ? { revokedAt: actor.revokedAt, revokeReason: actor.revokeReason } : {}),
     seqs: actor.seqs,
+    // Its key's private half is in the repository: anyone can sign as it.
+    ...(demoKeys.isDemoActor(actor) ? { demo: true } : {}),
   }
 }
 
-export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger; demoKeys: DemoKeys }> = async (app, { ledger, demoKeys }) => {
   app.get('/v1/actors', { schema: { summary: 'Every registered actor', tags: ['actors'] } }, async () => ({
-    actors: ledger.actors.all().map(publicView),
+    actors: ledger.actors.all().map((actor) => publicView(actor, demoKeys)),
   }))
 
   app.get(
@@ -37,7 +40,7 @@ export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, {
       const { id } = request.params as { id: string }
       const actor = ledger.actors.get(id)
       if (!actor) fail('NOT_FOUND', `no actor ${id}`, { actor: id })
-      return { actor: publicView(actor) }
+      return { actor: publicView(actor, demoKeys) }
     },
   )
 }

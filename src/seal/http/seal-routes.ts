@@ -2,6 +2,7 @@
 // public page of one seal (村务公开). The logic lives in src/seal/.
 
 import type { FastifyPluginAsync } from 'fastify'
+import { htmlReply } from '../../http/html-reply.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { applicationAlerts, overdueAlertSource } from '../alerts.js'
 import { sealConfig, type SealConfig } from '../config.js'
@@ -14,9 +15,6 @@ const idParams = (what: string) => ({
   additionalProperties: false,
   properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: `the ${what} id` } },
 })
-
-/** The page's own policy: scripts and data from this node only, inline styles, no framing. */
-const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date; config?: Partial<SealConfig> }> = async (
   app,
@@ -47,7 +45,7 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
       const alerts = new Map(await Promise.all(applications.map(async (a) => [a.applicationId, await applicationAlerts(ledger.records, a.applicationId)] as const)))
       for (const alert of await overdue(ledger, clock())) alerts.get(alert.applicationIds?.[0] ?? '')?.push(alert)
       const html = renderSealPage({ seal, applications, alerts, actor: (id) => ledger.actors.get(id), config })
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html)
+      return htmlReply(reply, 200).send(html)
     },
   )
 }
