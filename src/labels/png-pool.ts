@@ -75,6 +75,11 @@ export class LabelPngRenderer {
     return png
   }
 
+  /** PNGs in the cache now */
+  get cachedCount(): number {
+    return this.cache.size
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const worker = this.worker

@@ -33,7 +33,7 @@ t.test('a language switch built from a hostile path stays on this origin', async
     for (const href of hrefs(page.body).filter((href) => href !== 'data:,')) {
       t.notOk(/^(\/\/|\/\\|[a-z]+:)/i.test(href.replace(/&amp;/g, '&')), `${path}: ${href} is a same-origin path`)
     }
-    t.notMatch(page.body, /href="[^"]*\/\/evil\.example/, path)
+    t.notMatch(page.body, /href="[/\\][/\\]/, path)
   }
   t.equal(withLang('/01/../..//evil.example/x', 'en'), '/evil.example/x?lang=en')
   t.equal(withLang('http://evil.example//x?a=1', 'zh'), '/x?a=1&lang=zh')
