@@ -11,6 +11,7 @@ import { parseKeyFile, type Signer } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { toBase64 } from '../core/bytes.js'
 import type { Ledger } from '../ledger/ledger.js'
+import type { DemoKey } from '../http/demo-keys.js'
 import { readKeyFile } from './node-dir.js'
 import { eventTimeAsIssuedAt, statementsFromDocument } from '../food/epcis-import.js'
 
@@ -30,6 +31,21 @@ export function demoSigner(actorId: string): Signer {
   const path = `${DEMO_KEYS_DIR}${actorId}.json`
   if (!existsSync(path)) fail('NOT_FOUND', `no demo key for ${actorId} at ${path}`)
   return parseKeyFile(JSON.parse(readFileSync(path, 'utf8')), nodeEd25519)
+}
+
+/**
+ * The public halves of every key in keys/demo/: the node marks actors that hold one and shows a demo
+ * banner while any is registered, whether it was seeded now, earlier, or over HTTP.
+ */
+export function readDemoKeys(): DemoKey[] {
+  if (!existsSync(DEMO_KEYS_DIR)) return []
+  return readdirSync(DEMO_KEYS_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => {
+      const signer = parseKeyFile(JSON.parse(readFileSync(`${DEMO_KEYS_DIR}${name}`, 'utf8')), nodeEd25519)
+      return { keyid: signer.keyid, publicKey: toBase64(signer.publicKey) }
+    })
 }
 
 /** The example statements in order, signed: the actors first, then examples/statements and examples/epcis by file name. */

@@ -16,8 +16,9 @@ import type { VerifyOutcome } from './verify.js'
 const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
-  serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed]
-                                                start the node (initialises D first if empty)
+  serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]...
+                                                start the node (initialises D first if empty); rate limits per
+                                                address on labels (PNG), trace, search, verify
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
   sign     --key K (--statement FILE | --type T --actor A --id ID --body FILE) [--issued-at T] [--cosign K2]
                                                 print a DSSE envelope
@@ -33,7 +34,7 @@ const USAGE = `tracechain <command> [options]
                                                 a lot's printable QR label (id an EPC URN or Digital Link)
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
-Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL.`
+Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated).`
 
 export const EXIT_OK = 0
 export const EXIT_VERIFY_FAILED = 1
@@ -60,9 +61,14 @@ const commands: Record<string, Command> = {
       origin: { type: 'string' },
       'base-url': { type: 'string' },
       seed: { type: 'boolean' },
+      'rate-limit': { type: 'string', multiple: true },
     })
     const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
     const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
+    // The environment's limits first, then each flag over them.
+    const { DEFAULT_RATE_LIMITS, parseRateLimits } = await import('../http/rate-limits.js')
+    const flags = (values['rate-limit'] as unknown as string[] | undefined) ?? []
+    const rateLimits = [process.env.TRACECHAIN_RATE_LIMITS ?? '', ...flags].reduce((limits, text) => parseRateLimits(text, limits), DEFAULT_RATE_LIMITS)
     const { serve } = await import('./serve.js')
     await serve({
       dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
@@ -71,6 +77,7 @@ const commands: Record<string, Command> = {
       origin: (values.origin as string | undefined) ?? process.env.TRACECHAIN_ORIGIN,
       baseUrl: (values['base-url'] as string | undefined) ?? process.env.TRACECHAIN_BASE_URL,
       seed: values.seed === true,
+      rateLimits,
     })
     return EXIT_OK
   },

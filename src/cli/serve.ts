@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { existsSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
 import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
-import { seedLedger } from './demo.js'
+import { readDemoKeys, seedLedger } from './demo.js'
+import type { RateLimits } from '../http/rate-limits.js'
 
 export interface ServeOptions {
   dir: string
@@ -14,6 +15,8 @@ export interface ServeOptions {
   origin?: string
   baseUrl?: string
   seed?: boolean
+  /** the costly routes' limits (http/rate-limits.ts); unset ones keep their defaults */
+  rateLimits?: RateLimits
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -31,7 +34,15 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
   const baseUrl = options.baseUrl ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl, logger: { level: process.env.LOG_LEVEL ?? 'warn' } } })
+  const app = await buildApp({
+    ledger: node.ledger,
+    config: {
+      baseUrl,
+      logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+      demoKeys: readDemoKeys(),
+      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    },
+  })
   const address = await app.listen({ host: options.host, port: options.port })
   process.stdout.write(
     [

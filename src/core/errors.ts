@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, summary: 'no such resource' },
   ENTRY_NOT_FOUND: { status: 404, summary: 'no entry at that seq' },
   RANGE_INVALID: { status: 400, summary: 'a seq, size or range outside the tree' },
+  RANGE_TOO_LARGE: { status: 400, summary: 'a range larger than the route audits in one request (GET /v1/verify: 10,000 entries; whole logs: tracechain verify)' },
   QUERY_PARAMETER_UNSUPPORTED: { status: 400, summary: 'a query parameter outside the EPCIS subset this node answers (EPCIS QueryParameterException)' },
   // Verification (proofs, notes, audit)
   PROOF_INVALID: { status: 422, summary: 'an inclusion or consistency proof does not verify' },
@@ -67,6 +68,8 @@ export const ERROR_CODES = {
   STORE_CORRUPT: { status: 500, summary: 'the store holds data that cannot be read back' },
   STORE_UNAVAILABLE: { status: 503, summary: 'a write to the store failed; appends are refused until the node has re-established its state from disk (reads keep working)' },
   SHUTTING_DOWN: { status: 503, summary: 'the node is closing and accepts no more statements' },
+  RATE_LIMITED: { status: 429, summary: 'too many requests to a costly route from one address; retry after Retry-After seconds' },
+  BUSY: { status: 429, summary: 'the node is already doing as much of this work as it does at once (an audit, label renders); retry after Retry-After seconds' },
   INTERNAL: { status: 500, summary: 'an unexpected failure inside the node' },
 } as const
 

@@ -6,6 +6,10 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
 import { installErrorHandling } from './errors.js'
+import { DemoKeys, type DemoKey } from './demo-keys.js'
+import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.js'
+import { installSecurityHeaders } from './security-headers.js'
+import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { Domain } from '../domain.js'
 import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
@@ -19,6 +23,13 @@ export interface AppConfig {
   /** public base URL of this node, used in QR links and the OpenAPI document */
   baseUrl: string
   logger?: FastifyServerOptions['logger']
+  /** per-address limits on the costly public routes (default DEFAULT_RATE_LIMITS) */
+  rateLimits?: Partial<RateLimits>
+  /**
+   * Public keys whose private halves are public (the repository's keys/demo/): actors holding one are
+   * marked `demo` and every page carries a demo banner while any is registered
+   */
+  demoKeys?: readonly DemoKey[]
 }
 
 export interface AppOptions {
@@ -41,6 +52,9 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     return503OnClosing: true,
   })
   installErrorHandling(app)
+  const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
+  installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })
+  await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...config.rateLimits })
   // Server-Timing (W3C): the node's own time on a request, from its routing to its answer, so a client can
   // tell the node's part of a latency from the network's and its own (bench/proofs.mjs reports both).
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -63,7 +77,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const startedAt = Date.now()
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
-  await app.register(actorRoutes, { ledger })
+  await app.register(actorRoutes, { ledger, demoKeys })
   for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, ...(lots ? { lots } : {}) })

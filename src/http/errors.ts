@@ -52,10 +52,18 @@ export function toTracechainError(error: unknown): TracechainError {
   return new TracechainError('INTERNAL', 'internal error')
 }
 
+/** Seconds a client waits before retrying a 429: `details.retryAfterSeconds`, else one. */
+function retryAfterOf(error: TracechainError): number {
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 1
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toTracechainError(error)
     if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
+    // RFC 9110 section 10.2.3: a 429 says when to come back (the rate limiter sets its own).
+    if (mapped.statusCode === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
     reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
   app.setNotFoundHandler((request, reply) => {

@@ -8,6 +8,11 @@ import { Auditor, GENESIS_PREV, type AuditFinding } from './audit.js'
 import type { AsyncEd25519, Ledger } from './ledger.js'
 
 export const AUDIT_CHUNK = 1000
+/**
+ * Entries one GET /v1/verify audits at most: an audit checks every signature in its range, and the
+ * route is public. Whole logs are `tracechain verify`'s job (it reads /v1/entries page by page).
+ */
+export const MAX_VERIFY_RANGE = 10_000
 
 export interface AuditReport {
   ok: boolean

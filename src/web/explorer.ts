@@ -3,6 +3,7 @@
 
 import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import { parseCheckpoint } from '../core/checkpoint.js'
+import { MAX_VERIFY_RANGE } from '../ledger/audit-ledger.js'
 import type { Entry } from '../ledger/ledger.js'
 import { escapeHtml, renderShell, withLang } from './html.js'
 import { formatTime, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
@@ -110,12 +111,14 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
       : view.results.length === 0
         ? `<p class="muted">${w.noMatch}: ${escapeHtml(view.query ?? '')}</p>`
         : `<ul class="lots">${view.results.map((lot) => lotCard(lot, lang)).join('')}</ul>`
+  // The route audits a bounded range: the link asks for the latest entries it allows.
+  const verifyHref = checkpoint.size > MAX_VERIFY_RANGE ? `/v1/verify?from=${checkpoint.size - MAX_VERIFY_RANGE}&amp;to=${checkpoint.size}` : '/v1/verify'
   const body = [
     `<section class="card"><h1>${w.title}</h1><form class="search" action="/search" method="get" role="search">` +
       `<input type="search" name="q" value="${escapeHtml(view.query ?? '')}" placeholder="${escapeHtml(w.placeholder)}" aria-label="${escapeHtml(w.search)}">` +
       `<input type="hidden" name="lang" value="${lang}"><button type="submit">${w.go}</button></form>${results}</section>`,
     `<section class="card verify"><h2>${w.chain}</h2>` +
-      `<p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p><p class="small"><a href="/v1/verify">${w.audit} (GET /v1/verify)</a></p></section>`,
+      `<p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p><p class="small"><a href="${verifyHref}">${w.audit} (GET /v1/verify)</a></p></section>`,
     `<section class="card"><h2>${w.checkpoint}</h2><dl class="facts"><dt>${w.size}</dt><dd>${checkpoint.size}</dd>` +
       `<dt>${w.root}</dt><dd class="code small">${toHex(checkpoint.rootHash)}</dd></dl><pre>${escapeHtml(view.checkpoint)}</pre></section>`,
     view.lots.length > 0 ? `<section class="card"><h2>${w.lots}</h2><ul class="lots">${view.lots.map((lot) => lotCard(lot, lang)).join('')}</ul></section>` : '',

@@ -125,9 +125,19 @@ export function renderShell(shell: PageShell): string {
   )
 }
 
-/** The same path with ?lang= set, other query parameters kept (for the language switch). */
+/**
+ * The same path with ?lang= set, other query parameters kept (for the language switch). `url` is the
+ * request's, attacker-controlled: dot segments resolve (RFC 3986 section 5.2.4) and may leave a path
+ * that starts with `//`, which a browser reads as another host; leading slashes collapse to one, so the
+ * link stays on this origin.
+ */
 export function withLang(url: string, lang: Lang): string {
   const parsed = new URL(url, 'http://x')
   parsed.searchParams.set('lang', lang)
-  return `${parsed.pathname}${parsed.search}`
+  return `${sameOriginPath(parsed.pathname)}${parsed.search}`
+}
+
+/** A path that a browser resolves on the page's own origin: one leading slash, never `//host`. */
+export function sameOriginPath(pathname: string): string {
+  return `/${pathname.replace(/^[/\\]+/, '')}`
 }

@@ -4,15 +4,16 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { fail } from '../../core/errors.js'
 import { LABEL_SIZES, type LabelSize } from '../../labels/label.js'
-import { renderLabelPng } from '../../labels/png.js'
+import { LabelPngRenderer } from '../../labels/png-pool.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { buildLotLabelSvg } from '../web/lot-label.js'
 
-/** PNG renders are slow (font loading); labels change only when a product is renamed. */
-const PNG_CACHE_ENTRIES = 64
+const LABEL_CACHE_CONTROL = 'public, max-age=300'
 
 export const labelRoutes: FastifyPluginAsync<{ ledger: Ledger; baseUrl: string }> = async (app, { ledger, baseUrl }) => {
-  const pngCache = new Map<string, Buffer>()
+  // PNG renders are slow (font loading, rasterising): a worker thread does them, behind a cache.
+  const pngRenderer = new LabelPngRenderer()
+  app.addHook('onClose', async () => pngRenderer.close())
   app.get(
     '/v1/labels/:file',
     {
@@ -34,16 +35,10 @@ export const labelRoutes: FastifyPluginAsync<{ ledger: Ledger; baseUrl: string }
       if (!match) fail('NOT_FOUND', 'a label is /v1/labels/{id}.svg or .png')
       const [, id, format] = match
       const svg = await buildLotLabelSvg(id, baseUrl, size, ledger.records)
-      reply.header('cache-control', 'public, max-age=300')
-      if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(svg)
-      const key = `${size}\u0000${svg}`
-      let png = pngCache.get(key)
-      if (!png) {
-        png = renderLabelPng(svg, size)
-        if (pngCache.size >= PNG_CACHE_ENTRIES) pngCache.delete(pngCache.keys().next().value as string)
-        pngCache.set(key, png)
-      }
-      return reply.type('image/png').send(png)
+      if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').header('cache-control', LABEL_CACHE_CONTROL).send(svg)
+      // Awaited before any header: a refusal (BUSY) must not be cached as the label.
+      const png = await pngRenderer.render(svg, size)
+      return reply.type('image/png').header('cache-control', LABEL_CACHE_CONTROL).send(png)
     },
   )
 }

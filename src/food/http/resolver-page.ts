@@ -7,7 +7,7 @@ import { parseStatementPayload } from '../../core/statement.js'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
 import type { Entry, Ledger } from '../../ledger/ledger.js'
-import { escapeHtml, renderShell } from '../../web/html.js'
+import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
 import type { Provenance } from '../provenance.js'
@@ -63,7 +63,7 @@ export function resolverErrorHandler(error: unknown, request: FastifyRequest, re
       : renderShell({
           lang,
           title: mapped.code,
-          switchHref: path,
+          switchHref: withLang(path, lang === 'zh' ? 'en' : 'zh'),
           switchLabel: TEXT[lang].switchTo,
           homeLabel: 'tracechain',
           body: `<section class="card"><h1>${mapped.statusCode}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,

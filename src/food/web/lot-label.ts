@@ -3,35 +3,44 @@
 
 import { fail } from '../../core/errors.js'
 import { canonicalObject } from '../objects.js'
-import { SPACES, type ProductRecord } from '../records.js'
+import { SPACES, type ObjectRecord, type ProductRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import { buildLabelUri, traceCodeOf, type LabelTarget } from '../../labels/digital-link.js'
 import { buildLabelSvg, type LabelContent, type LabelSize } from '../../labels/label.js'
 
 /** The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID. */
 export function labelTargetOf(id: string): LabelTarget {
-  const { identifier } = canonicalObject(id)
+  return targetOf(id).target
+}
+
+function targetOf(id: string): { target: LabelTarget; key: string } {
+  const { identifier, key } = canonicalObject(id)
   if (!identifier.gtin || identifier.cpv !== undefined) {
     fail('IDENTIFIER_INVALID', `${id}: a label names a GTIN, a lot (GTIN + lot) or an item (GTIN + serial)`, { identifier: id })
   }
-  return {
+  const target = {
     gtin: identifier.gtin,
     ...(identifier.lot !== undefined ? { lot: identifier.lot } : {}),
     ...(identifier.serial !== undefined ? { serial: identifier.serial } : {}),
   }
+  return { target, key }
 }
 
 /**
- * The label content of `id` on `baseUrl`. With a reader, the product must be registered
- * (NOT_FOUND otherwise: a label must not print a name the ledger does not vouch for); without one
- * (an offline label) the product name is left off.
+ * The label content of `id` on `baseUrl`. With a reader, the product must be registered and a lot or
+ * item must be one an event named (NOT_FOUND otherwise: a label must not print a name the ledger does
+ * not vouch for, nor send a shopper to a lot it has never seen); without one (an offline label) the
+ * product name is left off.
  */
 export async function buildLotLabel(id: string, baseUrl: string, reader?: RecordReader): Promise<LabelContent> {
-  const target = labelTargetOf(id)
+  const { target, key } = targetOf(id)
   let productName: LabelContent['productName'] = null
   if (reader) {
     const product = await reader.get<ProductRecord>(SPACES.product, target.gtin)
     if (!product) fail('NOT_FOUND', `no product registered for GTIN ${target.gtin}`, { gtin: target.gtin })
+    if ((target.lot !== undefined || target.serial !== undefined) && !(await reader.get<ObjectRecord>(SPACES.object, key))) {
+      fail('NOT_FOUND', `the ledger has no event naming ${id}`, { identifier: id })
+    }
     productName = product.name
   }
   return { uri: buildLabelUri(baseUrl, target), productName, ...target, traceCode: traceCodeOf(target) }

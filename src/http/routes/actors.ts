@@ -4,8 +4,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { ActorRecord } from '../../ledger/registry.js'
+import type { DemoKeys } from '../demo-keys.js'
 
-function publicView(actor: ActorRecord) {
+function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
   return {
     id: actor.id,
     name: actor.name,
@@ -16,10 +17,12 @@ function publicView(actor: ActorRecord) {
     keys: actor.keys,
     ...(actor.revokedAt !== undefined ? { revokedAt: actor.revokedAt, revokeReason: actor.revokeReason } : {}),
     seqs: actor.seqs,
+    // Its key's private half is in the repository: anyone can sign as it.
+    ...(demoKeys.isDemoActor(actor) ? { demo: true } : {}),
   }
 }
 
-export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger; demoKeys: DemoKeys }> = async (app, { ledger, demoKeys }) => {
   app.get(
     '/v1/actors',
     {
@@ -35,8 +38,8 @@ export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, {
     },
     async (request) => {
       const { keyid } = request.query as { keyid?: string }
-      if (keyid === undefined) return { actors: ledger.actors.all().map(publicView) }
-      return { actors: ledger.actors.actorsWithKeyId(keyid).map((id) => publicView(ledger.actors.get(id) as ActorRecord)) }
+      if (keyid === undefined) return { actors: ledger.actors.all().map((actor) => publicView(actor, demoKeys)) }
+      return { actors: ledger.actors.actorsWithKeyId(keyid).map((id) => publicView(ledger.actors.get(id) as ActorRecord, demoKeys)) }
     },
   )
 
@@ -53,7 +56,7 @@ export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, {
       const { id } = request.params as { id: string }
       const actor = ledger.actors.get(id)
       if (!actor) fail('NOT_FOUND', `no actor ${id}`, { actor: id })
-      return { actor: publicView(actor) }
+      return { actor: publicView(actor, demoKeys) }
     },
   )
 }

@@ -3,16 +3,22 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { toHex } from '../../core/bytes.js'
 import { nodeEd25519 } from '../../core/ed25519-node.js'
-import { auditLedger } from '../../ledger/audit-ledger.js'
+import { fail } from '../../core/errors.js'
+import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
 export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
+/** What a refused concurrent audit is told to wait, in seconds: about one audit of MAX_VERIFY_RANGE entries. */
+const VERIFY_RETRY_AFTER_SECONDS = 2
 
 const seqSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
 const sizeSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const
 
 export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  // One audit at a time: a second would only halve the speed of both, and a crowd of them would stall
+  // the event loop's other work.
+  let auditing = false
   app.get(
     '/v1/entries/:seq',
     {
@@ -104,7 +110,7 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
     '/v1/verify',
     {
       schema: {
-        summary: 'Audit a range of the log: chain, leaf hashes, signatures, root against the checkpoint',
+        summary: `Audit a range of at most ${MAX_VERIFY_RANGE} entries: chain, leaf hashes, signatures, root against the checkpoint (one audit at a time)`,
         tags: ['log'],
         querystring: {
           type: 'object',
@@ -115,7 +121,21 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
     },
     async (request) => {
       const { from = 0, to = ledger.size } = request.query as { from?: number; to?: number }
-      const report = await auditLedger(ledger, nodeEd25519, from, to)
+      if (to - from > MAX_VERIFY_RANGE) {
+        fail('RANGE_TOO_LARGE', `GET /v1/verify audits at most ${MAX_VERIFY_RANGE} entries (from ${from} to ${to} is ${to - from}); audit a whole log with tracechain verify`, {
+          from,
+          to,
+          max: MAX_VERIFY_RANGE,
+        })
+      }
+      if (auditing) fail('BUSY', 'another audit is running; retry later', { retryAfterSeconds: VERIFY_RETRY_AFTER_SECONDS })
+      auditing = true
+      let report
+      try {
+        report = await auditLedger(ledger, nodeEd25519, from, to)
+      } finally {
+        auditing = false
+      }
       return {
         ok: report.ok,
         checked: report.checked,

@@ -2,6 +2,7 @@
 // the public page of one seal (村务公开). The logic lives in src/seal/.
 
 import type { FastifyPluginAsync } from 'fastify'
+import { htmlReply } from '../../http/html-reply.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { applicationAlerts, overdueAlertSource } from '../alerts.js'
 import { attemptsAbout } from '../attempts.js'
@@ -21,9 +22,6 @@ const MAX_PAGE = 50_000
 
 /** Stored alerts shown for one application: pattern alerts are few; attempts kept one per refusal by earlier versions are not. */
 const ALERTS_SHOWN = 50
-
-/** The page's own policy: scripts and data from this node only, inline styles, no framing. */
-const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date; config?: Partial<SealConfig> }> = async (
   app,
@@ -74,7 +72,7 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
       const sealAttempts = number === 1 ? await attemptList(undefined) : { shown: [], more: false }
       const page = { number, count: Math.max(1, Math.ceil(applications.length / APPLICATIONS_PER_PAGE)) }
       const html = renderSealPage({ seal, applications: onPage, alerts, attempts, sealAttempts, page, actor: (actorId) => ledger.actors.get(actorId), config })
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(html)
+      return htmlReply(reply, 200).send(html)
     },
   )
 }

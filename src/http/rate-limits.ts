@@ -1,0 +1,87 @@
+// Per-address rate limits on the public routes that cost the node most per request (PNG labels, trace
+// graphs, search, audits), with @fastify/rate-limit: over the limit a client gets 429 RATE_LIMITED and
+// Retry-After (RFC 6585 section 4). Cheap reads (entries, proofs, checkpoints) are never limited.
+
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { TracechainError } from '../core/errors.js'
+
+export const LIMITED_ROUTES = ['labels', 'trace', 'search', 'verify'] as const
+export type LimitedRoute = (typeof LIMITED_ROUTES)[number]
+
+/** At most `max` requests from one address in any `windowSeconds`; false: no limit. */
+export type RateLimit = { max: number; windowSeconds: number } | false
+export type RateLimits = Record<LimitedRoute, RateLimit>
+
+/**
+ * Generous for people and shell scripts, tight for a flood: a shopper opens one label or page at a
+ * time, and a whole-log audit is the CLI's job, not GET /v1/verify's.
+ */
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  labels: { max: 120, windowSeconds: 60 },
+  trace: { max: 300, windowSeconds: 60 },
+  search: { max: 300, windowSeconds: 60 },
+  verify: { max: 30, windowSeconds: 60 },
+}
+
+/** Which limit a route (its Fastify URL pattern) counts against. */
+const ROUTE_LIMITS: Record<string, LimitedRoute> = {
+  '/v1/labels/:file': 'labels',
+  '/v1/trace/:id': 'trace',
+  '/search': 'search',
+  '/v1/verify': 'verify',
+}
+
+/** SVG labels are a string template; only the PNG render (a rasteriser run) counts against `labels`. */
+function isPngLabel(request: FastifyRequest): boolean {
+  return (request.url.split('?')[0] ?? '').toLowerCase().endsWith('.png')
+}
+
+/**
+ * Registers the limiter; call before the routes it limits are added. Limits are counted per client
+ * address as Fastify sees it (`request.ip`: behind a reverse proxy, set Fastify's trustProxy).
+ */
+export async function installRateLimits(app: FastifyInstance, limits: RateLimits): Promise<void> {
+  // Runs before the limiter's own onRoute hook (hooks run in the order they are added).
+  app.addHook('onRoute', (route) => {
+    const name = ROUTE_LIMITS[route.url]
+    const limit = name === undefined ? false : limits[name]
+    if (name === undefined || limit === false) return
+    route.config = {
+      ...route.config,
+      rateLimit: {
+        max: limit.max,
+        timeWindow: limit.windowSeconds * 1000,
+        ...(name === 'labels' ? { allowList: (request: FastifyRequest) => !isPngLabel(request) } : {}),
+      },
+    }
+  })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new TracechainError('RATE_LIMITED', `rate limit exceeded, retry in ${context.after}`, {
+        max: context.max,
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  })
+}
+
+/**
+ * Limits from text such as `labels=60/60,verify=off` (NAME=MAX[/SECONDS], SECONDS 60 by default) over
+ * `base`. Throws BAD_REQUEST naming the part that does not parse.
+ */
+export function parseRateLimits(text: string, base: RateLimits = DEFAULT_RATE_LIMITS): RateLimits {
+  const limits: RateLimits = { ...base }
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^([a-z]+)=(?:(off)|(\d{1,9})(?:\/(\d{1,9}))?)$/.exec(part)
+    const name = match?.[1] as LimitedRoute | undefined
+    if (!match || !name || !LIMITED_ROUTES.includes(name)) {
+      throw new TracechainError('BAD_REQUEST', `rate limit "${part}" is not NAME=MAX[/SECONDS] or NAME=off, NAME one of ${LIMITED_ROUTES.join(', ')}`)
+    }
+    const max = Number(match[3])
+    const windowSeconds = Number(match[4] ?? 60)
+    if (match[2] === undefined && (max < 1 || windowSeconds < 1)) throw new TracechainError('BAD_REQUEST', `rate limit "${part}": MAX and SECONDS are at least 1`)
+    limits[name] = match[2] === 'off' ? false : { max, windowSeconds }
+  }
+  return limits
+}

@@ -1,0 +1,49 @@
+// Issue 12: nothing limited how often one address could ask for the costly public routes (PNG labels,
+// trace graphs, search, audits). Now each has a configurable per-address limit: 429 RATE_LIMITED with
+// Retry-After beyond it. Cheap routes (SVG labels, entries, /healthz) are never limited.
+
+import t from 'tap'
+import { seedLedger } from '../../src/cli/demo.js'
+import { buildApp } from '../../src/http/app.js'
+import { DEFAULT_RATE_LIMITS, parseRateLimits } from '../../src/http/rate-limits.js'
+import { makeNode } from '../helpers/ledger.js'
+import { FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
+
+const LOT = `https://id.gs1.org${lotPath(FINE_LOT)}`
+
+t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After', async (t) => {
+  const node = await makeNode(t.testdir())
+  await seedLedger(node.ledger, node.operator)
+  const one = { max: 2, windowSeconds: 60 }
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: { labels: one, trace: one, search: one, verify: one } } })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  const urls = [
+    `/v1/labels/${encodeURIComponent(LOT)}.png?size=screen`,
+    `/v1/trace/${encodeURIComponent(LOT)}`,
+    `/search?q=${FINE_LOT}`,
+    '/v1/verify?from=0&to=3',
+  ]
+  for (const url of urls) {
+    for (let i = 0; i < 2; i++) t.not((await app.inject(url)).statusCode, 429, `${url} #${i + 1} allowed`)
+    const refused = await app.inject(url)
+    t.equal(refused.statusCode, 429, url)
+    t.match(refused.json(), { statusCode: 429, code: 'RATE_LIMITED', error: 'Too Many Requests' }, url)
+    t.ok(Number(refused.headers['retry-after']) >= 1, `${url}: Retry-After ${refused.headers['retry-after']}`)
+    t.equal(refused.headers['x-content-type-options'], 'nosniff')
+  }
+  // Another address has its own count.
+  t.equal((await app.inject({ url: urls[1], remoteAddress: '192.0.2.7' })).statusCode, 200)
+  for (const url of [`/v1/labels/${encodeURIComponent(LOT)}.svg`, '/v1/entries?limit=1', '/healthz', `/01/${ZONGZI}`]) {
+    for (let i = 0; i < 4; i++) t.not((await app.inject(url)).statusCode, 429, `${url} is never limited`)
+  }
+})
+
+t.test('limits from a flag or the environment', async (t) => {
+  t.same(parseRateLimits(''), DEFAULT_RATE_LIMITS)
+  t.match(parseRateLimits('labels=5/10, verify=off'), { labels: { max: 5, windowSeconds: 10 }, verify: false, trace: DEFAULT_RATE_LIMITS.trace })
+  t.match(parseRateLimits('trace=7'), { trace: { max: 7, windowSeconds: 60 } })
+  for (const bad of ['labels', 'labels=x', 'nope=5', 'labels=0', 'labels=5/0', 'labels=-1']) t.throws(() => parseRateLimits(bad), { code: 'BAD_REQUEST' }, bad)
+})
