@@ -81,6 +81,7 @@ const eventKind: StatementKind = {
     // The producer of a lot first named here: its maker, or for a registered product merely named
     // (observed, shipped) its brand owner; a GTIN nobody registered belongs to whoever names it first.
     const producers = new Map<string, string>()
+    const madeKeys = new Set(made.map((object) => object.key))
     for (const object of objects) {
       const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
       ctx.put(SPACES.byObject, joinKey(object.key, k), link)
@@ -90,7 +91,7 @@ const eventKind: StatementKind = {
         continue
       }
       const product = object.identifier.gtin ? products.get(object.identifier.gtin) : undefined
-      const producer = product && !made.includes(object) ? product.owner : ctx.actor.id
+      const producer = product && !madeKeys.has(object.key) ? product.owner : ctx.actor.id
       producers.set(object.key, producer)
       const { gtin, lot, serial } = object.identifier
       ctx.put(SPACES.object, object.key, {
