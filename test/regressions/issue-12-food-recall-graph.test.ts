@@ -8,6 +8,9 @@ import { buildApp } from '../../src/http/app.js'
 import type { Envelope } from '../../src/core/dsse.js'
 import { makeNode } from '../helpers/ledger.js'
 
+// Building the graph is 200 signed transformations of 200 lots each: minutes on a loaded machine.
+t.setTimeout(600_000)
+
 const N = 200
 const SITE = 'urn:epc:id:sgln:6901234.00009.0'
 const INPUT = '06901234000115'
