@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { AlertSource } from './ledger/alerts.js'
 import type { StatementKind } from './ledger/kinds.js'
 import type { Ledger } from './ledger/ledger.js'
+import type { LevelStore } from './store/level-store.js'
 import type { LotDirectory } from './web/explorer.js'
 
 /** What the app hands every domain's route plugin. */
@@ -38,6 +39,11 @@ export interface Domain<Config extends object = object> {
   readonly routes?: FastifyPluginAsync<DomainRouteOptions>
   /** the lots the explorer lists and finds, for a domain that keeps lots */
   readonly lots?: LotDirectory
+  /**
+   * Brings the domain's indexes in a store written by an earlier release up to date, before the ledger
+   * opens: once (recorded in the store's meta), bounded, and a no-op after.
+   */
+  upgradeStore?(store: LevelStore): Promise<void>
 }
 
 /**

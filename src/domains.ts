@@ -6,6 +6,7 @@ import { domain as food } from './food/index.js'
 import type { StatementKind } from './ledger/kinds.js'
 import { ADMIN_ROLE } from './ledger/registry.js'
 import { domain as seal } from './seal/index.js'
+import type { LevelStore } from './store/level-store.js'
 
 export const DOMAINS: readonly Domain[] = [food, seal]
 
@@ -22,4 +23,9 @@ export function domainCheckModules(domains: readonly Domain[] = DOMAINS): string
 /** 'admin' and every role a domain declares, each once, in the domains' order. */
 export function domainRoles(domains: readonly Domain[] = DOMAINS): string[] {
   return [...new Set([ADMIN_ROLE, ...domains.flatMap((domain) => domain.roles)])]
+}
+
+/** Each domain's upgrade of a store written by an earlier release (Domain.upgradeStore), in order. */
+export async function upgradeStore(store: LevelStore, domains: readonly Domain[] = DOMAINS): Promise<void> {
+  for (const domain of domains) await domain.upgradeStore?.(store)
 }

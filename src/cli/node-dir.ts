@@ -12,7 +12,7 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { Ledger } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
-import { domainCheckModules, domainKinds } from '../domains.js'
+import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
@@ -70,6 +70,7 @@ export async function openNode(dir: string, options: { kinds?: StatementKind[]; 
   const nodeSigner = readKeyFile(join(dir, 'keys', 'node.json'))
   const store = await LevelStore.open(join(dir, 'db'))
   try {
+    await upgradeStore(store)
     const ledger = await Ledger.open({
       store,
       nodeSigner,

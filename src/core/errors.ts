@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   CHECK_DIGIT_INVALID: { status: 400, summary: 'a GTIN, GLN or SSCC whose GS1 check digit is wrong' },
   EPCIS_INVALID: { status: 400, summary: 'a food.event body that fails the EPCIS 2.0 JSON schema' },
   LOCATION_NOT_ALLOWED: { status: 403, summary: 'readPoint or bizLocation is not one of the actor\'s registered locations' },
+  LOCATION_REQUIRED: { status: 403, summary: 'an event with neither readPoint nor bizLocation from an actor that has registered locations' },
+  NOT_PRODUCT_MAKER: { status: 403, summary: 'an event makes a lot or item of a GTIN whose brand owner neither is the signer nor names it among its makers' },
   PRODUCT_OWNED: { status: 409, summary: 'the GTIN is registered by another brand owner' },
   RECALL_FORBIDDEN: { status: 403, summary: 'only a regulator or the producer of a lot may recall it' },
   // Seals

@@ -5,7 +5,8 @@ import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
 import { canonicalObject, kilograms, temperatureReadings, type EpcisEvent } from './objects.js'
-import { contentsOf, findRecall, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import { contentsOf, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import { findRecall } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
 
 /** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
@@ -90,7 +91,11 @@ export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent)
   return alerts
 }
 
-/** EVENT_AFTER_RECALL: a distribution step of a recalled lot, or of one made from or carrying a recalled lot. */
+/**
+ * EVENT_AFTER_RECALL: a distribution step of a recalled lot, or of one made from or carrying a recalled
+ * lot, recorded after the recall (the recall index holds only recalls already in the log). One read
+ * per object, two for a recalled one.
+ */
 export async function eventAfterRecallAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
   const lots = record.objects.filter((o) => o.role !== 'parent' || event.type === 'ObjectEvent')

@@ -7,6 +7,7 @@ import { eventRoutes } from './http/event-routes.js'
 import { labelRoutes } from './http/label-routes.js'
 import { foodRoutes } from './http/resolver-routes.js'
 import { foodKinds } from './kinds.js'
+import { buildRecallIndex } from './recall-index.js'
 import { recentLots, searchLots } from './web/search.js'
 
 /** Who signs food statements: the chain's businesses, regulators, and labs that test lots. */
@@ -24,4 +25,5 @@ export const domain: Domain = {
     await app.register(labelRoutes, { ledger, baseUrl })
   },
   lots: { recentLots, searchLots },
+  upgradeStore: buildRecallIndex,
 }

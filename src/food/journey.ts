@@ -3,7 +3,8 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { eventsNaming, findRecall, neighbours, productOf } from './queries.js'
+import { eventsNaming, neighbours, productOf } from './queries.js'
+import { findRecall } from './recall-index.js'
 import { seqKey } from '../store/keys.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
 

@@ -18,6 +18,8 @@ import {
   type RecallRecord,
 } from './records.js'
 import { raiseFoodAlerts } from './alerts.js'
+import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
+import { carryRecalls, markRecalled } from './recall-index.js'
 import { inspectionKind } from './inspection.js'
 
 const productKind: StatementKind = {
@@ -30,6 +32,9 @@ const productKind: StatementKind = {
     if (existing && existing.owner !== ctx.actor.id) {
       fail('PRODUCT_OWNED', `GTIN ${body.gtin} is registered by ${existing.owner}`, { gtin: body.gtin, owner: existing.owner })
     }
+    // A maker is a registered actor: an id nobody holds yet must not carry rights to whoever gets it.
+    const unknown = (body.makers ?? []).filter((id) => !ctx.registry.get(id))
+    if (unknown.length > 0) fail('RULE_VIOLATION', `makers ${unknown.join(', ')} are not registered actors`, { makers: unknown })
     ctx.put(SPACES.product, body.gtin, { ...body, owner: ctx.actor.id, seqs: [...(existing?.seqs ?? []), ctx.seq] } satisfies ProductRecord)
   },
 }
@@ -43,9 +48,11 @@ const eventKind: StatementKind = {
   },
   async accept(ctx) {
     const event = eventOf(ctx.statement.body)
-    const prefixLengths = await learnPrefixLengths(ctx, event)
+    const products = await productsNamed(ctx, event)
     checkLocations(ctx, event)
-    const objects = objectsOf(event, (gtin) => prefixLengths.get(gtin))
+    const objects = objectsOf(event, (gtin) => products.get(gtin)?.companyPrefixLength)
+    const made = madeObjects(event, objects)
+    checkMakers(ctx.actor.id, made, products)
     const eventTime = utcMillis(event.eventTime)
     const bizStep = bizStepOf(event)
     const record: FoodEventRecord = {
@@ -71,29 +78,45 @@ const eventKind: StatementKind = {
     for (const location of new Set([record.readPoint, record.bizLocation].filter((l): l is string => !!l))) {
       ctx.put(SPACES.byLocation, joinKey(location, eventTime, k), 1)
     }
+    // The producer of a lot first named here: its maker, or for a registered product merely named
+    // (observed, shipped) its brand owner; a GTIN nobody registered belongs to whoever names it first.
+    const producers = new Map<string, string>()
+    const madeKeys = new Set(made.map((object) => object.key))
     for (const object of objects) {
       const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
       ctx.put(SPACES.byObject, joinKey(object.key, k), link)
-      if (!(await ctx.get<ObjectRecord>(SPACES.object, object.key))) {
-        const { gtin, lot, serial } = object.identifier
-        ctx.put(SPACES.object, object.key, {
-          id: object.id,
-          key: object.key,
-          digitalLink: toDigitalLink(object.identifier),
-          ...(gtin ? { gtin } : {}),
-          ...(lot !== undefined ? { lot } : {}),
-          ...(serial !== undefined ? { serial } : {}),
-          producer: ctx.actor.id,
-          firstSeq: ctx.seq,
-        } satisfies ObjectRecord)
+      const known = producers.get(object.key) ?? (await ctx.get<ObjectRecord>(SPACES.object, object.key))?.producer
+      if (known !== undefined) {
+        producers.set(object.key, known)
+        continue
       }
+      const product = object.identifier.gtin ? products.get(object.identifier.gtin) : undefined
+      const producer = product && !madeKeys.has(object.key) ? product.owner : ctx.actor.id
+      producers.set(object.key, producer)
+      const { gtin, lot, serial } = object.identifier
+      ctx.put(SPACES.object, object.key, {
+        id: object.id,
+        key: object.key,
+        digitalLink: toDigitalLink(object.identifier),
+        ...(gtin ? { gtin } : {}),
+        ...(lot !== undefined ? { lot } : {}),
+        ...(serial !== undefined ? { serial } : {}),
+        producer,
+        firstSeq: ctx.seq,
+      } satisfies ObjectRecord)
     }
-    for (const { from, to } of edgesOf(event, objects)) {
-      const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
+    const edges = edgesOf(event, objects).map(({ from, to }) => {
+      const product = to.identifier.gtin ? products.get(to.identifier.gtin) : undefined
+      const mayMake = product ? mayMakeProduct(ctx.actor.id, product) : producers.get(to.key) === ctx.actor.id
+      return { from, to, mayMake }
+    })
+    for (const { from, to, mayMake } of edges) {
+      const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}), actor: ctx.actor.id, mayMake }
       ctx.put(SPACES.forward, joinKey(from.key, to.key, k), edge)
       ctx.put(SPACES.backward, joinKey(to.key, from.key, k), edge)
     }
-    await recordQuantities(ctx, event, prefixLengths)
+    if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
+    await recordQuantities(ctx, event, products)
     await raiseFoodAlerts(ctx, event, record)
   },
 }
@@ -104,23 +127,24 @@ const recallKind: StatementKind = {
   async accept(ctx) {
     const body = ctx.statement.body as { ids: string[]; reason: string; severity: string }
     const isRegulator = ctx.actor.roles.includes('regulator')
+    const recalled: { key: string; id: string }[] = []
     for (const text of body.ids) {
       const object = canonicalObject(text)
       const known = await ctx.get<ObjectRecord>(SPACES.object, object.key)
-      if (!isRegulator && known?.producer !== ctx.actor.id) {
-        fail('RECALL_FORBIDDEN', `${ctx.actor.id} did not produce ${object.id}; only its producer or a regulator may recall it`, {
+      const owner = object.identifier.gtin ? (await ctx.get<ProductRecord>(SPACES.product, object.identifier.gtin))?.owner : undefined
+      if (!isRegulator && known?.producer !== ctx.actor.id && owner !== ctx.actor.id) {
+        fail('RECALL_FORBIDDEN', `${ctx.actor.id} did not produce ${object.id}; only its producer, its brand owner or a regulator may recall it`, {
           id: object.id,
           producer: known?.producer,
         })
       }
-      ctx.put(SPACES.recall, object.key, {
-        id: known?.id ?? object.id,
-        seq: ctx.seq,
-        at: ctx.recordedAt,
-        by: ctx.actor.id,
-        reason: body.reason,
-        severity: body.severity,
-      } satisfies RecallRecord)
+      recalled.push({ key: object.key, id: known?.id ?? object.id })
+    }
+    // It takes effect when the node records it (recordedAt), not at the signer's issuedAt.
+    for (const { key, id } of recalled) {
+      const record: RecallRecord = { id, seq: ctx.seq, at: ctx.recordedAt, by: ctx.actor.id, reason: body.reason, severity: body.severity }
+      ctx.put(SPACES.recall, key, record)
+      if (!(await markRecalled(ctx, key, ctx.seq))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)
     }
   },
 }
@@ -150,9 +174,17 @@ function allowedLocations(locations: readonly string[]): { key: string; gln?: st
   return parsed
 }
 
-/** An actor with registered locations may record events only at them (a GLN without extension covers its sub-locations). */
+/**
+ * An actor with registered locations records events only at them (a GLN without extension covers its
+ * sub-locations), and names at least one of readPoint and bizLocation.
+ */
 function checkLocations(ctx: RuleContext, event: EpcisEvent): void {
   if (ctx.actor.locations.length === 0) return
+  if (!event.readPoint?.id && !event.bizLocation?.id) {
+    fail('LOCATION_REQUIRED', `${ctx.actor.id} has registered locations, so its events must name a readPoint or bizLocation`, {
+      allowed: ctx.actor.locations,
+    })
+  }
   const allowed = allowedLocations(ctx.actor.locations)
   for (const [field, id] of [['readPoint', event.readPoint?.id], ['bizLocation', event.bizLocation?.id]] as const) {
     if (!id) continue
@@ -169,9 +201,11 @@ function checkLocations(ctx: RuleContext, event: EpcisEvent): void {
   }
 }
 
-/** Company prefix lengths of the products the event names, so Digital Links become the same URNs as the producer's. */
-async function learnPrefixLengths(ctx: RuleContext, event: EpcisEvent): Promise<Map<string, number>> {
-  const lengths = new Map<string, number>()
+/** The registered products of the GTINs the event names: their owners and makers, and company prefix lengths
+ *  so that Digital Links become the same URNs as the producer's. */
+async function productsNamed(ctx: RuleContext, event: EpcisEvent): Promise<Map<string, ProductRecord>> {
+  const products = new Map<string, ProductRecord>()
+  const looked = new Set<string>()
   const texts = [
     ...(event.epcList ?? []),
     ...(event.childEPCs ?? []),
@@ -182,18 +216,19 @@ async function learnPrefixLengths(ctx: RuleContext, event: EpcisEvent): Promise<
   ]
   for (const text of texts) {
     const id = parseIdentifier(text)
-    if (!id.gtin || lengths.has(id.gtin)) continue
+    if (!id.gtin || looked.has(id.gtin)) continue
+    looked.add(id.gtin)
     const product = await ctx.get<ProductRecord>(SPACES.product, id.gtin)
-    if (product?.companyPrefixLength) lengths.set(id.gtin, product.companyPrefixLength)
+    if (product) products.set(id.gtin, product)
   }
-  return lengths
+  return products
 }
 
 /** Produced and consumed quantities per lot, for MASS_BALANCE. */
-async function recordQuantities(ctx: RuleContext, event: EpcisEvent, prefixLengths: Map<string, number>): Promise<void> {
+async function recordQuantities(ctx: RuleContext, event: EpcisEvent, products: Map<string, ProductRecord>): Promise<void> {
   const move = (epcClass: string, quantity: number | undefined, uom: string | undefined, sign: 1 | -1) => {
     if (typeof quantity !== 'number') return
-    const { key } = canonicalObject(epcClass, (gtin) => prefixLengths.get(gtin))
+    const { key } = canonicalObject(epcClass, (gtin) => products.get(gtin)?.companyPrefixLength)
     ctx.put(SPACES.quantity, joinKey(key, seqKey(ctx.seq), sign > 0 ? 'in' : 'out'), {
       seq: ctx.seq,
       quantity: sign * quantity,

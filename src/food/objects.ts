@@ -116,7 +116,7 @@ export function objectsOf(event: EpcisEvent, prefixLength?: PrefixLengthLookup):
 
 /** Edges of the provenance graph: what went into what. Transformations link inputs to outputs;
  *  aggregations, associations and transactions link children to the parent that carries them. */
-export function edgesOf(event: EpcisEvent, objects: ObjectRef[]): { from: ObjectRef; to: ObjectRef }[] {
+export function edgesOf<T extends ObjectRef>(event: EpcisEvent, objects: readonly T[]): { from: T; to: T }[] {
   const byRole = (...roles: ObjectRole[]) => objects.filter((o) => roles.includes(o.role))
   if (event.type === 'TransformationEvent') {
     const inputs = byRole('input')

@@ -10,11 +10,18 @@ import { eventOf } from './objects.js'
 import { traceGraph, type TraceGraph } from './trace.js'
 import type { ProductRecord, RecallRecord } from './records.js'
 
+/** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
+export const SIGNED_TIME_SHOWN_AFTER_MS = 24 * 60 * 60 * 1000
+
 export interface ProvenanceEvent {
   seq: number
   eventType: string
   bizStep: string | null
   eventTime: string
+  /** when the node logged it: the time rules judge by */
+  recordedAt: string
+  /** the signer's own time, when more than a day from recordedAt */
+  issuedAt?: string
   actor: { id: string; name: unknown; roles: string[] }
   /** the EPCIS event as signed */
   event: unknown
@@ -27,6 +34,12 @@ export interface ProvenanceInspection extends InspectionRecord {
   entry: Entry
 }
 
+/** The recall covering the lot; `at` and `recordedAt` are when it took effect, `issuedAt` the signer's time when more than a day apart. */
+export interface ProvenanceRecall extends RecallRecord {
+  recordedAt: string
+  issuedAt?: string
+}
+
 export interface Provenance {
   id: string
   digitalLink: string
@@ -34,7 +47,7 @@ export interface Provenance {
   lot: string | null
   serial: string | null
   recalled: boolean
-  recall?: RecallRecord
+  recall?: ProvenanceRecall
   events: ProvenanceEvent[]
   /** test results of the lot and of the lots it was made from, oldest first */
   inspections: ProvenanceInspection[]
@@ -53,13 +66,15 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
   const inclusion: Provenance['proofs']['inclusion'] = []
   for (const record of journey.events) {
     const { entry, leafHash } = await ledger.getEntry(record.seq)
-    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; body: Record<string, unknown> }
+    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; issuedAt: string; body: Record<string, unknown> }
     const actor = ledger.actors.get(statement.actor)
     events.push({
       seq: record.seq,
       eventType: record.eventType,
       bizStep: record.bizStep ?? null,
       eventTime: record.eventTime,
+      recordedAt: entry.recordedAt,
+      ...signedTimeApart(entry.recordedAt, statement.issuedAt),
       actor: { id: statement.actor, name: actor?.name ?? statement.actor, roles: actor?.roles ?? [] },
       event: eventOf(statement.body),
       entry,
@@ -75,18 +90,29 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     const proof = await ledger.inclusionProof(record.seq, size)
     inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
   }
+  let recall: ProvenanceRecall | undefined
+  if (journey.recall) {
+    const { entry } = await ledger.getEntry(journey.recall.seq)
+    const { issuedAt } = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { issuedAt: string }
+    recall = { ...journey.recall, recordedAt: journey.recall.at, ...signedTimeApart(journey.recall.at, issuedAt) }
+  }
   return {
     id: journey.id,
     digitalLink: journey.object?.digitalLink ?? text,
     product: journey.product,
     lot: journey.object?.lot ?? null,
     serial: journey.object?.serial ?? null,
-    recalled: journey.recall !== null,
-    ...(journey.recall ? { recall: journey.recall } : {}),
+    recalled: recall !== undefined,
+    ...(recall ? { recall } : {}),
     events,
     inspections,
     trace: await traceGraph(reader, text, 'both'),
     checkpoint,
     proofs: { size, inclusion },
   }
+}
+
+/** `{issuedAt}` when the signer's time is more than a day from the node's, else nothing. */
+export function signedTimeApart(recordedAt: string, issuedAt: string): { issuedAt?: string } {
+  return Math.abs(Date.parse(issuedAt) - Date.parse(recordedAt)) > SIGNED_TIME_SHOWN_AFTER_MS ? { issuedAt } : {}
 }

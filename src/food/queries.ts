@@ -1,6 +1,6 @@
-// Reads over the food indexes that rules and routes share: a lot's product, its recall (its own or
-// an upstream lot's), its latest shipment, its quantity balance. They take a RecordReader, so at rule
-// time they see the batch's pending writes and at read time the committed store.
+// Reads over the food indexes that rules and routes share: a lot's product, its neighbours in the
+// graph, its latest shipment, its quantity balance (its recall: recall-index.ts). They take a
+// RecordReader, so at rule time they see the batch's pending writes and at read time the committed store.
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { kilograms } from './objects.js'
@@ -12,10 +12,8 @@ import {
   type ObjectEventLink,
   type ProductRecord,
   type QuantityMove,
-  type RecallRecord,
 } from './records.js'
 
-export const MAX_RECALL_DEPTH = 16
 const SHIPPING_STEPS = new Set(['shipping', 'departing'])
 
 /** The GTIN of a lot or item key ("01/<gtin>/..."), if it has one. */
@@ -72,37 +70,6 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
     frontier = next
   }
   return out
-}
-
-/** Every recall on record, by object key: recalls are few, so one read answers many lookups. */
-export async function allRecalls(reader: RecordReader): Promise<Map<string, RecallRecord>> {
-  return new Map(await reader.range<RecallRecord>(SPACES.recall, {}))
-}
-
-/**
- * The recall that covers `key`: its own, or that of any lot upstream of it (inputs, contents).
- * Pass `recalls` (from allRecalls) when checking many keys; with none on record it returns at once.
- */
-export async function findRecall(reader: RecordReader, key: string, recalls?: Map<string, RecallRecord>): Promise<RecallRecord | undefined> {
-  if (recalls && recalls.size === 0) return undefined
-  const lookup = async (k: string) => (recalls ? recalls.get(k) : await reader.get<RecallRecord>(SPACES.recall, k))
-  const seen = new Set([key])
-  let frontier = [key]
-  for (let depth = 0; depth <= MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
-    for (const k of frontier) {
-      const recall = await lookup(k)
-      if (recall) return recall
-    }
-    const upstream = await Promise.all(frontier.map((k) => neighbours(reader, k, 'backward')))
-    frontier = []
-    for (const { key: up } of upstream.flat()) {
-      if (!seen.has(up)) {
-        seen.add(up)
-        frontier.push(up)
-      }
-    }
-  }
-  return undefined
 }
 
 /** The latest shipping event of `key` or of a container carrying it. */

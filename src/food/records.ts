@@ -21,8 +21,10 @@ export const SPACES = {
   object: 'food.object',
   /** gtin -> ProductRecord */
   product: 'food.product',
-  /** objectKey -> RecallRecord */
+  /** objectKey -> RecallRecord (the lots a food.recall names) */
   recall: 'food.recall',
+  /** objectKey -> RecallMark: every lot a recall covers, written with the recall and with later events (recall-index.ts) */
+  recalled: 'food.recalled',
   /** objectKey SEP seq -> QuantityMove (produced or consumed amounts of a lot, for mass balance) */
   quantity: 'food.quantity',
 } as const
@@ -69,6 +71,10 @@ export interface EdgeRecord {
   from: string
   to: string
   seq: number
+  /** who signed the event that drew it (absent on edges written before makers were checked) */
+  actor?: string
+  /** whether that signer may make `to` (makers.ts); a recall travels only along edges where it may */
+  mayMake?: boolean
   eventType: string
   bizStep?: string
   eventTime: string
@@ -92,6 +98,8 @@ export interface ProductRecord {
   storage?: { minC?: number; maxC?: number }
   shelfLifeDays?: number
   companyPrefixLength?: number
+  /** actors besides the owner who may make lots and items of it (contract manufacturers) */
+  makers?: string[]
   owner: string
   seqs: number[]
 }
@@ -99,10 +107,21 @@ export interface ProductRecord {
 export interface RecallRecord {
   id: string
   seq: number
+  /** the recall entry's recordedAt: when it took effect */
   at: string
   by: string
   reason: string
   severity: string
+  /** true when the walk downstream stopped at its bound, so lots further down are not marked */
+  truncated?: boolean
+}
+
+/** That a lot is covered by a recall: of itself, or of `origin`, a lot upstream of it. */
+export interface RecallMark {
+  /** the object key of the recalled lot (a key of the recall space) */
+  origin: string
+  /** the seq of the recall that marked it */
+  seq: number
 }
 
 export interface QuantityMove {

@@ -3,7 +3,8 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { allRecalls, findRecall, gtinOfKey, neighbours } from './queries.js'
+import { gtinOfKey, neighbours } from './queries.js'
+import { recallMarkOf } from './recall-index.js'
 import { SPACES, type ObjectRecord, type ProductRecord } from './records.js'
 import { toDigitalLink, parseIdentifier } from './identifiers.js'
 
@@ -79,7 +80,6 @@ export async function traceGraph(reader: RecordReader, text: string, direction: 
       frontier = next
     }
   }
-  const recalls = await allRecalls(reader)
   const products = new Map<string, Promise<ProductRecord | undefined>>()
   const out = await Promise.all(
     [...nodes].map(async ([key, id]) => {
@@ -92,7 +92,7 @@ export async function traceGraph(reader: RecordReader, text: string, direction: 
         digitalLink: toDigitalLink(identifier),
         product: product ? { gtin: product.gtin, name: product.name } : null,
         lot: identifier.lot ?? null,
-        recalled: (await findRecall(reader, key, recalls)) !== undefined,
+        recalled: (await recallMarkOf(reader, key)) !== undefined,
       } satisfies TraceNode
     }),
   )

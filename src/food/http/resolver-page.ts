@@ -2,11 +2,9 @@
 // not parse, a page that says what is wrong with it (GS1 Digital Link 1.2 URI syntax).
 
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { fromBase64 } from '../../core/bytes.js'
-import { parseStatementPayload } from '../../core/statement.js'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
-import type { Entry, Ledger } from '../../ledger/ledger.js'
+import type { Ledger } from '../../ledger/ledger.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
@@ -15,20 +13,11 @@ import { renderLinkErrorPage } from '../web/error-page.js'
 import { renderProvenancePage } from '../web/provenance-page.js'
 import { buildProvenanceView } from '../web/provenance-model.js'
 
-function issuedAtOf(entry: Entry): string | undefined {
-  try {
-    return parseStatementPayload(fromBase64(entry.envelope.payload)).issuedAt
-  } catch {
-    return undefined
-  }
-}
-
 /** The provenance page for a browser, 404 when the ledger knows nothing of the lot. */
 export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const lang = langOf(request)
   const view = await buildProvenanceView(provenance, {
     reader: ledger.records,
-    issuedAt: async (seq) => issuedAtOf((await ledger.getEntry(seq)).entry),
     actor: (id) => ledger.actors.get(id),
     actors: () => ledger.actors.all(),
   })

@@ -44,7 +44,7 @@ export interface StepView {
   readings: Reading[]
   storage?: { minC?: number; maxC?: number }
   certificates: string[]
-  /** a sale or shipment of this lot after its recall was issued */
+  /** a sale or shipment of this lot recorded after its recall was */
   afterRecall?: boolean
   /** ilmd dates worth showing: harvest start, best before */
   dates: { harvest?: string; bestBefore?: string }
@@ -73,7 +73,18 @@ export interface ProvenanceView {
   serial?: string
   traceCode?: string
   product: ProductRecord | null
-  recall?: { reason: string; /** when the recall was issued */ at: string; severity: string; lotName: Bilingual; lot?: string; self: boolean; by: ActorView }
+  recall?: {
+    reason: string
+    /** when the node recorded the recall: when it took effect */
+    at: string
+    /** the signer's issuedAt, when more than a day from `at` */
+    signedAt?: string
+    severity: string
+    lotName: Bilingual
+    lot?: string
+    self: boolean
+    by: ActorView
+  }
   bestBefore?: string
   madeOn?: { time: string; offset?: string }
   steps: StepView[]
@@ -90,8 +101,6 @@ const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'sto
 
 export interface ViewSources {
   reader: RecordReader
-  /** when the statement at `seq` was issued (its issuedAt), for the recall date */
-  issuedAt(seq: number): Promise<string | undefined>
   actor(id: string): ActorRecord | undefined
   actors(): ActorRecord[]
 }
@@ -213,7 +222,8 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     const recalledProduct = await productOf(recalled?.gtin)
     recall = {
       reason: provenance.recall.reason,
-      at: (await sources.issuedAt(provenance.recall.seq)) ?? provenance.recall.at,
+      at: provenance.recall.recordedAt,
+      ...(provenance.recall.issuedAt ? { signedAt: provenance.recall.issuedAt } : {}),
       severity: provenance.recall.severity,
       lotName: recalledProduct?.name ?? null,
       ...(recalled?.lot ? { lot: recalled.lot } : {}),
@@ -243,9 +253,10 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     const localMillis = Date.parse(madeOn.time) + (offsetMinutes(madeOn.offset) ?? 480) * 60_000
     bestBefore = new Date(localMillis + pageProduct.shelfLifeDays * 86_400_000).toISOString().slice(0, 10)
   }
-  if (recall) {
-    const issued = Date.parse(recall.at)
-    for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && Date.parse(step.eventTime) > issued) step.afterRecall = true
+  // After the recall in the log's order, not by the times signers claim (eventTime, issuedAt).
+  if (provenance.recall) {
+    const recallSeq = provenance.recall.seq
+    for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq) step.afterRecall = true
   }
   // Each place once, in the order first reached, named by the most telling thing done there.
   const route: ProvenanceView['route'] = []

@@ -122,9 +122,16 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
     (recall.self ? '' : `<p>${lang === 'zh' ? '本批次使用了被召回的原料。' : 'This lot was made with a recalled ingredient.'}</p>`) +
     `<p>${escapeHtml(t.recallAdvice)}</p><dl>` +
     `<dt>${t.recallOf}</dt><dd>${escapeHtml(lotName)}${recall.lot ? ` · <span class="code">${escapeHtml(recall.lot)}</span>` : ''}</dd>` +
-    `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))} · ${escapeHtml(severity)}</dd>` +
+    `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))}${signedOn(recall.signedAt, lang)} · ${escapeHtml(severity)}</dd>` +
     `<dt>${t.recallBy}</dt><dd>${escapeHtml(nameIn(recall.by.name, lang, recall.by.id))}</dd></dl></section>`
   )
+}
+
+/** The signer's own date beside the node's, where they are more than a day apart. */
+function signedOn(signedAt: string | undefined, lang: Lang): string {
+  if (!signedAt) return ''
+  const date = escapeHtml(formatTime(signedAt, lang, '+08:00', false))
+  return lang === 'zh' ? `（${TEXT.zh.signedOn} ${date}）` : ` (${TEXT.en.signedOn} ${date})`
 }
 
 /** Where it has been, map-free: 安吉 › 金华 › 嘉兴 › 杭州, each with what happened there. */

@@ -4,7 +4,8 @@
 import { startsWithRange } from '../../store/keys.js'
 import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { parseIdentifier, toDigitalLink } from '../identifiers.js'
-import { findRecall, productOf } from '../queries.js'
+import { productOf } from '../queries.js'
+import { recallMarkOf } from '../recall-index.js'
 import { SPACES, type ObjectRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import { normaliseTraceCode, traceCodeOf } from '../../labels/digital-link.js'
@@ -41,7 +42,7 @@ export async function summariseLot(reader: RecordReader, record: ObjectRecord): 
     lot,
     name: (await productOf(reader, record.key))?.name ?? null,
     traceCode: traceCodeOf({ gtin, lot }),
-    recalled: (await findRecall(reader, record.key)) !== undefined,
+    recalled: (await recallMarkOf(reader, record.key)) !== undefined,
     firstSeq: record.firstSeq,
   }
 }

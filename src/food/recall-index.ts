@@ -1,0 +1,129 @@
+// The recall index: every lot a recall covers carries a mark naming the recalled lot, written with the
+// recall (the lot and what is downstream of it then) and with each later event that makes or packs
+// something from a marked lot. Rules and pages read one record per lot instead of walking the graph.
+
+import type { RecordReader } from '../ledger/kinds.js'
+import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import { SEP, prefixRange, seqKey } from '../store/keys.js'
+import { mayMakeProduct } from './makers.js'
+import { gtinOfKey } from './queries.js'
+import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
+
+/** Hops a recall is carried downstream of the lot it names, in one statement. */
+export const MAX_RECALL_DEPTH = 16
+/** Edges one statement reads while carrying a recall downstream; past it the recall is marked truncated. */
+export const MAX_RECALL_WALK_EDGES = 20_000
+/** The store meta key saying the index was built for the recalls written before it existed. */
+export const RECALL_INDEX_META = 'food.recall-index'
+
+/** A reader that can also write, as a rule's context can. */
+export interface RecordWriter extends RecordReader {
+  put(space: string, key: string, value: unknown): void
+}
+
+export function recallMarkOf(reader: RecordReader, key: string): Promise<RecallMark | undefined> {
+  return reader.get<RecallMark>(SPACES.recalled, key)
+}
+
+/** The recall covering `key` (its own, or an upstream lot's), from the index: two reads at most. */
+export async function findRecall(reader: RecordReader, key: string): Promise<RecallRecord | undefined> {
+  const mark = await recallMarkOf(reader, key)
+  return mark ? reader.get<RecallRecord>(SPACES.recall, mark.origin) : undefined
+}
+
+/**
+ * A recall of the lot at `key`, at seq `seq`: marks it (over a mark it had through an ingredient) and
+ * everything downstream. Returns false when the walk stopped at its bounds.
+ */
+export async function markRecalled(writer: RecordWriter, key: string, seq: number): Promise<boolean> {
+  const mark: RecallMark = { origin: key, seq }
+  writer.put(SPACES.recalled, key, mark)
+  return markDownstream(writer, [key], mark)
+}
+
+/**
+ * A new event's edges: each output or container drawn from a marked lot by a signer who may make it
+ * gets that lot's mark, and so does what is already downstream of it. One read per distinct input;
+ * the walk below runs only when an input is recalled.
+ */
+export async function carryRecalls(writer: RecordWriter, edges: readonly { from: string; to: string; mayMake: boolean }[]): Promise<void> {
+  const marks = new Map<string, RecallMark | undefined>()
+  for (const { from, to, mayMake } of edges) {
+    if (!mayMake) continue
+    if (!marks.has(from)) marks.set(from, await recallMarkOf(writer, from))
+    const mark = marks.get(from)
+    if (!mark || (await recallMarkOf(writer, to))) continue
+    writer.put(SPACES.recalled, to, mark)
+    await markDownstream(writer, [to], mark)
+  }
+}
+
+/**
+ * Marks what lies downstream of `starts` (already marked), breadth first along forward edges whose
+ * signer may make their output, at most MAX_RECALL_DEPTH hops and MAX_RECALL_WALK_EDGES edges read.
+ * A lot that has a mark keeps it and is not walked past: whatever marked it marked its downstream.
+ * Returns false when a bound stopped the walk with lots still to visit.
+ */
+async function markDownstream(writer: RecordWriter, starts: string[], mark: RecallMark): Promise<boolean> {
+  let budget = MAX_RECALL_WALK_EDGES
+  const seen = new Set(starts)
+  let frontier = starts
+  for (let depth = 0; depth < MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
+    const next: string[] = []
+    for (const key of frontier) {
+      const rows = await writer.range<EdgeRecord>(SPACES.forward, { ...prefixRange(key), limit: budget + 1 })
+      if (rows.length > budget) return false
+      budget -= rows.length
+      for (const [edgeKey, edge] of rows) {
+        const to = edgeKey.split(SEP)[1]
+        if (seen.has(to) || !(await mayCarry(writer, edge, to))) continue
+        seen.add(to)
+        if (await recallMarkOf(writer, to)) continue
+        writer.put(SPACES.recalled, to, mark)
+        next.push(to)
+      }
+    }
+    frontier = next
+  }
+  return frontier.length === 0
+}
+
+/**
+ * Whether a recall travels along `edge` into `to`: only where the edge's signer may make `to`. Edges
+ * written before that was recorded on them are judged from the event's signer and today's products.
+ */
+async function mayCarry(reader: RecordReader, edge: EdgeRecord, to: string): Promise<boolean> {
+  if (edge.mayMake !== undefined) return edge.mayMake
+  const actor = edge.actor ?? (await reader.get<FoodEventRecord>(SPACES.event, seqKey(edge.seq)))?.actor
+  if (actor === undefined) return false
+  const gtin = gtinOfKey(to)
+  const product = gtin ? await reader.get<ProductRecord>(SPACES.product, gtin) : undefined
+  if (product) return mayMakeProduct(actor, product)
+  return (await reader.get<ObjectRecord>(SPACES.object, to))?.producer === actor
+}
+
+/**
+ * Builds the index for recalls written before it existed (a store's data from an earlier release),
+ * once: recalls in seq order, each walked within the same bounds as when a recall is appended, in one
+ * batch, then RECALL_INDEX_META in the store's meta. Bounded by the recalls on record times the walk's bounds.
+ */
+export async function buildRecallIndex(store: LevelStore): Promise<void> {
+  if (await store.getMeta(RECALL_INDEX_META)) return
+  const writes = new Map<string, RecordWrite>()
+  const writer: RecordWriter = {
+    get: async <T>(space: string, key: string) => (writes.get(space + SEP + key)?.value as T | undefined) ?? store.getRecord<T>(space, key),
+    // The walk writes marks and recall records only, never the edges it ranges over.
+    range: <T>(space: string, options: Parameters<LevelStore['getRange']>[1]) => store.getRange<T>(space, options),
+    put: (space, key, value) => void writes.set(space + SEP + key, { space, key, value }),
+  }
+  const recalls = (await store.getRange<RecallRecord>(SPACES.recall, {})).sort(([, a], [, b]) => a.seq - b.seq)
+  let truncated = 0
+  for (const [key, recall] of recalls) {
+    if (!(await markRecalled(writer, key, recall.seq))) {
+      writer.put(SPACES.recall, key, { ...recall, truncated: true } satisfies RecallRecord)
+      truncated++
+    }
+  }
+  if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
+  await store.putMeta(RECALL_INDEX_META, { version: 1, recalls: recalls.length, marks: writes.size - truncated, truncated })
+}
