@@ -39,10 +39,15 @@ export interface Provenance {
   /** test results of the lot and of the lots it was made from, oldest first */
   inspections: ProvenanceInspection[]
   trace: TraceGraph
+  /** present when a limit cut the journey or the trace short: the answer shows part of the lot's history */
+  truncated?: true
   /** the checkpoint every proof below is against */
   checkpoint: string
   proofs: { size: number; inclusion: { seq: number; leafHash: string; proof: string[] }[] }
 }
+
+/** Bytes of signed payloads one answer carries at most: a producer can sign events of any number of objects. */
+export const MAX_PROVENANCE_PAYLOAD_BYTES = 256_000
 
 export async function buildProvenance(ledger: Ledger, text: string): Promise<Provenance> {
   const reader = ledger.records
@@ -51,8 +56,15 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
   const size = ledger.size
   const events: ProvenanceEvent[] = []
   const inclusion: Provenance['proofs']['inclusion'] = []
+  let payloadBytes = 0
+  let truncated = journey.truncated
   for (const record of journey.events) {
     const { entry, leafHash } = await ledger.getEntry(record.seq)
+    payloadBytes += entry.envelope.payload.length
+    if (payloadBytes > MAX_PROVENANCE_PAYLOAD_BYTES && events.length > 0) {
+      truncated = true
+      break
+    }
     const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; body: Record<string, unknown> }
     const actor = ledger.actors.get(statement.actor)
     events.push({
@@ -75,6 +87,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     const proof = await ledger.inclusionProof(record.seq, size)
     inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
   }
+  const trace = await traceGraph(reader, text, 'both')
   return {
     id: journey.id,
     digitalLink: journey.object?.digitalLink ?? text,
@@ -85,7 +98,8 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     ...(journey.recall ? { recall: journey.recall } : {}),
     events,
     inspections,
-    trace: await traceGraph(reader, text, 'both'),
+    trace,
+    ...(truncated || trace.truncated ? { truncated: true as const } : {}),
     checkpoint,
     proofs: { size, inclusion },
   }

@@ -6,7 +6,9 @@ import { fromBase64 } from '../../core/bytes.js'
 import { parseStatementPayload } from '../../core/statement.js'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
+import { BoundedReader } from '../../ledger/bounded-reader.js'
 import type { Entry, Ledger } from '../../ledger/ledger.js'
+import { MAX_JOURNEY_READS } from '../journey.js'
 import { escapeHtml, renderShell } from '../../web/html.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
@@ -27,7 +29,8 @@ function issuedAtOf(entry: Entry): string | undefined {
 export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const lang = langOf(request)
   const view = await buildProvenanceView(provenance, {
-    reader: ledger.records,
+    // Remembered for the request: a page reads the same lots' records once per event that names them.
+    reader: new BoundedReader(ledger.records, MAX_JOURNEY_READS),
     issuedAt: async (seq) => issuedAtOf((await ledger.getEntry(seq)).entry),
     actor: (id) => ledger.actors.get(id),
     actors: () => ledger.actors.all(),
