@@ -1,15 +1,21 @@
 // A lot's journey for the consumer: the events of the lot, of everything upstream of it (its farms'
 // lots) and of whatever carried it (cases, pallets), oldest first, each with the entry that proves it.
 
+import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
-import { eventsNaming, neighbours, productOf } from './queries.js'
+import { boundedHop } from './bounded-hop.js'
+import { productOf } from './queries.js'
 import { findRecall } from './recall-index.js'
-import { seqKey } from '../store/keys.js'
-import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
+import { prefixRange, seqKey } from '../store/keys.js'
+import { SPACES, type FoodEventRecord, type ObjectEventLink, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
 
 export const MAX_JOURNEY_DEPTH = 12
 export const MAX_JOURNEY_EVENTS = 500
+/** Objects one journey covers at most: a producer can link any number of lots to one. */
+export const MAX_JOURNEY_NODES = 1_000
+/** Store reads one journey may make (edges, event links and records, see BoundedReader). */
+export const MAX_JOURNEY_READS = 5_000
 
 export interface Journey {
   id: string
@@ -21,34 +27,47 @@ export interface Journey {
   events: FoodEventRecord[]
   /** every object key the journey covers */
   keys: string[]
+  /** true when a limit cut it short: objects or events of the lot's journey are missing */
+  truncated: boolean
 }
 
-export async function journeyOf(reader: RecordReader, text: string): Promise<Journey> {
+/**
+ * The journey of `text` (an EPC URN or Digital Link, attacker-controlled), within MAX_JOURNEY_NODES,
+ * MAX_JOURNEY_READS and MAX_JOURNEY_EVENTS. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for a bad id.
+ */
+export async function journeyOf(committed: RecordReader, text: string): Promise<Journey> {
+  const reader = new BoundedReader(committed, MAX_JOURNEY_READS)
   const start = canonicalObject(text)
   const keys = new Set([start.key])
-  // upstream: inputs and contents, recursively
-  let frontier = [start.key]
-  for (let depth = 0; depth < MAX_JOURNEY_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = []
-    for (const key of frontier) {
-      for (const { key: up } of await neighbours(reader, key, 'backward')) if (!keys.has(up)) (keys.add(up), next.push(up))
-    }
-    frontier = next
-  }
-  // carriers: the cases and pallets it travelled in (not what it was made into)
-  frontier = [start.key]
-  for (let depth = 0; depth < MAX_JOURNEY_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = []
-    for (const key of frontier) {
-      for (const { key: carrier, edge } of await neighbours(reader, key, 'forward')) {
-        if (edge.eventType !== 'TransformationEvent' && !keys.has(carrier)) (keys.add(carrier), next.push(carrier))
+  let truncated = false
+  // upstream: inputs and contents, recursively; then the carriers: the cases and pallets it travelled
+  // in (not what it was made into)
+  for (const direction of ['backward', 'forward'] as const) {
+    let frontier = [start.key]
+    let cutShort = false
+    for (let depth = 0; depth < MAX_JOURNEY_DEPTH && frontier.length > 0 && !cutShort; depth++) {
+      const { found, cut } = await boundedHop(reader, frontier, direction)
+      cutShort = cut
+      const next: string[] = []
+      for (const { key, edge } of found.flat()) {
+        if (keys.has(key) || (direction === 'forward' && edge.eventType === 'TransformationEvent')) continue
+        if (keys.size >= MAX_JOURNEY_NODES) {
+          cutShort = true
+          break
+        }
+        keys.add(key)
+        next.push(key)
       }
+      frontier = next
     }
-    frontier = next
+    if (cutShort) truncated = true
   }
-  const seqs = (await eventsNaming(reader, keys)).map((link) => link.seq)
+  const links = await eventLinksWithin(reader, keys)
+  if (links.cut) truncated = true
+  const seqs = [...links.seqs].sort((a, b) => a - b)
+  if (seqs.length > MAX_JOURNEY_EVENTS) truncated = true
   const events: FoodEventRecord[] = []
-  for (const seq of seqs.sort((a, b) => a - b).slice(0, MAX_JOURNEY_EVENTS)) {
+  for (const seq of seqs.slice(0, MAX_JOURNEY_EVENTS)) {
     const record = await reader.get<FoodEventRecord>(SPACES.event, seqKey(seq))
     if (record) events.push(record)
   }
@@ -62,5 +81,19 @@ export async function journeyOf(reader: RecordReader, text: string): Promise<Jou
     recall: (await findRecall(reader, start.key)) ?? null,
     events,
     keys: [...keys],
+    truncated,
   }
+}
+
+/** The seqs of the events that name any of `keys` (the by-object index), as far as the budget reaches. */
+async function eventLinksWithin(reader: BoundedReader, keys: Iterable<string>): Promise<{ seqs: Set<number>; cut: boolean }> {
+  const seqs = new Set<number>()
+  for (const key of keys) {
+    if (reader.exhausted) return { seqs, cut: true }
+    const limit = reader.remaining
+    const rows = await reader.range<ObjectEventLink>(SPACES.byObject, { ...prefixRange(key), limit: limit + 1 })
+    for (const [, link] of rows.slice(0, limit)) seqs.add(link.seq)
+    if (rows.length > limit) return { seqs, cut: true }
+  }
+  return { seqs, cut: false }
 }

@@ -52,10 +52,15 @@ export interface Provenance {
   /** test results of the lot and of the lots it was made from, oldest first */
   inspections: ProvenanceInspection[]
   trace: TraceGraph
+  /** present when a limit cut the journey or the trace short: the answer shows part of the lot's history */
+  truncated?: true
   /** the checkpoint every proof below is against */
   checkpoint: string
   proofs: { size: number; inclusion: { seq: number; leafHash: string; proof: string[] }[] }
 }
+
+/** Bytes of signed payloads one answer carries at most: a producer can sign events of any number of objects. */
+export const MAX_PROVENANCE_PAYLOAD_BYTES = 256_000
 
 export async function buildProvenance(ledger: Ledger, text: string): Promise<Provenance> {
   const reader = ledger.records
@@ -64,8 +69,15 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
   const size = ledger.size
   const events: ProvenanceEvent[] = []
   const inclusion: Provenance['proofs']['inclusion'] = []
+  let payloadBytes = 0
+  let truncated = journey.truncated
   for (const record of journey.events) {
     const { entry, leafHash } = await ledger.getEntry(record.seq)
+    payloadBytes += entry.envelope.payload.length
+    if (payloadBytes > MAX_PROVENANCE_PAYLOAD_BYTES && events.length > 0) {
+      truncated = true
+      break
+    }
     const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; issuedAt: string; body: Record<string, unknown> }
     const actor = ledger.actors.get(statement.actor)
     events.push({
@@ -96,6 +108,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     const { issuedAt } = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { issuedAt: string }
     recall = { ...journey.recall, recordedAt: journey.recall.at, ...signedTimeApart(journey.recall.at, issuedAt) }
   }
+  const trace = await traceGraph(reader, text, 'both')
   return {
     id: journey.id,
     digitalLink: journey.object?.digitalLink ?? text,
@@ -106,7 +119,8 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     ...(recall ? { recall } : {}),
     events,
     inspections,
-    trace: await traceGraph(reader, text, 'both'),
+    trace,
+    ...(truncated || trace.truncated ? { truncated: true as const } : {}),
     checkpoint,
     proofs: { size, inclusion },
   }

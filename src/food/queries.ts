@@ -44,10 +44,10 @@ export async function eventsNaming(reader: RecordReader, keys: Iterable<string>)
   return [...found.values()].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 }
 
-/** Keys one step upstream (inputs, contents) or downstream (outputs, containers) of `key`. */
-export async function neighbours(reader: RecordReader, key: string, direction: 'forward' | 'backward'): Promise<{ key: string; edge: EdgeRecord }[]> {
+/** Keys one step upstream (inputs, contents) or downstream (outputs, containers) of `key`; the first `limit` edges when given. */
+export async function neighbours(reader: RecordReader, key: string, direction: 'forward' | 'backward', limit?: number): Promise<{ key: string; edge: EdgeRecord }[]> {
   const space = direction === 'forward' ? SPACES.forward : SPACES.backward
-  const rows = await reader.range<EdgeRecord>(space, prefixRange(key))
+  const rows = await reader.range<EdgeRecord>(space, limit === undefined ? prefixRange(key) : { ...prefixRange(key), limit })
   return rows.map(([k, edge]) => ({ key: k.split(SEP)[1], edge }))
 }
 

@@ -1,9 +1,11 @@
 // The provenance graph of an object or lot: backward to the farms, forward to everything made from
 // it or carrying it, each edge with the seq that proves it.
 
+import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
+import { boundedHop } from './bounded-hop.js'
 import { canonicalObject } from './objects.js'
-import { gtinOfKey, neighbours } from './queries.js'
+import { gtinOfKey } from './queries.js'
 import { recallMarkOf } from './recall-index.js'
 import { SPACES, type ObjectRecord, type ProductRecord } from './records.js'
 import { toDigitalLink, parseIdentifier } from './identifiers.js'
@@ -11,7 +13,17 @@ import { toDigitalLink, parseIdentifier } from './identifiers.js'
 export type TraceDirection = 'backward' | 'forward' | 'both'
 export const DEFAULT_TRACE_DEPTH = 10
 export const MAX_TRACE_DEPTH = 64
-export const MAX_TRACE_NODES = 10_000
+/** Nodes one trace answers with at most: a producer can link any number of lots to one. */
+export const MAX_TRACE_NODES = 2_000
+/** Store reads the walk of one trace may make (edges and records read, see BoundedReader). */
+export const MAX_TRACE_READS = 5_000
+/** Nodes described at once; the read budget is checked between such slices. */
+const DESCRIBE_SLICE = 16
+
+export interface TraceLimits {
+  maxNodes?: number
+  maxReads?: number
+}
 
 export interface TraceNode {
   id: string
@@ -39,15 +51,24 @@ export interface TraceGraph {
   root: string
   nodes: TraceNode[]
   edges: TraceEdge[]
-  /** true when MAX_TRACE_NODES cut the walk short */
+  /** true when the node or read limit cut the walk short: there is more than the graph shows */
   truncated: boolean
 }
 
 /**
- * Walks the graph from `text` (an EPC URN or Digital Link, attacker-controlled) up to `depth` hops.
- * Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for a bad id; an unknown id gives a one-node graph.
+ * Walks the graph from `text` (an EPC URN or Digital Link, attacker-controlled) up to `depth` hops,
+ * within `limits` (default MAX_TRACE_NODES, MAX_TRACE_READS). Throws IDENTIFIER_INVALID /
+ * CHECK_DIGIT_INVALID for a bad id; an unknown id gives a one-node graph.
  */
-export async function traceGraph(reader: RecordReader, text: string, direction: TraceDirection, depth = DEFAULT_TRACE_DEPTH): Promise<TraceGraph> {
+export async function traceGraph(
+  committed: RecordReader,
+  text: string,
+  direction: TraceDirection,
+  depth = DEFAULT_TRACE_DEPTH,
+  limits: TraceLimits = {},
+): Promise<TraceGraph> {
+  const maxNodes = limits.maxNodes ?? MAX_TRACE_NODES
+  const reader = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
   const start = canonicalObject(text)
   const startRecord = await reader.get<ObjectRecord>(SPACES.object, start.key)
   const nodes = new Map<string, string>([[start.key, startRecord?.id ?? start.id]])
@@ -58,10 +79,18 @@ export async function traceGraph(reader: RecordReader, text: string, direction: 
     let frontier = [start.key]
     const visited = new Set(frontier)
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-      // One hop's reads in parallel: LevelDB serves them from the thread pool.
-      const found = await Promise.all(frontier.map((key) => neighbours(reader, key, dir)))
+      const { found, cut } = await boundedHop(reader, frontier, dir)
+      if (cut) truncated = true
       const next: string[] = []
       for (const { key: other, edge } of found.flat()) {
+        if (!nodes.has(other)) {
+          // An edge to a node the answer cannot hold is left out with it.
+          if (nodes.size >= maxNodes) {
+            truncated = true
+            continue
+          }
+          nodes.set(other, dir === 'forward' ? edge.to : edge.from)
+        }
         edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
           from: edge.from,
           to: edge.to,
@@ -70,36 +99,46 @@ export async function traceGraph(reader: RecordReader, text: string, direction: 
           bizStep: edge.bizStep ?? null,
           eventTime: edge.eventTime,
         })
-        if (!nodes.has(other)) nodes.set(other, dir === 'forward' ? edge.to : edge.from)
         if (!visited.has(other)) {
           visited.add(other)
           next.push(other)
         }
-        if (nodes.size >= MAX_TRACE_NODES) truncated = true
       }
       frontier = next
     }
   }
+  // Each node shown comes with its product and recall state, whose reads a separate budget bounds: the
+  // nodes it cannot reach are left out (with their edges) rather than shown with a guessed recall state.
+  const details = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
   const products = new Map<string, Promise<ProductRecord | undefined>>()
-  const out = await Promise.all(
-    [...nodes].map(async ([key, id]) => {
-      const gtin = gtinOfKey(key)
-      if (gtin && !products.has(gtin)) products.set(gtin, reader.get<ProductRecord>(SPACES.product, gtin))
-      const product = gtin ? await products.get(gtin) : undefined
-      const identifier = parseIdentifier(id)
-      return {
-        id,
-        digitalLink: toDigitalLink(identifier),
-        product: product ? { gtin: product.gtin, name: product.name } : null,
-        lot: identifier.lot ?? null,
-        recalled: (await recallMarkOf(reader, key)) !== undefined,
-      } satisfies TraceNode
-    }),
-  )
+  const describe = async ([key, id]: [string, string]): Promise<TraceNode> => {
+    const gtin = gtinOfKey(key)
+    if (gtin && !products.has(gtin)) products.set(gtin, details.get<ProductRecord>(SPACES.product, gtin))
+    const product = gtin ? await products.get(gtin) : undefined
+    const identifier = parseIdentifier(id)
+    return {
+      id,
+      digitalLink: toDigitalLink(identifier),
+      product: product ? { gtin: product.gtin, name: product.name } : null,
+      lot: identifier.lot ?? null,
+      recalled: (await recallMarkOf(details, key)) !== undefined,
+    }
+  }
+  const found = [...nodes]
+  const out: TraceNode[] = []
+  for (let at = 0; at < found.length; at += DESCRIBE_SLICE) {
+    if (at > 0 && details.exhausted) {
+      truncated = true
+      break
+    }
+    out.push(...(await Promise.all(found.slice(at, at + DESCRIBE_SLICE).map(describe))))
+  }
+  const shown = new Set(out.map((node) => node.id))
+  const kept = [...edges.values()].filter((edge) => out.length === found.length || (shown.has(edge.from) && shown.has(edge.to)))
   return {
     root: nodes.get(start.key) as string,
     nodes: out,
-    edges: [...edges.values()].sort((a, b) => a.seq - b.seq),
+    edges: kept.sort((a, b) => a.seq - b.seq),
     truncated,
   }
 }

@@ -13,6 +13,8 @@ export interface CommittedRecords {
 export class PendingWrites {
   /** by space + SEP + key: the latest write of each record */
   private readonly writes = new Map<string, RecordWrite>()
+  /** the same writes by space, so a range merges only its own space's writes, not the whole group's */
+  private readonly bySpace = new Map<string, Map<string, RecordWrite>>()
 
   constructor(private readonly store: CommittedRecords) {}
 
@@ -30,7 +32,12 @@ export class PendingWrites {
 
   /** Writes of an accepted statement; they replace earlier pending writes of the same records. */
   add(writes: readonly RecordWrite[]): void {
-    for (const write of writes) this.writes.set(write.space + SEP + write.key, write)
+    for (const write of writes) {
+      this.writes.set(write.space + SEP + write.key, write)
+      let space = this.bySpace.get(write.space)
+      if (!space) this.bySpace.set(write.space, (space = new Map()))
+      space.set(write.key, write)
+    }
   }
 
   values(): IterableIterator<RecordWrite> {
@@ -39,7 +46,9 @@ export class PendingWrites {
 
   /** Committed records in a range merged with the pending writes, then `own` (a statement's, not yet added). */
   range<T>(space: string, options: RangeOptions, own: readonly RecordWrite[] = []): Promise<[string, T][]> {
-    return rangeWithWrites<T>(this.store, space, options, [...this.writes.values(), ...own])
+    const pending = this.bySpace.get(space)
+    const writes = pending ? [...pending.values(), ...own] : own
+    return rangeWithWrites<T>(this.store, space, options, writes)
   }
 }
 

@@ -4,7 +4,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
+import { BoundedReader } from '../../ledger/bounded-reader.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { MAX_JOURNEY_READS } from '../journey.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
@@ -17,7 +19,8 @@ import { buildProvenanceView } from '../web/provenance-model.js'
 export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const lang = langOf(request)
   const view = await buildProvenanceView(provenance, {
-    reader: ledger.records,
+    // Remembered for the request: a page reads the same lots' records once per event that names them.
+    reader: new BoundedReader(ledger.records, MAX_JOURNEY_READS),
     actor: (id) => ledger.actors.get(id),
     actors: () => ledger.actors.all(),
   })

@@ -95,6 +95,8 @@ export interface ProvenanceView {
   checkpointSize: number
   /** the lot is unknown to the ledger */
   empty: boolean
+  /** the node cut the journey short (its read limits): more happened than the page shows */
+  truncated: boolean
 }
 
 const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'storage', 'receiving', 'inspection', 'other']
@@ -291,6 +293,7 @@ export async function buildProvenanceView(provenance: Provenance, sources: ViewS
     route,
     checkpointSize: provenance.proofs.size,
     empty: provenance.events.length === 0,
+    truncated: provenance.truncated === true,
   }
 }
 

@@ -185,6 +185,7 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
     view.empty
       ? `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
       : `<section class="card"><h2>${t.journey}</h2><p class="muted">${t.journeyNote}</p>` +
+        (view.truncated ? `<p class="muted" data-truncated>${t.journeyTruncated}</p>` : '') +
         `<ol class="timeline">${view.steps.map((step) => renderStep(step, lang, recalledLot)).join('')}</ol></section>`,
     renderInspections(view, lang),
     options.labelHref

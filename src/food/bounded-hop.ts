@@ -1,0 +1,39 @@
+// One hop of a bounded breadth-first walk over the edge indexes: the neighbours of a frontier, read in
+// parallel chunks that share what is left of the request's read budget.
+
+import type { BoundedReader } from '../ledger/bounded-reader.js'
+import { neighbours } from './queries.js'
+import type { EdgeRecord } from './records.js'
+
+/** How many keys of a frontier are read at once (LevelDB serves them from the thread pool). */
+export const HOP_PARALLEL_READS = 64
+
+export interface Hop {
+  /** per key of the frontier, in its order, the edges read; keys the budget did not reach are absent */
+  found: { key: string; edge: EdgeRecord }[][]
+  /** true when an edge or a key was left unread: a key had more edges than its share, or the budget ran out */
+  cut: boolean
+}
+
+/**
+ * Reads the neighbours of each key in `frontier`. Each key of a chunk may return up to its fair share of
+ * the reads left, so a hop never reads more than the budget however many edges a key has.
+ */
+export async function boundedHop(reader: BoundedReader, frontier: readonly string[], direction: 'forward' | 'backward'): Promise<Hop> {
+  const found: Hop['found'] = []
+  let cut = false
+  for (let start = 0; start < frontier.length; start += HOP_PARALLEL_READS) {
+    if (reader.exhausted) return { found, cut: true }
+    const chunk = frontier.slice(start, start + HOP_PARALLEL_READS)
+    const share = Math.max(1, Math.floor(reader.remaining / chunk.length))
+    // One past the share tells a key with exactly its share of edges from one with more.
+    const rows = await Promise.all(chunk.map((key) => neighbours(reader, key, direction, share + 1)))
+    for (const edges of rows) {
+      if (edges.length > share) {
+        cut = true
+        found.push(edges.slice(0, share))
+      } else found.push(edges)
+    }
+  }
+  return { found, cut }
+}
