@@ -47,11 +47,12 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   { depthSize: 'small' },
   hostileString,
   hostileNumber,
-  fc.constantFrom(null, true, false, [], {}),
+  fc.constantFrom<Json>(null, true, false, [], {}).map((value) => structuredClone(value)),
   fc.jsonValue({ maxDepth: 3 }),
   fc.tuple(hostileKey, hostileString).map(([key, value]) => ({ [key]: value })),
   fc.tuple(fc.integer({ min: 1, max: 100 }), fc.boolean()).map(([depth, asObject]) => nest('x', depth, asObject)),
-  fc.tuple(fc.integer({ min: 100, max: 6000 }), fc.constantFrom<Json>(0, 'x', {}, [], null)).map(([count, item]) => new Array(count).fill(item)),
+  // each item its own copy: an edit of one shared item would change them all (and fast-check's constant)
+  fc.tuple(fc.integer({ min: 100, max: 6000 }), fc.constantFrom<Json>(0, 'x', {}, [], null)).map(([count, item]) => Array.from({ length: count }, () => structuredClone(item))),
 )
 
 /** One edit of a JSON value at a position chosen by `at` (an index into its paths, taken modulo their count). */
@@ -88,6 +89,9 @@ function getAt(value: Json, path: Path): Json {
   return path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], value)
 }
 
+/** JSON text longer than this is refused for its size alone; editing it further tests nothing more. */
+const MAX_EDITED_LENGTH = 256 * 1024
+
 /** An own property even for "__proto__", which plain assignment would take as the prototype. */
 function setAt(parent: Record<string | number, Json>, key: string | number, value: Json): void {
   Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true })
@@ -108,15 +112,15 @@ export function applyEdits(value: Json, edits: readonly Edit[]): Json {
       case 'string':
       case 'number':
       case 'replace':
-        setAt(parent, key, change.value)
+        setAt(parent, key, structuredClone(change.value))
         break
       case 'delete':
         if (Array.isArray(parent)) parent.splice(key as number, 1)
         else delete parent[key]
         break
       case 'add':
-        if (Array.isArray(node)) node.push(change.value)
-        else if (node !== null && typeof node === 'object') setAt(node as Record<string, Json>, change.key, change.value)
+        if (Array.isArray(node)) node.push(structuredClone(change.value))
+        else if (node !== null && typeof node === 'object') setAt(node as Record<string, Json>, change.key, structuredClone(change.value))
         break
       case 'wrap':
         setAt(parent, key, nest(node, change.depth, change.depth % 2 === 0))
@@ -124,9 +128,11 @@ export function applyEdits(value: Json, edits: readonly Edit[]): Json {
       case 'repeat':
         // a long array of small items; a repeated long string would only test the body limit
         if ((JSON.stringify(node) ?? '').length > 200) break
-        setAt(parent, key, Array.isArray(node) && node.length > 0 ? Array.from({ length: change.count }, (_, i) => node[i % node.length]) : new Array(change.count).fill(node))
+        setAt(parent, key, Array.from({ length: change.count }, (_, i) => structuredClone(Array.isArray(node) && node.length > 0 ? node[i % node.length] : node)))
         break
     }
+    // Repeats of repeats multiply: stop well past the 48 KiB cap.
+    if ((JSON.stringify(root.root) ?? '').length > MAX_EDITED_LENGTH) break
   }
   return root.root
 }
