@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
-import { installErrorHandling } from './errors.js'
+import { frameworkErrorHandler, installErrorHandling } from './errors.js'
 import type { Domain } from '../domain.js'
 import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
@@ -39,6 +39,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // Query strings are parsed into strings; the route schemas coerce seq/size numbers.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)
   // Server-Timing (W3C): the node's own time on a request, from its routing to its answer, so a client can
