@@ -105,7 +105,7 @@ t.test('a valid envelope damaged after signing', async (t) => {
       await postAndCheck(property.app, { body: damaged }, 'damaged envelope')
       await postAndCheck(property.app, { body: { envelopes: [damaged, envelope] } }, 'damaged envelope in a batch')
     }),
-    propertyParameters(t, 200),
+    propertyParameters(t, 150),
   )
 })
 
