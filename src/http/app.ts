@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
-import { installErrorHandling } from './errors.js'
+import { frameworkErrorHandler, installErrorHandling } from './errors.js'
 import { DemoKeys, type DemoKey } from './demo-keys.js'
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.js'
 import { installSecurityHeaders } from './security-headers.js'
@@ -50,6 +50,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // Query strings are parsed into strings; the route schemas coerce seq/size numbers.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])

@@ -58,6 +58,21 @@ function retryAfterOf(error: TracechainError): number {
   return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : 1
 }
 
+/**
+ * Fastify's router answers a path it cannot decode (a percent-escape that is not UTF-8) or a path
+ * parameter over its length limit before any route runs, in its own shape and codes; this gives them ours.
+ * Install as the `frameworkErrors` option of Fastify().
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const mapped =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new TracechainError('BAD_REQUEST', 'the path holds a percent-escape that is not UTF-8')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new TracechainError('BAD_REQUEST', 'a path segment is longer than this route accepts')
+        : toTracechainError(error)
+  reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toTracechainError(error)
