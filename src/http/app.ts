@@ -41,6 +41,9 @@ export interface AppOptions {
   domains?: readonly Domain[]
 }
 
+/** The longest path parameter the router passes to a route (whose schema then bounds its own). */
+export const MAX_PATH_PARAM_LENGTH = 512
+
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS }: AppOptions): Promise<FastifyInstance> {
@@ -50,6 +53,9 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // Query strings are parsed into strings; the route schemas coerce seq/size numbers.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    // A trace id is a URL-encoded Digital Link or EPC URN of up to 512 characters (its route's schema):
+    // the router's default of 100 refused long ones before the schema could judge them.
+    maxParamLength: MAX_PATH_PARAM_LENGTH,
     frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)

@@ -5,7 +5,7 @@
 
 import t from 'tap'
 import { ERROR_CODES } from '../../src/core/errors.js'
-import { buildApp } from '../../src/http/app.js'
+import { MAX_PATH_PARAM_LENGTH, buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
 
 t.test('an undecodable or overlong path segment gets BAD_REQUEST from every route, as a page request too', async (t) => {
@@ -23,9 +23,9 @@ t.test('an undecodable or overlong path segment gets BAD_REQUEST from every rout
     '/v1/trace/%FF',
     '/v1/entries/%E4%B8',
     '/v1/actors/%ED%A0%80',
-    // over find-my-way's maxParamLength (100); the resolver's /01/* route takes long lots as a whole instead
-    `/v1/actors/${'a'.repeat(101)}`,
-    `/v1/trace/${'b'.repeat(101)}`,
+    // over the router's maxParamLength (MAX_PATH_PARAM_LENGTH); the resolver's /01/* route takes long lots as a whole instead
+    `/v1/actors/${'a'.repeat(MAX_PATH_PARAM_LENGTH + 1)}`,
+    `/v1/trace/${'b'.repeat(MAX_PATH_PARAM_LENGTH + 1)}`,
   ]
   for (const url of urls) {
     for (const accept of ['application/json', 'text/html']) {
@@ -39,4 +39,18 @@ t.test('an undecodable or overlong path segment gets BAD_REQUEST from every rout
     }
   }
   t.equal(node.ledger.checkpoint, checkpoint, 'nothing written')
+})
+
+t.test('a trace id longer than the router default (100) but within its schema reaches the route', async (t) => {
+  const node = await makeNode(t.testdir())
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  // A Digital Link with a lot and a serial of 20 characters each, URL-encoded: over 100 characters.
+  const id = encodeURIComponent('https://id.gs1.org/01/06901234001037/10/LOT-2026-05-26-AB-12/21/SER-0001-0002-0003-4')
+  t.ok(id.length > 100 && id.length <= MAX_PATH_PARAM_LENGTH, `${id.length} characters`)
+  const response = await app.inject(`/v1/trace/${id}`)
+  t.not(response.json().code, 'BAD_REQUEST', `answered by the route: ${response.statusCode} ${response.json().code ?? ''}`)
 })
