@@ -11,6 +11,7 @@ import { buildApp } from '../../src/http/app.js'
 import { joinKey, seqKey } from '../../src/store/keys.js'
 import { SPACES } from '../../src/food/records.js'
 import { RECALL_INDEX_META } from '../../src/food/recall-index.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 import type { Signer } from '../../src/core/keys.js'
 
@@ -31,13 +32,7 @@ function gtin(first13: string): string {
 }
 
 async function demo(t: Test) {
-  const node = await makeNode(t.testdir())
-  await seedLedger(node.ledger, node.operator)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
+  const { node, app } = await seededDemoApp(t)
   return { node, app, ...helpers(node, app) }
 }
 

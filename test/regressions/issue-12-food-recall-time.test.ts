@@ -4,9 +4,8 @@
 // shown beside the node's where they are more than a day apart.
 
 import t from 'tap'
-import { demoSigner, seedLedger } from '../../src/cli/demo.js'
-import { buildApp } from '../../src/http/app.js'
-import { makeNode } from '../helpers/ledger.js'
+import { demoSigner } from '../../src/cli/demo.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 
 const ZONGZI = '06901234001037'
 const FACTORY_SITE = 'urn:epc:id:sgln:6901234.00003.0'
@@ -14,13 +13,7 @@ const HTML = { accept: 'text/html' }
 const DAY = 24 * 60 * 60 * 1000
 
 t.test('a back-dated recall does not reach back over shippings recorded before it', async (t) => {
-  const node = await makeNode(t.testdir())
-  await seedLedger(node.ledger, node.operator)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
+  const { node, app } = await seededDemoApp(t)
   const now = Date.now()
   const iso = (ms: number) => new Date(ms).toISOString()
   const post = async (type: string, actor: string, body: Record<string, unknown>, issuedAt: string) => {

@@ -9,6 +9,7 @@ import { openNode } from '../../src/cli/node-dir.js'
 import { toBase64 } from '../../src/core/bytes.js'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
 
 const PAGES = ['/', '/?lang=en', lotPath(FINE_LOT), `${lotPath(FINE_LOT)}?lang=en`, '/01/123/10/X', '/search?q=nothing-like-it', '/seals/yiqiao-committee-seal']
@@ -45,13 +46,7 @@ t.test('demo actors are marked and every page carries the banner, after a restar
 })
 
 t.test('a node without demo keys configured shows no banner and marks no actor', async (t) => {
-  const node = await makeNode(t.testdir())
-  await seedLedger(node.ledger, node.operator)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
+  const { app } = await seededDemoApp(t)
   t.notMatch((await app.inject('/')).body, /data-demo-node/)
   t.equal((await app.inject('/v1/actors/farm-anji-01')).json().actor.demo, undefined)
 })
