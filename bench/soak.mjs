@@ -5,7 +5,10 @@
 // event-loop delay (max and p99, from /metrics) and p99 per route; a peer phase first runs the same
 // reads with no appends, so a reader can tell the appends' effect from the machine's.
 //
-//   node bench/soak.mjs [--minutes 10] [--rate 2000] [--peer-seconds 60] [--interval 30] [--reads-per-second 20] [--refused-per-second 100]
+//   node bench/soak.mjs [--minutes 10] [--rate 2000] [--peer-seconds 60] [--interval 30] [--reads-per-second 20] [--refused-per-second 100] [--profile DIR]
+//
+// --profile DIR writes the node's main-thread CPU profile there (sampled every 200 µs); bench/long-tasks.mjs
+// names what ran in the turns that held the event loop longest.
 
 import { mkdtempSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
@@ -16,7 +19,7 @@ import { dist, flags, fmt, httpClient, machine, percentile, startNode, table } f
 
 if (!isMainThread) await appender(workerData)
 
-const opts = isMainThread ? flags({ minutes: 10, rate: 2000, peerSeconds: 60, interval: 30, readsPerSecond: 20, refusedPerSecond: 100, farms: 4 }) : workerData.opts
+const opts = isMainThread ? flags({ minutes: 10, rate: 2000, peerSeconds: 60, interval: 30, readsPerSecond: 20, refusedPerSecond: 100, farms: 4, profile: '' }) : workerData.opts
 const { buildStatementEnvelope } = await dist('core/dsse.js')
 const { seedOverHttp } = await dist('cli/demo.js')
 
@@ -24,7 +27,8 @@ const log = (line) => process.stdout.write(line + '\n')
 const dir = mkdtempSync(join(os.tmpdir(), 'tracechain-soak-'))
 // Rate limits off: one client address reads every route far faster than a phone would; what is measured
 // here is the node's latency under load, not its limits.
-const node = await startNode(dir, { env: { TRACECHAIN_RATE_LIMITS: 'labels=off,trace=off,search=off,verify=off' } })
+const nodeFlags = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile, '--cpu-prof-interval', '200'] : []
+const node = await startNode(dir, { nodeFlags, env: { TRACECHAIN_RATE_LIMITS: 'labels=off,trace=off,search=off,verify=off' } })
 const client = httpClient(node.url, { connections: 16 })
 log(`soak: ${machine()}`)
 log(`node ${node.url} (pid ${node.pid}) on ${dir}; shared machine: other processes' load shows in every figure`)

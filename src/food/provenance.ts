@@ -64,15 +64,24 @@ export const MAX_PROVENANCE_PAYLOAD_BYTES = 256_000
 
 export async function buildProvenance(ledger: Ledger, text: string): Promise<Provenance> {
   const reader = ledger.records
-  const journey = await journeyOf(reader, text)
+  // Every read below is one trip to the thread pool, and under appends each trip waits its turn on the
+  // event loop: the walks, then the entries, then the proofs are each read at once, not one by one.
+  const [journey, trace] = await Promise.all([journeyOf(reader, text), traceGraph(reader, text, 'both')])
   const checkpoint = ledger.checkpoint
   const size = ledger.size
+  const inspectionRecords = await inspectionsOf(reader, journey.keys)
+  const [eventEntries, inspectionEntries, recallEntry] = await Promise.all([
+    Promise.all(journey.events.map((record) => ledger.getEntry(record.seq))),
+    Promise.all(inspectionRecords.map((record) => ledger.getEntry(record.seq))),
+    journey.recall ? ledger.getEntry(journey.recall.seq) : undefined,
+  ])
   const events: ProvenanceEvent[] = []
-  const inclusion: Provenance['proofs']['inclusion'] = []
+  const proven: { seq: number; leafHash: string }[] = []
   let payloadBytes = 0
   let truncated = journey.truncated
-  for (const record of journey.events) {
-    const { entry, leafHash } = await ledger.getEntry(record.seq)
+  for (let i = 0; i < journey.events.length; i++) {
+    const record = journey.events[i]
+    const { entry, leafHash } = eventEntries[i]
     payloadBytes += entry.envelope.payload.length
     if (payloadBytes > MAX_PROVENANCE_PAYLOAD_BYTES && events.length > 0) {
       truncated = true
@@ -91,24 +100,21 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
       event: eventOf(statement.body),
       entry,
     })
-    const proof = await ledger.inclusionProof(record.seq, size)
-    inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
+    proven.push({ seq: record.seq, leafHash })
   }
-  const inspections: ProvenanceInspection[] = []
-  for (const record of await inspectionsOf(reader, journey.keys)) {
-    const { entry, leafHash } = await ledger.getEntry(record.seq)
+  const inspections: ProvenanceInspection[] = inspectionRecords.map((record, i) => {
+    const { entry, leafHash } = inspectionEntries[i]
     const actor = ledger.actors.get(record.by)
-    inspections.push({ ...record, actor: { id: record.by, name: actor?.name ?? record.by, roles: actor?.roles ?? [] }, entry })
-    const proof = await ledger.inclusionProof(record.seq, size)
-    inclusion.push({ seq: record.seq, leafHash, proof: proof.proof.map(toHex) })
-  }
+    proven.push({ seq: record.seq, leafHash })
+    return { ...record, actor: { id: record.by, name: actor?.name ?? record.by, roles: actor?.roles ?? [] }, entry }
+  })
+  const proofs = await Promise.all(proven.map(({ seq }) => ledger.inclusionProof(seq, size)))
+  const inclusion = proven.map(({ seq, leafHash }, i) => ({ seq, leafHash, proof: proofs[i].proof.map(toHex) }))
   let recall: ProvenanceRecall | undefined
-  if (journey.recall) {
-    const { entry } = await ledger.getEntry(journey.recall.seq)
-    const { issuedAt } = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { issuedAt: string }
+  if (journey.recall && recallEntry) {
+    const { issuedAt } = JSON.parse(fromUtf8(fromBase64(recallEntry.entry.envelope.payload))) as { issuedAt: string }
     recall = { ...journey.recall, recordedAt: journey.recall.at, ...signedTimeApart(journey.recall.at, issuedAt) }
   }
-  const trace = await traceGraph(reader, text, 'both')
   return {
     id: journey.id,
     digitalLink: journey.object?.digitalLink ?? text,

@@ -75,7 +75,26 @@ function namesOf(name: ProductName | null, gtin: string): { primary: string; sec
  * The label as a standalone SVG document. Text is drawn with system fonts (a CJK font such as
  * Noto Sans CJK SC for the Chinese name); `uri` must fit a QR code at level Q (RangeError otherwise).
  */
+/** Labels drawn lately, by size and content: a scanned lot's label is asked for again and again, and
+ *  encoding its QR code is most of a label request's time (bench/soak.mjs). */
+const DRAWN_LABELS_MAX = 512
+const drawnLabels = new Map<string, string>()
+
 export function buildLabelSvg(content: LabelContent, size: LabelSize = 'print'): string {
+  const key = size + '\u0000' + JSON.stringify(content)
+  const drawn = drawnLabels.get(key)
+  if (drawn !== undefined) {
+    drawnLabels.delete(key)
+    drawnLabels.set(key, drawn)
+    return drawn
+  }
+  const svg = drawLabelSvg(content, size)
+  if (drawnLabels.size >= DRAWN_LABELS_MAX) drawnLabels.delete(drawnLabels.keys().next().value as string)
+  drawnLabels.set(key, svg)
+  return svg
+}
+
+function drawLabelSvg(content: LabelContent, size: LabelSize): string {
   const matrix = buildQrMatrix(content.uri)
   const modules = matrix.size + 2 * QUIET_ZONE_MODULES
   const qrSide = 280
