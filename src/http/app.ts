@@ -55,7 +55,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     return503OnClosing: true,
     // A trace id is a URL-encoded Digital Link or EPC URN of up to 512 characters (its route's schema):
     // the router's default of 100 refused long ones before the schema could judge them.
-    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)

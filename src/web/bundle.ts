@@ -1,11 +1,11 @@
-// Builds the browser verifier (src/web/verify.ts with core/ and @noble) into one minified script
+// Builds the browser verifier (src/verifier.ts: web/verify.ts, the domains' bound views, core/ and @noble) into one minified script
 // with esbuild. `npm run build` runs this file; tests call buildVerifierBundle() so they serve the
 // code they test. esbuild is a devDependency: nothing at run time imports this module.
 
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
-const ENTRY = fileURLToPath(new URL('../../src/web/verify.ts', import.meta.url))
+const ENTRY = fileURLToPath(new URL('../../src/verifier.ts', import.meta.url))
 export const BUNDLE_OUTFILE = fileURLToPath(new URL('../../dist/public/verify.js', import.meta.url))
 
 /** Writes dist/public/verify.js and returns its size in bytes. ES2020 for BigInt (@noble). */

@@ -17,6 +17,7 @@ import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { proofOf } from './served.js'
 import { EntryCheckError, EntryVerifier, type VerifiedEntry } from './verify-entries.js'
 import { KeyChainError, RegistryVerifier, type EstablishedKey } from './verify-registry.js'
+import type { ActorProfile } from './bound-view.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -70,6 +71,8 @@ export interface EntryOutcome {
   ok: boolean
   /** the verified statement, when the entry decoded */
   statement?: Statement
+  /** the entry's recordedAt, once verified */
+  recordedAt?: string
 }
 
 export interface LogVerification {
@@ -78,6 +81,8 @@ export interface LogVerification {
   /** the remembered checkpoint this one was checked against, if any */
   seen?: RememberedCheckpoint
   entries: EntryOutcome[]
+  /** the profiles of every verified entry's actor and of the actors asked for, from their registrations */
+  actors?: Map<string, ActorProfile>
   failures: Failure[]
 }
 
@@ -91,7 +96,13 @@ function message(error: unknown): string {
  * Never throws: every failure is reported in `failures`, and `ok` is true only when there are none.
  * The checkpoint is remembered only once its signature and consistency have verified.
  */
-export async function verifyLogEntries(fetcher: LogFetcher, ed: Ed25519, seqs: readonly number[], memory?: CheckpointMemory): Promise<LogVerification> {
+export async function verifyLogEntries(
+  fetcher: LogFetcher,
+  ed: Ed25519,
+  seqs: readonly number[],
+  memory?: CheckpointMemory,
+  actorIds: readonly string[] = [],
+): Promise<LogVerification> {
   const failures: Failure[] = []
   const result = (extra: Partial<LogVerification> = {}): LogVerification => ({ ok: failures.length === 0, entries: [], failures, ...extra })
 
@@ -130,7 +141,18 @@ export async function verifyLogEntries(fetcher: LogFetcher, ed: Ed25519, seqs: r
       }),
     ),
   )
-  return result({ checkpoint, entries: outcomes, ...(seen ? { seen } : {}) })
+  const actors = new Map<string, ActorProfile>()
+  const wanted = new Set([...actorIds, ...outcomes.flatMap((o) => (o.statement ? [o.statement.actor] : []))])
+  await Promise.all(
+    [...wanted].map(async (actor) => {
+      try {
+        actors.set(actor, await registry.profile(actor))
+      } catch (error) {
+        failures.push(keyChainFailure(actor, error))
+      }
+    }),
+  )
+  return result({ checkpoint, entries: outcomes, actors, ...(seen ? { seen } : {}) })
 }
 
 /** The log must extend what this browser saw before: same key, not shorter, consistent. */
@@ -214,7 +236,7 @@ async function verifyEntry(
     }
   }
   if (!signedByActor) return failed({ check: 'actor-key', actor, detail: `no signature by a key ${actor} held at seq ${seq}` })
-  return { seq, ok: true, statement }
+  return { seq, ok: true, statement, recordedAt: entry.recordedAt }
 }
 
 /** A further signature: by a key that some actor, established from its own registry entries, held at `seq`. */

@@ -13,6 +13,7 @@ import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { isRecord } from './served.js'
 import type { EntryVerifier } from './verify-entries.js'
 import type { LogFetcher } from './verify-log.js'
+import type { ActorProfile } from './bound-view.js'
 
 /** At most this many entries may have changed one actor: a node cannot make a page fetch without end. */
 export const MAX_ACTOR_HISTORY = 1000
@@ -40,6 +41,8 @@ export class KeyChainError extends Error {
 /** One actor's registry entries, replayed in seq order as far as they have been needed. */
 class ActorReplay {
   roles: string[] = []
+  /** what its registration says of it: name, organisation, locations */
+  profile: Pick<ActorProfile, 'name' | 'org' | 'locations'> | undefined
   keys: EstablishedKey[] = []
   registeredAt: number | undefined
   revokedAt: number | undefined
@@ -74,6 +77,13 @@ export class RegistryVerifier {
   async keysAt(actor: string, seq: number): Promise<EstablishedKey[]> {
     const replay = await this.replayBefore(actor, seq)
     return replay.keys.filter((key) => keyValidAt(key, seq))
+  }
+
+  /** What `actor`'s verified registry entries in the tree say of it: its profile as of the checkpoint. */
+  async profile(actor: string): Promise<ActorProfile> {
+    const replay = await this.replayBefore(actor, this.checkpoint.size)
+    if (!replay.profile || replay.registeredAt === undefined) throw new KeyChainError(`${actor} has no registration in the tree`, actor)
+    return { id: actor, ...replay.profile, roles: [...replay.roles], registeredAt: replay.registeredAt, ...(replay.revokedAt !== undefined ? { revokedAt: replay.revokedAt } : {}) }
   }
 
   /** The keys `signer` held at `seq` as an admin; a KeyChainError naming `subject`'s entry at `seq` if it was none. */
@@ -155,6 +165,7 @@ export class RegistryVerifier {
           await this.requireSignature(decoded, await this.adminKeysAt(statement.actor, seq, replay.id), statement.actor, seq, replay.id)
         }
         replay.roles = body.roles.filter((role): role is string => typeof role === 'string')
+        replay.profile = profileOf(statement.body)
         replay.keys = [key]
         replay.registeredAt = seq
         break
@@ -197,6 +208,19 @@ export class RegistryVerifier {
     }
     throw new KeyChainError(`entry ${seq}: not signed by a key ${signer} was entitled to sign with then`, subject, seq)
   }
+}
+
+/** The profile fields of an actor.register body (signed input: only well-typed values are kept). */
+function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | 'org' | 'locations'> {
+  const name = body.name
+  const typedName: ActorProfile['name'] =
+    typeof name === 'string'
+      ? name
+      : typeof name === 'object' && name !== null
+        ? Object.fromEntries(Object.entries(name).filter(([lang, text]) => (lang === 'zh' || lang === 'en') && typeof text === 'string'))
+        : String(body.id)
+  const locations = Array.isArray(body.locations) ? body.locations.filter((l): l is string => typeof l === 'string') : []
+  return { name: typedName, ...(typeof body.org === 'string' ? { org: body.org } : {}), locations }
 }
 
 function establish(publicKey: string, seq: number): EstablishedKey {

@@ -22,6 +22,7 @@
 // consistency proof from it, so a node that rewrote or rolled back history is caught.
 
 import { nobleEd25519 } from '../core/ed25519.js'
+import { BOUND_VIEW_ATTRIBUTE, BoundViewError, factOf, firstDifference, readBoundArea, type BoundArea, type BoundView, type ComparableNode, type EvidenceEntry } from './bound-view.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 const STORAGE_PREFIX = 'tracechain:checkpoint:'
@@ -50,6 +51,9 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'key-registration': '{actor} 的密钥登记无法核验（第 {keySeq} 条记录）',
     'page-mismatch': '第 {seq} 条：页面显示的签名者与记录不符',
     cosigner: '第 {seq} 条记录的联署签名无效',
+    'bound-fact': '页面所示的「{fact}」与已签名的记录不符',
+    'bound-view': '页面的核验区域无法由已签名的记录得出：{detail}',
+    verifiedBound: '页面上核验区域内的每一项内容均由这些记录在您的浏览器中重新得出。',
   },
   en: {
     pending: 'Checking the proofs in your browser…',
@@ -71,6 +75,9 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'key-registration': "{actor}'s key registration (entry {keySeq}) does not check out",
     'page-mismatch': 'entry {seq}: the page names another signer than the entry',
     cosigner: 'entry {seq}: a co-signature is by no key its signer held then',
+    'bound-fact': 'the page\'s "{fact}" does not match the signed entries',
+    'bound-view': 'the verified area cannot be derived from signed entries: {detail}',
+    verifiedBound: 'Every fact in the verified area was derived again in your browser from these entries.',
   },
 }
 
@@ -78,9 +85,127 @@ function format(template: string, values: Record<string, string | number | undef
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
 }
 
-export function describeFailure(lang: Lang, failure: Failure | { check: 'page-mismatch'; seq: number; detail: string }): string {
-  const f = failure as Failure
-  return format(TEXT[lang][failure.check] ?? failure.check, { seq: f.seq, actor: f.actor, keySeq: f.keySeq, seen: f.seenSize })
+type PageFailure =
+  | Failure
+  | { check: 'page-mismatch'; seq: number; detail: string }
+  | { check: 'bound-fact'; fact: string; detail: string }
+  | { check: 'bound-view'; detail: string }
+
+export function describeFailure(lang: Lang, failure: PageFailure): string {
+  const f = failure as Failure & { fact?: string }
+  return format(TEXT[lang][failure.check] ?? failure.check, { seq: f.seq, actor: f.actor, keySeq: f.keySeq, seen: f.seenSize, fact: f.fact, detail: f.detail })
+}
+
+/** The views a page's bound areas may name; the bundle's entry (src/verifier.ts) registers the domains'. */
+export interface RegisteredView extends BoundView {
+  /** names of the view's facts as a failure reports them */
+  facts?: Record<string, Record<Lang, string>>
+  /** pages at these paths must carry an area of this view: stripping the area's attributes fails them */
+  requiredAt?: RegExp
+}
+
+const boundViews = new Map<string, RegisteredView>()
+
+export function registerBoundView(view: RegisteredView): void {
+  boundViews.set(view.name, view)
+}
+
+/** The views this page's path requires and it does not carry. */
+function missingViews(areas: readonly ServedArea[], path: string): string[] {
+  const carried = new Set(areas.map(({ area }) => area?.view))
+  return [...boundViews.values()].filter((view) => view.requiredAt?.test(path) && !carried.has(view.name)).map((view) => view.name)
+}
+
+interface ServedArea {
+  element: HTMLElement
+  /** the area as served, copied before this script changed anything */
+  served: HTMLElement
+  area?: BoundArea
+  error?: string
+}
+
+/** The bound areas under `root`, each copied as served and its attributes read. */
+function servedAreas(root: HTMLElement): ServedArea[] {
+  return Array.from(root.querySelectorAll<HTMLElement>(`[${BOUND_VIEW_ATTRIBUTE}]`)).map((element) => {
+    const served = element.cloneNode(true) as HTMLElement
+    try {
+      return { element, served, area: readBoundArea({ get: (name) => element.getAttribute(name) }) }
+    } catch (error) {
+      return { element, served, error: (error as Error).message }
+    }
+  })
+}
+
+/**
+ * Renders each bound area again from its verified evidence and compares it with the area as served;
+ * returns the failures. An area whose evidence did not all verify fails (the entries' own failures say why).
+ */
+function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification, lang: Lang): PageFailure[] {
+  const failures: PageFailure[] = []
+  const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
+  for (const { element, served, area, error } of areas) {
+    const fail = (failure: PageFailure) => {
+      failures.push(failure)
+      element.setAttribute('data-verified', 'failed')
+    }
+    if (!area) {
+      fail({ check: 'bound-view', detail: error ?? 'unreadable' })
+      continue
+    }
+    const view = boundViews.get(area.view)
+    if (!view) {
+      fail({ check: 'bound-view', detail: `no view "${area.view}"` })
+      continue
+    }
+    const entries: EvidenceEntry[] = []
+    for (const seq of area.evidence) {
+      const entry = bySeq.get(seq)
+      if (entry?.ok && entry.statement && entry.recordedAt !== undefined) entries.push({ seq, recordedAt: entry.recordedAt, statement: entry.statement })
+    }
+    if (entries.length !== new Set(area.evidence).size) {
+      element.setAttribute('data-verified', 'failed')
+      continue // each unverified entry is a failure of its own already
+    }
+    if (outcome.checkpoint && area.params.asOf !== undefined && !(Number(area.params.asOf) <= outcome.checkpoint.size)) {
+      fail({ check: 'bound-view', detail: `the page claims checkpoint ${area.params.asOf}, beyond the signed ${outcome.checkpoint.size}` })
+      continue
+    }
+    let html: string
+    try {
+      html = view.render({ lang, entries: entries.sort((a, b) => a.seq - b.seq), actors: outcome.actors ?? new Map(), params: area.params })
+    } catch (renderError) {
+      fail({ check: 'bound-view', detail: renderError instanceof BoundViewError ? renderError.message : String(renderError) })
+      continue
+    }
+    const template = document.createElement('template')
+    template.innerHTML = html
+    const derived = served.cloneNode(false) as HTMLElement
+    derived.append(template.content)
+    const difference = firstDifference(served as unknown as ComparableNode, derived as unknown as ComparableNode)
+    if (!difference) {
+      element.setAttribute('data-verified', 'ok')
+      continue
+    }
+    const fact = factOf(difference, served as unknown as ComparableNode)
+    const live = counterpart(served, element, difference as unknown as Node)
+    live?.setAttribute('data-verified', 'failed')
+    fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
+  }
+  return failures
+}
+
+/** The element of `live` at the same place as `node` is in `copy` (or its nearest element ancestor). */
+function counterpart(copy: Node, live: Node, node: Node): HTMLElement | undefined {
+  const path: number[] = []
+  for (let at: Node | null = node; at && at !== copy; at = at.parentNode) {
+    const parent: Node | null = at.parentNode
+    if (!parent) return undefined
+    path.unshift(Array.prototype.indexOf.call(parent.childNodes, at) as number)
+  }
+  let at: Node | undefined = live
+  for (const index of path) at = at?.childNodes[index]
+  while (at && at.nodeType !== 1) at = at.parentNode ?? undefined
+  return at as HTMLElement | undefined
 }
 
 function httpFetcher(base: string): LogFetcher {
@@ -132,17 +257,22 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   root.setAttribute('data-verification', 'pending')
   const status = root.querySelector<HTMLElement>('[data-verification-status]')
   if (status) status.textContent = TEXT[lang].pending
+  const areas = servedAreas(root)
   const elements = Array.from(root.querySelectorAll<HTMLElement>('[data-seq]'))
   const seqs = elements.map((element) => Number(element.getAttribute('data-seq')))
+  const evidence = areas.flatMap(({ area }) => area?.evidence ?? [])
+  const actorIds = areas.flatMap(({ area }) => area?.actors ?? [])
   const base = (root.getAttribute('data-api') ?? window.location.origin).replace(/\/+$/, '')
 
   let outcome: LogVerification
   try {
-    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, seqs, browserMemory())
+    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds)
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
   const messages = outcome.failures.map((failure) => describeFailure(lang, failure))
+  if (outcome.checkpoint) messages.push(...checkBoundAreas(areas, outcome, lang).map((failure) => describeFailure(lang, failure)))
+  for (const name of missingViews(areas, window.location.pathname)) messages.push(describeFailure(lang, { check: 'bound-view', detail: `the page has no "${name}" area` }))
   const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
   for (const element of elements) {
     const seq = Number(element.getAttribute('data-seq'))
@@ -164,11 +294,12 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   if (status) {
     status.textContent = ''
     const head = document.createElement('strong')
-    const unique = new Set(seqs).size
+    const unique = new Set([...seqs, ...evidence]).size
     head.textContent = verified ? TEXT[lang].verified : TEXT[lang].failed
     status.append(head)
     if (verified) {
       status.append(format(unique > 0 ? TEXT[lang].verifiedDetail : TEXT[lang].verifiedNone, { n: unique, size: outcome.checkpoint?.size }))
+      if (areas.length > 0) status.append(' ' + TEXT[lang].verifiedBound)
     } else {
       const list = document.createElement('ul')
       for (const text of [...new Set(messages)]) {
@@ -191,7 +322,9 @@ function start(): void {
   if (root) void verifyPage(root)
 }
 
-if (typeof document !== 'undefined') {
+/** Verifies the page once it is parsed; src/verifier.ts calls it after registering the domains' views. */
+export function startPageVerification(): void {
+  if (typeof document === 'undefined') return
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)
   else start()
 }

@@ -1,0 +1,8 @@
+// The browser verifier's entry (bundled into /web/verify.js by web/bundle.ts): the shared verifier with
+// every domain's bound views registered, so a page's facts are derived again from verified entries.
+// A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
+
+import { registerBoundView, startPageVerification } from './web/verify.js'
+
+for (const view of [] as Parameters<typeof registerBoundView>[0][]) registerBoundView(view)
+startPageVerification()
