@@ -2,7 +2,8 @@
 // every domain's bound views registered, so a page's facts are derived again from verified entries.
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
+import { provenanceBoundView } from './food/web/provenance-bound.js'
 import { registerBoundView, startPageVerification } from './web/verify.js'
 
-for (const view of [] as Parameters<typeof registerBoundView>[0][]) registerBoundView(view)
+for (const view of [provenanceBoundView]) registerBoundView(view)
 startPageVerification()

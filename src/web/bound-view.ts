@@ -114,23 +114,31 @@ export interface ComparableNode {
   readonly parentNode: ComparableNode | null
 }
 
+/** Where two trees first differ: the node as served, or where the served tree lacks one, the derived node. */
+export interface Difference {
+  served?: ComparableNode
+  derived?: ComparableNode
+}
+
 /**
- * The first node, in document order, where `served` and `derived` differ, as the deepest node of
- * `served` whose own attributes or text differ (or where a child is missing or extra); undefined when
- * the trees are equal.
+ * The first place, in document order, where `served` and `derived` differ: the deepest node whose own
+ * attributes or text differ; a node the server added (then `derived` is absent) or left out (then
+ * `served` is absent); undefined when the trees are equal.
  */
-export function firstDifference(served: ComparableNode, derived: ComparableNode): ComparableNode | undefined {
+export function firstDifference(served: ComparableNode, derived: ComparableNode): Difference | undefined {
   if (served.isEqualNode(derived)) return undefined
   const a = served.childNodes
   const b = derived.childNodes
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (!a[i].isEqualNode(b[i])) {
-      // Same shape, different content inside: descend; otherwise this child itself differs.
-      if (a[i].nodeType === b[i].nodeType && a[i].nodeType === 1 && shallowEqual(a[i], b[i])) return firstDifference(a[i], b[i]) ?? a[i]
-      return a[i]
-    }
+    if (a[i].isEqualNode(b[i])) continue
+    // Same element, different content inside: descend to what differs.
+    if (a[i].nodeType === 1 && b[i].nodeType === 1 && shallowEqual(a[i], b[i])) return firstDifference(a[i], b[i]) ?? { served: a[i], derived: b[i] }
+    // A node left out or added: the rest lines up once it is skipped.
+    if (i + 1 < b.length && a[i].isEqualNode(b[i + 1])) return { derived: b[i] }
+    if (i + 1 < a.length && a[i + 1].isEqualNode(b[i])) return { served: a[i] }
+    return { served: a[i], derived: b[i] }
   }
-  return a.length > b.length ? a[b.length] : served
+  return a.length > b.length ? { served: a[b.length] } : b.length > a.length ? { derived: b[a.length] } : { served, derived }
 }
 
 function shallowEqual(a: ComparableNode, b: ComparableNode): boolean {
@@ -141,11 +149,15 @@ function shallowEqual(a: ComparableNode, b: ComparableNode): boolean {
   return true
 }
 
-/** The fact a node belongs to: the `data-fact` of it or its nearest ancestor within the area. */
-export function factOf(node: ComparableNode, area: ComparableNode): string | undefined {
-  for (let at: ComparableNode | null = node; at && at !== area; at = at.parentNode) {
-    const fact = at.nodeType === 1 ? at.getAttribute?.(FACT_ATTRIBUTE) : null
-    if (fact) return fact
+/** The fact a difference is about: the `data-fact` of the differing node or its nearest ancestor below
+ *  its area, on the served side, else on the derived side (a fact the server left out). */
+export function factOf(difference: Difference): string | undefined {
+  for (const node of [difference.served, difference.derived]) {
+    for (let at: ComparableNode | null | undefined = node; at; at = at.parentNode) {
+      const fact = at.nodeType === 1 ? at.getAttribute?.(FACT_ATTRIBUTE) : null
+      if (fact) return fact
+      if (at.nodeType === 1 && at.getAttribute?.(BOUND_VIEW_ATTRIBUTE) !== null && at.getAttribute?.(BOUND_VIEW_ATTRIBUTE) !== undefined) break
+    }
   }
   return undefined
 }

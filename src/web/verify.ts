@@ -170,6 +170,11 @@ function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification,
       fail({ check: 'bound-view', detail: `the page claims checkpoint ${area.params.asOf}, beyond the signed ${outcome.checkpoint.size}` })
       continue
     }
+    // A page of one path must not be served at another: the claim is checked against what this browser asked for.
+    if (area.params.path !== undefined && !samePath(area.params.path, window.location.pathname)) {
+      fail({ check: 'bound-view', detail: `the page is for ${area.params.path}, not ${window.location.pathname}` })
+      continue
+    }
     let html: string
     try {
       html = view.render({ lang, entries: entries.sort((a, b) => a.seq - b.seq), actors: outcome.actors ?? new Map(), params: area.params })
@@ -186,12 +191,20 @@ function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification,
       element.setAttribute('data-verified', 'ok')
       continue
     }
-    const fact = factOf(difference, served as unknown as ComparableNode)
-    const live = counterpart(served, element, difference as unknown as Node)
+    const fact = factOf(difference)
+    const live = difference.served ? counterpart(served, element, difference.served as unknown as Node) : element
     live?.setAttribute('data-verified', 'failed')
     fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
   }
   return failures
+}
+
+function samePath(a: string, b: string): boolean {
+  try {
+    return decodeURIComponent(a) === decodeURIComponent(b)
+  } catch {
+    return a === b
+  }
 }
 
 /** The element of `live` at the same place as `node` is in `copy` (or its nearest element ancestor). */

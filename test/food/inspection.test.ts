@@ -79,7 +79,7 @@ t.test('the page shows inspections, a failed one marked, and verifies their entr
   const json = (await app.inject({ url: lotPath(FINE_LOT), headers: { accept: 'application/json' } })).json()
   const seq = json.inspections[0].seq
   t.match(fine, /<h2>检验检测<\/h2>/)
-  t.match(fine, new RegExp(`<li class="step" data-seq="${seq}" data-actor="regulator-hz" data-outcome="pass">`), 'verified in the browser like a step')
+  t.match(fine, new RegExp(`<li class="step" data-seq="${seq}" data-actor="regulator-hz" data-outcome="pass" data-fact="inspection">`), 'verified in the browser like a step')
   t.match(fine, /✓ 合格/)
   t.match(fine, /菌落总数: 1200 CFU\/g/)
   t.match(fine, /HZ-AMR-JC-2605-0142\.pdf/)
@@ -89,9 +89,9 @@ t.test('the page shows inspections, a failed one marked, and verifies their entr
   t.match(en, /aerobic plate count: 1200 CFU\/g \(limit 100000 CFU\/g\)/)
 
   const recalled = (await app.inject({ url: lotPath(RECALLED_LOT), headers: HTML })).body
-  t.match(recalled, /<li class="step failed" data-seq="\d+" data-actor="regulator-hz" data-outcome="fail">/)
+  t.match(recalled, /<li class="step failed" data-seq="\d+" data-actor="regulator-hz" data-outcome="fail" data-fact="inspection">/)
   t.match(recalled, /<span class="tag">✗ 不合格<\/span> 原料: /)
-  t.match(recalled, /<li class="bad">恩诺沙星: 186 µg\/kg/, 'the value over its limit')
+  t.match(recalled, /<li data-fact="measurement" class="bad">恩诺沙星: 186 µg\/kg/, 'the value over its limit')
   const recalledEn = (await app.inject({ url: `${lotPath(RECALLED_LOT)}?lang=en`, headers: HTML })).body
   t.match(recalledEn, /✗ Failed<\/span> Ingredient: /)
 })

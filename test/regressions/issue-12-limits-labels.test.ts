@@ -62,6 +62,7 @@ t.test('a burst of PNG requests does not stall /healthz', async (t) => {
   const worst = Math.max(...latencies)
   t.same([...statuses], [200])
   t.comment(`one render ${single} ms; six in ${renders} ms; /healthz answered ${latencies.length} times, worst ${worst} ms`)
-  // Generous: on the event loop each render held /healthz for all of its time.
-  t.ok(worst < Math.max(100, single * 0.6), `worst /healthz ${worst} ms, one render ${single} ms`)
+  // On the event loop, six renders held /healthz for several renders' time at once; off it, no wait is as
+  // long as one render (a machine busy with other tests slows both alike).
+  t.ok(worst < Math.max(150, single), `worst /healthz ${worst} ms, one render ${single} ms`)
 })

@@ -44,7 +44,7 @@ t.test('Chinese by default, English where the browser asks, and a switch', async
   const en = await get('', 'en-US,en;q=0.9')
   t.match(en.body, /<html lang="en">/)
   t.match(en.body, /From farm to shelf/)
-  t.match(en.body, /<h1>Jiaxing pork zongzi<\/h1>/)
+  t.match(en.body, /<h1 data-fact="product">Jiaxing pork zongzi<\/h1>/)
   t.match(en.body, />中文</)
   t.match((await get('', 'fr-FR,en;q=0.8,zh;q=0.9')).body, /<html lang="zh-CN">/, 'zh ranked above en')
   t.match((await get('', 'fr-FR,en;q=0.5')).body, /<html lang="en">/)
@@ -56,19 +56,21 @@ t.test('the journey from farm to shop: who, where, when, what, temperatures, cer
   const { app } = await demoApp(t)
   const json = (await app.inject({ url: lotPath(FINE_LOT), headers: { accept: 'application/json' } })).json()
   const page = (await app.inject({ url: lotPath(FINE_LOT), headers: HTML })).body
-  for (const stage of ['收获', '屠宰检疫', '发货', '收货验收', '加工制作', '包装装箱', '冷链运输', '门店销售']) t.match(page, `<h3>${stage}</h3>`, stage)
-  t.match(page, /安吉稻米合作社<\/p><p class="where"><svg class="pin"><use href="#pin"\/><\/svg>浙江 · 湖州 · 安吉/)
+  for (const stage of ['收获', '屠宰检疫', '发货', '收货验收', '加工制作', '包装装箱', '冷链运输', '门店销售']) t.match(page, `<h3 data-fact="stage">${stage}</h3>`, stage)
+  t.match(page, /安吉稻米合作社<\/p><p class="where" data-fact="place"><svg class="pin"><use href="#pin"\/><\/svg>浙江 · 湖州 · 安吉/)
   t.match(page, /杭州西湖生鲜超市/)
   t.match(page, /2026年5月20日 08:00/)
-  t.match(page, /安吉糯米 · 批次 <span class="code">R2605A<\/span> · 2000 kg/)
+  t.match(page, /安吉糯米 · 批次 <span class="code">R2605A<\/span> · <span data-fact="quantity">2000 kg<\/span>/)
   t.match(page, /<div class="chart"><svg viewBox="0 0 320 96" role="img"/)
   t.match(page, /全程在储存温度内（要求 0–4 °C）/)
   t.match(page, /href="https:\/\/www\.example\.cn\/quarantine\/certificate\/JH-2605-0088"/)
-  t.match(page, /保质期至<\/dt><dd>2026年11月22日/)
-  t.match(page, /追溯码<\/dt><dd><span class="code">EQKW-2CTH/)
+  t.match(page, /保质期至<\/dt><dd data-fact="best-before">2026年11月22日/)
+  t.match(page, /追溯码<\/dt><dd data-fact="trace-code"><span class="code">EQKW-2CTH/)
   t.notMatch(page, /Z260526B/, 'the sibling lot made from the same rice is not on this lot\'s page')
   t.notMatch(page, /P2605C/, 'nor the pork lot that went into it')
-  t.notMatch(page, /召回/)
+  t.notMatch(page, /role="alert"|召回发布后/, 'no recall banner')
+  // Absence is the operator's computation up to a checkpoint, and the page says so rather than more.
+  t.match(page, /截至检查点 \d+，Operator 的账本中未见召回。/)
   const seqs = [...page.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1]))
   t.ok(seqs.length >= 8)
   const events = new Set([...json.events, ...json.inspections].map((e: { seq: number }) => e.seq))
@@ -78,7 +80,7 @@ t.test('the journey from farm to shop: who, where, when, what, temperatures, cer
 t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason and date', async (t) => {
   const { app } = await demoApp(t)
   const zh = (await app.inject({ url: lotPath(RECALLED_LOT), headers: HTML })).body
-  t.match(zh, /<section class="recall" role="alert"><h2>召回 \/ Recalled<\/h2><p><strong>抽检不合格：兽药残留超标<\/strong>/)
+  t.match(zh, /<section class="recall" role="alert" data-fact="recall"><h2>召回 \/ Recalled<\/h2><p><strong>抽检不合格：兽药残留超标<\/strong>/)
   // The demo is seeded now: the recall took effect when recorded, the regulator's own date beside it.
   t.match(zh, /召回日期<\/dt><dd>\d{4}年\d{1,2}月\d{1,2}日（签署时间 2026年5月29日） · 一级召回/)
   t.match(zh, /本批次使用了被召回的原料/)
@@ -86,7 +88,7 @@ t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason
   t.match(zh, /杭州市市场监督管理局/)
   t.match(zh, /9\.5 °C，超出储存温度/, 'the 9.5 °C excursion')
   t.match(zh, /召回发布后售出/, 'the sale after the recall is marked')
-  t.match(zh, /<ol class="route" aria-label="产地与流向">/, 'the route summary, map-free')
+  t.match(zh, /<ol class="route" data-fact="route" aria-label="产地与流向">/, 'the route summary, map-free')
   t.match(zh, /<li><b>安吉<\/b><small>收获<\/small><\/li><li><b>金华<\/b><small>屠宰检疫<\/small><\/li><li><b>嘉兴<\/b><small>加工制作<\/small><\/li><li><b>杭州<\/b><small>门店销售<\/small><\/li>/)
   const en = (await app.inject({ url: `${lotPath(RECALLED_LOT)}?lang=en`, headers: HTML })).body
   t.match(en, /<h2>召回 \/ Recalled<\/h2><p><strong>Failed inspection: veterinary drug residue above limit<\/strong>/)
@@ -120,8 +122,9 @@ t.test('Digital Link syntax errors get a 400 page that says what is wrong', asyn
 
 t.test(`the page weighs under ${PAGE_BUDGET_BYTES / 1024} kB over the wire before images`, async (t) => {
   const { app } = await demoApp(t)
-  const script = await app.inject('/web/verify.js')
+  const script = await app.inject({ url: '/web/verify.js', headers: { 'accept-encoding': 'gzip, deflate, br' } })
   t.equal(script.statusCode, 200)
+  t.equal(script.headers['content-encoding'], 'br', 'the verifier travels compressed')
   t.match(script.headers['content-type'], /^text\/javascript/)
   for (const lot of [FINE_LOT, RECALLED_LOT]) {
     const page = await app.inject({ url: lotPath(lot), headers: HTML })

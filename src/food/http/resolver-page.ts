@@ -4,30 +4,36 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
-import { BoundedReader } from '../../ledger/bounded-reader.js'
 import type { Ledger } from '../../ledger/ledger.js'
-import { MAX_JOURNEY_READS } from '../journey.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
 import type { Provenance } from '../provenance.js'
 import { renderLinkErrorPage } from '../web/error-page.js'
 import { renderProvenancePage } from '../web/provenance-page.js'
-import { buildProvenanceView } from '../web/provenance-model.js'
+import { provenanceViewFromArea, type ProvenanceParams } from '../web/provenance-bound.js'
+import { provenanceEvidence } from './provenance-evidence.js'
 
 /** The provenance page for a browser, 404 when the ledger knows nothing of the lot. */
 export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const lang = langOf(request)
-  const view = await buildProvenanceView(provenance, {
-    // Remembered for the request: a page reads the same lots' records once per event that names them.
-    reader: new BoundedReader(ledger.records, MAX_JOURNEY_READS),
-    actor: (id) => ledger.actors.get(id),
-    actors: () => ledger.actors.all(),
-  })
+  // The page is rendered from its evidence by the function the browser runs on the same entries.
+  const evidence = await provenanceEvidence(ledger, provenance, provenance.digitalLink)
+  const { input } = evidence
+  const params: ProvenanceParams = {
+    path: request.url.split('?')[0],
+    subject: input.subject,
+    asOf: String(input.asOf),
+    operator: input.operator,
+    ...(input.truncated ? { truncated: '1' as const } : {}),
+  }
+  const view = provenanceViewFromArea({ entries: input.entries, actors: input.actors, params: { ...params } })
   const html = renderProvenancePage(view, {
     lang,
     url: request.url,
     ...(view.gtin ? { labelHref: `/v1/labels/${encodeURIComponent(provenance.digitalLink)}.svg?size=screen` } : {}),
+    area: { evidence: input.entries.map((entry) => entry.seq), actors: evidence.actors, params: { ...params } },
+    ...(provenance.recall && !view.recall ? { reportedRecall: { reason: provenance.recall.reason, at: provenance.recall.recordedAt } } : {}),
   })
   return htmlReply(reply, view.empty ? 404 : 200)
     .header('vary', 'Accept, Accept-Language')

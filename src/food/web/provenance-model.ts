@@ -1,16 +1,20 @@
-// The consumer page's view of a lot: the resolver's provenance (food/provenance.ts) read for a
-// shopper: who did what, where and when, with temperatures, certificates and any recall.
+// The consumer page's view of a lot, derived from signed statements alone: the lot's events, the
+// products they name, any recall and inspections, and what the actors' own registrations say of them.
+// Pure and browser-safe: the server renders the page from it and the browser verifier derives it again
+// from the entries it verified (web/bound-view.ts), so every fact shown is one a signed entry makes.
 
-import { canonicalObject, objectsOf, temperatureReadings, type EpcisEvent } from '../objects.js'
-import type { Measurement } from '../inspection.js'
-import type { Provenance } from '../provenance.js'
-import { SPACES, type ObjectRecord, type ProductRecord } from '../records.js'
-import type { RecordReader } from '../../ledger/kinds.js'
-import type { ActorRecord } from '../../ledger/registry.js'
+import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
+import { bizStepOf, canonicalObject, edgesOf, eventOf, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import type { InspectionBody, Measurement } from '../inspection.js'
+import type { ProductRecord } from '../records.js'
+import { toDigitalLink } from '../identifiers.js'
 import { traceCodeOf } from '../../labels/digital-link.js'
 import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
+
+/** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
+export const SIGNED_TIME_SHOWN_AFTER_MS = 24 * 60 * 60 * 1000
 
 export interface ActorView {
   id: string
@@ -72,7 +76,7 @@ export interface ProvenanceView {
   lot?: string
   serial?: string
   traceCode?: string
-  product: ProductRecord | null
+  product: ProductView | null
   recall?: {
     reason: string
     /** when the node recorded the recall: when it took effect */
@@ -93,32 +97,289 @@ export interface ProvenanceView {
   /** the places the lot and its ingredients passed, in order, each with what happened there first */
   route: { place: { zh: string; en: string }; stage: { zh: string; en: string } }[]
   checkpointSize: number
+  /** the log's operator, whose computation "not recalled" is */
+  operator: ActorView
   /** the lot is unknown to the ledger */
   empty: boolean
   /** the node cut the journey short (its read limits): more happened than the page shows */
   truncated: boolean
 }
 
-const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'storage', 'receiving', 'inspection', 'other']
+/** A product as its latest food.product statement says. */
+export type ProductView = Omit<ProductRecord, 'owner' | 'seqs'>
 
-export interface ViewSources {
-  reader: RecordReader
-  actor(id: string): ActorRecord | undefined
-  actors(): ActorRecord[]
+/** What the view is derived from: signed statements, the actors' registrations, and the page's claims. */
+export interface ProvenanceInput {
+  /** the lot, item or product the page is of: a Digital Link or EPC URN */
+  subject: string
+  /** the evidence, ascending by seq */
+  entries: readonly EvidenceEntry[]
+  actors: ReadonlyMap<string, ActorProfile>
+  /** the size of the checkpoint the node computed the page at */
+  asOf: number
+  /** the operator's actor id (its registration is entry 0) */
+  operator: string
+  /** the node cut the journey short: more happened than the page shows (a claim that only says less) */
+  truncated: boolean
 }
 
-/** Whose location is this GLN/SGLN (the registry's locations), for "shipped to ...". */
-function locationOwners(actors: ActorRecord[]): Map<string, ActorRecord> {
-  const owners = new Map<string, ActorRecord>()
-  for (const actor of actors) for (const location of actor.locations ?? []) owners.set(location, actor)
+/** Whose location is this GLN/SGLN (the actors' registrations), for "shipped to ...". */
+function locationOwners(actors: Iterable<ActorProfile>): Map<string, ActorProfile> {
+  const owners = new Map<string, ActorProfile>()
+  // The first registered wins, so the server and the browser, holding the same profiles in another order, agree.
+  for (const actor of [...actors].sort((a, b) => a.registeredAt - b.registeredAt)) for (const location of actor.locations) if (!owners.has(location)) owners.set(location, actor)
   return owners
 }
 
-function actorView(id: string, record: ActorRecord | undefined, fallbackName?: unknown): ActorView {
-  const name = (record?.name ?? fallbackName ?? id) as Bilingual
+function actorView(id: string, profile: ActorProfile | undefined): ActorView {
+  const name = (profile?.name ?? id) as Bilingual
   const zh = typeof name === 'string' ? name : name?.zh
   const region = regionOf(zh)
   return { id, name, ...(region ? { region } : {}) }
+}
+
+const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'storage', 'receiving', 'inspection', 'other']
+
+interface EventItem {
+  seq: number
+  actor: string
+  recordedAt: string
+  event: EpcisEvent
+  eventTime: string
+  objects: ReturnType<typeof objectsOf>
+}
+
+/** The object key of an identifier, or undefined where it does not parse. */
+function keyOf(id: string): string | undefined {
+  try {
+    return canonicalObject(id).key
+  } catch {
+    return undefined
+  }
+}
+
+/** Keys reachable from `start` along `next`, `start` included. */
+function reach(start: string, next: ReadonlyMap<string, { key: string; transformation: boolean }[]>, throughTransformations: boolean): Set<string> {
+  const seen = new Set([start])
+  const queue = [start]
+  while (queue.length > 0) {
+    for (const { key, transformation } of next.get(queue.shift() as string) ?? []) {
+      if (seen.has(key) || (transformation && !throughTransformations)) continue
+      seen.add(key)
+      queue.push(key)
+    }
+  }
+  return seen
+}
+
+/**
+ * The page view of `input.subject` from the evidence. Throws BoundViewError when the input cannot be
+ * what an honest page was rendered from (the subject does not parse, the claimed checkpoint does not
+ * cover the evidence, the operator is not the log's entry 0).
+ */
+export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
+  let start: ReturnType<typeof canonicalObject>
+  try {
+    start = canonicalObject(input.subject)
+  } catch {
+    throw new BoundViewError(`the page's subject ${input.subject.slice(0, 100)} is no GS1 identifier`)
+  }
+  const lastSeq = input.entries.reduce((max, e) => Math.max(max, e.seq), -1)
+  if (!Number.isSafeInteger(input.asOf) || input.asOf <= lastSeq) throw new BoundViewError(`checkpoint ${input.asOf} does not cover entry ${lastSeq}`)
+  const operator = input.actors.get(input.operator)
+  if (!operator || operator.registeredAt !== 0) throw new BoundViewError(`${input.operator} is not the log's operator (its entry 0)`)
+
+  // Products: each GTIN's latest food.product statement.
+  const products = new Map<string, ProductView>()
+  for (const { statement } of input.entries) {
+    if (statement.type === 'food.product') products.set(String(statement.body.gtin), statement.body as unknown as ProductView)
+  }
+  const prefixLength = (gtin: string) => products.get(gtin)?.companyPrefixLength
+  const events: EventItem[] = []
+  for (const { seq, recordedAt, statement } of input.entries) {
+    if (statement.type !== 'food.event') continue
+    const event = eventOf(statement.body)
+    let objects: EventItem['objects'] = []
+    try {
+      objects = objectsOf(event, prefixLength)
+    } catch {
+      objects = [] // an identifier the node accepted but this reader cannot place: the step shows without goods
+    }
+    events.push({ seq, actor: statement.actor, recordedAt, event, eventTime: utcMillis(event.eventTime), objects })
+  }
+  events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
+
+  // The graph the evidence draws: what went into what, and what carried what.
+  const backward = new Map<string, { key: string; transformation: boolean }[]>()
+  const forward = new Map<string, { key: string; transformation: boolean }[]>()
+  for (const item of events) {
+    const transformation = item.event.type === 'TransformationEvent'
+    for (const { from, to } of edgesOf(item.event, item.objects)) {
+      if (!forward.has(from.key)) forward.set(from.key, [])
+      forward.get(from.key)?.push({ key: to.key, transformation })
+      if (!backward.has(to.key)) backward.set(to.key, [])
+      backward.get(to.key)?.push({ key: from.key, transformation })
+    }
+  }
+  const upstream = reach(start.key, backward, true)
+  // The lot's journey: itself, everything upstream, and whatever carried it (not what it was made into).
+  const journey = new Set([...upstream, ...reach(start.key, forward, false)])
+  // What the page names goods of: the journey and what the lot was made into.
+  const relevant = new Set([...journey, ...reach(start.key, forward, true)])
+  const owners = locationOwners(input.actors.values())
+  const actor = (id: string) => actorView(id, input.actors.get(id))
+  const productName = (gtin: string | undefined) => (gtin ? (products.get(gtin)?.name ?? null) : null)
+
+  const pageProduct = start.identifier.gtin ? (products.get(start.identifier.gtin) ?? null) : null
+  const steps: StepView[] = []
+  let bestBefore: string | undefined
+  let madeOn: ProvenanceView['madeOn']
+  for (const item of events) {
+    const { event, objects } = item
+    if (!objects.some((o) => journey.has(o.key))) continue
+    if (event.type === 'TransformationEvent' && !objects.some((o) => o.role === 'output' && relevant.has(o.key))) continue
+    const quantities = new Map<string, { quantity?: number; uom?: string }>()
+    for (const list of [event.quantityList, event.inputQuantityList, event.outputQuantityList, event.childQuantityList]) {
+      for (const q of list ?? []) {
+        const key = keyOf(q.epcClass)
+        if (key) quantities.set(key, { quantity: q.quantity, uom: q.uom })
+      }
+    }
+    const goods: GoodsLine[] = []
+    const names: string[] = []
+    let storage: StepView['storage']
+    for (const object of objects) {
+      if ((object.role === 'parent' && event.type !== 'ObjectEvent') || !relevant.has(object.key)) continue
+      const product = object.identifier.gtin ? products.get(object.identifier.gtin) : undefined
+      if (!product) continue
+      storage ??= product.storage
+      const name = product.name
+      names.push(...(typeof name === 'string' ? [name] : [name.zh ?? '', name.en ?? '']))
+      const amount = quantities.get(object.key)
+      goods.push({
+        name,
+        ...(object.identifier.lot !== undefined ? { lot: object.identifier.lot } : {}),
+        ...(amount?.quantity !== undefined ? { quantity: amount.quantity, uom: amount.uom } : {}),
+        role: object.role === 'input' ? 'input' : object.role === 'output' ? 'output' : 'goods',
+      })
+    }
+    const readings = temperatureReadings(event)
+    const profile = input.actors.get(item.actor)
+    const destination = event.destinationList?.map((d) => owners.get(d.destination)).find((owner) => owner !== undefined)
+    const stage = stageOf({ bizStep: bizStepOf(event) ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
+    const harvest = ilmdDate(event, 'harvestStartDate', 'harvestEndDate')
+    const eventBestBefore = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
+    const makesThisLot =
+      start.identifier.lot !== undefined && objects.some((o) => o.role === 'output' && o.identifier.lot === start.identifier.lot && o.identifier.gtin === start.identifier.gtin)
+    if (makesThisLot && !madeOn) {
+      madeOn = { time: item.eventTime, offset: event.eventTimeZoneOffset }
+      bestBefore = eventBestBefore
+    }
+    steps.push({
+      seq: item.seq,
+      kind: stage.kind,
+      stage: { zh: stage.zh, en: stage.en },
+      eventTime: item.eventTime,
+      ...(event.eventTimeZoneOffset ? { timeZoneOffset: event.eventTimeZoneOffset } : {}),
+      actor: actor(item.actor),
+      ...(destination && destination.id !== item.actor ? { destination: actorView(destination.id, destination) } : {}),
+      goods,
+      readings,
+      ...((storage ?? pageProduct?.storage) && readings.length > 0 ? { storage: storage ?? pageProduct?.storage } : {}),
+      certificates: certificatesOf(event),
+      dates: { ...(harvest ? { harvest } : {}), ...(eventBestBefore ? { bestBefore: eventBestBefore } : {}) },
+    })
+  }
+
+  // A recall of the lot or of anything upstream of it in the evidence's graph: the earliest.
+  let recall: ProvenanceView['recall']
+  let recallSeq: number | undefined
+  for (const { seq, recordedAt, statement } of input.entries) {
+    if (statement.type !== 'food.recall' || recall) continue
+    const ids = Array.isArray(statement.body.ids) ? (statement.body.ids as unknown[]).filter((id): id is string => typeof id === 'string') : []
+    const hit = ids.map((id) => ({ id, key: keyOf(id) })).find(({ key }) => key !== undefined && upstream.has(key))
+    if (!hit) continue
+    const recalled = canonicalObject(hit.id).identifier
+    recallSeq = seq
+    recall = {
+      reason: String(statement.body.reason),
+      at: recordedAt,
+      ...(Math.abs(Date.parse(statement.issuedAt) - Date.parse(recordedAt)) > SIGNED_TIME_SHOWN_AFTER_MS ? { signedAt: statement.issuedAt } : {}),
+      severity: String(statement.body.severity),
+      lotName: productName(recalled.gtin),
+      ...(recalled.lot !== undefined ? { lot: recalled.lot } : {}),
+      self: hit.key === start.key,
+      by: actor(statement.actor),
+    }
+  }
+  // After the recall in the log's order, not by the times signers claim (eventTime, issuedAt).
+  if (recallSeq !== undefined) for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq) step.afterRecall = true
+
+  const inspections: InspectionView[] = []
+  for (const { seq, statement } of input.entries) {
+    if (statement.type !== 'food.inspection') continue
+    const body = statement.body as unknown as InspectionBody
+    const key = keyOf(body.lot)
+    if (key === undefined || !journey.has(key)) continue
+    const tested = canonicalObject(body.lot).identifier
+    inspections.push({
+      seq,
+      by: actor(statement.actor),
+      lotName: productName(tested.gtin),
+      ...(tested.lot !== undefined ? { lot: tested.lot } : {}),
+      self: key === start.key,
+      sampleId: body.sampleId,
+      method: body.method,
+      outcome: body.result.outcome,
+      measurements: body.result.measurements ?? [],
+      certificate: body.certificate,
+      inspectedAt: body.inspectedAt,
+    })
+  }
+  // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
+  if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) {
+    const localMillis = Date.parse(madeOn.time) + (offsetMinutes(madeOn.offset) ?? 480) * 60_000
+    bestBefore = new Date(localMillis + pageProduct.shelfLifeDays * 86_400_000).toISOString().slice(0, 10)
+  }
+  // Each place once, in the order first reached, named by the most telling thing done there.
+  const route: ProvenanceView['route'] = []
+  const rank = (kind: StageKind) => (ROUTE_RANK.indexOf(kind) < 0 ? ROUTE_RANK.length : ROUTE_RANK.indexOf(kind))
+  const ranks: number[] = []
+  for (const step of steps) {
+    const place = step.actor.region?.short
+    if (!place || step.kind === 'transport') continue
+    const at = route.findIndex((stop) => stop.place.zh === place.zh)
+    if (at < 0) {
+      route.push({ place, stage: step.stage })
+      ranks.push(rank(step.kind))
+    } else if (rank(step.kind) < ranks[at]) {
+      route[at] = { place, stage: step.stage }
+      ranks[at] = rank(step.kind)
+    }
+  }
+  const { identifier } = start
+  const gtin = identifier.gtin
+  return {
+    id: start.id,
+    digitalLink: toDigitalLink(identifier),
+    ...(gtin ? { gtin } : {}),
+    ...(identifier.lot !== undefined ? { lot: identifier.lot } : {}),
+    ...(identifier.serial !== undefined ? { serial: identifier.serial } : {}),
+    ...(gtin
+      ? { traceCode: traceCodeOf({ gtin, ...(identifier.lot !== undefined ? { lot: identifier.lot } : {}), ...(identifier.serial !== undefined ? { serial: identifier.serial } : {}) }) }
+      : {}),
+    product: pageProduct,
+    ...(recall ? { recall } : {}),
+    ...(bestBefore ? { bestBefore } : {}),
+    ...(madeOn ? { madeOn } : {}),
+    steps,
+    inspections,
+    route,
+    checkpointSize: input.asOf,
+    operator: actorView(operator.id, operator),
+    empty: steps.length === 0,
+    truncated: input.truncated,
+  }
 }
 
 function certificatesOf(event: EpcisEvent): string[] {
@@ -134,178 +395,4 @@ function ilmdDate(event: EpcisEvent, ...names: string[]): string | undefined {
     if (typeof value === 'string') return value
   }
   return undefined
-}
-
-/** Builds the page view. Lookups are by key only: at most a few per event. */
-export async function buildProvenanceView(provenance: Provenance, sources: ViewSources): Promise<ProvenanceView> {
-  const { reader } = sources
-  const owners = locationOwners(sources.actors())
-  const products = new Map<string, ProductRecord | undefined>()
-  const productOf = async (gtin: string | undefined) => {
-    if (!gtin) return undefined
-    if (!products.has(gtin)) products.set(gtin, await reader.get<ProductRecord>(SPACES.product, gtin))
-    return products.get(gtin)
-  }
-  const pageProduct = provenance.product
-  // What this lot is made of and travelled in (the trace graph), so a shared upstream event shows
-  // only this lot's inputs and the making of sibling lots is left out.
-  const relevant = new Set(provenance.trace.nodes.map((node) => keyOf(node.id)).filter((key): key is string => key !== undefined))
-  const isRelevant = (key: string) => relevant.size === 0 || relevant.has(key)
-  const steps: StepView[] = []
-  let bestBefore: string | undefined
-  let madeOn: ProvenanceView['madeOn']
-  for (const item of provenance.events) {
-    const event = item.event as EpcisEvent
-    const quantities = new Map<string, { quantity?: number; uom?: string }>()
-    for (const list of [event.quantityList, event.inputQuantityList, event.outputQuantityList, event.childQuantityList]) {
-      for (const q of list ?? []) {
-        const key = keyOf(q.epcClass)
-        if (key) quantities.set(key, { quantity: q.quantity, uom: q.uom })
-      }
-    }
-    const goods: GoodsLine[] = []
-    const names: string[] = []
-    let storage: StepView['storage']
-    let objects: ReturnType<typeof objectsOf> = []
-    try {
-      objects = objectsOf(event)
-    } catch {
-      objects = [] // an identifier the node accepted but this reader cannot place: show the step without goods
-    }
-    if (event.type === 'TransformationEvent' && !objects.some((o) => o.role === 'output' && isRelevant(o.key))) continue
-    for (const object of objects) {
-      if ((object.role === 'parent' && event.type !== 'ObjectEvent') || !isRelevant(object.key)) continue
-      const record = await reader.get<ObjectRecord>(SPACES.object, object.key)
-      const product = await productOf(record?.gtin)
-      if (!product) continue
-      storage ??= product.storage
-      const name = product.name
-      names.push(...(typeof name === 'string' ? [name] : [name.zh ?? '', name.en ?? '']))
-      const amount = quantities.get(object.key)
-      goods.push({
-        name,
-        ...(record?.lot ? { lot: record.lot } : {}),
-        ...(amount?.quantity !== undefined ? { quantity: amount.quantity, uom: amount.uom } : {}),
-        role: object.role === 'input' ? 'input' : object.role === 'output' ? 'output' : 'goods',
-      })
-    }
-    const readings = temperatureReadings(event)
-    const actorRecord = sources.actor(item.actor.id)
-    const destinationId = event.destinationList?.find((d) => owners.has(d.destination))?.destination
-    const destinationOwner = destinationId ? owners.get(destinationId) : undefined
-    const stage = stageOf({ bizStep: item.bizStep, eventType: item.eventType, roles: item.actor.roles, productNames: names, hasReadings: readings.length > 0 })
-    const harvest = ilmdDate(event, 'harvestStartDate', 'harvestEndDate')
-    const eventBestBefore = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
-    const makesThisLot = provenance.lot !== null && objects.some((o) => o.role === 'output' && o.identifier.lot === provenance.lot && o.identifier.gtin === pageProduct?.gtin)
-    if (makesThisLot && !madeOn) {
-      madeOn = { time: item.eventTime, offset: event.eventTimeZoneOffset }
-      bestBefore = eventBestBefore
-    }
-    steps.push({
-      seq: item.seq,
-      kind: stage.kind,
-      stage: { zh: stage.zh, en: stage.en },
-      eventTime: item.eventTime,
-      ...(event.eventTimeZoneOffset ? { timeZoneOffset: event.eventTimeZoneOffset } : {}),
-      actor: actorView(item.actor.id, actorRecord, item.actor.name),
-      ...(destinationOwner && destinationOwner.id !== item.actor.id ? { destination: actorView(destinationOwner.id, destinationOwner) } : {}),
-      goods,
-      readings,
-      ...((storage ?? pageProduct?.storage) && readings.length > 0 ? { storage: storage ?? pageProduct?.storage } : {}),
-      certificates: certificatesOf(event),
-      dates: { ...(harvest ? { harvest } : {}), ...(eventBestBefore ? { bestBefore: eventBestBefore } : {}) },
-    })
-  }
-
-  const lotRecord = provenance.lot !== null ? { gtin: pageProduct?.gtin ?? gtinFromLink(provenance.digitalLink), lot: provenance.lot } : undefined
-  let recall: ProvenanceView['recall']
-  if (provenance.recall) {
-    const recalled = await reader.get<ObjectRecord>(SPACES.object, keyOf(provenance.recall.id) ?? '')
-    const recalledProduct = await productOf(recalled?.gtin)
-    recall = {
-      reason: provenance.recall.reason,
-      at: provenance.recall.recordedAt,
-      ...(provenance.recall.issuedAt ? { signedAt: provenance.recall.issuedAt } : {}),
-      severity: provenance.recall.severity,
-      lotName: recalledProduct?.name ?? null,
-      ...(recalled?.lot ? { lot: recalled.lot } : {}),
-      self: provenance.recall.id === provenance.id,
-      by: actorView(provenance.recall.by, sources.actor(provenance.recall.by)),
-    }
-  }
-  const inspections: InspectionView[] = []
-  for (const item of provenance.inspections ?? []) {
-    const tested = await reader.get<ObjectRecord>(SPACES.object, keyOf(item.lot) ?? '')
-    inspections.push({
-      seq: item.seq,
-      by: actorView(item.by, sources.actor(item.by), item.actor.name),
-      lotName: (await productOf(tested?.gtin))?.name ?? null,
-      ...(tested?.lot ? { lot: tested.lot } : {}),
-      self: item.lot === provenance.id,
-      sampleId: item.sampleId,
-      method: item.method,
-      outcome: item.result.outcome,
-      measurements: item.result.measurements ?? [],
-      certificate: item.certificate,
-      inspectedAt: item.inspectedAt,
-    })
-  }
-  // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
-  if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) {
-    const localMillis = Date.parse(madeOn.time) + (offsetMinutes(madeOn.offset) ?? 480) * 60_000
-    bestBefore = new Date(localMillis + pageProduct.shelfLifeDays * 86_400_000).toISOString().slice(0, 10)
-  }
-  // After the recall in the log's order, not by the times signers claim (eventTime, issuedAt).
-  if (provenance.recall) {
-    const recallSeq = provenance.recall.seq
-    for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq) step.afterRecall = true
-  }
-  // Each place once, in the order first reached, named by the most telling thing done there.
-  const route: ProvenanceView['route'] = []
-  const rank = (kind: StageKind) => ROUTE_RANK.indexOf(kind) < 0 ? ROUTE_RANK.length : ROUTE_RANK.indexOf(kind)
-  const ranks: number[] = []
-  for (const step of steps) {
-    const place = step.actor.region?.short
-    if (!place || step.kind === 'transport') continue
-    const at = route.findIndex((stop) => stop.place.zh === place.zh)
-    if (at < 0) {
-      route.push({ place, stage: step.stage })
-      ranks.push(rank(step.kind))
-    } else if (rank(step.kind) < ranks[at]) {
-      route[at] = { place, stage: step.stage }
-      ranks[at] = rank(step.kind)
-    }
-  }
-  const gtin = lotRecord?.gtin ?? pageProduct?.gtin ?? gtinFromLink(provenance.digitalLink)
-  return {
-    id: provenance.id,
-    digitalLink: provenance.digitalLink,
-    ...(gtin ? { gtin } : {}),
-    ...(provenance.lot !== null ? { lot: provenance.lot } : {}),
-    ...(provenance.serial !== null ? { serial: provenance.serial } : {}),
-    ...(gtin ? { traceCode: traceCodeOf({ gtin, ...(provenance.lot !== null ? { lot: provenance.lot } : {}), ...(provenance.serial !== null ? { serial: provenance.serial } : {}) }) } : {}),
-    product: pageProduct,
-    ...(recall ? { recall } : {}),
-    ...(bestBefore ? { bestBefore } : {}),
-    ...(madeOn ? { madeOn } : {}),
-    steps,
-    inspections,
-    route,
-    checkpointSize: provenance.proofs.size,
-    empty: provenance.events.length === 0,
-    truncated: provenance.truncated === true,
-  }
-}
-
-function gtinFromLink(link: string): string | undefined {
-  return /\/01\/(\d{14})/.exec(link)?.[1]
-}
-
-/** The object-index key of an EPC URN or Digital Link, or undefined where it does not parse. */
-function keyOf(id: string): string | undefined {
-  try {
-    return canonicalObject(id).key
-  } catch {
-    return undefined
-  }
 }

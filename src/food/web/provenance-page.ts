@@ -1,11 +1,17 @@
 // The consumer provenance page at the Digital Link URI: the product, any recall as a red banner,
 // the in-browser ledger check, the lot's journey from farm to shop as a timeline, and its inspections.
-// Server-rendered HTML with one inline stylesheet; /web/verify.js checks every data-seq step.
+// Server-rendered HTML with one inline stylesheet. Everything that states a fact is one bound area
+// (web/bound-view.ts): /web/verify.js verifies its entries and renders it again from them with
+// renderProvenanceArea, so a fact the entries do not make fails the page, named by its data-fact.
 
+import { boundAreaOpen, type BoundArea } from '../../web/bound-view.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
 import type { ActorView, GoodsLine, InspectionView, ProvenanceView, StepView } from './provenance-model.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
+
+/** The name of the page's bound view (web/bound-view.ts). */
+export const PROVENANCE_VIEW = 'food.provenance'
 
 const UNITS: Record<string, { zh: string; en: string }> = {
   KGM: { zh: 'kg', en: 'kg' },
@@ -29,8 +35,8 @@ const SEVERITY: Record<string, { zh: string; en: string }> = {
 
 function actorLines(actor: ActorView, lang: Lang): string {
   return (
-    `<p class="who">${escapeHtml(nameIn(actor.name, lang, actor.id))}</p>` +
-    (actor.region ? `<p class="where"><svg class="pin"><use href="#pin"/></svg>${escapeHtml(actor.region[lang])}</p>` : '')
+    `<p class="who" data-fact="actor">${escapeHtml(nameIn(actor.name, lang, actor.id))}</p>` +
+    (actor.region ? `<p class="where" data-fact="place"><svg class="pin"><use href="#pin"/></svg>${escapeHtml(actor.region[lang])}</p>` : '')
   )
 }
 
@@ -39,9 +45,9 @@ function goodsLine(line: GoodsLine, lang: Lang, recalledLot: string | undefined)
   const unit = line.uom ? (UNITS[line.uom]?.[lang] ?? line.uom) : ''
   const parts = [escapeHtml(nameIn(line.name, lang))]
   if (line.lot) parts.push(`${t.lot} <span class="code">${escapeHtml(line.lot)}</span>`)
-  if (line.quantity !== undefined) parts.push(`${line.quantity} ${escapeHtml(unit)}`)
+  if (line.quantity !== undefined) parts.push(`<span data-fact="quantity">${line.quantity} ${escapeHtml(unit)}</span>`)
   const bad = recalledLot !== undefined && line.lot === recalledLot
-  return `<li${bad ? ' class="bad"' : ''}>${line.role === 'output' ? '→ ' : ''}${parts.join(' · ')}${bad ? ` <span class="tag">${t.recalled} ${t.recalledEn}</span>` : ''}</li>`
+  return `<li data-fact="goods"${bad ? ' class="bad"' : ''}>${line.role === 'output' ? '→ ' : ''}${parts.join(' · ')}${bad ? ` <span class="tag">${t.recalled} ${t.recalledEn}</span>` : ''}</li>`
 }
 
 function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined): string {
@@ -53,26 +59,26 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     ...others.map((g) => goodsLine(g, lang, recalledLot)),
   ]
   const destination = step.destination
-    ? `<p class="where">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeHtml(step.destination.region[lang])}` : ''}</p>`
+    ? `<p class="where" data-fact="destination">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeHtml(step.destination.region[lang])}` : ''}</p>`
     : ''
   const dates = [
     step.dates.harvest ? `${lang === 'zh' ? '采收' : 'Harvested'} ${escapeHtml(formatTime(step.dates.harvest, lang, '+08:00', false))}` : '',
   ].filter(Boolean)
   const certificates =
     step.certificates.length > 0
-      ? `<p class="certs">${t.certificates}: ${step.certificates.map((url) => `<a href="${escapeHtml(url)}" rel="noopener nofollow">${t.certificate} ↗</a>`).join(' ')}</p>`
+      ? `<p class="certs" data-fact="certificate">${t.certificates}: ${step.certificates.map((url) => `<a href="${escapeHtml(url)}" rel="noopener nofollow">${t.certificate} ↗</a>`).join(' ')}</p>`
       : ''
   const excursion = step.readings.some((r) => isOutside(r.celsius, step.storage))
   return (
-    `<li class="step k-${step.kind}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}">` +
+    `<li class="step k-${step.kind}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}" data-fact="step">` +
     `<span class="dot"${excursion ? ' style="border-color:#c62828"' : ''}></span>` +
-    `<div class="head"><h3>${escapeHtml(step.stage[lang])}</h3><time datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
+    `<div class="head"><h3 data-fact="stage">${escapeHtml(step.stage[lang])}</h3><time data-fact="time" datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
     actorLines(step.actor, lang) +
     destination +
     (goods.length > 0 ? `<ul class="goods">${goods.join('')}</ul>` : '') +
     (dates.length > 0 ? `<p class="muted">${dates.join(' · ')}</p>` : '') +
     (step.afterRecall ? `<p class="goods"><span class="tag">${AFTER_RECALL[step.kind === 'sale' ? 'sale' : 'transport'][lang]}</span></p>` : '') +
-    renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset) +
+    (step.readings.length > 0 ? `<div data-fact="temperature">${renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset)}</div>` : '') +
     certificates +
     `<p class="entry"><a href="/v1/entries/${step.seq}">${t.ledgerEntry} #${step.seq}</a><span class="tick"></span></p>` +
     `</li>`
@@ -82,7 +88,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
 function measurementText(m: InspectionView['measurements'][number], lang: Lang): string {
   const over = m.limit !== undefined && m.value > m.limit
   const limit = m.limit !== undefined ? ` (${TEXT[lang].limit} ${m.limit} ${m.unit})` : ''
-  return `<li${over ? ' class="bad"' : ''}>${escapeHtml(halfIn(m.analyte, lang))}: ${m.value} ${escapeHtml(m.unit)}${escapeHtml(limit)}</li>`
+  return `<li data-fact="measurement"${over ? ' class="bad"' : ''}>${escapeHtml(halfIn(m.analyte, lang))}: ${m.value} ${escapeHtml(m.unit)}${escapeHtml(limit)}</li>`
 }
 
 /** One test result; a failed one is marked in red, in words as well as colour. */
@@ -92,7 +98,7 @@ function renderInspection(inspection: InspectionView, view: ProvenanceView, lang
   const verdict = failed ? `<span class="tag">✗ ${t.inspectionFailed}</span>` : `<span class="pass">✓ ${t.inspectionPassed}</span>`
   const lotName = inspection.self ? nameIn(view.product?.name, lang) : `${t.inspectionOfIngredient}: ${nameIn(inspection.lotName, lang)}`
   return (
-    `<li class="step${failed ? ' failed' : ''}" data-seq="${inspection.seq}" data-actor="${escapeHtml(inspection.by.id)}" data-outcome="${inspection.outcome}">` +
+    `<li class="step${failed ? ' failed' : ''}" data-seq="${inspection.seq}" data-actor="${escapeHtml(inspection.by.id)}" data-outcome="${inspection.outcome}" data-fact="inspection">` +
     `<span class="dot"${failed ? ' style="border-color:#c62828"' : ''}></span>` +
     `<div class="head"><h3>${verdict} ${escapeHtml(lotName)}${inspection.lot ? ` · <span class="code">${escapeHtml(inspection.lot)}</span>` : ''}</h3>` +
     `<time datetime="${escapeHtml(inspection.inspectedAt)}">${escapeHtml(formatTime(inspection.inspectedAt, lang, '+08:00'))}</time></div>` +
@@ -117,7 +123,7 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
   const severity = SEVERITY[recall.severity]?.[lang] ?? recall.severity
   const lotName = recall.self ? nameIn(view.product?.name, lang) : nameIn(recall.lotName, lang)
   return (
-    `<section class="recall" role="alert"><h2>${t.recalled} / ${t.recalledEn}</h2>` +
+    `<section class="recall" role="alert" data-fact="recall"><h2>${t.recalled} / ${t.recalledEn}</h2>` +
     `<p><strong>${escapeHtml(halfIn(recall.reason, lang))}</strong></p>` +
     (recall.self ? '' : `<p>${lang === 'zh' ? '本批次使用了被召回的原料。' : 'This lot was made with a recalled ingredient.'}</p>`) +
     `<p>${escapeHtml(t.recallAdvice)}</p><dl>` +
@@ -138,7 +144,7 @@ function signedOn(signedAt: string | undefined, lang: Lang): string {
 function renderRoute(view: ProvenanceView, lang: Lang): string {
   if (view.route.length < 2) return ''
   const stops = view.route.map((stop) => `<li><b>${escapeHtml(stop.place[lang])}</b><small>${escapeHtml(stop.stage[lang])}</small></li>`)
-  return `<ol class="route" aria-label="${lang === 'zh' ? '产地与流向' : 'Where it has been'}">${stops.join('')}</ol>`
+  return `<ol class="route" data-fact="route" aria-label="${lang === 'zh' ? '产地与流向' : 'Where it has been'}">${stops.join('')}</ol>`
 }
 
 function storageText(storage: { minC?: number; maxC?: number } | undefined): string | undefined {
@@ -147,47 +153,78 @@ function storageText(storage: { minC?: number; maxC?: number } | undefined): str
   return storage.maxC !== undefined ? `≤ ${storage.maxC} °C` : `≥ ${storage.minC} °C`
 }
 
-export interface ProvenancePageOptions {
-  lang: Lang
-  /** this page's URL (path and query), for the language switch */
-  url: string
-  /** the label image of this lot (screen size SVG) */
-  labelHref?: string
+/** "Not recalled" is absence, which no inclusion proof shows: say up to which checkpoint, on whose computation. */
+function renderNoRecall(view: ProvenanceView, lang: Lang): string {
+  if (view.recall || view.empty) return ''
+  const operator = nameIn(view.operator.name, lang, view.operator.id)
+  const text =
+    lang === 'zh'
+      ? `截至检查点 ${view.checkpointSize}，${operator} 的账本中未见召回。`
+      : `No recall in ${operator}'s ledger as of checkpoint ${view.checkpointSize}.`
+  return `<p class="small" data-fact="no-recall">${escapeHtml(text)}</p>`
 }
 
-export function renderProvenancePage(view: ProvenanceView, options: ProvenancePageOptions): string {
-  const { lang } = options
+/** The bound area's content: every fact of the page, rendered from the view alone. */
+export function renderProvenanceArea(view: ProvenanceView, lang: Lang): string {
   const t = TEXT[lang]
   const product = view.product
   const title = nameIn(product?.name, lang, view.gtin ? `${t.gtin} ${view.gtin}` : view.id)
   const other = lang === 'zh' ? nameIn(product?.name, 'en') : nameIn(product?.name, 'zh')
-  const facts: [string, string][] = []
-  if (view.lot) facts.push([t.lot, `<span class="code">${escapeHtml(view.lot)}</span>`])
-  if (view.serial) facts.push([t.serial, `<span class="code">${escapeHtml(view.serial)}</span>`])
-  if (view.traceCode) facts.push([t.traceCode, `<span class="code">${escapeHtml(view.traceCode)}</span>`])
-  if (view.madeOn) facts.push([t.madeOn, escapeHtml(formatTime(view.madeOn.time, lang, view.madeOn.offset, false))])
-  if (view.bestBefore) facts.push([t.bestBefore, escapeHtml(formatTime(view.bestBefore, lang, '+08:00', false))])
+  const facts: [string, string, string][] = []
+  if (view.lot) facts.push(['lot', t.lot, `<span class="code">${escapeHtml(view.lot)}</span>`])
+  if (view.serial) facts.push(['serial', t.serial, `<span class="code">${escapeHtml(view.serial)}</span>`])
+  if (view.traceCode) facts.push(['trace-code', t.traceCode, `<span class="code">${escapeHtml(view.traceCode)}</span>`])
+  if (view.madeOn) facts.push(['made-on', t.madeOn, escapeHtml(formatTime(view.madeOn.time, lang, view.madeOn.offset, false))])
+  if (view.bestBefore) facts.push(['best-before', t.bestBefore, escapeHtml(formatTime(view.bestBefore, lang, '+08:00', false))])
   const storage = storageText(product?.storage)
-  if (storage) facts.push([t.storage, escapeHtml(storage)])
-  if (view.gtin) facts.push([t.gtin, `<span class="code">${escapeHtml(view.gtin)}</span>`])
-
+  if (storage) facts.push(['storage', t.storage, escapeHtml(storage)])
+  if (view.gtin) facts.push(['gtin', t.gtin, `<span class="code">${escapeHtml(view.gtin)}</span>`])
   const recalledLot = view.recall?.lot
-  const body = [
+  return [
     renderRecall(view, lang),
     `<section class="card"><p class="pill"><span class="p-pending">${lang === 'zh' ? '账本核验中…' : 'Checking the ledger…'}</span>` +
       `<span class="p-verified">✓ ${lang === 'zh' ? '账本已核验' : 'Ledger verified'}</span><span class="p-failed">✗ ${lang === 'zh' ? '核验失败' : 'Not verified'}</span></p>` +
-      `<h1>${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub">${escapeHtml(other)}</p>` : ''}` +
+      `<h1 data-fact="product">${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub" data-fact="product">${escapeHtml(other)}</p>` : ''}` +
       renderRoute(view, lang) +
-      `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join('')}</dl></section>`,
-    `<section class="card verify"><h2>${t.verification}</h2>` +
-      `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
-      `<p class="small">${escapeHtml(t.verificationIntro)}</p></section>`,
+      `<dl class="facts">${facts.map(([fact, k, v]) => `<dt>${escapeHtml(k)}</dt><dd data-fact="${fact}">${v}</dd>`).join('')}</dl>` +
+      renderNoRecall(view, lang) +
+      `</section>`,
     view.empty
       ? `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
       : `<section class="card"><h2>${t.journey}</h2><p class="muted">${t.journeyNote}</p>` +
         (view.truncated ? `<p class="muted" data-truncated>${t.journeyTruncated}</p>` : '') +
         `<ol class="timeline">${view.steps.map((step) => renderStep(step, lang, recalledLot)).join('')}</ol></section>`,
     renderInspections(view, lang),
+  ].join('')
+}
+
+export interface ProvenancePageOptions {
+  lang: Lang
+  /** this page's URL (path and query), for the language switch */
+  url: string
+  /** the label image of this lot (screen size SVG) */
+  labelHref?: string
+  /** the page's bound area: the entries, actors and claims the view was derived from */
+  area: Omit<BoundArea, 'view'>
+  /** a recall the node's index holds that the listed entries do not show (the walk to it was cut short):
+   *  shown outside the verified area, as the node's report, rather than hidden */
+  reportedRecall?: { reason: string; at: string }
+}
+
+export function renderProvenancePage(view: ProvenanceView, options: ProvenancePageOptions): string {
+  const { lang } = options
+  const t = TEXT[lang]
+  const title = nameIn(view.product?.name, lang, view.gtin ? `${t.gtin} ${view.gtin}` : view.id)
+  const reported = options.reportedRecall
+  const body = [
+    reported
+      ? `<section class="recall" role="alert"><h2>${t.recalled} / ${t.recalledEn}</h2><p><strong>${escapeHtml(halfIn(reported.reason, lang))}</strong></p>` +
+        `<p>${escapeHtml(t.recallAdvice)}</p><p class="small">${lang === 'zh' ? '由节点报告：本页列出的记录不足以在浏览器中核验此召回。' : 'Reported by the node: the entries this page lists do not let your browser verify this recall.'}</p></section>`
+      : '',
+    boundAreaOpen({ view: PROVENANCE_VIEW, ...options.area }) + renderProvenanceArea(view, lang) + '</div>',
+    `<section class="card verify"><h2>${t.verification}</h2>` +
+      `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
+      `<p class="small">${escapeHtml(t.verificationIntro)}</p></section>`,
     options.labelHref
       ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
         `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +

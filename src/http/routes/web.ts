@@ -9,6 +9,7 @@ import type { Ledger } from '../../ledger/ledger.js'
 import { renderExplorer, type LotDirectory, type LotSummary } from '../../web/explorer.js'
 import { VERIFY_SCRIPT_PATH } from '../../web/html.js'
 import { htmlReply, langOf } from '../html-reply.js'
+import { StaticAsset } from '../static-asset.js'
 
 /** Where `npm run build` writes the esbuild bundle of src/web/verify.ts (the same from src/ and dist/). */
 export const VERIFY_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/public/verify.js', import.meta.url))
@@ -20,14 +21,14 @@ export const EXPLORER_LOTS = 12
 const NO_LOTS: LotDirectory = { recentLots: async () => [], searchLots: async () => ({ lots: [] }) }
 
 export const webRoutes: FastifyPluginAsync<{ ledger: Ledger; lots?: LotDirectory }> = async (app, { ledger, lots = NO_LOTS }) => {
-  let bundle: string | undefined
-  app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) => {
+  let bundle: StaticAsset | undefined
+  app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (request, reply) => {
     try {
-      bundle ??= readFileSync(VERIFY_BUNDLE_PATH, 'utf8')
+      bundle ??= new StaticAsset(readFileSync(VERIFY_BUNDLE_PATH), 'text/javascript; charset=utf-8')
     } catch {
       throw new TracechainError('NOT_FOUND', 'the verifier bundle is not built: run npm run build')
     }
-    return reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').send(bundle)
+    return bundle.send(request, reply.header('cache-control', 'public, max-age=300'))
   })
 
   const explorer = async (request: FastifyRequest, reply: FastifyReply, search?: { query: string; results: LotSummary[] }) => {

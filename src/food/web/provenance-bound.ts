@@ -1,0 +1,70 @@
+// The consumer page's bound view: its facts derived from the listed entries (provenance-model.ts) and
+// rendered (provenance-page.ts), the one function the server and the browser verifier both run.
+
+import { BoundViewError, type BoundView, type BoundViewInput } from '../../web/bound-view.js'
+import type { Lang } from '../../web/i18n.js'
+import { canonicalObject } from '../objects.js'
+import { provenanceViewOf, type ProvenanceView } from './provenance-model.js'
+import { PROVENANCE_VIEW, renderProvenanceArea } from './provenance-page.js'
+
+/** The page's claims beside its entries, as data-bound-params carries them (strings). */
+export interface ProvenanceParams {
+  /** the request path the page answers (the browser checks it is the one it asked for) */
+  path: string
+  /** the Digital Link or URN the node resolved that path to */
+  subject: string
+  asOf: string
+  operator: string
+  truncated?: '1'
+}
+
+/** The view from a bound area's input; the subject must be the lot the path names. */
+export function provenanceViewFromArea({ entries, actors, params }: Omit<BoundViewInput, 'lang'>): ProvenanceView {
+  const { path, subject, asOf, operator, truncated } = params as Partial<ProvenanceParams>
+  if (typeof path !== 'string' || typeof subject !== 'string' || typeof asOf !== 'string' || typeof operator !== 'string') {
+    throw new BoundViewError('the page lacks its path, subject, checkpoint or operator')
+  }
+  let named: string
+  let resolved: string
+  try {
+    named = canonicalObject(`https://id.gs1.org${decodeURI(path)}`).key
+    resolved = canonicalObject(subject).key
+  } catch {
+    throw new BoundViewError(`the page's path ${path.slice(0, 100)} or subject names no GS1 identifier`)
+  }
+  if (named !== resolved) throw new BoundViewError(`the page is of ${subject.slice(0, 100)}, not of the ${path.slice(0, 100)} it was asked for`)
+  return provenanceViewOf({ subject, entries, actors, asOf: Number(asOf), operator, truncated: truncated === '1' })
+}
+
+const FACTS: Record<string, Record<Lang, string>> = {
+  product: { zh: '产品名称', en: 'product name' },
+  lot: { zh: '批次', en: 'lot' },
+  serial: { zh: '序列号', en: 'serial number' },
+  'trace-code': { zh: '追溯码', en: 'trace code' },
+  'made-on': { zh: '生产日期', en: 'date made' },
+  'best-before': { zh: '保质期至', en: 'best before' },
+  storage: { zh: '储存条件', en: 'storage' },
+  gtin: { zh: '商品条码', en: 'GTIN' },
+  route: { zh: '产地与流向', en: 'route' },
+  recall: { zh: '召回', en: 'recall' },
+  'no-recall': { zh: '召回状态', en: 'recall status' },
+  step: { zh: '流转环节', en: 'step of the journey' },
+  actor: { zh: '经营者', en: 'business' },
+  place: { zh: '地点', en: 'place' },
+  destination: { zh: '发往', en: 'destination' },
+  stage: { zh: '环节', en: 'step' },
+  time: { zh: '时间', en: 'time' },
+  goods: { zh: '货品', en: 'goods' },
+  quantity: { zh: '数量', en: 'quantity' },
+  temperature: { zh: '温度记录', en: 'temperature readings' },
+  certificate: { zh: '证书', en: 'certificate' },
+  inspection: { zh: '检验结果', en: 'inspection' },
+  measurement: { zh: '检测值', en: 'measured value' },
+}
+
+export const provenanceBoundView: BoundView & { facts: typeof FACTS; requiredAt: RegExp } = {
+  name: PROVENANCE_VIEW,
+  facts: FACTS,
+  requiredAt: /^\/01\//,
+  render: (input) => renderProvenanceArea(provenanceViewFromArea(input), input.lang),
+}

@@ -1,0 +1,48 @@
+// A man in the middle for the page tests: an HTTP proxy on 127.0.0.1 in front of a node that forwards
+// everything and lets a test rewrite the HTML pages it passes on, as a compromised CDN or a hostile
+// network would. The browser talks only to the proxy, so the verifier's own fetches go through it too.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Test } from 'tap'
+
+export interface RewritingProxy {
+  url: string
+  /** rewrites each HTML page (any path) from now on; undefined passes pages on unchanged */
+  rewrite: ((html: string, path: string) => string) | undefined
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export async function startRewritingProxy(t: Test, target: string): Promise<RewritingProxy> {
+  const proxy: RewritingProxy = { url: '', rewrite: undefined }
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (typeof value === 'string' && !['host', 'connection', 'accept-encoding'].includes(name)) headers.set(name, value)
+      }
+      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await readBody(request))
+      const answer = await fetch(target + (request.url ?? '/'), { method: request.method, headers, body, redirect: 'manual' })
+      let bytes = Buffer.from(await answer.arrayBuffer())
+      const type = answer.headers.get('content-type') ?? ''
+      if (proxy.rewrite && type.startsWith('text/html')) bytes = Buffer.from(proxy.rewrite(bytes.toString('utf8'), request.url ?? '/'))
+      answer.headers.forEach((value, name) => {
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) response.setHeader(name, value)
+      })
+      response.writeHead(answer.status)
+      response.end(bytes)
+    })().catch((error: unknown) => {
+      response.writeHead(502)
+      response.end(String(error))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return proxy
+}
