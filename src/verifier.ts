@@ -3,7 +3,8 @@
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
 import { provenanceBoundView } from './food/web/provenance-bound.js'
+import { recentEntriesView } from './web/recent-entries.js'
 import { registerBoundView, startPageVerification } from './web/verify.js'
 
-for (const view of [provenanceBoundView]) registerBoundView(view)
+for (const view of [provenanceBoundView, recentEntriesView]) registerBoundView(view)
 startPageVerification()

@@ -15,6 +15,7 @@
 // No DOM types leak into render: it returns HTML text, so the server and the browser share it.
 
 import type { Statement } from '../core/statement.js'
+import type { ActorRecord } from '../ledger/registry.js'
 import type { Lang } from './i18n.js'
 
 export const BOUND_VIEW_ATTRIBUTE = 'data-bound'
@@ -41,6 +42,19 @@ export interface ActorProfile {
   /** the seq of its registration */
   registeredAt: number
   revokedAt?: number
+}
+
+/** The profile the node's registry holds of an actor: what its registration said (the browser reads the same). */
+export function actorProfile(record: ActorRecord): ActorProfile {
+  return {
+    id: record.id,
+    name: record.name,
+    roles: [...record.roles],
+    ...(record.org !== undefined ? { org: record.org } : {}),
+    locations: [...(record.locations ?? [])],
+    registeredAt: record.seqs[0],
+    ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),
+  }
 }
 
 export interface BoundViewInput {

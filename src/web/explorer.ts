@@ -1,10 +1,15 @@
-// The explorer at GET /: the latest checkpoint, the recent entries (verified in the browser by
-// /web/verify.js like the consumer page), a search that goes to the resolver, and each lot's label.
+// The explorer at GET /: the latest checkpoint, the recent entries (a bound area: verified and rendered
+// again in the browser by /web/verify.js like the consumer page), a search that goes to the resolver,
+// and each lot's label.
 
 import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import { parseCheckpoint } from '../core/checkpoint.js'
 import { MAX_VERIFY_RANGE } from '../ledger/audit-ledger.js'
 import type { Entry } from '../ledger/ledger.js'
+import { parseStatementPayload, type Statement } from '../core/statement.js'
+import { decodeEnvelope } from '../core/dsse.js'
+import { boundAreaOpen, type ActorProfile, type EvidenceEntry } from './bound-view.js'
+import { RECENT_ENTRIES_VIEW, renderRecentEntries } from './recent-entries.js'
 import { escapeHtml, renderShell, withLang } from './html.js'
 import { formatTime, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
 import type { RecordReader } from '../ledger/kinds.js'
@@ -33,7 +38,7 @@ export interface LotDirectory {
 export interface ExplorerView {
   checkpoint: string
   entries: { entry: Entry; leafHash: string }[]
-  actorName(id: string): Bilingual
+  actor(id: string): ActorProfile | undefined
   lots: LotSummary[]
   query?: string
   /** search results when the query named no single lot */
@@ -95,16 +100,6 @@ function lotCard(lot: LotSummary, lang: Lang): string {
 export function renderExplorer(view: ExplorerView, lang: Lang, url: string): string {
   const w = WORDS[lang]
   const checkpoint = parseCheckpoint(view.checkpoint.slice(0, view.checkpoint.indexOf('\n\n') + 1))
-  const rows = view.entries
-    .map(({ entry }) => {
-      const statement = statementOf(entry)
-      return (
-        `<tr data-seq="${entry.seq}" data-actor="${escapeHtml(statement.actor)}"><td><a href="/v1/entries/${entry.seq}">#${entry.seq}</a><span class="tick"></span></td>` +
-        `<td>${escapeHtml(statement.type)}</td><td>${escapeHtml(nameIn(view.actorName(statement.actor), lang, statement.actor))}</td>` +
-        `<td>${escapeHtml(formatTime(entry.recordedAt, lang, '+08:00'))}</td></tr>`
-      )
-    })
-    .join('')
   const results =
     view.results === undefined
       ? ''
@@ -122,7 +117,7 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
     `<section class="card"><h2>${w.checkpoint}</h2><dl class="facts"><dt>${w.size}</dt><dd>${checkpoint.size}</dd>` +
       `<dt>${w.root}</dt><dd class="code small">${toHex(checkpoint.rootHash)}</dd></dl><pre>${escapeHtml(view.checkpoint)}</pre></section>`,
     view.lots.length > 0 ? `<section class="card"><h2>${w.lots}</h2><ul class="lots">${view.lots.map((lot) => lotCard(lot, lang)).join('')}</ul></section>` : '',
-    `<section class="card"><h2>${w.recent}</h2><table><thead><tr><th>#</th><th>${w.type}</th><th>${w.actor}</th><th>${w.at}</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+    recentEntriesArea(view, lang),
   ]
   return renderShell({
     lang,
@@ -134,3 +129,26 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
     body: body.join(''),
   })
 }
+
+/** The recent entries as a bound area: the browser renders the table again from the entries it verified. */
+function recentEntriesArea(view: ExplorerView, lang: Lang): string {
+  const evidence: EvidenceEntry[] = []
+  const actors = new Map<string, ActorProfile>()
+  for (const { entry } of view.entries) {
+    let statement: Statement
+    try {
+      statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
+    } catch {
+      continue // an entry that does not decode is the audit's to name; the table leaves it out
+    }
+    evidence.push({ seq: entry.seq, recordedAt: entry.recordedAt, statement })
+    const profile = view.actor(statement.actor)
+    if (profile) actors.set(profile.id, profile)
+  }
+  return (
+    boundAreaOpen({ view: RECENT_ENTRIES_VIEW, evidence: evidence.map((e) => e.seq), actors: [], params: {} }, 'section', 'class="card"') +
+    renderRecentEntries(evidence, actors, lang) +
+    '</section>'
+  )
+}
+

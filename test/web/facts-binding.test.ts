@@ -2,7 +2,7 @@
 // real node rewrites one fact at a time, as a compromised CDN or network would; each rewrite must make
 // the page say it failed and name the fact, and the untouched page through the same proxy verifies.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -91,5 +91,24 @@ if (haveChromium(t)) {
 
     proxy.rewrite = undefined
     t.equal((await verdict(page, recalled)).state, 'verified', 'untouched again, the recalled lot verifies with its banner')
+  })
+}
+
+if (existsSync(CHROMIUM)) {
+  t.test('the explorer: its recent entries are derived from the entries the browser verified', async (t) => {
+    const { baseUrl } = await demoApp(t, { listen: true })
+    const proxy = await startRewritingProxy(t, baseUrl)
+    const page = (await launch(t)).pages()[0]
+    const untouched = await verdict(page, `${proxy.url}/`)
+    t.equal(untouched.state, 'verified', untouched.status)
+    t.ok((await page.locator('[data-bound="log.entries"] tr[data-seq]').count()) >= 10, 'the recent entries are listed')
+
+    proxy.rewrite = (html) => once(t, html, /(<tr data-seq="\d+" data-actor="[^"]+" data-fact="entry">(?:<td>.*?<\/td>){2}<td>)[^<]+/, '$1某某食品公司')
+    const renamed = await verdict(page, `${proxy.url}/`)
+    t.equal(renamed.state, 'failed', renamed.status)
+    t.match(renamed.status, '页面所示的「账本记录」与已签名的记录不符')
+
+    proxy.rewrite = (html) => once(t, html, /(<tr data-seq="\d+" data-actor="[^"]+" data-fact="entry"><td>.*?<\/td><td>)[^<]+/, '$1food.recall')
+    t.equal((await verdict(page, `${proxy.url}/`)).state, 'failed', 'an entry shown as another type')
   })
 }

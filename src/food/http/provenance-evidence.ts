@@ -6,7 +6,7 @@ import { decodeEnvelope } from '../../core/dsse.js'
 import { parseStatementPayload } from '../../core/statement.js'
 import type { Entry, Ledger } from '../../ledger/ledger.js'
 import type { ActorRecord } from '../../ledger/registry.js'
-import type { ActorProfile, EvidenceEntry } from '../../web/bound-view.js'
+import { actorProfile, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { canonicalObject, eventOf, objectsOf } from '../objects.js'
 import type { Provenance } from '../provenance.js'
 import { SPACES, type ProductRecord } from '../records.js'
@@ -23,17 +23,6 @@ export function operatorOf(ledger: Ledger): ActorRecord | undefined {
   return operator
 }
 
-export function profileOf(record: ActorRecord): ActorProfile {
-  return {
-    id: record.id,
-    name: record.name,
-    roles: [...record.roles],
-    ...(record.org !== undefined ? { org: record.org } : {}),
-    locations: [...(record.locations ?? [])],
-    registeredAt: record.seqs[0],
-    ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),
-  }
-}
 
 function evidenceOf(entry: Entry): EvidenceEntry {
   return { seq: entry.seq, recordedAt: entry.recordedAt, statement: parseStatementPayload(decodeEnvelope(entry.envelope).payload) }
@@ -98,7 +87,7 @@ export async function provenanceEvidence(ledger: Ledger, provenance: Provenance,
   const actors = new Map<string, ActorProfile>()
   for (const id of named) {
     const record = ledger.actors.get(id)
-    if (record && record.seqs[0] < size) actors.set(id, profileOf(record))
+    if (record && record.seqs[0] < size) actors.set(id, actorProfile(record))
   }
   const signers = new Set([...entries.values()].map(({ statement }) => statement.actor))
   return {

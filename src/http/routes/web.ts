@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { TracechainError } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { actorProfile } from '../../web/bound-view.js'
 import { renderExplorer, type LotDirectory, type LotSummary } from '../../web/explorer.js'
 import { VERIFY_SCRIPT_PATH } from '../../web/html.js'
 import { htmlReply, langOf } from '../html-reply.js'
@@ -40,7 +41,10 @@ export const webRoutes: FastifyPluginAsync<{ ledger: Ledger; lots?: LotDirectory
       {
         checkpoint: ledger.checkpoint,
         entries,
-        actorName: (id) => (ledger.actors.get(id)?.name ?? id) as string,
+        actor: (id) => {
+          const record = ledger.actors.get(id)
+          return record ? actorProfile(record) : undefined
+        },
         lots: await lots.recentLots(ledger.records, EXPLORER_LOTS),
         ...(search ? { query: search.query, results: search.results } : {}),
       },
