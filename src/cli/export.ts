@@ -15,8 +15,11 @@ export interface Fsma204ExportOptions {
   out?: string
 }
 
-/** Writes the CSV; returns how many data rows it held. Throws the node's own error code when it refuses. */
-export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ rows: number; bytes: number }> {
+/**
+ * Writes the CSV; returns how many data rows it held, and `truncated` when the node says the lot's trace
+ * reached its bounds (the file may lack lots linked to it). Throws the node's own error code when it refuses.
+ */
+export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ rows: number; bytes: number; truncated: boolean }> {
   const query = new URLSearchParams()
   for (const name of ['lot', 'from', 'to'] as const) if (options[name] !== undefined) query.set(name, options[name] as string)
   const url = `${options.url.replace(/\/+$/, '')}/v1/export/fsma204${query.size > 0 ? `?${query}` : ''}`
@@ -42,7 +45,7 @@ export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ ro
       },
     }),
   )
-  return { rows: Math.max(0, counter.records - 1), bytes: counter.bytes }
+  return { rows: Math.max(0, counter.records - 1), bytes: counter.bytes, truncated: response.headers.get('tracechain-truncated') === 'true' }
 }
 
 /** Counts RFC 4180 records: line feeds outside quoted fields. */

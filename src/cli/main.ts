@@ -39,6 +39,8 @@ Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL,
 export const EXIT_OK = 0
 export const EXIT_VERIFY_FAILED = 1
 export const EXIT_ERROR = 2
+/** An export written in part: the node cut the answer at its bounds. */
+export const EXIT_INCOMPLETE = 3
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -177,7 +179,7 @@ const commands: Record<string, Command> = {
     if (positionals.length !== 1 || positionals[0] !== 'fsma204') throw new TracechainError('BAD_REQUEST', 'usage: tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]')
     const { exportFsma204 } = await import('./export.js')
     const out = values.out as string | undefined
-    const { rows, bytes } = await exportFsma204({
+    const { rows, bytes, truncated } = await exportFsma204({
       url: requireString(values, 'url'),
       lot: values.lot as string | undefined,
       from: values.from as string | undefined,
@@ -185,6 +187,11 @@ const commands: Record<string, Command> = {
       out,
     })
     process.stderr.write(`fsma204: ${rows} rows, ${bytes} bytes${out ? ` written to ${out}` : ''}\n`)
+    if (truncated) {
+      // Not a complete answer to a records request: the file is written, and the exit status says so.
+      process.stderr.write('fsma204: INCOMPLETE: the lot\'s trace reached the node\'s bounds, so lots linked to it may be missing; export the lots it names one by one\n')
+      return EXIT_INCOMPLETE
+    }
     return EXIT_OK
   },
 

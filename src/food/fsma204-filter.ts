@@ -17,6 +17,8 @@ export interface Fsma204Filter {
   keys?: Set<string>
   /** the lot as asked, canonical */
   lot?: string
+  /** the trace from the lot reached its bounds: the export may leave out lots linked to it */
+  truncated?: true
   from?: TimeBound
   to?: TimeBound
 }
@@ -44,6 +46,7 @@ export async function parseFsma204Filter(ledger: Ledger, raw: { lot?: string; fr
     const graph = await traceGraph(ledger.records, text, 'both', MAX_TRACE_DEPTH)
     filter.lot = graph.root
     filter.keys = new Set([start.key, ...graph.nodes.map((node) => keyOrText(node.id))])
+    if (graph.truncated) filter.truncated = true
   }
   return filter
 }

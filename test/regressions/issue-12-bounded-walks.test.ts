@@ -2,7 +2,11 @@
 // resolver's JSON of one of them took seconds while /healthz waited behind it. Every walk is capped in
 // nodes and store reads, says "truncated": true when capped, and the loop stays free meanwhile.
 
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
+import { spawn } from 'node:child_process'
+import { CLI } from '../helpers/node-process.js'
 import { gs1CheckDigit } from '../../src/food/identifiers.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
@@ -18,6 +22,7 @@ const gtin = (item: number) => {
 }
 const INPUT = gtin(11)
 const OUTPUT = gtin(103)
+const FINAL = gtin(105)
 const lot = (g: string, l: string) => `https://id.gs1.org/01/${g}/10/${l}`
 
 t.test('a 200 x 200 graph from one producer: trace and resolver answer fast and say truncated; /healthz is not held', async (t) => {
@@ -80,6 +85,29 @@ t.test('a 200 x 200 graph from one producer: trace and resolver answer fast and 
   for (let i = 0; i < 5; i++) health.push((await timed('/healthz')).ms)
   await Promise.all(walks)
   t.ok(Math.max(...health) < HEALTH_BOUND_MS, `/healthz during walks: ${health.map((ms) => ms.toFixed(0)).join(', ')} ms`)
+
+  // An FSMA 204 records request answered from a cut trace must say so: a header, and the CLI's exit status.
+  // One more lot made from all 200 outputs: its trace back reads 200 x 200 edges, past the walk's budget.
+  await node.ledger.submit(signed({ gtin: FINAL, name: 'Final' }, 'food.product'))
+  const outputs = Array.from({ length: SIDE }, (_, j) => ({ epcClass: lot(OUTPUT, `O${j}`) }))
+  await node.ledger.submit(signed({ type: 'TransformationEvent', ...at, bizStep: 'creating_class_instance', inputQuantityList: outputs, outputQuantityList: [{ epcClass: lot(FINAL, 'F') }] }))
+  const fsma = await app.inject(`/v1/export/fsma204?lot=${encodeURIComponent(lot(FINAL, 'F'))}`)
+  t.equal(fsma.statusCode, 200)
+  t.equal(fsma.headers['tracechain-truncated'], 'true', 'the export says lots linked to the lot may be missing')
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  const out = join(t.testdir(), 'fsma204.csv')
+  // Its own process: the node answers on this one's event loop.
+  const exported = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'export', 'fsma204', '--url', `http://127.0.0.1:${port}`, '--lot', lot(FINAL, 'F'), '--out', out])
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('close', (status) => resolve({ status, stderr }))
+  })
+  t.equal(exported.status, 3, 'tracechain export exits 3')
+  t.match(exported.stderr, /INCOMPLETE/)
+  t.ok(readFileSync(out, 'utf8').split('\n').length > 2, 'and still writes what it got')
+
 })
 
 t.test('a small graph is not truncated: the answers are whole', async (t) => {
@@ -102,4 +130,7 @@ t.test('a small graph is not truncated: the answers are whole', async (t) => {
   t.equal(resolver.events.length, 1)
   const page = await app.inject({ url: `/01/${OUTPUT}/10/B`, headers: { accept: 'text/html' } })
   t.notMatch(page.body, /data-truncated/)
+  const fsma = await app.inject(`/v1/export/fsma204?lot=${encodeURIComponent(lot(OUTPUT, 'B'))}`)
+  t.equal(fsma.statusCode, 200)
+  t.notOk('tracechain-truncated' in fsma.headers, 'a whole export carries no flag')
 })

@@ -5,6 +5,9 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
 import { fsma204Csv } from '../fsma204.js'
 import { parseFsma204Filter } from '../fsma204-filter.js'
+
+/** Set on an FSMA 204 export whose lot's trace reached the node's bounds (docs/food.md). */
+export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
 import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
 import { buildQueryDocument, queryEvents } from '../query.js'
 import type { Ledger } from '../../ledger/ledger.js'
@@ -89,6 +92,8 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
     },
     async (request, reply) => {
       const filter = await parseFsma204Filter(ledger, request.query as { lot?: string; from?: string; to?: string })
+      // Known before the first row is sent: a records request answered in part must say so.
+      if (filter.truncated) reply.header(FSMA204_TRUNCATED_HEADER, 'true')
       return reply
         .type('text/csv; charset=utf-8; header=present')
         .header('content-disposition', 'attachment; filename="fsma204.csv"')
