@@ -16,7 +16,7 @@ import type { VerifyOutcome } from './verify.js'
 const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
-  serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]...
+  serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
                                                 start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
@@ -34,7 +34,7 @@ const USAGE = `tracechain <command> [options]
                                                 a lot's printable QR label (id an EPC URN or Digital Link)
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
-Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated).`
+Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY.`
 
 export const EXIT_OK = 0
 export const EXIT_VERIFY_FAILED = 1
@@ -64,6 +64,7 @@ const commands: Record<string, Command> = {
       'base-url': { type: 'string' },
       seed: { type: 'boolean' },
       'rate-limit': { type: 'string', multiple: true },
+      'trust-proxy': { type: 'string' },
     })
     const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
     const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
@@ -71,6 +72,8 @@ const commands: Record<string, Command> = {
     const { DEFAULT_RATE_LIMITS, parseRateLimits } = await import('../http/rate-limits.js')
     const flags = (values['rate-limit'] as unknown as string[] | undefined) ?? []
     const rateLimits = [process.env.TRACECHAIN_RATE_LIMITS ?? '', ...flags].reduce((limits, text) => parseRateLimits(text, limits), DEFAULT_RATE_LIMITS)
+    const { parseTrustProxy } = await import('../http/trust-proxy.js')
+    const trustProxy = parseTrustProxy((values['trust-proxy'] as string | undefined) ?? process.env.TRACECHAIN_TRUST_PROXY ?? 'false')
     const { serve } = await import('./serve.js')
     await serve({
       dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
@@ -80,6 +83,7 @@ const commands: Record<string, Command> = {
       baseUrl: (values['base-url'] as string | undefined) ?? process.env.TRACECHAIN_BASE_URL,
       seed: values.seed === true,
       rateLimits,
+      trustProxy,
     })
     return EXIT_OK
   },

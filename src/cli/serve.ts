@@ -7,6 +7,7 @@ import { buildApp } from '../http/app.js'
 import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
 import { readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
+import type { TrustProxy } from '../http/trust-proxy.js'
 
 export interface ServeOptions {
   dir: string
@@ -17,6 +18,8 @@ export interface ServeOptions {
   seed?: boolean
   /** the costly routes' limits (http/rate-limits.ts); unset ones keep their defaults */
   rateLimits?: RateLimits
+  /** whose X-Forwarded-For names the client (http/trust-proxy.ts) */
+  trustProxy?: TrustProxy
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -41,6 +44,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       logger: { level: process.env.LOG_LEVEL ?? 'warn' },
       demoKeys: readDemoKeys(),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     },
   })
   const address = await app.listen({ host: options.host, port: options.port })

@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger.js'
 import { frameworkErrorHandler, installErrorHandling } from './errors.js'
 import { DemoKeys, type DemoKey } from './demo-keys.js'
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.js'
+import type { TrustProxy } from './trust-proxy.js'
 import { installSecurityHeaders } from './security-headers.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { Domain } from '../domain.js'
@@ -25,6 +26,8 @@ export interface AppConfig {
   logger?: FastifyServerOptions['logger']
   /** per-address limits on the costly public routes (default DEFAULT_RATE_LIMITS) */
   rateLimits?: Partial<RateLimits>
+  /** whose X-Forwarded-For names the client (http/trust-proxy.ts); default: nobody's */
+  trustProxy?: TrustProxy
   /**
    * Public keys whose private halves are public (the repository's keys/demo/): actors holding one are
    * marked `demo` and every page carries a demo banner while any is registered
@@ -53,6 +56,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // Query strings are parsed into strings; the route schemas coerce seq/size numbers.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     return503OnClosing: true,
+    trustProxy: config.trustProxy ?? false,
     // A trace id is a URL-encoded Digital Link or EPC URN of up to 512 characters (its route's schema):
     // the router's default of 100 refused long ones before the schema could judge them.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },

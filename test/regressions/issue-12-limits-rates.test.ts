@@ -6,6 +6,7 @@ import t from 'tap'
 import { seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { DEFAULT_RATE_LIMITS, parseRateLimits } from '../../src/http/rate-limits.js'
+import { parseTrustProxy } from '../../src/http/trust-proxy.js'
 import { makeNode } from '../helpers/ledger.js'
 import { FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
 
@@ -46,4 +47,33 @@ t.test('limits from a flag or the environment', async (t) => {
   t.match(parseRateLimits('labels=5/10, verify=off'), { labels: { max: 5, windowSeconds: 10 }, verify: false, trace: DEFAULT_RATE_LIMITS.trace })
   t.match(parseRateLimits('trace=7'), { trace: { max: 7, windowSeconds: 60 } })
   for (const bad of ['labels', 'labels=x', 'nope=5', 'labels=0', 'labels=5/0', 'labels=-1']) t.throws(() => parseRateLimits(bad), { code: 'BAD_REQUEST' }, bad)
+})
+
+t.test('behind a trusted proxy the client is the forwarded address; from anyone else X-Forwarded-For is ignored', async (t) => {
+  const node = await makeNode(t.testdir())
+  await seedLedger(node.ledger, node.operator)
+  const limits = { trace: { max: 2, windowSeconds: 60 } }
+  const trace = `/v1/trace/${encodeURIComponent(LOT)}`
+  const behind = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: limits, trustProxy: parseTrustProxy('127.0.0.1, 10.0.0.0/8') } })
+  const open = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: limits } })
+  t.teardown(async () => {
+    await behind.close()
+    await open.close()
+    await node.close()
+  })
+  const from = (app: typeof open, client: string, remoteAddress = '127.0.0.1') => app.inject({ url: trace, remoteAddress, headers: { 'x-forwarded-for': client } })
+  // Through the balancer: each phone has its own count.
+  for (let i = 0; i < 2; i++) t.equal((await from(behind, '198.51.100.1')).statusCode, 200)
+  t.equal((await from(behind, '198.51.100.1')).statusCode, 429, 'one phone over its limit')
+  t.equal((await from(behind, '198.51.100.2')).statusCode, 200, 'another phone behind the same balancer is not')
+  // A client that is not a trusted proxy cannot name itself another address.
+  for (let i = 0; i < 2; i++) t.equal((await from(behind, `203.0.113.${i}`, '192.0.2.50')).statusCode, 200)
+  t.equal((await from(behind, '203.0.113.9', '192.0.2.50')).statusCode, 429, 'a forged header from an untrusted address is ignored')
+  // Trusting nobody (the default), every forwarded request counts against the sender.
+  for (let i = 0; i < 2; i++) t.equal((await from(open, `198.51.100.${i}`)).statusCode, 200)
+  t.equal((await from(open, '198.51.100.9')).statusCode, 429)
+
+  t.equal(parseTrustProxy(''), false)
+  t.equal(parseTrustProxy('true'), true)
+  t.throws(() => parseTrustProxy('127.0.0.1, evil'), { code: 'BAD_REQUEST' })
 })
