@@ -36,10 +36,21 @@ t.test('the resolver request (digitalLinkOf): the former encodeURIComponent copy
   t.equal(now, toDigitalLink(parseIdentifier(former)), 'and it is the canonical link')
 })
 
-t.test('labels: the same URI as the former copy, on the node base', async (t) => {
+t.test('labels: the same URI as the former copy, on the node base, then the log key id in the fragment', async (t) => {
   const target = { gtin: GTIN, lot: 'A/1 b', serial: "x'(y)*!" }
-  t.equal(buildLabelUri('https://trace.example.cn/food/', target), `https://trace.example.cn/food/01/${GTIN}/10/A%2F1%20b/21/x%27%28y%29%2A%21`)
-  t.equal(buildLabelUri('https://trace.example.cn', { gtin: GTIN, lot: '批次%' }), `https://trace.example.cn/01/${GTIN}/10/%E6%89%B9%E6%AC%A1%25`)
+  t.equal(buildLabelUri('https://trace.example.cn/food/', target, '370b113f'), `https://trace.example.cn/food/01/${GTIN}/10/A%2F1%20b/21/x%27%28y%29%2A%21#log=370b113f`)
+  t.equal(buildLabelUri('https://trace.example.cn', { gtin: GTIN, lot: '批次%' }, '370b113f'), `https://trace.example.cn/01/${GTIN}/10/%E6%89%B9%E6%AC%A1%25#log=370b113f`)
+  // The part a resolver sees is the Digital Link as before: the parser ignores the fragment, and the
+  // link without it is the same identifier.
+  for (const uri of [
+    buildLabelUri('https://trace.example.cn/food/', { gtin: GTIN, lot: 'A/1', serial: "x'(y)*!" }, '370b113f'),
+    buildLabelUri('https://x.cn', { gtin: GTIN, lot: 'Z260526A' }, '0123456789abcdef'),
+  ]) {
+    const [link, fragment] = uri.split('#')
+    t.match(fragment, /^log=[0-9a-f]{8,64}$/)
+    t.same(parseIdentifier(uri), parseIdentifier(link), uri)
+    t.equal(identifierKey(parseIdentifier(link)), identifierKey(parseIdentifier(toDigitalLink(parseIdentifier(link)))))
+  }
 })
 
 t.test('toDigitalLink: the same links as before, for every kind', async (t) => {
