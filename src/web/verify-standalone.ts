@@ -139,7 +139,11 @@ function entryLine(outcome: LotVerification, seq: number, lang: Lang): string {
   return `#${seq} ✓ ${statement.type}${detail} · ${signer} · ${entry.recordedAt ?? ''}`
 }
 
+/** Runs started; only the latest writes its outcome, so a slow earlier run cannot overwrite a later one. */
+let runs = 0
+
 async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement): Promise<void> {
+  const mine = ++runs
   const lang = pageLang()
   const t = TEXT[lang]
   const logBase = logBaseOf(field(form, 'url').value)
@@ -157,6 +161,7 @@ async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement)
   box.setAttribute('data-standalone-state', 'pending')
   status.textContent = t.pending
   const outcome = await verifyLot(httpFetcher(logBase), nobleEd25519, { expectedKeyId: keyId, ...(lot ? { lot } : {}) }, standaloneMemory(logBase))
+  if (mine !== runs) return
   const failures = outcome.failures.map((failure) => describeFailure(lang, failure))
   if (outcome.lotError) failures.push(format(t.lotError, { detail: outcome.lotError }))
   const lines: string[] = []
@@ -183,24 +188,29 @@ export function startStandaloneVerifier(): void {
     const box = root?.querySelector<HTMLElement>('[data-standalone-state]')
     const status = box?.querySelector<HTMLElement>('[data-standalone-status]')
     if (!root || !form || !box || !status) return
-    const fragment = parseTrustFragment(window.location.hash)
-    // The lot's own base is the log's URL unless the link says otherwise.
-    const url = fragment.url ?? (fragment.lot ? logBaseOf(fragment.lot.slice(0, Math.max(0, fragment.lot.indexOf('/01/')))) : undefined)
-    if (url) field(form, 'url').value = url
-    if (fragment.log) field(form, 'log').value = fragment.log
-    if (fragment.lot) field(form, 'lot').value = fragment.lot
-    const base = logBaseOf(field(form, 'url').value)
-    try {
-      const policy = base ? localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) : null
-      if (policy) field(form, 'witness').value = policy
-    } catch {
-      // storage blocked
+    // A link opens the page with the fields in its fragment (a changed fragment is a new link).
+    const fromFragment = () => {
+      const fragment = parseTrustFragment(window.location.hash)
+      // The lot's own base is the log's URL unless the link says otherwise.
+      const url = fragment.url ?? (fragment.lot ? logBaseOf(fragment.lot.slice(0, Math.max(0, fragment.lot.indexOf('/01/')))) : undefined)
+      if (url) field(form, 'url').value = url
+      if (fragment.log) field(form, 'log').value = fragment.log
+      if (fragment.lot) field(form, 'lot').value = fragment.lot
+      const base = logBaseOf(field(form, 'url').value)
+      try {
+        const policy = base ? localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) : null
+        if (policy) field(form, 'witness').value = policy
+      } catch {
+        // storage blocked
+      }
+      if (fragment.log && field(form, 'url').value) void run(form, box, status)
     }
     form.addEventListener('submit', (event) => {
       event.preventDefault()
       void run(form, box, status)
     })
-    if (fragment.log && field(form, 'url').value) void run(form, box, status)
+    window.addEventListener('hashchange', fromFragment)
+    fromFragment()
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin)
   else begin()

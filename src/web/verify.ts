@@ -367,7 +367,13 @@ function carryLabelPin(keyId: string | undefined): void {
 
 function start(): void {
   const root = document.querySelector<HTMLElement>('[data-verification]')
-  if (root) void verifyPage(root)
+  if (!root) return
+  void verifyPage(root)
+  // The outcome holds for the key id it was checked against: another #log= in the address is another check.
+  const pinned = parseTrustFragment(window.location.hash).log
+  window.addEventListener('hashchange', () => {
+    if (parseTrustFragment(window.location.hash).log !== pinned) window.location.reload()
+  })
 }
 
 /** Verifies the page once it is parsed; src/verifier.ts calls it after registering the domains' views. */
