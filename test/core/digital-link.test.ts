@@ -7,6 +7,7 @@ import { identifierKey, parseIdentifier, toDigitalLink } from '../../src/food/id
 import { keyOrText } from '../../src/food/objects.js'
 import { digitalLinkOf } from '../../src/food/http/resolver-routes.js'
 import { buildLabelUri } from '../../src/labels/digital-link.js'
+import { gs1ExampleDocuments } from '../helpers/gs1-examples.js'
 
 const GTIN = '06901234001037'
 
@@ -70,4 +71,18 @@ t.test('keyOrText: the index key of what parses, the text itself otherwise', asy
   t.equal(keyOrText(`https://example.cn/01/${GTIN}/10/Z260526A?x=1`), `01/${GTIN}/10/Z260526A`, 'any domain, query ignored')
   t.equal(keyOrText('urn:example:pallet:7'), 'local:urn:example:pallet:7')
   for (const text of ['not an id', '', `https://id.gs1.org/01/${GTIN.slice(0, -1)}8`, 'urn:epc:id:sgtin:1.2.3']) t.equal(keyOrText(text), text, JSON.stringify(text))
+})
+
+t.test("GS1's own example Digital Links: as label URIs, the part before '#' is the same link on our base", async (t) => {
+  const links = new Set<string>()
+  for (const { doc } of gs1ExampleDocuments()) for (const match of JSON.stringify(doc).matchAll(/https:\/\/id\.gs1\.org\/01\/[^"]+/g)) links.add(match[0])
+  t.ok(links.size >= 8, `${links.size} GTIN links in GS1's examples`)
+  for (const link of links) {
+    const id = parseIdentifier(link)
+    const uri = buildLabelUri('https://trace.example.cn', { gtin: id.gtin as string, lot: id.lot, serial: id.serial }, '370b113f')
+    const [before, after] = uri.split('#')
+    t.equal(after, 'log=370b113f', link)
+    t.equal(before, link.replace('https://id.gs1.org', 'https://trace.example.cn'), `${link}: the Digital Link unchanged`)
+    t.same(parseIdentifier(uri), id, `${link}: the same identifier, fragment or not`)
+  }
 })
