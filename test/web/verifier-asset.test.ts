@@ -3,6 +3,7 @@
 // good, and GET /verify prints the hash. Fetch the page, fetch its script, hash it, compare.
 
 import { createHash } from 'node:crypto'
+import { brotliDecompressSync } from 'node:zlib'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -43,6 +44,10 @@ t.test("every page's script tag pins the bytes served under its name", async (t)
     pinned ??= integrity
     t.equal(integrity, pinned, 'one file for every page')
   }
+  const versioned = (await app.inject({ url: '/', headers: HTML })).body.match(/src="(\/web\/verify-[0-9a-f]{16}\.js)"/)?.[1] as string
+  const compressed = await app.inject({ url: versioned, headers: { 'accept-encoding': 'br' } })
+  t.equal(compressed.headers['content-encoding'], 'br')
+  t.equal(`sha384-${createHash('sha384').update(brotliDecompressSync(compressed.rawPayload)).digest('base64')}`, pinned, 'compressed, it decodes to the pinned bytes')
   const plain = await app.inject('/web/verify.js')
   t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, pinned, 'the unversioned path serves the same bytes')
   t.equal(plain.headers['cache-control'], 'public, max-age=300')

@@ -36,25 +36,24 @@ export interface WebRouteOptions {
 export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, bundlePath = VERIFY_BUNDLE_PATH }) => {
   // Read once: the bytes served and the hash every page pins are the same bytes, whatever later builds
   // write to dist/. Until the bundle is built, pages name the unversioned path and the scripts 404.
-  let asset: { verifier: VerifierAsset; compressed: StaticAsset } | undefined
-  const verifier = (): VerifierAsset => {
-    if (!asset) {
-      const read = readVerifierAsset(bundlePath)
-      asset = { verifier: read, compressed: new StaticAsset(read.bytes, 'text/javascript; charset=utf-8') }
-      useVerifierScript({ src: `${VERIFIER_DIRECTORY}${read.fileName}`, integrity: read.integrity })
+  let built: { verifier: VerifierAsset; compressed: StaticAsset } | undefined
+  const bundle = () => {
+    if (!built) {
+      const verifier = readVerifierAsset(bundlePath)
+      built = { verifier, compressed: new StaticAsset(verifier.bytes, 'text/javascript; charset=utf-8') }
+      useVerifierScript({ src: `${VERIFIER_DIRECTORY}${verifier.fileName}`, integrity: verifier.integrity })
     }
-    return asset.verifier
+    return built
   }
+  const verifier = () => bundle().verifier
   try {
-    verifier()
+    bundle()
   } catch {
     // not built yet: asked again on each request that needs it
   }
   // SRI covers the decoded bytes: a compressed answer pins the same hash.
-  const script = (request: FastifyRequest, reply: FastifyReply, cacheControl: string) => {
-    verifier()
-    return (asset as { compressed: StaticAsset }).compressed.send(request, reply.header('cache-control', cacheControl))
-  }
+  const script = (request: FastifyRequest, reply: FastifyReply, cacheControl: string) =>
+    bundle().compressed.send(request, reply.header('cache-control', cacheControl))
 
   app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (request, reply) => script(request, reply, 'public, max-age=300'))
   app.get(`${VERIFIER_DIRECTORY}:file`, { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
