@@ -15,6 +15,8 @@ export interface DomainRouteOptions {
   clock: () => Date
   /** public base URL of this node, for links printed on labels */
   baseUrl: string
+  /** the standalone verification page on another origin, when the operator named one (AppConfig) */
+  independentVerifier?: string
 }
 
 /**

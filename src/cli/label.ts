@@ -1,9 +1,11 @@
 // `tracechain label`: a lot's printable QR label, from a running node (--url, GET /v1/labels/...)
-// or offline (--base-url, with the product name from a stopped node's --dir when given).
+// or offline (--base-url, with the product name from a stopped node's --dir when given). Either way the
+// QR code's URI carries the log's key id (`#log=`): offline it comes from --dir's node key or --log-key.
 
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { TracechainError } from '../core/errors.js'
+import { logKeyIdOf } from '../core/log-key-id.js'
 import { LABEL_DIMENSIONS, LABEL_SIZES, buildLabelSvg, type LabelSize } from '../labels/label.js'
 import { renderLabelPng } from '../labels/png.js'
 import { buildLotLabel } from '../food/web/lot-label.js'
@@ -17,8 +19,10 @@ export interface LabelOptions {
   url?: string
   /** offline: the public base URL to print */
   baseUrl?: string
-  /** offline: a stopped node's data directory, for the product name */
+  /** offline: a stopped node's data directory, for the product name and the log's key */
   dir?: string
+  /** offline without --dir: the log's verifier key (GET /v1/log/key), whose key id the URI carries */
+  logKey?: string
   out?: string
   format?: string
   size?: string
@@ -54,9 +58,18 @@ export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
     return { bytes: new Uint8Array(await response.arrayBuffer()), format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
   }
   if (!options.baseUrl) throw new TracechainError('BAD_REQUEST', 'label needs --url (a running node) or --base-url (offline)')
+  if (!options.dir && !options.logKey) {
+    throw new TracechainError('BAD_REQUEST', "an offline label carries the log's key id: give --dir (the node's data directory) or --log-key (its verifier key)")
+  }
+  // Parsed before the node is opened: a bad --log-key is the caller's mistake, named as such.
+  const givenKeyId = options.logKey !== undefined ? logKeyIdOf(options.logKey.trim()) : undefined
   const node = options.dir ? await openNode(resolve(options.dir)) : undefined
   try {
-    const content = await buildLotLabel(options.id, options.baseUrl, node?.ledger.records)
+    const logKeyId = node ? logKeyIdOf(node.ledger.verifierKey) : (givenKeyId as string)
+    if (givenKeyId !== undefined && givenKeyId !== logKeyId) {
+      throw new TracechainError('BAD_REQUEST', `--log-key (key id ${givenKeyId}) is not the key of the node in --dir (${logKeyId})`)
+    }
+    const content = await buildLotLabel(options.id, { baseUrl: options.baseUrl, logKeyId }, node?.ledger.records)
     const svg = buildLabelSvg(content, size)
     const bytes = format === 'png' ? new Uint8Array(renderLabelPng(svg, size)) : new TextEncoder().encode(svg)
     return { bytes, format, size, description: `${format.toUpperCase()} label (${shape}) for ${content.uri}, trace code ${content.traceCode}` }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, label, demo. The only layer that reads
+// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -17,8 +17,9 @@ const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
-                                                start the node (initialises D first if empty); rate limits per
-                                                address on labels (PNG), trace, search, verify
+           [--independent-verifier URL]         start the node (initialises D first if empty); rate limits per
+                                                address on labels (PNG), trace, search, verify; the consumer page
+                                                links to the standalone verifier at URL (default: its own /verify)
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
   sign     --key K (--statement FILE | --type T --actor A --id ID --body FILE) [--issued-at T] [--cosign K2]
                                                 print a DSSE envelope
@@ -30,11 +31,16 @@ const USAGE = `tracechain <command> [options]
                                                 audit every entry; exit 1 naming the first bad seq
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
-  label    --id ID (--url U | --base-url URL [--dir D]) [--out FILE] [--format svg|png] [--size print|screen]
-                                                a lot's printable QR label (id an EPC URN or Digital Link)
+  label    --id ID (--url U | --base-url URL (--dir D | --log-key VKEY)) [--out FILE] [--format svg|png] [--size print|screen]
+                                                a lot's printable QR label (id an EPC URN or Digital Link); its
+                                                URI carries the log's key id (#log=)
+  verify-page --out DIR [--url LOG_URL] [--log-id HEX]
+                                                write the standalone verification page (index.html and the
+                                                versioned verifier) for any static site; print its SRI hash
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
-Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY.`
+Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY,
+TRACECHAIN_INDEPENDENT_VERIFIER.`
 
 export const EXIT_OK = 0
 export const EXIT_VERIFY_FAILED = 1
@@ -65,6 +71,7 @@ const commands: Record<string, Command> = {
       seed: { type: 'boolean' },
       'rate-limit': { type: 'string', multiple: true },
       'trust-proxy': { type: 'string' },
+      'independent-verifier': { type: 'string' },
     })
     const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
     const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
@@ -84,6 +91,7 @@ const commands: Record<string, Command> = {
       seed: values.seed === true,
       rateLimits,
       trustProxy,
+      independentVerifier: (values['independent-verifier'] as string | undefined) ?? process.env.TRACECHAIN_INDEPENDENT_VERIFIER,
     })
     return EXIT_OK
   },
@@ -236,6 +244,7 @@ const commands: Record<string, Command> = {
       url: { type: 'string' },
       'base-url': { type: 'string' },
       dir: { type: 'string' },
+      'log-key': { type: 'string' },
       out: { type: 'string' },
       format: { type: 'string' },
       size: { type: 'string' },
@@ -247,6 +256,7 @@ const commands: Record<string, Command> = {
         url: values.url as string | undefined,
         baseUrl: (values['base-url'] as string | undefined) ?? (values.url ? undefined : process.env.TRACECHAIN_BASE_URL),
         dir: values.dir as string | undefined,
+        logKey: values['log-key'] as string | undefined,
         out: values.out as string | undefined,
         format: values.format as string | undefined,
         size: values.size as string | undefined,
@@ -254,6 +264,14 @@ const commands: Record<string, Command> = {
       process.stdout,
     )
     process.stderr.write(`${summary}\n`)
+    return EXIT_OK
+  },
+
+  async 'verify-page'(argv) {
+    const { values } = parse(argv, { out: { type: 'string' }, url: { type: 'string' }, 'log-id': { type: 'string' } })
+    const { writeVerifyPage } = await import('./verify-page.js')
+    const written = writeVerifyPage({ out: requireString(values, 'out'), url: values.url as string | undefined, logId: values['log-id'] as string | undefined })
+    process.stdout.write(`${written.files.map((file) => `wrote ${file}`).join('\n')}\n  integrity ${written.integrity}\n  sha256    ${written.sha256}\n`)
     return EXIT_OK
   },
 

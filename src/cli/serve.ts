@@ -8,6 +8,10 @@ import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } f
 import { readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
+import { TracechainError } from '../core/errors.js'
+import { logKeyIdOf } from '../core/log-key-id.js'
+import { standaloneVerifierHref } from '../web/standalone-page.js'
+import { readVerifierAsset } from '../web/verifier-asset.js'
 
 export interface ServeOptions {
   dir: string
@@ -20,9 +24,19 @@ export interface ServeOptions {
   rateLimits?: RateLimits
   /** whose X-Forwarded-For names the client (http/trust-proxy.ts) */
   trustProxy?: TrustProxy
+  /** the standalone verifier on another origin, which the consumer page links to */
+  independentVerifier?: string
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
+  // Checked before anything opens: a typo here would put a dead link on every consumer page.
+  if (options.independentVerifier !== undefined) {
+    try {
+      standaloneVerifierHref(options.independentVerifier, {})
+    } catch (error) {
+      throw new TracechainError('BAD_REQUEST', `--independent-verifier: ${(error as Error).message}`)
+    }
+  }
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
@@ -45,9 +59,17 @@ export async function serve(options: ServeOptions): Promise<void> {
       demoKeys: readDemoKeys(),
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+      ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
     },
   })
   const address = await app.listen({ host: options.host, port: options.port })
+  let verifier: string
+  try {
+    const asset = readVerifierAsset()
+    verifier = `${address}/web/${asset.fileName}  ${asset.integrity}`
+  } catch {
+    verifier = 'not built: run npm run build'
+  }
   process.stdout.write(
     [
       `tracechain listening on ${address}`,
@@ -55,7 +77,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  explorer    ${address}/`,
       `  API docs    ${address}/docs`,
       `  checkpoint  ${address}/v1/checkpoint`,
-      `  log key     ${node.ledger.verifierKey}`,
+      `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
+      `  verifier    ${verifier}`,
+      `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
       `  data        ${options.dir}`,
       '',
     ].join('\n'),

@@ -10,6 +10,7 @@ import { DemoKeys, type DemoKey } from './demo-keys.js'
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.js'
 import type { TrustProxy } from './trust-proxy.js'
 import { installSecurityHeaders } from './security-headers.js'
+import { installPublicReadCors } from './cors.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { Domain } from '../domain.js'
 import { DOMAINS } from '../domains.js'
@@ -33,6 +34,12 @@ export interface AppConfig {
    * marked `demo` and every page carries a demo banner while any is registered
    */
   demoKeys?: readonly DemoKey[]
+  /**
+   * The standalone verification page on an origin this node does not control (its files written by
+   * `tracechain verify-page`), which the consumer page links to; without it the link goes to this
+   * node's own /verify and says so
+   */
+  independentVerifier?: string
 }
 
 export interface AppOptions {
@@ -65,6 +72,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   installErrorHandling(app)
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
   installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })
+  installPublicReadCors(app)
   await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...config.rateLimits })
   // Server-Timing (W3C): the node's own time on a request, from its routing to its answer, so a client can
   // tell the node's part of a latency from the network's and its own (bench/proofs.mjs reports both).
@@ -89,9 +97,10 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
   await app.register(actorRoutes, { ledger, demoKeys })
-  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl })
+  const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
+  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })
   const lots = domains.find((domain) => domain.lots)?.lots
-  await app.register(webRoutes, { ledger, ...(lots ? { lots } : {}) })
+  await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
   await app.register(operationRoutes, { ledger, startedAt })
   return app

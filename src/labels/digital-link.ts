@@ -1,9 +1,11 @@
 // GS1 Digital Link URIs for labels (GS1 Digital Link URI Syntax 1.6: /01/{gtin}[/10/{lot}][/21/{serial}]
-// on the node's public base) and the short trace code printed under the QR code.
+// on the node's public base, with the log's key id in the fragment) and the short trace code printed
+// under the QR code.
 
 import { utf8 } from '../core/bytes.js'
 import { sha256 } from '../core/hash.js'
 import { buildDigitalLink, gtinElements } from '../core/digital-link.js'
+import { formatTrustFragment, isLogKeyId } from '../core/log-key-id.js'
 
 /** What a label identifies: a GTIN (品类码), a lot (批次码) or an item (单品码). */
 export interface LabelTarget {
@@ -15,10 +17,13 @@ export interface LabelTarget {
 
 /**
  * The Digital Link URI of `target` on `baseUrl` (TRACECHAIN_BASE_URL, e.g. https://trace.example.cn),
- * qualifiers in the mandatory order 10 then 21. Requires an http(s) base without query or fragment
- * (RangeError), because the URI is printed and scanned and must resolve to this node.
+ * qualifiers in the mandatory order 10 then 21, then `#log=<logKeyId>`: the key id of the log that
+ * vouches for the lot (core/log-key-id.ts), which the page compares with the key the node serves. The
+ * fragment stays in the phone: the resolver gets the Digital Link alone. Requires an http(s) base
+ * without query or fragment and a key id of 8 to 64 lowercase hex digits (RangeError), because the URI
+ * is printed and scanned and must resolve to this node.
  */
-export function buildLabelUri(baseUrl: string, target: LabelTarget): string {
+export function buildLabelUri(baseUrl: string, target: LabelTarget, logKeyId: string): string {
   let base: URL
   try {
     base = new URL(baseUrl)
@@ -29,7 +34,9 @@ export function buildLabelUri(baseUrl: string, target: LabelTarget): string {
     throw new RangeError(`"baseUrl" must be an http(s) URL without query or fragment, got ${baseUrl}`)
   }
   if (!/^[0-9]{14}$/.test(target.gtin)) throw new RangeError(`"gtin" must be 14 digits, got ${target.gtin}`)
-  return buildDigitalLink(gtinElements({ gtin: target.gtin, lot: target.lot, serial: target.serial }), `${base.origin}${base.pathname}`)
+  if (!isLogKeyId(logKeyId)) throw new RangeError(`"logKeyId" must be 8 to 64 lowercase hex digits, got ${logKeyId}`)
+  const link = buildDigitalLink(gtinElements({ gtin: target.gtin, lot: target.lot, serial: target.serial }), `${base.origin}${base.pathname}`)
+  return `${link}${formatTrustFragment({ log: logKeyId })}`
 }
 
 // Crockford's base32: no I, L, O or U, so a code read aloud over the phone or typed from a

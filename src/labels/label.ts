@@ -16,6 +16,9 @@ const MM_PER_INCH = 25.4
  */
 const WIDTH = 400
 const HEIGHT = 600
+/** The QR code's side on the print label, quiet zone included: 28 of the label's 40 mm. */
+export const QR_SIDE_MM = 28
+const UNITS_PER_MM = WIDTH / 40
 export const LABEL_DIMENSIONS = {
   // 40 mm at 300 dpi is 472.4 px; the height keeps the 2:3 drawing exact (708 px, 59.9 mm).
   print: { width: '40mm', height: '60mm', pixelWidth: Math.round((40 / MM_PER_INCH) * PRINT_DPI), pixelHeight: Math.round((40 / MM_PER_INCH) * PRINT_DPI) * 1.5 },
@@ -97,7 +100,7 @@ export function buildLabelSvg(content: LabelContent, size: LabelSize = 'print'):
 function drawLabelSvg(content: LabelContent, size: LabelSize): string {
   const matrix = buildQrMatrix(content.uri)
   const modules = matrix.size + 2 * QUIET_ZONE_MODULES
-  const qrSide = 280
+  const qrSide = QR_SIDE_MM * UNITS_PER_MM
   const qrX = (WIDTH - qrSide) / 2
   const qrY = 70
   const scale = qrSide / modules

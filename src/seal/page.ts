@@ -5,6 +5,7 @@
 
 import type { Alert } from '../ledger/alerts.js'
 import type { ActorRecord } from '../ledger/registry.js'
+import { verifierScriptTag } from '../web/html.js'
 import { formatLocal, type SealConfig } from './config.js'
 import type { ApplicationRecord, HistoryItem, SealName } from './records.js'
 import type { SealView } from './queries.js'
@@ -190,7 +191,7 @@ ${applications.map(applicationSection).join('\n')}
 ${pages}
 <p>时间为 UTC${escapeHtml(config.zoneOffset)}。数据：<a href="/v1/seals/${encodeURIComponent(seal.sealId)}">JSON</a> · <a href="/v1/alerts">全部预警</a></p>
 </main>
-<script type="module" src="/web/verify.js"></script>
+${verifierScriptTag()}
 </body>
 </html>
 `

@@ -1,9 +1,12 @@
-// Builds the browser verifier (src/verifier.ts: web/verify.ts, the domains' bound views, core/ and @noble) into one minified script
-// with esbuild. `npm run build` runs this file; tests call buildVerifierBundle() so they serve the
-// code they test. esbuild is a devDependency: nothing at run time imports this module.
+// Builds the browser verifier (src/verifier.ts: web/verify.ts, the domains' bound views, the standalone
+// page's script, core/ and @noble) into one minified script with esbuild. `npm run build` runs this file
+// and prints the file's versioned name and its SRI hash (the node serves it under that name, pages pin
+// that hash); tests call buildVerifierBundle() so they serve the code they test. esbuild is a
+// devDependency: nothing at run time imports this module.
 
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
+import { readVerifierAsset } from './verifier-asset.js'
 
 const ENTRY = fileURLToPath(new URL('../../src/verifier.ts', import.meta.url))
 export const BUNDLE_OUTFILE = fileURLToPath(new URL('../../dist/public/verify.js', import.meta.url))
@@ -27,5 +30,6 @@ export async function buildVerifierBundle(outfile: string = BUNDLE_OUTFILE): Pro
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const bytes = await buildVerifierBundle()
-  process.stdout.write(`dist/public/verify.js ${bytes} bytes\n`)
+  const asset = readVerifierAsset(BUNDLE_OUTFILE)
+  process.stdout.write(`dist/public/verify.js ${bytes} bytes, served as /web/${asset.fileName}\n  integrity ${asset.integrity}\n  sha256    ${asset.sha256}\n`)
 }

@@ -8,8 +8,32 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }
 
-/** The path of the verifier bundle (src/web/verify.ts) every page loads. */
+/** The unversioned path of the verifier bundle (src/verifier.ts), kept for scripts and links that name it. */
 export const VERIFY_SCRIPT_PATH = '/web/verify.js'
+
+/** The verifier script pages load: `src`, and where known its SRI `integrity` (web/verifier-asset.ts). */
+export interface VerifierScript {
+  src: string
+  integrity?: string
+}
+
+// One per process: every node in it serves the same built file. Until a node has read the bundle
+// (http/routes/web.ts), pages name the unversioned path without integrity.
+let verifierScript: VerifierScript = { src: VERIFY_SCRIPT_PATH }
+
+/** Sets the script every page from now on loads: the versioned file and its integrity. */
+export function useVerifierScript(script: VerifierScript): void {
+  verifierScript = { ...script }
+}
+
+/**
+ * The script tag of the verifier. With an integrity the browser runs the file only if its SHA-384 is the
+ * one written here, and `crossorigin="anonymous"` fetches it without credentials, as SRI requires.
+ */
+export function verifierScriptTag(): string {
+  const { src, integrity } = verifierScript
+  return `<script src="${escapeHtml(src)}"${integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : ''} defer></script>`
+}
 
 const CSS = `
 *{box-sizing:border-box}
@@ -120,7 +144,7 @@ export function renderShell(shell: PageShell): string {
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
     `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +
-    (verified ? `<script src="${VERIFY_SCRIPT_PATH}" defer></script>` : '') +
+    (verified ? verifierScriptTag() : '') +
     `</body></html>`
   )
 }

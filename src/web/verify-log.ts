@@ -3,7 +3,9 @@
 // and for each seq the entry's leaf hash (RFC 9162 section 2.1.1 over its JCS bytes), its inclusion
 // proof against the checkpoint root, and every DSSE signature on it: the actor's, by a key it held at
 // that seq, and each co-signer's, with those keys established from the log's own registry entries
-// back to entry 0 (verify-registry.ts), not taken from the node's registry.
+// back to entry 0 (verify-registry.ts), not taken from the node's registry. Where the page was opened
+// from a label, the label's key id (`#log=`, core/log-key-id.ts) must name the log key the node serves:
+// the one trust root the node cannot swap, since the node never sees the fragment and cannot reprint labels.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
 import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js'
@@ -12,7 +14,9 @@ import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '.
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
+import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { verifyConsistency } from '../core/merkle.js'
+import { parseVerifierKey } from '../core/signed-note.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { proofOf } from './served.js'
 import { EntryCheckError, EntryVerifier, type VerifiedEntry } from './verify-entries.js'
@@ -42,6 +46,7 @@ export interface RememberedCheckpoint {
 export type CheckName =
   | 'network'
   | 'log-key'
+  | 'label-key'
   | 'checkpoint-signature'
   | 'key-changed'
   | 'rollback'
@@ -62,6 +67,9 @@ export interface Failure {
   keySeq?: number
   /** for rollback and consistency: the remembered size */
   seenSize?: number
+  /** for label-key: the key id the label (or the person) gave, and the served key's id of the same length */
+  expectedKeyId?: string
+  servedKeyId?: string
   /** the underlying error's message, for the curious */
   detail: string
 }
@@ -78,6 +86,10 @@ export interface EntryOutcome {
 export interface LogVerification {
   ok: boolean
   checkpoint?: Checkpoint
+  /** the served log key's id (8 hex), once the key parsed */
+  keyId?: string
+  /** true when an expected key id was given and the served key matched it */
+  keyPinned?: boolean
   /** the remembered checkpoint this one was checked against, if any */
   seen?: RememberedCheckpoint
   entries: EntryOutcome[]
@@ -91,6 +103,15 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+export interface VerifyLogOptions {
+  /**
+   * The key id the log's key must have (a label's `#log=`; attacker-influenced, so one that is not 8 to
+   * 64 lowercase hex digits fails too). A different served key fails with `label-key` before anything
+   * else is checked or remembered.
+   */
+  expectedKeyId?: string
+}
+
 /**
  * Verifies the listed seqs of the log served by `fetcher` with `ed` (@noble in the browser).
  * Never throws: every failure is reported in `failures`, and `ok` is true only when there are none.
@@ -102,6 +123,7 @@ export async function verifyLogEntries(
   seqs: readonly number[],
   memory?: CheckpointMemory,
   actorIds: readonly string[] = [],
+  options: VerifyLogOptions = {},
 ): Promise<LogVerification> {
   const failures: Failure[] = []
   const result = (extra: Partial<LogVerification> = {}): LogVerification => ({ ok: failures.length === 0, entries: [], failures, ...extra })
@@ -115,13 +137,32 @@ export async function verifyLogEntries(
     failures.push({ check: 'network', detail: message(error) })
     return result()
   }
+  let keyId: string
+  try {
+    keyId = logKeyIdOf(verifierKey)
+  } catch (error) {
+    failures.push({ check: 'log-key', detail: message(error) })
+    return result()
+  }
+  const { expectedKeyId } = options
+  if (expectedKeyId !== undefined) {
+    const pinned = labelKeyFailure(verifierKey, expectedKeyId)
+    if (pinned) {
+      failures.push(pinned)
+      // The remembered key is named too: "changed since you last looked" is worth knowing as well.
+      const seen = memory?.read(parseVerifierKey(verifierKey).name)
+      if (seen && seen.key !== verifierKey) failures.push({ check: 'key-changed', detail: `remembered key ${seen.key}, served ${verifierKey}` })
+      return result({ keyId })
+    }
+  }
+  const pin = expectedKeyId !== undefined ? { keyId, keyPinned: true } : { keyId }
   let checkpoint: Checkpoint
   try {
     checkpoint = verifyCheckpoint(ed, note, verifierKey)
   } catch (error) {
     const code = isTracechainError(error) ? error.code : ''
     failures.push({ check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) })
-    return result()
+    return result(pin)
   }
 
   const seen = memory?.read(checkpoint.origin)
@@ -152,7 +193,17 @@ export async function verifyLogEntries(
       }
     }),
   )
-  return result({ checkpoint, entries: outcomes, actors, ...(seen ? { seen } : {}) })
+  return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}) })
+}
+
+/** The label-key failure when `expectedKeyId` does not name `verifierKey` (which parses), else undefined. */
+function labelKeyFailure(verifierKey: string, expectedKeyId: string): Failure | undefined {
+  if (!isLogKeyId(expectedKeyId)) {
+    return { check: 'label-key', expectedKeyId: expectedKeyId.slice(0, 64), servedKeyId: logKeyIdOf(verifierKey), detail: 'the key id given is not 8 to 64 lowercase hex digits' }
+  }
+  if (isKeyIdOf(verifierKey, expectedKeyId)) return undefined
+  const servedKeyId = logKeyIdOf(verifierKey, expectedKeyId.length)
+  return { check: 'label-key', expectedKeyId, servedKeyId, detail: `the label names log key ${expectedKeyId}, the node serves ${servedKeyId} (${verifierKey})` }
 }
 
 /** The log must extend what this browser saw before: same key, not shorter, consistent. */

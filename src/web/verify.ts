@@ -20,9 +20,12 @@
 //   window.tracechainVerification.
 // The largest checkpoint seen is kept in localStorage per log origin; the next scan asks for a
 // consistency proof from it, so a node that rewrote or rolled back history is caught.
+// A page opened from a label carries the log's key id in its URL's fragment (`#log=370b113f`, which
+// no server sees): the served log key must have that id, or the page fails naming both ids.
 
 import { nobleEd25519 } from '../core/ed25519.js'
 import { BOUND_VIEW_ATTRIBUTE, BoundViewError, factOf, firstDifference, readBoundArea, type BoundArea, type BoundView, type ComparableNode, type EvidenceEntry } from './bound-view.js'
+import { parseTrustFragment } from '../core/log-key-id.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 const STORAGE_PREFIX = 'tracechain:checkpoint:'
@@ -39,6 +42,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     failed: '核验失败',
     network: '无法连接账本节点',
     'log-key': '账本公钥无法解析',
+    'label-key': '账本公钥与标签上的不符：标签为 {expected}，节点提供的是 {served}',
+    verifiedKey: '账本公钥 {keyId} 与标签上的一致。',
     'checkpoint-signature': '检查点签名无效',
     'key-changed': '账本公钥与您上次看到的不同',
     rollback: '账本比您上次看到的短（{seen} 条）：历史被回滚',
@@ -63,6 +68,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     failed: 'Verification failed',
     network: 'could not reach the ledger node',
     'log-key': 'the log key does not parse',
+    'label-key': 'the log key differs from the one printed on the label: the label says {expected}, the node serves {served}',
+    verifiedKey: 'The log key {keyId} is the one printed on the label.',
     'checkpoint-signature': 'the checkpoint signature is not valid',
     'key-changed': 'the log key differs from the one you saw before',
     rollback: 'the log is shorter than when you saw it ({seen} entries): history was rolled back',
@@ -93,7 +100,16 @@ type PageFailure =
 
 export function describeFailure(lang: Lang, failure: PageFailure): string {
   const f = failure as Failure & { fact?: string }
-  return format(TEXT[lang][failure.check] ?? failure.check, { seq: f.seq, actor: f.actor, keySeq: f.keySeq, seen: f.seenSize, fact: f.fact, detail: f.detail })
+  return format(TEXT[lang][failure.check] ?? failure.check, {
+    seq: f.seq,
+    actor: f.actor,
+    keySeq: f.keySeq,
+    seen: f.seenSize,
+    fact: f.fact,
+    detail: f.detail,
+    expected: f.expectedKeyId,
+    served: f.servedKeyId,
+  })
 }
 
 /** The views a page's bound areas may name; the bundle's entry (src/verifier.ts) registers the domains'. */
@@ -221,7 +237,8 @@ function counterpart(copy: Node, live: Node, node: Node): HTMLElement | undefine
   return at as HTMLElement | undefined
 }
 
-function httpFetcher(base: string): LogFetcher {
+/** Reads the node's API at `base` (its own origin, or another one that allows it: CORS). */
+export function httpFetcher(base: string): LogFetcher {
   const get = async (path: string): Promise<Response> => {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
@@ -276,10 +293,13 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   const evidence = areas.flatMap(({ area }) => area?.evidence ?? [])
   const actorIds = areas.flatMap(({ area }) => area?.actors ?? [])
   const base = (root.getAttribute('data-api') ?? window.location.origin).replace(/\/+$/, '')
+  // The label's pin: only the fragment's `log=`, which the node never receives.
+  const expectedKeyId = parseTrustFragment(window.location.hash).log
+  carryLabelPin(expectedKeyId)
 
   let outcome: LogVerification
   try {
-    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds)
+    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, expectedKeyId !== undefined ? { expectedKeyId } : {})
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
@@ -313,6 +333,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     if (verified) {
       status.append(format(unique > 0 ? TEXT[lang].verifiedDetail : TEXT[lang].verifiedNone, { n: unique, size: outcome.checkpoint?.size }))
       if (areas.length > 0) status.append(' ' + TEXT[lang].verifiedBound)
+      if (outcome.keyPinned) status.append(' ' + format(TEXT[lang].verifiedKey, { keyId: outcome.keyId }))
     } else {
       const list = document.createElement('ul')
       for (const text of [...new Set(messages)]) {
@@ -330,9 +351,29 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   return result
 }
 
+/**
+ * Keeps the label's key id on the links that leave this page for another view of the same lot: the
+ * language switch, and the standalone verifier link (`data-independent-verifier`), whose server-written
+ * `log=` is the node's own claim and gives way to the label's.
+ */
+function carryLabelPin(keyId: string | undefined): void {
+  if (keyId === undefined) return
+  for (const link of Array.from(document.querySelectorAll<HTMLAnchorElement>('a.lang, a[data-independent-verifier]'))) {
+    const params = new URLSearchParams(link.hash.slice(1))
+    params.set('log', keyId)
+    link.hash = params.toString()
+  }
+}
+
 function start(): void {
   const root = document.querySelector<HTMLElement>('[data-verification]')
-  if (root) void verifyPage(root)
+  if (!root) return
+  void verifyPage(root)
+  // The outcome holds for the key id it was checked against: another #log= in the address is another check.
+  const pinned = parseTrustFragment(window.location.hash).log
+  window.addEventListener('hashchange', () => {
+    if (parseTrustFragment(window.location.hash).log !== pinned) window.location.reload()
+  })
 }
 
 /** Verifies the page once it is parsed; src/verifier.ts calls it after registering the domains' views. */

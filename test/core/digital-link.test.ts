@@ -7,6 +7,7 @@ import { identifierKey, parseIdentifier, toDigitalLink } from '../../src/food/id
 import { keyOrText } from '../../src/food/objects.js'
 import { digitalLinkOf } from '../../src/food/http/resolver-routes.js'
 import { buildLabelUri } from '../../src/labels/digital-link.js'
+import { gs1ExampleDocuments } from '../helpers/gs1-examples.js'
 
 const GTIN = '06901234001037'
 
@@ -36,10 +37,21 @@ t.test('the resolver request (digitalLinkOf): the former encodeURIComponent copy
   t.equal(now, toDigitalLink(parseIdentifier(former)), 'and it is the canonical link')
 })
 
-t.test('labels: the same URI as the former copy, on the node base', async (t) => {
+t.test('labels: the same URI as the former copy, on the node base, then the log key id in the fragment', async (t) => {
   const target = { gtin: GTIN, lot: 'A/1 b', serial: "x'(y)*!" }
-  t.equal(buildLabelUri('https://trace.example.cn/food/', target), `https://trace.example.cn/food/01/${GTIN}/10/A%2F1%20b/21/x%27%28y%29%2A%21`)
-  t.equal(buildLabelUri('https://trace.example.cn', { gtin: GTIN, lot: '批次%' }), `https://trace.example.cn/01/${GTIN}/10/%E6%89%B9%E6%AC%A1%25`)
+  t.equal(buildLabelUri('https://trace.example.cn/food/', target, '370b113f'), `https://trace.example.cn/food/01/${GTIN}/10/A%2F1%20b/21/x%27%28y%29%2A%21#log=370b113f`)
+  t.equal(buildLabelUri('https://trace.example.cn', { gtin: GTIN, lot: '批次%' }, '370b113f'), `https://trace.example.cn/01/${GTIN}/10/%E6%89%B9%E6%AC%A1%25#log=370b113f`)
+  // The part a resolver sees is the Digital Link as before: the parser ignores the fragment, and the
+  // link without it is the same identifier.
+  for (const uri of [
+    buildLabelUri('https://trace.example.cn/food/', { gtin: GTIN, lot: 'A/1', serial: "x'(y)*!" }, '370b113f'),
+    buildLabelUri('https://x.cn', { gtin: GTIN, lot: 'Z260526A' }, '0123456789abcdef'),
+  ]) {
+    const [link, fragment] = uri.split('#')
+    t.match(fragment, /^log=[0-9a-f]{8,64}$/)
+    t.same(parseIdentifier(uri), parseIdentifier(link), uri)
+    t.equal(identifierKey(parseIdentifier(link)), identifierKey(parseIdentifier(toDigitalLink(parseIdentifier(link)))))
+  }
 })
 
 t.test('toDigitalLink: the same links as before, for every kind', async (t) => {
@@ -59,4 +71,18 @@ t.test('keyOrText: the index key of what parses, the text itself otherwise', asy
   t.equal(keyOrText(`https://example.cn/01/${GTIN}/10/Z260526A?x=1`), `01/${GTIN}/10/Z260526A`, 'any domain, query ignored')
   t.equal(keyOrText('urn:example:pallet:7'), 'local:urn:example:pallet:7')
   for (const text of ['not an id', '', `https://id.gs1.org/01/${GTIN.slice(0, -1)}8`, 'urn:epc:id:sgtin:1.2.3']) t.equal(keyOrText(text), text, JSON.stringify(text))
+})
+
+t.test("GS1's own example Digital Links: as label URIs, the part before '#' is the same link on our base", async (t) => {
+  const links = new Set<string>()
+  for (const { doc } of gs1ExampleDocuments()) for (const match of JSON.stringify(doc).matchAll(/https:\/\/id\.gs1\.org\/01\/[^"]+/g)) links.add(match[0])
+  t.ok(links.size >= 8, `${links.size} GTIN links in GS1's examples`)
+  for (const link of links) {
+    const id = parseIdentifier(link)
+    const uri = buildLabelUri('https://trace.example.cn', { gtin: id.gtin as string, lot: id.lot, serial: id.serial }, '370b113f')
+    const [before, after] = uri.split('#')
+    t.equal(after, 'log=370b113f', link)
+    t.equal(before, link.replace('https://id.gs1.org', 'https://trace.example.cn'), `${link}: the Digital Link unchanged`)
+    t.same(parseIdentifier(uri), id, `${link}: the same identifier, fragment or not`)
+  }
 })

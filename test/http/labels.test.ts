@@ -2,19 +2,23 @@
 // public base URL, whichever form of id names the lot.
 
 import t from 'tap'
+import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { decodeQr } from '../helpers/qr.js'
 import { demoApp, FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
 
 const label = (id: string, ext: string, query = '') => `/v1/labels/${encodeURIComponent(id)}.${ext}${query}`
 
 t.test('SVG and PNG labels of a lot, by Digital Link or EPC URN', async (t) => {
-  const { app } = await demoApp(t, { baseUrl: 'https://trace.example.cn' })
-  const uri = `https://trace.example.cn${lotPath(FINE_LOT)}`
-  for (const id of [`https://id.gs1.org${lotPath(FINE_LOT)}`, `https://any.example${lotPath(FINE_LOT)}`, 'urn:epc:class:lgtin:6901234.000103.Z260526A']) {
+  const { app, node } = await demoApp(t, { baseUrl: 'https://trace.example.cn' })
+  const keyId = logKeyIdOf(node.ledger.verifierKey)
+  t.equal(keyId, node.ledger.verifierKey.split('+')[1], "the key hash of GET /v1/log/key's verifier key")
+  const uri = `https://trace.example.cn${lotPath(FINE_LOT)}#log=${keyId}`
+  // The label's own URI too, fragment and all: a resolver and the id parser read the Digital Link before '#'.
+  for (const id of [`https://id.gs1.org${lotPath(FINE_LOT)}`, `https://any.example${lotPath(FINE_LOT)}`, 'urn:epc:class:lgtin:6901234.000103.Z260526A', uri]) {
     const png = await app.inject(label(id, 'png'))
     t.equal(png.statusCode, 200, id)
     t.equal(png.headers['content-type'], 'image/png')
-    t.equal(decodeQr(png.rawPayload), uri, `${id}: the QR code is the lot's URI on the public base`)
+    t.equal(decodeQr(png.rawPayload), uri, `${id}: the QR code is the lot's URI on the public base, pinned to the log's key`)
   }
   const svg = await app.inject(label('urn:epc:class:lgtin:6901234.000103.Z260526A', 'svg', '?size=screen'))
   t.match(svg.headers['content-type'], /^image\/svg\+xml/)

@@ -67,7 +67,9 @@ function run() {
     const label = await fetch(`${baseUrl}/v1/labels/${encodeURIComponent('urn:epc:class:lgtin:6901234.000103.Z260526A')}.png`)
     t.equal(label.status, 200)
     const uri = decodeQr(Buffer.from(await label.arrayBuffer()))
-    t.equal(uri, `${baseUrl}${lotPath(FINE_LOT)}`, 'the QR code is the Digital Link URI on the node')
+    const [link, fragment] = (uri as string).split('#')
+    t.equal(link, `${baseUrl}${lotPath(FINE_LOT)}`, 'the QR code is the Digital Link URI on the node')
+    t.match(fragment, /^log=[0-9a-f]{8}$/, "with the log's key id in the fragment")
 
     const context = await launch(t, 'zh-CN')
     const page = context.pages()[0] ?? (await context.newPage())
@@ -100,7 +102,7 @@ function run() {
 
     const remembered = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)))
     t.match(remembered, /tracechain:checkpoint:tracechain\.test\/node/, 'the checkpoint is remembered per log origin')
-    const second = await open(page, `${uri}?lang=en`)
+    const second = await open(page, `${link}?lang=en#${fragment}`)
     t.equal(second.state, 'verified', 'the next scan verifies consistency with the remembered checkpoint')
     t.match(second.status, /Verified/)
   })

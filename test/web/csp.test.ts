@@ -23,6 +23,7 @@ const PAGES: [string, boolean][] = [
   ['/01/123/10/X', false],
   ['/01/06901234999990/10/X', false],
   ['/docs', false],
+  ['/verify', false],
 ]
 
 if (haveChromium(t)) {

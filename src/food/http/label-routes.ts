@@ -1,8 +1,9 @@
 // GET /v1/labels/:id.svg and .png: the printable QR label of a lot (id an EPC URN or Digital Link,
-// URL-encoded), its QR code the Digital Link URI on the node's public base URL.
+// URL-encoded), its QR code the Digital Link URI on the node's public base URL with `#log=<key id>`.
 
 import type { FastifyPluginAsync } from 'fastify'
 import { fail } from '../../core/errors.js'
+import { logKeyIdOf } from '../../core/log-key-id.js'
 import { LABEL_SIZES, type LabelSize } from '../../labels/label.js'
 import { LabelPngRenderer } from '../../labels/png-pool.js'
 import type { Ledger } from '../../ledger/ledger.js'
@@ -13,6 +14,7 @@ const LABEL_CACHE_CONTROL = 'public, max-age=300'
 export const labelRoutes: FastifyPluginAsync<{ ledger: Ledger; baseUrl: string }> = async (app, { ledger, baseUrl }) => {
   // PNG renders are slow (font loading, rasterising): a worker thread does them, behind a cache.
   const pngRenderer = new LabelPngRenderer()
+  const link = { baseUrl, logKeyId: logKeyIdOf(ledger.verifierKey) }
   app.addHook('onClose', async () => pngRenderer.close())
   app.get(
     '/v1/labels/:file',
@@ -34,7 +36,7 @@ export const labelRoutes: FastifyPluginAsync<{ ledger: Ledger; baseUrl: string }
       const match = /^(.+)\.(svg|png)$/s.exec(file)
       if (!match) fail('NOT_FOUND', 'a label is /v1/labels/{id}.svg or .png')
       const [, id, format] = match
-      const svg = await buildLotLabelSvg(id, baseUrl, size, ledger.records)
+      const svg = await buildLotLabelSvg(id, link, size, ledger.records)
       if (format === 'svg') return reply.type('image/svg+xml; charset=utf-8').header('cache-control', LABEL_CACHE_CONTROL).send(svg)
       // Awaited before any header: a refusal (BUSY) must not be cached as the label.
       const png = await pngRenderer.render(svg, size)

@@ -2,10 +2,12 @@
 // not parse, a page that says what is wrong with it (GS1 Digital Link 1.2 URI syntax).
 
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { logKeyIdOf } from '../../core/log-key-id.js'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
+import { standaloneVerifierHref } from '../../web/standalone-page.js'
 import { TEXT } from '../../web/i18n.js'
 import { wantsHtml } from '../../web/negotiate.js'
 import type { Provenance } from '../provenance.js'
@@ -14,8 +16,20 @@ import { renderProvenancePage } from '../web/provenance-page.js'
 import { provenanceViewFromArea, type ProvenanceParams } from '../web/provenance-bound.js'
 import { provenanceEvidence } from './provenance-evidence.js'
 
+/** Where the page links to the standalone verifier: the node's public base, and the independent origin if any. */
+export interface VerifierLinkOptions {
+  baseUrl: string
+  independentVerifier?: string
+}
+
 /** The provenance page for a browser, 404 when the ledger knows nothing of the lot. */
-export async function renderResolverPage(ledger: Ledger, provenance: Provenance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function renderResolverPage(
+  ledger: Ledger,
+  provenance: Provenance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  link?: VerifierLinkOptions,
+): Promise<FastifyReply> {
   const lang = langOf(request)
   // The page is rendered from its evidence by the function the browser runs on the same entries.
   const evidence = await provenanceEvidence(ledger, provenance, provenance.digitalLink)
@@ -34,6 +48,15 @@ export async function renderResolverPage(ledger: Ledger, provenance: Provenance,
     ...(view.gtin ? { labelHref: `/v1/labels/${encodeURIComponent(provenance.digitalLink)}.svg?size=screen` } : {}),
     area: { evidence: input.entries.map((entry) => entry.seq), actors: evidence.actors, params: { ...params } },
     ...(provenance.recall && !view.recall ? { reportedRecall: { reason: provenance.recall.reason, at: provenance.recall.recordedAt } } : {}),
+    // The node's own key id: the page's script puts the label's in its place when the page has one.
+    ...(link && !view.empty
+      ? {
+          verifierLink: {
+            href: standaloneVerifierHref(link.independentVerifier, { log: logKeyIdOf(ledger.verifierKey), lot: provenance.digitalLink, url: link.baseUrl }),
+            independent: link.independentVerifier !== undefined,
+          },
+        }
+      : {}),
   })
   return htmlReply(reply, view.empty ? 404 : 200)
     .header('vary', 'Accept, Accept-Language')

@@ -5,6 +5,7 @@ import { buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { PUBLIC_READ } from '../../http/cors.js'
 import { renderResolverPage, resolverErrorHandler, wantsHtml } from './resolver-page.js'
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
@@ -12,7 +13,15 @@ export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: str
   return buildDigitalLink(gtinElements(params))
 }
 
-export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export interface FoodRouteOptions {
+  ledger: Ledger
+  /** the node's public base URL: the log URL a link to the standalone verifier carries */
+  baseUrl: string
+  /** the standalone verifier on another origin, when the operator named one */
+  independentVerifier?: string
+}
+
+export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { ledger, baseUrl, independentVerifier }) => {
   app.get(
     '/v1/trace/:id',
     {
@@ -37,7 +46,9 @@ export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
     },
   )
 
+  // The JSON view is readable from any origin (a standalone verifier lists a lot's entries from it); pages are not.
   const resolver = {
+    config: PUBLIC_READ,
     schema: {
       summary: 'GS1 Digital Link resolver: the provenance of a product, lot or item',
       tags: ['food'],
@@ -52,7 +63,7 @@ export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
   const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
     const provenance = await buildProvenance(ledger, text)
     if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)
-    return renderResolverPage(ledger, provenance, request, reply)
+    return renderResolverPage(ledger, provenance, request, reply, { baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}) })
   }
   const answer = (request: FastifyRequest, reply: FastifyReply) => respond(digitalLinkOf(request.params as { gtin: string }), request, reply)
   app.get('/01/:gtin', withPage, answer)
@@ -61,7 +72,7 @@ export const foodRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
   app.get('/01/:gtin/10/:lot/21/:serial', withPage, answer)
   // Any other path under /01/ (qualifiers out of order, a CPV, a dangling AI): parsed as a whole, so
   // the error names what is wrong instead of a bare 404.
-  app.get('/01/*', { schema: { hide: true }, errorHandler: resolverErrorHandler }, (request, reply) =>
+  app.get('/01/*', { config: PUBLIC_READ, schema: { hide: true }, errorHandler: resolverErrorHandler }, (request, reply) =>
     respond(`https://id.gs1.org${request.url.split('?')[0]}`, request, reply),
   )
 }

@@ -1,5 +1,6 @@
 // A lot's label from what the ledger knows: the id (EPC URN or Digital Link) parsed by food/, the
-// product's name from its food.product statement, the URI on the node's public base (labels/).
+// product's name from its food.product statement, the URI on the node's public base with the log's
+// key id in its fragment (labels/).
 
 import { fail } from '../../core/errors.js'
 import { canonicalObject } from '../objects.js'
@@ -7,6 +8,12 @@ import { SPACES, type ObjectRecord, type ProductRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import { buildLabelUri, traceCodeOf, type LabelTarget } from '../../labels/digital-link.js'
 import { buildLabelSvg, type LabelContent, type LabelSize } from '../../labels/label.js'
+
+/** Where a label points: the node's public base URL and the key id of its log (`#log=`). */
+export interface LabelLink {
+  baseUrl: string
+  logKeyId: string
+}
 
 /** The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID. */
 export function labelTargetOf(id: string): LabelTarget {
@@ -27,12 +34,12 @@ function targetOf(id: string): { target: LabelTarget; key: string } {
 }
 
 /**
- * The label content of `id` on `baseUrl`. With a reader, the product must be registered and a lot or
+ * The label content of `id` on `link.baseUrl`, pinned to `link.logKeyId`. With a reader, the product must be registered and a lot or
  * item must be one an event named (NOT_FOUND otherwise: a label must not print a name the ledger does
  * not vouch for, nor send a shopper to a lot it has never seen); without one (an offline label) the
  * product name is left off.
  */
-export async function buildLotLabel(id: string, baseUrl: string, reader?: RecordReader): Promise<LabelContent> {
+export async function buildLotLabel(id: string, link: LabelLink, reader?: RecordReader): Promise<LabelContent> {
   const { target, key } = targetOf(id)
   let productName: LabelContent['productName'] = null
   if (reader) {
@@ -43,9 +50,9 @@ export async function buildLotLabel(id: string, baseUrl: string, reader?: Record
     }
     productName = product.name
   }
-  return { uri: buildLabelUri(baseUrl, target), productName, ...target, traceCode: traceCodeOf(target) }
+  return { uri: buildLabelUri(link.baseUrl, target, link.logKeyId), productName, ...target, traceCode: traceCodeOf(target) }
 }
 
-export async function buildLotLabelSvg(id: string, baseUrl: string, size: LabelSize, reader?: RecordReader): Promise<string> {
-  return buildLabelSvg(await buildLotLabel(id, baseUrl, reader), size)
+export async function buildLotLabelSvg(id: string, link: LabelLink, size: LabelSize, reader?: RecordReader): Promise<string> {
+  return buildLabelSvg(await buildLotLabel(id, link, reader), size)
 }

@@ -209,6 +209,19 @@ export interface ProvenancePageOptions {
   /** a recall the node's index holds that the listed entries do not show (the walk to it was cut short):
    *  shown outside the verified area, as the node's report, rather than hidden */
   reportedRecall?: { reason: string; at: string }
+  /** the standalone verifier for this lot, and whether it is on an origin the node does not control */
+  verifierLink?: { href: string; independent: boolean }
+}
+
+const VERIFIER_LINK = {
+  independent: { zh: '在独立站点核验', en: 'Verify on an independent site' },
+  own: { zh: '在独立核验页核验（本节点提供的副本）', en: "Check on the standalone verification page (this node's copy)" },
+}
+
+/** Outside every bound area: a link, not a fact. Its `#log=` is the node's; the script puts the label's in. */
+function verifierLinkHtml(link: ProvenancePageOptions['verifierLink'], lang: Lang): string {
+  if (!link) return ''
+  return `<p class="small"><a data-independent-verifier href="${escapeHtml(link.href)}" rel="noopener">${VERIFIER_LINK[link.independent ? 'independent' : 'own'][lang]} ↗</a></p>`
 }
 
 export function renderProvenancePage(view: ProvenanceView, options: ProvenancePageOptions): string {
@@ -224,7 +237,7 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
     boundAreaOpen({ view: PROVENANCE_VIEW, ...options.area }) + renderProvenanceArea(view, lang) + '</div>',
     `<section class="card verify"><h2>${t.verification}</h2>` +
       `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
-      `<p class="small">${escapeHtml(t.verificationIntro)}</p></section>`,
+      `<p class="small">${escapeHtml(t.verificationIntro)}</p>${verifierLinkHtml(options.verifierLink, lang)}</section>`,
     options.labelHref
       ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
         `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +

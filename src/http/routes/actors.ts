@@ -1,9 +1,11 @@
-// GET /v1/actors[/:id]: the registry's current state, with the seqs that made it.
+// GET /v1/actors[/:id]: the registry's current state, with the seqs that made it; readable from any
+// origin, as the browser verifier reads it (cors.ts).
 
 import type { FastifyPluginAsync } from 'fastify'
 import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { ActorRecord } from '../../ledger/registry.js'
+import { PUBLIC_READ } from '../cors.js'
 import type { DemoKeys } from '../demo-keys.js'
 
 function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
@@ -26,6 +28,7 @@ export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger; demoKeys: DemoKey
   app.get(
     '/v1/actors',
     {
+      config: PUBLIC_READ,
       schema: {
         summary: 'Every registered actor, or those that hold or held a key of this keyid',
         tags: ['actors'],
@@ -46,6 +49,7 @@ export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger; demoKeys: DemoKey
   app.get(
     '/v1/actors/:id',
     {
+      config: PUBLIC_READ,
       schema: {
         summary: 'One actor',
         tags: ['actors'],

@@ -1,4 +1,5 @@
-// The log's read side: entries, the latest checkpoint, the verifier key, proofs and audits.
+// The log's read side: entries, the latest checkpoint, the verifier key, proofs and audits. What the
+// browser verifier reads may be read from any origin (cors.ts).
 
 import type { FastifyPluginAsync } from 'fastify'
 import { toHex } from '../../core/bytes.js'
@@ -6,6 +7,7 @@ import { nodeEd25519 } from '../../core/ed25519-node.js'
 import { fail } from '../../core/errors.js'
 import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { PUBLIC_READ } from '../cors.js'
 
 export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
@@ -22,6 +24,7 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
   app.get(
     '/v1/entries/:seq',
     {
+      config: PUBLIC_READ,
       schema: {
         summary: 'One entry with its leaf hash',
         tags: ['log'],
@@ -56,17 +59,18 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
     },
   )
 
-  app.get('/v1/checkpoint', { schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: ['log'] } }, async (_request, reply) => {
+  app.get('/v1/checkpoint', { config: PUBLIC_READ, schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: ['log'] } }, async (_request, reply) => {
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(ledger.checkpoint)
   })
 
-  app.get('/v1/log/key', { schema: { summary: "The node's note verifier key", tags: ['log'] } }, async (_request, reply) => {
+  app.get('/v1/log/key', { config: PUBLIC_READ, schema: { summary: "The node's note verifier key", tags: ['log'] } }, async (_request, reply) => {
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ledger.verifierKey)
   })
 
   app.get(
     '/v1/proofs/inclusion',
     {
+      config: PUBLIC_READ,
       schema: {
         summary: 'RFC 9162 inclusion proof of an entry in a tree size',
         tags: ['proofs'],
@@ -88,6 +92,7 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
   app.get(
     '/v1/proofs/consistency',
     {
+      config: PUBLIC_READ,
       schema: {
         summary: 'RFC 9162 consistency proof between two tree sizes',
         tags: ['proofs'],

@@ -1,19 +1,22 @@
-// The consumer side's shared part: the explorer at GET /, its search, and the browser verifier bundle
-// at GET /web/verify.js. The lots the explorer lists come from the domain that has them (a LotDirectory).
+// The consumer side's shared part: the explorer at GET /, its search, the browser verifier bundle at
+// GET /web/verify-<hash>.js (immutable, pinned by SRI in every page) and GET /web/verify.js, and the
+// standalone verification page at GET /verify. The lots the explorer lists come from the domain that
+// has them (a LotDirectory).
 
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { TracechainError } from '../../core/errors.js'
+import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { actorProfile } from '../../web/bound-view.js'
 import { renderExplorer, type LotDirectory, type LotSummary } from '../../web/explorer.js'
-import { VERIFY_SCRIPT_PATH } from '../../web/html.js'
+import { useVerifierScript, VERIFY_SCRIPT_PATH } from '../../web/html.js'
+import { renderStandalonePage } from '../../web/standalone-page.js'
+import { readVerifierAsset, VERIFY_BUNDLE_PATH, type VerifierAsset } from '../../web/verifier-asset.js'
 import { htmlReply, langOf } from '../html-reply.js'
 import { StaticAsset } from '../static-asset.js'
 
-/** Where `npm run build` writes the esbuild bundle of src/web/verify.ts (the same from src/ and dist/). */
-export const VERIFY_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/public/verify.js', import.meta.url))
+/** Where the versioned verifier is served: the name changes with its bytes, so it may be cached for good. */
+export const VERIFIER_DIRECTORY = '/web/'
+const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 export const RECENT_ENTRIES = 20
 export const EXPLORER_LOTS = 12
@@ -21,16 +24,53 @@ export const EXPLORER_LOTS = 12
 /** No lots: a node whose domains keep none shows entries only. */
 const NO_LOTS: LotDirectory = { recentLots: async () => [], searchLots: async () => ({ lots: [] }) }
 
-export const webRoutes: FastifyPluginAsync<{ ledger: Ledger; lots?: LotDirectory }> = async (app, { ledger, lots = NO_LOTS }) => {
-  let bundle: StaticAsset | undefined
-  app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (request, reply) => {
-    try {
-      bundle ??= new StaticAsset(readFileSync(VERIFY_BUNDLE_PATH), 'text/javascript; charset=utf-8')
-    } catch {
-      throw new TracechainError('NOT_FOUND', 'the verifier bundle is not built: run npm run build')
+export interface WebRouteOptions {
+  ledger: Ledger
+  lots?: LotDirectory
+  /** the node's public base URL: the log URL the node's own /verify starts with */
+  baseUrl: string
+  /** the built verifier (default: dist/public/verify.js, read once, when first there) */
+  bundlePath?: string
+}
+
+export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, bundlePath = VERIFY_BUNDLE_PATH }) => {
+  // Read once: the bytes served and the hash every page pins are the same bytes, whatever later builds
+  // write to dist/. Until the bundle is built, pages name the unversioned path and the scripts 404.
+  let built: { verifier: VerifierAsset; compressed: StaticAsset } | undefined
+  const bundle = () => {
+    if (!built) {
+      const verifier = readVerifierAsset(bundlePath)
+      built = { verifier, compressed: new StaticAsset(verifier.bytes, 'text/javascript; charset=utf-8') }
+      useVerifierScript({ src: `${VERIFIER_DIRECTORY}${verifier.fileName}`, integrity: verifier.integrity })
     }
-    return bundle.send(request, reply.header('cache-control', 'public, max-age=300'))
+    return built
+  }
+  const verifier = () => bundle().verifier
+  try {
+    bundle()
+  } catch {
+    // not built yet: asked again on each request that needs it
+  }
+  // SRI covers the decoded bytes: a compressed answer pins the same hash.
+  const script = (request: FastifyRequest, reply: FastifyReply, cacheControl: string) =>
+    bundle().compressed.send(request, reply.header('cache-control', cacheControl))
+
+  app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (request, reply) => script(request, reply, 'public, max-age=300'))
+  app.get(`${VERIFIER_DIRECTORY}:file`, { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
+    const { file } = request.params as { file: string }
+    if (file !== verifier().fileName) fail('NOT_FOUND', `no ${VERIFIER_DIRECTORY}${file}: this node serves ${VERIFIER_DIRECTORY}${verifier().fileName}`)
+    return script(request, reply, IMMUTABLE)
   })
+
+  app.get(
+    '/verify',
+    { schema: { summary: "The standalone verification page: checks a log against a key id (a label's #log=) and a lot's entries; prints the verifier's hash", tags: ['web'] } },
+    async (_request, reply) => {
+      const { integrity, sha256, fileName } = verifier()
+      const html = renderStandalonePage({ scriptSrc: `${VERIFIER_DIRECTORY}${fileName}`, asset: { integrity, sha256, fileName }, defaults: { url: baseUrl }, servedByNode: true })
+      return htmlReply(reply, 200).header('cache-control', 'no-cache').send(html)
+    },
+  )
 
   const explorer = async (request: FastifyRequest, reply: FastifyReply, search?: { query: string; results: LotSummary[] }) => {
     const lang = langOf(request)

@@ -1,0 +1,72 @@
+// The verifier as one static, versioned file: every page that loads it names /web/verify-<16 hex of its
+// SHA-256>.js with the SHA-384 of the bytes the node serves there (SRI), the versioned file is cached for
+// good, and GET /verify prints the hash. Fetch the page, fetch its script, hash it, compare.
+
+import { createHash } from 'node:crypto'
+import { brotliDecompressSync } from 'node:zlib'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
+import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+
+const HTML = { accept: 'text/html' }
+
+t.test('SRI form: sha384- and base64, the W3C SRI example', async (t) => {
+  // W3C Subresource Integrity, section 3.3.1 "Integrity metadata" example.
+  const asset = verifierAssetOf(Buffer.from("alert('Hello, world.');"))
+  t.equal(asset.integrity, 'sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO')
+  t.equal(asset.fileName, `verify-${asset.sha256.slice(0, 16)}.js`)
+  const file = join(t.testdir(), 'v.js')
+  writeFileSync(file, "alert('Hello, world.');")
+  t.same(readVerifierAsset(file).integrity, asset.integrity)
+  t.throws(() => readVerifierAsset(join(t.testdir(), 'missing.js')), { code: 'NOT_FOUND' })
+})
+
+t.test("every page's script tag pins the bytes served under its name", async (t) => {
+  const { app } = await demoApp(t)
+  const pages = ['/', '/?lang=en', lotPath(FINE_LOT), '/seals/yiqiao-committee-seal', '/search?q=nothing-like-it', '/verify']
+  let pinned: string | undefined
+  for (const path of pages) {
+    const page = await app.inject({ url: path, headers: HTML })
+    const tags = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+    t.equal(tags.length, 1, `${path}: one script`)
+    const src = /\bsrc="([^"]+)"/.exec(tags[0])?.[1] as string
+    const integrity = /\bintegrity="([^"]+)"/.exec(tags[0])?.[1] as string
+    t.match(src, /^\/web\/verify-[0-9a-f]{16}\.js$/, `${path}: the versioned path`)
+    t.match(tags[0], /crossorigin="anonymous"/, `${path}: fetched without credentials, as SRI asks`)
+    const script = await app.inject(src)
+    t.equal(script.statusCode, 200)
+    t.match(script.headers['content-type'], /^text\/javascript/)
+    t.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable')
+    t.equal(integrity, `sha384-${createHash('sha384').update(script.rawPayload).digest('base64')}`, `${path}: the integrity is the served bytes' SHA-384`)
+    t.equal(src, `/web/verify-${createHash('sha256').update(script.rawPayload).digest('hex').slice(0, 16)}.js`, 'named by its SHA-256')
+    pinned ??= integrity
+    t.equal(integrity, pinned, 'one file for every page')
+  }
+  const versioned = (await app.inject({ url: '/', headers: HTML })).body.match(/src="(\/web\/verify-[0-9a-f]{16}\.js)"/)?.[1] as string
+  const compressed = await app.inject({ url: versioned, headers: { 'accept-encoding': 'br' } })
+  t.equal(compressed.headers['content-encoding'], 'br')
+  t.equal(`sha384-${createHash('sha384').update(brotliDecompressSync(compressed.rawPayload)).digest('base64')}`, pinned, 'compressed, it decodes to the pinned bytes')
+  const plain = await app.inject('/web/verify.js')
+  t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, pinned, 'the unversioned path serves the same bytes')
+  t.equal(plain.headers['cache-control'], 'public, max-age=300')
+  const stale = await app.inject('/web/verify-0000000000000000.js')
+  t.equal(stale.statusCode, 404, 'another version is not this node\'s')
+  t.equal(stale.json().code, 'NOT_FOUND')
+  t.equal((await app.inject('/web/verify-x.js?' + 'a'.repeat(10))).statusCode, 404)
+})
+
+t.test('GET /verify prints the hash and renders no ledger facts', async (t) => {
+  const { app, node } = await demoApp(t)
+  const page = await app.inject({ url: '/verify', headers: HTML })
+  t.equal(page.statusCode, 200)
+  const built = readVerifierAsset()
+  t.match(page.body, `<code data-verifier-integrity>${built.integrity}</code>`)
+  t.match(page.body, `<code data-verifier-sha256>${built.sha256}</code>`)
+  t.match(page.body, /不独立|not independent/, 'the node\'s own copy says it is not the independent one')
+  t.match(page.body, 'value="https://trace.example.cn"', 'it starts with this node\'s URL')
+  t.notMatch(page.body, node.ledger.verifierKey.split('+')[1], 'no key id of the node\'s: the person brings it')
+  t.notMatch(page.body, /data-seq|data-verification=/, 'nothing for the page verifier')
+  t.match(page.headers['content-security-policy'], /script-src 'self'/)
+})
