@@ -4,10 +4,18 @@
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
 import { provenanceBoundView } from './food/web/provenance-bound.js'
+import { SEAL_FACTS, sealView } from './seal/web/seal-view.js'
 import { recentEntriesView } from './web/recent-entries.js'
-import { registerBoundView, startPageVerification } from './web/verify.js'
+import { registerBoundView, startPageVerification, type RegisteredView } from './web/verify.js'
 import { startStandaloneVerifier } from './web/verify-standalone.js'
 
-for (const view of [provenanceBoundView, recentEntriesView]) registerBoundView(view)
+const views: RegisteredView[] = [
+  provenanceBoundView,
+  recentEntriesView,
+  // A seal page (/seals/:id) must carry its area: stripping the area's attributes fails it.
+  { ...sealView, facts: SEAL_FACTS, requiredAt: /^\/seals\// },
+]
+
+for (const view of views) registerBoundView(view)
 startPageVerification()
 startStandaloneVerifier()

@@ -8,7 +8,7 @@ import { ALERT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledge
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
-import { jaccard, titleTokens } from './similarity.js'
+import { isNearDuplicate, isOverBudget, isUnderThreshold, splitFires } from './patterns.js'
 import { OPEN_STATES } from './workflow.js'
 
 /** An alert's record and, for each application it names, an index record that points at it. */
@@ -62,7 +62,7 @@ export function overBudgetAlert(
   value: number | undefined,
   ctx: RuleContext,
 ): Alert | undefined {
-  if (value === undefined || application.budget === undefined || !(value > application.budget)) return undefined
+  if (!isOverBudget(value, application.budget)) return undefined
   return {
     kind: 'OVER_BUDGET',
     at: ctx.recordedAt,
@@ -86,8 +86,7 @@ export async function splitContractAlert(
   config: SealConfig,
 ): Promise<Alert | undefined> {
   const threshold = config.collectiveThreshold
-  if (application.amount === undefined || !(application.amount < threshold)) return undefined
-  const tokens = titleTokens(application.title)
+  if (!isUnderThreshold(application.amount, config)) return undefined
   const since = daysBefore(application.appliedAt, config.splitWindowDays)
   const earlier = await ctx.range<OrgApplication>(SEAL_SPACES.byOrg, {
     gte: joinKey(application.org, since),
@@ -95,14 +94,14 @@ export async function splitContractAlert(
   })
   const group: OrgApplication[] = []
   for (const [, other] of earlier) {
-    if (other.applicationId === application.applicationId || other.amount === undefined || !(other.amount < threshold)) continue
-    if (jaccard(tokens, titleTokens(other.title)) < config.titleSimilarity) continue
+    if (other.applicationId === application.applicationId || !isUnderThreshold(other.amount, config)) continue
+    if (!isNearDuplicate(application.title, other.title, config)) continue
     if ((await getApplication(ctx, other.applicationId))?.state === 'rejected') continue
     group.push(other)
   }
   group.push({ applicationId: application.applicationId, seq: ctx.seq, title: application.title, amount: application.amount })
   const total = group.reduce((sum, g) => sum + (g.amount ?? 0), 0)
-  if (group.length < config.splitMinApplications || total < threshold) return undefined
+  if (!splitFires(group.map((g) => g.amount ?? 0), config)) return undefined
   return {
     kind: 'SPLIT_CONTRACT',
     at: ctx.recordedAt,

@@ -58,6 +58,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     cosigner: '第 {seq} 条记录的联署签名无效',
     'bound-fact': '页面所示的「{fact}」与已签名的记录不符',
     'bound-view': '页面的核验区域无法由已签名的记录得出：{detail}',
+    'clock-ahead': '页面声称的当前时间（{now}）比您设备的时钟快 {hours} 小时',
+    'clock-behind': '页面声称的当前时间（{now}）比您设备的时钟慢 {hours} 小时',
     verifiedBound: '页面上核验区域内的每一项内容均由这些记录在您的浏览器中重新得出。',
   },
   en: {
@@ -84,6 +86,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     cosigner: 'entry {seq}: a co-signature is by no key its signer held then',
     'bound-fact': 'the page\'s "{fact}" does not match the signed entries',
     'bound-view': 'the verified area cannot be derived from signed entries: {detail}',
+    'clock-ahead': "the page's time ({now}) is {hours} h ahead of your device's clock",
+    'clock-behind': "the page's time ({now}) is {hours} h behind your device's clock",
     verifiedBound: 'Every fact in the verified area was derived again in your browser from these entries.',
   },
 }
@@ -97,9 +101,10 @@ type PageFailure =
   | { check: 'page-mismatch'; seq: number; detail: string }
   | { check: 'bound-fact'; fact: string; detail: string }
   | { check: 'bound-view'; detail: string }
+  | { check: 'clock-ahead' | 'clock-behind'; now: string; hours: number; detail: string }
 
 export function describeFailure(lang: Lang, failure: PageFailure): string {
-  const f = failure as Failure & { fact?: string }
+  const f = failure as Failure & { fact?: string; now?: string; hours?: number }
   return format(TEXT[lang][failure.check] ?? failure.check, {
     seq: f.seq,
     actor: f.actor,
@@ -109,7 +114,22 @@ export function describeFailure(lang: Lang, failure: PageFailure): string {
     detail: f.detail,
     expected: f.expectedKeyId,
     served: f.servedKeyId,
+    now: f.now,
+    hours: f.hours,
   })
+}
+
+/** How far a page's `now` may be from this browser's clock: a view that computes with the node's time
+ *  (OVERDUE) must not be handed one the node chose to hide or raise an alert with. */
+export const PAGE_CLOCK_TOLERANCE_MS = 24 * 60 * 60 * 1000
+
+/** A failure when a bound area's `now` param is not a time within the tolerance of `clock` (ms since the epoch). */
+export function pageClockFailure(now: string, clock: number): PageFailure | undefined {
+  const at = Date.parse(now)
+  if (Number.isNaN(at)) return { check: 'bound-view', detail: `the page's time "${now.slice(0, 40)}" is not a time` }
+  const off = at - clock
+  if (Math.abs(off) <= PAGE_CLOCK_TOLERANCE_MS) return undefined
+  return { check: off > 0 ? 'clock-ahead' : 'clock-behind', now, hours: Math.round(Math.abs(off) / 3_600_000), detail: `${off} ms` }
 }
 
 /** The views a page's bound areas may name; the bundle's entry (src/verifier.ts) registers the domains'. */
@@ -189,6 +209,11 @@ function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification,
     // A page of one path must not be served at another: the claim is checked against what this browser asked for.
     if (area.params.path !== undefined && !samePath(area.params.path, window.location.pathname)) {
       fail({ check: 'bound-view', detail: `the page is for ${area.params.path}, not ${window.location.pathname}` })
+      continue
+    }
+    const clockFailure = area.params.now === undefined ? undefined : pageClockFailure(area.params.now, Date.now())
+    if (clockFailure) {
+      fail(clockFailure)
       continue
     }
     let html: string

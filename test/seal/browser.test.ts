@@ -1,14 +1,70 @@
-// The seal page in headless Chromium against a real node on 127.0.0.1: /web/verify.js checks every
-// entry the page shows and the page says verified; an entry attributed to the wrong actor fails.
-// Skipped with a reason where Chromium is missing, outside CI.
+// The seal page in headless Chromium against a real node on 127.0.0.1, through a rewriting proxy on a
+// port of its own: untouched, the page verifies every entry and derives every fact again; each case
+// rewrites one fact (an amount, a title, an approver's name, a state, an alert removed, an entry dropped
+// from the evidence with or without the line it backs, the page's time, the seal's name, the area
+// itself) and the page must say failed and name the fact. Skipped with a reason where Chromium is
+// missing, outside CI.
 
-import { chromium, type Page } from 'playwright-core'
-import t from 'tap'
+import { createServer, request, type Server } from 'node:http'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
+import { seededDemoApp } from '../helpers/demo-app.js'
 import { SEAL, SHA, village } from '../helpers/seal.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
+
+type Rewrite = (html: string) => string
+
+/**
+ * A proxy in front of `target` that forwards every request and, while `rewrite` is set, passes the
+ * seal page's HTML through it. Like a network between the phone and the node that lies.
+ */
+async function rewritingProxy(t: Test, target: string): Promise<{ base: string; set(rewrite?: Rewrite): void }> {
+  let rewrite: Rewrite | undefined
+  const server: Server = createServer((incoming, outgoing) => {
+    const upstream = request(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      const html = String(answer.headers['content-type'] ?? '').startsWith('text/html')
+      if (!rewrite || !html || !incoming.url?.startsWith('/seals/')) {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(outgoing)
+        return
+      }
+      const chunks: Buffer[] = []
+      const apply = rewrite
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+      answer.on('end', () => {
+        const body = Buffer.from(apply(Buffer.concat(chunks).toString('utf8')))
+        const headers = { ...answer.headers, 'content-length': String(body.length) }
+        delete headers['transfer-encoding']
+        outgoing.writeHead(answer.statusCode ?? 502, headers)
+        outgoing.end(body)
+      })
+    })
+    upstream.on('error', () => outgoing.destroy())
+    incoming.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const { port } = server.address() as { port: number }
+  return { base: `http://127.0.0.1:${port}`, set: (next) => (rewrite = next) }
+}
+
+/** `html` with `from` replaced once; throws when it is not there, so no case passes by changing nothing. */
+function replaceOnce(html: string, from: string | RegExp, to: string | ((match: string, ...groups: string[]) => string)): string {
+  const found = typeof from === 'string' ? html.includes(from) : from.test(html)
+  if (!found) throw new Error(`the page has no ${String(from)}`)
+  return html.replace(from, to as string)
+}
+
+/** The seal area's evidence without `seq`. */
+const dropEvidence = (html: string, seq: number) =>
+  replaceOnce(html, /(data-bound="seal" data-evidence=")([^"]*)"/, (_m, head: string, seqs: string) => `${head}${seqs.split(' ').filter((s) => s !== String(seq)).join(' ')}"`)
+
+/** The seal area's `now` param moved by `hours`. */
+const shiftNow = (html: string, hours: number) =>
+  replaceOnce(html, /&quot;now&quot;:&quot;([^&]+)&quot;/, (_m, now: string) => `&quot;now&quot;:&quot;${new Date(Date.parse(now) + hours * 3_600_000).toISOString()}&quot;`)
 
 async function verdict(page: Page, url: string) {
   await page.goto(url)
@@ -16,41 +72,111 @@ async function verdict(page: Page, url: string) {
   return {
     state: await page.getAttribute('main', 'data-verification'),
     status: (await page.textContent('[data-verification-status]')) ?? '',
+    milliseconds: Number(await page.getAttribute('main', 'data-verification-ms')),
     marks: await page.locator('[data-seq]').evaluateAll((elements) => elements.map((e) => e.getAttribute('data-verified'))),
   }
 }
 
-t.test('the seal page verifies its entries in the browser', async (t) => {
-  if (!haveChromium(t)) return
-  const v = await village(t)
-  await v.apply('b-1', { amount: 52000, budget: 45000 })
-  await v.accept('seal.approve', 'director', { applicationId: 'b-1', comment: '同意' })
-  await v.accept('seal.use', 'custodian', { applicationId: 'b-1', copies: 2, stamped: { sha256: SHA('f') } })
-  await v.apply('b-2')
-  await v.accept('seal.reject', 'deputy', { applicationId: 'b-2' })
-  await v.app.listen({ host: '127.0.0.1', port: 0 })
-  const { port } = v.app.server.address() as { port: number }
-  const base = `http://127.0.0.1:${port}`
-  await buildVerifierBundle()
-  t.equal((await fetch(`${base}/web/verify.js`)).status, 200, 'the node serves the verifier')
+let browser: Browser | undefined
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } })
+if (haveChromium(t)) {
+  t.before(async () => {
+    await buildVerifierBundle()
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  })
+  t.teardown(() => browser?.close())
+  run()
+}
+
+/** A page whose clock is the village's (the page's time must be within a day of the browser's). */
+async function pageAt(t: Test, now: string | undefined): Promise<{ page: Page; errors: string[] }> {
+  const context = await (browser as Browser).newContext({ viewport: { width: 390, height: 844 } })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+  if (now) await page.clock.setFixedTime(new Date(now))
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  const good = await verdict(page, `${base}/seals/${SEAL}`)
-  t.equal(good.state, 'verified', good.status)
-  t.equal(good.marks.length, 6, 'register, apply, approve, use, apply, reject')
-  t.ok(good.marks.every((mark) => mark === 'ok'), 'each entry marked')
-  t.same(errors, [])
+  return { page, errors }
+}
 
-  // A page that names the wrong signer for an entry is caught (the node serving it is the one lying).
-  await page.route(`${base}/seals/${SEAL}`, async (route) => {
-    const response = await route.fetch()
-    const body = (await response.text()).replace('data-actor="custodian"', 'data-actor="director"')
-    await route.fulfill({ response, body })
+function run() {
+  t.test('the seal page verifies; each rewritten fact fails it and is named', async (t) => {
+    const v = await village(t)
+    await v.apply('b-1', { amount: 52000, budget: 45000 })
+    await v.accept('seal.approve', 'director', { applicationId: 'b-1', comment: '同意' })
+    const used = await v.accept('seal.use', 'custodian', { applicationId: 'b-1', copies: 2, stamped: { sha256: SHA('f') } })
+    await v.apply('b-2', { dueDate: '2026-05-30' })
+    await v.accept('seal.reject', 'deputy', { applicationId: 'b-2' })
+    await v.apply('b-3', { dueDate: '2026-05-30' })
+    await v.post(v.statement('seal.use', 'custodian', { applicationId: 'b-3', copies: 1, stamped: { sha256: SHA('e') } }))
+    await v.app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = v.app.server.address() as { port: number }
+    const proxy = await rewritingProxy(t, `http://127.0.0.1:${port}`)
+    const url = `${proxy.base}/seals/${SEAL}`
+    const { page, errors } = await pageAt(t, v.now())
+
+    const good = await verdict(page, url)
+    t.equal(good.state, 'verified', good.status)
+    t.equal(good.marks.length, 7, 'register, apply, approve, use, apply, reject, apply')
+    t.ok(good.marks.every((mark) => mark === 'ok'), 'each entry marked')
+    t.match(good.status, /每一项内容均由这些记录在您的浏览器中重新得出/)
+    t.same(errors, [])
+
+    const cases: [string, Rewrite, RegExp][] = [
+      ['an amount', (html) => replaceOnce(html, '<dd data-fact="amount">52,000 元</dd>', '<dd data-fact="amount">5,200 元</dd>'), /「金额」/],
+      ['a title', (html) => replaceOnce(html, '<span data-fact="title">申请 b-1</span>', '<span data-fact="title">申请 b-9</span>'), /「标题」/],
+      ["an approver's name", (html) => replaceOnce(html, '<dd data-fact="approvers">director（中文名）', '<dd data-fact="approvers">mallory（中文名）'), /「审批人」/],
+      ["an approver's name on the approval", (html) => replaceOnce(html, '<span data-fact="approver">director（中文名）</span>', '<span data-fact="approver">deputy（中文名）</span>'), /「审批人」/],
+      ['a state', (html) => replaceOnce(html, '>已用印</span>', '>已办结</span>'), /「状态」/],
+      ['an alert removed', (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="OVER_BUDGET">.*?<\/li>/, ''), /「预警」/],
+      ['an OVERDUE alert removed', (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="OVERDUE">.*?<\/li>/, ''), /「预警」/],
+      ['an entry dropped from the evidence', (html) => dropEvidence(html, used), /「状态」/],
+      [
+        'an entry dropped from the evidence with the line it backs',
+        (html) => replaceOnce(dropEvidence(html, used), new RegExp(`<li class="entry" data-seq="${used}".*?</li>`), ''),
+        /「状态」/,
+      ],
+      ["the seal's name", (html) => replaceOnce(html, '<h1 data-fact="sealName">义桥村村民委员会公章</h1>', '<h1 data-fact="sealName">义桥镇人民政府公章</h1>'), /「印章名称」/],
+      ['the page time moved three days on', (html) => shiftNow(html, 72), /比您设备的时钟快 72 小时/],
+      ['the page time before its entries', (html) => shiftNow(html, -1), /无法由已签名的记录得出.*before its newest entry/],
+      ['the area made plain', (html) => replaceOnce(html, 'data-bound="seal" ', ''), /the page has no "seal" area/],
+      ['a fact added to the area', (html) => replaceOnce(html, '<dt>用途</dt>', '<dt>审计结论</dt><dd>无问题</dd><dt>用途</dt>'), /「用印申请」/],
+    ]
+    for (const [what, rewrite, named] of cases) {
+      proxy.set(rewrite)
+      const forged = await verdict(page, url)
+      t.equal(forged.state, 'failed', `${what}: failed`)
+      t.match(forged.status, named, `${what}: ${forged.status}`)
+    }
+
+    // The same page through the same proxy, untouched once more: nothing above stuck.
+    proxy.set(undefined)
+    const again = await verdict(page, url)
+    t.equal(again.state, 'verified', again.status)
+
+    // A page that names the wrong signer for an entry is caught (the node serving it is the one lying).
+    proxy.set((html) => replaceOnce(html, 'data-actor="custodian"', 'data-actor="director"'))
+    t.equal((await verdict(page, url)).state, 'failed')
   })
-  const forged = await verdict(page, `${base}/seals/${SEAL}`)
-  t.equal(forged.state, 'failed', forged.status)
-})
+
+  t.test('the demo seal page verifies in Chromium; its split alert is bound', async (t) => {
+    const { app } = await seededDemoApp(t)
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as { port: number }
+    const proxy = await rewritingProxy(t, `http://127.0.0.1:${port}`)
+    const url = `${proxy.base}/seals/yiqiao-committee-seal`
+    const { page, errors } = await pageAt(t, undefined)
+    const timings: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const good = await verdict(page, url)
+      t.equal(good.state, 'verified', good.status)
+      timings.push(good.milliseconds)
+    }
+    t.comment(`the demo seal page verified in ${timings.join(', ')} ms (the first with an empty cache)`)
+    t.same(errors, [])
+    proxy.set((html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="SPLIT_CONTRACT">.*?<\/li>/, ''))
+    const forged = await verdict(page, url)
+    t.equal(forged.state, 'failed')
+    t.match(forged.status, /「预警」/)
+  })
+}

@@ -4,11 +4,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { htmlReply } from '../../http/html-reply.js'
 import type { Ledger } from '../../ledger/ledger.js'
-import { applicationAlerts, overdueAlertSource } from '../alerts.js'
-import { attemptsAbout } from '../attempts.js'
 import { sealConfig, type SealConfig } from '../config.js'
-import { APPLICATIONS_PER_PAGE, ATTEMPT_GROUPS_SHOWN, renderSealPage, type AttemptList } from '../page.js'
+import { sealPageInput } from '../page-data.js'
 import { applicationView, listSeals, sealView } from '../queries.js'
+import { APPLICATIONS_PER_PAGE, renderSealPage } from '../web/seal-page.js'
 
 const idParams = (what: string) => ({
   type: 'object',
@@ -20,15 +19,11 @@ const idParams = (what: string) => ({
 /** The last page number a request may ask for: a million applications. */
 const MAX_PAGE = 50_000
 
-/** Stored alerts shown for one application: pattern alerts are few; attempts kept one per refusal by earlier versions are not. */
-const ALERTS_SHOWN = 50
-
 export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date; config?: Partial<SealConfig> }> = async (
   app,
   { ledger, clock, config: overrides },
 ) => {
   const config = sealConfig(overrides)
-  const overdue = overdueAlertSource(config)
 
   app.get('/v1/seals', { schema: { summary: 'Every registered seal', tags: ['seals'] } }, async () => ({ seals: await listSeals(ledger) }))
 
@@ -60,18 +55,7 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
     async (request, reply) => {
       const { id } = request.params as { id: string }
       const { page: number } = request.query as { page: number }
-      const { seal, applications } = await sealView(ledger, id)
-      const onPage = applications.slice((number - 1) * APPLICATIONS_PER_PAGE, number * APPLICATIONS_PER_PAGE)
-      const alerts = new Map(await Promise.all(onPage.map(async (a) => [a.applicationId, await applicationAlerts(ledger.records, a.applicationId, ALERTS_SHOWN)] as const)))
-      for (const alert of await overdue(ledger, clock())) alerts.get(alert.applicationIds?.[0] ?? '')?.push(alert)
-      const attemptList = async (applicationId: string | undefined): Promise<AttemptList> => {
-        const found = await attemptsAbout(ledger.records, id, applicationId, ATTEMPT_GROUPS_SHOWN + 1)
-        return { shown: found.slice(0, ATTEMPT_GROUPS_SHOWN), more: found.length > ATTEMPT_GROUPS_SHOWN }
-      }
-      const attempts = new Map(await Promise.all(onPage.map(async (a) => [a.applicationId, await attemptList(a.applicationId)] as const)))
-      const sealAttempts = number === 1 ? await attemptList(undefined) : { shown: [], more: false }
-      const page = { number, count: Math.max(1, Math.ceil(applications.length / APPLICATIONS_PER_PAGE)) }
-      const html = renderSealPage({ seal, applications: onPage, alerts, attempts, sealAttempts, page, actor: (actorId) => ledger.actors.get(actorId), config })
+      const html = renderSealPage(await sealPageInput(ledger, id, number, config, clock))
       return htmlReply(reply, 200).send(html)
     },
   )

@@ -1,0 +1,126 @@
+// What the node renders a seal's public page from: the seal's entries and those of the applications on
+// the page, decoded from the log itself (not from the records built from them), the SPLIT_CONTRACT
+// groups it stored that name those applications and still hold under the settings, the registrations of
+// every actor the page names, and the refused attempts it counted. The page's bound areas are rendered
+// from the entries alone, as the browser renders them again.
+
+import { decodeEnvelope } from '../core/dsse.js'
+import { parseStatementPayload } from '../core/statement.js'
+import type { Ledger } from '../ledger/ledger.js'
+import type { ActorRecord } from '../ledger/registry.js'
+import type { ActorProfile, EvidenceEntry } from '../web/bound-view.js'
+import { applicationAlerts } from './alerts.js'
+import { attemptsAbout } from './attempts.js'
+import type { SealConfig } from './config.js'
+import { checkSplitGroup, Profiles } from './derive.js'
+import { sealView } from './queries.js'
+import { nameOf, sealAreaActors } from './web/seal-view.js'
+import { APPLICATIONS_PER_PAGE, ATTEMPT_GROUPS_SHOWN, type AttemptList, type SealPageInput } from './web/seal-page.js'
+
+/** Stored alerts read for one application to find its SPLIT_CONTRACT groups (pattern alerts are few). */
+const ALERTS_READ = 50
+
+/** An actor's profile as its registration says it, the way the browser's registry replay reads it (verify-registry.ts). */
+export function profileOfRecord(record: ActorRecord): ActorProfile {
+  const name =
+    typeof record.name === 'string'
+      ? record.name
+      : Object.fromEntries(Object.entries(record.name).filter(([lang, text]) => (lang === 'zh' || lang === 'en') && typeof text === 'string'))
+  return {
+    id: record.id,
+    name,
+    roles: [...record.roles],
+    ...(record.org !== undefined ? { org: record.org } : {}),
+    locations: [...record.locations],
+    registeredAt: record.seqs[0],
+    ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),
+  }
+}
+
+async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry> {
+  const { entry } = await ledger.getEntry(seq)
+  return { seq, recordedAt: entry.recordedAt, statement: parseStatementPayload(decodeEnvelope(entry.envelope).payload) }
+}
+
+/** Everything renderSealPage needs for page `number` of seal `sealId`. Throws SEAL_NOT_FOUND. */
+export async function sealPageInput(ledger: Ledger, sealId: string, number: number, config: SealConfig, clock: () => Date): Promise<SealPageInput> {
+  const { seal, applications } = await sealView(ledger, sealId)
+  const onPage = applications.slice((number - 1) * APPLICATIONS_PER_PAGE, number * APPLICATIONS_PER_PAGE)
+  const loaded = new Map<number, EvidenceEntry>()
+  const load = async (seqs: readonly number[]) => {
+    const read = await Promise.all(seqs.filter((seq) => !loaded.has(seq)).map((seq) => evidenceEntry(ledger, seq)))
+    for (const entry of read) loaded.set(entry.seq, entry)
+  }
+  await load([...seal.history.map((h) => h.seq), ...onPage.flatMap((a) => a.history.map((h) => h.seq))])
+
+  const profiles = new Map<string, ActorProfile>()
+  const addProfiles = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      const record = ledger.actors.get(id)
+      if (record && !profiles.has(id)) profiles.set(id, profileOfRecord(record))
+    }
+  }
+
+  // The node's groups, each checked as the browser will check it: a setting changed since the alert
+  // was stored can leave a group that no longer holds, and the page shows only those that do.
+  const candidates = new Map<string, number[]>()
+  for (const application of onPage) {
+    for (const alert of await applicationAlerts(ledger.records, application.applicationId, ALERTS_READ)) {
+      if (alert.kind !== 'SPLIT_CONTRACT') continue
+      const seqs = [...new Set(alert.seqs)].sort((a, b) => a - b)
+      candidates.set(seqs.join(' '), seqs)
+    }
+  }
+  const base = new Map(loaded)
+  const splitGroups: number[][] = []
+  for (const seqs of candidates.values()) {
+    const members = new Map(base)
+    for (const entry of await Promise.all(seqs.map((seq) => loaded.get(seq) ?? evidenceEntry(ledger, seq)))) members.set(entry.seq, entry)
+    addProfiles([...members.values()].map((e) => e.statement.actor))
+    try {
+      checkSplitGroup(seqs, members, new Profiles(profiles), config)
+    } catch {
+      continue
+    }
+    for (const seq of seqs) loaded.set(seq, members.get(seq) as EvidenceEntry)
+    splitGroups.push(seqs)
+  }
+
+  const evidence = [...loaded.values()].sort((a, b) => a.seq - b.seq)
+  const namedActors = sealAreaActors(seal)
+  addProfiles([...evidence.map((e) => e.statement.actor), ...namedActors])
+  // Read after the entries, so every one of them is within it.
+  const asOf = ledger.size
+  // The page's time is never before its newest entry (a test's clock may lag the ledger's).
+  const newest = evidence.reduce((max, e) => Math.max(max, Date.parse(e.recordedAt)), clock().getTime())
+
+  const attemptList = async (applicationId: string | undefined): Promise<AttemptList> => {
+    const found = await attemptsAbout(ledger.records, sealId, applicationId, ATTEMPT_GROUPS_SHOWN + 1)
+    return { shown: found.slice(0, ATTEMPT_GROUPS_SHOWN), more: found.length > ATTEMPT_GROUPS_SHOWN }
+  }
+  const attempts = new Map(await Promise.all(onPage.map(async (a) => [a.applicationId, await attemptList(a.applicationId)] as const)))
+  return {
+    sealId,
+    title: nameOf(seal.name, sealId),
+    evidence,
+    actors: profiles,
+    namedActors,
+    claims: {
+      sealId,
+      applicationIds: onPage.map((a) => a.applicationId),
+      splitGroups,
+      now: new Date(newest).toISOString(),
+      asOf,
+      config,
+    },
+    totals: { applications: applications.length, copiesUsed: applications.reduce((n, a) => n + a.copiesUsed, 0) },
+    page: { number, count: Math.max(1, Math.ceil(applications.length / APPLICATIONS_PER_PAGE)) },
+    attempts,
+    sealAttempts: number === 1 ? await attemptList(undefined) : { shown: [], more: false },
+    actorName: (id) => {
+      const record = ledger.actors.get(id)
+      return record ? nameOf(record.name, id) : id
+    },
+    config,
+  }
+}

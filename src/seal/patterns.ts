@@ -1,0 +1,33 @@
+// The predicates of the seal pattern alerts, one definition for the node, which stores an alert with the
+// entry that raises it (alerts.ts), and for the seal page, which derives the alerts again from verified
+// entries in the browser (derive.ts). Pure: no ledger, no clock.
+
+import { daysBefore, isOffHours, type SealConfig } from './config.js'
+import { jaccard, titleTokens } from './similarity.js'
+
+export { isOffHours }
+
+/** OVER_BUDGET: an amount strictly above the budget, both given. */
+export function isOverBudget(value: number | undefined, budget: number | undefined): boolean {
+  return value !== undefined && budget !== undefined && value > budget
+}
+
+/** SPLIT_CONTRACT: an amount kept under the collective-decision threshold. */
+export function isUnderThreshold(amount: number | undefined, config: SealConfig): amount is number {
+  return amount !== undefined && amount < config.collectiveThreshold
+}
+
+/** SPLIT_CONTRACT: a title near enough the completing application's to be the same job. */
+export function isNearDuplicate(completingTitle: string, otherTitle: string, config: SealConfig): boolean {
+  return jaccard(titleTokens(completingTitle), titleTokens(otherTitle)) >= config.titleSimilarity
+}
+
+/** SPLIT_CONTRACT: whether an application recorded at `at` is within the window of one recorded at `completingAt`. */
+export function isInSplitWindow(at: string, completingAt: string, config: SealConfig): boolean {
+  return Date.parse(at) >= Date.parse(daysBefore(completingAt, config.splitWindowDays)) && Date.parse(at) <= Date.parse(completingAt)
+}
+
+/** SPLIT_CONTRACT: a group (the completing application included) large enough and together at or above the threshold. */
+export function splitFires(amounts: readonly number[], config: SealConfig): boolean {
+  return amounts.length >= config.splitMinApplications && amounts.reduce((sum, amount) => sum + amount, 0) >= config.collectiveThreshold
+}
