@@ -7,8 +7,7 @@
 import { decodeEnvelope } from '../core/dsse.js'
 import { parseStatementPayload } from '../core/statement.js'
 import type { Ledger } from '../ledger/ledger.js'
-import type { ActorRecord } from '../ledger/registry.js'
-import type { ActorProfile, EvidenceEntry } from '../web/bound-view.js'
+import { actorProfile, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { applicationAlerts } from './alerts.js'
 import { attemptsAbout } from './attempts.js'
 import type { SealConfig } from './config.js'
@@ -19,23 +18,6 @@ import { APPLICATIONS_PER_PAGE, ATTEMPT_GROUPS_SHOWN, type AttemptList, type Sea
 
 /** Stored alerts read for one application to find its SPLIT_CONTRACT groups (pattern alerts are few). */
 const ALERTS_READ = 50
-
-/** An actor's profile as its registration says it, the way the browser's registry replay reads it (verify-registry.ts). */
-export function profileOfRecord(record: ActorRecord): ActorProfile {
-  const name =
-    typeof record.name === 'string'
-      ? record.name
-      : Object.fromEntries(Object.entries(record.name).filter(([lang, text]) => (lang === 'zh' || lang === 'en') && typeof text === 'string'))
-  return {
-    id: record.id,
-    name,
-    roles: [...record.roles],
-    ...(record.org !== undefined ? { org: record.org } : {}),
-    locations: [...record.locations],
-    registeredAt: record.seqs[0],
-    ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),
-  }
-}
 
 async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry> {
   const { entry } = await ledger.getEntry(seq)
@@ -57,7 +39,7 @@ export async function sealPageInput(ledger: Ledger, sealId: string, number: numb
   const addProfiles = (ids: Iterable<string>) => {
     for (const id of ids) {
       const record = ledger.actors.get(id)
-      if (record && !profiles.has(id)) profiles.set(id, profileOfRecord(record))
+      if (record && !profiles.has(id)) profiles.set(id, actorProfile(record))
     }
   }
 

@@ -1,55 +1,21 @@
 // The seal page in headless Chromium against a real node on 127.0.0.1, through a rewriting proxy on a
 // port of its own: untouched, the page verifies every entry and derives every fact again; each case
 // rewrites one fact (an amount, a title, an approver's name, a state, an alert removed, an entry dropped
-// from the evidence with or without the line it backs, the page's time, the seal's name, the area
-// itself) and the page must say failed and name the fact. Skipped with a reason where Chromium is
+// from the evidence with or without the line it backs, the page's time, the seal's name, another seal's
+// page served at this one's path, the area itself) and the page must say failed and name the fact. Skipped with a reason where Chromium is
 // missing, outside CI.
 
-import { createServer, request, type Server } from 'node:http'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
+import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { SEAL, SHA, village } from '../helpers/seal.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
 
 type Rewrite = (html: string) => string
-
-/**
- * A proxy in front of `target` that forwards every request and, while `rewrite` is set, passes the
- * seal page's HTML through it. Like a network between the phone and the node that lies.
- */
-async function rewritingProxy(t: Test, target: string): Promise<{ base: string; set(rewrite?: Rewrite): void }> {
-  let rewrite: Rewrite | undefined
-  const server: Server = createServer((incoming, outgoing) => {
-    const upstream = request(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
-      const html = String(answer.headers['content-type'] ?? '').startsWith('text/html')
-      if (!rewrite || !html || !incoming.url?.startsWith('/seals/')) {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
-        answer.pipe(outgoing)
-        return
-      }
-      const chunks: Buffer[] = []
-      const apply = rewrite
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk))
-      answer.on('end', () => {
-        const body = Buffer.from(apply(Buffer.concat(chunks).toString('utf8')))
-        const headers = { ...answer.headers, 'content-length': String(body.length) }
-        delete headers['transfer-encoding']
-        outgoing.writeHead(answer.statusCode ?? 502, headers)
-        outgoing.end(body)
-      })
-    })
-    upstream.on('error', () => outgoing.destroy())
-    incoming.pipe(upstream)
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const { port } = server.address() as { port: number }
-  return { base: `http://127.0.0.1:${port}`, set: (next) => (rewrite = next) }
-}
 
 /** `html` with `from` replaced once; throws when it is not there, so no case passes by changing nothing. */
 function replaceOnce(html: string, from: string | RegExp, to: string | ((match: string, ...groups: string[]) => string)): string {
@@ -109,10 +75,12 @@ function run() {
     await v.accept('seal.reject', 'deputy', { applicationId: 'b-2' })
     await v.apply('b-3', { dueDate: '2026-05-30' })
     await v.post(v.statement('seal.use', 'custodian', { applicationId: 'b-3', copies: 1, stamped: { sha256: SHA('e') } }))
+    await v.accept('seal.register', 'operator', { sealId: 'other-seal', org: 'yiqiao-village', name: { zh: '义桥村财务专用章' }, custodian: 'custodian', approvers: ['director'] })
+    const otherPage = (await v.get('/seals/other-seal')).body
     await v.app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = v.app.server.address() as { port: number }
-    const proxy = await rewritingProxy(t, `http://127.0.0.1:${port}`)
-    const url = `${proxy.base}/seals/${SEAL}`
+    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
+    const url = `${proxy.url}/seals/${SEAL}`
     const { page, errors } = await pageAt(t, v.now())
 
     const good = await verdict(page, url)
@@ -140,22 +108,23 @@ function run() {
       ['the page time moved three days on', (html) => shiftNow(html, 72), /比您设备的时钟快 72 小时/],
       ['the page time before its entries', (html) => shiftNow(html, -1), /无法由已签名的记录得出.*before its newest entry/],
       ['the area made plain', (html) => replaceOnce(html, 'data-bound="seal" ', ''), /the page has no "seal" area/],
+      ["another seal's page served as this one's", () => otherPage, /the page is for \/seals\/other-seal, not \/seals\/yiqiao-seal/],
       ['a fact added to the area', (html) => replaceOnce(html, '<dt>用途</dt>', '<dt>审计结论</dt><dd>无问题</dd><dt>用途</dt>'), /「用印申请」/],
     ]
     for (const [what, rewrite, named] of cases) {
-      proxy.set(rewrite)
+      proxy.rewrite = rewrite
       const forged = await verdict(page, url)
       t.equal(forged.state, 'failed', `${what}: failed`)
       t.match(forged.status, named, `${what}: ${forged.status}`)
     }
 
     // The same page through the same proxy, untouched once more: nothing above stuck.
-    proxy.set(undefined)
+    proxy.rewrite = undefined
     const again = await verdict(page, url)
     t.equal(again.state, 'verified', again.status)
 
     // A page that names the wrong signer for an entry is caught (the node serving it is the one lying).
-    proxy.set((html) => replaceOnce(html, 'data-actor="custodian"', 'data-actor="director"'))
+    proxy.rewrite = (html) => replaceOnce(html, 'data-actor="custodian"', 'data-actor="director"')
     t.equal((await verdict(page, url)).state, 'failed')
   })
 
@@ -163,8 +132,8 @@ function run() {
     const { app } = await seededDemoApp(t)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = app.server.address() as { port: number }
-    const proxy = await rewritingProxy(t, `http://127.0.0.1:${port}`)
-    const url = `${proxy.base}/seals/yiqiao-committee-seal`
+    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
+    const url = `${proxy.url}/seals/yiqiao-committee-seal`
     const { page, errors } = await pageAt(t, undefined)
     const timings: number[] = []
     for (let i = 0; i < 3; i++) {
@@ -174,7 +143,7 @@ function run() {
     }
     t.comment(`the demo seal page verified in ${timings.join(', ')} ms (the first with an empty cache)`)
     t.same(errors, [])
-    proxy.set((html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="SPLIT_CONTRACT">.*?<\/li>/, ''))
+    proxy.rewrite = (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="SPLIT_CONTRACT">.*?<\/li>/, '')
     const forged = await verdict(page, url)
     t.equal(forged.state, 'failed')
     t.match(forged.status, /「预警」/)

@@ -123,7 +123,8 @@ t.test('bad params are refused', async (t) => {
     ['split group not seqs', { ...good, splits: '10 x' }],
     ['split group of entries not applications', { ...good, splits: '10 11 11' }],
     ['application not in the entries', { ...good, applications: 'a-1 a-2' }],
-    ['another seal', { ...good, seal: 'other-seal' }],
+    ['another seal', { ...good, seal: 'other-seal', path: '/seals/other-seal' }],
+    ['a path of another seal', { ...good, path: '/seals/other-seal' }],
   ]
   for (const [what, params] of bad) t.throws(() => sealView.render({ lang: 'zh', entries, actors: ACTORS, params }), BoundViewError, what)
 })

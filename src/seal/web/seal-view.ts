@@ -100,11 +100,15 @@ export function yuan(amount: number): string {
 const short = (hash: string) => `<code title="${escapeHtml(hash)}">${escapeHtml(hash.slice(0, 12))}…</code>`
 const pad = (hour: number) => String(hour).padStart(2, '0')
 
+/** The path of a seal's page; the browser checks it is the one it asked for, so seal B's page cannot be served as seal A's. */
+export const sealPagePath = (sealId: string) => `/seals/${sealId}`
+
 /** The params of the seal area, each a string (the contract), from the claims. */
 export function sealPageParams(claims: SealPageClaims): Record<string, string> {
   const { config } = claims
   return {
     seal: claims.sealId,
+    path: sealPagePath(claims.sealId),
     applications: claims.applicationIds.join(' '),
     splits: claims.splitGroups.map((group) => group.join(' ')).join(';'),
     now: claims.now,
@@ -120,12 +124,13 @@ export function sealPageParams(claims: SealPageClaims): Record<string, string> {
 }
 
 const NUMBER_SETTINGS = ['offHoursFrom', 'offHoursTo', 'collectiveThreshold', 'splitWindowDays', 'splitMinApplications', 'titleSimilarity'] as const
-const PARAM_NAMES = new Set(['seal', 'applications', 'splits', 'now', 'asOf', 'zoneOffset', ...NUMBER_SETTINGS])
+const PARAM_NAMES = new Set(['seal', 'path', 'applications', 'splits', 'now', 'asOf', 'zoneOffset', ...NUMBER_SETTINGS])
 
 /** The claims from a served area's params (attacker input). Throws BoundViewError naming the bad one. */
 export function parseSealPageParams(params: Readonly<Record<string, string>>): SealPageClaims {
   for (const name of Object.keys(params)) if (!PARAM_NAMES.has(name)) throw new BoundViewError(`unknown parameter "${name}"`)
   for (const name of PARAM_NAMES) if (typeof params[name] !== 'string') throw new BoundViewError(`parameter "${name}" is missing`)
+  if (params.path !== sealPagePath(params.seal)) throw new BoundViewError(`the page of seal ${params.seal.slice(0, 64)} is not at ${params.path.slice(0, 100)}`)
   const numbers: Partial<Record<(typeof NUMBER_SETTINGS)[number], number>> = {}
   for (const name of NUMBER_SETTINGS) {
     const value = Number(params[name])
