@@ -1,8 +1,8 @@
 // The public page of one seal (村务公开), server-rendered in Chinese. Its facts are in one bound area
 // (src/web/bound-view.ts): the seal's name and record and the applications on this page, rendered by the
-// view in seal-view.ts from the signed entries it lists, which the browser verifier renders again in
-// the browser and compares. Outside them, and saying so: the node's counts and paging, and
-// the refused attempts it recorded, which are not in the log and cannot be verified.
+// view in seal-view.ts from the signed entries it lists, which the browser verifier renders again and
+// compares. Outside it, and saying so: the node's counts and paging, and the refused attempts it
+// recorded, which are not in the log and cannot be verified.
 
 import { BoundViewError, boundAreaOpen, type ActorProfile, type BoundArea, type BoundView, type EvidenceEntry } from '../../web/bound-view.js'
 import type { Alert } from '../../ledger/alerts.js'
