@@ -12,7 +12,7 @@ import { applicationAlerts } from './alerts.js'
 import { attemptsAbout } from './attempts.js'
 import type { SealConfig } from './config.js'
 import { checkSplitGroup, Profiles } from './derive.js'
-import { sealView } from './queries.js'
+import { sealApplicationPage } from './queries.js'
 import { nameOf, sealAreaActors } from './web/seal-view.js'
 import { APPLICATIONS_PER_PAGE, ATTEMPT_GROUPS_SHOWN, type AttemptList, type SealPageInput } from './web/seal-page.js'
 
@@ -26,8 +26,7 @@ async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry
 
 /** Everything renderSealPage needs for page `number` of seal `sealId`. Throws SEAL_NOT_FOUND. */
 export async function sealPageInput(ledger: Ledger, sealId: string, number: number, config: SealConfig, clock: () => Date): Promise<SealPageInput> {
-  const { seal, applications } = await sealView(ledger, sealId)
-  const onPage = applications.slice((number - 1) * APPLICATIONS_PER_PAGE, number * APPLICATIONS_PER_PAGE)
+  const { seal, applications: onPage, counted, more } = await sealApplicationPage(ledger, sealId, number, APPLICATIONS_PER_PAGE)
   const loaded = new Map<number, EvidenceEntry>()
   const load = async (seqs: readonly number[]) => {
     const read = await Promise.all(seqs.filter((seq) => !loaded.has(seq)).map((seq) => evidenceEntry(ledger, seq)))
@@ -95,8 +94,8 @@ export async function sealPageInput(ledger: Ledger, sealId: string, number: numb
       asOf,
       config,
     },
-    totals: { applications: applications.length, copiesUsed: applications.reduce((n, a) => n + a.copiesUsed, 0) },
-    page: { number, count: Math.max(1, Math.ceil(applications.length / APPLICATIONS_PER_PAGE)) },
+    totals: { applications: counted, more },
+    page: { number, count: Math.max(1, Math.ceil(counted / APPLICATIONS_PER_PAGE)), more },
     attempts,
     sealAttempts: number === 1 ? await attemptList(undefined) : { shown: [], more: false },
     actorName: (id) => {

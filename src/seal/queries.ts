@@ -40,6 +40,35 @@ export async function sealApplications(ledger: Ledger, sealId: string): Promise<
   return out
 }
 
+/** Applications a seal's page counts at most; beyond, it says "10,000 or more" rather than read them all. */
+export const MAX_COUNTED_APPLICATIONS = 10_000
+
+export interface SealApplicationPage {
+  seal: SealRecord
+  /** the applications of page `number`, in the order they were made */
+  applications: ApplicationRecord[]
+  /** the seal's applications, counted up to MAX_COUNTED_APPLICATIONS */
+  counted: number
+  /** true when there are more than `counted` */
+  more: boolean
+}
+
+/**
+ * Page `number` (from 1) of a seal's applications, `perPage` each: reads the index up to that page and the
+ * page's records only, and counts the rest of the index up to a bound, so a seal with any number of
+ * applications costs a page view the same. Throws SEAL_NOT_FOUND.
+ */
+export async function sealApplicationPage(ledger: Ledger, sealId: string, number: number, perPage: number): Promise<SealApplicationPage> {
+  const seal = await getSeal(ledger.records, sealId)
+  if (!seal) fail('SEAL_NOT_FOUND', `no seal ${sealId}`, { sealId })
+  const limit = Math.max(number * perPage, MAX_COUNTED_APPLICATIONS) + 1
+  const ids = (await ledger.records.range<string>(SEAL_SPACES.bySeal, { ...prefixRange(sealId), limit })).map(([, id]) => id)
+  const more = ids.length > MAX_COUNTED_APPLICATIONS && ids.length === limit
+  const onPage = ids.slice((number - 1) * perPage, number * perPage)
+  const applications = (await Promise.all(onPage.map((id) => getApplication(ledger.records, id)))).filter((a): a is ApplicationRecord => a !== undefined)
+  return { seal, applications, counted: Math.min(ids.length, MAX_COUNTED_APPLICATIONS), more }
+}
+
 /** One seal with its applications and every use, and the full application records. Throws SEAL_NOT_FOUND. */
 export async function sealView(ledger: Ledger, sealId: string): Promise<{ seal: SealView; applications: ApplicationRecord[] }> {
   const seal = await getSeal(ledger.records, sealId)

@@ -77,6 +77,19 @@ t.test('the seal page: 20 applications a page, links to the others', async (t) =
   t.same(sections(last), ['pg-40', 'pg-41', 'pg-42', 'pg-43', 'pg-44'])
   t.match(last, /<a href="\?page=2" rel="prev">/)
   t.notMatch(last, /rel="next"/)
+  // A page reads its own applications' records, not every application's, whatever the seal holds.
+  const records = v.node.ledger.records
+  const get = records.get.bind(records)
+  let applicationReads = 0
+  records.get = ((space: string, key: string) => {
+    if (space === 'seal.application') applicationReads++
+    return get(space, key)
+  }) as typeof records.get
+  t.teardown(() => {
+    records.get = get
+  })
+  await v.get(`/seals/${SEAL}?page=2`)
+  t.ok(applicationReads <= 20, `page 2 read ${applicationReads} application records of 45`)
   const beyond = await v.get(`/seals/${SEAL}?page=9`)
   t.equal(beyond.statusCode, 200)
   t.same(sections(beyond.body), [])

@@ -42,10 +42,10 @@ export interface SealPageInput {
   /** the actors the seal area names beyond its entries' signers */
   namedActors: readonly string[]
   claims: SealPageClaims
-  /** the node's counts over every application of the seal (not verified: the page holds only this page's) */
-  totals: { applications: number; copiesUsed: number }
-  /** this page's number and the number of pages, from 1 */
-  page: { number: number; count: number }
+  /** the node's count of the seal's applications (not verified: the page holds only this page's), up to a bound */
+  totals: { applications: number; more: boolean }
+  /** this page's number and the number of pages, from 1; `more` when the count stopped at its bound */
+  page: { number: number; count: number; more: boolean }
   /** attempt records by application id (those on this page), and about the seal alone */
   attempts: ReadonlyMap<string, AttemptList>
   sealAttempts: AttemptList
@@ -93,11 +93,12 @@ export function renderSealPage(input: SealPageInput): string {
   const pageLink = (n: number, rel: string, text: string) => `<a href="?page=${n}" rel="${rel}">${text}</a>`
   const paging =
     page.count > 1 || page.number > 1
-      ? ` · 第 ${page.number} / ${page.count} 页 · page ${page.number} of ${page.count}` +
+      ? ` · 第 ${page.number} / ${page.count}${page.more ? '+' : ''} 页 · page ${page.number} of ${page.count}${page.more ? '+' : ''}` +
         (page.number > 1 ? ` · ${pageLink(Math.min(page.number - 1, page.count), 'prev', '上一页 · previous')}` : '') +
-        (page.number < page.count ? ` · ${pageLink(page.number + 1, 'next', '下一页 · next')}` : '')
+        (page.number < page.count || page.more ? ` · ${pageLink(page.number + 1, 'next', '下一页 · next')}` : '')
       : ''
-  const pages = `<nav class="pages">节点的统计（未在浏览器中核验）：用印申请 ${totals.applications} 件，已盖 ${totals.copiesUsed} 份${paging}</nav>`
+  const count = totals.more ? `${totals.applications.toLocaleString('zh-CN')} 件以上` : `${totals.applications} 件`
+  const pages = `<nav class="pages">节点的统计（未在浏览器中核验）：用印申请 ${count}${paging}</nav>`
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
