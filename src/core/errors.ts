@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   CHAIN_BROKEN: { status: 422, summary: 'an entry whose prev is not the leaf hash of the one before' },
   ENTRY_INVALID: { status: 422, summary: 'a stored entry that fails audit' },
   CHECKPOINT_MISMATCH: { status: 422, summary: 'the recomputed root differs from the signed checkpoint' },
+  TILE_INVALID: { status: 422, summary: 'a tile, entry bundle or checkpoint of a tiled log (C2SP tlog-tiles) that is missing, malformed, or does not hash to what the signed checkpoint commits to' },
   // Node
   NOT_INITIALISED: { status: 500, summary: 'the data directory has no ledger' },
   ALREADY_INITIALISED: { status: 409, summary: 'init on a data directory that already has a ledger' },

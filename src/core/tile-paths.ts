@@ -1,6 +1,7 @@
 // C2SP tlog-tiles (https://c2sp.org/tlog-tiles), height 8: the tree's tiles and their paths, and which
 // tiles a tree of a given size holds.
 
+import { fail } from './errors.js'
 import { HASH_SIZE } from './hash.js'
 
 export const TILE_HEIGHT = 8
@@ -55,4 +56,47 @@ export function rightmostTileCoordinates(size: number): { level: number; index: 
     out.push({ level, index: Math.floor(below / TILE_WIDTH), width: below % TILE_WIDTH })
   }
   return out
+}
+
+/**
+ * How many hashes tile (level, index) holds in the tree of `size`: TILE_WIDTH when it is full, fewer for the
+ * rightmost tile of its level, 0 when the tree has none of it. Entry bundle `index` holds as many entries as
+ * level-0 tile `index` holds hashes. Requires safe integers >= 0 and level 0..63, else RangeError.
+ */
+export function tileWidthAt(size: number, level: number, index: number): number {
+  checkIndex(size, 'size')
+  checkIndex(index, 'index')
+  if (!Number.isInteger(level) || level < 0 || level > MAX_TILE_LEVEL) throw new RangeError(`"level" expected 0..${MAX_TILE_LEVEL}, got ${level}`)
+  const hashes = Math.floor(size / TILE_WIDTH ** level)
+  return Math.max(0, Math.min(TILE_WIDTH, hashes - index * TILE_WIDTH))
+}
+
+/** A resource of a tiled log, named by its path under the log's prefix. */
+export type TileResource =
+  | { kind: 'tile'; level: number; index: number; width: number }
+  | { kind: 'entries'; index: number; width: number }
+
+/** Longer paths cannot name a tile whose index is a safe integer. */
+const MAX_TILE_PATH_LENGTH = 64
+const TILE_PATH = /^tile\/(entries|0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/
+
+/**
+ * Parses "tile/<L>/<N>[.p/<W>]" or "tile/entries/<N>[.p/<W>]" (attacker-controlled) as the spec writes them
+ * and nothing else: L 0..63, N in its canonical 3-digit elements (no leading x000, a safe integer), W 1..255
+ * with no leading zeros. Throws BAD_REQUEST.
+ */
+export function parseTilePath(path: string): TileResource {
+  const match = typeof path === 'string' && path.length <= MAX_TILE_PATH_LENGTH ? TILE_PATH.exec(path) : null
+  if (match === null) return fail('BAD_REQUEST', 'not a tile path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]')
+  const [, levelText, indexText, widthText] = match
+  const index = Number(indexText.replaceAll('x', '').replaceAll('/', ''))
+  if (!Number.isSafeInteger(index) || formatTileIndex(index) !== indexText) {
+    fail('BAD_REQUEST', `tile index ${indexText} is not in its canonical form`)
+  }
+  const width = widthText === undefined ? TILE_WIDTH : Number(widthText)
+  if (widthText !== undefined && width >= TILE_WIDTH) fail('BAD_REQUEST', `a partial tile is 1..${TILE_WIDTH - 1} wide, not ${width}`)
+  if (levelText === 'entries') return { kind: 'entries', index, width }
+  const level = Number(levelText)
+  if (level > MAX_TILE_LEVEL) fail('BAD_REQUEST', `tile level ${level} is over ${MAX_TILE_LEVEL}`)
+  return { kind: 'tile', level, index, width }
 }

@@ -197,6 +197,16 @@ export function tileSummary(bytes: Uint8Array): Uint8Array {
 }
 
 /**
+ * MTH of the 256 hashes of a full tile: the hash its parent tile holds for it. From the inner hashes cached
+ * for `bytes`, or hashed level by level. Throws RangeError unless bytes is a full tile.
+ */
+export function fullTileHash(bytes: Uint8Array): Uint8Array {
+  const summary = tileSummary(bytes)
+  const top = (INNER_OFFSET[TILE_HEIGHT - 1] - SUMMARY_SLOT) * HASH_SIZE
+  return nodeHash(summary.subarray(top, top + HASH_SIZE), summary.subarray(top + HASH_SIZE, top + 2 * HASH_SIZE))
+}
+
+/**
  * Lets readers over `bytes` use `summary` instead of hashing it again. The caller vouches that summary is
  * tileSummary of these very hashes (computed earlier from an equal, immutable tile): it is not checked, and a
  * wrong one gives wrong proofs. For bytes with no inner hashes cached yet, summary is kept by reference (it
