@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
+// The `tracechain` command: init, serve, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -17,9 +17,13 @@ const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
-           [--independent-verifier URL]         start the node (initialises D first if empty); rate limits per
+           [--independent-verifier URL] [--publish DIR]
+                                                start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify; the consumer page
-                                                links to the standalone verifier at URL (default: its own /verify)
+                                                links to the standalone verifier at URL (default: its own /verify);
+                                                --publish keeps DIR up to date with the log as static C2SP tlog-tiles
+  publish  --dir D --out DIR                    write the log of a stopped node into DIR as static C2SP tlog-tiles
+                                                (or bring DIR up to date)
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
   sign     --key K (--statement FILE | --type T --actor A --id ID --body FILE) [--issued-at T] [--cosign K2]
                                                 print a DSSE envelope
@@ -40,7 +44,7 @@ const USAGE = `tracechain <command> [options]
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY,
-TRACECHAIN_INDEPENDENT_VERIFIER.`
+TRACECHAIN_INDEPENDENT_VERIFIER, TRACECHAIN_PUBLISH.`
 
 export const EXIT_OK = 0
 export const EXIT_VERIFY_FAILED = 1
@@ -72,6 +76,7 @@ const commands: Record<string, Command> = {
       'rate-limit': { type: 'string', multiple: true },
       'trust-proxy': { type: 'string' },
       'independent-verifier': { type: 'string' },
+      publish: { type: 'string' },
     })
     const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
     const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
@@ -92,7 +97,20 @@ const commands: Record<string, Command> = {
       rateLimits,
       trustProxy,
       independentVerifier: (values['independent-verifier'] as string | undefined) ?? process.env.TRACECHAIN_INDEPENDENT_VERIFIER,
+      publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
     })
+    return EXIT_OK
+  },
+
+  async publish(argv) {
+    const { values } = parse(argv, { dir: { type: 'string' }, out: { type: 'string' } })
+    const out = resolve(requireString(values, 'out'))
+    const { publishNodeDirectory } = await import('./publish.js')
+    const { publication, size } = await publishNodeDirectory(resolve(requireString(values, 'dir')), out)
+    if (publication === undefined) process.stdout.write(`${out} is up to date: size ${size}\n`)
+    else {
+      process.stdout.write(`published size ${size} to ${out}: ${publication.files} tiles and bundles (${publication.bytes} bytes) and the checkpoint in ${Math.round(publication.milliseconds)} ms\n`)
+    }
     return EXIT_OK
   },
 
@@ -286,6 +304,10 @@ const commands: Record<string, Command> = {
     process.stdout.write(`${report}\n`)
     return EXIT_OK
   },
+}
+
+function optionalPath(path: string | undefined): string | undefined {
+  return path === undefined || path === '' ? undefined : resolve(path)
 }
 
 function readInput(path: string): string {

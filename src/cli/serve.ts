@@ -12,6 +12,7 @@ import { TracechainError } from '../core/errors.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
 import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
+import { Publisher } from '../publish/publisher.js'
 
 export interface ServeOptions {
   dir: string
@@ -26,6 +27,8 @@ export interface ServeOptions {
   trustProxy?: TrustProxy
   /** the standalone verifier on another origin, which the consumer page links to */
   independentVerifier?: string
+  /** a directory to keep up to date with the log as static C2SP tlog-tiles after every commit */
+  publish?: string
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -50,6 +53,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     const seeded = await seedLedger(node.ledger, operator)
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
+  const publisher = options.publish ? await startPublishing(node, options.publish) : undefined
   const baseUrl = options.baseUrl ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
   const app = await buildApp({
     ledger: node.ledger,
@@ -77,6 +81,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  explorer    ${address}/`,
       `  API docs    ${address}/docs`,
       `  checkpoint  ${address}/v1/checkpoint`,
+      `  tiles       ${address}/tlog/checkpoint${publisher ? `  (published to ${publisher.dir})` : ''}`,
       `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
       `  verifier    ${verifier}`,
       `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
@@ -90,9 +95,24 @@ export async function serve(options: ServeOptions): Promise<void> {
     closing = true
     process.stdout.write(`${signal}: closing\n`)
     await app.close()
+    await publisher?.close()
     await node.close()
     process.exit(0)
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+/** Publishes the log into `dir` now (in the background) and after every commit that adds entries. */
+async function startPublishing(node: OpenNode, dir: string): Promise<Publisher> {
+  const publisher = await Publisher.open(node.ledger, dir, {
+    onError: (error) => process.stderr.write(`publishing to ${dir} failed (retrying): ${(error as Error).message}\n`),
+  })
+  node.ledger.addObserver({
+    onCommit(accepted) {
+      if (accepted > 0) publisher.notify()
+    },
+  })
+  publisher.notify()
+  return publisher
 }

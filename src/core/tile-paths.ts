@@ -100,3 +100,33 @@ export function parseTilePath(path: string): TileResource {
   if (level > MAX_TILE_LEVEL) fail('BAD_REQUEST', `tile level ${level} is over ${MAX_TILE_LEVEL}`)
   return { kind: 'tile', level, index, width }
 }
+
+/**
+ * The resources a copy of the log at size `from` lacks for size `to` (Go's tlog.NewTiles, without the
+ * partial tiles of sizes in between): every hash tile and entry bundle that became full, then the rightmost
+ * partial ones of `to` that differ from those of `from`. Requires 0 <= from <= to, safe integers (RangeError).
+ */
+export function newTileResources(from: number, to: number): TileResource[] {
+  checkIndex(from, 'from')
+  checkIndex(to, 'to')
+  if (from > to) throw new RangeError(`"from" expected at most "to" (${to}), got ${from}`)
+  const full: TileResource[] = []
+  const partial: TileResource[] = []
+  for (let level = 0, below = to, before = from; below >= 1; level++, below = Math.floor(below / TILE_WIDTH), before = Math.floor(before / TILE_WIDTH)) {
+    for (let index = Math.floor(before / TILE_WIDTH); index < Math.floor(below / TILE_WIDTH); index++) {
+      full.push({ kind: 'tile', level, index, width: TILE_WIDTH })
+      if (level === 0) full.push({ kind: 'entries', index, width: TILE_WIDTH })
+    }
+    const width = below % TILE_WIDTH
+    if (width === 0 || below === before) continue
+    const index = Math.floor(below / TILE_WIDTH)
+    partial.push({ kind: 'tile', level, index, width })
+    if (level === 0) partial.push({ kind: 'entries', index, width })
+  }
+  return [...full, ...partial]
+}
+
+/** The path of a resource: tilePath or entryBundlePath. */
+export function tileResourcePath(resource: TileResource): string {
+  return resource.kind === 'tile' ? tilePath(resource.level, resource.index, resource.width) : entryBundlePath(resource.index, resource.width)
+}

@@ -19,6 +19,7 @@ import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
 import { operationRoutes } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
+import { tlogRoutes } from './routes/tlog.js'
 import { webRoutes } from './routes/web.js'
 
 export interface AppConfig {
@@ -96,6 +97,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const startedAt = Date.now()
   await app.register(statementRoutes, { ledger })
   await app.register(logRoutes, { ledger })
+  await app.register(tlogRoutes, { ledger })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
   for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })

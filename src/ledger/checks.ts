@@ -9,6 +9,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
+import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementKind } from './kinds.js'
 import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
 
@@ -97,7 +98,17 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     if (typeof payload === 'string' && payload.length > Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4) {
       fail('STATEMENT_TOO_LARGE', `statement payload is over ${MAX_PAYLOAD_BYTES} bytes`, { limit: MAX_PAYLOAD_BYTES })
     }
-    const decoded = decodeEnvelope(checkEnvelopeShape(value))
+    const envelope = checkEnvelopeShape(value)
+    const decoded = decodeEnvelope(envelope)
+    // The payload cap (48 KiB) leaves base64 of up to 64 KiB, which with the rest of its entry would not fit
+    // the uint16 length of a tlog-tiles entry bundle: the entry is what must fit.
+    const entryLength = longestEntryLength(envelope)
+    if (entryLength > MAX_ENTRY_BYTES) {
+      fail('STATEMENT_TOO_LARGE', `the statement's log entry would be ${entryLength} bytes, over the ${MAX_ENTRY_BYTES} an entry bundle holds`, {
+        limit: MAX_ENTRY_BYTES,
+        entryBytes: entryLength,
+      })
+    }
     const statement = parseStatementPayload(decoded.payload)
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)

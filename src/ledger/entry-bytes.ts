@@ -4,7 +4,9 @@
 // cheaper than canonicalize on the append path; test/ledger/entry-bytes.test.ts checks it against
 // canonicalBytes.
 
-import type { Entry } from './entry.js'
+import type { Envelope } from '../core/dsse.js'
+import { MAX_BUNDLE_ENTRY_BYTES } from '../core/entry-bundle.js'
+import { GENESIS_PREV, type Entry } from './entry.js'
 
 /**
  * A 0x00 byte, then UTF-8 of JCS(entry): the input of the entry's leaf hash (RFC 9162 section 2.1.1), so
@@ -33,4 +35,25 @@ export function leafInput(entry: Entry): Uint8Array {
 /** UTF-8 of JCS(entry), under the same requirements as leafInput. */
 export function entryBytes(entry: Entry): Uint8Array {
   return leafInput(entry).subarray(1)
+}
+
+/** The longest an entry's bytes may be: C2SP tlog-tiles entry bundles give each a uint16 length. */
+export const MAX_ENTRY_BYTES = MAX_BUNDLE_ENTRY_BYTES
+
+// The template's parts, measured on the template itself: an entry with the longest seq (16 digits) and an
+// ISO recordedAt (24 characters), and its envelope's strings taken out.
+const EMPTY_ENVELOPE = { payloadType: '', payload: '', signatures: [] }
+const longestOf = (envelope: Envelope) =>
+  leafInput({ seq: Number.MAX_SAFE_INTEGER, prev: GENESIS_PREV, recordedAt: '2000-01-01T00:00:00.000Z', envelope }).length - 1
+const FIXED_BYTES = longestOf(EMPTY_ENVELOPE)
+const PER_SIGNATURE_BYTES = longestOf({ ...EMPTY_ENVELOPE, signatures: [{ keyid: '', sig: '' }] }) - FIXED_BYTES
+
+/**
+ * The length of the entry `envelope` would make at any seq (the longest, at a 16-digit seq), under
+ * leafInput's requirements (an envelope decodeEnvelope accepted): what decides whether it fits a bundle.
+ */
+export function longestEntryLength(envelope: Envelope): number {
+  let length = FIXED_BYTES + envelope.payloadType.length + envelope.payload.length
+  for (const { keyid, sig } of envelope.signatures) length += PER_SIGNATURE_BYTES + keyid.length + sig.length
+  return length + Math.max(0, envelope.signatures.length - 1)
 }

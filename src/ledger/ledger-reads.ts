@@ -2,7 +2,9 @@
 // committed records. Bounded by the committed size: what a group is still writing is never read here.
 
 import { toHex } from '../core/bytes.js'
+import { MAX_BUNDLE_ENTRY_BYTES, formatEntryBundle } from '../core/entry-bundle.js'
 import { fail } from '../core/errors.js'
+import { TILE_WIDTH, entryBundlePath, tilePath, tileWidthAt } from '../core/tile-paths.js'
 import type { LevelStore, RangeOptions } from '../store/level-store.js'
 import type { Entry } from './entry.js'
 import type { LedgerRecords } from './kinds.js'
@@ -87,6 +89,40 @@ export class LedgerReads {
   async rootAt(size: number): Promise<Uint8Array> {
     this.checkSize(size)
     return this.tree.rootAt(size)
+  }
+
+  /**
+   * The first `width` hashes of tile (level, index) of the current tree (C2SP tlog-tiles; a view: do not
+   * mutate). Requires level 0..63 and index a safe integer >= 0 (RangeError). Throws NOT_FOUND when the tree
+   * holds fewer, STORE_CORRUPT.
+   */
+  tile(level: number, index: number, width: number): Uint8Array {
+    const bytes = this.tree.tile(level, index, width)
+    if (bytes === undefined) {
+      fail('NOT_FOUND', `the tree of size ${this.size} has no ${tilePath(level, index, width)}`, { level, index, width, size: this.size })
+    }
+    return bytes
+  }
+
+  /**
+   * Entry bundle `index` with its first `width` entries (C2SP tlog-tiles: each entry's bytes after its uint16
+   * length). Requires index a safe integer >= 0 and width 1..256 (RangeError). Throws NOT_FOUND when the tree
+   * holds fewer entries, ENTRY_INVALID for an entry too long for a bundle (none since entries must fit one),
+   * STORE_CORRUPT.
+   */
+  async entryBundle(index: number, width: number): Promise<Uint8Array> {
+    const path = entryBundlePath(index, width)
+    if (width > tileWidthAt(this.size, 0, index)) fail('NOT_FOUND', `the tree of size ${this.size} has no ${path}`, { index, width, size: this.size })
+    const entries = await this.store.getEntriesBytes(index * TILE_WIDTH, width)
+    if (entries.length !== width) fail('STORE_CORRUPT', `entries of ${path} are missing from the store`, { index, width })
+    entries.forEach((entry, i) => {
+      if (entry.length > MAX_BUNDLE_ENTRY_BYTES) {
+        fail('ENTRY_INVALID', `entry ${index * TILE_WIDTH + i} is ${entry.length} bytes, over the ${MAX_BUNDLE_ENTRY_BYTES} an entry bundle holds`, {
+          seq: index * TILE_WIDTH + i,
+        })
+      }
+    })
+    return formatEntryBundle(entries)
   }
 
   private checkSize(size: number): void {

@@ -5,7 +5,8 @@
 
 import { TracechainError } from '../core/errors.js'
 import { consistencyProof, inclusionProof, rootHash, type HashReader, type RangeHashCache } from '../core/merkle.js'
-import { TILE_BYTES, TILE_WIDTH, rightmostTileCoordinates } from '../core/tile-paths.js'
+import { HASH_SIZE } from '../core/hash.js'
+import { TILE_BYTES, TILE_WIDTH, rightmostTileCoordinates, tilePath, tileWidthAt } from '../core/tile-paths.js'
 import {
   TileMissingError,
   adoptTileSummary,
@@ -174,6 +175,26 @@ export class LedgerTree {
 
   leafHashes(from: number, count: number): Promise<Uint8Array[]> {
     return this.withReader((read) => Array.from({ length: count }, (_, i) => read(0, from + i)))
+  }
+
+  /**
+   * The first `width` hashes of tile (level, index) of the current tree (a view: do not mutate), or undefined
+   * when the tree holds fewer. A level-0 tile that is not cached is read without being cached: a publisher
+   * reads each once, and must not push out the tiles proofs come back to. Throws STORE_CORRUPT when the store
+   * lost a tile the tree holds.
+   */
+  tile(level: number, index: number, width: number): Uint8Array | undefined {
+    if (!Number.isInteger(width) || width < 1 || width > tileWidthAt(this.currentSize, level, index)) return undefined
+    const rightmost = this.rightmostCoordinates[level]
+    let bytes: Uint8Array | undefined
+    if (rightmost?.index === index && rightmost.width > 0) bytes = this.rightmost[level]
+    else if (level >= 1) bytes = this.upper.get(`${level}/${index}`) ?? this.store.getTileSync(level, index)
+    else bytes = this.level0.get(index) ?? this.store.getTileSync(0, index)
+    // A tile the tree holds is at least as wide in the store: a commit in flight may have widened it there.
+    if (bytes === undefined || bytes.length < width * HASH_SIZE) {
+      throw new TracechainError('STORE_CORRUPT', `tile ${tilePath(level, index, width)} is missing from the store or too short`)
+    }
+    return bytes.subarray(0, width * HASH_SIZE)
   }
 
   private cachedTile(level: number, index: number): Uint8Array | undefined {
