@@ -106,12 +106,13 @@ export class StaticFiles {
     }
   }
 
-  /** The names in a directory of DIR (relative path), or [] when it is not there. */
+  /** The names in a directory of DIR (relative path), or [] when it is not there or not a directory. */
   async list(path: string): Promise<string[]> {
     try {
       return await readdir(join(this.root, path))
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return []
       throw error
     }
   }

@@ -1,7 +1,7 @@
 // C2SP tlog-tiles paths read back (attacker-controlled, from a URL) and the width of a tile in a tree.
 import t from 'tap'
 import { formatEntryBundle, parseEntryBundle } from '../../src/core/entry-bundle.js'
-import { entryBundlePath, parseTilePath, tilePath, tileWidthAt } from '../../src/core/tile-paths.js'
+import { entryBundlePath, newTileResources, parseTilePath, tilePath, tileResourcePath, tileWidthAt } from '../../src/core/tile-paths.js'
 
 t.test('parseTilePath reads back what tilePath and entryBundlePath write', async (t) => {
   for (const [level, index, width] of [[0, 0, 256], [0, 1234067, 256], [1, 5, 17], [63, 999, 1], [2, 1000, 255], [0, Number.MAX_SAFE_INTEGER, 3]]) {
@@ -50,4 +50,34 @@ t.test('entry bundles: uint16 big-endian lengths, exactly the count asked for', 
   t.same(parseEntryBundle(new Uint8Array(0), 0), [])
   t.throws(() => formatEntryBundle([new Uint8Array(0x10000)]), RangeError)
   t.throws(() => formatEntryBundle(Array.from({ length: 257 }, () => new Uint8Array(0))), RangeError)
+})
+
+/** Every resource a copy at `size` serves (full and rightmost partial tiles and bundles), by path. */
+function resourcesAt(size: number): Set<string> {
+  const paths = new Set<string>()
+  for (let level = 0; Math.floor(size / 256 ** level) >= 1; level++) {
+    for (let index = 0; tileWidthAt(size, level, index) > 0; index++) {
+      const width = tileWidthAt(size, level, index)
+      paths.add(tilePath(level, index, width))
+      if (level === 0) paths.add(entryBundlePath(index, width))
+    }
+  }
+  return paths
+}
+
+t.test('newTileResources: what a copy at one size lacks for another, full ones first', async (t) => {
+  const sizes = [0, 1, 2, 255, 256, 257, 511, 512, 513, 65_535, 65_536, 65_537, 66_000, 70_000]
+  for (const from of sizes) {
+    for (const to of sizes) {
+      if (from > to) continue
+      const resources = newTileResources(from, to)
+      const paths = resources.map(tileResourcePath)
+      const expected = [...resourcesAt(to)].filter((path) => !resourcesAt(from).has(path))
+      t.same(new Set(paths), new Set(expected), `${from} -> ${to}`)
+      t.equal(paths.length, new Set(paths).size, `${from} -> ${to}: no repeats`)
+      const firstPartial = resources.findIndex((r) => r.width < 256)
+      t.ok(firstPartial === -1 || resources.slice(firstPartial).every((r) => r.width < 256), `${from} -> ${to}: full ones first`)
+    }
+  }
+  t.throws(() => newTileResources(2, 1), RangeError)
 })
