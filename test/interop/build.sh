@@ -1,8 +1,11 @@
 #!/bin/sh
-# Builds the Go interop checker offline against the Debian packages
+# Builds a Go interop program offline against the Debian packages
 # golang-go and golang-golang-x-mod-dev, and prints the binary's path.
 #
-#   sh test/interop/build.sh [OUT]     (default OUT: test/interop/checker.bin, git-ignored)
+#   sh test/interop/build.sh [OUT] [PROGRAM]
+#
+# PROGRAM is checker (the default: what a live node serves) or tilecheck (a
+# published tile tree); OUT defaults to test/interop/PROGRAM.bin (git-ignored).
 #
 # Exit 2 (with a message on stderr) when Go or golang.org/x/mod is missing,
 # so a caller can skip rather than fail; exit 1 when the build itself fails.
@@ -23,7 +26,9 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-out=${1:-"$here/checker.bin"}
+program=${2:-checker}
+case "$program" in checker|tilecheck) ;; *) echo "test/interop/build.sh: no program $program (checker or tilecheck)" >&2; exit 1 ;; esac
+out=${1:-"$here/$program.bin"}
 case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
 
 # A writable build cache even when HOME is unset or read-only.
@@ -36,7 +41,7 @@ fi
 cd "$root"
 # GOPATH mode: imports resolve to the Debian sources, never to the network.
 GO111MODULE=off GOPATH="$GOPATH_DIR" GOFLAGS= GOPROXY=off CGO_ENABLED=0 \
-  go build -o "$out" ./test/interop/checker >&2 || {
+  go build -o "$out" "./test/interop/$program" >&2 || {
   echo "test/interop/build.sh: go build failed" >&2
   exit 1
 }

@@ -1,0 +1,108 @@
+// Debian's nginx for the static-log tests: a child process (no daemon, no master: it runs as this user) on a
+// free 127.0.0.1 port with its own temporary config, serving a published tile tree with the server block
+// docs/static-log.md gives operators, so the documented configuration is the one tested.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { ROOT } from './node-process.js'
+
+export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx'
+
+/** True when nginx is there. Where it is missing, CI fails (.ci/run installs it) and elsewhere the file is skipped. */
+export function haveNginx(t: Test): boolean {
+  if (existsSync(NGINX)) return true
+  if (process.env.CI === 'true') t.fail(`${NGINX} is missing: .ci/run installs Debian's nginx-light`)
+  else t.plan(0, `skipped: no nginx at ${NGINX} (apt-get install nginx-light)`)
+  return false
+}
+
+/** The server block of docs/static-log.md (its first ```nginx block), as an operator would copy it. */
+export function documentedServerBlock(): string {
+  const doc = readFileSync(join(ROOT, 'docs/static-log.md'), 'utf8')
+  const match = /```nginx\n([\s\S]*?)```/.exec(doc)
+  if (!match) throw new Error('docs/static-log.md has no ```nginx block')
+  return match[1]
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface NginxProcess {
+  url: string
+  child: ChildProcess
+  /** stops nginx and waits for it to exit; idempotent */
+  stop(): Promise<void>
+}
+
+/** nginx serving `root` with the documented server block, in `workDir` (config, pid, logs, temp files). */
+export async function startNginx(root: string, workDir: string): Promise<NginxProcess> {
+  mkdirSync(join(workDir, 'temp'), { recursive: true })
+  const port = await freePort()
+  const server = documentedServerBlock()
+    .replace(/listen\s+80;/, `listen 127.0.0.1:${port};`)
+    .replace(/root\s+\/srv\/tracechain\/tlog;/, `root ${root};`)
+  if (!server.includes(`127.0.0.1:${port}`) || !server.includes(`root ${root};`)) throw new Error('the documented server block has no "listen 80;" or "root /srv/tracechain/tlog;"')
+  const temp = (name: string) => `${name}_temp_path ${join(workDir, 'temp', name)};`
+  const config = [
+    'daemon off;',
+    'master_process off;',
+    'worker_processes 1;',
+    `pid ${join(workDir, 'nginx.pid')};`,
+    `error_log ${join(workDir, 'error.log')} warn;`,
+    'events { worker_connections 64; }',
+    'http {',
+    '  access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${temp(name)}`),
+    server,
+    '}',
+  ].join('\n')
+  const configFile = join(workDir, 'nginx.conf')
+  writeFileSync(configFile, config)
+  const child = spawn(NGINX, ['-p', workDir, '-c', configFile, '-e', join(workDir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = `http://127.0.0.1:${port}`
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${output}${readLog(workDir)}`)
+    try {
+      await fetch(`${url}/`)
+      break
+    } catch {
+      if (attempt > 200) throw new Error(`nginx did not listen on ${url}: ${output}${readLog(workDir)}`)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+  }
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+        await gone
+        clearTimeout(timer)
+      }
+    },
+  }
+}
+
+function readLog(workDir: string): string {
+  try {
+    return readFileSync(join(workDir, 'error.log'), 'utf8')
+  } catch {
+    return ''
+  }
+}
