@@ -65,6 +65,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
     },
+    ...(publisher ? { publishing: publisher } : {}),
   })
   const address = await app.listen({ host: options.host, port: options.port })
   let verifier: string

@@ -17,7 +17,7 @@ import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
-import { operationRoutes } from './routes/operations.js'
+import { operationRoutes, type PublishingStatus } from './routes/operations.js'
 import { statementRoutes } from './routes/statements.js'
 import { tlogRoutes } from './routes/tlog.js'
 import { webRoutes } from './routes/web.js'
@@ -50,6 +50,8 @@ export interface AppOptions {
   clock?: () => Date
   /** the domains whose routes, pages and alerts it serves (default: every domain of the node) */
   domains?: readonly Domain[]
+  /** where the node publishes its log as static tiles (serve --publish), for /healthz and /metrics */
+  publishing?: PublishingStatus
 }
 
 /** The longest path parameter the router passes to a route (whose schema then bounds its own). */
@@ -57,7 +59,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -104,6 +106,6 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
-  await app.register(operationRoutes, { ledger, startedAt })
+  await app.register(operationRoutes, { ledger, startedAt, ...(publishing ? { publishing } : {}) })
   return app
 }

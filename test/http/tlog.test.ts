@@ -108,3 +108,22 @@ t.test('the node\'s /tlog/ and a published DIR hold the same bytes; a reader ove
   t.equal((await log.entries(0, 521)).length, 521)
   await log.inclusionProof(300)
 })
+
+t.test('/healthz and /metrics say how far the published tree is', async (t) => {
+  const root = t.testdir()
+  const node = await makeNode(join(root, 'node'))
+  const publisher = await Publisher.open(node.ledger, join(root, 'published'))
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, publishing: publisher })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  t.same((await app.inject('/healthz')).json().published, { size: 0 })
+  await node.ledger.submitMany(registrations(node.operator, 'health', 3))
+  await publisher.publish()
+  t.same((await app.inject('/healthz')).json().published, { size: 4 })
+  t.match((await app.inject('/metrics')).body, /^tracechain_published_size 4$/m)
+  const plain = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(() => plain.close())
+  t.notOk('published' in (await plain.inject('/healthz')).json(), 'nothing said without a publisher')
+})

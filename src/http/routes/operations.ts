@@ -4,7 +4,17 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Ledger } from '../../ledger/ledger.js'
 
-export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number }> = async (app, { ledger, startedAt }) => {
+/** What /healthz and /metrics say of the static tile tree the node keeps (serve --publish): a Publisher is one. */
+export interface PublishingStatus {
+  readonly publishedSize: number
+  /** the last failure, until a publication succeeds */
+  readonly error: { at: string; message: string } | undefined
+}
+
+export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; publishing?: PublishingStatus }> = async (
+  app,
+  { ledger, startedAt, publishing },
+) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'tracechain_process_' })
   const accepted = new Counter({ name: 'tracechain_statements_accepted_total', help: 'Statements appended to the log', registers: [registry] })
@@ -43,6 +53,16 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
       this.set(ledger.storeStatus.available ? 1 : 0)
     },
   })
+  if (publishing) {
+    new Gauge({
+      name: 'tracechain_published_size',
+      help: 'Entries in the tree published as static tiles (serve --publish): behind tracechain_tree_size while a publication runs or fails',
+      registers: [registry],
+      collect() {
+        this.set(publishing.publishedSize)
+      },
+    })
+  }
   const requestSeconds = new Histogram({
     name: 'tracechain_http_request_seconds',
     help: 'HTTP request duration by route and status',
@@ -80,6 +100,8 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
         origin: ledger.origin,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         ...(store.available ? {} : { store }),
+        // Reads served from the published tiles lag the node while publishing fails; appends go on.
+        ...(publishing ? { published: { size: publishing.publishedSize, ...(publishing.error ? { error: publishing.error } : {}) } } : {}),
       }
     },
   )
