@@ -75,7 +75,7 @@ export class Publisher {
    * CHECKPOINT_MISMATCH (DIR holds another log, a larger tree, or another history), NOTE_MALFORMED.
    */
   static async open(source: TreeSource, dir: string, options: PublisherOptions = {}): Promise<Publisher> {
-    const files = await StaticFiles.open(dir)
+    const files = StaticFiles.at(dir)
     const existing = await files.read('checkpoint')
     let note: string | undefined
     let size = 0
@@ -96,6 +96,8 @@ export class Publisher {
       }
       size = there.size
     }
+    // Only once DIR is known to be this log's: its staging area may be another publisher's.
+    await files.prepare()
     const partials = new PartialTiles(files, options.partialGraceMs ?? DEFAULT_PARTIAL_GRACE_MS)
     await partials.scan()
     return new Publisher(source, files, partials, options, note, size)

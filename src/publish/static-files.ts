@@ -22,12 +22,15 @@ export class StaticFiles {
     this.staging = join(root, STAGING_DIRECTORY)
   }
 
-  /** Opens DIR for publishing, creating it; empties the staging directory, which a crash may have left files in. */
-  static async open(root: string): Promise<StaticFiles> {
-    const files = new StaticFiles(root)
-    await rm(files.staging, { recursive: true, force: true })
-    await mkdir(files.staging, { recursive: true })
-    return files
+  /** DIR, to read; prepare() before writing. */
+  static at(root: string): StaticFiles {
+    return new StaticFiles(root)
+  }
+
+  /** Creates DIR and empties its staging directory, which a crash may have left files in. */
+  async prepare(): Promise<void> {
+    await rm(this.staging, { recursive: true, force: true })
+    await mkdir(this.staging, { recursive: true })
   }
 
   /** Writes `bytes` at `path` (relative to DIR, '/'-separated), replacing any file there in one rename. */

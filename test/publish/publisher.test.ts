@@ -154,7 +154,9 @@ t.test('a DIR of another log, another history or a larger tree is refused; a bro
 
   const dir = join(root, 'published')
   await (await Publisher.open(other.ledger, dir)).publish()
+  writeFileSync(join(dir, STAGING_DIRECTORY, '99-0'), 'being written by the other log\'s publisher')
   await t.rejects(Publisher.open(node.ledger, dir), { code: 'CHECKPOINT_MISMATCH' }, 'another origin')
+  t.same(readdirSync(join(dir, STAGING_DIRECTORY)), ['99-0'], 'and its staging area is left alone')
   rmSync(dir, { recursive: true })
   await (await Publisher.open(twin.ledger, dir)).publish()
   await t.rejects(Publisher.open(node.ledger, dir), { code: 'CHECKPOINT_MISMATCH' }, 'a larger tree')
