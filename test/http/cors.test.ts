@@ -1,5 +1,5 @@
 // Cross-origin reads: `Access-Control-Allow-Origin: *` on the GET routes the browser verifier reads (the
-// log key, the checkpoint, entries, proofs, actors, the resolver's JSON), errors of those included, and on
+// log key, the checkpoint, entries, proofs, actors, the resolver's JSON, the static tiles under /tlog/), errors of those included, and on
 // nothing else: no page, no write, no other route; never with credentials.
 
 import t from 'tap'
@@ -27,6 +27,9 @@ const PUBLIC_READS = new Set([
   '/01/{gtin}/10/{lot}',
   '/01/{gtin}/21/{serial}',
   '/01/{gtin}/10/{lot}/21/{serial}',
+  // The log as static tiles (issue 14): public data a mirror or a page on any origin reads.
+  '/tlog/checkpoint',
+  '/tlog/tile/{*}',
 ])
 
 t.test('only the public reads, only as data', async (t) => {

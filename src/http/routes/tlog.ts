@@ -1,11 +1,12 @@
 // The log as static C2SP tlog-tiles resources under /tlog/ (checkpoint, hash tiles, entry bundles): the same
 // bytes `tracechain publish` writes, with cache headers a CDN can follow (full tiles and bundles never
-// change; partial ones and the checkpoint do), and CORS for any origin, as the data is public.
+// change; partial ones and the checkpoint do), readable from any origin (cors.ts), as the data is public.
 
 import type { FastifyPluginAsync } from 'fastify'
 import { TILE_WIDTH, parseTilePath } from '../../core/tile-paths.js'
 import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { PUBLIC_READ } from '../cors.js'
 
 export const TLOG_PREFIX = '/tlog'
 /** Full tiles and bundles: their bytes never change. */
@@ -16,20 +17,23 @@ export const MUTABLE_CACHE_CONTROL = 'public, max-age=5'
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
 export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  // Every route here is a public read (cors.ts): Access-Control-Allow-Origin: *, on errors too.
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('access-control-allow-origin', '*')
     // A tile beyond the tree now will be there later: no cache may keep the 404.
     if (reply.statusCode >= 400) reply.header('cache-control', 'no-store')
     return payload
   })
 
-  app.get(`${TLOG_PREFIX}/checkpoint`, { schema: { summary: 'The latest signed checkpoint (C2SP tlog-tiles)', tags: ['tlog'] } }, async (_request, reply) => {
+  app.get(`${TLOG_PREFIX}/checkpoint`, { config: PUBLIC_READ, schema: { summary: 'The latest signed checkpoint (C2SP tlog-tiles)', tags: ['tlog'] } }, async (_request, reply) => {
     return reply.type('text/plain; charset=utf-8').header('cache-control', MUTABLE_CACHE_CONTROL).send(ledger.checkpoint)
   })
 
   app.get(
     `${TLOG_PREFIX}/tile/*`,
-    { schema: { summary: 'A hash tile tile/<L>/<N>[.p/<W>] or an entry bundle tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)', tags: ['tlog'] } },
+    {
+      config: PUBLIC_READ,
+      schema: { summary: 'A hash tile tile/<L>/<N>[.p/<W>] or an entry bundle tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)', tags: ['tlog'] },
+    },
     async (request, reply) => {
       const resource = parseTilePath(`tile/${(request.params as { '*': string })['*']}`)
       const bytes =
@@ -42,7 +46,7 @@ export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
   )
 
   // Anything else under the prefix: answered here, so it carries the same CORS and cache headers.
-  app.get(`${TLOG_PREFIX}/*`, { schema: { hide: true } }, async (request) => {
+  app.get(`${TLOG_PREFIX}/*`, { config: PUBLIC_READ, schema: { hide: true } }, async (request) => {
     fail('NOT_FOUND', `no resource ${request.url.split('?')[0]}: a tiled log serves checkpoint and tile/...`)
   })
 }
