@@ -106,13 +106,10 @@ console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 const SETTLE_SECONDS = 15
 await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000))
 
+// The node's own reader (ledger/ledger-reads.ts LedgerReads.records): a range is read in one go.
 const reader = {
   get: (space, key) => store.getRecord(space, key),
-  range: async (space, options) => {
-    const out = []
-    for await (const entry of store.rangeRecords(space, options)) out.push(entry)
-    return out
-  },
+  range: (space, options) => store.getRange(space, options),
 }
 
 /** The floor: the same breadth-first walk over in-memory maps. */
