@@ -109,6 +109,7 @@ await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000))
 // The node's own reader (ledger/ledger-reads.ts LedgerReads.records): a range is read in one go.
 const reader = {
   get: (space, key) => store.getRecord(space, key),
+  getMany: (space, keys) => store.getRecords(space, keys),
   range: (space, options) => store.getRange(space, options),
 }
 

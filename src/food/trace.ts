@@ -133,7 +133,13 @@ export async function traceGraph(
       truncated = true
       break
     }
-    out.push(...(await Promise.all(found.slice(at, at + DESCRIBE_SLICE).map(describe))))
+    const slice = found.slice(at, at + DESCRIBE_SLICE)
+    // Every node's recall mark and product in two reads of the store, rather than one trip each.
+    await Promise.all([
+      details.prefetch(SPACES.recalled, slice.map(([key]) => key)),
+      details.prefetch(SPACES.product, slice.flatMap(([key]) => gtinOfKey(key) ?? [])),
+    ])
+    out.push(...(await Promise.all(slice.map(describe))))
   }
   const shown = new Set(out.map((node) => node.id))
   const kept = [...edges.values()].filter((edge) => out.length === found.length || (shown.has(edge.from) && shown.has(edge.to)))

@@ -39,6 +39,19 @@ export class BoundedReader implements RecordReader {
     return found as Promise<T | undefined>
   }
 
+  /**
+   * Reads the records of `keys` not read yet in one trip where the reader allows (each counted as a read),
+   * so that later `get`s of them wait for nothing. Keys past the budget are left to `get`.
+   */
+  prefetch(space: string, keys: readonly string[]): Promise<void> {
+    const fresh = [...new Set(keys)].filter((key) => !this.records.has(space + '\u0000' + key)).slice(0, this.remaining)
+    if (fresh.length < 2 || !this.reader.getMany) return Promise.resolve()
+    this.reads += fresh.length
+    const many = this.reader.getMany<unknown>(space, fresh)
+    fresh.forEach((key, i) => this.records.set(space + '\u0000' + key, many.then((found) => found[i])))
+    return many.then(() => undefined)
+  }
+
   /** Counted by the records it returns; callers that must stay within the budget pass a `limit`. */
   range<T>(space: string, options: RangeOptions): Promise<[string, T][]> {
     const { gt, gte, lt, lte, reverse, limit } = options

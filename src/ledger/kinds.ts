@@ -11,6 +11,8 @@ import { hasRole, type ActorRecord, type Registry, type Role } from './registry.
 /** Reads of record spaces; at rule time they include the writes pending in the batch. */
 export interface RecordReader {
   get<T>(space: string, key: string): Promise<T | undefined>
+  /** several records of a space in one read of the store, where the reader can (one trip to the thread pool) */
+  getMany?<T>(space: string, keys: string[]): Promise<(T | undefined)[]>
   /** records in key order within the bounds (reverse and limit as in LevelDB iterators) */
   range<T>(space: string, options: RangeOptions): Promise<[string, T][]>
 }

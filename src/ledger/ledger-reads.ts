@@ -20,6 +20,7 @@ export class LedgerReads {
   ) {
     this.records = {
       get: <T>(space: string, key: string) => store.getRecord<T>(space, key),
+      getMany: <T>(space: string, keys: string[]) => store.getRecords<T>(space, keys),
       range: <T>(space: string, options: RangeOptions) => store.getRange<T>(space, options),
       scan: <T>(space: string, options?: RangeOptions) => store.rangeRecords<T>(space, options),
     }
