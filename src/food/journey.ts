@@ -66,11 +66,10 @@ export async function journeyOf(committed: RecordReader, text: string): Promise<
   if (links.cut) truncated = true
   const seqs = [...links.seqs].sort((a, b) => a - b)
   if (seqs.length > MAX_JOURNEY_EVENTS) truncated = true
-  const events: FoodEventRecord[] = []
-  for (const seq of seqs.slice(0, MAX_JOURNEY_EVENTS)) {
-    const record = await reader.get<FoodEventRecord>(SPACES.event, seqKey(seq))
-    if (record) events.push(record)
-  }
+  // The event records in one trip to the store, not one trip each.
+  const wanted = seqs.slice(0, MAX_JOURNEY_EVENTS).map(seqKey)
+  await reader.prefetch(SPACES.event, wanted)
+  const events = (await Promise.all(wanted.map((key) => reader.get<FoodEventRecord>(SPACES.event, key)))).filter((r): r is FoodEventRecord => r !== undefined)
   events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
   const object = (await reader.get<ObjectRecord>(SPACES.object, start.key)) ?? null
   return {
