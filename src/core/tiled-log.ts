@@ -1,7 +1,7 @@
 // A C2SP tlog-tiles client (https://c2sp.org/tlog-tiles): reads a log from any copy of its static tiles (the
 // node's /tlog/, a directory behind nginx, a CDN) and trusts nothing it has not authenticated against the
 // signed checkpoint. Every tile is checked on its own, unlike Go's tlog.TileHashReader, which skips some when
-// subtree roots share a tile (../shared/research/tiles-pitfall.md): the rightmost tiles by recomputing the root
+// subtree roots share a tile (docs/research/tiles-pitfall.md): the rightmost tiles by recomputing the root
 // from them, every full tile by hashing it into its parent, itself checked first; entries by hashing them into
 // the level-0 tiles. Every proof built from the tiles is checked against the root before it is returned.
 

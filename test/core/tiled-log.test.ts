@@ -1,5 +1,5 @@
 // The tlog-tiles reader authenticates every tile, bundle and proof against the signed checkpoint, where Go's
-// TileHashReader leaves some tiles unchecked when subtree roots share a tile (research/tiles-pitfall.md:
+// TileHashReader leaves some tiles unchecked when subtree roots share a tile (docs/research/tiles-pitfall.md:
 // 66,000 leaves, a byte flipped in level-0 tile 100, leaf 25,602).
 
 import t from 'tap'
