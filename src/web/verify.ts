@@ -24,9 +24,11 @@
 // no server sees): the served log key must have that id, or the page fails naming both ids.
 
 import { nobleEd25519 } from '../core/ed25519.js'
-import { BOUND_VIEW_ATTRIBUTE, BoundViewError, factOf, firstDifference, readBoundArea, type BoundArea, type BoundView, type ComparableNode, type EvidenceEntry } from './bound-view.js'
+import { checkBoundAreas, missingViews, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
+
+export { registerBoundView, type RegisteredView } from './verify-bound.js'
 
 const STORAGE_PREFIX = 'tracechain:checkpoint:'
 const FETCH_TIMEOUT_MS = 15_000
@@ -96,13 +98,6 @@ function format(template: string, values: Record<string, string | number | undef
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
 }
 
-type PageFailure =
-  | Failure
-  | { check: 'page-mismatch'; seq: number; detail: string }
-  | { check: 'bound-fact'; fact: string; detail: string }
-  | { check: 'bound-view'; detail: string }
-  | { check: 'clock-ahead' | 'clock-behind'; now: string; hours: number; detail: string }
-
 export function describeFailure(lang: Lang, failure: PageFailure): string {
   const f = failure as Failure & { fact?: string; now?: string; hours?: number }
   return format(TEXT[lang][failure.check] ?? failure.check, {
@@ -117,149 +112,6 @@ export function describeFailure(lang: Lang, failure: PageFailure): string {
     now: f.now,
     hours: f.hours,
   })
-}
-
-/** How far a page's `now` may be from this browser's clock: a view that computes with the node's time
- *  (OVERDUE) must not be handed one the node chose to hide or raise an alert with. */
-export const PAGE_CLOCK_TOLERANCE_MS = 24 * 60 * 60 * 1000
-
-/** A failure when a bound area's `now` param is not a time within the tolerance of `clock` (ms since the epoch). */
-export function pageClockFailure(now: string, clock: number): PageFailure | undefined {
-  const at = Date.parse(now)
-  if (Number.isNaN(at)) return { check: 'bound-view', detail: `the page's time "${now.slice(0, 40)}" is not a time` }
-  const off = at - clock
-  if (Math.abs(off) <= PAGE_CLOCK_TOLERANCE_MS) return undefined
-  return { check: off > 0 ? 'clock-ahead' : 'clock-behind', now, hours: Math.round(Math.abs(off) / 3_600_000), detail: `${off} ms` }
-}
-
-/** The views a page's bound areas may name; the bundle's entry (src/verifier.ts) registers the domains'. */
-export interface RegisteredView extends BoundView {
-  /** names of the view's facts as a failure reports them */
-  facts?: Record<string, Record<Lang, string>>
-  /** pages at these paths must carry an area of this view: stripping the area's attributes fails them */
-  requiredAt?: RegExp
-}
-
-const boundViews = new Map<string, RegisteredView>()
-
-export function registerBoundView(view: RegisteredView): void {
-  boundViews.set(view.name, view)
-}
-
-/** The views this page's path requires and it does not carry. */
-function missingViews(areas: readonly ServedArea[], path: string): string[] {
-  const carried = new Set(areas.map(({ area }) => area?.view))
-  return [...boundViews.values()].filter((view) => view.requiredAt?.test(path) && !carried.has(view.name)).map((view) => view.name)
-}
-
-interface ServedArea {
-  element: HTMLElement
-  /** the area as served, copied before this script changed anything */
-  served: HTMLElement
-  area?: BoundArea
-  error?: string
-}
-
-/** The bound areas under `root`, each copied as served and its attributes read. */
-function servedAreas(root: HTMLElement): ServedArea[] {
-  return Array.from(root.querySelectorAll<HTMLElement>(`[${BOUND_VIEW_ATTRIBUTE}]`)).map((element) => {
-    const served = element.cloneNode(true) as HTMLElement
-    try {
-      return { element, served, area: readBoundArea({ get: (name) => element.getAttribute(name) }) }
-    } catch (error) {
-      return { element, served, error: (error as Error).message }
-    }
-  })
-}
-
-/**
- * Renders each bound area again from its verified evidence and compares it with the area as served;
- * returns the failures. An area whose evidence did not all verify fails (the entries' own failures say why).
- */
-function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification, lang: Lang): PageFailure[] {
-  const failures: PageFailure[] = []
-  const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
-  for (const { element, served, area, error } of areas) {
-    const fail = (failure: PageFailure) => {
-      failures.push(failure)
-      element.setAttribute('data-verified', 'failed')
-    }
-    if (!area) {
-      fail({ check: 'bound-view', detail: error ?? 'unreadable' })
-      continue
-    }
-    const view = boundViews.get(area.view)
-    if (!view) {
-      fail({ check: 'bound-view', detail: `no view "${area.view}"` })
-      continue
-    }
-    const entries: EvidenceEntry[] = []
-    for (const seq of area.evidence) {
-      const entry = bySeq.get(seq)
-      if (entry?.ok && entry.statement && entry.recordedAt !== undefined) entries.push({ seq, recordedAt: entry.recordedAt, statement: entry.statement })
-    }
-    if (entries.length !== new Set(area.evidence).size) {
-      element.setAttribute('data-verified', 'failed')
-      continue // each unverified entry is a failure of its own already
-    }
-    if (outcome.checkpoint && area.params.asOf !== undefined && !(Number(area.params.asOf) <= outcome.checkpoint.size)) {
-      fail({ check: 'bound-view', detail: `the page claims checkpoint ${area.params.asOf}, beyond the signed ${outcome.checkpoint.size}` })
-      continue
-    }
-    // A page of one path must not be served at another: the claim is checked against what this browser asked for.
-    if (area.params.path !== undefined && !samePath(area.params.path, window.location.pathname)) {
-      fail({ check: 'bound-view', detail: `the page is for ${area.params.path}, not ${window.location.pathname}` })
-      continue
-    }
-    const clockFailure = area.params.now === undefined ? undefined : pageClockFailure(area.params.now, Date.now())
-    if (clockFailure) {
-      fail(clockFailure)
-      continue
-    }
-    let html: string
-    try {
-      html = view.render({ lang, entries: entries.sort((a, b) => a.seq - b.seq), actors: outcome.actors ?? new Map(), params: area.params })
-    } catch (renderError) {
-      fail({ check: 'bound-view', detail: renderError instanceof BoundViewError ? renderError.message : String(renderError) })
-      continue
-    }
-    const template = document.createElement('template')
-    template.innerHTML = html
-    const derived = served.cloneNode(false) as HTMLElement
-    derived.append(template.content)
-    const difference = firstDifference(served as unknown as ComparableNode, derived as unknown as ComparableNode)
-    if (!difference) {
-      element.setAttribute('data-verified', 'ok')
-      continue
-    }
-    const fact = factOf(difference)
-    const live = difference.served ? counterpart(served, element, difference.served as unknown as Node) : element
-    live?.setAttribute('data-verified', 'failed')
-    fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
-  }
-  return failures
-}
-
-function samePath(a: string, b: string): boolean {
-  try {
-    return decodeURIComponent(a) === decodeURIComponent(b)
-  } catch {
-    return a === b
-  }
-}
-
-/** The element of `live` at the same place as `node` is in `copy` (or its nearest element ancestor). */
-function counterpart(copy: Node, live: Node, node: Node): HTMLElement | undefined {
-  const path: number[] = []
-  for (let at: Node | null = node; at && at !== copy; at = at.parentNode) {
-    const parent: Node | null = at.parentNode
-    if (!parent) return undefined
-    path.unshift(Array.prototype.indexOf.call(parent.childNodes, at) as number)
-  }
-  let at: Node | undefined = live
-  for (const index of path) at = at?.childNodes[index]
-  while (at && at.nodeType !== 1) at = at.parentNode ?? undefined
-  return at as HTMLElement | undefined
 }
 
 /** Reads the node's API at `base` (its own origin, or another one that allows it: CORS). */

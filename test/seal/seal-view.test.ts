@@ -7,7 +7,7 @@ import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../src
 import { DEFAULT_SEAL_CONFIG } from '../../src/seal/config.js'
 import type { SealPageClaims } from '../../src/seal/derive.js'
 import { parseSealPageParams, sealPageParams, sealView, yuan } from '../../src/seal/web/seal-view.js'
-import { pageClockFailure } from '../../src/web/verify.js'
+import { pageClockFailure } from '../../src/web/verify-bound.js'
 import { renderSealPage, type SealPageInput } from '../../src/seal/web/seal-page.js'
 
 const SEAL = 'v-seal'
