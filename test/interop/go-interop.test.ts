@@ -3,35 +3,13 @@
 // it against a live node past a tile boundary (height-8 tiles: more than 256, here 512+ entries).
 
 import t from 'tap'
-import { spawn } from 'node:child_process'
+import { buildGoProgram, run } from '../helpers/go.js'
 import { join } from 'node:path'
 import { readKeyFile } from '../../src/cli/node-dir.js'
-import { ROOT, appendAll, getCheckpoint, registrations, startNode } from '../helpers/node-process.js'
+import { appendAll, getCheckpoint, registrations, startNode } from '../helpers/node-process.js'
 
-const BUILD_SCRIPT = join(ROOT, 'test/interop/build.sh')
-/** build.sh's exit code when Go or golang.org/x/mod is missing. */
-const EXIT_GO_MISSING = 2
-const GO_MISSING = 'Go toolchain not installed (apt-get install golang-go golang-golang-x-mod-dev)'
 /** Appended on top of the seeded examples: the log passes 512 leaves, two full level-0 tiles and a partial third. */
 const EXTRA_STATEMENTS = 480
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 
 const lastLine = (text: string) => text.trimEnd().split('\n').pop() ?? ''
@@ -39,13 +17,8 @@ const lastLine = (text: string) => text.trimEnd().split('\n').pop() ?? ''
 t.test('Go sumdb/note and sumdb/tlog verify what the node serves', async (t) => {
   const root = t.testdir()
   const checker = join(root, 'checker')
-  const build = await run('sh', [BUILD_SCRIPT, checker])
-  if (build.code === EXIT_GO_MISSING) {
-    // CI must install Go: a missing toolchain there is a failure, not a skip.
-    if (process.env.CI) t.fail(`${GO_MISSING}; CI must install it: ${build.stderr.trim()}`)
-    else t.skip(GO_MISSING, () => undefined)
-    return
-  }
+  const build = await buildGoProgram(t, checker)
+  if (!build) return
   t.equal(build.code, 0, `build.sh: ${build.stderr}`)
   t.equal(build.stdout.trim(), checker, 'build.sh prints the binary path only')
 

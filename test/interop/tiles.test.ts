@@ -5,7 +5,7 @@
 // `serve --publish` keeps is the one `publish --out` writes for the stopped node.
 
 import t from 'tap'
-import { spawn } from 'node:child_process'
+import { buildGoProgram, run } from '../helpers/go.js'
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { signCheckpoint } from '../../src/core/checkpoint.js'
@@ -14,23 +14,8 @@ import { TiledLog } from '../../src/core/tiled-log.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
-import { ROOT, appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
+import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
 
-const BUILD_SCRIPT = join(ROOT, 'test/interop/build.sh')
-const EXIT_GO_MISSING = 2
-const GO_MISSING = 'Go toolchain not installed (apt-get install golang-go golang-golang-x-mod-dev)'
-
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 /** Every file under dir but the staging area, relative path -> bytes. */
 function filesOf(dir: string): Map<string, Buffer> {
@@ -69,12 +54,8 @@ t.test('nginx serves the published tree; Go verifies it from nginx alone', async
   if (!haveNginx(t)) return
   const root = t.testdir()
   const tilecheck = join(root, 'tilecheck')
-  const build = await run('sh', [BUILD_SCRIPT, tilecheck, 'tilecheck'])
-  if (build.code === EXIT_GO_MISSING) {
-    if (process.env.CI) t.fail(`${GO_MISSING}; CI must install it: ${build.stderr.trim()}`)
-    else t.skip(GO_MISSING, () => undefined)
-    return
-  }
+  const build = await buildGoProgram(t, tilecheck, 'tilecheck')
+  if (!build) return
   t.equal(build.code, 0, `build.sh: ${build.stderr}`)
 
   const dir = join(root, 'node')
