@@ -9,7 +9,7 @@ import { isIssuedAt } from '../core/statement.js'
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { endOfLocalDate, type SealConfig } from './config.js'
 import { isInSplitWindow, isNearDuplicate, isOffHours, isOverBudget, isUnderThreshold, splitFires } from './patterns.js'
-import type { SealName } from './records.js'
+import type { ApplicationRecord, SealName } from './records.js'
 import { OPEN_STATES, allowedOnRevokedSeal, nextState, type ApplicationState, type ApplicationStatementType } from './workflow.js'
 
 export interface SealFacts {
@@ -49,19 +49,12 @@ export interface DerivedAlert {
   seqs: number[]
 }
 
-export interface ApplicationFacts {
-  applicationId: string
-  title: string
-  purpose: string
-  applicant: string
-  document: { name: string; sha256: string }
-  copiesRequested: number
-  copiesApproved: number
-  copiesUsed: number
-  amount?: number
-  budget?: number
-  dueDate?: string
-  state: ApplicationState
+/** An application as its entries make it: the stored record's facts, derived from the entries alone. */
+export interface ApplicationFacts
+  extends Pick<
+    ApplicationRecord,
+    'applicationId' | 'title' | 'purpose' | 'applicant' | 'document' | 'copiesRequested' | 'copiesApproved' | 'copiesUsed' | 'amount' | 'budget' | 'dueDate' | 'state'
+  > {
   /** the apply first, then every later entry about it, by seq */
   history: EvidenceEntry[]
   approval?: Decided
