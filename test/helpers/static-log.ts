@@ -1,6 +1,8 @@
 // A tiled log (C2SP tlog-tiles) built in memory from made-up entries, without a ledger: every resource a
 // copy of the log serves at one size, by path, and a fetch over them for core/tiled-log.ts.
 
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { signCheckpoint, type NoteSigner } from '../../src/core/checkpoint.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { formatEntryBundle } from '../../src/core/entry-bundle.js'
@@ -10,6 +12,7 @@ import { formatVerifierKey } from '../../src/core/signed-note.js'
 import { TILE_WIDTH, entryBundlePath, tilePath } from '../../src/core/tile-paths.js'
 import { appendLeaves } from '../../src/core/tiles.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
+import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 
 export const ORIGIN = 'tracechain.test/static'
 const signer = signerFromSeed(nodeEd25519, new Uint8Array(32).fill(7))
@@ -60,4 +63,19 @@ export function withFlippedByte(resources: Map<string, Uint8Array>, path: string
   flipped[at % flipped.length] ^= 0x01
   copy.set(path, flipped)
   return copy
+}
+
+/** Every file of a published tree under dir (but the staging directory), relative path -> bytes. */
+export function filesOf(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>()
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name)
+      if (entry.isDirectory()) {
+        if (relative(dir, path) !== STAGING_DIRECTORY) walk(path)
+      } else out.set(relative(dir, path), readFileSync(path))
+    }
+  }
+  walk(dir)
+  return out
 }

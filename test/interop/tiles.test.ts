@@ -5,9 +5,10 @@
 // `serve --publish` keeps is the one `publish --out` writes for the stopped node.
 
 import t from 'tap'
+import { filesOf } from '../helpers/static-log.js'
 import { buildGoProgram, run } from '../helpers/go.js'
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { signCheckpoint } from '../../src/core/checkpoint.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { TiledLog } from '../../src/core/tiled-log.js'
@@ -16,21 +17,6 @@ import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
 
-
-/** Every file under dir but the staging area, relative path -> bytes. */
-function filesOf(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>()
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name)
-      if (entry.isDirectory()) {
-        if (relative(dir, path) !== STAGING_DIRECTORY) walk(path)
-      } else out.set(relative(dir, path), readFileSync(path))
-    }
-  }
-  walk(dir)
-  return out
-}
 
 async function waitForPublication(dir: string, nodeUrl: string): Promise<string> {
   const { note } = await getCheckpoint(nodeUrl)

@@ -3,9 +3,10 @@
 // and a reader never finds a checkpoint in DIR whose tiles are not there yet.
 
 import t from 'tap'
+import { filesOf } from '../helpers/static-log.js'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { bytesEqual } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { leafHash } from '../../src/core/merkle.js'
@@ -24,21 +25,6 @@ export function fetchDirectory(dir: string): FetchResource {
       throw error
     }
   }
-}
-
-/** Every file under dir (but the staging directory), relative path -> bytes. */
-function filesOf(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>()
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name)
-      if (entry.isDirectory()) {
-        if (relative(dir, path) !== STAGING_DIRECTORY) walk(path)
-      } else out.set(relative(dir, path), readFileSync(path))
-    }
-  }
-  walk(dir)
-  return out
 }
 
 let batch = 0
