@@ -251,3 +251,21 @@ export function registerBody(id, i) {
 }
 
 export const ISSUED_AT = () => new Date(Date.now() - 1000).toISOString()
+
+/**
+ * The .cpuprofile named by the first argument, with the rest parsed as `defaults` flags; exits with `usage`
+ * when there is none. Returns the profile, its nodes by id, each node's parent, and the flags.
+ */
+export function readCpuProfile(usage, defaults) {
+  const file = process.argv[2]
+  if (!file || file.startsWith('--')) {
+    process.stderr.write(`usage: ${usage}\n`)
+    process.exit(2)
+  }
+  const opts = flags(defaults, process.argv.slice(3))
+  const profile = JSON.parse(readFileSync(file, 'utf8'))
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  return { file, opts, profile, nodes, parent }
+}

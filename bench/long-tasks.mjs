@@ -7,19 +7,9 @@
 //
 //   node bench/long-tasks.mjs FILE.cpuprofile [--over 10] [--top 20]
 
-import { readFileSync } from 'node:fs'
-import { flags, fmt, percentile, table } from './lib.mjs'
+import { fmt, percentile, readCpuProfile, table } from './lib.mjs'
 
-const file = process.argv[2]
-if (!file || file.startsWith('--')) {
-  process.stderr.write('usage: node bench/long-tasks.mjs FILE.cpuprofile [--over 10] [--top 20]\n')
-  process.exit(2)
-}
-const opts = flags({ over: 10, top: 20 }, process.argv.slice(3))
-const profile = JSON.parse(readFileSync(file, 'utf8'))
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
-const parent = new Map()
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const { file, opts, profile, nodes, parent } = readCpuProfile('node bench/long-tasks.mjs FILE.cpuprofile [--over 10] [--top 20]', { over: 10, top: 20 })
 
 const IDLE = new Set(['(idle)'])
 const frameName = (frame) => {

@@ -6,21 +6,10 @@
 //
 //   node bench/profile.mjs FILE.cpuprofile [--events N] [--top 25]
 
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { flags, fmt, table } from './lib.mjs'
+import { fmt, readCpuProfile, table } from './lib.mjs'
 
-const file = process.argv[2]
-if (!file || file.startsWith('--')) {
-  process.stderr.write('usage: node bench/profile.mjs FILE.cpuprofile [--events N] [--top 25]\n')
-  process.exit(2)
-}
-const opts = flags({ events: 0, top: 25 }, process.argv.slice(3))
-const profile = JSON.parse(readFileSync(file, 'utf8'))
-
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
-const parent = new Map()
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const { file, opts, profile, nodes, parent } = readCpuProfile('node bench/profile.mjs FILE.cpuprofile [--events N] [--top 25]', { events: 0, top: 25 })
 
 function shortUrl(url) {
   if (!url) return ''
