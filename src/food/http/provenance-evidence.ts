@@ -72,15 +72,15 @@ export async function provenanceEvidence(ledger: Ledger, provenance: Provenance,
 
   // The actors: every signer, the owners of the locations goods were shipped to, and the operator.
   const named = new Set<string>()
-  const owners = new Map<string, ActorRecord>()
-  for (const actor of ledger.actors.all()) for (const location of actor.locations ?? []) if (!owners.has(location)) owners.set(location, actor)
+  const destinations = new Set<string>()
   for (const { statement } of entries.values()) {
     named.add(statement.actor)
     if (statement.type !== 'food.event') continue
-    for (const destination of eventOf(statement.body).destinationList ?? []) {
-      const owner = owners.get(destination.destination)
-      if (owner) named.add(owner.id)
-    }
+    for (const destination of eventOf(statement.body).destinationList ?? []) destinations.add(destination.destination)
+  }
+  // Whose places those are: the registry has no index by location, so it is read only when goods were shipped.
+  if (destinations.size > 0) {
+    for (const actor of ledger.actors.all()) if ((actor.locations ?? []).some((location) => destinations.has(location))) named.add(actor.id)
   }
   const operator = operatorOf(ledger)
   if (operator) named.add(operator.id)
