@@ -96,9 +96,18 @@ t.test('superseded partial tiles stay for the grace period, then go; the ones th
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   const dir = join(root, 'published')
-  const graceMs = 500
-  const pastGrace = () => new Promise((resolve) => setTimeout(resolve, graceMs + 100))
-  const publisher = await Publisher.open(node.ledger, dir, { partialGraceMs: graceMs })
+  // The sweep compares the files' real modification times with the publisher's clock. The clock stands still
+  // between steps and a long grace makes a slow machine's steps irrelevant (CI once took over 500 ms for one
+  // step of a test that waited out a 500 ms grace in real time); pastGrace moves the clock a grace past every
+  // file written so far, and the real pause keeps a coarse filesystem clock from blurring before and after.
+  const graceMs = 3_600_000
+  let clock = Date.now()
+  const now = () => clock
+  const pastGrace = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    clock = Date.now() - 25 + graceMs
+  }
+  const publisher = await Publisher.open(node.ledger, dir, { partialGraceMs: graceMs, now })
   const partials = () => [...filesOf(dir).keys()].filter((path) => path.includes('.p')).sort()
   await append(node, 9) // size 10
   await publisher.publish()
@@ -117,13 +126,13 @@ t.test('superseded partial tiles stay for the grace period, then go; the ones th
   // A new publisher (a restart) finds what is left to remove.
   await pastGrace()
   await append(node, 1)
-  const restarted = await Publisher.open(node.ledger, dir, { partialGraceMs: graceMs })
+  const restarted = await Publisher.open(node.ledger, dir, { partialGraceMs: graceMs, now })
   await restarted.publish()
   t.same(partials(), ['tile/0/001.p/15', 'tile/0/001.p/16', 'tile/1/000.p/1', 'tile/entries/001.p/15', 'tile/entries/001.p/16'])
   // The partial tiles the checkpoint names are never removed, however old.
   await pastGrace()
   await restarted.publish()
-  await (await Publisher.open(node.ledger, dir, { partialGraceMs: 0 })).publish()
+  await (await Publisher.open(node.ledger, dir, { partialGraceMs: 0, now })).publish()
   t.same(partials(), ['tile/0/001.p/15', 'tile/0/001.p/16', 'tile/1/000.p/1', 'tile/entries/001.p/15', 'tile/entries/001.p/16'], 'nothing new published, nothing swept')
 })
 
