@@ -1,4 +1,4 @@
-// Dependencies point down (core <- store <- ledger <- publish, domains <- http, web <- cli): the shared layers
+// Dependencies point down (core <- store <- ledger <- publish and mirror, domains <- http, web <- cli): the shared layers
 // import no domain, a domain imports no other domain, and only the composition points (src/domains.ts,
 // http/app.ts, cli/) name the domain list. A check module, loaded by worker threads, imports no
 // fastify and no page.
@@ -9,7 +9,7 @@ import t from 'tap'
 import { DOMAINS } from '../src/domains.js'
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
-const SHARED_LAYERS = ['core', 'store', 'ledger', 'publish', 'labels', 'web', 'http']
+const SHARED_LAYERS = ['core', 'store', 'ledger', 'publish', 'mirror', 'labels', 'web', 'http']
 /** Files outside cli/ that may read the domain list. */
 const LIST_READERS = ['domains.ts', 'http/app.ts']
 
@@ -39,9 +39,9 @@ export function findBackEdges(file: string, source: string, domains: readonly st
     if (SHARED_LAYERS.includes(layer) && intoDomain) bad.push(`${file} -> ${to}`)
     else if (domains.includes(layer) && intoDomain && toLayer !== layer) bad.push(`${file} -> ${to}`)
     else if (to === 'domains.ts' && layer !== 'cli' && !LIST_READERS.includes(file)) bad.push(`${file} -> ${to}`)
-    else if (['core', 'store'].includes(layer) && ['ledger', 'publish', 'http', 'web', 'labels', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
-    else if (layer === 'ledger' && ['publish', 'http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
-    else if (layer === 'publish' && ['http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
+    else if (['core', 'store'].includes(layer) && ['ledger', 'publish', 'mirror', 'http', 'web', 'labels', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
+    else if (layer === 'ledger' && ['publish', 'mirror', 'http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
+    else if ((layer === 'publish' || layer === 'mirror') && ['http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
   }
   return bad
 }

@@ -17,7 +17,8 @@ import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
-import { operationRoutes, type PublishingStatus } from './routes/operations.js'
+import { operationRoutes, type MirrorStatusSource, type PublishingStatus } from './routes/operations.js'
+import { TracechainError } from '../core/errors.js'
 import { statementRoutes } from './routes/statements.js'
 import { tlogRoutes } from './routes/tlog.js'
 import { webRoutes } from './routes/web.js'
@@ -52,6 +53,18 @@ export interface AppOptions {
   domains?: readonly Domain[]
   /** where the node publishes its log as static tiles (serve --publish), for /healthz and /metrics */
   publishing?: PublishingStatus
+  /** set on a mirror (`tracechain mirror`): what it follows and whether it still verifies, for /healthz and /metrics */
+  mirror?: MirrorStatusSource
+}
+
+/** A mirror answers every write 405 before reading its body: it serves reads of a log it does not write. */
+function refuseWrites(app: FastifyInstance, primary: string): void {
+  const reads = new Set(['GET', 'HEAD', 'OPTIONS'])
+  app.addHook('onRequest', async (request, reply) => {
+    if (reads.has(request.method)) return
+    reply.header('allow', 'GET, HEAD')
+    throw new TracechainError('MIRROR_READ_ONLY', `this is a mirror: it serves reads only; send ${request.method} ${request.url.split('?')[0]} to ${primary}`, { primary })
+  })
 }
 
 /** The longest path parameter the router passes to a route (whose schema then bounds its own). */
@@ -59,7 +72,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -76,6 +89,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
   installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })
   installPublicReadCors(app)
+  if (ledger.primary !== undefined) refuseWrites(app, ledger.primary)
   await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...config.rateLimits })
   // Server-Timing (W3C): the node's own time on a request, from its routing to its answer, so a client can
   // tell the node's part of a latency from the network's and its own (bench/proofs.mjs reports both).
@@ -106,6 +120,6 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
-  await app.register(operationRoutes, { ledger, startedAt, ...(publishing ? { publishing } : {}) })
+  await app.register(operationRoutes, { ledger, startedAt, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}) })
   return app
 }

@@ -2,22 +2,24 @@
 // signatures: in worker threads on the server, see checks.ts), then sequenced in groups with one synced
 // commit and one signed checkpoint each (sequencer.ts). Reads and proofs are in ledger-reads.ts.
 
-import { toBase64, toHex } from '../core/bytes.js'
-import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
+import { bytesEqual, toBase64, toHex } from '../core/bytes.js'
+import { parseCanonical } from '../core/canonical-json.js'
+import { buildStatementEnvelope, decodeEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
-import { formatVerifierKey } from '../core/signed-note.js'
+import { formatVerifierKey, parseVerifierKey } from '../core/signed-note.js'
+import { verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
-import { GENESIS_PREV } from './entry.js'
-import type { SubmitOutcome, SubmitResult } from './group.js'
+import { GENESIS_PREV, type Entry } from './entry.js'
+import type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
 import { LedgerReads } from './ledger-reads.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
-import { Sequencer, type SequencerObserver, type SequencerOptions } from './sequencer.js'
+import { Sequencer, type ReplicaEntry, type SequencerObserver, type SequencerOptions } from './sequencer.js'
 import { LedgerTree } from './tree.js'
 
 export type { AsyncEd25519 } from '../core/ed25519.js'
@@ -62,7 +64,25 @@ interface LedgerState {
   checkpoint: string
 }
 
+/** An entry of a followed log: its seq, recordedAt and envelope, read without trusting its shape (the
+ *  checks judge the envelope; the entry sequenced again must give these exact bytes). */
+function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; envelope: Envelope } {
+  let entry: Partial<Entry>
+  try {
+    entry = parseCanonical(bytes) as Partial<Entry>
+  } catch {
+    return fail('ENTRY_INVALID', `entry ${seq} is not RFC 8785 canonical JSON`, { seq })
+  }
+  if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
+  if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
+  return { recordedAt: entry.recordedAt, envelope: entry.envelope as Envelope }
+}
+
 /** Reads a ledger's state from its store: the head, the registry and the upper tiles; never the log. */
+async function emptyState(store: LevelStore): Promise<LedgerState> {
+  return { registry: new Registry(), tree: await LedgerTree.load(store, 0), lastLeafHash: GENESIS_PREV, checkpoint: '' }
+}
+
 async function loadState(store: LevelStore): Promise<LedgerState> {
   const head = await store.getHead()
   if (!head) fail('NOT_INITIALISED', `no ledger in ${store.location}; run tracechain init`)
@@ -76,6 +96,17 @@ async function loadState(store: LevelStore): Promise<LedgerState> {
 }
 
 export type LedgerObserver = SequencerObserver
+
+/** A mirror's ledger: the same store and reads as a node's, its entries another log's (replica.ts). */
+export interface ReplicaOptions extends Omit<LedgerOptions, 'nodeSigner' | 'origin' | 'maxBatch' | 'clock'> {
+  /** the followed log's note verifier key: only checkpoints it signed are kept and served */
+  verifierKey: string
+  /** where writes go: named in the 405 the mirror answers them with */
+  primary: string
+}
+
+/** Who signs this ledger's checkpoints: its own node key, or, for a mirror, the followed log's (whose checkpoints it keeps). */
+type CheckpointSource = { nodeSigner: Signer; origin: string } | { verifierKey: string; primary: string }
 
 export class Ledger extends LedgerReads {
   readonly origin: string
@@ -94,9 +125,11 @@ export class Ledger extends LedgerReads {
   private recoveryTimer: NodeJS.Timeout | undefined
   private recovering: Promise<boolean> | undefined
 
-  private constructor(options: LedgerOptions, state: LedgerState) {
+  /** set on a mirror: where writes go */
+  readonly primary: string | undefined
+
+  private constructor(options: Omit<LedgerOptions, 'nodeSigner' | 'origin'>, source: CheckpointSource, state: LedgerState) {
     super(options.store, state.tree)
-    this.origin = options.origin
     const kinds = [...actorKinds, ...(options.kinds ?? [])]
     const byType = new Map<string, StatementKind>()
     for (const kind of kinds) byType.set(kind.type, kind)
@@ -105,15 +138,26 @@ export class Ledger extends LedgerReads {
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
     this.types = [...byType.keys()]
     this.typesWithChecks = [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type)
-    const nodeSigner = options.nodeSigner
-    this.verifierKey = formatVerifierKey(options.origin, nodeSigner.publicKey)
+    let noteSigner: NoteSigner
+    if ('nodeSigner' in source) {
+      const { nodeSigner, origin } = source
+      this.origin = origin
+      this.verifierKey = formatVerifierKey(origin, nodeSigner.publicKey)
+      noteSigner = { name: origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) }
+    } else {
+      const verifier = parseVerifierKey(source.verifierKey)
+      this.origin = verifier.name
+      this.verifierKey = source.verifierKey
+      this.primary = source.primary
+      noteSigner = { name: verifier.name, publicKey: verifier.publicKey, sign: () => fail('MIRROR_READ_ONLY', 'a mirror signs no checkpoints') }
+    }
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS
     this.sequencerOptions = {
       ed: options.ed,
       kinds: byType,
       clock: this.clock,
       maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
-      noteSigner: { name: options.origin, publicKey: nodeSigner.publicKey, sign: (m) => nodeSigner.sign(m) },
+      noteSigner,
       observers: this.observers,
       onWriteFailed: (error) => this.writeFailed(error),
     }
@@ -122,7 +166,13 @@ export class Ledger extends LedgerReads {
 
   /** Opens an initialised ledger: reads the head, the registry and the upper tiles; never replays the log. */
   static async open(options: LedgerOptions): Promise<Ledger> {
-    return new Ledger(options, await loadState(options.store))
+    return new Ledger(options, options, await loadState(options.store))
+  }
+
+  /** Opens a mirror's ledger, new (an empty store) or not; its entries come only through replicate(). */
+  static async openReplica(options: ReplicaOptions): Promise<Ledger> {
+    const state = (await options.store.getHead()) ? await loadState(options.store) : await emptyState(options.store)
+    return new Ledger(options, options, state)
   }
 
   /**
@@ -131,8 +181,7 @@ export class Ledger extends LedgerReads {
    */
   static async initialise(options: LedgerOptions, operator: Signer, operatorName = 'Operator'): Promise<Ledger> {
     if (await options.store.getHead()) fail('ALREADY_INITIALISED', `${options.store.location} already holds a ledger`)
-    const tree = await LedgerTree.load(options.store, 0)
-    const ledger = new Ledger(options, { registry: new Registry(), tree, lastLeafHash: GENESIS_PREV, checkpoint: '' })
+    const ledger = new Ledger(options, options, await emptyState(options.store))
     const clock = options.clock ?? (() => new Date())
     const statement: Statement = {
       type: 'actor.register',
@@ -169,6 +218,7 @@ export class Ledger extends LedgerReads {
    * hold back the rest. Resolves once the accepted ones are durable, with one outcome per envelope in order.
    */
   async submitMany(envelopes: readonly unknown[]): Promise<SubmitOutcome[]> {
+    if (this.primary !== undefined) fail('MIRROR_READ_ONLY', `this is a mirror of ${this.origin}; send writes to ${this.primary}`, { primary: this.primary })
     if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
     if (this.storeFailure) {
       fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}; appends are refused until it is re-established: ${this.storeFailure.reason}`)
@@ -184,6 +234,72 @@ export class Ledger extends LedgerReads {
       maxClockSkewMs: this.maxClockSkewMs,
     })
     return this.sequencer.submit(envelopes, checking)
+  }
+
+  /**
+   * A mirror's append: the followed log's entries from seq `from` (this ledger's size), their bytes and the
+   * leaf hashes its tiles hold, with its signed checkpoint `note`, which must cover them. Every check the
+   * node ran when it appended them runs again (the stateless ones in the checker's threads, each against the
+   * entry's recordedAt as the clock), then its rules; the head keeps `note` once the entries reach its size,
+   * whose root they must then give. Throws a TracechainError (details.seq for an entry) at the first thing
+   * that differs, having written nothing of the call; STORE_UNAVAILABLE after a failed write.
+   */
+  async replicate(from: number, entries: readonly Uint8Array[], leaves: readonly Uint8Array[], note: string): Promise<void> {
+    if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror replicates another log')
+    if (from !== this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${from}`, { from, size: this.size })
+    if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
+    const checkpoint = verifyCheckpoint(this.sequencerOptions.ed, note, this.verifierKey)
+    if (checkpoint.size < from + entries.length) {
+      fail('CHECKPOINT_MISMATCH', `entries up to ${from + entries.length} are not covered by the checkpoint of size ${checkpoint.size}`, { size: checkpoint.size })
+    }
+    const parsed = entries.map((bytes, i) => parseReplicaEntry(bytes, from + i))
+    // One check job per run of entries recorded together: the clock they were checked against.
+    const runs: { recordedAt: string; at: number[] }[] = []
+    parsed.forEach((entry, i) => {
+      const last = runs[runs.length - 1]
+      if (last?.recordedAt === entry.recordedAt) last.at.push(i)
+      else runs.push({ recordedAt: entry.recordedAt, at: [i] })
+    })
+    const registry = this.sequencer.registry
+    const checked = await Promise.all(
+      runs.map(({ recordedAt, at }) =>
+        this.checker.check({
+          envelopes: at.map((i) => parsed[i].envelope),
+          candidates: at.map((i) => keyidsOf(parsed[i].envelope).map((keyid) => registry.publicKeysFor(keyid))),
+          types: this.types,
+          typesWithChecks: this.typesWithChecks,
+          nowMs: Date.parse(recordedAt),
+          maxClockSkewMs: this.maxClockSkewMs,
+        }),
+      ),
+    )
+    const replica: ReplicaEntry[] = []
+    runs.forEach(({ at }, run) => {
+      at.forEach((i, k) => {
+        const outcome = checked[run][k]
+        const seq = from + i
+        if ('refused' in outcome) {
+          fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
+        }
+        const { envelope, recordedAt } = parsed[i]
+        const prepared: Prepared = {
+          envelope,
+          statement: outcome.statement,
+          kind: this.sequencerOptions.kinds.get(outcome.statement.type) as StatementKind,
+          payloadHash: outcome.payloadHash,
+          verifiedKeys: outcome.verifiedKeys,
+          decode: () => decodeEnvelope(envelope),
+        }
+        replica.push({ seq, recordedAt, prepared, leaf: leaves[i] })
+      })
+    })
+    await this.sequencer.replicate(replica, (size, root) => {
+      if (size !== checkpoint.size) return undefined
+      if (!bytesEqual(root, checkpoint.rootHash)) {
+        fail('CHECKPOINT_MISMATCH', `the entries give root ${toHex(root)} at size ${size}; the checkpoint signs ${toHex(checkpoint.rootHash)}`, { seq: size - 1 })
+      }
+      return note
+    })
   }
 
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */

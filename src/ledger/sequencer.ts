@@ -9,12 +9,12 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError } from '../core/errors.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import type { CheckOutcome } from './checks.js'
-import { Group, type GroupObserver, type Prepared, type SubmitOutcome } from './group.js'
+import { Group, type AcceptedEntry, type GroupObserver, type Prepared, type SubmitOutcome } from './group.js'
 import { IDEMPOTENCY_SPACE, RecentCommits, idempotencyKey, knownRepeats, type IdempotencyRecord, type RepeatLookup } from './idempotency.js'
 import type { StatementKind } from './kinds.js'
 import { PendingWrites } from './pending-writes.js'
 import { ACTOR_SPACE, type Registry } from './registry.js'
-import type { LedgerTree } from './tree.js'
+import type { LedgerTree, TreeDraft } from './tree.js'
 
 /** How long sequencing may hold the event loop before it lets waiting requests in. */
 export const GROUP_SLICE_MS = 3
@@ -233,27 +233,107 @@ export class Sequencer {
   /** One synced commit of what the group accepted (entries, tiles, head, records), then the tree, the
    *  registry and the recent commits adopt it. Records of refusals alone are committed without a head. */
   private async write(group: Group): Promise<void> {
-    const { accepted } = group
-    if (accepted.length === 0 && group.refusalRecords.length === 0) return
-    const records: RecordWrite[] = [...group.pending.values(), ...group.refusalRecords]
-    const stagedActors = this.registry.stage(group.registry)
+    const { noteSigner } = this.options
+    const draft = group.accepted.length > 0 ? this.tree.draft(group.accepted.map((a) => a.leaf)) : undefined
+    const checkpoint = draft && signCheckpoint({ origin: noteSigner.name, size: draft.size, rootHash: draft.root, extensions: [] }, noteSigner)
+    await this.writeAccepted(group.accepted, group.pending, group.refusalRecords, group.registry, group.prev, draft && { draft, checkpoint: checkpoint as string })
+  }
+
+  private async writeAccepted(
+    accepted: readonly AcceptedEntry[],
+    pending: PendingWrites,
+    refusalRecords: readonly RecordWrite[],
+    registry: Registry,
+    prev: string,
+    head: { draft: TreeDraft; checkpoint: string } | undefined,
+  ): Promise<void> {
+    if (accepted.length === 0 && refusalRecords.length === 0) return
+    const records: RecordWrite[] = [...pending.values(), ...refusalRecords]
+    const stagedActors = this.registry.stage(registry)
     for (const { record, json } of stagedActors) records.push({ space: ACTOR_SPACE, key: record.id, value: record, encoded: json })
-    if (accepted.length === 0) {
+    if (head === undefined) {
       await this.store.commit({ entries: [], tiles: [], records })
       return
     }
-    const draft = this.tree.draft(accepted.map((a) => a.leaf))
-    const checkpoint = signCheckpoint({ origin: this.options.noteSigner.name, size: draft.size, rootHash: draft.root, extensions: [] }, this.options.noteSigner)
+    const { draft, checkpoint } = head
     await this.store.commit({
       entries: accepted.map((a) => ({ seq: a.seq, bytes: a.entryBytes })),
       tiles: draft.tiles,
-      head: { size: draft.size, rootHash: toHex(draft.root), lastLeafHash: group.prev, checkpoint },
+      head: { size: draft.size, rootHash: toHex(draft.root), lastLeafHash: prev, checkpoint },
       records,
     })
     this.tree.adopt(draft)
-    this.lastLeafHash = group.prev
+    this.lastLeafHash = prev
     this.checkpoint = checkpoint
     this.registry.adopt(stagedActors)
-    this.recent.landed(group.pending.values())
+    this.recent.landed(pending.values())
   }
+
+  /**
+   * A mirror's append: another log's entries, already checked statelessly, sequenced again under the same
+   * rules and written as that log wrote them. Each must be accepted, new, at its seq, and give the leaf hash
+   * that log's tree holds, so its bytes are the same; one entry that differs throws a TracechainError with
+   * details.seq and nothing of the call is written. The head takes `checkpointOf(size, root)`, the other log's
+   * signed checkpoint where it covers exactly the new size (it throws where that root is not the signed one),
+   * else the last one kept.
+   */
+  async replicate(entries: readonly ReplicaEntry[], checkpointOf: (size: number, root: Uint8Array) => string | undefined): Promise<void> {
+    await this.idle()
+    if (this.failure) throw this.failure
+    if (entries.length === 0) return
+    const keys = entries.map((e) => idempotencyKey(e.prepared.statement))
+    const known = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys)
+    const registry = this.registry.fork()
+    const pending = new PendingWrites(this.store)
+    const accepted: AcceptedEntry[] = []
+    let group: Group | undefined
+    let recordedAt = ''
+    let prev = this.lastLeafHash
+    let sliceStarted = performance.now()
+    for (let i = 0; i < entries.length; i++) {
+      const { seq, prepared, leaf } = entries[i]
+      // An entry's recordedAt is its group's clock reading: one Group per run of entries that share it.
+      if (group === undefined || entries[i].recordedAt !== recordedAt) {
+        recordedAt = entries[i].recordedAt
+        group = new Group(this.options.ed, registry, pending, this.tree.size + accepted.length, prev, recordedAt, [])
+      }
+      let outcome = group.sequence(prepared, keys[i], known[i])
+      if (outcome instanceof Promise) outcome = await outcome
+      if (outcome instanceof TracechainError) {
+        throw new TracechainError(outcome.code, `entry ${seq}: the log holds a statement its rules refuse: ${outcome.message}`, { seq, refused: outcome.details })
+      }
+      if (!outcome.created) {
+        throw new TracechainError('ENTRY_INVALID', `entry ${seq} repeats the statement already at seq ${outcome.seq}`, { seq, repeats: outcome.seq })
+      }
+      if (outcome.seq !== seq || outcome.leafHash !== toHex(leaf)) {
+        throw new TracechainError('ENTRY_INVALID', `entry ${seq} sequenced again gives leaf hash ${outcome.leafHash} at seq ${outcome.seq}; the log's tree holds ${toHex(leaf)}`, { seq })
+      }
+      accepted.push(group.accepted[group.accepted.length - 1])
+      prev = group.prev
+      if (performance.now() - sliceStarted > GROUP_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        sliceStarted = performance.now()
+      }
+    }
+    const started = performance.now()
+    const draft = this.tree.draft(accepted.map((a) => a.leaf))
+    const checkpoint = checkpointOf(draft.size, draft.root) ?? this.checkpoint
+    try {
+      await this.writeAccepted(accepted, pending, [], registry, prev, { draft, checkpoint })
+    } catch (error) {
+      this.failure = new TracechainError('STORE_UNAVAILABLE', `a write to the store failed: ${(error as Error).message}; replication stops until the mirror has re-established its state from disk`)
+      this.options.onWriteFailed(error)
+      throw this.failure
+    }
+    for (const o of this.options.observers) o.onCommit?.(accepted.length, 0, 0, performance.now() - started)
+  }
+}
+
+/** An entry of another log (a mirror's primary), checked statelessly, to be sequenced again. */
+export interface ReplicaEntry {
+  seq: number
+  recordedAt: string
+  prepared: Prepared
+  /** the leaf hash that log's tree holds for it */
+  leaf: Uint8Array
 }

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Ledger } from '../../ledger/ledger.js'
+import type { MirrorStatus } from '../../mirror/follower.js'
 
 /** What /healthz and /metrics say of the static tile tree the node keeps (serve --publish): a Publisher is one. */
 export interface PublishingStatus {
@@ -11,9 +12,14 @@ export interface PublishingStatus {
   readonly error: { at: string; message: string } | undefined
 }
 
-export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; publishing?: PublishingStatus }> = async (
+/** What /healthz and /metrics say of a mirror (`tracechain mirror`): a Follower is one. */
+export interface MirrorStatusSource {
+  readonly status: MirrorStatus
+}
+
+export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; publishing?: PublishingStatus; mirror?: MirrorStatusSource }> = async (
   app,
-  { ledger, startedAt, publishing },
+  { ledger, startedAt, publishing, mirror },
 ) => {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'tracechain_process_' })
@@ -63,6 +69,24 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
       },
     })
   }
+  if (mirror) {
+    new Gauge({
+      name: 'tracechain_mirror_following',
+      help: '1 while the mirror follows its log, 0 once something it read failed verification (see /healthz and DIR/evidence)',
+      registers: [registry],
+      collect() {
+        this.set(mirror.status.following ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'tracechain_mirror_source_size',
+      help: 'Size of the latest verified checkpoint the mirror read from its source: tracechain_tree_size behind it is its lag',
+      registers: [registry],
+      collect() {
+        this.set(mirror.status.sourceSize)
+      },
+    })
+  }
   const requestSeconds = new Histogram({
     name: 'tracechain_http_request_seconds',
     help: 'HTTP request duration by route and status',
@@ -90,18 +114,22 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
 
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness, the current tree size, and whether the store takes appends (503 while it does not)', tags: ['operations'] } },
+    { schema: { summary: 'Liveness, the current tree size, whether the store takes appends, and on a mirror whether it still verifies its log (503 while either does not)', tags: ['operations'] } },
     async (_request, reply) => {
       const store = ledger.storeStatus
-      if (!store.available) reply.code(503)
+      const following = mirror?.status
+      const ok = store.available && following?.following !== false
+      if (!ok) reply.code(503)
       return {
-        ok: store.available,
+        ok,
         size: ledger.size,
         origin: ledger.origin,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         ...(store.available ? {} : { store }),
         // Reads served from the published tiles lag the node while publishing fails; appends go on.
         ...(publishing ? { published: { size: publishing.publishedSize, ...(publishing.error ? { error: publishing.error } : {}) } } : {}),
+        // A mirror that found its log misbehaving is not ok: a balancer takes it out, an operator reads why.
+        ...(following ? { mirror: following } : {}),
       }
     },
   )

@@ -1,0 +1,76 @@
+// A mirror's data directory (node-dir.ts is a node's): D/db in a node's own format (entries, tiles, head, records), and D/mirror.json
+// naming the log it follows. The log's key is fixed at the first start: a mirror never follows another log into
+// the same directory. D/evidence holds what failed verification (follower.ts).
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { fail } from '../core/errors.js'
+import { parseVerifierKey } from '../core/signed-note.js'
+import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
+import { CheckPool } from '../ledger/check-pool.js'
+import { Ledger } from '../ledger/ledger.js'
+import { writeFileDurably } from '../store/durable-file.js'
+import { LevelStore } from '../store/level-store.js'
+
+export interface MirrorConfig {
+  /** the followed log's note verifier key */
+  verifierKey: string
+  /** the tile tree followed */
+  source: string
+  /** where writes go */
+  primary: string
+}
+
+export interface OpenMirror {
+  store: LevelStore
+  ledger: Ledger
+  config: MirrorConfig
+  close(): Promise<void>
+}
+
+/** Where writes go when --primary is not given: the node whose /tlog/ is followed, else the source itself. */
+export function primaryOf(source: string): string {
+  return source.replace(/\/+$/, '').replace(/\/tlog$/, '')
+}
+
+/** Opens D as a mirror of the log `verifierKey` names, creating it when new. Throws VERIFIER_KEY_INVALID, BAD_REQUEST. */
+export async function openMirrorDir(dir: string, wanted: MirrorConfig): Promise<OpenMirror> {
+  parseVerifierKey(wanted.verifierKey)
+  const file = join(dir, 'mirror.json')
+  if (existsSync(join(dir, 'node.json'))) fail('BAD_REQUEST', `${dir} holds a node, not a mirror: give a mirror its own directory`)
+  if (existsSync(file)) {
+    const held = JSON.parse(readFileSync(file, 'utf8')) as MirrorConfig
+    if (held.verifierKey !== wanted.verifierKey) {
+      fail('BAD_REQUEST', `${dir} mirrors the log of key ${held.verifierKey}, not ${wanted.verifierKey}: give each log its own directory`)
+    }
+  } else {
+    mkdirSync(dir, { recursive: true })
+  }
+  // The source and the primary may move (another CDN, a new address); the key may not.
+  writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
+  const store = await LevelStore.open(join(dir, 'db'))
+  try {
+    await upgradeStore(store)
+    const ledger = await Ledger.openReplica({
+      store,
+      verifierKey: wanted.verifierKey,
+      primary: wanted.primary,
+      ed: nodeEd25519,
+      checker: CheckPool.shared(domainCheckModules()),
+      kinds: domainKinds(),
+    })
+    return {
+      store,
+      ledger,
+      config: wanted,
+      close: async () => {
+        await ledger.close()
+        await store.close()
+      },
+    }
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+}

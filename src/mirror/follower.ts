@@ -1,0 +1,262 @@
+// A mirror follows a log from any copy of its static tiles (the node's /tlog/, nginx, a CDN) and trusts only
+// what it verified: each checkpoint's signature with the key it was given, that it extends the tree the mirror
+// holds, every entry against the authenticated tiles, and every check and rule the node ran, by sequencing the
+// entries again into a store of the node's own format (Ledger.replicate). On the first thing that does not
+// verify it stops following, keeps serving what it verified, and keeps the evidence: a split view or a
+// rewritten tile is proof of the log's misbehaviour.
+
+import { join } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { bytesEqual, toHex } from '../core/bytes.js'
+import { verifyCheckpoint } from '../core/checkpoint.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { isTracechainError, type ErrorCode } from '../core/errors.js'
+import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
+import { TiledLog, type FetchResource } from '../core/tiled-log.js'
+import type { Ledger } from '../ledger/ledger.js'
+
+export const DEFAULT_POLL_INTERVAL_MS = 500
+/** Entries replicated in one commit during a catch-up: sixteen bundles. */
+export const DEFAULT_CHUNK_ENTRIES = 16 * TILE_WIDTH
+/** Resources of the log kept from the latest fetches, so a failure can keep the bytes that failed. */
+const RECENT_RESOURCES_KEPT = 256
+
+/** A verification failure: following stopped here. */
+export interface MirrorFailure {
+  at: string
+  code: ErrorCode
+  reason: string
+  /** the entry that failed, where one did */
+  seq?: number
+  /** the tile or bundle that failed, where one did */
+  path?: string
+  /** the directory holding the evidence */
+  evidence: string
+}
+
+export interface MirrorStatus {
+  /** false once a verification failure stopped it */
+  following: boolean
+  /** the source's tile tree */
+  source: string
+  /** entries verified and served */
+  size: number
+  /** the size of the latest checkpoint the source served that verified */
+  sourceSize: number
+  lastPollAt?: string
+  /** the last poll that failed for a reason that is not the log's (the source unreachable), until one succeeds */
+  sourceError?: { at: string; message: string }
+  failure?: MirrorFailure
+}
+
+export interface FollowerOptions {
+  /** a mirror's ledger (Ledger.openReplica) */
+  ledger: Ledger
+  /** the base URL of the tile tree, for status and evidence */
+  source: string
+  fetch: FetchResource
+  ed: Ed25519
+  /** the mirror's data directory: evidence goes to DIR/evidence */
+  dir: string
+  pollIntervalMs?: number
+  chunkEntries?: number
+  clock?: () => Date
+}
+
+/** A FetchResource over HTTP(S): 404 is "not there", any other failure throws. */
+export function httpResources(base: string, timeoutMs = 30_000): FetchResource {
+  const root = base.endsWith('/') ? base : `${base}/`
+  return async (path) => {
+    const response = await fetch(new URL(path, root), { signal: AbortSignal.timeout(timeoutMs) })
+    if (response.status === 404) {
+      await response.body?.cancel()
+      return undefined
+    }
+    if (!response.ok) {
+      await response.body?.cancel()
+      throw new Error(`GET ${path}: HTTP ${response.status}`)
+    }
+    return new Uint8Array(await response.arrayBuffer())
+  }
+}
+
+export class Follower {
+  private readonly options: FollowerOptions
+  private readonly clock: () => Date
+  private readonly recent = new Map<string, Uint8Array>()
+  private timer: NodeJS.Timeout | undefined
+  private polling: Promise<void> | undefined
+  private stopped = false
+  private sourceSize = 0
+  private lastPollAt: string | undefined
+  private sourceError: { at: string; message: string } | undefined
+  private failure: MirrorFailure | undefined
+  private readonly waiters: (() => void)[] = []
+
+  constructor(options: FollowerOptions) {
+    this.options = options
+    this.clock = options.clock ?? (() => new Date())
+  }
+
+  get status(): MirrorStatus {
+    return {
+      following: this.failure === undefined,
+      source: this.options.source,
+      size: this.options.ledger.size,
+      sourceSize: this.sourceSize,
+      ...(this.lastPollAt ? { lastPollAt: this.lastPollAt } : {}),
+      ...(this.sourceError ? { sourceError: this.sourceError } : {}),
+      ...(this.failure ? { failure: this.failure } : {}),
+    }
+  }
+
+  /** Polls now and then every poll interval, until stop() or a verification failure. */
+  start(): void {
+    this.schedule(0)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.polling
+  }
+
+  /** Resolves after the next poll that completes (for tests and tools that wait for a catch-up). */
+  nextPoll(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped || this.failure) return
+    this.timer = setTimeout(() => {
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined
+        for (const resolve of this.waiters.splice(0)) resolve()
+        this.schedule(this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
+      })
+    }, delayMs)
+    this.timer.unref()
+  }
+
+  /** One round: the source's checkpoint, then every entry up to it. Never throws. */
+  async poll(): Promise<void> {
+    if (this.failure) return
+    let offered: string | undefined
+    try {
+      const log = await TiledLog.open({ fetch: (path) => this.fetchKept(path), verifierKey: this.options.ledger.verifierKey, ed: this.options.ed })
+      offered = log.note
+      await this.follow(log)
+      this.sourceSize = Math.max(this.sourceSize, log.size)
+      this.sourceError = undefined
+    } catch (error) {
+      if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
+      else this.sourceError = { at: this.clock().toISOString(), message: (error as Error).message }
+    } finally {
+      this.lastPollAt = this.clock().toISOString()
+    }
+  }
+
+  private async follow(log: TiledLog): Promise<void> {
+    const { ledger } = this.options
+    if (log.size <= ledger.size) {
+      // An older checkpoint (a CDN's stale copy) is fine if it is one of this tree's; any other is a fork.
+      if (log.size > 0 && !bytesEqual(await ledger.rootAt(log.size), log.root)) {
+        throw new MisbehaviourError('CHECKPOINT_MISMATCH', `the source's checkpoint of size ${log.size} signs root ${toHex(log.root)}; the tree this mirror verified has ${toHex(await ledger.rootAt(log.size))} there`)
+      }
+      return
+    }
+    // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
+    // read, and, once the entries are in, by the root they give at the new size (Ledger.replicate).
+    if (ledger.checkpoint !== '') await log.verifyExtends(verifyCheckpoint(this.options.ed, ledger.checkpoint, ledger.verifierKey))
+    const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
+    const read = (from: number) => {
+      const count = Math.min(chunk, log.size - from)
+      return Promise.all([log.entries(from, count), log.leafHashes(from, count)])
+    }
+    let from = ledger.size
+    let next = read(from)
+    while (from < log.size) {
+      const [entries, leaves] = await next
+      // The next chunk's tiles and bundles are fetched and hashed while this one is checked and written.
+      if (from + entries.length < log.size) next = read(from + entries.length)
+      next.catch(() => undefined)
+      await ledger.replicate(from, entries, leaves, log.note)
+      from += entries.length
+    }
+  }
+
+  private async fetchKept(path: string): Promise<Uint8Array | undefined> {
+    const bytes = await this.options.fetch(path)
+    if (bytes !== undefined) {
+      this.recent.delete(path)
+      this.recent.set(path, bytes)
+      if (this.recent.size > RECENT_RESOURCES_KEPT) this.recent.delete(this.recent.keys().next().value as string)
+    }
+    return bytes
+  }
+
+  private keptText(path: string): string | undefined {
+    const bytes = this.recent.get(path)
+    return bytes && new TextDecoder().decode(bytes)
+  }
+
+  /** Stops following and writes the evidence: both checkpoints, the failing resource, the finding. */
+  private stopFollowing(error: unknown, offered: string | undefined): void {
+    const at = this.clock().toISOString()
+    const { code, message, details } = error as { code: ErrorCode; message: string; details?: { seq?: unknown; path?: unknown } }
+    const seq = typeof details?.seq === 'number' ? details.seq : undefined
+    const path = typeof details?.path === 'string' ? details.path : undefined
+    const evidence = join(this.options.dir, 'evidence', `${at.replace(/[:.]/g, '-')}-${code}`)
+    this.failure = { at, code, reason: message, ...(seq !== undefined ? { seq } : {}), ...(path !== undefined ? { path } : {}), evidence }
+    clearTimeout(this.timer)
+    try {
+      mkdirSync(evidence, { recursive: true })
+      writeFileSync(join(evidence, 'finding.json'), JSON.stringify({ ...this.failure, source: this.options.source, details: details ?? null }, null, 2) + '\n')
+      writeFileSync(join(evidence, 'accepted-checkpoint'), this.options.ledger.checkpoint)
+      if (offered !== undefined) writeFileSync(join(evidence, 'offered-checkpoint'), offered)
+      // The resource that failed, and for an entry the bundle holding it and the level-0 tile it hashes into.
+      const bundle = seq !== undefined ? Math.floor(seq / TILE_WIDTH) : undefined
+      for (const [kept, bytes] of this.recent) {
+        const relevant = kept === path || (bundle !== undefined && tileIndexOf(kept) === bundle)
+        if (relevant) {
+          const file = join(evidence, 'resources', kept)
+          mkdirSync(join(file, '..'), { recursive: true })
+          writeFileSync(file, bytes)
+        }
+      }
+    } catch (writeError) {
+      this.failure.reason += ` (the evidence could not be written to ${evidence}: ${(writeError as Error).message})`
+    }
+  }
+}
+
+/** A finding about the log itself, not about reaching it. */
+class MisbehaviourError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Whether a failure shows the log (or its copy) serving something that does not verify. A missing resource
+ * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk.
+ */
+function isMisbehaviour(error: unknown): boolean {
+  if (error instanceof MisbehaviourError) return true
+  if (!isTracechainError(error)) return false
+  if (error.code === 'STORE_UNAVAILABLE' || error.code === 'SHUTTING_DOWN' || error.code === 'RANGE_INVALID') return false
+  return !(error.code === 'TILE_INVALID' && (error.details as { check?: unknown } | undefined)?.check === 'missing')
+}
+
+/** The index N of a level-0 tile or entry bundle, else undefined. */
+function tileIndexOf(path: string): number | undefined {
+  try {
+    const resource = parseTilePath(path)
+    return resource.kind === 'entries' || resource.level === 0 ? resource.index : undefined
+  } catch {
+    return undefined
+  }
+}

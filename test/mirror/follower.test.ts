@@ -1,0 +1,199 @@
+// A mirror follows a node from its tiles alone (the node's /tlog/ on a real port) and answers as the node
+// does; writes get 405; whatever does not verify stops it with the evidence kept, and it goes on serving
+// what it verified.
+
+import t, { type Test } from 'tap'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import type { FetchResource } from '../../src/core/tiled-log.js'
+import { seedLedger } from '../../src/cli/demo.js'
+import { buildApp } from '../../src/http/app.js'
+import { DOMAINS } from '../../src/domains.js'
+import { Follower, httpResources } from '../../src/mirror/follower.js'
+import { openMirrorDir, type OpenMirror } from '../../src/cli/mirror-dir.js'
+import { makeNode, type TestNode } from '../helpers/ledger.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { LevelStore } from '../../src/store/level-store.js'
+import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
+import { registrations } from '../helpers/node-process.js'
+
+const FIXED_NOW = () => new Date('2026-06-20T08:00:00Z')
+
+async function primary(t: Test, dir: string): Promise<{ node: TestNode; app: FastifyInstance; url: string }> {
+  const node = await makeNode(dir)
+  await seedLedger(node.ledger, node.operator)
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: FIXED_NOW })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  return { node, app, url }
+}
+
+async function mirrorOf(t: Test, dir: string, verifierKey: string, source: string, fetch: FetchResource = httpResources(source)) {
+  const mirror: OpenMirror = await openMirrorDir(dir, { verifierKey, source, primary: 'http://primary.example' })
+  const follower = new Follower({ ledger: mirror.ledger, source, fetch, ed: nodeEd25519, dir, chunkEntries: 300 })
+  const app = await buildApp({ ledger: mirror.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: FIXED_NOW, mirror: follower })
+  t.teardown(async () => {
+    await follower.stop()
+    await app.close()
+    await mirror.close()
+  })
+  return { mirror, follower, app }
+}
+
+/** A second history of the node's log under its own key, of `size` entries, its tiles on a real port. */
+async function forkOf(t: Test, root: string, node: TestNode, size: number): Promise<string> {
+  const store = await LevelStore.open(join(root, `fork-${size}`))
+  const fork = await Ledger.initialise({ store, nodeSigner: node.nodeSigner, origin: node.config.origin, ed: nodeEd25519, kinds: DOMAIN_KINDS }, node.operator)
+  await fork.submitMany(registrations(node.operator, `f${size}`, size - 1))
+  const app = await buildApp({ ledger: fork, config: { baseUrl: 'http://127.0.0.1' } })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    await fork.close()
+    await store.close()
+  })
+  return url
+}
+
+const json = async (app: FastifyInstance, url: string) => {
+  const response = await app.inject({ url, headers: { accept: 'application/json' } })
+  return { status: response.statusCode, body: response.body }
+}
+
+t.test('a mirror fed by the node’s tiles answers every read as the node does; writes get 405', async (t) => {
+  const root = t.testdir()
+  const { node, app: nodeApp, url } = await primary(t, join(root, 'node'))
+  const more = await node.ledger.submitMany(registrations(node.operator, 'm', 700))
+  t.notOk(more.some((o) => o instanceof Error))
+  const { mirror, follower, app } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`)
+
+  await follower.poll()
+  t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
+  t.equal(mirror.ledger.size, node.ledger.size)
+  t.equal(mirror.ledger.checkpoint, node.ledger.checkpoint, 'it serves the node’s own signed checkpoint')
+
+  const lots = await DOMAINS.find((d) => d.lots)!.lots!.recentLots(node.ledger.records, 100)
+  t.ok(lots.length >= 5, `${lots.length} lots`)
+  const urls = [
+    '/v1/checkpoint',
+    '/v1/alerts',
+    '/v1/seals',
+    '/v1/actors',
+    '/v1/events?limit=500',
+    '/v1/entries?from=0&limit=100',
+    '/v1/proofs/inclusion?seq=5',
+    '/tlog/tile/0/001',
+    ...lots.flatMap((lot) => [lot.path, `/v1/trace/${encodeURIComponent(lot.traceCode)}?direction=backward`, `/v1/trace/${encodeURIComponent(lot.traceCode)}?direction=forward`]),
+  ]
+  for (const path of urls) t.same(await json(app, path), await json(nodeApp, path), path)
+
+  // More entries: the next poll takes only those.
+  await node.ledger.submitMany(registrations(node.operator, 'n', 5))
+  await follower.poll()
+  t.equal(mirror.ledger.size, node.ledger.size)
+  t.equal(mirror.ledger.checkpoint, node.ledger.checkpoint)
+
+  const write = await app.inject({ method: 'POST', url: '/v1/statements', payload: registrations(node.operator, 'w', 1)[0] })
+  t.equal(write.statusCode, 405)
+  t.match(write.json(), { code: 'MIRROR_READ_ONLY', details: { primary: 'http://primary.example' } })
+  const bad = await app.inject({ method: 'POST', url: '/v1/statements', payload: '{not json', headers: { 'content-type': 'application/json' } })
+  t.equal(bad.statusCode, 405, 'a mirror refuses any write before reading it')
+  t.equal(mirror.ledger.size, node.ledger.size, 'nothing written')
+  const health = await app.inject('/healthz')
+  t.equal(health.statusCode, 200)
+  t.match(health.json(), { ok: true, mirror: { following: true, size: node.ledger.size, sourceSize: node.ledger.size } })
+})
+
+t.test('a flipped byte in a tile stops the mirror: it keeps what it verified, says so, and keeps the tile', async (t) => {
+  const root = t.testdir()
+  const { node, url } = await primary(t, join(root, 'node'))
+  const source = httpResources(`${url}/tlog/`)
+  const sizeBefore = node.ledger.size
+  let tamper = false
+  const tampering: FetchResource = async (path) => {
+    const bytes = await source(path)
+    if (tamper && bytes && path === 'tile/entries/000') {
+      const copy = new Uint8Array(bytes)
+      copy[40] ^= 1
+      return copy
+    }
+    return bytes
+  }
+  const { mirror, follower, app } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`, tampering)
+  await follower.poll()
+  t.equal(mirror.ledger.size, sizeBefore)
+  await node.ledger.submitMany(registrations(node.operator, 'm', 300))
+  tamper = true
+  await follower.poll()
+  const status = follower.status
+  t.equal(status.following, false)
+  t.match(status.failure, { code: 'TILE_INVALID', path: 'tile/entries/000' })
+  t.equal(mirror.ledger.size, sizeBefore, 'nothing past the failure is taken')
+  const evidence = status.failure!.evidence
+  t.same(readdirSync(evidence).sort(), ['accepted-checkpoint', 'finding.json', 'offered-checkpoint', 'resources'])
+  t.ok(existsSync(join(evidence, 'resources/tile/entries/000')), 'the tampered bundle as served')
+  t.equal(readFileSync(join(evidence, 'offered-checkpoint'), 'utf8'), node.ledger.checkpoint)
+  const health = await app.inject('/healthz')
+  t.equal(health.statusCode, 503)
+  t.match(health.json(), { ok: false, mirror: { following: false, failure: { code: 'TILE_INVALID', path: 'tile/entries/000' } } })
+  t.equal((await app.inject('/v1/checkpoint')).body, mirror.ledger.checkpoint, 'it goes on serving what it verified')
+  tamper = false
+  await follower.poll()
+  t.equal(mirror.ledger.size, sizeBefore, 'a stopped mirror follows no more: the evidence stands until an operator looks')
+})
+
+t.test('a split view: another history under the same key is caught and both checkpoints kept', async (t) => {
+  const root = t.testdir()
+  const { node, url } = await primary(t, join(root, 'node'))
+  // The operator runs a second history under the node's own key and shows it to this mirror later.
+  const forkUrl = await forkOf(t, root, node, node.ledger.size + 20)
+  let showFork = false
+  const honest = httpResources(`${url}/tlog/`)
+  const forked = httpResources(`${forkUrl}/tlog/`)
+  const { mirror, follower, app } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`, (path) => (showFork ? forked(path) : honest(path)))
+  await follower.poll()
+  const seen = mirror.ledger.checkpoint
+  t.equal(seen, node.ledger.checkpoint)
+  showFork = true
+  await follower.poll()
+  t.match(follower.status.failure, { code: 'PROOF_INVALID' })
+  const evidence = follower.status.failure!.evidence
+  t.equal(readFileSync(join(evidence, 'accepted-checkpoint'), 'utf8'), seen)
+  t.equal(readFileSync(join(evidence, 'offered-checkpoint'), 'utf8'), await (await fetch(`${forkUrl}/tlog/checkpoint`)).text(), 'both signed checkpoints: the proof of a split view')
+  t.equal(mirror.ledger.checkpoint, seen)
+  t.equal((await app.inject('/healthz')).statusCode, 503)
+
+  // A restarted mirror (no checkpoint in memory) catches it too, from the tree it holds.
+  const again = new Follower({ ledger: mirror.ledger, source: forkUrl, fetch: forked, ed: nodeEd25519, dir: join(root, 'mirror') })
+  await again.poll()
+  t.match(again.status.failure, { code: 'PROOF_INVALID' })
+  t.equal(mirror.ledger.checkpoint, seen)
+})
+
+t.test('an older checkpoint of the same tree (a stale CDN copy) is no fault; a smaller fork is', async (t) => {
+  const root = t.testdir()
+  const { node, url } = await primary(t, join(root, 'node'))
+  const stale = node.ledger.checkpoint
+  const staleTiles = new Map<string, Uint8Array>()
+  const honest = httpResources(`${url}/tlog/`)
+  for (const path of ['checkpoint', 'tile/0/000.p/' + node.ledger.size, 'tile/entries/000.p/' + node.ledger.size]) staleTiles.set(path, (await honest(path))!)
+  await node.ledger.submitMany(registrations(node.operator, 'm', 10))
+  const smallerFork = httpResources(`${await forkOf(t, root, node, 5)}/tlog/`)
+  let show: FetchResource = honest
+  const { mirror, follower } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`, (path) => show(path))
+  await follower.poll()
+  t.equal(mirror.ledger.size, node.ledger.size)
+  show = async (path) => staleTiles.get(path)
+  await follower.poll()
+  t.equal(follower.status.following, true, 'an older checkpoint of this tree')
+  t.equal(mirror.ledger.size, node.ledger.size)
+  t.not(stale, mirror.ledger.checkpoint)
+  show = smallerFork
+  await follower.poll()
+  t.match(follower.status.failure, { code: 'CHECKPOINT_MISMATCH' }, 'a smaller checkpoint that is not of this tree')
+})
