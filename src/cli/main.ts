@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
+// The `tracechain` command: init, serve, mirror, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -9,7 +9,8 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { parse, parsePort, requireString } from './args.js'
+import { parse, requireString } from './args.js'
+import { HTTP_FLAGS, httpSettings } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 import type { VerifyOutcome } from './verify.js'
 
@@ -22,6 +23,10 @@ const USAGE = `tracechain <command> [options]
                                                 address on labels (PNG), trace, search, verify; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
                                                 --publish keeps DIR up to date with the log as static C2SP tlog-tiles
+  mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
+                                                follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
+                                                verifying every checkpoint, tile and entry and the node's rules, and
+                                                serve every read route and page; writes get 405 naming --primary
   publish  --dir D --out DIR                    write the log of a stopped node into DIR as static C2SP tlog-tiles
                                                 (or bring DIR up to date)
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
@@ -67,37 +72,34 @@ const commands: Record<string, Command> = {
 
   async serve(argv) {
     const { values } = parse(argv, {
+      ...HTTP_FLAGS,
       dir: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
       origin: { type: 'string' },
-      'base-url': { type: 'string' },
       seed: { type: 'boolean' },
-      'rate-limit': { type: 'string', multiple: true },
-      'trust-proxy': { type: 'string' },
       'independent-verifier': { type: 'string' },
       publish: { type: 'string' },
     })
-    const host = (values.host as string | undefined) ?? process.env.HOST ?? '127.0.0.1'
-    const port = parsePort((values.port as string | undefined) ?? process.env.PORT ?? '3000')
-    // The environment's limits first, then each flag over them.
-    const { DEFAULT_RATE_LIMITS, parseRateLimits } = await import('../http/rate-limits.js')
-    const flags = (values['rate-limit'] as unknown as string[] | undefined) ?? []
-    const rateLimits = [process.env.TRACECHAIN_RATE_LIMITS ?? '', ...flags].reduce((limits, text) => parseRateLimits(text, limits), DEFAULT_RATE_LIMITS)
-    const { parseTrustProxy } = await import('../http/trust-proxy.js')
-    const trustProxy = parseTrustProxy((values['trust-proxy'] as string | undefined) ?? process.env.TRACECHAIN_TRUST_PROXY ?? 'false')
     const { serve } = await import('./serve.js')
     await serve({
+      ...(await httpSettings(values)),
       dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
-      host,
-      port,
       origin: (values.origin as string | undefined) ?? process.env.TRACECHAIN_ORIGIN,
-      baseUrl: (values['base-url'] as string | undefined) ?? process.env.TRACECHAIN_BASE_URL,
       seed: values.seed === true,
-      rateLimits,
-      trustProxy,
       independentVerifier: (values['independent-verifier'] as string | undefined) ?? process.env.TRACECHAIN_INDEPENDENT_VERIFIER,
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
+    })
+    return EXIT_OK
+  },
+
+  async mirror(argv) {
+    const { values } = parse(argv, { ...HTTP_FLAGS, from: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, primary: { type: 'string' } })
+    const { runMirror } = await import('./mirror.js')
+    await runMirror({
+      ...(await httpSettings(values)),
+      from: requireString(values, 'from'),
+      verifierKey: requireString(values, 'key'),
+      dir: resolve(requireString(values, 'dir')),
+      primary: values.primary as string | undefined,
     })
     return EXIT_OK
   },
@@ -368,7 +370,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== EXIT_OK || process.argv[2] !== 'serve') process.exitCode = code
+    if (code !== EXIT_OK || !['serve', 'mirror'].includes(process.argv[2])) process.exitCode = code
   },
   (error: unknown) => {
     process.stderr.write(`${String(error)}\n`)

@@ -13,6 +13,7 @@ import { logKeyIdOf } from '../core/log-key-id.js'
 import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
+import { localBaseUrl } from './http-flags.js'
 
 export interface ServeOptions {
   dir: string
@@ -54,7 +55,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
   const publisher = options.publish ? await startPublishing(node, options.publish) : undefined
-  const baseUrl = options.baseUrl ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`
+  const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
   const app = await buildApp({
     ledger: node.ledger,
     config: {

@@ -62,13 +62,22 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `tracechain serve --dir D --port 0 --host 127.0.0.1 [args]`; resolves once it listens, rejects (with its output) if it exits first. */
-export async function startNode(options: StartOptions): Promise<NodeProcess> {
+export function startNode(options: StartOptions): Promise<NodeProcess> {
+  return startListening(['serve', '--dir', options.dir], options)
+}
+
+/** `tracechain mirror --dir D --from URL --key VKEY --port 0 --host 127.0.0.1 [args]`, as startNode. */
+export function startMirror(options: StartOptions & { from: string; key: string }): Promise<NodeProcess> {
+  return startListening(['mirror', '--dir', options.dir, '--from', options.from, '--key', options.key], options)
+}
+
+async function startListening(command: string[], options: StartOptions): Promise<NodeProcess> {
   requireBuiltCli()
-  const child = spawn(
-    process.execPath,
-    [CLI, 'serve', '--dir', options.dir, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])],
-    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  )
+  const child = spawn(process.execPath, [CLI, ...command, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   const gone = exited(child)
   const url = await new Promise<string>((resolve, reject) => {
@@ -78,7 +87,7 @@ export async function startNode(options: StartOptions): Promise<NodeProcess> {
     }, options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8')
-      const match = /tracechain listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      const match = /tracechain (?:mirror )?listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
       if (match) {
         clearTimeout(timer)
         resolve(match[1])
