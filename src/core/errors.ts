@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   STORE_CORRUPT: { status: 500, summary: 'the store holds data that cannot be read back' },
   STORE_UNAVAILABLE: { status: 503, summary: 'a write to the store failed; appends are refused until the node has re-established its state from disk (reads keep working)' },
   MIRROR_READ_ONLY: { status: 405, summary: 'a write sent to a mirror, which only serves reads of the log it follows; details.primary names where writes go' },
+  MIRROR_NOT_READY: { status: 503, summary: 'a mirror that has not yet verified a first checkpoint of the log it follows (its first catch-up); retry after Retry-After seconds' },
   SHUTTING_DOWN: { status: 503, summary: 'the node is closing and accepts no more statements' },
   RATE_LIMITED: { status: 429, summary: 'too many requests to a costly route from one address; retry after Retry-After seconds' },
   BUSY: { status: 429, summary: 'the node is already doing as much of this work as it does at once (an audit, label renders); retry after Retry-After seconds' },

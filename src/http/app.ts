@@ -57,13 +57,22 @@ export interface AppOptions {
   mirror?: MirrorStatusSource
 }
 
-/** A mirror answers every write 405 before reading its body: it serves reads of a log it does not write. */
-function refuseWrites(app: FastifyInstance, primary: string): void {
+/**
+ * A mirror answers every write 405 before reading its body: it serves reads of a log it does not write. Until
+ * its first catch-up has verified a checkpoint it has none to serve reads against: 503, but for its health.
+ */
+function guardMirror(app: FastifyInstance, ledger: Ledger, primary: string): void {
   const reads = new Set(['GET', 'HEAD', 'OPTIONS'])
+  const operations = new Set(['/healthz', '/metrics'])
   app.addHook('onRequest', async (request, reply) => {
-    if (reads.has(request.method)) return
-    reply.header('allow', 'GET, HEAD')
-    throw new TracechainError('MIRROR_READ_ONLY', `this is a mirror: it serves reads only; send ${request.method} ${request.url.split('?')[0]} to ${primary}`, { primary })
+    if (!reads.has(request.method)) {
+      reply.header('allow', 'GET, HEAD')
+      throw new TracechainError('MIRROR_READ_ONLY', `this is a mirror: it serves reads only; send ${request.method} ${request.url.split('?')[0]} to ${primary}`, { primary })
+    }
+    if (ledger.checkpoint === '' && !operations.has(request.url.split('?')[0])) {
+      reply.header('retry-after', '5')
+      throw new TracechainError('MIRROR_NOT_READY', `this mirror of ${ledger.origin} has verified ${ledger.size} entries and no checkpoint yet: its first catch-up is running`, { size: ledger.size })
+    }
   })
 }
 
@@ -89,7 +98,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
   installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })
   installPublicReadCors(app)
-  if (ledger.primary !== undefined) refuseWrites(app, ledger.primary)
+  if (ledger.primary !== undefined) guardMirror(app, ledger, ledger.primary)
   await installRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...config.rateLimits })
   // Server-Timing (W3C): the node's own time on a request, from its routing to its answer, so a client can
   // tell the node's part of a latency from the network's and its own (bench/proofs.mjs reports both).
@@ -118,7 +127,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
   for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })
   const lots = domains.find((domain) => domain.lots)?.lots
-  await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}) })
+  await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
   await app.register(operationRoutes, { ledger, startedAt, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}) })
   return app

@@ -43,6 +43,8 @@ export interface ExplorerView {
   query?: string
   /** search results when the query named no single lot */
   results?: LotSummary[]
+  /** on a mirror: the tile tree it follows, and why it stopped following, if it did */
+  mirror?: { source: string; stopped?: string }
 }
 
 const WORDS = {
@@ -60,6 +62,8 @@ const WORDS = {
     audit: '服务器端完整审计',
     chain: '账本核验（最近记录，在本浏览器中）',
     type: '类型', actor: '签名者', at: '写入时间',
+    mirror: '本站是镜像：它跟随 {source} 的账本，只提供本站已核验的内容；写入请发往主节点。',
+    mirrorStopped: '镜像已停止跟随账本：它读到的内容未通过核验（{reason}），证据已保存。本站只提供此前已核验的内容。',
   },
   en: {
     title: 'Ledger explorer',
@@ -75,6 +79,8 @@ const WORDS = {
     audit: 'Full server-side audit',
     chain: 'Ledger check (recent entries, in this browser)',
     type: 'Type', actor: 'Signer', at: 'Recorded',
+    mirror: 'This is a mirror: it follows the log at {source} and serves only what it has verified; writes go to the primary node.',
+    mirrorStopped: 'This mirror stopped following the log: what it read did not verify ({reason}); the evidence is kept. It serves only what it verified before.',
   },
 } as const
 
@@ -108,7 +114,14 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
         : `<ul class="lots">${view.results.map((lot) => lotCard(lot, lang)).join('')}</ul>`
   // The route audits a bounded range: the link asks for the latest entries it allows.
   const verifyHref = checkpoint.size > MAX_VERIFY_RANGE ? `/v1/verify?from=${checkpoint.size - MAX_VERIFY_RANGE}&amp;to=${checkpoint.size}` : '/v1/verify'
+  const mirror = view.mirror
+  const mirrorNote = mirror
+    ? `<section class="${mirror.stopped !== undefined ? 'recall' : 'card'}" data-mirror><p>${escapeHtml(
+        (mirror.stopped !== undefined ? w.mirrorStopped : w.mirror).replace('{source}', mirror.source).replace('{reason}', mirror.stopped ?? ''),
+      )}</p></section>`
+    : ''
   const body = [
+    mirrorNote,
     `<section class="card"><h1>${w.title}</h1><form class="search" action="/search" method="get" role="search">` +
       `<input type="search" name="q" value="${escapeHtml(view.query ?? '')}" placeholder="${escapeHtml(w.placeholder)}" aria-label="${escapeHtml(w.search)}">` +
       `<input type="hidden" name="lang" value="${lang}"><button type="submit">${w.go}</button></form>${results}</section>`,

@@ -142,6 +142,8 @@ t.test('a flipped byte in a tile stops the mirror: it keeps what it verified, sa
   t.equal(health.statusCode, 503)
   t.match(health.json(), { ok: false, mirror: { following: false, failure: { code: 'TILE_INVALID', path: 'tile/entries/000' } } })
   t.equal((await app.inject('/v1/checkpoint')).body, mirror.ledger.checkpoint, 'it goes on serving what it verified')
+  const explorer = await app.inject('/?lang=en')
+  t.match(explorer.body, /This mirror stopped following the log: what it read did not verify \(TILE_INVALID: entry \d+ in tile\/entries\/000/)
   tamper = false
   await follower.poll()
   t.equal(mirror.ledger.size, sizeBefore, 'a stopped mirror follows no more: the evidence stands until an operator looks')
@@ -196,4 +198,46 @@ t.test('an older checkpoint of the same tree (a stale CDN copy) is no fault; a s
   show = smallerFork
   await follower.poll()
   t.match(follower.status.failure, { code: 'CHECKPOINT_MISMATCH' }, 'a smaller checkpoint that is not of this tree')
+})
+
+t.test('a new mirror in its first catch-up serves no reads until it holds a verified checkpoint; the explorer says what it is', async (t) => {
+  const root = t.testdir()
+  const { node, url } = await primary(t, join(root, 'node'))
+  await node.ledger.submitMany(registrations(node.operator, 'm', 600))
+  const source = httpResources(`${url}/tlog/`)
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  // The second chunk's bundle waits: the first chunk (256 entries) is committed with no checkpoint of its size.
+  const held: FetchResource = async (path) => {
+    if (path === 'tile/entries/001') await released
+    return source(path)
+  }
+  const mirror: OpenMirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: node.ledger.verifierKey, source: url, primary: url })
+  const follower = new Follower({ ledger: mirror.ledger, source: url, fetch: held, ed: nodeEd25519, dir: join(root, 'mirror'), chunkEntries: 256 })
+  const app = await buildApp({ ledger: mirror.ledger, config: { baseUrl: 'http://127.0.0.1' }, mirror: follower })
+  t.teardown(async () => {
+    release()
+    await follower.stop()
+    await app.close()
+    await mirror.close()
+  })
+  const polling = follower.poll()
+  while (mirror.ledger.size < 256) await new Promise((resolve) => setTimeout(resolve, 10))
+  for (const path of ['/', '/v1/checkpoint', '/v1/entries/3', '/tlog/checkpoint']) {
+    const response = await app.inject(path)
+    t.equal(response.statusCode, 503, path)
+    t.equal(response.json().code, 'MIRROR_NOT_READY', path)
+    t.equal(response.headers['retry-after'], '5')
+  }
+  const health = await app.inject('/healthz')
+  t.equal(health.statusCode, 503, 'not ready for a balancer')
+  t.match(health.json(), { ok: false, size: 256, mirror: { following: true } })
+  t.equal((await app.inject({ method: 'POST', url: '/v1/statements', payload: {} })).statusCode, 405)
+  release()
+  await polling
+  t.equal(mirror.ledger.size, node.ledger.size)
+  t.equal((await app.inject('/healthz')).statusCode, 200)
+  const explorer = await app.inject('/?lang=en')
+  t.equal(explorer.statusCode, 200)
+  t.match(explorer.body, `This is a mirror: it follows the log at ${url}`)
 })

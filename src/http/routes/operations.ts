@@ -118,7 +118,8 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
     async (_request, reply) => {
       const store = ledger.storeStatus
       const following = mirror?.status
-      const ok = store.available && following?.following !== false
+      // A mirror is ready once it has a verified checkpoint to serve and while it still verifies its log.
+      const ok = store.available && (following === undefined || (following.following && ledger.checkpoint !== ''))
       if (!ok) reply.code(503)
       return {
         ok,

@@ -12,6 +12,8 @@ import { useVerifierScript, VERIFY_SCRIPT_PATH } from '../../web/html.js'
 import { renderStandalonePage } from '../../web/standalone-page.js'
 import { readVerifierAsset, VERIFY_BUNDLE_PATH, type VerifierAsset } from '../../web/verifier-asset.js'
 import { htmlReply, langOf } from '../html-reply.js'
+import type { MirrorStatusSource } from './operations.js'
+import type { MirrorStatus } from '../../mirror/follower.js'
 import { StaticAsset } from '../static-asset.js'
 
 /** Where the versioned verifier is served: the name changes with its bytes, so it may be cached for good. */
@@ -31,9 +33,11 @@ export interface WebRouteOptions {
   baseUrl: string
   /** the built verifier (default: dist/public/verify.js, read once, when first there) */
   bundlePath?: string
+  /** on a mirror: what it follows and whether it still does, for the explorer */
+  mirror?: MirrorStatusSource
 }
 
-export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, bundlePath = VERIFY_BUNDLE_PATH }) => {
+export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, bundlePath = VERIFY_BUNDLE_PATH, mirror }) => {
   // Read once: the bytes served and the hash every page pins are the same bytes, whatever later builds
   // write to dist/. Until the bundle is built, pages name the unversioned path and the scripts 404.
   let built: { verifier: VerifierAsset; compressed: StaticAsset } | undefined
@@ -87,6 +91,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
         },
         lots: await lots.recentLots(ledger.records, EXPLORER_LOTS),
         ...(search ? { query: search.query, results: search.results } : {}),
+        ...(mirror ? { mirror: mirrorNote(mirror.status) } : {}),
       },
       lang,
       request.url,
@@ -115,4 +120,9 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
       return explorer(request, reply, { query: q, results: found.lots })
     },
   )
+}
+
+function mirrorNote(status: MirrorStatus): { source: string; stopped?: string } {
+  const { failure } = status
+  return { source: status.source, ...(failure ? { stopped: `${failure.code}: ${failure.reason}` } : {}) }
 }
