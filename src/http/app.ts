@@ -17,7 +17,7 @@ import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
-import { operationRoutes, type MirrorStatusSource, type PublishingStatus } from './routes/operations.js'
+import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
 import { statementRoutes } from './routes/statements.js'
 import { tlogRoutes } from './routes/tlog.js'
@@ -95,6 +95,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)
+  const metrics = installRequestMetrics(app)
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
   installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })
   installPublicReadCors(app)
@@ -129,6 +130,6 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
-  await app.register(operationRoutes, { ledger, startedAt, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}) })
+  await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}) })
   return app
 }

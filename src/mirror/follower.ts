@@ -41,7 +41,7 @@ export interface MirrorStatus {
   source: string
   /** entries verified and served */
   size: number
-  /** the size of the latest checkpoint the source served that verified */
+  /** the size of the latest checkpoint the source served whose signature and root verified */
   sourceSize: number
   lastPollAt?: string
   /** the last poll that failed for a reason that is not the log's (the source unreachable), until one succeeds */
@@ -145,8 +145,9 @@ export class Follower {
     try {
       const log = await TiledLog.open({ fetch: (path) => this.fetchKept(path), verifierKey: this.options.ledger.verifierKey, ed: this.options.ed })
       offered = log.note
+      // Its signature and rightmost tiles verified: the size to catch up to (lag is this less the size held).
+      this.sourceSize = log.size
       await this.follow(log)
-      this.sourceSize = Math.max(this.sourceSize, log.size)
       this.sourceError = undefined
     } catch (error) {
       if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))

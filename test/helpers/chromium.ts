@@ -1,6 +1,9 @@
 // Debian's Chromium for the page tests, driven by playwright-core: no browser is ever downloaded.
 
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -29,4 +32,26 @@ export function haveChromium(t: Test): boolean {
   if (process.env.CI === 'true') t.fail(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`)
   else t.plan(0, `skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
   return false
+}
+
+/** Headless Chromium with a fresh profile, closed at teardown; collects page errors. */
+export async function launchChromium(t: Test, locale = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, locale })
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  return { context, page, errors }
+}
+
+/** Loads `url` afresh and waits for the page's verification to end; its state and status text. */
+export async function openVerifiedPage(page: Page, url: string, timeoutMs = 60_000): Promise<{ state: string | null; status: string }> {
+  await page.goto('about:blank')
+  await page.goto(url)
+  await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]', { timeout: timeoutMs })
+  return { state: await page.getAttribute('[data-verification]', 'data-verification'), status: (await page.textContent('[data-verification-status]')) ?? '' }
 }

@@ -19,15 +19,22 @@ export function haveNginx(t: Test): boolean {
   return false
 }
 
-/** The server block of docs/static-log.md (its first ```nginx block), as an operator would copy it. */
-export function documentedServerBlock(): string {
-  const doc = readFileSync(join(ROOT, 'docs/static-log.md'), 'utf8')
+/** The first ```nginx block of a document (docs/static-log.md: the tile tree's server block), as an operator would copy it. */
+export function documentedServerBlock(document = 'docs/static-log.md'): string {
+  const doc = readFileSync(join(ROOT, document), 'utf8')
   const match = /```nginx\n([\s\S]*?)```/.exec(doc)
-  if (!match) throw new Error('docs/static-log.md has no ```nginx block')
+  if (!match) throw new Error(`${document} has no \`\`\`nginx block`)
   return match[1]
 }
 
-async function freePort(): Promise<number> {
+/** Replaces `from` in a documented block, failing loudly when the document no longer has it. */
+export function substitute(block: string, from: RegExp | string, to: string): string {
+  const replaced = block.replace(from, to)
+  if (replaced === block) throw new Error(`the documented nginx block has no ${String(from)}`)
+  return replaced
+}
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -47,12 +54,15 @@ export interface NginxProcess {
 
 /** nginx serving `root` with the documented server block, in `workDir` (config, pid, logs, temp files). */
 export async function startNginx(root: string, workDir: string): Promise<NginxProcess> {
-  mkdirSync(join(workDir, 'temp'), { recursive: true })
   const port = await freePort()
-  const server = documentedServerBlock()
-    .replace(/listen\s+80;/, `listen 127.0.0.1:${port};`)
-    .replace(/root\s+\/srv\/tracechain\/tlog;/, `root ${root};`)
-  if (!server.includes(`127.0.0.1:${port}`) || !server.includes(`root ${root};`)) throw new Error('the documented server block has no "listen 80;" or "root /srv/tracechain/tlog;"')
+  let server = substitute(documentedServerBlock(), /listen\s+80;/, `listen 127.0.0.1:${port};`)
+  server = substitute(server, /root\s+\/srv\/tracechain\/tlog;/, `root ${root};`)
+  return startNginxServers(server, `http://127.0.0.1:${port}`, workDir)
+}
+
+/** nginx with these server (and upstream) blocks; `url` is one it listens on, polled until it answers. */
+export async function startNginxServers(blocks: string, url: string, workDir: string): Promise<NginxProcess> {
+  mkdirSync(join(workDir, 'temp'), { recursive: true })
   const temp = (name: string) => `${name}_temp_path ${join(workDir, 'temp', name)};`
   const config = [
     'daemon off;',
@@ -60,11 +70,11 @@ export async function startNginx(root: string, workDir: string): Promise<NginxPr
     'worker_processes 1;',
     `pid ${join(workDir, 'nginx.pid')};`,
     `error_log ${join(workDir, 'error.log')} warn;`,
-    'events { worker_connections 64; }',
+    'events { worker_connections 256; }',
     'http {',
     '  access_log off;',
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `  ${temp(name)}`),
-    server,
+    blocks,
     '}',
   ].join('\n')
   const configFile = join(workDir, 'nginx.conf')
@@ -74,7 +84,6 @@ export async function startNginx(root: string, workDir: string): Promise<NginxPr
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const url = `http://127.0.0.1:${port}`
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${output}${readLog(workDir)}`)
     try {

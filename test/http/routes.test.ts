@@ -166,6 +166,8 @@ t.test('GET /v1/verify audits ranges; actors, health, metrics, docs', async (t) 
   const metrics = await app.inject('/metrics')
   t.match(metrics.body, /tracechain_statements_accepted_total 5/)
   t.match(metrics.body, /tracechain_tree_size 6/)
+  // Every route is timed, not only the operations plugin's own (its hook was once encapsulated in it).
+  t.match(metrics.body, /^tracechain_http_request_seconds_count\{method="GET",route="\/v1\/entries\/:seq",status="404"\} 1$/m)
   const docs = await app.inject('/docs/json')
   t.equal(docs.statusCode, 200)
   t.ok(docs.json().paths['/v1/statements'])

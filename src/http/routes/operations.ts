@@ -1,6 +1,6 @@
 // GET /healthz and GET /metrics (Prometheus text exposition) for operators.
 
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { MirrorStatus } from '../../mirror/follower.js'
@@ -17,12 +17,34 @@ export interface MirrorStatusSource {
   readonly status: MirrorStatus
 }
 
-export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; publishing?: PublishingStatus; mirror?: MirrorStatusSource }> = async (
-  app,
-  { ledger, startedAt, publishing, mirror },
-) => {
+/**
+ * The metrics registry, with the process metrics and the request-duration histogram, whose hook is on the
+ * root app: installed before any route is registered, it times every route (inside a plugin it timed only
+ * that plugin's own /healthz and /metrics).
+ */
+export function installRequestMetrics(app: FastifyInstance): Registry {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'tracechain_process_' })
+  const requestSeconds = new Histogram({
+    name: 'tracechain_http_request_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    requestSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+  })
+  return registry
+}
+
+export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; registry: Registry; publishing?: PublishingStatus; mirror?: MirrorStatusSource }> = async (
+  app,
+  { ledger, startedAt, registry, publishing, mirror },
+) => {
   const accepted = new Counter({ name: 'tracechain_statements_accepted_total', help: 'Statements appended to the log', registers: [registry] })
   const repeated = new Counter({ name: 'tracechain_statements_repeated_total', help: 'Idempotent repeats answered with the first seq', registers: [registry] })
   const refused = new Counter({
@@ -87,13 +109,6 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
       },
     })
   }
-  const requestSeconds = new Histogram({
-    name: 'tracechain_http_request_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers: [registry],
-  })
   ledger.addObserver({
     onCommit(acceptedCount, repeatedCount, _refusedCount, milliseconds) {
       accepted.inc(acceptedCount)
@@ -104,12 +119,6 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
     onRefused(code) {
       refused.inc({ code })
     },
-  })
-  app.addHook('onResponse', async (request, reply) => {
-    requestSeconds.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    )
   })
 
   app.get(
