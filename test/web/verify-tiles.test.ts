@@ -2,19 +2,22 @@
 // Chromium against a real node on 127.0.0.1 (through a rewriting proxy, as a CDN or a hostile network):
 // with the node's proof and entry API refused, the page still verifies, its proofs built from the tiles and
 // its immutable tiles taken from the browser's cache the next time; a flipped byte in a hash tile or an entry
-// bundle fails it, naming the tile; and a page whose `data-tlog` names another origin (nginx serving a
-// published tree) verifies against the node's signed checkpoint just the same, and fails on a tile altered there.
+// bundle fails it, naming the tile; a page whose `data-tlog` names another origin (nginx serving a
+// published tree) verifies against the node's signed checkpoint just the same, and fails on a tile altered
+// there; and a page served by a mirror (`tracechain mirror`, its own process) verifies under the label's key.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
+import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { StaticFiles } from '../../src/publish/static-files.js'
 import { publishTree } from '../../src/publish/publish-tree.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
+import { getCheckpoint, startMirror, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 
@@ -23,6 +26,7 @@ const VERIFY_TIMEOUT_MS = 30_000
 const EXTRA_ACTORS = 250
 /** API routes that would hand the page what it must now compute from the tiles. */
 const PROOF_API = /^\/v1\/(proofs|entries|checkpoint)\b/
+const MIRROR_DEADLINE_MS = 60_000
 
 /** The zongzi demo grown past 256 entries, listening on 127.0.0.1. */
 async function grownDemo(t: Test) {
@@ -167,5 +171,32 @@ if (haveChromium(t)) {
     const altered = await verdict(page, url)
     t.equal(altered.state, 'failed', altered.status)
     t.match(altered.status, '账本分片 tile/entries/000 与已签名的检查点不符')
+  })
+
+  t.test('a page served by a mirror, its proof API refused: verified under the key on the label', async (t) => {
+    const root = t.testdir()
+    const node = await startNode({ dir: join(root, 'node'), args: ['--seed'] })
+    t.teardown(() => node.stop())
+    const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
+    const mirror = await startMirror({ dir: join(root, 'mirror'), from: `${node.url}/tlog/`, key })
+    t.teardown(() => mirror.stop())
+    const { size } = await getCheckpoint(node.url)
+    for (const until = Date.now() + MIRROR_DEADLINE_MS; ; ) {
+      const health = (await (await fetch(`${mirror.url}/healthz`)).json()) as { size?: number }
+      if (health.size === size) break
+      if (Date.now() > until) throw new Error(`the mirror did not reach size ${size}: ${JSON.stringify(health)}\n${mirror.output()}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+
+    const proxy = await startRewritingProxy(t, mirror.url)
+    proxy.refuse = (path) => PROOF_API.test(path)
+    const { page, errors } = await launch(t)
+    const keyId = logKeyIdOf(key)
+    const outcome = await verdict(page, `${proxy.url}${lotPath(FINE_LOT)}#log=${keyId}`)
+    t.equal(outcome.state, 'verified', outcome.status)
+    t.match(outcome.status, `账本公钥 ${keyId} 与标签上的一致`)
+    t.same(errors, [])
+    t.ok(proxy.asked.includes('/tlog/checkpoint'), "the mirror's own copy of the tiles")
+    t.same(proxy.asked.filter((path) => PROOF_API.test(path)), [])
   })
 }
