@@ -1,38 +1,54 @@
-// Entries of the log as the browser verifier may use them: fetched once each, the leaf hash
-// recomputed from the entry's JCS bytes (RFC 9162 section 2.1.1) and its inclusion proof checked
-// against the verified checkpoint's root (section 2.1.3). The node's own leaf hash is only compared.
+// Entries of the log as the browser verifier may use them, read from any copy of the log's C2SP tiles
+// (core/tiled-log.ts): each entry's bytes from its bundle, checked against the authenticated level-0 tile,
+// its inclusion proof built from hash tiles; then, as for any served entry, the leaf hash recomputed from
+// the entry's JCS bytes (RFC 9162 section 2.1.1) and the proof checked against the verified checkpoint's
+// root (section 2.1.3). A bundle is fetched and checked once for all the entries a page needs from it.
 
-import { toHex } from '../core/bytes.js'
+import { bytesEqual, fromUtf8, toHex } from '../core/bytes.js'
 import { canonicalBytes } from '../core/canonical-json.js'
-import type { Checkpoint } from '../core/checkpoint.js'
+import { isTracechainError } from '../core/errors.js'
 import { leafHash, verifyInclusion } from '../core/merkle.js'
-import { isRecord, proofOf, type ServedEntry } from './served.js'
-import type { LogFetcher } from './verify-log.js'
+import { TILE_WIDTH, tileWidthAt } from '../core/tile-paths.js'
+import type { TiledLog } from '../core/tiled-log.js'
+import { isRecord, type ServedEntry } from './served.js'
 
 /** Why an entry could not be used: which check failed, in the names the page reports. */
 export class EntryCheckError extends Error {
   constructor(
-    readonly check: 'entry' | 'leaf-hash' | 'inclusion',
+    readonly check: 'entry' | 'leaf-hash' | 'inclusion' | 'tile',
     readonly seq: number,
     message: string,
+    /** for 'tile': the path of the tile or bundle that did not authenticate */
+    readonly tile?: string,
   ) {
     super(message)
     this.name = 'EntryCheckError'
   }
 }
 
+/**
+ * The path a TILE_INVALID error of the tile reader names (the tile, the bundle, or the rightmost tiles that
+ * did not give the root), or undefined for any other error.
+ */
+export function invalidTileOf(error: unknown): string | undefined {
+  if (!isTracechainError(error) || error.code !== 'TILE_INVALID') return undefined
+  const details = isRecord(error.details) ? error.details : {}
+  if (typeof details.path === 'string') return details.path
+  if (Array.isArray(details.paths)) return details.paths.join(', ')
+  return 'checkpoint'
+}
+
 export interface VerifiedEntry {
-  entry: ServedEntry['entry']
+  entry: ServedEntry
   leaf: Uint8Array
 }
 
 export class EntryVerifier {
   private readonly cache = new Map<number, Promise<VerifiedEntry>>()
+  private readonly bundles = new Map<number, Promise<Uint8Array[]>>()
 
-  constructor(
-    private readonly fetcher: LogFetcher,
-    private readonly checkpoint: Checkpoint,
-  ) {}
+  /** `log`: the tiles of the checkpoint the page verified (its signature checked by the caller). */
+  constructor(private readonly log: TiledLog) {}
 
   /** The entry at `seq`, in the checkpoint's tree. Throws EntryCheckError. */
   verified(seq: number): Promise<VerifiedEntry> {
@@ -44,33 +60,55 @@ export class EntryVerifier {
     return verified
   }
 
+  /** Every entry of bundle `index` as this tree holds them, each checked to hash to its leaf. */
+  private bundle(index: number): Promise<Uint8Array[]> {
+    let bundle = this.bundles.get(index)
+    if (!bundle) {
+      bundle = this.log.entries(index * TILE_WIDTH, tileWidthAt(this.log.size, 0, index))
+      this.bundles.set(index, bundle)
+    }
+    return bundle
+  }
+
   private async fetchAndCheck(seq: number): Promise<VerifiedEntry> {
-    const { size, rootHash } = this.checkpoint
+    const { size, rootHash } = this.log.checkpoint
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) {
       throw new EntryCheckError('inclusion', seq, `seq ${seq} is outside the signed tree of size ${size}`)
     }
-    let served: ServedEntry
+    let bytes: Uint8Array
+    let tileLeaf: Uint8Array
     let proof: Uint8Array[]
     try {
-      const [entryAnswer, proofAnswer] = await Promise.all([this.fetcher.json(`/v1/entries/${seq}`), this.fetcher.json(`/v1/proofs/inclusion?seq=${seq}&size=${size}`)])
-      served = entryAnswer as ServedEntry
-      if (!isRecord(served) || !isRecord(served.entry) || served.entry.seq !== seq) throw new Error(`the node did not answer entry ${seq}`)
-      proof = proofOf(proofAnswer)
+      const [entries, included] = await Promise.all([this.bundle(Math.floor(seq / TILE_WIDTH)), this.log.inclusionProof(seq)])
+      bytes = entries[seq % TILE_WIDTH]
+      ;({ leafHash: tileLeaf, proof } = included)
+    } catch (error) {
+      const message = (error as Error).message
+      const tile = invalidTileOf(error)
+      if (tile !== undefined) throw new EntryCheckError('tile', seq, message, tile)
+      throw new EntryCheckError(isTracechainError(error) && error.code === 'PROOF_INVALID' ? 'inclusion' : 'entry', seq, message)
+    }
+    let entry: ServedEntry
+    try {
+      const parsed = JSON.parse(fromUtf8(bytes)) as unknown
+      if (!isRecord(parsed) || parsed.seq !== seq) throw new Error(`the bytes of entry ${seq} are not entry ${seq}`)
+      entry = parsed as unknown as ServedEntry
     } catch (error) {
       throw new EntryCheckError('entry', seq, (error as Error).message)
     }
+    // The bytes hash to the leaf; the entry read from them must be the one those bytes are the JCS form of.
     let leaf: Uint8Array
     try {
-      leaf = leafHash(canonicalBytes(served.entry))
+      leaf = leafHash(canonicalBytes(entry))
     } catch (error) {
       throw new EntryCheckError('leaf-hash', seq, (error as Error).message)
     }
-    if (served.leafHash !== toHex(leaf)) throw new EntryCheckError('leaf-hash', seq, `served ${served.leafHash}, computed ${toHex(leaf)}`)
+    if (!bytesEqual(leaf, tileLeaf)) throw new EntryCheckError('leaf-hash', seq, `the tiles hold ${toHex(tileLeaf)}, the entry's JCS form hashes to ${toHex(leaf)}`)
     try {
       verifyInclusion(seq, size, leaf, proof, rootHash)
     } catch (error) {
       throw new EntryCheckError('inclusion', seq, (error as Error).message)
     }
-    return { entry: served.entry, leaf }
+    return { entry, leaf }
   }
 }

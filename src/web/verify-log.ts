@@ -6,20 +6,21 @@
 // back to entry 0 (verify-registry.ts), not taken from the node's registry. Where the page was opened
 // from a label, the label's key id (`#log=`, core/log-key-id.ts) must name the log key the node serves:
 // the one trust root the node cannot swap, since the node never sees the fragment and cannot reprint labels.
+// The checkpoint, the entries and every proof come from the log's C2SP tiles (core/tiled-log.ts), from
+// whichever copy serves them (the node's /tlog/, a mirror, a CDN): the checks are the same for all.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
-import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.js'
+import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
-import { verifyConsistency } from '../core/merkle.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
-import { proofOf } from './served.js'
-import { EntryCheckError, EntryVerifier, type VerifiedEntry } from './verify-entries.js'
+import { TiledLog, type FetchResource } from '../core/tiled-log.js'
+import { EntryCheckError, EntryVerifier, invalidTileOf, type VerifiedEntry } from './verify-entries.js'
 import { KeyChainError, RegistryVerifier, type EstablishedKey } from './verify-registry.js'
 import type { ActorProfile } from './bound-view.js'
 
@@ -27,6 +28,17 @@ import type { ActorProfile } from './bound-view.js'
 export interface LogFetcher {
   text(path: string): Promise<string>
   json(path: string): Promise<unknown>
+}
+
+/** Where the verifier reads a log: every answer of either is attacker-controlled and checked. */
+export interface LogSource {
+  /**
+   * The node's API, for what tiles do not hold: the log key (`/v1/log/key`), which actors hold a key id
+   * and which seqs changed an actor (`/v1/actors`), and a lot's entries (the standalone page).
+   */
+  api: LogFetcher
+  /** Any copy of the log's C2SP tiles: `checkpoint` (never from a cache), hash tiles, entry bundles. */
+  tiles: FetchResource
 }
 
 /** Where the largest checkpoint seen is kept between scans (localStorage in the browser). */
@@ -58,6 +70,7 @@ export type CheckName =
   | 'actor-key'
   | 'key-registration'
   | 'cosigner'
+  | 'tile'
 
 export interface Failure {
   check: CheckName
@@ -70,6 +83,8 @@ export interface Failure {
   /** for label-key: the key id the label (or the person) gave, and the served key's id of the same length */
   expectedKeyId?: string
   servedKeyId?: string
+  /** for tile: the path of the tile or entry bundle that did not authenticate against the checkpoint */
+  tile?: string
   /** the underlying error's message, for the curious */
   detail: string
 }
@@ -113,12 +128,12 @@ export interface VerifyLogOptions {
 }
 
 /**
- * Verifies the listed seqs of the log served by `fetcher` with `ed` (@noble in the browser).
+ * Verifies the listed seqs of the log `source` serves with `ed` (@noble in the browser).
  * Never throws: every failure is reported in `failures`, and `ok` is true only when there are none.
- * The checkpoint is remembered only once its signature and consistency have verified.
+ * The checkpoint is remembered only once its signature, its tiles and its consistency have verified.
  */
 export async function verifyLogEntries(
-  fetcher: LogFetcher,
+  source: LogSource,
   ed: Ed25519,
   seqs: readonly number[],
   memory?: CheckpointMemory,
@@ -129,10 +144,13 @@ export async function verifyLogEntries(
   const result = (extra: Partial<LogVerification> = {}): LogVerification => ({ ok: failures.length === 0, entries: [], failures, ...extra })
 
   let verifierKey: string
+  let noteBytes: Uint8Array | undefined
   let note: string
   try {
-    ;[verifierKey, note] = await Promise.all([fetcher.text('/v1/log/key'), fetcher.text('/v1/checkpoint')])
+    ;[verifierKey, noteBytes] = await Promise.all([source.api.text('/v1/log/key'), source.tiles('checkpoint')])
     verifierKey = verifierKey.trim()
+    if (noteBytes === undefined) throw new Error('the tiles have no checkpoint')
+    note = fromUtf8(noteBytes)
   } catch (error) {
     failures.push({ check: 'network', detail: message(error) })
     return result()
@@ -164,15 +182,24 @@ export async function verifyLogEntries(
     failures.push({ check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) })
     return result(pin)
   }
+  // The tiles of that very note: the rightmost of each level must give its root before anything is read.
+  const signedNote = noteBytes
+  let log: TiledLog
+  try {
+    log = await TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(signedNote) : source.tiles(path)), verifierKey, ed })
+  } catch (error) {
+    failures.push(tileFailure(error) ?? { check: 'network', detail: message(error) })
+    return result(pin)
+  }
 
   const seen = memory?.read(checkpoint.origin)
-  await checkAgainstSeen(fetcher, checkpoint, verifierKey, seen, failures)
+  await checkAgainstSeen(log, checkpoint, verifierKey, seen, failures)
   if (failures.length === 0 && (!seen || checkpoint.size >= seen.size)) {
     memory?.write(checkpoint.origin, { size: checkpoint.size, root: toBase64(checkpoint.rootHash), key: verifierKey })
   }
 
-  const entries = new EntryVerifier(fetcher, checkpoint)
-  const registry = new RegistryVerifier(fetcher, ed, checkpoint, entries)
+  const entries = new EntryVerifier(log)
+  const registry = new RegistryVerifier(source.api, ed, checkpoint, entries)
   const unique = [...new Set(seqs)].sort((a, b) => a - b)
   const outcomes = await Promise.all(
     unique.map((seq) =>
@@ -206,8 +233,14 @@ function labelKeyFailure(verifierKey: string, expectedKeyId: string): Failure | 
   return { check: 'label-key', expectedKeyId, servedKeyId, detail: `the label names log key ${expectedKeyId}, the node serves ${servedKeyId} (${verifierKey})` }
 }
 
-/** The log must extend what this browser saw before: same key, not shorter, consistent. */
-async function checkAgainstSeen(fetcher: LogFetcher, checkpoint: Checkpoint, verifierKey: string, seen: RememberedCheckpoint | undefined, failures: Failure[]) {
+/** A failure naming the tile, for an error of the tile reader that is one; else undefined. */
+function tileFailure(error: unknown): Failure | undefined {
+  const tile = invalidTileOf(error)
+  return tile === undefined ? undefined : { check: 'tile', tile, detail: message(error) }
+}
+
+/** The log must extend what this browser saw before: same key, not shorter, consistent (a proof from the tiles). */
+async function checkAgainstSeen(log: TiledLog, checkpoint: Checkpoint, verifierKey: string, seen: RememberedCheckpoint | undefined, failures: Failure[]) {
   if (!seen) return
   if (seen.key !== verifierKey) {
     failures.push({ check: 'key-changed', detail: `remembered key ${seen.key}, served ${verifierKey}` })
@@ -224,10 +257,10 @@ async function checkAgainstSeen(fetcher: LogFetcher, checkpoint: Checkpoint, ver
       return
     }
     if (seen.size === 0) return
-    const proof = proofOf(await fetcher.json(`/v1/proofs/consistency?from=${seen.size}&to=${checkpoint.size}`))
-    verifyConsistency(seen.size, checkpoint.size, proof, seenRoot, checkpoint.rootHash)
+    // The proof is built from the tiles and checked against both roots (PROOF_INVALID: a rewritten history).
+    await log.verifyExtends({ origin: checkpoint.origin, size: seen.size, rootHash: seenRoot, extensions: [] })
   } catch (error) {
-    failures.push({ check: 'consistency', seenSize: seen.size, detail: message(error) })
+    failures.push(tileFailure(error) ?? { check: 'consistency', seenSize: seen.size, detail: message(error) })
   }
 }
 
@@ -246,7 +279,8 @@ async function verifyEntry(
   try {
     ;({ entry } = await entries.verified(seq))
   } catch (error) {
-    return failed({ check: error instanceof EntryCheckError ? error.check : 'entry', detail: message(error) })
+    if (!(error instanceof EntryCheckError)) return failed({ check: 'entry', detail: message(error) })
+    return failed({ check: error.check, ...(error.tile !== undefined ? { tile: error.tile } : {}), detail: message(error) })
   }
 
   let statement: Statement
@@ -307,6 +341,8 @@ async function verifyCosignature(registry: RegistryVerifier, ed: Ed25519, decode
 }
 
 function keyChainFailure(actor: string, error: unknown): Omit<Failure, 'seq'> {
+  // A registry entry whose tile did not authenticate: the copy of the log is at fault, not the actor's history.
+  if (error instanceof EntryCheckError && error.check === 'tile') return { check: 'tile', actor, ...(error.tile !== undefined ? { tile: error.tile } : {}), detail: message(error) }
   const keySeq = error instanceof KeyChainError ? error.keySeq : undefined
   return { check: 'key-registration', actor, ...(keySeq !== undefined ? { keySeq } : {}), detail: message(error) }
 }

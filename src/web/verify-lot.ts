@@ -7,7 +7,7 @@
 
 import type { Ed25519 } from '../core/ed25519.js'
 import { isRecord } from './served.js'
-import { verifyLogEntries, type CheckpointMemory, type LogFetcher, type LogVerification } from './verify-log.js'
+import { verifyLogEntries, type CheckpointMemory, type LogSource, type LogVerification } from './verify-log.js'
 
 /** More seqs than any resolver answer lists (its payload cap is 256 kB): a longer list is refused as hostile. */
 export const MAX_LOT_ENTRIES = 2000
@@ -52,12 +52,12 @@ export function listedSeqs(answer: unknown): { seqs: number[]; truncated: boolea
 }
 
 /**
- * Verifies the log at `fetcher` against `expectedKeyId` and, when `lot` is given, every entry its
- * resolver answer lists. Never throws: `ok` is true only when the key matched, every check passed
+ * Verifies the log `source` serves against `expectedKeyId` and, when `lot` is given, every entry its
+ * resolver answer (from the node's API) lists. Never throws: `ok` is true only when the key matched, every check passed
  * and the lot (if any) could be read.
  */
 export async function verifyLot(
-  fetcher: LogFetcher,
+  source: LogSource,
   ed: Ed25519,
   input: { expectedKeyId: string; lot?: string },
   memory?: CheckpointMemory,
@@ -69,14 +69,14 @@ export async function verifyLot(
   if (input.lot !== undefined) {
     try {
       lotPath = resolverPathOf(input.lot)
-      ;({ seqs: listed, truncated } = listedSeqs(await fetcher.json(`${lotPath}?format=json`)))
+      ;({ seqs: listed, truncated } = listedSeqs(await source.api.json(`${lotPath}?format=json`)))
       // Nothing to verify is not a verified lot.
       if (listed.length === 0) lotError = `the node lists no entries for ${lotPath}`
     } catch (error) {
       lotError = error instanceof Error ? error.message : String(error)
     }
   }
-  const outcome = await verifyLogEntries(fetcher, ed, listed, memory, [], { expectedKeyId: input.expectedKeyId })
+  const outcome = await verifyLogEntries(source, ed, listed, memory, [], { expectedKeyId: input.expectedKeyId })
   return {
     ...outcome,
     ok: outcome.ok && lotError === undefined,

@@ -1,6 +1,7 @@
 // The standalone verification page's browser side (the page: standalone-page.ts). It reads the form,
 // prefilled from the URL's fragment (`#log=<key id>&lot=<Digital Link>&url=<log URL>`, as the consumer
-// page links here), runs verifyLot (verify-lot.ts) against the log's URL across origins, and writes
+// page links here), runs verifyLot (verify-lot.ts) against the log's URL across origins (its API, and
+// its tiles under <url>/tlog/), and writes
 // the outcome with textContent only: everything it shows came from the log, attacker-controlled.
 //
 // CONTRACT: the root is the one element with `data-standalone-verifier`; its form `data-standalone-form`
@@ -10,7 +11,7 @@
 import { nobleEd25519 } from '../core/ed25519.js'
 import { formatTrustFragment, parseTrustFragment } from '../core/log-key-id.js'
 import { nameIn } from './i18n.js'
-import { describeFailure, httpFetcher } from './verify.js'
+import { describeFailure, httpLogSource } from './verify.js'
 import type { CheckpointMemory, RememberedCheckpoint } from './verify-log.js'
 import { verifyLot, type LotVerification } from './verify-lot.js'
 
@@ -160,7 +161,7 @@ async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement)
   }
   box.setAttribute('data-standalone-state', 'pending')
   status.textContent = t.pending
-  const outcome = await verifyLot(httpFetcher(logBase), nobleEd25519, { expectedKeyId: keyId, ...(lot ? { lot } : {}) }, standaloneMemory(logBase))
+  const outcome = await verifyLot(httpLogSource(logBase), nobleEd25519, { expectedKeyId: keyId, ...(lot ? { lot } : {}) }, standaloneMemory(logBase))
   if (mine !== runs) return
   const failures = outcome.failures.map((failure) => describeFailure(lang, failure))
   if (outcome.lotError) failures.push(format(t.lotError, { detail: outcome.lotError }))

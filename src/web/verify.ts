@@ -7,26 +7,33 @@
 //   that attribute, sets it to "pending" while it works, then to "verified" when every check
 //   passed or "failed" otherwise. Nothing else on the page may carry that attribute.
 // - Each verifiable entry is an element inside the root with `data-seq="<seq>"`. The script
-//   verifies exactly those seqs (GET /v1/entries/:seq and /v1/proofs/inclusion?seq=&size=, both
-//   pinned to the size of the checkpoint it verified) and marks each with `data-verified="ok"` or
-//   `"failed"` (a title names what failed). A root with no data-seq elements verifies only the
-//   checkpoint and its consistency.
-// - Optional: `data-api` on the root is the node's base URL (default: this page's origin);
-//   an element with `data-verification-status` receives the outcome as text, in the language of
-//   <html lang> (zh or en); `data-actor` on a data-seq element must equal the signed statement's
-//   actor, so a page cannot put one producer's name on another's entry.
+//   verifies exactly those seqs, reading the log as C2SP tlog-tiles: the checkpoint, the entry
+//   bundles holding those seqs and the hash tiles their inclusion proofs are built from, all checked
+//   against the checkpoint it verified, and marks each with `data-verified="ok"` or `"failed"` (a
+//   title names what failed). A root with no data-seq elements verifies only the checkpoint, its
+//   tiles and its consistency.
+// - Optional: `data-api` on the root is the node's base URL (default: this page's origin), from which
+//   the log key (/v1/log/key) and the actors' lookups (/v1/actors) are read; `data-tlog` on the root
+//   is the base URL of any copy of the log's tiles, a mirror's or a CDN's (default: `<data-api>/tlog/`),
+//   which must allow this page to read it (CORS, and the page's CSP connect-src); an element with
+//   `data-verification-status` receives the outcome as text, in the language of <html lang> (zh or
+//   en); `data-actor` on a data-seq element must equal the signed statement's actor, so a page cannot
+//   put one producer's name on another's entry.
 // - The outcome is also on the root as `data-verification-ms` (time taken) and
 //   `data-verification-size` (the checkpoint size it was checked against), and on
 //   window.tracechainVerification.
-// The largest checkpoint seen is kept in localStorage per log origin; the next scan asks for a
-// consistency proof from it, so a node that rewrote or rolled back history is caught.
+// The largest checkpoint seen is kept in localStorage per log origin; the next scan builds a
+// consistency proof from it out of the tiles, so a node that rewrote or rolled back history is caught
+// whichever copy of the log the page reads. The checkpoint is fetched past every cache; tiles and
+// bundles through the browser's cache, as their paths name bytes that never change.
 // A page opened from a label carries the log's key id in its URL's fragment (`#log=370b113f`, which
 // no server sees): the served log key must have that id, or the page fails naming both ids.
 
 import { nobleEd25519 } from '../core/ed25519.js'
 import { checkBoundAreas, missingViews, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
-import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
+import type { FetchResource } from '../core/tiled-log.js'
+import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogSource, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 export { registerBoundView, type RegisteredView } from './verify-bound.js'
 
@@ -58,6 +65,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'key-registration': '{actor} 的密钥登记无法核验（第 {keySeq} 条记录）',
     'page-mismatch': '第 {seq} 条：页面显示的签名者与记录不符',
     cosigner: '第 {seq} 条记录的联署签名无效',
+    tile: '账本分片 {tile} 与已签名的检查点不符（缺失或被改动）',
     'bound-fact': '页面所示的「{fact}」与已签名的记录不符',
     'bound-view': '页面的核验区域无法由已签名的记录得出：{detail}',
     'clock-ahead': '页面声称的当前时间（{now}）比您设备的时钟快 {hours} 小时',
@@ -86,6 +94,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'key-registration': "{actor}'s key registration (entry {keySeq}) does not check out",
     'page-mismatch': 'entry {seq}: the page names another signer than the entry',
     cosigner: 'entry {seq}: a co-signature is by no key its signer held then',
+    tile: 'the log tile {tile} does not check out against the signed checkpoint (missing or altered)',
     'bound-fact': 'the page\'s "{fact}" does not match the signed entries',
     'bound-view': 'the verified area cannot be derived from signed entries: {detail}',
     'clock-ahead': "the page's time ({now}) is {hours} h ahead of your device's clock",
@@ -111,26 +120,50 @@ export function describeFailure(lang: Lang, failure: PageFailure): string {
     served: f.servedKeyId,
     now: f.now,
     hours: f.hours,
+    tile: f.tile,
   })
+}
+
+async function fetchWithin(url: string, init: RequestInit): Promise<Response> {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
+  try {
+    return await fetch(url, { ...init, signal: controller.signal })
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Reads the node's API at `base` (its own origin, or another one that allows it: CORS). */
 export function httpFetcher(base: string): LogFetcher {
   const get = async (path: string): Promise<Response> => {
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
-    try {
-      const response = await fetch(base + path, { signal: controller.signal, cache: 'no-store', headers: { accept: 'application/json, text/plain' } })
-      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
-      return response
-    } finally {
-      clearTimeout(timer)
-    }
+    const response = await fetchWithin(base + path, { cache: 'no-store', headers: { accept: 'application/json, text/plain' } })
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+    return response
   }
   return {
     text: async (path) => (await get(path)).text(),
     json: async (path) => (await get(path)).json() as Promise<unknown>,
   }
+}
+
+/**
+ * Reads a copy of the log's tiles at `base` (ending in "/"; the node's /tlog/, a mirror's, a CDN's): a 404 is
+ * a resource the copy does not have. The checkpoint moves on, so it never comes from a cache; a tile's or a
+ * bundle's path names bytes that never change, so the browser's cache may answer for them.
+ */
+export function tileFetcher(base: string): FetchResource {
+  return async (path) => {
+    const response = await fetchWithin(base + path, { cache: path === 'checkpoint' ? 'no-store' : 'default' })
+    if (response.status === 404) return undefined
+    if (!response.ok) throw new Error(`${base}${path}: HTTP ${response.status}`)
+    return new Uint8Array(await response.arrayBuffer())
+  }
+}
+
+/** The node's API at `api` (no trailing slash) and its tiles at `tlog`, by default the node's own under /tlog/. */
+export function httpLogSource(api: string, tlog?: string): LogSource {
+  return { api: httpFetcher(api), tiles: tileFetcher((tlog ?? `${api}/tlog`).replace(/\/*$/, '/')) }
 }
 
 /** localStorage, or nothing where it is blocked (private browsing): then each scan stands alone. */
@@ -170,13 +203,14 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   const evidence = areas.flatMap(({ area }) => area?.evidence ?? [])
   const actorIds = areas.flatMap(({ area }) => area?.actors ?? [])
   const base = (root.getAttribute('data-api') ?? window.location.origin).replace(/\/+$/, '')
+  const tlog = root.getAttribute('data-tlog') ?? undefined
   // The label's pin: only the fragment's `log=`, which the node never receives.
   const expectedKeyId = parseTrustFragment(window.location.hash).log
   carryLabelPin(expectedKeyId)
 
   let outcome: LogVerification
   try {
-    outcome = await verifyLogEntries(httpFetcher(base), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, expectedKeyId !== undefined ? { expectedKeyId } : {})
+    outcome = await verifyLogEntries(httpLogSource(base, tlog), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, expectedKeyId !== undefined ? { expectedKeyId } : {})
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }

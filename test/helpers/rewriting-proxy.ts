@@ -1,6 +1,7 @@
 // A man in the middle for the page tests: an HTTP proxy on 127.0.0.1 in front of a node that forwards
-// everything and lets a test rewrite the HTML pages it passes on, as a compromised CDN or a hostile
-// network would. The browser talks only to the proxy, so the verifier's own fetches go through it too.
+// everything and lets a test rewrite the HTML pages, the other answers (tiles, bundles) and headers it
+// passes on, or refuse paths, as a compromised CDN or a hostile network would. The browser talks only to
+// the proxy, so the verifier's own fetches go through it too.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,6 +11,14 @@ export interface RewritingProxy {
   url: string
   /** rewrites each HTML page (any path) from now on; undefined passes pages on unchanged */
   rewrite: ((html: string, path: string) => string) | undefined
+  /** rewrites every other answer's bytes (a tile, a bundle, JSON) from now on; undefined passes them on */
+  rewriteBytes: ((bytes: Buffer, path: string) => Buffer) | undefined
+  /** rewrites each response header's value (a page's Content-Security-Policy, say) */
+  rewriteHeader: ((name: string, value: string, path: string) => string) | undefined
+  /** answers 404 itself, without asking the node, for each path it returns true for */
+  refuse: ((path: string) => boolean) | undefined
+  /** every path asked for, in order */
+  asked: string[]
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -19,20 +28,29 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startRewritingProxy(t: Test, target: string): Promise<RewritingProxy> {
-  const proxy: RewritingProxy = { url: '', rewrite: undefined }
+  const proxy: RewritingProxy = { url: '', rewrite: undefined, rewriteBytes: undefined, rewriteHeader: undefined, refuse: undefined, asked: [] }
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
+      const path = request.url ?? '/'
+      proxy.asked.push(path)
+      if (proxy.refuse?.(path)) {
+        response.writeHead(404, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        response.end('{"code":"NOT_FOUND"}')
+        return
+      }
       const headers = new Headers()
       for (const [name, value] of Object.entries(request.headers)) {
         if (typeof value === 'string' && !['host', 'connection', 'accept-encoding'].includes(name)) headers.set(name, value)
       }
       const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(await readBody(request))
-      const answer = await fetch(target + (request.url ?? '/'), { method: request.method, headers, body, redirect: 'manual' })
-      let bytes = Buffer.from(await answer.arrayBuffer())
+      const answer = await fetch(target + path, { method: request.method, headers, body, redirect: 'manual' })
+      let bytes: Buffer = Buffer.from(await answer.arrayBuffer())
       const type = answer.headers.get('content-type') ?? ''
-      if (proxy.rewrite && type.startsWith('text/html')) bytes = Buffer.from(proxy.rewrite(bytes.toString('utf8'), request.url ?? '/'))
+      if (type.startsWith('text/html')) {
+        if (proxy.rewrite) bytes = Buffer.from(proxy.rewrite(bytes.toString('utf8'), path))
+      } else if (proxy.rewriteBytes) bytes = proxy.rewriteBytes(bytes, path)
       answer.headers.forEach((value, name) => {
-        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) response.setHeader(name, value)
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) response.setHeader(name, proxy.rewriteHeader ? proxy.rewriteHeader(name, value, path) : value)
       })
       response.writeHead(answer.status)
       response.end(bytes)

@@ -32,8 +32,12 @@ export interface StaticLog {
   resources: Map<string, Uint8Array>
 }
 
-/** The log of entries 0..size-1 (madeUpEntry unless given) as a copy at that size serves it. */
-export function buildStaticLog(size: number, entries: Uint8Array[] = Array.from({ length: size }, (_, i) => madeUpEntry(i))): StaticLog {
+/** The log of entries 0..size-1 (madeUpEntry unless given) as a copy at that size serves it, signed by `signer`. */
+export function buildStaticLog(
+  size: number,
+  entries: Uint8Array[] = Array.from({ length: size }, (_, i) => madeUpEntry(i)),
+  signer: NoteSigner = NOTE_SIGNER,
+): StaticLog {
   const leaves = entries.map(leafHash)
   const { root, tiles } = appendLeaves(0, [], leaves)
   const resources = new Map<string, Uint8Array>()
@@ -42,7 +46,7 @@ export function buildStaticLog(size: number, entries: Uint8Array[] = Array.from(
     const bundle = entries.slice(index * TILE_WIDTH, (index + 1) * TILE_WIDTH)
     resources.set(entryBundlePath(index, bundle.length), formatEntryBundle(bundle))
   }
-  resources.set('checkpoint', new TextEncoder().encode(signCheckpoint({ origin: ORIGIN, size, rootHash: root, extensions: [] }, NOTE_SIGNER)))
+  resources.set('checkpoint', new TextEncoder().encode(signCheckpoint({ origin: signer.name, size, rootHash: root, extensions: [] }, signer)))
   return { size, root, entries, leaves, resources }
 }
 

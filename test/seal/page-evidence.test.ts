@@ -7,9 +7,10 @@ import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import type { BoundView, EvidenceEntry } from '../../src/web/bound-view.js'
-import { verifyLogEntries, type LogFetcher } from '../../src/web/verify-log.js'
+import { verifyLogEntries } from '../../src/web/verify-log.js'
 import { SEAL_VIEW, sealView } from '../../src/seal/web/seal-view.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
+import { injectedSource } from '../helpers/log-source.js'
 import { SEAL, SHA, village } from '../helpers/seal.js'
 
 const VIEWS: Record<string, BoundView> = { [SEAL_VIEW]: sealView }
@@ -36,15 +37,6 @@ function areasOf(html: string): { areas: ServedArea[]; outside: string } {
   return { areas, outside: html.replace(pattern, '') }
 }
 
-function fetcherOf(app: FastifyInstance): LogFetcher {
-  const get = async (path: string) => {
-    const response = await app.inject(path)
-    if (response.statusCode !== 200) throw new Error(`${path}: HTTP ${response.statusCode}`)
-    return response.body
-  }
-  return { text: get, json: async (path) => JSON.parse(await get(path)) as unknown }
-}
-
 /** Checks every area of the page at `url` as the browser would; returns the areas. */
 async function checkAreas(t: Test, app: FastifyInstance, url: string): Promise<{ areas: ServedArea[]; outside: string }> {
   const response = await app.inject(url)
@@ -56,7 +48,7 @@ async function checkAreas(t: Test, app: FastifyInstance, url: string): Promise<{
     t.ok(named.length > 0, `${area.view}: names ${named.length} seqs`)
     t.same(named.filter((seq) => !area.evidence.includes(seq)), [], `${area.view}: every seq it names is in its evidence`)
     t.same(area.evidence, [...area.evidence].sort((a, b) => a - b), 'ascending')
-    const outcome = await verifyLogEntries(fetcherOf(app), nobleEd25519, area.evidence, undefined, area.actors)
+    const outcome = await verifyLogEntries(injectedSource(app), nobleEd25519, area.evidence, undefined, area.actors)
     t.same(outcome.failures, [], `${area.view}: its evidence verifies`)
     const entries: EvidenceEntry[] = outcome.entries.map((e) => ({ seq: e.seq, recordedAt: e.recordedAt as string, statement: e.statement! }))
     const derived = VIEWS[area.view].render({ lang: 'zh', entries, actors: outcome.actors ?? new Map(), params: area.params })

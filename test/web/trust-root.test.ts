@@ -173,7 +173,8 @@ function run() {
     t.match(good.status, 'inclusion proofs cannot show that it left none out')
     const script = requests.find((url) => /verify-[0-9a-f]{16}\.js$/.test(url))
     t.ok(script?.startsWith(host.url), `the script came from the static origin: ${script}`)
-    t.notOk(requests.some((url) => url.startsWith(first.baseUrl) && !/\/(v1|01)\//.test(new URL(url).pathname)), 'only API reads go to the node')
+    t.notOk(requests.some((url) => url.startsWith(first.baseUrl) && !/^\/(v1|01|tlog)\//.test(new URL(url).pathname)), 'only reads of the API and the tiles go to the node')
+    t.ok(requests.some((url) => url.startsWith(`${first.baseUrl}/tlog/tile/entries/`)), "the entries come from the node's tiles")
     t.equal(await page.getAttribute('script', 'integrity'), written.integrity)
     t.same(errors, [])
 

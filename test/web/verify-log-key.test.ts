@@ -7,8 +7,9 @@ import t, { type Test } from 'tap'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { buildApp } from '../../src/http/app.js'
-import { verifyLogEntries, type CheckpointMemory, type LogFetcher, type RememberedCheckpoint } from '../../src/web/verify-log.js'
+import { verifyLogEntries, type CheckpointMemory, type RememberedCheckpoint } from '../../src/web/verify-log.js'
 import { makeNode } from '../helpers/ledger.js'
+import { injectedSource } from '../helpers/log-source.js'
 
 async function served(t: Test, dir = t.testdir()) {
   const node = await makeNode(dir)
@@ -19,16 +20,7 @@ async function served(t: Test, dir = t.testdir()) {
     await node.close()
   })
   const asked: string[] = []
-  const fetcher: LogFetcher = {
-    text: async (path) => {
-      asked.push(path)
-      const response = await app.inject(path)
-      if (response.statusCode !== 200) throw new Error(`${path}: HTTP ${response.statusCode}`)
-      return response.body
-    },
-    json: async (path) => JSON.parse(await fetcher.text(path)) as unknown,
-  }
-  return { node, fetcher, asked }
+  return { node, fetcher: injectedSource(app, {}, asked), asked }
 }
 
 function memory(initial?: RememberedCheckpoint): CheckpointMemory & { value?: RememberedCheckpoint; origins: string[] } {
@@ -77,7 +69,7 @@ t.test('another key: label-key naming both ids, and nothing verified or remember
   t.equal(outcome.checkpoint, undefined, 'no checkpoint is accepted under a key the label does not name')
   t.same(outcome.entries, [])
   t.equal(remembered.value, undefined, 'nothing remembered')
-  t.notOk(second.asked.some((path) => path.startsWith('/v1/entries') || path.startsWith('/v1/proofs')), 'no entry or proof fetched')
+  t.notOk(second.asked.some((path) => path.startsWith('/tlog/tile/')), 'no tile or bundle fetched')
 
   const longer = await verifyLogEntries(second.fetcher, nobleEd25519, [1], undefined, [], { expectedKeyId: logKeyIdOf(first.node.ledger.verifierKey, 16) })
   t.match(longer.failures[0], { check: 'label-key', servedKeyId: logKeyIdOf(second.node.ledger.verifierKey, 16) }, 'the served id as long as the label\'s')

@@ -5,8 +5,8 @@
 import t from 'tap'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { logKeyIdOf } from '../../src/core/log-key-id.js'
-import type { LogFetcher } from '../../src/web/verify-log.js'
 import { listedSeqs, MAX_LOT_ENTRIES, resolverPathOf, verifyLot } from '../../src/web/verify-lot.js'
+import { injectedSource } from '../helpers/log-source.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT, ZONGZI } from '../helpers/web.js'
 
 t.test('resolverPathOf: the /01/ path of a Digital Link on any domain, or of a path', async (t) => {
@@ -31,14 +31,7 @@ t.test('listedSeqs: events, inspections and the recall, each a seq; anything els
 
 t.test("a lot on the node: its key id, then every entry the resolver lists", async (t) => {
   const { app, node } = await demoApp(t)
-  const fetcher: LogFetcher = {
-    text: async (path) => {
-      const response = await app.inject({ url: path, headers: { accept: 'application/json, text/plain' } })
-      if (response.statusCode !== 200) throw new Error(`${path}: HTTP ${response.statusCode}`)
-      return response.body
-    },
-    json: async (path) => JSON.parse(await fetcher.text(path)) as unknown,
-  }
+  const fetcher = injectedSource(app)
   const keyId = logKeyIdOf(node.ledger.verifierKey)
   const fine = await verifyLot(fetcher, nobleEd25519, { expectedKeyId: keyId, lot: `https://trace.example.cn${lotPath(FINE_LOT)}#log=${keyId}` })
   t.same(fine.failures, [])

@@ -6,28 +6,21 @@ import t, { type Test } from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { keyValidAt } from '../../src/core/key-validity.js'
-import { verifyCheckpoint } from '../../src/core/checkpoint.js'
 import { buildApp } from '../../src/http/app.js'
 import type { StatementKind } from '../../src/ledger/kinds.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { TiledLog } from '../../src/core/tiled-log.js'
 import { EntryVerifier } from '../../src/web/verify-entries.js'
-import { verifyLogEntries, type LogFetcher } from '../../src/web/verify-log.js'
+import { verifyLogEntries, type LogSource } from '../../src/web/verify-log.js'
 import { RegistryVerifier } from '../../src/web/verify-registry.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
+import { injectedSource } from '../helpers/log-source.js'
 
 async function serve(t: Test, node: TestNode, ledger: Ledger = node.ledger) {
   const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(() => app.close())
-  const fetcher = (rewrite?: (path: string, body: string) => string): LogFetcher => {
-    const get = async (path: string) => {
-      const response = await app.inject(path)
-      if (response.statusCode !== 200) throw new Error(`${path}: HTTP ${response.statusCode}`)
-      return rewrite ? rewrite(path, response.body) : response.body
-    }
-    return { text: get, json: async (path) => JSON.parse(await get(path)) as unknown }
-  }
-  return fetcher
+  return (rewrite?: (path: string, body: string) => string): LogSource => injectedSource(app, rewrite ? { api: rewrite } : {})
 }
 
 /**
@@ -75,9 +68,9 @@ t.test('the keys the browser establishes equal the registry\'s at every seq: reg
   await node.ledger.submit(node.statement({ type: 'actor.rotate-key', actor: 'admin-2', body: { actor: 'shop-1', publicKey: toBase64(newSigner().publicKey) } }, [admin]))
   await node.ledger.submit(node.statement({ type: 'actor.revoke', actor: 'operator', body: { actor: 'farm-1', reason: 'left the cooperative' } }, [node.operator]))
   await node.ledger.submit(node.statement({ type: 'actor.rotate-key', actor: 'operator', body: { publicKey: toBase64(newSigner().publicKey) } }, [node.operator]))
-  const fetcher = (await serve(t, node))()
-  const checkpoint = verifyCheckpoint(nobleEd25519, await fetcher.text('/v1/checkpoint'), await fetcher.text('/v1/log/key'))
-  const registry = new RegistryVerifier(fetcher, nobleEd25519, checkpoint, new EntryVerifier(fetcher, checkpoint))
+  const source = (await serve(t, node))()
+  const log = await TiledLog.open({ fetch: source.tiles, verifierKey: await source.api.text('/v1/log/key'), ed: nobleEd25519 })
+  const registry = new RegistryVerifier(source.api, nobleEd25519, log.checkpoint, new EntryVerifier(log))
   for (const actor of ['operator', 'farm-1', 'admin-2', 'shop-1']) {
     const record = node.ledger.actors.get(actor)!
     for (let seq = 0; seq <= node.ledger.size; seq++) {
@@ -86,7 +79,7 @@ t.test('the keys the browser establishes equal the registry\'s at every seq: reg
       t.same(established, served, `${actor} at ${seq}`)
     }
   }
-  const all = await verifyLogEntries(fetcher, nobleEd25519, Array.from({ length: node.ledger.size }, (_, i) => i))
+  const all = await verifyLogEntries(source, nobleEd25519, Array.from({ length: node.ledger.size }, (_, i) => i))
   t.same(all.failures, [], 'every entry verifies with keys established from the log')
 })
 
