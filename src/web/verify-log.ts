@@ -144,13 +144,11 @@ export async function verifyLogEntries(
   const result = (extra: Partial<LogVerification> = {}): LogVerification => ({ ok: failures.length === 0, entries: [], failures, ...extra })
 
   let verifierKey: string
-  let noteBytes: Uint8Array | undefined
-  let note: string
+  let served: Uint8Array | undefined
   try {
-    ;[verifierKey, noteBytes] = await Promise.all([source.api.text('/v1/log/key'), source.tiles('checkpoint')])
+    ;[verifierKey, served] = await Promise.all([source.api.text('/v1/log/key'), source.tiles('checkpoint')])
     verifierKey = verifierKey.trim()
-    if (noteBytes === undefined) throw new Error('the tiles have no checkpoint')
-    note = fromUtf8(noteBytes)
+    if (served === undefined) throw new Error('the tiles have no checkpoint')
   } catch (error) {
     failures.push({ check: 'network', detail: message(error) })
     return result()
@@ -174,23 +172,26 @@ export async function verifyLogEntries(
     }
   }
   const pin = expectedKeyId !== undefined ? { keyId, keyPinned: true } : { keyId }
-  let checkpoint: Checkpoint
-  try {
-    checkpoint = verifyCheckpoint(ed, note, verifierKey)
-  } catch (error) {
-    const code = isTracechainError(error) ? error.code : ''
-    failures.push({ check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) })
+  let noteBytes: Uint8Array = served
+  // A page may name entries newer than the checkpoint its copy of the tiles serves yet (a checkpoint that waits
+  // for its witnesses, a CDN a commit behind the mirror that rendered the page): ask again, briefly.
+  const newest = Math.max(-1, ...seqs)
+  let opened: { checkpoint: Checkpoint; log: TiledLog } | Failure
+  for (let wait = 0; ; wait++) {
+    opened = await openCheckpoint(source, ed, verifierKey, noteBytes)
+    if ('check' in opened || newest < opened.checkpoint.size || wait >= NEWER_CHECKPOINT_WAITS_MS.length) break
+    await new Promise((resolve) => setTimeout(resolve, NEWER_CHECKPOINT_WAITS_MS[wait]))
+    try {
+      noteBytes = (await source.tiles('checkpoint')) ?? noteBytes
+    } catch {
+      break
+    }
+  }
+  if ('check' in opened) {
+    failures.push(opened)
     return result(pin)
   }
-  // The tiles of that very note: the rightmost of each level must give its root before anything is read.
-  const signedNote = noteBytes
-  let log: TiledLog
-  try {
-    log = await TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(signedNote) : source.tiles(path)), verifierKey, ed })
-  } catch (error) {
-    failures.push(tileFailure(error) ?? { check: 'network', detail: message(error) })
-    return result(pin)
-  }
+  const { checkpoint, log } = opened
 
   const seen = memory?.read(checkpoint.origin)
   await checkAgainstSeen(log, checkpoint, verifierKey, seen, failures)
@@ -221,6 +222,26 @@ export async function verifyLogEntries(
     }),
   )
   return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}) })
+}
+
+/** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */
+const NEWER_CHECKPOINT_WAITS_MS = [400, 800, 1600]
+
+/** The checkpoint's signature, then the tiles of that very note: the rightmost of each level must give its root. */
+async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey: string, noteBytes: Uint8Array): Promise<{ checkpoint: Checkpoint; log: TiledLog } | Failure> {
+  let checkpoint: Checkpoint
+  try {
+    checkpoint = verifyCheckpoint(ed, fromUtf8(noteBytes), verifierKey)
+  } catch (error) {
+    const code = isTracechainError(error) ? error.code : ''
+    return { check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) }
+  }
+  try {
+    const log = await TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })
+    return { checkpoint, log }
+  } catch (error) {
+    return tileFailure(error) ?? { check: 'network', detail: message(error) }
+  }
 }
 
 /** The label-key failure when `expectedKeyId` does not name `verifierKey` (which parses), else undefined. */

@@ -200,3 +200,35 @@ t.test('a log past one tile: full tiles and bundles, each authenticated through 
   t.ok(flipped.failures.length > 0, flipped.failures.map((f) => f.detail).join('; '))
   t.same(new Set(flipped.failures.map((f) => `${f.check} ${f.tile}`)), new Set(['tile tile/0/000']), 'a full tile that does not hash into its parent: named, wherever it is needed')
 })
+
+t.test('entries newer than the served checkpoint: the verifier asks again, briefly, then fails naming the entry', async (t) => {
+  const { source, node } = await logNode(t)
+  const stale = node.ledger.checkpoint
+  const staleTiles = new Map<string, Uint8Array>()
+  const fresh = source()
+  for (const path of ['checkpoint', `tile/0/000.p/${node.ledger.size}`, `tile/entries/000.p/${node.ledger.size}`]) staleTiles.set(path, (await fresh.tiles(path))!)
+  const farm = await node.register('farm-late', ['farm'])
+  t.ok(farm)
+  const newest = node.ledger.size - 1
+  // The copy serves the old checkpoint for its first two answers (a checkpoint waiting for witnesses, a lagging CDN).
+  let checkpointsServed = 0
+  const lagging: LogSource = {
+    api: fresh.api,
+    tiles: async (path) => {
+      if (path === 'checkpoint' && ++checkpointsServed <= 2) return staleTiles.get('checkpoint')
+      return fresh.tiles(path)
+    },
+  }
+  const outcome = await verifyLogEntries(lagging, nobleEd25519, [newest], memory())
+  t.same(outcome.failures, [])
+  t.equal(outcome.checkpoint?.size, node.ledger.size)
+  t.equal(checkpointsServed, 3, 'asked until one covered the entry')
+  t.not(stale, node.ledger.checkpoint)
+
+  const stuck: LogSource = { api: fresh.api, tiles: async (path) => (path === 'checkpoint' ? staleTiles.get('checkpoint') : fresh.tiles(path)) }
+  const started = Date.now()
+  const failed = await verifyLogEntries(stuck, nobleEd25519, [newest], memory())
+  t.notOk(failed.ok)
+  t.match(failed.failures, [{ seq: newest }])
+  t.ok(Date.now() - started < 10_000, 'it gives up within seconds')
+})
