@@ -65,6 +65,13 @@ export const ERROR_CODES = {
   ENTRY_INVALID: { status: 422, summary: 'a stored entry that fails audit' },
   CHECKPOINT_MISMATCH: { status: 422, summary: 'the recomputed root differs from the signed checkpoint' },
   TILE_INVALID: { status: 422, summary: 'a tile, entry bundle or checkpoint of a tiled log (C2SP tlog-tiles) that is missing, malformed, or does not hash to what the signed checkpoint commits to' },
+  // Witnesses (C2SP tlog-witness, tlog-cosignature)
+  COSIGNATURE_INVALID: { status: 422, summary: 'a cosignature line by a known witness that does not verify: not 76 bytes, a timestamp over 2^63 - 1 or in the future, a bad signature, or a second line by the same witness' },
+  LOG_UNKNOWN: { status: 404, summary: 'a checkpoint sent to a witness for an origin it does not witness' },
+  LOG_SIGNATURE_INVALID: { status: 403, summary: 'a checkpoint sent to a witness without a valid signature by a key it trusts for that log' },
+  OLD_SIZE_MISMATCH: { status: 409, summary: 'add-checkpoint\'s old size is not the size the witness last cosigned for that log; the answer is that size (text/x.tlog.size), details.size' },
+  WITNESS_UNAVAILABLE: { status: 502, summary: 'a witness that could not be reached in time or answered outside the tlog-witness protocol' },
+  DIRECTORY_IN_USE: { status: 409, summary: 'another witness process holds the directory\'s lock' },
   // Node
   NOT_INITIALISED: { status: 500, summary: 'the data directory has no ledger' },
   ALREADY_INITIALISED: { status: 409, summary: 'init on a data directory that already has a ledger' },
