@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, mirror, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
+// The `tracechain` command: init, serve, mirror, witness, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -27,6 +27,10 @@ const USAGE = `tracechain <command> [options]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
                                                 verifying every checkpoint, tile and entry and the node's rules, and
                                                 serve every read route and page; writes get 405 naming --primary
+  witness init --dir D --name NAME               create a witness: its Ed25519 key (0600) and name
+  witness  --dir D --log VKEY... [--port P] [--host H]
+                                                a C2SP tlog-witness for the logs whose keys are given: cosigns a
+                                                checkpoint at POST /add-checkpoint once it extends the last one
   publish  --dir D --out DIR                    write the log of a stopped node into DIR as static C2SP tlog-tiles
                                                 (or bring DIR up to date)
   keygen   --out FILE                           write a new Ed25519 key file (mode 0600)
@@ -101,6 +105,12 @@ const commands: Record<string, Command> = {
       dir: resolve(requireString(values, 'dir')),
       primary: values.primary as string | undefined,
     })
+    return EXIT_OK
+  },
+
+  async witness(argv) {
+    const { runWitnessCommand } = await import('./witness.js')
+    await runWitnessCommand(argv)
     return EXIT_OK
   },
 
@@ -370,7 +380,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== EXIT_OK || !['serve', 'mirror'].includes(process.argv[2])) process.exitCode = code
+    if (code !== EXIT_OK || !['serve', 'mirror', 'witness'].includes(process.argv[2])) process.exitCode = code
   },
   (error: unknown) => {
     process.stderr.write(`${String(error)}\n`)

@@ -71,6 +71,11 @@ export function startMirror(options: StartOptions & { from: string; key: string 
   return startListening(['mirror', '--dir', options.dir, '--from', options.from, '--key', options.key], options)
 }
 
+/** `tracechain witness --dir D --log VKEY… --port 0 --host 127.0.0.1 [args]`, as startNode. */
+export function startWitness(options: StartOptions & { logs: string[] }): Promise<NodeProcess> {
+  return startListening(['witness', '--dir', options.dir, ...options.logs.flatMap((log) => ['--log', log])], options)
+}
+
 async function startListening(command: string[], options: StartOptions): Promise<NodeProcess> {
   requireBuiltCli()
   const child = spawn(process.execPath, [CLI, ...command, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
@@ -87,7 +92,7 @@ async function startListening(command: string[], options: StartOptions): Promise
     }, options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS)
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8')
-      const match = /tracechain (?:mirror )?listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      const match = /tracechain (?:mirror |witness )?listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
       if (match) {
         clearTimeout(timer)
         resolve(match[1])
