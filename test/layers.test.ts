@@ -1,4 +1,4 @@
-// Dependencies point down (core <- store <- ledger <- publish and mirror, domains <- http, web <- cli): the shared layers
+// Dependencies point down (core <- store <- ledger <- publish and mirror, domains <- http, web <- cli; core <- witness): the shared layers
 // import no domain, a domain imports no other domain, and only the composition points (src/domains.ts,
 // http/app.ts, cli/) name the domain list. A check module, loaded by worker threads, imports no
 // fastify and no page.
@@ -9,7 +9,7 @@ import t from 'tap'
 import { DOMAINS } from '../src/domains.js'
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
-const SHARED_LAYERS = ['core', 'store', 'ledger', 'publish', 'mirror', 'labels', 'web', 'http']
+const SHARED_LAYERS = ['core', 'store', 'ledger', 'publish', 'mirror', 'labels', 'web', 'http', 'witness']
 /** Files outside cli/ that may read the domain list. */
 const LIST_READERS = ['domains.ts', 'http/app.ts']
 
@@ -39,9 +39,11 @@ export function findBackEdges(file: string, source: string, domains: readonly st
     if (SHARED_LAYERS.includes(layer) && intoDomain) bad.push(`${file} -> ${to}`)
     else if (domains.includes(layer) && intoDomain && toLayer !== layer) bad.push(`${file} -> ${to}`)
     else if (to === 'domains.ts' && layer !== 'cli' && !LIST_READERS.includes(file)) bad.push(`${file} -> ${to}`)
-    else if (['core', 'store'].includes(layer) && ['ledger', 'publish', 'mirror', 'http', 'web', 'labels', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
+    else if (['core', 'store'].includes(layer) && ['ledger', 'publish', 'mirror', 'http', 'web', 'labels', 'cli', 'witness'].includes(toLayer)) bad.push(`${file} -> ${to}`)
     else if (layer === 'ledger' && ['publish', 'mirror', 'http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
     else if ((layer === 'publish' || layer === 'mirror') && ['http', 'web', 'cli'].includes(toLayer)) bad.push(`${file} -> ${to}`)
+    // A witness stands apart from any node: core, store, and the error shape of http/errors.ts only.
+    else if (layer === 'witness' && (['ledger', 'publish', 'mirror', 'web', 'labels', 'cli'].includes(toLayer) || (toLayer === 'http' && to !== 'http/errors.ts'))) bad.push(`${file} -> ${to}`)
   }
   return bad
 }
@@ -67,11 +69,15 @@ t.test('the scanner catches each kind of back-edge', async (t) => {
     ['store/level-store.ts', "const m = await import('../http/app.js')"],
     ['ledger/ledger.ts', "import { Publisher } from '../publish/publisher.js'"],
     ['publish/publisher.ts', "import { buildApp } from '../http/app.js'"],
+    ['witness/server.ts', "import { buildApp } from '../http/app.js'"],
+    ['witness/witness.ts', "import { Ledger } from '../ledger/ledger.js'"],
+    ['core/cosignature.ts', "import { Witness } from '../witness/witness.js'"],
   ]
   for (const [file, source] of cases) t.equal(findBackEdges(file, source, ['food', 'seal']).length, 1, `${file}: ${source}`)
   t.same(findBackEdges('food/http/resolver-page.ts', "import { htmlReply } from '../../http/html-reply.js'", ['food', 'seal']), [], 'a domain uses the shared layers')
   t.same(findBackEdges('cli/demo.ts', "import { x } from '../food/epcis-import.js'", ['food', 'seal']), [], 'cli/ is the top')
   t.same(findBackEdges('http/app.ts', "import { DOMAINS } from '../domains.js'", ['food', 'seal']), [], 'the app reads the list')
+  t.same(findBackEdges('witness/server.ts', "import { errorBody } from '../http/errors.js'", ['food', 'seal']), [], 'a witness answers errors in the same shape')
 })
 
 t.test('every file in src keeps the layering', async (t) => {
