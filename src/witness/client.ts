@@ -46,7 +46,8 @@ const REFUSALS: Record<number, ErrorCode> = {
  * POSTs `request` to `<url>/add-checkpoint` (`url` is the witness's submission prefix) and checks the
  * answer: a 200's lines must hold a cosignature by `witness` on the checkpoint with a non-zero time (lines
  * by other keys are dropped, as the spec asks); a 409's body must be a size in text/x.tlog.size.
- * Requires what formatAddCheckpointRequest requires (RangeError). Throws as the file's head says.
+ * Requires what formatAddCheckpointRequest requires (RangeError) and a checkpoint note that parses
+ * (NOTE_MALFORMED). Otherwise throws as the file's head says.
  */
 export async function addCheckpoint(url: string, witness: WitnessKey, request: AddCheckpointRequest, options: AddCheckpointOptions = {}): Promise<AddCheckpointResult> {
   const endpoint = `${url.replace(/\/+$/, '')}${ADD_CHECKPOINT_PATH}`

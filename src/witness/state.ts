@@ -52,7 +52,8 @@ export class WitnessState {
     } catch (error) {
       // Never read a damaged record as "never cosigned": that would let any fork be cosigned next.
       const reason = isTracechainError(error) ? error.message : String(error)
-      return fail('STORE_CORRUPT', `the witness record ${path} cannot be read: ${reason}`)
+      // The file's name, not its path: the message reaches the client.
+      return fail('STORE_CORRUPT', `the witness record logs/${originHash}.json cannot be read: ${reason}`)
     }
   }
 

@@ -13,9 +13,9 @@ import { formatWitnessVerifierKey, signCosignatureLine, type Cosigner } from '..
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, TracechainError } from '../core/errors.js'
 import { EMPTY_ROOT, verifyConsistency } from '../core/merkle.js'
-import { parseSignedNote, parseVerifierKey, verifyNote } from '../core/signed-note.js'
+import { parseSignedNote, parseVerifierKey, verifyNote, type NoteSignature } from '../core/signed-note.js'
 import type { AddCheckpointRequest } from './protocol.js'
-import { originHashOf, type WitnessState } from './state.js'
+import type { WitnessState } from './state.js'
 
 export interface WitnessOptions {
   /** the witness's own key and name */
@@ -76,9 +76,15 @@ export class Witness {
    * with another root; STORE_CORRUPT or a file system error when the record cannot be read or written.
    */
   addCheckpoint(request: AddCheckpointRequest): string {
-    const { text, checkpoint } = parseNote(request.checkpoint)
+    const { text, checkpoint, signatures } = parseNote(request.checkpoint)
     const keys = this.logs.get(checkpoint.origin)
     if (!keys) fail('LOG_UNKNOWN', `this witness does not witness ${checkpoint.origin}`, { origin: checkpoint.origin })
+    // verifyNote checks a key's first line only; a second line by a trusted key must not ride along unchecked
+    // (Go's note.Open calls that note malformed), as the witness serves the log's lines again.
+    const trusted = signatures.map((s, i) => ({ ...s, i })).filter((s) => keys.some((k) => k.name === s.name && bytesEqual(k.keyHash, s.keyHash)))
+    if (new Set(trusted.map((s) => toHex(s.keyHash))).size !== trusted.length) {
+      fail('LOG_SIGNATURE_INVALID', `two signatures by one key of ${checkpoint.origin}`, { origin: checkpoint.origin })
+    }
     try {
       verifyNote(this.ed, request.checkpoint, keys)
     } catch (error) {
@@ -110,7 +116,9 @@ export class Witness {
     const timestamp = Math.floor(this.clock() / 1000)
     if (!(timestamp > 0)) throw new TracechainError('INTERNAL', `the witness clock reads ${timestamp}; cosignatures need a time after 1970`)
     const line = signCosignatureLine(this.cosigner, text, timestamp)
-    const logLines = trustedLines(request.checkpoint, text, keys)
+    // Kept with the cosignature for the monitoring read: the log's lines the witness verified, no others.
+    const noteLines = request.checkpoint.slice(text.length + 1).split('\n')
+    const logLines = trusted.map((s) => `${noteLines[s.i]}\n`).join('')
     this.state.record({ origin: checkpoint.origin, size: checkpoint.size, rootHash: checkpoint.rootHash, checkpoint: `${text}\n${logLines}${line}` })
     return line
   }
@@ -130,28 +138,13 @@ export class Witness {
   }
 }
 
-/** The signed note and its checkpoint; BAD_REQUEST when either does not parse (a malformed request). */
-function parseNote(note: string): { text: string; checkpoint: Checkpoint } {
+/** The signed note, its checkpoint and signature lines; BAD_REQUEST when either does not parse (a malformed request). */
+function parseNote(note: string): { text: string; checkpoint: Checkpoint; signatures: NoteSignature[] } {
   try {
-    const { text } = parseSignedNote(note)
-    return { text, checkpoint: parseCheckpoint(text) }
+    const { text, signatures } = parseSignedNote(note)
+    return { text, checkpoint: parseCheckpoint(text), signatures }
   } catch (error) {
     if (isTracechainError(error)) fail('BAD_REQUEST', `the checkpoint is malformed: ${error.message}`, { reason: 'checkpoint' })
     throw error
   }
 }
-
-/** The note's signature lines by the log's trusted keys (all verified by now), once each. */
-function trustedLines(note: string, text: string, keys: LogKey[]): string {
-  const { signatures } = parseSignedNote(note)
-  const lines = note.slice(text.length + 1).slice(0, -1).split('\n')
-  const kept = new Map<string, string>()
-  signatures.forEach((signature, i) => {
-    const id = `${signature.name}+${toHex(signature.keyHash)}`
-    const trusted = keys.some((k) => k.name === signature.name && bytesEqual(k.keyHash, signature.keyHash))
-    if (trusted && !kept.has(id)) kept.set(id, `${lines[i]}\n`)
-  })
-  return [...kept.values()].join('')
-}
-
-export { originHashOf }

@@ -106,6 +106,8 @@ t.test('200, 409, 422, 403, 404, 400 as the spec orders them', async (t) => {
   const lastSignatureChar = good.length - 3
   const tampered = `${good.slice(0, lastSignatureChar)}${good[lastSignatureChar] === 'A' ? 'B' : 'A'}${good.slice(lastSignatureChar + 1)}`
   t.equal((await w.add(8, log.proof(8, 20), tampered)).status, 403, 'a trusted key id with a signature that fails')
+  t.equal((await w.add(8, log.proof(8, 20), `${good}${tampered.slice(tampered.lastIndexOf('\u2014'))}`)).status, 403, 'a second line by the trusted key that fails')
+  t.equal((await w.add(8, log.proof(8, 20), `${good}${good.slice(good.lastIndexOf('\u2014'))}`)).status, 403, 'the same trusted line twice')
   // 403 comes before the size checks: a wrong old size with a bad signature is 403, not 409.
   t.equal((await w.add(1, [], impostor.checkpoint(20))).status, 403)
 
