@@ -18,11 +18,12 @@ const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
-           [--independent-verifier URL] [--publish DIR]
+           [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K]
                                                 start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
-                                                --publish keeps DIR up to date with the log as static C2SP tlog-tiles
+                                                --publish keeps DIR up to date with the log as static C2SP tlog-tiles;
+                                                --witness submits checkpoints to a witness, K of them must cosign
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
                                                 verifying every checkpoint, tile and entry and the node's rules, and
@@ -82,8 +83,12 @@ const commands: Record<string, Command> = {
       seed: { type: 'boolean' },
       'independent-verifier': { type: 'string' },
       publish: { type: 'string' },
+      witness: { type: 'string', multiple: true },
+      'witness-min': { type: 'string' },
     })
     const { serve } = await import('./serve.js')
+    const { parseWitnessFlag } = await import('../publish/cosigning.js')
+    const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map(parseWitnessFlag)
     await serve({
       ...(await httpSettings(values)),
       dir: resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data'),
@@ -91,6 +96,8 @@ const commands: Record<string, Command> = {
       seed: values.seed === true,
       independentVerifier: (values['independent-verifier'] as string | undefined) ?? process.env.TRACECHAIN_INDEPENDENT_VERIFIER,
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
+      witnesses,
+      ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
     })
     return EXIT_OK
   },

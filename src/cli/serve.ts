@@ -2,7 +2,7 @@
 // ledger when asked, listens, and closes cleanly on SIGINT/SIGTERM.
 
 import { join } from 'node:path'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
 import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
 import { readDemoKeys, seedLedger } from './demo.js'
@@ -14,6 +14,10 @@ import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
 import { localBaseUrl } from './http-flags.js'
+import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
+import type { TreeSource } from '../publish/publish-tree.js'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { writeFileDurably } from '../store/durable-file.js'
 
 export interface ServeOptions {
   dir: string
@@ -30,6 +34,9 @@ export interface ServeOptions {
   independentVerifier?: string
   /** a directory to keep up to date with the log as static C2SP tlog-tiles after every commit */
   publish?: string
+  /** witnesses to submit checkpoints to (C2SP tlog-witness), and how many must cosign one before it is served */
+  witnesses?: WitnessEndpoint[]
+  witnessMin?: number
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -41,6 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       throw new TracechainError('BAD_REQUEST', `--independent-verifier: ${(error as Error).message}`)
     }
   }
+  if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
@@ -54,7 +62,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     const seeded = await seedLedger(node.ledger, operator)
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
-  const publisher = options.publish ? await startPublishing(node, options.publish) : undefined
+  const cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
+  const publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
   const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
   const app = await buildApp({
     ledger: node.ledger,
@@ -67,6 +76,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
     },
     ...(publisher ? { publishing: publisher } : {}),
+    ...(cosigning ? { witnessing: cosigning } : {}),
   })
   const address = await app.listen({ host: options.host, port: options.port })
   let verifier: string
@@ -98,6 +108,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(`${signal}: closing\n`)
     await app.close()
     await publisher?.close()
+    await cosigning?.close()
     await node.close()
     process.exit(0)
   }
@@ -105,16 +116,54 @@ export async function serve(options: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
-/** Publishes the log into `dir` now (in the background) and after every commit that adds entries. */
-async function startPublishing(node: OpenNode, dir: string): Promise<Publisher> {
-  const publisher = await Publisher.open(node.ledger, dir, {
+/** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */
+async function startPublishing(node: OpenNode, dir: string, cosigning: CheckpointCosigning | undefined): Promise<Publisher> {
+  // With witnesses the tree published is the one their policy accepts, its checkpoint with their cosignatures.
+  const ledger = node.ledger
+  const source: TreeSource = cosigning
+    ? {
+        get checkpoint() {
+          return cosigning.checkpoint ?? ledger.checkpoint
+        },
+        get size() {
+          return ledger.size
+        },
+        tile: (level, index, width) => ledger.tile(level, index, width),
+        entryBundle: (index, width) => ledger.entryBundle(index, width),
+        rootAt: (size) => ledger.rootAt(size),
+      }
+    : ledger
+  const publisher = await Publisher.open(source, dir, {
     onError: (error) => process.stderr.write(`publishing to ${dir} failed (retrying): ${(error as Error).message}\n`),
   })
-  node.ledger.addObserver({
-    onCommit(accepted) {
-      if (accepted > 0) publisher.notify()
-    },
-  })
+  if (cosigning) cosigning.onWitnessed(() => publisher.notify())
+  else {
+    ledger.addObserver({
+      onCommit(accepted) {
+        if (accepted > 0) publisher.notify()
+      },
+    })
+  }
   publisher.notify()
   return publisher
+}
+
+/** The file a node keeps its latest witnessed checkpoint in, to serve it again after a restart. */
+const WITNESSED_CHECKPOINT_FILE = 'witnessed-checkpoint'
+
+/** Submits the node's checkpoints to its witnesses after commits, and keeps the latest the policy accepts. */
+async function startCosigning(node: OpenNode, dir: string, witnesses: WitnessEndpoint[], min: number): Promise<CheckpointCosigning> {
+  const file = join(dir, WITNESSED_CHECKPOINT_FILE)
+  const cosigning = await CheckpointCosigning.open(node.ledger, { witnesses, min }, {
+    ed: nodeEd25519,
+    ...(existsSync(file) ? { witnessed: readFileSync(file, 'utf8') } : {}),
+  })
+  cosigning.onWitnessed((note) => writeFileDurably(file, note))
+  node.ledger.addObserver({
+    onCommit(accepted) {
+      if (accepted > 0) cosigning.notify()
+    },
+  })
+  cosigning.notify()
+  return cosigning
 }

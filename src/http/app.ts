@@ -17,7 +17,7 @@ import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
 import { logRoutes } from './routes/log.js'
-import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus } from './routes/operations.js'
+import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
 import { statementRoutes } from './routes/statements.js'
 import { tlogRoutes } from './routes/tlog.js'
@@ -55,6 +55,8 @@ export interface AppOptions {
   publishing?: PublishingStatus
   /** set on a mirror (`tracechain mirror`): what it follows and whether it still verifies, for /healthz and /metrics */
   mirror?: MirrorStatusSource
+  /** set when the node has witnesses (serve --witness): its served checkpoint is the latest they cosigned */
+  witnessing?: WitnessingStatus
 }
 
 /**
@@ -81,7 +83,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -122,14 +124,16 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(swaggerUi, { routePrefix: '/docs' })
   const startedAt = Date.now()
   await app.register(statementRoutes, { ledger })
-  await app.register(logRoutes, { ledger })
-  await app.register(tlogRoutes, { ledger })
+  // With witnesses, the checkpoint served (and published) is the latest that meets their policy, until one does the latest.
+  const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
+  await app.register(logRoutes, { ledger, servedCheckpoint })
+  await app.register(tlogRoutes, { ledger, servedCheckpoint })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
   for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
-  await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}) })
+  await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

@@ -17,7 +17,7 @@ const VERIFY_RETRY_AFTER_SECONDS = 2
 const seqSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
 const sizeSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const
 
-export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: () => string }> = async (app, { ledger, servedCheckpoint = () => ledger.checkpoint }) => {
   // One audit at a time: a second would only halve the speed of both, and a crowd of them would stall
   // the event loop's other work.
   let auditing = false
@@ -59,9 +59,16 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { l
     },
   )
 
-  app.get('/v1/checkpoint', { config: PUBLIC_READ, schema: { summary: 'The latest signed checkpoint (C2SP signed note)', tags: ['log'] } }, async (_request, reply) => {
-    return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(ledger.checkpoint)
-  })
+  app.get(
+    '/v1/checkpoint',
+    { config: PUBLIC_READ, schema: { summary: 'The checkpoint the node serves (C2SP signed note): with witnesses configured, the latest their policy accepts, with their cosignature lines', tags: ['log'] } },
+    async (_request, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(servedCheckpoint()),
+  )
+  app.get(
+    '/v1/checkpoint/latest',
+    { config: PUBLIC_READ, schema: { summary: "The node's latest signed checkpoint, witnessed or not yet", tags: ['log'] } },
+    async (_request, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(ledger.checkpoint),
+  )
 
   app.get('/v1/log/key', { config: PUBLIC_READ, schema: { summary: "The node's note verifier key", tags: ['log'] } }, async (_request, reply) => {
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ledger.verifierKey)

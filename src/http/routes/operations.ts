@@ -4,12 +4,25 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { MirrorStatus } from '../../mirror/follower.js'
+import type { WitnessStatus } from '../../publish/cosigning.js'
+import type { VerifiedCosignature } from '../../core/cosignature.js'
+import { parseCheckpoint } from '../../core/checkpoint.js'
+import { parseSignedNote } from '../../core/signed-note.js'
 
 /** What /healthz and /metrics say of the static tile tree the node keeps (serve --publish): a Publisher is one. */
 export interface PublishingStatus {
   readonly publishedSize: number
   /** the last failure, until a publication succeeds */
   readonly error: { at: string; message: string } | undefined
+}
+
+/** What /healthz and /metrics say of a node's witnesses (serve --witness): a CheckpointCosigning is one. */
+export interface WitnessingStatus {
+  /** the latest checkpoint the policy accepts, with the cosignatures; undefined until one does */
+  readonly checkpoint: string | undefined
+  readonly cosignatures: readonly VerifiedCosignature[]
+  readonly witnesses: WitnessStatus[]
+  readonly policy: { min: number }
 }
 
 /** What /healthz and /metrics say of a mirror (`tracechain mirror`): a Follower is one. */
@@ -41,10 +54,14 @@ export function installRequestMetrics(app: FastifyInstance): Registry {
   return registry
 }
 
-export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: number; registry: Registry; publishing?: PublishingStatus; mirror?: MirrorStatusSource }> = async (
-  app,
-  { ledger, startedAt, registry, publishing, mirror },
-) => {
+export const operationRoutes: FastifyPluginAsync<{
+  ledger: Ledger
+  startedAt: number
+  registry: Registry
+  publishing?: PublishingStatus
+  mirror?: MirrorStatusSource
+  witnessing?: WitnessingStatus
+}> = async (app, { ledger, startedAt, registry, publishing, mirror, witnessing }) => {
   const accepted = new Counter({ name: 'tracechain_statements_accepted_total', help: 'Statements appended to the log', registers: [registry] })
   const repeated = new Counter({ name: 'tracechain_statements_repeated_total', help: 'Idempotent repeats answered with the first seq', registers: [registry] })
   const refused = new Counter({
@@ -88,6 +105,16 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
       registers: [registry],
       collect() {
         this.set(publishing.publishedSize)
+      },
+    })
+  }
+  if (witnessing) {
+    new Gauge({
+      name: 'tracechain_witnessed_size',
+      help: 'Size of the checkpoint served, the latest the witness policy accepts: tracechain_tree_size behind it is the witnessing lag',
+      registers: [registry],
+      collect() {
+        this.set(witnessedState(witnessing).size)
       },
     })
   }
@@ -140,6 +167,8 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
         ...(publishing ? { published: { size: publishing.publishedSize, ...(publishing.error ? { error: publishing.error } : {}) } } : {}),
         // A mirror that found its log misbehaving is not ok: a balancer takes it out, an operator reads why.
         ...(following ? { mirror: following } : {}),
+        // Witnessing lags the log by a round; a witness that fails is named, the node stays up.
+        ...(witnessing ? { witnessing: witnessedState(witnessing) } : {}),
       }
     },
   )
@@ -147,4 +176,10 @@ export const operationRoutes: FastifyPluginAsync<{ ledger: Ledger; startedAt: nu
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics())
   })
+}
+
+function witnessedState(witnessing: WitnessingStatus): { size: number; min: number; cosignatures: readonly VerifiedCosignature[]; witnesses: WitnessStatus[] } {
+  const note = witnessing.checkpoint
+  const size = note === undefined ? 0 : parseCheckpoint(parseSignedNote(note).text).size
+  return { size, min: witnessing.policy.min, cosignatures: witnessing.cosignatures, witnesses: witnessing.witnesses }
 }

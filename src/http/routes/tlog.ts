@@ -16,7 +16,7 @@ export const MUTABLE_CACHE_CONTROL = 'public, max-age=5'
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
-export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: () => string }> = async (app, { ledger, servedCheckpoint = () => ledger.checkpoint }) => {
   // Every route here is a public read (cors.ts): Access-Control-Allow-Origin: *, on errors too.
   app.addHook('onSend', async (_request, reply, payload) => {
     // A tile beyond the tree now will be there later: no cache may keep the 404.
@@ -25,7 +25,7 @@ export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { 
   })
 
   app.get(`${TLOG_PREFIX}/checkpoint`, { config: PUBLIC_READ, schema: { summary: 'The latest signed checkpoint (C2SP tlog-tiles)', tags: ['tlog'] } }, async (_request, reply) => {
-    return reply.type('text/plain; charset=utf-8').header('cache-control', MUTABLE_CACHE_CONTROL).send(ledger.checkpoint)
+    return reply.type('text/plain; charset=utf-8').header('cache-control', MUTABLE_CACHE_CONTROL).send(servedCheckpoint())
   })
 
   app.get(

@@ -1,0 +1,227 @@
+// A node's side of witnessing: after commits, at most once a period, it sends its latest checkpoint to each
+// witness it is configured with (C2SP tlog-witness add-checkpoint, client.ts), with a consistency proof from
+// the size that witness last cosigned, and keeps the latest checkpoint that enough of them cosigned (the
+// policy: k of n), with their cosignature lines after its own signature. That is the checkpoint the node
+// serves; the unwitnessed latest stays available apart.
+
+import { verifyCheckpoint } from '../core/checkpoint.js'
+import { bytesEqual, fromBase64 } from '../core/bytes.js'
+import { parseWitnessVerifierKey, verifyCosignatures, withSignatureLines, witnessKeyOf, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import { fail, isTracechainError } from '../core/errors.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { addCheckpoint } from '../witness/client.js'
+
+/** Checkpoints are sent at most this often: witnesses cosign the latest, not every commit. */
+export const DEFAULT_WITNESS_INTERVAL_MS = 1000
+
+/** A witness the node submits to: where, and the key its cosignatures must verify with. */
+export interface WitnessEndpoint {
+  url: string
+  key: WitnessKey
+}
+
+export interface WitnessPolicy {
+  witnesses: WitnessEndpoint[]
+  /** how many of them must cosign a checkpoint before it is served */
+  min: number
+}
+
+/**
+ * Parses `--witness 'URL|NAME|KEY'`, KEY being the witness's base64 Ed25519 public key or its whole
+ * cosignature verifier key (NAME+hash+base64). Throws BAD_REQUEST.
+ */
+export function parseWitnessFlag(text: string): WitnessEndpoint {
+  const parts = text.split('|')
+  if (parts.length !== 3) fail('BAD_REQUEST', `--witness wants URL|NAME|KEY, got ${JSON.stringify(text)}`)
+  const [url, name, key] = parts
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)')
+  } catch {
+    fail('BAD_REQUEST', `--witness: ${JSON.stringify(url)} is not an http(s) URL`)
+  }
+  try {
+    const witness = key.startsWith(`${name}+`) ? parseWitnessVerifierKey(key) : witnessKeyOf(name, fromBase64(key, 'witness key'))
+    if (witness.name !== name) throw new Error(`the key is named ${witness.name}`)
+    return { url: url.replace(/\/+$/, ''), key: witness }
+  } catch (error) {
+    return fail('BAD_REQUEST', `--witness ${name}: ${(error as Error).message}`)
+  }
+}
+
+/** Checks a policy: at least one witness, 1 <= min <= their number, no witness twice. Throws BAD_REQUEST. */
+export function checkPolicy(policy: WitnessPolicy): void {
+  const { witnesses, min } = policy
+  if (!Number.isSafeInteger(min) || min < 1 || min > witnesses.length) {
+    fail('BAD_REQUEST', `--witness-min must be 1..${witnesses.length} (the witnesses given), got ${min}`)
+  }
+  const names = new Set(witnesses.map((w) => w.key.name))
+  if (names.size !== witnesses.length) fail('BAD_REQUEST', 'a witness is named twice')
+}
+
+/** What the node knows of one witness, for /healthz. */
+export interface WitnessStatus {
+  name: string
+  url: string
+  /** the size it last cosigned, as far as the node knows */
+  size?: number
+  lastCosignedAt?: string
+  lastError?: { at: string; message: string }
+}
+
+export interface CosigningOptions {
+  ed: Ed25519
+  /** the latest witnessed checkpoint kept from an earlier run (checked before it is served again) */
+  witnessed?: string
+  intervalMs?: number
+  clock?: () => Date
+}
+
+export class CheckpointCosigning {
+  private readonly sizes = new Map<string, number>()
+  private readonly status = new Map<string, WitnessStatus>()
+  private witnessedNote: string | undefined
+  private witnessedBy: VerifiedCosignature[] = []
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private closed = false
+  private lastRound = 0
+  private readonly listeners: ((note: string) => void)[] = []
+
+  private constructor(
+    private readonly ledger: Ledger,
+    private readonly witnessPolicy: WitnessPolicy,
+    private readonly options: CosigningOptions,
+  ) {
+    for (const { url, key } of witnessPolicy.witnesses) this.status.set(key.name, { name: key.name, url })
+  }
+
+  /** Checks the policy (BAD_REQUEST) and takes up the checkpoint kept from an earlier run if it still holds. */
+  static async open(ledger: Ledger, policy: WitnessPolicy, options: CosigningOptions): Promise<CheckpointCosigning> {
+    checkPolicy(policy)
+    const cosigning = new CheckpointCosigning(ledger, policy, options)
+    if (options.witnessed !== undefined) await cosigning.adoptKept(options.witnessed)
+    return cosigning
+  }
+
+  /** The latest checkpoint that meets the policy, with its cosignatures; undefined until one does. */
+  get checkpoint(): string | undefined {
+    return this.witnessedNote
+  }
+
+  /** Who cosigned the served checkpoint, and when. */
+  get cosignatures(): readonly VerifiedCosignature[] {
+    return this.witnessedBy
+  }
+
+  get policy(): { min: number } {
+    return { min: this.witnessPolicy.min }
+  }
+
+  get witnesses(): WitnessStatus[] {
+    return [...this.status.values()].map((s) => ({ ...s }))
+  }
+
+  /** Called with each newly witnessed checkpoint (to keep it durably, to publish it); a listener that throws is skipped. */
+  onWitnessed(listener: (note: string) => void): void {
+    this.listeners.push(listener)
+  }
+
+  /** A commit landed: a round starts within the interval. */
+  notify(): void {
+    if (this.closed) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    if (this.timer) return
+    const wait = Math.max(0, this.lastRound + (this.options.intervalMs ?? DEFAULT_WITNESS_INTERVAL_MS) - Date.now())
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.running = this.round().finally(() => {
+        this.running = undefined
+        if (this.again) {
+          this.again = false
+          this.notify()
+        }
+      })
+    }, wait)
+    this.timer.unref()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  /** One round: the latest checkpoint to every witness at once; kept if enough cosigned it. Never throws. */
+  async round(): Promise<void> {
+    this.lastRound = Date.now()
+    const note = this.ledger.checkpoint
+    const { size } = verifyCheckpoint(this.options.ed, note, this.ledger.verifierKey)
+    if (this.witnessedNote !== undefined && verifyCheckpoint(this.options.ed, this.witnessedNote, this.ledger.verifierKey).size >= size) return
+    const lines = await Promise.all(this.witnessPolicy.witnesses.map((witness) => this.submit(witness, note, size)))
+    const cosigned = lines.filter((line): line is string[] => line !== undefined)
+    if (cosigned.length < this.witnessPolicy.min) return
+    const witnessed = withSignatureLines(note, cosigned.flat())
+    this.adopt(witnessed)
+    for (const listener of this.listeners) {
+      try {
+        listener(witnessed)
+      } catch {
+        // Served from memory all the same; the next witnessed checkpoint is kept again.
+      }
+    }
+  }
+
+  /** The witness's cosignature lines for `note`, or undefined (recorded in its status). */
+  private async submit(witness: WitnessEndpoint, note: string, size: number): Promise<string[] | undefined> {
+    const status = this.status.get(witness.key.name) as WitnessStatus
+    const now = () => (this.options.clock ?? (() => new Date()))().toISOString()
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const oldSize = Math.min(this.sizes.get(witness.key.name) ?? 0, size)
+        const proof = oldSize > 0 && oldSize < size ? await this.ledger.consistencyProof(oldSize, size) : []
+        const result = await addCheckpoint(witness.url, witness.key, { oldSize, proof, checkpoint: note })
+        if (result.status === 'cosigned') {
+          this.sizes.set(witness.key.name, size)
+          Object.assign(status, { size, lastCosignedAt: now() })
+          delete status.lastError
+          return result.lines
+        }
+        // The witness last cosigned another size: once more from there. A size beyond ours is a witness that saw
+        // a larger tree of this log: not this node's, so evidence of a fork somewhere; never resent.
+        this.sizes.set(witness.key.name, result.size)
+        status.size = result.size
+        if (result.size > size) fail('CHECKPOINT_MISMATCH', `the witness cosigned size ${result.size}, larger than this log's ${size}`, { size: result.size })
+      }
+      fail('CHECKPOINT_MISMATCH', 'the witness answered a conflict twice')
+    } catch (error) {
+      status.lastError = { at: now(), message: isTracechainError(error) ? `${error.code}: ${error.message}` : (error as Error).message }
+      return undefined
+    }
+  }
+
+  private adopt(note: string): void {
+    const { cosignatures } = verifyCosignatures(this.options.ed, note, this.witnessPolicy.witnesses.map((w) => w.key))
+    this.witnessedNote = note
+    this.witnessedBy = cosignatures
+  }
+
+  /** A kept checkpoint is served again only if it is this log's, meets the policy and is one of this tree's. */
+  private async adoptKept(note: string): Promise<void> {
+    try {
+      const checkpoint = verifyCheckpoint(this.options.ed, note, this.ledger.verifierKey)
+      const { cosignatures } = verifyCosignatures(this.options.ed, note, this.witnessPolicy.witnesses.map((w) => w.key))
+      if (cosignatures.length < this.witnessPolicy.min || checkpoint.size > this.ledger.size) return
+      if (!bytesEqual(await this.ledger.rootAt(checkpoint.size), checkpoint.rootHash)) return
+      this.witnessedNote = note
+      this.witnessedBy = cosignatures
+    } catch {
+      // Another policy's, or damaged: the next round makes a new one.
+    }
+  }
+}

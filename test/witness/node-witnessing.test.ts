@@ -1,0 +1,110 @@
+// A node with witnesses, as operators run them: two `tracechain witness` processes and a node process that
+// submits its checkpoints to them. The node serves (at /v1/checkpoint, under /tlog/ and in its published DIR)
+// the latest checkpoint both cosigned, with their lines after its own signature; the unwitnessed latest stays
+// at /v1/checkpoint/latest. A witness that goes away stops the served checkpoint at what the policy last
+// accepted, and a restarted node serves its kept witnessed checkpoint at once.
+
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCheckpoint, verifyCheckpoint } from '../../src/core/checkpoint.js'
+import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../../src/core/cosignature.js'
+import { toBase64 } from '../../src/core/bytes.js'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { parseSignedNote } from '../../src/core/signed-note.js'
+import { readKeyFile } from '../../src/cli/node-dir.js'
+import { appendAll, getJson, registrations, runCli, startNode, startWitness, type NodeProcess } from '../helpers/node-process.js'
+
+const DEADLINE_MS = 30_000
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + DEADLINE_MS
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const text = async (url: string) => (await fetch(url)).text()
+const sizeOf = (note: string) => parseCheckpoint(parseSignedNote(note).text).size
+
+t.test('a node served by two witnesses: cosigned checkpoints served and published, the latest apart, policy held', async (t) => {
+  const root = t.testdir()
+  const nodeDir = join(root, 'node')
+  const init = await runCli(['init', '--dir', nodeDir, '--origin', 'tracechain.test/witnessed'])
+  t.equal(init.code, 0, init.stderr)
+  const logKey = /log key (\S+)/.exec(init.stdout)?.[1] as string
+  const witnesses: { key: WitnessKey; process: NodeProcess; flag: string }[] = []
+  for (const name of ['witness.test/amr', 'witness.test/agri']) {
+    const dir = join(root, name.replace('/', '-'))
+    const made = await runCli(['witness', 'init', '--dir', dir, '--name', name])
+    t.equal(made.code, 0, made.stderr)
+    const key = parseWitnessVerifierKey(/witness key (\S+)/.exec(made.stdout)?.[1] as string)
+    const process = await startWitness({ dir, logs: [logKey] })
+    t.teardown(() => process.stop())
+    witnesses.push({ key, process, flag: `${process.url}|${name}|${toBase64(key.publicKey)}` })
+  }
+  const published = join(root, 'published')
+  const start = (min: number) =>
+    startNode({ dir: nodeDir, args: [...witnesses.flatMap((w) => ['--witness', w.flag]), '--witness-min', String(min), '--publish', published] })
+  let node = await start(2)
+  t.teardown(() => node.stop())
+  const operator = readKeyFile(join(nodeDir, 'keys', 'operator.json'))
+  await appendAll(node.url, registrations(operator, 'a', 20))
+
+  const latest = await text(`${node.url}/v1/checkpoint/latest`)
+  t.equal(sizeOf(latest), 21)
+  const served = await until('a checkpoint both witnesses cosigned', async () => {
+    const note = await text(`${node.url}/v1/checkpoint`)
+    return sizeOf(note) === 21 ? note : undefined
+  })
+  t.equal(verifyCheckpoint(nodeEd25519, served, logKey).size, 21, 'the log key alone verifies the cosigned note')
+  const { cosignatures } = verifyCosignatures(nodeEd25519, served, witnesses.map((w) => w.key))
+  t.same(cosignatures.map((c) => c.name).sort(), ['witness.test/agri', 'witness.test/amr'])
+  t.ok(cosignatures.every((c) => Math.abs(c.timestamp - Date.now() / 1000) < 120), 'cosigned just now')
+  t.equal(await text(`${node.url}/tlog/checkpoint`), served, 'the tile tree serves it too')
+  await until('the published DIR to carry it', async () => (readFileSync(join(published, 'checkpoint'), 'utf8') === served ? true : undefined))
+  const health = await getJson<{ witnessing: { size: number; min: number; witnesses: { name: string; size: number }[] } }>(`${node.url}/healthz`)
+  t.match(health.witnessing, { size: 21, min: 2 })
+  t.same(health.witnessing.witnesses.map((w) => w.size), [21, 21])
+
+  // One witness gone: with two required, the served checkpoint stays where both last cosigned.
+  await witnesses[1].process.kill9()
+  await appendAll(node.url, registrations(operator, 'b', 5))
+  await until('the node to try the dead witness', async () => {
+    const { witnessing } = await getJson<{ witnessing: { witnesses: { name: string; lastError?: { message: string } }[] } }>(`${node.url}/healthz`)
+    return witnessing.witnesses[1].lastError ? true : undefined
+  })
+  t.equal(sizeOf(await text(`${node.url}/v1/checkpoint/latest`)), 26)
+  t.equal(sizeOf(await text(`${node.url}/v1/checkpoint`)), 21, 'not witnessed by two: not served')
+
+  // Restarted, the policy still unmet: the kept witnessed checkpoint is served from the start.
+  await node.stop()
+  node = await start(2)
+  t.equal(await text(`${node.url}/v1/checkpoint`), served, 'the kept witnessed checkpoint, served on start')
+  // With one required, the live witness's cosignature is enough for the new one.
+  await node.stop()
+  node = await start(1)
+  const advanced = await until('the checkpoint one witness cosigned', async () => {
+    const note = await text(`${node.url}/v1/checkpoint`)
+    return sizeOf(note) === 26 ? note : undefined
+  })
+  t.same(verifyCosignatures(nodeEd25519, advanced, witnesses.map((w) => w.key)).cosignatures.map((c) => c.name), ['witness.test/amr'])
+})
+
+t.test('serve refuses a malformed witness policy', async (t) => {
+  const root = t.testdir()
+  for (const [args, message] of [
+    [['--witness', 'not-a-url|w|AAAA'], /not an http\(s\) URL/],
+    [['--witness', 'http://127.0.0.1:1|w'], /URL\|NAME\|KEY/],
+    [['--witness', 'http://127.0.0.1:1|w|AAAA'], /--witness w/],
+    [['--witness-min', '1'], /--witness-min without --witness/],
+    [['--witness', `http://127.0.0.1:1|w|${toBase64(new Uint8Array(32).fill(7))}`, '--witness-min', '2'], /--witness-min must be 1..1/],
+  ] as const) {
+    const run = await runCli(['serve', '--dir', join(root, 'node'), '--port', '0', ...args])
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.stderr, message)
+  }
+})
