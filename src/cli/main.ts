@@ -12,7 +12,6 @@ import { useServerBackends } from '../core/server-backends.js'
 import { parse, requireString } from './args.js'
 import { HTTP_FLAGS, httpSettings } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
-import type { VerifyOutcome } from './verify.js'
 
 const USAGE = `tracechain <command> [options]
 
@@ -41,8 +40,9 @@ const USAGE = `tracechain <command> [options]
   epcis import DOC --key K --actor A --url U [--issued-at T]
                                                 sign every event of an EPCIS 2.0 document as food.event and submit
                                                 them in batches; exit 1 if any was refused
-  verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE]
-                                                audit every entry; exit 1 naming the first bad seq
+  verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
+                                                audit every entry; exit 1 naming the first bad seq, or a checkpoint
+                                                cosigned by fewer than N of the witnesses (default all given)
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
   label    --id ID (--url U | --base-url URL (--dir D | --log-key VKEY)) [--out FILE] [--format svg|png] [--size print|screen]
@@ -56,11 +56,8 @@ const USAGE = `tracechain <command> [options]
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY,
 TRACECHAIN_INDEPENDENT_VERIFIER, TRACECHAIN_PUBLISH.`
 
-export const EXIT_OK = 0
-export const EXIT_VERIFY_FAILED = 1
-export const EXIT_ERROR = 2
-/** An export written in part: the node cut the answer at its bounds. */
-export const EXIT_INCOMPLETE = 3
+import { EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
+export { EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -245,34 +242,8 @@ const commands: Record<string, Command> = {
   },
 
   async verify(argv) {
-    const { values } = parse(argv, {
-      url: { type: 'string' },
-      dir: { type: 'string' },
-      checkpoint: { type: 'string' },
-      'log-key': { type: 'string' },
-      quiet: { type: 'boolean' },
-    })
-    const progress = values.quiet === true || !process.stderr.isTTY ? undefined : progressBar()
-    const { verifyDir, verifyUrl } = await import('./verify.js')
-    let outcome: VerifyOutcome
-    if (typeof values.url === 'string') {
-      outcome = await verifyUrl(values.url, {
-        verifierKey: values['log-key'] as string | undefined,
-        checkpointFile: values.checkpoint as string | undefined,
-        onProgress: progress,
-      })
-    } else if (typeof values.dir === 'string') {
-      outcome = await verifyDir(resolve(values.dir), { checkpointFile: values.checkpoint as string | undefined, onProgress: progress })
-    } else {
-      throw new TracechainError('BAD_REQUEST', 'verify needs --url or --dir')
-    }
-    if (progress) process.stderr.write('\n')
-    if (!outcome.ok && outcome.firstBad) {
-      process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries checked)\n`)
-      return EXIT_VERIFY_FAILED
-    }
-    process.stdout.write(`ok: ${outcome.checked} entries verified; size ${outcome.size}; root ${outcome.root}${outcome.consistency ? `; ${outcome.consistency}` : ''}\n`)
-    return EXIT_OK
+    const { verifyCommand } = await import('./verify-command.js')
+    return verifyCommand(argv)
   },
 
   async label(argv) {
@@ -346,16 +317,6 @@ export function readEnvelopes(text: string): Envelope[] {
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as Envelope)
-  }
-}
-
-function progressBar(): (checked: number, total: number) => void {
-  const started = Date.now()
-  return (checked, total) => {
-    const width = 30
-    const filled = Math.round((checked / total) * width)
-    const rate = Math.round(checked / Math.max(0.001, (Date.now() - started) / 1000))
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${checked}/${total} entries, ${rate}/s`)
   }
 }
 

@@ -16,6 +16,9 @@ import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
+/** D/witnessed-checkpoint: the latest checkpoint the node's witnesses cosigned (serve --witness), served again on start. */
+export const WITNESSED_CHECKPOINT_FILE = 'witnessed-checkpoint'
+
 /** Every statement kind this node records beyond the registry's own. */
 export const DOMAIN_KINDS: StatementKind[] = domainKinds()
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
-import { initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
+import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
 import { readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
@@ -148,8 +148,6 @@ async function startPublishing(node: OpenNode, dir: string, cosigning: Checkpoin
   return publisher
 }
 
-/** The file a node keeps its latest witnessed checkpoint in, to serve it again after a restart. */
-const WITNESSED_CHECKPOINT_FILE = 'witnessed-checkpoint'
 
 /** Submits the node's checkpoints to its witnesses after commits, and keeps the latest the policy accepts. */
 async function startCosigning(node: OpenNode, dir: string, witnesses: WitnessEndpoint[], min: number): Promise<CheckpointCosigning> {

@@ -3,6 +3,9 @@
 // earlier, so a rewritten or rolled-back history is caught.
 
 import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Ledger } from '../ledger/ledger.js'
+import { WITNESSED_CHECKPOINT_FILE } from './node-dir.js'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -24,6 +27,8 @@ export interface VerifyOutcome {
   firstBad?: { seq: number; code: string; reason: string }
   /** what --checkpoint established, in words */
   consistency?: string
+  /** the checkpoint audited against, as served (with any witnesses' cosignatures) */
+  note?: string
 }
 
 export type Progress = (checked: number, total: number) => void
@@ -106,7 +111,19 @@ export async function verifyUrl(
     consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
   }
   if (options.checkpointFile) writeFileDurably(options.checkpointFile, note)
-  return { ok: true, checked: auditor.checked, size: checkpoint.size, root: toHex(root), ...(consistency ? { consistency } : {}) }
+  return { ok: true, checked: auditor.checked, size: checkpoint.size, root: toHex(root), note, ...(consistency ? { consistency } : {}) }
+}
+
+/** The witnessed checkpoint a node keeps beside its store (serve --witness), if it is one of this tree's. */
+async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | undefined> {
+  const file = join(dir, WITNESSED_CHECKPOINT_FILE)
+  if (!existsSync(file)) return undefined
+  const note = readFileSync(file, 'utf8')
+  const checkpoint = verifyCheckpoint(nodeEd25519, note, ledger.verifierKey)
+  if (checkpoint.size > ledger.size || !bytesEqual(await ledger.rootAt(checkpoint.size), checkpoint.rootHash)) {
+    fail('CHECKPOINT_MISMATCH', `${file} is not a checkpoint of this tree`)
+  }
+  return note
 }
 
 /** Audits a data directory (the node must not be running: LevelDB takes a lock). */
@@ -132,7 +149,7 @@ export async function verifyDir(dir: string, options: { checkpointFile?: string;
       consistency = `consistent with the checkpoint at size ${saved.checkpoint.size}`
     }
     if (options.checkpointFile) writeFileDurably(options.checkpointFile, ledger.checkpoint)
-    return { ok: true, checked: report.checked, size: ledger.size, root: report.root, ...(consistency ? { consistency } : {}) }
+    return { ok: true, checked: report.checked, size: ledger.size, root: report.root, note: await witnessedNoteOf(dir, ledger) ?? ledger.checkpoint, ...(consistency ? { consistency } : {}) }
   } finally {
     await node.close()
   }

@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   CHAIN_BROKEN: { status: 422, summary: 'an entry whose prev is not the leaf hash of the one before' },
   ENTRY_INVALID: { status: 422, summary: 'a stored entry that fails audit' },
   CHECKPOINT_MISMATCH: { status: 422, summary: 'the recomputed root differs from the signed checkpoint' },
+  WITNESS_POLICY_UNMET: { status: 422, summary: "a checkpoint cosigned by fewer of the verifier's witnesses than its policy requires (verify --witness … --min N)" },
   TILE_INVALID: { status: 422, summary: 'a tile, entry bundle or checkpoint of a tiled log (C2SP tlog-tiles) that is missing, malformed, or does not hash to what the signed checkpoint commits to' },
   // Witnesses (C2SP tlog-witness, tlog-cosignature)
   COSIGNATURE_INVALID: { status: 422, summary: 'a cosignature line by a known witness that does not verify: not 76 bytes, a timestamp over 2^63 - 1 or in the future, a bad signature, or a second line by the same witness' },

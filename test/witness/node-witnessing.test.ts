@@ -8,7 +8,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCheckpoint, verifyCheckpoint } from '../../src/core/checkpoint.js'
-import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../../src/core/cosignature.js'
+import { formatWitnessVerifierKey, parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../../src/core/cosignature.js'
 import { toBase64 } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { parseSignedNote } from '../../src/core/signed-note.js'
@@ -66,6 +66,17 @@ t.test('a node served by two witnesses: cosigned checkpoints served and publishe
   t.ok(cosignatures.every((c) => Math.abs(c.timestamp - Date.now() / 1000) < 120), 'cosigned just now')
   t.equal(await text(`${node.url}/tlog/checkpoint`), served, 'the tile tree serves it too')
   await until('the published DIR to carry it', async () => (readFileSync(join(published, 'checkpoint'), 'utf8') === served ? true : undefined))
+  // A verifier's own witness policy: met by both, not by a third witness nobody asked.
+  const vkeys = witnesses.map((w) => formatWitnessVerifierKey(w.key.name, w.key.publicKey))
+  const audit = await runCli(['verify', '--url', node.url, '--log-key', logKey, '--witness', vkeys[0], '--witness', vkeys[1]])
+  t.equal(audit.code, 0, audit.stderr)
+  t.match(audit.stdout, /^ok: 21 entries verified; .*witnessed by witness\.test\/(amr|agri) at \S+, witness\.test\/(amr|agri) at /)
+  const stranger = formatWitnessVerifierKey('witness.test/other', new Uint8Array(32).fill(9))
+  const unmet = await runCli(['verify', '--url', node.url, '--witness', vkeys[0], '--witness', stranger, '--min', '2'])
+  t.equal(unmet.code, 1)
+  t.match(unmet.stdout, /FAILED: WITNESS_POLICY_UNMET: the checkpoint is cosigned by 1 of the 2 witnesses given .*; 2 required/)
+  t.equal((await runCli(['verify', '--url', node.url, '--witness', vkeys[0], '--min', '2'])).code, 2, '--min beyond the witnesses given')
+
   const health = await getJson<{ witnessing: { size: number; min: number; witnesses: { name: string; size: number }[] } }>(`${node.url}/healthz`)
   t.match(health.witnessing, { size: 21, min: 2 })
   t.same(health.witnessing.witnesses.map((w) => w.size), [21, 21])

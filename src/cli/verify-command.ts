@@ -1,0 +1,83 @@
+// `tracechain verify`: audits a node (--url) or a data directory (--dir), and with --witness checks that the
+// checkpoint it audited against is cosigned by enough of the witnesses the verifier trusts.
+
+import { resolve } from 'node:path'
+import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../core/cosignature.js'
+import { nodeEd25519 } from '../core/ed25519-node.js'
+import { TracechainError } from '../core/errors.js'
+import { parse } from './args.js'
+import { EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
+import type { VerifyOutcome } from './verify.js'
+
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    url: { type: 'string' },
+    dir: { type: 'string' },
+    checkpoint: { type: 'string' },
+    'log-key': { type: 'string' },
+    witness: { type: 'string', multiple: true },
+    min: { type: 'string' },
+    quiet: { type: 'boolean' },
+  })
+  const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
+  const min = values.min === undefined ? witnesses.length : Number(values.min)
+  if (values.min !== undefined && (!Number.isSafeInteger(min) || min < 1 || min > witnesses.length)) {
+    throw new TracechainError('BAD_REQUEST', `--min must be 1..${witnesses.length} (the witnesses given), got ${String(values.min)}`)
+  }
+  const progress = values.quiet === true || !process.stderr.isTTY ? undefined : progressBar()
+  const { verifyDir, verifyUrl } = await import('./verify.js')
+  let outcome: VerifyOutcome
+  if (typeof values.url === 'string') {
+    outcome = await verifyUrl(values.url, {
+      verifierKey: values['log-key'] as string | undefined,
+      checkpointFile: values.checkpoint as string | undefined,
+      onProgress: progress,
+    })
+  } else if (typeof values.dir === 'string') {
+    outcome = await verifyDir(resolve(values.dir), { checkpointFile: values.checkpoint as string | undefined, onProgress: progress })
+  } else {
+    throw new TracechainError('BAD_REQUEST', 'verify needs --url or --dir')
+  }
+  if (progress) process.stderr.write('\n')
+  if (!outcome.ok && outcome.firstBad) {
+    process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries checked)\n`)
+    return EXIT_VERIFY_FAILED
+  }
+  let witnessed = ''
+  if (witnesses.length > 0) {
+    const policy = witnessPolicyMet(outcome.note, witnesses, min)
+    if (typeof policy !== 'string') {
+      process.stdout.write(`FAILED: WITNESS_POLICY_UNMET: ${policy.reason} (${outcome.checked} entries checked)\n`)
+      return EXIT_VERIFY_FAILED
+    }
+    witnessed = `; ${policy}`
+  }
+  process.stdout.write(`ok: ${outcome.checked} entries verified; size ${outcome.size}; root ${outcome.root}${outcome.consistency ? `; ${outcome.consistency}` : ''}${witnessed}\n`)
+  return EXIT_OK
+}
+
+/** "witnessed by A at T, B at T" when at least `min` of `witnesses` cosigned `note`, else the reason it falls short. */
+export function witnessPolicyMet(note: string | undefined, witnesses: readonly WitnessKey[], min: number): string | { reason: string } {
+  if (note === undefined) return { reason: 'no checkpoint was read to check' }
+  let cosignatures
+  try {
+    ;({ cosignatures } = verifyCosignatures(nodeEd25519, note, witnesses))
+  } catch (error) {
+    return { reason: (error as Error).message }
+  }
+  const by = cosignatures.map((c) => `${c.name} at ${new Date(c.timestamp * 1000).toISOString()}`)
+  if (cosignatures.length < min) {
+    return { reason: `the checkpoint is cosigned by ${cosignatures.length} of the ${witnesses.length} witnesses given (${by.join(', ') || 'none'}); ${min} required` }
+  }
+  return `witnessed by ${by.join(', ')}`
+}
+
+function progressBar(): (checked: number, total: number) => void {
+  const started = Date.now()
+  return (checked, total) => {
+    const width = 30
+    const filled = Math.round((checked / total) * width)
+    const rate = Math.round(checked / Math.max(0.001, (Date.now() - started) / 1000))
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${checked}/${total} entries, ${rate}/s`)
+  }
+}
