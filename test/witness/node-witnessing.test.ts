@@ -13,6 +13,7 @@ import { toBase64 } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
+import { buildGoProgram, run } from '../helpers/go.js'
 import { appendAll, getJson, registrations, runCli, startNode, startWitness, type NodeProcess } from '../helpers/node-process.js'
 
 const DEADLINE_MS = 30_000
@@ -66,6 +67,14 @@ t.test('a node served by two witnesses: cosigned checkpoints served and publishe
   t.ok(cosignatures.every((c) => Math.abs(c.timestamp - Date.now() / 1000) < 120), 'cosigned just now')
   t.equal(await text(`${node.url}/tlog/checkpoint`), served, 'the tile tree serves it too')
   await until('the published DIR to carry it', async () => (readFileSync(join(published, 'checkpoint'), 'utf8') === served ? true : undefined))
+  // Go's sumdb/note opens the cosigned note with the log's key alone: a witness's line is an unknown signature.
+  const checker = await buildGoProgram(t, join(root, 'checker'))
+  if (checker) {
+    const go = await run(join(root, 'checker'), ['-url', node.url])
+    t.equal(go.code, 0, `${go.stdout}\n${go.stderr}`)
+    t.match(go.stdout, /interop ok: size=21 /)
+  }
+
   // A verifier's own witness policy: met by both, not by a third witness nobody asked.
   const vkeys = witnesses.map((w) => formatWitnessVerifierKey(w.key.name, w.key.publicKey))
   const audit = await runCli(['verify', '--url', node.url, '--log-key', logKey, '--witness', vkeys[0], '--witness', vkeys[1]])
