@@ -126,7 +126,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(statementRoutes, { ledger })
   // With witnesses, the checkpoint served (and published) is the latest that meets their policy, until one does the latest.
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
-  await app.register(logRoutes, { ledger, servedCheckpoint })
+  await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })
   await app.register(tlogRoutes, { ledger, servedCheckpoint })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}

@@ -6,7 +6,7 @@
 
 import { verifyCheckpoint } from '../core/checkpoint.js'
 import { bytesEqual, fromBase64 } from '../core/bytes.js'
-import { parseWitnessVerifierKey, verifyCosignatures, withSignatureLines, witnessKeyOf, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
+import { formatWitnessVerifierKey, parseWitnessVerifierKey, verifyCosignatures, withSignatureLines, witnessKeyOf, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
@@ -116,8 +116,12 @@ export class CheckpointCosigning {
     return this.witnessedBy
   }
 
-  get policy(): { min: number } {
-    return { min: this.witnessPolicy.min }
+  /** The policy as verifiers read it (GET /v1/witnesses): how many must cosign, and each witness's verifier key. */
+  get policy(): { min: number; witnesses: { name: string; verifierKey: string }[] } {
+    return {
+      min: this.witnessPolicy.min,
+      witnesses: this.witnessPolicy.witnesses.map(({ key }) => ({ name: key.name, verifierKey: formatWitnessVerifierKey(key.name, key.publicKey) })),
+    }
   }
 
   get witnesses(): WitnessStatus[] {

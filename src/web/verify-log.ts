@@ -18,6 +18,7 @@ import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
+import { parseWitnessVerifierKey, verifyCosignatures, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
 import { EntryCheckError, EntryVerifier, invalidTileOf, type VerifiedEntry } from './verify-entries.js'
@@ -70,6 +71,7 @@ export type CheckName =
   | 'actor-key'
   | 'key-registration'
   | 'cosigner'
+  | 'witness'
   | 'tile'
 
 export interface Failure {
@@ -85,6 +87,9 @@ export interface Failure {
   servedKeyId?: string
   /** for tile: the path of the tile or entry bundle that did not authenticate against the checkpoint */
   tile?: string
+  /** for witness: the valid cosignatures, and how many the policy requires */
+  count?: number
+  min?: number
   /** the underlying error's message, for the curious */
   detail: string
 }
@@ -110,12 +115,22 @@ export interface LogVerification {
   entries: EntryOutcome[]
   /** the profiles of every verified entry's actor and of the actors asked for, from their registrations */
   actors?: Map<string, ActorProfile>
+  /** where the node names witnesses: who cosigned the checkpoint, of how many required */
+  witnessed?: WitnessedCheckpoint
   failures: Failure[]
 }
 
 function message(error: unknown): string {
   if (isTracechainError(error)) return `${error.code}: ${error.message}`
   return error instanceof Error ? error.message : String(error)
+}
+
+/** The witnesses' cosignatures on the checkpoint a page was verified against. */
+export interface WitnessedCheckpoint {
+  min: number
+  /** every witness the node names */
+  witnesses: string[]
+  cosignatures: VerifiedCosignature[]
 }
 
 export interface VerifyLogOptions {
@@ -221,7 +236,37 @@ export async function verifyLogEntries(
       }
     }),
   )
-  return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}) })
+  const witnessed = await checkWitnesses(source, ed, fromUtf8(noteBytes), failures)
+  return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}), ...(witnessed ? { witnessed } : {}) })
+}
+
+/**
+ * The node's witness policy (GET /v1/witnesses) held against the checkpoint's cosignature lines: fewer than
+ * `min` valid cosignatures is a failure, not "verified". A node that names no witnesses requires none.
+ */
+async function checkWitnesses(source: LogSource, ed: Ed25519, note: string, failures: Failure[]): Promise<WitnessedCheckpoint | undefined> {
+  let min: number
+  let keys: WitnessKey[]
+  try {
+    const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
+    if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined
+    min = typeof policy.min === 'number' ? policy.min : policy.witnesses.length
+    keys = policy.witnesses.map((w) => parseWitnessVerifierKey(String(w.verifierKey)))
+  } catch (error) {
+    failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
+    return undefined
+  }
+  const witnesses = keys.map((k) => k.name)
+  try {
+    const { cosignatures } = verifyCosignatures(ed, note, keys)
+    if (cosignatures.length < min) {
+      failures.push({ check: 'witness', count: cosignatures.length, min, detail: `cosigned by ${cosignatures.length} of the ${min} witnesses required` })
+    }
+    return { min, witnesses, cosignatures }
+  } catch (error) {
+    failures.push({ check: 'witness', count: 0, min, detail: message(error) })
+    return { min, witnesses, cosignatures: [] }
+  }
 }
 
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */

@@ -71,6 +71,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'clock-ahead': '页面声称的当前时间（{now}）比您设备的时钟快 {hours} 小时',
     'clock-behind': '页面声称的当前时间（{now}）比您设备的时钟慢 {hours} 小时',
     verifiedBound: '页面上核验区域内的每一项内容均由这些记录在您的浏览器中重新得出。',
+    witness: '检查点的见证不足：本页要求 {min} 方见证，有效见证 {count} 方',
+    witnessed: '由 {names} {count} 方见证，最新见证于 {time}。',
   },
   en: {
     pending: 'Checking the proofs in your browser…',
@@ -100,6 +102,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     'clock-ahead': "the page's time ({now}) is {hours} h ahead of your device's clock",
     'clock-behind': "the page's time ({now}) is {hours} h behind your device's clock",
     verifiedBound: 'Every fact in the verified area was derived again in your browser from these entries.',
+    witness: 'the checkpoint lacks its witnesses: this page requires {min}, {count} cosigned it',
+    witnessed: 'Witnessed by {names} ({count}), the newest cosignature at {time}.',
   },
 }
 
@@ -108,7 +112,7 @@ function format(template: string, values: Record<string, string | number | undef
 }
 
 export function describeFailure(lang: Lang, failure: PageFailure): string {
-  const f = failure as Failure & { fact?: string; now?: string; hours?: number }
+  const f = failure as Failure & { fact?: string; now?: string; hours?: number; count?: number; min?: number }
   return format(TEXT[lang][failure.check] ?? failure.check, {
     seq: f.seq,
     actor: f.actor,
@@ -121,6 +125,8 @@ export function describeFailure(lang: Lang, failure: PageFailure): string {
     now: f.now,
     hours: f.hours,
     tile: f.tile,
+    count: f.count,
+    min: f.min,
   })
 }
 
@@ -245,6 +251,14 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
       status.append(format(unique > 0 ? TEXT[lang].verifiedDetail : TEXT[lang].verifiedNone, { n: unique, size: outcome.checkpoint?.size }))
       if (areas.length > 0) status.append(' ' + TEXT[lang].verifiedBound)
       if (outcome.keyPinned) status.append(' ' + format(TEXT[lang].verifiedKey, { keyId: outcome.keyId }))
+      const witnessed = outcome.witnessed
+      if (witnessed && witnessed.cosignatures.length > 0) {
+        const newest = Math.max(...witnessed.cosignatures.map((c) => c.timestamp))
+        const names = witnessed.cosignatures.map((c) => c.name).join(lang === 'zh' ? '、' : ', ')
+        const time = new Date(newest * 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
+        status.append(' ' + format(TEXT[lang].witnessed, { names, count: witnessed.cosignatures.length, time }))
+        root.setAttribute('data-witnessed', String(witnessed.cosignatures.length))
+      }
     } else {
       const list = document.createElement('ul')
       for (const text of [...new Set(messages)]) {

@@ -17,7 +17,16 @@ const VERIFY_RETRY_AFTER_SECONDS = 2
 const seqSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
 const sizeSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const
 
-export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: () => string }> = async (app, { ledger, servedCheckpoint = () => ledger.checkpoint }) => {
+/** The witnesses a verifier should require of the served checkpoint: none unless the node has witnesses. */
+export interface WitnessPolicyView {
+  min: number
+  witnesses: { name: string; verifierKey: string }[]
+}
+
+export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: () => string; witnessPolicy?: WitnessPolicyView }> = async (
+  app,
+  { ledger, servedCheckpoint = () => ledger.checkpoint, witnessPolicy = { min: 0, witnesses: [] } },
+) => {
   // One audit at a time: a second would only halve the speed of both, and a crowd of them would stall
   // the event loop's other work.
   let auditing = false
@@ -68,6 +77,12 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
     '/v1/checkpoint/latest',
     { config: PUBLIC_READ, schema: { summary: "The node's latest signed checkpoint, witnessed or not yet", tags: ['log'] } },
     async (_request, reply) => reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(ledger.checkpoint),
+  )
+
+  app.get(
+    '/v1/witnesses',
+    { config: PUBLIC_READ, schema: { summary: "The witnesses whose cosignatures the node's served checkpoint carries, and how many of them its pages require", tags: ['log'] } },
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(witnessPolicy),
   )
 
   app.get('/v1/log/key', { config: PUBLIC_READ, schema: { summary: "The node's note verifier key", tags: ['log'] } }, async (_request, reply) => {

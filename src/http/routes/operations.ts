@@ -22,7 +22,7 @@ export interface WitnessingStatus {
   readonly checkpoint: string | undefined
   readonly cosignatures: readonly VerifiedCosignature[]
   readonly witnesses: WitnessStatus[]
-  readonly policy: { min: number }
+  readonly policy: { min: number; witnesses: { name: string; verifierKey: string }[] }
 }
 
 /** What /healthz and /metrics say of a mirror (`tracechain mirror`): a Follower is one. */
