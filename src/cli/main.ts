@@ -9,7 +9,7 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { parse, requireString } from './args.js'
+import { parse, parsePort, requireString } from './args.js'
 import { HTTP_FLAGS, httpSettings } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
@@ -22,7 +22,8 @@ const USAGE = `tracechain <command> [options]
                                                 address on labels (PNG), trace, search, verify; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
                                                 --publish keeps DIR up to date with the log as static C2SP tlog-tiles;
-                                                --witness submits checkpoints to a witness, K of them must cosign
+                                                --witness submits checkpoints to a witness, K of them must cosign;
+           [--witness-dir WD --witness-log VKEY... [--witness-port P]]  the node also witnesses those logs
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
                                                 verifying every checkpoint, tile and entry and the node's rules, and
@@ -82,6 +83,9 @@ const commands: Record<string, Command> = {
       publish: { type: 'string' },
       witness: { type: 'string', multiple: true },
       'witness-min': { type: 'string' },
+      'witness-dir': { type: 'string' },
+      'witness-log': { type: 'string', multiple: true },
+      'witness-port': { type: 'string' },
     })
     const { serve } = await import('./serve.js')
     const { parseWitnessFlag } = await import('../publish/cosigning.js')
@@ -95,6 +99,7 @@ const commands: Record<string, Command> = {
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
       witnesses,
       ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
+      ...witnessForOf(values),
     })
     return EXIT_OK
   },
@@ -294,6 +299,14 @@ const commands: Record<string, Command> = {
     process.stdout.write(`${report}\n`)
     return EXIT_OK
   },
+}
+
+/** serve's --witness-dir, --witness-log and --witness-port: this node also witnesses other logs. Throws BAD_REQUEST. */
+function witnessForOf(values: Record<string, unknown>): { witnessFor?: { dir: string; logs: string[]; port: number } } {
+  const logs = (values['witness-log'] as string[] | undefined) ?? []
+  if (values['witness-dir'] === undefined && logs.length === 0) return {}
+  if (typeof values['witness-dir'] !== 'string' || logs.length === 0) throw new TracechainError('BAD_REQUEST', '--witness-dir and --witness-log go together')
+  return { witnessFor: { dir: resolve(values['witness-dir']), logs, port: parsePort((values['witness-port'] as string | undefined) ?? '0') } }
 }
 
 function optionalPath(path: string | undefined): string | undefined {

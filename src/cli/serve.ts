@@ -14,6 +14,7 @@ import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
 import { localBaseUrl } from './http-flags.js'
+import { startWitnessServer } from './witness.js'
 import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -37,6 +38,8 @@ export interface ServeOptions {
   /** witnesses to submit checkpoints to (C2SP tlog-witness), and how many must cosign one before it is served */
   witnesses?: WitnessEndpoint[]
   witnessMin?: number
+  /** this node also witnesses other logs: a witness directory (`tracechain witness init`), the logs, its port */
+  witnessFor?: { dir: string; logs: string[]; port: number }
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -79,6 +82,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(cosigning ? { witnessing: cosigning } : {}),
   })
   const address = await app.listen({ host: options.host, port: options.port })
+  // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
+  const ownWitness = options.witnessFor ? await startWitnessServer({ ...options.witnessFor, host: options.host }) : undefined
   let verifier: string
   try {
     const asset = readVerifierAsset()
@@ -97,6 +102,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
       `  verifier    ${verifier}`,
       `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
+      ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
       `  data        ${options.dir}`,
       '',
     ].join('\n'),
@@ -107,6 +113,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     closing = true
     process.stdout.write(`${signal}: closing\n`)
     await app.close()
+    await ownWitness?.close()
     await publisher?.close()
     await cosigning?.close()
     await node.close()

@@ -49,7 +49,8 @@ export async function runWitnessCommand(argv: string[]): Promise<void> {
   })
 }
 
-async function serveWitness(options: { dir: string; logs: string[]; host: string; port: number }): Promise<void> {
+/** A witness of `logs` from its directory, listening; `close` stops it and releases the directory. */
+export async function startWitnessServer(options: { dir: string; logs: string[]; host: string; port: number }) {
   const opened = openWitnessDir(options.dir)
   let app: ReturnType<typeof buildWitnessApp>
   let witness: Witness
@@ -62,12 +63,21 @@ async function serveWitness(options: { dir: string; logs: string[]; host: string
     throw error
   }
   const address = localBaseUrl(options.host, (app.server.address() as { port: number }).port)
-  const { name } = opened.config
+  const flag = `--witness '${address}|${opened.config.name}|${toBase64(opened.cosigner.publicKey)}'`
+  const close = async () => {
+    await app.close()
+    opened.release()
+  }
+  return { app, witness, address, flag, name: opened.config.name, close }
+}
+
+async function serveWitness(options: { dir: string; logs: string[]; host: string; port: number }): Promise<void> {
+  const { witness, address, flag, close } = await startWitnessServer(options)
   process.stdout.write(
     [
       `tracechain witness listening on ${address}`,
       `  witness key ${witness.verifierKey}`,
-      `  for serve   --witness '${address}|${name}|${toBase64(opened.cosigner.publicKey)}'`,
+      `  for serve   ${flag}`,
       `  submit      POST ${address}/add-checkpoint`,
       ...witness.origins.map((origin) => `  witnesses   ${origin} (latest cosigned size ${witness.latestSize(origin)})`),
       `  data        ${options.dir}`,
@@ -79,8 +89,7 @@ async function serveWitness(options: { dir: string; logs: string[]; host: string
     if (closing) return
     closing = true
     process.stdout.write(`${signal}: closing\n`)
-    await app.close()
-    opened.release()
+    await close()
     process.exit(0)
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
