@@ -43,7 +43,13 @@ export interface VerifiedEntry {
   leaf: Uint8Array
 }
 
-export class EntryVerifier {
+/** Entries of one verified checkpoint's tree, each checked before it is handed out. */
+export interface EntrySource {
+  /** The entry at `seq`, in the checkpoint's tree. Throws EntryCheckError. */
+  verified(seq: number): Promise<VerifiedEntry>
+}
+
+export class EntryVerifier implements EntrySource {
   private readonly cache = new Map<number, Promise<VerifiedEntry>>()
   private readonly bundles = new Map<number, Promise<Uint8Array[]>>()
 

@@ -12,17 +12,16 @@
 
 import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
-import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
-import { parsePublicKey } from '../core/keys.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { parseWitnessVerifierKey, verifyCosignatures, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
-import { parseStatementPayload, type Statement } from '../core/statement.js'
+import type { Statement } from '../core/statement.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import { EntryCheckError, EntryVerifier, invalidTileOf, type VerifiedEntry } from './verify-entries.js'
-import { KeyChainError, RegistryVerifier, type EstablishedKey } from './verify-registry.js'
+import { EntryVerifier, invalidTileOf } from './verify-entries.js'
+import { nodeActorDirectory, RegistryVerifier } from './verify-registry.js'
+import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
@@ -120,10 +119,6 @@ export interface LogVerification {
   failures: Failure[]
 }
 
-function message(error: unknown): string {
-  if (isTracechainError(error)) return `${error.code}: ${error.message}`
-  return error instanceof Error ? error.message : String(error)
-}
 
 /** The witnesses' cosignatures on the checkpoint a page was verified against. */
 export interface WitnessedCheckpoint {
@@ -215,11 +210,11 @@ export async function verifyLogEntries(
   }
 
   const entries = new EntryVerifier(log)
-  const registry = new RegistryVerifier(source.api, ed, checkpoint, entries)
+  const registry = new RegistryVerifier(nodeActorDirectory(source.api), ed, checkpoint, entries)
   const unique = [...new Set(seqs)].sort((a, b) => a - b)
   const outcomes = await Promise.all(
     unique.map((seq) =>
-      verifyEntry(entries, registry, ed, seq, failures).catch((error: unknown): EntryOutcome => {
+      verifySignedEntry(entries, registry, ed, seq, failures).catch((error: unknown): EntryOutcome => {
         failures.push({ seq, check: 'entry', detail: message(error) })
         return { seq, ok: false }
       }),
@@ -328,87 +323,4 @@ async function checkAgainstSeen(log: TiledLog, checkpoint: Checkpoint, verifierK
   } catch (error) {
     failures.push(tileFailure(error) ?? { check: 'consistency', seenSize: seen.size, detail: message(error) })
   }
-}
-
-async function verifyEntry(
-  entries: EntryVerifier,
-  registry: RegistryVerifier,
-  ed: Ed25519,
-  seq: number,
-  failures: Failure[],
-): Promise<EntryOutcome> {
-  const failed = (failure: Omit<Failure, 'seq'>): EntryOutcome => {
-    failures.push({ seq, ...failure })
-    return { seq, ok: false }
-  }
-  let entry: VerifiedEntry['entry']
-  try {
-    ;({ entry } = await entries.verified(seq))
-  } catch (error) {
-    if (!(error instanceof EntryCheckError)) return failed({ check: 'entry', detail: message(error) })
-    return failed({ check: error.check, ...(error.tile !== undefined ? { tile: error.tile } : {}), detail: message(error) })
-  }
-
-  let statement: Statement
-  let decoded: ReturnType<typeof decodeEnvelope>
-  try {
-    decoded = decodeEnvelope(entry.envelope)
-    statement = parseStatementPayload(decoded.payload)
-  } catch (error) {
-    return failed({ check: 'signature', detail: message(error) })
-  }
-  const actor = statement.actor
-  let held: EstablishedKey[]
-  try {
-    held = await registry.keysAt(actor, seq)
-  } catch (error) {
-    return failed(keyChainFailure(actor, error))
-  }
-  if (held.length === 0) return failed({ check: 'actor-key', actor, detail: `${actor} held no key at seq ${seq}` })
-  // Every signature must verify: the actor's own, and each co-signer's against a key its signer held then.
-  let signedByActor = false
-  for (let index = 0; index < decoded.signatures.length; index++) {
-    const { keyid } = decoded.signatures[index]
-    const own = held.find((k) => k.keyid === keyid)
-    if (own) {
-      try {
-        verifyEnvelopeSignature(ed, decoded, index, parsePublicKey(own.publicKey))
-        signedByActor = true
-        continue
-      } catch (error) {
-        return failed({ check: 'signature', actor, detail: message(error) })
-      }
-    }
-    try {
-      await verifyCosignature(registry, ed, decoded, index, seq)
-    } catch (error) {
-      if (error instanceof KeyChainError) return failed(keyChainFailure(error.actor, error))
-      return failed({ check: 'cosigner', actor, detail: message(error) })
-    }
-  }
-  if (!signedByActor) return failed({ check: 'actor-key', actor, detail: `no signature by a key ${actor} held at seq ${seq}` })
-  return { seq, ok: true, statement, recordedAt: entry.recordedAt }
-}
-
-/** A further signature: by a key that some actor, established from its own registry entries, held at `seq`. */
-async function verifyCosignature(registry: RegistryVerifier, ed: Ed25519, decoded: DecodedEnvelope, index: number, seq: number): Promise<void> {
-  const { keyid } = decoded.signatures[index]
-  for (const candidate of await registry.actorsWithKeyId(keyid)) {
-    for (const key of (await registry.keysAt(candidate, seq)).filter((k) => k.keyid === keyid)) {
-      try {
-        verifyEnvelopeSignature(ed, decoded, index, parsePublicKey(key.publicKey))
-        return
-      } catch {
-        // a keyid is a hint: another key of the same id may be the one
-      }
-    }
-  }
-  throw new Error(`signature ${index} (keyid ${keyid}) is by no key an actor held at seq ${seq}`)
-}
-
-function keyChainFailure(actor: string, error: unknown): Omit<Failure, 'seq'> {
-  // A registry entry whose tile did not authenticate: the copy of the log is at fault, not the actor's history.
-  if (error instanceof EntryCheckError && error.check === 'tile') return { check: 'tile', actor, ...(error.tile !== undefined ? { tile: error.tile } : {}), detail: message(error) }
-  const keySeq = error instanceof KeyChainError ? error.keySeq : undefined
-  return { check: 'key-registration', actor, ...(keySeq !== undefined ? { keySeq } : {}), detail: message(error) }
 }

@@ -3,6 +3,9 @@
 // is fetched, checked in the signed tree, and checked to be signed by a key entitled to sign it at its
 // seq (an admin's; the actor's own for its own rotation; the operator's own, for entry 0), the admins'
 // keys established the same way, back to entry 0. The same rules as the sequencer's and the audit's.
+// Which entries changed an actor comes from an ActorDirectory (the node's /v1/actors, or a proof bundle's
+// list), and the entries from an EntrySource (the log's tiles, or a bundle's proofs): both are hints and
+// bytes, checked here entry by entry.
 
 import type { Checkpoint } from '../core/checkpoint.js'
 import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
@@ -11,7 +14,7 @@ import { keyValidAt } from '../core/key-validity.js'
 import { keyIdOf, parsePublicKey } from '../core/keys.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { isRecord } from './served.js'
-import type { EntryVerifier } from './verify-entries.js'
+import type { EntrySource } from './verify-entries.js'
 import type { LogFetcher } from './verify-log.js'
 import type { ActorProfile } from './bound-view.js'
 
@@ -63,14 +66,39 @@ class ActorReplay {
   }
 }
 
+/** Who says which entries changed an actor, and which actors hold a key id: attacker-controlled hints. */
+export interface ActorDirectory {
+  /** the seqs that changed `actor`, as the source claims them (checked by the verifier) */
+  seqsOf(actor: string): Promise<unknown>
+  /** actors said to hold or have held a key of `keyid` (each then checked through its own history) */
+  actorsWithKeyId(keyid: string): Promise<string[]>
+}
+
+/** The node's registry API as an ActorDirectory: GET /v1/actors/:id and /v1/actors?keyid=. */
+export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
+  return {
+    async seqsOf(actor) {
+      const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
+      const record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
+      if (!record || record.id !== actor) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
+      return record.seqs
+    },
+    async actorsWithKeyId(keyid) {
+      const answer = await fetcher.json(`/v1/actors?keyid=${encodeURIComponent(keyid)}`)
+      if (!isRecord(answer) || !Array.isArray(answer.actors)) throw new Error(`the node did not answer the actors with keyid ${keyid}`)
+      return answer.actors.flatMap((actor) => (isRecord(actor) && typeof actor.id === 'string' ? [actor.id] : []))
+    },
+  }
+}
+
 export class RegistryVerifier {
   private readonly replays = new Map<string, Promise<ActorReplay>>()
 
   constructor(
-    private readonly fetcher: LogFetcher,
+    private readonly directory: ActorDirectory,
     private readonly ed: Ed25519,
     private readonly checkpoint: Checkpoint,
-    private readonly entries: EntryVerifier,
+    private readonly entries: EntrySource,
   ) {}
 
   /** The keys of `actor` that may sign the statement at `seq`, as its verified registry entries establish them. */
@@ -93,11 +121,9 @@ export class RegistryVerifier {
     return replay.keys.filter((key) => keyValidAt(key, seq))
   }
 
-  /** Actors the node says hold a key of this keyid (a hint: each is then checked through its own history). */
-  async actorsWithKeyId(keyid: string): Promise<string[]> {
-    const answer = await this.fetcher.json(`/v1/actors?keyid=${encodeURIComponent(keyid)}`)
-    if (!isRecord(answer) || !Array.isArray(answer.actors)) throw new Error(`the node did not answer the actors with keyid ${keyid}`)
-    return answer.actors.flatMap((actor) => (isRecord(actor) && typeof actor.id === 'string' ? [actor.id] : []))
+  /** Actors the directory says hold a key of this keyid (a hint: each is then checked through its own history). */
+  actorsWithKeyId(keyid: string): Promise<string[]> {
+    return this.directory.actorsWithKeyId(keyid)
   }
 
   /**
@@ -118,10 +144,9 @@ export class RegistryVerifier {
   private replayOf(actor: string): Promise<ActorReplay> {
     let replay = this.replays.get(actor)
     if (!replay) {
-      replay = this.fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`).then((answer) => {
-        const record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
-        if (!record || record.id !== actor || !Array.isArray(record.seqs)) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
-        const seqs = record.seqs as unknown[]
+      replay = this.directory.seqsOf(actor).then((listed) => {
+        if (!Array.isArray(listed)) throw new KeyChainError(`no entries are listed for actor ${actor}`, actor)
+        const seqs = listed as unknown[]
         if (seqs.length > MAX_ACTOR_HISTORY) throw new KeyChainError(`actor ${actor} lists ${seqs.length} entries`, actor)
         for (let i = 0; i < seqs.length; i++) {
           const s = seqs[i]

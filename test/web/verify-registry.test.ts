@@ -13,7 +13,7 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { TiledLog } from '../../src/core/tiled-log.js'
 import { EntryVerifier } from '../../src/web/verify-entries.js'
 import { verifyLogEntries, type LogSource } from '../../src/web/verify-log.js'
-import { RegistryVerifier } from '../../src/web/verify-registry.js'
+import { nodeActorDirectory, RegistryVerifier } from '../../src/web/verify-registry.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
 import { injectedSource } from '../helpers/log-source.js'
 
@@ -70,7 +70,7 @@ t.test('the keys the browser establishes equal the registry\'s at every seq: reg
   await node.ledger.submit(node.statement({ type: 'actor.rotate-key', actor: 'operator', body: { publicKey: toBase64(newSigner().publicKey) } }, [node.operator]))
   const source = (await serve(t, node))()
   const log = await TiledLog.open({ fetch: source.tiles, verifierKey: await source.api.text('/v1/log/key'), ed: nobleEd25519 })
-  const registry = new RegistryVerifier(source.api, nobleEd25519, log.checkpoint, new EntryVerifier(log))
+  const registry = new RegistryVerifier(nodeActorDirectory(source.api), nobleEd25519, log.checkpoint, new EntryVerifier(log))
   for (const actor of ['operator', 'farm-1', 'admin-2', 'shop-1']) {
     const record = node.ledger.actors.get(actor)!
     for (let seq = 0; seq <= node.ledger.size; seq++) {
