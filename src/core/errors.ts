@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   ENTRY_NOT_FOUND: { status: 404, summary: 'no entry at that seq' },
   RANGE_INVALID: { status: 400, summary: 'a seq, size or range outside the tree' },
   RANGE_TOO_LARGE: { status: 400, summary: 'a range larger than the route audits in one request (GET /v1/verify: 10,000 entries; whole logs: tracechain verify)' },
+  BUNDLE_NOT_AVAILABLE: { status: 406, summary: 'a proof bundle asked of a resource that has none: the resolver makes them for a lot (/01/{gtin}/10/{lot}), not for a product or a serialised item' },
   QUERY_PARAMETER_UNSUPPORTED: { status: 400, summary: 'a query parameter outside the EPCIS subset this node answers (EPCIS QueryParameterException)' },
   // Verification (proofs, notes, audit)
   PROOF_INVALID: { status: 422, summary: 'an inclusion or consistency proof does not verify' },
@@ -65,6 +66,7 @@ export const ERROR_CODES = {
   ENTRY_INVALID: { status: 422, summary: 'a stored entry that fails audit' },
   CHECKPOINT_MISMATCH: { status: 422, summary: 'the recomputed root differs from the signed checkpoint' },
   WITNESS_POLICY_UNMET: { status: 422, summary: "a checkpoint cosigned by fewer of the verifier's witnesses than its policy requires (verify --witness … --min N)" },
+  BUNDLE_INVALID: { status: 422, summary: 'a proof bundle that is not tracechain.bundle/v1 in shape (docs/bundles.md); details.path names the field' },
   TILE_INVALID: { status: 422, summary: 'a tile, entry bundle or checkpoint of a tiled log (C2SP tlog-tiles) that is missing, malformed, or does not hash to what the signed checkpoint commits to' },
   // Witnesses (C2SP tlog-witness, tlog-cosignature)
   COSIGNATURE_INVALID: { status: 422, summary: 'a cosignature line by a known witness that does not verify: not 76 bytes, a timestamp over 2^63 - 1 or in the future, a bad signature, or a second line by the same witness' },

@@ -72,6 +72,9 @@ export type CheckName =
   | 'cosigner'
   | 'witness'
   | 'tile'
+  | 'bundle'
+  | 'bundle-key'
+  | 'about'
 
 export interface Failure {
   check: CheckName

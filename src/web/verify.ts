@@ -73,6 +73,9 @@ const TEXT: Record<Lang, Record<string, string>> = {
     verifiedBound: '页面上核验区域内的每一项内容均由这些记录在您的浏览器中重新得出。',
     witness: '检查点的见证不足：本页要求 {min} 方见证，有效见证 {count} 方',
     witnessed: '由 {names} {count} 方见证，最新见证于 {time}。',
+    bundle: '证明文件格式不对：{detail}',
+    'bundle-key': '证明文件属于另一个账本公钥（{served}），不是您给出的 {expected}',
+    about: '证明文件所述对象与其中的记录不符：{detail}',
   },
   en: {
     pending: 'Checking the proofs in your browser…',
@@ -104,6 +107,9 @@ const TEXT: Record<Lang, Record<string, string>> = {
     verifiedBound: 'Every fact in the verified area was derived again in your browser from these entries.',
     witness: 'the checkpoint lacks its witnesses: this page requires {min}, {count} cosigned it',
     witnessed: 'Witnessed by {names} ({count}), the newest cosignature at {time}.',
+    bundle: 'the proof file is not a tracechain proof bundle: {detail}',
+    'bundle-key': 'the proof file is of another log key ({served}), not the one you gave ({expected})',
+    about: 'the proof file says it is about something its entries do not: {detail}',
   },
 }
 
