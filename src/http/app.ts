@@ -16,6 +16,7 @@ import type { Domain } from '../domain.js'
 import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes } from './routes/alerts.js'
+import { bundleRoutes } from './routes/bundles.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
@@ -128,6 +129,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
   await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })
   await app.register(tlogRoutes, { ledger, servedCheckpoint })
+  await app.register(bundleRoutes, { ledger })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
   for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })

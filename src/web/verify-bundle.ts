@@ -147,10 +147,11 @@ function aboutFailures(about: BundleSubject, outcomes: readonly EntryOutcome[]):
     for (const { seq, statement } of outcomes) {
       if (!statement) continue
       const body = statement.body
-      const sameSeal = body.sealId === about.sealId
-      if (statement.type === 'seal.register' && sameSeal) continue
-      if (statement.type === 'seal.apply' && sameSeal && body.applicationId === about.applicationId) applied = true
-      else if (!statement.type.startsWith('seal.') || statement.type === 'seal.register' || body.applicationId !== about.applicationId) {
+      // The seal's own entries name it; every other entry names the application.
+      const ofSeal = statement.type === 'seal.register' || statement.type === 'seal.revoke'
+      if (ofSeal && body.sealId === about.sealId) continue
+      if (statement.type === 'seal.apply' && body.sealId === about.sealId && body.applicationId === about.applicationId) applied = true
+      else if (!statement.type.startsWith('seal.') || ofSeal || body.applicationId !== about.applicationId) {
         failures.push({ check: 'about', seq, detail: `entry ${seq} (${statement.type}) is not about application ${about.applicationId} of seal ${about.sealId}` })
       }
     }

@@ -30,6 +30,8 @@ const PUBLIC_READS = new Set([
   // The log as static tiles (issue 14): public data a mirror or a page on any origin reads.
   '/tlog/checkpoint',
   '/tlog/tile/{*}',
+  // A proof bundle (issue 15): public data, as the entries and proofs it is made of.
+  '/v1/bundles/entries/{seq}',
 ])
 
 t.test('only the public reads, only as data', async (t) => {

@@ -22,6 +22,9 @@ export interface VerifierLinkOptions {
   independentVerifier?: string
 }
 
+/** The resolver path of a lot: /01/{gtin}/10/{lot}. */
+const LOT_PATH = /^\/01\/[^/]+\/10\/[^/]+$/
+
 /** The provenance page for a browser, 404 when the ledger knows nothing of the lot. */
 export async function renderResolverPage(
   ledger: Ledger,
@@ -49,6 +52,8 @@ export async function renderResolverPage(
     area: { evidence: input.entries.map((entry) => entry.seq), actors: evidence.actors, params: { ...params } },
     ...(provenance.recall && !view.recall ? { reportedRecall: { reason: provenance.recall.reason, at: provenance.recall.recordedAt } } : {}),
     // The node's own key id: the page's script puts the label's in its place when the page has one.
+    // A lot's page (not a product's or an item's) offers the lot's proof bundle.
+    ...(!view.empty && LOT_PATH.test(params.path) ? { bundleHref: `${params.path}?format=bundle` } : {}),
     ...(link && !view.empty
       ? {
           verifierLink: {

@@ -1,4 +1,5 @@
-// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view; the page comes from resolver-page.ts).
+// Food routes: trace graphs and the GS1 Digital Link resolver (JSON view, a lot's proof bundle from
+// lot-bundle.ts; the page comes from resolver-page.ts).
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { buildDigitalLink, gtinElements } from '../../core/digital-link.js'
@@ -6,6 +7,9 @@ import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { PUBLIC_READ } from '../../http/cors.js'
+import { bundleReply } from '../../http/bundle-reply.js'
+import { wantsBundle } from '../../web/negotiate.js'
+import { lotBundle } from './lot-bundle.js'
 import { renderResolverPage, resolverErrorHandler, wantsHtml } from './resolver-page.js'
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
@@ -62,6 +66,10 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
   const withPage = { ...resolver, errorHandler: resolverErrorHandler }
   const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
     const provenance = await buildProvenance(ledger, text)
+    if (wantsBundle(request.headers.accept, (request.query as { format?: unknown }).format)) {
+      const { bundle, fileName } = await lotBundle(ledger, provenance)
+      return bundleReply(reply.header('vary', 'Accept'), bundle, fileName)
+    }
     if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)
     return renderResolverPage(ledger, provenance, request, reply, { baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}) })
   }

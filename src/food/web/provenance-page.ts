@@ -211,6 +211,19 @@ export interface ProvenancePageOptions {
   reportedRecall?: { reason: string; at: string }
   /** the standalone verifier for this lot, and whether it is on an origin the node does not control */
   verifierLink?: { href: string; independent: boolean }
+  /** this lot as an offline proof bundle (docs/bundles.md) */
+  bundleHref?: string
+}
+
+const BUNDLE_LINK = {
+  zh: { link: '下载证明', note: '离线核验文件：在独立核验页或用 tracechain verify --bundle 核验，无需联网。' },
+  en: { link: 'Download proof', note: 'A file that verifies offline: on the standalone verification page, or with tracechain verify --bundle.' },
+}
+
+/** Outside every bound area: a link to the bundle of the entries the area lists. */
+function bundleLinkHtml(href: string | undefined, lang: Lang): string {
+  if (!href) return ''
+  return `<p class="small"><a data-proof-bundle href="${escapeHtml(href)}" download>${BUNDLE_LINK[lang].link} ↓</a> ${escapeHtml(BUNDLE_LINK[lang].note)}</p>`
 }
 
 const VERIFIER_LINK = {
@@ -237,7 +250,7 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
     boundAreaOpen({ view: PROVENANCE_VIEW, ...options.area }) + renderProvenanceArea(view, lang) + '</div>',
     `<section class="card verify"><h2>${t.verification}</h2>` +
       `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
-      `<p class="small">${escapeHtml(t.verificationIntro)}</p>${verifierLinkHtml(options.verifierLink, lang)}</section>`,
+      `<p class="small">${escapeHtml(t.verificationIntro)}</p>${verifierLinkHtml(options.verifierLink, lang)}${bundleLinkHtml(options.bundleHref, lang)}</section>`,
     options.labelHref
       ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
         `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +

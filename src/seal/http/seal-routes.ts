@@ -1,8 +1,13 @@
-// Seal routes: GET /v1/seals, /v1/seals/:id, /v1/seals/applications/:id (JSON), and /seals/:id?page=,
+// Seal routes: GET /v1/seals, /v1/seals/:id, /v1/seals/applications/:id (JSON, or the application's proof
+// bundle), and /seals/:id?page=,
 // the public page of one seal (村务公开). The logic lives in src/seal/.
 
 import type { FastifyPluginAsync } from 'fastify'
+import { BUNDLE_MEDIA_TYPE } from '../../core/proof-bundle.js'
+import { bundleReply } from '../../http/bundle-reply.js'
 import { htmlReply } from '../../http/html-reply.js'
+import { wantsBundle } from '../../web/negotiate.js'
+import { applicationBundle } from '../application-bundle.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { sealConfig, type SealConfig } from '../config.js'
 import { sealPageInput } from '../page-data.js'
@@ -35,8 +40,18 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
 
   app.get(
     '/v1/seals/applications/:id',
-    { schema: { summary: 'One application to use a seal, with its history', tags: ['seals'], params: idParams('application') } },
-    async (request) => applicationView(ledger, (request.params as { id: string }).id),
+    {
+      schema: {
+        summary: `One application to use a seal, with its history; as an offline proof bundle with Accept: ${BUNDLE_MEDIA_TYPE} or ?format=bundle`,
+        tags: ['seals'],
+        params: idParams('application'),
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string }
+      if (!wantsBundle(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(await applicationView(ledger, id))
+      return bundleReply(reply.header('vary', 'Accept'), await applicationBundle(ledger, id), `application-${id}`)
+    },
   )
 
   app.get(

@@ -75,6 +75,13 @@ function boundArea(view: BoundView, area: BoundArea, evidence: readonly Evidence
   }
 }
 
+/** Outside the bound areas: each application on the page as an offline proof bundle (docs/bundles.md). */
+function bundleLinks(applicationIds: readonly string[]): string {
+  if (applicationIds.length === 0) return ''
+  const links = applicationIds.map((id) => `<a data-proof-bundle href="/v1/seals/applications/${encodeURIComponent(id)}?format=bundle" download>${escapeHtml(id)}</a>`)
+  return `<p>下载证明 · Download proof（离线核验文件 · verifies offline）：${links.join(' · ')}</p>`
+}
+
 export function renderSealPage(input: SealPageInput): string {
   const { sealId, evidence, actors, claims, totals, page, attempts, sealAttempts, actorName, config } = input
   const sealArea = boundArea(sealView, { view: SEAL_VIEW, evidence: evidence.map((e) => e.seq), actors: input.namedActors, params: sealPageParams(claims) }, evidence, actors)
@@ -140,6 +147,7 @@ ${
 }
 ${page.count > 1 || page.number > 1 ? pages : ''}
 <p>数据：<a href="/v1/seals/${encodeURIComponent(sealId)}">JSON</a> · <a href="/v1/alerts">全部预警</a></p>
+${bundleLinks(claims.applicationIds)}
 </main>
 ${verifierScriptTag()}
 </body>
