@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, mirror, witness, publish, keygen, sign, submit, epcis import, verify, export, label, verify-page, demo. The only layer that reads
+// The `tracechain` command: init, serve, mirror, witness, publish, keygen, sign, submit, epcis import, verify, bundle, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
+import { buildStatementEnvelope } from '../core/dsse.js'
 import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
@@ -44,6 +44,11 @@ const USAGE = `tracechain <command> [options]
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
                                                 audit every entry; exit 1 naming the first bad seq, or a checkpoint
                                                 cosigned by fewer than N of the witnesses (default all given)
+  verify   --bundle FILE --key VKEY             verify an offline proof bundle with the log key alone and say
+                                                what it proves; exit 1 naming each check that failed
+  bundle   --url U (--id LOT | --seq N | --application ID) --out FILE
+                                                download a lot (Digital Link or EPC URN), an entry or a seal
+                                                application as an offline proof bundle
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
   label    --id ID (--url U | --base-url URL (--dir D | --log-key VKEY)) [--out FILE] [--format svg|png] [--size print|screen]
@@ -176,25 +181,8 @@ const commands: Record<string, Command> = {
 
   async submit(argv) {
     const { values, positionals } = parse(argv, { url: { type: 'string' } })
-    const base = requireString(values, 'url').replace(/\/+$/, '')
-    if (positionals.length === 0) throw new TracechainError('BAD_REQUEST', 'name at least one file of envelopes (or - for stdin)')
-    let refused = 0
-    for (const file of positionals) {
-      const envelopes = readEnvelopes(readInput(file))
-      for (let i = 0; i < envelopes.length; i += 1000) {
-        const response = await fetch(`${base}/v1/statements`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ envelopes: envelopes.slice(i, i + 1000) }),
-        })
-        const answer = (await response.json()) as { results?: { seq?: number; code?: string; message?: string }[]; code?: string; message?: string }
-        if (!answer.results) throw new TracechainError('BAD_REQUEST', `${response.status} ${answer.code}: ${answer.message}`)
-        for (const result of answer.results) {
-          process.stdout.write(`${JSON.stringify(result)}\n`)
-          if (result.code) refused++
-        }
-      }
-    }
+    const { submitFiles } = await import('./submit.js')
+    const refused = await submitFiles(requireString(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`))
     return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
   },
 
@@ -217,6 +205,20 @@ const commands: Record<string, Command> = {
       write: (line) => process.stdout.write(`${line}\n`),
     })
     return summary.refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
+  },
+
+  async bundle(argv) {
+    const { values } = parse(argv, { url: { type: 'string' }, id: { type: 'string' }, seq: { type: 'string' }, application: { type: 'string' }, out: { type: 'string' } })
+    const { downloadBundle } = await import('./bundle.js')
+    const summary = await downloadBundle({
+      url: requireString(values, 'url'),
+      out: requireString(values, 'out'),
+      ...(typeof values.id === 'string' ? { id: values.id } : {}),
+      ...(typeof values.seq === 'string' ? { seq: values.seq } : {}),
+      ...(typeof values.application === 'string' ? { application: values.application } : {}),
+    })
+    process.stdout.write(`${summary}\n`)
+    return EXIT_OK
   },
 
   async export(argv) {
@@ -315,22 +317,6 @@ function optionalPath(path: string | undefined): string | undefined {
 
 function readInput(path: string): string {
   return readFileSync(path === '-' ? 0 : path, 'utf8')
-}
-
-/** A file of envelopes: one envelope, a batch {"envelopes": [...]}, a JSON array, or NDJSON. */
-export function readEnvelopes(text: string): Envelope[] {
-  const trimmed = text.trim()
-  try {
-    const value = JSON.parse(trimmed) as unknown
-    if (Array.isArray(value)) return value as Envelope[]
-    if (value && typeof value === 'object' && 'envelopes' in value) return (value as { envelopes: Envelope[] }).envelopes
-    return [value as Envelope]
-  } catch {
-    return trimmed
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Envelope)
-  }
 }
 
 async function main(argv: string[]): Promise<number> {
