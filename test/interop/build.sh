@@ -4,8 +4,9 @@
 #
 #   sh test/interop/build.sh [OUT] [PROGRAM]
 #
-# PROGRAM is checker (the default: what a live node serves) or tilecheck (a
-# published tile tree); OUT defaults to test/interop/PROGRAM.bin (git-ignored).
+# PROGRAM is checker (the default: what a live node serves), tilecheck (a
+# published tile tree) or bundlecheck (an offline proof bundle); OUT defaults
+# to test/interop/PROGRAM.bin (git-ignored).
 #
 # Exit 2 (with a message on stderr) when Go or golang.org/x/mod is missing,
 # so a caller can skip rather than fail; exit 1 when the build itself fails.
@@ -27,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 program=${2:-checker}
-case "$program" in checker|tilecheck) ;; *) echo "test/interop/build.sh: no program $program (checker or tilecheck)" >&2; exit 1 ;; esac
+case "$program" in checker|tilecheck|bundlecheck) ;; *) echo "test/interop/build.sh: no program $program (checker, tilecheck or bundlecheck)" >&2; exit 1 ;; esac
 out=${1:-"$here/$program.bin"}
 case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
 
