@@ -1,12 +1,14 @@
 // The browser verifier's entry (bundled into /web/verify-<hash>.js by web/bundle.ts): the shared verifier with
 // every domain's bound views registered, so a page's facts are derived again from verified entries, and
-// the standalone verification page's script (GET /verify). One file, so one hash to publish and pin.
+// the standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file). One file,
+// so one hash to publish and pin.
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
 import { provenanceBoundView } from './food/web/provenance-bound.js'
 import { SEAL_FACTS, sealView } from './seal/web/seal-view.js'
 import { recentEntriesView } from './web/recent-entries.js'
 import { registerBoundView, startPageVerification, type RegisteredView } from './web/verify.js'
+import { startBundleDrop } from './web/verify-bundle-drop.js'
 import { startStandaloneVerifier } from './web/verify-standalone.js'
 
 const views: RegisteredView[] = [
@@ -19,3 +21,4 @@ const views: RegisteredView[] = [
 for (const view of views) registerBoundView(view)
 startPageVerification()
 startStandaloneVerifier()
+startBundleDrop()

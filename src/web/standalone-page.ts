@@ -2,9 +2,11 @@
 // from a ledger. The node serves it at GET /verify; `tracechain verify-page --out DIR` writes the same
 // page with its script into a directory that any static host can serve (a regulator, a consumer
 // association), so the check runs on code and an origin the node does not control. The person gives
-// the log's URL and its key id (a label's `#log=`); the script (verify-standalone.ts) does the rest.
+// the log's URL and its key id (a label's `#log=`); the script (verify-standalone.ts) does the rest. A proof
+// bundle file can be dropped on it too, and is verified with no log at all (verify-bundle-drop.ts).
 
 import { formatTrustFragment, type TrustFragment } from '../core/log-key-id.js'
+import { BUNDLE_MEDIA_TYPE } from '../core/proof-bundle.js'
 import { escapeHtml } from './html.js'
 
 /** The node's own copy of the page. */
@@ -66,14 +68,33 @@ textarea{min-height:4em}
 button{font:inherit;padding:8px 16px;border:0;border-radius:10px;background:#0b6e4f;color:#fff}
 .muted{color:#5b6360;font-size:14px}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;font-size:13px;overflow-wrap:anywhere}
-[data-standalone-state]{border-left:6px solid #8a938f}
-[data-standalone-state=verified]{border-left-color:#1e8e3e}
-[data-standalone-state=failed]{border-left-color:#c62828}
-[data-standalone-state=verified] strong{color:#1e8e3e}
-[data-standalone-state=failed] strong,.failures{color:#c62828}
+[data-standalone-state],[data-bundle-state]{border-left:6px solid #8a938f;padding-left:10px}
+[data-standalone-state=verified],[data-bundle-state=verified]{border-left-color:#1e8e3e}
+[data-standalone-state=failed],[data-bundle-state=failed]{border-left-color:#c62828}
+[data-standalone-state=verified] strong,[data-bundle-state=verified] strong{color:#1e8e3e}
+[data-standalone-state=failed] strong,[data-bundle-state=failed] strong,.failures{color:#c62828}
+.drop{border:2px dashed #c5ccc9;border-radius:10px;padding:10px}
+.drop.over{border-color:#0b6e4f;background:#eef7f2}
 ol,ul{padding-left:20px;margin:6px 0 0}
 li{margin:2px 0;overflow-wrap:anywhere}
 `.replace(/\n/g, '')
+
+/**
+ * The proof file card (verify-bundle-drop.ts): a bundle downloaded from a lot's page, dropped or chosen, is read
+ * and verified in this browser against the key or key id given, with no connection to any log.
+ */
+function bundleCard(keyId: string | undefined): string {
+  return (
+    `<section class="card" data-bundle-verifier><h2>核验证明文件 · Verify a proof file</h2>` +
+    `<p class="muted">把从批次页面下载的证明文件（「下载证明」）拖到这里，或选择文件。文件只在您的浏览器中读取与核验，不上传，也不连接任何账本。` +
+    ` Drop a proof file downloaded from a lot's page ("Download proof") here, or choose it. It is read and verified in your browser only: nothing is uploaded and no log is contacted.</p>` +
+    `<form data-bundle-form autocomplete="off">` +
+    `<label>账本公钥或其编号（标签上 #log= 之后）· The log's verifier key, or its key id (after #log= on the label)<input name="key" required placeholder="370b113f"${keyId ? ` value="${escapeHtml(keyId)}"` : ''}></label>` +
+    `<label class="drop" data-bundle-drop>证明文件 · Proof file<input name="file" type="file" accept=".json,application/json,${BUNDLE_MEDIA_TYPE}"></label>` +
+    `</form>` +
+    `<div data-bundle-state="idle" aria-live="polite"><p data-bundle-status>选择或拖入文件。 Choose or drop a file.</p></div></section>`
+  )
+}
 
 export function renderStandalonePage(options: StandalonePageOptions): string {
   const { asset, defaults = {} } = options
@@ -99,6 +120,7 @@ export function renderStandalonePage(options: StandalonePageOptions): string {
     `<label>见证策略（可选；本版本尚不执行）· Witness policy (optional; not yet enforced by this version)<textarea name="witness" placeholder="K of N witnesses: one verifier key per line"></textarea></label>` +
     `<button type="submit">核验 · Verify</button></form>` +
     `<section class="card" data-standalone-state="idle" aria-live="polite"><p data-standalone-status>填写后点击「核验」。 Fill in the fields and press Verify.</p></section>` +
+    bundleCard(defaults.log) +
     `<noscript><p class="card">需要 JavaScript。 This page needs JavaScript.</p></noscript>` +
     `<section class="card"><h2>验证脚本 · The verifier script</h2>` +
     `<p class="muted">浏览器只运行哈希与下面一致的脚本（子资源完整性）。与项目 README 所述的构建结果比对。 The browser runs the script only if its hash is the one below (Subresource Integrity); compare it with a build of the project as its README says.</p>` +

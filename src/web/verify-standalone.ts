@@ -15,7 +15,7 @@ import { describeFailure, httpLogSource } from './verify.js'
 import type { CheckpointMemory, RememberedCheckpoint } from './verify-log.js'
 import { verifyLot, type LotVerification } from './verify-lot.js'
 
-type Lang = 'zh' | 'en'
+export type Lang = 'zh' | 'en'
 
 const STORAGE_PREFIX = 'tracechain:standalone:'
 
@@ -52,7 +52,7 @@ function format(template: string, values: Record<string, string | number | undef
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
 }
 
-function pageLang(): Lang {
+export function pageLang(): Lang {
   for (const language of navigator.languages ?? [navigator.language]) {
     if (/^en\b/i.test(language)) return 'en'
     if (/^zh\b/i.test(language)) return 'zh'

@@ -4,10 +4,9 @@
 // separate static origin checks a lot on the node across origins with its own copy of the script, and
 // fails for a wrong key id.
 
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, normalize } from 'node:path'
+import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { seedLedger } from '../../src/cli/demo.js'
@@ -18,6 +17,7 @@ import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
 import { makeNode } from '../helpers/ledger.js'
 import { decodeQr } from '../helpers/qr.js'
+import { staticSite } from '../helpers/static-site.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
@@ -46,28 +46,6 @@ async function listeningNode(t: Test, dir: string) {
     await node.close()
   })
   return { node, baseUrl, keyId: logKeyIdOf(node.ledger.verifierKey) }
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' }
-
-/** The plainest static host: files of `dir` by path, index.html for a directory, nothing else. */
-async function staticSite(t: Test, dir: string): Promise<{ url: string; served: string[] }> {
-  const served: string[] = []
-  const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname
-    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path))
-    served.push(path)
-    if (!file.startsWith(dir)) return response.writeHead(403).end()
-    try {
-      const body = readFileSync(file)
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body)
-    } catch {
-      response.writeHead(404).end()
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, served }
 }
 
 async function launch(t: Test, locale = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; errors: string[]; requests: string[] }> {
