@@ -17,6 +17,11 @@ export interface DomainRouteOptions {
   baseUrl: string
   /** the standalone verification page on another origin, when the operator named one (AppConfig) */
   independentVerifier?: string
+  /**
+   * The checkpoint the node serves at /v1/checkpoint, verbatim: with witnesses, the latest their policy
+   * accepts, cosignature lines and all (default: the ledger's latest). Proof bundles prove against it.
+   */
+  servedCheckpoint?: () => string
 }
 
 /**

@@ -19,8 +19,8 @@ export const domain: Domain = {
   kinds: () => foodKinds,
   checkModule: siblingModule(import.meta.url, 'kinds'),
   alertSources: () => [],
-  async routes(app, { ledger, clock, baseUrl, independentVerifier }) {
-    await app.register(foodRoutes, { ledger, baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}) })
+  async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint }) {
+    await app.register(foodRoutes, { ledger, baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}), ...(servedCheckpoint ? { servedCheckpoint } : {}) })
     await app.register(eventRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
   },

@@ -129,10 +129,10 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
   await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })
   await app.register(tlogRoutes, { ledger, servedCheckpoint })
-  await app.register(bundleRoutes, { ledger })
+  await app.register(bundleRoutes, { ledger, servedCheckpoint })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
-  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, ...independentVerifier })
+  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, servedCheckpoint, ...independentVerifier })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })

@@ -39,13 +39,18 @@ async function readEntry(ledger: Ledger, seq: number): Promise<ReadEntry> {
   return { bytes, statement: parseStatementPayload(decoded.payload), keyids: decoded.signatures.map((s) => s.keyid) }
 }
 
+/** The tree size a signed checkpoint note names. Throws NOTE_MALFORMED. */
+export function noteTreeSize(note: string): number {
+  return parseCheckpoint(parseSignedNote(note).text).size
+}
+
 /**
  * The bundle of `request` from `ledger`. Throws RANGE_INVALID for a seq outside the checkpoint's tree,
  * NOTE_MALFORMED for a note that does not parse, RANGE_TOO_LARGE past the format's bounds, STORE_CORRUPT.
  */
 export async function buildProofBundle(ledger: Ledger, request: BundleRequest): Promise<ProofBundle> {
   const note = request.checkpoint ?? ledger.checkpoint
-  const { size } = parseCheckpoint(parseSignedNote(note).text)
+  const size = noteTreeSize(note)
   const aboutSeqs = [...new Set(request.seqs)].sort((a, b) => a - b)
   if (aboutSeqs.length === 0) throw new RangeError('"seqs" must name at least one entry')
   for (const seq of aboutSeqs) {

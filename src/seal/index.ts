@@ -16,7 +16,7 @@ export const domain: Domain<SealConfig> = {
   kinds: (config) => sealKinds(config),
   // No seal kind has a statement-only check; every rule needs the ledger's state.
   alertSources: (config) => [overdueAlertSource(config)],
-  async routes(app, { ledger, clock }) {
-    await app.register(sealRoutes, { ledger, clock })
+  async routes(app, { ledger, clock, servedCheckpoint }) {
+    await app.register(sealRoutes, { ledger, clock, ...(servedCheckpoint ? { servedCheckpoint } : {}) })
   },
 }

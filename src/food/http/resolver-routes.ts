@@ -23,9 +23,11 @@ export interface FoodRouteOptions {
   baseUrl: string
   /** the standalone verifier on another origin, when the operator named one */
   independentVerifier?: string
+  /** the checkpoint the node serves, which proof bundles prove against (DomainRouteOptions) */
+  servedCheckpoint?: () => string
 }
 
-export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { ledger, baseUrl, independentVerifier }) => {
+export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { ledger, baseUrl, independentVerifier, servedCheckpoint = () => ledger.checkpoint }) => {
   app.get(
     '/v1/trace/:id',
     {
@@ -67,7 +69,7 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
   const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
     const provenance = await buildProvenance(ledger, text)
     if (wantsBundle(request.headers.accept, (request.query as { format?: unknown }).format)) {
-      const { bundle, fileName } = await lotBundle(ledger, provenance)
+      const { bundle, fileName } = await lotBundle(ledger, provenance, servedCheckpoint())
       return bundleReply(reply.header('vary', 'Accept'), bundle, fileName)
     }
     if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)

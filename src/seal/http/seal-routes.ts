@@ -24,9 +24,9 @@ const idParams = (what: string) => ({
 /** The last page number a request may ask for: a million applications. */
 const MAX_PAGE = 50_000
 
-export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date; config?: Partial<SealConfig> }> = async (
+export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date; config?: Partial<SealConfig>; servedCheckpoint?: () => string }> = async (
   app,
-  { ledger, clock, config: overrides },
+  { ledger, clock, config: overrides, servedCheckpoint = () => ledger.checkpoint },
 ) => {
   const config = sealConfig(overrides)
 
@@ -50,7 +50,7 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
     async (request, reply) => {
       const { id } = request.params as { id: string }
       if (!wantsBundle(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(await applicationView(ledger, id))
-      return bundleReply(reply.header('vary', 'Accept'), await applicationBundle(ledger, id), `application-${id}`)
+      return bundleReply(reply.header('vary', 'Accept'), await applicationBundle(ledger, id, servedCheckpoint()), `application-${id}`)
     },
   )
 
