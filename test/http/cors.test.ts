@@ -18,8 +18,9 @@ const PER_ROUTE_ID: Record<string, string> = {
 const PUBLIC_READS = new Set([
   '/v1/log/key',
   '/v1/checkpoint',
-  // The unwitnessed latest (issue 15's witnesses): public as the served one is.
+  // The unwitnessed latest and the witness policy (issue 15's witnesses): public as the served checkpoint is.
   '/v1/checkpoint/latest',
+  '/v1/witnesses',
   '/v1/entries/{seq}',
   '/v1/proofs/inclusion',
   '/v1/proofs/consistency',
