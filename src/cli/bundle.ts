@@ -121,7 +121,7 @@ export function describeAccount(account: BundleAccount, ok: boolean): string[] {
 }
 
 /** Verifies a bundle file against `verifierKey`: the report's lines, and whether it held. Throws NOT_FOUND for a file it cannot read. */
-export async function verifyBundleFile(file: string, verifierKey: string): Promise<{ ok: boolean; lines: string[] }> {
+export async function verifyBundleFile(file: string, verifierKey: string): Promise<{ ok: boolean; lines: string[]; checkpoint?: string }> {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -129,12 +129,15 @@ export async function verifyBundleFile(file: string, verifierKey: string): Promi
     throw new TracechainError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`)
   }
   let outcome: BundleVerification
+  let checkpoint: string | undefined
   try {
-    outcome = await verifyBundle(JSON.parse(text), nodeEd25519, { verifierKey })
+    const parsed = JSON.parse(text) as { checkpoint?: unknown }
+    if (typeof parsed?.checkpoint === 'string') checkpoint = parsed.checkpoint
+    outcome = await verifyBundle(parsed, nodeEd25519, { verifierKey })
   } catch (error) {
     outcome = { ok: false, failures: [{ check: 'bundle', detail: `${file} is not JSON: ${(error as Error).message}` }] }
   }
   const lines = outcome.account ? describeAccount(outcome.account, outcome.ok) : [`FAILED: ${file} could not be checked`]
   if (!outcome.ok) lines.push('  what failed:', ...outcome.failures.map((failure) => `    ${describeFailure(failure)}`))
-  return { ok: outcome.ok, lines }
+  return { ok: outcome.ok, lines, ...(checkpoint !== undefined ? { checkpoint } : {}) }
 }

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { formatWitnessVerifierKey } from '../../src/core/cosignature.js'
 import { newSigner } from '../helpers/ledger.js'
 import { formatVerifierKey } from '../../src/core/signed-note.js'
 import { runCli, startNode } from '../helpers/node-process.js'
@@ -83,9 +84,9 @@ t.test('verify --bundle: exit 1 naming what failed', async (t) => {
   const missing = await runCli(['verify', '--bundle', join(dir, 'nope.json'), '--key', key])
   t.equal(missing.code, 2, 'a file that is not there is an error, not a failed proof')
   t.match(missing.stderr, /NOT_FOUND: cannot read/)
-  const withWitness = await runCli(['verify', '--bundle', good, '--key', key, '--witness', 'witness.test/w1+00000000+BAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'])
-  t.equal(withWitness.code, 2, 'a witness policy is refused for a bundle, never ignored')
-  t.match(withWitness.stderr, /BAD_REQUEST: --witness and --min do not apply to --bundle yet/)
+  const withWitness = await runCli(['verify', '--bundle', good, '--key', key, '--witness', formatWitnessVerifierKey('witness.test/w1', new Uint8Array(32).fill(5))])
+  t.equal(withWitness.code, 1, 'a witness policy the bundle does not meet fails it')
+  t.match(withWitness.stdout, /WITNESS_POLICY_UNMET: the checkpoint is cosigned by 0 of the 1 witnesses given/)
   const noKey = await runCli(['verify', '--bundle', good])
   t.equal(noKey.code, 2)
   t.match(noKey.stderr, /BAD_REQUEST: --key is required/)

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import t from 'tap'
 import { parseCheckpoint } from '../../src/core/checkpoint.js'
-import { parseWitnessVerifierKey, verifyCosignatures } from '../../src/core/cosignature.js'
+import { formatWitnessVerifierKey, parseWitnessVerifierKey, verifyCosignatures } from '../../src/core/cosignature.js'
 import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
@@ -81,4 +81,13 @@ t.test('bundles carry the witnessed checkpoint verbatim and prove only what its 
   const verified = await runCli(['verify', '--bundle', file, '--key', logKey])
   t.equal(verified.code, 0, verified.stdout + verified.stderr)
   t.match(verified.stdout, new RegExp(`^VERIFIED: proof bundle of lot Z260526A [\\s\\S]*\\n {2}checkpoint {2}size ${size}, `))
+  // The verifier's own witness policy, held against the cosignature lines the bundle carries.
+  const witnessVkey = formatWitnessVerifierKey(witnessKey.name, witnessKey.publicKey)
+  const witnessed = await runCli(['verify', '--bundle', file, '--key', logKey, '--witness', witnessVkey])
+  t.equal(witnessed.code, 0, witnessed.stdout + witnessed.stderr)
+  t.match(witnessed.stdout, /\n {2}witnesses {3}witnessed by witness\.test\/amr at \d{4}-/)
+  const stranger = formatWitnessVerifierKey('witness.test/other', new Uint8Array(32).fill(3))
+  const unmet = await runCli(['verify', '--bundle', file, '--key', logKey, '--witness', witnessVkey, '--witness', stranger])
+  t.equal(unmet.code, 1)
+  t.match(unmet.stdout, /^FAILED: proof bundle of lot Z260526A[\s\S]*WITNESS_POLICY_UNMET: the checkpoint is cosigned by 1 of the 2 witnesses given/)
 })
