@@ -15,10 +15,8 @@
 import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
-import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
+import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
   events: 60000,
@@ -259,53 +257,10 @@ async function logicalBytes(location) {
 const peers = {}
 if (opts.peers) {
   peers.verify = await verifyCeiling()
-  peers.sodium = await sodiumCeiling()
+  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
+  peers.sodium = await sodiumCeiling(messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] })), opts.verifySeconds)
   peers.hypercore = await hypercoreAppend()
   peers.level = await levelAppend()
-}
-
-/**
- * libsodium's verify (sodium-native), which the node's check workers use, on the same messages: one
- * worker thread per core, each verifying for verifySeconds (the ceiling of the node's own verification),
- * and synchronously on one core.
- */
-async function sodiumCeiling() {
-  const sodiumPath = createRequire(import.meta.url).resolve('sodium-native')
-  const { default: sodium } = await import(sodiumPath)
-  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
-  const sample = messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] }))
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads')
-    const sodium = require(workerData.sodiumPath)
-    const { sample, seconds } = workerData
-    let done = 0, failures = 0
-    const started = performance.now(), stop = started + seconds * 1000
-    while (performance.now() < stop) for (let k = 0; k < 200; k++, done++) {
-      const s = sample[done % sample.length]
-      if (!sodium.crypto_sign_verify_detached(s.signature, s.message, s.key)) failures++
-    }
-    parentPort.postMessage({ done, failures, seconds: (performance.now() - started) / 1000 })`
-  const threads = os.availableParallelism()
-  const results = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolveOne, reject) => {
-      const worker = new Worker(code, { eval: true, workerData: { sodiumPath, sample, seconds: opts.verifySeconds } })
-      worker.once('message', (result) => { resolveOne(result); void worker.terminate() })
-      worker.once('error', reject)
-    })),
-  )
-  const allRate = results.reduce((sum, r) => sum + r.done / r.seconds, 0)
-  let failures = results.reduce((sum, r) => sum + r.failures, 0)
-  let syncDone = 0
-  const syncStart = performance.now()
-  const syncStop = syncStart + Math.min(2, opts.verifySeconds) * 1000
-  while (performance.now() < syncStop) {
-    for (let k = 0; k < 200; k++, syncDone++) {
-      const { message, signature, key } = sample[syncDone % sample.length]
-      if (!sodium.crypto_sign_verify_detached(signature, message, key)) failures++
-    }
-  }
-  const syncRate = syncDone / ((performance.now() - syncStart) / 1000)
-  return { allRate, syncRate, failures, threads }
 }
 
 /** Node's crypto.verify on the same PAE messages and signatures: on the libuv pool (all cores) and synchronously (one core). */

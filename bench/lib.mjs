@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: flags, percentiles, the node as a child process, its CPU time,
-// disk usage, a keep-alive HTTP client, and realistic pre-signed statements. Benchmarks print figures;
+// disk usage, a keep-alive HTTP client, realistic pre-signed statements, and the Ed25519 verify ceiling. Benchmarks print figures;
 // they are not tests and assert no times.
 
 import { spawn } from 'node:child_process'
@@ -7,8 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync, readdirSync, lstatSync, existsSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const DIST = join(ROOT, 'dist')
@@ -268,4 +270,49 @@ export function readCpuProfile(usage, defaults) {
   const parent = new Map()
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   return { file, opts, profile, nodes, parent }
+}
+
+// ---- the Ed25519 verify ceiling ----
+
+/**
+ * libsodium's verify (sodium-native), which the node's check workers run, over `sample` ({message, signature,
+ * key} with the PAE each signature covers): one worker thread per core, each verifying for `seconds` (the
+ * ceiling of any verification the node or a mirror does), then synchronously on one core. Resolves with
+ * signatures/s on all cores and on one, the failures (0 for a valid sample) and the threads used.
+ */
+export async function sodiumCeiling(sample, seconds = 3) {
+  const sodiumPath = createRequire(import.meta.url).resolve('sodium-native')
+  const { default: sodium } = await import(sodiumPath)
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const sodium = require(workerData.sodiumPath)
+    const { sample, seconds } = workerData
+    let done = 0, failures = 0
+    const started = performance.now(), stop = started + seconds * 1000
+    while (performance.now() < stop) for (let k = 0; k < 200; k++, done++) {
+      const s = sample[done % sample.length]
+      if (!sodium.crypto_sign_verify_detached(s.signature, s.message, s.key)) failures++
+    }
+    parentPort.postMessage({ done, failures, seconds: (performance.now() - started) / 1000 })`
+  const threads = os.availableParallelism()
+  const results = await Promise.all(
+    Array.from({ length: threads }, () => new Promise((resolveOne, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: { sodiumPath, sample, seconds } })
+      worker.once('message', (result) => { resolveOne(result); void worker.terminate() })
+      worker.once('error', reject)
+    })),
+  )
+  const allRate = results.reduce((sum, r) => sum + r.done / r.seconds, 0)
+  let failures = results.reduce((sum, r) => sum + r.failures, 0)
+  let syncDone = 0
+  const syncStart = performance.now()
+  const syncStop = syncStart + Math.min(2, seconds) * 1000
+  while (performance.now() < syncStop) {
+    for (let k = 0; k < 200; k++, syncDone++) {
+      const { message, signature, key } = sample[syncDone % sample.length]
+      if (!sodium.crypto_sign_verify_detached(signature, message, key)) failures++
+    }
+  }
+  const syncRate = syncDone / ((performance.now() - syncStart) / 1000)
+  return { allRate, syncRate, failures, threads }
 }
