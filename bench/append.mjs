@@ -16,7 +16,7 @@ import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'nod
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
+import { commissioningEvent, cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
   events: 60000,
@@ -105,26 +105,6 @@ if (opts.workload === 'food') {
   if (results.some((r) => typeof r.seq !== 'number')) throw new Error(`registering the farms failed: ${JSON.stringify(results)}`)
 }
 
-/** An EPCIS 2.0 ObjectEvent as a farm's system sends it: a new lot of rice commissioned, with its harvest data. */
-function foodEventBody(farm, i) {
-  const eventTime = new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString()
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-    type: 'ObjectEvent',
-    eventTime,
-    eventTimeZoneOffset: '+08:00',
-    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
-    action: 'ADD',
-    bizStep: 'commissioning',
-    disposition: 'active',
-    quantityList: [{ epcClass: `https://id.gs1.org/01/06901234000115/10/${runTag}R${i}`, quantity: 2000, uom: 'KGM' }],
-    readPoint: { id: farm.location },
-    bizLocation: { id: farm.location },
-    bizTransactionList: [{ type: 'po', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:PO-${i}` }],
-    ilmd: { 'cbvmda:harvestStartDate': '2026-05-18', 'cbvmda:countryOfOrigin': 'CN', 'cbvmda:lotNumber': `${runTag}R${i}` },
-  }
-}
-
 // ---- pre-sign every envelope before timing: the client does no crypto while the node works ----
 
 const total = opts.warmup + opts.events
@@ -137,7 +117,7 @@ for (let i = 0; i < total; i++) {
   const signer = opts.workload === 'food' ? farms[i % farms.length] : admins[i % admins.length]
   const statement =
     opts.workload === 'food'
-      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: foodEventBody(signer, i) }
+      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: commissioningEvent(signer.location, i, runTag) }
       : { type: 'actor.register', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: registerBody(`${runTag}-m${i}`, i) }
   const envelope = buildStatementEnvelope(statement, [signer.signer])
   envelopes[i] = envelope

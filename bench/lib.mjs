@@ -252,6 +252,49 @@ export function registerBody(id, i) {
   }
 }
 
+const EPCIS_CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
+const lotClass = (tag, i) => `https://id.gs1.org/01/06901234000115/10/${tag}R${i}`
+
+/**
+ * The body of a food.event as a farm's system sends it: an EPCIS 2.0 ObjectEvent commissioning a new lot of
+ * rice (lot `${tag}R${i}`) at the farm's registered `location`, with a business transaction and its harvest data.
+ */
+export function commissioningEvent(location, i, tag) {
+  return {
+    '@context': EPCIS_CONTEXT,
+    type: 'ObjectEvent',
+    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
+    eventTimeZoneOffset: '+08:00',
+    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    quantityList: [{ epcClass: lotClass(tag, i), quantity: 2000, uom: 'KGM' }],
+    readPoint: { id: location },
+    bizLocation: { id: location },
+    bizTransactionList: [{ type: 'po', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:PO-${i}` }],
+    ilmd: { 'cbvmda:harvestStartDate': '2026-05-18', 'cbvmda:countryOfOrigin': 'CN', 'cbvmda:lotNumber': `${tag}R${i}` },
+  }
+}
+
+/** The body of a food.event shipping the lot commissioningEvent(location, lot, tag) made, from `location` to `destination`. */
+export function shippingEvent(location, i, tag, lot, destination) {
+  return {
+    '@context': EPCIS_CONTEXT,
+    type: 'ObjectEvent',
+    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
+    eventTimeZoneOffset: '+08:00',
+    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    action: 'OBSERVE',
+    bizStep: 'shipping',
+    disposition: 'in_transit',
+    quantityList: [{ epcClass: lotClass(tag, lot), quantity: 2000, uom: 'KGM' }],
+    readPoint: { id: location },
+    bizTransactionList: [{ type: 'desadv', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:DESADV-${i}` }],
+    destinationList: [{ type: 'location', destination }],
+  }
+}
+
 export const ISSUED_AT = () => new Date(Date.now() - 1000).toISOString()
 
 /**
