@@ -13,7 +13,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError, type ErrorCode } from '../core/errors.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import type { Ledger } from '../ledger/ledger.js'
+import type { Ledger, ReplicaChunk } from '../ledger/ledger.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 500
 /** Entries replicated in one commit during a catch-up: sixteen bundles. */
@@ -169,20 +169,38 @@ export class Follower {
     // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
     // read, and, once the entries are in, by the root they give at the new size (Ledger.replicate).
     if (ledger.checkpoint !== '') await log.verifyExtends(verifyCheckpoint(this.options.ed, ledger.checkpoint, ledger.verifierKey))
+    // Three chunks at once: one fetched and hashed, the next checked in the check pool's threads, the one
+    // before it sequenced and committed here. A chunk's checks lend it the keys of the one before (replica.ts).
     const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
+    const reads = new Map<number, Promise<[Uint8Array[], Uint8Array[]]>>()
     const read = (from: number) => {
-      const count = Math.min(chunk, log.size - from)
-      return Promise.all([log.entries(from, count), log.leafHashes(from, count)])
+      let reading = reads.get(from)
+      if (reading === undefined && from < log.size) {
+        const count = Math.min(chunk, log.size - from)
+        reading = Promise.all([log.entries(from, count), log.leafHashes(from, count)])
+        reading.catch(() => undefined)
+        reads.set(from, reading)
+      }
+      return reading
     }
-    let from = ledger.size
-    let next = read(from)
-    while (from < log.size) {
-      const [entries, leaves] = await next
-      // The next chunk's tiles and bundles are fetched and hashed while this one is checked and written.
-      if (from + entries.length < log.size) next = read(from + entries.length)
-      next.catch(() => undefined)
-      await ledger.replicate(from, entries, leaves, log.note)
-      from += entries.length
+    const check = async (from: number, previous?: ReplicaChunk) => {
+      const reading = read(from) as Promise<[Uint8Array[], Uint8Array[]]>
+      read(from + chunk)
+      const [entries, leaves] = await reading
+      reads.delete(from)
+      return ledger.checkReplica(from, entries, leaves, log.note, previous)
+    }
+    let checking = check(ledger.size)
+    for (;;) {
+      // A failure of the chunk checked ahead surfaces only after the one before it is committed.
+      const checked = await checking
+      const next = checked.from + checked.entries.length
+      if (next < log.size) {
+        checking = check(next, checked)
+        checking.catch(() => undefined)
+      }
+      await ledger.commitReplica(checked)
+      if (next >= log.size) return
     }
   }
 

@@ -1,0 +1,138 @@
+// A mirror's append in two stages that overlap (Ledger.checkReplica, Ledger.commitReplica): the stateless
+// checks of a chunk of another log's entries run in the checker's threads while the chunk before it is
+// sequenced again and committed on this thread.
+//
+// A chunk's signatures are checked against candidate keys: the registry as committed when its checks start,
+// and the keys the chunk before it names (registered or rotated in), whose commit may not have landed yet.
+// They are candidates only, as for the node's own requests, which are checked while earlier groups commit:
+// the sequencer judges each verified key against the registry as of the entry's seq (signers.ts), and a
+// signature no candidate matched is verified there against the registry of its time
+// (resolveDeferredSignatures). So checking ahead changes where a signature is verified, never the verdict.
+
+import { parseCanonical } from '../core/canonical-json.js'
+import type { Checkpoint } from '../core/checkpoint.js'
+import { decodeEnvelope, type Envelope } from '../core/dsse.js'
+import { fail } from '../core/errors.js'
+import { fromBase64 } from '../core/bytes.js'
+import { keyIdOf } from '../core/keys.js'
+import { keyidsOf, type StatementChecker } from './checks.js'
+import type { Entry } from './entry.js'
+import type { Prepared } from './group.js'
+import type { StatementKind } from './kinds.js'
+import type { Registry } from './registry.js'
+import type { ReplicaEntry } from './sequencer.js'
+
+/** A chunk of a followed log's entries that passed every stateless check, ready to be sequenced again. */
+export interface ReplicaChunk {
+  /** the seq of its first entry */
+  from: number
+  /** the followed log's signed checkpoint that covers it, as served, and parsed */
+  note: string
+  checkpoint: Checkpoint
+  entries: ReplicaEntry[]
+  /** public keys its actor statements name, by keyid: candidates for the next chunk's checks */
+  keys: ReadonlyMap<string, readonly string[]>
+}
+
+export interface ReplicaChecks {
+  checker: StatementChecker
+  /** the registry as committed */
+  registry: Registry
+  kinds: ReadonlyMap<string, StatementKind>
+  types: string[]
+  typesWithChecks: string[]
+  maxClockSkewMs: number
+}
+
+/** Actor statements whose body names a key that signs from then on. */
+const KEY_STATEMENTS = new Set(['actor.register', 'actor.rotate-key'])
+
+/**
+ * An entry of a followed log (attacker-controlled bytes): its seq, recordedAt and envelope, read without
+ * trusting its shape (the checks judge the envelope; the entry sequenced again must give these exact bytes).
+ * Throws ENTRY_INVALID.
+ */
+export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; envelope: Envelope } {
+  let entry: Partial<Entry>
+  try {
+    entry = parseCanonical(bytes) as Partial<Entry>
+  } catch {
+    return fail('ENTRY_INVALID', `entry ${seq} is not RFC 8785 canonical JSON`, { seq })
+  }
+  if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
+  if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
+  return { recordedAt: entry.recordedAt, envelope: entry.envelope as Envelope }
+}
+
+/**
+ * Runs every stateless check the node ran on entries from..from+entries.length-1 of a followed log, each
+ * against its recordedAt as the clock, with `previous` (the chunk before, checked, perhaps not yet committed)
+ * lending its keys as candidates. Throws a TracechainError with details.seq at the first entry refused.
+ */
+export async function checkReplicaChunk(
+  checks: ReplicaChecks,
+  from: number,
+  entries: readonly Uint8Array[],
+  leaves: readonly Uint8Array[],
+  signed: { note: string; checkpoint: Checkpoint },
+  previous?: ReplicaChunk,
+): Promise<ReplicaChunk> {
+  const parsed = entries.map((bytes, i) => parseReplicaEntry(bytes, from + i))
+  // One check job per run of entries recorded together: the clock they were checked against.
+  const runs: { recordedAt: string; at: number[] }[] = []
+  parsed.forEach((entry, i) => {
+    const last = runs[runs.length - 1]
+    if (last?.recordedAt === entry.recordedAt) last.at.push(i)
+    else runs.push({ recordedAt: entry.recordedAt, at: [i] })
+  })
+  const { registry } = checks
+  const candidatesFor = (keyid: string) => {
+    const lent = previous?.keys.get(keyid)
+    const held = registry.publicKeysFor(keyid)
+    return lent === undefined ? held : [...new Set([...held, ...lent])]
+  }
+  const checked = await Promise.all(
+    runs.map(({ recordedAt, at }) =>
+      checks.checker.check({
+        envelopes: at.map((i) => parsed[i].envelope),
+        candidates: at.map((i) => keyidsOf(parsed[i].envelope).map(candidatesFor)),
+        types: checks.types,
+        typesWithChecks: checks.typesWithChecks,
+        nowMs: Date.parse(recordedAt),
+        maxClockSkewMs: checks.maxClockSkewMs,
+      }),
+    ),
+  )
+  const replica: ReplicaEntry[] = new Array(entries.length)
+  const keys = new Map<string, string[]>()
+  runs.forEach(({ at }, run) => {
+    at.forEach((i, k) => {
+      const outcome = checked[run][k]
+      const seq = from + i
+      if ('refused' in outcome) {
+        fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
+      }
+      const { envelope, recordedAt } = parsed[i]
+      const { statement } = outcome
+      const prepared: Prepared = {
+        envelope,
+        statement,
+        kind: checks.kinds.get(statement.type) as StatementKind,
+        payloadHash: outcome.payloadHash,
+        verifiedKeys: outcome.verifiedKeys,
+        decode: () => decodeEnvelope(envelope),
+      }
+      replica[i] = { seq, recordedAt, prepared, leaf: leaves[i] }
+      const publicKey = statement.body.publicKey
+      if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
+        try {
+          const keyid = keyIdOf(fromBase64(publicKey))
+          keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
+        } catch {
+          // a malformed key is its rule's to refuse when the entry is sequenced
+        }
+      }
+    })
+  })
+  return { from, ...signed, entries: replica, keys }
+}
