@@ -261,12 +261,13 @@ class MisbehaviourError extends Error {
 
 /**
  * Whether a failure shows the log (or its copy) serving something that does not verify. A missing resource
- * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk.
+ * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk, nor its
+ * own checks failing to run (INTERNAL: a check thread that stopped, a kind's module that did not load).
  */
 function isMisbehaviour(error: unknown): boolean {
   if (error instanceof MisbehaviourError) return true
   if (!isTracechainError(error)) return false
-  if (error.code === 'STORE_UNAVAILABLE' || error.code === 'SHUTTING_DOWN' || error.code === 'RANGE_INVALID') return false
+  if (['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'RANGE_INVALID', 'INTERNAL'].includes(error.code)) return false
   return !(error.code === 'TILE_INVALID' && (error.details as { check?: unknown } | undefined)?.check === 'missing')
 }
 
