@@ -172,11 +172,15 @@ export class Follower {
     // Three chunks at once: one fetched and hashed, the next checked in the check pool's threads, the one
     // before it sequenced and committed here. A chunk's checks lend it the keys of the one before (replica.ts).
     const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
+    // Chunks end on multiples of the chunk size, so bundles are not fetched and hashed twice. A new mirror's
+    // first chunk is one bundle: its registry is empty, so each signature in it is verified when sequenced,
+    // on this thread, and the chunk after it has the keys it registered as candidates.
+    const endOf = (from: number) => Math.min(log.size, from === 0 ? Math.min(chunk, TILE_WIDTH) : (Math.floor(from / chunk) + 1) * chunk)
     const reads = new Map<number, Promise<[Uint8Array[], Uint8Array[]]>>()
     const read = (from: number) => {
       let reading = reads.get(from)
-      if (reading === undefined && from < log.size) {
-        const count = Math.min(chunk, log.size - from)
+      if (reading === undefined) {
+        const count = endOf(from) - from
         reading = Promise.all([log.entries(from, count), log.leafHashes(from, count)])
         reading.catch(() => undefined)
         reads.set(from, reading)
@@ -184,8 +188,8 @@ export class Follower {
       return reading
     }
     const check = async (from: number, previous?: ReplicaChunk) => {
-      const reading = read(from) as Promise<[Uint8Array[], Uint8Array[]]>
-      read(from + chunk)
+      const reading = read(from)
+      if (endOf(from) < log.size) read(endOf(from))
       const [entries, leaves] = await reading
       reads.delete(from)
       return ledger.checkReplica(from, entries, leaves, log.note, previous)
