@@ -65,7 +65,8 @@ export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt:
 }
 
 /**
- * Runs every stateless check the node ran on entries from..from+entries.length-1 of a followed log, each
+ * Runs every stateless check the node ran on entries from..from+entries.length-1 of a followed log (whose
+ * `leaves` the caller checked they hash to: the sequencer then takes them for the bytes it rebuilds), each
  * against its recordedAt as the clock, with `previous` (the chunk before, checked, perhaps not yet committed)
  * lending its keys as candidates. Throws a TracechainError with details.seq at the first entry refused.
  */
@@ -121,6 +122,7 @@ export async function checkReplicaChunk(
         payloadHash: outcome.payloadHash,
         verifiedKeys: outcome.verifiedKeys,
         decode: () => decodeEnvelope(envelope),
+        logged: { bytes: entries[i], leaf: leaves[i] },
       }
       replica[i] = { seq, recordedAt, prepared, leaf: leaves[i] }
       const publicKey = statement.body.publicKey
