@@ -9,14 +9,12 @@
 // signature no candidate matched is verified there against the registry of its time
 // (resolveDeferredSignatures). So checking ahead changes where a signature is verified, never the verdict.
 
-import { parseCanonical } from '../core/canonical-json.js'
 import type { Checkpoint } from '../core/checkpoint.js'
-import { decodeEnvelope, type Envelope } from '../core/dsse.js'
+import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
-import { keyidsOf, type StatementChecker } from './checks.js'
-import type { Entry } from './entry.js'
+import type { StatementChecker } from './checks.js'
 import type { Prepared } from './group.js'
 import type { StatementKind } from './kinds.js'
 import type { Registry } from './registry.js'
@@ -47,21 +45,20 @@ export interface ReplicaChecks {
 /** Actor statements whose body names a key that signs from then on. */
 const KEY_STATEMENTS = new Set(['actor.register', 'actor.rotate-key'])
 
+const KEYID = /"keyid":"([^"\\]*)"/g
+
 /**
- * An entry of a followed log (attacker-controlled bytes): its seq, recordedAt and envelope, read without
- * trusting its shape (the checks judge the envelope; the entry sequenced again must give these exact bytes).
- * Throws ENTRY_INVALID.
+ * The keyids an entry's signatures name, in order, found in its bytes without parsing them (the check threads
+ * parse them). In the canonical JSON of an entry the node accepted, `"keyid":"` occurs only as the key of a
+ * signature (within a string every quote is escaped), and a keyid is 16 hex digits (schemas/envelope.json).
+ * The bytes are attacker-controlled, and for an entry that is not such JSON this may name other keyids; they
+ * only choose candidate keys, which cannot make a signature verify under a key it was not made with, nor make
+ * a key count for a keyid other than the envelope's own (signers.ts): such an entry is refused as the node
+ * refused it, at most with another code.
  */
-export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; envelope: Envelope } {
-  let entry: Partial<Entry>
-  try {
-    entry = parseCanonical(bytes) as Partial<Entry>
-  } catch {
-    return fail('ENTRY_INVALID', `entry ${seq} is not RFC 8785 canonical JSON`, { seq })
-  }
-  if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
-  if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
-  return { recordedAt: entry.recordedAt, envelope: entry.envelope as Envelope }
+export function keyidsInEntry(bytes: Uint8Array): string[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return Array.from(text.matchAll(KEYID), (match) => match[1])
 }
 
 /**
@@ -78,63 +75,48 @@ export async function checkReplicaChunk(
   signed: { note: string; checkpoint: Checkpoint },
   previous?: ReplicaChunk,
 ): Promise<ReplicaChunk> {
-  const parsed = entries.map((bytes, i) => parseReplicaEntry(bytes, from + i))
-  // One check job per run of entries recorded together: the clock they were checked against.
-  const runs: { recordedAt: string; at: number[] }[] = []
-  parsed.forEach((entry, i) => {
-    const last = runs[runs.length - 1]
-    if (last?.recordedAt === entry.recordedAt) last.at.push(i)
-    else runs.push({ recordedAt: entry.recordedAt, at: [i] })
-  })
   const { registry } = checks
   const candidatesFor = (keyid: string) => {
     const lent = previous?.keys.get(keyid)
     const held = registry.publicKeysFor(keyid)
     return lent === undefined ? held : [...new Set([...held, ...lent])]
   }
-  const checked = await Promise.all(
-    runs.map(({ recordedAt, at }) =>
-      checks.checker.check({
-        envelopes: at.map((i) => parsed[i].envelope),
-        candidates: at.map((i) => keyidsOf(parsed[i].envelope).map(candidatesFor)),
-        types: checks.types,
-        typesWithChecks: checks.typesWithChecks,
-        nowMs: Date.parse(recordedAt),
-        maxClockSkewMs: checks.maxClockSkewMs,
-      }),
-    ),
-  )
+  // One job for the chunk, split across the threads; each entry is checked against its own recordedAt.
+  const outcomes = await checks.checker.checkReplica({
+    entries: [...entries],
+    from,
+    candidates: entries.map((bytes) => keyidsInEntry(bytes).map(candidatesFor)),
+    types: checks.types,
+    typesWithChecks: checks.typesWithChecks,
+    maxClockSkewMs: checks.maxClockSkewMs,
+  })
   const replica: ReplicaEntry[] = new Array(entries.length)
   const keys = new Map<string, string[]>()
-  runs.forEach(({ at }, run) => {
-    at.forEach((i, k) => {
-      const outcome = checked[run][k]
-      const seq = from + i
-      if ('refused' in outcome) {
-        fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
+  outcomes.forEach((outcome, i) => {
+    const seq = from + i
+    if ('refused' in outcome) {
+      fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
+    }
+    const { envelope, recordedAt, statement } = outcome
+    const prepared: Prepared = {
+      envelope,
+      statement,
+      kind: checks.kinds.get(statement.type) as StatementKind,
+      payloadHash: outcome.payloadHash,
+      verifiedKeys: outcome.verifiedKeys,
+      decode: () => decodeEnvelope(envelope),
+      logged: { bytes: entries[i], leaf: leaves[i] },
+    }
+    replica[i] = { seq, recordedAt, prepared, leaf: leaves[i] }
+    const publicKey = statement.body.publicKey
+    if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
+      try {
+        const keyid = keyIdOf(fromBase64(publicKey))
+        keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
+      } catch {
+        // a malformed key is its rule's to refuse when the entry is sequenced
       }
-      const { envelope, recordedAt } = parsed[i]
-      const { statement } = outcome
-      const prepared: Prepared = {
-        envelope,
-        statement,
-        kind: checks.kinds.get(statement.type) as StatementKind,
-        payloadHash: outcome.payloadHash,
-        verifiedKeys: outcome.verifiedKeys,
-        decode: () => decodeEnvelope(envelope),
-        logged: { bytes: entries[i], leaf: leaves[i] },
-      }
-      replica[i] = { seq, recordedAt, prepared, leaf: leaves[i] }
-      const publicKey = statement.body.publicKey
-      if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
-        try {
-          const keyid = keyIdOf(fromBase64(publicKey))
-          keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
-        } catch {
-          // a malformed key is its rule's to refuse when the entry is sequenced
-        }
-      }
-    })
+    }
   })
   return { from, ...signed, entries: replica, keys }
 }

@@ -251,8 +251,10 @@ t.test('checks that fail to run are the mirror’s own fault: it says so and tri
   const store = await LevelStore.open(join(root, 'mirror', 'db'))
   let broken = true
   const pool = CheckPool.shared(domainCheckModules())
+  const stopped = () => Promise.reject(new TracechainError('INTERNAL', 'statement checks failed: a check thread stopped'))
   const checker: StatementChecker = {
-    check: (job) => (broken ? Promise.reject(new TracechainError('INTERNAL', 'statement checks failed: a check thread stopped')) : pool.check(job)),
+    check: (job) => (broken ? stopped() : pool.check(job)),
+    checkReplica: (job) => (broken ? stopped() : pool.checkReplica(job)),
   }
   const ledger = await Ledger.openReplica({ store, verifierKey: node.ledger.verifierKey, primary: url, ed: nodeEd25519, checker, kinds: DOMAIN_KINDS })
   t.teardown(async () => {
