@@ -42,8 +42,9 @@ const USAGE = `tracechain <command> [options]
                                                 sign every event of an EPCIS 2.0 document as food.event and submit
                                                 them in batches; exit 1 if any was refused
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
-                                                audit every entry; exit 1 naming the first bad seq, or a checkpoint
-                                                cosigned by fewer than N of the witnesses (default all given)
+                                                audit every entry (D: a node's or a stopped mirror's data directory);
+                                                exit 1 naming the first bad seq, or a checkpoint cosigned by fewer
+                                                than N of the witnesses (default all given)
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
   label    --id ID (--url U | --base-url URL (--dir D | --log-key VKEY)) [--out FILE] [--format svg|png] [--size print|screen]

@@ -1,5 +1,5 @@
-// `tracechain verify`: audits a node over HTTP (--url) or a data directory (--dir) with the same
-// Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
+// `tracechain verify`: audits a node over HTTP (--url) or a data directory, a node's or a mirror's (--dir),
+// with the same Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
 // earlier, so a rewritten or rolled-back history is caught.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -14,6 +14,7 @@ import { canonicalJson } from '../core/canonical-json.js'
 import { verifyConsistency } from '../core/merkle.js'
 import { Auditor, GENESIS_PREV } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
+import { isMirrorDir, openMirrorDir } from './mirror-dir.js'
 import { openNode } from './node-dir.js'
 import { writeFileDurably } from '../store/durable-file.js'
 
@@ -126,11 +127,15 @@ async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | un
   return note
 }
 
-/** Audits a data directory (the node must not be running: LevelDB takes a lock). */
+/**
+ * Audits a data directory, a node's or a mirror's (neither may be running: LevelDB takes a lock): the same
+ * audit of the same store format, against the checkpoint the directory holds, its own or the followed log's.
+ */
 export async function verifyDir(dir: string, options: { checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
-  const node = await openNode(dir)
+  const node = isMirrorDir(dir) ? await openMirrorDir(dir) : await openNode(dir)
   try {
     const { ledger } = node
+    if (ledger.size === 0) fail('NOT_INITIALISED', `the mirror in ${dir} has verified no entries yet`)
     const checkpoint = verifyCheckpoint(nodeEd25519, ledger.checkpoint, ledger.verifierKey)
     const saved = readSavedCheckpoint(options.checkpointFile, ledger.verifierKey)
     if (saved && saved.checkpoint.size > checkpoint.size) {
