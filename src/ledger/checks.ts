@@ -62,6 +62,8 @@ export interface ReplicaCheckJob {
 /** An entry that passed: its statement's checks, and the fields of the entry the sequencer needs. */
 export interface CheckedReplicaEntry extends CheckedStatement {
   recordedAt: string
+  /** hex leaf hash of the entry before, as this one names it */
+  prev: string
   envelope: Envelope
 }
 
@@ -167,23 +169,25 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
  * trusting the envelope's shape (checkStatement judges it; the entry sequenced again must give these exact
  * bytes). Throws ENTRY_INVALID with details.seq.
  */
-export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; envelope: Envelope } {
+export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; prev: string; envelope: Envelope } {
   let entry: Partial<Entry>
   try {
     entry = parseCanonical(bytes) as Partial<Entry>
-  } catch {
-    return fail('ENTRY_INVALID', `entry ${seq} is not RFC 8785 canonical JSON`, { seq })
+  } catch (error) {
+    const json = isTracechainError(error) && error.code === 'PAYLOAD_NOT_CANONICAL'
+    return fail('ENTRY_INVALID', `entry ${seq} is not ${json ? 'RFC 8785 canonical JSON' : 'UTF-8 JSON'}`, { seq })
   }
   if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
   if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
-  return { recordedAt: entry.recordedAt, envelope: entry.envelope as Envelope }
+  if (typeof entry.prev !== 'string') fail('ENTRY_INVALID', `entry ${seq} has no prev`, { seq })
+  return { recordedAt: entry.recordedAt, prev: entry.prev, envelope: entry.envelope as Envelope }
 }
 
 /** The checks of a replica job's entries (see ReplicaCheckJob), in order; refusals come back as values. */
 export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): ReplicaCheckOutcome[] {
   const context = checkContext({ ...job, nowMs: 0 }, kindChecks)
   return job.entries.map((bytes, i) => {
-    let entry: { recordedAt: string; envelope: Envelope }
+    let entry: { recordedAt: string; prev: string; envelope: Envelope }
     try {
       entry = parseReplicaEntry(bytes, job.from + i)
     } catch (error) {

@@ -13,7 +13,7 @@ import type { Statement } from '../core/statement.js'
 import type { LevelStore } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
-import { checkReplicaChunk, type ReplicaChunk } from './replica.js'
+import { checkReplicaChunk, type LogChecks, type ReplicaChunk } from './replica.js'
 import { GENESIS_PREV } from './entry.js'
 import type { SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
@@ -26,7 +26,7 @@ export type { AsyncEd25519 } from '../core/ed25519.js'
 export type { Entry } from './entry.js'
 export { GENESIS_PREV } from './entry.js'
 export type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
-export type { ReplicaChunk } from './replica.js'
+export type { LogChecks, ReplicaChunk } from './replica.js'
 
 export const DEFAULT_MAX_BATCH = 500
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
@@ -181,6 +181,11 @@ export class Ledger extends LedgerReads {
     return ledger
   }
 
+  /** How this ledger runs the stateless checks of its statements: also those of an audit of its log (audit-ledger.ts). */
+  get logChecks(): LogChecks {
+    return { checker: this.checker, types: this.types, typesWithChecks: this.typesWithChecks, maxClockSkewMs: this.maxClockSkewMs }
+  }
+
   addObserver(observer: LedgerObserver): void {
     this.observers.push(observer)
   }
@@ -248,14 +253,7 @@ export class Ledger extends LedgerReads {
     if (checkpoint.size < from + entries.length) {
       fail('CHECKPOINT_MISMATCH', `entries up to ${from + entries.length} are not covered by the checkpoint of size ${checkpoint.size}`, { size: checkpoint.size })
     }
-    const checks = {
-      checker: this.checker,
-      registry: this.sequencer.registry,
-      kinds: this.sequencerOptions.kinds,
-      types: this.types,
-      typesWithChecks: this.typesWithChecks,
-      maxClockSkewMs: this.maxClockSkewMs,
-    }
+    const checks = { ...this.logChecks, registry: this.sequencer.registry, kinds: this.sequencerOptions.kinds }
     return checkReplicaChunk(checks, from, entries, leaves, { note, checkpoint }, previous)
   }
 

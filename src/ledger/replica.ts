@@ -14,11 +14,38 @@ import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
-import type { StatementChecker } from './checks.js'
+import { actorKinds } from './actor-kinds.js'
+import type { ReplicaCheckOutcome, StatementChecker } from './checks.js'
 import type { Prepared } from './group.js'
 import type { StatementKind } from './kinds.js'
 import type { Registry } from './registry.js'
 import type { ReplicaEntry } from './sequencer.js'
+
+/** What the stateless checks of a log's entries need: where they run, and the node's statement types. */
+export interface LogChecks {
+  checker: StatementChecker
+  /** the statement types the node records */
+  types: string[]
+  /** those whose kinds have a stateless check of their own */
+  typesWithChecks: string[]
+  maxClockSkewMs: number
+}
+
+/** LogChecks for a log of `kinds` (with the registry's own, actor-kinds.ts), run by `checker`. */
+export function logChecksOf(kinds: readonly StatementKind[], checker: StatementChecker, maxClockSkewMs: number): LogChecks {
+  const byType = new Map<string, StatementKind>()
+  for (const kind of [...actorKinds, ...kinds]) byType.set(kind.type, kind)
+  return { checker, types: [...byType.keys()], typesWithChecks: [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type), maxClockSkewMs }
+}
+
+/** The stateless checks of consecutive entries of a log, one outcome per entry, refusals included. */
+export interface CheckedLogChunk {
+  /** the seq of its first entry */
+  from: number
+  outcomes: ReplicaCheckOutcome[]
+  /** public keys its accepted actor statements name, by keyid: candidates for the next chunk's checks */
+  keys: ReadonlyMap<string, readonly string[]>
+}
 
 /** A chunk of a followed log's entries that passed every stateless check, ready to be sequenced again. */
 export interface ReplicaChunk {
@@ -32,14 +59,10 @@ export interface ReplicaChunk {
   keys: ReadonlyMap<string, readonly string[]>
 }
 
-export interface ReplicaChecks {
-  checker: StatementChecker
+export interface ReplicaChecks extends LogChecks {
   /** the registry as committed */
   registry: Registry
   kinds: ReadonlyMap<string, StatementKind>
-  types: string[]
-  typesWithChecks: string[]
-  maxClockSkewMs: number
 }
 
 /** Actor statements whose body names a key that signs from then on. */
@@ -72,10 +95,52 @@ export function keyidsInEntry(bytes: Uint8Array): string[] {
 }
 
 /**
- * Runs every stateless check the node ran on entries from..from+entries.length-1 of a followed log (whose
- * `leaves` the caller checked they hash to: the sequencer then takes them for the bytes it rebuilds), each
- * against its recordedAt as the clock, with `previous` (the chunk before, checked, perhaps not yet committed)
- * lending its keys as candidates. Throws a TracechainError with details.seq at the first entry refused.
+ * Runs every stateless check the node ran on entries from..from+entries.length-1 of a log (attacker-controlled
+ * bytes), in the checker's threads, one job for the chunk: each entry parsed there and its statement checked
+ * against the entry's recordedAt as the clock. Candidate keys are the registry's and those `lent` by the chunk
+ * before, checked but perhaps not yet applied. Refusals come back as outcomes, at their place.
+ */
+export async function checkLogChunk(
+  checks: LogChecks,
+  registry: Registry,
+  from: number,
+  entries: readonly Uint8Array[],
+  lent?: ReadonlyMap<string, readonly string[]>,
+): Promise<CheckedLogChunk> {
+  const candidatesFor = (keyid: string) => {
+    const keys = lent?.get(keyid)
+    const held = registry.publicKeysFor(keyid)
+    return keys === undefined ? held : [...new Set([...held, ...keys])]
+  }
+  const outcomes = await checks.checker.checkReplica({
+    entries: [...entries],
+    from,
+    candidates: entries.map((bytes) => keyidsInEntry(bytes).map(candidatesFor)),
+    types: checks.types,
+    typesWithChecks: checks.typesWithChecks,
+    maxClockSkewMs: checks.maxClockSkewMs,
+  })
+  const keys = new Map<string, string[]>()
+  for (const outcome of outcomes) {
+    if ('refused' in outcome) continue
+    const { statement } = outcome
+    const publicKey = statement.body.publicKey
+    if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
+      try {
+        const keyid = keyIdOf(fromBase64(publicKey))
+        keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
+      } catch {
+        // a malformed key is its rule's to refuse
+      }
+    }
+  }
+  return { from, outcomes, keys }
+}
+
+/**
+ * checkLogChunk for a mirror: entries of a followed log (whose `leaves` the caller checked they hash to: the
+ * sequencer then takes them for the bytes it rebuilds), with `previous` (the chunk before, checked, perhaps
+ * not yet committed) lending its keys. Throws a TracechainError with details.seq at the first entry refused.
  */
 export async function checkReplicaChunk(
   checks: ReplicaChecks,
@@ -85,24 +150,8 @@ export async function checkReplicaChunk(
   signed: { note: string; checkpoint: Checkpoint },
   previous?: ReplicaChunk,
 ): Promise<ReplicaChunk> {
-  const { registry } = checks
-  const candidatesFor = (keyid: string) => {
-    const lent = previous?.keys.get(keyid)
-    const held = registry.publicKeysFor(keyid)
-    return lent === undefined ? held : [...new Set([...held, ...lent])]
-  }
-  // One job for the chunk, split across the threads; each entry is checked against its own recordedAt.
-  const outcomes = await checks.checker.checkReplica({
-    entries: [...entries],
-    from,
-    candidates: entries.map((bytes) => keyidsInEntry(bytes).map(candidatesFor)),
-    types: checks.types,
-    typesWithChecks: checks.typesWithChecks,
-    maxClockSkewMs: checks.maxClockSkewMs,
-  })
-  const replica: ReplicaEntry[] = new Array(entries.length)
-  const keys = new Map<string, string[]>()
-  outcomes.forEach((outcome, i) => {
+  const { outcomes, keys } = await checkLogChunk(checks, checks.registry, from, entries, previous?.keys)
+  const replica = outcomes.map((outcome, i): ReplicaEntry => {
     const seq = from + i
     if ('refused' in outcome) {
       fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
@@ -117,16 +166,7 @@ export async function checkReplicaChunk(
       decode: () => decodeEnvelope(envelope),
       logged: { bytes: entries[i], leaf: leaves[i] },
     }
-    replica[i] = { seq, recordedAt, prepared, leaf: leaves[i] }
-    const publicKey = statement.body.publicKey
-    if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
-      try {
-        const keyid = keyIdOf(fromBase64(publicKey))
-        keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
-      } catch {
-        // a malformed key is its rule's to refuse when the entry is sequenced
-      }
-    }
+    return { seq, recordedAt, prepared, leaf: leaves[i] }
   })
   return { from, ...signed, entries: replica, keys }
 }
