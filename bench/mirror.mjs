@@ -7,7 +7,7 @@
 //
 //   node bench/mirror.mjs [--entries 1000000] [--workload food|register] [--reuse] [--over file,nginx]
 //                         [--audit=false] [--lag-seconds 30] [--lag-rate 1000] [--verify-seconds 3]
-//                         [--profile DIR] [--keep] [--json]
+//                         [--chunk ENTRIES (the Follower's default)] [--profile DIR] [--keep] [--json]
 //
 // The node and its published tree are built once per workload and size under os.tmpdir() and kept there:
 // --reuse takes them as they are (a run without it builds them again, ~2-4 min for a million entries).
@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { readFile } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
 import os from 'node:os'
+import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { CLI, cpuDelta, cpuTimes, dist, flags, fmt, httpClient, machine, machineBusy, sodiumCeiling, startNode, stats, table } from './lib.mjs'
@@ -32,6 +33,7 @@ const opts = flags({
   lagSeconds: 30,
   lagRate: 1000,
   lagBatch: 50,
+  chunk: 0,
   verifySeconds: 3,
   profile: '',
   profileInterval: 500,
@@ -101,7 +103,7 @@ async function stopProfile(session, name) {
 async function catchUp(name, source, fetch) {
   const dir = join(scratch, `mirror-${name}`)
   const mirror = await openMirrorDir(dir, { verifierKey: built.verifierKey, source, primary: 'http://primary.invalid' })
-  const follower = new Follower({ ledger: mirror.ledger, source, fetch, ed: nodeEd25519, dir })
+  const follower = new Follower({ ledger: mirror.ledger, source, fetch, ed: nodeEd25519, dir, ...(opts.chunk > 0 ? { chunkEntries: opts.chunk } : {}) })
   let lastReport = performance.now()
   let reportedSize = 0
   mirror.ledger.addObserver({
@@ -114,17 +116,27 @@ async function catchUp(name, source, fetch) {
     },
   })
   const session = await startProfile()
+  // The main thread's garbage collection during the catch-up: pauses by kind (minor: scavenges; major: mark-compact).
+  const gc = { minor: 0, major: 0, other: 0 }
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = entry.detail?.kind
+      gc[kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'other'] += entry.duration
+    }
+  })
+  gcObserver.observe({ entryTypes: ['gc'] })
   const cpuBefore = cpuTimes(process.pid)
   const busyBefore = machineBusy()
   const started = performance.now()
   await follower.poll()
   const wall = (performance.now() - started) / 1000
   const cpu = cpuDelta(cpuTimes(process.pid), cpuBefore)
+  gcObserver.disconnect()
   const profile = await stopProfile(session, `catch-up-${name}`)
   const othersCores = busyBefore === undefined || !cpu ? undefined : (machineBusy() - busyBefore - cpu.total) / wall
   const { status } = follower
   if (!status.following || mirror.ledger.size !== built.size) throw new Error(`the ${name} catch-up stopped at ${mirror.ledger.size}: ${JSON.stringify(status)}`)
-  return { mirror, name, size: mirror.ledger.size, wall, rate: mirror.ledger.size / wall, cpu, othersCores, profile }
+  return { mirror, name, size: mirror.ledger.size, wall, rate: mirror.ledger.size / wall, cpu, gc, othersCores, profile }
 }
 
 /** The PAE, signature and key of the newest 8,192 entries' first signatures: the ceiling's sample. */
@@ -292,6 +304,10 @@ if (lag) {
 }
 if (ceiling?.failures) out.push(`verify failures in the ceiling's sample: ${ceiling.failures}`)
 out.push(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+for (const c of catchUps) {
+  const perEntry = (ms) => fmt.us((ms * 1000) / c.size)
+  out.push(`${c.name} catch-up, main thread's GC pauses per entry: minor ${perEntry(c.gc.minor)} µs, major ${perEntry(c.gc.major)} µs, other ${perEntry(c.gc.other)} µs`)
+}
 for (const c of catchUps) if (c.profile) out.push(`CPU profile of the ${c.name} catch-up (main thread): ${c.profile} (summarise with node bench/profile.mjs FILE --events ${c.size})`)
 process.stdout.write(out.join('\n') + '\n')
 if (opts.json) process.stdout.write(JSON.stringify({ machine: machine(), opts, built, catchUps: catchUps.map(({ mirror, ...c }) => c), audit, ceiling, lag }) + '\n')
