@@ -27,6 +27,7 @@ export async function startNginx(root, workDir) {
   const block = /```nginx\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'docs/static-log.md'), 'utf8'))?.[1]
   if (!block) throw new Error('docs/static-log.md has no ```nginx block')
   const server = block.replace(/listen\s+80;/, `listen 127.0.0.1:${port};`).replace(/root\s+\/srv\/tracechain\/tlog;/, `root ${root};`)
+  if (!server.includes(`listen 127.0.0.1:${port};`) || !server.includes(`root ${root};`)) throw new Error('the documented server block has no "listen 80;" or "root /srv/tracechain/tlog;"')
   const temp = (name) => `  ${name}_temp_path ${join(workDir, 'temp', name)};`
   const config = [
     'daemon off;',
