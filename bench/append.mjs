@@ -15,10 +15,8 @@
 import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto'
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
-import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, startNode, stats, table } from './lib.mjs'
+import { commissioningEvent, cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
   events: 60000,
@@ -107,26 +105,6 @@ if (opts.workload === 'food') {
   if (results.some((r) => typeof r.seq !== 'number')) throw new Error(`registering the farms failed: ${JSON.stringify(results)}`)
 }
 
-/** An EPCIS 2.0 ObjectEvent as a farm's system sends it: a new lot of rice commissioned, with its harvest data. */
-function foodEventBody(farm, i) {
-  const eventTime = new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString()
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-    type: 'ObjectEvent',
-    eventTime,
-    eventTimeZoneOffset: '+08:00',
-    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
-    action: 'ADD',
-    bizStep: 'commissioning',
-    disposition: 'active',
-    quantityList: [{ epcClass: `https://id.gs1.org/01/06901234000115/10/${runTag}R${i}`, quantity: 2000, uom: 'KGM' }],
-    readPoint: { id: farm.location },
-    bizLocation: { id: farm.location },
-    bizTransactionList: [{ type: 'po', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:PO-${i}` }],
-    ilmd: { 'cbvmda:harvestStartDate': '2026-05-18', 'cbvmda:countryOfOrigin': 'CN', 'cbvmda:lotNumber': `${runTag}R${i}` },
-  }
-}
-
 // ---- pre-sign every envelope before timing: the client does no crypto while the node works ----
 
 const total = opts.warmup + opts.events
@@ -139,7 +117,7 @@ for (let i = 0; i < total; i++) {
   const signer = opts.workload === 'food' ? farms[i % farms.length] : admins[i % admins.length]
   const statement =
     opts.workload === 'food'
-      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: foodEventBody(signer, i) }
+      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: commissioningEvent(signer.location, i, runTag) }
       : { type: 'actor.register', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: registerBody(`${runTag}-m${i}`, i) }
   const envelope = buildStatementEnvelope(statement, [signer.signer])
   envelopes[i] = envelope
@@ -259,53 +237,10 @@ async function logicalBytes(location) {
 const peers = {}
 if (opts.peers) {
   peers.verify = await verifyCeiling()
-  peers.sodium = await sodiumCeiling()
+  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
+  peers.sodium = await sodiumCeiling(messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] })), opts.verifySeconds)
   peers.hypercore = await hypercoreAppend()
   peers.level = await levelAppend()
-}
-
-/**
- * libsodium's verify (sodium-native), which the node's check workers use, on the same messages: one
- * worker thread per core, each verifying for verifySeconds (the ceiling of the node's own verification),
- * and synchronously on one core.
- */
-async function sodiumCeiling() {
-  const sodiumPath = createRequire(import.meta.url).resolve('sodium-native')
-  const { default: sodium } = await import(sodiumPath)
-  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
-  const sample = messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] }))
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads')
-    const sodium = require(workerData.sodiumPath)
-    const { sample, seconds } = workerData
-    let done = 0, failures = 0
-    const started = performance.now(), stop = started + seconds * 1000
-    while (performance.now() < stop) for (let k = 0; k < 200; k++, done++) {
-      const s = sample[done % sample.length]
-      if (!sodium.crypto_sign_verify_detached(s.signature, s.message, s.key)) failures++
-    }
-    parentPort.postMessage({ done, failures, seconds: (performance.now() - started) / 1000 })`
-  const threads = os.availableParallelism()
-  const results = await Promise.all(
-    Array.from({ length: threads }, () => new Promise((resolveOne, reject) => {
-      const worker = new Worker(code, { eval: true, workerData: { sodiumPath, sample, seconds: opts.verifySeconds } })
-      worker.once('message', (result) => { resolveOne(result); void worker.terminate() })
-      worker.once('error', reject)
-    })),
-  )
-  const allRate = results.reduce((sum, r) => sum + r.done / r.seconds, 0)
-  let failures = results.reduce((sum, r) => sum + r.failures, 0)
-  let syncDone = 0
-  const syncStart = performance.now()
-  const syncStop = syncStart + Math.min(2, opts.verifySeconds) * 1000
-  while (performance.now() < syncStop) {
-    for (let k = 0; k < 200; k++, syncDone++) {
-      const { message, signature, key } = sample[syncDone % sample.length]
-      if (!sodium.crypto_sign_verify_detached(signature, message, key)) failures++
-    }
-  }
-  const syncRate = syncDone / ((performance.now() - syncStart) / 1000)
-  return { allRate, syncRate, failures, threads }
 }
 
 /** Node's crypto.verify on the same PAE messages and signatures: on the libuv pool (all cores) and synchronously (one core). */

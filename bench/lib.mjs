@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: flags, percentiles, the node as a child process, its CPU time,
-// disk usage, a keep-alive HTTP client, and realistic pre-signed statements. Benchmarks print figures;
+// disk usage, a keep-alive HTTP client, realistic pre-signed statements, and the Ed25519 verify ceiling. Benchmarks print figures;
 // they are not tests and assert no times.
 
 import { spawn } from 'node:child_process'
@@ -7,8 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync, readdirSync, lstatSync, existsSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const DIST = join(ROOT, 'dist')
@@ -250,6 +252,49 @@ export function registerBody(id, i) {
   }
 }
 
+const EPCIS_CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
+const lotClass = (tag, i) => `https://id.gs1.org/01/06901234000115/10/${tag}R${i}`
+
+/**
+ * The body of a food.event as a farm's system sends it: an EPCIS 2.0 ObjectEvent commissioning a new lot of
+ * rice (lot `${tag}R${i}`) at the farm's registered `location`, with a business transaction and its harvest data.
+ */
+export function commissioningEvent(location, i, tag) {
+  return {
+    '@context': EPCIS_CONTEXT,
+    type: 'ObjectEvent',
+    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
+    eventTimeZoneOffset: '+08:00',
+    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    quantityList: [{ epcClass: lotClass(tag, i), quantity: 2000, uom: 'KGM' }],
+    readPoint: { id: location },
+    bizLocation: { id: location },
+    bizTransactionList: [{ type: 'po', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:PO-${i}` }],
+    ilmd: { 'cbvmda:harvestStartDate': '2026-05-18', 'cbvmda:countryOfOrigin': 'CN', 'cbvmda:lotNumber': `${tag}R${i}` },
+  }
+}
+
+/** The body of a food.event shipping the lot commissioningEvent(location, lot, tag) made, from `location` to `destination`. */
+export function shippingEvent(location, i, tag, lot, destination) {
+  return {
+    '@context': EPCIS_CONTEXT,
+    type: 'ObjectEvent',
+    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
+    eventTimeZoneOffset: '+08:00',
+    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    action: 'OBSERVE',
+    bizStep: 'shipping',
+    disposition: 'in_transit',
+    quantityList: [{ epcClass: lotClass(tag, lot), quantity: 2000, uom: 'KGM' }],
+    readPoint: { id: location },
+    bizTransactionList: [{ type: 'desadv', bizTransaction: `urn:epcglobal:cbv:bt:6901234000001:DESADV-${i}` }],
+    destinationList: [{ type: 'location', destination }],
+  }
+}
+
 export const ISSUED_AT = () => new Date(Date.now() - 1000).toISOString()
 
 /**
@@ -268,4 +313,49 @@ export function readCpuProfile(usage, defaults) {
   const parent = new Map()
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
   return { file, opts, profile, nodes, parent }
+}
+
+// ---- the Ed25519 verify ceiling ----
+
+/**
+ * libsodium's verify (sodium-native), which the node's check workers run, over `sample` ({message, signature,
+ * key} with the PAE each signature covers): one worker thread per core, each verifying for `seconds` (the
+ * ceiling of any verification the node or a mirror does), then synchronously on one core. Resolves with
+ * signatures/s on all cores and on one, the failures (0 for a valid sample) and the threads used.
+ */
+export async function sodiumCeiling(sample, seconds = 3) {
+  const sodiumPath = createRequire(import.meta.url).resolve('sodium-native')
+  const { default: sodium } = await import(sodiumPath)
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const sodium = require(workerData.sodiumPath)
+    const { sample, seconds } = workerData
+    let done = 0, failures = 0
+    const started = performance.now(), stop = started + seconds * 1000
+    while (performance.now() < stop) for (let k = 0; k < 200; k++, done++) {
+      const s = sample[done % sample.length]
+      if (!sodium.crypto_sign_verify_detached(s.signature, s.message, s.key)) failures++
+    }
+    parentPort.postMessage({ done, failures, seconds: (performance.now() - started) / 1000 })`
+  const threads = os.availableParallelism()
+  const results = await Promise.all(
+    Array.from({ length: threads }, () => new Promise((resolveOne, reject) => {
+      const worker = new Worker(code, { eval: true, workerData: { sodiumPath, sample, seconds } })
+      worker.once('message', (result) => { resolveOne(result); void worker.terminate() })
+      worker.once('error', reject)
+    })),
+  )
+  const allRate = results.reduce((sum, r) => sum + r.done / r.seconds, 0)
+  let failures = results.reduce((sum, r) => sum + r.failures, 0)
+  let syncDone = 0
+  const syncStart = performance.now()
+  const syncStop = syncStart + Math.min(2, seconds) * 1000
+  while (performance.now() < syncStop) {
+    for (let k = 0; k < 200; k++, syncDone++) {
+      const { message, signature, key } = sample[syncDone % sample.length]
+      if (!sodium.crypto_sign_verify_detached(signature, message, key)) failures++
+    }
+  }
+  const syncRate = syncDone / ((performance.now() - syncStart) / 1000)
+  return { allRate, syncRate, failures, threads }
 }

@@ -42,9 +42,11 @@ const USAGE = `tracechain <command> [options]
                                                 sign every event of an EPCIS 2.0 document as food.event and submit
                                                 them in batches; exit 1 if any was refused
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
-                                                audit every entry; exit 1 naming the first bad seq, or a checkpoint
-                                                cosigned by fewer than N of the witnesses (default all given)
-  verify   --bundle FILE --key VKEY             verify an offline proof bundle with the log key alone and say
+                                                audit every entry (D: a node's or a stopped mirror's data directory);
+                                                exit 1 naming the first bad seq, or a checkpoint cosigned by fewer
+                                                than N of the witnesses (default all given)
+  verify   --bundle FILE --key VKEY [--witness WITNESS_VKEY... [--min N]]
+                                                verify an offline proof bundle with the log key alone and say
                                                 what it proves; exit 1 naming each check that failed
   bundle   --url U (--id LOT | --seq N | --application ID) --out FILE
                                                 download a lot (Digital Link or EPC URN), an entry or a seal

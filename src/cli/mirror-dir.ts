@@ -34,28 +34,37 @@ export function primaryOf(source: string): string {
   return source.replace(/\/+$/, '').replace(/\/tlog$/, '')
 }
 
-/** Opens D as a mirror of the log `verifierKey` names, creating it when new. Throws VERIFIER_KEY_INVALID, BAD_REQUEST. */
-export async function openMirrorDir(dir: string, wanted: MirrorConfig): Promise<OpenMirror> {
-  parseVerifierKey(wanted.verifierKey)
+export function isMirrorDir(dir: string): boolean {
+  return existsSync(join(dir, 'mirror.json'))
+}
+
+/**
+ * Opens D as a mirror of the log `wanted.verifierKey` names, creating it when new; without `wanted`, opens the
+ * mirror D holds as it is, writing nothing to mirror.json (`tracechain verify --dir`). Throws
+ * VERIFIER_KEY_INVALID, BAD_REQUEST, NOT_INITIALISED (no `wanted` and no mirror in D).
+ */
+export async function openMirrorDir(dir: string, wanted?: MirrorConfig): Promise<OpenMirror> {
   const file = join(dir, 'mirror.json')
   if (existsSync(join(dir, 'node.json'))) fail('BAD_REQUEST', `${dir} holds a node, not a mirror: give a mirror its own directory`)
-  if (existsSync(file)) {
-    const held = JSON.parse(readFileSync(file, 'utf8')) as MirrorConfig
-    if (held.verifierKey !== wanted.verifierKey) {
-      fail('BAD_REQUEST', `${dir} mirrors the log of key ${held.verifierKey}, not ${wanted.verifierKey}: give each log its own directory`)
-    }
-  } else {
-    mkdirSync(dir, { recursive: true })
+  const held = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MirrorConfig) : undefined
+  if (wanted === undefined && held === undefined) fail('NOT_INITIALISED', `${dir} holds no mirror: no mirror.json`)
+  if (wanted !== undefined && held !== undefined && held.verifierKey !== wanted.verifierKey) {
+    fail('BAD_REQUEST', `${dir} mirrors the log of key ${held.verifierKey}, not ${wanted.verifierKey}: give each log its own directory`)
   }
-  // The source and the primary may move (another CDN, a new address); the key may not.
-  writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
+  const config = (wanted ?? held) as MirrorConfig
+  parseVerifierKey(config.verifierKey)
+  if (wanted !== undefined) {
+    if (held === undefined) mkdirSync(dir, { recursive: true })
+    // The source and the primary may move (another CDN, a new address); the key may not.
+    writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
+  }
   const store = await LevelStore.open(join(dir, 'db'))
   try {
     await upgradeStore(store)
     const ledger = await Ledger.openReplica({
       store,
-      verifierKey: wanted.verifierKey,
-      primary: wanted.primary,
+      verifierKey: config.verifierKey,
+      primary: config.primary,
       ed: nodeEd25519,
       checker: CheckPool.shared(domainCheckModules()),
       kinds: domainKinds(),
@@ -63,7 +72,7 @@ export async function openMirrorDir(dir: string, wanted: MirrorConfig): Promise<
     return {
       store,
       ledger,
-      config: wanted,
+      config,
       close: async () => {
         await ledger.close()
         await store.close()

@@ -1,5 +1,5 @@
-// `tracechain verify`: audits a node over HTTP (--url) or a data directory (--dir) with the same
-// Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
+// `tracechain verify`: audits a node over HTTP (--url) or a data directory, a node's or a mirror's (--dir),
+// with the same Auditor the node uses, and with --checkpoint FILE proves the tree still extends a checkpoint seen
 // earlier, so a rewritten or rolled-back history is caught.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -12,9 +12,13 @@ import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { canonicalJson } from '../core/canonical-json.js'
 import { verifyConsistency } from '../core/merkle.js'
-import { Auditor, GENESIS_PREV } from '../ledger/audit.js'
+import { Auditor, GENESIS_PREV, auditRange } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
-import { openNode } from './node-dir.js'
+import { isMirrorDir, openMirrorDir } from './mirror-dir.js'
+import { CheckPool } from '../ledger/check-pool.js'
+import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../ledger/ledger.js'
+import { logChecksOf } from '../ledger/replica.js'
+import { DOMAIN_KIND_MODULES, DOMAIN_KINDS, openNode } from './node-dir.js'
 import { writeFileDurably } from '../store/durable-file.js'
 
 export const PAGE_SIZE = 1000
@@ -71,27 +75,21 @@ export async function verifyUrl(
     return failed(0, checkpoint.size, 'CHECKPOINT_MISMATCH', `the node's tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`, checkpoint.size)
   }
 
-  const auditor = new Auditor({ ed: nodeEd25519, from: 0, prevLeafHash: GENESIS_PREV })
-  let rootAtSaved: Uint8Array | undefined
-  for (let from = 0; from < checkpoint.size; from += PAGE_SIZE) {
-    const limit = Math.min(PAGE_SIZE, checkpoint.size - from)
+  // The node's own checks, in this process's check threads, as a mirror replaying the log runs them.
+  const checks = logChecksOf(DOMAIN_KINDS, CheckPool.shared(DOMAIN_KIND_MODULES), DEFAULT_MAX_CLOCK_SKEW_MS)
+  const auditor = new Auditor({ ed: nodeEd25519, checks, from: 0, prevLeafHash: GENESIS_PREV })
+  if (saved) auditor.keepRoot(saved.checkpoint.size)
+  const read = async (from: number, limit: number) => {
     const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`)
     if (page.entries.length < limit) fail('ENTRY_INVALID', `the node served ${page.entries.length} entries from ${from}, expected ${limit}`)
-    // Feed leaf by leaf near the saved size, to catch the root exactly there.
-    const chunk = page.entries.map(({ entry, leafHash }, i) => ({
+    return page.entries.map(({ entry, leafHash }, i) => ({
       seq: from + i,
       bytes: new TextEncoder().encode(canonicalJson(entry)),
       expectedLeafHash: fromHex(leafHash, 'leafHash'),
     }))
-    const savedSize = saved?.checkpoint.size
-    if (savedSize !== undefined && savedSize > from && savedSize <= from + chunk.length) {
-      const cut = savedSize - from
-      if (!(await auditor.feed(chunk.slice(0, cut)))) break
-      rootAtSaved = auditor.accumulator?.root()
-      if (!(await auditor.feed(chunk.slice(cut)))) break
-    } else if (!(await auditor.feed(chunk))) break
-    options.onProgress?.(auditor.checked, checkpoint.size)
   }
+  await auditRange(auditor, 0, checkpoint.size, PAGE_SIZE, read, options.onProgress && ((checked) => options.onProgress?.(checked, checkpoint.size)))
+  const rootAtSaved = auditor.keptRoot
   if (auditor.firstBad) return { ok: false, checked: auditor.checked, size: checkpoint.size, root: '', firstBad: auditor.firstBad }
   const root = (auditor.accumulator as NonNullable<Auditor['accumulator']>).root()
   if (!bytesEqual(root, checkpoint.rootHash)) {
@@ -126,11 +124,15 @@ async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | un
   return note
 }
 
-/** Audits a data directory (the node must not be running: LevelDB takes a lock). */
+/**
+ * Audits a data directory, a node's or a mirror's (neither may be running: LevelDB takes a lock): the same
+ * audit of the same store format, against the checkpoint the directory holds, its own or the followed log's.
+ */
 export async function verifyDir(dir: string, options: { checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
-  const node = await openNode(dir)
+  const node = isMirrorDir(dir) ? await openMirrorDir(dir) : await openNode(dir)
   try {
     const { ledger } = node
+    if (ledger.size === 0) fail('NOT_INITIALISED', `the mirror in ${dir} has verified no entries yet`)
     const checkpoint = verifyCheckpoint(nodeEd25519, ledger.checkpoint, ledger.verifierKey)
     const saved = readSavedCheckpoint(options.checkpointFile, ledger.verifierKey)
     if (saved && saved.checkpoint.size > checkpoint.size) {

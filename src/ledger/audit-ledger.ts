@@ -1,10 +1,10 @@
-// Audits a range of this node's own log with the Auditor: what GET /v1/verify and
-// `tracechain verify --dir` run. The root is checked against the signed checkpoint.
+// Audits a range of this node's own log with the Auditor, its checks run as the ledger runs its own: what
+// GET /v1/verify and `tracechain verify --dir` run. The root is checked against the signed checkpoint.
 
 import { bytesEqual, toHex } from '../core/bytes.js'
 import { verifyCheckpoint } from '../core/checkpoint.js'
 import { fail } from '../core/errors.js'
-import { Auditor, GENESIS_PREV, type AuditFinding } from './audit.js'
+import { Auditor, GENESIS_PREV, auditRange, type AuditFinding } from './audit.js'
 import type { AsyncEd25519, Ledger } from './ledger.js'
 
 export const AUDIT_CHUNK = 1000
@@ -36,7 +36,7 @@ export async function auditLedger(
     fail('RANGE_INVALID', `need 0 <= from < to <= ${ledger.size}, got from ${from} to ${to}`, { from, to, size: ledger.size })
   }
   const prevLeafHash = from === 0 ? GENESIS_PREV : toHex(await ledger.leafHashAt(from - 1))
-  const auditor = new Auditor({ ed, from, prevLeafHash, registry: ledger.actors })
+  const auditor = new Auditor({ ed, checks: ledger.logChecks, from, prevLeafHash, registry: ledger.actors })
   const report = (firstBad?: AuditFinding, root = ''): AuditReport => ({
     ok: !firstBad,
     checked: auditor.checked,
@@ -45,17 +45,14 @@ export async function auditLedger(
     root,
     ...(firstBad ? { firstBad } : {}),
   })
-  for (let seq = from; seq < to; seq += AUDIT_CHUNK) {
-    const count = Math.min(AUDIT_CHUNK, to - seq)
+  const read = async (seq: number, count: number) => {
     const bytes = await ledger.getEntriesBytes(seq, count)
     const leaves = await ledger.leafHashesAt(seq, bytes.length)
-    const chunk = bytes.map((b, i) => ({ seq: seq + i, bytes: b, expectedLeafHash: leaves[i] }))
-    if (chunk.length < count) {
-      return report({ seq: seq + chunk.length, code: 'ENTRY_INVALID', reason: 'entry missing from the store' })
-    }
-    if (!(await auditor.feed(chunk))) return report(auditor.firstBad)
-    onProgress?.(auditor.checked, to - from)
+    return bytes.map((b, i) => ({ seq: seq + i, bytes: b, expectedLeafHash: leaves[i] }))
   }
+  const { shortAt } = await auditRange(auditor, from, to, AUDIT_CHUNK, read, onProgress && ((checked) => onProgress(checked, to - from)))
+  if (auditor.firstBad) return report(auditor.firstBad)
+  if (shortAt !== undefined) return report({ seq: shortAt, code: 'ENTRY_INVALID', reason: 'entry missing from the store' })
   // Leaves must be the ones the tree commits to, and the tree the one the checkpoint signs.
   const storedRoot = await ledger.rootAt(to)
   if (auditor.accumulator) {

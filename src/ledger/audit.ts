@@ -1,19 +1,20 @@
-// The full audit of a run of entries: canonical bytes, seqs, the hash chain, every DSSE signature
-// against the registry as of its seq, and the Merkle root. No I/O: the node, the CLI (over HTTP or a
-// data directory) feed it entries in order, so all three check with the same code.
+// The full audit of a run of entries: canonical bytes, seqs, the hash chain, every statement's stateless
+// checks and DSSE signatures as the node ran them (in the check threads, as a mirror's replay runs them),
+// each signature's key against the registry as of its seq, and the Merkle root. No I/O: the node, the CLI
+// (over HTTP or a data directory) feed it entries in order, so all three check with the same code.
 
-import { parseCanonical } from '../core/canonical-json.js'
 import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
-import { decodeEnvelope, pae, type DecodedEnvelope } from '../core/dsse.js'
-import type { AsyncEd25519 } from '../core/ed25519.js'
+import { decodeEnvelope, pae } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
-import { keyIdOf } from '../core/keys.js'
 import { leafHash, nodeHash } from '../core/merkle.js'
-import { parseStatementPayload, type Statement } from '../core/statement.js'
+import type { Statement } from '../core/statement.js'
 import { keyValidAt } from '../core/key-validity.js'
 import { applyActorStatement } from './actor-kinds.js'
-import { GENESIS_PREV, type Entry } from './entry.js'
+import type { CheckedReplicaEntry } from './checks.js'
+import { GENESIS_PREV } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
+import { checkLogChunk, type CheckedLogChunk, type LogChecks } from './replica.js'
 
 export interface AuditFinding {
   seq: number
@@ -52,7 +53,10 @@ export class RootAccumulator {
 }
 
 export interface AuditorOptions {
-  ed: AsyncEd25519
+  /** verifies here the signatures no candidate key matched in the checks: keys registered in the same chunk */
+  ed: Ed25519
+  /** where and how every entry's stateless checks run: the node's own (Ledger.logChecks, replica.ts) */
+  checks: LogChecks
   /** first seq fed; 0 replays the registry from genesis */
   from: number
   /** hex leaf hash of entry from-1 (GENESIS_PREV when from is 0) */
@@ -68,27 +72,35 @@ export interface AuditInput {
   expectedLeafHash?: Uint8Array
 }
 
-interface ParsedEntry {
-  seq: number
-  bytes: Uint8Array
-  expectedLeafHash?: Uint8Array
-  entry?: Entry
-  problem?: TracechainError
+/** A chunk whose stateless checks are done, to be walked in order. */
+export interface CheckedAuditChunk extends CheckedLogChunk {
+  inputs: readonly AuditInput[]
 }
 
-/** Audits entries fed in seq order; stops at the first bad one. */
+/**
+ * Audits entries fed in seq order; stops at the first bad one. Each chunk in two stages, as a mirror replays
+ * (replica.ts): check() runs every entry's stateless checks in the checker's threads (its bytes parsed there,
+ * its statement checked as the node checked it, its signatures verified against candidate keys), and may run
+ * while the chunk before it is walked; walk() then follows the chain in order on this thread, judging each
+ * signature's key against the registry as of its seq and each leaf against the tree.
+ */
 export class Auditor {
-  private readonly ed: AsyncEd25519
+  private readonly ed: Ed25519
+  private readonly checks: LogChecks
   private readonly replay: boolean
   private readonly registry: Registry
   private expectedSeq: number
   private prev: string
+  private keepRootAt: number | undefined
   readonly accumulator?: RootAccumulator
+  /** the root at the size keepRoot named, once the walk passed it */
+  keptRoot?: Uint8Array
   checked = 0
   firstBad?: AuditFinding
 
   constructor(options: AuditorOptions) {
     this.ed = options.ed
+    this.checks = options.checks
     this.replay = options.from === 0
     this.registry = this.replay ? new Registry() : (options.registry ?? new Registry())
     this.expectedSeq = options.from
@@ -96,90 +108,74 @@ export class Auditor {
     if (this.replay) this.accumulator = new RootAccumulator()
   }
 
+  /** Keeps the root of the tree at `size` as the walk passes it (keptRoot); only when replaying from 0. */
+  keepRoot(size: number): void {
+    this.keepRootAt = size
+  }
+
   /** Checks a chunk of consecutive entries; returns false once a bad entry was found. */
   async feed(chunk: AuditInput[]): Promise<boolean> {
     if (this.firstBad) return false
-    const parsed: ParsedEntry[] = chunk.map(({ seq, bytes, expectedLeafHash }) => {
+    return this.walk(await this.check(chunk))
+  }
+
+  /**
+   * The first stage: the stateless checks of a chunk. With `previous`, the chunk before it, checked but maybe
+   * not yet walked, whose keys are candidates here. Throws only when the checks cannot run (INTERNAL).
+   */
+  async check(chunk: readonly AuditInput[], previous?: CheckedAuditChunk): Promise<CheckedAuditChunk> {
+    const from = chunk.length > 0 ? chunk[0].seq : this.expectedSeq
+    const checked = await checkLogChunk(this.checks, this.registry, from, chunk.map((input) => input.bytes), previous?.keys)
+    return { ...checked, inputs: chunk }
+  }
+
+  /** The second stage, in seq order; returns false once a bad entry was found. */
+  walk(checked: CheckedAuditChunk): boolean {
+    if (this.firstBad) return false
+    for (let i = 0; i < checked.inputs.length; i++) {
+      const { seq, bytes, expectedLeafHash } = checked.inputs[i]
+      const outcome = checked.outcomes[i]
       try {
-        return { seq, bytes, entry: parseEntryBytes(bytes), expectedLeafHash }
-      } catch (error) {
-        return { seq, bytes, problem: asFinding(error, 'ENTRY_INVALID') }
-      }
-    })
-    // Signatures are the cost: check them all concurrently, then walk the chain in order. Keys that
-    // this chunk itself registers are candidates too; whether a key was valid at its seq is judged later.
-    const decodedAll = parsed.map((p) => {
-      if (!p.entry) return undefined
-      try {
-        const decoded = decodeEnvelope(p.entry.envelope)
-        return { decoded, statement: parseStatementPayload(decoded.payload) }
-      } catch (error) {
-        return asFinding(error, 'ENTRY_INVALID')
-      }
-    })
-    const chunkKeys = new Map<string, string[]>()
-    for (const d of decodedAll) {
-      if (!d || d instanceof TracechainError) continue
-      const publicKey = d.statement.body.publicKey
-      if ((d.statement.type === 'actor.register' || d.statement.type === 'actor.rotate-key') && typeof publicKey === 'string') {
-        try {
-          const keyid = keyIdOf(fromBase64(publicKey))
-          chunkKeys.set(keyid, [...(chunkKeys.get(keyid) ?? []), publicKey])
-        } catch {
-          // a malformed key in the body is caught when the entry is replayed
-        }
-      }
-    }
-    const verified = await Promise.all(
-      decodedAll.map((d) => {
-        if (!d) return Promise.resolve(undefined)
-        if (d instanceof TracechainError) return Promise.resolve(d)
-        return this.verifySignatures(d.decoded, d.statement, chunkKeys).catch((error: unknown) => asFinding(error, 'ENTRY_INVALID'))
-      }),
-    )
-    for (let i = 0; i < parsed.length; i++) {
-      const p = parsed[i]
-      try {
-        if (p.problem) throw p.problem
-        const entry = p.entry as Entry
-        if (p.seq !== this.expectedSeq || entry.seq !== p.seq) {
-          fail('ENTRY_INVALID', `expected seq ${this.expectedSeq}, found ${entry.seq} stored at ${p.seq}`)
-        }
-        if (entry.prev !== this.prev) fail('CHAIN_BROKEN', `prev is ${entry.prev}, the leaf hash of entry ${p.seq - 1} is ${this.prev}`)
-        const result = verified[i]
-        if (result instanceof TracechainError) throw result
-        this.checkSigners(p.seq, result as VerifiedSignatures)
-        const leaf = leafHash(p.bytes)
-        if (p.expectedLeafHash && !bytesEqual(leaf, p.expectedLeafHash)) {
-          fail('ENTRY_INVALID', `the entry's leaf hash ${toHex(leaf)} differs from the one the tree commits to, ${toHex(p.expectedLeafHash)}`)
+        if (seq !== this.expectedSeq) fail('ENTRY_INVALID', `expected seq ${this.expectedSeq}, found entry ${seq}`)
+        if ('refused' in outcome) throw new TracechainError(outcome.refused.code, outcome.refused.message, outcome.refused.details)
+        if (outcome.prev !== this.prev) fail('CHAIN_BROKEN', `prev is ${outcome.prev}, the leaf hash of entry ${seq - 1} is ${this.prev}`)
+        this.checkSigners(seq, { statement: outcome.statement, keys: this.signingKeys(seq, outcome) })
+        const leaf = leafHash(bytes)
+        if (expectedLeafHash && !bytesEqual(leaf, expectedLeafHash)) {
+          fail('ENTRY_INVALID', `the entry's leaf hash ${toHex(leaf)} differs from the one the tree commits to, ${toHex(expectedLeafHash)}`)
         }
         this.prev = toHex(leaf)
         this.accumulator?.push(leaf)
+        if (this.accumulator !== undefined && this.accumulator.size === this.keepRootAt) this.keptRoot = this.accumulator.root()
         this.expectedSeq++
         this.checked++
       } catch (error) {
         const finding = asFinding(error, 'ENTRY_INVALID')
-        this.firstBad = { seq: p.seq, code: finding.code, reason: finding.message }
+        this.firstBad = { seq, code: finding.code, reason: finding.message }
         return false
       }
     }
     return true
   }
 
-  private async verifySignatures(decoded: DecodedEnvelope, statement: Statement, chunkKeys: Map<string, string[]>): Promise<VerifiedSignatures> {
-    const message = pae(decoded.payloadType, decoded.payload)
-    const keys = await Promise.all(
-      decoded.signatures.map(async ({ keyid, sig }) => {
-        const candidates = new Set([...this.registry.publicKeysFor(keyid), ...(chunkKeys.get(keyid) ?? [])])
-        for (const candidate of candidates) {
-          const raw = fromBase64(candidate)
-          const ok = this.ed.verifyAsync ? await this.ed.verifyAsync(raw, message, sig) : this.ed.verify(raw, message, sig)
-          if (ok) return { keyid, publicKey: candidate }
-        }
-        return fail('SIGNATURE_INVALID', `signature by key ${keyid} does not verify`, { keyid })
-      }),
-    )
-    return { statement, keys }
+  /** The key each signature verified against: in the checks, or here for a key they did not know. */
+  private signingKeys(seq: number, { envelope, statement, verifiedKeys }: CheckedReplicaEntry): { keyid: string; publicKey: string }[] {
+    let message: Uint8Array | undefined
+    return envelope.signatures.map(({ keyid, sig }, index) => {
+      const verified = verifiedKeys[index]
+      if (typeof verified === 'string') return { keyid, publicKey: verified }
+      // No candidate when checked: registered earlier in the same chunk, or the genesis entry's own key.
+      const own = statement.body.publicKey
+      const candidates = seq === 0 && typeof own === 'string' ? [own] : this.registry.publicKeysFor(keyid)
+      if (message === undefined) {
+        const decoded = decodeEnvelope(envelope)
+        message = pae(decoded.payloadType, decoded.payload)
+      }
+      const signature = fromBase64(sig, 'sig')
+      const publicKey = candidates.find((candidate) => this.ed.verify(fromBase64(candidate), message as Uint8Array, signature))
+      if (publicKey === undefined) fail('SIGNATURE_INVALID', `signature by key ${keyid} does not verify`, { keyid })
+      return { keyid, publicKey }
+    })
   }
 
   private checkSigners(seq: number, { statement, keys }: VerifiedSignatures): void {
@@ -214,23 +210,55 @@ interface VerifiedSignatures {
   keys: { keyid: string; publicKey: string }[]
 }
 
-/**
- * An entry's bytes, which must be the RFC 8785 form of the entry. parseCanonical's check (the native
- * stringify reproducing the text, keys in order) is several times faster than serialising the entry
- * again with canonicalize, which it falls back to only where the two could differ.
- */
-function parseEntryBytes(bytes: Uint8Array): Entry {
-  try {
-    return parseCanonical(bytes) as Entry
-  } catch (error) {
-    if (isTracechainError(error) && error.code === 'PAYLOAD_NOT_CANONICAL') fail('ENTRY_INVALID', 'entry bytes are not RFC 8785 canonical JSON')
-    return fail('ENTRY_INVALID', 'entry bytes are not UTF-8 JSON')
-  }
-}
-
 function asFinding(error: unknown, fallback: ErrorCode): TracechainError {
   if (isTracechainError(error)) return error
   return new TracechainError(fallback, (error as Error)?.message ?? String(error))
 }
 
 export { GENESIS_PREV }
+
+/**
+ * Audits entries from..to-1, read `chunkSize` at a time by `read` (a store, a node's HTTP API), reading and
+ * checking the next chunks while one is walked. Resolves when done or when the auditor found a bad entry,
+ * with the seq where `read` came back short, if it did (the entries before it walked).
+ */
+export async function auditRange(
+  auditor: Auditor,
+  from: number,
+  to: number,
+  chunkSize: number,
+  read: (from: number, count: number) => Promise<AuditInput[]>,
+  onProgress?: (checked: number) => void,
+): Promise<{ shortAt?: number }> {
+  const reads = new Map<number, Promise<AuditInput[]>>()
+  const readAt = (seq: number) => {
+    let reading = reads.get(seq)
+    if (reading === undefined) {
+      reading = read(seq, Math.min(chunkSize, to - seq))
+      reading.catch(() => undefined)
+      reads.set(seq, reading)
+    }
+    return reading
+  }
+  const checkAt = async (seq: number, previous?: CheckedAuditChunk) => {
+    if (seq + chunkSize < to) readAt(seq + chunkSize)
+    const chunk = await readAt(seq)
+    reads.delete(seq)
+    return auditor.check(chunk, previous)
+  }
+  let checking = checkAt(from)
+  for (let seq = from; seq < to; seq += chunkSize) {
+    const checked = await checking
+    const short = checked.inputs.length < Math.min(chunkSize, to - seq)
+    if (!short && seq + chunkSize < to) {
+      checking = checkAt(seq + chunkSize, checked)
+      checking.catch(() => undefined)
+      // Let the next chunk's job reach the check threads before this one is walked here.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    if (!auditor.walk(checked)) return {}
+    onProgress?.(auditor.checked)
+    if (short) return { shortAt: seq + checked.inputs.length }
+  }
+  return {}
+}

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { TracechainError } from '../core/errors.js'
-import type { CheckJob, CheckOutcome, StatementChecker } from './checks.js'
+import type { CheckJob, CheckOutcome, ReplicaCheckJob, ReplicaCheckOutcome, StatementChecker } from './checks.js'
 
 /** A request is split so both cores work on it, but not into pieces so small that messages dominate. */
 const MIN_CHUNK = 64
@@ -19,8 +19,11 @@ const MIN_CHUNK = 64
  */
 export const CHECK_THREAD_NICE = 10
 
+/** What a check thread is sent (check-worker.ts). */
+export type PoolMessage = { kind: 'statements'; job: CheckJob } | { kind: 'replica'; job: ReplicaCheckJob }
+
 interface Job {
-  resolve(outcomes: CheckOutcome[]): void
+  resolve(outcomes: unknown[]): void
   reject(error: unknown): void
   size: number
 }
@@ -73,17 +76,26 @@ export class CheckPool implements StatementChecker {
   }
 
   async check(job: CheckJob): Promise<CheckOutcome[]> {
+    return this.split(job.envelopes.length, (from, to) => ({
+      kind: 'statements',
+      job: from === 0 && to === job.envelopes.length ? job : { ...job, envelopes: job.envelopes.slice(from, to), candidates: job.candidates.slice(from, to) },
+    }))
+  }
+
+  /** A chunk of a followed log, split across the threads as a request's statements are. */
+  async checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]> {
+    return this.split(job.entries.length, (from, to) => ({
+      kind: 'replica',
+      job: { ...job, entries: job.entries.slice(from, to), candidates: job.candidates.slice(from, to), from: job.from + from },
+    }))
+  }
+
+  private async split<T>(n: number, part: (from: number, to: number) => PoolMessage): Promise<T[]> {
     if (this.closed) throw new TracechainError('SHUTTING_DOWN', 'the check pool is closed')
-    const n = job.envelopes.length
     if (n === 0) return []
     const chunk = Math.max(MIN_CHUNK, Math.ceil(n / this.workers.length))
-    const parts: Promise<CheckOutcome[]>[] = []
-    for (let from = 0; from < n; from += chunk) {
-      const to = Math.min(n, from + chunk)
-      parts.push(
-        this.send(from === 0 && to === n ? job : { ...job, envelopes: job.envelopes.slice(from, to), candidates: job.candidates.slice(from, to) }),
-      )
-    }
+    const parts: Promise<T[]>[] = []
+    for (let from = 0; from < n; from += chunk) parts.push(this.send<T>(part(from, Math.min(n, from + chunk)), Math.min(n, from + chunk) - from))
     return parts.length === 1 ? parts[0] : (await Promise.all(parts)).flat()
   }
 
@@ -93,21 +105,21 @@ export class CheckPool implements StatementChecker {
     for (const [key, pool] of shared) if (pool === this) shared.delete(key)
   }
 
-  private send(job: CheckJob): Promise<CheckOutcome[]> {
+  private send<T>(message: PoolMessage, size: number): Promise<T[]> {
     const target = this.workers.reduce((a, b) => (b.load < a.load ? b : a))
     const id = this.nextId++
-    return new Promise<CheckOutcome[]>((resolve, reject) => {
-      target.jobs.set(id, { resolve, reject, size: job.envelopes.length })
-      target.load += job.envelopes.length
+    return new Promise<T[]>((resolve, reject) => {
+      target.jobs.set(id, { resolve: resolve as Job['resolve'], reject, size })
+      target.load += size
       if (target.jobs.size === 1) target.worker.ref()
-      target.worker.postMessage({ id, job })
+      target.worker.postMessage({ id, ...message })
     })
   }
 
   private spawn(): PoolWorker {
     const worker = new Worker(WORKER_URL, { workerData: { modules: this.modules, nice: this.nice } })
     const entry: PoolWorker = { worker, jobs: new Map(), load: 0 }
-    worker.on('message', ({ id, outcomes, failure }: { id: number; outcomes?: CheckOutcome[]; failure?: string }) => {
+    worker.on('message', ({ id, outcomes, failure }: { id: number; outcomes?: unknown[]; failure?: string }) => {
       const job = entry.jobs.get(id)
       if (!job) return
       entry.jobs.delete(id)

@@ -1,11 +1,13 @@
-// A worker thread of the check pool: runs checkStatement on the envelopes it is sent, with libsodium's
-// Ed25519 verification and OpenSSL's SHA-256, and sends back one outcome per envelope in order.
+// A worker thread of the check pool: runs checkStatement on the envelopes it is sent (or, for a mirror, on the
+// entries of a followed log, parsed here), with libsodium's Ed25519 verification and OpenSSL's SHA-256, and
+// sends back one outcome per envelope or entry in order.
 
 import { getPriority, setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { checkContext, checkStatement, kindChecksOf, type CheckJob } from './checks.js'
+import type { PoolMessage } from './check-pool.js'
+import { checkContext, checkReplicaEntries, checkStatement, kindChecksOf } from './checks.js'
 import type { StatementKind } from './kinds.js'
 
 useServerBackends()
@@ -26,10 +28,15 @@ const loading = Promise.all(modules.map(async (url) => ((await import(url)) as {
 // A module that fails to load fails every job, with its reason.
 loading.catch(() => undefined)
 
-port.on('message', async ({ id, job }: { id: number; job: CheckJob }) => {
+port.on('message', async ({ id, kind, job }: { id: number } & PoolMessage) => {
   try {
-    const context = checkContext(job, await loading)
-    const outcomes = job.envelopes.map((value, i) => checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context))
+    const kindChecks = await loading
+    let outcomes: unknown[]
+    if (kind === 'replica') outcomes = checkReplicaEntries(sodiumEd25519, job, kindChecks)
+    else {
+      const context = checkContext(job, kindChecks)
+      outcomes = job.envelopes.map((value, i) => checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context))
+    }
     port.postMessage({ id, outcomes })
   } catch (error) {
     port.postMessage({ id, failure: (error as Error).stack ?? String(error) })

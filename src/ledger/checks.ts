@@ -4,11 +4,13 @@
 // (check-pool.ts) and in the calling thread elsewhere; both run this one function.
 
 import { fromBase64, toHex } from '../core/bytes.js'
+import { parseCanonical } from '../core/canonical-json.js'
 import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
+import type { Entry } from './entry.js'
 import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementKind } from './kinds.js'
 import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
@@ -40,8 +42,36 @@ export interface CheckRefusal {
 
 export type CheckOutcome = CheckedStatement | CheckRefusal
 
+/**
+ * A chunk of a followed log's entries, as it travels to a checker (a mirror's replay, replica.ts): each entry's
+ * bytes are parsed there, and its statement checked as the node checked it, against the entry's own
+ * recordedAt as the clock.
+ */
+export interface ReplicaCheckJob {
+  /** the entries' bytes, as the log serves them: attacker-controlled */
+  entries: Uint8Array[]
+  /** the seq of the first */
+  from: number
+  /** per entry, per signature: candidate public keys (base64) for the keyid it names */
+  candidates: string[][][]
+  types: string[]
+  typesWithChecks: string[]
+  maxClockSkewMs: number
+}
+
+/** An entry that passed: its statement's checks, and the fields of the entry the sequencer needs. */
+export interface CheckedReplicaEntry extends CheckedStatement {
+  recordedAt: string
+  /** hex leaf hash of the entry before, as this one names it */
+  prev: string
+  envelope: Envelope
+}
+
+export type ReplicaCheckOutcome = CheckedReplicaEntry | CheckRefusal
+
 export interface StatementChecker {
   check(job: CheckJob): Promise<CheckOutcome[]>
+  checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]>
 }
 
 /** The kinds' own stateless checks, by type. */
@@ -62,7 +92,7 @@ export interface CheckContext {
   maxClockSkewMs: number
 }
 
-export function checkContext(job: CheckJob, kindChecks: KindChecks): CheckContext {
+export function checkContext(job: Pick<CheckJob, 'types' | 'typesWithChecks' | 'nowMs' | 'maxClockSkewMs'>, kindChecks: KindChecks): CheckContext {
   for (const type of job.typesWithChecks) {
     if (!kindChecks.has(type)) throw new TypeError(`this checker has no check for ${type}: load its kind's module`)
   }
@@ -134,6 +164,41 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
   }
 }
 
+/**
+ * An entry of a followed log (attacker-controlled bytes): its seq, recordedAt and envelope, read without
+ * trusting the envelope's shape (checkStatement judges it; the entry sequenced again must give these exact
+ * bytes). Throws ENTRY_INVALID with details.seq.
+ */
+export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; prev: string; envelope: Envelope } {
+  let entry: Partial<Entry>
+  try {
+    entry = parseCanonical(bytes) as Partial<Entry>
+  } catch (error) {
+    const json = isTracechainError(error) && error.code === 'PAYLOAD_NOT_CANONICAL'
+    return fail('ENTRY_INVALID', `entry ${seq} is not ${json ? 'RFC 8785 canonical JSON' : 'UTF-8 JSON'}`, { seq })
+  }
+  if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
+  if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
+  if (typeof entry.prev !== 'string') fail('ENTRY_INVALID', `entry ${seq} has no prev`, { seq })
+  return { recordedAt: entry.recordedAt, prev: entry.prev, envelope: entry.envelope as Envelope }
+}
+
+/** The checks of a replica job's entries (see ReplicaCheckJob), in order; refusals come back as values. */
+export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): ReplicaCheckOutcome[] {
+  const context = checkContext({ ...job, nowMs: 0 }, kindChecks)
+  return job.entries.map((bytes, i) => {
+    let entry: { recordedAt: string; prev: string; envelope: Envelope }
+    try {
+      entry = parseReplicaEntry(bytes, job.from + i)
+    } catch (error) {
+      if (!isTracechainError(error)) throw error
+      return { refused: { code: error.code, message: error.message, details: error.details } }
+    }
+    const outcome = checkStatement(ed, entry.envelope, job.candidates[i] ?? [], { ...context, nowMs: Date.parse(entry.recordedAt) })
+    return 'refused' in outcome ? outcome : { ...outcome, ...entry }
+  })
+}
+
 /** Checks in the calling thread: tests, tools, and any process that runs no worker threads. */
 export function inlineChecker(ed: Ed25519, kinds: readonly StatementKind[] = []): StatementChecker {
   const kindChecks = kindChecksOf(kinds)
@@ -141,6 +206,9 @@ export function inlineChecker(ed: Ed25519, kinds: readonly StatementKind[] = [])
     async check(job) {
       const context = checkContext(job, kindChecks)
       return job.envelopes.map((value, i) => checkStatement(ed, value, job.candidates[i] ?? [], context))
+    },
+    async checkReplica(job) {
+      return checkReplicaEntries(ed, job, kindChecks)
     },
   }
 }

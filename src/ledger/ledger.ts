@@ -3,8 +3,7 @@
 // commit and one signed checkpoint each (sequencer.ts). Reads and proofs are in ledger-reads.ts.
 
 import { bytesEqual, toBase64, toHex } from '../core/bytes.js'
-import { parseCanonical } from '../core/canonical-json.js'
-import { buildStatementEnvelope, decodeEnvelope, type Envelope } from '../core/dsse.js'
+import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
@@ -14,18 +13,20 @@ import type { Statement } from '../core/statement.js'
 import type { LevelStore } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
-import { GENESIS_PREV, type Entry } from './entry.js'
-import type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
+import { checkReplicaChunk, type LogChecks, type ReplicaChunk } from './replica.js'
+import { GENESIS_PREV } from './entry.js'
+import type { SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
 import { LedgerReads } from './ledger-reads.js'
 import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
-import { Sequencer, type ReplicaEntry, type SequencerObserver, type SequencerOptions } from './sequencer.js'
+import { Sequencer, type SequencerObserver, type SequencerOptions } from './sequencer.js'
 import { LedgerTree } from './tree.js'
 
 export type { AsyncEd25519 } from '../core/ed25519.js'
 export type { Entry } from './entry.js'
 export { GENESIS_PREV } from './entry.js'
 export type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
+export type { LogChecks, ReplicaChunk } from './replica.js'
 
 export const DEFAULT_MAX_BATCH = 500
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
@@ -64,20 +65,6 @@ interface LedgerState {
   checkpoint: string
 }
 
-/** An entry of a followed log: its seq, recordedAt and envelope, read without trusting its shape (the
- *  checks judge the envelope; the entry sequenced again must give these exact bytes). */
-function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; envelope: Envelope } {
-  let entry: Partial<Entry>
-  try {
-    entry = parseCanonical(bytes) as Partial<Entry>
-  } catch {
-    return fail('ENTRY_INVALID', `entry ${seq} is not RFC 8785 canonical JSON`, { seq })
-  }
-  if (entry?.seq !== seq) fail('ENTRY_INVALID', `the entry at ${seq} says seq ${String(entry?.seq)}`, { seq })
-  if (typeof entry.recordedAt !== 'string' || !Number.isFinite(Date.parse(entry.recordedAt))) fail('ENTRY_INVALID', `entry ${seq} has no recordedAt time`, { seq })
-  return { recordedAt: entry.recordedAt, envelope: entry.envelope as Envelope }
-}
-
 /** Reads a ledger's state from its store: the head, the registry and the upper tiles; never the log. */
 async function emptyState(store: LevelStore): Promise<LedgerState> {
   return { registry: new Registry(), tree: await LedgerTree.load(store, 0), lastLeafHash: GENESIS_PREV, checkpoint: '' }
@@ -97,7 +84,7 @@ async function loadState(store: LevelStore): Promise<LedgerState> {
 
 export type LedgerObserver = SequencerObserver
 
-/** A mirror's ledger: the same store and reads as a node's, its entries another log's (replica.ts). */
+/** A mirror's ledger: the same store and reads as a node's, its entries another log's (replicate, replica.ts). */
 export interface ReplicaOptions extends Omit<LedgerOptions, 'nodeSigner' | 'origin' | 'maxBatch' | 'clock'> {
   /** the followed log's note verifier key: only checkpoints it signed are kept and served */
   verifierKey: string
@@ -194,6 +181,11 @@ export class Ledger extends LedgerReads {
     return ledger
   }
 
+  /** How this ledger runs the stateless checks of its statements: also those of an audit of its log (audit-ledger.ts). */
+  get logChecks(): LogChecks {
+    return { checker: this.checker, types: this.types, typesWithChecks: this.typesWithChecks, maxClockSkewMs: this.maxClockSkewMs }
+  }
+
   addObserver(observer: LedgerObserver): void {
     this.observers.push(observer)
   }
@@ -245,55 +237,32 @@ export class Ledger extends LedgerReads {
    * that differs, having written nothing of the call; STORE_UNAVAILABLE after a failed write.
    */
   async replicate(from: number, entries: readonly Uint8Array[], leaves: readonly Uint8Array[], note: string): Promise<void> {
+    await this.commitReplica(await this.checkReplica(from, entries, leaves, note))
+  }
+
+  /**
+   * replicate's first stage: the stateless checks of a chunk, which may run while the chunk before it
+   * (`previous`, whose keys are candidates here) is still being committed (replica.ts says why that is
+   * sound). Requires from >= size. Throws as replicate does, having written nothing.
+   */
+  async checkReplica(from: number, entries: readonly Uint8Array[], leaves: readonly Uint8Array[], note: string, previous?: ReplicaChunk): Promise<ReplicaChunk> {
     if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror replicates another log')
-    if (from !== this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${from}`, { from, size: this.size })
-    if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
+    if (from < this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${from}`, { from, size: this.size })
+    if (entries.length !== leaves.length) throw new RangeError(`"leaves" must be one per entry: ${leaves.length} for ${entries.length}`)
     const checkpoint = verifyCheckpoint(this.sequencerOptions.ed, note, this.verifierKey)
     if (checkpoint.size < from + entries.length) {
       fail('CHECKPOINT_MISMATCH', `entries up to ${from + entries.length} are not covered by the checkpoint of size ${checkpoint.size}`, { size: checkpoint.size })
     }
-    const parsed = entries.map((bytes, i) => parseReplicaEntry(bytes, from + i))
-    // One check job per run of entries recorded together: the clock they were checked against.
-    const runs: { recordedAt: string; at: number[] }[] = []
-    parsed.forEach((entry, i) => {
-      const last = runs[runs.length - 1]
-      if (last?.recordedAt === entry.recordedAt) last.at.push(i)
-      else runs.push({ recordedAt: entry.recordedAt, at: [i] })
-    })
-    const registry = this.sequencer.registry
-    const checked = await Promise.all(
-      runs.map(({ recordedAt, at }) =>
-        this.checker.check({
-          envelopes: at.map((i) => parsed[i].envelope),
-          candidates: at.map((i) => keyidsOf(parsed[i].envelope).map((keyid) => registry.publicKeysFor(keyid))),
-          types: this.types,
-          typesWithChecks: this.typesWithChecks,
-          nowMs: Date.parse(recordedAt),
-          maxClockSkewMs: this.maxClockSkewMs,
-        }),
-      ),
-    )
-    const replica: ReplicaEntry[] = []
-    runs.forEach(({ at }, run) => {
-      at.forEach((i, k) => {
-        const outcome = checked[run][k]
-        const seq = from + i
-        if ('refused' in outcome) {
-          fail(outcome.refused.code, `entry ${seq}: the log holds a statement the node's checks refuse: ${outcome.refused.message}`, { seq, refused: outcome.refused.details })
-        }
-        const { envelope, recordedAt } = parsed[i]
-        const prepared: Prepared = {
-          envelope,
-          statement: outcome.statement,
-          kind: this.sequencerOptions.kinds.get(outcome.statement.type) as StatementKind,
-          payloadHash: outcome.payloadHash,
-          verifiedKeys: outcome.verifiedKeys,
-          decode: () => decodeEnvelope(envelope),
-        }
-        replica.push({ seq, recordedAt, prepared, leaf: leaves[i] })
-      })
-    })
-    await this.sequencer.replicate(replica, (size, root) => {
+    const checks = { ...this.logChecks, registry: this.sequencer.registry, kinds: this.sequencerOptions.kinds }
+    return checkReplicaChunk(checks, from, entries, leaves, { note, checkpoint }, previous)
+  }
+
+  /** replicate's second stage: a checked chunk sequenced again and committed; chunks in order, from this ledger's size. */
+  async commitReplica(chunk: ReplicaChunk): Promise<void> {
+    if (chunk.from !== this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${chunk.from}`, { from: chunk.from, size: this.size })
+    if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
+    const { checkpoint, note } = chunk
+    await this.sequencer.replicate(chunk.entries, (size, root) => {
       if (size !== checkpoint.size) return undefined
       if (!bytesEqual(root, checkpoint.rootHash)) {
         fail('CHECKPOINT_MISMATCH', `the entries give root ${toHex(root)} at size ${size}; the checkpoint signs ${toHex(checkpoint.rootHash)}`, { seq: size - 1 })

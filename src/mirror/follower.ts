@@ -13,7 +13,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError, type ErrorCode } from '../core/errors.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import type { Ledger } from '../ledger/ledger.js'
+import type { Ledger, ReplicaChunk } from '../ledger/ledger.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 500
 /** Entries replicated in one commit during a catch-up: sixteen bundles. */
@@ -169,20 +169,42 @@ export class Follower {
     // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
     // read, and, once the entries are in, by the root they give at the new size (Ledger.replicate).
     if (ledger.checkpoint !== '') await log.verifyExtends(verifyCheckpoint(this.options.ed, ledger.checkpoint, ledger.verifierKey))
+    // Three chunks at once: one fetched and hashed, the next checked in the check pool's threads, the one
+    // before it sequenced and committed here. A chunk's checks lend it the keys of the one before (replica.ts).
     const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
+    // Chunks end on multiples of the chunk size, so bundles are not fetched and hashed twice. A new mirror's
+    // first chunk is one bundle: its registry is empty, so each signature in it is verified when sequenced,
+    // on this thread, and the chunk after it has the keys it registered as candidates.
+    const endOf = (from: number) => Math.min(log.size, from === 0 ? Math.min(chunk, TILE_WIDTH) : (Math.floor(from / chunk) + 1) * chunk)
+    const reads = new Map<number, Promise<[Uint8Array[], Uint8Array[]]>>()
     const read = (from: number) => {
-      const count = Math.min(chunk, log.size - from)
-      return Promise.all([log.entries(from, count), log.leafHashes(from, count)])
+      let reading = reads.get(from)
+      if (reading === undefined) {
+        const count = endOf(from) - from
+        reading = Promise.all([log.entries(from, count), log.leafHashes(from, count)])
+        reading.catch(() => undefined)
+        reads.set(from, reading)
+      }
+      return reading
     }
-    let from = ledger.size
-    let next = read(from)
-    while (from < log.size) {
-      const [entries, leaves] = await next
-      // The next chunk's tiles and bundles are fetched and hashed while this one is checked and written.
-      if (from + entries.length < log.size) next = read(from + entries.length)
-      next.catch(() => undefined)
-      await ledger.replicate(from, entries, leaves, log.note)
-      from += entries.length
+    const check = async (from: number, previous?: ReplicaChunk) => {
+      const reading = read(from)
+      if (endOf(from) < log.size) read(endOf(from))
+      const [entries, leaves] = await reading
+      reads.delete(from)
+      return ledger.checkReplica(from, entries, leaves, log.note, previous)
+    }
+    let checking = check(ledger.size)
+    for (;;) {
+      // A failure of the chunk checked ahead surfaces only after the one before it is committed.
+      const checked = await checking
+      const next = checked.from + checked.entries.length
+      if (next < log.size) {
+        checking = check(next, checked)
+        checking.catch(() => undefined)
+      }
+      await ledger.commitReplica(checked)
+      if (next >= log.size) return
     }
   }
 
@@ -243,12 +265,13 @@ class MisbehaviourError extends Error {
 
 /**
  * Whether a failure shows the log (or its copy) serving something that does not verify. A missing resource
- * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk.
+ * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk, nor its
+ * own checks failing to run (INTERNAL: a check thread that stopped, a kind's module that did not load).
  */
 function isMisbehaviour(error: unknown): boolean {
   if (error instanceof MisbehaviourError) return true
   if (!isTracechainError(error)) return false
-  if (error.code === 'STORE_UNAVAILABLE' || error.code === 'SHUTTING_DOWN' || error.code === 'RANGE_INVALID') return false
+  if (['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'RANGE_INVALID', 'INTERNAL'].includes(error.code)) return false
   return !(error.code === 'TILE_INVALID' && (error.details as { check?: unknown } | undefined)?.check === 'missing')
 }
 

@@ -198,3 +198,45 @@ t.test("a kind's own check runs in the workers that load its module, and a pool 
   await t.rejects(bare.check(foodJob), { code: 'INTERNAL', message: /no check for food.event/ }, 'never skipped silently')
   await t.rejects(inlineChecker(nodeEd25519).check(foodJob), /no check for food.event/)
 })
+
+t.test("a followed log's entries: parsed and checked in the workers as in the calling thread, each at its own recordedAt", async (t) => {
+  const { leafInput } = await import('../../src/ledger/entry-bytes.js')
+  const { keyidsInEntry } = await import('../../src/ledger/replica.js')
+  const entryBytes = (seq: number, envelope: unknown, recordedAt = FIXED_TIME) =>
+    leafInput({ seq, prev: '0'.repeat(64), recordedAt, envelope: envelope as never }).subarray(1)
+  const good = buildStatementEnvelope(register(3001), [admin])
+  const cosigned = buildStatementEnvelope(register(3002), [admin, other])
+  const future = buildStatementEnvelope(register(3003, { issuedAt: '2027-01-01T00:00:00.000Z' }), [admin])
+  const text = (s: string) => new TextEncoder().encode(s)
+  // A hundred good entries first, so the special ones go to the second thread, their seqs counted from its part.
+  const fill = Array.from({ length: 100 }, (_, i) => entryBytes(10 + i, buildStatementEnvelope(register(3100 + i), [admin])))
+  const special = [
+    entryBytes(110, good),
+    entryBytes(111, cosigned),
+    entryBytes(112, future),
+    entryBytes(113, future, '2027-01-01T00:00:00.000Z'), // the same statement, recorded when it was no longer early
+    entryBytes(99, good), // another seq than its place
+    text('{"seq":115}'),
+    text('{ "seq": 116 }'),
+    entryBytes(117, { ...good, signatures: [] }),
+  ]
+  const entries = [...fill, ...special]
+  const replicaJob = {
+    entries,
+    from: 10,
+    candidates: entries.map((bytes) => keyidsInEntry(bytes).map((k) => keys.get(k) ?? [])),
+    types: TYPES,
+    typesWithChecks: [],
+    maxClockSkewMs: 60_000,
+  }
+  t.same(replicaJob.candidates.slice(100, 102), [[keys.get(admin.keyid)], [keys.get(admin.keyid), keys.get(other.keyid)]], 'keyids found in the bytes, in order')
+  const pool = new CheckPool({ size: 2 })
+  t.teardown(() => pool.close())
+  const inline = await inlineChecker(nodeEd25519).checkReplica(replicaJob)
+  t.same(await pool.checkReplica(replicaJob), inline)
+  const codes = inline.slice(100).map((o) => ('refused' in o ? o.refused.code : 'ok'))
+  t.equal(inline.slice(0, 100).filter((o) => !('refused' in o)).length, 100)
+  t.same(codes, ['ok', 'ok', 'ISSUED_IN_FUTURE', 'ok', 'ENTRY_INVALID', 'ENTRY_INVALID', 'ENTRY_INVALID', 'BAD_REQUEST'])
+  t.match(inline[100], { recordedAt: FIXED_TIME, envelope: good, verifiedKeys: [toBase64(admin.publicKey)] })
+  t.match(inline[104], { refused: { details: { seq: 114 } } })
+})

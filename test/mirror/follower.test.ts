@@ -10,7 +10,10 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
 import { seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
-import { DOMAINS } from '../../src/domains.js'
+import { DOMAINS, domainCheckModules } from '../../src/domains.js'
+import { TracechainError } from '../../src/core/errors.js'
+import { CheckPool } from '../../src/ledger/check-pool.js'
+import type { StatementChecker } from '../../src/ledger/checks.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { openMirrorDir, type OpenMirror } from '../../src/cli/mirror-dir.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
@@ -240,4 +243,30 @@ t.test('a new mirror in its first catch-up serves no reads until it holds a veri
   const explorer = await app.inject('/?lang=en')
   t.equal(explorer.statusCode, 200)
   t.match(explorer.body, `This is a mirror: it follows the log at ${url}`)
+})
+
+t.test('checks that fail to run are the mirror’s own fault: it says so and tries again, keeping no evidence', async (t) => {
+  const root = t.testdir()
+  const { node, url } = await primary(t, join(root, 'node'))
+  const store = await LevelStore.open(join(root, 'mirror', 'db'))
+  let broken = true
+  const pool = CheckPool.shared(domainCheckModules())
+  const stopped = () => Promise.reject(new TracechainError('INTERNAL', 'statement checks failed: a check thread stopped'))
+  const checker: StatementChecker = {
+    check: (job) => (broken ? stopped() : pool.check(job)),
+    checkReplica: (job) => (broken ? stopped() : pool.checkReplica(job)),
+  }
+  const ledger = await Ledger.openReplica({ store, verifierKey: node.ledger.verifierKey, primary: url, ed: nodeEd25519, checker, kinds: DOMAIN_KINDS })
+  t.teardown(async () => {
+    await ledger.close()
+    await store.close()
+  })
+  const follower = new Follower({ ledger, source: `${url}/tlog/`, fetch: httpResources(`${url}/tlog/`), ed: nodeEd25519, dir: join(root, 'mirror') })
+  await follower.poll()
+  t.match(follower.status, { following: true, size: 0, sourceError: { message: /a check thread stopped/ } })
+  t.notOk(existsSync(join(root, 'mirror', 'evidence')))
+  broken = false
+  await follower.poll()
+  t.match(follower.status, { following: true, size: node.ledger.size })
+  t.notOk(follower.status.sourceError)
 })

@@ -6,7 +6,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { readKeyFile } from '../../src/cli/node-dir.js'
-import { appendAll, getJson, postJson, registrations, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { appendAll, getJson, postJson, registrations, runCli, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
 
 const DEADLINE_MS = 60_000
 
@@ -76,4 +76,11 @@ t.test('a mirror process follows a node process under load, answers as it does, 
   // The whole replicated log audits clean on the mirror, as on the node.
   const audit = await getJson<{ ok: boolean; checked: number }>(`${mirror.url}/v1/verify?from=${size - 5000}&to=${size}`)
   t.match(audit, { ok: true, checked: 5000 })
+
+  // And the stopped mirror's directory, as a node's: the same audit, the node's root.
+  await mirror.stop()
+  const rootHash = Buffer.from((await text(`${node.url}/v1/checkpoint`)).body.split('\n')[2], 'base64').toString('hex')
+  const verified = await runCli(['verify', '--dir', join(root, 'mirror')])
+  t.equal(verified.code, 0, verified.stdout + verified.stderr)
+  t.equal(verified.stdout, `ok: ${size} entries verified; size ${size}; root ${rootHash}\n`)
 })
