@@ -14,6 +14,8 @@ import { addCheckpoint } from '../witness/client.js'
 
 /** Checkpoints are sent at most this often: witnesses cosign the latest, not every commit. */
 export const DEFAULT_WITNESS_INTERVAL_MS = 1000
+/** The longest wait before a round that fell short of the policy is tried again. */
+export const MAX_RETRY_MS = 30_000
 
 /** A witness the node submits to: where, and the key its cosignatures must verify with. */
 export interface WitnessEndpoint {
@@ -89,6 +91,8 @@ export class CheckpointCosigning {
   private closed = false
   private lastRound = 0
   private readonly listeners: ((note: string) => void)[] = []
+  private failedRounds = 0
+  private retryTimer: NodeJS.Timeout | undefined
 
   private constructor(
     private readonly ledger: Ledger,
@@ -158,6 +162,7 @@ export class CheckpointCosigning {
   async close(): Promise<void> {
     this.closed = true
     clearTimeout(this.timer)
+    clearTimeout(this.retryTimer)
     await this.running
   }
 
@@ -169,7 +174,12 @@ export class CheckpointCosigning {
     if (this.witnessedNote !== undefined && verifyCheckpoint(this.options.ed, this.witnessedNote, this.ledger.verifierKey).size >= size) return
     const lines = await Promise.all(this.witnessPolicy.witnesses.map((witness) => this.submit(witness, note, size)))
     const cosigned = lines.filter((line): line is string[] => line !== undefined)
-    if (cosigned.length < this.witnessPolicy.min) return
+    if (cosigned.length < this.witnessPolicy.min) {
+      // Too few witnesses answered: try again without waiting for a commit, backing off while they stay away.
+      this.retryAfter(Math.min(MAX_RETRY_MS, (this.options.intervalMs ?? DEFAULT_WITNESS_INTERVAL_MS) * 2 ** this.failedRounds++))
+      return
+    }
+    this.failedRounds = 0
     const witnessed = withSignatureLines(note, cosigned.flat())
     this.adopt(witnessed)
     for (const listener of this.listeners) {
@@ -179,6 +189,15 @@ export class CheckpointCosigning {
         // Served from memory all the same; the next witnessed checkpoint is kept again.
       }
     }
+  }
+
+  private retryAfter(delayMs: number): void {
+    if (this.closed || this.retryTimer) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      this.notify()
+    }, delayMs)
+    this.retryTimer.unref()
   }
 
   /** The witness's cosignature lines for `note`, or undefined (recorded in its status). */
