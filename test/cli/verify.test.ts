@@ -11,6 +11,10 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
 
+// Each verify now compiles the schemas for its checks in the pool (~0.8 s a run): under a loaded CI machine
+// the file has taken 95 s, close to tap's 120 s default.
+t.setTimeout(300_000)
+
 /** Where entry `seq` lies in the stopped node's db/entries.bin: entries.idx holds each entry's end
  *  offset as 8 bytes big-endian (src/store/entry-file.ts). */
 function entrySpan(dir: string, seq: number): { file: string; start: number; end: number } {
