@@ -7,6 +7,7 @@ import { buildApp } from '../http/app.js'
 import { Follower, httpResources } from '../mirror/follower.js'
 import { readDemoKeys } from './demo.js'
 import { localBaseUrl, type HttpSettings } from './http-flags.js'
+import { closeOnSignals } from './signals.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
 
 export interface MirrorOptions extends HttpSettings {
@@ -46,16 +47,9 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       '',
     ].join('\n'),
   )
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    process.stdout.write(`${signal}: closing\n`)
+  closeOnSignals(async () => {
     await app.close()
     await follower.stop()
     await mirror.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  })
 }

@@ -14,6 +14,7 @@ import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
 import { localBaseUrl } from './http-flags.js'
+import { closeOnSignals } from './signals.js'
 import { startWitnessServer } from './witness.js'
 import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
 import type { TreeSource } from '../publish/publish-tree.js'
@@ -107,20 +108,13 @@ export async function serve(options: ServeOptions): Promise<void> {
       '',
     ].join('\n'),
   )
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    process.stdout.write(`${signal}: closing\n`)
+  closeOnSignals(async () => {
     await app.close()
     await ownWitness?.close()
     await publisher?.close()
     await cosigning?.close()
     await node.close()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  })
 }
 
 /** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */

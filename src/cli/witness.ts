@@ -10,6 +10,7 @@ import { buildWitnessApp } from '../witness/server.js'
 import { Witness } from '../witness/witness.js'
 import { parse, parsePort, requireString } from './args.js'
 import { localBaseUrl } from './http-flags.js'
+import { closeOnSignals } from './signals.js'
 import { initialiseWitnessDir, openWitnessDir } from './witness-dir.js'
 
 export const DEFAULT_WITNESS_PORT = 3030
@@ -84,14 +85,5 @@ async function serveWitness(options: { dir: string; logs: string[]; host: string
       '',
     ].join('\n'),
   )
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    process.stdout.write(`${signal}: closing\n`)
-    await close()
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  closeOnSignals(close)
 }
