@@ -34,18 +34,38 @@ export function haveChromium(t: Test): boolean {
   return false
 }
 
-/** Headless Chromium with a fresh profile, closed at teardown; collects page errors. */
-export async function launchChromium(t: Test, locale = 'zh-CN'): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/**
+ * Headless Chromium with a fresh profile, closed at teardown. `errors` collects page errors and, with
+ * `console`, console errors and CSP violations too; `requests` every URL the page asked for.
+ */
+export async function launchChromium(
+  t: Test,
+  locale = 'zh-CN',
+  options: { console?: boolean; phone?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[]; requests: string[] }> {
   const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, locale })
+  const viewport = options.phone === false ? {} : { viewport: { width: 390, height: 844 } }
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...viewport, locale })
   t.teardown(async () => {
     await context.close()
     rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
   })
+  if (options.console) {
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP ${event.effectiveDirective} ${event.blockedURI}`))
+    })
+  }
   const page = context.pages()[0] ?? (await context.newPage())
   const errors: string[] = []
+  const requests: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
-  return { context, page, errors }
+  if (options.console) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+  }
+  page.on('request', (request) => requests.push(request.url()))
+  return { context, page, errors, requests }
 }
 
 /** Loads `url` afresh and waits for the page's verification to end; its state and status text. */

@@ -13,7 +13,7 @@ import { writeVerifyPage } from '../../src/cli/verify-page.js'
 import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { BUNDLE_MEDIA_TYPE, type ProofBundle } from '../../src/core/proof-bundle.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
+import { haveChromium, launchChromium } from '../helpers/chromium.js'
 import { staticSite } from '../helpers/static-site.js'
 import { demoApp, FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
 
@@ -45,23 +45,7 @@ async function setUp(t: Test) {
   return { text, bundle: JSON.parse(text) as ProofBundle, keyId, site, file }
 }
 
-async function launch(t: Test, locale: string) {
-  const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, locale })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  const errors: string[] = []
-  const requests: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  page.on('request', (request) => requests.push(request.url()))
-  return { page, errors, requests }
-}
+const launch = (t: Test, locale: string) => launchChromium(t, locale, { console: true })
 
 /** Waits for the card's outcome after `act`, which changes the file or the key. */
 async function outcomeOf(page: Page, act: () => Promise<void>): Promise<{ state: string | null; status: string }> {

@@ -6,16 +6,15 @@
 // published tree) verifies against the node's signed checkpoint just the same, and fails on a tile altered
 // there; and a page served by a mirror (`tracechain mirror`, its own process) verifies under the label's key.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { StaticFiles } from '../../src/publish/static-files.js'
 import { publishTree } from '../../src/publish/publish-tree.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
+import { haveChromium, launchChromium } from '../helpers/chromium.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { getCheckpoint, startMirror, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
@@ -36,26 +35,7 @@ async function grownDemo(t: Test) {
   return demo
 }
 
-async function launch(t: Test): Promise<{ context: BrowserContext; page: Page; errors: string[]; requests: string[] }> {
-  const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, locale: 'zh-CN' })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
-  })
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP ${event.effectiveDirective} ${event.blockedURI}`))
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  const errors: string[] = []
-  const requests: string[] = []
-  page.on('pageerror', (error) => errors.push(error.message))
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text())
-  })
-  page.on('request', (request) => requests.push(request.url()))
-  return { context, page, errors, requests }
-}
+const launch = (t: Test) => launchChromium(t, 'zh-CN', { console: true, phone: false })
 
 async function verdict(page: Page, url: string): Promise<{ state: string | null; status: string }> {
   await page.goto('about:blank')
