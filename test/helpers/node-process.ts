@@ -200,3 +200,14 @@ export async function appendAll(url: string, envelopes: Envelope[]): Promise<voi
   const { status, body } = await postJson<{ results: { seq?: number; code?: string }[] }>(`${url}/v1/statements`, { envelopes })
   if (status !== 200 || body.results.some((r) => r.seq === undefined)) throw new Error(`append refused: ${JSON.stringify(body).slice(0, 500)}`)
 }
+
+/** Polls `probe` every 100 ms until it gives a value (a probe that throws counts as not yet); fails after `deadlineMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs
+  for (;;) {
+    const value = await probe().catch(() => undefined)
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}

@@ -15,20 +15,9 @@ import { BUNDLE_MEDIA_TYPE, type ProofBundle } from '../../src/core/proof-bundle
 import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { verifyBundle } from '../../src/web/verify-bundle.js'
-import { appendAll, registrations, runCli, startNode, startWitness } from '../helpers/node-process.js'
+import { appendAll, registrations, runCli, startNode, startWitness, until } from '../helpers/node-process.js'
 
-const DEADLINE_MS = 30_000
 const LOT_PATH = '/01/06901234001037/10/Z260526A'
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 const text = async (url: string) => (await fetch(url)).text()
 const sizeOf = (note: string) => parseCheckpoint(parseSignedNote(note).text).size

@@ -11,20 +11,9 @@ import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 import { documentedServerBlock, freePort, haveNginx, startNginx, startNginxServers, substitute } from '../helpers/nginx.js'
-import { getJson, postJson, registrations, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { getJson, postJson, registrations, startMirror, startNode, type NodeProcess, until } from '../helpers/node-process.js'
 
 const LOTS = ['/01/06901234001037/10/Z260526A', '/01/06901234001037/10/Z260526B', '/01/06901234000115/10/R2605A']
-const DEADLINE_MS = 60_000
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS
-  for (;;) {
-    const value = await probe().catch(() => undefined)
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 /** Requests a mirror has answered for lot pages, from its own /metrics. */
 async function lotPagesServed(mirror: NodeProcess): Promise<number> {

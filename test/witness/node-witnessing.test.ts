@@ -14,19 +14,8 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { buildGoProgram, run } from '../helpers/go.js'
-import { appendAll, getJson, registrations, runCli, startNode, startWitness, type NodeProcess } from '../helpers/node-process.js'
+import { appendAll, getJson, registrations, runCli, startNode, startWitness, type NodeProcess, until } from '../helpers/node-process.js'
 
-const DEADLINE_MS = 30_000
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 const text = async (url: string) => (await fetch(url)).text()
 const sizeOf = (note: string) => parseCheckpoint(parseSignedNote(note).text).size
