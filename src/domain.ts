@@ -22,6 +22,8 @@ export interface DomainRouteOptions {
    * accepts, cosignature lines and all (default: the ledger's latest). Proof bundles prove against it.
    */
   servedCheckpoint?: () => string
+  /** with witnesses: how many must cosign a checkpoint for the node to serve it (pages say so beside absence) */
+  witnessMin?: number
 }
 
 /**

@@ -19,8 +19,14 @@ export const domain: Domain = {
   kinds: () => foodKinds,
   checkModule: siblingModule(import.meta.url, 'kinds'),
   alertSources: () => [],
-  async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint }) {
-    await app.register(foodRoutes, { ledger, baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}), ...(servedCheckpoint ? { servedCheckpoint } : {}) })
+  async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint, witnessMin }) {
+    await app.register(foodRoutes, {
+      ledger,
+      baseUrl,
+      ...(independentVerifier !== undefined ? { independentVerifier } : {}),
+      ...(servedCheckpoint ? { servedCheckpoint } : {}),
+      ...(witnessMin !== undefined ? { witnessMin } : {}),
+    })
     await app.register(eventRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
   },

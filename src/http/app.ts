@@ -132,7 +132,14 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(bundleRoutes, { ledger, servedCheckpoint })
   await app.register(actorRoutes, { ledger, demoKeys })
   const independentVerifier = config.independentVerifier !== undefined ? { independentVerifier: config.independentVerifier } : {}
-  for (const domain of domains) if (domain.routes) await app.register(domain.routes, { ledger, clock, baseUrl: config.baseUrl, servedCheckpoint, ...independentVerifier })
+  for (const domain of domains) if (domain.routes) await app.register(domain.routes, {
+      ledger,
+      clock,
+      baseUrl: config.baseUrl,
+      servedCheckpoint,
+      ...independentVerifier,
+      ...(witnessing ? { witnessMin: witnessing.policy.min } : {}),
+    })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })

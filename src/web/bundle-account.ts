@@ -34,6 +34,8 @@ export interface BundleAccount {
   actors: ActorProfile[]
   /** how many entries the bundle carries beyond those it is about: registrations, rotations, revocations */
   registryEntries: number
+  /** with the verifier's own witness policy: who of its witnesses cosigned the bundle's checkpoint, and how many it asks for */
+  witnessed?: { min: number; cosignatures: { name: string; timestamp: number }[] }
 }
 
 function text(value: unknown): string | undefined {

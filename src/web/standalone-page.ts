@@ -117,7 +117,10 @@ export function renderStandalonePage(options: StandalonePageOptions): string {
     `<label>账本地址 · Log URL<input name="url" type="url" required placeholder="https://trace.example.cn"${value(defaults.url)}></label>` +
     `<label>账本公钥编号（标签上 #log= 之后）· Log key id (after #log= on the label)<input name="log" required pattern="[0-9a-fA-F]{8,64}" placeholder="370b113f"${value(defaults.log)}></label>` +
     `<label>批次的数字链接（可选）· The lot's Digital Link (optional)<input name="lot" placeholder="https://trace.example.cn/01/06901234001037/10/Z260526A"></label>` +
-    `<label>见证策略（可选；本版本尚不执行）· Witness policy (optional; not yet enforced by this version)<textarea name="witness" placeholder="K of N witnesses: one verifier key per line"></textarea></label>` +
+    `<fieldset><legend>见证策略（可选）· Witness policy (optional)</legend>` +
+    `<label>见证人的验证公钥，每行一个 · Witnesses' verifier keys, one per line<textarea name="witness" placeholder="witness.example/amr+0123abcd+…"></textarea></label>` +
+    `<label>至少几方联署（默认全部）· How many must cosign (default: all)<input name="witness-min" inputmode="numeric" pattern="[0-9]*" size="3"></label>` +
+    `<p class="muted">填写后，以您的策略取代节点自报的见证策略。 Once given, your policy replaces the one the node names.</p></fieldset>` +
     `<button type="submit">核验 · Verify</button></form>` +
     `<section class="card" data-standalone-state="idle" aria-live="polite"><p data-standalone-status>填写后点击「核验」。 Fill in the fields and press Verify.</p></section>` +
     bundleCard(defaults.log) +

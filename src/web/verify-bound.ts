@@ -101,6 +101,11 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
       fail({ check: 'bound-view', detail: `the page claims checkpoint ${area.params.asOf}, beyond the signed ${outcome.checkpoint.size}` })
       continue
     }
+    // "Witnessed by at least k" beside a claim of absence holds only if this browser counted k cosignatures itself.
+    if (area.params.witnessed !== undefined && !((outcome.witnessed?.cosignatures.length ?? 0) >= Number(area.params.witnessed))) {
+      fail({ check: 'bound-fact', fact: view.facts?.['no-recall']?.[lang] ?? 'no-recall', detail: `the page says at least ${area.params.witnessed} witnesses cosigned the checkpoint; ${outcome.witnessed?.cosignatures.length ?? 0} did` })
+      continue
+    }
     // A page of one path must not be served at another: the claim is checked against what this browser asked for.
     if (area.params.path !== undefined && !samePath(area.params.path, window.location.pathname)) {
       fail({ check: 'bound-view', detail: `the page is for ${area.params.path}, not ${window.location.pathname}` })

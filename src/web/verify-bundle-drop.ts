@@ -14,7 +14,7 @@ import type { BundleSubject } from '../core/proof-bundle.js'
 import { nameIn } from './i18n.js'
 import { describeFailure } from './verify.js'
 import { verifyBundle, type BundleTrust, type BundleVerification } from './verify-bundle.js'
-import { pageLang, type Lang } from './verify-standalone.js'
+import { pageLang, pageWitnessPolicy, witnessedLine, type Lang } from './verify-standalone.js'
 
 /** Larger than any bundle a node makes (5000 entries of at most 64 KiB would be more, but no page has them). */
 export const MAX_BUNDLE_FILE_BYTES = 64 * 1024 * 1024
@@ -98,6 +98,8 @@ function show(box: HTMLElement, status: HTMLElement, outcome: BundleVerification
     const names = new Map(account.actors.map((actor) => [actor.id, `${nameIn(actor.name, lang, actor.id)} (${actor.id})`]))
     paragraph(status, format(t.about, { subject: subjectText(account.about, lang) }))
     paragraph(status, format(t.checkpoint, { origin: account.log.origin, keyId: account.log.keyId, size: account.checkpoint.size }))
+    const witnessed = account.witnessed && witnessedLine(lang, account.witnessed)
+    if (witnessed) paragraph(status, witnessed)
     paragraph(status, format(t.entries, { n: account.entries.length }))
     list(
       status,
@@ -130,11 +132,14 @@ async function verifyFile(file: File, keyText: string, box: HTMLElement, status:
     return
   }
   if (file.size > MAX_BUNDLE_FILE_BYTES) return refuse(format(TEXT[lang].tooLarge, { max: MAX_BUNDLE_FILE_BYTES / 1024 / 1024 }))
+  // The witness policy given above the card, if any, holds for the file too.
+  const witnessPolicy = pageWitnessPolicy()
+  if (typeof witnessPolicy === 'string') return refuse(witnessPolicy)
   box.setAttribute('data-bundle-state', 'pending')
   status.textContent = TEXT[lang].pending
   let outcome: BundleVerification
   try {
-    outcome = await verifyBundle(JSON.parse(await file.text()) as unknown, nobleEd25519, trust)
+    outcome = await verifyBundle(JSON.parse(await file.text()) as unknown, nobleEd25519, trust, witnessPolicy)
   } catch (error) {
     outcome = { ok: false, failures: [{ check: 'bundle', detail: `${file.name}: ${(error as Error).message}` }] }
   }

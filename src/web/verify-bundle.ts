@@ -15,10 +15,11 @@ import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { leafHash, verifyInclusion } from '../core/merkle.js'
 import { parseProofBundle, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseTlogProof } from '../core/tlog-proof.js'
+import { verifyCosignatures } from '../core/cosignature.js'
 import { describeStatement, type AccountEntry, type BundleAccount } from './bundle-account.js'
 import { isRecord, type ServedEntry } from './served.js'
 import { EntryCheckError, type EntrySource, type VerifiedEntry } from './verify-entries.js'
-import type { EntryOutcome, Failure } from './verify-log.js'
+import type { EntryOutcome, Failure, WitnessPolicy } from './verify-log.js'
 import { KeyChainError, RegistryVerifier, type ActorDirectory } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
@@ -165,7 +166,7 @@ function aboutFailures(about: BundleSubject, outcomes: readonly EntryOutcome[]):
  * with `ed` (@noble in the browser). Never throws: every failure is in `failures`, and `ok` is true only when
  * there are none. The account is there once the bundle's shape, key and checkpoint held.
  */
-export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTrust): Promise<BundleVerification> {
+export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTrust, witnessPolicy?: WitnessPolicy): Promise<BundleVerification> {
   const failures: Failure[] = []
   let bundle: ProofBundle
   try {
@@ -221,6 +222,7 @@ export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTru
       ? { seq: outcome.seq, ok: outcome.ok, ...describeStatement(outcome.statement), recordedAt: outcome.recordedAt ?? '' }
       : { seq: outcome.seq, ok: false },
   )
+  const witnessed = witnessPolicy ? checkBundleWitnesses(ed, bundle.checkpoint, witnessPolicy, failures) : undefined
   const account: BundleAccount = {
     about: about as BundleSubject,
     log: { origin: checkpoint.origin, keyId: logKeyIdOf(bundle.verifierKey), verifierKey: bundle.verifierKey },
@@ -228,6 +230,25 @@ export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTru
     entries: accountEntries,
     actors,
     registryEntries: bundle.entries.length - aboutSeqs.size,
+    ...(witnessed ? { witnessed } : {}),
   }
   return { ok: failures.length === 0, account, failures }
+}
+
+/**
+ * The verifier's own policy held against the cosignature lines the bundle's checkpoint carries. The witness
+ * keys inside the bundle are the bundle maker's word and are not used.
+ */
+function checkBundleWitnesses(ed: Ed25519, note: string, policy: WitnessPolicy, failures: Failure[]): NonNullable<BundleAccount['witnessed']> {
+  let cosignatures: { name: string; timestamp: number }[] = []
+  try {
+    cosignatures = verifyCosignatures(ed, note, policy.keys).cosignatures.map(({ name, timestamp }) => ({ name, timestamp }))
+  } catch (error) {
+    failures.push({ check: 'witness', count: 0, min: policy.min, detail: message(error) })
+    return { min: policy.min, cosignatures }
+  }
+  if (cosignatures.length < policy.min) {
+    failures.push({ check: 'witness', count: cosignatures.length, min: policy.min, detail: `cosigned by ${cosignatures.length} of the ${policy.min} witnesses required` })
+  }
+  return { min: policy.min, cosignatures }
 }

@@ -138,6 +138,19 @@ export interface VerifyLogOptions {
    * else is checked or remembered.
    */
   expectedKeyId?: string
+  /** The checkpoint must be at least this size (a page's claim "as of checkpoint N"): a smaller one is asked for again, briefly. */
+  minSize?: number
+  /**
+   * The witness policy the verifier holds itself (the standalone page's, the CLI's): it replaces the one the
+   * node names at /v1/witnesses, which the node could weaken.
+   */
+  witnessPolicy?: WitnessPolicy
+}
+
+/** At least `min` of these witnesses must have cosigned the checkpoint. */
+export interface WitnessPolicy {
+  min: number
+  keys: readonly WitnessKey[]
 }
 
 /**
@@ -188,7 +201,7 @@ export async function verifyLogEntries(
   let noteBytes: Uint8Array = served
   // A page may name entries newer than the checkpoint its copy of the tiles serves yet (a checkpoint that waits
   // for its witnesses, a CDN a commit behind the mirror that rendered the page): ask again, briefly.
-  const newest = Math.max(-1, ...seqs)
+  const newest = Math.max(-1, ...seqs, (options.minSize ?? 0) - 1)
   let opened: { checkpoint: Checkpoint; log: TiledLog } | Failure
   for (let wait = 0; ; wait++) {
     opened = await openCheckpoint(source, ed, verifierKey, noteBytes)
@@ -234,26 +247,31 @@ export async function verifyLogEntries(
       }
     }),
   )
-  const witnessed = await checkWitnesses(source, ed, fromUtf8(noteBytes), failures)
+  const witnessed = await checkWitnesses(source, ed, fromUtf8(noteBytes), failures, options.witnessPolicy)
   return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}), ...(witnessed ? { witnessed } : {}) })
 }
 
 /**
- * The node's witness policy (GET /v1/witnesses) held against the checkpoint's cosignature lines: fewer than
- * `min` valid cosignatures is a failure, not "verified". A node that names no witnesses requires none.
+ * A witness policy held against the checkpoint's cosignature lines: fewer than `min` valid cosignatures is a
+ * failure, not "verified". The policy is the verifier's own when it has one, else the node's
+ * (GET /v1/witnesses); a node that names no witnesses requires none.
  */
-async function checkWitnesses(source: LogSource, ed: Ed25519, note: string, failures: Failure[]): Promise<WitnessedCheckpoint | undefined> {
-  let min: number
-  let keys: WitnessKey[]
+async function checkWitnesses(
+  source: LogSource,
+  ed: Ed25519,
+  note: string,
+  failures: Failure[],
+  own?: WitnessPolicy,
+): Promise<WitnessedCheckpoint | undefined> {
+  let policy: WitnessPolicy | undefined
   try {
-    const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
-    if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined
-    min = typeof policy.min === 'number' ? policy.min : policy.witnesses.length
-    keys = policy.witnesses.map((w) => parseWitnessVerifierKey(String(w.verifierKey)))
+    policy = own ?? (await nodeWitnessPolicy(source))
   } catch (error) {
     failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
     return undefined
   }
+  if (!policy) return undefined
+  const { min, keys } = policy
   const witnesses = keys.map((k) => k.name)
   try {
     const { cosignatures } = verifyCosignatures(ed, note, keys)
@@ -264,6 +282,16 @@ async function checkWitnesses(source: LogSource, ed: Ed25519, note: string, fail
   } catch (error) {
     failures.push({ check: 'witness', count: 0, min, detail: message(error) })
     return { min, witnesses, cosignatures: [] }
+  }
+}
+
+/** The policy the node names at GET /v1/witnesses, or undefined when it names no witnesses. */
+async function nodeWitnessPolicy(source: LogSource): Promise<WitnessPolicy | undefined> {
+  const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
+  if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined
+  return {
+    min: typeof policy.min === 'number' ? policy.min : policy.witnesses.length,
+    keys: policy.witnesses.map((w) => parseWitnessVerifierKey(String(w.verifierKey))),
   }
 }
 

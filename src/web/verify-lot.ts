@@ -7,7 +7,7 @@
 
 import type { Ed25519 } from '../core/ed25519.js'
 import { isRecord } from './served.js'
-import { verifyLogEntries, type CheckpointMemory, type LogSource, type LogVerification } from './verify-log.js'
+import { verifyLogEntries, type CheckpointMemory, type LogSource, type LogVerification, type WitnessPolicy } from './verify-log.js'
 
 /** More seqs than any resolver answer lists (its payload cap is 256 kB): a longer list is refused as hostile. */
 export const MAX_LOT_ENTRIES = 2000
@@ -59,7 +59,7 @@ export function listedSeqs(answer: unknown): { seqs: number[]; truncated: boolea
 export async function verifyLot(
   source: LogSource,
   ed: Ed25519,
-  input: { expectedKeyId: string; lot?: string },
+  input: { expectedKeyId: string; lot?: string; witnessPolicy?: WitnessPolicy },
   memory?: CheckpointMemory,
 ): Promise<LotVerification> {
   let lotPath: string | undefined
@@ -76,7 +76,10 @@ export async function verifyLot(
       lotError = error instanceof Error ? error.message : String(error)
     }
   }
-  const outcome = await verifyLogEntries(source, ed, listed, memory, [], { expectedKeyId: input.expectedKeyId })
+  const outcome = await verifyLogEntries(source, ed, listed, memory, [], {
+    expectedKeyId: input.expectedKeyId,
+    ...(input.witnessPolicy ? { witnessPolicy: input.witnessPolicy } : {}),
+  })
   return {
     ...outcome,
     ok: outcome.ok && lotError === undefined,

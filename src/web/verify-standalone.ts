@@ -5,15 +5,16 @@
 // the outcome with textContent only: everything it shows came from the log, attacker-controlled.
 //
 // CONTRACT: the root is the one element with `data-standalone-verifier`; its form `data-standalone-form`
-// has fields url, log, lot, witness; `[data-standalone-state]` goes idle → pending → verified | failed
+// has fields url, log, lot, witness (verifier keys, one a line) and witness-min; `[data-standalone-state]` goes idle → pending → verified | failed
 // (set last: tests wait on it) and `[data-standalone-status]` inside it receives the outcome.
 
 import { nobleEd25519 } from '../core/ed25519.js'
 import { formatTrustFragment, parseTrustFragment } from '../core/log-key-id.js'
 import { nameIn } from './i18n.js'
 import { describeFailure, httpLogSource } from './verify.js'
-import type { CheckpointMemory, RememberedCheckpoint } from './verify-log.js'
+import type { CheckpointMemory, RememberedCheckpoint, WitnessPolicy } from './verify-log.js'
 import { verifyLot, type LotVerification } from './verify-lot.js'
+import { parseWitnessPolicy } from './witness-policy.js'
 
 export type Lang = 'zh' | 'en'
 
@@ -31,7 +32,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     entries: '节点为该批次列出 {n} 条记录，均在已签名的账本中并由其签署者的有效密钥签名：',
     truncated: '节点说明它的回答不完整。',
     absence: '记录由节点列出：包含证明无法证明节点没有遗漏记录（例如召回）。',
-    witness: '见证策略尚未核验：本版本还不检查见证人的联署。',
+    badWitness: '见证策略无法读取：{detail}',
+    witnessed: '检查点由 {names} {count} 方见证（您的策略要求至少 {min} 方），最新见证于 {time}。',
   },
   en: {
     pending: 'Checking in your browser…',
@@ -44,7 +46,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
     entries: 'The node lists {n} entries for the lot; each is in the signed log and signed by a key its signer held:',
     truncated: 'The node says its answer is cut short.',
     absence: 'The node chose these entries: inclusion proofs cannot show that it left none out (a recall, say).',
-    witness: 'The witness policy was not checked: this version does not verify witness cosignatures yet.',
+    badWitness: 'the witness policy does not read: {detail}',
+    witnessed: 'The checkpoint is cosigned by {names} ({count}; your policy asks for at least {min}), the newest cosignature at {time}.',
   },
 }
 
@@ -140,6 +143,26 @@ function entryLine(outcome: LotVerification, seq: number, lang: Lang): string {
   return `#${seq} ✓ ${statement.type}${detail} · ${signer} · ${entry.recordedAt ?? ''}`
 }
 
+/**
+ * The witness policy typed into the page's form: undefined when none is, the policy, or a message saying
+ * what does not read. The lot check and the proof file card both hold the log to it.
+ */
+export function pageWitnessPolicy(form?: HTMLFormElement | null): WitnessPolicy | undefined | string {
+  const source = form ?? document.querySelector<HTMLFormElement>('[data-standalone-form]')
+  if (!source) return undefined
+  const policy = parseWitnessPolicy(field(source, 'witness').value, field(source, 'witness-min').value)
+  return policy && 'error' in policy ? format(TEXT[pageLang()].badWitness, { detail: policy.error }) : policy
+}
+
+/** "Cosigned by A, B (2; your policy asks for at least 2), the newest at T", or undefined when none cosigned. */
+export function witnessedLine(lang: Lang, witnessed: { min: number; cosignatures: readonly { name: string; timestamp: number }[] }): string | undefined {
+  if (witnessed.cosignatures.length === 0) return undefined
+  const newest = Math.max(...witnessed.cosignatures.map((c) => c.timestamp))
+  const time = new Date(newest * 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
+  const names = witnessed.cosignatures.map((c) => c.name).join(lang === 'zh' ? '、' : ', ')
+  return format(TEXT[lang].witnessed, { names, count: witnessed.cosignatures.length, min: witnessed.min, time })
+}
+
 /** Runs started; only the latest writes its outcome, so a slow earlier run cannot overwrite a later one. */
 let runs = 0
 
@@ -151,25 +174,36 @@ async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement)
   const keyId = field(form, 'log').value.trim().toLowerCase()
   const lot = field(form, 'lot').value.trim()
   const witness = field(form, 'witness').value.trim()
+  const witnessMin = field(form, 'witness-min').value.trim()
   if (!logBase) return show(box, status, 'failed', [], [], [t.badUrl])
   if (!/^[0-9a-f]{8,64}$/.test(keyId)) return show(box, status, 'failed', [], [], [t.badKeyId])
+  const witnessPolicy = pageWitnessPolicy(form)
+  if (typeof witnessPolicy === 'string') return show(box, status, 'failed', [], [], [witnessPolicy])
   history.replaceState(null, '', formatTrustFragment({ log: keyId, ...(lot ? { lot } : {}), url: logBase }))
   try {
-    if (witness) localStorage.setItem(`${STORAGE_PREFIX}witness ${logBase}`, witness)
+    // Remembered per log, so the next visit holds the log to the same witnesses.
+    localStorage.setItem(`${STORAGE_PREFIX}witness ${logBase}`, JSON.stringify({ keys: witness, min: witnessMin }))
   } catch {
-    // storage blocked: the policy is not enforced either way
+    // storage blocked: the policy holds for this run only
   }
   box.setAttribute('data-standalone-state', 'pending')
   status.textContent = t.pending
-  const outcome = await verifyLot(httpLogSource(logBase), nobleEd25519, { expectedKeyId: keyId, ...(lot ? { lot } : {}) }, standaloneMemory(logBase))
+  const outcome = await verifyLot(
+    httpLogSource(logBase),
+    nobleEd25519,
+    { expectedKeyId: keyId, ...(lot ? { lot } : {}), ...(witnessPolicy ? { witnessPolicy } : {}) },
+    standaloneMemory(logBase),
+  )
   if (mine !== runs) return
   const failures = outcome.failures.map((failure) => describeFailure(lang, failure))
   if (outcome.lotError) failures.push(format(t.lotError, { detail: outcome.lotError }))
   const lines: string[] = []
   if (outcome.checkpoint) lines.push(format(t.checkpoint, { origin: outcome.checkpoint.origin, keyId: outcome.keyId, size: outcome.checkpoint.size }))
+  const witnessed = outcome.witnessed && witnessedLine(lang, outcome.witnessed)
+  if (witnessed) lines.push(witnessed)
   if (outcome.listed.length > 0) lines.push(format(t.entries, { n: outcome.listed.length }))
   const list = outcome.listed.map((seq) => entryLine(outcome, seq, lang))
-  const notes = [...(outcome.truncated ? [t.truncated] : []), ...(lot ? [t.absence] : []), ...(witness ? [t.witness] : [])]
+  const notes = [...(outcome.truncated ? [t.truncated] : []), ...(lot ? [t.absence] : [])]
   show(box, status, outcome.ok ? 'verified' : 'failed', lines, list, failures)
   for (const note of notes) {
     const p = document.createElement('p')
@@ -199,8 +233,9 @@ export function startStandaloneVerifier(): void {
       if (fragment.lot) field(form, 'lot').value = fragment.lot
       const base = logBaseOf(field(form, 'url').value)
       try {
-        const policy = base ? localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) : null
-        if (policy) field(form, 'witness').value = policy
+        const kept = base ? (JSON.parse(localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) ?? 'null') as { keys?: unknown; min?: unknown } | null) : null
+        if (typeof kept?.keys === 'string') field(form, 'witness').value = kept.keys
+        if (typeof kept?.min === 'string') field(form, 'witness-min').value = kept.min
       } catch {
         // storage blocked
       }

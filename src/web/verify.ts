@@ -222,7 +222,12 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
 
   let outcome: LogVerification
   try {
-    outcome = await verifyLogEntries(httpLogSource(base, tlog), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, expectedKeyId !== undefined ? { expectedKeyId } : {})
+    // An area that speaks "as of checkpoint N" needs a checkpoint that large: a lagging copy is asked again.
+    const minSize = Math.max(0, ...areas.map(({ area }) => Number(area?.params.asOf ?? 0)).filter(Number.isSafeInteger))
+    outcome = await verifyLogEntries(httpLogSource(base, tlog), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, {
+      minSize,
+      ...(expectedKeyId !== undefined ? { expectedKeyId } : {}),
+    })
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }

@@ -61,6 +61,10 @@ export async function startRewritingProxy(t: Test, target: string): Promise<Rewr
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  // A browser still open keeps its connections alive: close them, or close() waits for them.
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  }))
   return proxy
 }

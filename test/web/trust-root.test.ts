@@ -11,11 +11,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { seedLedger } from '../../src/cli/demo.js'
 import { writeVerifyPage } from '../../src/cli/verify-page.js'
+import { formatWitnessVerifierKey } from '../../src/core/cosignature.js'
 import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { buildApp } from '../../src/http/app.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
-import { makeNode } from '../helpers/ledger.js'
+import { makeNode, newSigner } from '../helpers/ledger.js'
 import { decodeQr } from '../helpers/qr.js'
 import { staticSite } from '../helpers/static-site.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
@@ -162,13 +163,14 @@ function run() {
     t.match(wrong.status, `the label says deadbeef, the node serves ${first.keyId}`)
     t.notMatch(wrong.status, /✓/, 'no entry shown as verified')
 
-    // A witness policy is taken but not claimed.
-    await page.fill('textarea[name=witness]', 'witness.example+0123abcd+AAAA')
+    // A witness policy this node's checkpoint does not meet (it has no witnesses) fails; the policy is enforced.
+    await page.fill('textarea[name=witness]', formatWitnessVerifierKey('witness.example', newSigner().publicKey))
     await page.fill('input[name=log]', first.keyId)
     await page.click('button[type=submit]')
     await page.waitForSelector('[data-standalone-state="verified"],[data-standalone-state="failed"]', { timeout: VERIFY_TIMEOUT_MS })
-    t.equal(await page.getAttribute('[data-standalone-state]', 'data-standalone-state'), 'verified')
-    t.match(await page.textContent('[data-standalone-status]'), 'The witness policy was not checked')
+    t.equal(await page.getAttribute('[data-standalone-state]', 'data-standalone-state'), 'failed')
+    t.match(await page.textContent('[data-standalone-status]'), 'requires 1, 0 cosigned it')
+    await page.fill('textarea[name=witness]', '')
 
     // Bytes other than the pinned ones under the script's name are refused by the browser.
     await page.route(`${host.url}/${written.files[1].split('/').pop()}`, (route) => route.fulfill({ contentType: 'text/javascript', body: 'document.body.dataset.tampered = "yes"' }))

@@ -20,6 +20,8 @@ import { provenanceEvidence } from './provenance-evidence.js'
 export interface VerifierLinkOptions {
   baseUrl: string
   independentVerifier?: string
+  /** the node's witness policy's minimum, when it has witnesses: the page's "not recalled" says so */
+  witnessMin?: number
 }
 
 /** The resolver path of a lot: /01/{gtin}/10/{lot}. */
@@ -43,6 +45,7 @@ export async function renderResolverPage(
     asOf: String(input.asOf),
     operator: input.operator,
     ...(input.truncated ? { truncated: '1' as const } : {}),
+    ...(link?.witnessMin ? { witnessed: String(link.witnessMin) } : {}),
   }
   const view = provenanceViewFromArea({ entries: input.entries, actors: input.actors, params: { ...params } })
   const html = renderProvenancePage(view, {

@@ -25,9 +25,11 @@ export interface FoodRouteOptions {
   independentVerifier?: string
   /** the checkpoint the node serves, which proof bundles prove against (DomainRouteOptions) */
   servedCheckpoint?: () => string
+  /** how many witnesses must cosign the served checkpoint (DomainRouteOptions) */
+  witnessMin?: number
 }
 
-export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { ledger, baseUrl, independentVerifier, servedCheckpoint = () => ledger.checkpoint }) => {
+export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { ledger, baseUrl, independentVerifier, servedCheckpoint = () => ledger.checkpoint, witnessMin }) => {
   app.get(
     '/v1/trace/:id',
     {
@@ -73,7 +75,11 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
       return bundleReply(reply.header('vary', 'Accept'), bundle, fileName)
     }
     if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown }).format)) return reply.header('vary', 'Accept').send(provenance)
-    return renderResolverPage(ledger, provenance, request, reply, { baseUrl, ...(independentVerifier !== undefined ? { independentVerifier } : {}) })
+    return renderResolverPage(ledger, provenance, request, reply, {
+      baseUrl,
+      ...(independentVerifier !== undefined ? { independentVerifier } : {}),
+      ...(witnessMin !== undefined ? { witnessMin } : {}),
+    })
   }
   const answer = (request: FastifyRequest, reply: FastifyReply) => respond(digitalLinkOf(request.params as { gtin: string }), request, reply)
   app.get('/01/:gtin', withPage, answer)

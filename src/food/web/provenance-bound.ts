@@ -16,11 +16,13 @@ export interface ProvenanceParams {
   asOf: string
   operator: string
   truncated?: '1'
+  /** the least number of witnesses the node's policy asks to cosign its checkpoint, when it has witnesses */
+  witnessed?: string
 }
 
 /** The view from a bound area's input; the subject must be the lot the path names. */
 export function provenanceViewFromArea({ entries, actors, params }: Omit<BoundViewInput, 'lang'>): ProvenanceView {
-  const { path, subject, asOf, operator, truncated } = params as Partial<ProvenanceParams>
+  const { path, subject, asOf, operator, truncated, witnessed } = params as Partial<ProvenanceParams>
   if (typeof path !== 'string' || typeof subject !== 'string' || typeof asOf !== 'string' || typeof operator !== 'string') {
     throw new BoundViewError('the page lacks its path, subject, checkpoint or operator')
   }
@@ -33,7 +35,10 @@ export function provenanceViewFromArea({ entries, actors, params }: Omit<BoundVi
     throw new BoundViewError(`the page's path ${path.slice(0, 100)} or subject names no GS1 identifier`)
   }
   if (named !== resolved) throw new BoundViewError(`the page is of ${subject.slice(0, 100)}, not of the ${path.slice(0, 100)} it was asked for`)
-  return provenanceViewOf({ subject, entries, actors, asOf: Number(asOf), operator, truncated: truncated === '1' })
+  const witnessedBy = witnessed === undefined ? undefined : Number(witnessed)
+  if (witnessedBy !== undefined && !(Number.isSafeInteger(witnessedBy) && witnessedBy > 0)) throw new BoundViewError(`the page's witness count ${String(witnessed).slice(0, 20)} is not a positive integer`)
+  const view = provenanceViewOf({ subject, entries, actors, asOf: Number(asOf), operator, truncated: truncated === '1' })
+  return witnessedBy === undefined ? view : { ...view, witnessedBy }
 }
 
 const FACTS: Record<string, Record<Lang, string>> = {

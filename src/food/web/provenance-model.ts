@@ -1,7 +1,6 @@
-// The consumer page's view of a lot, derived from signed statements alone: the lot's events, the
-// products they name, any recall and inspections, and what the actors' own registrations say of them.
-// Pure and browser-safe: the server renders the page from it and the browser verifier derives it again
-// from the entries it verified (web/bound-view.ts), so every fact shown is one a signed entry makes.
+// The consumer page's view of a lot, derived from signed statements alone (events, products, recalls,
+// inspections, the actors' registrations). Pure and browser-safe: the server renders the page from it and
+// the browser derives it again from the entries it verified (web/bound-view.ts).
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, edgesOf, eventOf, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
@@ -97,6 +96,8 @@ export interface ProvenanceView {
   /** the places the lot and its ingredients passed, in order, each with what happened there first */
   route: { place: { zh: string; en: string }; stage: { zh: string; en: string } }[]
   checkpointSize: number
+  /** the page's claim that at least this many witnesses cosigned the checkpoint (the browser counts them) */
+  witnessedBy?: number
   /** the log's operator, whose computation "not recalled" is */
   operator: ActorView
   /** the lot is unknown to the ledger */

@@ -157,10 +157,11 @@ function storageText(storage: { minC?: number; maxC?: number } | undefined): str
 function renderNoRecall(view: ProvenanceView, lang: Lang): string {
   if (view.recall || view.empty) return ''
   const operator = nameIn(view.operator.name, lang, view.operator.id)
+  const k = view.witnessedBy
   const text =
     lang === 'zh'
-      ? `截至检查点 ${view.checkpointSize}，${operator} 的账本中未见召回。`
-      : `No recall in ${operator}'s ledger as of checkpoint ${view.checkpointSize}.`
+      ? `截至检查点 ${view.checkpointSize}${k ? `（该账本经至少 ${k} 方见证）` : ''}，${operator} 的账本中未见召回。`
+      : `No recall in ${operator}'s ledger as of checkpoint ${view.checkpointSize}${k ? `, a ledger cosigned by at least ${k} witnesses` : ''}.`
   return `<p class="small" data-fact="no-recall">${escapeHtml(text)}</p>`
 }
 
