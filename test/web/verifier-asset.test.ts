@@ -4,9 +4,10 @@
 
 import { createHash } from 'node:crypto'
 import { brotliDecompressSync } from 'node:zlib'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 
@@ -69,4 +70,15 @@ t.test('GET /verify prints the hash and renders no ledger facts', async (t) => {
   t.notMatch(page.body, node.ledger.verifierKey.split('+')[1], 'no key id of the node\'s: the person brings it')
   t.notMatch(page.body, /data-seq|data-verification=/, 'nothing for the page verifier')
   t.match(page.headers['content-security-policy'], /script-src 'self'/)
+})
+
+t.test("the README prints this version's verifier: its versioned name and SRI hash, as the build makes them", async (t) => {
+  const out = join(t.testdir(), 'verify.js')
+  await buildVerifierBundle(out)
+  const asset = readVerifierAsset(out)
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  const printed = /\/web\/verify-([0-9a-f]{16})\.js {2}(sha384-[A-Za-z0-9+/=]+)/.exec(readme)
+  t.ok(printed, 'the README shows the verifier line serve prints')
+  t.equal(`/web/${printed?.[1] ? `verify-${printed[1]}.js` : ''}`, `/web/${asset.fileName}`, 'a changed verifier is a changed README: update its line to what `npm run build` prints')
+  t.equal(printed?.[2], asset.integrity)
 })
