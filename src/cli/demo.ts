@@ -18,6 +18,18 @@ import { eventTimeAsIssuedAt, statementsFromDocument } from '../food/epcis-impor
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url))
 export const DEMO_KEYS_DIR = fileURLToPath(new URL('../../keys/demo/', import.meta.url))
 const DEMO_EPOCH = '2026-05-01T00:00:00.000Z'
+/** Where a demo node's log begins: before the story's first statement, so the story is recorded after it. */
+export const DEMO_GENESIS = new Date('2026-04-30T00:00:00.000Z')
+/** How long after signing the seed records a story's statement, as a node running then would have. */
+const RECORDED_AFTER_SIGNING_MS = 60_000
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** A signed example, with when it was signed and how many days late the story has it recorded. */
+interface DemoStatement {
+  envelope: Envelope
+  issuedAt: string
+  recordedDaysLater: number
+}
 
 interface DemoActor {
   id: string
@@ -50,8 +62,12 @@ export function readDemoKeys(): DemoKey[] {
 
 /** The example statements in order, signed: the actors first, then examples/statements and examples/epcis by file name. */
 export function buildDemoEnvelopes(operator: Signer): Envelope[] {
+  return buildDemoStory(operator).map(({ envelope }) => envelope)
+}
+
+function buildDemoStory(operator: Signer): DemoStatement[] {
   const { actors } = JSON.parse(readFileSync(`${EXAMPLES_DIR}actors.json`, 'utf8')) as { actors: DemoActor[] }
-  const envelopes: Envelope[] = actors.map((actor) => {
+  const story: DemoStatement[] = actors.map((actor) => {
     const statement: Statement = {
       type: 'actor.register',
       actor: 'operator',
@@ -59,7 +75,7 @@ export function buildDemoEnvelopes(operator: Signer): Envelope[] {
       issuedAt: DEMO_EPOCH,
       body: { ...actor, publicKey: toBase64(demoSigner(actor.id).publicKey) },
     }
-    return buildStatementEnvelope(statement, [operator])
+    return { envelope: buildStatementEnvelope(statement, [operator]), issuedAt: DEMO_EPOCH, recordedDaysLater: 0 }
   })
   // statements/*.json and epcis/<nn>.<actor>.<name>.jsonld, merged in file-name order
   const files: { name: string; path: string }[] = []
@@ -74,23 +90,36 @@ export function buildDemoEnvelopes(operator: Signer): Envelope[] {
     if (file.name.endsWith('.jsonld')) {
       const actor = file.name.split('.')[1]
       for (const statement of statementsFromDocument(content, actor, eventTimeAsIssuedAt)) {
-        envelopes.push(buildStatementEnvelope(statement, [demoSigner(actor)]))
+        story.push({ envelope: buildStatementEnvelope(statement, [demoSigner(actor)]), issuedAt: statement.issuedAt, recordedDaysLater: 0 })
       }
       continue
     }
-    for (const { cosigners, ...statement } of (content as { statements: (Statement & { cosigners?: string[] })[] }).statements) {
+    // `cosigners` and `recordedDaysLater` are the story's, not the statement's: they are not signed.
+    for (const { cosigners, recordedDaysLater, ...statement } of (content as { statements: (Statement & { cosigners?: string[]; recordedDaysLater?: number })[] }).statements) {
       const signer = statement.actor === 'operator' ? operator : demoSigner(statement.actor)
-      envelopes.push(buildStatementEnvelope(statement, [signer, ...(cosigners ?? []).map(demoSigner)]))
+      const envelope = buildStatementEnvelope(statement, [signer, ...(cosigners ?? []).map(demoSigner)])
+      story.push({ envelope, issuedAt: statement.issuedAt, recordedDaysLater: recordedDaysLater ?? 0 })
     }
   }
-  return envelopes
+  return story
 }
 
-/** Seeds the examples straight into a ledger; returns how many were appended. */
+/**
+ * Seeds the examples straight into a ledger; returns how many were appended. A ledger whose last entry is
+ * older than the story (a new demo node, whose genesis is DEMO_GENESIS) records each statement as of a
+ * minute after it was signed, as a node running through the story would have: its clock never runs back,
+ * so a statement the story signed earlier than the one before it is recorded late, and shows as a late
+ * record. Any other ledger records the story now, and every statement of it is a late record.
+ */
 export async function seedLedger(ledger: Ledger, operator: Signer): Promise<number> {
+  const story = buildDemoStory(operator)
+  const last = await ledger.getEntry(ledger.size - 1)
+  const replay = Date.parse(last.entry.recordedAt) < Date.parse(story[0].issuedAt)
+  let recordedAt = Date.parse(last.entry.recordedAt)
   let appended = 0
-  for (const envelope of buildDemoEnvelopes(operator)) {
-    const result = await ledger.submit(envelope)
+  for (const { envelope, issuedAt, recordedDaysLater } of story) {
+    recordedAt = Math.max(recordedAt + 1000, Date.parse(issuedAt) + RECORDED_AFTER_SIGNING_MS + recordedDaysLater * DAY_MS)
+    const result = replay ? await ledger.submitReplayed(envelope, new Date(recordedAt)) : await ledger.submit(envelope)
     if (result.created) appended++
   }
   return appended

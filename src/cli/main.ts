@@ -17,7 +17,7 @@ const USAGE = `tracechain <command> [options]
 
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
-           [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K]
+           [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K] [--late-record-hours H]
                                                 start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
@@ -93,6 +93,7 @@ const commands: Record<string, Command> = {
       'witness-dir': { type: 'string' },
       'witness-log': { type: 'string', multiple: true },
       'witness-port': { type: 'string' },
+      'late-record-hours': { type: 'string' },
     })
     const { serve } = await import('./serve.js')
     const { parseWitnessFlag } = await import('../publish/cosigning.js')
@@ -106,6 +107,7 @@ const commands: Record<string, Command> = {
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
       witnesses,
       ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
+      ...(values['late-record-hours'] !== undefined ? { lateRecordHours: Number(values['late-record-hours']) } : {}),
       ...witnessForOf(values),
     })
     return EXIT_OK

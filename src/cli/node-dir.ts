@@ -46,7 +46,19 @@ export function isInitialised(dir: string): boolean {
 }
 
 /** `tracechain init`: keys, config and the genesis entry. Throws ALREADY_INITIALISED. */
-export async function initialiseNode(dir: string, options: { origin?: string; kinds?: StatementKind[] } = {}): Promise<OpenNode> {
+/** What a node's ledger is opened with beyond its directory. */
+export interface NodeOpenOptions {
+  kinds?: StatementKind[]
+  clock?: () => Date
+  /** LATE_RECORD's window (LedgerOptions) */
+  lateRecordAfterMs?: number
+}
+
+/**
+ * Makes a node in an empty directory. `genesisAt` records the genesis as of that time (the demo's story
+ * starts before today: its statements are then recorded after the genesis, as of their own times).
+ */
+export async function initialiseNode(dir: string, options: NodeOpenOptions & { origin?: string; genesisAt?: Date } = {}): Promise<OpenNode> {
   if (isInitialised(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a node`)
   if (existsSync(dir) && readdirSync(dir).some((name) => name !== '.gitkeep')) {
     fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
@@ -59,15 +71,26 @@ export async function initialiseNode(dir: string, options: { origin?: string; ki
   const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
   const store = await LevelStore.open(join(dir, 'db'))
   const ledger = await Ledger.initialise(
-    { store, nodeSigner, origin: config.origin, ed: nodeEd25519, checker: CheckPool.shared(DOMAIN_KIND_MODULES), kinds: options.kinds ?? DOMAIN_KINDS },
+    {
+      store,
+      nodeSigner,
+      origin: config.origin,
+      ed: nodeEd25519,
+      checker: CheckPool.shared(DOMAIN_KIND_MODULES),
+      kinds: options.kinds ?? DOMAIN_KINDS,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.lateRecordAfterMs !== undefined ? { lateRecordAfterMs: options.lateRecordAfterMs } : {}),
+    },
     operator,
+    undefined,
+    options.genesisAt,
   )
   // node.json last: a directory without it is an unfinished init, safe to wipe.
   writeFileDurably(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
   return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
 }
 
-export async function openNode(dir: string, options: { kinds?: StatementKind[]; clock?: () => Date } = {}): Promise<OpenNode> {
+export async function openNode(dir: string, options: NodeOpenOptions = {}): Promise<OpenNode> {
   if (!isInitialised(dir)) fail('NOT_INITIALISED', `${dir} holds no node; run tracechain init --dir ${dir}`)
   const config = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as NodeConfig
   const nodeSigner = readKeyFile(join(dir, 'keys', 'node.json'))
@@ -82,6 +105,7 @@ export async function openNode(dir: string, options: { kinds?: StatementKind[]; 
       checker: CheckPool.shared(DOMAIN_KIND_MODULES),
       kinds: options.kinds ?? DOMAIN_KINDS,
       clock: options.clock,
+      ...(options.lateRecordAfterMs !== undefined ? { lateRecordAfterMs: options.lateRecordAfterMs } : {}),
     })
     return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
   } catch (error) {

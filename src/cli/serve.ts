@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
 import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
-import { readDemoKeys, seedLedger } from './demo.js'
+import { DEMO_GENESIS, readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
 import { TracechainError } from '../core/errors.js'
@@ -41,6 +41,8 @@ export interface ServeOptions {
   witnessMin?: number
   /** this node also witnesses other logs: a witness directory (`tracechain witness init`), the logs, its port */
   witnessFor?: { dir: string; logs: string[]; port: number }
+  /** LATE_RECORD's window in hours (default 24; 0 turns the alert off) */
+  lateRecordHours?: number
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -53,13 +55,19 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
   }
   if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
+  const hours = options.lateRecordHours
+  if (hours !== undefined && !(Number.isFinite(hours) && hours >= 0 && hours <= 24 * 366)) {
+    throw new TracechainError('BAD_REQUEST', `--late-record-hours must be a number of hours from 0 (off) to ${24 * 366}, got ${hours}`)
+  }
+  const ledgerOptions = hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
-    node = await initialiseNode(options.dir, { origin: options.origin })
+    // A demo node's log starts before the story it is seeded with, which is then recorded as of its own times.
+    node = await initialiseNode(options.dir, { origin: options.origin, ...ledgerOptions, ...(options.seed ? { genesisAt: DEMO_GENESIS } : {}) })
     process.stdout.write(`initialised a new node in ${options.dir}\n`)
   } else {
-    node = await openNode(options.dir)
+    node = await openNode(options.dir, ledgerOptions)
   }
   if (options.seed && node.ledger.size === 1) {
     const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))

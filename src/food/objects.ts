@@ -167,3 +167,20 @@ export function kilograms(quantity: number, uom: string | undefined): number | u
   const f = uom ? factor[uom] : undefined
   return f === undefined ? undefined : quantity * f
 }
+
+/** The event's certificationInfo links that are http(s) URLs. */
+export function certificatesOf(event: EpcisEvent): string[] {
+  const info = event.certificationInfo
+  const list = Array.isArray(info) ? info : info ? [info] : []
+  return list.filter((url): url is string => typeof url === 'string' && /^https?:\/\//.test(url))
+}
+
+/** The first of the ILMD date fields `names` (bare or cbvmda:-prefixed) the event carries. */
+export function ilmdDate(event: EpcisEvent, ...names: string[]): string | undefined {
+  const ilmd = event.ilmd as Record<string, unknown> | undefined
+  for (const name of names) {
+    const value = ilmd?.[name] ?? ilmd?.[`cbvmda:${name}`]
+    if (typeof value === 'string') return value
+  }
+  return undefined
+}

@@ -5,6 +5,8 @@
 
 import type { Envelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
+import { lateBy, lateDays } from '../core/late-record.js'
+import type { Statement } from '../core/statement.js'
 import type { RecordWrite } from '../store/level-store.js'
 import { SEP } from '../store/keys.js'
 import type { Ledger } from './ledger.js'
@@ -41,7 +43,7 @@ export interface Alert {
   envelope?: Envelope
   /** for an attempt: the refusal's error code */
   code?: string
-  /** for an attempt: who signed the refused statements */
+  /** who signed: the refused statements of an attempt, a late record */
   actor?: string
   /** for an attempt: how many statements were refused, and when the first and the latest were */
   count?: number
@@ -49,6 +51,22 @@ export interface Alert {
   lastAt?: string
   /** for an attempt: the latest few refused statements */
   samples?: AttemptSample[]
+}
+
+/**
+ * LATE_RECORD, for a statement of any kind: its signer's issuedAt is more than the window before the
+ * node's recordedAt. Written with the entry; the pages derive the same mark from the verified entry.
+ */
+export function lateRecordAlert(statement: Statement, seq: number, recordedAt: string, afterMs: number): Alert | undefined {
+  const gap = lateBy(statement.issuedAt, recordedAt, afterMs)
+  if (gap === undefined) return undefined
+  return {
+    kind: 'LATE_RECORD',
+    at: recordedAt,
+    seqs: [seq],
+    actor: statement.actor,
+    message: `${statement.type} ${statement.id} by ${statement.actor}, signed ${statement.issuedAt}, recorded ${recordedAt}: ${lateDays(gap)} days after signing`,
+  }
 }
 
 /** The record key orders alerts by time, then kind, then a distinguishing suffix. */

@@ -9,7 +9,9 @@ import { sha256 } from '../core/hash.js'
 import { bytesEqual, toHex } from '../core/bytes.js'
 import type { Statement } from '../core/statement.js'
 import type { RangeOptions, RecordWrite } from '../store/level-store.js'
-import { joinKey } from '../store/keys.js'
+import { joinKey, seqKey } from '../store/keys.js'
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
+import { alertRecord, lateRecordAlert } from './alerts.js'
 import type { Entry } from './entry.js'
 import { leafInput } from './entry-bytes.js'
 import { IDEMPOTENCY_SPACE, type IdempotencyRecord } from './idempotency.js'
@@ -77,6 +79,8 @@ export class Group {
     prev: string,
     private readonly recordedAt: string,
     private readonly observers: readonly GroupObserver[],
+    /** LATE_RECORD's window (core/late-record.ts) */
+    private readonly lateRecordAfterMs: number = DEFAULT_LATE_RECORD_AFTER_MS,
   ) {
     this.nextSeq = size
     this.prev = prev
@@ -140,6 +144,8 @@ export class Group {
     const { logged } = prepared
     const leaf = logged !== undefined && bytesEqual(input.subarray(1), logged.bytes) ? logged.leaf : sha256(input)
     const leafHex = toHex(leaf)
+    const late = lateRecordAlert(prepared.statement, seq, this.recordedAt, this.lateRecordAfterMs)
+    if (late) writes.push(alertRecord(late, seqKey(seq)))
     writes.push({
       space: IDEMPOTENCY_SPACE,
       key: idempotencyKey,

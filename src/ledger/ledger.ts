@@ -2,6 +2,7 @@
 // signatures: in worker threads on the server, see checks.ts), then sequenced in groups with one synced
 // commit and one signed checkpoint each (sequencer.ts). Reads and proofs are in ledger-reads.ts.
 
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { bytesEqual, toBase64, toHex } from '../core/bytes.js'
 import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
@@ -47,6 +48,12 @@ export interface LedgerOptions {
   maxBatch?: number
   maxClockSkewMs?: number
   recoveryIntervalMs?: number
+  /**
+   * LATE_RECORD's window: a statement signed more than this before the node records it raises the alert
+   * (default 24 h; 0 turns it off). Like every pattern alert it is written with the entry, so a change
+   * applies to statements recorded after it, and a mirror must be given the node's value.
+   */
+  lateRecordAfterMs?: number
 }
 
 /** Whether the node takes appends: after a failed write it refuses them until the store is reopened. */
@@ -100,6 +107,8 @@ export class Ledger extends LedgerReads {
   readonly verifierKey: string
   private readonly checker: StatementChecker
   private readonly clock: () => Date
+  /** while a replayed statement is being recorded (submitReplayed): the time it is recorded at */
+  private replayedAt: Date | undefined
   private readonly types: string[]
   private readonly typesWithChecks: string[]
   private readonly maxClockSkewMs: number
@@ -121,7 +130,8 @@ export class Ledger extends LedgerReads {
     const byType = new Map<string, StatementKind>()
     for (const kind of kinds) byType.set(kind.type, kind)
     this.checker = options.checker ?? inlineChecker(options.ed, kinds)
-    this.clock = options.clock ?? (() => new Date())
+    const clock = options.clock ?? (() => new Date())
+    this.clock = () => this.replayedAt ?? clock()
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
     this.types = [...byType.keys()]
     this.typesWithChecks = [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type)
@@ -143,6 +153,7 @@ export class Ledger extends LedgerReads {
       ed: options.ed,
       kinds: byType,
       clock: this.clock,
+      lateRecordAfterMs: options.lateRecordAfterMs ?? DEFAULT_LATE_RECORD_AFTER_MS,
       maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
       noteSigner,
       observers: this.observers,
@@ -163,10 +174,11 @@ export class Ledger extends LedgerReads {
   }
 
   /**
-   * Creates the genesis entry in an empty store: the operator's own actor.register, self-signed.
+   * Creates the genesis entry in an empty store: the operator's own actor.register, self-signed; recorded
+   * as of `genesisAt` when given (submitReplayed).
    * Throws ALREADY_INITIALISED when the store has a head.
    */
-  static async initialise(options: LedgerOptions, operator: Signer, operatorName = 'Operator'): Promise<Ledger> {
+  static async initialise(options: LedgerOptions, operator: Signer, operatorName = 'Operator', genesisAt?: Date): Promise<Ledger> {
     if (await options.store.getHead()) fail('ALREADY_INITIALISED', `${options.store.location} already holds a ledger`)
     const ledger = new Ledger(options, options, await emptyState(options.store))
     const clock = options.clock ?? (() => new Date())
@@ -174,11 +186,33 @@ export class Ledger extends LedgerReads {
       type: 'actor.register',
       actor: 'operator',
       id: 'operator',
-      issuedAt: clock().toISOString(),
+      issuedAt: (genesisAt ?? clock()).toISOString(),
       body: { id: 'operator', name: operatorName, roles: ['admin'], publicKey: toBase64(operator.publicKey) },
     }
-    await ledger.submit(buildStatementEnvelope(statement, [operator]))
+    const genesis = buildStatementEnvelope(statement, [operator])
+    await (genesisAt ? ledger.submitReplayed(genesis, genesisAt) : ledger.submit(genesis))
     return ledger
+  }
+
+  /**
+   * Records `envelope` as though the node's clock read `recordedAt`. Only the demo seed calls it, to replay a
+   * story signed over months as a node running then would have recorded it (so its statements are not late
+   * records); nothing reachable over HTTP does. Nothing else may submit meanwhile: their entries would carry
+   * that time too.
+   */
+  async submitReplayed(envelope: Envelope, recordedAt: Date): Promise<SubmitResult> {
+    if (this.replayedAt) fail('BAD_REQUEST', 'one replayed statement at a time')
+    this.replayedAt = recordedAt
+    try {
+      return await this.submit(envelope)
+    } finally {
+      this.replayedAt = undefined
+    }
+  }
+
+  /** LATE_RECORD's window this ledger writes the alert by (LedgerOptions) */
+  get lateRecordAfterMs(): number {
+    return this.sequencerOptions.lateRecordAfterMs
   }
 
   /** How this ledger runs the stateless checks of its statements: also those of an audit of its log (audit-ledger.ts). */

@@ -34,6 +34,8 @@ export interface SequencerOptions {
   ed: Ed25519
   kinds: ReadonlyMap<string, StatementKind>
   clock: () => Date
+  /** LATE_RECORD's window (core/late-record.ts) */
+  lateRecordAfterMs: number
   maxBatch: number
   noteSigner: NoteSigner
   observers: readonly SequencerObserver[]
@@ -198,6 +200,7 @@ export class Sequencer {
       this.lastLeafHash,
       options.clock().toISOString(),
       options.observers,
+      options.lateRecordAfterMs,
     )
     let sliceStarted = performance.now()
     for (let i = 0; i < batch.length; i++) {
@@ -295,7 +298,7 @@ export class Sequencer {
       // An entry's recordedAt is its group's clock reading: one Group per run of entries that share it.
       if (group === undefined || entries[i].recordedAt !== recordedAt) {
         recordedAt = entries[i].recordedAt
-        group = new Group(this.options.ed, registry, pending, this.tree.size + accepted.length, prev, recordedAt, [])
+        group = new Group(this.options.ed, registry, pending, this.tree.size + accepted.length, prev, recordedAt, [], this.options.lateRecordAfterMs)
       }
       let outcome = group.sequence(prepared, keys[i], known[i])
       if (outcome instanceof Promise) outcome = await outcome

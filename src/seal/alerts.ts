@@ -8,7 +8,7 @@ import { ALERT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledge
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
-import { isNearDuplicate, isOverBudget, isUnderThreshold, splitFires } from './patterns.js'
+import { isNearDuplicate, isOverBudget, isUnderThreshold, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import { OPEN_STATES } from './workflow.js'
 
 /** An alert's record and, for each application it names, an index record that points at it. */
@@ -52,6 +52,22 @@ export function offHoursAlert(application: ApplicationRecord, ctx: RuleContext, 
     message:
       `seal ${application.sealId} stamped ${application.applicationId} at ${formatLocal(ctx.recordedAt, config)} (${config.zoneOffset}), ` +
       `outside ${pad(config.offHoursTo)}:00-${pad(config.offHoursFrom)}:00; the custodian's statement says ${ctx.statement.issuedAt}`,
+  }
+}
+
+/** USE_BEFORE_APPROVAL_RECORDED (patterns.ts): the use's signed stamping time precedes the approval's recordedAt. */
+export function useBeforeApprovalAlert(application: ApplicationRecord, ctx: RuleContext): Alert | undefined {
+  const approval = application.approval
+  if (!approval || !stampedBeforeApprovalRecorded(ctx.statement.issuedAt, approval.at)) return undefined
+  return {
+    kind: 'USE_BEFORE_APPROVAL_RECORDED',
+    at: ctx.recordedAt,
+    seqs: [approval.seq, ctx.seq],
+    sealId: application.sealId,
+    applicationIds: [application.applicationId],
+    message:
+      `seal ${application.sealId} on ${application.applicationId}: the custodian signed the stamping at ${ctx.statement.issuedAt}, ` +
+      `before the approval (entry ${approval.seq}) was recorded at ${approval.at}`,
   }
 }
 

@@ -1,6 +1,7 @@
 // The seal workflow's settings (thresholds, the local time zone) and local-time arithmetic for them.
 // Pattern alerts are written with their entries, so a change applies to statements recorded after it.
 
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { DEFAULT_TITLE_SIMILARITY } from './similarity.js'
 
 export interface SealConfig {
@@ -20,6 +21,8 @@ export interface SealConfig {
   /** OFF_HOURS_USE: local hours [offHoursFrom, 24) and [0, offHoursTo) */
   offHoursFrom: number
   offHoursTo: number
+  /** LATE_RECORD's window (the ledger's, core/late-record.ts), which the page marks late entries by */
+  lateRecordAfterMs: number
 }
 
 export const DEFAULT_COLLECTIVE_THRESHOLD_CNY = 100_000
@@ -34,6 +37,7 @@ export const DEFAULT_SEAL_CONFIG: Readonly<SealConfig> = Object.freeze({
   zoneOffset: DEFAULT_ZONE_OFFSET,
   offHoursFrom: 22,
   offHoursTo: 6,
+  lateRecordAfterMs: DEFAULT_LATE_RECORD_AFTER_MS,
 })
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -47,6 +51,7 @@ export function sealConfig(overrides: Partial<SealConfig> = {}): SealConfig {
     throw new RangeError(`"splitMinApplications" must be an integer of at least 2, got ${config.splitMinApplications}`)
   }
   if (!(config.titleSimilarity > 0 && config.titleSimilarity <= 1)) throw new RangeError(`"titleSimilarity" must be in (0, 1], got ${config.titleSimilarity}`)
+  if (!Number.isSafeInteger(config.lateRecordAfterMs) || config.lateRecordAfterMs < 0) throw new RangeError(`"lateRecordAfterMs" must be a whole number of ms, 0 or more, got ${config.lateRecordAfterMs}`)
   offsetMinutes(config.zoneOffset)
   for (const key of ['offHoursFrom', 'offHoursTo'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0 || config[key] > 23) throw new RangeError(`"${key}" must be an hour 0..23, got ${config[key]}`)

@@ -5,10 +5,11 @@
 // Every entry is attacker input here: a field of the wrong shape or a move the rules forbid is refused
 // with a BoundViewError naming the entry, never shown.
 
+import { lateBy } from '../core/late-record.js'
 import { isIssuedAt } from '../core/statement.js'
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { endOfLocalDate, type SealConfig } from './config.js'
-import { isInSplitWindow, isNearDuplicate, isOffHours, isOverBudget, isUnderThreshold, splitFires } from './patterns.js'
+import { isInSplitWindow, isNearDuplicate, isOffHours, isOverBudget, isUnderThreshold, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import type { ApplicationRecord, SealName } from './records.js'
 import { OPEN_STATES, allowedOnRevokedSeal, nextState, type ApplicationState, type ApplicationStatementType } from './workflow.js'
 
@@ -41,7 +42,7 @@ export interface Closed {
   finalAmount?: number
 }
 
-export type DerivedAlertKind = 'OVER_BUDGET' | 'OFF_HOURS_USE' | 'SPLIT_CONTRACT' | 'OVERDUE'
+export type DerivedAlertKind = 'OVER_BUDGET' | 'OFF_HOURS_USE' | 'SPLIT_CONTRACT' | 'OVERDUE' | 'LATE_RECORD' | 'USE_BEFORE_APPROVAL_RECORDED'
 
 export interface DerivedAlert {
   kind: DerivedAlertKind
@@ -242,6 +243,13 @@ function deriveApplication(entries: readonly EvidenceEntry[], seal: SealFacts, p
   for (const use of application.uses) if (isOffHours(use.entry.recordedAt, config)) alerts.push({ kind: 'OFF_HOURS_USE', at: use.entry.recordedAt, seqs: [use.entry.seq] })
   const closing = application.closing
   if (closing && isOverBudget(closing.finalAmount, application.budget)) alerts.push({ kind: 'OVER_BUDGET', at: closing.entry.recordedAt, seqs: [apply.seq, closing.entry.seq] })
+  const approval = application.approval?.entry
+  for (const { entry } of application.uses) {
+    if (approval && stampedBeforeApprovalRecorded(entry.statement.issuedAt, approval.recordedAt)) alerts.push({ kind: 'USE_BEFORE_APPROVAL_RECORDED', at: entry.recordedAt, seqs: [approval.seq, entry.seq] })
+  }
+  for (const entry of application.history) {
+    if (lateBy(entry.statement.issuedAt, entry.recordedAt, config.lateRecordAfterMs) !== undefined) alerts.push({ kind: 'LATE_RECORD', at: entry.recordedAt, seqs: [entry.seq] })
+  }
   return application
 }
 

@@ -5,7 +5,7 @@
 import { fail } from '../core/errors.js'
 import type { RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { ActorRecord } from '../ledger/registry.js'
-import { offHoursAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
+import { offHoursAlert, useBeforeApprovalAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
 import { attemptRecords } from './attempts.js'
 import { endOfLocalDate, sealConfig, type SealConfig } from './config.js'
 import {
@@ -226,6 +226,8 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
         const next = advance(ctx, application, seal, { copiesUsed: application.copiesUsed + body.copies, uses: [...application.uses, use] })
         const offHours = offHoursAlert(next, ctx, config)
         if (offHours) putAlert(ctx, offHours)
+        const early = useBeforeApprovalAlert(next, ctx)
+        if (early) putAlert(ctx, early)
       },
     },
     {

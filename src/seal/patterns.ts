@@ -12,6 +12,16 @@ export function isOverBudget(value: number | undefined, budget: number | undefin
   return value !== undefined && budget !== undefined && value > budget
 }
 
+/**
+ * USE_BEFORE_APPROVAL_RECORDED: the custodian's signed stamping time (the seal.use's issuedAt) is before the
+ * node recorded the application's approval. The use itself is recorded after the approval (the workflow
+ * refuses it before), so only the signed time can say the stamping came first: a stamping done before
+ * approval and papered over, or a use back-dated.
+ */
+export function stampedBeforeApprovalRecorded(stampedAt: string, approvalRecordedAt: string): boolean {
+  return Date.parse(stampedAt) < Date.parse(approvalRecordedAt)
+}
+
 /** SPLIT_CONTRACT: an amount kept under the collective-decision threshold. */
 export function isUnderThreshold(amount: number | undefined, config: SealConfig): amount is number {
   return amount !== undefined && amount < config.collectiveThreshold

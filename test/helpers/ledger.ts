@@ -8,6 +8,7 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { signerFromSeed, type Signer } from '../../src/core/keys.js'
 import type { Statement } from '../../src/core/statement.js'
 import { initialiseNode, readKeyFile, type OpenNode } from '../../src/cli/node-dir.js'
+import { DEMO_GENESIS } from '../../src/cli/demo.js'
 
 export const FIXED_TIME = '2026-11-28T07:00:00.000Z'
 
@@ -27,11 +28,13 @@ export interface TestNode extends OpenNode {
 let counter = 0
 
 export async function makeNode(dir: string, options: { origin?: string } = {}): Promise<TestNode> {
-  const node = await initialiseNode(dir, { origin: options.origin ?? 'tracechain.test/node' })
+  // The genesis the demo's: seedLedger then records the story as of its own times (no late records).
+  const node = await initialiseNode(dir, { origin: options.origin ?? 'tracechain.test/node', genesisAt: DEMO_GENESIS })
   const operator = readKeyFile(join(dir, 'keys', 'operator.json'))
   const statement: TestNode['statement'] = (partial, signers) =>
     buildStatementEnvelope(
-      { id: `s-${process.pid}-${++counter}`, issuedAt: FIXED_TIME, ...partial } as Statement,
+      // Signed now unless a test says otherwise: one signed days ago is a late record (LATE_RECORD).
+      { id: `s-${process.pid}-${++counter}`, issuedAt: new Date().toISOString(), ...partial } as Statement,
       signers,
     )
   return {

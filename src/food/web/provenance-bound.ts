@@ -65,6 +65,7 @@ const FACTS: Record<string, Record<Lang, string>> = {
   certificate: { zh: '证书', en: 'certificate' },
   inspection: { zh: '检验结果', en: 'inspection' },
   measurement: { zh: '检测值', en: 'measured value' },
+  late: { zh: '补录', en: 'late record' },
 }
 
 export const provenanceBoundView: BoundView & { facts: typeof FACTS; requiredAt: RegExp } = {

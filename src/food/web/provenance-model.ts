@@ -3,12 +3,13 @@
 // the browser derives it again from the entries it verified (web/bound-view.ts).
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
-import { bizStepOf, canonicalObject, edgesOf, eventOf, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
 import { traceCodeOf } from '../../labels/digital-link.js'
 import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
+import { lateBy, lateDays } from '../../core/late-record.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
 
@@ -51,6 +52,8 @@ export interface StepView {
   afterRecall?: boolean
   /** ilmd dates worth showing: harvest start, best before */
   dates: { harvest?: string; bestBefore?: string }
+  /** LATE_RECORD: the node recorded the event this many days after its signer signed it */
+  lateDays?: number
 }
 
 export interface InspectionView {
@@ -66,6 +69,8 @@ export interface InspectionView {
   measurements: Measurement[]
   certificate: { name: string; sha256: string }
   inspectedAt: string
+  /** LATE_RECORD, as StepView's */
+  lateDays?: number
 }
 
 export interface ProvenanceView {
@@ -124,6 +129,12 @@ export interface ProvenanceInput {
   truncated: boolean
 }
 
+/** `{lateDays}` for an entry recorded more than LATE_RECORD's window after it was signed, else nothing. */
+function lateMark(issuedAt: string, recordedAt: string): { lateDays?: number } {
+  const gap = lateBy(issuedAt, recordedAt)
+  return gap === undefined ? {} : { lateDays: lateDays(gap) }
+}
+
 /** Whose location is this GLN/SGLN (the actors' registrations), for "shipped to ...". */
 function locationOwners(actors: Iterable<ActorProfile>): Map<string, ActorProfile> {
   const owners = new Map<string, ActorProfile>()
@@ -148,6 +159,7 @@ interface EventItem {
   event: EpcisEvent
   eventTime: string
   objects: ReturnType<typeof objectsOf>
+  lateDays?: number
 }
 
 /** The object key of an identifier, or undefined where it does not parse. */
@@ -206,7 +218,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     } catch {
       objects = [] // an identifier the node accepted but this reader cannot place: the step shows without goods
     }
-    events.push({ seq, actor: statement.actor, recordedAt, event, eventTime: utcMillis(event.eventTime), objects })
+    events.push({ seq, actor: statement.actor, recordedAt, event, eventTime: utcMillis(event.eventTime), objects, ...lateMark(statement.issuedAt, recordedAt) })
   }
   events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 
@@ -289,6 +301,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       ...((storage ?? pageProduct?.storage) && readings.length > 0 ? { storage: storage ?? pageProduct?.storage } : {}),
       certificates: certificatesOf(event),
       dates: { ...(harvest ? { harvest } : {}), ...(eventBestBefore ? { bestBefore: eventBestBefore } : {}) },
+      ...(item.lateDays ? { lateDays: item.lateDays } : {}),
     })
   }
 
@@ -317,7 +330,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   if (recallSeq !== undefined) for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq) step.afterRecall = true
 
   const inspections: InspectionView[] = []
-  for (const { seq, statement } of input.entries) {
+  for (const { seq, statement, recordedAt } of input.entries) {
     if (statement.type !== 'food.inspection') continue
     const body = statement.body as unknown as InspectionBody
     const key = keyOf(body.lot)
@@ -335,6 +348,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       measurements: body.result.measurements ?? [],
       certificate: body.certificate,
       inspectedAt: body.inspectedAt,
+      ...lateMark(statement.issuedAt, recordedAt),
     })
   }
   // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
@@ -381,19 +395,4 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     empty: steps.length === 0,
     truncated: input.truncated,
   }
-}
-
-function certificatesOf(event: EpcisEvent): string[] {
-  const info = event.certificationInfo
-  const list = Array.isArray(info) ? info : info ? [info] : []
-  return list.filter((url): url is string => typeof url === 'string' && /^https?:\/\//.test(url))
-}
-
-function ilmdDate(event: EpcisEvent, ...names: string[]): string | undefined {
-  const ilmd = event.ilmd as Record<string, unknown> | undefined
-  for (const name of names) {
-    const value = ilmd?.[name] ?? ilmd?.[`cbvmda:${name}`]
-    if (typeof value === 'string') return value
-  }
-  return undefined
 }

@@ -78,6 +78,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     (goods.length > 0 ? `<ul class="goods">${goods.join('')}</ul>` : '') +
     (dates.length > 0 ? `<p class="muted">${dates.join(' · ')}</p>` : '') +
     (step.afterRecall ? `<p class="goods"><span class="tag">${AFTER_RECALL[step.kind === 'sale' ? 'sale' : 'transport'][lang]}</span></p>` : '') +
+    lateLine(step.lateDays, lang) +
     (step.readings.length > 0 ? `<div data-fact="temperature">${renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset)}</div>` : '') +
     certificates +
     `<p class="entry"><a href="/v1/entries/${step.seq}">${t.ledgerEntry} #${step.seq}</a><span class="tick"></span></p>` +
@@ -92,6 +93,13 @@ function measurementText(m: InspectionView['measurements'][number], lang: Lang):
 }
 
 /** One test result; a failed one is marked in red, in words as well as colour. */
+/** LATE_RECORD beside an entry: recorded long after it was signed, which is how records are papered over. */
+function lateLine(days: number | undefined, lang: Lang): string {
+  if (!days) return ''
+  const text = lang === 'zh' ? `补录 · 签署 ${days} 天后才记录` : `Late record · recorded ${days} days after signing`
+  return `<p class="goods" data-fact="late"><span class="tag">${text}</span></p>`
+}
+
 function renderInspection(inspection: InspectionView, view: ProvenanceView, lang: Lang): string {
   const t = TEXT[lang]
   const failed = inspection.outcome === 'fail'
@@ -105,6 +113,7 @@ function renderInspection(inspection: InspectionView, view: ProvenanceView, lang
     actorLines(inspection.by, lang) +
     `<p class="muted">${t.method}: ${escapeHtml(inspection.method)} · ${t.sample} <span class="code">${escapeHtml(inspection.sampleId)}</span></p>` +
     (inspection.measurements.length > 0 ? `<ul class="goods">${inspection.measurements.map((m) => measurementText(m, lang)).join('')}</ul>` : '') +
+    lateLine(inspection.lateDays, lang) +
     `<p class="certs">${t.report}: ${escapeHtml(inspection.certificate.name)} · SHA-256 <span class="code">${escapeHtml(inspection.certificate.sha256.slice(0, 16))}…</span></p>` +
     `<p class="entry"><a href="/v1/entries/${inspection.seq}">${t.ledgerEntry} #${inspection.seq}</a><span class="tick"></span></p>` +
     `</li>`

@@ -28,7 +28,8 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
   app,
   { ledger, clock, config: overrides, servedCheckpoint = () => ledger.checkpoint },
 ) => {
-  const config = sealConfig(overrides)
+  // The page marks late records by the ledger's own window, so it shows what the stored alerts say.
+  const config = sealConfig({ lateRecordAfterMs: ledger.lateRecordAfterMs, ...overrides })
 
   app.get('/v1/seals', { schema: { summary: 'Every registered seal', tags: ['seals'] } }, async () => ({ seals: await listSeals(ledger) }))
 

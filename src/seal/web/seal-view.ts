@@ -4,6 +4,7 @@
 // renders the area with this function; the browser verifier renders it again from the entries it
 // verified and compares. Pure and browser-safe. The page is Chinese only, so `lang` changes nothing here.
 
+import { lateBy, lateDays } from '../../core/late-record.js'
 import { BoundViewError, type BoundView, type BoundViewInput, type EvidenceEntry } from '../../web/bound-view.js'
 import { formatLocal, sealConfig, type SealConfig } from '../config.js'
 import { deriveSealPage, Profiles, type ApplicationFacts, type DerivedAlert, type SealFacts, type SealPageClaims } from '../derive.js'
@@ -43,6 +44,8 @@ export const DERIVED_ALERT_LABELS: Record<DerivedAlert['kind'], string> = {
   OVER_BUDGET: '超出预算',
   SPLIT_CONTRACT: '疑似拆分合同（化整为零）',
   OVERDUE: '逾期未办结',
+  LATE_RECORD: '补录（签署后逾期才记录）',
+  USE_BEFORE_APPROVAL_RECORDED: '用印时间早于审批记录',
 }
 
 /** The names of the facts the views mark, as a failure reports them (src/verifier.ts registers them). */
@@ -54,6 +57,7 @@ export const SEAL_FACTS: Record<string, { zh: string; en: string }> = {
   custodian: { zh: '印章管理员', en: 'custodian' },
   approvers: { zh: '审批人', en: 'approvers' },
   approver: { zh: '审批人', en: 'approver' },
+  late: { zh: '补录', en: 'late record' },
   application: { zh: '用印申请', en: 'application' },
   title: { zh: '标题', en: 'title' },
   state: { zh: '状态', en: 'state' },
@@ -120,10 +124,11 @@ export function sealPageParams(claims: SealPageClaims): Record<string, string> {
     splitWindowDays: String(config.splitWindowDays),
     splitMinApplications: String(config.splitMinApplications),
     titleSimilarity: String(config.titleSimilarity),
+    lateRecordAfterMs: String(config.lateRecordAfterMs),
   }
 }
 
-const NUMBER_SETTINGS = ['offHoursFrom', 'offHoursTo', 'collectiveThreshold', 'splitWindowDays', 'splitMinApplications', 'titleSimilarity'] as const
+const NUMBER_SETTINGS = ['offHoursFrom', 'offHoursTo', 'collectiveThreshold', 'splitWindowDays', 'splitMinApplications', 'titleSimilarity', 'lateRecordAfterMs'] as const
 const PARAM_NAMES = new Set(['seal', 'path', 'applications', 'splits', 'now', 'asOf', 'zoneOffset', ...NUMBER_SETTINGS])
 
 /** The claims from a served area's params (attacker input). Throws BoundViewError naming the bad one. */
@@ -174,9 +179,11 @@ export const sealView: BoundView = {
       const { type, actor, issuedAt } = entry.statement
       // The node's time, and the signer's own where it differs (a backdated or late statement shows).
       const claimed = Math.abs(Date.parse(issuedAt) - Date.parse(entry.recordedAt)) > CLAIM_SHOWN_AFTER_MS ? `（签署时间 ${when(issuedAt, 'issuedAt')}）` : ''
+      const late = lateBy(issuedAt, entry.recordedAt, config.lateRecordAfterMs)
+      const lateMark = late === undefined ? '' : ` <span class="late" data-fact="late">补录 · 签署 ${lateDays(late)} 天后才记录</span>`
       return (
         `<li class="entry" data-seq="${entry.seq}" data-actor="${escapeHtml(actor)}"><a class="seq" href="/v1/entries/${entry.seq}">#${entry.seq}</a> ` +
-        `<b>${escapeHtml(TYPE_LABELS[type] ?? type)}</b> <span data-fact="${SIGNER_FACT[type] ?? 'signer'}">${who(actor)}</span> ${when(entry.recordedAt)}${claimed}` +
+        `<b>${escapeHtml(TYPE_LABELS[type] ?? type)}</b> <span data-fact="${SIGNER_FACT[type] ?? 'signer'}">${who(actor)}</span> ${when(entry.recordedAt)}${claimed}${lateMark}` +
         `${detail ? ` <span class="detail" data-fact="detail">${detail}</span>` : ''}</li>`
       )
     }

@@ -1,0 +1,23 @@
+// LATE_RECORD: a statement signed long before the node recorded it. A record made after the fact is how
+// an insider papers over a stamping or a missing inspection, so it is flagged wherever the entry is shown.
+// Pure: the node writes the alert with the entry, and the pages derive the same mark from verified entries.
+
+/** The default window: a statement signed more than this before it was recorded is late. */
+export const DEFAULT_LATE_RECORD_AFTER_MS = 24 * 60 * 60 * 1000
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * How long after signing the entry was recorded, in ms, when that is more than `afterMs`; else undefined.
+ * A window of 0 or less, or not finite, turns the check off.
+ */
+export function lateBy(issuedAt: string, recordedAt: string, afterMs: number = DEFAULT_LATE_RECORD_AFTER_MS): number | undefined {
+  if (!(afterMs > 0) || !Number.isFinite(afterMs)) return undefined
+  const gap = Date.parse(recordedAt) - Date.parse(issuedAt)
+  return gap > afterMs ? gap : undefined
+}
+
+/** Whole days of a gap, at least 1: "recorded N days after signing". */
+export function lateDays(gapMs: number): number {
+  return Math.max(1, Math.floor(gapMs / DAY_MS))
+}
