@@ -78,11 +78,13 @@ const EVENT_ORDER: Order[] = [
     ],
   },
 ]
+const EVENT_FIELDS = new Set(EVENT_ORDER.map((order) => order.name))
 /** Event fields outside the hash: `type` is written first as eventType. */
 const EXCLUDED_FIELDS = new Set(['type', 'recordTime', 'eventID', 'errorDeclaration'])
 /** Keys never written, at any depth. */
 const IGNORED_KEYS = new Set(['#text', 'rdfs:comment', 'comment'])
 const ENTRY_LISTS = new Set(['bizTransaction', 'source', 'destination'])
+const QUANTITY_ELEMENTS = new Set(['inputQuantity', 'outputQuantity', 'childQuantity'])
 const USER_EXTENSION = /^\{[^}]*\/\}/
 
 /** The bare CBV and GS1 terms the EPCIS 2.0 JSON-LD context expands, by where they stand in an event. */
@@ -124,13 +126,13 @@ export interface EventHashOptions {
 export function eventPreHash(event: Json, options: EventHashOptions = {}): string {
   const { '@context': own, ...fields } = event
   const namespaces = namespacesOf(options.context ?? own)
-  const vocabulary = expandedVocabulary([fields, ...(options.siblings ?? [])], namespaces)
+  const replace = vocabularyReplacer(expandedVocabulary([fields, ...(options.siblings ?? [])], namespaces))
   const ignored = new Set([...EXCLUDED_FIELDS, ...(options.ignore ?? []).map((key) => expandKey(key, namespaces))])
-  const expanded = withVocabulary(fields, vocabulary) as Json
-  const nodes = structured(nodesOfObject(expanded, namespaces)).filter((node) => !ignored.has(node.name))
+  const nodes = structured(nodesOfObject(fields, { namespaces, replace })).filter((node) => !ignored.has(node.name))
   const { text, unused } = writeInOrder(nodes, EVENT_ORDER)
-  const rest = nodes.filter((node) => !EVENT_ORDER.some((order) => order.name === node.name) || unused.has(node))
-  return `eventType=${typeof expanded.type === 'string' ? expanded.type : ''}${text}${sortedJoin(rest.map(writeGeneric))}`
+  const rest = nodes.filter((node) => !EVENT_FIELDS.has(node.name) || unused.has(node))
+  const type = typeof fields.type === 'string' ? replace(fields.type) : ''
+  return `eventType=${type}${text}${sortedJoin(rest.map(writeGeneric))}`
 }
 
 /** The hash ID of a pre-hash string. */
@@ -199,24 +201,37 @@ function expandValue(value: string, namespaces: Map<string, string>): string {
   return namespace === undefined ? value : namespace + value.slice(colon + 1)
 }
 
-function nodesOfObject(object: Json, namespaces: Map<string, string>): Node[] {
-  return Object.entries(object).flatMap(([key, value]) => (IGNORED_KEYS.has(key) ? [] : nodesOf(expandKey(key, namespaces), value, namespaces)))
+/** How scalars read: CURIE prefixes declared inline, and the bare vocabulary terms replaced. */
+interface Reading {
+  namespaces: Map<string, string>
+  replace: (value: string) => string
 }
 
-/** One node per value; a list gives one node of the same name per item. */
-function nodesOf(name: string, value: unknown, namespaces: Map<string, string>): Node[] {
-  if (Array.isArray(value)) {
-    return value.map((item) =>
-      Array.isArray(item) ? { name, value: '', children: item.flatMap((inner) => nodesOf('', inner, namespaces)) } : nodesOf(name, item, namespaces)[0],
-    )
+function nodesOfObject(object: Json, reading: Reading): Node[] {
+  const nodes: Node[] = []
+  for (const key in object) {
+    if (!Object.hasOwn(object, key) || IGNORED_KEYS.has(key)) continue
+    const name = expandKey(key, reading.namespaces)
+    const value = object[key]
+    if (Array.isArray(value)) for (const item of value) nodes.push(nodeOf(name, item, reading))
+    else nodes.push(nodeOf(name, value, reading))
   }
-  if (isObject(value)) return [{ name, value: typeof value['#text'] === 'string' ? value['#text'] : '', children: nodesOfObject(value, namespaces) }]
-  return [{ name, value: scalarText(value, namespaces), children: [] }]
+  return nodes
+}
+
+/** The node of one value; the items of a list in a list become children without names. */
+function nodeOf(name: string, value: unknown, reading: Reading): Node {
+  if (Array.isArray(value)) return { name, value: '', children: value.map((item) => nodeOf('', item, reading)) }
+  if (isObject(value)) {
+    const text = value['#text']
+    return { name, value: typeof text === 'string' ? reading.replace(text) : '', children: nodesOfObject(value, reading) }
+  }
+  return { name, value: scalarText(value, reading), children: [] }
 }
 
 /** A JSON scalar as Python's str() writes what json.loads made of it. */
-function scalarText(value: unknown, namespaces: Map<string, string>): string {
-  if (typeof value === 'string') return expandValue(value, namespaces)
+function scalarText(value: unknown, reading: Reading): string {
+  if (typeof value === 'string') return expandValue(reading.replace(value), reading.namespaces)
   if (typeof value === 'number') return Number.isFinite(value) ? formatPythonNumber(value) : String(value)
   if (typeof value === 'boolean') return value ? 'True' : 'False'
   return 'None'
@@ -225,42 +240,53 @@ function scalarText(value: unknown, namespaces: Map<string, string>): string {
 /**
  * The reference's model of EPCIS XML, at every level: the items of `xList` as children `x` of one `xList`,
  * childEPCs as `epc` children, input and output EPCs as `epc`, quantity elements as `quantityElement`,
- * bizTransaction, source and destination items as entries.
+ * bizTransaction, source and destination items as entries. Rewrites the nodes, which are the caller's own.
  */
 function structured(children: Node[]): Node[] {
-  const lists = new Map<string, Node>()
-  const rest: Node[] = []
+  let lists: Map<string, Node> | undefined
+  const out: Node[] = []
   for (const child of children) {
-    const list = child.name.endsWith('List') ? child.name : child.name === 'childEPCs' ? 'childEPCs' : undefined
+    const list = child.name.endsWith('List') || child.name === 'childEPCs' ? child.name : undefined
     if (list === undefined) {
-      rest.push(child)
+      out.push(child)
       continue
     }
-    let node = lists.get(list)
+    let node = (lists ??= new Map()).get(list)
     if (!node) lists.set(list, (node = { name: list, value: '', children: [] }))
-    node.children.push({ ...child, name: list === 'childEPCs' ? 'epc' : list.slice(0, -4) })
+    child.name = list === 'childEPCs' ? 'epc' : list.slice(0, -4)
+    node.children.push(child)
   }
-  return [...rest, ...lists.values()].map((node) => renamed({ ...node, children: structured(node.children) }))
+  if (lists) out.push(...lists.values())
+  for (const node of out) {
+    if (node.children.length > 0) node.children = structured(node.children)
+    rename(node)
+  }
+  return out
 }
 
-function renamed(node: Node): Node {
-  if (node.name === 'inputEPC' || node.name === 'outputEPC') return { ...node, name: 'epc' }
-  if (['inputQuantity', 'outputQuantity', 'childQuantity'].includes(node.name) || (node.name === 'quantity' && node.children.length > 0)) {
-    return { ...node, name: 'quantityElement' }
-  }
-  if (ENTRY_LISTS.has(node.name) && node.children.length > 0) return { ...node, entry: true }
-  return node
+function rename(node: Node): void {
+  if (node.name === 'inputEPC' || node.name === 'outputEPC') node.name = 'epc'
+  else if (QUANTITY_ELEMENTS.has(node.name) || (node.name === 'quantity' && node.children.length > 0)) node.name = 'quantityElement'
+  else if (ENTRY_LISTS.has(node.name) && node.children.length > 0) node.entry = true
 }
 
 // ---- writing the pre-hash string
 
 /** The fields named by `order`, each list of one name sorted; and the nodes that held a child no order named. */
 function writeInOrder(children: Node[], order: Order[]): { text: string; unused: Set<Node> } {
+  const byName = new Map<string, Node[]>()
+  for (const child of children) {
+    const named = byName.get(child.name)
+    if (named) named.push(child)
+    else byName.set(child.name, [child])
+  }
   let text = ''
   const unused = new Set<Node>()
   for (const { name, children: childOrder, extensions } of order) {
+    const named = byName.get(name)
+    if (!named) continue
     const values: string[] = []
-    for (const child of children.filter((c) => c.name === name)) {
+    for (const child of named) {
       const written = writeOrdered(child, childOrder, extensions === true)
       if (written.text !== '') values.push(written.text)
       if (written.unused) unused.add(child)
@@ -299,7 +325,7 @@ function isTimestampField(name: string): boolean {
 
 /** Sorted by code point, as Python sorts strings, and joined. */
 function sortedJoin(values: string[]): string {
-  return values.sort(compareCodePoints).join('')
+  return values.length < 2 ? (values[0] ?? '') : values.sort(compareCodePoints).join('')
 }
 
 /** Compares UTF-16 strings in code point order: surrogates sort above U+E000..U+FFFF. */
@@ -326,62 +352,65 @@ export function compareCodePoints(a: string, b: string): number {
  */
 function expandedVocabulary(events: readonly Json[], namespaces: Map<string, string>): Set<string> {
   const found = new Set<string>()
-  const add = (value: string) => EXPANDED.test(value) && found.add(value)
   for (const event of events) {
     for (const { path, prefix, terms } of BARE_TERMS) {
-      for (const value of valuesAt(event, path)) {
-        if (terms.has(value)) add(prefix + value)
+      visitPath(event, path, 0, (value) => {
+        if (terms.has(value)) found.add(prefix + value)
         else {
           const colon = value.indexOf(':')
           const namespace = colon > 0 ? (namespaces.get(value.slice(0, colon)) ?? CONTEXT_PREFIXES[value.slice(0, colon)]) : undefined
-          add(namespace === undefined ? value : namespace + value.slice(colon + 1))
+          if (namespace !== undefined && EXPANDED.test(namespace + value.slice(colon + 1))) found.add(namespace + value.slice(colon + 1))
         }
-      }
+      })
     }
-    for (const value of stringsIn(event)) add(value)
+    addExpandedStrings(event, found)
   }
   return found
 }
 
+function addExpandedStrings(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') {
+    if (EXPANDED.test(value)) found.add(value)
+  } else if (Array.isArray(value)) {
+    for (const item of value) addExpandedStrings(item, found)
+  } else if (isObject(value)) {
+    for (const key in value) if (Object.hasOwn(value, key)) addExpandedStrings(value[key], found)
+  }
+}
+
+/** Replacers by vocabulary, kept: most events use a few of the same terms. */
+const replacers = new Map<string, (value: string) => string>()
+const REPLACERS_KEPT = 256
+const unchanged = (value: string) => value
+
 /**
- * The event with every string that is the tail (after '-' or '/') of exactly one of `vocabulary` replaced
- * by that URI, wherever it stands: the reference's heuristic for bare JSON-LD terms.
+ * A string that is the tail (after '-' or '/') of exactly one of `vocabulary`, as that URI, wherever it
+ * stands; any other as it is: the reference's heuristic for bare JSON-LD terms.
  */
-function withVocabulary(value: unknown, vocabulary: Set<string>): unknown {
-  if (vocabulary.size === 0) return value
-  const byTail = new Map<string, Set<string>>()
+function vocabularyReplacer(vocabulary: Set<string>): (value: string) => string {
+  if (vocabulary.size === 0) return unchanged
+  const key = [...vocabulary].sort().join('\n')
+  let replacer = replacers.get(key)
+  if (replacer) return replacer
+  const byTail = new Map<string, string | null>()
   for (const uri of vocabulary) {
-    for (let i = 0; i < uri.length; i++) {
-      if (uri[i] !== '-' && uri[i] !== '/') continue
-      const tail = uri.slice(i + 1)
-      let uris = byTail.get(tail)
-      if (!uris) byTail.set(tail, (uris = new Set()))
-      uris.add(uri)
-    }
+    const tails = new Set<string>()
+    for (let i = 0; i < uri.length; i++) if (uri[i] === '-' || uri[i] === '/') tails.add(uri.slice(i + 1))
+    // null: the tail of more than one URI, which the reference leaves as it is
+    for (const tail of tails) byTail.set(tail, byTail.has(tail) ? null : uri)
   }
-  const replace = (v: unknown): unknown => {
-    if (typeof v === 'string') {
-      const uris = byTail.get(v)
-      return uris?.size === 1 ? [...uris][0] : v
-    }
-    if (Array.isArray(v)) return v.map(replace)
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, replace(inner)]))
-    return v
-  }
-  return replace(value)
+  replacer = (value) => byTail.get(value) ?? value
+  if (replacers.size >= REPLACERS_KEPT) replacers.clear()
+  replacers.set(key, replacer)
+  return replacer
 }
 
-/** The strings at a path of field names, through lists at any step. */
-function valuesAt(value: unknown, path: readonly string[]): string[] {
-  if (Array.isArray(value)) return value.flatMap((item) => valuesAt(item, path))
-  if (path.length === 0) return typeof value === 'string' ? [value] : []
-  return isObject(value) ? valuesAt(value[path[0]], path.slice(1)) : []
-}
-
-function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value]
-  if (Array.isArray(value)) return value.flatMap(stringsIn)
-  return isObject(value) ? Object.values(value).flatMap(stringsIn) : []
+/** Calls `visit` with each string at a path of field names, through lists at any step. */
+function visitPath(value: unknown, path: readonly string[], step: number, visit: (value: string) => void): void {
+  if (Array.isArray(value)) for (const item of value) visitPath(item, path, step, visit)
+  else if (step === path.length) {
+    if (typeof value === 'string') visit(value)
+  } else if (isObject(value) && Object.hasOwn(value, path[step])) visitPath(value[path[step]], path, step + 1, visit)
 }
 
 function isObject(value: unknown): value is Json {

@@ -20,7 +20,12 @@ const PYTHON_SPACE = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u2
 
 /** The value without the whitespace Python's strip() removes. */
 export function stripValue(text: string): string {
-  return text.replace(PYTHON_SPACE, '')
+  return text !== '' && isPlain(text.charCodeAt(0)) && isPlain(text.charCodeAt(text.length - 1)) ? text : text.replace(PYTHON_SPACE, '')
+}
+
+/** A character no stripping removes: printable ASCII, or above Latin-1 short of the spaces near U+2000. */
+function isPlain(code: number): boolean {
+  return (code > 0x20 && code < 0x7f) || (code > 0xff && code < 0x1680)
 }
 
 /**
@@ -29,12 +34,20 @@ export function stripValue(text: string): string {
  * stripped, non-empty value.
  */
 export function canonicalValue(text: string): string {
+  const known = canonicalValues.get(text)
+  if (known !== undefined) return known
   let value = text
-  for (const [urn, uri] of CBV_URNS) value = value.replace(urn, uri)
+  if (value.includes('urn:epcglobal:cbv:')) for (const [urn, uri] of CBV_URNS) value = value.replace(urn, uri)
   value = canonicalNumber(value) ?? value
   if (value.includes('.')) value = normaliseHashIdentifier(value) ?? value
+  if (canonicalValues.size >= CANONICAL_VALUES_KEPT) canonicalValues.delete(canonicalValues.keys().next().value as string)
+  canonicalValues.set(text, value)
   return value
 }
+
+/** Values written lately: events name the same lots, places and codes over and over. */
+const canonicalValues = new Map<string, string>()
+const CANONICAL_VALUES_KEPT = 4096
 
 /**
  * The text as the reference prints float(text) when Python parses it as a float: an integral value as an
@@ -81,21 +94,36 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[
 export function canonicalTimestamp(text: string): string | undefined {
   const match = TIMESTAMP.exec(text)
   if (!match) return undefined
-  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match
-  const date = new Date(0)
-  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day))
-  date.setUTCHours(Number(hour), Number(minute), Number(second), 0)
-  const fields = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
-  if (fields.some((field, i) => field !== Number([year, month, day, hour, minute, second][i])) || Number(year) < 1) return undefined
-  const offsetMinutes = zone.toUpperCase() === 'Z' ? 0 : offsetOf(zone)
+  const [, yearText, monthText, dayText, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match
+  const year = Number(yearText)
+  const month = Number(monthText)
+  const day = Number(dayText)
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined
+  const offsetMinutes = zone === 'Z' || zone === 'z' ? 0 : offsetOf(zone)
   if (offsetMinutes === undefined) return undefined
   const micros = Number(fraction.slice(0, 6).padEnd(6, '0'))
   let millis = Math.floor(micros / 1000)
   const rest = micros % 1000
   if (rest > 500 || (rest === 500 && millis % 2 === 1)) millis++
-  const utc = new Date(date.getTime() - offsetMinutes * 60_000 + millis)
-  const iso = utc.toISOString()
+  const seconds = daysFromCivil(year, month, day) * 86_400 + Number(hour) * 3600 + (Number(minute) - offsetMinutes) * 60 + Number(second)
+  const utc = new Date(seconds * 1000 + millis)
+  const iso = Number.isNaN(utc.getTime()) ? '' : utc.toISOString()
   return /^\d{4}-/.test(iso) ? iso : undefined
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return [4, 6, 9, 11].includes(month) ? 30 : 31
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
 }
 
 function offsetOf(zone: string): number | undefined {
