@@ -60,11 +60,14 @@ const UPGRADE_BATCH = 1000
  * Builds the id index for events recorded before it existed (a store of an earlier release), once: every food
  * event in seq order gets its hash ID on its record, its ids indexed and its actor's first claim of its content
  * kept (earlier releases recorded repeats: each stays an event of its own), a batch per thousand events, then
- * EVENT_ID_INDEX_META. Reads each food event's entry once; a no-op after. Throws STORE_CORRUPT for an event
- * record whose entry is missing.
+ * EVENT_ID_INDEX_META. Reads each food event's entry once; a no-op after, and for a store whose newest event
+ * has its hash ID (written by this release, or upgraded to its end). Throws STORE_CORRUPT for an event record
+ * whose entry is missing.
  */
 export async function buildEventIdIndex(store: LevelStore): Promise<void> {
   if (await store.getMeta(EVENT_ID_INDEX_META)) return
+  const [newest] = await store.getRange<Partial<FoodEventRecord>>(SPACES.event, { reverse: true, limit: 1 })
+  if (newest === undefined || newest[1].hashId !== undefined) return store.putMeta(EVENT_ID_INDEX_META, { version: 1, events: 0 })
   let after: string | undefined
   let events = 0
   for (;;) {
