@@ -4,24 +4,13 @@
 // SOURCE.md lists them), since a hash ID is only useful when every party computes the same one. Pure.
 
 import { toHex, utf8 } from './bytes.js'
-import {
-  BIZ_STEPS,
-  BIZ_TRANSACTION_TYPES,
-  COMPONENTS,
-  DISPOSITIONS,
-  ERROR_REASONS,
-  SENSOR_ALERT_TYPES,
-  SENSOR_MEASUREMENT_TYPES,
-  SOURCE_DEST_TYPES,
-} from './cbv-terms.js'
 import { canonicalTimestamp, canonicalValue, formatPythonNumber, stripValue } from './epcis-hash-values.js'
+import { expandedVocabulary, vocabularyReplacer } from './epcis-hash-vocabulary.js'
 import { sha256 } from './hash.js'
 
 export const EVENT_HASH_VERSION = 'CBV2.0'
-const HASH_ID = /^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/
 
 type Json = Record<string, unknown>
-type Terms = readonly string[]
 
 /** A field of the event as the reference models it: a name, its text, and its children. */
 interface Node {
@@ -87,26 +76,6 @@ const ENTRY_LISTS = new Set(['bizTransaction', 'source', 'destination'])
 const QUANTITY_ELEMENTS = new Set(['inputQuantity', 'outputQuantity', 'childQuantity'])
 const USER_EXTENSION = /^\{[^}]*\/\}/
 
-/** The bare CBV and GS1 terms the EPCIS 2.0 JSON-LD context expands, by where they stand in an event. */
-const CBV = 'https://ref.gs1.org/cbv/'
-const GS1_VOC = 'https://gs1.org/voc/'
-const BARE_TERMS: { path: string[]; prefix: string; terms: ReadonlySet<string> }[] = [
-  { path: ['bizStep'], prefix: `${CBV}BizStep-`, terms: new Set<string>(BIZ_STEPS) },
-  { path: ['disposition'], prefix: `${CBV}Disp-`, terms: new Set<string>(DISPOSITIONS) },
-  { path: ['persistentDisposition', 'set'], prefix: `${CBV}Disp-`, terms: new Set<string>(DISPOSITIONS) },
-  { path: ['persistentDisposition', 'unset'], prefix: `${CBV}Disp-`, terms: new Set<string>(DISPOSITIONS) },
-  { path: ['bizTransactionList', 'type'], prefix: `${CBV}BTT-`, terms: new Set<string>(BIZ_TRANSACTION_TYPES) },
-  { path: ['sourceList', 'type'], prefix: `${CBV}SDT-`, terms: new Set<string>(SOURCE_DEST_TYPES) },
-  { path: ['destinationList', 'type'], prefix: `${CBV}SDT-`, terms: new Set<string>(SOURCE_DEST_TYPES) },
-  { path: ['errorDeclaration', 'reason'], prefix: `${CBV}ER-`, terms: new Set<string>(ERROR_REASONS) },
-  { path: ['sensorElementList', 'sensorReport', 'type'], prefix: GS1_VOC, terms: new Set<string>(SENSOR_MEASUREMENT_TYPES as Terms) },
-  { path: ['sensorElementList', 'sensorReport', 'exception'], prefix: GS1_VOC, terms: new Set<string>(SENSOR_ALERT_TYPES as Terms) },
-  { path: ['sensorElementList', 'sensorReport', 'component'], prefix: `${CBV}Comp-`, terms: new Set<string>(COMPONENTS as Terms) },
-]
-/** Prefixes the EPCIS 2.0 context defines for its vocabularies, which compact IRIs in coded fields may use. */
-const CONTEXT_PREFIXES: Record<string, string> = { cbv: CBV, gs1: GS1_VOC }
-/** Expanded vocabulary URIs whose bare tails the reference replaces wherever they stand. */
-const EXPANDED = /^(?:https:\/\/ref\.gs1\.org\/cbv|https:\/\/gs1\.org\/voc)/
 /** The reference's tests mark fields a repository added, which its hash leaves out, by this document field. */
 const IGNORE_FIELDS = '{https://repository-x.example.com/}ignoreFields'
 
@@ -120,8 +89,9 @@ export interface EventHashOptions {
 }
 
 /**
- * The pre-hash string of an EPCIS 2.0 event in GS1's JSON-LD form (attacker-controlled; never throws for
- * any JSON object). Its @context, when it has one, is taken as `options.context`.
+ * The pre-hash string of an EPCIS 2.0 event in GS1's JSON-LD form (attacker-controlled; never throws for a
+ * JSON object as deep as a statement may be). Its own @context, when it has one, is taken for
+ * `options.context`; with none, bare CBV terms still read as the EPCIS 2.0 context says, as GS1's schema implies.
  */
 export function eventPreHash(event: Json, options: EventHashOptions = {}): string {
   const { '@context': own, ...fields } = event
@@ -143,11 +113,6 @@ export function hashIdOfPreHash(preHash: string): string {
 /** The CBV 2.0 event hash ID of an EPCIS 2.0 event (see eventPreHash). */
 export function eventHashId(event: Json, options: EventHashOptions = {}): string {
   return hashIdOfPreHash(eventPreHash(event, options))
-}
-
-/** True for text shaped as a hash ID this module makes. */
-export function isEventHashId(text: string): boolean {
-  return HASH_ID.test(text)
 }
 
 /**
@@ -342,75 +307,6 @@ export function compareCodePoints(a: string, b: string): number {
     return x - y
   }
   return a.length - b.length
-}
-
-// ---- bare vocabulary terms
-
-/**
- * The vocabulary URIs the events' JSON-LD expansion holds: bare CBV and GS1 terms in their coded fields
- * expanded as the EPCIS 2.0 context says, compact IRIs there expanded, and any such URI written out anywhere.
- */
-function expandedVocabulary(events: readonly Json[], namespaces: Map<string, string>): Set<string> {
-  const found = new Set<string>()
-  for (const event of events) {
-    for (const { path, prefix, terms } of BARE_TERMS) {
-      visitPath(event, path, 0, (value) => {
-        if (terms.has(value)) found.add(prefix + value)
-        else {
-          const colon = value.indexOf(':')
-          const namespace = colon > 0 ? (namespaces.get(value.slice(0, colon)) ?? CONTEXT_PREFIXES[value.slice(0, colon)]) : undefined
-          if (namespace !== undefined && EXPANDED.test(namespace + value.slice(colon + 1))) found.add(namespace + value.slice(colon + 1))
-        }
-      })
-    }
-    addExpandedStrings(event, found)
-  }
-  return found
-}
-
-function addExpandedStrings(value: unknown, found: Set<string>): void {
-  if (typeof value === 'string') {
-    if (EXPANDED.test(value)) found.add(value)
-  } else if (Array.isArray(value)) {
-    for (const item of value) addExpandedStrings(item, found)
-  } else if (isObject(value)) {
-    for (const key in value) if (Object.hasOwn(value, key)) addExpandedStrings(value[key], found)
-  }
-}
-
-/** Replacers by vocabulary, kept: most events use a few of the same terms. */
-const replacers = new Map<string, (value: string) => string>()
-const REPLACERS_KEPT = 256
-const unchanged = (value: string) => value
-
-/**
- * A string that is the tail (after '-' or '/') of exactly one of `vocabulary`, as that URI, wherever it
- * stands; any other as it is: the reference's heuristic for bare JSON-LD terms.
- */
-function vocabularyReplacer(vocabulary: Set<string>): (value: string) => string {
-  if (vocabulary.size === 0) return unchanged
-  const key = [...vocabulary].sort().join('\n')
-  let replacer = replacers.get(key)
-  if (replacer) return replacer
-  const byTail = new Map<string, string | null>()
-  for (const uri of vocabulary) {
-    const tails = new Set<string>()
-    for (let i = 0; i < uri.length; i++) if (uri[i] === '-' || uri[i] === '/') tails.add(uri.slice(i + 1))
-    // null: the tail of more than one URI, which the reference leaves as it is
-    for (const tail of tails) byTail.set(tail, byTail.has(tail) ? null : uri)
-  }
-  replacer = (value) => byTail.get(value) ?? value
-  if (replacers.size >= REPLACERS_KEPT) replacers.clear()
-  replacers.set(key, replacer)
-  return replacer
-}
-
-/** Calls `visit` with each string at a path of field names, through lists at any step. */
-function visitPath(value: unknown, path: readonly string[], step: number, visit: (value: string) => void): void {
-  if (Array.isArray(value)) for (const item of value) visitPath(item, path, step, visit)
-  else if (step === path.length) {
-    if (typeof value === 'string') visit(value)
-  } else if (isObject(value) && Object.hasOwn(value, path[step])) visitPath(value[path[step]], path, step + 1, visit)
 }
 
 function isObject(value: unknown): value is Json {
