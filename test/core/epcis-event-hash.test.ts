@@ -3,11 +3,13 @@
 // ones), its pair of spellings of one event, and the quirks SOURCE.md writes out, one by one.
 
 import { readFileSync, readdirSync } from 'node:fs'
+import fc from 'fast-check'
 import t from 'tap'
 import { COMPONENTS, SENSOR_ALERT_TYPES, SENSOR_MEASUREMENT_TYPES } from '../../src/core/cbv-terms.js'
 import { compareCodePoints, documentPreHashes, eventHashId, eventPreHash, hashIdOfPreHash } from '../../src/core/epcis-event-hash.js'
 import { normaliseHashIdentifier } from '../../src/core/epcis-hash-identifiers.js'
 import { canonicalNumber, canonicalTimestamp, formatPythonNumber } from '../../src/core/epcis-hash-values.js'
+import { propertyParameters } from '../helpers/property.js'
 
 const FIXTURES = new URL('../fixtures/epcis-event-hash/', import.meta.url)
 const read = (path: string) => readFileSync(new URL(path, FIXTURES), 'utf8')
@@ -135,4 +137,29 @@ t.test('strings compare by code point, as Python sorts them', async (t) => {
   t.ok(compareCodePoints('a', 'ab') < 0)
   t.equal(compareCodePoints('x', 'x'), 0)
   t.ok(compareCodePoints('Z', 'a') < 0)
+})
+
+/** The value with its objects' keys and its lists' items in another order; an entry of bizTransactionList, sourceList or destinationList keeps its key order. */
+function reordered(value: unknown, random: () => number, entry = false): unknown {
+  const shuffled = <T>(items: T[]) => items.map((item) => [random(), item] as const).sort((a, b) => a[0] - b[0]).map(([, item]) => item)
+  if (Array.isArray(value)) return shuffled(value.map((item) => reordered(item, random, entry)))
+  if (typeof value !== 'object' || value === null) return value
+  const entries = Object.entries(value).map(([key, inner]) => [key, reordered(inner, random, /^(bizTransaction|source|destination)List$/.test(key))] as const)
+  return Object.fromEntries(entry ? entries : shuffled(entries))
+}
+
+t.test('no order of keys or list items changes a hash ID, but an entry’s own key order', async (t) => {
+  const events = CASES.flatMap((name) => {
+    const document = JSON.parse(read(`tests/examples/${name}.jsonld`)) as { '@context': unknown; epcisBody: { eventList?: Record<string, unknown>[] } }
+    return (document.epcisBody.eventList ?? []).map((event) => ({ event, context: document['@context'] }))
+  })
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: events.length - 1 }), fc.integer(), (index, seed) => {
+      let state = seed
+      const random = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+      const { event, context } = events[index]
+      return eventHashId(reordered(event, random) as Record<string, unknown>, { context }) === eventHashId(event, { context })
+    }),
+    propertyParameters(t, 200),
+  )
 })
