@@ -113,6 +113,7 @@ export function describeAccount(account: BundleAccount, ok: boolean): string[] {
     }
     lines.push(`    #${entry.seq}  ${entry.ok ? '' : '(did not verify) '}${entry.type}${entry.summary ? `  ${entry.summary}` : ''}`)
     lines.push(`          by ${names.get(entry.actor ?? '') ?? entry.actor}, signed ${entry.issuedAt}, recorded ${entry.recordedAt}`)
+    if (entry.eventID) lines.push(`          eventID ${entry.eventID}`)
   }
   const actors = account.actors.map((actor) => `${actor.id} (registered at #${actor.registeredAt}${actor.revokedAt !== undefined ? `, revoked at #${actor.revokedAt}` : ''})`)
   lines.push(`  keys        established from ${account.registryEntries} registry entries, back to entry 0: ${actors.join(', ') || 'none'}`)

@@ -1,8 +1,10 @@
 // `tracechain epcis import doc.json --key K --actor A --url U`: signs every event of an EPCIS 2.0
 // document as a food.event statement and submits them in batches, then says what became of each.
+// `tracechain epcis hash doc.json [--prehash]`: each event's CBV 2.0 event hash ID, computed here.
 
 import { readFileSync } from 'node:fs'
 import { buildStatementEnvelope } from '../core/dsse.js'
+import { documentPreHashes, eventPreHash, hashIdOfPreHash } from '../core/epcis-event-hash.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { statementsFromDocument } from '../food/epcis-import.js'
@@ -96,4 +98,23 @@ function remoteError(status: number, body: { code?: string; message?: string }):
 /** The document text from a file, or stdin for "-". */
 export function readDocument(path: string): string {
   return readFileSync(path === '-' ? 0 : path, 'utf8')
+}
+
+/**
+ * Each event's CBV 2.0 event hash ID, or with `prehash` its pre-hash string, one a line in document order, as
+ * GS1's reference generator prints them. The text: an EPCISDocument, an EPCISQueryDocument or one event.
+ * Throws INVALID_JSON, or EPCIS_INVALID for JSON that is none of those.
+ */
+export function hashEpcisDocument(text: string, prehash: boolean): string[] {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    fail('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`)
+  }
+  const isEvent = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string' && !('epcisBody' in value)
+  const preHashes = documentPreHashes(document) ?? (isEvent(document) ? [eventPreHash(document)] : undefined)
+  if (!preHashes) fail('EPCIS_INVALID', 'not an EPCISDocument, an EPCISQueryDocument or an EPCIS event')
+  return prehash ? preHashes : preHashes.map(hashIdOfPreHash)
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `tracechain` command: init, serve, mirror, witness, publish, keygen, sign, submit, epcis import, verify, bundle, export, label, verify-page, demo. The only layer that reads
+// The `tracechain` command: init, serve, mirror, witness, publish, keygen, sign, submit, epcis import and hash, verify, bundle, export, label, verify-page, demo. The only layer that reads
 // the environment, key files, or listens.
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -41,6 +41,7 @@ const USAGE = `tracechain <command> [options]
   epcis import DOC --key K --actor A --url U [--issued-at T]
                                                 sign every event of an EPCIS 2.0 document as food.event and submit
                                                 them in batches; exit 1 if any was refused
+  epcis hash DOC [--prehash]                    each event's CBV 2.0 event hash ID (or pre-hash string), one a line
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
                                                 audit every entry (D: a node's or a stopped mirror's data directory);
                                                 exit 1 naming the first bad seq, or a checkpoint cosigned by fewer
@@ -196,10 +197,16 @@ const commands: Record<string, Command> = {
       actor: { type: 'string' },
       url: { type: 'string' },
       'issued-at': { type: 'string' },
+      prehash: { type: 'boolean' },
     })
     const [sub, file, ...extra] = positionals
-    if (sub !== 'import' || !file || extra.length > 0) throw new TracechainError('BAD_REQUEST', 'usage: tracechain epcis import DOC --key K --actor A --url U')
-    const { importEpcisDocument, readDocument } = await import('./epcis.js')
+    const usage = 'usage: tracechain epcis import DOC --key K --actor A --url U, or tracechain epcis hash DOC [--prehash]'
+    if ((sub !== 'import' && sub !== 'hash') || !file || extra.length > 0) throw new TracechainError('BAD_REQUEST', usage)
+    const { hashEpcisDocument, importEpcisDocument, readDocument } = await import('./epcis.js')
+    if (sub === 'hash') {
+      for (const line of hashEpcisDocument(readDocument(file), values.prehash === true)) process.stdout.write(`${line}\n`)
+      return EXIT_OK
+    }
     const summary = await importEpcisDocument({
       text: readDocument(file),
       signer: readKeyFile(requireString(values, 'key')),

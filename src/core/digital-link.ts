@@ -45,3 +45,15 @@ export function gtinElements(parts: GtinKeyParts): DigitalLinkElement[] {
   if (parts.serial !== undefined) elements.push(['21', parts.serial])
   return elements
 }
+
+/** The GS1 check digit (General Specifications §7.9.1): weights 3, 1, 3, ... from the rightmost digit. Throws TypeError for non-digits. */
+export function gs1CheckDigit(digitsWithoutCheck: string): string {
+  if (typeof digitsWithoutCheck !== 'string' || !/^\d+$/.test(digitsWithoutCheck)) {
+    throw new TypeError(`"digitsWithoutCheck" expected decimal digits, got ${JSON.stringify(digitsWithoutCheck)}`)
+  }
+  let sum = 0
+  for (let i = digitsWithoutCheck.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
+    sum += (digitsWithoutCheck.charCodeAt(i) - 48) * weight
+  }
+  return String((10 - (sum % 10)) % 10)
+}

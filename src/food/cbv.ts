@@ -1,30 +1,9 @@
 // CBV 2.0 standard vocabularies (GS1 Core Business Vocabulary 2.0 §7; the enums of GS1's EPCIS 2.0 JSON
 // schema): each value in its three spellings, the bare JSON name, the URN and the Web URI, reads as the bare name.
 
-export const BIZ_STEPS = [
-  'accepting', 'arriving', 'assembling', 'collecting', 'commissioning', 'consigning', 'creating_class_instance',
-  'cycle_counting', 'decommissioning', 'departing', 'destroying', 'disassembling', 'dispensing', 'encoding',
-  'entering_exiting', 'holding', 'inspecting', 'installing', 'killing', 'loading', 'other', 'packing', 'picking',
-  'receiving', 'removing', 'repackaging', 'repairing', 'replacing', 'reserving', 'retail_selling', 'shipping',
-  'staging_outbound', 'stock_taking', 'stocking', 'storing', 'transporting', 'unloading', 'unpacking',
-  'void_shipping', 'sensor_reporting', 'sampling',
-] as const
+import { BIZ_STEPS, BIZ_TRANSACTION_TYPES, DISPOSITIONS, ERROR_REASONS, SOURCE_DEST_TYPES } from '../core/cbv-terms.js'
 
-export const DISPOSITIONS = [
-  'active', 'container_closed', 'damaged', 'destroyed', 'dispensed', 'disposed', 'encoded', 'expired',
-  'in_progress', 'in_transit', 'inactive', 'no_pedigree_match', 'non_sellable_other', 'partially_dispensed',
-  'recalled', 'reserved', 'retail_sold', 'returned', 'sellable_accessible', 'sellable_not_accessible', 'stolen',
-  'unknown', 'available', 'completeness_verified', 'completeness_inferred', 'conformant', 'container_open',
-  'mismatch_instance', 'mismatch_class', 'mismatch_quantity', 'needs_replacement', 'non_conformant', 'unavailable',
-] as const
-
-export const BIZ_TRANSACTION_TYPES = [
-  'bol', 'cert', 'desadv', 'inv', 'pedigree', 'po', 'poc', 'prodorder', 'recadv', 'rma', 'testprd', 'testres', 'upevt',
-] as const
-
-export const SOURCE_DEST_TYPES = ['owning_party', 'possessing_party', 'location'] as const
-
-export const ERROR_REASONS = ['did_not_occur', 'incorrect_data'] as const
+export { BIZ_STEPS, BIZ_TRANSACTION_TYPES, DISPOSITIONS, ERROR_REASONS, SOURCE_DEST_TYPES }
 
 /** Every spelling of a CBV value starts with one of these; a value under them that is not in the list is no CBV value. */
 export const CBV_NAMESPACES = ['urn:epcglobal:cbv:', 'https://ref.gs1.org/cbv/', 'http://ref.gs1.org/cbv/', 'cbv:'] as const

@@ -75,13 +75,33 @@ export interface EventPage {
 
 export type RawQuery = Record<string, string | string[] | undefined>
 
+/** What GET /events/{eventID} takes beside the id. */
+export const EVENT_ID_PARAMETERS = ['perPage', 'nextPageToken'] as const
+
+/**
+ * The query of GET /events/{eventID} (attacker-controlled): the events whose own eventID or hash ID is
+ * `eventId`, taken whole (a comma in it separates nothing), a page at a time. Throws as parseEventQuery.
+ */
+export function parseEventIdQuery(eventId: string, raw: RawQuery): EventQuery {
+  for (const name of Object.keys(raw)) {
+    if (!(EVENT_ID_PARAMETERS as readonly string[]).includes(name)) {
+      fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported here; supported: ${EVENT_ID_PARAMETERS.join(', ')}`, {
+        parameter: name,
+        supported: EVENT_ID_PARAMETERS,
+      })
+    }
+  }
+  return parseEventQuery(raw, eventId)
+}
+
 /**
  * Parses the query string of GET /v1/events (attacker-controlled). Lists are pipe-delimited as in
  * the REST binding, or comma-separated; repeating a parameter adds to its list. Throws
  * QUERY_PARAMETER_UNSUPPORTED for a parameter outside the subset, BAD_REQUEST for a malformed value,
- * IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse.
+ * IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse. `eventId`, when
+ * given, is the one eventID asked for (GET /events/{eventID}).
  */
-export function parseEventQuery(raw: RawQuery): EventQuery {
+export function parseEventQuery(raw: RawQuery, eventId?: string): EventQuery {
   for (const name of Object.keys(raw)) {
     if (!(SUPPORTED_PARAMETERS as readonly string[]).includes(name)) {
       fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}`, {
@@ -133,7 +153,7 @@ export function parseEventQuery(raw: RawQuery): EventQuery {
     dispositions: set('EQ_disposition', normaliseDisposition),
     readPoints: keysOf('EQ_readPoint'),
     bizLocations: keysOf('EQ_bizLocation'),
-    eventIds: set('EQ_eventID'),
+    eventIds: eventId !== undefined ? new Set([eventId]) : set('EQ_eventID'),
     matches: [],
     geEventTime: time('GE_eventTime', single('GE_eventTime')),
     ltEventTime: time('LT_eventTime', single('LT_eventTime')),
@@ -149,7 +169,7 @@ export function parseEventQuery(raw: RawQuery): EventQuery {
     const keys = keysOf(parameter)
     if (keys) query.matches.push({ parameter, keys })
   }
-  query.fingerprint = fingerprintOf(raw)
+  query.fingerprint = fingerprintOf(eventId !== undefined ? { ...raw, EQ_eventID: eventId } : raw)
   const token = single('nextPageToken')
   if (token !== undefined) {
     const cursor = parsePageToken(token, query.fingerprint)

@@ -142,7 +142,7 @@ class ExportContext {
           [...new Set(linked)].join('; '),
           line.container ?? '',
           [record.eventType, record.bizStep].filter(Boolean).join(' '),
-          event.eventID ?? '',
+          event.eventID ?? record.hashId,
           record.seq,
           leafHash,
         ],

@@ -2,7 +2,9 @@
 // GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/ and digital-link.ts.
 
 import { fail } from '../core/errors.js'
-import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, formatDigitalLinkPath, gtinElements, type DigitalLinkElement } from '../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, formatDigitalLinkPath, gs1CheckDigit, gtinElements, type DigitalLinkElement } from '../core/digital-link.js'
+
+export { gs1CheckDigit }
 
 export type IdentifierKind = 'sgtin' | 'lgtin' | 'gtin' | 'sscc' | 'sgln' | 'local'
 
@@ -280,18 +282,6 @@ function digitalLinkElements(id: Gs1Identifier): DigitalLinkElement[] {
 
 function escapeUrnComponent(value: string): string {
   return value.replace(URN_ESCAPED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
-}
-
-/** The GS1 check digit (General Specifications §7.9.1): weights 3, 1, 3, ... from the rightmost digit. Throws TypeError for non-digits. */
-export function gs1CheckDigit(digitsWithoutCheck: string): string {
-  if (typeof digitsWithoutCheck !== 'string' || !/^\d+$/.test(digitsWithoutCheck)) {
-    throw new TypeError(`"digitsWithoutCheck" expected decimal digits, got ${JSON.stringify(digitsWithoutCheck)}`)
-  }
-  let sum = 0
-  for (let i = digitsWithoutCheck.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
-    sum += (digitsWithoutCheck.charCodeAt(i) - 48) * weight
-  }
-  return String((10 - (sum % 10)) % 10)
 }
 
 /** True when `digits` is at least two decimal digits and the last is the check digit of the rest. Never throws. */

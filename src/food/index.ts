@@ -3,10 +3,12 @@
 
 import type { Domain } from '../domain.js'
 import { siblingModule } from '../domain.js'
+import { epcisRestRoutes } from './http/epcis-rest-routes.js'
 import { eventRoutes } from './http/event-routes.js'
 import { labelRoutes } from './http/label-routes.js'
 import { foodRoutes } from './http/resolver-routes.js'
 import { foodKinds } from './kinds.js'
+import { buildEventIdIndex } from './event-ids.js'
 import { buildRecallIndex } from './recall-index.js'
 import { recentLots, searchLots } from './web/search.js'
 
@@ -28,8 +30,12 @@ export const domain: Domain = {
       ...(witnessMin !== undefined ? { witnessMin } : {}),
     })
     await app.register(eventRoutes, { ledger, clock })
+    await app.register(epcisRestRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
   },
   lots: { recentLots, searchLots },
-  upgradeStore: buildRecallIndex,
+  async upgradeStore(store) {
+    await buildRecallIndex(store)
+    await buildEventIdIndex(store)
+  },
 }

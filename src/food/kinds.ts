@@ -21,6 +21,7 @@ import { raiseFoodAlerts } from './alerts.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled } from './recall-index.js'
 import { inspectionKind } from './inspection.js'
+import { claimEventIds, foodEventHashId } from './event-ids.js'
 
 const productKind: StatementKind = {
   type: 'food.product',
@@ -42,12 +43,14 @@ const productKind: StatementKind = {
 const eventKind: StatementKind = {
   type: 'food.event',
   roles: ['farm', 'processor', 'logistics', 'retailer', 'regulator'],
-  // GS1's schema, before the statement is queued (in a worker thread on the server).
+  // GS1's schema and the event's hash ID, before the statement is queued (in a worker thread on the server).
   check(statement) {
     validateEpcisEvent(eventOf(statement.body))
+    return { hashId: foodEventHashId(statement.body) }
   },
   async accept(ctx) {
     const event = eventOf(ctx.statement.body)
+    const hashId = typeof ctx.facts?.hashId === 'string' ? ctx.facts.hashId : foodEventHashId(ctx.statement.body)
     const products = await productsNamed(ctx, event)
     checkLocations(ctx, event)
     const objects = objectsOf(event, (gtin) => products.get(gtin)?.companyPrefixLength)
@@ -70,6 +73,7 @@ const eventKind: StatementKind = {
       ...(event.destinationList?.length ? { destinations: event.destinationList.map((d) => locationKey(d.destination)) } : {}),
       objects: objects.map(({ id, key, role }) => ({ id, key, role })),
       ...(event.eventID ? { eventId: event.eventID } : {}),
+      hashId,
     }
     const k = seqKey(ctx.seq)
     ctx.put(SPACES.event, k, record)
@@ -118,6 +122,8 @@ const eventKind: StatementKind = {
     if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
     await recordQuantities(ctx, event, products)
     await raiseFoodAlerts(ctx, event, record)
+    // Last, so that a mirror replaying an older log, which records a repeat, writes everything a new event writes.
+    return claimEventIds(ctx, event, record)
   },
 }
 

@@ -5,6 +5,7 @@
 import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import type { Entry, Ledger } from '../ledger/ledger.js'
 import { inspectionsOf, type InspectionRecord } from './inspection.js'
+import { servedEventId } from './event-ids.js'
 import { journeyOf } from './journey.js'
 import { eventOf } from './objects.js'
 import { traceGraph, type TraceGraph } from './trace.js'
@@ -15,6 +16,8 @@ export const SIGNED_TIME_SHOWN_AFTER_MS = 24 * 60 * 60 * 1000
 
 export interface ProvenanceEvent {
   seq: number
+  /** the event's own eventID, else its CBV 2.0 event hash ID */
+  eventID: string
   eventType: string
   bizStep: string | null
   eventTime: string
@@ -91,6 +94,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
     const actor = ledger.actors.get(statement.actor)
     events.push({
       seq: record.seq,
+      eventID: servedEventId(record),
       eventType: record.eventType,
       bizStep: record.bizStep ?? null,
       eventTime: record.eventTime,

@@ -30,13 +30,14 @@ export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<Ev
       }
       last = position
       const read = signed[i]
-      if (!read || !eventMatches(read.event, query)) continue
+      const record = records[i]
+      if (!read || !record || !eventMatches(read.event, query)) continue
       const { '@context': context, ...rest } = read.event as Record<string, unknown>
       for (const item of contextItems(context)) contexts.set(JSON.stringify(item), item)
       if (read.body !== (read.event as unknown)) {
         for (const item of contextItems(read.body['@context'])) contexts.set(JSON.stringify(item), item)
       }
-      events.push({ ...rest, recordTime: read.entry.recordedAt })
+      events.push({ ...rest, ...(rest.eventID === undefined ? { eventID: record.hashId } : {}), recordTime: read.entry.recordedAt })
     }
   }
   const remaining = query.remaining === undefined ? undefined : query.remaining - events.length
@@ -58,6 +59,11 @@ export function buildQueryDocument(page: EventPage, creationDate: Date): Record<
 
 /** Candidate events in order, after the cursor, from the most selective index the query allows. */
 async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
+  if (query.eventIds) {
+    // An id names one event, or one content claimed by a few actors.
+    yield* mergeOrdered([...query.eventIds].filter((id) => id !== '' && !id.includes(SEP)).map((id) => scanTimeIndex(ledger, SPACES.byEventId, `${id}${SEP}`, query)), query.direction)
+    return
+  }
   if (query.matches.length > 0) {
     // Objects first: a lot or pallet has few events. Take the parameter with the fewest values.
     const match = [...query.matches].sort((a, b) => a.keys.size - b.keys.size)[0]
@@ -139,14 +145,14 @@ function recordMatches(record: FoodEventRecord, query: EventQuery): boolean {
   if (query.dispositions && !(record.disposition && query.dispositions.has(record.disposition))) return false
   if (query.readPoints && !(record.readPoint && query.readPoints.has(record.readPoint))) return false
   if (query.bizLocations && !(record.bizLocation && query.bizLocations.has(record.bizLocation))) return false
+  if (query.eventIds && !(query.eventIds.has(record.hashId) || (record.eventId !== undefined && query.eventIds.has(record.eventId)))) return false
   if (query.geRecordTime && record.recordedAt < query.geRecordTime) return false
   if (query.ltRecordTime && record.recordedAt >= query.ltRecordTime) return false
   return true
 }
 
-/** The conditions on the event's own fields: eventID and the MATCH_* lists, compared canonically. */
+/** The conditions on the event's own fields: the MATCH_* lists, compared canonically. */
 function eventMatches(event: EpcisEvent, query: EventQuery): boolean {
-  if (query.eventIds && !(event.eventID && query.eventIds.has(event.eventID))) return false
   for (const { parameter, keys } of query.matches) {
     const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field]))
     if (!values.some((value) => keys.has(keyOrText(value)))) return false

@@ -27,6 +27,10 @@ export const SPACES = {
   recalled: 'food.recalled',
   /** objectKey SEP seq -> QuantityMove (produced or consumed amounts of a lot, for mass balance) */
   quantity: 'food.quantity',
+  /** eventID SEP eventTime SEP seq -> 1: each event under its own eventID and its CBV 2.0 hash ID (event-ids.ts) */
+  byEventId: 'food.by-event-id',
+  /** hashId SEP actor SEP declaration -> EventClaim: an actor's first event of that content (event-ids.ts) */
+  eventClaim: 'food.event-claim',
 } as const
 
 export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'
@@ -57,6 +61,15 @@ export interface FoodEventRecord {
   objects: ObjectRef[]
   /** the event's own eventID when it has one */
   eventId?: string
+  /** its CBV 2.0 event hash ID (core/epcis-event-hash.ts): its eventID where it has none of its own */
+  hashId: string
+}
+
+/** The first event of one content (hash ID) an actor recorded: a later one from it repeats this one. */
+export interface EventClaim {
+  seq: number
+  /** the id of the food.event statement that recorded it */
+  statement: string
 }
 
 export interface ObjectEventLink {

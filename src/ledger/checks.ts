@@ -12,7 +12,7 @@ import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
 import type { Entry } from './entry.js'
 import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
-import type { StatementKind } from './kinds.js'
+import type { StatementFacts, StatementKind } from './kinds.js'
 import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
 
 /** One request's statements, as they travel to a checker. */
@@ -34,6 +34,8 @@ export interface CheckedStatement {
   payloadHash: string
   /** per signature: the key it verified against, null if none of the candidates, undefined if there were none */
   verifiedKeys: (string | null | undefined)[]
+  /** what its kind's check returned, if anything */
+  facts?: StatementFacts
 }
 
 export interface CheckRefusal {
@@ -75,10 +77,10 @@ export interface StatementChecker {
 }
 
 /** The kinds' own stateless checks, by type. */
-export type KindChecks = ReadonlyMap<string, (statement: Statement) => void>
+export type KindChecks = ReadonlyMap<string, (statement: Statement) => StatementFacts | void>
 
-export function kindChecksOf(kinds: readonly StatementKind[]): Map<string, (statement: Statement) => void> {
-  const checks = new Map<string, (statement: Statement) => void>()
+export function kindChecksOf(kinds: readonly StatementKind[]): Map<string, (statement: Statement) => StatementFacts | void> {
+  const checks = new Map<string, (statement: Statement) => StatementFacts | void>()
   for (const kind of kinds) if (kind.check) checks.set(kind.type, kind.check.bind(kind))
   return checks
 }
@@ -142,7 +144,7 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     const statement = parseStatementPayload(decoded.payload)
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)
-    if (job.typesWithChecks.has(statement.type)) job.kindChecks.get(statement.type)?.(statement)
+    const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement) : undefined
     if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }
@@ -157,7 +159,7 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
         signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
       })
     }
-    return { statement, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys }
+    return { statement, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys, ...(facts ? { facts } : {}) }
   } catch (error) {
     if (!isTracechainError(error)) throw error
     return { refused: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } }

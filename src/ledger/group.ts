@@ -14,8 +14,8 @@ import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { alertRecord, lateRecordAlert } from './alerts.js'
 import type { Entry } from './entry.js'
 import { leafInput } from './entry-bytes.js'
-import { IDEMPOTENCY_SPACE, type IdempotencyRecord } from './idempotency.js'
-import { requireRole, type StatementKind } from './kinds.js'
+import { IDEMPOTENCY_SPACE, idempotencyKey as idempotencyKeyOf, type IdempotencyRecord } from './idempotency.js'
+import { requireRole, type Repeat, type StatementFacts, type StatementKind } from './kinds.js'
 import type { PendingWrites } from './pending-writes.js'
 import type { Registry } from './registry.js'
 import { checkGenesis, checkSigners, resolveDeferredSignatures } from './signers.js'
@@ -29,6 +29,8 @@ export interface Prepared {
   payloadHash: string
   /** per signature: the base64 public key it verified against, null if it verified against no known key, undefined if the key was unknown when it arrived */
   verifiedKeys: (string | null | undefined)[]
+  /** what its kind's check returned (StatementKind.check) */
+  facts?: StatementFacts
   /** the envelope's bytes, decoded again on the rare paths that need them (genesis, keys registered in the same group) */
   decode(): DecodedEnvelope
   /** a mirror's: the followed log's bytes of this entry and the leaf hash its tiles authenticate for them */
@@ -116,6 +118,7 @@ export class Group {
         recordedAt: this.recordedAt,
         actor,
         cosigners,
+        ...(prepared.facts ? { facts: prepared.facts } : {}),
         registry: this.registry,
         get: <T>(space: string, key: string) => {
           const own = writes.findLast((w) => w.space === space && w.key === key)
@@ -124,15 +127,26 @@ export class Group {
         range: <T>(space: string, options: RangeOptions) => pending.range<T>(space, options, writes),
         put: (space, key, value) => writes.push({ space, key, value }),
       })
-      if (accepting) {
-        return Promise.resolve(accepting)
-          .then(() => this.append(prepared, idempotencyKey, seq, writes))
-          .catch((error: unknown) => this.refuse(prepared, error))
+      if (accepting instanceof Promise) {
+        return accepting.then((repeat) => this.settle(prepared, idempotencyKey, seq, writes, repeat)).catch((error: unknown) => this.refuse(prepared, error))
       }
-      return this.append(prepared, idempotencyKey, seq, writes)
+      return this.settle(prepared, idempotencyKey, seq, writes, accepting)
     } catch (error) {
       return this.refuse(prepared, error)
     }
+  }
+
+  /**
+   * An accepted statement's answer: its entry, or for a Repeat its kind found, the first statement's answer
+   * with nothing written. A mirror appends what its followed log holds, repeats included: that log recorded them.
+   */
+  private settle(prepared: Prepared, idempotencyKey: string, seq: number, writes: RecordWrite[], repeat: Repeat | void): SubmitResult {
+    if (repeat === undefined || prepared.logged !== undefined) return this.append(prepared, idempotencyKey, seq, writes)
+    const key = idempotencyKeyOf({ actor: prepared.statement.actor, id: repeat.repeats })
+    const first = this.pending.get<IdempotencyRecord>(IDEMPOTENCY_SPACE, key)
+    if (!first) throw new TracechainError('INTERNAL', `${prepared.statement.type} ${prepared.statement.id} repeats ${repeat.repeats}, which is not in the log`)
+    this.repeated++
+    return { seq: first.seq, leafHash: first.leafHash, created: false }
   }
 
   /** The statement's entry: chained, hashed, its writes and idempotency record pending. */

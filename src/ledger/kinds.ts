@@ -34,6 +34,8 @@ export interface RuleContext extends RecordReader {
   readonly actor: ActorRecord
   /** ids of co-signing actors whose signatures verified */
   readonly cosigners: readonly string[]
+  /** what the kind's `check` returned for this statement, when it returned something */
+  readonly facts?: StatementFacts
   readonly registry: Registry
   /** a write that lands only if this statement is accepted, visible to later statements in the batch */
   put(space: string, key: string, value: unknown): void
@@ -49,6 +51,19 @@ export interface RefusalContext extends RecordReader {
   readonly registry: Registry
 }
 
+/** What a kind's check learnt of a statement that its accept needs again (an EPCIS event's hash ID): JSON values, as they cross threads. */
+export type StatementFacts = Readonly<Record<string, string | number | boolean>>
+
+/**
+ * A statement that repeats another of its actor's under another id (an EPCIS event with the same content,
+ * say): the ledger drops its writes and answers it as a repeat of that one, its seq and leaf hash, nothing
+ * written. A mirror records it all the same, since the log it follows holds it.
+ */
+export interface Repeat {
+  /** the id of the actor's statement already in the log */
+  repeats: string
+}
+
 export interface StatementKind {
   readonly type: string
   /** roles that may sign it; 'any' leaves the decision to `accept` */
@@ -57,10 +72,14 @@ export interface StatementKind {
    * Checks of the statement alone, beyond its body's JSON Schema (a domain standard's own schema, say).
    * They need no ledger state, so they run before the statement is queued: in a worker thread on the
    * server, which imports the kind's module (its `kinds` export) to find them. Throws a TracechainError.
+   * What it returns reaches `accept` as ctx.facts: work done once, off the sequencer.
    */
-  check?(statement: Statement): void
-  /** checks the rules and writes index records through ctx.put; throws a TracechainError to refuse */
-  accept(ctx: RuleContext): Promise<void> | void
+  check?(statement: Statement): StatementFacts | void
+  /**
+   * Checks the rules and writes index records through ctx.put; throws a TracechainError to refuse. Returns
+   * a Repeat when the statement says again what one of its actor's already in the log says.
+   */
+  accept(ctx: RuleContext): Promise<Repeat | void> | Repeat | void
   /** records kept outside the log when a validly signed statement of this kind is refused */
   onRefused?(ctx: RefusalContext): Promise<RecordWrite[]> | RecordWrite[]
 }

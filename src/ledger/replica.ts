@@ -163,6 +163,7 @@ export async function checkReplicaChunk(
       kind: checks.kinds.get(statement.type) as StatementKind,
       payloadHash: outcome.payloadHash,
       verifiedKeys: outcome.verifiedKeys,
+      ...(outcome.facts ? { facts: outcome.facts } : {}),
       decode: () => decodeEnvelope(envelope),
       logged: { bytes: entries[i], leaf: leaves[i] },
     }

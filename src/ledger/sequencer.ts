@@ -159,6 +159,7 @@ export class Sequencer {
           kind: this.options.kinds.get(outcome.statement.type) as StatementKind,
           payloadHash: outcome.payloadHash,
           verifiedKeys: outcome.verifiedKeys,
+          ...(outcome.facts ? { facts: outcome.facts } : {}),
           decode: () => decodeEnvelope(envelope),
         },
       })

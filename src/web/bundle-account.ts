@@ -2,6 +2,7 @@
 // or en: the subject, the log and checkpoint, each entry with its signer and times, and the actors as their
 // own registry entries establish them. Every string in it came from the bundle: print it as text, never HTML.
 
+import { eventHashId } from '../core/epcis-event-hash.js'
 import type { Statement } from '../core/statement.js'
 import type { BundleSubject } from '../core/proof-bundle.js'
 import type { ActorProfile } from './bound-view.js'
@@ -21,6 +22,8 @@ export interface AccountEntry {
   recordedAt?: string
   /** what it says, in short: language-neutral identifiers and codes taken from the signed body */
   summary?: string
+  /** a food event's eventID: its own, else its CBV 2.0 event hash ID, computed here from the signed body */
+  eventID?: string
 }
 
 export interface BundleAccount {
@@ -94,6 +97,8 @@ function summaryOf(statement: Statement): string {
 }
 
 /** The account fields of a verified statement. */
-export function describeStatement(statement: Statement): Pick<AccountEntry, 'type' | 'actor' | 'id' | 'issuedAt' | 'summary'> {
-  return { type: statement.type, actor: statement.actor, id: statement.id, issuedAt: statement.issuedAt, summary: summaryOf(statement) }
+export function describeStatement(statement: Statement): Pick<AccountEntry, 'type' | 'actor' | 'id' | 'issuedAt' | 'summary' | 'eventID'> {
+  const described = { type: statement.type, actor: statement.actor, id: statement.id, issuedAt: statement.issuedAt, summary: summaryOf(statement) }
+  if (statement.type !== 'food.event') return described
+  return { ...described, eventID: text(statement.body.eventID) ?? eventHashId(statement.body) }
 }

@@ -106,7 +106,7 @@ function show(box: HTMLElement, status: HTMLElement, outcome: BundleVerification
       'ol',
       account.entries.map((entry) =>
         entry.type
-          ? `#${entry.seq} ${entry.ok ? '✓' : '✗'} ${entry.type}${entry.summary ? ` · ${entry.summary}` : ''} · ${names.get(entry.actor ?? '') ?? entry.actor} · ${entry.recordedAt}`
+          ? `#${entry.seq} ${entry.ok ? '✓' : '✗'} ${entry.type}${entry.summary ? ` · ${entry.summary}` : ''} · ${names.get(entry.actor ?? '') ?? entry.actor} · ${entry.recordedAt}${entry.eventID ? ` · ${entry.eventID}` : ''}`
           : `#${entry.seq} ✗`,
       ),
     )

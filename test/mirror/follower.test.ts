@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
-import { seedLedger } from '../../src/cli/demo.js'
+import { EXAMPLES_DIR, seedLedger } from '../../src/cli/demo.js'
+import { eventHashId } from '../../src/core/epcis-event-hash.js'
 import { buildApp } from '../../src/http/app.js'
 import { DOMAINS, domainCheckModules } from '../../src/domains.js'
 import { TracechainError } from '../../src/core/errors.js'
@@ -82,18 +83,24 @@ t.test('a mirror fed by the node’s tiles answers every read as the node does; 
 
   const lots = await DOMAINS.find((d) => d.lots)!.lots!.recentLots(node.ledger.records, 100)
   t.ok(lots.length >= 5, `${lots.length} lots`)
+  const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, 'epcis', readdirSync(join(EXAMPLES_DIR, 'epcis'))[0]), 'utf8'))
+  const event = { '@context': example['@context'], ...example.epcisBody.eventList[0] }
   const urls = [
     '/v1/checkpoint',
     '/v1/alerts',
     '/v1/seals',
     '/v1/actors',
     '/v1/events?limit=500',
+    '/v1/events?perPage=500',
+    `/events/${encodeURIComponent(event.eventID)}`,
+    `/events/${encodeURIComponent(eventHashId(event))}`,
     '/v1/entries?from=0&limit=100',
     '/v1/proofs/inclusion?seq=5',
     '/tlog/tile/0/001',
     ...lots.flatMap((lot) => [lot.path, `/v1/trace/${encodeURIComponent(lot.traceCode)}?direction=backward`, `/v1/trace/${encodeURIComponent(lot.traceCode)}?direction=forward`]),
   ]
   for (const path of urls) t.same(await json(app, path), await json(nodeApp, path), path)
+  for (const path of urls.filter((url) => url.startsWith('/events/'))) t.equal((await json(app, path)).status, 200, `${path}: found by either id`)
 
   // More entries: the next poll takes only those.
   await node.ledger.submitMany(registrations(node.operator, 'n', 5))

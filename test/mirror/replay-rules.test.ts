@@ -1,6 +1,7 @@
 // A mirror refuses whatever the node's rules refuse, wherever its chunks are cut: the checks of a chunk run
 // while the chunk before it is still being committed (ledger/replica.ts), so a key that chunk registers,
-// rotates out or revokes must count from its seq on. The logs here are signed by their node's key but were
+// rotates out or revokes must count from its seq on. And it records what the log holds that the node would
+// now answer as a repeat, with the node's index records. The logs here are signed by their node's key but were
 // written by a node whose rule for one statement type did nothing: a log its checkpoints vouch for that the
 // real rules refuse.
 
@@ -9,14 +10,17 @@ import { join } from 'node:path'
 import { toBase64 } from '../../src/core/bytes.js'
 import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { eventHashId } from '../../src/core/epcis-event-hash.js'
 import type { Signer } from '../../src/core/keys.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
 import { openMirrorDir } from '../../src/cli/mirror-dir.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
+import { SPACES } from '../../src/food/records.js'
 import { buildApp } from '../../src/http/app.js'
 import type { StatementKind } from '../../src/ledger/kinds.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { Follower } from '../../src/mirror/follower.js'
+import { prefixRange } from '../../src/store/keys.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { FIXED_TIME, newSigner } from '../helpers/ledger.js'
 
@@ -158,4 +162,30 @@ t.test("a domain rule: a farm's event at a location it did not register", async 
   const { mirror, status } = await follow(t, join(root, 'mirror'), source)
   t.match(status, { following: false, failure: { code: 'LOCATION_NOT_ALLOWED', seq } })
   t.equal(mirror.ledger.size, CHUNK)
+})
+
+t.test('a log that holds an actor’s same event twice (an earlier release recorded repeats): the mirror records both, with the node’s index records', async (t) => {
+  const root = t.testdir()
+  const real = DOMAIN_KINDS.find((k) => k.type === 'food.event') as StatementKind
+  const source = await primary(t, join(root, 'node'), [{ ...real, accept: async (ctx) => void (await real.accept(ctx)) }])
+  const farm = await register(source, 'farm-d')
+  const event = {
+    type: 'ObjectEvent',
+    eventTime: '2026-05-20T00:00:00.000Z',
+    eventTimeZoneOffset: '+08:00',
+    action: 'OBSERVE',
+    bizStep: 'shipping',
+    quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234000115/10/L1', quantity: 10, uom: 'KGM' }],
+  }
+  const first = await source.append('food.event', 'farm-d', event, farm)
+  t.equal(await source.append('food.event', 'farm-d', event, farm), first + 1, 'the primary recorded it again')
+  await source.fillTo(2 * CHUNK + 3)
+  const { mirror, status } = await follow(t, join(root, 'mirror'), source)
+  t.equal(status.following, true, JSON.stringify(status.failure))
+  t.equal(mirror.ledger.size, source.ledger.size)
+  for (const space of [SPACES.event, SPACES.byEventId, SPACES.eventClaim]) {
+    t.same(await mirror.ledger.records.range(space, {}), await source.ledger.records.range(space, {}), space)
+  }
+  const claims = await mirror.ledger.records.range(SPACES.byEventId, prefixRange(eventHashId(event)))
+  t.equal(claims.length, 2, 'both events answer to the hash ID')
 })

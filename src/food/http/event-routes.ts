@@ -9,7 +9,8 @@ import { parseFsma204Filter } from '../fsma204-filter.js'
 /** Set on an FSMA 204 export whose lot's trace reached the node's bounds (docs/food.md). */
 export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
 import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
-import { buildQueryDocument, queryEvents } from '../query.js'
+import { queryEvents } from '../query.js'
+import { sendQueryPage } from './epcis-rest-routes.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
 const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }
@@ -21,7 +22,7 @@ const PARAMETER_DESCRIPTIONS: Record<(typeof SUPPORTED_PARAMETERS)[number], stri
   EQ_disposition: 'CBV dispositions as short names, URNs or Web URIs',
   EQ_readPoint: 'locations (SGLN URN or Digital Link)',
   EQ_bizLocation: 'locations (SGLN URN or Digital Link)',
-  EQ_eventID: 'eventIDs',
+  EQ_eventID: 'eventIDs: an event’s own, or its CBV 2.0 event hash ID',
   MATCH_epc: `${EPC_LIST}: in epcList or childEPCs`,
   MATCH_parentID: `${EPC_LIST}: the parentID`,
   MATCH_inputEPC: `${EPC_LIST}: in inputEPCList`,
@@ -60,14 +61,7 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
     },
     async (request, reply) => {
       const query = parseEventQuery(request.query as Record<string, string | string[]>)
-      const page = await queryEvents(ledger, query)
-      if (page.nextPageToken) {
-        const url = new URL(request.url, 'http://node')
-        url.searchParams.set('nextPageToken', page.nextPageToken)
-        reply.header('link', `<${url.pathname}${url.search}>; rel="next"`)
-      }
-      reply.header('gs1-epcis-version', '2.0.0').header('gs1-epc-format', 'Never_Translates')
-      return reply.type('application/ld+json; charset=utf-8').send(buildQueryDocument(page, clock()))
+      return sendQueryPage(reply, request.url, await queryEvents(ledger, query), clock())
     },
   )
 
