@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   SHUTTING_DOWN: { status: 503, summary: 'the node is closing and accepts no more statements' },
   RATE_LIMITED: { status: 429, summary: 'too many requests to a costly route from one address; retry after Retry-After seconds' },
   BUSY: { status: 429, summary: 'the node is already doing as much of this work as it does at once (an audit, label renders); retry after Retry-After seconds' },
+  TOO_MANY_STREAMS: { status: 503, summary: 'the node already serves as many alert streams (GET /v1/alerts/stream) as it allows at once; retry after Retry-After seconds' },
   INTERNAL: { status: 500, summary: 'an unexpected failure inside the node' },
 } as const
 

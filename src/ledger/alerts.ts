@@ -7,9 +7,12 @@ import type { Envelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
 import { lateBy, lateDays } from '../core/late-record.js'
 import type { Statement } from '../core/statement.js'
-import type { RecordWrite } from '../store/level-store.js'
-import { SEP } from '../store/keys.js'
+import type { RangeOptions, RecordWrite } from '../store/level-store.js'
+import { SEP, SEP_END } from '../store/keys.js'
+import { alertMatcher, type AlertContext, type AlertFilter } from './alert-filter.js'
 import type { Ledger } from './ledger.js'
+
+export type { AlertContext, AlertFilter } from './alert-filter.js'
 
 export const ALERT_SPACE = 'alert'
 export const ATTEMPT_SPACE = 'attempt'
@@ -77,33 +80,44 @@ export function alertRecord(alert: Alert, suffix: string | number, space = ALERT
 /** Alerts computed at query time (e.g. OVERDUE), contributed by a domain. */
 export type AlertSource = (ledger: Ledger, now: Date) => Promise<Alert[]>
 
-export interface AlertQuery {
-  kind?: string
-  /** RFC 3339; alerts at or after it */
-  since?: string
+export interface AlertQuery extends AlertFilter {
   /** at most this many; DEFAULT_ALERT_LIMIT when absent */
   limit?: number
-  /** a `nextPageToken` of an earlier page: the alerts after it */
+  /** a `nextPageToken` of an earlier page (or an alert's position): the alerts after it in `order` */
   pageToken?: string
+  /** oldest first (the default) or newest first */
+  order?: 'asc' | 'desc'
+}
+
+/** An alert with its place in the one total order of alerts: a stream's event id, a valid page token. */
+export interface PlacedAlert {
+  position: string
+  alert: Alert
 }
 
 export interface AlertPage {
   alerts: Alert[]
-  /** present when more alerts follow; pass it back as `pageToken` */
+  /** present when more alerts may follow; pass it back as `pageToken` */
   nextPageToken?: string
 }
 
 export const DEFAULT_ALERT_LIMIT = 100
 export const MAX_ALERT_LIMIT = 1000
+/**
+ * Stored alerts one page examines in each space at most. A filter that matches few alerts then
+ * answers a shorter page, possibly empty, with a nextPageToken where the scan stopped, so no request
+ * reads the whole history.
+ */
+export const MAX_ALERT_SCAN = 20_000
 
 /** Where computed alerts sort among stored ones with the same time and kind. */
 const COMPUTED = '~computed'
 
 /** A stored alert's position: its record key, then its space (the two spaces may share a key). */
-const storedPosition = (space: string, key: string) => `${key}${SEP}${space}`
+export const storedPosition = (space: string, key: string) => `${key}${SEP}${space}`
 
 /** A computed alert's position: time, kind, and what it names, which tells two of one kind apart. */
-const computedPosition = (alert: Alert) =>
+export const computedPosition = (alert: Alert) =>
   `${alert.at}${SEP}${alert.kind}${SEP}${COMPUTED}${SEP}${JSON.stringify([alert.applicationIds ?? [], alert.ids ?? [], alert.seqs])}`
 
 const POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\u0000[A-Z][A-Z0-9_]*\u0000[^]+$/
@@ -117,28 +131,63 @@ export function parsePageToken(token: string): string {
   return position
 }
 
-const formatPageToken = (position: string) => Buffer.from(position, 'utf8').toString('base64url')
+export const formatPageToken = (position: string) => Buffer.from(position, 'utf8').toString('base64url')
+
+/** `at` and kind of a position, joined: every key of a record at that position starts with it. */
+function timeAndKind(position: string): string {
+  return position.slice(0, position.indexOf(SEP, position.indexOf(SEP) + 1))
+}
 
 /**
- * One page of stored and computed alerts, oldest first, filtered by kind and time. Each store is read
- * from the token's position for at most limit + 1 matches, so a page costs the same however many
- * alerts there are before it. Throws PAGE_TOKEN_INVALID for a token this node did not issue.
+ * One page of stored and computed alerts in `order` (oldest first by default), filtered. Each store is
+ * read from the token's position for at most limit + 1 matches and MAX_ALERT_SCAN records, so a page
+ * costs the same however many alerts there are before it. Throws PAGE_TOKEN_INVALID for a token this
+ * node did not issue.
  */
-export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: AlertSource[], now: Date): Promise<AlertPage> {
+export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: AlertSource[], now: Date, context: AlertContext = {}): Promise<AlertPage> {
+  const { placed, nextPageToken } = await listPlacedAlerts(ledger, query, sources, now, context)
+  return { alerts: placed.map((p) => p.alert), ...(nextPageToken !== undefined ? { nextPageToken } : {}) }
+}
+
+/** listAlerts, with each alert's position (its stream event id). */
+export async function listPlacedAlerts(
+  ledger: Ledger,
+  query: AlertQuery,
+  sources: AlertSource[],
+  now: Date,
+  context: AlertContext = {},
+): Promise<{ placed: PlacedAlert[]; nextPageToken?: string }> {
   const limit = Math.min(query.limit ?? DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT)
+  const descending = query.order === 'desc'
   const after = query.pageToken === undefined ? undefined : parsePageToken(query.pageToken)
-  // A scan starts at the later of `since` and the token's time and kind; keys equal to those are
-  // filtered by position below.
-  const afterPrefix = after?.slice(0, after.indexOf(SEP, after.indexOf(SEP) + 1))
-  const from = afterPrefix !== undefined && (query.since === undefined || afterPrefix > query.since) ? afterPrefix : query.since
-  const found: { position: string; alert: Alert }[] = []
-  const wanted = (position: string, alert: Alert) =>
-    (!query.kind || alert.kind === query.kind) && (!query.since || alert.at >= query.since) && (after === undefined || position > after)
+  const beyond = (a: string, b: string) => (descending ? a < b : a > b)
+  const matcher = alertMatcher(ledger, query, context)
+  // Bounds of the scan: `since` and `until`, narrowed by the token's time and kind; keys that share
+  // those are told apart by position below.
+  const bounds: RangeOptions = { reverse: descending }
+  if (query.since !== undefined) bounds.gte = query.since
+  if (query.until !== undefined) bounds.lt = query.until
+  if (after !== undefined && !descending && (bounds.gte === undefined || timeAndKind(after) > bounds.gte)) bounds.gte = timeAndKind(after)
+  if (after !== undefined && descending) {
+    const upper = timeAndKind(after) + SEP_END
+    if (bounds.lt === undefined || upper < bounds.lt) bounds.lt = upper
+  }
+  const found: PlacedAlert[] = []
+  // Where a scan stopped at MAX_ALERT_SCAN: nothing beyond it (in `order`) is known to be complete.
+  let horizon: string | undefined
   for (const space of [ALERT_SPACE, ATTEMPT_SPACE]) {
     let taken = 0
-    for await (const [key, alert] of ledger.records.scan<Alert>(space, from ? { gte: from } : {})) {
+    let scanned = 0
+    let last: string | undefined
+    for await (const [key, alert] of ledger.records.scan<Alert>(space, bounds)) {
+      if (scanned++ === MAX_ALERT_SCAN) {
+        if (last !== undefined && (horizon === undefined || beyond(horizon, last))) horizon = last
+        break
+      }
       const position = storedPosition(space, key)
-      if (!wanted(position, alert)) continue
+      last = position
+      if (after !== undefined && !beyond(position, after)) continue
+      if (!(await matcher(alert))) continue
       found.push({ position, alert })
       if (++taken > limit) break
     }
@@ -146,13 +195,14 @@ export async function listAlerts(ledger: Ledger, query: AlertQuery, sources: Ale
   for (const source of sources) {
     for (const alert of await source(ledger, now)) {
       const position = computedPosition(alert)
-      if (wanted(position, alert)) found.push({ position, alert })
+      if (after !== undefined && !beyond(position, after)) continue
+      if (query.until !== undefined && alert.at >= query.until) continue
+      if (await matcher(alert)) found.push({ position, alert })
     }
   }
-  found.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
-  const page = found.slice(0, limit)
-  return {
-    alerts: page.map((f) => f.alert),
-    ...(found.length > limit ? { nextPageToken: formatPageToken(page[page.length - 1].position) } : {}),
-  }
+  const complete = horizon === undefined ? found : found.filter((f) => !beyond(f.position, horizon as string))
+  complete.sort((a, b) => (a.position === b.position ? 0 : beyond(a.position, b.position) ? 1 : -1))
+  const placed = complete.slice(0, limit)
+  const next = complete.length > limit ? placed[placed.length - 1].position : horizon
+  return { placed, ...(next !== undefined ? { nextPageToken: formatPageToken(next) } : {}) }
 }

@@ -224,6 +224,12 @@ export class Ledger extends LedgerReads {
     this.observers.push(observer)
   }
 
+  /** Stops telling `observer` (an app closing before its ledger does). */
+  removeObserver(observer: LedgerObserver): void {
+    const at = this.observers.indexOf(observer)
+    if (at >= 0) this.observers.splice(at, 1)
+  }
+
   get checkpoint(): string {
     return this.sequencer.checkpoint
   }

@@ -21,6 +21,12 @@ export const GROUP_SLICE_MS = 3
 
 export interface SequencerObserver extends GroupObserver {
   onCommit?(accepted: number, repeated: number, refused: number, milliseconds: number): void
+  /**
+   * The records a commit wrote (indexes, alerts, attempts; a null value deleted its key), once durable, in
+   * the order written: a node's groups and a mirror's replicated chunks alike. Called synchronously; an
+   * observer that throws is the observer's bug and does not undo the commit.
+   */
+  onRecordsCommitted?(records: readonly RecordWrite[]): void
 }
 
 export interface SequencerOptions {
@@ -257,6 +263,7 @@ export class Sequencer {
     for (const { record, json } of stagedActors) records.push({ space: ACTOR_SPACE, key: record.id, value: record, encoded: json })
     if (head === undefined) {
       await this.store.commit({ entries: [], tiles: [], records })
+      this.recordsCommitted(records)
       return
     }
     const { draft, checkpoint } = head
@@ -271,6 +278,17 @@ export class Sequencer {
     this.checkpoint = checkpoint
     this.registry.adopt(stagedActors)
     this.recent.landed(pending.values())
+    this.recordsCommitted(records)
+  }
+
+  private recordsCommitted(records: readonly RecordWrite[]): void {
+    for (const o of this.options.observers) {
+      try {
+        o.onRecordsCommitted?.(records)
+      } catch {
+        // what is written stands; an observer's failure is its own
+      }
+    }
   }
 
   /**
