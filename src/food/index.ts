@@ -10,7 +10,7 @@ import { foodRoutes } from './http/resolver-routes.js'
 import { foodKinds } from './kinds.js'
 import { buildEventIdIndex } from './event-ids.js'
 import { buildRecallIndex } from './recall-index.js'
-import { recentLots, searchLots } from './web/search.js'
+import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
 /** Who signs food statements: the chain's businesses, regulators, and labs that test lots. */
 export const FOOD_ROLES = ['farm', 'processor', 'logistics', 'retailer', 'regulator', 'lab'] as const
@@ -33,7 +33,7 @@ export const domain: Domain = {
     await app.register(epcisRestRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
   },
-  lots: { recentLots, searchLots },
+  lots: { recentLots, searchLots, ...foodAlertIds },
   async upgradeStore(store) {
     await buildRecallIndex(store)
     await buildEventIdIndex(store)

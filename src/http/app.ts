@@ -15,7 +15,7 @@ import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { Domain } from '../domain.js'
 import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
-import { alertRoutes } from './routes/alerts.js'
+import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
 import { bundleRoutes } from './routes/bundles.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
@@ -43,6 +43,8 @@ export interface AppConfig {
    * node's own /verify and says so
    */
   independentVerifier?: string
+  /** how many alert streams (GET /v1/alerts/stream) at once, their heartbeat, how often OVERDUE is checked for them */
+  alertStreams?: Partial<AlertStreamLimits>
 }
 
 export interface AppOptions {
@@ -142,7 +144,8 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
-  await app.register(alertRoutes, { ledger, sources: domains.flatMap((domain) => domain.alertSources()), clock })
+  const alertSources = domains.flatMap((domain) => domain.alertSources())
+  await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

@@ -33,6 +33,12 @@ export interface LotDirectory {
   recentLots(reader: RecordReader, limit: number): Promise<LotSummary[]>
   /** a path to redirect to, or the lots the query matches (possibly none, possibly several) */
   searchLots(reader: RecordReader, query: string): Promise<{ path: string } | { lots: LotSummary[] }>
+  /** the keys (as `idKey` gives them) of the lots `query` names, found as the search finds them: alerts are filtered by lot with them */
+  lotKeys?(reader: RecordReader, query: string): Promise<string[]>
+  /** the canonical key of an identifier an alert names, so two spellings of one lot compare equal; never throws */
+  idKey?(id: string): string
+  /** the page of an identifier an alert names (the resolver's path), where it has one */
+  pagePathOf?(id: string): string | undefined
 }
 
 export interface ExplorerView {

@@ -3,7 +3,8 @@
 
 import { startsWithRange } from '../../store/keys.js'
 import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
-import { parseIdentifier, toDigitalLink } from '../identifiers.js'
+import { identifierKey, parseIdentifier, toDigitalLink } from '../identifiers.js'
+import { keyOrText } from '../objects.js'
 import { productOf } from '../queries.js'
 import { recallMarkOf } from '../recall-index.js'
 import { SPACES, type ObjectRecord } from '../records.js'
@@ -76,3 +77,23 @@ export async function searchLots(reader: RecordReader, query: string): Promise<{
   if (matches.length === 1) return { path: (await summariseLot(reader, matches[0])).path }
   return { lots: await Promise.all(matches.slice(0, 50).map((record) => summariseLot(reader, record))) }
 }
+
+/**
+ * The keys of the lots `query` (attacker-controlled) names, as the search finds them: the id itself when
+ * it parses, else every lot whose lot number or trace code it is. Compared with keyOrText of an alert's ids.
+ */
+export async function lotKeys(reader: RecordReader, query: string): Promise<string[]> {
+  const text = query.trim().slice(0, 512)
+  if (text === '') return []
+  try {
+    return [identifierKey(parseIdentifier(text))]
+  } catch {
+    // not an id: a "GTIN lot" pair, a lot number or a trace code
+  }
+  const found = await searchLots(reader, text)
+  const paths = 'path' in found ? [found.path] : found.lots.map((lot) => lot.path)
+  return paths.map((path) => keyOrText(`${CANONICAL_DIGITAL_LINK_BASE}${path}`))
+}
+
+/** The alert filter's and links' view of the food ids: their keys and their pages. */
+export const foodAlertIds = { lotKeys, idKey: keyOrText, pagePathOf: resolverPathOf }

@@ -1,14 +1,75 @@
-// GET /v1/alerts?kind=&since=&limit=&pageToken=: food and seal alerts, stored and computed, oldest first,
-// one page at a time.
+// GET /v1/alerts: food and seal alerts, stored and computed, filtered, a page at a time, oldest first (or
+// newest first); GET /v1/alerts/stream: the same filters as server-sent events, each new alert as the
+// commit that raised it is durable, resumable with Last-Event-ID (http/alert-stream.ts).
 
-import type { FastifyPluginAsync } from 'fastify'
-import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, type AlertSource } from '../../ledger/alerts.js'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { TracechainError } from '../../core/errors.js'
+import { AlertFeed } from '../../ledger/alert-feed.js'
+import { alertMatcher } from '../../ledger/alert-filter.js'
+import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, listPlacedAlerts, parsePageToken, type AlertFilter, type AlertSource, type PlacedAlert } from '../../ledger/alerts.js'
+import type { RecordReader } from '../../ledger/kinds.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import type { LotDirectory } from '../../web/explorer.js'
+import { AlertStream } from '../alert-stream.js'
 
-export const alertRoutes: FastifyPluginAsync<{ ledger: Ledger; sources: AlertSource[]; clock: () => Date }> = async (
-  app,
-  { ledger, sources, clock },
-) => {
+export interface AlertStreamLimits {
+  /** streams open at once; one more is answered 503 TOO_MANY_STREAMS */
+  max: number
+  /** a comment line this often keeps an idle stream open through proxies */
+  heartbeatMs: number
+  /** how often computed alerts (OVERDUE) are asked whether one came due while a stream is open */
+  computedIntervalMs: number
+}
+
+export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, heartbeatMs: 20_000, computedIntervalMs: 60_000 }
+
+/** Alerts a stream replays a page at a time when it resumes. */
+const REPLAY_PAGE = 500
+
+/** The filters GET /v1/alerts and its stream share (and the console's rows). */
+export const ALERT_FILTER_PROPERTIES = {
+  kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64, description: 'one kind, e.g. USE_WITHOUT_APPROVAL' },
+  since: { type: 'string', format: 'date-time', description: 'alerts at or after this time' },
+  until: { type: 'string', format: 'date-time', description: 'alerts before this time' },
+  org: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'alerts about what actors of this organisation signed or tried (their registered org)' },
+  seal: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'alerts about this seal' },
+  lot: { type: 'string', minLength: 1, maxLength: 512, description: 'alerts that name this lot: an EPC URN, a Digital Link, "GTIN lot", a lot number or a trace code' },
+} as const
+
+export interface AlertFilterQuery {
+  kind?: string
+  since?: string
+  until?: string
+  org?: string
+  seal?: string
+  lot?: string
+}
+
+const normaliseTime = (text: string | undefined) => (text === undefined ? undefined : new Date(text).toISOString())
+
+/** The filter a query asks for; a lot is looked up in the domain's lots (none there: no alert matches). */
+export async function alertFilterOf(query: AlertFilterQuery, reader: RecordReader, lots: LotDirectory | undefined): Promise<AlertFilter> {
+  const filter: AlertFilter = {}
+  if (query.kind !== undefined) filter.kind = query.kind
+  if (query.since !== undefined) filter.since = normaliseTime(query.since)
+  if (query.until !== undefined) filter.until = normaliseTime(query.until)
+  if (query.org !== undefined) filter.org = query.org
+  if (query.seal !== undefined) filter.sealId = query.seal
+  if (query.lot !== undefined) filter.idKeys = lots?.lotKeys ? await lots.lotKeys(reader, query.lot) : [query.lot]
+  return filter
+}
+
+export interface AlertRouteOptions {
+  ledger: Ledger
+  sources: AlertSource[]
+  clock: () => Date
+  lots?: LotDirectory
+  streams?: Partial<AlertStreamLimits>
+}
+
+export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { ledger, sources, clock, lots, streams: limitOverrides }) => {
+  const limits = { ...DEFAULT_ALERT_STREAM_LIMITS, ...limitOverrides }
+  const context = lots?.idKey ? { idKey: lots.idKey } : {}
   app.get(
     '/v1/alerts',
     {
@@ -18,8 +79,8 @@ export const alertRoutes: FastifyPluginAsync<{ ledger: Ledger; sources: AlertSou
         querystring: {
           type: 'object',
           properties: {
-            kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64, description: 'one kind, e.g. USE_WITHOUT_APPROVAL' },
-            since: { type: 'string', format: 'date-time', description: 'alerts at or after this time' },
+            ...ALERT_FILTER_PROPERTIES,
+            order: { enum: ['asc', 'desc'], default: 'asc', description: 'oldest first (asc) or newest first (desc)' },
             limit: { type: 'integer', minimum: 1, maximum: MAX_ALERT_LIMIT, default: DEFAULT_ALERT_LIMIT, description: 'alerts per page' },
             pageToken: { type: 'string', minLength: 1, maxLength: 2048, description: "the previous page's nextPageToken" },
           },
@@ -28,9 +89,107 @@ export const alertRoutes: FastifyPluginAsync<{ ledger: Ledger; sources: AlertSou
       },
     },
     async (request) => {
-      const { kind, since, limit, pageToken } = request.query as { kind?: string; since?: string; limit: number; pageToken?: string }
-      const normalisedSince = since ? new Date(since).toISOString() : undefined
-      return listAlerts(ledger, { kind, since: normalisedSince, limit, pageToken }, sources, clock())
+      const query = request.query as AlertFilterQuery & { limit: number; pageToken?: string; order: 'asc' | 'desc' }
+      const filter = await alertFilterOf(query, ledger.records, lots)
+      return listAlerts(ledger, { ...filter, limit: query.limit, order: query.order, ...(query.pageToken ? { pageToken: query.pageToken } : {}) }, sources, clock(), context)
     },
   )
+
+  const feed = new AlertFeed(ledger, { sources, clock, computedIntervalMs: limits.computedIntervalMs })
+  const open = new Set<AlertStream>()
+  app.addHook('preClose', async () => {
+    for (const stream of [...open]) stream.end('the node is shutting down')
+  })
+  app.addHook('onClose', async () => feed.close())
+
+  app.get(
+    '/v1/alerts/stream',
+    {
+      schema: {
+        summary: 'New alerts as server-sent events (text/event-stream), each as the commit that raised it is durable; resume with Last-Event-ID',
+        tags: ['alerts'],
+        querystring: {
+          type: 'object',
+          properties: {
+            ...ALERT_FILTER_PROPERTIES,
+            lastEventId: { type: 'string', minLength: 1, maxLength: 2048, description: 'as the Last-Event-ID header, for a client that cannot set headers: the alerts after this one first' },
+          },
+          additionalProperties: false,
+        },
+        headers: { type: 'object', properties: { 'last-event-id': { type: 'string', minLength: 1, maxLength: 2048 } } },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as AlertFilterQuery & { lastEventId?: string }
+      const resumeFrom = (request.headers['last-event-id'] as string | undefined) ?? query.lastEventId
+      if (resumeFrom !== undefined) parsePageToken(resumeFrom)
+      if (open.size >= limits.max) {
+        reply.header('retry-after', '30')
+        throw new TracechainError('TOO_MANY_STREAMS', `this node serves ${limits.max} alert streams at once and all are open; retry later`, { max: limits.max })
+      }
+      const filter = await alertFilterOf(query, ledger.records, lots)
+      reply.hijack()
+      let unsubscribe = () => {}
+      const stream = new AlertStream(reply.raw, limits.heartbeatMs, () => {
+        unsubscribe()
+        open.delete(stream)
+      })
+      open.add(stream)
+      await serveStream(app, stream, { ledger, sources, clock, feed, filter, context, ...(resumeFrom !== undefined ? { resumeFrom } : {}) }, (off) => (unsubscribe = off))
+    },
+  )
+}
+
+interface StreamSource {
+  ledger: Ledger
+  sources: AlertSource[]
+  clock: () => Date
+  feed: AlertFeed
+  filter: AlertFilter
+  context: { idKey?(id: string): string }
+  resumeFrom?: string
+}
+
+/**
+ * Subscribes first, then replays what the client missed (after its last id, or from `since`), then sends
+ * what arrived meanwhile that the replay did not hold, then each new alert as it comes, in order.
+ */
+async function serveStream(app: FastifyInstance, stream: AlertStream, source: StreamSource, setUnsubscribe: (off: () => void) => void): Promise<void> {
+  const { ledger, sources, clock, feed, filter, context, resumeFrom } = source
+  const matches = alertMatcher(ledger, filter, context)
+  let held: PlacedAlert[] | undefined = resumeFrom !== undefined || filter.since !== undefined ? [] : undefined
+  let told = Promise.resolve()
+  setUnsubscribe(
+    feed.subscribe((alerts) => {
+      told = told.then(async () => {
+        for (const placed of alerts) {
+          if (stream.closed || !(await matches(placed.alert))) continue
+          if (held) held.push(placed)
+          else stream.send(placed)
+        }
+      })
+    }),
+  )
+  if (!held) return
+  const replayed = new Set<string>()
+  try {
+    let pageToken = resumeFrom
+    do {
+      const page = await listPlacedAlerts(ledger, { ...filter, limit: REPLAY_PAGE, ...(pageToken !== undefined ? { pageToken } : {}) }, sources, clock(), context)
+      for (const placed of page.placed) {
+        stream.send(placed)
+        replayed.add(placed.position)
+      }
+      await stream.drained()
+      pageToken = page.nextPageToken
+    } while (pageToken !== undefined && !stream.closed)
+  } catch (error) {
+    app.log.error({ err: error }, 'alert stream replay failed')
+    stream.end('the node could not read the alerts to replay; reconnect to try again')
+    return
+  }
+  await told
+  const meanwhile = held
+  held = undefined
+  for (const placed of meanwhile) if (!replayed.has(placed.position)) stream.send(placed)
 }
