@@ -1,10 +1,12 @@
 // The browser verifier's entry (bundled into /web/verify-<hash>.js by web/bundle.ts): the shared verifier with
 // every domain's bound views registered, so a page's facts are derived again from verified entries, and
-// the standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file). One file,
+// the standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file), and the console's live updates. One file,
 // so one hash to publish and pin.
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
 import { provenanceBoundView } from './food/web/provenance-bound.js'
+import { alertEntriesView } from './web/alert-entries.js'
+import { startConsoleLive } from './web/console-live.js'
 import { SEAL_FACTS, sealView } from './seal/web/seal-view.js'
 import { recentEntriesView } from './web/recent-entries.js'
 import { registerBoundView, startPageVerification, type RegisteredView } from './web/verify.js'
@@ -14,6 +16,7 @@ import { startStandaloneVerifier } from './web/verify-standalone.js'
 const views: RegisteredView[] = [
   provenanceBoundView,
   recentEntriesView,
+  alertEntriesView,
   // A seal page (/seals/:id) must carry its area: stripping the area's attributes fails it.
   { ...sealView, facts: SEAL_FACTS, requiredAt: /^\/seals\// },
 ]
@@ -22,3 +25,4 @@ for (const view of views) registerBoundView(view)
 startPageVerification()
 startStandaloneVerifier()
 startBundleDrop()
+startConsoleLive()

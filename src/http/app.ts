@@ -17,6 +17,7 @@ import { DOMAINS } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
 import { bundleRoutes } from './routes/bundles.js'
+import { consoleRoutes } from './routes/console.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
@@ -146,6 +147,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   const alertSources = domains.flatMap((domain) => domain.alertSources())
   await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
+  await app.register(consoleRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

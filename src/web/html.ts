@@ -132,6 +132,8 @@ export interface PageShell {
   /** attributes of <main>; include data-verification for a page the script verifies */
   mainAttributes?: string
   homeLabel: string
+  /** rules of this page's own, after the shared stylesheet */
+  styles?: string
 }
 
 export function renderShell(shell: PageShell): string {
@@ -140,7 +142,7 @@ export function renderShell(shell: PageShell): string {
   return (
     `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
-    `<title>${escapeHtml(shell.title)}</title><style>${CSS}</style></head><body>${ICONS}` +
+    `<title>${escapeHtml(shell.title)}</title><style>${CSS}${shell.styles ?? ''}</style></head><body>${ICONS}` +
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
     `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +

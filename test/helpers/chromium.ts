@@ -1,6 +1,7 @@
 // Debian's Chromium for the page tests, driven by playwright-core: no browser is ever downloaded.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -74,4 +75,28 @@ export async function openVerifiedPage(page: Page, url: string, timeoutMs = 60_0
   await page.goto(url)
   await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]', { timeout: timeoutMs })
   return { state: await page.getAttribute('[data-verification]', 'data-verification'), status: (await page.textContent('[data-verification-status]')) ?? '' }
+}
+
+/** An axe-core finding as the tests report it: the rule, its impact, and where on the page. */
+export interface AxeViolation {
+  id: string
+  impact: string | null
+  help: string
+  targets: string[]
+}
+
+/**
+ * Runs axe-core (a devDependency, its own source evaluated in the page: the page's CSP allows no inline
+ * script, and DevTools evaluation is not a page script) against the page as it is now, with the WCAG 2.1
+ * A and AA rules; returns the serious and critical violations.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  await page.evaluate(source)
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }))
+  })
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }

@@ -25,11 +25,13 @@ const useWithoutApproval = (v: Village, applicationId: string) =>
 t.test('an append that raises an alert arrives on the stream; a refused attempt too', async (t) => {
   const v = await village(t)
   const { base } = await listening(t, v)
-  const stream = await openEventStream(t, `${base}/v1/alerts/stream`)
+  const stream = await openEventStream(t, `${base}/v1/alerts/stream`, { 'accept-encoding': 'br, gzip', origin: 'https://elsewhere.example' })
   t.equal(stream.status, 200)
   t.match(stream.headers.get('content-type'), /^text\/event-stream/)
   t.match(stream.headers.get('cache-control'), /no-cache/)
   t.equal(stream.headers.get('content-encoding'), null, 'never compressed: a compressor would hold events back')
+  t.equal(stream.headers.get('x-content-type-options'), 'nosniff')
+  t.equal(stream.headers.get('access-control-allow-origin'), null, 'like GET /v1/alerts, not for other origins\' pages')
 
   const seq = await overBudget(v, 'ob-1')
   const first = await stream.next()

@@ -23,6 +23,9 @@ export interface AlertStreamLimits {
 
 export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, heartbeatMs: 20_000, computedIntervalMs: 60_000 }
 
+/** The media type of the stream (WHATWG HTML, server-sent events). */
+export const EVENT_STREAM = 'text/event-stream'
+
 /** Alerts a stream replays a page at a time when it resumes. */
 const REPLAY_PAGE = 500
 
@@ -117,6 +120,12 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
           additionalProperties: false,
         },
         headers: { type: 'object', properties: { 'last-event-id': { type: 'string', minLength: 1, maxLength: 2048 } } },
+        response: {
+          200: {
+            description: 'events `alert` (data: the alert as GET /v1/alerts has it; id: its position) and `closing`; comment lines as heartbeats',
+            content: { [EVENT_STREAM]: { schema: { type: 'string' } } },
+          },
+        },
       },
     },
     async (request, reply) => {
