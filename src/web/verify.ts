@@ -205,6 +205,7 @@ export interface PageVerification extends LogVerification {
 /** Verifies the page under `root` as the CONTRACT above says and writes the outcome into it. */
 export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   const started = performance.now()
+  forgetMarks(root)
   const lang: Lang = (document.documentElement.lang || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh'
   root.setAttribute('data-verification', 'pending')
   const status = root.querySelector<HTMLElement>('[data-verification-status]')
@@ -246,7 +247,10 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     }
     element.setAttribute('data-verified', ok ? 'ok' : 'failed')
     const failure = outcome.failures.find((f) => f.seq === seq)
-    if (failure) element.setAttribute('title', describeFailure(lang, failure))
+    if (failure) {
+      element.setAttribute('title', describeFailure(lang, failure))
+      titled.add(element)
+    }
   }
   const verified = outcome.ok && messages.length === 0 && outcome.checkpoint !== undefined
   const milliseconds = Math.round(performance.now() - started)
@@ -285,6 +289,24 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   const result = { ...outcome, ok: verified, milliseconds }
   ;(window as unknown as { tracechainVerification: PageVerification }).tracechainVerification = result
   return result
+}
+
+/** Elements whose title this script wrote: a later run takes it away again. */
+const titled = new WeakSet<Element>()
+
+/**
+ * A page verified again (the console, after new alerts arrived) is compared as it was served: the marks
+ * an earlier run left (data-verified, the titles it wrote) are taken off first. The server never writes
+ * data-verified, so none of it is the page's own.
+ */
+function forgetMarks(root: HTMLElement): void {
+  for (const element of Array.from(root.querySelectorAll('[data-verified]'))) {
+    element.removeAttribute('data-verified')
+    if (titled.has(element)) {
+      element.removeAttribute('title')
+      titled.delete(element)
+    }
+  }
 }
 
 /**
