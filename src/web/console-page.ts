@@ -76,6 +76,8 @@ const STYLES =
   'form.filters .actions{display:flex;align-items:flex-end;gap:12px}' +
   'form.filters button{font:inherit;min-height:44px;padding:8px 18px;border:0;border-radius:8px;background:#0b6e4f;color:#fff}' +
   ':focus-visible{outline:3px solid #1b6fb5;outline-offset:2px}' +
+  // The shared green (#1e8e3e) is 4.2:1 on white, under WCAG AA's 4.5:1 for text this size.
+  '[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}' +
   '.alerts{list-style:none;margin:10px 0 0;padding:0}' +
   '.alert{background:#fff;border:1px solid #e1e6e3;border-left:6px solid #34495e;border-radius:12px;padding:10px 14px;margin:0 0 10px}' +
   '.f-food{border-left-color:#c0392b}.f-seal{border-left-color:#6c3483}.f-attempt{border-left-color:#5d6d7e}' +

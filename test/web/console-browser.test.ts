@@ -47,7 +47,8 @@ if (haveChromium(t)) {
     t.match(await fresh.first().textContent(), /超出预算[\s\S]*YQ-LIVE-1/)
     t.equal(await page.locator('li.alert').first().getAttribute('class'), 'alert f-seal fresh', 'on top')
     await page.waitForSelector(`[data-seq="${seq}"][data-verified="ok"]`, { timeout: 30_000 })
-    t.equal(await page.getAttribute('[data-verification]', 'data-verification'), 'verified', 'the page verifies again with the new entry')
+    await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]')
+    t.equal(await page.getAttribute('[data-verification]', 'data-verification'), 'verified', `the page verifies again with the new entry: ${await page.textContent('[data-verification-status]')}`)
     t.equal(await page.locator('li.alert').count(), cards + 1, 'nothing shown twice')
     t.match(await page.textContent('[data-live-status]'), /新预警 1 条/)
 
