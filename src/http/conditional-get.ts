@@ -1,0 +1,34 @@
+// Validators and conditional GETs (RFC 9110 sections 8.8.3 and 13.1.2): every 200 answer to a GET or HEAD
+// whose body the app holds whole (pages, JSON reads, checkpoints, tiles) carries an ETag, the SHA-256 of
+// the body as the app wrote it; a request whose If-None-Match names it gets 304 with no body. Weak (W/):
+// the same validator stands for the identity, gzip and brotli forms of one body (compression comes after).
+// A page that is still re-rendered on each request costs the node that much, but not the phone the bytes.
+
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+
+/** The weak entity tag of a body. */
+export function entityTag(body: string | Buffer): string {
+  return `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+}
+
+/** RFC 9110 section 13.1.2: `*`, or a list of entity tags of which one matches by the weak comparison. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  if (header.trim() === '*') return true
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '')
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag))
+}
+
+export function installConditionalGet(app: FastifyInstance): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) {
+      return done(null, payload)
+    }
+    let etag = reply.getHeader('etag')
+    if (typeof etag !== 'string') reply.header('etag', (etag = entityTag(payload)))
+    if (!noneMatch(request.headers['if-none-match'], etag)) return done(null, payload)
+    reply.code(304).removeHeader('content-length').removeHeader('content-type')
+    done(null, '')
+  })
+}
