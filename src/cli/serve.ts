@@ -105,6 +105,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `tracechain listening on ${address}`,
       `  origin      ${node.config.origin}  (size ${node.ledger.size})`,
       `  explorer    ${address}/`,
+      `  console     ${address}/console`,
       `  API docs    ${address}/docs`,
       `  checkpoint  ${address}/v1/checkpoint`,
       `  tiles       ${address}/tlog/checkpoint${publisher ? `  (published to ${publisher.dir})` : ''}`,
