@@ -10,7 +10,7 @@ import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { boundAreaOpen, type ActorProfile, type EvidenceEntry } from './bound-view.js'
 import { RECENT_ENTRIES_VIEW, renderRecentEntries } from './recent-entries.js'
-import { escapeHtml, renderShell, withLang } from './html.js'
+import { escapeHtml, renderNodePage } from './html.js'
 import { formatTime, nameIn, TEXT, type Bilingual, type Lang } from './i18n.js'
 import type { RecordReader } from '../ledger/kinds.js'
 
@@ -138,15 +138,7 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
     view.lots.length > 0 ? `<section class="card"><h2>${w.lots}</h2><ul class="lots">${view.lots.map((lot) => lotCard(lot, lang)).join('')}</ul></section>` : '',
     recentEntriesArea(view, lang),
   ]
-  return renderShell({
-    lang,
-    title: `${w.title} — tracechain`,
-    switchHref: withLang(url, lang === 'zh' ? 'en' : 'zh'),
-    switchLabel: TEXT[lang].switchTo,
-    homeLabel: lang === 'zh' ? 'tracechain 溯源' : 'tracechain',
-    mainAttributes: 'data-verification="pending"',
-    body: body.join(''),
-  })
+  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'data-verification="pending"', body: body.join('') })
 }
 
 /** The recent entries as a bound area: the browser renders the table again from the entries it verified. */

@@ -1,7 +1,7 @@
 // The consumer pages' shell: escaping, one inline stylesheet (no framework, no web fonts: the
 // phone's own CJK font), the header with the language switch and the verifier script.
 
-import type { Lang } from './i18n.js'
+import { TEXT, type Lang } from './i18n.js'
 
 /** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
 export function escapeHtml(text: string): string {
@@ -149,6 +149,18 @@ export function renderShell(shell: PageShell): string {
     (verified ? verifierScriptTag() : '') +
     `</body></html>`
   )
+}
+
+/** The node's own pages (the explorer, the console): the shell, its switch to the other language of `url`. */
+export function renderNodePage(page: Pick<PageShell, 'lang' | 'title' | 'body' | 'mainAttributes' | 'styles'> & { url: string }): string {
+  const { url, ...shell } = page
+  return renderShell({
+    ...shell,
+    title: `${page.title} — tracechain`,
+    switchHref: withLang(url, page.lang === 'zh' ? 'en' : 'zh'),
+    switchLabel: TEXT[page.lang].switchTo,
+    homeLabel: page.lang === 'zh' ? 'tracechain 溯源' : 'tracechain',
+  })
 }
 
 /**
