@@ -12,6 +12,9 @@ import { ROOT, startNode } from '../helpers/node-process.js'
 
 const DOCUMENTED_URL = 'http://127.0.0.1:3000'
 
+// Every document's examples against a node each, one after another: 150 s on a loaded 2-core machine.
+t.setTimeout(360_000)
+
 /** What the examples use from the checkout, linked into each run's directory. */
 const LINKED = ['keys', 'examples', 'test', 'schemas', 'package.json']
 
