@@ -1,7 +1,7 @@
 // The browser verifier's entry (bundled into /web/verify-<hash>.js by web/bundle.ts): the shared verifier with
-// every domain's bound views registered, so a page's facts are derived again from verified entries, and
-// the standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file), and the console's live updates. One file,
-// so one hash to publish and pin.
+// every domain's bound views registered, so a page's facts are derived again from verified entries, the
+// standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file), and the
+// console's live updates. One file, so one hash to publish and pin.
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
 import { provenanceBoundView } from './food/web/provenance-bound.js'
