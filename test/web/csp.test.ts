@@ -19,6 +19,8 @@ const PAGES: [string, boolean][] = [
   [lotPath(FINE_LOT), true],
   [`${lotPath(RECALLED_LOT)}?lang=en`, true],
   ['/seals/yiqiao-committee-seal', true],
+  ['/console', true],
+  ['/console?lang=en&kind=OVER_BUDGET', true],
   ['/search?q=nothing-like-it', true],
   ['/01/123/10/X', false],
   ['/01/06901234999990/10/X', false],

@@ -26,7 +26,7 @@ t.test('SRI form: sha384- and base64, the W3C SRI example', async (t) => {
 
 t.test("every page's script tag pins the bytes served under its name", async (t) => {
   const { app } = await demoApp(t)
-  const pages = ['/', '/?lang=en', lotPath(FINE_LOT), '/seals/yiqiao-committee-seal', '/search?q=nothing-like-it', '/verify']
+  const pages = ['/', '/?lang=en', lotPath(FINE_LOT), '/seals/yiqiao-committee-seal', '/search?q=nothing-like-it', '/verify', '/console']
   let pinned: string | undefined
   for (const path of pages) {
     const page = await app.inject({ url: path, headers: HTML })
