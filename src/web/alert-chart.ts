@@ -89,6 +89,7 @@ export function buildAlertChart(alerts: readonly Alert[], since: string, until: 
 const PALETTE: Record<AlertFamily, string[]> = {
   food: ['#c0392b', '#d35400', '#b9770e', '#a04000', '#922b21'],
   seal: ['#6c3483', '#1f618d', '#117a65', '#2e4053', '#7d3c98'],
+  log: ['#7e5f00'],
   attempt: ['#5d6d7e', '#839192', '#4d5656', '#717d7e', '#2c3e50', '#616a6b', '#7b7d7d', '#515a5a', '#85929e'],
 }
 

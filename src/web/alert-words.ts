@@ -3,7 +3,7 @@
 
 import type { Lang } from './i18n.js'
 
-export type AlertFamily = 'food' | 'seal' | 'attempt'
+export type AlertFamily = 'food' | 'seal' | 'log' | 'attempt'
 
 export interface AlertKindWords {
   zh: string
@@ -11,7 +11,7 @@ export interface AlertKindWords {
   family: AlertFamily
 }
 
-/** Every kind a node raises today: food patterns, seal patterns, then refused seal attempts (their codes). */
+/** Every kind a node raises today: food patterns, seal patterns then LATE_RECORD (of any statement), then refused seal attempts (their codes). */
 export const ALERT_KINDS: Record<string, AlertKindWords> = {
   TEMPERATURE_EXCURSION: { zh: '温度超出储存范围', en: 'Temperature outside storage range', family: 'food' },
   MASS_BALANCE: { zh: '投入产出重量不平衡', en: 'Mass balance broken', family: 'food' },
@@ -22,6 +22,8 @@ export const ALERT_KINDS: Record<string, AlertKindWords> = {
   OVER_BUDGET: { zh: '超出预算', en: 'Over budget', family: 'seal' },
   SPLIT_CONTRACT: { zh: '疑似拆分合同（化整为零）', en: 'Suspected split contract', family: 'seal' },
   OVERDUE: { zh: '逾期未办结', en: 'Overdue', family: 'seal' },
+  USE_BEFORE_APPROVAL_RECORDED: { zh: '用印时间早于审批记录', en: 'Stamped before the approval was recorded', family: 'seal' },
+  LATE_RECORD: { zh: '补录（签署后逾期才记录）', en: 'Recorded late', family: 'log' },
   USE_WITHOUT_APPROVAL: { zh: '未经批准用印（已拒绝）', en: 'Use without approval (refused)', family: 'attempt' },
   SELF_APPROVAL: { zh: '审批本人申请（已拒绝）', en: 'Self-approval (refused)', family: 'attempt' },
   COPIES_EXCEEDED: { zh: '超出批准份数用印（已拒绝）', en: 'More copies than approved (refused)', family: 'attempt' },

@@ -47,7 +47,7 @@ const WORDS = {
     filters: '筛选预警',
     kind: '预警类型', anyKind: '全部类型', org: '组织', anyOrg: '全部组织', seal: '印章编号', lot: '批次',
     lotHint: '批次号、追溯码或数字链接', from: '开始日期', to: '结束日期', apply: '筛选', clear: '清除筛选',
-    families: { food: '食品', seal: '印章', attempt: '被拒绝的尝试' } as Record<AlertFamily, string>,
+    families: { food: '食品', seal: '印章', log: '账本记录', attempt: '被拒绝的尝试' } as Record<AlertFamily, string>,
     list: '预警', none: '没有符合条件的预警。', older: '较早的预警', newestPage: '回到最新',
     live: '实时更新：正在连接…', liveOff: '查看的是较早的预警或过去的日期，新预警不会在此出现。',
     noScript: '需要启用 JavaScript 才能在本机核验账本记录并实时接收新预警；筛选与翻页无需 JavaScript。',
@@ -59,7 +59,7 @@ const WORDS = {
     filters: 'Filter alerts',
     kind: 'Kind', anyKind: 'All kinds', org: 'Organisation', anyOrg: 'All organisations', seal: 'Seal id', lot: 'Lot',
     lotHint: 'Lot number, trace code or Digital Link', from: 'From', to: 'To', apply: 'Filter', clear: 'Clear filters',
-    families: { food: 'Food', seal: 'Seals', attempt: 'Refused attempts' } as Record<AlertFamily, string>,
+    families: { food: 'Food', seal: 'Seals', log: 'Records', attempt: 'Refused attempts' } as Record<AlertFamily, string>,
     list: 'Alerts', none: 'No alert matches.', older: 'Older alerts', newestPage: 'Newest',
     live: 'Live updates: connecting…', liveOff: 'You are looking at older alerts or past dates: new alerts do not appear here.',
     noScript: 'Turn on JavaScript to verify the entries on this device and to receive new alerts live; filtering and paging work without it.',
@@ -80,7 +80,7 @@ const STYLES =
   '[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}' +
   '.alerts{list-style:none;margin:10px 0 0;padding:0}' +
   '.alert{background:#fff;border:1px solid #e1e6e3;border-left:6px solid #34495e;border-radius:12px;padding:10px 14px;margin:0 0 10px}' +
-  '.f-food{border-left-color:#c0392b}.f-seal{border-left-color:#6c3483}.f-attempt{border-left-color:#5d6d7e}' +
+  '.f-food{border-left-color:#c0392b}.f-seal{border-left-color:#6c3483}.f-log{border-left-color:#7e5f00}.f-attempt{border-left-color:#5d6d7e}' +
   '.alert.fresh{background:#fffbe6}' +
   '.alert .facts{margin:6px 0 0;font-size:14px}.alert .facts dd{font-weight:400;overflow-wrap:anywhere}' +
   '.alert details{margin:6px 0 0;font-size:14px}.alert summary{cursor:pointer;color:#3d4442}.msg{margin:4px 0 0}' +
@@ -107,7 +107,7 @@ function filterForm(view: ConsoleView, lang: Lang): string {
   const w = WORDS[lang]
   const f = view.filter
   const selected = (a: string, b: string) => (a === b ? ' selected' : '')
-  const groups = (['food', 'seal', 'attempt'] as AlertFamily[])
+  const groups = (['food', 'seal', 'log', 'attempt'] as AlertFamily[])
     .map((family) => {
       const options = Object.entries(ALERT_KINDS)
         .filter(([, words]) => words.family === family)
