@@ -103,8 +103,8 @@ export function kindColour(kind: string): string {
 }
 
 const WORDS = {
-  zh: { title: '各类预警数量', per: { day: '每日', week: '每周', month: '每月' }, none: '所选范围内没有预警。', capped: '预警过多，图中只统计了前 {n} 条。', table: '数据表', date: '日期', total: '合计', unit: '条' },
-  en: { title: 'Alerts by kind', per: { day: 'per day', week: 'per week', month: 'per month' }, none: 'No alerts in this range.', capped: 'Too many alerts: the chart counts the first {n}.', table: 'Data table', date: 'Date', total: 'Total', unit: '' },
+  zh: { title: '各类预警数量', per: { day: '每日', week: '每周', month: '每月' }, none: '所选范围内没有预警。', capped: '预警过多，图中只统计了最近的 {n} 条。', table: '数据表', date: '日期', total: '合计', unit: '条' },
+  en: { title: 'Alerts by kind', per: { day: 'per day', week: 'per week', month: 'per month' }, none: 'No alerts in this range.', capped: 'Too many alerts: the chart counts the latest {n}.', table: 'Data table', date: 'Date', total: 'Total', unit: '' },
 } as const
 
 function shortDate(date: string, unit: BucketUnit, lang: Lang): string {

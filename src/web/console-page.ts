@@ -29,8 +29,8 @@ export interface ConsoleView {
   chart: AlertChart
   /** the most alerts the chart counts */
   chartLimit: number
-  /** true when the chart covers the last days by default, not a range the reader chose */
-  chartDefaultRange: boolean
+  /** the days the chart covers up to today when the reader chose no dates */
+  chartDays?: number
   /** organisations for the form: id and a name to know it by */
   orgs: readonly { id: string; name: string }[]
   /** the page of older alerts, if any; set when this is not the newest page */
@@ -51,7 +51,7 @@ const WORDS = {
     list: '预警', none: '没有符合条件的预警。', older: '较早的预警', newestPage: '回到最新',
     live: '实时更新：正在连接…', liveOff: '查看的是较早的预警或过去的日期，新预警不会在此出现。',
     noScript: '需要启用 JavaScript 才能在本机核验账本记录并实时接收新预警；筛选与翻页无需 JavaScript。',
-    verification: '账本核验', chartLast: '近 30 天', explorer: '账本浏览', api: '数据接口',
+    verification: '账本核验', chartLast: '近 {n} 天', explorer: '账本浏览', api: '数据接口',
   },
   en: {
     title: 'Alerts console',
@@ -63,7 +63,7 @@ const WORDS = {
     list: 'Alerts', none: 'No alert matches.', older: 'Older alerts', newestPage: 'Newest',
     live: 'Live updates: connecting…', liveOff: 'You are looking at older alerts or past dates: new alerts do not appear here.',
     noScript: 'Turn on JavaScript to verify the entries on this device and to receive new alerts live; filtering and paging work without it.',
-    verification: 'Ledger check', chartLast: 'last 30 days', explorer: 'Ledger explorer', api: 'Data API',
+    verification: 'Ledger check', chartLast: 'the last {n} days', explorer: 'Ledger explorer', api: 'Data API',
   },
 } as const
 
@@ -137,7 +137,7 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
   const w = WORDS[lang]
   const query = (extra: Record<string, string> = {}) => `/console?${consoleQuery(view.filter, lang, extra)}`
   const kindHref = (kind: string) => `/console?${consoleQuery({ ...view.filter, kind }, lang)}`
-  const chartTitleNote = view.chartDefaultRange ? `<p class="small">${w.chartLast}</p>` : ''
+  const chartTitleNote = view.chartDays !== undefined ? `<p class="small">${w.chartLast.replace('{n}', String(view.chartDays))}</p>` : ''
   const cards = view.alerts.map((item) => renderAlertCard(item, view.actors, lang)).join('')
   const pager = [
     view.newest ? '' : `<a href="${escapeHtml(query())}" rel="first">${w.newestPage}</a>`,

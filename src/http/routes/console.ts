@@ -21,8 +21,9 @@ import { alertFilterOf, type AlertFilterQuery } from './alerts.js'
 export const CONSOLE_PAGE_SIZE = 30
 /** Alerts the chart counts at most. */
 export const CHART_LIMIT = 20_000
-/** The days the chart covers when the reader chose no dates. */
+/** The days the chart covers when the reader chose no dates, and when those were quiet. */
 export const CHART_DEFAULT_DAYS = 30
+export const CHART_QUIET_DAYS = 365
 /** Cards one request for new alerts returns at most; the page asks again for the rest. */
 export const FRESH_CARDS = 20
 
@@ -118,18 +119,29 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
       .map(([id, names]) => ({ id, name: `${names.slice(0, 2).join(lang === 'zh' ? '、' : ', ')}${names.length > 2 ? (lang === 'zh' ? ' 等' : ' …') : ''} (${id})` }))
   }
 
-  /** The chart's counts over the chosen dates, or the last days when none were chosen. */
-  const chartOf = async (filter: AlertFilter, now: Date) => {
-    const until = filter.until ?? new Date(startOfLocalDate(localDate(now.getTime())) + DAY_MS).toISOString()
-    const since = filter.since ?? new Date(Date.parse(until) - CHART_DEFAULT_DAYS * DAY_MS).toISOString()
+  /** The chart's counts, newest first up to CHART_LIMIT, over [since, until). */
+  const countAlerts = async (filter: AlertFilter, since: string, until: string, now: Date) => {
     const counted: PlacedAlert[] = []
     let pageToken: string | undefined
     do {
-      const page = await listPlacedAlerts(ledger, { ...filter, since, until, limit: 1000, ...(pageToken ? { pageToken } : {}) }, sources, now, context)
+      const page = await listPlacedAlerts(ledger, { ...filter, since, until, order: 'desc', limit: 1000, ...(pageToken ? { pageToken } : {}) }, sources, now, context)
       counted.push(...page.placed)
       pageToken = page.nextPageToken
     } while (pageToken !== undefined && counted.length < CHART_LIMIT)
     return buildAlertChart(counted.slice(0, CHART_LIMIT).map((p) => p.alert), since, until, pageToken !== undefined)
+  }
+
+  /**
+   * The chart over the chosen dates; without them, over the last 30 days, or the last year when those
+   * hold no alert (a quiet month still shows what came before). Returns the days it covers too.
+   */
+  const chartOf = async (filter: AlertFilter, now: Date) => {
+    const until = filter.until ?? new Date(startOfLocalDate(localDate(now.getTime())) + DAY_MS).toISOString()
+    const before = (days: number) => new Date(Date.parse(until) - days * DAY_MS).toISOString()
+    if (filter.since !== undefined || filter.until !== undefined) return { chart: await countAlerts(filter, filter.since ?? before(CHART_DEFAULT_DAYS), until, now), days: undefined }
+    const recent = await countAlerts(filter, before(CHART_DEFAULT_DAYS), until, now)
+    if (recent.total > 0) return { chart: recent, days: CHART_DEFAULT_DAYS }
+    return { chart: await countAlerts(filter, before(CHART_QUIET_DAYS), until, now), days: CHART_QUIET_DAYS }
   }
 
   const querySchema = (extra: Record<string, unknown>) => ({ type: 'object', properties: { ...FILTER_QUERY, ...extra }, additionalProperties: false })
@@ -166,9 +178,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
           filter: form,
           alerts,
           actors,
-          chart: await chartOf(filter, now),
+          ...(await chartOf(filter, now).then(({ chart, days }) => ({ chart, ...(days !== undefined ? { chartDays: days } : {}) }))),
           chartLimit: CHART_LIMIT,
-          chartDefaultRange: form.from === '' && form.to === '',
           orgs: organisations(lang),
           ...(page.nextPageToken !== undefined ? { olderToken: page.nextPageToken } : {}),
           newest,
