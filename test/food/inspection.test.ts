@@ -4,6 +4,7 @@
 
 import t from 'tap'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT, ZONGZI } from '../helpers/web.js'
+import { FIXED_TIME } from '../helpers/ledger.js'
 
 const HTML = { accept: 'text/html' }
 const FINE_LOT_LINK = `https://id.gs1.org/01/${ZONGZI}/10/${FINE_LOT}`
@@ -23,7 +24,7 @@ t.test('a lab or a regulator may sign one for a known lot; the rest is refused a
   const lab = await node.register('lab-zj-01', ['lab'])
   const farm = await node.register('farm-x', ['farm'])
   const post = (actor: string, signer: typeof lab, inspection: Record<string, unknown>) =>
-    app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.inspection', actor, body: inspection }, [signer]) })
+    app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.inspection', actor, issuedAt: FIXED_TIME, body: inspection }, [signer]) })
 
   const refusals: [string, Promise<{ statusCode: number; json(): { code: string } }>, number, string][] = [
     ['a farm', post('farm-x', farm, body()), 403, 'ROLE_FORBIDDEN'],
