@@ -82,7 +82,8 @@ t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason
   const zh = (await app.inject({ url: lotPath(RECALLED_LOT), headers: HTML })).body
   t.match(zh, /<section class="recall" role="alert" data-fact="recall"><h2>召回 \/ Recalled<\/h2><p><strong>抽检不合格：兽药残留超标<\/strong>/)
   // The demo is seeded now: the recall took effect when recorded, the regulator's own date beside it.
-  t.match(zh, /召回日期<\/dt><dd>\d{4}年\d{1,2}月\d{1,2}日（签署时间 2026年5月29日） · 一级召回/)
+  // The demo records the recall a minute after it was signed: one date, the signer's shown only when a day apart.
+  t.match(zh, /召回日期<\/dt><dd>2026年5月29日 · 一级召回/)
   t.match(zh, /本批次使用了被召回的原料/)
   t.match(zh, /金华两头乌鲜猪肉 · <span class="code">P2605C/)
   t.match(zh, /杭州市市场监督管理局/)
@@ -92,7 +93,7 @@ t.test('the recalled lot: a red banner saying 召回 / Recalled, with the reason
   t.match(zh, /<li><b>安吉<\/b><small>收获<\/small><\/li><li><b>金华<\/b><small>屠宰检疫<\/small><\/li><li><b>嘉兴<\/b><small>加工制作<\/small><\/li><li><b>杭州<\/b><small>门店销售<\/small><\/li>/)
   const en = (await app.inject({ url: `${lotPath(RECALLED_LOT)}?lang=en`, headers: HTML })).body
   t.match(en, /<h2>召回 \/ Recalled<\/h2><p><strong>Failed inspection: veterinary drug residue above limit<\/strong>/)
-  t.match(en, /Recalled on<\/dt><dd>\d{1,2} \w+ \d{4} \(signed 29 May 2026\) · Class I recall/)
+  t.match(en, /Recalled on<\/dt><dd>29 May 2026 · Class I recall/)
 })
 
 t.test('Digital Link syntax errors get a 400 page that says what is wrong', async (t) => {
