@@ -9,7 +9,7 @@ import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 import { writeFileDurably } from '../store/durable-file.js'
-import { Ledger } from '../ledger/ledger.js'
+import { Ledger, type LedgerOptions } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
@@ -70,21 +70,7 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   writeKeyFile(join(dir, 'keys', 'operator.json'), operator)
   const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
   const store = await LevelStore.open(join(dir, 'db'))
-  const ledger = await Ledger.initialise(
-    {
-      store,
-      nodeSigner,
-      origin: config.origin,
-      ed: nodeEd25519,
-      checker: CheckPool.shared(DOMAIN_KIND_MODULES),
-      kinds: options.kinds ?? DOMAIN_KINDS,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.lateRecordAfterMs !== undefined ? { lateRecordAfterMs: options.lateRecordAfterMs } : {}),
-    },
-    operator,
-    undefined,
-    options.genesisAt,
-  )
+  const ledger = await Ledger.initialise(ledgerOptions(store, nodeSigner, config, options), operator, undefined, options.genesisAt)
   // node.json last: a directory without it is an unfinished init, safe to wipe.
   writeFileDurably(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
   return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
@@ -97,20 +83,25 @@ export async function openNode(dir: string, options: NodeOpenOptions = {}): Prom
   const store = await LevelStore.open(join(dir, 'db'))
   try {
     await upgradeStore(store)
-    const ledger = await Ledger.open({
-      store,
-      nodeSigner,
-      origin: config.origin,
-      ed: nodeEd25519,
-      checker: CheckPool.shared(DOMAIN_KIND_MODULES),
-      kinds: options.kinds ?? DOMAIN_KINDS,
-      clock: options.clock,
-      ...(options.lateRecordAfterMs !== undefined ? { lateRecordAfterMs: options.lateRecordAfterMs } : {}),
-    })
+    const ledger = await Ledger.open(ledgerOptions(store, nodeSigner, config, options))
     return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
   } catch (error) {
     await store.close()
     throw error
+  }
+}
+
+/** A node's ledger, as init and open both make it: the domains' kinds, the shared check pool. */
+function ledgerOptions(store: LevelStore, nodeSigner: Signer, config: NodeConfig, options: NodeOpenOptions): LedgerOptions {
+  return {
+    store,
+    nodeSigner,
+    origin: config.origin,
+    ed: nodeEd25519,
+    checker: CheckPool.shared(DOMAIN_KIND_MODULES),
+    kinds: options.kinds ?? DOMAIN_KINDS,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.lateRecordAfterMs !== undefined ? { lateRecordAfterMs: options.lateRecordAfterMs } : {}),
   }
 }
 
