@@ -11,7 +11,7 @@ import { BUNDLE_MEDIA_TYPE, parseProofBundle, type BundleSubject, type ProofBund
 import { parseIdentifier } from '../food/identifiers.js'
 import type { BundleAccount } from '../web/bundle-account.js'
 import { verifyBundle, type BundleVerification } from '../web/verify-bundle.js'
-import type { Failure } from '../web/verify-log.js'
+import type { Failure, WitnessPolicy } from '../web/verify-log.js'
 
 export interface BundleDownload {
   url: string
@@ -112,7 +112,8 @@ export function describeAccount(account: BundleAccount, ok: boolean): string[] {
       continue
     }
     lines.push(`    #${entry.seq}  ${entry.ok ? '' : '(did not verify) '}${entry.type}${entry.summary ? `  ${entry.summary}` : ''}`)
-    lines.push(`          by ${names.get(entry.actor ?? '') ?? entry.actor}, signed ${entry.issuedAt}, recorded ${entry.recordedAt}`)
+    lines.push(`          by ${names.get(entry.actor ?? '') ?? entry.actor}, signed ${entry.issuedAt}, recorded ${entry.recordedAt}${entry.witnessedAt ? `, witnessed by ${entry.witnessedAt}` : ''}`)
+    if (entry.late) lines.push(`          LATE RECORD: recorded ${entry.late.days} days after signing${entry.late.by === 'witnessed' ? ', by witnessed time (the log\'s recordedAt says otherwise)' : ''}`)
     if (entry.eventID) lines.push(`          eventID ${entry.eventID}`)
   }
   const actors = account.actors.map((actor) => `${actor.id} (registered at #${actor.registeredAt}${actor.revokedAt !== undefined ? `, revoked at #${actor.revokedAt}` : ''})`)
@@ -121,8 +122,17 @@ export function describeAccount(account: BundleAccount, ok: boolean): string[] {
   return lines
 }
 
-/** Verifies a bundle file against `verifierKey`: the report's lines, and whether it held. Throws NOT_FOUND for a file it cannot read. */
-export async function verifyBundleFile(file: string, verifierKey: string): Promise<{ ok: boolean; lines: string[]; checkpoint?: string }> {
+/**
+ * Verifies a bundle file against `verifierKey`: the report's lines, and whether it held. With `policy`, each
+ * entry's witnessed time is checked too; whether the bundle's checkpoint meets the policy is the caller's to
+ * report (verify-command.ts). Throws NOT_FOUND for a file it cannot read.
+ */
+export async function verifyBundleFile(
+  file: string,
+  verifierKey: string,
+  policy?: WitnessPolicy,
+  lateRecordAfterMs?: number,
+): Promise<{ ok: boolean; lines: string[]; checkpoint?: string }> {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -134,7 +144,9 @@ export async function verifyBundleFile(file: string, verifierKey: string): Promi
   try {
     const parsed = JSON.parse(text) as { checkpoint?: unknown }
     if (typeof parsed?.checkpoint === 'string') checkpoint = parsed.checkpoint
-    outcome = await verifyBundle(parsed, nodeEd25519, { verifierKey })
+    outcome = await verifyBundle(parsed, nodeEd25519, { verifierKey }, policy, lateRecordAfterMs)
+    const failures = outcome.failures.filter((failure) => failure.check !== 'witness')
+    outcome = { ...outcome, ok: failures.length === 0, failures }
   } catch (error) {
     outcome = { ok: false, failures: [{ check: 'bundle', detail: `${file} is not JSON: ${(error as Error).message}` }] }
   }

@@ -46,7 +46,7 @@ const USAGE = `tracechain <command> [options]
                                                 audit every entry (D: a node's or a stopped mirror's data directory);
                                                 exit 1 naming the first bad seq, or a checkpoint cosigned by fewer
                                                 than N of the witnesses (default all given)
-  verify   --bundle FILE --key VKEY [--witness WITNESS_VKEY... [--min N]]
+  verify   --bundle FILE --key VKEY [--witness WITNESS_VKEY... [--min N]] [--late-record-hours H]
                                                 verify an offline proof bundle with the log key alone and say
                                                 what it proves; exit 1 naming each check that failed
   bundle   --url U (--id LOT | --seq N | --application ID) --out FILE

@@ -21,6 +21,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     quiet: { type: 'boolean' },
     bundle: { type: 'string' },
     key: { type: 'string' },
+    'late-record-hours': { type: 'string' },
   })
   const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
   const min = values.min === undefined ? witnesses.length : Number(values.min)
@@ -29,7 +30,10 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   }
   if (typeof values.bundle === 'string') {
     const { verifyBundleFile } = await import('./bundle.js')
-    const { ok, lines, checkpoint } = await verifyBundleFile(values.bundle, requireString(values, 'key'))
+    const hours = values['late-record-hours'] === undefined ? undefined : Number(values['late-record-hours'])
+    if (hours !== undefined && !(hours >= 0)) throw new TracechainError('BAD_REQUEST', `--late-record-hours must be a number of hours, 0 to turn the check off, got ${String(values['late-record-hours'])}`)
+    const policy = witnesses.length > 0 ? { keys: witnesses, min } : undefined
+    const { ok, lines, checkpoint } = await verifyBundleFile(values.bundle, requireString(values, 'key'), policy, hours === undefined ? undefined : hours * 3_600_000)
     let held = ok
     if (ok && witnesses.length > 0) {
       // The bundle's checkpoint carries the witnesses' lines as the node served it: held against the verifier's own policy.

@@ -44,6 +44,8 @@ export interface BundleEntry {
   leaf: string
   /** a C2SP tlog-proof of the entry at index `seq`, its checkpoint the bundle's own */
   proof: string
+  /** for an entry the bundle is about, on a witnessed log: a tlog-proof against the earliest cosigned checkpoint that holds it */
+  witnessed?: string
 }
 
 export interface BundleActor {
@@ -127,9 +129,11 @@ export function parseProofBundle(value: unknown): ProofBundle {
     return invalid('entries', `is not a list of 1 to ${MAX_BUNDLE_ENTRIES} entries`)
   }
   const entries = bundle.entries.map((v, i): BundleEntry => {
-    const entry = object(v, `entries[${i}]`, ['seq', 'leaf', 'proof'])
+    const entry = object(v, `entries[${i}]`, ['seq', 'leaf', 'proof'], ['witnessed'])
     if (!Number.isSafeInteger(entry.seq) || (entry.seq as number) < 0) invalid(`entries[${i}].seq`, 'is not a seq')
-    return { seq: entry.seq as number, leaf: text(entry.leaf, `entries[${i}].leaf`, undefined, 96 * 1024), proof: text(entry.proof, `entries[${i}].proof`, undefined, 72 * 1024) }
+    const parsed: BundleEntry = { seq: entry.seq as number, leaf: text(entry.leaf, `entries[${i}].leaf`, undefined, 96 * 1024), proof: text(entry.proof, `entries[${i}].proof`, undefined, 72 * 1024) }
+    if (entry.witnessed !== undefined) parsed.witnessed = text(entry.witnessed, `entries[${i}].witnessed`, undefined, 72 * 1024)
+    return parsed
   })
   seqList(entries.map((e) => e.seq), 'entries[].seq', MAX_BUNDLE_ENTRIES)
   if (!Array.isArray(bundle.actors) || bundle.actors.length > MAX_BUNDLE_ACTORS) return invalid('actors', `is not a list of at most ${MAX_BUNDLE_ACTORS} actors`)

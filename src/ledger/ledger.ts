@@ -11,7 +11,7 @@ import type { Signer } from '../core/keys.js'
 import { formatVerifierKey, parseVerifierKey } from '../core/signed-note.js'
 import { verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import type { Statement } from '../core/statement.js'
-import type { LevelStore } from '../store/level-store.js'
+import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
 import { checkReplicaChunk, type LogChecks, type ReplicaChunk } from './replica.js'
@@ -208,6 +208,12 @@ export class Ledger extends LedgerReads {
     } finally {
       this.replayedAt = undefined
     }
+  }
+
+  /** Writes records that belong to no statement (ledger/witnessed.ts). Throws STORE_UNAVAILABLE after a failed write. */
+  async commitRecords(records: readonly RecordWrite[]): Promise<void> {
+    if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
+    await this.sequencer.commitRecords(records)
   }
 
   /** LATE_RECORD's window this ledger writes the alert by (LedgerOptions) */

@@ -8,12 +8,13 @@ import { fromUtf8, toBase64 } from '../core/bytes.js'
 import { parseCheckpoint } from '../core/checkpoint.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
-import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_ENTRIES, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
+import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_ENTRIES, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseSignedNote } from '../core/signed-note.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
 import type { Entry } from './entry.js'
 import type { Ledger } from './ledger.js'
+import { witnessedCovering } from './witnessed.js'
 
 export interface BundleRequest {
   about: BundleSubject
@@ -42,6 +43,14 @@ async function readEntry(ledger: Ledger, seq: number): Promise<ReadEntry> {
 /** The tree size a signed checkpoint note names. Throws NOTE_MALFORMED. */
 export function noteTreeSize(note: string): number {
   return parseCheckpoint(parseSignedNote(note).text).size
+}
+
+/** A tlog-proof of `seq` against the earliest witnessed checkpoint that holds it, within the bundle's tree. */
+async function witnessedProof(ledger: Ledger, seq: number, size: number): Promise<string | undefined> {
+  const kept = await witnessedCovering(ledger.records, seq)
+  if (kept === undefined || kept.size > size) return undefined
+  const { proof } = await ledger.inclusionProof(seq, kept.size)
+  return formatTlogProof({ index: seq, proof, checkpoint: kept.note })
 }
 
 /**
@@ -91,10 +100,13 @@ export async function buildProofBundle(ledger: Ledger, request: BundleRequest): 
 
   const all = [...new Set([...aboutSeqs, ...[...histories.values()].flat()])].sort((a, b) => a - b)
   if (all.length > MAX_BUNDLE_ENTRIES) fail('RANGE_TOO_LARGE', `the bundle would carry ${all.length} entries, over ${MAX_BUNDLE_ENTRIES}`)
+  const about = new Set(aboutSeqs)
   const entries = await Promise.all(
     all.map(async (seq) => {
-      const [{ bytes }, { proof }] = await Promise.all([entryAt(seq), ledger.inclusionProof(seq, size)])
-      return { seq, leaf: toBase64(bytes), proof: formatTlogProof({ index: seq, proof, checkpoint: note }) }
+      const [{ bytes }, { proof }, witnessed] = await Promise.all([entryAt(seq), ledger.inclusionProof(seq, size), about.has(seq) ? witnessedProof(ledger, seq, size) : undefined])
+      const entry: BundleEntry = { seq, leaf: toBase64(bytes), proof: formatTlogProof({ index: seq, proof, checkpoint: note }) }
+      if (witnessed !== undefined) entry.witnessed = witnessed
+      return entry
     }),
   )
   const actors = [...histories.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, seqs]) => ({ id, seqs }))

@@ -281,6 +281,18 @@ export class Sequencer {
     this.recordsCommitted(records)
   }
 
+  /**
+   * Records that belong to no statement (a witnessed checkpoint and what it showed), in one synced batch
+   * beside the groups: their keys are their own, so they need not wait for the queue. Refused after a failed
+   * commit, as appends are.
+   */
+  async commitRecords(records: readonly RecordWrite[]): Promise<void> {
+    if (this.failure) throw this.failure
+    if (records.length === 0) return
+    await this.store.commit({ entries: [], tiles: [], records: [...records] })
+    this.recordsCommitted(records)
+  }
+
   private recordsCommitted(records: readonly RecordWrite[]): void {
     for (const o of this.options.observers) {
       try {

@@ -10,6 +10,8 @@ import { formatWitnessVerifierKey, parseWitnessVerifierKey, verifyCosignatures, 
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
+import { policyMetAt } from '../core/witnessed-time.js'
+import { keepWitnessed } from '../ledger/witnessed.js'
 import { addCheckpoint } from '../witness/client.js'
 
 /** Checkpoints are sent at most this often: witnesses cosign the latest, not every commit. */
@@ -90,9 +92,11 @@ export class CheckpointCosigning {
   private again = false
   private closed = false
   private lastRound = 0
-  private readonly listeners: ((note: string) => void)[] = []
+  private readonly listeners: ((note: string, witnessedAt: number) => void)[] = []
   private failedRounds = 0
   private retryTimer: NodeJS.Timeout | undefined
+  /** the last failure to keep a witnessed checkpoint in the store */
+  keepError: { at: string; message: string } | undefined
 
   private constructor(
     private readonly ledger: Ledger,
@@ -132,8 +136,11 @@ export class CheckpointCosigning {
     return [...this.status.values()].map((s) => ({ ...s }))
   }
 
-  /** Called with each newly witnessed checkpoint (to keep it durably, to publish it); a listener that throws is skipped. */
-  onWitnessed(listener: (note: string) => void): void {
+  /**
+   * Called with each newly witnessed checkpoint and the POSIX seconds by which its policy was met (to keep
+   * it durably, to publish it); a listener that throws is skipped.
+   */
+  onWitnessed(listener: (note: string, witnessedAt: number) => void): void {
     this.listeners.push(listener)
   }
 
@@ -182,9 +189,17 @@ export class CheckpointCosigning {
     this.failedRounds = 0
     const witnessed = withSignatureLines(note, cosigned.flat())
     this.adopt(witnessed)
+    const witnessedAt = policyMetAt(this.witnessedBy, this.witnessPolicy.min) as number
+    try {
+      // Kept by size, with the late records it shows: bundles prove each entry against the first that held it.
+      await keepWitnessed(this.ledger, witnessed, witnessedAt)
+    } catch (error) {
+      // Served all the same; the entries it was first to hold get the next kept checkpoint as their bound.
+      this.keepError = { at: new Date().toISOString(), message: (error as Error).message }
+    }
     for (const listener of this.listeners) {
       try {
-        listener(witnessed)
+        listener(witnessed, witnessedAt)
       } catch {
         // Served from memory all the same; the next witnessed checkpoint is kept again.
       }

@@ -24,6 +24,10 @@ export interface AccountEntry {
   summary?: string
   /** a food event's eventID: its own, else its CBV 2.0 event hash ID, computed here from the signed body */
   eventID?: string
+  /** with a witness policy: by when the policy's witnesses had cosigned a checkpoint holding it */
+  witnessedAt?: string
+  /** signed more than the window before it was recorded: by the log's recordedAt, or by witnessed time alone */
+  late?: { days: number; by: 'recorded' | 'witnessed' }
 }
 
 export interface BundleAccount {

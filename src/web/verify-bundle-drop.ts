@@ -11,6 +11,7 @@
 import { nobleEd25519 } from '../core/ed25519.js'
 import { isLogKeyId, parseTrustFragment } from '../core/log-key-id.js'
 import type { BundleSubject } from '../core/proof-bundle.js'
+import type { AccountEntry } from './bundle-account.js'
 import { nameIn } from './i18n.js'
 import { describeFailure } from './verify.js'
 import { verifyBundle, type BundleTrust, type BundleVerification } from './verify-bundle.js'
@@ -34,6 +35,9 @@ const TEXT: Record<Lang, Record<string, string>> = {
     entries: '以下 {n} 条记录均在已签名的账本中，并由其签署者当时有效的密钥签名：',
     keys: '签署者的密钥由文件中 {n} 条登记记录一直追溯到第 0 条得出：{actors}。',
     chosen: '这些记录由节点选出：包含证明无法证明节点没有遗漏记录（例如召回）。',
+    witnessedAt: '见证于 {time}',
+    late: '补录 · 签署 {days} 天后才记录',
+    lateWitnessed: '补录 · 按见证时间，签署 {days} 天后才记录（与账本所记时间不符）',
   },
   en: {
     pending: 'Checking the proof file in your browser…',
@@ -49,11 +53,22 @@ const TEXT: Record<Lang, Record<string, string>> = {
     entries: 'These {n} entries are in the signed log, each signed with a key its signer held then:',
     keys: "The signers' keys come from {n} registry entries in the file, back to entry 0: {actors}.",
     chosen: 'The node chose these entries: inclusion proofs cannot show that it left none out (a recall, say).',
+    witnessedAt: 'witnessed by {time}',
+    late: 'late record · recorded {days} days after signing',
+    lateWitnessed: "late record · recorded {days} days after signing by witnessed time (not as the log's time says)",
   },
 }
 
 function format(template: string, values: Record<string, string | number | undefined>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
+}
+
+/** An entry's witnessed time and late mark, as the account gives them. */
+function timesText(entry: AccountEntry, t: Record<string, string>): string {
+  const parts: string[] = []
+  if (entry.witnessedAt) parts.push(format(t.witnessedAt, { time: entry.witnessedAt }))
+  if (entry.late) parts.push(format(entry.late.by === 'witnessed' ? t.lateWitnessed : t.late, { days: entry.late.days }))
+  return parts.map((part) => ` · ${part}`).join('')
 }
 
 /** What the person typed: a key id (hex) or a whole verifier key; undefined when it is neither. */
@@ -106,7 +121,7 @@ function show(box: HTMLElement, status: HTMLElement, outcome: BundleVerification
       'ol',
       account.entries.map((entry) =>
         entry.type
-          ? `#${entry.seq} ${entry.ok ? '✓' : '✗'} ${entry.type}${entry.summary ? ` · ${entry.summary}` : ''} · ${names.get(entry.actor ?? '') ?? entry.actor} · ${entry.recordedAt}${entry.eventID ? ` · ${entry.eventID}` : ''}`
+          ? `#${entry.seq} ${entry.ok ? '✓' : '✗'} ${entry.type}${entry.summary ? ` · ${entry.summary}` : ''} · ${names.get(entry.actor ?? '') ?? entry.actor} · ${entry.recordedAt}${entry.eventID ? ` · ${entry.eventID}` : ''}${timesText(entry, t)}`
           : `#${entry.seq} ✗`,
       ),
     )

@@ -16,6 +16,7 @@ import { leafHash, verifyInclusion } from '../core/merkle.js'
 import { parseProofBundle, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseTlogProof } from '../core/tlog-proof.js'
 import { verifyCosignatures } from '../core/cosignature.js'
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { describeStatement, type AccountEntry, type BundleAccount } from './bundle-account.js'
 import { isRecord, type ServedEntry } from './served.js'
 import { EntryCheckError, type EntrySource, type VerifiedEntry } from './verify-entries.js'
@@ -23,6 +24,7 @@ import type { EntryOutcome, Failure, WitnessPolicy } from './verify-log.js'
 import { KeyChainError, RegistryVerifier, type ActorDirectory } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
+import { entryTimes } from './verify-witnessed-time.js'
 
 export type { BundleAccount } from './bundle-account.js'
 
@@ -166,7 +168,13 @@ function aboutFailures(about: BundleSubject, outcomes: readonly EntryOutcome[]):
  * with `ed` (@noble in the browser). Never throws: every failure is in `failures`, and `ok` is true only when
  * there are none. The account is there once the bundle's shape, key and checkpoint held.
  */
-export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTrust, witnessPolicy?: WitnessPolicy): Promise<BundleVerification> {
+export async function verifyBundle(
+  value: unknown,
+  ed: Ed25519,
+  trust: BundleTrust,
+  witnessPolicy?: WitnessPolicy,
+  lateRecordAfterMs: number = DEFAULT_LATE_RECORD_AFTER_MS,
+): Promise<BundleVerification> {
   const failures: Failure[] = []
   let bundle: ProofBundle
   try {
@@ -216,10 +224,11 @@ export async function verifyBundle(value: unknown, ed: Ed25519, trust: BundleTru
   }
   failures.push(...aboutFailures(bundle.about, outcomes))
 
+  const times = await entryTimes(ed, bundle.verifierKey, bundle.entries, entries, outcomes, lateRecordAfterMs, witnessPolicy, failures)
   const { seqs: _seqs, ...about } = bundle.about
   const accountEntries: AccountEntry[] = outcomes.map((outcome) =>
     outcome.statement
-      ? { seq: outcome.seq, ok: outcome.ok, ...describeStatement(outcome.statement), recordedAt: outcome.recordedAt ?? '' }
+      ? { seq: outcome.seq, ok: outcome.ok, ...describeStatement(outcome.statement), recordedAt: outcome.recordedAt ?? '', ...times.get(outcome.seq) }
       : { seq: outcome.seq, ok: false },
   )
   const witnessed = witnessPolicy ? checkBundleWitnesses(ed, bundle.checkpoint, witnessPolicy, failures) : undefined

@@ -71,6 +71,7 @@ export type CheckName =
   | 'key-registration'
   | 'cosigner'
   | 'witness'
+  | 'witnessed-time'
   | 'tile'
   | 'bundle'
   | 'bundle-key'

@@ -24,10 +24,16 @@ const freshDir = (t: Test, what: string) => {
   return join(roots.get(t) as string, `${what}-${++made}`)
 }
 
-/** A witness of `logKey` on a real port, named `name`. */
-export async function startWitness(t: Test, name: string, logKey: string): Promise<WitnessEndpoint> {
+/** A witness of `logKey` on a real port, named `name`, on its own `clock` (ms) if given. */
+export async function startWitness(t: Test, name: string, logKey: string, clock?: () => number): Promise<WitnessEndpoint> {
   const signer = newSigner()
-  const witness = new Witness({ cosigner: { name, publicKey: signer.publicKey, sign: (m) => signer.sign(m) }, logs: [logKey], state: new WitnessState(freshDir(t, 'witness')), ed: nodeEd25519 })
+  const witness = new Witness({
+    cosigner: { name, publicKey: signer.publicKey, sign: (m) => signer.sign(m) },
+    logs: [logKey],
+    state: new WitnessState(freshDir(t, 'witness')),
+    ed: nodeEd25519,
+    ...(clock ? { clock } : {}),
+  })
   const app = buildWitnessApp({ witness })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())

@@ -1,0 +1,94 @@
+// The node's witnessed checkpoints, kept by tree size, and what each one shows of the entries it was the
+// first to witness (core/witnessed-time.ts): a statement late by witnessed time though not by the node's own
+// recordedAt raises LATE_RECORD, written with the checkpoint. Bundles carry, for each entry, the earliest kept
+// checkpoint that holds it, so a verifier can bound the entry's time by the witnesses' clocks, not the node's.
+
+import { parseCheckpoint } from '../core/checkpoint.js'
+import { decodeEnvelope } from '../core/dsse.js'
+import { lateDays } from '../core/late-record.js'
+import { parseSignedNote } from '../core/signed-note.js'
+import { parseStatementPayload } from '../core/statement.js'
+import { witnessedTiming, DEFAULT_WITNESS_SLACK_MS } from '../core/witnessed-time.js'
+import { seqKey } from '../store/keys.js'
+import type { RecordWrite } from '../store/level-store.js'
+import { alertRecord, type Alert } from './alerts.js'
+import type { LedgerRecords } from './kinds.js'
+import type { Ledger } from './ledger.js'
+
+export const WITNESSED_SPACE = 'witnessed'
+/** Entries read at a time while looking for what a checkpoint shows late. */
+const SCAN_CHUNK = 256
+
+/** A checkpoint that met the node's witness policy, as kept. */
+export interface KeptWitnessed {
+  size: number
+  /** the note with its cosignature lines, verbatim */
+  note: string
+  /** POSIX seconds by which the policy was met (core/witnessed-time.ts policyMetAt) */
+  witnessedAt: number
+}
+
+/**
+ * The earliest kept witnessed checkpoint whose tree holds `seq`, if the log was witnessed before `seq` was
+ * appended: the first checkpoint a log's witnesses ever cosign holds its whole history, and bounds none of it.
+ */
+export async function witnessedCovering(records: LedgerRecords, seq: number): Promise<KeptWitnessed | undefined> {
+  if ((await keptBefore(records, seq + 1)) === undefined) return undefined
+  const [found] = await records.range<KeptWitnessed>(WITNESSED_SPACE, { gt: seqKey(seq), limit: 1 })
+  return found?.[1]
+}
+
+/** The latest kept witnessed checkpoint below `size`. */
+async function keptBefore(records: LedgerRecords, size: number): Promise<KeptWitnessed | undefined> {
+  const [found] = await records.range<KeptWitnessed>(WITNESSED_SPACE, { lt: seqKey(size), reverse: true, limit: 1 })
+  return found?.[1]
+}
+
+/**
+ * LATE_RECORD by witnessed time for the entries `kept` is the first to witness. Entries are recorded in
+ * order, so the scan stops at the first one the node recorded within the slack of the witnesses' time:
+ * from there on recordedAt and witnessed time agree, and recordedAt's own check has spoken.
+ */
+async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWitnessed, slackMs: number): Promise<Alert[]> {
+  const alerts: Alert[] = []
+  const boundMs = kept.witnessedAt * 1000
+  const witnessedAt = new Date(boundMs).toISOString()
+  for (let seq = from; seq < kept.size; ) {
+    const chunk = await ledger.getEntries(seq, Math.min(SCAN_CHUNK, kept.size - seq))
+    if (chunk.length === 0) break
+    for (const { entry } of chunk) {
+      if (Date.parse(entry.recordedAt) >= boundMs - slackMs) return alerts
+      const statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
+      const timing = witnessedTiming(statement.issuedAt, entry.recordedAt, kept.witnessedAt, ledger.lateRecordAfterMs, slackMs)
+      if (timing.lateByWitnessed === undefined) continue
+      alerts.push({
+        kind: 'LATE_RECORD',
+        at: witnessedAt,
+        seqs: [entry.seq],
+        actor: statement.actor,
+        message:
+          `${statement.type} ${statement.id} by ${statement.actor}, signed ${statement.issuedAt}, recorded ${entry.recordedAt} by the node's clock, ` +
+          `first witnessed ${witnessedAt}: ${lateDays(timing.lateByWitnessed)} days after signing by witnessed time`,
+      })
+    }
+    seq += chunk.length
+  }
+  return alerts
+}
+
+/**
+ * Keeps `note`, a checkpoint that met the policy at `witnessedAt` (POSIX seconds), with the LATE_RECORD
+ * alerts it shows. A checkpoint no larger than one kept before adds nothing and is not kept.
+ */
+export async function keepWitnessed(ledger: Ledger, note: string, witnessedAt: number, slackMs = DEFAULT_WITNESS_SLACK_MS): Promise<KeptWitnessed | undefined> {
+  const size = parseCheckpoint(parseSignedNote(note).text).size
+  const latest = await keptBefore(ledger.records, Number.MAX_SAFE_INTEGER)
+  if (latest !== undefined && latest.size >= size) return undefined
+  const kept: KeptWitnessed = { size, note, witnessedAt }
+  // The first checkpoint ever witnessed holds the history from before witnessing began: it dates none of it.
+  const alerts = latest === undefined ? [] : await lateByWitnessedAlerts(ledger, latest.size, kept, slackMs)
+  const records: RecordWrite[] = [{ space: WITNESSED_SPACE, key: seqKey(size), value: kept }]
+  for (const alert of alerts) records.push(alertRecord(alert, `${seqKey(alert.seqs[0])}.witnessed`))
+  await ledger.commitRecords(records)
+  return kept
+}
