@@ -14,7 +14,7 @@ import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
 import type { Entry } from './entry.js'
 import type { Ledger } from './ledger.js'
-import { witnessedCovering } from './witnessed.js'
+import { witnessedProof } from './witnessed.js'
 
 export interface BundleRequest {
   about: BundleSubject
@@ -43,14 +43,6 @@ async function readEntry(ledger: Ledger, seq: number): Promise<ReadEntry> {
 /** The tree size a signed checkpoint note names. Throws NOTE_MALFORMED. */
 export function noteTreeSize(note: string): number {
   return parseCheckpoint(parseSignedNote(note).text).size
-}
-
-/** A tlog-proof of `seq` against the earliest witnessed checkpoint that holds it, within the bundle's tree. */
-async function witnessedProof(ledger: Ledger, seq: number, size: number): Promise<string | undefined> {
-  const kept = await witnessedCovering(ledger.records, seq)
-  if (kept === undefined || kept.size > size) return undefined
-  const { proof } = await ledger.inclusionProof(seq, kept.size)
-  return formatTlogProof({ index: seq, proof, checkpoint: kept.note })
 }
 
 /**

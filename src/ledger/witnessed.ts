@@ -8,6 +8,7 @@ import { decodeEnvelope } from '../core/dsse.js'
 import { lateDays } from '../core/late-record.js'
 import { parseSignedNote } from '../core/signed-note.js'
 import { parseStatementPayload } from '../core/statement.js'
+import { formatTlogProof } from '../core/tlog-proof.js'
 import { witnessedTiming, DEFAULT_WITNESS_SLACK_MS } from '../core/witnessed-time.js'
 import { seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
@@ -91,4 +92,15 @@ export async function keepWitnessed(ledger: Ledger, note: string, witnessedAt: n
   for (const alert of alerts) records.push(alertRecord(alert, `${seqKey(alert.seqs[0])}.witnessed`))
   await ledger.commitRecords(records)
   return kept
+}
+
+/**
+ * A C2SP tlog-proof of `seq` against the earliest kept witnessed checkpoint that holds it, if that checkpoint
+ * is within a tree of `size` (a bundle's), and the log was witnessed before `seq` was appended.
+ */
+export async function witnessedProof(ledger: Ledger, seq: number, size = ledger.size): Promise<string | undefined> {
+  const kept = await witnessedCovering(ledger.records, seq)
+  if (kept === undefined || kept.size > size) return undefined
+  const { proof } = await ledger.inclusionProof(seq, kept.size)
+  return formatTlogProof({ index: seq, proof, checkpoint: kept.note })
 }

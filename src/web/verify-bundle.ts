@@ -224,7 +224,8 @@ export async function verifyBundle(
   }
   failures.push(...aboutFailures(bundle.about, outcomes))
 
-  const times = await entryTimes(ed, bundle.verifierKey, bundle.entries, entries, outcomes, lateRecordAfterMs, witnessPolicy, failures)
+  const witnessedProofs = new Map(bundle.entries.flatMap((entry) => (entry.witnessed !== undefined ? [[entry.seq, entry.witnessed] as const] : [])))
+  const times = await entryTimes(ed, bundle.verifierKey, witnessedProofs, entries, outcomes, lateRecordAfterMs, witnessPolicy, failures)
   const { seqs: _seqs, ...about } = bundle.about
   const accountEntries: AccountEntry[] = outcomes.map((outcome) =>
     outcome.statement

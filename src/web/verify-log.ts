@@ -14,6 +14,7 @@ import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { parseWitnessVerifierKey, verifyCosignatures, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
@@ -23,6 +24,7 @@ import { EntryVerifier, invalidTileOf } from './verify-entries.js'
 import { nodeActorDirectory, RegistryVerifier } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
+import { entryTimes, fetchWitnessedProofs } from './verify-witnessed-time.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -104,6 +106,10 @@ export interface EntryOutcome {
   statement?: Statement
   /** the entry's recordedAt, once verified */
   recordedAt?: string
+  /** with a witness policy and the node's witnessed proof of it: by when the policy's witnesses had seen it */
+  witnessedAt?: string
+  /** signed more than the window before it was recorded: by recordedAt, or by witnessed time alone */
+  late?: { days: number; by: 'recorded' | 'witnessed' }
 }
 
 export interface LogVerification {
@@ -146,6 +152,8 @@ export interface VerifyLogOptions {
    * node names at /v1/witnesses, which the node could weaken.
    */
   witnessPolicy?: WitnessPolicy
+  /** LATE_RECORD's window for entries checked against witnessed time (default 24 h) */
+  lateRecordAfterMs?: number
 }
 
 /** At least `min` of these witnesses must have cosigned the checkpoint. */
@@ -248,7 +256,13 @@ export async function verifyLogEntries(
       }
     }),
   )
-  const witnessed = await checkWitnesses(source, ed, fromUtf8(noteBytes), failures, options.witnessPolicy)
+  const { witnessed, policy } = await checkWitnesses(source, ed, fromUtf8(noteBytes), failures, options.witnessPolicy)
+  if (policy) {
+    const verified = outcomes.filter((o) => o.ok).map((o) => o.seq)
+    const proofs = verified.length > 0 ? await fetchWitnessedProofs(source.api, verified) : new Map<number, string>()
+    const times = await entryTimes(ed, verifierKey, proofs, entries, outcomes, options.lateRecordAfterMs ?? DEFAULT_LATE_RECORD_AFTER_MS, policy, failures)
+    for (const outcome of outcomes) Object.assign(outcome, times.get(outcome.seq))
+  }
   return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}), ...(witnessed ? { witnessed } : {}) })
 }
 
@@ -263,15 +277,15 @@ async function checkWitnesses(
   note: string,
   failures: Failure[],
   own?: WitnessPolicy,
-): Promise<WitnessedCheckpoint | undefined> {
+): Promise<{ witnessed?: WitnessedCheckpoint; policy?: WitnessPolicy }> {
   let policy: WitnessPolicy | undefined
   try {
     policy = own ?? (await nodeWitnessPolicy(source))
   } catch (error) {
     failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
-    return undefined
+    return {}
   }
-  if (!policy) return undefined
+  if (!policy) return {}
   const { min, keys } = policy
   const witnesses = keys.map((k) => k.name)
   try {
@@ -279,10 +293,10 @@ async function checkWitnesses(
     if (cosignatures.length < min) {
       failures.push({ check: 'witness', count: cosignatures.length, min, detail: `cosigned by ${cosignatures.length} of the ${min} witnesses required` })
     }
-    return { min, witnesses, cosignatures }
+    return { witnessed: { min, witnesses, cosignatures }, policy }
   } catch (error) {
     failures.push({ check: 'witness', count: 0, min, detail: message(error) })
-    return { min, witnesses, cosignatures: [] }
+    return { witnessed: { min, witnesses, cosignatures: [] }, policy }
   }
 }
 

@@ -74,6 +74,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     witness: '检查点的见证不足：本页要求 {min} 方见证，有效见证 {count} 方',
     witnessed: '由 {names} {count} 方见证，最新见证于 {time}。',
     'witnessed-time': '第 {seq} 条记录的见证时间无法核验：{detail}',
+    witnessedLate: '补录 · 见证方 {days} 天后才见到这条记录（{time}），与账本所记时间不符',
     bundle: '证明文件格式不对：{detail}',
     'bundle-key': '证明文件属于另一个账本公钥（{served}），不是您给出的 {expected}',
     about: '证明文件所述对象与其中的记录不符：{detail}',
@@ -109,6 +110,7 @@ const TEXT: Record<Lang, Record<string, string>> = {
     witness: 'the checkpoint lacks its witnesses: this page requires {min}, {count} cosigned it',
     witnessed: 'Witnessed by {names} ({count}), the newest cosignature at {time}.',
     'witnessed-time': 'entry {seq}: its witnessed time does not check out: {detail}',
+    witnessedLate: "Late record · its witnesses first saw it {days} days after signing ({time}), not as the log's time says",
     bundle: 'the proof file is not a tracechain proof bundle: {detail}',
     'bundle-key': 'the proof file is of another log key ({served}), not the one you gave ({expected})',
     about: 'the proof file says it is about something its entries do not: {detail}',
@@ -248,6 +250,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
       messages.push(describeFailure(lang, { check: 'page-mismatch', seq, detail: `${claimed} != ${entry?.statement?.actor}` }))
     }
     element.setAttribute('data-verified', ok ? 'ok' : 'failed')
+    if (entry?.late?.by === 'witnessed') element.append(witnessedLateMark(entry.late.days, entry.witnessedAt, lang))
     const failure = outcome.failures.find((f) => f.seq === seq)
     if (failure) {
       element.setAttribute('title', describeFailure(lang, failure))
@@ -293,6 +296,22 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   return result
 }
 
+/**
+ * LATE_RECORD found by this browser alone: the node's recordedAt says the entry was recorded in time, but its
+ * witnesses first saw it more than the window after it was signed. Added beside the entry after the page was
+ * compared with its entries, so a later run takes it away first (forgetMarks).
+ */
+function witnessedLateMark(days: number, witnessedAt: string | undefined, lang: Lang): HTMLElement {
+  const mark = document.createElement('p')
+  mark.className = 'goods'
+  mark.setAttribute('data-witnessed-late', String(days))
+  const tag = document.createElement('span')
+  tag.className = 'tag'
+  tag.textContent = format(TEXT[lang].witnessedLate, { days, time: witnessedAt ?? '?' })
+  mark.append(tag)
+  return mark
+}
+
 /** Elements whose title this script wrote: a later run takes it away again. */
 const titled = new WeakSet<Element>()
 
@@ -302,6 +321,7 @@ const titled = new WeakSet<Element>()
  * data-verified, so none of it is the page's own.
  */
 function forgetMarks(root: HTMLElement): void {
+  for (const mark of Array.from(root.querySelectorAll('[data-witnessed-late]'))) mark.remove()
   for (const element of Array.from(root.querySelectorAll('[data-verified]'))) {
     element.removeAttribute('data-verified')
     if (titled.has(element)) {

@@ -40,13 +40,16 @@ export async function startWitness(t: Test, name: string, logKey: string, clock?
   return { url, key: witnessKeyOf(name, signer.publicKey) }
 }
 
-/** A node with the two witnesses of WITNESS_NAMES, the first `witnessesUp` of them reachable, `min` required, one round done. */
-export async function witnessedNode(t: Test, witnessesUp: number, min: number) {
+/**
+ * A node with the two witnesses of WITNESS_NAMES, the first `witnessesUp` of them reachable, `min` required,
+ * one round done; the witnesses on `witnessClock` (ms) if given.
+ */
+export async function witnessedNode(t: Test, witnessesUp: number, min: number, options: { witnessClock?: () => number } = {}) {
   const node = await makeNode(freshDir(t, 'node'))
   await seedLedger(node.ledger, node.operator)
   const witnesses: WitnessEndpoint[] = []
   for (const name of WITNESS_NAMES) {
-    const endpoint = await startWitness(t, name, node.ledger.verifierKey)
+    const endpoint = await startWitness(t, name, node.ledger.verifierKey, options.witnessClock)
     witnesses.push(witnesses.length < witnessesUp ? endpoint : { ...endpoint, url: 'http://127.0.0.1:9' })
   }
   const cosigning = await CheckpointCosigning.open(node.ledger, { witnesses, min }, { ed: nodeEd25519 })

@@ -24,6 +24,8 @@ const PUBLIC_READS = new Set([
   '/v1/entries/{seq}',
   '/v1/proofs/inclusion',
   '/v1/proofs/consistency',
+  // Each entry's proof against the first checkpoint its witnesses cosigned (issue 15): what pages check late records by.
+  '/v1/proofs/witnessed',
   '/v1/actors',
   '/v1/actors/{id}',
   '/01/{gtin}',

@@ -7,10 +7,13 @@ import { nodeEd25519 } from '../../core/ed25519-node.js'
 import { fail } from '../../core/errors.js'
 import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { witnessedProof } from '../../ledger/witnessed.js'
 import { PUBLIC_READ } from '../cors.js'
 
 export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
+/** Entries one request for witnessed proofs may name: a page's evidence. */
+export const MAX_WITNESSED_SEQS = 200
 /** What a refused concurrent audit is told to wait, in seconds: about one audit of MAX_VERIFY_RANGE entries. */
 const VERIFY_RETRY_AFTER_SECONDS = 2
 
@@ -108,6 +111,30 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
       const { seq, size = ledger.size } = request.query as { seq: number; size?: number }
       const { leafHash, proof } = await ledger.inclusionProof(seq, size)
       return { seq, size, leafHash: toHex(leafHash), proof: proof.map(toHex) }
+    },
+  )
+
+  app.get(
+    '/v1/proofs/witnessed',
+    {
+      config: PUBLIC_READ,
+      schema: {
+        summary:
+          'For each entry asked for: a C2SP tlog-proof against the earliest checkpoint the witnesses cosigned that holds it, cosignature lines and all. Their times bound when it was recorded; entries without one are left out',
+        tags: ['proofs'],
+        querystring: {
+          type: 'object',
+          required: ['seqs'],
+          properties: { seqs: { type: 'string', pattern: `^[0-9]{1,15}(,[0-9]{1,15}){0,${MAX_WITNESSED_SEQS - 1}}$`, description: `up to ${MAX_WITNESSED_SEQS} seqs, comma-separated` } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const seqs = [...new Set((request.query as { seqs: string }).seqs.split(',').map(Number))].filter((seq) => seq < ledger.size)
+      const proofs: Record<string, string> = {}
+      for (const [i, proof] of (await Promise.all(seqs.map((seq) => witnessedProof(ledger, seq)))).entries()) if (proof !== undefined) proofs[seqs[i]] = proof
+      return { proofs }
     },
   )
 
