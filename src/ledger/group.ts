@@ -12,6 +12,7 @@ import type { RangeOptions, RecordWrite } from '../store/level-store.js'
 import { joinKey, seqKey } from '../store/keys.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { alertRecord, lateRecordAlert } from './alerts.js'
+import { slowRecordWrite } from './witnessed.js'
 import type { Entry } from './entry.js'
 import { leafInput } from './entry-bytes.js'
 import { IDEMPOTENCY_SPACE, idempotencyKey as idempotencyKeyOf, type IdempotencyRecord } from './idempotency.js'
@@ -160,6 +161,8 @@ export class Group {
     const leafHex = toHex(leaf)
     const late = lateRecordAlert(prepared.statement, seq, this.recordedAt, this.lateRecordAfterMs)
     if (late) writes.push(alertRecord(late, seqKey(seq)))
+    const slow = slowRecordWrite(prepared.statement.issuedAt, this.recordedAt, seq, this.lateRecordAfterMs)
+    if (slow) writes.push(slow)
     writes.push({
       space: IDEMPOTENCY_SPACE,
       key: idempotencyKey,

@@ -5,18 +5,25 @@
 
 import { parseCheckpoint } from '../core/checkpoint.js'
 import { decodeEnvelope } from '../core/dsse.js'
-import { lateDays } from '../core/late-record.js'
+import { lateBy, lateDays } from '../core/late-record.js'
 import { parseSignedNote } from '../core/signed-note.js'
-import { parseStatementPayload } from '../core/statement.js'
+import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
 import { witnessedTiming, DEFAULT_WITNESS_SLACK_MS } from '../core/witnessed-time.js'
 import { seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
 import { alertRecord, type Alert } from './alerts.js'
+import type { Entry } from './entry.js'
 import type { LedgerRecords } from './kinds.js'
 import type { Ledger } from './ledger.js'
 
 export const WITNESSED_SPACE = 'witnessed'
+/**
+ * Entries recorded more than half the window after they were signed, by seq (their issuedAt): the only ones a
+ * witnessed checkpoint can show late while its witnesses lag the node by less than half the window, so a
+ * checkpoint after an outage of its witnesses reads these, not every entry since.
+ */
+export const SLOW_RECORD_SPACE = 'slow-record'
 /** Entries read at a time while looking for what a checkpoint shows late. */
 const SCAN_CHUNK = 256
 
@@ -45,36 +52,58 @@ async function keptBefore(records: LedgerRecords, size: number): Promise<KeptWit
   return found?.[1]
 }
 
+/** The slow-record index entry of a statement recorded more than half the window after it was signed (group.ts). */
+export function slowRecordWrite(issuedAt: string, recordedAt: string, seq: number, afterMs: number): RecordWrite | undefined {
+  if (!(afterMs > 0) || lateBy(issuedAt, recordedAt, afterMs / 2) === undefined) return undefined
+  return { space: SLOW_RECORD_SPACE, key: seqKey(seq), value: issuedAt }
+}
+
 /**
- * LATE_RECORD by witnessed time for the entries `kept` is the first to witness. Entries are recorded in
- * order, so the scan stops at the first one the node recorded within the slack of the witnesses' time:
- * from there on recordedAt and witnessed time agree, and recordedAt's own check has spoken.
+ * LATE_RECORD by witnessed time for the entries `kept` is the first to witness, from..kept.size-1. Entries
+ * are recorded in order, so a scan stops at the first one the node recorded within the slack of the
+ * witnesses' time: from there on recordedAt and witnessed time agree, and recordedAt's own check has spoken.
+ * While the witnesses lag the first of them by less than half the window, only the slow records can be late
+ * by witnessed time; past that (an outage of the witnesses), every entry up to that point is read.
  */
 async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWitnessed, slackMs: number): Promise<Alert[]> {
-  const alerts: Alert[] = []
+  const afterMs = ledger.lateRecordAfterMs
+  if (!(afterMs > 0) || from >= kept.size) return []
   const boundMs = kept.witnessedAt * 1000
-  const witnessedAt = new Date(boundMs).toISOString()
+  const first = (await ledger.getEntry(from)).entry
+  const witnessesKeptUp = boundMs - Date.parse(first.recordedAt) <= afterMs / 2 + slackMs
+  const alerts: Alert[] = []
+  const check = (entry: Entry): boolean => {
+    if (Date.parse(entry.recordedAt) >= boundMs - slackMs) return false
+    const statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
+    const timing = witnessedTiming(statement.issuedAt, entry.recordedAt, kept.witnessedAt, afterMs, slackMs)
+    if (timing.lateByWitnessed !== undefined) alerts.push(witnessedLateAlert(statement, entry, timing.witnessedAt, timing.lateByWitnessed))
+    return true
+  }
+  if (witnessesKeptUp) {
+    for (const [key] of await ledger.records.range<string>(SLOW_RECORD_SPACE, { gte: seqKey(from), lt: seqKey(kept.size) })) {
+      if (!check((await ledger.getEntry(parseInt(key, 16))).entry)) break
+    }
+    return alerts
+  }
   for (let seq = from; seq < kept.size; ) {
     const chunk = await ledger.getEntries(seq, Math.min(SCAN_CHUNK, kept.size - seq))
     if (chunk.length === 0) break
-    for (const { entry } of chunk) {
-      if (Date.parse(entry.recordedAt) >= boundMs - slackMs) return alerts
-      const statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
-      const timing = witnessedTiming(statement.issuedAt, entry.recordedAt, kept.witnessedAt, ledger.lateRecordAfterMs, slackMs)
-      if (timing.lateByWitnessed === undefined) continue
-      alerts.push({
-        kind: 'LATE_RECORD',
-        at: witnessedAt,
-        seqs: [entry.seq],
-        actor: statement.actor,
-        message:
-          `${statement.type} ${statement.id} by ${statement.actor}, signed ${statement.issuedAt}, recorded ${entry.recordedAt} by the node's clock, ` +
-          `first witnessed ${witnessedAt}: ${lateDays(timing.lateByWitnessed)} days after signing by witnessed time`,
-      })
-    }
+    for (const { entry } of chunk) if (!check(entry)) return alerts
     seq += chunk.length
   }
   return alerts
+}
+
+function witnessedLateAlert(statement: Statement, entry: Entry, witnessedAt: string, gapMs: number): Alert {
+  return {
+    kind: 'LATE_RECORD',
+    at: witnessedAt,
+    seqs: [entry.seq],
+    actor: statement.actor,
+    message:
+      `${statement.type} ${statement.id} by ${statement.actor}, signed ${statement.issuedAt}, recorded ${entry.recordedAt} by the node's clock, ` +
+      `first witnessed ${witnessedAt}: ${lateDays(gapMs)} days after signing by witnessed time`,
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ import { parseTlogProof, formatTlogProof } from '../../src/core/tlog-proof.js'
 import { DEFAULT_WITNESS_SLACK_MS, policyMetAt, witnessedTiming } from '../../src/core/witnessed-time.js'
 import { listAlerts } from '../../src/ledger/alerts.js'
 import { buildProofBundle } from '../../src/ledger/proof-bundle.js'
-import { witnessedCovering } from '../../src/ledger/witnessed.js'
+import { SLOW_RECORD_SPACE, witnessedCovering } from '../../src/ledger/witnessed.js'
 import { CheckpointCosigning } from '../../src/publish/cosigning.js'
 import { verifyBundle } from '../../src/web/verify-bundle.js'
 import { newSigner } from '../helpers/ledger.js'
@@ -95,6 +95,19 @@ t.test('a node whose clock runs behind: late by witnessed time, raised by the no
   const bad = await runCli(['verify', '--bundle', file, '--key', node.ledger.verifierKey, '--late-record-hours', 'soon'])
   t.equal(bad.code, 2)
   t.match(bad.stderr, /BAD_REQUEST: --late-record-hours/)
+})
+
+t.test('witnesses half a day behind: only the records already slow are read, and one is late by witnessed time', async (t) => {
+  // Recorded 13 h after signing (not late by the node's 24 h), first witnessed 25 h after: the slow-record index finds it.
+  const { node, seq } = await witnessedStatement(t, SIGNED + 13 * HOUR, SIGNED + 25 * HOUR)
+  t.same(
+    (await node.ledger.records.range(SLOW_RECORD_SPACE, {})).map(([key]) => parseInt(key, 16)),
+    [seq],
+    'only the statement recorded more than half the window after signing is indexed',
+  )
+  const alerts = (await listAlerts(node.ledger, { kind: 'LATE_RECORD' }, [], new Date(SIGNED + 26 * HOUR))).alerts
+  t.same(alerts.map((a) => a.seqs), [[seq]])
+  t.match(alerts[0].message, /1 days after signing by witnessed time/)
 })
 
 t.test('a node whose clock runs ahead: recorded after its witnesses saw the entry, the bundle fails there', async (t) => {
