@@ -133,7 +133,7 @@ export function renderActPage(view: ActPageView, lang: Lang, url: string): strin
       `<button type="button" class="secondary" data-forget-key disabled>${w.forget}</button></div></section>`,
     `<section class="card" aria-labelledby="form-head"><h2 id="form-head">${w.formHead}：${escapeHtml(form.title[lang])}</h2>` +
       `<p class="muted">${w.signer}${escapeHtml(form.signer[lang])}</p>` +
-      `<form class="act" data-action-form="${form.action}" aria-labelledby="form-head" autocomplete="off">${fields}${statementId}` +
+      `<form class="act" data-action-form="${form.action}" aria-labelledby="form-head" autocomplete="off" novalidate>${fields}${statementId}` +
       `<p class="error" data-form-error role="alert"></p><button type="submit" data-preview disabled>${w.preview}</button></form></section>`,
     `<section class="card" aria-labelledby="review-head" data-review hidden><h2 id="review-head" tabindex="-1">${w.reviewHead}</h2><p class="muted">${w.reviewIntro}</p>` +
       `<dl class="facts"><dt>${w.type}</dt><dd data-review-type></dd><dt>${w.keyid}</dt><dd class="code" data-review-keyid></dd>` +

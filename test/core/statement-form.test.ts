@@ -121,7 +121,7 @@ t.test('bad values fail with BAD_REQUEST naming the field', async (t) => {
   t.throws(() => previewStatement({ ...buildFormStatement(form('revoke'), CASES[4].values, 'regulator-hz', ISSUED_AT), id: '\u0007' }), { code: 'BAD_REQUEST' }, 'the statement is checked as the node checks it')
 })
 
-t.test('field names are unique, and none is the page's statement id field', async (t) => {
+t.test("field names are unique, and none is the page's statement id field", async (t) => {
   for (const action of forms.keys()) {
     const names = form(action).fields.map((f) => f.name)
     t.equal(new Set(names).size, names.length, `${action}: field names are unique`)
