@@ -157,7 +157,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const alertSources = domains.flatMap((domain) => domain.alertSources())
   await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
   await app.register(consoleRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}) })
-  await app.register(consoleActRoutes, { forms: domains.flatMap((domain) => domain.actionForms ?? []) })
+  await app.register(consoleActRoutes, { ledger, forms: domains.flatMap((domain) => domain.actionForms ?? []) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }
