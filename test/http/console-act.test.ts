@@ -1,8 +1,10 @@
-// GET /console/act (inject): the domains' forms drawn on the server, Chinese first, every control labelled,
+// GET /console/act and /console/audit (inject): the domains' forms drawn on the server, Chinese first, every control labelled,
 // filled in from a lot's or a seal's link; bad queries get a 400 with a code; the page takes no key and
 // posts nothing (its buttons wait for the script).
 
 import t from 'tap'
+import { PAGE_CSP } from '../../src/http/html-reply.js'
+import { buildAuditWorkerBundle } from '../../src/web/bundle.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 
 /** Every form control's id and whether a <label for> names it. */
@@ -49,4 +51,33 @@ t.test('bad queries get a 400 with a code', async (t) => {
   }
   const post = await app.inject({ method: 'POST', url: '/console/act', payload: { privateKey: 'x' } })
   t.equal(post.statusCode, 404, 'the page takes nothing: there is nothing to post to')
+})
+
+t.test('/console/audit names its versioned worker, served immutable under the pages\' CSP', async (t) => {
+  await buildAuditWorkerBundle()
+  const { app, node } = await seededDemoApp(t)
+  for (const lang of ['zh', 'en']) {
+    const page = await app.inject({ url: `/console/audit?lang=${lang}` })
+    t.equal(page.statusCode, 200)
+    t.same(unlabelled(page.body), [], `${lang}: every control has its label`)
+    t.match(page.body, String(node.ledger.size), 'the size the range runs to')
+  }
+  const page = await app.inject({ url: '/console/audit' })
+  t.match(page.body, /<button type="submit" data-audit-start disabled>开始审计<\/button>/)
+  const path = /data-audit-worker="([^"]+)"/.exec(page.body)?.[1] as string
+  t.match(path, /^\/console\/audit\/audit-worker-[0-9a-f]{16}\.js$/)
+  const worker = await app.inject({ url: path, headers: { 'accept-encoding': 'br' } })
+  t.equal(worker.statusCode, 200)
+  t.match(worker.headers['content-type'], /^text\/javascript/)
+  t.equal(worker.headers['content-encoding'], 'br')
+  t.equal(worker.headers['cache-control'], 'public, max-age=31536000, immutable')
+  t.equal(worker.headers['content-security-policy'], PAGE_CSP, 'the worker runs under the pages\' policy')
+  const other = await app.inject({ url: '/console/audit/audit-worker-0000000000000000.js' })
+  t.equal(other.statusCode, 404)
+  t.equal(other.json().code, 'NOT_FOUND')
+  for (const query of ['lang=fr', 'from=3']) {
+    const bad = await app.inject({ url: `/console/audit?${query}` })
+    t.equal(bad.statusCode, 400, query)
+    t.equal(bad.json().code, 'BAD_REQUEST')
+  }
 })
