@@ -14,7 +14,7 @@ import { parseKeyFile, type Signer } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { buildFormStatement, type ActionForm, type FormValues } from '../core/statement-form.js'
 import { refusalWords } from './refusal-words.js'
-import { verifyPage } from './verify.js'
+import { format, verifyPage } from './verify.js'
 
 type Lang = 'zh' | 'en'
 
@@ -54,10 +54,6 @@ const WORDS = {
     entry: 'Entry {seq}: {type}, {id}',
   },
 } as const
-
-function format(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''))
-}
 
 function detailOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

@@ -5,7 +5,7 @@
 
 import type { AuditFailure, LogAudit } from './audit-log.js'
 import type { AuditMessage } from './audit-worker.js'
-import { describeFailure } from './verify.js'
+import { describeFailure, format } from './verify.js'
 
 type Lang = 'zh' | 'en'
 
@@ -39,10 +39,6 @@ const WORDS = {
     root: 'the root recomputed from all the leaves differs from the signed checkpoint',
   },
 } as const
-
-function format(template: string, values: Record<string, string | number | undefined>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''))
-}
 
 /** What is wrong, in words: the audit's own checks here, the page verifier's words for the rest. */
 export function describeAuditFailure(lang: Lang, failure: AuditFailure): string {
