@@ -168,13 +168,21 @@ if (haveChromium(t)) {
     await page.click(`li[data-seq="${applied}"] a[href*="action=approve"]`)
     await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]')
     t.equal(await page.inputValue('[name=applicationId]'), 'YQ-WEB-1')
+    // The clerk cannot approve her own application: the seal rule's refusal, in words, with its code.
+    await loadKey(page, 'yiqiao-secretary')
+    await page.click('[data-preview]')
+    await page.waitForSelector('[data-review]:not([hidden])')
+    await page.click('[data-sign]')
+    await page.waitForSelector('[data-refusal]', { timeout: 15_000 })
+    t.equal(await page.getAttribute('[data-refusal]', 'data-refusal'), 'SELF_APPROVAL')
+    t.match(await page.textContent('[data-submit-status]'), /节点拒绝（SELF_APPROVAL）：申请人不能审批自己的申请/)
     await loadKey(page, 'yiqiao-director')
     await page.fill('[name=comment]', '同意，按预算执行')
     const approved = await previewSignAndVerify(page)
     t.equal(await page.getAttribute(`li[data-seq="${approved}"]`, 'data-verified'), 'ok', 'the approval is verified')
 
-    t.same(requests.filter((request) => request.startsWith('ANSWER')), [], 'no request of the two pages was refused')
-    t.same(errors, [], 'no script error or CSP violation on /console/act')
+    t.same(requests.filter((request) => request.startsWith('ANSWER')).map((request) => request.replace(baseUrl, '')), ['ANSWER 403 /v1/statements'], 'only the refused approval was refused')
+    t.same(errors, ['Failed to load resource: the server responded with a status of 403 (Forbidden)'], 'no script error or CSP violation on /console/act')
 
     const seal = await openVerifiedPage(page, `${baseUrl}/seals/yiqiao-committee-seal`)
     t.equal(seal.state, 'verified', seal.status)
