@@ -1,7 +1,8 @@
 // Acting from the browser (/console/act) in headless Chromium against the seeded demo on a real port: the
 // demo regulator's key file is loaded, a recall is previewed, signed and submitted, its seq verified in the
-// signed log, and the lot's consumer page then shows the recall; a refusal is shown with its code; a village
-// clerk applies for the seal and an approver approves, through to an approved application on /seals/:id.
+// signed log, and the lot's consumer page then shows the recall; an inspection result is recorded; a refusal is
+// shown with its code; a village clerk applies for the seal and an approver approves, through to an approved
+// application on /seals/:id.
 // Every request Chromium makes is recorded: none carries the private key. No CSP violation, no script error.
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -113,6 +114,31 @@ if (haveChromium(t)) {
     const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }))
     t.notOk(secretForms('regulator-hz').some((secret) => stored.includes(secret)), 'nor is it stored')
     t.same(errors, [], 'no script error or CSP violation')
+  })
+
+  t.test('an inspection result signed from the browser and verified in the log', async (t) => {
+    const { baseUrl, node } = await demoApp(t, { listen: true })
+    const { page, errors } = await launchChromium(t, 'en-GB', { console: true })
+    const lot = `https://id.gs1.org/01/${ZONGZI}/10/${FINE_LOT}`
+    await openVerifiedPage(page, `${baseUrl}/console/act?action=inspection&lang=en&lot=${encodeURIComponent(lot)}`)
+    t.equal(await page.inputValue('[name=lot]'), lot, 'filled in from the link')
+    await loadKey(page, 'regulator-hz')
+    await page.fill('[name=sampleId]', 'HZ-WEB-7')
+    await page.fill('[name=method]', 'GB 4789.2-2022')
+    await page.selectOption('[name=outcome]', 'fail')
+    await page.fill('[name=analyte]', 'aerobic plate count')
+    await page.fill('[name=value]', '250000')
+    await page.fill('[name=unit]', 'CFU/g')
+    await page.fill('[name=limit]', '100000')
+    await page.fill('[name=certificateName]', 'HZ-WEB-7 report')
+    await page.fill('[name=certificateSha256]', 'ab'.repeat(32))
+    await page.fill('[name=inspectedAt]', '2026-06-01T10:30')
+    const seq = await previewSignAndVerify(page)
+    t.equal(await page.getAttribute(`li[data-seq="${seq}"]`, 'data-verified'), 'ok', 'the result is verified in the signed log')
+    const { entry } = await node.ledger.getEntry(seq)
+    const statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
+    t.same([statement.type, (statement.body as { inspectedAt: string }).inspectedAt], ['food.inspection', '2026-06-01T10:30:00+08:00'])
+    t.same(errors, [])
   })
 
   t.test('a refusal is shown in words with its code, and nothing is recorded', async (t) => {
