@@ -1,6 +1,7 @@
 // The whole log audited in headless Chromium (/console/audit) against the seeded demo on a real port: the Web
-// Worker runs under the page's CSP (worker-src 'self'), the progress bar fills, the rate is shown, the audit
-// passes; through a proxy that flips one byte of the entry bundle, the page names the bad seq in words.
+// Worker runs under the page's CSP (worker-src 'self', which refuses a blob: worker), the progress bar fills,
+// the rate is shown, the audit passes; through a proxy that flips one byte of the entry bundle, the page names
+// the bad seq in words.
 // axe-core finds no serious or critical violation; no CSP violation or script error.
 
 import t from 'tap'
@@ -49,6 +50,20 @@ if (haveChromium(t)) {
     await page.setViewportSize({ width: 1280, height: 900 })
     t.same(await axeViolations(page), [], 'axe: none after an audit (desktop, en)')
     t.same(errors, [], 'no script error or CSP violation, the worker included')
+
+    // worker-src 'self': a worker from anywhere else (here a blob: an injected script could make) is refused.
+    const directive = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) => resolve(event.effectiveDirective), { once: true })
+          try {
+            new Worker(URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' })))
+          } catch (error) {
+            resolve(String(error))
+          }
+        }),
+    )
+    t.equal(directive, 'worker-src', 'a blob: worker is a worker-src violation')
   })
 
   t.test('one byte flipped in the entry bundle on the way: the page names the bad seq', async (t) => {
