@@ -64,7 +64,7 @@ const STYLES =
   ':focus-visible{outline:3px solid #1b6fb5;outline-offset:2px}' +
   '.error{color:#a61b1b;font-weight:600}.ok{color:#176f30;font-weight:600}' +
   '[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}' +
-  'pre{max-height:320px;overflow:auto}.results{list-style:none;padding:0;margin:6px 0 0}.results li{margin:0 0 8px}'
+  '[data-review] dd{overflow-wrap:anywhere}pre{max-height:320px;overflow:auto}.results{list-style:none;padding:0;margin:6px 0 0}.results li{margin:0 0 8px}'
 
 function fieldId(form: ActionForm, field: FormField | string): string {
   return `f-${form.action}-${typeof field === 'string' ? field : field.name}`
@@ -78,7 +78,8 @@ function renderField(form: ActionForm, field: FormField, lang: Lang, value: stri
   const required = field.required ? ' required' : ''
   const max = field.maxLength !== undefined && field.kind !== 'lines' ? ` maxlength="${field.maxLength}"` : ''
   const common = `id="${id}" name="${field.name}"${required}${described}`
-  const label = `${escapeHtml(field.label[lang])}${field.required ? ` <span class="req">(${w.required})</span>` : ''}`
+  // One span, so the flex column keeps "(required)" on the label's line.
+  const label = `<span>${escapeHtml(field.label[lang])}${field.required ? ` <span class="req">(${w.required})</span>` : ''}</span>`
   const hint = field.hint ? `<span class="hint" id="${hintId}">${escapeHtml(field.hint[lang])}</span>` : ''
   let control: string
   switch (field.kind) {
