@@ -2,6 +2,7 @@
 // the roles its kinds name, its alerts computed at query time, its routes and pages.
 
 import type { FastifyPluginAsync } from 'fastify'
+import type { ActionForm } from './core/statement-form.js'
 import type { AlertSource } from './ledger/alerts.js'
 import type { StatementKind } from './ledger/kinds.js'
 import type { Ledger } from './ledger/ledger.js'
@@ -46,6 +47,8 @@ export interface Domain<Config extends object = object> {
   alertSources(config?: Partial<Config>): AlertSource[]
   /** its HTTP routes and pages, one encapsulated Fastify plugin */
   readonly routes?: FastifyPluginAsync<DomainRouteOptions>
+  /** the statements a person makes from the console (/console/act), signed in the browser */
+  readonly actionForms?: readonly ActionForm[]
   /** the lots the explorer lists and finds, for a domain that keeps lots */
   readonly lots?: LotDirectory
   /**

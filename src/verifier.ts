@@ -1,10 +1,14 @@
 // The browser verifier's entry (bundled into /web/verify-<hash>.js by web/bundle.ts): the shared verifier with
 // every domain's bound views registered, so a page's facts are derived again from verified entries, the
 // standalone verification page's scripts (GET /verify: a log and a lot, or a proof bundle file), and the
-// console's live updates. One file, so one hash to publish and pin.
+// console's live updates, its signing page and its audit page (whose worker is a file of its own). One file, so one hash to publish and pin.
 // A composition point like domains.ts, but browser-safe: it imports pages' pure views only.
 
+import { FOOD_ACTION_FORMS } from './food/action-forms.js'
 import { provenanceBoundView } from './food/web/provenance-bound.js'
+import { SEAL_ACTION_FORMS } from './seal/action-forms.js'
+import { startConsoleAct } from './web/console-act.js'
+import { startConsoleAudit } from './web/console-audit.js'
 import { alertEntriesView } from './web/alert-entries.js'
 import { startConsoleLive } from './web/console-live.js'
 import { SEAL_FACTS, sealView } from './seal/web/seal-view.js'
@@ -26,3 +30,5 @@ startPageVerification()
 startStandaloneVerifier()
 startBundleDrop()
 startConsoleLive()
+startConsoleAct([...FOOD_ACTION_FORMS, ...SEAL_ACTION_FORMS])
+startConsoleAudit()

@@ -1,10 +1,11 @@
 // DSSE v1 envelopes (github.com/secure-systems-lab/dsse, protocol.md and envelope.md), as in-toto
 // and Sigstore use them. Everything signed in an envelope is the PAE, built only here.
 import { canonicalBytes } from './canonical-json.js'
-import { fromBase64, toBase64, utf8 } from './bytes.js'
+import { fromBase64, fromUtf8, toBase64, toHex, utf8 } from './bytes.js'
 import type { Ed25519 } from './ed25519.js'
 import { SIGNATURE_LENGTH } from './ed25519-strict.js'
 import { fail } from './errors.js'
+import { sha256 } from './hash.js'
 import { KEYID_PATTERN, keyIdOf, type Signer } from './keys.js'
 import { MAX_PAYLOAD_BYTES, parseStatementPayload, STATEMENT_PAYLOAD_TYPE, type Statement } from './statement.js'
 
@@ -52,14 +53,34 @@ export function signEnvelope(payloadType: string, payload: Uint8Array, signers: 
   }
 }
 
+/** Exactly what signing a statement signs, for a signer to look at first (the console shows it). */
+export interface StatementPreview {
+  /** the RFC 8785 bytes: the envelope's payload */
+  payload: Uint8Array
+  /** the same bytes as text */
+  json: string
+  /** lowercase hex SHA-256 of the PAE, the message the signature is over */
+  paeSha256: string
+}
+
 /**
- * Signs a statement as its RFC 8785 bytes. Checks the statement first, as the node will, so a
- * bad one fails here (BAD_REQUEST, STATEMENT_TOO_LARGE) rather than after a round trip.
+ * The statement's payload and the digest of its PAE. Checks the statement first, as the node will, so
+ * a bad one fails here (BAD_REQUEST, STATEMENT_TOO_LARGE) rather than after a round trip.
  */
-export function buildStatementEnvelope(statement: Statement, signers: Signer[]): Envelope {
+export function previewStatement(statement: Statement): StatementPreview {
   const payload = canonicalBytes(statement)
   parseStatementPayload(payload)
-  return signEnvelope(STATEMENT_PAYLOAD_TYPE, payload, signers)
+  return { payload, json: fromUtf8(payload), paeSha256: toHex(sha256(pae(STATEMENT_PAYLOAD_TYPE, payload))) }
+}
+
+/** Signs the payload a preview showed: the bytes looked at are the bytes signed. */
+export function signPreviewedStatement(preview: StatementPreview, signers: Signer[]): Envelope {
+  return signEnvelope(STATEMENT_PAYLOAD_TYPE, preview.payload, signers)
+}
+
+/** Signs a statement as its RFC 8785 bytes; throws as previewStatement. */
+export function buildStatementEnvelope(statement: Statement, signers: Signer[]): Envelope {
+  return signPreviewedStatement(previewStatement(statement), signers)
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

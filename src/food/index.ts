@@ -1,6 +1,7 @@
 // The food domain: GS1 EPCIS 2.0 events, products, recalls and inspections; the Digital Link resolver
 // with the consumer page, the EPCIS query interface, the FSMA 204 export and lot labels.
 
+import { FOOD_ACTION_FORMS } from './action-forms.js'
 import type { Domain } from '../domain.js'
 import { siblingModule } from '../domain.js'
 import { epcisRestRoutes } from './http/epcis-rest-routes.js'
@@ -21,6 +22,7 @@ export const domain: Domain = {
   kinds: () => foodKinds,
   checkModule: siblingModule(import.meta.url, 'kinds'),
   alertSources: () => [],
+  actionForms: FOOD_ACTION_FORMS,
   async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint, witnessMin }) {
     await app.register(foodRoutes, {
       ledger,

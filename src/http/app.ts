@@ -20,6 +20,7 @@ import { actorRoutes } from './routes/actors.js'
 import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
 import { bundleRoutes } from './routes/bundles.js'
 import { consoleRoutes } from './routes/console.js'
+import { consoleActRoutes } from './routes/console-act.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
@@ -156,6 +157,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   const alertSources = domains.flatMap((domain) => domain.alertSources())
   await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
   await app.register(consoleRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}) })
+  await app.register(consoleActRoutes, { ledger, forms: domains.flatMap((domain) => domain.actionForms ?? []) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

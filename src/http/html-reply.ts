@@ -6,12 +6,12 @@ import { pickLang, type Lang } from '../web/i18n.js'
 
 /**
  * Defence in depth for pages that show attacker-supplied text (all of it escaped): only our own
- * script files (no inline script) and connections, inline styles (each page's one stylesheet) and our
- * own style sheets (the API docs), no plugins, no <base>, no framing, no form posts elsewhere. Every
- * HTML response gets it (security-headers.ts).
+ * script files (no inline script), workers (the console's audit) and connections, inline styles (each
+ * page's one stylesheet) and our own style sheets (the API docs), no plugins, no <base>, no framing, no
+ * form posts elsewhere. Every HTML response gets it (security-headers.ts).
  */
 export const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+  "default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
   "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 const HTML = 'text/html; charset=utf-8'

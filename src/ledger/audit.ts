@@ -7,7 +7,8 @@ import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
 import { decodeEnvelope, pae } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
-import { leafHash, nodeHash } from '../core/merkle.js'
+import { leafHash } from '../core/merkle.js'
+import { RootAccumulator } from '../core/root-accumulator.js'
 import type { Statement } from '../core/statement.js'
 import { keyValidAt } from '../core/key-validity.js'
 import { applyActorStatement } from './actor-kinds.js'
@@ -25,31 +26,6 @@ export interface AuditFinding {
 /** Whether `actor` holds `publicKey` as a key that may sign the statement at `seq`. */
 function holdsKeyAt(actor: ActorRecord, publicKey: string, seq: number): boolean {
   return actor.keys.some((k) => k.publicKey === publicKey && keyValidAt(k, seq))
-}
-
-/** The root of a growing tree from its perfect subtrees, left to right (a compact range from 0). */
-export class RootAccumulator {
-  private readonly stack: Uint8Array[] = []
-  size = 0
-
-  push(leaf: Uint8Array): void {
-    let hash = leaf
-    let size = this.size
-    while (size % 2 === 1) {
-      hash = nodeHash(this.stack.pop() as Uint8Array, hash)
-      size = Math.floor(size / 2)
-    }
-    this.stack.push(hash)
-    this.size++
-  }
-
-  /** RFC 9162 root of the leaves pushed so far; requires size > 0. */
-  root(): Uint8Array {
-    if (this.size === 0) throw new RangeError('"size" must be positive for a root')
-    let hash = this.stack[this.stack.length - 1]
-    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i], hash)
-    return hash
-  }
 }
 
 export interface AuditorOptions {
@@ -215,7 +191,7 @@ function asFinding(error: unknown, fallback: ErrorCode): TracechainError {
   return new TracechainError(fallback, (error as Error)?.message ?? String(error))
 }
 
-export { GENESIS_PREV }
+export { GENESIS_PREV, RootAccumulator }
 
 /**
  * Audits entries from..to-1, read `chunkSize` at a time by `read` (a store, a node's HTTP API), reading and

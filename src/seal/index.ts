@@ -2,6 +2,7 @@
 // its pattern and OVERDUE alerts, the JSON views and each seal's public page.
 
 import type { Domain } from '../domain.js'
+import { SEAL_ACTION_FORMS } from './action-forms.js'
 import { overdueAlertSource } from './alerts.js'
 import type { SealConfig } from './config.js'
 import { sealRoutes } from './http/seal-routes.js'
@@ -16,6 +17,7 @@ export const domain: Domain<SealConfig> = {
   kinds: (config) => sealKinds(config),
   // No seal kind has a statement-only check; every rule needs the ledger's state.
   alertSources: (config) => [overdueAlertSource(config)],
+  actionForms: SEAL_ACTION_FORMS,
   async routes(app, { ledger, clock, servedCheckpoint }) {
     await app.register(sealRoutes, { ledger, clock, ...(servedCheckpoint ? { servedCheckpoint } : {}) })
   },

@@ -28,7 +28,16 @@ export async function buildVerifierBundle(outfile: string = BUNDLE_OUTFILE): Pro
   return Object.values(result.metafile.outputs)[0]?.bytes ?? 0
 }
 
+const AUDIT_WORKER_ENTRY = fileURLToPath(new URL('../../src/web/audit-worker.ts', import.meta.url))
+export const AUDIT_WORKER_OUTFILE = fileURLToPath(new URL('../../dist/public/audit-worker.js', import.meta.url))
+
+/** Writes dist/public/audit-worker.js, the console's audit Web Worker (web/audit-worker.ts): a file of its own, as a worker must be. */
+export async function buildAuditWorkerBundle(outfile: string = AUDIT_WORKER_OUTFILE): Promise<void> {
+  await build({ entryPoints: [AUDIT_WORKER_ENTRY], outfile, bundle: true, format: 'iife', minify: true, target: 'es2020', platform: 'browser', legalComments: 'none', logLevel: 'warning' })
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildAuditWorkerBundle()
   const bytes = await buildVerifierBundle()
   const asset = readVerifierAsset(BUNDLE_OUTFILE)
   process.stdout.write(`dist/public/verify.js ${bytes} bytes, served as /web/${asset.fileName}\n  integrity ${asset.integrity}\n  sha256    ${asset.sha256}\n`)

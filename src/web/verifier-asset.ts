@@ -11,6 +11,9 @@ import { TracechainError } from '../core/errors.js'
 /** Where `npm run build` writes the esbuild bundle of src/verifier.ts (the same from src/ and dist/). */
 export const VERIFY_BUNDLE_PATH = fileURLToPath(new URL('../../dist/public/verify.js', import.meta.url))
 
+/** Where `npm run build` writes the console's audit worker (web/audit-worker.ts). */
+export const AUDIT_WORKER_BUNDLE_PATH = fileURLToPath(new URL('../../dist/public/audit-worker.js', import.meta.url))
+
 /** Hex digits of the SHA-256 in the versioned file name: 64 bits, a name, not the integrity check (SRI is). */
 export const VERSION_HEX_LENGTH = 16
 
@@ -24,23 +27,24 @@ export interface VerifierAsset {
   fileName: string
 }
 
-export function verifierAssetOf(bytes: Buffer): VerifierAsset {
+/** `name`: the versioned file's stem, `verify` for the verifier, `audit-worker` for the console's audit worker. */
+export function verifierAssetOf(bytes: Buffer, name = 'verify'): VerifierAsset {
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   return {
     bytes,
     integrity: `sha384-${createHash('sha384').update(bytes).digest('base64')}`,
     sha256,
-    fileName: `verify-${sha256.slice(0, VERSION_HEX_LENGTH)}.js`,
+    fileName: `${name}-${sha256.slice(0, VERSION_HEX_LENGTH)}.js`,
   }
 }
 
 /** Reads the built bundle. Throws NOT_FOUND when it is not built. */
-export function readVerifierAsset(path: string = VERIFY_BUNDLE_PATH): VerifierAsset {
+export function readVerifierAsset(path: string = VERIFY_BUNDLE_PATH, name = 'verify'): VerifierAsset {
   let bytes: Buffer
   try {
     bytes = readFileSync(path)
   } catch {
     throw new TracechainError('NOT_FOUND', `the verifier bundle is not built (${path}): run npm run build`)
   }
-  return verifierAssetOf(bytes)
+  return verifierAssetOf(bytes, name)
 }

@@ -117,7 +117,8 @@ const TEXT: Record<Lang, Record<string, string>> = {
   },
 }
 
-function format(template: string, values: Record<string, string | number | undefined>): string {
+/** `template` with each {name} replaced by its value ('?' where it has none): the pages' words with their facts. */
+export function format(template: string, values: Record<string, string | number | undefined>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
 }
 

@@ -51,6 +51,7 @@ t.test('nosniff everywhere, the CSP on every HTML page', async (t) => {
 t.test('the policy allows no inline script and no plugins', async (t) => {
   const directives = new Map(PAGE_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]))
   t.same(directives.get('script-src'), ["'self'"])
+  t.same(directives.get('worker-src'), ["'self'"], "workers (the console's audit) only from the node's own origin")
   t.same(directives.get('object-src'), ["'none'"])
   t.same(directives.get('base-uri'), ["'none'"])
   t.same(directives.get('frame-ancestors'), ["'none'"])
