@@ -5,6 +5,7 @@
 
 export const SEAL_PAGE_STYLES =
   'main.seal-page{max-width:760px}' +
+  '.seal-page .small{color:#4f5754}' +
   '.eyebrow{margin:4px 0;color:#3d4442;font-size:14px}' +
   '.bound h1{margin:8px 0 12px}' +
   '.state{display:inline-block;font-size:13px;font-weight:600;padding:0 8px;border-radius:999px;background:#eef1ef;color:#3d4442;vertical-align:2px}' +
