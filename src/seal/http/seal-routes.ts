@@ -11,6 +11,7 @@ import { applicationBundle } from '../application-bundle.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { sealConfig, type SealConfig } from '../config.js'
 import { sealPageInput } from '../page-data.js'
+import { sealConsoleRoutes } from './console-routes.js'
 import { applicationView, listSeals, sealView } from '../queries.js'
 import { APPLICATIONS_PER_PAGE, renderSealPage } from '../web/seal-page.js'
 import { sealPagePath } from '../web/seal-view.js'
@@ -31,6 +32,8 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
 ) => {
   // The page marks late records by the ledger's own window, so it shows what the stored alerts say.
   const config = sealConfig({ lateRecordAfterMs: ledger.lateRecordAfterMs, ...overrides })
+
+  await app.register(sealConsoleRoutes, { ledger, clock, config })
 
   app.get('/v1/seals', { schema: { summary: 'Every registered seal', tags: ['seals'] } }, async () => ({ seals: await listSeals(ledger) }))
 

@@ -29,10 +29,10 @@ const short = (hash: string) => `<code title="${escapeHtml(hash)}">${escapeHtml(
 const length = (value: number, max: number) => String(Math.round((value / max) * BAR_WIDTH * 10) / 10)
 
 /**
- * The amount against the budget: both figures in words (the bar is drawn for the eye and hidden from
+ * The amount against the budget (or any limit: a split group's sum against the threshold): both figures in words (the bar is drawn for the eye and hidden from
  * screen readers), and the bar: the amount filled (red when over), the budget a mark across it.
  */
-export function budgetBar(amount: number, budget: number | undefined, lang: Lang): string {
+export function budgetBar(amount: number, budget: number | undefined, lang: Lang, limitWord: string = SEAL_WORDS[lang].budget): string {
   const w = SEAL_WORDS[lang]
   if (budget === undefined) return `<span data-fact="amount">${yuan(amount, lang)}</span>`
   const over = amount > budget
@@ -41,7 +41,7 @@ export function budgetBar(amount: number, budget: number | undefined, lang: Lang
     ? `<span class="tag">${escapeHtml(w.over(yuan(amount - budget, lang), budget > 0 ? `${(((amount - budget) / budget) * 100).toFixed(1)}%` : '∞'))}</span>`
     : `<span class="muted">${escapeHtml(w.within(yuan(budget - amount, lang)))}</span>`
   return (
-    `<span class="figures"><span data-fact="amount">${yuan(amount, lang)}</span> / ${w.budget} <span data-fact="budget">${yuan(budget, lang)}</span> ${verdict}</span>` +
+    `<span class="figures"><span data-fact="amount">${yuan(amount, lang)}</span> / ${limitWord} <span data-fact="budget">${yuan(budget, lang)}</span> ${verdict}</span>` +
     `<svg class="meter" data-fact="bar" viewBox="0 0 ${BAR_WIDTH} 14" preserveAspectRatio="none" aria-hidden="true" focusable="false">` +
     `<rect class="track" width="${BAR_WIDTH}" height="14" rx="3"/><rect class="fill${over ? ' over' : ''}" width="${length(amount, max)}" height="14" rx="3"/>` +
     `<rect class="mark" x="${length(budget, max)}" y="0" width="2" height="14" transform="translate(-1 0)"/></svg>`
