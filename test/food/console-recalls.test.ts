@@ -3,10 +3,9 @@
 // area; bad query parameters refused with a code. In headless Chromium: verified, a rewritten entry caught,
 // axe clean in both languages, no sideways scroll at 200% zoom, the navigation by keyboard.
 
-import { chromium, type Browser } from 'playwright-core'
 import t from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, axeViolations, haveChromium } from '../helpers/chromium.js'
+import { checkAccessibleAndZoomable, haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 
@@ -35,37 +34,19 @@ t.test('GET /console/recalls: reach, counts, sales after the recall, bad input',
 })
 
 if (haveChromium(t)) {
-  let browser: Browser | undefined
-  t.before(async () => {
-    await buildVerifierBundle()
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
-  })
-  t.teardown(() => browser?.close())
+  t.before(() => buildVerifierBundle())
 
   t.test('in Chromium: verified, a rewritten entry caught, accessible, by keyboard, no sideways scroll at 200%', async (t) => {
     const { app } = await seededDemoApp(t)
     await app.listen({ host: '127.0.0.1', port: 0 })
     const { port } = app.server.address() as { port: number }
     const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
-    const context = await (browser as Browser).newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
-    t.teardown(() => context.close())
-    const page = await context.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    const verdict = async (url: string) => {
-      await page.goto(url)
-      await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]', { timeout: 30_000 })
-      return { state: await page.getAttribute('main', 'data-verification'), status: (await page.textContent('[data-verification-status]')) ?? '' }
-    }
+    const { page, errors } = await launchChromium(t, 'zh-CN')
+    const verdict = (url: string) => openVerifiedPage(page, url, 30_000)
     for (const lang of ['zh', 'en']) {
       const good = await verdict(`${proxy.url}/console/recalls?lang=${lang}`)
       t.equal(good.state, 'verified', good.status)
-      t.same(await axeViolations(page), [], `axe: phone, ${lang}`)
-      await page.setViewportSize({ width: 1280, height: 900 })
-      t.same(await axeViolations(page), [], `axe: desktop, ${lang}`)
-      await page.setViewportSize({ width: 640, height: 450 })
-      t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `${lang}: no horizontal scroll at 200% zoom`)
-      await page.setViewportSize({ width: 390, height: 844 })
+      await checkAccessibleAndZoomable(t, page, lang)
     }
     // By keyboard: past the header's two links, the console's views; Enter opens the Seals view.
     await verdict(`${proxy.url}/console/recalls`)

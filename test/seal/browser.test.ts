@@ -8,7 +8,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, axeViolations, haveChromium } from '../helpers/chromium.js'
+import { CHROMIUM, CHROMIUM_ARGS, checkAccessibleAndZoomable, haveChromium } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { decodeQr } from '../helpers/qr.js'
@@ -169,13 +169,7 @@ function run() {
       t.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en')
       t.ok((await page.locator('.application svg.meter').count()) > 0, `${lang}: amounts against budgets as bars`)
       t.ok((await page.locator('.application .timeline .step.done').count()) >= 4, `${lang}: timelines`)
-      t.same(await axeViolations(page), [], `${lang}: axe at phone size`)
-      await page.setViewportSize({ width: 1280, height: 900 })
-      t.same(await axeViolations(page), [], `${lang}: axe at desktop size`)
-      // A 1280-px window at 200% zoom lays out as a 640-px one.
-      await page.setViewportSize({ width: 640, height: 450 })
-      t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `${lang}: no horizontal scroll at 200% zoom`)
-      await page.setViewportSize({ width: 390, height: 844 })
+      await checkAccessibleAndZoomable(t, page, lang)
     }
     t.match(await page.textContent('.application h2'), /Stamped|Closed|Approved|Awaiting approval|Rejected/, 'the states in English')
 
