@@ -6,8 +6,7 @@
 import t from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { checkAccessibleAndZoomable, haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
-import { seededDemoApp } from '../helpers/demo-app.js'
-import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
+import { seededDemoApp, seededDemoBehindProxy } from '../helpers/demo-app.js'
 
 t.test('GET /console/recalls: reach, counts, sales after the recall, bad input', async (t) => {
   const { app } = await seededDemoApp(t)
@@ -37,10 +36,7 @@ if (haveChromium(t)) {
   t.before(() => buildVerifierBundle())
 
   t.test('in Chromium: verified, a rewritten entry caught, accessible, by keyboard, no sideways scroll at 200%', async (t) => {
-    const { app } = await seededDemoApp(t)
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const { port } = app.server.address() as { port: number }
-    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
+    const proxy = await seededDemoBehindProxy(t)
     const { page, errors } = await launchChromium(t, 'zh-CN')
     const verdict = (url: string) => openVerifiedPage(page, url, 30_000)
     for (const lang of ['zh', 'en']) {
