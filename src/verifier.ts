@@ -12,6 +12,7 @@ import { startConsoleAudit } from './web/console-audit.js'
 import { alertEntriesView } from './web/alert-entries.js'
 import { startConsoleLive } from './web/console-live.js'
 import { SEAL_FACTS, sealView } from './seal/web/seal-view.js'
+import { sealTableView } from './seal/web/seal-table-view.js'
 import { recentEntriesView } from './web/recent-entries.js'
 import { registerBoundView, startPageVerification, type RegisteredView } from './web/verify.js'
 import { startBundleDrop } from './web/verify-bundle-drop.js'
@@ -23,6 +24,7 @@ const views: RegisteredView[] = [
   alertEntriesView,
   // A seal page (/seals/:id) must carry its area: stripping the area's attributes fails it.
   { ...sealView, facts: SEAL_FACTS, requiredAt: /^\/seals\// },
+  { ...sealTableView, facts: SEAL_FACTS, requiredAt: /^\/console\/seals$/ },
 ]
 
 for (const view of views) registerBoundView(view)

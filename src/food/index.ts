@@ -4,6 +4,7 @@
 import { FOOD_ACTION_FORMS } from './action-forms.js'
 import type { Domain } from '../domain.js'
 import { siblingModule } from '../domain.js'
+import { foodConsoleRoutes } from './http/console-routes.js'
 import { epcisRestRoutes } from './http/epcis-rest-routes.js'
 import { eventRoutes } from './http/event-routes.js'
 import { labelRoutes } from './http/label-routes.js'
@@ -34,6 +35,7 @@ export const domain: Domain = {
     await app.register(eventRoutes, { ledger, clock })
     await app.register(epcisRestRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
+    await app.register(foodConsoleRoutes, { ledger, clock })
   },
   lots: { recentLots, searchLots, ...foodAlertIds },
   async upgradeStore(store) {

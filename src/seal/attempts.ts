@@ -87,3 +87,39 @@ export async function attemptsAbout(reader: RecordReader, sealId: string, applic
   const records = await reader.range<Alert>(SEAL_SPACES.attempt, { ...prefixRange(joinKey(sealId, applicationId ?? UNKNOWN_SUBJECT)), limit })
   return records.map(([, alert]) => alert)
 }
+
+/** The refused attempts about a seal by one actor for one reason, whatever the applications they named. */
+export interface AttemptGroup {
+  actor: string
+  code: string
+  count: number
+  firstAt: string
+  lastAt: string
+  /** the applications they named, in key order; empty for attempts about the seal alone */
+  applicationIds: string[]
+}
+
+/** Attempt records a seal's summary reads at most; past them it says there are more. */
+export const ATTEMPT_RECORDS_READ = 2_000
+
+/**
+ * A seal's refused attempts aggregated per actor and reason (the code): counts summed, the first and
+ * the latest time, the applications named. Reads at most `limit` records (each counts any number of
+ * refusals); `more` when there were more. Newest first.
+ */
+export async function attemptGroupsOf(reader: RecordReader, sealId: string, limit = ATTEMPT_RECORDS_READ): Promise<{ groups: AttemptGroup[]; more: boolean }> {
+  const records = await reader.range<Alert>(SEAL_SPACES.attempt, { ...prefixRange(sealId), limit: limit + 1 })
+  const groups = new Map<string, AttemptGroup>()
+  for (const [, alert] of records.slice(0, limit)) {
+    const actor = alert.actor ?? UNKNOWN_SUBJECT
+    const code = alert.code ?? alert.kind
+    const key = joinKey(actor, code)
+    const group = groups.get(key) ?? { actor, code, count: 0, firstAt: alert.firstAt ?? alert.at, lastAt: alert.lastAt ?? alert.at, applicationIds: [] }
+    group.count += alert.count ?? 1
+    if ((alert.firstAt ?? alert.at) < group.firstAt) group.firstAt = alert.firstAt ?? alert.at
+    if ((alert.lastAt ?? alert.at) > group.lastAt) group.lastAt = alert.lastAt ?? alert.at
+    for (const id of alert.applicationIds ?? []) if (!group.applicationIds.includes(id)) group.applicationIds.push(id)
+    groups.set(key, group)
+  }
+  return { groups: [...groups.values()].sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0)), more: records.length > limit }
+}

@@ -18,7 +18,7 @@ export const domain: Domain<SealConfig> = {
   // No seal kind has a statement-only check; every rule needs the ledger's state.
   alertSources: (config) => [overdueAlertSource(config)],
   actionForms: SEAL_ACTION_FORMS,
-  async routes(app, { ledger, clock, servedCheckpoint }) {
-    await app.register(sealRoutes, { ledger, clock, ...(servedCheckpoint ? { servedCheckpoint } : {}) })
+  async routes(app, { ledger, clock, baseUrl, servedCheckpoint }) {
+    await app.register(sealRoutes, { ledger, clock, baseUrl, ...(servedCheckpoint ? { servedCheckpoint } : {}) })
   },
 }

@@ -9,12 +9,13 @@ import { parseStatementPayload } from '../core/statement.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { actorProfile, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { applicationAlerts } from './alerts.js'
-import { attemptsAbout } from './attempts.js'
+import { attemptGroupsOf } from './attempts.js'
 import type { SealConfig } from './config.js'
 import { checkSplitGroup, Profiles } from './derive.js'
 import { sealApplicationPage } from './queries.js'
-import { nameOf, sealAreaActors } from './web/seal-view.js'
-import { APPLICATIONS_PER_PAGE, ATTEMPT_GROUPS_SHOWN, type AttemptList, type SealPageInput } from './web/seal-page.js'
+import { sealAreaActors } from './web/seal-view.js'
+import { nameIn, type Bilingual, type Lang } from '../web/i18n.js'
+import { APPLICATIONS_PER_PAGE, type SealPageInput } from './web/seal-page.js'
 
 /** Stored alerts read for one application to find its SPLIT_CONTRACT groups (pattern alerts are few). */
 const ALERTS_READ = 50
@@ -24,8 +25,15 @@ async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry
   return { seq, recordedAt: entry.recordedAt, statement: parseStatementPayload(decodeEnvelope(entry.envelope).payload) }
 }
 
+/** How the page was asked for: its language, its URL as requested, and its absolute URL (for the QR code). */
+export interface SealPageRequest {
+  lang: Lang
+  url: string
+  pageUrl: string
+}
+
 /** Everything renderSealPage needs for page `number` of seal `sealId`. Throws SEAL_NOT_FOUND. */
-export async function sealPageInput(ledger: Ledger, sealId: string, number: number, config: SealConfig, clock: () => Date): Promise<SealPageInput> {
+export async function sealPageInput(ledger: Ledger, sealId: string, number: number, config: SealConfig, clock: () => Date, request: SealPageRequest): Promise<SealPageInput> {
   const { seal, applications: onPage, counted, more } = await sealApplicationPage(ledger, sealId, number, APPLICATIONS_PER_PAGE)
   const loaded = new Map<number, EvidenceEntry>()
   const load = async (seqs: readonly number[]) => {
@@ -75,14 +83,10 @@ export async function sealPageInput(ledger: Ledger, sealId: string, number: numb
   // The page's time is never before its newest entry (a test's clock may lag the ledger's).
   const newest = evidence.reduce((max, e) => Math.max(max, Date.parse(e.recordedAt)), clock().getTime())
 
-  const attemptList = async (applicationId: string | undefined): Promise<AttemptList> => {
-    const found = await attemptsAbout(ledger.records, sealId, applicationId, ATTEMPT_GROUPS_SHOWN + 1)
-    return { shown: found.slice(0, ATTEMPT_GROUPS_SHOWN), more: found.length > ATTEMPT_GROUPS_SHOWN }
-  }
-  const attempts = new Map(await Promise.all(onPage.map(async (a) => [a.applicationId, await attemptList(a.applicationId)] as const)))
   return {
     sealId,
-    title: nameOf(seal.name, sealId),
+    title: nameIn(seal.name, request.lang, sealId),
+    ...request,
     evidence,
     actors: profiles,
     namedActors,
@@ -96,11 +100,10 @@ export async function sealPageInput(ledger: Ledger, sealId: string, number: numb
     },
     totals: { applications: counted, more },
     page: { number, count: Math.max(1, Math.ceil(counted / APPLICATIONS_PER_PAGE)), more },
-    attempts,
-    sealAttempts: number === 1 ? await attemptList(undefined) : { shown: [], more: false },
+    attempts: await attemptGroupsOf(ledger.records, sealId),
     actorName: (id) => {
       const record = ledger.actors.get(id)
-      return record ? nameOf(record.name, id) : id
+      return record ? nameIn(record.name as Bilingual, request.lang, id) : id
     },
     config,
   }

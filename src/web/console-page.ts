@@ -8,7 +8,8 @@ import type { ActorProfile } from './bound-view.js'
 import { renderAlertChart, type AlertChart } from './alert-chart.js'
 import { renderAlertCard, type ConsoleAlert } from './alert-list.js'
 import { ALERT_KINDS, type AlertFamily } from './alert-words.js'
-import { escapeHtml, renderNodePage } from './html.js'
+import { renderConsolePage } from './console-shell.js'
+import { escapeHtml } from './html.js'
 import { TEXT, type Lang } from './i18n.js'
 
 /** The console's form, as the reader filled it (each '' when not set). */
@@ -68,16 +69,6 @@ const WORDS = {
 } as const
 
 const STYLES =
-  'main.wide{max-width:1080px}' +
-  '.nav{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;list-style:none;font-size:15px}' +
-  'form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:10px;margin:12px 0 0}' +
-  'form.filters label{display:flex;flex-direction:column;gap:2px;font-size:14px;color:#3d4442}' +
-  'form.filters input,form.filters select{font:inherit;font-size:16px;min-height:44px;padding:6px 8px;border:1px solid #767f7b;border-radius:8px;background:#fff;color:#1b1f1d}' +
-  'form.filters .actions{display:flex;align-items:flex-end;gap:12px;white-space:nowrap}' +
-  'form.filters button{font:inherit;min-height:44px;padding:8px 18px;border:0;border-radius:8px;background:#0b6e4f;color:#fff}' +
-  ':focus-visible{outline:3px solid #1b6fb5;outline-offset:2px}' +
-  // The shared green (#1e8e3e) is 4.2:1 on white, under WCAG AA's 4.5:1 for text this size.
-  '[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}' +
   '.alerts{list-style:none;margin:10px 0 0;padding:0}' +
   '.alert{background:#fff;border:1px solid #e1e6e3;border-left:6px solid #34495e;border-radius:12px;padding:10px 14px;margin:0 0 10px}' +
   '.f-food{border-left-color:#c0392b}.f-seal{border-left-color:#6c3483}.f-log{border-left-color:#7e5f00}.f-attempt{border-left-color:#5d6d7e}' +
@@ -91,8 +82,7 @@ const STYLES =
   '.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:5px;vertical-align:-1px}' +
   'figure.chart{margin:0;padding:0;background:none}figure.chart svg{max-height:260px}.scroll{overflow-x:auto}' +
   '.pager{display:flex;gap:16px;margin:8px 0 0}' +
-  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#1e8e3e}.live[data-state=retrying]:before{content:"● ";color:#b9770e}' +
-  '.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}'
+  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#1e8e3e}.live[data-state=retrying]:before{content:"● ";color:#b9770e}'
 
 /** The query string of the console for `filter` (and `lang`), for links that keep the reader's filters. */
 export function consoleQuery(filter: ConsoleFilter, lang: Lang, extra: Record<string, string> = {}): string {
@@ -159,7 +149,7 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
       (pager ? `<nav class="pager" aria-label="${w.older}">${pager}</nav>` : '') +
       '</section>',
   ]
-  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'class="wide" data-verification="pending"', body: body.join(''), styles: STYLES })
+  return renderConsolePage({ lang, url, title: w.title, current: 'alerts', mainAttributes: 'data-verification="pending"', body: body.join(''), styles: STYLES })
 }
 
 /** The cards of alerts that arrived after the page loaded (GET /console/rows), oldest first. */

@@ -100,3 +100,17 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   })
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
+
+/**
+ * The page as it is now checked at phone (390 px) and desktop (1280 px) width with axe-core, and at 200%
+ * zoom of a 1280-px window (a 640-px viewport) for a horizontal scroll; leaves it at phone width.
+ */
+export async function checkAccessibleAndZoomable(t: Test, page: Page, label: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 })
+  t.same(await axeViolations(page), [], `axe: phone, ${label}`)
+  await page.setViewportSize({ width: 1280, height: 900 })
+  t.same(await axeViolations(page), [], `axe: desktop, ${label}`)
+  await page.setViewportSize({ width: 640, height: 450 })
+  t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `${label}: no horizontal scroll at 200% zoom`)
+  await page.setViewportSize({ width: 390, height: 844 })
+}

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, type TestNode } from './ledger.js'
+import { startRewritingProxy, type RewritingProxy } from './rewriting-proxy.js'
 
 /** Closes both at teardown. `clock` is the app's (creationDate, time-based alerts). */
 export async function seededDemoApp(t: Test, options: { clock?: () => Date } = {}): Promise<{ node: TestNode; app: FastifyInstance }> {
@@ -16,4 +17,12 @@ export async function seededDemoApp(t: Test, options: { clock?: () => Date } = {
     await node.close()
   })
   return { node, app }
+}
+
+/** The seeded demo listening on a free 127.0.0.1 port, behind a rewriting proxy (rewriting-proxy.ts) of its own. */
+export async function seededDemoBehindProxy(t: Test): Promise<RewritingProxy> {
+  const { app } = await seededDemoApp(t)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as { port: number }
+  return startRewritingProxy(t, `http://127.0.0.1:${port}`)
 }

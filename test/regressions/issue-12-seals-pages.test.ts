@@ -66,7 +66,7 @@ t.test('the seal page: 20 applications a page, links to the others', async (t) =
     v.statement('seal.apply', 'clerk', { applicationId: `pg-${String(i).padStart(2, '0')}`, sealId: SEAL, title: `事项 ${i}`, purpose: 'p', document: { name: 'd', sha256: SHA('a') }, copies: 1 }),
   )
   await v.app.inject({ method: 'POST', url: '/v1/statements', payload: { envelopes } })
-  const sections = (html: string) => [...html.matchAll(/<section class="application" id="([^"]+)"/g)].map((m) => m[1])
+  const sections = (html: string) => [...html.matchAll(/<section class="card application(?: overdue)?" id="([^"]+)"/g)].map((m) => m[1])
   const first = (await v.get(`/seals/${SEAL}`)).body
   t.same(sections(first), envelopes.slice(0, 20).map((_, i) => `pg-${String(i).padStart(2, '0')}`))
   t.match(first, /第 1 \/ 3 页/)

@@ -8,9 +8,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
+import { CHROMIUM, CHROMIUM_ARGS, checkAccessibleAndZoomable, haveChromium } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
+import { decodeQr } from '../helpers/qr.js'
 import { SEAL, SHA, village } from '../helpers/seal.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
@@ -54,9 +55,9 @@ if (haveChromium(t)) {
   run()
 }
 
-/** A page whose clock is the village's (the page's time must be within a day of the browser's). */
+/** A page whose clock is the village's (the page's time must be within a day of the browser's), in a Chinese browser. */
 async function pageAt(t: Test, now: string | undefined): Promise<{ page: Page; errors: string[] }> {
-  const context = await (browser as Browser).newContext({ viewport: { width: 390, height: 844 } })
+  const context = await (browser as Browser).newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
   t.teardown(() => context.close())
   const page = await context.newPage()
   if (now) await page.clock.setFixedTime(new Date(now))
@@ -91,17 +92,23 @@ function run() {
     t.same(errors, [])
 
     const cases: [string, Rewrite, RegExp][] = [
-      ['an amount', (html) => replaceOnce(html, '<dd data-fact="amount">52,000 元</dd>', '<dd data-fact="amount">5,200 元</dd>'), /「金额」/],
+      ['an amount', (html) => replaceOnce(html, '<span data-fact="amount">52,000 元</span>', '<span data-fact="amount">5,200 元</span>'), /「金额」/],
+      ["a bar's amount", (html) => replaceOnce(html, '<rect class="fill over" width="240"', '<rect class="fill" width="180"'), /「金额与预算图」/],
+      ["a bar's budget mark", (html) => replaceOnce(html, /<rect class="mark" x="[\d.]+"/, '<rect class="mark" x="239"'), /「金额与预算图」/],
+      ["a timeline step's time", (html) => replaceOnce(html, new RegExp(`(data-seq="${used}"[^]*?<time data-fact="time" datetime="[^"]+">)[^<]+`), (_m, head: string) => `${head}2026-01-01 09:00`), /「时间」/],
+      ["a timeline step's actor", (html) => replaceOnce(html, '<p class="who" data-fact="custodian">custodian（中文名）</p>', '<p class="who" data-fact="custodian">director（中文名）</p>'), /「印章管理员」/],
+      ['a step still to come made done', (html) => replaceOnce(html, /<li class="step todo">.*?<\/li>/, ''), /「办理经过」/],
+      ['the overdue mark removed', (html) => replaceOnce(html, ' <span class="tag" data-fact="overdue">逾期</span>', ''), /「逾期」|「办结期限」|「用印申请」/],
       ['a title', (html) => replaceOnce(html, '<span data-fact="title">申请 b-1</span>', '<span data-fact="title">申请 b-9</span>'), /「标题」/],
       ["an approver's name", (html) => replaceOnce(html, '<dd data-fact="approvers">director（中文名）', '<dd data-fact="approvers">mallory（中文名）'), /「审批人」/],
-      ["an approver's name on the approval", (html) => replaceOnce(html, '<span data-fact="approver">director（中文名）</span>', '<span data-fact="approver">deputy（中文名）</span>'), /「审批人」/],
+      ["an approver's name on the approval", (html) => replaceOnce(html, '<p class="who" data-fact="approver">director（中文名）</p>', '<p class="who" data-fact="approver">deputy（中文名）</p>'), /「审批人」/],
       ['a state', (html) => replaceOnce(html, '>已用印</span>', '>已办结</span>'), /「状态」/],
       ['an alert removed', (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="OVER_BUDGET">.*?<\/li>/, ''), /「预警」/],
       ['an OVERDUE alert removed', (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="OVERDUE">.*?<\/li>/, ''), /「预警」/],
       ['an entry dropped from the evidence', (html) => dropEvidence(html, used), /「状态」/],
       [
         'an entry dropped from the evidence with the line it backs',
-        (html) => replaceOnce(dropEvidence(html, used), new RegExp(`<li class="entry" data-seq="${used}".*?</li>`), ''),
+        (html) => replaceOnce(dropEvidence(html, used), new RegExp(`<li class="step done" data-seq="${used}".*?</li>`), ''),
         /「状态」/,
       ],
       ["the seal's name", (html) => replaceOnce(html, '<h1 data-fact="sealName">义桥村村民委员会公章</h1>', '<h1 data-fact="sealName">义桥镇人民政府公章</h1>'), /「印章名称」/],
@@ -110,6 +117,7 @@ function run() {
       ['the area made plain', (html) => replaceOnce(html, 'data-bound="seal" ', ''), /the page has no "seal" area/],
       ["another seal's page served as this one's", () => otherPage, /the page is for \/seals\/other-seal, not \/seals\/yiqiao-seal/],
       ['a fact added to the area', (html) => replaceOnce(html, '<dt>用途</dt>', '<dt>审计结论</dt><dd>无问题</dd><dt>用途</dt>'), /「用印申请」/],
+      ['an English page with a Chinese state', (html) => replaceOnce(html, '<html lang="zh-CN">', '<html lang="en">'), /the page's "/],
     ]
     for (const [what, rewrite, named] of cases) {
       proxy.rewrite = rewrite
@@ -147,5 +155,44 @@ function run() {
     const forged = await verdict(page, url)
     t.equal(forged.state, 'failed')
     t.match(forged.status, /「预警」/)
+  })
+
+  t.test('the demo seal page in Chinese and English: axe, keyboard, 200% zoom, and the printed sheet with its QR code', async (t) => {
+    const { app } = await seededDemoApp(t)
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = app.server.address() as { port: number }
+    const url = `http://127.0.0.1:${port}/seals/yiqiao-committee-seal`
+    const { page, errors } = await pageAt(t, undefined)
+    for (const [lang, query] of [['zh', '?lang=zh'], ['en', '?lang=en']] as const) {
+      const good = await verdict(page, `${url}${query}`)
+      t.equal(good.state, 'verified', `${lang}: ${good.status}`)
+      t.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en')
+      t.ok((await page.locator('.application svg.meter').count()) > 0, `${lang}: amounts against budgets as bars`)
+      t.ok((await page.locator('.application .timeline .step.done').count()) >= 4, `${lang}: timelines`)
+      await checkAccessibleAndZoomable(t, page, lang)
+    }
+    t.match(await page.textContent('.application h2'), /Stamped|Closed|Approved|Awaiting approval|Rejected/, 'the states in English')
+
+    // By keyboard: the first stops are the header's links, then the page's; each shows its focus.
+    await verdict(page, url)
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.className), 'brand')
+    await page.keyboard.press('Tab')
+    t.equal(await page.evaluate(() => document.activeElement?.getAttribute('hreflang')), 'en', 'the language switch')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('html[lang="en"]')
+    t.match(page.url(), /\?lang=en$/)
+
+    // Printed for the notice board: no header or links bar, the QR code of the page's own URL.
+    await verdict(page, url)
+    await page.emulateMedia({ media: 'print' })
+    t.equal(await page.locator('header.bar').isVisible(), false, 'no header on paper')
+    t.ok(await page.locator('figure.qr').isVisible(), 'the QR code on paper')
+    t.match(await page.textContent('.print-head'), /村务公开 · 印章使用记录 · 打印时间/)
+    const png = await page.locator('svg.qr-code').screenshot()
+    t.equal(decodeQr(png), 'http://127.0.0.1/seals/yiqiao-committee-seal', 'it opens this page')
+    await page.emulateMedia({ media: 'screen' })
+    t.equal(await page.locator('figure.qr').isVisible(), false, 'not on screen')
+    t.same(errors, [])
   })
 }

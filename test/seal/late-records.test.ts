@@ -76,7 +76,7 @@ t.test('LATE_RECORD: signed more than 24 h before the node recorded it, for any 
 
   const page = (await v.get(`/seals/${SEAL}`)).body
   t.match(page, /<li class="alert" data-fact="alert" data-kind="LATE_RECORD">补录（签署后逾期才记录） /)
-  t.match(page, new RegExp(`data-seq="${closed}"[^\\n]*<span class="late" data-fact="late">补录 · 签署 3 天后才记录</span>`))
+  t.match(page, new RegExp(`data-seq="${closed}"[^\\n]*<span class="tag" data-fact="late">补录 · 签署 3 天后才记录</span>`))
   t.equal(page.match(/data-fact="late"/g)?.length, 1, 'only the late entry is marked')
 })
 

@@ -25,16 +25,37 @@ interface ServedArea {
 
 const unescape = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 
+/** The end of the element whose content starts at `from`: the `</div>` that balances its `<div`s. */
+function closingDiv(html: string, from: number): number {
+  let depth = 1
+  const tags = /<div\b|<\/div>/g
+  tags.lastIndex = from
+  for (let m = tags.exec(html); m; m = tags.exec(html)) {
+    depth += m[0] === '</div>' ? -1 : 1
+    if (depth === 0) return m.index
+  }
+  throw new Error('an area without its end')
+}
+
 function areasOf(html: string): { areas: ServedArea[]; outside: string } {
-  const pattern = /<div data-bound="([^"]+)" data-evidence="([^"]*)" data-actors="([^"]*)" data-bound-params="([^"]*)" class="bound">([\s\S]*?)<\/div>/g
-  const areas = [...html.matchAll(pattern)].map((m) => ({
-    view: m[1],
-    evidence: m[2] === '' ? [] : m[2].split(' ').map(Number),
-    actors: m[3] === '' ? [] : m[3].split(' '),
-    params: JSON.parse(unescape(m[4])) as Record<string, string>,
-    inner: m[5],
-  }))
-  return { areas, outside: html.replace(pattern, '') }
+  const open = /<div data-bound="([^"]+)" data-evidence="([^"]*)" data-actors="([^"]*)" data-bound-params="([^"]*)" class="bound">/g
+  const areas: ServedArea[] = []
+  let outside = ''
+  let at = 0
+  for (const m of html.matchAll(open)) {
+    const start = (m.index as number) + m[0].length
+    const end = closingDiv(html, start)
+    outside += html.slice(at, m.index)
+    at = end + '</div>'.length
+    areas.push({
+      view: m[1],
+      evidence: m[2] === '' ? [] : m[2].split(' ').map(Number),
+      actors: m[3] === '' ? [] : m[3].split(' '),
+      params: JSON.parse(unescape(m[4])) as Record<string, string>,
+      inner: html.slice(start, end),
+    })
+  }
+  return { areas, outside: outside + html.slice(at) }
 }
 
 /** Checks every area of the page at `url` as the browser would; returns the areas. */
@@ -74,7 +95,7 @@ t.test('a village page: every fact from its entries; attempts and counts outside
   t.same(areas[0].actors, ['custodian', 'deputy', 'director'])
   t.match(areas[0].inner, new RegExp(`data-kind="OVERDUE">逾期未办结 .* 见 #${applied}`), 'OVERDUE as of the page time')
   t.equal(areas[0].params.now, v.now())
-  t.match(outside, /节点记录的被拒绝尝试（不在账本中，无法核验） · refused attempts the node recorded \(not in the log, cannot be verified\)/)
+  t.match(outside, /<h2 id="attempts-title">被拒绝的尝试<\/h2><p class="small">被拒绝的声明从未写入账本，没有序号；以下是节点自己的记录（按尝试者与原因合计），您的浏览器无法核验。/)
   t.match(outside, /未经批准用印（已拒绝）/)
   t.match(outside, /非审批人审批（已拒绝）/)
   t.notMatch(areas[0].inner, /已拒绝/, 'no attempt inside the verified area')

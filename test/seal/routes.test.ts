@@ -36,7 +36,8 @@ t.test('the public page: every entry with its seq, alerts, escaped text, the ver
   t.match(response.headers['content-security-policy'], /script-src 'self'/)
   const html = response.body
   t.match(html, /<html lang="zh-CN">/)
-  t.match(html, /<main data-verification="pending">/)
+  t.match(html, /<main class="seal-page" data-verification="pending">/)
+  t.match(html, /<header class="bar"><a class="brand" href="\/">tracechain 溯源<\/a><a class="lang" href="\/seals\/[^"]+\?lang=en" hreflang="en">English<\/a><\/header>/, "the consumer pages' header and language switch")
   t.match(html, /<script src="\/web\/verify-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
   t.match(html, /村务公开/)
   t.match(html, /义桥村村民委员会公章/)
@@ -44,7 +45,7 @@ t.test('the public page: every entry with its seq, alerts, escaped text, the ver
   const shown = [...html.matchAll(/data-seq="(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b)
   t.same(shown, seal.seqs, 'every entry about the seal, each once')
   for (const [seq, actor] of [[applied, 'clerk'], [approved, 'director'], [used, 'custodian'], [rejected, 'deputy']]) {
-    t.match(html, new RegExp(`data-seq="${seq}" data-actor="${actor}"><a class="seq" href="/v1/entries/${seq}">#${seq}</a>`))
+    t.match(html, new RegExp(`data-seq="${seq}" data-actor="${actor}" data-fact="step">.*?<a class="seq" href="/v1/entries/${seq}">账本记录 #${seq}</a>`))
   }
   t.notMatch(html, /<script>alert/, 'titles are escaped')
   t.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;义桥村道路修复/)

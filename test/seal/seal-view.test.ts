@@ -6,7 +6,8 @@ import t from 'tap'
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../src/web/bound-view.js'
 import { DEFAULT_SEAL_CONFIG } from '../../src/seal/config.js'
 import type { SealPageClaims } from '../../src/seal/derive.js'
-import { parseSealPageParams, sealPageParams, sealView, yuan } from '../../src/seal/web/seal-view.js'
+import { parseSealPageParams, sealPageParams, sealView } from '../../src/seal/web/seal-view.js'
+import { yuan } from '../../src/seal/web/seal-words.js'
 import { pageClockFailure } from '../../src/web/verify-bound.js'
 import { renderSealPage, type SealPageInput } from '../../src/seal/web/seal-page.js'
 
@@ -60,21 +61,29 @@ t.test('the same entries and params give the same text; the facts come from the 
   t.equal(render(entries.map((e) => structuredClone(e)), c), first, 'deterministic')
   t.match(first, /^<h1 data-fact="sealName">义桥村公章<\/h1>/, 'the name from the registration')
   t.match(first, /<span data-fact="title">&lt;script&gt;x&lt;\/script&gt;道路<\/span>/, 'escaped')
-  t.match(first, /<dd data-fact="amount">52,000 元<\/dd>/)
-  t.match(first, /<dd data-fact="budget">45,000 元<\/dd>/)
+  t.match(first, /<span data-fact="amount">52,000 元<\/span> \/ 预算 <span data-fact="budget">45,000 元<\/span> <span class="tag">超出 7,000 元（15.6%）<\/span>/)
+  t.match(first, /<rect class="fill over" width="240" height="14" rx="3"\/><rect class="mark" x="207.7"/, 'the bar: the amount filled, the budget marked')
   t.match(first, /<dd data-fact="copies">申请 2，批准 2，已盖 2<\/dd>/)
   t.match(first, /data-fact="state"[^>]*>已用印</)
   t.match(first, /<dd data-fact="approvers">director名、deputy名<\/dd>/)
-  t.match(first, /<span data-fact="approver">director名<\/span>/)
+  t.match(first, /<p class="who" data-fact="approver">director名<\/p>/)
   t.same(alertKinds(first), ['OVER_BUDGET'])
-  t.match(first, /data-seq="13" data-actor="custodian"><a class="seq" href="\/v1\/entries\/13">#13<\/a>/)
+  t.match(first, /<li class="step done" data-seq="13" data-actor="custodian" data-fact="step"><span class="dot"><\/span><div class="head"><h3>用印<\/h3><time data-fact="time"/)
+  t.match(first, /<a class="seq" href="\/v1\/entries\/13">账本记录 #13<\/a>/)
+  t.match(first, /<li class="step todo">.*<h3>办结<\/h3>.*尚未办理/, 'the step still to come')
+  const english = sealView.render({ lang: 'en', entries, actors: ACTORS, params: sealPageParams(c) })
+  t.match(english, /<span data-fact="amount">CNY 52,000<\/span> \/ Budget <span data-fact="budget">CNY 45,000<\/span> <span class="tag">over by CNY 7,000 \(15.6%\)/, 'in English')
+  t.match(english, /data-fact="state">Stamped</)
+  t.match(english, /Over budget/)
   t.notMatch(first, /签署时间/, 'issuedAt equals recordedAt: not shown twice')
   t.match(first, /时间为 UTC\+08:00/, 'the settings are shown')
 
   // A backdated statement shows the signer's own time beside the node's.
   const late = log()
   late.add('seal.apply', 'clerk', { applicationId: 'a-1', sealId: SEAL, title: 't', purpose: 'p', document: { name: 'd', sha256: SHA('a') }, copies: 1 }, DAY, '2026-05-20T02:00:00.000Z')
-  t.match(render(late.entries, claims(['a-1'])), /（签署时间 <time data-fact="issuedAt" datetime="2026-05-20T02:00:00.000Z">2026-05-20 10:00<\/time>）/)
+  const lateHtml = render(late.entries, claims(['a-1']))
+  t.match(lateHtml, /（签署时间 <time data-fact="issuedAt" datetime="2026-05-20T02:00:00.000Z">2026-05-20 10:00<\/time>）/)
+  t.match(lateHtml, /<span class="tag" data-fact="late">补录 · 签署 12 天后才记录<\/span>/, 'a late record marked on its step')
 
   t.equal(yuan(1234567.5), '1,234,567.5 元')
   t.equal(yuan(0), '0 元')
@@ -86,7 +95,10 @@ t.test('OVERDUE follows the page time, ends with a close; OFF_HOURS_USE and OVER
   apply('due-1', { dueDate: '2026-06-02', budget: 100 })
   const c = (now: string) => claims(['due-1'], { now })
   t.same(alertKinds(render(entries, c('2026-06-02T15:59:59.999Z'))), [], 'the due day has not ended in Shanghai')
-  t.same(alertKinds(render(entries, c('2026-06-02T16:00:00.000Z'))), ['OVERDUE'], 'ended')
+  const overdue = render(entries, c('2026-06-02T16:00:00.000Z'))
+  t.same(alertKinds(overdue), ['OVERDUE'], 'ended')
+  t.match(overdue, /<section class="card application overdue"/, 'the overdue application marked')
+  t.match(overdue, /<dd data-fact="due">2026-06-02 <span class="tag" data-fact="overdue">逾期<\/span><\/dd>/)
   add('seal.approve', 'director', { applicationId: 'due-1' })
   // 23:30 in Shanghai
   add('seal.use', 'custodian', { applicationId: 'due-1', copies: 1, stamped: { sha256: SHA('c') } }, '2026-06-01T15:30:00.000Z')
@@ -212,19 +224,21 @@ t.test('a page the view refuses is served without the area, saying why, so the b
   const input = (applicationIds: string[]): SealPageInput => ({
     sealId: SEAL,
     title: '义桥村公章',
+    lang: 'zh',
+    url: `/seals/${SEAL}`,
+    pageUrl: `https://trace.example.cn/seals/${SEAL}`,
     evidence: entries,
     actors: ACTORS,
     namedActors: ['custodian', 'director', 'deputy'],
     claims: claims(applicationIds),
     totals: { applications: 1, more: false },
     page: { number: 1, count: 1, more: false },
-    attempts: new Map(),
-    sealAttempts: { shown: [], more: false },
+    attempts: { groups: [], more: false },
     actorName: (id) => id,
     config: DEFAULT_SEAL_CONFIG,
   })
   t.match(renderSealPage(input(['a-1'])), /<div data-bound="seal" data-evidence="10 11" data-actors="custodian deputy director"/)
   const refused = renderSealPage(input(['a-1', 'a-2']))
   t.notMatch(refused, /data-bound=/)
-  t.match(refused, /<p class="bound-error">本页的记录无法由账本中的已签名记录得出.*no application a-2/)
+  t.match(refused, /<p class="card bound-error">本页的记录无法由账本中的已签名记录得出.*no application a-2/)
 })

@@ -27,7 +27,8 @@ const AFTER_RECALL = {
   transport: { zh: '召回发布后运输', en: 'Shipped after the recall was issued' },
 }
 
-const SEVERITY: Record<string, { zh: string; en: string }> = {
+/** Recall severities (FDA classes) in words; the console's Recalls view shows them too. */
+export const SEVERITY: Record<string, { zh: string; en: string }> = {
   'class-i': { zh: '一级召回', en: 'Class I recall' },
   'class-ii': { zh: '二级召回', en: 'Class II recall' },
   'class-iii': { zh: '三级召回', en: 'Class III recall' },

@@ -1,0 +1,92 @@
+// The console's Recalls view (GET /console/recalls): each recall, newest first, with what it reached
+// downstream (the lots, and the events that named them counted by step and by shop) and the lots still
+// moved or sold after it (EVENT_AFTER_RECALL). The counts are the node's reading of its indexes, shown as
+// such; the entries each recall rests on, the recall and each movement after it, are a bound area
+// (web/alert-entries.ts) the browser verifies.
+
+import type { ActorProfile } from '../../web/bound-view.js'
+import { boundAreaOpen } from '../../web/bound-view.js'
+import { ALERT_ENTRIES_VIEW, renderAlertEntries } from '../../web/alert-entries.js'
+import { renderConsolePage } from '../../web/console-shell.js'
+import { escapeHtml } from '../../web/html.js'
+import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
+import type { RecallSummary } from '../recalls-console.js'
+import { SEVERITY } from './provenance-page.js'
+import { resolverPathOf } from './search.js'
+import { stageOf } from './stages.js'
+
+const WORDS = {
+  zh: {
+    title: '召回', intro: '每项召回及其影响：召回批次向下游到达的批次、按环节与门店统计的记录，以及召回后仍在流通或销售的批次。',
+    none: '账本中没有召回。', verification: '账本核验', reason: '原因', severity: '级别', by: '发布', at: '召回时间',
+    reached: (n: number) => `到达下游批次 ${n} 个`, bySteps: '按环节', byShop: '按门店', count: '记录数', step: '环节', shop: '门店',
+    noShop: '没有门店的记录。', after: '召回后仍在流通或销售', afterNone: '召回后未见流通或销售记录。', entries: '依据的账本记录（在您的浏览器中核验）',
+    counts: '统计由节点的索引得出，未在浏览器中核验。', partial: '统计不完整：已达读取上限，或召回的下游追溯被截断。',
+    noScript: '需要启用 JavaScript 才能在本机核验账本记录。', lots: '批次',
+  },
+  en: {
+    title: 'Recalls', intro: 'Each recall and its reach: the lots downstream of the recalled lot, their events counted by step and by shop, and the lots still moved or sold after it.',
+    none: 'No recall in the log.', verification: 'Ledger check', reason: 'Reason', severity: 'Severity', by: 'Issued by', at: 'Recalled',
+    reached: (n: number) => `${n} lots reached downstream`, bySteps: 'By step', byShop: 'By shop', count: 'Events', step: 'Step', shop: 'Shop',
+    noShop: 'No shop recorded it.', after: 'Moved or sold after the recall', afterNone: 'Nothing moved or sold after the recall.', entries: 'The ledger entries it rests on (verified in your browser)',
+    counts: "The counts are the node's reading of its indexes, not verified in your browser.", partial: 'The counts are partial: a reading bound was reached, or the recall\'s walk downstream was cut short.',
+    noScript: 'Turn on JavaScript to verify the entries on this device.', lots: 'Lots',
+  },
+} as const
+
+const STYLES =
+  '.recall-card{border-left:6px solid #c62828}.recall-card h2{font-size:18px}.recall-card h3{margin:12px 0 0}' +
+  '.counts{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:12px;margin:10px 0 0}' +
+  '.counts table{font-size:14px}.counts .num{text-align:right}.counts caption{text-align:left;font-weight:700;margin:0 0 4px}' +
+  '.reached{display:flex;flex-wrap:wrap;gap:4px 12px;list-style:none;padding:0;margin:6px 0 0;font-size:14px}' +
+  '.after{list-style:none;padding:0;margin:6px 0 0}.after>li{background:#fff1f0;border-radius:8px;padding:6px 10px;margin:0 0 6px;font-size:14px}' +
+  '.entries{list-style:none;margin:4px 0 0;padding:0;font-size:14px}.entries li{margin:2px 0}' +
+  '.recall-card .small{color:#4f5754}'
+
+function lotLink(id: string, label: string, lang: Lang): string {
+  const path = resolverPathOf(id)
+  return path ? `<a href="${escapeHtml(path)}?lang=${lang}">${escapeHtml(label)}</a>` : `<span class="code">${escapeHtml(id)}</span>`
+}
+
+function card(summary: RecallSummary, actors: ReadonlyMap<string, ActorProfile>, lang: Lang): string {
+  const w = WORDS[lang]
+  const { recall } = summary
+  const name = nameIn(summary.product?.name as Bilingual, lang, summary.lot?.gtin ?? recall.id)
+  const actorName = (id: string) => escapeHtml(nameIn(actors.get(id)?.name as Bilingual, lang, id))
+  const stepName = (step: string) => stageOf({ bizStep: step || null, eventType: 'ObjectEvent', roles: [], productNames: [], hasReadings: false })[lang]
+  const rows = (map: Map<string, number>, label: (key: string) => string) =>
+    [...map.entries()].sort((a, b) => b[1] - a[1]).map(([key, n]) => `<tr><td>${label(key)}</td><td class="num">${n}</td></tr>`).join('')
+  const table = (caption: string, head: string, body: string, empty: string) =>
+    `<table><caption>${caption}</caption><thead><tr><th scope="col">${head}</th><th scope="col">${w.count}</th></tr></thead><tbody>${body || `<tr><td colspan="2">${empty}</td></tr>`}</tbody></table>`
+  const seqs = [...(summary.entry ? [summary.entry] : []), ...summary.afterRecall.flatMap((a) => a.entries)]
+  const unique = [...new Map(seqs.map((e) => [e.seq, e])).values()].sort((a, b) => a.seq - b.seq)
+  const signers = [...new Set(unique.map((e) => e.statement.actor))]
+  const after = summary.afterRecall.map(({ alert }) => {
+    const lots = (alert.ids ?? []).map((id) => lotLink(id, id.split(/[:.]/).pop() ?? id, lang)).join(' ')
+    return `<li><time datetime="${escapeHtml(alert.at)}">${escapeHtml(formatTime(alert.at, lang))}</time> · ${lots} · ${alert.seqs.map((s) => `#${s}`).join(' ')}</li>`
+  })
+  return (
+    `<section class="card recall-card" aria-labelledby="recall-${recall.seq}"><h2 id="recall-${recall.seq}">${escapeHtml(name)}${summary.lot?.lot ? ` · <span class="code">${escapeHtml(summary.lot.lot)}</span>` : ''}</h2>` +
+    `<dl class="facts"><dt>${w.reason}</dt><dd>${escapeHtml(halfIn(recall.reason, lang))}</dd><dt>${w.severity}</dt><dd>${escapeHtml(SEVERITY[recall.severity]?.[lang] ?? recall.severity)}</dd>` +
+    `<dt>${w.by}</dt><dd>${actorName(recall.by)}</dd><dt>${w.at}</dt><dd><time datetime="${escapeHtml(recall.at)}">${escapeHtml(formatTime(recall.at, lang))}</time></dd></dl>` +
+    `<h3>${escapeHtml(w.reached(Math.max(0, summary.reached.length - 1)))}</h3>` +
+    `<ul class="reached" aria-label="${w.lots}">${summary.reached.map((o) => `<li>${lotLink(o.id, `${o.lot ?? o.serial ?? o.id}${o.gtin ? ` · ${o.gtin}` : ''}`, lang)}</li>`).join('')}</ul>` +
+    `<div class="counts">${table(w.bySteps, w.step, rows(summary.bySteps, (step) => escapeHtml(stepName(step))), '—')}${table(w.byShop, w.shop, rows(summary.byShop, actorName), w.noShop)}</div>` +
+    `<p class="small">${w.counts}${summary.partial ? ` ${w.partial}` : ''}</p>` +
+    `<h3>${w.after}</h3>` +
+    (after.length > 0 ? `<ul class="after">${after.join('')}</ul>` : `<p class="muted">${w.afterNone}</p>`) +
+    `<h3>${w.entries}</h3>` +
+    `${boundAreaOpen({ view: ALERT_ENTRIES_VIEW, evidence: unique.map((e) => e.seq), actors: signers, params: {} }, 'ol', 'class="entries"')}${renderAlertEntries(unique, actors, lang)}</ol>` +
+    `</section>`
+  )
+}
+
+export function renderConsoleRecalls(recalls: readonly RecallSummary[], actors: ReadonlyMap<string, ActorProfile>, lang: Lang, url: string): string {
+  const w = WORDS[lang]
+  const body = [
+    `<section class="card"><h1>${w.title}</h1><p class="sub">${w.intro}</p></section>`,
+    `<section class="card verify"><h2>${w.verification}</h2><p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p><noscript><p class="small">${w.noScript}</p></noscript></section>`,
+    recalls.length > 0 ? recalls.map((summary) => card(summary, actors, lang)).join('') : `<section class="card"><p class="muted">${w.none}</p></section>`,
+  ]
+  return renderConsolePage({ lang, url, title: w.title, current: 'recalls', mainAttributes: 'data-verification="pending"', body: body.join(''), styles: STYLES })
+}
