@@ -6,6 +6,7 @@
 
 import type { ActionForm, FormField } from '../core/statement-form.js'
 import { STATEMENT_ID_FIELD } from '../core/statement-form.js'
+import { CONSOLE_STYLES, renderConsoleNav } from './console-shell.js'
 import { escapeHtml, renderNodePage } from './html.js'
 import { TEXT, type Lang } from './i18n.js'
 
@@ -144,5 +145,5 @@ export function renderActPage(view: ActPageView, lang: Lang, url: string): strin
       `<ul class="results" data-act-results aria-label="${w.results}"></ul></section>`,
     `<section class="card verify"><h2>${w.verification}</h2><p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p></section>`,
   ]
-  return renderNodePage({ lang, url, title: `${form.title[lang]} · ${w.title}`, mainAttributes: 'class="act-page" data-verification="pending" data-console-act', body: body.join(''), styles: STYLES })
+  return renderNodePage({ lang, url, title: `${form.title[lang]} · ${w.title}`, mainAttributes: 'class="act-page" data-verification="pending" data-console-act', body: renderConsoleNav('act', lang) + body.join(''), styles: CONSOLE_STYLES + STYLES })
 }

@@ -3,6 +3,7 @@
 // checked per second, and the first bad seq in words. Server-rendered, Chinese first; without script it says
 // what it needs and where the CLI does the same.
 
+import { CONSOLE_STYLES, renderConsoleNav } from './console-shell.js'
 import { escapeHtml, renderNodePage } from './html.js'
 import { TEXT, type Lang } from './i18n.js'
 
@@ -66,7 +67,7 @@ export function renderAuditPage(view: AuditPageView, lang: Lang, url: string): s
     url,
     title: w.title,
     mainAttributes: `class="audit-page" data-verification="pending" data-audit-worker="${escapeHtml(view.workerPath)}"`,
-    body: body.join(''),
-    styles: STYLES,
+    body: renderConsoleNav('audit', lang) + body.join(''),
+    styles: CONSOLE_STYLES + STYLES,
   })
 }

@@ -21,6 +21,7 @@ t.test('each form, in Chinese and English, labelled, prefilled from the link', a
   t.match(page.body, /<html lang="zh-CN">/)
   t.match(page.body, /data-action-form="recall"/, 'the first form by default')
   t.match(page.body, /aria-current="page">发布召回/)
+  t.match(page.body, /<a href="\/console\/act\?lang=zh" aria-current="page">签署 · <span lang="en">Act<\/span><\/a>/, "the console's navigation, this view marked")
   for (const action of ['recall', 'inspection', 'apply', 'approve', 'revoke']) {
     for (const lang of ['zh', 'en']) {
       const answer = await app.inject({ url: `/console/act?action=${action}&lang=${lang}` })
@@ -64,6 +65,8 @@ t.test('/console/audit names its versioned worker, served immutable under the pa
   }
   const page = await app.inject({ url: '/console/audit' })
   t.match(page.body, /<button type="submit" data-audit-start disabled>开始审计<\/button>/)
+  t.match(page.body, /<a href="\/console\/audit\?lang=zh" aria-current="page">审计/, "the console's navigation, this view marked")
+  t.match(page.body, /<a href="\/console\/seals\?lang=zh">印章/)
   const path = /data-audit-worker="([^"]+)"/.exec(page.body)?.[1] as string
   t.match(path, /^\/console\/audit\/audit-worker-[0-9a-f]{16}\.js$/)
   const worker = await app.inject({ url: path, headers: { 'accept-encoding': 'br' } })
