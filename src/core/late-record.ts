@@ -21,3 +21,12 @@ export function lateBy(issuedAt: string, recordedAt: string, afterMs: number = D
 export function lateDays(gapMs: number): number {
   return Math.max(1, Math.floor(gapMs / DAY_MS))
 }
+
+/**
+ * The window a page marks late records by: the node's, but never laxer than the default and never off. A
+ * page's settings are the server's claim, which a proxy could raise to hide the mark; the browser derives
+ * the page with this bound, so a record late by the default window is shown late wherever it is shown.
+ */
+export function pageLateWindow(configuredMs: number): number {
+  return configuredMs > 0 ? Math.min(configuredMs, DEFAULT_LATE_RECORD_AFTER_MS) : DEFAULT_LATE_RECORD_AFTER_MS
+}

@@ -5,7 +5,7 @@
 // Every entry is attacker input here: a field of the wrong shape or a move the rules forbid is refused
 // with a BoundViewError naming the entry, never shown.
 
-import { lateBy } from '../core/late-record.js'
+import { lateBy, pageLateWindow } from '../core/late-record.js'
 import { isIssuedAt } from '../core/statement.js'
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { endOfLocalDate, type SealConfig } from './config.js'
@@ -248,7 +248,7 @@ function deriveApplication(entries: readonly EvidenceEntry[], seal: SealFacts, p
     if (approval && stampedBeforeApprovalRecorded(entry.statement.issuedAt, approval.recordedAt)) alerts.push({ kind: 'USE_BEFORE_APPROVAL_RECORDED', at: entry.recordedAt, seqs: [approval.seq, entry.seq] })
   }
   for (const entry of application.history) {
-    if (lateBy(entry.statement.issuedAt, entry.recordedAt, config.lateRecordAfterMs) !== undefined) alerts.push({ kind: 'LATE_RECORD', at: entry.recordedAt, seqs: [entry.seq] })
+    if (lateBy(entry.statement.issuedAt, entry.recordedAt, pageLateWindow(config.lateRecordAfterMs)) !== undefined) alerts.push({ kind: 'LATE_RECORD', at: entry.recordedAt, seqs: [entry.seq] })
   }
   return application
 }

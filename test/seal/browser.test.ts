@@ -155,6 +155,21 @@ function run() {
     const forged = await verdict(page, url)
     t.equal(forged.state, 'failed')
     t.match(forged.status, /「预警」/)
+
+    // The stamping recorded three days late: a page whose claimed window is raised to ten days (or turned off)
+    // and whose late marks are gone still fails, as the browser holds the page to the default window at most.
+    const served = await (await fetch(url)).text()
+    t.match(served, /&quot;lateRecordAfterMs&quot;:&quot;86400000&quot;/, 'the page claims the default window')
+    t.match(served, /<span class="tag" data-fact="late">补录 · 签署 3 天后才记录<\/span>/, 'and marks the stamping recorded three days late')
+    for (const window of ['864000000', '0']) {
+      proxy.rewrite = (html) => {
+        const raised = replaceOnce(html, /&quot;lateRecordAfterMs&quot;:&quot;\d+&quot;/, `&quot;lateRecordAfterMs&quot;:&quot;${window}&quot;`)
+        return raised.replace(/ ?<span class="tag" data-fact="late">补录 · 签署 \d+ 天后才记录<\/span>/g, '').replace(/<li class="alert" data-fact="alert" data-kind="LATE_RECORD">.*?<\/li>/g, '')
+      }
+      const hidden = await verdict(page, url)
+      t.equal(hidden.state, 'failed', `late marks hidden behind a window of ${window} ms`)
+    }
+    proxy.rewrite = undefined
   })
 
   t.test('the demo seal page in Chinese and English: axe, keyboard, 200% zoom, and the printed sheet with its QR code', async (t) => {

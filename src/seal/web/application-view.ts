@@ -3,7 +3,7 @@
 // stamped → closed, each step the signed entry that made it, with who and when; steps not reached yet are
 // shown as such. Pure and browser-safe: part of the seal page's bound view (seal-view.ts).
 
-import { lateBy, lateDays } from '../../core/late-record.js'
+import { lateBy, lateDays, pageLateWindow } from '../../core/late-record.js'
 import type { EvidenceEntry } from '../../web/bound-view.js'
 import { alertKindName } from '../../web/alert-words.js'
 import type { Lang } from '../../web/i18n.js'
@@ -81,7 +81,7 @@ export function renderStep(entry: EvidenceEntry, context: ApplicationRenderConte
   const w = SEAL_WORDS[lang]
   const { type, actor, issuedAt } = entry.statement
   const claimed = Math.abs(Date.parse(issuedAt) - Date.parse(entry.recordedAt)) > CLAIM_SHOWN_AFTER_MS ? ` <small>（${w.signedAt} ${timeOf(issuedAt, config, 'issuedAt')}）</small>` : ''
-  const late = lateBy(issuedAt, entry.recordedAt, config.lateRecordAfterMs)
+  const late = lateBy(issuedAt, entry.recordedAt, pageLateWindow(config.lateRecordAfterMs))
   const marks = [
     ...(late === undefined ? [] : [`<span class="tag" data-fact="late">${escapeHtml(w.lateTag(lateDays(late)))}</span>`]),
     ...alerts.filter((a) => STEP_ALERTS.has(a.kind) && a.seqs.includes(entry.seq)).map((a) => `<span class="tag">${escapeHtml(alertKindName(a.kind, lang))}</span>`),
