@@ -151,11 +151,15 @@ const NOT_A_DIGITAL_LINK = new Set(['NO_PRIMARY_KEY', 'URI_CHARACTERS', 'SCHEME'
 /** The name a wrong check digit is reported under, for the keys modelled here. */
 const KEY_NAMES: Record<string, string> = { '01': 'gtin', '00': 'sscc', '414': 'gln' }
 
+/** Characters outside a URI, which an IRI (RFC 3987 §3.1) or a decoded path may carry: read as their UTF-8 escapes. */
+const OUTSIDE_URI = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu
+
 function parseWebUri(text: string, host: string): Gs1Identifier {
   let link: ParsedDigitalLink
+  const uri = text.replace(OUTSIDE_URI, escapeCharacter)
   try {
     // Zero-suppressed GTINs stay readable: labels printed before DL 1.2 carry them.
-    link = parseDigitalLink(text, { permitZeroSuppressedGtin: true })
+    link = parseDigitalLink(uri, { permitZeroSuppressedGtin: true })
   } catch (error) {
     if (!(error instanceof TracechainError)) throw error
     const details = error.details as { reason?: string; ai?: string; value?: string }
@@ -183,8 +187,8 @@ function parseWebUri(text: string, host: string): Gs1Identifier {
       ...(serial !== undefined ? { serial } : {}),
     }
   }
-  // A Digital Link of a key this module does not model (GRAI, GIAI, GDTI, a TPX …): kept as its text.
-  return { kind: 'local', local: text }
+  // A Digital Link of a key this module does not model (GRAI, GIAI, GDTI, a TPX …): kept as its text, escaped.
+  return { kind: 'local', local: uri }
 }
 
 function checkAlphanumeric(text: string, value: string, name: string): string {
@@ -278,6 +282,15 @@ function withCheckDigit(digits: string): string {
 function required<T>(value: T | undefined, name: string): T {
   if (value === undefined) throw new TypeError(`identifier: "${name}" is required for this kind`)
   return value
+}
+
+function escapeCharacter(character: string): string {
+  try {
+    return encodeURIComponent(character)
+  } catch {
+    // A lone surrogate has no UTF-8 form: the parser refuses a "%" that escapes nothing.
+    return '%'
+  }
 }
 
 function clip(text: string): string {
