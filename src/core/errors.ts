@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   LOCATION_REQUIRED: { status: 403, summary: 'an event with neither readPoint nor bizLocation from an actor that has registered locations' },
   NOT_PRODUCT_MAKER: { status: 403, summary: 'an event makes a lot or item of a GTIN whose brand owner neither is the signer nor names it among its makers' },
   PRODUCT_OWNED: { status: 409, summary: 'the GTIN is registered by another brand owner' },
+  LINK_TYPE_INVALID: { status: 400, summary: 'a resolver linkType that is neither "all" nor a GS1 link type (gs1:pip, https://gs1.org/voc/pip)' },
   RECALL_FORBIDDEN: { status: 403, summary: 'only a regulator or the producer of a lot may recall it' },
   // Seals
   SEAL_NOT_FOUND: { status: 404, summary: 'no such seal or application' },

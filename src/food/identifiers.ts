@@ -1,8 +1,17 @@
 // GS1 identifiers in their two spellings, one value: EPC URNs (GS1 EPC Tag Data Standard 2.0 §6) and
 // GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/ and digital-link.ts.
 
-import { fail } from '../core/errors.js'
-import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, formatDigitalLinkPath, gs1CheckDigit, gtinElements, type DigitalLinkElement } from '../core/digital-link.js'
+import { TracechainError, fail } from '../core/errors.js'
+import {
+  CANONICAL_DIGITAL_LINK_BASE,
+  buildDigitalLink,
+  formatDigitalLinkPath,
+  gs1CheckDigit,
+  gtinElements,
+  parseDigitalLink,
+  type DigitalLinkElement,
+  type ParsedDigitalLink,
+} from '../core/digital-link.js'
 
 export { gs1CheckDigit }
 
@@ -57,14 +66,11 @@ const WEB_URI = /^https?:\/\/([^/?#]+)([^?#]*)(?:\?[^#]*)?(?:#.*)?$/is
 const parsed = new Map<string, Readonly<Gs1Identifier>>()
 const PARSED_KEPT = 4096
 
-/** DL primary keys we model, each with the qualifiers it may take, in the only order allowed (DL 1.2 §4.6). */
-const DL_QUALIFIERS: Record<string, readonly string[]> = { '01': ['22', '10', '21'], '00': [], '414': ['254'] }
-
 /**
  * Attacker-controlled. Accepts urn:epc:id:sgtin|sscc|sgln, urn:epc:class:lgtin, urn:epc:idpat:sgtin:CP.IR.*
- * (a GTIN class), GS1 Digital Link URIs on any domain (an own path before the primary key; numeric AIs 01
- * with qualifiers 22, 10, 21 in that order, 00, 414 with 254; query and fragment ignored), and any other
- * absolute URN or URI as kind 'local' (including EPC schemes we do not model, such as giai or grai).
+ * (a GTIN class), GS1 Digital Link URIs on any domain as core/digital-link.ts parses them (01 with 22, 10,
+ * 21, 00, and 414 with 254 modelled; a Digital Link of another key, such as a GRAI or GIAI, is kept as
+ * 'local'; data attributes checked, then left out), and any other absolute URN or URI as kind 'local'.
  * Throws IDENTIFIER_INVALID (malformed, or a path on id.gs1.org that is not a Digital Link) or
  * CHECK_DIGIT_INVALID (a GTIN, SSCC or GLN in a Digital Link whose check digit is wrong).
  */
@@ -84,7 +90,7 @@ function parseIdentifierText(text: string): Gs1Identifier {
   const urn = EPC_URN.exec(text)
   if (urn) return parseEpcUrn(text, urn[1].toLowerCase(), urn[2].toLowerCase(), urn[3])
   const web = WEB_URI.exec(text)
-  if (web) return parseWebUri(text, web[1], web[2])
+  if (web) return parseWebUri(text, web[1])
   if (!ABSOLUTE_URI.test(text)) invalid(text, 'not an absolute URN or URI')
   return { kind: 'local', local: text }
 }
@@ -140,69 +146,49 @@ function decodeUrnComponent(text: string, component: string, name: string): stri
   return checkAlphanumeric(text, value, name)
 }
 
-function parseWebUri(text: string, host: string, path: string): Gs1Identifier {
-  const segments = path.split('/').slice(1)
-  // Walk back from the end over "/AI/value" pairs to the primary key nearest the end (as GS1's syntax engine does).
-  let start = -1
-  for (let i = segments.length - 2; i >= 0; i -= 2) {
-    if (!/^\d{2,4}$/.test(segments[i])) break
-    if (segments[i] in DL_QUALIFIERS) {
-      start = i
-      break
+/** Why a web URI is not a Digital Link at all (so it may be another kind of URI), not a Digital Link gone wrong. */
+const NOT_A_DIGITAL_LINK = new Set(['NO_PRIMARY_KEY', 'URI_CHARACTERS', 'SCHEME', 'DOMAIN'])
+/** The name a wrong check digit is reported under, for the keys modelled here. */
+const KEY_NAMES: Record<string, string> = { '01': 'gtin', '00': 'sscc', '414': 'gln' }
+
+/** Characters outside a URI, which an IRI (RFC 3987 §3.1) or a decoded path may carry: read as their UTF-8 escapes. */
+const OUTSIDE_URI = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/gu
+
+function parseWebUri(text: string, host: string): Gs1Identifier {
+  let link: ParsedDigitalLink
+  const uri = text.replace(OUTSIDE_URI, escapeCharacter)
+  try {
+    // Zero-suppressed GTINs stay readable: labels printed before DL 1.2 carry them.
+    link = parseDigitalLink(uri, { permitZeroSuppressedGtin: true })
+  } catch (error) {
+    if (!(error instanceof TracechainError)) throw error
+    const details = error.details as { reason?: string; ai?: string; value?: string }
+    if (details.reason !== undefined && NOT_A_DIGITAL_LINK.has(details.reason) && host.toLowerCase() !== 'id.gs1.org') return { kind: 'local', local: text }
+    if (error.code === 'CHECK_DIGIT_INVALID' && details.ai !== undefined && details.ai in KEY_NAMES) {
+      fail('CHECK_DIGIT_INVALID', error.message, { ...details, [KEY_NAMES[details.ai]]: details.value })
+    }
+    throw error
+  }
+  const [key, ...qualifiers] = link.path
+  const value = (ai: string) => qualifiers.find((element) => element.ai === ai)?.value
+  if (key.ai === '00') return { kind: 'sscc', sscc: key.value }
+  if (key.ai === '414' && value('7040') === undefined) {
+    const extension = value('254')
+    return { kind: 'sgln', gln: key.value, ...(extension === undefined || extension === '0' ? {} : { extension }) }
+  }
+  if (key.ai === '01' && value('235') === undefined) {
+    const [cpv, lot, serial] = [value('22'), value('10'), value('21')]
+    const kind: IdentifierKind = serial !== undefined ? 'sgtin' : lot !== undefined ? 'lgtin' : 'gtin'
+    return {
+      kind,
+      gtin: key.value,
+      ...(cpv !== undefined ? { cpv } : {}),
+      ...(lot !== undefined ? { lot } : {}),
+      ...(serial !== undefined ? { serial } : {}),
     }
   }
-  if (start < 0) {
-    if (host.toLowerCase() === 'id.gs1.org') invalid(text, 'not a GS1 Digital Link path for a GTIN, SSCC or GLN')
-    return { kind: 'local', local: text }
-  }
-  const primary = segments[start]
-  const key = decodePathSegment(text, segments[start + 1])
-  const allowed = DL_QUALIFIERS[primary]
-  const qualifiers: Record<string, string> = {}
-  let last = -1
-  for (let i = start + 2; i < segments.length; i += 2) {
-    const position = allowed.indexOf(segments[i])
-    if (position < 0) invalid(text, `AI ${segments[i]} is not a qualifier of AI ${primary}`)
-    if (position <= last) invalid(text, `the qualifiers of AI ${primary} must come in the order ${allowed.join(', ')}`)
-    last = position
-    qualifiers[segments[i]] = checkAlphanumeric(text, decodePathSegment(text, segments[i + 1]), `AI ${segments[i]}`)
-  }
-  if (primary === '00') return { kind: 'sscc', sscc: checkKey(text, key, [18], 'SSCC') }
-  if (primary === '414') {
-    const gln = checkKey(text, key, [13], 'GLN')
-    const extension = qualifiers['254']
-    return { kind: 'sgln', gln, ...(extension === undefined || extension === '0' ? {} : { extension }) }
-  }
-  const gtin = checkKey(text, key, [8, 12, 13, 14], 'GTIN').padStart(14, '0')
-  const { '22': cpv, '10': lot, '21': serial } = qualifiers
-  const kind: IdentifierKind = serial !== undefined ? 'sgtin' : lot !== undefined ? 'lgtin' : 'gtin'
-  return {
-    kind,
-    gtin,
-    ...(cpv !== undefined ? { cpv } : {}),
-    ...(lot !== undefined ? { lot } : {}),
-    ...(serial !== undefined ? { serial } : {}),
-  }
-}
-
-function decodePathSegment(text: string, segment: string | undefined): string {
-  if (!segment) invalid(text, 'an AI without a value')
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return invalid(text, 'bad percent-encoding')
-  }
-}
-
-function checkKey(text: string, digits: string, lengths: number[], name: string): string {
-  if (!/^\d+$/.test(digits) || !lengths.includes(digits.length)) invalid(text, `a ${name} has ${lengths.join(', ')} digits`)
-  if (!isValidGs1Key(digits)) {
-    fail('CHECK_DIGIT_INVALID', `${name} ${digits} has a wrong check digit (expected ${gs1CheckDigit(digits.slice(0, -1))})`, {
-      identifier: clip(text),
-      [name.toLowerCase()]: digits,
-    })
-  }
-  return digits
+  // A Digital Link of a key this module does not model (GRAI, GIAI, GDTI, a TPX …): kept as its text, escaped.
+  return { kind: 'local', local: uri }
 }
 
 function checkAlphanumeric(text: string, value: string, name: string): string {
@@ -296,6 +282,15 @@ function withCheckDigit(digits: string): string {
 function required<T>(value: T | undefined, name: string): T {
   if (value === undefined) throw new TypeError(`identifier: "${name}" is required for this kind`)
   return value
+}
+
+function escapeCharacter(character: string): string {
+  try {
+    return encodeURIComponent(character)
+  } catch {
+    // A lone surrogate has no UTF-8 form: the parser refuses a "%" that escapes nothing.
+    return '%'
+  }
 }
 
 function clip(text: string): string {

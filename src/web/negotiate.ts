@@ -8,7 +8,7 @@ import { BUNDLE_MEDIA_TYPE } from '../core/proof-bundle.js'
  * q-value of the best Accept entry matching one of `types` (exact or type/*; star/star counts only when
  * `wildcard`; only the exact type when `exact`).
  */
-function qualityOf(accept: string, types: string[], wildcard: boolean, exact = false): number {
+export function qualityOf(accept: string, types: string[], wildcard: boolean, exact = false): number {
   let best = 0
   for (const part of accept.split(',').slice(0, 64)) {
     const [range, ...params] = part.trim().toLowerCase().split(';')

@@ -28,6 +28,8 @@ const PUBLIC_READS = new Set([
   '/v1/proofs/witnessed',
   '/v1/actors',
   '/v1/actors/{id}',
+  // The resolver's description file (GS1-Conformant Resolver): scanners and apps on any origin read it.
+  '/.well-known/gs1resolver',
   '/01/{gtin}',
   '/01/{gtin}/10/{lot}',
   '/01/{gtin}/21/{serial}',

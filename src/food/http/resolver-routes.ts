@@ -1,8 +1,8 @@
 // Food routes: trace graphs and the GS1 Digital Link resolver (JSON view, a lot's proof bundle from
-// lot-bundle.ts; the page comes from resolver-page.ts).
+// lot-bundle.ts; the page comes from resolver-page.ts, linksets and link types from resolver-links.ts).
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { buildDigitalLink, gtinElements } from '../../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
 import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
@@ -11,6 +11,8 @@ import { bundleReply } from '../../http/bundle-reply.js'
 import { wantsBundle } from '../../web/negotiate.js'
 import { lotBundle } from './lot-bundle.js'
 import { renderResolverPage, resolverErrorHandler, wantsHtml } from './resolver-page.js'
+import { parseLinkType } from '../linkset.js'
+import { PRIMARY_KEYS, answerLinks, linksetHeader, parseResolverUrl, resolverDescriptionRoute } from './resolver-links.js'
 
 /** The Digital Link path of a resolver request, rebuilt on GS1's canonical domain for parsing. */
 export function digitalLinkOf(params: { gtin: string; lot?: string; serial?: string }): string {
@@ -66,9 +68,16 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
       },
     },
   }
-  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (resolver-page.ts).
+  // Browsers (Accept: text/html) get the consumer page, API clients the JSON view (resolver-page.ts);
+  // a linkset or a link type is answered first (resolver-links.ts).
   const withPage = { ...resolver, errorHandler: resolverErrorHandler }
   const respond = async (text: string, request: FastifyRequest, reply: FastifyReply) => {
+    // The whole request is a Digital Link: qualifiers and data attributes are checked before anything is read.
+    const linkType = parseLinkType((request.query as { linkType?: unknown }).linkType)
+    parseResolverUrl(request.url)
+    reply.header('link', linksetHeader(baseUrl, request.url.split('?')[0]))
+    const linked = await answerLinks(request, reply, { baseUrl, linkType, provenance: () => buildProvenance(ledger, text) })
+    if (linked) return linked
     const provenance = await buildProvenance(ledger, text)
     if (wantsBundle(request.headers.accept, (request.query as { format?: unknown }).format)) {
       const { bundle, fileName } = await lotBundle(ledger, provenance, servedCheckpoint())
@@ -86,9 +95,11 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
   app.get('/01/:gtin/10/:lot', withPage, answer)
   app.get('/01/:gtin/21/:serial', withPage, answer)
   app.get('/01/:gtin/10/:lot/21/:serial', withPage, answer)
-  // Any other path under /01/ (qualifiers out of order, a CPV, a dangling AI): parsed as a whole, so
-  // the error names what is wrong instead of a bare 404.
-  app.get('/01/*', { config: PUBLIC_READ, schema: { hide: true }, errorHandler: resolverErrorHandler }, (request, reply) =>
-    respond(`https://id.gs1.org${request.url.split('?')[0]}`, request, reply),
-  )
+  // Every other Digital Link path, under each primary key the syntax dictionary lists (a CPV, an SSCC, a
+  // GLN, a GRAI …, or qualifiers out of order): parsed as a whole, so the error names what is wrong.
+  const anyPath = { config: PUBLIC_READ, schema: { hide: true }, errorHandler: resolverErrorHandler }
+  for (const key of PRIMARY_KEYS) {
+    app.get(`/${key}/*`, anyPath, (request, reply) => respond(`${CANONICAL_DIGITAL_LINK_BASE}${request.url.split('?')[0]}`, request, reply))
+  }
+  await app.register(resolverDescriptionRoute, { ledger, baseUrl })
 }
