@@ -9,9 +9,9 @@ import { assertKnownLinter } from '../../src/core/gs1-linters.js'
 const dictionary = readFileSync(new URL('../fixtures/digital-link/gs1-syntax-engine/gs1-syntax-dictionary.txt', import.meta.url), 'utf8')
 const table = readFileSync(new URL('../../src/core/gs1-syntax-table.ts', import.meta.url), 'utf8')
 
-t.test('src/core/gs1-syntax-table.ts is what scripts/gs1-syntax-table.mjs makes of the dictionary', async (t) => {
+t.test('src/core/gs1-syntax-table.ts is what test/helpers/gs1-syntax-table.mjs makes of the dictionary', async (t) => {
   t.equal(syntaxDictionaryRelease(dictionary), '2026-01-27')
-  t.equal(table, formatSyntaxTable(syntaxDictionaryRelease(dictionary), parseSyntaxDictionary(dictionary)), 'regenerate with: npm run build && node scripts/gs1-syntax-table.mjs')
+  t.equal(table, formatSyntaxTable(syntaxDictionaryRelease(dictionary), parseSyntaxDictionary(dictionary)), 'regenerate with: npm run build && node test/helpers/gs1-syntax-table.mjs')
 })
 
 t.test('every AI line of the dictionary is in the table, ranges expanded', async (t) => {
