@@ -68,5 +68,6 @@ export function renderAuditPage(view: AuditPageView, lang: Lang, url: string): s
     mainAttributes: `class="audit-page" data-verification="pending" data-audit-worker="${escapeHtml(view.workerPath)}"`,
     body: body.join(''),
     styles: STYLES,
+    script: 'console',
   })
 }

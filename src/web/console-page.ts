@@ -159,7 +159,7 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
       (pager ? `<nav class="pager" aria-label="${w.older}">${pager}</nav>` : '') +
       '</section>',
   ]
-  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'class="wide" data-verification="pending"', body: body.join(''), styles: STYLES })
+  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'class="wide" data-verification="pending"', body: body.join(''), styles: STYLES, script: 'console' })
 }
 
 /** The cards of alerts that arrived after the page loaded (GET /console/rows), oldest first. */

@@ -149,7 +149,7 @@ ${page.count > 1 || page.number > 1 ? pages : ''}
 <p>数据：<a href="/v1/seals/${encodeURIComponent(sealId)}">JSON</a> · <a href="/v1/alerts">全部预警</a></p>
 ${bundleLinks(claims.applicationIds)}
 </main>
-${verifierScriptTag()}
+${verifierScriptTag('seal')}
 </body>
 </html>
 `
