@@ -76,8 +76,6 @@ const STYLES =
   'form.filters .actions{display:flex;align-items:flex-end;gap:12px;white-space:nowrap}' +
   'form.filters button{font:inherit;min-height:44px;padding:8px 18px;border:0;border-radius:8px;background:#0b6e4f;color:#fff}' +
   ':focus-visible{outline:3px solid #1b6fb5;outline-offset:2px}' +
-  // The shared green (#1e8e3e) is 4.2:1 on white, under WCAG AA's 4.5:1 for text this size.
-  '[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}' +
   '.alerts{list-style:none;margin:10px 0 0;padding:0}' +
   '.alert{background:#fff;border:1px solid #e1e6e3;border-left:6px solid #34495e;border-radius:12px;padding:10px 14px;margin:0 0 10px}' +
   '.f-food{border-left-color:#c0392b}.f-seal{border-left-color:#6c3483}.f-log{border-left-color:#7e5f00}.f-attempt{border-left-color:#5d6d7e}' +
@@ -91,7 +89,7 @@ const STYLES =
   '.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:5px;vertical-align:-1px}' +
   'figure.chart{margin:0;padding:0;background:none}figure.chart svg{max-height:260px}.scroll{overflow-x:auto}' +
   '.pager{display:flex;gap:16px;margin:8px 0 0}' +
-  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#1e8e3e}.live[data-state=retrying]:before{content:"● ";color:#b9770e}' +
+  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#176f30}.live[data-state=retrying]:before{content:"● ";color:#b9770e}' +
   '.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}'
 
 /** The query string of the console for `filter` (and `lang`), for links that keep the reader's filters. */

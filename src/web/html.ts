@@ -74,8 +74,8 @@ h3{font-size:16px;margin:0}
 .verify{border-left:6px solid #8a938f}
 .verify [data-verification-status]{margin:6px 0 0;font-size:15px}
 .verify [data-verification-status] strong{display:block;font-size:17px;line-height:1.4}
-[data-verification=verified] .verify{border-left-color:#1e8e3e}
-[data-verification=verified] .verify [data-verification-status] strong{color:#1e8e3e}
+[data-verification=verified] .verify{border-left-color:#176f30}
+[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}
 [data-verification=verified] .verify [data-verification-status] strong:before{content:"✓ "}
 [data-verification=failed] .verify{border-left-color:#c62828}
 [data-verification=failed] .verify [data-verification-status] strong{color:#c62828}
@@ -101,12 +101,12 @@ h3{font-size:16px;margin:0}
 .certs{margin:6px 0 0;font-size:14px}
 .entry{margin:6px 0 0;font-size:12px;color:#6b736f}
 .entry a{color:#6b736f}
-[data-verified=ok] .tick:after{content:" ✓";color:#1e8e3e;font-weight:700}
+[data-verified=ok] .tick:after{content:" ✓";color:#176f30;font-weight:700}
 [data-verified=failed] .tick:after{content:" ✗";color:#c62828;font-weight:700}
 .label{display:flex;gap:14px;align-items:center}
 .label img{width:96px;height:144px;border-radius:6px;border:1px solid #d5dbd8;background:#fff}
 .label p{margin:2px 0}
-footer{text-align:center;color:#6b736f;font-size:12px;margin:16px 0 0}
+footer{text-align:center;color:#5b6360;font-size:12px;margin:16px 0 0}
 form.search{display:flex;gap:8px}
 form.search input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #c5ccc9;border-radius:10px}
 form.search button{font:inherit;padding:8px 14px;border:0;border-radius:10px;background:#0b6e4f;color:#fff}

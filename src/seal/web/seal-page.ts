@@ -119,7 +119,7 @@ h1{font-size:1.4rem;margin:.5rem 0}h2{font-size:1.1rem;margin:0 0 .5rem}
 .seal,.application,.attempts{background:#fff;border:1px solid #ddd;border-radius:.5rem;padding:1rem;margin:1rem 0}
 dl{display:grid;grid-template-columns:6rem 1fr;gap:.2rem .5rem;margin:.5rem 0}dt{color:#666}dd{margin:0}
 ol.entries{list-style:none;padding:0;margin:.5rem 0}.entry{margin:.25rem 0}.seq{font-family:monospace;color:#555}
-.detail{color:#444}.entry[data-verified=ok] .seq::after{content:" ✓";color:#1e8e3e}.entry[data-verified=failed] .seq::after{content:" ✗";color:#c62828}.state{font-size:.85rem;padding:0 .4rem;border-radius:.3rem;background:#eee}
+.detail{color:#444}.entry[data-verified=ok] .seq::after{content:" ✓";color:#176f30}.entry[data-verified=failed] .seq::after{content:" ✗";color:#c62828}.state{font-size:.85rem;padding:0 .4rem;border-radius:.3rem;background:#eee}
 .state.approved,.state.used{background:#e3f1e3}.state.rejected{background:#f6e0e0}.state.closed{background:#e4e9f2}
 .alerts{margin:.5rem 0;padding:.5rem 1.5rem;background:#fff4e5;border-left:4px solid #e08a00}.alerts:empty{display:none}.pages{margin:1rem 0;color:#555}
 .attempts h2{font-size:1rem}.attempts .alerts{border-left-color:#999}.settings,.scope,.note{color:#555;font-size:.9rem}
