@@ -21,6 +21,7 @@ import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
 import { bundleRoutes } from './routes/bundles.js'
 import { consoleRoutes } from './routes/console.js'
 import { consoleActRoutes } from './routes/console-act.js'
+import { NO_WEBHOOKS, webhookRoutes, type WebhookStatusSource } from './routes/webhooks.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
@@ -64,6 +65,8 @@ export interface AppOptions {
   mirror?: MirrorStatusSource
   /** set when the node has witnesses (serve --witness): its served checkpoint is the latest they cosigned */
   witnessing?: WitnessingStatus
+  /** the node's webhooks (serve --webhook), for GET /v1/webhooks and the console */
+  webhooks?: WebhookStatusSource
 }
 
 /**
@@ -90,7 +93,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -156,7 +159,8 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
   const alertSources = domains.flatMap((domain) => domain.alertSources())
   await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
-  await app.register(consoleRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}) })
+  await app.register(consoleRoutes, { ledger, sources: alertSources, clock, webhooks, ...(lots ? { lots } : {}) })
+  await app.register(webhookRoutes, { webhooks })
   await app.register(consoleActRoutes, { ledger, forms: domains.flatMap((domain) => domain.actionForms ?? []) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app

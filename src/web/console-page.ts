@@ -10,6 +10,8 @@ import { renderAlertCard, type ConsoleAlert } from './alert-list.js'
 import { ALERT_KINDS, type AlertFamily } from './alert-words.js'
 import { escapeHtml, renderNodePage } from './html.js'
 import { TEXT, type Lang } from './i18n.js'
+import type { WebhookStatus } from '../publish/webhooks.js'
+import { renderWebhookSection, WEBHOOK_STYLES } from './webhook-status.js'
 
 /** The console's form, as the reader filled it (each '' when not set). */
 export interface ConsoleFilter {
@@ -38,6 +40,8 @@ export interface ConsoleView {
   newest: boolean
   /** where the browser listens for new alerts and fetches their cards; absent when none can appear here */
   live?: { stream: string; rows: string }
+  /** the node's webhooks and their delivery state */
+  webhooks?: readonly WebhookStatus[]
 }
 
 const WORDS = {
@@ -156,8 +160,9 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
       `<ul class="alerts" data-alert-list${listAttributes}>${cards}</ul>` +
       (pager ? `<nav class="pager" aria-label="${w.older}">${pager}</nav>` : '') +
       '</section>',
+    renderWebhookSection(view.webhooks ?? [], lang),
   ]
-  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'class="wide" data-verification="pending"', body: body.join(''), styles: STYLES, script: 'console' })
+  return renderNodePage({ lang, url, title: w.title, mainAttributes: 'class="wide" data-verification="pending"', body: body.join(''), styles: STYLES + WEBHOOK_STYLES, script: 'console' })
 }
 
 /** The cards of alerts that arrived after the page loaded (GET /console/rows), oldest first. */
