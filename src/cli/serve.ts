@@ -20,9 +20,11 @@ import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
-import { settingsWithFlags } from './node-settings.js'
+import { settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
-import { DOMAINS } from '../domains.js'
+import { DOMAINS, domainAlertSources, domainKinds } from '../domains.js'
+import type { DomainConfigs } from '../domain.js'
+import type { AlertSource } from '../ledger/alerts.js'
 
 export interface ServeOptions {
   dir: string
@@ -48,6 +50,8 @@ export interface ServeOptions {
   lateRecordHours?: number
   /** --webhook values: KIND=URL (KIND an alert kind or *), or `off`; they replace the saved webhooks */
   webhooks?: string[]
+  /** the seal domain's split-contract threshold and window, zone and off hours; kept in D/settings.json */
+  seal?: SealSettings
   /** the webhooks' retry timing (tests shorten it) */
   webhookTiming?: Partial<WebhookTiming>
 }
@@ -62,9 +66,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
   }
   if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
-  const { settings, save } = settingsWithFlags(options.dir, { ...(options.webhooks ? { webhooks: options.webhooks } : {}), ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}) })
+  const { settings, save } = settingsWithFlags(options.dir, {
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
+    ...(options.seal ? { seal: options.seal } : {}),
+  })
   const hours = settings.lateRecordHours
-  const ledgerOptions = hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }
+  const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
+  const ledgerOptions = { kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
@@ -80,7 +89,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     const seeded = await seedLedger(node.ledger, operator)
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
-  const webhooks = settings.webhooks?.length ? await startWebhooks(node, settings.webhooks, options.webhookTiming) : undefined
+  const webhooks = settings.webhooks?.length ? await startWebhooks(node, settings.webhooks, domainAlertSources(DOMAINS, domainConfigs), options.webhookTiming) : undefined
   const cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
   const publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
   const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
@@ -97,6 +106,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(publisher ? { publishing: publisher } : {}),
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
+    domainConfigs,
   })
   const address = await app.listen({ host: options.host, port: options.port })
   // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
@@ -187,14 +197,14 @@ async function startCosigning(node: OpenNode, dir: string, witnesses: WitnessEnd
 }
 
 /** Delivers the node's alerts to its webhooks, from where each left off. */
-async function startWebhooks(node: OpenNode, targets: WebhookTarget[], timing: Partial<WebhookTiming> | undefined): Promise<WebhookDispatcher> {
+async function startWebhooks(node: OpenNode, targets: WebhookTarget[], sources: AlertSource[], timing: Partial<WebhookTiming> | undefined): Promise<WebhookDispatcher> {
   const dispatcher = new WebhookDispatcher({
     ledger: node.ledger,
     store: node.store,
     nodeSigner: node.nodeSigner,
     origin: node.config.origin,
     targets,
-    sources: DOMAINS.flatMap((domain) => domain.alertSources()),
+    sources,
     ...(timing ? { timing } : {}),
     onFailure: (_target, error) => process.stderr.write(`${error}\n`),
   })
