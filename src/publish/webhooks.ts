@@ -228,6 +228,7 @@ export class WebhookDispatcher {
       const done = () => {
         clearTimeout(timer)
         this.wakers.delete(done)
+        this.aborter.signal.removeEventListener('abort', done)
         resolve()
       }
       const timer = setTimeout(done, Math.max(0, ms))
