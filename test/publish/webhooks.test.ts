@@ -185,7 +185,7 @@ t.test('a 4xx is given up at once; 500s up to the limit; no answer is a failure 
   await until('all settled', async () => {
     const states = await hooks.status()
     return states.every((s) => s.delivered + s.givenUp === 2)
-  })
+  }, 90_000)
   const [refused, gaveUp, timedOut] = await hooks.status()
   t.match(refused, { delivered: 1, givenUp: 1, failures: 1 })
   t.same(refusing.requests.map((r) => r.status), [410, 200], 'one attempt at the refused alert, then the next')
