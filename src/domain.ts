@@ -25,7 +25,12 @@ export interface DomainRouteOptions {
   servedCheckpoint?: () => string
   /** with witnesses: how many must cosign a checkpoint for the node to serve it (pages say so beside absence) */
   witnessMin?: number
+  /** the domain's settings as the node was started with them (DomainConfigs), over its defaults */
+  config?: object
 }
+
+/** Each domain's settings by its name (serve's flags, kept in D/settings.json); a domain not named runs with its defaults. */
+export type DomainConfigs = Readonly<Record<string, object>>
 
 /**
  * One domain, exported as `domain` from src/<name>/index.ts and listed once in src/domains.ts.
@@ -45,6 +50,8 @@ export interface Domain<Config extends object = object> {
   readonly checkModule?: string
   /** alerts computed when asked (GET /v1/alerts), beside the ones its kinds store */
   alertSources(config?: Partial<Config>): AlertSource[]
+  /** its settings in effect with `config` laid over its defaults, as GET /v1/settings shows them */
+  settings?(config?: Partial<Config>): Record<string, unknown>
   /** its HTTP routes and pages, one encapsulated Fastify plugin */
   readonly routes?: FastifyPluginAsync<DomainRouteOptions>
   /** the statements a person makes from the console (/console/act), signed in the browser */

@@ -1,7 +1,8 @@
 // Every domain this node runs, in one list: the CLI, the app and the check pool read it. Adding a
 // domain is a folder with an index.ts that exports its descriptor, and one line here.
 
-import type { Domain } from './domain.js'
+import type { Domain, DomainConfigs } from './domain.js'
+import type { AlertSource } from './ledger/alerts.js'
 import { domain as food } from './food/index.js'
 import type { StatementKind } from './ledger/kinds.js'
 import { ADMIN_ROLE } from './ledger/registry.js'
@@ -11,8 +12,13 @@ import type { LevelStore } from './store/level-store.js'
 export const DOMAINS: readonly Domain[] = [food, seal]
 
 /** Every statement kind the domains record beyond the registry's own, with their default settings. */
-export function domainKinds(domains: readonly Domain[] = DOMAINS): StatementKind[] {
-  return domains.flatMap((domain) => domain.kinds())
+export function domainKinds(domains: readonly Domain[] = DOMAINS, configs: DomainConfigs = {}): StatementKind[] {
+  return domains.flatMap((domain) => domain.kinds(configs[domain.name]))
+}
+
+/** Every domain's computed alerts, with its settings. */
+export function domainAlertSources(domains: readonly Domain[] = DOMAINS, configs: DomainConfigs = {}): AlertSource[] {
+  return domains.flatMap((domain) => domain.alertSources(configs[domain.name]))
 }
 
 /** The modules the check pool's threads import for the domains' StatementKind.check. */

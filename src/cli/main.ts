@@ -18,11 +18,15 @@ const USAGE = `tracechain <command> [options]
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
            [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K] [--late-record-hours H]
+           [--webhook KIND=URL|off]... [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6]
                                                 start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
                                                 --publish keeps DIR up to date with the log as static C2SP tlog-tiles;
                                                 --witness submits checkpoints to a witness, K of them must cosign;
+                                                --webhook POSTs each alert of KIND (* for all) to URL, signed;
+                                                SPLIT_CONTRACT's threshold and window; the seal zone and off hours;
+                                                these, --webhook and --late-record-hours are kept in D/settings.json
            [--witness-dir WD --witness-log VKEY... [--witness-port P]]  the node also witnesses those logs
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
@@ -95,9 +99,15 @@ const commands: Record<string, Command> = {
       'witness-log': { type: 'string', multiple: true },
       'witness-port': { type: 'string' },
       'late-record-hours': { type: 'string' },
+      webhook: { type: 'string', multiple: true },
+      'split-threshold': { type: 'string' },
+      'split-window-days': { type: 'string' },
+      zone: { type: 'string' },
+      'off-hours': { type: 'string' },
     })
     const { serve } = await import('./serve.js')
     const { parseWitnessFlag } = await import('../publish/cosigning.js')
+    const { parseOffHours } = await import('./node-settings.js')
     const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map(parseWitnessFlag)
     await serve({
       ...(await httpSettings(values)),
@@ -109,6 +119,13 @@ const commands: Record<string, Command> = {
       witnesses,
       ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
       ...(values['late-record-hours'] !== undefined ? { lateRecordHours: Number(values['late-record-hours']) } : {}),
+      ...(values.webhook !== undefined ? { webhooks: values.webhook as unknown as string[] } : {}),
+      seal: {
+        ...(values['split-threshold'] !== undefined ? { collectiveThreshold: Number(values['split-threshold']) } : {}),
+        ...(values['split-window-days'] !== undefined ? { splitWindowDays: Number(values['split-window-days']) } : {}),
+        ...(values.zone !== undefined ? { zoneOffset: values.zone as string } : {}),
+        ...(values['off-hours'] !== undefined ? parseOffHours(values['off-hours'] as string) : {}),
+      },
       ...witnessForOf(values),
     })
     return EXIT_OK

@@ -20,6 +20,11 @@ import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
+import { settingsWithFlags, type SealSettings } from './node-settings.js'
+import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
+import { DOMAINS, domainAlertSources, domainKinds } from '../domains.js'
+import type { DomainConfigs } from '../domain.js'
+import type { AlertSource } from '../ledger/alerts.js'
 
 export interface ServeOptions {
   dir: string
@@ -41,8 +46,14 @@ export interface ServeOptions {
   witnessMin?: number
   /** this node also witnesses other logs: a witness directory (`tracechain witness init`), the logs, its port */
   witnessFor?: { dir: string; logs: string[]; port: number }
-  /** LATE_RECORD's window in hours (default 24; 0 turns the alert off) */
+  /** LATE_RECORD's window in hours (default 24; 0 turns the alert off); kept in D/settings.json */
   lateRecordHours?: number
+  /** --webhook values: KIND=URL (KIND an alert kind or *), or `off`; they replace the saved webhooks */
+  webhooks?: string[]
+  /** the seal domain's split-contract threshold and window, zone and off hours; kept in D/settings.json */
+  seal?: SealSettings
+  /** the webhooks' retry timing (tests shorten it) */
+  webhookTiming?: Partial<WebhookTiming>
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
@@ -55,11 +66,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
   }
   if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
-  const hours = options.lateRecordHours
-  if (hours !== undefined && !(Number.isFinite(hours) && hours >= 0 && hours <= 24 * 366)) {
-    throw new TracechainError('BAD_REQUEST', `--late-record-hours must be a number of hours from 0 (off) to ${24 * 366}, got ${hours}`)
-  }
-  const ledgerOptions = hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }
+  const { settings, save } = settingsWithFlags(options.dir, {
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
+    ...(options.seal ? { seal: options.seal } : {}),
+  })
+  const hours = settings.lateRecordHours
+  const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
+  const ledgerOptions = { kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
@@ -69,11 +83,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   } else {
     node = await openNode(options.dir, ledgerOptions)
   }
+  save()
   if (options.seed && node.ledger.size === 1) {
     const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
     const seeded = await seedLedger(node.ledger, operator)
     process.stdout.write(`seeded ${seeded} example statements\n`)
   }
+  const webhooks = settings.webhooks?.length ? await startWebhooks(node, settings.webhooks, domainAlertSources(DOMAINS, domainConfigs), options.webhookTiming) : undefined
   const cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
   const publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
   const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
@@ -89,6 +105,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     },
     ...(publisher ? { publishing: publisher } : {}),
     ...(cosigning ? { witnessing: cosigning } : {}),
+    ...(webhooks ? { webhooks } : {}),
+    domainConfigs,
   })
   const address = await app.listen({ host: options.host, port: options.port })
   // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
@@ -112,6 +130,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
       `  verifier    ${verifier}`,
       `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
+      ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
       ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
       `  data        ${options.dir}`,
       '',
@@ -122,6 +141,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await ownWitness?.close()
     await publisher?.close()
     await cosigning?.close()
+    await webhooks?.close()
     await node.close()
   })
 }
@@ -174,4 +194,20 @@ async function startCosigning(node: OpenNode, dir: string, witnesses: WitnessEnd
   })
   cosigning.notify()
   return cosigning
+}
+
+/** Delivers the node's alerts to its webhooks, from where each left off. */
+async function startWebhooks(node: OpenNode, targets: WebhookTarget[], sources: AlertSource[], timing: Partial<WebhookTiming> | undefined): Promise<WebhookDispatcher> {
+  const dispatcher = new WebhookDispatcher({
+    ledger: node.ledger,
+    store: node.store,
+    nodeSigner: node.nodeSigner,
+    origin: node.config.origin,
+    targets,
+    sources,
+    ...(timing ? { timing } : {}),
+    onFailure: (_target, error) => process.stderr.write(`${error}\n`),
+  })
+  await dispatcher.start()
+  return dispatcher
 }

@@ -14,13 +14,15 @@ import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
-import type { Domain } from '../domain.js'
-import { DOMAINS } from '../domains.js'
+import type { Domain, DomainConfigs } from '../domain.js'
+import { DOMAINS, domainAlertSources } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
 import { bundleRoutes } from './routes/bundles.js'
 import { consoleRoutes } from './routes/console.js'
 import { consoleActRoutes } from './routes/console-act.js'
+import { NO_WEBHOOKS, webhookRoutes, type WebhookStatusSource } from './routes/webhooks.js'
+import { settingsRoutes } from './routes/settings.js'
 import { logRoutes } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
@@ -64,6 +66,10 @@ export interface AppOptions {
   mirror?: MirrorStatusSource
   /** set when the node has witnesses (serve --witness): its served checkpoint is the latest they cosigned */
   witnessing?: WitnessingStatus
+  /** the node's webhooks (serve --webhook), for GET /v1/webhooks and the console */
+  webhooks?: WebhookStatusSource
+  /** each domain's settings (serve's flags): its alerts, pages and GET /v1/settings use them */
+  domainConfigs?: DomainConfigs
 }
 
 /**
@@ -90,7 +96,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {} }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -151,13 +157,16 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
       servedCheckpoint,
       ...independentVerifier,
       ...(witnessing ? { witnessMin: witnessing.policy.min } : {}),
+      ...(domainConfigs[domain.name] ? { config: domainConfigs[domain.name] } : {}),
     })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })
-  const alertSources = domains.flatMap((domain) => domain.alertSources())
+  const alertSources = domainAlertSources(domains, domainConfigs)
   await app.register(alertRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}), ...(config.alertStreams ? { streams: config.alertStreams } : {}) })
-  await app.register(consoleRoutes, { ledger, sources: alertSources, clock, ...(lots ? { lots } : {}) })
+  await app.register(consoleRoutes, { ledger, sources: alertSources, clock, webhooks, ...(lots ? { lots } : {}) })
+  await app.register(webhookRoutes, { webhooks })
   await app.register(consoleActRoutes, { ledger, forms: domains.flatMap((domain) => domain.actionForms ?? []) })
+  await app.register(settingsRoutes, { ledger, domains, domainConfigs })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

@@ -4,7 +4,7 @@
 import type { Domain } from '../domain.js'
 import { SEAL_ACTION_FORMS } from './action-forms.js'
 import { overdueAlertSource } from './alerts.js'
-import type { SealConfig } from './config.js'
+import { sealConfig, type SealConfig } from './config.js'
 import { sealRoutes } from './http/seal-routes.js'
 import { sealKinds } from './kinds.js'
 
@@ -18,7 +18,11 @@ export const domain: Domain<SealConfig> = {
   // No seal kind has a statement-only check; every rule needs the ledger's state.
   alertSources: (config) => [overdueAlertSource(config)],
   actionForms: SEAL_ACTION_FORMS,
-  async routes(app, { ledger, clock, baseUrl, servedCheckpoint }) {
-    await app.register(sealRoutes, { ledger, clock, baseUrl, ...(servedCheckpoint ? { servedCheckpoint } : {}) })
+  settings(config) {
+    const { collectiveThreshold, splitWindowDays, splitMinApplications, titleSimilarity, zoneOffset, offHoursFrom, offHoursTo } = sealConfig(config)
+    return { collectiveThreshold, splitWindowDays, splitMinApplications, titleSimilarity, zoneOffset, offHoursFrom, offHoursTo }
+  },
+  async routes(app, { ledger, clock, baseUrl, servedCheckpoint, config }) {
+    await app.register(sealRoutes, { ledger, clock, baseUrl, ...(config ? { config: config as Partial<SealConfig> } : {}), ...(servedCheckpoint ? { servedCheckpoint } : {}) })
   },
 }

@@ -1,21 +1,33 @@
-// Builds the browser verifier (src/verifier.ts: web/verify.ts, the domains' bound views, the standalone
-// page's script, core/ and @noble) into one minified script with esbuild. `npm run build` runs this file
-// and prints the file's versioned name and its SRI hash (the node serves it under that name, pages pin
+// Builds the browser scripts (web/page-scripts.ts) with esbuild, one minified file per kind of page: the
+// standalone verifier from src/verifier.ts, the consumer, seal and console pages' from src/browser/.
+// Each carries core/ and @noble and only the views and scripts its pages use. `npm run build` runs this
+// file and prints each file's versioned name and SRI hash (the node serves it under that name, pages pin
 // that hash); tests call buildVerifierBundle() so they serve the code they test. esbuild is a
 // devDependency: nothing at run time imports this module.
 
 import { build } from 'esbuild'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readVerifierAsset } from './verifier-asset.js'
+import { PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
+import { PUBLIC_DIR, readPageScripts } from './verifier-asset.js'
 
-const ENTRY = fileURLToPath(new URL('../../src/verifier.ts', import.meta.url))
-export const BUNDLE_OUTFILE = fileURLToPath(new URL('../../dist/public/verify.js', import.meta.url))
+const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url))
 
-/** Writes dist/public/verify.js and returns its size in bytes. ES2020 for BigInt (@noble). */
-export async function buildVerifierBundle(outfile: string = BUNDLE_OUTFILE): Promise<number> {
+const ENTRIES: Record<PageScript, string> = {
+  verify: source('verifier.ts'),
+  consumer: source('browser/consumer.ts'),
+  seal: source('browser/seal.ts'),
+  console: source('browser/console.ts'),
+}
+
+/** The standalone verifier's built file (dist/public/verify.js). */
+export const BUNDLE_OUTFILE = join(PUBLIC_DIR, 'verify.js')
+
+/** Writes `<name>.js` for every page script into `outdir` (default dist/public/); returns each one's size in bytes. ES2020 for BigInt (@noble). */
+export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<Record<PageScript, number>> {
   const result = await build({
-    entryPoints: [ENTRY],
-    outfile,
+    entryPoints: ENTRIES,
+    outdir,
     bundle: true,
     format: 'iife',
     minify: true,
@@ -25,11 +37,12 @@ export async function buildVerifierBundle(outfile: string = BUNDLE_OUTFILE): Pro
     metafile: true,
     logLevel: 'warning',
   })
-  return Object.values(result.metafile.outputs)[0]?.bytes ?? 0
+  const sizes = Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, output]) => [file.replace(/^.*\/|\.js$/g, ''), output.bytes]))
+  return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, sizes[name] ?? 0])) as Record<PageScript, number>
 }
 
 const AUDIT_WORKER_ENTRY = fileURLToPath(new URL('../../src/web/audit-worker.ts', import.meta.url))
-export const AUDIT_WORKER_OUTFILE = fileURLToPath(new URL('../../dist/public/audit-worker.js', import.meta.url))
+export const AUDIT_WORKER_OUTFILE = join(PUBLIC_DIR, 'audit-worker.js')
 
 /** Writes dist/public/audit-worker.js, the console's audit Web Worker (web/audit-worker.ts): a file of its own, as a worker must be. */
 export async function buildAuditWorkerBundle(outfile: string = AUDIT_WORKER_OUTFILE): Promise<void> {
@@ -38,7 +51,10 @@ export async function buildAuditWorkerBundle(outfile: string = AUDIT_WORKER_OUTF
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildAuditWorkerBundle()
-  const bytes = await buildVerifierBundle()
-  const asset = readVerifierAsset(BUNDLE_OUTFILE)
-  process.stdout.write(`dist/public/verify.js ${bytes} bytes, served as /web/${asset.fileName}\n  integrity ${asset.integrity}\n  sha256    ${asset.sha256}\n`)
+  const sizes = await buildVerifierBundle()
+  const scripts = readPageScripts()
+  for (const name of PAGE_SCRIPTS) {
+    const asset = scripts[name]
+    process.stdout.write(`dist/public/${name}.js ${sizes[name]} bytes, served as /web/${asset.fileName}\n  integrity ${asset.integrity}\n  sha256    ${asset.sha256}\n`)
+  }
 }

@@ -145,5 +145,5 @@ export function renderActPage(view: ActPageView, lang: Lang, url: string): strin
       `<ul class="results" data-act-results aria-label="${w.results}"></ul></section>`,
     `<section class="card verify"><h2>${w.verification}</h2><p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p></section>`,
   ]
-  return renderNodePage({ lang, url, title: `${form.title[lang]} · ${w.title}`, mainAttributes: 'class="act-page" data-verification="pending" data-console-act', body: renderConsoleNav('act', lang) + body.join(''), styles: CONSOLE_STYLES + STYLES })
+  return renderNodePage({ lang, url, title: `${form.title[lang]} · ${w.title}`, mainAttributes: 'class="act-page" data-verification="pending" data-console-act', body: renderConsoleNav('act', lang) + body.join(''), styles: CONSOLE_STYLES + STYLES, script: 'console' })
 }

@@ -69,5 +69,6 @@ export function renderAuditPage(view: AuditPageView, lang: Lang, url: string): s
     mainAttributes: `class="audit-page" data-verification="pending" data-audit-worker="${escapeHtml(view.workerPath)}"`,
     body: renderConsoleNav('audit', lang) + body.join(''),
     styles: CONSOLE_STYLES + STYLES,
+    script: 'console',
   })
 }

@@ -11,6 +11,8 @@ import { ALERT_KINDS, type AlertFamily } from './alert-words.js'
 import { renderConsolePage } from './console-shell.js'
 import { escapeHtml } from './html.js'
 import { TEXT, type Lang } from './i18n.js'
+import type { WebhookStatus } from '../publish/webhooks.js'
+import { renderWebhookSection, WEBHOOK_STYLES } from './webhook-status.js'
 
 /** The console's form, as the reader filled it (each '' when not set). */
 export interface ConsoleFilter {
@@ -39,6 +41,8 @@ export interface ConsoleView {
   newest: boolean
   /** where the browser listens for new alerts and fetches their cards; absent when none can appear here */
   live?: { stream: string; rows: string }
+  /** the node's webhooks and their delivery state */
+  webhooks?: readonly WebhookStatus[]
 }
 
 const WORDS = {
@@ -82,7 +86,7 @@ const STYLES =
   '.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:5px;vertical-align:-1px}' +
   'figure.chart{margin:0;padding:0;background:none}figure.chart svg{max-height:260px}.scroll{overflow-x:auto}' +
   '.pager{display:flex;gap:16px;margin:8px 0 0}' +
-  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#1e8e3e}.live[data-state=retrying]:before{content:"● ";color:#b9770e}'
+  '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#176f30}.live[data-state=retrying]:before{content:"● ";color:#b9770e}'
 
 /** The query string of the console for `filter` (and `lang`), for links that keep the reader's filters. */
 export function consoleQuery(filter: ConsoleFilter, lang: Lang, extra: Record<string, string> = {}): string {
@@ -148,8 +152,9 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
       `<ul class="alerts" data-alert-list${listAttributes}>${cards}</ul>` +
       (pager ? `<nav class="pager" aria-label="${w.older}">${pager}</nav>` : '') +
       '</section>',
+    renderWebhookSection(view.webhooks ?? [], lang),
   ]
-  return renderConsolePage({ lang, url, title: w.title, current: 'alerts', mainAttributes: 'data-verification="pending"', body: body.join(''), styles: STYLES })
+  return renderConsolePage({ lang, url, title: w.title, current: 'alerts', mainAttributes: 'data-verification="pending"', body: body.join(''), styles: STYLES + WEBHOOK_STYLES })
 }
 
 /** The cards of alerts that arrived after the page loaded (GET /console/rows), oldest first. */

@@ -66,5 +66,6 @@ export function renderConsolePage(page: ConsolePage): string {
     mainAttributes: `class="wide"${page.mainAttributes ? ` ${page.mainAttributes}` : ''}`,
     body: renderConsoleNav(page.current, page.lang) + page.body,
     styles: CONSOLE_STYLES + (page.styles ?? ''),
+    script: 'console',
   })
 }

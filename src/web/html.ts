@@ -2,40 +2,42 @@
 // phone's own CJK font), the header with the language switch and the verifier script.
 
 import { TEXT, type Lang } from './i18n.js'
+import type { PageScript } from './page-scripts.js'
 
 /** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }
 
-/** The unversioned path of the verifier bundle (src/verifier.ts), kept for scripts and links that name it. */
+/** The unversioned path of the standalone verifier (src/verifier.ts), kept for scripts and links that name it. */
 export const VERIFY_SCRIPT_PATH = '/web/verify.js'
 
-/** The verifier script pages load: `src`, and where known its SRI `integrity` (web/verifier-asset.ts). */
+/** A script a page loads: `src`, and where known its SRI `integrity` (web/verifier-asset.ts). */
 export interface VerifierScript {
   src: string
   integrity?: string
 }
 
-// One per process: every node in it serves the same built file. Until a node has read the bundle
-// (http/routes/web.ts), pages name the unversioned path without integrity.
-let verifierScript: VerifierScript = { src: VERIFY_SCRIPT_PATH }
+// One set per process: every node in it serves the same built files. Until a node has read them
+// (http/routes/web.ts), pages name the unversioned paths without integrity.
+let pageScripts: Partial<Record<PageScript, VerifierScript>> = {}
 
-/** Sets the script every page from now on loads: the versioned file and its integrity. */
-export function useVerifierScript(script: VerifierScript): void {
-  verifierScript = { ...script }
+/** Sets the scripts every page from now on loads: the versioned files and their integrity. */
+export function useVerifierScripts(scripts: Partial<Record<PageScript, VerifierScript>>): void {
+  pageScripts = { ...scripts }
 }
 
 /**
- * The script tag of the verifier. With an integrity the browser runs the file only if its SHA-384 is the
- * one written here, and `crossorigin="anonymous"` fetches it without credentials, as SRI requires.
+ * The script tag of a kind of page (web/page-scripts.ts). With an integrity the browser runs the file only
+ * if its SHA-384 is the one written here, and `crossorigin="anonymous"` fetches it without credentials, as
+ * SRI requires.
  */
-export function verifierScriptTag(): string {
-  const { src, integrity } = verifierScript
+export function verifierScriptTag(script: PageScript): string {
+  const { src, integrity } = pageScripts[script] ?? { src: `/web/${script}.js` }
   return `<script src="${escapeHtml(src)}"${integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : ''} defer></script>`
 }
 
-const CSS = `
+const CSS = /* @__PURE__ */ `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:#f2f4f3;color:#1b1f1d;font:16px/1.55 -apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Microsoft YaHei",system-ui,"Segoe UI",Roboto,sans-serif}
@@ -72,8 +74,8 @@ h3{font-size:16px;margin:0}
 .verify{border-left:6px solid #8a938f}
 .verify [data-verification-status]{margin:6px 0 0;font-size:15px}
 .verify [data-verification-status] strong{display:block;font-size:17px;line-height:1.4}
-[data-verification=verified] .verify{border-left-color:#1e8e3e}
-[data-verification=verified] .verify [data-verification-status] strong{color:#1e8e3e}
+[data-verification=verified] .verify{border-left-color:#176f30}
+[data-verification=verified] .verify [data-verification-status] strong{color:#176f30}
 [data-verification=verified] .verify [data-verification-status] strong:before{content:"✓ "}
 [data-verification=failed] .verify{border-left-color:#c62828}
 [data-verification=failed] .verify [data-verification-status] strong{color:#c62828}
@@ -99,12 +101,12 @@ h3{font-size:16px;margin:0}
 .certs{margin:6px 0 0;font-size:14px}
 .entry{margin:6px 0 0;font-size:12px;color:#6b736f}
 .entry a{color:#6b736f}
-[data-verified=ok] .tick:after{content:" ✓";color:#1e8e3e;font-weight:700}
+[data-verified=ok] .tick:after{content:" ✓";color:#176f30;font-weight:700}
 [data-verified=failed] .tick:after{content:" ✗";color:#c62828;font-weight:700}
 .label{display:flex;gap:14px;align-items:center}
 .label img{width:96px;height:144px;border-radius:6px;border:1px solid #d5dbd8;background:#fff}
 .label p{margin:2px 0}
-footer{text-align:center;color:#6b736f;font-size:12px;margin:16px 0 0}
+footer{text-align:center;color:#5b6360;font-size:12px;margin:16px 0 0}
 form.search{display:flex;gap:8px}
 form.search input{flex:1;min-width:0;font:inherit;padding:8px 10px;border:1px solid #c5ccc9;border-radius:10px}
 form.search button{font:inherit;padding:8px 14px;border:0;border-radius:10px;background:#0b6e4f;color:#fff}
@@ -134,6 +136,8 @@ export interface PageShell {
   homeLabel: string
   /** rules of this page's own, after the shared stylesheet */
   styles?: string
+  /** the script a verified page loads (default: the consumer pages') */
+  script?: PageScript
 }
 
 export function renderShell(shell: PageShell): string {
@@ -146,13 +150,13 @@ export function renderShell(shell: PageShell): string {
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
     `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +
-    (verified ? verifierScriptTag() : '') +
+    (verified ? verifierScriptTag(shell.script ?? 'consumer') : '') +
     `</body></html>`
   )
 }
 
 /** The node's own pages (the explorer, the console): the shell, its switch to the other language of `url`. */
-export function renderNodePage(page: Pick<PageShell, 'lang' | 'title' | 'body' | 'mainAttributes' | 'styles'> & { url: string }): string {
+export function renderNodePage(page: Pick<PageShell, 'lang' | 'title' | 'body' | 'mainAttributes' | 'styles' | 'script'> & { url: string }): string {
   const { url, ...shell } = page
   return renderShell({
     ...shell,

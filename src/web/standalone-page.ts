@@ -69,9 +69,9 @@ button{font:inherit;padding:8px 16px;border:0;border-radius:10px;background:#0b6
 .muted{color:#5b6360;font-size:14px}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,monospace;font-size:13px;overflow-wrap:anywhere}
 [data-standalone-state],[data-bundle-state]{border-left:6px solid #8a938f;padding-left:10px}
-[data-standalone-state=verified],[data-bundle-state=verified]{border-left-color:#1e8e3e}
+[data-standalone-state=verified],[data-bundle-state=verified]{border-left-color:#176f30}
 [data-standalone-state=failed],[data-bundle-state=failed]{border-left-color:#c62828}
-[data-standalone-state=verified] strong,[data-bundle-state=verified] strong{color:#1e8e3e}
+[data-standalone-state=verified] strong,[data-bundle-state=verified] strong{color:#176f30}
 [data-standalone-state=failed] strong,[data-bundle-state=failed] strong,.failures{color:#c62828}
 .drop{border:2px dashed #c5ccc9;border-radius:10px;padding:10px}
 .drop.over{border-color:#0b6e4f;background:#eef7f2}

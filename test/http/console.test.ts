@@ -88,7 +88,7 @@ t.test('GET /console: the form, the chart, the cards with their links and entrie
     t.equal(JSON.parse(Buffer.from(entry.envelope.payload, 'base64').toString()).actor, actor, `entry ${seq}'s signer`)
   }
   t.match(html, /data-verification="pending"/)
-  t.match(html, /<script src="\/web\/verify-[0-9a-f]{16}\.js" integrity="sha384-/)
+  t.match(html, /<script src="\/web\/console-[0-9a-f]{16}\.js" integrity="sha384-/)
 
   const stream = /data-stream="([^"]+)"/.exec(html)?.[1].replace(/&amp;/g, '&') as string
   t.match(stream, /^\/v1\/alerts\/stream\?lastEventId=[A-Za-z0-9_-]+$/, 'live from the newest card')

@@ -38,7 +38,7 @@ t.test('the public page: every entry with its seq, alerts, escaped text, the ver
   t.match(html, /<html lang="zh-CN">/)
   t.match(html, /<main class="seal-page" data-verification="pending">/)
   t.match(html, /<header class="bar"><a class="brand" href="\/">tracechain 溯源<\/a><a class="lang" href="\/seals\/[^"]+\?lang=en" hreflang="en">English<\/a><\/header>/, "the consumer pages' header and language switch")
-  t.match(html, /<script src="\/web\/verify-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
+  t.match(html, /<script src="\/web\/seal-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
   t.match(html, /村务公开/)
   t.match(html, /义桥村村民委员会公章/)
   const seal = (await v.get(`/v1/seals/${SEAL}`)).json().seal

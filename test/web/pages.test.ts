@@ -20,7 +20,7 @@ t.test('the resolver answers browsers with the page and API clients with JSON', 
   t.match(page.headers['content-type'], /^text\/html/)
   t.match(page.headers.vary, /Accept/)
   t.match(page.body, /data-verification="pending"/)
-  t.match(page.body, /<script src="\/web\/verify-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
+  t.match(page.body, /<script src="\/web\/consumer-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
   t.match(page.headers['content-security-policy'], /script-src 'self'; (worker-src 'self'; )?connect-src 'self'/)
   for (const headers of [{ accept: 'application/json' }, {}, { accept: '*/*' }, { accept: 'application/json, text/html;q=0.5' }]) {
     const json = await app.inject({ url: lotPath(FINE_LOT), headers })
@@ -123,9 +123,9 @@ t.test('Digital Link syntax errors get a 400 page that says what is wrong', asyn
 
 t.test(`the page weighs under ${PAGE_BUDGET_BYTES / 1024} kB over the wire before images`, async (t) => {
   const { app } = await demoApp(t)
-  const script = await app.inject({ url: '/web/verify.js', headers: { 'accept-encoding': 'gzip, deflate, br' } })
+  const script = await app.inject({ url: '/web/consumer.js', headers: { 'accept-encoding': 'gzip, deflate, br' } })
   t.equal(script.statusCode, 200)
-  t.equal(script.headers['content-encoding'], 'br', 'the verifier travels compressed')
+  t.equal(script.headers['content-encoding'], 'br', "the consumer page's verifier travels compressed")
   t.match(script.headers['content-type'], /^text\/javascript/)
   for (const lot of [FINE_LOT, RECALLED_LOT]) {
     const page = await app.inject({ url: lotPath(lot), headers: HTML })

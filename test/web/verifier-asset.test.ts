@@ -1,6 +1,7 @@
-// The verifier as one static, versioned file: every page that loads it names /web/verify-<16 hex of its
-// SHA-256>.js with the SHA-384 of the bytes the node serves there (SRI), the versioned file is cached for
-// good, and GET /verify prints the hash. Fetch the page, fetch its script, hash it, compare.
+// The browser scripts as static, versioned files: every page names its kind's /web/<name>-<16 hex of its
+// SHA-256>.js with the SHA-384 of the bytes the node serves there (SRI), the versioned files are cached
+// for good, and GET /verify prints the standalone verifier's hash. Fetch the page, fetch its script, hash
+// it, compare.
 
 import { createHash } from 'node:crypto'
 import { brotliDecompressSync } from 'node:zlib'
@@ -24,37 +25,47 @@ t.test('SRI form: sha384- and base64, the W3C SRI example', async (t) => {
   t.throws(() => readVerifierAsset(join(t.testdir(), 'missing.js')), { code: 'NOT_FOUND' })
 })
 
-t.test("every page's script tag pins the bytes served under its name", async (t) => {
+t.test("every page's script tag pins the bytes served under its name: each kind of page its own script", async (t) => {
   const { app } = await demoApp(t)
-  const pages = ['/', '/?lang=en', lotPath(FINE_LOT), '/seals/yiqiao-committee-seal', '/search?q=nothing-like-it', '/verify', '/console']
-  let pinned: string | undefined
-  for (const path of pages) {
+  const pages: [string, string][] = [
+    ['/', 'consumer'],
+    ['/?lang=en', 'consumer'],
+    [lotPath(FINE_LOT), 'consumer'],
+    ['/search?q=nothing-like-it', 'consumer'],
+    ['/seals/yiqiao-committee-seal', 'seal'],
+    ['/verify', 'verify'],
+    ['/console', 'console'],
+  ]
+  const pinned = new Map<string, string>()
+  for (const [path, name] of pages) {
     const page = await app.inject({ url: path, headers: HTML })
     const tags = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
     t.equal(tags.length, 1, `${path}: one script`)
     const src = /\bsrc="([^"]+)"/.exec(tags[0])?.[1] as string
     const integrity = /\bintegrity="([^"]+)"/.exec(tags[0])?.[1] as string
-    t.match(src, /^\/web\/verify-[0-9a-f]{16}\.js$/, `${path}: the versioned path`)
+    t.match(src, new RegExp(`^/web/${name}-[0-9a-f]{16}\\.js$`), `${path}: the versioned path of the ${name} script`)
     t.match(tags[0], /crossorigin="anonymous"/, `${path}: fetched without credentials, as SRI asks`)
     const script = await app.inject(src)
     t.equal(script.statusCode, 200)
     t.match(script.headers['content-type'], /^text\/javascript/)
     t.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable')
     t.equal(integrity, `sha384-${createHash('sha384').update(script.rawPayload).digest('base64')}`, `${path}: the integrity is the served bytes' SHA-384`)
-    t.equal(src, `/web/verify-${createHash('sha256').update(script.rawPayload).digest('hex').slice(0, 16)}.js`, 'named by its SHA-256')
-    pinned ??= integrity
-    t.equal(integrity, pinned, 'one file for every page')
+    t.equal(src, `/web/${name}-${createHash('sha256').update(script.rawPayload).digest('hex').slice(0, 16)}.js`, 'named by its SHA-256')
+    if (!pinned.has(name)) pinned.set(name, integrity)
+    t.equal(integrity, pinned.get(name), `one ${name} file for every page of its kind`)
+    const compressed = await app.inject({ url: src, headers: { 'accept-encoding': 'br' } })
+    t.equal(compressed.headers['content-encoding'], 'br')
+    t.equal(`sha384-${createHash('sha384').update(brotliDecompressSync(compressed.rawPayload)).digest('base64')}`, integrity, 'compressed, it decodes to the pinned bytes')
+    const plain = await app.inject(`/web/${name}.js`)
+    t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, integrity, 'the unversioned path serves the same bytes')
+    t.equal(plain.headers['cache-control'], 'public, max-age=300')
   }
-  const versioned = (await app.inject({ url: '/', headers: HTML })).body.match(/src="(\/web\/verify-[0-9a-f]{16}\.js)"/)?.[1] as string
-  const compressed = await app.inject({ url: versioned, headers: { 'accept-encoding': 'br' } })
-  t.equal(compressed.headers['content-encoding'], 'br')
-  t.equal(`sha384-${createHash('sha384').update(brotliDecompressSync(compressed.rawPayload)).digest('base64')}`, pinned, 'compressed, it decodes to the pinned bytes')
-  const plain = await app.inject('/web/verify.js')
-  t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, pinned, 'the unversioned path serves the same bytes')
-  t.equal(plain.headers['cache-control'], 'public, max-age=300')
-  const stale = await app.inject('/web/verify-0000000000000000.js')
-  t.equal(stale.statusCode, 404, 'another version is not this node\'s')
-  t.equal(stale.json().code, 'NOT_FOUND')
+  t.equal(new Set(pinned.values()).size, 4, 'four different files')
+  for (const stale of ['/web/verify-0000000000000000.js', '/web/consumer-0000000000000000.js', '/web/other-0123456789abcdef.js', '/web/other.js']) {
+    const answer = await app.inject(stale)
+    t.equal(answer.statusCode, 404, `${stale} is not this node's`)
+    t.equal(answer.json().code, 'NOT_FOUND')
+  }
   t.equal((await app.inject('/web/verify-x.js?' + 'a'.repeat(10))).statusCode, 404)
 })
 
@@ -73,9 +84,9 @@ t.test('GET /verify prints the hash and renders no ledger facts', async (t) => {
 })
 
 t.test("the README prints this version's verifier: its versioned name and SRI hash, as the build makes them", async (t) => {
-  const out = join(t.testdir(), 'verify.js')
+  const out = t.testdir()
   await buildVerifierBundle(out)
-  const asset = readVerifierAsset(out)
+  const asset = readVerifierAsset(join(out, 'verify.js'))
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
   const printed = /\/web\/verify-([0-9a-f]{16})\.js {2}(sha384-[A-Za-z0-9+/=]+)/.exec(readme)
   t.ok(printed, 'the README shows the verifier line serve prints')

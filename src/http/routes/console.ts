@@ -11,6 +11,7 @@ import type { Ledger } from '../../ledger/ledger.js'
 import { buildAlertChart, localDate, startOfLocalDate } from '../../web/alert-chart.js'
 import type { ConsoleAlert } from '../../web/alert-list.js'
 import { actorProfile, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
+import { NO_WEBHOOKS, type WebhookStatusSource } from './webhooks.js'
 import { consoleQuery, renderConsole, renderFreshCards, type ConsoleFilter } from '../../web/console-page.js'
 import type { LotDirectory } from '../../web/explorer.js'
 import { nameIn, type Bilingual, type Lang } from '../../web/i18n.js'
@@ -72,9 +73,11 @@ export interface ConsoleRouteOptions {
   sources: AlertSource[]
   clock: () => Date
   lots?: LotDirectory
+  /** the node's webhooks, shown on the alerts page */
+  webhooks?: WebhookStatusSource
 }
 
-export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app, { ledger, sources, clock, lots }) => {
+export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app, { ledger, sources, clock, lots, webhooks = NO_WEBHOOKS }) => {
   const context = lots?.idKey ? { idKey: lots.idKey } : {}
 
   /** The cards' data: each alert's entries read from the log, its ids' pages, and the signers' registrations. */
@@ -183,6 +186,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
           orgs: organisations(lang),
           ...(page.nextPageToken !== undefined ? { olderToken: page.nextPageToken } : {}),
           newest,
+          webhooks: await webhooks.status(),
           ...(canGrow ? { live: { stream: `/v1/alerts/stream?${streamParams}`, rows: `/console/rows?${consoleQuery(form, lang, from)}` } } : {}),
         },
         lang,

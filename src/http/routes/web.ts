@@ -1,5 +1,6 @@
-// The consumer side's shared part: the explorer at GET /, its search, the browser verifier bundle at
-// GET /web/verify-<hash>.js (immutable, pinned by SRI in every page) and GET /web/verify.js, and the
+// The consumer side's shared part: the explorer at GET /, its search, the browser scripts at
+// GET /web/<name>-<hash>.js (immutable, pinned by SRI in the pages that load them) and GET /web/<name>.js
+// (web/page-scripts.ts: verify, consumer, seal, console), and the
 // standalone verification page at GET /verify. The lots the explorer lists come from the domain that
 // has them (a LotDirectory).
 
@@ -8,15 +9,16 @@ import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { actorProfile } from '../../web/bound-view.js'
 import { renderExplorer, type LotDirectory, type LotSummary } from '../../web/explorer.js'
-import { useVerifierScript, VERIFY_SCRIPT_PATH } from '../../web/html.js'
+import { useVerifierScripts } from '../../web/html.js'
+import { isPageScript, PAGE_SCRIPTS, type PageScript } from '../../web/page-scripts.js'
 import { renderStandalonePage } from '../../web/standalone-page.js'
-import { readVerifierAsset, VERIFY_BUNDLE_PATH, type VerifierAsset } from '../../web/verifier-asset.js'
+import { PUBLIC_DIR, readPageScripts, type VerifierAsset } from '../../web/verifier-asset.js'
 import { htmlReply, langOf } from '../html-reply.js'
 import type { MirrorStatusSource } from './operations.js'
 import type { MirrorStatus } from '../../mirror/follower.js'
 import { StaticAsset } from '../static-asset.js'
 
-/** Where the versioned verifier is served: the name changes with its bytes, so it may be cached for good. */
+/** Where the versioned scripts are served: a name changes with its bytes, so it may be cached for good. */
 export const VERIFIER_DIRECTORY = '/web/'
 const IMMUTABLE = 'public, max-age=31536000, immutable'
 
@@ -31,39 +33,44 @@ export interface WebRouteOptions {
   lots?: LotDirectory
   /** the node's public base URL: the log URL the node's own /verify starts with */
   baseUrl: string
-  /** the built verifier (default: dist/public/verify.js, read once, when first there) */
-  bundlePath?: string
+  /** the built browser scripts (default: dist/public/, read once, when first there) */
+  scriptsDir?: string
   /** on a mirror: what it follows and whether it still does, for the explorer */
   mirror?: MirrorStatusSource
 }
 
-export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, bundlePath = VERIFY_BUNDLE_PATH, mirror }) => {
-  // Read once: the bytes served and the hash every page pins are the same bytes, whatever later builds
-  // write to dist/. Until the bundle is built, pages name the unversioned path and the scripts 404.
-  let built: { verifier: VerifierAsset; compressed: StaticAsset } | undefined
-  const bundle = () => {
+export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledger, lots = NO_LOTS, baseUrl, scriptsDir = PUBLIC_DIR, mirror }) => {
+  // Read once: the bytes served and the hashes pages pin are the same bytes, whatever later builds
+  // write to dist/. Until the scripts are built, pages name the unversioned paths and the scripts 404.
+  let built: Record<PageScript, { asset: VerifierAsset; compressed: StaticAsset }> | undefined
+  const scripts = () => {
     if (!built) {
-      const verifier = readVerifierAsset(bundlePath)
-      built = { verifier, compressed: new StaticAsset(verifier.bytes, 'text/javascript; charset=utf-8') }
-      useVerifierScript({ src: `${VERIFIER_DIRECTORY}${verifier.fileName}`, integrity: verifier.integrity })
+      const assets = readPageScripts(scriptsDir)
+      built = Object.fromEntries(
+        PAGE_SCRIPTS.map((name) => [name, { asset: assets[name], compressed: new StaticAsset(assets[name].bytes, 'text/javascript; charset=utf-8') }]),
+      ) as Record<PageScript, { asset: VerifierAsset; compressed: StaticAsset }>
+      useVerifierScripts(Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, { src: `${VERIFIER_DIRECTORY}${assets[name].fileName}`, integrity: assets[name].integrity }])))
     }
     return built
   }
-  const verifier = () => bundle().verifier
+  const verifier = () => scripts().verify.asset
   try {
-    bundle()
+    scripts()
   } catch {
     // not built yet: asked again on each request that needs it
   }
-  // SRI covers the decoded bytes: a compressed answer pins the same hash.
-  const script = (request: FastifyRequest, reply: FastifyReply, cacheControl: string) =>
-    bundle().compressed.send(request, reply.header('cache-control', cacheControl))
 
-  app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (request, reply) => script(request, reply, 'public, max-age=300'))
+  // SRI covers the decoded bytes: a compressed answer pins the same hash. `<name>.js` is the unversioned
+  // path (briefly cached), `<name>-<hash>.js` the versioned one (cached for good); any other name is not
+  // this node's.
   app.get(`${VERIFIER_DIRECTORY}:file`, { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
     const { file } = request.params as { file: string }
-    if (file !== verifier().fileName) fail('NOT_FOUND', `no ${VERIFIER_DIRECTORY}${file}: this node serves ${VERIFIER_DIRECTORY}${verifier().fileName}`)
-    return script(request, reply, IMMUTABLE)
+    const name = /^([a-z]+)(?:-[0-9a-f]+)?\.js$/.exec(file)?.[1] ?? ''
+    if (!isPageScript(name)) fail('NOT_FOUND', `no ${VERIFIER_DIRECTORY}${file}: this node serves ${PAGE_SCRIPTS.map((n) => `${n}.js`).join(', ')}`)
+    const { asset, compressed } = scripts()[name]
+    if (file === `${name}.js`) return compressed.send(request, reply.header('cache-control', 'public, max-age=300'))
+    if (file !== asset.fileName) fail('NOT_FOUND', `no ${VERIFIER_DIRECTORY}${file}: this node serves ${VERIFIER_DIRECTORY}${asset.fileName}`)
+    return compressed.send(request, reply.header('cache-control', IMMUTABLE))
   })
 
   app.get(

@@ -164,5 +164,6 @@ export function renderSealPage(input: SealPageInput): string {
     mainAttributes: 'class="seal-page" data-verification="pending"',
     body: body.join('\n'),
     styles: SEAL_PAGE_STYLES,
+    script: 'seal',
   })
 }

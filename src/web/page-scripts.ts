@@ -1,0 +1,19 @@
+// The browser scripts the node serves, one per kind of page, so a phone on the consumer page fetches the
+// consumer's verifier and nothing of the console's or the standalone page's. Each is built by
+// web/bundle.ts from its entry in src/browser/ (the standalone verifier from src/verifier.ts), served as
+// /web/<name>-<16 hex of its SHA-256>.js and pinned by SRI in the pages that load it. Browser-safe.
+
+/**
+ * - `verify`: the standalone verification page (GET /verify, `tracechain verify-page`): a log and a lot,
+ *   or a proof bundle file. Its versioned name and SHA-384 are the ones the README prints for pinning.
+ * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
+ * - `seal`: the seal pages (/seals/:id).
+ * - `console`: the console's pages and their live updates.
+ */
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console'] as const
+
+export type PageScript = (typeof PAGE_SCRIPTS)[number]
+
+export function isPageScript(name: string): name is PageScript {
+  return (PAGE_SCRIPTS as readonly string[]).includes(name)
+}

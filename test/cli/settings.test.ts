@@ -1,0 +1,106 @@
+// serve's settings through the real CLI: the split-contract threshold and window, the seal zone and off
+// hours and the late-record window are kept in D/settings.json, shown at GET /v1/settings, and used: a node
+// started with a lower threshold raises SPLIT_CONTRACT for applications that a node with the default does
+// not flag, and still does after a restart told nothing. Bad values are refused before anything opens.
+
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { readKeyFile } from '../../src/cli/node-dir.js'
+import { toBase64 } from '../../src/core/bytes.js'
+import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
+import type { Signer } from '../../src/core/keys.js'
+import { newSigner } from '../helpers/ledger.js'
+import { appendAll, getJson, runCli, startNode } from '../helpers/node-process.js'
+
+const SHA = 'd'.repeat(64)
+// Three near-duplicate road contracts, 51000 CNY together: under the default threshold (100000), over 50000.
+const ROADS: [string, string, number][] = [
+  ['sp-1', '义桥村北段道路修复工程合同', 18000],
+  ['sp-2', '义桥村道路修复（南段）施工合同', 17000],
+  ['sp-3', '义桥村中段道路维修工程合同', 16000],
+]
+
+/** The village's registrations, its seal and the three applications, signed now. */
+function story(operator: Signer): Envelope[] {
+  const clerk = newSigner()
+  let n = 0
+  const now = new Date().toISOString()
+  const signed = (type: string, actor: string, body: Record<string, unknown>, signer: Signer) =>
+    buildStatementEnvelope({ type, actor, id: `settings-${++n}`, issuedAt: now, body }, [signer])
+  const member = (id: string, signer: Signer) => signed('actor.register', 'operator', { id, name: id, roles: ['member'], org: 'yiqiao-village', publicKey: toBase64(signer.publicKey) }, operator)
+  return [
+    member('clerk', clerk),
+    member('director', newSigner()),
+    member('custodian', newSigner()),
+    signed('seal.register', 'operator', { sealId: 'yiqiao-seal', org: 'yiqiao-village', name: { zh: '义桥村村民委员会公章' }, custodian: 'custodian', approvers: ['director'] }, operator),
+    ...ROADS.map(([applicationId, title, amount]) =>
+      signed('seal.apply', 'clerk', { applicationId, sealId: 'yiqiao-seal', title, amount, budget: amount, purpose: '道路修复施工合同盖章', copies: 2, document: { name: `${applicationId}.pdf`, sha256: SHA } }, clerk),
+    ),
+  ]
+}
+
+interface Settings {
+  lateRecordHours: number
+  domains: { seal: { collectiveThreshold: number; splitWindowDays: number; zoneOffset: string; offHoursFrom: number; offHoursTo: number } }
+}
+
+const splits = async (url: string) => (await getJson<{ alerts: { applicationIds?: string[] }[] }>(`${url}/v1/alerts?kind=SPLIT_CONTRACT`)).alerts
+
+t.test('a lower split threshold raises SPLIT_CONTRACT where the default does not; the settings survive a restart', async (t) => {
+  const root = t.testdir()
+  const lowered = join(root, 'lowered')
+  const flags = ['--split-threshold', '50000', '--split-window-days', '30', '--zone', '+07:00', '--off-hours', '21-7', '--late-record-hours', '12']
+  const node = await startNode({ dir: lowered, args: flags })
+  t.teardown(() => node.stop())
+  const shown = await getJson<Settings>(`${node.url}/v1/settings`)
+  t.equal(shown.lateRecordHours, 12)
+  t.match(shown.domains.seal, { collectiveThreshold: 50000, splitWindowDays: 30, zoneOffset: '+07:00', offHoursFrom: 21, offHoursTo: 7, splitMinApplications: 3 })
+  t.same(JSON.parse(readFileSync(join(lowered, 'settings.json'), 'utf8')), { lateRecordHours: 12, seal: { collectiveThreshold: 50000, splitWindowDays: 30, zoneOffset: '+07:00', offHoursFrom: 21, offHoursTo: 7 } })
+  await appendAll(node.url, story(readKeyFile(join(lowered, 'keys', 'operator.json'))))
+  const found = await splits(node.url)
+  t.equal(found.length, 1, 'the three contracts are a split under 50000')
+  t.same(found[0].applicationIds, ['sp-1', 'sp-2', 'sp-3'])
+
+  const standard = join(root, 'standard')
+  const other = await startNode({ dir: standard })
+  t.teardown(() => other.stop())
+  t.match((await getJson<Settings>(`${other.url}/v1/settings`)).domains.seal, { collectiveThreshold: 100000, splitWindowDays: 90, zoneOffset: '+08:00', offHoursFrom: 22, offHoursTo: 6 })
+  t.equal((await getJson<Settings>(`${other.url}/v1/settings`)).lateRecordHours, 24)
+  await appendAll(other.url, story(readKeyFile(join(standard, 'keys', 'operator.json'))))
+  t.same(await splits(other.url), [], 'under the default threshold they are not')
+  t.notOk(existsSync(join(standard, 'settings.json')), 'no flags, nothing to keep')
+  await other.stop()
+
+  await node.stop()
+  const again = await startNode({ dir: lowered })
+  t.teardown(() => again.stop())
+  t.match((await getJson<Settings>(`${again.url}/v1/settings`)).domains.seal, { collectiveThreshold: 50000, zoneOffset: '+07:00' }, 'kept across the restart')
+  t.equal((await getJson<Settings>(`${again.url}/v1/settings`)).lateRecordHours, 12)
+  await again.stop()
+  const changed = await startNode({ dir: lowered, args: ['--split-threshold', '80000'] })
+  t.teardown(() => changed.stop())
+  t.match((await getJson<Settings>(`${changed.url}/v1/settings`)).domains.seal, { collectiveThreshold: 80000, splitWindowDays: 30 }, 'one flag changes one setting')
+  const bad = await fetch(`${changed.url}/v1/settings?x=1`)
+  t.equal(bad.status, 400)
+  t.equal(((await bad.json()) as { code: string }).code, 'BAD_REQUEST')
+})
+
+t.test('bad values are refused, naming the flag, before anything opens', async (t) => {
+  const root = t.testdir()
+  const cases: [string[], RegExp][] = [
+    [['--split-threshold', '0'], /--split-threshold/],
+    [['--split-threshold', 'lots'], /--split-threshold/],
+    [['--split-window-days', '-1'], /--split-window-days/],
+    [['--zone', '8'], /--zone/],
+    [['--off-hours', '22'], /--off-hours/],
+    [['--off-hours', '25-6'], /--off-hours/],
+  ]
+  for (const [i, [args, named]] of cases.entries()) {
+    const dir = join(root, `bad-${i}`)
+    const run = await runCli(['serve', '--dir', dir, '--port', '0', ...args])
+    t.not(run.code, 0, args.join(' '))
+    t.match(run.stderr, named)
+    t.notOk(existsSync(join(dir, 'node.json')), 'nothing made')
+  }
+})
