@@ -102,7 +102,7 @@ function statementOf(entry: Entry): { type: string; actor: string; id: string } 
 function lotCard(lot: LotSummary, lang: Lang): string {
   const label = `/v1/labels/${encodeURIComponent(lot.digitalLink)}.svg?size=screen`
   return (
-    `<li><a href="${escapeHtml(lot.path)}?lang=${lang}"><img src="${escapeHtml(label)}" alt="" loading="lazy" width="150" height="225"></a>` +
+    `<li><a href="${escapeHtml(lot.path)}?lang=${lang}" tabindex="-1" aria-hidden="true"><img src="${escapeHtml(label)}" alt="" loading="lazy" width="150" height="225"></a>` +
     `<a href="${escapeHtml(lot.path)}?lang=${lang}">${escapeHtml(nameIn(lot.name as Bilingual, lang, lot.gtin))}</a><br>` +
     `<span class="code">${escapeHtml(lot.lot)}</span> · <span class="code">${escapeHtml(lot.traceCode)}</span>` +
     `${lot.recalled ? ` <span class="tag">${TEXT[lang].recalled} ${TEXT[lang].recalledEn}</span>` : ''}</li>`
