@@ -139,8 +139,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   closeOnSignals(async () => {
     await app.close()
     await ownWitness?.close()
-    await publisher?.close()
+    // Cosigning first: a round that ends after the publisher closed would have it write again.
     await cosigning?.close()
+    await publisher?.close()
     await webhooks?.close()
     await node.close()
   })

@@ -212,6 +212,7 @@ export class Ledger extends LedgerReads {
 
   /** Writes records that belong to no statement (ledger/witnessed.ts). Throws STORE_UNAVAILABLE after a failed write. */
   async commitRecords(records: readonly RecordWrite[]): Promise<void> {
+    if (this.closing) fail('SHUTTING_DOWN', 'the node is closing')
     if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
     await this.sequencer.commitRecords(records)
   }

@@ -95,6 +95,7 @@ export class CheckpointCosigning {
   private readonly listeners: ((note: string, witnessedAt: number) => void)[] = []
   private failedRounds = 0
   private retryTimer: NodeJS.Timeout | undefined
+  private readonly rounds = new Set<Promise<void>>()
   /** the last failure to keep a witnessed checkpoint in the store */
   keepError: { at: string; message: string } | undefined
 
@@ -171,10 +172,25 @@ export class CheckpointCosigning {
     clearTimeout(this.timer)
     clearTimeout(this.retryTimer)
     await this.running
+    await Promise.all([...this.rounds])
   }
 
-  /** One round: the latest checkpoint to every witness at once; kept if enough cosigned it. Never throws. */
+  /**
+   * One round: the latest checkpoint to every witness at once; kept if enough cosigned it. Never throws.
+   * Rounds asked for directly are awaited by close() as the scheduled ones are, so none outlives its ledger.
+   */
   async round(): Promise<void> {
+    if (this.closed) return
+    const round = this.roundOnce()
+    this.rounds.add(round)
+    try {
+      await round
+    } finally {
+      this.rounds.delete(round)
+    }
+  }
+
+  private async roundOnce(): Promise<void> {
     this.lastRound = Date.now()
     const note = this.ledger.checkpoint
     const { size } = verifyCheckpoint(this.options.ed, note, this.ledger.verifierKey)
@@ -190,6 +206,7 @@ export class CheckpointCosigning {
     const witnessed = withSignatureLines(note, cosigned.flat())
     this.adopt(witnessed)
     const witnessedAt = policyMetAt(this.witnessedBy, this.witnessPolicy.min) as number
+    if (this.closed) return
     try {
       // Kept by size, with the late records it shows: bundles prove each entry against the first that held it.
       await keepWitnessed(this.ledger, witnessed, witnessedAt)
