@@ -96,8 +96,7 @@ export class CheckpointCosigning {
   private failedRounds = 0
   private retryTimer: NodeJS.Timeout | undefined
   private readonly rounds = new Set<Promise<void>>()
-  /** the last failure to keep a witnessed checkpoint in the store */
-  keepError: { at: string; message: string } | undefined
+  private lastKeepError: { at: string; message: string } | undefined
 
   private constructor(
     private readonly ledger: Ledger,
@@ -131,6 +130,11 @@ export class CheckpointCosigning {
       min: this.witnessPolicy.min,
       witnesses: this.witnessPolicy.witnesses.map(({ key }) => ({ name: key.name, verifierKey: formatWitnessVerifierKey(key.name, key.publicKey) })),
     }
+  }
+
+  /** The last failure to keep a witnessed checkpoint in the store (/healthz): its entries' bound is then the next one kept. */
+  get keepError(): { at: string; message: string } | undefined {
+    return this.lastKeepError
   }
 
   get witnesses(): WitnessStatus[] {
@@ -212,7 +216,7 @@ export class CheckpointCosigning {
       await keepWitnessed(this.ledger, witnessed, witnessedAt)
     } catch (error) {
       // Served all the same; the entries it was first to hold get the next kept checkpoint as their bound.
-      this.keepError = { at: new Date().toISOString(), message: (error as Error).message }
+      this.lastKeepError = { at: new Date().toISOString(), message: (error as Error).message }
     }
     for (const listener of this.listeners) {
       try {

@@ -5,6 +5,7 @@
 // POST /v1/statements; shows the seq or the refusal in words with its code; then verifies the new entry
 // in the signed log as every page does (verify.ts).
 
+import type { Lang } from './i18n.js'
 import { toBase64, toHex } from '../core/bytes.js'
 import { previewStatement, signPreviewedStatement, type StatementPreview } from '../core/dsse.js'
 import { nobleEd25519 } from '../core/ed25519.js'
@@ -16,7 +17,6 @@ import { buildFormStatement, type ActionForm, type FormValues } from '../core/st
 import { refusalWords } from './refusal-words.js'
 import { format, verifyPage } from './verify.js'
 
-type Lang = 'zh' | 'en'
 
 const WORDS = {
   zh: {

@@ -5,9 +5,9 @@
 
 import type { AuditFailure, LogAudit } from './audit-log.js'
 import type { AuditMessage } from './audit-worker.js'
+import type { Lang } from './i18n.js'
 import { describeFailure, format } from './verify.js'
 
-type Lang = 'zh' | 'en'
 
 const WORDS = {
   zh: {

@@ -78,6 +78,7 @@ async function witnessedBound(ed: Ed25519, verifierKey: string, text: string, se
 /** The witnessed proofs a node offers for `seqs` (GET /v1/proofs/witnessed), by seq; none where it offers none. */
 export async function fetchWitnessedProofs(api: { json(path: string): Promise<unknown> }, seqs: readonly number[]): Promise<Map<number, string>> {
   const proofs = new Map<number, string>()
+  const asked = new Set(seqs)
   for (let at = 0; at < seqs.length; at += MAX_WITNESSED_SEQS) {
     let answer: unknown
     try {
@@ -88,7 +89,7 @@ export async function fetchWitnessedProofs(api: { json(path: string): Promise<un
     }
     const offered = (answer as { proofs?: unknown } | null)?.proofs
     if (typeof offered !== 'object' || offered === null) continue
-    for (const [seq, proof] of Object.entries(offered)) if (typeof proof === 'string' && seqs.includes(Number(seq))) proofs.set(Number(seq), proof)
+    for (const [seq, proof] of Object.entries(offered)) if (typeof proof === 'string' && asked.has(Number(seq))) proofs.set(Number(seq), proof)
   }
   return proofs
 }

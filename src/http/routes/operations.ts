@@ -23,6 +23,8 @@ export interface WitnessingStatus {
   readonly cosignatures: readonly VerifiedCosignature[]
   readonly witnesses: WitnessStatus[]
   readonly policy: { min: number; witnesses: { name: string; verifierKey: string }[] }
+  /** the last failure to keep a witnessed checkpoint in the store, if any */
+  readonly keepError?: { at: string; message: string } | undefined
 }
 
 /** What /healthz and /metrics say of a mirror (`tracechain mirror`): a Follower is one. */
@@ -178,8 +180,9 @@ export const operationRoutes: FastifyPluginAsync<{
   })
 }
 
-function witnessedState(witnessing: WitnessingStatus): { size: number; min: number; cosignatures: readonly VerifiedCosignature[]; witnesses: WitnessStatus[] } {
+function witnessedState(witnessing: WitnessingStatus): { size: number; min: number; cosignatures: readonly VerifiedCosignature[]; witnesses: WitnessStatus[]; keepError?: { at: string; message: string } } {
   const note = witnessing.checkpoint
   const size = note === undefined ? 0 : parseCheckpoint(parseSignedNote(note).text).size
-  return { size, min: witnessing.policy.min, cosignatures: witnessing.cosignatures, witnesses: witnessing.witnesses }
+  const { keepError } = witnessing
+  return { size, min: witnessing.policy.min, cosignatures: witnessing.cosignatures, witnesses: witnessing.witnesses, ...(keepError ? { keepError } : {}) }
 }
