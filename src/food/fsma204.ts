@@ -2,6 +2,7 @@
 // lot in each Critical Tracking Event, its Key Data Elements (21 CFR 1.1330, 1.1340, 1.1345, 1.1350)
 // as columns, the traceability lot code first, and the log entry that proves the row.
 
+import { describeLocation } from '../core/master-data.js'
 import type { Ledger } from '../ledger/ledger.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import { SEP, seqKey } from '../store/keys.js'
@@ -16,6 +17,8 @@ import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord } f
 import { inChunks, readSignedEvent, type SignedEvent } from './signed-events.js'
 import { formatTlc } from './tlc.js'
 
+/** The CTEs whose key data elements include the harvest date (21 CFR 1.1325, 1.1330, 1.1335). */
+const HARVEST_DATED = new Set<Cte>(['Harvesting', 'Initial Packing', 'First Land-Based Receiving'])
 /** Containers (a pallet of cases of lots) are opened this many levels deep. */
 const MAX_CONTENT_DEPTH = 4
 /** Events kept for reuse within one export (aggregations, lots' first events); the cache restarts beyond. */
@@ -106,16 +109,21 @@ class ExportContext {
     const { event, leafHash } = await this.event(record.seq)
     const lines = await this.linesOf(event, record)
     const where = event.bizLocation?.id ?? event.readPoint?.id
-    const declaredSource = cte === 'Receiving' ? partyOf(event.sourceList, 'source') : undefined
-    const next = cte === 'Shipping' ? partyOf(event.destinationList, 'destination') : undefined
+    const receives = cte === 'Receiving' || cte === 'First Land-Based Receiving'
+    // A landing's previous source is the vessel, which no shipment in the log names.
+    const declaredSource = receives ? partyOf(event.sourceList, 'source') : undefined
+    // Harvesting and cooling (21 CFR 1.1325) name the immediate subsequent recipient, as shipping does.
+    const next = cte === 'Shipping' || cte === 'Harvesting' || cte === 'Cooling' ? partyOf(event.destinationList, 'destination') : undefined
     const documents = referenceDocuments(event)
-    const harvest = cte === 'Initial Packing' ? harvestDate(event) : ''
+    const eventDate = localDateOf(record.eventTime, record.eventTimeZoneOffset)
+    // A harvesting event without harvest dates in its ILMD was the harvest.
+    const harvest = HARVEST_DATED.has(cte) ? harvestDate(event) || (cte === 'Harvesting' ? eventDate : '') : ''
     const tlcs = (role: 'input' | 'output') => lines.filter((l) => l.role === role).map((l) => formatTlc(l.id))
     const rows: LotRow[] = []
     for (const line of lines) {
       const [source, sourceReference] = await this.tlcSource(line.key)
       const previous =
-        cte === 'Receiving' ? (declaredSource ?? (await this.previousSource([line.containerKey, line.key], record.seq))) : undefined
+        cte === 'Receiving' ? (declaredSource ?? (await this.previousSource([line.containerKey, line.key], record.seq))) : declaredSource
       const linked = line.role === 'input' ? tlcs('output') : line.role === 'output' ? tlcs('input') : []
       rows.push({
         key: line.key,
@@ -127,7 +135,7 @@ class ExportContext {
           line.quantity ?? '',
           line.uom ?? '',
           cte,
-          localDateOf(record.eventTime, record.eventTimeZoneOffset),
+          eventDate,
           record.eventTime,
           where ? this.describe(where) : '',
           where ?? '',
@@ -228,7 +236,7 @@ class ExportContext {
     const { event } = await this.event(object.firstSeq)
     const where = event.bizLocation?.id ?? event.readPoint?.id
     const producer = this.ledger.actors.get(object.producer)
-    return where ? [this.describe(where), where] : [producer ? nameOf(producer.name) : object.producer, '']
+    return where ? [this.describe(where), where] : [producer ? describeLocation(nameOf(producer.name), producer.address, producer.contact) : object.producer, '']
   }
 
   private async productDescription(id: string): Promise<string> {
@@ -244,7 +252,7 @@ class ExportContext {
     return product ? `${nameOf(product.name)} (GTIN ${gtin})` : `GTIN ${gtin}`
   }
 
-  /** A location's description: the registered business that holds it, else the identifier itself. */
+  /** A location's description: the registered business that holds it (its name, phone and address), else the identifier itself. */
   private describe(location: string): string {
     let key = location
     let gln: string | undefined
@@ -257,7 +265,7 @@ class ExportContext {
     }
     const holder =
       this.locations.find((l) => l.key === key) ?? (gln !== undefined ? this.locations.find((l) => l.whole && l.gln === gln) : undefined)
-    return holder ? nameOf(holder.actor.name) : location
+    return holder ? describeLocation(nameOf(holder.actor.name), holder.actor.address, holder.actor.contact) : location
   }
 
   private event(seq: number): Promise<SignedEvent> {

@@ -22,6 +22,7 @@ import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled } from './recall-index.js'
 import { inspectionKind } from './inspection.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
+import { declaredCteOf } from './fsma204-columns.js'
 
 const productKind: StatementKind = {
   type: 'food.product',
@@ -46,6 +47,7 @@ const eventKind: StatementKind = {
   // GS1's schema and the event's hash ID, before the statement is queued (in a worker thread on the server).
   check(statement) {
     validateEpcisEvent(eventOf(statement.body))
+    declaredCteOf(statement.body as Record<string, unknown>)
     return { hashId: foodEventHashId(statement.body) }
   },
   async accept(ctx) {
@@ -58,6 +60,7 @@ const eventKind: StatementKind = {
     checkMakers(ctx.actor.id, made, products)
     const eventTime = utcMillis(event.eventTime)
     const bizStep = bizStepOf(event)
+    const cte = declaredCteOf(ctx.statement.body as Record<string, unknown>)
     const record: FoodEventRecord = {
       seq: ctx.seq,
       actor: ctx.actor.id,
@@ -74,6 +77,7 @@ const eventKind: StatementKind = {
       objects: objects.map(({ id, key, role }) => ({ id, key, role })),
       ...(event.eventID ? { eventId: event.eventID } : {}),
       hashId,
+      ...(cte ? { cte } : {}),
     }
     const k = seqKey(ctx.seq)
     ctx.put(SPACES.event, k, record)

@@ -63,6 +63,8 @@ export interface FoodEventRecord {
   eventId?: string
   /** its CBV 2.0 event hash ID (core/epcis-event-hash.ts): its eventID where it has none of its own */
   hashId: string
+  /** the FSMA 204 CTE the event declares (fsma204-columns.ts declaredCteOf) */
+  cte?: string
 }
 
 /** The first event of one content (hash ID) an actor recorded: a later one from it repeats this one. */

@@ -5,6 +5,7 @@ import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
 import { keyValidAt } from '../core/key-validity.js'
+import type { ContactPoint, PostalAddress } from '../core/master-data.js'
 import { ObjectActorTable, PackedActorTable, type ActorTable } from './actor-table.js'
 
 /** The one role the ledger itself gives meaning to (it registers and revokes actors). */
@@ -28,6 +29,8 @@ export interface ActorRecord {
   roles: Role[]
   org?: string
   locations: string[]
+  address?: PostalAddress
+  contact?: ContactPoint
   keys: ActorKey[]
   revokedAt?: number
   revokeReason?: string
@@ -42,6 +45,8 @@ export interface ActorRegisterBody {
   publicKey: string
   org?: string
   locations?: string[]
+  address?: PostalAddress
+  contact?: ContactPoint
 }
 
 export const ACTOR_SPACE = 'actor'
@@ -168,6 +173,8 @@ export class Registry {
       roles: [...body.roles],
       ...(body.org !== undefined ? { org: body.org } : {}),
       locations: [...locations],
+      ...(body.address !== undefined ? { address: body.address } : {}),
+      ...(body.contact !== undefined ? { contact: body.contact } : {}),
       keys: [{ keyid, publicKey, addedAt: seq }],
       seqs: [seq],
     }

@@ -15,6 +15,7 @@
 // No DOM types leak into render: it returns HTML text, so the server and the browser share it.
 
 import type { Statement } from '../core/statement.js'
+import { masterDataOf, type ContactPoint, type PostalAddress } from '../core/master-data.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import type { Lang } from './i18n.js'
 
@@ -39,6 +40,8 @@ export interface ActorProfile {
   roles: string[]
   org?: string
   locations: string[]
+  address?: PostalAddress
+  contact?: ContactPoint
   /** the seq of its registration */
   registeredAt: number
   revokedAt?: number
@@ -52,6 +55,7 @@ export function actorProfile(record: ActorRecord): ActorProfile {
     roles: [...record.roles],
     ...(record.org !== undefined ? { org: record.org } : {}),
     locations: [...(record.locations ?? [])],
+    ...masterDataOf(record),
     registeredAt: record.seqs[0],
     ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),
   }

@@ -12,6 +12,7 @@ import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '.
 import type { Ed25519 } from '../core/ed25519.js'
 import { keyValidAt } from '../core/key-validity.js'
 import { keyIdOf, parsePublicKey } from '../core/keys.js'
+import { masterDataOf } from '../core/master-data.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { isRecord } from './served.js'
 import type { EntrySource } from './verify-entries.js'
@@ -45,7 +46,7 @@ export class KeyChainError extends Error {
 class ActorReplay {
   roles: string[] = []
   /** what its registration says of it: name, organisation, locations */
-  profile: Pick<ActorProfile, 'name' | 'org' | 'locations'> | undefined
+  profile: Pick<ActorProfile, 'name' | 'org' | 'locations' | 'address' | 'contact'> | undefined
   keys: EstablishedKey[] = []
   registeredAt: number | undefined
   revokedAt: number | undefined
@@ -236,7 +237,7 @@ export class RegistryVerifier {
 }
 
 /** The profile fields of an actor.register body (signed input: only well-typed values are kept). */
-function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | 'org' | 'locations'> {
+function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | 'org' | 'locations' | 'address' | 'contact'> {
   const name = body.name
   const typedName: ActorProfile['name'] =
     typeof name === 'string'
@@ -245,7 +246,7 @@ function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | '
         ? Object.fromEntries(Object.entries(name).filter(([lang, text]) => (lang === 'zh' || lang === 'en') && typeof text === 'string'))
         : String(body.id)
   const locations = Array.isArray(body.locations) ? body.locations.filter((l): l is string => typeof l === 'string') : []
-  return { name: typedName, ...(typeof body.org === 'string' ? { org: body.org } : {}), locations }
+  return { name: typedName, ...(typeof body.org === 'string' ? { org: body.org } : {}), locations, ...masterDataOf(body) }
 }
 
 function establish(publicKey: string, seq: number): EstablishedKey {

@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import { formatCsvRow } from '../../src/food/csv.js'
 import { FSMA204_COLUMNS } from '../../src/food/fsma204-columns.js'
 import { localDateOf } from '../../src/food/fsma204-filter.js'
+import { parseCsv } from '../helpers/csv.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 
 const RICE_LOT = '(01)06901234000115(10)R2605A'
@@ -16,43 +17,12 @@ const ANJI = 'Anji Rice Cooperative (安吉稻米合作社)'
 const JINHUA = 'Jinhua Pig Farm (金华两头乌养殖场)'
 const FACTORY = 'Jiaxing Zongzi Factory (嘉兴粽子食品厂)'
 const MARKET = 'Hangzhou West Lake Supermarket (杭州西湖生鲜超市)'
+// Location descriptions (21 CFR 1.1310) of the demo actors that registered an address and a phone.
+const ANJI_LOCATION = `${ANJI}; tel. +86 572 5000 001; 18 Hengshanwu Village, Dipu Subdistrict, Anji, Huzhou, Zhejiang, 313300, CN; 30.638,119.681`
+const FACTORY_LOCATION = `${FACTORY}; tel. +86 573 8000 003`
+const MARKET_LOCATION = `${MARKET}; tel. +86 571 8800 005; 90 Wensan Road, Xihu District, Hangzhou, Zhejiang, 310012, CN`
 
 type Row = Record<(typeof FSMA204_COLUMNS)[number], string>
-
-/** RFC 4180, strictly: quoted fields may hold commas, quotes (doubled) and line breaks; records end in CRLF. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = []
-  let record: string[] = []
-  let field = ''
-  let i = 0
-  while (i < text.length) {
-    if (text[i] === '"' && field === '') {
-      i++
-      for (;;) {
-        if (i >= text.length) throw new Error('unterminated quote')
-        if (text[i] === '"' && text[i + 1] === '"') (field += '"'), (i += 2)
-        else if (text[i] === '"') {
-          i++
-          break
-        } else field += text[i++]
-      }
-    } else if (text[i] === ',') {
-      record.push(field)
-      field = ''
-      i++
-    } else if (text.startsWith('\r\n', i)) {
-      record.push(field)
-      records.push(record)
-      record = []
-      field = ''
-      i += 2
-    } else if (text[i] === '\n' || text[i] === '\r' || text[i] === '"') {
-      throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`)
-    } else field += text[i++]
-  }
-  if (field !== '' || record.length > 0) throw new Error('last record not CRLF-terminated')
-  return records
-}
 
 async function demoApp(t: Test) {
   const { node, app } = await seededDemoApp(t)
@@ -109,7 +79,7 @@ t.test('the whole scenario: one row per lot in each CTE, the TLC first, every ro
     'Unit of Measure': 'KGM',
     'Event Date': '2026-05-20',
     'Event Time (UTC)': '2026-05-20T00:00:00.000Z',
-    'Location Description': ANJI,
+    'Location Description': ANJI_LOCATION,
     'Harvest Date': '2026-05-18',
     'EPCIS Event': 'ObjectEvent commissioning',
     'Event ID': 'urn:uuid:6b0a4a52-0d0e-4c51-9d1e-000000000101',
@@ -127,11 +97,11 @@ t.test('the whole scenario: one row per lot in each CTE, the TLC first, every ro
   t.same(
     received.map((r) => [r['Traceability Lot Code'], r['Immediate Previous Source'], r['Location Description'], r.Container]),
     [
-      [RICE_LOT, ANJI, FACTORY, ''],
-      [PORK_B, JINHUA, FACTORY, ''],
-      [PORK_C, JINHUA, FACTORY, ''],
-      [ZONGZI_A, FACTORY, MARKET, 'urn:epc:id:sscc:6901234.0000000101'],
-      [ZONGZI_B, FACTORY, MARKET, 'urn:epc:id:sscc:6901234.0000000102'],
+      [RICE_LOT, ANJI_LOCATION, FACTORY_LOCATION, ''],
+      [PORK_B, JINHUA, FACTORY_LOCATION, ''],
+      [PORK_C, JINHUA, FACTORY_LOCATION, ''],
+      [ZONGZI_A, FACTORY_LOCATION, MARKET_LOCATION, 'urn:epc:id:sscc:6901234.0000000101'],
+      [ZONGZI_B, FACTORY_LOCATION, MARKET_LOCATION, 'urn:epc:id:sscc:6901234.0000000102'],
     ],
     'the previous source of each lot is where that lot was shipped from',
   )
@@ -148,8 +118,8 @@ t.test('the whole scenario: one row per lot in each CTE, the TLC first, every ro
   t.same(
     palletShipping.map((r) => [r.Quantity, r['Unit of Measure'], r['Immediate Subsequent Recipient'], r['Reference Document Type'], r['Reference Document Number']]),
     [
-      ['400', 'KGM', MARKET, 'Purchase Order', 'urn:epcglobal:cbv:bt:6901234000005:PO-HZ-8812'],
-      ['330', 'KGM', MARKET, 'Purchase Order', 'urn:epcglobal:cbv:bt:6901234000005:PO-HZ-8812'],
+      ['400', 'KGM', MARKET_LOCATION, 'Purchase Order', 'urn:epcglobal:cbv:bt:6901234000005:PO-HZ-8812'],
+      ['330', 'KGM', MARKET_LOCATION, 'Purchase Order', 'urn:epcglobal:cbv:bt:6901234000005:PO-HZ-8812'],
     ],
     'a shipped pallet is opened to the lots packed on it',
   )

@@ -1,12 +1,11 @@
 // A map-free sense of place: the Zhejiang (浙江) city and county a producer's name points to, from
-// the province's 11 prefecture-level cities and their counties (GB/T 2260 names, 2024).
+// the province's 11 prefecture-level cities and their counties (GB/T 2260 names, 2024). Only for actors
+// whose registration states no address (core/master-data.ts).
 
-export interface Region {
-  zh: string
-  en: string
-  /** the most specific place alone (安吉, Anji), for the route summary */
-  short: { zh: string; en: string }
-}
+import type { AddressRegion } from '../../core/master-data.js'
+
+/** zh 浙江 · 湖州 · 安吉, en "Anji, Huzhou, Zhejiang"; short: the most specific place alone, for the route summary. */
+export type Region = AddressRegion
 
 /** county or district -> its city, both as [zh, en] */
 const COUNTIES: Record<string, [string, string, string]> = {

@@ -10,6 +10,7 @@ import { toDigitalLink } from '../identifiers.js'
 import { traceCodeOf } from '../../labels/digital-link.js'
 import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
 import { lateBy, lateDays } from '../../core/late-record.js'
+import { regionOfAddress } from '../../core/master-data.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
 
@@ -143,10 +144,11 @@ function locationOwners(actors: Iterable<ActorProfile>): Map<string, ActorProfil
   return owners
 }
 
+/** Its place: the region its registered address names, else a guess from its Chinese name. */
 function actorView(id: string, profile: ActorProfile | undefined): ActorView {
   const name = (profile?.name ?? id) as Bilingual
   const zh = typeof name === 'string' ? name : name?.zh
-  const region = regionOf(zh)
+  const region = (profile?.address && regionOfAddress(profile.address)) || regionOf(zh)
   return { id, name, ...(region ? { region } : {}) }
 }
 

@@ -15,6 +15,8 @@ function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
     roles: actor.roles,
     ...(actor.org !== undefined ? { org: actor.org } : {}),
     locations: actor.locations,
+    ...(actor.address !== undefined ? { address: actor.address } : {}),
+    ...(actor.contact !== undefined ? { contact: actor.contact } : {}),
     status: actor.revokedAt !== undefined ? 'revoked' : 'active',
     keys: actor.keys,
     ...(actor.revokedAt !== undefined ? { revokedAt: actor.revokedAt, revokeReason: actor.revokeReason } : {}),
