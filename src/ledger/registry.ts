@@ -27,6 +27,8 @@ export interface ActorRecord {
   name: string | { zh?: string; en?: string }
   roles: Role[]
   org?: string
+  /** 'node': the node holds the actor's key and signs what it captures for it (POST /capture) */
+  custody?: 'node'
   locations: string[]
   keys: ActorKey[]
   revokedAt?: number
@@ -41,6 +43,7 @@ export interface ActorRegisterBody {
   roles: Role[]
   publicKey: string
   org?: string
+  custody?: 'node'
   locations?: string[]
 }
 
@@ -167,6 +170,7 @@ export class Registry {
       name: body.name,
       roles: [...body.roles],
       ...(body.org !== undefined ? { org: body.org } : {}),
+      ...(body.custody !== undefined ? { custody: body.custody } : {}),
       locations: [...locations],
       keys: [{ keyid, publicKey, addedAt: seq }],
       seqs: [seq],
