@@ -94,15 +94,9 @@ t.test('kill -9 during a capture job: after a restart the job finishes, each eve
   t.teardown(() => node.stop())
   const token = await custodyActor(t, node.url, dataDir, 'erp-big')
   const count = 1000
-  const events = Array.from({ length: count }, (_, i) => ({
-    type: 'ObjectEvent',
-    eventTime: '2026-06-01T08:00:00.000+08:00',
-    eventTimeZoneOffset: '+08:00',
-    eventID: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    action: 'OBSERVE',
-    bizStep: 'inspecting',
-    epcList: [`urn:epc:id:sgtin:6901234.000103.kill-${i}`],
-  }))
+  // GS1's first example event, a thousand times over, each with an id and an object of its own.
+  const template = JSON.parse(readFileSync(join(EXAMPLES, 'Example_9.6.1-ObjectEvent.jsonld'), 'utf8')).epcisBody.eventList[0] as Json
+  const events = Array.from({ length: count }, (_, i) => ({ ...template, eventID: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, epcList: [`urn:epc:id:sgtin:0614141.107346.kill-${i}`] }))
   const document = JSON.stringify({ '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'], type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-06-01T00:00:00.000Z', epcisBody: { eventList: events } })
   const before = await size(node.url)
   const response = await capture(node.url, token, document)
