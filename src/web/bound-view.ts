@@ -38,6 +38,8 @@ export interface ActorProfile {
   name: string | { zh?: string; en?: string }
   roles: string[]
   org?: string
+  /** 'node': its registration says the platform holds its key and signs for it (POST /capture) */
+  custody?: 'node'
   locations: string[]
   /** the seq of its registration */
   registeredAt: number
@@ -51,6 +53,7 @@ export function actorProfile(record: ActorRecord): ActorProfile {
     name: record.name,
     roles: [...record.roles],
     ...(record.org !== undefined ? { org: record.org } : {}),
+    ...(record.custody !== undefined ? { custody: record.custody } : {}),
     locations: [...(record.locations ?? [])],
     registeredAt: record.seqs[0],
     ...(record.revokedAt !== undefined ? { revokedAt: record.revokedAt } : {}),

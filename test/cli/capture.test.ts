@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EXIT_ERROR } from '../../src/cli/exit-codes.js'
+import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 import { ROOT, runCli as run, startNode, until, type NodeProcess } from '../helpers/node-process.js'
 
 const EXAMPLES = join(ROOT, 'test/fixtures/gs1-epcis/JSON')
@@ -86,6 +87,14 @@ t.test('actor custody, registration, POST /capture of GS1 examples, the job, tra
 
   const verify = await run(['verify', '--url', node.url])
   t.equal(verify.code, 0, verify.stdout + verify.stderr)
+
+  // The consumer page of a captured item says the platform signed, and the browser verifies it all the same.
+  if (haveChromium(t)) {
+    const { page } = await launchChromium(t, 'zh-CN')
+    const verdict = await openVerifiedPage(page, `${node.url}/01/10614141073464/21/2017`)
+    t.equal(verdict.state, 'verified', verdict.status)
+    t.match(await page.textContent('[data-fact="custody"]'), '由平台代签 · signed by the platform for erp-farm')
+  }
 })
 
 t.test('kill -9 during a capture job: after a restart the job finishes, each event appended once', async (t) => {

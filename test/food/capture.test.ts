@@ -10,6 +10,7 @@ import { toBase64, fromBase64 } from '../../src/core/bytes.js'
 import { parseStatementPayload } from '../../src/core/statement.js'
 import { createCustody, custodyKeysIn, rotateCaptureToken } from '../../src/cli/custody-dir.js'
 import { CAPTURE_EVENT_LIMIT } from '../../src/food/capture.js'
+import { parseIdentifier, toDigitalLink } from '../../src/food/identifiers.js'
 import { buildApp } from '../../src/http/app.js'
 import { CaptureJobStore } from '../../src/store/capture-jobs.js'
 import { GS1_EXAMPLES_DIR, eventsOf, type Json } from '../helpers/gs1-examples.js'
@@ -97,6 +98,10 @@ t.test('a GS1 example document is captured: 202, the job, each event a food.even
   t.equal(audit.json().ok, true, audit.body)
   const actor = await app.inject('/v1/actors/farm-custody')
   t.equal(actor.json().actor.custody, 'node', 'the registry shows the node signs for it')
+  const item = new URL(toDigitalLink(parseIdentifier('urn:epc:id:sgtin:0614141.107346.2017'))).pathname
+  const page = await app.inject({ url: item, headers: { accept: 'text/html' } })
+  t.equal(page.statusCode, 200, item)
+  t.match(page.body, /data-fact="custody">由平台代签 · signed by the platform for farm-custody</, 'the consumer page says the platform signed')
 
   // The same document again (a retried capture): the events are repeats of the first job's, nothing new.
   const again = await capture(app, token, document)
