@@ -114,9 +114,14 @@ export class CaptureService {
     return this.options.jobs.get(captureID)
   }
 
-  /** Takes up the jobs a stopped node left running. */
-  async resume(): Promise<void> {
-    for await (const job of this.options.jobs.all()) if (job.running) this.enqueue(job.captureID)
+  /** Takes up the jobs a stopped node left running. Resolves false when the store could not be read: the jobs not reached wait for the next start. */
+  async resume(): Promise<boolean> {
+    try {
+      for await (const job of this.options.jobs.all()) if (job.running) this.enqueue(job.captureID)
+      return true
+    } catch {
+      return false
+    }
   }
 
   /** Stops after the slice in hand; unfinished jobs stay running in the store for the next start. */
@@ -143,7 +148,12 @@ export class CaptureService {
   private async drain(): Promise<void> {
     while (!this.closed && this.queue.length > 0) {
       const captureID = this.queue[0] as string
-      await this.run(captureID)
+      try {
+        await this.run(captureID)
+      } catch {
+        // The store failed under the job (a read, or saving its progress): it stays running in the store,
+        // where the next start takes it up; the jobs behind it go on.
+      }
       this.queue.shift()
     }
   }
