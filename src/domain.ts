@@ -3,9 +3,11 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import type { ActionForm } from './core/statement-form.js'
+import type { CustodyKeys } from './core/custody-token.js'
 import type { AlertSource } from './ledger/alerts.js'
 import type { StatementKind } from './ledger/kinds.js'
 import type { Ledger } from './ledger/ledger.js'
+import type { CaptureJobStore } from './store/capture-jobs.js'
 import type { LevelStore } from './store/level-store.js'
 import type { LotDirectory } from './web/explorer.js'
 
@@ -27,6 +29,14 @@ export interface DomainRouteOptions {
   witnessMin?: number
   /** the domain's settings as the node was started with them (DomainConfigs), over its defaults */
   config?: object
+  /** set on a node that captures in custody (POST /capture): the keys it holds and where its jobs are kept */
+  capture?: CaptureSetup
+}
+
+/** What a node that captures events in custody is given (serve builds it over its data directory). */
+export interface CaptureSetup {
+  custody: CustodyKeys
+  jobs: CaptureJobStore
 }
 
 /** Each domain's settings by its name (serve's flags, kept in D/settings.json); a domain not named runs with its defaults. */

@@ -46,6 +46,9 @@ const USAGE = `tracechain <command> [options]
                                                 sign every event of an EPCIS 2.0 document as food.event and submit
                                                 them in batches; exit 1 if any was refused
   epcis hash DOC [--prehash]                    each event's CBV 2.0 event hash ID (or pre-hash string), one a line
+  actor custody ID [--dir D] [--json]           a key the node holds for ID (D/keys/custody, 0600) and its capture
+                                                token for POST /capture; register its public key with custody "node"
+  actor token ID [--dir D] [--json]             rotate ID's capture token (the node keeps only its SHA-256)
   verify   (--url U [--log-key VKEY] | --dir D) [--checkpoint FILE] [--witness WITNESS_VKEY... [--min N]]
                                                 audit every entry (D: a node's or a stopped mirror's data directory);
                                                 exit 1 naming the first bad seq, or a checkpoint cosigned by fewer
@@ -160,6 +163,11 @@ const commands: Record<string, Command> = {
       process.stdout.write(`published size ${size} to ${out}: ${publication.files} tiles and bundles (${publication.bytes} bytes) and the checkpoint in ${Math.round(publication.milliseconds)} ms\n`)
     }
     return EXIT_OK
+  },
+
+  async actor(argv) {
+    const { actorCommand } = await import('./actor.js')
+    return actorCommand(argv, (text) => process.stdout.write(text))
   },
 
   async keygen(argv) {

@@ -4,6 +4,8 @@
 import { join } from 'node:path'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
+import { CaptureJobStore } from '../store/capture-jobs.js'
+import { custodyKeysIn } from './custody-dir.js'
 import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
 import { DEMO_GENESIS, readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
@@ -107,6 +109,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
     domainConfigs,
+    capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store) },
   })
   const address = await app.listen({ host: options.host, port: options.port })
   // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.

@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   STATEMENT_TYPE_UNKNOWN: { status: 400, summary: 'the statement type is not one this node records' },
   ISSUED_IN_FUTURE: { status: 400, summary: 'issuedAt is further ahead of the node clock than the allowed skew' },
   // Identity and signatures
+  UNAUTHORIZED: { status: 401, summary: 'a request to POST /capture or GET /capture without a capture token the node knows (Authorization: Bearer)' },
+  CUSTODY_NOT_REGISTERED: { status: 403, summary: 'a capture token whose actor is not registered with custody "node" under the custodial key the node holds, or is revoked' },
   UNKNOWN_ACTOR: { status: 403, summary: 'the statement names an actor the registry does not know' },
   UNKNOWN_KEY: { status: 403, summary: 'a signature keyid matches no registered key' },
   KEY_NOT_VALID: { status: 403, summary: 'the key is rotated out or its actor revoked' },

@@ -4,6 +4,8 @@
 import { FOOD_ACTION_FORMS } from './action-forms.js'
 import type { Domain } from '../domain.js'
 import { siblingModule } from '../domain.js'
+import { CaptureService } from './capture.js'
+import { captureRoutes } from './http/capture-routes.js'
 import { foodConsoleRoutes } from './http/console-routes.js'
 import { epcisRestRoutes } from './http/epcis-rest-routes.js'
 import { eventRoutes } from './http/event-routes.js'
@@ -24,7 +26,7 @@ export const domain: Domain = {
   checkModule: siblingModule(import.meta.url, 'kinds'),
   alertSources: () => [],
   actionForms: FOOD_ACTION_FORMS,
-  async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint, witnessMin }) {
+  async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint, witnessMin, capture }) {
     await app.register(foodRoutes, {
       ledger,
       baseUrl,
@@ -36,6 +38,13 @@ export const domain: Domain = {
     await app.register(epcisRestRoutes, { ledger, clock })
     await app.register(labelRoutes, { ledger, baseUrl })
     await app.register(foodConsoleRoutes, { ledger, clock })
+    if (capture && ledger.primary === undefined) {
+      const service = new CaptureService({ ledger, clock, ...capture })
+      // Jobs a stopped node left running go on once it serves; a closing node stops after the slice in hand.
+      app.addHook('onReady', async () => void service.resume())
+      app.addHook('onClose', async () => service.close())
+      await app.register(captureRoutes, { capture: service })
+    }
   },
   lots: { recentLots, searchLots, ...foodAlertIds },
   async upgradeStore(store) {

@@ -14,7 +14,7 @@ import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
-import type { Domain, DomainConfigs } from '../domain.js'
+import type { CaptureSetup, Domain, DomainConfigs } from '../domain.js'
 import { DOMAINS, domainAlertSources } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
@@ -70,6 +70,8 @@ export interface AppOptions {
   webhooks?: WebhookStatusSource
   /** each domain's settings (serve's flags): its alerts, pages and GET /v1/settings use them */
   domainConfigs?: DomainConfigs
+  /** custodial keys and the capture job store: with them the node answers POST /capture (serve passes its data directory's) */
+  capture?: CaptureSetup
 }
 
 /**
@@ -96,7 +98,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {} }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, capture }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -158,6 +160,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
       ...independentVerifier,
       ...(witnessing ? { witnessMin: witnessing.policy.min } : {}),
       ...(domainConfigs[domain.name] ? { config: domainConfigs[domain.name] } : {}),
+      ...(capture ? { capture } : {}),
     })
   const lots = domains.find((domain) => domain.lots)?.lots
   await app.register(webRoutes, { ledger, baseUrl: config.baseUrl, ...(lots ? { lots } : {}), ...(mirror ? { mirror } : {}) })

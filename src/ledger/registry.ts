@@ -28,6 +28,8 @@ export interface ActorRecord {
   name: string | { zh?: string; en?: string }
   roles: Role[]
   org?: string
+  /** 'node': the node holds the actor's key and signs what it captures for it (POST /capture) */
+  custody?: 'node'
   locations: string[]
   address?: PostalAddress
   contact?: ContactPoint
@@ -44,6 +46,7 @@ export interface ActorRegisterBody {
   roles: Role[]
   publicKey: string
   org?: string
+  custody?: 'node'
   locations?: string[]
   address?: PostalAddress
   contact?: ContactPoint
@@ -172,6 +175,7 @@ export class Registry {
       name: body.name,
       roles: [...body.roles],
       ...(body.org !== undefined ? { org: body.org } : {}),
+      ...(body.custody !== undefined ? { custody: body.custody } : {}),
       locations: [...locations],
       ...(body.address !== undefined ? { address: body.address } : {}),
       ...(body.contact !== undefined ? { contact: body.contact } : {}),

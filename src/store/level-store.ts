@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
-import { SEQ_KEY_WIDTH, seqKey } from './keys.js'
+import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -211,6 +211,20 @@ export class LevelStore {
 
   async putMeta(key: string, value: unknown): Promise<void> {
     await this.meta.put(key, value, { sync: true } as never)
+  }
+
+  /** Writes and deletes meta keys in one synced batch: all of them land, or none. */
+  async batchMeta(puts: readonly { key: string; value: unknown }[], deletes: readonly string[] = []): Promise<void> {
+    const operations = [
+      ...puts.map(({ key, value }) => ({ type: 'put' as const, key, value })),
+      ...deletes.map((key) => ({ type: 'del' as const, key })),
+    ]
+    await this.meta.batch(operations, { sync: true } as never)
+  }
+
+  /** The meta values whose keys start with `prefix` (not empty), in key order. */
+  async *rangeMeta<T>(prefix: string): AsyncGenerator<[string, T]> {
+    for await (const [key, value] of this.meta.iterator(startsWithRange(prefix))) yield [key, value as T]
   }
 
   /** The entry at `seq`. Entries of a group being committed are readable before its head lands: callers

@@ -39,6 +39,8 @@ export interface ActorProfile {
   name: string | { zh?: string; en?: string }
   roles: string[]
   org?: string
+  /** 'node': its registration says the platform holds its key and signs for it (POST /capture) */
+  custody?: 'node'
   locations: string[]
   address?: PostalAddress
   contact?: ContactPoint
@@ -54,6 +56,7 @@ export function actorProfile(record: ActorRecord): ActorProfile {
     name: record.name,
     roles: [...record.roles],
     ...(record.org !== undefined ? { org: record.org } : {}),
+    ...(record.custody !== undefined ? { custody: record.custody } : {}),
     locations: [...(record.locations ?? [])],
     ...masterDataOf(record),
     registeredAt: record.seqs[0],

@@ -46,7 +46,7 @@ export class KeyChainError extends Error {
 class ActorReplay {
   roles: string[] = []
   /** what its registration says of it: name, organisation, locations */
-  profile: Pick<ActorProfile, 'name' | 'org' | 'locations' | 'address' | 'contact'> | undefined
+  profile: Pick<ActorProfile, 'name' | 'org' | 'custody' | 'locations' | 'address' | 'contact'> | undefined
   keys: EstablishedKey[] = []
   registeredAt: number | undefined
   revokedAt: number | undefined
@@ -237,7 +237,7 @@ export class RegistryVerifier {
 }
 
 /** The profile fields of an actor.register body (signed input: only well-typed values are kept). */
-function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | 'org' | 'locations' | 'address' | 'contact'> {
+function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | 'org' | 'custody' | 'locations' | 'address' | 'contact'> {
   const name = body.name
   const typedName: ActorProfile['name'] =
     typeof name === 'string'
@@ -246,7 +246,7 @@ function profileOf(body: Record<string, unknown>): Pick<ActorProfile, 'name' | '
         ? Object.fromEntries(Object.entries(name).filter(([lang, text]) => (lang === 'zh' || lang === 'en') && typeof text === 'string'))
         : String(body.id)
   const locations = Array.isArray(body.locations) ? body.locations.filter((l): l is string => typeof l === 'string') : []
-  return { name: typedName, ...(typeof body.org === 'string' ? { org: body.org } : {}), locations, ...masterDataOf(body) }
+  return { name: typedName, ...(typeof body.org === 'string' ? { org: body.org } : {}), ...(body.custody === 'node' ? { custody: 'node' as const } : {}), locations, ...masterDataOf(body) }
 }
 
 function establish(publicKey: string, seq: number): EstablishedKey {

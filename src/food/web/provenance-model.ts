@@ -21,6 +21,8 @@ export interface ActorView {
   id: string
   name: Bilingual
   region?: Region
+  /** the platform signed for it (custody "node"): what it recorded is what its system told the node */
+  custody?: boolean
 }
 
 export interface GoodsLine {
@@ -149,7 +151,7 @@ function actorView(id: string, profile: ActorProfile | undefined): ActorView {
   const name = (profile?.name ?? id) as Bilingual
   const zh = typeof name === 'string' ? name : name?.zh
   const region = (profile?.address && regionOfAddress(profile.address)) || regionOf(zh)
-  return { id, name, ...(region ? { region } : {}) }
+  return { id, name, ...(region ? { region } : {}), ...(profile?.custody === 'node' ? { custody: true } : {}) }
 }
 
 const ROUTE_RANK: StageKind[] = ['origin', 'processing', 'sale', 'packing', 'storage', 'receiving', 'inspection', 'other']

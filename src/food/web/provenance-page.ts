@@ -37,6 +37,8 @@ export const SEVERITY: Record<string, { zh: string; en: string }> = {
 function actorLines(actor: ActorView, lang: Lang): string {
   return (
     `<p class="who" data-fact="actor">${escapeHtml(nameIn(actor.name, lang, actor.id))}</p>` +
+    // Custody shown as the issue's bilingual mark: the producer's own signature is absent, in both languages.
+    (actor.custody ? `<p class="muted" data-fact="custody">由平台代签 · signed by the platform for ${escapeHtml(nameIn(actor.name, 'en', actor.id))}</p>` : '') +
     (actor.region ? `<p class="where" data-fact="place"><svg class="pin"><use href="#pin"/></svg>${escapeHtml(actor.region[lang])}</p>` : '')
   )
 }

@@ -14,6 +14,8 @@ function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
     name: actor.name,
     roles: actor.roles,
     ...(actor.org !== undefined ? { org: actor.org } : {}),
+    // The node signs for it (POST /capture): its statements say what the platform was told, not what the actor signed itself.
+    ...(actor.custody !== undefined ? { custody: actor.custody } : {}),
     locations: actor.locations,
     ...(actor.address !== undefined ? { address: actor.address } : {}),
     ...(actor.contact !== undefined ? { contact: actor.contact } : {}),

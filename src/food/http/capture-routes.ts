@@ -1,0 +1,92 @@
+// The capture side of the EPCIS 2.0 REST binding (openapi.yaml /capture, /capture/{captureID}): a producer's
+// system posts an EPCISDocument with its actor's capture token and follows the job. Thin: food/capture.ts runs it.
+
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { TracechainError, fail } from '../../core/errors.js'
+import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
+
+const CAPTURE_HEADERS = {
+  'gs1-epcis-version': '2.0.0',
+  'gs1-cbv-version': '2.0.0',
+  'gs1-epcis-capture-limit': String(CAPTURE_EVENT_LIMIT),
+  'gs1-epcis-capture-file-size-limit': String(CAPTURE_FILE_SIZE_LIMIT),
+  // An append-only log cannot take back the events of a job that already landed: refused events are left
+  // out and reported, the others kept.
+  'gs1-capture-error-behaviour': 'proceed',
+} as const
+
+/** The bearer token of a request (attacker-controlled), if it sends one. */
+function bearerOf(request: FastifyRequest): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+  return match?.[1]
+}
+
+export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = async (app, { capture }) => {
+  // The document is parsed here, after the token was checked (onRequest): a caller without one costs no parse.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
+    const text = (body as Buffer).toString('utf8')
+    try {
+      done(null, JSON.parse(text))
+    } catch (error) {
+      done(new TracechainError('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`), undefined)
+    }
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(CAPTURE_HEADERS)
+    if (request.method === 'OPTIONS') return
+    const { actor } = capture.authorise(bearerOf(request))
+    ;(request as FastifyRequest & { captureActor?: string }).captureActor = actor
+  })
+  const actorOf = (request: FastifyRequest) => (request as FastifyRequest & { captureActor: string }).captureActor
+
+  app.options('/capture', { schema: { summary: 'EPCIS 2.0 capture discovery: limits and error behaviour in GS1-* headers', tags: ['food'] } }, async (_request, reply) =>
+    reply.status(204).header('allow', 'OPTIONS, POST').send(),
+  )
+
+  app.post(
+    '/capture',
+    {
+      bodyLimit: CAPTURE_FILE_SIZE_LIMIT,
+      schema: {
+        summary: 'EPCIS 2.0 capture: sign each event of an EPCISDocument as the token’s actor (in custody) and append it',
+        description: `Authorization: Bearer <capture token> of an actor registered with custody "node". Body: an EPCISDocument or EPCISQueryDocument (application/json or application/ld+json), at most ${CAPTURE_EVENT_LIMIT} events and ${CAPTURE_FILE_SIZE_LIMIT} bytes. 202 with Location: /capture/{captureID}; each event becomes a food.event statement under the same rules as any signed append (GS1-Capture-Error-Behaviour: proceed).`,
+        tags: ['food'],
+        headers: {
+          type: 'object',
+          properties: { 'gs1-capture-error-behaviour': { type: 'string', description: 'proceed (the only behaviour of an append-only log)' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const behaviour = request.headers['gs1-capture-error-behaviour']
+      if (behaviour !== undefined && String(behaviour).trim().toLowerCase() !== 'proceed') {
+        fail('BAD_REQUEST', `GS1-Capture-Error-Behaviour ${String(behaviour)}: this node only proceeds (an appended event is never taken back); refused events are reported in the job`, {
+          header: 'GS1-Capture-Error-Behaviour',
+          supported: ['proceed'],
+        })
+      }
+      if (request.body === undefined) fail('EPCIS_INVALID', 'the body is empty; send an EPCISDocument')
+      const job = await capture.start(actorOf(request), request.body)
+      return reply.status(202).header('location', `/capture/${job.captureID}`).send()
+    },
+  )
+
+  app.get(
+    '/capture/:captureID',
+    {
+      schema: {
+        summary: 'EPCIS 2.0 capture job: running, success, errors per event (RFC 7807), and the seq of each captured event',
+        description: 'Only with the token of the actor the job captured for; another actor’s job answers 404 as an unknown one does.',
+        tags: ['food'],
+        params: { type: 'object', properties: { captureID: { type: 'string', pattern: '^[a-z0-9]{1,64}$' } }, required: ['captureID'] },
+      },
+    },
+    async (request) => {
+      const { captureID } = request.params as { captureID: string }
+      const job = await capture.job(captureID)
+      if (!job || job.actor !== actorOf(request)) fail('NOT_FOUND', `no capture job ${captureID} of this actor`, { captureID })
+      return job
+    },
+  )
+}
