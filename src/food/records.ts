@@ -31,6 +31,8 @@ export const SPACES = {
   byEventId: 'food.by-event-id',
   /** hashId SEP actor SEP declaration -> EventClaim: an actor's first event of that content (event-ids.ts) */
   eventClaim: 'food.event-claim',
+  /** seq of a corrected event -> CorrectionMark: the error declarations that corrected it (correction-index.ts) */
+  correction: 'food.correction',
 } as const
 
 export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'
@@ -63,6 +65,10 @@ export interface FoodEventRecord {
   eventId?: string
   /** its CBV 2.0 event hash ID (core/epcis-event-hash.ts): its eventID where it has none of its own */
   hashId: string
+  /** the seq of the first error declaration that corrected it (its edges, links and quantities carry it too) */
+  correctedBy?: number
+  /** for an error declaration: the seqs of the events it corrected */
+  declares?: number[]
 }
 
 /** The first event of one content (hash ID) an actor recorded: a later one from it repeats this one. */
@@ -78,6 +84,10 @@ export interface ObjectEventLink {
   eventType: string
   bizStep?: string
   eventTime: string
+  /** the event was corrected by the error declaration at this seq */
+  correctedBy?: number
+  /** the event is an error declaration: it names the objects, it does nothing to them */
+  declaration?: true
 }
 
 export interface EdgeRecord {
@@ -91,6 +101,8 @@ export interface EdgeRecord {
   eventType: string
   bizStep?: string
   eventTime: string
+  /** the event that drew it was corrected by the error declaration at this seq: the edge no longer holds */
+  correctedBy?: number
 }
 
 export interface ObjectRecord {
@@ -142,4 +154,6 @@ export interface QuantityMove {
   /** positive: produced or received into existence; negative: consumed by a transformation */
   quantity: number
   uom: string
+  /** the event that moved it was corrected by the error declaration at this seq */
+  correctedBy?: number
 }
