@@ -27,8 +27,8 @@ export function declarationOf(ctx: RuleContext, event: EpcisEvent, record: FoodE
 }
 
 /**
- * The events `declaration` corrects, checked: throws CORRECTION_INVALID (details.reason `unknown-event`,
- * `content-differs`, `declared-before-recorded`, `declared-in-future`, `corrects-itself`) or
+ * The events `declaration` corrects (none when no event recorded before it answers to its id), checked: throws
+ * CORRECTION_INVALID (details.reason `content-differs`, `declared-before-recorded`, `declared-in-future`, `corrects-itself`) or
  * CORRECTION_FORBIDDEN (the events are another actor's and the signer is no regulator). Reads only.
  */
 export async function correctedBy(ctx: RuleContext, declaration: Declaration): Promise<FoodEventRecord[]> {
@@ -38,9 +38,9 @@ export async function correctedBy(ctx: RuleContext, declaration: Declaration): P
   const records = (await Promise.all(seqs.map((seq) => ctx.get<FoodEventRecord>(SPACES.event, seqKey(seq))))).filter(
     (record): record is FoodEventRecord => record !== undefined && record.declares === undefined,
   )
-  if (records.length === 0) {
-    fail('CORRECTION_INVALID', `no event with eventID ${id} is recorded: an error declaration repeats the event it declares erroneous`, { reason: 'unknown-event', eventID: id })
-  }
+  // An event recorded elsewhere (or never): the declaration is kept, as an EPCIS repository keeps what it is
+  // sent, and corrects nothing; it cannot lie in wait either, since it corrects only events recorded before it.
+  if (records.length === 0) return []
   const targets = targetsOf(declaration, records)
   if (targets.length > 0) return targets
   const own = records.filter((record) => record.actor === declaration.actor)
