@@ -19,7 +19,7 @@ const SALE_ID = 'urn:uuid:6b0a4a52-0d0e-4c51-9d1e-000000000502'
 const keyFile = (actor: string) => join(ROOT, 'keys/demo', `${actor}.json`)
 
 interface PageJson {
-  events: { seq: number; eventID: string; actor: { id: string } }[]
+  events: { seq: number; eventID: string; actor: { id: string }; correctedBy?: number; declares?: number[] }[]
 }
 
 if (haveChromium(t)) {
@@ -49,6 +49,8 @@ if (haveChromium(t)) {
     const after = (await (await fetch(`${node.url}${lotPath(FINE_LOT)}`, { headers: { accept: 'application/json' } })).json()) as PageJson
     const declared = after.events.find((event) => event.eventID === SALE_ID && event.seq !== original?.seq)
     t.ok(declared, 'the declaration is served beside the event, under the same eventID')
+    t.same(declared?.declares, [original?.seq], 'the JSON says which event it corrected')
+    t.equal(after.events.find((event) => event.seq === original?.seq)?.correctedBy, declared?.seq, 'and which declaration corrected the event')
 
     const { page, errors } = await launchChromium(t, 'zh-CN', { console: true })
     for (const [lang, mark] of [['zh', '已更正 · corrected by'], ['en', 'corrected by']] as const) {
