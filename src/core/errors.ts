@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   PRODUCT_OWNED: { status: 409, summary: 'the GTIN is registered by another brand owner' },
   LINK_TYPE_INVALID: { status: 400, summary: 'a resolver linkType that is neither "all" nor a GS1 link type (gs1:pip, https://gs1.org/voc/pip)' },
   RECALL_FORBIDDEN: { status: 403, summary: 'only a regulator or the producer of a lot may recall it' },
+  CORRECTION_FORBIDDEN: { status: 403, summary: "an error declaration of another actor's event by a signer who is no regulator" },
+  CORRECTION_INVALID: { status: 409, summary: 'an error declaration that may not correct the event it names: details.reason is content-differs, declared-before-recorded, declared-in-future or corrects-itself' },
   // Seals
   SEAL_NOT_FOUND: { status: 404, summary: 'no such seal or application' },
   SEAL_EXISTS: { status: 409, summary: 'seal.register for a seal id already registered' },

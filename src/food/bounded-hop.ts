@@ -2,6 +2,7 @@
 // parallel chunks that share what is left of the request's read budget.
 
 import type { BoundedReader } from '../ledger/bounded-reader.js'
+import { inEffect } from './correction-index.js'
 import { neighbours } from './queries.js'
 import type { EdgeRecord } from './records.js'
 
@@ -28,11 +29,12 @@ export async function boundedHop(reader: BoundedReader, frontier: readonly strin
     const share = Math.max(1, Math.floor(reader.remaining / chunk.length))
     // One past the share tells a key with exactly its share of edges from one with more.
     const rows = await Promise.all(chunk.map((key) => neighbours(reader, key, direction, share + 1)))
+    // The cut is judged on the edges read; an edge of a corrected event is read but no longer holds.
     for (const edges of rows) {
       if (edges.length > share) {
         cut = true
-        found.push(edges.slice(0, share))
-      } else found.push(edges)
+        found.push(edges.slice(0, share).filter(({ edge }) => inEffect(edge)))
+      } else found.push(edges.filter(({ edge }) => inEffect(edge)))
     }
   }
   return { found, cut }

@@ -13,6 +13,7 @@ import { inBounds, localDateOf, scanBound, type Fsma204Filter } from './fsma204-
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import { canonicalObject, keyOrText, type EpcisEvent, type EpcisQuantity } from './objects.js'
 import { eventsNaming, neighbours, objectEventLinks } from './queries.js'
+import { inEffect } from './correction-index.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord } from './records.js'
 import { inChunks, readSignedEvent, type SignedEvent } from './signed-events.js'
 import { formatTlc } from './tlc.js'
@@ -45,7 +46,8 @@ export async function* fsma204Rows(ledger: Ledger, filter: Fsma204Filter): Async
   for await (const chunk of inChunks(candidateSeqs(ledger, filter))) {
     const records = await Promise.all(chunk.map((seq) => ledger.records.get<FoodEventRecord>(SPACES.event, seqKey(seq))))
     const events = records.flatMap((record) => {
-      const cte = record && inBounds(record, filter) ? cteOf(record) : undefined
+      // The corrected history: an event an error declaration corrected is no CTE, nor is the declaration.
+      const cte = record && inEffect({ correctedBy: record.correctedBy, ...(record.declares ? { declaration: true as const } : {}) }) && inBounds(record, filter) ? cteOf(record) : undefined
       return record && cte ? [{ record, cte }] : []
     })
     // Each event's rows need a few reads of their own (its lots' sources, a pallet's contents): all at once.
@@ -194,7 +196,7 @@ class ExportContext {
     if (depth >= MAX_CONTENT_DEPTH) return []
     const out: LotLine[] = []
     for (const { key: inner, edge } of await neighbours(this.ledger.records, key, 'backward')) {
-      if (edge.eventType === 'TransformationEvent' || edge.eventTime > before) continue
+      if (edge.eventType === 'TransformationEvent' || edge.eventTime > before || !inEffect(edge)) continue
       const nested = await this.contentsOf(inner, container, before, depth + 1)
       if (nested.length > 0) {
         out.push(...nested)
@@ -212,7 +214,7 @@ class ExportContext {
     for (const key of keys) {
       if (key === undefined) continue
       const links = await objectEventLinks(this.ledger.records, key, { before: seq, reverse: true })
-      const shipment = links.find((link) => link.bizStep === 'shipping')
+      const shipment = links.find((link) => link.bizStep === 'shipping' && inEffect(link))
       if (!shipment) continue
       const { event } = await this.event(shipment.seq)
       return partyOf(event.sourceList, 'source') ?? event.bizLocation?.id ?? event.readPoint?.id

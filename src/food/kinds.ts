@@ -2,7 +2,7 @@
 // checks its rules and writes its indexes and alerts (alerts.ts) with the entry, in the same batch.
 
 import { fail } from '../core/errors.js'
-import type { RuleContext, StatementKind } from '../ledger/kinds.js'
+import type { Repeat, RuleContext, StatementKind } from '../ledger/kinds.js'
 import { validateEpcisEvent } from './epcis-schema.js'
 import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
 import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
@@ -23,6 +23,8 @@ import { carryRecalls, markRecalled } from './recall-index.js'
 import { inspectionKind } from './inspection.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
+import { isDeclaration } from './corrections.js'
+import { correctedBy, declarationOf, recordCorrections } from './correction-index.js'
 
 const productKind: StatementKind = {
   type: 'food.product',
@@ -54,45 +56,20 @@ const eventKind: StatementKind = {
     const event = eventOf(ctx.statement.body)
     const hashId = typeof ctx.facts?.hashId === 'string' ? ctx.facts.hashId : foodEventHashId(ctx.statement.body)
     const products = await productsNamed(ctx, event)
-    checkLocations(ctx, event)
     const objects = objectsOf(event, (gtin) => products.get(gtin)?.companyPrefixLength)
+    if (isDeclaration(event)) return acceptDeclaration(ctx, event, hashId, objects)
+    checkLocations(ctx, event)
     const made = madeObjects(event, objects)
     checkMakers(ctx.actor.id, made, products)
-    const eventTime = utcMillis(event.eventTime)
-    const bizStep = bizStepOf(event)
-    const cte = declaredCteOf(ctx.statement.body as Record<string, unknown>)
-    const record: FoodEventRecord = {
-      seq: ctx.seq,
-      actor: ctx.actor.id,
-      recordedAt: ctx.recordedAt,
-      eventType: event.type,
-      eventTime,
-      eventTimeZoneOffset: event.eventTimeZoneOffset,
-      ...(event.action ? { action: event.action } : {}),
-      ...(bizStep ? { bizStep } : {}),
-      ...(event.disposition ? { disposition: dispositionOf(event) } : {}),
-      ...(event.readPoint ? { readPoint: locationKey(event.readPoint.id) } : {}),
-      ...(event.bizLocation ? { bizLocation: locationKey(event.bizLocation.id) } : {}),
-      ...(event.destinationList?.length ? { destinations: event.destinationList.map((d) => locationKey(d.destination)) } : {}),
-      objects: objects.map(({ id, key, role }) => ({ id, key, role })),
-      ...(event.eventID ? { eventId: event.eventID } : {}),
-      hashId,
-      ...(cte ? { cte } : {}),
-    }
-    const k = seqKey(ctx.seq)
-    ctx.put(SPACES.event, k, record)
-    ctx.put(SPACES.byTime, joinKey(eventTime, k), 1)
-    if (bizStep) ctx.put(SPACES.byStep, joinKey(bizStep, eventTime, k), 1)
-    for (const location of new Set([record.readPoint, record.bizLocation].filter((l): l is string => !!l))) {
-      ctx.put(SPACES.byLocation, joinKey(location, eventTime, k), 1)
-    }
+    const record = eventRecordOf(ctx, event, hashId, objects)
+    const { eventTime } = record
+    const bizStep = record.bizStep
+    writeEventIndexes(ctx, record, false)
     // The producer of a lot first named here: its maker, or for a registered product merely named
     // (observed, shipped) its brand owner; a GTIN nobody registered belongs to whoever names it first.
     const producers = new Map<string, string>()
     const madeKeys = new Set(made.map((object) => object.key))
     for (const object of objects) {
-      const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}) }
-      ctx.put(SPACES.byObject, joinKey(object.key, k), link)
       const known = producers.get(object.key) ?? (await ctx.get<ObjectRecord>(SPACES.object, object.key))?.producer
       if (known !== undefined) {
         producers.set(object.key, known)
@@ -120,8 +97,8 @@ const eventKind: StatementKind = {
     })
     for (const { from, to, mayMake } of edges) {
       const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}), actor: ctx.actor.id, mayMake }
-      ctx.put(SPACES.forward, joinKey(from.key, to.key, k), edge)
-      ctx.put(SPACES.backward, joinKey(to.key, from.key, k), edge)
+      ctx.put(SPACES.forward, joinKey(from.key, to.key, seqKey(ctx.seq)), edge)
+      ctx.put(SPACES.backward, joinKey(to.key, from.key, seqKey(ctx.seq)), edge)
     }
     if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
     await recordQuantities(ctx, event, products)
@@ -129,6 +106,63 @@ const eventKind: StatementKind = {
     // Last, so that a mirror replaying an older log, which records a repeat, writes everything a new event writes.
     return claimEventIds(ctx, event, record)
   },
+}
+
+/** The index record of a food event. */
+function eventRecordOf(ctx: RuleContext, event: EpcisEvent, hashId: string, objects: ReturnType<typeof objectsOf>): FoodEventRecord {
+  const eventTime = utcMillis(event.eventTime)
+  const bizStep = bizStepOf(event)
+  const cte = declaredCteOf(ctx.statement.body as Record<string, unknown>)
+  return {
+    seq: ctx.seq,
+    actor: ctx.actor.id,
+    recordedAt: ctx.recordedAt,
+    eventType: event.type,
+    eventTime,
+    eventTimeZoneOffset: event.eventTimeZoneOffset,
+    ...(event.action ? { action: event.action } : {}),
+    ...(bizStep ? { bizStep } : {}),
+    ...(event.disposition ? { disposition: dispositionOf(event) } : {}),
+    ...(event.readPoint ? { readPoint: locationKey(event.readPoint.id) } : {}),
+    ...(event.bizLocation ? { bizLocation: locationKey(event.bizLocation.id) } : {}),
+    ...(event.destinationList?.length ? { destinations: event.destinationList.map((d) => locationKey(d.destination)) } : {}),
+    objects: objects.map(({ id, key, role }) => ({ id, key, role })),
+    ...(event.eventID ? { eventId: event.eventID } : {}),
+    hashId,
+    ...(cte ? { cte } : {}),
+  }
+}
+
+/** The record and the indexes every food event is found by (time, step, location, object): queries return declarations too. */
+function writeEventIndexes(ctx: RuleContext, record: FoodEventRecord, declaration: boolean): void {
+  const k = seqKey(ctx.seq)
+  const { eventTime, bizStep } = record
+  ctx.put(SPACES.event, k, record)
+  ctx.put(SPACES.byTime, joinKey(eventTime, k), 1)
+  if (bizStep) ctx.put(SPACES.byStep, joinKey(bizStep, eventTime, k), 1)
+  for (const location of new Set([record.readPoint, record.bizLocation].filter((l): l is string => !!l))) {
+    ctx.put(SPACES.byLocation, joinKey(location, eventTime, k), 1)
+  }
+  for (const object of record.objects) {
+    const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: record.eventType, eventTime, ...(bizStep ? { bizStep } : {}), ...(declaration ? { declaration: true as const } : {}) }
+    ctx.put(SPACES.byObject, joinKey(object.key, k), link)
+  }
+}
+
+/**
+ * An error declaration: it names the events it corrects and marks them (correction-index.ts), and is found by
+ * queries like any event, but draws no edges, moves no quantities, names no producers and raises no alerts:
+ * it is the erroneous event said again, not a new one. Its location is the original's, so it is not checked
+ * against the signer's (a regulator's) own.
+ */
+async function acceptDeclaration(ctx: RuleContext, event: EpcisEvent, hashId: string, objects: ReturnType<typeof objectsOf>): Promise<Repeat | undefined> {
+  const draft = eventRecordOf(ctx, event, hashId, objects)
+  const declaration = declarationOf(ctx, event, draft)
+  const targets = await correctedBy(ctx, declaration)
+  const record: FoodEventRecord = { ...draft, declares: targets.map((target) => target.seq) }
+  writeEventIndexes(ctx, record, true)
+  await recordCorrections(ctx, declaration, targets)
+  return claimEventIds(ctx, event, record)
 }
 
 const recallKind: StatementKind = {

@@ -28,6 +28,10 @@ export interface ProvenanceEvent {
   actor: { id: string; name: unknown; roles: string[] }
   /** the EPCIS event as signed */
   event: unknown
+  /** the seq of the error declaration that corrected it (docs/food.md#corrections) */
+  correctedBy?: number
+  /** for an error declaration, the seqs of the events it corrected */
+  declares?: number[]
   entry: Entry
 }
 
@@ -102,6 +106,8 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
       ...signedTimeApart(entry.recordedAt, statement.issuedAt),
       actor: { id: statement.actor, name: actor?.name ?? statement.actor, roles: actor?.roles ?? [] },
       event: eventOf(statement.body),
+      ...(record.correctedBy !== undefined ? { correctedBy: record.correctedBy } : {}),
+      ...(record.declares ? { declares: record.declares } : {}),
       entry,
     })
     proven.push({ seq: record.seq, leafHash })

@@ -4,6 +4,7 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { kilograms } from './objects.js'
+import { inEffect } from './correction-index.js'
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import {
   SPACES,
@@ -61,7 +62,7 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
     const next: string[] = []
     for (const k of frontier) {
       for (const { key: inner, edge } of await neighbours(reader, k, 'backward')) {
-        if (edge.eventType === 'TransformationEvent' || seen.has(inner)) continue
+        if (edge.eventType === 'TransformationEvent' || seen.has(inner) || !inEffect(edge)) continue
         seen.add(inner)
         out.push({ key: inner, id: edge.from })
         next.push(inner)
@@ -74,11 +75,11 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
 
 /** The latest shipping event of `key` or of a container carrying it. */
 export async function latestShipment(reader: RecordReader, key: string): Promise<FoodEventRecord | undefined> {
-  const carriers = [key, ...(await neighbours(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent').map((n) => n.key)]
+  const carriers = [key, ...(await neighbours(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)]
   let latest: ObjectEventLink | undefined
   for (const k of carriers) {
     const links = await objectEventLinks(reader, k, { reverse: true })
-    const shipment = links.find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep))
+    const shipment = links.find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep) && inEffect(link))
     if (shipment && (!latest || shipment.seq > latest.seq)) latest = shipment
   }
   return latest ? reader.get<FoodEventRecord>(SPACES.event, seqKey(latest.seq)) : undefined
@@ -86,7 +87,7 @@ export async function latestShipment(reader: RecordReader, key: string): Promise
 
 /** Produced and consumed amounts of a lot (kilograms where the units allow, else the first unit seen). */
 export async function lotBalance(reader: RecordReader, key: string): Promise<{ produced: number; consumed: number; uom: string }> {
-  const moves = (await reader.range<QuantityMove>(SPACES.quantity, prefixRange(key))).map(([, m]) => m)
+  const moves = (await reader.range<QuantityMove>(SPACES.quantity, prefixRange(key))).map(([, m]) => m).filter(inEffect)
   const allMass = moves.every((m) => kilograms(1, m.uom) !== undefined)
   const uom = allMass ? 'KGM' : (moves[0]?.uom ?? 'EA')
   let produced = 0

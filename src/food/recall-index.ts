@@ -6,6 +6,7 @@ import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, prefixRange, seqKey } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
+import { inEffect } from './correction-index.js'
 import { gtinOfKey } from './queries.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
@@ -76,7 +77,7 @@ async function markDownstream(writer: RecordWriter, starts: string[], mark: Reca
       budget -= rows.length
       for (const [edgeKey, edge] of rows) {
         const to = edgeKey.split(SEP)[1]
-        if (seen.has(to) || !(await mayCarry(writer, edge, to))) continue
+        if (seen.has(to) || !inEffect(edge) || !(await mayCarry(writer, edge, to))) continue
         seen.add(to)
         if (await recallMarkOf(writer, to)) continue
         writer.put(SPACES.recalled, to, mark)

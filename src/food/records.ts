@@ -31,6 +31,8 @@ export const SPACES = {
   byEventId: 'food.by-event-id',
   /** hashId SEP actor SEP declaration -> EventClaim: an actor's first event of that content (event-ids.ts) */
   eventClaim: 'food.event-claim',
+  /** seq of a corrected event -> CorrectionMark: the error declarations that corrected it (correction-index.ts) */
+  correction: 'food.correction',
 } as const
 
 export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'
@@ -65,6 +67,10 @@ export interface FoodEventRecord {
   hashId: string
   /** the FSMA 204 CTE the event declares (fsma204-columns.ts declaredCteOf) */
   cte?: string
+  /** the seq of the first error declaration that corrected it (its edges, links and quantities carry it too) */
+  correctedBy?: number
+  /** for an error declaration: the seqs of the events it corrected */
+  declares?: number[]
 }
 
 /** The first event of one content (hash ID) an actor recorded: a later one from it repeats this one. */
@@ -80,6 +86,10 @@ export interface ObjectEventLink {
   eventType: string
   bizStep?: string
   eventTime: string
+  /** the event was corrected by the error declaration at this seq */
+  correctedBy?: number
+  /** the event is an error declaration: it names the objects, it does nothing to them */
+  declaration?: true
 }
 
 export interface EdgeRecord {
@@ -93,6 +103,8 @@ export interface EdgeRecord {
   eventType: string
   bizStep?: string
   eventTime: string
+  /** the event that drew it was corrected by the error declaration at this seq: the edge no longer holds */
+  correctedBy?: number
 }
 
 export interface ObjectRecord {
@@ -144,4 +156,6 @@ export interface QuantityMove {
   /** positive: produced or received into existence; negative: consumed by a transformation */
   quantity: number
   uom: string
+  /** the event that moved it was corrected by the error declaration at this seq */
+  correctedBy?: number
 }

@@ -86,6 +86,7 @@ h3{font-size:16px;margin:0}
 .step{position:relative;padding:0 0 18px 26px}
 .step:before{content:"";position:absolute;left:7px;top:8px;bottom:-8px;width:2px;background:#d5dbd8}
 .step:last-child:before{display:none}
+.step.corrected .head,.step.corrected .goods,.step.corrected .where{text-decoration:line-through;opacity:.7}
 .dot{position:absolute;left:0;top:4px;width:16px;height:16px;border-radius:50%;background:#fff;border:4px solid #0b6e4f}
 .k-origin .dot{border-color:#6a9f2b}.k-transport .dot{border-color:#1b6fb5}.k-receiving .dot{border-color:#7b5ea7}.k-sale .dot{border-color:#c77700}
 .head{display:flex;justify-content:space-between;gap:8px;align-items:baseline;flex-wrap:wrap}

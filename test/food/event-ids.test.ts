@@ -173,7 +173,8 @@ t.test('the same event from another actor is that actor’s own claim, shown bes
 t.test('an error declaration of an event is recorded, never a repeat of it', async (t) => {
   const { submit, byId } = await scenario(t)
   const first = await submit('farm-a', SHIPPED)
-  const declared = { ...SHIPPED, eventID: HASH_ID, errorDeclaration: { declarationTime: '2026-05-26T00:00:00.000Z', reason: 'incorrect_data' } }
+  // Declared after the node recorded the event: a declaration dated before that is refused (corrections.test.ts).
+  const declared = { ...SHIPPED, eventID: HASH_ID, errorDeclaration: { declarationTime: new Date().toISOString(), reason: 'incorrect_data' } }
   t.equal(eventHashId(declared), HASH_ID, 'the hash leaves eventID and errorDeclaration out')
   const declaration = await submit('farm-a', declared)
   t.equal(declaration.status, 201)

@@ -66,6 +66,7 @@ const FACTS: Record<string, Record<Lang, string>> = {
   inspection: { zh: '检验结果', en: 'inspection' },
   measurement: { zh: '检测值', en: 'measured value' },
   late: { zh: '补录', en: 'late record' },
+  correction: { zh: '更正', en: 'correction' },
 }
 
 export const provenanceBoundView: BoundView & { facts: typeof FACTS; requiredAt: RegExp } = {

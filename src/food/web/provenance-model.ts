@@ -13,6 +13,8 @@ import { lateBy, lateDays } from '../../core/late-record.js'
 import { regionOfAddress } from '../../core/master-data.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
+import { pageCorrections } from './provenance-corrections.js'
+import { reach } from './graph-reach.js'
 
 /** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
 export const SIGNED_TIME_SHOWN_AFTER_MS = 24 * 60 * 60 * 1000
@@ -57,6 +59,8 @@ export interface StepView {
   dates: { harvest?: string; bestBefore?: string }
   /** LATE_RECORD: the node recorded the event this many days after its signer signed it */
   lateDays?: number
+  /** an error declaration corrected it: by whom, and the entry of the correction (struck through, not in the graph) */
+  corrected?: { by: ActorView; seq: number }
 }
 
 export interface InspectionView {
@@ -175,20 +179,6 @@ function keyOf(id: string): string | undefined {
   }
 }
 
-/** Keys reachable from `start` along `next`, `start` included. */
-function reach(start: string, next: ReadonlyMap<string, { key: string; transformation: boolean }[]>, throughTransformations: boolean): Set<string> {
-  const seen = new Set([start])
-  const queue = [start]
-  while (queue.length > 0) {
-    for (const { key, transformation } of next.get(queue.shift() as string) ?? []) {
-      if (seen.has(key) || (transformation && !throughTransformations)) continue
-      seen.add(key)
-      queue.push(key)
-    }
-  }
-  return seen
-}
-
 /**
  * The page view of `input.subject` from the evidence. Throws BoundViewError when the input cannot be
  * what an honest page was rendered from (the subject does not parse, the claimed checkpoint does not
@@ -212,9 +202,10 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     if (statement.type === 'food.product') products.set(String(statement.body.gtin), statement.body as unknown as ProductView)
   }
   const prefixLength = (gtin: string) => products.get(gtin)?.companyPrefixLength
+  const corrections = pageCorrections(input.entries, input.actors)
   const events: EventItem[] = []
   for (const { seq, recordedAt, statement } of input.entries) {
-    if (statement.type !== 'food.event') continue
+    if (statement.type !== 'food.event' || corrections.declarations.has(seq)) continue
     const event = eventOf(statement.body)
     let objects: EventItem['objects'] = []
     try {
@@ -226,10 +217,10 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   }
   events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 
-  // The graph the evidence draws: what went into what, and what carried what.
+  // The graph the evidence draws, as corrected: what went into what, and what carried what.
   const backward = new Map<string, { key: string; transformation: boolean }[]>()
   const forward = new Map<string, { key: string; transformation: boolean }[]>()
-  for (const item of events) {
+  for (const item of events.filter(({ seq }) => !corrections.marks.has(seq))) {
     const transformation = item.event.type === 'TransformationEvent'
     for (const { from, to } of edgesOf(item.event, item.objects)) {
       if (!forward.has(from.key)) forward.set(from.key, [])
@@ -288,7 +279,8 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     const eventBestBefore = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
     const makesThisLot =
       start.identifier.lot !== undefined && objects.some((o) => o.role === 'output' && o.identifier.lot === start.identifier.lot && o.identifier.gtin === start.identifier.gtin)
-    if (makesThisLot && !madeOn) {
+    const correction = corrections.marks.get(item.seq)
+    if (makesThisLot && !madeOn && !correction) {
       madeOn = { time: item.eventTime, offset: event.eventTimeZoneOffset }
       bestBefore = eventBestBefore
     }
@@ -306,6 +298,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       certificates: certificatesOf(event),
       dates: { ...(harvest ? { harvest } : {}), ...(eventBestBefore ? { bestBefore: eventBestBefore } : {}) },
       ...(item.lateDays ? { lateDays: item.lateDays } : {}),
+      ...(correction ? { corrected: { by: actor(correction.by), seq: correction.seq } } : {}),
     })
   }
 
@@ -331,7 +324,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     }
   }
   // After the recall in the log's order, not by the times signers claim (eventTime, issuedAt).
-  if (recallSeq !== undefined) for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq) step.afterRecall = true
+  if (recallSeq !== undefined) for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq && !step.corrected) step.afterRecall = true
 
   const inspections: InspectionView[] = []
   for (const { seq, statement, recordedAt } of input.entries) {

@@ -27,6 +27,14 @@ const AFTER_RECALL = {
   transport: { zh: '召回发布后运输', en: 'Shipped after the recall was issued' },
 }
 
+/** The mark of a step an error declaration corrected: the zh page says it in both languages, as it does recalls. */
+const CORRECTED_BY = { zh: '已更正 · corrected by', en: 'corrected by' }
+
+function correctionLine(corrected: NonNullable<StepView['corrected']>, lang: Lang): string {
+  const name = escapeHtml(nameIn(corrected.by.name, lang, corrected.by.id))
+  return `<p class="correction" data-fact="correction"><span class="tag">${CORRECTED_BY[lang]}</span> ${name} · <a href="/v1/entries/${corrected.seq}">${TEXT[lang].ledgerEntry} #${corrected.seq}</a></p>`
+}
+
 /** Recall severities (FDA classes) in words; the console's Recalls view shows them too. */
 export const SEVERITY: Record<string, { zh: string; en: string }> = {
   'class-i': { zh: '一级召回', en: 'Class I recall' },
@@ -73,9 +81,10 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
       : ''
   const excursion = step.readings.some((r) => isOutside(r.celsius, step.storage))
   return (
-    `<li class="step k-${step.kind}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}" data-fact="step">` +
+    `<li class="step k-${step.kind}${step.corrected ? ' corrected' : ''}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}" data-fact="step">` +
     `<span class="dot"${excursion ? ' style="border-color:#c62828"' : ''}></span>` +
     `<div class="head"><h3 data-fact="stage">${escapeHtml(step.stage[lang])}</h3><time data-fact="time" datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
+    (step.corrected ? correctionLine(step.corrected, lang) : '') +
     actorLines(step.actor, lang) +
     destination +
     (goods.length > 0 ? `<ul class="goods">${goods.join('')}</ul>` : '') +
