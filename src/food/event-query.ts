@@ -6,7 +6,8 @@ import { canonicalBytes } from '../core/canonical-json.js'
 import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
-import { parseInstant } from './dates.js'
+import { preciseInstant } from './dates.js'
+import { isEpcPattern, parsePattern, type KeyPattern } from './epc-patterns.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import type { EpcisEvent } from './objects.js'
 import { parsePageToken } from './page-token.js'
@@ -47,10 +48,13 @@ export interface EventQuery {
   bizLocations?: Set<string>
   eventIds?: Set<string>
   /** each MATCH_* parameter given: any of its keys in any of its fields; all parameters must hold */
-  matches: { parameter: MatchParameter; keys: Set<string> }[]
-  /** UTC, milliseconds, as the indexes keep them */
+  matches: { parameter: MatchParameter; keys: Set<string>; patterns: KeyPattern[] }[]
+  /** UTC, milliseconds, as the indexes keep them: the bounds the index scan takes */
   geEventTime?: string
   ltEventTime?: string
+  /** the eventTime bounds to the nanosecond (preciseInstant), where a bound is finer than milliseconds */
+  exactEventTime?: { ge?: string; lt?: string }
+  /** to the nanosecond (preciseInstant) */
   geRecordTime?: string
   ltRecordTime?: string
   direction: 'ASC' | 'DESC'
@@ -155,6 +159,8 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
   if (eventCountLimit !== undefined && maxEventCount !== undefined) fail('BAD_REQUEST', 'eventCountLimit and maxEventCount may not be given together', { parameter: 'maxEventCount' })
   const perPage = integer('perPage', single('perPage'), 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE
 
+  const geEventTime = time('GE_eventTime', single('GE_eventTime'))
+  const ltEventTime = time('LT_eventTime', single('LT_eventTime'))
   const query: EventQuery = {
     eventTypes: set('eventType'),
     actions,
@@ -164,8 +170,9 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
     bizLocations: keysOf('EQ_bizLocation'),
     eventIds: eventId !== undefined ? new Set([eventId]) : set('EQ_eventID'),
     matches: [],
-    geEventTime: time('GE_eventTime', single('GE_eventTime')),
-    ltEventTime: time('LT_eventTime', single('LT_eventTime')),
+    geEventTime: geEventTime && millisecondsOf(geEventTime, 'floor'),
+    ltEventTime: ltEventTime && millisecondsOf(ltEventTime, 'ceil'),
+    ...(subMillisecond(geEventTime) || subMillisecond(ltEventTime) ? { exactEventTime: { ge: geEventTime, lt: ltEventTime } } : {}),
     geRecordTime: time('GE_recordTime', single('GE_recordTime')),
     ltRecordTime: time('LT_recordTime', single('LT_recordTime')),
     // Without orderBy our order is eventTime ascending; with it the binding's default is DESC.
@@ -177,8 +184,10 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
     fingerprint: '',
   }
   for (const parameter of Object.keys(MATCH_FIELDS) as MatchParameter[]) {
-    const keys = keysOf(parameter)
-    if (keys) query.matches.push({ parameter, keys })
+    const items = list(parameter)
+    if (!items) continue
+    const patterns = items.filter(isEpcPattern).map(parsePattern)
+    query.matches.push({ parameter, keys: new Set(items.filter((item) => !isEpcPattern(item)).map(keyOf)), patterns })
   }
   query.fingerprint = fingerprintOf(eventId !== undefined ? { ...raw, EQ_eventID: eventId } : raw)
   const token = single('nextPageToken')
@@ -205,9 +214,17 @@ function splitList(value: string): string[] {
 
 function time(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  const instant = parseInstant(value)
+  const instant = preciseInstant(value)
   if (instant === undefined) fail('BAD_REQUEST', `${name} ${value} is not an RFC 3339 date-time with a zone`, { parameter: name })
   return instant
+}
+
+const subMillisecond = (precise: string | undefined) => precise !== undefined && precise.slice(23, 29) !== '000000'
+
+/** A precise instant as the indexes' milliseconds: the one it falls in, or for an exclusive upper bound the next when it is finer. */
+function millisecondsOf(precise: string, round: 'floor' | 'ceil'): string {
+  const ms = `${precise.slice(0, 23)}Z`
+  return round === 'ceil' && subMillisecond(precise) ? new Date(Date.parse(ms) + 1).toISOString() : ms
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {

@@ -5,11 +5,12 @@ import { fail } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { SEP, SEP_END, seqKey } from '../store/keys.js'
 import { normaliseEventVocabulary } from './cbv.js'
+import { preciseInstant } from './dates.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
 import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
 import { keyOrText, type EpcisEvent } from './objects.js'
 import { formatPageToken } from './page-token.js'
-import { eventsNaming } from './queries.js'
+import { eventsMatching } from './queries.js'
 import { SPACES, type FoodEventRecord } from './records.js'
 import { inChunks, readSignedEvent } from './signed-events.js'
 
@@ -118,12 +119,15 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
     return
   }
   if (query.matches.length > 0) {
-    // Objects first: a lot or pallet has few events. Take the parameter with the fewest values.
-    const match = [...query.matches].sort((a, b) => a.keys.size - b.keys.size)[0]
-    const links = await eventsNaming(ledger.records, match.keys)
-    const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
-    yield* query.direction === 'ASC' ? ordered : ordered.reverse()
-    return
+    // Objects first: a lot or pallet has few events. Take the parameter with the fewest values, exact ids
+    // before patterns; a pattern that names more than a scan's worth of events leaves it to the time index.
+    const match = [...query.matches].sort((a, b) => a.patterns.length - b.patterns.length || a.keys.size - b.keys.size)[0]
+    const links = await eventsMatching(ledger.records, match.keys, match.patterns, MAX_SCANNED)
+    if (links) {
+      const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
+      yield* query.direction === 'ASC' ? ordered : ordered.reverse()
+      return
+    }
   }
   const streams: AsyncGenerator<Position>[] = []
   const locations = query.bizLocations ?? query.readPoints
@@ -220,16 +224,22 @@ function recordMatches(record: FoodEventRecord, query: EventQuery): boolean {
   if (query.readPoints && !(record.readPoint && query.readPoints.has(record.readPoint))) return false
   if (query.bizLocations && !(record.bizLocation && query.bizLocations.has(record.bizLocation))) return false
   if (query.eventIds && !(query.eventIds.has(record.hashId) || (record.eventId !== undefined && query.eventIds.has(record.eventId)))) return false
-  if (query.geRecordTime && record.recordedAt < query.geRecordTime) return false
-  if (query.ltRecordTime && record.recordedAt >= query.ltRecordTime) return false
+  const recordTime = query.geRecordTime || query.ltRecordTime ? preciseInstant(record.recordedAt) : undefined
+  if (query.geRecordTime && recordTime !== undefined && recordTime < query.geRecordTime) return false
+  if (query.ltRecordTime && recordTime !== undefined && recordTime >= query.ltRecordTime) return false
   return true
 }
 
-/** The conditions on the event's own fields: the MATCH_* lists, compared canonically. */
+/** The conditions on the event's own fields: the MATCH_* lists, compared canonically, and eventTime bounds finer than the index. */
 function eventMatches(event: EpcisEvent, query: EventQuery): boolean {
-  for (const { parameter, keys } of query.matches) {
-    const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field]))
-    if (!values.some((value) => keys.has(keyOrText(value)))) return false
+  if (query.exactEventTime) {
+    const { ge, lt } = query.exactEventTime
+    const time = preciseInstant(String(event.eventTime))
+    if (time === undefined || (ge !== undefined && time < ge) || (lt !== undefined && time >= lt)) return false
+  }
+  for (const { parameter, keys, patterns } of query.matches) {
+    const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field])).map(keyOrText)
+    if (!values.some((key) => keys.has(key) || patterns.some((pattern) => pattern.test(key)))) return false
   }
   return true
 }

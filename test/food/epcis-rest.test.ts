@@ -3,8 +3,8 @@
 // and errors as application/problem+json typed by EPCIS exception. Every answer validates against GS1's schema.
 
 import t, { type Test } from 'tap'
-import { validateEpcisDocument } from '../../src/food/epcis-schema.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
+import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const PALLET_101 = 'urn:epc:id:sscc:6901234.0000000101'
 const ZONGZI_A = 'https://id.gs1.org/01/06901234001037/10/Z260526A'
@@ -24,7 +24,7 @@ async function demo(t: Test) {
     const response = await app.inject({ url, headers })
     t.equal(response.statusCode, 200, `${url} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
     const document = response.json()
-    t.doesNotThrow(() => validateEpcisDocument(document), `${url}: valid against GS1's schema`)
+    t.doesNotThrow(() => assertValidQueryDocument(document), `${url}: valid against GS1's schema`)
     const events = document.epcisBody.queryResults.resultsBody.eventList as Event[]
     return { ids: events.map((e) => e.eventID.slice(-3)), events, response }
   }
