@@ -62,6 +62,8 @@ export const ERROR_CODES = {
   RANGE_TOO_LARGE: { status: 400, summary: 'a range larger than the route audits in one request (GET /v1/verify: 10,000 entries; whole logs: tracechain verify)' },
   BUNDLE_NOT_AVAILABLE: { status: 406, summary: 'a proof bundle asked of a resource that has none: the resolver makes them for a lot (/01/{gtin}/10/{lot}), not for a product or a serialised item' },
   QUERY_PARAMETER_UNSUPPORTED: { status: 400, summary: 'a query parameter outside the EPCIS subset this node answers (EPCIS QueryParameterException)' },
+  QUERY_TOO_LARGE: { status: 413, summary: 'an EPCIS query that matches more events than its maxEventCount (EPCIS QueryTooLargeException)' },
+  VERSION_NOT_SUPPORTED: { status: 406, summary: 'GS1-EPCIS-Min/-Max or GS1-CBV-Min/-Max that leave out 2.0.0, the only version spoken (EPCIS NotAcceptableException)' },
   // Verification (proofs, notes, audit)
   PROOF_INVALID: { status: 422, summary: 'an inclusion or consistency proof does not verify' },
   NOTE_MALFORMED: { status: 422, summary: 'a signed note or checkpoint that does not parse' },

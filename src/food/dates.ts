@@ -21,6 +21,17 @@ export function parseInstant(value: string): string | undefined {
   return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString()
 }
 
+/**
+ * An RFC 3339 date-time with a zone as UTC to the nanosecond ("2026-05-27T00:00:00.000500000Z"), which
+ * orders as text; digits past the ninth are dropped. Undefined when it is not one.
+ */
+export function preciseInstant(value: string): string | undefined {
+  const ms = parseInstant(value)
+  if (ms === undefined) return undefined
+  const fraction = /T\d{2}:\d{2}:\d{2}\.(\d+)/.exec(value)?.[1] ?? ''
+  return `${ms.slice(0, 23)}${fraction.slice(3, 9).padEnd(6, '0')}Z`
+}
+
 export function isInstant(value: string): boolean {
   return DATE_TIME.test(value)
 }

@@ -6,7 +6,8 @@ import { canonicalBytes } from '../core/canonical-json.js'
 import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
-import { parseInstant } from './dates.js'
+import { preciseInstant } from './dates.js'
+import { isEpcPattern, parsePattern, type KeyPattern } from './epc-patterns.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import type { EpcisEvent } from './objects.js'
 import { parsePageToken } from './page-token.js'
@@ -32,7 +33,9 @@ export const MATCH_FIELDS = {
 export type MatchParameter = keyof typeof MATCH_FIELDS
 
 const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'EQ_eventID'] as const
-const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'perPage', 'nextPageToken'] as const
+const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'maxEventCount', 'perPage', 'nextPageToken'] as const
+/** What results can be ordered by: eventTime, or recordTime, which is the log's order (seq). */
+export const ORDER_BY = ['eventTime', 'recordTime'] as const
 export const SUPPORTED_PARAMETERS = [...LIST_PARAMETERS, ...(Object.keys(MATCH_FIELDS) as MatchParameter[]), ...SINGLE_PARAMETERS] as const
 
 export interface EventQuery {
@@ -45,14 +48,21 @@ export interface EventQuery {
   bizLocations?: Set<string>
   eventIds?: Set<string>
   /** each MATCH_* parameter given: any of its keys in any of its fields; all parameters must hold */
-  matches: { parameter: MatchParameter; keys: Set<string> }[]
-  /** UTC, milliseconds, as the indexes keep them */
+  matches: { parameter: MatchParameter; keys: Set<string>; patterns: KeyPattern[] }[]
+  /** UTC, milliseconds, as the indexes keep them: the bounds the index scan takes */
   geEventTime?: string
   ltEventTime?: string
+  /** the eventTime bounds to the nanosecond (preciseInstant), where a bound is finer than milliseconds */
+  exactEventTime?: { ge?: string; lt?: string }
+  /** to the nanosecond (preciseInstant) */
   geRecordTime?: string
   ltRecordTime?: string
   direction: 'ASC' | 'DESC'
+  /** recordTime: the log's order (seq), the node's clock at each append */
+  orderBy: (typeof ORDER_BY)[number]
   perPage: number
+  /** the whole answer may hold at most this many events, else QUERY_TOO_LARGE */
+  maxEventCount?: number
   /** events still allowed across this and later pages (eventCountLimit) */
   remaining?: number
   /** continue after this position (from nextPageToken) */
@@ -68,8 +78,6 @@ export interface Position {
 
 export interface EventPage {
   events: Record<string, unknown>[]
-  /** extra JSON-LD contexts the events declare (namespace prefixes of their extensions) */
-  contexts: unknown[]
   nextPageToken?: string
 }
 
@@ -96,12 +104,13 @@ export function parseEventIdQuery(eventId: string, raw: RawQuery): EventQuery {
 
 /**
  * Parses the query string of GET /v1/events (attacker-controlled). Lists are pipe-delimited as in
- * the REST binding, or comma-separated; repeating a parameter adds to its list. Throws
- * QUERY_PARAMETER_UNSUPPORTED for a parameter outside the subset, BAD_REQUEST for a malformed value,
- * IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse. `eventId`, when
- * given, is the one eventID asked for (GET /events/{eventID}).
+ * the REST binding (a comma is part of a value: eventIDs and lots hold them); repeating a parameter adds
+ * to its list. Throws QUERY_PARAMETER_UNSUPPORTED for a parameter outside the subset, BAD_REQUEST for a
+ * malformed value, IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse.
+ * `eventId`, when given, is the one eventID asked for (GET /events/{eventID}); `whole` names a parameter
+ * whose value is one item, not a list (a path's value in the REST binding's sub-resources).
  */
-export function parseEventQuery(raw: RawQuery, eventId?: string): EventQuery {
+export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string): EventQuery {
   for (const name of Object.keys(raw)) {
     if (!(SUPPORTED_PARAMETERS as readonly string[]).includes(name)) {
       fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}`, {
@@ -115,19 +124,19 @@ export function parseEventQuery(raw: RawQuery, eventId?: string): EventQuery {
     if (Array.isArray(value)) fail('BAD_REQUEST', `${name} given ${value.length} times; it takes one value`, { parameter: name })
     return value === undefined || value === '' ? undefined : value
   }
-  const list = (name: string, identifiers: boolean): string[] | undefined => {
+  const list = (name: string): string[] | undefined => {
     const value = raw[name]
     if (value === undefined) return undefined
-    const items = (Array.isArray(value) ? value : [value]).flatMap((v) => splitList(v, identifiers))
+    const items = (Array.isArray(value) ? value : [value]).flatMap((v) => (name === whole ? [v.trim()] : splitList(v)))
     if (items.length === 0) fail('BAD_REQUEST', `${name} is empty`, { parameter: name })
     return items
   }
   const keysOf = (name: string) => {
-    const items = list(name, true)
+    const items = list(name)
     return items && new Set(items.map(keyOf))
   }
   const set = (name: string, normalise: (v: string) => string = (v) => v) => {
-    const items = list(name, false)
+    const items = list(name)
     return items && new Set(items.map(normalise))
   }
 
@@ -136,16 +145,22 @@ export function parseEventQuery(raw: RawQuery, eventId?: string): EventQuery {
     if (!['ADD', 'OBSERVE', 'DELETE'].includes(action)) fail('BAD_REQUEST', `EQ_action ${action} is not ADD, OBSERVE or DELETE`, { parameter: 'EQ_action' })
   }
   const orderBy = single('orderBy')
-  if (orderBy !== undefined && orderBy !== 'eventTime') {
-    fail('QUERY_PARAMETER_UNSUPPORTED', `orderBy ${orderBy} is not supported; results can be ordered by eventTime`, { parameter: 'orderBy' })
+  if (orderBy !== undefined && !(ORDER_BY as readonly string[]).includes(orderBy)) {
+    fail('QUERY_PARAMETER_UNSUPPORTED', `orderBy ${orderBy} is not supported; results can be ordered by ${ORDER_BY.join(' or ')}`, { parameter: 'orderBy' })
   }
   const orderDirection = single('orderDirection')
   if (orderDirection !== undefined && orderDirection !== 'ASC' && orderDirection !== 'DESC') {
     fail('BAD_REQUEST', `orderDirection ${orderDirection} is not ASC or DESC`, { parameter: 'orderDirection' })
   }
   const eventCountLimit = integer('eventCountLimit', single('eventCountLimit'), 1, Number.MAX_SAFE_INTEGER)
+  const maxEventCount = integer('maxEventCount', single('maxEventCount'), 1, Number.MAX_SAFE_INTEGER)
+  // EPCIS 2.0 section 8.2.7.1: a limit without an order is arbitrary, and the two limits exclude each other.
+  if (eventCountLimit !== undefined && orderBy === undefined) fail('BAD_REQUEST', 'eventCountLimit needs orderBy: the first N events of no order are no particular events', { parameter: 'eventCountLimit' })
+  if (eventCountLimit !== undefined && maxEventCount !== undefined) fail('BAD_REQUEST', 'eventCountLimit and maxEventCount may not be given together', { parameter: 'maxEventCount' })
   const perPage = integer('perPage', single('perPage'), 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE
 
+  const geEventTime = time('GE_eventTime', single('GE_eventTime'))
+  const ltEventTime = time('LT_eventTime', single('LT_eventTime'))
   const query: EventQuery = {
     eventTypes: set('eventType'),
     actions,
@@ -155,19 +170,24 @@ export function parseEventQuery(raw: RawQuery, eventId?: string): EventQuery {
     bizLocations: keysOf('EQ_bizLocation'),
     eventIds: eventId !== undefined ? new Set([eventId]) : set('EQ_eventID'),
     matches: [],
-    geEventTime: time('GE_eventTime', single('GE_eventTime')),
-    ltEventTime: time('LT_eventTime', single('LT_eventTime')),
+    geEventTime: geEventTime && millisecondsOf(geEventTime, 'floor'),
+    ltEventTime: ltEventTime && millisecondsOf(ltEventTime, 'ceil'),
+    ...(subMillisecond(geEventTime) || subMillisecond(ltEventTime) ? { exactEventTime: { ge: geEventTime, lt: ltEventTime } } : {}),
     geRecordTime: time('GE_recordTime', single('GE_recordTime')),
     ltRecordTime: time('LT_recordTime', single('LT_recordTime')),
     // Without orderBy our order is eventTime ascending; with it the binding's default is DESC.
     direction: (orderDirection as 'ASC' | 'DESC' | undefined) ?? (orderBy ? 'DESC' : 'ASC'),
+    orderBy: (orderBy as EventQuery['orderBy'] | undefined) ?? 'eventTime',
     perPage,
+    ...(maxEventCount !== undefined ? { maxEventCount } : {}),
     remaining: eventCountLimit,
     fingerprint: '',
   }
   for (const parameter of Object.keys(MATCH_FIELDS) as MatchParameter[]) {
-    const keys = keysOf(parameter)
-    if (keys) query.matches.push({ parameter, keys })
+    const items = list(parameter)
+    if (!items) continue
+    const patterns = items.filter(isEpcPattern).map(parsePattern)
+    query.matches.push({ parameter, keys: new Set(items.filter((item) => !isEpcPattern(item)).map(keyOf)), patterns })
   }
   query.fingerprint = fingerprintOf(eventId !== undefined ? { ...raw, EQ_eventID: eventId } : raw)
   const token = single('nextPageToken')
@@ -184,23 +204,27 @@ function keyOf(text: string): string {
   return identifierKey(parseIdentifier(text))
 }
 
-/**
- * Splits a list value: on '|' (the binding's pipeDelimited style) and on ','. For identifiers a comma
- * splits only before the next URI, since a lot in a Digital Link may itself hold a comma.
- */
-function splitList(value: string, identifiers: boolean): string[] {
-  const separator = identifiers ? /\||,(?=\s*(?:urn:|https?:\/\/))/i : /[|,]/
+/** Splits a list value on '|', the binding's pipeDelimited style. */
+function splitList(value: string): string[] {
   return value
-    .split(separator)
+    .split('|')
     .map((v) => v.trim())
     .filter((v) => v !== '')
 }
 
 function time(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  const instant = parseInstant(value)
+  const instant = preciseInstant(value)
   if (instant === undefined) fail('BAD_REQUEST', `${name} ${value} is not an RFC 3339 date-time with a zone`, { parameter: name })
   return instant
+}
+
+const subMillisecond = (precise: string | undefined) => precise !== undefined && precise.slice(23, 29) !== '000000'
+
+/** A precise instant as the indexes' milliseconds: the one it falls in, or for an exclusive upper bound the next when it is finer. */
+function millisecondsOf(precise: string, round: 'floor' | 'ceil'): string {
+  const ms = `${precise.slice(0, 23)}Z`
+  return round === 'ceil' && subMillisecond(precise) ? new Date(Date.parse(ms) + 1).toISOString() : ms
 }
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {

@@ -5,7 +5,8 @@
 import type { RecordReader } from '../ledger/kinds.js'
 import { kilograms } from './objects.js'
 import { inEffect } from './correction-index.js'
-import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
+import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
+import type { KeyPattern } from './epc-patterns.js'
 import {
   SPACES,
   type EdgeRecord,
@@ -40,8 +41,25 @@ export async function objectEventLinks(reader: RecordReader, key: string, option
 
 /** The events that name any of `keys`, each once, in eventTime order, then seq. */
 export async function eventsNaming(reader: RecordReader, keys: Iterable<string>): Promise<ObjectEventLink[]> {
+  return (await eventsMatching(reader, keys, [], Infinity)) as ObjectEventLink[]
+}
+
+/**
+ * The events that name any of `keys` or an object one of `patterns` matches (epc-patterns.ts), each once,
+ * in eventTime order, then seq. Undefined when the patterns' prefixes hold more than `limit` links.
+ */
+export async function eventsMatching(reader: RecordReader, keys: Iterable<string>, patterns: readonly KeyPattern[], limit: number): Promise<ObjectEventLink[] | undefined> {
   const found = new Map<number, ObjectEventLink>()
   for (const key of keys) for (const link of await objectEventLinks(reader, key)) found.set(link.seq, link)
+  let scanned = 0
+  for (const pattern of patterns) {
+    for (const prefix of pattern.prefixes) {
+      const rows = await reader.range<ObjectEventLink>(SPACES.byObject, { ...startsWithRange(prefix), ...(Number.isFinite(limit) ? { limit: limit - scanned + 1 } : {}) })
+      scanned += rows.length
+      if (scanned > limit) return undefined
+      for (const [key, link] of rows) if (pattern.test(key.split(SEP)[0] as string)) found.set(link.seq, link)
+    }
+  }
   return [...found.values()].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 }
 

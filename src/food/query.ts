@@ -1,55 +1,105 @@
 // Runs an EPCIS 2.0 SimpleEventQuery (EPCIS 2.0 section 8.2.7) for GET /v1/events: candidates read from
 // the most selective food index, every condition then checked against the event as signed.
 
+import { fail } from '../core/errors.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { SEP, SEP_END, seqKey } from '../store/keys.js'
+import { normaliseEventVocabulary } from './cbv.js'
+import { preciseInstant } from './dates.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
 import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
 import { keyOrText, type EpcisEvent } from './objects.js'
 import { formatPageToken } from './page-token.js'
-import { eventsNaming } from './queries.js'
+import { eventsMatching } from './queries.js'
 import { SPACES, type FoodEventRecord } from './records.js'
 import { inChunks, readSignedEvent } from './signed-events.js'
 
-/** One page of the events that match, in eventTime order (then seq), as signed plus recordTime. */
-export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<EventPage> {
-  const limit = Math.min(query.perPage, query.remaining ?? Infinity)
-  const events: Record<string, unknown>[] = []
-  const contexts = new Map<string, unknown>()
-  let scanned = 0
-  let last: Position | undefined
-  let more = false
-  scan: for await (const chunk of inChunks(candidates(ledger, query))) {
+/** A candidate examined: where it is, and the event when it matches the query. */
+interface Examined {
+  position: Position
+  match?: { event: Record<string, unknown>; body: Record<string, unknown>; record: FoodEventRecord; recordTime: string }
+}
+
+/** Every candidate in order, each checked: the index record first, then the event as signed. */
+async function* examine(ledger: Ledger, query: EventQuery): AsyncGenerator<Examined> {
+  for await (const chunk of inChunks(candidates(ledger, query))) {
     const records = await Promise.all(chunk.map((p) => ledger.records.get<FoodEventRecord>(SPACES.event, seqKey(p.seq))))
     const wanted = records.map((record) => record !== undefined && recordMatches(record, query))
     const signed = await Promise.all(chunk.map((p, i) => (wanted[i] ? readSignedEvent(ledger, p.seq) : undefined)))
     for (const [i, position] of chunk.entries()) {
-      if (events.length === limit || scanned++ === MAX_SCANNED) {
-        more = true
-        break scan
-      }
-      last = position
       const read = signed[i]
       const record = records[i]
-      if (!read || !record || !eventMatches(read.event, query)) continue
-      const { '@context': context, ...rest } = read.event as Record<string, unknown>
-      for (const item of contextItems(context)) contexts.set(JSON.stringify(item), item)
-      if (read.body !== (read.event as unknown)) {
-        for (const item of contextItems(read.body['@context'])) contexts.set(JSON.stringify(item), item)
-      }
-      events.push({ ...rest, ...(rest.eventID === undefined ? { eventID: record.hashId } : {}), recordTime: read.entry.recordedAt })
+      if (!read || !record || !eventMatches(read.event, query)) yield { position }
+      else yield { position, match: { event: read.event as Record<string, unknown>, body: read.body, record, recordTime: read.entry.recordedAt } }
     }
   }
+}
+
+/**
+ * One page of the events that match, in the query's order, as served (servedEvent). Throws QUERY_TOO_LARGE
+ * when the query has a maxEventCount and more events match, or too many candidates to count them.
+ */
+export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<EventPage> {
+  if (query.maxEventCount !== undefined && !query.after) await checkCount(ledger, query, query.maxEventCount)
+  const limit = Math.min(query.perPage, query.remaining ?? Infinity)
+  const events: Record<string, unknown>[] = []
+  let scanned = 0
+  let last: Position | undefined
+  let more = false
+  for await (const { position, match } of examine(ledger, query)) {
+    if (scanned++ === MAX_SCANNED) {
+      more = true
+      break
+    }
+    if (!match) {
+      if (events.length < limit) last = position
+      continue
+    }
+    // A full page links to a next one only when a further event matches.
+    if (events.length === limit) {
+      more = true
+      break
+    }
+    last = position
+    events.push(servedEvent(match.event, match.body, match.record, match.recordTime))
+  }
   const remaining = query.remaining === undefined ? undefined : query.remaining - events.length
-  const page: EventPage = { events, contexts: [...contexts.values()] }
+  const page: EventPage = { events }
   if (more && last && remaining !== 0) page.nextPageToken = formatPageToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint })
   return page
+}
+
+async function checkCount(ledger: Ledger, query: EventQuery, max: number): Promise<void> {
+  let scanned = 0
+  let count = 0
+  for await (const { match } of examine(ledger, query)) {
+    if (scanned++ === MAX_SCANNED) fail('QUERY_TOO_LARGE', `more than ${MAX_SCANNED} candidate events to count against maxEventCount ${max}; narrow the query`, { maxEventCount: max })
+    if (match && ++count > max) fail('QUERY_TOO_LARGE', `more than maxEventCount ${max} events match`, { maxEventCount: max })
+  }
+}
+
+/**
+ * An event as a query serves it: CBV values in the bare form GS1's schema asks for (the signed original is
+ * the entry, GET /v1/entries/{seq}), its hash ID as eventID when it has none, recordTime, and the
+ * contexts it was signed under on the event itself, so its terms expand as they were meant whatever the
+ * other events of the page define.
+ */
+function servedEvent(event: Record<string, unknown>, body: Record<string, unknown>, record: FoodEventRecord, recordTime: string): Record<string, unknown> {
+  const { '@context': context, ...rest } = normaliseEventVocabulary(event) as Record<string, unknown>
+  const own = [...contextItems(context), ...(body !== event ? contextItems(body['@context']) : [])]
+  const unique = [...new Map(own.map((item) => [JSON.stringify(item), item])).values()]
+  return {
+    ...(unique.length > 0 ? { '@context': unique } : {}),
+    ...rest,
+    ...(rest.eventID === undefined ? { eventID: record.hashId } : {}),
+    recordTime,
+  }
 }
 
 /** The EPCISQueryDocument of a page (EPCIS 2.0 JSON: JSON/EPCISQueryDocument.jsonld). */
 export function buildQueryDocument(page: EventPage, creationDate: Date): Record<string, unknown> {
   return {
-    '@context': [EPCIS_CONTEXT, ...page.contexts],
+    '@context': [EPCIS_CONTEXT],
     type: 'EPCISQueryDocument',
     schemaVersion: '2.0',
     creationDate: creationDate.toISOString(),
@@ -59,18 +109,25 @@ export function buildQueryDocument(page: EventPage, creationDate: Date): Record<
 
 /** Candidate events in order, after the cursor, from the most selective index the query allows. */
 async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
+  if (query.orderBy === 'recordTime') {
+    yield* inLogOrder(ledger, query)
+    return
+  }
   if (query.eventIds) {
     // An id names one event, or one content claimed by a few actors.
     yield* mergeOrdered([...query.eventIds].filter((id) => id !== '' && !id.includes(SEP)).map((id) => scanTimeIndex(ledger, SPACES.byEventId, `${id}${SEP}`, query)), query.direction)
     return
   }
   if (query.matches.length > 0) {
-    // Objects first: a lot or pallet has few events. Take the parameter with the fewest values.
-    const match = [...query.matches].sort((a, b) => a.keys.size - b.keys.size)[0]
-    const links = await eventsNaming(ledger.records, match.keys)
-    const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
-    yield* query.direction === 'ASC' ? ordered : ordered.reverse()
-    return
+    // Objects first: a lot or pallet has few events. Take the parameter with the fewest values, exact ids
+    // before patterns; a pattern that names more than a scan's worth of events leaves it to the time index.
+    const match = [...query.matches].sort((a, b) => a.patterns.length - b.patterns.length || a.keys.size - b.keys.size)[0]
+    const links = await eventsMatching(ledger.records, match.keys, match.patterns, MAX_SCANNED)
+    if (links) {
+      const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
+      yield* query.direction === 'ASC' ? ordered : ordered.reverse()
+      return
+    }
   }
   const streams: AsyncGenerator<Position>[] = []
   const locations = query.bizLocations ?? query.readPoints
@@ -78,6 +135,27 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
   else if (query.bizSteps) for (const step of query.bizSteps) streams.push(scanTimeIndex(ledger, SPACES.byStep, `${step}${SEP}`, query))
   else streams.push(scanTimeIndex(ledger, SPACES.byTime, '', query))
   yield* mergeOrdered(streams, query.direction)
+}
+
+/**
+ * Candidates in the log's order (recordTime): the few an id or object index names, sorted by seq, else
+ * every food event by seq from the cursor on.
+ */
+async function* inLogOrder(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
+  const after = query.after?.seq
+  const wanted = (p: Position) => inTimeBounds(p, query) && (after === undefined || (query.direction === 'ASC' ? p.seq > after : p.seq < after))
+  if (query.eventIds || query.matches.length > 0) {
+    const found: Position[] = []
+    for await (const p of candidates(ledger, { ...query, orderBy: 'eventTime', direction: 'ASC', after: undefined })) if (wanted(p)) found.push(p)
+    found.sort((x, y) => x.seq - y.seq)
+    yield* query.direction === 'ASC' ? found : found.reverse()
+    return
+  }
+  const bounds = after === undefined ? {} : query.direction === 'ASC' ? { gt: seqKey(after) } : { lt: seqKey(after) }
+  for await (const [, record] of ledger.records.scan<FoodEventRecord>(SPACES.event, { ...bounds, reverse: query.direction === 'DESC' })) {
+    const p = { eventTime: record.eventTime, seq: record.seq }
+    if (wanted(p)) yield p
+  }
 }
 
 /** Keys `prefix eventTime SEP seq` within the query's time bounds, after its cursor. */
@@ -146,16 +224,22 @@ function recordMatches(record: FoodEventRecord, query: EventQuery): boolean {
   if (query.readPoints && !(record.readPoint && query.readPoints.has(record.readPoint))) return false
   if (query.bizLocations && !(record.bizLocation && query.bizLocations.has(record.bizLocation))) return false
   if (query.eventIds && !(query.eventIds.has(record.hashId) || (record.eventId !== undefined && query.eventIds.has(record.eventId)))) return false
-  if (query.geRecordTime && record.recordedAt < query.geRecordTime) return false
-  if (query.ltRecordTime && record.recordedAt >= query.ltRecordTime) return false
+  const recordTime = query.geRecordTime || query.ltRecordTime ? preciseInstant(record.recordedAt) : undefined
+  if (query.geRecordTime && recordTime !== undefined && recordTime < query.geRecordTime) return false
+  if (query.ltRecordTime && recordTime !== undefined && recordTime >= query.ltRecordTime) return false
   return true
 }
 
-/** The conditions on the event's own fields: the MATCH_* lists, compared canonically. */
+/** The conditions on the event's own fields: the MATCH_* lists, compared canonically, and eventTime bounds finer than the index. */
 function eventMatches(event: EpcisEvent, query: EventQuery): boolean {
-  for (const { parameter, keys } of query.matches) {
-    const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field]))
-    if (!values.some((value) => keys.has(keyOrText(value)))) return false
+  if (query.exactEventTime) {
+    const { ge, lt } = query.exactEventTime
+    const time = preciseInstant(String(event.eventTime))
+    if (time === undefined || (ge !== undefined && time < ge) || (lt !== undefined && time >= lt)) return false
+  }
+  for (const { parameter, keys, patterns } of query.matches) {
+    const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field])).map(keyOrText)
+    if (!values.some((key) => keys.has(key) || patterns.some((pattern) => pattern.test(key)))) return false
   }
   return true
 }

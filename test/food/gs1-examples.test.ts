@@ -2,11 +2,9 @@
 // POST /v1/statements without a refusal, and an id from each is traced and queried.
 
 import t from 'tap'
-import { buildStatementEnvelope } from '../../src/core/dsse.js'
-import { statementsFromDocument } from '../../src/food/epcis-import.js'
 import { validateEpcisDocument } from '../../src/food/epcis-schema.js'
 import { buildApp } from '../../src/http/app.js'
-import { eventsOf, gs1ExampleDocuments, type Json } from '../helpers/gs1-examples.js'
+import { eventsOf, gs1ExampleDocuments, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { makeNode } from '../helpers/ledger.js'
 
 /** An id the document's events name: instance ids are MATCH_anyEPC, classes MATCH_anyEPCClass, places EQ_readPoint. */
@@ -28,8 +26,7 @@ function someIdOf(events: Json[]): { id: string; parameter: string } | undefined
 }
 
 t.test('every GS1 example document imports, traces and queries', async (t) => {
-  const documents = gs1ExampleDocuments()
-  t.ok(documents.length >= 47, `${documents.length} example documents`)
+  t.ok(gs1ExampleDocuments().length >= 47, `${gs1ExampleDocuments().length} example documents`)
   const node = await makeNode(t.testdir())
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
@@ -38,16 +35,8 @@ t.test('every GS1 example document imports, traces and queries', async (t) => {
   })
   let imported = 0
   let total = 0
-  for (const [i, { name, doc: document }] of documents.entries()) {
-    // One actor per document: GS1 reuses eventIDs across examples with other content. No locations,
-    // so any readPoint is allowed; processor may sign food.event.
-    const actor = `gs1-example-${i}`
-    const signer = await node.register(actor, ['processor'])
-    const issuedAt = new Date().toISOString()
-    const envelopes = statementsFromDocument(document, actor, () => issuedAt).map((s) => buildStatementEnvelope(s, [signer]))
-    const response = await app.inject({ method: 'POST', url: '/v1/statements', payload: { envelopes } })
-    t.equal(response.statusCode, 200, name)
-    const results = response.json().results as { seq?: number; code?: string; message?: string }[]
+  for (const { name, doc: document, statusCode, results } of await importGs1Examples(node, app)) {
+    t.equal(statusCode, 200, name)
     const refused = results.map((r, j) => ({ ...r, event: j })).filter((r) => r.code)
     t.same(refused, [], `${name}: all ${results.length} events accepted`)
     imported += results.length - refused.length

@@ -3,6 +3,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import { buildStatementEnvelope } from '../../src/core/dsse.js'
+import { statementsFromDocument } from '../../src/food/epcis-import.js'
+import type { TestNode } from './ledger.js'
 
 export const GS1_EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
 
@@ -22,4 +26,24 @@ export function gs1ExampleDocuments(): { name: string; doc: Json }[] {
 /** The events of an EPCISDocument or an EPCISQueryDocument. */
 export function eventsOf(doc: Json): Json[] {
   return doc.epcisBody?.eventList ?? doc.epcisBody?.queryResults?.resultsBody?.eventList ?? []
+}
+
+/**
+ * Every GS1 example document imported through POST /v1/statements, one actor per document (GS1 reuses
+ * eventIDs across examples with other content; with no locations any readPoint is allowed, and a
+ * processor may sign food.event). Returns each document with the per-event results of its batch.
+ */
+export async function importGs1Examples(
+  node: TestNode,
+  app: FastifyInstance,
+): Promise<{ name: string; doc: Json; statusCode: number; results: { seq?: number; code?: string; message?: string }[] }[]> {
+  const out = []
+  for (const [i, { name, doc }] of gs1ExampleDocuments().entries()) {
+    const signer = await node.register(`gs1-example-${i}`, ['processor'])
+    const issuedAt = new Date().toISOString()
+    const envelopes = statementsFromDocument(doc, `gs1-example-${i}`, () => issuedAt).map((s) => buildStatementEnvelope(s, [signer]))
+    const response = await app.inject({ method: 'POST', url: '/v1/statements', payload: { envelopes } })
+    out.push({ name, doc, statusCode: response.statusCode, results: response.statusCode === 200 ? response.json().results : [] })
+  }
+  return out
 }

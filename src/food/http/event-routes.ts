@@ -10,11 +10,11 @@ import { parseFsma204Filter } from '../fsma204-filter.js'
 export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
 import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
 import { queryEvents } from '../query.js'
-import { sendQueryPage } from './epcis-rest-routes.js'
+import { sendQueryPage } from './epcis-binding.js'
 import type { Ledger } from '../../ledger/ledger.js'
 
 const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }
-const EPC_LIST = 'EPC URNs or GS1 Digital Links, | or , separated'
+const EPC_LIST = 'EPC URNs or GS1 Digital Links, | separated'
 const PARAMETER_DESCRIPTIONS: Record<(typeof SUPPORTED_PARAMETERS)[number], string> = {
   eventType: 'ObjectEvent, AggregationEvent, TransformationEvent, TransactionEvent, AssociationEvent',
   EQ_action: 'ADD, OBSERVE, DELETE',
@@ -36,11 +36,19 @@ const PARAMETER_DESCRIPTIONS: Record<(typeof SUPPORTED_PARAMETERS)[number], stri
   LT_eventTime: 'RFC 3339 date-time with a zone, exclusive',
   GE_recordTime: 'RFC 3339 date-time with a zone, inclusive',
   LT_recordTime: 'RFC 3339 date-time with a zone, exclusive',
-  orderBy: 'eventTime',
+  orderBy: 'eventTime or recordTime (the log\'s order)',
   orderDirection: 'ASC or DESC (DESC when orderBy is given without it)',
-  eventCountLimit: 'at most this many events across all pages',
+  eventCountLimit: 'at most this many events across all pages; needs orderBy',
+  maxEventCount: 'refuse the query (413, QUERY_TOO_LARGE) when more events than this match',
   perPage: 'events per page, 1..1000 (default 30)',
   nextPageToken: 'from the Link rel="next" header of the previous page',
+}
+
+/** The query parameters, listed for the OpenAPI document; parseEventQuery checks them, so an unsupported one gets its own code. */
+export const EVENT_QUERYSTRING = {
+  type: 'object',
+  properties: Object.fromEntries(Object.entries(PARAMETER_DESCRIPTIONS).map(([name, description]) => [name, { ...STRING_OR_LIST, description }])),
+  additionalProperties: STRING_OR_LIST,
 }
 
 export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date }> = async (app, { ledger, clock }) => {
@@ -49,14 +57,9 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
     {
       schema: {
         summary: 'EPCIS 2.0 SimpleEventQuery subset: an EPCISQueryDocument of the matching events, eventTime order',
-        description: `Parameters: ${SUPPORTED_PARAMETERS.join(', ')}. Lists are pipe- or comma-separated. A next page is in the Link header.`,
+        description: `Parameters: ${SUPPORTED_PARAMETERS.join(', ')}. Lists are pipe-separated. A next page is in the Link header.`,
         tags: ['food'],
-        // Listed for the OpenAPI document; parseEventQuery checks them, so an unsupported one gets its own code.
-        querystring: {
-          type: 'object',
-          properties: Object.fromEntries(Object.entries(PARAMETER_DESCRIPTIONS).map(([name, description]) => [name, { ...STRING_OR_LIST, description }])),
-          additionalProperties: STRING_OR_LIST,
-        },
+        querystring: EVENT_QUERYSTRING,
       },
     },
     async (request, reply) => {

@@ -1,0 +1,130 @@
+// The query as EPCIS says, tried from outside (issue 16): GS1's example documents loaded, with a few events
+// of our own beside them, and every answer validated against GS1's schema.
+
+import t from 'tap'
+import { buildApp } from '../../src/http/app.js'
+import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
+import { makeNode } from '../helpers/ledger.js'
+import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
+
+const enc = encodeURIComponent
+const COMMA_ID = 'urn:uuid:0e6b2f0c-1111-4000-8000-000000000016,retry'
+/** Captured with CBV URNs, as older systems write them, and an eventID that holds a comma. */
+const IN_TRANSIT = {
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+  type: 'ObjectEvent',
+  eventID: COMMA_ID,
+  eventTime: '2026-05-25T15:00:00.000+08:00',
+  eventTimeZoneOffset: '+08:00',
+  action: 'OBSERVE',
+  bizStep: 'urn:epcglobal:cbv:bizstep:shipping',
+  disposition: 'urn:epcglobal:cbv:disp:in_transit',
+  quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234001037/10/H1', quantity: 40, uom: 'KGM' }],
+}
+
+t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) => {
+  const node = await makeNode(t.testdir())
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  const documents = await importGs1Examples(node, app)
+  const shipper = await node.register('shipper', ['farm'])
+  const own = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'shipper', id: 'in-transit', body: IN_TRANSIT }, [shipper]) })
+  t.equal(own.statusCode, 201, own.body)
+
+  /** A query answered 200 with a document valid against GS1's schema: its events and the response. */
+  const query = async (search: string) => {
+    const response = await app.inject(`/events?${search}`)
+    t.equal(response.statusCode, 200, `${search} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
+    const document = response.json()
+    t.doesNotThrow(() => assertValidQueryDocument(document), `${search}: valid against GS1's schema`)
+    return { events: (document.epcisBody?.queryResults?.resultsBody?.eventList ?? []) as Json[], document, response }
+  }
+
+  t.test('a stored event with CBV URNs leaves the answer valid: served bare, the entry as signed', async (t) => {
+    const all = await query('perPage=1000')
+    t.equal(all.events.length, documents.reduce((n, d) => n + eventsOf(d.doc).length, 0) + 1, 'every event')
+    const served = all.events.find((e) => e.eventID === COMMA_ID)
+    t.equal(served?.bizStep, 'shipping')
+    t.equal(served?.disposition, 'in_transit')
+  })
+
+  t.test('each event keeps its own @context: a prefix defined two ways keeps both meanings', async (t) => {
+    const { events, document, response } = await query('perPage=1000')
+    t.same(document['@context'], ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'], 'no merged prefixes at the top')
+    const prefixes = (e: Json): unknown[] => ((Array.isArray(e['@context']) ? e['@context'] : []) as Json[]).filter((c) => typeof c === 'object').map((c) => c.example).filter((v) => v !== undefined)
+    const meanings = new Set(events.flatMap(prefixes))
+    t.ok(meanings.has('http://ns.example.com/epcis/') && meanings.has('https://ns.example.com/epcis'), [...meanings].join(' '))
+    for (const e of events) t.ok(prefixes(e).length <= 1, `${e.eventID}: one meaning of example`)
+    const sensor = events.find((e) => prefixes(e).includes('https://ns.example.com/epcis'))
+    t.ok(sensor && Object.keys(sensor).some((k) => k.startsWith('example:')), 'its extension fields expand under its own context')
+    t.match(response.headers['gs1-extensions'], /example=http:\/\/ns\.example\.com\/epcis\/.*example=https:\/\/ns\.example\.com\/epcis|example=https:\/\/ns\.example\.com\/epcis.*example=http:\/\/ns\.example\.com\/epcis\//)
+  })
+
+  t.test('EPC patterns match as the pattern rules say, instances and classes alike', async (t) => {
+    const ids = async (search: string) => (await query(`${search}&perPage=1000`)).events.map((e) => `${e.eventID} ${e.recordTime}`)
+    const sgtins = (await ids(`MATCH_epc=${enc('urn:epc:id:sgtin:0614141.107346.2017|urn:epc:id:sgtin:0614141.107346.2018')}`))
+    t.equal((await ids(`MATCH_epc=${enc('urn:epc:id:sgtin:0614141.107346.2018')}`)).length, 14)
+    t.same(await ids(`MATCH_epc=${enc('urn:epc:idpat:sgtin:0614141.107346.*')}`), sgtins, 'one GTIN: both serials')
+    const company = await ids(`MATCH_epc=${enc('urn:epc:idpat:sgtin:0614141.*.*')}`)
+    t.ok(sgtins.every((id) => company.includes(id)) && company.length > sgtins.length, `a company's GTINs: ${company.length}`)
+    t.same(await ids(`MATCH_epc=${enc('urn:epc:idpat:sgtin:0614141.107346.*')}&GE_eventTime=2099-01-01T00:00:00Z`), [], 'with the other conditions')
+
+    const lots = await ids(`MATCH_epcClass=${enc('urn:epc:class:lgtin:4012345.012345.998877')}`)
+    t.ok(lots.length > 0)
+    t.same(await ids(`MATCH_epcClass=${enc('urn:epc:idpat:sgtin:4012345.012345.*')}`), lots, 'a GTIN pattern matches its lots')
+
+    const giais = ['111', '112', '113', '114', '115', '116', '12345', '12346', '222', '333'].map((n) => `urn:epc:id:giai:4000001.${n}`)
+    const assets = await ids(`MATCH_anyEPC=${enc(giais.join('|'))}`)
+    t.ok(assets.length > 0)
+    t.same(await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:giai:4000001.*')}`), assets)
+    t.ok((await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:sscc:*.*')}`)).length > 0)
+    for (const bad of ['urn:epc:idpat:sgtin:0614141.*.5', 'urn:epc:idpat:sgtin:061.107346.*', 'urn:epc:idpat:sgtin:0614141.10734.*', 'urn:epc:idpat:foo:1.*']) {
+      const response = await app.inject(`/events?MATCH_epc=${enc(bad)}`)
+      t.equal(response.statusCode, 400, bad)
+      t.equal(response.json().code, 'IDENTIFIER_INVALID', bad)
+    }
+  })
+
+  t.test('lists split on | only: an eventID with a comma is found', async (t) => {
+    t.same((await query(`EQ_eventID=${enc(COMMA_ID)}`)).events.map((e) => e.eventID), [COMMA_ID])
+    t.same((await query(`EQ_eventID=${enc(`${COMMA_ID}|urn:uuid:not-there`)}`)).events.map((e) => e.eventID), [COMMA_ID])
+  })
+
+  t.test('time bounds are not cut to milliseconds', async (t) => {
+    const ours = `EQ_eventID=${enc(COMMA_ID)}`
+    t.same((await query(`${ours}&GE_eventTime=${enc('2026-05-25T07:00:00.0001Z')}`)).events, [], 'GE a tenth of a millisecond after it')
+    t.equal((await query(`${ours}&LT_eventTime=${enc('2026-05-25T15:00:00.0001+08:00')}`)).events.length, 1, 'LT a tenth of a millisecond after it')
+    t.equal((await query(`${ours}&GE_eventTime=${enc('2026-05-25T07:00:00.000000Z')}`)).events.length, 1)
+    t.same((await query(`${ours}&GE_recordTime=${enc('2099-01-01T00:00:00.0001Z')}`)).events, [])
+  })
+
+  t.test('a full last page links to no empty page', async (t) => {
+    const sgtin = enc('urn:epc:id:sgtin:0614141.107346.2018')
+    const whole = (await query(`MATCH_epc=${sgtin}&perPage=1000`)).events.length
+    t.equal(whole, 14)
+    t.equal((await query(`MATCH_epc=${sgtin}&perPage=14`)).response.headers.link, undefined)
+    t.equal((await query(`MATCH_epc=${sgtin}&perPage=7`)).response.headers.link !== undefined, true)
+    // Through the time index, where events that do not match follow the last one that does.
+    const associations = (await query('eventType=AssociationEvent&perPage=1000')).events.length
+    t.ok(associations > 1, `${associations} association events`)
+    t.equal((await query(`eventType=AssociationEvent&perPage=${associations}`)).response.headers.link, undefined)
+  })
+
+  t.test('errors are EPCIS errors; orderBy=recordTime and orderDirection=ASC work', async (t) => {
+    const asc = await query('orderBy=recordTime&orderDirection=ASC&perPage=1000')
+    const times = asc.events.map((e) => e.recordTime as string)
+    t.same(times, [...times].sort())
+    t.equal(asc.events.at(-1)?.eventID, COMMA_ID, 'ours was logged last')
+    const problem = async (search: string) => {
+      const response = await app.inject(`/events?${search}`)
+      t.match(response.headers['content-type'], /^application\/problem\+json/, search)
+      return { status: response.statusCode, ...response.json() }
+    }
+    t.match(await problem('eventCountLimit=5'), { status: 400, type: 'epcisException:QueryParameterException' })
+    t.match(await problem(`MATCH_epc=${enc('urn:epc:id:sgtin:0614141.107346.2018')}&maxEventCount=13`), { status: 413, type: 'epcisException:QueryTooLargeException' })
+    t.match(await problem('EQ_quantity=5'), { status: 400, type: 'epcisException:QueryParameterException' })
+  })
+})
