@@ -8,6 +8,7 @@
 // skipped. A receiver tells a repeat by the delivery's `id`.
 
 import { createHash } from 'node:crypto'
+import { deadline } from '../core/deadline.js'
 import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { signAlertDelivery } from '../ledger/alert-envelope.js'
@@ -279,13 +280,14 @@ export class WebhookDispatcher {
     const attempt = state.attempts + 1
     let status: number | undefined
     let error: string | undefined
+    const attemptDeadline = deadline(this.timing.timeoutMs, this.aborter.signal)
     try {
       const response = await fetch(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'tracechain-webhook', 'x-tracechain-delivery': id, 'x-tracechain-alert-kind': next.alert.kind },
         body: JSON.stringify(envelope),
         redirect: 'manual',
-        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.timing.timeoutMs)]),
+        signal: attemptDeadline.signal,
       })
       await response.body?.cancel()
       status = response.status
@@ -294,6 +296,8 @@ export class WebhookDispatcher {
       if (this.closed) return // shut down mid-attempt: not an attempt
       const cause = (thrown as { cause?: { code?: string } }).cause?.code
       error = (thrown as Error).name === 'TimeoutError' ? `no answer in ${this.timing.timeoutMs} ms` : `${cause ?? (thrown as Error).message}`
+    } finally {
+      attemptDeadline.clear()
     }
     if (error === undefined) {
       worker.state = { ...state, cursor: next.position, attempts: 0, nextAttemptAt: undefined, delivered: state.delivered + 1, lastDelivery: { at, id, kind: next.alert.kind, status: status as number } }

@@ -11,6 +11,7 @@
 //   BAD_REQUEST 400, LOG_SIGNATURE_INVALID 403, LOG_UNKNOWN 404, BODY_TOO_LARGE 413, PROOF_INVALID 422
 //   (what the witness answered); COSIGNATURE_INVALID (a 200 without a valid cosignature by the key);
 //   WITNESS_UNAVAILABLE (not reached in time, another status, or an answer outside the protocol).
+import { deadline } from '../core/deadline.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, TracechainError, type ErrorCode } from '../core/errors.js'
@@ -53,19 +54,20 @@ export async function addCheckpoint(url: string, witness: WitnessKey, request: A
   const endpoint = `${url.replace(/\/+$/, '')}${ADD_CHECKPOINT_PATH}`
   const body = formatAddCheckpointRequest(request)
   const { text } = parseSignedNote(request.checkpoint)
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_WITNESS_TIMEOUT_MS)
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  const requestDeadline = deadline(options.timeoutMs ?? DEFAULT_WITNESS_TIMEOUT_MS, options.signal)
   let status: number
   let contentType: string
   let answer: string
   try {
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body, signal })
+    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body, signal: requestDeadline.signal })
     status = response.status
     contentType = response.headers.get('content-type') ?? ''
     answer = await readBounded(response, url)
   } catch (error) {
     if (isTracechainError(error)) throw error
     return fail('WITNESS_UNAVAILABLE', `witness ${endpoint} did not answer: ${(error as Error).message}`, { witness: url })
+  } finally {
+    requestDeadline.clear()
   }
   const evidence = { witness: url, status, body: answer.slice(0, 500) }
   if (status === 409) {
