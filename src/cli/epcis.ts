@@ -1,5 +1,6 @@
 // `tracechain epcis import doc.json --key K --actor A --url U`: signs every event of an EPCIS 2.0
-// document as a food.event statement and submits them in batches, then says what became of each.
+// document (JSON-LD, or EPCIS 2.0 or 1.2 XML converted to it) as a food.event statement and submits them in
+// batches, then says what became of each.
 // `tracechain epcis hash doc.json [--prehash]`: each event's CBV 2.0 event hash ID, computed here.
 
 import { readFileSync } from 'node:fs'
@@ -8,6 +9,7 @@ import { documentPreHashes, eventPreHash, hashIdOfPreHash } from '../core/epcis-
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { statementsFromDocument } from '../food/epcis-import.js'
+import { epcisDocumentFromXml, isXmlText } from '../food/epcis-xml.js'
 
 /** POST /v1/statements takes up to 1000 envelopes in one batch. */
 export const IMPORT_BATCH_SIZE = 1000
@@ -20,6 +22,8 @@ export interface ImportOptions {
   url: string
   /** issuedAt of every statement; a retry with the same value signs the same bytes */
   issuedAt: string
+  /** read the text as XML even if it does not start with "<" (a .xml file) */
+  xml?: boolean
   write: (line: string) => void
 }
 
@@ -38,14 +42,25 @@ interface BatchResult {
   message?: string
 }
 
-/** Signs and submits; prints one line per refusal and a summary. Throws INVALID_JSON, EPCIS_INVALID, or what the node answers to a whole batch. */
-export async function importEpcisDocument(options: ImportOptions): Promise<ImportSummary> {
-  let document: unknown
+/** An import or hash reads documents up to this size; the node's capture takes 16 MiB. */
+export const IMPORT_MAX_XML_BYTES = 256 * 1024 * 1024
+
+/**
+ * The document in `text`: JSON, or EPCIS XML (when it starts with "<" or `xml` says so) as its JSON-LD form.
+ * Throws INVALID_JSON, or for XML what epcisDocumentFromXml throws (BAD_REQUEST, BODY_TOO_LARGE, EPCIS_INVALID).
+ */
+export function parseEpcisText(text: string, xml = false): unknown {
+  if (xml || isXmlText(text)) return epcisDocumentFromXml(text, { maxBytes: IMPORT_MAX_XML_BYTES })
   try {
-    document = JSON.parse(options.text)
+    return JSON.parse(text)
   } catch (error) {
     fail('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`)
   }
+}
+
+/** Signs and submits; prints one line per refusal and a summary. Throws what parseEpcisText throws, EPCIS_INVALID, or what the node answers to a whole batch. */
+export async function importEpcisDocument(options: ImportOptions): Promise<ImportSummary> {
+  const document = parseEpcisText(options.text, options.xml)
   const statements = statementsFromDocument(document, options.actor, () => options.issuedAt)
   const base = options.url.replace(/\/+$/, '')
   const summary: ImportSummary = { events: statements.length, appended: 0, alreadyThere: 0, refused: 0, refusedByCode: {} }
@@ -102,16 +117,11 @@ export function readDocument(path: string): string {
 
 /**
  * Each event's CBV 2.0 event hash ID, or with `prehash` its pre-hash string, one a line in document order, as
- * GS1's reference generator prints them. The text: an EPCISDocument, an EPCISQueryDocument or one event.
- * Throws INVALID_JSON, or EPCIS_INVALID for JSON that is none of those.
+ * GS1's reference generator prints them. The text: an EPCISDocument, an EPCISQueryDocument or one event, in
+ * JSON-LD, or an EPCIS XML document. Throws what parseEpcisText throws, or EPCIS_INVALID for JSON that is none of those.
  */
-export function hashEpcisDocument(text: string, prehash: boolean): string[] {
-  let document: unknown
-  try {
-    document = JSON.parse(text)
-  } catch (error) {
-    fail('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`)
-  }
+export function hashEpcisDocument(text: string, prehash: boolean, xml = false): string[] {
+  const document = parseEpcisText(text, xml)
   const isEvent = (value: unknown): value is Record<string, unknown> =>
     typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string' && !('epcisBody' in value)
   const preHashes = documentPreHashes(document) ?? (isEvent(document) ? [eventPreHash(document)] : undefined)

@@ -43,8 +43,9 @@ const USAGE = `tracechain <command> [options]
                                                 print a DSSE envelope
   submit   --url U FILE...                      submit envelopes (a file: one envelope, {"envelopes":[...]}, or NDJSON)
   epcis import DOC --key K --actor A --url U [--issued-at T]
-                                                sign every event of an EPCIS 2.0 document as food.event and submit
-                                                them in batches; exit 1 if any was refused
+                                                sign every event of an EPCIS 2.0 document (JSON-LD, or EPCIS 2.0 or
+                                                1.2 XML) as food.event and submit them in batches; exit 1 if any
+                                                was refused
   epcis hash DOC [--prehash]                    each event's CBV 2.0 event hash ID (or pre-hash string), one a line
   actor custody ID [--dir D] [--json]           a key the node holds for ID (D/keys/custody, 0600) and its capture
                                                 token for POST /capture; register its public key with custody "node"
@@ -228,8 +229,9 @@ const commands: Record<string, Command> = {
     const usage = 'usage: tracechain epcis import DOC --key K --actor A --url U, or tracechain epcis hash DOC [--prehash]'
     if ((sub !== 'import' && sub !== 'hash') || !file || extra.length > 0) throw new TracechainError('BAD_REQUEST', usage)
     const { hashEpcisDocument, importEpcisDocument, readDocument } = await import('./epcis.js')
+    const isXmlFile = /\.xml$/i.test(file)
     if (sub === 'hash') {
-      for (const line of hashEpcisDocument(readDocument(file), values.prehash === true)) process.stdout.write(`${line}\n`)
+      for (const line of hashEpcisDocument(readDocument(file), values.prehash === true, isXmlFile)) process.stdout.write(`${line}\n`)
       return EXIT_OK
     }
     const summary = await importEpcisDocument({
@@ -238,6 +240,7 @@ const commands: Record<string, Command> = {
       actor: requireString(values, 'actor'),
       url: requireString(values, 'url'),
       issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
+      xml: isXmlFile,
       write: (line) => process.stdout.write(`${line}\n`),
     })
     return summary.refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED

@@ -152,3 +152,39 @@ t.test('epcis import: more events than one batch', async (t) => {
   const health = await (await fetch(`${url}/healthz`)).json()
   t.ok(health.size >= 1500)
 })
+
+t.test('epcis import and epcis hash take EPCIS 2.0 and 1.2 XML, told by its first character or a .xml name', async (t) => {
+  const { url, dir } = await startNode(t)
+  const key = await registerActor(t, url, dir, 'legacy-erp')
+  const issuedAt = '2026-06-01T00:00:00.000Z'
+  const importing = (file: string, input?: string) => run(['epcis', 'import', file, '--key', key, '--actor', 'legacy-erp', '--url', url, '--issued-at', issuedAt], input === undefined ? {} : { input })
+  const xml20 = join(ROOT, 'test/fixtures/epcis-xml/2.0/Example_9.6.1-ObjectEvent.xml')
+  const xml12 = join(ROOT, 'test/fixtures/epcis-xml/1.2/Example_9.6.1-ObjectEvent.xml')
+  const first = await importing(xml20)
+  t.equal(first.code, 0, first.stdout + first.stderr)
+  t.match(first.stdout, /2 events signed by legacy-erp .*: 2 appended, 0 already there, 0 refused/)
+  for (const [name, file, input] of [['1.2 XML', xml12], ['the JSON-LD original', GS1_EXAMPLE], ['XML on stdin', '-', readFileSync(xml12, 'utf8')]] as const) {
+    const again = await importing(file, input)
+    t.equal(again.code, 0, `${name}: ${again.stdout}`)
+    t.match(again.stdout, /: 0 appended, 2 already there, 0 refused/, `${name}: the same signed statements`)
+  }
+
+  const fromJson = await run(['epcis', 'hash', GS1_EXAMPLE])
+  for (const [name, args, input] of [['2.0', [xml20]], ['1.2', [xml12]], ['stdin', ['-'], readFileSync(xml20, 'utf8')]] as const) {
+    const hashed = await run(['epcis', 'hash', ...args], input === undefined ? {} : { input })
+    t.equal(hashed.code, 0, hashed.stderr)
+    t.equal(hashed.stdout, fromJson.stdout, `${name}: the hash IDs of the JSON-LD original`)
+  }
+
+  const refusals = [
+    ['doctype.xml', '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>', 'BAD_REQUEST'],
+    ['feed.xml', '<rss version="2.0"/>', 'EPCIS_INVALID'],
+    ['json-named.xml', readFileSync(GS1_EXAMPLE, 'utf8'), 'BAD_REQUEST'],
+  ]
+  for (const [name, text, code] of refusals) {
+    writeFileSync(join(dir, name), text)
+    const result = await importing(join(dir, name))
+    t.equal(result.code, 2, `${name}: ${result.stdout}`)
+    t.match(result.stderr, new RegExp(`^tracechain epcis: ${code}: `), name)
+  }
+})

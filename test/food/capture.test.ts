@@ -17,6 +17,7 @@ import { GS1_EXAMPLES_DIR, eventsOf, type Json } from '../helpers/gs1-examples.j
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 
 const example = (name: string): Json => JSON.parse(readFileSync(join(GS1_EXAMPLES_DIR, name), 'utf8')) as Json
+const xmlExample = (name: string): string => readFileSync(new URL(`../fixtures/epcis-xml/${name}`, import.meta.url), 'utf8')
 
 interface Setup {
   node: TestNode
@@ -116,6 +117,34 @@ t.test('a GS1 example document is captured: 202, the job, each event a food.even
   t.match(await finished(app, query.headers.location as string, token), { success: true, errors: [] })
 })
 
+t.test('EPCIS 2.0 and 1.2 XML are captured as their JSON-LD: the same events, so the JSON-LD original repeats them', async (t) => {
+  const { node, app, custodyActor } = await setup(t)
+  const token = await custodyActor('legacy-erp')
+  const sizeBefore = node.ledger.size
+  const original = example('Example_9.6.1-ObjectEvent.jsonld')
+  const fromXml = await capture(app, token, xmlExample('2.0/Example_9.6.1-ObjectEvent.xml'), { 'content-type': 'application/xml' })
+  t.equal(fromXml.statusCode, 202, fromXml.body)
+  const job = await finished(app, fromXml.headers.location as string, token)
+  t.match(job, { running: false, success: true, errors: [], eventCount: 2 })
+  t.equal(node.ledger.size, sizeBefore + 2)
+  for (const [i, captured] of (job.captured as Json[]).entries()) {
+    const { entry } = await node.ledger.getEntry(captured.seq)
+    const { body } = parseStatementPayload(fromBase64(entry.envelope.payload))
+    t.strictSame(body, { '@context': original['@context'], ...eventsOf(original)[i] }, `event ${i}: signed in its JSON-LD form`)
+  }
+  const seqs = job.captured.map((c: Json) => c.seq)
+  for (const [name, payload, contentType] of [
+    ['1.2 XML as text/xml', xmlExample('1.2/Example_9.6.1-ObjectEvent.xml'), 'text/xml; charset=utf-8'],
+    ['the JSON-LD original', JSON.stringify(original), 'application/ld+json'],
+  ]) {
+    const again = await capture(app, token, payload, { 'content-type': contentType })
+    t.equal(again.statusCode, 202, `${name}: ${again.body}`)
+    const repeated = await finished(app, again.headers.location as string, token)
+    t.same(repeated.captured.map((c: Json) => [c.seq, c.repeat]), seqs.map((seq: number) => [seq, true]), `${name}: repeats of the XML's events`)
+  }
+  t.equal(node.ledger.size, sizeBefore + 2, 'nothing appended twice')
+})
+
 t.test('an event the rules refuse is reported in the job with its code; the others are appended', async (t) => {
   const { node, app, custodyActor } = await setup(t)
   // Only the first event's readPoint is one of the actor's locations.
@@ -168,7 +197,16 @@ t.test('bad requests: 4xx with a code, and nothing written', async (t) => {
     ['an event that is not an object', capture(app, token, { ...document, epcisBody: { eventList: ['x'] } }), 400, 'EPCIS_INVALID'],
     ['too many events', capture(app, token, tooMany), 413, 'BATCH_TOO_LARGE'],
     ['over the size limit', capture(app, token, `{"x":"${'a'.repeat(17 * 1024 * 1024)}"}`), 413, 'BODY_TOO_LARGE'],
-    ['XML', capture(app, token, '<epcis/>', { 'content-type': 'application/xml' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['CSV', capture(app, token, 'a,b', { 'content-type': 'text/csv' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['XML that is no EPCIS document', capture(app, token, '<epcis/>', { 'content-type': 'application/xml' }), 400, 'EPCIS_INVALID'],
+    ['XML that is not well-formed', capture(app, token, '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2">', { 'content-type': 'application/xml' }), 400, 'BAD_REQUEST'],
+    [
+      'XML with a DOCTYPE (XXE)',
+      capture(app, token, `<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>${xmlExample('2.0/Example_9.6.1-ObjectEvent.xml').replace(/^<\?xml[^>]*>/, '')}`, { 'content-type': 'text/xml' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    ['XML over the size limit', capture(app, token, `<a>${'a'.repeat(17 * 1024 * 1024)}</a>`, { 'content-type': 'application/xml' }), 413, 'BODY_TOO_LARGE'],
     ['rollback asked for', capture(app, token, document, { 'gs1-capture-error-behaviour': 'rollback' }), 400, 'BAD_REQUEST'],
     ['an unknown capture id', app.inject({ url: '/capture/cnope', headers: { authorization: `Bearer ${token}` } }), 404, 'NOT_FOUND'],
     ['a malformed capture id', app.inject({ url: '/capture/..%2Fx', headers: { authorization: `Bearer ${token}` } }), 400, 'BAD_REQUEST'],

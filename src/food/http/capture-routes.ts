@@ -4,6 +4,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { TracechainError, fail } from '../../core/errors.js'
 import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
+import { epcisDocumentFromXml } from '../epcis-xml.js'
 
 const CAPTURE_HEADERS = {
   'gs1-epcis-version': '2.0.0',
@@ -32,6 +33,14 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
       done(new TracechainError('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`), undefined)
     }
   })
+  // EPCIS 2.0 and 1.2 XML, as older systems export it, captured as its JSON-LD form.
+  app.addContentTypeParser(['application/xml', 'text/xml'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, epcisDocumentFromXml((body as Buffer).toString('utf8'), { maxBytes: CAPTURE_FILE_SIZE_LIMIT }))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(CAPTURE_HEADERS)
     if (request.method === 'OPTIONS') return
@@ -50,7 +59,7 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
       bodyLimit: CAPTURE_FILE_SIZE_LIMIT,
       schema: {
         summary: 'EPCIS 2.0 capture: sign each event of an EPCISDocument as the token’s actor (in custody) and append it',
-        description: `Authorization: Bearer <capture token> of an actor registered with custody "node". Body: an EPCISDocument or EPCISQueryDocument (application/json or application/ld+json), at most ${CAPTURE_EVENT_LIMIT} events and ${CAPTURE_FILE_SIZE_LIMIT} bytes. 202 with Location: /capture/{captureID}; each event becomes a food.event statement under the same rules as any signed append (GS1-Capture-Error-Behaviour: proceed).`,
+        description: `Authorization: Bearer <capture token> of an actor registered with custody "node". Body: an EPCISDocument or EPCISQueryDocument (application/json or application/ld+json), or an EPCIS 2.0 or 1.2 XML document (application/xml or text/xml; no DOCTYPE), converted to JSON-LD; at most ${CAPTURE_EVENT_LIMIT} events and ${CAPTURE_FILE_SIZE_LIMIT} bytes. 202 with Location: /capture/{captureID}; each event becomes a food.event statement under the same rules as any signed append (GS1-Capture-Error-Behaviour: proceed).`,
         tags: ['food'],
         headers: {
           type: 'object',
