@@ -14,7 +14,6 @@ type Comparable = { number: number } | { instant: string }
 type ValueTest = (value: unknown, prefixes: Prefixes) => boolean
 /** A condition on one record: the event, its ilmd, a quantity element, a sensor report with its metadata. */
 interface Condition {
-  parameter: string
   test: (record: Record<string, unknown>, prefixes: Prefixes) => boolean
 }
 
@@ -45,8 +44,7 @@ const TERM_BASES: Record<string, string> = { type: 'https://gs1.org/voc/', compo
 const COMPARISON = /^(EQ|GT|GE|LT|LE)_(.+)$/
 /** A prefixed name (the schema's prefix:local, a prefix without _ so INNER_… and the like stay apart) or an IRI. */
 const QUALIFIED = /^[A-Za-z][A-Za-z0-9.-]*:\S+$/
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-const UOM = /^[A-Z0-9]{2,4}$/
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /** The filter parameters' forms, as the refusal of an unknown parameter and the API description list them. */
 export const FILTER_PARAMETERS =
@@ -109,13 +107,13 @@ function conditionOf(name: string, items: string[], prefixes: Prefixes): { on: k
     if (!QUALIFIED.test(field) && (inIlmd || !EVENT_FIELDS.has(field))) return undefined
     if (!isTrue(name, items)) return { on: 'event' }
     const lookup = fieldLookup(field, prefixes)
-    return { on: 'event', condition: { parameter: name, test: (event, p) => lookup(inIlmd ? records(event.ilmd)[0] : event, p).some(isPresent) } }
+    return { on: 'event', condition: { test: (event, p) => lookup(inIlmd ? records(event.ilmd)[0] : event, p).some(isPresent) } }
   }
   const match = COMPARISON.exec(name)
   if (!match) return undefined
   const operator = match[1] as Operator
   const rest = match[2] as string
-  const condition = (on: keyof EventFilters, test: Condition['test']) => ({ on, condition: { parameter: name, test } })
+  const condition = (on: keyof EventFilters, test: Condition['test']) => ({ on, condition: { test } })
 
   const quantity = /^quantity(?:_([A-Z0-9]{2,4}))?$/.exec(rest)
   if (quantity) {
@@ -200,14 +198,14 @@ function iriForms(iri: string): string[] {
 
 /** EQ_ of a field: a number equals a number (a numeric string too), an instant the same instant, a string the same string or IRI. */
 function equalsTest(items: string[], declared: Prefixes): ValueTest {
+  const wanted = items.map((item) => ({ item, a: comparable(item) }))
   const test: ValueTest = (value, prefixes) => {
     if (Array.isArray(value)) return value.some((v) => test(v, prefixes))
     const plain = literal(value)
     if (plain === undefined) return false
     const text = String(plain)
-    return items.some((item) => {
-      const a = comparable(item)
-      const b = comparable(text)
+    const b = comparable(text)
+    return wanted.some(({ item, a }) => {
       if (a && b) return 'number' in a && 'number' in b ? a.number === b.number : 'instant' in a && 'instant' in b && a.instant === b.instant
       return iriForms(expandTerm(item, { ...prefixes, ...declared })).includes(expandTerm(text, prefixes))
     })
