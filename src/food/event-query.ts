@@ -8,8 +8,10 @@ import { sha256 } from '../core/hash.js'
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
 import { preciseInstant } from './dates.js'
 import { isEpcPattern, parsePattern, type KeyPattern } from './epc-patterns.js'
+import { FILTER_PARAMETERS, isFilterParameter, parseEventFilters, type EventFilters } from './event-filters.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import type { EpcisEvent } from './objects.js'
+import { parseExtensionsHeader } from './json-ld-terms.js'
 import { parsePageToken } from './page-token.js'
 
 /** The REST binding's default page size (openapi.yaml components.schemas.PerPage). */
@@ -47,6 +49,8 @@ export interface EventQuery {
   readPoints?: Set<string>
   bizLocations?: Set<string>
   eventIds?: Set<string>
+  /** EXISTS_, extension and ILMD fields, quantities, sensor reports, error declarations (event-filters.ts) */
+  filters?: EventFilters
   /** each MATCH_* parameter given: any of its keys in any of its fields; all parameters must hold */
   matches: { parameter: MatchParameter; keys: Set<string>; patterns: KeyPattern[] }[]
   /** UTC, milliseconds, as the indexes keep them: the bounds the index scan takes */
@@ -108,16 +112,21 @@ export function parseEventIdQuery(eventId: string, raw: RawQuery): EventQuery {
  * to its list. Throws QUERY_PARAMETER_UNSUPPORTED for a parameter outside the subset, BAD_REQUEST for a
  * malformed value, IDENTIFIER_INVALID / CHECK_DIGIT_INVALID for an EPC or location that does not parse.
  * `eventId`, when given, is the one eventID asked for (GET /events/{eventID}); `whole` names a parameter
- * whose value is one item, not a list (a path's value in the REST binding's sub-resources).
+ * whose value is one item, not a list (a path's value in the REST binding's sub-resources). `extensions`
+ * is the request's GS1-Extensions header, whose `prefix=namespace` items say what prefixes in the filters mean.
  */
-export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string): EventQuery {
+export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string, extensions?: string | string[]): EventQuery {
+  const filterNames: string[] = []
   for (const name of Object.keys(raw)) {
-    if (!(SUPPORTED_PARAMETERS as readonly string[]).includes(name)) {
-      fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}`, {
-        parameter: name,
-        supported: SUPPORTED_PARAMETERS,
-      })
+    if ((SUPPORTED_PARAMETERS as readonly string[]).includes(name)) continue
+    if (isFilterParameter(name)) {
+      filterNames.push(name)
+      continue
     }
+    fail('QUERY_PARAMETER_UNSUPPORTED', `query parameter ${name} is not supported; supported: ${SUPPORTED_PARAMETERS.join(', ')}, ${FILTER_PARAMETERS}`, {
+      parameter: name,
+      supported: SUPPORTED_PARAMETERS,
+    })
   }
   const single = (name: string): string | undefined => {
     const value = raw[name]
@@ -170,6 +179,7 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
     bizLocations: keysOf('EQ_bizLocation'),
     eventIds: eventId !== undefined ? new Set([eventId]) : set('EQ_eventID'),
     matches: [],
+    filters: parseEventFilters(filterNames, (name) => filterValues(raw, name), parseExtensionsHeader(extensions)),
     geEventTime: geEventTime && millisecondsOf(geEventTime, 'floor'),
     ltEventTime: ltEventTime && millisecondsOf(ltEventTime, 'ceil'),
     ...(subMillisecond(geEventTime) || subMillisecond(ltEventTime) ? { exactEventTime: { ge: geEventTime, lt: ltEventTime } } : {}),
@@ -189,7 +199,7 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
     const patterns = items.filter(isEpcPattern).map(parsePattern)
     query.matches.push({ parameter, keys: new Set(items.filter((item) => !isEpcPattern(item)).map(keyOf)), patterns })
   }
-  query.fingerprint = fingerprintOf(eventId !== undefined ? { ...raw, EQ_eventID: eventId } : raw)
+  query.fingerprint = fingerprintOf({ ...raw, ...(eventId !== undefined ? { EQ_eventID: eventId } : {}), ...(extensions !== undefined ? { 'GS1-Extensions': extensions } : {}) })
   const token = single('nextPageToken')
   if (token !== undefined) {
     const cursor = parsePageToken(token, query.fingerprint)
@@ -202,6 +212,14 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string)
 /** The canonical key of an EPC, class or location given in a query. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */
 function keyOf(text: string): string {
   return identifierKey(parseIdentifier(text))
+}
+
+/** A filter's values, split on '|'; only EXISTS_ may be given empty. Throws BAD_REQUEST for an empty one. */
+function filterValues(raw: RawQuery, name: string): string[] {
+  const value = raw[name]
+  const items = (Array.isArray(value) ? value : [value ?? '']).flatMap(splitList)
+  if (items.length === 0 && !name.startsWith('EXISTS_')) fail('BAD_REQUEST', `${name} is empty`, { parameter: name })
+  return items
 }
 
 /** Splits a list value on '|', the binding's pipeDelimited style. */

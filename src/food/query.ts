@@ -9,6 +9,8 @@ import { preciseInstant } from './dates.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
 import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
 import { keyOrText, type EpcisEvent } from './objects.js'
+import { filtersMatch } from './event-filters.js'
+import { prefixesOfContexts } from './json-ld-terms.js'
 import { formatPageToken } from './page-token.js'
 import { eventsMatching } from './queries.js'
 import { SPACES, type FoodEventRecord } from './records.js'
@@ -29,7 +31,7 @@ async function* examine(ledger: Ledger, query: EventQuery): AsyncGenerator<Exami
     for (const [i, position] of chunk.entries()) {
       const read = signed[i]
       const record = records[i]
-      if (!read || !record || !eventMatches(read.event, query)) yield { position }
+      if (!read || !record || !eventMatches(read.event, read.body, query)) yield { position }
       else yield { position, match: { event: read.event as Record<string, unknown>, body: read.body, record, recordTime: read.entry.recordedAt } }
     }
   }
@@ -230,8 +232,11 @@ function recordMatches(record: FoodEventRecord, query: EventQuery): boolean {
   return true
 }
 
-/** The conditions on the event's own fields: the MATCH_* lists, compared canonically, and eventTime bounds finer than the index. */
-function eventMatches(event: EpcisEvent, query: EventQuery): boolean {
+/**
+ * The conditions on the event's own fields: the MATCH_* lists, compared canonically, eventTime bounds finer
+ * than the index, and the filters, which read its terms under the contexts it was signed with.
+ */
+function eventMatches(event: EpcisEvent, body: Record<string, unknown>, query: EventQuery): boolean {
   if (query.exactEventTime) {
     const { ge, lt } = query.exactEventTime
     const time = preciseInstant(String(event.eventTime))
@@ -241,7 +246,8 @@ function eventMatches(event: EpcisEvent, query: EventQuery): boolean {
     const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field])).map(keyOrText)
     if (!values.some((key) => keys.has(key) || patterns.some((pattern) => pattern.test(key)))) return false
   }
-  return true
+  const own = event as unknown as Record<string, unknown>
+  return !query.filters || filtersMatch(own, query.filters, prefixesOfContexts([body['@context'], own['@context']]))
 }
 
 function valuesOf(field: unknown): string[] {

@@ -1,6 +1,7 @@
-// Property: GET /v1/events with random query strings built from the supported EPCIS parameters, with
-// values from the node's own data and hostile ones, extra parameters, repeated keys and raw percent
-// escapes (some not UTF-8). Every answer a 2xx or a 4xx with a code; a next page link is followable.
+// Property: GET /v1/events with random query strings built from the supported EPCIS parameters (the
+// filters inside events among them), with values from the node's own data and hostile ones, extra
+// parameters, repeated keys and raw percent escapes (some not UTF-8). Every answer a 2xx or a 4xx with
+// a code; a next page link is followable.
 
 import t from 'tap'
 import fc from 'fast-check'
@@ -21,6 +22,14 @@ const REAL_VALUES = [
   'urn:epc:id:sgtin:6901234.000103.1', 'urn:epc:id:sscc:6901234.0000000001',
   '2026-05-01T00:00:00Z', '2026-05-25T15:00:00.000+08:00', '2026-06-01T00:00:00.000Z', '2026-02-30T00:00:00Z', '2026-05-01',
   'eventTime', 'ASC', 'DESC', '1', '2', '30', '1000', '1001', '0', '-1', '9007199254740993', '1e3',
+  'Temperature', 'gs1:Temperature', 'CEL', '4.5', 'true', 'false', 'incorrect_data', 'ex:thing', 'https://gs1.org/voc/Temperature',
+]
+
+/** Filters that look inside events (event-filters.ts), with fixed names and with prefixed field names. */
+const FILTER_NAMES = [
+  'EXISTS_errorDeclaration', 'EXISTS_sensorElementList', 'EXISTS_ilmd', 'EQ_quantity', 'GE_quantity_KGM', 'EQ_type', 'GE_value', 'LT_value_CEL',
+  'EQ_uom', 'EQ_booleanValue', 'GE_time', 'GE_percRank', 'EQ_errorReason', 'EQ_correctiveEventID', 'EQ_ex:thing', 'GT_ex:thing',
+  'EXISTS_ex:thing', 'EQ_ILMD_cbvmda:lotNumber', 'GT_ILMD_cbvmda:netWeight', 'EXISTS_ILMD_ex:thing', 'EQ_https://ns.example.com/x',
 ]
 
 /** A raw escape: valid UTF-8, or bytes that are not (a lone surrogate's CESU-8, 0xFF, a cut sequence), or not an escape. */
@@ -43,6 +52,7 @@ const valueText = fc.oneof(
 
 const nameText = fc.oneof(
   { weight: 24, arbitrary: fc.constantFrom(...SUPPORTED_PARAMETERS) },
+  { weight: 8, arbitrary: fc.constantFrom(...FILTER_NAMES).map(encodeURIComponent) },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'EQ_quantity', 'MATCH_', 'eventtype', 'perpage', 'format', '', 'a[b]', 'a.b', 'nextPageToken[]') },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...SUPPORTED_PARAMETERS), rawEscape).map(([name, escape]) => name + escape) },
 )

@@ -41,7 +41,7 @@ export const epcisRestRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => 
         querystring: EVENT_QUERYSTRING,
       },
     },
-    async (request, reply) => sendQueryPage(reply, request.url, await queryEvents(ledger, parseEventQuery(request.query as RawQuery)), clock()),
+    async (request, reply) => sendQueryPage(reply, request.url, await queryEvents(ledger, parseEventQuery(request.query as RawQuery, undefined, undefined, request.headers['gs1-extensions'])), clock()),
   )
 
   app.get(
@@ -99,7 +99,7 @@ export const epcisRestRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => 
         const key = parameter(value)
         if (raw[key] !== undefined) fail('QUERY_PARAMETER_UNSUPPORTED', `${key} is the path's ${name} here; give it there`, { parameter: key })
         // The path value is one value, a | in it included.
-        const query = parseEventQuery({ ...raw, [key]: value }, undefined, key)
+        const query = parseEventQuery({ ...raw, [key]: value }, undefined, key, request.headers['gs1-extensions'])
         return sendQueryPage(reply, request.url, await queryEvents(ledger, query), clock())
       },
     )

@@ -8,6 +8,7 @@ import { parseFsma204Filter } from '../fsma204-filter.js'
 
 /** Set on an FSMA 204 export whose lot's trace reached the node's bounds (docs/food.md). */
 export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
+import { FILTER_PARAMETERS } from '../event-filters.js'
 import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
 import { queryEvents } from '../query.js'
 import { sendQueryPage } from './epcis-binding.js'
@@ -57,13 +58,13 @@ export const eventRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date
     {
       schema: {
         summary: 'EPCIS 2.0 SimpleEventQuery subset: an EPCISQueryDocument of the matching events, eventTime order',
-        description: `Parameters: ${SUPPORTED_PARAMETERS.join(', ')}. Lists are pipe-separated. A next page is in the Link header.`,
+        description: `Parameters: ${SUPPORTED_PARAMETERS.join(', ')}; filters: ${FILTER_PARAMETERS}. Lists are pipe-separated. Prefixes in filters mean what the GS1-Extensions header (prefix=namespace, …) declares, else what each event's own context says. A next page is in the Link header.`,
         tags: ['food'],
         querystring: EVENT_QUERYSTRING,
       },
     },
     async (request, reply) => {
-      const query = parseEventQuery(request.query as Record<string, string | string[]>)
+      const query = parseEventQuery(request.query as Record<string, string | string[]>, undefined, undefined, request.headers['gs1-extensions'])
       return sendQueryPage(reply, request.url, await queryEvents(ledger, query), clock())
     },
   )
