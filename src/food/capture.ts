@@ -51,6 +51,7 @@ export class CaptureService {
   private readonly queue: string[] = []
   private running: Promise<void> | undefined
   private closed = false
+  private actorIndexReady: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: CaptureServiceOptions) {}
 
@@ -114,10 +115,24 @@ export class CaptureService {
     return this.options.jobs.get(captureID)
   }
 
+  /** `actor`'s jobs, newest first, a page of `perPage` after the job `after` (the last of the page before). */
+  async jobsOf(actor: string, perPage: number, after?: string): Promise<{ jobs: CaptureJob[]; next?: string }> {
+    // A store from before the by-actor list gets it at start; a listing waits for that, not for the jobs.
+    await this.actorIndexReady
+    const { jobs, more } = await this.options.jobs.listOf(actor, { limit: perPage, ...(after !== undefined ? { before: after } : {}) })
+    return { jobs, ...(more ? { next: jobs[jobs.length - 1]?.captureID } : {}) }
+  }
+
   /** Takes up the jobs a stopped node left running. Resolves false when the store could not be read: the jobs not reached wait for the next start. */
   async resume(): Promise<boolean> {
     try {
+      const listed = this.options.jobs.completeActorIndex()
+      this.actorIndexReady = listed.then(
+        () => undefined,
+        () => undefined,
+      )
       for await (const job of this.options.jobs.all()) if (job.running) this.enqueue(job.captureID)
+      await listed
       return true
     } catch {
       return false

@@ -1,5 +1,6 @@
 // Capture jobs (POST /capture), kept in the node's LevelDB beside the log: meta `capture:<id>` holds a job's
-// state, `capture-events:<id>` the statements still to append while it runs. Every write is synced, so a job
+// state, `capture-events:<id>` the statements still to append while it runs, `capture-by-actor:<actor>:<id>`
+// lists an actor's jobs (GET /capture) without reading anyone else's. Every write is synced, so a job
 // the node answered 202 for survives a kill -9 and is taken up again on the next start.
 
 import type { LevelStore } from './level-store.js'
@@ -50,6 +51,12 @@ export interface PendingStatement {
 
 const JOB_PREFIX = 'capture:'
 const EVENTS_PREFIX = 'capture-events:'
+const BY_ACTOR_PREFIX = 'capture-by-actor:'
+/** Set once every job made before the by-actor list existed is in it. */
+const BY_ACTOR_COMPLETE = 'capture-by-actor-complete'
+
+/** Actor ids are [A-Za-z0-9._-]: ':' ends one, so no actor's prefix is another's. */
+const byActorKey = (actor: string, captureID = '') => `${BY_ACTOR_PREFIX}${actor}:${captureID}`
 
 export class CaptureJobStore {
   constructor(private readonly store: LevelStore) {}
@@ -63,7 +70,35 @@ export class CaptureJobStore {
     await this.store.batchMeta([
       { key: JOB_PREFIX + job.captureID, value: job },
       { key: EVENTS_PREFIX + job.captureID, value: statements },
+      { key: byActorKey(job.actor, job.captureID), value: 1 },
     ])
+  }
+
+  /**
+   * `actor`'s jobs, newest first (ids sort by creation), at most `limit`, those created before the job
+   * `before` when given; `more` when there are others after them.
+   */
+  async listOf(actor: string, options: { limit: number; before?: string }): Promise<{ jobs: CaptureJob[]; more: boolean }> {
+    const jobs: CaptureJob[] = []
+    const bounds = { reverse: true, limit: options.limit + 1, ...(options.before !== undefined ? { lt: byActorKey(actor, options.before) } : {}) }
+    for await (const [key] of this.store.rangeMeta(byActorKey(actor), bounds)) {
+      if (jobs.length === options.limit) return { jobs, more: true }
+      const job = await this.get(key.slice(byActorKey(actor).length))
+      if (job) jobs.push(job)
+    }
+    return { jobs, more: false }
+  }
+
+  /** Lists in the by-actor index the jobs a node made before it existed; once per store. */
+  async completeActorIndex(): Promise<number> {
+    if (await this.store.getMeta(BY_ACTOR_COMPLETE)) return 0
+    let added = 0
+    for await (const job of this.all()) {
+      await this.store.putMeta(byActorKey(job.actor, job.captureID), 1)
+      added++
+    }
+    await this.store.putMeta(BY_ACTOR_COMPLETE, true)
+    return added
   }
 
   async statementsOf(captureID: string): Promise<PendingStatement[]> {

@@ -222,9 +222,11 @@ export class LevelStore {
     await this.meta.batch(operations, { sync: true } as never)
   }
 
-  /** The meta values whose keys start with `prefix` (not empty), in key order. */
-  async *rangeMeta<T>(prefix: string): AsyncGenerator<[string, T]> {
-    for await (const [key, value] of this.meta.iterator(startsWithRange(prefix))) yield [key, value as T]
+  /** The meta values whose keys start with `prefix` (not empty), in key order, within `bounds` when given. */
+  async *rangeMeta<T>(prefix: string, bounds: Omit<RangeOptions, 'gte' | 'gt' | 'lte'> = {}): AsyncGenerator<[string, T]> {
+    const range = startsWithRange(prefix)
+    const lt = bounds.lt !== undefined && bounds.lt < range.lt ? bounds.lt : range.lt
+    for await (const [key, value] of this.meta.iterator({ ...bounds, gte: range.gte, lt })) yield [key, value as T]
   }
 
   /** The entry at `seq`. Entries of a group being committed are readable before its head lands: callers

@@ -238,3 +238,54 @@ t.test('OPTIONS /capture says the limits and the error behaviour', async (t) => 
   t.equal(response.headers['gs1-epcis-capture-file-size-limit'], String(16 * 1024 * 1024))
   t.equal(response.headers['gs1-capture-error-behaviour'], 'proceed')
 })
+
+t.test('GET /capture lists the token’s actor’s jobs, newest first, paged; a store from before the list gets it at start', async (t) => {
+  const { node, app, custodyActor } = await setup(t)
+  const farm = await custodyActor('farm-list')
+  const other = await custodyActor('farm-other')
+  const document = example('Example_9.6.1-ObjectEvent.jsonld')
+  const created: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const event = { ...eventsOf(document)[0], eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-00000000070${i}` }
+    const response = await capture(app, farm, { ...document, epcisBody: { eventList: [event] } })
+    t.equal(response.statusCode, 202, response.body)
+    await finished(app, response.headers.location as string, farm)
+    created.push((response.headers.location as string).slice('/capture/'.length))
+  }
+  await finished(app, (await capture(app, other, document)).headers.location as string, other)
+
+  const list = (token: string | undefined, query = '') => app.inject({ url: `/capture${query}`, headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const first = await list(farm, '?perPage=2')
+  t.equal(first.statusCode, 200)
+  t.same(first.json().map((job: Json) => job.captureID), [created[2], created[1]], 'newest first')
+  t.ok(first.json().every((job: Json) => job.actor === 'farm-list' && job.running === false && job.success === true && job.captureErrorBehaviour === 'proceed'))
+  const next = /^<([^>]+)>; rel="next"$/.exec(String(first.headers.link))?.[1]
+  t.equal(next, `/capture?perPage=2&nextPageToken=${created[1]}`)
+  const second = await app.inject({ url: next as string, headers: { authorization: `Bearer ${farm}` } })
+  t.same(second.json().map((job: Json) => job.captureID), [created[0]])
+  t.equal(second.headers.link, undefined, 'the last page links nowhere')
+  t.equal((await list(other)).json().length, 1, 'another actor sees only its own job')
+  t.same((await list(farm)).json().map((job: Json) => job.captureID), [...created].reverse())
+
+  for (const [name, token, query, status, code] of [
+    ['no token', undefined, '', 401, 'UNAUTHORIZED'],
+    ['perPage 0', farm, '?perPage=0', 400, 'BAD_REQUEST'],
+    ['perPage too large', farm, '?perPage=1001', 400, 'BAD_REQUEST'],
+    ['a malformed token', farm, '?nextPageToken=..%2F', 400, 'BAD_REQUEST'],
+    ['an unknown parameter', farm, '?actor=farm-other', 400, 'BAD_REQUEST'],
+  ] as const) {
+    const response = await list(token, query)
+    t.equal(response.statusCode, status, name)
+    t.equal(response.json().code, code, name)
+  }
+
+  // A store written before the list existed: its jobs are found once the node has started again.
+  const stale: string[] = []
+  for await (const [key] of node.store.rangeMeta('capture-by-actor')) stale.push(key)
+  await node.store.batchMeta([], stale)
+  const restarted = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) } })
+  t.teardown(() => restarted.close())
+  await restarted.ready()
+  const relisted = await restarted.inject({ url: '/capture', headers: { authorization: `Bearer ${farm}` } })
+  t.same(relisted.json().map((job: Json) => job.captureID), [...created].reverse())
+})

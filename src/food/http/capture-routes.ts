@@ -6,6 +6,9 @@ import { TracechainError, fail } from '../../core/errors.js'
 import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
 import { epcisDocumentFromXml } from '../epcis-xml.js'
 
+const DEFAULT_JOBS_PER_PAGE = 30
+const MAX_JOBS_PER_PAGE = 1000
+
 const CAPTURE_HEADERS = {
   'gs1-epcis-version': '2.0.0',
   'gs1-cbv-version': '2.0.0',
@@ -50,7 +53,7 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
   const actorOf = (request: FastifyRequest) => (request as FastifyRequest & { captureActor: string }).captureActor
 
   app.options('/capture', { schema: { summary: 'EPCIS 2.0 capture discovery: limits and error behaviour in GS1-* headers', tags: ['food'] } }, async (_request, reply) =>
-    reply.status(204).header('allow', 'OPTIONS, POST').send(),
+    reply.status(204).header('allow', 'OPTIONS, GET, POST').send(),
   )
 
   app.post(
@@ -78,6 +81,31 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
       if (request.body === undefined) fail('EPCIS_INVALID', 'the body is empty; send an EPCISDocument')
       const job = await capture.start(actorOf(request), request.body)
       return reply.status(202).header('location', `/capture/${job.captureID}`).send()
+    },
+  )
+
+  app.get(
+    '/capture',
+    {
+      schema: {
+        summary: 'EPCIS 2.0 capture jobs of the token’s actor, newest first, paged',
+        description: `Only the jobs of the actor whose capture token is given. perPage 1..${MAX_JOBS_PER_PAGE} (default ${DEFAULT_JOBS_PER_PAGE}); the next page is in the Link header (rel="next") with its nextPageToken.`,
+        tags: ['food'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            perPage: { type: 'integer', minimum: 1, maximum: MAX_JOBS_PER_PAGE, default: DEFAULT_JOBS_PER_PAGE },
+            nextPageToken: { type: 'string', pattern: '^[a-z0-9]{1,64}$' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { perPage, nextPageToken } = request.query as { perPage: number; nextPageToken?: string }
+      const page = await capture.jobsOf(actorOf(request), perPage, nextPageToken)
+      if (page.next !== undefined) reply.header('link', `</capture?perPage=${perPage}&nextPageToken=${page.next}>; rel="next"`)
+      return page.jobs
     },
   )
 
