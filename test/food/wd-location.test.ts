@@ -5,6 +5,9 @@
 
 import t, { type Test } from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
+import { nobleEd25519 } from '../../src/core/ed25519.js'
+import { verifyLogEntries } from '../../src/web/verify-log.js'
+import { injectedSource } from '../helpers/log-source.js'
 import { buildApp } from '../../src/http/app.js'
 import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
@@ -50,12 +53,18 @@ t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master
   // The cold store is named in another spelling than registered; each parent lists itself (a cycle, harmless).
   const dc = await node.register('dc', ['logistics'], { locations: [DC, COLD], locationChildren: { [DC]: [COLD_URN, DC], [COLD]: [DOCK, COLD] } })
   const carrier = await node.register('carrier', ['logistics'])
+  const seqs: number[] = []
   for (const [body, signer, actor] of [[AT_DOOR, dc, 'dc'], [IN_COLD, dc, 'dc'], [AT_BAY, carrier, 'carrier'], [AWAY, carrier, 'carrier']] as const) {
     const response = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor, body }, [signer]) })
     t.equal(response.statusCode, 201, response.body)
+    seqs.push(response.json().seq)
   }
   const registered = await app.inject('/v1/actors/dc')
   t.same(registered.json().actor.locationChildren, { [DC]: [COLD_URN, DC], [COLD]: [DOCK, COLD] }, 'the registry keeps the master data')
+  // The audit replays the registration, and the browser establishes the actor's key from it.
+  t.match((await app.inject(`/v1/verify?from=${seqs[0] - 3}&to=${node.ledger.size}`)).json(), { ok: true })
+  const browser = await verifyLogEntries(injectedSource(app), nobleEd25519, seqs.slice(0, 2))
+  t.ok(browser.ok, JSON.stringify(browser.failures))
 
   const query = async (search: string, path = '/events') => {
     const response = await app.inject(`${path}?${search}&perPage=1000`)
