@@ -22,6 +22,9 @@ const COLD_URN = 'urn:epc:id:sgln:6901234.00002.0'
 const DOCK = 'https://id.gs1.org/414/6901234000047'
 const DOCK_BAY = 'urn:epc:id:sgln:6901234.00004.bay2'
 const ELSEWHERE = 'urn:epc:id:sgln:6901234.00009.0'
+/** Two places each registered as within the other. */
+const YARD = 'urn:epc:id:sgln:6901234.00011.0'
+const SHED = 'urn:epc:id:sgln:6901234.00012.0'
 
 const event = (n: number, readPoint: string, bizLocation: string) => ({
   '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
@@ -39,7 +42,7 @@ const AT_DOOR = event(1, DC_DOOR, DC_DOOR)
 const IN_COLD = event(2, COLD, COLD)
 const AT_BAY = event(3, DOCK_BAY, DOCK)
 const AWAY = event(4, ELSEWHERE, ELSEWHERE)
-const OURS = [AT_DOOR, IN_COLD, AT_BAY, AWAY]
+const IN_SHED = event(5, SHED, SHED)
 
 t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master data', async (t) => {
   const node = await makeNode(t.testdir())
@@ -53,8 +56,9 @@ t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master
   // The cold store is named in another spelling than registered; each parent lists itself (a cycle, harmless).
   const dc = await node.register('dc', ['logistics'], { locations: [DC, COLD], locationChildren: { [DC]: [COLD_URN, DC], [COLD]: [DOCK, COLD] } })
   const carrier = await node.register('carrier', ['logistics'])
+  const farm = await node.register('farm', ['farm'], { locations: [YARD, SHED], locationChildren: { [YARD]: [SHED], [SHED]: [YARD] } })
   const seqs: number[] = []
-  for (const [body, signer, actor] of [[AT_DOOR, dc, 'dc'], [IN_COLD, dc, 'dc'], [AT_BAY, carrier, 'carrier'], [AWAY, carrier, 'carrier']] as const) {
+  for (const [body, signer, actor] of [[AT_DOOR, dc, 'dc'], [IN_COLD, dc, 'dc'], [AT_BAY, carrier, 'carrier'], [AWAY, carrier, 'carrier'], [IN_SHED, farm, 'farm']] as const) {
     const response = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor, body }, [signer]) })
     t.equal(response.statusCode, 201, response.body)
     seqs.push(response.json().seq)
@@ -101,6 +105,8 @@ t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master
     await finds(t, `WD_readPoint=${enc(DOCK)}`, [AT_BAY])
     await finds(t, `WD_readPoint=${enc(DC_DOOR)}`, [AT_DOOR])
     await finds(t, `WD_bizLocation=${enc(`${DOCK}|${ELSEWHERE}`)}`, [AT_BAY, AWAY], 2)
+    await finds(t, `WD_bizLocation=${enc(YARD)}`, [IN_SHED])
+    await finds(t, `WD_readPoint=${enc(SHED)}`, [IN_SHED])
     await finds(t, `WD_bizLocation=${enc(DC)}&EQ_readPoint=${enc(DOCK_BAY)}`, [AT_BAY])
     await finds(t, `WD_bizLocation=${enc(DC)}&orderBy=recordTime&orderDirection=ASC`, [AT_DOOR, IN_COLD, AT_BAY], 3)
     await finds(t, `WD_bizLocation=${enc(DC)}&MATCH_epc=${enc('urn:epc:id:sscc:6901234.0000000902')}`, [IN_COLD])
