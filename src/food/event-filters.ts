@@ -5,6 +5,7 @@
 import { fail } from '../core/errors.js'
 import { normaliseErrorReason } from './cbv.js'
 import { preciseInstant } from './dates.js'
+import { listConditionOf } from './event-list-filters.js'
 import { expandTerm, type Prefixes } from './json-ld-terms.js'
 
 type Operator = 'EQ' | 'GT' | 'GE' | 'LT' | 'LE'
@@ -51,7 +52,8 @@ export const FILTER_PARAMETERS =
   'EXISTS_<field>, EXISTS_ILMD_<prefix:name>, EQ_|GT_|GE_|LT_|LE_<prefix:name> and _ILMD_<prefix:name>, EQ_|GT_|GE_|LT_|LE_quantity[_<uom>], ' +
   'EQ_type, EQ_deviceID, EQ_dataProcessingMethod, EQ_microorganism, EQ_chemicalSubstance, EQ_bizRules, EQ_stringValue, EQ_booleanValue, ' +
   'EQ_hexBinaryValue, EQ_uriValue, EQ_component, EQ_uom, EQ_|GT_|GE_|LT_|LE_value|minValue|maxValue|meanValue|sDev|percValue[_<uom>], ' +
-  'EQ_|GT_|GE_|LT_|LE_percRank, GE_|LT_time|startTime|endTime, EQ_errorReason, EQ_correctiveEventID, GE_|LT_errorDeclarationTime'
+  'EQ_|GT_|GE_|LT_|LE_percRank, GE_|LT_time|startTime|endTime, EQ_errorReason, EQ_correctiveEventID, GE_|LT_errorDeclarationTime, ' +
+  'EQ_bizTransaction_<type>, EQ_source_<type>, EQ_destination_<type>, EQ_transformationID, EQ_persistentDisposition_set|unset'
 
 /** Whether `name` is one of the parameters parseEventFilters reads. */
 export function isFilterParameter(name: string): boolean {
@@ -145,6 +147,10 @@ function conditionOf(name: string, items: string[], prefixes: Prefixes): { on: k
       const ids = new Set(items)
       return condition('event', (event) => arrayOf(errorDeclarationOf(event)?.correctiveEventIDs).some((id) => typeof id === 'string' && ids.has(id)))
     }
+  }
+  if (operator === 'EQ') {
+    const listed = listConditionOf(name, rest, items)
+    if (listed) return condition('event', listed)
   }
   if (rest === 'errorDeclarationTime' && (operator === 'GE' || operator === 'LT')) {
     const test = rangeTest(name, operator, items, 'instant')

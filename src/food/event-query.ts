@@ -12,6 +12,7 @@ import { FILTER_PARAMETERS, isFilterParameter, parseEventFilters, type EventFilt
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import type { EpcisEvent } from './objects.js'
 import { parseExtensionsHeader } from './json-ld-terms.js'
+import type { LocationScope } from './location-hierarchy.js'
 import { parsePageToken } from './page-token.js'
 
 /** The REST binding's default page size (openapi.yaml components.schemas.PerPage). */
@@ -34,7 +35,7 @@ export const MATCH_FIELDS = {
 } as const satisfies Record<string, readonly (keyof EpcisEvent)[]>
 export type MatchParameter = keyof typeof MATCH_FIELDS
 
-const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'EQ_eventID'] as const
+const LIST_PARAMETERS = ['eventType', 'EQ_action', 'EQ_bizStep', 'EQ_disposition', 'EQ_readPoint', 'EQ_bizLocation', 'WD_readPoint', 'WD_bizLocation', 'EQ_eventID'] as const
 const SINGLE_PARAMETERS = ['GE_eventTime', 'LT_eventTime', 'GE_recordTime', 'LT_recordTime', 'orderBy', 'orderDirection', 'eventCountLimit', 'maxEventCount', 'perPage', 'nextPageToken'] as const
 /** What results can be ordered by: eventTime, or recordTime, which is the log's order (seq). */
 export const ORDER_BY = ['eventTime', 'recordTime'] as const
@@ -48,6 +49,10 @@ export interface EventQuery {
   /** location keys */
   readPoints?: Set<string>
   bizLocations?: Set<string>
+  /** location keys whose descendants are asked for too (WD_), resolved into `within` when the query runs */
+  readPointsWithin?: Set<string>
+  bizLocationsWithin?: Set<string>
+  within?: { readPoint?: LocationScope; bizLocation?: LocationScope }
   eventIds?: Set<string>
   /** EXISTS_, extension and ILMD fields, quantities, sensor reports, error declarations (event-filters.ts) */
   filters?: EventFilters
@@ -177,6 +182,8 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string,
     dispositions: set('EQ_disposition', normaliseDisposition),
     readPoints: keysOf('EQ_readPoint'),
     bizLocations: keysOf('EQ_bizLocation'),
+    readPointsWithin: keysOf('WD_readPoint'),
+    bizLocationsWithin: keysOf('WD_bizLocation'),
     eventIds: eventId !== undefined ? new Set([eventId]) : set('EQ_eventID'),
     matches: [],
     filters: parseEventFilters(filterNames, (name) => filterValues(raw, name), parseExtensionsHeader(extensions)),

@@ -11,6 +11,7 @@ import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Positi
 import { keyOrText, type EpcisEvent } from './objects.js'
 import { filtersMatch } from './event-filters.js'
 import { prefixesOfContexts } from './json-ld-terms.js'
+import { inScope, locationsWithin } from './location-hierarchy.js'
 import { formatPageToken } from './page-token.js'
 import { eventsMatching } from './queries.js'
 import { SPACES, type FoodEventRecord } from './records.js'
@@ -41,7 +42,8 @@ async function* examine(ledger: Ledger, query: EventQuery): AsyncGenerator<Exami
  * One page of the events that match, in the query's order, as served (servedEvent). Throws QUERY_TOO_LARGE
  * when the query has a maxEventCount and more events match, or too many candidates to count them.
  */
-export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<EventPage> {
+export async function queryEvents(ledger: Ledger, given: EventQuery): Promise<EventPage> {
+  const query = await withHierarchy(ledger, given)
   if (query.maxEventCount !== undefined && !query.after) await checkCount(ledger, query, query.maxEventCount)
   const limit = Math.min(query.perPage, query.remaining ?? Infinity)
   const events: Record<string, unknown>[] = []
@@ -69,6 +71,13 @@ export async function queryEvents(ledger: Ledger, query: EventQuery): Promise<Ev
   const page: EventPage = { events }
   if (more && last && remaining !== 0) page.nextPageToken = formatPageToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint })
   return page
+}
+
+/** The query with its WD_ locations resolved into the locations within them, as the master data says now. */
+async function withHierarchy(ledger: Ledger, query: EventQuery): Promise<EventQuery> {
+  if (!query.readPointsWithin && !query.bizLocationsWithin) return query
+  const [readPoint, bizLocation] = await Promise.all([query.readPointsWithin, query.bizLocationsWithin].map((keys) => keys && locationsWithin(ledger, keys)))
+  return { ...query, within: { readPoint, bizLocation } }
 }
 
 async function checkCount(ledger: Ledger, query: EventQuery, max: number): Promise<void> {
@@ -132,7 +141,7 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
     }
   }
   const streams: AsyncGenerator<Position>[] = []
-  const locations = query.bizLocations ?? query.readPoints
+  const locations = query.bizLocations ?? query.readPoints ?? query.within?.bizLocation?.indexKeys ?? query.within?.readPoint?.indexKeys
   if (locations) for (const key of locations) streams.push(scanTimeIndex(ledger, SPACES.byLocation, `${key}${SEP}`, query))
   else if (query.bizSteps) for (const step of query.bizSteps) streams.push(scanTimeIndex(ledger, SPACES.byStep, `${step}${SEP}`, query))
   else streams.push(scanTimeIndex(ledger, SPACES.byTime, '', query))
@@ -225,6 +234,8 @@ function recordMatches(record: FoodEventRecord, query: EventQuery): boolean {
   if (query.dispositions && !(record.disposition && query.dispositions.has(record.disposition))) return false
   if (query.readPoints && !(record.readPoint && query.readPoints.has(record.readPoint))) return false
   if (query.bizLocations && !(record.bizLocation && query.bizLocations.has(record.bizLocation))) return false
+  if (query.within?.readPoint && !inScope(record.readPoint, query.within.readPoint)) return false
+  if (query.within?.bizLocation && !inScope(record.bizLocation, query.within.bizLocation)) return false
   if (query.eventIds && !(query.eventIds.has(record.hashId) || (record.eventId !== undefined && query.eventIds.has(record.eventId)))) return false
   const recordTime = query.geRecordTime || query.ltRecordTime ? preciseInstant(record.recordedAt) : undefined
   if (query.geRecordTime && recordTime !== undefined && recordTime < query.geRecordTime) return false

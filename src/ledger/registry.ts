@@ -31,6 +31,8 @@ export interface ActorRecord {
   /** 'node': the node holds the actor's key and signs what it captures for it (POST /capture) */
   custody?: 'node'
   locations: string[]
+  /** master data: each of its own locations (as spelled in `locations`) and the locations directly within it */
+  locationChildren?: Record<string, string[]>
   address?: PostalAddress
   contact?: ContactPoint
   keys: ActorKey[]
@@ -48,6 +50,7 @@ export interface ActorRegisterBody {
   org?: string
   custody?: 'node'
   locations?: string[]
+  locationChildren?: Record<string, string[]>
   address?: PostalAddress
   contact?: ContactPoint
 }
@@ -169,6 +172,12 @@ export class Registry {
     if (this.get(body.id)) fail('ACTOR_EXISTS', `actor ${body.id} is already registered`, { actor: body.id })
     const locations = body.locations ?? []
     if (new Set(locations).size !== locations.length) fail('SCHEMA_INVALID', 'actor.register body: /locations must not repeat an item')
+    // An actor speaks only for its own places: naming another's as a parent would put strangers' events under it.
+    for (const parent of Object.keys(body.locationChildren ?? {})) {
+      if (!locations.includes(parent)) {
+        fail('SCHEMA_INVALID', `actor.register body: /locationChildren names ${parent}, which is not one of its /locations`, { parent, locations })
+      }
+    }
     const { publicKey, keyid } = this.newKey(body.publicKey)
     const record: ActorRecord = {
       id: body.id,
@@ -177,6 +186,7 @@ export class Registry {
       ...(body.org !== undefined ? { org: body.org } : {}),
       ...(body.custody !== undefined ? { custody: body.custody } : {}),
       locations: [...locations],
+      ...(body.locationChildren !== undefined ? { locationChildren: structuredClone(body.locationChildren) } : {}),
       ...(body.address !== undefined ? { address: body.address } : {}),
       ...(body.contact !== undefined ? { contact: body.contact } : {}),
       keys: [{ keyid, publicKey, addedAt: seq }],

@@ -193,7 +193,7 @@ t.test('filters inside events, against GS1’s examples and one of ours', async 
       ['EQ_time=2019-07-19T13:00:00Z', 'QUERY_PARAMETER_UNSUPPORTED'],
       ['GE_percRank_CEL=1', 'QUERY_PARAMETER_UNSUPPORTED'],
       [`${enc('EQ_INNER_example:myField')}=1`, 'QUERY_PARAMETER_UNSUPPORTED'],
-      ['WD_bizLocation=urn:epc:id:sgln:0614141.07346.1234', 'QUERY_PARAMETER_UNSUPPORTED'],
+      ['WD_bizStep=receiving', 'QUERY_PARAMETER_UNSUPPORTED'],
     ]
     for (const path of ['/events', '/eventTypes/ObjectEvent/events', '/bizSteps/receiving/events']) {
       for (const [search, code] of cases) {

@@ -153,7 +153,7 @@ t.test('bad parameters: 400 with a code', async (t) => {
   const otherToken = /nextPageToken=([^&>]+)/.exec(token)?.[1] as string
   for (const [search, code] of [
     ['foo=1', 'QUERY_PARAMETER_UNSUPPORTED'],
-    ['WD_bizLocation=urn:epc:id:sgln:6901234.00003.0', 'QUERY_PARAMETER_UNSUPPORTED'],
+    ['WD_bizStep=shipping', 'QUERY_PARAMETER_UNSUPPORTED'],
     ['orderBy=sequence', 'QUERY_PARAMETER_UNSUPPORTED'],
     ['eventCountLimit=2', 'BAD_REQUEST'],
     ['orderBy=eventTime&eventCountLimit=2&maxEventCount=3', 'BAD_REQUEST'],

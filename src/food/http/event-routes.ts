@@ -23,6 +23,8 @@ const PARAMETER_DESCRIPTIONS: Record<(typeof SUPPORTED_PARAMETERS)[number], stri
   EQ_disposition: 'CBV dispositions as short names, URNs or Web URIs',
   EQ_readPoint: 'locations (SGLN URN or Digital Link)',
   EQ_bizLocation: 'locations (SGLN URN or Digital Link)',
+  WD_readPoint: 'locations (SGLN URN or Digital Link): each, and the locations within it (its SGLNs, and the children its actor registered)',
+  WD_bizLocation: 'locations (SGLN URN or Digital Link): each, and the locations within it (its SGLNs, and the children its actor registered)',
   EQ_eventID: 'eventIDs: an event’s own, or its CBV 2.0 event hash ID',
   MATCH_epc: `${EPC_LIST}: in epcList or childEPCs`,
   MATCH_parentID: `${EPC_LIST}: the parentID`,

@@ -17,6 +17,7 @@ function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
     // The node signs for it (POST /capture): its statements say what the platform was told, not what the actor signed itself.
     ...(actor.custody !== undefined ? { custody: actor.custody } : {}),
     locations: actor.locations,
+    ...(actor.locationChildren !== undefined ? { locationChildren: actor.locationChildren } : {}),
     ...(actor.address !== undefined ? { address: actor.address } : {}),
     ...(actor.contact !== undefined ? { contact: actor.contact } : {}),
     status: actor.revokedAt !== undefined ? 'revoked' : 'active',
