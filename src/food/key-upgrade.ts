@@ -69,7 +69,8 @@ export async function buildGs1KeyIndex(store: LevelStore): Promise<void> {
       ...(record.readPoint !== undefined ? { readPoint: map(record.readPoint) } : {}),
       ...(record.bizLocation !== undefined ? { bizLocation: map(record.bizLocation) } : {}),
       ...(record.destinations !== undefined ? { destinations: record.destinations.map((d) => map(d) as string) } : {}),
-      objects: record.objects.map((object) => ({ ...object, key: map(object.key) as string })),
+      // A moved key's id was its text as written: now its canonical id, as this release writes it.
+      objects: record.objects.map((object) => (moved.has(object.key) ? { ...object, key: map(object.key) as string, id: toEpcUrn(parseIdentifier(object.id)) } : object)),
     } satisfies FoodEventRecord)
   }
   if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })

@@ -81,6 +81,8 @@ t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at 
   t.same(await after.store.getMeta(GS1_KEY_INDEX_META), { version: 1, keys: 3 })
   t.same(await localKeys(after.store), [], 'none left')
   t.match(await after.store.getRecord(SPACES.object, '8003/04012345555554987'), { key: '8003/04012345555554987', id: GRAI_URN, digitalLink: GRAI_LINK })
+  const records = (await after.store.getRange<FoodEventRecord>(SPACES.event)).map(([, record]) => record.objects.map((o) => `${o.key} ${o.id}`))
+  t.same(records.slice(-3), [[`8003/04012345555554987 ${GRAI_URN}`], [`8003/04012345555554987 ${GRAI_LINK}`], ['8004/400000112345 https://id.gs1.org/8004/400000112345', '01/16901234001034/21/1 urn:epc:id:sgtin:6901234.100103.1']], 'event records name the new keys')
   const app = await buildApp({ ledger: after.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   const ids = async (search: string) => {
     const response = await app.inject(`/events?${search}`)
