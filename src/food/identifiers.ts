@@ -222,7 +222,7 @@ function parseWebUri(text: string, host: string): Gs1Identifier {
 
 /**
  * A web URI as a Digital Link: strictly, then, only where that finds no primary key, with the DL 1.0 short
- * names (/giai/, /gtin/ …), which labels printed before DL 1.1 carry. A URI the second reading refuses is
+ * names (/giai/, /gtin/ …), which DL 1.3 removed and labels printed before it carry. A URI the second reading refuses is
  * judged by the first one's error, so another site's path that merely contains "/party/" stays 'local'
  * (except on id.gs1.org, where the short name's own error says what is wrong). Zero-suppressed GTINs stay
  * readable: labels printed before DL 1.2 carry them.
@@ -266,8 +266,9 @@ function isCompanyPrefix(digits: string | undefined): digits is string {
 /**
  * Split-independent key for indexes, equal for the URN and Digital Link forms of one object:
  * "01/<gtin>[/22/<cpv>][/10/<lot>]" or "01/<gtin>[/22/<cpv>]/21/<serial>", "00/<sscc>", "414/<gln>[/254/<ext>]",
- * the Digital Link path of any other GS1 key ("8003/<grai>", "8004/<giai>" …), or "local:<text>". A serialised item is its GTIN and serial (GS1 serials are unique per GTIN), so a lot
- * in its Digital Link is left out, as its SGTIN URN leaves it out. Values are percent-encoded as in a
+ * the Digital Link path of any other GS1 key ("8003/<grai>", "8004/<giai>" …), or "local:<text>". A
+ * serialised item is its GTIN and serial (GS1 serials are unique per GTIN), so a lot in its Digital Link is
+ * left out, as its SGTIN URN leaves it out. Values are percent-encoded as in a
  * Digital Link path, so no value contains "/". Throws TypeError when a field its kind needs is missing.
  */
 export function identifierKey(id: Gs1Identifier): string {
