@@ -61,7 +61,7 @@ interface UrnScheme {
   keyDigits?: number
   /** the longest company prefix + reference, in URN units, for schemes of variable length */
   maxUnits?: number
-  /** company prefixes the reference's pattern admits, when fewer than 6..12 */
+  /** company prefixes the reference's pattern admits, when fewer than 6..12 (its quirk: TDS 2.0 admits them all) */
   maxPrefix?: number
   path(prefix: string, reference: string, rest: string[]): string
 }
@@ -104,18 +104,28 @@ const URN_SCHEMES: UrnScheme[] = [
  * a dot; so does epcis-event-hash.ts.
  */
 export function normaliseHashIdentifier(value: string): string | undefined {
-  if (value.startsWith('urn:epc:')) return urnAsDigitalLink(value)
+  if (value.startsWith('urn:epc:')) return urnAsDigitalLink(value, true)
   if (DIGITAL_LINK.test(value)) return constrainDigitalLink(value)
   return undefined
 }
 
-function urnAsDigitalLink(value: string): string | undefined {
+/**
+ * The Digital Link on id.gs1.org of an EPC URN as TDS 2.0 §6 converts it, a 12-digit company prefix
+ * included (the one table normaliseHashIdentifier uses, without the reference's quirk, for identity rather
+ * than hash IDs); undefined for text that is no EPC URN of a scheme the table holds (attacker-controlled;
+ * never throws). The result is unchecked: parse it as a Digital Link to validate its values.
+ */
+export function epcUrnAsDigitalLink(value: string): string | undefined {
+  return urnAsDigitalLink(value, false)
+}
+
+function urnAsDigitalLink(value: string, referenceQuirks: boolean): string | undefined {
   for (const scheme of URN_SCHEMES) {
     const match = scheme.pattern.exec(value)
     if (!match) continue
     const [, prefix, reference, ...rest] = match
     if (scheme.keyDigits !== undefined && prefix.length + reference.length !== scheme.keyDigits) continue
-    if (scheme.maxPrefix !== undefined && prefix.length > scheme.maxPrefix) continue
+    if (referenceQuirks && scheme.maxPrefix !== undefined && prefix.length > scheme.maxPrefix) continue
     if (scheme.maxUnits !== undefined && prefix.length + units(reference) > scheme.maxUnits) continue
     return `${CANONICAL_DIGITAL_LINK_BASE}/${scheme.path(prefix, reference, rest)}`
   }

@@ -24,7 +24,8 @@ export function isEpcPattern(text: string): boolean {
 
 /**
  * An EPC pattern: sgtin (CP.IR.*, CP.*.*, *.*.*), sscc (CP.*, *.*), sgln (CP.LR.*, CP.*.*, *.*.*),
- * giai (CP.*, *.*) and grai (CP.AT.*, CP.*.*, *.*.*). An SGTIN pattern names a GTIN or a company's GTINs:
+ * giai (CP.*, *.*) and grai (CP.AT.*, CP.*.*, *.*.*), over the Digital Link path keys of GIAIs and GRAIs
+ * in either spelling. An SGTIN pattern names a GTIN or a company's GTINs:
  * it matches their instances, lots (LGTIN) and the GTIN as a class alike. Throws IDENTIFIER_INVALID.
  */
 export function parsePattern(text: string): KeyPattern {
@@ -59,12 +60,19 @@ export function parsePattern(text: string): KeyPattern {
     const base = `414/${gs1Key(cp + second)}`
     return { text, prefixes: [base], test: under(base) }
   }
-  // GIAI and GRAI are kept as given (identifiers.ts models no asset keys): the pattern matches their URNs.
+  // GIAI and GRAI keys are their Digital Link paths (identifiers.ts): "8004/<company prefix><asset reference>"
+  // and "8003/0<company prefix><asset type><check digit><serial>". A GRAI's first 14 digits are fixed, so its
+  // class is an exact prefix. A company prefix is followed by no separator, yet a prefix scan on it is exact
+  // too: GS1 allocates company prefixes prefix-free (no prefix is the start of another), so every key that
+  // starts with this prefix's digits belongs to this company.
   if ((scheme === 'giai' && fields.length === 2 && wild(1)) || (scheme === 'grai' && fields.length === 3 && wild(2))) {
-    const urn = `local:urn:epc:id:${scheme}:`
-    if (cp === '*') return wild(0) ? { text, prefixes: [urn], test: (key) => key.startsWith(urn) } : invalid('* for the company prefix makes the rest *')
-    const prefix = scheme === 'grai' && second !== '*' ? `${urn}${cp}.${second}.` : `${urn}${cp}.`
-    return { text, prefixes: [prefix], test: (key) => key.startsWith(prefix) }
+    const space = scheme === 'giai' ? '8004/' : '8003/'
+    const starts = (prefix: string): KeyPattern => ({ text, prefixes: [prefix], test: (key) => key.startsWith(prefix) })
+    if (cp === '*') return wild(0) ? starts(space) : invalid('* for the company prefix makes the rest *')
+    if (scheme === 'giai') return starts(`${space}${cp}`)
+    if (second === '*') return starts(`${space}0${cp}`)
+    if (!DIGITS.test(second) || cp.length + second.length !== 12) invalid('company prefix and asset type are 12 digits together')
+    return starts(`${space}${gs1Key(`0${cp}${second}`)}`)
   }
   return invalid(`${scheme ?? 'its scheme'} with ${fields.length} fields is not a pattern this node matches (sgtin, sscc, sgln, giai, grai; * only at the end)`)
 }

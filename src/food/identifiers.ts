@@ -2,6 +2,7 @@
 // GS1 Digital Link URIs (DL URI Syntax 1.2+ §4). Pure and browser-safe: it imports only core/ and digital-link.ts.
 
 import { TracechainError, fail } from '../core/errors.js'
+import { epcUrnAsDigitalLink } from '../core/epcis-hash-identifiers.js'
 import {
   CANONICAL_DIGITAL_LINK_BASE,
   buildDigitalLink,
@@ -15,7 +16,11 @@ import {
 
 export { gs1CheckDigit }
 
-export type IdentifierKind = 'sgtin' | 'lgtin' | 'gtin' | 'sscc' | 'sgln' | 'local'
+/**
+ * 'gs1key' is every other key of GS1's syntax dictionary (GRAI, GIAI, GSRN, GSRNP, GDTI, SGCN, GINC, GSIN,
+ * PGLN, CPI, ITIP, UPUI …): one value in its EPC URN and Digital Link spellings, held as its Digital Link path.
+ */
+export type IdentifierKind = 'sgtin' | 'lgtin' | 'gtin' | 'sscc' | 'sgln' | 'gs1key' | 'local'
 
 export interface Gs1Identifier {
   kind: IdentifierKind
@@ -37,6 +42,10 @@ export interface Gs1Identifier {
   companyPrefixLength?: number
   /** kind 'local': the original text, a URN or URI that is not a GS1 key we model */
   local?: string
+  /** kind 'gs1key': the primary key and the qualifiers that identify the object, in Digital Link order */
+  elements?: readonly DigitalLinkElement[]
+  /** kind 'gs1key' parsed from an EPC URN: that URN, its scheme in lower case */
+  urn?: string
 }
 
 export const DEFAULT_COMPANY_PREFIX_LENGTH = 7
@@ -68,11 +77,13 @@ const PARSED_KEPT = 4096
 
 /**
  * Attacker-controlled. Accepts urn:epc:id:sgtin|sscc|sgln, urn:epc:class:lgtin, urn:epc:idpat:sgtin:CP.IR.*
- * (a GTIN class), GS1 Digital Link URIs on any domain as core/digital-link.ts parses them (01 with 22, 10,
- * 21, 00, and 414 with 254 modelled; a Digital Link of another key, such as a GRAI or GIAI, is kept as
- * 'local'; data attributes checked, then left out), and any other absolute URN or URI as kind 'local'.
- * Throws IDENTIFIER_INVALID (malformed, or a path on id.gs1.org that is not a Digital Link) or
- * CHECK_DIGIT_INVALID (a GTIN, SSCC or GLN in a Digital Link whose check digit is wrong).
+ * (a GTIN class), the EPC URNs of the other GS1 keys (grai, giai, gsrn, gsrnp, gdti, sgcn, ginc, gsin, pgln,
+ * cpi, itip, upui, and the idpat classes of grai, gdti, sgcn, cpi, itip) as kind 'gs1key', GS1 Digital Link
+ * URIs on any domain as core/digital-link.ts parses them, the DL 1.0 short names (/giai/, /gtin/ …) too
+ * (01 with 22, 10, 21, 00, and 414 with 254 as their own kinds, every other primary key as 'gs1key'; data
+ * attributes checked, then left out), and any other absolute URN or URI as kind 'local'.
+ * Throws IDENTIFIER_INVALID (malformed, a malformed EPC URN of a GS1 key, or a path on id.gs1.org that is
+ * not a Digital Link) or CHECK_DIGIT_INVALID (a key in a Digital Link whose check digit is wrong).
  */
 export function parseIdentifier(text: string): Readonly<Gs1Identifier> {
   const known = typeof text === 'string' ? parsed.get(text) : undefined
@@ -126,8 +137,28 @@ function parseEpcUrn(text: string, type: string, scheme: string, body: string): 
     if (scheme3 === 'class:lgtin') return { kind: 'lgtin', gtin, lot: decodeUrnComponent(text, rest, 'lot'), companyPrefixLength }
     return { kind: 'sgtin', gtin, serial: decodeUrnComponent(text, rest, 'serial'), companyPrefixLength }
   }
+  if (GS1_KEY_URN_SCHEMES.has(scheme3)) {
+    // One conversion table for hash IDs and identity (core/epcis-hash-identifiers.ts), then the Digital Link
+    // parser checks the values, so both spellings of a key pass the same rules.
+    const urn = `urn:epc:${scheme3}:${body}`
+    const link = epcUrnAsDigitalLink(urn)
+    if (link === undefined) invalid(text, `not an EPC URN of the ${scheme} scheme as TDS 2.0 §6 writes it`)
+    try {
+      return { ...gs1KeyOf(parseDigitalLink(link)), urn }
+    } catch (error) {
+      // The Digital Link is ours, not the caller's: its error is reported against the URN they gave.
+      if (!(error instanceof TracechainError)) throw error
+      return invalid(text, error.message)
+    }
+  }
   return { kind: 'local', local: text }
 }
+
+/** The EPC URN schemes of GS1 keys that are neither GTIN, SSCC nor GLN based (TDS 2.0 §6), and the classes among their patterns. */
+const GS1_KEY_URN_SCHEMES = new Set([
+  ...['grai', 'giai', 'gsrn', 'gsrnp', 'gdti', 'sgcn', 'ginc', 'gsin', 'pgln', 'cpi', 'itip', 'upui'].map((scheme) => `id:${scheme}`),
+  ...['grai', 'gdti', 'sgcn', 'cpi', 'itip'].map((scheme) => `idpat:${scheme}`),
+])
 
 /** "CP.REF.rest": the third component may itself contain dots (set 82 has "." unescaped). */
 function splitUrnBody(text: string, body: string): { prefix: string; reference: string; rest: string } {
@@ -158,8 +189,7 @@ function parseWebUri(text: string, host: string): Gs1Identifier {
   let link: ParsedDigitalLink
   const uri = text.replace(OUTSIDE_URI, escapeCharacter)
   try {
-    // Zero-suppressed GTINs stay readable: labels printed before DL 1.2 carry them.
-    link = parseDigitalLink(uri, { permitZeroSuppressedGtin: true })
+    link = parseWebDigitalLink(uri, host)
   } catch (error) {
     if (!(error instanceof TracechainError)) throw error
     const details = error.details as { reason?: string; ai?: string; value?: string }
@@ -187,8 +217,39 @@ function parseWebUri(text: string, host: string): Gs1Identifier {
       ...(serial !== undefined ? { serial } : {}),
     }
   }
-  // A Digital Link of a key this module does not model (GRAI, GIAI, GDTI, a TPX …): kept as its text, escaped.
-  return { kind: 'local', local: uri }
+  return gs1KeyOf(link)
+}
+
+/**
+ * A web URI as a Digital Link: strictly, then, only where that finds no primary key, with the DL 1.0 short
+ * names (/giai/, /gtin/ …), which DL 1.3 removed and labels printed before it carry. A URI the second reading refuses is
+ * judged by the first one's error, so another site's path that merely contains "/party/" stays 'local'
+ * (except on id.gs1.org, where the short name's own error says what is wrong). Zero-suppressed GTINs stay
+ * readable: labels printed before DL 1.2 carry them.
+ */
+function parseWebDigitalLink(uri: string, host: string): ParsedDigitalLink {
+  try {
+    return parseDigitalLink(uri, { permitZeroSuppressedGtin: true })
+  } catch (strict) {
+    if (!(strict instanceof TracechainError) || (strict.details as { reason?: string }).reason !== 'NO_PRIMARY_KEY') throw strict
+    try {
+      return parseDigitalLink(uri, { permitZeroSuppressedGtin: true, permitConvenienceAlphas: true })
+    } catch (relaxed) {
+      const reason = (relaxed as { details?: { reason?: string } }).details?.reason
+      if (relaxed instanceof TracechainError && host.toLowerCase() === 'id.gs1.org' && reason !== 'NO_PRIMARY_KEY') throw relaxed
+      throw strict
+    }
+  }
+}
+
+/**
+ * A key of kind 'gs1key': the path's primary key and qualifiers. An item serialised within a lot (an ITIP
+ * with 10 and 21) is its key and serial, as for a GTIN (serials are unique per key).
+ */
+function gs1KeyOf(link: ParsedDigitalLink): Gs1Identifier {
+  const serialised = link.path.some((element) => element.ai === '21')
+  const elements = link.path.filter((element) => !(serialised && element.ai === '10')).map(({ ai, value }) => Object.freeze([ai, value] as const))
+  return { kind: 'gs1key', elements: Object.freeze(elements) }
 }
 
 function checkAlphanumeric(text: string, value: string, name: string): string {
@@ -205,12 +266,14 @@ function isCompanyPrefix(digits: string | undefined): digits is string {
 /**
  * Split-independent key for indexes, equal for the URN and Digital Link forms of one object:
  * "01/<gtin>[/22/<cpv>][/10/<lot>]" or "01/<gtin>[/22/<cpv>]/21/<serial>", "00/<sscc>", "414/<gln>[/254/<ext>]",
- * or "local:<text>". A serialised item is its GTIN and serial (GS1 serials are unique per GTIN), so a lot
- * in its Digital Link is left out, as its SGTIN URN leaves it out. Values are percent-encoded as in a
+ * the Digital Link path of any other GS1 key ("8003/<grai>", "8004/<giai>" …), or "local:<text>". A
+ * serialised item is its GTIN and serial (GS1 serials are unique per GTIN), so a lot in its Digital Link is
+ * left out, as its SGTIN URN leaves it out. Values are percent-encoded as in a
  * Digital Link path, so no value contains "/". Throws TypeError when a field its kind needs is missing.
  */
 export function identifierKey(id: Gs1Identifier): string {
   if (id.kind === 'local') return `local:${required(id.local, 'local')}`
+  if (id.kind === 'gs1key') return formatDigitalLinkPath(required(id.elements, 'elements'))
   return formatDigitalLinkPath(digitalLinkElements({ ...id, ...(id.kind === 'sgtin' ? { lot: undefined } : {}) }))
 }
 
@@ -218,11 +281,14 @@ export function identifierKey(id: Gs1Identifier): string {
  * The EPC URN, the canonical id, with the given company prefix length (default: the id's own, else
  * DEFAULT_COMPANY_PREFIX_LENGTH): sgtin, lgtin class, idpat sgtin for a GTIN, sscc, sgln; serial, lot and
  * extension escaped as TDS 2.0 §5 says. 'local' returns its original text. A GTIN with a consumer product
- * variant (AI 22) has no EPC URN, so its canonical id is its Digital Link on id.gs1.org.
+ * variant (AI 22) has no EPC URN, so its canonical id is its Digital Link on id.gs1.org; so has a 'gs1key'
+ * parsed from a Digital Link (a Digital Link does not say where its company prefix ends), while one parsed
+ * from an EPC URN keeps that URN.
  * Throws RangeError for a prefix length outside 6..12, TypeError when a field its kind needs is missing.
  */
 export function toEpcUrn(id: Gs1Identifier, companyPrefixLength?: number): string {
   if (id.kind === 'local') return required(id.local, 'local')
+  if (id.kind === 'gs1key') return id.urn ?? toDigitalLink(id)
   if (id.cpv !== undefined) return toDigitalLink(id)
   const length = companyPrefixLength ?? id.companyPrefixLength ?? DEFAULT_COMPANY_PREFIX_LENGTH
   if (!Number.isInteger(length) || length < MIN_COMPANY_PREFIX_LENGTH || length > MAX_COMPANY_PREFIX_LENGTH) {
@@ -255,7 +321,8 @@ export function toDigitalLink(id: Gs1Identifier, base: string = CANONICAL_DIGITA
 }
 
 /** The Digital Link elements of a GS1 id (not 'local'): its key and the qualifiers its kind carries. */
-function digitalLinkElements(id: Gs1Identifier): DigitalLinkElement[] {
+function digitalLinkElements(id: Gs1Identifier): readonly DigitalLinkElement[] {
+  if (id.kind === 'gs1key') return required(id.elements, 'elements')
   if (id.kind === 'sscc') return [['00', required(id.sscc, 'sscc')]]
   if (id.kind === 'sgln') return [['414', required(id.gln, 'gln')], ...(id.extension !== undefined ? [['254', id.extension] as const] : [])]
   return gtinElements({

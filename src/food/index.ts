@@ -13,6 +13,7 @@ import { labelRoutes } from './http/label-routes.js'
 import { foodRoutes } from './http/resolver-routes.js'
 import { foodKinds } from './kinds.js'
 import { buildEventIdIndex } from './event-ids.js'
+import { buildGs1KeyIndex } from './key-upgrade.js'
 import { buildRecallIndex } from './recall-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -50,5 +51,6 @@ export const domain: Domain = {
   async upgradeStore(store) {
     await buildRecallIndex(store)
     await buildEventIdIndex(store)
+    await buildGs1KeyIndex(store)
   },
 }

@@ -76,7 +76,7 @@ export function itemDescription(provenance: Provenance): string {
 function eventsQuery(provenance: Provenance): string | undefined {
   const id = parseIdentifier(provenance.id)
   if (id.kind === 'lgtin') return `MATCH_anyEPCClass=${encodeURIComponent(toEpcUrn(id))}`
-  if (id.kind === 'sgtin' || id.kind === 'sscc' || id.kind === 'local') return `MATCH_anyEPC=${encodeURIComponent(toEpcUrn(id))}`
+  if (id.kind === 'sgtin' || id.kind === 'sscc' || id.kind === 'gs1key' || id.kind === 'local') return `MATCH_anyEPC=${encodeURIComponent(toEpcUrn(id))}`
   return undefined
 }
 

@@ -22,6 +22,18 @@ const IN_TRANSIT = {
   quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234001037/10/H1', quantity: 40, uom: 'KGM' }],
 }
 
+const ASSETS_ID = 'urn:uuid:0e6b2f0c-1111-4000-8000-000000000018'
+/** GS1's example GIAI and GRAI (urn:epc:id:giai:4000001.12345, urn:epc:id:grai:4012345.55555.987) as Digital Links. */
+const ASSETS = {
+  type: 'ObjectEvent',
+  eventID: ASSETS_ID,
+  eventTime: '2026-05-25T16:00:00.000+08:00',
+  eventTimeZoneOffset: '+08:00',
+  action: 'OBSERVE',
+  bizStep: 'https://ref.gs1.org/cbv/BizStep-inspecting',
+  epcList: ['https://id.gs1.org/8004/400000112345', 'https://id.gs1.org/8003/04012345555554987'],
+}
+
 t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) => {
   const node = await makeNode(t.testdir())
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
@@ -31,6 +43,8 @@ t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) =
   })
   const documents = await importGs1Examples(node, app)
   const shipper = await node.register('shipper', ['farm'])
+  const assets = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'shipper', id: 'assets', body: ASSETS }, [shipper]) })
+  t.equal(assets.statusCode, 201, assets.body)
   const own = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'shipper', id: 'in-transit', body: IN_TRANSIT }, [shipper]) })
   t.equal(own.statusCode, 201, own.body)
 
@@ -45,7 +59,7 @@ t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) =
 
   t.test('a stored event with CBV URNs leaves the answer valid: served bare, the entry as signed', async (t) => {
     const all = await query('perPage=1000')
-    t.equal(all.events.length, documents.reduce((n, d) => n + eventsOf(d.doc).length, 0) + 1, 'every event')
+    t.equal(all.events.length, documents.reduce((n, d) => n + eventsOf(d.doc).length, 0) + 2, 'every event')
     const served = all.events.find((e) => e.eventID === COMMA_ID)
     t.equal(served?.bizStep, 'shipping')
     t.equal(served?.disposition, 'in_transit')
@@ -86,6 +100,44 @@ t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) =
       t.equal(response.statusCode, 400, bad)
       t.equal(response.json().code, 'IDENTIFIER_INVALID', bad)
     }
+  })
+
+  t.test('a GRAI or GIAI is one object as EPC URN and as Digital Link (issue 16)', async (t) => {
+    const ids = async (search: string) => (await query(`${search}&perPage=1000`)).events.map((e) => `${e.eventID} ${e.recordTime}`).sort()
+    // GS1's examples name GIAI 4000001.12345 and GRAI 4012345.55555.987 as URNs; our event names them as Digital Links.
+    const giaiUrn = await ids(`MATCH_anyEPC=${enc('urn:epc:id:giai:4000001.12345')}`)
+    t.ok(giaiUrn.some((id) => id.startsWith(`${ASSETS_ID} `)), 'the URN finds the event that wrote its Digital Link')
+    t.ok(giaiUrn.length > 1, 'and GS1’s events that wrote its URN')
+    t.same(await ids(`MATCH_anyEPC=${enc('https://id.gs1.org/8004/400000112345')}`), giaiUrn, 'the Digital Link finds what the URN finds')
+    t.same(await ids(`MATCH_anyEPC=${enc('https://example.com/giai/400000112345')}`), giaiUrn, 'on any domain, with a DL 1.0 short name')
+    const giaiPattern = await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:giai:4000001.*')}`)
+    t.ok(giaiUrn.every((id) => giaiPattern.includes(id)), 'its company pattern finds both spellings')
+    t.ok((await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:giai:*.*')}`)).length > giaiPattern.length, 'every GIAI: other companies too')
+
+    const grai = 'urn:epc:id:grai:4012345.55555.987'
+    const graiUrn = await ids(`MATCH_anyEPC=${enc(grai)}`)
+    t.ok(graiUrn.some((id) => id.startsWith(`${ASSETS_ID} `)) && graiUrn.length > 1, `${graiUrn.length} events`)
+    t.same(await ids(`MATCH_anyEPC=${enc('https://id.gs1.org/8003/04012345555554987')}`), graiUrn)
+    const assetType = await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:grai:4012345.55555.*')}`)
+    t.ok(graiUrn.every((id) => assetType.includes(id)), 'its asset type pattern')
+    t.ok((await ids(`MATCH_anyEPC=${enc('urn:epc:id:grai:4012345.55555.98765')}`)).every((id) => assetType.includes(id)), 'another serial of the type')
+    const company = await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:grai:4012345.*.*')}`)
+    t.ok(assetType.every((id) => company.includes(id)) && company.length > assetType.length, "the company's asset types")
+    t.ok(graiUrn.length < assetType.length, 'the type has other serials')
+    t.same(await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:grai:4012346.*.*')}`), [], 'another company')
+    t.same(await ids(`MATCH_anyEPC=${enc('urn:epc:idpat:grai:4012345.55556.*')}`), [], 'another asset type')
+
+    for (const path of ['/events', '/v1/events']) {
+      const response = await app.inject(`${path}?MATCH_anyEPC=${enc('https://id.gs1.org/8003/04012345555551987')}`)
+      t.equal(response.statusCode, 400, path)
+      t.equal(response.json().code, 'CHECK_DIGIT_INVALID', path)
+    }
+    const size = node.ledger.size
+    const bad = { ...IN_TRANSIT, eventID: 'urn:uuid:0e6b2f0c-1111-4000-8000-000000000017', quantityList: undefined, epcList: ['https://id.gs1.org/8003/04012345555551987'] }
+    const write = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'shipper', id: 'bad-grai', body: bad }, [shipper]) })
+    t.equal(write.statusCode, 400, write.body)
+    t.equal(write.json().code, 'CHECK_DIGIT_INVALID')
+    t.equal(node.ledger.size, size, 'nothing written')
   })
 
   t.test('lists split on | only: an eventID with a comma is found', async (t) => {

@@ -118,7 +118,7 @@ t.test('qualifier order and qualifiers that do not belong', async (t) => {
     'https://id.gs1.org/01/09506000134352/21/%ZZ', // bad percent-encoding
     'https://id.gs1.org/01/09506000134352/10/ABCDEFGHIJKLMNOPQRSTU', // 21 characters
     'https://id.gs1.org/01/09506000134352/10/%C3%A9', // not in character set 82
-    'https://id.gs1.org/gtin/09506000134352', // convenience alphas were removed in DL 1.3
+    'https://id.gs1.org/gtin/0950600013435X', // a DL 1.0 short name is read, its value checked all the same
     'https://id.gs1.org/01/0950600013435X',
   ]) {
     t.throws(() => parseIdentifier(text), { code: 'IDENTIFIER_INVALID' }, text)
@@ -127,6 +127,9 @@ t.test('qualifier order and qualifiers that do not belong', async (t) => {
     kind: 'sgtin', gtin: '09506000134352', cpv: 'V1', lot: 'ABC1', serial: '9',
   })
   t.ok(parseIdentifier('https://id.gs1.org/01/09506000134352/22/V1/21/9'), 'a qualifier may be skipped')
+  // DL 1.3 removed the short names, but labels printed before it carry them: read, never written.
+  t.equal(identifierKey(parseIdentifier('https://id.gs1.org/gtin/09506000134352/lot/ABC1')), '01/09506000134352/10/ABC1')
+  t.equal(toDigitalLink(parseIdentifier('https://example.com/giai/4000001111')), 'https://id.gs1.org/8004/4000001111')
 })
 
 t.test('serials and lots with reserved characters', async (t) => {
@@ -169,17 +172,55 @@ t.test('malformed EPC URNs', async (t) => {
   t.equal(parseIdentifier('URN:EPC:ID:SGTIN:0614141.812345.6789').kind, 'sgtin', 'the URN prefix and scheme are case-insensitive')
 })
 
+t.test('the other GS1 keys: one key for the EPC URN and every Digital Link spelling (issue 16)', async (t) => {
+  // TDS 2.0 §6.3's example of each scheme and the element string it names.
+  const pairs: [urn: string, key: string][] = [
+    ['urn:epc:id:grai:0614141.12345.400', '8003/00614141123452400'],
+    ['urn:epc:id:grai:061414112345..400', '8003/00614141123452400'], // a 12-digit company prefix (the hash normaliser refuses it)
+    ['urn:epc:id:giai:0614141.12345400', '8004/061414112345400'],
+    ['urn:epc:id:gsrn:0614141.1234567890', '8018/061414112345678902'],
+    ['urn:epc:id:gsrnp:0614141.1234567890', '8017/061414112345678902'],
+    ['urn:epc:id:gdti:0614141.12345.006847', '253/0614141123452006847'],
+    ['urn:epc:id:sgcn:4012345.67890.04711', '255/401234567890104711'],
+    ['urn:epc:id:cpi:0614141.123ABC.123456789', '8010/0614141123ABC/8011/123456789'],
+    ['urn:epc:id:gsin:0614141.123456789', '402/06141411234567890'],
+    ['urn:epc:id:pgln:1234567.89012', '417/1234567890128'],
+    ['urn:epc:id:itip:4012345.012345.01.02.987', '8006/040123451234560102/21/987'],
+    ['urn:epc:id:ginc:0614141.xyz47%2F11', '401/0614141xyz47%2F11'],
+    ["urn:epc:id:upui:1234567.089456.51qIgY)%3C%26Jp3*j7'SDB", '01/01234567894560/235/51qIgY%29%3C%26Jp3%2Aj7%27SDB'],
+    ['urn:epc:idpat:grai:0614141.12345.*', '8003/00614141123452'], // an asset type, as a class
+  ]
+  for (const [urn, key] of pairs) {
+    const id = parseIdentifier(urn)
+    t.equal(id.kind, 'gs1key', urn)
+    t.equal(identifierKey(id), key, urn)
+    t.equal(toEpcUrn(id), urn, 'the URN it was given is its id')
+    t.equal(toDigitalLink(id), `https://id.gs1.org/${key}`)
+    for (const link of [`https://id.gs1.org/${key}`, `https://example.com/shop/${key}?linkType=all`]) {
+      const other = parseIdentifier(link)
+      t.equal(identifierKey(other), key, link)
+      t.equal(toEpcUrn(other), `https://id.gs1.org/${key}`, 'no URN in a Digital Link: its canonical link is its id')
+    }
+  }
+  t.equal(identifierKey(parseIdentifier('URN:EPC:ID:GIAI:0614141.12345400')), '8004/061414112345400', 'the scheme in any case')
+  t.equal(identifierKey(parseIdentifier('https://id.gs1.org/grai/00614141123452400')), '8003/00614141123452400', 'a short name')
+  t.equal(identifierKey(parseIdentifier('https://id.gs1.org/8006/040123451234560102/10/L1/21/987')), '8006/040123451234560102/21/987', 'serialised: the lot left out')
+  t.equal(toEpcUrn(parseIdentifier('https://id.gs1.org/8004/061414112345400'), 12), 'https://id.gs1.org/8004/061414112345400', 'a prefix length makes no URN of it')
+  for (const text of ['https://id.gs1.org/8003/00614141123451400', 'https://example.com/8018/061414112345678901', 'https://id.gs1.org/417/1234567890120']) {
+    t.throws(() => parseIdentifier(text), { code: 'CHECK_DIGIT_INVALID' }, text)
+  }
+  for (const text of ['urn:epc:id:grai:0614141.1234.400', 'urn:epc:id:grai:0614141.12345.', 'urn:epc:id:giai:0614141.' + '1'.repeat(24), 'urn:epc:id:gsrn:0614141.123']) {
+    t.throws(() => parseIdentifier(text), { code: 'IDENTIFIER_INVALID' }, text)
+  }
+})
+
 t.test('other URNs and URIs are local identifiers', async (t) => {
   for (const text of [
-    'urn:epc:id:giai:4000001.12345',
-    'urn:epc:id:grai:4012345.55555.987',
-    'urn:epc:id:gsrn:95252084.000000001',
     'urn:epc:tag:sgtin-96:3.0614141.812345.6789',
     'urn:uuid:6b0a4a52-0d0e-4c51-9d1e-000000000301',
     'urn:zjsl:trace:330106:20260525:000123', // a 浙食链-style local traceability code
     'urn:zjsl:溯源码:330106-0001',
     'geo:42.698334,23.319941',
-    'https://id.example.com/8003/040123450007718765',
     'https://trace.example.cn/code/ZJ330106000123',
     'https://blog.example/2024/10/15/post',
   ]) {
@@ -290,7 +331,7 @@ t.test('every identifier in GS1 example documents parses', async (t) => {
     }
   }
   t.ok(count > 100, `${count} identifiers`)
-  for (const kind of ['sgtin', 'lgtin', 'gtin', 'sscc', 'sgln', 'local']) t.ok(kinds[kind] > 0, `some ${kind}: ${kinds[kind]}`)
+  for (const kind of ['sgtin', 'lgtin', 'gtin', 'sscc', 'sgln', 'gs1key']) t.ok(kinds[kind] > 0, `some ${kind}: ${kinds[kind]}`)
 })
 
 t.test('identifiers.ts is pure and browser-safe (core/digital-link.ts is checked with the rest of core/)', async (t) => {
