@@ -4,9 +4,7 @@
 // the events of the documents that satisfy the condition as the standard words it.
 
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/http/app.js'
-import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { makeNode } from '../helpers/ledger.js'
+import { eventsOf, nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const enc = encodeURIComponent
@@ -36,17 +34,10 @@ const at = (time: string) => Date.parse(time)
 const signatures = (events: Json[]) => events.map((e) => `${e.type} ${e.eventTime}`).sort()
 
 t.test('filters inside events, against GS1’s examples and one of ours', async (t) => {
-  const node = await makeNode(t.testdir())
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const documents = await importGs1Examples(node, app)
+  const { node, app, documents, examples } = await nodeWithGs1Examples(t)
   const grader = await node.register('grader', ['farm'])
   const own = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'grader', id: 'graded', body: GRADED }, [grader]) })
   t.equal(own.statusCode, 201, own.body)
-  const examples = documents.flatMap((d) => eventsOf(d.doc))
 
   /** A query at /events answered 200 with a document valid against GS1's schema: its events. */
   const query = async (search: string, headers: Record<string, string> = {}, path = '/events') => {

@@ -4,9 +4,7 @@
 // GS1's schema and compared with the events that satisfy the condition as the standard words it.
 
 import t, { type Test } from 'tap'
-import { buildApp } from '../../src/http/app.js'
-import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { makeNode } from '../helpers/ledger.js'
+import { nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const enc = encodeURIComponent
@@ -34,17 +32,10 @@ const typed = (list: string, field: string, type: string, values: string[]) => (
 const persistent = (which: 'set' | 'unset', values: string[]) => (e: Json) => (e.persistentDisposition?.[which] ?? []).some((d: string) => values.includes(d))
 
 t.test('typed lists, transformation and persistent dispositions', async (t) => {
-  const node = await makeNode(t.testdir())
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const documents = await importGs1Examples(node, app)
+  const { node, app, examples } = await nodeWithGs1Examples(t)
   const miller = await node.register('miller', ['processor'])
   const own = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'miller', id: 'milled', body: MILLED }, [miller]) })
   t.equal(own.statusCode, 201, own.body)
-  const examples = documents.flatMap((d) => eventsOf(d.doc))
 
   const query = async (search: string, path = '/events') => {
     const response = await app.inject(`${path}?${search}&perPage=1000`)

@@ -2,9 +2,7 @@
 // of our own beside them, and every answer validated against GS1's schema.
 
 import t from 'tap'
-import { buildApp } from '../../src/http/app.js'
-import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { makeNode } from '../helpers/ledger.js'
+import { eventsOf, nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const enc = encodeURIComponent
@@ -35,13 +33,7 @@ const ASSETS = {
 }
 
 t.test('GS1’s examples and our own events, queried as EPCIS says', async (t) => {
-  const node = await makeNode(t.testdir())
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const documents = await importGs1Examples(node, app)
+  const { node, app, documents, examples } = await nodeWithGs1Examples(t)
   const shipper = await node.register('shipper', ['farm'])
   const assets = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'shipper', id: 'assets', body: ASSETS }, [shipper]) })
   t.equal(assets.statusCode, 201, assets.body)

@@ -8,9 +8,8 @@ import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { verifyLogEntries } from '../../src/web/verify-log.js'
 import { injectedSource } from '../helpers/log-source.js'
-import { buildApp } from '../../src/http/app.js'
-import { eventsOf, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { makeNode, newSigner } from '../helpers/ledger.js'
+import { nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
+import { newSigner } from '../helpers/ledger.js'
 import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const enc = encodeURIComponent
@@ -45,14 +44,7 @@ const AWAY = event(4, ELSEWHERE, ELSEWHERE)
 const IN_SHED = event(5, SHED, SHED)
 
 t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master data', async (t) => {
-  const node = await makeNode(t.testdir())
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const documents = await importGs1Examples(node, app)
-  const examples = documents.flatMap((d) => eventsOf(d.doc))
+  const { node, app, examples } = await nodeWithGs1Examples(t)
   // The cold store is named in another spelling than registered; each parent lists itself (a cycle, harmless).
   const dc = await node.register('dc', ['logistics'], { locations: [DC, COLD], locationChildren: { [DC]: [COLD_URN, DC], [COLD]: [DOCK, COLD] } })
   const carrier = await node.register('carrier', ['logistics'])

@@ -4,9 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { statementsFromDocument } from '../../src/food/epcis-import.js'
-import type { TestNode } from './ledger.js'
+import { buildApp } from '../../src/http/app.js'
+import { makeNode, type TestNode } from './ledger.js'
 
 export const GS1_EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
 
@@ -46,4 +48,16 @@ export async function importGs1Examples(
     out.push({ name, doc, statusCode: response.statusCode, results: response.statusCode === 200 ? response.json().results : [] })
   }
   return out
+}
+
+/** A node and its app on a fixed clock with GS1's examples imported, closed at teardown: where the query tests start. */
+export async function nodeWithGs1Examples(t: Test) {
+  const node = await makeNode(t.testdir())
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  const documents = await importGs1Examples(node, app)
+  return { node, app, documents, examples: documents.flatMap((d) => eventsOf(d.doc)) }
 }
