@@ -4,8 +4,7 @@
 // the events of the documents that satisfy the condition as the standard words it.
 
 import t, { type Test } from 'tap'
-import { eventsOf, nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
+import { eventsOf, nodeWithGs1Examples, queriedEvents, type Json } from '../helpers/gs1-examples.js'
 
 const enc = encodeURIComponent
 const OURS = 'https://tracechain.example/ns/'
@@ -40,13 +39,7 @@ t.test('filters inside events, against GS1’s examples and one of ours', async 
   t.equal(own.statusCode, 201, own.body)
 
   /** A query at /events answered 200 with a document valid against GS1's schema: its events. */
-  const query = async (search: string, headers: Record<string, string> = {}, path = '/events') => {
-    const response = await app.inject({ url: `${path}?${search}&perPage=1000`, headers })
-    t.equal(response.statusCode, 200, `${search} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
-    const document = response.json()
-    t.doesNotThrow(() => assertValidQueryDocument(document), `${search}: valid against GS1's schema`)
-    return (document.epcisBody?.queryResults?.resultsBody?.eventList ?? []) as Json[]
-  }
+  const query = (search: string, headers: Record<string, string> = {}, path = '/events') => queriedEvents(t, app, search, { headers, path })
   /** The query finds exactly the example events `holds` picks (and `ours` says whether our event too), at least `least` of them. */
   const finds = async (t: Test, search: string, holds: (e: Json) => boolean, options: { least?: number; ours?: boolean; headers?: Record<string, string> } = {}) => {
     const expected = [...examples.filter(holds), ...(options.ours ? [GRADED] : [])]

@@ -4,8 +4,7 @@
 // GS1's schema and compared with the events that satisfy the condition as the standard words it.
 
 import t, { type Test } from 'tap'
-import { nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
-import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
+import { nodeWithGs1Examples, queriedEvents, type Json } from '../helpers/gs1-examples.js'
 
 const enc = encodeURIComponent
 const ORDER = 'urn:epcglobal:cbv:bt:6901234000016:PO-2026-17'
@@ -37,13 +36,7 @@ t.test('typed lists, transformation and persistent dispositions', async (t) => {
   const own = await app.inject({ method: 'POST', url: '/v1/statements', payload: node.statement({ type: 'food.event', actor: 'miller', id: 'milled', body: MILLED }, [miller]) })
   t.equal(own.statusCode, 201, own.body)
 
-  const query = async (search: string, path = '/events') => {
-    const response = await app.inject(`${path}?${search}&perPage=1000`)
-    t.equal(response.statusCode, 200, `${search} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
-    const document = response.json()
-    t.doesNotThrow(() => assertValidQueryDocument(document), `${search}: valid against GS1's schema`)
-    return (document.epcisBody?.queryResults?.resultsBody?.eventList ?? []) as Json[]
-  }
+  const query = (search: string, path = '/events') => queriedEvents(t, app, search, { path })
   const finds = async (t: Test, search: string, holds: (e: Json) => boolean, options: { least?: number; ours?: boolean; path?: string } = {}) => {
     const expected = [...examples.filter(holds), ...(options.ours ? [MILLED] : [])]
     t.ok(expected.length >= (options.least ?? 1), `${search}: ${expected.length} events expected`)

@@ -8,9 +8,8 @@ import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { verifyLogEntries } from '../../src/web/verify-log.js'
 import { injectedSource } from '../helpers/log-source.js'
-import { nodeWithGs1Examples, type Json } from '../helpers/gs1-examples.js'
+import { nodeWithGs1Examples, queriedEvents, type Json } from '../helpers/gs1-examples.js'
 import { newSigner } from '../helpers/ledger.js'
-import { assertValidQueryDocument } from '../helpers/gs1-schema.js'
 
 const enc = encodeURIComponent
 /** The distribution centre, a GLN whole; the cold store within it (as a Digital Link), its dock within that. */
@@ -62,13 +61,7 @@ t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master
   const browser = await verifyLogEntries(injectedSource(app), nobleEd25519, seqs.slice(0, 2))
   t.ok(browser.ok, JSON.stringify(browser.failures))
 
-  const query = async (search: string, path = '/events') => {
-    const response = await app.inject(`${path}?${search}&perPage=1000`)
-    t.equal(response.statusCode, 200, `${search} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
-    const document = response.json()
-    t.doesNotThrow(() => assertValidQueryDocument(document), `${search}: valid against GS1's schema`)
-    return (document.epcisBody?.queryResults?.resultsBody?.eventList ?? []) as Json[]
-  }
+  const query = (search: string, path = '/events') => queriedEvents(t, app, search, { path })
   const signatures = (events: Json[]) => events.map((e) => `${e.type} ${e.eventTime}`).sort()
   const finds = async (t: Test, search: string, expected: Json[], least = 1, path = '/events') => {
     t.ok(expected.length >= least, `${search}: ${expected.length} events expected`)

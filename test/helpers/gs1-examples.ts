@@ -8,6 +8,7 @@ import type { Test } from 'tap'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { statementsFromDocument } from '../../src/food/epcis-import.js'
 import { buildApp } from '../../src/http/app.js'
+import { assertValidQueryDocument } from './gs1-schema.js'
 import { makeNode, type TestNode } from './ledger.js'
 
 export const GS1_EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
@@ -60,4 +61,13 @@ export async function nodeWithGs1Examples(t: Test) {
   })
   const documents = await importGs1Examples(node, app)
   return { node, app, documents, examples: documents.flatMap((d) => eventsOf(d.doc)) }
+}
+
+/** The events a query at `path` (default /events) answers, checking it is a 200 whose document is valid against GS1's schema. */
+export async function queriedEvents(t: Test, app: FastifyInstance, search: string, options: { path?: string; headers?: Record<string, string> } = {}): Promise<Json[]> {
+  const response = await app.inject({ url: `${options.path ?? '/events'}?${search}&perPage=1000`, headers: options.headers ?? {} })
+  t.equal(response.statusCode, 200, `${search} ${response.statusCode === 200 ? '' : response.body.slice(0, 300)}`)
+  const document = response.json()
+  t.doesNotThrow(() => assertValidQueryDocument(document), `${search}: valid against GS1's schema`)
+  return (document.epcisBody?.queryResults?.resultsBody?.eventList ?? []) as Json[]
 }
