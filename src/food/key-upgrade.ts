@@ -9,6 +9,8 @@ import { SPACES, type FoodEventRecord, type ObjectRecord, type RecallMark, type 
 
 /** The store meta key saying the old keys were moved (or that there were none). */
 export const GS1_KEY_INDEX_META = 'food.gs1-key-index'
+/** The old keys and their new ones, saved while the move is under way. */
+export const GS1_KEY_PLAN_META = 'food.gs1-key-index-plan'
 const LOCAL = 'local:'
 /** Records written in one batch. */
 const UPGRADE_BATCH = 1000
@@ -23,15 +25,20 @@ const KEYED_SPACES = [SPACES.byObject, SPACES.byLocation, SPACES.object, SPACES.
  * object had records of their own, the first producer and the latest recall are kept. A no-op after, and
  * for a store without such keys (this costs a scan of the "local:" keys of the spaces that start with one).
  */
-export async function buildGs1KeyIndex(store: LevelStore): Promise<void> {
+export async function buildGs1KeyIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
   if (await store.getMeta(GS1_KEY_INDEX_META)) return
-  const moved = await oldKeys(store)
+  // The keys to move are saved before the first batch: a node killed after an old key's own rows moved
+  // would find it no more, and would leave the edges and records that name it under the old key.
+  const planned = await store.getMeta<[string, string][]>(GS1_KEY_PLAN_META)
+  const moved = planned !== undefined ? new Map(planned) : await oldKeys(store)
   if (moved.size === 0) return store.putMeta(GS1_KEY_INDEX_META, { version: 1, keys: 0 })
+  if (planned === undefined) await store.putMeta(GS1_KEY_PLAN_META, [...moved])
+  const batch = options.batch ?? UPGRADE_BATCH
   const map = (key: string | undefined) => (key === undefined ? undefined : (moved.get(key) ?? key))
   let writes = new Map<string, RecordWrite>()
   const write = async (space: string, key: string, value: unknown) => {
     writes.set(joinKey(space, key), { space, key, value })
-    if (writes.size < UPGRADE_BATCH) return
+    if (writes.size < batch) return
     await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
     writes = new Map()
   }
@@ -79,7 +86,7 @@ export async function buildGs1KeyIndex(store: LevelStore): Promise<void> {
     if (moved.has(mark.origin)) await write(SPACES.recalled, key, { ...mark, origin: map(mark.origin) as string } satisfies RecallMark)
   }
   if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
-  await store.putMeta(GS1_KEY_INDEX_META, { version: 1, keys: moved.size })
+  await store.batchMeta([{ key: GS1_KEY_INDEX_META, value: { version: 1, keys: moved.size } }], [GS1_KEY_PLAN_META])
 }
 
 /** Every old key ("local:<text>") whose text is now a GS1 key, and that key. */

@@ -2,11 +2,12 @@
 // re-keyed once at open, so its assets answer to either spelling like the ones written after.
 
 import t from 'tap'
+import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { DOMAIN_KINDS, openNode } from '../../src/cli/node-dir.js'
-import { GS1_KEY_INDEX_META } from '../../src/food/key-upgrade.js'
+import { GS1_KEY_INDEX_META, GS1_KEY_PLAN_META, buildGs1KeyIndex } from '../../src/food/key-upgrade.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord } from '../../src/food/records.js'
 import { buildApp } from '../../src/http/app.js'
 import { Ledger } from '../../src/ledger/ledger.js'
@@ -33,8 +34,8 @@ const EVENTS = [
   { ...event('urn:uuid:00000000-0000-4000-8000-000000000163', { parentID: GIAI_LINK, childEPCs: [CASE] }), type: 'AggregationEvent', action: 'ADD' },
 ]
 
-t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at open', async (t) => {
-  const dir = t.testdir()
+/** A data dir as the earlier release left it: each GS1 key other than GTIN, SSCC and GLN under "local:<text as written>". */
+async function oldFormatStore(dir: string): Promise<LevelStore> {
   const fresh = await makeNode(dir)
   const farm = await fresh.register('farm-a', ['farm'])
   await fresh.close()
@@ -69,10 +70,17 @@ t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at 
   }
   await store.commit({ entries: [], tiles: [], records: writes })
   await store.batchMeta([], [GS1_KEY_INDEX_META])
-  const localKeys = async (s: LevelStore) =>
-    (await Promise.all([SPACES.byObject, SPACES.object, SPACES.forward, SPACES.backward].map(async (space) => (await s.getRange(space)).map(([key]) => key))))
-      .flat()
-      .filter((key) => key.includes('local:'))
+  return store
+}
+
+const localKeys = async (s: LevelStore) =>
+  (await Promise.all([SPACES.byObject, SPACES.object, SPACES.forward, SPACES.backward].map(async (space) => (await s.getRange(space)).map(([key]) => key))))
+    .flat()
+    .filter((key) => key.includes('local:'))
+
+t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at open', async (t) => {
+  const dir = t.testdir()
+  const store = await oldFormatStore(dir)
   t.ok((await localKeys(store)).length >= 5, 'written under the old keys')
   t.equal(await store.getMeta(GS1_KEY_INDEX_META), undefined)
   await store.close()
@@ -112,4 +120,38 @@ t.test('a store with no old GS1 keys is marked and left as it is', async (t) => 
   const reopened = await openNode(dir)
   t.teardown(() => reopened.close())
   t.same(await reopened.store.getMeta(GS1_KEY_INDEX_META), { version: 1, keys: 0 })
+})
+
+t.test('a move stopped after any batch is finished by the next open: nothing left under an old key', async (t) => {
+  const root = t.testdir()
+  const original = join(root, 'original')
+  const prepared = await oldFormatStore(original)
+  await prepared.close()
+  // One record a batch, the store failing for good after `stopAfter` of them: as a node killed there.
+  let stops = 0
+  for (let stopAfter = 1; ; stopAfter++) {
+    const dir = join(root, `stop-${stopAfter}`)
+    cpSync(original, dir, { recursive: true })
+    const store = await LevelStore.open(join(dir, 'db'))
+    const commit = store.commit.bind(store)
+    let commits = 0
+    store.commit = async (batch) => {
+      if (++commits > stopAfter) throw new Error('killed')
+      return commit(batch)
+    }
+    const finished = await buildGs1KeyIndex(store, { batch: 1 }).then(() => true, () => false)
+    await store.close()
+    const reopened = await openNode(dir)
+    const left = await localKeys(reopened.store)
+    const meta = await reopened.store.getMeta(GS1_KEY_INDEX_META)
+    const plan = await reopened.store.getMeta(GS1_KEY_PLAN_META)
+    await reopened.close()
+    if (left.length > 0 || !meta || plan !== undefined) {
+      t.fail(`stopped after ${stopAfter} batches: ${JSON.stringify({ left, meta, plan })}`)
+      break
+    }
+    if (finished) break
+    stops++
+  }
+  t.ok(stops >= 5, `stopped at each of ${stops} batches, finished by the next open every time`)
 })
