@@ -2,7 +2,7 @@
 // key the node holds in custody. `tc1.<actor>.<secret>`: the actor is named so the node finds the one stored
 // hash to compare with; only SHA-256 of the whole token is kept, so a copy of the data directory signs nothing.
 
-import { toHex, utf8 } from './bytes.js'
+import { toBase64, toHex, utf8 } from './bytes.js'
 import type { Signer } from './keys.js'
 import { sha256 } from './hash.js'
 
@@ -27,9 +27,7 @@ export interface CustodyKeys {
 export function formatCaptureToken(actor: string, secret: Uint8Array): string {
   if (!ACTOR_PATTERN.test(actor)) throw new RangeError(`"actor" must be an actor id, got ${JSON.stringify(actor)}`)
   if (secret.length !== CAPTURE_TOKEN_SECRET_BYTES) throw new RangeError(`"secret" expected ${CAPTURE_TOKEN_SECRET_BYTES} bytes, got ${secret.length}`)
-  let binary = ''
-  for (const byte of secret) binary += String.fromCharCode(byte)
-  const base64url = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  const base64url = toBase64(secret).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
   return `${CAPTURE_TOKEN_PREFIX}${actor}.${base64url}`
 }
 
