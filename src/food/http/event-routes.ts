@@ -5,14 +5,14 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsync } from 'fastify'
 import { fsma204Csv } from '../fsma204.js'
 import { parseFsma204Filter } from '../fsma204-filter.js'
-
-/** Set on an FSMA 204 export whose lot's trace reached the node's bounds (docs/food.md). */
-export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
 import { FILTER_PARAMETERS } from '../event-filters.js'
 import { parseEventQuery, SUPPORTED_PARAMETERS } from '../event-query.js'
 import { queryEvents } from '../query.js'
 import { sendQueryPage } from './epcis-binding.js'
 import type { Ledger } from '../../ledger/ledger.js'
+
+/** Set on an FSMA 204 export whose lot's trace reached the node's bounds (docs/food.md). */
+export const FSMA204_TRUNCATED_HEADER = 'tracechain-truncated'
 
 const STRING_OR_LIST = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }
 const EPC_LIST = 'EPC URNs or GS1 Digital Links, | separated'
