@@ -41,18 +41,15 @@ interface Hierarchy {
   extendedParents: Map<string, string[]>
 }
 
-/**
- * Registered actors are only ever added (a registration is never changed), so the graph is rebuilt only
- * when their number grows.
- */
-const built = new WeakMap<Registry, { actors: number; hierarchy: Hierarchy }>()
+/** The graph as of a registry version: rebuilt only after the registry changed, not read at every query. */
+const built = new WeakMap<Registry, { version: number; hierarchy: Hierarchy }>()
 
 function hierarchyOf(registry: Registry): Hierarchy {
-  const actors = registry.all()
   const cached = built.get(registry)
-  if (cached && cached.actors === actors.length) return cached.hierarchy
+  if (cached && cached.version === registry.version) return cached.hierarchy
+  const version = registry.version
   const hierarchy: Hierarchy = { children: new Map(), extendedParents: new Map() }
-  for (const actor of actors) {
+  for (const actor of registry.all()) {
     for (const [parentText, childTexts] of Object.entries(actor.locationChildren ?? {})) {
       // Signed input checked only in shape by the ledger: a location that is no GS1 key or URI reaches nothing.
       const parent = keyOrUndefined(parentText)
@@ -63,7 +60,7 @@ function hierarchyOf(registry: Registry): Hierarchy {
       if (gln !== undefined && !WHOLE_GLN.test(parent)) hierarchy.extendedParents.set(gln, [...(hierarchy.extendedParents.get(gln) ?? []), parent])
     }
   }
-  built.set(registry, { actors: actors.length, hierarchy })
+  built.set(registry, { version, hierarchy })
   return hierarchy
 }
 

@@ -72,6 +72,8 @@ export class Registry {
   /** the root's committed actors, packed; a fork's changes, as objects */
   private readonly own: ActorTable
   private readonly parent?: Registry
+  /** records set or published here: with the parent's, a number that grows whenever what `get` answers may change */
+  private changes = 0
 
   constructor(parent?: Registry) {
     this.parent = parent
@@ -101,6 +103,12 @@ export class Registry {
   adopt(staged: readonly StagedActor[]): void {
     const table = this.packedTable()
     for (const { record, position } of staged) table.publish(record, position)
+    this.changes += staged.length
+  }
+
+  /** Grows with every change to the actors this view answers: what is derived from them is still current while it stays. */
+  get version(): number {
+    return (this.parent?.version ?? 0) + this.changes
   }
 
   private packedTable(): PackedActorTable {
@@ -158,6 +166,7 @@ export class Registry {
 
   private put(record: ActorRecord): void {
     this.own.set(record)
+    this.changes++
   }
 
   /** A key about to be added: its canonical text and keyid; KEY_IN_USE if any actor has it already. */

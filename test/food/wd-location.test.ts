@@ -23,6 +23,8 @@ const ELSEWHERE = 'urn:epc:id:sgln:6901234.00009.0'
 /** Two places each registered as within the other. */
 const YARD = 'urn:epc:id:sgln:6901234.00011.0'
 const SHED = 'urn:epc:id:sgln:6901234.00012.0'
+/** A place registered only after the first queries ran. */
+const REGION = 'urn:epc:id:sgln:6901234.00013.0'
 
 const event = (n: number, readPoint: string, bizLocation: string) => ({
   '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
@@ -103,6 +105,11 @@ t.test('WD_bizLocation and WD_readPoint: GS1’s structure and registered master
     const next = /<([^>]+)>; rel="next"/.exec(String(paged.headers.link))?.[1]
     t.ok(next, 'a next page')
     t.equal((await app.inject(String(next))).json().epcisBody.queryResults.resultsBody.eventList.length, 1)
+
+    // An actor registered after the queries above counts at the next one: the cached hierarchy is rebuilt.
+    await finds(t, `WD_bizLocation=${enc(REGION)}`, [], 0)
+    await node.register('region', ['logistics'], { locations: [REGION], locationChildren: { [REGION]: [ELSEWHERE] } })
+    await finds(t, `WD_bizLocation=${enc(REGION)}`, [AWAY])
   })
 
   t.test('an actor names only its own locations as parents; the log is unchanged', async (t) => {
