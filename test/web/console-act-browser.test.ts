@@ -5,8 +5,7 @@
 // application on /seals/:id.
 // Every request Chromium makes is recorded: none carries the private key. No CSP violation, no script error.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import t from 'tap'
@@ -170,10 +169,9 @@ if (haveChromium(t)) {
     const { baseUrl } = await demoApp(t, { listen: true })
     const { page, errors } = await launchChromium(t, 'zh-CN', { console: true })
     const requests = recordRequests(page)
-    const dir = mkdtempSync(join(tmpdir(), 'tracechain-act-'))
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-    const contract = join(dir, '村道修缮合同.pdf')
-    writeFileSync(contract, 'the contract, never uploaded')
+    // The file is handed over as its bytes and name, not a path: Chromium opens a path in the process's
+    // locale, and under the POSIX locale (LANG unset, as in CI) it cannot open this Chinese name.
+    const contract = { name: '村道修缮合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('the contract, never uploaded') }
 
     await openVerifiedPage(page, `${baseUrl}/console/act?action=apply&seal=yiqiao-committee-seal`)
     await loadKey(page, 'yiqiao-secretary')
@@ -182,7 +180,7 @@ if (haveChromium(t)) {
     await page.fill('[name=purpose]', '与施工方签订村道修缮合同')
     await page.setInputFiles('[data-digest-for=documentSha256]', contract)
     await page.waitForFunction(() => (document.querySelector<HTMLInputElement>('[name=documentSha256]')?.value ?? '').length === 64)
-    t.equal(await page.inputValue('[name=documentSha256]'), toHex(sha256(readFileSync(contract))), 'the SHA-256 computed in the page')
+    t.equal(await page.inputValue('[name=documentSha256]'), toHex(sha256(contract.buffer)), 'the SHA-256 computed in the page')
     t.equal(await page.inputValue('[name=documentName]'), '村道修缮合同.pdf')
     await page.fill('[name=copies]', '2')
     await page.fill('[name=amount]', '5000')
