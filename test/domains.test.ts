@@ -11,6 +11,7 @@ import { buildApp } from '../src/http/app.js'
 import type { StatementKind } from '../src/ledger/kinds.js'
 import { loadSchemas } from '../src/ledger/schemas.js'
 import { makeNode } from './helpers/ledger.js'
+import { testDir } from './helpers/test-dir.js'
 
 t.test('every kind with a check is loaded by the check workers from its own module', async (t) => {
   const pooled = new Map<string, StatementKind>()
@@ -45,7 +46,7 @@ t.test('kinds have schemas and unique types; their roles are the ones actor.regi
 })
 
 t.test('every domain kind reaches the ledger through the app, and every domain route is served', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

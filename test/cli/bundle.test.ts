@@ -10,12 +10,13 @@ import { formatWitnessVerifierKey } from '../../src/core/cosignature.js'
 import { newSigner } from '../helpers/ledger.js'
 import { formatVerifierKey } from '../../src/core/signed-note.js'
 import { runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const ZONGZI = '06901234001037'
 const LOT = 'Z260526A'
 
 t.test('download, then verify offline with the log key: what each bundle proves, in words', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await startNode({ dir: join(dir, 'node'), args: ['--seed'] })
   t.teardown(() => node.stop())
   const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
@@ -50,7 +51,7 @@ t.test('download, then verify offline with the log key: what each bundle proves,
 })
 
 t.test('verify --bundle: exit 1 naming what failed', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await startNode({ dir: join(dir, 'node'), args: ['--seed'] })
   t.teardown(() => node.stop())
   const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
@@ -93,7 +94,7 @@ t.test('verify --bundle: exit 1 naming what failed', async (t) => {
 })
 
 t.test('bundle: bad arguments and refusals exit 2 with a code', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await startNode({ dir: join(dir, 'node'), args: ['--seed'] })
   t.teardown(() => node.stop())
   const out = join(dir, 'x.json')

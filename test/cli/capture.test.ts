@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { EXIT_ERROR } from '../../src/cli/exit-codes.js'
 import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 import { ROOT, runCli as run, startNode, until, type NodeProcess } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const EXAMPLES = join(ROOT, 'test/fixtures/gs1-epcis/JSON')
 
@@ -47,7 +48,7 @@ async function job(url: string, location: string, token: string): Promise<Json> 
 const size = async (url: string) => ((await (await fetch(`${url}/healthz`)).json()) as Json).size as number
 
 t.test('actor custody, registration, POST /capture of GS1 examples, the job, tracechain verify', async (t) => {
-  const dataDir = join(t.testdir(), 'data')
+  const dataDir = join(testDir(t), 'data')
   const node = await startNode({ dir: dataDir })
   t.teardown(() => node.stop())
   const token = await custodyActor(t, node.url, dataDir, 'erp-farm')
@@ -98,7 +99,7 @@ t.test('actor custody, registration, POST /capture of GS1 examples, the job, tra
 })
 
 t.test('kill -9 during a capture job: after a restart the job finishes, each event appended once', async (t) => {
-  const dataDir = join(t.testdir(), 'data')
+  const dataDir = join(testDir(t), 'data')
   let node: NodeProcess = await startNode({ dir: dataDir })
   t.teardown(() => node.stop())
   const token = await custodyActor(t, node.url, dataDir, 'erp-big')

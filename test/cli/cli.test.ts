@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { getCheckpoint, getJson, runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** Mode bits of a file (0600 for a key file). */
 const modeOf = (path: string) => statSync(path).mode & 0o777
@@ -32,7 +33,7 @@ const results = (stdout: string) =>
     .map((line) => JSON.parse(line) as { seq?: number; leafHash?: string; statusCode?: number; code?: string })
 
 t.test('init writes both keys 0600 and the genesis, and refuses a second init', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   const first = await runCli(['init', '--dir', dir, '--origin', 'tracechain.test/cli'])
   t.equal(first.code, 0, first.stderr)
   t.match(first.stdout, /initialised .*\n\s+origin tracechain\.test\/cli\n\s+log key tracechain\.test\/cli\+[0-9a-f]{8}\+/)
@@ -58,7 +59,7 @@ t.test('init writes both keys 0600 and the genesis, and refuses a second init', 
 })
 
 t.test('keygen writes a 0600 key file and refuses to overwrite one', async (t) => {
-  const out = join(t.testdir(), 'farm.json')
+  const out = join(testDir(t), 'farm.json')
   const first = await runCli(['keygen', '--out', out])
   t.equal(first.code, 0, first.stderr)
   t.equal(modeOf(out), 0o600)
@@ -79,7 +80,7 @@ t.test('keygen writes a 0600 key file and refuses to overwrite one', async (t) =
 })
 
 t.test('sign and submit against a live node: register an actor, its statement, a repeat, refusals', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const dir = join(root, 'node')
   t.equal((await runCli(['init', '--dir', dir])).code, 0)
   const node = await startNode({ dir })
@@ -172,7 +173,7 @@ t.test('sign and submit against a live node: register an actor, its statement, a
 })
 
 t.test('serve on an empty directory initialises it', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   for (const dir of [join(root, 'new'), join(root, 'empty')]) {
     if (dir.endsWith('empty')) mkdirSync(dir)
     const node = await startNode({ dir, args: ['--origin', 'tracechain.test/fresh'] })
@@ -198,7 +199,7 @@ t.test('serve on an empty directory initialises it', async (t) => {
 })
 
 t.test('demo seeds a node over HTTP, and a second run appends nothing', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   const node = await startNode({ dir })
   t.teardown(() => node.stop())
   t.equal(await treeSize(node.url), 1)

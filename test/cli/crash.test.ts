@@ -9,6 +9,7 @@ import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { newSigner } from '../helpers/ledger.js'
 import { getCheckpoint, getJson, postJson, runCli, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** Kill/restart rounds in one test. */
 const ROUNDS = 3
@@ -43,7 +44,7 @@ function withCheckDigit(digits13: string): string {
 }
 
 t.test('SIGKILL during a stream of appends loses nothing acknowledged', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   let node: NodeProcess = await startNode({ dir })
   t.teardown(() => node.kill9())
   const operator = readKeyFile(join(dir, 'keys', 'operator.json'))

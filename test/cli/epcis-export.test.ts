@@ -5,13 +5,14 @@ import t, { type Test } from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, runCli as run, startNode as startProcess } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const GS1_EXAMPLE = join(ROOT, 'test/fixtures/gs1-epcis/JSON/Example_9.6.1-ObjectEvent.jsonld')
 const DEMO_FARM_KEY = join(ROOT, 'keys/demo/farm-anji-01.json')
 
 /** A seeded node in its own process, stopped at teardown. */
 async function startNode(t: Test): Promise<{ url: string; dir: string }> {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await startProcess({ dir: join(dir, 'data'), args: ['--seed'] })
   t.teardown(() => node.stop())
   return { url: node.url, dir }

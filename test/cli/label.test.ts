@@ -12,13 +12,14 @@ import { seedLedger } from '../../src/cli/demo.js'
 import { makeNode } from '../helpers/ledger.js'
 import { decodeQr } from '../helpers/qr.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const LOT_URN = 'urn:epc:class:lgtin:6901234.000103.Z260526A'
 
 t.test('from a running node: its base URL and key id in the QR code, its product name on the label', async (t) => {
   const { baseUrl, node } = await demoApp(t, { listen: true })
-  const out = join(t.testdir(), 'label.png')
+  const out = join(testDir(t), 'label.png')
   const summary = await writeLabel({ url: baseUrl, id: LOT_URN, out }, process.stdout)
   t.match(summary, /PNG label \(472x708 px, 40x60 mm at 300 dpi\)/)
   t.equal(decodeQr(readFileSync(out)), `${baseUrl}${lotPath(FINE_LOT)}#log=${logKeyIdOf(node.ledger.verifierKey)}`)
@@ -31,7 +32,7 @@ t.test('from a running node: its base URL and key id in the QR code, its product
 })
 
 t.test("offline: --base-url, with the product name and the log's key id from a stopped node's --dir, or --log-key", async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(join(dir, 'node'))
   await seedLedger(node.ledger, node.operator)
   const verifierKey = node.ledger.verifierKey
@@ -55,7 +56,7 @@ t.test("offline: --base-url, with the product name and the log's key id from a s
 })
 
 t.test('the tracechain command runs it', async (t) => {
-  const out = join(t.testdir(), 'cli.svg')
+  const out = join(testDir(t), 'cli.svg')
   const loader = new URL(`file://${join(ROOT, 'node_modules/@tapjs/typescript/dist/esm/import.mjs')}`).href
   const logKey = 'tracechain.local/node+370b113f+AaQx3Dg9THmYUZCD5jYpLlO+Rbegd82JURmRu6hkKVtS'
   const stdout = execFileSync(process.execPath, [`--import=${loader}`, join(ROOT, 'src/cli/main.ts'), 'label', '--base-url', 'https://trace.example.cn', '--log-key', logKey, '--id', LOT_URN, '--out', out], {

@@ -12,6 +12,7 @@ import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import type { Signer } from '../../src/core/keys.js'
 import { newSigner } from '../helpers/ledger.js'
 import { appendAll, getJson, runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SHA = 'd'.repeat(64)
 // Three near-duplicate road contracts, 51000 CNY together: under the default threshold (100000), over 50000.
@@ -48,7 +49,7 @@ interface Settings {
 const splits = async (url: string) => (await getJson<{ alerts: { applicationIds?: string[] }[] }>(`${url}/v1/alerts?kind=SPLIT_CONTRACT`)).alerts
 
 t.test('a lower split threshold raises SPLIT_CONTRACT where the default does not; the settings survive a restart', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const lowered = join(root, 'lowered')
   const flags = ['--split-threshold', '50000', '--split-window-days', '30', '--zone', '+07:00', '--off-hours', '21-7', '--late-record-hours', '12']
   const node = await startNode({ dir: lowered, args: flags })
@@ -87,7 +88,7 @@ t.test('a lower split threshold raises SPLIT_CONTRACT where the default does not
 })
 
 t.test('bad values are refused, naming the flag, before anything opens', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const cases: [string[], RegExp][] = [
     [['--split-threshold', '0'], /--split-threshold/],
     [['--split-threshold', 'lots'], /--split-threshold/],

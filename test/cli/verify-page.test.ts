@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { writeVerifyPage } from '../../src/cli/verify-page.js'
 import { readVerifierAsset } from '../../src/web/verifier-asset.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 t.test('two files; the page pins the script written beside it', async (t) => {
-  const out = join(t.testdir(), 'site', 'verify')
+  const out = join(testDir(t), 'site', 'verify')
   const written = writeVerifyPage({ out })
   const names = readdirSync(out).sort()
   t.equal(names.length, 2)
@@ -33,7 +34,7 @@ t.test('two files; the page pins the script written beside it', async (t) => {
 })
 
 t.test('--url and --log-id fill the fields in; bad ones are refused', async (t) => {
-  const out = t.testdir()
+  const out = testDir(t)
   writeVerifyPage({ out, url: 'https://trace.example.cn', logId: '370b113f' })
   const html = readFileSync(join(out, 'index.html'), 'utf8')
   t.match(html, 'name="url" type="url" required placeholder="https://trace.example.cn" value="https://trace.example.cn"')
@@ -44,7 +45,7 @@ t.test('--url and --log-id fill the fields in; bad ones are refused', async (t) 
 })
 
 t.test('the tracechain command writes them and prints the hash', async (t) => {
-  const out = join(t.testdir(), 'page')
+  const out = join(testDir(t), 'page')
   const loader = new URL(`file://${join(ROOT, 'node_modules/@tapjs/typescript/dist/esm/import.mjs')}`).href
   const stdout = execFileSync(process.execPath, [`--import=${loader}`, join(ROOT, 'src/cli/main.ts'), 'verify-page', '--out', out], { cwd: ROOT, encoding: 'utf8' })
   const { integrity, sha256 } = readVerifierAsset()

@@ -10,6 +10,7 @@ import { DOMAIN_KINDS, readKeyFile } from '../../src/cli/node-dir.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 // Each verify now compiles the schemas for its checks in the pool (~0.8 s a run): under a loaded CI machine
 // the file has taken 95 s, close to tap's 120 s default.
@@ -52,7 +53,7 @@ function flipCharAt(text: string, index: number): string {
 }
 
 t.test('verify --url and --dir exit 0 on a good ledger', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   const node = await startNode({ dir, args: ['--seed'] })
   t.teardown(() => node.stop())
   const { size } = await getCheckpoint(node.url)
@@ -72,7 +73,7 @@ t.test('verify --url and --dir exit 0 on a good ledger', async (t) => {
 })
 
 t.test('a byte changed on disk: verify names the seq and why', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   const node = await startNode({ dir, args: ['--seed'] })
   t.teardown(() => node.stop())
   t.ok((await getCheckpoint(node.url)).size > 5, 'entries 3 and 5 exist')
@@ -113,7 +114,7 @@ t.test('a byte changed on disk: verify names the seq and why', async (t) => {
 })
 
 t.test('--checkpoint: saved, then consistent; a rolled-back or rewritten history is caught', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const dir = join(root, 'node')
   const file = join(root, 'checkpoint.txt')
 

@@ -11,6 +11,7 @@ import { readKeyFile } from '../../src/cli/node-dir.js'
 import { verifyAlertDelivery } from '../../src/ledger/alert-envelope.js'
 import { freePort } from '../helpers/nginx.js'
 import { appendAll, getJson, registrations, runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs
@@ -25,7 +26,7 @@ interface Status {
 }
 
 t.test('a delivery owed when the node is killed -9 is made after its restart, from the saved settings', async (t) => {
-  const dir = join(t.testdir(), 'node')
+  const dir = join(testDir(t), 'node')
   const port = await freePort()
   const url = `http://127.0.0.1:${port}/hook`
   const node = await startNode({ dir, args: ['--webhook', `LATE_RECORD=${url}`] })
@@ -70,7 +71,7 @@ t.test('a delivery owed when the node is killed -9 is made after its restart, fr
 })
 
 t.test('--webhook off clears them; bad flags are refused before anything opens', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const dir = join(root, 'node')
   const node = await startNode({ dir, args: ['--webhook', '*=http://127.0.0.1:9/a', '--webhook', 'OVERDUE=http://127.0.0.1:9/b', '--late-record-hours', '2'] })
   t.same(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')), { webhooks: [{ kind: '*', url: 'http://127.0.0.1:9/a' }, { kind: 'OVERDUE', url: 'http://127.0.0.1:9/b' }], lateRecordHours: 2 })

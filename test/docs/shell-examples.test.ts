@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { projectDocuments, readDocument, shellExamplesOf, type ShellExample } from '../helpers/markdown.js'
 import { ROOT, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const DOCUMENTED_URL = 'http://127.0.0.1:3000'
 
@@ -74,7 +75,7 @@ for (const path of projectDocuments()) {
       else t.plan(0, 'skipped: it builds the Go interop checker (apt-get install golang-go golang-golang-x-mod-dev)')
       return
     }
-    const cwd = t.testdir({})
+    const cwd = testDir(t, {})
     for (const name of LINKED) symlinkSync(join(ROOT, name), join(cwd, name))
     const node = await startNode({ dir: join(cwd, 'data'), args: ['--seed'] })
     t.teardown(() => node.stop())
@@ -88,7 +89,7 @@ async function hasCommand(name: string): Promise<boolean> {
 }
 
 t.test('npx tracechain runs the package bin in the checkout, as the docs say', async (t) => {
-  const out = join(t.testdir({}), 'key.json')
+  const out = join(testDir(t, {}), 'key.json')
   const run = await runBash(`npx --no-install tracechain keygen --out ${out}`, ROOT)
   t.equal(run.code, 0, run.output)
   t.match(run.output, /"keyid":"[0-9a-f]{16}"/)

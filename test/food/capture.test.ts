@@ -15,6 +15,7 @@ import { buildApp } from '../../src/http/app.js'
 import { CaptureJobStore } from '../../src/store/capture-jobs.js'
 import { GS1_EXAMPLES_DIR, eventsOf, type Json } from '../helpers/gs1-examples.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const example = (name: string): Json => JSON.parse(readFileSync(join(GS1_EXAMPLES_DIR, name), 'utf8')) as Json
 const xmlExample = (name: string): string => readFileSync(new URL(`../fixtures/epcis-xml/${name}`, import.meta.url), 'utf8')
@@ -27,7 +28,7 @@ interface Setup {
 }
 
 async function setup(t: Test): Promise<Setup> {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({
     ledger: node.ledger,
     config: { baseUrl: 'http://127.0.0.1' },

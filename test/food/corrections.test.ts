@@ -12,6 +12,7 @@ import { buildApp } from '../../src/http/app.js'
 import { SPACES } from '../../src/food/records.js'
 import { seqKey } from '../../src/store/keys.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
 const lot = (name: string) => `https://id.gs1.org/01/06901234001037/10/${name}`
@@ -40,7 +41,7 @@ const now = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString()
 const declared = (event: Record<string, unknown>, errorDeclaration: Record<string, unknown>) => ({ ...event, errorDeclaration: { declarationTime: now(), reason: 'incorrect_data', ...errorDeclaration } })
 
 async function scenario(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

@@ -20,6 +20,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { verifyBundle } from '../../src/web/verify-bundle.js'
 import { FIXED_TIME, makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
 const LOT = 'https://id.gs1.org/01/06901234001037/10/H1'
@@ -56,7 +57,7 @@ interface Served {
 }
 
 async function scenario(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
   t.teardown(async () => {
     await app.close()
@@ -221,7 +222,7 @@ t.test('a lot’s bundle: its account names each food event by its eventID, comp
 })
 
 t.test('a store written before the index gets it once; repeats it recorded stay events of their own', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fresh = await makeNode(dir)
   const farm = await fresh.register('farm-a', ['farm'])
   await fresh.close()
@@ -254,7 +255,7 @@ t.test('a store written before the index gets it once; repeats it recorded stay 
 })
 
 t.test('a store written by this release needs no upgrade: its newest event has its hash ID', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fresh = await makeNode(dir)
   const farm = await fresh.register('farm-a', ['farm'])
   await fresh.ledger.submit(fresh.statement({ type: 'food.event', actor: 'farm-a', body: SHIPPED }, [farm]))

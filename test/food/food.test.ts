@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import { buildApp } from '../../src/http/app.js'
 import { seedLedger, demoSigner } from '../../src/cli/demo.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const RICE = '06901234000115'
 const ZONGZI = '06901234001037'
@@ -13,7 +14,7 @@ const FACTORY = 'urn:epc:id:sgln:6901234.00003.0'
 const MARKET = 'urn:epc:id:sgln:6901234.00005.0'
 
 async function demoNode(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {

@@ -6,6 +6,7 @@ import { validateEpcisDocument } from '../../src/food/epcis-schema.js'
 import { buildApp } from '../../src/http/app.js'
 import { eventsOf, gs1ExampleDocuments, importGs1Examples, type Json } from '../helpers/gs1-examples.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** An id the document's events name: instance ids are MATCH_anyEPC, classes MATCH_anyEPCClass, places EQ_readPoint. */
 function someIdOf(events: Json[]): { id: string; parameter: string } | undefined {
@@ -27,7 +28,7 @@ function someIdOf(events: Json[]): { id: string; parameter: string } | undefined
 
 t.test('every GS1 example document imports, traces and queries', async (t) => {
   t.ok(gs1ExampleDocuments().length >= 47, `${gs1ExampleDocuments().length} example documents`)
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

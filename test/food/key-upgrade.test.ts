@@ -14,6 +14,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { SEP, joinKey, parseSeqKey } from '../../src/store/keys.js'
 import { LevelStore, type RecordWrite } from '../../src/store/level-store.js'
 import { FIXED_TIME, makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const GRAI_URN = 'urn:epc:id:grai:4012345.55555.987'
 const GRAI_LINK = 'https://id.gs1.org/8003/04012345555554987'
@@ -79,7 +80,7 @@ const localKeys = async (s: LevelStore) =>
     .filter((key) => key.includes('local:'))
 
 t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at open', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const store = await oldFormatStore(dir)
   t.ok((await localKeys(store)).length >= 5, 'written under the old keys')
   t.equal(await store.getMeta(GS1_KEY_INDEX_META), undefined)
@@ -114,7 +115,7 @@ t.test('old "local:" keys of GS1 keys move to their Digital Link paths once, at 
 })
 
 t.test('a store with no old GS1 keys is marked and left as it is', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const fresh = await makeNode(dir)
   await fresh.close()
   const reopened = await openNode(dir)
@@ -123,7 +124,7 @@ t.test('a store with no old GS1 keys is marked and left as it is', async (t) => 
 })
 
 t.test('a move stopped after any batch is finished by the next open: nothing left under an old key', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const original = join(root, 'original')
   const prepared = await oldFormatStore(original)
   await prepared.close()

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/http/app.js'
 import { standaloneVerifierHref } from '../../src/web/standalone-page.js'
 import { makeNode } from '../helpers/ledger.js'
 import { FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const HTML = { accept: 'text/html' }
 
@@ -25,7 +26,7 @@ t.test('standaloneVerifierHref', async (t) => {
 })
 
 t.test("the page links to the node's own /verify, and says it is the node's copy", async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const own = await buildApp({ ledger: node.ledger, config: { baseUrl: 'https://trace.example.cn' } })
   const independent = await buildApp({ ledger: node.ledger, config: { baseUrl: 'https://trace.example.cn', independentVerifier: 'https://verify.example.org/tc/' } })

@@ -6,10 +6,11 @@ import { seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, type TestNode } from './ledger.js'
 import { startRewritingProxy, type RewritingProxy } from './rewriting-proxy.js'
+import { testDir } from './test-dir.js'
 
 /** Closes both at teardown. `clock` is the app's (creationDate, time-based alerts). */
 export async function seededDemoApp(t: Test, options: { clock?: () => Date } = {}): Promise<{ node: TestNode; app: FastifyInstance }> {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, ...(options.clock ? { clock: options.clock } : {}) })
   t.teardown(async () => {

@@ -10,6 +10,7 @@ import { statementsFromDocument } from '../../src/food/epcis-import.js'
 import { buildApp } from '../../src/http/app.js'
 import { assertValidQueryDocument } from './gs1-schema.js'
 import { makeNode, type TestNode } from './ledger.js'
+import { testDir } from './test-dir.js'
 
 export const GS1_EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/gs1-epcis/JSON/', import.meta.url))
 
@@ -53,7 +54,7 @@ export async function importGs1Examples(
 
 /** A node and its app on a fixed clock with GS1's examples imported, closed at teardown: where the query tests start. */
 export async function nodeWithGs1Examples(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-06-01T00:00:00.000Z') })
   t.teardown(async () => {
     await app.close()

@@ -9,6 +9,7 @@ import type { Signer } from '../../src/core/keys.js'
 import { openNode, type OpenNode } from '../../src/cli/node-dir.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner } from './ledger.js'
+import { testDir } from './test-dir.js'
 
 export const VILLAGE = 'yiqiao-village'
 export const SEAL = 'yiqiao-seal'
@@ -40,7 +41,7 @@ let counter = 0
 
 /** Actors: clerk (applies), director and deputy (approvers), custodian, inspector, outsider (another org). */
 export async function village(t: Test, options: { now?: string } = {}): Promise<Village> {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const first = await makeNode(dir)
   const operator = first.operator
   await first.close()

@@ -11,6 +11,7 @@ import { STATEMENT_PAYLOAD_TYPE, type Statement } from '../../src/core/statement
 import { buildDemoEnvelopes, demoSigner } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner, type TestNode } from './ledger.js'
+import { testDir } from './test-dir.js'
 
 export interface Base {
   statement: Statement
@@ -37,7 +38,7 @@ const SPARE_ACTORS = 4
  * node starts its check threads, slow on a loaded machine: a file opens one and its cases share it.
  */
 export async function propertyNode(t: Test): Promise<PropertyNode> {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   // No rate limits: every case audits its entries through /v1/verify (the limits have their own tests).
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: { labels: false, trace: false, search: false, verify: false } } })
   t.teardown(async () => {

@@ -5,6 +5,7 @@ import type { Test } from 'tap'
 import { seedLedger } from '../../src/cli/demo.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, type TestNode } from './ledger.js'
+import { testDir } from './test-dir.js'
 
 export const ZONGZI = '06901234001037'
 export const FINE_LOT = 'Z260526A'
@@ -12,7 +13,7 @@ export const RECALLED_LOT = 'Z260526B'
 export const lotPath = (lot: string) => `/01/${ZONGZI}/10/${lot}`
 
 export async function demoApp(t: Test, options: { baseUrl?: string; listen?: boolean } = {}) {
-  const node: TestNode = await makeNode(t.testdir())
+  const node: TestNode = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   let baseUrl = options.baseUrl ?? 'https://trace.example.cn'
   let app = await buildApp({ ledger: node.ledger, config: { baseUrl } })

@@ -13,14 +13,15 @@ import { buildWitnessApp } from '../../src/witness/server.js'
 import { WitnessState } from '../../src/witness/state.js'
 import { Witness } from '../../src/witness/witness.js'
 import { makeNode, newSigner } from './ledger.js'
+import { testDir } from './test-dir.js'
 
 export const WITNESS_NAMES = ['witness.test/hz-amr', 'witness.test/zj-agri']
 
 let made = 0
 const roots = new WeakMap<Test, string>()
-/** A fresh directory in the test's own (t.testdir() empties it at each call: once per test). */
+/** A fresh directory in the test's own (testDir(t) empties it at each call: once per test). */
 const freshDir = (t: Test, what: string) => {
-  if (!roots.has(t)) roots.set(t, t.testdir())
+  if (!roots.has(t)) roots.set(t, testDir(t))
   return join(roots.get(t) as string, `${what}-${++made}`)
 }
 

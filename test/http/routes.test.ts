@@ -9,9 +9,10 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function setup(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

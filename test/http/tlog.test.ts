@@ -12,9 +12,10 @@ import { IMMUTABLE_CACHE_CONTROL, MUTABLE_CACHE_CONTROL } from '../../src/http/r
 import { Publisher } from '../../src/publish/publisher.js'
 import { makeNode } from '../helpers/ledger.js'
 import { registrations } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function setup(t: Test, entries: number) {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   for (let done = 0; done < entries; done += 250) await node.ledger.submitMany(registrations(node.operator, `h${done}`, Math.min(250, entries - done)))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
@@ -110,7 +111,7 @@ t.test('the node\'s /tlog/ and a published DIR hold the same bytes; a reader ove
 })
 
 t.test('/healthz and /metrics say how far the published tree is', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   const publisher = await Publisher.open(node.ledger, join(root, 'published'))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, publishing: publisher })

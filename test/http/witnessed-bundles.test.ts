@@ -16,6 +16,7 @@ import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { verifyBundle } from '../../src/web/verify-bundle.js'
 import { appendAll, registrations, runCli, startNode, startWitness, until } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const LOT_PATH = '/01/06901234001037/10/Z260526A'
 
@@ -23,7 +24,7 @@ const text = async (url: string) => (await fetch(url)).text()
 const sizeOf = (note: string) => parseCheckpoint(parseSignedNote(note).text).size
 
 t.test('bundles carry the witnessed checkpoint verbatim and prove only what its tree holds', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const nodeDir = join(root, 'node')
   const init = await runCli(['init', '--dir', nodeDir, '--origin', 'tracechain.test/witnessed'])
   t.equal(init.code, 0, init.stderr)

@@ -12,9 +12,10 @@ import type { ProofBundle } from '../../src/core/proof-bundle.js'
 import { buildProofBundle } from '../../src/ledger/proof-bundle.js'
 import { buildGoProgram, run } from '../helpers/go.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('Go verifies the proofs of a lot bundle, a cosigned one, and refuses a tampered one', async (t) => {
-  // Its own directory: the demo node's t.testdir() is another.
+  // Its own directory: the demo node's testDir(t) is another.
   const dir = mkdtempSync(join(tmpdir(), 'tracechain-bundlecheck-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const binary = join(dir, 'bundlecheck')

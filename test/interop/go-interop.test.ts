@@ -7,6 +7,7 @@ import { buildGoProgram, run } from '../helpers/go.js'
 import { join } from 'node:path'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { appendAll, getCheckpoint, registrations, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** Appended on top of the seeded examples: the log passes 512 leaves, two full level-0 tiles and a partial third. */
 const EXTRA_STATEMENTS = 480
@@ -15,7 +16,7 @@ const EXTRA_STATEMENTS = 480
 const lastLine = (text: string) => text.trimEnd().split('\n').pop() ?? ''
 
 t.test('Go sumdb/note and sumdb/tlog verify what the node serves', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const checker = join(root, 'checker')
   const build = await buildGoProgram(t, checker)
   if (!build) return

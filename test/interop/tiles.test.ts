@@ -16,6 +16,7 @@ import { readKeyFile } from '../../src/cli/node-dir.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 
 async function waitForPublication(dir: string, nodeUrl: string): Promise<string> {
@@ -38,7 +39,7 @@ function flipByte(path: string, at: number): () => void {
 
 t.test('nginx serves the published tree; Go verifies it from nginx alone', async (t) => {
   if (!haveNginx(t)) return
-  const root = t.testdir()
+  const root = testDir(t)
   const tilecheck = join(root, 'tilecheck')
   const build = await buildGoProgram(t, tilecheck, 'tilecheck')
   if (!build) return

@@ -13,9 +13,10 @@ import { Auditor, GENESIS_PREV, auditRange } from '../../src/ledger/audit.js'
 import { DEFAULT_MAX_CLOCK_SKEW_MS, Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('entry bytes that are not canonical JSON are named at their seq', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   for (const id of ['farm-1', 'farm-2', 'farm-3']) await node.register(id, ['farm'])
   const entries = await node.ledger.getEntriesBytes(0, node.ledger.size)
@@ -56,7 +57,7 @@ async function auditAll(node: TestNode, chunk: number, checks = node.ledger.logC
 }
 
 t.test('keys registered in one chunk sign in the next and in their own: checked ahead or here, the audit is clean', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   // Registered at seqs 1..7, each signing right after, so some sign in their own chunk and some in the next.
   for (let i = 1; i <= 7; i++) {
@@ -73,7 +74,7 @@ t.test('keys registered in one chunk sign in the next and in their own: checked 
 
 t.test("the audit runs the node's stateless checks: a statement issued too far ahead of its entry is named", async (t) => {
   // A node that allowed a day of clock skew took it; the audit holds the log to the usual ten minutes.
-  const root = t.testdir()
+  const root = testDir(t)
   const store = await LevelStore.open(join(root, 'db'))
   const operator = newSigner()
   const lenient = await Ledger.initialise({ store, nodeSigner: newSigner(), origin: 'tracechain.test/lenient', ed: nodeEd25519, maxClockSkewMs: 24 * 3600_000 }, operator)

@@ -5,9 +5,10 @@ import t from 'tap'
 import { BoundedReader } from '../../src/ledger/bounded-reader.js'
 import { seedLedger } from '../../src/cli/demo.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('get counts each record once; prefetch reads many in one store call, counted, within the budget', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   t.teardown(() => node.close())
   const records = node.ledger.records

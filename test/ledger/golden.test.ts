@@ -11,12 +11,13 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { auditLedger } from '../../src/ledger/audit-ledger.js'
 import { openNode, readKeyFile } from '../../src/cli/node-dir.js'
 import { newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/ledger-v1/', import.meta.url))
 const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as { size: number; checkpoint: string; verifierKey: string }
 
 t.test('the v1 ledger opens, audits and extends', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   cpSync(FIXTURE, dir, { recursive: true })
   const node = await openNode(dir)
   t.teardown(() => node.close())

@@ -13,6 +13,7 @@ import {
   type RepeatLookup,
 } from '../../src/ledger/idempotency.js'
 import type { RecordWrite } from '../../src/store/level-store.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const record = (seq: number): IdempotencyRecord => ({ seq, payloadHash: `p${seq}`, leafHash: `l${seq}` })
 const idem = (key: string, seq: number): RecordWrite => ({ space: IDEMPOTENCY_SPACE, key, value: record(seq) })
@@ -40,7 +41,7 @@ t.test('recent commits: what landed after a lookup, for as many commits as are k
 })
 
 t.test('known repeats: from the early lookup, completed from memory, or read again', async (t) => {
-  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
   await store.commit({ entries: [], tiles: [], records: [idem('stored', 0), idem('late', 1)] })
   const recent = new RecentCommits(1)

@@ -15,6 +15,7 @@ import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { lotPath, RECALLED_LOT, FINE_LOT } from '../helpers/web.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const NOW = '2026-09-01T04:00:00.000Z'
 const HOUR = 60 * 60 * 1000
@@ -25,7 +26,7 @@ async function lateAlerts(ledger: Ledger) {
 }
 
 t.test('the window: 24 h by default, configurable, 0 turns it off; the alert names the entry and its signer', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   for (const [name, window, flagged] of [
     ['default', undefined, [25]],
     ['one hour', HOUR, [2, 23, 25]],
@@ -50,7 +51,7 @@ t.test('the window: 24 h by default, configurable, 0 turns it off; the alert nam
 })
 
 t.test('the demo: its story recorded as of its own times; the statements it records late are flagged, on the page too', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   await seedLedger(node.ledger, node.operator)
   const late = await lateAlerts(node.ledger)

@@ -14,9 +14,10 @@ import { ACTOR_SPACE } from '../../src/ledger/registry.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { join } from 'node:path'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('genesis is the operator registering itself, and the checkpoint verifies', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   t.equal(node.ledger.size, 1)
   const { entry } = await node.ledger.getEntry(0)
@@ -29,7 +30,7 @@ t.test('genesis is the operator registering itself, and the checkpoint verifies'
 })
 
 t.test('appends chain, prove inclusion and consistency, and survive a restart without replay', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   const farm = await node.register('farm-1', ['farm'])
   t.equal(node.ledger.size, 2)
@@ -65,7 +66,7 @@ t.test('appends chain, prove inclusion and consistency, and survive a restart wi
 })
 
 t.test("an actor's stored record is the registry's, written once by the group that changed it", async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   const ids = ['coop-1', 'farm-2', 'farm-3']
   // One group: the three registrations are submitted together.
@@ -80,7 +81,7 @@ t.test("an actor's stored record is the registry's, written once by the group th
 })
 
 t.test('idempotent repeats and id conflicts', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const signer = newSigner()
   const envelope = node.statement(
@@ -105,7 +106,7 @@ t.test('idempotent repeats and id conflicts', async (t) => {
 })
 
 t.test('a repeat is known however many groups after its first copy, though looked up before that one committed', async (t) => {
-  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
   const operator = newSigner()
   // One request per group, and every request checked (and its repeats looked up) before the first commit.
@@ -130,7 +131,7 @@ t.test('a repeat is known however many groups after its first copy, though looke
 })
 
 t.test('a key registered earlier in the same batch signs later statements of it', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const admin2 = newSigner()
   const farm = newSigner()
@@ -142,7 +143,7 @@ t.test('a key registered earlier in the same batch signs later statements of it'
 })
 
 t.test('refusals: each with its code, and the tree does not change', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const farm = await node.register('farm-1', ['farm'])
   const stranger = newSigner()
@@ -186,7 +187,7 @@ t.test('refusals: each with its code, and the tree does not change', async (t) =
 })
 
 t.test('rotated and revoked keys are refused from then on', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const admin = await node.register('admin-2', ['admin'])
   const next = newSigner()
@@ -201,7 +202,7 @@ t.test('rotated and revoked keys are refused from then on', async (t) => {
 })
 
 t.test('co-signatures are verified and kept', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const inspector = await node.register('inspector-1', ['inspector'])
   const signer = newSigner()
@@ -222,7 +223,7 @@ t.test('co-signatures are verified and kept', async (t) => {
 })
 
 t.test('actor.register refuses repeated locations', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const body = { id: 'dup', name: 'Dup', roles: ['farm'], publicKey: toBase64(newSigner().publicKey), locations: ['urn:epc:id:sgln:6901234.00001.0', 'urn:epc:id:sgln:6901234.00001.0'] }
   await t.rejects(node.ledger.submit(node.statement({ type: 'actor.register', actor: 'operator', body }, [node.operator])), { code: 'SCHEMA_INVALID' })

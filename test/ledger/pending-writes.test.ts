@@ -5,9 +5,10 @@ import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { LevelStore, type RecordWrite } from '../../src/store/level-store.js'
 import { PendingWrites, rangeWithWrites } from '../../src/ledger/pending-writes.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function storeWith(t: Test, keys: string[]): Promise<LevelStore> {
-  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
   await store.commit({ entries: [], tiles: [], records: keys.map((key) => ({ space: 's', key, value: `stored ${key}` })) })
   return store

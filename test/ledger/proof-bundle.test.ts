@@ -11,11 +11,12 @@ import { buildProofBundle } from '../../src/ledger/proof-bundle.js'
 import { loadSchemas } from '../../src/ledger/schemas.js'
 import { verifyBundle } from '../../src/web/verify-bundle.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const validate = loadSchemas().validator('proof-bundle')!
 
 t.test('the actors back to entry 0, each proof against the one note, the schema met', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const admin = await node.register('admin-2', ['admin'])
   const farm = newSigner()
@@ -41,7 +42,7 @@ t.test('the actors back to entry 0, each proof against the one note, the schema 
 })
 
 t.test('against an older checkpoint: proofs at its size; a seq beyond it is refused', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   await node.register('farm-1', ['farm'])
   const old = node.ledger.checkpoint
@@ -55,7 +56,7 @@ t.test('against an older checkpoint: proofs at its size; a seq beyond it is refu
 })
 
 t.test('the parser refuses what the schema refuses, and what only order and reference show', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   await node.register('farm-1', ['farm'])
   const bundle = await buildProofBundle(node.ledger, { about: { kind: 'entry', seq: 1 }, seqs: [1] })
@@ -103,7 +104,7 @@ t.test('the parser refuses what the schema refuses, and what only order and refe
 })
 
 t.test('a bundle as a file: JSON round trip keeps every byte that is proved', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   await node.register('farm-1', ['farm'], { name: { zh: '安吉 "农场"\u2028', en: 'Anji' } })
   const bundle: ProofBundle = await buildProofBundle(node.ledger, { about: { kind: 'entry', seq: 1 }, seqs: [1], actors: ['farm-1'] })

@@ -5,6 +5,7 @@ import t from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
 import { GROUP_SLICE_MS } from '../../src/ledger/sequencer.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /**
  * Unsliced, one group here holds the event loop for most of a second (550 ms on a 2-core machine running
@@ -14,7 +15,7 @@ import { makeNode, newSigner } from '../helpers/ledger.js'
 const MAX_GAP_MS = 150 * GROUP_SLICE_MS
 
 t.test('a group of 500 registrations yields to the event loop between slices', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const envelopes = Array.from({ length: 2000 }, (_, i) =>
     node.statement(

@@ -9,6 +9,7 @@ import { TILE_WIDTH } from '../../src/core/tile-paths.js'
 import { LedgerTree } from '../../src/ledger/tree.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { mth, path, subproof } from '../helpers/naive-merkle.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SIZE = 5 * TILE_WIDTH + 37
 const leaves = Array.from({ length: SIZE }, (_, i) => leafHash(new TextEncoder().encode(`entry ${i}`)))
@@ -16,7 +17,7 @@ const hexList = (hashes: Uint8Array[]) => hashes.map(toHex)
 
 /** A store holding the tiles of SIZE leaves, appended in uneven batches through draft/adopt as the ledger does. */
 async function filledStore(t: Test, skip: (level: number, index: number) => boolean = () => false) {
-  const store = await LevelStore.open(t.testdir())
+  const store = await LevelStore.open(testDir(t))
   t.teardown(() => store.close().catch(() => undefined)) // one test closes it itself
   const tree = await LedgerTree.load(store, 0)
   for (let at = 0; at < SIZE; ) {
@@ -79,7 +80,7 @@ t.test('after the warm-up, a proof that reads its tile from the store hashes a f
 })
 
 t.test('proofs at the current size stay right as the tree grows, and handing them out exposes no cached bytes', async (t) => {
-  const store = await LevelStore.open(t.testdir())
+  const store = await LevelStore.open(testDir(t))
   t.teardown(() => store.close())
   const tree = await LedgerTree.load(store, 0)
   for (let size = 0; size < 600; ) {

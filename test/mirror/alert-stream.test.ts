@@ -12,6 +12,7 @@ import { buildApp } from '../../src/http/app.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { makeNode } from '../helpers/ledger.js'
 import { openEventStream } from '../helpers/sse.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const overBudget = (applicationId: string) =>
   buildStatementEnvelope(
@@ -26,7 +27,7 @@ const overBudget = (applicationId: string) =>
   )
 
 t.test("the mirror's stream tells what the node's does, with the same ids", async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   await seedLedger(node.ledger, node.operator)
   const nodeApp = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })

@@ -12,6 +12,7 @@ import { readKeyFile } from '../../src/cli/node-dir.js'
 import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 import { documentedServerBlock, freePort, haveNginx, startNginx, startNginxServers, substitute } from '../helpers/nginx.js'
 import { getJson, postJson, registrations, startMirror, startNode, type NodeProcess, until } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const LOTS = ['/01/06901234001037/10/Z260526A', '/01/06901234001037/10/Z260526B', '/01/06901234000115/10/R2605A']
 
@@ -23,7 +24,7 @@ async function lotPagesServed(mirror: NodeProcess): Promise<number> {
 
 t.test('two mirrors behind nginx serve verified pages; one dies, the pages go on verifying', async (t) => {
   if (!haveNginx(t) || !haveChromium(t)) return
-  const root = t.testdir()
+  const root = testDir(t)
   const published = join(root, 'published')
   const node = await startNode({ dir: join(root, 'node'), args: ['--seed', '--publish', published] })
   t.teardown(() => node.stop())

@@ -22,6 +22,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { registrations } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const FIXED_NOW = () => new Date('2026-06-20T08:00:00Z')
 
@@ -70,7 +71,7 @@ const json = async (app: FastifyInstance, url: string) => {
 }
 
 t.test('a mirror fed by the node’s tiles answers every read as the node does; writes get 405', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, app: nodeApp, url } = await primary(t, join(root, 'node'))
   const more = await node.ledger.submitMany(registrations(node.operator, 'm', 700))
   t.notOk(more.some((o) => o instanceof Error))
@@ -120,7 +121,7 @@ t.test('a mirror fed by the node’s tiles answers every read as the node does; 
 })
 
 t.test('a flipped byte in a tile stops the mirror: it keeps what it verified, says so, and keeps the tile', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, url } = await primary(t, join(root, 'node'))
   const source = httpResources(`${url}/tlog/`)
   const sizeBefore = node.ledger.size
@@ -160,7 +161,7 @@ t.test('a flipped byte in a tile stops the mirror: it keeps what it verified, sa
 })
 
 t.test('a split view: another history under the same key is caught and both checkpoints kept', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, url } = await primary(t, join(root, 'node'))
   // The operator runs a second history under the node's own key and shows it to this mirror later.
   const forkUrl = await forkOf(t, root, node, node.ledger.size + 20)
@@ -188,7 +189,7 @@ t.test('a split view: another history under the same key is caught and both chec
 })
 
 t.test('an older checkpoint of the same tree (a stale CDN copy) is no fault; a smaller fork is', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, url } = await primary(t, join(root, 'node'))
   const stale = node.ledger.checkpoint
   const staleTiles = new Map<string, Uint8Array>()
@@ -211,7 +212,7 @@ t.test('an older checkpoint of the same tree (a stale CDN copy) is no fault; a s
 })
 
 t.test('a new mirror in its first catch-up serves no reads until it holds a verified checkpoint; the explorer says what it is', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, url } = await primary(t, join(root, 'node'))
   await node.ledger.submitMany(registrations(node.operator, 'm', 600))
   const source = httpResources(`${url}/tlog/`)
@@ -253,7 +254,7 @@ t.test('a new mirror in its first catch-up serves no reads until it holds a veri
 })
 
 t.test('checks that fail to run are the mirror’s own fault: it says so and tries again, keeping no evidence', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const { node, url } = await primary(t, join(root, 'node'))
   const store = await LevelStore.open(join(root, 'mirror', 'db'))
   let broken = true

@@ -7,6 +7,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { appendAll, getJson, postJson, registrations, runCli, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const DEADLINE_MS = 60_000
 
@@ -32,7 +33,7 @@ const text = async (url: string, accept = 'application/json') => {
 }
 
 t.test('a mirror process follows a node process under load, answers as it does, and survives kill -9', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await startNode({ dir: join(root, 'node'), args: ['--seed'] })
   t.teardown(() => node.stop())
   const operator = readKeyFile(join(root, 'node', 'keys', 'operator.json'))

@@ -23,6 +23,7 @@ import { Follower } from '../../src/mirror/follower.js'
 import { prefixRange } from '../../src/store/keys.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { FIXED_TIME, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const CHUNK = 8
 
@@ -88,7 +89,7 @@ async function register(source: Primary, id: string, roles = ['farm'], extra: Re
 }
 
 t.test('a key registered at the end of one chunk signs at the start of the next, and in its own chunk', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const source = await primary(t, join(root, 'node'), [])
   await source.fillTo(2 * CHUNK - 1)
   const farm = await register(source, 'late-farm')
@@ -108,7 +109,7 @@ t.test('a key registered at the end of one chunk signs at the start of the next,
 })
 
 t.test('an actor revoked at the end of one chunk may not sign at the start of the next', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const source = await primary(t, join(root, 'node'), [lenient('actor.revoke')])
   const farm = await register(source, 'farm-r')
   await source.fillTo(2 * CHUNK - 1)
@@ -122,7 +123,7 @@ t.test('an actor revoked at the end of one chunk may not sign at the start of th
 })
 
 t.test('a key rotated out at the end of one chunk may not sign at the start of the next', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const source = await primary(t, join(root, 'node'), [lenient('actor.rotate-key')])
   const farm = await register(source, 'farm-k')
   await source.fillTo(3 * CHUNK - 1)
@@ -137,7 +138,7 @@ t.test('a key rotated out at the end of one chunk may not sign at the start of t
 })
 
 t.test("a domain rule: a farm's event at a location it did not register", async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const source = await primary(t, join(root, 'node'), [{ ...DOMAIN_KINDS.find((k) => k.type === 'food.event')!, accept: () => undefined }])
   const farm = await register(source, 'farm-l', ['farm'], { locations: ['urn:epc:id:sgln:6901234.00010.0'] })
   await source.fillTo(CHUNK + 3)
@@ -165,7 +166,7 @@ t.test("a domain rule: a farm's event at a location it did not register", async 
 })
 
 t.test('a log that holds an actor’s same event twice (an earlier release recorded repeats): the mirror records both, with the node’s index records', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const real = DOMAIN_KINDS.find((k) => k.type === 'food.event') as StatementKind
   const source = await primary(t, join(root, 'node'), [{ ...real, accept: async (ctx) => void (await real.accept(ctx)) }])
   const farm = await register(source, 'farm-d')

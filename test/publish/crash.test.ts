@@ -8,6 +8,7 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { TiledLog, type FetchResource } from '../../src/core/tiled-log.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { getCheckpoint, postJson, registrations, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const ROUNDS = 3
 
@@ -23,7 +24,7 @@ const fetchDirectory =
   }
 
 t.test('SIGKILL while publishing leaves a whole tree in DIR; a restart publishes on from it', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const dir = join(root, 'node')
   const published = join(root, 'published')
   let node: NodeProcess = await startNode({ dir, args: ['--publish', published] })

@@ -15,6 +15,7 @@ import { Publisher } from '../../src/publish/publisher.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 import { registrations } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 export function fetchDirectory(dir: string): FetchResource {
   return async (path) => {
@@ -40,7 +41,7 @@ async function openTiled(dir: string, node: TestNode): Promise<TiledLog> {
 }
 
 t.test('DIR alone gives the signed tree: every entry, tile and proof, the same bytes the ledger serves', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   await append(node, 600)
@@ -67,7 +68,7 @@ t.test('DIR alone gives the signed tree: every entry, tile and proof, the same b
 })
 
 t.test('later publications add what changed; with no grace the superseded partial tiles go at once', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   const dir = join(root, 'incremental')
@@ -92,7 +93,7 @@ t.test('later publications add what changed; with no grace the superseded partia
 })
 
 t.test('superseded partial tiles stay for the grace period, then go; the ones the checkpoint names stay', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   const dir = join(root, 'published')
@@ -137,7 +138,7 @@ t.test('superseded partial tiles stay for the grace period, then go; the ones th
 })
 
 t.test('a DIR of another log, another history or a larger tree is refused; a broken staging area is emptied', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   await append(node, 20)
@@ -172,7 +173,7 @@ t.test('a DIR of another log, another history or a larger tree is refused; a bro
 })
 
 t.test('commits faster than publishing are coalesced into the latest state; a failed publication is retried', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   const dir = join(root, 'published')
@@ -234,7 +235,7 @@ t.test('commits faster than publishing are coalesced into the latest state; a fa
 })
 
 t.test('a reader polling DIR while the node appends and publishes always finds the tiles its checkpoint names', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const node = await makeNode(join(root, 'node'))
   t.teardown(() => node.close())
   const dir = join(root, 'published')

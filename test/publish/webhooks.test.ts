@@ -15,6 +15,7 @@ import { backoffMs, parseWebhookFlag, WebhookDispatcher, type WebhookStatus, typ
 import { freePort } from '../helpers/nginx.js'
 import { registrations } from '../helpers/node-process.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const FAST: Partial<WebhookTiming> = { baseDelayMs: 40, maxDelayMs: 200, timeoutMs: 2000, idleCheckMs: 500 }
 
@@ -71,7 +72,7 @@ function dispatcher(t: Test, node: TestNode, targets: WebhookTarget[], timing: P
 }
 
 t.test('a delivery verifies with the node verifier key alone; anything else is refused with its code', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const key = node.ledger.verifierKey
   const delivery: AlertDelivery = { origin: node.config.origin, id: 'abc', webhook: '*', sentAt: '2026-12-01T00:00:00.000Z', alert: { kind: 'LATE_RECORD', at: '2026-12-01T00:00:00.000Z', seqs: [3], message: 'late' } }
@@ -104,7 +105,7 @@ t.test('flags and backoff', async (t) => {
 })
 
 t.test('503 twice, then delivered: in order, each verified, the failures counted, the state in GET /v1/webhooks and the console', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const hook = await receiver(t, (n) => (n <= 2 ? 503 : 200))
   const hooks = dispatcher(t, node, [{ kind: 'LATE_RECORD', url: hook.url }])
@@ -148,7 +149,7 @@ t.test('503 twice, then delivered: in order, each verified, the failures counted
 })
 
 t.test('a refused connection, then the receiver comes up: delivered; a restarted dispatcher sends nothing twice', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const port = await freePort()
   const target = { kind: '*', url: `http://127.0.0.1:${port}/hook` }
@@ -180,7 +181,7 @@ t.test('a refused connection, then the receiver comes up: delivered; a restarted
 })
 
 t.test('a 4xx is given up at once; 500s up to the limit; no answer is a failure too', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const refusing = await receiver(t, (n) => (n === 1 ? 410 : 200))
   const failing = await receiver(t, () => 500)

@@ -17,6 +17,7 @@ import { addCheckpoint } from '../../src/witness/client.js'
 import { makeNode } from '../helpers/ledger.js'
 import { registrations } from '../helpers/node-process.js'
 import { TestLog } from '../helpers/witness.js'
+import { testDir } from '../helpers/test-dir.js'
 
 setFlagsFromString('--expose-gc')
 const collectGarbage = runInNewContext('gc') as () => void
@@ -72,7 +73,7 @@ t.test('a deadline joined with a caller signal fires under GC, and the caller ca
 
 t.test('a webhook attempt at a receiver that never answers fails at its timeout under GC', async (t) => {
   const peer = await silentPeer(t)
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const hooks = new WebhookDispatcher({
     ledger: node.ledger, store: node.store, nodeSigner: node.nodeSigner, origin: node.config.origin,

@@ -10,6 +10,7 @@ import { CLI } from '../helpers/node-process.js'
 import { gs1CheckDigit } from '../../src/food/identifiers.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SIDE = 200
 /** Generous for a 2-core machine shared with other test files: unbounded, these took 0.5-2 s here. */
@@ -26,7 +27,7 @@ const FINAL = gtin(105)
 const lot = (g: string, l: string) => `https://id.gs1.org/01/${g}/10/${l}`
 
 t.test('a 200 x 200 graph from one producer: trace and resolver answer fast and say truncated; /healthz is not held', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()
@@ -96,7 +97,7 @@ t.test('a 200 x 200 graph from one producer: trace and resolver answer fast and 
   t.equal(fsma.headers['tracechain-truncated'], 'true', 'the export says lots linked to the lot may be missing')
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as { port: number }
-  const out = join(t.testdir(), 'fsma204.csv')
+  const out = join(testDir(t), 'fsma204.csv')
   // Its own process: the node answers on this one's event loop.
   const exported = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [CLI, 'export', 'fsma204', '--url', `http://127.0.0.1:${port}`, '--lot', lot(FINAL, 'F'), '--out', out])
@@ -111,7 +112,7 @@ t.test('a 200 x 200 graph from one producer: trace and resolver answer fast and 
 })
 
 t.test('a small graph is not truncated: the answers are whole', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

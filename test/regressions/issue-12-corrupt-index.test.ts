@@ -7,9 +7,10 @@ import { join } from 'node:path'
 import t from 'tap'
 import { makeNode } from '../helpers/ledger.js'
 import { runCli } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('a lowered last offset: serve and verify --dir refuse, naming entries.idx and the seq', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   for (let i = 0; i < 5; i++) await node.register(`farm-${i}`, ['farm'])
   const lastSeq = node.ledger.size - 1
@@ -32,7 +33,7 @@ t.test('a lowered last offset: serve and verify --dir refuse, naming entries.idx
 })
 
 t.test('a truncated entries.bin: serve and verify --dir refuse, naming entries.bin and the last seq', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   for (let i = 0; i < 3; i++) await node.register(`farm-${i}`, ['farm'])
   const lastSeq = node.ledger.size - 1

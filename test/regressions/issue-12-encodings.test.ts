@@ -9,6 +9,7 @@ import { useBase64Decoder } from '../../src/core/bytes.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { toBase64 } from '../../src/core/bytes.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** 'Ā' (U+0100) and 'A' share their low byte: the substitution a lenient decoder cannot see. */
 const LOOKALIKES = ['\u0100', '\u4100', '\uff21']
@@ -25,7 +26,7 @@ t.test('fromBase64 refuses every character outside the alphabet, with and withou
 })
 
 t.test('POST /v1/statements refuses a payload or signature with a non-ASCII character; nothing is written', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

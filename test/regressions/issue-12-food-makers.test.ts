@@ -14,6 +14,7 @@ import { RECALL_INDEX_META } from '../../src/food/recall-index.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 import type { Signer } from '../../src/core/keys.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const PORK = '06901234000283'
 const ZONGZI = '06901234001037'
@@ -153,7 +154,7 @@ t.test('an actor with registered locations must name one: LOCATION_REQUIRED', as
 })
 
 t.test('a store written before the recall index gets it built once at open', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   await seedLedger(node.ledger, node.operator)
   const marks = await node.ledger.records.range(SPACES.recalled, {})

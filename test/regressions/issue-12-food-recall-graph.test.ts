@@ -7,6 +7,7 @@ import t from 'tap'
 import { buildApp } from '../../src/http/app.js'
 import type { Envelope } from '../../src/core/dsse.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 // Building the graph is 200 signed transformations of 200 lots each: minutes on a loaded machine.
 t.setTimeout(600_000)
@@ -20,7 +21,7 @@ const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`
 const inputs = Array.from({ length: N }, (_, i) => lot(INPUT, `IN${i}`))
 
 t.test('200 lots from the same 200 inputs: appends stay bounded, and the recall still reaches the outputs', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

@@ -11,11 +11,12 @@ import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const PAGES = ['/', '/?lang=en', lotPath(FINE_LOT), `${lotPath(FINE_LOT)}?lang=en`, '/01/123/10/X', '/search?q=nothing-like-it', '/seals/yiqiao-committee-seal']
 
 t.test('demo actors are marked and every page carries the banner, after a restart too', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await makeNode(dir)
   const before = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', demoKeys: readDemoKeys() } })
   t.notMatch((await before.inject({ url: '/', headers: { accept: 'text/html' } })).body, /data-demo-node/, 'no banner before any demo actor')

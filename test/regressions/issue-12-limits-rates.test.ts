@@ -9,11 +9,12 @@ import { DEFAULT_RATE_LIMITS, parseRateLimits } from '../../src/http/rate-limits
 import { parseTrustProxy } from '../../src/http/trust-proxy.js'
 import { makeNode } from '../helpers/ledger.js'
 import { FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const LOT = `https://id.gs1.org${lotPath(FINE_LOT)}`
 
 t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const one = { max: 2, windowSeconds: 60 }
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: { labels: one, trace: one, search: one, verify: one } } })
@@ -50,7 +51,7 @@ t.test('limits from a flag or the environment', async (t) => {
 })
 
 t.test('behind a trusted proxy the client is the forwarded address; from anyone else X-Forwarded-For is ignored', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const limits = { trace: { max: 2, windowSeconds: 60 } }
   const trace = `/v1/trace/${encodeURIComponent(LOT)}`

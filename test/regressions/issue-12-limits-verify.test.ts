@@ -9,13 +9,14 @@ import { verifyUrl } from '../../src/cli/verify.js'
 import { buildApp } from '../../src/http/app.js'
 import { MAX_VERIFY_RANGE } from '../../src/ledger/audit-ledger.js'
 import { FIXED_TIME, makeNode, newSigner } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const BATCH = 1000
 // Eleven thousand signed entries and three audits of them: minutes on a loaded two-core machine.
 t.setTimeout(600_000)
 
 t.test('a log over 10,000 entries: bounded audits over HTTP, the whole log by the CLI', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   // Entry 0 is the genesis; registrations fill the log past the bound.
   for (let done = 0; done < MAX_VERIFY_RANGE + 1; done += BATCH) {
     const envelopes = Array.from({ length: BATCH }, (_, i) =>

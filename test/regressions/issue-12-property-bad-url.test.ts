@@ -7,9 +7,10 @@ import t from 'tap'
 import { ERROR_CODES } from '../../src/core/errors.js'
 import { MAX_PATH_PARAM_LENGTH, buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('an undecodable or overlong path segment gets BAD_REQUEST from every route, as a page request too', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()
@@ -42,7 +43,7 @@ t.test('an undecodable or overlong path segment gets BAD_REQUEST from every rout
 })
 
 t.test('a trace id longer than the router default (100) but within its schema reaches the route', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

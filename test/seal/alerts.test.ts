@@ -12,6 +12,7 @@ import { sealKinds } from '../../src/seal/kinds.js'
 import { sealApplications } from '../../src/seal/queries.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { DAYTIME, SEAL, SHA, VILLAGE, village, type Village } from '../helpers/seal.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const alerts = async (v: Village, kind?: string) => (await v.get(`/v1/alerts${kind ? `?kind=${kind}` : ''}`)).json().alerts
 const approveAndUse = async (v: Village, applicationId: string) => {
@@ -152,7 +153,7 @@ t.test('SPLIT_CONTRACT does not flag unrelated, too few, too small, too old, rej
 })
 
 t.test('the collective threshold is configurable', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   await (await makeNode(dir)).close()
   const node = await openNode(dir, { kinds: sealKinds({ collectiveThreshold: 50_000 }) })
   t.teardown(() => node.close())

@@ -12,6 +12,7 @@ import { DEMO_KEYS_DIR, EXAMPLES_DIR, buildDemoEnvelopes, seedLedger } from '../
 import { buildApp } from '../../src/http/app.js'
 import { validateBody } from '../../src/ledger/schemas.js'
 import { makeNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SCENARIO = `${EXAMPLES_DIR}statements/50-village-seal.json`
 const VILLAGE_ORGS = /^xiaoshan-yiqiao-/
@@ -41,7 +42,7 @@ t.test('every statement of the scenario validates against its schema', async (t)
 })
 
 t.test('the demo loads into a fresh node, twice, and tells its story', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date('2026-11-28T08:00:00.000Z') })
   t.teardown(async () => {
     await app.close()

@@ -5,9 +5,10 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { writeFileDurably } from '../../src/store/durable-file.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test('a new file gets the content and the mode, and nothing is left beside it', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const path = join(dir, 'key.json')
   writeFileDurably(path, '{"secret":1}\n', 0o600)
   t.equal(readFileSync(path, 'utf8'), '{"secret":1}\n')
@@ -16,7 +17,7 @@ t.test('a new file gets the content and the mode, and nothing is left beside it'
 })
 
 t.test('an existing file is replaced by a rename, not rewritten in place', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const path = join(dir, 'checkpoint.txt')
   writeFileSync(path, 'the old checkpoint\n')
   const before = statSync(path).ino
@@ -28,7 +29,7 @@ t.test('an existing file is replaced by a rename, not rewritten in place', async
 })
 
 t.test('a write that cannot be made throws and leaves the old file', async (t) => {
-  const dir = t.testdir({ 'node.json': '{"origin":"kept"}\n', taken: { 'a-file': '' } })
+  const dir = testDir(t, { 'node.json': '{"origin":"kept"}\n', taken: { 'a-file': '' } })
   t.throws(() => writeFileDurably(join(dir, 'missing-dir', 'node.json'), '{}'), { code: 'ENOENT' })
   // The target is a directory: the rename fails after the temporary was written, which is removed.
   t.throws(() => writeFileDurably(join(dir, 'taken'), '{}'))

@@ -8,6 +8,7 @@ import { toHex } from '../../src/core/bytes.js'
 import { sha256 } from '../../src/core/hash.js'
 import { EntryFile } from '../../src/store/entry-file.js'
 import { LevelStore, type StoredHead } from '../../src/store/level-store.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const text = (b: Uint8Array) => new TextDecoder().decode(b)
@@ -25,7 +26,7 @@ async function commitEntries(store: LevelStore, first: number, texts: string[]):
 }
 
 t.test('entries read back by seq and by range, across commits of different sizes', async (t) => {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const store = await LevelStore.open(location)
   t.teardown(() => store.close())
   await commitEntries(store, 0, ['zero', 'one'])
@@ -40,7 +41,7 @@ t.test('entries read back by seq and by range, across commits of different sizes
 })
 
 t.test('entries written past the head (a crash before the LevelDB batch) are cut off on open and written over', async (t) => {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   let store = await LevelStore.open(location)
   await commitEntries(store, 0, ['a', 'b', 'c'])
   await store.close()
@@ -60,7 +61,7 @@ t.test('entries written past the head (a crash before the LevelDB batch) are cut
 
 /** A store holding entry 'a', and a refused commit of entry 1 with one record whose value has no JSON form. */
 async function refuseRecord(t: Test, value: unknown): Promise<{ store: LevelStore; location: string }> {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const store = await LevelStore.open(location)
   t.teardown(() => store.close())
   await commitEntries(store, 0, ['a'])
@@ -85,7 +86,7 @@ t.test('a record whose toJSON gives nothing: refused, the head unmoved, and the 
 })
 
 t.test('entries of a commit that failed after they were written are written over by the next', async (t) => {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const file = await EntryFile.open(location.replace(/db$/, ''))
   t.teardown(() => file.close())
   await file.append(0, [bytes('a')])
@@ -97,7 +98,7 @@ t.test('entries of a commit that failed after they were written are written over
 })
 
 t.test('consecutive seqs only', async (t) => {
-  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
   await t.rejects(
     store.commit({ entries: [{ seq: 0, bytes: bytes('a') }, { seq: 2, bytes: bytes('c') }], tiles: [], head: head(2), records: [] }),
@@ -107,7 +108,7 @@ t.test('consecutive seqs only', async (t) => {
 })
 
 t.test('a head that counts entries the files do not hold: STORE_CORRUPT on open', async (t) => {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const store = await LevelStore.open(location)
   await commitEntries(store, 0, ['a', 'b'])
   await store.commit({ entries: [], tiles: [], head: head(4), records: [] })
@@ -118,7 +119,7 @@ t.test('a head that counts entries the files do not hold: STORE_CORRUPT on open'
 
 /** A store of three committed entries, closed, with `damage` done to its files. */
 async function damagedStore(t: Test, damage: (location: string) => void): Promise<string> {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const store = await LevelStore.open(location)
   await commitEntries(store, 0, ['{"seq":0}', '{"seq":1,"more":"bytes"}', '{"seq":2,"last":"entry of the log"}'])
   await store.close()

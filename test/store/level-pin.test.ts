@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Level } from 'level'
 import { LevelStore, type NativeBatch } from '../../src/store/level-store.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -28,7 +29,7 @@ t.test('level and classic-level are pinned exactly, and installed at the pinned 
 })
 
 t.test('the chained batch\'s implementer interface: a put, a del and a synced write land', async (t) => {
-  const location = join(t.testdir(), 'db')
+  const location = join(testDir(t), 'db')
   const db = new Level<string, string>(location, { valueEncoding: 'utf8' })
   await db.open()
   await db.put('gone', 'before')
@@ -52,7 +53,7 @@ t.test('the chained batch\'s implementer interface: a put, a del and a synced wr
 })
 
 t.test('LevelStore.commit through it: records put, replaced and deleted', async (t) => {
-  const store = await LevelStore.open(join(t.testdir(), 'db'))
+  const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
   await store.commit({ entries: [], tiles: [], records: [{ space: 's', key: 'a', value: { n: 1 } }, { space: 's', key: 'b', value: 'b' }] })
   await store.commit({

@@ -13,6 +13,7 @@ import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chrom
 import { postJson, ROOT, runCli, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SALES = join(ROOT, 'examples/epcis/25.market-hz-01.receive.jsonld')
 const SALE_ID = 'urn:uuid:6b0a4a52-0d0e-4c51-9d1e-000000000502'
@@ -24,7 +25,7 @@ interface PageJson {
 
 if (haveChromium(t)) {
   t.test('a declaration sent as EPCIS by the event signer corrects it; the page strikes it through and verifies', async (t) => {
-    const dir = t.testdir()
+    const dir = testDir(t)
     const node = await startNode({ dir: join(dir, 'data'), args: ['--seed'] })
     t.teardown(() => node.stop())
     const document = JSON.parse(readFileSync(SALES, 'utf8')) as { epcisBody: { eventList: Record<string, unknown>[] } }

@@ -20,6 +20,7 @@ import { makeNode, newSigner } from '../helpers/ledger.js'
 import { decodeQr } from '../helpers/qr.js'
 import { staticSite } from '../helpers/static-site.js'
 import { FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
 const LOT_URN = 'urn:epc:class:lgtin:6901234.000103.Z260526A'
@@ -87,7 +88,7 @@ async function openStandalone(page: Page, url: string): Promise<{ state: string 
 
 function run() {
   t.test("(a) the label's URI with its #log verifies, says so, and the pin travels with the page's links", async (t) => {
-    const first = await listeningNode(t, t.testdir())
+    const first = await listeningNode(t, testDir(t))
     const label = await fetch(`${first.baseUrl}/v1/labels/${encodeURIComponent(LOT_URN)}.png?size=screen`)
     const uri = decodeQr(Buffer.from(await label.arrayBuffer())) as string
     t.equal(uri, `${first.baseUrl}${lotPath(FINE_LOT)}#log=${first.keyId}`, 'the screen label decodes with its fragment')
@@ -113,7 +114,7 @@ function run() {
   })
 
   t.test('(b) a node with another key serving the same lot: the label-key failure, naming both ids', async (t) => {
-    const dir = t.testdir()
+    const dir = testDir(t)
     const first = await listeningNode(t, join(dir, 'first'))
     const second = await listeningNode(t, join(dir, 'second'))
     t.not(first.keyId, second.keyId)
@@ -136,7 +137,7 @@ function run() {
   })
 
   t.test('(c) the standalone page on a separate static origin verifies the lot across origins, and refuses a wrong key id', async (t) => {
-    const dir = t.testdir()
+    const dir = testDir(t)
     const first = await listeningNode(t, join(dir, 'node'))
     const site = join(dir, 'site')
     const written = writeVerifyPage({ out: site })

@@ -11,6 +11,7 @@ import t from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const HTML = { accept: 'text/html' }
 
@@ -19,10 +20,10 @@ t.test('SRI form: sha384- and base64, the W3C SRI example', async (t) => {
   const asset = verifierAssetOf(Buffer.from("alert('Hello, world.');"))
   t.equal(asset.integrity, 'sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO')
   t.equal(asset.fileName, `verify-${asset.sha256.slice(0, 16)}.js`)
-  const file = join(t.testdir(), 'v.js')
+  const file = join(testDir(t), 'v.js')
   writeFileSync(file, "alert('Hello, world.');")
   t.same(readVerifierAsset(file).integrity, asset.integrity)
-  t.throws(() => readVerifierAsset(join(t.testdir(), 'missing.js')), { code: 'NOT_FOUND' })
+  t.throws(() => readVerifierAsset(join(testDir(t), 'missing.js')), { code: 'NOT_FOUND' })
 })
 
 t.test("every page's script tag pins the bytes served under its name: each kind of page its own script", async (t) => {
@@ -84,7 +85,7 @@ t.test('GET /verify prints the hash and renders no ledger facts', async (t) => {
 })
 
 t.test("the README prints this version's verifier: its versioned name and SRI hash, as the build makes them", async (t) => {
-  const out = t.testdir()
+  const out = testDir(t)
   await buildVerifierBundle(out)
   const asset = readVerifierAsset(join(out, 'verify.js'))
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')

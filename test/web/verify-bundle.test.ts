@@ -18,12 +18,13 @@ import { buildProofBundle } from '../../src/ledger/proof-bundle.js'
 import { domainKinds } from '../../src/domains.js'
 import { verifyBundle, type BundleVerification } from '../../src/web/verify-bundle.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const GTIN = '06901234001037'
 
 /** A node where farm-1 rotated its key, registered a product with the new one, co-signed by coop-1. */
 async function scenario(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const admin = await node.register('admin-2', ['admin'])
   const first = newSigner()
@@ -171,7 +172,7 @@ t.test("a missing registration, or a signer's history cut short: the signer's ke
 })
 
 t.test('a signer that did not hold the key at that seq: a forged log fails actor-key', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const first = await node.register('farm-1', ['farm'])
   const current = newSigner()

@@ -10,8 +10,9 @@ import { buildApp } from '../../src/http/app.js'
 import { verifyLogEntries, type CheckpointMemory, type RememberedCheckpoint } from '../../src/web/verify-log.js'
 import { makeNode } from '../helpers/ledger.js'
 import { injectedSource } from '../helpers/log-source.js'
+import { testDir } from '../helpers/test-dir.js'
 
-async function served(t: Test, dir = t.testdir()) {
+async function served(t: Test, dir = testDir(t)) {
   const node = await makeNode(dir)
   await node.register('farm-1', ['farm'])
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
@@ -54,7 +55,7 @@ t.test('the label names the served key: verified and pinned, by 8 hex or more', 
 })
 
 t.test('another key: label-key naming both ids, and nothing verified or remembered', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const first = await served(t, join(dir, 'a'))
   const second = await served(t, join(dir, 'b'))
   const labelled = logKeyIdOf(first.node.ledger.verifierKey)
@@ -85,7 +86,7 @@ t.test('a malformed label id fails; it is not ignored', async (t) => {
 })
 
 t.test('the remembered key: a changed key still says so, with the label and without', async (t) => {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const first = await served(t, join(dir, 'a'))
   const second = await served(t, join(dir, 'b'))
   const remembered = memory()

@@ -11,9 +11,10 @@ import { verifyLogEntries, type CheckpointMemory, type LogSource, type Remembere
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { flipByte, injectedSource, type Tampering } from '../helpers/log-source.js'
 import { buildStaticLog } from '../helpers/static-log.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function logNode(t: Test) {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const farm = await node.register('farm-1', ['farm'])
   const next = newSigner()
   await node.ledger.submit(node.statement({ type: 'actor.rotate-key', actor: 'farm-1', body: { publicKey: toBase64(next.publicKey) } }, [farm]))
@@ -178,7 +179,7 @@ t.test('a tree the node signed whose entry bytes are not what they say: leaf-has
 })
 
 t.test('a log past one tile: full tiles and bundles, each authenticated through its parent', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   t.teardown(async () => {
     await app.close()

@@ -16,6 +16,7 @@ import { verifyLogEntries, type LogSource } from '../../src/web/verify-log.js'
 import { nodeActorDirectory, RegistryVerifier } from '../../src/web/verify-registry.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
 import { injectedSource } from '../helpers/log-source.js'
+import { testDir } from '../helpers/test-dir.js'
 
 async function serve(t: Test, node: TestNode, ledger: Ledger = node.ledger) {
   const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
@@ -34,7 +35,7 @@ const forgedRotation: StatementKind = {
 }
 
 t.test('a forged rotation of a real producer\'s key: its events fail, naming the forged entry', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   await node.register('farm-1', ['farm'])
   const mallory = await node.register('mallory', ['farm'])
@@ -57,7 +58,7 @@ t.test('a forged rotation of a real producer\'s key: its events fail, naming the
 })
 
 t.test('the keys the browser establishes equal the registry\'s at every seq: registrations, rotations, a revocation', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const farm = await node.register('farm-1', ['farm'])
   const next = newSigner()
@@ -84,7 +85,7 @@ t.test('the keys the browser establishes equal the registry\'s at every seq: reg
 })
 
 t.test('co-signatures are checked against their signers\' established keys', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const farm = await node.register('farm-1', ['farm'])
   const witness = await node.register('coop-1', ['farm'])
@@ -108,7 +109,7 @@ t.test('co-signatures are checked against their signers\' established keys', asy
 })
 
 t.test('GET /v1/actors?keyid=: the actors of a keyid; a malformed keyid or another parameter is a 400', async (t) => {
-  const node = await makeNode(t.testdir())
+  const node = await makeNode(testDir(t))
   t.teardown(() => node.close())
   const farm = await node.register('farm-1', ['farm'])
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })

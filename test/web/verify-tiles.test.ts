@@ -19,6 +19,7 @@ import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { getCheckpoint, startMirror, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
 /** Past one tile: the lot's entries are then in a full (immutable) level-0 tile and bundle. */
@@ -119,7 +120,7 @@ if (haveChromium(t)) {
   t.test("data-tlog names another origin (nginx serving a published tree): verified against the node's checkpoint", async (t) => {
     if (!haveNginx(t)) return
     const { baseUrl, node } = await grownDemo(t)
-    const root = t.testdir()
+    const root = testDir(t)
     const published = join(root, 'tlog')
     const files = StaticFiles.at(published)
     await files.prepare()
@@ -154,7 +155,7 @@ if (haveChromium(t)) {
   })
 
   t.test('a page served by a mirror, its proof API refused: verified under the key on the label', async (t) => {
-    const root = t.testdir()
+    const root = testDir(t)
     const node = await startNode({ dir: join(root, 'node'), args: ['--seed'] })
     t.teardown(() => node.stop())
     const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()

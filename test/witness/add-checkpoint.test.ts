@@ -12,6 +12,7 @@ import { formatAddCheckpointRequest, MAX_ADD_CHECKPOINT_BODY } from '../../src/w
 import { originHashOf, WitnessState } from '../../src/witness/state.js'
 import { Witness } from '../../src/witness/witness.js'
 import { TestLog, testCosigner } from '../helpers/witness.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const NOW_MS = 1_800_000_000_123
 const cosigner = testCosigner()
@@ -22,7 +23,7 @@ const impostor = new TestLog('tracechain.test/a', { keyLabel: 'another key' }).a
 const unknown = new TestLog('tracechain.test/unknown').append(3, 'u')
 
 async function startWitness(t: Test) {
-  const dir = t.testdir({})
+  const dir = testDir(t, {})
   const state = new WitnessState(join(dir, 'logs'))
   const witness = new Witness({ cosigner, logs: [log.verifierKey, fresh.verifierKey], state, ed: nodeEd25519, clock: () => NOW_MS })
   const app = buildWitnessApp({ witness })

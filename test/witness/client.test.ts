@@ -13,6 +13,7 @@ import { buildWitnessApp } from '../../src/witness/server.js'
 import { WitnessState } from '../../src/witness/state.js'
 import { Witness } from '../../src/witness/witness.js'
 import { TestLog, testCosigner } from '../helpers/witness.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const cosigner = testCosigner('witness.test/client')
 const log = new TestLog('tracechain.test/client').append(30, 'main')
@@ -25,7 +26,7 @@ async function listen(t: Test, app: ReturnType<typeof Fastify>): Promise<string>
 }
 
 async function realWitness(t: Test): Promise<string> {
-  const state = new WitnessState(join(t.testdir({}), 'logs'))
+  const state = new WitnessState(join(testDir(t, {}), 'logs'))
   return listen(t, buildWitnessApp({ witness: new Witness({ cosigner, logs: [log.verifierKey], state, ed: nodeEd25519 }) }))
 }
 

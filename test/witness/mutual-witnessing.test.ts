@@ -12,6 +12,7 @@ import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { freePort } from '../helpers/nginx.js'
 import { appendAll, registrations, runCli, startNode, startWitness } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const DEADLINE_MS = 30_000
 
@@ -22,7 +23,7 @@ async function initWitness(dir: string, name: string): Promise<WitnessKey> {
 }
 
 t.test('two logs, each witnessed by the other node and by a standalone witness', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const logs = ['village', 'producer'].map((name) => ({ name, dir: join(root, name), witnessDir: join(root, `${name}-witness`), origin: `tracechain.test/${name}` }))
   const logKeys: string[] = []
   for (const log of logs) {

@@ -12,12 +12,13 @@ import { WitnessState } from '../../src/witness/state.js'
 import { Witness } from '../../src/witness/witness.js'
 import { makeNode } from '../helpers/ledger.js'
 import { testCosigner } from '../helpers/witness.js'
+import { testDir } from '../helpers/test-dir.js'
 
 t.test("a node's checkpoints, from genesis on, are cosigned as the log grows", async (t) => {
-  const node = await makeNode(join(t.testdir({}), 'node'), { origin: 'tracechain.test/witnessed' })
+  const node = await makeNode(join(testDir(t, {}), 'node'), { origin: 'tracechain.test/witnessed' })
   t.teardown(() => node.close())
   const cosigner = testCosigner('witness.test/regulator')
-  const witness = new Witness({ cosigner, logs: [node.ledger.verifierKey], state: new WitnessState(join(t.testdir({}), 'logs')), ed: nodeEd25519 })
+  const witness = new Witness({ cosigner, logs: [node.ledger.verifierKey], state: new WitnessState(join(testDir(t, {}), 'logs')), ed: nodeEd25519 })
   const app = buildWitnessApp({ witness })
   await app.listen({ host: '127.0.0.1', port: 0 })
   t.teardown(() => app.close())

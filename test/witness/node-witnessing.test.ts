@@ -15,13 +15,14 @@ import { parseSignedNote } from '../../src/core/signed-note.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { buildGoProgram, run } from '../helpers/go.js'
 import { appendAll, getJson, registrations, runCli, startNode, startWitness, type NodeProcess, until } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
 
 const text = async (url: string) => (await fetch(url)).text()
 const sizeOf = (note: string) => parseCheckpoint(parseSignedNote(note).text).size
 
 t.test('a node served by two witnesses: cosigned checkpoints served and published, the latest apart, policy held', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   const nodeDir = join(root, 'node')
   const init = await runCli(['init', '--dir', nodeDir, '--origin', 'tracechain.test/witnessed'])
   t.equal(init.code, 0, init.stderr)
@@ -104,7 +105,7 @@ t.test('a node served by two witnesses: cosigned checkpoints served and publishe
 })
 
 t.test('serve refuses a malformed witness policy', async (t) => {
-  const root = t.testdir()
+  const root = testDir(t)
   for (const [args, message] of [
     [['--witness', 'not-a-url|w|AAAA'], /not an http\(s\) URL/],
     [['--witness', 'http://127.0.0.1:1|w'], /URL\|NAME\|KEY/],

@@ -12,6 +12,7 @@ import { addCheckpoint } from '../../src/witness/client.js'
 import { originHashOf } from '../../src/witness/state.js'
 import { runCli, startWitness, type NodeProcess } from '../helpers/node-process.js'
 import { TestLog } from '../helpers/witness.js'
+import { testDir } from '../helpers/test-dir.js'
 
 /** Restarts of the witness, each ended by kill -9. */
 const ROUNDS = 12
@@ -28,7 +29,7 @@ async function initWitness(dir: string, name: string): Promise<WitnessKey> {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 t.test('witness init: a 0600 key, its name, its vkey; refusals', async (t) => {
-  const dir = join(t.testdir({}), 'w')
+  const dir = join(testDir(t, {}), 'w')
   const init = await runCli(['witness', 'init', '--dir', dir, '--name', 'witness.test/zj-amr'])
   t.equal(init.code, 0, init.stderr)
   const key = parseWitnessVerifierKey(/witness key (\S+)/.exec(init.stdout)?.[1] as string)
@@ -43,7 +44,7 @@ t.test('witness init: a 0600 key, its name, its vkey; refusals', async (t) => {
   const again = await runCli(['witness', 'init', '--dir', dir, '--name', 'witness.test/other'])
   t.equal(again.code, 2)
   t.match(again.stderr, 'ALREADY_INITIALISED')
-  const badName = join(t.testdir({}), 'bad')
+  const badName = join(testDir(t, {}), 'bad')
   const bad = await runCli(['witness', 'init', '--dir', badName, '--name', 'has space'])
   t.equal(bad.code, 2)
   t.match(bad.stderr, 'VERIFIER_KEY_INVALID')
@@ -51,7 +52,7 @@ t.test('witness init: a 0600 key, its name, its vkey; refusals', async (t) => {
 })
 
 t.test('witness start-up: needs init and --log, checks the keys, one process per directory', async (t) => {
-  const root = t.testdir({})
+  const root = testDir(t, {})
   const log = new TestLog('tracechain.test/startup').append(3, 'a')
   const none = await runCli(['witness', '--dir', join(root, 'none'), '--log', log.verifierKey, '--port', '0'])
   t.equal(none.code, 2)
@@ -90,7 +91,7 @@ interface Ack {
 }
 
 t.test('kill -9 while two clients race forks of one log: never both forks cosigned, no acknowledged cosignature lost', async (t) => {
-  const dir = join(t.testdir({}), 'witness')
+  const dir = join(testDir(t, {}), 'witness')
   const witnessKey = await initWitness(dir, 'witness.test/crash')
   const pairs = ['tracechain.test/fork-1', 'tracechain.test/fork-2'].map((origin) => {
     const base = new TestLog(origin).append(COMMON, 'common')

@@ -27,6 +27,7 @@ import { verifyBundle } from '../../src/web/verify-bundle.js'
 import { newSigner } from '../helpers/ledger.js'
 import { runCli } from '../helpers/node-process.js'
 import { startWitness } from '../helpers/witnessed-node.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const SIGNED = Date.parse('2026-09-01T04:00:00.000Z')
 const HOUR = 3_600_000
@@ -52,7 +53,7 @@ t.test('policyMetAt and witnessedTiming', async (t) => {
 
 /** A node on `nodeClock` witnessed by one real witness on `witnessClock`; one statement signed at SIGNED. */
 async function witnessedStatement(t: Test, nodeClock: number, witnessClock: number) {
-  const dir = t.testdir()
+  const dir = testDir(t)
   const node = await initialiseNode(join(dir, 'node'), { clock: () => new Date(nodeClock), genesisAt: new Date(SIGNED - 100 * HOUR) })
   t.teardown(() => node.close())
   const operator = readKeyFile(join(dir, 'node', 'keys', 'operator.json'))
