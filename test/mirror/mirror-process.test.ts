@@ -15,12 +15,16 @@ async function healthOf(mirror: NodeProcess): Promise<{ ok: boolean; size: numbe
   return (await fetch(`${mirror.url}/healthz`)).json() as never
 }
 
-/** Polls until the mirror serves `size` entries; fails the test with its health after the deadline. */
+/**
+ * Polls until the mirror serves `size` entries and has polled a source of that size; fails the test with its
+ * health after the deadline. A mirror restarted with every entry already in its directory serves them before
+ * its first poll, and reports a sourceSize of 0 until that poll.
+ */
 async function caughtUp(mirror: NodeProcess, size: number): Promise<void> {
   const until = Date.now() + DEADLINE_MS
   for (;;) {
     const health = await healthOf(mirror)
-    if (health.size >= size) return
+    if (health.size >= size && health.mirror.sourceSize >= size) return
     if (Date.now() > until || !health.mirror.following) throw new Error(`the mirror did not reach size ${size}: ${JSON.stringify(health)}\n${mirror.output()}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
