@@ -4,7 +4,7 @@
 // fails the example unless the comment under it shows that status ("statusCode":409).
 
 import { spawn } from 'node:child_process'
-import { symlinkSync } from 'node:fs'
+import { statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { projectDocuments, readDocument, shellExamplesOf, type ShellExample } from '../helpers/markdown.js'
@@ -89,6 +89,11 @@ async function hasCommand(name: string): Promise<boolean> {
 }
 
 t.test('npx tracechain runs the package bin in the checkout, as the docs say', async (t) => {
+  // tsc writes a new file 0644, and npm sets the bin's mode only for packages it installs, not for the
+  // project it runs in: on a fresh clone the build itself must make the bin executable, or npx answers
+  // "Permission denied" (CI, stop 22).
+  const mode = statSync(join(ROOT, 'dist/cli/main.js')).mode
+  t.equal(mode & 0o111, 0o111, `dist/cli/main.js is executable by everyone (mode ${(mode & 0o777).toString(8)})`)
   const out = join(testDir(t, {}), 'key.json')
   const run = await runBash(`npx --no-install tracechain keygen --out ${out}`, ROOT)
   t.equal(run.code, 0, run.output)
