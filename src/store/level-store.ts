@@ -9,6 +9,7 @@ import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
 import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
+import { RecordCache } from './record-cache.js'
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -73,6 +74,10 @@ const WRITE_BUFFER_BYTES = 64 * 1024 * 1024
 const REOPEN_HEADROOM_BYTES = 4 * 1024 * 1024
 /** How long encoding a commit's batch may hold the event loop before it lets waiting requests in. */
 const BUILD_SLICE_MS = 3
+/** What the records read before may hold in memory (record-cache.ts): the walks of a few thousand lots. */
+const RECORD_CACHE_BYTES = 24 * 1024 * 1024
+/** Per read: the stored JSON text, which the cache keeps and parses for each caller. */
+const AS_TEXT = { valueEncoding: 'utf8' } as const
 
 function tileKey(level: number, index: number): string {
   return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
@@ -87,6 +92,7 @@ export class LevelStore {
   private tiles
   private meta
   private readonly spaces = new Map<string, Sublevel<unknown>>()
+  private readonly cache = new RecordCache(RECORD_CACHE_BYTES)
 
   private constructor(location: string, db: Level<string, unknown>, entryFile: EntryFile) {
     this.location = location
@@ -147,6 +153,7 @@ export class LevelStore {
   async reopen(): Promise<void> {
     if (this.db.status === 'open' || this.db.status === 'opening') await this.db.close()
     this.spaces.clear()
+    this.cache.clear()
     this.db = await LevelStore.openLevel(this.location)
     ;({ legacyEntries: this.legacyEntries, tiles: this.tiles, meta: this.meta } = LevelStore.sublevelsOf(this.db))
     await this.reconcileEntries()
@@ -262,7 +269,13 @@ export class LevelStore {
   }
 
   async getRecord<T>(space: string, key: string): Promise<T | undefined> {
-    return (await this.space(space).get(key)) as T | undefined
+    let json = this.cache.record(space, key)
+    if (json === undefined) {
+      const epoch = this.cache.epoch
+      json = ((await this.space(space).get(key, AS_TEXT as never)) as string | undefined) ?? null
+      this.cache.storeRecord(space, key, json, epoch)
+    }
+    return json === null ? undefined : (JSON.parse(json) as T)
   }
 
   /** The same read without a trip through the thread pool, for the sequencer: its rules read one record
@@ -275,12 +288,31 @@ export class LevelStore {
 
   async getRecords<T>(space: string, keys: string[]): Promise<(T | undefined)[]> {
     if (keys.length === 0) return []
-    return (await this.space(space).getMany(keys)) as (T | undefined)[]
+    const texts = keys.map((key) => this.cache.record(space, key))
+    const missing = keys.filter((_, i) => texts[i] === undefined)
+    if (missing.length > 0) {
+      const epoch = this.cache.epoch
+      const read = (await this.space(space).getMany(missing, AS_TEXT as never)) as (string | undefined)[]
+      let next = 0
+      for (let i = 0; i < keys.length; i++) {
+        if (texts[i] !== undefined) continue
+        const json = read[next++] ?? null
+        this.cache.storeRecord(space, keys[i], json, epoch)
+        texts[i] = json
+      }
+    }
+    return texts.map((json) => (json === null ? undefined : (JSON.parse(json as string) as T)))
   }
 
   /** Records in key order within the bounds, read in one go (about twice as fast as iterating). */
   async getRange<T>(space: string, options: RangeOptions = {}): Promise<[string, T][]> {
-    return (await this.space(space).iterator(options).all()) as [string, T][]
+    let rows = this.cache.range(space, options)
+    if (rows === undefined) {
+      const epoch = this.cache.epoch
+      rows = (await this.space(space).iterator({ ...options, ...AS_TEXT } as never).all()) as [string, string][]
+      this.cache.storeRange(space, options, rows, epoch)
+    }
+    return rows.map(([key, json]) => [key, JSON.parse(json) as T])
   }
 
   async *rangeRecords<T>(space: string, options: RangeOptions = {}): AsyncGenerator<[string, T]> {
@@ -318,6 +350,8 @@ export class LevelStore {
       if (this.db.status !== 'open') throw new TracechainError('INTERNAL', `the store at ${this.location} is ${this.db.status}`)
       await writeBatch._write({ sync: true })
     } finally {
+      // Written or not (a failed write may have landed): what a cached read covered is read again.
+      this.cache.written(batch.records)
       await writeBatch.close()
     }
   }

@@ -1,0 +1,188 @@
+// Committed records read before, kept until a commit writes a key they cover. The walks behind a resolver
+// answer or a trace read the same few hundred index rows for every request, and each read is a trip to the
+// thread pool that, under appends, waits behind the commits' own work there (bench/soak.mjs). What a read
+// returned stays true until a commit writes a key inside it: every commit hands this cache the keys it
+// wrote, and each cached read one of them falls in is dropped. Values are kept as their JSON text and
+// parsed for each caller, so no caller can change what the next one reads.
+
+import { SEP, SEP_END } from './keys.js'
+import type { RangeOptions } from './level-store.js'
+
+/** A cached read's rows: a record's JSON text (null: no such record), or a range's keys and JSON texts. */
+type Cached = string | null | [string, string][]
+
+/** Which writes make a cached read stale. */
+type Cover =
+  | { kind: 'key'; key: string }
+  /** every key that starts with `prefix` + SEP (prefixRange and the ranges within one) */
+  | { kind: 'prefix'; prefix: string }
+  /** any key of the space: bounds not reduced to a prefix are not compared (LevelDB orders UTF-8 bytes,
+   *  JavaScript UTF-16 units, and they disagree above U+D7FF); such ranges are rare and short-lived here */
+  | { kind: 'space' }
+
+interface Item {
+  space: string
+  cover: Cover
+  value: Cached
+  /** approximate bytes held: UTF-16 text and the bookkeeping around it */
+  bytes: number
+}
+
+interface SpaceIndex {
+  keys: Map<string, string>
+  prefixes: Map<string, Set<string>>
+  whole: Set<string>
+}
+
+/** Bookkeeping of an item beyond its text, roughly: the Map entries, the item and the index entry. */
+const ITEM_OVERHEAD_BYTES = 160
+
+/**
+ * The prefix P such that every key within the bounds starts with P + SEP, when the bounds show one:
+ * both bounds start with P + SEP (keys with one prefix are contiguous in any order), or the upper bound
+ * is exactly P + SEP_END, exclusive, as prefixRange() gives. The longest such P, else undefined.
+ */
+export function coveringPrefix(options: RangeOptions): string | undefined {
+  const low = options.gte ?? options.gt
+  const high = options.lt ?? options.lte
+  if (low === undefined || high === undefined) return undefined
+  for (let at = low.lastIndexOf(SEP); at >= 0; at = at === 0 ? -1 : low.lastIndexOf(SEP, at - 1)) {
+    const prefix = low.slice(0, at)
+    if (high.startsWith(prefix + SEP) || (options.lt !== undefined && high === prefix + SEP_END)) return prefix
+  }
+  return undefined
+}
+
+export class RecordCache {
+  private readonly items = new Map<string, Item>()
+  private readonly spaces = new Map<string, SpaceIndex>()
+  private heldBytes = 0
+  private commits = 0
+
+  /** @param maxBytes what the cached texts may hold, roughly; the least recently read go first */
+  constructor(readonly maxBytes: number) {
+    if (!(maxBytes >= 0)) throw new RangeError(`"maxBytes" expected at least 0, got ${maxBytes}`)
+  }
+
+  /**
+   * Counts the commits that ended. A read started before a commit ended may have read the store before
+   * that commit's write or after it, and the commit's keys were dropped when it ended: so a read is kept
+   * only if no commit ended while it ran (pass the epoch from before the read to store*()).
+   */
+  get epoch(): number {
+    return this.commits
+  }
+
+  get size(): number {
+    return this.items.size
+  }
+
+  get bytes(): number {
+    return this.heldBytes
+  }
+
+  /** The record's JSON text, null when it was read as absent, undefined when not cached. */
+  record(space: string, key: string): string | null | undefined {
+    return this.hit(recordId(space, key)) as string | null | undefined
+  }
+
+  /** The range's keys and JSON texts, undefined when not cached. */
+  range(space: string, options: RangeOptions): [string, string][] | undefined {
+    return this.hit(rangeId(space, options)) as [string, string][] | undefined
+  }
+
+  storeRecord(space: string, key: string, json: string | null, epoch: number): void {
+    if (epoch !== this.commits) return
+    this.insert(recordId(space, key), { space, cover: { kind: 'key', key }, value: json, bytes: ITEM_OVERHEAD_BYTES + 2 * (key.length + (json?.length ?? 0)) })
+  }
+
+  storeRange(space: string, options: RangeOptions, rows: [string, string][], epoch: number): void {
+    if (epoch !== this.commits) return
+    let bytes = ITEM_OVERHEAD_BYTES
+    for (const [key, json] of rows) bytes += 48 + 2 * (key.length + json.length)
+    // A range that would take a good part of the cache would push out everything the walks reuse.
+    if (bytes > this.maxBytes / 8) return
+    const prefix = coveringPrefix(options)
+    this.insert(rangeId(space, options), { space, cover: prefix === undefined ? { kind: 'space' } : { kind: 'prefix', prefix }, value: rows, bytes })
+  }
+
+  /** A commit ended, written or not: every cached read that one of its keys falls in is dropped. */
+  written(records: readonly { space: string; key: string }[]): void {
+    this.commits++
+    if (this.items.size === 0) return
+    for (const { space, key } of records) {
+      const index = this.spaces.get(space)
+      if (index === undefined) continue
+      const exact = index.keys.get(key)
+      if (exact !== undefined) this.drop(exact)
+      for (const id of index.whole) this.drop(id)
+      if (index.prefixes.size === 0) continue
+      for (let at = key.indexOf(SEP); at >= 0; at = key.indexOf(SEP, at + 1)) {
+        const covering = index.prefixes.get(key.slice(0, at))
+        if (covering) for (const id of covering) this.drop(id)
+      }
+    }
+  }
+
+  /** Forgets everything: the store was reopened, and what it holds is what its recovery kept. */
+  clear(): void {
+    this.commits++
+    this.items.clear()
+    this.spaces.clear()
+    this.heldBytes = 0
+  }
+
+  private hit(id: string): Cached | undefined {
+    const item = this.items.get(id)
+    if (item === undefined) return undefined
+    // Most recently read last: eviction takes from the front.
+    this.items.delete(id)
+    this.items.set(id, item)
+    return item.value
+  }
+
+  private insert(id: string, item: Item): void {
+    if (item.bytes > this.maxBytes) return
+    this.drop(id)
+    this.items.set(id, item)
+    this.heldBytes += item.bytes
+    let index = this.spaces.get(item.space)
+    if (index === undefined) {
+      index = { keys: new Map(), prefixes: new Map(), whole: new Set() }
+      this.spaces.set(item.space, index)
+    }
+    const { cover } = item
+    if (cover.kind === 'key') index.keys.set(cover.key, id)
+    else if (cover.kind === 'space') index.whole.add(id)
+    else {
+      let ids = index.prefixes.get(cover.prefix)
+      if (ids === undefined) index.prefixes.set(cover.prefix, (ids = new Set()))
+      ids.add(id)
+    }
+    while (this.heldBytes > this.maxBytes) this.drop(this.items.keys().next().value as string)
+  }
+
+  private drop(id: string): void {
+    const item = this.items.get(id)
+    if (item === undefined) return
+    this.items.delete(id)
+    this.heldBytes -= item.bytes
+    const index = this.spaces.get(item.space) as SpaceIndex
+    const { cover } = item
+    if (cover.kind === 'key') index.keys.delete(cover.key)
+    else if (cover.kind === 'space') index.whole.delete(id)
+    else {
+      const ids = index.prefixes.get(cover.prefix) as Set<string>
+      ids.delete(id)
+      if (ids.size === 0) index.prefixes.delete(cover.prefix)
+    }
+  }
+}
+
+function recordId(space: string, key: string): string {
+  return `k${space}${SEP}${key}`
+}
+
+function rangeId(space: string, { gt, gte, lt, lte, reverse, limit }: RangeOptions): string {
+  return `r${space}${SEP}${JSON.stringify([gt, gte, lt, lte, reverse === true, limit ?? -1])}`
+}
