@@ -15,6 +15,8 @@ import { syncDirectory } from './durable-file.js'
 const OFFSET_BYTES = 8
 /** Offsets read at a time when the index is checked at open. */
 const INDEX_CHECK_CHUNK = 65536
+/** Entries read one at a time that are kept in memory: the events of the lots being looked at. */
+const RECENT_ENTRY_BYTES = 8 * 1024 * 1024
 
 export class EntryFile {
   private readonly data: FileHandle
@@ -22,6 +24,14 @@ export class EntryFile {
   /** entries written and synced (may run ahead of LevelDB's head until the commit lands) */
   private count: number
   private dataEnd: number
+  /** Entries read by seq, most recently read last. A resolver answer reads the same lot's entries for
+   *  every phone, and each read is two trips to the thread pool, which under appends wait behind the
+   *  synced writes there. Dropped from where an append or a cut begins: only entries past the head are
+   *  ever written over. */
+  private readonly recent = new Map<number, Uint8Array>()
+  private recentBytes = 0
+  /** appends and cuts begun: a read that one overlapped is not kept */
+  private changes = 0
 
   private constructor(data: FileHandle, index: FileHandle, count: number, dataEnd: number) {
     this.data = data
@@ -100,6 +110,7 @@ export class EntryFile {
         committed: count,
       })
     }
+    this.forgetFrom(count)
     const dataEnd = count === 0 ? 0 : await this.endOf(count - 1)
     await this.index.truncate(count * OFFSET_BYTES)
     await this.data.truncate(dataEnd)
@@ -117,6 +128,7 @@ export class EntryFile {
     if (firstSeq > this.count) {
       throw new TracechainError('INTERNAL', `entry ${firstSeq} appended after only ${this.count} entries`)
     }
+    if (firstSeq < this.count) this.forgetFrom(firstSeq)
     let dataStart = this.dataEnd
     if (firstSeq < this.count) dataStart = firstSeq === 0 ? 0 : await this.endOf(firstSeq - 1)
     const offsets = Buffer.allocUnsafe(entries.length * OFFSET_BYTES)
@@ -138,8 +150,37 @@ export class EntryFile {
   }
 
   async read(seq: number): Promise<Uint8Array | undefined> {
+    const kept = this.recent.get(seq)
+    if (kept !== undefined) {
+      this.recent.delete(seq)
+      this.recent.set(seq, kept)
+      return Buffer.from(kept)
+    }
+    const changes = this.changes
     const [bytes] = await this.readRange(seq, 1)
+    if (bytes !== undefined && changes === this.changes) this.keep(seq, bytes)
     return bytes
+  }
+
+  private keep(seq: number, bytes: Uint8Array): void {
+    // Copies, here and on each hit: the bytes a caller was given are its own.
+    this.recent.set(seq, Buffer.from(bytes))
+    this.recentBytes += bytes.length
+    while (this.recentBytes > RECENT_ENTRY_BYTES) {
+      const [oldest, dropped] = this.recent.entries().next().value as [number, Uint8Array]
+      this.recent.delete(oldest)
+      this.recentBytes -= dropped.length
+    }
+  }
+
+  /** Forgets the entries kept from `seq` on: they are about to be written over or cut. */
+  private forgetFrom(seq: number): void {
+    this.changes++
+    for (const [kept, bytes] of this.recent) {
+      if (kept < seq) continue
+      this.recent.delete(kept)
+      this.recentBytes -= bytes.length
+    }
   }
 
   /** Entries from..from+count-1 that the files hold, in order: two reads whatever the count. */

@@ -97,6 +97,28 @@ t.test('entries of a commit that failed after they were written are written over
   t.same((await file.readRange(0, 10)).map(text), ['a', 'b-longer-than-lost'])
 })
 
+t.test('an entry read before is never served after it was written over or cut', async (t) => {
+  const file = await EntryFile.open(testDir(t))
+  t.teardown(() => file.close())
+  await file.append(0, [bytes('a'), bytes('lost')])
+  t.equal(text((await file.read(1))!), 'lost', 'read (and kept) before its commit failed')
+  await file.append(1, [bytes('b')])
+  t.equal(text((await file.read(1))!), 'b', 'written over')
+  t.equal(text((await file.read(0))!), 'a')
+  await file.truncate(1)
+  t.equal(await file.read(1), undefined, 'cut')
+  await file.append(1, [bytes('c')])
+  t.equal(text((await file.read(1))!), 'c')
+  // A read in flight while its entry is written over is not kept.
+  const racing = file.read(1)
+  await file.append(1, [bytes('d')])
+  await racing
+  t.equal(text((await file.read(1))!), 'd')
+  const kept = (await file.read(0))!
+  kept[0] = 'z'.charCodeAt(0)
+  t.equal(text((await file.read(0))!), 'a', "a caller's bytes are its own")
+})
+
 t.test('consecutive seqs only', async (t) => {
   const store = await LevelStore.open(join(testDir(t), 'db'))
   t.teardown(() => store.close())
