@@ -8,8 +8,14 @@
 import { SEP, SEP_END } from './keys.js'
 import type { RangeOptions } from './level-store.js'
 
-/** A cached read's rows: a record's JSON text (null: no such record), or a range's keys and JSON texts. */
-type Cached = string | null | [string, string][]
+/** A range's keys and JSON texts, and whether they are all the range holds (its limit did not cut them). */
+interface RangeRows {
+  rows: [string, string][]
+  complete: boolean
+}
+
+/** A cached read: a record's JSON text (null: no such record), or a range's rows. */
+type Cached = string | null | RangeRows
 
 /** Which writes make a cached read stale. */
 type Cover =
@@ -86,9 +92,18 @@ export class RecordCache {
     return this.hit(recordId(space, key)) as string | null | undefined
   }
 
-  /** The range's keys and JSON texts, undefined when not cached. */
+  /**
+   * The range's keys and JSON texts, undefined when not cached. Ranges are kept by their bounds and order:
+   * one read whole answers it under any limit, one its limit cut answers it under that limit or a lower one
+   * (a walk's budget gives the same range a different limit from request to request).
+   */
   range(space: string, options: RangeOptions): [string, string][] | undefined {
-    return this.hit(rangeId(space, options)) as [string, string][] | undefined
+    const cached = this.hit(rangeId(space, options)) as RangeRows | undefined
+    if (cached === undefined) return undefined
+    const { limit } = options
+    if (limit === undefined || limit < 0) return cached.complete ? cached.rows : undefined
+    if (cached.complete || limit <= cached.rows.length) return cached.rows.length > limit ? cached.rows.slice(0, limit) : cached.rows
+    return undefined
   }
 
   storeRecord(space: string, key: string, json: string | null, epoch: number): void {
@@ -102,8 +117,12 @@ export class RecordCache {
     for (const [key, json] of rows) bytes += 48 + 2 * (key.length + json.length)
     // A range that would take a good part of the cache would push out everything the walks reuse.
     if (bytes > this.maxBytes / 8) return
+    const id = rangeId(space, options)
+    const complete = options.limit === undefined || options.limit < 0 || rows.length < options.limit
+    const held = this.items.get(id)?.value as RangeRows | undefined
+    if (held !== undefined && (held.complete || held.rows.length >= rows.length) && !complete) return
     const prefix = coveringPrefix(options)
-    this.insert(rangeId(space, options), { space, cover: prefix === undefined ? { kind: 'space' } : { kind: 'prefix', prefix }, value: rows, bytes })
+    this.insert(id, { space, cover: prefix === undefined ? { kind: 'space' } : { kind: 'prefix', prefix }, value: { rows, complete }, bytes })
   }
 
   /** A commit ended, written or not: every cached read that one of its keys falls in is dropped. */
@@ -183,6 +202,6 @@ function recordId(space: string, key: string): string {
   return `k${space}${SEP}${key}`
 }
 
-function rangeId(space: string, { gt, gte, lt, lte, reverse, limit }: RangeOptions): string {
-  return `r${space}${SEP}${JSON.stringify([gt, gte, lt, lte, reverse === true, limit ?? -1])}`
+function rangeId(space: string, { gt, gte, lt, lte, reverse }: RangeOptions): string {
+  return `r${space}${SEP}${JSON.stringify([gt, gte, lt, lte, reverse === true])}`
 }

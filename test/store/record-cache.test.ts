@@ -55,6 +55,23 @@ t.test('a cached read goes when a write falls in it, and a read that overlapped 
   t.equal(cache.bytes, 0)
 })
 
+t.test('a range read whole answers it under any limit; one a limit cut, under that limit or a lower one', async (t) => {
+  const cache = new RecordCache(1 << 20)
+  const rows: [string, string][] = [[`p${SEP}1`, '1'], [`p${SEP}2`, '2'], [`p${SEP}3`, '3']]
+  cache.storeRange('s', { ...prefixRange('p'), limit: 2 }, rows.slice(0, 2), cache.epoch)
+  t.same(cache.range('s', { ...prefixRange('p'), limit: 2 }), rows.slice(0, 2))
+  t.same(cache.range('s', { ...prefixRange('p'), limit: 1 }), rows.slice(0, 1))
+  t.equal(cache.range('s', { ...prefixRange('p'), limit: 3 }), undefined, 'there may be more than the limit let through')
+  t.equal(cache.range('s', prefixRange('p')), undefined)
+  t.equal(cache.range('s', { ...prefixRange('p'), reverse: true, limit: 1 }), undefined, 'the other order is another read')
+  cache.storeRange('s', { ...prefixRange('p'), limit: 10 }, rows, cache.epoch)
+  t.same(cache.range('s', prefixRange('p')), rows, 'fewer rows than the limit: the whole range')
+  t.same(cache.range('s', { ...prefixRange('p'), limit: 5000 }), rows)
+  t.same(cache.range('s', { ...prefixRange('p'), limit: 2 }), rows.slice(0, 2))
+  cache.storeRange('s', { ...prefixRange('p'), limit: 1 }, rows.slice(0, 1), cache.epoch)
+  t.same(cache.range('s', prefixRange('p')), rows, 'a cut read does not replace a whole one')
+})
+
 t.test('the cache holds what it may, dropping the least recently read', async (t) => {
   const cache = new RecordCache(20_000)
   const text = 'x'.repeat(1000)
