@@ -24,7 +24,7 @@ export function idempotencyKey(statement: Pick<Statement, 'actor' | 'id'>): stri
 
 /** The store's batched read of records, as LevelStore offers it. */
 export interface RecordLookup {
-  getRecords<T>(space: string, keys: string[]): Promise<(T | undefined)[]>
+  getRecords<T>(space: string, keys: string[], options?: { keep?: boolean }): Promise<(T | undefined)[]>
 }
 
 /** A lookup of a request's idempotency records, made once its statements were checked. */
@@ -94,7 +94,7 @@ export async function knownRepeats(
     known[i] = found[of[i].index] ?? recent.since(asOf, keys[i])
   }
   if (stale.length > 0) {
-    const fresh = await store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, stale.map((i) => keys[i]))
+    const fresh = await store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, stale.map((i) => keys[i]), { keep: false })
     stale.forEach((i, j) => (known[i] = fresh[j]))
   }
   return known

@@ -102,7 +102,7 @@ export class Sequencer {
         (outcomes) => {
           pending.repeatsAsOf = this.recent.count
           const keys = outcomes.flatMap((o) => ('refused' in o ? [] : [idempotencyKey(o.statement)]))
-          pending.repeats = this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys).then((found) => {
+          pending.repeats = this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys, { keep: false }).then((found) => {
             let next = 0
             return outcomes.map((o) => ('refused' in o ? undefined : found[next++]))
           })
@@ -316,7 +316,7 @@ export class Sequencer {
     if (this.failure) throw this.failure
     if (entries.length === 0) return
     const keys = entries.map((e) => idempotencyKey(e.prepared.statement))
-    const known = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys)
+    const known = await this.store.getRecords<IdempotencyRecord>(IDEMPOTENCY_SPACE, keys, { keep: false })
     const registry = this.registry.fork()
     const pending = new PendingWrites(this.store)
     const accepted: AcceptedEntry[] = []

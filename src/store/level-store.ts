@@ -286,8 +286,11 @@ export class LevelStore {
     return this.db.getSync(this.space(space).prefix + key, { keyEncoding: 'utf8', valueEncoding: 'json' } as never) as T | undefined
   }
 
-  async getRecords<T>(space: string, keys: string[]): Promise<(T | undefined)[]> {
+  /** `keep: false` for reads of keys that are about to be written, such as a request's idempotency keys:
+   *  kept, each would only be dropped again by the commit that writes it. */
+  async getRecords<T>(space: string, keys: string[], { keep = true }: { keep?: boolean } = {}): Promise<(T | undefined)[]> {
     if (keys.length === 0) return []
+    if (!keep) return (await this.space(space).getMany(keys)) as (T | undefined)[]
     const texts = keys.map((key) => this.cache.record(space, key))
     const missing = keys.filter((_, i) => texts[i] === undefined)
     if (missing.length > 0) {
