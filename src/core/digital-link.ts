@@ -109,14 +109,29 @@ export function escapeDigitalLinkComponent(value: string, component: 'path' | 'q
 export function unescapeDigitalLinkComponent(text: string, component: 'path' | 'query'): Uint8Array {
   const bytes: number[] = []
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '%' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16))
+    const code = text.charCodeAt(i)
+    const high = code === 0x25 ? hexDigit(text.charCodeAt(i + 1)) : -1
+    const low = high >= 0 ? hexDigit(text.charCodeAt(i + 2)) : -1
+    if (low >= 0) {
+      bytes.push(high * 16 + low)
       i += 2
-    } else if (c === '+' && component === 'query') bytes.push(0x20)
-    else bytes.push(...new TextEncoder().encode(c))
+    } else if (code === 0x2b && component === 'query') bytes.push(0x20)
+    else if (code < 0x80) bytes.push(code)
+    // Each UTF-16 unit on its own, as ever: a lone surrogate is U+FFFD's bytes. A URI parseDigitalLink
+    // takes has only ASCII by now; this is for other callers.
+    else bytes.push(...UTF8.encode(text[i]))
   }
   return Uint8Array.from(bytes)
+}
+
+const UTF8 = new TextEncoder()
+
+/** The value of an ASCII hex digit's code, else -1 (NaN, past the end of the text, is not one). */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30
+  if (code >= 0x41 && code <= 0x46) return code - 0x37
+  if (code >= 0x61 && code <= 0x66) return code - 0x57
+  return -1
 }
 
 /**

@@ -10,6 +10,35 @@ import { prefixRange, SEP, SEP_END, startsWithRange } from '../../src/store/keys
 import { coveringPrefix, RecordCache } from '../../src/store/record-cache.js'
 import { testDir } from '../helpers/test-dir.js'
 
+/** A read as it is stored the second time it is asked for: the cache keeps nothing asked for once. */
+const twice = {
+  storeRecord(cache: RecordCache, ...args: Parameters<RecordCache['storeRecord']>) {
+    cache.storeRecord(...args)
+    cache.storeRecord(...args)
+  },
+  storeRange(cache: RecordCache, ...args: Parameters<RecordCache['storeRange']>) {
+    cache.storeRange(...args)
+    cache.storeRange(...args)
+  },
+}
+
+t.test('a read is kept the second time it is asked for, within the last 65,536 asked for once', async (t) => {
+  const cache = new RecordCache(1 << 24)
+  cache.storeRecord('s', 'a', '1', cache.epoch)
+  t.equal(cache.record('s', 'a'), undefined, 'asked for once: a cold walk passes through')
+  cache.storeRecord('s', 'a', '1', cache.epoch)
+  t.equal(cache.record('s', 'a'), '1', 'asked for again: kept')
+  cache.storeRange('s', prefixRange('p'), [], cache.epoch)
+  t.equal(cache.range('s', prefixRange('p')), undefined)
+  cache.storeRange('s', prefixRange('p'), [], cache.epoch)
+  t.same(cache.range('s', prefixRange('p')), [])
+  cache.storeRecord('s', 'first', '1', cache.epoch)
+  for (let i = 0; i < 65_536; i++) cache.storeRecord('s', `other-${i}`, '1', cache.epoch)
+  cache.storeRecord('s', 'first', '1', cache.epoch)
+  t.equal(cache.record('s', 'first'), undefined, 'asked for once too long ago: asked for once again')
+  t.equal(cache.size, 2)
+})
+
 t.test('the prefix a range stays within, when its bounds show one', async (t) => {
   t.equal(coveringPrefix(prefixRange('lot')), 'lot')
   t.equal(coveringPrefix({ gte: `lot${SEP}`, lt: `lot${SEP}00000000002a` }), 'lot', 'a range within a prefix (objectEventLinks before a seq)')
@@ -25,10 +54,10 @@ t.test('the prefix a range stays within, when its bounds show one', async (t) =>
 t.test('a cached read goes when a write falls in it, and a read that overlapped a commit is not kept', async (t) => {
   const cache = new RecordCache(1 << 20)
   const keep = (epoch = cache.epoch) => {
-    cache.storeRecord('s', 'a', '1', epoch)
-    cache.storeRange('s', prefixRange('p'), [[`p${SEP}1`, '1']], epoch)
-    cache.storeRange('s', startsWithRange('q'), [], epoch)
-    cache.storeRange('other', prefixRange('p'), [], epoch)
+    twice.storeRecord(cache, 's', 'a', '1', epoch)
+    twice.storeRange(cache, 's', prefixRange('p'), [[`p${SEP}1`, '1']], epoch)
+    twice.storeRange(cache, 's', startsWithRange('q'), [], epoch)
+    twice.storeRange(cache, 'other', prefixRange('p'), [], epoch)
   }
   keep()
   t.equal(cache.size, 4)
@@ -48,7 +77,7 @@ t.test('a cached read goes when a write falls in it, and a read that overlapped 
   cache.written([])
   keep(before)
   t.equal(cache.record('s', 'a'), undefined, 'read before a commit ended: not kept')
-  cache.storeRecord('s', 'absent', null, cache.epoch)
+  twice.storeRecord(cache, 's', 'absent', null, cache.epoch)
   t.equal(cache.record('s', 'absent'), null, 'an absent record is remembered as absent')
   cache.clear()
   t.equal(cache.size, 0)
@@ -58,17 +87,17 @@ t.test('a cached read goes when a write falls in it, and a read that overlapped 
 t.test('a range read whole answers it under any limit; one a limit cut, under that limit or a lower one', async (t) => {
   const cache = new RecordCache(1 << 20)
   const rows: [string, string][] = [[`p${SEP}1`, '1'], [`p${SEP}2`, '2'], [`p${SEP}3`, '3']]
-  cache.storeRange('s', { ...prefixRange('p'), limit: 2 }, rows.slice(0, 2), cache.epoch)
+  twice.storeRange(cache, 's', { ...prefixRange('p'), limit: 2 }, rows.slice(0, 2), cache.epoch)
   t.same(cache.range('s', { ...prefixRange('p'), limit: 2 }), rows.slice(0, 2))
   t.same(cache.range('s', { ...prefixRange('p'), limit: 1 }), rows.slice(0, 1))
   t.equal(cache.range('s', { ...prefixRange('p'), limit: 3 }), undefined, 'there may be more than the limit let through')
   t.equal(cache.range('s', prefixRange('p')), undefined)
   t.equal(cache.range('s', { ...prefixRange('p'), reverse: true, limit: 1 }), undefined, 'the other order is another read')
-  cache.storeRange('s', { ...prefixRange('p'), limit: 10 }, rows, cache.epoch)
+  twice.storeRange(cache, 's', { ...prefixRange('p'), limit: 10 }, rows, cache.epoch)
   t.same(cache.range('s', prefixRange('p')), rows, 'fewer rows than the limit: the whole range')
   t.same(cache.range('s', { ...prefixRange('p'), limit: 5000 }), rows)
   t.same(cache.range('s', { ...prefixRange('p'), limit: 2 }), rows.slice(0, 2))
-  cache.storeRange('s', { ...prefixRange('p'), limit: 1 }, rows.slice(0, 1), cache.epoch)
+  twice.storeRange(cache, 's', { ...prefixRange('p'), limit: 1 }, rows.slice(0, 1), cache.epoch)
   t.same(cache.range('s', prefixRange('p')), rows, 'a cut read does not replace a whole one')
 })
 
@@ -76,14 +105,14 @@ t.test('the cache holds what it may, dropping the least recently read', async (t
   const cache = new RecordCache(20_000)
   const text = 'x'.repeat(1000)
   for (let i = 0; i < 100; i++) {
-    cache.storeRecord('s', `k${i}`, text, cache.epoch)
+    twice.storeRecord(cache, 's', `k${i}`, text, cache.epoch)
     cache.record('s', 'k0')
   }
   t.ok(cache.bytes <= 20_000, `${cache.bytes} bytes held`)
   t.ok(cache.size > 5 && cache.size < 12, `${cache.size} records`)
   t.equal(cache.record('s', 'k0'), text, 'the one read after each store stayed')
   t.equal(cache.record('s', 'k1'), undefined)
-  cache.storeRange('s', prefixRange('big'), [[`big${SEP}1`, 'y'.repeat(5000)]], cache.epoch)
+  twice.storeRange(cache, 's', prefixRange('big'), [[`big${SEP}1`, 'y'.repeat(5000)]], cache.epoch)
   t.equal(cache.range('s', prefixRange('big')), undefined, 'a range over an eighth of the cache is not kept')
   t.throws(() => new RecordCache(-1), RangeError)
 })
