@@ -272,6 +272,18 @@ function isCompanyPrefix(digits: string | undefined): digits is string {
  * Digital Link path, so no value contains "/". Throws TypeError when a field its kind needs is missing.
  */
 export function identifierKey(id: Gs1Identifier): string {
+  // parseIdentifier's identifiers are frozen and shared: each one's key is worked out once.
+  const frozen = Object.isFrozen(id)
+  const known = frozen ? keysOfParsed.get(id) : undefined
+  if (known !== undefined) return known
+  const key = keyOf(id)
+  if (frozen) keysOfParsed.set(id, key)
+  return key
+}
+
+const keysOfParsed = new WeakMap<Gs1Identifier, string>()
+
+function keyOf(id: Gs1Identifier): string {
   if (id.kind === 'local') return `local:${required(id.local, 'local')}`
   if (id.kind === 'gs1key') return formatDigitalLinkPath(required(id.elements, 'elements'))
   return formatDigitalLinkPath(digitalLinkElements({ ...id, ...(id.kind === 'sgtin' ? { lot: undefined } : {}) }))

@@ -281,9 +281,14 @@ export class LevelStore {
   /** The same read without a trip through the thread pool, for the sequencer: its rules read one record
    *  at a time, each waiting for the last, and the pool's hand-off cost more than the read. */
   getRecordSync<T>(space: string, key: string): T | undefined {
-    // Through the root with the sublevel's prefix: a sublevel made moments ago is still opening, and
-    // getSync, unlike get, does not wait for it.
-    return this.db.getSync(this.space(space).prefix + key, { keyEncoding: 'utf8', valueEncoding: 'json' } as never) as T | undefined
+    let json = this.cache.record(space, key)
+    if (json === undefined) {
+      // Through the root with the sublevel's prefix: a sublevel made moments ago is still opening, and
+      // getSync, unlike get, does not wait for it. Nothing runs between the read and keeping it.
+      json = (this.db.getSync(this.space(space).prefix + key, { keyEncoding: 'utf8', valueEncoding: 'utf8' } as never) as string | undefined) ?? null
+      this.cache.storeRecord(space, key, json, this.cache.epoch)
+    }
+    return json === null ? undefined : (JSON.parse(json) as T)
   }
 
   /** `keep: false` for reads of keys that are about to be written, such as a request's idempotency keys:
