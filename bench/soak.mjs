@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Soak: a node under mixed load for minutes. Farms append food events at a fixed rate while readers ask
 // for the resolver JSON, traces, inclusion proofs, labels and /healthz at a fixed pace each, and a flood
-// of badly signed statements is refused. Every --interval seconds it prints the node's RSS, its
+// of badly signed statements is refused. Every --interval seconds it prints the node's RSS, JS heap, its
 // event-loop delay (max and p99, from /metrics) and p99 per route; a peer phase first runs the same
 // reads with no appends, so a reader can tell the appends' effect from the machine's.
 //
@@ -100,7 +100,7 @@ function rssOf(pid) {
   return match ? Number(match[1]) * 1024 : NaN
 }
 
-const rows = [['phase', 'at s', 'events/s', 'RSS', 'loop max ms', 'loop p99 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
+const rows = [['phase', 'at s', 'events/s', 'RSS', 'JS heap used', 'loop max ms', 'loop p99 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
 async function report(phase, startedAt, appendedBefore, intervalStarted) {
   const metrics = (await client.get('/metrics')).body.toString()
   // The interval as it was: a starved client or node stretches it.
@@ -111,6 +111,9 @@ async function report(phase, startedAt, appendedBefore, intervalStarted) {
     Math.round(seconds),
     fmt.int((appended - appendedBefore) / ((performance.now() - intervalStarted) / 1000)),
     fmt.bytes(rssOf(node.pid)),
+    // The JavaScript heap in use at the scrape, garbage not yet collected included: RSS also counts
+    // LevelDB's memtables and caches, the open tables' filters and the allocator's free pages.
+    fmt.bytes(metric(metrics, 'tracechain_process_nodejs_heap_size_used_bytes')),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_max_seconds') * 1000),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_p99_seconds') * 1000),
     ...Object.keys(routes).map((name) => fmt.ms(percentile(Float64Array.from(latencies[name]).sort(), 99))),
