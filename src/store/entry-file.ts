@@ -32,6 +32,7 @@ export class EntryFile {
   private recentBytes = 0
   /** appends and cuts begun: a read that one overlapped is not kept */
   private changes = 0
+  private evicting: IterableIterator<[number, Uint8Array]> | undefined
 
   private constructor(data: FileHandle, index: FileHandle, count: number, dataEnd: number) {
     this.data = data
@@ -166,9 +167,16 @@ export class EntryFile {
     // Copies, here and on each hit: the bytes a caller was given are its own.
     this.recent.set(seq, Buffer.from(bytes))
     this.recentBytes += bytes.length
-    while (this.recentBytes > RECENT_ENTRY_BYTES) {
-      const [oldest, dropped] = this.recent.entries().next().value as [number, Uint8Array]
-      this.recent.delete(oldest)
+    while (this.recentBytes > RECENT_ENTRY_BYTES && this.recent.size > 0) {
+      // Going on from where the last eviction stopped: a new iterator would rescan the holes left at the front.
+      this.evicting ??= this.recent.entries()
+      const oldest = this.evicting.next()
+      if (oldest.done) {
+        this.evicting = undefined
+        continue
+      }
+      const [seq, dropped] = oldest.value
+      this.recent.delete(seq)
       this.recentBytes -= dropped.length
     }
   }

@@ -42,7 +42,7 @@ interface SpaceIndex {
 
 /** Bookkeeping of an item beyond its text, roughly: the Map entries, the item and the index entry. */
 const ITEM_OVERHEAD_BYTES = 160
-/** Reads remembered as asked for once. A read is kept the second time it is asked for: a walk over cold
+/** Reads remembered as asked for once, at most. A read is kept the second time it is asked for: a walk over cold
  *  data (a trace from a random pallet of a million events, an export) would otherwise only churn the
  *  cache, and the collector with it (bench/trace.mjs: pallet traces p50 4.8 -> 7.3 ms with every read
  *  kept), while the lots that phones are scanning are asked for again within moments. */
@@ -69,9 +69,18 @@ export class RecordCache {
   private readonly spaces = new Map<string, SpaceIndex>()
   private heldBytes = 0
   private commits = 0
-  private readonly askedOnce = new Set<string>()
+  /** Reads asked for once, in two generations: the newer fills to half the number remembered, then
+   *  replaces the older. (Evicting one at a time from the front of a Set rescans the holes its deletions
+   *  left there, at every eviction.) */
+  private askedNow = new Set<string>()
+  private askedEarlier = new Set<string>()
+  /** Where eviction goes on from: a new iterator from the front would rescan the holes that deletions
+   *  left there, which made a full cache's every insert cost tens of µs (bench/mirror.mjs). */
+  private evicting: IterableIterator<string> | undefined
 
-  /** @param maxBytes what the cached texts may hold, roughly; the least recently read go first */
+  /** @param maxBytes what the cached texts may hold, roughly; the longest kept go first. (Not the least
+   *  recently read: moving a read to the back of the Map at each hit cost a mirror's replay, whose rules
+   *  read the same few records for every entry, some 50 µs an entry on the main thread: bench/mirror.mjs.) */
   constructor(readonly maxBytes: number) {
     if (!(maxBytes >= 0)) throw new RangeError(`"maxBytes" expected at least 0, got ${maxBytes}`)
   }
@@ -157,25 +166,25 @@ export class RecordCache {
     this.commits++
     this.items.clear()
     this.spaces.clear()
-    this.askedOnce.clear()
+    this.askedNow.clear()
+    this.askedEarlier.clear()
+    this.evicting = undefined
     this.heldBytes = 0
   }
 
   /** Whether the read was asked for since it was last kept or forgotten; remembers it if not. */
   private askedBefore(id: string): boolean {
-    if (this.askedOnce.delete(id)) return true
-    this.askedOnce.add(id)
-    if (this.askedOnce.size > ASKED_ONCE_REMEMBERED) this.askedOnce.delete(this.askedOnce.values().next().value as string)
+    if (this.askedNow.delete(id) || this.askedEarlier.delete(id)) return true
+    this.askedNow.add(id)
+    if (this.askedNow.size >= ASKED_ONCE_REMEMBERED / 2) {
+      this.askedEarlier = this.askedNow
+      this.askedNow = new Set()
+    }
     return false
   }
 
   private hit(id: string): Cached | undefined {
-    const item = this.items.get(id)
-    if (item === undefined) return undefined
-    // Most recently read last: eviction takes from the front.
-    this.items.delete(id)
-    this.items.set(id, item)
-    return item.value
+    return this.items.get(id)?.value
   }
 
   private insert(id: string, item: Item): void {
@@ -196,7 +205,12 @@ export class RecordCache {
       if (ids === undefined) index.prefixes.set(cover.prefix, (ids = new Set()))
       ids.add(id)
     }
-    while (this.heldBytes > this.maxBytes) this.drop(this.items.keys().next().value as string)
+    while (this.heldBytes > this.maxBytes && this.items.size > 0) {
+      this.evicting ??= this.items.keys()
+      const oldest = this.evicting.next()
+      if (oldest.done) this.evicting = undefined
+      else this.drop(oldest.value)
+    }
   }
 
   private drop(id: string): void {
