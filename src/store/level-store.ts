@@ -9,7 +9,7 @@ import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
 import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
-import { RecordCache } from './record-cache.js'
+import { CachedRecords, type Sublevel } from './cached-records.js'
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -48,10 +48,6 @@ export interface RangeOptions {
   reverse?: boolean
 }
 
-type Sublevel<V> = ReturnType<Level<string, unknown>['sublevel']> & {
-  get(key: string): Promise<V | undefined>
-}
-
 /**
  * classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). That is not
  * abstract-level's public API, so level and classic-level are pinned to exact versions in package.json
@@ -76,8 +72,6 @@ const REOPEN_HEADROOM_BYTES = 4 * 1024 * 1024
 const BUILD_SLICE_MS = 3
 /** What the records read before may hold in memory (record-cache.ts): the walks of a few thousand lots. */
 const RECORD_CACHE_BYTES = 24 * 1024 * 1024
-/** Per read: the stored JSON text, which the cache keeps and parses for each caller. */
-const AS_TEXT = { valueEncoding: 'utf8' } as const
 
 function tileKey(level: number, index: number): string {
   return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
@@ -92,7 +86,13 @@ export class LevelStore {
   private tiles
   private meta
   private readonly spaces = new Map<string, Sublevel<unknown>>()
-  private readonly cache = new RecordCache(RECORD_CACHE_BYTES)
+  private readonly records = new CachedRecords(
+    {
+      space: (name) => this.space(name),
+      getSync: (rootKey) => this.db.getSync(rootKey, { keyEncoding: 'utf8', valueEncoding: 'utf8' } as never) as string | undefined,
+    },
+    RECORD_CACHE_BYTES,
+  )
 
   private constructor(location: string, db: Level<string, unknown>, entryFile: EntryFile) {
     this.location = location
@@ -153,7 +153,7 @@ export class LevelStore {
   async reopen(): Promise<void> {
     if (this.db.status === 'open' || this.db.status === 'opening') await this.db.close()
     this.spaces.clear()
-    this.cache.clear()
+    this.records.clear()
     this.db = await LevelStore.openLevel(this.location)
     ;({ legacyEntries: this.legacyEntries, tiles: this.tiles, meta: this.meta } = LevelStore.sublevelsOf(this.db))
     await this.reconcileEntries()
@@ -269,58 +269,24 @@ export class LevelStore {
   }
 
   async getRecord<T>(space: string, key: string): Promise<T | undefined> {
-    let json = this.cache.record(space, key)
-    if (json === undefined) {
-      const epoch = this.cache.epoch
-      json = ((await this.space(space).get(key, AS_TEXT as never)) as string | undefined) ?? null
-      this.cache.storeRecord(space, key, json, epoch)
-    }
-    return json === null ? undefined : (JSON.parse(json) as T)
+    return this.records.get<T>(space, key)
   }
 
   /** The same read without a trip through the thread pool, for the sequencer: its rules read one record
    *  at a time, each waiting for the last, and the pool's hand-off cost more than the read. */
   getRecordSync<T>(space: string, key: string): T | undefined {
-    let json = this.cache.record(space, key)
-    if (json === undefined) {
-      // Through the root with the sublevel's prefix: a sublevel made moments ago is still opening, and
-      // getSync, unlike get, does not wait for it. Nothing runs between the read and keeping it.
-      json = (this.db.getSync(this.space(space).prefix + key, { keyEncoding: 'utf8', valueEncoding: 'utf8' } as never) as string | undefined) ?? null
-      this.cache.storeRecord(space, key, json, this.cache.epoch)
-    }
-    return json === null ? undefined : (JSON.parse(json) as T)
+    return this.records.getSync<T>(space, key)
   }
 
   /** `keep: false` for reads of keys that are about to be written, such as a request's idempotency keys:
    *  kept, each would only be dropped again by the commit that writes it. */
-  async getRecords<T>(space: string, keys: string[], { keep = true }: { keep?: boolean } = {}): Promise<(T | undefined)[]> {
-    if (keys.length === 0) return []
-    if (!keep) return (await this.space(space).getMany(keys)) as (T | undefined)[]
-    const texts = keys.map((key) => this.cache.record(space, key))
-    const missing = keys.filter((_, i) => texts[i] === undefined)
-    if (missing.length > 0) {
-      const epoch = this.cache.epoch
-      const read = (await this.space(space).getMany(missing, AS_TEXT as never)) as (string | undefined)[]
-      let next = 0
-      for (let i = 0; i < keys.length; i++) {
-        if (texts[i] !== undefined) continue
-        const json = read[next++] ?? null
-        this.cache.storeRecord(space, keys[i], json, epoch)
-        texts[i] = json
-      }
-    }
-    return texts.map((json) => (json === null ? undefined : (JSON.parse(json as string) as T)))
+  async getRecords<T>(space: string, keys: string[], options: { keep?: boolean } = {}): Promise<(T | undefined)[]> {
+    return this.records.getMany<T>(space, keys, options)
   }
 
   /** Records in key order within the bounds, read in one go (about twice as fast as iterating). */
   async getRange<T>(space: string, options: RangeOptions = {}): Promise<[string, T][]> {
-    let rows = this.cache.range(space, options)
-    if (rows === undefined) {
-      const epoch = this.cache.epoch
-      rows = (await this.space(space).iterator({ ...options, ...AS_TEXT } as never).all()) as [string, string][]
-      this.cache.storeRange(space, options, rows, epoch)
-    }
-    return rows.map(([key, json]) => [key, JSON.parse(json) as T])
+    return this.records.range<T>(space, options)
   }
 
   async *rangeRecords<T>(space: string, options: RangeOptions = {}): AsyncGenerator<[string, T]> {
@@ -359,7 +325,7 @@ export class LevelStore {
       await writeBatch._write({ sync: true })
     } finally {
       // Written or not (a failed write may have landed): what a cached read covered is read again.
-      this.cache.written(batch.records)
+      this.records.written(batch.records)
       await writeBatch.close()
     }
   }
