@@ -13,6 +13,7 @@ import type { TrustProxy } from './trust-proxy.js'
 import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
+import { closeUnusedConnectionsOnClose } from './unused-connections.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { CaptureSetup, Domain, DomainConfigs } from '../domain.js'
 import { DOMAINS, domainAlertSources } from '../domains.js'
@@ -112,6 +113,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     frameworkErrors: frameworkErrorHandler,
   })
   installErrorHandling(app)
+  closeUnusedConnectionsOnClose(app)
   const metrics = installRequestMetrics(app)
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])
   installSecurityHeaders(app, { banner: () => (demoKeys.inLedger() ? DEMO_BANNER : undefined) })

@@ -5,6 +5,7 @@
 //   200 text/plain          the cosignature line(s)
 //   409 text/x.tlog.size    "<latest cosigned size>\n"
 //   400, 403, 404, 413, 422 our error shape (JSON {statusCode, code, error, message}), codes in witness.ts
+import { closeUnusedConnectionsOnClose } from '../http/unused-connections.js'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { TracechainError } from '../core/errors.js'
 import { errorBody, frameworkErrorHandler, toTracechainError } from '../http/errors.js'
@@ -22,6 +23,7 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true })
 export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
   const { witness } = options
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_ADD_CHECKPOINT_BODY, frameworkErrors: frameworkErrorHandler })
+  closeUnusedConnectionsOnClose(app)
   // The spec names no request Content-Type, and clients send what their HTTP library picks: take any, as bytes.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
