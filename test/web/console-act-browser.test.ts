@@ -40,17 +40,17 @@ function recordRequests(page: Page): string[] {
 
 async function loadKey(page: Page, actor: string): Promise<void> {
   await page.setInputFiles('[data-key-file]', keyFile(actor))
-  await page.waitForFunction((id) => (document.querySelector('[data-key-status]')?.textContent ?? '').includes(id), actor, { timeout: 15_000 })
+  await page.waitForFunction((id) => (document.querySelector('[data-key-status]')?.textContent ?? '').includes(id), actor, { timeout: 60_000 })
 }
 
 /** Previews with the keyboard (Enter on the preview button), signs, and waits for the new entry to be verified. */
 async function previewSignAndVerify(page: Page): Promise<number> {
   await page.focus('[data-preview]')
   await page.keyboard.press('Enter')
-  await page.waitForSelector('[data-review]:not([hidden])', { timeout: 10_000 })
+  await page.waitForSelector('[data-review]:not([hidden])', { timeout: 60_000 })
   const before = await page.locator('[data-act-results] li[data-seq]').count()
   await page.click('[data-sign]')
-  await page.waitForFunction((n) => document.querySelectorAll('[data-act-results] li[data-seq]').length > n, before, { timeout: 20_000 })
+  await page.waitForFunction((n) => document.querySelectorAll('[data-act-results] li[data-seq]').length > n, before, { timeout: 60_000 })
   const seq = Number(await page.getAttribute('[data-act-results] li[data-seq]', 'data-seq'))
   await page.waitForSelector(`[data-act-results] li[data-seq="${seq}"][data-verified]`, { timeout: 30_000 })
   return seq
@@ -86,7 +86,7 @@ if (haveChromium(t)) {
     t.same(await axeViolations(page), [], 'axe: none with the preview shown')
 
     await page.click('[data-sign]')
-    await page.waitForSelector('[data-act-results] li[data-seq]', { timeout: 20_000 })
+    await page.waitForSelector('[data-act-results] li[data-seq]', { timeout: 60_000 })
     const seq = Number(await page.getAttribute('[data-act-results] li[data-seq]', 'data-seq'))
     await page.waitForSelector('[data-verification="verified"],[data-verification="failed"]')
     await page.waitForSelector(`li[data-seq="${seq}"][data-verified]`)
@@ -156,7 +156,7 @@ if (haveChromium(t)) {
     await page.waitForSelector('[data-review]:not([hidden])')
     const size = node.ledger.size
     await page.click('[data-sign]')
-    await page.waitForSelector('[data-refusal]', { timeout: 15_000 })
+    await page.waitForSelector('[data-refusal]', { timeout: 60_000 })
     t.equal(await page.getAttribute('[data-refusal]', 'data-refusal'), 'ROLE_FORBIDDEN')
     t.match(await page.textContent('[data-submit-status]'), /Refused by the node \(ROLE_FORBIDDEN\): the actor has no role that may make this statement/)
     t.equal(node.ledger.size, size, 'nothing appended')
@@ -197,7 +197,7 @@ if (haveChromium(t)) {
     await page.click('[data-preview]')
     await page.waitForSelector('[data-review]:not([hidden])')
     await page.click('[data-sign]')
-    await page.waitForSelector('[data-refusal]', { timeout: 15_000 })
+    await page.waitForSelector('[data-refusal]', { timeout: 60_000 })
     t.equal(await page.getAttribute('[data-refusal]', 'data-refusal'), 'SELF_APPROVAL')
     t.match(await page.textContent('[data-submit-status]'), /节点拒绝（SELF_APPROVAL）：申请人不能审批自己的申请/)
     await loadKey(page, 'yiqiao-director')
