@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
-import { ERROR_CODES, TracechainError, type ErrorCode } from '../core/errors.js'
+import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
 import { BUNDLE_MEDIA_TYPE, parseProofBundle, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseIdentifier } from '../food/identifiers.js'
@@ -53,7 +53,7 @@ export async function downloadBundle(options: BundleDownload): Promise<string> {
         return {}
       }
     })()
-    const code = body.code && body.code in ERROR_CODES ? (body.code as ErrorCode) : 'BAD_REQUEST'
+    const code = body.code && Object.hasOwn(ERROR_STATUS, body.code) ? (body.code as ErrorCode) : 'BAD_REQUEST'
     throw new TracechainError(code, `${response.status} from ${url}: ${body.message ?? response.statusText}`)
   }
   let bundle: ProofBundle

@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ERROR_CODES, TracechainError, type ErrorCode } from '../core/errors.js'
+import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
 
 export interface Fsma204ExportOptions {
   url: string
@@ -26,7 +26,7 @@ export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ ro
   const response = await fetch(url)
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
-    const code = body.code && body.code in ERROR_CODES ? (body.code as ErrorCode) : 'BAD_REQUEST'
+    const code = body.code && Object.hasOwn(ERROR_STATUS, body.code) ? (body.code as ErrorCode) : 'BAD_REQUEST'
     throw new TracechainError(code, `${response.status} from ${url}: ${body.message ?? response.statusText}`)
   }
   const counter = new RecordCounter()

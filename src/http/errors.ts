@@ -3,7 +3,8 @@
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
-import { ERROR_CODES, TracechainError, isTracechainError, type ErrorCode } from '../core/errors.js'
+import { ERROR_CODES } from '../core/error-codes.js'
+import { TracechainError, isTracechainError, type ErrorCode } from '../core/errors.js'
 
 export interface ErrorBody {
   statusCode: number

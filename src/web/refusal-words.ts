@@ -1,7 +1,8 @@
 // A node's refusal of a statement in words a clerk or an inspector reads, beside its code: Chinese for the
 // refusals a person signing from the console meets, English from the error table's summaries (core/errors.ts).
 
-import { ERROR_CODES, type ErrorCode } from '../core/errors.js'
+import { ERROR_SUMMARIES } from '../core/error-codes.js'
+import type { ErrorCode } from '../core/errors.js'
 import type { Lang } from './i18n.js'
 
 const ZH: Partial<Record<ErrorCode, string>> = {
@@ -39,7 +40,7 @@ const ZH: Partial<Record<ErrorCode, string>> = {
 
 /** "拒绝（ROLE_FORBIDDEN）：该参与方的角色无权签署此类声明" or its English; unknown codes show as they came. */
 export function refusalWords(code: string, lang: Lang): string {
-  const known = Object.hasOwn(ERROR_CODES, code) ? (code as ErrorCode) : undefined
-  const words = known === undefined ? '' : lang === 'zh' ? (ZH[known] ?? ERROR_CODES[known].summary) : ERROR_CODES[known].summary
+  const known = Object.hasOwn(ERROR_SUMMARIES, code) ? (code as ErrorCode) : undefined
+  const words = known === undefined ? '' : lang === 'zh' ? (ZH[known] ?? ERROR_SUMMARIES[known]) : ERROR_SUMMARIES[known]
   return lang === 'zh' ? `节点拒绝（${code}）${words ? `：${words}` : ''}` : `Refused by the node (${code})${words ? `: ${words}` : ''}`
 }

@@ -2,7 +2,8 @@
 
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import { ERROR_CODES, TracechainError } from '../../src/core/errors.js'
+import { ERROR_CODES } from '../../src/core/error-codes.js'
+import { TracechainError } from '../../src/core/errors.js'
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 

@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Parameters } from 'fast-check'
 import { canonicalJson, canonicalBytes } from '../../src/core/canonical-json.js'
 import { fromBase64, fromUtf8, toHex } from '../../src/core/bytes.js'
-import { ERROR_CODES } from '../../src/core/errors.js'
+import { ERROR_CODES } from '../../src/core/error-codes.js'
 import { leafHash } from '../../src/core/merkle.js'
 
 /** The seed every property file uses unless TRACECHAIN_PROPERTY_SEED names another (to explore). */

@@ -4,7 +4,7 @@
 // FST_ERR_MAX_PARAM_LENGTH 414) that are not in the node's table. Now a 400 BAD_REQUEST, nothing written.
 
 import t from 'tap'
-import { ERROR_CODES } from '../../src/core/errors.js'
+import { ERROR_CODES } from '../../src/core/error-codes.js'
 import { MAX_PATH_PARAM_LENGTH, buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
