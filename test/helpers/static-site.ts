@@ -24,7 +24,12 @@ export async function staticSite(t: Test, dir: string): Promise<{ url: string; s
     }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  // A browser still open keeps its connections, some of them never used (Chromium preconnects): close() alone
+  // waits for those until the headers timeout.
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  }))
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, served }
 }
 
