@@ -34,16 +34,10 @@ export class PendingWrites {
 
   /** Writes of an accepted statement; they replace earlier pending writes of the same records. */
   add(writes: readonly RecordWrite[]): void {
-    let last: Map<string, RecordWrite> | undefined
-    let lastSpace: string | undefined
     for (const write of writes) {
-      // Consecutive writes often share a space: it is looked up once a run.
-      if (write.space !== lastSpace) {
-        lastSpace = write.space
-        last = this.bySpace.get(lastSpace)
-        if (!last) this.bySpace.set(lastSpace, (last = new Map()))
-      }
-      ;(last as Map<string, RecordWrite>).set(write.key, write)
+      let space = this.bySpace.get(write.space)
+      if (!space) this.bySpace.set(write.space, (space = new Map()))
+      space.set(write.key, write)
     }
   }
 
