@@ -1,5 +1,5 @@
 // A node's refusal of a statement in words a clerk or an inspector reads, beside its code: Chinese for the
-// refusals a person signing from the console meets, English from the error table's summaries (core/errors.ts).
+// refusals a person signing from the console meets, English from the error codes' summaries (core/error-codes.ts).
 
 import { ERROR_SUMMARIES } from '../core/error-codes.js'
 import type { ErrorCode } from '../core/errors.js'

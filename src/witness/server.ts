@@ -5,10 +5,10 @@
 //   200 text/plain          the cosignature line(s)
 //   409 text/x.tlog.size    "<latest cosigned size>\n"
 //   400, 403, 404, 413, 422 our error shape (JSON {statusCode, code, error, message}), codes in witness.ts
-import { closeUnusedConnectionsOnClose } from '../http/unused-connections.js'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { TracechainError } from '../core/errors.js'
 import { errorBody, frameworkErrorHandler, toTracechainError } from '../http/errors.js'
+import { closeUnusedConnectionsOnClose } from '../http/unused-connections.js'
 import { ADD_CHECKPOINT_PATH, formatTreeSize, MAX_ADD_CHECKPOINT_BODY, parseAddCheckpointRequest, TREE_SIZE_CONTENT_TYPE } from './protocol.js'
 import type { Witness } from './witness.js'
 

@@ -4,7 +4,8 @@
 // headers timeout dropped them (a minute).
 
 import { connect, type Socket } from 'node:net'
-import t from 'tap'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/http/app.js'
 import { buildWitnessApp } from '../../src/witness/server.js'
@@ -14,14 +15,15 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { formatVerifierKey } from '../../src/core/signed-note.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
-import { join } from 'node:path'
 
 /** A TCP connection to the server that sends nothing, as a browser's preconnect. */
-async function silentConnection(url: string): Promise<Socket> {
+async function silentConnection(t: Test, url: string): Promise<Socket> {
   const { hostname, port } = new URL(url)
   const socket = connect(Number(port), hostname)
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
   socket.on('error', () => undefined)
+  // Should close() leave it open, the test fails and this frees it.
+  t.teardown(() => socket.destroy())
   return socket
 }
 
@@ -46,7 +48,7 @@ t.test('a node closes at once with a connection open that never sent a byte', as
   t.teardown(() => node.close())
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  const silent = await silentConnection(url)
+  const silent = await silentConnection(t, url)
   const took = await timedClose(app, silent, 10_000)
   t.ok(took < 5_000, `closed, and the silent connection with it, in ${took} ms`)
 })
@@ -62,7 +64,7 @@ t.test('a witness closes at once with a silent connection open', async (t) => {
   })
   const app = buildWitnessApp({ witness })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  const silent = await silentConnection(url)
+  const silent = await silentConnection(t, url)
   const took = await timedClose(app, silent, 10_000)
   t.ok(took < 5_000, `closed, and the silent connection with it, in ${took} ms`)
 })
