@@ -4,7 +4,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import compress from '@fastify/compress'
 import type { Ledger } from '../ledger/ledger.js'
 import { frameworkErrorHandler, installErrorHandling } from './errors.js'
 import { DemoKeys, type DemoKey } from './demo-keys.js'
@@ -13,6 +12,7 @@ import type { TrustProxy } from './trust-proxy.js'
 import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
+import { installCompression } from './compression.js'
 import { closeUnusedConnectionsOnClose } from './unused-connections.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { CaptureSetup, Domain, DomainConfigs } from '../domain.js'
@@ -127,11 +127,10 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     done(null, payload)
   })
   installConditionalGet(app)
-  // Brotli or gzip as the client asks, for answers over 1 KiB of a compressible type, after the ETag (which
-  // is of the body itself); an answer already encoded (the verifier script, brotli at quality 11) is left
-  // alone, and the alert stream writes its own socket. Request bodies are not inflated: their limit is on
-  // what arrives.
-  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false })
+  // Brotli or gzip as the client asks, after the ETag (which is of the body itself); an answer already
+  // encoded (the verifier script, brotli at quality 11) is left alone, and the alert stream writes its own
+  // socket. Request bodies are not inflated: their limit is on what arrives.
+  await installCompression(app)
   // JSON only: a text/plain body would otherwise reach handlers as a string.
   app.removeContentTypeParser('text/plain')
   await app.register(swagger, {

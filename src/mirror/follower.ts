@@ -151,7 +151,7 @@ export class Follower {
       this.sourceError = undefined
     } catch (error) {
       if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
-      else this.sourceError = { at: this.clock().toISOString(), message: (error as Error).message }
+      else this.sourceError = { at: this.clock().toISOString(), message: messageWithCause(error as Error) }
     } finally {
       this.lastPollAt = this.clock().toISOString()
     }
@@ -273,6 +273,12 @@ function isMisbehaviour(error: unknown): boolean {
   if (!isTracechainError(error)) return false
   if (['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'RANGE_INVALID', 'INTERNAL'].includes(error.code)) return false
   return !(error.code === 'TILE_INVALID' && (error.details as { check?: unknown } | undefined)?.check === 'missing')
+}
+
+/** An error's message with its cause's: undici's fetch says only "terminated" and names what in its cause. */
+function messageWithCause(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause.message : undefined
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`
 }
 
 /** The index N of a level-0 tile or entry bundle, else undefined. */

@@ -3,8 +3,9 @@
 // brotli it was built in; and the consumer page's bytes with its own script, measured in brotli, against the 30 kB it may weigh.
 
 import { createHash } from 'node:crypto'
-import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { brotliDecompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib'
 import t from 'tap'
+import { looksCompressed } from '../../src/http/compression.js'
 import { entityTag, noneMatch } from '../../src/http/conditional-get.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT } from '../helpers/web.js'
 
@@ -31,6 +32,27 @@ t.test('brotli or gzip as asked, the same bytes decoded; small answers and the u
   const post = await app.inject({ method: 'POST', url: '/v1/statements', payload: '{}', headers: { 'content-type': 'application/json', 'accept-encoding': 'br' } })
   t.equal(post.statusCode, 400)
   t.equal(post.json().code, 'BAD_REQUEST', 'an error is still readable')
+})
+
+t.test('a body that begins like a gzip or zlib header goes out as it is, not labelled compressed', async (t) => {
+  t.ok(looksCompressed(gzipSync('x')), 'gzip')
+  t.ok(looksCompressed(deflateSync('x')), 'zlib (78 9c)')
+  t.ok(looksCompressed(new Uint8Array([0x08, 0x1d])), 'an entry bundle whose first entry is 2,077 bytes long')
+  t.notOk(looksCompressed(new Uint8Array([0x08, 0x1e])), 'nor 2,078 bytes')
+  t.notOk(looksCompressed(Buffer.from('{"size":')), 'JSON')
+  t.notOk(looksCompressed(new Uint8Array([0x78])), 'one byte is no header')
+  let starts = 0
+  for (let first = 0; first < 256; first++) for (let second = 0; second < 256; second++) if (looksCompressed(new Uint8Array([first, second, 0]))) starts++
+  t.equal(starts, 66, 'about one random start in a thousand: 66 of the 65,536 two-byte starts (and gzip’s one in 16 million)')
+
+  const { app } = await demoApp(t)
+  const tile = await app.inject({ url: '/tlog/tile/0/000.p/8', headers: { 'accept-encoding': 'br' } })
+  t.equal(tile.statusCode, 200)
+  t.equal(tile.headers['content-encoding'], undefined, 'hashes do not compress: not tried')
+  const bundle = await app.inject({ url: '/tlog/tile/entries/000.p/8', headers: { 'accept-encoding': 'br' } })
+  t.equal(bundle.headers['content-encoding'], 'br', 'an entry bundle is JSON: compressed')
+  const plain = await app.inject({ url: '/tlog/tile/entries/000.p/8' })
+  t.same(brotliDecompressSync(bundle.rawPayload), plain.rawPayload)
 })
 
 t.test('ETags and conditional GETs', async (t) => {

@@ -23,6 +23,12 @@ import { LevelStore } from '../../src/store/level-store.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { registrations } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
+import { canonicalBytes } from '../../src/core/canonical-json.js'
+import { toHex } from '../../src/core/bytes.js'
+import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
+import type { Signer } from '../../src/core/keys.js'
+import { TILE_WIDTH } from '../../src/core/tile-paths.js'
+import { looksCompressed } from '../../src/http/compression.js'
 
 const FIXED_NOW = () => new Date('2026-06-20T08:00:00Z')
 
@@ -119,6 +125,46 @@ t.test('a mirror fed by the node’s tiles answers every read as the node does; 
   t.equal(health.statusCode, 200)
   t.match(health.json(), { ok: true, mirror: { following: true, size: node.ledger.size, sourceSize: node.ledger.size } })
 })
+
+t.test('a bundle whose first bytes look like a zlib header reaches the mirror as it is', async (t) => {
+  // Seen in CI: one entry bundle of a log began with bytes @fastify/compress took for a compressed body, so
+  // the node labelled it brotli without compressing it, and every poll of every mirror failed on it.
+  const root = testDir(t)
+  const { node, url } = await primary(t, join(root, 'node'))
+  await node.ledger.submitMany(registrations(node.operator, 'z', TILE_WIDTH - node.ledger.size))
+  const revoke = entryOfLengthLookingCompressed(node.operator, TILE_WIDTH)
+  await node.ledger.submitMany([revoke])
+  const bundle = await node.ledger.entryBundle(1, 1)
+  t.ok(looksCompressed(bundle), `the bundle begins ${toHex(bundle.subarray(0, 2))}`)
+
+  const response = await fetch(`${url}/tlog/tile/entries/001.p/1`, { headers: { 'accept-encoding': 'br, gzip' } })
+  t.equal(response.headers.get('content-encoding'), null, 'sent as it is, and not labelled compressed')
+  t.same(new Uint8Array(await response.arrayBuffer()), bundle)
+  const { mirror, follower } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`)
+  await follower.poll()
+  t.notOk(follower.status.sourceError, 'the poll read every bundle')
+  t.equal(mirror.ledger.size, node.ledger.size)
+})
+
+/** An operator's actor.revoke that the node records as an entry at `seq` whose bundle's first bytes (its 16-bit length) look like a zlib header. */
+function entryOfLengthLookingCompressed(operator: Signer, seq: number): Envelope {
+  const recordedAt = new Date().toISOString()
+  for (let ascii = 0; ascii < 500; ascii++) {
+    const envelope = buildStatementEnvelope(
+      {
+        type: 'actor.revoke',
+        actor: 'operator',
+        id: 'revoke-z-0',
+        issuedAt: '2024-05-01T00:00:00.000Z',
+        body: { actor: 'z-0', reason: '未按规定使用公章'.repeat(50) + 'x'.repeat(ascii) },
+      },
+      [operator],
+    )
+    const length = canonicalBytes({ seq, prev: '0'.repeat(64), recordedAt, envelope }).length
+    if (length < 0x10000 && looksCompressed(new Uint8Array([length >> 8, length & 0xff]))) return envelope
+  }
+  throw new Error('no reason length gives such an entry')
+}
 
 t.test('a flipped byte in a tile stops the mirror: it keeps what it verified, says so, and keeps the tile', async (t) => {
   const root = testDir(t)
@@ -277,4 +323,25 @@ t.test('checks that fail to run are the mirror’s own fault: it says so and tri
   await follower.poll()
   t.match(follower.status, { following: true, size: node.ledger.size })
   t.notOk(follower.status.sourceError)
+})
+
+t.test('a fetch that fails mid-catch-up is the source’s fault, named with its cause; the next poll reads on', async (t) => {
+  const root = testDir(t)
+  const { node, url } = await primary(t, join(root, 'node'))
+  await node.ledger.submitMany(registrations(node.operator, 'c', 3 * TILE_WIDTH))
+  const source = httpResources(`${url}/tlog/`)
+  let failures = 0
+  const cut: FetchResource = async (path) => {
+    if (path === 'tile/entries/002' && failures++ === 0) throw new TypeError('terminated', { cause: new Error('other side closed') })
+    return source(path)
+  }
+  const { mirror, follower } = await mirrorOf(t, join(root, 'mirror'), node.ledger.verifierKey, `${url}/tlog/`, cut)
+  await follower.poll()
+  t.match(follower.status, { following: true, sourceError: { message: 'terminated: other side closed' } })
+  t.ok(mirror.ledger.size < node.ledger.size, `caught up to ${mirror.ledger.size} of ${node.ledger.size}`)
+  t.notOk(existsSync(join(root, 'mirror', 'evidence')), 'no evidence: the log did nothing wrong')
+  await follower.poll()
+  t.notOk(follower.status.sourceError)
+  t.equal(mirror.ledger.size, node.ledger.size)
+  t.equal(mirror.ledger.checkpoint, node.ledger.checkpoint)
 })

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { TILE_WIDTH, parseTilePath } from '../../core/tile-paths.js'
 import { fail } from '../../core/errors.js'
 import type { Ledger } from '../../ledger/ledger.js'
+import { leaveUncompressed } from '../compression.js'
 import { PUBLIC_READ } from '../cors.js'
 
 export const TLOG_PREFIX = '/tlog'
@@ -36,6 +37,8 @@ export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?:
     },
     async (request, reply) => {
       const resource = parseTilePath(`tile/${(request.params as { '*': string })['*']}`)
+      // Hashes do not compress; an entry bundle's JSON does.
+      if (resource.kind === 'tile') leaveUncompressed(request)
       const bytes =
         resource.kind === 'tile' ? ledger.tile(resource.level, resource.index, resource.width) : await ledger.entryBundle(resource.index, resource.width)
       return reply
