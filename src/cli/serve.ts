@@ -22,6 +22,7 @@ import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
+import { onlineDiscardMount } from '../store/mount-options.js'
 import { settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, domainKinds } from '../domains.js'
@@ -136,6 +137,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
       ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
       `  data        ${options.dir}`,
+      ...discardWarning(options.dir),
       '',
     ].join('\n'),
   )
@@ -148,6 +150,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     await webhooks?.close()
     await node.close()
   })
+}
+
+/** A warning line when the data directory's filesystem discards freed blocks online (store/mount-options.ts says why). */
+function discardWarning(dir: string): string[] {
+  const mount = onlineDiscardMount(dir)
+  if (mount === undefined) return []
+  return [`  warning     ${mount.mountPoint} (${mount.fsType}) is mounted with online discard: LevelDB's file deletions then stall every read; trim with fstrim instead (docs/storage.md)`]
 }
 
 /** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */
