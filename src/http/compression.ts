@@ -10,7 +10,7 @@ import compress from '@fastify/compress'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 /** Below this many bytes an answer is not worth compressing. */
-export const COMPRESSION_THRESHOLD = 1024
+const COMPRESSION_THRESHOLD = 1024
 
 /** The request header by which @fastify/compress leaves an answer alone. */
 const NO_COMPRESSION = 'x-no-compression'
@@ -36,6 +36,7 @@ export function leaveUncompressed(request: FastifyRequest): void {
  * it is (the ETag); its own hook runs after every hook added to the app.
  */
 export async function installCompression(app: FastifyInstance): Promise<void> {
+  // Bodies are strings or buffers here: no route sends a stream (the alert stream writes its own socket).
   app.addHook('onSend', async (request, _reply, payload) => {
     if (typeof payload === 'string' ? looksCompressedText(payload) : payload instanceof Uint8Array && looksCompressed(payload)) leaveUncompressed(request)
     return payload
