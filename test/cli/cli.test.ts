@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { getCheckpoint, getJson, runCli, startNode } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
+import { onlineDiscardMount } from '../../src/store/mount-options.js'
 
 /** Mode bits of a file (0600 for a key file). */
 const modeOf = (path: string) => statSync(path).mode & 0o777
@@ -179,6 +180,10 @@ t.test('serve on an empty directory initialises it', async (t) => {
     const node = await startNode({ dir, args: ['--origin', 'tracechain.test/fresh'] })
     t.teardown(() => node.stop())
     t.match(node.output(), /initialised a new node in /)
+    // A data directory on a filesystem that discards online is named in a warning (store/mount-options.ts).
+    const discard = onlineDiscardMount(dir)
+    if (discard) t.match(node.output(), `  warning     ${discard.mountPoint} (${discard.fsType}) is mounted with online discard`)
+    else t.notMatch(node.output(), /warning/, 'no warning where the filesystem does not discard online')
     t.equal(modeOf(join(dir, 'keys', 'node.json')), 0o600)
     t.equal(modeOf(join(dir, 'keys', 'operator.json')), 0o600)
     const note = await (await fetch(`${node.url}/v1/checkpoint`)).text()
