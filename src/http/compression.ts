@@ -27,7 +27,9 @@ export function looksCompressed(bytes: Uint8Array): boolean {
 
 /** Marks the answer to `request` as one to send uncompressed (a body that would not shrink, such as hashes). */
 export function leaveUncompressed(request: FastifyRequest): void {
-  request.headers[NO_COMPRESSION] = '1'
+  // On the raw headers: once anything assigns request.headers, Fastify's getter returns a fresh merged copy
+  // each time, where a mark would be lost; the raw ones are in every copy.
+  request.raw.headers[NO_COMPRESSION] = '1'
 }
 
 /**
