@@ -156,7 +156,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 function discardWarning(dir: string): string[] {
   const mount = onlineDiscardMount(dir)
   if (mount === undefined) return []
-  return [`  warning     ${mount.mountPoint} (${mount.fsType}) is mounted with online discard: LevelDB's file deletions then stall every read; trim with fstrim instead (docs/storage.md)`]
+  return [`  warning     ${mount.mountPoint} (${mount.fsType}) is mounted with online discard: its trims stall the node's writes, and reads behind them; trim with fstrim instead (docs/storage.md)`]
 }
 
 /** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */

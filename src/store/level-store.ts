@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
+import { DeferredUnlink } from './deferred-unlink.js'
 import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
 import { CachedRecords, type Sublevel } from './cached-records.js'
 
@@ -81,6 +82,8 @@ export class LevelStore {
   readonly location: string
   private db: Level<string, unknown>
   private readonly entryFile: EntryFile
+  /** frees the files LevelDB deletes off its lock (deferred-unlink.ts); set once open */
+  private deferredUnlink: DeferredUnlink | undefined
   /** where entries lived before they moved to files (ledgers written by 0.1); emptied on open */
   private legacyEntries
   private tiles
@@ -130,6 +133,7 @@ export class LevelStore {
     // LevelDB leaves files whose names it does not use alone.
     const store = new LevelStore(location, db, await EntryFile.open(location))
     try {
+      store.deferredUnlink = await DeferredUnlink.start(location)
       await store.reconcileEntries()
     } catch (error) {
       await store.close()
@@ -141,6 +145,7 @@ export class LevelStore {
   async close(): Promise<void> {
     await this.entryFile.close()
     await this.db.close()
+    await this.deferredUnlink?.stop()
   }
 
   /**
@@ -164,6 +169,8 @@ export class LevelStore {
    * table, so it needs about the log's size, plus room for a new log and manifest.
    */
   async hasRoomToReopen(): Promise<boolean> {
+    // What LevelDB deleted counts as free: the sweep frees it now rather than within its interval.
+    await this.deferredUnlink?.sweep()
     let logBytes = 0
     for (const name of await readdir(this.location)) {
       if (name.endsWith('.log')) logBytes += (await stat(join(this.location, name))).size

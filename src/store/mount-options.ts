@@ -1,13 +1,15 @@
-// Whether the data directory's filesystem is mounted with online discard, which stalls the node's event loop.
+// Whether the data directory's filesystem is mounted with online discard, which stalls the node.
 //
-// LevelDB 1.20 (the one classic-level builds) deletes the table files a compaction made obsolete while it
-// holds its database mutex, and every read takes that mutex, the sequencer's synchronous reads on the main
-// thread included. With online discard (ext4 `-o discard`) each deletion waits for the filesystem's journal
-// to trim the freed blocks: under a soak's appends the main thread waited 90-120 ms for the mutex in
-// `DBImpl::Get` (perf, off-CPU stacks) and the event loop stalled for up to 620 ms every minute or two. On
-// the same machine with the data directory on a filesystem mounted without discard, the longest turn in ten
-// minutes was 46 ms (docs/storage.md). Periodic trimming (`fstrim`, a systemd timer on most distributions)
-// frees the blocks without stalling anything.
+// LevelDB 1.20 (the one classic-level builds) deletes obsolete files while it holds its database mutex,
+// and every read takes that mutex, the main thread's included. With online discard (ext4 `-o discard`)
+// the filesystem's journal trims freed blocks as it commits: under a soak's appends the main thread
+// waited 90-120 ms for the mutex in `DBImpl::Get` (perf, off-CPU stacks) and the event loop stalled for
+// up to 620 ms every minute or two. The store now frees LevelDB's deleted files itself, off that mutex
+// (deferred-unlink.ts), but the trims still hold up the node's own writes (entry-file writes waited
+// 250-540 ms in one soak) and LevelDB still creates its logs under the mutex. On the same machine with
+// the data directory on a filesystem mounted without discard, the longest turn in ten minutes was 46 ms
+// (docs/storage.md). Periodic trimming (`fstrim`, a systemd timer on most distributions) frees the blocks
+// without stalling anything.
 
 import { readFileSync, realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
