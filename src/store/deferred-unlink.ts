@@ -1,7 +1,7 @@
 // LevelDB's obsolete files freed off its lock. LevelDB 1.20 (classic-level 3.0) deletes the log and the
 // tables a flush or a compaction made obsolete while it holds the database mutex, and every read the
 // node makes takes that mutex on the event loop (classic-level opens a snapshot or an iterator there).
-// Unlinking the 64 MiB log frees its blocks inside the unlink: 18-27 ms each under `strace -T` during
+// Unlinking the 64 MiB log frees its blocks inside the unlink: 17-27 ms each under `strace -T` during
 // bench/soak.mjs, once every flush, and far longer while the filesystem's journal is busy (ext4 with
 // online discard). The event loop waited that long whenever a read met it.
 //
@@ -10,7 +10,7 @@
 // which frees their blocks with no lock of LevelDB held. RocksDB's DeleteScheduler moves obsolete files
 // to a trash directory for the same reason; LevelDB has no such hook, so the names are made ahead.
 
-import { link, mkdir, readdir, unlink } from 'node:fs/promises'
+import { link, mkdir, readdir, rmdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /** The subdirectory of LevelDB's directory that holds the second names. LevelDB ignores names it did not make. */
@@ -70,7 +70,8 @@ export class DeferredUnlink {
     if (this.sweeping === undefined) void this.sweep()
   }
 
-  /** Stops sweeping and removes every second name, so the directory at rest holds each file once. */
+  /** Stops sweeping and removes every second name and their directory: at rest, LevelDB's directory
+   *  holds what it held before this existed. */
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
@@ -78,6 +79,7 @@ export class DeferredUnlink {
     this.timer = undefined
     await this.sweeping
     for (const name of await readdir(this.dir).catch(() => [] as string[])) await unlink(join(this.dir, name)).catch(() => undefined)
+    await rmdir(this.dir).catch(() => undefined)
   }
 
   private async pass(): Promise<void> {
