@@ -84,7 +84,13 @@ export class DeferredUnlink {
 
   private async pass(): Promise<void> {
     if (this.stopped) return
-    const [present, named] = await Promise.all([readdir(this.location), readdir(this.dir)])
+    // The subdirectory made again if someone removed it: its names are then gone, and LevelDB's next
+    // deletions of those files free their blocks under its lock, as before this existed.
+    const named = await readdir(this.dir).catch(async () => {
+      await mkdir(this.dir, { recursive: true })
+      return [] as string[]
+    })
+    const present = await readdir(this.location)
     const live = new Set(present.filter((name) => DELETABLE.test(name)))
     const held = new Set(named)
     // LevelDB never reuses a file number, so a name gone from its directory is a file it deleted.

@@ -39,6 +39,11 @@ t.test('logs and tables get a second name; LevelDB’s other files and ours do n
   await deferred.sweep()
   t.notOk(existsSync(join(dir, DEFERRED_DIR, '000005.log')), 'freed by the sweep')
 
+  // An operator who removes the subdirectory: the next pass makes it again and names every file.
+  rmSync(join(dir, DEFERRED_DIR), { recursive: true })
+  await deferred.sweep()
+  t.same(readdirSync(join(dir, DEFERRED_DIR)).sort(), ['000003.sst', '000007.ldb'], 'named again')
+
   // A file LevelDB makes later is named by the timer's pass.
   writeFileSync(join(dir, '000011.ldb'), 'x')
   await until('the new table has a second name', () => existsSync(join(dir, DEFERRED_DIR, '000011.ldb')))
