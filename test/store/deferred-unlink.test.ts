@@ -1,31 +1,21 @@
 // LevelDB's obsolete files freed off its lock (store/deferred-unlink.ts): every log and table has a second
 // name while it lives, LevelDB's unlink only removes a name, and a sweep frees what LevelDB deleted.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { DEFERRED_DIR, DeferredUnlink, SWEEP_INTERVAL_MS } from '../../src/store/deferred-unlink.js'
 import { LevelStore } from '../../src/store/level-store.js'
+import { until } from '../helpers/node-process.js'
+import { testDir } from '../helpers/test-dir.js'
 
-function tempDir(t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tracechain-deferred-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
-
-async function until(what: string, holds: () => boolean, ms = 10 * SWEEP_INTERVAL_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!holds()) {
-    if (Date.now() > deadline) throw new Error(`still not so after ${ms} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+/** Waits, within a few sweeps, until `holds` is true. */
+const sweptUntil = (what: string, holds: () => boolean) => until(what, async () => (holds() ? true : undefined), 10 * SWEEP_INTERVAL_MS)
 
 const links = (path: string) => statSync(path).nlink
 
 t.test('logs and tables get a second name; LevelDB’s other files and ours do not', async (t) => {
-  const dir = tempDir(t)
+  const dir = testDir(t)
   const files = ['000005.log', '000007.ldb', '000003.sst', 'MANIFEST-000002', 'CURRENT', 'LOCK', 'LOG', 'entries.bin', 'entries.idx', '000009.dbtmp']
   for (const name of files) writeFileSync(join(dir, name), name)
   const deferred = await DeferredUnlink.start(dir)
@@ -46,7 +36,7 @@ t.test('logs and tables get a second name; LevelDB’s other files and ours do n
 
   // A file LevelDB makes later is named by the timer's pass.
   writeFileSync(join(dir, '000011.ldb'), 'x')
-  await until('the new table has a second name', () => existsSync(join(dir, DEFERRED_DIR, '000011.ldb')))
+  await sweptUntil('the new table has a second name', () => existsSync(join(dir, DEFERRED_DIR, '000011.ldb')))
 
   await deferred.stop()
   t.notOk(existsSync(join(dir, DEFERRED_DIR)), 'at rest each file has one name, and the subdirectory is gone')
@@ -58,7 +48,7 @@ t.test('logs and tables get a second name; LevelDB’s other files and ours do n
 })
 
 t.test('after a crash, what LevelDB deleted while the names held it is freed at start', async (t) => {
-  const dir = tempDir(t)
+  const dir = testDir(t)
   const first = await DeferredUnlink.start(dir).then(async (deferred) => {
     writeFileSync(join(dir, '000004.log'), 'log')
     await deferred.sweep()
@@ -74,7 +64,7 @@ t.test('after a crash, what LevelDB deleted while the names held it is freed at 
 })
 
 t.test('a directory it cannot make its subdirectory in is left to LevelDB', async (t) => {
-  const dir = tempDir(t)
+  const dir = testDir(t)
   const file = join(dir, 'not-a-directory')
   writeFileSync(file, '')
   const deferred = await DeferredUnlink.start(file)
@@ -84,20 +74,20 @@ t.test('a directory it cannot make its subdirectory in is left to LevelDB', asyn
 })
 
 t.test('the store: LevelDB’s files are named while it runs, its deletions freed, and nothing is left at close', async (t) => {
-  const dir = tempDir(t)
+  const dir = testDir(t)
   const location = join(dir, 'db')
   const store = await LevelStore.open(location)
   const records = Array.from({ length: 2000 }, (_, i) => ({ space: 'demo', key: String(i).padStart(6, '0'), value: { i, text: 'x'.repeat(200) } }))
   await store.commit({ entries: [], tiles: [], records })
   const named = () => readdirSync(join(location, DEFERRED_DIR))
   const leveldbFiles = () => readdirSync(location).filter((name) => /^\d+\.(log|ldb)$/.test(name))
-  await until('every log and table named', () => leveldbFiles().every((name) => named().includes(name)))
+  await sweptUntil('every log and table named', () => leveldbFiles().every((name) => named().includes(name)))
   const logBefore = leveldbFiles().filter((name) => name.endsWith('.log'))
   t.ok(logBefore.length > 0, 'a log to replay')
 
   // Reopening replays the log into a table and deletes the log: LevelDB's unlink, then the sweep.
   await store.reopen()
-  await until('the replayed log freed', () => logBefore.every((name) => !named().includes(name)))
+  await sweptUntil('the replayed log freed', () => logBefore.every((name) => !named().includes(name)))
   for (const name of logBefore) t.notOk(existsSync(join(location, name)), `${name} deleted by LevelDB`)
   t.same((await store.getRange('demo', { limit: 3 })).map(([key]) => key), ['000000', '000001', '000002'], 'the records survive')
   await store.close()
