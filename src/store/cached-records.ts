@@ -4,7 +4,7 @@
 
 import type { Level } from 'level'
 import type { RangeOptions, RecordWrite } from './level-store.js'
-import { RecordCache } from './record-cache.js'
+import { RecordCache, recordId } from './record-cache.js'
 
 /** Per read: the stored JSON text, which the cache keeps and parses for each caller. */
 const AS_TEXT = { valueEncoding: 'utf8' } as const
@@ -32,23 +32,25 @@ export class CachedRecords {
   }
 
   async get<T>(space: string, key: string): Promise<T | undefined> {
-    let json = this.cache.record(space, key)
+    const id = recordId(space, key)
+    let json = this.cache.recordAt(id)
     if (json === undefined) {
       const epoch = this.cache.epoch
       json = ((await this.spaces.space(space).get(key, AS_TEXT as never)) as string | undefined) ?? null
-      this.cache.storeRecord(space, key, json, epoch)
+      this.cache.storeRecordAt(id, space, key, json, epoch)
     }
     return json === null ? undefined : (JSON.parse(json) as T)
   }
 
   /** The same read without a trip through the thread pool. */
   getSync<T>(space: string, key: string): T | undefined {
-    let json = this.cache.record(space, key)
+    const id = recordId(space, key)
+    let json = this.cache.recordAt(id)
     if (json === undefined) {
       // Through the root with the sublevel's prefix: a sublevel made moments ago is still opening, and
       // getSync, unlike get, does not wait for it. Nothing runs between the read and keeping it.
       json = this.spaces.getSync(this.spaces.space(space).prefix + key) ?? null
-      this.cache.storeRecord(space, key, json, this.cache.epoch)
+      this.cache.storeRecordAt(id, space, key, json, this.cache.epoch)
     }
     return json === null ? undefined : (JSON.parse(json) as T)
   }
@@ -57,7 +59,8 @@ export class CachedRecords {
   async getMany<T>(space: string, keys: string[], { keep = true }: { keep?: boolean } = {}): Promise<(T | undefined)[]> {
     if (keys.length === 0) return []
     if (!keep) return (await this.spaces.space(space).getMany(keys)) as (T | undefined)[]
-    const texts = keys.map((key) => this.cache.record(space, key))
+    const ids = keys.map((key) => recordId(space, key))
+    const texts = ids.map((id) => this.cache.recordAt(id))
     const missing = keys.filter((_, i) => texts[i] === undefined)
     if (missing.length > 0) {
       const epoch = this.cache.epoch
@@ -66,7 +69,7 @@ export class CachedRecords {
       for (let i = 0; i < keys.length; i++) {
         if (texts[i] !== undefined) continue
         const json = read[next++] ?? null
-        this.cache.storeRecord(space, keys[i], json, epoch)
+        this.cache.storeRecordAt(ids[i] as string, space, keys[i] as string, json, epoch)
         texts[i] = json
       }
     }

@@ -104,7 +104,13 @@ export class RecordCache {
 
   /** The record's JSON text, null when it was read as absent, undefined when not cached. */
   record(space: string, key: string): string | null | undefined {
-    return this.hit(recordId(space, key)) as string | null | undefined
+    return this.recordAt(recordId(space, key))
+  }
+
+  /** record() by the record's recordId: a read that goes on to store what it found names the record once,
+   *  and the hash of that name is worked out once for every lookup (a trace makes some 130 such reads). */
+  recordAt(id: string): string | null | undefined {
+    return this.hit(id) as string | null | undefined
   }
 
   /**
@@ -122,8 +128,12 @@ export class RecordCache {
   }
 
   storeRecord(space: string, key: string, json: string | null, epoch: number): void {
+    this.storeRecordAt(recordId(space, key), space, key, json, epoch)
+  }
+
+  /** storeRecord() with the record's recordId. */
+  storeRecordAt(id: string, space: string, key: string, json: string | null, epoch: number): void {
     if (epoch !== this.commits) return
-    const id = recordId(space, key)
     if (!this.askedBefore(id)) return
     this.insert(id, { space, cover: { kind: 'key', key }, value: json, bytes: ITEM_OVERHEAD_BYTES + 2 * (key.length + (json?.length ?? 0)) })
   }
@@ -230,7 +240,8 @@ export class RecordCache {
   }
 }
 
-function recordId(space: string, key: string): string {
+/** The cache's name of the record at `key` of `space`. */
+export function recordId(space: string, key: string): string {
   return `k${space}${SEP}${key}`
 }
 
