@@ -1,9 +1,9 @@
 // One hop of a bounded breadth-first walk over the edge indexes: the neighbours of a frontier, read in
-// parallel chunks that share what is left of the request's read budget.
+// chunks that share what is left of the request's read budget, each chunk's adjacency records in one read.
 
 import type { BoundedReader } from '../ledger/bounded-reader.js'
 import { inEffect } from './correction-index.js'
-import { neighbours } from './queries.js'
+import { ADJACENCY_SPACES, fromRecord, type AdjacencyRecord } from './adjacency.js'
 import type { EdgeRecord } from './records.js'
 
 /** How many keys of a frontier are read at once (LevelDB serves them from the thread pool). */
@@ -27,8 +27,18 @@ export async function boundedHop(reader: BoundedReader, frontier: readonly strin
     if (reader.exhausted) return { found, cut: true }
     const chunk = frontier.slice(start, start + HOP_PARALLEL_READS)
     const share = Math.max(1, Math.floor(reader.remaining / chunk.length))
-    // One past the share tells a key with exactly its share of edges from one with more.
-    const rows = await Promise.all(chunk.map((key) => neighbours(reader, key, direction, share + 1)))
+    // The chunk's adjacency records in one read of the store; one past the share tells a key with
+    // exactly its share of edges from one with more. A record's edges count as the rows a range returns.
+    const space = ADJACENCY_SPACES[direction]
+    await reader.prefetch(space, chunk)
+    const rows = await Promise.all(
+      chunk.map(async (key) => {
+        const record = await reader.get<AdjacencyRecord>(space, key)
+        const edges = await fromRecord(reader, key, direction, record, share + 1)
+        if (record !== undefined && !('more' in record)) reader.charge(edges.length - 1)
+        return edges
+      }),
+    )
     // The cut is judged on the edges read; an edge of a corrected event is read but no longer holds.
     for (const edges of rows) {
       if (edges.length > share) {

@@ -8,6 +8,7 @@ import { hasRole } from '../ledger/registry.js'
 import { joinKey, prefixRange, seqKey, SEP } from '../store/keys.js'
 import { correctionRefusal, declaredEventId, markCorrected, targetsOf, type CorrectionMark, type Declaration } from './corrections.js'
 import { edgesOf, type EpcisEvent } from './objects.js'
+import { stampAdjacentEdge } from './adjacency.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectEventLink, type QuantityMove } from './records.js'
 
 /** Events one declaration looks at under its declared id: the same content recorded by many actors is bounded too. */
@@ -88,6 +89,7 @@ export async function recordCorrections(ctx: RuleContext, declaration: Declarati
     for (const { from, to } of edgesOf({ type: target.eventType, action: target.action } as EpcisEvent, target.objects)) {
       await stamp<EdgeRecord>(SPACES.forward, joinKey(from.key, to.key, key))
       await stamp<EdgeRecord>(SPACES.backward, joinKey(to.key, from.key, key))
+      await stampAdjacentEdge(ctx, from.key, to.key, target.seq, { correctedBy: declaration.seq })
     }
   }
 }

@@ -12,7 +12,8 @@ import { FSMA204_COLUMNS, REFERENCE_DOCUMENT_TYPES, cteOf, type Cte, type Fsma20
 import { inBounds, localDateOf, scanBound, type Fsma204Filter } from './fsma204-filter.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
 import { canonicalObject, keyOrText, type EpcisEvent, type EpcisQuantity } from './objects.js'
-import { eventsNaming, neighbours, objectEventLinks } from './queries.js'
+import { eventsNaming, objectEventLinks } from './queries.js'
+import { neighboursOf } from './adjacency.js'
 import { inEffect } from './correction-index.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord } from './records.js'
 import { inChunks, readSignedEvent, type SignedEvent } from './signed-events.js'
@@ -195,7 +196,7 @@ class ExportContext {
   private async contentsOf(key: string, container: { id: string; key: string }, before: string, depth = 0): Promise<LotLine[]> {
     if (depth >= MAX_CONTENT_DEPTH) return []
     const out: LotLine[] = []
-    for (const { key: inner, edge } of await neighbours(this.ledger.records, key, 'backward')) {
+    for (const { key: inner, edge } of await neighboursOf(this.ledger.records, key, 'backward')) {
       if (edge.eventType === 'TransformationEvent' || edge.eventTime > before || !inEffect(edge)) continue
       const nested = await this.contentsOf(inner, container, before, depth + 1)
       if (nested.length > 0) {

@@ -14,6 +14,7 @@ import { foodRoutes } from './http/resolver-routes.js'
 import { foodKinds } from './kinds.js'
 import { buildEventIdIndex } from './event-ids.js'
 import { buildGs1KeyIndex } from './key-upgrade.js'
+import { buildAdjacencyIndex } from './adjacency.js'
 import { buildRecallIndex } from './recall-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -52,5 +53,7 @@ export const domain: Domain = {
     await buildRecallIndex(store)
     await buildEventIdIndex(store)
     await buildGs1KeyIndex(store)
+    // Last: built from the edges as the upgrades above leave them.
+    await buildAdjacencyIndex(store)
   },
 }

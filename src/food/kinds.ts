@@ -20,6 +20,7 @@ import {
 import { raiseFoodAlerts } from './alerts.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled } from './recall-index.js'
+import { addAdjacentEdges } from './adjacency.js'
 import { inspectionKind } from './inspection.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -95,11 +96,13 @@ const eventKind: StatementKind = {
       const mayMake = product ? mayMakeProduct(ctx.actor.id, product) : producers.get(to.key) === ctx.actor.id
       return { from, to, mayMake }
     })
-    for (const { from, to, mayMake } of edges) {
+    const drawn = edges.map(({ from, to, mayMake }) => {
       const edge: EdgeRecord = { from: from.id, to: to.id, seq: ctx.seq, eventType: event.type, eventTime, ...(bizStep ? { bizStep } : {}), actor: ctx.actor.id, mayMake }
       ctx.put(SPACES.forward, joinKey(from.key, to.key, seqKey(ctx.seq)), edge)
       ctx.put(SPACES.backward, joinKey(to.key, from.key, seqKey(ctx.seq)), edge)
-    }
+      return { from: from.key, to: to.key, edge }
+    })
+    if (drawn.length > 0) await addAdjacentEdges(ctx, drawn)
     if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
     await recordQuantities(ctx, event, products)
     await raiseFoodAlerts(ctx, event, record)

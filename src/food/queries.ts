@@ -5,6 +5,7 @@
 import type { RecordReader } from '../ledger/kinds.js'
 import { kilograms } from './objects.js'
 import { inEffect } from './correction-index.js'
+import { neighboursOf } from './adjacency.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
 import {
@@ -63,13 +64,6 @@ export async function eventsMatching(reader: RecordReader, keys: Iterable<string
   return [...found.values()].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 }
 
-/** Keys one step upstream (inputs, contents) or downstream (outputs, containers) of `key`; the first `limit` edges when given. */
-export async function neighbours(reader: RecordReader, key: string, direction: 'forward' | 'backward', limit?: number): Promise<{ key: string; edge: EdgeRecord }[]> {
-  const space = direction === 'forward' ? SPACES.forward : SPACES.backward
-  const rows = await reader.range<EdgeRecord>(space, limit === undefined ? prefixRange(key) : { ...prefixRange(key), limit })
-  return rows.map(([k, edge]) => ({ key: k.split(SEP)[1], edge }))
-}
-
 /** What a container carries (cases in a pallet, lots in a case), recursively: aggregation,
  *  association and transaction children, never transformation inputs. */
 export async function contentsOf(reader: RecordReader, key: string, depth = 4): Promise<{ key: string; id: string }[]> {
@@ -79,7 +73,7 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
   for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
     const next: string[] = []
     for (const k of frontier) {
-      for (const { key: inner, edge } of await neighbours(reader, k, 'backward')) {
+      for (const { key: inner, edge } of await neighboursOf(reader, k, 'backward')) {
         if (edge.eventType === 'TransformationEvent' || seen.has(inner) || !inEffect(edge)) continue
         seen.add(inner)
         out.push({ key: inner, id: edge.from })
@@ -93,7 +87,7 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4): 
 
 /** The latest shipping event of `key` or of a container carrying it. */
 export async function latestShipment(reader: RecordReader, key: string): Promise<FoodEventRecord | undefined> {
-  const carriers = [key, ...(await neighbours(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)]
+  const carriers = [key, ...(await neighboursOf(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)]
   let latest: ObjectEventLink | undefined
   for (const k of carriers) {
     const links = await objectEventLinks(reader, k, { reverse: true })

@@ -17,6 +17,10 @@ export const SPACES = {
   forward: 'food.edge-forward',
   /** to SEP from SEP seq -> EdgeRecord (upstream: what `to` came from) */
   backward: 'food.edge-backward',
+  /** objectKey -> AdjacencyRecord: its forward edges in one record (adjacency.ts) */
+  adjacentForward: 'food.adjacent-forward',
+  /** objectKey -> AdjacencyRecord: its backward edges in one record (adjacency.ts) */
+  adjacentBackward: 'food.adjacent-backward',
   /** objectKey -> ObjectRecord */
   object: 'food.object',
   /** gtin -> ProductRecord */

@@ -52,6 +52,11 @@ export class BoundedReader implements RecordReader {
     return many.then(() => undefined)
   }
 
+  /** Counts `rows` more reads: rows that one record held (an object's edges in one adjacency record). */
+  charge(rows: number): void {
+    this.reads += Math.max(0, rows)
+  }
+
   /** Counted by the records it returns; callers that must stay within the budget pass a `limit`. */
   range<T>(space: string, options: RangeOptions): Promise<[string, T][]> {
     const { gt, gte, lt, lte, reverse, limit } = options
