@@ -5,7 +5,8 @@ import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
 import { canonicalObject, kilograms, temperatureReadings, type EpcisEvent } from './objects.js'
-import { contentsOf, gtinOfKey, latestShipment, lotBalance, productOf } from './queries.js'
+import { contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
+import { lotBalance } from './lot-balance.js'
 import { findRecall } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
 
@@ -76,8 +77,12 @@ export function transformationMassAlert(ctx: RuleContext, event: EpcisEvent, rec
 export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent): Promise<Alert[]> {
   if (event.type !== 'TransformationEvent') return []
   const alerts: Alert[] = []
+  const seen = new Set<string>()
   for (const q of event.inputQuantityList ?? []) {
     const { key, id } = canonicalObject(q.epcClass)
+    // A lot named twice among the inputs is one lot.
+    if (seen.has(key)) continue
+    seen.add(key)
     const balance = await lotBalance(ctx, key)
     if (balance.produced > 0 && balance.consumed > balance.produced * (1 + MASS_BALANCE_TOLERANCE)) {
       alerts.push({

@@ -9,6 +9,7 @@ import { joinKey, prefixRange, seqKey, SEP } from '../store/keys.js'
 import { correctionRefusal, declaredEventId, markCorrected, targetsOf, type CorrectionMark, type Declaration } from './corrections.js'
 import { edgesOf, type EpcisEvent } from './objects.js'
 import { stampAdjacentEdge } from './adjacency.js'
+import { recomputeLotBalance } from './lot-balance.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectEventLink, type QuantityMove } from './records.js'
 
 /** Events one declaration looks at under its declared id: the same content recorded by many actors is bounded too. */
@@ -77,14 +78,16 @@ export async function recordCorrections(ctx: RuleContext, declaration: Declarati
     ctx.put(SPACES.correction, key, mark)
     if (target.correctedBy !== undefined) continue // stamped by an earlier declaration
     ctx.put(SPACES.event, key, { ...target, correctedBy: declaration.seq } satisfies FoodEventRecord)
-    const stamp = async <T extends object>(space: string, recordKey: string) => {
+    /** Whether there was a record to stamp. */
+    const stamp = async <T extends object>(space: string, recordKey: string): Promise<boolean> => {
       const value = await ctx.get<T>(space, recordKey)
       if (value) ctx.put(space, recordKey, { ...value, correctedBy: declaration.seq })
+      return value !== undefined
     }
     for (const object of target.objects) {
       await stamp<ObjectEventLink>(SPACES.byObject, joinKey(object.key, key))
-      await stamp<QuantityMove>(SPACES.quantity, joinKey(object.key, key, 'in'))
-      await stamp<QuantityMove>(SPACES.quantity, joinKey(object.key, key, 'out'))
+      const moved = [await stamp<QuantityMove>(SPACES.quantity, joinKey(object.key, key, 'in')), await stamp<QuantityMove>(SPACES.quantity, joinKey(object.key, key, 'out'))]
+      if (moved.some(Boolean)) await recomputeLotBalance(ctx, object.key)
     }
     for (const { from, to } of edgesOf({ type: target.eventType, action: target.action } as EpcisEvent, target.objects)) {
       await stamp<EdgeRecord>(SPACES.forward, joinKey(from.key, to.key, key))

@@ -15,6 +15,7 @@ import { foodKinds } from './kinds.js'
 import { buildEventIdIndex } from './event-ids.js'
 import { buildGs1KeyIndex } from './key-upgrade.js'
 import { buildAdjacencyIndex } from './adjacency.js'
+import { buildLotBalanceIndex } from './lot-balance.js'
 import { buildRecallIndex } from './recall-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -53,7 +54,8 @@ export const domain: Domain = {
     await buildRecallIndex(store)
     await buildEventIdIndex(store)
     await buildGs1KeyIndex(store)
-    // Last: built from the edges as the upgrades above leave them.
+    // Last: built from the edges and moves as the upgrades above leave them.
     await buildAdjacencyIndex(store)
+    await buildLotBalanceIndex(store)
   },
 }

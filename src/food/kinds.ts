@@ -21,6 +21,7 @@ import { raiseFoodAlerts } from './alerts.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
+import { addLotMoves } from './lot-balance.js'
 import { inspectionKind } from './inspection.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -273,14 +274,14 @@ async function productsNamed(ctx: RuleContext, event: EpcisEvent): Promise<Map<s
 
 /** Produced and consumed quantities per lot, for MASS_BALANCE. */
 async function recordQuantities(ctx: RuleContext, event: EpcisEvent, products: Map<string, ProductRecord>): Promise<void> {
+  // Per lot, its 'in' and its 'out' move: a lot named twice in one list keeps the last, as its key does.
+  const moves = new Map<string, { in?: QuantityMove; out?: QuantityMove }>()
   const move = (epcClass: string, quantity: number | undefined, uom: string | undefined, sign: 1 | -1) => {
     if (typeof quantity !== 'number') return
     const { key } = canonicalObject(epcClass, (gtin) => products.get(gtin)?.companyPrefixLength)
-    ctx.put(SPACES.quantity, joinKey(key, seqKey(ctx.seq), sign > 0 ? 'in' : 'out'), {
-      seq: ctx.seq,
-      quantity: sign * quantity,
-      uom: uom ?? 'EA',
-    } satisfies QuantityMove)
+    const recorded: QuantityMove = { seq: ctx.seq, quantity: sign * quantity, uom: uom ?? 'EA' }
+    ctx.put(SPACES.quantity, joinKey(key, seqKey(ctx.seq), sign > 0 ? 'in' : 'out'), recorded)
+    moves.set(key, { ...moves.get(key), [sign > 0 ? 'in' : 'out']: recorded })
   }
   if (event.type === 'TransformationEvent') {
     for (const q of event.inputQuantityList ?? []) move(q.epcClass, q.quantity, q.uom, -1)
@@ -288,4 +289,6 @@ async function recordQuantities(ctx: RuleContext, event: EpcisEvent, products: M
   } else if (event.type === 'ObjectEvent' && event.action === 'ADD') {
     for (const q of event.quantityList ?? []) move(q.epcClass, q.quantity, q.uom, 1)
   }
+  // In key order, 'in' before 'out', as the quantity space holds them.
+  await addLotMoves(ctx, new Map([...moves].map(([key, both]) => [key, [both.in, both.out].filter((m): m is QuantityMove => m !== undefined)])))
 }

@@ -1,20 +1,18 @@
-// Reads over the food indexes that rules and routes share: a lot's product, its neighbours in the
-// graph, its latest shipment, its quantity balance (its recall: recall-index.ts). They take a
+// Reads over the food indexes that rules and routes share: a lot's product, the events that name it, its
+// contents and its latest shipment (its recall: recall-index.ts; its neighbours: adjacency.ts; its
+// quantity balance: lot-balance.ts). They take a
 // RecordReader, so at rule time they see the batch's pending writes and at read time the committed store.
 
 import type { RecordReader } from '../ledger/kinds.js'
-import { kilograms } from './objects.js'
 import { inEffect } from './correction-index.js'
 import { neighboursOf } from './adjacency.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
 import {
   SPACES,
-  type EdgeRecord,
   type FoodEventRecord,
   type ObjectEventLink,
   type ProductRecord,
-  type QuantityMove,
 } from './records.js'
 
 const SHIPPING_STEPS = new Set(['shipping', 'departing'])
@@ -97,18 +95,3 @@ export async function latestShipment(reader: RecordReader, key: string): Promise
   return latest ? reader.get<FoodEventRecord>(SPACES.event, seqKey(latest.seq)) : undefined
 }
 
-/** Produced and consumed amounts of a lot (kilograms where the units allow, else the first unit seen). */
-export async function lotBalance(reader: RecordReader, key: string): Promise<{ produced: number; consumed: number; uom: string }> {
-  const moves = (await reader.range<QuantityMove>(SPACES.quantity, prefixRange(key))).map(([, m]) => m).filter(inEffect)
-  const allMass = moves.every((m) => kilograms(1, m.uom) !== undefined)
-  const uom = allMass ? 'KGM' : (moves[0]?.uom ?? 'EA')
-  let produced = 0
-  let consumed = 0
-  for (const m of moves) {
-    if (!allMass && m.uom !== uom) continue
-    const amount = allMass ? (kilograms(m.quantity, m.uom) as number) : m.quantity
-    if (amount >= 0) produced += amount
-    else consumed -= amount
-  }
-  return { produced, consumed, uom }
-}

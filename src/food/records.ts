@@ -31,6 +31,8 @@ export const SPACES = {
   recalled: 'food.recalled',
   /** objectKey SEP seq -> QuantityMove (produced or consumed amounts of a lot, for mass balance) */
   quantity: 'food.quantity',
+  /** objectKey -> LotBalanceRecord: the running sums of its quantity moves (lot-balance.ts) */
+  lotBalance: 'food.lot-balance',
   /** eventID SEP eventTime SEP seq -> 1: each event under its own eventID and its CBV 2.0 hash ID (event-ids.ts) */
   byEventId: 'food.by-event-id',
   /** hashId SEP actor SEP declaration -> EventClaim: an actor's first event of that content (event-ids.ts) */
