@@ -7,7 +7,7 @@
 //
 //   node bench/append.mjs [--events 60000] [--batch 1000] [--concurrency 4] [--warmup 4000]
 //                         [--admins 4] [--dir D] [--keep] [--peers=false] [--json]
-//                         [--workload register|food]  what is appended: actor.register (default) or food.event
+//                         [--workload register|food|chain]  what is appended (WORKLOADS in bench/lib.mjs)
 //                         [--profile DIR]   V8 --cpu-prof of the node (main thread; summarise with bench/profile.mjs)
 //                         [--perf FILE]     Linux perf record of all the node's threads during the timed run
 //                         [--node-flags "..."]
@@ -16,7 +16,7 @@ import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'nod
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { commissioningEvent, cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
+import { WORKLOADS, commissioningEvent, millingEvent, cpuDelta, cpuTimes, machineBusy, diskUsage, dist, flags, fmt, httpClient, ISSUED_AT, machine, registerBody, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 
 const opts = flags({
   events: 60000,
@@ -35,7 +35,8 @@ const opts = flags({
   json: false,
   workload: 'register',
 })
-if (!['register', 'food'].includes(opts.workload)) throw new Error('--workload is register or food')
+if (!(opts.workload in WORKLOADS)) throw new Error(`--workload is one of ${Object.keys(WORKLOADS).join(', ')}`)
+const food = opts.workload !== 'register'
 
 const { buildStatementEnvelope, pae } = await dist('core/dsse.js')
 const { generateSigner, readKeyFile } = await dist('cli/node-dir.js')
@@ -94,7 +95,7 @@ const farms = Array.from({ length: opts.admins }, (_, i) => ({
   signer: generateSigner(),
   location: `urn:epc:id:sgln:6901234.${String(10 + i).padStart(5, '0')}.0`,
 }))
-if (opts.workload === 'food') {
+if (food) {
   const envelopes = farms.map(({ id, signer, location }) =>
     buildStatementEnvelope(
       { type: 'actor.register', actor: admins[0].id, id: `register-${id}`, issuedAt: ISSUED_AT(), body: { id, name: { zh: `安吉稻米合作社 ${id}`, en: `Anji Rice Cooperative ${id}` }, roles: ['farm'], publicKey: toBase64(signer.publicKey), locations: [location] } },
@@ -114,16 +115,14 @@ const messages = new Array(total) // for the verify peer: the PAE each signature
 const issuedAt = ISSUED_AT()
 let payloadBytes = 0
 for (let i = 0; i < total; i++) {
-  const signer = opts.workload === 'food' ? farms[i % farms.length] : admins[i % admins.length]
-  const statement =
-    opts.workload === 'food'
-      ? { type: 'food.event', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: commissioningEvent(signer.location, i, runTag) }
-      : { type: 'actor.register', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body: registerBody(`${runTag}-m${i}`, i) }
+  const signer = food ? farms[i % farms.length] : admins[i % admins.length]
+  const body = !food ? registerBody(`${runTag}-m${i}`, i) : opts.workload === 'chain' && i % 2 === 1 ? millingEvent(signer.location, i, runTag, i - 1) : commissioningEvent(signer.location, i, runTag)
+  const statement = { type: food ? 'food.event' : 'actor.register', actor: signer.id, id: `${runTag}-${i}`, issuedAt, body }
   const envelope = buildStatementEnvelope(statement, [signer.signer])
   envelopes[i] = envelope
   const payload = Buffer.from(envelope.payload, 'base64')
   payloadBytes += payload.length
-  messages[i] = { message: pae(envelope.payloadType, payload), signature: Buffer.from(envelope.signatures[0].sig, 'base64'), admin: i % (opts.workload === 'food' ? farms : admins).length }
+  messages[i] = { message: pae(envelope.payloadType, payload), signature: Buffer.from(envelope.signatures[0].sig, 'base64'), admin: i % (food ? farms : admins).length }
 }
 const toBodies = (from, to) => {
   const bodies = []
@@ -237,7 +236,7 @@ async function logicalBytes(location) {
 const peers = {}
 if (opts.peers) {
   peers.verify = await verifyCeiling()
-  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) => signer.publicKey)
+  const keys = (food ? farms : admins).map(({ signer }) => signer.publicKey)
   peers.sodium = await sodiumCeiling(messages.slice(0, 8192).map(({ message, signature, admin }) => ({ message, signature, key: keys[admin] })), opts.verifySeconds)
   peers.hypercore = await hypercoreAppend()
   peers.level = await levelAppend()
@@ -245,7 +244,7 @@ if (opts.peers) {
 
 /** Node's crypto.verify on the same PAE messages and signatures: on the libuv pool (all cores) and synchronously (one core). */
 async function verifyCeiling() {
-  const keys = (opts.workload === 'food' ? farms : admins).map(({ signer }) =>
+  const keys = (food ? farms : admins).map(({ signer }) =>
     createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(signer.publicKey)]), format: 'der', type: 'spki' }),
   )
   const count = messages.length
@@ -365,7 +364,7 @@ if (peers.level) rows.push(['LevelDB batch, same bytes, sync', fmt.int(peers.lev
 const out = []
 out.push(`tracechain append bench: ${machine()}`)
 out.push(`${fmt.int(run.accepted)} statements accepted in ${wall.toFixed(2)} s (after ${fmt.int(opts.warmup)} warm-up; log size now ${fmt.int(size)})` + (refused.length ? `; refused: ${JSON.stringify(run.refused)}` : ''))
-out.push(`statement: ${opts.workload === 'food' ? 'food.event (an EPCIS 2.0 ObjectEvent commissioning a new lot) by a farm' : 'actor.register by an admin'}, ${fmt.int(payloadBytes / total)} B JCS payload, ~${fmt.int(envelopeBytes)} B per envelope in the request`)
+out.push(`statement: ${WORKLOADS[opts.workload]}, ${fmt.int(payloadBytes / total)} B JCS payload, ~${fmt.int(envelopeBytes)} B per envelope in the request`)
 out.push('')
 out.push(table(rows))
 out.push('')

@@ -254,6 +254,14 @@ export function registerBody(id, i) {
 
 const EPCIS_CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
 const lotClass = (tag, i) => `https://id.gs1.org/01/06901234000115/10/${tag}R${i}`
+/** What every event of the benches starts with: its time and eventID follow i. */
+const eventHead = (type, i) => ({
+  '@context': EPCIS_CONTEXT,
+  type,
+  eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
+  eventTimeZoneOffset: '+08:00',
+  eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+})
 
 /**
  * The body of a food.event as a farm's system sends it: an EPCIS 2.0 ObjectEvent commissioning a new lot of
@@ -261,11 +269,7 @@ const lotClass = (tag, i) => `https://id.gs1.org/01/06901234000115/10/${tag}R${i
  */
 export function commissioningEvent(location, i, tag) {
   return {
-    '@context': EPCIS_CONTEXT,
-    type: 'ObjectEvent',
-    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
-    eventTimeZoneOffset: '+08:00',
-    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    ...eventHead('ObjectEvent', i),
     action: 'ADD',
     bizStep: 'commissioning',
     disposition: 'active',
@@ -277,14 +281,29 @@ export function commissioningEvent(location, i, tag) {
   }
 }
 
+/** What bench/append.mjs --workload appends. */
+export const WORKLOADS = {
+  register: 'actor.register by an admin',
+  food: 'food.event (an EPCIS 2.0 ObjectEvent commissioning a new lot) by a farm',
+  chain: 'food.event by a farm, every other one a TransformationEvent milling the lot before it into a new one (one edge in the graph)',
+}
+
+/** The body of a food.event milling the lot commissioningEvent(…, input, tag) made into lot i: one edge in the graph. */
+export function millingEvent(location, i, tag, input) {
+  return {
+    ...eventHead('TransformationEvent', i),
+    bizStep: 'commissioning',
+    inputQuantityList: [{ epcClass: lotClass(tag, input), quantity: 2000, uom: 'KGM' }],
+    outputQuantityList: [{ epcClass: lotClass(tag, i), quantity: 1900, uom: 'KGM' }],
+    readPoint: { id: location },
+    bizLocation: { id: location },
+  }
+}
+
 /** The body of a food.event shipping the lot commissioningEvent(location, lot, tag) made, from `location` to `destination`. */
 export function shippingEvent(location, i, tag, lot, destination) {
   return {
-    '@context': EPCIS_CONTEXT,
-    type: 'ObjectEvent',
-    eventTime: new Date(Date.parse('2026-05-20T00:00:00.000Z') + i * 1000).toISOString(),
-    eventTimeZoneOffset: '+08:00',
-    eventID: `urn:uuid:6b0a4a52-0d0e-4c51-9d1e-${String(i).padStart(12, '0')}`,
+    ...eventHead('ObjectEvent', i),
     action: 'OBSERVE',
     bizStep: 'shipping',
     disposition: 'in_transit',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Soak: a node under mixed load for minutes. Farms append food events at a fixed rate while readers ask
 // for the resolver JSON, traces, inclusion proofs, labels and /healthz at a fixed pace each, and a flood
-// of badly signed statements is refused. Every --interval seconds it prints the node's RSS, JS heap, its
+// of badly signed statements is refused. Every --interval seconds it prints the node's RSS (anonymous and file-backed), JS heap, its
 // event-loop delay (max and p99, from /metrics) and p99 per route; a peer phase first runs the same
 // reads with no appends, so a reader can tell the appends' effect from the machine's.
 //
@@ -95,25 +95,35 @@ function metric(text, name) {
   const match = new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)
   return match ? Number(match[1]) : NaN
 }
+/** The node's resident memory: anonymous (heaps, LevelDB's memtables and caches) and file-backed (the
+ *  table files LevelDB maps and reads through the mapping, code): the kernel can drop the second. */
 function rssOf(pid) {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return match ? Number(match[1]) * 1024 : NaN
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kB = (name) => {
+    const match = new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)
+    return match ? Number(match[1]) * 1024 : NaN
+  }
+  return { anon: kB('RssAnon'), file: kB('RssFile') }
 }
 
-const rows = [['phase', 'at s', 'events/s', 'RSS', 'JS heap used', 'loop max ms', 'loop p99 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
+const rows = [['phase', 'at s', 'events/s', 'RSS anon', 'RSS file', 'JS heap used', 'external', 'loop max ms', 'loop p99 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
 async function report(phase, startedAt, appendedBefore, intervalStarted) {
   const metrics = (await client.get('/metrics')).body.toString()
   // The interval as it was: a starved client or node stretches it.
   size = Math.max(1, metric(metrics, 'tracechain_tree_size'))
   const seconds = (performance.now() - startedAt) / 1000
+  const rss = rssOf(node.pid)
   const row = [
     phase,
     Math.round(seconds),
     fmt.int((appended - appendedBefore) / ((performance.now() - intervalStarted) / 1000)),
-    fmt.bytes(rssOf(node.pid)),
+    fmt.bytes(rss.anon),
+    fmt.bytes(rss.file),
     // The JavaScript heap in use at the scrape, garbage not yet collected included: RSS also counts
     // LevelDB's memtables and caches, the open tables' filters and the allocator's free pages.
     fmt.bytes(metric(metrics, 'tracechain_process_nodejs_heap_size_used_bytes')),
+    // Buffers and typed arrays outside the heap: the tree's tile cache (32 MiB at most), read caches' bytes.
+    fmt.bytes(metric(metrics, 'tracechain_process_nodejs_external_memory_bytes')),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_max_seconds') * 1000),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_p99_seconds') * 1000),
     ...Object.keys(routes).map((name) => fmt.ms(percentile(Float64Array.from(latencies[name]).sort(), 99))),

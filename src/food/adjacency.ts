@@ -3,6 +3,7 @@
 // to the thread pool) per object. An object with more edges than a record holds says so, and its walk
 // reads the edge space as before; its record is then never rewritten, so a hub costs an append one read.
 
+import { compareCodePoints } from '../core/epcis-event-hash.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, prefixRange, seqKey } from '../store/keys.js'
@@ -63,23 +64,11 @@ function withNeighbours(held: readonly Neighbour[], added: readonly Neighbour[])
   return { edges: [...held, ...added].sort(edgeKeyOrder) }
 }
 
-/** The order of the edge space's keys (other end SEP seqKey), which LevelDB sorts as UTF-8 bytes. */
+/** The order of the edge space's keys (other end SEP seqKey): LevelDB sorts their UTF-8 bytes, which is code point order. */
 function edgeKeyOrder(a: Neighbour, b: Neighbour): number {
-  return compareUtf8(a.key + SEP + seqKey(a.edge.seq), b.key + SEP + seqKey(b.edge.seq))
+  return compareCodePoints(a.key + SEP + seqKey(a.edge.seq), b.key + SEP + seqKey(b.edge.seq))
 }
 
-/** UTF-8 byte order of two strings: code point order, which UTF-16 order matches below U+D800. */
-export function compareUtf8(a: string, b: string): number {
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x === y) continue
-    if (x >= 0xd800 && y >= 0xd800) return (a.codePointAt(i) as number) - (b.codePointAt(i) as number) || x - y
-    return x - y
-  }
-  return a.length - b.length
-}
 
 /** Stamps the edge of `seq` between `from` and `to` in both ends' records, as the edge spaces' are. */
 export async function stampAdjacentEdge(writer: RecordWriter, from: string, to: string, seq: number, stamp: Partial<EdgeRecord>): Promise<void> {

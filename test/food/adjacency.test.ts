@@ -5,8 +5,9 @@
 
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
+import { compareCodePoints } from '../../src/core/epcis-event-hash.js'
 import type { Signer } from '../../src/core/keys.js'
-import { ADJACENCY_INDEX_META, ADJACENCY_SPACES, ADJACENT_EDGES_HELD, buildAdjacencyIndex, compareUtf8, neighboursOf, type AdjacencyRecord } from '../../src/food/adjacency.js'
+import { ADJACENCY_INDEX_META, ADJACENCY_SPACES, ADJACENT_EDGES_HELD, buildAdjacencyIndex, neighboursOf, type AdjacencyRecord } from '../../src/food/adjacency.js'
 import { SPACES, type EdgeRecord } from '../../src/food/records.js'
 import { openNode } from '../../src/cli/node-dir.js'
 import { buildApp } from '../../src/http/app.js'
@@ -14,6 +15,7 @@ import type { RecordReader } from '../../src/ledger/kinds.js'
 import { SEP } from '../../src/store/keys.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { makeNode } from '../helpers/ledger.js'
+import { storeReader, withoutIndex } from '../helpers/store-index.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld']
@@ -55,11 +57,6 @@ async function scenario(t: Test) {
   await submit({ ...corrected, errorDeclaration: { declarationTime: new Date().toISOString(), reason: 'incorrect_data' } })
   return { dir, node }
 }
-
-const storeReader = (store: LevelStore): RecordReader => ({
-  get: (space, key) => store.getRecord(space, key),
-  range: (space, options) => store.getRange(space, options),
-})
 
 /** Every object with an edge, per direction, and its edges as the edge space holds them. */
 async function edgeSpace(store: LevelStore): Promise<Map<string, { key: string; edge: EdgeRecord }[]>[]> {
@@ -112,11 +109,7 @@ t.test('adjacency records answer as the edge spaces do, through appends, a hub, 
 
   // A store as an earlier release left it: the same edges, no adjacency records, no meta.
   const store = await LevelStore.open(join(dir, 'db'))
-  const removed = []
-  for (const space of Object.values(ADJACENCY_SPACES)) for (const [key] of await store.getRange(space)) removed.push({ space, key, value: null })
-  await store.commit({ entries: [], tiles: [], records: removed })
-  await store.batchMeta([], [ADJACENCY_INDEX_META])
-  t.equal(removed.length, objects)
+  t.equal(await withoutIndex(store, Object.values(ADJACENCY_SPACES), ADJACENCY_INDEX_META), objects)
 
   // Stopped after each of its first commits (one record a batch), as a node killed there: the next
   // open's upgrade finishes it.
@@ -136,10 +129,10 @@ t.test('adjacency records answer as the edge spaces do, through appends, a hub, 
   await sameAsEdgeSpace(t, reopened.store, 'upgraded')
 })
 
-t.test("compareUtf8 orders as LevelDB orders the keys' bytes", async (t) => {
+t.test("the records' order, code point order, is LevelDB's order of the keys' bytes", async (t) => {
   const texts = ['a', 'ab', 'a\u0000', '\u007f', '\u0080', '\uD7FF', '\uE000', '\uFF21', '\u{1F600}', '\u{10000}', 'z\u{1F600}', 'z\uFFFF', '']
   const byBytes = [...texts].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-  t.same([...texts].sort(compareUtf8), byBytes)
+  t.same([...texts].sort(compareCodePoints), byBytes)
 })
 
 t.test('an object never named by an edge reads as none, with or without a limit', async (t) => {

@@ -10,11 +10,11 @@ import { inEffect } from '../../src/food/correction-index.js'
 import { LOT_BALANCE_INDEX_META, balanceOf, lotBalance, withMoves, type LotBalance } from '../../src/food/lot-balance.js'
 import { kilograms } from '../../src/food/objects.js'
 import { SPACES, type QuantityMove } from '../../src/food/records.js'
-import type { RecordReader } from '../../src/ledger/kinds.js'
 import { SEP } from '../../src/store/keys.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode } from '../helpers/ledger.js'
+import { storeReader, withoutIndex } from '../helpers/store-index.js'
 import { testDir } from '../helpers/test-dir.js'
 
 /** The reference: every move of the lot in effect, summed in key order, as lotBalance did before. */
@@ -79,7 +79,7 @@ async function movesByLot(store: LevelStore): Promise<Map<string, QuantityMove[]
 }
 
 async function sameAsSummed(t: Test, store: LevelStore, label: string): Promise<number> {
-  const reader: RecordReader = { get: (space, key) => store.getRecord(space, key), range: (space, options) => store.getRange(space, options) }
+  const reader = storeReader(store)
   const lots = await movesByLot(store)
   for (const [lotKey, moves] of lots) t.same(await lotBalance(reader, lotKey), summed(moves), `${label}: ${lotKey}`)
   return lots.size
@@ -89,7 +89,7 @@ t.test("a lot's sums answer as summing its moves does, appended, corrected and u
   const { dir, node } = await scenario(t)
   const lots = await sameAsSummed(t, node.store, 'appended')
   t.equal(lots, 6)
-  const records: RecordReader = { get: (space, key) => node.store.getRecord(space, key), range: (space, options) => node.store.getRange(space, options) }
+  const records = storeReader(node.store)
   t.same(await lotBalance(records, '01/06901234001037/10/E'), { produced: 12, consumed: 5, uom: 'EA' }, 'counts first, so the kilogram move is left out')
   t.same(await lotBalance(records, '01/06901234001037/10/B'), { produced: 0, consumed: 60, uom: 'KGM' }, 'its making was corrected')
   const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
@@ -104,10 +104,7 @@ t.test("a lot's sums answer as summing its moves does, appended, corrected and u
 
   // As an earlier release left the store: the moves, no sums, no meta. Built at the next open.
   const store = await LevelStore.open(join(dir, 'db'))
-  const removed = (await store.getRange(SPACES.lotBalance)).map(([key]) => ({ space: SPACES.lotBalance, key, value: null }))
-  t.equal(removed.length, lots)
-  await store.commit({ entries: [], tiles: [], records: removed })
-  await store.batchMeta([], [LOT_BALANCE_INDEX_META])
+  t.equal(await withoutIndex(store, [SPACES.lotBalance], LOT_BALANCE_INDEX_META), lots)
   await store.close()
   const reopened = await openNode(dir)
   t.teardown(() => reopened.close())
