@@ -69,7 +69,6 @@ function edgeKeyOrder(a: Neighbour, b: Neighbour): number {
   return compareCodePoints(a.key + SEP + seqKey(a.edge.seq), b.key + SEP + seqKey(b.edge.seq))
 }
 
-
 /** Stamps the edge of `seq` between `from` and `to` in both ends' records, as the edge spaces' are. */
 export async function stampAdjacentEdge(writer: RecordWriter, from: string, to: string, seq: number, stamp: Partial<EdgeRecord>): Promise<void> {
   for (const [direction, own, other] of [['forward', from, to], ['backward', to, from]] as const) {

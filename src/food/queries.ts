@@ -1,7 +1,7 @@
 // Reads over the food indexes that rules and routes share: a lot's product, the events that name it, its
 // contents and its latest shipment (its recall: recall-index.ts; its neighbours: adjacency.ts; its
-// quantity balance: lot-balance.ts). They take a
-// RecordReader, so at rule time they see the batch's pending writes and at read time the committed store.
+// quantity balance: lot-balance.ts). They take a RecordReader, so at rule time they see the batch's
+// pending writes and at read time the committed store.
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { inEffect } from './correction-index.js'
