@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Soak: a node under mixed load for minutes. Farms append food events at a fixed rate while readers ask
 // for the resolver JSON, traces, inclusion proofs, labels and /healthz at a fixed pace each, and a flood
-// of badly signed statements is refused. Every --interval seconds it prints the node's RSS (anonymous and file-backed), JS heap, its
-// event-loop delay (max and p99, from /metrics) and p99 per route; a peer phase first runs the same
-// reads with no appends, so a reader can tell the appends' effect from the machine's.
+// of badly signed statements is refused. Every --interval seconds it prints the node's RSS (anonymous and
+// file-backed), JS heap and external memory, its event-loop delay (max and p99, from /metrics) and p99 per
+// route; a peer phase first runs the same reads with no appends, so a reader can tell the appends' effect
+// from the machine's.
 //
 //   node bench/soak.mjs [--minutes 10] [--rate 2000] [--peer-seconds 60] [--interval 30] [--reads-per-second 20] [--refused-per-second 100] [--profile DIR]
 //
@@ -122,7 +123,7 @@ async function report(phase, startedAt, appendedBefore, intervalStarted) {
     // The JavaScript heap in use at the scrape, garbage not yet collected included: RSS also counts
     // LevelDB's memtables and caches, the open tables' filters and the allocator's free pages.
     fmt.bytes(metric(metrics, 'tracechain_process_nodejs_heap_size_used_bytes')),
-    // Buffers and typed arrays outside the heap: the tree's tile cache (32 MiB at most), read caches' bytes.
+    // Buffers and typed arrays outside the heap: the tree's level-0 tiles with their inner hashes (some 64 MiB at most).
     fmt.bytes(metric(metrics, 'tracechain_process_nodejs_external_memory_bytes')),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_max_seconds') * 1000),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_p99_seconds') * 1000),

@@ -33,11 +33,11 @@ export class CachedRecords {
 
   async get<T>(space: string, key: string): Promise<T | undefined> {
     const id = recordId(space, key)
-    let json = this.cache.recordAt(id)
+    let json = this.cache.record(space, key, id)
     if (json === undefined) {
       const epoch = this.cache.epoch
       json = ((await this.spaces.space(space).get(key, AS_TEXT as never)) as string | undefined) ?? null
-      this.cache.storeRecordAt(id, space, key, json, epoch)
+      this.cache.storeRecord(space, key, json, epoch, id)
     }
     return json === null ? undefined : (JSON.parse(json) as T)
   }
@@ -45,12 +45,12 @@ export class CachedRecords {
   /** The same read without a trip through the thread pool. */
   getSync<T>(space: string, key: string): T | undefined {
     const id = recordId(space, key)
-    let json = this.cache.recordAt(id)
+    let json = this.cache.record(space, key, id)
     if (json === undefined) {
       // Through the root with the sublevel's prefix: a sublevel made moments ago is still opening, and
       // getSync, unlike get, does not wait for it. Nothing runs between the read and keeping it.
       json = this.spaces.getSync(this.spaces.space(space).prefix + key) ?? null
-      this.cache.storeRecordAt(id, space, key, json, this.cache.epoch)
+      this.cache.storeRecord(space, key, json, this.cache.epoch, id)
     }
     return json === null ? undefined : (JSON.parse(json) as T)
   }
@@ -60,7 +60,7 @@ export class CachedRecords {
     if (keys.length === 0) return []
     if (!keep) return (await this.spaces.space(space).getMany(keys)) as (T | undefined)[]
     const ids = keys.map((key) => recordId(space, key))
-    const texts = ids.map((id) => this.cache.recordAt(id))
+    const texts = keys.map((key, i) => this.cache.record(space, key, ids[i]))
     const missing = keys.filter((_, i) => texts[i] === undefined)
     if (missing.length > 0) {
       const epoch = this.cache.epoch
@@ -69,7 +69,7 @@ export class CachedRecords {
       for (let i = 0; i < keys.length; i++) {
         if (texts[i] !== undefined) continue
         const json = read[next++] ?? null
-        this.cache.storeRecordAt(ids[i] as string, space, keys[i] as string, json, epoch)
+        this.cache.storeRecord(space, keys[i] as string, json, epoch, ids[i])
         texts[i] = json
       }
     }

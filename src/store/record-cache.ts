@@ -102,14 +102,10 @@ export class RecordCache {
     return this.heldBytes
   }
 
-  /** The record's JSON text, null when it was read as absent, undefined when not cached. */
-  record(space: string, key: string): string | null | undefined {
-    return this.recordAt(recordId(space, key))
-  }
-
-  /** record() by the record's recordId: a read that goes on to store what it found names the record once,
-   *  and the hash of that name is worked out once for every lookup (a trace makes some 130 such reads). */
-  recordAt(id: string): string | null | undefined {
+  /** The record's JSON text, null when it was read as absent, undefined when not cached. A read that goes
+   *  on to store what it found passes its recordId to both, so the name is made and hashed once (a trace
+   *  makes some 130 such reads). */
+  record(space: string, key: string, id = recordId(space, key)): string | null | undefined {
     return this.hit(id) as string | null | undefined
   }
 
@@ -127,12 +123,7 @@ export class RecordCache {
     return undefined
   }
 
-  storeRecord(space: string, key: string, json: string | null, epoch: number): void {
-    this.storeRecordAt(recordId(space, key), space, key, json, epoch)
-  }
-
-  /** storeRecord() with the record's recordId. */
-  storeRecordAt(id: string, space: string, key: string, json: string | null, epoch: number): void {
+  storeRecord(space: string, key: string, json: string | null, epoch: number, id = recordId(space, key)): void {
     if (epoch !== this.commits) return
     if (!this.askedBefore(id)) return
     this.insert(id, { space, cover: { kind: 'key', key }, value: json, bytes: ITEM_OVERHEAD_BYTES + 2 * (key.length + (json?.length ?? 0)) })
