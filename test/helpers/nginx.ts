@@ -34,15 +34,40 @@ export function substitute(block: string, from: RegExp | string, to: string): st
   return replaced
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The kernel's range for ports chosen by listening on port 0 and for outgoing connections. */
+function ephemeralPorts(): [low: number, high: number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number)
+    if (low! > 0 && high! >= low!) return [low!, high!]
+  } catch {
+    // not Linux: the IANA range
+  }
+  return [49152, 65535]
+}
+
+/** Tries to listen on 127.0.0.1:port; resolves whether it could. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
+}
+
+/**
+ * A port free now, for a server that starts later, chosen below the kernel's ephemeral range. A port the
+ * kernel handed out for port 0 could be handed out again to a node or browser of a test running beside
+ * this one before our server binds it: nginx then failed to start while the test's readiness check was
+ * answered by that other process, whose pages it then loaded (seen in CI, test/mirror/balancer.test.ts).
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralPorts()
+  const floor = Math.min(10_000, low - 1_000)
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = floor + Math.floor(Math.random() * (low - floor))
+    if (await canListen(port)) return port
+  }
+  throw new Error(`no free port in ${floor}-${low - 1}`)
 }
 
 export interface NginxProcess {
@@ -87,8 +112,9 @@ export async function startNginxServers(blocks: string, url: string, workDir: st
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${output}${readLog(workDir)}`)
     try {
-      await fetch(`${url}/`)
-      break
+      // nginx names itself; any other answer is another process on that port, and nginx will exit.
+      if ((await fetch(`${url}/`)).headers.get('server')?.startsWith('nginx')) break
+      throw new Error('not nginx')
     } catch {
       if (attempt > 200) throw new Error(`nginx did not listen on ${url}: ${output}${readLog(workDir)}`)
       await new Promise((resolve) => setTimeout(resolve, 25))
