@@ -3,7 +3,7 @@
 // Written as GS1's reference generator computes it, quirks included (test/fixtures/epcis-event-hash/
 // SOURCE.md lists them), since a hash ID is only useful when every party computes the same one. Pure.
 
-import { toHex, utf8 } from './bytes.js'
+import { compareCodePoints, toHex, utf8 } from './bytes.js'
 import { canonicalTimestamp, canonicalValue, formatPythonNumber, stripValue } from './epcis-hash-values.js'
 import { expandedVocabulary, vocabularyReplacer } from './epcis-hash-vocabulary.js'
 import { sha256 } from './hash.js'
@@ -291,22 +291,6 @@ function isTimestampField(name: string): boolean {
 /** Sorted by code point, as Python sorts strings, and joined. */
 function sortedJoin(values: string[]): string {
   return values.length < 2 ? (values[0] ?? '') : values.sort(compareCodePoints).join('')
-}
-
-/** Compares UTF-16 strings in code point order: surrogates sort above U+E000..U+FFFF. */
-export function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length)
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i)
-    let y = b.charCodeAt(i)
-    if (x === y) continue
-    if (x >= 0xd800 && y >= 0xd800) {
-      x += x >= 0xe000 ? -0x800 : 0x2000
-      y += y >= 0xe000 ? -0x800 : 0x2000
-    }
-    return x - y
-  }
-  return a.length - b.length
 }
 
 function isObject(value: unknown): value is Json {

@@ -3,7 +3,7 @@
 // to the thread pool) per object. An object with more edges than a record holds says so, and its walk
 // reads the edge space as before; its record is then never rewritten, so a hub costs an append one read.
 
-import { compareCodePoints } from '../core/epcis-event-hash.js'
+import { compareCodePoints } from '../core/bytes.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, prefixRange, seqKey } from '../store/keys.js'

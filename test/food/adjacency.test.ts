@@ -5,7 +5,7 @@
 
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
-import { compareCodePoints } from '../../src/core/epcis-event-hash.js'
+import { compareCodePoints } from '../../src/core/bytes.js'
 import type { Signer } from '../../src/core/keys.js'
 import { ADJACENCY_INDEX_META, ADJACENCY_SPACES, ADJACENT_EDGES_HELD, buildAdjacencyIndex, neighboursOf, type AdjacencyRecord } from '../../src/food/adjacency.js'
 import { SPACES, type EdgeRecord } from '../../src/food/records.js'

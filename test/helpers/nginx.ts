@@ -111,14 +111,11 @@ export async function startNginxServers(blocks: string, url: string, workDir: st
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}): ${output}${readLog(workDir)}`)
-    try {
-      // nginx names itself; any other answer is another process on that port, and nginx will exit.
-      if ((await fetch(`${url}/`)).headers.get('server')?.startsWith('nginx')) break
-      throw new Error('not nginx')
-    } catch {
-      if (attempt > 200) throw new Error(`nginx did not listen on ${url}: ${output}${readLog(workDir)}`)
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
+    // nginx names itself; any other answer is another process on that port, and nginx will exit.
+    const answer = await fetch(`${url}/`).catch(() => undefined)
+    if (answer?.headers.get('server')?.startsWith('nginx')) break
+    if (attempt > 200) throw new Error(`nginx did not listen on ${url}: ${output}${readLog(workDir)}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
   }
   return {
     url,
