@@ -148,9 +148,10 @@ export function cpuDelta(after, before) {
 
 /**
  * Starts `tracechain serve` on an ephemeral port in its own process. Resolves with its URL, pid and a stop()
- * that sends SIGTERM and waits for a clean exit (which writes a --cpu-prof profile when asked).
+ * that sends SIGTERM and waits for a clean exit (which writes a --cpu-prof profile when asked). `stdout`, a
+ * writable stream, receives what the node prints after it listens.
  */
-export function startNode(dir, { nodeFlags = [], env = {} } = {}) {
+export function startNode(dir, { nodeFlags = [], env = {}, stdout } = {}) {
   const child = spawn(process.execPath, [...nodeFlags, CLI, 'serve', '--dir', dir, '--port', '0', '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
@@ -163,7 +164,9 @@ export function startNode(dir, { nodeFlags = [], env = {} } = {}) {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output)
       if (match) {
         child.stdout.off('data', onData)
-        child.stdout.resume()
+        // What it prints after listening (the collector's lines under --trace-gc) goes to `stdout` if given.
+        if (stdout) child.stdout.pipe(stdout)
+        else child.stdout.resume()
         resolve({
           url: match[1],
           pid: child.pid,

@@ -2,17 +2,18 @@
 // Soak: a node under mixed load for minutes. Farms append food events at a fixed rate while readers ask
 // for the resolver JSON, traces, inclusion proofs, labels and /healthz at a fixed pace each, and a flood
 // of badly signed statements is refused. Every --interval seconds it prints the node's RSS (anonymous and
-// file-backed), JS heap and external memory, its event-loop delay (max and p99, from /metrics) and p99 per
-// route; a peer phase first runs the same reads with no appends, so a reader can tell the appends' effect
-// from the machine's.
+// file-backed), JS heap and external memory, its event-loop delay (max and p99, from /metrics), the
+// collector's time on the main thread and its pauses over 100 ms, and p99 per route; a peer phase first
+// runs the same reads with no appends, so a reader can tell the appends' effect from the machine's.
 //
-//   node bench/soak.mjs [--minutes 10] [--rate 2000] [--peer-seconds 60] [--interval 30] [--reads-per-second 20] [--refused-per-second 100] [--profile DIR]
+//   node bench/soak.mjs [--minutes 10] [--rate 2000] [--peer-seconds 60] [--interval 30] [--reads-per-second 20] [--refused-per-second 100] [--profile DIR] [--trace-gc FILE]
 //
 // --profile DIR writes the node's main-thread CPU profile there (sampled every 200 µs); bench/long-tasks.mjs
 // names what ran in the turns that held the event loop longest.
+// --trace-gc FILE runs the node with V8's --trace-gc and writes its lines there: each collection's kind,
+// heap sizes, pause and reason, to tell what a long pause in the gc columns was.
 
-import { mkdtempSync } from 'node:fs'
-import { readFileSync } from 'node:fs'
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
@@ -20,7 +21,7 @@ import { dist, flags, fmt, httpClient, machine, percentile, startNode, table } f
 
 if (!isMainThread) await appender(workerData)
 
-const opts = isMainThread ? flags({ minutes: 10, rate: 2000, peerSeconds: 60, interval: 30, readsPerSecond: 20, refusedPerSecond: 100, farms: 4, profile: '' }) : workerData.opts
+const opts = isMainThread ? flags({ minutes: 10, rate: 2000, peerSeconds: 60, interval: 30, readsPerSecond: 20, refusedPerSecond: 100, farms: 4, profile: '', traceGc: '' }) : workerData.opts
 const { buildStatementEnvelope } = await dist('core/dsse.js')
 const { seedOverHttp } = await dist('cli/demo.js')
 
@@ -28,11 +29,13 @@ const log = (line) => process.stdout.write(line + '\n')
 const dir = mkdtempSync(join(os.tmpdir(), 'tracechain-soak-'))
 // Rate limits off: one client address reads every route far faster than a phone would; what is measured
 // here is the node's latency under load, not its limits.
-const nodeFlags = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile, '--cpu-prof-interval', '200'] : []
-const node = await startNode(dir, { nodeFlags, env: { TRACECHAIN_RATE_LIMITS: 'labels=off,trace=off,search=off,verify=off' } })
+const nodeFlags = [...(opts.profile ? ['--cpu-prof', '--cpu-prof-dir', opts.profile, '--cpu-prof-interval', '200'] : []), ...(opts.traceGc ? ['--trace-gc'] : [])]
+const stdout = opts.traceGc ? createWriteStream(opts.traceGc) : undefined
+const node = await startNode(dir, { nodeFlags, stdout, env: { TRACECHAIN_RATE_LIMITS: 'labels=off,trace=off,search=off,verify=off' } })
 const client = httpClient(node.url, { connections: 16 })
 log(`soak: ${machine()}`)
-log(`node ${node.url} (pid ${node.pid}) on ${dir}; shared machine: other processes' load shows in every figure`)
+const { allocatorOf } = await dist('store/allocator.js')
+log(`node ${node.url} (pid ${node.pid}) on ${dir}, malloc: ${allocatorOf(readFileSync(`/proc/${node.pid}/maps`, 'utf8')).name}; shared machine: other processes' load shows in every figure`)
 log(await seedOverHttp(node.url, join(dir, 'keys', 'operator.json')))
 
 // ---- producers: farms registered by the operator, each appending at its own location (appender.mjs) ----
@@ -96,6 +99,21 @@ function metric(text, name) {
   const match = new RegExp(`^${name} ([0-9.e+-]+)`, 'm').exec(text)
   return match ? Number(match[1]) : NaN
 }
+/** The sum over every line of a labelled series whose labels include `labels` (a regexp's text). */
+function seriesSum(text, name, labels = '') {
+  let sum = 0
+  for (const match of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([0-9.e+-]+)`, 'gm'))) if (new RegExp(labels).test(match[1])) sum += Number(match[2])
+  return sum
+}
+/** The collector's pauses on the main thread (prom-client's histogram, cumulative): what changed since the last scrape. */
+const GC = 'tracechain_process_nodejs_gc_duration_seconds'
+let gcBefore = { seconds: 0, count: 0, under100ms: 0 }
+function gcSince(text) {
+  const now = { seconds: seriesSum(text, `${GC}_sum`), count: seriesSum(text, `${GC}_count`), under100ms: seriesSum(text, `${GC}_bucket`, 'le="0.1"') }
+  const since = { ms: (now.seconds - gcBefore.seconds) * 1000, over100ms: now.count - now.under100ms - (gcBefore.count - gcBefore.under100ms) }
+  gcBefore = now
+  return since
+}
 /** The node's resident memory: anonymous (heaps, LevelDB's memtables and caches) and file-backed (the
  *  table files LevelDB maps and reads through the mapping, code): the kernel can drop the second. */
 function rssOf(pid) {
@@ -107,7 +125,7 @@ function rssOf(pid) {
   return { anon: kB('RssAnon'), file: kB('RssFile') }
 }
 
-const rows = [['phase', 'at s', 'events/s', 'RSS anon', 'RSS file', 'JS heap used', 'external', 'loop max ms', 'loop p99 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
+const rows = [['phase', 'at s', 'events/s', 'RSS anon', 'RSS file', 'JS heap used', 'external', 'loop max ms', 'loop p99 ms', 'gc ms', 'gc pauses >100 ms', ...Object.keys(routes).map((r) => `${r} p99 ms`), 'errors']]
 async function report(phase, startedAt, appendedBefore, intervalStarted) {
   const metrics = (await client.get('/metrics')).body.toString()
   // The interval as it was: a starved client or node stretches it.
@@ -127,6 +145,9 @@ async function report(phase, startedAt, appendedBefore, intervalStarted) {
     fmt.bytes(metric(metrics, 'tracechain_process_nodejs_external_memory_bytes')),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_max_seconds') * 1000),
     fmt.ms(metric(metrics, 'tracechain_process_nodejs_eventloop_lag_p99_seconds') * 1000),
+    // Time the collector held the main thread in this interval, and how many of its pauses were long
+    // enough to explain a long turn by themselves.
+    ...((gc) => [fmt.int(gc.ms), fmt.int(gc.over100ms)])(gcSince(metrics)),
     ...Object.keys(routes).map((name) => fmt.ms(percentile(Float64Array.from(latencies[name]).sort(), 99))),
     Object.values(errors).reduce((a, b) => a + b, 0) + appendErrors,
   ]
@@ -137,7 +158,7 @@ async function report(phase, startedAt, appendedBefore, intervalStarted) {
 
 async function phase(name, seconds) {
   const startedAt = performance.now()
-  await client.get('/metrics') // resets the event-loop histogram: each row covers its own interval
+  gcSince((await client.get('/metrics')).body.toString()) // resets the event-loop histogram and the collector's count: each row covers its own interval
   for (let elapsed = 0; elapsed < seconds; elapsed += opts.interval) {
     const before = appended
     const intervalStarted = performance.now()

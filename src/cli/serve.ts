@@ -22,6 +22,7 @@ import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
+import { processAllocator } from '../store/allocator.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
 import { settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
@@ -138,6 +139,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
       `  data        ${options.dir}`,
       ...discardWarning(options.dir),
+      ...allocatorLine(),
       '',
     ].join('\n'),
   )
@@ -157,6 +159,14 @@ function discardWarning(dir: string): string[] {
   const mount = onlineDiscardMount(dir)
   if (mount === undefined) return []
   return [`  warning     ${mount.mountPoint} (${mount.fsType}) is mounted with online discard: its trims stall the node's writes, and reads behind them; trim with fstrim instead (docs/storage.md)`]
+}
+
+/** The malloc the node runs on, and under glibc's what to preload instead (store/allocator.ts says why). */
+function allocatorLine(): string[] {
+  const allocator = processAllocator()
+  if (allocator.name === 'unknown') return []
+  if (allocator.name !== 'glibc') return [`  allocator   ${allocator.name}  (${allocator.library})`]
+  return ["  allocator   glibc malloc: LevelDB's table churn fragments it under sustained appends; preload jemalloc for memory that levels off (docs/storage.md)"]
 }
 
 /** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */
