@@ -3,14 +3,14 @@
 // Why it matters: LevelDB allocates and frees each open table's index block from several threads (its
 // compaction thread, the thread pool's reads). Once the store holds more tables than it keeps open
 // (level-store.ts, OPEN_TABLES), it closes one for nearly every one it opens, some 30 a second under
-// 2,000 appends a second. Under glibc's malloc that churn fragments the threads' arenas: in a 50-minute
-// soak their resident memory rose by about 1 MiB a minute after the open tables reached their bound.
-// jemalloc's heap profiles of the same soak show the memory in use flat over that time (the tables'
-// index blocks 18-31 MiB, the memtables, the 8 MiB block cache and the tile cache's buffers, all
-// bounded), and under jemalloc the node's anonymous memory stayed at 384-410 MiB from 13 to 44 minutes
-// (bench/README.md, docs/storage.md). jemalloc returns freed pages to the kernel as they age; glibc
-// returns them only from the top of each arena. The node cannot choose its allocator once started: the
-// operator preloads it (LD_PRELOAD), as the README's operating section and docs/storage.md show.
+// 2,000 appends a second. Under glibc's malloc the threads' arenas then kept growing, by about 1 MiB a
+// minute in a 50-minute soak, though the memory in use does not: jemalloc's heap profiles of the same
+// workload put it at 114-206 MiB from 10 to 44 minutes (memtables, block cache, the tables' index blocks
+// within their bound, the tile cache's buffers), none of it rising after the bound, and under jemalloc
+// the lowest anonymous memory of each 10 minutes was 367-386 MiB, against 421-454 under glibc
+// (bench/README.md, docs/storage.md). jemalloc gives pages freed a while ago back to the kernel; glibc
+// gives back only the top of each arena. A process cannot choose its malloc once started: the operator
+// preloads it (LD_PRELOAD), as docs/storage.md shows.
 
 import { readFileSync } from 'node:fs'
 
