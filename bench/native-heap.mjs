@@ -63,8 +63,12 @@ function nameOf(address, regions) {
   let found = '?'
   while (low <= high) {
     const mid = (low + high) >> 1
-    if (symbols[mid][0] <= target) (found = symbols[mid][1]), (low = mid + 1)
-    else high = mid - 1
+    if (symbols[mid][0] > target) {
+      high = mid - 1
+      continue
+    }
+    found = symbols[mid][1]
+    low = mid + 1
   }
   return `${basename(region.path)}:${found}`
 }

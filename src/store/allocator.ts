@@ -3,14 +3,10 @@
 // Why it matters: LevelDB allocates and frees each open table's index block from several threads (its
 // compaction thread, the thread pool's reads). Once the store holds more tables than it keeps open
 // (level-store.ts, OPEN_TABLES), it closes one for nearly every one it opens, some 30 a second under
-// 2,000 appends a second. Under glibc's malloc the threads' arenas then kept growing, by about 1 MiB a
-// minute in a 50-minute soak, though the memory in use does not: jemalloc's heap profiles of the same
-// workload put it at 114-206 MiB from 10 to 44 minutes (memtables, block cache, the tables' index blocks
-// within their bound, the tile cache's buffers), none of it rising after the bound, and under jemalloc
-// the lowest anonymous memory of each 10 minutes was 367-386 MiB, against 421-454 under glibc
-// (bench/README.md, docs/storage.md). jemalloc gives pages freed a while ago back to the kernel; glibc
-// gives back only the top of each arena. A process cannot choose its malloc once started: the operator
-// preloads it (LD_PRELOAD), as docs/storage.md shows.
+// 2,000 appends a second. glibc's malloc gives back to the kernel only the top of each arena, so under
+// that churn the process's memory keeps creeping while the memory in use does not; jemalloc gives back
+// pages freed a while ago. docs/storage.md has the soaks' figures. A process cannot choose its malloc once
+// started: the operator preloads it (LD_PRELOAD), as docs/storage.md shows.
 
 import { readFileSync } from 'node:fs'
 
