@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { TracechainError } from '../core/errors.js'
-import type { CheckJob, CheckOutcome, ReplicaCheckJob, ReplicaCheckOutcome, StatementChecker } from './checks.js'
+import { replicaOutcomeFromWire, statementOutcomeFromWire, type CheckJob, type CheckOutcome, type ReplicaCheckJob, type ReplicaCheckOutcome, type StatementChecker, type WireOutcome } from './checks.js'
 
 /** A request is split so both cores work on it, but not into pieces so small that messages dominate. */
 const MIN_CHUNK = 64
@@ -76,18 +76,20 @@ export class CheckPool implements StatementChecker {
   }
 
   async check(job: CheckJob): Promise<CheckOutcome[]> {
-    return this.split(job.envelopes.length, (from, to) => ({
+    const wire = await this.split<WireOutcome>(job.envelopes.length, (from, to) => ({
       kind: 'statements',
       job: from === 0 && to === job.envelopes.length ? job : { ...job, envelopes: job.envelopes.slice(from, to), candidates: job.candidates.slice(from, to) },
     }))
+    return wire.map((outcome, i) => statementOutcomeFromWire(outcome, job.envelopes[i]))
   }
 
   /** A chunk of a followed log, split across the threads as a request's statements are. */
   async checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]> {
-    return this.split(job.entries.length, (from, to) => ({
+    const wire = await this.split<WireOutcome>(job.entries.length, (from, to) => ({
       kind: 'replica',
       job: { ...job, entries: job.entries.slice(from, to), candidates: job.candidates.slice(from, to), from: job.from + from },
     }))
+    return wire.map((outcome, i) => replicaOutcomeFromWire(outcome, job.entries[i]))
   }
 
   private async split<T>(n: number, part: (from: number, to: number) => PoolMessage): Promise<T[]> {

@@ -1,13 +1,13 @@
 // A worker thread of the check pool: runs checkStatement on the envelopes it is sent (or, for a mirror, on the
 // entries of a followed log, parsed here), with libsodium's Ed25519 verification and OpenSSL's SHA-256, and
-// sends back one outcome per envelope or entry in order.
+// sends back one outcome per envelope or entry in order, in its wire form (checks.ts: toWire).
 
 import { getPriority, setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { useServerBackends } from '../core/server-backends.js'
 import type { PoolMessage } from './check-pool.js'
-import { checkContext, checkReplicaEntries, checkStatement, kindChecksOf } from './checks.js'
+import { checkContext, checkReplicaEntries, checkStatement, kindChecksOf, toWire } from './checks.js'
 import type { StatementKind } from './kinds.js'
 
 useServerBackends()
@@ -32,10 +32,10 @@ port.on('message', async ({ id, kind, job }: { id: number } & PoolMessage) => {
   try {
     const kindChecks = await loading
     let outcomes: unknown[]
-    if (kind === 'replica') outcomes = checkReplicaEntries(sodiumEd25519, job, kindChecks)
+    if (kind === 'replica') outcomes = checkReplicaEntries(sodiumEd25519, job, kindChecks).map(toWire)
     else {
       const context = checkContext(job, kindChecks)
-      outcomes = job.envelopes.map((value, i) => checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context))
+      outcomes = job.envelopes.map((value, i) => toWire(checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context)))
     }
     port.postMessage({ id, outcomes })
   } catch (error) {

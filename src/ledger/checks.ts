@@ -3,7 +3,7 @@
 // against the keys its keyid named when it arrived. They run in worker threads on the server
 // (check-pool.ts) and in the calling thread elsewhere; both run this one function.
 
-import { fromBase64, toHex } from '../core/bytes.js'
+import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
 import { parseCanonical } from '../core/canonical-json.js'
 import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
@@ -199,6 +199,38 @@ export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindCheck
     const outcome = checkStatement(ed, entry.envelope, job.candidates[i] ?? [], { ...context, nowMs: Date.parse(entry.recordedAt) })
     return 'refused' in outcome ? outcome : { ...outcome, ...entry }
   })
+}
+
+// ---- the outcomes as a check thread sends them back
+
+/**
+ * An outcome as a check thread posts it: without what the main thread can parse again from the bytes it sent
+ * (the statement; for an entry also its envelope, recordedAt and prev). A structured clone of those objects cost
+ * about 15 µs to write and 15 to read per food event, where JSON.parse of the same checked bytes costs 3-4.
+ */
+export type WireOutcome = Omit<CheckedStatement, 'statement'> | CheckRefusal
+
+export function toWire(outcome: CheckOutcome | ReplicaCheckOutcome): WireOutcome {
+  if ('refused' in outcome) return outcome
+  const { payloadHash, verifiedKeys, facts } = outcome
+  return facts ? { payloadHash, verifiedKeys, facts } : { payloadHash, verifiedKeys }
+}
+
+/**
+ * The outcome of `envelope` from its wire form. Only for an envelope the checks accepted: its payload is then
+ * canonical base64 of canonical JSON, which parses here to the value the checks judged.
+ */
+export function statementOutcomeFromWire(wire: WireOutcome, envelope: unknown): CheckOutcome {
+  if ('refused' in wire) return wire
+  const payload = (envelope as Envelope).payload
+  return { statement: JSON.parse(fromUtf8(fromBase64(payload))) as Statement, ...wire }
+}
+
+/** The outcome of an entry from its wire form; only for an entry the checks accepted (see statementOutcomeFromWire). */
+export function replicaOutcomeFromWire(wire: WireOutcome, bytes: Uint8Array): ReplicaCheckOutcome {
+  if ('refused' in wire) return wire
+  const { recordedAt, prev, envelope } = JSON.parse(fromUtf8(bytes)) as Entry
+  return { ...statementOutcomeFromWire(wire, envelope), recordedAt, prev, envelope } as CheckedReplicaEntry
 }
 
 /** Checks in the calling thread: tests, tools, and any process that runs no worker threads. */
