@@ -71,19 +71,29 @@ export async function traceGraph(
 ): Promise<TraceGraph> {
   const maxNodes = limits.maxNodes ?? MAX_TRACE_NODES
   const reader = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
+  // Each node shown comes with its product and recall state, whose reads a separate budget bounds: the
+  // nodes it cannot reach are left out (with their edges) rather than shown with a guessed recall state.
+  const details = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
+  const early = new EarlyDetails(details)
   const start = canonicalObject(text)
-  const startRecord = await reader.get<ObjectRecord>(SPACES.object, start.key)
+  const directions: ('forward' | 'backward')[] = direction === 'both' ? ['backward', 'forward'] : [direction]
+  // The start's record and its first hop in one round trip: the record only names the start.
+  const [startRecord, firstHop] = await Promise.all([
+    reader.get<ObjectRecord>(SPACES.object, start.key),
+    depth > 0 ? boundedHop(reader, [start.key], directions[0]) : undefined,
+    early.read([start.key]),
+  ])
   const nodes = new Map<string, string>([[start.key, startRecord?.id ?? start.id]])
   const edges = new Map<string, TraceEdge>()
   let truncated = false
-  const directions: ('forward' | 'backward')[] = direction === 'both' ? ['backward', 'forward'] : [direction]
   for (const dir of directions) {
     let frontier = [start.key]
     const visited = new Set(frontier)
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-      const { found, cut } = await boundedHop(reader, frontier, dir)
+      const { found, cut } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await boundedHop(reader, frontier, dir)
       if (cut) truncated = true
       const next: string[] = []
+      const added: string[] = []
       for (const { key: other, edge } of found.flat()) {
         if (!nodes.has(other)) {
           // An edge to a node the answer cannot hold is left out with it.
@@ -92,6 +102,7 @@ export async function traceGraph(
             continue
           }
           nodes.set(other, dir === 'forward' ? edge.to : edge.from)
+          added.push(other)
         }
         edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
           from: edge.from,
@@ -106,12 +117,12 @@ export async function traceGraph(
           next.push(other)
         }
       }
+      // The new nodes' details are read while the next hop is: the walk's last round trip then brings them too.
+      early.read(added)
       frontier = next
     }
   }
-  // Each node shown comes with its product and recall state, whose reads a separate budget bounds: the
-  // nodes it cannot reach are left out (with their edges) rather than shown with a guessed recall state.
-  const details = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
+  await early.settled()
   const products = new Map<string, Promise<ProductRecord | undefined>>()
   const describe = async ([key, id]: [string, string]): Promise<TraceNode> => {
     const gtin = gtinOfKey(key)
@@ -148,5 +159,39 @@ export async function traceGraph(
     nodes: out,
     edges: kept.sort((a, b) => a.seq - b.seq),
     truncated,
+  }
+}
+
+/**
+ * The recall marks and products of the first DESCRIBE_SLICE nodes, read hop by hop as the walk finds them. The
+ * same records as the first slice's prefetch would read, so the budget is spent as it would be; only sooner.
+ */
+class EarlyDetails {
+  private count = 0
+  private readonly reads: Promise<unknown>[] = []
+  private failure: { error: unknown } | undefined
+
+  constructor(private readonly details: BoundedReader) {}
+
+  /** Starts the reads of `keys`' details (those within the first slice); a failure waits for settled(). */
+  read(keys: readonly string[]): Promise<void> {
+    const within = keys.slice(0, Math.max(0, DESCRIBE_SLICE - this.count))
+    this.count += within.length
+    if (within.length === 0) return Promise.resolve()
+    const { details } = this
+    const gtins = within.flatMap((key) => gtinOfKey(key) ?? [])
+    // One key's read is a get: prefetch reads two or more in one trip.
+    const reads = [
+      within.length === 1 ? recallMarkOf(details, within[0]) : details.prefetch(SPACES.recalled, within),
+      gtins.length === 1 ? details.get<ProductRecord>(SPACES.product, gtins[0]) : details.prefetch(SPACES.product, gtins),
+    ].map((read) => read.catch((error: unknown) => ((this.failure ??= { error }), undefined)))
+    this.reads.push(...reads)
+    return Promise.all(reads).then(() => undefined)
+  }
+
+  /** Waits for every read started; throws the first failure. */
+  async settled(): Promise<void> {
+    await Promise.all(this.reads)
+    if (this.failure) throw this.failure.error
   }
 }

@@ -48,7 +48,12 @@ export class BoundedReader implements RecordReader {
     if (fresh.length < 2 || !this.reader.getMany) return Promise.resolve()
     this.reads += fresh.length
     const many = this.reader.getMany<unknown>(space, fresh)
-    fresh.forEach((key, i) => this.records.set(space + '\u0000' + key, many.then((found) => found[i])))
+    fresh.forEach((key, i) => {
+      const record = many.then((found) => found[i])
+      // A failed read rejects whoever asks for the record; unasked, it must not count as an unhandled rejection.
+      record.catch(() => undefined)
+      this.records.set(space + '\u0000' + key, record)
+    })
     return many.then(() => undefined)
   }
 
