@@ -2,6 +2,7 @@
 // The one core file allowed node:crypto; it is kept out of the browser bundle.
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { assertSeed, type Ed25519 } from './ed25519.js'
+import { RecentValues } from './recent-values.js'
 import { assertBytes, isStrictSignatureInput, PUBLIC_KEY_LENGTH } from './ed25519-strict.js'
 
 // DER prefixes of RFC 8410 structures holding a raw key: importing DER skips JWK's base64url.
@@ -12,7 +13,7 @@ const PKCS8_PREFIX = Uint8Array.from([
 
 /** The same few actor keys verify thousands of times; importing one costs more than verifying. */
 export const MAX_CACHED_PUBLIC_KEYS = 4096
-const publicKeys = new Map<string, KeyObject>()
+const publicKeys = new RecentValues<string, KeyObject>(MAX_CACHED_PUBLIC_KEYS)
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject {
   const cacheKey = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.length).toString('latin1')
@@ -22,8 +23,6 @@ function publicKeyObject(publicKey: Uint8Array): KeyObject {
     der.set(SPKI_PREFIX)
     der.set(publicKey, SPKI_PREFIX.length)
     key = createPublicKey({ key: Buffer.from(der.buffer), format: 'der', type: 'spki' })
-    // Oldest first out: Map keeps insertion order, so this is a FIFO bound, enough for a hot set.
-    if (publicKeys.size >= MAX_CACHED_PUBLIC_KEYS) publicKeys.delete(publicKeys.keys().next().value as string)
     publicKeys.set(cacheKey, key)
   }
   return key

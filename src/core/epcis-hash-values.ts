@@ -3,6 +3,7 @@
 // Links (epcis-hash-identifiers.ts), timestamps in UTC to the millisecond. Pure.
 
 import { normaliseHashIdentifier } from './epcis-hash-identifiers.js'
+import { RecentValues } from './recent-values.js'
 
 const CBV_URNS: [RegExp, string][] = [
   [/urn:epcglobal:cbv:bizstep:/g, 'https://ref.gs1.org/cbv/BizStep-'],
@@ -40,14 +41,12 @@ export function canonicalValue(text: string): string {
   if (value.includes('urn:epcglobal:cbv:')) for (const [urn, uri] of CBV_URNS) value = value.replace(urn, uri)
   value = canonicalNumber(value) ?? value
   if (value.includes('.')) value = normaliseHashIdentifier(value) ?? value
-  if (canonicalValues.size >= CANONICAL_VALUES_KEPT) canonicalValues.delete(canonicalValues.keys().next().value as string)
   canonicalValues.set(text, value)
   return value
 }
 
 /** Values written lately: events name the same lots, places and codes over and over. */
-const canonicalValues = new Map<string, string>()
-const CANONICAL_VALUES_KEPT = 4096
+const canonicalValues = new RecentValues<string, string>(4096)
 
 /**
  * The text as the reference prints float(text) when Python parses it as a float: an integral value as an

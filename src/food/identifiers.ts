@@ -3,6 +3,7 @@
 
 import { TracechainError, fail } from '../core/errors.js'
 import { epcUrnAsDigitalLink } from '../core/epcis-hash-identifiers.js'
+import { RecentValues } from '../core/recent-values.js'
 import {
   CANONICAL_DIGITAL_LINK_BASE,
   buildDigitalLink,
@@ -70,13 +71,10 @@ const WEB_URI = /^https?:\/\/([^/?#]+)([^?#]*)(?:\?[^#]*)?(?:#.*)?$/is
 /**
  * Identifiers parsed lately, by text: an event names its lots, locations and products several times over
  * (prefix lengths, locations, objects, edges), and the same ones recur from event to event. Frozen, as
- * every caller shares them; a text that does not parse is never kept. Two generations, the newer filled
- * to PARSED_KEPT / 2 and then made the older: deleting the oldest one at a time from the front of a Map
- * rescans the holes earlier deletions left there, which cost a trace of random pallets as much as parsing.
+ * every caller shares them; a text that does not parse is never kept. The FIFO bound this had before
+ * RecentValues cost a trace of random pallets as much as parsing.
  */
-let parsedNow = new Map<string, Readonly<Gs1Identifier>>()
-let parsedEarlier = new Map<string, Readonly<Gs1Identifier>>()
-const PARSED_KEPT = 4096
+const parsed = new RecentValues<string, Readonly<Gs1Identifier>>(4096)
 
 /**
  * Attacker-controlled. Accepts urn:epc:id:sgtin|sscc|sgln, urn:epc:class:lgtin, urn:epc:idpat:sgtin:CP.IR.*
@@ -89,14 +87,10 @@ const PARSED_KEPT = 4096
  * not a Digital Link) or CHECK_DIGIT_INVALID (a key in a Digital Link whose check digit is wrong).
  */
 export function parseIdentifier(text: string): Readonly<Gs1Identifier> {
-  const known = typeof text === 'string' ? (parsedNow.get(text) ?? parsedEarlier.get(text)) : undefined
+  const known = typeof text === 'string' ? parsed.get(text) : undefined
   if (known) return known
   const identifier = Object.freeze(parseIdentifierText(text))
-  if (parsedNow.size >= PARSED_KEPT / 2) {
-    parsedEarlier = parsedNow
-    parsedNow = new Map()
-  }
-  parsedNow.set(text, identifier)
+  parsed.set(text, identifier)
   return identifier
 }
 

@@ -4,6 +4,7 @@
 // bench/append.mjs's register workload was ~2 KB in ~20 objects the collector traced at every full
 // collection: at 300,000 actors that was most of the node's GC time (bench/README).
 
+import { RecentValues } from '../core/recent-values.js'
 import type { ActorRecord } from './registry.js'
 
 export interface ActorTable {
@@ -61,7 +62,7 @@ export class PackedActorTable implements ActorTable {
   private readonly at = new Map<string, number>()
   /** keyid → the actor's id, or ids when keyids collide */
   private readonly byKeyId = new Map<string, string | string[]>()
-  private readonly parsed = new Map<string, ActorRecord>()
+  private readonly parsed = new RecentValues<string, ActorRecord>(PARSED_KEPT)
 
   get size(): number {
     return this.at.size
@@ -131,7 +132,6 @@ export class PackedActorTable implements ActorTable {
   }
 
   private keep(id: string, record: ActorRecord): void {
-    if (this.parsed.size >= PARSED_KEPT) this.parsed.delete(this.parsed.keys().next().value as string)
     this.parsed.set(id, record)
   }
 }
