@@ -2,8 +2,8 @@
 // The one core file allowed node:crypto; it is kept out of the browser bundle.
 import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { assertSeed, type Ed25519 } from './ed25519.js'
-import { RecentValues } from './recent-values.js'
 import { assertBytes, isStrictSignatureInput, PUBLIC_KEY_LENGTH } from './ed25519-strict.js'
+import { RecentValues } from './recent-values.js'
 
 // DER prefixes of RFC 8410 structures holding a raw key: importing DER skips JWK's base64url.
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
