@@ -1,5 +1,6 @@
 // A statement: what an actor asserts, the payload of a DSSE envelope (type, actor, id, issuedAt, body).
 // Its bytes are the RFC 8785 form of itself, at most 48 KiB.
+import { fromBase64, fromUtf8 } from './bytes.js'
 import { parseCanonical } from './canonical-json.js'
 import { fail } from './errors.js'
 
@@ -71,6 +72,15 @@ export function parseStatementPayload(payload: Uint8Array): Statement {
   }
   if (!isPlainObject(body)) fail('BAD_REQUEST', 'statement "body" must be a JSON object', { field: 'body' })
   return value as unknown as Statement
+}
+
+/**
+ * The statement of an envelope the node has checked (one the log holds, or one its checks accepted): its
+ * payload is canonical base64 of a canonical statement, so it is parsed here without the checks again.
+ * Never for an envelope nobody checked: parseStatementPayload is for those.
+ */
+export function checkedStatementOf(envelope: { payload: string }): Statement {
+  return JSON.parse(fromUtf8(fromBase64(envelope.payload))) as Statement
 }
 
 /** The issuedAt form of a date: UTC with milliseconds. Throws RangeError on an invalid date. */

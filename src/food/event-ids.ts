@@ -3,7 +3,8 @@
 // written with the event make EQ_eventID and GET /events/{eventID} lookups; a second event of the same
 // content from the same actor is a repeat, answered with the first one's seq.
 
-import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { fromUtf8, toHex } from '../core/bytes.js'
+import { checkedStatementOf } from '../core/statement.js'
 import { canonicalBytes } from '../core/canonical-json.js'
 import { eventHashId } from '../core/epcis-event-hash.js'
 import { fail } from '../core/errors.js'
@@ -79,7 +80,7 @@ export async function buildEventIdIndex(store: LevelStore): Promise<void> {
       const bytes = await store.getEntryBytes(stored.seq)
       if (!bytes) fail('STORE_CORRUPT', `food event ${stored.seq} has an index record but no entry`, { seq: stored.seq })
       const entry = JSON.parse(fromUtf8(bytes)) as Entry
-      const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { id: string; body: Record<string, unknown> }
+      const statement = checkedStatementOf(entry.envelope)
       const record: FoodEventRecord = { ...stored, hashId: stored.hashId ?? foodEventHashId(statement.body) }
       put(SPACES.event, key, record)
       for (const id of indexedEventIds(record)) put(SPACES.byEventId, joinKey(id, record.eventTime, seqKey(record.seq)), 1)

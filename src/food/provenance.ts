@@ -2,7 +2,8 @@
 // inspection comes with its log entry and an inclusion proof against one checkpoint, and each signer with its keys, so a
 // browser can check everything without trusting the node.
 
-import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { toHex } from '../core/bytes.js'
+import { checkedStatementOf } from '../core/statement.js'
 import type { Entry, Ledger } from '../ledger/ledger.js'
 import { inspectionsOf, type InspectionRecord } from './inspection.js'
 import { servedEventId } from './event-ids.js'
@@ -94,7 +95,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
       truncated = true
       break
     }
-    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { actor: string; issuedAt: string; body: Record<string, unknown> }
+    const statement = checkedStatementOf(entry.envelope)
     const actor = ledger.actors.get(statement.actor)
     events.push({
       seq: record.seq,
@@ -122,7 +123,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
   const inclusion = proven.map(({ seq, leafHash }, i) => ({ seq, leafHash, proof: proofs[i].proof.map(toHex) }))
   let recall: ProvenanceRecall | undefined
   if (journey.recall && recallEntry) {
-    const { issuedAt } = JSON.parse(fromUtf8(fromBase64(recallEntry.entry.envelope.payload))) as { issuedAt: string }
+    const { issuedAt } = checkedStatementOf(recallEntry.entry.envelope)
     recall = { ...journey.recall, recordedAt: journey.recall.at, ...signedTimeApart(journey.recall.at, issuedAt) }
   }
   return {

@@ -2,7 +2,7 @@
 // issued a chunk at a time, since each LevelDB read waits on the thread pool and one after another the
 // waits add up (a 5,000-event export spent most of its time idle).
 
-import { fromBase64, fromUtf8 } from '../core/bytes.js'
+import { checkedStatementOf } from '../core/statement.js'
 import type { Entry, Ledger } from '../ledger/ledger.js'
 import { eventOf, type EpcisEvent } from './objects.js'
 
@@ -21,7 +21,7 @@ export interface SignedEvent {
 /** Throws ENTRY_NOT_FOUND for a seq past the log. */
 export async function readSignedEvent(ledger: Ledger, seq: number): Promise<SignedEvent> {
   const { entry, leafHash } = await ledger.getEntry(seq)
-  const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { body: Record<string, unknown> }
+  const statement = checkedStatementOf(entry.envelope)
   return { seq, entry, leafHash, body: statement.body, event: eventOf(statement.body) }
 }
 

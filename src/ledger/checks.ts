@@ -9,7 +9,7 @@ import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
-import { MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../core/statement.js'
+import { MAX_PAYLOAD_BYTES, checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
 import type { Entry } from './entry.js'
 import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementFacts, StatementKind } from './kinds.js'
@@ -222,8 +222,7 @@ export function toWire(outcome: CheckOutcome | ReplicaCheckOutcome): WireOutcome
  */
 export function statementOutcomeFromWire(wire: WireOutcome, envelope: unknown): CheckOutcome {
   if ('refused' in wire) return wire
-  const payload = (envelope as Envelope).payload
-  return { statement: JSON.parse(fromUtf8(fromBase64(payload))) as Statement, ...wire }
+  return { statement: checkedStatementOf(envelope as Envelope), ...wire }
 }
 
 /** The outcome of an entry from its wire form; only for an entry the checks accepted (see statementOutcomeFromWire). */

@@ -2,11 +2,11 @@
 // again in the browser by /web/verify.js like the consumer page), a search that goes to the resolver,
 // and each lot's label.
 
-import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { toHex } from '../core/bytes.js'
 import { parseCheckpoint } from '../core/checkpoint.js'
 import { MAX_VERIFY_RANGE } from '../ledger/audit-ledger.js'
 import type { Entry } from '../ledger/ledger.js'
-import { parseStatementPayload, type Statement } from '../core/statement.js'
+import { checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { boundAreaOpen, type ActorProfile, type EvidenceEntry } from './bound-view.js'
 import { RECENT_ENTRIES_VIEW, renderRecentEntries } from './recent-entries.js'
@@ -92,7 +92,7 @@ const WORDS = {
 
 function statementOf(entry: Entry): { type: string; actor: string; id: string } {
   try {
-    const statement = JSON.parse(fromUtf8(fromBase64(entry.envelope.payload))) as { type: string; actor: string; id: string }
+    const statement = checkedStatementOf(entry.envelope)
     return { type: String(statement.type), actor: String(statement.actor), id: String(statement.id) }
   } catch {
     return { type: '?', actor: '?', id: '?' }
