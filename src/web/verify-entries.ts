@@ -9,8 +9,10 @@ import { canonicalBytes } from '../core/canonical-json.js'
 import { isTracechainError } from '../core/errors.js'
 import { leafHash, verifyInclusion } from '../core/merkle.js'
 import { TILE_WIDTH, tileWidthAt } from '../core/tile-paths.js'
-import type { TiledLog } from '../core/tiled-log.js'
+import type { Checkpoint } from '../core/checkpoint.js'
+import { TiledLog } from '../core/tiled-log.js'
 import { isRecord, type ServedEntry } from './served.js'
+import type { ServedWithProof } from './verify-log.js'
 
 /** Why an entry could not be used: which check failed, in the names the page reports. */
 export class EntryCheckError extends Error {
@@ -49,12 +51,30 @@ export interface EntrySource {
   verified(seq: number): Promise<VerifiedEntry>
 }
 
+/** A checkpoint whose signature verified, with its tiles read and authenticated only once something needs them. */
+export interface DeferredLog {
+  readonly checkpoint: Checkpoint
+  /** the tiles, their rightmost checked to give the checkpoint's root (TILE_INVALID otherwise); one reader however often asked */
+  open(): Promise<TiledLog>
+}
+
 export class EntryVerifier implements EntrySource {
   private readonly cache = new Map<number, Promise<VerifiedEntry>>()
   private readonly bundles = new Map<number, Promise<Uint8Array[]>>()
 
-  /** `log`: the tiles of the checkpoint the page verified (its signature checked by the caller). */
-  constructor(private readonly log: TiledLog) {}
+  private readonly log: DeferredLog
+
+  /**
+   * `log`: the checkpoint the page verified (its signature checked by the caller) and its tiles. `fromApi`:
+   * where an entry and its proof cost less than its tiles (LogSource.entry); when it gives nothing or fails,
+   * the tiles stand in.
+   */
+  constructor(
+    log: TiledLog | DeferredLog,
+    private readonly fromApi?: (seq: number, size: number) => Promise<ServedWithProof | undefined>,
+  ) {
+    this.log = log instanceof TiledLog ? { checkpoint: log.checkpoint, open: () => Promise.resolve(log) } : log
+  }
 
   /** The entry at `seq`, in the checkpoint's tree. Throws EntryCheckError. */
   verified(seq: number): Promise<VerifiedEntry> {
@@ -70,10 +90,42 @@ export class EntryVerifier implements EntrySource {
   private bundle(index: number): Promise<Uint8Array[]> {
     let bundle = this.bundles.get(index)
     if (!bundle) {
-      bundle = this.log.entries(index * TILE_WIDTH, tileWidthAt(this.log.size, 0, index))
+      const { size } = this.log.checkpoint
+      bundle = this.log.open().then((log) => log.entries(index * TILE_WIDTH, tileWidthAt(size, 0, index)))
       this.bundles.set(index, bundle)
     }
     return bundle
+  }
+
+  /**
+   * The entry at `seq` as served, not yet checked, with its proof: from the API if it gives them, else from the
+   * tiles, with the leaf the level-0 tile holds for it.
+   */
+  private async served(seq: number): Promise<ServedWithProof & { tileLeaf?: Uint8Array }> {
+    if (this.fromApi) {
+      try {
+        const served = await this.fromApi(seq, this.log.checkpoint.size)
+        if (served) return served
+      } catch {
+        // the API could not give it (refused, down, not JSON): the tiles can
+      }
+    }
+    let bytes: Uint8Array
+    let tileLeaf: Uint8Array
+    let proof: Uint8Array[]
+    try {
+      ;[bytes, { leafHash: tileLeaf, proof }] = await Promise.all([this.bundle(Math.floor(seq / TILE_WIDTH)).then((entries) => entries[seq % TILE_WIDTH]), this.log.open().then((log) => log.inclusionProof(seq))])
+    } catch (error) {
+      const message = (error as Error).message
+      const tile = invalidTileOf(error)
+      if (tile !== undefined) throw new EntryCheckError('tile', seq, message, tile)
+      throw new EntryCheckError(isTracechainError(error) && error.code === 'PROOF_INVALID' ? 'inclusion' : 'entry', seq, message)
+    }
+    try {
+      return { entry: JSON.parse(fromUtf8(bytes)) as unknown, proof, tileLeaf }
+    } catch (error) {
+      throw new EntryCheckError('entry', seq, (error as Error).message)
+    }
   }
 
   private async fetchAndCheck(seq: number): Promise<VerifiedEntry> {
@@ -81,35 +133,18 @@ export class EntryVerifier implements EntrySource {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) {
       throw new EntryCheckError('inclusion', seq, `seq ${seq} is outside the signed tree of size ${size}`)
     }
-    let bytes: Uint8Array
-    let tileLeaf: Uint8Array
-    let proof: Uint8Array[]
-    try {
-      const [entries, included] = await Promise.all([this.bundle(Math.floor(seq / TILE_WIDTH)), this.log.inclusionProof(seq)])
-      bytes = entries[seq % TILE_WIDTH]
-      ;({ leafHash: tileLeaf, proof } = included)
-    } catch (error) {
-      const message = (error as Error).message
-      const tile = invalidTileOf(error)
-      if (tile !== undefined) throw new EntryCheckError('tile', seq, message, tile)
-      throw new EntryCheckError(isTracechainError(error) && error.code === 'PROOF_INVALID' ? 'inclusion' : 'entry', seq, message)
-    }
-    let entry: ServedEntry
-    try {
-      const parsed = JSON.parse(fromUtf8(bytes)) as unknown
-      if (!isRecord(parsed) || parsed.seq !== seq) throw new Error(`the bytes of entry ${seq} are not entry ${seq}`)
-      entry = parsed as unknown as ServedEntry
-    } catch (error) {
-      throw new EntryCheckError('entry', seq, (error as Error).message)
-    }
-    // The bytes hash to the leaf; the entry read from them must be the one those bytes are the JCS form of.
+    const { entry: parsed, proof, tileLeaf } = await this.served(seq)
+    if (!isRecord(parsed) || parsed.seq !== seq) throw new EntryCheckError('entry', seq, `what was served as entry ${seq} is not entry ${seq}`)
+    const entry = parsed as unknown as ServedEntry
+    // Whichever copy served it, the leaf is computed from the entry as read: the tiles' leaf must be it, and the
+    // proof must lead from it to the signed root.
     let leaf: Uint8Array
     try {
       leaf = leafHash(canonicalBytes(entry))
     } catch (error) {
       throw new EntryCheckError('leaf-hash', seq, (error as Error).message)
     }
-    if (!bytesEqual(leaf, tileLeaf)) throw new EntryCheckError('leaf-hash', seq, `the tiles hold ${toHex(tileLeaf)}, the entry's JCS form hashes to ${toHex(leaf)}`)
+    if (tileLeaf && !bytesEqual(leaf, tileLeaf)) throw new EntryCheckError('leaf-hash', seq, `the tiles hold ${toHex(tileLeaf)}, the entry's JCS form hashes to ${toHex(leaf)}`)
     try {
       verifyInclusion(seq, size, leaf, proof, rootHash)
     } catch (error) {

@@ -6,8 +6,10 @@
 // back to entry 0 (verify-registry.ts), not taken from the node's registry. Where the page was opened
 // from a label, the label's key id (`#log=`, core/log-key-id.ts) must name the log key the node serves:
 // the one trust root the node cannot swap, since the node never sees the fragment and cannot reprint labels.
-// The checkpoint, the entries and every proof come from the log's C2SP tiles (core/tiled-log.ts), from
-// whichever copy serves them (the node's /tlog/, a mirror, a CDN): the checks are the same for all.
+// The checkpoint comes from the log's C2SP tiles (core/tiled-log.ts), from whichever copy serves them (the
+// node's /tlog/, a mirror, a CDN); the entries and proofs from the API where the source has one that gives
+// them (a phone then fetches a kilobyte or two an entry, not its tiles), else from the tiles too. The checks
+// are the same for all.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
 import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
@@ -19,8 +21,9 @@ import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { parseWitnessVerifierKey, verifyCosignatures, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
 import type { Statement } from '../core/statement.js'
+import { verifyConsistency } from '../core/merkle.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import { EntryVerifier, invalidTileOf } from './verify-entries.js'
+import { EntryVerifier, invalidTileOf, type DeferredLog } from './verify-entries.js'
 import { nodeActorDirectory, RegistryVerifier } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
@@ -41,6 +44,27 @@ export interface LogSource {
   api: LogFetcher
   /** Any copy of the log's C2SP tiles: `checkpoint` (never from a cache), hash tiles, entry bundles. */
   tiles: FetchResource
+  /**
+   * One entry and its inclusion proof in a tree of `size` as the node's API serves them (GET /v1/entries/:seq,
+   * GET /v1/proofs/inclusion), or undefined where it does not give them. A page needs a few entries scattered
+   * over the log: from the API each costs a kilobyte or two, from the tiles a level-0 hash tile (8 kB) and a
+   * bundle of 256 entries (some 80 kB in brotli). The entry's leaf is computed here and the proof checked
+   * against the verified checkpoint's root, as for one from the tiles; without this, or when it gives
+   * nothing, the entry and its proof come from the tiles.
+   */
+  entry?(seq: number, size: number): Promise<ServedWithProof | undefined>
+  /**
+   * The consistency proof between two tree sizes as the node's API serves it (GET /v1/proofs/consistency), or
+   * undefined where it does not: a kilobyte where the tiles' proof costs the old tree's edge tiles. It is
+   * checked against both roots as one built from the tiles is.
+   */
+  consistencyProof?(from: number, to: number): Promise<Uint8Array[] | undefined>
+}
+
+export interface ServedWithProof {
+  /** the entry as served: attacker input, its shape checked where it is used */
+  entry: unknown
+  proof: Uint8Array[]
 }
 
 /** Where the largest checkpoint seen is kept between scans (localStorage in the browser). */
@@ -211,7 +235,7 @@ export async function verifyLogEntries(
   // A page may name entries newer than the checkpoint its copy of the tiles serves yet (a checkpoint that waits
   // for its witnesses, a CDN a commit behind the mirror that rendered the page): ask again, briefly.
   const newest = Math.max(-1, ...seqs, (options.minSize ?? 0) - 1)
-  let opened: { checkpoint: Checkpoint; log: TiledLog } | Failure
+  let opened: DeferredLog | Failure
   for (let wait = 0; ; wait++) {
     opened = await openCheckpoint(source, ed, verifierKey, noteBytes)
     if ('check' in opened || newest < opened.checkpoint.size || wait >= NEWER_CHECKPOINT_WAITS_MS.length) break
@@ -226,17 +250,26 @@ export async function verifyLogEntries(
     failures.push(opened)
     return result(pin)
   }
-  const { checkpoint, log } = opened
-
-  const seen = memory?.read(checkpoint.origin)
-  await checkAgainstSeen(log, checkpoint, verifierKey, seen, failures)
-  if (failures.length === 0 && (!seen || checkpoint.size >= seen.size)) {
-    memory?.write(checkpoint.origin, { size: checkpoint.size, root: toBase64(checkpoint.rootHash), key: verifierKey })
+  const log = opened
+  const { checkpoint } = log
+  const unique = [...new Set(seqs)].sort((a, b) => a - b)
+  // The checkpoint's tiles are read when something is read from them; a page with no entries checks them all the same.
+  if (unique.length === 0) {
+    const failure = await log.open().then(
+      () => undefined,
+      (error: unknown): Failure => tileFailure(error) ?? { check: 'network', detail: message(error) },
+    )
+    if (failure) {
+      failures.push(failure)
+      return result(pin)
+    }
   }
 
-  const entries = new EntryVerifier(log)
+  const seen = memory?.read(checkpoint.origin)
+  const consistent = checkAgainstSeen(source, log, verifierKey, seen, failures)
+
+  const entries = new EntryVerifier(log, source.entry)
   const registry = new RegistryVerifier(nodeActorDirectory(source.api), ed, checkpoint, entries)
-  const unique = [...new Set(seqs)].sort((a, b) => a - b)
   const outcomes = await Promise.all(
     unique.map((seq) =>
       verifySignedEntry(entries, registry, ed, seq, failures).catch((error: unknown): EntryOutcome => {
@@ -245,6 +278,10 @@ export async function verifyLogEntries(
       }),
     ),
   )
+  // Remembered once its signature, its consistency and every tile read from it have verified.
+  if ((await consistent) && !failures.some((f) => f.check === 'tile') && (!seen || checkpoint.size >= seen.size)) {
+    memory?.write(checkpoint.origin, { size: checkpoint.size, root: toBase64(checkpoint.rootHash), key: verifierKey })
+  }
   const actors = new Map<string, ActorProfile>()
   const wanted = new Set([...actorIds, ...outcomes.flatMap((o) => (o.statement ? [o.statement.actor] : []))])
   await Promise.all(
@@ -313,8 +350,8 @@ async function nodeWitnessPolicy(source: LogSource): Promise<WitnessPolicy | und
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */
 const NEWER_CHECKPOINT_WAITS_MS = [400, 800, 1600]
 
-/** The checkpoint's signature, then the tiles of that very note: the rightmost of each level must give its root. */
-async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey: string, noteBytes: Uint8Array): Promise<{ checkpoint: Checkpoint; log: TiledLog } | Failure> {
+/** The checkpoint's signature; its tiles are opened on first use, the rightmost of each level checked to give its root. */
+async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey: string, noteBytes: Uint8Array): Promise<DeferredLog | Failure> {
   let checkpoint: Checkpoint
   try {
     checkpoint = verifyCheckpoint(ed, fromUtf8(noteBytes), verifierKey)
@@ -322,11 +359,10 @@ async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey: strin
     const code = isTracechainError(error) ? error.code : ''
     return { check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) }
   }
-  try {
-    const log = await TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })
-    return { checkpoint, log }
-  } catch (error) {
-    return tileFailure(error) ?? { check: 'network', detail: message(error) }
+  let opened: Promise<TiledLog> | undefined
+  return {
+    checkpoint,
+    open: () => (opened ??= TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })),
   }
 }
 
@@ -346,27 +382,35 @@ function tileFailure(error: unknown): Failure | undefined {
   return tile === undefined ? undefined : { check: 'tile', tile, detail: message(error) }
 }
 
-/** The log must extend what this browser saw before: same key, not shorter, consistent (a proof from the tiles). */
-async function checkAgainstSeen(log: TiledLog, checkpoint: Checkpoint, verifierKey: string, seen: RememberedCheckpoint | undefined, failures: Failure[]) {
-  if (!seen) return
+/**
+ * The log must extend what this browser saw before: same key, not shorter, consistent (a proof from the API
+ * where it gives one, else from the tiles). Pushes what failed; true when nothing did.
+ */
+async function checkAgainstSeen(source: LogSource, log: DeferredLog, verifierKey: string, seen: RememberedCheckpoint | undefined, failures: Failure[]): Promise<boolean> {
+  const { checkpoint } = log
+  if (!seen) return true
   if (seen.key !== verifierKey) {
     failures.push({ check: 'key-changed', detail: `remembered key ${seen.key}, served ${verifierKey}` })
-    return
+    return false
   }
   if (seen.size > checkpoint.size) {
     failures.push({ check: 'rollback', seenSize: seen.size, detail: `remembered size ${seen.size}, served ${checkpoint.size}` })
-    return
+    return false
   }
   try {
     const seenRoot = fromBase64(seen.root, 'remembered root')
     if (seen.size === checkpoint.size) {
       if (!bytesEqual(seenRoot, checkpoint.rootHash)) throw new Error(`two different roots for size ${seen.size}`)
-      return
+      return true
     }
-    if (seen.size === 0) return
-    // The proof is built from the tiles and checked against both roots (PROOF_INVALID: a rewritten history).
-    await log.verifyExtends({ origin: checkpoint.origin, size: seen.size, rootHash: seenRoot, extensions: [] })
+    if (seen.size === 0) return true
+    const served = await source.consistencyProof?.(seen.size, checkpoint.size).catch(() => undefined)
+    // Either proof is checked against both roots (PROOF_INVALID: a rewritten history).
+    if (served) verifyConsistency(seen.size, checkpoint.size, served, seenRoot, checkpoint.rootHash)
+    else await (await log.open()).verifyExtends({ origin: checkpoint.origin, size: seen.size, rootHash: seenRoot, extensions: [] })
+    return true
   } catch (error) {
     failures.push(tileFailure(error) ?? { check: 'consistency', seenSize: seen.size, detail: message(error) })
+    return false
   }
 }

@@ -7,11 +7,12 @@
 //   that attribute, sets it to "pending" while it works, then to "verified" when every check
 //   passed or "failed" otherwise. Nothing else on the page may carry that attribute.
 // - Each verifiable entry is an element inside the root with `data-seq="<seq>"`. The script
-//   verifies exactly those seqs, reading the log as C2SP tlog-tiles: the checkpoint, the entry
-//   bundles holding those seqs and the hash tiles their inclusion proofs are built from, all checked
-//   against the checkpoint it verified, and marks each with `data-verified="ok"` or `"failed"` (a
-//   title names what failed). A root with no data-seq elements verifies only the checkpoint, its
-//   tiles and its consistency.
+//   verifies exactly those seqs: the checkpoint from the log's C2SP tiles, each entry and its
+//   inclusion proof from the API that served the page (from the entry bundles and hash tiles where
+//   it gives none, or where `data-tlog` names another copy of the tiles), all checked against the
+//   checkpoint it verified, and marks each with `data-verified="ok"` or `"failed"` (a title names what
+//   failed). A root with no data-seq elements verifies only the checkpoint, its tiles and its
+//   consistency.
 // - Optional: `data-api` on the root is the node's base URL (default: this page's origin), from which
 //   the log key (/v1/log/key) and the actors' lookups (/v1/actors) are read; `data-tlog` on the root
 //   is the base URL of any copy of the log's tiles, a mirror's or a CDN's (default: `<data-api>/tlog/`),
@@ -22,17 +23,20 @@
 // - The outcome is also on the root as `data-verification-ms` (time taken) and
 //   `data-verification-size` (the checkpoint size it was checked against), and on
 //   window.tracechainVerification.
-// The largest checkpoint seen is kept in localStorage per log origin; the next scan builds a
-// consistency proof from it out of the tiles, so a node that rewrote or rolled back history is caught
-// whichever copy of the log the page reads. The checkpoint is fetched past every cache; tiles and
-// bundles through the browser's cache, as their paths name bytes that never change.
+// The largest checkpoint seen is kept in localStorage per log origin; the next scan checks a
+// consistency proof from it (the API's, or one built out of the tiles), so a node that rewrote or
+// rolled back history is caught whichever copy of the log the page reads. The checkpoint is fetched
+// past every cache; tiles and bundles through the browser's cache, as their paths name bytes that
+// never change.
 // A page opened from a label carries the log's key id in its URL's fragment (`#log=370b113f`, which
 // no server sees): the served log key must have that id, or the page fails naming both ids.
 
+import { fromHex } from '../core/bytes.js'
 import { nobleEd25519 } from '../core/ed25519.js'
 import { checkBoundAreas, missingViews, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import type { FetchResource } from '../core/tiled-log.js'
+import { isRecord } from './served.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogFetcher, type LogSource, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 export { registerBoundView, type RegisteredView } from './verify-bound.js'
@@ -178,10 +182,58 @@ export function tileFetcher(base: string): FetchResource {
   }
 }
 
-/** The node's API at `api` (no trailing slash) and its tiles at `tlog`, by default the node's own under /tlog/. */
+/**
+ * The node's API at `api` (no trailing slash) and its tiles at `tlog`, by default the node's own under /tlog/.
+ * With the node's own tiles, entries and their proofs come one by one from its API while it gives them; a page
+ * that names another copy of the tiles (a CDN's) reads them from that copy, as its operator chose to keep
+ * reads off the node.
+ */
 export function httpLogSource(api: string, tlog?: string): LogSource {
-  return { api: httpFetcher(api), tiles: tileFetcher((tlog ?? `${api}/tlog`).replace(/\/*$/, '/')) }
+  const source: LogSource = { api: httpFetcher(api), tiles: tileFetcher((tlog ?? `${api}/tlog`).replace(/\/*$/, '/')) }
+  return tlog === undefined ? { ...source, entry: apiEntries(api), consistencyProof: (from, to) => fetchProof(`${api}/v1/proofs/consistency?from=${from}&to=${to}`) } : source
 }
+
+/**
+ * Entries and their proofs from the API at `api`, asked for all at once. Once it has not given one (it refuses
+ * them, or is a mirror a commit behind), the tiles stand in for the rest.
+ */
+function apiEntries(api: string): NonNullable<LogSource['entry']> {
+  let givesEntries = true
+  return async (seq, size) => {
+    if (!givesEntries) return undefined
+    const served = await Promise.all([fetchEntry(api, seq), fetchProof(`${api}/v1/proofs/inclusion?seq=${seq}&size=${size}`)]).catch((error: unknown) => {
+      givesEntries = false
+      throw error
+    })
+    const [entry, proof] = served
+    if (entry === undefined || proof === undefined) {
+      givesEntries = false
+      return undefined
+    }
+    return { entry, proof }
+  }
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetchWithin(url, { headers: { accept: 'application/json' } })
+  return response.ok ? ((await response.json()) as unknown) : undefined
+}
+
+async function fetchEntry(api: string, seq: number): Promise<unknown> {
+  const answer = await fetchJson(`${api}/v1/entries/${seq}`)
+  return isRecord(answer) ? answer.entry : undefined
+}
+
+/** The hashes of the proof the API answers at `url`, or undefined for an answer that is not one (the tiles then give it). */
+async function fetchProof(url: string): Promise<Uint8Array[] | undefined> {
+  const answer = await fetchJson(url)
+  if (!isRecord(answer) || !Array.isArray(answer.proof) || answer.proof.length > MAX_PROOF_HASHES) return undefined
+  if (!answer.proof.every((hash): hash is string => typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash))) return undefined
+  return answer.proof.map((hash) => fromHex(hash))
+}
+
+/** An inclusion proof in a tree of fewer than 2^63 leaves has fewer hashes than this. */
+const MAX_PROOF_HASHES = 64
 
 /** localStorage, or nothing where it is blocked (private browsing): then each scan stands alone. */
 function browserMemory(): CheckpointMemory | undefined {

@@ -149,8 +149,23 @@ function run() {
     const seqs = (await (await fetch(url, { headers: { accept: 'application/json' } })).json()) as { events: { seq: number; actor: { id: string } }[] }
     const target = seqs.events[2]
 
-    // One byte of the target's entry in the bundle the page reads it from: the copy of the log is caught,
-    // and the page names the bundle. (Playwright's routing bypasses the browser cache.)
+    // The page reads each entry and its proof from the API: the target's entry altered there is not in the
+    // signed tree, and the page says so at that seq. (Playwright's routing bypasses the browser cache.)
+    await page.route(`**/v1/entries/${target.seq}`, async (route) => {
+      const response = await route.fetch()
+      const answer = (await response.json()) as { entry: { recordedAt: string } }
+      answer.entry.recordedAt = '2020-01-01T00:00:00.000Z'
+      await route.fulfill({ response, json: answer })
+    })
+    const altered = await open(page, url)
+    t.equal(altered.state, 'failed')
+    t.match(altered.status, `第 ${target.seq} 条记录不在已签名的账本树中`, altered.status)
+    t.equal(await page.getAttribute(`[data-seq="${target.seq}"]`, 'data-verified'), 'failed')
+    await page.unrouteAll()
+
+    // Where the API gives no entries, the page reads them from the tiles: one byte of the target's entry in
+    // its bundle, and the copy of the log is caught, the page naming the bundle.
+    await page.route('**/v1/entries/**', (route) => route.fulfill({ status: 404, json: { code: 'NOT_FOUND' } }))
     let bundlePath = ''
     await page.route('**/tlog/tile/entries/**', async (route) => {
       const response = await route.fetch()

@@ -1,0 +1,142 @@
+// A page reads the few entries it shows, and their inclusion proofs, one by one from the node's API
+// (GET /v1/entries/:seq, /v1/proofs/inclusion): from the tiles each would cost a phone a level-0 hash tile
+// (8 kB) and the 256-entry bundle that holds it (some 80 kB in brotli on a large log; bench/scan.mjs).
+// Run with the page's own LogSource (web/verify.ts httpLogSource) over a real port, through a proxy that
+// rewrites or refuses answers as a hostile node or network would: an entry or a proof the API alters, or an
+// entry it swaps, fails the page, named; an API that gives neither leaves the page to the tiles.
+
+import t, { type Test } from 'tap'
+import { toBase64 } from '../../src/core/bytes.js'
+import { nobleEd25519 } from '../../src/core/ed25519.js'
+import { buildApp } from '../../src/http/app.js'
+import { verifyLogEntries, type CheckpointMemory, type RememberedCheckpoint } from '../../src/web/verify-log.js'
+import { httpLogSource } from '../../src/web/verify.js'
+import { makeNode } from '../helpers/ledger.js'
+import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
+import { testDir } from '../helpers/test-dir.js'
+
+async function listeningNode(t: Test) {
+  const node = await makeNode(testDir(t))
+  await node.register('farm-1', ['farm'])
+  await node.register('shop-1', ['retailer'])
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    await node.close()
+  })
+  const proxy = await startRewritingProxy(t, baseUrl)
+  return { node, proxy, source: httpLogSource(proxy.url) }
+}
+
+/** What a browser remembers of a log between scans (localStorage in the page). */
+function memory(seen?: RememberedCheckpoint): CheckpointMemory & { seen?: RememberedCheckpoint } {
+  const kept: CheckpointMemory & { seen?: RememberedCheckpoint } = { seen, read: () => kept.seen, write: (_origin, checkpoint) => void (kept.seen = checkpoint) }
+  return kept
+}
+
+const SEQS = [0, 1, 2]
+const bundleReads = (asked: string[]) => asked.filter((path) => path.startsWith('/tlog/tile/entries/'))
+
+t.test('the entries a page shows and their proofs come from the API one by one, checked against the signed root', async (t) => {
+  const { proxy, source } = await listeningNode(t)
+  const outcome = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(outcome.failures, [])
+  t.same(outcome.entries.map((e) => [e.seq, e.ok]), SEQS.map((seq) => [seq, true]))
+  for (const seq of SEQS) {
+    t.ok(proxy.asked.includes(`/v1/entries/${seq}`), `entry ${seq} from the API`)
+    t.ok(proxy.asked.some((path) => path.startsWith(`/v1/proofs/inclusion?seq=${seq}&size=${outcome.checkpoint?.size}`)), 'its proof in the signed tree too')
+  }
+  t.same(bundleReads(proxy.asked), [], 'no entry bundle fetched')
+  t.same(proxy.asked.filter((path) => path.startsWith('/tlog/')), ['/tlog/checkpoint'], 'of the tiles, the checkpoint alone')
+})
+
+t.test('the next scan checks the API\'s consistency proof from the checkpoint it saw; a rewritten history fails', async (t) => {
+  const { node, proxy, source } = await listeningNode(t)
+  const first = memory()
+  t.ok((await verifyLogEntries(source, nobleEd25519, [1], first)).ok)
+  const seenBefore = first.seen as RememberedCheckpoint
+  t.equal(seenBefore.size, node.ledger.size, 'the first scan remembers the checkpoint')
+  await node.register('later-1', ['farm'])
+  await node.register('later-2', ['farm'])
+
+  proxy.asked.length = 0
+  const grown = memory(seenBefore)
+  const outcome = await verifyLogEntries(source, nobleEd25519, [1], grown)
+  t.same(outcome.failures, [])
+  t.ok(proxy.asked.includes(`/v1/proofs/consistency?from=${seenBefore.size}&to=${node.ledger.size}`), 'the proof from the API')
+  t.same(proxy.asked.filter((path) => path.startsWith('/tlog/')), ['/tlog/checkpoint'], 'no tile read for it')
+  t.equal(grown.seen?.size, node.ledger.size, 'the larger checkpoint remembered')
+
+  const rewritten = memory({ ...seenBefore, root: toBase64(new Uint8Array(32).fill(7)) })
+  const caught = await verifyLogEntries(source, nobleEd25519, [1], rewritten)
+  t.same(caught.failures.map((f) => f.check), ['consistency'], 'a history that does not extend the one seen')
+  t.equal(rewritten.seen?.root, toBase64(new Uint8Array(32).fill(7)), 'and it is not forgotten')
+
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/v1/proofs/consistency') ? Buffer.from(bytes.toString().replace(/"proof":\["./, '"proof":["f')) : bytes)
+  const altered = await verifyLogEntries(source, nobleEd25519, [1], memory(seenBefore))
+  t.same(altered.failures.map((f) => f.check), ['consistency'], 'an altered proof fails it too')
+
+  proxy.rewriteBytes = undefined
+  proxy.refuse = (path) => path.startsWith('/v1/proofs/consistency')
+  proxy.asked.length = 0
+  t.ok((await verifyLogEntries(source, nobleEd25519, [1], memory(seenBefore))).ok, 'refused: the proof from the tiles')
+  t.ok(proxy.asked.some((path) => path.startsWith('/tlog/tile/')))
+})
+
+t.test('an entry or proof the API alters, or an entry it swaps, fails the page, named; the tiles do not stand in', async (t) => {
+  const { proxy, source } = await listeningNode(t)
+  proxy.rewriteBytes = (bytes, path) => (path === '/v1/entries/1' ? Buffer.from(bytes.toString().replace(/"recordedAt":"[^"]+"/, '"recordedAt":"2020-01-01T00:00:00.000Z"')) : bytes)
+  const altered = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.notOk(altered.ok)
+  t.same(altered.failures.map((f) => [f.seq, f.check]), [[1, 'inclusion']], 'the altered entry is not in the signed tree')
+  t.same(bundleReads(proxy.asked), [], 'its bundle is not asked to stand in for it')
+
+  const entry2 = await (await fetch(`${proxy.url}/v1/entries/2`)).arrayBuffer()
+  proxy.rewriteBytes = (bytes, path) => (path === '/v1/entries/1' ? Buffer.from(entry2) : bytes)
+  const swapped = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(swapped.failures.map((f) => [f.seq, f.check]), [[1, 'entry']], 'another seq served in its place')
+  t.match(swapped.failures[0].detail, 'is not entry 1')
+
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/v1/proofs/inclusion?seq=2&') ? Buffer.from(bytes.toString().replace(/"proof":\["./, '"proof":["f')) : bytes)
+  const badProof = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(badProof.failures.map((f) => [f.seq, f.check]), [[2, 'inclusion']], 'a proof altered: named by its seq')
+  t.same(bundleReads(proxy.asked), [])
+})
+
+t.test('an API that refuses entries or proofs, or answers with something else, leaves the page to the tiles', async (t) => {
+  const { proxy, source } = await listeningNode(t)
+  proxy.refuse = (path) => path.startsWith('/v1/proofs/')
+  const noProofs = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.ok(noProofs.ok, 'no proofs: the entries and their proofs from the tiles')
+  t.equal(bundleReads(proxy.asked).length, 1)
+
+  proxy.asked.length = 0
+  proxy.refuse = (path) => path.startsWith('/v1/entries/')
+  const refused = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(refused.failures, [])
+  t.ok(refused.ok)
+  t.equal(bundleReads(proxy.asked).length, 1, 'the one bundle that holds them, read once')
+  t.ok(proxy.asked.filter((path) => path.startsWith('/v1/entries/')).length <= SEQS.length, 'once refused, the API is not asked for the registry entries behind them')
+
+  proxy.refuse = undefined
+  proxy.asked.length = 0
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/v1/entries/') ? Buffer.from('<html>maintenance</html>') : bytes)
+  const garbled = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.ok(garbled.ok, 'not JSON: the bundle instead')
+  t.equal(bundleReads(proxy.asked).length, 1)
+
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/tlog/tile/entries/') ? Buffer.from(bytes).fill(0x20, 2, 40) : path.startsWith('/v1/entries/') ? Buffer.from('{}') : bytes)
+  const bothBad = await verifyLogEntries(source, nobleEd25519, [1])
+  t.notOk(bothBad.ok, 'and a bundle altered too is caught as ever')
+  t.equal(bothBad.failures[0].check, 'tile')
+})
+
+t.test("a page that names another copy of the tiles (a CDN's) reads its entries from that copy's bundles", async (t) => {
+  const { proxy } = await listeningNode(t)
+  const source = httpLogSource(proxy.url, `${proxy.url}/tlog/`)
+  t.equal(source.entry, undefined)
+  t.ok((await verifyLogEntries(source, nobleEd25519, SEQS)).ok)
+  t.same(proxy.asked.filter((path) => path.startsWith('/v1/entries/')), [])
+  t.equal(bundleReads(proxy.asked).length, 1)
+})
