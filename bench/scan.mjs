@@ -23,7 +23,7 @@ const { generateSigner, readKeyFile } = await dist('cli/node-dir.js')
 const { toBase64 } = await dist('core/bytes.js')
 const { nobleEd25519 } = await dist('core/ed25519.js')
 const { verifyLogEntries } = await dist('web/verify-log.js')
-const { httpLogSource } = await dist('web/verify.js')
+const { httpLogSource } = await dist('web/http-log-source.js')
 
 const log = (line) => process.stdout.write(line + '\n')
 const dir = mkdtempSync(join(os.tmpdir(), 'tracechain-scan-'))

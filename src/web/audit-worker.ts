@@ -5,7 +5,7 @@
 
 import { nobleEd25519 } from '../core/ed25519.js'
 import { auditLog, type LogAudit } from './audit-log.js'
-import { httpLogSource } from './verify.js'
+import { httpLogSource } from './http-log-source.js'
 
 export interface AuditRequest {
   type: 'audit'

@@ -19,7 +19,7 @@ import { isTracechainError } from '../core/errors.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
-import { parseWitnessVerifierKey, verifyCosignatures, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
+import type { VerifiedCosignature, WitnessKey } from '../core/cosignature.js'
 import type { Statement } from '../core/statement.js'
 import { verifyConsistency } from '../core/merkle.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
@@ -28,6 +28,7 @@ import { nodeActorDirectory, RegistryVerifier } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 import type { ActorProfile } from './bound-view.js'
 import { entryTimes, fetchWitnessedProofs } from './verify-witnessed-time.js'
+import { checkWitnesses } from './witness-policy.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -301,50 +302,6 @@ export async function verifyLogEntries(
     for (const outcome of outcomes) Object.assign(outcome, times.get(outcome.seq))
   }
   return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}), ...(witnessed ? { witnessed } : {}) })
-}
-
-/**
- * A witness policy held against the checkpoint's cosignature lines: fewer than `min` valid cosignatures is a
- * failure, not "verified". The policy is the verifier's own when it has one, else the node's
- * (GET /v1/witnesses); a node that names no witnesses requires none.
- */
-async function checkWitnesses(
-  source: LogSource,
-  ed: Ed25519,
-  note: string,
-  failures: Failure[],
-  own?: WitnessPolicy,
-): Promise<{ witnessed?: WitnessedCheckpoint; policy?: WitnessPolicy }> {
-  let policy: WitnessPolicy | undefined
-  try {
-    policy = own ?? (await nodeWitnessPolicy(source))
-  } catch (error) {
-    failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
-    return {}
-  }
-  if (!policy) return {}
-  const { min, keys } = policy
-  const witnesses = keys.map((k) => k.name)
-  try {
-    const { cosignatures } = verifyCosignatures(ed, note, keys)
-    if (cosignatures.length < min) {
-      failures.push({ check: 'witness', count: cosignatures.length, min, detail: `cosigned by ${cosignatures.length} of the ${min} witnesses required` })
-    }
-    return { witnessed: { min, witnesses, cosignatures }, policy }
-  } catch (error) {
-    failures.push({ check: 'witness', count: 0, min, detail: message(error) })
-    return { witnessed: { min, witnesses, cosignatures: [] }, policy }
-  }
-}
-
-/** The policy the node names at GET /v1/witnesses, or undefined when it names no witnesses. */
-async function nodeWitnessPolicy(source: LogSource): Promise<WitnessPolicy | undefined> {
-  const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
-  if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined
-  return {
-    min: typeof policy.min === 'number' ? policy.min : policy.witnesses.length,
-    keys: policy.witnesses.map((w) => parseWitnessVerifierKey(String(w.verifierKey))),
-  }
 }
 
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */

@@ -1,8 +1,11 @@
 // A witness policy as a person types it into the standalone page: one witness verifier key per line
-// (`name+keyhash+base64`, as `tracechain witness init` prints it) and how many of them must cosign.
+// (`name+keyhash+base64`, as `tracechain witness init` prints it) and how many of them must cosign; and
+// the verifier's check of a checkpoint's cosignatures against the policy it holds, or the node's.
 
-import { parseWitnessVerifierKey } from '../core/cosignature.js'
-import type { WitnessPolicy } from './verify-log.js'
+import { parseWitnessVerifierKey, verifyCosignatures } from '../core/cosignature.js'
+import type { Ed25519 } from '../core/ed25519.js'
+import type { Failure, LogSource, WitnessedCheckpoint, WitnessPolicy } from './verify-log.js'
+import { message } from './verify-signed-entry.js'
 
 /** The policy, undefined for an empty list, or a message naming what does not parse. */
 export function parseWitnessPolicy(keysText: string, minText: string): WitnessPolicy | undefined | { error: string } {
@@ -24,4 +27,48 @@ export function parseWitnessPolicy(keysText: string, minText: string): WitnessPo
   const min = minText.trim() === '' ? keys.length : Number(minText)
   if (!Number.isSafeInteger(min) || min < 1 || min > keys.length) return { error: `at least 1 and at most ${keys.length} witnesses must cosign, not ${minText.trim().slice(0, 20)}` }
   return { min, keys }
+}
+
+/**
+ * A witness policy held against the checkpoint's cosignature lines: fewer than `min` valid cosignatures is a
+ * failure, not "verified". The policy is the verifier's own when it has one, else the node's
+ * (GET /v1/witnesses); a node that names no witnesses requires none.
+ */
+export async function checkWitnesses(
+  source: LogSource,
+  ed: Ed25519,
+  note: string,
+  failures: Failure[],
+  own?: WitnessPolicy,
+): Promise<{ witnessed?: WitnessedCheckpoint; policy?: WitnessPolicy }> {
+  let policy: WitnessPolicy | undefined
+  try {
+    policy = own ?? (await nodeWitnessPolicy(source))
+  } catch (error) {
+    failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
+    return {}
+  }
+  if (!policy) return {}
+  const { min, keys } = policy
+  const witnesses = keys.map((k) => k.name)
+  try {
+    const { cosignatures } = verifyCosignatures(ed, note, keys)
+    if (cosignatures.length < min) {
+      failures.push({ check: 'witness', count: cosignatures.length, min, detail: `cosigned by ${cosignatures.length} of the ${min} witnesses required` })
+    }
+    return { witnessed: { min, witnesses, cosignatures }, policy }
+  } catch (error) {
+    failures.push({ check: 'witness', count: 0, min, detail: message(error) })
+    return { witnessed: { min, witnesses, cosignatures: [] }, policy }
+  }
+}
+
+/** The policy the node names at GET /v1/witnesses, or undefined when it names no witnesses. */
+async function nodeWitnessPolicy(source: LogSource): Promise<WitnessPolicy | undefined> {
+  const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
+  if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined
+  return {
+    min: typeof policy.min === 'number' ? policy.min : policy.witnesses.length,
+    keys: policy.witnesses.map((w) => parseWitnessVerifierKey(String(w.verifierKey))),
+  }
 }
