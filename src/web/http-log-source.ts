@@ -5,7 +5,7 @@
 import { fromHex } from '../core/bytes.js'
 import type { FetchResource } from '../core/tiled-log.js'
 import { isRecord } from './served.js'
-import type { LogFetcher, LogSource } from './verify-log.js'
+import type { LogFetcher, LogSource, ServedWithProof } from './verify-log.js'
 
 const FETCH_TIMEOUT_MS = 15_000
 
@@ -48,34 +48,68 @@ export function tileFetcher(base: string): FetchResource {
 
 /**
  * The node's API at `api` (no trailing slash) and its tiles at `tlog`, by default the node's own under /tlog/.
- * With the node's own tiles, entries and their proofs come one by one from its API while it gives them; a page
- * that names another copy of the tiles (a CDN's) reads them from that copy, as its operator chose to keep
- * reads off the node.
+ * With the node's own tiles, entries and their proofs come from its API while it gives them; a page that names
+ * another copy of the tiles (a CDN's) reads them from that copy, as its operator chose to keep reads off the node.
  */
 export function httpLogSource(api: string, tlog?: string): LogSource {
   const source: LogSource = { api: httpFetcher(api), tiles: tileFetcher((tlog ?? `${api}/tlog`).replace(/\/*$/, '/')) }
-  return tlog === undefined ? { ...source, entry: apiEntries(api), consistencyProof: (from, to) => fetchProof(`${api}/v1/proofs/consistency?from=${from}&to=${to}`) } : source
+  if (tlog !== undefined) return source
+  return { ...source, entry: apiEntries(api), consistencyProof: async (from, to) => proofOf(await fetchJson(`${api}/v1/proofs/consistency?from=${from}&to=${to}`)) }
 }
 
+/** Seqs the node answers in one request for entries with their proofs (MAX_PROVEN_SEQS of http/routes/log.ts). */
+const MAX_PROVEN_SEQS = 100
+
+type Waiting = Map<number, ((served: ServedWithProof | undefined) => void)[]>
+
 /**
- * Entries and their proofs from the API at `api`, asked for all at once. Once it has not given one (it refuses
- * them, or is a mirror a commit behind), the tiles stand in for the rest.
+ * Entries and their proofs from the API at `api`. The entries asked for in one turn of the event loop go in one
+ * request (GET /v1/proofs/entries): a page's entries in one round trip, its signers' registrations in the next,
+ * where asking for each would take a phone on a slow network a round trip per six entries. Once the API has not
+ * given one (it refuses them, or is a mirror a commit behind), the tiles stand in for the rest.
  */
 function apiEntries(api: string): NonNullable<LogSource['entry']> {
   let givesEntries = true
-  return async (seq, size) => {
-    if (!givesEntries) return undefined
-    const served = await Promise.all([fetchEntry(api, seq), fetchProof(`${api}/v1/proofs/inclusion?seq=${seq}&size=${size}`)]).catch((error: unknown) => {
-      givesEntries = false
-      throw error
-    })
-    const [entry, proof] = served
-    if (entry === undefined || proof === undefined) {
-      givesEntries = false
-      return undefined
-    }
-    return { entry, proof }
+  let batch: { size: number; waiting: Waiting } | undefined
+  const send = async (size: number, waiting: Waiting) => {
+    const seqs = [...waiting.keys()]
+    const parts = Array.from({ length: Math.ceil(seqs.length / MAX_PROVEN_SEQS) }, (_, i) => seqs.slice(i * MAX_PROVEN_SEQS, (i + 1) * MAX_PROVEN_SEQS))
+    await Promise.all(
+      parts.map(async (part) => {
+        const served = await fetchProven(api, part, size).catch(() => new Map<number, ServedWithProof>())
+        for (const seq of part) {
+          const one = served.get(seq)
+          if (!one) givesEntries = false
+          for (const resolve of waiting.get(seq) ?? []) resolve(one)
+        }
+      }),
+    )
   }
+  return (seq, size) => {
+    if (!givesEntries) return Promise.resolve(undefined)
+    if (!batch || batch.size !== size) {
+      const opened = { size, waiting: new Map() as Waiting }
+      batch = opened
+      setTimeout(() => {
+        if (batch === opened) batch = undefined
+        void send(opened.size, opened.waiting)
+      }, 0)
+    }
+    const { waiting } = batch
+    return new Promise((resolve) => waiting.set(seq, [...(waiting.get(seq) ?? []), resolve]))
+  }
+}
+
+/** The entries among `seqs` that the API gives with a well-formed proof in the tree of `size`, by seq. */
+async function fetchProven(api: string, seqs: number[], size: number): Promise<Map<number, ServedWithProof>> {
+  const answer = await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.join(',')}&size=${size}`)
+  const served = new Map<number, ServedWithProof>()
+  if (!isRecord(answer) || !Array.isArray(answer.entries)) return served
+  for (const item of answer.entries as unknown[]) {
+    const proof = proofOf(item)
+    if (isRecord(item) && typeof item.seq === 'number' && proof) served.set(item.seq, { entry: item.entry, proof })
+  }
+  return served
 }
 
 async function fetchJson(url: string): Promise<unknown> {
@@ -83,14 +117,8 @@ async function fetchJson(url: string): Promise<unknown> {
   return response.ok ? ((await response.json()) as unknown) : undefined
 }
 
-async function fetchEntry(api: string, seq: number): Promise<unknown> {
-  const answer = await fetchJson(`${api}/v1/entries/${seq}`)
-  return isRecord(answer) ? answer.entry : undefined
-}
-
-/** The hashes of the proof the API answers at `url`, or undefined for an answer that is not one (the tiles then give it). */
-async function fetchProof(url: string): Promise<Uint8Array[] | undefined> {
-  const answer = await fetchJson(url)
+/** The hashes of an answer's `proof`, or undefined for one that is not a proof (the tiles then give it). */
+function proofOf(answer: unknown): Uint8Array[] | undefined {
   if (!isRecord(answer) || !Array.isArray(answer.proof) || answer.proof.length > MAX_PROOF_HASHES) return undefined
   if (!answer.proof.every((hash): hash is string => typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash))) return undefined
   return answer.proof.map((hash) => fromHex(hash))

@@ -46,8 +46,8 @@ export interface LogSource {
   /** Any copy of the log's C2SP tiles: `checkpoint` (never from a cache), hash tiles, entry bundles. */
   tiles: FetchResource
   /**
-   * One entry and its inclusion proof in a tree of `size` as the node's API serves them (GET /v1/entries/:seq,
-   * GET /v1/proofs/inclusion), or undefined where it does not give them. A page needs a few entries scattered
+   * One entry and its inclusion proof in a tree of `size` as the node's API serves them (GET /v1/proofs/entries,
+   * which the source may ask for many at once), or undefined where it does not give them. A page needs a few entries scattered
    * over the log: from the API each costs a kilobyte or two, from the tiles a level-0 hash tile (8 kB) and a
    * bundle of 256 entries (some 80 kB in brotli). The entry's leaf is computed here and the proof checked
    * against the verified checkpoint's root, as for one from the tiles; without this, or when it gives

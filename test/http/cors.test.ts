@@ -24,6 +24,8 @@ const PUBLIC_READS = new Set([
   '/v1/entries/{seq}',
   '/v1/proofs/inclusion',
   '/v1/proofs/consistency',
+  // A page's entries with their inclusion proofs, in one request: what the browser verifier reads first.
+  '/v1/proofs/entries',
   // Each entry's proof against the first checkpoint its witnesses cosigned (issue 15): what pages check late records by.
   '/v1/proofs/witnessed',
   '/v1/actors',
@@ -49,7 +51,7 @@ t.test('only the public reads, only as data', async (t) => {
     .map(([path]) => path)
   t.ok(routes.length > 20, `${routes.length} routes`)
   for (const path of PUBLIC_READS) t.ok(routes.includes(path), `${path} is a route`)
-  const query: Record<string, string> = { '/v1/proofs/inclusion': '?seq=1', '/v1/proofs/consistency': '?from=1' }
+  const query: Record<string, string> = { '/v1/proofs/inclusion': '?seq=1', '/v1/proofs/consistency': '?from=1', '/v1/proofs/entries': '?seqs=0,1&size=2' }
   for (const route of routes) {
     const url = route.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'id' ? (PER_ROUTE_ID[route] ?? PARAMS.id) : (PARAMS[name] ?? 'x'))) + (query[route] ?? '')
     for (const accept of ['application/json', 'text/html']) {

@@ -111,6 +111,18 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
   const defaultSize = (await app.inject('/v1/proofs/inclusion?seq=9')).json()
   t.equal(defaultSize.size, 10)
 
+  // A page's entries with their proofs in one answer: each the entry /v1/entries/:seq serves, its proof the one above.
+  const proven = (await app.inject('/v1/proofs/entries?seqs=3,9,3,0&size=10')).json()
+  t.equal(proven.size, 10)
+  t.same(proven.entries.map((e: { seq: number }) => e.seq), [3, 9, 0], 'each seq once, as asked')
+  t.same(proven.entries[0].entry, one.json().entry)
+  t.same(proven.entries[0].proof, inclusion.proof)
+  for (const { seq, leafHash, proof } of proven.entries as { seq: number; leafHash: string; proof: string[] }[]) {
+    verifyInclusion(seq, 10, fromHex(leafHash), proof.map((h) => fromHex(h)), parsed.rootHash)
+  }
+  const hundred = Array.from({ length: 100 }, (_, i) => i % 10).join(',')
+  t.equal((await app.inject(`/v1/proofs/entries?seqs=${hundred}&size=10`)).statusCode, 200, 'up to 100 seqs')
+
   const consistency = (await app.inject('/v1/proofs/consistency?from=4&to=10')).json()
   const root4 = await node.ledger.rootAt(4)
   verifyConsistency(4, 10, consistency.proof.map((h: string) => fromHex(h)), root4, parsed.rootHash)
@@ -128,6 +140,16 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
     ['/v1/proofs/inclusion?seq=3&size=11', 400, 'RANGE_INVALID'],
     ['/v1/proofs/inclusion?seq=3&size=3', 400, 'RANGE_INVALID'],
     ['/v1/proofs/inclusion?seq=1e400', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/entries?seqs=1,2', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?size=5', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=&size=5', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1,,2&size=5', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=-1&size=5', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1%EF%BC%8C2&size=5', 400, 'BAD_REQUEST'],
+    [`/v1/proofs/entries?seqs=${Array(101).fill(1).join(',')}&size=5`, 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1,5&size=5', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/entries?seqs=1&size=11', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/entries?seqs=1&size=0', 400, 'BAD_REQUEST'],
     ['/v1/proofs/consistency?from=0&to=5', 400, 'BAD_REQUEST'],
     ['/v1/proofs/consistency?from=6&to=5', 400, 'RANGE_INVALID'],
     ['/v1/proofs/consistency?from=6&to=99', 400, 'RANGE_INVALID'],

@@ -151,10 +151,10 @@ function run() {
 
     // The page reads each entry and its proof from the API: the target's entry altered there is not in the
     // signed tree, and the page says so at that seq. (Playwright's routing bypasses the browser cache.)
-    await page.route(`**/v1/entries/${target.seq}`, async (route) => {
+    await page.route('**/v1/proofs/entries?*', async (route) => {
       const response = await route.fetch()
-      const answer = (await response.json()) as { entry: { recordedAt: string } }
-      answer.entry.recordedAt = '2020-01-01T00:00:00.000Z'
+      const answer = (await response.json()) as { entries: { seq: number; entry: { recordedAt: string } }[] }
+      for (const item of answer.entries) if (item.seq === target.seq) item.entry.recordedAt = '2020-01-01T00:00:00.000Z'
       await route.fulfill({ response, json: answer })
     })
     const altered = await open(page, url)
@@ -165,7 +165,7 @@ function run() {
 
     // Where the API gives no entries, the page reads them from the tiles: one byte of the target's entry in
     // its bundle, and the copy of the log is caught, the page naming the bundle.
-    await page.route('**/v1/entries/**', (route) => route.fulfill({ status: 404, json: { code: 'NOT_FOUND' } }))
+    await page.route('**/v1/proofs/entries?*', (route) => route.fulfill({ status: 404, json: { code: 'NOT_FOUND' } }))
     let bundlePath = ''
     await page.route('**/tlog/tile/entries/**', async (route) => {
       const response = await route.fetch()

@@ -154,7 +154,7 @@ function run() {
     const script = requests.find((url) => /verify-[0-9a-f]{16}\.js$/.test(url))
     t.ok(script?.startsWith(host.url), `the script came from the static origin: ${script}`)
     t.notOk(requests.some((url) => url.startsWith(first.baseUrl) && !/^\/(v1|01|tlog)\//.test(new URL(url).pathname)), 'only reads of the API and the tiles go to the node')
-    t.ok(requests.some((url) => url.startsWith(`${first.baseUrl}/v1/entries/`)), 'the entries come from the node one by one')
+    t.ok(requests.some((url) => url.startsWith(`${first.baseUrl}/v1/proofs/entries?`)), 'the entries and their proofs come from the node, in one request')
     t.ok(requests.includes(`${first.baseUrl}/tlog/checkpoint`), 'and the checkpoint from its tiles')
     t.equal(await page.getAttribute('script', 'integrity'), written.integrity)
     t.same(errors, [])

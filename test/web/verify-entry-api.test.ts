@@ -1,5 +1,5 @@
-// A page reads the few entries it shows, and their inclusion proofs, one by one from the node's API
-// (GET /v1/entries/:seq, /v1/proofs/inclusion): from the tiles each would cost a phone a level-0 hash tile
+// A page reads the few entries it shows, and their inclusion proofs, from the node's API in one request
+// (GET /v1/proofs/entries), its signers' registrations in a second: from the tiles each would cost a phone a level-0 hash tile
 // (8 kB) and the 256-entry bundle that holds it (some 80 kB in brotli on a large log; bench/scan.mjs).
 // Run with the page's own LogSource (web/verify.ts httpLogSource) over a real port, through a proxy that
 // rewrites or refuses answers as a hostile node or network would: an entry or a proof the API alters, or an
@@ -37,18 +37,60 @@ function memory(seen?: RememberedCheckpoint): CheckpointMemory & { seen?: Rememb
 
 const SEQS = [0, 1, 2]
 const bundleReads = (asked: string[]) => asked.filter((path) => path.startsWith('/tlog/tile/entries/'))
+const PROVEN = '/v1/proofs/entries?'
+const batches = (asked: string[]) => asked.filter((path) => path.startsWith(PROVEN))
 
-t.test('the entries a page shows and their proofs come from the API one by one, checked against the signed root', async (t) => {
+interface ProvenItem {
+  seq: number
+  entry: Record<string, unknown>
+  proof: string[]
+}
+
+/** Rewrites each item of the API's entries-with-proofs answers as a hostile node or network would. */
+function rewriteProven(change: (item: ProvenItem, all: ProvenItem[]) => void) {
+  return (bytes: Buffer, path: string): Buffer => {
+    if (!path.startsWith(PROVEN)) return bytes
+    const answer = JSON.parse(bytes.toString()) as { entries: ProvenItem[] }
+    const original = structuredClone(answer.entries)
+    for (const item of answer.entries) change(item, original)
+    return Buffer.from(JSON.stringify(answer))
+  }
+}
+
+t.test('the entries a page shows and their proofs come from the API in one request, checked against the signed root', async (t) => {
   const { proxy, source } = await listeningNode(t)
   const outcome = await verifyLogEntries(source, nobleEd25519, SEQS)
   t.same(outcome.failures, [])
   t.same(outcome.entries.map((e) => [e.seq, e.ok]), SEQS.map((seq) => [seq, true]))
-  for (const seq of SEQS) {
-    t.ok(proxy.asked.includes(`/v1/entries/${seq}`), `entry ${seq} from the API`)
-    t.ok(proxy.asked.some((path) => path.startsWith(`/v1/proofs/inclusion?seq=${seq}&size=${outcome.checkpoint?.size}`)), 'its proof in the signed tree too')
-  }
+  t.same(batches(proxy.asked), [`${PROVEN}seqs=${SEQS.join(',')}&size=${outcome.checkpoint?.size}`], 'one request for all of them, in the signed tree')
+  t.same(proxy.asked.filter((path) => /^\/v1\/(entries|proofs\/inclusion)/.test(path)), [], 'none one by one')
   t.same(bundleReads(proxy.asked), [], 'no entry bundle fetched')
   t.same(proxy.asked.filter((path) => path.startsWith('/tlog/')), ['/tlog/checkpoint'], 'of the tiles, the checkpoint alone')
+})
+
+t.test('an entry or proof the API alters, or an entry it swaps, fails the page, named; the tiles do not stand in', async (t) => {
+  const { proxy, source } = await listeningNode(t)
+  proxy.rewriteBytes = rewriteProven((item) => {
+    if (item.seq === 1) item.entry.recordedAt = '2020-01-01T00:00:00.000Z'
+  })
+  const altered = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.notOk(altered.ok)
+  t.same(altered.failures.map((f) => [f.seq, f.check]), [[1, 'inclusion']], 'the altered entry is not in the signed tree')
+  t.same(bundleReads(proxy.asked), [], 'its bundle is not asked to stand in for it')
+
+  proxy.rewriteBytes = rewriteProven((item, all) => {
+    if (item.seq === 1) item.entry = all[2].entry
+  })
+  const swapped = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(swapped.failures.map((f) => [f.seq, f.check]), [[1, 'entry']], 'another seq served in its place')
+  t.match(swapped.failures[0].detail, 'is not entry 1')
+
+  proxy.rewriteBytes = rewriteProven((item) => {
+    if (item.seq === 2) item.proof[0] = 'f' + item.proof[0].slice(1)
+  })
+  const badProof = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.same(badProof.failures.map((f) => [f.seq, f.check]), [[2, 'inclusion']], 'a proof altered: named by its seq')
+  t.same(bundleReads(proxy.asked), [])
 })
 
 t.test('the next scan checks the API\'s consistency proof from the checkpoint it saw; a rewritten history fails', async (t) => {
@@ -84,49 +126,33 @@ t.test('the next scan checks the API\'s consistency proof from the checkpoint it
   t.ok(proxy.asked.some((path) => path.startsWith('/tlog/tile/')))
 })
 
-t.test('an entry or proof the API alters, or an entry it swaps, fails the page, named; the tiles do not stand in', async (t) => {
+t.test('an API that refuses entries, leaves one out or answers with something else leaves the page to the tiles', async (t) => {
   const { proxy, source } = await listeningNode(t)
-  proxy.rewriteBytes = (bytes, path) => (path === '/v1/entries/1' ? Buffer.from(bytes.toString().replace(/"recordedAt":"[^"]+"/, '"recordedAt":"2020-01-01T00:00:00.000Z"')) : bytes)
-  const altered = await verifyLogEntries(source, nobleEd25519, SEQS)
-  t.notOk(altered.ok)
-  t.same(altered.failures.map((f) => [f.seq, f.check]), [[1, 'inclusion']], 'the altered entry is not in the signed tree')
-  t.same(bundleReads(proxy.asked), [], 'its bundle is not asked to stand in for it')
-
-  const entry2 = await (await fetch(`${proxy.url}/v1/entries/2`)).arrayBuffer()
-  proxy.rewriteBytes = (bytes, path) => (path === '/v1/entries/1' ? Buffer.from(entry2) : bytes)
-  const swapped = await verifyLogEntries(source, nobleEd25519, SEQS)
-  t.same(swapped.failures.map((f) => [f.seq, f.check]), [[1, 'entry']], 'another seq served in its place')
-  t.match(swapped.failures[0].detail, 'is not entry 1')
-
-  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/v1/proofs/inclusion?seq=2&') ? Buffer.from(bytes.toString().replace(/"proof":\["./, '"proof":["f')) : bytes)
-  const badProof = await verifyLogEntries(source, nobleEd25519, SEQS)
-  t.same(badProof.failures.map((f) => [f.seq, f.check]), [[2, 'inclusion']], 'a proof altered: named by its seq')
-  t.same(bundleReads(proxy.asked), [])
-})
-
-t.test('an API that refuses entries or proofs, or answers with something else, leaves the page to the tiles', async (t) => {
-  const { proxy, source } = await listeningNode(t)
-  proxy.refuse = (path) => path.startsWith('/v1/proofs/')
-  const noProofs = await verifyLogEntries(source, nobleEd25519, SEQS)
-  t.ok(noProofs.ok, 'no proofs: the entries and their proofs from the tiles')
-  t.equal(bundleReads(proxy.asked).length, 1)
-
-  proxy.asked.length = 0
-  proxy.refuse = (path) => path.startsWith('/v1/entries/')
+  proxy.refuse = (path) => path.startsWith(PROVEN)
   const refused = await verifyLogEntries(source, nobleEd25519, SEQS)
   t.same(refused.failures, [])
   t.ok(refused.ok)
   t.equal(bundleReads(proxy.asked).length, 1, 'the one bundle that holds them, read once')
-  t.ok(proxy.asked.filter((path) => path.startsWith('/v1/entries/')).length <= SEQS.length, 'once refused, the API is not asked for the registry entries behind them')
+  t.equal(batches(proxy.asked).length, 1, 'once refused, the API is not asked for the registry entries behind them')
 
   proxy.refuse = undefined
   proxy.asked.length = 0
-  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/v1/entries/') ? Buffer.from('<html>maintenance</html>') : bytes)
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith(PROVEN) ? Buffer.from('<html>maintenance</html>') : bytes)
   const garbled = await verifyLogEntries(source, nobleEd25519, SEQS)
-  t.ok(garbled.ok, 'not JSON: the bundle instead')
+  t.ok(garbled.ok, 'not JSON: the tiles instead')
   t.equal(bundleReads(proxy.asked).length, 1)
 
-  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/tlog/tile/entries/') ? Buffer.from(bytes).fill(0x20, 2, 40) : path.startsWith('/v1/entries/') ? Buffer.from('{}') : bytes)
+  proxy.asked.length = 0
+  proxy.rewriteBytes = (bytes, path) => {
+    if (!path.startsWith(PROVEN)) return bytes
+    const answer = JSON.parse(bytes.toString()) as { entries: ProvenItem[] }
+    return Buffer.from(JSON.stringify({ ...answer, entries: answer.entries.filter((item) => item.seq !== 1) }))
+  }
+  const leftOut = await verifyLogEntries(source, nobleEd25519, SEQS)
+  t.ok(leftOut.ok, 'an entry left out: read from the tiles')
+  t.equal(bundleReads(proxy.asked).length, 1)
+
+  proxy.rewriteBytes = (bytes, path) => (path.startsWith('/tlog/tile/entries/') ? Buffer.from(bytes).fill(0x20, 2, 40) : path.startsWith(PROVEN) ? Buffer.from('{}') : bytes)
   const bothBad = await verifyLogEntries(source, nobleEd25519, [1])
   t.notOk(bothBad.ok, 'and a bundle altered too is caught as ever')
   t.equal(bothBad.failures[0].check, 'tile')
@@ -137,6 +163,6 @@ t.test("a page that names another copy of the tiles (a CDN's) reads its entries 
   const source = httpLogSource(proxy.url, `${proxy.url}/tlog/`)
   t.equal(source.entry, undefined)
   t.ok((await verifyLogEntries(source, nobleEd25519, SEQS)).ok)
-  t.same(proxy.asked.filter((path) => path.startsWith('/v1/entries/')), [])
+  t.same(batches(proxy.asked), [])
   t.equal(bundleReads(proxy.asked).length, 1)
 })

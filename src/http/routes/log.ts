@@ -14,6 +14,8 @@ export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
 /** Entries one request for witnessed proofs may name: a page's evidence. */
 export const MAX_WITNESSED_SEQS = 200
+/** Entries one request for entries with their proofs may name: a page's, and its signers' registrations. */
+export const MAX_PROVEN_SEQS = 100
 /** What a refused concurrent audit is told to wait, in seconds: about one audit of MAX_VERIFY_RANGE entries. */
 const VERIFY_RETRY_AFTER_SECONDS = 2
 
@@ -111,6 +113,41 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
       const { seq, size = ledger.size } = request.query as { seq: number; size?: number }
       const { leafHash, proof } = await ledger.inclusionProof(seq, size)
       return { seq, size, leafHash: toHex(leafHash), proof: proof.map(toHex) }
+    },
+  )
+
+  app.get(
+    '/v1/proofs/entries',
+    {
+      config: PUBLIC_READ,
+      schema: {
+        summary:
+          "Entries, each with its RFC 9162 inclusion proof in the tree of `size`: the entries a page shows, checked against a checkpoint, in one request (a phone's round trips are its slowest part)",
+        tags: ['proofs'],
+        querystring: {
+          type: 'object',
+          required: ['seqs', 'size'],
+          properties: {
+            seqs: { type: 'string', pattern: `^[0-9]{1,15}(,[0-9]{1,15}){0,${MAX_PROVEN_SEQS - 1}}$`, description: `up to ${MAX_PROVEN_SEQS} seqs, comma-separated` },
+            size: sizeSchema,
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { seqs: listed, size } = request.query as { seqs: string; size: number }
+      const seqs = [...new Set(listed.split(',').map(Number))]
+      if (size > ledger.size) fail('RANGE_INVALID', `size ${size} is beyond the log's ${ledger.size} entries`, { size })
+      const outside = seqs.find((seq) => seq >= size)
+      if (outside !== undefined) fail('RANGE_INVALID', `seq ${outside} is not below size ${size}`, { seq: outside, size })
+      const entries = await Promise.all(
+        seqs.map(async (seq) => {
+          const [{ entry, leafHash }, { proof }] = await Promise.all([ledger.getEntry(seq), ledger.inclusionProof(seq, size)])
+          return { seq, entry, leafHash, proof: proof.map(toHex) }
+        }),
+      )
+      return { size, entries }
     },
   )
 
