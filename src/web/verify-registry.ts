@@ -155,6 +155,9 @@ export class RegistryVerifier {
             throw new KeyChainError(`actor ${actor}'s entries are not increasing seqs within the tree`, actor)
           }
         }
+        // Asked for together, so a source that gathers what is asked in one turn (the page's API) reads an
+        // actor's whole history in one round trip; the replay then takes them in order as ever.
+        for (const s of seqs as number[]) this.entries.verified(s).catch(() => undefined)
         return new ActorReplay(actor, seqs as number[])
       })
       this.replays.set(actor, replay)

@@ -189,7 +189,9 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   try {
     // An area that speaks "as of checkpoint N" needs a checkpoint that large: a lagging copy is asked again.
     const minSize = Math.max(0, ...areas.map(({ area }) => Number(area?.params.asOf ?? 0)).filter(Number.isSafeInteger))
+    const likelySigners = elements.flatMap((element) => element.getAttribute('data-actor') ?? [])
     outcome = await verifyLogEntries(httpLogSource(base, tlog), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, {
+      likelySigners,
       minSize,
       ...(expectedKeyId !== undefined ? { expectedKeyId } : {}),
     })

@@ -31,19 +31,18 @@ export function parseWitnessPolicy(keysText: string, minText: string): WitnessPo
 
 /**
  * A witness policy held against the checkpoint's cosignature lines: fewer than `min` valid cosignatures is a
- * failure, not "verified". The policy is the verifier's own when it has one, else the node's
- * (GET /v1/witnesses); a node that names no witnesses requires none.
+ * failure, not "verified". `asked` is the verifier's own policy when it has one, else the node's
+ * (witnessPolicyOf); a node that names no witnesses requires none.
  */
 export async function checkWitnesses(
-  source: LogSource,
+  asked: Promise<WitnessPolicy | undefined>,
   ed: Ed25519,
   note: string,
   failures: Failure[],
-  own?: WitnessPolicy,
 ): Promise<{ witnessed?: WitnessedCheckpoint; policy?: WitnessPolicy }> {
   let policy: WitnessPolicy | undefined
   try {
-    policy = own ?? (await nodeWitnessPolicy(source))
+    policy = await asked
   } catch (error) {
     failures.push({ check: 'witness', detail: `the node's witness policy does not read: ${message(error)}` })
     return {}
@@ -63,7 +62,16 @@ export async function checkWitnesses(
   }
 }
 
-/** The policy the node names at GET /v1/witnesses, or undefined when it names no witnesses. */
+/**
+ * The policy to hold the checkpoint to: the verifier's own, else the one the node names at GET /v1/witnesses
+ * (undefined when it names no witnesses). Asked for first, beside the checkpoint: it costs a phone no round trip.
+ */
+export function witnessPolicyOf(source: LogSource, own?: WitnessPolicy): Promise<WitnessPolicy | undefined> {
+  const asked = own ? Promise.resolve(own) : nodeWitnessPolicy(source)
+  asked.catch(() => undefined) // read by checkWitnesses, or by nobody when the checkpoint fails first
+  return asked
+}
+
 async function nodeWitnessPolicy(source: LogSource): Promise<WitnessPolicy | undefined> {
   const policy = (await source.api.json('/v1/witnesses')) as { min?: unknown; witnesses?: { verifierKey?: unknown }[] }
   if (!Array.isArray(policy.witnesses) || policy.witnesses.length === 0) return undefined

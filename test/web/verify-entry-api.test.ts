@@ -5,13 +5,15 @@
 // rewrites or refuses answers as a hostile node or network would: an entry or a proof the API alters, or an
 // entry it swaps, fails the page, named; an API that gives neither leaves the page to the tiles.
 
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { buildApp } from '../../src/http/app.js'
 import { verifyLogEntries, type CheckpointMemory, type RememberedCheckpoint } from '../../src/web/verify-log.js'
 import { httpLogSource } from '../../src/web/http-log-source.js'
-import { makeNode } from '../helpers/ledger.js'
+import { makeNode, newSigner } from '../helpers/ledger.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { testDir } from '../helpers/test-dir.js'
 
@@ -165,4 +167,53 @@ t.test("a page that names another copy of the tiles (a CDN's) reads its entries 
   t.ok((await verifyLogEntries(source, nobleEd25519, SEQS)).ok)
   t.same(batches(proxy.asked), [])
   t.equal(bundleReads(proxy.asked).length, 1)
+})
+
+/**
+ * An HTTP gate in front of `target` that holds each request until none has come for QUIET_MS, then lets the
+ * whole wave through: the waves it counts are the round trips a phone waits for, one after another.
+ */
+async function roundTripGate(t: Test, target: string) {
+  const QUIET_MS = 300
+  let held: (() => void)[] = []
+  let timer: NodeJS.Timeout | undefined
+  const gate = { url: '', waves: 0 }
+  const server = createServer((request, response) => {
+    held.push(() => {
+      void fetch(target + (request.url ?? '/'), { headers: { accept: request.headers.accept ?? '*/*' } }).then(async (answer) => {
+        response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' })
+        response.end(Buffer.from(await answer.arrayBuffer()))
+      })
+    })
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      const wave = held
+      held = []
+      gate.waves++
+      for (const release of wave) release()
+    }, QUIET_MS)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  gate.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return gate
+}
+
+t.test('round trips a phone waits: the page names its signers, so they are looked up beside its entries', async (t) => {
+  const { node, proxy } = await listeningNode(t)
+  const farm = await node.register('farm-2', ['farm'])
+  await node.ledger.submit(node.statement({ type: 'actor.rotate-key', actor: 'farm-2', body: { publicKey: toBase64(newSigner().publicKey) } }, [farm]))
+  const seqs = [node.ledger.size - 1, 1]
+  const signers = ['farm-2', 'operator']
+
+  const hinted = await roundTripGate(t, proxy.url)
+  const outcome = await verifyLogEntries(httpLogSource(hinted.url), nobleEd25519, seqs, undefined, ['operator'], { likelySigners: signers })
+  t.same(outcome.failures, [])
+  t.ok(outcome.ok)
+  // The key, the checkpoint and the witness policy; the entries and the signers; their registry entries.
+  t.equal(hinted.waves, 3, `${hinted.waves} round trips`)
+
+  const unhinted = await roundTripGate(t, proxy.url)
+  t.ok((await verifyLogEntries(httpLogSource(unhinted.url), nobleEd25519, seqs)).ok)
+  t.ok(unhinted.waves > hinted.waves, `without the page's word, ${unhinted.waves} round trips`)
 })
