@@ -4,6 +4,7 @@
 
 import { fromHex } from '../core/bytes.js'
 import type { FetchResource } from '../core/tiled-log.js'
+import { batched } from './batched.js'
 import { isRecord } from './served.js'
 import type { LogFetcher, LogSource, ServedWithProof } from './verify-log.js'
 
@@ -60,43 +61,21 @@ export function httpLogSource(api: string, tlog?: string): LogSource {
 /** Seqs the node answers in one request for entries with their proofs (MAX_PROVEN_SEQS of http/routes/log.ts). */
 const MAX_PROVEN_SEQS = 100
 
-type Waiting = Map<number, ((served: ServedWithProof | undefined) => void)[]>
-
 /**
- * Entries and their proofs from the API at `api`. The entries asked for in one turn of the event loop go in one
- * request (GET /v1/proofs/entries): a page's entries in one round trip, its signers' registrations in the next,
- * where asking for each would take a phone on a slow network a round trip per six entries. Once the API has not
- * given one (it refuses them, or is a mirror a commit behind), the tiles stand in for the rest.
+ * Entries and their proofs from the API at `api`: those asked for in one turn of the event loop in one request
+ * (GET /v1/proofs/entries), so a page's entries take one round trip and its signers' registrations the next.
+ * Once the API has not given one (it refuses them, or is a mirror a commit behind), the tiles stand in for the rest.
  */
 function apiEntries(api: string): NonNullable<LogSource['entry']> {
   let givesEntries = true
-  let batch: { size: number; waiting: Waiting } | undefined
-  const send = async (size: number, waiting: Waiting) => {
-    const seqs = [...waiting.keys()]
-    const parts = Array.from({ length: Math.ceil(seqs.length / MAX_PROVEN_SEQS) }, (_, i) => seqs.slice(i * MAX_PROVEN_SEQS, (i + 1) * MAX_PROVEN_SEQS))
-    await Promise.all(
-      parts.map(async (part) => {
-        const served = await fetchProven(api, part, size).catch(() => new Map<number, ServedWithProof>())
-        for (const seq of part) {
-          const one = served.get(seq)
-          if (!one) givesEntries = false
-          for (const resolve of waiting.get(seq) ?? []) resolve(one)
-        }
-      }),
-    )
-  }
-  return (seq, size) => {
-    if (!givesEntries) return Promise.resolve(undefined)
-    if (!batch || batch.size !== size) {
-      const opened = { size, waiting: new Map() as Waiting }
-      batch = opened
-      setTimeout(() => {
-        if (batch === opened) batch = undefined
-        void send(opened.size, opened.waiting)
-      }, 0)
-    }
-    const { waiting } = batch
-    return new Promise((resolve) => waiting.set(seq, [...(waiting.get(seq) ?? []), resolve]))
+  const bySize = new Map<number, (seq: number) => Promise<ServedWithProof | undefined>>()
+  return async (seq, size) => {
+    if (!givesEntries) return undefined
+    let lookup = bySize.get(size)
+    if (!lookup) bySize.set(size, (lookup = batched((seqs: number[]) => fetchProven(api, seqs, size), MAX_PROVEN_SEQS)))
+    const served = await lookup(seq)
+    if (!served) givesEntries = false
+    return served
   }
 }
 

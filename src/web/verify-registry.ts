@@ -14,6 +14,7 @@ import { keyValidAt } from '../core/key-validity.js'
 import { keyIdOf, parsePublicKey } from '../core/keys.js'
 import { masterDataOf } from '../core/master-data.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
+import { batched } from './batched.js'
 import { isRecord } from './served.js'
 import type { EntrySource } from './verify-entries.js'
 import type { LogFetcher } from './verify-log.js'
@@ -75,12 +76,23 @@ export interface ActorDirectory {
   actorsWithKeyId(keyid: string): Promise<string[]>
 }
 
-/** The node's registry API as an ActorDirectory: GET /v1/actors/:id and /v1/actors?keyid=. */
+/**
+ * The node's registry API as an ActorDirectory: GET /v1/actors?ids= for the actors asked for in one turn (one
+ * request for a page's signers), /v1/actors/:id for one the list left out, and /v1/actors?keyid=.
+ */
 export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
+  const listed = batched(async (ids: string[]) => {
+    const answer = await fetcher.json(`/v1/actors?ids=${ids.map(encodeURIComponent).join(',')}`)
+    const records = isRecord(answer) && Array.isArray(answer.actors) ? answer.actors : []
+    return new Map(records.flatMap((record) => (isRecord(record) && typeof record.id === 'string' ? [[record.id, record] as const] : [])))
+  }, MAX_ACTOR_IDS)
   return {
     async seqsOf(actor) {
-      const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
-      const record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
+      let record = await listed(actor)
+      if (!record) {
+        const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
+        record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
+      }
       if (!record || record.id !== actor) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
       return record.seqs
     },
@@ -91,6 +103,9 @@ export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
     },
   }
 }
+
+/** Actors the node answers in one request (MAX_ACTOR_IDS of http/routes/actors.ts). */
+const MAX_ACTOR_IDS = 100
 
 export class RegistryVerifier {
   private readonly replays = new Map<string, Promise<ActorReplay>>()

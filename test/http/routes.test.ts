@@ -179,6 +179,22 @@ t.test('GET /v1/verify audits ranges; actors, health, metrics, docs', async (t) 
   const v2 = (await app.inject('/v1/actors/v2')).json().actor
   t.same(v2.seqs, [3])
   t.equal(v2.status, 'active')
+  // The actors a page names, in one request: each as /v1/actors/:id has it, once, the unknown left out.
+  const named = (await app.inject('/v1/actors?ids=v2,nobody,operator,v2')).json().actors
+  t.same(named.map((a: { id: string }) => a.id), ['v2', 'operator'])
+  t.same(named[0], v2)
+  for (const [url, why] of [
+    ['/v1/actors?ids=', 'empty'],
+    ['/v1/actors?ids=v1,,v2', 'an empty id'],
+    ['/v1/actors?ids=v1%20v2', 'a space'],
+    ['/v1/actors?ids=%E5%86%9C%E5%9C%BA', 'not an actor id'],
+    [`/v1/actors?ids=${'a'.repeat(65)}`, 'too long an id'],
+    [`/v1/actors?ids=${Array(101).fill('v1').join(',')}`, 'more than 100'],
+    ['/v1/actors?ids=v1&keyid=0123456789abcdef', 'both ways at once'],
+  ]) {
+    const refused = await app.inject(url)
+    t.same([refused.statusCode, refused.json().code], [400, 'BAD_REQUEST'], `${why}: ${refused.json().message}`)
+  }
 
   const healthResponse = await app.inject('/healthz')
   const health = healthResponse.json()

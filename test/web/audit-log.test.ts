@@ -62,9 +62,11 @@ t.test("a registry that hides an actor's entry cannot make the audit skip it", a
   const hidden = regulator.seqs[0]
   const source = injectedSource(app, {
     api: (path, body) => {
-      if (path !== '/v1/actors/regulator-hz') return body
-      const answer = JSON.parse(body) as { actor: { seqs: number[] } }
-      answer.actor.seqs = answer.actor.seqs.filter((seq) => seq !== hidden)
+      if (!path.startsWith('/v1/actors/') && !path.startsWith('/v1/actors?ids=')) return body
+      const answer = JSON.parse(body) as { actor?: { id: string; seqs: number[] }; actors?: { id: string; seqs: number[] }[] }
+      for (const actor of answer.actors ?? (answer.actor ? [answer.actor] : [])) {
+        if (actor.id === 'regulator-hz') actor.seqs = actor.seqs.filter((seq) => seq !== hidden)
+      }
       return JSON.stringify(answer)
     },
   })

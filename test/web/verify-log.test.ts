@@ -42,6 +42,9 @@ function memory(initial?: RememberedCheckpoint): CheckpointMemory & { value?: Re
   return store
 }
 
+/** An answer that lists shop-1: its own, or the one for the actors a page asks for together. */
+const isShopAnswer = (path: string) => path === '/v1/actors/shop-1' || (path.startsWith('/v1/actors?ids=') && path.split(/[=,]/).includes('shop-1'))
+
 /** Where entry `seq`'s bytes start in a bundle (after its 2-byte length). */
 function entryOffset(bundle: Uint8Array, seq: number): number {
   let at = 0
@@ -105,9 +108,9 @@ t.test('tampering is caught and named', async (t) => {
   const cases: [string, Tampering, string, number?][] = [
     ['the checkpoint signature', { tile: (path, bytes) => (path === 'checkpoint' ? utf8(new TextDecoder().decode(bytes).replace(/\n(\d+)\n/, (_m, n: string) => `\n${Number(n) + 1}\n`)) : bytes) }, 'checkpoint-signature'],
     // The actor's keys come from its registry entries in the log; the node only says which seqs they are.
-    ['another actor\'s entry among the actor\'s', { api: (path, body) => (path === '/v1/actors/shop-1' ? body.replace('"seqs":[4,5]', '"seqs":[3,5]') : body) }, 'key-registration', 5],
-    ['no registry entries listed for the actor', { api: (path, body) => (path === '/v1/actors/shop-1' ? body.replace('"seqs":[4,5]', '"seqs":[]') : body) }, 'actor-key', 5],
-    ['a listed seq outside the tree', { api: (path, body) => (path === '/v1/actors/shop-1' ? body.replace('"seqs":[4,5]', '"seqs":[4,99]') : body) }, 'key-registration', 5],
+    ['another actor\'s entry among the actor\'s', { api: (path, body) => (isShopAnswer(path) ? body.replace('"seqs":[4,5]', '"seqs":[3,5]') : body) }, 'key-registration', 5],
+    ['no registry entries listed for the actor', { api: (path, body) => (isShopAnswer(path) ? body.replace('"seqs":[4,5]', '"seqs":[]') : body) }, 'actor-key', 5],
+    ['a listed seq outside the tree', { api: (path, body) => (isShopAnswer(path) ? body.replace('"seqs":[4,5]', '"seqs":[4,99]') : body) }, 'key-registration', 5],
   ]
   for (const [what, tampering, check, seq] of cases) {
     const outcome = await verifyLogEntries(source(tampering), nobleEd25519, seqs, memory())
@@ -138,7 +141,7 @@ t.test('tampering is caught and named', async (t) => {
   t.match(missing.failures[0], { check: 'tile', seq: 2, tile: bundlePath }, 'a bundle the copy does not have')
 
   const swapped = await verifyLogEntries(
-    source({ api: (path, body) => (path === '/v1/actors/shop-1' ? body.replace(/"publicKey":"[^"]+"/g, `"publicKey":"${toBase64(newSigner().publicKey)}"`) : body) }),
+    source({ api: (path, body) => (isShopAnswer(path) ? body.replace(/"publicKey":"[^"]+"/g, `"publicKey":"${toBase64(newSigner().publicKey)}"`) : body) }),
     nobleEd25519,
     seqs,
     memory(),

@@ -29,23 +29,36 @@ function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
   }
 }
 
+/** An actor id as actor.register's schema has it, for a query's list of them. */
+const ACTOR_ID = '[A-Za-z0-9._-]{1,64}'
+/** Actors one request may name: a page's signers and the actors its facts name. */
+export const MAX_ACTOR_IDS = 100
+
 export const actorRoutes: FastifyPluginAsync<{ ledger: Ledger; demoKeys: DemoKeys }> = async (app, { ledger, demoKeys }) => {
   app.get(
     '/v1/actors',
     {
       config: PUBLIC_READ,
       schema: {
-        summary: 'Every registered actor, or those that hold or held a key of this keyid',
+        summary: 'Every registered actor, those that hold or held a key of this keyid, or those of these ids (one request for a page that names several)',
         tags: ['actors'],
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { keyid: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'lowercase hex of the first 8 bytes of SHA-256(public key)' } },
+          properties: {
+            keyid: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'lowercase hex of the first 8 bytes of SHA-256(public key)' },
+            ids: { type: 'string', pattern: `^${ACTOR_ID}(,${ACTOR_ID}){0,${MAX_ACTOR_IDS - 1}}$`, description: `up to ${MAX_ACTOR_IDS} actor ids, comma-separated; those not registered are left out` },
+          },
         },
       },
     },
     async (request) => {
-      const { keyid } = request.query as { keyid?: string }
+      const { keyid, ids } = request.query as { keyid?: string; ids?: string }
+      if (keyid !== undefined && ids !== undefined) fail('BAD_REQUEST', 'ask by keyid or by ids, not both')
+      if (ids !== undefined) {
+        const known = [...new Set(ids.split(','))].flatMap((id) => ledger.actors.get(id) ?? [])
+        return { actors: known.map((actor) => publicView(actor, demoKeys)) }
+      }
       if (keyid === undefined) return { actors: ledger.actors.all().map((actor) => publicView(actor, demoKeys)) }
       return { actors: ledger.actors.actorsWithKeyId(keyid).map((id) => publicView(ledger.actors.get(id) as ActorRecord, demoKeys)) }
     },
