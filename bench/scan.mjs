@@ -3,7 +3,7 @@
 // entries it shows and their proofs. A node in its own process grows a log of --entries food events (other
 // farms' lots) with one lot's journey of --steps events spread evenly through it; the page of that lot is
 // then verified as the browser verifier does (web/verify-log.ts with the page's own LogSource), twice:
-// its entries read one by one from the API, as a page on the node's own tiles does, and read from their
+// its entries and their proofs read from the API, as a page on the node's own tiles does, and read from their
 // 256-entry bundles, as a page on a CDN's copy of the tiles does (and as every page did before). Counts the
 // bytes on the wire in brotli, the requests and the time. Prints figures; asserts nothing.
 //
@@ -133,7 +133,7 @@ const wanted = [...new Set([...seqs, ...evidence])]
 log(`the page: ${fmt.int(pageBytes)} bytes, its script ${fmt.int(scriptBytes)} bytes (brotli); it shows ${wanted.length} entries (seqs ${Math.min(...wanted)}-${Math.max(...wanted)}) signed by ${new Set(actors).size} actors`)
 
 const rows = [['entries read', 'requests', 'bytes on the wire', 'ms', 'outcome', 'bytes by what']]
-const fromApi = ['one by one from the API', () => httpLogSource(node.url)]
+const fromApi = ['from the API (GET /v1/proofs/entries)', () => httpLogSource(node.url)]
 const fromTiles = ['from their bundles (the tiles)', () => httpLogSource(node.url, `${node.url}/tlog/`)]
 const memory = (checkpoint) => ({ read: () => checkpoint, write: () => undefined })
 for (const [[name, source], seen] of [
