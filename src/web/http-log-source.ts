@@ -1,6 +1,6 @@
 // Where the browser verifier reads a log over HTTP (web/verify-log.ts LogSource): the node's API, a copy of
-// its C2SP tiles, and the entries and proofs the API gives one by one. Every answer is attacker input that
-// verify-log.ts checks; these only fetch, with a deadline, and read the shapes.
+// its C2SP tiles, and the entries with their proofs that the API gives, many to a request. Every answer is
+// attacker input that verify-log.ts checks; these only fetch, with a deadline, and read the shapes.
 
 import { fromHex } from '../core/bytes.js'
 import type { FetchResource } from '../core/tiled-log.js'
