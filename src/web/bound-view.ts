@@ -77,6 +77,8 @@ export interface BoundView {
   /** The area's inner HTML. Pure: the same input gives the same text on the server and in the browser.
    *  Throws a BoundViewError when the input cannot be what a page showed (a param out of bounds). */
   render(input: BoundViewInput): string
+  /** Whether rendering these entries calls code the page script loads on demand (web/lazy-code.ts): the verifier loads it first. */
+  needsLazyCode?(entries: readonly EvidenceEntry[]): boolean
 }
 
 /** The input is not one a page could honestly have been rendered from; the message says why. */

@@ -6,12 +6,12 @@
 // devDependency, as is swc, which minifies its output again: nothing at run time imports this module.
 
 import { minify } from '@swc/core'
-import { build } from 'esbuild'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { build, type Plugin } from 'esbuild'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
-import { PUBLIC_DIR, readPageScripts } from './verifier-asset.js'
+import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
 const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url))
 
@@ -20,6 +20,7 @@ const ENTRIES: Record<PageScript, string> = {
   consumer: source('browser/consumer.ts'),
   seal: source('browser/seal.ts'),
   console: source('browser/console.ts'),
+  corrections: source('browser/corrections.ts'),
 }
 
 /** The standalone verifier's built file (dist/public/verify.js). */
@@ -27,10 +28,29 @@ export const BUNDLE_OUTFILE = join(PUBLIC_DIR, 'verify.js')
 
 /** Writes `<name>.js` for every page script into `outdir` (default dist/public/); returns each one's size in bytes. */
 export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<Record<PageScript, number>> {
-  const result = await build({ ...BROWSER_BUILD, entryPoints: ENTRIES, outdir })
   const sizes: Record<string, number> = {}
-  for (const file of result.outputFiles) sizes[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
+  const written = async (result: { outputFiles: { path: string; text: string }[] }) => {
+    for (const file of result.outputFiles) sizes[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
+  }
+  // The lazy script first: the consumer script is built with its name and hash.
+  await written(await build({ ...BROWSER_BUILD, entryPoints: { corrections: ENTRIES.corrections }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  const lazy = verifierAssetOf(await readFile(join(outdir, 'corrections.js')), 'corrections')
+  const onDemand = JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity })
+  await written(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define: { [LAZY_CODE]: onDemand }, plugins: [eventHashOnDemand] }))
+  const rest = Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== 'corrections' && name !== 'consumer'))
+  await written(await build({ ...BROWSER_BUILD, entryPoints: rest, outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, sizes[name] ?? 0])) as Record<PageScript, number>
+}
+
+/** What web/verify.ts reads to load the lazy script (web/lazy-code.ts). */
+const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
+
+/** In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts: the code comes with the 'corrections' script. */
+const eventHashOnDemand: Plugin = {
+  name: 'event-hash-on-demand',
+  setup(build) {
+    build.onResolve({ filter: /\/epcis-event-hash\.js$/ }, () => ({ path: source('web/event-hash-on-demand.ts') }))
+  },
 }
 
 /** ES2020 for BigInt (@noble); written by writeMinified, not by esbuild. */

@@ -9,8 +9,10 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
+ * - `corrections`: no page's own: the EPCIS event hash, which the consumer script loads for a lot whose
+ *   entries hold an error declaration (web/lazy-code.ts).
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'corrections'] as const
 
 export type PageScript = (typeof PAGE_SCRIPTS)[number]
 

@@ -2,7 +2,7 @@
 // verify-log.ts, rendered again with its registered view and compared with the area as served; the first
 // difference is a failure naming its fact. verify.ts runs this after the log checks and reports it.
 
-import type { Failure, LogVerification } from './verify-log.js'
+import type { EntryOutcome, Failure, LogVerification } from './verify-log.js'
 import { BOUND_VIEW_ATTRIBUTE, BoundViewError, factOf, firstDifference, readBoundArea, type BoundArea, type BoundView, type ComparableNode, type EvidenceEntry } from './bound-view.js'
 
 type Lang = 'zh' | 'en'
@@ -88,12 +88,8 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
       fail({ check: 'bound-view', detail: `no view "${area.view}"` })
       continue
     }
-    const entries: EvidenceEntry[] = []
-    for (const seq of area.evidence) {
-      const entry = bySeq.get(seq)
-      if (entry?.ok && entry.statement && entry.recordedAt !== undefined) entries.push({ seq, recordedAt: entry.recordedAt, statement: entry.statement })
-    }
-    if (entries.length !== new Set(area.evidence).size) {
+    const entries = verifiedEvidence(area, bySeq)
+    if (!entries) {
       element.setAttribute('data-verified', 'failed')
       continue // each unverified entry is a failure of its own already
     }
@@ -138,6 +134,25 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
     fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
   }
   return failures
+}
+
+/** The area's evidence as verified, or undefined if any of it did not verify. */
+function verifiedEvidence(area: BoundArea, bySeq: ReadonlyMap<number, EntryOutcome>): EvidenceEntry[] | undefined {
+  const entries: EvidenceEntry[] = []
+  for (const seq of area.evidence) {
+    const entry = bySeq.get(seq)
+    if (entry?.ok && entry.statement && entry.recordedAt !== undefined) entries.push({ seq, recordedAt: entry.recordedAt, statement: entry.statement })
+  }
+  return entries.length === new Set(area.evidence).size ? entries : undefined
+}
+
+/** Whether deriving any of the areas from what verified calls code the page script loads on demand (web/lazy-code.ts). */
+export function needsLazyCode(areas: readonly ServedArea[], outcome: LogVerification): boolean {
+  const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
+  return areas.some(({ area }) => {
+    const entries = area ? verifiedEvidence(area, bySeq) : undefined
+    return area !== undefined && entries !== undefined && boundViews.get(area.view)?.needsLazyCode?.(entries) === true
+  })
 }
 
 function samePath(a: string, b: string): boolean {

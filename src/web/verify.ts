@@ -32,9 +32,10 @@
 // no server sees): the served log key must have that id, or the page fails naming both ids.
 
 import { nobleEd25519 } from '../core/ed25519.js'
-import { checkBoundAreas, missingViews, servedAreas, type PageFailure } from './verify-bound.js'
+import { checkBoundAreas, missingViews, needsLazyCode, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import { httpLogSource } from './http-log-source.js'
+import { lazyCode } from './lazy-code.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 export { registerBoundView, type RegisteredView } from './verify-bound.js'
@@ -199,6 +200,9 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
   const messages = outcome.failures.map((failure) => describeFailure(lang, failure))
+  if (outcome.checkpoint && needsLazyCode(areas, outcome)) {
+    await loadLazyCode().catch((error: unknown) => messages.push(describeFailure(lang, { check: 'bound-view', detail: String(error) })))
+  }
   if (outcome.checkpoint) messages.push(...checkBoundAreas(areas, outcome, lang).map((failure) => describeFailure(lang, failure)))
   for (const name of missingViews(areas, window.location.pathname)) messages.push(describeFailure(lang, { check: 'bound-view', detail: `the page has no "${name}" area` }))
   const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
@@ -305,6 +309,29 @@ function carryLabelPin(keyId: string | undefined): void {
     params.set('log', keyId)
     link.hash = params.toString()
   }
+}
+
+/**
+ * The script this page script leaves out until a page needs it (web/lazy-code.ts), named and pinned at build
+ * time (web/bundle.ts); undefined in a script that carries all its code.
+ */
+declare const __TRACECHAIN_LAZY_CODE__: { file: string; integrity: string } | undefined
+/** Where this script was loaded from: the lazy script is its sibling, wherever the page's origin is. */
+const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined
+
+/** Loads the lazy script once, pinned by its hash as the page pins this one; rejects if it does not load. */
+function loadLazyCode(): Promise<void> {
+  if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode()) return Promise.resolve()
+  const { file, integrity } = __TRACECHAIN_LAZY_CODE__
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script')
+    script.src = new URL(file, SCRIPT_URL ?? window.location.href).href
+    script.integrity = integrity
+    script.crossOrigin = 'anonymous'
+    script.onload = () => resolve()
+    script.onerror = () => reject(new Error(`the script that checks corrections (${file}) did not load`))
+    document.head.append(script)
+  })
 }
 
 function start(): void {

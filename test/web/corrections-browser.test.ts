@@ -53,7 +53,7 @@ if (haveChromium(t)) {
     t.same(declared?.declares, [original?.seq], 'the JSON says which event it corrected')
     t.equal(after.events.find((event) => event.seq === original?.seq)?.correctedBy, declared?.seq, 'and which declaration corrected the event')
 
-    const { page, errors } = await launchChromium(t, 'zh-CN', { console: true })
+    const { context, page, errors, requests } = await launchChromium(t, 'zh-CN', { console: true })
     for (const [lang, mark] of [['zh', '已更正 · corrected by'], ['en', 'corrected by']] as const) {
       const verdict = await openVerifiedPage(page, `${node.url}${lotPath(FINE_LOT)}?lang=${lang}`)
       t.equal(verdict.state, 'verified', `${lang}: ${verdict.status}`)
@@ -65,6 +65,8 @@ if (haveChromium(t)) {
       t.equal(await page.getAttribute('[data-bound]', 'data-verified'), 'ok', `${lang}: the area with the mark is derived again in the browser`)
     }
     t.same(errors, [])
+    const lazy = requests.filter((url) => /\/web\/corrections-[0-9a-f]{16}\.js$/.test(url))
+    t.equal(new Set(lazy).size, 1, 'the event hash code, fetched for the correction (web/lazy-code.ts)')
 
     // The mark is derived, not trusted: a node (or a network) that hides it, or puts one on a step nobody
     // corrected, makes the page fail, naming the step.
@@ -80,5 +82,21 @@ if (haveChromium(t)) {
       const verdict = await openVerifiedPage(page, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
       t.equal(verdict.state, 'failed', `${name}: ${verdict.status}`)
     }
+
+    // The lazy script is pinned as the page's own is: one byte changed on the way, and it does not run.
+    // (The browser cached the good one from this origin above: emptied, the changed one is fetched.)
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.clearBrowserCache')
+    await cdp.detach()
+    proxy.rewrite = undefined
+    proxy.rewriteBytes = (bytes, path) => {
+      if (!/^\/web\/corrections-/.test(path)) return bytes
+      const altered = Buffer.from(bytes)
+      altered[100] ^= 0x01
+      return altered
+    }
+    const pinned = await openVerifiedPage(page, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
+    t.equal(pinned.state, 'failed', pinned.status)
+    t.match(pinned.status, 'the script that checks corrections')
   })
 }

@@ -5,6 +5,7 @@ import { BoundViewError, type BoundView, type BoundViewInput } from '../../web/b
 import type { Lang } from '../../web/i18n.js'
 import { canonicalObject } from '../objects.js'
 import { provenanceViewOf, type ProvenanceView } from './provenance-model.js'
+import { declarationsAmong } from './provenance-corrections.js'
 import { PROVENANCE_VIEW, renderProvenanceArea } from './provenance-page.js'
 
 /** The page's claims beside its entries, as data-bound-params carries them (strings). */
@@ -74,4 +75,6 @@ export const provenanceBoundView: BoundView & { facts: typeof FACTS; requiredAt:
   facts: FACTS,
   requiredAt: /^\/01\//,
   render: (input) => renderProvenanceArea(provenanceViewFromArea(input), input.lang),
+  // An error declaration's corrections are matched by EPCIS event hash, which the consumer script loads on demand.
+  needsLazyCode: (entries) => declarationsAmong(entries).size > 0,
 }

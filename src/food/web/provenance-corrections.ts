@@ -4,6 +4,7 @@
 
 import { eventHashId } from '../../core/epcis-event-hash.js'
 import type { ActorProfile, EvidenceEntry } from '../../web/bound-view.js'
+import { LazyCodeMissing } from '../../web/event-hash-on-demand.js'
 import { answersTo, correctionsAmong, isDeclaration, type CorrectionParty, type Declaration } from '../corrections.js'
 import { eventOf } from '../objects.js'
 
@@ -23,10 +24,15 @@ export interface PageCorrections {
   marks: Map<number, CorrectionView>
 }
 
+/** The seqs of the evidence's food events that are EPCIS error declarations. */
+export function declarationsAmong(entries: readonly EvidenceEntry[]): Set<number> {
+  return new Set(entries.filter(({ statement }) => statement.type === 'food.event' && isDeclaration(eventOf(statement.body))).map(({ seq }) => seq))
+}
+
 /** The corrections among the evidence's food events (ascending by seq). Hashes events only when a declaration is among them. */
 export function pageCorrections(entries: readonly EvidenceEntry[], actors: ReadonlyMap<string, ActorProfile>): PageCorrections {
   const events = entries.filter(({ statement }) => statement.type === 'food.event')
-  const declarations = new Set(events.filter(({ statement }) => isDeclaration(eventOf(statement.body))).map(({ seq }) => seq))
+  const declarations = declarationsAmong(events)
   const marks = new Map<number, CorrectionView>()
   if (declarations.size === 0) return { declarations, marks }
   const parties = events.map(({ seq, recordedAt, statement }) => {
@@ -34,7 +40,8 @@ export function pageCorrections(entries: readonly EvidenceEntry[], actors: Reado
     let hashId: string
     try {
       hashId = eventHashId(statement.body)
-    } catch {
+    } catch (error) {
+      if (error instanceof LazyCodeMissing) throw error // a page's verifier that did not load the code: not the event's fault
       hashId = `unhashable:${seq}` // the node hashed every event it took: this one answers to no declaration
     }
     const party: CorrectionParty = { seq, actor: statement.actor, recordedAt, ...(typeof event.eventID === 'string' ? { eventId: event.eventID } : {}), hashId }
