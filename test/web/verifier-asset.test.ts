@@ -94,3 +94,15 @@ t.test("the README prints this version's verifier: its versioned name and SRI ha
   t.equal(`/web/${printed?.[1] ? `verify-${printed[1]}.js` : ''}`, `/web/${asset.fileName}`, 'a changed verifier is a changed README: update its line to what `npm run build` prints')
   t.equal(printed?.[2], asset.integrity)
 })
+
+t.test('the consumer script leaves out the EPCIS event hash; the corrections script it pins has it', async (t) => {
+  const out = testDir(t)
+  await buildVerifierBundle(out)
+  const consumer = readFileSync(join(out, 'consumer.js'), 'utf8')
+  const corrections = readVerifierAsset(join(out, 'corrections.js'), 'corrections')
+  // The hash's version string (core/epcis-event-hash.ts EVENT_HASH_VERSION) marks its code.
+  t.notOk(consumer.includes('CBV2.0'), 'not in the script every phone fetches')
+  t.ok(corrections.bytes.toString().includes('CBV2.0'), 'in the lazy one')
+  t.ok(consumer.includes(corrections.fileName) && consumer.includes(corrections.integrity), 'named and pinned by the consumer script')
+  for (const name of ['seal', 'console', 'verify']) t.notOk(readFileSync(join(out, `${name}.js`), 'utf8').includes(corrections.fileName), `${name}: carries all its code`)
+})
