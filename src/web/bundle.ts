@@ -7,7 +7,7 @@
 
 import { minify } from '@swc/core'
 import { build, type Plugin } from 'esbuild'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
@@ -28,18 +28,18 @@ export const BUNDLE_OUTFILE = join(PUBLIC_DIR, 'verify.js')
 
 /** Writes `<name>.js` for every page script into `outdir` (default dist/public/); returns each one's size in bytes. */
 export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<Record<PageScript, number>> {
-  const sizes: Record<string, number> = {}
-  const written = async (result: { outputFiles: { path: string; text: string }[] }) => {
-    for (const file of result.outputFiles) sizes[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
+  const written: Record<string, Buffer> = {}
+  const write = async (result: { outputFiles: { path: string; text: string }[] }) => {
+    for (const file of result.outputFiles) written[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
   }
   // The lazy script first: the consumer script is built with its name and hash.
-  await written(await build({ ...BROWSER_BUILD, entryPoints: { corrections: ENTRIES.corrections }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
-  const lazy = verifierAssetOf(await readFile(join(outdir, 'corrections.js')), 'corrections')
+  await write(await build({ ...BROWSER_BUILD, entryPoints: { corrections: ENTRIES.corrections }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  const lazy = verifierAssetOf(written.corrections, 'corrections')
   const onDemand = JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity })
-  await written(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define: { [LAZY_CODE]: onDemand }, plugins: [eventHashOnDemand] }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define: { [LAZY_CODE]: onDemand }, plugins: [eventHashOnDemand] }))
   const rest = Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== 'corrections' && name !== 'consumer'))
-  await written(await build({ ...BROWSER_BUILD, entryPoints: rest, outdir, define: { [LAZY_CODE]: 'undefined' } }))
-  return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, sizes[name] ?? 0])) as Record<PageScript, number>
+  await write(await build({ ...BROWSER_BUILD, entryPoints: rest, outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
 
 /** What web/verify.ts reads to load the lazy script (web/lazy-code.ts). */
@@ -61,11 +61,12 @@ const BROWSER_BUILD = { bundle: true, format: 'iife', minify: true, target: 'es2
  * across modules, top-level names) take 4-6% more off it than esbuild's single pass: some 2.3 kB of the
  * consumer page's script in brotli. Only transformations that keep semantics (no `unsafe` options).
  */
-async function writeMinified(path: string, code: string): Promise<number> {
+async function writeMinified(path: string, code: string): Promise<Buffer> {
   const { code: minified } = await minify(code, { compress: { passes: 2, ecma: 2020 }, mangle: { toplevel: true }, ecma: 2020, module: false })
+  const bytes = Buffer.from(minified)
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, minified)
-  return Buffer.byteLength(minified)
+  await writeFile(path, bytes)
+  return bytes
 }
 
 const AUDIT_WORKER_ENTRY = fileURLToPath(new URL('../../src/web/audit-worker.ts', import.meta.url))

@@ -11,6 +11,15 @@ export interface LazyCode {
 
 const GLOBAL = '__tracechainLazyCode'
 
+/** Thrown when a view calls lazy code before the verifier loaded it: its needsLazyCode said no. */
+export class LazyCodeMissing extends Error {
+  readonly code = 'LAZY_CODE_MISSING'
+  constructor(what: string) {
+    super(`${what} was called before its script was loaded`)
+    this.name = 'LazyCodeMissing'
+  }
+}
+
 /** Called by the 'corrections' script when it runs. */
 export function provideLazyCode(code: LazyCode): void {
   ;(globalThis as Record<string, unknown>)[GLOBAL] = code

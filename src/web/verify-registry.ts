@@ -78,20 +78,24 @@ export interface ActorDirectory {
 
 /**
  * The node's registry API as an ActorDirectory: GET /v1/actors?ids= for the actors asked for in one turn (one
- * request for a page's signers), /v1/actors/:id for one the list left out, and /v1/actors?keyid=.
+ * request for a page's signers; an actor it leaves out is one the node does not have), /v1/actors/:id where that
+ * request failed (a node without it), and /v1/actors?keyid=.
  */
 export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
+  // Every id asked for is in the map of an answer that came: its record, or null where the node left it out.
   const listed = batched(async (ids: string[]) => {
     const answer = await fetcher.json(`/v1/actors?ids=${ids.map(encodeURIComponent).join(',')}`)
-    const records = isRecord(answer) && Array.isArray(answer.actors) ? answer.actors : []
-    return new Map(records.flatMap((record) => (isRecord(record) && typeof record.id === 'string' ? [[record.id, record] as const] : [])))
+    if (!isRecord(answer) || !Array.isArray(answer.actors)) throw new Error('the node did not answer the actors asked for')
+    const records = new Map<string, Record<string, unknown> | null>(ids.map((id) => [id, null]))
+    for (const record of answer.actors) if (isRecord(record) && typeof record.id === 'string' && records.has(record.id)) records.set(record.id, record)
+    return records
   }, MAX_ACTOR_IDS)
   return {
     async seqsOf(actor) {
       let record = await listed(actor)
-      if (!record) {
+      if (record === undefined) {
         const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
-        record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : undefined
+        record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : null
       }
       if (!record || record.id !== actor) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
       return record.seqs

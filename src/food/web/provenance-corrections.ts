@@ -4,7 +4,7 @@
 
 import { eventHashId } from '../../core/epcis-event-hash.js'
 import type { ActorProfile, EvidenceEntry } from '../../web/bound-view.js'
-import { LazyCodeMissing } from '../../web/event-hash-on-demand.js'
+import { LazyCodeMissing } from '../../web/lazy-code.js'
 import { answersTo, correctionsAmong, isDeclaration, type CorrectionParty, type Declaration } from '../corrections.js'
 import { eventOf } from '../objects.js'
 
