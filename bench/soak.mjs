@@ -36,6 +36,8 @@ const client = httpClient(node.url, { connections: 16 })
 log(`soak: ${machine()}`)
 const { allocatorOf } = await dist('store/allocator.js')
 log(`node ${node.url} (pid ${node.pid}) on ${dir}, malloc: ${allocatorOf(readFileSync(`/proc/${node.pid}/maps`, 'utf8')).name}; shared machine: other processes' load shows in every figure`)
+// Whether glibc's freed memory is trimmed (store/malloc-trim.ts; TRACECHAIN_MALLOC_TRIM_SECONDS=0 turns it off), as the node says.
+log(/^ {2}allocator .*$/m.exec(node.output())?.[0].trim() ?? 'allocator: not named')
 log(await seedOverHttp(node.url, join(dir, 'keys', 'operator.json')))
 
 // ---- producers: farms registered by the operator, each appending at its own location (appender.mjs) ----

@@ -11,7 +11,10 @@
 // million signed events through the node would take minutes and measure appends, not traces
 // (bench/append.mjs does that).
 //
-//   node bench/trace.mjs [--chains 100000] [--traces 2000]
+//   node bench/trace.mjs [--chains 100000] [--traces 2000] [--warm-up=false]
+//
+// The first pass runs after the warm-up that `serve` and `mirror` run once they listen (src/food/trace-warm-up.ts),
+// as a restarted node's first traces would; --warm-up=false leaves it out, to compare.
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,8 +27,9 @@ import { SEP, seqKey } from '../dist/store/keys.js'
 import { traceGraph } from '../dist/food/trace.js'
 import { buildAdjacencyIndex } from '../dist/food/adjacency.js'
 import { gs1CheckDigit } from '../dist/food/identifiers.js'
+import { warmUpTraces } from '../dist/food/trace-warm-up.js'
 
-const { values } = parseArgs({ options: { chains: { type: 'string', default: '100000' }, traces: { type: 'string', default: '2000' } } })
+const { values } = parseArgs({ options: { chains: { type: 'string', default: '100000' }, traces: { type: 'string', default: '2000' }, 'warm-up': { type: 'string', default: 'true' } } })
 const CHAINS = Number(values.chains)
 const TRACES = Number(values.traces)
 const EVENTS_PER_CHAIN = 10
@@ -160,16 +164,20 @@ const products = Array.from({ length: TRACES }, () => lot(GTINS.product, `P${ran
 console.log(`\n${TRACES} traces each, random start points, ${(CHAINS * EVENTS_PER_CHAIN).toLocaleString()} events in the ledger:`)
 const levelZero = () => /^\s+0\s+(\d+)/m.exec(store.db.getProperty('leveldb.stats'))?.[1] ?? '?'
 console.log(`(level-0 tables left by the bulk load: ${levelZero()})`)
-await measure('backward 5 hops from a pallet (LevelDB), cold', pallets, async (o) => (await traceGraph(reader, o.id, 'backward', 5)).nodes.length)
-// The first traces after the store opened are cold: V8 has not yet optimised the walk, LevelDB's block cache
-// is empty, and their reads set off the compaction of the bulk load's last level-0 tables (a read that looks
-// through more than one table charges the first; a table charged often enough is compacted), which shares
-// the two cores with them. Compacting everything first (compactRange) left this pass's p99 at 4.6-4.7 ms;
-// 1,000 traces of other pallets first brought it to 2.8-3.3, the figure of the warm pass below. A node that
-// has served for a while is warm.
+if (values['warm-up'] !== 'false') {
+  const warmed = await warmUpTraces(reader)
+  console.log(`(the node's warm-up at open: ${warmed.traces} traces both ways in ${warmed.ms.toFixed(0)} ms)`)
+}
+await measure('backward 5 hops from a pallet (LevelDB), first pass', pallets, async (o) => (await traceGraph(reader, o.id, 'backward', 5)).nodes.length)
+// Without the warm-up the first traces after the store opened are cold: V8 has not yet optimised the walk,
+// LevelDB's block cache is empty, and their reads set off the compaction of the bulk load's last level-0
+// tables (a read that looks through more than one table charges the first; a table charged often enough is
+// compacted), which shares the two cores with them. Compacting everything first (compactRange) left this
+// pass's p99 at 4.6-4.7 ms; 1,000 traces of other pallets first brought it to 2.8-3.3, the figure of the
+// warm pass below.
 console.log(`(level-0 tables now: ${levelZero()})`)
 const otherPallets = Array.from({ length: TRACES }, () => sscc(Math.floor(random(CHAINS) / 10)))
-await measure('  2,000 other pallets, warm', otherPallets, async (o) => (await traceGraph(reader, o.id, 'backward', 5)).nodes.length)
+await measure('  2,000 other pallets, second pass', otherPallets, async (o) => (await traceGraph(reader, o.id, 'backward', 5)).nodes.length)
 await measure('forward 5 hops from a farm lot (LevelDB)', farmLots, async (o) => (await traceGraph(reader, o.id, 'forward', 5)).nodes.length)
 await measure('both ways 5 hops from a product lot (LevelDB)', products, async (o) => (await traceGraph(reader, o.id, 'both', 5)).nodes.length)
 

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { ActionForm } from './core/statement-form.js'
 import type { CustodyKeys } from './core/custody-token.js'
 import type { AlertSource } from './ledger/alerts.js'
-import type { StatementKind } from './ledger/kinds.js'
+import type { RecordReader, StatementKind } from './ledger/kinds.js'
 import type { Ledger } from './ledger/ledger.js'
 import type { CaptureJobStore } from './store/capture-jobs.js'
 import type { LevelStore } from './store/level-store.js'
@@ -73,6 +73,11 @@ export interface Domain<Config extends object = object> {
    * opens: once (recorded in the store's meta), bounded, and a no-op after.
    */
   upgradeStore?(store: LevelStore): Promise<void>
+  /**
+   * Runs the domain's costly reads once after the node opens, so its first real requests find the code
+   * optimised and the tables open; stops when `signal` aborts. Never throws. Says what it did, for the log.
+   */
+  warmUp?(records: RecordReader, signal: AbortSignal): Promise<string>
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Domain, DomainConfigs } from './domain.js'
 import type { AlertSource } from './ledger/alerts.js'
 import { domain as food } from './food/index.js'
-import type { StatementKind } from './ledger/kinds.js'
+import type { RecordReader, StatementKind } from './ledger/kinds.js'
 import { ADMIN_ROLE } from './ledger/registry.js'
 import { domain as seal } from './seal/index.js'
 import type { LevelStore } from './store/level-store.js'
@@ -34,4 +34,24 @@ export function domainRoles(domains: readonly Domain[] = DOMAINS): string[] {
 /** Each domain's upgrade of a store written by an earlier release (Domain.upgradeStore), in order. */
 export async function upgradeStore(store: LevelStore, domains: readonly Domain[] = DOMAINS): Promise<void> {
   for (const domain of domains) await domain.upgradeStore?.(store)
+}
+
+/**
+ * Each domain's warm-up (Domain.warmUp), one after another, in the background of a node that has begun
+ * to listen. `done` has what each did; `stop()` ends it after the trace in hand, before the store closes.
+ */
+export function startWarmUp(records: RecordReader, domains: readonly Domain[] = DOMAINS): { done: Promise<string[]>; stop(): Promise<void> } {
+  const controller = new AbortController()
+  const done = (async () => {
+    const said: string[] = []
+    for (const domain of domains) if (domain.warmUp && !controller.signal.aborted) said.push(`${domain.name}: ${await domain.warmUp(records, controller.signal)}`)
+    return said
+  })()
+  return {
+    done,
+    async stop() {
+      controller.abort()
+      await done
+    },
+  }
 }

@@ -8,7 +8,10 @@ import { Follower, httpResources } from '../mirror/follower.js'
 import { readDemoKeys } from './demo.js'
 import { localBaseUrl, type HttpSettings } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
+import { startWarmUp } from '../domains.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
+import { allocatorLine } from './allocator-line.js'
+import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 
 export interface MirrorOptions extends HttpSettings {
   /** the tile tree: a node's /tlog/, a directory behind nginx, a CDN */
@@ -21,6 +24,7 @@ export interface MirrorOptions extends HttpSettings {
 
 export async function runMirror(options: MirrorOptions): Promise<void> {
   const source = new URL(options.from).href
+  const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) })
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
@@ -44,12 +48,18 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       `  writes to   ${mirror.config.primary}`,
       `  health      ${address}/healthz`,
       `  data        ${options.dir}`,
+      ...allocatorLine(mallocTrim),
       '',
     ].join('\n'),
   )
+  // The banner first: a small ledger's warm-up is over at once.
+  const warmUp = startWarmUp(mirror.ledger.records)
+  void warmUp.done.then((said) => process.stdout.write(`warmed up    ${said.join('; ')}\n`))
   closeOnSignals(async () => {
     await app.close()
+    await warmUp.stop()
     await follower.stop()
     await mirror.close()
+    if (mallocTrim.state === 'trimming') mallocTrim.stop()
   })
 }

@@ -22,11 +22,12 @@ import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
-import { processAllocator } from '../store/allocator.js'
+import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
+import { allocatorLine } from './allocator-line.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
 import { settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
-import { DOMAINS, domainAlertSources, domainKinds } from '../domains.js'
+import { DOMAINS, domainAlertSources, domainKinds, startWarmUp } from '../domains.js'
 import type { DomainConfigs } from '../domain.js'
 import type { AlertSource } from '../ledger/alerts.js'
 
@@ -78,6 +79,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const hours = settings.lateRecordHours
   const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
   const ledgerOptions = { kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
+  const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
   if (!isInitialised(options.dir) && empty) {
@@ -139,18 +141,23 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
       `  data        ${options.dir}`,
       ...discardWarning(options.dir),
-      ...allocatorLine(),
+      ...allocatorLine(mallocTrim),
       '',
     ].join('\n'),
   )
+  // The banner first: a small ledger's warm-up is over at once.
+  const warmUp = startWarmUp(node.ledger.records)
+  void warmUp.done.then((said) => process.stdout.write(`warmed up    ${said.join('; ')}\n`))
   closeOnSignals(async () => {
     await app.close()
+    await warmUp.stop()
     await ownWitness?.close()
     // Cosigning first: a round that ends after the publisher closed would have it write again.
     await cosigning?.close()
     await publisher?.close()
     await webhooks?.close()
     await node.close()
+    if (mallocTrim.state === 'trimming') mallocTrim.stop()
   })
 }
 
@@ -159,14 +166,6 @@ function discardWarning(dir: string): string[] {
   const mount = onlineDiscardMount(dir)
   if (mount === undefined) return []
   return [`  warning     ${mount.mountPoint} (${mount.fsType}) is mounted with online discard: its trims stall the node's writes, and reads behind them; trim with fstrim instead (docs/storage.md)`]
-}
-
-/** The malloc the node runs on, and under glibc's what to preload instead (store/allocator.ts says why). */
-function allocatorLine(): string[] {
-  const allocator = processAllocator()
-  if (allocator.name === 'unknown') return []
-  if (allocator.name !== 'glibc') return [`  allocator   ${allocator.name}  (${allocator.library})`]
-  return ["  allocator   glibc malloc: LevelDB's table churn fragments it under sustained appends; preload jemalloc for memory that levels off (docs/storage.md)"]
 }
 
 /** Publishes the log into `dir` now (in the background) and after every commit, or every witnessed checkpoint. */
@@ -200,7 +199,6 @@ async function startPublishing(node: OpenNode, dir: string, cosigning: Checkpoin
   publisher.notify()
   return publisher
 }
-
 
 /** Submits the node's checkpoints to its witnesses after commits, and keeps the latest the policy accepts. */
 async function startCosigning(node: OpenNode, dir: string, witnesses: WitnessEndpoint[], min: number): Promise<CheckpointCosigning> {

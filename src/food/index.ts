@@ -1,6 +1,7 @@
 // The food domain: GS1 EPCIS 2.0 events, products, recalls and inspections; the Digital Link resolver
 // with the consumer page, the EPCIS query interface, the FSMA 204 export and lot labels.
 
+import { warmUpTraces } from './trace-warm-up.js'
 import { FOOD_ACTION_FORMS } from './action-forms.js'
 import type { Domain } from '../domain.js'
 import { siblingModule } from '../domain.js'
@@ -50,6 +51,10 @@ export const domain: Domain = {
     }
   },
   lots: { recentLots, searchLots, ...foodAlertIds },
+  async warmUp(records, signal) {
+    const { traces, ms } = await warmUpTraces(records, { signal })
+    return `${traces} traces in ${Math.round(ms)} ms`
+  },
   async upgradeStore(store) {
     await buildRecallIndex(store)
     await buildEventIdIndex(store)

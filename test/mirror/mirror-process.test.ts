@@ -6,7 +6,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { readKeyFile } from '../../src/cli/node-dir.js'
-import { appendAll, getJson, postJson, registrations, runCli, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { appendAll, getJson, postJson, registrations, runCli, startMirror, startNode, type NodeProcess, until } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const DEADLINE_MS = 60_000
@@ -45,6 +45,8 @@ t.test('a mirror process follows a node process under load, answers as it does, 
   let mirror = await startMirror({ dir: join(root, 'mirror'), from: `${node.url}/tlog/`, key })
   t.teardown(() => mirror.stop())
   t.match(mirror.output(), `writes to   ${node.url}`)
+  // Both warm their traces once they listen (food/trace-warm-up.ts): the node over the demo's lots.
+  await until('the warm-ups', async () => (/warmed up {4}food: \d+ traces in \d+ ms\n/.test(mirror.output()) && /warmed up {4}food: 4 traces in \d+ ms\n/.test(node.output())) || undefined)
 
   // Appends while the mirror follows: it keeps up, and what it serves is always a checkpoint the node signed.
   for (let round = 0; round < 10; round++) await appendAll(node.url, registrations(operator, `load${round}`, 200))

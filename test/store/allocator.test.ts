@@ -1,13 +1,14 @@
-// Which malloc a process runs on (store/allocator.ts), from its maps, and the line `tracechain serve`
-// prints about it: under glibc's, what to preload instead; under jemalloc, the library. The second runs
-// real nodes, one of them with jemalloc preloaded (Debian's libjemalloc2, which .ci/run installs).
+// Which malloc a process runs on (store/allocator.ts), from its maps, and the line `tracechain serve` and
+// `mirror` print about it: under glibc's, that freed memory is trimmed (store/malloc-trim.ts), or why not
+// and what to preload instead; under jemalloc, the library. The second runs real nodes and a mirror, one
+// node with jemalloc preloaded (Debian's libjemalloc2, which .ci/run installs).
 
 import t from 'tap'
 import { existsSync, realpathSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { allocatorOf } from '../../src/store/allocator.js'
-import { startNode } from '../helpers/node-process.js'
+import { runCli, startMirror, startNode } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 // /proc/PID/maps lines as Linux writes them (trimmed to the mappings that matter).
@@ -37,11 +38,22 @@ function jemallocLibrary(): string | undefined {
   }
 }
 
-t.test('serve names its allocator: glibc with the advice, jemalloc with its library', { skip: process.platform !== 'linux' && 'reads /proc/self/maps: Linux only' }, async (t) => {
+t.test('serve and mirror name their allocator: glibc trimmed or why not, jemalloc with its library', { skip: process.platform !== 'linux' && 'reads /proc/self/maps: Linux only' }, async (t) => {
   const root = testDir(t)
   const plain = await startNode({ dir: join(root, 'glibc'), env: { LD_PRELOAD: '' } })
   t.teardown(() => plain.stop())
-  t.match(plain.output(), "\n  allocator   glibc malloc: LevelDB's table churn fragments it under sustained appends; preload jemalloc for memory that levels off (docs/storage.md)\n")
+  t.match(plain.output(), '\n  allocator   glibc malloc, freed memory given back every 10 s (malloc_trim; docs/storage.md)\n')
+  const key = (await (await fetch(`${plain.url}/v1/log/key`)).text()).trim()
+  const mirror = await startMirror({ dir: join(root, 'mirror'), from: `${plain.url}/tlog/`, key, env: { LD_PRELOAD: '', TRACECHAIN_MALLOC_TRIM_SECONDS: '30' } })
+  t.teardown(() => mirror.stop())
+  t.match(mirror.output(), '\n  allocator   glibc malloc, freed memory given back every 30 s (malloc_trim; docs/storage.md)\n', 'a mirror trims too, at the interval it was given')
+  const untrimmed = await startNode({ dir: join(root, 'untrimmed'), env: { LD_PRELOAD: '', TRACECHAIN_MALLOC_TRIM_SECONDS: '0' } })
+  t.teardown(() => untrimmed.stop())
+  t.match(untrimmed.output(), "\n  allocator   glibc malloc, not trimmed (turned off): LevelDB's table churn fragments it under sustained appends; preload jemalloc for memory that levels off (docs/storage.md)\n")
+  const refused = await runCli(['serve', '--dir', join(root, 'refused'), '--port', '0', '--host', '127.0.0.1'], { env: { TRACECHAIN_MALLOC_TRIM_SECONDS: 'often' } })
+  t.equal(refused.code, 2, 'a bad interval stops serve before it opens anything')
+  t.match(refused.stderr, /BAD_REQUEST.*TRACECHAIN_MALLOC_TRIM_SECONDS: "often" is not a number of seconds/)
+  t.notOk(existsSync(join(root, 'refused')), 'and nothing was created')
   const library = jemallocLibrary()
   if (library === undefined) {
     const why = 'jemalloc not installed (apt-get install libjemalloc2)'
@@ -51,6 +63,6 @@ t.test('serve names its allocator: glibc with the advice, jemalloc with its libr
   }
   const preloaded = await startNode({ dir: join(root, 'jemalloc'), env: { LD_PRELOAD: library } })
   t.teardown(() => preloaded.stop())
-  t.match(preloaded.output(), `\n  allocator   jemalloc  (${library})\n`)
+  t.match(preloaded.output(), `\n  allocator   jemalloc  (${library})\n`, 'nothing trimmed: jemalloc gives memory back itself')
   t.equal(await preloaded.stop(), 0, 'and stops cleanly under it')
 })
