@@ -90,13 +90,19 @@ export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
     for (const record of answer.actors) if (isRecord(record) && typeof record.id === 'string' && records.has(record.id)) records.set(record.id, record)
     return records
   }, MAX_ACTOR_IDS)
+  const recordOf = async (actor: string) => {
+    const record = await listed(actor)
+    if (record !== undefined) return record
+    const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
+    return isRecord(answer) && isRecord(answer.actor) ? answer.actor : null
+  }
+  // Each actor is asked for once a verification: a page's signers are asked for before its checkpoint is in.
+  const asked = new Map<string, ReturnType<typeof recordOf>>()
   return {
     async seqsOf(actor) {
-      let record = await listed(actor)
-      if (record === undefined) {
-        const answer = await fetcher.json(`/v1/actors/${encodeURIComponent(actor)}`)
-        record = isRecord(answer) && isRecord(answer.actor) ? answer.actor : null
-      }
+      let answer = asked.get(actor)
+      if (answer === undefined) asked.set(actor, (answer = recordOf(actor)))
+      const record = await answer
       if (!record || record.id !== actor) throw new KeyChainError(`the node did not answer actor ${actor}`, actor)
       return record.seqs
     },
