@@ -10,7 +10,7 @@ import type { RecordReader } from '../ledger/kinds.js'
 import { ADJACENCY_SPACES, type AdjacencyRecord } from './adjacency.js'
 import { traceGraph } from './trace.js'
 
-/** Traces a warm-up runs: enough for V8 to optimise the walk (bench/trace.mjs), about 0.3 s of CPU. */
+/** Traces a warm-up runs: enough for V8 to optimise the walk (bench/trace.mjs), 0.4-0.5 s at a million events. */
 export const WARM_UP_TRACES = 256
 
 export interface WarmUpResult {

@@ -6,7 +6,8 @@
 // 2,000 appends a second. glibc's malloc gives back to the kernel only the top of each arena, so under
 // that churn the process's memory keeps creeping while the memory in use does not; jemalloc gives back
 // pages freed a while ago. docs/storage.md has the soaks' figures. A process cannot choose its malloc once
-// started: the operator preloads it (LD_PRELOAD), as docs/storage.md shows.
+// started: the operator preloads it (LD_PRELOAD), as docs/storage.md shows; under glibc's the node trims
+// what was freed (malloc-trim.ts).
 
 import { readFileSync } from 'node:fs'
 

@@ -4,8 +4,8 @@
 // there: LevelDB opening and closing tables from several threads). Pages freed in the middle stay the
 // process's, so its memory kept creeping under sustained appends while the memory in use did not.
 // `malloc_trim(0)` (glibc 2.8 and later) also gives back every whole free page inside the arenas. It walks
-// each arena under its lock: 0.5-3 ms at the soak's sizes, so it runs on libuv's thread pool and the
-// event loop never waits for it. A preloaded jemalloc does this itself, and then nothing is started here.
+// each arena under its lock, 0.3-60 ms under the soak (docs/storage.md), so it runs on libuv's thread pool
+// and the event loop never waits for it. A preloaded jemalloc gives memory back itself: nothing starts here.
 //
 // koffi calls the C function: Node has no foreign-function interface of its own, and koffi ships prebuilt
 // binaries for the platforms Node runs on, so nothing is compiled at install.
