@@ -10,6 +10,7 @@ import { build, type Plugin } from 'esbuild'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { GS1_SYNTAX_ROWS, type SyntaxRow } from '../core/gs1-syntax-table.js'
 import { PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
 import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
@@ -20,7 +21,7 @@ const ENTRIES: Record<PageScript, string> = {
   consumer: source('browser/consumer.ts'),
   seal: source('browser/seal.ts'),
   console: source('browser/console.ts'),
-  corrections: source('browser/corrections.ts'),
+  lazy: source('browser/lazy.ts'),
 }
 
 /** The standalone verifier's built file (dist/public/verify.js). */
@@ -33,11 +34,11 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
     for (const file of result.outputFiles) written[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
   }
   // The lazy script first: the consumer script is built with its name and hash.
-  await write(await build({ ...BROWSER_BUILD, entryPoints: { corrections: ENTRIES.corrections }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
-  const lazy = verifierAssetOf(written.corrections, 'corrections')
-  const onDemand = JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity })
-  await write(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define: { [LAZY_CODE]: onDemand }, plugins: [eventHashOnDemand] }))
-  const rest = Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== 'corrections' && name !== 'consumer'))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: { lazy: ENTRIES.lazy }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  const lazy = verifierAssetOf(written.lazy, 'lazy')
+  const define = { [LAZY_CODE]: JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity }), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
+  await write(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define, plugins: [codeOnDemand] }))
+  const rest = Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== 'lazy' && name !== 'consumer'))
   await write(await build({ ...BROWSER_BUILD, entryPoints: rest, outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
@@ -45,11 +46,34 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
 /** What web/verify.ts reads to load the lazy script (web/lazy-code.ts). */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
 
-/** In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts: the code comes with the 'corrections' script. */
-const eventHashOnDemand: Plugin = {
-  name: 'event-hash-on-demand',
+/** What web/gs1-syntax-on-demand.ts reads for the rows it holds. */
+const COMMON_ROWS = '__TRACECHAIN_COMMON_SYNTAX_ROWS__'
+
+/**
+ * The AIs whose rows of the GS1 syntax dictionary the consumer script holds: those of the identifiers food
+ * events and labels carry (SSCC; GTIN with its qualifiers CPV, lot, serial and TPX, and the dates and net
+ * weight a label adds; GLN with its extensions; party GLN; GIAI, a sensor's device). The rest, some 3 kB in
+ * brotli, comes with the 'lazy' script.
+ */
+export const COMMON_AIS = ['00', '01', '10', '11', '13', '15', '16', '17', '21', '22', '235', '254', '3103', '414', '417', '7040', '8004']
+
+/** The dictionary's rows that list one of COMMON_AIS, singly or in a range. */
+export function commonSyntaxRows(): SyntaxRow[] {
+  return GS1_SYNTAX_ROWS.filter(([ais]) => {
+    const [first, last = first] = ais.split('-')
+    return COMMON_AIS.some((ai) => ai.length === first.length && ai >= first && ai <= last)
+  })
+}
+
+/**
+ * In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts and core/gs1-syntax-rows.ts
+ * is web/gs1-syntax-on-demand.ts: the code they leave out comes with the 'lazy' script.
+ */
+const codeOnDemand: Plugin = {
+  name: 'code-on-demand',
   setup(build) {
     build.onResolve({ filter: /\/epcis-event-hash\.js$/ }, () => ({ path: source('web/event-hash-on-demand.ts') }))
+    build.onResolve({ filter: /\/gs1-syntax-rows\.js$/ }, () => ({ path: source('web/gs1-syntax-on-demand.ts') }))
   },
 }
 

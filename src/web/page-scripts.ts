@@ -9,10 +9,10 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
- * - `corrections`: no page's own: the EPCIS event hash, which the consumer script loads for a lot whose
- *   entries hold an error declaration (web/lazy-code.ts).
+ * - `lazy`: no page's own: what the consumer script loads for the few lots that need it
+ *   (web/lazy-code.ts): the EPCIS event hash and the whole GS1 syntax dictionary.
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'corrections'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'lazy'] as const
 
 export type PageScript = (typeof PAGE_SCRIPTS)[number]
 

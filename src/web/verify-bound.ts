@@ -67,17 +67,26 @@ export function servedAreas(root: HTMLElement): ServedArea[] {
   })
 }
 
+/** The outcome of checking a page's bound areas: its failures, and the marks it puts on the page once taken. */
+export interface BoundCheck {
+  failures: PageFailure[]
+  /** sets data-verified on each area, and on the first element that differs */
+  mark(): void
+}
+
 /**
- * Renders each bound area again from its verified evidence and compares it with the area as served;
- * returns the failures. An area whose evidence did not all verify fails (the entries' own failures say why).
+ * Renders each bound area again from its verified evidence and compares it with the area as served. An area
+ * whose evidence did not all verify fails (the entries' own failures say why). Changes nothing on the page
+ * before `mark()`: a check made before the on-demand code loaded (web/lazy-code.ts) is made again, not shown.
  */
-export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification, lang: Lang): PageFailure[] {
+export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerification, lang: Lang): BoundCheck {
   const failures: PageFailure[] = []
+  const marks: [HTMLElement, 'ok' | 'failed'][] = []
   const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
   for (const { element, served, area, error } of areas) {
     const fail = (failure: PageFailure) => {
       failures.push(failure)
-      element.setAttribute('data-verified', 'failed')
+      marks.push([element, 'failed'])
     }
     if (!area) {
       fail({ check: 'bound-view', detail: error ?? 'unreadable' })
@@ -90,7 +99,7 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
     }
     const entries = verifiedEvidence(area, bySeq)
     if (!entries) {
-      element.setAttribute('data-verified', 'failed')
+      marks.push([element, 'failed'])
       continue // each unverified entry is a failure of its own already
     }
     if (outcome.checkpoint && area.params.asOf !== undefined && !(Number(area.params.asOf) <= outcome.checkpoint.size)) {
@@ -125,15 +134,15 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
     derived.append(template.content)
     const difference = firstDifference(served as unknown as ComparableNode, derived as unknown as ComparableNode)
     if (!difference) {
-      element.setAttribute('data-verified', 'ok')
+      marks.push([element, 'ok'])
       continue
     }
     const fact = factOf(difference)
     const live = difference.served ? counterpart(served, element, difference.served as unknown as Node) : element
-    live?.setAttribute('data-verified', 'failed')
+    if (live) marks.push([live, 'failed'])
     fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
   }
-  return failures
+  return { failures, mark: () => marks.forEach(([element, state]) => element.setAttribute('data-verified', state)) }
 }
 
 /** The area's evidence as verified, or undefined if any of it did not verify. */

@@ -35,7 +35,7 @@ import { nobleEd25519 } from '../core/ed25519.js'
 import { checkBoundAreas, missingViews, needsLazyCode, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import { httpLogSource } from './http-log-source.js'
-import { lazyCode } from './lazy-code.js'
+import { lazyCode, lazyCodeAsked } from './lazy-code.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 export { registerBoundView, type RegisteredView } from './verify-bound.js'
@@ -200,10 +200,23 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
   const messages = outcome.failures.map((failure) => describeFailure(lang, failure))
-  if (outcome.checkpoint && needsLazyCode(areas, outcome)) {
-    await loadLazyCode().catch((error: unknown) => messages.push(describeFailure(lang, { check: 'bound-view', detail: String(error) })))
+  if (outcome.checkpoint) {
+    let loading: Promise<boolean> | undefined
+    const load = () =>
+      (loading ??= loadLazyCode().then(
+        () => true,
+        (error: unknown) => {
+          messages.push(describeFailure(lang, { check: 'bound-view', detail: String(error) }))
+          return false
+        },
+      ))
+    if (needsLazyCode(areas, outcome)) await load()
+    let bound = checkBoundAreas(areas, outcome, lang)
+    // A view that met an identifier beyond the common AIs asked for the on-demand code: derived again with it.
+    if (lazyCodeAsked() && !lazyCode() && (await load())) bound = checkBoundAreas(areas, outcome, lang)
+    bound.mark()
+    messages.push(...bound.failures.map((failure) => describeFailure(lang, failure)))
   }
-  if (outcome.checkpoint) messages.push(...checkBoundAreas(areas, outcome, lang).map((failure) => describeFailure(lang, failure)))
   for (const name of missingViews(areas, window.location.pathname)) messages.push(describeFailure(lang, { check: 'bound-view', detail: `the page has no "${name}" area` }))
   const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
   for (const element of elements) {
@@ -329,7 +342,7 @@ function loadLazyCode(): Promise<void> {
     script.integrity = integrity
     script.crossOrigin = 'anonymous'
     script.onload = () => resolve()
-    script.onerror = () => reject(new Error(`the script that checks corrections (${file}) did not load`))
+    script.onerror = () => reject(new Error(`the script with the code for uncommon lots (${file}) did not load`))
     document.head.append(script)
   })
 }

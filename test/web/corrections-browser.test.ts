@@ -65,7 +65,7 @@ if (haveChromium(t)) {
       t.equal(await page.getAttribute('[data-bound]', 'data-verified'), 'ok', `${lang}: the area with the mark is derived again in the browser`)
     }
     t.same(errors, [])
-    const lazy = requests.filter((url) => /\/web\/corrections-[0-9a-f]{16}\.js$/.test(url))
+    const lazy = requests.filter((url) => /\/web\/lazy-[0-9a-f]{16}\.js$/.test(url))
     t.equal(new Set(lazy).size, 1, 'the event hash code, fetched for the correction (web/lazy-code.ts)')
 
     // The mark is derived, not trusted: a node (or a network) that hides it, or puts one on a step nobody
@@ -90,13 +90,13 @@ if (haveChromium(t)) {
     await cdp.detach()
     proxy.rewrite = undefined
     proxy.rewriteBytes = (bytes, path) => {
-      if (!/^\/web\/corrections-/.test(path)) return bytes
+      if (!/^\/web\/lazy-/.test(path)) return bytes
       const altered = Buffer.from(bytes)
       altered[100] ^= 0x01
       return altered
     }
     const pinned = await openVerifiedPage(page, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
     t.equal(pinned.state, 'failed', pinned.status)
-    t.match(pinned.status, 'the script that checks corrections')
+    t.match(pinned.status, 'the script with the code for uncommon lots')
   })
 }

@@ -8,7 +8,8 @@ import { brotliDecompressSync } from 'node:zlib'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { buildVerifierBundle } from '../../src/web/bundle.js'
+import { GS1_SYNTAX_ROWS } from '../../src/core/gs1-syntax-table.js'
+import { buildVerifierBundle, commonSyntaxRows } from '../../src/web/bundle.js'
 import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -95,14 +96,23 @@ t.test("the README prints this version's verifier: its versioned name and SRI ha
   t.equal(printed?.[2], asset.integrity)
 })
 
-t.test('the consumer script leaves out the EPCIS event hash; the corrections script it pins has it', async (t) => {
+t.test('the consumer script leaves out the EPCIS event hash and the uncommon AIs; the lazy script it pins has them', async (t) => {
   const out = testDir(t)
   await buildVerifierBundle(out)
   const consumer = readFileSync(join(out, 'consumer.js'), 'utf8')
-  const corrections = readVerifierAsset(join(out, 'corrections.js'), 'corrections')
+  const onDemand = readVerifierAsset(join(out, 'lazy.js'), 'lazy')
+  const lazy = onDemand.bytes.toString()
   // The hash's version string (core/epcis-event-hash.ts EVENT_HASH_VERSION) marks its code.
   t.notOk(consumer.includes('CBV2.0'), 'not in the script every phone fetches')
-  t.ok(corrections.bytes.toString().includes('CBV2.0'), 'in the lazy one')
-  t.ok(consumer.includes(corrections.fileName) && consumer.includes(corrections.integrity), 'named and pinned by the consumer script')
-  for (const name of ['seal', 'console', 'verify']) t.notOk(readFileSync(join(out, `${name}.js`), 'utf8').includes(corrections.fileName), `${name}: carries all its code`)
+  t.ok(lazy.includes('CBV2.0'), 'in the lazy one')
+  // Each row of the GS1 syntax dictionary, as the minified scripts write it.
+  const common = commonSyntaxRows()
+  for (const row of GS1_SYNTAX_ROWS) {
+    const written = JSON.stringify(row)
+    if (common.includes(row)) t.ok(consumer.includes(written), `${row[0]} ${row[4]}: a common AI, in the consumer script`)
+    else t.ok(!consumer.includes(written) && lazy.includes(written), `${row[0]} ${row[4]}: in the lazy script alone`)
+  }
+  t.ok(common.some(([ais]) => ais === '01') && common.length < 30, 'the common rows are few, GTIN among them')
+  t.ok(consumer.includes(onDemand.fileName) && consumer.includes(onDemand.integrity), 'named and pinned by the consumer script')
+  for (const name of ['seal', 'console', 'verify']) t.notOk(readFileSync(join(out, `${name}.js`), 'utf8').includes(onDemand.fileName), `${name}: carries all its code`)
 })

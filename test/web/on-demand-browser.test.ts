@@ -1,0 +1,75 @@
+// The consumer script holds the GS1 syntax dictionary's rows of the common AIs only (web/gs1-syntax-on-demand.ts).
+// A lot whose entries name an identifier with another AI (here a returnable crate's GRAI, AI 8003, which the
+// market observes with the lot) still verifies in Chromium: the verifier meets the AI, loads the on-demand
+// script once, pinned by its hash, and derives the page again with it. A copy of that script changed on the
+// way fails the page, and says why.
+
+import { join } from 'node:path'
+import t from 'tap'
+import { buildStatementEnvelope } from '../../src/core/dsse.js'
+import type { Statement } from '../../src/core/statement.js'
+import { readKeyFile } from '../../src/cli/key-files.js'
+import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
+import { postJson, ROOT, startNode } from '../helpers/node-process.js'
+import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
+import { FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
+import { testDir } from '../helpers/test-dir.js'
+
+const CRATE = 'urn:epc:id:grai:6901234.00003.CRATE7'
+const ON_DEMAND = /\/web\/lazy-[0-9a-f]{16}\.js$/
+
+if (haveChromium(t)) {
+  t.test('a lot page naming an uncommon AI loads the dictionary on demand and verifies', async (t) => {
+    const dir = testDir(t)
+    const node = await startNode({ dir: join(dir, 'data'), args: ['--seed'] })
+    t.teardown(() => node.stop())
+    const { context, page, errors, requests } = await launchChromium(t, 'zh-CN', { console: true })
+
+    const before = await openVerifiedPage(page, `${node.url}${lotPath(FINE_LOT)}?lang=en`)
+    t.equal(before.state, 'verified', before.status)
+    t.notOk(requests.some((url) => ON_DEMAND.test(url)), 'the demo lot names common AIs only: nothing fetched on demand')
+
+    const body = {
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'ObjectEvent',
+      eventTime: '2026-05-28T10:00:00.000+08:00',
+      eventTimeZoneOffset: '+08:00',
+      action: 'OBSERVE',
+      bizStep: 'storing',
+      epcList: [CRATE],
+      quantityList: [{ epcClass: `https://id.gs1.org/01/${ZONGZI}/10/${FINE_LOT}`, quantity: 12, uom: 'KGM' }],
+      readPoint: { id: 'urn:epc:id:sgln:6901234.00005.0' },
+      bizLocation: { id: 'urn:epc:id:sgln:6901234.00005.0' },
+    }
+    const statement = { type: 'food.event', actor: 'market-hz-01', id: 'crate-observed', issuedAt: new Date().toISOString(), body } as Statement
+    const envelope = buildStatementEnvelope(statement, [readKeyFile(join(ROOT, 'keys/demo/market-hz-01.json'))])
+    const posted = await postJson<{ seq: number }>(`${node.url}/v1/statements`, envelope)
+    t.equal(posted.status, 201, JSON.stringify(posted.body))
+    const lotJson = (await (await fetch(`${node.url}${lotPath(FINE_LOT)}`, { headers: { accept: 'application/json' } })).json()) as { events: { seq: number }[] }
+    t.ok(lotJson.events.some((event) => event.seq === posted.body.seq), 'the observation is on the lot page')
+
+    requests.length = 0
+    for (const lang of ['en', 'zh']) {
+      const verdict = await openVerifiedPage(page, `${node.url}${lotPath(FINE_LOT)}?lang=${lang}`)
+      t.equal(verdict.state, 'verified', `${lang}: ${verdict.status}`)
+      t.equal(await page.getAttribute('[data-bound]', 'data-verified'), 'ok', `${lang}: the area is derived again in the browser, with the whole dictionary`)
+    }
+    t.equal(new Set(requests.filter((url) => ON_DEMAND.test(url))).size, 1, 'the on-demand script, fetched for the AI')
+    t.same(errors, [])
+
+    // Pinned as the page's own script is: one byte changed on the way, and the page fails, saying why.
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.clearBrowserCache')
+    await cdp.detach()
+    const proxy = await startRewritingProxy(t, node.url)
+    proxy.rewriteBytes = (bytes, path) => {
+      if (!/^\/web\/lazy-/.test(path)) return bytes
+      const altered = Buffer.from(bytes)
+      altered[100] ^= 0x01
+      return altered
+    }
+    const pinned = await openVerifiedPage(page, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
+    t.equal(pinned.state, 'failed', pinned.status)
+    t.match(pinned.status, 'the script with the code for uncommon lots')
+  })
+}
