@@ -11,6 +11,7 @@
 import { fromHex } from './bytes.js'
 
 export const PUBLIC_KEY_LENGTH = 32
+export const SEED_LENGTH = 32
 export const SIGNATURE_LENGTH = 64
 
 /** The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian. */
@@ -94,4 +95,9 @@ export function isStrictSignatureInput(publicKey: Uint8Array, signature: Uint8Ar
 /** Programmer mistakes (not bytes at all) are TypeErrors; wrong lengths are verification failures. */
 export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`"${name}" expected Uint8Array`)
+}
+
+export function assertSeed(seed: unknown): asserts seed is Uint8Array {
+  assertBytes(seed, 'seed')
+  if (seed.length !== SEED_LENGTH) throw new RangeError(`"seed" expected ${SEED_LENGTH} bytes, got ${seed.length}`)
 }

@@ -4,7 +4,10 @@
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { bytesEqual, concatBytes } from './bytes.js'
-import { assertBytes, isStrictSignatureInput } from './ed25519-strict.js'
+import { assertBytes, assertSeed, isStrictSignatureInput } from './ed25519-strict.js'
+
+// Byte-level, so that code which only handles keys (keys.ts) need not carry @noble into a page script.
+export { assertSeed, SEED_LENGTH } from './ed25519-strict.js'
 
 export interface Ed25519 {
   readonly name: string
@@ -21,7 +24,6 @@ export interface AsyncEd25519 extends Ed25519 {
   verifyAsync?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
 }
 
-export const SEED_LENGTH = 32
 
 // @noble's sync API needs a SHA-512; the same one every caller of @noble/ed25519 would set.
 ed.hashes.sha512 = sha512
@@ -34,10 +36,6 @@ function littleEndianToBigInt(bytes: Uint8Array): bigint {
   return n
 }
 
-export function assertSeed(seed: unknown): asserts seed is Uint8Array {
-  assertBytes(seed, 'seed')
-  if (seed.length !== SEED_LENGTH) throw new RangeError(`"seed" expected ${SEED_LENGTH} bytes, got ${seed.length}`)
-}
 
 /**
  * RFC 8032 section 5.1.7 verification with the cofactorless equation R == encode([S]B - [k]A), as

@@ -1,8 +1,8 @@
 // Actor and node keys (Ed25519, RFC 8032): key ids, signers and the key file.
 // keyid = lowercase hex of the first 8 bytes of SHA-256(raw public key).
 import { bytesEqual, fromBase64, toBase64, toHex } from './bytes.js'
-import { assertSeed, SEED_LENGTH, type Ed25519 } from './ed25519.js'
-import { PUBLIC_KEY_LENGTH } from './ed25519-strict.js'
+import type { Ed25519 } from './ed25519.js'
+import { assertSeed, PUBLIC_KEY_LENGTH, SEED_LENGTH } from './ed25519-strict.js'
 import { fail } from './errors.js'
 import { sha256 } from './hash.js'
 

@@ -66,14 +66,16 @@ export function commonSyntaxRows(): SyntaxRow[] {
 }
 
 /**
- * In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts and core/gs1-syntax-rows.ts
- * is web/gs1-syntax-on-demand.ts: the code they leave out comes with the 'lazy' script.
+ * In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
+ * web/gs1-syntax-on-demand.ts and web/ed25519-fallback.ts is web/ed25519-on-demand.ts: the code they leave out
+ * comes with the 'lazy' script.
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',
   setup(build) {
     build.onResolve({ filter: /\/epcis-event-hash\.js$/ }, () => ({ path: source('web/event-hash-on-demand.ts') }))
     build.onResolve({ filter: /\/gs1-syntax-rows\.js$/ }, () => ({ path: source('web/gs1-syntax-on-demand.ts') }))
+    build.onResolve({ filter: /\/ed25519-fallback\.js$/ }, () => ({ path: source('web/ed25519-on-demand.ts') }))
   },
 }
 

@@ -1,17 +1,20 @@
 // Code a page script leaves out until a page needs it. The consumer script is what a phone fetches from a
-// label, and two parts of it serve few lots: the EPCIS event hash (core/epcis-event-hash.ts, some 3.7 kB of it
-// in brotli), which only lots whose entries hold an error declaration need, and the GS1 syntax dictionary's
-// rows beyond the AIs food labels carry (about 3 kB). Its bundle resolves those modules to
-// web/event-hash-on-demand.ts and web/gs1-syntax-on-demand.ts, and the 'lazy' script
+// label, and three parts of it serve few pages: the EPCIS event hash (core/epcis-event-hash.ts, some 3.7 kB of
+// it in brotli), which only lots whose entries hold an error declaration need; the GS1 syntax dictionary's
+// rows beyond the AIs food labels carry (about 2 kB); and @noble's Ed25519, for a browser without a fit
+// WebCrypto one (page-ed25519.ts). Its bundle resolves those modules to web/event-hash-on-demand.ts,
+// web/gs1-syntax-on-demand.ts and web/ed25519-on-demand.ts, and the 'lazy' script
 // (src/browser/lazy.ts) provides the real code, loaded by the verifier (verify.ts), pinned by its hash as
 // the page's own script is: before it derives a view that it knows needs it, and again after a derivation
 // that asked for it. Browser-safe.
 
+import type { Ed25519 } from '../core/ed25519.js'
 import type { SyntaxRow } from '../core/gs1-syntax-table.js'
 
 export interface LazyCode {
   eventHashId(event: Record<string, unknown>): string
   syntaxRows: readonly SyntaxRow[]
+  ed25519: Ed25519
 }
 
 const GLOBAL = '__tracechainLazyCode'
@@ -49,4 +52,29 @@ export function provideLazyCode(code: LazyCode): void {
 /** The code once its script has run, else undefined. */
 export function lazyCode(): LazyCode | undefined {
   return (globalThis as Record<string, unknown>)[GLOBAL] as LazyCode | undefined
+}
+
+/**
+ * The lazy script of this page script, named and pinned at build time (web/bundle.ts); undefined in a script
+ * that carries all its code.
+ */
+declare const __TRACECHAIN_LAZY_CODE__: { file: string; integrity: string } | undefined
+/** Where this script was loaded from: the lazy script is its sibling, wherever the page's origin is. */
+const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined
+
+let loading: Promise<void> | undefined
+
+/** Loads the lazy script once, pinned by its hash as the page pins this one; rejects if it does not load. */
+export function loadLazyCode(): Promise<void> {
+  if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode()) return Promise.resolve()
+  const { file, integrity } = __TRACECHAIN_LAZY_CODE__
+  return (loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script')
+    script.src = new URL(file, SCRIPT_URL ?? window.location.href).href
+    script.integrity = integrity
+    script.crossOrigin = 'anonymous'
+    script.onload = () => resolve()
+    script.onerror = () => reject(new Error(`the script with the code for uncommon lots (${file}) did not load`))
+    document.head.append(script)
+  }))
 }

@@ -31,11 +31,11 @@
 // A page opened from a label carries the log's key id in its URL's fragment (`#log=370b113f`, which
 // no server sees): the served log key must have that id, or the page fails naming both ids.
 
-import { nobleEd25519 } from '../core/ed25519.js'
 import { checkBoundAreas, missingViews, needsLazyCode, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import { httpLogSource } from './http-log-source.js'
-import { lazyCode, lazyCodeAsked } from './lazy-code.js'
+import { lazyCode, lazyCodeAsked, loadLazyCode } from './lazy-code.js'
+import { verifyingWith } from './page-ed25519.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
 
 export { registerBoundView, type RegisteredView } from './verify-bound.js'
@@ -191,11 +191,13 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     // An area that speaks "as of checkpoint N" needs a checkpoint that large: a lagging copy is asked again.
     const minSize = Math.max(0, ...areas.map(({ area }) => Number(area?.params.asOf ?? 0)).filter(Number.isSafeInteger))
     const likelySigners = elements.flatMap((element) => element.getAttribute('data-actor') ?? [])
-    outcome = await verifyLogEntries(httpLogSource(base, tlog), nobleEd25519, [...seqs, ...evidence], browserMemory(), actorIds, {
-      likelySigners,
-      minSize,
-      ...(expectedKeyId !== undefined ? { expectedKeyId } : {}),
-    })
+    outcome = await verifyingWith(browserMemory(), (ed, memory) =>
+      verifyLogEntries(httpLogSource(base, tlog), ed, [...seqs, ...evidence], memory, actorIds, {
+        likelySigners,
+        minSize,
+        ...(expectedKeyId !== undefined ? { expectedKeyId } : {}),
+      }),
+    )
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
@@ -322,29 +324,6 @@ function carryLabelPin(keyId: string | undefined): void {
     params.set('log', keyId)
     link.hash = params.toString()
   }
-}
-
-/**
- * The script this page script leaves out until a page needs it (web/lazy-code.ts), named and pinned at build
- * time (web/bundle.ts); undefined in a script that carries all its code.
- */
-declare const __TRACECHAIN_LAZY_CODE__: { file: string; integrity: string } | undefined
-/** Where this script was loaded from: the lazy script is its sibling, wherever the page's origin is. */
-const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined
-
-/** Loads the lazy script once, pinned by its hash as the page pins this one; rejects if it does not load. */
-function loadLazyCode(): Promise<void> {
-  if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode()) return Promise.resolve()
-  const { file, integrity } = __TRACECHAIN_LAZY_CODE__
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script')
-    script.src = new URL(file, SCRIPT_URL ?? window.location.href).href
-    script.integrity = integrity
-    script.crossOrigin = 'anonymous'
-    script.onload = () => resolve()
-    script.onerror = () => reject(new Error(`the script with the code for uncommon lots (${file}) did not load`))
-    document.head.append(script)
-  })
 }
 
 function start(): void {

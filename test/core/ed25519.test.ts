@@ -12,6 +12,7 @@ import { MAX_CACHED_PUBLIC_KEYS, nodeEd25519 } from '../../src/core/ed25519-node
 import { sodiumEd25519 } from '../../src/core/ed25519-sodium.js'
 import { isCanonicalScalar, isStrictPublicKey } from '../../src/core/ed25519-strict.js'
 import { sha256 } from '../../src/core/hash.js'
+import { webCryptoVerify } from '../../src/web/webcrypto-ed25519.js'
 
 const fixtures = new URL('../fixtures/ed25519/', import.meta.url)
 const backends: Ed25519[] = [nobleEd25519, nodeEd25519, sodiumEd25519]
@@ -38,12 +39,16 @@ const testScalar = (label: string) => (fromLittleEndian(testBytes(label, 64)) % 
 const challenge = (R: Uint8Array, A: Uint8Array, M: Uint8Array) => fromLittleEndian(sha512(concatBytes(R, A, M))) % L
 const signatureOf = (R: Uint8Array, S: bigint) => concatBytes(R, toLittleEndian(S))
 
+/** The page verifier's WebCrypto backend, over Node's WebCrypto (OpenSSL's); a browser's must pass its probe first. */
+const webCrypto = webCryptoVerify(globalThis.crypto.subtle)
+
 /** Runs one case through every backend (and verifyAsync); they must agree with each other and with `expected`. */
 async function bothAgree(t: { fail(message: string): unknown }, name: string, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, expected?: boolean) {
   const results = backends.map((b) => b.verify(publicKey, message, signature))
   results.push(await nodeEd25519.verifyAsync(publicKey, message, signature))
+  results.push(await webCrypto(publicKey, message, signature))
   if (results.some((r) => r !== results[0]) || (expected !== undefined && results[0] !== expected)) {
-    const verdicts = [...backends.map((b) => b.name), 'node async'].map((name, i) => `${name} ${results[i]}`).join(', ')
+    const verdicts = [...backends.map((b) => b.name), 'node async', 'WebCrypto (web/webcrypto-ed25519.ts)'].map((name, i) => `${name} ${results[i]}`).join(', ')
     t.fail(`${name}: ${verdicts}, expected ${expected}`)
     return undefined
   }

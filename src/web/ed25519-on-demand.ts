@@ -1,0 +1,11 @@
+// What the consumer script has for web/ed25519-fallback.ts (web/bundle.ts resolves the one to the other in that
+// bundle alone): @noble's Ed25519 from the 'lazy' script (web/lazy-code.ts), fetched only by a browser without a
+// fit WebCrypto Ed25519, or for a page one of whose signatures did not verify.
+
+import type { Ed25519 } from '../core/ed25519.js'
+import { lazyCode, loadLazyCode, lazyCodeMissing } from './lazy-code.js'
+
+export async function fallbackEd25519(): Promise<Ed25519> {
+  await loadLazyCode()
+  return lazyCode()?.ed25519 ?? lazyCodeMissing("@noble's Ed25519")
+}
