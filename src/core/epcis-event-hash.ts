@@ -266,7 +266,7 @@ function writeOrdered(node: Node, order: Order[] | undefined, extensions: boolea
   let unused = order === undefined && node.children.length > 0
   if (order !== undefined) {
     const inner = writeInOrder(node.children, order)
-    const named = new Set(order.map((o) => o.name))
+    const named = namesOf(order)
     const userExtensions = extensions ? node.children.filter((c) => !named.has(c.name) && USER_EXTENSION.test(c.name)) : []
     children = inner.text + sortedJoin(userExtensions.map(writeGeneric))
     unused = inner.unused.size > 0 || node.children.some((c) => !named.has(c.name) && !userExtensions.includes(c))
@@ -274,6 +274,15 @@ function writeOrdered(node: Node, order: Order[] | undefined, extensions: boolea
   const value = stripValue(node.value)
   const text = value === '' ? '' : `=${isTimestampField(node.name) ? (canonicalTimestamp(value) ?? value) : canonicalValue(value)}`
   return { text: text !== '' || children !== '' ? node.name + text + children : '', unused }
+}
+
+const orderNames = new WeakMap<Order[], ReadonlySet<string>>()
+
+/** The names an order writes, worked out once per order. */
+function namesOf(order: Order[]): ReadonlySet<string> {
+  let names = orderNames.get(order)
+  if (!names) orderNames.set(order, (names = new Set(order.map((o) => o.name))))
+  return names
 }
 
 /** Any field a remaining one: name, value, children sorted (an entry's in their JSON order). */

@@ -23,6 +23,8 @@ const SHORT_NAMES: [string, string][] = [
   ['gcn', '255'], ['sscc', '00'], ['gdti', '253'], ['ginc', '401'], ['gsin', '402'], ['grai', '8003'], ['giai', '8004'],
   ['cpv', '22'], ['lot', '10'], ['ser', '21'],
 ]
+/** Whether a URI has a short name to replace: one test, where most URIs need none of the loop's seventeen. */
+const SHORT_NAME_SEGMENT = new RegExp(`/(?:${SHORT_NAMES.map(([name]) => name).join('|')})/`)
 
 const ID = `^${CANONICAL_DIGITAL_LINK_BASE.replaceAll('.', '\\.').replaceAll('/', '\\/')}\\/`
 const dl = (pattern: string) => new RegExp(ID + pattern + '$')
@@ -145,7 +147,7 @@ function escape(component: string): string {
 /** A Digital Link on any host, with short names or not, as the canonical URI of its finest key; undefined when the result is malformed. */
 function constrainDigitalLink(value: string): string | undefined {
   let uri = value.replace(/[?#].*$/s, '')
-  for (const [name, ai] of SHORT_NAMES) uri = uri.replaceAll(`/${name}/`, `/${ai}/`)
+  if (SHORT_NAME_SEGMENT.test(uri)) for (const [name, ai] of SHORT_NAMES) uri = uri.replaceAll(`/${name}/`, `/${ai}/`)
   if (!CANONICAL_PRIMARY.test(uri)) {
     for (const key of PRIMARY_KEYS) {
       const at = uri.indexOf(`/${key}/`)

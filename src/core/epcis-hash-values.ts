@@ -81,6 +81,7 @@ export function formatPythonNumber(value: number): string {
   return negative ? `-${text}` : text
 }
 
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
 
 /**
@@ -91,6 +92,9 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[
  * fails (.9995 and up) the carry goes into the next second.
  */
 export function canonicalTimestamp(text: string): string | undefined {
+  // Most event times are written as this returns them; a date that rolls over (02-30) reads back otherwise,
+  // and the year 0 Date takes is no year here.
+  if (CANONICAL_UTC.test(text) && !text.startsWith('0000') && new Date(text).toISOString() === text) return text
   const match = TIMESTAMP.exec(text)
   if (!match) return undefined
   const [, yearText, monthText, dayText, hour = '0', minute = '0', second = '0', fraction = '', zone = 'Z'] = match

@@ -114,6 +114,12 @@ t.test('timestamps in UTC to the millisecond, rounded half to even', async (t) =
     ['2019-10-21T14:45:00+0530', '2019-10-21T09:15:00.000Z'],
     ['2019-10-21', '2019-10-21T00:00:00.000Z'],
     ['2019-02-30T00:00:00Z', undefined],
+    // Already as written out (the fast path): as they are, and a date or hour that Date would roll over, not.
+    ['2026-05-20T00:00:06.000Z', '2026-05-20T00:00:06.000Z'],
+    ['2024-02-29T23:59:59.999Z', '2024-02-29T23:59:59.999Z'],
+    ['2026-02-30T00:00:00.000Z', undefined],
+    ['2026-05-20T24:00:00.000Z', undefined],
+    ['0000-01-01T00:00:00.000Z', undefined],
     ['yesterday', undefined],
   ]
   for (const [text, expected] of cases) t.equal(canonicalTimestamp(text), expected, text)
@@ -126,6 +132,8 @@ t.test('identifiers as the reference’s Digital Link normaliser writes them', a
     ['urn:epc:id:grai:123456789012..5', undefined],
     ['https://id.gs1.org/01/9506000134352/10/L1/21/S1', 'https://id.gs1.org/01/09506000134352/21/S1'],
     ['https://example.org/shop/gtin/09506000134352/cpv/2A/lot/L1', 'https://id.gs1.org/01/09506000134352/10/L1'],
+    ['https://example.org/sscc/095060001343520000', 'https://id.gs1.org/00/095060001343520000'],
+    ['https://example.org/gtin/09506000134352/ser/S1', 'https://id.gs1.org/01/09506000134352/21/S1'],
     ['https://id.gs1.org/01/09506000134352/21/' + 'x'.repeat(21), undefined],
     ['http://transaction.acme.com/po/12345678', undefined],
     ['geo:47.506694,11.104301', undefined],
