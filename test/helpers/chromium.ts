@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
+import type { RewritingProxy } from './rewriting-proxy.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -113,4 +114,25 @@ export async function checkAccessibleAndZoomable(t: Test, page: Page, label: str
   await page.setViewportSize({ width: 640, height: 450 })
   t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), `${label}: no horizontal scroll at 200% zoom`)
   await page.setViewportSize({ width: 390, height: 844 })
+}
+
+/**
+ * The lazy script (web/lazy-code.ts) changed by one byte on its way through `proxy`: the page at `url` (on the
+ * proxy) must not run it and must fail, saying why. The browser's cache is emptied first, so the changed copy
+ * is the one fetched.
+ */
+export async function checkLazyScriptPinned(t: Test, context: BrowserContext, page: Page, proxy: RewritingProxy, url: string): Promise<void> {
+  const cdp = await context.newCDPSession(page)
+  await cdp.send('Network.clearBrowserCache')
+  await cdp.detach()
+  proxy.rewrite = undefined
+  proxy.rewriteBytes = (bytes, path) => {
+    if (!/^\/web\/lazy-/.test(path)) return bytes
+    const altered = Buffer.from(bytes)
+    altered[100] ^= 0x01
+    return altered
+  }
+  const pinned = await openVerifiedPage(page, url)
+  t.equal(pinned.state, 'failed', pinned.status)
+  t.match(pinned.status, 'the script with the code for uncommon lots')
 }
