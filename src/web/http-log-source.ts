@@ -2,7 +2,7 @@
 // its C2SP tiles, and the entries with their proofs that the API gives, many to a request. Every answer is
 // attacker input that verify-log.ts checks; these only fetch, with a deadline, and read the shapes.
 
-import { fromHex } from '../core/bytes.js'
+import { fromHex, utf8 } from '../core/bytes.js'
 import type { FetchResource } from '../core/tiled-log.js'
 import { batched } from './batched.js'
 import { isRecord } from './served.js'
@@ -55,7 +55,8 @@ export function tileFetcher(base: string): FetchResource {
 export function httpLogSource(api: string, tlog?: string): LogSource {
   const source: LogSource = { api: httpFetcher(api), tiles: tileFetcher((tlog ?? `${api}/tlog`).replace(/\/*$/, '/')) }
   if (tlog !== undefined) return source
-  return { ...source, entry: apiEntries(api), consistencyProof: async (from, to) => proofOf(await fetchJson(`${api}/v1/proofs/consistency?from=${from}&to=${to}`)) }
+  const { entry, latest } = apiEntries(api)
+  return { ...source, entry, latest, consistencyProof: async (from, to) => proofOf(await fetchJson(`${api}/v1/proofs/consistency?from=${from}&to=${to}`)) }
 }
 
 /** Seqs the node answers in one request for entries with their proofs (MAX_PROVEN_SEQS of http/routes/log.ts). */
@@ -63,13 +64,18 @@ const MAX_PROVEN_SEQS = 100
 
 /**
  * Entries and their proofs from the API at `api`: those asked for in one turn of the event loop in one request
- * (GET /v1/proofs/entries), so a page's entries take one round trip and its signers' registrations the next.
- * Once the API has not given one (it refuses them, or is a mirror a commit behind), the tiles stand in for the rest.
+ * (GET /v1/proofs/entries), so a page's entries take one round trip and its signers' registrations the next;
+ * or, asked for with `latest` beside the log key, all of them in the tree of the checkpoint the API serves,
+ * which its answer carries. Once the API has not given one (it refuses them, or is a mirror a commit behind),
+ * the tiles stand in for the rest.
  */
-function apiEntries(api: string): NonNullable<LogSource['entry']> {
+function apiEntries(api: string): Required<Pick<LogSource, 'entry' | 'latest'>> {
   let givesEntries = true
   const bySize = new Map<number, (seq: number) => Promise<ServedWithProof | undefined>>()
-  return async (seq, size) => {
+  const early = new Map<number, Map<number, ServedWithProof>>()
+  const entry = async (seq: number, size: number) => {
+    const known = early.get(size)?.get(seq)
+    if (known) return known
     if (!givesEntries) return undefined
     let lookup = bySize.get(size)
     if (!lookup) bySize.set(size, (lookup = batched((seqs: number[]) => fetchProven(api, seqs, size), MAX_PROVEN_SEQS)))
@@ -77,11 +83,23 @@ function apiEntries(api: string): NonNullable<LogSource['entry']> {
     if (!served) givesEntries = false
     return served
   }
+  const latest = async (seqs: readonly number[], actors: readonly string[]) => {
+    const named = actors.length > 0 ? `&actors=${actors.map(encodeURIComponent).join(',')}` : ''
+    const answer = await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.slice(0, MAX_PROVEN_SEQS).join(',')}${named}`)
+    if (!isRecord(answer) || typeof answer.checkpoint !== 'string' || typeof answer.size !== 'number') return undefined
+    early.set(answer.size, provenOf(answer))
+    return { note: utf8(answer.checkpoint) }
+  }
+  return { entry, latest }
 }
 
 /** The entries among `seqs` that the API gives with a well-formed proof in the tree of `size`, by seq. */
 async function fetchProven(api: string, seqs: number[], size: number): Promise<Map<number, ServedWithProof>> {
-  const answer = await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.join(',')}&size=${size}`)
+  return provenOf(await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.join(',')}&size=${size}`))
+}
+
+/** The entries of an answer of GET /v1/proofs/entries that come with a well-formed proof, by seq. */
+function provenOf(answer: unknown): Map<number, ServedWithProof> {
   const served = new Map<number, ServedWithProof>()
   if (!isRecord(answer) || !Array.isArray(answer.entries)) return served
   for (const item of answer.entries as unknown[]) {

@@ -13,7 +13,7 @@
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
 import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
-import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
+import { unverifiedCheckpoint, verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
@@ -60,6 +60,12 @@ export interface LogSource {
    * checked against both roots as one built from the tiles is.
    */
   consistencyProof?(from: number, to: number): Promise<Uint8Array[] | undefined>
+  /**
+   * The checkpoint the node's API serves, with `seqs` and the registry entries of `actors` in its tree, asked
+   * for beside the log key (GET /v1/proofs/entries without a size): `entry` then has them at hand for that size,
+   * a round trip sooner. Undefined where the API does not give them.
+   */
+  latest?(seqs: readonly number[], actors: readonly string[]): Promise<{ note: Uint8Array } | undefined>
 }
 
 export interface ServedWithProof {
@@ -214,7 +220,11 @@ export async function verifyLogEntries(
   // The actors the page names are asked for beside the key and the checkpoint, which their lookup does not
   // need: their registry entries then come with the page's entries, a round trip sooner.
   const directory = nodeActorDirectory(source.api)
-  for (const actor of likelyActors(actorIds, options.likelySigners)) directory.seqsOf(actor).catch(() => undefined)
+  const likely = likelyActors(actorIds, options.likelySigners)
+  for (const actor of likely) directory.seqsOf(actor).catch(() => undefined)
+  // The entries and the signers' registry entries in the tree of the API's checkpoint, beside the key: where
+  // that checkpoint is as new as the tiles', no round trip waits for them after it.
+  const latest = seqs.length > 0 ? source.latest?.([...new Set(seqs)], likely).catch(() => undefined) : undefined
   try {
     ;[verifierKey, served] = await Promise.all([source.api.text('/v1/log/key'), source.tiles('checkpoint')])
     verifierKey = verifierKey.trim()
@@ -243,12 +253,20 @@ export async function verifyLogEntries(
   }
   const pin = expectedKeyId !== undefined ? { keyId, keyPinned: true } : { keyId }
   let noteBytes: Uint8Array = served
+  // The API's checkpoint where it is at least as new as the tiles' and verifies; the tiles' otherwise.
+  let early: DeferredLog | Failure | undefined
+  const api = await latest
+  if (api && sizeOf(api.note) >= sizeOf(served)) {
+    early = await openCheckpoint(source, ed, verifierKey, api.note)
+    if ('check' in early) early = undefined
+    else noteBytes = api.note
+  }
   // A page may name entries newer than the checkpoint its copy of the tiles serves yet (a checkpoint that waits
   // for its witnesses, a CDN a commit behind the mirror that rendered the page): ask again, briefly.
   const newest = Math.max(-1, ...seqs, (options.minSize ?? 0) - 1)
   let opened: DeferredLog | Failure
   for (let wait = 0; ; wait++) {
-    opened = await openCheckpoint(source, ed, verifierKey, noteBytes)
+    opened = wait === 0 && early ? early : await openCheckpoint(source, ed, verifierKey, noteBytes)
     if ('check' in opened || newest < opened.checkpoint.size || wait >= NEWER_CHECKPOINT_WAITS_MS.length) break
     await new Promise((resolve) => setTimeout(resolve, NEWER_CHECKPOINT_WAITS_MS[wait]))
     try {
@@ -321,6 +339,15 @@ const MAX_LIKELY_SIGNERS = 64
 
 function likelyActors(actorIds: readonly string[], likelySigners: readonly string[] = []): string[] {
   return [...new Set([...actorIds, ...likelySigners])].slice(0, MAX_LIKELY_SIGNERS)
+}
+
+/** The size a signed note's checkpoint claims, before any check; -1 for one that does not parse. */
+function sizeOf(note: Uint8Array): number {
+  try {
+    return unverifiedCheckpoint(fromUtf8(note)).size
+  } catch {
+    return -1
+  }
 }
 
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */

@@ -123,6 +123,19 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
   const hundred = Array.from({ length: 100 }, (_, i) => i % 10).join(',')
   t.equal((await app.inject(`/v1/proofs/entries?seqs=${hundred}&size=10`)).statusCode, 200, 'up to 100 seqs')
 
+  // Without a size: in the tree of the checkpoint /tlog/checkpoint serves, which the answer carries (a page asks
+  // beside the log key), with the registry entries of the actors named; one not registered adds nothing.
+  const latest = await app.inject('/v1/proofs/entries?seqs=3&actors=operator,nobody,operator')
+  t.equal(latest.statusCode, 200, latest.body)
+  t.equal(latest.headers['cache-control'], (await app.inject('/tlog/checkpoint')).headers['cache-control'], 'cached as briefly as the checkpoint it carries')
+  const early = latest.json() as { size: number; checkpoint: string; entries: { seq: number; leafHash: string; proof: string[] }[] }
+  t.equal(early.checkpoint, (await app.inject('/tlog/checkpoint')).body, "the tiles' checkpoint, word for word")
+  t.equal(early.size, 10)
+  const registrations = node.ledger.actors.get('operator')?.seqs ?? []
+  t.ok(registrations.length > 0)
+  t.same(early.entries.map((e) => e.seq), [...new Set([3, ...registrations])], "the page's entry, then the operator's registry entries")
+  for (const { seq, leafHash, proof } of early.entries) verifyInclusion(seq, 10, fromHex(leafHash), proof.map((h) => fromHex(h)), parsed.rootHash)
+
   const consistency = (await app.inject('/v1/proofs/consistency?from=4&to=10')).json()
   const root4 = await node.ledger.rootAt(4)
   verifyConsistency(4, 10, consistency.proof.map((h: string) => fromHex(h)), root4, parsed.rootHash)
@@ -140,7 +153,12 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
     ['/v1/proofs/inclusion?seq=3&size=11', 400, 'RANGE_INVALID'],
     ['/v1/proofs/inclusion?seq=3&size=3', 400, 'RANGE_INVALID'],
     ['/v1/proofs/inclusion?seq=1e400', 400, 'RANGE_INVALID'],
-    ['/v1/proofs/entries?seqs=1,2', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=10', 400, 'RANGE_INVALID'],
+    ['/v1/proofs/entries?seqs=1&actors=', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1&actors=a,,b', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1&actors=%E5%86%9C%E5%9C%BA', 400, 'BAD_REQUEST'],
+    [`/v1/proofs/entries?seqs=1&actors=${'a'.repeat(65)}`, 400, 'BAD_REQUEST'],
+    [`/v1/proofs/entries?seqs=1&actors=${Array(65).fill('a').join(',')}`, 400, 'BAD_REQUEST'],
     ['/v1/proofs/entries?size=5', 400, 'BAD_REQUEST'],
     ['/v1/proofs/entries?seqs=&size=5', 400, 'BAD_REQUEST'],
     ['/v1/proofs/entries?seqs=1,,2&size=5', 400, 'BAD_REQUEST'],

@@ -1,5 +1,5 @@
-// A page reads the few entries it shows, and their inclusion proofs, from the node's API in one request
-// (GET /v1/proofs/entries), its signers' registrations in a second: from the tiles each would cost a phone a level-0 hash tile
+// A page reads the few entries it shows, their inclusion proofs and its signers' registrations from the node's
+// API in one request beside the log key (GET /v1/proofs/entries without a size): from the tiles each would cost a phone a level-0 hash tile
 // (8 kB) and the 256-entry bundle that holds it (some 80 kB in brotli on a large log; bench/scan.mjs).
 // Run with the page's own LogSource (web/verify.ts httpLogSource) over a real port, through a proxy that
 // rewrites or refuses answers as a hostile node or network would: an entry or a proof the API alters, or an
@@ -67,10 +67,44 @@ t.test('the entries a page shows and their proofs come from the API in one reque
   const outcome = await verifyLogEntries(source, nobleEd25519, SEQS)
   t.same(outcome.failures, [])
   t.same(outcome.entries.map((e) => [e.seq, e.ok]), SEQS.map((seq) => [seq, true]))
-  t.same(batches(proxy.asked), [`${PROVEN}seqs=${SEQS.join(',')}&size=${outcome.checkpoint?.size}`], 'one request for all of them, in the signed tree')
+  t.same(batches(proxy.asked), [`${PROVEN}seqs=${SEQS.join(',')}`], "one request for all of them, beside the key: in the tree of the API's checkpoint, which its answer carries")
   t.same(proxy.asked.filter((path) => /^\/v1\/(entries|proofs\/inclusion)/.test(path)), [], 'none one by one')
   t.same(bundleReads(proxy.asked), [], 'no entry bundle fetched')
   t.same(proxy.asked.filter((path) => path.startsWith('/tlog/')), ['/tlog/checkpoint'], 'of the tiles, the checkpoint alone')
+})
+
+t.test("the API's checkpoint only where it verifies and is as new as the tiles'", async (t) => {
+  const { node, proxy, source } = await listeningNode(t)
+  const older = node.ledger.checkpoint
+  await node.register('farm-9', ['farm'])
+  const apiCheckpoint = (change: (note: string) => string) => (bytes: Buffer, path: string) => {
+    if (!path.startsWith(PROVEN) || path.includes('size=')) return bytes
+    const answer = JSON.parse(bytes.toString()) as { checkpoint: string; size: number }
+    return Buffer.from(JSON.stringify({ ...answer, checkpoint: change(answer.checkpoint) }))
+  }
+  const cases: [string, (note: string) => string][] = [
+    ['an older checkpoint than the tiles serve', () => older],
+    ['a signature changed', (note) => note.replace(/ (\S{12})(\S)/, (_, head: string, c: string) => ` ${head}${c === 'A' ? 'B' : 'A'}`)],
+    ['no checkpoint at all', () => 'not a note'],
+  ]
+  for (const [name, change] of cases) {
+    proxy.asked.length = 0
+    proxy.rewriteBytes = apiCheckpoint(change)
+    const outcome = await verifyLogEntries(source, nobleEd25519, SEQS)
+    t.same(outcome.failures, [], name)
+    t.equal(outcome.checkpoint?.size, node.ledger.size, `${name}: the tiles' checkpoint`)
+    // The answer's entries are proven in the tree of the size it names, which is the tiles' checkpoint's here.
+    t.same(batches(proxy.asked), [`${PROVEN}seqs=${SEQS.join(',')}`], `${name}: its entries, checked against the tiles' root`)
+  }
+  // An answer in another tree than the tiles': its entries are asked for again, in the tiles' tree.
+  proxy.asked.length = 0
+  proxy.rewriteBytes = (bytes, path) => {
+    if (!path.startsWith(PROVEN) || path.includes('size=')) return bytes
+    return Buffer.from(JSON.stringify({ ...(JSON.parse(bytes.toString()) as object), checkpoint: older, size: node.ledger.size - 1 }))
+  }
+  const outcome = await verifyLogEntries(httpLogSource(proxy.url), nobleEd25519, SEQS)
+  t.same(outcome.failures, [])
+  t.same(batches(proxy.asked), [`${PROVEN}seqs=${SEQS.join(',')}`, `${PROVEN}seqs=${SEQS.join(',')}&size=${node.ledger.size}`], 'the entries asked for again, in its tree')
 })
 
 t.test('an entry or proof the API alters, or an entry it swaps, fails the page, named; the tiles do not stand in', async (t) => {
@@ -143,7 +177,7 @@ t.test('an API that refuses entries, leaves one out or answers with something el
   t.same(refused.failures, [])
   t.ok(refused.ok)
   t.equal(bundleReads(proxy.asked).length, 1, 'the one bundle that holds them, read once')
-  t.equal(batches(proxy.asked).length, 1, 'once refused, the API is not asked for the registry entries behind them')
+  t.equal(batches(proxy.asked).length, 2, 'asked beside the key, then in the tiles\' tree; once refused, not for the registry entries behind them')
 
   proxy.refuse = undefined
   proxy.asked.length = 0
@@ -218,8 +252,8 @@ t.test('round trips a phone waits: the page names its signers, so they are looke
   const outcome = await verifyLogEntries(httpLogSource(hinted.url), nobleEd25519, seqs, undefined, ['operator'], { likelySigners: signers })
   t.same(outcome.failures, [])
   t.ok(outcome.ok)
-  // The key, the checkpoint, the witness policy and the signers; the entries and the signers' registry entries.
-  t.equal(hinted.waves, 2, `${hinted.waves} round trips`)
+  // The key, the checkpoint, the witness policy, the signers, and the entries with the signers' registry entries.
+  t.equal(hinted.waves, 1, `${hinted.waves} round trip`)
 
   const unhinted = await roundTripGate(t, proxy.url)
   t.ok((await verifyLogEntries(httpLogSource(unhinted.url), nobleEd25519, seqs)).ok)

@@ -20,17 +20,26 @@ if (haveChromium(t)) {
     t.notOk(native.requests.some((request) => LAZY.test(request)), "verified with Chromium's WebCrypto: the lazy script is not fetched")
     t.same(native.errors, [])
 
-    // The checkpoint's signature changed on the way: the first pass assumed it good, the verdict says not,
-    // and the page fails, naming it.
-    await native.page.route('**/tlog/checkpoint', async (route) => {
-      const response = await route.fetch()
-      const lines = (await response.text()).split('\n')
+    // The checkpoint's signature changed on the way, in the tiles and in the API's answer that carries it: the
+    // first pass assumed it good, the verdict says not, and the page fails, naming it.
+    const forgedNote = (note: string) => {
+      const lines = note.split('\n')
       const at = lines.findIndex((line) => line.startsWith('— '))
       const signature = lines[at].split(' ')
       const base64 = signature[2]
       signature[2] = base64.slice(0, 12) + (base64[12] === 'A' ? 'B' : 'A') + base64.slice(13)
       lines[at] = signature.join(' ')
-      await route.fulfill({ response, body: lines.join('\n') })
+      return lines.join('\n')
+    }
+    await native.page.route('**/tlog/checkpoint', async (route) => {
+      const response = await route.fetch()
+      await route.fulfill({ response, body: forgedNote(await response.text()) })
+    })
+    await native.page.route('**/v1/proofs/entries?*', async (route) => {
+      const response = await route.fetch()
+      const answer = (await response.json()) as { checkpoint?: string }
+      if (answer.checkpoint) answer.checkpoint = forgedNote(answer.checkpoint)
+      await route.fulfill({ response, json: answer })
     })
     const forged = await openVerifiedPage(native.page, url)
     t.equal(forged.state, 'failed', forged.status)

@@ -30,7 +30,7 @@ function publicView(actor: ActorRecord, demoKeys: DemoKeys) {
 }
 
 /** An actor id as actor.register's schema has it, for a query's list of them. */
-const ACTOR_ID = '[A-Za-z0-9._-]{1,64}'
+export const ACTOR_ID = '[A-Za-z0-9._-]{1,64}'
 /** Actors one request may name: a page's signers and the actors its facts name. */
 export const MAX_ACTOR_IDS = 100
 

@@ -3,12 +3,15 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import { toHex } from '../../core/bytes.js'
+import { unverifiedCheckpoint } from '../../core/checkpoint.js'
 import { nodeEd25519 } from '../../core/ed25519-node.js'
 import { fail } from '../../core/errors.js'
 import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { witnessedProof } from '../../ledger/witnessed.js'
 import { PUBLIC_READ } from '../cors.js'
+import { ACTOR_ID } from './actors.js'
+import { MUTABLE_CACHE_CONTROL } from './tlog.js'
 
 export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
@@ -16,6 +19,10 @@ export const DEFAULT_ENTRIES_PAGE = 100
 export const MAX_WITNESSED_SEQS = 200
 /** Entries one request for entries with their proofs may name: a page's, and its signers' registrations. */
 export const MAX_PROVEN_SEQS = 100
+/** Actors whose registry entries one such request may add (the browser looks up at most 64 ahead). */
+export const MAX_PROVEN_ACTORS = 64
+/** Registry entries one such request adds at most; a verifier asks for any others as it needs them. */
+export const MAX_PROVEN_REGISTRATIONS = 200
 /** What a refused concurrent audit is told to wait, in seconds: about one audit of MAX_VERIFY_RANGE entries. */
 const VERIFY_RETRY_AFTER_SECONDS = 2
 
@@ -122,32 +129,42 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
       config: PUBLIC_READ,
       schema: {
         summary:
-          "Entries, each with its RFC 9162 inclusion proof in the tree of `size`: the entries a page shows, checked against a checkpoint, in one request (a phone's round trips are its slowest part)",
+          "Entries, each with its RFC 9162 inclusion proof in the tree of `size`: the entries a page shows, checked against a checkpoint, in one request (a phone's round trips are its slowest part). Without `size`, in the tree of the checkpoint /tlog/checkpoint serves, which the answer carries: a page asks for it beside the log key. `actors` adds their registry entries, which establish their keys",
         tags: ['proofs'],
         querystring: {
           type: 'object',
-          required: ['seqs', 'size'],
+          required: ['seqs'],
           properties: {
             seqs: { type: 'string', pattern: `^[0-9]{1,15}(,[0-9]{1,15}){0,${MAX_PROVEN_SEQS - 1}}$`, description: `up to ${MAX_PROVEN_SEQS} seqs, comma-separated` },
             size: sizeSchema,
+            actors: { type: 'string', pattern: `^${ACTOR_ID}(,${ACTOR_ID}){0,${MAX_PROVEN_ACTORS - 1}}$`, description: `up to ${MAX_PROVEN_ACTORS} actor ids, comma-separated: their registry entries too (those not registered are left out)` },
           },
           additionalProperties: false,
         },
       },
     },
-    async (request) => {
-      const { seqs: listed, size } = request.query as { seqs: string; size: number }
+    async (request, reply) => {
+      const { seqs: listed, size: asked, actors } = request.query as { seqs: string; size?: number; actors?: string }
+      const checkpoint = asked === undefined ? servedCheckpoint() : undefined
+      // Cached as the checkpoint is (a recall's crowd of phones is the CDN's to answer): the answer carries the
+      // checkpoint its proofs are in, and a verifier takes that one only where it is as new as the tiles'.
+      if (checkpoint !== undefined) reply.header('cache-control', MUTABLE_CACHE_CONTROL)
+      const size = checkpoint === undefined ? (asked as number) : unverifiedCheckpoint(checkpoint).size
       const seqs = [...new Set(listed.split(',').map(Number))]
       if (size > ledger.size) fail('RANGE_INVALID', `size ${size} is beyond the log's ${ledger.size} entries`, { size })
       const outside = seqs.find((seq) => seq >= size)
       if (outside !== undefined) fail('RANGE_INVALID', `seq ${outside} is not below size ${size}`, { seq: outside, size })
+      const registrations = new Set<number>()
+      for (const id of new Set(actors?.split(',') ?? [])) {
+        for (const seq of ledger.actors.get(id)?.seqs ?? []) if (seq < size && registrations.size < MAX_PROVEN_REGISTRATIONS) registrations.add(seq)
+      }
       const entries = await Promise.all(
-        seqs.map(async (seq) => {
+        [...new Set([...seqs, ...registrations])].map(async (seq) => {
           const [{ entry, leafHash }, { proof }] = await Promise.all([ledger.getEntry(seq), ledger.inclusionProof(seq, size)])
           return { seq, entry, leafHash, proof: proof.map(toHex) }
         }),
       )
-      return { size, entries }
+      return { size, entries, ...(checkpoint !== undefined ? { checkpoint } : {}) }
     },
   )
 
