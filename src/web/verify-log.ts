@@ -12,20 +12,19 @@
 // are the same for all.
 // No DOM here: it runs in Node's tests as it runs in the page (verify.ts is the DOM side).
 
-import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
-import { unverifiedCheckpoint, verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
+import { fromUtf8, toBase64 } from '../core/bytes.js'
+import type { Checkpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
-import { isTracechainError } from '../core/errors.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
-import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
+import { logKeyIdOf } from '../core/log-key-id.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import type { VerifiedCosignature, WitnessKey } from '../core/cosignature.js'
 import type { Statement } from '../core/statement.js'
-import { verifyConsistency } from '../core/merkle.js'
-import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import { EntryVerifier, invalidTileOf, type DeferredLog } from './verify-entries.js'
+import type { FetchResource } from '../core/tiled-log.js'
+import { EntryVerifier, type DeferredLog } from './verify-entries.js'
 import { nodeActorDirectory, RegistryVerifier } from './verify-registry.js'
 import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
+import { checkAgainstSeen, labelKeyFailure, openCheckpoint, sizeOf, tileFailure } from './verify-checkpoint.js'
 import type { ActorProfile } from './bound-view.js'
 import { entryTimes, fetchWitnessedProofs } from './verify-witnessed-time.js'
 import { checkWitnesses, witnessPolicyOf } from './witness-policy.js'
@@ -341,79 +340,5 @@ function likelyActors(actorIds: readonly string[], likelySigners: readonly strin
   return [...new Set([...actorIds, ...likelySigners])].slice(0, MAX_LIKELY_SIGNERS)
 }
 
-/** The size a signed note's checkpoint claims, before any check; -1 for one that does not parse. */
-function sizeOf(note: Uint8Array): number {
-  try {
-    return unverifiedCheckpoint(fromUtf8(note)).size
-  } catch {
-    return -1
-  }
-}
-
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */
 const NEWER_CHECKPOINT_WAITS_MS = [400, 800, 1600]
-
-/** The checkpoint's signature; its tiles are opened on first use, the rightmost of each level checked to give its root. */
-async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey: string, noteBytes: Uint8Array): Promise<DeferredLog | Failure> {
-  let checkpoint: Checkpoint
-  try {
-    checkpoint = verifyCheckpoint(ed, fromUtf8(noteBytes), verifierKey)
-  } catch (error) {
-    const code = isTracechainError(error) ? error.code : ''
-    return { check: code === 'VERIFIER_KEY_INVALID' ? 'log-key' : 'checkpoint-signature', detail: message(error) }
-  }
-  let opened: Promise<TiledLog> | undefined
-  return {
-    checkpoint,
-    open: () => (opened ??= TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })),
-  }
-}
-
-/** The label-key failure when `expectedKeyId` does not name `verifierKey` (which parses), else undefined. */
-function labelKeyFailure(verifierKey: string, expectedKeyId: string): Failure | undefined {
-  if (!isLogKeyId(expectedKeyId)) {
-    return { check: 'label-key', expectedKeyId: expectedKeyId.slice(0, 64), servedKeyId: logKeyIdOf(verifierKey), detail: 'the key id given is not 8 to 64 lowercase hex digits' }
-  }
-  if (isKeyIdOf(verifierKey, expectedKeyId)) return undefined
-  const servedKeyId = logKeyIdOf(verifierKey, expectedKeyId.length)
-  return { check: 'label-key', expectedKeyId, servedKeyId, detail: `the label names log key ${expectedKeyId}, the node serves ${servedKeyId} (${verifierKey})` }
-}
-
-/** A failure naming the tile, for an error of the tile reader that is one; else undefined. */
-function tileFailure(error: unknown): Failure | undefined {
-  const tile = invalidTileOf(error)
-  return tile === undefined ? undefined : { check: 'tile', tile, detail: message(error) }
-}
-
-/**
- * The log must extend what this browser saw before: same key, not shorter, consistent (a proof from the API
- * where it gives one, else from the tiles). Pushes what failed; true when nothing did.
- */
-async function checkAgainstSeen(source: LogSource, log: DeferredLog, verifierKey: string, seen: RememberedCheckpoint | undefined, failures: Failure[]): Promise<boolean> {
-  const { checkpoint } = log
-  if (!seen) return true
-  if (seen.key !== verifierKey) {
-    failures.push({ check: 'key-changed', detail: `remembered key ${seen.key}, served ${verifierKey}` })
-    return false
-  }
-  if (seen.size > checkpoint.size) {
-    failures.push({ check: 'rollback', seenSize: seen.size, detail: `remembered size ${seen.size}, served ${checkpoint.size}` })
-    return false
-  }
-  try {
-    const seenRoot = fromBase64(seen.root, 'remembered root')
-    if (seen.size === checkpoint.size) {
-      if (!bytesEqual(seenRoot, checkpoint.rootHash)) throw new Error(`two different roots for size ${seen.size}`)
-      return true
-    }
-    if (seen.size === 0) return true
-    const served = await source.consistencyProof?.(seen.size, checkpoint.size).catch(() => undefined)
-    // Either proof is checked against both roots (PROOF_INVALID: a rewritten history).
-    if (served) verifyConsistency(seen.size, checkpoint.size, served, seenRoot, checkpoint.rootHash)
-    else await (await log.open()).verifyExtends({ origin: checkpoint.origin, size: seen.size, rootHash: seenRoot, extensions: [] })
-    return true
-  } catch (error) {
-    failures.push(tileFailure(error) ?? { check: 'consistency', seenSize: seen.size, detail: message(error) })
-    return false
-  }
-}
