@@ -1,6 +1,7 @@
 // The consumer pages' shell: escaping, one inline stylesheet (no framework, no web fonts: the
 // phone's own CJK font), the header with the language switch and the verifier script.
 
+import { earlyRequestLinks } from './early-requests.js'
 import { TEXT, type Lang } from './i18n.js'
 import type { PageScript } from './page-scripts.js'
 
@@ -147,7 +148,8 @@ export function renderShell(shell: PageShell): string {
   return (
     `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
-    `<title>${escapeHtml(shell.title)}</title><style>${CSS}${shell.styles ?? ''}</style></head><body>${ICONS}` +
+    `<title>${escapeHtml(shell.title)}</title>${verified ? earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
+    `<style>${CSS}${shell.styles ?? ''}</style></head><body>${ICONS}` +
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
     `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +

@@ -5,6 +5,7 @@
 import { fromHex, utf8 } from '../core/bytes.js'
 import type { FetchResource } from '../core/tiled-log.js'
 import { batched } from './batched.js'
+import { latestEntriesPath, MAX_PROVEN_SEQS } from './early-requests.js'
 import { isRecord } from './served.js'
 import type { LogFetcher, LogSource, ServedWithProof } from './verify-log.js'
 
@@ -59,8 +60,6 @@ export function httpLogSource(api: string, tlog?: string): LogSource {
   return { ...source, entry, latest, consistencyProof: async (from, to) => proofOf(await fetchJson(`${api}/v1/proofs/consistency?from=${from}&to=${to}`)) }
 }
 
-/** Seqs the node answers in one request for entries with their proofs (MAX_PROVEN_SEQS of http/routes/log.ts). */
-const MAX_PROVEN_SEQS = 100
 
 /**
  * Entries and their proofs from the API at `api`: those asked for in one turn of the event loop in one request
@@ -84,8 +83,7 @@ function apiEntries(api: string): Required<Pick<LogSource, 'entry' | 'latest'>> 
     return served
   }
   const latest = async (seqs: readonly number[], actors: readonly string[]) => {
-    const named = actors.length > 0 ? `&actors=${actors.map(encodeURIComponent).join(',')}` : ''
-    const answer = await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.slice(0, MAX_PROVEN_SEQS).join(',')}${named}`)
+    const answer = await fetchJson(api + latestEntriesPath(seqs, actors))
     if (!isRecord(answer) || typeof answer.checkpoint !== 'string' || typeof answer.size !== 'number') return undefined
     early.set(answer.size, provenOf(answer))
     return { note: utf8(answer.checkpoint) }

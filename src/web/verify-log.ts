@@ -28,6 +28,7 @@ import { checkAgainstSeen, labelKeyFailure, openCheckpoint, sizeOf, tileFailure 
 import type { ActorProfile } from './bound-view.js'
 import { entryTimes, fetchWitnessedProofs } from './verify-witnessed-time.js'
 import { checkWitnesses, witnessPolicyOf } from './witness-policy.js'
+import { likelyActors } from './early-requests.js'
 
 /** Reads the node's API (attacker-controlled answers); throws on a network or HTTP failure. */
 export interface LogFetcher {
@@ -223,7 +224,7 @@ export async function verifyLogEntries(
   for (const actor of likely) directory.seqsOf(actor).catch(() => undefined)
   // The entries and the signers' registry entries in the tree of the API's checkpoint, beside the key: where
   // that checkpoint is as new as the tiles', no round trip waits for them after it.
-  const latest = seqs.length > 0 ? source.latest?.([...new Set(seqs)], likely).catch(() => undefined) : undefined
+  const latest = seqs.length > 0 ? source.latest?.(seqs, likely).catch(() => undefined) : undefined
   try {
     ;[verifierKey, served] = await Promise.all([source.api.text('/v1/log/key'), source.tiles('checkpoint')])
     verifierKey = verifierKey.trim()
@@ -331,13 +332,6 @@ export async function verifyLogEntries(
     for (const outcome of outcomes) Object.assign(outcome, times.get(outcome.seq))
   }
   return result({ checkpoint, ...pin, entries: outcomes, actors, ...(seen ? { seen } : {}), ...(witnessed ? { witnessed } : {}) })
-}
-
-/** Actors looked up ahead on a page's word: a page cannot make the verifier fetch without end. */
-const MAX_LIKELY_SIGNERS = 64
-
-function likelyActors(actorIds: readonly string[], likelySigners: readonly string[] = []): string[] {
-  return [...new Set([...actorIds, ...likelySigners])].slice(0, MAX_LIKELY_SIGNERS)
 }
 
 /** How long a page waits, at most three times, for a checkpoint that covers the entries it names. */

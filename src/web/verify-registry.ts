@@ -15,6 +15,7 @@ import { keyIdOf, parsePublicKey } from '../core/keys.js'
 import { masterDataOf } from '../core/master-data.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { batched } from './batched.js'
+import { actorsPath } from './early-requests.js'
 import { isRecord } from './served.js'
 import type { EntrySource } from './verify-entries.js'
 import type { LogFetcher } from './verify-log.js'
@@ -84,7 +85,7 @@ export interface ActorDirectory {
 export function nodeActorDirectory(fetcher: LogFetcher): ActorDirectory {
   // Every id asked for is in the map of an answer that came: its record, or null where the node left it out.
   const listed = batched(async (ids: string[]) => {
-    const answer = await fetcher.json(`/v1/actors?ids=${ids.map(encodeURIComponent).join(',')}`)
+    const answer = await fetcher.json(actorsPath(ids))
     if (!isRecord(answer) || !Array.isArray(answer.actors)) throw new Error('the node did not answer the actors asked for')
     const records = new Map<string, Record<string, unknown> | null>(ids.map((id) => [id, null]))
     for (const record of answer.actors) if (isRecord(record) && typeof record.id === 'string' && records.has(record.id)) records.set(record.id, record)
