@@ -53,8 +53,10 @@ export function earlyRequestLinks(mainAttributes: string, body: string): string 
   for (const [, evidence] of body.matchAll(EVIDENCE)) seqs.push(...evidence.split(' ').filter(Boolean).map(Number))
   const named = [...body.matchAll(ACTORS)].flatMap(([, ids]) => ids.split(/\s+/).filter(Boolean))
   const actors = likelyActors(named, signers)
-  const paths: string[] = [...FIRST_PATHS]
-  if (actors.length > 0) paths.push(actorsPath(actors))
+  // The largest answers first.
+  const paths: string[] = []
   if (seqs.length > 0) paths.push(latestEntriesPath(seqs, actors))
+  if (actors.length > 0) paths.push(actorsPath(actors))
+  paths.push(...FIRST_PATHS)
   return paths.map((path) => `<link rel="preload" as="fetch" crossorigin href="${path.replaceAll('&', '&amp;')}">`).join('')
 }

@@ -148,12 +148,12 @@ export function renderShell(shell: PageShell): string {
   return (
     `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
-    `<title>${escapeHtml(shell.title)}</title>${verified ? earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
+    // The deferred verifier first, then what it will ask for: a phone on HTTP/1.1 has six connections to a host.
+    `<title>${escapeHtml(shell.title)}</title>${verified ? verifierScriptTag(shell.script ?? 'consumer') + earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
     `<style>${CSS}${shell.styles ?? ''}</style></head><body>${ICONS}` +
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +
     `<main ${shell.mainAttributes ?? ''}>${shell.body}</main>` +
-    (verified ? verifierScriptTag(shell.script ?? 'consumer') : '') +
     `</body></html>`
   )
 }

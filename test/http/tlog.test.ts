@@ -8,7 +8,7 @@ import { bytesEqual } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { TiledLog } from '../../src/core/tiled-log.js'
 import { buildApp } from '../../src/http/app.js'
-import { IMMUTABLE_CACHE_CONTROL, MUTABLE_CACHE_CONTROL } from '../../src/http/routes/tlog.js'
+import { CHECKPOINT_CACHE_CONTROL, IMMUTABLE_CACHE_CONTROL, MUTABLE_CACHE_CONTROL } from '../../src/http/routes/tlog.js'
 import { Publisher } from '../../src/publish/publisher.js'
 import { makeNode } from '../helpers/ledger.js'
 import { registrations } from '../helpers/node-process.js'
@@ -31,7 +31,7 @@ t.test('the checkpoint, full and partial tiles and bundles, with their headers',
   const checkpoint = await app.inject('/tlog/checkpoint')
   t.equal(checkpoint.statusCode, 200)
   t.equal(checkpoint.headers['content-type'], 'text/plain; charset=utf-8')
-  t.equal(checkpoint.headers['cache-control'], MUTABLE_CACHE_CONTROL)
+  t.equal(checkpoint.headers['cache-control'], CHECKPOINT_CACHE_CONTROL)
   t.equal(checkpoint.headers['access-control-allow-origin'], '*')
   t.equal(checkpoint.body, node.ledger.checkpoint)
 

@@ -68,7 +68,7 @@ t.test('nginx serves the published tree; Go verifies it from nginx alone', async
   // nginx's headers, with the documented server block.
   const checkpoint = await fetch(`${nginx.url}/checkpoint`)
   t.equal(checkpoint.headers.get('content-type'), 'text/plain; charset=utf-8')
-  t.equal(checkpoint.headers.get('cache-control'), 'public, max-age=5')
+  t.equal(checkpoint.headers.get('cache-control'), 'public, max-age=0, s-maxage=5')
   t.equal(checkpoint.headers.get('access-control-allow-origin'), '*')
   for (const [path, cache] of [
     ['tile/0/001', 'public, max-age=31536000, immutable'],

@@ -17,7 +17,7 @@ t.test('the paths: seqs ascending and once, actors sorted and once, at most 64',
     '<div data-bound="food.provenance" data-evidence="4 7 12" data-actors="operator farm-1" data-bound-params="{}"></div>'
   const links = earlyRequestLinks('data-verification="pending"', body)
   const hrefs = [...links.matchAll(/href="([^"]*)"/g)].map(([, href]) => href.replaceAll('&amp;', '&'))
-  t.same(hrefs, ['/v1/log/key', '/tlog/checkpoint', '/v1/witnesses', '/v1/actors?ids=farm-1,operator', '/v1/proofs/entries?seqs=4,7,12&actors=farm-1,operator'])
+  t.same(hrefs, ['/v1/proofs/entries?seqs=4,7,12&actors=farm-1,operator', '/v1/actors?ids=farm-1,operator', '/v1/log/key', '/tlog/checkpoint', '/v1/witnesses'])
   t.ok(links.split('<link').slice(1).every((link) => link.startsWith(' rel="preload" as="fetch" crossorigin ')), 'fetch preloads, in the mode fetch() asks in')
   t.equal(earlyRequestLinks('data-verification="pending" data-tlog="https://cdn.example/tlog/"', body), '', 'a page that reads another copy of the tiles: none')
   t.equal(earlyRequestLinks('data-verification="pending" data-api="https://node.example"', body), '', 'or another API: none')

@@ -140,7 +140,9 @@ if (haveChromium(t)) {
 
     // What an operator does to point its pages at a CDN: the root names the copy, the CSP lets the page read it.
     const proxy = await startRewritingProxy(t, baseUrl)
-    proxy.rewrite = (html) => html.replace('<main data-verification="pending"', `<main data-tlog="${nginx.url}/" data-verification="pending"`)
+    // (A node renders no preloads of its own tiles and API for such a page: web/early-requests.ts.)
+    proxy.rewrite = (html) =>
+      html.replace('<main data-verification="pending"', `<main data-tlog="${nginx.url}/" data-verification="pending"`).replace(/<link rel="preload"[^>]*>/g, '')
     proxy.rewriteHeader = (name, value) => (name === 'content-security-policy' ? value.replace("connect-src 'self'", `connect-src 'self' ${nginx.url}`) : value)
     proxy.refuse = (path) => PROOF_API.test(path) || path.startsWith('/tlog/')
     const { context, page, errors, requests } = await launch(t)

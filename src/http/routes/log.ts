@@ -11,7 +11,7 @@ import type { Ledger } from '../../ledger/ledger.js'
 import { witnessedProof } from '../../ledger/witnessed.js'
 import { PUBLIC_READ } from '../cors.js'
 import { ACTOR_ID } from './actors.js'
-import { MUTABLE_CACHE_CONTROL } from './tlog.js'
+import { CHECKPOINT_CACHE_CONTROL } from './tlog.js'
 
 export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
@@ -146,9 +146,9 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
     async (request, reply) => {
       const { seqs: listed, size: asked, actors } = request.query as { seqs: string; size?: number; actors?: string }
       const checkpoint = asked === undefined ? servedCheckpoint() : undefined
-      // Cached as the checkpoint is (a recall's crowd of phones is the CDN's to answer): the answer carries the
-      // checkpoint its proofs are in, and a verifier takes that one only where it is as new as the tiles'.
-      if (checkpoint !== undefined) reply.header('cache-control', MUTABLE_CACHE_CONTROL)
+      // Cached as the checkpoint is (a recall's crowd of phones is a CDN's to answer; a browser asks again): the
+      // answer carries the checkpoint its proofs are in, and a verifier takes it only where it is as new as the tiles'.
+      if (checkpoint !== undefined) reply.header('cache-control', CHECKPOINT_CACHE_CONTROL)
       const size = checkpoint === undefined ? (asked as number) : unverifiedCheckpoint(checkpoint).size
       const seqs = [...new Set(listed.split(',').map(Number))]
       if (size > ledger.size) fail('RANGE_INVALID', `size ${size} is beyond the log's ${ledger.size} entries`, { size })

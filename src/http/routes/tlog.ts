@@ -14,6 +14,11 @@ export const TLOG_PREFIX = '/tlog'
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 /** The checkpoint moves on with every commit, and a partial tile may be gone once its full tile is published. */
 export const MUTABLE_CACHE_CONTROL = 'public, max-age=5'
+/**
+ * The checkpoint: a CDN keeps it a few seconds, a browser asks again every time (a page's preload of it, which
+ * no fetch option can keep from the HTTP cache, then still brings the newest; web/early-requests.ts).
+ */
+export const CHECKPOINT_CACHE_CONTROL = 'public, max-age=0, s-maxage=5'
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
@@ -26,7 +31,7 @@ export const tlogRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?:
   })
 
   app.get(`${TLOG_PREFIX}/checkpoint`, { config: PUBLIC_READ, schema: { summary: 'The latest signed checkpoint (C2SP tlog-tiles)', tags: ['tlog'] } }, async (_request, reply) => {
-    return reply.type('text/plain; charset=utf-8').header('cache-control', MUTABLE_CACHE_CONTROL).send(servedCheckpoint())
+    return reply.type('text/plain; charset=utf-8').header('cache-control', CHECKPOINT_CACHE_CONTROL).send(servedCheckpoint())
   })
 
   app.get(
