@@ -77,9 +77,9 @@ export function verifyCheckpoint(ed: Ed25519, note: string, verifierKey: string)
 }
 
 /**
- * The checkpoint a signed note carries, its signatures not checked: only to choose which of two notes to
- * verify, or for a note the caller signed. Throws NOTE_MALFORMED.
+ * The tree size a signed checkpoint note names, its signatures not checked: for a note the caller signed, or
+ * to choose which of two notes to verify. Throws NOTE_MALFORMED.
  */
-export function unverifiedCheckpoint(note: string): Checkpoint {
-  return parseCheckpoint(parseSignedNote(note).text)
+export function noteTreeSize(note: string): number {
+  return parseCheckpoint(parseSignedNote(note).text).size
 }

@@ -5,11 +5,10 @@
 // cosignatures, and the proofs carry it as it is.
 
 import { fromUtf8, toBase64 } from '../core/bytes.js'
-import { parseCheckpoint } from '../core/checkpoint.js'
+import { noteTreeSize } from '../core/checkpoint.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
 import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_ENTRIES, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
-import { parseSignedNote } from '../core/signed-note.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
 import type { Entry } from './entry.js'
@@ -38,11 +37,6 @@ async function readEntry(ledger: Ledger, seq: number): Promise<ReadEntry> {
   const entry = JSON.parse(fromUtf8(bytes)) as Entry
   const decoded = decodeEnvelope(entry.envelope)
   return { bytes, statement: parseStatementPayload(decoded.payload), keyids: decoded.signatures.map((s) => s.keyid) }
-}
-
-/** The tree size a signed checkpoint note names. Throws NOTE_MALFORMED. */
-export function noteTreeSize(note: string): number {
-  return parseCheckpoint(parseSignedNote(note).text).size
 }
 
 /**

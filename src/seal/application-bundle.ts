@@ -6,7 +6,8 @@
 import { fail } from '../core/errors.js'
 import type { ProofBundle } from '../core/proof-bundle.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { buildProofBundle, noteTreeSize } from '../ledger/proof-bundle.js'
+import { noteTreeSize } from '../core/checkpoint.js'
+import { buildProofBundle } from '../ledger/proof-bundle.js'
 import { applicationView } from './queries.js'
 import { getSeal } from './records.js'
 

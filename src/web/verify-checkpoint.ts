@@ -3,7 +3,7 @@
 // Every note, key and proof is attacker input. No DOM here.
 
 import { bytesEqual, fromBase64, fromUtf8 } from '../core/bytes.js'
-import { unverifiedCheckpoint, verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
+import { noteTreeSize, verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
@@ -16,7 +16,7 @@ import type { Failure, LogSource, RememberedCheckpoint } from './verify-log.js'
 /** The size a signed note's checkpoint claims, before any check; -1 for one that does not parse. */
 export function sizeOf(note: Uint8Array): number {
   try {
-    return unverifiedCheckpoint(fromUtf8(note)).size
+    return noteTreeSize(fromUtf8(note))
   } catch {
     return -1
   }

@@ -3,7 +3,7 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import { toHex } from '../../core/bytes.js'
-import { unverifiedCheckpoint } from '../../core/checkpoint.js'
+import { noteTreeSize } from '../../core/checkpoint.js'
 import { nodeEd25519 } from '../../core/ed25519-node.js'
 import { fail } from '../../core/errors.js'
 import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
@@ -149,7 +149,7 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
       // Cached as the checkpoint is (a recall's crowd of phones is a CDN's to answer; a browser asks again): the
       // answer carries the checkpoint its proofs are in, and a verifier takes it only where it is as new as the tiles'.
       if (checkpoint !== undefined) reply.header('cache-control', CHECKPOINT_CACHE_CONTROL)
-      const size = checkpoint === undefined ? (asked as number) : unverifiedCheckpoint(checkpoint).size
+      const size = checkpoint === undefined ? (asked as number) : noteTreeSize(checkpoint)
       const seqs = [...new Set(listed.split(',').map(Number))]
       if (size > ledger.size) fail('RANGE_INVALID', `size ${size} is beyond the log's ${ledger.size} entries`, { size })
       const outside = seqs.find((seq) => seq >= size)
