@@ -73,7 +73,7 @@ export async function buildProofBundle(ledger: Ledger, request: BundleRequest): 
     const next = new Set<string>()
     for (const id of wanted) {
       if (histories.has(id)) continue
-      const seqs = (ledger.actors.get(id)?.seqs ?? []).filter((seq) => seq < size)
+      const seqs = ledger.actors.seqsBefore(id, size)
       // An actor registered after the checkpoint signed nothing in its tree: a page may name it, the bundle cannot.
       if (seqs.length === 0) continue
       if (seqs.length > MAX_BUNDLE_ACTOR_HISTORY) fail('RANGE_TOO_LARGE', `actor ${id} has ${seqs.length} registry entries, over the ${MAX_BUNDLE_ACTOR_HISTORY} a bundle carries`, { actor: id })

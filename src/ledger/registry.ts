@@ -126,6 +126,11 @@ export class Registry {
     return this.own.get(id) ?? this.parent?.get(id)
   }
 
+  /** The seqs of the registry entries of `id` in the tree of `size` (none for an actor not registered then). */
+  seqsBefore(id: string, size: number): number[] {
+    return (this.get(id)?.seqs ?? []).filter((seq) => seq < size)
+  }
+
   all(): ActorRecord[] {
     const out: ActorRecord[] = []
     for (const id of this.ids()) out.push(this.get(id) as ActorRecord)

@@ -6,9 +6,10 @@
 
 import { ACTORS_ATTRIBUTE, EVIDENCE_ATTRIBUTE } from './bound-view.js'
 
-/** Actors looked up ahead on a page's word: a page cannot make the verifier fetch without end. */
+/** Actors looked up ahead on a page's word, and whose registry entries one request for entries may add: a page
+ *  cannot make the verifier fetch without end (http/routes/log.ts takes its bounds from here). */
 export const MAX_LIKELY_ACTORS = 64
-/** Seqs one request for entries with their proofs names (MAX_PROVEN_SEQS of http/routes/log.ts). */
+/** Seqs one request for entries with their proofs may name: a page's, and its signers' registrations. */
 export const MAX_PROVEN_SEQS = 100
 
 /** The actors a page names (its areas' and its entries' signers), sorted, so the page and the verifier agree. */

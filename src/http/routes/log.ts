@@ -9,6 +9,7 @@ import { fail } from '../../core/errors.js'
 import { auditLedger, MAX_VERIFY_RANGE } from '../../ledger/audit-ledger.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { witnessedProof } from '../../ledger/witnessed.js'
+import { MAX_LIKELY_ACTORS, MAX_PROVEN_SEQS } from '../../web/early-requests.js'
 import { PUBLIC_READ } from '../cors.js'
 import { ACTOR_ID } from './actors.js'
 import { CHECKPOINT_CACHE_CONTROL } from './tlog.js'
@@ -17,10 +18,6 @@ export const MAX_ENTRIES_PAGE = 1000
 export const DEFAULT_ENTRIES_PAGE = 100
 /** Entries one request for witnessed proofs may name: a page's evidence. */
 export const MAX_WITNESSED_SEQS = 200
-/** Entries one request for entries with their proofs may name: a page's, and its signers' registrations. */
-export const MAX_PROVEN_SEQS = 100
-/** Actors whose registry entries one such request may add (the browser looks up at most 64 ahead). */
-export const MAX_PROVEN_ACTORS = 64
 /** Registry entries one such request adds at most; a verifier asks for any others as it needs them. */
 export const MAX_PROVEN_REGISTRATIONS = 200
 /** What a refused concurrent audit is told to wait, in seconds: about one audit of MAX_VERIFY_RANGE entries. */
@@ -137,7 +134,7 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
           properties: {
             seqs: { type: 'string', pattern: `^[0-9]{1,15}(,[0-9]{1,15}){0,${MAX_PROVEN_SEQS - 1}}$`, description: `up to ${MAX_PROVEN_SEQS} seqs, comma-separated` },
             size: sizeSchema,
-            actors: { type: 'string', pattern: `^${ACTOR_ID}(,${ACTOR_ID}){0,${MAX_PROVEN_ACTORS - 1}}$`, description: `up to ${MAX_PROVEN_ACTORS} actor ids, comma-separated: their registry entries too (those not registered are left out)` },
+            actors: { type: 'string', pattern: `^${ACTOR_ID}(,${ACTOR_ID}){0,${MAX_LIKELY_ACTORS - 1}}$`, description: `up to ${MAX_LIKELY_ACTORS} actor ids, comma-separated: their registry entries too (those not registered are left out)` },
           },
           additionalProperties: false,
         },
@@ -154,12 +151,9 @@ export const logRoutes: FastifyPluginAsync<{ ledger: Ledger; servedCheckpoint?: 
       if (size > ledger.size) fail('RANGE_INVALID', `size ${size} is beyond the log's ${ledger.size} entries`, { size })
       const outside = seqs.find((seq) => seq >= size)
       if (outside !== undefined) fail('RANGE_INVALID', `seq ${outside} is not below size ${size}`, { seq: outside, size })
-      const registrations = new Set<number>()
-      for (const id of new Set(actors?.split(',') ?? [])) {
-        for (const seq of ledger.actors.get(id)?.seqs ?? []) if (seq < size && registrations.size < MAX_PROVEN_REGISTRATIONS) registrations.add(seq)
-      }
+      const registrations = [...new Set(actors?.split(',') ?? [])].flatMap((id) => ledger.actors.seqsBefore(id, size))
       const entries = await Promise.all(
-        [...new Set([...seqs, ...registrations])].map(async (seq) => {
+        [...new Set([...seqs, ...registrations.slice(0, MAX_PROVEN_REGISTRATIONS)])].map(async (seq) => {
           const [{ entry, leafHash }, { proof }] = await Promise.all([ledger.getEntry(seq), ledger.inclusionProof(seq, size)])
           return { seq, entry, leafHash, proof: proof.map(toHex) }
         }),
