@@ -24,7 +24,6 @@ export interface AsyncEd25519 extends Ed25519 {
   verifyAsync?(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean>
 }
 
-
 // @noble's sync API needs a SHA-512; the same one every caller of @noble/ed25519 would set.
 ed.hashes.sha512 = sha512
 
@@ -35,7 +34,6 @@ function littleEndianToBigInt(bytes: Uint8Array): bigint {
   for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i])
   return n
 }
-
 
 /**
  * RFC 8032 section 5.1.7 verification with the cofactorless equation R == encode([S]B - [k]A), as

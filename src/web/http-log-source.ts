@@ -60,7 +60,6 @@ export function httpLogSource(api: string, tlog?: string): LogSource {
   return { ...source, entry, latest, consistencyProof: async (from, to) => proofOf(await fetchJson(`${api}/v1/proofs/consistency?from=${from}&to=${to}`)) }
 }
 
-
 /**
  * Entries and their proofs from the API at `api`: those asked for in one turn of the event loop in one request
  * (GET /v1/proofs/entries), so a page's entries take one round trip and its signers' registrations the next;

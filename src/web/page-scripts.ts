@@ -9,8 +9,8 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
- * - `lazy`: no page's own: what the consumer script loads for the few lots that need it
- *   (web/lazy-code.ts): the EPCIS event hash and the whole GS1 syntax dictionary.
+ * - `lazy`: no page's own: what the consumer script loads for the few pages that need it
+ *   (web/lazy-code.ts): the EPCIS event hash, the whole GS1 syntax dictionary and @noble's Ed25519.
  */
 export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'lazy'] as const
 

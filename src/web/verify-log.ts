@@ -300,7 +300,7 @@ export async function verifyLogEntries(
   const entries = new EntryVerifier(log, source.entry)
   const registry = new RegistryVerifier(directory, ed, checkpoint, entries)
   // Their registry entries are read beside the page's entries, not after them.
-  for (const actor of likelyActors(actorIds, options.likelySigners)) registry.profile(actor).catch(() => undefined)
+  for (const actor of likely) registry.profile(actor).catch(() => undefined)
   const outcomes = await Promise.all(
     unique.map((seq) =>
       verifySignedEntry(entries, registry, ed, seq, failures).catch((error: unknown): EntryOutcome => {

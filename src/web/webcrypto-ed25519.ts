@@ -3,7 +3,7 @@
 // the consumer script. Asynchronous, so the page's verifier runs its synchronous checks ahead of the verdicts
 // (deferred-ed25519.ts). Browser-safe; in Node, WebCrypto's Ed25519 is OpenSSL's and passes the same probe.
 
-import { fromHex } from '../core/bytes.js'
+import { fromHex, utf8 } from '../core/bytes.js'
 import { isStrictSignatureInput } from '../core/ed25519-strict.js'
 
 export type VerifyAsync = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>
@@ -11,10 +11,10 @@ export type VerifyAsync = (publicKey: Uint8Array, message: Uint8Array, signature
 const ALGORITHM = { name: 'Ed25519' }
 
 /**
- * The probe: a signature over PROBE_MESSAGE by PROBE_KEY, and one whose R carries a point of order 8. The second
+ * The probe: a signature over `message` by `publicKey`, and one whose R carries a point of order 8. The second
  * holds in the cofactored equation ([8]R = [8]([S]B - [k]A)) but not in the cofactorless one that OpenSSL,
  * libsodium and core/ed25519.ts check: a backend that accepts it would accept signatures the node refuses.
- * test/web/webcrypto-ed25519.test.ts checks both against @noble.
+ * test/web/page-ed25519.test.ts checks both against @noble.
  */
 export const PROBE = {
   publicKey: '546c3418bf5c1bd20a1c1521d04c7946857e8090db3bd02adde05a507e9b9df6',
@@ -45,11 +45,7 @@ export async function webCryptoEd25519(subtle: SubtleCrypto | null | undefined =
   if (!subtle) return undefined
   const verify = webCryptoVerify(subtle)
   const publicKey = fromHex(PROBE.publicKey)
-  const message = new TextEncoder().encode(PROBE.message)
-  try {
-    const [valid, torsionR] = await Promise.all([verify(publicKey, message, fromHex(PROBE.valid)), verify(publicKey, message, fromHex(PROBE.torsionR))])
-    return valid && !torsionR ? verify : undefined
-  } catch {
-    return undefined
-  }
+  const message = utf8(PROBE.message)
+  const [valid, torsionR] = await Promise.all([verify(publicKey, message, fromHex(PROBE.valid)), verify(publicKey, message, fromHex(PROBE.torsionR))])
+  return valid && !torsionR ? verify : undefined
 }
