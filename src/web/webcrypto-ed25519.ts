@@ -3,7 +3,7 @@
 // the consumer script. Asynchronous, so the page's verifier runs its synchronous checks ahead of the verdicts
 // (deferred-ed25519.ts). Browser-safe; in Node, WebCrypto's Ed25519 is OpenSSL's and passes the same probe.
 
-import { fromHex, utf8 } from '../core/bytes.js'
+import { fromHex, toHex, utf8 } from '../core/bytes.js'
 import { isStrictSignatureInput } from '../core/ed25519-strict.js'
 
 export type VerifyAsync = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>
@@ -23,14 +23,20 @@ export const PROBE = {
   torsionR: 'a5b8cfb30f6a4497a3a1bb1d1c216323f6b67d271848ef4bdf796ffb93658517b2ceef2ada7ca7a25678d8fe9c6c735d775eb1b4fb76b6c05d6a0c5de68d4a06',
 }
 
-/** `subtle`'s verify behind core/ed25519-strict.ts's shared pre-check; false, never a throw, for bad input. */
+/**
+ * `subtle`'s verify behind core/ed25519-strict.ts's shared pre-check; false, never a throw, for bad input. Each
+ * key is imported once: a page's signatures are by a few actors and the log.
+ */
 export function webCryptoVerify(subtle: SubtleCrypto): VerifyAsync {
+  const keys = new Map<string, Promise<CryptoKey>>()
   return async (publicKey, message, signature) => {
     if (!isStrictSignatureInput(publicKey, signature)) return false
     try {
+      const hex = toHex(publicKey)
+      let key = keys.get(hex)
       // Copies: WebCrypto takes bytes over an ArrayBuffer of their own, not a view of a shared one.
-      const key = await subtle.importKey('raw', new Uint8Array(publicKey), ALGORITHM, false, ['verify'])
-      return await subtle.verify(ALGORITHM, key, new Uint8Array(signature), new Uint8Array(message))
+      if (!key) keys.set(hex, (key = subtle.importKey('raw', new Uint8Array(publicKey), ALGORITHM, false, ['verify'])))
+      return await subtle.verify(ALGORITHM, await key, new Uint8Array(signature), new Uint8Array(message))
     } catch {
       return false // a key with no point on the curve
     }
