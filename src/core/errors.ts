@@ -101,20 +101,30 @@ export type ErrorCode = keyof typeof ERROR_STATUS
 
 export class TracechainError extends Error {
   readonly code: ErrorCode
-  readonly statusCode: number
   readonly details?: unknown
 
   constructor(code: ErrorCode, message: string, details?: unknown) {
     super(message)
     this.name = 'TracechainError'
     this.code = code
-    this.statusCode = ERROR_STATUS[code]
     if (details !== undefined) this.details = details
   }
 }
 
+/**
+ * By its name and code, not by instanceof: the consumer page's lazy script (web/lazy-code.ts) carries a copy of
+ * this class of its own, and what its tile reader throws is read by the page script's code.
+ */
+/**
+ * The HTTP status of an error's code (500 for a code this build does not know). A function, not a property of
+ * the error, so that the page scripts, which carry this class but answer no request, leave the table out.
+ */
+export function errorStatus(error: TracechainError): number {
+  return ERROR_STATUS[error.code] ?? 500
+}
+
 export function isTracechainError(value: unknown): value is TracechainError {
-  return value instanceof TracechainError
+  return value instanceof Error && value.name === 'TracechainError' && typeof (value as { code?: unknown }).code === 'string'
 }
 
 /** Throws a TracechainError with the given code; for use in expressions. */

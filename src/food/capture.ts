@@ -8,7 +8,7 @@ import { canonicalBytes } from '../core/canonical-json.js'
 import { bytesEqual, fromBase64 } from '../core/bytes.js'
 import { actorOfCaptureToken, type CustodyKeys } from '../core/custody-token.js'
 import { buildStatementEnvelope } from '../core/dsse.js'
-import { TracechainError, fail } from '../core/errors.js'
+import { TracechainError, errorStatus, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { parseStatementPayload } from '../core/statement.js'
 import { IDEMPOTENCY_SPACE, idempotencyKey, type IdempotencyRecord } from '../ledger/idempotency.js'
@@ -27,11 +27,11 @@ export const CAPTURE_RETRY_MS = 1000
 
 /** The EPCIS exception a refusal is, by its status: a refused event is invalid for this node (ValidationException). */
 function captureError(error: TracechainError, captureID: string, eventIndex: number, eventID: unknown): CaptureError {
-  const exception = error.statusCode >= 500 ? 'ImplementationException' : error.statusCode === 403 ? 'SecurityException' : 'ValidationException'
+  const exception = errorStatus(error) >= 500 ? 'ImplementationException' : errorStatus(error) === 403 ? 'SecurityException' : 'ValidationException'
   return {
     type: `epcisException:${exception}`,
     title: exception === 'ValidationException' ? 'The event was refused' : exception === 'SecurityException' ? 'The actor may not record this event' : 'The node could not record the event',
-    status: error.statusCode,
+    status: errorStatus(error),
     detail: error.message,
     instance: `/capture/${captureID}#event-${eventIndex}`,
     code: error.code,

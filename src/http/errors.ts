@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { ERROR_CODES } from '../core/error-codes.js'
-import { TracechainError, isTracechainError, type ErrorCode } from '../core/errors.js'
+import { TracechainError, isTracechainError, errorStatus, type ErrorCode } from '../core/errors.js'
 
 export interface ErrorBody {
   statusCode: number
@@ -16,9 +16,9 @@ export interface ErrorBody {
 
 export function errorBody(error: TracechainError): ErrorBody {
   return {
-    statusCode: error.statusCode,
+    statusCode: errorStatus(error),
     code: error.code,
-    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    error: STATUS_CODES[errorStatus(error)] ?? 'Error',
     message: error.message,
     ...(error.details !== undefined ? { details: error.details } : {}),
   }
@@ -71,7 +71,7 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? new TracechainError('BAD_REQUEST', 'a path segment is longer than this route accepts')
         : toTracechainError(error)
-  reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+  reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -79,8 +79,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     const mapped = toTracechainError(error)
     if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
     // RFC 9110 section 10.2.3: a 429 says when to come back (the rate limiter sets its own).
-    if (mapped.statusCode === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
-    reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+    if (errorStatus(mapped) === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
+    reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
   app.setNotFoundHandler((request, reply) => {
     const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)

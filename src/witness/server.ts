@@ -6,7 +6,7 @@
 //   409 text/x.tlog.size    "<latest cosigned size>\n"
 //   400, 403, 404, 413, 422 our error shape (JSON {statusCode, code, error, message}), codes in witness.ts
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { TracechainError } from '../core/errors.js'
+import { TracechainError, errorStatus } from '../core/errors.js'
 import { errorBody, frameworkErrorHandler, toTracechainError } from '../http/errors.js'
 import { closeUnusedConnectionsOnClose } from '../http/unused-connections.js'
 import { ADD_CHECKPOINT_PATH, formatTreeSize, MAX_ADD_CHECKPOINT_BODY, parseAddCheckpointRequest, TREE_SIZE_CONTENT_TYPE } from './protocol.js'
@@ -34,8 +34,8 @@ export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
       const { size } = mapped.details as { size: number }
       return reply.status(409).type(TREE_SIZE_CONTENT_TYPE).send(formatTreeSize(size))
     }
-    if (mapped.code === 'INTERNAL' || mapped.statusCode >= 500) request.log.error({ err: error }, 'witness failure')
-    return reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+    if (mapped.code === 'INTERNAL' || errorStatus(mapped) >= 500) request.log.error({ err: error }, 'witness failure')
+    return reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
   app.setNotFoundHandler((request, reply) => {
     const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)

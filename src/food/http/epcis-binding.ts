@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
-import { fail, type ErrorCode } from '../../core/errors.js'
+import { fail, errorStatus, type ErrorCode } from '../../core/errors.js'
 import { toTracechainError } from '../../http/errors.js'
 import type { EventPage } from '../event-query.js'
 import { buildQueryDocument } from '../query.js'
@@ -54,11 +54,11 @@ export interface ProblemBody {
 /** An error as the binding's problem details: `type` epcisException:<name>, our code and details kept beside it. */
 export function problemOf(error: unknown, instance: string): ProblemBody {
   const mapped = toTracechainError(error)
-  const exception = EXCEPTION_OF[mapped.code] ?? (mapped.statusCode === 400 ? 'QueryParameterException' : mapped.statusCode >= 500 ? 'ImplementationException' : undefined)
+  const exception = EXCEPTION_OF[mapped.code] ?? (errorStatus(mapped) === 400 ? 'QueryParameterException' : errorStatus(mapped) >= 500 ? 'ImplementationException' : undefined)
   return {
     type: exception ? `epcisException:${exception}` : 'about:blank',
-    title: exception ? (PROBLEM_TITLES[exception] as string) : (STATUS_CODES[mapped.statusCode] ?? 'Error'),
-    status: mapped.statusCode,
+    title: exception ? (PROBLEM_TITLES[exception] as string) : (STATUS_CODES[errorStatus(mapped)] ?? 'Error'),
+    status: errorStatus(mapped),
     detail: mapped.message,
     instance,
     code: mapped.code,

@@ -2,6 +2,7 @@
 // not parse, a page that says what is wrong with it (GS1 Digital Link 1.2 URI syntax).
 
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { errorStatus } from '../../core/errors.js'
 import { logKeyIdOf } from '../../core/log-key-id.js'
 import { errorBody, toTracechainError } from '../../http/errors.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
@@ -82,12 +83,12 @@ export function resolverErrorHandler(error: unknown, request: FastifyRequest, re
   if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
   reply.header('vary', 'Accept, Accept-Language')
   if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown } | undefined)?.format)) {
-    return reply.status(mapped.statusCode).type('application/json; charset=utf-8').send(errorBody(mapped))
+    return reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
   }
   const lang = langOf(request)
   const path = request.url
   const html =
-    mapped.statusCode === 400
+    errorStatus(mapped) === 400
       ? renderLinkErrorPage(mapped, path, lang)
       : renderShell({
           lang,
@@ -95,9 +96,9 @@ export function resolverErrorHandler(error: unknown, request: FastifyRequest, re
           switchHref: withLang(path, lang === 'zh' ? 'en' : 'zh'),
           switchLabel: TEXT[lang].switchTo,
           homeLabel: 'tracechain',
-          body: `<section class="card"><h1>${mapped.statusCode}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,
+          body: `<section class="card"><h1>${errorStatus(mapped)}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,
         })
-  return htmlReply(reply, mapped.statusCode).send(html)
+  return htmlReply(reply, errorStatus(mapped)).send(html)
 }
 
 export { wantsHtml }
