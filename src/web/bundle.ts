@@ -67,8 +67,9 @@ export function commonSyntaxRows(): SyntaxRow[] {
 
 /**
  * In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
- * web/gs1-syntax-on-demand.ts and web/ed25519-fallback.ts is web/ed25519-on-demand.ts: the code they leave out
- * comes with the 'lazy' script.
+ * web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts, web/open-tiled-log.ts is
+ * web/open-tiled-log-on-demand.ts and web/failure-words.ts is web/failure-words-on-demand.ts: the code they
+ * leave out comes with the 'lazy' script.
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',
@@ -76,6 +77,8 @@ const codeOnDemand: Plugin = {
     build.onResolve({ filter: /\/epcis-event-hash\.js$/ }, () => ({ path: source('web/event-hash-on-demand.ts') }))
     build.onResolve({ filter: /\/gs1-syntax-rows\.js$/ }, () => ({ path: source('web/gs1-syntax-on-demand.ts') }))
     build.onResolve({ filter: /\/ed25519-fallback\.js$/ }, () => ({ path: source('web/ed25519-on-demand.ts') }))
+    build.onResolve({ filter: /\/open-tiled-log\.js$/ }, () => ({ path: source('web/open-tiled-log-on-demand.ts') }))
+    build.onResolve({ filter: /\/failure-words\.js$/ }, () => ({ path: source('web/failure-words-on-demand.ts') }))
   },
 }
 

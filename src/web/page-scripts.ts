@@ -10,7 +10,8 @@
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
  * - `lazy`: no page's own: what the consumer script loads for the few pages that need it
- *   (web/lazy-code.ts): the EPCIS event hash, the whole GS1 syntax dictionary and @noble's Ed25519.
+ *   (web/lazy-code.ts): the EPCIS event hash, the whole GS1 syntax dictionary, @noble's Ed25519, the tile
+ *   reader and the words for what failed.
  */
 export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'lazy'] as const
 

@@ -8,7 +8,8 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'
 import { verifyConsistency } from '../core/merkle.js'
-import { TiledLog } from '../core/tiled-log.js'
+import type { TiledLog } from '../core/tiled-log.js'
+import { openTiledLog } from './open-tiled-log.js'
 import { invalidTileOf, type DeferredLog } from './verify-entries.js'
 import { message } from './verify-signed-entry.js'
 import type { Failure, LogSource, RememberedCheckpoint } from './verify-log.js'
@@ -34,7 +35,7 @@ export async function openCheckpoint(source: LogSource, ed: Ed25519, verifierKey
   let opened: Promise<TiledLog> | undefined
   return {
     checkpoint,
-    open: () => (opened ??= TiledLog.open({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })),
+    open: () => (opened ??= openTiledLog({ fetch: (path) => (path === 'checkpoint' ? Promise.resolve(noteBytes) : source.tiles(path)), verifierKey, ed })),
   }
 }
 

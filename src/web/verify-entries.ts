@@ -10,7 +10,7 @@ import { isTracechainError } from '../core/errors.js'
 import { leafHash, verifyInclusion } from '../core/merkle.js'
 import { TILE_WIDTH, tileWidthAt } from '../core/tile-paths.js'
 import type { Checkpoint } from '../core/checkpoint.js'
-import { TiledLog } from '../core/tiled-log.js'
+import type { TiledLog } from '../core/tiled-log.js'
 import { isRecord, type ServedEntry } from './served.js'
 import type { ServedWithProof } from './verify-log.js'
 
@@ -73,7 +73,7 @@ export class EntryVerifier implements EntrySource {
     log: TiledLog | DeferredLog,
     private readonly fromApi?: (seq: number, size: number) => Promise<ServedWithProof | undefined>,
   ) {
-    this.log = log instanceof TiledLog ? { checkpoint: log.checkpoint, open: () => Promise.resolve(log) } : log
+    this.log = 'open' in log ? log : { checkpoint: log.checkpoint, open: () => Promise.resolve(log) }
   }
 
   /** The entry at `seq`, in the checkpoint's tree. Throws EntryCheckError. */

@@ -34,6 +34,7 @@
 import { checkBoundAreas, missingViews, needsLazyCode, servedAreas, type PageFailure } from './verify-bound.js'
 import { parseTrustFragment } from '../core/log-key-id.js'
 import { httpLogSource } from './http-log-source.js'
+import { failureWords, loadFailureWords } from './failure-words.js'
 import { lazyCode, lazyCodeAsked, loadLazyCode } from './lazy-code.js'
 import { verifyingWith } from './page-ed25519.js'
 import { verifyLogEntries, type CheckpointMemory, type Failure, type LogVerification, type RememberedCheckpoint } from './verify-log.js'
@@ -52,34 +53,10 @@ const TEXT: Record<Lang, Record<string, string>> = {
     verifiedNone: '账本检查点 {size} 的签名与一致性有效。',
     failed: '核验失败',
     network: '无法连接账本节点',
-    'log-key': '账本公钥无法解析',
-    'label-key': '账本公钥与标签上的不符：标签为 {expected}，节点提供的是 {served}',
     verifiedKey: '账本公钥 {keyId} 与标签上的一致。',
-    'checkpoint-signature': '检查点签名无效',
-    'key-changed': '账本公钥与您上次看到的不同',
-    rollback: '账本比您上次看到的短（{seen} 条）：历史被回滚',
-    consistency: '账本与您上次看到的检查点（{seen} 条）不一致：历史被改写',
-    entry: '第 {seq} 条记录无法读取',
-    'leaf-hash': '第 {seq} 条记录的哈希与内容不符',
-    inclusion: '第 {seq} 条记录不在已签名的账本树中（包含证明无效）',
-    signature: '第 {seq} 条记录的签名无效（{actor}）',
-    'actor-key': '第 {seq} 条记录没有 {actor} 当时有效密钥的签名',
-    'key-registration': '{actor} 的密钥登记无法核验（第 {keySeq} 条记录）',
-    'page-mismatch': '第 {seq} 条：页面显示的签名者与记录不符',
-    cosigner: '第 {seq} 条记录的联署签名无效',
-    tile: '账本分片 {tile} 与已签名的检查点不符（缺失或被改动）',
-    'bound-fact': '页面所示的「{fact}」与已签名的记录不符',
-    'bound-view': '页面的核验区域无法由已签名的记录得出：{detail}',
-    'clock-ahead': '页面声称的当前时间（{now}）比您设备的时钟快 {hours} 小时',
-    'clock-behind': '页面声称的当前时间（{now}）比您设备的时钟慢 {hours} 小时',
     verifiedBound: '页面上核验区域内的每一项内容均由这些记录在您的浏览器中重新得出。',
-    witness: '检查点的见证不足：本页要求 {min} 方见证，有效见证 {count} 方',
     witnessed: '由 {names} {count} 方见证，最新见证于 {time}。',
-    'witnessed-time': '第 {seq} 条记录的见证时间无法核验：{detail}',
     witnessedLate: '补录 · 见证方 {days} 天后才见到这条记录（{time}），与账本所记时间不符',
-    bundle: '证明文件格式不对：{detail}',
-    'bundle-key': '证明文件属于另一个账本公钥（{served}），不是您给出的 {expected}',
-    about: '证明文件所述对象与其中的记录不符：{detail}',
   },
   en: {
     pending: 'Checking the proofs in your browser…',
@@ -88,34 +65,10 @@ const TEXT: Record<Lang, Record<string, string>> = {
     verifiedNone: 'The signature and consistency of log checkpoint {size} hold.',
     failed: 'Verification failed',
     network: 'could not reach the ledger node',
-    'log-key': 'the log key does not parse',
-    'label-key': 'the log key differs from the one printed on the label: the label says {expected}, the node serves {served}',
     verifiedKey: 'The log key {keyId} is the one printed on the label.',
-    'checkpoint-signature': 'the checkpoint signature is not valid',
-    'key-changed': 'the log key differs from the one you saw before',
-    rollback: 'the log is shorter than when you saw it ({seen} entries): history was rolled back',
-    consistency: 'the log does not extend the checkpoint you saw before ({seen} entries): history was rewritten',
-    entry: 'entry {seq} could not be read',
-    'leaf-hash': 'entry {seq}: the served leaf hash does not match its content',
-    inclusion: 'entry {seq}: the inclusion proof does not lead to the signed root',
-    signature: 'entry {seq}: the signature by {actor} does not verify',
-    'actor-key': 'entry {seq}: no signature by a key {actor} held then',
-    'key-registration': "{actor}'s key registration (entry {keySeq}) does not check out",
-    'page-mismatch': 'entry {seq}: the page names another signer than the entry',
-    cosigner: 'entry {seq}: a co-signature is by no key its signer held then',
-    tile: 'the log tile {tile} does not check out against the signed checkpoint (missing or altered)',
-    'bound-fact': 'the page\'s "{fact}" does not match the signed entries',
-    'bound-view': 'the verified area cannot be derived from signed entries: {detail}',
-    'clock-ahead': "the page's time ({now}) is {hours} h ahead of your device's clock",
-    'clock-behind': "the page's time ({now}) is {hours} h behind your device's clock",
     verifiedBound: 'Every fact in the verified area was derived again in your browser from these entries.',
-    witness: 'the checkpoint lacks its witnesses: this page requires {min}, {count} cosigned it',
     witnessed: 'Witnessed by {names} ({count}), the newest cosignature at {time}.',
-    'witnessed-time': 'entry {seq}: its witnessed time does not check out: {detail}',
     witnessedLate: "Late record · its witnesses first saw it {days} days after signing ({time}), not as the log's time says",
-    bundle: 'the proof file is not a tracechain proof bundle: {detail}',
-    'bundle-key': 'the proof file is of another log key ({served}), not the one you gave ({expected})',
-    about: 'the proof file says it is about something its entries do not: {detail}',
   },
 }
 
@@ -124,9 +77,14 @@ export function format(template: string, values: Record<string, string | number 
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '?'))
 }
 
+/**
+ * What failed, in words (web/failure-words.ts), with its facts. Where the words are not at hand (in the consumer
+ * script, before loadFailureWords(), or when it could not load them), the check's code and its detail.
+ */
 export function describeFailure(lang: Lang, failure: PageFailure): string {
   const f = failure as Failure & { fact?: string; now?: string; hours?: number; count?: number; min?: number }
-  return format(TEXT[lang][failure.check] ?? failure.check, {
+  const template = failureWords()?.[lang][failure.check] ?? TEXT[lang][failure.check] ?? (f.detail === undefined ? failure.check : `${failure.check}: {detail}`)
+  return format(template, {
     seq: f.seq,
     actor: f.actor,
     keySeq: f.keySeq,
@@ -201,14 +159,14 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   } catch (error) {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
-  const messages = outcome.failures.map((failure) => describeFailure(lang, failure))
+  const failures: PageFailure[] = [...outcome.failures]
   if (outcome.checkpoint) {
     let loading: Promise<boolean> | undefined
     const load = () =>
       (loading ??= loadLazyCode().then(
         () => true,
         (error: unknown) => {
-          messages.push(describeFailure(lang, { check: 'bound-view', detail: String(error) }))
+          failures.push({ check: 'bound-view', detail: String(error) })
           return false
         },
       ))
@@ -217,10 +175,11 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     // A view that met an identifier beyond the common AIs asked for the on-demand code: derived again with it.
     if (lazyCodeAsked() && !lazyCode() && (await load())) bound = checkBoundAreas(areas, outcome, lang)
     bound.mark()
-    messages.push(...bound.failures.map((failure) => describeFailure(lang, failure)))
+    failures.push(...bound.failures)
   }
-  for (const name of missingViews(areas, window.location.pathname)) messages.push(describeFailure(lang, { check: 'bound-view', detail: `the page has no "${name}" area` }))
+  for (const name of missingViews(areas, window.location.pathname)) failures.push({ check: 'bound-view', detail: `the page has no "${name}" area` })
   const bySeq = new Map(outcome.entries.map((entry) => [entry.seq, entry]))
+  const entryFailures: [HTMLElement, Failure][] = []
   for (const element of elements) {
     const seq = Number(element.getAttribute('data-seq'))
     const entry = bySeq.get(seq)
@@ -228,17 +187,21 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     let ok = entry?.ok === true
     if (ok && claimed !== null && entry?.statement?.actor !== claimed) {
       ok = false
-      messages.push(describeFailure(lang, { check: 'page-mismatch', seq, detail: `${claimed} != ${entry?.statement?.actor}` }))
+      failures.push({ check: 'page-mismatch', seq, detail: `${claimed} != ${entry?.statement?.actor}` })
     }
     element.setAttribute('data-verified', ok ? 'ok' : 'failed')
     if (entry?.late?.by === 'witnessed') element.append(witnessedLateMark(entry.late.days, entry.witnessedAt, lang))
     const failure = outcome.failures.find((f) => f.seq === seq)
-    if (failure) {
-      element.setAttribute('title', describeFailure(lang, failure))
-      titled.add(element)
-    }
+    if (failure) entryFailures.push([element, failure])
   }
-  const verified = outcome.ok && messages.length === 0 && outcome.checkpoint !== undefined
+  // The words for what failed come on demand in the consumer script: a page that verifies needs none.
+  if (failures.length > 0) await loadFailureWords()
+  const messages = failures.map((failure) => describeFailure(lang, failure))
+  for (const [element, failure] of entryFailures) {
+    element.setAttribute('title', describeFailure(lang, failure))
+    titled.add(element)
+  }
+  const verified = outcome.ok && failures.length === 0 && outcome.checkpoint !== undefined
   const milliseconds = Math.round(performance.now() - started)
   root.setAttribute('data-verification-ms', String(milliseconds))
   if (outcome.checkpoint) root.setAttribute('data-verification-size', String(outcome.checkpoint.size))

@@ -1,0 +1,15 @@
+// What the consumer script has for web/failure-words.ts (web/bundle.ts resolves the one to the other in that
+// bundle alone): the words from the 'lazy' script (web/lazy-code.ts), loaded only when a check failed. Where
+// that script does not load either (the node is down, or the script was changed on the way), the page still
+// fails, and names each check by its code with its detail.
+
+import type { FailureWords } from './failure-words.js'
+import { lazyCode, loadLazyCode } from './lazy-code.js'
+
+export function failureWords(): FailureWords | undefined {
+  return lazyCode()?.failureWords
+}
+
+export async function loadFailureWords(): Promise<void> {
+  await loadLazyCode().catch(() => undefined)
+}
