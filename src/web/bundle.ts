@@ -33,14 +33,26 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
   const write = async (result: { outputFiles: { path: string; text: string }[] }) => {
     for (const file of result.outputFiles) written[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
   }
-  // The lazy script first: the consumer script is built with its name and hash.
+  // The lazy script first: the scripts that load it are built with its name and hash.
   await write(await build({ ...BROWSER_BUILD, entryPoints: { lazy: ENTRIES.lazy }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
   const lazy = verifierAssetOf(written.lazy, 'lazy')
   const define = { [LAZY_CODE]: JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity }), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
-  await write(await build({ ...BROWSER_BUILD, entryPoints: { consumer: ENTRIES.consumer }, outdir, define, plugins: [codeOnDemand] }))
-  const rest = Object.fromEntries(Object.entries(ENTRIES).filter(([name]) => name !== 'lazy' && name !== 'consumer'))
-  await write(await build({ ...BROWSER_BUILD, entryPoints: rest, outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
+}
+
+/**
+ * The node's pages (the lot page a phone opens from a label, the seal page from the notice board's QR code, the
+ * console an inspector opens on a phone too) leave out what few of them need, which the lazy script brings
+ * (codeOnDemand). The standalone verifier carries all its code: `tracechain verify-page` writes it into one
+ * file that verifies offline.
+ */
+const ON_DEMAND = ['consumer', 'seal', 'console'] as const satisfies readonly PageScript[]
+const CARRYING_ALL = ['verify'] as const satisfies readonly PageScript[]
+
+function pick(names: readonly PageScript[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, ENTRIES[name]]))
 }
 
 /** What web/verify.ts reads to load the lazy script (web/lazy-code.ts). */
@@ -66,7 +78,7 @@ export function commonSyntaxRows(): SyntaxRow[] {
 }
 
 /**
- * In the consumer script, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
+ * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
  * web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts, web/open-tiled-log.ts is
  * web/open-tiled-log-on-demand.ts and web/failure-words.ts is web/failure-words-on-demand.ts: the code they
  * leave out comes with the 'lazy' script.

@@ -8,7 +8,7 @@
 import type { Lang } from './i18n.js'
 import { toBase64, toHex } from '../core/bytes.js'
 import { previewStatement, signPreviewedStatement, type StatementPreview } from '../core/dsse.js'
-import { nobleEd25519 } from '../core/ed25519.js'
+import { fallbackEd25519 } from './ed25519-fallback.js'
 import { isTracechainError } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { parseKeyFile, type Signer } from '../core/keys.js'
@@ -96,7 +96,7 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
     keyFile.value = '' // the browser forgets which file it was; the page keeps only the parsed signer
     if (!file) return
     try {
-      signer = parseKeyFile(JSON.parse(await file.text()) as unknown, nobleEd25519)
+      signer = parseKeyFile(JSON.parse(await file.text()) as unknown, await fallbackEd25519())
     } catch (error) {
       signer = undefined
       keyStatus.textContent = format(w.keyBad, { detail: detailOf(error) })

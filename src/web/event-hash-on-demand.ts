@@ -1,5 +1,6 @@
-// What the consumer script has for core/epcis-event-hash.ts (web/bundle.ts resolves the one to the other in
-// that bundle alone): the real function, once the 'lazy' script has provided it (web/lazy-code.ts).
+// What the node's page scripts (consumer, seal, console) have for core/epcis-event-hash.ts (web/bundle.ts
+// resolves the one to the other in those bundles alone): the real function, once the 'lazy' script has provided
+// it (web/lazy-code.ts).
 
 import { lazyCode, lazyCodeMissing } from './lazy-code.js'
 

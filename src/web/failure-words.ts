@@ -1,5 +1,5 @@
 // What the page verifier says failed, by check (verify-log.ts Failure, verify-bound.ts PageFailure), in the
-// page's language. The consumer script resolves this module to web/failure-words-on-demand.ts (web/bundle.ts):
+// page's language. The node's page scripts resolve this module to web/failure-words-on-demand.ts (web/bundle.ts):
 // a page that verifies says none of this, so a phone fetches these words only for a page that fails.
 // Browser-safe.
 

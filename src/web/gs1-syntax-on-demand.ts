@@ -1,7 +1,8 @@
-// What the consumer script has for core/gs1-syntax-rows.ts (web/bundle.ts resolves the one to the other in that
-// bundle alone): the dictionary's rows of the common AIs (bundle.ts: COMMON_AIS), written in at build time,
-// and every row once the 'lazy' script has provided them (web/lazy-code.ts). An identifier with another
-// AI is read after that script has loaded, so it is read by the same rules as on the node.
+// What the node's page scripts (consumer, seal, console) have for core/gs1-syntax-rows.ts (web/bundle.ts
+// resolves the one to the other in those bundles alone): the dictionary's rows of the common AIs (bundle.ts:
+// COMMON_AIS), written in at build time, and every row once the 'lazy' script has provided them
+// (web/lazy-code.ts). An identifier with another AI is read after that script has loaded, so it is read by the
+// same rules as on the node.
 
 import type { SyntaxRow } from '../core/gs1-syntax-table.js'
 import { lazyCode, lazyCodeMissing } from './lazy-code.js'

@@ -1,14 +1,15 @@
 // Code a page script leaves out until a page needs it. The consumer script is what a phone fetches from a
-// label, and five parts of it serve few pages: the EPCIS event hash (core/epcis-event-hash.ts, some 3.7 kB of
-// it in brotli), which only lots whose entries hold an error declaration need; the GS1 syntax dictionary's
-// rows beyond the AIs food labels carry (about 2 kB); @noble's Ed25519, for a browser without a fit
-// WebCrypto one (page-ed25519.ts); the tile reader (core/tiled-log.ts, 2.4 kB), for a page that reads tiles,
-// not the API; and the words for what failed (web/failure-words.ts, 1.5 kB), for a page that fails. Its
-// bundle resolves those modules to web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts,
-// web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts, and the 'lazy' script
-// (src/browser/lazy.ts) provides the real code, loaded by the verifier (verify.ts), pinned by its hash as
-// the page's own script is: before it derives a view that it knows needs it, and again after a derivation
-// that asked for it. Browser-safe.
+// label (the seal page's, fetched from a notice board's QR code, leaves out the same), and five parts of it
+// serve few pages: the EPCIS event hash (core/epcis-event-hash.ts, some 3.7 kB of it in brotli), which only
+// lots whose entries hold an error declaration need; the GS1 syntax dictionary's rows beyond the AIs food
+// labels carry (about 2 kB); @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts);
+// the tile reader (core/tiled-log.ts, 2.4 kB), for a page that reads tiles, not the API; and the words for
+// what failed (web/failure-words.ts, 1.5 kB), for a page that fails. Its bundle resolves those modules to
+// web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts, web/ed25519-on-demand.ts,
+// web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts, and the 'lazy' script
+// (src/browser/lazy.ts) provides the real code, loaded by the verifier (verify.ts), pinned by its hash as the
+// page's own script is: before it derives a view that it knows needs it, and again after a derivation that
+// asked for it. Browser-safe.
 
 import type { Ed25519 } from '../core/ed25519.js'
 import type { SyntaxRow } from '../core/gs1-syntax-table.js'

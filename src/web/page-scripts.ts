@@ -9,7 +9,7 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
- * - `lazy`: no page's own: what the consumer script loads for the few pages that need it
+ * - `lazy`: no page's own: what the consumer, seal and console scripts load for the few pages that need it
  *   (web/lazy-code.ts): the EPCIS event hash, the whole GS1 syntax dictionary, @noble's Ed25519, the tile
  *   reader and the words for what failed.
  */

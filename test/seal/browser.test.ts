@@ -46,6 +46,9 @@ async function verdict(page: Page, url: string) {
 
 let browser: Browser | undefined
 
+/** Whether the seal page's script fetched the lazy script (web/lazy-code.ts) among these paths. */
+const lazyAsked = (paths: readonly string[]) => paths.some((path) => /^\/web\/lazy-[0-9a-f]{16}\.js$/.test(path))
+
 if (haveChromium(t)) {
   t.before(async () => {
     await buildVerifierBundle()
@@ -151,10 +154,21 @@ function run() {
     }
     t.comment(`the demo seal page verified in ${timings.join(', ')} ms (the first with an empty cache)`)
     t.same(errors, [])
+    t.notOk(lazyAsked(proxy.asked), "verified with Chromium's WebCrypto and the API's proofs: the lazy script is not fetched")
     proxy.rewrite = (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="SPLIT_CONTRACT">.*?<\/li>/, '')
     const forged = await verdict(page, url)
     t.equal(forged.state, 'failed')
     t.match(forged.status, /「预警」/)
+    t.ok(lazyAsked(proxy.asked), 'the words for what failed, with the lazy script')
+    proxy.rewrite = undefined
+
+    // No WebCrypto (a page outside a secure context): @noble comes with the lazy script, and the page verifies.
+    const { page: plain } = await pageAt(t, undefined)
+    await plain.addInitScript(() => Object.defineProperty(globalThis.crypto, 'subtle', { get: () => undefined }))
+    const mark = proxy.asked.length
+    const noble = await verdict(plain, url)
+    t.equal(noble.state, 'verified', noble.status)
+    t.ok(lazyAsked(proxy.asked.slice(mark)), '@noble, with the lazy script')
 
     // The stamping recorded three days late: a page whose claimed window is raised to ten days (or turned off)
     // and whose late marks are gone still fails, as the browser holds the page to the default window at most.

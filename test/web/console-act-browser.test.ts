@@ -110,6 +110,7 @@ if (haveChromium(t)) {
       t.notOk(requests.some((request) => request.includes(secret)), 'no request carries the private key')
     }
     t.ok(requests.some((request) => request.startsWith(`POST ${baseUrl}/v1/statements`)), 'the envelope was posted')
+    t.equal(requests.filter((request) => /^GET \S+\/web\/lazy-[0-9a-f]{16}\.js /.test(request)).length, 1, "@noble's Ed25519 to sign with, fetched once with the lazy script")
     const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }))
     t.notOk(secretForms('regulator-hz').some((secret) => stored.includes(secret)), 'nor is it stored')
     t.same(errors, [], 'no script error or CSP violation')

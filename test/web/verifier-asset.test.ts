@@ -114,5 +114,20 @@ t.test('the consumer script leaves out the EPCIS event hash and the uncommon AIs
   }
   t.ok(common.some(([ais]) => ais === '01') && common.length < 30, 'the common rows are few, GTIN among them')
   t.ok(consumer.includes(onDemand.fileName) && consumer.includes(onDemand.integrity), 'named and pinned by the consumer script')
-  for (const name of ['seal', 'console', 'verify']) t.notOk(readFileSync(join(out, `${name}.js`), 'utf8').includes(onDemand.fileName), `${name}: carries all its code`)
+  t.notOk(readFileSync(join(out, 'verify.js'), 'utf8').includes(onDemand.fileName), 'the standalone verifier carries all its code: verify-page writes it into one file')
+})
+
+t.test("the node's page scripts leave out the tile reader, the words for what failed and @noble's Ed25519; the standalone verifier carries them", async (t) => {
+  const out = testDir(t)
+  await buildVerifierBundle(out)
+  const script = (name: string) => readFileSync(join(out, `${name}.js`), 'utf8')
+  const onDemand = readVerifierAsset(join(out, 'lazy.js'), 'lazy')
+  // A message of each part, as the minified scripts keep it: core/tiled-log.ts, web/failure-words.ts, @noble.
+  const marks = { 'the tile reader': 'the log serves no checkpoint', 'the words for what failed': '账本分片', "@noble's Ed25519": 'bad point: y not sqrt' }
+  for (const [part, mark] of Object.entries(marks)) t.ok(onDemand.bytes.toString().includes(mark), `${part}: in the lazy script`)
+  for (const name of ['consumer', 'seal', 'console']) {
+    t.ok(script(name).includes(onDemand.fileName) && script(name).includes(onDemand.integrity), `${name}: names and pins the lazy script`)
+    for (const [part, mark] of Object.entries(marks)) t.notOk(script(name).includes(mark), `${name}: not ${part}`)
+  }
+  for (const [part, mark] of Object.entries(marks)) t.ok(script('verify').includes(mark), `the standalone verifier: ${part}`)
 })
