@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // What a consumer waits for on a cheap phone: the demo's lot page opened in headless Chromium with the
 // CPU slowed down and the network shaped as DevTools does, beside the same page on this machine unslowed
-// (the peer). For each: when the page was loaded and first painted, when it said "verified" (and the
-// verifier's own share), its requests and the bytes they took. A node with the demo data runs in its own
+// (the peer), and a browser without WebCrypto's Ed25519 (as in-app browsers built on an older Chromium are),
+// which verifies with @noble from its lazy script. For each: when the page was loaded and first painted, when
+// it said "verified" (and the verifier's own share), its requests and the bytes they took. A node with the demo data runs in its own
 // process; every run starts from an empty browser cache. Prints figures; asserts nothing.
 //
 //   node bench/phone.mjs [--runs 3] [--cpu 6] [--lot /01/06901234001037/10/Z260526A]
@@ -18,10 +19,14 @@ import { dist, flags, fmt, machine, startNode, table } from './lib.mjs'
 const opts = flags({ runs: 3, cpu: 6, lot: '/01/06901234001037/10/Z260526A' })
 const { seedOverHttp } = await dist('cli/demo.js')
 
+const G4 = { latency: 170, downloadThroughput: 9e6 / 8, uploadThroughput: 1.5e6 / 8 }
+const G3 = { latency: 560, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 }
+/** name, CPU slowdown, network, whether the browser lacks WebCrypto (crypto.subtle hidden, as outside a secure context) */
 const PROFILES = [
-  ['this machine, unslowed (peer)', 1, undefined],
-  [`CPU x${opts.cpu}, 4G-like (9 Mbps, 170 ms)`, opts.cpu, { latency: 170, downloadThroughput: 9e6 / 8, uploadThroughput: 1.5e6 / 8 }],
-  [`CPU x${opts.cpu}, 3G-like (1.6 Mbps, 560 ms)`, opts.cpu, { latency: 560, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 }],
+  ['this machine, unslowed (peer)', 1, undefined, false],
+  [`CPU x${opts.cpu}, 4G-like (9 Mbps, 170 ms)`, opts.cpu, G4, false],
+  [`CPU x${opts.cpu}, 3G-like (1.6 Mbps, 560 ms)`, opts.cpu, G3, false],
+  [`CPU x${opts.cpu}, 3G-like, no WebCrypto`, opts.cpu, G3, true],
 ]
 
 const dir = mkdtempSync(join(os.tmpdir(), 'tracechain-phone-'))
@@ -32,10 +37,11 @@ console.log(`phone: ${machine()}; ${node.url}${opts.lot}, ${opts.runs} runs each
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const rows = [['profile', 'first paint ms', 'loaded ms', 'verified ms', 'verifier ms', 'requests', 'bytes', 'outcome']]
-for (const [name, cpu, network] of PROFILES) {
+for (const [name, cpu, network, noWebCrypto] of PROFILES) {
   const runs = []
   for (let run = 0; run < opts.runs; run++) {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' })
+    if (noWebCrypto) await context.addInitScript(() => Object.defineProperty(globalThis.crypto, 'subtle', { get: () => undefined }))
     const page = await context.newPage()
     const cdp = await context.newCDPSession(page)
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu })

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GS1_SYNTAX_ROWS, type SyntaxRow } from '../core/gs1-syntax-table.js'
-import { PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
+import { LAZY_PARTS, PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
 import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
 const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url))
@@ -21,7 +21,10 @@ const ENTRIES: Record<PageScript, string> = {
   consumer: source('browser/consumer.ts'),
   seal: source('browser/seal.ts'),
   console: source('browser/console.ts'),
-  lazy: source('browser/lazy.ts'),
+  gs1: source('browser/lazy-gs1.ts'),
+  noble: source('browser/lazy-noble.ts'),
+  tiles: source('browser/lazy-tiles.ts'),
+  words: source('browser/lazy-words.ts'),
 }
 
 /** The standalone verifier's built file (dist/public/verify.js). */
@@ -33,10 +36,15 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
   const write = async (result: { outputFiles: { path: string; text: string }[] }) => {
     for (const file of result.outputFiles) written[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
   }
-  // The lazy script first: the scripts that load it are built with its name and hash.
-  await write(await build({ ...BROWSER_BUILD, entryPoints: { lazy: ENTRIES.lazy }, outdir, define: { [LAZY_CODE]: 'undefined' } }))
-  const lazy = verifierAssetOf(written.lazy, 'lazy')
-  const define = { [LAZY_CODE]: JSON.stringify({ file: lazy.fileName, integrity: lazy.integrity }), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
+  // The lazy scripts first: the scripts that load them are built with their names and hashes.
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(LAZY_PARTS), outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  const lazy = Object.fromEntries(
+    LAZY_PARTS.map((part) => {
+      const { fileName, integrity } = verifierAssetOf(written[part], part)
+      return [part, { file: fileName, integrity }]
+    }),
+  )
+  const define = { [LAZY_CODE]: JSON.stringify(lazy), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
@@ -44,8 +52,8 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
 
 /**
  * The node's pages (the lot page a phone opens from a label, the seal page from the notice board's QR code, the
- * console an inspector opens on a phone too) leave out what few of them need, which the lazy script brings
- * (codeOnDemand). The standalone verifier carries all its code: `tracechain verify-page` writes it into one
+ * console an inspector opens on a phone too) leave out what few of them need, which the lazy scripts bring
+ * (codeOnDemand), each part in its own script. The standalone verifier carries all its code: `tracechain verify-page` writes it into one
  * file that verifies offline.
  */
 const ON_DEMAND = ['consumer', 'seal', 'console'] as const satisfies readonly PageScript[]
@@ -55,7 +63,7 @@ function pick(names: readonly PageScript[]): Record<string, string> {
   return Object.fromEntries(names.map((name) => [name, ENTRIES[name]]))
 }
 
-/** What web/verify.ts reads to load the lazy script (web/lazy-code.ts). */
+/** What web/lazy-code.ts reads to load the lazy scripts: each part's file name and integrity. */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
 
 /** What web/gs1-syntax-on-demand.ts reads for the rows it holds. */
@@ -65,7 +73,7 @@ const COMMON_ROWS = '__TRACECHAIN_COMMON_SYNTAX_ROWS__'
  * The AIs whose rows of the GS1 syntax dictionary the consumer script holds: those of the identifiers food
  * events and labels carry (SSCC; GTIN with its qualifiers CPV, lot, serial and TPX, and the dates and net
  * weight a label adds; GLN with its extensions; party GLN; GIAI, a sensor's device). The rest, some 3 kB in
- * brotli, comes with the 'lazy' script.
+ * brotli, comes with the 'gs1' lazy script.
  */
 export const COMMON_AIS = ['00', '01', '10', '11', '13', '15', '16', '17', '21', '22', '235', '254', '3103', '414', '417', '7040', '8004']
 
@@ -81,7 +89,7 @@ export function commonSyntaxRows(): SyntaxRow[] {
  * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
  * web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts, web/open-tiled-log.ts is
  * web/open-tiled-log-on-demand.ts and web/failure-words.ts is web/failure-words-on-demand.ts: the code they
- * leave out comes with the 'lazy' script.
+ * leave out comes with the lazy scripts (web/lazy-code.ts).
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',

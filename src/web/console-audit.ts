@@ -6,6 +6,7 @@
 import type { AuditFailure, LogAudit } from './audit-log.js'
 import type { AuditMessage } from './audit-worker.js'
 import type { Lang } from './i18n.js'
+import { loadFailureWords } from './failure-words.js'
 import { describeFailure, format } from './verify.js'
 
 
@@ -77,7 +78,7 @@ function wire(workerPath: string, card: HTMLElement): void {
   }
   const perSecond = (checked: number, elapsedMs: number) => (elapsedMs > 0 ? Math.round((checked * 1000) / elapsedMs) : checked)
 
-  const finish = (audit: LogAudit, elapsedMs: number) => {
+  const finish = async (audit: LogAudit, elapsedMs: number) => {
     worker?.terminate()
     worker = undefined
     card.removeAttribute('data-first-bad-seq')
@@ -94,9 +95,11 @@ function wire(workerPath: string, card: HTMLElement): void {
       return
     }
     const failure = audit.failure as AuditFailure
-    setState('failed')
+    // The words for what failed come on demand in this script (web/failure-words.ts); the state is set once they are shown.
+    await loadFailureWords()
     if (failure.seq !== undefined) card.setAttribute('data-first-bad-seq', String(failure.seq))
     result.textContent = format(failure.seq !== undefined ? w.firstBad : w.failed, { seq: failure.seq, words: describeAuditFailure(lang, failure) })
+    setState('failed')
   }
 
   form.addEventListener('submit', (event) => {
@@ -131,7 +134,7 @@ function wire(workerPath: string, card: HTMLElement): void {
         bar.max = Math.max(1, message.total)
         bar.value = message.checked
         rate.textContent = format(w.progress, { checked: message.checked, total: message.total, seq: message.seq, rate: perSecond(message.checked, message.elapsedMs) })
-      } else finish(message.audit, message.elapsedMs)
+      } else void finish(message.audit, message.elapsedMs)
     })
     worker.postMessage({ type: 'audit', api: window.location.origin, from, ...(to !== undefined ? { to } : {}) })
   })

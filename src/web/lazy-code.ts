@@ -1,27 +1,39 @@
-// Code a page script leaves out until a page needs it. The consumer script is what a phone fetches from a
-// label (the seal page's, fetched from a notice board's QR code, leaves out the same), and five parts of it
-// serve few pages: the EPCIS event hash (core/epcis-event-hash.ts, some 3.7 kB of it in brotli), which only
-// lots whose entries hold an error declaration need; the GS1 syntax dictionary's rows beyond the AIs food
-// labels carry (about 2 kB); @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts);
-// the tile reader (core/tiled-log.ts, 2.4 kB), for a page that reads tiles, not the API; and the words for
-// what failed (web/failure-words.ts, 1.5 kB), for a page that fails. Its bundle resolves those modules to
-// web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts, web/ed25519-on-demand.ts,
-// web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts, and the 'lazy' script
-// (src/browser/lazy.ts) provides the real code, loaded by the verifier (verify.ts), pinned by its hash as the
-// page's own script is: before it derives a view that it knows needs it, and again after a derivation that
-// asked for it. Browser-safe.
+// Code a page script leaves out until a page needs it, in four lazy scripts of its own. The consumer script is
+// what a phone fetches from a label (the seal page's, from a notice board's QR code, and the console's leave
+// out the same), and these parts serve few pages:
+// - 'gs1' (/web/gs1-<hash>.js, 11.5 kB in brotli): the EPCIS event hash (core/epcis-event-hash.ts), which only
+//   lots whose entries hold an error declaration need, and the GS1 syntax dictionary's rows beyond the AIs food
+//   labels carry;
+// - 'noble' (6.8 kB): @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts), and for
+//   the console's signing with a key file;
+// - 'tiles' (8.1 kB): the tile reader (core/tiled-log.ts), for a page that reads tiles, not the API;
+// - 'words' (1.2 kB): the words for what failed (web/failure-words.ts), for a page that fails.
+// Those bundles resolve the modules to web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts,
+// web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts (web/bundle.ts),
+// and each part's script (src/browser/lazy-<part>.ts) provides the real code, loaded by those modules or by
+// the verifier (verify.ts), pinned by its hash as the page's own script is: for 'gs1', before it derives a
+// view that it knows needs it, and again after a derivation that asked for it. Browser-safe.
 
 import type { Ed25519 } from '../core/ed25519.js'
 import type { SyntaxRow } from '../core/gs1-syntax-table.js'
 import type { TiledLog, TiledLogOptions } from '../core/tiled-log.js'
 import type { FailureWords } from './failure-words.js'
+import type { LazyPart } from './page-scripts.js'
 
+/** What each lazy script provides. */
 export interface LazyCode {
-  eventHashId(event: Record<string, unknown>): string
-  syntaxRows: readonly SyntaxRow[]
-  ed25519: Ed25519
-  openTiledLog(options: TiledLogOptions): Promise<TiledLog>
-  failureWords: FailureWords
+  gs1: { eventHashId(event: Record<string, unknown>): string; syntaxRows: readonly SyntaxRow[] }
+  noble: { ed25519: Ed25519 }
+  tiles: { openTiledLog(options: TiledLogOptions): Promise<TiledLog> }
+  words: { failureWords: FailureWords }
+}
+
+/** What each part is for, in the error of a script that did not load. */
+const PURPOSE: Record<LazyPart, string> = {
+  gs1: 'uncommon lots',
+  noble: "@noble's Ed25519",
+  tiles: 'reading tiles',
+  words: 'the words for what failed',
 }
 
 const GLOBAL = '__tracechainLazyCode'
@@ -51,37 +63,47 @@ export function lazyCodeAsked(): boolean {
   return asked
 }
 
-/** Called by the 'lazy' script when it runs. */
-export function provideLazyCode(code: LazyCode): void {
-  ;(globalThis as Record<string, unknown>)[GLOBAL] = code
+function provided(): Partial<LazyCode> {
+  const global = globalThis as Record<string, unknown>
+  return (global[GLOBAL] ??= {}) as Partial<LazyCode>
 }
 
-/** The code once its script has run, else undefined. */
-export function lazyCode(): LazyCode | undefined {
-  return (globalThis as Record<string, unknown>)[GLOBAL] as LazyCode | undefined
+/** Called by a lazy script when it runs. */
+export function provideLazyCode<P extends LazyPart>(part: P, code: LazyCode[P]): void {
+  provided()[part] = code
+}
+
+/** A part's code once its script has run, else undefined. */
+export function lazyCode<P extends LazyPart>(part: P): LazyCode[P] | undefined {
+  return provided()[part]
 }
 
 /**
- * The lazy script of this page script, named and pinned at build time (web/bundle.ts); undefined in a script
+ * The lazy scripts of this page script, named and pinned at build time (web/bundle.ts); undefined in a script
  * that carries all its code.
  */
-declare const __TRACECHAIN_LAZY_CODE__: { file: string; integrity: string } | undefined
-/** Where this script was loaded from: the lazy script is its sibling, wherever the page's origin is. */
+declare const __TRACECHAIN_LAZY_CODE__: Record<LazyPart, { file: string; integrity: string }> | undefined
+/** Where this script was loaded from: the lazy scripts are its siblings, wherever the page's origin is. */
 const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined
 
-let loading: Promise<void> | undefined
+const loading = new Map<LazyPart, Promise<void>>()
 
-/** Loads the lazy script once, pinned by its hash as the page pins this one; rejects if it does not load. */
-export function loadLazyCode(): Promise<void> {
-  if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode()) return Promise.resolve()
-  const { file, integrity } = __TRACECHAIN_LAZY_CODE__
-  return (loading ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script')
-    script.src = new URL(file, SCRIPT_URL ?? window.location.href).href
-    script.integrity = integrity
-    script.crossOrigin = 'anonymous'
-    script.onload = () => resolve()
-    script.onerror = () => reject(new Error(`the script with the code for uncommon lots (${file}) did not load`))
-    document.head.append(script)
-  }))
+/** Loads a part's script once, pinned by its hash as the page pins this one; rejects if it does not load. */
+export function loadLazyCode(part: LazyPart): Promise<void> {
+  if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode(part)) return Promise.resolve()
+  const { file, integrity } = __TRACECHAIN_LAZY_CODE__[part]
+  let loaded = loading.get(part)
+  if (!loaded) {
+    loaded = new Promise((resolve, reject) => {
+      const script = document.createElement('script')
+      script.src = new URL(file, SCRIPT_URL ?? window.location.href).href
+      script.integrity = integrity
+      script.crossOrigin = 'anonymous'
+      script.onload = () => resolve()
+      script.onerror = () => reject(new Error(`the script with the code for ${PURPOSE[part]} (${file}) did not load`))
+      document.head.append(script)
+    })
+    loading.set(part, loaded)
+  }
+  return loaded
 }

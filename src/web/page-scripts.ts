@@ -9,11 +9,18 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
- * - `lazy`: no page's own: what the consumer, seal and console scripts load for the few pages that need it
- *   (web/lazy-code.ts): the EPCIS event hash, the whole GS1 syntax dictionary, @noble's Ed25519, the tile
- *   reader and the words for what failed.
+ * - the LAZY_PARTS: no page's own: what the consumer, seal and console scripts load for the few pages that
+ *   need it (web/lazy-code.ts).
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'lazy'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
+
+/**
+ * The lazy scripts (web/lazy-code.ts): `gs1`, the EPCIS event hash and the whole GS1 syntax dictionary;
+ * `noble`, @noble's Ed25519; `tiles`, the tile reader; `words`, the words for what failed.
+ */
+export const LAZY_PARTS = ['gs1', 'noble', 'tiles', 'words'] as const satisfies readonly (typeof PAGE_SCRIPTS)[number][]
+
+export type LazyPart = (typeof LAZY_PARTS)[number]
 
 export type PageScript = (typeof PAGE_SCRIPTS)[number]
 

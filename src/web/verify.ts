@@ -163,7 +163,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   if (outcome.checkpoint) {
     let loading: Promise<boolean> | undefined
     const load = () =>
-      (loading ??= loadLazyCode().then(
+      (loading ??= loadLazyCode('gs1').then(
         () => true,
         (error: unknown) => {
           failures.push({ check: 'bound-view', detail: String(error) })
@@ -173,7 +173,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     if (needsLazyCode(areas, outcome)) await load()
     let bound = checkBoundAreas(areas, outcome, lang)
     // A view that met an identifier beyond the common AIs asked for the on-demand code: derived again with it.
-    if (lazyCodeAsked() && !lazyCode() && (await load())) bound = checkBoundAreas(areas, outcome, lang)
+    if (lazyCodeAsked() && !lazyCode('gs1') && (await load())) bound = checkBoundAreas(areas, outcome, lang)
     bound.mark()
     failures.push(...bound.failures)
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import type { Test } from 'tap'
+import { LAZY_PARTS, type LazyPart } from '../../src/web/page-scripts.js'
 import type { RewritingProxy } from './rewriting-proxy.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -116,10 +117,15 @@ export async function checkAccessibleAndZoomable(t: Test, page: Page, label: str
   await page.setViewportSize({ width: 390, height: 844 })
 }
 
+/** A lazy script's path or URL (web/lazy-code.ts) in a path, a URL or a logged request: of `part`, or of any part. */
+export function lazyScript(part?: LazyPart): RegExp {
+  return new RegExp(`/web/(?:${part ?? LAZY_PARTS.join('|')})-[0-9a-f]{16}\\.js\\b`)
+}
+
 /**
- * The lazy script (web/lazy-code.ts) changed by one byte on its way through `proxy`: the page at `url` (on the
- * proxy) must not run it and must fail, saying why. The browser's cache is emptied first, so the changed copy
- * is the one fetched.
+ * The 'gs1' lazy script (web/lazy-code.ts) changed by one byte on its way through `proxy`: the page at `url`
+ * (on the proxy) must not run it and must fail, saying why. The browser's cache is emptied first, so the
+ * changed copy is the one fetched.
  */
 export async function checkLazyScriptPinned(t: Test, context: BrowserContext, page: Page, proxy: RewritingProxy, url: string): Promise<void> {
   const cdp = await context.newCDPSession(page)
@@ -127,7 +133,7 @@ export async function checkLazyScriptPinned(t: Test, context: BrowserContext, pa
   await cdp.detach()
   proxy.rewrite = undefined
   proxy.rewriteBytes = (bytes, path) => {
-    if (!/^\/web\/lazy-/.test(path)) return bytes
+    if (!lazyScript('gs1').test(path)) return bytes
     const altered = Buffer.from(bytes)
     altered[100] ^= 0x01
     return altered

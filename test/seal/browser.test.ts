@@ -8,7 +8,8 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { CHROMIUM, CHROMIUM_ARGS, checkAccessibleAndZoomable, haveChromium } from '../helpers/chromium.js'
+import { LAZY_PARTS } from '../../src/web/page-scripts.js'
+import { CHROMIUM, CHROMIUM_ARGS, checkAccessibleAndZoomable, haveChromium, lazyScript } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { decodeQr } from '../helpers/qr.js'
@@ -46,8 +47,8 @@ async function verdict(page: Page, url: string) {
 
 let browser: Browser | undefined
 
-/** Whether the seal page's script fetched the lazy script (web/lazy-code.ts) among these paths. */
-const lazyAsked = (paths: readonly string[]) => paths.some((path) => /^\/web\/lazy-[0-9a-f]{16}\.js$/.test(path))
+/** The lazy scripts (web/lazy-code.ts) the seal page's script fetched among these paths, by part. */
+const lazyAsked = (paths: readonly string[]) => LAZY_PARTS.filter((part) => paths.some((path) => lazyScript(part).test(path)))
 
 if (haveChromium(t)) {
   t.before(async () => {
@@ -154,12 +155,12 @@ function run() {
     }
     t.comment(`the demo seal page verified in ${timings.join(', ')} ms (the first with an empty cache)`)
     t.same(errors, [])
-    t.notOk(lazyAsked(proxy.asked), "verified with Chromium's WebCrypto and the API's proofs: the lazy script is not fetched")
+    t.same(lazyAsked(proxy.asked), [], "verified with Chromium's WebCrypto and the API's proofs: no lazy script fetched")
     proxy.rewrite = (html) => replaceOnce(html, /<li class="alert" data-fact="alert" data-kind="SPLIT_CONTRACT">.*?<\/li>/, '')
     const forged = await verdict(page, url)
     t.equal(forged.state, 'failed')
     t.match(forged.status, /「预警」/)
-    t.ok(lazyAsked(proxy.asked), 'the words for what failed, with the lazy script')
+    t.same(lazyAsked(proxy.asked), ['words'], "the words for what failed, with the 'words' lazy script")
     proxy.rewrite = undefined
 
     // No WebCrypto (a page outside a secure context): @noble comes with the lazy script, and the page verifies.
@@ -168,7 +169,7 @@ function run() {
     const mark = proxy.asked.length
     const noble = await verdict(plain, url)
     t.equal(noble.state, 'verified', noble.status)
-    t.ok(lazyAsked(proxy.asked.slice(mark)), '@noble, with the lazy script')
+    t.same(lazyAsked(proxy.asked.slice(mark)), ['noble'], "@noble, with the 'noble' lazy script")
 
     // The stamping recorded three days late: a page whose claimed window is raised to ten days (or turned off)
     // and whose late marks are gone still fails, as the browser holds the page to the default window at most.

@@ -11,6 +11,7 @@ import t from 'tap'
 import { GS1_SYNTAX_ROWS } from '../../src/core/gs1-syntax-table.js'
 import { buildVerifierBundle, commonSyntaxRows } from '../../src/web/bundle.js'
 import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
+import { LAZY_PARTS, type LazyPart } from '../../src/web/page-scripts.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 import { testDir } from '../helpers/test-dir.js'
 
@@ -96,38 +97,40 @@ t.test("the README prints this version's verifier: its versioned name and SRI ha
   t.equal(printed?.[2], asset.integrity)
 })
 
-t.test('the consumer script leaves out the EPCIS event hash and the uncommon AIs; the lazy script it pins has them', async (t) => {
+t.test("the consumer script leaves out the EPCIS event hash and the uncommon AIs; the 'gs1' lazy script it pins has them", async (t) => {
   const out = testDir(t)
   await buildVerifierBundle(out)
   const consumer = readFileSync(join(out, 'consumer.js'), 'utf8')
-  const onDemand = readVerifierAsset(join(out, 'lazy.js'), 'lazy')
-  const lazy = onDemand.bytes.toString()
+  const onDemand = readVerifierAsset(join(out, 'gs1.js'), 'gs1')
+  const gs1 = onDemand.bytes.toString()
   // The hash's version string (core/epcis-event-hash.ts EVENT_HASH_VERSION) marks its code.
   t.notOk(consumer.includes('CBV2.0'), 'not in the script every phone fetches')
-  t.ok(lazy.includes('CBV2.0'), 'in the lazy one')
+  t.ok(gs1.includes('CBV2.0'), 'in the lazy one')
   // Each row of the GS1 syntax dictionary, as the minified scripts write it.
   const common = commonSyntaxRows()
   for (const row of GS1_SYNTAX_ROWS) {
     const written = JSON.stringify(row)
     if (common.includes(row)) t.ok(consumer.includes(written), `${row[0]} ${row[4]}: a common AI, in the consumer script`)
-    else t.ok(!consumer.includes(written) && lazy.includes(written), `${row[0]} ${row[4]}: in the lazy script alone`)
+    else t.ok(!consumer.includes(written) && gs1.includes(written), `${row[0]} ${row[4]}: in the lazy script alone`)
   }
   t.ok(common.some(([ais]) => ais === '01') && common.length < 30, 'the common rows are few, GTIN among them')
-  t.ok(consumer.includes(onDemand.fileName) && consumer.includes(onDemand.integrity), 'named and pinned by the consumer script')
-  t.notOk(readFileSync(join(out, 'verify.js'), 'utf8').includes(onDemand.fileName), 'the standalone verifier carries all its code: verify-page writes it into one file')
 })
 
-t.test("the node's page scripts leave out the tile reader, the words for what failed and @noble's Ed25519; the standalone verifier carries them", async (t) => {
+t.test("the node's page scripts pin each lazy script and hold none of their code; the standalone verifier holds it all", async (t) => {
   const out = testDir(t)
   await buildVerifierBundle(out)
   const script = (name: string) => readFileSync(join(out, `${name}.js`), 'utf8')
-  const onDemand = readVerifierAsset(join(out, 'lazy.js'), 'lazy')
-  // A message of each part, as the minified scripts keep it: core/tiled-log.ts, web/failure-words.ts, @noble.
-  const marks = { 'the tile reader': 'the log serves no checkpoint', 'the words for what failed': '账本分片', "@noble's Ed25519": 'bad point: y not sqrt' }
-  for (const [part, mark] of Object.entries(marks)) t.ok(onDemand.bytes.toString().includes(mark), `${part}: in the lazy script`)
-  for (const name of ['consumer', 'seal', 'console']) {
-    t.ok(script(name).includes(onDemand.fileName) && script(name).includes(onDemand.integrity), `${name}: names and pins the lazy script`)
-    for (const [part, mark] of Object.entries(marks)) t.notOk(script(name).includes(mark), `${name}: not ${part}`)
+  // A message or constant of each part, as the minified scripts keep it: the event hash's version, core/tiled-log.ts,
+  // web/failure-words.ts, @noble.
+  const marks: Record<LazyPart, string> = { gs1: 'CBV2.0', tiles: 'the log serves no checkpoint', words: '账本分片', noble: 'bad point: y not sqrt' }
+  for (const part of LAZY_PARTS) {
+    const lazy = readVerifierAsset(join(out, `${part}.js`), part)
+    for (const other of LAZY_PARTS) t.equal(lazy.bytes.toString().includes(marks[other]), other === part, `${part}: ${other === part ? 'holds' : 'not'} ${other}'s code`)
+    for (const name of ['consumer', 'seal', 'console']) {
+      t.ok(script(name).includes(lazy.fileName) && script(name).includes(lazy.integrity), `${name}: names and pins ${lazy.fileName}`)
+      t.notOk(script(name).includes(marks[part]), `${name}: holds none of ${part}'s code`)
+    }
+    t.ok(script('verify').includes(marks[part]), `the standalone verifier holds ${part}'s code`)
+    t.notOk(script('verify').includes(lazy.fileName), 'and loads nothing: verify-page writes it into one file')
   }
-  for (const [part, mark] of Object.entries(marks)) t.ok(script('verify').includes(mark), `the standalone verifier: ${part}`)
 })

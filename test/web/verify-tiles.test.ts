@@ -15,7 +15,7 @@ import { logKeyIdOf } from '../../src/core/log-key-id.js'
 import { StaticFiles } from '../../src/publish/static-files.js'
 import { publishTree } from '../../src/publish/publish-tree.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
-import { haveChromium, launchChromium } from '../helpers/chromium.js'
+import { haveChromium, launchChromium, lazyScript } from '../helpers/chromium.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { getCheckpoint, startMirror, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
@@ -84,7 +84,7 @@ if (haveChromium(t)) {
     t.same(proxy.asked.filter((path) => /^\/v1\/(checkpoint|proofs\/consistency)\b/.test(path)), [], 'no checkpoint or consistency proof asked of the API')
     const read = new Set(proxy.asked.filter((path) => path.startsWith('/tlog/')))
     for (const path of ['/tlog/checkpoint', '/tlog/tile/0/000', '/tlog/tile/entries/000', '/tlog/tile/1/000.p/1']) t.ok(read.has(path), `read ${path}`)
-    t.equal(proxy.asked.filter((path) => path.startsWith('/web/lazy-')).length, 1, 'the tile reader comes with the lazy script, fetched once')
+    t.same(proxy.asked.filter((path) => lazyScript().test(path)).map((path) => lazyScript('tiles').test(path)), [true], "the tile reader comes with the 'tiles' lazy script, fetched once, and no other")
 
     const mark = proxy.asked.length
     const second = await verdict(page, `${url}?lang=en`)
