@@ -1,6 +1,7 @@
 // The one error class and the codes with their HTTP statuses. Codes are a contract (README "Error codes"):
 // they never change meaning; messages may be reworded. What each code means, in words, is in
-// error-codes.ts, apart: the browser's page scripts carry this file and need only the statuses.
+// error-codes.ts, apart: the browser's page scripts carry this file, and need neither the words nor the
+// statuses (errorStatus is a function so that a bundler leaves the table out).
 
 export const ERROR_STATUS = {
   // Input shape
@@ -112,10 +113,6 @@ export class TracechainError extends Error {
 }
 
 /**
- * By its name and code, not by instanceof: the consumer page's lazy script (web/lazy-code.ts) carries a copy of
- * this class of its own, and what its tile reader throws is read by the page script's code.
- */
-/**
  * The HTTP status of an error's code (500 for a code this build does not know). A function, not a property of
  * the error, so that the page scripts, which carry this class but answer no request, leave the table out.
  */
@@ -123,6 +120,10 @@ export function errorStatus(error: TracechainError): number {
   return ERROR_STATUS[error.code] ?? 500
 }
 
+/**
+ * By its name and code, not by instanceof: a page's lazy scripts (web/lazy-code.ts) carry copies of this class
+ * of their own, and what the tile reader there throws is read by the page script's code.
+ */
 export function isTracechainError(value: unknown): value is TracechainError {
   return value instanceof Error && value.name === 'TracechainError' && typeof (value as { code?: unknown }).code === 'string'
 }

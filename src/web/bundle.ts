@@ -51,10 +51,10 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
 }
 
 /**
- * The node's pages (the lot page a phone opens from a label, the seal page from the notice board's QR code, the
- * console an inspector opens on a phone too) leave out what few of them need, which the lazy scripts bring
- * (codeOnDemand), each part in its own script. The standalone verifier carries all its code: `tracechain verify-page` writes it into one
- * file that verifies offline.
+ * The node's pages (the lot page a phone opens from a label, the seal page from the notice board's QR code,
+ * the console an inspector opens on a phone too) leave out what few of them need, which the lazy scripts
+ * bring (codeOnDemand), each part in its own script. The standalone verifier carries all its code:
+ * `tracechain verify-page` writes it into one file that verifies offline.
  */
 const ON_DEMAND = ['consumer', 'seal', 'console'] as const satisfies readonly PageScript[]
 const CARRYING_ALL = ['verify'] as const satisfies readonly PageScript[]
@@ -86,10 +86,10 @@ export function commonSyntaxRows(): SyntaxRow[] {
 }
 
 /**
- * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts, core/gs1-syntax-rows.ts is
- * web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts, web/open-tiled-log.ts is
- * web/open-tiled-log-on-demand.ts and web/failure-words.ts is web/failure-words-on-demand.ts: the code they
- * leave out comes with the lazy scripts (web/lazy-code.ts).
+ * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts,
+ * core/gs1-syntax-rows.ts is web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts,
+ * web/open-tiled-log.ts is web/open-tiled-log-on-demand.ts and web/failure-words.ts is
+ * web/failure-words-on-demand.ts: the code they leave out comes with the lazy scripts (web/lazy-code.ts).
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',

@@ -1,13 +1,13 @@
 // Code a page script leaves out until a page needs it, in four lazy scripts of its own. The consumer script is
 // what a phone fetches from a label (the seal page's, from a notice board's QR code, and the console's leave
 // out the same), and these parts serve few pages:
-// - 'gs1' (/web/gs1-<hash>.js, 11.5 kB in brotli): the EPCIS event hash (core/epcis-event-hash.ts), which only
+// - 'gs1' (/web/gs1-<hash>.js, 11.6 kB in brotli): the EPCIS event hash (core/epcis-event-hash.ts), which only
 //   lots whose entries hold an error declaration need, and the GS1 syntax dictionary's rows beyond the AIs food
 //   labels carry;
-// - 'noble' (6.8 kB): @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts), and for
+// - 'noble' (6.9 kB): @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts), and for
 //   the console's signing with a key file;
 // - 'tiles' (8.1 kB): the tile reader (core/tiled-log.ts), for a page that reads tiles, not the API;
-// - 'words' (1.2 kB): the words for what failed (web/failure-words.ts), for a page that fails.
+// - 'words' (1.3 kB): the words for what failed (web/failure-words.ts), for a page that fails.
 // Those bundles resolve the modules to web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts,
 // web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts (web/bundle.ts),
 // and each part's script (src/browser/lazy-<part>.ts) provides the real code, loaded by those modules or by
