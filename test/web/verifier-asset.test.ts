@@ -72,6 +72,25 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
   t.equal((await app.inject('/web/verify-x.js?' + 'a'.repeat(10))).statusCode, 404)
 })
 
+t.test('the node serves each lazy script under the name and hash its page scripts pin', async (t) => {
+  const { app } = await demoApp(t)
+  const consumerSrc = /src="(\/web\/consumer-[0-9a-f]{16}\.js)"/.exec((await app.inject({ url: lotPath(FINE_LOT), headers: HTML })).body)?.[1] as string
+  const consumer = (await app.inject(consumerSrc)).body
+  for (const part of LAZY_PARTS) {
+    // As the build writes them into the page scripts (web/bundle.ts): {"file":"<part>-<hex>.js","integrity":"sha384-…"}.
+    const pin = new RegExp(`"?file"?:"(${part}-[0-9a-f]{16}\\.js)","?integrity"?:"(sha384-[A-Za-z0-9+/=]+)"`).exec(consumer)
+    t.ok(pin, `the consumer script pins the ${part} script`)
+    const [, file, integrity] = pin as RegExpExecArray
+    const served = await app.inject(`/web/${file}`)
+    t.equal(served.statusCode, 200, file)
+    t.equal(served.headers['cache-control'], 'public, max-age=31536000, immutable')
+    t.equal(`sha384-${createHash('sha384').update(served.rawPayload).digest('base64')}`, integrity, `${file}: the pinned bytes`)
+    const stale = await app.inject(`/web/${part}-0000000000000000.js`)
+    t.equal(stale.statusCode, 404, `another ${part} hash is not this node's`)
+  }
+  for (const other of ['/web/gs2-0123456789abcdef.js', '/web/1gs-0123456789abcdef.js', '/web/lazy.js']) t.equal((await app.inject(other)).statusCode, 404, other)
+})
+
 t.test('GET /verify prints the hash and renders no ledger facts', async (t) => {
   const { app, node } = await demoApp(t)
   const page = await app.inject({ url: '/verify', headers: HTML })
