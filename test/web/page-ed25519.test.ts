@@ -102,3 +102,17 @@ t.test('verifyingWith: a signature that fails makes the checks run again, and no
   t.equal(runs(), 2)
   t.same(written, [], 'the first pass wrote into a memory held back; the second verified nothing to remember')
 })
+
+t.test('verifyingWith without WebCrypto: the same deferred pass, its signatures verified by @noble after it', async (t) => {
+  const good = memory()
+  const one = checks([signed('a'), signed('b')])
+  t.same(await verifyingWith(good.memory, one.run, null), [true, true])
+  t.equal(one.runs(), 1, 'one pass: @noble settles what it assumed')
+  t.same(good.written, ['origin'])
+
+  const bad = memory()
+  const two = checks([signed('a'), { message: utf8('b'), signature: signed('c').signature }])
+  t.same(await verifyingWith(bad.memory, two.run, null), [true, false], 'a signature @noble refuses: the second pass, on the verdicts')
+  t.equal(two.runs(), 2)
+  t.same(bad.written, [], 'nothing remembered')
+})
