@@ -8,6 +8,7 @@
 import type { Lang } from './i18n.js'
 import { toBase64, toHex } from '../core/bytes.js'
 import { previewStatement, signPreviewedStatement, type StatementPreview } from '../core/dsse.js'
+import type { Ed25519 } from '../core/ed25519.js'
 import { fallbackEd25519 } from './ed25519-fallback.js'
 import { isTracechainError } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
@@ -25,6 +26,7 @@ const WORDS = {
     keyUnknown: '此密钥未在本账本登记，签名的声明会被拒绝。',
     keyLookupFailed: '无法查询账本登记：{detail}',
     keyBad: '密钥文件无法使用：{detail}',
+    signingCodeMissing: '签名所需的代码未能载入，请检查网络后重新选择密钥文件：{detail}',
     keyForgotten: '密钥已清除。',
     needKey: '请先载入密钥文件。',
     needActor: '请填写签名身份。',
@@ -42,6 +44,7 @@ const WORDS = {
     keyUnknown: 'This key is not registered on this ledger: what it signs will be refused.',
     keyLookupFailed: 'Could not look the key up in the registry: {detail}',
     keyBad: 'The key file cannot be used: {detail}',
+    signingCodeMissing: 'The code to sign with did not load; check the network and choose the key file again: {detail}',
     keyForgotten: 'The key is forgotten.',
     needKey: 'Load your key file first.',
     needActor: 'Fill in who is signing.',
@@ -95,8 +98,18 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
     const file = keyFile.files?.[0]
     keyFile.value = '' // the browser forgets which file it was; the page keeps only the parsed signer
     if (!file) return
+    // @noble comes on demand (web/ed25519-fallback.ts): a network that drops it is not a bad key file.
+    let ed: Ed25519
     try {
-      signer = parseKeyFile(JSON.parse(await file.text()) as unknown, await fallbackEd25519())
+      ed = await fallbackEd25519()
+    } catch (error) {
+      signer = undefined
+      keyStatus.textContent = format(w.signingCodeMissing, { detail: detailOf(error) })
+      forget.disabled = true
+      return
+    }
+    try {
+      signer = parseKeyFile(JSON.parse(await file.text()) as unknown, ed)
     } catch (error) {
       signer = undefined
       keyStatus.textContent = format(w.keyBad, { detail: detailOf(error) })

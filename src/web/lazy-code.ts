@@ -88,7 +88,10 @@ const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript ins
 
 const loading = new Map<LazyPart, Promise<void>>()
 
-/** Loads a part's script once, pinned by its hash as the page pins this one; rejects if it does not load. */
+/**
+ * Loads a part's script once, pinned by its hash as the page pins this one; rejects if it does not load, and
+ * then tries again when asked again.
+ */
 export function loadLazyCode(part: LazyPart): Promise<void> {
   if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode(part)) return Promise.resolve()
   const { file, integrity } = __TRACECHAIN_LAZY_CODE__[part]
@@ -100,7 +103,12 @@ export function loadLazyCode(part: LazyPart): Promise<void> {
       script.integrity = integrity
       script.crossOrigin = 'anonymous'
       script.onload = () => resolve()
-      script.onerror = () => reject(new Error(`the script with the code for ${PURPOSE[part]} (${file}) did not load`))
+      script.onerror = () => {
+        // Forgotten, so that a later need tries again: a phone's network drops a request and comes back.
+        loading.delete(part)
+        script.remove()
+        reject(new Error(`the script with the code for ${PURPOSE[part]} (${file}) did not load`))
+      }
       document.head.append(script)
     })
     loading.set(part, loaded)

@@ -122,6 +122,20 @@ if (haveChromium(t)) {
     t.same(errors, [], 'no script error or CSP violation')
   })
 
+  t.test('the code to sign with dropped on the way: the page says so, not that the key is bad, and a second try loads it', async (t) => {
+    const { baseUrl } = await demoApp(t, { listen: true })
+    const { page } = await launchChromium(t, 'zh-CN')
+    t.equal((await openVerifiedPage(page, `${baseUrl}/console/act`)).state, 'verified')
+    await page.route(lazyScript('noble'), (route) => route.abort())
+    await page.setInputFiles('[data-key-file]', keyFile('regulator-hz'))
+    await page.waitForFunction(() => (document.querySelector('[data-key-status]')?.textContent ?? '').includes('签名所需的代码未能载入'), undefined, { timeout: 30_000 })
+    t.notMatch(await page.textContent('[data-key-status]'), '密钥文件无法使用', 'not called a bad key file')
+    t.ok(await page.isDisabled('[data-forget-key]'), 'no key held')
+    await page.unroute(lazyScript('noble'))
+    await loadKey(page, 'regulator-hz')
+    t.equal(await page.inputValue('[data-actor]'), 'regulator-hz', 'chosen again, the key loads: the script was asked for again')
+  })
+
   t.test('an inspection result signed from the browser and verified in the log', async (t) => {
     const { baseUrl, node } = await demoApp(t, { listen: true })
     const { page, errors } = await launchChromium(t, 'en-GB', { console: true })
