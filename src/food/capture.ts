@@ -27,11 +27,12 @@ export const CAPTURE_RETRY_MS = 1000
 
 /** The EPCIS exception a refusal is, by its status: a refused event is invalid for this node (ValidationException). */
 function captureError(error: TracechainError, captureID: string, eventIndex: number, eventID: unknown): CaptureError {
-  const exception = errorStatus(error) >= 500 ? 'ImplementationException' : errorStatus(error) === 403 ? 'SecurityException' : 'ValidationException'
+  const status = errorStatus(error)
+  const exception = status >= 500 ? 'ImplementationException' : status === 403 ? 'SecurityException' : 'ValidationException'
   return {
     type: `epcisException:${exception}`,
     title: exception === 'ValidationException' ? 'The event was refused' : exception === 'SecurityException' ? 'The actor may not record this event' : 'The node could not record the event',
-    status: errorStatus(error),
+    status,
     detail: error.message,
     instance: `/capture/${captureID}#event-${eventIndex}`,
     code: error.code,

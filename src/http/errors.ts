@@ -15,10 +15,11 @@ export interface ErrorBody {
 }
 
 export function errorBody(error: TracechainError): ErrorBody {
+  const statusCode = errorStatus(error)
   return {
-    statusCode: errorStatus(error),
+    statusCode,
     code: error.code,
-    error: STATUS_CODES[errorStatus(error)] ?? 'Error',
+    error: STATUS_CODES[statusCode] ?? 'Error',
     message: error.message,
     ...(error.details !== undefined ? { details: error.details } : {}),
   }
@@ -79,8 +80,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     const mapped = toTracechainError(error)
     if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
     // RFC 9110 section 10.2.3: a 429 says when to come back (the rate limiter sets its own).
-    if (errorStatus(mapped) === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
-    reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
+    const status = errorStatus(mapped)
+    if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
+    reply.status(status).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
   app.setNotFoundHandler((request, reply) => {
     const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)

@@ -8,5 +8,5 @@ import { lazyCode, loadLazyCode, lazyCodeMissing } from './lazy-code.js'
 
 export async function fallbackEd25519(): Promise<Ed25519> {
   await loadLazyCode('noble')
-  return lazyCode('noble')?.ed25519 ?? lazyCodeMissing("@noble's Ed25519")
+  return lazyCode('noble')?.ed25519 ?? lazyCodeMissing('noble', "@noble's Ed25519")
 }

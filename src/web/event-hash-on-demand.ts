@@ -6,6 +6,6 @@ import { lazyCode, lazyCodeMissing } from './lazy-code.js'
 
 export function eventHashId(event: Record<string, unknown>): string {
   const code = lazyCode('gs1')
-  if (!code) return lazyCodeMissing('the EPCIS event hash')
+  if (!code) return lazyCodeMissing('gs1', 'the EPCIS event hash')
   return code.eventHashId(event)
 }

@@ -13,6 +13,6 @@ export const COMMON_SYNTAX_ROWS: readonly SyntaxRow[] = __TRACECHAIN_COMMON_SYNT
 
 export function allSyntaxRows(): readonly SyntaxRow[] {
   const code = lazyCode('gs1')
-  if (!code) return lazyCodeMissing('the GS1 syntax dictionary')
+  if (!code) return lazyCodeMissing('gs1', 'the GS1 syntax dictionary')
   return code.syntaxRows
 }

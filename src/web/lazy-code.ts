@@ -47,20 +47,20 @@ export class LazyCodeMissing extends Error {
   }
 }
 
-let asked = false
+const asked = new Set<LazyPart>()
 
 /**
- * Lazy code's answer when it is not loaded: remembered, so a view that caught the error on the way (an
- * identifier it could not read shows without goods) is still derived again with the code in.
+ * Lazy code's answer when a part is not loaded: remembered by part, so a view that caught the error on the way
+ * (an identifier it could not read shows without goods) is still derived again with that part's code in.
  */
-export function lazyCodeMissing(what: string): never {
-  asked = true
+export function lazyCodeMissing(part: LazyPart, what: string): never {
+  asked.add(part)
   throw new LazyCodeMissing(what)
 }
 
-/** Whether anything asked for lazy code that was not loaded. */
-export function lazyCodeAsked(): boolean {
-  return asked
+/** Whether anything asked for a part's code that was not loaded. */
+export function lazyCodeAsked(part: LazyPart): boolean {
+  return asked.has(part)
 }
 
 function provided(): Partial<LazyCode> {

@@ -9,5 +9,5 @@ import { lazyCode, lazyCodeMissing, loadLazyCode } from './lazy-code.js'
 
 export async function openTiledLog(options: TiledLogOptions): Promise<TiledLog> {
   await loadLazyCode('tiles')
-  return (lazyCode('tiles') ?? lazyCodeMissing('the tile reader')).openTiledLog(options)
+  return (lazyCode('tiles') ?? lazyCodeMissing('tiles', 'the tile reader')).openTiledLog(options)
 }

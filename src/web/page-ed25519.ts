@@ -23,11 +23,11 @@ export async function verifyingWith<T>(
 ): Promise<T> {
   const webCrypto = await webCryptoEd25519(subtle)
   let noble: Promise<Ed25519> | undefined
-  const nobleEd25519 = () => (noble ??= fallbackEd25519())
+  const loadNoble = () => (noble ??= fallbackEd25519())
   // Without WebCrypto, @noble's script travels while the first pass fetches and derives; a script that does not
   // load fails the settling, as it would have failed the pass. Marked handled now, as it is awaited later.
-  if (!webCrypto) nobleEd25519().catch(() => undefined)
-  const verifyAsync: VerifyAsync = webCrypto ?? (async (publicKey, message, signature) => (await nobleEd25519()).verify(publicKey, message, signature))
+  if (!webCrypto) loadNoble().catch(() => undefined)
+  const verifyAsync: VerifyAsync = webCrypto ?? (async (publicKey, message, signature) => (await loadNoble()).verify(publicKey, message, signature))
   const deferred = new DeferredEd25519(verifyAsync)
   const remembered: [string, RememberedCheckpoint][] = []
   const held: CheckpointMemory | undefined = memory && { read: (origin) => memory.read(origin), write: (origin, checkpoint) => void remembered.push([origin, checkpoint]) }
@@ -36,5 +36,5 @@ export async function verifyingWith<T>(
     for (const [origin, checkpoint] of remembered) memory?.write(origin, checkpoint)
     return outcome
   }
-  return verify(deferred.answerUnknownWith(await nobleEd25519()), memory)
+  return verify(deferred.answerUnknownWith(await loadNoble()), memory)
 }

@@ -34,8 +34,9 @@ export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
       const { size } = mapped.details as { size: number }
       return reply.status(409).type(TREE_SIZE_CONTENT_TYPE).send(formatTreeSize(size))
     }
-    if (mapped.code === 'INTERNAL' || errorStatus(mapped) >= 500) request.log.error({ err: error }, 'witness failure')
-    return reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
+    const status = errorStatus(mapped)
+    if (mapped.code === 'INTERNAL' || status >= 500) request.log.error({ err: error }, 'witness failure')
+    return reply.status(status).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
   app.setNotFoundHandler((request, reply) => {
     const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)

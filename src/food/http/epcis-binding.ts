@@ -54,11 +54,12 @@ export interface ProblemBody {
 /** An error as the binding's problem details: `type` epcisException:<name>, our code and details kept beside it. */
 export function problemOf(error: unknown, instance: string): ProblemBody {
   const mapped = toTracechainError(error)
-  const exception = EXCEPTION_OF[mapped.code] ?? (errorStatus(mapped) === 400 ? 'QueryParameterException' : errorStatus(mapped) >= 500 ? 'ImplementationException' : undefined)
+  const status = errorStatus(mapped)
+  const exception = EXCEPTION_OF[mapped.code] ?? (status === 400 ? 'QueryParameterException' : status >= 500 ? 'ImplementationException' : undefined)
   return {
     type: exception ? `epcisException:${exception}` : 'about:blank',
-    title: exception ? (PROBLEM_TITLES[exception] as string) : (STATUS_CODES[errorStatus(mapped)] ?? 'Error'),
-    status: errorStatus(mapped),
+    title: exception ? (PROBLEM_TITLES[exception] as string) : (STATUS_CODES[status] ?? 'Error'),
+    status,
     detail: mapped.message,
     instance,
     code: mapped.code,

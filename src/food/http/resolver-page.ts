@@ -81,14 +81,15 @@ export async function renderResolverPage(
 export function resolverErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const mapped = toTracechainError(error)
   if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
+  const status = errorStatus(mapped)
   reply.header('vary', 'Accept, Accept-Language')
   if (!wantsHtml(request.headers.accept, (request.query as { format?: unknown } | undefined)?.format)) {
-    return reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
+    return reply.status(status).type('application/json; charset=utf-8').send(errorBody(mapped))
   }
   const lang = langOf(request)
   const path = request.url
   const html =
-    errorStatus(mapped) === 400
+    status === 400
       ? renderLinkErrorPage(mapped, path, lang)
       : renderShell({
           lang,
@@ -96,9 +97,9 @@ export function resolverErrorHandler(error: unknown, request: FastifyRequest, re
           switchHref: withLang(path, lang === 'zh' ? 'en' : 'zh'),
           switchLabel: TEXT[lang].switchTo,
           homeLabel: 'tracechain',
-          body: `<section class="card"><h1>${errorStatus(mapped)}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,
+          body: `<section class="card"><h1>${status}</h1><p>${escapeHtml(mapped.message)}</p><p><a href="/">${TEXT[lang].explorer}</a></p></section>`,
         })
-  return htmlReply(reply, errorStatus(mapped)).send(html)
+  return htmlReply(reply, status).send(html)
 }
 
 export { wantsHtml }
