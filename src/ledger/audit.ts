@@ -15,7 +15,7 @@ import { applyActorStatement } from './actor-kinds.js'
 import type { CheckedReplicaEntry } from './checks.js'
 import { GENESIS_PREV } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
-import { checkLogChunk, type CheckedLogChunk, type LogChecks } from './replica.js'
+import { checkedInOrder, checkLogChunk, PendingKeys, type CheckedLogChunk, type LogChecks } from './replica.js'
 
 export interface AuditFinding {
   seq: number
@@ -65,6 +65,8 @@ export class Auditor {
   private readonly checks: LogChecks
   private readonly replay: boolean
   private readonly registry: Registry
+  /** keys named by entries checked and not yet walked: candidates for the entries after them */
+  private readonly pending = new PendingKeys()
   private expectedSeq: number
   private prev: string
   private keepRootAt: number | undefined
@@ -92,16 +94,16 @@ export class Auditor {
   /** Checks a chunk of consecutive entries; returns false once a bad entry was found. */
   async feed(chunk: AuditInput[]): Promise<boolean> {
     if (this.firstBad) return false
-    return this.walk(await this.check(chunk))
+    return this.walk(await this.check(chunk.length > 0 ? chunk[0].seq : this.expectedSeq, chunk))
   }
 
   /**
-   * The first stage: the stateless checks of a chunk. With `previous`, the chunk before it, checked but maybe
-   * not yet walked, whose keys are candidates here. Throws only when the checks cannot run (INTERNAL).
+   * The first stage: the stateless checks of a chunk from seq `from`, which may run while the chunks before it
+   * are checked or walked; chunks in order, each called once the one before it was (their keys are candidates
+   * here). Throws only when the checks cannot run (INTERNAL).
    */
-  async check(chunk: readonly AuditInput[], previous?: CheckedAuditChunk): Promise<CheckedAuditChunk> {
-    const from = chunk.length > 0 ? chunk[0].seq : this.expectedSeq
-    const checked = await checkLogChunk(this.checks, this.registry, from, chunk.map((input) => input.bytes), previous?.keys)
+  async check(from: number, chunk: readonly AuditInput[]): Promise<CheckedAuditChunk> {
+    const checked = await checkLogChunk(this.checks, this.registry, this.pending, from, chunk.map((input) => input.bytes))
     return { ...checked, inputs: chunk }
   }
 
@@ -131,6 +133,7 @@ export class Auditor {
         return false
       }
     }
+    this.pending.forgetBefore(this.expectedSeq)
     return true
   }
 
@@ -193,6 +196,9 @@ function asFinding(error: unknown, fallback: ErrorCode): TracechainError {
 
 export { GENESIS_PREV, RootAccumulator }
 
+/** Chunks in the check threads while one is walked: enough that they always have the next one queued. */
+const CHUNKS_CHECKED_AHEAD = 3
+
 /**
  * Audits entries from..to-1, read `chunkSize` at a time by `read` (a store, a node's HTTP API), reading and
  * checking the next chunks while one is walked. Resolves when done or when the auditor found a bad entry,
@@ -206,35 +212,13 @@ export async function auditRange(
   read: (from: number, count: number) => Promise<AuditInput[]>,
   onProgress?: (checked: number) => void,
 ): Promise<{ shortAt?: number }> {
-  const reads = new Map<number, Promise<AuditInput[]>>()
-  const readAt = (seq: number) => {
-    let reading = reads.get(seq)
-    if (reading === undefined) {
-      reading = read(seq, Math.min(chunkSize, to - seq))
-      reading.catch(() => undefined)
-      reads.set(seq, reading)
-    }
-    return reading
-  }
-  const checkAt = async (seq: number, previous?: CheckedAuditChunk) => {
-    if (seq + chunkSize < to) readAt(seq + chunkSize)
-    const chunk = await readAt(seq)
-    reads.delete(seq)
-    return auditor.check(chunk, previous)
-  }
-  let checking = checkAt(from)
-  for (let seq = from; seq < to; seq += chunkSize) {
-    const checked = await checking
-    const short = checked.inputs.length < Math.min(chunkSize, to - seq)
-    if (!short && seq + chunkSize < to) {
-      checking = checkAt(seq + chunkSize, checked)
-      checking.catch(() => undefined)
-      // Let the next chunk's job reach the check threads before this one is walked here.
-      await new Promise<void>((resolve) => setImmediate(resolve))
-    }
+  const end = (seq: number) => Math.min(to, seq + chunkSize)
+  const chunks = checkedInOrder({ from, to, end, read, check: (seq, chunk: AuditInput[]) => auditor.check(seq, chunk), depth: CHUNKS_CHECKED_AHEAD })
+  for await (const checked of chunks) {
+    const short = checked.inputs.length < end(checked.from) - checked.from
     if (!auditor.walk(checked)) return {}
     onProgress?.(auditor.checked)
-    if (short) return { shortAt: seq + checked.inputs.length }
+    if (short) return { shortAt: checked.from + checked.inputs.length }
   }
   return {}
 }

@@ -14,7 +14,7 @@ import type { Statement } from '../core/statement.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
-import { checkReplicaChunk, type LogChecks, type ReplicaChunk } from './replica.js'
+import { checkReplicaChunk, PendingKeys, type LogChecks, type ReplicaChunk } from './replica.js'
 import { GENESIS_PREV } from './entry.js'
 import type { SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
@@ -120,6 +120,8 @@ export class Ledger extends LedgerReads {
   private readonly recoveryIntervalMs: number
   private recoveryTimer: NodeJS.Timeout | undefined
   private recovering: Promise<boolean> | undefined
+  /** a mirror's: keys named by entries checked and not yet committed, candidates for those after them */
+  private readonly replicaKeys = new PendingKeys()
 
   /** set on a mirror: where writes go */
   readonly primary: string | undefined
@@ -288,11 +290,11 @@ export class Ledger extends LedgerReads {
   }
 
   /**
-   * replicate's first stage: the stateless checks of a chunk, which may run while the chunk before it
-   * (`previous`, whose keys are candidates here) is still being committed (replica.ts says why that is
-   * sound). Requires from >= size. Throws as replicate does, having written nothing.
+   * replicate's first stage: the stateless checks of a chunk, which may run while the chunks before it are
+   * still being checked or committed (replica.ts says why that is sound); chunks in order, each called once
+   * the one before it was. Requires from >= size. Throws as replicate does, having written nothing.
    */
-  async checkReplica(from: number, entries: readonly Uint8Array[], leaves: readonly Uint8Array[], note: string, previous?: ReplicaChunk): Promise<ReplicaChunk> {
+  async checkReplica(from: number, entries: readonly Uint8Array[], leaves: readonly Uint8Array[], note: string): Promise<ReplicaChunk> {
     if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror replicates another log')
     if (from < this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${from}`, { from, size: this.size })
     if (entries.length !== leaves.length) throw new RangeError(`"leaves" must be one per entry: ${leaves.length} for ${entries.length}`)
@@ -300,8 +302,8 @@ export class Ledger extends LedgerReads {
     if (checkpoint.size < from + entries.length) {
       fail('CHECKPOINT_MISMATCH', `entries up to ${from + entries.length} are not covered by the checkpoint of size ${checkpoint.size}`, { size: checkpoint.size })
     }
-    const checks = { ...this.logChecks, registry: this.sequencer.registry, kinds: this.sequencerOptions.kinds }
-    return checkReplicaChunk(checks, from, entries, leaves, { note, checkpoint }, previous)
+    const checks = { ...this.logChecks, registry: this.sequencer.registry, pending: this.replicaKeys, kinds: this.sequencerOptions.kinds }
+    return checkReplicaChunk(checks, from, entries, leaves, { note, checkpoint })
   }
 
   /** replicate's second stage: a checked chunk sequenced again and committed; chunks in order, from this ledger's size. */
@@ -316,6 +318,7 @@ export class Ledger extends LedgerReads {
       }
       return note
     })
+    this.replicaKeys.forgetBefore(this.size)
   }
 
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */

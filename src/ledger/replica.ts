@@ -1,9 +1,10 @@
 // A mirror's append in two stages that overlap (Ledger.checkReplica, Ledger.commitReplica): the stateless
-// checks of a chunk of another log's entries run in the checker's threads while the chunk before it is
-// sequenced again and committed on this thread.
+// checks of the next chunks of another log's entries run in the checker's threads while the chunk before
+// them is sequenced again and committed on this thread. An audit (audit.ts) walks chunks as they come the same way.
 //
 // A chunk's signatures are checked against candidate keys: the registry as committed when its checks start,
-// and the keys the chunk before it names (registered or rotated in), whose commit may not have landed yet.
+// and the keys entries before it name (registered or rotated in), whose commit may not have landed yet
+// (PendingKeys).
 // They are candidates only, as for the node's own requests, which are checked while earlier groups commit:
 // the sequencer judges each verified key against the registry as of the entry's seq (signers.ts), and a
 // signature no candidate matched is verified there against the registry of its time
@@ -43,8 +44,6 @@ export interface CheckedLogChunk {
   /** the seq of its first entry */
   from: number
   outcomes: ReplicaCheckOutcome[]
-  /** public keys its accepted actor statements name, by keyid: candidates for the next chunk's checks */
-  keys: ReadonlyMap<string, readonly string[]>
 }
 
 /** A chunk of a followed log's entries that passed every stateless check, ready to be sequenced again. */
@@ -55,18 +54,15 @@ export interface ReplicaChunk {
   note: string
   checkpoint: Checkpoint
   entries: ReplicaEntry[]
-  /** public keys its actor statements name, by keyid: candidates for the next chunk's checks */
-  keys: ReadonlyMap<string, readonly string[]>
 }
 
 export interface ReplicaChecks extends LogChecks {
   /** the registry as committed */
   registry: Registry
+  /** keys named by entries checked ahead of the registry */
+  pending: PendingKeys
   kinds: ReadonlyMap<string, StatementKind>
 }
-
-/** Actor statements whose body names a key that signs from then on. */
-const KEY_STATEMENTS = new Set(['actor.register', 'actor.rotate-key'])
 
 const KEYID = Buffer.from('"keyid":"')
 const QUOTE = 0x22
@@ -82,7 +78,7 @@ const QUOTE = 0x22
  */
 export function keyidsInEntry(bytes: Uint8Array): string[] {
   // Buffer's native search: half the time of a regular expression over the entry as a string.
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const buffer = asBuffer(bytes)
   const keyids: string[] = []
   for (let at = buffer.indexOf(KEYID); at >= 0; ) {
     const start = at + KEYID.length
@@ -94,53 +90,106 @@ export function keyidsInEntry(bytes: Uint8Array): string[] {
   return keyids
 }
 
+const PAYLOAD = Buffer.from('"payload":"')
+/** Actor statements whose body names a key that signs from then on. */
+const KEY_STATEMENTS = new Set(['actor.register', 'actor.rotate-key'])
+const KEY_STATEMENT_TYPES = [...KEY_STATEMENTS].map((type) => Buffer.from(`"type":"${type}"`))
+
+/**
+ * The key an entry's actor statement registers or rotates in, found without the checks: its payload decoded
+ * here, and parsed only when it holds such a type. Attacker-controlled bytes, read as keyidsInEntry reads
+ * them: what this finds is a candidate key, never a verdict.
+ */
+export function keyNamedIn(bytes: Uint8Array): { keyid: string; publicKey: string } | undefined {
+  const buffer = asBuffer(bytes)
+  const at = buffer.indexOf(PAYLOAD)
+  const end = at < 0 ? -1 : buffer.indexOf(QUOTE, at + PAYLOAD.length)
+  if (end < 0) return undefined
+  const payload = Buffer.from(buffer.toString('latin1', at + PAYLOAD.length, end), 'base64')
+  if (!KEY_STATEMENT_TYPES.some((type) => payload.includes(type))) return undefined
+  try {
+    const statement = JSON.parse(payload.toString()) as { type?: unknown; body?: { publicKey?: unknown } }
+    const publicKey = statement.body?.publicKey
+    if (typeof statement.type !== 'string' || !KEY_STATEMENTS.has(statement.type) || typeof publicKey !== 'string') return undefined
+    return { keyid: keyIdOf(fromBase64(publicKey)), publicKey }
+  } catch {
+    return undefined // a malformed statement or key is the checks' to refuse
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * The keys named by entries sent to the checks but not yet applied to the registry (walked by an audit,
+ * committed by a mirror), with the seq of the entry that named each. An entry's candidate keys are the
+ * registry's and those named before it, so a key registered in one chunk verifies in the check threads
+ * in the chunks after it and later in its own, however many chunks are checked ahead.
+ */
+export class PendingKeys {
+  private readonly named = new Map<string, Map<string, number>>()
+
+  /** The candidate keys of each signature of entries from..; notes the keys they name. */
+  candidatesOf(registry: Registry, from: number, entries: readonly Uint8Array[]): string[][][] {
+    return entries.map((bytes, i) => {
+      const seq = from + i
+      const candidates = keyidsInEntry(bytes).map((keyid) => this.candidatesFor(registry, keyid, seq))
+      const named = keyNamedIn(bytes)
+      if (named !== undefined) {
+        let keys = this.named.get(named.keyid)
+        if (keys === undefined) this.named.set(named.keyid, (keys = new Map()))
+        if (!keys.has(named.publicKey)) keys.set(named.publicKey, seq)
+      }
+      return candidates
+    })
+  }
+
+  /** Forgets the keys named before `seq`: the registry has applied those entries. */
+  forgetBefore(seq: number): void {
+    for (const [keyid, keys] of this.named) {
+      for (const [publicKey, namedAt] of keys) if (namedAt < seq) keys.delete(publicKey)
+      if (keys.size === 0) this.named.delete(keyid)
+    }
+  }
+
+  private candidatesFor(registry: Registry, keyid: string, seq: number): string[] {
+    const held = registry.publicKeysFor(keyid)
+    const pending = this.named.get(keyid)
+    if (pending === undefined) return held
+    for (const [publicKey, namedAt] of pending) if (namedAt < seq && !held.includes(publicKey)) held.push(publicKey)
+    return held
+  }
+}
+
 /**
  * Runs every stateless check the node ran on entries from..from+entries.length-1 of a log (attacker-controlled
  * bytes), in the checker's threads, one job for the chunk: each entry parsed there and its statement checked
- * against the entry's recordedAt as the clock. Candidate keys are the registry's and those `lent` by the chunk
- * before, checked but perhaps not yet applied. Refusals come back as outcomes, at their place.
+ * against the entry's recordedAt as the clock. Candidate keys are the registry's and those `pending` holds
+ * from entries before each one. Refusals come back as outcomes, at their place.
  */
 export async function checkLogChunk(
   checks: LogChecks,
   registry: Registry,
+  pending: PendingKeys,
   from: number,
   entries: readonly Uint8Array[],
-  lent?: ReadonlyMap<string, readonly string[]>,
 ): Promise<CheckedLogChunk> {
-  const candidatesFor = (keyid: string) => {
-    const keys = lent?.get(keyid)
-    const held = registry.publicKeysFor(keyid)
-    return keys === undefined ? held : [...new Set([...held, ...keys])]
-  }
   const outcomes = await checks.checker.checkReplica({
     entries: [...entries],
     from,
-    candidates: entries.map((bytes) => keyidsInEntry(bytes).map(candidatesFor)),
+    candidates: pending.candidatesOf(registry, from, entries),
     types: checks.types,
     typesWithChecks: checks.typesWithChecks,
     maxClockSkewMs: checks.maxClockSkewMs,
   })
-  const keys = new Map<string, string[]>()
-  for (const outcome of outcomes) {
-    if ('refused' in outcome) continue
-    const { statement } = outcome
-    const publicKey = statement.body.publicKey
-    if (KEY_STATEMENTS.has(statement.type) && typeof publicKey === 'string') {
-      try {
-        const keyid = keyIdOf(fromBase64(publicKey))
-        keys.set(keyid, [...(keys.get(keyid) ?? []), publicKey])
-      } catch {
-        // a malformed key is its rule's to refuse
-      }
-    }
-  }
-  return { from, outcomes, keys }
+  return { from, outcomes }
 }
 
 /**
  * checkLogChunk for a mirror: entries of a followed log (whose `leaves` the caller checked they hash to: the
- * sequencer then takes them for the bytes it rebuilds), with `previous` (the chunk before, checked, perhaps
- * not yet committed) lending its keys. Throws a TracechainError with details.seq at the first entry refused.
+ * sequencer then takes them for the bytes it rebuilds). Throws a TracechainError with details.seq at the first
+ * entry refused.
  */
 export async function checkReplicaChunk(
   checks: ReplicaChecks,
@@ -148,9 +197,8 @@ export async function checkReplicaChunk(
   entries: readonly Uint8Array[],
   leaves: readonly Uint8Array[],
   signed: { note: string; checkpoint: Checkpoint },
-  previous?: ReplicaChunk,
 ): Promise<ReplicaChunk> {
-  const { outcomes, keys } = await checkLogChunk(checks, checks.registry, from, entries, previous?.keys)
+  const { outcomes } = await checkLogChunk(checks, checks.registry, checks.pending, from, entries)
   const replica = outcomes.map((outcome, i): ReplicaEntry => {
     const seq = from + i
     if ('refused' in outcome) {
@@ -169,5 +217,65 @@ export async function checkReplicaChunk(
     }
     return { seq, recordedAt, prepared, leaf: leaves[i] }
   })
-  return { from, ...signed, entries: replica, keys }
+  return { from, ...signed, entries: replica }
+}
+
+/** What checkedInOrder runs. */
+export interface ChunksInOrder<Read, Checked> {
+  /** the seq of the first chunk, and the end of the last */
+  from: number
+  to: number
+  /** where the chunk starting at `from` ends (at most `to`) */
+  end(from: number): number
+  read(from: number, count: number): Promise<Read>
+  /** starts a chunk's checks; what the chunks before it lend (PendingKeys) must be taken before its first await */
+  check(from: number, read: Read): Promise<Checked>
+  /** chunks checked at once, besides the one the caller has */
+  depth: number
+}
+
+/**
+ * The chunks from..to checked, in order: while the caller works on one (commits it, walks it), the next
+ * `depth` are checked and the one after them read, so the check threads always have a queue. A chunk's
+ * checks start once it is read and those of the chunk before it have started, so PendingKeys sees the
+ * entries in seq order. A read or check that fails is thrown in its turn; a caller that stops early leaves
+ * the rest to settle unobserved.
+ */
+export async function* checkedInOrder<Read, Checked>(chunks: ChunksInOrder<Read, Checked>): AsyncGenerator<Checked> {
+  const reads = new Map<number, Promise<Read>>()
+  const readAt = (from: number) => {
+    let reading = reads.get(from)
+    if (reading === undefined) {
+      reading = chunks.read(from, chunks.end(from) - from)
+      reading.catch(() => undefined)
+      reads.set(from, reading)
+    }
+    return reading
+  }
+  const queue: Promise<Checked>[] = []
+  let next = chunks.from
+  let started: Promise<unknown> = Promise.resolve()
+  const fill = () => {
+    for (; queue.length < chunks.depth && next < chunks.to; next = chunks.end(next)) {
+      const from = next
+      // Wrapped, so that `started` settles when the checks start, not when they end.
+      const starting = Promise.all([readAt(from), started]).then(([read]) => {
+        reads.delete(from)
+        return { checking: chunks.check(from, read) }
+      })
+      started = starting.catch(() => undefined)
+      const checking = starting.then(({ checking }) => checking)
+      checking.catch(() => undefined)
+      queue.push(checking)
+    }
+    if (next < chunks.to) readAt(next)
+  }
+  fill()
+  for (let checking = queue.shift(); checking !== undefined; checking = queue.shift()) {
+    const checked = await checking
+    fill()
+    // Let the chunks just read reach the check threads before the caller works on this one.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    yield checked
+  }
 }

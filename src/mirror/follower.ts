@@ -13,11 +13,14 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError, type ErrorCode } from '../core/errors.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
-import type { Ledger, ReplicaChunk } from '../ledger/ledger.js'
+import type { Ledger } from '../ledger/ledger.js'
+import { checkedInOrder } from '../ledger/replica.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 500
 /** Entries replicated in one commit during a catch-up: sixteen bundles. */
 export const DEFAULT_CHUNK_ENTRIES = 16 * TILE_WIDTH
+/** Chunks in the check threads while one commits: two, so they start the next as soon as one is done. */
+const CHUNKS_CHECKED_AHEAD = 2
 /** Resources of the log kept from the latest fetches, so a failure can keep the bytes that failed. */
 const RECENT_RESOURCES_KEPT = 256
 
@@ -169,43 +172,22 @@ export class Follower {
     // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
     // read, and, once the entries are in, by the root they give at the new size (Ledger.replicate).
     if (ledger.checkpoint !== '') await log.verifyExtends(verifyCheckpoint(this.options.ed, ledger.checkpoint, ledger.verifierKey))
-    // Three chunks at once: one fetched and hashed, the next checked in the check pool's threads, the one
-    // before it sequenced and committed here. A chunk's checks lend it the keys of the one before (replica.ts).
+    // A chunk committed here while the next ones are checked in the check pool's threads and the one after
+    // them fetched and hashed; their checks take the keys the chunks before them name as candidates (replica.ts).
     const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
     // Chunks end on multiples of the chunk size, so bundles are not fetched and hashed twice. A new mirror's
-    // first chunk is one bundle: its registry is empty, so each signature in it is verified when sequenced,
-    // on this thread, and the chunk after it has the keys it registered as candidates.
+    // first chunk is one bundle, so the chunks after it start checking soon.
     const endOf = (from: number) => Math.min(log.size, from === 0 ? Math.min(chunk, TILE_WIDTH) : (Math.floor(from / chunk) + 1) * chunk)
-    const reads = new Map<number, Promise<[Uint8Array[], Uint8Array[]]>>()
-    const read = (from: number) => {
-      let reading = reads.get(from)
-      if (reading === undefined) {
-        const count = endOf(from) - from
-        reading = Promise.all([log.entries(from, count), log.leafHashes(from, count)])
-        reading.catch(() => undefined)
-        reads.set(from, reading)
-      }
-      return reading
-    }
-    const check = async (from: number, previous?: ReplicaChunk) => {
-      const reading = read(from)
-      if (endOf(from) < log.size) read(endOf(from))
-      const [entries, leaves] = await reading
-      reads.delete(from)
-      return ledger.checkReplica(from, entries, leaves, log.note, previous)
-    }
-    let checking = check(ledger.size)
-    for (;;) {
-      // A failure of the chunk checked ahead surfaces only after the one before it is committed.
-      const checked = await checking
-      const next = checked.from + checked.entries.length
-      if (next < log.size) {
-        checking = check(next, checked)
-        checking.catch(() => undefined)
-      }
-      await ledger.commitReplica(checked)
-      if (next >= log.size) return
-    }
+    const chunks = checkedInOrder({
+      from: ledger.size,
+      to: log.size,
+      end: endOf,
+      read: (from, count) => Promise.all([log.entries(from, count), log.leafHashes(from, count)]),
+      // A failure of a chunk checked ahead surfaces only after the ones before it are committed.
+      check: (from, [entries, leaves]) => ledger.checkReplica(from, entries, leaves, log.note),
+      depth: CHUNKS_CHECKED_AHEAD,
+    })
+    for await (const checked of chunks) await ledger.commitReplica(checked)
   }
 
   private async fetchKept(path: string): Promise<Uint8Array | undefined> {
