@@ -88,7 +88,7 @@ export async function verifyUrl(
       expectedLeafHash: fromHex(leafHash, 'leafHash'),
     }))
   }
-  await auditRange(auditor, 0, checkpoint.size, PAGE_SIZE, read, options.onProgress && ((checked) => options.onProgress?.(checked, checkpoint.size)))
+  await auditRange(auditor, 0, checkpoint.size, PAGE_SIZE, read, { onProgress: options.onProgress && ((checked) => options.onProgress?.(checked, checkpoint.size)) })
   const rootAtSaved = auditor.keptRoot
   if (auditor.firstBad) return { ok: false, checked: auditor.checked, size: checkpoint.size, root: '', firstBad: auditor.firstBad }
   const root = (auditor.accumulator as NonNullable<Auditor['accumulator']>).root()
@@ -138,7 +138,7 @@ export async function verifyDir(dir: string, options: { checkpointFile?: string;
     if (saved && saved.checkpoint.size > checkpoint.size) {
       return failed(0, checkpoint.size, 'CHECKPOINT_MISMATCH', `the tree shrank from ${saved.checkpoint.size} to ${checkpoint.size}: history was rolled back`, checkpoint.size)
     }
-    const report = await auditLedger(ledger, nodeEd25519, 0, ledger.size, options.onProgress)
+    const report = await auditLedger(ledger, nodeEd25519, 0, ledger.size, { onProgress: options.onProgress })
     if (!report.ok) return { ok: false, checked: report.checked, size: ledger.size, root: '', firstBad: report.firstBad }
     let consistency: string | undefined
     if (saved) {

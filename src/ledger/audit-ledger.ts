@@ -4,7 +4,7 @@
 import { bytesEqual, toHex } from '../core/bytes.js'
 import { verifyCheckpoint } from '../core/checkpoint.js'
 import { fail } from '../core/errors.js'
-import { Auditor, GENESIS_PREV, auditRange, type AuditFinding } from './audit.js'
+import { Auditor, GENESIS_PREV, auditRange, type AuditFinding, type AuditRangeOptions } from './audit.js'
 import type { AsyncEd25519, Ledger } from './ledger.js'
 
 export const AUDIT_CHUNK = 1000
@@ -24,14 +24,12 @@ export interface AuditReport {
   firstBad?: { seq: number; code: string; reason: string }
 }
 
+export interface AuditLedgerOptions extends Pick<AuditRangeOptions, 'checkedAhead'> {
+  onProgress?: (checked: number, total: number) => void
+}
+
 /** Audits entries from <= seq < to. Requires 0 <= from < to <= size; throws RANGE_INVALID otherwise. */
-export async function auditLedger(
-  ledger: Ledger,
-  ed: AsyncEd25519,
-  from = 0,
-  to = ledger.size,
-  onProgress?: (checked: number, total: number) => void,
-): Promise<AuditReport> {
+export async function auditLedger(ledger: Ledger, ed: AsyncEd25519, from = 0, to = ledger.size, options: AuditLedgerOptions = {}): Promise<AuditReport> {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to > ledger.size || from >= to) {
     fail('RANGE_INVALID', `need 0 <= from < to <= ${ledger.size}, got from ${from} to ${to}`, { from, to, size: ledger.size })
   }
@@ -50,7 +48,9 @@ export async function auditLedger(
     const leaves = await ledger.leafHashesAt(seq, bytes.length)
     return bytes.map((b, i) => ({ seq: seq + i, bytes: b, expectedLeafHash: leaves[i] }))
   }
-  const { shortAt } = await auditRange(auditor, from, to, AUDIT_CHUNK, read, onProgress && ((checked) => onProgress(checked, to - from)))
+  const { onProgress, checkedAhead } = options
+  const progress = onProgress && ((checked: number) => onProgress(checked, to - from))
+  const { shortAt } = await auditRange(auditor, from, to, AUDIT_CHUNK, read, { onProgress: progress, checkedAhead })
   if (auditor.firstBad) return report(auditor.firstBad)
   if (shortAt !== undefined) return report({ seq: shortAt, code: 'ENTRY_INVALID', reason: 'entry missing from the store' })
   // Leaves must be the ones the tree commits to, and the tree the one the checkpoint signs.

@@ -197,7 +197,13 @@ function asFinding(error: unknown, fallback: ErrorCode): TracechainError {
 export { GENESIS_PREV, RootAccumulator }
 
 /** Chunks in the check threads while one is walked: enough that they always have the next one queued. */
-const CHUNKS_CHECKED_AHEAD = 3
+export const CHUNKS_CHECKED_AHEAD = 3
+
+export interface AuditRangeOptions {
+  onProgress?: (checked: number) => void
+  /** chunks checked while one is walked (default CHUNKS_CHECKED_AHEAD) */
+  checkedAhead?: number
+}
 
 /**
  * Audits entries from..to-1, read `chunkSize` at a time by `read` (a store, a node's HTTP API), reading and
@@ -210,10 +216,10 @@ export async function auditRange(
   to: number,
   chunkSize: number,
   read: (from: number, count: number) => Promise<AuditInput[]>,
-  onProgress?: (checked: number) => void,
+  { onProgress, checkedAhead = CHUNKS_CHECKED_AHEAD }: AuditRangeOptions = {},
 ): Promise<{ shortAt?: number }> {
   const end = (seq: number) => Math.min(to, seq + chunkSize)
-  const chunks = checkedInOrder({ from, to, end, read, check: (seq, chunk: AuditInput[]) => auditor.check(seq, chunk), depth: CHUNKS_CHECKED_AHEAD })
+  const chunks = checkedInOrder({ from, to, end, read, check: (seq, chunk: AuditInput[]) => auditor.check(seq, chunk), depth: checkedAhead })
   for await (const checked of chunks) {
     const short = checked.inputs.length < end(checked.from) - checked.from
     if (!auditor.walk(checked)) return {}

@@ -46,14 +46,14 @@ t.test('entry bytes that are not canonical JSON are named at their seq', async (
 })
 
 /** Every entry of `node`'s log audited `chunk` at a time, the next chunks checked while one is walked. */
-async function auditAll(node: TestNode, chunk: number, checks = node.ledger.logChecks, ed: Ed25519 = nodeEd25519) {
+async function auditAll(node: TestNode, chunk: number, checks = node.ledger.logChecks, ed: Ed25519 = nodeEd25519, checkedAhead?: number) {
   const auditor = new Auditor({ ed, checks, from: 0, prevLeafHash: GENESIS_PREV })
   const read = async (from: number, count: number) => {
     const bytes = await node.ledger.getEntriesBytes(from, count)
     const leaves = await node.ledger.leafHashesAt(from, bytes.length)
     return bytes.map((b, i) => ({ seq: from + i, bytes: b, expectedLeafHash: leaves[i] }))
   }
-  const { shortAt } = await auditRange(auditor, 0, node.ledger.size, chunk, read)
+  const { shortAt } = await auditRange(auditor, 0, node.ledger.size, chunk, read, { checkedAhead })
   return { checked: auditor.checked, firstBad: auditor.firstBad, shortAt, root: auditor.accumulator?.root() }
 }
 
@@ -74,6 +74,32 @@ t.test('keys registered in one chunk sign in the next and in their own: verified
     t.equal(checked, node.ledger.size)
     t.same(root, await node.ledger.rootAt(node.ledger.size), `chunks of ${chunk}: the tree's root`)
     t.equal(walkVerified, 1, `chunks of ${chunk}: every other signature was verified in the check threads`)
+  }
+})
+
+t.test('the chunks checked while one is walked: three by default, one for a node that checks its appends in the same threads', async (t) => {
+  const node = await makeNode(testDir(t))
+  t.teardown(() => node.close())
+  for (let i = 1; i <= 20; i++) await node.register(`farm-${i}`, ['farm'])
+  for (const [checkedAhead, most] of [[undefined, 3], [1, 1]] as const) {
+    let checking = 0
+    let mostChecking = 0
+    const { checker } = node.ledger.logChecks
+    const counted: typeof checker = {
+      check: (job) => checker.check(job),
+      checkReplica: async (job) => {
+        mostChecking = Math.max(mostChecking, ++checking)
+        try {
+          return await checker.checkReplica(job)
+        } finally {
+          checking--
+        }
+      },
+    }
+    const { firstBad, checked } = await auditAll(node, 2, { ...node.ledger.logChecks, checker: counted }, nodeEd25519, checkedAhead)
+    t.equal(firstBad, undefined)
+    t.equal(checked, node.ledger.size)
+    t.equal(mostChecking, most, `checkedAhead ${checkedAhead ?? 'by default'}: at most ${most} checking at once`)
   }
 })
 
