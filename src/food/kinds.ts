@@ -48,10 +48,12 @@ const productKind: StatementKind = {
 const eventKind: StatementKind = {
   type: 'food.event',
   roles: ['farm', 'processor', 'logistics', 'retailer', 'regulator'],
-  // GS1's schema and the event's hash ID, before the statement is queued (in a worker thread on the server).
+  // GS1's schema, then the event's hash ID, before the statement is queued (in a worker thread on the server).
   check(statement) {
     validateEpcisEvent(eventOf(statement.body))
     declaredCteOf(statement.body as Record<string, unknown>)
+  },
+  facts(statement) {
     return { hashId: foodEventHashId(statement.body) }
   },
   async accept(ctx) {
@@ -199,7 +201,7 @@ const recallKind: StatementKind = {
 
 export const foodKinds: StatementKind[] = [productKind, eventKind, recallKind, inspectionKind]
 
-/** What a check worker imports to run the kinds' own checks (StatementKind.check). */
+/** What a check worker imports to run the kinds' own checks and facts (StatementKind.check, .facts). */
 export const kinds = foodKinds
 
 /** The key of a location (SGLN or GLN in any form); a non-GS1 location keeps its own text. */

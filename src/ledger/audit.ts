@@ -78,7 +78,8 @@ export class Auditor {
 
   constructor(options: AuditorOptions) {
     this.ed = options.ed
-    this.checks = options.checks
+    // The walk runs no kind's accept, which alone reads what the kinds derive (an event's hash ID).
+    this.checks = { ...options.checks, withFacts: false }
     this.replay = options.from === 0
     this.registry = this.replay ? new Registry() : (options.registry ?? new Registry())
     this.expectedSeq = options.from

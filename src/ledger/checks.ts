@@ -23,7 +23,7 @@ export interface CheckJob {
   candidates: string[][][]
   /** statement types the ledger knows */
   types: string[]
-  /** the types whose kinds have a `check`: a checker that cannot run one fails the job rather than skip it */
+  /** the types whose kinds have a `check` or `facts`: a checker that cannot run one fails the job rather than skip it */
   typesWithChecks: string[]
   nowMs: number
   maxClockSkewMs: number
@@ -34,7 +34,7 @@ export interface CheckedStatement {
   payloadHash: string
   /** per signature: the key it verified against, null if none of the candidates, undefined if there were none */
   verifiedKeys: (string | null | undefined)[]
-  /** what its kind's check returned, if anything */
+  /** what its kind derived from it (StatementKind.facts), if anything */
   facts?: StatementFacts
 }
 
@@ -59,6 +59,8 @@ export interface ReplicaCheckJob {
   types: string[]
   typesWithChecks: string[]
   maxClockSkewMs: number
+  /** false for an audit, which runs no `accept`: the kinds' facts are not derived */
+  withFacts?: boolean
 }
 
 /** An entry that passed: its statement's checks, and the fields of the entry the sequencer needs. */
@@ -76,13 +78,24 @@ export interface StatementChecker {
   checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]>
 }
 
-/** The kinds' own stateless checks, by type. */
-export type KindChecks = ReadonlyMap<string, (statement: Statement) => StatementFacts | void>
+/** The kinds' own stateless checks by type, each with the facts its kind derives when asked for them. */
+export type KindChecks = ReadonlyMap<string, (statement: Statement, withFacts: boolean) => StatementFacts | undefined>
 
-export function kindChecksOf(kinds: readonly StatementKind[]): Map<string, (statement: Statement) => StatementFacts | void> {
-  const checks = new Map<string, (statement: Statement) => StatementFacts | void>()
-  for (const kind of kinds) if (kind.check) checks.set(kind.type, kind.check.bind(kind))
+export function kindChecksOf(kinds: readonly StatementKind[]): Map<string, (statement: Statement, withFacts: boolean) => StatementFacts | undefined> {
+  const checks = new Map<string, (statement: Statement, withFacts: boolean) => StatementFacts | undefined>()
+  for (const kind of kinds) {
+    if (!kind.check && !kind.facts) continue
+    checks.set(kind.type, (statement, withFacts) => {
+      kind.check?.(statement)
+      return withFacts ? kind.facts?.(statement) : undefined
+    })
+  }
   return checks
+}
+
+/** Whether a kind runs anything in the check threads (StatementKind.check or .facts). */
+export function hasKindChecks(kind: StatementKind): boolean {
+  return kind.check !== undefined || kind.facts !== undefined
 }
 
 /** The job as each statement's checks use it. */
@@ -92,13 +105,18 @@ export interface CheckContext {
   kindChecks: KindChecks
   nowMs: number
   maxClockSkewMs: number
+  withFacts: boolean
 }
 
-export function checkContext(job: Pick<CheckJob, 'types' | 'typesWithChecks' | 'nowMs' | 'maxClockSkewMs'>, kindChecks: KindChecks): CheckContext {
+export function checkContext(
+  job: Pick<CheckJob, 'types' | 'typesWithChecks' | 'nowMs' | 'maxClockSkewMs'> & { withFacts?: boolean },
+  kindChecks: KindChecks,
+): CheckContext {
   for (const type of job.typesWithChecks) {
     if (!kindChecks.has(type)) throw new TypeError(`this checker has no check for ${type}: load its kind's module`)
   }
-  return { types: new Set(job.types), typesWithChecks: new Set(job.typesWithChecks), kindChecks, nowMs: job.nowMs, maxClockSkewMs: job.maxClockSkewMs }
+  const { nowMs, maxClockSkewMs } = job
+  return { types: new Set(job.types), typesWithChecks: new Set(job.typesWithChecks), kindChecks, nowMs, maxClockSkewMs, withFacts: job.withFacts !== false }
 }
 
 /** The keyids an envelope names, read without trusting its shape (a bad shape is refused by the checks). */
@@ -144,7 +162,7 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     const statement = parseStatementPayload(decoded.payload)
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)
-    const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement) : undefined
+    const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement, job.withFacts) : undefined
     if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }

@@ -30,7 +30,7 @@ export interface Prepared {
   payloadHash: string
   /** per signature: the base64 public key it verified against, null if it verified against no known key, undefined if the key was unknown when it arrived */
   verifiedKeys: (string | null | undefined)[]
-  /** what its kind's check returned (StatementKind.check) */
+  /** what its kind derived from it (StatementKind.facts) */
   facts?: StatementFacts
   /** the envelope's bytes, decoded again on the rare paths that need them (genesis, keys registered in the same group) */
   decode(): DecodedEnvelope

@@ -34,7 +34,7 @@ export interface RuleContext extends RecordReader {
   readonly actor: ActorRecord
   /** ids of co-signing actors whose signatures verified */
   readonly cosigners: readonly string[]
-  /** what the kind's `check` returned for this statement, when it returned something */
+  /** what the kind's `facts` derived from this statement, when it has them */
   readonly facts?: StatementFacts
   readonly registry: Registry
   /** a write that lands only if this statement is accepted, visible to later statements in the batch */
@@ -72,9 +72,14 @@ export interface StatementKind {
    * Checks of the statement alone, beyond its body's JSON Schema (a domain standard's own schema, say).
    * They need no ledger state, so they run before the statement is queued: in a worker thread on the
    * server, which imports the kind's module (its `kinds` export) to find them. Throws a TracechainError.
-   * What it returns reaches `accept` as ctx.facts: work done once, off the sequencer.
    */
-  check?(statement: Statement): StatementFacts | void
+  check?(statement: Statement): void
+  /**
+   * What `accept` needs again, derived from the statement alone (an EPCIS event's hash ID), after `check`
+   * and in the same thread: it reaches `accept` as ctx.facts, work done once, off the sequencer. Never a
+   * verdict: an audit, which runs no `accept`, does not ask for it.
+   */
+  facts?(statement: Statement): StatementFacts
   /**
    * Checks the rules and writes index records through ctx.put; throws a TracechainError to refuse. Returns
    * a Repeat when the statement says again what one of its actor's already in the log says.

@@ -13,7 +13,7 @@ import { verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
-import { inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
+import { hasKindChecks, inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
 import { checkReplicaChunk, PendingKeys, type LogChecks, type ReplicaChunk } from './replica.js'
 import { GENESIS_PREV } from './entry.js'
 import type { SubmitOutcome, SubmitResult } from './group.js'
@@ -136,7 +136,7 @@ export class Ledger extends LedgerReads {
     this.clock = () => this.replayedAt ?? clock()
     this.maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS
     this.types = [...byType.keys()]
-    this.typesWithChecks = [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type)
+    this.typesWithChecks = [...byType.values()].filter(hasKindChecks).map((kind) => kind.type)
     let noteSigner: NoteSigner
     if ('nodeSigner' in source) {
       const { nodeSigner, origin } = source

@@ -16,7 +16,7 @@ import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
 import { actorKinds } from './actor-kinds.js'
-import type { ReplicaCheckOutcome, StatementChecker } from './checks.js'
+import { hasKindChecks, type ReplicaCheckOutcome, type StatementChecker } from './checks.js'
 import type { Prepared } from './group.js'
 import type { StatementKind } from './kinds.js'
 import type { Registry } from './registry.js'
@@ -30,13 +30,15 @@ export interface LogChecks {
   /** those whose kinds have a stateless check of their own */
   typesWithChecks: string[]
   maxClockSkewMs: number
+  /** false for an audit: the kinds' facts, which only their accept reads, are not derived */
+  withFacts?: boolean
 }
 
 /** LogChecks for a log of `kinds` (with the registry's own, actor-kinds.ts), run by `checker`. */
 export function logChecksOf(kinds: readonly StatementKind[], checker: StatementChecker, maxClockSkewMs: number): LogChecks {
   const byType = new Map<string, StatementKind>()
   for (const kind of [...actorKinds, ...kinds]) byType.set(kind.type, kind)
-  return { checker, types: [...byType.keys()], typesWithChecks: [...byType.values()].filter((kind) => kind.check).map((kind) => kind.type), maxClockSkewMs }
+  return { checker, types: [...byType.keys()], typesWithChecks: [...byType.values()].filter(hasKindChecks).map((kind) => kind.type), maxClockSkewMs }
 }
 
 /** The stateless checks of consecutive entries of a log, one outcome per entry, refusals included. */
@@ -182,6 +184,7 @@ export async function checkLogChunk(
     types: checks.types,
     typesWithChecks: checks.typesWithChecks,
     maxClockSkewMs: checks.maxClockSkewMs,
+    ...(checks.withFacts === false ? { withFacts: false } : {}),
   })
   return { from, outcomes }
 }

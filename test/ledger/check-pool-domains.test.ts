@@ -1,7 +1,7 @@
 // The check pool on the two jobs domains and followers bring: a kind's own check (GS1's schema for food
 // events) in the workers that load its module, and a followed log's entries, each checked at its own
-// recordedAt. Apart from check-pool.test.ts: each starts worker threads that load the domains, which on a
-// loaded 2-core machine takes most of a minute.
+// recordedAt; an audit's are judged alike, without the facts a kind derives. Apart from check-pool.test.ts:
+// each starts worker threads that load the domains, which on a loaded 2-core machine takes most of a minute.
 
 import t from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
@@ -83,4 +83,37 @@ t.test("a followed log's entries: parsed and checked in the workers as in the ca
   t.same(codes, ['ok', 'ok', 'ISSUED_IN_FUTURE', 'ok', 'ENTRY_INVALID', 'ENTRY_INVALID', 'ENTRY_INVALID', 'BAD_REQUEST'])
   t.match(inline[100], { recordedAt: FIXED_TIME, envelope: good, verifiedKeys: [toBase64(admin.publicKey)] })
   t.match(inline[104], { refused: { details: { seq: 114 } } })
+})
+
+t.test("an audit's entries are judged as a mirror's, without the facts only a kind's accept reads", async (t) => {
+  const { foodKinds } = await import('../../src/food/kinds.js')
+  const { DOMAIN_KIND_MODULES } = await import('../../src/cli/node-dir.js')
+  const { foodEventHashId } = await import('../../src/food/event-ids.js')
+  const { leafInput } = await import('../../src/ledger/entry-bytes.js')
+  const { keyidsInEntry } = await import('../../src/ledger/replica.js')
+  const farm = newSigner()
+  const event = { type: 'ObjectEvent', eventTime: '2026-05-20T08:00:00.000+08:00', eventTimeZoneOffset: '+08:00', action: 'ADD', bizStep: 'commissioning', epcList: ['urn:epc:id:sgtin:6901234.000011.1'] }
+  const envelopes = [event, { ...event, action: 'SHRED' }].map((body, i) => buildStatementEnvelope({ type: 'food.event', actor: 'farm', id: `e${i}`, issuedAt: FIXED_TIME, body }, [farm]))
+  const entries = envelopes.map((envelope, i) => leafInput({ seq: 5 + i, prev: '0'.repeat(64), recordedAt: FIXED_TIME, envelope }).subarray(1))
+  const farmKeys = new Map([[farm.keyid, [toBase64(farm.publicKey)]]])
+  const replicaJob = {
+    entries,
+    from: 5,
+    candidates: entries.map((bytes) => keyidsInEntry(bytes).map((k) => farmKeys.get(k) ?? [])),
+    types: [...TYPES, 'food.event'],
+    typesWithChecks: ['food.event'],
+    maxClockSkewMs: 60_000,
+  }
+  const pool = new CheckPool({ size: 1, modules: DOMAIN_KIND_MODULES })
+  t.teardown(() => pool.close())
+  const inline = inlineChecker(nodeEd25519, foodKinds)
+  for (const checker of [pool, inline]) {
+    const mirrored = await checker.checkReplica(replicaJob)
+    const audited = await checker.checkReplica({ ...replicaJob, withFacts: false })
+    t.match(mirrored[0], { facts: { hashId: foodEventHashId(event) } }, "a mirror's outcome carries the event's hash ID")
+    t.notOk('refused' in audited[0], 'the audit passes the same entry')
+    t.equal((audited[0] as { facts?: unknown }).facts, undefined, 'without deriving its hash ID')
+    t.match(audited[1], { refused: { code: 'EPCIS_INVALID' } }, "GS1's schema still refuses an unknown action")
+    t.same(audited[1], mirrored[1])
+  }
 })
