@@ -3,19 +3,18 @@
 // each signature's key against the registry as of its seq, and the Merkle root. No I/O: the node, the CLI
 // (over HTTP or a data directory) feed it entries in order, so all three check with the same code.
 
-import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
-import { decodeEnvelope, pae } from '../core/dsse.js'
+import { bytesEqual, fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { leafHash } from '../core/merkle.js'
 import { RootAccumulator } from '../core/root-accumulator.js'
-import type { Statement } from '../core/statement.js'
 import { keyValidAt } from '../core/key-validity.js'
 import { applyActorStatement } from './actor-kinds.js'
-import type { CheckedReplicaEntry } from './checks.js'
-import { GENESIS_PREV } from './entry.js'
+import type { AuditCheckOutcome, AuditedEntry } from './checks.js'
+import { GENESIS_PREV, type Entry } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
-import { checkedInOrder, checkLogChunk, PendingKeys, type CheckedLogChunk, type LogChecks } from './replica.js'
+import { checkedInOrder, logChunkJob, PendingKeys, type LogChecks } from './replica.js'
 
 export interface AuditFinding {
   seq: number
@@ -49,7 +48,10 @@ export interface AuditInput {
 }
 
 /** A chunk whose stateless checks are done, to be walked in order. */
-export interface CheckedAuditChunk extends CheckedLogChunk {
+export interface CheckedAuditChunk {
+  /** the seq of its first entry */
+  from: number
+  outcomes: AuditCheckOutcome[]
   inputs: readonly AuditInput[]
 }
 
@@ -78,8 +80,7 @@ export class Auditor {
 
   constructor(options: AuditorOptions) {
     this.ed = options.ed
-    // The walk runs no kind's accept, which alone reads what the kinds derive (an event's hash ID).
-    this.checks = { ...options.checks, withFacts: false }
+    this.checks = options.checks
     this.replay = options.from === 0
     this.registry = this.replay ? new Registry() : (options.registry ?? new Registry())
     this.expectedSeq = options.from
@@ -104,8 +105,9 @@ export class Auditor {
    * here). Throws only when the checks cannot run (INTERNAL).
    */
   async check(from: number, chunk: readonly AuditInput[]): Promise<CheckedAuditChunk> {
-    const checked = await checkLogChunk(this.checks, this.registry, this.pending, from, chunk.map((input) => input.bytes))
-    return { ...checked, inputs: chunk }
+    // checkAudit: the walk runs no kind's accept, which alone reads what the kinds derive (an event's hash ID).
+    const job = logChunkJob(this.checks, this.registry, this.pending, from, chunk.map((input) => input.bytes))
+    return { from, outcomes: await this.checks.checker.checkAudit(job), inputs: chunk }
   }
 
   /** The second stage, in seq order; returns false once a bad entry was found. */
@@ -118,7 +120,7 @@ export class Auditor {
         if (seq !== this.expectedSeq) fail('ENTRY_INVALID', `expected seq ${this.expectedSeq}, found entry ${seq}`)
         if ('refused' in outcome) throw new TracechainError(outcome.refused.code, outcome.refused.message, outcome.refused.details)
         if (outcome.prev !== this.prev) fail('CHAIN_BROKEN', `prev is ${outcome.prev}, the leaf hash of entry ${seq - 1} is ${this.prev}`)
-        this.checkSigners(seq, { statement: outcome.statement, keys: this.signingKeys(seq, outcome) })
+        this.checkSigners(seq, outcome, this.signingKeys(seq, outcome, bytes))
         const leaf = leafHash(bytes)
         if (expectedLeafHash && !bytesEqual(leaf, expectedLeafHash)) {
           fail('ENTRY_INVALID', `the entry's leaf hash ${toHex(leaf)} differs from the one the tree commits to, ${toHex(expectedLeafHash)}`)
@@ -138,30 +140,34 @@ export class Auditor {
     return true
   }
 
-  /** The key each signature verified against: in the checks, or here for a key they did not know. */
-  private signingKeys(seq: number, { envelope, statement, verifiedKeys }: CheckedReplicaEntry): { keyid: string; publicKey: string }[] {
+  /**
+   * The key each signature verified against: in the checks, or here for a key they did not know (the genesis
+   * entry's own; a key registered in the entries before it is a candidate there). `bytes` passed the checks.
+   */
+  private signingKeys(seq: number, { keyids, verifiedKeys, statement }: AuditedEntry, bytes: Uint8Array): SigningKey[] {
+    let envelope: Envelope | undefined
     let message: Uint8Array | undefined
-    return envelope.signatures.map(({ keyid, sig }, index) => {
+    return keyids.map((keyid, index) => {
       const verified = verifiedKeys[index]
       if (typeof verified === 'string') return { keyid, publicKey: verified }
-      // No candidate when checked: registered earlier in the same chunk, or the genesis entry's own key.
-      const own = statement.body.publicKey
+      const own = statement?.body.publicKey
       const candidates = seq === 0 && typeof own === 'string' ? [own] : this.registry.publicKeysFor(keyid)
-      if (message === undefined) {
+      if (envelope === undefined || message === undefined) {
+        envelope = (JSON.parse(fromUtf8(bytes)) as Entry).envelope
         const decoded = decodeEnvelope(envelope)
         message = pae(decoded.payloadType, decoded.payload)
       }
-      const signature = fromBase64(sig, 'sig')
+      const signature = fromBase64(envelope.signatures[index].sig, 'sig')
       const publicKey = candidates.find((candidate) => this.ed.verify(fromBase64(candidate), message as Uint8Array, signature))
       if (publicKey === undefined) fail('SIGNATURE_INVALID', `signature by key ${keyid} does not verify`, { keyid })
       return { keyid, publicKey }
     })
   }
 
-  private checkSigners(seq: number, { statement, keys }: VerifiedSignatures): void {
+  private checkSigners(seq: number, { type, actor: actorId, statement }: AuditedEntry, keys: SigningKey[]): void {
     if (seq === 0) {
-      const body = statement.body as { id?: string; publicKey?: string; roles?: string[] }
-      if (statement.type !== 'actor.register' || body.id !== statement.actor || !body.roles?.includes('admin')) {
+      const body = (statement?.body ?? {}) as { id?: string; publicKey?: string; roles?: string[] }
+      if (type !== 'actor.register' || body.id !== actorId || !body.roles?.includes('admin')) {
         fail('ENTRY_INVALID', 'entry 0 is not an admin registering itself')
       }
       if (!keys.some((k) => k.publicKey === body.publicKey)) fail('SIGNATURE_MISSING', 'entry 0 is not signed by the key it registers')
@@ -171,11 +177,12 @@ export class Auditor {
           fail('KEY_NOT_VALID', `key ${keyid} was not valid at seq ${seq}`, { keyid })
         }
       }
-      const actor = this.registry.get(statement.actor)
-      if (!actor) fail('UNKNOWN_ACTOR', `actor ${statement.actor} was not registered at seq ${seq}`)
+      const actor = this.registry.get(actorId)
+      if (!actor) fail('UNKNOWN_ACTOR', `actor ${actorId} was not registered at seq ${seq}`)
       if (!keys.some((k) => holdsKeyAt(actor, k.publicKey, seq))) fail('SIGNATURE_MISSING', `no valid signature by ${actor.id}`)
     }
-    if (this.replay) {
+    // The registry's own statements come whole (AuditedEntry); no other applies to it.
+    if (this.replay && statement !== undefined) {
       try {
         applyActorStatement(this.registry, statement, seq)
       } catch (error) {
@@ -185,9 +192,9 @@ export class Auditor {
   }
 }
 
-interface VerifiedSignatures {
-  statement: Statement
-  keys: { keyid: string; publicKey: string }[]
+interface SigningKey {
+  keyid: string
+  publicKey: string
 }
 
 function asFinding(error: unknown, fallback: ErrorCode): TracechainError {

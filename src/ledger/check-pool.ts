@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { TracechainError } from '../core/errors.js'
-import { replicaOutcomeFromWire, statementOutcomeFromWire, type CheckJob, type CheckOutcome, type ReplicaCheckJob, type ReplicaCheckOutcome, type StatementChecker, type WireOutcome } from './checks.js'
+import { replicaOutcomeFromWire, statementOutcomeFromWire, type AuditCheckOutcome, type CheckJob, type CheckOutcome, type ReplicaCheckJob, type ReplicaCheckOutcome, type StatementChecker, type WireOutcome } from './checks.js'
 
 /** A request is split so both cores work on it, but not into pieces so small that messages dominate. */
 const MIN_CHUNK = 64
@@ -20,7 +20,7 @@ const MIN_CHUNK = 64
 export const CHECK_THREAD_NICE = 10
 
 /** What a check thread is sent (check-worker.ts). */
-export type PoolMessage = { kind: 'statements'; job: CheckJob } | { kind: 'replica'; job: ReplicaCheckJob }
+export type PoolMessage = { kind: 'statements'; job: CheckJob } | { kind: 'replica' | 'audit'; job: ReplicaCheckJob }
 
 interface Job {
   resolve(outcomes: unknown[]): void
@@ -85,11 +85,20 @@ export class CheckPool implements StatementChecker {
 
   /** A chunk of a followed log, split across the threads as a request's statements are. */
   async checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]> {
-    const wire = await this.split<WireOutcome>(job.entries.length, (from, to) => ({
-      kind: 'replica',
+    const wire = await this.splitReplica<WireOutcome>('replica', job)
+    return wire.map((outcome, i) => replicaOutcomeFromWire(outcome, job.entries[i]))
+  }
+
+  /** A chunk of an audited log: its outcomes come back as the walk reads them. */
+  checkAudit(job: ReplicaCheckJob): Promise<AuditCheckOutcome[]> {
+    return this.splitReplica<AuditCheckOutcome>('audit', job)
+  }
+
+  private splitReplica<T>(kind: 'replica' | 'audit', job: ReplicaCheckJob): Promise<T[]> {
+    return this.split<T>(job.entries.length, (from, to) => ({
+      kind,
       job: { ...job, entries: job.entries.slice(from, to), candidates: job.candidates.slice(from, to), from: job.from + from },
     }))
-    return wire.map((outcome, i) => replicaOutcomeFromWire(outcome, job.entries[i]))
   }
 
   private async split<T>(n: number, part: (from: number, to: number) => PoolMessage): Promise<T[]> {

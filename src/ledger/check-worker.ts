@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { useServerBackends } from '../core/server-backends.js'
 import type { PoolMessage } from './check-pool.js'
-import { checkContext, checkReplicaEntries, checkStatement, kindChecksOf, toWire } from './checks.js'
+import { auditReplicaEntries, checkContext, checkReplicaEntries, checkStatement, kindChecksOf, toWire } from './checks.js'
 import type { StatementKind } from './kinds.js'
 
 useServerBackends()
@@ -28,15 +28,16 @@ const loading = Promise.all(modules.map(async (url) => ((await import(url)) as {
 // A module that fails to load fails every job, with its reason.
 loading.catch(() => undefined)
 
-port.on('message', async ({ id, kind, job }: { id: number } & PoolMessage) => {
+port.on('message', async ({ id, ...message }: { id: number } & PoolMessage) => {
   try {
     const kindChecks = await loading
     let outcomes: unknown[]
-    if (kind === 'replica') outcomes = checkReplicaEntries(sodiumEd25519, job, kindChecks).map(toWire)
-    else {
+    if (message.kind === 'statements') {
+      const { job } = message
       const context = checkContext(job, kindChecks)
       outcomes = job.envelopes.map((value, i) => toWire(checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context)))
-    }
+    } else if (message.kind === 'audit') outcomes = auditReplicaEntries(sodiumEd25519, message.job, kindChecks)
+    else outcomes = checkReplicaEntries(sodiumEd25519, message.job, kindChecks).map(toWire)
     port.postMessage({ id, outcomes })
   } catch (error) {
     port.postMessage({ id, failure: (error as Error).stack ?? String(error) })

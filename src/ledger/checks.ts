@@ -10,6 +10,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
+import { actorKinds } from './actor-kinds.js'
 import type { Entry } from './entry.js'
 import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementFacts, StatementKind } from './kinds.js'
@@ -59,8 +60,6 @@ export interface ReplicaCheckJob {
   types: string[]
   typesWithChecks: string[]
   maxClockSkewMs: number
-  /** false for an audit, which runs no `accept`: the kinds' facts are not derived */
-  withFacts?: boolean
 }
 
 /** An entry that passed: its statement's checks, and the fields of the entry the sequencer needs. */
@@ -73,9 +72,29 @@ export interface CheckedReplicaEntry extends CheckedStatement {
 
 export type ReplicaCheckOutcome = CheckedReplicaEntry | CheckRefusal
 
+/**
+ * What an audit's walk reads of an entry that passed (audit.ts): the whole statement only where the walk
+ * applies it to the registry. Small, so a check thread sends it as it is, and nothing is parsed again.
+ */
+export interface AuditedEntry {
+  /** hex leaf hash of the entry before, as this one names it */
+  prev: string
+  type: string
+  actor: string
+  /** each signature's keyid, in order */
+  keyids: string[]
+  verifiedKeys: (string | null | undefined)[]
+  /** for the registry's own statements (actor-kinds.ts) */
+  statement?: Statement
+}
+
+export type AuditCheckOutcome = AuditedEntry | CheckRefusal
+
 export interface StatementChecker {
   check(job: CheckJob): Promise<CheckOutcome[]>
   checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]>
+  /** checkReplica's verdicts for an audit, which sequences nothing: without the kinds' facts, each outcome an AuditedEntry */
+  checkAudit(job: ReplicaCheckJob): Promise<AuditCheckOutcome[]>
 }
 
 /** The kinds' own stateless checks by type, each with the facts its kind derives when asked for them. */
@@ -204,8 +223,8 @@ export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt:
 }
 
 /** The checks of a replica job's entries (see ReplicaCheckJob), in order; refusals come back as values. */
-export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): ReplicaCheckOutcome[] {
-  const context = checkContext({ ...job, nowMs: 0 }, kindChecks)
+export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks, withFacts = true): ReplicaCheckOutcome[] {
+  const context = checkContext({ ...job, nowMs: 0, withFacts }, kindChecks)
   return job.entries.map((bytes, i) => {
     let entry: { recordedAt: string; prev: string; envelope: Envelope }
     try {
@@ -218,6 +237,18 @@ export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindCheck
     return 'refused' in outcome ? outcome : { ...outcome, ...entry }
   })
 }
+
+/** The same checks for an audit (StatementChecker.checkAudit): no facts derived, each outcome what its walk reads. */
+export function auditReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): AuditCheckOutcome[] {
+  return checkReplicaEntries(ed, job, kindChecks, false).map((outcome) => {
+    if ('refused' in outcome) return outcome
+    const { prev, statement, envelope, verifiedKeys } = outcome
+    const audited: AuditedEntry = { prev, type: statement.type, actor: statement.actor, keyids: envelope.signatures.map((s) => s.keyid), verifiedKeys }
+    return REGISTRY_TYPES.has(statement.type) ? { ...audited, statement } : audited
+  })
+}
+
+const REGISTRY_TYPES = new Set(actorKinds.map((kind) => kind.type))
 
 // ---- the outcomes as a check thread sends them back
 
@@ -260,6 +291,9 @@ export function inlineChecker(ed: Ed25519, kinds: readonly StatementKind[] = [])
     },
     async checkReplica(job) {
       return checkReplicaEntries(ed, job, kindChecks)
+    },
+    async checkAudit(job) {
+      return auditReplicaEntries(ed, job, kindChecks)
     },
   }
 }

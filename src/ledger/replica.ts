@@ -16,7 +16,7 @@ import { fail } from '../core/errors.js'
 import { fromBase64 } from '../core/bytes.js'
 import { keyIdOf } from '../core/keys.js'
 import { actorKinds } from './actor-kinds.js'
-import { hasKindChecks, type ReplicaCheckOutcome, type StatementChecker } from './checks.js'
+import { hasKindChecks, type ReplicaCheckJob, type StatementChecker } from './checks.js'
 import type { Prepared } from './group.js'
 import type { StatementKind } from './kinds.js'
 import type { Registry } from './registry.js'
@@ -30,8 +30,6 @@ export interface LogChecks {
   /** those whose kinds have a stateless check of their own */
   typesWithChecks: string[]
   maxClockSkewMs: number
-  /** false for an audit: the kinds' facts, which only their accept reads, are not derived */
-  withFacts?: boolean
 }
 
 /** LogChecks for a log of `kinds` (with the registry's own, actor-kinds.ts), run by `checker`. */
@@ -39,13 +37,6 @@ export function logChecksOf(kinds: readonly StatementKind[], checker: StatementC
   const byType = new Map<string, StatementKind>()
   for (const kind of [...actorKinds, ...kinds]) byType.set(kind.type, kind)
   return { checker, types: [...byType.keys()], typesWithChecks: [...byType.values()].filter(hasKindChecks).map((kind) => kind.type), maxClockSkewMs }
-}
-
-/** The stateless checks of consecutive entries of a log, one outcome per entry, refusals included. */
-export interface CheckedLogChunk {
-  /** the seq of its first entry */
-  from: number
-  outcomes: ReplicaCheckOutcome[]
 }
 
 /** A chunk of a followed log's entries that passed every stateless check, ready to be sequenced again. */
@@ -165,34 +156,26 @@ export class PendingKeys {
 }
 
 /**
- * Runs every stateless check the node ran on entries from..from+entries.length-1 of a log (attacker-controlled
- * bytes), in the checker's threads, one job for the chunk: each entry parsed there and its statement checked
- * against the entry's recordedAt as the clock. Candidate keys are the registry's and those `pending` holds
- * from entries before each one. Refusals come back as outcomes, at their place.
+ * The job of every stateless check the node ran on entries from..from+entries.length-1 of a log
+ * (attacker-controlled bytes), for the checker's threads, one job for the chunk: each entry parsed there and its
+ * statement checked against the entry's recordedAt as the clock. Candidate keys are the registry's and those
+ * `pending` holds from entries before each one; it notes the keys these entries name.
  */
-export async function checkLogChunk(
-  checks: LogChecks,
-  registry: Registry,
-  pending: PendingKeys,
-  from: number,
-  entries: readonly Uint8Array[],
-): Promise<CheckedLogChunk> {
-  const outcomes = await checks.checker.checkReplica({
+export function logChunkJob(checks: LogChecks, registry: Registry, pending: PendingKeys, from: number, entries: readonly Uint8Array[]): ReplicaCheckJob {
+  return {
     entries: [...entries],
     from,
     candidates: pending.candidatesOf(registry, from, entries),
     types: checks.types,
     typesWithChecks: checks.typesWithChecks,
     maxClockSkewMs: checks.maxClockSkewMs,
-    ...(checks.withFacts === false ? { withFacts: false } : {}),
-  })
-  return { from, outcomes }
+  }
 }
 
 /**
- * checkLogChunk for a mirror: entries of a followed log (whose `leaves` the caller checked they hash to: the
- * sequencer then takes them for the bytes it rebuilds). Throws a TracechainError with details.seq at the first
- * entry refused.
+ * The checks of logChunkJob for a mirror: entries of a followed log (whose `leaves` the caller checked they hash
+ * to: the sequencer then takes them for the bytes it rebuilds). Throws a TracechainError with details.seq at the
+ * first entry refused.
  */
 export async function checkReplicaChunk(
   checks: ReplicaChecks,
@@ -201,7 +184,7 @@ export async function checkReplicaChunk(
   leaves: readonly Uint8Array[],
   signed: { note: string; checkpoint: Checkpoint },
 ): Promise<ReplicaChunk> {
-  const { outcomes } = await checkLogChunk(checks, checks.registry, checks.pending, from, entries)
+  const outcomes = await checks.checker.checkReplica(logChunkJob(checks, checks.registry, checks.pending, from, entries))
   const replica = outcomes.map((outcome, i): ReplicaEntry => {
     const seq = from + i
     if ('refused' in outcome) {

@@ -87,10 +87,11 @@ t.test('the chunks checked while one is walked: three by default, one for a node
     const { checker } = node.ledger.logChecks
     const counted: typeof checker = {
       check: (job) => checker.check(job),
-      checkReplica: async (job) => {
+      checkReplica: (job) => checker.checkReplica(job),
+      checkAudit: async (job) => {
         mostChecking = Math.max(mostChecking, ++checking)
         try {
-          return await checker.checkReplica(job)
+          return await checker.checkAudit(job)
         } finally {
           checking--
         }

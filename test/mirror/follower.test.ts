@@ -309,6 +309,7 @@ t.test('checks that fail to run are the mirror’s own fault: it says so and tri
   const checker: StatementChecker = {
     check: (job) => (broken ? stopped() : pool.check(job)),
     checkReplica: (job) => (broken ? stopped() : pool.checkReplica(job)),
+    checkAudit: (job) => (broken ? stopped() : pool.checkAudit(job)),
   }
   const ledger = await Ledger.openReplica({ store, verifierKey: node.ledger.verifierKey, primary: url, ed: nodeEd25519, checker, kinds: DOMAIN_KINDS })
   t.teardown(async () => {

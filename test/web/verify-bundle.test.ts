@@ -183,6 +183,7 @@ t.test('a signer that did not hold the key at that seq: a forged log fails actor
   const lying: StatementChecker = {
     check: async (job) => (await inline.check(job)).map((o) => ('refused' in o ? o : { ...o, verifiedKeys: o.verifiedKeys.map(() => toBase64(current.publicKey)) })),
     checkReplica: (job) => inline.checkReplica(job),
+    checkAudit: (job) => inline.checkAudit(job),
   }
   const forged = await Ledger.open({ store: node.store, nodeSigner: node.nodeSigner, origin: node.config.origin, ed: nodeEd25519, checker: lying, kinds: domainKinds() })
   t.teardown(() => forged.close())
