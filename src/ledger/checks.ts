@@ -124,18 +124,19 @@ export interface CheckContext {
   kindChecks: KindChecks
   nowMs: number
   maxClockSkewMs: number
-  withFacts: boolean
+  /** whether the outcome goes to a sequencer (a node's appends, a mirror's replay), which alone reads the kinds' facts and the payload's hash */
+  sequenced: boolean
 }
 
 export function checkContext(
-  job: Pick<CheckJob, 'types' | 'typesWithChecks' | 'nowMs' | 'maxClockSkewMs'> & { withFacts?: boolean },
+  job: Pick<CheckJob, 'types' | 'typesWithChecks' | 'nowMs' | 'maxClockSkewMs'> & { sequenced?: boolean },
   kindChecks: KindChecks,
 ): CheckContext {
   for (const type of job.typesWithChecks) {
     if (!kindChecks.has(type)) throw new TypeError(`this checker has no check for ${type}: load its kind's module`)
   }
   const { nowMs, maxClockSkewMs } = job
-  return { types: new Set(job.types), typesWithChecks: new Set(job.typesWithChecks), kindChecks, nowMs, maxClockSkewMs, withFacts: job.withFacts !== false }
+  return { types: new Set(job.types), typesWithChecks: new Set(job.typesWithChecks), kindChecks, nowMs, maxClockSkewMs, sequenced: job.sequenced !== false }
 }
 
 /** The keyids an envelope names, read without trusting its shape (a bad shape is refused by the checks). */
@@ -181,7 +182,7 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     const statement = parseStatementPayload(decoded.payload)
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)
-    const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement, job.withFacts) : undefined
+    const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement, job.sequenced) : undefined
     if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }
@@ -196,7 +197,8 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
         signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
       })
     }
-    return { statement, payloadHash: toHex(sha256(decoded.payload)), verifiedKeys, ...(facts ? { facts } : {}) }
+    const payloadHash = job.sequenced ? toHex(sha256(decoded.payload)) : ''
+    return { statement, payloadHash, verifiedKeys, ...(facts ? { facts } : {}) }
   } catch (error) {
     if (!isTracechainError(error)) throw error
     return { refused: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } }
@@ -223,8 +225,8 @@ export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt:
 }
 
 /** The checks of a replica job's entries (see ReplicaCheckJob), in order; refusals come back as values. */
-export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks, withFacts = true): ReplicaCheckOutcome[] {
-  const context = checkContext({ ...job, nowMs: 0, withFacts }, kindChecks)
+export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks, sequenced = true): ReplicaCheckOutcome[] {
+  const context = checkContext({ ...job, nowMs: 0, sequenced }, kindChecks)
   return job.entries.map((bytes, i) => {
     let entry: { recordedAt: string; prev: string; envelope: Envelope }
     try {
@@ -238,7 +240,7 @@ export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindCheck
   })
 }
 
-/** The same checks for an audit (StatementChecker.checkAudit): no facts derived, each outcome what its walk reads. */
+/** The same checks for an audit (StatementChecker.checkAudit): nothing derived for a sequencer, each outcome what its walk reads. */
 export function auditReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): AuditCheckOutcome[] {
   return checkReplicaEntries(ed, job, kindChecks, false).map((outcome) => {
     if ('refused' in outcome) return outcome

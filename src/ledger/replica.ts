@@ -86,20 +86,26 @@ export function keyidsInEntry(bytes: Uint8Array): string[] {
 const PAYLOAD = Buffer.from('"payload":"')
 /** Actor statements whose body names a key that signs from then on. */
 const KEY_STATEMENTS = new Set(['actor.register', 'actor.rotate-key'])
-const KEY_STATEMENT_TYPES = [...KEY_STATEMENTS].map((type) => Buffer.from(`"type":"${type}"`))
+/** How such a statement's canonical JSON ends: `type` sorts after its other members (core/statement.ts). */
+const KEY_STATEMENT_ENDS = [...KEY_STATEMENTS].map((type) => Buffer.from(`"type":"${type}"}`))
+/** The base64 of a payload's last 33 bytes at most: whole groups of 4, more than the longest ending needs. */
+const TAIL_CHARS = 44
 
 /**
- * The key an entry's actor statement registers or rotates in, found without the checks: its payload decoded
- * here, and parsed only when it holds such a type. Attacker-controlled bytes, read as keyidsInEntry reads
- * them: what this finds is a candidate key, never a verdict.
+ * The key an entry's actor statement registers or rotates in, found without the checks: the end of its
+ * payload decoded here, and the whole parsed only when it ends with such a type. Attacker-controlled bytes,
+ * read as keyidsInEntry reads them: what this finds is a candidate key, never a verdict, and what it misses
+ * (a payload not in canonical base64 of canonical JSON, which the checks refuse) is verified where it is judged.
  */
 export function keyNamedIn(bytes: Uint8Array): { keyid: string; publicKey: string } | undefined {
   const buffer = asBuffer(bytes)
   const at = buffer.indexOf(PAYLOAD)
   const end = at < 0 ? -1 : buffer.indexOf(QUOTE, at + PAYLOAD.length)
   if (end < 0) return undefined
-  const payload = Buffer.from(buffer.toString('latin1', at + PAYLOAD.length, end), 'base64')
-  if (!KEY_STATEMENT_TYPES.some((type) => payload.includes(type))) return undefined
+  const start = at + PAYLOAD.length
+  const tail = Buffer.from(buffer.toString('latin1', Math.max(start, end - TAIL_CHARS), end), 'base64')
+  if (!KEY_STATEMENT_ENDS.some((ending) => tail.length >= ending.length && tail.lastIndexOf(ending) === tail.length - ending.length)) return undefined
+  const payload = Buffer.from(buffer.toString('latin1', start, end), 'base64')
   try {
     const statement = JSON.parse(payload.toString()) as { type?: unknown; body?: { publicKey?: unknown } }
     const publicKey = statement.body?.publicKey
