@@ -59,8 +59,8 @@ export interface CheckedAuditChunk {
  * Audits entries fed in seq order; stops at the first bad one. Each chunk in two stages, as a mirror replays
  * (replica.ts): check() runs every entry's stateless checks in the checker's threads (its bytes parsed there,
  * its statement checked as the node checked it, its signatures verified against candidate keys), and may run
- * while the chunks before it are checked or walked; walk() then follows the chain in order on this thread, judging each
- * signature's key against the registry as of its seq and each leaf against the tree.
+ * while the chunks before it are checked or walked; walk() then follows the chain in order on this thread,
+ * judging each signature's key against the registry as of its seq and each leaf against the tree.
  */
 export class Auditor {
   private readonly ed: Ed25519

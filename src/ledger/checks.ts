@@ -24,7 +24,7 @@ export interface CheckJob {
   candidates: string[][][]
   /** statement types the ledger knows */
   types: string[]
-  /** the types whose kinds have a `check` or `facts`: a checker that cannot run one fails the job rather than skip it */
+  /** the types whose kinds have a `check` or `facts`: a checker that cannot run one fails the job, never skips it */
   typesWithChecks: string[]
   nowMs: number
   maxClockSkewMs: number
@@ -93,7 +93,7 @@ export type AuditCheckOutcome = AuditedEntry | CheckRefusal
 export interface StatementChecker {
   check(job: CheckJob): Promise<CheckOutcome[]>
   checkReplica(job: ReplicaCheckJob): Promise<ReplicaCheckOutcome[]>
-  /** checkReplica's verdicts for an audit, which sequences nothing: without the kinds' facts, each outcome an AuditedEntry */
+  /** checkReplica's verdicts for an audit, which sequences nothing: no kind's facts, each outcome an AuditedEntry */
   checkAudit(job: ReplicaCheckJob): Promise<AuditCheckOutcome[]>
 }
 
@@ -124,7 +124,8 @@ export interface CheckContext {
   kindChecks: KindChecks
   nowMs: number
   maxClockSkewMs: number
-  /** whether the outcome goes to a sequencer (a node's appends, a mirror's replay), which alone reads the kinds' facts and the payload's hash */
+  /** whether the outcome goes to a sequencer (a node's appends, a mirror's replay), which alone reads the kinds'
+   *  facts and the payload's hash */
   sequenced: boolean
 }
 
@@ -240,7 +241,8 @@ export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindCheck
   })
 }
 
-/** The same checks for an audit (StatementChecker.checkAudit): nothing derived for a sequencer, each outcome what its walk reads. */
+/** The same checks for an audit (StatementChecker.checkAudit): nothing derived for a sequencer, each outcome what
+ *  its walk reads. */
 export function auditReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): AuditCheckOutcome[] {
   return checkReplicaEntries(ed, job, kindChecks, false).map((outcome) => {
     if ('refused' in outcome) return outcome
