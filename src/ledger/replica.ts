@@ -156,8 +156,8 @@ export class PendingKeys {
     const held = registry.publicKeysFor(keyid)
     const pending = this.named.get(keyid)
     if (pending === undefined) return held
-    for (const [publicKey, namedAt] of pending) if (namedAt < seq && !held.includes(publicKey)) held.push(publicKey)
-    return held
+    const named = [...pending].flatMap(([publicKey, namedAt]) => (namedAt < seq && !held.includes(publicKey) ? [publicKey] : []))
+    return named.length === 0 ? held : [...held, ...named]
   }
 }
 
