@@ -34,13 +34,18 @@ const MAX_PAYLOAD_BASE64_LENGTH = Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4
  * decimal byte length. The lengths make the split between type and payload unambiguous.
  */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const type = utf8(payloadType)
-  const header = utf8(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `)
-  const out = new Uint8Array(header.length + payload.length)
-  out.set(header)
-  out.set(payload, header.length)
+  const start = payloadType === STATEMENT_PAYLOAD_TYPE ? STATEMENT_PAE_START : utf8(`DSSEv1 ${utf8(payloadType).length} ${payloadType} `)
+  // The rest of the header is ASCII digits and a space, written as they are: no encoder call per message.
+  const length = `${payload.length} `
+  const out = new Uint8Array(start.length + length.length + payload.length)
+  out.set(start)
+  for (let i = 0; i < length.length; i++) out[start.length + i] = length.charCodeAt(i)
+  out.set(payload, start.length + length.length)
   return out
 }
+
+/** The PAE's start for a statement, the one payload type a node signs and verifies, every time. */
+const STATEMENT_PAE_START = utf8(`DSSEv1 ${utf8(STATEMENT_PAYLOAD_TYPE).length} ${STATEMENT_PAYLOAD_TYPE} `)
 
 /** Signs the PAE once per signer. Throws RangeError with no signers. */
 export function signEnvelope(payloadType: string, payload: Uint8Array, signers: Signer[]): Envelope {

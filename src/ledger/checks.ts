@@ -12,9 +12,9 @@ import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
 import { actorKinds } from './actor-kinds.js'
 import type { Entry } from './entry.js'
-import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
+import { MAX_ENTRY_BYTES, entryInTemplate, longestEntryLength } from './entry-bytes.js'
 import type { StatementFacts, StatementKind } from './kinds.js'
-import { describeSchemaErrors, loadSchemas, validateBody } from './schemas.js'
+import { describeSchemaErrors, envelopeValidator, validateBody } from './schemas.js'
 
 /** One request's statements, as they travel to a checker. */
 export interface CheckJob {
@@ -151,8 +151,7 @@ export function keyidsOf(value: unknown): string[] {
 }
 
 export function checkEnvelopeShape(value: unknown): Envelope {
-  const validate = loadSchemas().validator('envelope')
-  if (!validate) throw new TypeError('schemas/envelope.json is missing')
+  const validate = envelopeValidator()
   if (!validate(value)) {
     fail('BAD_REQUEST', `envelope ${describeSchemaErrors(validate.errors)}`, {
       errors: (validate.errors ?? []).slice(0, 10).map((e) => ({ path: e.instancePath, message: e.message })),
@@ -212,9 +211,9 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
  * bytes). Throws ENTRY_INVALID with details.seq.
  */
 export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; prev: string; envelope: Envelope } {
-  let entry: Partial<Entry>
+  let entry: Partial<Entry> | undefined = entryInTemplate(bytes)
   try {
-    entry = parseCanonical(bytes) as Partial<Entry>
+    entry ??= parseCanonical(bytes) as Partial<Entry>
   } catch (error) {
     const json = isTracechainError(error) && error.code === 'PAYLOAD_NOT_CANONICAL'
     return fail('ENTRY_INVALID', `entry ${seq} is not ${json ? 'RFC 8785 canonical JSON' : 'UTF-8 JSON'}`, { seq })

@@ -64,6 +64,23 @@ export function loadSchemas(): SchemaSet {
   return shared
 }
 
+let envelope: ValidateFunction | undefined
+
+/**
+ * schemas/envelope.json compiled to count string lengths in UTF-16 code units, not code points: ajv's code
+ * point count walks the whole payload, a fifth of the envelope's check, and every envelope a node takes or a
+ * mirror replays is checked. It accepts the same envelopes: an envelope's strings must be ASCII (base64,
+ * lowercase hex, the one payload type), for which both counts agree, and one that is not is refused by
+ * decodeEnvelope if not here. Only the code of that refusal may differ, for such an envelope.
+ */
+export function envelopeValidator(): ValidateFunction {
+  if (envelope) return envelope
+  // ajv 8 calls `unicode` deprecated and still honours it; its logger would say so once per process.
+  const ajv = new Ajv2020({ allErrors: false, strict: false, unicode: false, logger: false })
+  envelope = ajv.compile(loadSchemas().documents.get('envelope') as Record<string, unknown>)
+  return envelope
+}
+
 export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .slice(0, 3)

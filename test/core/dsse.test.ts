@@ -30,6 +30,10 @@ t.test('PAE: the DSSE protocol.md example, and lengths in bytes', async (t) => {
   t.same(pae('http://example.com/HelloWorld', utf8('hello world')), utf8('DSSEv1 29 http://example.com/HelloWorld 11 hello world'))
   t.same(pae('', new Uint8Array()), utf8('DSSEv1 0  0 '))
   t.same(pae('é', utf8('€')), utf8('DSSEv1 2 é 3 €'))
+  // The statement type's start is built once; the length after it is written digit by digit.
+  t.same(pae(STATEMENT_PAYLOAD_TYPE, utf8('{}')), utf8('DSSEv1 41 application/vnd.tracechain.statement+json 2 {}'))
+  const large = new Uint8Array(12345).fill(0x41)
+  t.same(pae(STATEMENT_PAYLOAD_TYPE, large), utf8(`DSSEv1 41 ${STATEMENT_PAYLOAD_TYPE} 12345 ${'A'.repeat(12345)}`))
 })
 
 t.test('buildStatementEnvelope matches an independent implementation byte for byte', async (t) => {
