@@ -19,36 +19,8 @@ const MIN_CHUNK = 64
  */
 export const CHECK_THREAD_NICE = 10
 
-/** What a check thread is sent (check-worker.ts): a log's entries go packed (PackedEntries), not one by one. */
-export type PoolMessage =
-  | { kind: 'statements'; job: CheckJob }
-  | { kind: 'replica' | 'audit'; job: Omit<ReplicaCheckJob, 'entries'>; packed: PackedEntries }
-
-/**
- * A chunk's entries in one buffer, each ending at `ends[i]`, sent to a thread as a transfer. Sent as an array,
- * each entry's own buffer (one per value LevelDB reads) was copied into the message and allocated again in the
- * thread: 2.3 µs an entry there and back, against 0.75 for one buffer copied.
- */
-export interface PackedEntries {
-  bytes: Uint8Array<ArrayBuffer>
-  ends: Uint32Array<ArrayBuffer>
-}
-
-export function packEntries(entries: readonly Uint8Array[]): PackedEntries {
-  const ends = new Uint32Array(entries.length)
-  let length = 0
-  for (let i = 0; i < entries.length; i++) ends[i] = length += entries[i].length
-  const bytes = new Uint8Array(length)
-  for (let i = 0; i < entries.length; i++) bytes.set(entries[i], i === 0 ? 0 : ends[i - 1])
-  return { bytes, ends }
-}
-
-/** The entries of a PackedEntries, as views into its one buffer. */
-export function unpackEntries({ bytes, ends }: PackedEntries): Uint8Array[] {
-  const entries: Uint8Array[] = new Array(ends.length)
-  for (let i = 0; i < ends.length; i++) entries[i] = bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i])
-  return entries
-}
+/** What a check thread is sent (check-worker.ts). */
+export type PoolMessage = { kind: 'statements'; job: CheckJob } | { kind: 'replica' | 'audit'; job: ReplicaCheckJob }
 
 interface Job {
   resolve(outcomes: unknown[]): void
@@ -123,11 +95,9 @@ export class CheckPool implements StatementChecker {
   }
 
   private splitReplica<T>(kind: 'replica' | 'audit', job: ReplicaCheckJob): Promise<T[]> {
-    const { entries, ...rest } = job
-    return this.split<T>(entries.length, (from, to) => ({
+    return this.split<T>(job.entries.length, (from, to) => ({
       kind,
-      job: { ...rest, candidates: job.candidates.slice(from, to), from: job.from + from },
-      packed: packEntries(entries.slice(from, to)),
+      job: { ...job, entries: job.entries.slice(from, to), candidates: job.candidates.slice(from, to), from: job.from + from },
     }))
   }
 
@@ -153,7 +123,7 @@ export class CheckPool implements StatementChecker {
       target.jobs.set(id, { resolve: resolve as Job['resolve'], reject, size })
       target.load += size
       if (target.jobs.size === 1) target.worker.ref()
-      target.worker.postMessage({ id, ...message }, 'packed' in message ? [message.packed.bytes.buffer, message.packed.ends.buffer] : [])
+      target.worker.postMessage({ id, ...message })
     })
   }
 

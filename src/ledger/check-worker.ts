@@ -6,7 +6,7 @@ import { getPriority, setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { sodiumEd25519 } from '../core/ed25519-sodium.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { unpackEntries, type PoolMessage } from './check-pool.js'
+import type { PoolMessage } from './check-pool.js'
 import { auditReplicaEntries, checkContext, checkReplicaEntries, checkStatement, kindChecksOf, toWire } from './checks.js'
 import type { StatementKind } from './kinds.js'
 
@@ -36,10 +36,8 @@ port.on('message', async ({ id, ...message }: { id: number } & PoolMessage) => {
       const { job } = message
       const context = checkContext(job, kindChecks)
       outcomes = job.envelopes.map((value, i) => toWire(checkStatement(sodiumEd25519, value, job.candidates[i] ?? [], context)))
-    } else {
-      const job = { ...message.job, entries: unpackEntries(message.packed) }
-      outcomes = message.kind === 'audit' ? auditReplicaEntries(sodiumEd25519, job, kindChecks) : checkReplicaEntries(sodiumEd25519, job, kindChecks).map(toWire)
-    }
+    } else if (message.kind === 'audit') outcomes = auditReplicaEntries(sodiumEd25519, message.job, kindChecks)
+    else outcomes = checkReplicaEntries(sodiumEd25519, message.job, kindChecks).map(toWire)
     port.postMessage({ id, outcomes })
   } catch (error) {
     port.postMessage({ id, failure: (error as Error).stack ?? String(error) })

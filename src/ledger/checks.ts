@@ -12,7 +12,7 @@ import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
 import { actorKinds } from './actor-kinds.js'
 import type { Entry } from './entry.js'
-import { MAX_ENTRY_BYTES, entryInTemplate, longestEntryLength } from './entry-bytes.js'
+import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementFacts, StatementKind } from './kinds.js'
 import { describeSchemaErrors, envelopeValidator, validateBody } from './schemas.js'
 
@@ -211,9 +211,9 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
  * bytes). Throws ENTRY_INVALID with details.seq.
  */
 export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt: string; prev: string; envelope: Envelope } {
-  let entry: Partial<Entry> | undefined = entryInTemplate(bytes)
+  let entry: Partial<Entry>
   try {
-    entry ??= parseCanonical(bytes) as Partial<Entry>
+    entry = parseCanonical(bytes) as Partial<Entry>
   } catch (error) {
     const json = isTracechainError(error) && error.code === 'PAYLOAD_NOT_CANONICAL'
     return fail('ENTRY_INVALID', `entry ${seq} is not ${json ? 'RFC 8785 canonical JSON' : 'UTF-8 JSON'}`, { seq })

@@ -116,27 +116,3 @@ t.test("an audit's entries are judged as a mirror's, without the facts only a ki
     t.same(audited[1], mirrored[1])
   }
 })
-
-t.test("a chunk's entries go to a thread packed in one buffer, and come back to the caller as they were", async (t) => {
-  const { packEntries, unpackEntries } = await import('../../src/ledger/check-pool.js')
-  const { entryBytes } = await import('../../src/ledger/entry-bytes.js')
-  const text = (s: string) => new TextEncoder().encode(s)
-  const entries = [text('{"a":1}'), new Uint8Array(0), text('中文'), text('x'.repeat(70_000))]
-  const packed = packEntries(entries)
-  t.equal(packed.bytes.length, entries.reduce((sum, e) => sum + e.length, 0))
-  t.same(unpackEntries(packed).map((e) => [...e]), entries.map((e) => [...e]), 'each entry, the empty one too')
-  t.same(unpackEntries(packEntries([])), [])
-
-  // As a mirror's are: views into the one buffer of an entry bundle.
-  const bundle = new Uint8Array(4096)
-  const good = entryBytes({ seq: 10, prev: '0'.repeat(64), recordedAt: FIXED_TIME, envelope: buildStatementEnvelope(register(4000), [admin]) })
-  bundle.set(good, 100)
-  const views = [bundle.subarray(100, 100 + good.length)]
-  const pool = new CheckPool({ size: 1 })
-  t.teardown(() => pool.close())
-  const job = { entries: views, from: 10, candidates: [[[toBase64(admin.publicKey)]]], types: TYPES, typesWithChecks: [], maxClockSkewMs: 60_000 }
-  const [outcome] = await pool.checkReplica(job)
-  t.notOk('refused' in outcome, 'the entry checks')
-  t.equal(bundle.byteLength, 4096, "the caller's buffer is not transferred away")
-  t.same([...views[0]], [...good], 'and its entry is as it was')
-})
