@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { dist, flags, fmt, machine, sodiumCeiling, table } from './lib.mjs'
+import { ceilingSample, dist, flags, fmt, machine, sodiumCeiling, table } from './lib.mjs'
 
 const opts = flags({ dir: join(os.tmpdir(), 'tracechain-bench-mirror', 'food-100000', 'node'), builds: '', rounds: 3, ceilingSeconds: 2 })
 const builds = opts.builds.split(',').filter(Boolean).map((dir) => resolve(dir))
@@ -24,23 +24,11 @@ for (const build of builds) if (!existsSync(join(build, 'dist', 'cli', 'main.js'
 if (!existsSync(join(opts.dir, 'node.json'))) throw new Error(`${opts.dir} holds no node: run node bench/mirror.mjs --entries 100000 first, or name one with --dir`)
 if (!existsSync('/proc/self/task')) throw new Error('the CPU by thread is read from /proc: Linux only')
 
-// The ceiling's sample, as mirror.mjs takes it: the PAE, signature and key of the node's newest 8,192 entries.
+// The ceiling's sample: the statements this node's replay verifies.
 ;(await dist('core/server-backends.js')).useServerBackends()
-const { decodeEnvelope, pae } = await dist('core/dsse.js')
 const { openNode } = await dist('cli/node-dir.js')
-const sample = []
 const node = await openNode(opts.dir)
-try {
-  const { ledger } = node
-  const count = Math.min(8192, ledger.size)
-  for (const bytes of await ledger.getEntriesBytes(ledger.size - count, count)) {
-    const decoded = decodeEnvelope(JSON.parse(Buffer.from(bytes).toString('utf8')).envelope)
-    const [key] = ledger.actors.publicKeysFor(decoded.signatures[0].keyid)
-    if (key !== undefined) sample.push({ message: pae(decoded.payloadType, decoded.payload), signature: decoded.signatures[0].sig, key: Buffer.from(key, 'base64') })
-  }
-} finally {
-  await node.close()
-}
+const sample = await ceilingSample(node.ledger).finally(() => node.close())
 
 const TICKS_PER_SECOND = 100 // USER_HZ, 100 on every Linux this runs on
 

@@ -340,6 +340,22 @@ export function readCpuProfile(usage, defaults) {
 // ---- the Ed25519 verify ceiling ----
 
 /**
+ * What sodiumCeiling verifies: the PAE, first signature and key of a ledger's newest 8,192 entries (a node's or
+ * a mirror's Ledger, keys from its registry), the same statements the replay being measured verifies.
+ */
+export async function ceilingSample(ledger) {
+  const { decodeEnvelope, pae } = await dist('core/dsse.js')
+  const count = Math.min(8192, ledger.size)
+  const sample = []
+  for (const bytes of await ledger.getEntriesBytes(ledger.size - count, count)) {
+    const decoded = decodeEnvelope(JSON.parse(Buffer.from(bytes).toString('utf8')).envelope)
+    const [key] = ledger.actors.publicKeysFor(decoded.signatures[0].keyid)
+    if (key !== undefined) sample.push({ message: pae(decoded.payloadType, decoded.payload), signature: decoded.signatures[0].sig, key: Buffer.from(key, 'base64') })
+  }
+  return sample
+}
+
+/**
  * libsodium's verify (sodium-native), which the node's check workers run, over `sample` ({message, signature,
  * key} with the PAE each signature covers): one worker thread per core, each verifying for `seconds` (the
  * ceiling of any verification the node or a mirror does), then synchronously on one core. Resolves with

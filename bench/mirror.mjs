@@ -20,7 +20,7 @@ import os from 'node:os'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { CLI, cpuDelta, cpuTimes, dist, flags, fmt, httpClient, machine, machineBusy, sodiumCeiling, startNode, stats, table } from './lib.mjs'
+import { CLI, ceilingSample, cpuDelta, cpuTimes, dist, flags, fmt, httpClient, machine, machineBusy, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 import { buildMirrorNode, signedStatements } from './mirror-node.mjs'
 import { startNginx } from './nginx.mjs'
 
@@ -45,7 +45,6 @@ if (!['food', 'register'].includes(opts.workload)) throw new Error('--workload i
 const { nodeEd25519 } = await dist('core/ed25519-node.js')
 // As the CLI's main thread does: OpenSSL's SHA-256 and Buffer's base64 for the pure core.
 ;(await dist('core/server-backends.js')).useServerBackends()
-const { decodeEnvelope, pae } = await dist('core/dsse.js')
 const { Follower, httpResources } = await dist('mirror/follower.js')
 const { openMirrorDir } = await dist('cli/mirror-dir.js')
 const { readKeyFile } = await dist('cli/node-dir.js')
@@ -139,19 +138,6 @@ async function catchUp(name, source, fetch) {
   return { mirror, name, size: mirror.ledger.size, wall, rate: mirror.ledger.size / wall, cpu, gc, othersCores, profile }
 }
 
-/** The PAE, signature and key of the newest 8,192 entries' first signatures: the ceiling's sample. */
-async function verifySample(ledger) {
-  const count = Math.min(8192, ledger.size)
-  const sample = []
-  for (const bytes of await ledger.getEntriesBytes(ledger.size - count, count)) {
-    const { envelope } = JSON.parse(Buffer.from(bytes).toString('utf8'))
-    const decoded = decodeEnvelope(envelope)
-    const [key] = ledger.actors.publicKeysFor(decoded.signatures[0].keyid)
-    sample.push({ message: pae(decoded.payloadType, decoded.payload), signature: decoded.signatures[0].sig, key: Buffer.from(key, 'base64') })
-  }
-  return sample
-}
-
 const catchUps = []
 let sample
 for (const over of opts.over.split(',').filter(Boolean)) {
@@ -172,7 +158,7 @@ for (const over of opts.over.split(',').filter(Boolean)) {
       await nginx.stop()
     }
   } else throw new Error(`--over takes file and nginx, not ${over}`)
-  sample ??= await verifySample(result.mirror.ledger)
+  sample ??= await ceilingSample(result.mirror.ledger)
   await result.mirror.close()
   catchUps.push(result)
 }
@@ -182,7 +168,7 @@ for (const over of opts.over.split(',').filter(Boolean)) {
 sample ??= await (async () => {
   const mirror = await openMirrorDir(join(scratch, 'mirror-file'), { verifierKey: built.verifierKey, source: 'file:///', primary: 'http://primary.invalid' })
   try {
-    return mirror.ledger.size > 0 ? await verifySample(mirror.ledger) : undefined
+    return mirror.ledger.size > 0 ? await ceilingSample(mirror.ledger) : undefined
   } finally {
     await mirror.close()
   }
