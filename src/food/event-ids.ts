@@ -3,13 +3,13 @@
 // written with the event make EQ_eventID and GET /events/{eventID} lookups; a second event of the same
 // content from the same actor is a repeat, answered with the first one's seq.
 
-import { fromUtf8, toHex } from '../core/bytes.js'
+import { toHex } from '../core/bytes.js'
 import { checkedStatementOf } from '../core/statement.js'
 import { canonicalBytes } from '../core/canonical-json.js'
 import { eventHashId } from '../core/epcis-event-hash.js'
 import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
-import type { Entry } from '../ledger/entry.js'
+import { checkedEntryOf } from '../ledger/entry.js'
 import type { Repeat, RuleContext } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, joinKey, seqKey } from '../store/keys.js'
@@ -79,7 +79,7 @@ export async function buildEventIdIndex(store: LevelStore): Promise<void> {
     for (const [key, stored] of rows) {
       const bytes = await store.getEntryBytes(stored.seq)
       if (!bytes) fail('STORE_CORRUPT', `food event ${stored.seq} has an index record but no entry`, { seq: stored.seq })
-      const entry = JSON.parse(fromUtf8(bytes)) as Entry
+      const entry = checkedEntryOf(bytes)
       const statement = checkedStatementOf(entry.envelope)
       const record: FoodEventRecord = { ...stored, hashId: stored.hashId ?? foodEventHashId(statement.body) }
       put(SPACES.event, key, record)

@@ -3,7 +3,7 @@
 // each signature's key against the registry as of its seq, and the Merkle root. No I/O: the node, the CLI
 // (over HTTP or a data directory) feed it entries in order, so all three check with the same code.
 
-import { bytesEqual, fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { bytesEqual, fromBase64, toHex } from '../core/bytes.js'
 import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { TracechainError, fail, isTracechainError, type ErrorCode } from '../core/errors.js'
@@ -12,7 +12,7 @@ import { RootAccumulator } from '../core/root-accumulator.js'
 import { keyValidAt } from '../core/key-validity.js'
 import { applyActorStatement } from './actor-kinds.js'
 import type { AuditCheckOutcome, AuditedEntry } from './checks.js'
-import { GENESIS_PREV, type Entry } from './entry.js'
+import { checkedEntryOf, GENESIS_PREV } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
 import { checkedInOrder, logChunkJob, PendingKeys, type LogChecks } from './replica.js'
 
@@ -153,7 +153,7 @@ export class Auditor {
       const own = statement?.body.publicKey
       const candidates = seq === 0 && typeof own === 'string' ? [own] : this.registry.publicKeysFor(keyid)
       if (envelope === undefined || message === undefined) {
-        envelope = (JSON.parse(fromUtf8(bytes)) as Entry).envelope
+        envelope = checkedEntryOf(bytes).envelope
         const decoded = decodeEnvelope(envelope)
         message = pae(decoded.payloadType, decoded.payload)
       }

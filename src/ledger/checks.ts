@@ -3,7 +3,7 @@
 // against the keys its keyid named when it arrived. They run in worker threads on the server
 // (check-pool.ts) and in the calling thread elsewhere; both run this one function.
 
-import { fromBase64, fromUtf8, toHex } from '../core/bytes.js'
+import { fromBase64, toHex } from '../core/bytes.js'
 import { parseCanonical } from '../core/canonical-json.js'
 import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
@@ -11,7 +11,7 @@ import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { MAX_PAYLOAD_BYTES, checkedStatementOf, parseStatementPayload, type Statement } from '../core/statement.js'
 import { actorKinds } from './actor-kinds.js'
-import type { Entry } from './entry.js'
+import { checkedEntryOf, type Entry } from './entry.js'
 import { MAX_ENTRY_BYTES, longestEntryLength } from './entry-bytes.js'
 import type { StatementFacts, StatementKind } from './kinds.js'
 import { describeSchemaErrors, envelopeValidator, validateBody } from './schemas.js'
@@ -280,7 +280,7 @@ export function statementOutcomeFromWire(wire: WireOutcome, envelope: unknown): 
 /** The outcome of an entry from its wire form; only for an entry the checks accepted (see statementOutcomeFromWire). */
 export function replicaOutcomeFromWire(wire: WireOutcome, bytes: Uint8Array): ReplicaCheckOutcome {
   if ('refused' in wire) return wire
-  const { recordedAt, prev, envelope } = JSON.parse(fromUtf8(bytes)) as Entry
+  const { recordedAt, prev, envelope } = checkedEntryOf(bytes)
   return { ...statementOutcomeFromWire(wire, envelope), recordedAt, prev, envelope } as CheckedReplicaEntry
 }
 

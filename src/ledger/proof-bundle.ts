@@ -4,14 +4,14 @@
 // C2SP tlog-proof against one checkpoint note, kept verbatim: the note a node serves may later carry witness
 // cosignatures, and the proofs carry it as it is.
 
-import { fromUtf8, toBase64 } from '../core/bytes.js'
+import { toBase64 } from '../core/bytes.js'
 import { noteTreeSize } from '../core/checkpoint.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
 import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_ENTRIES, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
-import type { Entry } from './entry.js'
+import { checkedEntryOf } from './entry.js'
 import type { Ledger } from './ledger.js'
 import { witnessedProof } from './witnessed.js'
 
@@ -34,7 +34,7 @@ interface ReadEntry {
 
 async function readEntry(ledger: Ledger, seq: number): Promise<ReadEntry> {
   const bytes = await ledger.getEntryBytes(seq)
-  const entry = JSON.parse(fromUtf8(bytes)) as Entry
+  const entry = checkedEntryOf(bytes)
   const decoded = decodeEnvelope(entry.envelope)
   return { bytes, statement: parseStatementPayload(decoded.payload), keyids: decoded.signatures.map((s) => s.keyid) }
 }
