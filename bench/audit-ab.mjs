@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { join, resolve } from 'node:path'
-import { ceilingSample, dist, flags, fmt, machine, sodiumCeiling, table } from './lib.mjs'
+import { ceilingSample, dist, flags, fmt, machine, replayThreads, sodiumCeiling, table } from './lib.mjs'
 
 const opts = flags({ dir: join(os.tmpdir(), 'tracechain-bench-mirror', 'food-100000', 'node'), builds: '', rounds: 3, ceilingSeconds: 2 })
 const builds = opts.builds.split(',').filter(Boolean).map((dir) => resolve(dir))
@@ -63,12 +63,9 @@ async function audit(build) {
   const wall = (performance.now() - started) / 1000
   const checked = Number(/ok: (\d+) entries verified/.exec(stdout)?.[1])
   if (code !== 0 || !(checked > 0)) throw new Error(`${build}: verify --dir exited ${code}: ${stdout}`)
-  const main = (seen.get(String(child.pid)) ?? 0) / TICKS_PER_SECOND
-  seen.delete(String(child.pid))
-  const others = [...seen.values()].map((ticks) => ticks / TICKS_PER_SECOND).sort((a, b) => b - a)
-  const cores = os.availableParallelism()
-  const checks = others.slice(0, cores).reduce((a, b) => a + b, 0)
-  const rest = others.slice(cores).reduce((a, b) => a + b, 0)
+  const byTid = Object.fromEntries([...seen].map(([tid, ticks]) => [tid, ticks / TICKS_PER_SECOND]))
+  const total = Object.values(byTid).reduce((a, b) => a + b, 0)
+  const { main, checks, rest } = replayThreads({ byTid, total }, child.pid)
   return { build, checked, rate: checked / wall, main, checks, rest }
 }
 

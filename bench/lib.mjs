@@ -103,22 +103,27 @@ function parseStat(text) {
   return { comm, utime: Number(rest[11]) / CLK_TCK, stime: Number(rest[12]) / CLK_TCK }
 }
 
-/** CPU seconds of `pid`: total, and the main thread apart from the others; undefined off Linux. */
+/**
+ * CPU seconds of `pid`: total, the main thread apart from the others, and each live thread by its id;
+ * undefined off Linux.
+ */
 export function cpuTimes(pid) {
   try {
     const total = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
     const byThread = {}
+    const byTid = {}
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
         const t = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'))
         // Node 20 leaves every thread named "node": tell only the main thread from the rest
         const name = tid === String(pid) ? 'main JS thread' : t.comm === 'node' ? 'other threads (libuv pool: verify, LevelDB; V8 GC)' : t.comm
         byThread[name] = (byThread[name] ?? 0) + t.utime + t.stime
+        byTid[tid] = t.utime + t.stime
       } catch {
         // a thread that ended between readdir and read
       }
     }
-    return { total: total.utime + total.stime, user: total.utime, system: total.stime, byThread }
+    return { total: total.utime + total.stime, user: total.utime, system: total.stime, byThread, byTid }
   } catch {
     return undefined
   }
@@ -141,7 +146,22 @@ export function cpuDelta(after, before) {
   for (const name of new Set([...Object.keys(after.byThread), ...Object.keys(before.byThread)])) {
     byThread[name] = (after.byThread[name] ?? 0) - (before.byThread[name] ?? 0)
   }
-  return { total: after.total - before.total, user: after.user - before.user, system: after.system - before.system, byThread }
+  // A thread that ended meanwhile is missing from `after`: its CPU counts in the total only.
+  const byTid = {}
+  for (const [tid, seconds] of Object.entries(after.byTid ?? {})) byTid[tid] = seconds - (before.byTid?.[tid] ?? 0)
+  return { total: after.total - before.total, user: after.user - before.user, system: after.system - before.system, byThread, byTid }
+}
+
+/**
+ * A replay's CPU (cpuDelta of its process) split three ways: the main thread; the check threads, taken as
+ * the `cores` busiest of the others (the check pool runs one a core and they are the only busy ones); the rest
+ * (V8's helper threads collecting and compiling for every isolate, LevelDB's writer and compaction, libuv).
+ */
+export function replayThreads(cpu, mainTid, cores = os.availableParallelism()) {
+  const main = cpu.byTid[String(mainTid)] ?? 0
+  const others = Object.entries(cpu.byTid).filter(([tid]) => tid !== String(mainTid)).map(([, seconds]) => seconds).sort((a, b) => b - a)
+  const checks = others.slice(0, cores).reduce((a, b) => a + b, 0)
+  return { main, checks, rest: cpu.total - main - checks }
 }
 
 // ---- the node as a child process ----

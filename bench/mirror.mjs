@@ -20,7 +20,7 @@ import os from 'node:os'
 import { PerformanceObserver, constants } from 'node:perf_hooks'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { CLI, ceilingSample, cpuDelta, cpuTimes, dist, flags, fmt, httpClient, machine, machineBusy, sodiumCeiling, startNode, stats, table } from './lib.mjs'
+import { CLI, ceilingSample, cpuDelta, cpuTimes, dist, flags, fmt, httpClient, machine, machineBusy, replayThreads, sodiumCeiling, startNode, stats, table } from './lib.mjs'
 import { buildMirrorNode, signedStatements } from './mirror-node.mjs'
 import { startNginx } from './nginx.mjs'
 
@@ -293,6 +293,11 @@ out.push(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 for (const c of catchUps) {
   const perEntry = (ms) => fmt.us((ms * 1000) / c.size)
   out.push(`${c.name} catch-up, main thread's GC pauses per entry: minor ${perEntry(c.gc.minor)} µs, major ${perEntry(c.gc.major)} µs, other ${perEntry(c.gc.other)} µs`)
+  if (c.cpu) {
+    const { main, checks, rest } = replayThreads(c.cpu, process.pid)
+    const us = (seconds) => fmt.us((seconds * 1e6) / c.size)
+    out.push(`${c.name} catch-up, CPU µs an entry by thread: check threads ${us(checks)}, main ${us(main)}, the rest ${us(rest)} (V8's helpers, LevelDB, libuv)`)
+  }
 }
 for (const c of catchUps) if (c.profile) out.push(`CPU profile of the ${c.name} catch-up (main thread): ${c.profile} (summarise with node bench/profile.mjs FILE --events ${c.size})`)
 process.stdout.write(out.join('\n') + '\n')

@@ -111,11 +111,28 @@ const BROWSER_BUILD = { bundle: true, format: 'iife', minify: true, target: 'es2
  * consumer page's script in brotli. Only transformations that keep semantics (no `unsafe` options).
  */
 async function writeMinified(path: string, code: string): Promise<Buffer> {
-  const { code: minified } = await minify(code, { compress: { passes: 2, ecma: 2020 }, mangle: { toplevel: true }, ecma: 2020, module: false })
-  const bytes = Buffer.from(minified)
+  const bytes = await minified(code)
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, bytes)
   return bytes
+}
+
+async function minified(code: string): Promise<Buffer> {
+  const { code: text } = await minify(code, { compress: { passes: 2, ecma: 2020 }, mangle: { toplevel: true }, ecma: 2020, module: false })
+  return Buffer.from(text)
+}
+
+/**
+ * `contents`, a module as if in src/browser/, built as the consumer, seal and console scripts are (the code
+ * their lazy scripts bring left out, those scripts named as dist/public/ holds them), and not written:
+ * bench/page-weight.mjs weighs what each part of a page script costs.
+ */
+export async function pageScriptOf(contents: string): Promise<Buffer> {
+  const scripts = readPageScripts()
+  const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
+  const define = { [LAZY_CODE]: JSON.stringify(lazy), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
+  const result = await build({ ...BROWSER_BUILD, stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' }, tsconfig: source('../tsconfig.json'), define, plugins: [codeOnDemand] })
+  return minified(result.outputFiles[0].text)
 }
 
 const AUDIT_WORKER_ENTRY = fileURLToPath(new URL('../../src/web/audit-worker.ts', import.meta.url))

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// What the consumer page weighs over the wire in brotli, images aside (issue 17 asks for under 30 kB), and what
+// its script's bytes pay for. The demo's lot pages come from a node with the demo data in its own process, each
+// with the script it names, as a phone fetches them. The script is then built again from growing parts of
+// itself, each as `npm run build` builds the page scripts (web/bundle.ts: esbuild, swc, the code the lazy
+// scripts bring left out): the checks alone, then the GS1 identifiers the lot's facts are derived with, then
+// the lot page's view derived and rendered again from the verified entries (issue 13). Prints figures; asserts
+// nothing.
+//
+//   node bench/page-weight.mjs [--lots Z260526A,Z260526B]
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { DIST, dist, flags, fmt, machine, startNode, table } from './lib.mjs'
+
+const opts = flags({ lots: 'Z260526A,Z260526B' })
+const { seedOverHttp } = await dist('cli/demo.js')
+const { pageScriptOf } = await dist('web/bundle.js')
+
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+
+// ---- the pages as served ----
+
+const dir = mkdtempSync(join(os.tmpdir(), 'tracechain-page-weight-'))
+const node = await startNode(dir)
+const pages = []
+try {
+  await seedOverHttp(node.url, join(dir, 'keys', 'operator.json'))
+  // The bytes on the wire, as the node compresses them (node:http, which decodes nothing).
+  const wireBytes = (path, accept) =>
+    new Promise((resolve, reject) => {
+      http
+        .get(node.url + path, { headers: { accept, 'accept-encoding': 'br' } }, (res) => {
+          const chunks = []
+          res.on('data', (chunk) => chunks.push(chunk))
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`${path} answered ${res.statusCode}`))
+            else if (res.headers['content-encoding'] !== 'br') reject(new Error(`${path} came without brotli`))
+            else resolve(Buffer.concat(chunks))
+          })
+        })
+        .on('error', reject)
+    })
+  for (const lot of opts.lots.split(',')) {
+    const path = `/01/06901234001037/10/${lot}`
+    const html = await wireBytes(path, 'text/html')
+    const scripts = [...brotliDecompressSync(html).toString().matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])
+    let scriptBytes = 0
+    for (const src of scripts) scriptBytes += (await wireBytes(src, '*/*')).length
+    pages.push({ path, document: html.length, scripts: scriptBytes, names: scripts })
+  }
+} finally {
+  await node.stop()
+  rmSync(dir, { recursive: true, force: true })
+}
+
+// ---- the consumer script by its parts ----
+
+const PARTS = [
+  [
+    'the checks alone: checkpoint and witnesses, entries, proofs, signatures, the registry (web/verify.ts)',
+    `import { startPageVerification } from '../web/verify.js'
+startPageVerification()`,
+  ],
+  [
+    '+ the GS1 identifiers every EPC is read with (food/objects.ts)',
+    `import { canonicalObject } from '../food/objects.js'
+import { startPageVerification } from '../web/verify.js'
+;(globalThis as { weighed?: unknown }).weighed = canonicalObject
+startPageVerification()`,
+  ],
+  [
+    "+ the lot page's view, derived from the entries and rendered again (food/web/provenance-bound.ts)",
+    `import { provenanceBoundView } from '../food/web/provenance-bound.js'
+import { registerBoundView, startPageVerification } from '../web/verify.js'
+registerBoundView(provenanceBoundView)
+startPageVerification()`,
+  ],
+  ['+ the explorer\'s recent entries: the consumer script (src/browser/consumer.ts)', readFileSync(new URL('../src/browser/consumer.ts', import.meta.url), 'utf8')],
+]
+
+const rows = [['the consumer script', 'minified', 'brotli', 'added, brotli']]
+const sizes = []
+for (const [name, contents] of PARTS) {
+  const code = await pageScriptOf(contents)
+  const size = brotli(code)
+  rows.push([name, fmt.int(code.length), fmt.int(size), sizes.length === 0 ? '' : `+${fmt.int(size - sizes.at(-1))}`])
+  sizes.push(size)
+}
+const built = readFileSync(join(DIST, 'public', 'consumer.js'))
+rows.push(['as built in dist/public/consumer.js', fmt.int(built.length), fmt.int(brotli(built)), ''])
+
+const pageRows = [['page', 'document', 'scripts', 'in all', 'of 30 kB']]
+for (const page of pages) pageRows.push([page.path, fmt.int(page.document), fmt.int(page.scripts), fmt.int(page.document + page.scripts), `${((100 * (page.document + page.scripts)) / 30_000).toFixed(0)}%`])
+
+console.log(`page weight: ${machine()}; bytes in brotli: the pages as the node sends them, the parts at quality 11\n`)
+console.log(table(pageRows))
+console.log(`(scripts: ${[...new Set(pages.flatMap((p) => p.names))].join(', ')})\n`)
+console.log(table(rows))
+// The checks' own share beside the budget: the page if its script only checked the entries it lists.
+for (const page of pages) console.log(`${page.path}: its document with the checks alone would be ${fmt.int(page.document + sizes[0])} bytes`)
