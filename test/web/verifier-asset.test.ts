@@ -9,8 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { GS1_SYNTAX_ROWS } from '../../src/core/gs1-syntax-table.js'
-import { buildVerifierBundle, commonSyntaxRows } from '../../src/web/bundle.js'
-import { readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
+import { buildVerifierBundle, commonSyntaxRows, pageScriptOf } from '../../src/web/bundle.js'
+import { PUBLIC_DIR, readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
 import { LAZY_PARTS, type LazyPart } from '../../src/web/page-scripts.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -152,4 +152,15 @@ t.test("the node's page scripts pin each lazy script and hold none of their code
     t.ok(script('verify').includes(marks[part]), `the standalone verifier holds ${part}'s code`)
     t.notOk(script('verify').includes(lazy.fileName), 'and loads nothing: verify-page writes it into one file')
   }
+})
+
+t.test('pageScriptOf builds a module as the page scripts are built: the consumer script from its own source, byte for byte', async (t) => {
+  // bench/page-weight.mjs weighs parts of the consumer script with it; its figures hold only if this does.
+  const source = readFileSync(new URL('../../src/browser/consumer.ts', import.meta.url), 'utf8')
+  const built = readFileSync(join(PUBLIC_DIR, 'consumer.js'))
+  t.ok((await pageScriptOf(source)).equals(built), 'the same bytes as dist/public/consumer.js')
+  const checksOnly = await pageScriptOf("import { startPageVerification } from '../web/verify.js'\nstartPageVerification()")
+  t.ok(built.includes("food.provenance"), "the consumer script holds the lot page's view")
+  t.notOk(checksOnly.includes("food.provenance"), `the checks alone (${checksOnly.length} bytes) hold no view`)
+  t.ok(checksOnly.includes('DSSEv1'), 'but the checks: DSSE among them')
 })
