@@ -87,3 +87,18 @@ export interface Domain<Config extends object = object> {
 export function siblingModule(base: string, name: string): string {
   return new URL(`./${name}.${base.endsWith('.ts') ? 'ts' : 'js'}`, base).href
 }
+
+/** What GET /v1/settings answers: the late-record window and each domain's settings in effect (Domain.settings). */
+export interface SettingsInEffect {
+  lateRecordHours: number
+  domains: Record<string, Record<string, unknown>>
+}
+
+const HOUR_MS = 3_600_000
+
+/** The settings a ledger with LATE_RECORD's window `lateRecordAfterMs` and the `domains` with their `configs` runs with. */
+export function settingsInEffect(lateRecordAfterMs: number, domains: readonly Domain[], configs: DomainConfigs = {}): SettingsInEffect {
+  const settings: Record<string, Record<string, unknown>> = {}
+  for (const domain of domains) if (domain.settings) settings[domain.name] = domain.settings(configs[domain.name])
+  return { lateRecordHours: lateRecordAfterMs / HOUR_MS, domains: settings }
+}

@@ -1,9 +1,11 @@
 // The flags of the commands that listen (serve, mirror): where, under which public URL, with which limits
-// and behind which proxy. Each flag over its environment variable over the default.
+// and behind which proxy, each flag over its environment variable over the default; and the rule settings
+// both keep in D/settings.json (node-settings.ts).
 
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
 import { parsePort, type Options } from './args.js'
+import type { SettingFlags } from './node-settings.js'
 
 export const HTTP_FLAGS: Options = {
   port: { type: 'string' },
@@ -36,4 +38,29 @@ export async function httpSettings(values: Record<string, unknown>): Promise<Htt
 /** The URL a listener is reached at when no --base-url names a public one. */
 export function localBaseUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/** The rule settings' flags, which serve and mirror both take: a mirror raises its node's alerts only with its node's settings. */
+export const RULE_SETTING_FLAGS: Options = {
+  'late-record-hours': { type: 'string' },
+  'split-threshold': { type: 'string' },
+  'split-window-days': { type: 'string' },
+  zone: { type: 'string' },
+  'off-hours': { type: 'string' },
+}
+
+/** The rule settings a command line gives. Throws BAD_REQUEST for a bad --off-hours; settingsWithFlags checks the rest. */
+export async function ruleSettingFlagsOf(values: Record<string, unknown>): Promise<Pick<SettingFlags, 'lateRecordHours' | 'seal'>> {
+  const { parseOffHours } = await import('./node-settings.js')
+  const text = (name: string) => values[name] as string | undefined
+  const offHours = text('off-hours')
+  return {
+    ...(text('late-record-hours') !== undefined ? { lateRecordHours: Number(text('late-record-hours')) } : {}),
+    seal: {
+      ...(text('split-threshold') !== undefined ? { collectiveThreshold: Number(text('split-threshold')) } : {}),
+      ...(text('split-window-days') !== undefined ? { splitWindowDays: Number(text('split-window-days')) } : {}),
+      ...(text('zone') !== undefined ? { zoneOffset: text('zone') } : {}),
+      ...(offHours !== undefined ? parseOffHours(offHours) : {}),
+    },
+  }
 }

@@ -10,7 +10,7 @@ import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
 import { parse, parsePort, requireString } from './args.js'
-import { HTTP_FLAGS, httpSettings } from './http-flags.js'
+import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
 const USAGE = `tracechain <command> [options]
@@ -29,9 +29,11 @@ const USAGE = `tracechain <command> [options]
                                                 these, --webhook and --late-record-hours are kept in D/settings.json
            [--witness-dir WD --witness-log VKEY... [--witness-port P]]  the node also witnesses those logs
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
+           [--late-record-hours H] [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
                                                 verifying every checkpoint, tile and entry and the node's rules, and
-                                                serve every read route and page; writes get 405 naming --primary
+                                                serve every read route and page; writes get 405 naming --primary;
+                                                the alert settings as serve's, kept in D/settings.json
   witness init --dir D --name NAME               create a witness: its Ed25519 key (0600) and name
   witness  --dir D --log VKEY... [--port P] [--host H]
                                                 a C2SP tlog-witness for the logs whose keys are given: cosigns a
@@ -102,16 +104,11 @@ const commands: Record<string, Command> = {
       'witness-dir': { type: 'string' },
       'witness-log': { type: 'string', multiple: true },
       'witness-port': { type: 'string' },
-      'late-record-hours': { type: 'string' },
       webhook: { type: 'string', multiple: true },
-      'split-threshold': { type: 'string' },
-      'split-window-days': { type: 'string' },
-      zone: { type: 'string' },
-      'off-hours': { type: 'string' },
+      ...RULE_SETTING_FLAGS,
     })
     const { serve } = await import('./serve.js')
     const { parseWitnessFlag } = await import('../publish/cosigning.js')
-    const { parseOffHours } = await import('./node-settings.js')
     const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map(parseWitnessFlag)
     await serve({
       ...(await httpSettings(values)),
@@ -122,21 +119,15 @@ const commands: Record<string, Command> = {
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
       witnesses,
       ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
-      ...(values['late-record-hours'] !== undefined ? { lateRecordHours: Number(values['late-record-hours']) } : {}),
       ...(values.webhook !== undefined ? { webhooks: values.webhook as unknown as string[] } : {}),
-      seal: {
-        ...(values['split-threshold'] !== undefined ? { collectiveThreshold: Number(values['split-threshold']) } : {}),
-        ...(values['split-window-days'] !== undefined ? { splitWindowDays: Number(values['split-window-days']) } : {}),
-        ...(values.zone !== undefined ? { zoneOffset: values.zone as string } : {}),
-        ...(values['off-hours'] !== undefined ? parseOffHours(values['off-hours'] as string) : {}),
-      },
+      ...(await ruleSettingFlagsOf(values)),
       ...witnessForOf(values),
     })
     return EXIT_OK
   },
 
   async mirror(argv) {
-    const { values } = parse(argv, { ...HTTP_FLAGS, from: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, primary: { type: 'string' } })
+    const { values } = parse(argv, { ...HTTP_FLAGS, ...RULE_SETTING_FLAGS, from: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, primary: { type: 'string' } })
     const { runMirror } = await import('./mirror.js')
     await runMirror({
       ...(await httpSettings(values)),
@@ -144,6 +135,7 @@ const commands: Record<string, Command> = {
       verifierKey: requireString(values, 'key'),
       dir: resolve(requireString(values, 'dir')),
       primary: values.primary as string | undefined,
+      ...(await ruleSettingFlagsOf(values)),
     })
     return EXIT_OK
   },

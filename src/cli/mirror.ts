@@ -8,12 +8,14 @@ import { Follower, httpResources } from '../mirror/follower.js'
 import { readDemoKeys } from './demo.js'
 import { localBaseUrl, type HttpSettings } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
-import { startWarmUp } from '../domains.js'
+import { settingsInEffect, type SettingsInEffect } from '../domain.js'
+import { DOMAINS, startWarmUp } from '../domains.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
+import { ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
 import { allocatorLine } from './allocator-line.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 
-export interface MirrorOptions extends HttpSettings {
+export interface MirrorOptions extends HttpSettings, Pick<SettingFlags, 'lateRecordHours' | 'seal'> {
   /** the tile tree: a node's /tlog/, a directory behind nginx, a CDN */
   from: string
   verifierKey: string
@@ -24,8 +26,15 @@ export interface MirrorOptions extends HttpSettings {
 
 export async function runMirror(options: MirrorOptions): Promise<void> {
   const source = new URL(options.from).href
+  // The rule settings as serve keeps them: checked before anything opens, kept in D/settings.json.
+  const { settings, save } = settingsWithFlags(options.dir, {
+    ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
+    ...(options.seal ? { seal: options.seal } : {}),
+  })
+  const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
-  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) })
+  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
+  save()
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
     ledger: mirror.ledger,
@@ -37,6 +46,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       trustProxy: options.trustProxy,
     },
     mirror: follower,
+    domainConfigs,
   })
   const address = await app.listen({ host: options.host, port: options.port })
   follower.start()
@@ -52,6 +62,8 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       '',
     ].join('\n'),
   )
+  const ours = settingsInEffect(mirror.ledger.lateRecordAfterMs, DOMAINS, domainConfigs)
+  void primarySettings(mirror.config.primary).then((theirs) => process.stdout.write(`  settings    ${settingsBeside(ours, theirs)}\n`))
   // The banner first: a small ledger's warm-up is over at once.
   const warmUp = startWarmUp(mirror.ledger.records)
   void warmUp.done.then((said) => process.stdout.write(`warmed up    ${said.join('; ')}\n`))
@@ -62,4 +74,42 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
     await mirror.close()
     if (mallocTrim.state === 'trimming') mallocTrim.stop()
   })
+}
+
+/** How long the banner waits for the primary's settings. */
+const PRIMARY_SETTINGS_TIMEOUT_MS = 3_000
+
+/**
+ * The primary's GET /v1/settings, or why it is not known. Only compared with the mirror's own, for its
+ * operator: settings decide which alerts a log's statements raise, never whether an entry verifies.
+ */
+async function primarySettings(primary: string): Promise<SettingsInEffect | { unknown: string }> {
+  const url = `${primary.replace(/\/+$/, '')}/v1/settings`
+  try {
+    const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PRIMARY_SETTINGS_TIMEOUT_MS) })
+    if (!response.ok) return { unknown: `GET ${url} answered ${response.status}` }
+    const body = (await response.json()) as SettingsInEffect
+    if (typeof body?.lateRecordHours !== 'number' || typeof body.domains !== 'object' || body.domains === null) return { unknown: `GET ${url} did not answer settings` }
+    return body
+  } catch (error) {
+    return { unknown: `GET ${url}: ${(error as Error).message}` }
+  }
+}
+
+/** The banner's line: whether this mirror runs with its primary's settings, and each one that differs. */
+function settingsBeside(ours: SettingsInEffect, theirs: SettingsInEffect | { unknown: string }): string {
+  if ('unknown' in theirs) return `this mirror's own; the primary's are not known (${theirs.unknown})`
+  const flat = (settings: SettingsInEffect) =>
+    new Map<string, unknown>([
+      ['lateRecordHours', settings.lateRecordHours],
+      ...Object.entries(settings.domains).flatMap(([domain, values]) => Object.entries(values ?? {}).map(([key, value]): [string, unknown] => [`${domain}.${key}`, value])),
+    ])
+  const [mine, primary] = [flat(ours), flat(theirs)]
+  const differing = [...new Set([...mine.keys(), ...primary.keys()])].filter((key) => JSON.stringify(mine.get(key)) !== JSON.stringify(primary.get(key)))
+  if (differing.length === 0) return "the primary's (its /v1/settings)"
+  const shown = (value: unknown) => (value === undefined ? 'none' : String(value))
+  return (
+    `differ from the primary's (its /v1/settings): ${differing.map((key) => `${key} ${shown(mine.get(key))} here, ${shown(primary.get(key))} there`).join('; ')}; ` +
+    'the alerts they raise differ too (tracechain mirror takes the flags serve does)'
+  )
 }

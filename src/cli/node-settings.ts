@@ -10,11 +10,21 @@ import { fail } from '../core/errors.js'
 import { checkWebhookUrl, parseWebhookFlag, type WebhookTarget } from '../publish/webhooks.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { sealConfig, type SealConfig } from '../seal/config.js'
+import type { DomainConfigs } from '../domain.js'
+import { domainKinds, DOMAINS } from '../domains.js'
+import type { StatementKind } from '../ledger/kinds.js'
 
 export const SETTINGS_FILE = 'settings.json'
 
 /** `--webhook off` clears the saved webhooks. */
 export const WEBHOOKS_OFF = 'off'
+
+/** What a ledger and its app are opened with for `settings`: the domains' configs, their kinds, LATE_RECORD's window. */
+export function ruleSettingsOf(settings: NodeSettings): { domainConfigs: DomainConfigs; kinds: StatementKind[]; lateRecordAfterMs?: number } {
+  const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
+  const hours = settings.lateRecordHours
+  return { domainConfigs, kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
+}
 
 /** The seal settings serve takes (seal/config.ts); the rest keep their defaults. */
 export type SealSettings = Partial<Pick<SealConfig, 'collectiveThreshold' | 'splitWindowDays' | 'zoneOffset' | 'offHoursFrom' | 'offHoursTo'>>

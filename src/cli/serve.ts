@@ -25,10 +25,9 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 import { allocatorLine } from './allocator-line.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
-import { settingsWithFlags, type SealSettings } from './node-settings.js'
+import { ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
-import { DOMAINS, domainAlertSources, domainKinds, startWarmUp } from '../domains.js'
-import type { DomainConfigs } from '../domain.js'
+import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
 
 export interface ServeOptions {
@@ -76,9 +75,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
     ...(options.seal ? { seal: options.seal } : {}),
   })
-  const hours = settings.lateRecordHours
-  const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
-  const ledgerOptions = { kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
+  const { domainConfigs, ...ledgerOptions } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode

@@ -2,6 +2,8 @@
 // hours and the late-record window are kept in D/settings.json, shown at GET /v1/settings, and used: a node
 // started with a lower threshold raises SPLIT_CONTRACT for applications that a node with the default does
 // not flag, and still does after a restart told nothing. Bad values are refused before anything opens.
+// A mirror takes the same flags: given its node's, it raises the node's alerts; its banner says when its
+// settings are not its primary's.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,7 +13,7 @@ import { toBase64 } from '../../src/core/bytes.js'
 import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import type { Signer } from '../../src/core/keys.js'
 import { newSigner } from '../helpers/ledger.js'
-import { appendAll, getJson, runCli, startNode } from '../helpers/node-process.js'
+import { appendAll, getJson, runCli, startMirror, startNode, until, type NodeProcess } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const SHA = 'd'.repeat(64)
@@ -103,5 +105,70 @@ t.test('bad values are refused, naming the flag, before anything opens', async (
     t.not(run.code, 0, args.join(' '))
     t.match(run.stderr, named)
     t.notOk(existsSync(join(dir, 'node.json')), 'nothing made')
+  }
+})
+
+const FLAGS = ['--split-threshold', '50000', '--split-window-days', '30', '--zone', '+07:00', '--off-hours', '21-7', '--late-record-hours', '12']
+
+async function caughtUp(mirror: NodeProcess, size: number): Promise<void> {
+  await until(`the mirror at size ${size}`, async () => ((await getJson<{ size: number }>(`${mirror.url}/healthz`)).size >= size) || undefined)
+}
+
+t.test("a mirror given its node's settings raises the node's alerts, keeps them, and says when they are not its primary's", async (t) => {
+  const root = testDir(t)
+  const node = await startNode({ dir: join(root, 'node'), args: FLAGS })
+  t.teardown(() => node.stop())
+  await appendAll(node.url, story(readKeyFile(join(root, 'node', 'keys', 'operator.json'))))
+  const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
+  const { size } = await getJson<{ size: number }>(`${node.url}/healthz`)
+  const from = `${node.url}/tlog/`
+  t.equal((await splits(node.url)).length, 1, 'the node, under 50000, finds the split')
+
+  // Given nothing, a mirror judges with the defaults: no split. Its banner says so before anyone compares.
+  const plain = await startMirror({ dir: join(root, 'plain'), from, key })
+  t.teardown(() => plain.stop())
+  await caughtUp(plain, size)
+  t.same(await splits(plain.url), [], 'with the default threshold, no split')
+  const line = await until("the banner's settings", async () => /\n {2}settings {4}(.*)\n/.exec(plain.output())?.[1])
+  t.match(line, /^differ from the primary's \(its \/v1\/settings\): lateRecordHours 24 here, 12 there; seal.collectiveThreshold 100000 here, 50000 there; /)
+  t.match(line, /seal.zoneOffset \+08:00 here, \+07:00 there/)
+
+  // Given the node's flags, it answers as the node does.
+  const same = await startMirror({ dir: join(root, 'same'), from, key, args: FLAGS })
+  t.teardown(() => same.stop())
+  await caughtUp(same, size)
+  t.equal(await until("the banner's settings", async () => /\n {2}settings {4}(.*)\n/.exec(same.output())?.[1]), "the primary's (its /v1/settings)")
+  // The seal page says when it was made (its overdue marks are as of then): that apart, the node's page.
+  const madeAt = (page: string) => page.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z(?=&quot;|")/g, (iso) => (page.includes(`&quot;now&quot;:&quot;${iso}`) ? 'NOW' : iso)).replace(/>[^<]*\d{2}:\d{2}<\/time> 计/, '>NOW</time> 计').replace(/打印时间 [\d: -]+</, '打印时间 NOW<')
+  for (const path of ['/v1/settings', '/v1/alerts', '/v1/alerts?kind=SPLIT_CONTRACT', '/v1/seals', '/seals/yiqiao-seal']) {
+    const [mine, theirs] = await Promise.all([fetch(same.url + path), fetch(node.url + path)])
+    t.equal(mine.status, 200, path)
+    t.equal(madeAt((await mine.text()).replaceAll(same.url, node.url)), madeAt(await theirs.text()), `${path}: the node's answer`)
+  }
+  t.same(JSON.parse(readFileSync(join(root, 'same', 'settings.json'), 'utf8')), { lateRecordHours: 12, seal: { collectiveThreshold: 50000, splitWindowDays: 30, zoneOffset: '+07:00', offHoursFrom: 21, offHoursTo: 7 } })
+  // A primary that does not answer its settings (a CDN's address, say) leaves them unknown, and says so.
+  const elsewhere = await startMirror({ dir: join(root, 'elsewhere'), from, key, args: ['--primary', `${node.url}/elsewhere`] })
+  t.teardown(() => elsewhere.stop())
+  t.match(
+    await until("the banner's settings", async () => /\n {2}settings {4}(.*)\n/.exec(elsewhere.output())?.[1]),
+    `this mirror's own; the primary's are not known (GET ${node.url}/elsewhere/v1/settings answered 404)`,
+  )
+  await elsewhere.stop()
+
+  await same.stop()
+  const again = await startMirror({ dir: join(root, 'same'), from, key })
+  t.teardown(() => again.stop())
+  t.match((await getJson<Settings>(`${again.url}/v1/settings`)).domains.seal, { collectiveThreshold: 50000, zoneOffset: '+07:00' }, 'kept across a restart told nothing')
+  t.equal((await getJson<Settings>(`${again.url}/v1/settings`)).lateRecordHours, 12)
+})
+
+t.test('a mirror refuses bad settings before anything opens, naming the flag', async (t) => {
+  const root = testDir(t)
+  for (const [i, [args, named]] of ([[['--split-threshold', '0'], /--split-threshold/], [['--late-record-hours', '-1'], /--late-record-hours/], [['--off-hours', 'night'], /--off-hours/]] as [string[], RegExp][]).entries()) {
+    const dir = join(root, `bad-${i}`)
+    const run = await runCli(['mirror', '--dir', dir, '--from', 'http://127.0.0.1:9/tlog/', '--key', 'x+00000000+AAAA', '--port', '0', ...args])
+    t.not(run.code, 0, args.join(' '))
+    t.match(run.stderr, named)
+    t.notOk(existsSync(dir), 'nothing made')
   }
 })

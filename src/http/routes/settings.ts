@@ -4,10 +4,8 @@
 // off hours).
 
 import type { FastifyPluginAsync } from 'fastify'
-import type { Domain, DomainConfigs } from '../../domain.js'
+import { settingsInEffect, type Domain, type DomainConfigs } from '../../domain.js'
 import type { Ledger } from '../../ledger/ledger.js'
-
-const HOUR_MS = 3_600_000
 
 export const settingsRoutes: FastifyPluginAsync<{ ledger: Ledger; domains: readonly Domain[]; domainConfigs: DomainConfigs }> = async (app, { ledger, domains, domainConfigs }) => {
   app.get(
@@ -28,10 +26,6 @@ export const settingsRoutes: FastifyPluginAsync<{ ledger: Ledger; domains: reado
         },
       },
     },
-    async (_request, reply) => {
-      const settings: Record<string, Record<string, unknown>> = {}
-      for (const domain of domains) if (domain.settings) settings[domain.name] = domain.settings(domainConfigs[domain.name])
-      return reply.header('cache-control', 'no-cache').send({ lateRecordHours: ledger.lateRecordAfterMs / HOUR_MS, domains: settings })
-    },
+    async (_request, reply) => reply.header('cache-control', 'no-cache').send(settingsInEffect(ledger.lateRecordAfterMs, domains, domainConfigs)),
   )
 }
