@@ -1,6 +1,8 @@
 // `tracechain mirror`: follows a log from any copy of its tile tree and serves every read route and page of it
 // from its own data directory, answering writes 405 (mirror-dir.ts, mirror/follower.ts).
 
+import { boundedBody } from '../core/bounded-body.js'
+import { fromUtf8 } from '../core/bytes.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
 import { buildApp } from '../http/app.js'
@@ -76,8 +78,10 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   })
 }
 
-/** How long the banner waits for the primary's settings. */
+/** How long the banner waits for the primary's settings, and the most of them it reads. */
 const PRIMARY_SETTINGS_TIMEOUT_MS = 3_000
+const MAX_SETTINGS_BYTES = 64 * 1024
+const MAX_SETTINGS_LISTED = 20
 
 /**
  * The primary's GET /v1/settings, or why it is not known. Only compared with the mirror's own, for its
@@ -87,8 +91,13 @@ async function primarySettings(primary: string): Promise<SettingsInEffect | { un
   const url = `${primary.replace(/\/+$/, '')}/v1/settings`
   try {
     const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PRIMARY_SETTINGS_TIMEOUT_MS) })
-    if (!response.ok) return { unknown: `GET ${url} answered ${response.status}` }
-    const body = (await response.json()) as SettingsInEffect
+    if (!response.ok) {
+      await response.body?.cancel()
+      return { unknown: `GET ${url} answered ${response.status}` }
+    }
+    const bytes = await boundedBody(response, MAX_SETTINGS_BYTES)
+    if (bytes === undefined) return { unknown: `GET ${url} answered more than ${MAX_SETTINGS_BYTES} bytes` }
+    const body = JSON.parse(fromUtf8(bytes)) as SettingsInEffect
     if (typeof body?.lateRecordHours !== 'number' || typeof body.domains !== 'object' || body.domains === null) return { unknown: `GET ${url} did not answer settings` }
     return body
   } catch (error) {
@@ -107,9 +116,10 @@ function settingsBeside(ours: SettingsInEffect, theirs: SettingsInEffect | { unk
   const [mine, primary] = [flat(ours), flat(theirs)]
   const differing = [...new Set([...mine.keys(), ...primary.keys()])].filter((key) => JSON.stringify(mine.get(key)) !== JSON.stringify(primary.get(key)))
   if (differing.length === 0) return "the primary's (its /v1/settings)"
-  const shown = (value: unknown) => (value === undefined ? 'none' : String(value))
-  return (
-    `differ from the primary's (its /v1/settings): ${differing.map((key) => `${key} ${shown(mine.get(key))} here, ${shown(primary.get(key))} there`).join('; ')}; ` +
-    'the alerts they raise differ too (tracechain mirror takes the flags serve does)'
-  )
+  // The primary's names and values are its to say: cut short, control characters out, so none writes to the terminal.
+  const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)
+  const shown = (value: unknown) => (value === undefined ? 'none' : printable(typeof value === 'string' ? value : JSON.stringify(value)))
+  const listed = differing.slice(0, MAX_SETTINGS_LISTED).map((key) => `${printable(key)} ${shown(mine.get(key))} here, ${shown(primary.get(key))} there`)
+  if (differing.length > MAX_SETTINGS_LISTED) listed.push(`${differing.length - MAX_SETTINGS_LISTED} more`)
+  return `differ from the primary's (its /v1/settings): ${listed.join('; ')}; the alerts they raise differ too (tracechain mirror takes the flags serve does)`
 }

@@ -6,12 +6,15 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Ledger } from '../ledger/ledger.js'
 import { WITNESSED_CHECKPOINT_FILE } from './node-dir.js'
+import { boundedBody } from '../core/bounded-body.js'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { canonicalJson } from '../core/canonical-json.js'
 import { verifyConsistency } from '../core/merkle.js'
+import { MAX_NOTE_BYTES } from '../core/signed-note.js'
+import { MAX_ENTRY_BYTES } from '../ledger/entry-bytes.js'
 import { Auditor, GENESIS_PREV, auditRange } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
 import { isMirrorDir, openMirrorDir } from './mirror-dir.js'
@@ -37,15 +40,27 @@ export interface VerifyOutcome {
 
 export type Progress = (checked: number, total: number) => void
 
-async function fetchText(url: string): Promise<string> {
+/**
+ * The node audited is not trusted: each answer is read to at most what it can hold (a key, a checkpoint, a page of
+ * PAGE_SIZE entries at their longest), so an endless or compressed-endless answer cannot take the auditor's memory.
+ */
+const MAX_ANSWER_BYTES = { key: 4 * 1024, checkpoint: MAX_NOTE_BYTES, page: PAGE_SIZE * (MAX_ENTRY_BYTES + 1024), proof: 64 * 1024, error: 4 * 1024 }
+
+/** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, which the checks of what it says then refuse. */
+const lenientUtf8 = new TextDecoder()
+
+async function fetchText(url: string, maxBytes: number): Promise<string> {
   const response = await fetch(url)
-  if (!response.ok) fail('NOT_FOUND', `GET ${url}: ${response.status} ${await response.text()}`)
-  return response.text()
+  const body = await boundedBody(response, response.ok ? maxBytes : MAX_ANSWER_BYTES.error)
+  if (!response.ok) fail('NOT_FOUND', `GET ${url}: ${response.status} ${body === undefined ? '' : lenientUtf8.decode(body).slice(0, 500)}`)
+  if (body === undefined) fail('BODY_TOO_LARGE', `GET ${url}: the node sent more than the ${maxBytes} bytes the answer can hold`, { url, max: maxBytes })
+  return lenientUtf8.decode(body)
 }
 
-async function fetchJson<T>(url: string): Promise<T> {
-  return JSON.parse(await fetchText(url)) as T
+async function fetchJson<T>(url: string, maxBytes: number): Promise<T> {
+  return JSON.parse(await fetchText(url, maxBytes)) as T
 }
+
 
 interface SavedCheckpoint {
   note: string
@@ -64,10 +79,10 @@ export async function verifyUrl(
   options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress } = {},
 ): Promise<VerifyOutcome> {
   const base = baseUrl.replace(/\/+$/, '')
-  const servedKey = (await fetchText(`${base}/v1/log/key`)).trim()
+  const servedKey = (await fetchText(`${base}/v1/log/key`, MAX_ANSWER_BYTES.key)).trim()
   const verifierKey = options.verifierKey ?? servedKey
   if (verifierKey !== servedKey) fail('NOTE_SIGNATURE_INVALID', 'the node serves a different log key than the one pinned')
-  const note = await fetchText(`${base}/v1/checkpoint`)
+  const note = await fetchText(`${base}/v1/checkpoint`, MAX_ANSWER_BYTES.checkpoint)
   const checkpoint = verifyCheckpoint(nodeEd25519, note, verifierKey)
   const saved = readSavedCheckpoint(options.checkpointFile, verifierKey)
   if (saved && saved.checkpoint.size > checkpoint.size) {
@@ -80,7 +95,7 @@ export async function verifyUrl(
   const auditor = new Auditor({ ed: nodeEd25519, checks, from: 0, prevLeafHash: GENESIS_PREV })
   if (saved) auditor.keepRoot(saved.checkpoint.size)
   const read = async (from: number, limit: number) => {
-    const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`)
+    const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`, MAX_ANSWER_BYTES.page)
     if (page.entries.length < limit) fail('ENTRY_INVALID', `the node served ${page.entries.length} entries from ${from}, expected ${limit}`)
     return page.entries.map(({ entry, leafHash }, i) => ({
       seq: from + i,
@@ -100,7 +115,7 @@ export async function verifyUrl(
     if (!rootAtSaved || !bytesEqual(rootAtSaved, saved.checkpoint.rootHash)) {
       return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `history rewritten: the root at size ${saved.checkpoint.size} differs from the checkpoint seen earlier`)
     }
-    const { proof } = await fetchJson<{ proof: string[] }>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`)
+    const { proof } = await fetchJson<{ proof: string[] }>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`, MAX_ANSWER_BYTES.proof)
     try {
       verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h)), saved.checkpoint.rootHash, checkpoint.rootHash)
     } catch {

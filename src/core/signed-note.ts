@@ -10,6 +10,11 @@ export const ED25519_SIGNATURE_TYPE = 0x01
 export const KEY_HASH_LENGTH = 4
 /** Go's note.Open refuses more; the spec asks verifiers to accept at least 16. */
 export const MAX_NOTE_SIGNATURES = 100
+/**
+ * The longest note a reader fetches: MAX_NOTE_SIGNATURES lines of signatures as long as the post-quantum ones
+ * the spec warns of (nearly 5 kB each), and the text. Ours are some 100 bytes a line.
+ */
+export const MAX_NOTE_BYTES = 1024 * 1024
 
 export interface NoteSigner {
   readonly name: string

@@ -11,6 +11,7 @@
 //   BAD_REQUEST 400, LOG_SIGNATURE_INVALID 403, LOG_UNKNOWN 404, BODY_TOO_LARGE 413, PROOF_INVALID 422
 //   (what the witness answered); COSIGNATURE_INVALID (a 200 without a valid cosignature by the key);
 //   WITNESS_UNAVAILABLE (not reached in time, another status, or an answer outside the protocol).
+import { boundedBody } from '../core/bounded-body.js'
 import { deadline } from '../core/deadline.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import type { Ed25519 } from '../core/ed25519.js'
@@ -106,19 +107,7 @@ export async function addCheckpoint(url: string, witness: WitnessKey, request: A
 
 /** The answer as text, refusing one over MAX_WITNESS_ANSWER_BYTES. */
 async function readBounded(response: Response, url: string): Promise<string> {
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let length = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    length += value.length
-    if (length > MAX_WITNESS_ANSWER_BYTES) {
-      await reader.cancel().catch(() => undefined)
-      fail('WITNESS_UNAVAILABLE', `a witness answer longer than ${MAX_WITNESS_ANSWER_BYTES} bytes`, { witness: url, status: response.status })
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  const body = await boundedBody(response, MAX_WITNESS_ANSWER_BYTES)
+  if (body === undefined) fail('WITNESS_UNAVAILABLE', `a witness answer longer than ${MAX_WITNESS_ANSWER_BYTES} bytes`, { witness: url, status: response.status })
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
 }

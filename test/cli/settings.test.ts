@@ -6,6 +6,8 @@
 // settings are not its primary's.
 
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { readKeyFile } from '../../src/cli/node-dir.js'
@@ -154,6 +156,20 @@ t.test("a mirror given its node's settings raises the node's alerts, keeps them,
     `this mirror's own; the primary's are not known (GET ${node.url}/elsewhere/v1/settings answered 404)`,
   )
   await elsewhere.stop()
+
+  // A primary that answers with escape sequences in its settings' names and values writes none to the terminal.
+  const hostile = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' })
+    response.end(JSON.stringify({ lateRecordHours: 24, domains: { seal: { 'zone\u001b[2J': '\u001b]0;owned\u0007', collectiveThreshold: 100000 } } }))
+  })
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => hostile.close(() => resolve())))
+  const told = await startMirror({ dir: join(root, 'told'), from, key, args: ['--primary', `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`] })
+  t.teardown(() => told.stop())
+  const toldLine = await until("the banner's settings", async () => /\n {2}settings {4}(.*)\n/.exec(told.output())?.[1])
+  t.match(toldLine, /seal\.zone\?\[2J none here, \?\]0;owned\? there/)
+  t.notOk(/[\u0000-\u001f]/.test(toldLine), 'no control character in the line')
+  await told.stop()
 
   await same.stop()
   const again = await startMirror({ dir: join(root, 'same'), from, key })

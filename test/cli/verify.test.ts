@@ -10,6 +10,7 @@ import { DOMAIN_KINDS, readKeyFile } from '../../src/cli/node-dir.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
+import { hostileServer } from '../helpers/hostile-server.js'
 import { testDir } from '../helpers/test-dir.js'
 
 // Each verify now compiles the schemas for its checks in the pool (~0.8 s a run): under a loaded CI machine
@@ -206,4 +207,23 @@ t.test('--checkpoint: saved, then consistent; a rolled-back or rewritten history
     t.equal(byDir.code, 1, byDir.stdout + byDir.stderr)
     t.match(byDir.stdout, /^FAILED at seq \d+: CHECKPOINT_MISMATCH: history rewritten: /)
   })
+})
+
+t.test('verify --url reads no more of an answer than it can hold: an endless checkpoint, a gzip bomb of entries', async (t) => {
+  const root = testDir(t)
+  const node = await startNode({ dir: join(root, 'node') })
+  t.teardown(() => node.stop())
+  for (const [route, mode, said] of [
+    ['/v1/checkpoint', 'endless', /BODY_TOO_LARGE: GET http:\/\/127\.0\.0\.1:\d+\/v1\/checkpoint: the node sent more than the 1048576 bytes/],
+    ['/v1/entries', 'bomb', /BODY_TOO_LARGE: GET http:\/\/127\.0\.0\.1:\d+\/v1\/entries\?from=0&limit=\d+: the node sent more than the \d+ bytes/],
+  ] as const) {
+    // The node, but for a body without end at one route.
+    const server = await hostileServer(t, (path) => node.url + path, (path) => (path.startsWith(route) ? mode : undefined))
+    const started = Date.now()
+    const run = await runCli(['verify', '--url', server.url])
+    t.not(run.code, 0, `${route}: refused`)
+    t.match(run.stderr, said, `${route}: named, with the bound`)
+    t.ok(Date.now() - started < 30_000, `${route}: in ${Date.now() - started} ms`)
+    if (mode === 'endless') t.ok(server.sent() < 64 * 1024 * 1024, `${route}: ${server.sent()} bytes sent before the auditor hung up`)
+  }
 })

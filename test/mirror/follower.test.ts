@@ -22,6 +22,7 @@ import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { registrations } from '../helpers/node-process.js'
+import { hostileServer } from '../helpers/hostile-server.js'
 import { testDir } from '../helpers/test-dir.js'
 import { canonicalBytes } from '../../src/core/canonical-json.js'
 import { toHex } from '../../src/core/bytes.js'
@@ -345,4 +346,29 @@ t.test('a fetch that fails mid-catch-up is the source’s fault, named with its 
   t.notOk(follower.status.sourceError)
   t.equal(mirror.ledger.size, node.ledger.size)
   t.equal(mirror.ledger.checkpoint, node.ledger.checkpoint)
+})
+
+t.test('a copy that sends more than a resource can hold is not read past it, even gzipped: the mirror stops, saying so', async (t) => {
+  const root = testDir(t)
+  const { node, url } = await primary(t, join(root, 'node'))
+  const cases: [string, (path: string) => 'endless' | 'bomb' | undefined, RegExp][] = [
+    ['an endless checkpoint', (path) => (path === 'checkpoint' ? 'endless' : undefined), /^GET checkpoint: the copy sent more than the 1048576 bytes/],
+    ['a gzip bomb for a hash tile', (path) => (path.startsWith('tile/0/') ? 'bomb' : undefined), /^GET tile\/0\/000\.p\/\d+: the copy sent more than the \d+ bytes/],
+    ['an endless entry bundle', (path) => (path.startsWith('tile/entries/') ? 'endless' : undefined), /^GET tile\/entries\/000\.p\/\d+: the copy sent more than the \d+ bytes/],
+  ]
+  for (const [i, [name, hostile, said]] of cases.entries()) {
+    // The node's tiles at /tlog/, but for the one path made hostile.
+    const copy = await hostileServer(t, (path) => `${url}/tlog${path}`, (path) => hostile(path.slice(1)))
+    const dir = join(root, `mirror-${i}`)
+    const { mirror, follower } = await mirrorOf(t, dir, node.ledger.verifierKey, `${copy.url}/`)
+    const started = Date.now()
+    await follower.poll()
+    t.match(follower.status, { following: false, failure: { code: 'BODY_TOO_LARGE' } }, `${name}: the copy misbehaved`)
+    t.match(follower.status.failure?.reason, said, name)
+    // A bomb's few kB on the wire are all sent at once; what counts is that they are not all decoded (the code says so).
+    if (!name.includes('bomb')) t.ok(copy.sent() < 64 * 1024 * 1024, `${name}: ${copy.sent()} bytes sent before the mirror hung up`)
+    t.ok(Date.now() - started < 20_000, `${name}: within ${Date.now() - started} ms`)
+    t.equal(mirror.ledger.size, 0, `${name}: nothing kept`)
+    t.ok(readdirSync(join(dir, 'evidence')).length === 1, `${name}: the finding kept`)
+  }
 })

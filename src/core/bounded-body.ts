@@ -1,0 +1,24 @@
+// A response body from a server that is not trusted (a log's copy, a node under audit, a witness), read to at
+// most a known length counted after any content coding is undone: neither an endless body nor a
+// compression bomb can take the reader's memory. Web streams only, so it runs wherever fetch does.
+
+import { concatBytes } from './bytes.js'
+
+/** The body of `response`, decoded, or undefined once it passes `maxBytes` (the rest cancelled, unread). */
+export async function boundedBody(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (!response.body) return new Uint8Array(0)
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.byteLength
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return chunks.length === 1 ? chunks[0] : concatBytes(...chunks)
+}
