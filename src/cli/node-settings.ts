@@ -2,7 +2,7 @@
 // told: the webhooks (--webhook KIND=URL), the late-record window (--late-record-hours) and the seal
 // domain's split-contract threshold and window, zone and off hours (--split-threshold, --split-window-days,
 // --zone, --off-hours). A flag given to serve replaces the saved value and is saved; one not given leaves it
-// as it was.
+// as it was. A mirror keeps its rule settings (all but the webhooks) the same way in its own directory.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
