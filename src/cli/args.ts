@@ -20,6 +20,24 @@ export function requireString(values: Record<string, unknown>, name: string): st
   return value
 }
 
+/** `--name`, required: an absolute http(s) URL, as given. Throws BAD_REQUEST naming the flag. */
+export function httpUrlFlag(values: Record<string, unknown>, name: string): string {
+  const text = requireString(values, name)
+  let protocol: string | undefined
+  try {
+    protocol = new URL(text).protocol
+  } catch {
+    protocol = undefined
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new TracechainError('BAD_REQUEST', `--${name} must be an absolute http(s) URL, got ${JSON.stringify(text.slice(0, 200))}`)
+  return text
+}
+
+/** `--name` when given, as httpUrlFlag checks it. */
+export function optionalHttpUrlFlag(values: Record<string, unknown>, name: string): string | undefined {
+  return values[name] === undefined ? undefined : httpUrlFlag(values, name)
+}
+
 export function parsePort(text: string): number {
   const port = Number(text)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TracechainError('BAD_REQUEST', `port ${text} is not 0..65535`)

@@ -9,7 +9,7 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { parse, parsePort, requireString } from './args.js'
+import { httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString } from './args.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
@@ -131,10 +131,10 @@ const commands: Record<string, Command> = {
     const { runMirror } = await import('./mirror.js')
     await runMirror({
       ...(await httpSettings(values)),
-      from: requireString(values, 'from'),
+      from: httpUrlFlag(values, 'from'),
       verifierKey: requireString(values, 'key'),
       dir: resolve(requireString(values, 'dir')),
-      primary: values.primary as string | undefined,
+      primary: optionalHttpUrlFlag(values, 'primary'),
       ...(await ruleSettingFlagsOf(values)),
     })
     return EXIT_OK
@@ -205,7 +205,7 @@ const commands: Record<string, Command> = {
   async submit(argv) {
     const { values, positionals } = parse(argv, { url: { type: 'string' } })
     const { submitFiles } = await import('./submit.js')
-    const refused = await submitFiles(requireString(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`))
+    const refused = await submitFiles(httpUrlFlag(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`))
     return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
   },
 
@@ -230,7 +230,7 @@ const commands: Record<string, Command> = {
       text: readDocument(file),
       signer: readKeyFile(requireString(values, 'key')),
       actor: requireString(values, 'actor'),
-      url: requireString(values, 'url'),
+      url: httpUrlFlag(values, 'url'),
       issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
       xml: isXmlFile,
       write: (line) => process.stdout.write(`${line}\n`),
@@ -242,7 +242,7 @@ const commands: Record<string, Command> = {
     const { values } = parse(argv, { url: { type: 'string' }, id: { type: 'string' }, seq: { type: 'string' }, application: { type: 'string' }, out: { type: 'string' } })
     const { downloadBundle } = await import('./bundle.js')
     const summary = await downloadBundle({
-      url: requireString(values, 'url'),
+      url: httpUrlFlag(values, 'url'),
       out: requireString(values, 'out'),
       ...(typeof values.id === 'string' ? { id: values.id } : {}),
       ...(typeof values.seq === 'string' ? { seq: values.seq } : {}),
@@ -264,7 +264,7 @@ const commands: Record<string, Command> = {
     const { exportFsma204 } = await import('./export.js')
     const out = values.out as string | undefined
     const { rows, bytes, truncated } = await exportFsma204({
-      url: requireString(values, 'url'),
+      url: httpUrlFlag(values, 'url'),
       lot: values.lot as string | undefined,
       from: values.from as string | undefined,
       to: values.to as string | undefined,
@@ -299,7 +299,7 @@ const commands: Record<string, Command> = {
     const summary = await writeLabel(
       {
         id: requireString(values, 'id'),
-        url: values.url as string | undefined,
+        url: optionalHttpUrlFlag(values, 'url'),
         baseUrl: (values['base-url'] as string | undefined) ?? (values.url ? undefined : process.env.TRACECHAIN_BASE_URL),
         dir: values.dir as string | undefined,
         logKey: values['log-key'] as string | undefined,
@@ -328,7 +328,7 @@ const commands: Record<string, Command> = {
       (values['operator-key'] as string | undefined) ??
       (typeof values.dir === 'string' ? resolve(values.dir, 'keys', 'operator.json') : undefined)
     if (!keyFile) throw new TracechainError('BAD_REQUEST', 'demo needs --dir D (the node directory) or --operator-key FILE')
-    const report = await seedOverHttp(requireString(values, 'url'), keyFile)
+    const report = await seedOverHttp(httpUrlFlag(values, 'url'), keyFile)
     process.stdout.write(`${report}\n`)
     return EXIT_OK
   },
@@ -368,6 +368,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (isTracechainError(error)) {
       process.stderr.write(`tracechain ${name}: ${error.code}: ${error.message}\n`)
+    } else if (isFetchFailure(error)) {
+      // The node or copy could not be reached: what is wrong is the address or the network, not this code.
+      process.stderr.write(`tracechain ${name}: ${error.message}: ${(error.cause as Error).message}\n`)
     } else {
       process.stderr.write(`tracechain ${name}: ${(error as Error).stack ?? String(error)}\n`)
     }
@@ -375,6 +378,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** fetch's own failure to reach a server (undici: a TypeError "fetch failed" whose cause says why). */
+function isFetchFailure(error: unknown): error is TypeError & { cause: Error } {
+  return error instanceof TypeError && error.message === 'fetch failed' && error.cause instanceof Error
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../core/cosignature.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { TracechainError } from '../core/errors.js'
-import { parse, requireString } from './args.js'
+import { httpUrlFlag, parse, requireString } from './args.js'
 import { EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
 import type { VerifyOutcome } from './verify.js'
 
@@ -52,7 +52,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   const { verifyDir, verifyUrl } = await import('./verify.js')
   let outcome: VerifyOutcome
   if (typeof values.url === 'string') {
-    outcome = await verifyUrl(values.url, {
+    outcome = await verifyUrl(httpUrlFlag(values, 'url'), {
       verifierKey: values['log-key'] as string | undefined,
       checkpointFile: values.checkpoint as string | undefined,
       onProgress: progress,

@@ -2,7 +2,9 @@
 // 127.0.0.1 (real LevelDB, real keys and signatures). DESIGN.md, sections "Genesis" and "CLI".
 
 import t from 'tap'
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { getCheckpoint, getJson, runCli, startNode } from '../helpers/node-process.js'
@@ -228,4 +230,36 @@ t.test('demo seeds a node over HTTP, and a second run appends nothing', async (t
   const verify = await runCli(['verify', '--url', node.url])
   t.equal(verify.code, 0, verify.stdout + verify.stderr)
   t.match(verify.stdout, `ok: ${size} entries verified; size ${size}`)
+})
+
+t.test('a URL flag that is not an http(s) URL is refused by name, and a node out of reach is said in one line', async (t) => {
+  const root = testDir(t)
+  const key = 'tracechain.local/node+370b113f+AaQx3Dg9THmYUZCD5jYpLlO+Rbegd82JURmRu6hkKVtS'
+  const cases: [string[], RegExp][] = [
+    [['verify', '--url', 'not-a-url'], /--url must be an absolute http\(s\) URL, got "not-a-url"/],
+    [['verify', '--url', 'ftp://127.0.0.1/'], /--url must be an absolute http\(s\) URL/],
+    [['bundle', '--url', 'nope', '--seq', '1', '--out', join(root, 'b.json')], /--url must be/],
+    [['export', 'fsma204', '--url', 'nope'], /--url must be/],
+    [['submit', '--url', 'nope', join(root, 'none.json')], /--url must be/],
+    [['demo', '--url', 'nope', '--operator-key', join(root, 'none.json')], /--url must be/],
+    [['label', '--id', 'urn:epc:class:lgtin:0614141.107346.2017', '--url', 'nope'], /--url must be/],
+    [['mirror', '--from', 'ftp://127.0.0.1/tlog/', '--key', key, '--dir', join(root, 'm1'), '--port', '0'], /--from must be an absolute http\(s\) URL/],
+    [['mirror', '--from', 'http://127.0.0.1:1/tlog/', '--primary', 'nope', '--key', key, '--dir', join(root, 'm2'), '--port', '0'], /--primary must be/],
+  ]
+  for (const [args, said] of cases) {
+    const run = await runCli(args)
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.stderr, new RegExp(`^tracechain ${args[0]}: BAD_REQUEST: ${said.source}`), `${args[0]}: named`)
+    t.notMatch(run.stderr, /\n\s+at /, `${args[0]}: no stack`)
+  }
+  t.notOk(existsSync(join(root, 'm1')) || existsSync(join(root, 'm2')), 'no mirror directory made')
+
+  // A port nothing listens on: the address is the user's to fix, said without a stack.
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  const unreachable = await runCli(['verify', '--url', `http://127.0.0.1:${port}`])
+  t.equal(unreachable.code, 2)
+  t.match(unreachable.stderr, /^tracechain verify: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/)
 })
