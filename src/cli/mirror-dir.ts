@@ -9,10 +9,10 @@ import { fail } from '../core/errors.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { CheckPool } from '../ledger/check-pool.js'
-import type { StatementKind } from '../ledger/kinds.js'
 import { Ledger } from '../ledger/ledger.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { LevelStore } from '../store/level-store.js'
+import type { NodeOpenOptions } from './node-dir.js'
 
 export interface MirrorConfig {
   /** the followed log's note verifier key */
@@ -39,18 +39,13 @@ export function isMirrorDir(dir: string): boolean {
   return existsSync(join(dir, 'mirror.json'))
 }
 
-/** The rule settings a mirror's ledger runs with (node-settings.ts: ruleSettingsOf); the defaults without them. */
-export interface MirrorRules {
-  kinds?: StatementKind[]
-  lateRecordAfterMs?: number
-}
-
 /**
  * Opens D as a mirror of the log `wanted.verifierKey` names, creating it when new; without `wanted`, opens the
  * mirror D holds as it is, writing nothing to mirror.json (`tracechain verify --dir`). Throws
- * VERIFIER_KEY_INVALID, BAD_REQUEST, NOT_INITIALISED (no `wanted` and no mirror in D).
+ * VERIFIER_KEY_INVALID, BAD_REQUEST, NOT_INITIALISED (no `wanted` and no mirror in D). `rules`: the rule settings
+ * its ledger runs with (node-settings.ts: ruleSettingsOf), the defaults without them.
  */
-export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: MirrorRules = {}): Promise<OpenMirror> {
+export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: Pick<NodeOpenOptions, 'kinds' | 'lateRecordAfterMs'> = {}): Promise<OpenMirror> {
   const file = join(dir, 'mirror.json')
   if (existsSync(join(dir, 'node.json'))) fail('BAD_REQUEST', `${dir} holds a node, not a mirror: give a mirror its own directory`)
   const held = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MirrorConfig) : undefined

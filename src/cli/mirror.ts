@@ -29,10 +29,7 @@ export interface MirrorOptions extends HttpSettings, Pick<SettingFlags, 'lateRec
 export async function runMirror(options: MirrorOptions): Promise<void> {
   const source = new URL(options.from).href
   // The rule settings as serve keeps them: checked before anything opens, kept in D/settings.json.
-  const { settings, save } = settingsWithFlags(options.dir, {
-    ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
-    ...(options.seal ? { seal: options.seal } : {}),
-  })
+  const { settings, save } = settingsWithFlags(options.dir, options)
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)

@@ -61,7 +61,6 @@ async function fetchJson<T>(url: string, maxBytes: number): Promise<T> {
   return JSON.parse(await fetchText(url, maxBytes)) as T
 }
 
-
 interface SavedCheckpoint {
   note: string
   checkpoint: Checkpoint

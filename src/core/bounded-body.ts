@@ -1,6 +1,8 @@
 // A response body from a server that is not trusted (a log's copy, a node under audit, a witness), read to at
 // most a known length counted after any content coding is undone: neither an endless body nor a
-// compression bomb can take the reader's memory. Web streams only, so it runs wherever fetch does.
+// compression bomb can take the reader's memory. It starts no I/O of its own (it reads the stream a caller's fetch
+// opened, with web streams only, so it runs wherever fetch does): the one length rule that cli/, mirror/ and
+// witness/ share, kept here at the bottom so none of them imports another.
 
 import { concatBytes } from './bytes.js'
 
