@@ -2,12 +2,13 @@
 // bundle from a node, and `tracechain verify --bundle FILE --key VKEY` verifies one with nothing but the log
 // key (web/verify-bundle.ts, the code the standalone page runs) and says in words what it proves.
 
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { boundedBody } from '../core/bounded-body.js'
 import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
-import { BUNDLE_MEDIA_TYPE, parseProofBundle, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
+import { BUNDLE_MEDIA_TYPE, MAX_BUNDLE_BYTES, parseProofBundle, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseIdentifier } from '../food/identifiers.js'
 import type { BundleAccount } from '../web/bundle-account.js'
 import { verifyBundle, type BundleVerification } from '../web/verify-bundle.js'
@@ -40,11 +41,21 @@ export function bundlePath(options: Pick<BundleDownload, 'id' | 'seq' | 'applica
   return `/${formatDigitalLinkPath(gtinElements({ gtin: identifier.gtin, lot: identifier.lot }))}`
 }
 
+/** The most of a refusal's body read: its code and message. */
+const MAX_ERROR_BYTES = 4 * 1024
+/** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, and the bundle's parse then refuses it. */
+const lenientUtf8 = new TextDecoder()
+
 /** Fetches the bundle, checks its shape and writes it; one line on what it holds. Throws the node's code when it refuses. */
 export async function downloadBundle(options: BundleDownload): Promise<string> {
   const url = `${options.url.replace(/\/+$/, '')}${bundlePath(options)}`
   const response = await fetch(url, { headers: { accept: BUNDLE_MEDIA_TYPE } })
-  const text = await response.text()
+  // The node is not trusted (that is what the bundle is for): it is read no further than a bundle may be.
+  const body = await boundedBody(response, response.ok ? MAX_BUNDLE_BYTES : MAX_ERROR_BYTES)
+  if (body === undefined && response.ok) {
+    throw new TracechainError('BODY_TOO_LARGE', `${url} sent more than the ${MAX_BUNDLE_BYTES} bytes a bundle may be; nothing was written`, { url, max: MAX_BUNDLE_BYTES })
+  }
+  const text = body === undefined ? '' : lenientUtf8.decode(body)
   if (!response.ok) {
     const body = (() => {
       try {
@@ -135,6 +146,10 @@ export async function verifyBundleFile(
 ): Promise<{ ok: boolean; lines: string[]; checkpoint?: string }> {
   let text: string
   try {
+    const { size } = statSync(file)
+    if (size > MAX_BUNDLE_BYTES) {
+      return { ok: false, lines: [`FAILED: ${file} could not be checked`, '  what failed:', `    ${file} is ${size} bytes, over the ${MAX_BUNDLE_BYTES} a bundle may be`] }
+    }
     text = readFileSync(file, 'utf8')
   } catch (error) {
     throw new TracechainError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`)

@@ -14,6 +14,12 @@ export const MAX_BUNDLE_ENTRIES = 5000
 export const MAX_BUNDLE_ACTORS = 1000
 /** Registry entries of one actor a bundle may list (as web/verify-registry.ts's MAX_ACTOR_HISTORY). */
 export const MAX_BUNDLE_ACTOR_HISTORY = 1000
+/**
+ * The longest a bundle may be, as UTF-8 JSON: a node makes none longer, and whatever reads one (the CLI's download,
+ * `verify --bundle`, the page a bundle is dropped on) reads no more. Far above any lot's (tens of kB); 5000
+ * entries at their longest would be over 400 MB, which no reader should be made to hold.
+ */
+export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 /** A lot (GS1: GTIN and batch/lot, AI 01 and 10), with its Digital Link on GS1's canonical domain. */
 export interface LotSubject {

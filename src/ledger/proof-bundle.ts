@@ -4,11 +4,11 @@
 // C2SP tlog-proof against one checkpoint note, kept verbatim: the note a node serves may later carry witness
 // cosignatures, and the proofs carry it as it is.
 
-import { toBase64 } from '../core/bytes.js'
+import { toBase64, utf8 } from '../core/bytes.js'
 import { noteTreeSize } from '../core/checkpoint.js'
 import { decodeEnvelope } from '../core/dsse.js'
 import { fail } from '../core/errors.js'
-import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_ENTRIES, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
+import { BUNDLE_FORMAT, MAX_BUNDLE_ACTOR_HISTORY, MAX_BUNDLE_ACTORS, MAX_BUNDLE_BYTES, MAX_BUNDLE_ENTRIES, type BundleEntry, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { formatTlogProof } from '../core/tlog-proof.js'
 import { checkedEntryOf } from './entry.js'
@@ -96,5 +96,11 @@ export async function buildProofBundle(ledger: Ledger, request: BundleRequest): 
     }),
   )
   const actors = [...histories.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, seqs]) => ({ id, seqs }))
-  return { format: BUNDLE_FORMAT, about: { ...request.about, seqs: aboutSeqs }, verifierKey: ledger.verifierKey, checkpoint: note, entries, actors }
+  const bundle: ProofBundle = { format: BUNDLE_FORMAT, about: { ...request.about, seqs: aboutSeqs }, verifierKey: ledger.verifierKey, checkpoint: note, entries, actors }
+  // UTF-8 is at most three bytes a UTF-16 unit: only a bundle that long is encoded to be measured.
+  const text = JSON.stringify(bundle)
+  if (text.length * 3 > MAX_BUNDLE_BYTES && utf8(text).length > MAX_BUNDLE_BYTES) {
+    fail('RANGE_TOO_LARGE', `the bundle would be over the ${MAX_BUNDLE_BYTES} bytes a bundle may be`, { maxBytes: MAX_BUNDLE_BYTES })
+  }
+  return bundle
 }

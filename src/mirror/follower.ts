@@ -11,10 +11,9 @@ import { boundedBody } from '../core/bounded-body.js'
 import { bytesEqual, toHex } from '../core/bytes.js'
 import { verifyCheckpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
-import { MAX_BUNDLE_ENTRY_BYTES } from '../core/entry-bundle.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { HASH_SIZE } from '../core/hash.js'
-import { MAX_NOTE_BYTES } from '../core/signed-note.js'
+import { maxResourceBytes } from '../core/tile-limits.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
 import type { Ledger } from '../ledger/ledger.js'
@@ -89,16 +88,6 @@ export function httpResources(base: string, timeoutMs = 30_000): FetchResource {
     if (body === undefined) fail('BODY_TOO_LARGE', `GET ${path}: the copy sent more than the ${max} bytes it can hold`, { path, max })
     return body
   }
-}
-
-/**
- * The most bytes a copy of a log can hold at `path`: a checkpoint (a signed note), a hash tile of its width,
- * an entry bundle of its width with every entry at its longest. Throws BAD_REQUEST for any other path.
- */
-export function maxResourceBytes(path: string): number {
-  if (path === 'checkpoint') return MAX_NOTE_BYTES
-  const resource = parseTilePath(path)
-  return resource.kind === 'entries' ? resource.width * (2 + MAX_BUNDLE_ENTRY_BYTES) : resource.width * HASH_SIZE
 }
 
 export class Follower {

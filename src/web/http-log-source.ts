@@ -1,8 +1,12 @@
 // Where the browser verifier reads a log over HTTP (web/verify-log.ts LogSource): the node's API, a copy of
 // its C2SP tiles, and the entries with their proofs that the API gives, many to a request. Every answer is
-// attacker input that verify-log.ts checks; these only fetch, with a deadline, and read the shapes.
+// attacker input that verify-log.ts checks; these only fetch, with a deadline over the whole answer and a bound
+// on its length, and read the shapes.
 
-import { fromHex, utf8 } from '../core/bytes.js'
+import { boundedBody } from '../core/bounded-body.js'
+import { fromHex, fromUtf8, utf8 } from '../core/bytes.js'
+import { fail, isTracechainError } from '../core/errors.js'
+import { maxResourceBytes } from '../core/tile-limits.js'
 import type { FetchResource } from '../core/tiled-log.js'
 import { batched } from './batched.js'
 import { latestEntriesPath, MAX_PROVEN_SEQS } from './early-requests.js'
@@ -10,12 +14,36 @@ import { isRecord } from './served.js'
 import type { LogFetcher, LogSource, ServedWithProof } from './verify-log.js'
 
 const FETCH_TIMEOUT_MS = 15_000
+/**
+ * The longest answer of the node's API the verifier reads. The longest it sends is GET /v1/proofs/entries of
+ * MAX_PROVEN_SEQS entries, each at most an entry bundle's 65,535 bytes with its proof: under 7 MB.
+ */
+export const MAX_API_ANSWER_BYTES = 8 * 1024 * 1024
 
-async function fetchWithin(url: string, init: RequestInit): Promise<Response> {
+/** What the verifier was sent at `url`: its status, and its body (unread when `wanted` says it is not wanted). */
+interface Answer {
+  status: number
+  body: Uint8Array | undefined
+}
+
+/**
+ * GET `url`, the deadline over the whole answer, not only its headers (a server that sends its headers and then
+ * a byte a minute holds no page); a body longer than `maxBytes`, counted after any content coding is undone,
+ * is cut off and refused (BODY_TOO_LARGE), so neither an endless body nor a compression bomb takes the page's
+ * memory. `wanted` says from the status whether the body is read at all.
+ */
+export async function fetchBounded(url: string, init: RequestInit, maxBytes: number, wanted: (status: number) => boolean = () => true, timeoutMs = FETCH_TIMEOUT_MS): Promise<Answer> {
   const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS)
+  const timer = setTimeout(() => controller.abort(), timeoutMs)
   try {
-    return await fetch(url, { ...init, signal: controller.signal })
+    const response = await fetch(url, { ...init, signal: controller.signal })
+    if (!wanted(response.status)) {
+      await response.body?.cancel().catch(() => undefined)
+      return { status: response.status, body: undefined }
+    }
+    const body = await boundedBody(response, maxBytes)
+    if (body === undefined) fail('BODY_TOO_LARGE', `${url}: more than the ${maxBytes} bytes the answer can hold`, { url, max: maxBytes })
+    return { status: response.status, body }
   } finally {
     clearTimeout(timer)
   }
@@ -23,14 +51,14 @@ async function fetchWithin(url: string, init: RequestInit): Promise<Response> {
 
 /** Reads the node's API at `base` (its own origin, or another one that allows it: CORS). */
 export function httpFetcher(base: string): LogFetcher {
-  const get = async (path: string): Promise<Response> => {
-    const response = await fetchWithin(base + path, { cache: 'no-store', headers: { accept: 'application/json, text/plain' } })
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
-    return response
+  const get = async (path: string): Promise<string> => {
+    const answer = await fetchBounded(base + path, { cache: 'no-store', headers: { accept: 'application/json, text/plain' } }, MAX_API_ANSWER_BYTES, isOk)
+    if (!answer.body) throw new Error(`${path}: HTTP ${answer.status}`)
+    return fromUtf8(answer.body)
   }
   return {
-    text: async (path) => (await get(path)).text(),
-    json: async (path) => (await get(path)).json() as Promise<unknown>,
+    text: get,
+    json: async (path) => JSON.parse(await get(path)) as unknown,
   }
 }
 
@@ -39,12 +67,18 @@ export function httpFetcher(base: string): LogFetcher {
  * a resource the copy does not have. The checkpoint moves on, so it never comes from a cache; a tile's or a
  * bundle's path names bytes that never change, so the browser's cache may answer for them.
  */
-export function tileFetcher(base: string): FetchResource {
+export function tileFetcher(base: string, timeoutMs = FETCH_TIMEOUT_MS): FetchResource {
   return async (path) => {
-    const response = await fetchWithin(base + path, { cache: path === 'checkpoint' ? 'no-store' : 'default' })
-    if (response.status === 404) return undefined
-    if (!response.ok) throw new Error(`${base}${path}: HTTP ${response.status}`)
-    return new Uint8Array(await response.arrayBuffer())
+    // The path is the verifier's own (a tile it needs), so its bound is known before anything is read; a copy that
+    // sends more has served a tile that is not the log's, which the page says as it says any other.
+    const max = maxResourceBytes(path)
+    const answer = await fetchBounded(base + path, { cache: path === 'checkpoint' ? 'no-store' : 'default' }, max, isOk, timeoutMs).catch((error: unknown) => {
+      if (isTracechainError(error) && error.code === 'BODY_TOO_LARGE') fail('TILE_INVALID', `${path}: the copy sent more than the ${max} bytes it can hold`, { path, max })
+      throw error
+    })
+    if (answer.status === 404) return undefined
+    if (!answer.body) throw new Error(`${base}${path}: HTTP ${answer.status}`)
+    return answer.body
   }
 }
 
@@ -107,9 +141,11 @@ function provenOf(answer: unknown): Map<number, ServedWithProof> {
 }
 
 async function fetchJson(url: string): Promise<unknown> {
-  const response = await fetchWithin(url, { headers: { accept: 'application/json' } })
-  return response.ok ? ((await response.json()) as unknown) : undefined
+  const answer = await fetchBounded(url, { headers: { accept: 'application/json' } }, MAX_API_ANSWER_BYTES, isOk)
+  return answer.body ? (JSON.parse(fromUtf8(answer.body)) as unknown) : undefined
 }
+
+const isOk = (status: number) => status >= 200 && status < 300
 
 /** The hashes of an answer's `proof`, or undefined for one that is not a proof (the tiles then give it). */
 function proofOf(answer: unknown): Uint8Array[] | undefined {

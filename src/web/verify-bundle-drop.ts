@@ -10,15 +10,15 @@
 
 import { nobleEd25519 } from '../core/ed25519.js'
 import { isLogKeyId, parseTrustFragment } from '../core/log-key-id.js'
-import type { BundleSubject } from '../core/proof-bundle.js'
+import { MAX_BUNDLE_BYTES, type BundleSubject } from '../core/proof-bundle.js'
 import type { AccountEntry } from './bundle-account.js'
 import { nameIn } from './i18n.js'
 import { describeFailure } from './verify.js'
 import { verifyBundle, type BundleTrust, type BundleVerification } from './verify-bundle.js'
 import { pageLang, pageWitnessPolicy, witnessedLine, type Lang } from './verify-standalone.js'
 
-/** Larger than any bundle a node makes (5000 entries of at most 64 KiB would be more, but no page has them). */
-export const MAX_BUNDLE_FILE_BYTES = 64 * 1024 * 1024
+/** As long as a bundle may be (core/proof-bundle.ts). */
+export const MAX_BUNDLE_FILE_BYTES = MAX_BUNDLE_BYTES
 
 const TEXT: Record<Lang, Record<string, string>> = {
   zh: {

@@ -3,12 +3,14 @@
 // the log key alone, the node stopped, and says what it proves; a wrong key, a tampered file, a file that is no
 // bundle exit 1 naming the check; bad arguments and refusals exit 2 with the node's code.
 
-import { readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { formatWitnessVerifierKey } from '../../src/core/cosignature.js'
 import { newSigner } from '../helpers/ledger.js'
 import { formatVerifierKey } from '../../src/core/signed-note.js'
+import { MAX_BUNDLE_BYTES } from '../../src/core/proof-bundle.js'
+import { hostileServer } from '../helpers/hostile-server.js'
 import { runCli, startNode } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
@@ -88,6 +90,14 @@ t.test('verify --bundle: exit 1 naming what failed', async (t) => {
   const withWitness = await runCli(['verify', '--bundle', good, '--key', key, '--witness', formatWitnessVerifierKey('witness.test/w1', new Uint8Array(32).fill(5))])
   t.equal(withWitness.code, 1, 'a witness policy the bundle does not meet fails it')
   t.match(withWitness.stdout, /WITNESS_POLICY_UNMET: the checkpoint is cosigned by 0 of the 1 witnesses given/)
+  // A file longer than any bundle may be (sparse: no disk) is refused unread, not read into memory.
+  const huge = join(dir, 'huge.json')
+  const fd = openSync(huge, 'w')
+  ftruncateSync(fd, 4 * 1024 * 1024 * 1024)
+  closeSync(fd)
+  const tooLong = await runCli(['verify', '--bundle', huge, '--key', key])
+  t.equal(tooLong.code, 1, tooLong.stderr)
+  t.match(tooLong.stdout, `huge.json is 4294967296 bytes, over the ${MAX_BUNDLE_BYTES} a bundle may be`)
   const noKey = await runCli(['verify', '--bundle', good])
   t.equal(noKey.code, 2)
   t.match(noKey.stderr, /BAD_REQUEST: --key is required/)
@@ -112,5 +122,21 @@ t.test('bundle: bad arguments and refusals exit 2 with a code', async (t) => {
     const run = await runCli(['bundle', '--url', node.url, ...args, '--out', out])
     t.equal(run.code, 2, args.join(' '))
     t.match(run.stderr, stderr, args.join(' '))
+  }
+})
+
+t.test('bundle --url: a node that sends without end is read no further than a bundle may be, and nothing is written', async (t) => {
+  const dir = testDir(t)
+  const node = await startNode({ dir: join(dir, 'node'), args: ['--seed'] })
+  t.teardown(() => node.stop())
+  const lotPath = `/01/${ZONGZI}/10/${LOT}`
+  for (const hostility of ['endless', 'bomb'] as const) {
+    const copy = await hostileServer(t, (path) => `${node.url}${path}`, (path) => (path === lotPath ? hostility : undefined), 1024 * 1024 * 1024)
+    const out = join(dir, `${hostility}.json`)
+    const run = await runCli(['bundle', '--url', copy.url, '--id', lotPath, '--out', out])
+    t.equal(run.code, 2, `${hostility}: ${run.stderr}`)
+    t.match(run.stderr, `BODY_TOO_LARGE: ${copy.url}${lotPath} sent more than the ${MAX_BUNDLE_BYTES} bytes a bundle may be; nothing was written`)
+    t.notOk(existsSync(out), `${hostility}: no file`)
+    if (hostility === 'endless') t.ok(copy.sent() < MAX_BUNDLE_BYTES + 16 * 1024 * 1024, `${copy.sent()} bytes sent of the 1 GiB the copy would send`)
   }
 })

@@ -5,7 +5,7 @@
 // its immutable tiles taken from the browser's cache the next time; a flipped byte in a hash tile or an entry
 // bundle fails it, naming the tile; a page whose `data-tlog` names another origin (nginx serving a
 // published tree) verifies against the node's signed checkpoint just the same, and fails on a tile altered
-// there; and a page served by a mirror (`tracechain mirror`, its own process) verifies under the label's key.
+// there, or on one sent without end, read no further than a tile can hold; and a page served by a mirror (`tracechain mirror`, its own process) verifies under the label's key.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ import { StaticFiles } from '../../src/publish/static-files.js'
 import { publishTree } from '../../src/publish/publish-tree.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { haveChromium, launchChromium, lazyScript } from '../helpers/chromium.js'
+import { hostileServer } from '../helpers/hostile-server.js'
 import { haveNginx, startNginx } from '../helpers/nginx.js'
 import { getCheckpoint, startMirror, startNode } from '../helpers/node-process.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
@@ -164,6 +165,24 @@ if (haveChromium(t)) {
     const altered = await verdict(page, url)
     t.equal(altered.state, 'failed', altered.status)
     t.match(altered.status, '账本分片 tile/entries/000 与已签名的检查点不符')
+  })
+
+  t.test('data-tlog names a copy that sends a tile without end: the page reads what the tile can hold, and fails', async (t) => {
+    const { baseUrl } = await grownDemo(t)
+    const copy = await hostileServer(t, (path) => `${baseUrl}/tlog${path}`, (path) => (path === '/tile/0/000' ? 'endless' : undefined))
+    const proxy = await startRewritingProxy(t, baseUrl)
+    proxy.rewrite = (html) =>
+      html.replace('<main data-verification="pending"', `<main data-tlog="${copy.url}/" data-verification="pending"`).replace(/<link rel="preload"[^>]*>/g, '')
+    proxy.rewriteHeader = (name, value) => (name === 'content-security-policy' ? value.replace("connect-src 'self'", `connect-src 'self' ${copy.url}`) : value)
+    proxy.refuse = (path) => PROOF_API.test(path) || path.startsWith('/tlog/')
+    const { page } = await launch(t)
+    const started = Date.now()
+    const outcome = await verdict(page, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
+    t.equal(outcome.state, 'failed', outcome.status)
+    t.match(outcome.status, 'the log tile tile/0/000 does not check out against the signed checkpoint', 'the tile named, as any altered tile is')
+    // The bound is a full tile's 8,192 bytes; what passed it sat in the sockets' buffers when the page hung up.
+    t.ok(copy.sent() < 16 * 1024 * 1024, `${copy.sent()} bytes sent of the copy's 256 MiB`)
+    t.ok(Date.now() - started < 15_000, `failed within ${Date.now() - started} ms`)
   })
 
   t.test('a page served by a mirror, its proof API refused: verified under the key on the label', async (t) => {
