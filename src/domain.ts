@@ -88,10 +88,21 @@ export function siblingModule(base: string, name: string): string {
   return new URL(`./${name}.${base.endsWith('.ts') ? 'ts' : 'js'}`, base).href
 }
 
+/**
+ * When the rule settings in effect took effect on a log that already held entries: its size then, and the time.
+ * The alerts of the entries before `seq` were raised under other settings.
+ */
+export interface SettingsSince {
+  seq: number
+  at: string
+}
+
 /** What GET /v1/settings answers: the late-record window and each domain's settings in effect (Domain.settings). */
 export interface SettingsInEffect {
   lateRecordHours: number
   domains: Record<string, Record<string, unknown>>
+  /** absent when they have been in effect since the log's first entry */
+  since?: SettingsSince
 }
 
 const HOUR_MS = 3_600_000

@@ -33,7 +33,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
-  save()
+  const { rulesSince } = save(mirror.ledger.size)
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
     ledger: mirror.ledger,
@@ -46,6 +46,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
     },
     mirror: follower,
     domainConfigs,
+    ...(rulesSince ? { settingsSince: rulesSince } : {}),
   })
   const address = await app.listen({ host: options.host, port: options.port })
   follower.start()
@@ -61,7 +62,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       '',
     ].join('\n'),
   )
-  const ours = settingsInEffect(mirror.ledger.lateRecordAfterMs, DOMAINS, domainConfigs)
+  const ours = { ...settingsInEffect(mirror.ledger.lateRecordAfterMs, DOMAINS, domainConfigs), ...(rulesSince ? { since: rulesSince } : {}) }
   void primarySettings(mirror.config.primary).then((theirs) => process.stdout.write(`  settings    ${settingsBeside(ours, theirs)}\n`))
   // The banner first: a small ledger's warm-up is over at once.
   const warmUp = startWarmUp(mirror.ledger.records)
@@ -112,11 +113,17 @@ function settingsBeside(ours: SettingsInEffect, theirs: SettingsInEffect | { unk
     ])
   const [mine, primary] = [flat(ours), flat(theirs)]
   const differing = [...new Set([...mine.keys(), ...primary.keys()])].filter((key) => JSON.stringify(mine.get(key)) !== JSON.stringify(primary.get(key)))
-  if (differing.length === 0) return "the primary's (its /v1/settings)"
   // The primary's names and values are its to say: cut short, control characters out, so none writes to the terminal.
   const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)
+  // Settings changed on a log that held entries: what the node raised before then, under others, a mirror cannot know.
+  const since = theirs.since
+  const changed =
+    since !== undefined && Number.isSafeInteger(since?.seq) && typeof since.at === 'string'
+      ? `; in effect there since seq ${since.seq} (${printable(since.at)}): the primary raised the alerts of the entries before it under earlier settings, which this mirror does not know, so its alerts for them may differ`
+      : ''
+  if (differing.length === 0) return `the primary's (its /v1/settings)${changed}`
   const shown = (value: unknown) => (value === undefined ? 'none' : printable(typeof value === 'string' ? value : JSON.stringify(value)))
   const listed = differing.slice(0, MAX_SETTINGS_LISTED).map((key) => `${printable(key)} ${shown(mine.get(key))} here, ${shown(primary.get(key))} there`)
   if (differing.length > MAX_SETTINGS_LISTED) listed.push(`${differing.length - MAX_SETTINGS_LISTED} more`)
-  return `differ from the primary's (its /v1/settings): ${listed.join('; ')}; the alerts they raise differ too (tracechain mirror takes the flags serve does)`
+  return `differ from the primary's (its /v1/settings): ${listed.join('; ')}; the alerts they raise differ too (tracechain mirror takes the flags serve does)${changed}`
 }

@@ -3,6 +3,9 @@
 // domain's split-contract threshold and window, zone and off hours (--split-threshold, --split-window-days,
 // --zone, --off-hours). A flag given to serve replaces the saved value and is saved; one not given leaves it
 // as it was. A mirror keeps its rule settings (all but the webhooks) the same way in its own directory.
+// Rule settings that change on a log that holds entries are kept with the seq they apply from (rulesSince):
+// the alerts of the entries before it were raised under the earlier ones, and whoever compares alerts (a
+// mirror's operator, a regulator) is told so at GET /v1/settings rather than left to find a difference.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,7 +13,8 @@ import { fail } from '../core/errors.js'
 import { checkWebhookUrl, parseWebhookFlag, type WebhookTarget } from '../publish/webhooks.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { sealConfig, type SealConfig } from '../seal/config.js'
-import type { DomainConfigs } from '../domain.js'
+import { settingsInEffect, type DomainConfigs, type SettingsSince } from '../domain.js'
+import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { domainKinds, DOMAINS } from '../domains.js'
 import type { StatementKind } from '../ledger/kinds.js'
 
@@ -33,6 +37,8 @@ export interface NodeSettings {
   webhooks?: WebhookTarget[]
   lateRecordHours?: number
   seal?: SealSettings
+  /** the seq from which the rule settings (all but the webhooks) are in effect, when not the log's first */
+  rulesSince?: SettingsSince
 }
 
 /** What serve was given on its command line, to lay over the saved settings. */
@@ -61,6 +67,10 @@ export function readNodeSettings(dir: string): NodeSettings {
   }
   if (settings.lateRecordHours !== undefined) checkLateRecordHours(settings.lateRecordHours)
   if (settings.seal !== undefined) checkSealSettings(settings.seal)
+  const since = settings.rulesSince
+  if (since !== undefined && !(Number.isSafeInteger(since?.seq) && since.seq > 0 && typeof since.at === 'string' && Number.isFinite(Date.parse(since.at)))) {
+    fail('BAD_REQUEST', `${file}: rulesSince must be { seq, at }, a seq after the first and a time`)
+  }
   return settings
 }
 
@@ -92,11 +102,12 @@ export function checkLateRecordHours(hours: unknown): number {
 }
 
 /**
- * The saved settings with the flags laid over them, and `save` to keep them (durably, only when they
- * changed): called once the node's directory holds a node, as init wants an empty one. Throws BAD_REQUEST
- * for a bad flag or a bad saved file.
+ * The saved settings with the flags laid over them, and `save` to keep them (durably, only when they changed):
+ * called once the node's directory holds a node, as init wants an empty one. `save` is told how many entries
+ * the log held when it opened (0 for a new one): rule settings in effect that differ from the saved ones then
+ * apply from that seq on, and say so (rulesSince). Throws BAD_REQUEST for a bad flag or a bad saved file.
  */
-export function settingsWithFlags(dir: string, flags: SettingFlags): { settings: NodeSettings; save(): void } {
+export function settingsWithFlags(dir: string, flags: SettingFlags, clock: () => Date = () => new Date()): { settings: NodeSettings; save(entries: number): NodeSettings } {
   const saved = readNodeSettings(dir)
   const settings: NodeSettings = { ...saved }
   if (flags.webhooks !== undefined && flags.webhooks.length > 0) {
@@ -104,6 +115,19 @@ export function settingsWithFlags(dir: string, flags: SettingFlags): { settings:
   }
   if (flags.lateRecordHours !== undefined) settings.lateRecordHours = checkLateRecordHours(flags.lateRecordHours)
   if (flags.seal !== undefined && Object.keys(flags.seal).length > 0) settings.seal = checkSealSettings({ ...saved.seal, ...flags.seal })
-  const changed = JSON.stringify(settings) !== JSON.stringify(saved)
-  return { settings, save: () => (changed ? writeFileDurably(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n') : undefined) }
+  return {
+    settings,
+    save(entries) {
+      // Compared as in effect: a flag that names a default changes nothing the rules do.
+      if (entries > 0 && rulesInEffect(settings) !== rulesInEffect(saved)) settings.rulesSince = { seq: entries, at: clock().toISOString() }
+      if (JSON.stringify(settings) !== JSON.stringify(saved)) writeFileDurably(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n')
+      return settings
+    },
+  }
+}
+
+/** The rule settings `settings` puts in effect, as GET /v1/settings says them. */
+function rulesInEffect(settings: NodeSettings): string {
+  const { domainConfigs, lateRecordAfterMs } = ruleSettingsOf(settings)
+  return JSON.stringify(settingsInEffect(lateRecordAfterMs ?? DEFAULT_LATE_RECORD_AFTER_MS, DOMAINS, domainConfigs))
 }

@@ -79,14 +79,15 @@ export async function serve(options: ServeOptions): Promise<void> {
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
   let node: OpenNode
-  if (!isInitialised(options.dir) && empty) {
+  const fresh = !isInitialised(options.dir) && empty
+  if (fresh) {
     // A demo node's log starts before the story it is seeded with, which is then recorded as of its own times.
     node = await initialiseNode(options.dir, { origin: options.origin, ...ledgerOptions, ...(options.seed ? { genesisAt: DEMO_GENESIS } : {}) })
     process.stdout.write(`initialised a new node in ${options.dir}\n`)
   } else {
     node = await openNode(options.dir, ledgerOptions)
   }
-  save()
+  const { rulesSince } = save(fresh ? 0 : node.ledger.size)
   if (options.seed && node.ledger.size === 1) {
     const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
     const seeded = await seedLedger(node.ledger, operator)
@@ -110,6 +111,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
     domainConfigs,
+    ...(rulesSince ? { settingsSince: rulesSince } : {}),
     capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store) },
   })
   const address = await app.listen({ host: options.host, port: options.port })

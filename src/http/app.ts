@@ -15,7 +15,7 @@ import { installConditionalGet } from './conditional-get.js'
 import { installCompression } from './compression.js'
 import { closeUnusedConnectionsOnClose } from './unused-connections.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
-import type { CaptureSetup, Domain, DomainConfigs } from '../domain.js'
+import type { CaptureSetup, Domain, DomainConfigs, SettingsSince } from '../domain.js'
 import { DOMAINS, domainAlertSources } from '../domains.js'
 import { actorRoutes } from './routes/actors.js'
 import { alertRoutes, type AlertStreamLimits } from './routes/alerts.js'
@@ -71,6 +71,8 @@ export interface AppOptions {
   webhooks?: WebhookStatusSource
   /** each domain's settings (serve's flags): its alerts, pages and GET /v1/settings use them */
   domainConfigs?: DomainConfigs
+  /** when the rule settings took effect, on a log that held entries then (cli/node-settings.ts rulesSince) */
+  settingsSince?: SettingsSince
   /** custodial keys and the capture job store: with them the node answers POST /capture (serve passes its data directory's) */
   capture?: CaptureSetup
 }
@@ -99,7 +101,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, capture }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, settingsSince, capture }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -170,7 +172,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(consoleRoutes, { ledger, sources: alertSources, clock, webhooks, ...(lots ? { lots } : {}) })
   await app.register(webhookRoutes, { webhooks })
   await app.register(consoleActRoutes, { ledger, forms: domains.flatMap((domain) => domain.actionForms ?? []) })
-  await app.register(settingsRoutes, { ledger, domains, domainConfigs })
+  await app.register(settingsRoutes, { ledger, domains, domainConfigs, ...(settingsSince ? { since: settingsSince } : {}) })
   await app.register(operationRoutes, { ledger, startedAt, registry: metrics, ...(publishing ? { publishing } : {}), ...(mirror ? { mirror } : {}), ...(witnessing ? { witnessing } : {}) })
   return app
 }

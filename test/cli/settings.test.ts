@@ -188,3 +188,43 @@ t.test('a mirror refuses bad settings before anything opens, naming the flag', a
     t.notOk(existsSync(dir), 'nothing made')
   }
 })
+
+t.test('settings changed on a log that holds entries: the node says from which seq, and a mirror says its alerts before it may differ', async (t) => {
+  const root = testDir(t)
+  const dir = join(root, 'node')
+  const first = await startNode({ dir })
+  t.teardown(() => first.stop())
+  await appendAll(first.url, story(readKeyFile(join(dir, 'keys', 'operator.json'))))
+  const { size } = await getJson<{ size: number }>(`${first.url}/healthz`)
+  t.notOk('since' in (await getJson<Settings>(`${first.url}/v1/settings`)), 'in effect since the first entry: no since')
+  await first.stop()
+
+  // A flag that names the default changes nothing the rules do.
+  const same = await startNode({ dir, args: ['--split-threshold', '100000'] })
+  t.teardown(() => same.stop())
+  t.notOk('since' in (await getJson<Settings & { since?: unknown }>(`${same.url}/v1/settings`)), 'the default named: no since')
+  await same.stop()
+
+  const lowered = await startNode({ dir, args: ['--split-threshold', '50000'] })
+  t.teardown(() => lowered.stop())
+  const shown = await getJson<Settings & { since?: { seq: number; at: string } }>(`${lowered.url}/v1/settings`)
+  t.equal(shown.domains.seal.collectiveThreshold, 50000)
+  t.equal(shown.since?.seq, size, 'in effect from the seq the log had reached')
+  t.ok(Math.abs(Date.parse(shown.since?.at ?? '') - Date.now()) < 60_000, `at ${shown.since?.at}`)
+  t.same(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).rulesSince, shown.since, 'kept in settings.json')
+  t.same(await splits(lowered.url), [], 'the applications before it were judged under the default: no split')
+  await lowered.stop()
+  const again = await startNode({ dir, args: ['--split-threshold', '50000'] })
+  t.teardown(() => again.stop())
+  t.same((await getJson<{ since?: unknown }>(`${again.url}/v1/settings`)).since, shown.since, 'the same settings again: the same since')
+
+  // A new mirror judges every entry under the settings it is given: its alerts before that seq differ, and it says so.
+  const key = (await (await fetch(`${again.url}/v1/log/key`)).text()).trim()
+  const mirror = await startMirror({ dir: join(root, 'mirror'), from: `${again.url}/tlog/`, key, args: ['--split-threshold', '50000'] })
+  t.teardown(() => mirror.stop())
+  await caughtUp(mirror, size)
+  const line = await until("the banner's settings", async () => /\n {2}settings {4}(.*)\n/.exec(mirror.output())?.[1])
+  t.match(line, `the primary's (its /v1/settings); in effect there since seq ${size} (${shown.since?.at}): the primary raised the alerts of the entries before it under earlier settings`)
+  t.equal((await splits(mirror.url)).length, 1, 'the mirror finds the split the node, under its settings then, did not')
+  t.notOk('since' in (await getJson<Settings>(`${mirror.url}/v1/settings`)), "the mirror's own have been in effect since its first entry")
+})
