@@ -5,7 +5,7 @@
 
 import { fromBase64, toHex } from '../core/bytes.js'
 import { parseCanonical } from '../core/canonical-json.js'
-import { decodeEnvelope, pae, type Envelope } from '../core/dsse.js'
+import { decodeEnvelope, withPae, type Envelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
@@ -186,12 +186,13 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }
-    const message = pae(decoded.payloadType, decoded.payload)
-    const verifiedKeys = decoded.signatures.map(({ sig }, i) => {
-      const keys = candidates[i] ?? []
-      if (keys.length === 0) return undefined
-      return keys.find((key) => ed.verify(fromBase64(key), message, sig)) ?? null
-    })
+    const verifiedKeys = withPae(decoded.payloadType, decoded.payload, (message) =>
+      decoded.signatures.map(({ sig }, i) => {
+        const keys = candidates[i] ?? []
+        if (keys.length === 0) return undefined
+        return keys.find((key) => ed.verify(fromBase64(key), message, sig)) ?? null
+      }),
+    )
     if (verifiedKeys.includes(null)) {
       fail('SIGNATURE_INVALID', 'a signature does not verify over the DSSE PAE', {
         signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),

@@ -117,6 +117,9 @@ t.test('parseCanonical refuses every other byte form', async (t) => {
     '"\\uDEAD"',
     '{"9":1,"10":2}', // integer keys in engine order, not UTF-16 order
     '{"\ufb33":1,"\ud83d\ude00":2}', // code point order, not UTF-16 order
+    '"abcdefghijklmnopqrstuvwxyz\\u0041"', // a long string (compared in place as a slice) with an escape in it
+    '["ABCDEFGHIJKLMNOP\\/QRSTUVWXYZ"]',
+    '{"payloadpayloadpayload":"x", "y":1}',
   ]
   for (const text of notCanonical) t.throws(() => parseCanonical(utf8(text)), { code: 'PAYLOAD_NOT_CANONICAL' }, text)
 
@@ -138,6 +141,10 @@ t.test('parseCanonical refuses every other byte form', async (t) => {
   t.throws(() => parseCanonical(nested(MAX_JSON_DEPTH + 1)), { code: 'INVALID_JSON' })
   t.throws(() => parseCanonical(nested(20000)), { code: 'INVALID_JSON' })
 
+  // Strings whose canonical form escapes something: the in-place comparison steps aside, the exact path accepts them.
+  for (const text of ['{"a":"x\\"y"}', '["a\\\\"]', '"abcdefghijklmnopqrstuvwxyz\\"\\\\\\n"', '{"k\\"ey":"abcdefghijklmnop\\u001f"}']) {
+    t.same(parseCanonical(utf8(text)), JSON.parse(text), text)
+  }
   t.same(parseCanonical(utf8('{"10":2,"9":1}')), { 9: 1, 10: 2 })
   t.same(parseCanonical(utf8('{"\ud83d\ude00":2,"\ufb33":1}')), { '\ufb33': 1, '\ud83d\ude00': 2 })
   t.same(parseCanonical(utf8('{"__proto__":1}')), JSON.parse('{"__proto__":1}'))
@@ -145,7 +152,7 @@ t.test('parseCanonical refuses every other byte form', async (t) => {
 
 function randomValue(next: () => number, depth: number): unknown {
   const pick = Math.floor(next() * (depth > 3 ? 5 : 8))
-  const strings = ['', 'a', 'B', 'é', '\u0080', '€', '\ud83d\ude00', '\ufb33', '"', '\\', '\n', '\u001f', '\u007f', '10', '9', '1', '-', '__proto__']
+  const strings = ['', 'a', 'B', 'é', '\u0080', '€', '\ud83d\ude00', '\ufb33', '"', '\\', '\n', '\u001f', '\u007f', '10', '9', '1', '-', '__proto__', 'eyJhY3RvciI6Im1teGJwa2xsZC1mYXJtLTExIiwi', 'urn:epc:id:sgln:0619121']
   const string = () => strings[Math.floor(next() * strings.length)] + (next() < 0.3 ? strings[Math.floor(next() * strings.length)] : '')
   switch (pick) {
     case 0:

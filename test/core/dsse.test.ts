@@ -1,7 +1,7 @@
 // DSSE v1 envelopes: PAE, signing, strict decoding, verification by either backend.
 import t from 'tap'
 import { fromBase64, fromHex, toBase64, utf8 } from '../../src/core/bytes.js'
-import { buildStatementEnvelope, decodeEnvelope, pae, signEnvelope, verifyEnvelopeSignature, type Envelope } from '../../src/core/dsse.js'
+import { buildStatementEnvelope, decodeEnvelope, pae, signEnvelope, verifyEnvelopeSignature, withPae, type Envelope } from '../../src/core/dsse.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { signerFromSeed } from '../../src/core/keys.js'
@@ -104,4 +104,21 @@ t.test('decodeEnvelope refuses malformed envelopes with the right code', async (
   const decoded = decodeEnvelope(good)
   t.same(decoded.payload, utf8('{}'))
   t.equal(decoded.signatures[0].sig.length, 64)
+})
+
+t.test('withPae: the PAE in a reused buffer is the PAE, whatever came before it, and a use within a use gets its own', async (t) => {
+  const payloadOf = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 7 + length) & 0xff)
+  for (const length of [0, 5, 4000, 5000, MAX_PAYLOAD_BYTES, 17, 200_000, 3]) {
+    const payload = payloadOf(length)
+    t.same(withPae(STATEMENT_PAYLOAD_TYPE, payload, (message) => Array.from(message)), Array.from(pae(STATEMENT_PAYLOAD_TYPE, payload)), `${length} bytes`)
+  }
+  t.same(withPae('text/plain', utf8('hi'), (message) => Array.from(message)), Array.from(pae('text/plain', utf8('hi'))), 'another payload type')
+  const [outer, inner] = withPae(STATEMENT_PAYLOAD_TYPE, payloadOf(100), (message) => {
+    const nested = withPae(STATEMENT_PAYLOAD_TYPE, payloadOf(50), (other) => Array.from(other))
+    return [Array.from(message), nested]
+  })
+  t.same(outer, Array.from(pae(STATEMENT_PAYLOAD_TYPE, payloadOf(100))), 'the outer message untouched by the inner use')
+  t.same(inner, Array.from(pae(STATEMENT_PAYLOAD_TYPE, payloadOf(50))))
+  t.throws(() => withPae(STATEMENT_PAYLOAD_TYPE, payloadOf(10), () => { throw new RangeError('in use') }), RangeError)
+  t.same(withPae(STATEMENT_PAYLOAD_TYPE, payloadOf(10), (message) => Array.from(message)), Array.from(pae(STATEMENT_PAYLOAD_TYPE, payloadOf(10))), 'and after a use that threw')
 })

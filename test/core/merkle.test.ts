@@ -282,3 +282,18 @@ t.test('sizes past 2^32 use no 32-bit arithmetic', async (t) => {
     t.throws(() => verifyConsistency(from, size, proof, mthRange(0, from), flipBit(root, 9)), { code: 'PROOF_INVALID' })
   }
 })
+
+t.test('leafHash through its reused buffer: any length, any order, the hash of a fresh copy', async (t) => {
+  const plain = (bytes: Uint8Array) => {
+    const input = new Uint8Array(1 + bytes.length)
+    input.set(bytes, 1)
+    return toHex(sha256(input))
+  }
+  // Growing past the first buffer and past the bound, then short again: a longer leaf's tail must not leak into a shorter one.
+  for (const length of [0, 1, 4095, 4096, 70_000, 3, 131_071, 131_072, 200_000, 10, 65_535]) {
+    const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 0xff)
+    t.equal(toHex(leafHash(bytes)), plain(bytes), `${length} bytes`)
+  }
+  const view = new Uint8Array(100).fill(7).subarray(10, 60)
+  t.equal(toHex(leafHash(view)), plain(view), 'a view into a larger buffer')
+})
