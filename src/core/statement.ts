@@ -28,11 +28,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** True for YYYY-MM-DDTHH:MM:SS.mmmZ naming a real instant (no February 30, no hour 24). */
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * True for YYYY-MM-DDTHH:MM:SS.mmmZ naming a real instant (no February 30, no hour 24): what Date's
+ * toISOString writes for some instant, read from the digits, as every statement's check reads it.
+ */
 export function isIssuedAt(value: unknown): value is string {
   if (typeof value !== 'string' || !ISSUED_AT_PATTERN.test(value)) return false
-  const date = new Date(value)
-  return !Number.isNaN(date.getTime()) && date.toISOString() === value
+  const number = (at: number, digits: number) => {
+    let n = 0
+    for (let i = at; i < at + digits; i++) n = n * 10 + value.charCodeAt(i) - 48
+    return n
+  }
+  const [year, month, day] = [number(0, 4), number(5, 2), number(8, 2)]
+  if (month < 1 || month > 12 || day < 1 || number(11, 2) > 23 || number(14, 2) > 59 || number(17, 2) > 59) return false
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= MONTH_DAYS[month - 1] + (leap ? 1 : 0)
 }
 
 /**

@@ -160,8 +160,11 @@ export function checkEnvelopeShape(value: unknown): Envelope {
   return value as Envelope
 }
 
-/** Runs every stateless check on one envelope; refusals come back as values, anything else throws. */
-export function checkStatement(ed: Ed25519, value: unknown, candidates: string[][], job: CheckContext): CheckOutcome {
+/**
+ * Runs every stateless check on one envelope; refusals come back as values, anything else throws. `nowMs` is
+ * the clock it is judged against (the job's, or a replayed entry's recordedAt).
+ */
+export function checkStatement(ed: Ed25519, value: unknown, candidates: string[][], job: CheckContext, nowMs = job.nowMs): CheckOutcome {
   try {
     // Size first: a statement too large is that, whatever else is wrong with its envelope.
     const payload = (value as { payload?: unknown } | null)?.payload
@@ -183,7 +186,7 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
     if (!job.types.has(statement.type)) fail('STATEMENT_TYPE_UNKNOWN', `no statement type ${statement.type}`, { type: statement.type })
     validateBody(statement.type, statement.body)
     const facts = job.typesWithChecks.has(statement.type) ? job.kindChecks.get(statement.type)?.(statement, job.sequenced) : undefined
-    if (Date.parse(statement.issuedAt) - job.nowMs > job.maxClockSkewMs) {
+    if (Date.parse(statement.issuedAt) - nowMs > job.maxClockSkewMs) {
       fail('ISSUED_IN_FUTURE', `issuedAt ${statement.issuedAt} is ahead of the node clock`, { issuedAt: statement.issuedAt })
     }
     const verifiedKeys = withPae(decoded.payloadType, decoded.payload, (message) =>
@@ -198,8 +201,9 @@ export function checkStatement(ed: Ed25519, value: unknown, candidates: string[]
         signatures: verifiedKeys.flatMap((k, i) => (k === null ? [decoded.signatures[i].keyid] : [])),
       })
     }
-    const payloadHash = job.sequenced ? toHex(sha256(decoded.payload)) : ''
-    return { statement, payloadHash, verifiedKeys, ...(facts ? { facts } : {}) }
+    const checked: CheckedStatement = { statement, payloadHash: job.sequenced ? toHex(sha256(decoded.payload)) : '', verifiedKeys }
+    if (facts) checked.facts = facts
+    return checked
   } catch (error) {
     if (!isTracechainError(error)) throw error
     return { refused: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } }
@@ -225,30 +229,43 @@ export function parseReplicaEntry(bytes: Uint8Array, seq: number): { recordedAt:
   return { recordedAt: entry.recordedAt, prev: entry.prev, envelope: entry.envelope as Envelope }
 }
 
+/** An entry of a replica job parsed, and its statement checked against the entry's own recordedAt; or why not. */
+function checkReplicaEntry(ed: Ed25519, bytes: Uint8Array, seq: number, candidates: string[][], context: CheckContext): { entry: ReturnType<typeof parseReplicaEntry>; outcome: CheckOutcome } | CheckRefusal {
+  let entry: ReturnType<typeof parseReplicaEntry>
+  try {
+    entry = parseReplicaEntry(bytes, seq)
+  } catch (error) {
+    if (!isTracechainError(error)) throw error
+    return { refused: { code: error.code, message: error.message, details: error.details } }
+  }
+  return { entry, outcome: checkStatement(ed, entry.envelope, candidates, context, Date.parse(entry.recordedAt)) }
+}
+
 /** The checks of a replica job's entries (see ReplicaCheckJob), in order; refusals come back as values. */
-export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks, sequenced = true): ReplicaCheckOutcome[] {
-  const context = checkContext({ ...job, nowMs: 0, sequenced }, kindChecks)
+export function checkReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): ReplicaCheckOutcome[] {
+  const context = checkContext({ ...job, nowMs: 0 }, kindChecks)
   return job.entries.map((bytes, i) => {
-    let entry: { recordedAt: string; prev: string; envelope: Envelope }
-    try {
-      entry = parseReplicaEntry(bytes, job.from + i)
-    } catch (error) {
-      if (!isTracechainError(error)) throw error
-      return { refused: { code: error.code, message: error.message, details: error.details } }
-    }
-    const outcome = checkStatement(ed, entry.envelope, job.candidates[i] ?? [], { ...context, nowMs: Date.parse(entry.recordedAt) })
-    return 'refused' in outcome ? outcome : { ...outcome, ...entry }
+    const checked = checkReplicaEntry(ed, bytes, job.from + i, job.candidates[i] ?? [], context)
+    if ('refused' in checked) return checked
+    const { entry, outcome } = checked
+    // The outcome is this call's own object: the entry's fields are added to it rather than copied with it.
+    return 'refused' in outcome ? outcome : Object.assign(outcome, entry)
   })
 }
 
 /** The same checks for an audit (StatementChecker.checkAudit): nothing derived for a sequencer, each outcome what
  *  its walk reads. */
 export function auditReplicaEntries(ed: Ed25519, job: ReplicaCheckJob, kindChecks: KindChecks): AuditCheckOutcome[] {
-  return checkReplicaEntries(ed, job, kindChecks, false).map((outcome) => {
+  const context = checkContext({ ...job, nowMs: 0, sequenced: false }, kindChecks)
+  return job.entries.map((bytes, i) => {
+    const checked = checkReplicaEntry(ed, bytes, job.from + i, job.candidates[i] ?? [], context)
+    if ('refused' in checked) return checked
+    const { entry, outcome } = checked
     if ('refused' in outcome) return outcome
-    const { prev, statement, envelope, verifiedKeys } = outcome
-    const audited: AuditedEntry = { prev, type: statement.type, actor: statement.actor, keyids: envelope.signatures.map((s) => s.keyid), verifiedKeys }
-    return REGISTRY_TYPES.has(statement.type) ? { ...audited, statement } : audited
+    const { statement, verifiedKeys } = outcome
+    const audited: AuditedEntry = { prev: entry.prev, type: statement.type, actor: statement.actor, keyids: entry.envelope.signatures.map((s) => s.keyid), verifiedKeys }
+    if (REGISTRY_TYPES.has(statement.type)) audited.statement = statement
+    return audited
   })
 }
 

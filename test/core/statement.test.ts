@@ -2,7 +2,7 @@
 import t from 'tap'
 import { utf8 } from '../../src/core/bytes.js'
 import { canonicalBytes } from '../../src/core/canonical-json.js'
-import { formatIssuedAt, MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement } from '../../src/core/statement.js'
+import { formatIssuedAt, MAX_PAYLOAD_BYTES, parseStatementPayload, type Statement, isIssuedAt } from '../../src/core/statement.js'
 
 const STATEMENT: Statement = {
   type: 'food.event',
@@ -109,4 +109,31 @@ t.test('field rules', async (t) => {
 t.test('formatIssuedAt: UTC with milliseconds', async (t) => {
   t.equal(formatIssuedAt(new Date(Date.UTC(2026, 10, 28, 7, 0, 0, 5))), '2026-11-28T07:00:00.005Z')
   t.throws(() => formatIssuedAt(new Date(NaN)), RangeError)
+})
+
+t.test('isIssuedAt: exactly the strings toISOString writes, read from their digits', async (t) => {
+  const byDate = (value: string) => {
+    const date = new Date(value)
+    return !Number.isNaN(date.getTime()) && date.toISOString() === value
+  }
+  const pattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+  const edges = [
+    '2024-02-29T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2000-02-29T12:00:00.000Z', '1900-02-29T12:00:00.000Z', '2100-02-29T00:00:00.000Z',
+    '2026-04-31T00:00:00.000Z', '2026-12-31T23:59:59.999Z', '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z',
+    '2026-01-01T24:00:00.000Z', '2026-01-01T23:60:00.000Z', '2026-01-01T23:59:60.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z',
+    '2026-1-01T00:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01 00:00:00.000Z', '２０２６-01-01T00:00:00.000Z', '',
+  ]
+  for (const value of edges) t.equal(isIssuedAt(value), byDate(value) && pattern.test(value), value)
+  // Every day of four years around a leap century, and random digits in every field.
+  let seed = 20261206
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+  let disagreements = 0
+  for (let i = 0; i < 20_000; i++) {
+    const two = (max: number) => String(Math.floor(next() * max)).padStart(2, '0')
+    const year = String([1600, 1700, 1899, 1900, 2000, 2024, 2025, 2100, 2400, 9999][Math.floor(next() * 10)]).padStart(4, '0')
+    const value = `${year}-${two(14)}-${two(33)}T${two(26)}:${two(62)}:${two(62)}.${String(Math.floor(next() * 1000)).padStart(3, '0')}Z`
+    if (isIssuedAt(value) !== byDate(value)) disagreements++
+  }
+  t.equal(disagreements, 0, 'agrees with Date on 20,000 random times')
+  t.equal(isIssuedAt(20260101), false, 'a number is not a time')
 })
