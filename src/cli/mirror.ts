@@ -13,7 +13,7 @@ import { closeOnSignals } from './signals.js'
 import { settingsInEffect, type SettingsInEffect } from '../domain.js'
 import { DOMAINS, startWarmUp } from '../domains.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
-import { ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
+import { pageConfigsOf, ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
 import { allocatorLine } from './allocator-line.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 
@@ -45,7 +45,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       trustProxy: options.trustProxy,
     },
     mirror: follower,
-    domainConfigs,
+    domainConfigs: pageConfigsOf(domainConfigs, rulesSince),
     ...(rulesSince ? { settingsSince: rulesSince } : {}),
   })
   const address = await app.listen({ host: options.host, port: options.port })

@@ -30,6 +30,14 @@ export function ruleSettingsOf(settings: NodeSettings): { domainConfigs: DomainC
   return { domainConfigs, kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
 }
 
+/**
+ * The domains' configs as a node's pages are made with: the seal domain's with when its settings took effect
+ * (`rulesSince`), which its seal pages say beside them.
+ */
+export function pageConfigsOf(domainConfigs: DomainConfigs, rulesSince: SettingsSince | undefined): DomainConfigs {
+  return rulesSince ? { ...domainConfigs, seal: { ...(domainConfigs.seal as object | undefined), settingsSince: rulesSince } } : domainConfigs
+}
+
 /** The seal settings serve takes (seal/config.ts); the rest keep their defaults. */
 export type SealSettings = Partial<Pick<SealConfig, 'collectiveThreshold' | 'splitWindowDays' | 'zoneOffset' | 'offHoursFrom' | 'offHoursTo'>>
 

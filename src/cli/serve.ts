@@ -25,7 +25,7 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 import { allocatorLine } from './allocator-line.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
-import { ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
+import { pageConfigsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
@@ -110,7 +110,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(publisher ? { publishing: publisher } : {}),
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
-    domainConfigs,
+    domainConfigs: pageConfigsOf(domainConfigs, rulesSince),
     ...(rulesSince ? { settingsSince: rulesSince } : {}),
     capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store) },
   })

@@ -23,6 +23,11 @@ export interface SealConfig {
   offHoursTo: number
   /** LATE_RECORD's window (the ledger's, core/late-record.ts), which the page marks late entries by */
   lateRecordAfterMs: number
+  /**
+   * When these settings took effect on a log that already held entries (cli/node-settings.ts rulesSince): the
+   * page says that the alerts of the entries before `seq` were raised under the settings before them.
+   */
+  settingsSince?: { seq: number; at: string }
 }
 
 export const DEFAULT_COLLECTIVE_THRESHOLD_CNY = 100_000

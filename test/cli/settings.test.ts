@@ -217,6 +217,8 @@ t.test('settings changed on a log that holds entries: the node says from which s
   const again = await startNode({ dir, args: ['--split-threshold', '50000'] })
   t.teardown(() => again.stop())
   t.same((await getJson<{ since?: unknown }>(`${again.url}/v1/settings`)).since, shown.since, 'the same settings again: the same since')
+  const sealPage = await (await fetch(`${again.url}/seals/yiqiao-seal`)).text()
+  t.match(sealPage, `以上设置自第 #${size} 条记录`, 'the seal page says it to the village, not only the API')
 
   // A new mirror judges every entry under the settings it is given: its alerts before that seq differ, and it says so.
   const key = (await (await fetch(`${again.url}/v1/log/key`)).text()).trim()

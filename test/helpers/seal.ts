@@ -8,6 +8,7 @@ import { buildStatementEnvelope, type Envelope } from '../../src/core/dsse.js'
 import type { Signer } from '../../src/core/keys.js'
 import { openNode, type OpenNode } from '../../src/cli/node-dir.js'
 import { buildApp } from '../../src/http/app.js'
+import type { DomainConfigs } from '../../src/domain.js'
 import { makeNode, newSigner } from './ledger.js'
 import { testDir } from './test-dir.js'
 
@@ -40,7 +41,7 @@ export interface Village {
 let counter = 0
 
 /** Actors: clerk (applies), director and deputy (approvers), custodian, inspector, outsider (another org). */
-export async function village(t: Test, options: { now?: string } = {}): Promise<Village> {
+export async function village(t: Test, options: { now?: string; domainConfigs?: DomainConfigs } = {}): Promise<Village> {
   const dir = testDir(t)
   const first = await makeNode(dir)
   const operator = first.operator
@@ -48,7 +49,7 @@ export async function village(t: Test, options: { now?: string } = {}): Promise<
   let now = options.now ?? DAYTIME
   const clock = () => new Date(now)
   let node = await openNode(dir, { clock })
-  let app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock })
+  let app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock, ...(options.domainConfigs ? { domainConfigs: options.domainConfigs } : {}) })
   t.teardown(async () => {
     await app.close()
     await node.close()
@@ -95,7 +96,7 @@ export async function village(t: Test, options: { now?: string } = {}): Promise<
       await app.close()
       await node.close()
       node = await openNode(dir, { clock })
-      app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock })
+      app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock, ...(options.domainConfigs ? { domainConfigs: options.domainConfigs } : {}) })
     },
     apply: (applicationId, extra = {}, actor = 'clerk') =>
       accept('seal.apply', actor, {

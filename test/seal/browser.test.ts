@@ -140,6 +140,25 @@ function run() {
     t.equal((await verdict(page, url)).state, 'failed')
   })
 
+  t.test('settings that took effect mid-log: the seal page says from which entry, and a changed seq fails it', async (t) => {
+    const v = await village(t, { domainConfigs: { seal: { collectiveThreshold: 50_000, settingsSince: { seq: 3, at: '2026-05-01T01:00:00.000Z' } } } })
+    await v.apply('c-1', { amount: 1000, budget: 2000 })
+    await v.app.listen({ host: '127.0.0.1', port: 0 })
+    const { port } = v.app.server.address() as { port: number }
+    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
+    const url = `${proxy.url}/seals/${SEAL}`
+    const { page, errors } = await pageAt(t, v.now())
+    const good = await verdict(page, url)
+    t.equal(good.state, 'verified', good.status)
+    t.match(await page.textContent('[data-fact="settings"]'), '集体决策金额 50,000 元')
+    t.match(await page.textContent('[data-fact="settings"]'), '以上设置自第 #3 条记录（2026-05-01 09:00）起适用，此前记录的预警按当时的设置产生。')
+    t.same(errors, [])
+    proxy.rewrite = (html) => replaceOnce(html, '以上设置自第 #3 条记录', '以上设置自第 #1 条记录')
+    const forged = await verdict(page, url)
+    t.equal(forged.state, 'failed', forged.status)
+    t.match(forged.status, /「规则设置」/)
+  })
+
   t.test('the demo seal page verifies in Chromium; its split alert is bound', async (t) => {
     const { app } = await seededDemoApp(t)
     await app.listen({ host: '127.0.0.1', port: 0 })

@@ -137,6 +137,9 @@ t.test('bad params are refused', async (t) => {
     ['application not in the entries', { ...good, applications: 'a-1 a-2' }],
     ['another seal', { ...good, seal: 'other-seal', path: '/seals/other-seal' }],
     ['a path of another seal', { ...good, path: '/seals/other-seal' }],
+    ['settings since seq 0', { ...good, settingsSince: '0 2026-06-01T03:00:00.000Z' }],
+    ['settings since no time', { ...good, settingsSince: '12 yesterday' }],
+    ['settings since with more', { ...good, settingsSince: '12 2026-06-01T03:00:00.000Z x' }],
   ]
   for (const [what, params] of bad) t.throws(() => sealView.render({ lang: 'zh', entries, actors: ACTORS, params }), BoundViewError, what)
 })
@@ -241,4 +244,19 @@ t.test('a page the view refuses is served without the area, saying why, so the b
   const refused = renderSealPage(input(['a-1', 'a-2']))
   t.notMatch(refused, /data-bound=/)
   t.match(refused, /<p class="card bound-error">本页的记录无法由账本中的已签名记录得出.*no application a-2/)
+})
+
+t.test('settings that took effect on a log that held entries: the page says from which entry, rendered again from its params', async (t) => {
+  const { entries, apply } = log()
+  apply('a-1')
+  const since = { seq: 412, at: '2026-05-20T01:02:03.004Z' }
+  const c = claims(['a-1'], { config: { ...DEFAULT_SEAL_CONFIG, settingsSince: since } })
+  const params = sealPageParams(c)
+  t.equal(params.settingsSince, '412 2026-05-20T01:02:03.004Z')
+  t.same(parseSealPageParams(params).config.settingsSince, since, 'read back from the params')
+  const zh = render(entries, c)
+  t.match(zh, /以上设置自第 #412 条记录（<time data-fact="settings-since" datetime="2026-05-20T01:02:03.004Z">2026-05-20 09:02<\/time>）起适用，此前记录的预警按当时的设置产生。/)
+  const en = sealView.render({ lang: 'en', entries, actors: ACTORS, params })
+  t.match(en, 'These settings apply from entry #412')
+  t.notMatch(render(entries, claims(['a-1'])), '#412', 'without it, nothing said')
 })

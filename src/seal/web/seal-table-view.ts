@@ -10,7 +10,7 @@ import { checkSplitGroup, deriveSealPage, Profiles, type ApplicationFacts } from
 import { isIssuedAt } from '../../core/statement.js'
 import { APPLICATION_STATES, OPEN_STATES } from '../workflow.js'
 import { budgetBar, escapeHtml, timeOf } from './application-view.js'
-import { parseSettings, settingsParams } from './seal-view.js'
+import { parseSettings, SETTINGS_SINCE, settingsParams } from './seal-view.js'
 import { SEAL_WORDS, STATE_LABELS, yuan } from './seal-words.js'
 import type { SealConfig } from '../config.js'
 
@@ -47,7 +47,7 @@ export function sealTableParams(claims: SealTableClaims): Record<string, string>
   }
 }
 
-const PARAMS = new Set(['rows', 'splits', 'state', 'now', 'asOf', 'attempts', ...Object.keys(settingsParams({ zoneOffset: '+08:00' } as SealConfig))])
+const PARAMS = new Set(['rows', 'splits', 'state', 'now', 'asOf', 'attempts', SETTINGS_SINCE, ...Object.keys(settingsParams({ zoneOffset: '+08:00' } as SealConfig))])
 
 /** The claims from a served area's params (attacker input). Throws BoundViewError naming the bad one. */
 export function parseSealTableParams(params: Readonly<Record<string, string>>): SealTableClaims {

@@ -6,6 +6,7 @@
 
 import { BoundViewError, type BoundView, type BoundViewInput } from '../../web/bound-view.js'
 import { nameIn, type Lang } from '../../web/i18n.js'
+import { isIssuedAt } from '../../core/statement.js'
 import { sealConfig, type SealConfig } from '../config.js'
 import { deriveSealPage, Profiles, type SealFacts, type SealPageClaims } from '../derive.js'
 import type { SealName } from '../records.js'
@@ -47,8 +48,12 @@ export const SETTING_PARAMS = ['zoneOffset', ...NUMBER_SETTINGS] as const
 export function settingsParams(config: SealConfig): Record<string, string> {
   const params: Record<string, string> = { zoneOffset: config.zoneOffset }
   for (const name of NUMBER_SETTINGS) params[name] = String(config[name])
+  if (config.settingsSince) params[SETTINGS_SINCE] = `${config.settingsSince.seq} ${config.settingsSince.at}`
   return params
 }
+
+/** The optional parameter of when the settings took effect: "SEQ TIME". */
+export const SETTINGS_SINCE = 'settingsSince'
 
 /** The rule settings from a served area's params (attacker input). Throws BoundViewError naming the bad one. */
 export function parseSettings(params: Readonly<Record<string, string>>): SealConfig {
@@ -59,18 +64,28 @@ export function parseSettings(params: Readonly<Record<string, string>>): SealCon
     if (!/^\d+(\.\d+)?$/.test(params[name]) || String(value) !== params[name]) throw new BoundViewError(`setting "${name}" is not a number: "${params[name].slice(0, 40)}"`)
     numbers[name] = value
   }
+  let since: SealConfig['settingsSince']
+  if (params[SETTINGS_SINCE] !== undefined) {
+    const [seqText = '', at = '', ...rest] = params[SETTINGS_SINCE].split(' ')
+    const seq = Number(seqText)
+    if (rest.length > 0 || !/^[1-9]\d*$/.test(seqText) || !Number.isSafeInteger(seq) || !isIssuedAt(at)) {
+      throw new BoundViewError(`"${SETTINGS_SINCE}" is not a seq and a UTC time: "${params[SETTINGS_SINCE].slice(0, 60)}"`)
+    }
+    since = { seq, at }
+  }
   try {
-    return sealConfig({ ...numbers, zoneOffset: params.zoneOffset })
+    return sealConfig({ ...numbers, zoneOffset: params.zoneOffset, ...(since ? { settingsSince: since } : {}) })
   } catch (error) {
     throw new BoundViewError(`a setting is out of range: ${(error as Error).message}`)
   }
 }
 
 const PARAM_NAMES = new Set(['seal', 'path', 'applications', 'splits', 'now', 'asOf', ...SETTING_PARAMS])
+const OPTIONAL_PARAMS = new Set([SETTINGS_SINCE])
 
 /** The claims from a served area's params (attacker input). Throws BoundViewError naming the bad one. */
 export function parseSealPageParams(params: Readonly<Record<string, string>>): SealPageClaims {
-  for (const name of Object.keys(params)) if (!PARAM_NAMES.has(name)) throw new BoundViewError(`unknown parameter "${name}"`)
+  for (const name of Object.keys(params)) if (!PARAM_NAMES.has(name) && !OPTIONAL_PARAMS.has(name)) throw new BoundViewError(`unknown parameter "${name}"`)
   for (const name of PARAM_NAMES) if (typeof params[name] !== 'string') throw new BoundViewError(`parameter "${name}" is missing`)
   if (params.path !== sealPagePath(params.seal)) throw new BoundViewError(`the page of seal ${params.seal.slice(0, 64)} is not at ${params.path.slice(0, 100)}`)
   const config = parseSettings(params)
@@ -134,14 +149,18 @@ function settingsText(claims: SealPageClaims, lang: Lang): string {
       `The alerts follow the operator's settings (not signed records): times in UTC${escapeHtml(config.zoneOffset)}; ` +
       `off hours ${pad(config.offHoursFrom)}:00 to ${pad(config.offHoursTo)}:00; collective decision from ${yuan(config.collectiveThreshold, lang)}; ` +
       `split contract: at least ${config.splitMinApplications} applications of one organisation within ${config.splitWindowDays} days with similar titles (similarity ≥ ${config.titleSimilarity}), each under the collective-decision amount and together reaching it; ` +
-      `due dates as of the node's time when it made this page, ${now}.`
+      `due dates as of the node's time when it made this page, ${now}.` +
+      (config.settingsSince
+        ? ` These settings apply from entry #${config.settingsSince.seq} (${timeOf(config.settingsSince.at, config, 'settings-since')}): the alerts of the entries before it were raised under the settings then.`
+        : '')
     )
   }
   return (
     `预警规则的设置（节点运营方的配置，不是已签名的记录）：时间为 UTC${escapeHtml(config.zoneOffset)}；` +
     `非工作时间为 ${pad(config.offHoursFrom)}:00 至 ${pad(config.offHoursTo)}:00；集体决策金额 ${yuan(config.collectiveThreshold)}；` +
     `拆分合同：同一组织 ${config.splitWindowDays} 天内至少 ${config.splitMinApplications} 件标题相近（相似度 ≥ ${config.titleSimilarity}）、每件低于集体决策金额而合计达到它；` +
-    `办结期限按节点生成本页的时间 ${now} 计。`
+    `办结期限按节点生成本页的时间 ${now} 计。` +
+    (config.settingsSince ? `以上设置自第 #${config.settingsSince.seq} 条记录（${timeOf(config.settingsSince.at, config, 'settings-since')}）起适用，此前记录的预警按当时的设置产生。` : '')
   )
 }
 
