@@ -13,7 +13,7 @@ import { CHROMIUM, CHROMIUM_ARGS, checkAccessibleAndZoomable, haveChromium, lazy
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { decodeQr } from '../helpers/qr.js'
-import { SEAL, SHA, village } from '../helpers/seal.js'
+import { SEAL, SHA, village, type Village } from '../helpers/seal.js'
 
 const VERIFY_TIMEOUT_MS = 30_000
 
@@ -70,6 +70,14 @@ async function pageAt(t: Test, now: string | undefined): Promise<{ page: Page; e
   return { page, errors }
 }
 
+/** The village's app listening on 127.0.0.1 behind a rewriting proxy, and a page at the village's time to read its seal page with. */
+async function sealPageBehindProxy(t: Test, v: Village) {
+  await v.app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = v.app.server.address() as { port: number }
+  const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
+  return { proxy, url: `${proxy.url}/seals/${SEAL}`, ...(await pageAt(t, v.now())) }
+}
+
 function run() {
   t.test('the seal page verifies; each rewritten fact fails it and is named', async (t) => {
     const v = await village(t)
@@ -82,11 +90,7 @@ function run() {
     await v.post(v.statement('seal.use', 'custodian', { applicationId: 'b-3', copies: 1, stamped: { sha256: SHA('e') } }))
     await v.accept('seal.register', 'operator', { sealId: 'other-seal', org: 'yiqiao-village', name: { zh: '义桥村财务专用章' }, custodian: 'custodian', approvers: ['director'] })
     const otherPage = (await v.get('/seals/other-seal')).body
-    await v.app.listen({ host: '127.0.0.1', port: 0 })
-    const { port } = v.app.server.address() as { port: number }
-    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
-    const url = `${proxy.url}/seals/${SEAL}`
-    const { page, errors } = await pageAt(t, v.now())
+    const { proxy, url, page, errors } = await sealPageBehindProxy(t, v)
 
     const good = await verdict(page, url)
     t.equal(good.state, 'verified', good.status)
@@ -143,11 +147,7 @@ function run() {
   t.test('settings that took effect mid-log: the seal page says from which entry, and a changed seq fails it', async (t) => {
     const v = await village(t, { domainConfigs: { seal: { collectiveThreshold: 50_000, settingsSince: { seq: 3, at: '2026-05-01T01:00:00.000Z' } } } })
     await v.apply('c-1', { amount: 1000, budget: 2000 })
-    await v.app.listen({ host: '127.0.0.1', port: 0 })
-    const { port } = v.app.server.address() as { port: number }
-    const proxy = await startRewritingProxy(t, `http://127.0.0.1:${port}`)
-    const url = `${proxy.url}/seals/${SEAL}`
-    const { page, errors } = await pageAt(t, v.now())
+    const { proxy, url, page, errors } = await sealPageBehindProxy(t, v)
     const good = await verdict(page, url)
     t.equal(good.state, 'verified', good.status)
     t.match(await page.textContent('[data-fact="settings"]'), '集体决策金额 50,000 元')
