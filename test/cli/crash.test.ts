@@ -146,11 +146,14 @@ t.test('SIGKILL during a stream of appends loses nothing acknowledged', async (t
 
   const everAcked = new Map<number, Acked>()
   const started = Date.now()
+  let roundsCutOff = 0
   for (let round = 1; round <= ROUNDS; round++) {
     const { acked, lostRequests, unanswered, killAfterMs } = await streamAndKill(node)
     t.comment(`round ${round}: killed ${killAfterMs} ms after the first ack; ${acked.length} acknowledged, ${lostRequests} requests cut off`)
     t.ok(acked.length > 0, `round ${round}: appends were acknowledged before the kill`)
-    t.ok(lostRequests > 0, `round ${round}: the kill landed mid-stream (requests in flight got no answer)`)
+    // A kill can land just after the node answered every request in flight and before the writers sent the
+    // next (its answers still unread in this process): then that round cut nothing off. Over the rounds, some must.
+    if (lostRequests > 0) roundsCutOff++
     for (const a of acked) {
       const earlier = everAcked.get(a.seq)
       if (earlier) t.fail(`seq ${a.seq} acknowledged twice`, { first: earlier.leafHash, again: a.leafHash })
@@ -217,6 +220,7 @@ t.test('SIGKILL during a stream of appends loses nothing acknowledged', async (t
     })
     t.equal(inconsistent, 0, `round ${round}: ${body.results.length} cut-off statements retried: ${alreadyIn} were in, the rest appended, none refused`)
   }
+  t.ok(roundsCutOff > 0, `${roundsCutOff} of ${ROUNDS} kills landed mid-stream (requests in flight got no answer)`)
 
   t.equal(await node.stop(), 0, 'a clean stop after the last restart')
   const verify = await runCli(['verify', '--dir', dir])
