@@ -3,7 +3,7 @@
 // key (web/verify-bundle.ts, the code the standalone page runs) and says in words what it proves.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
-import { boundedBody } from '../core/bounded-body.js'
+import { boundedBody, MAX_ERROR_BODY_BYTES } from '../core/bounded-body.js'
 import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
@@ -41,8 +41,6 @@ export function bundlePath(options: Pick<BundleDownload, 'id' | 'seq' | 'applica
   return `/${formatDigitalLinkPath(gtinElements({ gtin: identifier.gtin, lot: identifier.lot }))}`
 }
 
-/** The most of a refusal's body read: its code and message. */
-const MAX_ERROR_BYTES = 4 * 1024
 /** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, and the bundle's parse then refuses it. */
 const lenientUtf8 = new TextDecoder()
 
@@ -51,7 +49,7 @@ export async function downloadBundle(options: BundleDownload): Promise<string> {
   const url = `${options.url.replace(/\/+$/, '')}${bundlePath(options)}`
   const response = await fetch(url, { headers: { accept: BUNDLE_MEDIA_TYPE } })
   // The node is not trusted (that is what the bundle is for): it is read no further than a bundle may be.
-  const body = await boundedBody(response, response.ok ? MAX_BUNDLE_BYTES : MAX_ERROR_BYTES)
+  const body = await boundedBody(response, response.ok ? MAX_BUNDLE_BYTES : MAX_ERROR_BODY_BYTES)
   if (body === undefined && response.ok) {
     throw new TracechainError('BODY_TOO_LARGE', `${url} sent more than the ${MAX_BUNDLE_BYTES} bytes a bundle may be; nothing was written`, { url, max: MAX_BUNDLE_BYTES })
   }

@@ -13,7 +13,7 @@ import { closeOnSignals } from './signals.js'
 import { settingsInEffect, type SettingsInEffect } from '../domain.js'
 import { DOMAINS, startWarmUp } from '../domains.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
-import { pageConfigsOf, ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
+import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
 import { allocatorLine } from './allocator-line.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 
@@ -33,7 +33,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
-  const { rulesSince } = save(mirror.ledger.size)
+  const saved = save(mirror.ledger.size)
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
     ledger: mirror.ledger,
@@ -45,8 +45,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       trustProxy: options.trustProxy,
     },
     mirror: follower,
-    domainConfigs: pageConfigsOf(domainConfigs, rulesSince),
-    ...(rulesSince ? { settingsSince: rulesSince } : {}),
+    ...appSettingsOf(saved),
   })
   const address = await app.listen({ host: options.host, port: options.port })
   follower.start()
@@ -62,7 +61,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       '',
     ].join('\n'),
   )
-  const ours = { ...settingsInEffect(mirror.ledger.lateRecordAfterMs, DOMAINS, domainConfigs), ...(rulesSince ? { since: rulesSince } : {}) }
+  const ours = settingsInEffect(mirror.ledger.lateRecordAfterMs, DOMAINS, domainConfigs)
   void primarySettings(mirror.config.primary).then((theirs) => process.stdout.write(`  settings    ${settingsBeside(ours, theirs)}\n`))
   // The banner first: a small ledger's warm-up is over at once.
   const warmUp = startWarmUp(mirror.ledger.records)

@@ -23,19 +23,27 @@ export const SETTINGS_FILE = 'settings.json'
 /** `--webhook off` clears the saved webhooks. */
 export const WEBHOOKS_OFF = 'off'
 
+/** The domains' configs and LATE_RECORD's window that `settings` give. */
+function configsOf(settings: NodeSettings): { domainConfigs: DomainConfigs; lateRecordAfterMs?: number } {
+  const hours = settings.lateRecordHours
+  return { domainConfigs: settings.seal ? { seal: settings.seal } : {}, ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
+}
+
 /** What a ledger and its app are opened with for `settings`: the domains' configs, their kinds, LATE_RECORD's window. */
 export function ruleSettingsOf(settings: NodeSettings): { domainConfigs: DomainConfigs; kinds: StatementKind[]; lateRecordAfterMs?: number } {
-  const domainConfigs: DomainConfigs = settings.seal ? { seal: settings.seal } : {}
-  const hours = settings.lateRecordHours
-  return { domainConfigs, kinds: domainKinds(DOMAINS, domainConfigs), ...(hours === undefined ? {} : { lateRecordAfterMs: Math.round(hours * 3_600_000) }) }
+  const configs = configsOf(settings)
+  return { ...configs, kinds: domainKinds(DOMAINS, configs.domainConfigs) }
 }
 
 /**
- * The domains' configs as a node's pages are made with: the seal domain's with when its settings took effect
- * (`rulesSince`), which its seal pages say beside them.
+ * What the app of a node or mirror whose settings are `settings` (as saved) is built with: the domains' configs,
+ * the seal domain's with when its settings took effect (its seal pages say it beside them), and that time for
+ * GET /v1/settings.
  */
-export function pageConfigsOf(domainConfigs: DomainConfigs, rulesSince: SettingsSince | undefined): DomainConfigs {
-  return rulesSince ? { ...domainConfigs, seal: { ...(domainConfigs.seal as object | undefined), settingsSince: rulesSince } } : domainConfigs
+export function appSettingsOf(settings: NodeSettings): { domainConfigs: DomainConfigs; settingsSince?: SettingsSince } {
+  const { domainConfigs } = configsOf(settings)
+  const since = settings.rulesSince
+  return since ? { domainConfigs: { ...domainConfigs, seal: { ...domainConfigs.seal, settingsSince: since } }, settingsSince: since } : { domainConfigs }
 }
 
 /** The seal settings serve takes (seal/config.ts); the rest keep their defaults. */
@@ -136,6 +144,6 @@ export function settingsWithFlags(dir: string, flags: SettingFlags, clock: () =>
 
 /** The rule settings `settings` puts in effect, as GET /v1/settings says them. */
 function rulesInEffect(settings: NodeSettings): string {
-  const { domainConfigs, lateRecordAfterMs } = ruleSettingsOf(settings)
+  const { domainConfigs, lateRecordAfterMs } = configsOf(settings)
   return JSON.stringify(settingsInEffect(lateRecordAfterMs ?? DEFAULT_LATE_RECORD_AFTER_MS, DOMAINS, domainConfigs))
 }

@@ -25,7 +25,7 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 import { allocatorLine } from './allocator-line.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
-import { pageConfigsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
+import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
@@ -87,7 +87,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   } else {
     node = await openNode(options.dir, ledgerOptions)
   }
-  const { rulesSince } = save(fresh ? 0 : node.ledger.size)
+  const saved = save(fresh ? 0 : node.ledger.size)
   if (options.seed && node.ledger.size === 1) {
     const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
     const seeded = await seedLedger(node.ledger, operator)
@@ -110,8 +110,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     ...(publisher ? { publishing: publisher } : {}),
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
-    domainConfigs: pageConfigsOf(domainConfigs, rulesSince),
-    ...(rulesSince ? { settingsSince: rulesSince } : {}),
+    ...appSettingsOf(saved),
     capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store) },
   })
   const address = await app.listen({ host: options.host, port: options.port })

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Ledger } from '../ledger/ledger.js'
 import { WITNESSED_CHECKPOINT_FILE } from './node-dir.js'
-import { boundedBody } from '../core/bounded-body.js'
+import { boundedBody, MAX_ERROR_BODY_BYTES } from '../core/bounded-body.js'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -44,14 +44,14 @@ export type Progress = (checked: number, total: number) => void
  * The node audited is not trusted: each answer is read to at most what it can hold (a key, a checkpoint, a page of
  * PAGE_SIZE entries at their longest), so an endless or compressed-endless answer cannot take the auditor's memory.
  */
-const MAX_ANSWER_BYTES = { key: 4 * 1024, checkpoint: MAX_NOTE_BYTES, page: PAGE_SIZE * (MAX_ENTRY_BYTES + 1024), proof: 64 * 1024, error: 4 * 1024 }
+const MAX_ANSWER_BYTES = { key: 4 * 1024, checkpoint: MAX_NOTE_BYTES, page: PAGE_SIZE * (MAX_ENTRY_BYTES + 1024), proof: 64 * 1024 }
 
 /** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, which the checks of what it says then refuse. */
 const lenientUtf8 = new TextDecoder()
 
 async function fetchText(url: string, maxBytes: number): Promise<string> {
   const response = await fetch(url)
-  const body = await boundedBody(response, response.ok ? maxBytes : MAX_ANSWER_BYTES.error)
+  const body = await boundedBody(response, response.ok ? maxBytes : MAX_ERROR_BODY_BYTES)
   if (!response.ok) fail('NOT_FOUND', `GET ${url}: ${response.status} ${body === undefined ? '' : lenientUtf8.decode(body).slice(0, 500)}`)
   if (body === undefined) fail('BODY_TOO_LARGE', `GET ${url}: the node sent more than the ${maxBytes} bytes the answer can hold`, { url, max: maxBytes })
   return lenientUtf8.decode(body)

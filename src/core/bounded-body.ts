@@ -6,6 +6,9 @@
 
 import { concatBytes } from './bytes.js'
 
+/** The most of a refusal's body a client reads: its code and message. */
+export const MAX_ERROR_BODY_BYTES = 4 * 1024
+
 /** The body of `response`, decoded, or undefined once it passes `maxBytes` (the rest cancelled, unread). */
 export async function boundedBody(response: Response, maxBytes: number): Promise<Uint8Array | undefined> {
   if (!response.body) return new Uint8Array(0)

@@ -139,3 +139,24 @@ export function compareCodePoints(a: string, b: string): number {
   }
   return a.length - b.length
 }
+
+/**
+ * One buffer lent to synchronous uses that let go of it when they return, grown to the largest asked for up to
+ * `max`: for bytes built on a hot path only to be hashed or verified at once (a leaf's prefix and entry, a PAE),
+ * where a fresh Uint8Array each time is an ArrayBuffer of its own, off V8's heap past 64 bytes, whose allocation
+ * and sweeping cost about what the hash did. A size over `max`, or a use within a use, gets a fresh one.
+ */
+export function scratchBuffer(max: number): <T>(size: number, use: (bytes: Uint8Array) => T) => T {
+  let buffer = new Uint8Array(Math.min(4096, max))
+  let lent = false
+  return (size, use) => {
+    if (size > max || lent) return use(new Uint8Array(size))
+    if (size > buffer.length) buffer = new Uint8Array(Math.min(max, 2 ** Math.ceil(Math.log2(size))))
+    lent = true
+    try {
+      return use(buffer.subarray(0, size))
+    } finally {
+      lent = false
+    }
+  }
+}

@@ -1,7 +1,7 @@
 // DSSE v1 envelopes (github.com/secure-systems-lab/dsse, protocol.md and envelope.md), as in-toto
 // and Sigstore use them. Everything signed in an envelope is the PAE, built only here.
 import { canonicalBytes } from './canonical-json.js'
-import { fromBase64, fromUtf8, toBase64, toHex, utf8 } from './bytes.js'
+import { fromBase64, fromUtf8, scratchBuffer, toBase64, toHex, utf8 } from './bytes.js'
 import type { Ed25519 } from './ed25519.js'
 import { SIGNATURE_LENGTH } from './ed25519-strict.js'
 import { fail } from './errors.js'
@@ -34,45 +34,35 @@ const MAX_PAYLOAD_BASE64_LENGTH = Math.ceil(MAX_PAYLOAD_BYTES / 3) * 4
  * decimal byte length. The lengths make the split between type and payload unambiguous.
  */
 export function pae(payloadType: string, payload: Uint8Array): Uint8Array {
-  const start = payloadType === STATEMENT_PAYLOAD_TYPE ? STATEMENT_PAE_START : utf8(`DSSEv1 ${utf8(payloadType).length} ${payloadType} `)
-  // The rest of the header is ASCII digits and a space, written as they are: no encoder call per message.
-  const length = `${payload.length} `
-  const out = new Uint8Array(start.length + length.length + payload.length)
-  out.set(start)
-  for (let i = 0; i < length.length; i++) out[start.length + i] = length.charCodeAt(i)
-  out.set(payload, start.length + length.length)
-  return out
+  const { start, length } = paeHeader(payloadType, payload)
+  return writePae(new Uint8Array(start.length + length.length + payload.length), start, length, payload)
 }
 
-// The PAE a synchronous check reads and lets go of: one buffer, grown as needed up to a bound, rather than a
-// fresh ArrayBuffer per statement (off V8's heap at this size), whose allocation and sweeping cost a check
-// thread about a microsecond a statement.
-let reusedPae = new Uint8Array(4096)
-const MAX_REUSED_PAE = 128 * 1024
+// The PAE a check builds for each statement it verifies, in one buffer reused (bytes.ts scratchBuffer).
+const paeInput = scratchBuffer(128 * 1024)
 
 /**
  * `use` of the PAE of `payloadType` and `payload`, built in a buffer that is reused once `use` returns: `use`
  * is synchronous and keeps no reference to it (a signature check, not a signing queue).
  */
 export function withPae<T>(payloadType: string, payload: Uint8Array, use: (message: Uint8Array) => T): T {
-  if (payloadType !== STATEMENT_PAYLOAD_TYPE) return use(pae(payloadType, payload))
-  const length = `${payload.length} `
-  const size = STATEMENT_PAE_START.length + length.length + payload.length
-  if (size > reusedPae.length) {
-    if (size > MAX_REUSED_PAE) return use(pae(payloadType, payload))
-    reusedPae = new Uint8Array(Math.min(MAX_REUSED_PAE, 2 ** Math.ceil(Math.log2(size))))
-  }
-  const out = reusedPae
-  // Taken for the call: a `use` that (wrongly) reentered would build its own rather than overwrite this one.
-  reusedPae = new Uint8Array(0)
-  try {
-    out.set(STATEMENT_PAE_START)
-    for (let i = 0; i < length.length; i++) out[STATEMENT_PAE_START.length + i] = length.charCodeAt(i)
-    out.set(payload, STATEMENT_PAE_START.length + length.length)
-    return use(out.subarray(0, size))
-  } finally {
-    reusedPae = out
-  }
+  const { start, length } = paeHeader(payloadType, payload)
+  return paeInput(start.length + length.length + payload.length, (out) => use(writePae(out, start, length, payload)))
+}
+
+/** The PAE's bytes up to its payload's length, and that length as it is written. */
+function paeHeader(payloadType: string, payload: Uint8Array): { start: Uint8Array; length: string } {
+  const start = payloadType === STATEMENT_PAYLOAD_TYPE ? STATEMENT_PAE_START : utf8(`DSSEv1 ${utf8(payloadType).length} ${payloadType} `)
+  return { start, length: `${payload.length} ` }
+}
+
+/** Writes the PAE into `out`, which is exactly its length. */
+function writePae(out: Uint8Array, start: Uint8Array, length: string, payload: Uint8Array): Uint8Array {
+  out.set(start)
+  // The rest of the header is ASCII digits and a space, written as they are: no encoder call per message.
+  for (let i = 0; i < length.length; i++) out[start.length + i] = length.charCodeAt(i)
+  out.set(payload, start.length + length.length)
+  return out
 }
 
 /** The PAE's start for a statement, the one payload type a node signs and verifies, every time. */

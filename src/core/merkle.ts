@@ -1,33 +1,23 @@
 // RFC 9162 section 2.1: Merkle tree hashes, inclusion proofs (2.1.3) and consistency proofs (2.1.4).
 // Proofs are built from complete (perfect) subtree hashes only, so a store need keep nothing else.
 
-import { bytesEqual } from './bytes.js'
+import { bytesEqual, scratchBuffer } from './bytes.js'
 import { fail } from './errors.js'
 import { HASH_SIZE, sha256 } from './hash.js'
 
 /** RFC 9162 root of the empty tree: SHA-256(""). (Go's x/mod tlog.TreeHash(0) is all zeros instead.) */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0))
 
-// One buffer reused for a leaf's prefix and bytes, as for the nodes below: every append, replay and audit hashes
-// each entry, and a fresh copy of each (an ArrayBuffer of its own, off V8's heap past 64 bytes) cost the
-// allocator and the collector's sweeper about what the hash did. Grown to the longest leaf seen, up to a bound.
-let leafInput = new Uint8Array(4096)
-const MAX_REUSED_LEAF_INPUT = 128 * 1024
+// Every append, replay and audit hashes each entry: its prefix and bytes are built in one buffer reused.
+const leafInput = scratchBuffer(128 * 1024)
 
 /** SHA-256(0x00 || leafBytes). */
 export function leafHash(leafBytes: Uint8Array): Uint8Array {
-  const length = 1 + leafBytes.length
-  if (length > leafInput.length) {
-    if (length > MAX_REUSED_LEAF_INPUT) {
-      const input = new Uint8Array(length)
-      input.set(leafBytes, 1)
-      return sha256(input)
-    }
-    leafInput = new Uint8Array(Math.min(MAX_REUSED_LEAF_INPUT, 2 ** Math.ceil(Math.log2(length))))
-  }
-  leafInput[0] = 0x00
-  leafInput.set(leafBytes, 1)
-  return sha256(leafInput.subarray(0, length))
+  return leafInput(1 + leafBytes.length, (input) => {
+    input[0] = 0x00
+    input.set(leafBytes, 1)
+    return sha256(input)
+  })
 }
 
 // One reused buffer: node hashing is the hot path of appends and proofs, and core code is synchronous.

@@ -20,7 +20,7 @@ const FETCH_TIMEOUT_MS = 15_000
  */
 export const MAX_API_ANSWER_BYTES = 8 * 1024 * 1024
 
-/** What the verifier was sent at `url`: its status, and its body (unread when `wanted` says it is not wanted). */
+/** What the verifier was sent at `url`: its status, and its body when the status is a success (else unread). */
 interface Answer {
   status: number
   body: Uint8Array | undefined
@@ -30,14 +30,14 @@ interface Answer {
  * GET `url`, the deadline over the whole answer, not only its headers (a server that sends its headers and then
  * a byte a minute holds no page); a body longer than `maxBytes`, counted after any content coding is undone,
  * is cut off and refused (BODY_TOO_LARGE), so neither an endless body nor a compression bomb takes the page's
- * memory. `wanted` says from the status whether the body is read at all.
+ * memory.
  */
-export async function fetchBounded(url: string, init: RequestInit, maxBytes: number, wanted: (status: number) => boolean = () => true, timeoutMs = FETCH_TIMEOUT_MS): Promise<Answer> {
+export async function fetchBounded(url: string, init: RequestInit, maxBytes: number, timeoutMs = FETCH_TIMEOUT_MS): Promise<Answer> {
   const controller = new AbortController()
   const timer = setTimeout(() => controller.abort(), timeoutMs)
   try {
     const response = await fetch(url, { ...init, signal: controller.signal })
-    if (!wanted(response.status)) {
+    if (!response.ok) {
       await response.body?.cancel().catch(() => undefined)
       return { status: response.status, body: undefined }
     }
@@ -52,7 +52,7 @@ export async function fetchBounded(url: string, init: RequestInit, maxBytes: num
 /** Reads the node's API at `base` (its own origin, or another one that allows it: CORS). */
 export function httpFetcher(base: string): LogFetcher {
   const get = async (path: string): Promise<string> => {
-    const answer = await fetchBounded(base + path, { cache: 'no-store', headers: { accept: 'application/json, text/plain' } }, MAX_API_ANSWER_BYTES, isOk)
+    const answer = await fetchBounded(base + path, { cache: 'no-store', headers: { accept: 'application/json, text/plain' } }, MAX_API_ANSWER_BYTES)
     if (!answer.body) throw new Error(`${path}: HTTP ${answer.status}`)
     return fromUtf8(answer.body)
   }
@@ -72,7 +72,7 @@ export function tileFetcher(base: string, timeoutMs = FETCH_TIMEOUT_MS): FetchRe
     // The path is the verifier's own (a tile it needs), so its bound is known before anything is read; a copy that
     // sends more has served a tile that is not the log's, which the page says as it says any other.
     const max = maxResourceBytes(path)
-    const answer = await fetchBounded(base + path, { cache: path === 'checkpoint' ? 'no-store' : 'default' }, max, isOk, timeoutMs).catch((error: unknown) => {
+    const answer = await fetchBounded(base + path, { cache: path === 'checkpoint' ? 'no-store' : 'default' }, max, timeoutMs).catch((error: unknown) => {
       if (isTracechainError(error) && error.code === 'BODY_TOO_LARGE') fail('TILE_INVALID', `${path}: the copy sent more than the ${max} bytes it can hold`, { path, max })
       throw error
     })
@@ -141,11 +141,9 @@ function provenOf(answer: unknown): Map<number, ServedWithProof> {
 }
 
 async function fetchJson(url: string): Promise<unknown> {
-  const answer = await fetchBounded(url, { headers: { accept: 'application/json' } }, MAX_API_ANSWER_BYTES, isOk)
+  const answer = await fetchBounded(url, { headers: { accept: 'application/json' } }, MAX_API_ANSWER_BYTES)
   return answer.body ? (JSON.parse(fromUtf8(answer.body)) as unknown) : undefined
 }
-
-const isOk = (status: number) => status >= 200 && status < 300
 
 /** The hashes of an answer's `proof`, or undefined for one that is not a proof (the tiles then give it). */
 function proofOf(answer: unknown): Uint8Array[] | undefined {
