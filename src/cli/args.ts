@@ -43,3 +43,13 @@ export function parsePort(text: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TracechainError('BAD_REQUEST', `port ${text} is not 0..65535`)
   return port
 }
+
+/** `--timeout SECONDS`, how long a command waits for each answer of a node it asks (cli/node-client.ts), in ms. */
+export function timeoutFlag(values: Record<string, unknown>): number | undefined {
+  if (values.timeout === undefined) return undefined
+  const seconds = Number(values.timeout)
+  if (typeof values.timeout !== 'string' || !(Number.isFinite(seconds) && seconds > 0 && seconds <= 86_400)) {
+    throw new TracechainError('BAD_REQUEST', `--timeout must be a number of seconds, more than 0 and at most 86400, got ${JSON.stringify(String(values.timeout).slice(0, 100))}`)
+  }
+  return Math.round(seconds * 1000)
+}

@@ -3,14 +3,14 @@
 // key (web/verify-bundle.ts, the code the standalone page runs) and says in words what it proves.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
-import { boundedBody, MAX_ERROR_BODY_BYTES } from '../core/bounded-body.js'
 import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
-import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
+import { TracechainError } from '../core/errors.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
 import { BUNDLE_MEDIA_TYPE, MAX_BUNDLE_BYTES, parseProofBundle, type BundleSubject, type ProofBundle } from '../core/proof-bundle.js'
 import { parseIdentifier } from '../food/identifiers.js'
 import type { BundleAccount } from '../web/bundle-account.js'
+import { askNode } from './node-client.js'
 import { verifyBundle, type BundleVerification } from '../web/verify-bundle.js'
 import type { Failure, WitnessPolicy } from '../web/verify-log.js'
 
@@ -21,6 +21,8 @@ export interface BundleDownload {
   seq?: string
   application?: string
   out: string
+  /** how long the node's answer may take (--timeout), cli/node-client.ts's default when absent */
+  timeoutMs?: number
 }
 
 /** The node path of the bundle asked for. Throws BAD_REQUEST unless exactly one subject is named and it is one. */
@@ -47,24 +49,9 @@ const lenientUtf8 = new TextDecoder()
 /** Fetches the bundle, checks its shape and writes it; one line on what it holds. Throws the node's code when it refuses. */
 export async function downloadBundle(options: BundleDownload): Promise<string> {
   const url = `${options.url.replace(/\/+$/, '')}${bundlePath(options)}`
-  const response = await fetch(url, { headers: { accept: BUNDLE_MEDIA_TYPE } })
   // The node is not trusted (that is what the bundle is for): it is read no further than a bundle may be.
-  const body = await boundedBody(response, response.ok ? MAX_BUNDLE_BYTES : MAX_ERROR_BODY_BYTES)
-  if (body === undefined && response.ok) {
-    throw new TracechainError('BODY_TOO_LARGE', `${url} sent more than the ${MAX_BUNDLE_BYTES} bytes a bundle may be; nothing was written`, { url, max: MAX_BUNDLE_BYTES })
-  }
-  const text = body === undefined ? '' : lenientUtf8.decode(body)
-  if (!response.ok) {
-    const body = (() => {
-      try {
-        return JSON.parse(text) as { code?: string; message?: string }
-      } catch {
-        return {}
-      }
-    })()
-    const code = body.code && Object.hasOwn(ERROR_STATUS, body.code) ? (body.code as ErrorCode) : 'BAD_REQUEST'
-    throw new TracechainError(code, `${response.status} from ${url}: ${body.message ?? response.statusText}`)
-  }
+  const { body } = await askNode(url, { headers: { accept: BUNDLE_MEDIA_TYPE }, maxBytes: MAX_BUNDLE_BYTES, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
+  const text = lenientUtf8.decode(body)
   let bundle: ProofBundle
   try {
     bundle = parseProofBundle(JSON.parse(text))

@@ -12,6 +12,7 @@ import type { Statement } from '../core/statement.js'
 import { toBase64 } from '../core/bytes.js'
 import type { Ledger } from '../ledger/ledger.js'
 import type { DemoKey } from '../http/demo-keys.js'
+import { askNode, NodeRefusal } from './node-client.js'
 import { readKeyFile } from './node-dir.js'
 import { eventTimeAsIssuedAt, statementsFromDocument } from '../food/epcis-import.js'
 
@@ -126,22 +127,21 @@ export async function seedLedger(ledger: Ledger, operator: Signer): Promise<numb
 }
 
 /** `tracechain demo --url U --dir D`: seeds a running node over HTTP with D's operator key. */
-export async function seedOverHttp(url: string, operatorKeyFile: string): Promise<string> {
+export async function seedOverHttp(url: string, operatorKeyFile: string, timeoutMs?: number): Promise<string> {
   const operator = readKeyFile(operatorKeyFile)
   const envelopes = buildDemoEnvelopes(operator)
   let created = 0
   let refused = 0
+  const statements = `${url.replace(/\/+$/, '')}/v1/statements`
   for (const envelope of envelopes) {
-    const response = await fetch(`${url.replace(/\/+$/, '')}/v1/statements`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(envelope),
-    })
-    if (response.status === 201) created++
-    else if (response.status !== 200) {
+    try {
+      const { status } = await askNode(statements, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope), maxBytes: 64 * 1024, ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+      if (status === 201) created++
+    } catch (error) {
+      // The node's refusal of one statement is reported and the rest still sent; anything else ends the seeding.
+      if (!(error instanceof NodeRefusal)) throw error
       refused++
-      const body = (await response.json()) as { code: string; message: string }
-      process.stderr.write(`refused: ${body.code}: ${body.message}\n`)
+      process.stderr.write(`refused: ${error.code}: ${error.message}\n`)
     }
   }
   return `demo: ${envelopes.length} statements, ${created} appended, ${envelopes.length - created - refused} already there, ${refused} refused`

@@ -8,6 +8,8 @@ import { buildStatementEnvelope } from '../core/dsse.js'
 import { documentPreHashes, eventPreHash, hashIdOfPreHash } from '../core/epcis-event-hash.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
+import { askNodeJson } from './node-client.js'
+import { submitBatch } from './submit.js'
 import { statementsFromDocument } from '../food/epcis-import.js'
 import { epcisDocumentFromXml, isXmlText } from '../food/epcis-xml.js'
 
@@ -25,6 +27,8 @@ export interface ImportOptions {
   /** read the text as XML even if it does not start with "<" (a .xml file) */
   xml?: boolean
   write: (line: string) => void
+  /** how long each answer of the node may take (--timeout), cli/node-client.ts's default when absent */
+  timeoutMs?: number
 }
 
 export interface ImportSummary {
@@ -33,13 +37,6 @@ export interface ImportSummary {
   alreadyThere: number
   refused: number
   refusedByCode: Record<string, number>
-}
-
-interface BatchResult {
-  seq?: number
-  statusCode?: number
-  code?: string
-  message?: string
 }
 
 /** An import or hash reads documents up to this size; the node's capture takes 16 MiB. */
@@ -68,15 +65,9 @@ export async function importEpcisDocument(options: ImportOptions): Promise<Impor
     const batch = statements.slice(start, start + IMPORT_BATCH_SIZE)
     const envelopes = batch.map((statement) => buildStatementEnvelope(statement, [options.signer]))
     // Batch answers carry no "created" flag: a seq at or past the size before the batch was appended by it.
-    const sizeBefore = await treeSize(base)
-    const response = await fetch(`${base}/v1/statements`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ envelopes }),
-    })
-    const answer = (await response.json()) as { results?: BatchResult[]; code?: string; message?: string }
-    if (!answer.results) throw remoteError(response.status, answer)
-    answer.results.forEach((result, i) => {
+    const sizeBefore = await treeSize(base, options.timeoutMs)
+    const results = await submitBatch(base, envelopes, options.timeoutMs)
+    results.forEach((result, i) => {
       if (result.code) {
         summary.refused++
         summary.refusedByCode[result.code] = (summary.refusedByCode[result.code] ?? 0) + 1
@@ -99,16 +90,15 @@ export async function importEpcisDocument(options: ImportOptions): Promise<Impor
   return summary
 }
 
-async function treeSize(base: string): Promise<number> {
-  const response = await fetch(`${base}/healthz`)
-  const body = (await response.json()) as { size?: number; code?: string; message?: string }
-  if (typeof body.size !== 'number') throw remoteError(response.status, body)
-  return body.size
+async function treeSize(base: string, timeoutMs: number | undefined): Promise<number> {
+  const url = `${base}/healthz`
+  const { value } = await askNodeJson<{ size?: unknown }>(url, { maxBytes: MAX_HEALTH_BYTES, ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  if (!Number.isSafeInteger(value?.size)) throw new TracechainError('NODE_UNAVAILABLE', `GET ${url} answered without the log's size`, { url })
+  return value.size as number
 }
 
-function remoteError(status: number, body: { code?: string; message?: string }): TracechainError {
-  return new TracechainError('BAD_REQUEST', `the node answered ${status} ${body.code ?? ''}: ${body.message ?? 'no message'}`, { status, code: body.code })
-}
+/** The most of GET /healthz read: a node's is a few hundred bytes. */
+const MAX_HEALTH_BYTES = 64 * 1024
 
 /** The document text from a file, or stdin for "-". */
 export function readDocument(path: string): string {

@@ -1,10 +1,11 @@
 // `tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]`: fetches the FDA
 // FSMA 204 sortable spreadsheet from a node and writes it byte for byte (CSV, UTF-8 with a BOM).
 
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, renameSync, rmSync } from 'node:fs'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
+import { TracechainError } from '../core/errors.js'
+import { openNodeStream } from './node-client.js'
 
 export interface Fsma204ExportOptions {
   url: string
@@ -13,38 +14,51 @@ export interface Fsma204ExportOptions {
   to?: string
   /** a file to write, or undefined for stdout */
   out?: string
+  /** how long the node may send nothing before the export is given up (--timeout), cli/node-client.ts's default when absent */
+  idleMs?: number
 }
 
 /**
  * Writes the CSV; returns how many data rows it held, and `truncated` when the node says the lot's trace
- * reached its bounds (the file may lack lots linked to it). Throws the node's own error code when it refuses.
+ * reached its bounds (the file may lack lots linked to it). Throws the node's own error code when it refuses,
+ * NODE_UNAVAILABLE when it cannot be reached or stops sending; a file is written whole or not at all.
  */
 export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ rows: number; bytes: number; truncated: boolean }> {
   const query = new URLSearchParams()
   for (const name of ['lot', 'from', 'to'] as const) if (options[name] !== undefined) query.set(name, options[name] as string)
   const url = `${options.url.replace(/\/+$/, '')}/v1/export/fsma204${query.size > 0 ? `?${query}` : ''}`
-  const response = await fetch(url)
-  if (!response.ok || !response.body) {
-    const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
-    const code = body.code && Object.hasOwn(ERROR_STATUS, body.code) ? (body.code as ErrorCode) : 'BAD_REQUEST'
-    throw new TracechainError(code, `${response.status} from ${url}: ${body.message ?? response.statusText}`)
-  }
+  const { response, touch, done } = await openNodeStream(url, options.idleMs)
   const counter = new RecordCounter()
-  const sink = options.out ? createWriteStream(options.out) : process.stdout
-  await pipeline(
-    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        counter.add(chunk)
-        if (sink.write(chunk)) done()
-        else sink.once('drain', () => done())
-      },
-      final(done) {
-        if (sink === process.stdout) done()
-        else (sink as ReturnType<typeof createWriteStream>).end(done)
-      },
-    }),
-  )
+  // Written beside the file and renamed when whole: an export cut off (the node gone, stopped sending) leaves no
+  // file that looks like a complete one.
+  const partial = options.out === undefined ? undefined : `${options.out}.partial`
+  const sink = partial ? createWriteStream(partial) : process.stdout
+  try {
+    await pipeline(
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+      new Writable({
+        write(chunk: Buffer, _encoding, next) {
+          touch()
+          counter.add(chunk)
+          if (sink.write(chunk)) next()
+          else sink.once('drain', () => next())
+        },
+        final(next) {
+          if (sink === process.stdout) next()
+          else (sink as ReturnType<typeof createWriteStream>).end(next)
+        },
+      }),
+    )
+  } catch (error) {
+    if (partial) {
+      ;(sink as ReturnType<typeof createWriteStream>).destroy()
+      rmSync(partial, { force: true })
+    }
+    throw error instanceof TracechainError ? error : new TracechainError('NODE_UNAVAILABLE', `GET ${url}: the answer broke off after ${counter.bytes} bytes: ${(error as Error).message}`, { url })
+  } finally {
+    done()
+  }
+  if (partial) renameSync(partial, options.out as string)
   return { rows: Math.max(0, counter.records - 1), bytes: counter.bytes, truncated: response.headers.get('tracechain-truncated') === 'true' }
 }
 

@@ -9,6 +9,7 @@ import { logKeyIdOf } from '../core/log-key-id.js'
 import { LABEL_DIMENSIONS, LABEL_SIZES, buildLabelSvg, type LabelSize } from '../labels/label.js'
 import { renderLabelPng } from '../labels/png.js'
 import { buildLotLabel } from '../food/web/lot-label.js'
+import { askNode } from './node-client.js'
 import { openNode } from './node-dir.js'
 
 export type LabelFormat = 'svg' | 'png'
@@ -26,7 +27,12 @@ export interface LabelOptions {
   out?: string
   format?: string
   size?: string
+  /** how long the node's answer may take (--timeout), cli/node-client.ts's default when absent */
+  timeoutMs?: number
 }
+
+/** The most of a label a node's answer is read to: the print PNG is some tens of kB. */
+const MAX_LABEL_BYTES = 16 * 1024 * 1024
 
 export interface LabelResult {
   bytes: Uint8Array
@@ -50,12 +56,8 @@ export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
   const shape = format === 'png' ? `${dims.pixelWidth}x${dims.pixelHeight} px${size === 'print' ? ', 40x60 mm at 300 dpi' : ''}` : size === 'print' ? '40x60 mm' : '320x480 px'
   if (options.url) {
     const base = options.url.replace(/\/+$/, '')
-    const response = await fetch(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`)
-    if (!response.ok) {
-      const answer = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
-      throw new TracechainError('BAD_REQUEST', `${response.status} ${answer.code ?? ''}: ${answer.message ?? response.statusText}`)
-    }
-    return { bytes: new Uint8Array(await response.arrayBuffer()), format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
+    const { body } = await askNode(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`, { maxBytes: MAX_LABEL_BYTES, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
+    return { bytes: body, format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
   }
   if (!options.baseUrl) throw new TracechainError('BAD_REQUEST', 'label needs --url (a running node) or --base-url (offline)')
   if (!options.dir && !options.logKey) {

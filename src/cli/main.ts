@@ -9,7 +9,7 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString } from './args.js'
+import { httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString, timeoutFlag } from './args.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
@@ -71,6 +71,10 @@ const USAGE = `tracechain <command> [options]
                                                 write the standalone verification page (index.html and the
                                                 versioned verifier) for any static site; print its SRI hash
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
+
+The commands that ask a node over HTTP (submit, epcis import, bundle, export, label --url, verify --url, demo)
+take --timeout SECONDS: how long each answer may take (export: how long the node may send nothing), 120 by
+default; past it, or when the node cannot be reached, they stop with NODE_UNAVAILABLE.
 
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY,
 TRACECHAIN_INDEPENDENT_VERIFIER, TRACECHAIN_PUBLISH.`
@@ -203,9 +207,9 @@ const commands: Record<string, Command> = {
   },
 
   async submit(argv) {
-    const { values, positionals } = parse(argv, { url: { type: 'string' } })
+    const { values, positionals } = parse(argv, { url: { type: 'string' }, timeout: { type: 'string' } })
     const { submitFiles } = await import('./submit.js')
-    const refused = await submitFiles(httpUrlFlag(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`))
+    const refused = await submitFiles(httpUrlFlag(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`), timeoutFlag(values))
     return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
   },
 
@@ -216,6 +220,7 @@ const commands: Record<string, Command> = {
       url: { type: 'string' },
       'issued-at': { type: 'string' },
       prehash: { type: 'boolean' },
+      timeout: { type: 'string' },
     })
     const [sub, file, ...extra] = positionals
     const usage = 'usage: tracechain epcis import DOC --key K --actor A --url U, or tracechain epcis hash DOC [--prehash]'
@@ -234,15 +239,17 @@ const commands: Record<string, Command> = {
       issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
       xml: isXmlFile,
       write: (line) => process.stdout.write(`${line}\n`),
+      timeoutMs: timeoutFlag(values),
     })
     return summary.refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
   },
 
   async bundle(argv) {
-    const { values } = parse(argv, { url: { type: 'string' }, id: { type: 'string' }, seq: { type: 'string' }, application: { type: 'string' }, out: { type: 'string' } })
+    const { values } = parse(argv, { url: { type: 'string' }, id: { type: 'string' }, seq: { type: 'string' }, application: { type: 'string' }, out: { type: 'string' }, timeout: { type: 'string' } })
     const { downloadBundle } = await import('./bundle.js')
     const summary = await downloadBundle({
       url: httpUrlFlag(values, 'url'),
+      timeoutMs: timeoutFlag(values),
       out: requireString(values, 'out'),
       ...(typeof values.id === 'string' ? { id: values.id } : {}),
       ...(typeof values.seq === 'string' ? { seq: values.seq } : {}),
@@ -259,6 +266,7 @@ const commands: Record<string, Command> = {
       from: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
+      timeout: { type: 'string' },
     })
     if (positionals.length !== 1 || positionals[0] !== 'fsma204') throw new TracechainError('BAD_REQUEST', 'usage: tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]')
     const { exportFsma204 } = await import('./export.js')
@@ -269,6 +277,7 @@ const commands: Record<string, Command> = {
       from: values.from as string | undefined,
       to: values.to as string | undefined,
       out,
+      idleMs: timeoutFlag(values),
     })
     process.stderr.write(`fsma204: ${rows} rows, ${bytes} bytes${out ? ` written to ${out}` : ''}\n`)
     if (truncated) {
@@ -294,6 +303,7 @@ const commands: Record<string, Command> = {
       out: { type: 'string' },
       format: { type: 'string' },
       size: { type: 'string' },
+      timeout: { type: 'string' },
     })
     const { writeLabel } = await import('./label.js')
     const summary = await writeLabel(
@@ -306,6 +316,7 @@ const commands: Record<string, Command> = {
         out: values.out as string | undefined,
         format: values.format as string | undefined,
         size: values.size as string | undefined,
+        timeoutMs: timeoutFlag(values),
       },
       process.stdout,
     )
@@ -322,13 +333,13 @@ const commands: Record<string, Command> = {
   },
 
   async demo(argv) {
-    const { values } = parse(argv, { url: { type: 'string' }, dir: { type: 'string' }, 'operator-key': { type: 'string' } })
+    const { values } = parse(argv, { url: { type: 'string' }, dir: { type: 'string' }, 'operator-key': { type: 'string' }, timeout: { type: 'string' } })
     const { seedOverHttp } = await import('./demo.js')
     const keyFile =
       (values['operator-key'] as string | undefined) ??
       (typeof values.dir === 'string' ? resolve(values.dir, 'keys', 'operator.json') : undefined)
     if (!keyFile) throw new TracechainError('BAD_REQUEST', 'demo needs --dir D (the node directory) or --operator-key FILE')
-    const report = await seedOverHttp(httpUrlFlag(values, 'url'), keyFile)
+    const report = await seedOverHttp(httpUrlFlag(values, 'url'), keyFile, timeoutFlag(values))
     process.stdout.write(`${report}\n`)
     return EXIT_OK
   },

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../core/cosignature.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { TracechainError } from '../core/errors.js'
-import { httpUrlFlag, parse, requireString } from './args.js'
+import { httpUrlFlag, parse, requireString, timeoutFlag } from './args.js'
 import { EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
 import type { VerifyOutcome } from './verify.js'
 
@@ -22,6 +22,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     bundle: { type: 'string' },
     key: { type: 'string' },
     'late-record-hours': { type: 'string' },
+    timeout: { type: 'string' },
   })
   const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
   const min = values.min === undefined ? witnesses.length : Number(values.min)
@@ -56,6 +57,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       verifierKey: values['log-key'] as string | undefined,
       checkpointFile: values.checkpoint as string | undefined,
       onProgress: progress,
+      timeoutMs: timeoutFlag(values),
     })
   } else if (typeof values.dir === 'string') {
     outcome = await verifyDir(resolve(values.dir), { checkpointFile: values.checkpoint as string | undefined, onProgress: progress })

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Ledger } from '../ledger/ledger.js'
+import { askNode, askNodeJson } from './node-client.js'
 import { WITNESSED_CHECKPOINT_FILE } from './node-dir.js'
-import { boundedBody, MAX_ERROR_BODY_BYTES } from '../core/bounded-body.js'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -49,16 +49,11 @@ const MAX_ANSWER_BYTES = { key: 4 * 1024, checkpoint: MAX_NOTE_BYTES, page: PAGE
 /** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, which the checks of what it says then refuse. */
 const lenientUtf8 = new TextDecoder()
 
-async function fetchText(url: string, maxBytes: number): Promise<string> {
-  const response = await fetch(url)
-  const body = await boundedBody(response, response.ok ? maxBytes : MAX_ERROR_BODY_BYTES)
-  if (!response.ok) fail('NOT_FOUND', `GET ${url}: ${response.status} ${body === undefined ? '' : lenientUtf8.decode(body).slice(0, 500)}`)
-  if (body === undefined) fail('BODY_TOO_LARGE', `GET ${url}: the node sent more than the ${maxBytes} bytes the answer can hold`, { url, max: maxBytes })
-  return lenientUtf8.decode(body)
-}
+/** Reads one answer of the node audited, within its bound and the deadline. */
+type NodeReader = (url: string, maxBytes: number) => Promise<string>
 
-async function fetchJson<T>(url: string, maxBytes: number): Promise<T> {
-  return JSON.parse(await fetchText(url, maxBytes)) as T
+function nodeReader(timeoutMs: number | undefined): NodeReader {
+  return async (url, maxBytes) => lenientUtf8.decode((await askNode(url, { maxBytes, ...(timeoutMs === undefined ? {} : { timeoutMs }) })).body)
 }
 
 interface SavedCheckpoint {
@@ -75,9 +70,11 @@ function readSavedCheckpoint(file: string | undefined, verifierKey: string): Sav
 /** Audits a node over HTTP. `verifierKey` pins the log key; without it the node's own is used (trust on first use). */
 export async function verifyUrl(
   baseUrl: string,
-  options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress } = {},
+  options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress; timeoutMs?: number } = {},
 ): Promise<VerifyOutcome> {
   const base = baseUrl.replace(/\/+$/, '')
+  const fetchText = nodeReader(options.timeoutMs)
+  const fetchJson = async <T>(url: string, maxBytes: number) => (await askNodeJson<T>(url, { maxBytes, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })).value
   const servedKey = (await fetchText(`${base}/v1/log/key`, MAX_ANSWER_BYTES.key)).trim()
   const verifierKey = options.verifierKey ?? servedKey
   if (verifierKey !== servedKey) fail('NOTE_SIGNATURE_INVALID', 'the node serves a different log key than the one pinned')
@@ -95,12 +92,19 @@ export async function verifyUrl(
   if (saved) auditor.keepRoot(saved.checkpoint.size)
   const read = async (from: number, limit: number) => {
     const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`, MAX_ANSWER_BYTES.page)
+    if (!Array.isArray(page?.entries)) fail('ENTRY_INVALID', `the node answered entries from ${from} without a list of entries`)
     if (page.entries.length < limit) fail('ENTRY_INVALID', `the node served ${page.entries.length} entries from ${from}, expected ${limit}`)
-    return page.entries.map(({ entry, leafHash }, i) => ({
-      seq: from + i,
-      bytes: new TextEncoder().encode(canonicalJson(entry)),
-      expectedLeafHash: fromHex(leafHash, 'leafHash'),
-    }))
+    return page.entries.map((item: unknown, i) => {
+      const { entry, leafHash } = (item ?? {}) as { entry?: unknown; leafHash?: unknown }
+      let text: string | undefined
+      try {
+        text = typeof entry === 'object' && entry !== null && typeof leafHash === 'string' ? canonicalJson(entry) : undefined
+      } catch {
+        text = undefined
+      }
+      if (text === undefined) fail('ENTRY_INVALID', `the node served seq ${from + i} without an entry object and its leafHash`)
+      return { seq: from + i, bytes: new TextEncoder().encode(text), expectedLeafHash: fromHex(leafHash as string, 'leafHash') }
+    })
   }
   await auditRange(auditor, 0, checkpoint.size, PAGE_SIZE, read, { onProgress: options.onProgress && ((checked) => options.onProgress?.(checked, checkpoint.size)) })
   const rootAtSaved = auditor.keptRoot

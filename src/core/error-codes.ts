@@ -93,6 +93,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   STORE_UNAVAILABLE: 'a write to the store failed; appends are refused until the node has re-established its state from disk (reads keep working)',
   MIRROR_READ_ONLY: 'a write sent to a mirror, which only serves reads of the log it follows; details.primary names where writes go',
   MIRROR_NOT_READY: 'a mirror that has not yet verified a first checkpoint of the log it follows (its first catch-up); retry after Retry-After seconds',
+  NODE_UNAVAILABLE: 'a node the CLI asked (--url) that could not be reached, gave no complete answer within the deadline (--timeout), or answered with what is not its own answer, such as a proxy\'s error page',
   SHUTTING_DOWN: 'the node is closing and accepts no more statements',
   RATE_LIMITED: 'too many requests to a costly route from one address; retry after Retry-After seconds',
   BUSY: 'the node is already doing as much of this work as it does at once (an audit, label renders); retry after Retry-After seconds',

@@ -261,5 +261,5 @@ t.test('a URL flag that is not an http(s) URL is refused by name, and a node out
   await new Promise<void>((resolve) => server.close(() => resolve()))
   const unreachable = await runCli(['verify', '--url', `http://127.0.0.1:${port}`])
   t.equal(unreachable.code, 2)
-  t.match(unreachable.stderr, /^tracechain verify: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/)
+  t.match(unreachable.stderr, /^tracechain verify: NODE_UNAVAILABLE: GET http:\/\/127\.0\.0\.1:\d+\/v1\/log\/key: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/)
 })

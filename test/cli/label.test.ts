@@ -27,7 +27,7 @@ t.test('from a running node: its base URL and key id in the QR code, its product
   const text = new TextDecoder().decode(svg.bytes)
   t.match(text, /width="320" height="480"/)
   t.match(text, /嘉兴鲜肉粽/)
-  await t.rejects(makeLabel({ url: baseUrl, id: 'urn:epc:class:lgtin:6901234.000999.X' }), { code: 'BAD_REQUEST', message: /404 NOT_FOUND/ })
+  await t.rejects(makeLabel({ url: baseUrl, id: 'urn:epc:class:lgtin:6901234.000999.X' }), { code: 'NOT_FOUND', message: /^404 from http:\/\/127\.0\.0\.1:\d+\/v1\/labels\// })
   await t.rejects(makeLabel({ url: baseUrl, id: LOT_URN, format: 'gif' }), { code: 'BAD_REQUEST' })
 })
 
