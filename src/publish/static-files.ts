@@ -40,12 +40,18 @@ export class StaticFiles {
     const temporary = join(this.staging, `${process.pid}-${this.next++}`)
     const handle = await open(temporary, 'w', 0o644)
     try {
-      await handle.writeFile(bytes)
-      await handle.datasync()
-    } finally {
-      await handle.close()
+      try {
+        await handle.writeFile(bytes)
+        await handle.datasync()
+      } finally {
+        await handle.close()
+      }
+      await rename(temporary, target)
+    } catch (error) {
+      // A full disk fails the write part way: what was written would hold on to the space a retry needs.
+      await rm(temporary, { force: true })
+      throw error
     }
-    await rename(temporary, target)
     this.changed.add(dirname(target))
   }
 

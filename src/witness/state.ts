@@ -57,10 +57,18 @@ export class WitnessState {
     }
   }
 
-  /** Replaces the record of `cosigned.origin`, durably; returns only once it is on disk. */
+  /**
+   * Replaces the record of `cosigned.origin`, durably; returns only once it is on disk. Throws STORE_UNAVAILABLE
+   * when it cannot be written (a full disk): the old record stays, and no cosignature may be answered.
+   */
   record(cosigned: CosignedCheckpoint): void {
     const record = { origin: cosigned.origin, size: cosigned.size, rootHash: toBase64(cosigned.rootHash), checkpoint: cosigned.checkpoint }
-    writeFileDurably(join(this.dir, `${originHashOf(cosigned.origin)}.json`), JSON.stringify(record, null, 2) + '\n', 0o600)
+    try {
+      writeFileDurably(join(this.dir, `${originHashOf(cosigned.origin)}.json`), JSON.stringify(record, null, 2) + '\n', 0o600)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'an error'
+      fail('STORE_UNAVAILABLE', `the witness cannot record a cosignature (${code}); it cosigns nothing until it can`)
+    }
   }
 }
 
