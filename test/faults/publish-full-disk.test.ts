@@ -4,12 +4,12 @@
 // staging area to hold on to the space; and once space comes back the node publishes its whole tree by itself.
 
 import { readdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import t from 'tap'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
-import { TiledLog, type FetchResource } from '../../src/core/tiled-log.js'
+import { TiledLog } from '../../src/core/tiled-log.js'
+import { fetchDirectory } from '../helpers/static-log.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { getCheckpoint, getJson, postJson, registrations, startNode } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -19,17 +19,6 @@ interface Health {
   size: number
   published?: { size: number; error?: { at: string; message: string } }
 }
-
-const fetchDirectory =
-  (dir: string): FetchResource =>
-  async (path) => {
-    try {
-      return await readFile(join(dir, path))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
-  }
 
 async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const started = Date.now()

@@ -2,6 +2,7 @@
 // copy of the log serves at one size, by path, and a fetch over them for core/tiled-log.ts.
 
 import { readFileSync, readdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { signCheckpoint, type NoteSigner } from '../../src/core/checkpoint.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
@@ -82,4 +83,16 @@ export function filesOf(dir: string): Map<string, Buffer> {
   }
   walk(dir)
   return out
+}
+
+/** A fetch over a published tree in `dir` (a missing file is undefined), as a copy served from it reads. */
+export function fetchDirectory(dir: string): FetchResource {
+  return async (path) => {
+    try {
+      return await readFile(join(dir, path))
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+  }
 }

@@ -3,25 +3,14 @@
 
 import t from 'tap'
 import { join } from 'node:path'
-import { readFile } from 'node:fs/promises'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
-import { TiledLog, type FetchResource } from '../../src/core/tiled-log.js'
+import { TiledLog } from '../../src/core/tiled-log.js'
+import { fetchDirectory } from '../helpers/static-log.js'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import { getCheckpoint, postJson, registrations, startNode, type NodeProcess } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const ROUNDS = 3
-
-const fetchDirectory =
-  (dir: string): FetchResource =>
-  async (path) => {
-    try {
-      return await readFile(join(dir, path))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
-  }
 
 t.test('SIGKILL while publishing leaves a whole tree in DIR; a restart publishes on from it', async (t) => {
   const root = testDir(t)

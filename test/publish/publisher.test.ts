@@ -3,30 +3,18 @@
 // and a reader never finds a checkpoint in DIR whose tiles are not there yet.
 
 import t from 'tap'
-import { filesOf } from '../helpers/static-log.js'
+import { fetchDirectory, filesOf } from '../helpers/static-log.js'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bytesEqual } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { leafHash } from '../../src/core/merkle.js'
-import { TiledLog, type FetchResource } from '../../src/core/tiled-log.js'
+import { TiledLog } from '../../src/core/tiled-log.js'
 import { Publisher } from '../../src/publish/publisher.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 import { registrations } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
-
-export function fetchDirectory(dir: string): FetchResource {
-  return async (path) => {
-    try {
-      return await readFile(join(dir, path))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
-  }
-}
 
 let batch = 0
 async function append(node: TestNode, count: number): Promise<void> {
