@@ -3,9 +3,9 @@
 // brotli it was built in; and the consumer page's bytes with its own script, measured in brotli, against the 30 kB it may weigh.
 
 import { createHash } from 'node:crypto'
-import { brotliDecompressSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib'
+import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, gunzipSync, gzipSync } from 'node:zlib'
 import t from 'tap'
-import { looksCompressed } from '../../src/http/compression.js'
+import { DYNAMIC_BROTLI_QUALITY, looksCompressed } from '../../src/http/compression.js'
 import { entityTag, noneMatch } from '../../src/http/conditional-get.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT } from '../helpers/web.js'
 
@@ -23,6 +23,8 @@ t.test('brotli or gzip as asked, the same bytes decoded; small answers and the u
     t.match(br.headers.vary, /accept-encoding/i)
     t.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body, `${url}: decodes to the same body`)
     t.ok(br.rawPayload.length < plain.rawPayload.length / 2, `${url}: ${plain.rawPayload.length} → ${br.rawPayload.length} bytes`)
+    const quality = brotliCompressSync(plain.rawPayload, { params: { [constants.BROTLI_PARAM_QUALITY]: DYNAMIC_BROTLI_QUALITY } }).length
+    t.equal(br.rawPayload.length, quality, `${url}: at brotli quality ${DYNAMIC_BROTLI_QUALITY}`)
     const gzip = await app.inject({ url, headers: { ...HTML, 'accept-encoding': 'gzip' } })
     t.equal(gzip.headers['content-encoding'], 'gzip')
     t.equal(gunzipSync(gzip.rawPayload).toString(), plain.body)
