@@ -30,7 +30,10 @@ export function toTracechainError(error: unknown): TracechainError {
   if (isTracechainError(error)) return error
   const fastifyError = error as FastifyError & { validation?: unknown[]; validationContext?: string }
   if (fastifyError.validation) {
-    return new TracechainError('BAD_REQUEST', `${fastifyError.validationContext ?? 'request'} ${fastifyError.message}`, {
+    // Fastify's message names the part already ("querystring/from must be >= 0"); it is named here only where not.
+    const context = fastifyError.validationContext ?? 'request'
+    const message = fastifyError.message.startsWith(context) ? fastifyError.message : `${context} ${fastifyError.message}`
+    return new TracechainError('BAD_REQUEST', message, {
       validation: fastifyError.validation,
     })
   }

@@ -181,6 +181,10 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
     t.equal(response.statusCode, status, `${url} status`)
     t.equal(response.json().code, code, `${url} code`)
   }
+  // A schema's refusal names the field once, where it is.
+  t.equal((await app.inject('/v1/entries?from=x')).json().message, 'querystring/from must be integer')
+  t.equal((await app.inject('/v1/entries?bogus=1')).json().message, 'querystring must NOT have additional properties')
+  t.equal((await app.inject('/v1/entries/abc')).json().message, 'params/seq must be integer')
 })
 
 t.test('GET /v1/verify audits ranges; actors, health, metrics, docs', async (t) => {
