@@ -193,6 +193,8 @@ t.test('bad requests: 4xx with a code, and nothing written', async (t) => {
     ['an actor never registered', capture(app, unregisteredToken, document), 403, 'CUSTODY_NOT_REGISTERED'],
     ['not JSON', capture(app, token, '{"type": "EPCISDocument",'), 400, 'INVALID_JSON'],
     ['an empty body', capture(app, token, ''), 400, 'INVALID_JSON'],
+    ['JSON nested 100,000 deep', capture(app, token, `{"type":"EPCISDocument","epcisBody":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 400, 'INVALID_JSON'],
+    ['XML nested 100,000 deep', capture(app, token, `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`, { 'content-type': 'application/xml' }), 400, 'BAD_REQUEST'],
     ['not an EPCIS document', capture(app, token, { type: 'EPCISDocument', epcisBody: {} }), 400, 'EPCIS_INVALID'],
     ['an event alone', capture(app, token, eventsOf(document)[0]), 400, 'EPCIS_INVALID'],
     ['an event that is not an object', capture(app, token, { ...document, epcisBody: { eventList: ['x'] } }), 400, 'EPCIS_INVALID'],

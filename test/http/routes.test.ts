@@ -70,6 +70,9 @@ t.test('POST /v1/statements: bad input gets a 4xx with a code and writes nothing
     { name: 'batch with a __proto__ key', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: `{"envelopes":[${JSON.stringify(envelope('e8'))}],"__proto__":{"x":1}}` }, status: 400, code: 'BAD_REQUEST' },
     { name: 'body not UTF-8 JSON', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }, status: 400, code: 'INVALID_JSON' },
     { name: 'batch with extra keys', request: { method: 'POST', url: '/v1/statements', payload: { envelopes: [], more: 1 } }, status: 400, code: 'BAD_REQUEST' },
+    { name: 'a batch nested 100,000 deep', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: `{"envelopes":${'['.repeat(100_000)}${']'.repeat(100_000)}}` }, status: 400, code: 'INVALID_JSON' },
+    { name: 'a signature with a value nested 50,000 deep', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...envelope('e9'), signatures: [{ ...envelope('e9').signatures[0], x: 0 }] }).replace('"x":0', `"x":${'['.repeat(50_000)}${']'.repeat(50_000)}`) }, status: 400, code: 'INVALID_JSON' },
+    { name: 'an envelope nested just past the limit', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ ...envelope('e10'), x: 0 }).replace('"x":0', `"x":${'['.repeat(64)}${']'.repeat(64)}`) }, status: 400, code: 'INVALID_JSON' },
     { name: 'body over the limit', request: { method: 'POST', url: '/v1/statements', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ envelopes: [], pad: 'x'.repeat(33 * 1024 * 1024) }) }, status: 413, code: 'BODY_TOO_LARGE' },
   ]
   for (const c of cases) {

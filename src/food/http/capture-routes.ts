@@ -2,7 +2,9 @@
 // system posts an EPCISDocument with its actor's capture token and follows the job. Thin: food/capture.ts runs it.
 
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { MAX_JSON_DEPTH } from '../../core/canonical-json.js'
 import { TracechainError, fail } from '../../core/errors.js'
+import { nestsDeeperThan } from '../../core/json-depth.js'
 import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
 import { epcisDocumentFromXml } from '../epcis-xml.js'
 
@@ -30,6 +32,7 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
     const text = (body as Buffer).toString('utf8')
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new TracechainError('INVALID_JSON', `the document nests arrays and objects deeper than ${MAX_JSON_DEPTH}`), undefined)
     try {
       done(null, JSON.parse(text))
     } catch (error) {
