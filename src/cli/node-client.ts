@@ -4,6 +4,7 @@
 // those is one typed error here (NODE_UNAVAILABLE, BODY_TOO_LARGE, or the node's own code for a refusal it
 // made), within a deadline, never a parser's exception or a command that waits for good.
 
+import { setTimeout as sleep } from 'node:timers/promises'
 import { boundedBody, MAX_ERROR_BODY_BYTES } from '../core/bounded-body.js'
 import { ERROR_STATUS, TracechainError, type ErrorCode } from '../core/errors.js'
 
@@ -13,10 +14,18 @@ export class NodeRefusal extends TracechainError {
     code: ErrorCode,
     message: string,
     readonly status: number,
+    /** when a 429 or 503 said to come back (Retry-After, in seconds, at most MAX_RETRY_AFTER_SECONDS) */
+    readonly retryAfterSeconds?: number,
   ) {
     super(code, message, { status })
   }
 }
+
+/** Tries of one request a node answers 429 or 503 with Retry-After. */
+const MAX_ATTEMPTS = 5
+
+/** The longest Retry-After waited for; a longer one is the refusal. */
+const MAX_RETRY_AFTER_SECONDS = 30
 
 /** How long one request may take, headers and body, unless --timeout says otherwise. */
 export const DEFAULT_NODE_TIMEOUT_MS = 120_000
@@ -49,8 +58,17 @@ export async function askNode(url: string, request: NodeRequest): Promise<NodeAn
   const timeoutMs = request.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS
   const { method = 'GET' } = request
   return withinDeadline(url, method, timeoutMs, async (signal) => {
-    const response = await fetch(url, { method, signal, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) })
-    if (!response.ok) throw await refusalOf(url, method, response)
+    let response: Response
+    for (let attempt = 1; ; attempt++) {
+      response = await fetch(url, { method, signal, ...(request.headers ? { headers: request.headers } : {}), ...(request.body !== undefined ? { body: request.body } : {}) })
+      if (response.ok) break
+      const refusal = await refusalOf(url, method, response)
+      // A node busy for a moment (BUSY, RATE_LIMITED, a store being reopened) says when to come back: within the
+      // deadline, so does this. Every request here may be sent again: a statement sent twice is recorded once.
+      const wait = refusal instanceof NodeRefusal ? refusal.retryAfterSeconds : undefined
+      if (wait === undefined || attempt >= MAX_ATTEMPTS) throw refusal
+      await sleep(wait * 1000, undefined, { signal })
+    }
     const body = await boundedBody(response, request.maxBytes)
     if (body === undefined) {
       throw new TracechainError('BODY_TOO_LARGE', `${method} ${url}: the node sent more than the ${request.maxBytes} bytes its answer can hold; nothing was kept`, { url, max: request.maxBytes })
@@ -118,7 +136,9 @@ async function refusalOf(url: string, method: string, response: Response): Promi
   const body = await boundedBody(response, MAX_ERROR_BODY_BYTES).catch(() => undefined)
   const said = body && parsedRefusal(lenientUtf8.decode(body))
   if (said?.code && Object.hasOwn(ERROR_STATUS, said.code)) {
-    return new NodeRefusal(said.code as ErrorCode, `${response.status} from ${url}: ${said.message ?? response.statusText}`, response.status)
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
+    const comeBack = (response.status === 429 || response.status === 503) && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= MAX_RETRY_AFTER_SECONDS
+    return new NodeRefusal(said.code as ErrorCode, `${response.status} from ${url}: ${said.message ?? response.statusText}`, response.status, comeBack ? retryAfter : undefined)
   }
   const what = said ? `${said.code ?? 'no code'}: ${said.message ?? 'no message'}` : `not the node's answer (${response.headers.get('content-type') ?? 'no content type'})`
   return notTheNode(url, method, `${response.status} ${response.statusText}, ${what}`)

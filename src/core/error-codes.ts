@@ -96,7 +96,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   NODE_UNAVAILABLE: 'a node the CLI asked (--url) that could not be reached, gave no complete answer within the deadline (--timeout), or answered with what is not its own answer, such as a proxy\'s error page',
   SHUTTING_DOWN: 'the node is closing and accepts no more statements',
   RATE_LIMITED: 'too many requests to a costly route from one address; retry after Retry-After seconds',
-  BUSY: 'the node is already doing as much of this work as it does at once (an audit, label renders); retry after Retry-After seconds',
+  BUSY: 'the node is already doing as much of this work as it does at once (an audit, label renders, 64 MiB of statement bodies being read); retry after Retry-After seconds',
   TOO_MANY_STREAMS: 'the node already serves as many alert streams (GET /v1/alerts/stream) as it allows at once; retry after Retry-After seconds',
   INTERNAL: 'an unexpected failure inside the node',
 }

@@ -52,6 +52,8 @@ export interface AppConfig {
   independentVerifier?: string
   /** how many alert streams (GET /v1/alerts/stream) at once, their heartbeat, how often OVERDUE is checked for them */
   alertStreams?: Partial<AlertStreamLimits>
+  /** bytes of bodies POST /v1/statements holds at once (http/intake.ts; default DEFAULT_INTAKE_BYTES) */
+  statementIntakeBytes?: number
 }
 
 export interface AppOptions {
@@ -147,7 +149,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   const startedAt = Date.now()
-  await app.register(statementRoutes, { ledger })
+  await app.register(statementRoutes, { ledger, ...(config.statementIntakeBytes === undefined ? {} : { intakeBytes: config.statementIntakeBytes }) })
   // With witnesses, the checkpoint served (and published) is the latest that meets their policy, until one does the latest.
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
   await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })

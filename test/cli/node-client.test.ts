@@ -162,3 +162,57 @@ t.test("the node's own refusals keep its code; files of envelopes that are not J
   const badTimeout = await runCli(['submit', '--url', node.url, '--timeout', 'soon', garbled])
   t.match(badTimeout.stderr, /^tracechain submit: BAD_REQUEST: --timeout must be a number of seconds/)
 })
+
+t.test('a node busy for a moment (429 or 503 with Retry-After) is asked again when it says; past five tries, or a long wait, its refusal stands', async (t) => {
+  const dir = testDir(t)
+  const node = await startNode({ dir: join(dir, 'node') })
+  t.teardown(() => node.stop())
+  let busyFor = 2
+  let retryAfter = '1'
+  let asked = 0
+  const url = await serverAnswering(t, (request, response) => {
+    asked++
+    if (busyFor > 0) {
+      busyFor--
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter })
+      response.end(JSON.stringify({ statusCode: 429, code: 'BUSY', error: 'Too Many Requests', message: 'busy' }))
+      return
+    }
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', async () => {
+      const answer = await fetch(`${node.url}${request.url}`, { method: request.method, headers: { 'content-type': 'application/json' }, ...(request.method === 'POST' ? { body: Buffer.concat(chunks) } : {}) })
+      response.writeHead(answer.status, { 'content-type': 'application/json' })
+      response.end(Buffer.from(await answer.arrayBuffer()))
+    })
+  })
+  const keygen = await runCli(['keygen', '--out', join(dir, 'farm.json')])
+  const publicKey = JSON.parse(keygen.stdout).publicKey as string
+  const body = join(dir, 'body.json')
+  writeFileSync(body, JSON.stringify({ id: 'farm-busy', name: 'farm-busy', roles: ['farm'], publicKey }))
+  const signed = await runCli(['sign', '--key', join(dir, 'node', 'keys', 'operator.json'), '--type', 'actor.register', '--actor', 'operator', '--id', 'farm-busy', '--body', body])
+  t.equal(signed.code, 0, signed.stderr)
+  const envelopes = join(dir, 'envelopes.json')
+  writeFileSync(envelopes, signed.stdout)
+
+  const started = Date.now()
+  const patient = await runCli(['submit', '--url', url, envelopes])
+  t.equal(patient.code, 0, patient.stderr)
+  t.match(patient.stdout, /^\{"seq":1,/, 'appended on the third try')
+  t.equal(asked, 3)
+  t.ok(Date.now() - started >= 2000, `after the two seconds the node asked for (${Date.now() - started} ms)`)
+
+  busyFor = 10
+  asked = 0
+  const refused = await runCli(['submit', '--url', url, envelopes])
+  t.equal(refused.code, 2)
+  t.match(refused.stderr, /^tracechain submit: BUSY: 429 from /, 'five tries, then the refusal')
+  t.equal(asked, 5)
+
+  busyFor = 1
+  retryAfter = '3600'
+  asked = 0
+  const long = await runCli(['submit', '--url', url, envelopes, '--timeout', '30'])
+  t.match(long.stderr, /BUSY: 429 from /, 'an hour is not waited for')
+  t.equal(asked, 1)
+})

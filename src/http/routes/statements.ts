@@ -7,12 +7,14 @@ import { TracechainError, fail } from '../../core/errors.js'
 import { nestsDeeperThan } from '../../core/json-depth.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { errorBody } from '../errors.js'
+import { DEFAULT_INTAKE_BYTES, IntakeBudget } from '../intake.js'
 
 export const MAX_BATCH_ENVELOPES = 1000
 /** A full batch of 1000 statements at the 48 KiB payload cap would be ~66 MB; real events are ~1-2 KB. */
 export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
 
-export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?: number }> = async (app, { ledger, intakeBytes = DEFAULT_INTAKE_BYTES }) => {
+  const intake = new IntakeBudget(intakeBytes, STATEMENTS_BODY_LIMIT)
   // This plugin's own JSON parser: the body collected as one Buffer and parsed by JSON.parse, where
   // Fastify's default joins string chunks and rescans the text for prototype keys, a cost per statement
   // of a large batch. Prototype keys are harmless here: JSON.parse makes them own properties,
@@ -32,6 +34,7 @@ export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger }> = async (ap
     '/v1/statements',
     {
       bodyLimit: STATEMENTS_BODY_LIMIT,
+      onRequest: intake.reserve,
       schema: {
         summary: 'Append one signed statement, or a batch',
         description:
