@@ -54,7 +54,12 @@ export interface AppConfig {
   alertStreams?: Partial<AlertStreamLimits>
   /** bytes of bodies POST /v1/statements holds at once (http/intake.ts; default DEFAULT_INTAKE_BYTES) */
   statementIntakeBytes?: number
+  /** how long a request's headers and body may take to arrive (default DEFAULT_REQUEST_TIMEOUT_MS) */
+  requestTimeoutMs?: number
 }
+
+/** Node's http server's own default for receiving a whole request: a 32 MiB batch at 1 Mbit/s takes 270 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000
 
 export interface AppOptions {
   ledger: Ledger
@@ -104,6 +109,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, settingsSince, capture }: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -115,6 +121,12 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // the router's default of 100 refused long ones before the schema could judge them.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
+    // A request (headers and body) must arrive within this, as Node's own server has it and Fastify turns off: a
+    // client that sends a byte now and then holds its socket and what it sent no longer than that. Answers are
+    // not bound by it (an alert stream lasts as long as its client reads).
+    requestTimeout: requestTimeoutMs,
+    // Node checks the timeout every connectionsCheckingInterval (30 s by default), so a short one is checked oftener.
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeoutMs / 10)) },
   })
   installErrorHandling(app)
   closeUnusedConnectionsOnClose(app)

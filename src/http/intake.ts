@@ -1,10 +1,13 @@
 // How many bytes of request bodies a write route holds at once. A body is read whole before it is parsed (up to the
 // route's limit, 32 MiB for a batch of statements), and a batch of 30 MB then costs some 135 MiB of memory while
-// it is parsed and checked: forty junk batches sent at once, no key needed, took a node from 124 MiB to 2 GiB. Each
-// request reserves what its Content-Length says (its route's limit when it says nothing) before a byte is read;
-// one that would take the route past its budget is answered 429 BUSY with Retry-After, unread, and the ones
-// already in hand go on. A producer's usual batch (a few MB) never waits on another's.
+// it is parsed and checked: forty junk batches sent at once, no key needed, took a node from 124 MiB to 2 GiB.
+// Bytes are counted as they arrive, and held until the request is answered or its client goes: a body that would
+// take the route past its budget while others are held is cut off with 429 BUSY and Retry-After, and one that
+// comes when the budget is spent is refused before a byte is read. Counting what arrived rather than what a
+// Content-Length promises means a client that sends slowly holds only what it sent: it cannot lock others out.
+// A producer's usual batch (a few MB) goes on beside a large one.
 
+import { Transform, type TransformCallback } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { TracechainError } from '../core/errors.js'
 
@@ -17,31 +20,44 @@ const INTAKE_RETRY_AFTER_SECONDS = 1
 export class IntakeBudget {
   private held = 0
 
-  constructor(
-    readonly maxBytes: number,
-    /** what a body may be on the route (its bodyLimit): reserved for one that names no length */
-    private readonly bodyLimit: number,
-  ) {}
+  constructor(readonly maxBytes: number) {}
 
-  /** Bytes reserved by requests in hand. */
+  /** Bytes of bodies read and not yet answered. */
   get inFlight(): number {
     return this.held
   }
 
-  /** An onRequest hook: reserves the request's body, released when its answer is sent or the client goes. */
-  readonly reserve = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const declared = Number(request.headers['content-length'])
-    // A length over the limit is the body limit's to refuse (413), after this: it reserves only the limit.
-    const bytes = Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, this.bodyLimit) : this.bodyLimit
-    if (bytes > 0 && this.held + bytes > this.maxBytes && this.held > 0) {
-      throw new TracechainError('BUSY', `the node is holding ${this.held} bytes of requests to this route, its most; retry later`, { retryAfterSeconds: INTAKE_RETRY_AFTER_SECONDS })
-    }
-    this.held += bytes
+  /** An onRequest hook: a request that comes when the budget is spent is refused unread. */
+  readonly admit = async (): Promise<void> => {
+    if (this.held >= this.maxBytes) throw this.busy()
+  }
+
+  /** A preParsing hook: the body counted as it arrives, its bytes held until the answer is sent or the client goes. */
+  readonly count = async (_request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> => {
+    let mine = 0
     let released = false
     reply.raw.once('close', () => {
-      if (released) return
       released = true
-      this.held -= bytes
+      this.held -= mine
+      mine = 0
     })
+    const budget = this
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding: BufferEncoding, next: TransformCallback) {
+        // Past the budget only while others hold some: a body alone may use it all (and its route's limit).
+        if (!released && budget.held + chunk.length > budget.maxBytes && budget.held > mine) return next(budget.busy())
+        if (!released) {
+          mine += chunk.length
+          budget.held += chunk.length
+        }
+        next(null, chunk)
+      },
+    })
+    payload.on('error', (error) => counted.destroy(error))
+    return payload.pipe(counted)
+  }
+
+  private busy(): TracechainError {
+    return new TracechainError('BUSY', `the node is holding ${this.held} bytes of requests to this route, its most; retry later`, { retryAfterSeconds: INTAKE_RETRY_AFTER_SECONDS })
   }
 }

@@ -14,7 +14,7 @@ export const MAX_BATCH_ENVELOPES = 1000
 export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
 
 export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?: number }> = async (app, { ledger, intakeBytes = DEFAULT_INTAKE_BYTES }) => {
-  const intake = new IntakeBudget(intakeBytes, STATEMENTS_BODY_LIMIT)
+  const intake = new IntakeBudget(intakeBytes)
   // This plugin's own JSON parser: the body collected as one Buffer and parsed by JSON.parse, where
   // Fastify's default joins string chunks and rescans the text for prototype keys, a cost per statement
   // of a large batch. Prototype keys are harmless here: JSON.parse makes them own properties,
@@ -34,7 +34,8 @@ export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?:
     '/v1/statements',
     {
       bodyLimit: STATEMENTS_BODY_LIMIT,
-      onRequest: intake.reserve,
+      onRequest: intake.admit,
+      preParsing: intake.count,
       schema: {
         summary: 'Append one signed statement, or a batch',
         description:
