@@ -2,6 +2,7 @@
 // GS1's example documents captured and signed by the custodial key, refusals per event in the job, and every
 // bad request a 4xx with a code that writes nothing.
 
+import { request as httpRequest } from 'node:http'
 import t, { type Test } from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { toBase64, fromBase64 } from '../../src/core/bytes.js'
 import { parseStatementPayload } from '../../src/core/statement.js'
 import { createCustody, custodyKeysIn, rotateCaptureToken } from '../../src/cli/custody-dir.js'
-import { CAPTURE_EVENT_LIMIT } from '../../src/food/capture.js'
+import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT } from '../../src/food/capture.js'
 import { parseIdentifier, toDigitalLink } from '../../src/food/identifiers.js'
 import { buildApp } from '../../src/http/app.js'
 import { CaptureJobStore } from '../../src/store/capture-jobs.js'
@@ -291,4 +292,33 @@ t.test('GET /capture lists the token’s actor’s jobs, newest first, paged; a 
   await restarted.ready()
   const relisted = await restarted.inject({ url: '/capture', headers: { authorization: `Bearer ${farm}` } })
   t.same(relisted.json().map((job: Json) => job.captureID), [...created].reverse())
+})
+
+t.test('POST /capture holds at most 64 MiB of documents at once: past it a request is cut off with BUSY; without a token, refused before that', async (t) => {
+  const { app, custodyActor } = await setup(t)
+  const token = await custodyActor('farm-intake')
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const port = (app.server.address() as { port: number }).port
+  const open = (length: number, sent: number, auth: string | undefined = token) => {
+    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/capture', headers: { 'content-type': 'application/ld+json', 'content-length': length, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } })
+    const answer = new Promise<{ status: number; code: string }>((resolve, reject) => {
+      request.on('response', (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(Buffer.concat(chunks).toString() || '{}') as { code?: string }).code ?? '' }))
+      })
+      request.on('error', reject)
+    })
+    answer.catch(() => undefined)
+    request.write(' '.repeat(sent))
+    return { request, answer }
+  }
+  // Four documents of 16 MiB less a byte, each short of its end: the budget held but for 4 bytes.
+  const held = Array.from({ length: 4 }, () => open(CAPTURE_FILE_SIZE_LIMIT, CAPTURE_FILE_SIZE_LIMIT - 1))
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const fifth = open(1024, 1024)
+  t.same(await fifth.answer, { status: 429, code: 'BUSY' }, 'a fifth document of 1 KiB')
+  const stranger = open(1024, 0, 'no-token')
+  t.same(await stranger.answer, { status: 401, code: 'UNAUTHORIZED' }, 'a request without a token is refused for that first')
+  for (const { request } of [...held, fifth, stranger]) request.destroy()
 })

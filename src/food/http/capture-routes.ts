@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH } from '../../core/canonical-json.js'
 import { TracechainError, fail } from '../../core/errors.js'
 import { nestsDeeperThan } from '../../core/json-depth.js'
 import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
+import { DEFAULT_INTAKE_BYTES, IntakeBudget } from '../../http/intake.js'
 import { epcisDocumentFromXml } from '../epcis-xml.js'
 
 const DEFAULT_JOBS_PER_PAGE = 30
@@ -28,6 +29,7 @@ function bearerOf(request: FastifyRequest): string | undefined {
 }
 
 export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = async (app, { capture }) => {
+  const intake = new IntakeBudget(DEFAULT_INTAKE_BYTES)
   // The document is parsed here, after the token was checked (onRequest): a caller without one costs no parse.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
@@ -63,6 +65,9 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
     '/capture',
     {
       bodyLimit: CAPTURE_FILE_SIZE_LIMIT,
+      // After the token is checked (the plugin's onRequest): a document in hand costs as a batch does.
+      onRequest: intake.admit,
+      preParsing: intake.count,
       schema: {
         summary: 'EPCIS 2.0 capture: sign each event of an EPCISDocument as the token’s actor (in custody) and append it',
         description: `Authorization: Bearer <capture token> of an actor registered with custody "node". Body: an EPCISDocument or EPCISQueryDocument (application/json or application/ld+json), or an EPCIS 2.0 or 1.2 XML document (application/xml or text/xml; no DOCTYPE), converted to JSON-LD; at most ${CAPTURE_EVENT_LIMIT} events and ${CAPTURE_FILE_SIZE_LIMIT} bytes. 202 with Location: /capture/{captureID}; each event becomes a food.event statement under the same rules as any signed append (GS1-Capture-Error-Behaviour: proceed).`,
