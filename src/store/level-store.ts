@@ -330,6 +330,9 @@ export class LevelStore {
       first,
       batch.entries.map((entry) => entry.bytes),
     )
+    // Awaited below, after the batch is built (which yields): a write that fails meanwhile (a full disk) must not
+    // count as an unhandled rejection, which ends the process; it is thrown where it is awaited.
+    entriesWritten.catch(() => undefined)
     let writeBatch: NativeBatch
     try {
       writeBatch = await this.buildBatch(batch)

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import type { MirrorStatus } from '../../src/mirror/follower.js'
-import { getCheckpoint, getJson, postJson, registrations, startMirror, startNode } from '../helpers/node-process.js'
+import { getCheckpoint, getJson, postJson, registrations, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 import { mountTmpfs } from '../helpers/tmpfs.js'
 
@@ -30,7 +30,9 @@ async function until<T>(what: string, poll: () => Promise<T | undefined>, timeou
   }
 }
 
-const health = async (url: string) => {
+/** The mirror's /healthz; a mirror that exited is the test's failure, with what it printed. */
+const healthOf = (mirror: NodeProcess) => async (url: string) => {
+  if (mirror.child.exitCode !== null || mirror.child.signalCode !== null) throw new Error(`the mirror exited (${mirror.child.exitCode ?? mirror.child.signalCode}):\n${mirror.output()}`)
   const response = await fetch(`${url}/healthz`)
   return (await response.json()) as Health
 }
@@ -55,6 +57,7 @@ t.test("a mirror's full disk: no finding against the log, what it verified still
   const dir = join(disk.path, 'mirror')
   const mirror = await startMirror({ dir, from: `${node.url}/tlog/`, key, args: ['--primary', node.url] })
   t.teardown(() => mirror.stop())
+  const health = healthOf(mirror)
   const first = (await getCheckpoint(node.url)).size
   await until('the first catch-up', async () => ((await health(mirror.url)).size === first ? true : undefined))
 
