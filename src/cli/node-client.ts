@@ -88,8 +88,9 @@ export async function askNodeJson<T>(url: string, request: NodeRequest): Promise
 }
 
 /**
- * A streamed answer (an export as long as the node's data): `response` once its headers say it is a success, with
- * `signal` aborting the read when no byte has come for `idleMs` (call `touch` as bytes arrive). Refusals as askNode.
+ * A streamed answer (an export as long as the node's data): `response` once its headers say it is a success, its
+ * read aborted with NODE_UNAVAILABLE when no byte has come for `idleMs` (call `touch` as bytes arrive, `done` at
+ * the end). Refusals as askNode.
  */
 export async function openNodeStream(url: string, idleMs: number = DEFAULT_NODE_TIMEOUT_MS): Promise<{ response: Response; touch(): void; done(): void }> {
   const controller = new AbortController()
