@@ -13,7 +13,7 @@ import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
 import { installCompression } from './compression.js'
-import { closeUnusedConnectionsOnClose } from './unused-connections.js'
+import { closeUnusedConnectionsOnClose, requestTimeoutOptions } from './unused-connections.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
 import type { CaptureSetup, Domain, DomainConfigs, SettingsSince } from '../domain.js'
 import { DOMAINS, domainAlertSources } from '../domains.js'
@@ -109,7 +109,6 @@ export const MAX_PATH_PARAM_LENGTH = 512
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, settingsSince, capture }: AppOptions): Promise<FastifyInstance> {
-  const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -121,12 +120,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // the router's default of 100 refused long ones before the schema could judge them.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
-    // A request (headers and body) must arrive within this, as Node's own server has it and Fastify turns off: a
-    // client that sends a byte now and then holds its socket and what it sent no longer than that. Answers are
-    // not bound by it (an alert stream lasts as long as its client reads).
-    requestTimeout: requestTimeoutMs,
-    // Node checks the timeout every connectionsCheckingInterval (30 s by default), so a short one is checked oftener.
-    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeoutMs / 10)) },
+    ...requestTimeoutOptions(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
   })
   installErrorHandling(app)
   closeUnusedConnectionsOnClose(app)

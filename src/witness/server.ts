@@ -8,21 +8,31 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { TracechainError, errorStatus } from '../core/errors.js'
 import { errorBody, frameworkErrorHandler, toTracechainError } from '../http/errors.js'
-import { closeUnusedConnectionsOnClose } from '../http/unused-connections.js'
+import { closeUnusedConnectionsOnClose, requestTimeoutOptions } from '../http/unused-connections.js'
 import { ADD_CHECKPOINT_PATH, formatTreeSize, MAX_ADD_CHECKPOINT_BODY, parseAddCheckpointRequest, TREE_SIZE_CONTENT_TYPE } from './protocol.js'
 import type { Witness } from './witness.js'
 
 export interface WitnessAppOptions {
   witness: Witness
   logger?: FastifyServerOptions['logger']
+  /** how long a request may take to arrive (default WITNESS_REQUEST_TIMEOUT_MS) */
+  requestTimeoutMs?: number
 }
+
+/** A request of at most 64 KiB arrives within this, or is dropped with its socket. */
+export const WITNESS_REQUEST_TIMEOUT_MS = 60_000
 
 const TEXT = 'text/plain; charset=utf-8'
 const utf8Strict = new TextDecoder('utf-8', { fatal: true })
 
 export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
   const { witness } = options
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_ADD_CHECKPOINT_BODY, frameworkErrors: frameworkErrorHandler })
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_ADD_CHECKPOINT_BODY,
+    frameworkErrors: frameworkErrorHandler,
+    ...requestTimeoutOptions(options.requestTimeoutMs ?? WITNESS_REQUEST_TIMEOUT_MS),
+  })
   closeUnusedConnectionsOnClose(app)
   // The spec names no request Content-Type, and clients send what their HTTP library picks: take any, as bytes.
   app.removeAllContentTypeParsers()

@@ -1,6 +1,7 @@
 // C2SP tlog-witness add-checkpoint through a real port: every status the spec defines, in its order,
 // with the exact 409 format; the record is untouched by every refusal; concurrent requests are atomic.
 import { writeFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { toBase64 } from '../../src/core/bytes.js'
@@ -206,4 +207,26 @@ t.test('a damaged record is never read as "never cosigned": the witness refuses 
     t.equal(answer.status, 500, JSON.stringify(damage.slice(0, 20)))
     t.equal(codeOf(answer), 'STORE_CORRUPT')
   }
+})
+
+t.test('a request that does not arrive whole within the request timeout is dropped (408), and the witness answers others meanwhile', async (t) => {
+  const dir = testDir(t, {})
+  const witness = new Witness({ cosigner, logs: [fresh.verifierKey], state: new WitnessState(join(dir, 'logs')), ed: nodeEd25519, clock: () => NOW_MS })
+  const app = buildWitnessApp({ witness, requestTimeoutMs: 500 })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => app.close())
+  const port = (app.server.address() as { port: number }).port
+  const started = Date.now()
+  const stalled = new Promise<number>((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/add-checkpoint', headers: { 'content-length': 1000 } }, (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.on('error', reject)
+    request.write('old 0\n')
+  })
+  const body = formatAddCheckpointRequest({ oldSize: 0, proof: [], checkpoint: fresh.checkpoint(4) })
+  t.equal((await fetch(`http://127.0.0.1:${port}/add-checkpoint`, { method: 'POST', body })).status, 200, 'another client is answered meanwhile')
+  t.equal(await stalled, 408, 'the stalled one is dropped')
+  t.ok(Date.now() - started < 5000, `after ${Date.now() - started} ms`)
 })
