@@ -1,12 +1,13 @@
 // Per-address rate limits on the public routes that cost the node most per request (PNG labels, trace
-// graphs, search, audits), with @fastify/rate-limit: over the limit a client gets 429 RATE_LIMITED and
+// graphs, search, audits, proof bundles), with @fastify/rate-limit: over the limit a client gets 429 RATE_LIMITED and
 // Retry-After (RFC 6585 section 4). Cheap reads (entries, proofs, checkpoints) are never limited.
 
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { TracechainError } from '../core/errors.js'
+import { wantsBundle } from '../web/negotiate.js'
 
-export const LIMITED_ROUTES = ['labels', 'trace', 'search', 'verify'] as const
+export const LIMITED_ROUTES = ['labels', 'trace', 'search', 'verify', 'bundles'] as const
 export type LimitedRoute = (typeof LIMITED_ROUTES)[number]
 
 /** At most `max` requests from one address in any `windowSeconds`; false: no limit. */
@@ -22,14 +23,27 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   trace: { max: 300, windowSeconds: 60 },
   search: { max: 300, windowSeconds: 60 },
   verify: { max: 30, windowSeconds: 60 },
+  // A lot's bundle reads up to 5,000 entries with their proofs; a person downloads one at a time.
+  bundles: { max: 60, windowSeconds: 60 },
 }
 
 /** Which limit a route (its Fastify URL pattern) counts against. */
 const ROUTE_LIMITS: Record<string, LimitedRoute> = {
+  '/v1/bundles/entries/:seq': 'bundles',
   '/v1/labels/:file': 'labels',
   '/v1/trace/:id': 'trace',
   '/search': 'search',
   '/v1/verify': 'verify',
+}
+
+/**
+ * A route that answers an offline proof bundle when asked for one (a lot's Digital Link, a seal application)
+ * says so in its config: only those answers count against `bundles`, its pages and JSON are not limited.
+ */
+export const ANSWERS_BUNDLES: { answersBundles: true } = { answersBundles: true }
+
+function askedForBundle(request: FastifyRequest): boolean {
+  return wantsBundle(request.headers.accept, (request.query as { format?: unknown } | undefined)?.format)
 }
 
 /** SVG labels are a string template; only the PNG render (a rasteriser run) counts against `labels`. */
@@ -44,16 +58,14 @@ function isPngLabel(request: FastifyRequest): boolean {
 export async function installRateLimits(app: FastifyInstance, limits: RateLimits): Promise<void> {
   // Runs before the limiter's own onRoute hook (hooks run in the order they are added).
   app.addHook('onRoute', (route) => {
-    const name = ROUTE_LIMITS[route.url]
+    const negotiated = (route.config as { answersBundles?: unknown } | undefined)?.answersBundles === true
+    const name = negotiated ? 'bundles' : ROUTE_LIMITS[route.url]
     const limit = name === undefined ? false : limits[name]
     if (name === undefined || limit === false) return
+    const allowList = negotiated ? (request: FastifyRequest) => !askedForBundle(request) : name === 'labels' ? (request: FastifyRequest) => !isPngLabel(request) : undefined
     route.config = {
       ...route.config,
-      rateLimit: {
-        max: limit.max,
-        timeWindow: limit.windowSeconds * 1000,
-        ...(name === 'labels' ? { allowList: (request: FastifyRequest) => !isPngLabel(request) } : {}),
-      },
+      rateLimit: { max: limit.max, timeWindow: limit.windowSeconds * 1000, ...(allowList ? { allowList } : {}) },
     }
   })
   await app.register(rateLimit, {

@@ -17,7 +17,7 @@ t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After'
   const node = await makeNode(testDir(t))
   await seedLedger(node.ledger, node.operator)
   const one = { max: 2, windowSeconds: 60 }
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: { labels: one, trace: one, search: one, verify: one } } })
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', rateLimits: { labels: one, trace: one, search: one, verify: one, bundles: one } } })
   t.teardown(async () => {
     await app.close()
     await node.close()
@@ -27,6 +27,9 @@ t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After'
     `/v1/trace/${encodeURIComponent(LOT)}`,
     `/search?q=${FINE_LOT}`,
     '/v1/verify?from=0&to=3',
+    '/v1/bundles/entries/3',
+    `${lotPath(FINE_LOT)}?format=bundle`,
+    '/v1/seals/applications/YQ-2026-001?format=bundle',
   ]
   for (const url of urls) {
     for (let i = 0; i < 2; i++) t.not((await app.inject(url)).statusCode, 429, `${url} #${i + 1} allowed`)
@@ -38,7 +41,8 @@ t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After'
   }
   // Another address has its own count.
   t.equal((await app.inject({ url: urls[1], remoteAddress: '192.0.2.7' })).statusCode, 200)
-  for (const url of [`/v1/labels/${encodeURIComponent(LOT)}.svg`, '/v1/entries?limit=1', '/healthz', `/01/${ZONGZI}`]) {
+  // A route that answers bundles when asked counts only those: its page and JSON, asked for after its bundles were refused, are not limited.
+  for (const url of [`/v1/labels/${encodeURIComponent(LOT)}.svg`, '/v1/entries?limit=1', '/healthz', `/01/${ZONGZI}`, lotPath(FINE_LOT), '/v1/seals/applications/YQ-2026-001']) {
     for (let i = 0; i < 4; i++) t.not((await app.inject(url)).statusCode, 429, `${url} is never limited`)
   }
 })

@@ -7,6 +7,7 @@ import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { PUBLIC_READ } from '../../http/cors.js'
+import { ANSWERS_BUNDLES } from '../../http/rate-limits.js'
 import { bundleReply } from '../../http/bundle-reply.js'
 import { wantsBundle } from '../../web/negotiate.js'
 import { lotBundle } from './lot-bundle.js'
@@ -58,7 +59,7 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
 
   // The JSON view is readable from any origin (a standalone verifier lists a lot's entries from it); pages are not.
   const resolver = {
-    config: PUBLIC_READ,
+    config: { ...PUBLIC_READ, ...ANSWERS_BUNDLES },
     schema: {
       summary: 'GS1 Digital Link resolver: the provenance of a product, lot or item',
       tags: ['food'],
@@ -97,7 +98,7 @@ export const foodRoutes: FastifyPluginAsync<FoodRouteOptions> = async (app, { le
   app.get('/01/:gtin/10/:lot/21/:serial', withPage, answer)
   // Every other Digital Link path, under each primary key the syntax dictionary lists (a CPV, an SSCC, a
   // GLN, a GRAI …, or qualifiers out of order): parsed as a whole, so the error names what is wrong.
-  const anyPath = { config: PUBLIC_READ, schema: { hide: true }, errorHandler: resolverErrorHandler }
+  const anyPath = { config: { ...PUBLIC_READ, ...ANSWERS_BUNDLES }, schema: { hide: true }, errorHandler: resolverErrorHandler }
   for (const key of PRIMARY_KEYS) {
     app.get(`/${key}/*`, anyPath, (request, reply) => respond(`${CANONICAL_DIGITAL_LINK_BASE}${request.url.split('?')[0]}`, request, reply))
   }

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { BUNDLE_MEDIA_TYPE } from '../../core/proof-bundle.js'
 import { bundleReply } from '../../http/bundle-reply.js'
+import { ANSWERS_BUNDLES } from '../../http/rate-limits.js'
 import { htmlReply, langOf } from '../../http/html-reply.js'
 import { wantsBundle } from '../../web/negotiate.js'
 import { applicationBundle } from '../application-bundle.js'
@@ -46,6 +47,7 @@ export const sealRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () => Date;
   app.get(
     '/v1/seals/applications/:id',
     {
+      config: ANSWERS_BUNDLES,
       schema: {
         summary: `One application to use a seal, with its history; as an offline proof bundle with Accept: ${BUNDLE_MEDIA_TYPE} or ?format=bundle`,
         tags: ['seals'],
