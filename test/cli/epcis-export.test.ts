@@ -181,11 +181,17 @@ t.test('epcis import and epcis hash take EPCIS 2.0 and 1.2 XML, told by its firs
     ['doctype.xml', '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>', 'BAD_REQUEST'],
     ['feed.xml', '<rss version="2.0"/>', 'EPCIS_INVALID'],
     ['json-named.xml', readFileSync(GS1_EXAMPLE, 'utf8'), 'BAD_REQUEST'],
+    ['deep.json', readFileSync(GS1_EXAMPLE, 'utf8').replace(/^\{/, `{"ext:deep":${'['.repeat(100_000)}${']'.repeat(100_000)},`), 'INVALID_JSON'],
   ]
   for (const [name, text, code] of refusals) {
     writeFileSync(join(dir, name), text)
     const result = await importing(join(dir, name))
     t.equal(result.code, 2, `${name}: ${result.stdout}`)
     t.match(result.stderr, new RegExp(`^tracechain epcis: ${code}: `), name)
+    t.notMatch(result.stderr, /\n\s+at /, `${name}: no stack`)
+    if (name === 'deep.json') {
+      const hashed = await run(['epcis', 'hash', join(dir, name)])
+      t.match(hashed.stderr, /^tracechain epcis: INVALID_JSON: the document nests arrays and objects deeper than 64\n$/, 'epcis hash too')
+    }
   }
 })
