@@ -9,7 +9,7 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString, timeoutFlag } from './args.js'
+import { httpUrlFlag, optionalHttpUrlFlag, parse, parseJsonInput, parsePort, requireString, timeoutFlag } from './args.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
@@ -192,14 +192,14 @@ const commands: Record<string, Command> = {
     const signers = [readKeyFile(requireString(values, 'key')), ...((values.cosign as unknown as string[] | undefined) ?? []).map(readKeyFile)]
     let statement: Statement
     if (typeof values.statement === 'string') {
-      statement = JSON.parse(readInput(values.statement)) as Statement
+      statement = parseJsonInput(readInput(values.statement), `--statement ${values.statement}`) as Statement
     } else {
       statement = {
         type: requireString(values, 'type'),
         actor: requireString(values, 'actor'),
         id: requireString(values, 'id'),
         issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
-        body: JSON.parse(readInput(requireString(values, 'body'))) as Record<string, unknown>,
+        body: parseJsonInput(readInput(requireString(values, 'body')), `--body ${String(values.body)}`) as Record<string, unknown>,
       }
     }
     process.stdout.write(`${JSON.stringify(buildStatementEnvelope(statement, signers))}\n`)
@@ -358,7 +358,11 @@ function optionalPath(path: string | undefined): string | undefined {
 }
 
 function readInput(path: string): string {
-  return readFileSync(path === '-' ? 0 : path, 'utf8')
+  try {
+    return readFileSync(path === '-' ? 0 : path, 'utf8')
+  } catch (error) {
+    throw new TracechainError('NOT_FOUND', `cannot read ${path}: ${(error as Error).message}`)
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

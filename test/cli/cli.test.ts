@@ -263,3 +263,29 @@ t.test('a URL flag that is not an http(s) URL is refused by name, and a node out
   t.equal(unreachable.code, 2)
   t.match(unreachable.stderr, /^tracechain verify: NODE_UNAVAILABLE: GET http:\/\/127\.0\.0\.1:\d+\/v1\/log\/key: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/)
 })
+
+t.test('sign: a key file, body or statement that is not JSON, nests past 64 or is missing is named in one line, without a stack', async (t) => {
+  const dir = testDir(t)
+  const key = join(dir, 'key.json')
+  t.equal((await runCli(['keygen', '--out', key])).code, 0)
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text)
+    return join(dir, name)
+  }
+  const broken = file('broken.json', '{"a":')
+  const deep = file('deep.json', `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+  const body = file('body.json', '{"id":"x"}')
+  const cases: [string[], RegExp][] = [
+    [['--key', broken, '--type', 't', '--actor', 'a', '--id', 'i', '--body', body], /INVALID_JSON: the key file \S+broken\.json is not JSON: /],
+    [['--key', key, '--type', 't', '--actor', 'a', '--id', 'i', '--body', broken], /INVALID_JSON: --body \S+broken\.json is not JSON: /],
+    [['--key', key, '--type', 't', '--actor', 'a', '--id', 'i', '--body', deep], /INVALID_JSON: --body \S+deep\.json nests arrays and objects deeper than 64/],
+    [['--key', key, '--statement', deep], /INVALID_JSON: --statement \S+deep\.json nests arrays and objects deeper than 64/],
+    [['--key', key, '--type', 't', '--actor', 'a', '--id', 'i', '--body', join(dir, 'none.json')], /NOT_FOUND: cannot read \S+none\.json: ENOENT/],
+  ]
+  for (const [args, said] of cases) {
+    const run = await runCli(['sign', ...args])
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.stderr, new RegExp(`^tracechain sign: ${said.source}`), said.source)
+    t.notMatch(run.stderr, /\n\s+at /, `${said.source}: no stack`)
+  }
+})
