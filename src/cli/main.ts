@@ -386,11 +386,21 @@ async function main(argv: string[]): Promise<number> {
     } else if (isFetchFailure(error)) {
       // The node or copy could not be reached: what is wrong is the address or the network, not this code.
       process.stderr.write(`tracechain ${name}: ${error.message}: ${(error.cause as Error).message}\n`)
+    } else if (isSystemError(error)) {
+      // A path the user named that cannot be read or written (missing, a file where a directory goes, no
+      // permission, no space): its errno code and path say it all, as a shell's tools say it.
+      process.stderr.write(`tracechain ${name}: ${error.message}\n`)
     } else {
       process.stderr.write(`tracechain ${name}: ${(error as Error).stack ?? String(error)}\n`)
     }
     return EXIT_ERROR
   }
+}
+
+/** An error of the filesystem or another system call: Node's, with an errno code (ENOENT, ENOTDIR, EACCES, ENOSPC...) and the call. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const { code, syscall } = error as NodeJS.ErrnoException
+  return error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof syscall === 'string'
 }
 
 /** fetch's own failure to reach a server (undici: a TypeError "fetch failed" whose cause says why). */

@@ -289,3 +289,21 @@ t.test('sign: a key file, body or statement that is not JSON, nests past 64 or i
     t.notMatch(run.stderr, /\n\s+at /, `${said.source}: no stack`)
   }
 })
+
+t.test('a path that cannot be read or written is said in one line with its errno code, without a stack', async (t) => {
+  const dir = testDir(t)
+  const file = join(dir, 'a-file')
+  writeFileSync(file, 'not a directory')
+  const cases: string[][] = [
+    ['init', '--dir', join(file, 'node')],
+    ['init', '--dir', file],
+    ['keygen', '--out', join(file, 'key.json')],
+    ['verify-page', '--out', join(file, 'page')],
+    ['epcis', 'hash', join(dir, 'none.json')],
+  ]
+  for (const args of cases) {
+    const run = await runCli(args)
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.stderr, new RegExp(`^tracechain ${args[0]}: E[A-Z]+: [^\\n]+\\n$`), `${args.join(' ')}: ${run.stderr.trim()}`)
+  }
+})
