@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { readKeyFile } from '../../src/cli/node-dir.js'
 import type { MirrorStatus } from '../../src/mirror/follower.js'
-import { getCheckpoint, getJson, postJson, registrations, startMirror, startNode, type NodeProcess } from '../helpers/node-process.js'
+import { getCheckpoint, getJson, postJson, registrations, startMirror, startNode, until, type NodeProcess } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 import { mountTmpfs } from '../helpers/tmpfs.js'
 
@@ -20,22 +20,17 @@ interface Health {
   mirror?: MirrorStatus
 }
 
-async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await poll()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
-/** The mirror's /healthz; a mirror that exited is the test's failure, with what it printed. */
-const healthOf = (mirror: NodeProcess) => async (url: string) => {
-  if (mirror.child.exitCode !== null || mirror.child.signalCode !== null) throw new Error(`the mirror exited (${mirror.child.exitCode ?? mirror.child.signalCode}):\n${mirror.output()}`)
+const health = async (url: string) => {
   const response = await fetch(`${url}/healthz`)
   return (await response.json()) as Health
 }
+
+/** until, failing with what the mirror printed when it is no longer running. */
+const whileRunning = (mirror: NodeProcess) => async <T>(what: string, probe: () => Promise<T | undefined>) =>
+  until(what, probe, 90_000).catch((error: unknown) => {
+    if (mirror.child.exitCode === null && mirror.child.signalCode === null) throw error
+    throw new Error(`${what}: the mirror exited (${mirror.child.exitCode ?? mirror.child.signalCode}):\n${mirror.output()}`)
+  })
 
 t.test("a mirror's full disk: no finding against the log, what it verified still served, caught up once space is back", async (t) => {
   const disk = mountTmpfs(t, 48)
@@ -57,9 +52,9 @@ t.test("a mirror's full disk: no finding against the log, what it verified still
   const dir = join(disk.path, 'mirror')
   const mirror = await startMirror({ dir, from: `${node.url}/tlog/`, key, args: ['--primary', node.url] })
   t.teardown(() => mirror.stop())
-  const health = healthOf(mirror)
+  const waitFor = whileRunning(mirror)
   const first = (await getCheckpoint(node.url)).size
-  await until('the first catch-up', async () => ((await health(mirror.url)).size === first ? true : undefined))
+  await waitFor('the first catch-up', async () => ((await health(mirror.url)).size === first ? true : undefined))
 
   // The disk full but for a few kB: LevelDB's next log and table files do not fit.
   const { bavail, bsize } = await statfs(disk.path)
@@ -67,7 +62,7 @@ t.test("a mirror's full disk: no finding against the log, what it verified still
   writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 16 * 1024)))
   await append(20)
   const nodeSize = (await getCheckpoint(node.url)).size
-  const full = await until('the mirror finds its disk full', async () => {
+  const full = await waitFor('the mirror finds its disk full', async () => {
     const h = await health(mirror.url)
     return h.mirror?.sourceError || h.store?.available === false ? h : undefined
   })
@@ -81,7 +76,7 @@ t.test("a mirror's full disk: no finding against the log, what it verified still
   t.equal(entry.entry.seq, first - 1, 'and its entries')
 
   rmSync(filler)
-  const caughtUp = await until('the catch-up once space is back', async () => {
+  const caughtUp = await waitFor('the catch-up once space is back', async () => {
     const h = await health(mirror.url)
     return h.size === nodeSize && h.ok ? h : undefined
   })

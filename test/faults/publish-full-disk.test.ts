@@ -11,23 +11,13 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { TiledLog } from '../../src/core/tiled-log.js'
 import { fetchDirectory } from '../helpers/static-log.js'
 import { STAGING_DIRECTORY } from '../../src/publish/static-files.js'
-import { getCheckpoint, getJson, postJson, registrations, startNode } from '../helpers/node-process.js'
+import { getCheckpoint, getJson, postJson, registrations, startNode, until } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 import { mountTmpfs } from '../helpers/tmpfs.js'
 
 interface Health {
   size: number
   published?: { size: number; error?: { at: string; message: string } }
-}
-
-async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const started = Date.now()
-  for (;;) {
-    const value = await poll()
-    if (value !== undefined) return value
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 t.test('a full DIR: appends go on, /healthz says publishing fails, DIR stays whole, and catches up when space comes back', async (t) => {
