@@ -50,7 +50,7 @@ const lenientUtf8 = new TextDecoder()
 export async function downloadBundle(options: BundleDownload): Promise<string> {
   const url = `${options.url.replace(/\/+$/, '')}${bundlePath(options)}`
   // The node is not trusted (that is what the bundle is for): it is read no further than a bundle may be.
-  const { body } = await askNode(url, { headers: { accept: BUNDLE_MEDIA_TYPE }, maxBytes: MAX_BUNDLE_BYTES, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
+  const { body } = await askNode(url, { headers: { accept: BUNDLE_MEDIA_TYPE }, maxBytes: MAX_BUNDLE_BYTES, timeoutMs: options.timeoutMs })
   const text = lenientUtf8.decode(body)
   let bundle: ProofBundle
   try {

@@ -135,7 +135,7 @@ export async function seedOverHttp(url: string, operatorKeyFile: string, timeout
   const statements = `${url.replace(/\/+$/, '')}/v1/statements`
   for (const envelope of envelopes) {
     try {
-      const { status } = await askNode(statements, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope), maxBytes: 64 * 1024, ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+      const { status } = await askNode(statements, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope), maxBytes: 64 * 1024, timeoutMs })
       if (status === 201) created++
     } catch (error) {
       // The node's refusal of one statement is reported and the rest still sent; anything else ends the seeding.

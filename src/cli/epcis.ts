@@ -96,7 +96,7 @@ export async function importEpcisDocument(options: ImportOptions): Promise<Impor
 
 async function treeSize(base: string, timeoutMs: number | undefined): Promise<number> {
   const url = `${base}/healthz`
-  const { value } = await askNodeJson<{ size?: unknown }>(url, { maxBytes: MAX_HEALTH_BYTES, ...(timeoutMs === undefined ? {} : { timeoutMs }) })
+  const { value } = await askNodeJson<{ size?: unknown }>(url, { maxBytes: MAX_HEALTH_BYTES, timeoutMs })
   if (!Number.isSafeInteger(value?.size)) throw new TracechainError('NODE_UNAVAILABLE', `GET ${url} answered without the log's size`, { url })
   return value.size as number
 }

@@ -56,7 +56,7 @@ export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
   const shape = format === 'png' ? `${dims.pixelWidth}x${dims.pixelHeight} px${size === 'print' ? ', 40x60 mm at 300 dpi' : ''}` : size === 'print' ? '40x60 mm' : '320x480 px'
   if (options.url) {
     const base = options.url.replace(/\/+$/, '')
-    const { body } = await askNode(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`, { maxBytes: MAX_LABEL_BYTES, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })
+    const { body } = await askNode(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`, { maxBytes: MAX_LABEL_BYTES, timeoutMs: options.timeoutMs })
     return { bytes: body, format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
   }
   if (!options.baseUrl) throw new TracechainError('BAD_REQUEST', 'label needs --url (a running node) or --base-url (offline)')

@@ -36,8 +36,8 @@ export interface NodeRequest {
   body?: string
   /** the most of a successful answer's body, decoded, that is read */
   maxBytes: number
-  /** over the whole answer, from the request to its last byte */
-  timeoutMs?: number
+  /** over the whole answer, from the request to its last byte (DEFAULT_NODE_TIMEOUT_MS when undefined) */
+  timeoutMs?: number | undefined
 }
 
 export interface NodeAnswer {

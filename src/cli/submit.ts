@@ -28,7 +28,7 @@ export async function submitBatch(base: string, envelopes: readonly unknown[], t
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ envelopes }),
     maxBytes: MAX_BATCH_ANSWER_BYTES,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    timeoutMs,
   })
   if (!Array.isArray(value?.results) || value.results.length !== envelopes.length) {
     throw new TracechainError('NODE_UNAVAILABLE', `POST ${url} answered without a result for each of the ${envelopes.length} envelopes sent`, { url })

@@ -49,13 +49,6 @@ const MAX_ANSWER_BYTES = { key: 4 * 1024, checkpoint: MAX_NOTE_BYTES, page: PAGE
 /** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, which the checks of what it says then refuse. */
 const lenientUtf8 = new TextDecoder()
 
-/** Reads one answer of the node audited, within its bound and the deadline. */
-type NodeReader = (url: string, maxBytes: number) => Promise<string>
-
-function nodeReader(timeoutMs: number | undefined): NodeReader {
-  return async (url, maxBytes) => lenientUtf8.decode((await askNode(url, { maxBytes, ...(timeoutMs === undefined ? {} : { timeoutMs }) })).body)
-}
-
 interface SavedCheckpoint {
   note: string
   checkpoint: Checkpoint
@@ -73,8 +66,10 @@ export async function verifyUrl(
   options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress; timeoutMs?: number } = {},
 ): Promise<VerifyOutcome> {
   const base = baseUrl.replace(/\/+$/, '')
-  const fetchText = nodeReader(options.timeoutMs)
-  const fetchJson = async <T>(url: string, maxBytes: number) => (await askNodeJson<T>(url, { maxBytes, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) })).value
+  // Each answer of the node audited read within its bound and the deadline.
+  const { timeoutMs } = options
+  const fetchText = async (url: string, maxBytes: number) => lenientUtf8.decode((await askNode(url, { maxBytes, timeoutMs })).body)
+  const fetchJson = async <T>(url: string, maxBytes: number) => (await askNodeJson<T>(url, { maxBytes, timeoutMs })).value
   const servedKey = (await fetchText(`${base}/v1/log/key`, MAX_ANSWER_BYTES.key)).trim()
   const verifierKey = options.verifierKey ?? servedKey
   if (verifierKey !== servedKey) fail('NOTE_SIGNATURE_INVALID', 'the node serves a different log key than the one pinned')

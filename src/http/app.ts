@@ -155,7 +155,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   const startedAt = Date.now()
-  await app.register(statementRoutes, { ledger, ...(config.statementIntakeBytes === undefined ? {} : { intakeBytes: config.statementIntakeBytes }) })
+  await app.register(statementRoutes, { ledger, intakeBytes: config.statementIntakeBytes })
   // With witnesses, the checkpoint served (and published) is the latest that meets their policy, until one does the latest.
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
   await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })

@@ -22,11 +22,6 @@ export class IntakeBudget {
 
   constructor(readonly maxBytes: number) {}
 
-  /** Bytes of bodies read and not yet answered. */
-  get inFlight(): number {
-    return this.held
-  }
-
   /** An onRequest hook: a request that comes when the budget is spent is refused unread. */
   readonly admit = async (): Promise<void> => {
     if (this.held >= this.maxBytes) throw this.busy()

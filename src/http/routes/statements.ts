@@ -13,7 +13,7 @@ export const MAX_BATCH_ENVELOPES = 1000
 /** A full batch of 1000 statements at the 48 KiB payload cap would be ~66 MB; real events are ~1-2 KB. */
 export const STATEMENTS_BODY_LIMIT = 32 * 1024 * 1024
 
-export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?: number }> = async (app, { ledger, intakeBytes = DEFAULT_INTAKE_BYTES }) => {
+export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?: number | undefined }> = async (app, { ledger, intakeBytes = DEFAULT_INTAKE_BYTES }) => {
   const intake = new IntakeBudget(intakeBytes)
   // This plugin's own JSON parser: the body collected as one Buffer and parsed by JSON.parse, where
   // Fastify's default joins string chunks and rescans the text for prototype keys, a cost per statement
