@@ -1,9 +1,7 @@
 // Argument parsing shared by the subcommands: node:util parseArgs with our error codes.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { MAX_JSON_DEPTH } from '../core/canonical-json.js'
 import { TracechainError } from '../core/errors.js'
-import { nestsDeeperThan } from '../core/json-depth.js'
 
 export type Options = NonNullable<ParseArgsConfig['options']>
 
@@ -54,17 +52,4 @@ export function timeoutFlag(values: Record<string, unknown>): number | undefined
     throw new TracechainError('BAD_REQUEST', `--timeout must be a number of seconds, more than 0 and at most 86400, got ${JSON.stringify(String(values.timeout).slice(0, 100))}`)
   }
   return Math.round(seconds * 1000)
-}
-
-/**
- * `text`, given by the user (a file, stdin, an argument), parsed as JSON. INVALID_JSON naming `what` when it is not
- * JSON or nests past MAX_JSON_DEPTH, which nothing that signs or checks it takes.
- */
-export function parseJsonInput(text: string, what: string): unknown {
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new TracechainError('INVALID_JSON', `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH}`)
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new TracechainError('INVALID_JSON', `${what} is not JSON: ${(error as Error).message}`)
-  }
 }

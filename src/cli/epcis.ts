@@ -6,9 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { buildStatementEnvelope } from '../core/dsse.js'
 import { documentPreHashes, eventPreHash, hashIdOfPreHash } from '../core/epcis-event-hash.js'
-import { MAX_JSON_DEPTH } from '../core/canonical-json.js'
 import { TracechainError, fail } from '../core/errors.js'
-import { nestsDeeperThan } from '../core/json-depth.js'
+import { parseJsonText } from '../core/json-depth.js'
 import type { Signer } from '../core/keys.js'
 import { askNodeJson } from './node-client.js'
 import { submitBatch } from './submit.js'
@@ -50,13 +49,8 @@ export const IMPORT_MAX_XML_BYTES = 256 * 1024 * 1024
  */
 export function parseEpcisText(text: string, xml = false): unknown {
   if (xml || isXmlText(text)) return epcisDocumentFromXml(text, { maxBytes: IMPORT_MAX_XML_BYTES })
-  // As the node's capture refuses it: what reads the events (the hash, the canonical form) recurses through them.
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) fail('INVALID_JSON', `the document nests arrays and objects deeper than ${MAX_JSON_DEPTH}`)
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    fail('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`)
-  }
+  // As the node's capture reads it: what reads the events (the hash, the canonical form) recurses through them.
+  return parseJsonText(text, 'the document')
 }
 
 /** Signs and submits; prints one line per refusal and a summary. Throws what parseEpcisText throws, EPCIS_INVALID, or what the node answers to a whole batch. */

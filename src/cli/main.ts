@@ -9,7 +9,8 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { httpUrlFlag, optionalHttpUrlFlag, parse, parseJsonInput, parsePort, requireString, timeoutFlag } from './args.js'
+import { httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString, timeoutFlag } from './args.js'
+import { parseJsonText } from '../core/json-depth.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 
@@ -192,14 +193,14 @@ const commands: Record<string, Command> = {
     const signers = [readKeyFile(requireString(values, 'key')), ...((values.cosign as unknown as string[] | undefined) ?? []).map(readKeyFile)]
     let statement: Statement
     if (typeof values.statement === 'string') {
-      statement = parseJsonInput(readInput(values.statement), `--statement ${values.statement}`) as Statement
+      statement = parseJsonText(readInput(values.statement), `--statement ${values.statement}`) as Statement
     } else {
       statement = {
         type: requireString(values, 'type'),
         actor: requireString(values, 'actor'),
         id: requireString(values, 'id'),
         issuedAt: (values['issued-at'] as string | undefined) ?? new Date().toISOString(),
-        body: parseJsonInput(readInput(requireString(values, 'body')), `--body ${String(values.body)}`) as Record<string, unknown>,
+        body: parseJsonText(readInput(requireString(values, 'body')), `--body ${String(values.body)}`) as Record<string, unknown>,
       }
     }
     process.stdout.write(`${JSON.stringify(buildStatementEnvelope(statement, signers))}\n`)

@@ -3,6 +3,22 @@
 // overflows the stack: a 500 for what is bad input. A body that nests past MAX_JSON_DEPTH is refused before it is
 // parsed, as a payload that does is refused by the statement parse (canonical-json.ts).
 
+import { MAX_JSON_DEPTH } from './canonical-json.js'
+import { TracechainError } from './errors.js'
+
+/**
+ * JSON from outside (a request body, a file the user names) parsed, refused with INVALID_JSON naming `what` when it
+ * is not JSON or nests past MAX_JSON_DEPTH, which nothing that checks or signs it takes.
+ */
+export function parseJsonText(text: string, what: string): unknown {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new TracechainError('INVALID_JSON', `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH}`)
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new TracechainError('INVALID_JSON', `${what} is not JSON: ${(error as Error).message}`)
+  }
+}
+
 /**
  * Whether `text` opens more than `max` arrays and objects at once, what is inside strings aside. For text that is
  * not JSON the answer is only a bound: JSON.parse refuses it either way.

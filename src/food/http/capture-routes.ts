@@ -2,9 +2,8 @@
 // system posts an EPCISDocument with its actor's capture token and follows the job. Thin: food/capture.ts runs it.
 
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
-import { MAX_JSON_DEPTH } from '../../core/canonical-json.js'
 import { TracechainError, fail } from '../../core/errors.js'
-import { nestsDeeperThan } from '../../core/json-depth.js'
+import { parseJsonText } from '../../core/json-depth.js'
 import { CAPTURE_EVENT_LIMIT, CAPTURE_FILE_SIZE_LIMIT, type CaptureService } from '../capture.js'
 import { DEFAULT_INTAKE_BYTES, IntakeBudget } from '../../http/intake.js'
 import { epcisDocumentFromXml } from '../epcis-xml.js'
@@ -33,12 +32,10 @@ export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = as
   // The document is parsed here, after the token was checked (onRequest): a caller without one costs no parse.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
-    const text = (body as Buffer).toString('utf8')
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new TracechainError('INVALID_JSON', `the document nests arrays and objects deeper than ${MAX_JSON_DEPTH}`), undefined)
     try {
-      done(null, JSON.parse(text))
+      done(null, parseJsonText((body as Buffer).toString('utf8'), 'the document'))
     } catch (error) {
-      done(new TracechainError('INVALID_JSON', `the document is not JSON: ${(error as Error).message}`), undefined)
+      done(error as TracechainError, undefined)
     }
   })
   // EPCIS 2.0 and 1.2 XML, as older systems export it, captured as its JSON-LD form.

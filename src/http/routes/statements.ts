@@ -2,9 +2,8 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import type { Envelope } from '../../core/dsse.js'
-import { MAX_JSON_DEPTH } from '../../core/canonical-json.js'
 import { TracechainError, fail } from '../../core/errors.js'
-import { nestsDeeperThan } from '../../core/json-depth.js'
+import { parseJsonText } from '../../core/json-depth.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import { errorBody } from '../errors.js'
 import { DEFAULT_INTAKE_BYTES, IntakeBudget } from '../intake.js'
@@ -23,11 +22,10 @@ export const statementRoutes: FastifyPluginAsync<{ ledger: Ledger; intakeBytes?:
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     const text = (body as Buffer).toString('utf8')
     if (text.length === 0) return done(new TracechainError('INVALID_JSON', 'the body is empty; send a JSON envelope or batch'), undefined)
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return done(new TracechainError('INVALID_JSON', `the body nests arrays and objects deeper than ${MAX_JSON_DEPTH}`), undefined)
     try {
-      done(null, JSON.parse(text))
+      done(null, parseJsonText(text, 'the body'))
     } catch (error) {
-      done(new TracechainError('INVALID_JSON', `the body is not JSON: ${(error as Error).message}`), undefined)
+      done(error as TracechainError, undefined)
     }
   })
   app.post(
