@@ -1,8 +1,8 @@
 // `tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]`: fetches the FDA
 // FSMA 204 sortable spreadsheet from a node and writes it byte for byte (CSV, UTF-8 with a BOM).
 
-import { createWriteStream, renameSync, rmSync } from 'node:fs'
-import { Readable, Writable } from 'node:stream'
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs'
+import { Readable, Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TracechainError } from '../core/errors.js'
 import { openNodeStream } from './node-client.js'
@@ -29,32 +29,24 @@ export async function exportFsma204(options: Fsma204ExportOptions): Promise<{ ro
   const url = `${options.url.replace(/\/+$/, '')}/v1/export/fsma204${query.size > 0 ? `?${query}` : ''}`
   const { response, touch, done } = await openNodeStream(url, options.idleMs)
   const counter = new RecordCounter()
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      touch()
+      counter.add(chunk)
+      next(null, chunk)
+    },
+  })
   // Written beside the file and renamed when whole: an export cut off (the node gone, stopped sending) leaves no
-  // file that looks like a complete one.
+  // file that looks like a complete one. The file is the pipeline's last stream, so a write it cannot make (no
+  // such directory, a full disk) fails the export as that, with its errno code; stdout is written, never ended.
   const partial = options.out === undefined ? undefined : `${options.out}.partial`
-  const sink = partial ? createWriteStream(partial) : process.stdout
+  const sink = partial ? createWriteStream(partial) : new Writable({ write: (chunk: Buffer, _encoding, next) => (process.stdout.write(chunk) ? next() : process.stdout.once('drain', () => next())) })
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
-      new Writable({
-        write(chunk: Buffer, _encoding, next) {
-          touch()
-          counter.add(chunk)
-          if (sink.write(chunk)) next()
-          else sink.once('drain', () => next())
-        },
-        final(next) {
-          if (sink === process.stdout) next()
-          else (sink as ReturnType<typeof createWriteStream>).end(next)
-        },
-      }),
-    )
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), counted, sink)
   } catch (error) {
-    if (partial) {
-      ;(sink as ReturnType<typeof createWriteStream>).destroy()
-      rmSync(partial, { force: true })
-    }
-    throw error instanceof TracechainError ? error : new TracechainError('NODE_UNAVAILABLE', `GET ${url}: the answer broke off after ${counter.bytes} bytes: ${(error as Error).message}`, { url })
+    if (partial && existsSync(partial)) rmSync(partial, { force: true })
+    const local = typeof (error as NodeJS.ErrnoException).syscall === 'string'
+    throw error instanceof TracechainError || local ? error : new TracechainError('NODE_UNAVAILABLE', `GET ${url}: the answer broke off after ${counter.bytes} bytes: ${(error as Error).message}`, { url })
   } finally {
     done()
   }

@@ -135,6 +135,10 @@ t.test('an export the node stops sending halfway leaves no file, and one that co
   const whole = await runCli(['export', 'fsma204', '--url', node.url, '--out', out, '--timeout', '5'])
   t.equal(whole.code, 0, whole.stderr)
   t.ok(existsSync(out) && !existsSync(`${out}.partial`), 'the file, renamed when whole')
+  // A file that cannot be written is this machine's fault, not the node's: said with its errno code.
+  const nowhere = await runCli(['export', 'fsma204', '--url', node.url, '--out', join(out, 'x.csv')])
+  t.equal(nowhere.code, 2)
+  t.match(nowhere.stderr, /^tracechain export: ENOTDIR: not a directory, open '\S+x\.csv\.partial'\n$/)
 })
 
 t.test("the node's own refusals keep its code; files of envelopes that are not JSON are named by line", async (t) => {
