@@ -61,6 +61,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   INVALID_TRANSITION: 'the application is not in a state that allows this statement',
   // Reads
   NOT_FOUND: 'no such resource',
+  METHOD_NOT_ALLOWED: 'a path that is served, asked with a method it does not take; the Allow header and details.allow name the methods it takes',
   ENTRY_NOT_FOUND: 'no entry at that seq',
   RANGE_INVALID: 'a seq, size or range outside the tree',
   RANGE_TOO_LARGE: 'a range larger than the route audits in one request (GET /v1/verify: 10,000 entries; whole logs: tracechain verify)',

@@ -122,7 +122,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     frameworkErrors: frameworkErrorHandler,
     ...requestTimeoutOptions(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
   })
-  installErrorHandling(app)
+  installErrorHandling(app, MAX_PATH_PARAM_LENGTH)
   closeUnusedConnectionsOnClose(app)
   const metrics = installRequestMetrics(app)
   const demoKeys = new DemoKeys(ledger, config.demoKeys ?? [])

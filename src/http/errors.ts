@@ -2,6 +2,7 @@
 // with a stable code from core/errors.ts. The only place errors become responses.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import { STATUS_CODES } from 'node:http'
 import { ERROR_CODES } from '../core/error-codes.js'
 import { TracechainError, isTracechainError, errorStatus, type ErrorCode } from '../core/errors.js'
@@ -78,7 +79,8 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
   reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** `maxParamLength`: the router's, as given to Fastify(). */
+export function installErrorHandling(app: FastifyInstance, maxParamLength?: number): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toTracechainError(error)
     if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'internal error')
@@ -87,10 +89,46 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterOf(mapped)))
     reply.status(status).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
-  app.setNotFoundHandler((request, reply) => {
-    const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)
-    reply.status(404).send(errorBody(error))
+  installNotFoundHandling(app, maxParamLength)
+}
+
+/**
+ * A path no route serves is 404 `NOT_FOUND`; a path a route serves, asked with another method, is 405
+ * `METHOD_NOT_ALLOWED` with `Allow` naming the methods it takes (RFC 9110 section 15.5.6), so a client that
+ * GETs the write route or POSTs to a read route learns which mistake it made. The methods of each path are
+ * looked up in a router of our own holding every route as it is added: find-my-way, Fastify's own router with
+ * Fastify's options, so a path matches here exactly when it would match there for some method.
+ * Install before any route is added.
+ */
+export function installNotFoundHandling(app: FastifyInstance, maxParamLength = 100): void {
+  const routes = FindMyWay({ maxParamLength, ignoreTrailingSlash: false, caseSensitive: true })
+  app.addHook('onRoute', (route) => {
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) {
+      const upper = method.toUpperCase() as HTTPMethod
+      if (!routes.hasRoute(upper, route.url)) routes.on(upper, route.url, () => undefined)
+    }
   })
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]
+    const allowed = METHOD_ORDER.filter((method) => servedBy(routes, method, path))
+    if (allowed.length > 0 && !allowed.includes(request.method as HTTPMethod)) {
+      reply.header('allow', allowed.join(', '))
+      const error = new TracechainError('METHOD_NOT_ALLOWED', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`, { allow: allowed })
+      return reply.status(405).type('application/json; charset=utf-8').send(errorBody(error))
+    }
+    const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${path}`)
+    return reply.status(404).type('application/json; charset=utf-8').send(errorBody(error))
+  })
+}
+
+const METHOD_ORDER: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+function servedBy(routes: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>, method: HTTPMethod, path: string): boolean {
+  try {
+    return routes.find(method, path) !== null
+  } catch {
+    return false // a path find-my-way cannot decode matches nothing, as Fastify's router answers it first
+  }
 }
 
 export { ERROR_CODES }

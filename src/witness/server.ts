@@ -7,7 +7,7 @@
 //   400, 403, 404, 413, 422 our error shape (JSON {statusCode, code, error, message}), codes in witness.ts
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { TracechainError, errorStatus } from '../core/errors.js'
-import { errorBody, frameworkErrorHandler, toTracechainError } from '../http/errors.js'
+import { errorBody, frameworkErrorHandler, installNotFoundHandling, toTracechainError } from '../http/errors.js'
 import { closeUnusedConnectionsOnClose, requestTimeoutOptions } from '../http/unused-connections.js'
 import { ADD_CHECKPOINT_PATH, formatTreeSize, MAX_ADD_CHECKPOINT_BODY, parseAddCheckpointRequest, TREE_SIZE_CONTENT_TYPE } from './protocol.js'
 import type { Witness } from './witness.js'
@@ -48,10 +48,7 @@ export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
     if (mapped.code === 'INTERNAL' || status >= 500) request.log.error({ err: error }, 'witness failure')
     return reply.status(status).type('application/json; charset=utf-8').send(errorBody(mapped))
   })
-  app.setNotFoundHandler((request, reply) => {
-    const error = new TracechainError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)
-    reply.status(404).type('application/json; charset=utf-8').send(errorBody(error))
-  })
+  installNotFoundHandling(app)
 
   app.post(ADD_CHECKPOINT_PATH, async (request, reply) => {
     const bytes = request.body instanceof Buffer ? request.body : Buffer.alloc(0)

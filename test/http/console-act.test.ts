@@ -51,7 +51,8 @@ t.test('bad queries get a 400 with a code', async (t) => {
     t.equal(answer.json().code, 'BAD_REQUEST', query)
   }
   const post = await app.inject({ method: 'POST', url: '/console/act', payload: { privateKey: 'x' } })
-  t.equal(post.statusCode, 404, 'the page takes nothing: there is nothing to post to')
+  t.equal(post.statusCode, 405, 'the page takes nothing: there is nothing to post to')
+  t.equal(post.headers.allow, 'GET, HEAD')
 })
 
 t.test('/console/audit names its versioned worker, served immutable under the pages\' CSP', async (t) => {

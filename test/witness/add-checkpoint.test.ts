@@ -162,7 +162,8 @@ t.test('any request Content-Type is read; bodies are bounded (413)', async (t) =
   t.equal(huge.status, 413)
   t.equal(codeOf(huge), 'BODY_TOO_LARGE')
   const get = await fetch(`${w.url}/add-checkpoint`)
-  t.equal(get.status, 404, 'add-checkpoint is POST only')
+  t.equal(get.status, 405, 'add-checkpoint is POST only')
+  t.equal(get.headers.get('allow'), 'POST')
 })
 
 t.test('the monitoring read serves the latest cosigned checkpoint with the log and witness signatures', async (t) => {
