@@ -3,7 +3,7 @@
 // Retry-After (RFC 6585 section 4). Cheap reads (entries, proofs, checkpoints) are never limited.
 
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { TracechainError } from '../core/errors.js'
 import { wantsBundle } from '../web/negotiate.js'
 
@@ -51,23 +51,21 @@ function isPngLabel(request: FastifyRequest): boolean {
   return (request.url.split('?')[0] ?? '').toLowerCase().endsWith('.png')
 }
 
+/** Requests a limit does not count: a negotiated route's pages and JSON, and SVG labels. */
+const NOT_COUNTED: Partial<Record<LimitedRoute, (request: FastifyRequest) => boolean>> = {
+  bundles: (request) => (request.routeOptions.config as { answersBundles?: unknown }).answersBundles === true && !askedForBundle(request),
+  labels: (request) => !isPngLabel(request),
+}
+
 /**
  * Registers the limiter; call before the routes it limits are added. Limits are counted per client
  * address as Fastify sees it (`request.ip`: behind a reverse proxy, set Fastify's trustProxy).
+ * Each limit is one counter per address over every route that counts against it, a route's HEAD included: a
+ * lot's bundle costs the same asked through any of its Digital Link forms. The limiter's route config would
+ * give each route a store of its own, so each limit is one handler of the limiter's (`app.rateLimit`), added
+ * to each of its routes.
  */
 export async function installRateLimits(app: FastifyInstance, limits: RateLimits): Promise<void> {
-  // Runs before the limiter's own onRoute hook (hooks run in the order they are added).
-  app.addHook('onRoute', (route) => {
-    const negotiated = (route.config as { answersBundles?: unknown } | undefined)?.answersBundles === true
-    const name = negotiated ? 'bundles' : ROUTE_LIMITS[route.url]
-    const limit = name === undefined ? false : limits[name]
-    if (name === undefined || limit === false) return
-    const allowList = negotiated ? (request: FastifyRequest) => !askedForBundle(request) : name === 'labels' ? (request: FastifyRequest) => !isPngLabel(request) : undefined
-    route.config = {
-      ...route.config,
-      rateLimit: { max: limit.max, timeWindow: limit.windowSeconds * 1000, ...(allowList ? { allowList } : {}) },
-    }
-  })
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -75,6 +73,19 @@ export async function installRateLimits(app: FastifyInstance, limits: RateLimits
         max: context.max,
         retryAfterSeconds: Math.ceil(context.ttl / 1000),
       }),
+  })
+  const limiters = new Map<LimitedRoute, onRequestHookHandler>()
+  for (const name of LIMITED_ROUTES) {
+    const limit = limits[name]
+    if (limit === false) continue
+    const allowList = NOT_COUNTED[name]
+    limiters.set(name, app.rateLimit({ max: limit.max, timeWindow: limit.windowSeconds * 1000, ...(allowList ? { allowList } : {}) }) as onRequestHookHandler)
+  }
+  app.addHook('onRoute', (route) => {
+    const negotiated = (route.config as { answersBundles?: unknown } | undefined)?.answersBundles === true
+    const limiter = limiters.get(negotiated ? 'bundles' : ROUTE_LIMITS[route.url])
+    if (limiter === undefined) return
+    route.onRequest = [...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]), limiter]
   })
 }
 

@@ -28,8 +28,6 @@ t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After'
     `/search?q=${FINE_LOT}`,
     '/v1/verify?from=0&to=3',
     '/v1/bundles/entries/3',
-    `${lotPath(FINE_LOT)}?format=bundle`,
-    '/v1/seals/applications/YQ-2026-001?format=bundle',
   ]
   for (const url of urls) {
     for (let i = 0; i < 2; i++) t.not((await app.inject(url)).statusCode, 429, `${url} #${i + 1} allowed`)
@@ -39,6 +37,13 @@ t.test('over its limit a costly route answers 429 RATE_LIMITED with Retry-After'
     t.ok(Number(refused.headers['retry-after']) >= 1, `${url}: Retry-After ${refused.headers['retry-after']}`)
     t.equal(refused.headers['x-content-type-options'], 'nosniff')
   }
+  // Every route that answers bundles counts against one `bundles` limit per address: the entry route, a lot's
+  // Digital Link in any of its forms, a seal application. Asked two other ways, the limit is already spent.
+  for (const url of [`${lotPath(FINE_LOT)}?format=bundle`, `/01/${ZONGZI}/10/${FINE_LOT}/21/0001?format=bundle`, '/v1/seals/applications/YQ-2026-001?format=bundle']) {
+    t.equal((await app.inject(url)).statusCode, 429, `${url}: the bundles already asked for count`)
+  }
+  // A route's HEAD counts with its GET.
+  t.equal((await app.inject({ method: 'HEAD', url: urls[0] })).statusCode, 429, 'HEAD of a PNG label counts with GET')
   // Another address has its own count.
   t.equal((await app.inject({ url: urls[1], remoteAddress: '192.0.2.7' })).statusCode, 200)
   // A route that answers bundles when asked counts only those: its page and JSON, asked for after its bundles were refused, are not limited.
