@@ -37,6 +37,8 @@ export interface DomainRouteOptions {
 export interface CaptureSetup {
   custody: CustodyKeys
   jobs: CaptureJobStore
+  /** bytes of documents POST /capture holds at once (http/intake.ts; default DEFAULT_INTAKE_BYTES) */
+  intakeBytes?: number
 }
 
 /** Each domain's settings by its name (serve's flags, kept in D/settings.json); a domain not named runs with its defaults. */

@@ -44,9 +44,12 @@ const commands: Record<string, Command> = {
       'witness-log': { type: 'string', multiple: true },
       'witness-port': { type: 'string' },
       webhook: { type: 'string', multiple: true },
+      'intake-mib': { type: 'string' },
       ...RULE_SETTING_FLAGS,
     })
     const { serve } = await import('./serve.js')
+    const { parseIntakeMib } = await import('../http/intake.js')
+    const intakeMib = (values['intake-mib'] as string | undefined) ?? process.env.TRACECHAIN_INTAKE_MIB
     const { parseWitnessFlag } = await import('../publish/cosigning.js')
     const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map(parseWitnessFlag)
     await serve({
@@ -59,6 +62,7 @@ const commands: Record<string, Command> = {
       witnesses,
       ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
       ...(values.webhook !== undefined ? { webhooks: values.webhook as unknown as string[] } : {}),
+      ...(intakeMib !== undefined ? { intakeBytes: parseIntakeMib(intakeMib, values['intake-mib'] !== undefined ? '--intake-mib' : 'TRACECHAIN_INTAKE_MIB') } : {}),
       ...(await ruleSettingFlagsOf(values)),
       ...witnessForOf(values),
     })

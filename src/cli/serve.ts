@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { buildApp } from '../http/app.js'
+import { DEFAULT_INTAKE_BYTES } from '../http/intake.js'
 import { CaptureJobStore } from '../store/capture-jobs.js'
 import { custodyKeysIn } from './custody-dir.js'
 import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
@@ -56,6 +57,8 @@ export interface ServeOptions {
   webhooks?: string[]
   /** the seal domain's split-contract threshold and window, zone and off hours; kept in D/settings.json */
   seal?: SealSettings
+  /** bytes of bodies each write route (statements, capture) holds at once (http/intake.ts) */
+  intakeBytes?: number
   /** the webhooks' retry timing (tests shorten it) */
   webhookTiming?: Partial<WebhookTiming>
 }
@@ -97,6 +100,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
   const publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
   const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
+  const intakeBytes = options.intakeBytes ?? DEFAULT_INTAKE_BYTES
   const app = await buildApp({
     ledger: node.ledger,
     config: {
@@ -106,12 +110,13 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
       ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
+      statementIntakeBytes: intakeBytes,
     },
     ...(publisher ? { publishing: publisher } : {}),
     ...(cosigning ? { witnessing: cosigning } : {}),
     ...(webhooks ? { webhooks } : {}),
     ...appSettingsOf(saved),
-    capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store) },
+    capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store), intakeBytes },
   })
   const address = await app.listen({ host: options.host, port: options.port })
   // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
@@ -137,6 +142,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
       ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
       ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
+      `  intake      ${intakeBytes / 1024 / 1024} MiB of request bodies at once, each write route (statements, capture)`,
       `  data        ${options.dir}`,
       ...discardWarning(options.dir),
       ...allocatorLine(mallocTrim),

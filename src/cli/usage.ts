@@ -5,7 +5,7 @@ export const USAGE = `tracechain <command> [options]
   init     --dir D [--origin O]                 create a node: keys (0600) and the genesis entry
   serve    [--dir D] [--port P] [--host H] [--origin O] [--base-url URL] [--seed] [--rate-limit NAME=MAX[/SECONDS]|NAME=off]... [--trust-proxy ADDRS|true]
            [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K] [--late-record-hours H]
-           [--webhook KIND=URL|off]... [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6]
+           [--webhook KIND=URL|off]... [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6] [--intake-mib N]
                                                 start the node (initialises D first if empty); rate limits per
                                                 address on labels (PNG), trace, search, verify, bundles; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
@@ -13,7 +13,8 @@ export const USAGE = `tracechain <command> [options]
                                                 --witness submits checkpoints to a witness, K of them must cosign;
                                                 --webhook POSTs each alert of KIND (* for all) to URL, signed;
                                                 SPLIT_CONTRACT's threshold and window; the seal zone and off hours;
-                                                these, --webhook and --late-record-hours are kept in D/settings.json
+                                                these, --webhook and --late-record-hours are kept in D/settings.json;
+                                                --intake-mib: bodies each write route holds at once (64; at least 32)
            [--witness-dir WD --witness-log VKEY... [--witness-port P]]  the node also witnesses those logs
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
            [--late-record-hours H] [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6]

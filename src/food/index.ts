@@ -43,11 +43,12 @@ export const domain: Domain = {
     await app.register(labelRoutes, { ledger, baseUrl })
     await app.register(foodConsoleRoutes, { ledger, clock })
     if (capture && ledger.primary === undefined) {
-      const service = new CaptureService({ ledger, clock, ...capture })
+      const { intakeBytes, ...setup } = capture
+      const service = new CaptureService({ ledger, clock, ...setup })
       // Jobs a stopped node left running go on once it serves; a closing node stops after the slice in hand.
       app.addHook('onReady', async () => void service.resume())
       app.addHook('onClose', async () => service.close())
-      await app.register(captureRoutes, { capture: service })
+      await app.register(captureRoutes, { capture: service, intakeBytes })
     }
   },
   lots: { recentLots, searchLots, ...foodAlertIds },

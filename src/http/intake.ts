@@ -14,6 +14,21 @@ import { TracechainError } from '../core/errors.js'
 /** What a node's statements route holds at once by default: two full batches, some forty usual ones (1.5 MB). */
 export const DEFAULT_INTAKE_BYTES = 64 * 1024 * 1024
 
+const MIB = 1024 * 1024
+
+/**
+ * `serve --intake-mib N` (or TRACECHAIN_INTAKE_MIB): each write route's budget in MiB, at least the largest body a
+ * route takes (a 32 MiB batch of statements: a smaller budget would refuse it for good). Throws BAD_REQUEST.
+ */
+export function parseIntakeMib(text: string, what = '--intake-mib'): number {
+  const mib = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN
+  if (!(mib >= MIN_INTAKE_MIB && mib <= MAX_INTAKE_MIB)) throw new TracechainError('BAD_REQUEST', `${what} "${text}" is not a whole number of MiB from ${MIN_INTAKE_MIB} (the largest batch a write route takes) to ${MAX_INTAKE_MIB}`)
+  return mib * MIB
+}
+
+const MIN_INTAKE_MIB = 32
+const MAX_INTAKE_MIB = 65_536
+
 /** Seconds a client refused for the budget waits: a batch takes about that long to check and commit. */
 const INTAKE_RETRY_AFTER_SECONDS = 1
 

@@ -3,7 +3,7 @@
 
 import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
@@ -305,5 +305,34 @@ t.test('a path that cannot be read or written is said in one line with its errno
     const run = await runCli(args)
     t.equal(run.code, 2, args.join(' '))
     t.match(run.stderr, new RegExp(`^tracechain ${args[0]}: E[A-Z]+: [^\\n]+\\n$`), `${args.join(' ')}: ${run.stderr.trim()}`)
+  }
+})
+
+t.test('serve --intake-mib: the statements route holds that much at once; a value under a whole batch is refused before anything is made', async (t) => {
+  const root = testDir(t)
+  const dir = join(root, 'node')
+  const node = await startNode({ dir, args: ['--intake-mib', '32'] })
+  t.teardown(() => node.stop())
+  t.match(node.output(), /\n {2}intake {6}32 MiB of request bodies at once, each write route/)
+  // A batch of 32 MiB less a byte, short of its end, holds the budget: a small statement beside it is refused.
+  const held = httpRequest({ host: '127.0.0.1', port: node.port, method: 'POST', path: '/v1/statements', headers: { 'content-type': 'application/json', 'content-length': 32 * 1024 * 1024 } })
+  held.on('error', () => undefined)
+  held.write(' '.repeat(32 * 1024 * 1024 - 1))
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const beside = await fetch(`${node.url}/v1/statements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+  t.equal(beside.status, 429)
+  t.equal(((await beside.json()) as { code: string }).code, 'BUSY')
+  held.destroy()
+
+  for (const [args, env, said] of [
+    [['--intake-mib', '8'], {}, /--intake-mib "8" is not a whole number of MiB from 32/],
+    [['--intake-mib', '1e3'], {}, /--intake-mib "1e3"/],
+    [[], { TRACECHAIN_INTAKE_MIB: '-1' }, /TRACECHAIN_INTAKE_MIB "-1"/],
+  ] as const) {
+    const fresh = join(root, `refused-${args.length}-${Object.keys(env).length}-${String(said).length}`)
+    const run = await runCli(['serve', '--dir', fresh, '--port', '0', ...args], { env })
+    t.equal(run.code, 2, `${args.join(' ')} ${JSON.stringify(env)}`)
+    t.match(run.stderr, said)
+    t.notOk(existsSync(fresh), 'nothing made')
   }
 })

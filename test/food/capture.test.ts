@@ -28,12 +28,12 @@ interface Setup {
   custodyActor(id: string, extra?: Record<string, unknown>): Promise<string>
 }
 
-async function setup(t: Test): Promise<Setup> {
+async function setup(t: Test, intakeBytes?: number): Promise<Setup> {
   const node = await makeNode(testDir(t))
   const app = await buildApp({
     ledger: node.ledger,
     config: { baseUrl: 'http://127.0.0.1' },
-    capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) },
+    capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store), intakeBytes },
   })
   t.teardown(async () => {
     await app.close()
@@ -294,31 +294,33 @@ t.test('GET /capture lists the token’s actor’s jobs, newest first, paged; a 
   t.same(relisted.json().map((job: Json) => job.captureID), [...created].reverse())
 })
 
-t.test('POST /capture holds at most 64 MiB of documents at once: past it a request is cut off with BUSY; without a token, refused before that', async (t) => {
-  const { app, custodyActor } = await setup(t)
-  const token = await custodyActor('farm-intake')
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const port = (app.server.address() as { port: number }).port
-  const open = (length: number, sent: number, auth: string | undefined = token) => {
-    const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/capture', headers: { 'content-type': 'application/ld+json', 'content-length': length, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } })
-    const answer = new Promise<{ status: number; code: string }>((resolve, reject) => {
-      request.on('response', (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(Buffer.concat(chunks).toString() || '{}') as { code?: string }).code ?? '' }))
+for (const [mib, documents] of [[64, 4], [32, 2]] as const) {
+  t.test(`POST /capture holds at most ${mib} MiB of documents at once: past it a request is cut off with BUSY; without a token, refused before that`, async (t) => {
+    const { app, custodyActor } = await setup(t, mib === 64 ? undefined : mib * 1024 * 1024)
+    const token = await custodyActor('farm-intake')
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const port = (app.server.address() as { port: number }).port
+    const open = (length: number, sent: number, auth: string | undefined = token) => {
+      const request = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/capture', headers: { 'content-type': 'application/ld+json', 'content-length': length, ...(auth ? { authorization: `Bearer ${auth}` } : {}) } })
+      const answer = new Promise<{ status: number; code: string }>((resolve, reject) => {
+        request.on('response', (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(Buffer.concat(chunks).toString() || '{}') as { code?: string }).code ?? '' }))
+        })
+        request.on('error', reject)
       })
-      request.on('error', reject)
-    })
-    answer.catch(() => undefined)
-    request.write(' '.repeat(sent))
-    return { request, answer }
-  }
-  // Four documents of 16 MiB less a byte, each short of its end: the budget held but for 4 bytes.
-  const held = Array.from({ length: 4 }, () => open(CAPTURE_FILE_SIZE_LIMIT, CAPTURE_FILE_SIZE_LIMIT - 1))
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  const fifth = open(1024, 1024)
-  t.same(await fifth.answer, { status: 429, code: 'BUSY' }, 'a fifth document of 1 KiB')
-  const stranger = open(1024, 0, 'no-token')
-  t.same(await stranger.answer, { status: 401, code: 'UNAUTHORIZED' }, 'a request without a token is refused for that first')
-  for (const { request } of [...held, fifth, stranger]) request.destroy()
-})
+      answer.catch(() => undefined)
+      request.write(' '.repeat(sent))
+      return { request, answer }
+    }
+    // Documents of 16 MiB less a byte, each short of its end: the budget held but for a byte each.
+    const held = Array.from({ length: documents }, () => open(CAPTURE_FILE_SIZE_LIMIT, CAPTURE_FILE_SIZE_LIMIT - 1))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const fifth = open(1024, 1024)
+    t.same(await fifth.answer, { status: 429, code: 'BUSY' }, 'one more document of 1 KiB')
+    const stranger = open(1024, 0, 'no-token')
+    t.same(await stranger.answer, { status: 401, code: 'UNAUTHORIZED' }, 'a request without a token is refused for that first')
+    for (const { request } of [...held, fifth, stranger]) request.destroy()
+  })
+}

@@ -27,8 +27,8 @@ function bearerOf(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService }> = async (app, { capture }) => {
-  const intake = new IntakeBudget(DEFAULT_INTAKE_BYTES)
+export const captureRoutes: FastifyPluginAsync<{ capture: CaptureService; intakeBytes?: number | undefined }> = async (app, { capture, intakeBytes = DEFAULT_INTAKE_BYTES }) => {
+  const intake = new IntakeBudget(intakeBytes)
   // The document is parsed here, after the token was checked (onRequest): a caller without one costs no parse.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(['application/json', 'application/ld+json'], { parseAs: 'buffer', bodyLimit: CAPTURE_FILE_SIZE_LIMIT }, (_request, body, done) => {
