@@ -60,7 +60,7 @@ const commands: Record<string, Command> = {
       independentVerifier: (values['independent-verifier'] as string | undefined) ?? process.env.TRACECHAIN_INDEPENDENT_VERIFIER,
       publish: optionalPath((values.publish as string | undefined) ?? process.env.TRACECHAIN_PUBLISH),
       witnesses,
-      ...(values['witness-min'] !== undefined ? { witnessMin: Number(values['witness-min']) } : {}),
+      ...(values['witness-min'] !== undefined ? { witnessMin: wholeNumberFlag(values, 'witness-min') } : {}),
       ...(values.webhook !== undefined ? { webhooks: values.webhook as unknown as string[] } : {}),
       ...(intakeMib !== undefined ? { intakeBytes: parseIntakeMib(intakeMib, values['intake-mib'] !== undefined ? '--intake-mib' : 'TRACECHAIN_INTAKE_MIB') } : {}),
       ...(await ruleSettingFlagsOf(values)),
@@ -290,6 +290,13 @@ function witnessForOf(values: Record<string, unknown>): { witnessFor?: { dir: st
   if (values['witness-dir'] === undefined && logs.length === 0) return {}
   if (typeof values['witness-dir'] !== 'string' || logs.length === 0) throw new TracechainError('BAD_REQUEST', '--witness-dir and --witness-log go together')
   return { witnessFor: { dir: resolve(values['witness-dir']), logs, port: parsePort((values['witness-port'] as string | undefined) ?? '0') } }
+}
+
+/** A flag that must be a whole number, as its text says it: "1.5", "abc" or "1e3" is refused by name. Throws BAD_REQUEST. */
+function wholeNumberFlag(values: Record<string, unknown>, name: string): number {
+  const text = String(values[name])
+  if (!/^\d{1,9}$/.test(text)) throw new TracechainError('BAD_REQUEST', `--${name} "${text}" is not a whole number`)
+  return Number(text)
 }
 
 function optionalPath(path: string | undefined): string | undefined {

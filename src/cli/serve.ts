@@ -19,7 +19,7 @@ import { Publisher } from '../publish/publisher.js'
 import { localBaseUrl } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
 import { startWitnessServer } from './witness.js'
-import { CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
+import { checkPolicy, CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { writeFileDurably } from '../store/durable-file.js'
@@ -73,6 +73,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
   }
   if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
+  if (options.witnesses?.length) checkPolicy({ witnesses: options.witnesses, min: options.witnessMin ?? options.witnesses.length })
   const { settings, save } = settingsWithFlags(options.dir, {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),

@@ -336,3 +336,23 @@ t.test('serve --intake-mib: the statements route holds that much at once; a valu
     t.notOk(existsSync(fresh), 'nothing made')
   }
 })
+
+t.test('serve --witness-min that is not a whole number, or not 1..the witnesses, is refused before anything is made', async (t) => {
+  const root = testDir(t)
+  const witnessDir = join(root, 'witness')
+  const init = await runCli(['witness', 'init', '--dir', witnessDir, '--name', 'w.example'])
+  t.equal(init.code, 0)
+  const vkey = /witness key (\S+)/.exec(init.stdout)?.[1] as string
+  for (const [min, said] of [
+    ['abc', /--witness-min "abc" is not a whole number/],
+    ['1.5', /--witness-min "1.5" is not a whole number/],
+    ['0', /--witness-min must be 1..1/],
+    ['2', /--witness-min must be 1..1/],
+  ] as const) {
+    const dir = join(root, `node-${min}`)
+    const run = await runCli(['serve', '--dir', dir, '--port', '0', '--witness', `http://127.0.0.1:9|w.example|${vkey}`, '--witness-min', min])
+    t.equal(run.code, 2, `--witness-min ${min}`)
+    t.match(run.stderr, said)
+    t.notOk(existsSync(dir), `--witness-min ${min}: nothing made`)
+  }
+})
