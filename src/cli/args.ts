@@ -29,7 +29,9 @@ export function httpUrlFlag(values: Record<string, unknown>, name: string): stri
   } catch {
     protocol = undefined
   }
-  if (protocol !== 'http:' && protocol !== 'https:') throw new TracechainError('BAD_REQUEST', `--${name} must be an absolute http(s) URL, got ${JSON.stringify(text.slice(0, 200))}`)
+  // An environment variable (TRACECHAIN_BASE_URL) is named as it is; a flag with its dashes.
+  const said = /^[A-Z_]+$/.test(name) ? name : `--${name}`
+  if (protocol !== 'http:' && protocol !== 'https:') throw new TracechainError('BAD_REQUEST', `${said} must be an absolute http(s) URL, got ${JSON.stringify(text.slice(0, 200))}`)
   return text
 }
 

@@ -4,7 +4,7 @@
 
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
-import { parsePort, type Options } from './args.js'
+import { httpUrlFlag, parsePort, type Options } from './args.js'
 import type { SettingFlags } from './node-settings.js'
 
 export const HTTP_FLAGS: Options = {
@@ -32,7 +32,9 @@ export async function httpSettings(values: Record<string, unknown>): Promise<Htt
   const rateLimits = [process.env.TRACECHAIN_RATE_LIMITS ?? '', ...flags].reduce((limits, text) => parseRateLimits(text, limits), DEFAULT_RATE_LIMITS)
   const { parseTrustProxy } = await import('../http/trust-proxy.js')
   const trustProxy = parseTrustProxy((values['trust-proxy'] as string | undefined) ?? process.env.TRACECHAIN_TRUST_PROXY ?? 'false')
-  return { host, port, baseUrl: (values['base-url'] as string | undefined) ?? process.env.TRACECHAIN_BASE_URL, rateLimits, trustProxy }
+  // The public base every QR label and page link is made from: a typo here would print labels no phone opens.
+  const baseUrl = values['base-url'] !== undefined ? httpUrlFlag(values, 'base-url') : !process.env.TRACECHAIN_BASE_URL ? undefined : httpUrlFlag({ TRACECHAIN_BASE_URL: process.env.TRACECHAIN_BASE_URL }, 'TRACECHAIN_BASE_URL')
+  return { host, port, baseUrl, rateLimits, trustProxy }
 }
 
 /** The URL a listener is reached at when no --base-url names a public one. */

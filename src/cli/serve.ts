@@ -2,7 +2,8 @@
 // ledger when asked, listens, and closes cleanly on SIGINT/SIGTERM.
 
 import { join } from 'node:path'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../http/app.js'
 import { DEFAULT_INTAKE_BYTES } from '../http/intake.js'
 import { CaptureJobStore } from '../store/capture-jobs.js'
@@ -18,7 +19,9 @@ import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
 import { localBaseUrl } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
+import { parseVerifierKey } from '../core/signed-note.js'
 import { startWitnessServer } from './witness.js'
+import { isWitnessDir } from './witness-dir.js'
 import { checkPolicy, CheckpointCosigning, type WitnessEndpoint } from '../publish/cosigning.js'
 import type { TreeSource } from '../publish/publish-tree.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -74,6 +77,18 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   if (options.witnessMin !== undefined && !options.witnesses?.length) throw new TracechainError('BAD_REQUEST', '--witness-min without --witness')
   if (options.witnesses?.length) checkPolicy({ witnesses: options.witnesses, min: options.witnessMin ?? options.witnesses.length })
+  if (options.witnessFor && !isWitnessDir(options.witnessFor.dir)) {
+    throw new TracechainError('NOT_INITIALISED', `--witness-dir ${options.witnessFor.dir} holds no witness; run tracechain witness init --dir ${options.witnessFor.dir} --name NAME`)
+  }
+  for (const vkey of options.witnessFor?.logs ?? []) {
+    try {
+      parseVerifierKey(vkey)
+    } catch (error) {
+      throw new TracechainError('VERIFIER_KEY_INVALID', `--witness-log ${JSON.stringify(vkey.slice(0, 200))}: ${(error as Error).message}`)
+    }
+  }
+  // The directory to publish into is made now: one that cannot be (a file in its path, no permission) is said before a node is.
+  if (options.publish !== undefined) mkdirSync(options.publish, { recursive: true })
   const { settings, save } = settingsWithFlags(options.dir, {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
@@ -82,88 +97,106 @@ export async function serve(options: ServeOptions): Promise<void> {
   const { domainConfigs, ...ledgerOptions } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
-  let node: OpenNode
-  const fresh = !isInitialised(options.dir) && empty
-  if (fresh) {
-    // A demo node's log starts before the story it is seeded with, which is then recorded as of its own times.
-    node = await initialiseNode(options.dir, { origin: options.origin, ...ledgerOptions, ...(options.seed ? { genesisAt: DEMO_GENESIS } : {}) })
-    process.stdout.write(`initialised a new node in ${options.dir}\n`)
-  } else {
-    node = await openNode(options.dir, ledgerOptions)
-  }
-  const saved = save(fresh ? 0 : node.ledger.size)
-  if (options.seed && node.ledger.size === 1) {
-    const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
-    const seeded = await seedLedger(node.ledger, operator)
-    process.stdout.write(`seeded ${seeded} example statements\n`)
-  }
-  const webhooks = settings.webhooks?.length ? await startWebhooks(node, settings.webhooks, domainAlertSources(DOMAINS, domainConfigs), options.webhookTiming) : undefined
-  const cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
-  const publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
-  const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
-  const intakeBytes = options.intakeBytes ?? DEFAULT_INTAKE_BYTES
-  const app = await buildApp({
-    ledger: node.ledger,
-    config: {
-      baseUrl,
-      logger: { level: process.env.LOG_LEVEL ?? 'warn' },
-      demoKeys: readDemoKeys(),
-      ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
-      ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
-      ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
-      statementIntakeBytes: intakeBytes,
-    },
-    ...(publisher ? { publishing: publisher } : {}),
-    ...(cosigning ? { witnessing: cosigning } : {}),
-    ...(webhooks ? { webhooks } : {}),
-    ...appSettingsOf(saved),
-    capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store), intakeBytes },
-  })
-  const address = await app.listen({ host: options.host, port: options.port })
-  // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
-  const ownWitness = options.witnessFor ? await startWitnessServer({ ...options.witnessFor, host: options.host }) : undefined
-  let verifier: string
-  try {
-    const asset = readVerifierAsset()
-    verifier = `${address}/web/${asset.fileName}  ${asset.integrity}`
-  } catch {
-    verifier = 'not built: run npm run build'
-  }
-  process.stdout.write(
-    [
-      `tracechain listening on ${address}`,
-      `  origin      ${node.config.origin}  (size ${node.ledger.size})`,
-      `  explorer    ${address}/`,
-      `  console     ${address}/console`,
-      `  API docs    ${address}/docs`,
-      `  checkpoint  ${address}/v1/checkpoint`,
-      `  tiles       ${address}/tlog/checkpoint${publisher ? `  (published to ${publisher.dir})` : ''}`,
-      `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
-      `  verifier    ${verifier}`,
-      `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
-      ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
-      ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
-      `  intake      ${intakeBytes / 1024 / 1024} MiB of request bodies at once, each write route (statements, capture)`,
-      `  data        ${options.dir}`,
-      ...discardWarning(options.dir),
-      ...allocatorLine(mallocTrim),
-      '',
-    ].join('\n'),
-  )
-  // The banner first: a small ledger's warm-up is over at once.
-  const warmUp = startWarmUp(node.ledger.records)
-  void warmUp.done.then((said) => process.stdout.write(`warmed up    ${said.join('; ')}\n`))
-  closeOnSignals(async () => {
-    await app.close()
-    await warmUp.stop()
+  // Everything serve opens, closed in this order at a signal, or at once when starting fails half-way (a port
+  // taken, a witness directory that is not one): a half-started node must not keep the process alive.
+  let node: OpenNode | undefined
+  let webhooks: WebhookDispatcher | undefined
+  let cosigning: CheckpointCosigning | undefined
+  let publisher: Publisher | undefined
+  let app: FastifyInstance | undefined
+  let ownWitness: Awaited<ReturnType<typeof startWitnessServer>> | undefined
+  let warmUp: ReturnType<typeof startWarmUp> | undefined
+  const close = async () => {
+    await app?.close()
+    await warmUp?.stop()
     await ownWitness?.close()
     // Cosigning first: a round that ends after the publisher closed would have it write again.
     await cosigning?.close()
     await publisher?.close()
     await webhooks?.close()
-    await node.close()
+    await node?.close()
     if (mallocTrim.state === 'trimming') mallocTrim.stop()
-  })
+  }
+  try {
+    await start()
+  } catch (error) {
+    await close().catch(() => undefined)
+    throw error
+  }
+  closeOnSignals(close)
+
+  async function start(): Promise<void> {
+    const fresh = !isInitialised(options.dir) && empty
+    if (fresh) {
+      // A demo node's log starts before the story it is seeded with, which is then recorded as of its own times.
+      node = await initialiseNode(options.dir, { origin: options.origin, ...ledgerOptions, ...(options.seed ? { genesisAt: DEMO_GENESIS } : {}) })
+      process.stdout.write(`initialised a new node in ${options.dir}\n`)
+    } else {
+      node = await openNode(options.dir, ledgerOptions)
+    }
+    const saved = save(fresh ? 0 : node.ledger.size)
+    if (options.seed && node.ledger.size === 1) {
+      const operator = readKeyFile(join(options.dir, 'keys', 'operator.json'))
+      const seeded = await seedLedger(node.ledger, operator)
+      process.stdout.write(`seeded ${seeded} example statements\n`)
+    }
+    webhooks = settings.webhooks?.length ? await startWebhooks(node, settings.webhooks, domainAlertSources(DOMAINS, domainConfigs), options.webhookTiming) : undefined
+    cosigning = options.witnesses?.length ? await startCosigning(node, options.dir, options.witnesses, options.witnessMin ?? options.witnesses.length) : undefined
+    publisher = options.publish ? await startPublishing(node, options.publish, cosigning) : undefined
+    const baseUrl = options.baseUrl ?? localBaseUrl(options.host, options.port)
+    const intakeBytes = options.intakeBytes ?? DEFAULT_INTAKE_BYTES
+    app = await buildApp({
+      ledger: node.ledger,
+      config: {
+        baseUrl,
+        logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+        demoKeys: readDemoKeys(),
+        ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+        ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+        ...(options.independentVerifier !== undefined ? { independentVerifier: options.independentVerifier } : {}),
+        statementIntakeBytes: intakeBytes,
+      },
+      ...(publisher ? { publishing: publisher } : {}),
+      ...(cosigning ? { witnessing: cosigning } : {}),
+      ...(webhooks ? { webhooks } : {}),
+      ...appSettingsOf(saved),
+      capture: { custody: custodyKeysIn(options.dir), jobs: new CaptureJobStore(node.store), intakeBytes },
+    })
+    const address = await app.listen({ host: options.host, port: options.port })
+    // A node can witness other logs (a regulator's node witnessing the villages' and producers'): its own server.
+    ownWitness = options.witnessFor ? await startWitnessServer({ ...options.witnessFor, host: options.host }) : undefined
+    let verifier: string
+    try {
+      const asset = readVerifierAsset()
+      verifier = `${address}/web/${asset.fileName}  ${asset.integrity}`
+    } catch {
+      verifier = 'not built: run npm run build'
+    }
+    process.stdout.write(
+      [
+        `tracechain listening on ${address}`,
+        `  origin      ${node.config.origin}  (size ${node.ledger.size})`,
+        `  explorer    ${address}/`,
+        `  console     ${address}/console`,
+        `  API docs    ${address}/docs`,
+        `  checkpoint  ${address}/v1/checkpoint`,
+        `  tiles       ${address}/tlog/checkpoint${publisher ? `  (published to ${publisher.dir})` : ''}`,
+        `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
+        `  verifier    ${verifier}`,
+        `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
+        ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
+        ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
+        `  intake      ${intakeBytes / 1024 / 1024} MiB of request bodies at once, each write route (statements, capture)`,
+        `  data        ${options.dir}`,
+        ...discardWarning(options.dir),
+        ...allocatorLine(mallocTrim),
+        '',
+      ].join('\n'),
+    )
+    // The banner first: a small ledger's warm-up is over at once.
+    warmUp = startWarmUp(node.ledger.records)
+    void warmUp.done.then((said) => process.stdout.write(`warmed up    ${said.join('; ')}\n`))
+  }
 }
 
 /** A warning line when the data directory's filesystem discards freed blocks online (store/mount-options.ts says why). */

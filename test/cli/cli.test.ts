@@ -356,3 +356,42 @@ t.test('serve --witness-min that is not a whole number, or not 1..the witnesses,
     t.notOk(existsSync(dir), `--witness-min ${min}: nothing made`)
   }
 })
+
+t.test('serve: flags that cannot work are refused before a node is made; one that fails half-started exits and lets go of D', async (t) => {
+  const root = testDir(t)
+  const file = join(root, 'a-file')
+  writeFileSync(file, '')
+  const witnessDir = join(root, 'witness')
+  t.equal((await runCli(['witness', 'init', '--dir', witnessDir, '--name', 'w.example'])).code, 0)
+  for (const [args, env, said] of [
+    [['--publish', join(file, 'tree')], {}, /ENOTDIR: not a directory, mkdir/],
+    [['--witness-dir', file, '--witness-log', 'x'], {}, /NOT_INITIALISED: --witness-dir .* holds no witness/],
+    [['--witness-dir', witnessDir, '--witness-log', 'log.example+00000000+AQ=='], {}, /VERIFIER_KEY_INVALID: --witness-log "log\.example\+00000000\+AQ==": /],
+    [['--base-url', 'ftp://trace.example.cn'], {}, /--base-url must be an absolute http\(s\) URL/],
+    [[], { TRACECHAIN_BASE_URL: 'javascript:alert(1)' }, /TRACECHAIN_BASE_URL must be an absolute http\(s\) URL/],
+    [['--trust-proxy', '10.0.0.0/99'], {}, /--trust-proxy: 10\.0\.0\.0\/99 is no address or CIDR/],
+  ] as const) {
+    const dir = join(root, 'refused')
+    const run = await runCli(['serve', '--dir', dir, '--port', '0', ...args], { env })
+    t.equal(run.code, 2, `${args.join(' ')} ${JSON.stringify(env)}`)
+    t.match(run.stderr, said)
+    t.notOk(existsSync(dir), 'no node made')
+  }
+
+  // Its own witness server cannot listen (the port is taken) once the node serves: it used to print the
+  // error and keep running. Now it closes what it opened and exits, and D opens again.
+  const logKey = /log key +(\S+)/.exec((await runCli(['init', '--dir', join(root, 'other-log')])).stdout)?.[1] as string
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+  const port = (taken.address() as AddressInfo).port
+  const dir = join(root, 'node')
+  const started = Date.now()
+  const run = await runCli(['serve', '--dir', dir, '--host', '127.0.0.1', '--port', '0', '--witness-dir', witnessDir, '--witness-log', logKey, '--witness-port', String(port)])
+  t.equal(run.code, 2)
+  t.match(run.stderr, /EADDRINUSE/)
+  t.ok(Date.now() - started < 30_000, 'it exits by itself')
+  const again = await startNode({ dir })
+  t.teardown(() => again.stop())
+  t.equal((await fetch(`${again.url}/v1/checkpoint`)).status, 200, 'the store was let go of')
+})

@@ -86,4 +86,14 @@ t.test('behind a trusted proxy the client is the forwarded address; from anyone 
   t.equal(parseTrustProxy(''), false)
   t.equal(parseTrustProxy('true'), true)
   t.throws(() => parseTrustProxy('127.0.0.1, evil'), { code: 'BAD_REQUEST' })
+  // What Fastify's proxy-addr would refuse with a TypeError once the node is made is refused here, by name.
+  for (const bad of ['10.0.0.0/99', '::1/129', '999.1.1.1', '10.0.0.0/8/1', '10.0.0.0/', '1.2.3.4/08x', '0.0.0.0/0']) {
+    t.throws(() => parseTrustProxy(bad), { code: 'BAD_REQUEST', message: new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is no address or CIDR`) }, bad)
+  }
+  for (const good of ['10.0.0.0/8', '::1/128', 'fe80::1%eth0', 'loopback', '10.0.0.0/8, uniquelocal', '1.2.3.4/32']) {
+    const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1', trustProxy: parseTrustProxy(good) } })
+    await app.ready()
+    await app.close()
+    t.pass(`${good} is taken by Fastify`)
+  }
 })
