@@ -86,7 +86,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   LOG_SIGNATURE_INVALID: 'a checkpoint sent to a witness without a valid signature by a key it trusts for that log',
   OLD_SIZE_MISMATCH: 'add-checkpoint\'s old size is not the size the witness last cosigned for that log; the answer is that size (text/x.tlog.size), details.size',
   WITNESS_UNAVAILABLE: 'a witness that could not be reached in time or answered outside the tlog-witness protocol',
-  DIRECTORY_IN_USE: 'another witness process holds the directory\'s lock',
+  DIRECTORY_IN_USE: 'another process holds the directory: a running witness, or a running node or mirror whose store a command (verify --dir, trace --dir, a second serve) tried to open',
   // Node
   NOT_INITIALISED: 'the data directory has no ledger',
   ALREADY_INITIALISED: 'init on a data directory that already has a ledger',

@@ -129,7 +129,11 @@ export class LevelStore {
       await db.open()
     } catch (error) {
       // abstract-level says only "Database failed to open"; LevelDB's own reason is in error.cause.
-      const cause = (error as { cause?: { message?: string } }).cause?.message
+      const { message: cause, code: causeCode } = (error as { cause?: { message?: string; code?: string } }).cause ?? {}
+      // Another process has it open: a running node or mirror, which `verify --dir` or `trace --dir` met. Its store is whole.
+      if (causeCode === 'LEVEL_LOCKED') {
+        throw new TracechainError('DIRECTORY_IN_USE', `the store at ${location} is open in another process (a running node or mirror): stop it first, or ask it over HTTP (--url)`)
+      }
       throw new TracechainError('STORE_CORRUPT', `cannot open the store at ${location}: ${(error as Error).message}${cause ? `: ${cause}` : ''}`, {
         cause: (error as { code?: string }).code,
       })
