@@ -11,7 +11,7 @@ import { EXIT_OK } from './exit-codes.js'
 const USAGE = 'usage: tracechain actor custody <id> [--dir D] [--json], or tracechain actor token <id> [--dir D] [--json]'
 
 export async function actorCommand(argv: string[], write: (text: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { dir: { type: 'string' }, json: { type: 'boolean' } })
+  const { values, positionals } = parse(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, { allowPositionals: true })
   const [sub, actor, ...extra] = positionals
   if ((sub !== 'custody' && sub !== 'token') || !actor || extra.length > 0) throw new TracechainError('BAD_REQUEST', USAGE)
   const dir = resolve((values.dir as string | undefined) ?? process.env.TRACECHAIN_DIR ?? './data')

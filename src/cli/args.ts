@@ -5,9 +5,13 @@ import { TracechainError } from '../core/errors.js'
 
 export type Options = NonNullable<ParseArgsConfig['options']>
 
-export function parse(argv: string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+/**
+ * A command's flags. Words that are not flags are refused unless the command takes some (`allowPositionals`):
+ * `serve ./data` would otherwise start on ./data's default, not the directory its user meant. Throws BAD_REQUEST.
+ */
+export function parse(argv: string[], options: Options, { allowPositionals = false } = {}): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals, strict: true })
     return { values: values as Record<string, string | boolean | undefined>, positionals }
   } catch (error) {
     throw new TracechainError('BAD_REQUEST', (error as Error).message)

@@ -146,7 +146,7 @@ const commands: Record<string, Command> = {
   },
 
   async submit(argv) {
-    const { values, positionals } = parse(argv, { url: { type: 'string' }, timeout: { type: 'string' } })
+    const { values, positionals } = parse(argv, { url: { type: 'string' }, timeout: { type: 'string' } }, { allowPositionals: true })
     const { submitFiles } = await import('./submit.js')
     const refused = await submitFiles(httpUrlFlag(values, 'url'), positionals, (line) => process.stdout.write(`${line}\n`), timeoutFlag(values))
     return refused === 0 ? EXIT_OK : EXIT_VERIFY_FAILED
@@ -160,7 +160,7 @@ const commands: Record<string, Command> = {
       'issued-at': { type: 'string' },
       prehash: { type: 'boolean' },
       timeout: { type: 'string' },
-    })
+    }, { allowPositionals: true })
     const [sub, file, ...extra] = positionals
     const usage = 'usage: tracechain epcis import DOC --key K --actor A --url U, or tracechain epcis hash DOC [--prehash]'
     if ((sub !== 'import' && sub !== 'hash') || !file || extra.length > 0) throw new TracechainError('BAD_REQUEST', usage)
@@ -206,7 +206,7 @@ const commands: Record<string, Command> = {
       to: { type: 'string' },
       out: { type: 'string' },
       timeout: { type: 'string' },
-    })
+    }, { allowPositionals: true })
     if (positionals.length !== 1 || positionals[0] !== 'fsma204') throw new TracechainError('BAD_REQUEST', 'usage: tracechain export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]')
     const { exportFsma204 } = await import('./export.js')
     const out = values.out as string | undefined
@@ -230,6 +230,29 @@ const commands: Record<string, Command> = {
   async verify(argv) {
     const { verifyCommand } = await import('./verify-command.js')
     return verifyCommand(argv)
+  },
+
+  async trace(argv) {
+    const { values } = parse(argv, {
+      id: { type: 'string' },
+      url: { type: 'string' },
+      dir: { type: 'string' },
+      direction: { type: 'string' },
+      depth: { type: 'string' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+    })
+    const { traceLines, traceOf } = await import('./trace.js')
+    const graph = await traceOf({
+      id: requireString(values, 'id'),
+      url: optionalHttpUrlFlag(values, 'url'),
+      dir: values.dir as string | undefined,
+      direction: values.direction as string | undefined,
+      depth: values.depth as string | undefined,
+      timeoutMs: timeoutFlag(values),
+    })
+    process.stdout.write(values.json === true ? `${JSON.stringify(graph, null, 2)}\n` : `${traceLines(graph).join('\n')}\n`)
+    return EXIT_OK
   },
 
   async label(argv) {

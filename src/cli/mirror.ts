@@ -14,6 +14,7 @@ import { settingsInEffect, type SettingsInEffect } from '../domain.js'
 import { DOMAINS, startWarmUp } from '../domains.js'
 import { openMirrorDir, primaryOf } from './mirror-dir.js'
 import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SettingFlags } from './node-settings.js'
+import { printable } from './printable.js'
 import { allocatorLine } from './allocator-line.js'
 import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 
@@ -112,8 +113,7 @@ function settingsBeside(ours: SettingsInEffect, theirs: SettingsInEffect | { unk
     ])
   const [mine, primary] = [flat(ours), flat(theirs)]
   const differing = [...new Set([...mine.keys(), ...primary.keys()])].filter((key) => JSON.stringify(mine.get(key)) !== JSON.stringify(primary.get(key)))
-  // The primary's names and values are its to say: cut short, control characters out, so none writes to the terminal.
-  const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 80)
+  // The primary's names and values are its to say: cut short, control characters out (printable.ts).
   // Settings changed on a log that held entries: what the node raised before then, under others, a mirror cannot know.
   const since = theirs.since
   const changed =

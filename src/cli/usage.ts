@@ -52,6 +52,10 @@ export const USAGE = `tracechain <command> [options]
                                                 application as an offline proof bundle
   export fsma204 --url U [--lot L] [--from D] [--to D] [--out FILE]
                                                 the FDA FSMA 204 sortable spreadsheet (CSV) of a node
+  trace    --id ID (--url U | --dir D) [--direction both|backward|forward] [--depth N] [--json]
+                                                a lot's or object's provenance graph (EPC URN or Digital Link),
+                                                backward to the farms, forward to where it went, each edge with
+                                                its seq; from a running node or a stopped node's data directory
   label    --id ID (--url U | --base-url URL (--dir D | --log-key VKEY)) [--out FILE] [--format svg|png] [--size print|screen]
                                                 a lot's printable QR label (id an EPC URN or Digital Link); its
                                                 URI carries the log's key id (#log=)
@@ -60,9 +64,9 @@ export const USAGE = `tracechain <command> [options]
                                                 versioned verifier) for any static site; print its SRI hash
   demo     --url U (--dir D | --operator-key FILE)  seed the example actors and statements into a node
 
-The commands that ask a node over HTTP (submit, epcis import, bundle, export, label --url, verify --url, demo)
+The commands that ask a node over HTTP (submit, epcis import, bundle, export, trace --url, label --url, verify --url, demo)
 take --timeout SECONDS: how long each answer may take (export: how long the node may send nothing), 120 by
 default; past it, or when the node cannot be reached, they stop with NODE_UNAVAILABLE.
 
 Environment: TRACECHAIN_DIR, PORT, HOST, TRACECHAIN_ORIGIN, TRACECHAIN_BASE_URL, TRACECHAIN_RATE_LIMITS (as --rate-limit, comma-separated), TRACECHAIN_TRUST_PROXY,
-TRACECHAIN_INDEPENDENT_VERIFIER, TRACECHAIN_PUBLISH.`
+TRACECHAIN_INDEPENDENT_VERIFIER, TRACECHAIN_PUBLISH, TRACECHAIN_INTAKE_MIB.`

@@ -24,7 +24,7 @@ export async function runWitnessCommand(argv: string[]): Promise<void> {
     log: { type: 'string', multiple: true },
     port: { type: 'string' },
     host: { type: 'string' },
-  })
+  }, { allowPositionals: true })
   const dir = resolve(requireString(values, 'dir'))
   if (positionals.length === 1 && positionals[0] === 'init') {
     const { cosigner } = initialiseWitnessDir(dir, requireString(values, 'name'))

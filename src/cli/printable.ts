@@ -1,0 +1,7 @@
+// What a node or another party says, made safe to print to a terminal: its words are its own to choose, and a
+// control character or a bidirectional override in them would write to the terminal or reorder what it shows.
+
+/** `text` with control characters and bidirectional controls as '?', cut to `max` characters. */
+export function printable(text: string, max = 80): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?').slice(0, max)
+}
