@@ -4,6 +4,7 @@
 
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
+import { TracechainError } from '../core/errors.js'
 import { httpUrlFlag, parsePort, type Options } from './args.js'
 import type { SettingFlags } from './node-settings.js'
 
@@ -55,12 +56,18 @@ export const RULE_SETTING_FLAGS: Options = {
 export async function ruleSettingFlagsOf(values: Record<string, unknown>): Promise<Pick<SettingFlags, 'lateRecordHours' | 'seal'>> {
   const { parseOffHours } = await import('./node-settings.js')
   const text = (name: string) => values[name] as string | undefined
+  // Written as a plain decimal number: Number() would take "", "0x10" or "1e3" and turn "abc" into NaN.
+  const number = (name: string) => {
+    const given = text(name) as string
+    if (!/^\d{1,15}(\.\d{1,6})?$/.test(given)) throw new TracechainError('BAD_REQUEST', `--${name} "${given.slice(0, 40)}" is not a number`)
+    return Number(given)
+  }
   const offHours = text('off-hours')
   return {
-    ...(text('late-record-hours') !== undefined ? { lateRecordHours: Number(text('late-record-hours')) } : {}),
+    ...(text('late-record-hours') !== undefined ? { lateRecordHours: number('late-record-hours') } : {}),
     seal: {
-      ...(text('split-threshold') !== undefined ? { collectiveThreshold: Number(text('split-threshold')) } : {}),
-      ...(text('split-window-days') !== undefined ? { splitWindowDays: Number(text('split-window-days')) } : {}),
+      ...(text('split-threshold') !== undefined ? { collectiveThreshold: number('split-threshold') } : {}),
+      ...(text('split-window-days') !== undefined ? { splitWindowDays: number('split-window-days') } : {}),
       ...(text('zone') !== undefined ? { zoneOffset: text('zone') } : {}),
       ...(offHours !== undefined ? parseOffHours(offHours) : {}),
     },

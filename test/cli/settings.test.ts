@@ -95,7 +95,10 @@ t.test('bad values are refused, naming the flag, before anything opens', async (
   const root = testDir(t)
   const cases: [string[], RegExp][] = [
     [['--split-threshold', '0'], /--split-threshold/],
-    [['--split-threshold', 'lots'], /--split-threshold/],
+    [['--split-threshold', 'lots'], /--split-threshold "lots" is not a number/],
+    [['--split-threshold', '1e3'], /--split-threshold "1e3" is not a number/],
+    [['--split-window-days', '0x10'], /--split-window-days "0x10" is not a number/],
+    [['--late-record-hours', ''], /--late-record-hours "" is not a number/],
     [['--split-window-days', '-1'], /--split-window-days/],
     [['--zone', '8'], /--zone/],
     [['--off-hours', '22'], /--off-hours/],
