@@ -10,7 +10,7 @@ import { LABEL_DIMENSIONS, LABEL_SIZES, buildLabelSvg, type LabelSize } from '..
 import { renderLabelPng } from '../labels/png.js'
 import { buildLotLabel } from '../food/web/lot-label.js'
 import { askNode } from './node-client.js'
-import { openNode } from './node-dir.js'
+import { openDataDir } from './mirror-dir.js'
 
 export type LabelFormat = 'svg' | 'png'
 
@@ -65,7 +65,7 @@ export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
   }
   // Parsed before the node is opened: a bad --log-key is the caller's mistake, named as such.
   const givenKeyId = options.logKey !== undefined ? logKeyIdOf(options.logKey.trim()) : undefined
-  const node = options.dir ? await openNode(resolve(options.dir)) : undefined
+  const node = options.dir ? await openDataDir(resolve(options.dir)) : undefined
   try {
     const logKeyId = node ? logKeyIdOf(node.ledger.verifierKey) : (givenKeyId as string)
     if (givenKeyId !== undefined && givenKeyId !== logKeyId) {

@@ -12,7 +12,7 @@ import { CheckPool } from '../ledger/check-pool.js'
 import { Ledger } from '../ledger/ledger.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { LevelStore } from '../store/level-store.js'
-import type { NodeOpenOptions } from './node-dir.js'
+import { isInitialised, openNode, type NodeOpenOptions } from './node-dir.js'
 
 export interface MirrorConfig {
   /** the followed log's note verifier key */
@@ -85,4 +85,15 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
     await store.close()
     throw error
   }
+}
+
+/**
+ * A node's or a mirror's data directory, opened to read its ledger (verify --dir, trace --dir, label --dir): the
+ * same store format either way. Neither may be running (LevelDB's lock: DIRECTORY_IN_USE). Throws NOT_INITIALISED
+ * for a directory that holds neither.
+ */
+export async function openDataDir(dir: string): Promise<{ ledger: Ledger; close(): Promise<void> }> {
+  if (isMirrorDir(dir)) return openMirrorDir(dir)
+  if (!isInitialised(dir)) fail('NOT_INITIALISED', `${dir} holds no node or mirror (no node.json, no mirror.json)`)
+  return openNode(dir)
 }

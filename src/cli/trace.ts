@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { TracechainError } from '../core/errors.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection, type TraceGraph, type TraceNode } from '../food/trace.js'
 import { askNodeJson } from './node-client.js'
-import { openNode } from './node-dir.js'
+import { openDataDir } from './mirror-dir.js'
 import { printable } from './printable.js'
 
 export interface TraceOptions {
@@ -40,7 +40,7 @@ export async function traceOf(options: TraceOptions): Promise<TraceGraph> {
     if (!isTraceGraph(value)) throw new TracechainError('NODE_UNAVAILABLE', `GET ${url}: the answer is not a trace graph`, { url })
     return value
   }
-  const node = await openNode(resolve(options.dir as string))
+  const node = await openDataDir(resolve(options.dir as string))
   try {
     return await traceGraph(node.ledger.records, options.id, direction, depth)
   } finally {

@@ -17,11 +17,11 @@ import { MAX_NOTE_BYTES } from '../core/signed-note.js'
 import { MAX_ENTRY_BYTES } from '../ledger/entry-bytes.js'
 import { Auditor, GENESIS_PREV, auditRange } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
-import { isMirrorDir, openMirrorDir } from './mirror-dir.js'
+import { openDataDir } from './mirror-dir.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../ledger/ledger.js'
 import { logChecksOf } from '../ledger/replica.js'
-import { DOMAIN_KIND_MODULES, DOMAIN_KINDS, openNode } from './node-dir.js'
+import { DOMAIN_KIND_MODULES, DOMAIN_KINDS} from './node-dir.js'
 import { writeFileDurably } from '../store/durable-file.js'
 
 export const PAGE_SIZE = 1000
@@ -142,7 +142,7 @@ async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | un
  * audit of the same store format, against the checkpoint the directory holds, its own or the followed log's.
  */
 export async function verifyDir(dir: string, options: { checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
-  const node = isMirrorDir(dir) ? await openMirrorDir(dir) : await openNode(dir)
+  const node = await openDataDir(dir)
   try {
     const { ledger } = node
     if (ledger.size === 0) fail('NOT_INITIALISED', `the mirror in ${dir} has verified no entries yet`)

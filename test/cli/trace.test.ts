@@ -6,7 +6,8 @@ import t from 'tap'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { getJson, runCli, startNode } from '../helpers/node-process.js'
+import { logKeyIdOf } from '../../src/core/log-key-id.js'
+import { getJson, runCli, startMirror, startNode, until } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const LOT = 'https://id.gs1.org/01/06901234001037/10/Z260526A'
@@ -103,4 +104,27 @@ t.test("a hostile node's words reach the terminal without control characters; an
     t.equal(refused.code, 2, JSON.stringify(notAGraph))
     t.match(refused.stderr, /NODE_UNAVAILABLE: GET .*: the answer is not a trace graph\n$/)
   }
+})
+
+t.test("a mirror's data directory gives the same graph, and an offline label with the followed log's key id", async (t) => {
+  const root = testDir(t)
+  const node = await startNode({ dir: join(root, 'node'), args: ['--seed'] })
+  t.teardown(() => node.stop())
+  const key = await (await fetch(`${node.url}/v1/log/key`)).text()
+  const mirrorDir = join(root, 'mirror')
+  const mirror = await startMirror({ dir: mirrorDir, from: `${node.url}/tlog/`, key })
+  t.teardown(() => mirror.stop())
+  const size = (await getJson<{ size: number }>(`${node.url}/healthz`)).size
+  await until('the mirror caught up', async () => ((await getJson<{ size: number }>(`${mirror.url}/healthz`)).size === size) || undefined)
+  const graph = await getJson(`${node.url}/v1/trace/${encodeURIComponent(LOT)}?direction=both&depth=10`)
+  await mirror.stop()
+  // It used to say the directory held no node and to run tracechain init on it.
+  const traced = await runCli(['trace', '--id', LOT, '--dir', mirrorDir, '--json'])
+  t.equal(traced.code, 0, traced.stderr)
+  t.same(JSON.parse(traced.stdout), graph)
+  const label = await runCli(['label', '--id', LOT, '--dir', mirrorDir, '--base-url', 'https://trace.example.cn', '--out', join(root, 'label.svg')])
+  t.equal(label.code, 0, label.stderr)
+  t.match(label.stderr, `https://trace.example.cn/01/06901234001037/10/Z260526A#log=${logKeyIdOf(key)}`)
+  const neither = await runCli(['trace', '--id', LOT, '--dir', root])
+  t.match([neither.code, neither.stderr], [2, /NOT_INITIALISED: .* holds no node or mirror/])
 })
