@@ -3,7 +3,7 @@
 
 import { fail } from '../core/errors.js'
 import { alertRecord } from '../ledger/alerts.js'
-import type { RecordReader, StatementKind } from '../ledger/kinds.js'
+import type { RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
 import { canonicalObject } from './objects.js'
 import { joinKey, prefixRange, seqKey } from '../store/keys.js'
 import { SPACES, type ObjectRecord } from './records.js'
@@ -62,6 +62,36 @@ export const inspectionKind: StatementKind = {
       ctx.put(space, key, value)
     }
   },
+}
+
+/**
+ * The hours within which a recall of each class must start once the risk is known, by China's 食品召回管理办法
+ * (一级 24 h, 二级 48 h, 三级 72 h), the same classes as the FDA's (food.recall's severity).
+ */
+export const RECALL_START_HOURS: Readonly<Record<string, number>> = { 'class-i': 24, 'class-ii': 48, 'class-iii': 72 }
+
+/**
+ * RECALL_LATE: the first recall of lot `key` (being recorded by `ctx`, of `severity`) comes more than its class's
+ * hours after the lot's first failed inspection in the log. Both times are the node's recordedAt, as the log
+ * holds them: what a signer dates its statement is checked by LATE_RECORD.
+ */
+export async function recallLateAlert(ctx: RuleContext, key: string, id: string, severity: string): Promise<ReturnType<typeof alertRecord> | undefined> {
+  const hours = RECALL_START_HOURS[severity]
+  if (hours === undefined) return undefined
+  const failed = (await inspectionsOf(ctx, [key])).find((inspection) => inspection.result.outcome === 'fail')
+  if (failed === undefined) return undefined
+  const elapsedHours = (Date.parse(ctx.recordedAt) - Date.parse(failed.recordedAt)) / 3_600_000
+  if (!(elapsedHours > hours)) return undefined
+  return alertRecord(
+    {
+      kind: 'RECALL_LATE',
+      at: ctx.recordedAt,
+      seqs: [failed.seq, ctx.seq],
+      ids: [id],
+      message: `${id} recalled (${severity}) ${Math.floor(elapsedHours)} h after its failed inspection (seq ${failed.seq}, sample ${failed.sampleId}); a ${severity} recall starts within ${hours} h`,
+    },
+    joinKey(seqKey(ctx.seq), key),
+  )
 }
 
 /** The inspections of the lots with these keys, oldest first. */

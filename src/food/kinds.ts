@@ -22,7 +22,7 @@ import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
-import { inspectionKind } from './inspection.js'
+import { inspectionKind, recallLateAlert } from './inspection.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
 import { isDeclaration } from './corrections.js'
@@ -192,6 +192,11 @@ const recallKind: StatementKind = {
     }
     // It takes effect when the node records it (recordedAt), not at the signer's issuedAt.
     for (const { key, id } of recalled) {
+      // The recall clock runs from a lot's first failed inspection to its first recall: a later recall of a lot already recalled is not late.
+      if ((await ctx.get<RecallRecord>(SPACES.recall, key)) === undefined) {
+        const late = await recallLateAlert(ctx, key, id, body.severity)
+        if (late) ctx.put(late.space, late.key, late.value)
+      }
       const record: RecallRecord = { id, seq: ctx.seq, at: ctx.recordedAt, by: ctx.actor.id, reason: body.reason, severity: body.severity }
       ctx.put(SPACES.recall, key, record)
       if (!(await markRecalled(ctx, key, ctx.seq))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)

@@ -18,6 +18,7 @@ export const ALERT_KINDS: Record<string, AlertKindWords> = {
   EVENT_AFTER_RECALL: { zh: '召回后仍在流通', en: 'Moved after recall', family: 'food' },
   BROKEN_CHAIN_OF_CUSTODY: { zh: '交接链条断裂', en: 'Broken chain of custody', family: 'food' },
   INSPECTION_FAILED: { zh: '检验不合格', en: 'Inspection failed', family: 'food' },
+  RECALL_LATE: { zh: '召回启动超时', en: 'Recall started late', family: 'food' },
   OFF_HOURS_USE: { zh: '非工作时间用印', en: 'Seal used off hours', family: 'seal' },
   OVER_BUDGET: { zh: '超出预算', en: 'Over budget', family: 'seal' },
   SPLIT_CONTRACT: { zh: '疑似拆分合同（化整为零）', en: 'Suspected split contract', family: 'seal' },
