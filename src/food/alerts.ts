@@ -9,6 +9,7 @@ import { contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
 import { findRecall } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
+import { BEST_BEFORE_SPACE, localDay, type BestBeforeRecord } from './best-before.js'
 
 /** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
 export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
@@ -24,6 +25,7 @@ export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, recor
     ...(await overConsumedLotAlerts(ctx, event)),
     await eventAfterRecallAlert(ctx, event, record),
     await brokenChainOfCustodyAlert(ctx, record),
+    await eventAfterExpiryAlert(ctx, event, record),
   ].filter((alert): alert is Alert => alert !== undefined)
   alerts.forEach((alert, i) => {
     const { space, key, value } = alertRecord(alert, `${seqKey(ctx.seq)}.${i}`)
@@ -94,6 +96,26 @@ export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent)
     }
   }
   return alerts
+}
+
+/**
+ * EVENT_AFTER_EXPIRY: a distribution step, on a local day after the best-before day of a lot or item it moves (or
+ * one a container it names holds), as the lot's making event fixed it (best-before.ts).
+ */
+export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
+  if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
+  const day = localDay(record.eventTime, event.eventTimeZoneOffset)
+  const candidates: { key: string; id: string }[] = record.objects.filter((object) => object.role !== 'output')
+  for (const object of record.objects) if (!gtinOfKey(object.key)) candidates.push(...(await contentsOf(ctx, object.key)))
+  const expired: string[] = []
+  const details: string[] = []
+  for (const { key, id } of candidates) {
+    const bestBefore = await ctx.get<BestBeforeRecord>(BEST_BEFORE_SPACE, key)
+    if (bestBefore === undefined || !(day > bestBefore.date) || expired.includes(id)) continue
+    expired.push(id)
+    details.push(`${id} (best before ${bestBefore.date}, seq ${bestBefore.seq})`)
+  }
+  return expired.length > 0 ? { kind: 'EVENT_AFTER_EXPIRY', ...origin(ctx), ids: expired, message: `${record.bizStep} on ${day} of ${details.join(', ')}` } : undefined
 }
 
 /**

@@ -17,6 +17,7 @@ import { buildEventIdIndex } from './event-ids.js'
 import { buildGs1KeyIndex } from './key-upgrade.js'
 import { buildAdjacencyIndex } from './adjacency.js'
 import { buildLotBalanceIndex } from './lot-balance.js'
+import { buildBestBeforeIndex } from './best-before-index.js'
 import { buildRecallIndex } from './recall-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -63,5 +64,6 @@ export const domain: Domain = {
     // Last: built from the edges and moves as the upgrades above leave them.
     await buildAdjacencyIndex(store)
     await buildLotBalanceIndex(store)
+    await buildBestBeforeIndex(store)
   },
 }

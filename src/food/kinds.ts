@@ -23,6 +23,7 @@ import { carryRecalls, markRecalled } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
 import { inspectionKind, recallLateAlert } from './inspection.js'
+import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
 import { isDeclaration } from './corrections.js'
@@ -108,10 +109,21 @@ const eventKind: StatementKind = {
     if (drawn.length > 0) await addAdjacentEdges(ctx, drawn)
     if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
     await recordQuantities(ctx, event, products)
+    await recordBestBefore(ctx, event, eventTime, made, products)
     await raiseFoodAlerts(ctx, event, record)
     // Last, so that a mirror replaying an older log, which records a repeat, writes everything a new event writes.
     return claimEventIds(ctx, event, record)
   },
+}
+
+/** Each lot or item this event makes first gets its best-before day (best-before.ts), when the event or its product gives one. */
+export async function recordBestBefore(ctx: Pick<RuleContext, 'get' | 'put' | 'seq'>, event: EpcisEvent, eventTime: string, made: ReturnType<typeof objectsOf>, products: ReadonlyMap<string, ProductRecord>): Promise<void> {
+  for (const object of made) {
+    if (object.identifier.lot === undefined && object.identifier.serial === undefined) continue
+    if ((await ctx.get<BestBeforeRecord>(BEST_BEFORE_SPACE, object.key)) !== undefined) continue
+    const date = bestBeforeOf(event, eventTime, object.identifier.gtin ? products.get(object.identifier.gtin)?.shelfLifeDays : undefined)
+    if (date !== undefined) ctx.put(BEST_BEFORE_SPACE, object.key, { date, seq: ctx.seq } satisfies BestBeforeRecord)
+  }
 }
 
 /** The index record of a food event. */
@@ -258,7 +270,7 @@ function checkLocations(ctx: RuleContext, event: EpcisEvent): void {
 
 /** The registered products of the GTINs the event names: their owners and makers, and company prefix lengths
  *  so that Digital Links become the same URNs as the producer's. */
-async function productsNamed(ctx: RuleContext, event: EpcisEvent): Promise<Map<string, ProductRecord>> {
+export async function productsNamed(ctx: Pick<RuleContext, 'get'>, event: EpcisEvent): Promise<Map<string, ProductRecord>> {
   const products = new Map<string, ProductRecord>()
   const looked = new Set<string>()
   const texts = [

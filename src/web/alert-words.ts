@@ -16,6 +16,7 @@ export const ALERT_KINDS: Record<string, AlertKindWords> = {
   TEMPERATURE_EXCURSION: { zh: '温度超出储存范围', en: 'Temperature outside storage range', family: 'food' },
   MASS_BALANCE: { zh: '投入产出重量不平衡', en: 'Mass balance broken', family: 'food' },
   EVENT_AFTER_RECALL: { zh: '召回后仍在流通', en: 'Moved after recall', family: 'food' },
+  EVENT_AFTER_EXPIRY: { zh: '过期后仍在流通', en: 'Moved after its best-before date', family: 'food' },
   BROKEN_CHAIN_OF_CUSTODY: { zh: '交接链条断裂', en: 'Broken chain of custody', family: 'food' },
   INSPECTION_FAILED: { zh: '检验不合格', en: 'Inspection failed', family: 'food' },
   RECALL_LATE: { zh: '召回启动超时', en: 'Recall started late', family: 'food' },

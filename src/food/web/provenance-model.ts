@@ -4,11 +4,12 @@
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import { localDay } from '../best-before.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
 import { traceCodeOf } from '../../labels/digital-link.js'
-import { offsetMinutes, type Bilingual } from '../../web/i18n.js'
+import type { Bilingual } from '../../web/i18n.js'
 import { lateBy, lateDays } from '../../core/late-record.js'
 import { regionOfAddress } from '../../core/master-data.js'
 import { regionOf, type Region } from './places.js'
@@ -349,10 +350,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     })
   }
   // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
-  if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) {
-    const localMillis = Date.parse(madeOn.time) + (offsetMinutes(madeOn.offset) ?? 480) * 60_000
-    bestBefore = new Date(localMillis + pageProduct.shelfLifeDays * 86_400_000).toISOString().slice(0, 10)
-  }
+  if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) bestBefore = localDay(madeOn.time, madeOn.offset, pageProduct.shelfLifeDays)
   // Each place once, in the order first reached, named by the most telling thing done there.
   const route: ProvenanceView['route'] = []
   const rank = (kind: StageKind) => (ROUTE_RANK.indexOf(kind) < 0 ? ROUTE_RANK.length : ROUTE_RANK.indexOf(kind))
