@@ -19,7 +19,7 @@ import {
 } from './records.js'
 import { raiseFoodAlerts } from './alerts.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
-import { carryRecalls, markRecalled } from './recall-index.js'
+import { carryRecalls, markRecalled, recallMarkOf } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
 import { inspectionKind, recallLateAlert } from './inspection.js'
@@ -204,8 +204,9 @@ const recallKind: StatementKind = {
     }
     // It takes effect when the node records it (recordedAt), not at the signer's issuedAt.
     for (const { key, id } of recalled) {
-      // The recall clock runs from a lot's first failed inspection to its first recall: a later recall of a lot already recalled is not late.
-      if ((await ctx.get<RecallRecord>(SPACES.recall, key)) === undefined) {
+      // The recall clock runs from a lot's first failed inspection to the first recall that covers it, its own or an
+      // ingredient's (the recall index's mark): a later recall of a lot already recalled is not late.
+      if ((await recallMarkOf(ctx, key)) === undefined) {
         const late = await recallLateAlert(ctx, key, id, body.severity)
         if (late) ctx.put(late.space, late.key, late.value)
       }

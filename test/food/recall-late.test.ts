@@ -106,3 +106,29 @@ t.test('class-iii: 80 hours after the failed inspection is late, 70 is not', asy
     t.equal((await app.inject({ url: '/v1/alerts?kind=RECALL_LATE' })).json().alerts.length, expected, `${hours} h`)
   }
 })
+
+t.test("a lot its ingredient's recall covered in time is not late when it is recalled itself", async (t) => {
+  const dir = join(testDir(t), 'node')
+  let now = Date.parse('2026-12-01T00:00:00.000Z')
+  const node = await initialiseNode(dir, { clock: () => new Date(now), genesisAt: DEMO_GENESIS })
+  t.teardown(() => node.close())
+  await seedLedger(node.ledger, readKeyFile(join(dir, 'keys', 'operator.json')))
+  const regulator = readKeyFile(new URL('../../keys/demo/regulator-hz.json', import.meta.url).pathname)
+  const submit = (type: string, id: string, body: Record<string, unknown>) =>
+    node.ledger.submit(buildStatementEnvelope({ type, actor: 'regulator-hz', id, issuedAt: new Date(now).toISOString(), body } as Statement, [regulator]))
+  await submit('food.inspection', 'i', {
+    lot: ZONGZI_A,
+    sampleId: 'S',
+    method: 'm',
+    result: { outcome: 'fail' },
+    certificate: { name: 'c', sha256: 'ef'.repeat(32) },
+    inspectedAt: new Date(now).toISOString(),
+  })
+  now += 10 * HOUR
+  await submit('food.recall', 'pork', { ids: [PORK], reason: 'the pork in it', severity: 'class-i' }) // Z260526A was made from it
+  now += 20 * HOUR
+  await submit('food.recall', 'zongzi', { ids: [ZONGZI_A], reason: 'failed inspection', severity: 'class-i' })
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock: () => new Date(now) })
+  t.teardown(() => app.close())
+  t.same((await app.inject({ url: '/v1/alerts?kind=RECALL_LATE' })).json().alerts, [], 'covered 10 h after it failed, through the pork')
+})
