@@ -9,7 +9,8 @@ import { contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
 import { findRecall } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
-import { BEST_BEFORE_SPACE, localDay, type BestBeforeRecord } from './best-before.js'
+import { BEST_BEFORE_SPACE, type BestBeforeRecord } from './best-before.js'
+import { localDay } from '../core/zone-offset.js'
 
 /** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
 export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])

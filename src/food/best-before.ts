@@ -3,7 +3,7 @@
 // marking). EVENT_AFTER_EXPIRY (alerts.ts) holds the lot's later distribution steps against it; the consumer
 // page counts a shelf life the same way (web/provenance-model.ts).
 
-import { offsetMinutes } from '../web/i18n.js'
+import { localDay } from '../core/zone-offset.js'
 import { ilmdDate, type EpcisEvent } from './objects.js'
 
 /** objectKey -> BestBeforeRecord, written by the event that first makes the lot or item */
@@ -14,15 +14,6 @@ export interface BestBeforeRecord {
   date: string
   /** the making event's entry */
   seq: number
-}
-
-/** China Standard Time, for an event that names no offset (as the consumer page reads it). */
-const DEFAULT_OFFSET_MINUTES = 480
-
-/** The local calendar day (YYYY-MM-DD) of a UTC time seen at `offset` ("+08:00"), China Standard Time without one. */
-export function localDay(utc: string, offset: string | undefined, plusDays = 0): string {
-  const localMillis = Date.parse(utc) + (offsetMinutes(offset) ?? DEFAULT_OFFSET_MINUTES) * 60_000
-  return new Date(localMillis + plusDays * 86_400_000).toISOString().slice(0, 10)
 }
 
 /** The best-before day a making event gives its outputs: its ILMD date, else `shelfLifeDays` from the day it happened. */

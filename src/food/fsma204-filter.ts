@@ -2,6 +2,7 @@
 // a time window in dates (each event's own zone) or instants.
 
 import { fail } from '../core/errors.js'
+import { localDay } from '../core/zone-offset.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { isCalendarDate, parseInstant } from './dates.js'
 import { canonicalObject, keyOrText } from './objects.js'
@@ -84,7 +85,5 @@ function boundValue(bound: TimeBound): string {
 
 /** The calendar date where the event happened, from its UTC time and its own zone offset. */
 export function localDateOf(utc: string, offset: string): string {
-  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset)
-  const minutes = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) : 0
-  return new Date(Date.parse(utc) + minutes * 60_000).toISOString().slice(0, 10)
+  return localDay(utc, offset, 0, 0)
 }

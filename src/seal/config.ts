@@ -2,6 +2,7 @@
 // Pattern alerts are written with their entries, so a change applies to statements recorded after it.
 
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
+import { offsetMinutes as parsedOffsetMinutes } from '../core/zone-offset.js'
 import { DEFAULT_TITLE_SIMILARITY } from './similarity.js'
 
 export interface SealConfig {
@@ -67,9 +68,9 @@ export function sealConfig(overrides: Partial<SealConfig> = {}): SealConfig {
 /** Minutes east of UTC of an RFC 3339 offset ("+08:00", "-05:30", "Z"). Throws RangeError. */
 export function offsetMinutes(offset: string): number {
   if (offset === 'Z') return 0
-  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset)
-  if (!match || Number(match[2]) > 23 || Number(match[3]) > 59) throw new RangeError(`"zoneOffset" must be like +08:00, got ${offset}`)
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
+  const minutes = parsedOffsetMinutes(offset)
+  if (minutes === undefined) throw new RangeError(`"zoneOffset" must be like +08:00, got ${offset}`)
+  return minutes
 }
 
 /** The local wall-clock hour (0..23) of an instant. */

@@ -1,6 +1,8 @@
 // The consumer pages speak Chinese (zh-CN) by default and English where the browser asks for it
 // (RFC 9110 section 12.5.4 Accept-Language) or the reader switches with ?lang=en|zh.
 
+import { offsetMinutes } from '../core/zone-offset.js'
+
 export type Lang = 'zh' | 'en'
 
 export type Bilingual = string | { zh?: string; en?: string } | null | undefined
@@ -43,12 +45,6 @@ export function halfIn(text: string, lang: Lang): string {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** Minutes east of UTC in "+08:00" (EPCIS eventTimeZoneOffset), or undefined. */
-export function offsetMinutes(offset: string | undefined): number | undefined {
-  const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset ?? '')
-  if (!match) return undefined
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
-}
 
 /**
  * A time as the place it happened saw it (the event's own offset; China Standard Time when it has

@@ -311,11 +311,13 @@ for (const [mib, documents] of [[64, 4], [32, 2]] as const) {
         request.on('error', reject)
       })
       answer.catch(() => undefined)
-      request.write(' '.repeat(sent))
-      return { request, answer }
+      // Flushed to the socket once the node has read all but what the kernel buffers.
+      const written = new Promise<void>((resolve) => request.write(' '.repeat(sent), () => resolve()))
+      return { request, answer, written }
     }
     // Documents of 16 MiB less a byte, each short of its end: the budget held but for a byte each.
     const held = Array.from({ length: documents }, () => open(CAPTURE_FILE_SIZE_LIMIT, CAPTURE_FILE_SIZE_LIMIT - 1))
+    await Promise.all(held.map(({ written }) => written))
     await new Promise((resolve) => setTimeout(resolve, 500))
     const fifth = open(1024, 1024)
     t.same(await fifth.answer, { status: 429, code: 'BUSY' }, 'one more document of 1 KiB')

@@ -4,7 +4,7 @@
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
-import { localDay } from '../best-before.js'
+import { localDay } from '../../core/zone-offset.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
