@@ -37,8 +37,8 @@ export async function buildBestBeforeIndex(store: LevelStore): Promise<void> {
       put: (space: string, key: string, value: unknown) => void writes.set(joinKey(space, key), { space, key, value }),
     }
     for (const [, record] of rows) {
-      // Only an event that makes something is read again; a declaration makes nothing.
-      if (record.declares !== undefined || !record.objects.some((o) => ['output', 'epc', 'class', 'parent'].includes(o.role))) continue
+      // Only an event that can make something (makers.ts: madeObjects) is read again; a declaration makes nothing.
+      if (record.declares !== undefined || !(record.eventType === 'TransformationEvent' || record.action === 'ADD')) continue
       const bytes = await store.getEntryBytes(record.seq)
       if (!bytes) fail('STORE_CORRUPT', `food event ${record.seq} has an index record but no entry`, { seq: record.seq })
       const event = eventOf(checkedStatementOf(checkedEntryOf(bytes).envelope).body)
