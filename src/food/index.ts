@@ -18,6 +18,7 @@ import { buildGs1KeyIndex } from './key-upgrade.js'
 import { buildAdjacencyIndex } from './adjacency.js'
 import { buildLotBalanceIndex } from './lot-balance.js'
 import { buildBestBeforeIndex } from './best-before-index.js'
+import { buildRecallDueIndex, recallOverdueAlertSource } from './inspection.js'
 import { buildRecallIndex } from './recall-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -29,7 +30,7 @@ export const domain: Domain = {
   roles: FOOD_ROLES,
   kinds: () => foodKinds,
   checkModule: siblingModule(import.meta.url, 'kinds'),
-  alertSources: () => [],
+  alertSources: () => [recallOverdueAlertSource()],
   actionForms: FOOD_ACTION_FORMS,
   async routes(app, { ledger, clock, baseUrl, independentVerifier, servedCheckpoint, witnessMin, capture }) {
     await app.register(foodRoutes, {
@@ -65,5 +66,6 @@ export const domain: Domain = {
     await buildAdjacencyIndex(store)
     await buildLotBalanceIndex(store)
     await buildBestBeforeIndex(store)
+    await buildRecallDueIndex(store)
   },
 }

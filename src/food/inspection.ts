@@ -2,10 +2,12 @@
 // lot so the resolver lists a lot's inspections; a failed one raises INSPECTION_FAILED with its entry.
 
 import { fail } from '../core/errors.js'
-import { alertRecord } from '../ledger/alerts.js'
+import { alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
+import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import { recallMarkOf } from './recall-index.js'
 import { canonicalObject } from './objects.js'
-import { joinKey, prefixRange, seqKey } from '../store/keys.js'
+import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import { SPACES, type ObjectRecord } from './records.js'
 
 /** objectKey SEP seq -> InspectionRecord */
@@ -53,6 +55,10 @@ export const inspectionKind: StatementKind = {
       })
     }
     const record: InspectionRecord = { ...body, lot: known.id, seq: ctx.seq, by: ctx.actor.id, recordedAt: ctx.recordedAt }
+    // The lot's first failure starts its recall clock (RECALL_OVERDUE, which skips a lot a recall covers when asked).
+    if (body.result.outcome === 'fail' && !(await inspectionsOf(ctx, [object.key])).some((inspection) => inspection.result.outcome === 'fail')) {
+      ctx.put(RECALL_DUE_SPACE, recallDueKey(record, object.key), recallDueOf(record, object.key))
+    }
     ctx.put(INSPECTION_SPACE, joinKey(object.key, seqKey(ctx.seq)), record)
     if (body.result.outcome === 'fail') {
       const { space, key, value } = alertRecord(
@@ -93,6 +99,71 @@ export async function recallLateAlert(ctx: RuleContext, key: string, id: string,
     joinKey(seqKey(ctx.seq), key),
   )
 }
+
+/**
+ * dueAt SEP objectKey -> RecallDue: a lot's first failed inspection, due a recall by `dueAt`, the longest of
+ * RECALL_START_HOURS after it (past that, a recall of any class is late). RECALL_OVERDUE reads it.
+ */
+export const RECALL_DUE_SPACE = 'food.recall-due'
+
+export interface RecallDue {
+  /** the lot's canonical EPC URN and index key */
+  id: string
+  key: string
+  /** the failed inspection */
+  seq: number
+  sampleId: string
+  recordedAt: string
+}
+
+/** Hours after a lot's first failed inspection by which a recall of any class has started. */
+const RECALL_DUE_HOURS = Math.max(...Object.values(RECALL_START_HOURS))
+
+function recallDueKey(inspection: Pick<InspectionRecord, 'recordedAt'>, key: string): string {
+  return joinKey(new Date(Date.parse(inspection.recordedAt) + RECALL_DUE_HOURS * 3_600_000).toISOString(), key)
+}
+
+function recallDueOf(inspection: InspectionRecord, key: string): RecallDue {
+  return { id: inspection.lot, key, seq: inspection.seq, sampleId: inspection.sampleId, recordedAt: inspection.recordedAt }
+}
+
+/**
+ * RECALL_OVERDUE, computed at query time: a lot whose first failed inspection is more than RECALL_DUE_HOURS old by
+ * `now`, and which no recall covers (its own or an ingredient's, the recall index's mark). `at` is when it fell due.
+ * A recall that then comes raises RECALL_LATE, and this one is no longer computed.
+ */
+export function recallOverdueAlertSource(): AlertSource {
+  return async (ledger, now) => {
+    const alerts: Alert[] = []
+    for await (const [dueKey, due] of ledger.records.scan<RecallDue>(RECALL_DUE_SPACE, { lt: prefixRange(now.toISOString()).lt })) {
+      if ((await recallMarkOf(ledger.records, due.key)) !== undefined) continue
+      alerts.push({
+        kind: 'RECALL_OVERDUE',
+        at: dueKey.slice(0, dueKey.indexOf(SEP)),
+        seqs: [due.seq],
+        ids: [due.id],
+        message: `${due.id} failed its inspection (seq ${due.seq}, sample ${due.sampleId}) at ${due.recordedAt}, and no recall covers it ${RECALL_DUE_HOURS} h later: a recall of any class starts within ${RECALL_DUE_HOURS} h`,
+      })
+    }
+    return alerts
+  }
+}
+
+/** The due records of a store whose failed inspections were written before them, built once at open. */
+export async function buildRecallDueIndex(store: LevelStore): Promise<void> {
+  if (await store.getMeta(RECALL_DUE_INDEX_META)) return
+  const first = new Map<string, RecordWrite>()
+  for (const [key, inspection] of await store.getRange<InspectionRecord>(INSPECTION_SPACE)) {
+    const lotKey = key.slice(0, key.lastIndexOf(SEP))
+    if (inspection.result.outcome !== 'fail' || first.has(lotKey)) continue
+    first.set(lotKey, { space: RECALL_DUE_SPACE, key: recallDueKey(inspection, lotKey), value: recallDueOf(inspection, lotKey) })
+  }
+  if (first.size > 0) await store.commit({ entries: [], tiles: [], records: [...first.values()] })
+  await store.putMeta(RECALL_DUE_INDEX_META, { version: 1, lots: first.size })
+}
+
+/** Meta key: set once every failed inspection's lot has its due record. */
+export const RECALL_DUE_INDEX_META = 'food.recall-due-index'
 
 /** The inspections of the lots with these keys, oldest first. */
 export async function inspectionsOf(reader: RecordReader, keys: Iterable<string>): Promise<InspectionRecord[]> {

@@ -20,6 +20,7 @@ export const ALERT_KINDS: Record<string, AlertKindWords> = {
   BROKEN_CHAIN_OF_CUSTODY: { zh: '交接链条断裂', en: 'Broken chain of custody', family: 'food' },
   INSPECTION_FAILED: { zh: '检验不合格', en: 'Inspection failed', family: 'food' },
   RECALL_LATE: { zh: '召回启动超时', en: 'Recall started late', family: 'food' },
+  RECALL_OVERDUE: { zh: '检验不合格，逾期未召回', en: 'Not recalled after a failed inspection', family: 'food' },
   OFF_HOURS_USE: { zh: '非工作时间用印', en: 'Seal used off hours', family: 'seal' },
   OVER_BUDGET: { zh: '超出预算', en: 'Over budget', family: 'seal' },
   SPLIT_CONTRACT: { zh: '疑似拆分合同（化整为零）', en: 'Suspected split contract', family: 'seal' },

@@ -1,15 +1,18 @@
 // RECALL_LATE: China's 食品召回管理办法 has a recall start within 24, 48 or 72 hours (class-i, -ii, -iii) of the
 // risk being known. A lot's first recall recorded later than that after its first failed inspection raises it,
-// with both entries; on time, of a lot already recalled, or without a failed inspection before it, nothing.
+// with both entries; on time, of a lot already recalled, or without a failed inspection before it, nothing. And
+// RECALL_OVERDUE, computed when asked: no recall covers the lot 72 h (the longest deadline) after it failed.
 // On the demo's story with a node clock the test moves and real signatures; the alerts read over HTTP.
 
 import t, { type Test } from 'tap'
 import { join } from 'node:path'
 import { DEMO_GENESIS, seedLedger } from '../../src/cli/demo.js'
-import { initialiseNode, readKeyFile } from '../../src/cli/node-dir.js'
+import { initialiseNode, openNode, readKeyFile } from '../../src/cli/node-dir.js'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import type { Statement } from '../../src/core/statement.js'
+import { RECALL_DUE_INDEX_META, RECALL_DUE_SPACE } from '../../src/food/inspection.js'
 import { buildApp } from '../../src/http/app.js'
+import { withoutIndex } from '../helpers/store-index.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const HOUR = 3_600_000
@@ -54,7 +57,7 @@ t.test('a first recall later than its class allows after a failed inspection rai
 
 /**
  * The demo's story on a node whose clock starts on 1 December and moves only when `advance` says; the regulator
- * signs as it goes, and `lateAlerts` reads RECALL_LATE through HTTP.
+ * signs as it goes, and `alertsOf` reads a kind's alerts through HTTP (`lateAlerts`: RECALL_LATE's).
  */
 async function story(t: Test, name: string) {
   const dir = join(testDir(t), name)
@@ -68,12 +71,14 @@ async function story(t: Test, name: string) {
   let n = 0
   const submit = (type: string, body: Record<string, unknown>) =>
     node.ledger.submit(buildStatementEnvelope({ type, actor: 'regulator-hz', id: `${name}-${++n}`, issuedAt: new Date(now).toISOString(), body } as Statement, [regulator]))
+  const alertsOf = async (kind: string) => (await app.inject({ url: `/v1/alerts?kind=${kind}` })).json().alerts as unknown[]
   return {
     advance: (hours: number) => void (now += hours * HOUR),
     failedInspection: (id: string) =>
       submit('food.inspection', { lot: id, sampleId: 'S', method: 'm', result: { outcome: 'fail' }, certificate: { name: 'c', sha256: 'ef'.repeat(32) }, inspectedAt: new Date(now).toISOString() }),
     recall: (id: string, severity: string) => submit('food.recall', { ids: [id], reason: 'failed inspection', severity }),
-    lateAlerts: async () => (await app.inject({ url: '/v1/alerts?kind=RECALL_LATE' })).json().alerts as unknown[],
+    lateAlerts: () => alertsOf('RECALL_LATE'),
+    alertsOf,
   }
 }
 
@@ -98,4 +103,38 @@ t.test("a lot its ingredient's recall covered in time is not late when it is rec
   advance(20)
   await recall(ZONGZI_A, 'class-i')
   t.same(await lateAlerts(), [], 'covered 10 h after it failed, through the pork')
+})
+
+t.test('RECALL_OVERDUE: no recall covers a lot 72 h after its first failed inspection; a recall then ends it', async (t) => {
+  const { advance, failedInspection, recall, alertsOf } = await story(t, 'overdue')
+  t.same(await alertsOf('RECALL_OVERDUE'), [], "the demo's failed pork lot was recalled before it failed")
+  const { seq } = await failedInspection(RICE)
+  advance(1)
+  await failedInspection(RICE) // a second failure starts no second clock
+  await failedInspection(ZONGZI_A)
+  advance(10)
+  await recall(PORK, 'class-i') // Z260526A was made from it: covered
+  advance(60)
+  t.same(await alertsOf('RECALL_OVERDUE'), [], '71 h after the rice failed')
+  advance(2)
+  const overdue = (await alertsOf('RECALL_OVERDUE')) as { at: string; seqs: number[]; ids: string[]; message: string }[]
+  t.equal(overdue.length, 1, JSON.stringify(overdue))
+  t.match(overdue[0], { kind: 'RECALL_OVERDUE', seqs: [seq], ids: ['urn:epc:class:lgtin:6901234.000011.R2605A'], message: /no recall covers it 72 h later/ })
+  t.equal(overdue[0].at, new Date(Date.parse('2026-12-01T00:00:00.000Z') + 72 * HOUR).toISOString(), 'due 72 h after the failure was recorded')
+  await recall(RICE, 'class-ii')
+  t.same(await alertsOf('RECALL_OVERDUE'), [], 'recalled at last')
+  t.match(await alertsOf('RECALL_LATE'), [{ ids: ['urn:epc:class:lgtin:6901234.000011.R2605A'], message: /recalled \(class-ii\) 73 h after/ }], 'and late')
+})
+
+t.test('a store from before the due index gets it at open, the records the inspections wrote', async (t) => {
+  const dir = join(testDir(t), 'node')
+  const node = await initialiseNode(dir, { genesisAt: DEMO_GENESIS })
+  await seedLedger(node.ledger, readKeyFile(join(dir, 'keys', 'operator.json')))
+  const written = await node.store.getRange(RECALL_DUE_SPACE)
+  t.equal(written.length, 1, "the demo's failed pork lot")
+  t.equal(await withoutIndex(node.store, [RECALL_DUE_SPACE], RECALL_DUE_INDEX_META), 1)
+  await node.close()
+  const reopened = await openNode(dir)
+  t.teardown(() => reopened.close())
+  t.same(await reopened.store.getRange(RECALL_DUE_SPACE), written)
 })
