@@ -21,7 +21,7 @@ import { openDataDir } from './mirror-dir.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { DEFAULT_MAX_CLOCK_SKEW_MS } from '../ledger/ledger.js'
 import { logChecksOf } from '../ledger/replica.js'
-import { DOMAIN_KIND_MODULES, DOMAIN_KINDS} from './node-dir.js'
+import { DOMAIN_KIND_MODULES, DOMAIN_KINDS } from './node-dir.js'
 import { writeFileDurably } from '../store/durable-file.js'
 
 export const PAGE_SIZE = 1000

@@ -8,7 +8,7 @@ import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { recallMarkOf } from './recall-index.js'
 import { canonicalObject } from './objects.js'
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
-import { SPACES, type ObjectRecord } from './records.js'
+import { SPACES, type ObjectRecord, type RecallRecord } from './records.js'
 
 /** objectKey SEP seq -> InspectionRecord */
 export const INSPECTION_SPACE = 'food.inspection'
@@ -56,7 +56,7 @@ export const inspectionKind: StatementKind = {
     }
     const record: InspectionRecord = { ...body, lot: known.id, seq: ctx.seq, by: ctx.actor.id, recordedAt: ctx.recordedAt }
     // The lot's first failure starts its recall clock (RECALL_OVERDUE, which skips a lot a recall covers when asked).
-    if (body.result.outcome === 'fail' && !(await inspectionsOf(ctx, [object.key])).some((inspection) => inspection.result.outcome === 'fail')) {
+    if (body.result.outcome === 'fail' && (await firstFailure(ctx, object.key)) === undefined) {
       ctx.put(RECALL_DUE_SPACE, recallDueKey(record, object.key), recallDueOf(record, object.key))
     }
     ctx.put(INSPECTION_SPACE, joinKey(object.key, seqKey(ctx.seq)), record)
@@ -84,7 +84,7 @@ export const RECALL_START_HOURS: Readonly<Record<string, number>> = { 'class-i':
 export async function recallLateAlert(ctx: RuleContext, key: string, id: string, severity: string): Promise<ReturnType<typeof alertRecord> | undefined> {
   const hours = RECALL_START_HOURS[severity]
   if (hours === undefined) return undefined
-  const failed = (await inspectionsOf(ctx, [key])).find((inspection) => inspection.result.outcome === 'fail')
+  const failed = await firstFailure(ctx, key)
   if (failed === undefined) return undefined
   const elapsedHours = (Date.parse(ctx.recordedAt) - Date.parse(failed.recordedAt)) / 3_600_000
   if (!(elapsedHours > hours)) return undefined
@@ -98,6 +98,21 @@ export async function recallLateAlert(ctx: RuleContext, key: string, id: string,
     },
     joinKey(seqKey(ctx.seq), key),
   )
+}
+
+/** The lot's first failed inspection in the log, if any. */
+async function firstFailure(reader: RecordReader, key: string): Promise<InspectionRecord | undefined> {
+  return (await inspectionsOf(reader, [key])).find((inspection) => inspection.result.outcome === 'fail')
+}
+
+/**
+ * A recall naming lot `key` takes it out of RECALL_OVERDUE's index, as a settled seal application leaves OVERDUE's,
+ * so that what the alert reads at each query is the failed lots no recall has named. A lot covered only through
+ * an ingredient's recall stays in it, skipped by its recall mark.
+ */
+export async function settleRecallDue(ctx: RuleContext, key: string): Promise<void> {
+  const failed = await firstFailure(ctx, key)
+  if (failed !== undefined) ctx.put(RECALL_DUE_SPACE, recallDueKey(failed, key), null)
 }
 
 /**
@@ -149,21 +164,29 @@ export function recallOverdueAlertSource(): AlertSource {
   }
 }
 
-/** The due records of a store whose failed inspections were written before them, built once at open. */
-export async function buildRecallDueIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(RECALL_DUE_INDEX_META)) return
-  const first = new Map<string, RecordWrite>()
-  for (const [key, inspection] of await store.getRange<InspectionRecord>(INSPECTION_SPACE)) {
-    const lotKey = key.slice(0, key.lastIndexOf(SEP))
-    if (inspection.result.outcome !== 'fail' || first.has(lotKey)) continue
-    first.set(lotKey, { space: RECALL_DUE_SPACE, key: recallDueKey(inspection, lotKey), value: recallDueOf(inspection, lotKey) })
-  }
-  if (first.size > 0) await store.commit({ entries: [], tiles: [], records: [...first.values()] })
-  await store.putMeta(RECALL_DUE_INDEX_META, { version: 1, lots: first.size })
-}
-
 /** Meta key: set once every failed inspection's lot has its due record. */
 export const RECALL_DUE_INDEX_META = 'food.recall-due-index'
+
+/**
+ * The due records of a store whose failed inspections were written before them, built once at open: each lot's
+ * first failure, unless a recall naming the lot came after it (its latest, in the lot's recall record), as the
+ * log's replay would leave them.
+ */
+export async function buildRecallDueIndex(store: LevelStore): Promise<void> {
+  if (await store.getMeta(RECALL_DUE_INDEX_META)) return
+  const first = new Map<string, InspectionRecord>()
+  for (const [key, inspection] of await store.getRange<InspectionRecord>(INSPECTION_SPACE)) {
+    const lotKey = key.slice(0, key.lastIndexOf(SEP))
+    if (inspection.result.outcome === 'fail' && !first.has(lotKey)) first.set(lotKey, inspection)
+  }
+  const writes: RecordWrite[] = []
+  for (const [lotKey, failed] of first) {
+    const recalled = await store.getRecord<RecallRecord>(SPACES.recall, lotKey)
+    if (recalled === undefined || recalled.seq < failed.seq) writes.push({ space: RECALL_DUE_SPACE, key: recallDueKey(failed, lotKey), value: recallDueOf(failed, lotKey) })
+  }
+  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
+  await store.putMeta(RECALL_DUE_INDEX_META, { version: 1, lots: writes.length })
+}
 
 /** The inspections of the lots with these keys, oldest first. */
 export async function inspectionsOf(reader: RecordReader, keys: Iterable<string>): Promise<InspectionRecord[]> {

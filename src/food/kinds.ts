@@ -22,7 +22,7 @@ import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled, recallMarkOf } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
-import { inspectionKind, recallLateAlert } from './inspection.js'
+import { inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
 import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -210,6 +210,7 @@ const recallKind: StatementKind = {
         const late = await recallLateAlert(ctx, key, id, body.severity)
         if (late) ctx.put(late.space, late.key, late.value)
       }
+      await settleRecallDue(ctx, key)
       const record: RecallRecord = { id, seq: ctx.seq, at: ctx.recordedAt, by: ctx.actor.id, reason: body.reason, severity: body.severity }
       ctx.put(SPACES.recall, key, record)
       if (!(await markRecalled(ctx, key, ctx.seq))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)

@@ -15,6 +15,8 @@ import { TracechainError } from '../core/errors.js'
 export const DEFAULT_INTAKE_BYTES = 64 * 1024 * 1024
 
 const MIB = 1024 * 1024
+const MIN_INTAKE_MIB = 32
+const MAX_INTAKE_MIB = 65_536
 
 /**
  * `serve --intake-mib N` (or TRACECHAIN_INTAKE_MIB): each write route's budget in MiB, at least the largest body a
@@ -25,9 +27,6 @@ export function parseIntakeMib(text: string, what = '--intake-mib'): number {
   if (!(mib >= MIN_INTAKE_MIB && mib <= MAX_INTAKE_MIB)) throw new TracechainError('BAD_REQUEST', `${what} "${text}" is not a whole number of MiB from ${MIN_INTAKE_MIB} (the largest batch a write route takes) to ${MAX_INTAKE_MIB}`)
   return mib * MIB
 }
-
-const MIN_INTAKE_MIB = 32
-const MAX_INTAKE_MIB = 65_536
 
 /** Seconds a client refused for the budget waits: a batch takes about that long to check and commit. */
 const INTAKE_RETRY_AFTER_SECONDS = 1

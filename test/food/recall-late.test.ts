@@ -79,6 +79,7 @@ async function story(t: Test, name: string) {
     recall: (id: string, severity: string) => submit('food.recall', { ids: [id], reason: 'failed inspection', severity }),
     lateAlerts: () => alertsOf('RECALL_LATE'),
     alertsOf,
+    store: node.store,
   }
 }
 
@@ -106,7 +107,7 @@ t.test("a lot its ingredient's recall covered in time is not late when it is rec
 })
 
 t.test('RECALL_OVERDUE: no recall covers a lot 72 h after its first failed inspection; a recall then ends it', async (t) => {
-  const { advance, failedInspection, recall, alertsOf } = await story(t, 'overdue')
+  const { advance, failedInspection, recall, alertsOf, store } = await story(t, 'overdue')
   t.same(await alertsOf('RECALL_OVERDUE'), [], "the demo's failed pork lot was recalled before it failed")
   const { seq } = await failedInspection(RICE)
   advance(1)
@@ -123,6 +124,8 @@ t.test('RECALL_OVERDUE: no recall covers a lot 72 h after its first failed inspe
   t.equal(overdue[0].at, new Date(Date.parse('2026-12-01T00:00:00.000Z') + 72 * HOUR).toISOString(), 'due 72 h after the failure was recorded')
   await recall(RICE, 'class-ii')
   t.same(await alertsOf('RECALL_OVERDUE'), [], 'recalled at last')
+  const due = (await store.getRange<{ id: string }>(RECALL_DUE_SPACE)).map(([, record]) => record.id)
+  t.notOk(due.includes('urn:epc:class:lgtin:6901234.000011.R2605A'), 'and out of the index the alert reads at each query')
   t.match(await alertsOf('RECALL_LATE'), [{ ids: ['urn:epc:class:lgtin:6901234.000011.R2605A'], message: /recalled \(class-ii\) 73 h after/ }], 'and late')
 })
 
@@ -130,8 +133,14 @@ t.test('a store from before the due index gets it at open, the records the inspe
   const dir = join(testDir(t), 'node')
   const node = await initialiseNode(dir, { genesisAt: DEMO_GENESIS })
   await seedLedger(node.ledger, readKeyFile(join(dir, 'keys', 'operator.json')))
+  // The rice fails and is recalled after: its due record written, then taken out by the recall.
+  const regulator = readKeyFile(new URL('../../keys/demo/regulator-hz.json', import.meta.url).pathname)
+  const issuedAt = new Date().toISOString()
+  const submit = (type: string, id: string, body: Record<string, unknown>) => node.ledger.submit(buildStatementEnvelope({ type, actor: 'regulator-hz', id, issuedAt, body } as Statement, [regulator]))
+  await submit('food.inspection', 'rice-fails', { lot: RICE, sampleId: 'S', method: 'm', result: { outcome: 'fail' }, certificate: { name: 'c', sha256: 'ef'.repeat(32) }, inspectedAt: issuedAt })
+  await submit('food.recall', 'rice-recalled', { ids: [RICE], reason: 'failed inspection', severity: 'class-ii' })
   const written = await node.store.getRange(RECALL_DUE_SPACE)
-  t.equal(written.length, 1, "the demo's failed pork lot")
+  t.equal(written.length, 1, "the demo's failed pork lot, recalled before it failed; not the rice, recalled after")
   t.equal(await withoutIndex(node.store, [RECALL_DUE_SPACE], RECALL_DUE_INDEX_META), 1)
   await node.close()
   const reopened = await openNode(dir)
