@@ -1,6 +1,10 @@
 // The GS1 Barcode Syntax Tests ("linters") that the syntax dictionary names on AI components: character
 // sets, check digits and check character pairs, dates and times, and the small enumerations. Pure.
 
+import { gs1CheckDigit } from './gs1-check-digit.js'
+
+export { gs1CheckDigit }
+
 /** N: digits; X: GS1 character set 82; Y: character set 39; Z: base64url (character set 64). */
 export type ComponentType = 'N' | 'X' | 'Y' | 'Z'
 
@@ -19,18 +23,6 @@ const CHARACTER_SETS: Record<ComponentType, RegExp> = {
   Z: /^[A-Za-z0-9_-]*={0,2}$/,
 }
 const SET_NAMES: Record<ComponentType, string> = { N: 'digits', X: 'GS1 character set 82', Y: 'GS1 character set 39', Z: 'base64url' }
-
-/** The GS1 check digit (General Specifications §7.9.1): weights 3, 1, 3, ... from the rightmost digit. Throws TypeError for non-digits. */
-export function gs1CheckDigit(digitsWithoutCheck: string): string {
-  if (typeof digitsWithoutCheck !== 'string' || !/^\d+$/.test(digitsWithoutCheck)) {
-    throw new TypeError(`"digitsWithoutCheck" expected decimal digits, got ${JSON.stringify(digitsWithoutCheck)}`)
-  }
-  let sum = 0
-  for (let i = digitsWithoutCheck.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
-    sum += (digitsWithoutCheck.charCodeAt(i) - 48) * weight
-  }
-  return String((10 - (sum % 10)) % 10)
-}
 
 /** The first 97 primes: the weights of the check character pair (one per data character, from the right). */
 const PRIMES: number[] = []

@@ -1,11 +1,10 @@
 // GS1 application identifiers as the GS1 Barcode Syntax Dictionary describes them: each AI's format
 // components, whether it needs FNC1, whether it may be a Digital Link data attribute, and the Digital Link
 // key-qualifier sequences (dictionary header, "dlpkey"). The rows come from gs1-syntax-table.ts, which
-// test/helpers/gs1-syntax-table.mjs generates from the dictionary file, through gs1-syntax-rows.ts (the consumer
-// page's script holds the common ones and loads the rest on demand). Pure; imports only core/.
+// test/helpers/gs1-syntax-table.mjs generates from the dictionary file (the node's page scripts leave it to
+// their 'gs1' lazy script, web/lazy-code.ts). Pure; imports only core/.
 
-import { allSyntaxRows, COMMON_SYNTAX_ROWS } from './gs1-syntax-rows.js'
-import type { SyntaxRow } from './gs1-syntax-table.js'
+import { GS1_SYNTAX_ROWS, type SyntaxRow } from './gs1-syntax-table.js'
 import { checkComponent, type ComponentType } from './gs1-linters.js'
 
 export type { SyntaxRow }
@@ -141,44 +140,28 @@ function tableOf(rows: readonly SyntaxRow[]): SyntaxTable {
   return { entries, lengthByPrefix: new Map([...entries.keys()].map((ai) => [ai.slice(0, 2), ai.length])) }
 }
 
-const COMMON = tableOf(COMMON_SYNTAX_ROWS)
-let whole: SyntaxTable | undefined
-
-/** The whole dictionary: where the common rows are all of it, the same table. */
-function wholeTable(): SyntaxTable {
-  if (!whole) {
-    const rows = allSyntaxRows()
-    whole = rows === COMMON_SYNTAX_ROWS ? COMMON : tableOf(rows)
-  }
-  return whole
-}
+const TABLE = tableOf(GS1_SYNTAX_ROWS)
 
 const AI_SHAPE = /^\d{2,4}$/
-
-/** The entry of a listed AI. Only a string shaped as an AI is looked for beyond the common rows. */
-function entryOf(ai: string): AiEntry | undefined {
-  return COMMON.entries.get(ai) ?? (AI_SHAPE.test(ai) ? wholeTable().entries.get(ai) : undefined)
-}
 
 /** How an AI the dictionary does not list is read, when the caller permits unknown AIs: X..90, FNC1 after. */
 const UNKNOWN_COMPONENTS: readonly AiComponent[] = [{ type: 'X', length: 90, variable: true, optional: false, linters: [] }]
 
 /**
  * The dictionary's entry for `ai`, or with `permitUnknown` a generic entry for a 2 to 4 digit AI whose
- * length fits its two-digit prefix; undefined otherwise. Throws nothing of its own: in the consumer page's
- * script, an AI beyond the common ones asks for the on-demand script (web/gs1-syntax-on-demand.ts).
+ * length fits its two-digit prefix; undefined otherwise.
  */
 export function lookupAi(ai: string, permitUnknown = false): AiEntry | undefined {
-  const entry = entryOf(ai)
+  const entry = TABLE.entries.get(ai)
   if (entry || !permitUnknown || !AI_SHAPE.test(ai)) return entry
-  const length = wholeTable().lengthByPrefix.get(ai.slice(0, 2))
+  const length = TABLE.lengthByPrefix.get(ai.slice(0, 2))
   if (length !== undefined && length !== ai.length) return undefined
   return { ai, fixedLength: false, dataAttribute: 'unknown', components: UNKNOWN_COMPONENTS, title: 'UNKNOWN' }
 }
 
 /** Every AI the dictionary lists, in its order. */
 export function listedAis(): AiEntry[] {
-  return [...wholeTable().entries.values()]
+  return [...TABLE.entries.values()]
 }
 
 /**
@@ -205,7 +188,7 @@ export function verifyAiValue(entry: AiEntry, value: string): void {
 
 /** Whether [key, ...qualifiers] is a key-qualifier sequence the dictionary allows: the qualifiers in the order of one alternative. */
 export function isKeyQualifierSequence(sequence: readonly string[]): boolean {
-  const alternatives = entryOf(sequence[0])?.qualifierSequences
+  const alternatives = TABLE.entries.get(sequence[0])?.qualifierSequences
   if (!alternatives) return false
   const qualifiers = sequence.slice(1)
   if (qualifiers.length === 0) return true
@@ -220,7 +203,7 @@ export function isKeyQualifierSequence(sequence: readonly string[]): boolean {
  * ("01", "01 10", "01 10 21", …, "01 235"): generation picks the first that matches most of the data.
  */
 export function keyQualifierSequences(key: string): string[][] {
-  const alternatives = entryOf(key)?.qualifierSequences
+  const alternatives = TABLE.entries.get(key)?.qualifierSequences
   if (!alternatives) return []
   const all = new Set<string>([key])
   for (const alternative of alternatives) {

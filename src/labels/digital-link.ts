@@ -4,7 +4,7 @@
 
 import { utf8 } from '../core/bytes.js'
 import { sha256 } from '../core/hash.js'
-import { buildDigitalLink, gtinElements } from '../core/digital-link.js'
+import { buildDigitalLink, gtinElements } from '../core/digital-link-path.js'
 import { formatTrustFragment, isLogKeyId } from '../core/log-key-id.js'
 
 /** What a label identifies: a GTIN (品类码), a lot (批次码) or an item (单品码). */

@@ -10,7 +10,6 @@ import { build, type Plugin } from 'esbuild'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { GS1_SYNTAX_ROWS, type SyntaxRow } from '../core/gs1-syntax-table.js'
 import { LAZY_PARTS, PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
 import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
@@ -44,7 +43,7 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
       return [part, { file: fileName, integrity }]
     }),
   )
-  const define = { [LAZY_CODE]: JSON.stringify(lazy), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
+  const define = { [LAZY_CODE]: JSON.stringify(lazy) }
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
@@ -66,39 +65,21 @@ function pick(names: readonly PageScript[]): Record<string, string> {
 /** What web/lazy-code.ts reads to load the lazy scripts: each part's file name and integrity. */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
 
-/** What web/gs1-syntax-on-demand.ts reads for the rows it holds. */
-const COMMON_ROWS = '__TRACECHAIN_COMMON_SYNTAX_ROWS__'
-
-/**
- * The AIs whose rows of the GS1 syntax dictionary the consumer script holds: those of the identifiers food
- * events and labels carry (SSCC; GTIN with its qualifiers CPV, lot, serial and TPX, and the dates and net
- * weight a label adds; GLN with its extensions; party GLN; GIAI, a sensor's device). The rest, some 3 kB in
- * brotli, comes with the 'gs1' lazy script.
- */
-export const COMMON_AIS = ['00', '01', '10', '11', '13', '15', '16', '17', '21', '22', '235', '254', '3103', '414', '417', '7040', '8004']
-
-/** The dictionary's rows that list one of COMMON_AIS, singly or in a range. */
-export function commonSyntaxRows(): SyntaxRow[] {
-  return GS1_SYNTAX_ROWS.filter(([ais]) => {
-    const [first, last = first] = ais.split('-')
-    return COMMON_AIS.some((ai) => ai.length === first.length && ai >= first && ai <= last)
-  })
-}
-
 /**
  * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts,
- * core/gs1-syntax-rows.ts is web/gs1-syntax-on-demand.ts, web/ed25519-fallback.ts is web/ed25519-on-demand.ts,
- * web/open-tiled-log.ts is web/open-tiled-log-on-demand.ts and web/failure-words.ts is
- * web/failure-words-on-demand.ts: the code they leave out comes with the lazy scripts (web/lazy-code.ts).
+ * web/ed25519-fallback.ts is web/ed25519-on-demand.ts,
+ * web/open-tiled-log.ts is web/open-tiled-log-on-demand.ts, web/failure-words.ts is
+ * web/failure-words-on-demand.ts and food/identifiers.ts is food/web/identifiers-on-demand.ts: the code they
+ * leave out comes with the lazy scripts (web/lazy-code.ts).
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',
   setup(build) {
     build.onResolve({ filter: /\/epcis-event-hash\.js$/ }, () => ({ path: source('web/event-hash-on-demand.ts') }))
-    build.onResolve({ filter: /\/gs1-syntax-rows\.js$/ }, () => ({ path: source('web/gs1-syntax-on-demand.ts') }))
     build.onResolve({ filter: /\/ed25519-fallback\.js$/ }, () => ({ path: source('web/ed25519-on-demand.ts') }))
     build.onResolve({ filter: /\/open-tiled-log\.js$/ }, () => ({ path: source('web/open-tiled-log-on-demand.ts') }))
     build.onResolve({ filter: /\/failure-words\.js$/ }, () => ({ path: source('web/failure-words-on-demand.ts') }))
+    build.onResolve({ filter: /(?:^|\/)identifiers\.js$/ }, () => ({ path: source('food/web/identifiers-on-demand.ts') }))
   },
 }
 
@@ -130,7 +111,7 @@ async function minified(code: string): Promise<Buffer> {
 export async function pageScriptOf(contents: string): Promise<Buffer> {
   const scripts = readPageScripts()
   const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
-  const define = { [LAZY_CODE]: JSON.stringify(lazy), [COMMON_ROWS]: JSON.stringify(commonSyntaxRows()) }
+  const define = { [LAZY_CODE]: JSON.stringify(lazy) }
   const result = await build({ ...BROWSER_BUILD, stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' }, tsconfig: source('../tsconfig.json'), define, plugins: [codeOnDemand] })
   return minified(result.outputFiles[0].text)
 }

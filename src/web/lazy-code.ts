@@ -1,28 +1,31 @@
 // Code a page script leaves out until a page needs it, in four lazy scripts of its own. The consumer script is
 // what a phone fetches from a label (the seal page's, from a notice board's QR code, and the console's leave
 // out the same), and these parts serve few pages:
-// - 'gs1' (/web/gs1-<hash>.js, 11.6 kB in brotli): the EPCIS event hash (core/epcis-event-hash.ts), which only
-//   lots whose entries hold an error declaration need, and the GS1 syntax dictionary's rows beyond the AIs food
-//   labels carry;
+// - 'gs1' (/web/gs1-<hash>.js): the EPCIS event hash (core/epcis-event-hash.ts), which only lots whose
+//   entries hold an error declaration need, and the GS1 syntax dictionary with the parser of every identifier
+//   beyond the common forms food events and labels carry (food/identifier-forms.ts);
 // - 'noble' (6.9 kB): @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts), and for
 //   the console's signing with a key file;
 // - 'tiles' (8.1 kB): the tile reader (core/tiled-log.ts), for a page that reads tiles, not the API;
 // - 'words' (1.3 kB): the words for what failed (web/failure-words.ts), for a page that fails.
-// Those bundles resolve the modules to web/event-hash-on-demand.ts, web/gs1-syntax-on-demand.ts,
+// Those bundles resolve the modules to web/event-hash-on-demand.ts, food/web/identifiers-on-demand.ts,
 // web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts (web/bundle.ts),
 // and each part's script (src/browser/lazy-<part>.ts) provides the real code, loaded by those modules or by
 // the verifier (verify.ts), pinned by its hash as the page's own script is: for 'gs1', before it derives a
 // view that it knows needs it, and again after a derivation that asked for it. Browser-safe.
 
 import type { Ed25519 } from '../core/ed25519.js'
-import type { SyntaxRow } from '../core/gs1-syntax-table.js'
 import type { TiledLog, TiledLogOptions } from '../core/tiled-log.js'
 import type { FailureWords } from './failure-words.js'
 import type { LazyPart } from './page-scripts.js'
 
 /** What each lazy script provides. */
 export interface LazyCode {
-  gs1: { eventHashId(event: Record<string, unknown>): string; syntaxRows: readonly SyntaxRow[] }
+  gs1: {
+    eventHashId(event: Record<string, unknown>): string
+    /** food/identifiers.ts's parseUncommonIdentifier: a food identifier, as web/ names no domain's types */
+    parseUncommonIdentifier(text: string, uncommon: { form: string }): object
+  }
   noble: { ed25519: Ed25519 }
   tiles: { openTiledLog(options: TiledLogOptions): Promise<TiledLog> }
   words: { failureWords: FailureWords }

@@ -16,7 +16,7 @@ import {
 } from '../../src/food/identifiers.js'
 import { eventsOf, gs1ExampleDocuments } from '../helpers/gs1-examples.js'
 
-const SOURCE = fileURLToPath(new URL('../../src/food/identifiers.ts', import.meta.url))
+const SOURCES = ['identifiers.ts', 'identifier-forms.ts'].map((name) => fileURLToPath(new URL(`../../src/food/${name}`, import.meta.url)))
 
 /** Both spellings of one object: TDS 2.0 and DL 1.2 examples (GTINs recomputed where noted). */
 const PAIRS: [string, string, string][] = [
@@ -334,11 +334,14 @@ t.test('every identifier in GS1 example documents parses', async (t) => {
   for (const kind of ['sgtin', 'lgtin', 'gtin', 'sscc', 'sgln', 'gs1key']) t.ok(kinds[kind] > 0, `some ${kind}: ${kinds[kind]}`)
 })
 
-t.test('identifiers.ts is pure and browser-safe (core/digital-link.ts is checked with the rest of core/)', async (t) => {
-  const source = readFileSync(SOURCE, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
-  const imports = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1])
-  for (const name of imports) t.match(name, /^\.\.\/core\/[a-z0-9-]+\.js$/, `imports only core/: ${name}`)
-  for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
+t.test('identifiers.ts and identifier-forms.ts are pure and browser-safe (core/digital-link.ts is checked with the rest of core/)', async (t) => {
+  for (const file of SOURCES) {
+    const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+    const imports = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1])
+    for (const name of imports) t.match(name, /^(?:\.\.\/core\/[a-z0-9-]+|\.\/identifier-forms)\.js$/, `imports only core/ and the common forms: ${name}`)
+    for (const word of ['Buffer', 'process', 'require(', 'node:', 'Date.now', 'Math.random']) t.notOk(source.includes(word), `no ${word}`)
+  }
+  t.notMatch(readFileSync(SOURCES[1], 'utf8'), /from '\.\/identifiers\.js'|digital-link\.js'|gs1-syntax|gs1-linters/, 'the common forms carry none of the dictionary')
 })
 
 t.test('a text parsed again gives the same frozen value; one that fails fails every time', async (t) => {

@@ -1,5 +1,5 @@
-// The consumer script holds the GS1 syntax dictionary's rows of the common AIs only (web/gs1-syntax-on-demand.ts).
-// A lot whose entries name an identifier with another AI (here a returnable crate's GRAI, AI 8003, which the
+// The consumer script holds no GS1 syntax dictionary: it reads the common identifiers alone (food/identifier-forms.ts).
+// A lot whose entries name any other identifier (here a returnable crate's GRAI, AI 8003, which the
 // market observes with the lot) still verifies in Chromium: the verifier meets the AI, loads the lazy
 // script once, pinned by its hash, and derives the page again with it. A copy of that script changed on the
 // way fails the page, and says why.

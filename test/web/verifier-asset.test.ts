@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { GS1_SYNTAX_ROWS } from '../../src/core/gs1-syntax-table.js'
-import { buildVerifierBundle, commonSyntaxRows, pageScriptOf } from '../../src/web/bundle.js'
+import { buildVerifierBundle, pageScriptOf } from '../../src/web/bundle.js'
 import { PUBLIC_DIR, readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
 import { LAZY_PARTS, type LazyPart } from '../../src/web/page-scripts.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
@@ -116,7 +116,7 @@ t.test("the README prints this version's verifier: its versioned name and SRI ha
   t.equal(printed?.[2], asset.integrity)
 })
 
-t.test("the consumer script leaves out the EPCIS event hash and the uncommon AIs; the 'gs1' lazy script it pins has them", async (t) => {
+t.test("the consumer script leaves out the EPCIS event hash and the GS1 syntax dictionary; the 'gs1' lazy script it pins has them", async (t) => {
   const out = testDir(t)
   await buildVerifierBundle(out)
   const consumer = readFileSync(join(out, 'consumer.js'), 'utf8')
@@ -125,14 +125,15 @@ t.test("the consumer script leaves out the EPCIS event hash and the uncommon AIs
   // The hash's version string (core/epcis-event-hash.ts EVENT_HASH_VERSION) marks its code.
   t.notOk(consumer.includes('CBV2.0'), 'not in the script every phone fetches')
   t.ok(gs1.includes('CBV2.0'), 'in the lazy one')
-  // Each row of the GS1 syntax dictionary, as the minified scripts write it.
-  const common = commonSyntaxRows()
+  // Each row of the GS1 syntax dictionary, as the minified scripts write it, and the Digital Link parser's words.
   for (const row of GS1_SYNTAX_ROWS) {
     const written = JSON.stringify(row)
-    if (common.includes(row)) t.ok(consumer.includes(written), `${row[0]} ${row[4]}: a common AI, in the consumer script`)
-    else t.ok(!consumer.includes(written) && gs1.includes(written), `${row[0]} ${row[4]}: in the lazy script alone`)
+    t.ok(!consumer.includes(written) && gs1.includes(written), `${row[0]} ${row[4]}: in the lazy script alone`)
   }
-  t.ok(common.some(([ais]) => ais === '01') && common.length < 30, 'the common rows are few, GTIN among them')
+  const parser = 'is not a primary key with its qualifiers in an order the standard allows'
+  t.ok(!consumer.includes(parser) && gs1.includes(parser), "core/digital-link.ts's parser: in the lazy script alone")
+  // The common forms (food/identifier-forms.ts) are in the consumer script: a label's lot needs nothing else.
+  t.ok(consumer.includes('a GTIN in a URN has 13 digits of company prefix'), 'the common forms: in the consumer script')
 })
 
 t.test("the node's page scripts pin each lazy script and hold none of their code; the standalone verifier holds it all", async (t) => {
