@@ -2,6 +2,7 @@
 // and behind which proxy, each flag over its environment variable over the default; and the rule settings
 // both keep in D/settings.json (node-settings.ts).
 
+import { createServer } from 'node:net'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
 import { TracechainError } from '../core/errors.js'
@@ -41,6 +42,27 @@ export async function httpSettings(values: Record<string, unknown>): Promise<Htt
 /** The URL a listener is reached at when no --base-url names a public one. */
 export function localBaseUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/**
+ * Whether `host` and `port` can be listened on, tried before a command makes anything: a port another process
+ * holds, or a host that does not resolve to an address of this machine, is said at once, not after serve has
+ * made a node or mirror a directory. A port taken in the moment between is still found when the server listens.
+ * Throws the listener's own error (EADDRINUSE, EADDRNOTAVAIL, ENOTFOUND …), named by the flag.
+ */
+export async function checkListenable(host: string, port: number, flag = '--port'): Promise<void> {
+  const probe = createServer()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen({ host, port, exclusive: true }, resolve)
+    })
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException
+    throw new TracechainError('BAD_REQUEST', `cannot listen on ${host} ${flag} ${port}: ${code ?? message}${code === 'ENOTFOUND' ? ' (no such host)' : ''}`)
+  } finally {
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+  }
 }
 
 /** The rule settings' flags, which serve and mirror both take: a mirror raises its node's alerts only with its node's settings. */

@@ -8,7 +8,7 @@ import { logKeyIdOf } from '../core/log-key-id.js'
 import { buildApp } from '../http/app.js'
 import { Follower, httpResources } from '../mirror/follower.js'
 import { readDemoKeys } from './demo.js'
-import { localBaseUrl, type HttpSettings } from './http-flags.js'
+import { checkListenable, localBaseUrl, type HttpSettings } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
 import { settingsInEffect, type SettingsInEffect } from '../domain.js'
 import { DOMAINS, startWarmUp } from '../domains.js'
@@ -32,6 +32,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   // The rule settings as serve keeps them: checked before anything opens, kept in D/settings.json.
   const { settings, save } = settingsWithFlags(options.dir, options)
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
+  await checkListenable(options.host, options.port)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
   const saved = save(mirror.ledger.size)

@@ -17,7 +17,7 @@ import { logKeyIdOf } from '../core/log-key-id.js'
 import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
-import { localBaseUrl } from './http-flags.js'
+import { checkListenable, localBaseUrl } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
 import { parseVerifierKey } from '../core/signed-note.js'
 import { startWitnessServer } from './witness.js'
@@ -87,6 +87,8 @@ export async function serve(options: ServeOptions): Promise<void> {
       throw new TracechainError('VERIFIER_KEY_INVALID', `--witness-log ${JSON.stringify(vkey.slice(0, 200))}: ${(error as Error).message}`)
     }
   }
+  await checkListenable(options.host, options.port)
+  if (options.witnessFor) await checkListenable(options.host, options.witnessFor.port, '--witness-port')
   // The directory to publish into is made now: one that cannot be (a file in its path, no permission) is said before a node is.
   if (options.publish !== undefined) mkdirSync(options.publish, { recursive: true })
   const { settings, save } = settingsWithFlags(options.dir, {

@@ -357,6 +357,32 @@ t.test('serve --witness-min that is not a whole number, or not 1..the witnesses,
   }
 })
 
+t.test('serve and mirror: a port another process holds, or a host not of this machine, is said before anything is made', async (t) => {
+  const root = testDir(t)
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+  const port = String((taken.address() as AddressInfo).port)
+  const logKey = /log key +(\S+)/.exec((await runCli(['init', '--dir', join(root, 'log')])).stdout)?.[1] as string
+  const witnessDir = join(root, 'witness')
+  t.equal((await runCli(['witness', 'init', '--dir', witnessDir, '--name', 'w.example'])).code, 0)
+  const mirror = ['mirror', '--from', 'http://127.0.0.1:9/tlog/', '--key', logKey]
+  for (const [args, said] of [
+    [['serve', '--host', '127.0.0.1', '--port', port], new RegExp(`cannot listen on 127\\.0\\.0\\.1 --port ${port}: EADDRINUSE`)],
+    [['serve', '--host', '127.0.0.1', '--port', '0', '--witness-dir', witnessDir, '--witness-log', logKey, '--witness-port', port], /--witness-port \d+: EADDRINUSE/],
+    // TEST-NET-1 (RFC 5737): an address no machine here has.
+    [['serve', '--host', '192.0.2.1', '--port', '0'], /cannot listen on 192\.0\.2\.1 --port 0: EADDRNOTAVAIL/],
+    [[...mirror, '--host', '127.0.0.1', '--port', port], /EADDRINUSE/],
+    [[...mirror, '--host', '192.0.2.1', '--port', '0'], /EADDRNOTAVAIL/],
+  ] as const) {
+    const dir = join(root, 'made')
+    const run = await runCli([...args, '--dir', dir])
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.stderr, said)
+    t.notOk(existsSync(dir), `${args[0]}: nothing made`)
+  }
+})
+
 t.test('serve: flags that cannot work are refused before a node is made; one that fails half-started exits and lets go of D', async (t) => {
   const root = testDir(t)
   const file = join(root, 'a-file')
