@@ -3,7 +3,7 @@
 
 import { fail } from '../core/errors.js'
 import { alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
-import type { RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
+import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { recallMarkOf } from './recall-index.js'
 import { canonicalObject } from './objects.js'
@@ -162,6 +162,19 @@ export function recallOverdueAlertSource(): AlertSource {
     }
     return alerts
   }
+}
+
+/**
+ * The failed lots no recall covers yet (its own or an ingredient's), oldest failure first, at most `limit`: the
+ * clock RECALL_LATE and RECALL_OVERDUE read, for the console to show before either is raised.
+ */
+export async function awaitingRecall(records: LedgerRecords, limit: number): Promise<RecallDue[]> {
+  const awaiting: RecallDue[] = []
+  for await (const [, due] of records.scan<RecallDue>(RECALL_DUE_SPACE)) {
+    if (awaiting.length >= limit) break
+    if ((await recallMarkOf(records, due.key)) === undefined) awaiting.push(due)
+  }
+  return awaiting
 }
 
 /** Meta key: set once every failed inspection's lot has its due record. */

@@ -1,7 +1,8 @@
 // What the console's Recalls view (GET /console/recalls) is rendered from: each recall (newest first),
 // the recalled lot, the lots its recall mark reached downstream (recall-index.ts), the events that named
 // any of them counted by step and by shop (a retailer's events), and the EVENT_AFTER_RECALL alerts: the
-// lots moved or sold after the recall. Every count is the node's reading of its indexes; the entries the
+// lots moved or sold after the recall; and before them the failed lots no recall covers yet, each with its
+// failed inspection, whose recall clock runs (inspection.ts awaitingRecall). Every count is the node's reading of its indexes; the entries the
 // view names (the recall, each sale after it) are read from the log for the browser to verify.
 
 import { decodeEnvelope } from '../core/dsse.js'
@@ -10,11 +11,14 @@ import { listAlerts, type Alert } from '../ledger/alerts.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { actorProfile, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { seqKey } from '../store/keys.js'
+import { awaitingRecall, type RecallDue } from './inspection.js'
 import { eventsNaming, gtinOfKey } from './queries.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Recalls the view shows, newest first. */
 export const RECALLS_SHOWN = 50
+/** Failed lots awaiting a recall it shows, oldest failure first. */
+export const AWAITING_SHOWN = 50
 /** Recall marks it reads at most (every lot any recall reached). */
 export const MARKS_READ = 20_000
 /** Events it counts at most for one recall. */
@@ -40,6 +44,14 @@ export interface RecallSummary {
   entry: EvidenceEntry | undefined
 }
 
+/** A failed lot no recall covers yet: its failed inspection, its lot and product, and that inspection's entry. */
+export interface AwaitingRecall {
+  due: RecallDue
+  lot: ObjectRecord | undefined
+  product: ProductRecord | undefined
+  entry: EvidenceEntry | undefined
+}
+
 async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry | undefined> {
   try {
     const { entry } = await ledger.getEntry(seq)
@@ -49,7 +61,7 @@ async function evidenceEntry(ledger: Ledger, seq: number): Promise<EvidenceEntry
   }
 }
 
-export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ recalls: RecallSummary[]; actors: Map<string, ActorProfile> }> {
+export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ recalls: RecallSummary[]; awaiting: AwaitingRecall[]; actors: Map<string, ActorProfile> }> {
   const records = ledger.records
   const recalls: [string, RecallRecord][] = []
   for await (const entry of records.scan<RecallRecord>(SPACES.recall)) recalls.push(entry)
@@ -102,5 +114,17 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
       entry,
     })
   }
-  return { recalls: summaries, actors }
+  const awaiting: AwaitingRecall[] = []
+  for (const due of await awaitingRecall(records, AWAITING_SHOWN)) {
+    const entry = await evidenceEntry(ledger, due.seq)
+    if (entry) addActor(entry.statement.actor)
+    const gtin = gtinOfKey(due.key)
+    awaiting.push({
+      due,
+      lot: await records.get<ObjectRecord>(SPACES.object, due.key),
+      product: gtin ? await records.get<ProductRecord>(SPACES.product, gtin) : undefined,
+      entry,
+    })
+  }
+  return { recalls: summaries, awaiting, actors }
 }

@@ -21,9 +21,9 @@ export async function seededDemoApp(t: Test, options: { clock?: () => Date } = {
 }
 
 /** The seeded demo listening on a free 127.0.0.1 port, behind a rewriting proxy (rewriting-proxy.ts) of its own. */
-export async function seededDemoBehindProxy(t: Test): Promise<RewritingProxy> {
-  const { app } = await seededDemoApp(t)
+export async function seededDemoBehindProxy(t: Test, options: { clock?: () => Date } = {}): Promise<RewritingProxy & { node: TestNode }> {
+  const { app, node } = await seededDemoApp(t, options)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as { port: number }
-  return startRewritingProxy(t, `http://127.0.0.1:${port}`)
+  return Object.assign(await startRewritingProxy(t, `http://127.0.0.1:${port}`), { node })
 }

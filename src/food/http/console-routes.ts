@@ -11,15 +11,16 @@ export const foodConsoleRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () =
     '/console/recalls',
     {
       schema: {
-        summary: "The console's Recalls view (HTML): each recall, what it reached downstream by step and by shop, the lots moved or sold after it",
+        summary: "The console's Recalls view (HTML): the failed lots no recall covers yet, with their recall deadlines; each recall, what it reached downstream by step and by shop, the lots moved or sold after it",
         tags: ['web'],
         querystring: { type: 'object', additionalProperties: false, properties: { lang: { enum: ['zh', 'en'] } } },
       },
     },
     async (request, reply) => {
       const lang = langOf(request)
-      const { recalls, actors } = await recallSummaries(ledger, clock())
-      return htmlReply(reply, 200).header('cache-control', 'no-cache').header('vary', 'Accept-Language').send(renderConsoleRecalls(recalls, actors, lang, request.url))
+      const now = clock()
+      const { recalls, awaiting, actors } = await recallSummaries(ledger, now)
+      return htmlReply(reply, 200).header('cache-control', 'no-cache').header('vary', 'Accept-Language').send(renderConsoleRecalls({ recalls, awaiting, actors, now }, lang, request.url))
     },
   )
 }
