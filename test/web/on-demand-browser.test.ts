@@ -60,4 +60,33 @@ if (haveChromium(t)) {
     const proxy = await startRewritingProxy(t, node.url)
     await checkLazyScriptPinned(t, context, page, proxy, `${proxy.url}${lotPath(FINE_LOT)}?lang=en`)
   })
+
+  t.test("a lot whose own Digital Link only the whole parser reads (a '.' in the lot) loads it on demand and verifies", async (t) => {
+    const dir = testDir(t)
+    const node = await startNode({ dir: join(dir, 'data'), args: ['--seed'] })
+    t.teardown(() => node.stop())
+    const { page, errors, requests } = await launchChromium(t, 'zh-CN', { console: true })
+    const body = {
+      '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+      type: 'ObjectEvent',
+      eventTime: '2026-05-27T09:00:00.000+08:00',
+      eventTimeZoneOffset: '+08:00',
+      action: 'ADD',
+      bizStep: 'commissioning',
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:6901234.000103.ZZ.1', quantity: 100, uom: 'KGM' }],
+      readPoint: { id: 'urn:epc:id:sgln:6901234.00003.0' },
+      bizLocation: { id: 'urn:epc:id:sgln:6901234.00003.0' },
+    }
+    const statement = { type: 'food.event', actor: 'factory-jiaxing-01', id: 'dotted-lot', issuedAt: new Date().toISOString(), body } as Statement
+    const posted = await postJson<{ seq: number }>(`${node.url}/v1/statements`, buildStatementEnvelope(statement, [readKeyFile(join(ROOT, 'keys/demo/factory-jiaxing-01.json'))]))
+    t.equal(posted.status, 201, JSON.stringify(posted.body))
+    for (const lang of ['zh', 'en']) {
+      requests.length = 0
+      const verdict = await openVerifiedPage(page, `${node.url}/01/${ZONGZI}/10/ZZ.1?lang=${lang}`)
+      t.equal(verdict.state, 'verified', `${lang}: ${verdict.status}`)
+      t.equal(await page.getAttribute('[data-bound]', 'data-verified'), 'ok', `${lang}: derived again with the whole parser`)
+      t.ok(requests.some((url) => lazyScript('gs1').test(url)), `${lang}: the 'gs1' lazy script fetched for the lot's own link`)
+    }
+    t.same(errors, [])
+  })
 }
