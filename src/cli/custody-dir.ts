@@ -2,13 +2,14 @@
 // mode 0600) and D/keys/custody/<actor>.token ({"sha256"}: the capture token's hash, never the token).
 
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CAPTURE_TOKEN_SECRET_BYTES, captureTokenHash, formatCaptureToken, type CustodyKeys } from '../core/custody-token.js'
 import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 const ACTOR_ID = /^[A-Za-z0-9._-]{1,64}$/
 
@@ -29,7 +30,7 @@ function pathsOf(dir: string, actor: string): { key: string; token: string } {
 export function createCustody(dir: string, actor: string): { signer: Signer; token: string } {
   const paths = pathsOf(dir, actor)
   if (existsSync(paths.key)) fail('ALREADY_INITIALISED', `${paths.key} exists: the node already holds a key for ${actor}; rotate its token with tracechain actor token ${actor}`)
-  mkdirSync(custodyDir(dir), { recursive: true, mode: 0o700 })
+  makeDirectorySync(custodyDir(dir), 0o700)
   const signer = generateSigner()
   writeKeyFile(paths.key, signer)
   return { signer, token: rotateCaptureToken(dir, actor) }

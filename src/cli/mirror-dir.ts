@@ -2,7 +2,7 @@
 // naming the log it follows. The log's key is fixed at the first start: a mirror never follows another log into
 // the same directory. D/evidence holds what failed verification (follower.ts).
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
@@ -13,6 +13,7 @@ import { Ledger } from '../ledger/ledger.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { LevelStore } from '../store/level-store.js'
 import { isInitialised, openNode, type NodeOpenOptions } from './node-dir.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface MirrorConfig {
   /** the followed log's note verifier key */
@@ -56,7 +57,7 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
   const config = (wanted ?? held) as MirrorConfig
   parseVerifierKey(config.verifierKey)
   if (wanted !== undefined) {
-    if (held === undefined) mkdirSync(dir, { recursive: true })
+    if (held === undefined) makeDirectorySync(dir)
     // The source and the primary may move (another CDN, a new address); the key may not.
     writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
   }

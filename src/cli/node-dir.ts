@@ -1,7 +1,7 @@
 // A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
 // D/node.json (origin). The only place that reads key files for the node.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { CheckPool } from '../ledger/check-pool.js'
@@ -13,6 +13,7 @@ import { Ledger, type LedgerOptions } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
@@ -63,7 +64,7 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   if (existsSync(dir) && readdirSync(dir).some((name) => name !== '.gitkeep')) {
     fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
   }
-  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 })
+  makeDirectorySync(join(dir, 'keys'), 0o700)
   const nodeSigner = generateSigner()
   const operator = generateSigner()
   writeKeyFile(join(dir, 'keys', 'node.json'), nodeSigner)

@@ -2,7 +2,7 @@
 // ledger when asked, listens, and closes cleanly on SIGINT/SIGTERM.
 
 import { join } from 'node:path'
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../http/app.js'
 import { DEFAULT_INTAKE_BYTES } from '../http/intake.js'
@@ -33,6 +33,7 @@ import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } f
 import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface ServeOptions {
   dir: string
@@ -90,7 +91,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   await checkListenable(options.host, options.port)
   if (options.witnessFor) await checkListenable(options.host, options.witnessFor.port, '--witness-port')
   // The directory to publish into is made now: one that cannot be (a file in its path, no permission) is said before a node is.
-  if (options.publish !== undefined) mkdirSync(options.publish, { recursive: true })
+  if (options.publish !== undefined) makeDirectorySync(options.publish)
   const { settings, save } = settingsWithFlags(options.dir, {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),

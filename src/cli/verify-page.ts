@@ -2,12 +2,13 @@
 // versioned verifier beside it (verify-<hash>.js), for any static origin to serve. Nothing in them names
 // the node's origin: a copy made with --url and --log-id starts with that log and its key id filled in.
 
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { TracechainError } from '../core/errors.js'
 import { isLogKeyId } from '../core/log-key-id.js'
 import { renderStandalonePage } from '../web/standalone-page.js'
 import { readVerifierAsset, VERIFY_BUNDLE_PATH } from '../web/verifier-asset.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface VerifyPageOptions {
   out: string
@@ -37,7 +38,7 @@ export function writeVerifyPage(options: VerifyPageOptions): VerifyPageResult {
     defaults: { ...(options.url !== undefined ? { url: options.url } : {}), ...(options.logId !== undefined ? { log: options.logId } : {}) },
   })
   const dir = resolve(options.out)
-  mkdirSync(dir, { recursive: true })
+  makeDirectorySync(dir)
   writeFileSync(join(dir, asset.fileName), asset.bytes)
   writeFileSync(join(dir, 'index.html'), html)
   return { files: [join(dir, 'index.html'), join(dir, asset.fileName)], integrity: asset.integrity, sha256: asset.sha256 }

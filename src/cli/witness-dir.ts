@@ -2,13 +2,14 @@
 // D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts) and
 // D/witness.lock (the pid of the process serving D). The only place that reads the witness's key file.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { witnessKeyOf, type Cosigner } from '../core/cosignature.js'
 import { fail } from '../core/errors.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { WitnessState } from '../witness/state.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface WitnessConfig {
   /** the witness's key name, a schema-less URL such as witness.example.org/zj-amr */
@@ -40,7 +41,7 @@ export function initialiseWitnessDir(dir: string, name: string): { config: Witne
   if (existsSync(dir) && readdirSync(dir).length > 0) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
   const signer = generateSigner()
   witnessKeyOf(name, signer.publicKey)
-  mkdirSync(join(dir, 'keys'), { recursive: true, mode: 0o700 })
+  makeDirectorySync(join(dir, 'keys'), 0o700)
   writeKeyFile(join(dir, KEY_FILE), signer)
   const config: WitnessConfig = { name }
   // The config last: a directory without it is an unfinished init.

@@ -3,8 +3,9 @@
 // whole file, never a short one. The directories that gained names are synced before the checkpoint that
 // names those files is written, so after a power cut a checkpoint's tiles are there too.
 
-import { mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
+import { open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { makeDirectory } from '../store/make-directory.js'
 
 /** Where files are written before they are renamed into place; leave it out when copying DIR elsewhere. */
 export const STAGING_DIRECTORY = '.staging'
@@ -30,7 +31,7 @@ export class StaticFiles {
   /** Creates DIR and empties its staging directory, which a crash may have left files in. */
   async prepare(): Promise<void> {
     await rm(this.staging, { recursive: true, force: true })
-    await mkdir(this.staging, { recursive: true })
+    await makeDirectory(this.staging)
   }
 
   /** Writes `bytes` at `path` (relative to DIR, '/'-separated), replacing any file there in one rename. */
@@ -76,7 +77,7 @@ export class StaticFiles {
   private async makeDirectory(directory: string): Promise<void> {
     if (this.madeDirectories.has(directory)) return
     // Each directory mkdir creates is a new name in its parent: that parent is synced with the rest.
-    const created = await mkdir(directory, { recursive: true })
+    const created = await makeDirectory(directory)
     if (created !== undefined) {
       for (let made = directory; made.length >= created.length; made = dirname(made)) this.changed.add(dirname(made))
     }

@@ -6,7 +6,7 @@
 //   {"origin": "...", "size": 42, "rootHash": "<base64>", "checkpoint": "<note: log signature(s) + our cosignature>"}
 //
 // No cache: every add-checkpoint reads the file, so what the witness checks against is what is on disk.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fromBase64, toBase64, toHex, utf8 } from '../core/bytes.js'
 import { parseCheckpoint } from '../core/checkpoint.js'
@@ -14,6 +14,7 @@ import { fail, isTracechainError } from '../core/errors.js'
 import { HASH_SIZE, sha256 } from '../core/hash.js'
 import { parseSignedNote } from '../core/signed-note.js'
 import { writeFileDurably } from '../store/durable-file.js'
+import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface CosignedCheckpoint {
   origin: string
@@ -32,7 +33,7 @@ export function originHashOf(origin: string): string {
 
 export class WitnessState {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    makeDirectorySync(dir, 0o700)
   }
 
   /** The latest cosigned checkpoint of `origin`, or undefined if never cosigned. Throws STORE_CORRUPT. */

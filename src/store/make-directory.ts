@@ -1,0 +1,58 @@
+// `mkdir -p` that always ends. Node 20's own recursive mkdir (sync and async) spins for ever on a path whose
+// parent exists but refuses children with ENOENT, as procfs does: `tracechain init --dir /proc/x` hung. Here each
+// missing level is made in turn from the nearest one that exists, and the first refusal is thrown as mkdir
+// said it (ENOENT, ENOTDIR, EACCES, ENOSPC …).
+
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { mkdir, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+
+/** The levels of `path` to make, outermost first, by `exists`. */
+function missingLevels(path: string, exists: (level: string) => boolean): string[] {
+  const missing: string[] = []
+  for (let level = resolve(path); !exists(level); level = dirname(level)) {
+    missing.unshift(level)
+    if (dirname(level) === level) break
+  }
+  return missing
+}
+
+/**
+ * Makes `path` and its missing parents (each with `mode`); returns the first directory it made, undefined when
+ * `path` was there. A file at `path` is EEXIST, as mkdir says.
+ */
+export function makeDirectorySync(path: string, mode?: number): string | undefined {
+  const missing = missingLevels(path, existsSync)
+  if (missing.length === 0 && !statSync(path).isDirectory()) mkdirSync(path)
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode })
+    } catch (error) {
+      // Made meanwhile by another process: what matters is that it is there.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(level).isDirectory()) throw error
+    }
+  }
+  return missing[0]
+}
+
+/** makeDirectorySync, without blocking. */
+export async function makeDirectory(path: string, mode?: number): Promise<string | undefined> {
+  const present = new Set<string>()
+  for (let level = resolve(path); ; level = dirname(level)) {
+    if (await stat(level).then(() => true, () => false)) {
+      present.add(level)
+      break
+    }
+    if (dirname(level) === level) break
+  }
+  const missing = missingLevels(path, (level) => present.has(level))
+  if (missing.length === 0 && !(await stat(path)).isDirectory()) await mkdir(path)
+  for (const level of missing) {
+    try {
+      await mkdir(level, { mode })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await stat(level)).isDirectory()) throw error
+    }
+  }
+  return missing[0]
+}
