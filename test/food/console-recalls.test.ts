@@ -72,7 +72,7 @@ t.test('failed lots awaiting a recall: the hours left to each deadline; gone onc
   await regulatorSays(node, 'food.inspection', ZONGZI_B)
   advance(30)
   const zh = awaitingSection((await app.inject('/console/recalls')).body)
-  t.match(zh, /Z260526A<\/a> · 检验不合格 <time datetime="[^"]+">[^<]+<\/time> \(已过 30 小时\) · 样品 <span class="code">S-7<\/span> · #\d+/)
+  t.match(zh, /Z260526A<\/a> · 检验不合格 <time datetime="[^"]+">[^<]+<\/time>（已过 30 小时） · 样品 <span class="code">S-7<\/span> · #\d+/)
   t.match(zh, /<li class="late">一级 24 h · 已逾期 6 小时<\/li><li>二级 48 h · 剩 18 小时<\/li><li>三级 72 h · 剩 42 小时<\/li>/)
   t.notMatch(zh, /Z260526B/, 'a lot its ingredient\'s recall covers')
   t.match(zh, new RegExp(`<ol data-bound="alert.entries" data-evidence="${failed}"[^>]*><li data-seq="${failed}" data-actor="regulator-hz" data-fact="entry">`), 'the failed inspection, to verify')

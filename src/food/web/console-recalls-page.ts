@@ -28,7 +28,7 @@ const WORDS = {
     awaiting: '检验不合格，尚待召回',
     awaitingIntro: '召回须在获知风险后 24（一级）、48（二级）、72（三级）小时内启动（《食品召回管理办法》）。级别在召回时才确定，这里按三个时限列出每个批次的剩余时间。',
     awaitingNone: '没有检验不合格而尚未召回的批次。', failedAt: '检验不合格', sample: '样品',
-    since: (h: number) => `已过 ${h} 小时`, left: (h: number) => `剩 ${h} 小时`, overdue: (h: number) => `已逾期 ${h} 小时`,
+    since: (h: number) => `（已过 ${h} 小时）`, left: (h: number) => `剩 ${h} 小时`, overdue: (h: number) => `已逾期 ${h} 小时`,
     classes: { 'class-i': '一级', 'class-ii': '二级', 'class-iii': '三级' } as Record<string, string>,
     awaitingCounts: '批次与时间由节点的索引得出；所依据的检验记录在您的浏览器中核验。',
   },
@@ -42,7 +42,7 @@ const WORDS = {
     awaiting: 'Failed inspection, not yet recalled',
     awaitingIntro: "A recall starts within 24 (class I), 48 (class II) or 72 (class III) hours of the risk being known (China's food recall measures). The class is set only by the recall, so each lot's time left is shown against all three.",
     awaitingNone: 'No lot failed an inspection without a recall.', failedAt: 'Failed inspection', sample: 'Sample',
-    since: (h: number) => `${h} h ago`, left: (h: number) => `${h} h left`, overdue: (h: number) => `${h} h overdue`,
+    since: (h: number) => ` (${h} h ago)`, left: (h: number) => `${h} h left`, overdue: (h: number) => `${h} h overdue`,
     classes: { 'class-i': 'Class I', 'class-ii': 'Class II', 'class-iii': 'Class III' } as Record<string, string>,
     awaitingCounts: "The lots and times are the node's reading of its indexes; the inspections they rest on are verified in your browser.",
   },
@@ -115,7 +115,7 @@ function awaitingCard(awaiting: readonly AwaitingRecall[], actors: ReadonlyMap<s
     })
     return (
       `<li>${lotLink(due.id, `${name} · ${lot?.lot ?? lot?.serial ?? due.id}`, lang)}` +
-      ` · ${w.failedAt} <time datetime="${escapeHtml(due.recordedAt)}">${escapeHtml(formatTime(due.recordedAt, lang))}</time> (${w.since(since)})` +
+      ` · ${w.failedAt} <time datetime="${escapeHtml(due.recordedAt)}">${escapeHtml(formatTime(due.recordedAt, lang))}</time>${w.since(since)}` +
       ` · ${w.sample} <span class="code">${escapeHtml(due.sampleId)}</span> · #${due.seq}<ul class="clocks">${clocks.join('')}</ul></li>`
     )
   })
