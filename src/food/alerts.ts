@@ -20,13 +20,14 @@ export const MASS_BALANCE_TOLERANCE = 0.02
 
 /** Every alert the event raises, written with it in the order they are checked. */
 export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<void> {
+  const contents = containedObjects(ctx, record)
   const alerts = [
-    await temperatureExcursionAlert(ctx, event, record),
+    await temperatureExcursionAlert(ctx, event, record, contents),
     transformationMassAlert(ctx, event, record),
     ...(await overConsumedLotAlerts(ctx, event)),
     await eventAfterRecallAlert(ctx, event, record),
     await brokenChainOfCustodyAlert(ctx, record),
-    await eventAfterExpiryAlert(ctx, event, record),
+    await eventAfterExpiryAlert(ctx, event, record, contents),
   ].filter((alert): alert is Alert => alert !== undefined)
   alerts.forEach((alert, i) => {
     const { space, key, value } = alertRecord(alert, `${seqKey(ctx.seq)}.${i}`)
@@ -34,14 +35,26 @@ export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, recor
   })
 }
 
+/** What the containers an event names hold (contentsOf each object that is no GTIN), read once when first asked. */
+export type ContainedObjects = () => Promise<{ key: string; id: string }[]>
+
+export function containedObjects(ctx: RuleContext, record: FoodEventRecord): ContainedObjects {
+  let contents: Promise<{ key: string; id: string }[]> | undefined
+  return () =>
+    (contents ??= (async () => {
+      const held: { key: string; id: string }[] = []
+      for (const object of record.objects) if (!gtinOfKey(object.key)) held.push(...(await contentsOf(ctx, object.key)))
+      return held
+    })())
+}
+
 /** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names). */
-export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
+export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents = containedObjects(ctx, record)): Promise<Alert | undefined> {
   const readings = temperatureReadings(event)
   if (readings.length === 0) return undefined
   const affected: string[] = []
   const details: string[] = []
-  const candidates: { key: string; id: string }[] = [...record.objects]
-  for (const object of record.objects) if (!gtinOfKey(object.key)) candidates.push(...(await contentsOf(ctx, object.key)))
+  const candidates: { key: string; id: string }[] = [...record.objects, ...(await contents())]
   for (const object of candidates) {
     const product = await productOf(ctx, object.key)
     const range = product?.storage
@@ -103,11 +116,10 @@ export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent)
  * EVENT_AFTER_EXPIRY: a distribution step, on a local day after the best-before day of a lot or item it moves (or
  * one a container it names holds), as the lot's making event fixed it (best-before.ts).
  */
-export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
+export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents = containedObjects(ctx, record)): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
   const day = localDay(record.eventTime, event.eventTimeZoneOffset)
-  const candidates: { key: string; id: string }[] = record.objects.filter((object) => object.role !== 'output')
-  for (const object of record.objects) if (!gtinOfKey(object.key)) candidates.push(...(await contentsOf(ctx, object.key)))
+  const candidates: { key: string; id: string }[] = [...record.objects.filter((object) => object.role !== 'output'), ...(await contents())]
   const expired: string[] = []
   const details: string[] = []
   for (const { key, id } of candidates) {
