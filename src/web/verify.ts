@@ -172,7 +172,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
       ))
     if (needsLazyCode(areas, outcome)) await load()
     let bound = checkBoundAreas(areas, outcome, lang)
-    // A view that met an identifier beyond the common AIs asked for the on-demand code: derived again with it.
+    // A view that met an identifier beyond the common forms (food/identifier-forms.ts) asked for the on-demand code: derived again with it.
     if (lazyCodeAsked('gs1') && !lazyCode('gs1') && (await load())) bound = checkBoundAreas(areas, outcome, lang)
     bound.mark()
     failures.push(...bound.failures)

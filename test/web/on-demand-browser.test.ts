@@ -18,7 +18,7 @@ import { testDir } from '../helpers/test-dir.js'
 const CRATE = 'urn:epc:id:grai:6901234.00003.CRATE7'
 
 if (haveChromium(t)) {
-  t.test('a lot page naming an uncommon AI loads the dictionary on demand and verifies', async (t) => {
+  t.test('a lot page naming an identifier beyond the common forms (a GRAI) loads the parser on demand and verifies', async (t) => {
     const dir = testDir(t)
     const node = await startNode({ dir: join(dir, 'data'), args: ['--seed'] })
     t.teardown(() => node.stop())
@@ -26,7 +26,7 @@ if (haveChromium(t)) {
 
     const before = await openVerifiedPage(page, `${node.url}${lotPath(FINE_LOT)}?lang=en`)
     t.equal(before.state, 'verified', before.status)
-    t.notOk(requests.some((url) => lazyScript().test(url)), 'the demo lot names common AIs only: nothing fetched on demand')
+    t.notOk(requests.some((url) => lazyScript().test(url)), 'the demo lot names the common forms only: nothing fetched on demand')
 
     const body = {
       '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
