@@ -36,9 +36,9 @@ export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, recor
 }
 
 /** What the containers an event names hold (contentsOf each object that is no GTIN), read once when first asked. */
-export type ContainedObjects = () => Promise<{ key: string; id: string }[]>
+type ContainedObjects = () => Promise<{ key: string; id: string }[]>
 
-export function containedObjects(ctx: RuleContext, record: FoodEventRecord): ContainedObjects {
+function containedObjects(ctx: RuleContext, record: FoodEventRecord): ContainedObjects {
   let contents: Promise<{ key: string; id: string }[]> | undefined
   return () =>
     (contents ??= (async () => {
@@ -49,7 +49,7 @@ export function containedObjects(ctx: RuleContext, record: FoodEventRecord): Con
 }
 
 /** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names). */
-export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents = containedObjects(ctx, record)): Promise<Alert | undefined> {
+export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents: ContainedObjects): Promise<Alert | undefined> {
   const readings = temperatureReadings(event)
   if (readings.length === 0) return undefined
   const affected: string[] = []
@@ -116,7 +116,7 @@ export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent)
  * EVENT_AFTER_EXPIRY: a distribution step, on a local day after the best-before day of a lot or item it moves (or
  * one a container it names holds), as the lot's making event fixed it (best-before.ts).
  */
-export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents = containedObjects(ctx, record)): Promise<Alert | undefined> {
+export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents: ContainedObjects): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
   const day = localDay(record.eventTime, event.eventTimeZoneOffset)
   const candidates: { key: string; id: string }[] = [...record.objects.filter((object) => object.role !== 'output'), ...(await contents())]

@@ -150,8 +150,7 @@ function recallDueOf(inspection: InspectionRecord, key: string): RecallDue {
 export function recallOverdueAlertSource(): AlertSource {
   return async (ledger, now) => {
     const alerts: Alert[] = []
-    for await (const [dueKey, due] of ledger.records.scan<RecallDue>(RECALL_DUE_SPACE, { lt: prefixRange(now.toISOString()).lt })) {
-      if ((await recallMarkOf(ledger.records, due.key)) !== undefined) continue
+    for await (const [dueKey, due] of uncoveredDues(ledger.records, now)) {
       alerts.push({
         kind: 'RECALL_OVERDUE',
         at: dueKey.slice(0, dueKey.indexOf(SEP)),
@@ -170,11 +169,19 @@ export function recallOverdueAlertSource(): AlertSource {
  */
 export async function awaitingRecall(records: LedgerRecords, limit: number): Promise<RecallDue[]> {
   const awaiting: RecallDue[] = []
-  for await (const [, due] of records.scan<RecallDue>(RECALL_DUE_SPACE)) {
+  for await (const [, due] of uncoveredDues(records)) {
     if (awaiting.length >= limit) break
-    if ((await recallMarkOf(records, due.key)) === undefined) awaiting.push(due)
+    awaiting.push(due)
   }
   return awaiting
+}
+
+/** The due records, by due time (those due before `dueBefore` when given), of the lots no recall covers: its own or an ingredient's mark. */
+async function* uncoveredDues(records: LedgerRecords, dueBefore?: Date): AsyncIterable<[string, RecallDue]> {
+  const range = dueBefore === undefined ? {} : { lt: prefixRange(dueBefore.toISOString()).lt }
+  for await (const [dueKey, due] of records.scan<RecallDue>(RECALL_DUE_SPACE, range)) {
+    if ((await recallMarkOf(records, due.key)) === undefined) yield [dueKey, due]
+  }
 }
 
 /** Meta key: set once every failed inspection's lot has its due record. */

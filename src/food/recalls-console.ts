@@ -2,8 +2,9 @@
 // the recalled lot, the lots its recall mark reached downstream (recall-index.ts), the events that named
 // any of them counted by step and by shop (a retailer's events), and the EVENT_AFTER_RECALL alerts: the
 // lots moved or sold after the recall; and before them the failed lots no recall covers yet, each with its
-// failed inspection, whose recall clock runs (inspection.ts awaitingRecall). Every count is the node's reading of its indexes; the entries the
-// view names (the recall, each sale after it) are read from the log for the browser to verify.
+// failed inspection, whose recall clock runs (inspection.ts awaitingRecall). Every count is the node's reading
+// of its indexes; the entries the view names (the recall, each sale after it, each failed inspection) are read
+// from the log for the browser to verify.
 
 import { decodeEnvelope } from '../core/dsse.js'
 import { parseStatementPayload } from '../core/statement.js'

@@ -7,22 +7,13 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 
-/** The levels of `path` to make, outermost first, by `exists`. */
-function missingLevels(path: string, exists: (level: string) => boolean): string[] {
-  const missing: string[] = []
-  for (let level = resolve(path); !exists(level); level = dirname(level)) {
-    missing.unshift(level)
-    if (dirname(level) === level) break
-  }
-  return missing
-}
-
 /**
  * Makes `path` and its missing parents (each with `mode`); returns the first directory it made, undefined when
  * `path` was there. A file at `path` is EEXIST, as mkdir says.
  */
 export function makeDirectorySync(path: string, mode?: number): string | undefined {
-  const missing = missingLevels(path, existsSync)
+  const missing: string[] = []
+  for (let level = resolve(path); !existsSync(level) && dirname(level) !== level; level = dirname(level)) missing.unshift(level)
   if (missing.length === 0 && !statSync(path).isDirectory()) mkdirSync(path)
   for (const level of missing) {
     try {
@@ -37,15 +28,9 @@ export function makeDirectorySync(path: string, mode?: number): string | undefin
 
 /** makeDirectorySync, without blocking. */
 export async function makeDirectory(path: string, mode?: number): Promise<string | undefined> {
-  const present = new Set<string>()
-  for (let level = resolve(path); ; level = dirname(level)) {
-    if (await stat(level).then(() => true, () => false)) {
-      present.add(level)
-      break
-    }
-    if (dirname(level) === level) break
-  }
-  const missing = missingLevels(path, (level) => present.has(level))
+  const exists = (level: string) => stat(level).then(() => true, () => false)
+  const missing: string[] = []
+  for (let level = resolve(path); !(await exists(level)) && dirname(level) !== level; level = dirname(level)) missing.unshift(level)
   if (missing.length === 0 && !(await stat(path)).isDirectory()) await mkdir(path)
   for (const level of missing) {
     try {

@@ -45,7 +45,6 @@ export function halfIn(text: string, lang: Lang): string {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number) => String(n).padStart(2, '0')
 
-
 /**
  * A time as the place it happened saw it (the event's own offset; China Standard Time when it has
  * none), e.g. "2026年5月20日 08:00" or "20 May 2026, 08:00". `withTime` false gives the date alone.
