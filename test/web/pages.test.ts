@@ -159,7 +159,15 @@ t.test('the explorer: checkpoint, recent entries to verify, lots with labels, se
     t.equal(found.statusCode, 303, q)
     t.equal(found.headers.location, `${location}?lang=en`, q)
   }
-  const none = await app.inject('/search?q=NOTHING-HERE')
+  const none = await app.inject({ url: '/search?q=NOTHING-HERE', headers: HTML })
   t.equal(none.statusCode, 404)
   t.match(none.body, /没有找到匹配的批次/)
+  t.match(none.headers.vary, /\bAccept\b/)
+  // A program gets JSON: the error as every route gives one, or the lots.
+  const noneJson = await app.inject({ url: '/search?q=NOTHING-HERE', headers: { accept: 'application/json' } })
+  t.equal(noneJson.statusCode, 404)
+  t.match(noneJson.json(), { code: 'NOT_FOUND', message: /NOTHING-HERE/ })
+  const empty = await app.inject({ url: '/search?q=%20', headers: { accept: 'application/json' } })
+  t.equal(empty.statusCode, 400)
+  t.match(empty.json(), { code: 'BAD_REQUEST', message: /q is empty/ })
 })

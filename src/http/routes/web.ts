@@ -10,6 +10,7 @@ import type { Ledger } from '../../ledger/ledger.js'
 import { actorProfile } from '../../web/bound-view.js'
 import { renderExplorer, type LotDirectory, type LotSummary } from '../../web/explorer.js'
 import { useVerifierScripts } from '../../web/html.js'
+import { wantsHtml } from '../../web/negotiate.js'
 import { isPageScript, PAGE_SCRIPTS, type PageScript } from '../../web/page-scripts.js'
 import { renderStandalonePage } from '../../web/standalone-page.js'
 import { PUBLIC_DIR, readPageScripts, type VerifierAsset } from '../../web/verifier-asset.js'
@@ -103,7 +104,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
       lang,
       request.url,
     )
-    return htmlReply(reply, search && search.results.length === 0 ? 404 : 200).header('vary', 'Accept-Language').header('cache-control', 'no-cache').send(html)
+    return htmlReply(reply, search && search.results.length === 0 ? 404 : 200).header('vary', search ? 'Accept, Accept-Language' : 'Accept-Language').header('cache-control', 'no-cache').send(html)
   }
 
   const langQuery = { type: 'object', properties: { lang: { enum: ['zh', 'en'] } }, additionalProperties: false } as const
@@ -116,6 +117,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
     {
       schema: {
         summary: 'Find a lot by Digital Link, EPC URN, "GTIN lot", lot number or trace code; redirects to the resolver',
+        description: 'One lot found: 303 to its resolver path. Otherwise the explorer page with the lots found (404 when none), or for a client that does not ask for HTML, JSON: { query, lots } (404 NOT_FOUND when none, 400 BAD_REQUEST for an empty q).',
         tags: ['web'],
         querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 2048 }, lang: { enum: ['zh', 'en'] } }, additionalProperties: false },
       },
@@ -124,7 +126,11 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
       const { q = '', lang } = request.query as { q?: string; lang?: string }
       const found = await lots.searchLots(ledger.records, q)
       if ('path' in found) return reply.redirect(`${found.path}${lang ? `?lang=${lang}` : ''}`, 303)
-      return explorer(request, reply, { query: q, results: found.lots })
+      if (wantsHtml(request.headers.accept)) return explorer(request, reply, { query: q, results: found.lots })
+      // A program searching gets the lots, or an error as every route gives one, not the explorer's page.
+      if (q.trim() === '') fail('BAD_REQUEST', 'q is empty: give a Digital Link, EPC URN, "GTIN lot", lot number or trace code')
+      if (found.lots.length === 0) fail('NOT_FOUND', `no lot matches ${JSON.stringify(q.trim().slice(0, 100))}`)
+      return reply.header('vary', 'Accept').send({ query: q, lots: found.lots })
     },
   )
 }
