@@ -65,7 +65,7 @@ const STEPS = [
   ['  validateBody (ajv, statement body schema)', [['validateBody']]],
   ['  pae', [['prepare', 'ledger/ledger.js'], ['pae']]],
   ['  verifyAsync (main-thread side: key object, dispatch)', [['verifyAsync']]],
-  ['  payload SHA-256 (@noble)', [['prepare', 'ledger/ledger.js'], ['sha256', 'core/hash.js']]],
+  ['  payload SHA-256 (core/hash.js)', [['prepare', 'ledger/ledger.js'], ['sha256', 'core/hash.js']]],
   ['  fromBase64 of the candidate key', [['prepare', 'ledger/ledger.js'], ['fromBase64']]],
   ['sequencer: commitBatch', [['commitBatch']]],
   ['  idempotency getMany', [['commitBatch'], ['getRecords']]],

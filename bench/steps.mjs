@@ -104,7 +104,7 @@ measure('validateBody (ajv, actor.register schema)', (i) => validateBody('actor.
   }, 'ajv uniqueItems on 12 strings costs ~8 µs')
 }
 measure('pae', (i) => pae(decoded[i].payloadType, decoded[i].payload))
-measure('payload SHA-256, core/hash.js (@noble)', (i) => toHex(sha256(decoded[i].payload)))
+measure('payload SHA-256, core/hash.js (core/sha256.ts, the browsers\' backend)', (i) => toHex(sha256(decoded[i].payload)))
 measure('  alternative: node:crypto createHash', (i) => createHash('sha256').update(decoded[i].payload).digest('hex'))
 const adminKey = admin.signer.publicKey
 measure('Ed25519 verify, node:crypto, synchronous', (i) => nodeEd25519.verify(adminKey, messages[i], decoded[i].signatures[0].sig), 'the whole signature check on one core', { rounds: 1 })
@@ -118,10 +118,10 @@ const entryJcs = ({ seq, prev, recordedAt, envelope }) =>
     .join(',')}]},"prev":"${prev}","recordedAt":"${recordedAt}","seq":${seq}}`
 for (let i = 0; i < 100; i++) if (Buffer.compare(Buffer.from(entryJcs(entries[i])), Buffer.from(entryBytes[i])) !== 0) throw new Error('entry template differs from JCS')
 measure('  alternative: fixed-shape template (same bytes, checked)', (i) => Buffer.from(entryJcs(entries[i])), 'valid because the envelope fields were already checked: base64, hex')
-measure('leafHash, core/merkle.js (@noble)', (i) => leafHash(entryBytes[i]))
+measure('leafHash, core/merkle.js (core/sha256.ts)', (i) => leafHash(entryBytes[i]))
 const zero = Buffer.alloc(1)
 measure('  alternative: node:crypto createHash', (i) => createHash('sha256').update(zero).update(entryBytes[i]).digest())
-measure('keyIdOf(publicKey) in actor.register (@noble)', (i) => toHex(sha256(fromBase64(statements[i].body.publicKey)).subarray(0, 8)), 'actor.register only')
+measure('keyIdOf(publicKey) in actor.register (core/sha256.ts)', (i) => toHex(sha256(fromBase64(statements[i].body.publicKey)).subarray(0, 8)), 'actor.register only')
 
 section('sequencer: per group of 1000, divided by 1000')
 measure('tree: appendLeaves', (i) => i % opts.batch === 0 && appendLeaves(i, rightmostFor(i), leaves.slice(i, i + opts.batch)))
