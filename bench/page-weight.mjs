@@ -4,8 +4,8 @@
 // with the script it names, as a phone fetches them. The script is then built again from growing parts of
 // itself, each as `npm run build` builds the page scripts (web/bundle.ts: esbuild, swc, the code the lazy
 // scripts bring left out): the checks alone, then the GS1 identifiers the lot's facts are derived with, then
-// the lot page's view derived and rendered again from the verified entries (issue 13). Prints figures; asserts
-// nothing.
+// the lot page's view derived and rendered again from the verified entries (issue 13), each with the Chinese
+// words alone as the Chinese pages' script (web/one-language.ts). Prints figures; asserts nothing.
 //
 //   node bench/page-weight.mjs [--lots Z260526A,Z260526B]
 
@@ -44,8 +44,7 @@ try {
         })
         .on('error', reject)
     })
-  for (const lot of opts.lots.split(',')) {
-    const path = `/01/06901234001037/10/${lot}`
+  for (const path of opts.lots.split(',').flatMap((lot) => [`/01/06901234001037/10/${lot}`, `/01/06901234001037/10/${lot}?lang=en`])) {
     const html = await wireBytes(path, 'text/html')
     const scripts = [...brotliDecompressSync(html).toString().matchAll(/<script src="([^"]+)"/g)].map((m) => m[1])
     let scriptBytes = 0
@@ -85,7 +84,7 @@ startPageVerification()`,
 const rows = [['the consumer script', 'minified', 'brotli', 'added, brotli']]
 const sizes = []
 for (const [name, contents] of PARTS) {
-  const code = await pageScriptOf(contents)
+  const code = await pageScriptOf(contents, 'zh')
   const size = brotli(code)
   rows.push([name, fmt.int(code.length), fmt.int(size), sizes.length === 0 ? '' : `+${fmt.int(size - sizes.at(-1))}`])
   sizes.push(size)

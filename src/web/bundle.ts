@@ -10,6 +10,7 @@ import { build, type Plugin } from 'esbuild'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { oneLanguage, type PageLang } from './one-language.js'
 import { LAZY_PARTS, PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
 import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
@@ -18,6 +19,7 @@ const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, impo
 const ENTRIES: Record<PageScript, string> = {
   verify: source('verifier.ts'),
   consumer: source('browser/consumer.ts'),
+  'consumer-en': source('browser/consumer.ts'),
   seal: source('browser/seal.ts'),
   console: source('browser/console.ts'),
   gs1: source('browser/lazy-gs1.ts'),
@@ -45,6 +47,7 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
   )
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
+  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, define, plugins: [codeOnDemand, oneLanguage(lang)] }))
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
@@ -55,7 +58,12 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
  * bring (codeOnDemand), each part in its own script. The standalone verifier carries all its code:
  * `tracechain verify-page` writes it into one file that verifies offline.
  */
-const ON_DEMAND = ['consumer', 'seal', 'console'] as const satisfies readonly PageScript[]
+const ON_DEMAND = ['seal', 'console'] as const satisfies readonly PageScript[]
+/** The consumer pages' scripts, on demand as the others and each with one language's words (web/one-language.ts). */
+const ONE_LANGUAGE = [
+  ['consumer', 'zh'],
+  ['consumer-en', 'en'],
+] as const satisfies readonly (readonly [PageScript, PageLang])[]
 const CARRYING_ALL = ['verify'] as const satisfies readonly PageScript[]
 
 function pick(names: readonly PageScript[]): Record<string, string> {
@@ -105,14 +113,16 @@ async function minified(code: string): Promise<Buffer> {
 
 /**
  * `contents`, a module as if in src/browser/, built as the consumer, seal and console scripts are (the code
- * their lazy scripts bring left out, those scripts named as dist/public/ holds them), and not written:
- * bench/page-weight.mjs weighs what each part of a page script costs.
+ * their lazy scripts bring left out, those scripts named as dist/public/ holds them; with `lang`, that
+ * language's words alone, as the consumer scripts), and not written: bench/page-weight.mjs weighs what each
+ * part of a page script costs.
  */
-export async function pageScriptOf(contents: string): Promise<Buffer> {
+export async function pageScriptOf(contents: string, lang?: PageLang): Promise<Buffer> {
   const scripts = readPageScripts()
   const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
-  const result = await build({ ...BROWSER_BUILD, stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' }, tsconfig: source('../tsconfig.json'), define, plugins: [codeOnDemand] })
+  const plugins = lang === undefined ? [codeOnDemand] : [codeOnDemand, oneLanguage(lang)]
+  const result = await build({ ...BROWSER_BUILD, stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' }, tsconfig: source('../tsconfig.json'), define, plugins })
   return minified(result.outputFiles[0].text)
 }
 

@@ -3,7 +3,7 @@
 
 import { earlyRequestLinks } from './early-requests.js'
 import { TEXT, type Lang } from './i18n.js'
-import type { PageScript } from './page-scripts.js'
+import { pageScriptIn, type PageScript } from './page-scripts.js'
 
 /** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
 export function escapeHtml(text: string): string {
@@ -149,7 +149,7 @@ export function renderShell(shell: PageShell): string {
     `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
     // The deferred verifier first, then what it will ask for: a phone on HTTP/1.1 has six connections to a host.
-    `<title>${escapeHtml(shell.title)}</title>${verified ? verifierScriptTag(shell.script ?? 'consumer') + earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
+    `<title>${escapeHtml(shell.title)}</title>${verified ? verifierScriptTag(pageScriptIn(shell.script ?? 'consumer', shell.lang)) + earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
     `<style>${CSS}${shell.styles ?? ''}</style></head><body>${ICONS}` +
     `<header class="bar"><a class="brand" href="/">${escapeHtml(shell.homeLabel)}</a>` +
     `<a class="lang" href="${escapeHtml(shell.switchHref)}" hreflang="${shell.lang === 'zh' ? 'en' : 'zh-CN'}">${escapeHtml(shell.switchLabel)}</a></header>` +

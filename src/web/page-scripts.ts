@@ -6,13 +6,15 @@
 /**
  * - `verify`: the standalone verification page (GET /verify, `tracechain verify-page`): a log and a lot,
  *   or a proof bundle file. Its versioned name and SHA-384 are the ones the README prints for pinning.
- * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries.
+ * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries, with the words of
+ *   the Chinese pages alone; `consumer-en`, the same with the English pages' (web/one-language.ts): a phone
+ *   fetches the words of the page it reads, never the other language's.
  * - `seal`: the seal pages (/seals/:id).
  * - `console`: the console's pages and their live updates.
  * - the LAZY_PARTS: no page's own: what the consumer, seal and console scripts load for the few pages that
  *   need it (web/lazy-code.ts).
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'seal', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'consumer-en', 'seal', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
 
 /**
  * The lazy scripts (web/lazy-code.ts): `gs1`, the EPCIS event hash and the whole GS1 syntax dictionary;
@@ -26,4 +28,9 @@ export type PageScript = (typeof PAGE_SCRIPTS)[number]
 
 export function isPageScript(name: string): name is PageScript {
   return (PAGE_SCRIPTS as readonly string[]).includes(name)
+}
+
+/** The script a page of `script`'s kind loads in `lang`: the consumer pages have one per language. */
+export function pageScriptIn(script: PageScript, lang: 'zh' | 'en'): PageScript {
+  return script === 'consumer' && lang === 'en' ? 'consumer-en' : script
 }

@@ -114,7 +114,7 @@ t.test('the consumer page over the wire in brotli, images aside', async (t) => {
     const total = documentBytes + scriptBytes
     t.comment(`${lot}: document ${documentBytes} + scripts ${scriptBytes} = ${total} bytes in brotli`)
     t.ok(total < CONSUMER_PAGE_BUDGET, `${lot}: with its script, ${total} bytes`, {
-      todo: "the consumer page's own script (the checks, and the provenance view it derives and renders again) is about 33 kB in brotli (bench/page-weight.mjs)",
+      todo: "the consumer page's own script (the checks, and the provenance view it derives and renders again) is about 31 kB in brotli (bench/page-weight.mjs)",
     })
   }
 })

@@ -32,9 +32,11 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
   const { app } = await demoApp(t)
   const pages: [string, string][] = [
     ['/', 'consumer'],
-    ['/?lang=en', 'consumer'],
+    ['/?lang=en', 'consumer-en'],
     [lotPath(FINE_LOT), 'consumer'],
+    [`${lotPath(FINE_LOT)}?lang=en`, 'consumer-en'],
     ['/search?q=nothing-like-it', 'consumer'],
+    ['/search?q=nothing-like-it&lang=en', 'consumer-en'],
     ['/seals/yiqiao-committee-seal', 'seal'],
     ['/verify', 'verify'],
     ['/console', 'console'],
@@ -63,7 +65,7 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
     t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, integrity, 'the unversioned path serves the same bytes')
     t.equal(plain.headers['cache-control'], 'public, max-age=300')
   }
-  t.equal(new Set(pinned.values()).size, 4, 'four different files')
+  t.equal(new Set(pinned.values()).size, 5, 'five different files: the consumer pages have one per language')
   for (const stale of ['/web/verify-0000000000000000.js', '/web/consumer-0000000000000000.js', '/web/other-0123456789abcdef.js', '/web/other.js']) {
     const answer = await app.inject(stale)
     t.equal(answer.statusCode, 404, `${stale} is not this node's`)
@@ -159,7 +161,8 @@ t.test('pageScriptOf builds a module as the page scripts are built: the consumer
   // bench/page-weight.mjs weighs parts of the consumer script with it; its figures hold only if this does.
   const source = readFileSync(new URL('../../src/browser/consumer.ts', import.meta.url), 'utf8')
   const built = readFileSync(join(PUBLIC_DIR, 'consumer.js'))
-  t.ok((await pageScriptOf(source)).equals(built), 'the same bytes as dist/public/consumer.js')
+  t.ok((await pageScriptOf(source, 'zh')).equals(built), 'the same bytes as dist/public/consumer.js')
+  t.ok((await pageScriptOf(source, 'en')).equals(readFileSync(join(PUBLIC_DIR, 'consumer-en.js'))), 'with English words alone, the same bytes as dist/public/consumer-en.js')
   const checksOnly = await pageScriptOf("import { startPageVerification } from '../web/verify.js'\nstartPageVerification()")
   t.ok(built.includes("food.provenance"), "the consumer script holds the lot page's view")
   t.notOk(checksOnly.includes("food.provenance"), `the checks alone (${checksOnly.length} bytes) hold no view`)

@@ -66,7 +66,7 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
   // this node's.
   app.get(`${VERIFIER_DIRECTORY}:file`, { schema: { hide: true, params: { type: 'object', properties: { file: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
     const { file } = request.params as { file: string }
-    const name = /^([a-z][a-z0-9]*)(?:-[0-9a-f]+)?\.js$/.exec(file)?.[1] ?? ''
+    const name = /^([a-z][a-z0-9-]*?)(?:-[0-9a-f]{16})?\.js$/.exec(file)?.[1] ?? ''
     if (!isPageScript(name)) fail('NOT_FOUND', `no ${VERIFIER_DIRECTORY}${file}: this node serves ${PAGE_SCRIPTS.map((n) => `${n}.js`).join(', ')}`)
     const { asset, compressed } = scripts()[name]
     if (file === `${name}.js`) return compressed.send(request, reply.header('cache-control', 'public, max-age=300'))
