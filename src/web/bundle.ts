@@ -47,7 +47,7 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
   )
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
-  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, define, plugins: [codeOnDemand, oneLanguage(lang)] }))
+  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, define: { ...define, ...pageLangDefine(lang) }, plugins: [codeOnDemand, oneLanguage(lang)] }))
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
@@ -72,6 +72,9 @@ function pick(names: readonly PageScript[]): Record<string, string> {
 
 /** What web/lazy-code.ts reads to load the lazy scripts: each part's file name and integrity. */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
+
+/** What web/verify.ts reads for the one language a script has the words of (web/one-language.ts). */
+const pageLangDefine = (lang: PageLang) => ({ __TRACECHAIN_PAGE_LANG__: JSON.stringify(lang) })
 
 /**
  * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts,
@@ -122,7 +125,13 @@ export async function pageScriptOf(contents: string, lang?: PageLang): Promise<B
   const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
   const plugins = lang === undefined ? [codeOnDemand] : [codeOnDemand, oneLanguage(lang)]
-  const result = await build({ ...BROWSER_BUILD, stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' }, tsconfig: source('../tsconfig.json'), define, plugins })
+  const result = await build({
+    ...BROWSER_BUILD,
+    stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' },
+    tsconfig: source('../tsconfig.json'),
+    define: lang === undefined ? define : { ...define, ...pageLangDefine(lang) },
+    plugins,
+  })
   return minified(result.outputFiles[0].text)
 }
 

@@ -45,6 +45,9 @@ const STORAGE_PREFIX = 'tracechain:checkpoint:'
 
 type Lang = 'zh' | 'en'
 
+/** Set where a script is built with one language's words (web/bundle.ts, web/one-language.ts); elsewhere undefined. */
+declare const __TRACECHAIN_PAGE_LANG__: Lang | undefined
+
 const TEXT: Record<Lang, Record<string, string>> = {
   zh: {
     pending: '正在您的浏览器中核验…',
@@ -129,7 +132,10 @@ export interface PageVerification extends LogVerification {
 export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
   const started = performance.now()
   forgetMarks(root)
-  const lang: Lang = (document.documentElement.lang || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh'
+  const pageLang: Lang = (document.documentElement.lang || 'zh').toLowerCase().startsWith('en') ? 'en' : 'zh'
+  // A script with one language's words (the consumer pages') speaks that language whatever the page says:
+  // a page whose <html lang> was changed on the way fails in words the script has.
+  const lang: Lang = typeof __TRACECHAIN_PAGE_LANG__ === 'string' ? __TRACECHAIN_PAGE_LANG__ : pageLang
   root.setAttribute('data-verification', 'pending')
   const status = root.querySelector<HTMLElement>('[data-verification-status]')
   if (status) status.textContent = TEXT[lang].pending
@@ -160,6 +166,7 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     outcome = { ok: false, entries: [], failures: [{ check: 'network', detail: String(error) }] }
   }
   const failures: PageFailure[] = [...outcome.failures]
+  if (lang !== pageLang) failures.push({ check: 'bound-view', detail: `the page says it is in ${pageLang === 'zh' ? 'Chinese' : 'English'}, and its script has the words of ${lang === 'zh' ? 'Chinese' : 'English'} pages` })
   if (outcome.checkpoint) {
     let loading: Promise<boolean> | undefined
     const load = () =>

@@ -89,6 +89,14 @@ if (haveChromium(t)) {
     const moved = await verdict(page, fine)
     t.equal(moved.state, 'failed', moved.status)
 
+    // A Chinese page relabelled English: its script has the Chinese words alone (web/one-language.ts), and says
+    // in them that the page is not what it claims, rather than failing in words it does not have.
+    proxy.rewrite = (html) => once(t, html, '<html lang="zh-CN">', '<html lang="en">')
+    const relabelled = await verdict(page, fine)
+    t.equal(relabelled.state, 'failed', relabelled.status)
+    t.match(relabelled.status, /^核验失败/, 'in the words the script has')
+    t.match(relabelled.status, /the page says it is in English, and its script has the words of Chinese pages/)
+
     proxy.rewrite = undefined
     t.equal((await verdict(page, recalled)).state, 'verified', 'untouched again, the recalled lot verifies with its banner')
   })
