@@ -21,6 +21,7 @@ const ENTRIES: Record<PageScript, string> = {
   consumer: source('browser/consumer.ts'),
   'consumer-en': source('browser/consumer.ts'),
   seal: source('browser/seal.ts'),
+  'seal-en': source('browser/seal.ts'),
   console: source('browser/console.ts'),
   gs1: source('browser/lazy-gs1.ts'),
   noble: source('browser/lazy-noble.ts'),
@@ -58,11 +59,16 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
  * bring (codeOnDemand), each part in its own script. The standalone verifier carries all its code:
  * `tracechain verify-page` writes it into one file that verifies offline.
  */
-const ON_DEMAND = ['seal', 'console'] as const satisfies readonly PageScript[]
-/** The consumer pages' scripts, on demand as the others and each with one language's words (web/one-language.ts). */
+const ON_DEMAND = ['console'] as const satisfies readonly PageScript[]
+/**
+ * The consumer and seal pages' scripts, on demand as the console's and each with one language's words
+ * (web/one-language.ts). The console keeps both: it shows both.
+ */
 const ONE_LANGUAGE = [
   ['consumer', 'zh'],
   ['consumer-en', 'en'],
+  ['seal', 'zh'],
+  ['seal-en', 'en'],
 ] as const satisfies readonly (readonly [PageScript, PageLang])[]
 const CARRYING_ALL = ['verify'] as const satisfies readonly PageScript[]
 

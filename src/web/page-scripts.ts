@@ -9,12 +9,13 @@
  * - `consumer`: the lot pages and the explorer: the provenance view and the recent entries, with the words of
  *   the Chinese pages alone; `consumer-en`, the same with the English pages' (web/one-language.ts): a phone
  *   fetches the words of the page it reads, never the other language's.
- * - `seal`: the seal pages (/seals/:id).
+ * - `seal`: the seal pages (/seals/:id), a villager's phone opens from the notice board's QR code; `seal-en`,
+ *   the same with the English pages' words, as the consumer scripts.
  * - `console`: the console's pages and their live updates.
  * - the LAZY_PARTS: no page's own: what the consumer, seal and console scripts load for the few pages that
  *   need it (web/lazy-code.ts).
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'consumer-en', 'seal', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'consumer-en', 'seal', 'seal-en', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
 
 /**
  * The lazy scripts (web/lazy-code.ts): `gs1`, the EPCIS event hash and the whole GS1 syntax dictionary;
@@ -30,7 +31,8 @@ export function isPageScript(name: string): name is PageScript {
   return (PAGE_SCRIPTS as readonly string[]).includes(name)
 }
 
-/** The script a page of `script`'s kind loads in `lang`: the consumer pages have one per language. */
+/** The script a page of `script`'s kind loads in `lang`: the consumer and seal pages have one per language. */
 export function pageScriptIn(script: PageScript, lang: 'zh' | 'en'): PageScript {
-  return script === 'consumer' && lang === 'en' ? 'consumer-en' : script
+  if (lang === 'zh') return script
+  return script === 'consumer' ? 'consumer-en' : script === 'seal' ? 'seal-en' : script
 }

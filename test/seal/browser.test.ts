@@ -125,7 +125,8 @@ function run() {
       ['the area made plain', (html) => replaceOnce(html, 'data-bound="seal" ', ''), /the page has no "seal" area/],
       ["another seal's page served as this one's", () => otherPage, /the page is for \/seals\/other-seal, not \/seals\/yiqiao-seal/],
       ['a fact added to the area', (html) => replaceOnce(html, '<dt>用途</dt>', '<dt>审计结论</dt><dd>无问题</dd><dt>用途</dt>'), /「用印申请」/],
-      ['an English page with a Chinese state', (html) => replaceOnce(html, '<html lang="zh-CN">', '<html lang="en">'), /the page's "/],
+      // The Chinese pages' script has the Chinese words alone (web/one-language.ts): it says the page is not what it claims, in them.
+      ['an English page with a Chinese state', (html) => replaceOnce(html, '<html lang="zh-CN">', '<html lang="en">'), /^核验失败.*the page says it is in English, and its script has the words of Chinese pages/],
     ]
     for (const [what, rewrite, named] of cases) {
       proxy.rewrite = rewrite

@@ -38,6 +38,7 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
     ['/search?q=nothing-like-it', 'consumer'],
     ['/search?q=nothing-like-it&lang=en', 'consumer-en'],
     ['/seals/yiqiao-committee-seal', 'seal'],
+    ['/seals/yiqiao-committee-seal?lang=en', 'seal-en'],
     ['/verify', 'verify'],
     ['/console', 'console'],
   ]
@@ -65,7 +66,7 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
     t.equal(`sha384-${createHash('sha384').update(plain.rawPayload).digest('base64')}`, integrity, 'the unversioned path serves the same bytes')
     t.equal(plain.headers['cache-control'], 'public, max-age=300')
   }
-  t.equal(new Set(pinned.values()).size, 5, 'five different files: the consumer pages have one per language')
+  t.equal(new Set(pinned.values()).size, 6, 'six different files: the consumer and seal pages have one per language')
   for (const stale of ['/web/verify-0000000000000000.js', '/web/consumer-0000000000000000.js', '/web/other-0123456789abcdef.js', '/web/other.js']) {
     const answer = await app.inject(stale)
     t.equal(answer.statusCode, 404, `${stale} is not this node's`)
@@ -148,7 +149,7 @@ t.test("the node's page scripts pin each lazy script and hold none of their code
   for (const part of LAZY_PARTS) {
     const lazy = readVerifierAsset(join(out, `${part}.js`), part)
     for (const other of LAZY_PARTS) t.equal(lazy.bytes.toString().includes(marks[other]), other === part, `${part}: ${other === part ? 'holds' : 'not'} ${other}'s code`)
-    for (const name of ['consumer', 'seal', 'console']) {
+    for (const name of ['consumer', 'consumer-en', 'seal', 'seal-en', 'console']) {
       t.ok(script(name).includes(lazy.fileName) && script(name).includes(lazy.integrity), `${name}: names and pins ${lazy.fileName}`)
       t.notOk(script(name).includes(marks[part]), `${name}: holds none of ${part}'s code`)
     }
