@@ -1,11 +1,11 @@
 // SHA-256 (FIPS 180-4, section 6.2) in under a kilobyte of script, for the pages a phone opens: @noble's
 // SHA-256 with the hash framework it shares with SHA-512 weighs 5.6 kB minified, 1.5 kB of the consumer
 // page's script in brotli. Every input here is public (entries, leaves, tree nodes), so nothing needs to
-// run in constant time. test/core/sha256.test.ts holds it to FIPS 180-4's examples and to Node's OpenSSL on
-// every length across several blocks.
+// run in constant time. test/core/hash.test.ts holds it to FIPS 180-4's examples and to Node's OpenSSL on
+// every length across several blocks. Int32Array throughout, so that V8 keeps every word a small integer
+// rather than a double above 2^31.
 
 /** The first 32 bits of the fractional parts of the square roots of the first 8 primes (H0) and the cube roots of the first 64 (K). */
-// Int32Array throughout, so that V8 keeps every word a small integer rather than a double above 2^31.
 const H0 = new Int32Array(8)
 const K = new Int32Array(64)
 
