@@ -14,12 +14,14 @@ import { constants } from 'node:zlib'
 const COMPRESSION_THRESHOLD = 1024
 
 /**
- * Brotli's quality for answers made per request (pages, JSON), one above the plugin's 4: the demo's lot page
- * 6,160 -> 5,484 bytes, its entries with proofs 10,660 -> 10,323, the seal page 9,868 -> 9,016, for 0.1 ms
- * more of CPU on 23 kB (0.17 -> 0.26 ms); 6 gains little more, and from 9 on it costs milliseconds (bench in
- * the commit that set it). Static scripts are compressed once, at 11 (static-asset.ts).
+ * Brotli's quality for answers made per request (pages, JSON), three above the plugin's 4. Quality 5 took the
+ * demo's lot page from 6,160 to 5,484 bytes for 0.1 ms more of CPU on 23 kB; 7, the first with brotli's
+ * larger hash chains, takes the recalled lot's page 6,018 -> 5,679, the seal page 9,045 -> 8,543 and the
+ * lot's JSON 8,908 -> 8,761 for 0.07-0.12 ms more (0.30 -> 0.37 ms on the page). 8 gains nothing more, and
+ * from 9 on it costs milliseconds (benches in the commits that set it). Static scripts are compressed once,
+ * at 11 (static-asset.ts).
  */
-export const DYNAMIC_BROTLI_QUALITY = 5
+export const DYNAMIC_BROTLI_QUALITY = 7
 
 /** The request header by which @fastify/compress leaves an answer alone. */
 const NO_COMPRESSION = 'x-no-compression'
