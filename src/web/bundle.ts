@@ -7,7 +7,7 @@
 
 import { minify } from '@swc/core'
 import { build, type Plugin } from 'esbuild'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { oneLanguage, type PageLang } from './one-language.js'
@@ -111,9 +111,15 @@ const BROWSER_BUILD = { bundle: true, format: 'iife', minify: true, target: 'es2
 async function writeMinified(path: string, code: string): Promise<Buffer> {
   const bytes = await minified(code)
   await mkdir(dirname(path), { recursive: true })
-  await writeFile(path, bytes)
+  // Whole or not at all: the tests build the scripts again while other tests' nodes read them (two jobs at
+  // once), and a reader between writeFile's truncation and its last write got a short file.
+  const partial = `${path}.${process.pid}.${++partialFiles}.partial`
+  await writeFile(partial, bytes)
+  await rename(partial, path)
   return bytes
 }
+
+let partialFiles = 0
 
 async function minified(code: string): Promise<Buffer> {
   const { code: text } = await minify(code, { compress: { passes: 2, ecma: 2020 }, mangle: { toplevel: true }, ecma: 2020, module: false })
