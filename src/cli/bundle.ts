@@ -3,7 +3,7 @@
 // key (web/verify-bundle.ts, the code the standalone page runs) and says in words what it proves.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
-import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE, formatDigitalLinkPath, gtinElements } from '../core/digital-link-path.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { TracechainError } from '../core/errors.js'
 import { logKeyIdOf } from '../core/log-key-id.js'

@@ -5,19 +5,6 @@
 import { fail } from './errors.js'
 import { AiValueError, isKeyQualifierSequence, keyQualifierSequences, lookupAi, verifyAiValue, type AiEntry } from './gs1-syntax.js'
 import { CANONICAL_DIGITAL_LINK_BASE, escapeDigitalLinkComponent } from './digital-link-path.js'
-import { gs1CheckDigit } from './gs1-linters.js'
-
-export { gs1CheckDigit }
-export {
-  CANONICAL_DIGITAL_LINK_BASE,
-  buildDigitalLink,
-  encodeDigitalLinkValue,
-  escapeDigitalLinkComponent,
-  formatDigitalLinkPath,
-  gtinElements,
-  type DigitalLinkElement,
-  type GtinKeyParts,
-} from './digital-link-path.js'
 
 /** Longer URIs are refused before any parsing. */
 export const MAX_DIGITAL_LINK_LENGTH = 2048

@@ -3,7 +3,8 @@
 // identification only. This follows the normaliser of GS1's reference generator (its quirks included, since
 // hash IDs must agree byte for byte); a value it does not recognise stays as it is.
 
-import { CANONICAL_DIGITAL_LINK_BASE, gs1CheckDigit } from './digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE } from './digital-link-path.js'
+import { gs1CheckDigit } from './gs1-check-digit.js'
 
 /** One character of an EPC URN component (TDS 2.0 GS3A3): a plain character or a percent escape the TDS allows. */
 const COMPONENT_UNIT = String.raw`(?:%2[125-9A-Fa-f]|%3[0-9A-Fa-f]|%4[1-9A-Fa-f]|%5[0-9AaFf]|%6[1-9A-Fa-f]|%7[0-9Aa]|[!')(*+,.0-9:;=A-Za-z_-])`

@@ -3,8 +3,6 @@
 
 import { gs1CheckDigit } from './gs1-check-digit.js'
 
-export { gs1CheckDigit }
-
 /** N: digits; X: GS1 character set 82; Y: character set 39; Z: base64url (character set 64). */
 export type ComponentType = 'N' | 'X' | 'Y' | 'Z'
 

@@ -1,7 +1,7 @@
 // Traceability lot codes in GS1 element string form, "(01)GTIN(10)lot" (GS1 General Specifications
 // section 3, the AIs 01, 10, 21, 00), to and from the identifiers the ledger keeps.
 
-import { buildDigitalLink, type DigitalLinkElement } from '../core/digital-link.js'
+import { buildDigitalLink, type DigitalLinkElement } from '../core/digital-link-path.js'
 import { parseIdentifier } from './identifiers.js'
 
 /** The GS1 element string of a lot: (01)GTIN(10)lot; (01)GTIN(21)serial for an item, (00)SSCC for a logistic unit. */

@@ -8,7 +8,7 @@
 import { bytesEqual, fromBase64, fromUtf8, toBase64 } from '../core/bytes.js'
 import { canonicalBytes } from '../core/canonical-json.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
-import { buildDigitalLink, gtinElements } from '../core/digital-link.js'
+import { buildDigitalLink, gtinElements } from '../core/digital-link-path.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { isKeyIdOf, isLogKeyId, logKeyIdOf } from '../core/log-key-id.js'

@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import {
   buildDigitalLinkUri,
-  escapeDigitalLinkComponent,
   formatElementString,
   parseBracketedAiData,
   parseDigitalLink,
   unescapeDigitalLinkComponent,
   type DigitalLinkSyntaxOptions,
 } from '../../src/core/digital-link.js'
+import { escapeDigitalLinkComponent } from '../../src/core/digital-link-path.js'
 
 interface Flags {
   permitZeroSuppressedGTINinDLuris?: boolean

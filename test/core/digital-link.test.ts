@@ -2,7 +2,7 @@
 // replaced produced: the resolver's rebuilt request, the FSMA 204 TLC, labels, search and toDigitalLink.
 
 import t from 'tap'
-import { buildDigitalLink, encodeDigitalLinkValue, formatDigitalLinkPath, gtinElements } from '../../src/core/digital-link.js'
+import { buildDigitalLink, encodeDigitalLinkValue, formatDigitalLinkPath, gtinElements } from '../../src/core/digital-link-path.js'
 import { identifierKey, parseIdentifier, toDigitalLink } from '../../src/food/identifiers.js'
 import { keyOrText } from '../../src/food/objects.js'
 import { digitalLinkOf } from '../../src/food/http/resolver-routes.js'

@@ -4,7 +4,7 @@
 
 import Ajv2020 from 'ajv/dist/2020.js'
 import t from 'tap'
-import { gs1CheckDigit } from '../../src/core/digital-link.js'
+import { gs1CheckDigit } from '../../src/core/gs1-check-digit.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 
 const LOT = '/01/06901234000283/10/P2605C' // recalled, inspected, with events

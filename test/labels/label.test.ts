@@ -3,7 +3,7 @@
 
 import { PNG } from 'pngjs'
 import t from 'tap'
-import { encodeDigitalLinkValue } from '../../src/core/digital-link.js'
+import { encodeDigitalLinkValue } from '../../src/core/digital-link-path.js'
 import { buildLabelUri, normaliseTraceCode, traceCodeOf, TRACE_CODE_PATTERN } from '../../src/labels/digital-link.js'
 import { buildLabelSvg, LABEL_DIMENSIONS, QR_SIDE_MM, type LabelContent } from '../../src/labels/label.js'
 import { renderLabelPng } from '../../src/labels/png.js'

@@ -4,7 +4,7 @@
 // C2SP tlog-proof against the checkpoint the node serves (with witnesses, the latest they cosigned): the lot
 // as that checkpoint's tree holds it.
 
-import { buildDigitalLink, gtinElements } from '../../core/digital-link.js'
+import { buildDigitalLink, gtinElements } from '../../core/digital-link-path.js'
 import { fail } from '../../core/errors.js'
 import type { ProofBundle } from '../../core/proof-bundle.js'
 import type { Ledger } from '../../ledger/ledger.js'

@@ -3,7 +3,8 @@
 // `Link: rel="linkset"` header on every answer, and the description file at /.well-known/gs1resolver.
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { CANONICAL_DIGITAL_LINK_BASE, parseDigitalLink, type ParsedDigitalLink } from '../../core/digital-link.js'
+import { parseDigitalLink, type ParsedDigitalLink } from '../../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE } from '../../core/digital-link-path.js'
 import { fail } from '../../core/errors.js'
 import { listedAis } from '../../core/gs1-syntax.js'
 import { PUBLIC_READ } from '../../http/cors.js'

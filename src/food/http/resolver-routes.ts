@@ -2,7 +2,7 @@
 // lot-bundle.ts; the page comes from resolver-page.ts, linksets and link types from resolver-links.ts).
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link-path.js'
 import { buildProvenance } from '../provenance.js'
 import { DEFAULT_TRACE_DEPTH, MAX_TRACE_DEPTH, traceGraph, type TraceDirection } from '../trace.js'
 import type { Ledger } from '../../ledger/ledger.js'

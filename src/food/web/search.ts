@@ -2,7 +2,7 @@
 // resolved to the lots it names, so the search form can send the reader to the resolver.
 
 import { startsWithRange } from '../../store/keys.js'
-import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link.js'
+import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link-path.js'
 import { identifierKey, parseIdentifier, toDigitalLink } from '../identifiers.js'
 import { keyOrText } from '../objects.js'
 import { productOf } from '../queries.js'
