@@ -76,6 +76,11 @@ export const inspectionKind: StatementKind = {
  */
 export const RECALL_START_HOURS: Readonly<Record<string, number>> = { 'class-i': 24, 'class-ii': 48, 'class-iii': 72 }
 
+/** Hours from a lot's failed inspection to `at`, both the node's recordedAt: the recall clock RECALL_LATE and the console read. */
+export function hoursSinceFailure(failedRecordedAt: string, at: string | Date): number {
+  return ((typeof at === 'string' ? Date.parse(at) : at.getTime()) - Date.parse(failedRecordedAt)) / 3_600_000
+}
+
 /**
  * RECALL_LATE: the first recall of lot `key` (being recorded by `ctx`, of `severity`) comes more than its class's
  * hours after the lot's first failed inspection in the log. Both times are the node's recordedAt, as the log
@@ -86,7 +91,7 @@ export async function recallLateAlert(ctx: RuleContext, key: string, id: string,
   if (hours === undefined) return undefined
   const failed = await firstFailure(ctx, key)
   if (failed === undefined) return undefined
-  const elapsedHours = (Date.parse(ctx.recordedAt) - Date.parse(failed.recordedAt)) / 3_600_000
+  const elapsedHours = hoursSinceFailure(failed.recordedAt, ctx.recordedAt)
   if (!(elapsedHours > hours)) return undefined
   return alertRecord(
     {

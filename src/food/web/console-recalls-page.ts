@@ -11,7 +11,7 @@ import { ALERT_ENTRIES_VIEW, renderAlertEntries } from '../../web/alert-entries.
 import { renderConsolePage } from '../../web/console-shell.js'
 import { escapeHtml } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
-import { RECALL_START_HOURS } from '../inspection.js'
+import { RECALL_START_HOURS, hoursSinceFailure } from '../inspection.js'
 import type { AwaitingRecall, RecallSummary } from '../recalls-console.js'
 import { SEVERITY } from './provenance-page.js'
 import { resolverPathOf } from './search.js'
@@ -98,17 +98,12 @@ function card(summary: RecallSummary, actors: ReadonlyMap<string, ActorProfile>,
   )
 }
 
-/** Hours, rounded down, from `from` to `to` (ISO times). */
-function hoursBetween(from: string, to: Date): number {
-  return Math.floor((to.getTime() - Date.parse(from)) / 3_600_000)
-}
-
 function awaitingCard(awaiting: readonly AwaitingRecall[], actors: ReadonlyMap<string, ActorProfile>, now: Date, lang: Lang): string {
   const w = WORDS[lang]
   if (awaiting.length === 0) return `<section class="card awaiting-card"><h2>${w.awaiting}</h2><p class="muted">${w.awaitingNone}</p></section>`
   const items = awaiting.map(({ due, lot, product }) => {
     const name = nameIn(product?.name as Bilingual, lang, lot?.gtin ?? due.id)
-    const since = hoursBetween(due.recordedAt, now)
+    const since = Math.floor(hoursSinceFailure(due.recordedAt, now))
     const clocks = Object.entries(RECALL_START_HOURS).map(([severity, hours]) => {
       const left = hours - since
       return `<li${left <= 0 ? ' class="late"' : ''}>${w.classes[severity] ?? severity} ${hours} h · ${left > 0 ? w.left(left) : w.overdue(-left)}</li>`
