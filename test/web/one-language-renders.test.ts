@@ -22,6 +22,7 @@ import { sealView } from '../../src/seal/web/seal-view.js'
 import { actorProfile, type ActorProfile, type BoundViewInput } from '../../src/web/bound-view.js'
 import type { Lang } from '../../src/web/i18n.js'
 import { oneLanguage } from '../../src/web/one-language.js'
+import { areasOf } from '../helpers/bound-areas.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { ZONGZI } from '../helpers/web.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -173,13 +174,13 @@ t.test("each language's script renders the demo's seal pages as the server does"
   for (const { sealId } of seals) {
     for (const lang of ['zh', 'en'] as const) {
       const html = (await app.inject({ url: `/seals/${encodeURIComponent(sealId)}?lang=${lang}`, headers: { accept: 'text/html' } })).body
-      const attribute = (name: string) => unescapeAttribute(new RegExp(`${name}="([^"]*)"`).exec(html)?.[1] ?? '')
+      const [area] = areasOf(html).areas
       const entries = []
-      for (const seq of attribute('data-evidence').split(' ').map(Number)) {
+      for (const seq of area.evidence) {
         const { entry } = await node.ledger.getEntry(seq)
         entries.push({ seq, recordedAt: entry.recordedAt, statement: parseStatementPayload(decodeEnvelope(entry.envelope).payload) })
       }
-      const input = { lang, entries, actors, params: JSON.parse(attribute('data-bound-params')) as Record<string, string> }
+      const input = { lang, entries, actors, params: area.params }
       const served = sealView.render(input)
       t.ok(served.length > 2000 && html.includes(served.slice(0, 200)), `${sealId}, ${lang}: the server's own rendering, as the page has it`)
       t.equal(scripts[lang].sealView.render(input), served, `${sealId}, ${lang}: rendered alike`)
@@ -188,7 +189,3 @@ t.test("each language's script renders the demo's seal pages as the server does"
   }
   t.ok(compared >= 2)
 })
-
-function unescapeAttribute(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
-}
