@@ -25,8 +25,11 @@ export function actorsPath(ids: readonly string[]): string {
 /** GET /v1/proofs/entries in the tree of the API's checkpoint: the seqs ascending, each once, and the actors. */
 export function latestEntriesPath(seqs: readonly number[], actors: readonly string[]): string {
   const listed = [...new Set(seqs)].sort((a, b) => a - b).slice(0, MAX_PROVEN_SEQS)
-  return `/v1/proofs/entries?seqs=${listed.join(',')}${actors.length > 0 ? `&actors=${actors.map(encodeURIComponent).join(',')}` : ''}`
+  return `/v1/proofs/entries?seqs=${listed.join(',')}${actors.length > 0 ? `&actors=${actors.map(encodeURIComponent).join(',')}` : ''}${PAYLOADS_AS_TEXT}`
 }
+
+/** Entries' payloads as text (core/payload-text.ts): a quarter fewer bytes on a phone's slowest request. */
+export const PAYLOADS_AS_TEXT = '&payloads=text'
 
 /** What the verifier asks for first whatever the page: the log key, the tiles' checkpoint, the witness policy. */
 export const FIRST_PATHS = ['/v1/log/key', '/tlog/checkpoint', '/v1/witnesses'] as const

@@ -6,10 +6,11 @@
 import { boundedBody } from '../core/bounded-body.js'
 import { fromHex, fromUtf8, utf8 } from '../core/bytes.js'
 import { fail, isTracechainError } from '../core/errors.js'
+import { withPayloadBase64 } from '../core/payload-text.js'
 import { maxResourceBytes } from '../core/tile-limits.js'
 import type { FetchResource } from '../core/tiled-log.js'
 import { batched } from './batched.js'
-import { latestEntriesPath, MAX_PROVEN_SEQS } from './early-requests.js'
+import { latestEntriesPath, MAX_PROVEN_SEQS, PAYLOADS_AS_TEXT } from './early-requests.js'
 import { isRecord } from './served.js'
 import type { LogFetcher, LogSource, ServedWithProof } from './verify-log.js'
 
@@ -126,7 +127,7 @@ function apiEntries(api: string): Required<Pick<LogSource, 'entry' | 'latest'>> 
 
 /** The entries among `seqs` that the API gives with a well-formed proof in the tree of `size`, by seq. */
 async function fetchProven(api: string, seqs: number[], size: number): Promise<Map<number, ServedWithProof>> {
-  return provenOf(await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.join(',')}&size=${size}`))
+  return provenOf(await fetchJson(`${api}/v1/proofs/entries?seqs=${seqs.join(',')}&size=${size}${PAYLOADS_AS_TEXT}`))
 }
 
 /** The entries of an answer of GET /v1/proofs/entries that come with a well-formed proof, by seq. */
@@ -135,7 +136,7 @@ function provenOf(answer: unknown): Map<number, ServedWithProof> {
   if (!isRecord(answer) || !Array.isArray(answer.entries)) return served
   for (const item of answer.entries as unknown[]) {
     const proof = proofOf(item)
-    if (isRecord(item) && typeof item.seq === 'number' && proof) served.set(item.seq, { entry: item.entry, proof })
+    if (isRecord(item) && typeof item.seq === 'number' && proof) served.set(item.seq, { entry: withPayloadBase64(item.entry), proof })
   }
   return served
 }

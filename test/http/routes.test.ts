@@ -7,6 +7,7 @@ import { fromHex, toBase64 } from '../../src/core/bytes.js'
 import { verifyCheckpoint } from '../../src/core/checkpoint.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.js'
+import { withPayloadBase64 } from '../../src/core/payload-text.js'
 import { buildApp } from '../../src/http/app.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -123,6 +124,14 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
   for (const { seq, leafHash, proof } of proven.entries as { seq: number; leafHash: string; proof: string[] }[]) {
     verifyInclusion(seq, 10, fromHex(leafHash), proof.map((h) => fromHex(h)), parsed.rootHash)
   }
+  // Payloads as text: each envelope's payload its UTF-8, put back word for word by the verifier's own code.
+  const asText = (await app.inject('/v1/proofs/entries?seqs=3,9,0&size=10&payloads=text')).json() as { entries: { seq: number; entry: { envelope: Record<string, unknown> }; proof: string[] }[] }
+  for (const [i, item] of asText.entries.entries()) {
+    t.type(item.entry.envelope.payloadText, 'string', `entry ${item.seq}'s payload as text`)
+    t.notOk('payload' in item.entry.envelope)
+    t.same(withPayloadBase64(item.entry), proven.entries[i].entry, `entry ${item.seq} put back is the entry served`)
+    t.same(item.proof, proven.entries[i].proof)
+  }
   const hundred = Array.from({ length: 100 }, (_, i) => i % 10).join(',')
   t.equal((await app.inject(`/v1/proofs/entries?seqs=${hundred}&size=10`)).statusCode, 200, 'up to 100 seqs')
 
@@ -171,6 +180,8 @@ t.test('GET entries, checkpoint, key and proofs', async (t) => {
     ['/v1/proofs/entries?seqs=1,5&size=5', 400, 'RANGE_INVALID'],
     ['/v1/proofs/entries?seqs=1&size=11', 400, 'RANGE_INVALID'],
     ['/v1/proofs/entries?seqs=1&size=0', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1&size=5&payloads=base64', 400, 'BAD_REQUEST'],
+    ['/v1/proofs/entries?seqs=1&size=5&payloads=', 400, 'BAD_REQUEST'],
     ['/v1/proofs/consistency?from=0&to=5', 400, 'BAD_REQUEST'],
     ['/v1/proofs/consistency?from=6&to=5', 400, 'RANGE_INVALID'],
     ['/v1/proofs/consistency?from=6&to=99', 400, 'RANGE_INVALID'],

@@ -163,6 +163,24 @@ function run() {
     t.equal(await page.getAttribute(`[data-seq="${target.seq}"]`, 'data-verified'), 'failed')
     await page.unrouteAll()
 
+    // The page asks for payloads as text (core/payload-text.ts): one word of the target's statement changed
+    // there is a payload no one signed, and no leaf of the signed tree.
+    let asText = 0
+    await page.route('**/v1/proofs/entries?*', async (route) => {
+      const response = await route.fetch()
+      const answer = (await response.json()) as { entries: { seq: number; entry: { envelope: { payloadText?: string } } }[] }
+      for (const item of answer.entries) {
+        if (typeof item.entry.envelope.payloadText === 'string') asText++
+        if (item.seq === target.seq) item.entry.envelope.payloadText = item.entry.envelope.payloadText?.replace('"actor":"', '"actor":"x')
+      }
+      await route.fulfill({ response, json: answer })
+    })
+    const reworded = await open(page, url)
+    t.ok(asText > 0, `${asText} payloads came as text`)
+    t.equal(reworded.state, 'failed')
+    t.match(reworded.status, `第 ${target.seq} 条记录不在已签名的账本树中`, reworded.status)
+    await page.unrouteAll()
+
     // Where the API gives no entries, the page reads them from the tiles: one byte of the target's entry in
     // its bundle, and the copy of the log is caught, the page naming the bundle.
     await page.route('**/v1/proofs/entries?*', (route) => route.fulfill({ status: 404, json: { code: 'NOT_FOUND' } }))

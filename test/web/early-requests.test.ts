@@ -9,15 +9,15 @@ import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 t.test('the paths: seqs ascending and once, actors sorted and once, at most 64', async (t) => {
   t.same(likelyActors(['shop', 'farm'], ['farm', 'alpha']), ['alpha', 'farm', 'shop'])
   t.equal(likelyActors(Array.from({ length: 70 }, (_, i) => `a${String(i).padStart(2, '0')}`)).length, 64)
-  t.equal(latestEntriesPath([9, 3, 9, 0], ['farm', 'shop']), '/v1/proofs/entries?seqs=0,3,9&actors=farm,shop')
-  t.equal(latestEntriesPath([1], []), '/v1/proofs/entries?seqs=1')
+  t.equal(latestEntriesPath([9, 3, 9, 0], ['farm', 'shop']), '/v1/proofs/entries?seqs=0,3,9&actors=farm,shop&payloads=text')
+  t.equal(latestEntriesPath([1], []), '/v1/proofs/entries?seqs=1&payloads=text')
   t.equal(actorsPath(['a.b', 'c-d']), '/v1/actors?ids=a.b,c-d')
   const body =
     '<ol><li class="step" data-seq="12" data-actor="farm-1">x</li><li data-seq="4">y</li></ol>' +
     '<div data-bound="food.provenance" data-evidence="4 7 12" data-actors="operator farm-1" data-bound-params="{}"></div>'
   const links = earlyRequestLinks('data-verification="pending"', body)
   const hrefs = [...links.matchAll(/href="([^"]*)"/g)].map(([, href]) => href.replaceAll('&amp;', '&'))
-  t.same(hrefs, ['/v1/proofs/entries?seqs=4,7,12&actors=farm-1,operator', '/v1/actors?ids=farm-1,operator', '/v1/log/key', '/tlog/checkpoint', '/v1/witnesses'])
+  t.same(hrefs, ['/v1/proofs/entries?seqs=4,7,12&actors=farm-1,operator&payloads=text', '/v1/actors?ids=farm-1,operator', '/v1/log/key', '/tlog/checkpoint', '/v1/witnesses'])
   t.ok(links.split('<link').slice(1).every((link) => link.startsWith(' rel="preload" as="fetch" crossorigin ')), 'fetch preloads, in the mode fetch() asks in')
   t.equal(earlyRequestLinks('data-verification="pending" data-tlog="https://cdn.example/tlog/"', body), '', 'a page that reads another copy of the tiles: none')
   t.equal(earlyRequestLinks('data-verification="pending" data-api="https://node.example"', body), '', 'or another API: none')

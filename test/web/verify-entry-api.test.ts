@@ -12,6 +12,7 @@ import { toBase64 } from '../../src/core/bytes.js'
 import { nobleEd25519 } from '../../src/core/ed25519.js'
 import { buildApp } from '../../src/http/app.js'
 import { verifyLogEntries, type CheckpointMemory, type RememberedCheckpoint } from '../../src/web/verify-log.js'
+import { PAYLOADS_AS_TEXT } from '../../src/web/early-requests.js'
 import { httpLogSource } from '../../src/web/http-log-source.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
@@ -40,7 +41,9 @@ function memory(seen?: RememberedCheckpoint): CheckpointMemory & { seen?: Rememb
 const SEQS = [0, 1, 2]
 const bundleReads = (asked: string[]) => asked.filter((path) => path.startsWith('/tlog/tile/entries/'))
 const PROVEN = '/v1/proofs/entries?'
-const batches = (asked: string[]) => asked.filter((path) => path.startsWith(PROVEN))
+// Each asks for payloads as text (core/payload-text.ts); one that does not would read as such.
+const batches = (asked: string[]) =>
+  asked.filter((path) => path.startsWith(PROVEN)).map((path) => (path.endsWith(PAYLOADS_AS_TEXT) ? path.slice(0, -PAYLOADS_AS_TEXT.length) : `${path} (payloads in base64)`))
 
 interface ProvenItem {
   seq: number
