@@ -12,6 +12,7 @@ import type { TrustProxy } from './trust-proxy.js'
 import { installSecurityHeaders } from './security-headers.js'
 import { installPublicReadCors } from './cors.js'
 import { installConditionalGet } from './conditional-get.js'
+import { installCompressedAnswers } from './compressed-answers.js'
 import { installCompression } from './compression.js'
 import { closeUnusedConnectionsOnClose, requestTimeoutOptions } from './unused-connections.js'
 import { DEMO_BANNER } from '../web/demo-banner.js'
@@ -137,6 +138,8 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     done(null, payload)
   })
   installConditionalGet(app)
+  // A body sent before goes out from its brotli form at quality 11, compressed once (compressed-answers.ts).
+  installCompressedAnswers(app, metrics)
   // Brotli or gzip as the client asks, after the ETag (which is of the body itself); an answer already
   // encoded (the verifier script, brotli at quality 11) is left alone, and the alert stream writes its own
   // socket. Request bodies are not inflated: their limit is on what arrives.

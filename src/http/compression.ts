@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { constants } from 'node:zlib'
 
 /** Below this many bytes an answer is not worth compressing. */
-const COMPRESSION_THRESHOLD = 1024
+export const COMPRESSION_THRESHOLD = 1024
 
 /**
  * Brotli's quality for answers made per request (pages, JSON), three above the plugin's 4. Quality 5 took the
@@ -19,7 +19,7 @@ const COMPRESSION_THRESHOLD = 1024
  * larger hash chains, takes the recalled lot's page 6,018 -> 5,679, the seal page 9,045 -> 8,543 and the
  * lot's JSON 8,908 -> 8,761 for 0.07-0.12 ms more (0.30 -> 0.37 ms on the page). 8 gains nothing more, and
  * from 9 on it costs milliseconds (benches in the commits that set it). Static scripts are compressed once,
- * at 11 (static-asset.ts).
+ * at 11 (static-asset.ts), and so is a page or JSON body sent a second time (compressed-answers.ts).
  */
 export const DYNAMIC_BROTLI_QUALITY = 7
 
