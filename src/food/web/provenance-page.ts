@@ -288,6 +288,7 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
     homeLabel: lang === 'zh' ? 'tracechain 溯源' : 'tracechain',
     mainAttributes: `data-verification="pending"`,
     body: body.join(''),
+    onlyUsedStyles: true,
   })
 }
 

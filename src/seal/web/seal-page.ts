@@ -165,5 +165,6 @@ export function renderSealPage(input: SealPageInput): string {
     body: body.join('\n'),
     styles: SEAL_PAGE_STYLES,
     script: 'seal',
+    onlyUsedStyles: true,
   })
 }
