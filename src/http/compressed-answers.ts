@@ -8,8 +8,8 @@
 import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createHash } from 'node:crypto'
-import { Counter, type Registry } from 'prom-client'
 import { brotliCompress, constants } from 'node:zlib'
+import { Counter, type Registry } from 'prom-client'
 import { RecentValues } from '../core/recent-values.js'
 import { COMPRESSION_THRESHOLD } from './compression.js'
 
