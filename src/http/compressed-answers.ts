@@ -3,7 +3,9 @@
 // at quality 7 (compression.ts). Quality 11 takes some 20 ms of CPU for a 23 kB page, too much to spend per
 // request: the second time the node sends the same body it compresses it at 11 on the thread pool, one body
 // at a time, and from then on sends those bytes. A body sent once costs nothing more (a crawler's walk
-// through every lot does not fill the thread pool), and the first requests get quality 7 as before.
+// through every lot does not fill the thread pool), and the first requests get quality 7 as before. Two
+// requests for each of many bodies would buy some 20 ms of compression for 2 ms of the node's time: the
+// compressions take at most a quarter of one core over time (COMPRESSION_DUTY), whatever is asked.
 
 import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -21,6 +23,8 @@ const MAX_CACHED_BODY_BYTES = 64 * 1024
 const CACHED_BODIES = 512
 /** Bodies seen once, by digest, any one of which a second sight sends to be compressed. */
 const BODIES_SEEN = 4096
+/** The share of one core's time compressions may take: after one of d ms, the next waits d * (1 / duty - 1). */
+export const COMPRESSION_DUTY = 0.25
 
 /**
  * Registers the onSend hook that sends a body seen before from its cached brotli form, with its counters in
@@ -31,13 +35,20 @@ export function installCompressedAnswers(app: FastifyInstance, registry: Registr
   const cached = new RecentValues<string, Buffer>(CACHED_BODIES)
   const seen = new RecentValues<string, true>(BODIES_SEEN)
   let compressing = false
+  /** performance.now() before which no compression starts (COMPRESSION_DUTY) */
+  let idleUntil = 0
   const compressed = new Counter({ name: 'tracechain_http_bodies_compressed_once_total', help: 'Bodies sent twice and so compressed once, in brotli at quality 11', registers: [registry] })
+  const compressionSeconds = new Counter({ name: 'tracechain_http_bodies_compressed_once_seconds_total', help: 'Time from the start to the end of those compressions', registers: [registry] })
   const served = new Counter({ name: 'tracechain_http_answers_precompressed_total', help: 'Answers sent from a body compressed once', registers: [registry] })
 
   const compressLater = (key: string, body: Buffer) => {
     compressing = true
+    const started = performance.now()
     brotliCompress(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }, (error, result) => {
+      const ended = performance.now()
       compressing = false
+      idleUntil = ended + (ended - started) * (1 / COMPRESSION_DUTY - 1)
+      compressionSeconds.inc((ended - started) / 1000)
       if (error) return
       cached.set(key, result)
       compressed.inc()
@@ -52,7 +63,7 @@ export function installCompressedAnswers(app: FastifyInstance, registry: Registr
     const brotli = cached.get(key)
     if (brotli === undefined) {
       if (!seen.has(key)) seen.set(key, true)
-      else if (!compressing) compressLater(key, body)
+      else if (!compressing && performance.now() >= idleUntil) compressLater(key, body)
       return payload
     }
     served.inc()
