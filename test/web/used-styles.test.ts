@@ -3,7 +3,7 @@
 // paper), verified and failed, in both languages, and its ::before and ::after, has the same computed style
 // with those rules as with the whole stylesheet; what the page's script adds after it loads included.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -11,6 +11,7 @@ import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { SEAL_PAGE_STYLES } from '../../src/seal/web/seal-styles.js'
 import { SHARED_STYLESHEET, usedStyles } from '../../src/web/html.js'
+import { PUBLIC_DIR } from '../../src/web/verifier-asset.js'
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT } from '../helpers/web.js'
@@ -38,6 +39,13 @@ t.test('a rule stays where some selector of it may match: its classes and elemen
 if (haveChromium(t)) {
   t.before(async () => {
     await buildVerifierBundle()
+  })
+
+  t.test("the page scripts, which bundle html.ts for escapeHtml, carry none of the stylesheet's rules", async (t) => {
+    for (const script of ['consumer', 'consumer-en', 'seal', 'seal-en', 'verify'] as const) {
+      const code = readFileSync(join(PUBLIC_DIR, `${script}.js`), 'utf8')
+      t.notOk(code.includes('.lots{display:grid'), `${script}.js`)
+    }
   })
 
   t.test('in Chromium: each lot page styled as with the whole stylesheet, verified and failed', async (t) => {
