@@ -16,12 +16,14 @@ export function withPayloadText<T extends WithEnvelope>(entry: T): T | (Omit<T, 
   const { payload, ...rest } = entry.envelope
   let text: string
   try {
-    text = fromUtf8(fromBase64(payload))
+    const bytes = fromBase64(payload)
+    // UTF-8 decodes exactly (fromUtf8 refuses what is not UTF-8, and base64 has one form for each byte string),
+    // but for a leading byte order mark, which TextDecoder drops.
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return entry
+    text = fromUtf8(bytes)
   } catch {
     return entry
   }
-  // TextDecoder drops a leading byte order mark, which the payload's base64 would then lack.
-  if (toBase64(utf8(text)) !== payload) return entry
   // Never longer than the base64 (a payload of quotes and backslashes would be, escaped): the verifier bounds
   // the answer by the longest the node sends with base64 (web/http-log-source.ts).
   if (utf8(JSON.stringify(text)).length > payload.length + 2) return entry

@@ -9,17 +9,17 @@
 
 import { negotiate } from '@fastify/accept-negotiator'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createHash } from 'node:crypto'
 import { brotliCompress, constants } from 'node:zlib'
 import { Counter, type Registry } from 'prom-client'
 import { RecentValues } from '../core/recent-values.js'
 import { COMPRESSION_THRESHOLD } from './compression.js'
+import { bodyTagOf, entityTag } from './conditional-get.js'
 
 /** Pages and JSON: what a phone reads and a person waits for. Tiles and scripts have their own caches. */
 const CACHED_TYPES = /^(?:text\/html|application\/(?:[\w.-]+\+)?json)(?:;|$)/i
 /** Larger bodies are rare reads (a whole export, a hundred entries): compressing them at 11 would hold the pool. */
 const MAX_CACHED_BODY_BYTES = 64 * 1024
-/** Bodies compressed, by the SHA-256 of their bytes: at most this many, some 5 MB for pages and proofs. */
+/** Bodies compressed, by their entity tag (the SHA-256 of their bytes): at most this many, some 5 MB for pages and proofs. */
 const CACHED_BODIES = 512
 /** Bodies seen once, by digest, any one of which a second sight sends to be compressed. */
 const BODIES_SEEN = 4096
@@ -58,13 +58,14 @@ export function installCompressedAnswers(app: FastifyInstance, registry: Registr
   app.addHook('onSend', async (request, reply, payload) => {
     if (!cacheable(request, reply, payload)) return payload
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload
-    if (body.length < COMPRESSION_THRESHOLD || body.length > MAX_CACHED_BODY_BYTES) return payload
-    const key = createHash('sha256').update(body).digest('base64')
+    if (body.length < COMPRESSION_THRESHOLD || body.length > MAX_CACHED_BODY_BYTES) return body
+    // The body's SHA-256, as the ETag hook computed it for almost every answer.
+    const key = bodyTagOf(reply) ?? entityTag(body)
     const brotli = cached.get(key)
     if (brotli === undefined) {
       if (!seen.has(key)) seen.set(key, true)
       else if (!compressing && performance.now() >= idleUntil) compressLater(key, body)
-      return payload
+      return body
     }
     served.inc()
     reply.header('content-encoding', 'br').header('content-length', brotli.length)

@@ -5,7 +5,7 @@
 // A page that is still re-rendered on each request costs the node that much, but not the phone the bytes.
 
 import { createHash } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 
 /** The weak entity tag of a body. */
 export function entityTag(body: string | Buffer): string {
@@ -20,13 +20,24 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => opaque(tag) === opaque(etag))
 }
 
+/** The entity tag installConditionalGet computed for the body of `reply` (the hooks after it reuse the digest). */
+const bodyTags = new WeakMap<FastifyReply, string>()
+
+export function bodyTagOf(reply: FastifyReply): string | undefined {
+  return bodyTags.get(reply)
+}
+
 export function installConditionalGet(app: FastifyInstance): void {
   app.addHook('onSend', (request, reply, payload, done) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) {
       return done(null, payload)
     }
     let etag = reply.getHeader('etag')
-    if (typeof etag !== 'string') reply.header('etag', (etag = entityTag(payload)))
+    if (typeof etag !== 'string') {
+      etag = entityTag(payload)
+      reply.header('etag', etag)
+      bodyTags.set(reply, etag)
+    }
     if (!noneMatch(request.headers['if-none-match'], etag)) return done(null, payload)
     reply.code(304).removeHeader('content-length').removeHeader('content-type')
     done(null, '')
