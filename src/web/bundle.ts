@@ -47,8 +47,8 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
     }),
   )
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
-  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, define, plugins: [codeOnDemand] }))
-  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, define: { ...define, ...pageLangDefine(lang) }, plugins: [codeOnDemand, oneLanguage(lang)] }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, ...onDemand(define) }))
+  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, ...onDemand(define, lang) }))
   await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
@@ -79,8 +79,14 @@ function pick(names: readonly PageScript[]): Record<string, string> {
 /** What web/lazy-code.ts reads to load the lazy scripts: each part's file name and integrity. */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
 
-/** What web/verify.ts reads for the one language a script has the words of (web/one-language.ts). */
-const pageLangDefine = (lang: PageLang) => ({ __TRACECHAIN_PAGE_LANG__: JSON.stringify(lang) })
+/**
+ * The defines and plugins of a script built with its code on demand (codeOnDemand), and with `lang`, that
+ * language's words alone (web/one-language.ts) and the define web/verify.ts reads for it.
+ */
+function onDemand(define: Record<string, string>, lang?: PageLang): { define: Record<string, string>; plugins: Plugin[] } {
+  if (lang === undefined) return { define, plugins: [codeOnDemand] }
+  return { define: { ...define, __TRACECHAIN_PAGE_LANG__: JSON.stringify(lang) }, plugins: [codeOnDemand, oneLanguage(lang)] }
+}
 
 /**
  * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts,
@@ -136,13 +142,11 @@ export async function pageScriptOf(contents: string, lang?: PageLang): Promise<B
   const scripts = readPageScripts()
   const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
-  const plugins = lang === undefined ? [codeOnDemand] : [codeOnDemand, oneLanguage(lang)]
   const result = await build({
     ...BROWSER_BUILD,
     stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' },
     tsconfig: source('../tsconfig.json'),
-    define: lang === undefined ? define : { ...define, ...pageLangDefine(lang) },
-    plugins,
+    ...onDemand(define, lang),
   })
   return minified(result.outputFiles[0].text)
 }

@@ -2,8 +2,9 @@
 // The words are written as `{ zh: …, en: … }` beside each other (i18n.ts, the views' tables), and a page reads
 // them as `words[lang]` with `lang` its own <html lang>; the consumer and seal scripts are built once per
 // language, the server names the one of the page's language (page-scripts.ts: pageScriptIn), and the script
-// speaks its own language whatever a page says (web/verify.ts), so the other language's words are never read. In every object literal whose properties are exactly `zh` and `en`, the other one's
-// value, when it is a literal (text, template, object, array, function), becomes an empty one of its kind.
+// speaks its own language whatever a page says (web/verify.ts), so the other language's words are never read.
+// In every object literal whose properties are exactly `zh` and `en`, the other one's value, when it is a
+// literal (text, template, object, array, function), becomes an empty one of its kind.
 // A value that is not a literal (a variable, a call) is left as it is. The browser tests hold both scripts to
 // the server's pages: a word read in the wrong language renders differently and fails the page.
 
