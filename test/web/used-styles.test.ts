@@ -3,16 +3,15 @@
 // paper), verified and failed, in both languages, and its ::before and ::after, has the same computed style
 // with those rules as with the whole stylesheet; what the page's script adds after it loads included.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { SEAL_PAGE_STYLES } from '../../src/seal/web/seal-styles.js'
 import { SHARED_STYLESHEET, usedStyles } from '../../src/web/html.js'
 import { PUBLIC_DIR } from '../../src/web/verifier-asset.js'
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from '../helpers/chromium.js'
+import { haveChromium, launchChromium } from '../helpers/chromium.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { demoApp, FINE_LOT, lotPath, RECALLED_LOT } from '../helpers/web.js'
 
@@ -95,8 +94,7 @@ if (haveChromium(t)) {
 }
 
 async function newPage(t: Test): Promise<Page> {
-  const context = await launch(t)
-  return context.pages()[0] ?? (await context.newPage())
+  return (await launchChromium(t)).page
 }
 
 /** One entry's time changed in the API's answer: the failure list, the ticks and marks of a failed page. */
@@ -115,20 +113,10 @@ async function verdict(t: Test, page: Page, url: string, expected: string): Prom
   t.equal(await page.getAttribute('[data-verification]', 'data-verification'), expected, `${url}: ${expected}`)
 }
 
-async function launch(t: Test): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, locale: 'zh-CN', viewport: { width: 390, height: 844 } })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
-  })
-  return context
-}
-
 /** Every element's computed style (and its ::before and ::after) with the page's stylesheet, then with `whole`: where they differ. */
 function differencesWithWholeStylesheet(page: Page, whole: string): Promise<string[]> {
   return page.evaluate((whole) => {
-    const elements = [...document.querySelectorAll('*')]
+    const elements = Array.from(document.querySelectorAll('*'))
     const describe = (element: Element) => `${element.tagName.toLowerCase()}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}`
     const snapshot = () =>
       elements.map((element) =>
