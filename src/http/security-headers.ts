@@ -1,6 +1,7 @@
 // Headers every response carries, whichever plugin or error path answers it: `X-Content-Type-Options:
 // nosniff` (WHATWG Fetch), and on every HTML page one Content-Security-Policy (CSP Level 3) with no
-// inline script, plus the demo banner where the node trusts public demo keys.
+// inline script but the fixed hint it names by hash (web/noble-hint.ts), plus the demo banner where the
+// node trusts public demo keys.
 
 import type { FastifyInstance } from 'fastify'
 import { PAGE_CSP } from './html-reply.js'

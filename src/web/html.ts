@@ -3,6 +3,7 @@
 
 import { earlyRequestLinks } from './early-requests.js'
 import { TEXT, type Lang } from './i18n.js'
+import { NOBLE_HINT_SCRIPT } from './noble-hint.js'
 import { pageScriptIn, type PageScript } from './page-scripts.js'
 
 /** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
@@ -36,6 +37,16 @@ export function useVerifierScripts(scripts: Partial<Record<PageScript, VerifierS
 export function verifierScriptTag(script: PageScript): string {
   const { src, integrity } = pageScripts[script] ?? { src: `/web/${script}.js` }
   return `<script src="${escapeHtml(src)}"${integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : ''} defer></script>`
+}
+
+/**
+ * The hint that asks for @noble's lazy script early where the browser has no WebCrypto Ed25519 (noble-hint.ts),
+ * once the node has read its scripts' integrity: the preload must match the <script> the verifier adds.
+ */
+function nobleHintTag(): string {
+  const noble = pageScripts.noble
+  if (noble?.integrity === undefined) return ''
+  return `<script data-href="${escapeHtml(noble.src)}" data-integrity="${escapeHtml(noble.integrity)}">${NOBLE_HINT_SCRIPT}</script>`
 }
 
 const CSS = /* @__PURE__ */ `
@@ -209,7 +220,7 @@ export function renderShell(shell: PageShell): string {
     `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><link rel="icon" href="data:,">` +
     // The deferred verifier first, then what it will ask for: a phone on HTTP/1.1 has six connections to a host.
-    `<title>${escapeHtml(shell.title)}</title>${verified ? verifierScriptTag(pageScriptIn(shell.script ?? 'consumer', shell.lang)) + earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
+    `<title>${escapeHtml(shell.title)}</title>${verified ? verifierScriptTag(pageScriptIn(shell.script ?? 'consumer', shell.lang)) + nobleHintTag() + earlyRequestLinks(shell.mainAttributes ?? '', shell.body) : ''}` +
     `<style>${shell.onlyUsedStyles ? usedStyles(body) : CSS}${shell.styles ?? ''}</style></head>${body}`
   )
 }

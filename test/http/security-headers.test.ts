@@ -1,8 +1,11 @@
 // Every route, HTML or not, answers with nosniff; every HTML answer with the one CSP and no inline
-// script. The routes come from the app's own OpenAPI document, so a new route is covered when added.
+// script but the fixed hint that CSP allows by its hash (web/noble-hint.ts). The routes come from the app's
+// own OpenAPI document, so a new route is covered when added.
 
+import { createHash } from 'node:crypto'
 import t from 'tap'
-import { PAGE_CSP } from '../../src/http/html-reply.js'
+import { NOBLE_HINT_SOURCE, PAGE_CSP } from '../../src/http/html-reply.js'
+import { NOBLE_HINT_SCRIPT } from '../../src/web/noble-hint.js'
 import { demoApp, FINE_LOT, lotPath, ZONGZI } from '../helpers/web.js'
 
 const LOT = `https://id.gs1.org${lotPath(FINE_LOT)}`
@@ -31,6 +34,7 @@ t.test('nosniff everywhere, the CSP on every HTML page', async (t) => {
   t.ok(paths.length > 20, `${paths.length} routes`)
   const extra = ['/docs', '/web/verify.js', '/no/such/route', '/v1/entries/99999', '/01/123', `/v1/labels/${encodeURIComponent(LOT)}.png?size=screen`, '/v1/verify?from=5&to=2']
   let pages = 0
+  let hinted = 0
   for (const url of [...paths, ...extra]) {
     for (const accept of ['text/html', '*/*']) {
       const response = await app.inject({ url, headers: { accept } })
@@ -38,19 +42,27 @@ t.test('nosniff everywhere, the CSP on every HTML page', async (t) => {
       if (!String(response.headers['content-type']).startsWith('text/html')) continue
       pages++
       t.equal(response.headers['content-security-policy'], PAGE_CSP, `${url}: the CSP`)
-      t.notMatch(response.body, /<script(?![^>]*\bsrc=)[^>]*>/, `${url}: no inline script`)
+      const inline = [...response.body.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([^<]*)<\/script>/g)].map(([, text]) => text)
+      t.ok(
+        inline.every((text) => text === NOBLE_HINT_SCRIPT),
+        `${url}: no inline script but the hint`,
+      )
+      t.notMatch(response.body.replaceAll(NOBLE_HINT_SCRIPT, ''), /<script(?![^>]*\bsrc=)[^>]*>[^<]/, `${url}: no other inline script`)
+      if (inline.length > 0) hinted++
       t.notMatch(response.body, /\son[a-z]+=/i, `${url}: no inline event handler`)
     }
   }
   t.ok(pages >= 8, `${pages} HTML answers checked`)
+  t.ok(hinted >= 4, `${hinted} verified pages carry the hint`)
   const bad = await app.inject({ method: 'POST', url: '/v1/statements', payload: '{', headers: { 'content-type': 'application/json' } })
   t.equal(bad.statusCode, 400)
   t.equal(bad.headers['x-content-type-options'], 'nosniff', 'a refused POST too')
 })
 
-t.test('the policy allows no inline script and no plugins', async (t) => {
+t.test('the policy allows no inline script but the hint, and no plugins', async (t) => {
   const directives = new Map(PAGE_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]))
-  t.same(directives.get('script-src'), ["'self'"])
+  t.same(directives.get('script-src'), ["'self'", NOBLE_HINT_SOURCE])
+  t.equal(NOBLE_HINT_SOURCE, `'sha256-${createHash('sha256').update(NOBLE_HINT_SCRIPT, 'utf8').digest('base64')}'`, 'the hint, by its hash')
   t.same(directives.get('worker-src'), ["'self'"], "workers (the console's audit) only from the node's own origin")
   t.same(directives.get('object-src'), ["'none'"])
   t.same(directives.get('base-uri'), ["'none'"])

@@ -21,7 +21,7 @@ t.test('the resolver answers browsers with the page and API clients with JSON', 
   t.match(page.headers.vary, /Accept/)
   t.match(page.body, /data-verification="pending"/)
   t.match(page.body, /<script src="\/web\/consumer-[0-9a-f]{16}\.js" integrity="sha384-[A-Za-z0-9+/]{64}" crossorigin="anonymous" defer><\/script>/)
-  t.match(page.headers['content-security-policy'], /script-src 'self'; (worker-src 'self'; )?connect-src 'self'/)
+  t.match(page.headers['content-security-policy'], /script-src 'self' 'sha256-[A-Za-z0-9+/]{43}='; (worker-src 'self'; )?connect-src 'self'/)
   for (const headers of [{ accept: 'application/json' }, {}, { accept: '*/*' }, { accept: 'application/json, text/html;q=0.5' }]) {
     const json = await app.inject({ url: lotPath(FINE_LOT), headers })
     t.match(json.headers['content-type'], /^application\/json/, JSON.stringify(headers))

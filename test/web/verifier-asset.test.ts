@@ -45,8 +45,16 @@ t.test("every page's script tag pins the bytes served under its name: each kind 
   const pinned = new Map<string, string>()
   for (const [path, name] of pages) {
     const page = await app.inject({ url: path, headers: HTML })
-    const tags = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+    const tags = [...page.body.matchAll(/<script\b[^>]*\bsrc=[^>]*>/g)].map((m) => m[0])
     t.equal(tags.length, 1, `${path}: one script`)
+    // The hint (web/noble-hint.ts) names @noble's lazy script as the verifier will load it: its path and integrity.
+    const hints = [...page.body.matchAll(/<script data-href="([^"]+)" data-integrity="([^"]+)">/g)]
+    t.equal(hints.length, name === 'verify' ? 0 : 1, `${path}: ${name === 'verify' ? 'no hint: its script carries @noble' : "the hint for @noble's lazy script"}`)
+    for (const [, href, hintIntegrity] of hints) {
+      t.match(href, /^\/web\/noble-[0-9a-f]{16}\.js$/)
+      const noble = await app.inject(href)
+      t.equal(hintIntegrity, `sha384-${createHash('sha384').update(noble.rawPayload).digest('base64')}`, `${path}: the hint's integrity is the served bytes' SHA-384`)
+    }
     const src = /\bsrc="([^"]+)"/.exec(tags[0])?.[1] as string
     const integrity = /\bintegrity="([^"]+)"/.exec(tags[0])?.[1] as string
     t.match(src, new RegExp(`^/web/${name}-[0-9a-f]{16}\\.js$`), `${path}: the versioned path of the ${name} script`)

@@ -1,12 +1,18 @@
 // The page verifier's Ed25519 in Chromium (web/page-ed25519.ts): the browser's own WebCrypto where it passes the
 // probe, so a lot page fetches no @noble; @noble from the lazy script where the browser has no WebCrypto
-// (as on a page outside a secure context); and a signature that does not verify still fails the page, after
-// the checks run again on the verdicts.
+// (as on a page outside a secure context), asked for by the page's hint (web/noble-hint.ts) before its own
+// script has run, and the same where WebCrypto lacks Ed25519 (Chromium before 137); and a signature that does
+// not verify still fails the page, after the checks run again on the verdicts.
 
+import type { Page } from 'playwright-core'
 import t from 'tap'
 import { haveChromium, launchChromium, lazyScript, openVerifiedPage } from '../helpers/chromium.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 
+/** How the page fetched @noble's lazy script, once per fetch: 'link' for the hint's preload, 'script' for the verifier's own. */
+function nobleFetches(page: Page): Promise<string[]> {
+  return page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /\/web\/noble-[0-9a-f]{16}\.js$/.test(r.name)).map((r) => (r as PerformanceResourceTiming).initiatorType))
+}
 
 if (haveChromium(t)) {
   t.test('WebCrypto where Chromium has it; @noble on demand where it has not; a bad signature still fails', async (t) => {
@@ -17,6 +23,7 @@ if (haveChromium(t)) {
     const verdict = await openVerifiedPage(native.page, url)
     t.equal(verdict.state, 'verified', verdict.status)
     t.notOk(native.requests.some((request) => lazyScript().test(request)), "verified with Chromium's WebCrypto: the lazy script is not fetched")
+    t.same(await nobleFetches(native.page), [], 'nor asked for by the hint')
     t.same(native.errors, [])
 
     // The checkpoint's signature changed on the way, in the tiles and in the API's answer that carries it: the
@@ -51,6 +58,24 @@ if (haveChromium(t)) {
     const fallback = await openVerifiedPage(without.page, url)
     t.equal(fallback.state, 'verified', fallback.status)
     t.equal(new Set(without.requests.filter((request) => lazyScript('noble').test(request))).size, 1, "the 'noble' lazy script, fetched once")
+    t.same(await nobleFetches(without.page), ['link'], "fetched by the page's hint, and the verifier's <script> answered from it")
     t.same(without.errors, [])
+
+    // WebCrypto without Ed25519, as in Chromium before 137 (most Android in-app browsers): the same, the hint
+    // told by the browser's refusal of the algorithm.
+    const older = await launchChromium(t, 'en-US', { console: true })
+    await older.context.addInitScript(() => {
+      const subtle = globalThis.crypto.subtle
+      if (!subtle) return // a document outside a secure context, where there is no WebCrypto to change
+      const importKey = subtle.importKey.bind(subtle) as (...args: unknown[]) => Promise<CryptoKey>
+      const named = (algorithm: unknown) => (typeof algorithm === 'string' ? algorithm : (algorithm as { name?: string })?.name)
+      Object.defineProperty(subtle, 'importKey', {
+        value: (...args: unknown[]) => (named(args[2]) === 'Ed25519' ? Promise.reject(new DOMException('Algorithm: Unrecognized name', 'NotSupportedError')) : importKey(...args)),
+      })
+    })
+    const olderVerdict = await openVerifiedPage(older.page, url)
+    t.equal(olderVerdict.state, 'verified', olderVerdict.status)
+    t.same(await nobleFetches(older.page), ['link'], 'the hint asked for @noble where WebCrypto has no Ed25519')
+    t.same(older.errors, [])
   })
 }
