@@ -6,20 +6,22 @@
 // page scripts (web/bundle.ts: esbuild, swc, the code the lazy scripts bring left out): the checks alone, then
 // the GS1 identifiers the lot's facts are derived with, then the lot page's view derived and rendered again from
 // the verified entries (issue 13), each with the Chinese words alone as the Chinese pages' script
-// (web/one-language.ts). Prints figures; asserts nothing.
+// (web/one-language.ts). Last, what each source file costs in the Chinese script: esbuild's output (before swc)
+// compressed with and without that file's bytes, found by the source map. Prints figures; asserts nothing.
 //
-//   node bench/page-weight.mjs [--lots Z260526A,Z260526B]
+//   node bench/page-weight.mjs [--lots Z260526A,Z260526B] [--files 30]
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib'
+import { decode } from '@jridgewell/sourcemap-codec'
 import { DIST, dist, flags, fmt, machine, startNode, table } from './lib.mjs'
 
-const opts = flags({ lots: 'Z260526A,Z260526B' })
+const opts = flags({ lots: 'Z260526A,Z260526B', files: 30 })
 const { seedOverHttp } = await dist('cli/demo.js')
-const { pageScriptOf } = await dist('web/bundle.js')
+const { pageScriptOf, pageScriptWithMap } = await dist('web/bundle.js')
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
 
@@ -118,3 +120,36 @@ console.log(`(scripts: ${[...new Set(pages.flatMap((p) => p.names))].join(', ')}
 console.log(table(rows))
 // The checks' own share beside the budget: the page if its script only checked the entries it lists.
 for (const page of pages) console.log(`${page.path}: its document with the checks alone would be ${fmt.int(page.document + sizes[0])} bytes`)
+
+// ---- what each source file costs ----
+
+const consumer = await pageScriptWithMap(readFileSync(new URL('../src/browser/consumer.ts', import.meta.url), 'utf8'), 'zh')
+const map = JSON.parse(consumer.map)
+const lines = consumer.code.split('\n')
+// The source of each byte of the output, by line: -1 where the map names none (esbuild's own glue).
+const owners = lines.map((line) => new Int32Array(line.length).fill(-1))
+decode(map.mappings).forEach((segments, at) => {
+  segments.forEach((segment, i) => {
+    if (segment.length >= 2) owners[at].fill(segment[1], segment[0], i + 1 < segments.length ? segments[i + 1][0] : lines[at].length)
+  })
+})
+const whole = brotli(Buffer.from(consumer.code))
+const fileRows = []
+map.sources.forEach((name, index) => {
+  let bytes = 0
+  const without = lines
+    .map((line, at) => {
+      let kept = ''
+      for (let i = 0; i < line.length; i++) {
+        if (owners[at][i] === index) bytes++
+        else kept += line[i]
+      }
+      return kept
+    })
+    .join('\n')
+  fileRows.push([name.replace(/^.*?\/(src|node_modules)\//, '$1/'), bytes, whole - brotli(Buffer.from(without))])
+})
+fileRows.sort((a, b) => b[2] - a[2])
+console.log(`\nwhat each source file costs in the consumer script (esbuild's output before swc: ${fmt.int(consumer.code.length)} bytes, ${fmt.int(whole)} in brotli; the largest ${opts.files})`)
+console.log(table([['source file', 'its bytes', 'brotli without them, less'], ...fileRows.slice(0, opts.files).map(([name, bytes, cost]) => [name, fmt.int(bytes), fmt.int(cost)])]))
+console.log(`(the rest: ${fmt.int(fileRows.slice(opts.files).reduce((sum, row) => sum + row[2], 0))} bytes in ${fileRows.length - opts.files} files)`)

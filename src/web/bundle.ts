@@ -139,6 +139,20 @@ async function minified(code: string): Promise<Buffer> {
  * part of a page script costs.
  */
 export async function pageScriptOf(contents: string, lang?: PageLang): Promise<Buffer> {
+  const { code } = await weighedBuild(contents, lang, false)
+  return minified(code)
+}
+
+/**
+ * As pageScriptOf, esbuild's output before swc with its source map: bench/page-weight.mjs weighs what each
+ * source file costs by leaving its bytes out.
+ */
+export async function pageScriptWithMap(contents: string, lang?: PageLang): Promise<{ code: string; map: string }> {
+  const { code, map } = await weighedBuild(contents, lang, true)
+  return { code, map: map as string }
+}
+
+async function weighedBuild(contents: string, lang: PageLang | undefined, withMap: boolean): Promise<{ code: string; map?: string }> {
   const scripts = readPageScripts()
   const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
   const define = { [LAZY_CODE]: JSON.stringify(lazy) }
@@ -146,9 +160,12 @@ export async function pageScriptOf(contents: string, lang?: PageLang): Promise<B
     ...BROWSER_BUILD,
     stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' },
     tsconfig: source('../tsconfig.json'),
+    ...(withMap ? { sourcemap: 'external' as const, outfile: join(PUBLIC_DIR, 'weighed.js') } : {}),
     ...onDemand(define, lang),
   })
-  return minified(result.outputFiles[0].text)
+  if (!withMap) return { code: result.outputFiles[0].text }
+  const code = result.outputFiles.find((file) => file.path.endsWith('.js'))?.text as string
+  return { code, map: result.outputFiles.find((file) => file.path.endsWith('.map'))?.text }
 }
 
 const AUDIT_WORKER_ENTRY = fileURLToPath(new URL('../../src/web/audit-worker.ts', import.meta.url))
