@@ -40,15 +40,24 @@ export function haveChromium(t: Test): boolean {
 /**
  * Headless Chromium with a fresh profile, closed at teardown. `errors` collects page errors and, with
  * `console`, console errors and CSP violations too; `requests` every URL the page asked for.
+ * `ignoreHTTPSErrors` accepts any certificate.
  */
 export async function launchChromium(
   t: Test,
   locale = 'zh-CN',
-  options: { console?: boolean; phone?: boolean } = {},
+  options: { console?: boolean; phone?: boolean; ignoreHTTPSErrors?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[]; requests: string[] }> {
   const profile = mkdtempSync(join(tmpdir(), 'tracechain-chromium-'))
   const viewport = options.phone === false ? {} : { viewport: { width: 390, height: 844 } }
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...viewport, locale })
+  // ignoreHTTPSErrors: a certificate a test made for itself (test/web/tls-front.test.ts).
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...viewport,
+    locale,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors === true,
+  })
   t.teardown(async () => {
     await context.close()
     rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
