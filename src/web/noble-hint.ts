@@ -1,6 +1,6 @@
-// The one inline script a verified page carries: where the browser has no WebCrypto Ed25519 (Chromium before
-// 137, so most Android in-app browsers, or a page outside a secure context, where `crypto.subtle` is absent),
-// it asks for @noble's lazy script (web/lazy-code.ts) while the page's own script is still on its way, as a
+// The one inline script a verified page carries: where the browser has no WebCrypto Ed25519 (Chromium
+// before 137, as many Android in-app browsers still are, or a page outside a secure context, where
+// `crypto.subtle` is absent), it asks for @noble's lazy script (web/lazy-code.ts) while the page's own script is still on its way, as a
 // <link rel="preload"> with the same URL, integrity and CORS mode as the <script> the verifier adds later,
 // which the browser then answers from that preload. Without it @noble set off only once the page's script
 // had run: one more round trip before "verified" (bench/phone.mjs on a 3G-like network: 0.5 s sooner over

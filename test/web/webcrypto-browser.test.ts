@@ -61,7 +61,7 @@ if (haveChromium(t)) {
     t.same(await nobleFetches(without.page), ['link'], "fetched by the page's hint, and the verifier's <script> answered from it")
     t.same(without.errors, [])
 
-    // WebCrypto without Ed25519, as in Chromium before 137 (most Android in-app browsers): the same, the hint
+    // WebCrypto without Ed25519, as in Chromium before 137 (as many Android in-app browsers still are): the same, the hint
     // told by the browser's refusal of the algorithm.
     const older = await launchChromium(t, 'en-US', { console: true })
     await older.context.addInitScript(() => {
