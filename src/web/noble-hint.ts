@@ -1,10 +1,11 @@
 // The one inline script a verified page carries: where the browser has no WebCrypto Ed25519 (Chromium
 // before 137, as many Android in-app browsers still are, or a page outside a secure context, where
-// `crypto.subtle` is absent), it asks for @noble's lazy script (web/lazy-code.ts) while the page's own script is still on its way, as a
-// <link rel="preload"> with the same URL, integrity and CORS mode as the <script> the verifier adds later,
-// which the browser then answers from that preload. Without it @noble set off only once the page's script
-// had run: one more round trip before "verified" (bench/phone.mjs on a 3G-like network: 0.5 s sooner over
-// HTTP/2, 0.2 s over HTTP/1.1, where @noble's request still waits for one of six connections).
+// `crypto.subtle` is absent), it asks for @noble's lazy script (web/lazy-code.ts) while the page's own script
+// is still on its way, as a <link rel="preload"> with the same URL, integrity and CORS mode as the <script>
+// the verifier adds later, which the browser then answers from that preload. Without it @noble set off only
+// once the page's script had run: one more round trip before "verified" (bench/phone.mjs on a 3G-like
+// network: 0.5 s sooner over HTTP/2, 0.2 s over HTTP/1.1, where @noble's request still waits for one of six
+// connections).
 //
 // Only a hint: the verifier decides with its own probe (webcrypto-ed25519.ts) and loads @noble itself when
 // it needs it, so a wrong guess costs a fetch or nothing. Its text is fixed, so the CSP allows it by its
