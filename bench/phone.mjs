@@ -8,13 +8,13 @@
 //
 //   node bench/phone.mjs [--runs 3] [--cpu 6] [--lot /01/06901234001037/10/Z260526A] [--over http1|h2]
 //
-// --over h2 puts the node behind nginx with TLS and HTTP/2, as a node on the internet is served (a
-// self-signed certificate the browser is told to accept): one connection, so no request waits for one of
-// HTTP/1.1's six. Needs Chromium (Debian's /usr/bin/chromium, or CHROMIUM=path), as the page tests do, and
-// for h2 nginx and openssl.
+// --over h2 puts the node behind nginx with TLS and HTTP/2, with the block docs/consumer-page.md gives
+// operators (a self-signed certificate the browser is told to accept): one connection, so no request waits
+// for one of HTTP/1.1's six. Needs Chromium (Debian's /usr/bin/chromium, or CHROMIUM=path), as the page tests
+// do, and for h2 nginx and openssl.
 
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -94,7 +94,10 @@ await browser.close()
 front?.stop()
 await node.stop()
 
-/** nginx on a free port in front of `upstream`, with a self-signed certificate, TLS and HTTP/2. */
+/**
+ * nginx on a free port in front of `upstream` with the block docs/consumer-page.md gives operators (TLS and
+ * HTTP/2), a self-signed certificate in its place.
+ */
 async function tlsFront(upstream, workDir) {
   const port = await new Promise((resolve) => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -104,16 +107,19 @@ async function tlsFront(upstream, workDir) {
   })
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
     '-keyout', join(workDir, 'tls.key'), '-out', join(workDir, 'tls.crt')], { stdio: 'ignore' })
+  const documented = /```nginx\n([\s\S]*?)```/.exec(readFileSync(new URL('../docs/consumer-page.md', import.meta.url), 'utf8'))?.[1]
+  if (!documented) throw new Error('docs/consumer-page.md has no ```nginx block')
+  const block = documented
+    .replace(/listen\s+443 ssl http2;/, `listen 127.0.0.1:${port} ssl http2;`)
+    .replace('/etc/tracechain/tls/fullchain.pem', join(workDir, 'tls.crt'))
+    .replace('/etc/tracechain/tls/privkey.pem', join(workDir, 'tls.key'))
+    .replace('proxy_pass http://127.0.0.1:3000;', `proxy_pass ${upstream};`)
   const config = `daemon off; master_process off; worker_processes 1; pid ${workDir}/nginx.pid; error_log ${workDir}/nginx.log warn;
 events { worker_connections 256; }
 http {
   access_log off;
   client_body_temp_path ${workDir}/client_body; proxy_temp_path ${workDir}/proxy;
-  server {
-    listen 127.0.0.1:${port} ssl http2;
-    ssl_certificate ${workDir}/tls.crt; ssl_certificate_key ${workDir}/tls.key;
-    location / { proxy_pass ${upstream}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
+${block}
 }`
   writeFileSync(join(workDir, 'nginx.conf'), config)
   const child = spawn(process.env.NGINX_PATH ?? '/usr/sbin/nginx', ['-p', workDir, '-c', join(workDir, 'nginx.conf'), '-e', join(workDir, 'nginx.log')], { stdio: 'ignore' })
