@@ -74,6 +74,10 @@ function run() {
     const context = await launch(t, 'zh-CN')
     const page = context.pages()[0] ?? (await context.newPage())
     const errors: string[] = []
+    const labelsAsked: string[] = []
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/labels/')) labelsAsked.push(request.url())
+    })
     page.on('pageerror', (error) => errors.push(error.message))
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(message.text()) // a CSP violation or a failed load shows here
@@ -87,6 +91,16 @@ function run() {
     const steps = await page.locator('[data-seq]').count()
     t.ok(steps >= 8)
     t.equal(await page.locator('[data-seq][data-verified="ok"]').count(), steps, 'every step is marked verified')
+    // The label image sits below the journey: fetched when the phone scrolls to it, not before.
+    t.same(labelsAsked, [], 'the label image is not fetched while it is out of view')
+    const labelImage = page.locator('section.label img')
+    await labelImage.scrollIntoViewIfNeeded()
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('section.label img')
+      return image !== null && image.complete && image.naturalWidth > 0
+    })
+    t.equal(labelsAsked.length, 1, 'and fetched once it is scrolled into view')
+    await page.evaluate(() => window.scrollTo(0, 0))
 
     const weight = await page.evaluate(() => {
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming

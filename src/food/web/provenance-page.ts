@@ -274,7 +274,8 @@ export function renderProvenancePage(view: ProvenanceView, options: ProvenancePa
       `<p data-verification-status>${escapeHtml(t.pending)}</p><noscript><p class="muted">${t.noScript}</p></noscript>` +
       `<p class="small">${escapeHtml(t.verificationIntro)}</p>${verifierLinkHtml(options.verifierLink, lang)}${bundleLinkHtml(options.bundleHref, lang)}</section>`,
     options.labelHref
-      ? `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144">` +
+      ? // Lazy: the label sits below the journey, and a phone that never scrolls to it need not fetch it.
+        `<section class="card label"><img src="${escapeHtml(options.labelHref)}" alt="${escapeHtml(t.label)}" width="96" height="144" loading="lazy">` +
         `<div><h2>${t.label}</h2><p>${t.printLabel}: <a href="${escapeHtml(options.labelHref.replace('size=screen', 'size=print'))}">SVG</a> · <a href="${escapeHtml(options.labelHref.replace('.svg?size=screen', '.png?size=print'))}">PNG</a></p>` +
         `<p class="small">${escapeHtml(view.digitalLink)}</p></div></section>`
       : '',
