@@ -88,7 +88,7 @@ for (const [name, cpu, network, noWebCrypto] of PROFILES) {
   rows.push([name, fmt.int(median(runs.map((r) => r.paint))), fmt.int(median(runs.map((r) => r.loaded))), fmt.int(median(runs.map((r) => r.verified))), fmt.int(median(runs.map((r) => r.verifier))), String(median(runs.map((r) => r.requests))), fmt.int(median(runs.map((r) => r.bytes))), states])
 }
 console.log(table(rows))
-console.log('(requests and bytes: the page, its script and label image, and what the verifier fetched, in brotli where the node compresses)')
+console.log('(requests and bytes: the page, its script and what the verifier fetched (the label image comes only when scrolled to), in brotli where the node compresses)')
 
 await browser.close()
 front?.stop()
