@@ -55,8 +55,11 @@ export function formatTime(iso: string, lang: Lang, offset?: string, withTime = 
   const minutes = offsetMinutes(offset) ?? offsetMinutes(/([+-]\d{2}:\d{2})$/.exec(iso)?.[1]) ?? 480
   const local = new Date(millis + minutes * 60_000)
   const [y, m, d, hh, mm] = [local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes()]
-  if (lang === 'zh') return `${y}年${m + 1}月${d}日${withTime ? ` ${pad(hh)}:${pad(mm)}` : ''}`
-  return `${d} ${MONTHS[m]} ${y}${withTime ? `, ${pad(hh)}:${pad(mm)}` : ''}`
+  // As words are written, so that a page script built with one language's words keeps one form (web/one-language.ts).
+  return {
+    zh: () => `${y}年${m + 1}月${d}日${withTime ? ` ${pad(hh)}:${pad(mm)}` : ''}`,
+    en: () => `${d} ${MONTHS[m]} ${y}${withTime ? `, ${pad(hh)}:${pad(mm)}` : ''}`,
+  }[lang]()
 }
 
 /** Fixed strings of the pages, by key. */

@@ -140,7 +140,7 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
     const fact = factOf(difference)
     const live = difference.served ? counterpart(served, element, difference.served as unknown as Node) : element
     if (live) marks.push([live, 'failed'])
-    fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? (lang === 'zh' ? '核验区域' : 'verified area'), detail: fact ?? '' })
+    fail({ check: 'bound-fact', fact: (fact && (view.facts?.[fact]?.[lang] ?? fact)) ?? { zh: '核验区域', en: 'verified area' }[lang], detail: fact ?? '' })
   }
   return { failures, mark: () => marks.forEach(([element, state]) => element.setAttribute('data-verified', state)) }
 }

@@ -225,8 +225,8 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
       const witnessed = outcome.witnessed
       if (witnessed && witnessed.cosignatures.length > 0) {
         const newest = Math.max(...witnessed.cosignatures.map((c) => c.timestamp))
-        const names = witnessed.cosignatures.map((c) => c.name).join(lang === 'zh' ? '、' : ', ')
-        const time = new Date(newest * 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
+        const names = witnessed.cosignatures.map((c) => c.name).join({ zh: '、', en: ', ' }[lang])
+        const time = new Date(newest * 1000).toLocaleString({ zh: 'zh-CN', en: 'en-GB' }[lang], { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' })
         status.append(' ' + format(TEXT[lang].witnessed, { names, count: witnessed.cosignatures.length, time }))
         root.setAttribute('data-witnessed', String(witnessed.cosignatures.length))
       }

@@ -73,7 +73,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     ? `<p class="where" data-fact="destination">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeHtml(step.destination.region[lang])}` : ''}</p>`
     : ''
   const dates = [
-    step.dates.harvest ? `${lang === 'zh' ? '采收' : 'Harvested'} ${escapeHtml(formatTime(step.dates.harvest, lang, '+08:00', false))}` : '',
+    step.dates.harvest ? `${{ zh: '采收', en: 'Harvested' }[lang]} ${escapeHtml(formatTime(step.dates.harvest, lang, '+08:00', false))}` : '',
   ].filter(Boolean)
   const certificates =
     step.certificates.length > 0
@@ -108,7 +108,7 @@ function measurementText(m: InspectionView['measurements'][number], lang: Lang):
 /** LATE_RECORD beside an entry: recorded long after it was signed, which is how records are papered over. */
 function lateLine(days: number | undefined, lang: Lang): string {
   if (!days) return ''
-  const text = lang === 'zh' ? `补录 · 签署 ${days} 天后才记录` : `Late record · recorded ${days} days after signing`
+  const text = { zh: `补录 · 签署 ${days} 天后才记录`, en: `Late record · recorded ${days} days after signing` }[lang]
   return `<p class="goods" data-fact="late"><span class="tag">${text}</span></p>`
 }
 
@@ -146,7 +146,7 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
   return (
     `<section class="recall" role="alert" data-fact="recall"><h2>${t.recalled} / ${t.recalledEn}</h2>` +
     `<p><strong>${escapeHtml(halfIn(recall.reason, lang))}</strong></p>` +
-    (recall.self ? '' : `<p>${lang === 'zh' ? '本批次使用了被召回的原料。' : 'This lot was made with a recalled ingredient.'}</p>`) +
+    (recall.self ? '' : `<p>${{ zh: '本批次使用了被召回的原料。', en: 'This lot was made with a recalled ingredient.' }[lang]}</p>`) +
     `<p>${escapeHtml(t.recallAdvice)}</p><dl>` +
     `<dt>${t.recallOf}</dt><dd>${escapeHtml(lotName)}${recall.lot ? ` · <span class="code">${escapeHtml(recall.lot)}</span>` : ''}</dd>` +
     `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))}${signedOn(recall.signedAt, lang)} · ${escapeHtml(severity)}</dd>` +
@@ -158,14 +158,14 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
 function signedOn(signedAt: string | undefined, lang: Lang): string {
   if (!signedAt) return ''
   const date = escapeHtml(formatTime(signedAt, lang, '+08:00', false))
-  return lang === 'zh' ? `（${TEXT.zh.signedOn} ${date}）` : ` (${TEXT.en.signedOn} ${date})`
+  return { zh: `（${TEXT.zh.signedOn} ${date}）`, en: ` (${TEXT.en.signedOn} ${date})` }[lang]
 }
 
 /** Where it has been, map-free: 安吉 › 金华 › 嘉兴 › 杭州, each with what happened there. */
 function renderRoute(view: ProvenanceView, lang: Lang): string {
   if (view.route.length < 2) return ''
   const stops = view.route.map((stop) => `<li><b>${escapeHtml(stop.place[lang])}</b><small>${escapeHtml(stop.stage[lang])}</small></li>`)
-  return `<ol class="route" data-fact="route" aria-label="${lang === 'zh' ? '产地与流向' : 'Where it has been'}">${stops.join('')}</ol>`
+  return `<ol class="route" data-fact="route" aria-label="${{ zh: '产地与流向', en: 'Where it has been' }[lang]}">${stops.join('')}</ol>`
 }
 
 function storageText(storage: { minC?: number; maxC?: number } | undefined): string | undefined {
@@ -179,10 +179,10 @@ function renderNoRecall(view: ProvenanceView, lang: Lang): string {
   if (view.recall || view.empty) return ''
   const operator = nameIn(view.operator.name, lang, view.operator.id)
   const k = view.witnessedBy
-  const text =
-    lang === 'zh'
-      ? `截至检查点 ${view.checkpointSize}${k ? `（该账本经至少 ${k} 方见证）` : ''}，${operator} 的账本中未见召回。`
-      : `No recall in ${operator}'s ledger as of checkpoint ${view.checkpointSize}${k ? `, a ledger cosigned by at least ${k} witnesses` : ''}.`
+  const text = {
+    zh: `截至检查点 ${view.checkpointSize}${k ? `（该账本经至少 ${k} 方见证）` : ''}，${operator} 的账本中未见召回。`,
+    en: `No recall in ${operator}'s ledger as of checkpoint ${view.checkpointSize}${k ? `, a ledger cosigned by at least ${k} witnesses` : ''}.`,
+  }[lang]
   return `<p class="small" data-fact="no-recall">${escapeHtml(text)}</p>`
 }
 
@@ -204,8 +204,8 @@ export function renderProvenanceArea(view: ProvenanceView, lang: Lang): string {
   const recalledLot = view.recall?.lot
   return [
     renderRecall(view, lang),
-    `<section class="card"><p class="pill"><span class="p-pending">${lang === 'zh' ? '账本核验中…' : 'Checking the ledger…'}</span>` +
-      `<span class="p-verified">✓ ${lang === 'zh' ? '账本已核验' : 'Ledger verified'}</span><span class="p-failed">✗ ${lang === 'zh' ? '核验失败' : 'Not verified'}</span></p>` +
+    `<section class="card"><p class="pill"><span class="p-pending">${{ zh: '账本核验中…', en: 'Checking the ledger…' }[lang]}</span>` +
+      `<span class="p-verified">✓ ${{ zh: '账本已核验', en: 'Ledger verified' }[lang]}</span><span class="p-failed">✗ ${{ zh: '核验失败', en: 'Not verified' }[lang]}</span></p>` +
       `<h1 data-fact="product">${escapeHtml(title)}</h1>${other && other !== title ? `<p class="sub" data-fact="product">${escapeHtml(other)}</p>` : ''}` +
       renderRoute(view, lang) +
       `<dl class="facts">${facts.map(([fact, k, v]) => `<dt>${escapeHtml(k)}</dt><dd data-fact="${fact}">${v}</dd>`).join('')}</dl>` +

@@ -66,17 +66,17 @@ export function renderTemperatureChart(readings: ChartReading[], storage: { minC
   const max = Math.max(...values)
   const outside = sorted.filter((r) => isOutside(r.celsius, storage))
   const rangeText = storage ? `${round1(storage.minC ?? low)}–${round1(storage.maxC ?? high)} °C` : ''
-  const count = lang === 'zh' ? `${sorted.length} 次读数` : `${sorted.length} reading${sorted.length === 1 ? '' : 's'}`
+  const count = { zh: `${sorted.length} 次读数`, en: `${sorted.length} reading${sorted.length === 1 ? '' : 's'}` }[lang]
   const spread = min === max ? degrees(min) : `${round1(min)}–${degrees(max)}`
   let summary: string
   if (outside.length > 0) {
     const worst = outside.reduce((a, b) => (Math.abs(b.celsius - (storage?.maxC ?? 0)) > Math.abs(a.celsius - (storage?.maxC ?? 0)) ? b : a))
-    summary =
-      lang === 'zh'
-        ? `<span class="warn">${degrees(worst.celsius)}，${text.excursion}（${text.range} ${rangeText}）</span>`
-        : `<span class="warn">${degrees(worst.celsius)}, ${text.excursion} (${text.range} ${rangeText})</span>`
+    summary = {
+      zh: `<span class="warn">${degrees(worst.celsius)}，${text.excursion}（${text.range} ${rangeText}）</span>`,
+      en: `<span class="warn">${degrees(worst.celsius)}, ${text.excursion} (${text.range} ${rangeText})</span>`,
+    }[lang]
   } else if (storage) {
-    summary = lang === 'zh' ? `${text.within}（${text.range} ${rangeText}）` : `${text.within} (${text.range} ${rangeText})`
+    summary = { zh: `${text.within}（${text.range} ${rangeText}）`, en: `${text.within} (${text.range} ${rangeText})` }[lang]
   } else {
     summary = ''
   }
