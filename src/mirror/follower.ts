@@ -215,9 +215,11 @@ export class Follower {
   /** Stops following and writes the evidence: both checkpoints, the failing resource, the finding. */
   private stopFollowing(error: unknown, offered: string | undefined): void {
     const at = this.clock().toISOString()
-    const { code, message, details } = error as { code: ErrorCode; message: string; details?: { seq?: unknown; path?: unknown } }
+    const { code, message, details } = error as { code: ErrorCode; message: string; details?: { seq?: unknown; path?: unknown; paths?: unknown } }
     const seq = typeof details?.seq === 'number' ? details.seq : undefined
-    const path = typeof details?.path === 'string' ? details.path : undefined
+    // One resource that failed, or the rightmost tiles that together did not give the checkpoint's root.
+    const paths = typeof details?.path === 'string' ? [details.path] : Array.isArray(details?.paths) ? details.paths.filter((p): p is string => typeof p === 'string') : []
+    const path = paths.length > 0 ? paths.join(', ') : undefined
     const evidence = join(this.options.dir, 'evidence', `${at.replace(/[:.]/g, '-')}-${code}`)
     this.failure = { at, code, reason: message, ...(seq !== undefined ? { seq } : {}), ...(path !== undefined ? { path } : {}), evidence }
     clearTimeout(this.timer)
@@ -229,7 +231,7 @@ export class Follower {
       // The resource that failed, and for an entry the bundle holding it and the level-0 tile it hashes into.
       const bundle = seq !== undefined ? Math.floor(seq / TILE_WIDTH) : undefined
       for (const [kept, bytes] of this.recent) {
-        const relevant = kept === path || (bundle !== undefined && tileIndexOf(kept) === bundle)
+        const relevant = paths.includes(kept) || (bundle !== undefined && tileIndexOf(kept) === bundle)
         if (relevant) {
           const file = join(evidence, 'resources', kept)
           mkdirSync(join(file, '..'), { recursive: true })
