@@ -198,6 +198,8 @@ export class Follower {
   }
 
   private async fetchKept(path: string): Promise<Uint8Array | undefined> {
+    // A checkpoint of an earlier poll is not the one this poll was offered, if this one never arrives whole.
+    if (path === 'checkpoint') this.recent.delete(path)
     const bytes = await this.options.fetch(path)
     if (bytes !== undefined) {
       this.recent.delete(path)
