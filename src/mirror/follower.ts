@@ -194,7 +194,12 @@ export class Follower {
       check: (from, [entries, leaves]) => ledger.checkReplica(from, entries, leaves, log.note),
       depth: CHUNKS_CHECKED_AHEAD,
     })
-    for await (const checked of chunks) await ledger.commitReplica(checked)
+    for await (const checked of chunks) {
+      // Stopping (SIGTERM) between chunks, each committed whole: a long catch-up must not hold the process up to
+      // its end. The next start resumes from the last chunk committed.
+      if (this.stopped) return
+      await ledger.commitReplica(checked)
+    }
   }
 
   private async fetchKept(path: string): Promise<Uint8Array | undefined> {
