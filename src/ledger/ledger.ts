@@ -8,8 +8,8 @@ import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
-import { formatVerifierKey, parseVerifierKey } from '../core/signed-note.js'
-import { verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
+import { formatVerifierKey, parseSignedNote, parseVerifierKey } from '../core/signed-note.js'
+import { noteTreeSize, verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
@@ -321,6 +321,32 @@ export class Ledger extends LedgerReads {
     this.replicaKeys.forgetBefore(this.size)
   }
 
+  /**
+   * A mirror's: keeps `note`, the followed log's signed checkpoint of a tree this ledger holds (attacker-controlled),
+   * in place of the one kept when it is of a larger tree (a catch-up cut short), or of the same tree with every
+   * signature line of the kept one and more (the witnesses' cosignatures, which the node adds after it first
+   * served the note). Returns whether it was kept. Throws NOTE_MALFORMED, NOTE_SIGNATURE_INVALID,
+   * CHECKPOINT_MISMATCH (a root this tree does not have at its size), STORE_UNAVAILABLE.
+   */
+  async keepReplicaCheckpoint(note: string): Promise<boolean> {
+    if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror keeps another log’s checkpoints')
+    if (note === this.checkpoint) return false
+    const offered = verifyCheckpoint(this.sequencerOptions.ed, note, this.verifierKey)
+    if (offered.size === 0 || offered.size > this.size) return false
+    if (!bytesEqual(await this.rootAt(offered.size), offered.rootHash)) {
+      fail('CHECKPOINT_MISMATCH', `the checkpoint of size ${offered.size} signs root ${toHex(offered.rootHash)}; this tree has another there`, { size: offered.size })
+    }
+    if (this.checkpoint !== '') {
+      const keptSize = noteTreeSize(this.checkpoint)
+      if (offered.size < keptSize) return false
+      const lines = signatureLinesOf(note)
+      if (offered.size === keptSize && !signatureLinesOf(this.checkpoint).every((line) => lines.includes(line))) return false
+    }
+    if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
+    await this.sequencer.keepCheckpoint(note)
+    return true
+  }
+
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.closing = true
@@ -376,4 +402,10 @@ export class Ledger extends LedgerReads {
       return false
     }
   }
+}
+
+/** A signed note's signature lines, as written. */
+function signatureLinesOf(note: string): string[] {
+  const { text } = parseSignedNote(note)
+  return note.slice(text.length + 1).split('\n').filter((line) => line !== '')
 }

@@ -361,6 +361,28 @@ export class Sequencer {
     }
     for (const o of this.options.observers) o.onCommit?.(accepted.length, 0, 0, performance.now() - started)
   }
+
+  /**
+   * A mirror's: keeps `note` as the head's checkpoint, the tree as it is (the caller checked that `note` signs a
+   * root of this tree). Throws STORE_UNAVAILABLE after a failed write, as replicate does.
+   */
+  async keepCheckpoint(note: string): Promise<void> {
+    await this.idle()
+    if (this.failure) throw this.failure
+    try {
+      await this.store.commit({
+        entries: [],
+        tiles: [],
+        head: { size: this.tree.size, rootHash: toHex(this.tree.root()), lastLeafHash: this.lastLeafHash, checkpoint: note },
+        records: [],
+      })
+    } catch (error) {
+      this.failure = new TracechainError('STORE_UNAVAILABLE', `a write to the store failed: ${(error as Error).message}; replication stops until the mirror has re-established its state from disk`)
+      this.options.onWriteFailed(error)
+      throw this.failure
+    }
+    this.checkpoint = note
+  }
 }
 
 /** An entry of another log (a mirror's primary), checked statelessly, to be sequenced again. */

@@ -174,6 +174,8 @@ export class Follower {
       if (log.size > 0 && !bytesEqual(await ledger.rootAt(log.size), log.root)) {
         throw new MisbehaviourError('CHECKPOINT_MISMATCH', `the source's checkpoint of size ${log.size} signs root ${toHex(log.root)}; the tree this mirror verified has ${toHex(await ledger.rootAt(log.size))} there`)
       }
+      // Of this tree: kept if it carries the witnesses' cosignatures the one kept lacks, or is past it.
+      await ledger.keepReplicaCheckpoint(log.note)
       return
     }
     // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
