@@ -28,19 +28,46 @@ const GENERIC_EN = new Set([
   'i', 'ii', 'iii', 'iv', 'v', 'vi',
 ])
 
+/**
+ * Characters that change a title's code points but not how it reads: zero-width spaces and joiners, soft
+ * hyphens, variation selectors, bidi marks and other format characters. A title spelt with them between its
+ * characters would otherwise share no token with the plain one and escape SPLIT_CONTRACT.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu
+
+/**
+ * Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the unambiguous ones), folded to
+ * the Latin letter before comparing: "rоаd" with a Cyrillic о and а is the word "road" to a reader.
+ */
+const LATIN_LOOKALIKES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['АВЕКМНОРСТХУІЈЅԚԜ', 'ABEKMHOPCTXYIJSQW'],
+    ['аеорсухіјѕԁԛԝһӏ', 'aeopcyxijsdqwhl'],
+    ['ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ', 'ABEZHIKMNOPTYX'],
+    ['αικνορυ', 'aikvopu'],
+  ].flatMap(([from, to]) => [...from].map((c, i) => [c, to[i]])),
+)
+const LOOKALIKE = new RegExp(`[${Object.keys(LATIN_LOOKALIKES).join('')}]`, 'gu')
+
 const HAN = /\p{Script=Han}+/gu
 const WORD = /[\p{L}\p{M}]+/gu
 const HAN_GAP = /(?<=\p{Script=Han})[\s\p{P}\p{S}]+(?=\p{Script=Han})/gu
 
 /**
  * The tokens a title is compared by: character bigrams of its Chinese text (a lone character counts as
- * one token) and the words of its other text, after NFKC (full-width forms become ASCII), lower case,
- * and dropping digits, punctuation, spaces, ordinals, directions and generic words.
+ * one token) and the words of its other text, after NFKC (full-width forms become ASCII), dropping
+ * invisible characters, folding Cyrillic and Greek look-alikes to Latin, lower case, and dropping digits,
+ * punctuation, spaces, ordinals, directions and generic words.
  */
 export function titleTokens(title: string): Set<string> {
   const tokens = new Set<string>()
   // Spaces and punctuation between Chinese characters separate nothing: 义桥村 道路 is 义桥村道路.
-  let text = title.normalize('NFKC').toLowerCase().replace(HAN_GAP, '')
+  let text = title
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c])
+    .toLowerCase()
+    .replace(HAN_GAP, '')
   // Chinese words go without a gap, so the characters either side still form a bigram.
   for (const word of GENERIC_ZH) text = text.split(word).join('')
   text = text.replace(PART_ZH, '').replace(JOINERS_ZH, '').replace(/\p{N}+/gu, ' ')
