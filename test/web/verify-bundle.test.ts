@@ -213,11 +213,30 @@ t.test('a file that is not a bundle fails its shape, naming the field', async (t
   }
 })
 
-t.test('a lot bundle whose Digital Link is not its GTIN and lot fails "about"', async (t) => {
-  const { node, product } = await scenario(t)
+t.test('a lot bundle whose Digital Link is not its GTIN and lot, or whose entries never name its lot, fails "about"', async (t) => {
+  const { node, product, farm } = await scenario(t)
+  const event = await node.ledger.submit(
+    node.statement({
+      type: 'food.event',
+      actor: 'farm-1',
+      body: {
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
+        type: 'ObjectEvent',
+        eventTime: '2026-05-26T08:00:00.000+08:00',
+        eventTimeZoneOffset: '+08:00',
+        action: 'ADD',
+        bizStep: 'commissioning',
+        quantityList: [{ epcClass: `urn:epc:class:lgtin:6901234.000103.Z1`, quantity: 10, uom: 'KGM' }],
+      },
+    }, [farm]),
+  )
   const about = { kind: 'lot' as const, gtin: GTIN, lot: 'Z1', digitalLink: `https://id.gs1.org/01/${GTIN}/10/Z1` }
-  const good = await buildProofBundle(node.ledger, { about, seqs: [product] })
-  t.same((await verify(good, node)).failures, [])
-  const relabelled = await buildProofBundle(node.ledger, { about: { ...about, digitalLink: `https://id.gs1.org/01/${GTIN}/10/Z2` }, seqs: [product] })
+  const good = await buildProofBundle(node.ledger, { about, seqs: [product, event.seq] })
+  t.same((await verify(good, node)).failures, [], 'its event names the lot by its EPC URN')
+  const relabelled = await buildProofBundle(node.ledger, { about: { ...about, digitalLink: `https://id.gs1.org/01/${GTIN}/10/Z2` }, seqs: [product, event.seq] })
   t.same(checks(await verify(relabelled, node)), ['about'])
+  const otherLot = await buildProofBundle(node.ledger, { about: { ...about, lot: 'Z2', digitalLink: `https://id.gs1.org/01/${GTIN}/10/Z2` }, seqs: [product, event.seq] })
+  t.same(checks(await verify(otherLot, node)), ['about'], 'the entries of lot Z1 under the name of lot Z2')
+  const productOnly = await buildProofBundle(node.ledger, { about, seqs: [product] })
+  t.same(checks(await verify(productOnly, node)), ['about'], 'a product names no lot')
 })
