@@ -85,6 +85,8 @@ export interface CosigningOptions {
 export class CheckpointCosigning {
   private readonly sizes = new Map<string, number>()
   private readonly status = new Map<string, WitnessStatus>()
+  /** Witnesses that answered a size larger than this log's tree: evidence of a fork, so never asked again. */
+  private readonly forkEvidence = new Set<string>()
   private witnessedNote: string | undefined
   private witnessedBy: VerifiedCosignature[] = []
   private timer: NodeJS.Timeout | undefined
@@ -240,6 +242,8 @@ export class CheckpointCosigning {
   private async submit(witness: WitnessEndpoint, note: string, size: number): Promise<string[] | undefined> {
     const status = this.status.get(witness.key.name) as WitnessStatus
     const now = () => (this.options.clock ?? (() => new Date()))().toISOString()
+    // Its status keeps the error that set it aside.
+    if (this.forkEvidence.has(witness.key.name)) return undefined
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
         const oldSize = Math.min(this.sizes.get(witness.key.name) ?? 0, size)
@@ -255,7 +259,10 @@ export class CheckpointCosigning {
         // a larger tree of this log: not this node's, so evidence of a fork somewhere; never resent.
         this.sizes.set(witness.key.name, result.size)
         status.size = result.size
-        if (result.size > size) fail('CHECKPOINT_MISMATCH', `the witness cosigned size ${result.size}, larger than this log's ${size}`, { size: result.size })
+        if (result.size > size) {
+          this.forkEvidence.add(witness.key.name)
+          fail('CHECKPOINT_MISMATCH', `the witness cosigned size ${result.size}, larger than this log's ${size}; it is sent nothing more`, { size: result.size })
+        }
       }
       fail('CHECKPOINT_MISMATCH', 'the witness answered a conflict twice')
     } catch (error) {
