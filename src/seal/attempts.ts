@@ -51,6 +51,10 @@ export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]
   const subject = await attemptSubject(ctx, statement.body)
   const key = attemptKey(subject, statement.actor, error.code)
   const earlier = await ctx.get<Alert>(SEAL_SPACES.attempt, key)
+  const payloadSha256 = toHex(sha256(fromBase64(ctx.envelope.payload, 'payload')))
+  // The same signed statement again is a replay (anyone can resend the first envelope /v1/alerts publishes) or a
+  // client's retry, not another attempt by its signer: it counts once, and pushes no sample of a real one out.
+  if (earlier && (isPayloadOf(earlier.envelope, payloadSha256) || earlier.samples?.some((s) => s.payloadSha256 === payloadSha256))) return []
   const count = (earlier?.count ?? 0) + 1
   const firstAt = earlier?.firstAt ?? ctx.at
   const sample: AttemptSample = {
@@ -58,7 +62,7 @@ export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]
     type: statement.type,
     issuedAt: statement.issuedAt,
     at: ctx.at,
-    payloadSha256: toHex(sha256(fromBase64(ctx.envelope.payload, 'payload'))),
+    payloadSha256,
   }
   const latest = `${statement.type} ${statement.id}: ${error.message}`
   const alert: Alert = {
@@ -80,6 +84,11 @@ export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]
   if (earlier && earlier.at !== alert.at) writes.push({ ...alertRecord(earlier, key, ATTEMPT_SPACE), value: null })
   writes.push({ space: SEAL_SPACES.attempt, key, value: alert }, alertRecord(alert, key, ATTEMPT_SPACE))
   return writes
+}
+
+/** Whether `envelope` (a stored attempt's first one) carries the payload whose SHA-256 is `payloadSha256`. */
+function isPayloadOf(envelope: Alert['envelope'], payloadSha256: string): boolean {
+  return envelope !== undefined && toHex(sha256(fromBase64(envelope.payload, 'payload'))) === payloadSha256
 }
 
 /** The first `limit` attempt records about a seal's application, or about the seal alone when `applicationId` is undefined, by actor and code. */
