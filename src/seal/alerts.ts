@@ -154,6 +154,8 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
     const alerts: Alert[] = []
     for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
+      // Keys sort as text: a day ending after year 9999 ("+010000-…", 9999-12-31 west of UTC) sorts first.
+      if (!(Date.parse(dueAt) <= now.getTime())) continue
       const application = await getApplication(ledger.records, applicationId)
       if (!application || !OPEN_STATES.includes(application.state)) continue
       alerts.push({

@@ -53,7 +53,7 @@ export async function sealTableInput(ledger: Ledger, filter: { org: string; stat
   for (const seal of seals.filter((s) => filter.org === '' || s.org === filter.org)) {
     // The record's state and due date pick the rows; the view derives both again from the entries.
     const applications = (await sealApplications(ledger, seal.sealId)).filter((a) => {
-      const overdue = a.dueDate !== undefined && OPEN_STATES.includes(a.state) && endOfLocalDate(a.dueDate, config) <= nowText
+      const overdue = a.dueDate !== undefined && OPEN_STATES.includes(a.state) && Date.parse(endOfLocalDate(a.dueDate, config)) <= now.getTime()
       return matchesState({ state: a.state, alerts: overdue ? [{ kind: 'OVERDUE', at: nowText, seqs: [] }] : [] }, filter.state)
     })
     if (applications.length === 0 && filter.state !== '') continue
