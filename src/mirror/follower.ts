@@ -3,7 +3,8 @@
 // holds, every entry against the authenticated tiles, and every check and rule the node ran, by sequencing the
 // entries again into a store of the node's own format (Ledger.replicate). On the first thing that does not
 // verify it stops following, keeps serving what it verified, and keeps the evidence: a split view or a
-// rewritten tile is proof of the log's misbehaviour.
+// rewritten tile is proof of the log's misbehaviour. Its own store holding what it cannot read back
+// (STORE_CORRUPT) stops it too, but is no finding against the log: no evidence, and its status says so.
 
 import { join } from 'node:path'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { boundedBody } from '../core/bounded-body.js'
 import { bytesEqual, toHex } from '../core/bytes.js'
 import { verifyCheckpoint } from '../core/checkpoint.js'
 import type { Ed25519 } from '../core/ed25519.js'
-import { fail, isTracechainError, type ErrorCode } from '../core/errors.js'
+import { fail, isTracechainError, type ErrorCode, type TracechainError } from '../core/errors.js'
 import { HASH_SIZE } from '../core/hash.js'
 import { maxResourceBytes } from '../core/tile-limits.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
@@ -40,8 +41,18 @@ export interface MirrorFailure {
   evidence: string
 }
 
+/** The mirror's own store cannot be read back (STORE_CORRUPT): following stopped; the log is not at fault. */
+export interface MirrorStoreFailure {
+  at: string
+  code: 'STORE_CORRUPT'
+  /** what could not be read back, and the remedy: rebuild the mirror's data directory */
+  reason: string
+  /** the entry that could not be read back, where one was named */
+  seq?: number
+}
+
 export interface MirrorStatus {
-  /** false once a verification failure stopped it */
+  /** false once a verification failure, or its own store failing to read back, stopped it */
   following: boolean
   /** the source's tile tree */
   source: string
@@ -52,7 +63,10 @@ export interface MirrorStatus {
   lastPollAt?: string
   /** the last poll that failed for a reason that is not the log's (the source unreachable), until one succeeds */
   sourceError?: { at: string; message: string }
+  /** a finding against the log: what it served did not verify (evidence kept) */
   failure?: MirrorFailure
+  /** not the log's fault: the mirror's own store cannot be read back (no evidence) */
+  storeFailure?: MirrorStoreFailure
 }
 
 export interface FollowerOptions {
@@ -101,6 +115,7 @@ export class Follower {
   private lastPollAt: string | undefined
   private sourceError: { at: string; message: string } | undefined
   private failure: MirrorFailure | undefined
+  private storeFailure: MirrorStoreFailure | undefined
   private readonly waiters: (() => void)[] = []
 
   constructor(options: FollowerOptions) {
@@ -110,17 +125,23 @@ export class Follower {
 
   get status(): MirrorStatus {
     return {
-      following: this.failure === undefined,
+      following: !this.halted,
       source: this.options.source,
       size: this.options.ledger.size,
       sourceSize: this.sourceSize,
       ...(this.lastPollAt ? { lastPollAt: this.lastPollAt } : {}),
       ...(this.sourceError ? { sourceError: this.sourceError } : {}),
       ...(this.failure ? { failure: this.failure } : {}),
+      ...(this.storeFailure ? { storeFailure: this.storeFailure } : {}),
     }
   }
 
-  /** Polls now and then every poll interval, until stop() or a verification failure. */
+  /** Stopped for good (until a restart): the log misbehaved, or the mirror's own store cannot be read back. */
+  private get halted(): boolean {
+    return this.failure !== undefined || this.storeFailure !== undefined
+  }
+
+  /** Polls now and then every poll interval, until stop(), a verification failure or STORE_CORRUPT. */
   start(): void {
     this.schedule(0)
   }
@@ -137,7 +158,7 @@ export class Follower {
   }
 
   private schedule(delayMs: number): void {
-    if (this.stopped || this.failure) return
+    if (this.stopped || this.halted) return
     this.timer = setTimeout(() => {
       this.polling = this.poll().finally(() => {
         this.polling = undefined
@@ -150,7 +171,7 @@ export class Follower {
 
   /** One round: the source's checkpoint, then every entry up to it. Never throws. */
   async poll(): Promise<void> {
-    if (this.failure) return
+    if (this.halted) return
     let offered: string | undefined
     try {
       const log = await TiledLog.open({ fetch: (path) => this.fetchKept(path), verifierKey: this.options.ledger.verifierKey, ed: this.options.ed })
@@ -160,7 +181,8 @@ export class Follower {
       await this.follow(log)
       this.sourceError = undefined
     } catch (error) {
-      if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
+      if (isOwnStoreCorrupt(error)) this.stopOnOwnStore(error)
+      else if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
       else this.sourceError = { at: this.clock().toISOString(), message: messageWithCause(error as Error) }
     } finally {
       this.lastPollAt = this.clock().toISOString()
@@ -221,6 +243,23 @@ export class Follower {
     return bytes && new TextDecoder().decode(bytes)
   }
 
+  /**
+   * Stops following without accusing the log: the store read back what it cannot hold (a tile or entry missing
+   * or garbled), so the tree it would check the log against, and every entry replicated onto it, is unsafe.
+   */
+  private stopOnOwnStore(error: TracechainError): void {
+    const seq = (error.details as { seq?: unknown } | undefined)?.seq
+    this.storeFailure = {
+      at: this.clock().toISOString(),
+      code: 'STORE_CORRUPT',
+      reason:
+        `this mirror's own store cannot be read back (${error.message}); the log is not at fault and no evidence was written. ` +
+        `Rebuild the mirror's data directory: stop it, move ${this.options.dir} aside, and start it with an empty --dir; it catches up from the source`,
+      ...(typeof seq === 'number' ? { seq } : {}),
+    }
+    clearTimeout(this.timer)
+  }
+
   /** Stops following and writes the evidence: both checkpoints, the failing resource, the finding. */
   private stopFollowing(error: unknown, offered: string | undefined): void {
     const at = this.clock().toISOString()
@@ -263,15 +302,21 @@ class MisbehaviourError extends Error {
   }
 }
 
+/** Whether a failure is the mirror's own store holding what it cannot read back: its fault, never the log's. */
+function isOwnStoreCorrupt(error: unknown): error is TracechainError {
+  return isTracechainError(error) && error.code === 'STORE_CORRUPT'
+}
+
 /**
  * Whether a failure shows the log (or its copy) serving something that does not verify. A missing resource
- * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk, nor its
- * own checks failing to run (INTERNAL: a check thread that stopped, a kind's module that did not load).
+ * is not that: a CDN may hold a checkpoint before the tiles it names. Nor is the mirror's own disk or store
+ * (STORE_UNAVAILABLE, STORE_CORRUPT), nor its own checks failing to run (INTERNAL: a check thread that
+ * stopped, a kind's module that did not load).
  */
 function isMisbehaviour(error: unknown): boolean {
   if (error instanceof MisbehaviourError) return true
   if (!isTracechainError(error)) return false
-  if (['STORE_UNAVAILABLE', 'SHUTTING_DOWN', 'RANGE_INVALID', 'INTERNAL'].includes(error.code)) return false
+  if (['STORE_UNAVAILABLE', 'STORE_CORRUPT', 'SHUTTING_DOWN', 'RANGE_INVALID', 'INTERNAL'].includes(error.code)) return false
   return !(error.code === 'TILE_INVALID' && (error.details as { check?: unknown } | undefined)?.check === 'missing')
 }
 

@@ -49,8 +49,11 @@ export interface ExplorerView {
   query?: string
   /** search results when the query named no single lot */
   results?: LotSummary[]
-  /** on a mirror: the tile tree it follows, and why it stopped following, if it did */
-  mirror?: { source: string; stopped?: string }
+  /**
+   * on a mirror: the tile tree it follows, and why it stopped following, if it did: what it read did not verify
+   * (stopped), or its own store cannot be read back (storeCorrupt), which is not the log's fault
+   */
+  mirror?: { source: string; stopped?: string; storeCorrupt?: string }
 }
 
 const WORDS = {
@@ -70,6 +73,7 @@ const WORDS = {
     type: '类型', actor: '签名者', at: '写入时间',
     mirror: '本站是镜像：它跟随 {source} 的账本，只提供本站已核验的内容；写入请发往主节点。',
     mirrorStopped: '镜像已停止跟随账本：它读到的内容未通过核验（{reason}），证据已保存。本站只提供此前已核验的内容。',
+    mirrorStoreCorrupt: '镜像已停止跟随账本：本站自己的存储无法读回（{reason}）。这不是账本的问题，未保存任何证据；须重建本镜像的数据目录。本站只提供仍能读回的已核验内容。',
   },
   en: {
     title: 'Ledger explorer',
@@ -87,6 +91,7 @@ const WORDS = {
     type: 'Type', actor: 'Signer', at: 'Recorded',
     mirror: 'This is a mirror: it follows the log at {source} and serves only what it has verified; writes go to the primary node.',
     mirrorStopped: 'This mirror stopped following the log: what it read did not verify ({reason}); the evidence is kept. It serves only what it verified before.',
+    mirrorStoreCorrupt: "This mirror stopped following the log: its own store cannot be read back ({reason}). The log is not at fault and no evidence was kept; the mirror's data directory must be rebuilt. It serves only what it verified and can still read.",
   },
 } as const
 
@@ -121,9 +126,12 @@ export function renderExplorer(view: ExplorerView, lang: Lang, url: string): str
   // The route audits a bounded range: the link asks for the latest entries it allows.
   const verifyHref = checkpoint.size > MAX_VERIFY_RANGE ? `/v1/verify?from=${checkpoint.size - MAX_VERIFY_RANGE}&amp;to=${checkpoint.size}` : '/v1/verify'
   const mirror = view.mirror
+  // A finding against the log and the mirror's own store failing are told apart: only the first accuses the log.
+  const stopped = mirror?.stopped ?? mirror?.storeCorrupt
+  const mirrorWords = mirror?.stopped !== undefined ? w.mirrorStopped : mirror?.storeCorrupt !== undefined ? w.mirrorStoreCorrupt : w.mirror
   const mirrorNote = mirror
-    ? `<section class="${mirror.stopped !== undefined ? 'recall' : 'card'}" data-mirror><p>${escapeHtml(
-        (mirror.stopped !== undefined ? w.mirrorStopped : w.mirror).replace('{source}', mirror.source).replace('{reason}', mirror.stopped ?? ''),
+    ? `<section class="${stopped !== undefined ? 'recall' : 'card'}" data-mirror><p>${escapeHtml(
+        mirrorWords.replace('{source}', mirror.source).replace('{reason}', stopped ?? ''),
       )}</p></section>`
     : ''
   const body = [

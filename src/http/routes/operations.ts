@@ -123,10 +123,18 @@ export const operationRoutes: FastifyPluginAsync<{
   if (mirror) {
     new Gauge({
       name: 'tracechain_mirror_following',
-      help: '1 while the mirror follows its log, 0 once something it read failed verification (see /healthz and DIR/evidence)',
+      help: '1 while the mirror follows its log, 0 once something it read failed verification (see /healthz and DIR/evidence) or its own store could not be read back (tracechain_mirror_store_corrupt)',
       registers: [registry],
       collect() {
         this.set(mirror.status.following ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'tracechain_mirror_store_corrupt',
+      help: "1 once the mirror stopped because its own store cannot be read back (STORE_CORRUPT): not the log's fault, no evidence; rebuild the mirror's data directory",
+      registers: [registry],
+      collect() {
+        this.set(mirror.status.storeFailure ? 1 : 0)
       },
     })
     new Gauge({
@@ -167,7 +175,8 @@ export const operationRoutes: FastifyPluginAsync<{
         ...(store.available ? {} : { store }),
         // Reads served from the published tiles lag the node while publishing fails; appends go on.
         ...(publishing ? { published: { size: publishing.publishedSize, ...(publishing.error ? { error: publishing.error } : {}) } } : {}),
-        // A mirror that found its log misbehaving is not ok: a balancer takes it out, an operator reads why.
+        // A mirror that found its log misbehaving (mirror.failure), or its own store unreadable (mirror.storeFailure),
+        // is not ok: a balancer takes it out, an operator reads why.
         ...(following ? { mirror: following } : {}),
         // Witnessing lags the log by a round; a witness that fails is named, the node stays up.
         ...(witnessing ? { witnessing: witnessedState(witnessing) } : {}),

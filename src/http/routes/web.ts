@@ -135,7 +135,11 @@ export const webRoutes: FastifyPluginAsync<WebRouteOptions> = async (app, { ledg
   )
 }
 
-function mirrorNote(status: MirrorStatus): { source: string; stopped?: string } {
-  const { failure } = status
-  return { source: status.source, ...(failure ? { stopped: `${failure.code}: ${failure.reason}` } : {}) }
+function mirrorNote(status: MirrorStatus): { source: string; stopped?: string; storeCorrupt?: string } {
+  const { failure, storeFailure } = status
+  return {
+    source: status.source,
+    ...(failure ? { stopped: `${failure.code}: ${failure.reason}` } : {}),
+    ...(storeFailure ? { storeCorrupt: `${storeFailure.code}: ${storeFailure.reason}` } : {}),
+  }
 }
