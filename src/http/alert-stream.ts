@@ -1,7 +1,8 @@
 // One server-sent events stream of alerts (WHATWG HTML, "Server-sent events"): `id:` is the alert's
 // position, so a client that reconnects with Last-Event-ID gets the alerts after the last one it saw and
 // none before; a comment line every heartbeat keeps proxies from closing an idle stream. A client too slow
-// to take what it is sent is cut off rather than buffered for: it reconnects and resumes from its last id.
+// to take what it is sent is cut off rather than buffered for, its connection dropped with what was queued
+// for it: it reconnects and resumes from its last id.
 
 import type { ServerResponse } from 'node:http'
 import { formatPageToken, type PlacedAlert } from '../ledger/alerts.js'
@@ -10,6 +11,8 @@ import { formatPageToken, type PlacedAlert } from '../ledger/alerts.js'
 export const MAX_QUEUED_EVENTS = 1000
 /** What an EventSource waits before reconnecting, told in the stream's first line. */
 export const RECONNECT_MS = 5000
+/** What an ended stream's client has to take the rest before its connection is dropped with it. */
+export const CLOSING_GRACE_MS = 2000
 
 export class AlertStream {
   /** the id last sent: it never goes back, so a resume never repeats what this stream sent */
@@ -66,6 +69,13 @@ export class AlertStream {
     clearInterval(this.heartbeat)
     if (reason !== undefined && !this.response.destroyed) this.response.write(`event: closing\ndata: ${JSON.stringify({ reason })}\n\n`)
     this.response.end()
+    // end() only closes once the client has taken every byte queued for it: one that does not read would
+    // hold its socket and that queue for good, beside the place among the streams that it has just freed
+    if (!this.response.writableFinished) {
+      const drop = setTimeout(() => this.response.destroy(), CLOSING_GRACE_MS)
+      drop.unref()
+      this.response.once('close', () => clearTimeout(drop))
+    }
     this.onEnd()
   }
 
