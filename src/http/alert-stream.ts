@@ -14,6 +14,15 @@ export const RECONNECT_MS = 5000
 /** What an ended stream's client has to take the rest before its connection is dropped with it. */
 export const CLOSING_GRACE_MS = 2000
 
+/** The headers a stream opens with; a HEAD request gets them alone. */
+export const EVENT_STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  // no-transform: a proxy that compresses or buffers would hold events back
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+  'x-content-type-options': 'nosniff',
+} as const
+
 export class AlertStream {
   /** the id last sent: it never goes back, so a resume never repeats what this stream sent */
   private lastPosition: string | undefined
@@ -26,13 +35,7 @@ export class AlertStream {
     heartbeatMs: number,
     private readonly onEnd: () => void,
   ) {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      // no-transform: a proxy that compresses or buffers would hold events back
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-    })
+    response.writeHead(200, EVENT_STREAM_HEADERS)
     response.write(`retry: ${RECONNECT_MS}\n: tracechain alerts\n\n`)
     this.heartbeat = setInterval(() => this.write(`: heartbeat ${new Date().toISOString()}\n\n`), heartbeatMs)
     this.heartbeat.unref()

@@ -10,7 +10,7 @@ import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, listPlacedAlerts, par
 import type { RecordReader } from '../../ledger/kinds.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { LotDirectory } from '../../web/explorer.js'
-import { AlertStream } from '../alert-stream.js'
+import { AlertStream, EVENT_STREAM_HEADERS } from '../alert-stream.js'
 
 export interface AlertStreamLimits {
   /** streams open at once; one more is answered 503 TOO_MANY_STREAMS */
@@ -138,6 +138,11 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
       }
       const filter = await alertFilterOf(query, ledger.records, lots)
       reply.hijack()
+      // A stream's headers go out with its first bytes, and a HEAD answer has none: it would never be answered.
+      if (request.method === 'HEAD') {
+        reply.raw.writeHead(200, EVENT_STREAM_HEADERS).end()
+        return
+      }
       let unsubscribe = () => {}
       const stream = new AlertStream(reply.raw, limits.heartbeatMs, () => {
         unsubscribe()
