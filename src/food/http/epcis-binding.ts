@@ -128,7 +128,14 @@ export function sendQueryPage(reply: FastifyReply, requestUrl: string, page: Eve
   return reply.headers(EPCIS_RESPONSE_HEADERS).type(EPCIS_MEDIA_TYPE).send(buildQueryDocument(page, creationDate))
 }
 
-/** `prefix=namespace` of every prefix the events' own contexts define, once each. */
+/**
+ * A namespace the header can carry: a URI of visible ASCII without a comma (the list's separator). What a
+ * producer signed may hold anything else (a CJK character, CR LF), which no header value can: such a
+ * namespace is left out, and the event keeps it in its own @context.
+ */
+const HEADER_NAMESPACE = /^[a-z][a-z0-9+.-]*:[\x21-\x2b\x2d-\x7e]*$/i
+
+/** `prefix=namespace` of every prefix the events' own contexts define, once each (attacker-controlled: signed by producers). */
 function extensionNamespaces(events: Record<string, unknown>[]): string[] {
   const out = new Set<string>()
   for (const event of events) {
@@ -136,7 +143,7 @@ function extensionNamespaces(events: Record<string, unknown>[]): string[] {
     for (const item of Array.isArray(context) ? context : [context]) {
       if (item === null || typeof item !== 'object') continue
       for (const [prefix, namespace] of Object.entries(item as Record<string, unknown>)) {
-        if (typeof namespace === 'string' && /^[A-Za-z][\w.-]*$/.test(prefix) && /^[a-z][a-z0-9+.-]*:/i.test(namespace)) out.add(`${prefix}=${namespace}`)
+        if (typeof namespace === 'string' && /^[A-Za-z][\w.-]*$/.test(prefix) && HEADER_NAMESPACE.test(namespace)) out.add(`${prefix}=${namespace}`)
       }
     }
   }
