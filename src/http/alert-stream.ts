@@ -34,6 +34,8 @@ export class AlertStream {
     private readonly response: ServerResponse,
     heartbeatMs: number,
     private readonly onEnd: () => void,
+    /** events pending for a client that is not reading before its stream is cut off */
+    readonly maxPending = MAX_QUEUED_EVENTS,
   ) {
     response.writeHead(200, EVENT_STREAM_HEADERS)
     response.write(`retry: ${RECONNECT_MS}\n: tracechain alerts\n\n`)
@@ -65,6 +67,11 @@ export class AlertStream {
     })
   }
 
+  /** Ends the stream of a client that has more than `maxPending` events pending: it resumes from its last id. */
+  cutOff(): void {
+    this.end('the client does not read the stream fast enough; reconnect with Last-Event-ID to resume')
+  }
+
   /** Ends the stream; `reason` is told first as an event the client can show. */
   end(reason?: string): void {
     if (this.ended) return
@@ -84,8 +91,8 @@ export class AlertStream {
 
   private write(text: string): void {
     if (this.ended) return
-    if (this.response.writableNeedDrain && ++this.queued > MAX_QUEUED_EVENTS) {
-      this.end('the client does not read the stream fast enough; reconnect with Last-Event-ID to resume')
+    if (this.response.writableNeedDrain && ++this.queued > this.maxPending) {
+      this.cutOff()
       return
     }
     if (!this.response.writableNeedDrain) this.queued = 0

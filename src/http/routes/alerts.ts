@@ -10,7 +10,7 @@ import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, listPlacedAlerts, par
 import type { RecordReader } from '../../ledger/kinds.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { LotDirectory } from '../../web/explorer.js'
-import { AlertStream, EVENT_STREAM_HEADERS } from '../alert-stream.js'
+import { AlertStream, EVENT_STREAM_HEADERS, MAX_QUEUED_EVENTS } from '../alert-stream.js'
 
 export interface AlertStreamLimits {
   /** streams open at once; one more is answered 503 TOO_MANY_STREAMS */
@@ -19,9 +19,11 @@ export interface AlertStreamLimits {
   heartbeatMs: number
   /** how often computed alerts (OVERDUE) are asked whether one came due while a stream is open */
   computedIntervalMs: number
+  /** events pending for a client that does not read (written and not taken, or held during a replay) before it is cut off */
+  maxPending: number
 }
 
-export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, heartbeatMs: 20_000, computedIntervalMs: 60_000 }
+export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, heartbeatMs: 20_000, computedIntervalMs: 60_000, maxPending: MAX_QUEUED_EVENTS }
 
 /** The media type of the stream (WHATWG HTML, server-sent events). */
 export const EVENT_STREAM = 'text/event-stream'
@@ -144,10 +146,15 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
         return
       }
       let unsubscribe = () => {}
-      const stream = new AlertStream(reply.raw, limits.heartbeatMs, () => {
-        unsubscribe()
-        open.delete(stream)
-      })
+      const stream = new AlertStream(
+        reply.raw,
+        limits.heartbeatMs,
+        () => {
+          unsubscribe()
+          open.delete(stream)
+        },
+        limits.maxPending,
+      )
       open.add(stream)
       await serveStream(app, stream, { ledger, sources, clock, feed, filter, context, ...(resumeFrom !== undefined ? { resumeFrom } : {}) }, (off) => (unsubscribe = off))
     },
@@ -178,8 +185,9 @@ async function serveStream(app: FastifyInstance, stream: AlertStream, source: St
       told = told.then(async () => {
         for (const placed of alerts) {
           if (stream.closed || !(await matches(placed.alert))) continue
-          if (held) held.push(placed)
-          else stream.send(placed)
+          if (!held) stream.send(placed)
+          // held while the replay waits for a client that may not read: pending events as much as those written
+          else if (held.push(placed) > stream.maxPending) stream.cutOff()
         }
       })
     }),
