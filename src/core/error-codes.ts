@@ -18,6 +18,8 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   BATCH_TOO_LARGE: 'more envelopes in one batch than the limit (1000)',
   BODY_TOO_LARGE: 'the request body is over the route limit',
   UNSUPPORTED_MEDIA_TYPE: 'the Content-Type is not accepted by this route',
+  HEADERS_TOO_LARGE: 'the request line and headers are over 16 KiB (a query string that long, or large cookies)',
+  REQUEST_TIMEOUT: 'the request (headers and body) did not arrive whole within the time allowed (5 minutes by default)',
   STATEMENT_TYPE_UNKNOWN: 'the statement type is not one this node records',
   ISSUED_IN_FUTURE: 'issuedAt is further ahead of the node clock than the allowed skew',
   // Identity and signatures

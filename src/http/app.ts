@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { Ledger } from '../ledger/ledger.js'
-import { frameworkErrorHandler, installErrorHandling } from './errors.js'
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js'
 import { DemoKeys, type DemoKey } from './demo-keys.js'
 import { DEFAULT_RATE_LIMITS, installRateLimits, type RateLimits } from './rate-limits.js'
 import type { TrustProxy } from './trust-proxy.js'
@@ -121,6 +121,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
     // the router's default of 100 refused long ones before the schema could judge them.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     ...requestTimeoutOptions(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
   })
   installErrorHandling(app, MAX_PATH_PARAM_LENGTH)

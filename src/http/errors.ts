@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import { ERROR_CODES } from '../core/error-codes.js'
 import { TracechainError, isTracechainError, errorStatus, type ErrorCode } from '../core/errors.js'
 
@@ -77,6 +78,31 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
         ? new TracechainError('BAD_REQUEST', 'a path segment is longer than this route accepts')
         : toTracechainError(error)
   reply.status(errorStatus(mapped)).type('application/json; charset=utf-8').send(errorBody(mapped))
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them: a request line or header that is not
+ * HTTP (raw non-ASCII bytes, a NUL), headers over its 16 KiB, a request that did not arrive within the
+ * request timeout. Fastify's default answers them in words of its own, with no code; this answers in ours,
+ * nosniff included, and closes the connection as the default does. Install as `clientErrorHandler` of Fastify().
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const mapped =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new TracechainError('REQUEST_TIMEOUT', 'the request did not arrive whole within the time allowed')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new TracechainError('HEADERS_TOO_LARGE', 'the request line and headers are over 16 KiB')
+        : new TracechainError('BAD_REQUEST', `the request is not HTTP this node can read${error.code ? ` (${error.code})` : ''}: a path or query must be percent-encoded ASCII`)
+  const body = JSON.stringify(errorBody(mapped))
+  const status = errorStatus(mapped)
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 /** `maxParamLength`: the router's, as given to Fastify(). */
