@@ -96,6 +96,29 @@ function shownUrl(url: string): string {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`
 }
 
+/** A URL component's text; one that does not decode is taken as it is written. */
+function decodedComponent(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Where an attempt is sent and how it authenticates: fetch refuses a URL that holds credentials, so they
+ * travel as Basic authorization (RFC 7617) and the request goes to the URL without them, which is also what
+ * any error about it then names.
+ */
+export function requestTarget(url: string): { url: string; authorization?: string } {
+  const parsed = new URL(url)
+  if (parsed.username === '' && parsed.password === '') return { url }
+  const credentials = `${decodedComponent(parsed.username)}:${decodedComponent(parsed.password)}`
+  parsed.username = ''
+  parsed.password = ''
+  return { url: parsed.href, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` }
+}
+
 /** The wait before attempt `attempt + 1`: base·2^(attempt−1), capped, half of it fixed and half random ("equal jitter"). */
 export function backoffMs(attempt: number, timing: Pick<WebhookTiming, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
   const ceiling = Math.min(timing.maxDelayMs, timing.baseDelayMs * 2 ** Math.max(0, attempt - 1))
@@ -281,10 +304,17 @@ export class WebhookDispatcher {
     let status: number | undefined
     let error: string | undefined
     const attemptDeadline = deadline(this.timing.timeoutMs, this.aborter.signal)
+    const sent = requestTarget(target.url)
     try {
-      const response = await fetch(target.url, {
+      const response = await fetch(sent.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'tracechain-webhook', 'x-tracechain-delivery': id, 'x-tracechain-alert-kind': next.alert.kind },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'tracechain-webhook',
+          'x-tracechain-delivery': id,
+          'x-tracechain-alert-kind': next.alert.kind,
+          ...(sent.authorization !== undefined ? { authorization: sent.authorization } : {}),
+        },
         body: JSON.stringify(envelope),
         redirect: 'manual',
         signal: attemptDeadline.signal,
