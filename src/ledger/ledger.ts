@@ -120,6 +120,7 @@ export class Ledger extends LedgerReads {
   private readonly recoveryIntervalMs: number
   private recoveryTimer: NodeJS.Timeout | undefined
   private recovering: Promise<boolean> | undefined
+  private readonly stopWatchingStore: () => void
   /** a mirror's: keys named by entries checked and not yet committed, candidates for those after them */
   private readonly replicaKeys = new PendingKeys()
 
@@ -162,6 +163,9 @@ export class Ledger extends LedgerReads {
       onWriteFailed: (error) => this.writeFailed(error),
     }
     this.sequencer = new Sequencer({ ...this.sequencerOptions, ...state, store: options.store })
+    // A write outside the groups (a capture job, a webhook's state) that fails leaves the store as a failed
+    // commit does: appends are refused until it is reopened.
+    this.stopWatchingStore = options.store.onWriteFailed((error) => this.writeFailed(error))
   }
 
   /** Opens an initialised ledger: reads the head, the registry and the upper tiles; never replays the log. */
@@ -350,6 +354,7 @@ export class Ledger extends LedgerReads {
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */
   async close(): Promise<void> {
     this.closing = true
+    this.stopWatchingStore()
     clearTimeout(this.recoveryTimer)
     await this.recovering
     await this.sequencer.idle()

@@ -11,6 +11,7 @@ import { EntryFile } from './entry-file.js'
 import { DeferredUnlink } from './deferred-unlink.js'
 import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
 import { CachedRecords, type Sublevel } from './cached-records.js'
+import { WriteGate, type WriteFailureListener } from './write-gate.js'
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -100,6 +101,8 @@ export class LevelStore {
   private tiles
   private meta
   private readonly spaces = new Map<string, Sublevel<unknown>>()
+  /** every write to LevelDB goes through it, one at a time: after one fails, none until reopen() */
+  private readonly gate = new WriteGate()
   private readonly records = new CachedRecords(
     {
       space: (name) => this.space(name),
@@ -177,6 +180,29 @@ export class LevelStore {
     this.db = await LevelStore.openLevel(this.location)
     ;({ legacyEntries: this.legacyEntries, tiles: this.tiles, meta: this.meta } = LevelStore.sublevelsOf(this.db))
     await this.reconcileEntries()
+    this.gate.reopen()
+  }
+
+  /** The write that failed since the store was opened or reopened, if one did: no write is taken until reopen(). */
+  get writeFailure(): Error | undefined {
+    return this.gate.failed
+  }
+
+  /** Tells `listener` of the first write that fails (any writer's): the owner then reopens the store. Returns the unsubscribe. */
+  onWriteFailed(listener: WriteFailureListener): () => void {
+    return this.gate.onFailure(listener)
+  }
+
+  /** Runs a write through the gate; a failure while LevelDB was not open (being reopened) wrote nothing. */
+  private gated<T>(write: () => Promise<T>): Promise<T> {
+    let db: Level<string, unknown> | undefined
+    return this.gate.run(
+      () => {
+        db = this.db
+        return write()
+      },
+      () => db?.status === 'open',
+    )
   }
 
   /**
@@ -238,8 +264,9 @@ export class LevelStore {
     return (await this.meta.get(key)) as T | undefined
   }
 
+  /** Throws STORE_UNAVAILABLE when it fails, or after a write failed (WriteGate). */
   async putMeta(key: string, value: unknown): Promise<void> {
-    await this.meta.put(key, value, { sync: true } as never)
+    await this.gated(() => this.meta.put(key, value, { sync: true } as never))
   }
 
   /** Writes and deletes meta keys in one synced batch: all of them land, or none. */
@@ -248,7 +275,7 @@ export class LevelStore {
       ...puts.map(({ key, value }) => ({ type: 'put' as const, key, value })),
       ...deletes.map((key) => ({ type: 'del' as const, key })),
     ]
-    await this.meta.batch(operations, { sync: true } as never)
+    await this.gated(() => this.meta.batch(operations, { sync: true } as never))
   }
 
   /** The meta values whose keys start with `prefix` (not empty), in key order, within `bounds` when given. */
@@ -347,7 +374,7 @@ export class LevelStore {
     try {
       await entriesWritten
       if (this.db.status !== 'open') throw new TracechainError('INTERNAL', `the store at ${this.location} is ${this.db.status}`)
-      await writeBatch._write({ sync: true })
+      await this.gated(() => writeBatch._write({ sync: true }))
     } finally {
       // Written or not (a failed write may have landed): what a cached read covered is read again.
       this.records.written(batch.records)
