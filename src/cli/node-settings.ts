@@ -136,7 +136,8 @@ export function settingsWithFlags(dir: string, flags: SettingFlags, clock: () =>
     save(entries) {
       // Compared as in effect: a flag that names a default changes nothing the rules do.
       if (entries > 0 && rulesInEffect(settings) !== rulesInEffect(saved)) settings.rulesSince = { seq: entries, at: clock().toISOString() }
-      if (JSON.stringify(settings) !== JSON.stringify(saved)) writeFileDurably(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n')
+      // The operator's alone: a webhook's URL may hold its credentials or a bot's token.
+      if (JSON.stringify(settings) !== JSON.stringify(saved)) writeFileDurably(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', 0o600)
       return settings
     },
   }

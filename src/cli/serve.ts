@@ -30,7 +30,7 @@ import { mallocTrimSecondsFrom, startMallocTrim } from '../store/malloc-trim.js'
 import { allocatorLine } from './allocator-line.js'
 import { onlineDiscardMount } from '../store/mount-options.js'
 import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } from './node-settings.js'
-import { WebhookDispatcher, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
+import { WebhookDispatcher, urlWithoutCredentials, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
 import { makeDirectorySync } from '../store/make-directory.js'
@@ -187,7 +187,7 @@ export async function serve(options: ServeOptions): Promise<void> {
         `  log key     ${node.ledger.verifierKey}  (labels: #log=${logKeyIdOf(node.ledger.verifierKey)})`,
         `  verifier    ${verifier}`,
         `  standalone  ${options.independentVerifier ?? `${address}/verify`}`,
-        ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${hook.url}`) ?? [] : []),
+        ...(webhooks ? settings.webhooks?.map((hook) => `  webhook     ${hook.kind}  ${urlWithoutCredentials(hook.url)}`) ?? [] : []),
         ...(ownWitness ? [`  witness     ${ownWitness.address}  ${ownWitness.flag}  (for ${options.witnessFor?.logs.length} logs)`] : []),
         `  intake      ${intakeBytes / 1024 / 1024} MiB of request bodies at once, each write route (statements, capture)`,
         `  data        ${options.dir}`,

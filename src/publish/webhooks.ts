@@ -91,9 +91,19 @@ export function webhookId(target: WebhookTarget): string {
   return createHash('sha256').update(`${target.kind}\n${target.url}`).digest('hex').slice(0, 16)
 }
 
+/**
+ * A webhook's URL as the public GET /v1/webhooks and the console show it: its scheme and host. Its path and
+ * query are secrets as often as its credentials: Slack's, Feishu's and Discord's bot URLs carry their token
+ * in the path, DingTalk's in the query. The webhook's id tells webhooks to one host apart.
+ */
 function shownUrl(url: string): string {
   const parsed = new URL(url)
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`
+  return `${parsed.protocol}//${parsed.host}/${parsed.pathname !== '/' || parsed.search !== '' ? '…' : ''}`
+}
+
+/** A webhook's URL without its credentials, for the operator's own output (serve's start-up lines). */
+export function urlWithoutCredentials(url: string): string {
+  return requestTarget(url).url
 }
 
 /** A URL component's text; one that does not decode is taken as it is written. */

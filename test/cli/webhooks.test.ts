@@ -4,7 +4,7 @@
 // node serves at GET /v1/log/key. Bad flags are refused before the node opens.
 
 import { createServer } from 'node:http'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { readKeyFile } from '../../src/cli/node-dir.js'
@@ -73,8 +73,17 @@ t.test('a delivery owed when the node is killed -9 is made after its restart, fr
 t.test('--webhook off clears them; bad flags are refused before anything opens', async (t) => {
   const root = testDir(t)
   const dir = join(root, 'node')
-  const node = await startNode({ dir, args: ['--webhook', '*=http://127.0.0.1:9/a', '--webhook', 'OVERDUE=http://127.0.0.1:9/b', '--late-record-hours', '2'] })
-  t.same(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')), { webhooks: [{ kind: '*', url: 'http://127.0.0.1:9/a' }, { kind: 'OVERDUE', url: 'http://127.0.0.1:9/b' }], lateRecordHours: 2 })
+  const node = await startNode({ dir, args: ['--webhook', '*=http://127.0.0.1:9/a', '--webhook', 'OVERDUE=http://inspector:s3cret@127.0.0.1:9/b', '--late-record-hours', '2'] })
+  t.same(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')), {
+    webhooks: [
+      { kind: '*', url: 'http://127.0.0.1:9/a' },
+      { kind: 'OVERDUE', url: 'http://inspector:s3cret@127.0.0.1:9/b' },
+    ],
+    lateRecordHours: 2,
+  })
+  t.match(node.output(), 'webhook     OVERDUE  http://127.0.0.1:9/b', 'serve prints where it delivers')
+  t.notMatch(node.output(), 's3cret', 'and not the credentials, which logs keep')
+  t.equal(statSync(join(dir, 'settings.json')).mode & 0o777, 0o600, 'the settings, which hold them, are the operator\'s alone')
   t.equal((await getJson<Status>(`${node.url}/v1/webhooks`)).webhooks.length, 2)
   await node.stop()
   const off = await startNode({ dir, args: ['--webhook', 'off'] })

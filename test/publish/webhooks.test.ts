@@ -126,7 +126,7 @@ t.test('503 twice, then delivered: in order, each verified, the failures counted
     return saved.delivered === 2 && saved.state === 'idle'
   })
   const [state] = await hooks.status()
-  t.match(state, { kind: 'LATE_RECORD', url: hook.url, state: 'idle', backlog: 0, delivered: 2, failures: 2, givenUp: 0, attempts: 0 })
+  t.match(state, { kind: 'LATE_RECORD', url: `http://127.0.0.1:${hook.port}/…`, state: 'idle', backlog: 0, delivered: 2, failures: 2, givenUp: 0, attempts: 0 })
   t.match(state.lastFailure, { error: 'HTTP 503', attempt: 2 })
   t.equal(state.lastDelivery?.status, 200)
 
@@ -142,6 +142,7 @@ t.test('503 twice, then delivered: in order, each verified, the failures counted
   t.match(page.body, /<h2 id="webhooks-title">Webhooks<\/h2>/)
   t.match(page.body, new RegExp(`<tr data-webhook="${state.id}" data-state="idle">`))
   t.match(page.body, 'HTTP 503')
+  t.notMatch(listed.body + page.body, '/hook', 'a webhook URL shows its scheme and host alone: bot URLs hold their token in the path')
   const none = await buildApp({ ledger: node.ledger, config: { baseUrl: 'https://trace.example.cn' } })
   t.teardown(() => none.close())
   t.same((await none.inject('/v1/webhooks')).json(), { webhooks: [] })
