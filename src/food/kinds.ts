@@ -19,7 +19,7 @@ import {
 } from './records.js'
 import { raiseFoodAlerts } from './alerts.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
-import { carryRecalls, markRecalled, recallMarkOf } from './recall-index.js'
+import { carryRecalls, markRecalled, recallMarkOf, recallWalkBudget } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
 import { inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
@@ -202,7 +202,9 @@ const recallKind: StatementKind = {
       }
       recalled.push({ key: object.key, id: known?.id ?? object.id })
     }
-    // It takes effect when the node records it (recordedAt), not at the signer's issuedAt.
+    // It takes effect when the node records it (recordedAt), not at the signer's issuedAt. Its walks
+    // downstream share one budget: the statement's, however many lots it names.
+    const budget = recallWalkBudget()
     for (const { key, id } of recalled) {
       // The recall clock runs from a lot's first failed inspection to the first recall that covers it, its own or an
       // ingredient's (the recall index's mark): a later recall of a lot already recalled is not late.
@@ -213,7 +215,7 @@ const recallKind: StatementKind = {
       await settleRecallDue(ctx, key)
       const record: RecallRecord = { id, seq: ctx.seq, at: ctx.recordedAt, by: ctx.actor.id, reason: body.reason, severity: body.severity }
       ctx.put(SPACES.recall, key, record)
-      if (!(await markRecalled(ctx, key, ctx.seq))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)
+      if (!(await markRecalled(ctx, key, ctx.seq, budget))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)
     }
   },
 }

@@ -14,6 +14,15 @@ import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type 
 export const MAX_RECALL_DEPTH = 16
 /** Edges one statement reads while carrying a recall downstream; past it the recall is marked truncated. */
 export const MAX_RECALL_WALK_EDGES = 20_000
+
+/** What one statement's walks may still read: every lot it recalls or marks draws on the same MAX_RECALL_WALK_EDGES. */
+export interface RecallWalkBudget {
+  edges: number
+}
+
+export function recallWalkBudget(): RecallWalkBudget {
+  return { edges: MAX_RECALL_WALK_EDGES }
+}
 /** The store meta key saying the index was built for the recalls written before it existed. */
 export const RECALL_INDEX_META = 'food.recall-index'
 
@@ -34,12 +43,13 @@ export async function findRecall(reader: RecordReader, key: string): Promise<Rec
 
 /**
  * A recall of the lot at `key`, at seq `seq`: marks it (over a mark it had through an ingredient) and
- * everything downstream. Returns false when the walk stopped at its bounds.
+ * everything downstream, reading from `budget` (the statement's, shared by every lot it names). Returns
+ * false when the walk stopped at its bounds.
  */
-export async function markRecalled(writer: RecordWriter, key: string, seq: number): Promise<boolean> {
+export async function markRecalled(writer: RecordWriter, key: string, seq: number, budget: RecallWalkBudget = recallWalkBudget()): Promise<boolean> {
   const mark: RecallMark = { origin: key, seq }
   writer.put(SPACES.recalled, key, mark)
-  return markDownstream(writer, [key], mark)
+  return markDownstream(writer, [key], mark, budget)
 }
 
 /**
@@ -48,6 +58,8 @@ export async function markRecalled(writer: RecordWriter, key: string, seq: numbe
  * the walk below runs only when an input is recalled.
  */
 export async function carryRecalls(writer: RecordWriter, edges: readonly { from: string; to: string; mayMake: boolean }[]): Promise<void> {
+  // One event's edges share one statement's budget, however many outputs it marks.
+  const budget = recallWalkBudget()
   const marks = new Map<string, RecallMark | undefined>()
   for (const { from, to, mayMake } of edges) {
     if (!mayMake) continue
@@ -55,26 +67,28 @@ export async function carryRecalls(writer: RecordWriter, edges: readonly { from:
     const mark = marks.get(from)
     if (!mark || (await recallMarkOf(writer, to))) continue
     writer.put(SPACES.recalled, to, mark)
-    await markDownstream(writer, [to], mark)
+    await markDownstream(writer, [to], mark, budget)
   }
 }
 
 /**
  * Marks what lies downstream of `starts` (already marked), breadth first along forward edges whose
- * signer may make their output, at most MAX_RECALL_DEPTH hops and MAX_RECALL_WALK_EDGES edges read.
- * A lot that has a mark keeps it and is not walked past: whatever marked it marked its downstream.
- * Returns false when a bound stopped the walk with lots still to visit.
+ * signer may make their output, at most MAX_RECALL_DEPTH hops and the edges left in `budget` read (it
+ * is spent). A lot that has a mark keeps it and is not walked past: whatever marked it marked its
+ * downstream. Returns false when a bound stopped the walk with lots still to visit.
  */
-async function markDownstream(writer: RecordWriter, starts: string[], mark: RecallMark): Promise<boolean> {
-  let budget = MAX_RECALL_WALK_EDGES
+async function markDownstream(writer: RecordWriter, starts: string[], mark: RecallMark, budget: RecallWalkBudget): Promise<boolean> {
   const seen = new Set(starts)
   let frontier = starts
   for (let depth = 0; depth < MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
     const next: string[] = []
     for (const key of frontier) {
-      const rows = await writer.range<EdgeRecord>(SPACES.forward, { ...prefixRange(key), limit: budget + 1 })
-      if (rows.length > budget) return false
-      budget -= rows.length
+      const rows = await writer.range<EdgeRecord>(SPACES.forward, { ...prefixRange(key), limit: budget.edges + 1 })
+      if (rows.length > budget.edges) {
+        budget.edges = 0
+        return false
+      }
+      budget.edges -= rows.length
       for (const [edgeKey, edge] of rows) {
         const to = edgeKey.split(SEP)[1]
         if (seen.has(to) || !inEffect(edge) || !(await mayCarry(writer, edge, to))) continue
@@ -118,9 +132,13 @@ export async function buildRecallIndex(store: LevelStore): Promise<void> {
     put: (space, key, value) => void writes.set(space + SEP + key, { space, key, value }),
   }
   const recalls = (await store.getRange<RecallRecord>(SPACES.recall, {})).sort(([, a], [, b]) => a.seq - b.seq)
+  // Each recall statement's lots share its budget, as when it was appended.
+  const budgets = new Map<number, RecallWalkBudget>()
   let truncated = 0
   for (const [key, recall] of recalls) {
-    if (!(await markRecalled(writer, key, recall.seq))) {
+    const budget = budgets.get(recall.seq) ?? recallWalkBudget()
+    budgets.set(recall.seq, budget)
+    if (!(await markRecalled(writer, key, recall.seq, budget))) {
       writer.put(SPACES.recall, key, { ...recall, truncated: true } satisfies RecallRecord)
       truncated++
     }
