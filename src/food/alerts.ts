@@ -5,7 +5,7 @@ import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
 import { canonicalObject, kilograms, temperatureReadings, type EpcisEvent } from './objects.js'
-import { contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
+import { MAX_CONTAINED_EDGES, contentsBudget, contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
 import { findRecall } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
@@ -35,17 +35,29 @@ export async function raiseFoodAlerts(ctx: RuleContext, event: EpcisEvent, recor
   })
 }
 
-/** What the containers an event names hold (contentsOf each object that is no GTIN), read once when first asked. */
-type ContainedObjects = () => Promise<{ key: string; id: string }[]>
+/** What the containers an event names hold (contentsOf each object that is no GTIN), read once when first asked,
+ *  within one budget for the event (MAX_CONTAINED_EDGES); `cut` when some of it was left unread. */
+type ContainedObjects = () => Promise<{ objects: { key: string; id: string }[]; cut: boolean }>
 
 function containedObjects(ctx: RuleContext, record: FoodEventRecord): ContainedObjects {
-  let contents: Promise<{ key: string; id: string }[]> | undefined
+  let contents: Promise<{ objects: { key: string; id: string }[]; cut: boolean }> | undefined
   return () =>
     (contents ??= (async () => {
       const held: { key: string; id: string }[] = []
-      for (const object of record.objects) if (!gtinOfKey(object.key)) held.push(...(await contentsOf(ctx, object.key)))
-      return held
+      const budget = contentsBudget()
+      for (const object of record.objects) {
+        if (budget.cut) break
+        if (!gtinOfKey(object.key)) held.push(...(await contentsOf(ctx, object.key, undefined, budget)))
+      }
+      return { objects: held, cut: budget.cut }
     })())
+}
+
+/** What an alert adds when it judged only part of the contents of the containers an event names. */
+function contentsNote(contents: { cut: boolean }, record: FoodEventRecord): string {
+  if (!contents.cut) return ''
+  const containers = record.objects.filter((object) => !gtinOfKey(object.key)).map((object) => object.id)
+  return ` (contents of ${containers.join(', ')} cut at ${MAX_CONTAINED_EDGES} edges: lots beyond were not checked)`
 }
 
 /** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names). */
@@ -54,7 +66,8 @@ export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEv
   if (readings.length === 0) return undefined
   const affected: string[] = []
   const details: string[] = []
-  const candidates: { key: string; id: string }[] = [...record.objects, ...(await contents())]
+  const contained = await contents()
+  const candidates: { key: string; id: string }[] = [...record.objects, ...contained.objects]
   for (const object of candidates) {
     const product = await productOf(ctx, object.key)
     const range = product?.storage
@@ -65,7 +78,7 @@ export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEv
     const worst = outside.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a))
     details.push(`${object.id}: ${outside.length} reading(s) outside ${range.minC ?? '-∞'}..${range.maxC ?? '∞'} °C (e.g. ${worst.celsius} °C)`)
   }
-  return affected.length > 0 ? { kind: 'TEMPERATURE_EXCURSION', ...origin(ctx), ids: affected, message: details.join('; ') } : undefined
+  return affected.length > 0 ? { kind: 'TEMPERATURE_EXCURSION', ...origin(ctx), ids: affected, message: details.join('; ') + contentsNote(contained, record) } : undefined
 }
 
 /** MASS_BALANCE: a transformation whose outputs weigh more than its inputs allow (all in mass units). */
@@ -119,7 +132,8 @@ export async function overConsumedLotAlerts(ctx: RuleContext, event: EpcisEvent)
 export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents: ContainedObjects): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
   const day = localDay(record.eventTime, event.eventTimeZoneOffset)
-  const candidates: { key: string; id: string }[] = [...record.objects.filter((object) => object.role !== 'output'), ...(await contents())]
+  const contained = await contents()
+  const candidates: { key: string; id: string }[] = [...record.objects.filter((object) => object.role !== 'output'), ...contained.objects]
   const expired: string[] = []
   const details: string[] = []
   for (const { key, id } of candidates) {
@@ -128,7 +142,7 @@ export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent,
     expired.push(id)
     details.push(`${id} (best before ${bestBefore.date}, seq ${bestBefore.seq})`)
   }
-  return expired.length > 0 ? { kind: 'EVENT_AFTER_EXPIRY', ...origin(ctx), ids: expired, message: `${record.bizStep} on ${day} of ${details.join(', ')}` } : undefined
+  return expired.length > 0 ? { kind: 'EVENT_AFTER_EXPIRY', ...origin(ctx), ids: expired, message: `${record.bizStep} on ${day} of ${details.join(', ')}${contentsNote(contained, record)}` } : undefined
 }
 
 /**

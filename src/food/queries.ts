@@ -62,21 +62,40 @@ export async function eventsMatching(reader: RecordReader, keys: Iterable<string
   return [...found.values()].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 }
 
+/** Edges one event's alerts read of what the containers it names hold: a producer can pack any number of lots onto one pallet. */
+export const MAX_CONTAINED_EDGES = 4_096
+
+/** What a walk of contents may still read, and whether it stopped with more to read. */
+export interface ContentsBudget {
+  edges: number
+  cut: boolean
+}
+
+export function contentsBudget(edges = MAX_CONTAINED_EDGES): ContentsBudget {
+  return { edges, cut: false }
+}
+
 /** What a container carries (cases in a pallet, lots in a case), recursively: aggregation,
- *  association and transaction children, never transformation inputs. */
-export async function contentsOf(reader: RecordReader, key: string, depth = 4): Promise<{ key: string; id: string }[]> {
+ *  association and transaction children, never transformation inputs. At most the edges left in
+ *  `budget` are read (it is spent); `budget.cut` says when some were left unread. */
+export async function contentsOf(reader: RecordReader, key: string, depth = 4, budget: ContentsBudget = contentsBudget()): Promise<{ key: string; id: string }[]> {
   const out: { key: string; id: string }[] = []
   const seen = new Set([key])
   let frontier = [key]
   for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
     const next: string[] = []
     for (const k of frontier) {
-      for (const { key: inner, edge } of await neighboursOf(reader, k, 'backward')) {
+      const neighbours = await neighboursOf(reader, k, 'backward', budget.edges + 1)
+      if (neighbours.length > budget.edges) budget.cut = true
+      const read = neighbours.slice(0, budget.edges)
+      budget.edges -= read.length
+      for (const { key: inner, edge } of read) {
         if (edge.eventType === 'TransformationEvent' || seen.has(inner) || !inEffect(edge)) continue
         seen.add(inner)
         out.push({ key: inner, id: edge.from })
         next.push(inner)
       }
+      if (budget.cut) return out
     }
     frontier = next
   }
