@@ -4,10 +4,10 @@
 import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
-import { canonicalObject, kilograms, temperatureReadings, type EpcisEvent } from './objects.js'
+import { canonicalObject, itemLotKey, kilograms, objectsOf, temperatureReadings, type EpcisEvent } from './objects.js'
 import { MAX_CONTAINED_EDGES, contentsBudget, contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
-import { findRecall } from './recall-index.js'
+import { findRecallOf } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
 import { BEST_BEFORE_SPACE, type BestBeforeRecord } from './best-before.js'
 import { localDay } from '../core/zone-offset.js'
@@ -147,16 +147,22 @@ export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent,
 
 /**
  * EVENT_AFTER_RECALL: a distribution step of a recalled lot, or of one made from or carrying a recalled
- * lot, recorded after the recall (the recall index holds only recalls already in the log). One read
- * per object, two for a recalled one.
+ * lot, or of an item of a recalled lot, recorded after the recall (the recall index holds only recalls
+ * already in the log). One read per object, two for a recalled one, four at most for an item.
  */
 export async function eventAfterRecallAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
   const lots = record.objects.filter((o) => o.role !== 'parent' || event.type === 'ObjectEvent')
+  // The lots the event's own identifiers put its items in (a Digital Link's 10 beside its 21).
+  const itemLots = new Map<string, string>()
+  for (const object of objectsOf(event)) {
+    const lot = itemLotKey(object.identifier)
+    if (lot !== undefined && !itemLots.has(object.key)) itemLots.set(object.key, lot)
+  }
   const recalled: string[] = []
   const reasons: string[] = []
   for (const object of lots) {
-    const recall = await findRecall(ctx, object.key)
+    const recall = await findRecallOf(ctx, object.key, [itemLots.get(object.key)])
     if (recall) {
       recalled.push(object.id)
       reasons.push(`${object.id} (recalled at seq ${recall.seq}: ${recall.reason})`)

@@ -3,10 +3,11 @@
 
 import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
-import { canonicalObject } from './objects.js'
+import { canonicalObject, itemLotKey } from './objects.js'
 import { boundedHop } from './bounded-hop.js'
 import { productOf } from './queries.js'
-import { findRecall } from './recall-index.js'
+import { findRecallOf } from './recall-index.js'
+import { parseIdentifier } from './identifiers.js'
 import { prefixRange, seqKey } from '../store/keys.js'
 import { SPACES, type FoodEventRecord, type ObjectEventLink, type ObjectRecord, type ProductRecord, type RecallRecord } from './records.js'
 
@@ -38,12 +39,16 @@ export interface Journey {
 export async function journeyOf(committed: RecordReader, text: string): Promise<Journey> {
   const reader = new BoundedReader(committed, MAX_JOURNEY_READS)
   const start = canonicalObject(text)
-  const keys = new Set([start.key])
+  const object = (await reader.get<ObjectRecord>(SPACES.object, start.key)) ?? null
+  // A serialised item is of its lot: the lot the ledger first knew it under, else the one `text` names. Its
+  // journey runs through the lot's (as the consumer page's model, which starts from that Digital Link).
+  const lot = (object ? itemLotKey(parseIdentifier(object.digitalLink)) : undefined) ?? itemLotKey(start.identifier)
+  const keys = new Set([start.key, ...(lot !== undefined ? [lot] : [])])
   let truncated = false
   // upstream: inputs and contents, recursively; then the carriers: the cases and pallets it travelled
   // in (not what it was made into)
   for (const direction of ['backward', 'forward'] as const) {
-    let frontier = [start.key]
+    let frontier = direction === 'backward' ? [...keys] : [start.key]
     let cutShort = false
     for (let depth = 0; depth < MAX_JOURNEY_DEPTH && frontier.length > 0 && !cutShort; depth++) {
       const { found, cut } = await boundedHop(reader, frontier, direction)
@@ -71,13 +76,12 @@ export async function journeyOf(committed: RecordReader, text: string): Promise<
   await reader.prefetch(SPACES.event, wanted)
   const events = (await Promise.all(wanted.map((key) => reader.get<FoodEventRecord>(SPACES.event, key)))).filter((r): r is FoodEventRecord => r !== undefined)
   events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
-  const object = (await reader.get<ObjectRecord>(SPACES.object, start.key)) ?? null
   return {
     id: object?.id ?? start.id,
     key: start.key,
     object,
     product: (await productOf(reader, start.key)) ?? null,
-    recall: (await findRecall(reader, start.key)) ?? null,
+    recall: (await findRecallOf(reader, start.key, [lot, itemLotKey(start.identifier)])) ?? null,
     events,
     keys: [...keys],
     truncated,

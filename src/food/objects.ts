@@ -79,6 +79,15 @@ export function canonicalObject(text: string, prefixLength?: PrefixLengthLookup)
 }
 
 /**
+ * The key of the lot a serialised item belongs to, where its identifier names one (a Digital Link's 10 beside
+ * its 21): an item is keyed by GTIN and serial alone, yet it is of that lot, and answers to its recall.
+ */
+export function itemLotKey(identifier: Gs1Identifier): string | undefined {
+  if (identifier.kind !== 'sgtin' || identifier.lot === undefined || identifier.gtin === undefined) return undefined
+  return identifierKey({ kind: 'lgtin', gtin: identifier.gtin, lot: identifier.lot, ...(identifier.cpv !== undefined ? { cpv: identifier.cpv } : {}) })
+}
+
+/**
  * The index key of an identifier found in a stored event or a trace graph; text the parser refuses
  * is its own key, so it still compares equal to itself. Never throws.
  */

@@ -8,6 +8,8 @@ import { SEP, prefixRange, seqKey } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
 import { inEffect } from './correction-index.js'
 import { gtinOfKey } from './queries.js'
+import { parseIdentifier } from './identifiers.js'
+import { itemLotKey } from './objects.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Hops a recall is carried downstream of the lot it names, in one statement. */
@@ -39,6 +41,38 @@ export function recallMarkOf(reader: RecordReader, key: string): Promise<RecallM
 export async function findRecall(reader: RecordReader, key: string): Promise<RecallRecord | undefined> {
   const mark = await recallMarkOf(reader, key)
   return mark ? reader.get<RecallRecord>(SPACES.recall, mark.origin) : undefined
+}
+
+/**
+ * The recall covering the object at `key`: its own mark's, else, for a serialised item, the recall covering
+ * a lot it belongs to: each of `lots` (keys, as itemLotKey gives them: the lot the caller's identifier names)
+ * and the lot the ledger first knew the item under (its object record's Digital Link). At most four reads
+ * for an item, two for anything else.
+ */
+export async function findRecallOf(reader: RecordReader, key: string, lots: readonly (string | undefined)[] = []): Promise<RecallRecord | undefined> {
+  const own = await findRecall(reader, key)
+  if (own || !isItemKey(key)) return own
+  const record = await reader.get<ObjectRecord>(SPACES.object, key)
+  const recorded = record?.lot !== undefined ? recordedLotKey(record.digitalLink) : undefined
+  for (const lot of new Set([...lots, recorded])) {
+    if (lot === undefined || lot === key) continue
+    const recall = await findRecall(reader, lot)
+    if (recall) return recall
+  }
+  return undefined
+}
+
+/** A serialised item's key: "01/<gtin>[/22/<cpv>]/21/<serial>" (values are escaped, so no value holds "/"). */
+function isItemKey(key: string): boolean {
+  return key.startsWith('01/') && key.includes('/21/')
+}
+
+function recordedLotKey(digitalLink: string): string | undefined {
+  try {
+    return itemLotKey(parseIdentifier(digitalLink))
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 // the browser derives it again from the entries it verified (web/bound-view.ts).
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
-import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import { localDay } from '../../core/zone-offset.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
@@ -230,7 +230,9 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       backward.get(to.key)?.push({ key: from.key, transformation })
     }
   }
-  const upstream = reach(start.key, backward, true)
+  // A serialised item is of the lot its Digital Link names: that lot and what is upstream of it are the item's too.
+  const itemLot = itemLotKey(start.identifier)
+  const upstream = new Set([...reach(start.key, backward, true), ...(itemLot !== undefined ? reach(itemLot, backward, true) : [])])
   // The lot's journey: itself, everything upstream, and whatever carried it (not what it was made into).
   const journey = new Set([...upstream, ...reach(start.key, forward, false)])
   // What the page names goods of: the journey and what the lot was made into.
@@ -320,7 +322,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       severity: String(statement.body.severity),
       lotName: productName(recalled.gtin),
       ...(recalled.lot !== undefined ? { lot: recalled.lot } : {}),
-      self: hit.key === start.key,
+      self: hit.key === start.key || hit.key === itemLot,
       by: actor(statement.actor),
     }
   }
