@@ -35,11 +35,11 @@ export function declarationOf(ctx: RuleContext, event: EpcisEvent, record: FoodE
  */
 export async function correctedBy(ctx: RuleContext, declaration: Declaration): Promise<FoodEventRecord[]> {
   const id = declaredEventId(declaration)
-  const rows = await ctx.range<number>(SPACES.byEventId, { ...prefixRange(id), limit: MAX_DECLARED_CANDIDATES })
-  const seqs = [...new Set(rows.map(([key]) => parseInt(key.split(SEP).at(-1) as string, 16)))]
-  const records = (await Promise.all(seqs.map((seq) => ctx.get<FoodEventRecord>(SPACES.event, seqKey(seq))))).filter(
-    (record): record is FoodEventRecord => record !== undefined && record.declares === undefined,
-  )
+  // The events of its content first, by its hash ID: other events that share its eventID (anyone may write
+  // one) cannot crowd them out of the candidates read. Then, to say why it corrects none, those of its id.
+  const repeats = targetsOf(declaration, await candidatesUnder(ctx, declaration.hashId))
+  if (repeats.length > 0) return repeats
+  const records = await candidatesUnder(ctx, id)
   // An event recorded elsewhere (or never): the declaration is kept, as an EPCIS repository keeps what it is
   // sent, and corrects nothing; it cannot lie in wait either, since it corrects only events recorded before it.
   if (records.length === 0) return []
@@ -55,6 +55,15 @@ export async function correctedBy(ctx: RuleContext, declaration: Declaration): P
     if (refusal !== undefined) fail('CORRECTION_INVALID', correctionMessage(refusal, id), { reason: refusal, eventID: id, seq: record.seq })
   }
   throw new TypeError('a declaration with candidates corrects some or is refused') // targetsOf and correctionRefusal disagree
+}
+
+/** The ordinary events (not declarations) indexed under `id`, at most MAX_DECLARED_CANDIDATES. */
+async function candidatesUnder(ctx: RuleContext, id: string): Promise<FoodEventRecord[]> {
+  const rows = await ctx.range<number>(SPACES.byEventId, { ...prefixRange(id), limit: MAX_DECLARED_CANDIDATES })
+  const seqs = [...new Set(rows.map(([key]) => parseInt(key.split(SEP).at(-1) as string, 16)))]
+  return (await Promise.all(seqs.map((seq) => ctx.get<FoodEventRecord>(SPACES.event, seqKey(seq))))).filter(
+    (record): record is FoodEventRecord => record !== undefined && record.declares === undefined,
+  )
 }
 
 function correctionMessage(reason: string, id: string): string {

@@ -118,10 +118,14 @@ export function correctionsAmong(events: readonly (CorrectionParty & { declarati
   return marks
 }
 
-/** The events among `candidates` (ordinary events recorded before it) that `declaration` corrects; empty when it may correct none of them. */
+/**
+ * The events among `candidates` (ordinary events recorded before it) that `declaration` corrects; empty when it
+ * may correct none of them. Only events that answer to its id and repeat its content (the same hash ID) are its
+ * concern: anyone may record other events under the same eventID, and those must not stand in its way.
+ */
 export function targetsOf<T extends CorrectionParty>(declaration: Declaration, candidates: readonly T[]): T[] {
   const id = declaredEventId(declaration)
-  const named = candidates.filter((event) => event.seq < declaration.seq && answersTo(event, id))
+  const named = candidates.filter((event) => event.seq < declaration.seq && answersTo(event, id) && event.hashId === declaration.hashId)
   const own = named.filter((event) => event.actor === declaration.actor)
   const chosen = own.length > 0 || !declaration.byRegulator ? own : named
   return chosen.every((event) => correctionRefusal(declaration, event) === undefined) ? chosen : []
