@@ -105,6 +105,25 @@ export async function recallLateAlert(ctx: RuleContext, key: string, id: string,
   )
 }
 
+/** Due records one recall reads to find the failed lots its walk was the first to cover. */
+export const MAX_DUES_READ_BY_RECALL = 10_000
+
+/**
+ * RECALL_LATE of the failed lots the recall at ctx.seq was the first to cover through its walk downstream (their
+ * recall mark is this recall's, not one they had before): the clock stops at the first recall that covers a lot,
+ * its own or an ingredient's, and a late one says so. The lots it names are judged before it marks them
+ * (recallLateAlert), so `named` are skipped here. Reads at most MAX_DUES_READ_BY_RECALL due records.
+ */
+export async function coveredLateAlerts(ctx: RuleContext, severity: string, named: ReadonlySet<string>): Promise<ReturnType<typeof alertRecord>[]> {
+  const alerts: ReturnType<typeof alertRecord>[] = []
+  for (const [, due] of await ctx.range<RecallDue>(RECALL_DUE_SPACE, { limit: MAX_DUES_READ_BY_RECALL })) {
+    if (named.has(due.key) || (await recallMarkOf(ctx, due.key))?.seq !== ctx.seq) continue
+    const late = await recallLateAlert(ctx, due.key, due.id, severity)
+    if (late) alerts.push(late)
+  }
+  return alerts
+}
+
 /** The lot's first failed inspection in the log, if any. */
 async function firstFailure(reader: RecordReader, key: string): Promise<InspectionRecord | undefined> {
   return (await inspectionsOf(reader, [key])).find((inspection) => inspection.result.outcome === 'fail')

@@ -22,7 +22,7 @@ import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled, recallMarkOf, recallWalkBudget } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
-import { inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
+import { coveredLateAlerts, inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
 import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -217,6 +217,8 @@ const recallKind: StatementKind = {
       ctx.put(SPACES.recall, key, record)
       if (!(await markRecalled(ctx, key, ctx.seq, budget))) ctx.put(SPACES.recall, key, { ...record, truncated: true } satisfies RecallRecord)
     }
+    // And of the failed lots downstream that it is the first to cover.
+    for (const late of await coveredLateAlerts(ctx, body.severity, new Set(recalled.map(({ key }) => key)))) ctx.put(late.space, late.key, late.value)
   },
 }
 
