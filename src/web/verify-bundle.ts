@@ -17,9 +17,9 @@ import { parseProofBundle, type BundleEntry, type BundleSubject, type ProofBundl
 import { parseTlogProof } from '../core/tlog-proof.js'
 import { verifyCosignatures } from '../core/cosignature.js'
 import type { Statement } from '../core/statement.js'
-import { normaliseHashIdentifier } from '../core/epcis-hash-identifiers.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { describeStatement, type AccountEntry, type BundleAccount } from './bundle-account.js'
+import { namesLot } from './names-lot.js'
 import { isRecord, type ServedEntry } from './served.js'
 import { EntryCheckError, type EntrySource, type VerifiedEntry } from './verify-entries.js'
 import type { EntryOutcome, Failure, WitnessPolicy } from './verify-log.js'
@@ -167,30 +167,6 @@ function aboutFailures(about: BundleSubject, outcomes: readonly EntryOutcome[]):
     if (!applied && failures.length === 0) failures.push({ check: 'about', detail: `no entry applies for ${about.applicationId} to use seal ${about.sealId}` })
   }
   return failures
-}
-
-/** The identifiers an EPCIS event names as its goods (attacker-controlled: only strings are kept). */
-function goodsOf(event: Record<string, unknown>): unknown[] {
-  const lists = ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'].map((field) => event[field])
-  const classes = ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'].map((field) => event[field])
-  return [
-    event.parentID,
-    ...lists.flatMap((list) => (Array.isArray(list) ? list : [])),
-    ...classes.flatMap((list) => (Array.isArray(list) ? list.map((q) => (isRecord(q) ? q.epcClass : undefined)) : [])),
-  ]
-}
-
-/** Whether `statement` names the lot `digitalLink` itself: among an event's goods, as an inspection's lot, in a recall's ids. */
-function namesLot(statement: Statement, digitalLink: string): boolean {
-  // One spelling for a lot's EPC URN and its Digital Link on any host: CBV 2.0's canonical Digital Link, its
-  // escapes undone (the hash ID's normaliser keeps some characters of a URN, ' : ; =, as they are).
-  const canonical = (id: unknown) =>
-    typeof id === 'string' ? (normaliseHashIdentifier(id) ?? id).replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : undefined
-  const lot = canonical(digitalLink)
-  const body = statement.body
-  const named =
-    statement.type === 'food.event' ? goodsOf(body) : statement.type === 'food.inspection' ? [body.lot] : statement.type === 'food.recall' && Array.isArray(body.ids) ? body.ids : []
-  return named.some((id) => canonical(id) === lot)
 }
 
 /**

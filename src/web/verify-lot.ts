@@ -3,9 +3,12 @@
 // this browser saw, and every entry the node lists for the lot in its resolver JSON
 // (GET /01/...?format=json: events, inspections, the recall), each as the page verifier checks them
 // (verify-log.ts). No DOM here: it runs in Node's tests as in the page (verify-standalone.ts).
-// Which entries belong to a lot is the node's word: inclusion proofs cannot show one was left out.
+// Which entries belong to a lot is the node's word: inclusion proofs cannot show one was left out. So that
+// another lot's entries are not shown as this one's, one of them must name the lot itself (names-lot.ts).
 
+import { CANONICAL_DIGITAL_LINK_BASE } from '../core/digital-link-path.js'
 import type { Ed25519 } from '../core/ed25519.js'
+import { namesLot } from './names-lot.js'
 import { isRecord } from './served.js'
 import { verifyLogEntries, type CheckpointMemory, type LogSource, type LogVerification, type WitnessPolicy } from './verify-log.js'
 
@@ -80,6 +83,11 @@ export async function verifyLot(
     expectedKeyId: input.expectedKeyId,
     ...(input.witnessPolicy ? { witnessPolicy: input.witnessPolicy } : {}),
   })
+  // Genuine entries of other lots prove nothing of this one.
+  const verified = outcome.entries.filter((entry) => entry.ok && entry.statement !== undefined)
+  if (lotPath !== undefined && lotError === undefined && verified.length > 0 && !verified.some(({ statement }) => statement && namesLot(statement, CANONICAL_DIGITAL_LINK_BASE + lotPath))) {
+    lotError = `none of the entries the node lists for ${lotPath} names that lot`
+  }
   return {
     ...outcome,
     ok: outcome.ok && lotError === undefined,
