@@ -99,8 +99,10 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
     }
     const entries = verifiedEvidence(area, bySeq)
     if (!entries) {
-      marks.push([element, 'failed'])
-      continue // each unverified entry is a failure of its own already
+      // Each unverified entry is a failure of its own already; an area left uncompared must fail the page all the same.
+      if (outcome.ok) fail({ check: 'bound-view', detail: 'its evidence did not verify' })
+      else marks.push([element, 'failed'])
+      continue
     }
     if (outcome.checkpoint && area.params.asOf !== undefined && !(Number(area.params.asOf) <= outcome.checkpoint.size)) {
       fail({ check: 'bound-view', detail: `the page claims checkpoint ${area.params.asOf}, beyond the signed ${outcome.checkpoint.size}` })
@@ -145,14 +147,15 @@ export function checkBoundAreas(areas: readonly ServedArea[], outcome: LogVerifi
   return { failures, mark: () => marks.forEach(([element, state]) => element.setAttribute('data-verified', state)) }
 }
 
-/** The area's evidence as verified, or undefined if any of it did not verify. */
+/** The area's evidence as verified, each seq once (a page may name one twice), or undefined if any of it did not verify. */
 function verifiedEvidence(area: BoundArea, bySeq: ReadonlyMap<number, EntryOutcome>): EvidenceEntry[] | undefined {
   const entries: EvidenceEntry[] = []
-  for (const seq of area.evidence) {
+  const seqs = new Set(area.evidence)
+  for (const seq of seqs) {
     const entry = bySeq.get(seq)
     if (entry?.ok && entry.statement && entry.recordedAt !== undefined) entries.push({ seq, recordedAt: entry.recordedAt, statement: entry.statement })
   }
-  return entries.length === new Set(area.evidence).size ? entries : undefined
+  return entries.length === seqs.size ? entries : undefined
 }
 
 /** Whether deriving any of the areas from what verified calls code the page script loads on demand (web/lazy-code.ts). */
