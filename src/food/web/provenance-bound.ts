@@ -73,7 +73,8 @@ const FACTS: Record<string, Record<Lang, string>> = {
 export const provenanceBoundView: BoundView & { facts: typeof FACTS; requiredAt: RegExp } = {
   name: PROVENANCE_VIEW,
   facts: FACTS,
-  requiredAt: /^\/01\//,
+  // Every resolver page: /01/… and each other GS1 primary key's path (a pallet's /00/…), the only paths that start with digits.
+  requiredAt: /^\/\d+\//,
   render: (input) => renderProvenanceArea(provenanceViewFromArea(input), input.lang),
   // An error declaration's corrections are matched by EPCIS event hash, which the consumer script loads on demand.
   needsLazyCode: (entries) => declarationsAmong(entries).size > 0,
