@@ -75,11 +75,15 @@ export function logBaseOf(text: string): string | undefined {
   }
 }
 
-/** Remembered checkpoints per log URL and origin: one static page checks many logs, and two may share a name. */
-function standaloneMemory(logBase: string): CheckpointMemory | undefined {
+/**
+ * Remembered checkpoints per log key (its id's first 8 hex, which every longer id of it shares) and origin: one
+ * static page checks many logs, and two may share a name. Not per URL: the same log read at another one (a mirror,
+ * the host spelled otherwise, the `url=` a node writes into its link here) must not start from nothing.
+ */
+function standaloneMemory(keyId: string): CheckpointMemory | undefined {
   try {
     const storage = window.localStorage
-    const key = (origin: string) => `${STORAGE_PREFIX}${logBase} ${origin}`
+    const key = (origin: string) => `${STORAGE_PREFIX}log ${keyId.slice(0, 8)} ${origin}`
     return {
       read(origin) {
         try {
@@ -193,13 +197,15 @@ async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement)
     httpLogSource(logBase),
     nobleEd25519,
     { expectedKeyId: keyId, ...(lot ? { lot } : {}), ...(witnessPolicy ? { witnessPolicy } : {}) },
-    standaloneMemory(logBase),
+    standaloneMemory(keyId),
   )
   if (mine !== runs) return
   const failures = outcome.failures.map((failure) => describeFailure(lang, failure))
   if (outcome.lotError) failures.push(format(t.lotError, { detail: outcome.lotError }))
   const lines: string[] = []
-  if (outcome.checkpoint) lines.push(format(t.checkpoint, { origin: outcome.checkpoint.origin, keyId: outcome.keyId, size: outcome.checkpoint.size }))
+  // "Consistent with what this browser saw before" is said only where it held.
+  const inconsistent = outcome.failures.some(({ check }) => check === 'rollback' || check === 'consistency' || check === 'key-changed')
+  if (outcome.checkpoint && !inconsistent) lines.push(format(t.checkpoint, { origin: outcome.checkpoint.origin, keyId: outcome.keyId, size: outcome.checkpoint.size }))
   const witnessed = outcome.witnessed && witnessedLine(lang, outcome.witnessed)
   if (witnessed) lines.push(witnessed)
   if (outcome.listed.length > 0) lines.push(format(t.entries, { n: outcome.listed.length }))
