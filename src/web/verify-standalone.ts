@@ -186,8 +186,8 @@ async function run(form: HTMLFormElement, box: HTMLElement, status: HTMLElement)
   if (typeof witnessPolicy === 'string') return show(box, status, 'failed', [], [], [witnessPolicy])
   history.replaceState(null, '', formatTrustFragment({ log: keyId, ...(lot ? { lot } : {}), url: logBase }))
   try {
-    // Remembered per log, so the next visit holds the log to the same witnesses.
-    localStorage.setItem(`${STORAGE_PREFIX}witness ${logBase}`, JSON.stringify({ keys: witness, min: witnessMin }))
+    // Remembered per log key, so the next check of the log, at whatever URL, holds it to the same witnesses.
+    localStorage.setItem(`${STORAGE_PREFIX}witness ${keyId.slice(0, 8)}`, JSON.stringify({ keys: witness, min: witnessMin }))
   } catch {
     // storage blocked: the policy holds for this run only
   }
@@ -239,8 +239,11 @@ export function startStandaloneVerifier(): void {
       if (fragment.log) field(form, 'log').value = fragment.log
       if (fragment.lot) field(form, 'lot').value = fragment.lot
       const base = logBaseOf(field(form, 'url').value)
+      const keyId = field(form, 'log').value.trim().toLowerCase().slice(0, 8)
       try {
-        const kept = base ? (JSON.parse(localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) ?? 'null') as { keys?: unknown; min?: unknown } | null) : null
+        // The log key's policy; one kept per URL before policies were kept per key, else.
+        const text = localStorage.getItem(`${STORAGE_PREFIX}witness ${keyId}`) ?? (base ? localStorage.getItem(`${STORAGE_PREFIX}witness ${base}`) : null)
+        const kept = JSON.parse(text ?? 'null') as { keys?: unknown; min?: unknown } | null
         if (typeof kept?.keys === 'string') field(form, 'witness').value = kept.keys
         if (typeof kept?.min === 'string') field(form, 'witness-min').value = kept.min
       } catch {
