@@ -167,9 +167,10 @@ export function needsLazyCode(areas: readonly ServedArea[], outcome: LogVerifica
   })
 }
 
+/** Escapes of reserved characters are kept (decodeURI): a lot's escaped "/" (%2F) is not the path's "/". */
 function samePath(a: string, b: string): boolean {
   try {
-    return decodeURIComponent(a) === decodeURIComponent(b)
+    return decodeURI(a) === decodeURI(b)
   } catch {
     return a === b
   }
