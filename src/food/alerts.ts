@@ -5,7 +5,7 @@ import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
 import { canonicalObject, itemLotKey, kilograms, objectsOf, temperatureReadings, type EpcisEvent } from './objects.js'
-import { MAX_CONTAINED_EDGES, contentsBudget, contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
+import { MAX_CARRIER_EDGES, MAX_CONTAINED_EDGES, contentsBudget, contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
 import { findRecallOf } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
@@ -171,14 +171,21 @@ export async function eventAfterRecallAlert(ctx: RuleContext, event: EpcisEvent,
   return recalled.length > 0 ? { kind: 'EVENT_AFTER_RECALL', ...origin(ctx), ids: recalled, message: `${record.bizStep} of recalled ${reasons.join(', ')}` } : undefined
 }
 
-/** BROKEN_CHAIN_OF_CUSTODY: goods received where no shipment of them (or of their container) was going. */
+/**
+ * BROKEN_CHAIN_OF_CUSTODY: goods received where no shipment of them (or of their container) was going. The containers
+ * carrying each object are read within a bound (queries.ts latestShipment), one budget for the event: an object
+ * whose containers were cut is not judged sound on part of them, it is named as not checked.
+ */
 export async function brokenChainOfCustodyAlert(ctx: RuleContext, record: FoodEventRecord): Promise<Alert | undefined> {
   if (!record.bizStep || !RECEIVING_STEPS.has(record.bizStep) || !record.bizLocation) return undefined
   const here = record.bizLocation
   const broken: string[] = []
+  const budget = contentsBudget()
   for (const object of record.objects) {
-    const shipment = await latestShipment(ctx, object.key)
-    if (!shipment) {
+    const { shipment, cut } = await latestShipment(ctx, object.key, budget)
+    if (cut) {
+      broken.push(`${object.id} is in more containers than were read (${MAX_CARRIER_EDGES} edges of an object, ${MAX_CONTAINED_EDGES} of an event): its custody was not checked`)
+    } else if (!shipment) {
       broken.push(`${object.id} was never shipped`)
     } else if (shipment.destinations && !shipment.destinations.some((d) => sameLocation(d, here))) {
       broken.push(`${object.id} was shipped (seq ${shipment.seq}) to ${shipment.destinations.join(', ')}, not here`)

@@ -10,6 +10,7 @@ import { correctionRefusal, declaredEventId, markCorrected, targetsOf, type Corr
 import { edgesOf, type EpcisEvent } from './objects.js'
 import { stampAdjacentEdge } from './adjacency.js'
 import { recomputeLotBalance } from './lot-balance.js'
+import { shipmentWrites } from './shipment-index.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectEventLink, type QuantityMove } from './records.js'
 
 /** Events one declaration looks at under its declared id: the same content recorded by many actors is bounded too. */
@@ -87,6 +88,8 @@ export async function recordCorrections(ctx: RuleContext, declaration: Declarati
     ctx.put(SPACES.correction, key, mark)
     if (target.correctedBy !== undefined) continue // stamped by an earlier declaration
     ctx.put(SPACES.event, key, { ...target, correctedBy: declaration.seq } satisfies FoodEventRecord)
+    // A corrected shipment is none: out of the index, so the latest in effect is its first row.
+    for (const write of shipmentWrites(target)) ctx.put(write.space, write.key, null)
     /** Whether there was a record to stamp. */
     const stamp = async <T extends object>(space: string, recordKey: string): Promise<boolean> => {
       const value = await ctx.get<T>(space, recordKey)

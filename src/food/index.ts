@@ -20,6 +20,7 @@ import { buildLotBalanceIndex } from './lot-balance.js'
 import { buildBestBeforeIndex } from './best-before-index.js'
 import { buildRecallDueIndex, recallOverdueAlertSource } from './inspection.js'
 import { buildRecallIndex } from './recall-index.js'
+import { buildShipmentIndex } from './shipment-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
 /** Who signs food statements: the chain's businesses, regulators, and labs that test lots. */
@@ -67,5 +68,6 @@ export const domain: Domain = {
     await buildLotBalanceIndex(store)
     await buildBestBeforeIndex(store)
     await buildRecallDueIndex(store)
+    await buildShipmentIndex(store)
   },
 }

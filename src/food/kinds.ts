@@ -18,6 +18,7 @@ import {
   type RecallRecord,
 } from './records.js'
 import { raiseFoodAlerts } from './alerts.js'
+import { shipmentWrites } from './shipment-index.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled, recallMarkOf, recallWalkBudget } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
@@ -165,6 +166,7 @@ function writeEventIndexes(ctx: RuleContext, record: FoodEventRecord, declaratio
     const link: ObjectEventLink = { seq: ctx.seq, role: object.role, eventType: record.eventType, eventTime, ...(bizStep ? { bizStep } : {}), ...(declaration ? { declaration: true as const } : {}) }
     ctx.put(SPACES.byObject, joinKey(object.key, k), link)
   }
+  if (!declaration) for (const write of shipmentWrites(record)) ctx.put(write.space, write.key, write.value)
 }
 
 /**

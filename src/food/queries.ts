@@ -5,17 +5,16 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { inEffect } from './correction-index.js'
-import { neighboursOf } from './adjacency.js'
+import { ADJACENT_EDGES_HELD, neighboursOf } from './adjacency.js'
+import { latestShipmentOf } from './shipment-index.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
 import {
   SPACES,
-  type FoodEventRecord,
   type ObjectEventLink,
   type ProductRecord,
+  type ShipmentLink,
 } from './records.js'
-
-const SHIPPING_STEPS = new Set(['shipping', 'departing'])
 
 /** The GTIN of a lot or item key ("01/<gtin>/..."), if it has one. */
 export function gtinOfKey(key: string): string | undefined {
@@ -102,15 +101,26 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4, b
   return out
 }
 
-/** The latest shipping event of `key` or of a container carrying it. */
-export async function latestShipment(reader: RecordReader, key: string): Promise<FoodEventRecord | undefined> {
-  const carriers = [key, ...(await neighboursOf(reader, key, 'forward')).filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)]
-  let latest: ObjectEventLink | undefined
+/** Forward edges of one object BROKEN_CHAIN_OF_CUSTODY reads for the containers carrying it: what one adjacency record holds. */
+export const MAX_CARRIER_EDGES = ADJACENT_EDGES_HELD
+
+/**
+ * The latest shipment in effect of `key` or of a container carrying it (shipment-index.ts: one read each), and
+ * whether that could not be known: anyone may pack a lot into containers of its own, so at most MAX_CARRIER_EDGES
+ * of its forward edges are read, and no more than `budget` has left (it is spent). `cut` when some were left
+ * unread, as a container among them may have shipped later than any read.
+ */
+export async function latestShipment(reader: RecordReader, key: string, budget: ContentsBudget = contentsBudget()): Promise<{ shipment?: ShipmentLink; cut: boolean }> {
+  const allowed = Math.min(MAX_CARRIER_EDGES, budget.edges)
+  const neighbours = await neighboursOf(reader, key, 'forward', allowed + 1)
+  const read = neighbours.slice(0, allowed)
+  budget.edges -= read.length
+  const cut = neighbours.length > allowed
+  const carriers = new Set([key, ...read.filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)])
+  let latest: ShipmentLink | undefined
   for (const k of carriers) {
-    const links = await objectEventLinks(reader, k, { reverse: true })
-    const shipment = links.find((link) => link.bizStep !== undefined && SHIPPING_STEPS.has(link.bizStep) && inEffect(link))
+    const shipment = await latestShipmentOf(reader, k)
     if (shipment && (!latest || shipment.seq > latest.seq)) latest = shipment
   }
-  return latest ? reader.get<FoodEventRecord>(SPACES.event, seqKey(latest.seq)) : undefined
+  return { ...(latest ? { shipment: latest } : {}), cut }
 }
-

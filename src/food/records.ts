@@ -39,6 +39,8 @@ export const SPACES = {
   eventClaim: 'food.event-claim',
   /** seq of a corrected event -> CorrectionMark: the error declarations that corrected it (correction-index.ts) */
   correction: 'food.correction',
+  /** objectKey SEP seq -> ShipmentLink: the shipping and departing events in effect that name the object (shipment-index.ts) */
+  shipment: 'food.shipment',
 } as const
 
 export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'
@@ -96,6 +98,13 @@ export interface ObjectEventLink {
   correctedBy?: number
   /** the event is an error declaration: it names the objects, it does nothing to them */
   declaration?: true
+}
+
+/** A shipping or departing event in effect that names an object: kept until an error declaration corrects it. */
+export interface ShipmentLink {
+  seq: number
+  /** location keys of its destinationList */
+  destinations?: string[]
 }
 
 export interface EdgeRecord {
