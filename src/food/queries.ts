@@ -5,7 +5,7 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import { inEffect } from './correction-index.js'
-import { ADJACENT_EDGES_HELD, neighboursOf } from './adjacency.js'
+import { neighboursOf } from './adjacency.js'
 import { latestShipmentOf } from './shipment-index.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
@@ -101,8 +101,12 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4, b
   return out
 }
 
-/** Forward edges of one object BROKEN_CHAIN_OF_CUSTODY reads for the containers carrying it: what one adjacency record holds. */
-export const MAX_CARRIER_EDGES = ADJACENT_EDGES_HELD
+/**
+ * Forward edges of one object BROKEN_CHAIN_OF_CUSTODY reads for the containers carrying it: one range read, and a
+ * read of the shipment index for each. Past it the receiving is named as not checked, so the bound is set above
+ * what honest goods reach: a large lot spread over a few hundred pallets, or used in a few hundred batches.
+ */
+export const MAX_CARRIER_EDGES = 1_024
 
 /**
  * The latest shipment in effect of `key` or of a container carrying it (shipment-index.ts: one read each), and

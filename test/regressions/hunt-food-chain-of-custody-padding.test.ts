@@ -13,6 +13,7 @@ import { buildApp } from '../../src/http/app.js'
 import { openNode } from '../../src/cli/node-dir.js'
 import { SHIPMENT_INDEX_META } from '../../src/food/shipment-index.js'
 import { SPACES } from '../../src/food/records.js'
+import { MAX_CARRIER_EDGES } from '../../src/food/queries.js'
 import type { Signer } from '../../src/core/keys.js'
 import type { LevelStore } from '../../src/store/level-store.js'
 import { makeNode } from '../helpers/ledger.js'
@@ -155,14 +156,21 @@ t.test('containers: a shipped pallet still vouches for its lot; a lot packed int
   const broken = await receive('market-a', moved('receiving', MARKET, 'L4', 9))
   t.match(broken.alert?.message ?? '', /to .* not here/)
 
-  // Mallory packs the lot into 200 containers of its own: what the rule reads stays bounded, and past the bound
-  // the receiving is not judged sound on part of its containers.
-  await submitAll('mallory', Array.from({ length: 200 }, (_, i) => ({
-    type: 'AggregationEvent', ...at(MALLORY, 8), action: 'ADD', bizStep: 'packing', parentID: `urn:epc:id:sscc:6901234.1${String(i).padStart(9, '0')}`,
-    childQuantityList: [{ epcClass: lot('L4'), quantity: 1, uom: 'KGM' }],
-  })))
-  const crowded = await receive('dc-a', moved('receiving', DC, 'L4', 7))
-  t.ok(crowded.reads <= baseline.reads + 200, `a lot in 200 containers: the receiving read ${crowded.reads}`)
+  // Mallory packs the lot into containers of its own. A few hundred, as a large honest lot spreads over pallets, are
+  // all read: each its edge and its latest shipment; past the bound (MAX_CARRIER_EDGES) what the rule reads stays bounded, and the
+  // receiving is not judged sound on part of its containers.
+  const packed = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      type: 'AggregationEvent', ...at(MALLORY, 8), action: 'ADD', bizStep: 'packing', parentID: `urn:epc:id:sscc:6901234.1${String(from + i).padStart(9, '0')}`,
+      childQuantityList: [{ epcClass: lot('L4'), quantity: 1, uom: 'KGM' }],
+    }))
+  await submitAll('mallory', packed(0, 200))
+  const spread = await receive('dc-a', moved('receiving', DC, 'L4', 7))
+  t.notOk(spread.alert, `a lot in 200 containers is judged on all of them (${spread.alert?.message ?? ''})`)
+  t.ok(spread.reads <= baseline.reads + 2 * 200 + 10, `a lot in 200 containers: the receiving read ${spread.reads}`)
+  await submitAll('mallory', packed(200, MAX_CARRIER_EDGES + 1 - 200))
+  const crowded = await receive('dc-a', moved('receiving', DC, 'L4', 6))
+  t.ok(crowded.reads <= baseline.reads + 2 * (MAX_CARRIER_EDGES + 1) + 10, `a lot in ${MAX_CARRIER_EDGES + 1} containers: the receiving read ${crowded.reads}`)
   t.match(crowded.alert?.message ?? '', /containers .* not checked/, 'the alert says the containers were not all checked')
 })
 
