@@ -12,19 +12,13 @@ import { TILE_WIDTH } from '../../src/core/tile-paths.js'
 import { buildApp } from '../../src/http/app.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { openMirrorDir } from '../../src/cli/mirror-dir.js'
-import { makeNode } from '../helpers/ledger.js'
+import { servedNode } from '../helpers/served-node.js'
 import { registrations } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 t.test("a garbled tile in the mirror's own store: following stops, no evidence against the log, STORE_CORRUPT said as its own", async (t) => {
   const root = testDir(t)
-  const node = await makeNode(join(root, 'node'))
-  const nodeApp = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  const url = await nodeApp.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await nodeApp.close()
-    await node.close()
-  })
+  const { node, url } = await servedNode(t, join(root, 'node'))
   // A checkpoint inside level-0 tile 1, kept as a stale CDN copy would keep it; then the log grows past tile 1.
   await node.ledger.submitMany(registrations(node.operator, 'a', TILE_WIDTH + 40 - node.ledger.size))
   const stale = node.ledger.checkpoint

@@ -5,24 +5,17 @@
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildApp } from '../../src/http/app.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { openMirrorDir } from '../../src/cli/mirror-dir.js'
-import { makeNode } from '../helpers/ledger.js'
+import { servedNode } from '../helpers/served-node.js'
 import { registrations } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 t.test('a tampered rightmost tile is kept in the evidence, with the tiles checked against the root named', async (t) => {
   const root = testDir(t)
-  const node = await makeNode(join(root, 'node'))
-  const nodeApp = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  const url = await nodeApp.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await nodeApp.close()
-    await node.close()
-  })
+  const { node, url } = await servedNode(t, join(root, 'node'))
   await node.ledger.submitMany(registrations(node.operator, 'a', 20))
   const source = httpResources(`${url}/tlog/`)
   let tampered: { path: string; bytes: Uint8Array } | undefined

@@ -14,20 +14,14 @@ import { fromUtf8, utf8 } from '../../src/core/bytes.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { openMirrorDir } from '../../src/cli/mirror-dir.js'
-import { makeNode } from '../helpers/ledger.js'
+import { servedNode } from '../helpers/served-node.js'
 import { registrations } from '../helpers/node-process.js'
 import { testCosigner } from '../helpers/witness.js'
 import { testDir } from '../helpers/test-dir.js'
 
 t.test('a mirror takes the cosigned checkpoint of the tree it holds; a stale bare one does not replace it', async (t) => {
   const root = testDir(t)
-  const node = await makeNode(join(root, 'node'))
-  const nodeApp = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  const url = await nodeApp.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await nodeApp.close()
-    await node.close()
-  })
+  const { node, url } = await servedNode(t, join(root, 'node'))
   await node.ledger.submitMany(registrations(node.operator, 'a', 30))
   const witness = testCosigner()
   const bare = node.ledger.checkpoint

@@ -6,26 +6,19 @@
 
 import t from 'tap'
 import { join } from 'node:path'
-import { buildApp } from '../../src/http/app.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { signCheckpoint } from '../../src/core/checkpoint.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { openMirrorDir } from '../../src/cli/mirror-dir.js'
 import { verifyDir } from '../../src/cli/verify.js'
 import { LevelStore, type StoredHead } from '../../src/store/level-store.js'
-import { makeNode } from '../helpers/ledger.js'
+import { servedNode } from '../helpers/served-node.js'
 import { registrations } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
 t.test('verify --dir: a checkpoint smaller than the tree held is checked against the tree at its size', async (t) => {
   const root = testDir(t)
-  const node = await makeNode(join(root, 'node'))
-  const nodeApp = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  const url = await nodeApp.listen({ host: '127.0.0.1', port: 0 })
-  t.teardown(async () => {
-    await nodeApp.close()
-    await node.close()
-  })
+  const { node, url } = await servedNode(t, join(root, 'node'))
   await node.ledger.submitMany(registrations(node.operator, 'a', 40))
   const dir = join(root, 'mirror')
   const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url })
