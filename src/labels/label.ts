@@ -42,8 +42,12 @@ const MONO = "'DejaVu Sans Mono','Noto Sans Mono CJK SC',monospace"
 const INK = '#111'
 const BRAND = '#0b6e4f'
 
+/** Characters outside XML 1.0's Char production (section 2.2): no reference can stand for them either. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu
+
+/** Text for XML content or an attribute (attacker-controlled: a producer's product name); what XML forbids is drawn as U+FFFD. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  return text.replace(NOT_XML_CHAR, '\ufffd').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** Width of `text` in ems, estimated: CJK and full-width characters 1em, others about 0.62em. */
