@@ -7,7 +7,7 @@
 // the alerts of the entries before it were raised under the earlier ones, and whoever compares alerts (a
 // mirror's operator, a regulator) is told so at GET /v1/settings rather than left to find a difference.
 
-import { existsSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fail } from '../core/errors.js'
 import { checkWebhookUrl, parseWebhookFlag, type WebhookTarget } from '../publish/webhooks.js'
@@ -137,7 +137,10 @@ export function settingsWithFlags(dir: string, flags: SettingFlags, clock: () =>
       // Compared as in effect: a flag that names a default changes nothing the rules do.
       if (entries > 0 && rulesInEffect(settings) !== rulesInEffect(saved)) settings.rulesSince = { seq: entries, at: clock().toISOString() }
       // The operator's alone: a webhook's URL may hold its credentials or a bot's token.
-      if (JSON.stringify(settings) !== JSON.stringify(saved)) writeFileDurably(join(dir, SETTINGS_FILE), JSON.stringify(settings, null, 2) + '\n', 0o600)
+      const file = join(dir, SETTINGS_FILE)
+      if (JSON.stringify(settings) !== JSON.stringify(saved)) writeFileDurably(file, JSON.stringify(settings, null, 2) + '\n', 0o600)
+      // One an earlier release wrote 0644, and unchanged since, is made so too (when it is ours to change).
+      else if (existsSync(file) && (statSync(file).mode & 0o077) !== 0 && statSync(file).uid === process.getuid?.()) chmodSync(file, 0o600)
       return settings
     },
   }
