@@ -1,7 +1,7 @@
 // A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
 // D/node.json (origin). The only place that reads key files for the node.
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { CheckPool } from '../ledger/check-pool.js'
@@ -46,6 +46,36 @@ export function isInitialised(dir: string): boolean {
   return existsSync(join(dir, 'node.json')) && existsSync(join(dir, 'keys', 'node.json'))
 }
 
+/** What init makes in a node's directory before node.json, and the key files' temporaries (durable-file.ts). */
+const INIT_NAMES = new Set(['.gitkeep', 'keys', 'db'])
+const INIT_KEY_FILE = /^\.?(node|operator)\.json(\.\d+\.tmp)?$/
+
+/**
+ * Whether init may make a node in `dir`: it is missing, empty but for a .gitkeep, or holds what an init killed
+ * before node.json leaves (its two keys, a ledger of at most the genesis), which no node ever served. A
+ * directory with anything else, or whose ledger grew past the genesis, is not: nothing in it is removed.
+ */
+export async function isInitialisable(dir: string): Promise<boolean> {
+  if (!existsSync(dir)) return true
+  if (existsSync(join(dir, 'node.json'))) return false
+  const names = readdirSync(dir)
+  if (!names.every((name) => INIT_NAMES.has(name))) return false
+  const keys = join(dir, 'keys')
+  if (names.includes('keys') && !(statSync(keys).isDirectory() && readdirSync(keys).every((name) => INIT_KEY_FILE.test(name)))) return false
+  if (!names.includes('db')) return true
+  try {
+    const store = await LevelStore.open(join(dir, 'db'))
+    try {
+      return ((await store.getHead())?.size ?? 0) <= 1
+    } finally {
+      await store.close()
+    }
+  } catch {
+    // A store that cannot be opened is not known to hold only a genesis.
+    return false
+  }
+}
+
 /** `tracechain init`: keys, config and the genesis entry. Throws ALREADY_INITIALISED. */
 /** What a node's ledger is opened with beyond its directory. */
 export interface NodeOpenOptions {
@@ -61,9 +91,9 @@ export interface NodeOpenOptions {
  */
 export async function initialiseNode(dir: string, options: NodeOpenOptions & { origin?: string; genesisAt?: Date } = {}): Promise<OpenNode> {
   if (isInitialised(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a node`)
-  if (existsSync(dir) && readdirSync(dir).some((name) => name !== '.gitkeep')) {
-    fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
-  }
+  if (!(await isInitialisable(dir))) fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
+  // An init killed before it finished (below) left keys and a genesis nobody was ever served: it starts over.
+  for (const name of ['keys', 'db']) rmSync(join(dir, name), { recursive: true, force: true })
   makeDirectorySync(join(dir, 'keys'), 0o700)
   const nodeSigner = generateSigner()
   const operator = generateSigner()

@@ -2,13 +2,13 @@
 // ledger when asked, listens, and closes cleanly on SIGINT/SIGTERM.
 
 import { join } from 'node:path'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../http/app.js'
 import { DEFAULT_INTAKE_BYTES } from '../http/intake.js'
 import { CaptureJobStore } from '../store/capture-jobs.js'
 import { custodyKeysIn } from './custody-dir.js'
-import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
+import { WITNESSED_CHECKPOINT_FILE, initialiseNode, isInitialisable, isInitialised, openNode, readKeyFile, type OpenNode } from './node-dir.js'
 import { DEMO_GENESIS, readDemoKeys, seedLedger } from './demo.js'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
@@ -99,7 +99,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   })
   const { domainConfigs, ...ledgerOptions } = ruleSettingsOf(settings)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
-  const empty = !existsSync(options.dir) || readdirSync(options.dir).length === 0
+  // Empty, or an init killed before it finished (node-dir.ts): made afresh.
+  const initialisable = !isInitialised(options.dir) && (await isInitialisable(options.dir))
   // Everything serve opens, closed in this order at a signal, or at once when starting fails half-way (a port
   // taken, a witness directory that is not one): a half-started node must not keep the process alive.
   let node: OpenNode | undefined
@@ -129,7 +130,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   closeOnSignals(close)
 
   async function start(): Promise<void> {
-    const fresh = !isInitialised(options.dir) && empty
+    const fresh = initialisable
     if (fresh) {
       // A demo node's log starts before the story it is seeded with, which is then recorded as of its own times.
       node = await initialiseNode(options.dir, { origin: options.origin, ...ledgerOptions, ...(options.seed ? { genesisAt: DEMO_GENESIS } : {}) })
