@@ -94,7 +94,19 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
 
   for (const control of Array.from(root.querySelectorAll<HTMLInputElement | HTMLButtonElement>('[data-key-file], [data-preview]'))) control.disabled = false
 
+  // A review stands for the statement and the key it shows: a change to either takes it down until previewed again,
+  // so the button never signs a statement the form no longer shows, or with a key the review does not name.
+  const withdrawReview = () => {
+    pending = undefined
+    review.hidden = true
+    signButton.disabled = true
+  }
+  // 'input' fires for each change of a value (typed, pasted, a select's option, a file picked), never on a blur.
+  formElement.addEventListener('input', withdrawReview)
+  actorInput.addEventListener('input', withdrawReview)
+
   keyFile.addEventListener('change', async () => {
+    withdrawReview()
     const file = keyFile.files?.[0]
     keyFile.value = '' // the browser forgets which file it was; the page keeps only the parsed signer
     if (!file) return
@@ -123,8 +135,7 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
 
   forget.addEventListener('click', () => {
     signer = undefined
-    pending = undefined
-    review.hidden = true
+    withdrawReview()
     forget.disabled = true
     keyStatus.textContent = w.keyForgotten
   })
