@@ -5,9 +5,8 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync } from 'node:fs'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
-import { formatKeyFile, parseKeyFile, signerFromSeed, type Signer } from '../core/keys.js'
+import { formatKeyFile, parseKeyFileText, signerFromSeed, type Signer } from '../core/keys.js'
 import { writeFileDurably } from '../store/durable-file.js'
-import { parseJsonText } from '../core/json-depth.js'
 
 /** Writes a key file readable by its owner only, whole or not at all. */
 export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }): void {
@@ -18,7 +17,7 @@ export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }
 
 export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
   if (!existsSync(path)) fail('NOT_FOUND', `no key file at ${path}`)
-  return parseKeyFile(parseJsonText(readFileSync(path, 'utf8'), `the key file ${path}`), nodeEd25519)
+  return parseKeyFileText(readFileSync(path, 'utf8'), nodeEd25519, `the key file ${path}`)
 }
 
 export function generateSigner(): Signer & { seed: Uint8Array } {

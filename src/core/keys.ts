@@ -56,6 +56,23 @@ export function parsePublicKey(base64: string): Uint8Array {
 }
 
 /**
+ * Reads a key file's text (attacker-controlled in the page: any file a user picks). Throws INVALID_JSON naming
+ * `what` and where the text stops being JSON, never quoting it: a file that is not JSON is most often a key in
+ * another form (a raw seed, `privateKey=...`), and an engine's parse error quotes the text around the fault.
+ * Otherwise as parseKeyFile.
+ */
+export function parseKeyFileText(text: string, ed: Ed25519, what = 'the key file'): Signer & { readonly seed: Uint8Array } {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1]
+    return fail('INVALID_JSON', `${what} is not JSON${position === undefined ? '' : ` (at character ${position})`}: a key file is {"keyid","publicKey","privateKey"}`)
+  }
+  return parseKeyFile(value, ed)
+}
+
+/**
  * Reads a key file's JSON value. Throws BAD_REQUEST for a wrong shape or when publicKey or keyid
  * do not belong to the seed (a key file pasted together from two keys), ENCODING_INVALID for bad
  * base64 or lengths.

@@ -12,7 +12,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { fallbackEd25519 } from './ed25519-fallback.js'
 import { isTracechainError } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
-import { parseKeyFile, type Signer } from '../core/keys.js'
+import { parseKeyFileText, type Signer } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { buildFormStatement, type ActionForm, type FormValues } from '../core/statement-form.js'
 import { refusalWords } from './refusal-words.js'
@@ -121,7 +121,7 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
       return
     }
     try {
-      signer = parseKeyFile(JSON.parse(await file.text()) as unknown, ed)
+      signer = parseKeyFileText(await file.text(), ed, file.name)
     } catch (error) {
       signer = undefined
       keyStatus.textContent = format(w.keyBad, { detail: detailOf(error) })
