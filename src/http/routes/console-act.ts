@@ -40,7 +40,9 @@ export const consoleActRoutes: FastifyPluginAsync<ConsoleActRouteOptions> = asyn
           properties: {
             lang: { enum: ['zh', 'en'] },
             ...(actions.length > 0 ? { action: { enum: actions, description: 'the form shown (default: the first)' } } : {}),
-            lot: { type: 'string', minLength: 1, maxLength: 2048, description: 'fills in the lot of a recall or an inspection' },
+            // One identifier (a Digital Link or an EPC URN are printable ASCII): a line break would put a second lot in
+            // the recall's one-a-line field, below what it shows, and a control character would show other than it is.
+            lot: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[!-~]+$', description: 'fills in the lot of a recall or an inspection: one Digital Link or EPC URN' },
             seal: { ...ID, description: 'fills in the seal of an application or a revocation' },
             application: { ...ID, description: 'fills in the application of an approval' },
           },
