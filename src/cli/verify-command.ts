@@ -24,6 +24,17 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     'late-record-hours': { type: 'string' },
     timeout: { type: 'string' },
   })
+  // A flag the mode does not use is refused, never dropped: `--url U --key VKEY` (the mirror's and the bundle's
+  // spelling) would otherwise audit U against the key U serves and say ok, whatever VKEY was.
+  const given = (names: string[]) => names.filter((name) => values[name] !== undefined).map((name) => `--${name}`)
+  const misplaced =
+    typeof values.bundle === 'string'
+      ? given(['url', 'dir', 'log-key', 'checkpoint'])
+      : [...given(['key', 'late-record-hours']), ...(values.url !== undefined && values.dir !== undefined ? ['--url with --dir'] : [])]
+  if (misplaced.length > 0) {
+    const usage = 'tracechain verify (--url U [--log-key VKEY] | --dir D [--log-key VKEY]) [--checkpoint FILE] [--witness W… --min N], or verify --bundle FILE --key VKEY [--witness W… --min N] [--late-record-hours H]'
+    throw new TracechainError('BAD_REQUEST', `${misplaced.join(', ')} cannot go here: ${usage}`)
+  }
   const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
   const min = values.min === undefined ? witnesses.length : Number(values.min)
   if (values.min !== undefined && (!Number.isSafeInteger(min) || min < 1 || min > witnesses.length)) {
@@ -60,7 +71,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
       timeoutMs: timeoutFlag(values),
     })
   } else if (typeof values.dir === 'string') {
-    outcome = await verifyDir(resolve(values.dir), { checkpointFile: values.checkpoint as string | undefined, onProgress: progress })
+    outcome = await verifyDir(resolve(values.dir), { verifierKey: values['log-key'] as string | undefined, checkpointFile: values.checkpoint as string | undefined, onProgress: progress })
   } else {
     throw new TracechainError('BAD_REQUEST', 'verify needs --url or --dir')
   }

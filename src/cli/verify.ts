@@ -141,10 +141,12 @@ async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | un
  * Audits a data directory, a node's or a mirror's (neither may be running: LevelDB takes a lock): the same
  * audit of the same store format, against the checkpoint the directory holds, its own or the followed log's.
  */
-export async function verifyDir(dir: string, options: { checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
+export async function verifyDir(dir: string, options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
   const node = await openDataDir(dir)
   try {
     const { ledger } = node
+    // Pinned as for a node: the directory's own key proves only that it is the log it says it is.
+    if (options.verifierKey !== undefined && options.verifierKey !== ledger.verifierKey) fail('NOTE_SIGNATURE_INVALID', `${dir} holds another log than the one pinned: its key is ${ledger.verifierKey}`)
     if (ledger.size === 0) fail('NOT_INITIALISED', `the mirror in ${dir} has verified no entries yet`)
     const checkpoint = verifyCheckpoint(nodeEd25519, ledger.checkpoint, ledger.verifierKey)
     const saved = readSavedCheckpoint(options.checkpointFile, ledger.verifierKey)
