@@ -55,6 +55,13 @@ export async function makeLabel(options: LabelOptions): Promise<LabelResult> {
   const dims = LABEL_DIMENSIONS[size]
   const shape = format === 'png' ? `${dims.pixelWidth}x${dims.pixelHeight} px${size === 'print' ? ', 40x60 mm at 300 dpi' : ''}` : size === 'print' ? '40x60 mm' : '320x480 px'
   if (options.url) {
+    // The node's label carries the node's base and key: an offline flag beside --url would be dropped, and a label
+    // printed pinned to a key other than the one the producer gave.
+    const offline = (['baseUrl', 'dir', 'logKey'] as const).filter((name) => options[name] !== undefined)
+    if (offline.length > 0) {
+      const flags = offline.map((name) => ({ baseUrl: '--base-url', dir: '--dir', logKey: '--log-key' })[name])
+      throw new TracechainError('BAD_REQUEST', `${flags.join(', ')} cannot go with --url: label (--url U | --base-url URL (--dir D | --log-key VKEY))`)
+    }
     const base = options.url.replace(/\/+$/, '')
     const { body } = await askNode(`${base}/v1/labels/${encodeURIComponent(options.id)}.${format}?size=${size}`, { maxBytes: MAX_LABEL_BYTES, timeoutMs: options.timeoutMs })
     return { bytes: body, format, size, description: `${format.toUpperCase()} label (${shape}) from ${base}` }
