@@ -2,7 +2,9 @@
 // so that keygen and sign start without loading the ledger.
 
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { formatKeyFile, parseKeyFileText, signerFromSeed, type Signer } from '../core/keys.js'
@@ -15,9 +17,24 @@ export function writeKeyFile(path: string, signer: Signer & { seed: Uint8Array }
   chmodSync(path, 0o600)
 }
 
+/** The repository's public demo keys (keys/demo/), meant for anyone to read. */
+const DEMO_KEYS_DIR = fileURLToPath(new URL('../../keys/demo/', import.meta.url))
+const warnedReadable = new Set<string>()
+
+/** Says once per file on stderr, as ssh does for a private key, when others than its owner may read it. */
+function warnIfReadable(path: string): void {
+  const mode = statSync(path).mode & 0o777
+  const absolute = resolve(path)
+  if (process.platform === 'win32' || (mode & 0o077) === 0 || absolute.startsWith(DEMO_KEYS_DIR) || warnedReadable.has(absolute)) return
+  warnedReadable.add(absolute)
+  process.stderr.write(`tracechain: warning: the key file ${path} is readable by other users (mode 0${mode.toString(8)}): whoever can read it can sign as its holder; chmod 600 ${path}\n`)
+}
+
 export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
   if (!existsSync(path)) fail('NOT_FOUND', `no key file at ${path}`)
-  return parseKeyFileText(readFileSync(path, 'utf8'), nodeEd25519, `the key file ${path}`)
+  const signer = parseKeyFileText(readFileSync(path, 'utf8'), nodeEd25519, `the key file ${path}`)
+  warnIfReadable(path)
+  return signer
 }
 
 export function generateSigner(): Signer & { seed: Uint8Array } {
