@@ -14,6 +14,7 @@ import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { makeDirectorySync } from '../store/make-directory.js'
+import { isValidKeyName } from '../core/signed-note.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
@@ -91,6 +92,9 @@ export interface NodeOpenOptions {
  */
 export async function initialiseNode(dir: string, options: NodeOpenOptions & { origin?: string; genesisAt?: Date } = {}): Promise<OpenNode> {
   if (isInitialised(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a node`)
+  const origin = options.origin ?? defaultOrigin()
+  // The name every checkpoint is signed under: checked before a key or the store is made for it.
+  if (!isValidKeyName(origin)) fail('VERIFIER_KEY_INVALID', `--origin ${JSON.stringify(origin)} is not a log origin: a signed-note key name, with no space, no '+' and no control character`)
   if (!(await isInitialisable(dir))) fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
   // An init killed before it finished (below) left keys and a genesis nobody was ever served: it starts over.
   for (const name of ['keys', 'db']) rmSync(join(dir, name), { recursive: true, force: true })
@@ -99,7 +103,7 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   const operator = generateSigner()
   writeKeyFile(join(dir, 'keys', 'node.json'), nodeSigner)
   writeKeyFile(join(dir, 'keys', 'operator.json'), operator)
-  const config: NodeConfig = { origin: options.origin ?? defaultOrigin() }
+  const config: NodeConfig = { origin }
   const store = await LevelStore.open(join(dir, 'db'))
   const ledger = await Ledger.initialise(ledgerOptions(store, nodeSigner, config, options), operator, undefined, options.genesisAt)
   // node.json last: a directory without it is an unfinished init, safe to wipe.
