@@ -2,7 +2,7 @@
 // D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts) and
 // D/witness.lock (the pid of the process serving D). The only place that reads the witness's key file.
 
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { witnessKeyOf, type Cosigner } from '../core/cosignature.js'
 import { fail } from '../core/errors.js'
@@ -32,15 +32,24 @@ export function isWitnessDir(dir: string): boolean {
   return existsSync(join(dir, CONFIG_FILE)) && existsSync(join(dir, KEY_FILE))
 }
 
+/** Whether `dir` holds only what an init killed before its config leaves: keys/ with the key file or its temporary. */
+function isUnfinishedInit(dir: string): boolean {
+  const keys = join(dir, 'keys')
+  if (existsSync(join(dir, CONFIG_FILE)) || !readdirSync(dir).every((name) => name === 'keys') || !statSync(keys).isDirectory()) return false
+  return readdirSync(keys).every((name) => /^\.?witness\.json(\.\d+\.tmp)?$/.test(name))
+}
+
 /**
  * `tracechain witness init`: a new key (0600) and the config. Throws ALREADY_INITIALISED for a directory
  * that is not empty, VERIFIER_KEY_INVALID for a name notes forbid (empty, spaces, "+").
  */
 export function initialiseWitnessDir(dir: string, name: string): { config: WitnessConfig; cosigner: Cosigner } {
   if (isWitnessDir(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a witness`)
-  if (existsSync(dir) && readdirSync(dir).length > 0) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !isUnfinishedInit(dir)) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
   const signer = generateSigner()
   witnessKeyOf(name, signer.publicKey)
+  // An init killed before its config left a key nobody was ever shown: it starts over.
+  rmSync(join(dir, 'keys'), { recursive: true, force: true })
   makeDirectorySync(join(dir, 'keys'), 0o700)
   writeKeyFile(join(dir, KEY_FILE), signer)
   const config: WitnessConfig = { name }
