@@ -201,7 +201,7 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
     $('[data-review-keyid]').textContent = signer.keyid
     $('[data-review-digest]').textContent = pending.preview.paeSha256
     $('[data-review-bytes]').textContent = String(pending.preview.payload.length)
-    $('[data-review-json]').textContent = JSON.stringify(JSON.parse(pending.preview.json), null, 2)
+    $('[data-review-json]').textContent = reviewJson(pending.preview.json)
     review.hidden = false
     signButton.disabled = false
     $('#review-head').focus()
@@ -247,6 +247,22 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
     results.prepend(resultItem(form, statement, seq, lang))
     await verifyPage(root)
   })
+}
+
+/**
+ * Characters that draw nothing, draw as a plain space, or reorder what follows them (controls, format characters
+ * such as U+202E and U+200B, every space and separator but U+0020, and the pretty-printing's line breaks aside).
+ */
+const UNSEEN = /(?![ \n])[\p{Cc}\p{Cf}\p{Z}]/gu
+
+/**
+ * The payload's JSON (attacker-influenced: text pasted into the form) indented for reading, each unseen character
+ * written as its JSON escape: the same JSON, and nothing in the bytes signed that the review does not show.
+ */
+function reviewJson(json: string): string {
+  return JSON.stringify(JSON.parse(json), null, 2).replace(UNSEEN, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  )
 }
 
 function paragraph(text: string, className: string): HTMLParagraphElement {
