@@ -2,8 +2,8 @@
 // so that keygen and sign start without loading the ledger.
 
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
@@ -39,4 +39,21 @@ export function readKeyFile(path: string): Signer & { seed: Uint8Array } {
 
 export function generateSigner(): Signer & { seed: Uint8Array } {
   return signerFromSeed(nodeEd25519, new Uint8Array(randomBytes(32)))
+}
+
+/**
+ * The key file at `path` when an unfinished init left it there (whole: key files are written durably), else a new
+ * key written there. A key file is never replaced: one that does not read is refused (readKeyFile's errors).
+ */
+export function keptOrNewKeyFile(path: string): Signer & { seed: Uint8Array } {
+  if (existsSync(path)) return readKeyFile(path)
+  const signer = generateSigner()
+  writeKeyFile(path, signer)
+  return signer
+}
+
+/** Removes the temporaries a killed writeKeyFile left in `directory` (store/durable-file.ts names them). */
+export function removeKeyFileTemporaries(directory: string): void {
+  if (!existsSync(directory)) return
+  for (const name of readdirSync(directory)) if (/^\..+\.\d+\.tmp$/.test(name)) rmSync(join(directory, name), { force: true })
 }

@@ -7,7 +7,7 @@ import { nodeEd25519 } from '../core/ed25519-node.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
-import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import { generateSigner, keptOrNewKeyFile, readKeyFile, removeKeyFileTemporaries, writeKeyFile } from './key-files.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { Ledger, type LedgerOptions } from '../ledger/ledger.js'
 import type { StatementKind } from '../ledger/kinds.js'
@@ -96,13 +96,13 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   // The name every checkpoint is signed under: checked before a key or the store is made for it.
   if (!isValidKeyName(origin)) fail('VERIFIER_KEY_INVALID', `--origin ${JSON.stringify(origin)} is not a log origin: a signed-note key name, with no space, no '+' and no control character`)
   if (!(await isInitialisable(dir))) fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
-  // An init killed before it finished (below) left keys and a genesis nobody was ever served: it starts over.
-  for (const name of ['keys', 'db']) rmSync(join(dir, name), { recursive: true, force: true })
+  // An init killed before it finished (below) is resumed: the keys it wrote are kept (a key file is never replaced),
+  // and its store, at most a genesis nobody was ever served, is made again.
+  rmSync(join(dir, 'db'), { recursive: true, force: true })
+  removeKeyFileTemporaries(join(dir, 'keys'))
   makeDirectorySync(join(dir, 'keys'), 0o700)
-  const nodeSigner = generateSigner()
-  const operator = generateSigner()
-  writeKeyFile(join(dir, 'keys', 'node.json'), nodeSigner)
-  writeKeyFile(join(dir, 'keys', 'operator.json'), operator)
+  const nodeSigner = keptOrNewKeyFile(join(dir, 'keys', 'node.json'))
+  const operator = keptOrNewKeyFile(join(dir, 'keys', 'operator.json'))
   const config: NodeConfig = { origin }
   const store = await LevelStore.open(join(dir, 'db'))
   const ledger = await Ledger.initialise(ledgerOptions(store, nodeSigner, config, options), operator, undefined, options.genesisAt)

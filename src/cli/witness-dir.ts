@@ -8,7 +8,8 @@ import { witnessKeyOf, type Cosigner } from '../core/cosignature.js'
 import { fail } from '../core/errors.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { WitnessState } from '../witness/state.js'
-import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
+import { keptOrNewKeyFile, readKeyFile, removeKeyFileTemporaries } from './key-files.js'
+import { isValidKeyName } from '../core/signed-note.js'
 import { makeDirectorySync } from '../store/make-directory.js'
 
 export interface WitnessConfig {
@@ -46,12 +47,12 @@ function isUnfinishedInit(dir: string): boolean {
 export function initialiseWitnessDir(dir: string, name: string): { config: WitnessConfig; cosigner: Cosigner } {
   if (isWitnessDir(dir)) fail('ALREADY_INITIALISED', `${dir} already holds a witness`)
   if (existsSync(dir) && readdirSync(dir).length > 0 && !isUnfinishedInit(dir)) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
-  const signer = generateSigner()
-  witnessKeyOf(name, signer.publicKey)
-  // An init killed before its config left a key nobody was ever shown: it starts over.
-  rmSync(join(dir, 'keys'), { recursive: true, force: true })
+  // The name first: a name notes forbid makes nothing.
+  if (!isValidKeyName(name)) fail('VERIFIER_KEY_INVALID', `witness name ${JSON.stringify(name)} is not allowed`)
+  // An init killed before its config is resumed: the key it wrote is kept (a key file is never replaced).
+  removeKeyFileTemporaries(join(dir, 'keys'))
   makeDirectorySync(join(dir, 'keys'), 0o700)
-  writeKeyFile(join(dir, KEY_FILE), signer)
+  const signer = keptOrNewKeyFile(join(dir, KEY_FILE))
   const config: WitnessConfig = { name }
   // The config last: a directory without it is an unfinished init.
   writeFileDurably(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n')

@@ -2,10 +2,12 @@
 // cut, a full disk) before it finished: keys, maybe a LevelDB with the genesis, never served. Before, such a
 // directory was a dead end: `serve` said NOT_INITIALISED "run tracechain init", and `init` said
 // ALREADY_INITIALISED "not empty"; `npm start` failed for ever until the operator found and wiped it by hand.
-// Now init and serve start such an init over. A directory without node.json whose ledger holds more than the
-// genesis (or anything init does not make) is not an unfinished init and is left as it is.
+// Now init and serve resume such an init: the keys it wrote are kept (a key file is never replaced; one that does
+// not read is refused), and its store, at most a genesis never served, is made again. A directory without
+// node.json whose ledger holds more than the genesis (or anything init does not make) is not an unfinished init
+// and is left as it is.
 
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { appendAll, getCheckpoint, registrations, runCli, startNode } from '../helpers/node-process.js'
@@ -43,10 +45,21 @@ t.test('init starts over an init killed after its first key, and one killed befo
 
   const genesis = join(root, 'genesis')
   await killedBeforeNodeJson(genesis)
-  const before = readKeyFile(join(genesis, 'keys', 'operator.json')).keyid
+  const before = ['node', 'operator'].map((name) => readKeyFile(join(genesis, 'keys', `${name}.json`)).keyid)
   const init = await runCli(['init', '--dir', genesis])
   t.equal(init.code, 0, init.stderr)
-  t.not(readKeyFile(join(genesis, 'keys', 'operator.json')).keyid, before, 'new keys: the old ones were never served')
+  t.same(['node', 'operator'].map((name) => readKeyFile(join(genesis, 'keys', `${name}.json`)).keyid), before, 'the keys it wrote are kept: a key file is never replaced')
+  const verified = await runCli(['verify', '--dir', genesis])
+  t.equal(verified.code, 0, `the genesis made again verifies: ${verified.stdout}${verified.stderr}`)
+
+  // A key file that does not read is refused, not replaced.
+  const damaged = join(root, 'damaged')
+  await killedBeforeNodeJson(damaged)
+  writeFileSync(join(damaged, 'keys', 'operator.json'), '{"keyid":"x"}', { mode: 0o600 })
+  const refused = await runCli(['init', '--dir', damaged])
+  t.equal(refused.code, 2)
+  t.match(refused.stderr, /BAD_REQUEST: key file "publicKey"/)
+  t.equal(readFileSync(join(damaged, 'keys', 'operator.json'), 'utf8'), '{"keyid":"x"}', 'left as it was')
 })
 
 t.test('a directory without node.json whose ledger grew past the genesis is not wiped', async (t) => {

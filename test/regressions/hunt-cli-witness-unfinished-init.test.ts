@@ -1,7 +1,7 @@
 // Hunt (CLI): `witness init` writes its config (witness.json) last, after the key, so a directory with the key and
 // no config is an init that was killed half-way, its key never printed nor used. Before, such a directory was a
 // dead end: `witness init` said it was not empty and `witness --dir` that it held no witness. Now witness init
-// starts it over; a directory with anything else is still refused and left as it is.
+// resumes it, keeping the key; a directory with anything else is still refused and left as it is.
 
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,12 +12,15 @@ import { testDir } from '../helpers/test-dir.js'
 t.test('witness init starts over an init killed before its config', async (t) => {
   const root = testDir(t)
   const dir = join(root, 'witness')
-  t.equal((await runCli(['witness', 'init', '--dir', dir, '--name', 'w.example/one'])).code, 0)
+  const first = await runCli(['witness', 'init', '--dir', dir, '--name', 'w.example/one'])
+  t.equal(first.code, 0)
+  const publicKey = /public key\s+(\S+)/.exec(first.stdout)?.[1]
   rmSync(join(dir, 'witness.json'))
   writeFileSync(join(dir, 'keys', `.witness.json.${process.pid}.tmp`), '{')
   const again = await runCli(['witness', 'init', '--dir', dir, '--name', 'w.example/one'])
   t.equal(again.code, 0, again.stderr)
   t.same(readdirSync(join(dir, 'keys')), ['witness.json'])
+  t.equal(/public key\s+(\S+)/.exec(again.stdout)?.[1], publicKey, 'the key it wrote is kept')
 
   const other = join(root, 'other')
   mkdirSync(join(other, 'keys'), { recursive: true })
