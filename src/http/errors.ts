@@ -23,7 +23,8 @@ export function errorBody(error: TracechainError): ErrorBody {
     code: error.code,
     error: STATUS_CODES[statusCode] ?? 'Error',
     message: error.message,
-    ...(error.details !== undefined ? { details: error.details } : {}),
+    // An internal error's details are the server's (a worker's stack, its paths): logged, never sent.
+    ...(error.details !== undefined && error.code !== 'INTERNAL' ? { details: error.details } : {}),
   }
 }
 
