@@ -83,3 +83,22 @@ export function verifyCheckpoint(ed: Ed25519, note: string, verifierKey: string)
 export function noteTreeSize(note: string): number {
   return parseCheckpoint(parseSignedNote(note).text).size
 }
+
+/**
+ * Whether a mirror keeps `offered` in place of `kept`, both checkpoints of its log whose signatures and roots it
+ * verified: one of a larger tree (a catch-up cut short), or of the same tree carrying every signature line of
+ * the kept one and more (the witnesses' cosignatures, which a node adds after it first serves a note). A stale
+ * copy's bare note, or one with other lines, does not take them away. Throws NOTE_MALFORMED.
+ */
+export function supersedesCheckpoint(kept: string, offered: string): boolean {
+  const keptSize = noteTreeSize(kept)
+  const offeredSize = noteTreeSize(offered)
+  if (offeredSize !== keptSize) return offeredSize > keptSize
+  const lines = signatureLinesOf(offered)
+  return offered !== kept && signatureLinesOf(kept).every((line) => lines.includes(line))
+}
+
+/** A signed note's signature lines, as written. */
+function signatureLinesOf(note: string): string[] {
+  return note.slice(parseSignedNote(note).text.length + 1).split('\n').filter((line) => line !== '')
+}

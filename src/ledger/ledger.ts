@@ -8,20 +8,19 @@ import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
-import { formatVerifierKey, parseSignedNote, parseVerifierKey } from '../core/signed-note.js'
-import { noteTreeSize, verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
+import { formatVerifierKey, parseVerifierKey } from '../core/signed-note.js'
+import { supersedesCheckpoint, verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
 import { hasKindChecks, inlineChecker, keyidsOf, type StatementChecker } from './checks.js'
 import { checkReplicaChunk, PendingKeys, type LogChecks, type ReplicaChunk } from './replica.js'
-import { GENESIS_PREV } from './entry.js'
 import type { SubmitOutcome, SubmitResult } from './group.js'
 import type { StatementKind } from './kinds.js'
 import { LedgerReads } from './ledger-reads.js'
-import { ACTOR_SPACE, Registry, type ActorRecord } from './registry.js'
+import type { Registry } from './registry.js'
 import { Sequencer, type SequencerObserver, type SequencerOptions } from './sequencer.js'
-import { LedgerTree } from './tree.js'
+import { emptyState, loadState, type LedgerState } from './ledger-state.js'
 
 export type { AsyncEd25519 } from '../core/ed25519.js'
 export type { Entry } from './entry.js'
@@ -62,31 +61,6 @@ export interface StoreStatus {
   /** when the failure happened, and what failed (the latest attempt to recover, once one was made) */
   since?: string
   reason?: string
-}
-
-/** What the node holds in memory of a store: read at open, and again when a failed store is reopened. */
-interface LedgerState {
-  registry: Registry
-  tree: LedgerTree
-  lastLeafHash: string
-  checkpoint: string
-}
-
-/** Reads a ledger's state from its store: the head, the registry and the upper tiles; never the log. */
-async function emptyState(store: LevelStore): Promise<LedgerState> {
-  return { registry: new Registry(), tree: await LedgerTree.load(store, 0), lastLeafHash: GENESIS_PREV, checkpoint: '' }
-}
-
-async function loadState(store: LevelStore): Promise<LedgerState> {
-  const head = await store.getHead()
-  if (!head) fail('NOT_INITIALISED', `no ledger in ${store.location}; run tracechain init`)
-  const actors: ActorRecord[] = []
-  for await (const [, record] of store.rangeRecords<ActorRecord>(ACTOR_SPACE)) actors.push(record)
-  const tree = await LedgerTree.load(store, head.size)
-  if (toHex(tree.root()) !== head.rootHash) {
-    fail('STORE_CORRUPT', `stored tiles give root ${toHex(tree.root())} at size ${head.size}, head says ${head.rootHash}`)
-  }
-  return { registry: Registry.fromRecords(actors), tree, lastLeafHash: head.lastLeafHash, checkpoint: head.checkpoint }
 }
 
 export type LedgerObserver = SequencerObserver
@@ -340,12 +314,7 @@ export class Ledger extends LedgerReads {
     if (!bytesEqual(await this.rootAt(offered.size), offered.rootHash)) {
       fail('CHECKPOINT_MISMATCH', `the checkpoint of size ${offered.size} signs root ${toHex(offered.rootHash)}; this tree has another there`, { size: offered.size })
     }
-    if (this.checkpoint !== '') {
-      const keptSize = noteTreeSize(this.checkpoint)
-      if (offered.size < keptSize) return false
-      const lines = signatureLinesOf(note)
-      if (offered.size === keptSize && !signatureLinesOf(this.checkpoint).every((line) => lines.includes(line))) return false
-    }
+    if (this.checkpoint !== '' && !supersedesCheckpoint(this.checkpoint, note)) return false
     if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
     await this.sequencer.keepCheckpoint(note)
     return true
@@ -407,10 +376,4 @@ export class Ledger extends LedgerReads {
       return false
     }
   }
-}
-
-/** A signed note's signature lines, as written. */
-function signatureLinesOf(note: string): string[] {
-  const { text } = parseSignedNote(note)
-  return note.slice(text.length + 1).split('\n').filter((line) => line !== '')
 }
