@@ -37,3 +37,8 @@ export function startsWithRange(text: string): { gte: string; lt: string } {
   if (text.length === 0) throw new RangeError('"text" must not be empty')
   return { gte: text, lt: text.slice(0, -1) + String.fromCharCode(text.charCodeAt(text.length - 1) + 1) }
 }
+
+/** A tile's key in the tiles sublevel: its level and index in hex, so tiles of a level sort by index. */
+export function tileKey(level: number, index: number): string {
+  return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
+}

@@ -9,9 +9,12 @@ import { Level } from 'level'
 import { TracechainError } from '../core/errors.js'
 import { EntryFile } from './entry-file.js'
 import { DeferredUnlink } from './deferred-unlink.js'
-import { SEQ_KEY_WIDTH, seqKey, startsWithRange } from './keys.js'
+import { seqKey, startsWithRange, tileKey } from './keys.js'
 import { CachedRecords, type Sublevel } from './cached-records.js'
 import { WriteGate, type WriteFailureListener } from './write-gate.js'
+import { buildNativeBatch, type NativeBatch } from './native-batch.js'
+
+export type { NativeBatch }
 
 /** What the node needs at start-up instead of replaying the log. */
 export interface StoredHead {
@@ -50,18 +53,6 @@ export interface RangeOptions {
   reverse?: boolean
 }
 
-/**
- * classic-level's chained batch, through its implementer interface (LevelStore.buildBatch). That is not
- * abstract-level's public API, so level and classic-level are pinned to exact versions in package.json
- * and test/store/level-pin.test.ts fails when an upgrade changes them or this interface.
- */
-export interface NativeBatch {
-  _put(key: string, value: string | Uint8Array): void
-  _del(key: string): void
-  _write(options: { sync: boolean }): Promise<void>
-  close(): Promise<void>
-}
-
 /** LevelDB's memtable. The default 4 MiB flushes a level-0 table every few hundred appends, and each one
  *  overlaps every key range (idempotency and index keys are not sequential), so level 1 is rewritten each
  *  time; a larger memtable cut the node's CPU per event over long runs, and 128 MiB did no better than 64
@@ -81,14 +72,9 @@ const BLOCK_BYTES = 16 * 1024
 const OPEN_TABLES = 1000
 /** Free space wanted beyond LevelDB's log before it is reopened after a failed write. */
 const REOPEN_HEADROOM_BYTES = 4 * 1024 * 1024
-/** How long encoding a commit's batch may hold the event loop before it lets waiting requests in. */
-const BUILD_SLICE_MS = 3
 /** What the records read before may hold in memory (record-cache.ts): the walks of a few thousand lots. */
 const RECORD_CACHE_BYTES = 24 * 1024 * 1024
 
-function tileKey(level: number, index: number): string {
-  return `${level.toString(16).padStart(2, '0')}/${index.toString(16).padStart(SEQ_KEY_WIDTH, '0')}`
-}
 
 export class LevelStore {
   readonly location: string
@@ -366,7 +352,7 @@ export class LevelStore {
     entriesWritten.catch(() => undefined)
     let writeBatch: NativeBatch
     try {
-      writeBatch = await this.buildBatch(batch)
+      writeBatch = await buildNativeBatch(this.db, batch, { tiles: this.tiles.prefix, meta: this.meta.prefix, space: (name) => this.space(name).prefix })
     } catch (error) {
       await entriesWritten.catch(() => undefined)
       throw error
@@ -379,45 +365,6 @@ export class LevelStore {
       // Written or not (a failed write may have landed): what a cached read covered is read again.
       this.records.written(batch.records)
       await writeBatch.close()
-    }
-  }
-
-  /**
-   * LevelDB's batch of a commit, built in native memory now and written later: keys prefixed and values
-   * encoded as the sublevels would (their prefix, JSON.stringify). Through classic-level's implementer
-   * interface (_put, _del, _write), as the keys and values are already the bytes LevelDB stores and
-   * abstract-level's per-operation normalising showed in profiles of append.mjs --workload food; its
-   * public write() would also see no operations, as they bypassed its count.
-   */
-  private async buildBatch(batch: CommitBatch): Promise<NativeBatch> {
-    const writeBatch = this.db.batch() as unknown as NativeBatch
-    try {
-      const tilePrefix = this.tiles.prefix
-      for (const tile of batch.tiles) writeBatch._put(tilePrefix + tileKey(tile.level, tile.index), tile.bytes)
-      let sliceStarted = performance.now()
-      for (let i = 0; i < batch.records.length; i++) {
-        const record = batch.records[i]
-        const key = this.space(record.space).prefix + record.key
-        if (record.value === null) writeBatch._del(key)
-        else if (record.encoded) writeBatch._put(key, record.encoded)
-        else {
-          const json = JSON.stringify(record.value) as string | undefined
-          // A value whose toJSON gives undefined: the entries may be written, but the head does not move.
-          if (json === undefined) throw new TracechainError('INTERNAL', `record ${record.space}/${record.key} has no JSON value`)
-          writeBatch._put(key, json)
-        }
-        // A group of 500 food events is some 5,000 records: encoding them at once held the event loop for
-        // tens of milliseconds, so reads waiting behind it had to wait that long (bench/long-tasks.mjs).
-        if ((i & 63) === 63 && performance.now() - sliceStarted > BUILD_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          sliceStarted = performance.now()
-        }
-      }
-      if (batch.head) writeBatch._put(this.meta.prefix + 'head', JSON.stringify(batch.head))
-      return writeBatch
-    } catch (error) {
-      await writeBatch.close()
-      throw error
     }
   }
 }
