@@ -129,6 +129,24 @@ t.test('RECALL_OVERDUE: no recall covers a lot 72 h after its first failed inspe
   t.match(await alertsOf('RECALL_LATE'), [{ ids: ['urn:epc:class:lgtin:6901234.000011.R2605A'], message: /recalled \(class-ii\) 73 h after/ }], 'and late')
 })
 
+// A late regulator could erase the evidence by recalling an ingredient: the failed lot's clock stops at the first
+// recall that covers it, so an ingredient's recall after the deadline raises RECALL_LATE for the lot it covers.
+t.test("an ingredient's recall that first covers a failed lot after its deadline raises RECALL_LATE", async (t) => {
+  const { advance, failedInspection, recall, lateAlerts, alertsOf } = await story(t, 'node')
+  const failed = await failedInspection(ZONGZI_A) // made from rice R2605A and pork P2605B
+  advance(80)
+  t.equal((await alertsOf('RECALL_OVERDUE')).length, 1, 'no recall covers the zongzi 80 h after it failed')
+  const covering = await recall(PORK, 'class-i')
+  t.same(await alertsOf('RECALL_OVERDUE'), [], "the pork's recall covers the zongzi: no longer overdue")
+  const late = (await lateAlerts()) as { seqs: number[]; ids: string[]; message: string }[]
+  t.equal(late.length, 1, 'and it was late')
+  t.match(late[0], { seqs: [failed.seq, covering.seq], ids: ['urn:epc:class:lgtin:6901234.000103.Z260526A'], message: /recalled \(class-i\) 80 h after its failed inspection/ })
+
+  // A recall in time of another ingredient, of a lot that never failed, raises nothing more.
+  await recall(RICE, 'class-iii')
+  t.equal((await lateAlerts()).length, 1)
+})
+
 t.test('a store from before the due index gets it at open, the records the inspections wrote', async (t) => {
   const dir = join(testDir(t), 'node')
   const node = await initialiseNode(dir, { genesisAt: DEMO_GENESIS })
