@@ -16,6 +16,7 @@ import { seededDemoApp } from '../helpers/demo-app.js'
 import { makeNode } from '../helpers/ledger.js'
 import { runCli } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
+import { commissioning } from '../helpers/food-events.js'
 
 const ZONGZI = '06901234001037'
 
@@ -59,15 +60,7 @@ t.test("a lot named by its EPC URN still proves itself when its lot holds ' : ; 
       {
         type: 'food.event',
         actor: 'farm-odd',
-        body: {
-          '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-          type: 'ObjectEvent',
-          eventTime: '2026-05-26T08:00:00.000+08:00',
-          eventTimeZoneOffset: '+08:00',
-          action: 'ADD',
-          bizStep: 'commissioning',
-          quantityList: [{ epcClass: `urn:epc:class:lgtin:6901234.000103.${lot}`, quantity: 10, uom: 'KGM' }],
-        },
+        body: commissioning({ quantityList: [{ epcClass: `urn:epc:class:lgtin:6901234.000103.${lot}`, quantity: 10, uom: 'KGM' }] }),
       },
       [farm],
     ),

@@ -11,6 +11,7 @@ import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chrom
 import { makeNode } from '../helpers/ledger.js'
 import { startRewritingProxy } from '../helpers/rewriting-proxy.js'
 import { testDir } from '../helpers/test-dir.js'
+import { commissioning } from '../helpers/food-events.js'
 
 const GTIN = '06901234001037'
 
@@ -25,15 +26,7 @@ if (haveChromium(t)) {
         {
           type: 'food.event',
           actor: 'farm-slash',
-          body: {
-            '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-            type: 'ObjectEvent',
-            eventTime: '2026-05-26T08:00:00.000+08:00',
-            eventTimeZoneOffset: '+08:00',
-            action: 'ADD',
-            bizStep: 'commissioning',
-            epcList: ['urn:epc:id:sgtin:6901234.000103.3'],
-          },
+          body: commissioning({ epcList: ['urn:epc:id:sgtin:6901234.000103.3'] }),
         },
         [farm],
       ),

@@ -19,6 +19,7 @@ import { domainKinds } from '../../src/domains.js'
 import { verifyBundle, type BundleVerification } from '../../src/web/verify-bundle.js'
 import { makeNode, newSigner, type TestNode } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
+import { commissioning } from '../helpers/food-events.js'
 
 const GTIN = '06901234001037'
 
@@ -219,15 +220,7 @@ t.test('a lot bundle whose Digital Link is not its GTIN and lot, or whose entrie
     node.statement({
       type: 'food.event',
       actor: 'farm-1',
-      body: {
-        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'],
-        type: 'ObjectEvent',
-        eventTime: '2026-05-26T08:00:00.000+08:00',
-        eventTimeZoneOffset: '+08:00',
-        action: 'ADD',
-        bizStep: 'commissioning',
-        quantityList: [{ epcClass: `urn:epc:class:lgtin:6901234.000103.Z1`, quantity: 10, uom: 'KGM' }],
-      },
+      body: commissioning({ quantityList: [{ epcClass: `urn:epc:class:lgtin:6901234.000103.Z1`, quantity: 10, uom: 'KGM' }] }),
     }, [farm]),
   )
   const about = { kind: 'lot' as const, gtin: GTIN, lot: 'Z1', digitalLink: `https://id.gs1.org/01/${GTIN}/10/Z1` }
