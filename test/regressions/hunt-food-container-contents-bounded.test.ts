@@ -6,10 +6,8 @@
 // other walk: past MAX_CONTAINED_EDGES edges they stop, and the alert says the contents were cut.
 
 import t from 'tap'
-import { buildApp } from '../../src/http/app.js'
 import { MAX_CONTAINED_EDGES } from '../../src/food/queries.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
+import { millNode } from '../helpers/food-events.js'
 
 t.setTimeout(300_000)
 
@@ -20,14 +18,7 @@ const EVENTS = 50
 const PER_EVENT = 400 // 20,000 lots on one pallet
 
 t.test('an event naming a pallet of 20,000 lots reads a bounded part of it, and its alert says so', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const mill = await node.register('mill-01', ['processor'], { locations: [SITE] })
-  const sign = (type: string, body: Record<string, unknown>) => node.statement({ type, actor: 'mill-01', body }, [mill])
+  const { node, app, sign } = await millNode(t, SITE)
   await node.ledger.submit(sign('food.product', { gtin: RICE, name: 'rice', storage: { minC: 0, maxC: 4 }, companyPrefixLength: 7 }))
   const when = { eventTime: new Date(Date.now() - 3_600_000).toISOString(), eventTimeZoneOffset: '+08:00', readPoint: { id: SITE } }
   const packed = await node.ledger.submitMany(

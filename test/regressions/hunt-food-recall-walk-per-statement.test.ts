@@ -5,11 +5,9 @@
 // records say truncated.
 
 import t from 'tap'
-import { buildApp } from '../../src/http/app.js'
 import { MAX_RECALL_WALK_EDGES } from '../../src/food/recall-index.js'
 import { SPACES } from '../../src/food/records.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
+import { millNode } from '../helpers/food-events.js'
 
 t.setTimeout(300_000)
 
@@ -21,14 +19,7 @@ const OUTPUTS = 100 // 25,600 edges: more than one statement may read
 const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`
 
 t.test('a recall of 256 lots reads at most the statement\'s edge budget, and says where it stopped', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const mill = await node.register('mill-01', ['processor'], { locations: [SITE] })
-  const sign = (type: string, body: Record<string, unknown>) => node.statement({ type, actor: 'mill-01', body }, [mill])
+  const { node, app, sign } = await millNode(t, SITE)
   const when = { eventTime: new Date(Date.now() - 3_600_000).toISOString(), eventTimeZoneOffset: '+08:00', readPoint: { id: SITE } }
   const inputs = Array.from({ length: INPUTS }, (_, i) => lot(INPUT, `IN${i}`))
   const made = await node.ledger.submit(

@@ -4,10 +4,8 @@
 // of an output of a recalled input still raises EVENT_AFTER_RECALL.
 
 import t from 'tap'
-import { buildApp } from '../../src/http/app.js'
 import type { Envelope } from '../../src/core/dsse.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
+import { millNode } from '../helpers/food-events.js'
 
 // Building the graph is 200 signed transformations of 200 lots each: minutes on a loaded machine.
 t.setTimeout(600_000)
@@ -21,14 +19,7 @@ const lot = (gtin: string, l: string) => `https://id.gs1.org/01/${gtin}/10/${l}`
 const inputs = Array.from({ length: N }, (_, i) => lot(INPUT, `IN${i}`))
 
 t.test('200 lots from the same 200 inputs: appends stay bounded, and the recall still reaches the outputs', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const mill = await node.register('mill-01', ['processor'], { locations: [SITE] })
-  const sign = (type: string, body: Record<string, unknown>) => node.statement({ type, actor: 'mill-01', body }, [mill])
+  const { node, app, sign } = await millNode(t, SITE)
   await node.ledger.submit(sign('food.event', { type: 'ObjectEvent', ...at(0), action: 'ADD', bizStep: 'commissioning', readPoint: { id: SITE }, quantityList: inputs.map((epcClass) => ({ epcClass })) }))
   const made: Envelope[] = []
   for (let i = 0; i < N; i++) {
