@@ -10,6 +10,7 @@ import type { Signer } from '../core/keys.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 import { makeDirectorySync } from '../store/make-directory.js'
+import { isMissingOrEmpty, writeDataDirIgnore } from './data-dir-ignore.js'
 
 const ACTOR_ID = /^[A-Za-z0-9._-]{1,64}$/
 
@@ -30,6 +31,11 @@ function pathsOf(dir: string, actor: string): { key: string; token: string } {
 export function createCustody(dir: string, actor: string): { signer: Signer; token: string } {
   const paths = pathsOf(dir, actor)
   if (existsSync(paths.key)) fail('ALREADY_INITIALISED', `${paths.key} exists: the node already holds a key for ${actor}; rotate its token with tracechain actor token ${actor}`)
+  if (isMissingOrEmpty(dir)) {
+    // A data directory made here holds a key at once: its .gitignore first, as init's.
+    makeDirectorySync(dir, 0o700)
+    writeDataDirIgnore(dir)
+  }
   makeDirectorySync(custodyDir(dir), 0o700)
   const signer = generateSigner()
   writeKeyFile(paths.key, signer)

@@ -1,5 +1,5 @@
-// A mirror's data directory (node-dir.ts is a node's): D/db in a node's own format (entries, tiles, head, records), and D/mirror.json
-// naming the log it follows. The log's key is fixed at the first start: a mirror never follows another log into
+// A mirror's data directory (node-dir.ts is a node's): D/db in a node's own format (entries, tiles, head, records), D/mirror.json
+// naming the log it follows, and D/.gitignore (data-dir-ignore.ts) when the mirror made D. The log's key is fixed at the first start: a mirror never follows another log into
 // the same directory. D/evidence holds what failed verification (follower.ts).
 
 import { existsSync, readFileSync } from 'node:fs'
@@ -14,6 +14,7 @@ import { writeFileDurably } from '../store/durable-file.js'
 import { LevelStore } from '../store/level-store.js'
 import { isInitialised, openNode, type NodeOpenOptions } from './node-dir.js'
 import { makeDirectorySync } from '../store/make-directory.js'
+import { isMissingOrEmpty, writeDataDirIgnore } from './data-dir-ignore.js'
 
 export interface MirrorConfig {
   /** the followed log's note verifier key */
@@ -56,13 +57,15 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
   }
   const config = (wanted ?? held) as MirrorConfig
   parseVerifierKey(config.verifierKey)
-  if (wanted !== undefined) {
-    if (held === undefined) makeDirectorySync(dir)
-    // The source and the primary may move (another CDN, a new address); the key may not.
-    writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
+  if (wanted !== undefined && held === undefined && isMissingOrEmpty(dir)) {
+    makeDirectorySync(dir)
+    writeDataDirIgnore(dir)
   }
+  // The store first: one this release cannot read (STORE_FORMAT_NEWER) is refused with nothing in D written.
   const store = await LevelStore.open(join(dir, 'db'))
   try {
+    // The source and the primary may move (another CDN, a new address); the key may not.
+    if (wanted !== undefined) writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
     await upgradeStore(store)
     const ledger = await Ledger.openReplica({
       store,

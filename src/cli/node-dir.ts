@@ -1,5 +1,5 @@
 // A node's data directory: D/db (LevelDB), D/keys/node.json and D/keys/operator.json (mode 0600),
-// D/node.json (origin). The only place that reads key files for the node.
+// D/node.json (origin), D/.gitignore (data-dir-ignore.ts). The only place that reads key files for the node.
 
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +15,7 @@ import { LevelStore } from '../store/level-store.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { makeDirectorySync } from '../store/make-directory.js'
 import { isValidKeyName } from '../core/signed-note.js'
+import { isDataDirIgnoreName, writeDataDirIgnore } from './data-dir-ignore.js'
 
 export const DEFAULT_NODE_NAME = 'node'
 
@@ -47,7 +48,7 @@ export function isInitialised(dir: string): boolean {
   return existsSync(join(dir, 'node.json')) && existsSync(join(dir, 'keys', 'node.json'))
 }
 
-/** What init makes in a node's directory before node.json, and the key files' temporaries (durable-file.ts). */
+/** What init makes in a node's directory before node.json (and its .gitignore, data-dir-ignore.ts), and the key files' temporaries (durable-file.ts). */
 const INIT_NAMES = new Set(['.gitkeep', 'keys', 'db'])
 const INIT_KEY_FILE = /^\.?(node|operator)\.json(\.\d+\.tmp)?$/
 
@@ -60,7 +61,7 @@ export async function isInitialisable(dir: string): Promise<boolean> {
   if (!existsSync(dir)) return true
   if (existsSync(join(dir, 'node.json'))) return false
   const names = readdirSync(dir)
-  if (!names.every((name) => INIT_NAMES.has(name))) return false
+  if (!names.every((name) => INIT_NAMES.has(name) || isDataDirIgnoreName(name))) return false
   const keys = join(dir, 'keys')
   if (names.includes('keys') && !(statSync(keys).isDirectory() && readdirSync(keys).every((name) => INIT_KEY_FILE.test(name)))) return false
   if (!names.includes('db')) return true
@@ -100,6 +101,9 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   // and its store, at most a genesis nobody was ever served, is made again.
   rmSync(join(dir, 'db'), { recursive: true, force: true })
   removeKeyFileTemporaries(join(dir, 'keys'))
+  makeDirectorySync(dir, 0o700)
+  // Before any key: a directory inside a git checkout must never hold a key that `git add -A` takes.
+  writeDataDirIgnore(dir)
   makeDirectorySync(join(dir, 'keys'), 0o700)
   const nodeSigner = keptOrNewKeyFile(join(dir, 'keys', 'node.json'))
   const operator = keptOrNewKeyFile(join(dir, 'keys', 'operator.json'))

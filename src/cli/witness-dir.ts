@@ -1,6 +1,7 @@
 // A witness's data directory: D/keys/witness.json (its Ed25519 key, the key file format, mode 0600),
-// D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts) and
-// D/witness.lock (the pid of the process serving D). The only place that reads the witness's key file.
+// D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts),
+// D/witness.lock (the pid of the process serving D) and D/.gitignore (data-dir-ignore.ts).
+// The only place that reads the witness's key file.
 
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { WitnessState } from '../witness/state.js'
 import { keptOrNewKeyFile, readKeyFile, removeKeyFileTemporaries } from './key-files.js'
 import { isValidKeyName } from '../core/signed-note.js'
 import { makeDirectorySync } from '../store/make-directory.js'
+import { isDataDirIgnoreName, writeDataDirIgnore } from './data-dir-ignore.js'
 
 export interface WitnessConfig {
   /** the witness's key name, a schema-less URL such as witness.example.org/zj-amr */
@@ -33,11 +35,12 @@ export function isWitnessDir(dir: string): boolean {
   return existsSync(join(dir, CONFIG_FILE)) && existsSync(join(dir, KEY_FILE))
 }
 
-/** Whether `dir` holds only what an init killed before its config leaves: keys/ with the key file or its temporary. */
+/** Whether `dir` holds only what an init killed before its config leaves: its .gitignore, keys/ with the key file or its temporary. */
 function isUnfinishedInit(dir: string): boolean {
   const keys = join(dir, 'keys')
-  if (existsSync(join(dir, CONFIG_FILE)) || !readdirSync(dir).every((name) => name === 'keys') || !statSync(keys).isDirectory()) return false
-  return readdirSync(keys).every((name) => /^\.?witness\.json(\.\d+\.tmp)?$/.test(name))
+  if (existsSync(join(dir, CONFIG_FILE)) || !readdirSync(dir).every((name) => name === 'keys' || isDataDirIgnoreName(name))) return false
+  if (!existsSync(keys)) return true
+  return statSync(keys).isDirectory() && readdirSync(keys).every((name) => /^\.?witness\.json(\.\d+\.tmp)?$/.test(name))
 }
 
 /**
@@ -51,6 +54,9 @@ export function initialiseWitnessDir(dir: string, name: string): { config: Witne
   if (!isValidKeyName(name)) fail('VERIFIER_KEY_INVALID', `witness name ${JSON.stringify(name)} is not allowed`)
   // An init killed before its config is resumed: the key it wrote is kept (a key file is never replaced).
   removeKeyFileTemporaries(join(dir, 'keys'))
+  makeDirectorySync(dir, 0o700)
+  // Before the key: a directory inside a git checkout must never hold a key that `git add -A` takes.
+  writeDataDirIgnore(dir)
   makeDirectorySync(join(dir, 'keys'), 0o700)
   const signer = keptOrNewKeyFile(join(dir, KEY_FILE))
   const config: WitnessConfig = { name }

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { writeFileDurably } from '../../src/store/durable-file.js'
+import { writeFileDurably, writeNewFileDurably } from '../../src/store/durable-file.js'
 import { testDir } from '../helpers/test-dir.js'
 
 t.test('a new file gets the content and the mode, and nothing is left beside it', async (t) => {
@@ -35,4 +35,17 @@ t.test('a write that cannot be made throws and leaves the old file', async (t) =
   t.throws(() => writeFileDurably(join(dir, 'taken'), '{}'))
   t.equal(readFileSync(join(dir, 'node.json'), 'utf8'), '{"origin":"kept"}\n')
   t.same(readdirSync(dir).sort(), ['node.json', 'taken'])
+})
+
+t.test('writeNewFileDurably writes a file that is missing, whole, and never replaces one that is there', async (t) => {
+  const dir = testDir(t)
+  const path = join(dir, '.gitignore')
+  t.equal(writeNewFileDurably(path, '*\n'), true)
+  t.equal(readFileSync(path, 'utf8'), '*\n')
+  t.same(readdirSync(dir), ['.gitignore'], 'its temporary is gone')
+  const before = statSync(path).ino
+  t.equal(writeNewFileDurably(path, 'other\n'), false)
+  t.equal(readFileSync(path, 'utf8'), '*\n')
+  t.equal(statSync(path).ino, before, 'not replaced')
+  t.same(readdirSync(dir), ['.gitignore'])
 })
