@@ -93,6 +93,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   NOT_INITIALISED: 'the data directory has no ledger',
   ALREADY_INITIALISED: 'init on a data directory that already has a ledger',
   STORE_CORRUPT: 'the store holds data that cannot be read back',
+  STORE_FORMAT_NEWER: 'the data directory\'s store is in a format written by a newer tracechain than this one (db/format-version); it is left as it is',
   STORE_UNAVAILABLE: 'a write to the store failed; appends are refused until the node has re-established its state from disk (reads keep working)',
   MIRROR_READ_ONLY: 'a write sent to a mirror, which only serves reads of the log it follows; details.primary names where writes go',
   MIRROR_NOT_READY: 'a mirror that has not yet verified a first checkpoint of the log it follows (its first catch-up); retry after Retry-After seconds',

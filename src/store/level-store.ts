@@ -13,6 +13,7 @@ import { seqKey, startsWithRange, tileKey } from './keys.js'
 import { CachedRecords, type Sublevel } from './cached-records.js'
 import { WriteGate, type WriteFailureListener } from './write-gate.js'
 import { buildNativeBatch, type NativeBatch } from './native-batch.js'
+import { checkStoreFormat, recordStoreFormat } from './store-format.js'
 
 export type { NativeBatch }
 
@@ -130,8 +131,12 @@ export class LevelStore {
     return db
   }
 
-  /** Opens (creating if needed) the database at `location`. */
+  /**
+   * Opens (creating if needed) the database at `location`. Throws STORE_FORMAT_NEWER, with nothing at `location`
+   * written, for a store of a format this release does not know (store-format.ts).
+   */
   static async open(location: string): Promise<LevelStore> {
+    const recorded = checkStoreFormat(location)
     const db = await LevelStore.openLevel(location)
     // The entry files live in LevelDB's directory, so the store stays one directory to copy or back up;
     // LevelDB leaves files whose names it does not use alone.
@@ -139,6 +144,8 @@ export class LevelStore {
     try {
       store.deferredUnlink = await DeferredUnlink.start(location)
       await store.reconcileEntries()
+      // A new store, or one from before the format was kept, which this release reads as its own.
+      if (!recorded) recordStoreFormat(location)
     } catch (error) {
       await store.close()
       throw error
