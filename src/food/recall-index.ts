@@ -45,31 +45,43 @@ export async function findRecall(reader: RecordReader, key: string): Promise<Rec
 
 /**
  * The recall covering the object at `key`: its own mark's, else, for a serialised item, the recall covering
- * a lot it belongs to: each of `lots` (keys, as itemLotKey gives them: the lot the caller's identifier names)
- * and the lot the ledger first knew the item under (its object record's Digital Link). At most four reads
- * for an item, two for anything else.
+ * a lot it belongs to (findRecallMarkOf), and one read more.
  */
 export async function findRecallOf(reader: RecordReader, key: string, lots: readonly (string | undefined)[] = []): Promise<RecallRecord | undefined> {
-  const own = await findRecall(reader, key)
+  const mark = await findRecallMarkOf(reader, key, lots)
+  return mark ? reader.get<RecallRecord>(SPACES.recall, mark.origin) : undefined
+}
+
+/**
+ * The recall mark covering the object at `key`: its own, else, for a serialised item (which no recall walk
+ * reaches: it is keyed by GTIN and serial, not linked to its lot by an edge), the mark of a lot it belongs to:
+ * each of `lots` (keys, as itemLotKey gives them: the lot the caller's identifier names) and the lot the
+ * ledger first knew the item under (its object record's Digital Link). One read; for an item without a mark,
+ * its record and one per lot besides. Every answer that says whether an object is recalled reads it here, so
+ * none says an item is clean while another says its lot is recalled.
+ */
+export async function findRecallMarkOf(reader: RecordReader, key: string, lots: readonly (string | undefined)[] = []): Promise<RecallMark | undefined> {
+  const own = await recallMarkOf(reader, key)
   if (own || !isItemKey(key)) return own
-  const record = await reader.get<ObjectRecord>(SPACES.object, key)
-  const recorded = record?.lot !== undefined ? recordedLotKey(record.digitalLink) : undefined
+  const recorded = recordedLotKey(await reader.get<ObjectRecord>(SPACES.object, key))
   for (const lot of new Set([...lots, recorded])) {
     if (lot === undefined || lot === key) continue
-    const recall = await findRecall(reader, lot)
-    if (recall) return recall
+    const mark = await recallMarkOf(reader, lot)
+    if (mark) return mark
   }
   return undefined
 }
 
 /** A serialised item's key: "01/<gtin>[/22/<cpv>]/21/<serial>" (values are escaped, so no value holds "/"). */
-function isItemKey(key: string): boolean {
+export function isItemKey(key: string): boolean {
   return key.startsWith('01/') && key.includes('/21/')
 }
 
-function recordedLotKey(digitalLink: string): string | undefined {
+/** The key of the lot the ledger first knew an item under: its record's Digital Link's 10, when it had one. */
+export function recordedLotKey(record: ObjectRecord | undefined): string | undefined {
+  if (record?.lot === undefined) return undefined
   try {
-    return itemLotKey(parseIdentifier(digitalLink))
+    return itemLotKey(parseIdentifier(record.digitalLink))
   } catch {
     return undefined
   }
