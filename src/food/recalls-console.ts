@@ -1,7 +1,7 @@
 // What the console's Recalls view (GET /console/recalls) is rendered from: each recall (newest first),
-// the recalled lot, the lots its recall mark reached downstream (recall-index.ts), the events that named
-// any of them counted by step and by shop (a retailer's events), and the EVENT_AFTER_RECALL alerts: the
-// lots moved or sold after the recall; and before them the failed lots no recall covers yet, each with its
+// the recalled lot, the lots its recall mark reached downstream (recall-index.ts) and the serialised items of
+// those lots, the events that named any of them counted by step and by shop (a retailer's events), and the
+// EVENT_AFTER_RECALL alerts: the lots and items moved or sold after the recall; and before them the failed lots no recall covers yet, each with its
 // failed inspection, whose recall clock runs (inspection.ts awaitingRecall). Every count is the node's reading
 // of its indexes; the entries the view names (the recall, each sale after it, each failed inspection) are read
 // from the log for the browser to verify.
@@ -11,9 +11,11 @@ import { parseStatementPayload } from '../core/statement.js'
 import { listAlerts, type Alert } from '../ledger/alerts.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { actorProfile, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
-import { seqKey } from '../store/keys.js'
+import { seqKey, startsWithRange } from '../store/keys.js'
 import { awaitingRecall, type RecallDue } from './inspection.js'
 import { eventsNaming, gtinOfKey } from './queries.js'
+import { eventOf, itemLotKey, keyOrText, objectsOf } from './objects.js'
+import { isItemKey, recordedLotKey } from './recall-index.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Recalls the view shows, newest first. */
@@ -26,6 +28,8 @@ export const MARKS_READ = 20_000
 export const EVENTS_COUNTED = 5_000
 /** EVENT_AFTER_RECALL alerts it reads at most. */
 export const AFTER_RECALL_READ = 500
+/** Object records it reads at most looking for the items of the recalled lots, every recall's together. */
+export const ITEMS_READ = 20_000
 
 export interface RecallSummary {
   recall: RecallRecord
@@ -79,25 +83,38 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
     const record = ledger.actors.get(id)
     if (record && !actors.has(id)) actors.set(id, actorProfile(record))
   }
+  const entriesOf = new Map<Alert, EvidenceEntry[]>()
+  const keysOf = new Map<Alert, Set<string>>()
+  for (const alert of after) {
+    const entries = (await Promise.all(alert.seqs.map((seq) => evidenceEntry(ledger, seq)))).filter((e): e is EvidenceEntry => e !== undefined)
+    entriesOf.set(alert, entries)
+    keysOf.set(alert, await alertKeys(records, alert, entries))
+  }
+  const scanned: ItemScan = { left: ITEMS_READ, byGtin: new Map() }
   const summaries: RecallSummary[] = []
   for (const [key, recall] of recalls.slice(0, RECALLS_SHOWN)) {
     const reachedKeys = [key, ...(marks.get(key) ?? []).filter((k) => k !== key)]
     const reached = (await Promise.all(reachedKeys.map((k) => records.get<ObjectRecord>(SPACES.object, k)))).filter((o): o is ObjectRecord => o !== undefined)
-    const links = await eventsNaming(records, reachedKeys)
+    const items = await itemsOf(records, reached, scanned)
+    // An alert about an item counts for the recall of its lot, as EVENT_AFTER_RECALL judged it; and so does the
+    // item's history, though the ledger first knew the item under no lot.
+    const covered = new Set([...reachedKeys, ...items.keys])
+    const afterRecall: RecallSummary['afterRecall'] = []
+    const alertItems: string[] = []
+    for (const alert of after) {
+      if (![...(keysOf.get(alert) ?? [])].some((k) => covered.has(k))) continue
+      const entries = entriesOf.get(alert) ?? []
+      for (const e of entries) addActor(e.statement.actor)
+      afterRecall.push({ alert, entries })
+      alertItems.push(...(alert.ids ?? []).map(keyOrText).filter(isItemKey))
+    }
+    const links = await eventsNaming(records, new Set([...covered, ...alertItems]))
     const bySteps = new Map<string, number>()
     const byShop = new Map<string, number>()
     for (const link of links.slice(0, EVENTS_COUNTED)) {
       bySteps.set(link.bizStep ?? '', (bySteps.get(link.bizStep ?? '') ?? 0) + 1)
       const event = await records.get<FoodEventRecord>(SPACES.event, seqKey(link.seq))
       if (event && ledger.actors.get(event.actor)?.roles.includes('retailer')) byShop.set(event.actor, (byShop.get(event.actor) ?? 0) + 1)
-    }
-    const ids = new Set(reached.map((o) => o.id))
-    const afterRecall: RecallSummary['afterRecall'] = []
-    for (const alert of after) {
-      if (!(alert.ids ?? []).some((id) => ids.has(id))) continue
-      const entries = (await Promise.all(alert.seqs.map((seq) => evidenceEntry(ledger, seq)))).filter((e): e is EvidenceEntry => e !== undefined)
-      for (const e of entries) addActor(e.statement.actor)
-      afterRecall.push({ alert, entries })
     }
     const entry = await evidenceEntry(ledger, recall.seq)
     if (entry) addActor(entry.statement.actor)
@@ -110,7 +127,7 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
       reached,
       bySteps,
       byShop,
-      partial: recall.truncated === true || links.length > EVENTS_COUNTED || marks.size >= MARKS_READ,
+      partial: recall.truncated === true || links.length > EVENTS_COUNTED || marks.size >= MARKS_READ || items.partial,
       afterRecall,
       entry,
     })
@@ -128,4 +145,64 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
     })
   }
   return { recalls: summaries, awaiting, actors }
+}
+
+/** The object records of each GTIN read so far, and how many more the view may read. */
+interface ItemScan {
+  left: number
+  byGtin: Map<string, [string, ObjectRecord][] | undefined>
+}
+
+/**
+ * The keys of the serialised items of the `lots` that the ledger first knew under one of them (an item is keyed by
+ * GTIN and serial, linked to its lot by no edge): the object records of each GTIN, read once for the view and
+ * within what `scan` has left. Partial when a GTIN's records did not fit.
+ */
+async function itemsOf(records: Ledger['records'], lots: readonly ObjectRecord[], scan: ItemScan): Promise<{ keys: string[]; partial: boolean }> {
+  const lotKeys = new Set(lots.map((lot) => lot.key))
+  const gtins = new Set(lots.flatMap((lot) => (lot.gtin !== undefined && lot.lot !== undefined && lot.serial === undefined ? [lot.gtin] : [])))
+  const keys: string[] = []
+  let partial = false
+  for (const gtin of gtins) {
+    if (!scan.byGtin.has(gtin)) {
+      const rows = scan.left > 0 ? await records.range<ObjectRecord>(SPACES.object, { ...startsWithRange(`01/${gtin}/`), limit: scan.left + 1 }) : undefined
+      const fits = rows !== undefined && rows.length <= scan.left
+      scan.left = fits ? scan.left - rows.length : 0
+      scan.byGtin.set(gtin, fits ? rows : undefined)
+    }
+    const rows = scan.byGtin.get(gtin)
+    if (rows === undefined) partial = true
+    for (const [key, record] of rows ?? []) {
+      const lot = record.serial !== undefined ? recordedLotKey(record) : undefined
+      if (lot !== undefined && lotKeys.has(lot)) keys.push(key)
+    }
+  }
+  return { keys, partial }
+}
+
+/**
+ * The keys an alert's ids stand for: each id's own and, for an item, the lots it is of: the one the ledger first
+ * knew it under and any its alert's events' links name beside it (the lots EVENT_AFTER_RECALL read).
+ */
+async function alertKeys(records: Ledger['records'], alert: Alert, entries: readonly EvidenceEntry[]): Promise<Set<string>> {
+  const keys = new Set<string>()
+  for (const id of alert.ids ?? []) {
+    const key = keyOrText(id)
+    keys.add(key)
+    if (!isItemKey(key)) continue
+    const recorded = recordedLotKey(await records.get<ObjectRecord>(SPACES.object, key))
+    if (recorded !== undefined) keys.add(recorded)
+    for (const { statement } of entries) {
+      if (statement.type !== 'food.event') continue
+      try {
+        for (const object of objectsOf(eventOf(statement.body))) {
+          const lot = object.key === key ? itemLotKey(object.identifier) : undefined
+          if (lot !== undefined) keys.add(lot)
+        }
+      } catch {
+        // an entry whose identifiers do not parse names no lot; the audit is the place to say so
+      }
+    }
+  }
+  return keys
 }
