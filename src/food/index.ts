@@ -19,7 +19,7 @@ import { buildAdjacencyIndex } from './adjacency.js'
 import { buildLotBalanceIndex } from './lot-balance.js'
 import { buildBestBeforeIndex } from './best-before-index.js'
 import { buildRecallDueIndex, recallOverdueAlertSource } from './inspection.js'
-import { buildRecallIndex } from './recall-index.js'
+import { buildItemOfLotIndex, buildRecallIndex } from './recall-index.js'
 import { buildShipmentIndex } from './shipment-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
@@ -69,5 +69,6 @@ export const domain: Domain = {
     await buildBestBeforeIndex(store)
     await buildRecallDueIndex(store)
     await buildShipmentIndex(store)
+    await buildItemOfLotIndex(store)
   },
 }

@@ -5,7 +5,7 @@ import { fail } from '../core/errors.js'
 import type { Repeat, RuleContext, StatementKind } from '../ledger/kinds.js'
 import { validateEpcisEvent } from './epcis-schema.js'
 import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
-import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
+import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, itemLotKey, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
 import { joinKey, seqKey } from '../store/keys.js'
 import {
   SPACES,
@@ -108,7 +108,7 @@ const eventKind: StatementKind = {
       return { from: from.key, to: to.key, edge }
     })
     if (drawn.length > 0) await addAdjacentEdges(ctx, drawn)
-    if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake })))
+    if (edges.length > 0) await carryRecalls(ctx, edges.map(({ from, to, mayMake }) => ({ from: from.key, to: to.key, mayMake, fromLot: itemLotKey(from.identifier) })))
     await recordQuantities(ctx, event, products)
     await recordBestBefore(ctx, event, eventTime, made, products)
     await raiseFoodAlerts(ctx, event, record)

@@ -4,7 +4,7 @@
 
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
-import { SEP, prefixRange, seqKey } from '../store/keys.js'
+import { SEP, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
 import { inEffect } from './correction-index.js'
 import { gtinOfKey } from './queries.js'
@@ -99,17 +99,25 @@ export async function markRecalled(writer: RecordWriter, key: string, seq: numbe
 }
 
 /**
- * A new event's edges: each output or container drawn from a marked lot by a signer who may make it
- * gets that lot's mark, and so does what is already downstream of it. One read per distinct input;
- * the walk below runs only when an input is recalled.
+ * A new event's edges: each output or container drawn from a marked lot, or from an item of one (`fromLot`:
+ * the lot the event's link names beside the item's serial), by a signer who may make it gets that lot's mark,
+ * and so does what is already downstream of it. An item an edge starts from is indexed under its lots, for a
+ * later recall of one to walk on from it. One read per distinct input, three for an item; the walk below runs
+ * only when an input is recalled.
  */
-export async function carryRecalls(writer: RecordWriter, edges: readonly { from: string; to: string; mayMake: boolean }[]): Promise<void> {
+export async function carryRecalls(writer: RecordWriter, edges: readonly { from: string; to: string; mayMake: boolean; fromLot?: string | undefined }[]): Promise<void> {
   // One event's edges share one statement's budget, however many outputs it marks.
   const budget = recallWalkBudget()
   const marks = new Map<string, RecallMark | undefined>()
-  for (const { from, to, mayMake } of edges) {
+  for (const { from, fromLot } of edges) {
+    if (!isItemKey(from)) continue
+    for (const lot of new Set([fromLot, recordedLotKey(await writer.get<ObjectRecord>(SPACES.object, from))])) {
+      if (lot !== undefined) writer.put(SPACES.itemOfLot, lot + SEP + from, 1)
+    }
+  }
+  for (const { from, to, mayMake, fromLot } of edges) {
     if (!mayMake) continue
-    if (!marks.has(from)) marks.set(from, await recallMarkOf(writer, from))
+    if (!marks.has(from)) marks.set(from, await findRecallMarkOf(writer, from, [fromLot]))
     const mark = marks.get(from)
     if (!mark || (await recallMarkOf(writer, to))) continue
     writer.put(SPACES.recalled, to, mark)
@@ -129,12 +137,16 @@ async function markDownstream(writer: RecordWriter, starts: string[], mark: Reca
   for (let depth = 0; depth < MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
     const next: string[] = []
     for (const key of frontier) {
-      const rows = await writer.range<EdgeRecord>(SPACES.forward, { ...prefixRange(key), limit: budget.edges + 1 })
-      if (rows.length > budget.edges) {
-        budget.edges = 0
-        return false
+      // A lot's items answer to its recall without a mark (findRecallMarkOf); what carries them or is made of them is marked.
+      const items = await withinBudget(writer, SPACES.itemOfLot, key, budget)
+      if (items === undefined) return false
+      const rows: [string, EdgeRecord][] = []
+      for (const from of [key, ...items.map(([itemKey]) => itemKey.split(SEP)[1]).filter((item) => !seen.has(item))]) {
+        seen.add(from)
+        const edges = await withinBudget<EdgeRecord>(writer, SPACES.forward, from, budget)
+        if (edges === undefined) return false
+        rows.push(...edges)
       }
-      budget.edges -= rows.length
       for (const [edgeKey, edge] of rows) {
         const to = edgeKey.split(SEP)[1]
         if (seen.has(to) || !inEffect(edge) || !(await mayCarry(writer, edge, to))) continue
@@ -147,6 +159,17 @@ async function markDownstream(writer: RecordWriter, starts: string[], mark: Reca
     frontier = next
   }
   return frontier.length === 0
+}
+
+/** The rows of `space` under `key`, each spent from `budget`; undefined (the budget spent) when they do not fit. */
+async function withinBudget<T>(writer: RecordWriter, space: string, key: string, budget: RecallWalkBudget): Promise<[string, T][] | undefined> {
+  const rows = await writer.range<T>(space, { ...prefixRange(key), limit: budget.edges + 1 })
+  if (rows.length > budget.edges) {
+    budget.edges = 0
+    return undefined
+  }
+  budget.edges -= rows.length
+  return rows
 }
 
 /**
@@ -191,4 +214,36 @@ export async function buildRecallIndex(store: LevelStore): Promise<void> {
   }
   if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
   await store.putMeta(RECALL_INDEX_META, { version: 1, recalls: recalls.length, marks: writes.size - truncated, truncated })
+}
+
+/** The store meta key saying the item index (SPACES.itemOfLot) holds the items drawn into edges before it existed. */
+export const ITEM_OF_LOT_INDEX_META = 'food.item-of-lot-index'
+
+/**
+ * Indexes, once, the items that went into something before the index existed (a store's data from an earlier
+ * release), each under the lot the ledger first knew it under, so a recall of that lot from now on walks on from
+ * them; then ITEM_OF_LOT_INDEX_META. One pass over the forward edges, one record read per item found in them.
+ * What earlier recalls did not mark stays unmarked: a new recall, or a new event drawn from the item, marks it.
+ */
+export async function buildItemOfLotIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
+  if (await store.getMeta(ITEM_OF_LOT_INDEX_META)) return
+  const batch = options.batch ?? 1000
+  let writes: RecordWrite[] = []
+  let items = 0
+  let last: string | undefined
+  for await (const [edgeKey] of store.rangeRecords<EdgeRecord>(SPACES.forward, startsWithRange('01/'))) {
+    const from = edgeKey.slice(0, edgeKey.indexOf(SEP))
+    if (from === last || !isItemKey(from)) continue
+    last = from
+    const lot = recordedLotKey(await store.getRecord<ObjectRecord>(SPACES.object, from))
+    if (lot === undefined) continue
+    writes.push({ space: SPACES.itemOfLot, key: lot + SEP + from, value: 1 })
+    items++
+    if (writes.length >= batch) {
+      await store.commit({ entries: [], tiles: [], records: writes })
+      writes = []
+    }
+  }
+  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
+  await store.putMeta(ITEM_OF_LOT_INDEX_META, { version: 1, items })
 }

@@ -29,6 +29,8 @@ export const SPACES = {
   recall: 'food.recall',
   /** objectKey -> RecallMark: every lot a recall covers, written with the recall and with later events (recall-index.ts) */
   recalled: 'food.recalled',
+  /** lotKey SEP itemKey -> 1: the serialised items of that lot that went into something (an edge from them): a recall of the lot walks on from them (recall-index.ts) */
+  itemOfLot: 'food.item-of-lot',
   /** objectKey SEP seq -> QuantityMove (produced or consumed amounts of a lot, for mass balance) */
   quantity: 'food.quantity',
   /** objectKey -> LotBalanceRecord: the running sums of its quantity moves (lot-balance.ts) */
