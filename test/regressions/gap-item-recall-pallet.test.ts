@@ -53,6 +53,14 @@ t.test('a pallet of items of a recalled lot carries the recall, packed before or
     const trace = (await app.inject(`/v1/trace/${encodeURIComponent(pallet(n))}`)).json() as { root: string; nodes: { id: string; recalled: boolean }[] }
     t.equal(trace.nodes.find((node) => node.id === trace.root)?.recalled, true, `pallet ${n} is recalled in its trace`)
   }
+  // The consumer page derives the recall from the entries it lists, for the pallet of items as for the lot's: the
+  // packing names each item by a link that names its lot, and the recall names that lot.
+  for (const path of ['/00/069012340000000016', '/00/069012340000000023']) {
+    t.equal((await app.inject({ url: path, headers: { accept: 'application/json' } })).json().recalled, true, `${path} is recalled`)
+    const page = (await app.inject({ url: path, headers: { accept: 'text/html' } })).body
+    t.match(page, /<section class="recall" role="alert" data-fact="recall">/, `${path}: the page shows the recall, derived from its entries`)
+    t.notMatch(page, /由节点报告/, `${path}: not merely as the node reports it`)
+  }
 })
 
 t.test('items packed under an earlier release are indexed at the next open, so a recall then walks on from them', async (t) => {

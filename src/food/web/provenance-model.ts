@@ -221,13 +221,17 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   // The graph the evidence draws, as corrected: what went into what, and what carried what.
   const backward = new Map<string, { key: string; transformation: boolean }[]>()
   const forward = new Map<string, { key: string; transformation: boolean }[]>()
+  const link = (map: typeof forward, from: string, to: string, transformation: boolean) => void (map.get(from) ?? map.set(from, []).get(from))?.push({ key: to, transformation })
   for (const item of events.filter(({ seq }) => !corrections.marks.has(seq))) {
     const transformation = item.event.type === 'TransformationEvent'
     for (const { from, to } of edgesOf(item.event, item.objects)) {
-      if (!forward.has(from.key)) forward.set(from.key, [])
-      forward.get(from.key)?.push({ key: to.key, transformation })
-      if (!backward.has(to.key)) backward.set(to.key, [])
-      backward.get(to.key)?.push({ key: from.key, transformation })
+      link(forward, from.key, to.key, transformation)
+      link(backward, to.key, from.key, transformation)
+    }
+    // An item is of the lot its Digital Link names, as a case is of what it carries: the lot is upstream of it.
+    for (const { key, identifier } of item.objects) {
+      const lot = itemLotKey(identifier)
+      if (lot !== undefined) link(backward, key, lot, false)
     }
   }
   // A serialised item is of the lot its Digital Link names: that lot and what is upstream of it are the item's too.
