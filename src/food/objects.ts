@@ -3,7 +3,7 @@
 
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
 import { identifierKey, parseIdentifier, toEpcUrn, type Gs1Identifier } from './identifiers.js'
-import type { ObjectRef, ObjectRole } from './records.js'
+import type { ObjectRecord, ObjectRef, ObjectRole } from './records.js'
 
 export const EPCIS_EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'TransactionEvent', 'AssociationEvent'] as const
 
@@ -85,6 +85,21 @@ export function canonicalObject(text: string, prefixLength?: PrefixLengthLookup)
 export function itemLotKey(identifier: Gs1Identifier): string | undefined {
   if (identifier.kind !== 'sgtin' || identifier.lot === undefined || identifier.gtin === undefined) return undefined
   return identifierKey({ kind: 'lgtin', gtin: identifier.gtin, lot: identifier.lot, ...(identifier.cpv !== undefined ? { cpv: identifier.cpv } : {}) })
+}
+
+/** A serialised item's key: "01/<gtin>[/22/<cpv>]/21/<serial>" (values are escaped, so no value holds "/"). */
+export function isItemKey(key: string): boolean {
+  return key.startsWith('01/') && key.includes('/21/')
+}
+
+/** The key of the lot the ledger first knew an item under: its record's Digital Link's 10, when it had one. */
+export function recordedLotKey(record: ObjectRecord | undefined): string | undefined {
+  if (record?.lot === undefined) return undefined
+  try {
+    return itemLotKey(parseIdentifier(record.digitalLink))
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -8,8 +8,7 @@ import { SEP, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
 import { inEffect } from './correction-index.js'
 import { gtinOfKey } from './queries.js'
-import { parseIdentifier } from './identifiers.js'
-import { itemLotKey } from './objects.js'
+import { isItemKey, recordedLotKey } from './objects.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Hops a recall is carried downstream of the lot it names, in one statement. */
@@ -70,21 +69,6 @@ export async function findRecallMarkOf(reader: RecordReader, key: string, lots: 
     if (mark) return mark
   }
   return undefined
-}
-
-/** A serialised item's key: "01/<gtin>[/22/<cpv>]/21/<serial>" (values are escaped, so no value holds "/"). */
-export function isItemKey(key: string): boolean {
-  return key.startsWith('01/') && key.includes('/21/')
-}
-
-/** The key of the lot the ledger first knew an item under: its record's Digital Link's 10, when it had one. */
-export function recordedLotKey(record: ObjectRecord | undefined): string | undefined {
-  if (record?.lot === undefined) return undefined
-  try {
-    return itemLotKey(parseIdentifier(record.digitalLink))
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -11,11 +11,10 @@ import { parseStatementPayload } from '../core/statement.js'
 import { listAlerts, type Alert } from '../ledger/alerts.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { actorProfile, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
-import { seqKey, startsWithRange } from '../store/keys.js'
+import { seqKey } from '../store/keys.js'
 import { awaitingRecall, type RecallDue } from './inspection.js'
-import { eventsNaming, gtinOfKey } from './queries.js'
-import { eventOf, itemLotKey, keyOrText, objectsOf } from './objects.js'
-import { isItemKey, recordedLotKey } from './recall-index.js'
+import { eventsNaming, gtinOfKey, itemScan, itemsOfLots } from './queries.js'
+import { eventOf, isItemKey, itemLotKey, keyOrText, objectsOf, recordedLotKey } from './objects.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Recalls the view shows, newest first. */
@@ -90,12 +89,12 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
     entriesOf.set(alert, entries)
     keysOf.set(alert, await alertKeys(records, alert, entries))
   }
-  const scanned: ItemScan = { left: ITEMS_READ, byGtin: new Map() }
+  const scanned = itemScan(ITEMS_READ)
   const summaries: RecallSummary[] = []
   for (const [key, recall] of recalls.slice(0, RECALLS_SHOWN)) {
     const reachedKeys = [key, ...(marks.get(key) ?? []).filter((k) => k !== key)]
     const reached = (await Promise.all(reachedKeys.map((k) => records.get<ObjectRecord>(SPACES.object, k)))).filter((o): o is ObjectRecord => o !== undefined)
-    const items = await itemsOf(records, reached, scanned)
+    const items = await itemsOfLots(records, reachedKeys, scanned)
     // An alert about an item counts for the recall of its lot, as EVENT_AFTER_RECALL judged it; and so does the
     // item's history, though the ledger first knew the item under no lot.
     const covered = new Set([...reachedKeys, ...items.keys])
@@ -145,39 +144,6 @@ export async function recallSummaries(ledger: Ledger, now: Date): Promise<{ reca
     })
   }
   return { recalls: summaries, awaiting, actors }
-}
-
-/** The object records of each GTIN read so far, and how many more the view may read. */
-interface ItemScan {
-  left: number
-  byGtin: Map<string, [string, ObjectRecord][] | undefined>
-}
-
-/**
- * The keys of the serialised items of the `lots` that the ledger first knew under one of them (an item is keyed by
- * GTIN and serial, linked to its lot by no edge): the object records of each GTIN, read once for the view and
- * within what `scan` has left. Partial when a GTIN's records did not fit.
- */
-async function itemsOf(records: Ledger['records'], lots: readonly ObjectRecord[], scan: ItemScan): Promise<{ keys: string[]; partial: boolean }> {
-  const lotKeys = new Set(lots.map((lot) => lot.key))
-  const gtins = new Set(lots.flatMap((lot) => (lot.gtin !== undefined && lot.lot !== undefined && lot.serial === undefined ? [lot.gtin] : [])))
-  const keys: string[] = []
-  let partial = false
-  for (const gtin of gtins) {
-    if (!scan.byGtin.has(gtin)) {
-      const rows = scan.left > 0 ? await records.range<ObjectRecord>(SPACES.object, { ...startsWithRange(`01/${gtin}/`), limit: scan.left + 1 }) : undefined
-      const fits = rows !== undefined && rows.length <= scan.left
-      scan.left = fits ? scan.left - rows.length : 0
-      scan.byGtin.set(gtin, fits ? rows : undefined)
-    }
-    const rows = scan.byGtin.get(gtin)
-    if (rows === undefined) partial = true
-    for (const [key, record] of rows ?? []) {
-      const lot = record.serial !== undefined ? recordedLotKey(record) : undefined
-      if (lot !== undefined && lotKeys.has(lot)) keys.push(key)
-    }
-  }
-  return { keys, partial }
 }
 
 /**

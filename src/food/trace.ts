@@ -4,9 +4,9 @@
 import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import { boundedHop } from './bounded-hop.js'
-import { canonicalObject, itemLotKey } from './objects.js'
+import { canonicalObject, isItemKey, itemLotKey, recordedLotKey } from './objects.js'
 import { gtinOfKey } from './queries.js'
-import { findRecallMarkOf, isItemKey, recallMarkOf, recordedLotKey } from './recall-index.js'
+import { findRecallMarkOf, recallMarkOf } from './recall-index.js'
 import { SPACES, type ObjectRecord, type ProductRecord } from './records.js'
 import { toDigitalLink, parseIdentifier } from './identifiers.js'
 

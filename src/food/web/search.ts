@@ -5,7 +5,7 @@ import { startsWithRange } from '../../store/keys.js'
 import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link-path.js'
 import { identifierKey, parseIdentifier, toDigitalLink } from '../identifiers.js'
 import { keyOrText } from '../objects.js'
-import { productOf } from '../queries.js'
+import { itemScan, itemsOfLots, productOf } from '../queries.js'
 import { recallMarkOf } from '../recall-index.js'
 import { SPACES, type ObjectRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
@@ -80,19 +80,23 @@ export async function searchLots(reader: RecordReader, query: string): Promise<{
 
 /**
  * The keys of the lots `query` (attacker-controlled) names, as the search finds them: the id itself when
- * it parses, else every lot whose lot number or trace code it is. Compared with keyOrText of an alert's ids.
+ * it parses, else every lot whose lot number or trace code it is; and the serialised items the ledger first
+ * knew under those lots (an alert about one of them is about the lot's goods: selling it after the lot's
+ * recall, say), MAX_SEARCH_SCAN object records read for them at most. Compared with keyOrText of an alert's ids.
  */
 export async function lotKeys(reader: RecordReader, query: string): Promise<string[]> {
   const text = query.trim().slice(0, 512)
   if (text === '') return []
+  let keys: string[]
   try {
-    return [identifierKey(parseIdentifier(text))]
+    keys = [identifierKey(parseIdentifier(text))]
   } catch {
     // not an id: a "GTIN lot" pair, a lot number or a trace code
+    const found = await searchLots(reader, text)
+    const paths = 'path' in found ? [found.path] : found.lots.map((lot) => lot.path)
+    keys = paths.map((path) => keyOrText(`${CANONICAL_DIGITAL_LINK_BASE}${path}`))
   }
-  const found = await searchLots(reader, text)
-  const paths = 'path' in found ? [found.path] : found.lots.map((lot) => lot.path)
-  return paths.map((path) => keyOrText(`${CANONICAL_DIGITAL_LINK_BASE}${path}`))
+  return [...keys, ...(await itemsOfLots(reader, keys, itemScan(MAX_SEARCH_SCAN))).keys]
 }
 
 /** The alert filter's and links' view of the food ids: their keys and their pages. */
