@@ -121,8 +121,9 @@ async function markDownstream(writer: RecordWriter, starts: string[], mark: Reca
   for (let depth = 0; depth < MAX_RECALL_DEPTH && frontier.length > 0; depth++) {
     const next: string[] = []
     for (const key of frontier) {
-      // A lot's items answer to its recall without a mark (findRecallMarkOf); what carries them or is made of them is marked.
-      const items = await withinBudget(writer, SPACES.itemOfLot, key, budget)
+      // A lot's items answer to its recall without a mark (findRecallMarkOf); what carries them or is made of them is
+      // marked. Only a lot's key ("01/<gtin>[/22/<cpv>]/10/<lot>") has items: a pallet's costs no read for them.
+      const items = key.startsWith('01/') && key.includes('/10/') ? await withinBudget(writer, SPACES.itemOfLot, key, budget) : []
       if (items === undefined) return false
       const rows: [string, EdgeRecord][] = []
       for (const from of [key, ...items.map(([itemKey]) => itemKey.split(SEP)[1]).filter((item) => !seen.has(item))]) {
