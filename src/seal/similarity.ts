@@ -1,6 +1,8 @@
 // Near-duplicate titles for SPLIT_CONTRACT (化整为零): one job split into several contracts whose titles
 // differ only by a section number, a direction or the word for the work.
 
+import { toSimplified } from './simplified.js'
+
 /**
  * Words that name the kind of work, the paperwork or a part of a job rather than the job itself. The
  * 峨山 case repaired one canal six times under names that differed only by 水毁/修缮 and the route's
@@ -56,16 +58,20 @@ const HAN_GAP = /(?<=\p{Script=Han})[\s\p{P}\p{S}]+(?=\p{Script=Han})/gu
 /**
  * The tokens a title is compared by: character bigrams of its Chinese text (a lone character counts as
  * one token) and the words of its other text, after NFKC (full-width forms become ASCII), dropping
- * invisible characters, folding Cyrillic and Greek look-alikes to Latin, lower case, and dropping digits,
- * punctuation, spaces, ordinals, directions and generic words.
+ * invisible characters, folding Cyrillic and Greek look-alikes to Latin and traditional Chinese characters to
+ * simplified ones (simplified.ts), lower case, and dropping digits, punctuation, spaces, ordinals, directions
+ * and generic words.
  */
 export function titleTokens(title: string): Set<string> {
   const tokens = new Set<string>()
   // Spaces and punctuation between Chinese characters separate nothing: 义桥村 道路 is 义桥村道路.
-  let text = title
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c])
+  // 義橋村道路硬化 is 义桥村道路硬化 to a reader: folded before the generic words, which are written simplified.
+  let text = toSimplified(
+    title
+      .normalize('NFKC')
+      .replace(INVISIBLE, '')
+      .replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c]),
+  )
     .toLowerCase()
     .replace(HAN_GAP, '')
   // Chinese words go without a gap, so the characters either side still form a bigram.
