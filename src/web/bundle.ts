@@ -11,7 +11,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { oneLanguage, type PageLang } from './one-language.js'
-import { LAZY_PARTS, PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
+import { LAZY_PARTS, lazyPartsOf, PAGE_SCRIPTS, type PageScript } from './page-scripts.js'
 import { PUBLIC_DIR, readPageScripts, verifierAssetOf } from './verifier-asset.js'
 
 const source = (path: string) => fileURLToPath(new URL(`../../src/${path}`, import.meta.url))
@@ -27,6 +27,7 @@ const ENTRIES: Record<PageScript, string> = {
   noble: source('browser/lazy-noble.ts'),
   tiles: source('browser/lazy-tiles.ts'),
   words: source('browser/lazy-words.ts'),
+  hanzi: source('browser/lazy-hanzi.ts'),
 }
 
 /** The standalone verifier's built file (dist/public/verify.js). */
@@ -39,17 +40,21 @@ export async function buildVerifierBundle(outdir: string = PUBLIC_DIR): Promise<
     for (const file of result.outputFiles) written[basename(file.path, '.js')] = await writeMinified(file.path, file.text)
   }
   // The lazy scripts first: the scripts that load them are built with their names and hashes.
-  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(LAZY_PARTS), outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(LAZY_PARTS), outdir, define: { [LAZY_CODE]: 'undefined', [SEAL_VIEWS]: 'false' } }))
   const lazy = Object.fromEntries(
     LAZY_PARTS.map((part) => {
       const { fileName, integrity } = verifierAssetOf(written[part], part)
       return [part, { file: fileName, integrity }]
     }),
   )
-  const define = { [LAZY_CODE]: JSON.stringify(lazy) }
-  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(ON_DEMAND), outdir, ...onDemand(define) }))
-  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, ...onDemand(define, lang) }))
-  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined' } }))
+  // Each script pins the lazy scripts its own views may ask for (lazyPartsOf).
+  const define = (name: PageScript) => ({
+    [LAZY_CODE]: JSON.stringify(Object.fromEntries(lazyPartsOf(name).map((part) => [part, lazy[part]]))),
+    [SEAL_VIEWS]: String(lazyPartsOf(name).includes('hanzi')),
+  })
+  for (const name of ON_DEMAND) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, ...onDemand(define(name)) }))
+  for (const [name, lang] of ONE_LANGUAGE) await write(await build({ ...BROWSER_BUILD, entryPoints: pick([name]), outdir, ...onDemand(define(name), lang) }))
+  await write(await build({ ...BROWSER_BUILD, entryPoints: pick(CARRYING_ALL), outdir, define: { [LAZY_CODE]: 'undefined', [SEAL_VIEWS]: 'false' } }))
   return Object.fromEntries(PAGE_SCRIPTS.map((name) => [name, written[name]?.length ?? 0])) as Record<PageScript, number>
 }
 
@@ -78,6 +83,8 @@ function pick(names: readonly PageScript[]): Record<string, string> {
 
 /** What web/lazy-code.ts reads to load the lazy scripts: each part's file name and integrity. */
 const LAZY_CODE = '__TRACECHAIN_LAZY_CODE__'
+/** What web/verify.ts reads to know whether its views may ask for the 'hanzi' lazy script: its step for it is left out where not. */
+const SEAL_VIEWS = '__TRACECHAIN_SEAL_VIEWS__'
 
 /**
  * The defines and plugins of a script built with its code on demand (codeOnDemand), and with `lang`, that
@@ -92,8 +99,9 @@ function onDemand(define: Record<string, string>, lang?: PageLang): { define: Re
  * In the consumer, seal and console scripts, core/epcis-event-hash.ts is web/event-hash-on-demand.ts,
  * web/ed25519-fallback.ts is web/ed25519-on-demand.ts,
  * web/open-tiled-log.ts is web/open-tiled-log-on-demand.ts, web/failure-words.ts is
- * web/failure-words-on-demand.ts and food/identifiers.ts is food/web/identifiers-on-demand.ts: the code they
- * leave out comes with the lazy scripts (web/lazy-code.ts).
+ * web/failure-words-on-demand.ts, food/identifiers.ts is food/web/identifiers-on-demand.ts and
+ * seal/simplified.ts is seal/web/simplified-on-demand.ts: the code they leave out comes with the lazy scripts
+ * (web/lazy-code.ts).
  */
 const codeOnDemand: Plugin = {
   name: 'code-on-demand',
@@ -103,6 +111,7 @@ const codeOnDemand: Plugin = {
     build.onResolve({ filter: /\/open-tiled-log\.js$/ }, () => ({ path: source('web/open-tiled-log-on-demand.ts') }))
     build.onResolve({ filter: /\/failure-words\.js$/ }, () => ({ path: source('web/failure-words-on-demand.ts') }))
     build.onResolve({ filter: /(?:^|\/)identifiers\.js$/ }, () => ({ path: source('food/web/identifiers-on-demand.ts') }))
+    build.onResolve({ filter: /(?:^|\/)simplified\.js$/ }, () => ({ path: source('seal/web/simplified-on-demand.ts') }))
   },
 }
 
@@ -133,10 +142,9 @@ async function minified(code: string): Promise<Buffer> {
 }
 
 /**
- * `contents`, a module as if in src/browser/, built as the consumer, seal and console scripts are (the code
- * their lazy scripts bring left out, those scripts named as dist/public/ holds them; with `lang`, that
- * language's words alone, as the consumer scripts), and not written: bench/page-weight.mjs weighs what each
- * part of a page script costs.
+ * `contents`, a module as if in src/browser/, built as the consumer scripts are (the code their lazy scripts
+ * bring left out, those scripts named as dist/public/ holds them; with `lang`, that language's words alone),
+ * and not written: bench/page-weight.mjs weighs what each part of a page script costs.
  */
 export async function pageScriptOf(contents: string, lang?: PageLang): Promise<Buffer> {
   const { code } = await weighedBuild(contents, lang, false)
@@ -154,8 +162,8 @@ export async function pageScriptWithMap(contents: string, lang?: PageLang): Prom
 
 async function weighedBuild(contents: string, lang: PageLang | undefined, withMap: boolean): Promise<{ code: string; map?: string }> {
   const scripts = readPageScripts()
-  const lazy = Object.fromEntries(LAZY_PARTS.map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
-  const define = { [LAZY_CODE]: JSON.stringify(lazy) }
+  const lazy = Object.fromEntries(lazyPartsOf('consumer').map((part) => [part, { file: scripts[part].fileName, integrity: scripts[part].integrity }]))
+  const define = { [LAZY_CODE]: JSON.stringify(lazy), [SEAL_VIEWS]: 'false' }
   const result = await build({
     ...BROWSER_BUILD,
     stdin: { contents, resolveDir: source('browser'), sourcefile: source('browser/weighed.ts'), loader: 'ts' },

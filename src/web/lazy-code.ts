@@ -1,4 +1,4 @@
-// Code a page script leaves out until a page needs it, in four lazy scripts of its own. The consumer script is
+// Code a page script leaves out until a page needs it, in five lazy scripts of its own. The consumer script is
 // what a phone fetches from a label (the seal page's, from a notice board's QR code, and the console's leave
 // out the same), and these parts serve few pages:
 // - 'gs1' (/web/gs1-<hash>.js): the EPCIS event hash (core/epcis-event-hash.ts), which only lots whose
@@ -7,12 +7,16 @@
 // - 'noble' (6.9 kB): @noble's Ed25519, for a browser without a fit WebCrypto one (page-ed25519.ts), and for
 //   the console's signing with a key file;
 // - 'tiles' (8.1 kB): the tile reader (core/tiled-log.ts), for a page that reads tiles, not the API;
-// - 'words' (1.3 kB): the words for what failed (web/failure-words.ts), for a page that fails.
+// - 'words' (1.3 kB): the words for what failed (web/failure-words.ts), for a page that fails;
+// - 'hanzi' (11.0 kB): OpenCC's traditional-to-simplified table (seal/simplified.ts), for a seal page or the
+//   console's seals view with a split-contract group, whose titles the browser compares again (the seal and
+//   console scripts alone).
 // Those bundles resolve the modules to web/event-hash-on-demand.ts, food/web/identifiers-on-demand.ts,
-// web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts and web/failure-words-on-demand.ts (web/bundle.ts),
-// and each part's script (src/browser/lazy-<part>.ts) provides the real code, loaded by those modules or by
-// the verifier (verify.ts), pinned by its hash as the page's own script is: for 'gs1', before it derives a
-// view that it knows needs it, and again after a derivation that asked for it. Browser-safe.
+// web/ed25519-on-demand.ts, web/open-tiled-log-on-demand.ts, web/failure-words-on-demand.ts and
+// seal/web/simplified-on-demand.ts (web/bundle.ts), and each part's script (src/browser/lazy-<part>.ts) provides
+// the real code, loaded by those modules or by the verifier (verify.ts), pinned by its hash as the page's own
+// script is: for 'gs1', before it derives a view that it knows needs it, and again after a derivation that
+// asked for it; for 'hanzi', after a derivation that asked for it. Browser-safe.
 
 import type { Ed25519 } from '../core/ed25519.js'
 import type { TiledLog, TiledLogOptions } from '../core/tiled-log.js'
@@ -29,14 +33,21 @@ export interface LazyCode {
   noble: { ed25519: Ed25519 }
   tiles: { openTiledLog(options: TiledLogOptions): Promise<TiledLog> }
   words: { failureWords: FailureWords }
+  /** seal/simplified.ts's toSimplified */
+  hanzi: { toSimplified(text: string): string }
 }
 
+/** Whether the script has seal views, which may ask for 'hanzi' (web/bundle.ts, page-scripts.ts lazyPartsOf); undefined outside a page script. */
+declare const __TRACECHAIN_SEAL_VIEWS__: boolean | undefined
+
 /** What each part is for, in the error of a script that did not load. */
-const PURPOSE: Record<LazyPart, string> = {
+const PURPOSE: Partial<Record<LazyPart, string>> = {
   gs1: 'uncommon lots',
   noble: "@noble's Ed25519",
   tiles: 'reading tiles',
   words: 'the words for what failed',
+  // Only in the scripts that may load it (web/bundle.ts): the consumer script carries no word for it.
+  ...(typeof __TRACECHAIN_SEAL_VIEWS__ === 'boolean' && __TRACECHAIN_SEAL_VIEWS__ ? { hanzi: 'titles in traditional Chinese' } : {}),
 }
 
 const GLOBAL = '__tracechainLazyCode'
@@ -85,7 +96,7 @@ export function lazyCode<P extends LazyPart>(part: P): LazyCode[P] | undefined {
  * The lazy scripts of this page script, named and pinned at build time (web/bundle.ts); undefined in a script
  * that carries all its code.
  */
-declare const __TRACECHAIN_LAZY_CODE__: Record<LazyPart, { file: string; integrity: string }> | undefined
+declare const __TRACECHAIN_LAZY_CODE__: Partial<Record<LazyPart, { file: string; integrity: string }>> | undefined
 /** Where this script was loaded from: the lazy scripts are its siblings, wherever the page's origin is. */
 const SCRIPT_URL = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript.src : undefined
 
@@ -97,7 +108,8 @@ const loading = new Map<LazyPart, Promise<void>>()
  */
 export function loadLazyCode(part: LazyPart): Promise<void> {
   if (typeof __TRACECHAIN_LAZY_CODE__ === 'undefined' || lazyCode(part)) return Promise.resolve()
-  const { file, integrity } = __TRACECHAIN_LAZY_CODE__[part]
+  // A part this script does not pin is one no view of its own asks for (page-scripts.ts lazyPartsOf).
+  const { file, integrity } = __TRACECHAIN_LAZY_CODE__[part] as { file: string; integrity: string }
   let loaded = loading.get(part)
   if (!loaded) {
     loaded = new Promise((resolve, reject) => {

@@ -13,17 +13,26 @@
  *   the same with the English pages' words, as the consumer scripts.
  * - `console`: the console's pages and their live updates.
  * - the LAZY_PARTS: no page's own: what the consumer, seal and console scripts load for the few pages that
- *   need it (web/lazy-code.ts).
+ *   need it (web/lazy-code.ts); `hanzi` for the seal and console scripts alone.
  */
-export const PAGE_SCRIPTS = ['verify', 'consumer', 'consumer-en', 'seal', 'seal-en', 'console', 'gs1', 'noble', 'tiles', 'words'] as const
+export const PAGE_SCRIPTS = ['verify', 'consumer', 'consumer-en', 'seal', 'seal-en', 'console', 'gs1', 'noble', 'tiles', 'words', 'hanzi'] as const
 
 /**
  * The lazy scripts (web/lazy-code.ts): `gs1`, the EPCIS event hash and the whole GS1 syntax dictionary;
- * `noble`, @noble's Ed25519; `tiles`, the tile reader; `words`, the words for what failed.
+ * `noble`, @noble's Ed25519; `tiles`, the tile reader; `words`, the words for what failed; `hanzi`, the table
+ * that folds traditional Chinese to simplified, for the titles of a split-contract group.
  */
-export const LAZY_PARTS = ['gs1', 'noble', 'tiles', 'words'] as const satisfies readonly (typeof PAGE_SCRIPTS)[number][]
+export const LAZY_PARTS = ['gs1', 'noble', 'tiles', 'words', 'hanzi'] as const satisfies readonly (typeof PAGE_SCRIPTS)[number][]
 
 export type LazyPart = (typeof LAZY_PARTS)[number]
+
+/**
+ * The lazy scripts a page script names and pins: the consumer scripts have no seal views, so they leave out
+ * 'hanzi' and its pin, which would be bytes every phone fetches from a label for nothing.
+ */
+export function lazyPartsOf(script: PageScript): readonly LazyPart[] {
+  return script === 'consumer' || script === 'consumer-en' ? LAZY_PARTS.filter((part) => part !== 'hanzi') : LAZY_PARTS
+}
 
 export type PageScript = (typeof PAGE_SCRIPTS)[number]
 

@@ -47,6 +47,8 @@ type Lang = 'zh' | 'en'
 
 /** Set where a script is built with one language's words (web/bundle.ts, web/one-language.ts); elsewhere undefined. */
 declare const __TRACECHAIN_PAGE_LANG__: Lang | undefined
+/** Whether the script has seal views, which may ask for the 'hanzi' lazy script (web/bundle.ts, page-scripts.ts lazyPartsOf); undefined outside a page script. */
+declare const __TRACECHAIN_SEAL_VIEWS__: boolean | undefined
 
 const TEXT: Record<Lang, Record<string, string>> = {
   zh: {
@@ -181,6 +183,19 @@ export async function verifyPage(root: HTMLElement): Promise<PageVerification> {
     let bound = checkBoundAreas(areas, outcome, lang)
     // A view that met an identifier beyond the common forms (food/identifier-forms.ts) asked for the on-demand code: derived again with it.
     if (lazyCodeAsked('gs1') && !lazyCode('gs1') && (await load())) bound = checkBoundAreas(areas, outcome, lang)
+    // A split-contract group's Chinese titles to compare (seal/web/simplified-on-demand.ts) asked for OpenCC's table:
+    // derived again with it. Only the scripts with seal views have this step (web/bundle.ts), so it costs the
+    // consumer script nothing.
+    if (typeof __TRACECHAIN_SEAL_VIEWS__ === 'boolean' && __TRACECHAIN_SEAL_VIEWS__ && lazyCodeAsked('hanzi') && !lazyCode('hanzi')) {
+      const loaded = await loadLazyCode('hanzi').then(
+        () => true,
+        (error: unknown) => {
+          failures.push({ check: 'bound-view', detail: String(error) })
+          return false
+        },
+      )
+      if (loaded) bound = checkBoundAreas(areas, outcome, lang)
+    }
     bound.mark()
     failures.push(...bound.failures)
   }

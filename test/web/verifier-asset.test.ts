@@ -11,7 +11,7 @@ import t from 'tap'
 import { GS1_SYNTAX_ROWS } from '../../src/core/gs1-syntax-table.js'
 import { buildVerifierBundle, pageScriptOf } from '../../src/web/bundle.js'
 import { PUBLIC_DIR, readVerifierAsset, verifierAssetOf } from '../../src/web/verifier-asset.js'
-import { LAZY_PARTS, type LazyPart } from '../../src/web/page-scripts.js'
+import { LAZY_PARTS, lazyPartsOf, type LazyPart } from '../../src/web/page-scripts.js'
 import { demoApp, FINE_LOT, lotPath } from '../helpers/web.js'
 import { testDir } from '../helpers/test-dir.js'
 
@@ -87,10 +87,14 @@ t.test('the node serves each lazy script under the name and hash its page script
   const { app } = await demoApp(t)
   const consumerSrc = /src="(\/web\/consumer-[0-9a-f]{16}\.js)"/.exec((await app.inject({ url: lotPath(FINE_LOT), headers: HTML })).body)?.[1] as string
   const consumer = (await app.inject(consumerSrc)).body
+  const sealSrc = /src="(\/web\/seal-[0-9a-f]{16}\.js)"/.exec((await app.inject({ url: '/seals/yiqiao-committee-seal', headers: HTML })).body)?.[1] as string
+  const seal = (await app.inject(sealSrc)).body
   for (const part of LAZY_PARTS) {
+    // 'hanzi' is the seal and console scripts' alone (page-scripts.ts lazyPartsOf).
+    const [name, script] = lazyPartsOf('consumer').includes(part) ? ['consumer', consumer] : ['seal', seal]
     // As the build writes them into the page scripts (web/bundle.ts): {"file":"<part>-<hex>.js","integrity":"sha384-…"}.
-    const pin = new RegExp(`"?file"?:"(${part}-[0-9a-f]{16}\\.js)","?integrity"?:"(sha384-[A-Za-z0-9+/=]+)"`).exec(consumer)
-    t.ok(pin, `the consumer script pins the ${part} script`)
+    const pin = new RegExp(`"?file"?:"(${part}-[0-9a-f]{16}\\.js)","?integrity"?:"(sha384-[A-Za-z0-9+/=]+)"`).exec(script)
+    t.ok(pin, `the ${name} script pins the ${part} script`)
     const [, file, integrity] = pin as RegExpExecArray
     const served = await app.inject(`/web/${file}`)
     t.equal(served.statusCode, 200, file)
@@ -152,18 +156,22 @@ t.test("the node's page scripts pin each lazy script and hold none of their code
   await buildVerifierBundle(out)
   const script = (name: string) => readFileSync(join(out, `${name}.js`), 'utf8')
   // A message or constant of each part, as the minified scripts keep it: the event hash's version, core/tiled-log.ts,
-  // web/failure-words.ts, @noble.
-  const marks: Record<LazyPart, string> = { gs1: 'CBV2.0', tiles: 'the log serves no checkpoint', words: '账本分片', noble: 'bad point: y not sqrt' }
+  // web/failure-words.ts, @noble, and a pair of OpenCC's table (seal/simplified.ts).
+  const marks: Record<LazyPart, string> = { gs1: 'CBV2.0', tiles: 'the log serves no checkpoint', words: '账本分片', noble: 'bad point: y not sqrt', hanzi: '義 义' }
   for (const part of LAZY_PARTS) {
     const lazy = readVerifierAsset(join(out, `${part}.js`), part)
     for (const other of LAZY_PARTS) t.equal(lazy.bytes.toString().includes(marks[other]), other === part, `${part}: ${other === part ? 'holds' : 'not'} ${other}'s code`)
-    for (const name of ['consumer', 'consumer-en', 'seal', 'seal-en', 'console']) {
-      t.ok(script(name).includes(lazy.fileName) && script(name).includes(lazy.integrity), `${name}: names and pins ${lazy.fileName}`)
+    for (const name of ['consumer', 'consumer-en', 'seal', 'seal-en', 'console'] as const) {
+      // The consumer scripts have no seal views: they do not even name 'hanzi' (page-scripts.ts lazyPartsOf).
+      const pins = lazyPartsOf(name).includes(part)
+      t.equal(script(name).includes(lazy.fileName) && script(name).includes(lazy.integrity), pins, `${name}: ${pins ? 'names and pins' : 'does not name'} ${lazy.fileName}`)
       t.notOk(script(name).includes(marks[part]), `${name}: holds none of ${part}'s code`)
     }
-    t.ok(script('verify').includes(marks[part]), `the standalone verifier holds ${part}'s code`)
+    // The standalone verifier verifies logs, lots and bundles: no seal view, so no title to fold.
+    if (part !== 'hanzi') t.ok(script('verify').includes(marks[part]), `the standalone verifier holds ${part}'s code`)
     t.notOk(script('verify').includes(lazy.fileName), 'and loads nothing: verify-page writes it into one file')
   }
+  t.notOk(script('consumer').includes('hanzi'), "the consumer script has not a byte of 'hanzi'")
 })
 
 t.test('pageScriptOf builds a module as the page scripts are built: the consumer script from its own source, byte for byte', async (t) => {
