@@ -1,8 +1,11 @@
 // Partial tiles and bundles a published tree no longer needs. Each commit publishes a new partial level-0 tile
 // and bundle (a bundle of up to 255 entries), so keeping them all would grow DIR by up to 128 times the log
 // at one entry a commit. A partial one is removed once a wider one of the same tile, or the full tile, has
-// been in DIR for the grace period: a reader holding an older checkpoint (cached for up to a few seconds)
-// still finds the tiles it names, and after that falls back to the full tile, as the spec allows.
+// been in DIR for the grace period, and no checkpoint in DIR has named it for as long: a reader holding an
+// older checkpoint (cached for up to a few seconds) still finds the tiles it names, and after that falls back
+// to the full tile, as the spec allows. Both clocks count: a publication cut short (a full disk, a kill)
+// leaves a wider partial tile that no checkpoint named, and when it is older than the grace the one DIR's
+// checkpoint named until the next publication must not go with that publication.
 
 import { TILE_WIDTH, tileResourcePath, type TileResource } from '../core/tile-paths.js'
 import type { StaticFiles } from './static-files.js'
@@ -17,10 +20,16 @@ export class PartialTiles {
   private readonly graceMs: number
   /** "tile/0/123.p" and the like: directories that may hold partial tiles to remove */
   private readonly directories = new Set<string>()
+  /** the partial tiles and bundles the checkpoint in DIR names */
+  private named: ReadonlySet<string>
+  /** when each partial tile DIR's checkpoint named stopped being named, until it is removed */
+  private readonly unnamedAt = new Map<string, number>()
 
-  constructor(files: StaticFiles, graceMs = DEFAULT_PARTIAL_GRACE_MS) {
+  /** `named`: the partial tiles and bundles the checkpoint DIR holds names (none when it holds none). */
+  constructor(files: StaticFiles, graceMs = DEFAULT_PARTIAL_GRACE_MS, named: ReadonlySet<string> = new Set()) {
     this.files = files
     this.graceMs = graceMs
+    this.named = named
   }
 
   /** Finds the partial-tile directories DIR holds already (an earlier run may have left some to remove). */
@@ -43,10 +52,13 @@ export class PartialTiles {
   }
 
   /**
-   * Removes every partial tile superseded for the grace period, never one in `current` (the paths the
-   * published checkpoint names), and the directories left empty. Returns how many files it removed.
+   * Removes every partial tile superseded, and not named by DIR's checkpoint, for the grace period, never one
+   * in `current` (the paths the checkpoint just published names), and the directories left empty. Returns how
+   * many files it removed.
    */
   async sweep(current: ReadonlySet<string>, now: number): Promise<number> {
+    for (const path of this.named) if (!current.has(path)) this.unnamedAt.set(path, now)
+    this.named = current
     let removed = 0
     for (const directory of [...this.directories]) {
       const widths = (await this.files.list(directory))
@@ -59,9 +71,11 @@ export class PartialTiles {
         if (current.has(path)) continue
         const successor = i + 1 < widths.length ? `${directory}/${widths[i + 1]}` : directory.slice(0, -'.p'.length)
         const supersededAt = await this.files.modifiedAt(successor)
-        // Wider ones were written later: once one is too recent, so are the rest.
-        if (supersededAt === undefined || supersededAt > now - this.graceMs) break
+        const unnamedAt = this.unnamedAt.get(path) ?? -Infinity
+        // Wider ones were written, and named, later: once one is too recent, so are the rest.
+        if (supersededAt === undefined || supersededAt > now - this.graceMs || unnamedAt > now - this.graceMs) break
         await this.files.remove(path)
+        this.unnamedAt.delete(path)
         removed++
         left--
       }

@@ -98,7 +98,7 @@ export class Publisher {
     }
     // Only once DIR is known to be this log's: its staging area may be another publisher's.
     await files.prepare()
-    const partials = new PartialTiles(files, options.partialGraceMs ?? DEFAULT_PARTIAL_GRACE_MS)
+    const partials = new PartialTiles(files, options.partialGraceMs ?? DEFAULT_PARTIAL_GRACE_MS, partialPaths(size))
     await partials.scan()
     return new Publisher(source, files, partials, options, note, size)
   }
