@@ -17,6 +17,7 @@ import { logKeyIdOf } from '../core/log-key-id.js'
 import { standaloneVerifierHref } from '../web/standalone-page.js'
 import { readVerifierAsset } from '../web/verifier-asset.js'
 import { Publisher } from '../publish/publisher.js'
+import { checkPublishDirectory } from './publish.js'
 import { checkListenable, localBaseUrl } from './http-flags.js'
 import { closeOnSignals } from './signals.js'
 import { parseVerifierKey } from '../core/signed-note.js'
@@ -91,7 +92,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   await checkListenable(options.host, options.port)
   if (options.witnessFor) await checkListenable(options.host, options.witnessFor.port, '--witness-port')
   // The directory to publish into is made now: one that cannot be (a file in its path, no permission) is said before a node is.
-  if (options.publish !== undefined) makeDirectorySync(options.publish)
+  if (options.publish !== undefined) {
+    // DIR is public: one holding the node's keys, or its witness's, would publish them.
+    const own = [{ what: "the node's data directory", path: options.dir }, ...(options.witnessFor ? [{ what: 'the witness directory', path: options.witnessFor.dir }] : [])]
+    checkPublishDirectory('--publish', options.publish, own)
+    makeDirectorySync(options.publish)
+  }
   const { settings, save } = settingsWithFlags(options.dir, {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(options.lateRecordHours !== undefined ? { lateRecordHours: options.lateRecordHours } : {}),
