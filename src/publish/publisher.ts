@@ -113,10 +113,14 @@ export class Publisher {
     return this.lastError
   }
 
-  /** A commit landed: publish it once the publication running (if any) is done. Returns at once. */
+  /**
+   * A commit landed: publish it once the publication running (if any) is done, or, after a failure, with the
+   * retry (not at once: commits would otherwise bring the next attempt within 100 ms). Returns at once.
+   */
   notify(): void {
     if (this.closed) return
     this.wanted = true
+    if (this.retryTimer) return
     this.running ??= this.drain()
   }
 
