@@ -34,7 +34,7 @@ import { appSettingsOf, ruleSettingsOf, settingsWithFlags, type SealSettings } f
 import { WebhookDispatcher, urlWithoutCredentials, type WebhookTarget, type WebhookTiming } from '../publish/webhooks.js'
 import { DOMAINS, domainAlertSources, startWarmUp } from '../domains.js'
 import type { AlertSource } from '../ledger/alerts.js'
-import { makeDirectorySync } from '../store/make-directory.js'
+import { makePublicDirectorySync } from '../store/make-directory.js'
 
 export interface ServeOptions {
   dir: string
@@ -96,7 +96,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     // DIR is public: one holding the node's keys, or its witness's, would publish them.
     const own = [{ what: "the node's data directory", path: options.dir }, ...(options.witnessFor ? [{ what: 'the witness directory', path: options.witnessFor.dir }] : [])]
     checkPublishDirectory('--publish', options.publish, own)
-    makeDirectorySync(options.publish)
+    makePublicDirectorySync(options.publish)
   }
   const { settings, save } = settingsWithFlags(options.dir, {
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),

@@ -5,10 +5,12 @@
 
 import { open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { makeDirectory } from '../store/make-directory.js'
+import { makeDirectory, makePublicDirectory } from '../store/make-directory.js'
 
 /** Where files are written before they are renamed into place; leave it out when copying DIR elsewhere. */
 export const STAGING_DIRECTORY = '.staging'
+/** A published file's mode, whatever the umask: a web server of another user reads DIR (directories: PUBLIC_DIRECTORY_MODE). */
+export const PUBLIC_FILE_MODE = 0o644
 
 export class StaticFiles {
   readonly root: string
@@ -28,9 +30,10 @@ export class StaticFiles {
     return new StaticFiles(root)
   }
 
-  /** Creates DIR and empties its staging directory, which a crash may have left files in. */
+  /** Creates DIR (readable by all) and empties its staging directory, which a crash may have left files in. */
   async prepare(): Promise<void> {
     await rm(this.staging, { recursive: true, force: true })
+    await makePublicDirectory(this.root)
     await makeDirectory(this.staging)
   }
 
@@ -39,9 +42,11 @@ export class StaticFiles {
     const target = join(this.root, path)
     await this.makeDirectory(dirname(target))
     const temporary = join(this.staging, `${process.pid}-${this.next++}`)
-    const handle = await open(temporary, 'w', 0o644)
+    const handle = await open(temporary, 'w', PUBLIC_FILE_MODE)
     try {
       try {
+        // The umask (UMask=0077 in a hardened service) takes bits from the mode open asked for.
+        await handle.chmod(PUBLIC_FILE_MODE)
         await handle.writeFile(bytes)
         await handle.datasync()
       } finally {
@@ -77,7 +82,7 @@ export class StaticFiles {
   private async makeDirectory(directory: string): Promise<void> {
     if (this.madeDirectories.has(directory)) return
     // Each directory mkdir creates is a new name in its parent: that parent is synced with the rest.
-    const created = await makeDirectory(directory)
+    const created = await makePublicDirectory(directory)
     if (created !== undefined) {
       for (let made = directory; made.length >= created.length; made = dirname(made)) this.changed.add(dirname(made))
     }

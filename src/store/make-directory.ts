@@ -3,8 +3,8 @@
 // missing level is made in turn from the nearest one that exists, and the first refusal is thrown as mkdir
 // said it (ENOENT, ENOTDIR, EACCES, ENOSPC …).
 
-import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { mkdir, stat } from 'node:fs/promises'
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs'
+import { chmod, mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 
 /**
@@ -40,4 +40,24 @@ export async function makeDirectory(path: string, mode?: number): Promise<string
     }
   }
   return missing[0]
+}
+
+/** The mode of a directory of a public tree (a published DIR): anyone may list and enter it. */
+export const PUBLIC_DIRECTORY_MODE = 0o755
+
+/**
+ * makeDirectorySync for a public tree, served by a process of another user: each directory it makes is
+ * PUBLIC_DIRECTORY_MODE exactly, whatever the umask took from it. One that was there keeps its mode.
+ */
+export function makePublicDirectorySync(path: string): string | undefined {
+  const created = makeDirectorySync(path, PUBLIC_DIRECTORY_MODE)
+  if (created !== undefined) for (let made = resolve(path); made.length >= created.length; made = dirname(made)) chmodSync(made, PUBLIC_DIRECTORY_MODE)
+  return created
+}
+
+/** makePublicDirectorySync, without blocking. */
+export async function makePublicDirectory(path: string): Promise<string | undefined> {
+  const created = await makeDirectory(path, PUBLIC_DIRECTORY_MODE)
+  if (created !== undefined) for (let made = resolve(path); made.length >= created.length; made = dirname(made)) await chmod(made, PUBLIC_DIRECTORY_MODE)
+  return created
 }
