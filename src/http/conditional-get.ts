@@ -39,7 +39,9 @@ export function installConditionalGet(app: FastifyInstance): void {
       bodyTags.set(reply, etag)
     }
     if (!noneMatch(request.headers['if-none-match'], etag)) return done(null, payload)
+    // No body, so no Content-Length: a 304 may only carry the 200's (RFC 9110 section 8.6), and a cache that
+    // takes a 304's fields for the stored answer's would take a 0 for the tile or page it keeps.
     reply.code(304).removeHeader('content-length').removeHeader('content-type')
-    done(null, '')
+    done(null, null)
   })
 }
