@@ -4,6 +4,7 @@
 // browser-safe: the node's rule (correction-index.ts) and the consumer page's view (web/provenance-model.ts)
 // decide which declaration corrects which event with these same functions.
 
+import { parseDateTime } from '../core/date-time.js'
 import type { EpcisEvent } from './objects.js'
 
 /** How far a declarationTime may be ahead of the node's clock when the declaration is recorded (ISSUED_IN_FUTURE's skew). */
@@ -54,7 +55,7 @@ export function answersTo(event: Pick<CorrectionParty, 'eventId' | 'hashId'>, id
 export function correctionRefusal(declaration: Declaration, target: CorrectionParty): CorrectionRefusal | undefined {
   if (declaration.actor !== target.actor && !declaration.byRegulator) return 'forbidden'
   if (declaration.hashId !== target.hashId) return 'content-differs'
-  const declared = Date.parse(declaration.errorDeclaration.declarationTime)
+  const declared = parseDateTime(declaration.errorDeclaration.declarationTime) ?? Number.NaN
   if (!(declared >= Date.parse(target.recordedAt))) return 'declared-before-recorded'
   if (declared > Date.parse(declaration.recordedAt) + DECLARATION_AHEAD_MS) return 'declared-in-future'
   const corrective = declaration.errorDeclaration.correctiveEventIDs ?? []

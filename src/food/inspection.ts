@@ -1,6 +1,7 @@
 // food.inspection: a regulator's or lab's signed test result for one lot the ledger knows, indexed by
 // lot so the resolver lists a lot's inspections; a failed one raises INSPECTION_FAILED with its entry.
 
+import { parseDateTime } from '../core/date-time.js'
 import { fail } from '../core/errors.js'
 import { alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
@@ -48,7 +49,7 @@ export const inspectionKind: StatementKind = {
     const known = await ctx.get<ObjectRecord>(SPACES.object, object.key)
     if (!known) fail('RULE_VIOLATION', `no event in the ledger names lot ${object.id}; an inspection is of a lot it knows`, { lot: object.id })
     // A result is signed once the test is done: it cannot be from after the statement that reports it.
-    if (Date.parse(body.inspectedAt) > Date.parse(ctx.statement.issuedAt)) {
+    if (!((parseDateTime(body.inspectedAt) ?? Number.NaN) <= Date.parse(ctx.statement.issuedAt))) {
       fail('RULE_VIOLATION', `inspectedAt ${body.inspectedAt} is after the statement's issuedAt ${ctx.statement.issuedAt}`, {
         inspectedAt: body.inspectedAt,
         issuedAt: ctx.statement.issuedAt,

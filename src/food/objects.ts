@@ -1,6 +1,7 @@
 // What an EPCIS event is about: every object and lot it names, in canonical form, with the role it
 // plays (what is input, output, parent, child), its locations and its sensor readings.
 
+import { parseDateTime } from '../core/date-time.js'
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
 import { identifierKey, parseIdentifier, toEpcUrn, type Gs1Identifier } from './identifiers.js'
 import type { ObjectRecord, ObjectRef, ObjectRole } from './records.js'
@@ -163,10 +164,10 @@ export function dispositionOf(event: EpcisEvent): string | undefined {
   return event.disposition ? normaliseDisposition(event.disposition) : undefined
 }
 
-/** eventTime in UTC with milliseconds, for ordering keys. */
+/** eventTime in UTC with milliseconds, for ordering keys; read by core/date-time.ts, as the browser reads it. */
 export function utcMillis(time: string): string {
-  const parsed = Date.parse(time)
-  return Number.isNaN(parsed) ? time : new Date(parsed).toISOString()
+  const parsed = parseDateTime(time)
+  return parsed === undefined ? time : new Date(parsed).toISOString()
 }
 
 /** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted). */

@@ -3,7 +3,8 @@
 // commit that raised it is durable, resumable with Last-Event-ID (http/alert-stream.ts).
 
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { TracechainError } from '../../core/errors.js'
+import { parseDateTime } from '../../core/date-time.js'
+import { TracechainError, fail } from '../../core/errors.js'
 import { AlertFeed } from '../../ledger/alert-feed.js'
 import { alertMatcher } from '../../ledger/alert-filter.js'
 import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, listPlacedAlerts, parsePageToken, type AlertFilter, type AlertSource, type PlacedAlert } from '../../ledger/alerts.js'
@@ -50,14 +51,23 @@ export interface AlertFilterQuery {
   lot?: string
 }
 
-const normaliseTime = (text: string | undefined) => (text === undefined ? undefined : new Date(text).toISOString())
+/**
+ * A time parameter (the schema's date-time: attacker-controlled) in UTC with milliseconds, as alerts' `at` is
+ * kept. Read by core/date-time.ts, since Date cannot read all the format admits (a leap second, "+08"); else by
+ * Date, which reads the console's own bounds in toISOString's form, a year before 0000 too ("-000001-…").
+ */
+export function normaliseTime(name: string, text: string): string {
+  const parsed = parseDateTime(text) ?? Date.parse(text)
+  if (Number.isNaN(parsed)) fail('BAD_REQUEST', `${name} ${text} is not an RFC 3339 date-time with a zone`, { parameter: name })
+  return new Date(parsed).toISOString()
+}
 
 /** The filter a query asks for; a lot is looked up in the domain's lots (none there: no alert matches). */
 export async function alertFilterOf(query: AlertFilterQuery, reader: RecordReader, lots: LotDirectory | undefined): Promise<AlertFilter> {
   const filter: AlertFilter = {}
   if (query.kind !== undefined) filter.kind = query.kind
-  if (query.since !== undefined) filter.since = normaliseTime(query.since)
-  if (query.until !== undefined) filter.until = normaliseTime(query.until)
+  if (query.since !== undefined) filter.since = normaliseTime('since', query.since)
+  if (query.until !== undefined) filter.until = normaliseTime('until', query.until)
   if (query.org !== undefined) filter.org = query.org
   if (query.seal !== undefined) filter.sealId = query.seal
   if (query.lot !== undefined) filter.idKeys = lots?.lotKeys ? await lots.lotKeys(reader, query.lot) : [query.lot]

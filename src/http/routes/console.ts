@@ -16,7 +16,7 @@ import { consoleQuery, renderConsole, renderFreshCards, type ConsoleFilter } fro
 import type { LotDirectory } from '../../web/explorer.js'
 import { nameIn, type Bilingual, type Lang } from '../../web/i18n.js'
 import { htmlReply, langOf } from '../html-reply.js'
-import { alertFilterOf, type AlertFilterQuery } from './alerts.js'
+import { alertFilterOf, normaliseTime, type AlertFilterQuery } from './alerts.js'
 
 /** Alerts on one page of the console. */
 export const CONSOLE_PAGE_SIZE = 30
@@ -213,7 +213,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
       const query = request.query as ConsoleQuery & { after?: string; since?: string }
       if ((query.after === undefined) === (query.since === undefined)) fail('BAD_REQUEST', 'name one of after (a card\'s position) or since (a time)')
       const filter = await alertFilterOf(apiQuery(formOf(query)), ledger.records, lots)
-      const since = query.since !== undefined ? new Date(query.since).toISOString() : undefined
+      const since = query.since !== undefined ? normaliseTime('since', query.since) : undefined
       if (since !== undefined && (filter.since === undefined || since > filter.since)) filter.since = since
       const page = await listPlacedAlerts(ledger, { ...filter, ...(query.after !== undefined ? { pageToken: query.after } : {}), limit: FRESH_CARDS }, sources, clock(), context)
       const { alerts, actors } = await cardsOf(page.placed)
