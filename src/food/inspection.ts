@@ -201,9 +201,13 @@ export async function awaitingRecall(records: LedgerRecords, limit: number): Pro
   return awaiting
 }
 
-/** The due records, by due time (those due before `dueBefore` when given), of the lots no recall covers: its own or an ingredient's mark. */
+/**
+ * The due records, by due time (those due strictly before `dueBefore` when given: at the deadline itself a recall is
+ * not late, as RECALL_LATE holds it), of the lots no recall covers: its own or an ingredient's mark.
+ */
 async function* uncoveredDues(records: LedgerRecords, dueBefore?: Date): AsyncIterable<[string, RecallDue]> {
-  const range = dueBefore === undefined ? {} : { lt: prefixRange(dueBefore.toISOString()).lt }
+  // Keys are `dueAt SEP objectKey`, dueAt as toISOString writes it: those below the bare time are due before it.
+  const range = dueBefore === undefined ? {} : { lt: dueBefore.toISOString() }
   for await (const [dueKey, due] of records.scan<RecallDue>(RECALL_DUE_SPACE, range)) {
     if ((await recallMarkOf(records, due.key)) === undefined) yield [dueKey, due]
   }

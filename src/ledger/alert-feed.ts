@@ -39,6 +39,11 @@ export class AlertFeed {
   private timer: NodeJS.Timeout | undefined
   /** computed alerts at or before this time were told (or were due before anyone listened) */
   private computedUpTo = ''
+  /**
+   * The positions of the alerts told that are at computedUpTo itself. A source may hold an alert due only once its
+   * time is past (RECALL_OVERDUE), so one at computedUpTo can still come at the next look, and is told then.
+   */
+  private toldAtUpTo = new Set<string>()
   private computing: Promise<void> | undefined
 
   constructor(
@@ -109,10 +114,16 @@ export class AlertFeed {
     const due: PlacedAlert[] = []
     for (const source of this.sources) {
       for (const alert of await source(this.ledger, now).catch(() => [] as Alert[])) {
-        if (alert.at > this.computedUpTo && alert.at <= upTo) due.push({ position: computedPosition(alert), alert })
+        const position = computedPosition(alert)
+        const fresh = alert.at > this.computedUpTo ? alert.at <= upTo : alert.at === this.computedUpTo && !this.toldAtUpTo.has(position)
+        if (fresh) due.push({ position, alert })
       }
     }
-    if (upTo > this.computedUpTo) this.computedUpTo = upTo
+    if (upTo > this.computedUpTo) {
+      this.computedUpTo = upTo
+      this.toldAtUpTo = new Set()
+    }
+    for (const { position, alert } of due) if (alert.at === this.computedUpTo) this.toldAtUpTo.add(position)
     this.tell(due.sort((a, b) => (a.position < b.position ? -1 : 1)))
   }
 }
