@@ -5,6 +5,7 @@
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import { localDay } from '../../core/zone-offset.js'
+import { madeObjects } from '../makers.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
@@ -249,6 +250,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   const steps: StepView[] = []
   let bestBefore: string | undefined
   let madeOn: ProvenanceView['madeOn']
+  let madeSeq: number | undefined
   for (const item of events) {
     const { event, objects } = item
     if (!objects.some((o) => journey.has(o.key))) continue
@@ -284,10 +286,14 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     const stage = stageOf({ bizStep: bizStepOf(event) ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
     const harvest = ilmdDate(event, 'harvestStartDate', 'harvestEndDate')
     const eventBestBefore = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
+    // What makes the lot is what the node's best-before index counts (makers.ts): a commissioning's ObjectEvent ADD too.
     const makesThisLot =
-      start.identifier.lot !== undefined && objects.some((o) => o.role === 'output' && o.identifier.lot === start.identifier.lot && o.identifier.gtin === start.identifier.gtin)
+      start.identifier.lot !== undefined && madeObjects(event, objects).some((o) => o.identifier.lot === start.identifier.lot && o.identifier.gtin === start.identifier.gtin)
     const correction = corrections.marks.get(item.seq)
-    if (makesThisLot && !madeOn && !correction) {
+    // The first making in the log's order (seq), as the node's best-before index fixes it (best-before.ts), not the
+    // earliest eventTime (the order of this loop): a later making, back-dated, must not set the day the page shows.
+    if (makesThisLot && !correction && (madeSeq === undefined || item.seq < madeSeq)) {
+      madeSeq = item.seq
       madeOn = { time: item.eventTime, offset: event.eventTimeZoneOffset }
       bestBefore = eventBestBefore
     }
