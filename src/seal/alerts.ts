@@ -8,7 +8,7 @@ import { ALERT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledge
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
-import { isNearDuplicate, isOverBudget, isUnderThreshold, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
+import { isNearDuplicate, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import { OPEN_STATES } from './workflow.js'
 
 /** An alert's record and, for each application it names, an index record that points at it. */
@@ -146,7 +146,9 @@ export function orgApplicationRecord(application: ApplicationRecord): RecordWrit
 /**
  * OVERDUE, computed at query time: an application with a due date whose local day has ended by `now`,
  * still applied, approved or used (not closed, not rejected), whatever became of its seal: a revoked
- * seal still takes seal.close, so revoking it hides nothing. `at` is the end of the due date.
+ * seal still takes seal.close, so revoking it hides nothing. `at` is the end of the due date, or the application's
+ * recordedAt when it was recorded after that (filed overdue): an alert's position is never before the node knew of
+ * it, or the alert stream, which sends what comes due after it last looked, and a webhook's cursor pass it by.
  */
 export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSource {
   const config = sealConfig(overrides)
@@ -160,7 +162,7 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
       if (!application || !OPEN_STATES.includes(application.state)) continue
       alerts.push({
         kind: 'OVERDUE',
-        at: dueAt,
+        at: overdueAt(dueAt, application.appliedAt),
         seqs: [application.appliedSeq],
         sealId: application.sealId,
         applicationIds: [applicationId],

@@ -9,7 +9,7 @@ import { lateBy, pageLateWindow } from '../core/late-record.js'
 import { isIssuedAt } from '../core/statement.js'
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../web/bound-view.js'
 import { endOfLocalDate, type SealConfig } from './config.js'
-import { isInSplitWindow, isNearDuplicate, isOffHours, isOverBudget, isUnderThreshold, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
+import { isInSplitWindow, isNearDuplicate, isOffHours, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import type { ApplicationRecord, SealName } from './records.js'
 import { OPEN_STATES, allowedOnRevokedSeal, nextState, type ApplicationState, type ApplicationStatementType } from './workflow.js'
 
@@ -318,7 +318,7 @@ export function deriveSealPage(entries: readonly EvidenceEntry[], actors: Readon
   for (const application of applications) {
     if (application.dueDate && OPEN_STATES.includes(application.state)) {
       const due = endOfLocalDate(application.dueDate, config)
-      if (Date.parse(due) <= Date.parse(claims.now)) application.alerts.push({ kind: 'OVERDUE', at: due, seqs: [application.history[0].seq] })
+      if (Date.parse(due) <= Date.parse(claims.now)) application.alerts.push({ kind: 'OVERDUE', at: overdueAt(due, application.history[0].recordedAt), seqs: [application.history[0].seq] })
     }
     application.alerts.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
   }

@@ -22,6 +22,14 @@ export function stampedBeforeApprovalRecorded(stampedAt: string, approvalRecorde
   return Date.parse(stampedAt) < Date.parse(approvalRecordedAt)
 }
 
+/**
+ * OVERDUE's time: the end of the due date, or the application's recordedAt when it was recorded after that (filed
+ * overdue), so that the alert's position is never before the log held the application.
+ */
+export function overdueAt(dueAt: string, appliedAt: string): string {
+  return Date.parse(appliedAt) > Date.parse(dueAt) ? appliedAt : dueAt
+}
+
 /** SPLIT_CONTRACT: an amount kept under the collective-decision threshold. */
 export function isUnderThreshold(amount: number | undefined, config: SealConfig): amount is number {
   return amount !== undefined && amount < config.collectiveThreshold
