@@ -197,6 +197,11 @@ export class Ledger extends LedgerReads {
     await this.sequencer.commitRecords(records)
   }
 
+  /** The node's clock, as its entries' recordedAt reads it: for what the ledger raises outside an append. */
+  now(): Date {
+    return this.clock()
+  }
+
   /** LATE_RECORD's window this ledger writes the alert by (LedgerOptions) */
   get lateRecordAfterMs(): number {
     return this.sequencerOptions.lateRecordAfterMs

@@ -65,7 +65,7 @@ export function slowRecordWrite(issuedAt: string, recordedAt: string, seq: numbe
  * While the witnesses lag the first of them by less than half the window, only the slow records can be late
  * by witnessed time; past that (an outage of the witnesses), every entry up to that point is read.
  */
-async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWitnessed, slackMs: number): Promise<Alert[]> {
+async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWitnessed, slackMs: number, raisedAt: string): Promise<Alert[]> {
   const afterMs = ledger.lateRecordAfterMs
   if (!(afterMs > 0) || from >= kept.size) return []
   const boundMs = kept.witnessedAt * 1000
@@ -76,7 +76,7 @@ async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWit
     if (Date.parse(entry.recordedAt) >= boundMs - slackMs) return false
     const statement = parseStatementPayload(decodeEnvelope(entry.envelope).payload)
     const timing = witnessedTiming(statement.issuedAt, entry.recordedAt, kept.witnessedAt, afterMs, slackMs)
-    if (timing.lateByWitnessed !== undefined) alerts.push(witnessedLateAlert(statement, entry, timing.witnessedAt, timing.lateByWitnessed))
+    if (timing.lateByWitnessed !== undefined) alerts.push(witnessedLateAlert(statement, entry, timing.witnessedAt, timing.lateByWitnessed, raisedAt))
     return true
   }
   if (witnessesKeptUp) {
@@ -94,10 +94,15 @@ async function lateByWitnessedAlerts(ledger: Ledger, from: number, kept: KeptWit
   return alerts
 }
 
-function witnessedLateAlert(statement: Statement, entry: Entry, witnessedAt: string, gapMs: number): Alert {
+/**
+ * At the witnesses' time, or the node's when it raises the alert if that is later: the witnesses' time (whole seconds
+ * of their clocks) trails the node's, and an alert placed before ones already stored would be passed by every reader
+ * that goes on from where it was (a webhook's cursor, a resumed stream).
+ */
+function witnessedLateAlert(statement: Statement, entry: Entry, witnessedAt: string, gapMs: number, raisedAt: string): Alert {
   return {
     kind: 'LATE_RECORD',
-    at: witnessedAt,
+    at: raisedAt > witnessedAt ? raisedAt : witnessedAt,
     seqs: [entry.seq],
     actor: statement.actor,
     message:
@@ -108,7 +113,8 @@ function witnessedLateAlert(statement: Statement, entry: Entry, witnessedAt: str
 
 /**
  * Keeps `note`, a checkpoint that met the policy at `witnessedAt` (POSIX seconds), with the LATE_RECORD
- * alerts it shows. A checkpoint no larger than one kept before adds nothing and is not kept.
+ * alerts it shows, raised at the node's clock (ledger.now()) or the witnesses' time if later. A checkpoint no larger
+ * than one kept before adds nothing and is not kept.
  */
 export async function keepWitnessed(ledger: Ledger, note: string, witnessedAt: number, slackMs = DEFAULT_WITNESS_SLACK_MS): Promise<KeptWitnessed | undefined> {
   const size = parseCheckpoint(parseSignedNote(note).text).size
@@ -116,7 +122,7 @@ export async function keepWitnessed(ledger: Ledger, note: string, witnessedAt: n
   if (latest !== undefined && latest.size >= size) return undefined
   const kept: KeptWitnessed = { size, note, witnessedAt }
   // The first checkpoint ever witnessed holds the history from before witnessing began: it dates none of it.
-  const alerts = latest === undefined ? [] : await lateByWitnessedAlerts(ledger, latest.size, kept, slackMs)
+  const alerts = latest === undefined ? [] : await lateByWitnessedAlerts(ledger, latest.size, kept, slackMs, ledger.now().toISOString())
   const records: RecordWrite[] = [{ space: WITNESSED_SPACE, key: seqKey(size), value: kept }]
   for (const alert of alerts) records.push(alertRecord(alert, `${seqKey(alert.seqs[0])}.witnessed`))
   await ledger.commitRecords(records)
