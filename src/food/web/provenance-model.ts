@@ -3,7 +3,7 @@
 // the browser derives it again from the entries it verified (web/bound-view.ts).
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
-import { bizStepOf, canonicalObject, certificatesOf, edgesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import { bizStepOf, canonicalObject, certificatesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import { localDay } from '../../core/zone-offset.js'
 import { madeObjects } from '../makers.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
@@ -16,7 +16,7 @@ import { regionOfAddress } from '../../core/master-data.js'
 import { regionOf, type Region } from './places.js'
 import { stageOf, type StageKind } from './stages.js'
 import { pageCorrections } from './provenance-corrections.js'
-import { reach } from './graph-reach.js'
+import { evidenceGraph, reach } from './graph-reach.js'
 
 /** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
 export const SIGNED_TIME_SHOWN_AFTER_MS = 24 * 60 * 60 * 1000
@@ -220,22 +220,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.seq - b.seq))
 
   // The graph the evidence draws, as corrected: what went into what, and what carried what.
-  const backward = new Map<string, { key: string; transformation: boolean }[]>()
-  const forward = new Map<string, { key: string; transformation: boolean }[]>()
-  const link = (map: typeof forward, from: string, to: string, transformation: boolean) => void (map.get(from) ?? map.set(from, []).get(from))?.push({ key: to, transformation })
-  for (const item of events.filter(({ seq }) => !corrections.marks.has(seq))) {
-    const transformation = item.event.type === 'TransformationEvent'
-    for (const { from, to } of edgesOf(item.event, item.objects)) {
-      link(forward, from.key, to.key, transformation)
-      link(backward, to.key, from.key, transformation)
-    }
-    // An item is of the lot its Digital Link names, as a case is of what it carries: the lot is upstream of it.
-    for (const { key, identifier } of item.objects) {
-      const lot = itemLotKey(identifier)
-      if (lot !== undefined) link(backward, key, lot, false)
-    }
-  }
-  // A serialised item is of the lot its Digital Link names: that lot and what is upstream of it are the item's too.
+  const { backward, forward } = evidenceGraph(events.filter(({ seq }) => !corrections.marks.has(seq)))
   const itemLot = itemLotKey(start.identifier)
   const upstream = new Set([...reach(start.key, backward, true), ...(itemLot !== undefined ? reach(itemLot, backward, true) : [])])
   // The lot's journey: itself, everything upstream, and whatever carried it (not what it was made into).
