@@ -1,10 +1,11 @@
 // A lot's journey for the consumer: the events of the lot, of everything upstream of it (its farms'
-// lots) and of whatever carried it (cases, pallets), oldest first, each with the entry that proves it.
+// lots, a serialised item's lot) and of whatever carried it (cases, pallets), oldest first, each with the entry that proves it.
 
 import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import { canonicalObject, itemLotKey } from './objects.js'
 import { boundedHop } from './bounded-hop.js'
+import { hopWithItems } from './item-lot-hop.js'
 import { productOf } from './queries.js'
 import { findRecallOf } from './recall-index.js'
 import { parseIdentifier } from './identifiers.js'
@@ -51,7 +52,8 @@ export async function journeyOf(committed: RecordReader, text: string): Promise<
     let frontier = direction === 'backward' ? [...keys] : [start.key]
     let cutShort = false
     for (let depth = 0; depth < MAX_JOURNEY_DEPTH && frontier.length > 0 && !cutShort; depth++) {
-      const { found, cut } = await boundedHop(reader, frontier, direction)
+      // Backward, an item's lot is upstream of it: the lot's farms and inspections are the item's too.
+      const { found, cut } = await (direction === 'backward' ? hopWithItems : boundedHop)(reader, frontier, direction)
       cutShort = cut
       const next: string[] = []
       for (const { key, edge } of found.flat()) {

@@ -93,6 +93,11 @@ export function isItemKey(key: string): boolean {
   return key.startsWith('01/') && key.includes('/21/')
 }
 
+/** A lot's key: "01/<gtin>[/22/<cpv>]/10/<lot>" (an item's key holds no "/10/": its lot is not part of it). */
+export function isLotKey(key: string): boolean {
+  return key.startsWith('01/') && key.includes('/10/')
+}
+
 /** The key of the lot the ledger first knew an item under: its record's Digital Link's 10, when it had one. */
 export function recordedLotKey(record: ObjectRecord | undefined): string | undefined {
   if (record?.lot === undefined) return undefined

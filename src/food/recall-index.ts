@@ -8,7 +8,7 @@ import { SEP, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
 import { inEffect } from './correction-index.js'
 import { gtinOfKey } from './queries.js'
-import { isItemKey, recordedLotKey } from './objects.js'
+import { isItemKey, isLotKey, recordedLotKey } from './objects.js'
 import { SPACES, type EdgeRecord, type FoodEventRecord, type ObjectRecord, type ProductRecord, type RecallMark, type RecallRecord } from './records.js'
 
 /** Hops a recall is carried downstream of the lot it names, in one statement. */
@@ -123,7 +123,7 @@ async function markDownstream(writer: RecordWriter, starts: string[], mark: Reca
     for (const key of frontier) {
       // A lot's items answer to its recall without a mark (findRecallMarkOf); what carries them or is made of them is
       // marked. Only a lot's key ("01/<gtin>[/22/<cpv>]/10/<lot>") has items: a pallet's costs no read for them.
-      const items = key.startsWith('01/') && key.includes('/10/') ? await withinBudget(writer, SPACES.itemOfLot, key, budget) : []
+      const items = isLotKey(key) ? await withinBudget(writer, SPACES.itemOfLot, key, budget) : []
       if (items === undefined) return false
       const rows: [string, EdgeRecord][] = []
       for (const from of [key, ...items.map(([itemKey]) => itemKey.split(SEP)[1]).filter((item) => !seen.has(item))]) {

@@ -3,7 +3,7 @@
 
 import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
-import { boundedHop } from './bounded-hop.js'
+import { hopWithItems } from './item-lot-hop.js'
 import { canonicalObject, isItemKey, itemLotKey, recordedLotKey } from './objects.js'
 import { gtinOfKey } from './queries.js'
 import { findRecallMarkOf, recallMarkOf } from './recall-index.js'
@@ -81,7 +81,7 @@ export async function traceGraph(
   // The start's record and its first hop in one round trip: the record only names the start.
   const [startRecord, firstHop] = await Promise.all([
     reader.get<ObjectRecord>(SPACES.object, start.key),
-    depth > 0 ? boundedHop(reader, [start.key], directions[0]) : undefined,
+    depth > 0 ? hopWithItems(reader, [start.key], directions[0]) : undefined,
     early.read([start.key]),
   ])
   const nodes = new Map<string, string>([[start.key, startRecord?.id ?? start.id]])
@@ -91,7 +91,7 @@ export async function traceGraph(
     let frontier = [start.key]
     const visited = new Set(frontier)
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-      const { found, cut } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await boundedHop(reader, frontier, dir)
+      const { found, cut } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await hopWithItems(reader, frontier, dir)
       if (cut) truncated = true
       const next: string[] = []
       const added: string[] = []
@@ -130,11 +130,13 @@ export async function traceGraph(
     if (gtin && !products.has(gtin)) products.set(gtin, details.get<ProductRecord>(SPACES.product, gtin))
     const product = gtin ? await products.get(gtin) : undefined
     const identifier = parseIdentifier(id)
+    // An item's EPC URN names no lot; its record names the one the ledger first knew it under (prefetchItemLots).
+    const lot = identifier.lot ?? (isItemKey(key) ? (await details.get<ObjectRecord>(SPACES.object, key))?.lot : undefined)
     return {
       id,
       digitalLink: toDigitalLink(identifier),
       product: product ? { gtin: product.gtin, name: product.name } : null,
-      lot: identifier.lot ?? null,
+      lot: lot ?? null,
       // An item answers to its lot's recall, as the resolver's top level does: for the root, the lot its link names too.
       recalled: (await findRecallMarkOf(details, key, key === start.key ? [itemLotKey(start.identifier)] : [])) !== undefined,
     }
@@ -166,15 +168,16 @@ export async function traceGraph(
 }
 
 /**
- * The records of the items among `keys` that have no recall mark of their own, then their lots' marks: two trips
- * for a slice holding items, none for one of lots (recall marks already read).
+ * The records of the items among `keys` (their lots), then the lots' marks of those with no recall mark of their
+ * own: two trips for a slice holding items, none for one of lots (recall marks already read).
  */
 async function prefetchItemLots(details: BoundedReader, keys: readonly string[]): Promise<void> {
-  const items: string[] = []
-  for (const key of keys) if (isItemKey(key) && !(await recallMarkOf(details, key))) items.push(key)
+  const items = keys.filter(isItemKey)
   if (items.length === 0) return
   await details.prefetch(SPACES.object, items)
-  const records = await Promise.all(items.map((key) => details.get<ObjectRecord>(SPACES.object, key)))
+  const unmarked: string[] = []
+  for (const key of items) if (!(await recallMarkOf(details, key))) unmarked.push(key)
+  const records = await Promise.all(unmarked.map((key) => details.get<ObjectRecord>(SPACES.object, key)))
   await details.prefetch(SPACES.recalled, records.flatMap((record) => recordedLotKey(record) ?? []))
 }
 
