@@ -3,7 +3,8 @@
 // items, short of their lot and the farms upstream of it; the item's own trace node said lot: null though its
 // record knows the lot; and the pallet's page left out the lot's inspection, as its journey never walked from an
 // item to its lot. The item-to-lot relation is now an edge of the trace (lot to item forward, item to lot backward)
-// and a step of the journey backward.
+// and a step of the journey backward, read from indexes the rules write at append (a mirror replays them) or
+// build at open.
 
 import t from 'tap'
 import { join } from 'node:path'
@@ -13,6 +14,10 @@ import { ITEM_OF_LOT_INDEX_META } from '../../src/food/recall-index.js'
 import { SPACES } from '../../src/food/records.js'
 import { traceGraph } from '../../src/food/trace.js'
 import { openNode } from '../../src/cli/node-dir.js'
+import { openMirrorDir } from '../../src/cli/mirror-dir.js'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { buildApp } from '../../src/http/app.js'
+import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { withoutIndex } from '../helpers/store-index.js'
 import type { RecordReader } from '../../src/ledger/kinds.js'
@@ -136,4 +141,32 @@ t.test('a store from a release before the item index traces a lot to its items o
   const forward = await traceGraph(reopened.ledger.records, LOT_URN, 'forward')
   t.ok(forward.nodes.some((n) => n.id === itemUrn('9001')), 'the item')
   t.ok(forward.nodes.some((n) => n.id === PALLET), 'and its pallet')
+})
+
+t.test('a mirror, replaying the log, draws the same item-to-lot edges', async (t) => {
+  const root = testDir(t)
+  const { node, app } = await seededDemoApp(t)
+  const at = { eventTime: '2026-06-01T08:00:00.000+08:00', eventTimeZoneOffset: '+08:00', readPoint: { id: FACTORY } }
+  for (const body of [
+    { type: 'ObjectEvent', ...at, action: 'ADD', bizStep: 'commissioning', epcList: [itemLink('9001'), itemLink('9002')] },
+    { type: 'AggregationEvent', ...at, action: 'ADD', bizStep: 'packing', parentID: PALLET, childEPCs: [itemUrn('9001'), itemUrn('9002')] },
+  ]) {
+    t.ok('seq' in (await node.ledger.submit(node.statement({ type: 'food.event', actor: 'factory-jiaxing-01', body }, [demoSigner('factory-jiaxing-01')]))), body.bizStep)
+  }
+  const source = `${await app.listen({ host: '127.0.0.1', port: 0 })}/tlog/`
+  const mirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: node.ledger.verifierKey, source, primary: 'http://primary.example' })
+  const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: join(root, 'mirror') })
+  const mirrorApp = await buildApp({ ledger: mirror.ledger, config: { baseUrl: 'http://127.0.0.1' }, mirror: follower })
+  t.teardown(async () => {
+    await follower.stop()
+    await mirrorApp.close()
+    await mirror.close()
+  })
+  await follower.poll()
+  t.equal(mirror.ledger.size, node.ledger.size)
+  for (const url of [`/v1/trace/${encodeURIComponent(LOT_URN)}?direction=forward`, `/v1/trace/${encodeURIComponent(PALLET)}?direction=backward`, `/v1/trace/${encodeURIComponent(itemUrn('9001'))}`]) {
+    const [mine, its] = await Promise.all([mirrorApp.inject(url), app.inject(url)])
+    t.equal(mine.body, its.body, url)
+  }
+  t.ok(((await app.inject(`/v1/trace/${encodeURIComponent(LOT_URN)}?direction=forward`)).json() as Trace).nodes.some((n) => n.id === PALLET), 'the lot reaches the pallet')
 })
