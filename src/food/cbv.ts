@@ -2,6 +2,7 @@
 // schema): each value in its three spellings, the bare JSON name, the URN and the Web URI, reads as the bare name.
 
 import { BIZ_STEPS, BIZ_TRANSACTION_TYPES, DISPOSITIONS, ERROR_REASONS, SOURCE_DEST_TYPES } from '../core/cbv-terms.js'
+import { expandTerm, prefixesOfContexts, type Prefixes } from './json-ld-terms.js'
 
 export { BIZ_STEPS, BIZ_TRANSACTION_TYPES, DISPOSITIONS, ERROR_REASONS, SOURCE_DEST_TYPES }
 
@@ -22,10 +23,21 @@ const BIZ_TRANSACTION_TYPE: Vocabulary = { names: new Set(BIZ_TRANSACTION_TYPES)
 const SOURCE_DEST_TYPE: Vocabulary = { names: new Set(SOURCE_DEST_TYPES), urn: 'urn:epcglobal:cbv:sdt:', term: 'SDT-' }
 const ERROR_REASON: Vocabulary = { names: new Set(ERROR_REASONS), urn: 'urn:epcglobal:cbv:er:', term: 'ER-' }
 
-function normalise(vocabulary: Vocabulary, value: string): string {
+/**
+ * `prefixes`: those of the event's own @context (contextPrefixesOf). A CBV value is a JSON-LD @vocab value, so
+ * a compact IRI under a prefix the event binds to CBV's namespace is that term, and `cbv:` bound elsewhere is not.
+ */
+function normalise(vocabulary: Vocabulary, value: string, prefixes?: Prefixes): string {
   if (typeof value !== 'string') return value
-  const name = bareName(vocabulary, value)
+  const name = bareName(vocabulary, prefixes && value.includes(':') ? expandTerm(value, prefixes) : value)
   return name !== undefined && vocabulary.names.has(name) ? name : value
+}
+
+/** The prefixes an event's own @context defines (over GS1's), or undefined when it defines none. */
+export function contextPrefixesOf(event: unknown): Prefixes | undefined {
+  const context = isObject(event) ? event['@context'] : undefined
+  const items = Array.isArray(context) ? context : [context]
+  return items.some(isObject) ? prefixesOfContexts([context]) : undefined
 }
 
 function bareName(vocabulary: Vocabulary, value: string): string | undefined {
@@ -41,28 +53,28 @@ function bareName(vocabulary: Vocabulary, value: string): string | undefined {
 }
 
 /** "shipping", "urn:epcglobal:cbv:bizstep:shipping", "https://ref.gs1.org/cbv/BizStep-shipping" -> "shipping"; any other value unchanged. */
-export function normaliseBizStep(value: string): string {
-  return normalise(BIZ_STEP, value)
+export function normaliseBizStep(value: string, prefixes?: Prefixes): string {
+  return normalise(BIZ_STEP, value, prefixes)
 }
 
 /** The same for dispositions: "urn:epcglobal:cbv:disp:in_transit", "https://ref.gs1.org/cbv/Disp-in_transit" -> "in_transit". */
-export function normaliseDisposition(value: string): string {
-  return normalise(DISPOSITION, value)
+export function normaliseDisposition(value: string, prefixes?: Prefixes): string {
+  return normalise(DISPOSITION, value, prefixes)
 }
 
 /** Business transaction types: "urn:epcglobal:cbv:btt:po", "https://ref.gs1.org/cbv/BTT-po" -> "po". */
-export function normaliseBizTransactionType(value: string): string {
-  return normalise(BIZ_TRANSACTION_TYPE, value)
+export function normaliseBizTransactionType(value: string, prefixes?: Prefixes): string {
+  return normalise(BIZ_TRANSACTION_TYPE, value, prefixes)
 }
 
 /** Source and destination types: "urn:epcglobal:cbv:sdt:owning_party", "https://ref.gs1.org/cbv/SDT-owning_party" -> "owning_party". */
-export function normaliseSourceDestType(value: string): string {
-  return normalise(SOURCE_DEST_TYPE, value)
+export function normaliseSourceDestType(value: string, prefixes?: Prefixes): string {
+  return normalise(SOURCE_DEST_TYPE, value, prefixes)
 }
 
 /** Error reasons: "urn:epcglobal:cbv:er:incorrect_data", "https://ref.gs1.org/cbv/ER-incorrect_data" -> "incorrect_data". */
-export function normaliseErrorReason(value: string): string {
-  return normalise(ERROR_REASON, value)
+export function normaliseErrorReason(value: string, prefixes?: Prefixes): string {
+  return normalise(ERROR_REASON, value, prefixes)
 }
 
 /** True for a value in a CBV namespace: after normalising, such a value is a misspelt or made-up CBV term. */
@@ -81,26 +93,27 @@ type Json = Record<string, unknown>
 export function normaliseEventVocabulary(event: unknown): unknown {
   if (!isObject(event)) return event
   const out: Json = { ...event }
-  if (typeof out.bizStep === 'string') out.bizStep = normaliseBizStep(out.bizStep)
-  if (typeof out.disposition === 'string') out.disposition = normaliseDisposition(out.disposition)
+  const prefixes = contextPrefixesOf(event)
+  if (typeof out.bizStep === 'string') out.bizStep = normaliseBizStep(out.bizStep, prefixes)
+  if (typeof out.disposition === 'string') out.disposition = normaliseDisposition(out.disposition, prefixes)
   if (isObject(out.persistentDisposition)) {
     const persistent: Json = { ...out.persistentDisposition }
     for (const side of ['set', 'unset']) {
       const list = persistent[side]
-      if (Array.isArray(list)) persistent[side] = list.map((v) => (typeof v === 'string' ? normaliseDisposition(v) : v))
+      if (Array.isArray(list)) persistent[side] = list.map((v) => (typeof v === 'string' ? normaliseDisposition(v, prefixes) : v))
     }
     out.persistentDisposition = persistent
   }
-  const typed = (field: string, normaliser: (value: string) => string) => {
+  const typed = (field: string, normaliser: (value: string, prefixes?: Prefixes) => string) => {
     const list = out[field]
     if (!Array.isArray(list)) return
-    out[field] = list.map((item) => (isObject(item) && typeof item.type === 'string' ? { ...item, type: normaliser(item.type) } : item))
+    out[field] = list.map((item) => (isObject(item) && typeof item.type === 'string' ? { ...item, type: normaliser(item.type, prefixes) } : item))
   }
   typed('bizTransactionList', normaliseBizTransactionType)
   typed('sourceList', normaliseSourceDestType)
   typed('destinationList', normaliseSourceDestType)
   if (isObject(out.errorDeclaration) && typeof out.errorDeclaration.reason === 'string') {
-    out.errorDeclaration = { ...out.errorDeclaration, reason: normaliseErrorReason(out.errorDeclaration.reason) }
+    out.errorDeclaration = { ...out.errorDeclaration, reason: normaliseErrorReason(out.errorDeclaration.reason, prefixes) }
   }
   return out
 }

@@ -137,7 +137,7 @@ function conditionOf(name: string, items: string[], prefixes: Prefixes): { on: k
     const sensorText = sensorTextTest(name, rest, items, prefixes)
     if (sensorText) return condition('sensor', (report, p) => sensorText(report[rest], p))
     if (rest === 'errorReason') {
-      const reasons = new Set(items.map(normaliseErrorReason))
+      const reasons = new Set(items.map((item) => normaliseErrorReason(item)))
       return condition('event', (event) => {
         const reason = errorDeclarationOf(event)?.reason
         return typeof reason === 'string' && reasons.has(normaliseErrorReason(reason))

@@ -2,7 +2,7 @@
 // plays (what is input, output, parent, child), its locations and its sensor readings.
 
 import { parseDateTime } from '../core/date-time.js'
-import { normaliseBizStep, normaliseDisposition } from './cbv.js'
+import { contextPrefixesOf, normaliseBizStep, normaliseDisposition } from './cbv.js'
 import { identifierKey, parseIdentifier, toEpcUrn, type Gs1Identifier } from './identifiers.js'
 import type { ObjectRecord, ObjectRef, ObjectRole } from './records.js'
 
@@ -162,11 +162,11 @@ export function edgesOf<T extends ObjectRef>(event: EpcisEvent, objects: readonl
 }
 
 export function bizStepOf(event: EpcisEvent): string | undefined {
-  return event.bizStep ? normaliseBizStep(event.bizStep) : undefined
+  return event.bizStep ? normaliseBizStep(event.bizStep, contextPrefixesOf(event)) : undefined
 }
 
 export function dispositionOf(event: EpcisEvent): string | undefined {
-  return event.disposition ? normaliseDisposition(event.disposition) : undefined
+  return event.disposition ? normaliseDisposition(event.disposition, contextPrefixesOf(event)) : undefined
 }
 
 /** eventTime in UTC with milliseconds, for ordering keys; read by core/date-time.ts, as the browser reads it. */

@@ -257,8 +257,10 @@ function eventMatches(event: EpcisEvent, body: Record<string, unknown>, query: E
     const values = MATCH_FIELDS[parameter].flatMap((field) => valuesOf(event[field])).map(keyOrText)
     if (!values.some((key) => keys.has(key) || patterns.some((pattern) => pattern.test(key)))) return false
   }
-  const own = event as unknown as Record<string, unknown>
-  return !query.filters || filtersMatch(own, query.filters, prefixesOfContexts([body['@context'], own['@context']]))
+  if (!query.filters) return true
+  // CBV values as their bare names, compact IRIs read under the event's own context (as served).
+  const own = normaliseEventVocabulary(event) as Record<string, unknown>
+  return filtersMatch(own, query.filters, prefixesOfContexts([body['@context'], own['@context']]))
 }
 
 function valuesOf(field: unknown): string[] {
