@@ -25,13 +25,33 @@ export function statementIdOf(event: Record<string, unknown>): string {
   return `sha256:${hash}`
 }
 
-/** One food.event statement per event; the document's @context travels with each event that has none. */
+/**
+ * One food.event statement per event, signed under the document's @context: JSON-LD applies an event's own
+ * @context on top of its document's, so an event with one gets the document's followed by its own (an item
+ * already in the document's left out, so an event that repeats GS1's context signs what one without it does).
+ */
 export function statementsFromDocument(document: unknown, actor: string, issuedAt: (event: Record<string, unknown>) => string): Statement[] {
   const context = (document as { '@context'?: unknown })['@context']
   return eventsOfDocument(document).map((event) => {
-    const withContext = event['@context'] === undefined && context !== undefined ? { '@context': context, ...event } : event
+    const withContext = context === undefined ? event : { ...event, '@context': inheritedContext(context, event['@context']) }
     return { type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: withContext }
   })
+}
+
+function inheritedContext(document: unknown, own: unknown): unknown {
+  if (own === undefined) return document
+  const outer = Array.isArray(document) ? document : [document]
+  const seen = new Set(outer.map((item) => canonicalJsonOrUndefined(item)))
+  const inner = (Array.isArray(own) ? own : [own]).filter((item) => !seen.has(canonicalJsonOrUndefined(item)))
+  return inner.length === 0 ? document : [...outer, ...inner]
+}
+
+function canonicalJsonOrUndefined(value: unknown): string | undefined {
+  try {
+    return new TextDecoder().decode(canonicalBytes(value))
+  } catch {
+    return undefined
+  }
 }
 
 /** For example data: the event's own time, so a re-import signs the same bytes. */
