@@ -80,7 +80,7 @@ export class CaptureService {
   /**
    * A new job for `document` (attacker-controlled, parsed JSON), durable when it resolves; its events are
    * signed and appended in the background. Throws EPCIS_INVALID for a document without an event list,
-   * BATCH_TOO_LARGE beyond CAPTURE_EVENT_LIMIT events.
+   * BATCH_TOO_LARGE beyond CAPTURE_EVENT_LIMIT events, INVALID_JSON for an event no statement can carry.
    */
   async start(actor: string, document: unknown): Promise<CaptureJob> {
     const type = (document as { type?: unknown } | null)?.type
@@ -92,6 +92,7 @@ export class CaptureService {
     if (events.some((event) => event === null || typeof event !== 'object' || Array.isArray(event))) {
       fail('EPCIS_INVALID', 'every item of epcisBody.eventList must be an event object')
     }
+    refuseUnsignable(document, events)
     const createdAt = this.options.clock()
     const statements: PendingStatement[] = statementsFromDocument(document, actor, () => createdAt.toISOString()).map(({ id, body }) => ({ id, body }))
     const job: CaptureJob = {
@@ -236,6 +237,22 @@ export class CaptureService {
       if (outcome) job.captured.push({ eventIndex, seq: outcome.seq, repeat: !outcome.created })
     })
     job.done += slice.length
+  }
+}
+
+/**
+ * Refuses (INVALID_JSON) a document whose events or @context hold what JSON.parse reads but RFC 8785 cannot
+ * write: a number beyond a double (Infinity) or a lone surrogate (I-JSON, RFC 7493, forbids both). Such an
+ * event could never be signed: it would fail the job's slice, not just itself, for good.
+ */
+function refuseUnsignable(document: unknown, events: unknown[]): void {
+  const parts: [unknown, Record<string, unknown>][] = [[(document as { '@context'?: unknown })['@context'] ?? null, { field: '@context' }], ...events.map((event, eventIndex): [unknown, Record<string, unknown>] => [event, { eventIndex }])]
+  for (const [value, where] of parts) {
+    try {
+      canonicalBytes(value)
+    } catch (error) {
+      fail('INVALID_JSON', `${where.field ?? `event ${String(where.eventIndex)}`} cannot be signed (I-JSON, RFC 7493: no number beyond a double, no lone surrogate): ${(error as Error).message}`, where)
+    }
   }
 }
 

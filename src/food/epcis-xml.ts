@@ -123,7 +123,8 @@ function textOf(element: XmlElement): string {
 
 function numberOf(value: string, where: string): number {
   const trimmed = value.trim()
-  if (!DECIMAL.test(trimmed)) invalid(`${JSON.stringify(value)} is not a number`, where)
+  // A number beyond a double (1e400) would be Infinity, which no statement can carry.
+  if (!DECIMAL.test(trimmed) || !Number.isFinite(Number(trimmed))) invalid(`${JSON.stringify(value)} is not a number a double can hold`, where)
   return Number(trimmed)
 }
 
@@ -293,7 +294,7 @@ function attributeName(attribute: XmlAttribute, namespaces: Namespaces): string 
 function typedText(element: XmlElement, text: string): unknown {
   const xsiType = element.attributes.find((attribute) => attribute.uri === XSI_NAMESPACE && attribute.local === 'type')?.value.trim()
   const local = xsiType?.slice(xsiType.indexOf(':') + 1)
-  if (local !== undefined && XSD_NUMBERS.has(local) && DECIMAL.test(text)) return Number(text)
+  if (local !== undefined && XSD_NUMBERS.has(local) && DECIMAL.test(text) && Number.isFinite(Number(text))) return Number(text)
   if (local === 'boolean' && (text === 'true' || text === 'false')) return text === 'true'
   return text
 }
