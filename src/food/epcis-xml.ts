@@ -6,6 +6,7 @@
 import { fail } from '../core/errors.js'
 import { normaliseEventVocabulary } from './cbv.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
+import { EPCIS_CONTEXT_TERMS } from './json-ld-terms.js'
 import { XSI_NAMESPACE, attributeOf, dataAttributes, parseXmlTree, type XmlAttribute, type XmlElement } from './xml-tree.js'
 
 type Json = Record<string, unknown>
@@ -29,7 +30,6 @@ const CONTEXT_PREFIXES: Record<string, string> = {
   'https://ref.gs1.org/cbv/': 'cbv',
   'https://ref.gs1.org/epcis/': 'epcis',
 }
-const RESERVED_PREFIXES = new Set(['epcis', 'cbv', 'cbvmda', 'gs1', 'rdfs', 'owl', 'xsd', 'dcterms', 'id', 'type'])
 const GS1_VOCABULARY = ['gs1:', 'https://gs1.org/voc/']
 const XSD_NUMBERS = new Set(['decimal', 'integer', 'int', 'long', 'short', 'byte', 'double', 'float', 'nonNegativeInteger', 'positiveInteger', 'negativeInteger', 'nonPositiveInteger', 'unsignedInt', 'unsignedLong', 'unsignedShort', 'unsignedByte'])
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
@@ -106,7 +106,7 @@ class Namespaces {
     const known = CONTEXT_PREFIXES[uri] ?? this.byUri.get(uri)
     if (known !== undefined) return known
     let prefix = preferred
-    for (let n = 1; prefix === '' || RESERVED_PREFIXES.has(prefix) || this.byPrefix.has(prefix); n++) prefix = `ns${n}`
+    for (let n = 1; prefix === '' || EPCIS_CONTEXT_TERMS.has(prefix) || this.byPrefix.has(prefix); n++) prefix = `ns${n}`
     this.byUri.set(uri, prefix)
     this.byPrefix.set(prefix, uri)
     return prefix

@@ -17,6 +17,21 @@ export const EPCIS_CONTEXT_PREFIXES: Prefixes = {
   dcterms: 'http://purl.org/dc/terms/',
 }
 
+/**
+ * Every term GS1's EPCIS 2.0 context defines. That context is "@protected": a later context that defines one
+ * of them again is a JSON-LD processing error (JSON-LD 1.1 section 4.1.11), so no prefix of ours may be one.
+ */
+export const EPCIS_CONTEXT_TERMS: ReadonlySet<string> = new Set([
+  ...Object.keys(EPCIS_CONTEXT_PREFIXES),
+  ...['AggregationEvent', 'AssociationEvent', 'Collection', 'EPCISDocument', 'EPCISQueryDocument', 'ObjectEvent', 'TransactionEvent', 'TransformationEvent'],
+  ...['action', 'baseURL', 'bizLocation', 'bizStep', 'bizTransactionList', 'certificationInfo', 'childEPCs', 'childQuantityList', 'children'],
+  ...['creationDate', 'destinationList', 'disposition', 'epcClass', 'epcList', 'epcisBody', 'epcisHeader', 'errorDeclaration', 'eventID'],
+  ...['eventList', 'eventTime', 'eventTimeZoneOffset', 'id', 'ilmd', 'inputEPCList', 'inputQuantityList', 'instanceIdentifier', 'masterData'],
+  ...['member', 'outputEPCList', 'outputQuantityList', 'parentID', 'persistentDisposition', 'quantity', 'quantityList', 'queryName'],
+  ...['queryResults', 'readPoint', 'receiver', 'recordTime', 'resultsBody', 'schemaVersion', 'sender', 'sensorElementList', 'sourceList'],
+  ...['subscriptionID', 'transformationID', 'type', 'uom', 'vocabularyList'],
+])
+
 const PREFIX = /^[A-Za-z][\w.-]*$/
 const IRI = /^[a-z][a-z0-9+.-]*:/i
 
