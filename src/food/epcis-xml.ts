@@ -151,6 +151,8 @@ function eventOf(element: XmlElement, index: number, namespaces: Namespaces): Js
   const repeating = new Members()
   for (const child of unwrapped(element.children)) {
     const at = `${where}/${child.local}`
+    // Each standard field once (the schema's maxOccurs 1): a second would silently replace the first.
+    if (child.uri === '' && Object.hasOwn(event, child.local) && child.local !== 'type') invalid(`<${child.local}> is given more than once`, at)
     if (child.uri !== '') repeating.add(namespaces.curie(child), extensionValue(child, namespaces))
     else if (TEXT_FIELDS.has(child.local)) event[child.local] = textOf(child)
     else if (child.local === 'certificationInfo') repeating.add('certificationInfo', textOf(child))
@@ -177,6 +179,7 @@ function listOf(list: XmlElement, item: string, where: string): XmlElement[] {
 function quantityOf(element: XmlElement, where: string): Json {
   const out: Json = {}
   for (const child of element.children) {
+    if (Object.hasOwn(out, child.local)) invalid(`<${child.local}> is given more than once in a quantityElement`, where)
     if (child.uri === '' && child.local === 'epcClass') out.epcClass = textOf(child)
     else if (child.uri === '' && child.local === 'quantity') out.quantity = numberOf(child.text, `${where}/quantity`)
     else if (child.uri === '' && child.local === 'uom') out.uom = textOf(child)
@@ -211,6 +214,7 @@ function errorDeclarationOf(element: XmlElement, where: string, namespaces: Name
   const out: Json = {}
   const rest: XmlElement[] = []
   for (const child of unwrapped(element.children)) {
+    if (child.uri === '' && Object.hasOwn(out, child.local)) invalid(`<${child.local}> is given more than once`, where)
     if (child.uri === '' && (child.local === 'declarationTime' || child.local === 'reason')) out[child.local] = textOf(child)
     else if (child.uri === '' && child.local === 'correctiveEventIDs') out.correctiveEventIDs = listOf(child, 'correctiveEventID', `${where}/correctiveEventIDs`).map(textOf)
     else rest.push(child)
