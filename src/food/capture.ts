@@ -14,7 +14,7 @@ import { parseStatementPayload } from '../core/statement.js'
 import { IDEMPOTENCY_SPACE, idempotencyKey, type IdempotencyRecord } from '../ledger/idempotency.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { CaptureJobStore, type CaptureError, type CaptureJob, type PendingStatement } from '../store/capture-jobs.js'
-import { eventsOfDocument, statementsFromDocument } from './epcis-import.js'
+import { eventsOfDocument, statementIdOf, underContext } from './epcis-import.js'
 
 /** Events in one capture (GS1-EPCIS-Capture-Limit): a batch of POST /v1/statements. */
 export const CAPTURE_EVENT_LIMIT = 1000
@@ -94,7 +94,9 @@ export class CaptureService {
     }
     refuseUnsignable(document, events)
     const createdAt = this.options.clock()
-    const statements: PendingStatement[] = statementsFromDocument(document, actor, () => createdAt.toISOString()).map(({ id, body }) => ({ id, body }))
+    // Each event is signed under the document's context, kept once in the job rather than in every body.
+    const context = (document as { '@context'?: unknown })['@context']
+    const statements: PendingStatement[] = events.map((event) => ({ id: statementIdOf(event), body: event }))
     const job: CaptureJob = {
       captureID: newCaptureId(createdAt),
       actor,
@@ -107,7 +109,7 @@ export class CaptureService {
       captured: [],
       errors: [],
     }
-    await this.options.jobs.create(job, statements)
+    await this.options.jobs.create(job, context === undefined ? { statements } : { context, statements })
     this.enqueue(job.captureID)
     return job
   }
@@ -178,10 +180,10 @@ export class CaptureService {
   private async run(captureID: string): Promise<void> {
     const job = await this.options.jobs.get(captureID)
     if (!job || !job.running) return
-    const statements = await this.options.jobs.statementsOf(captureID)
+    const { context, statements } = await this.options.jobs.statementsOf(captureID)
     const signer = this.options.custody.signerOf(job.actor)
     while (!this.closed && job.done < statements.length) {
-      const slice = statements.slice(job.done, job.done + CAPTURE_SLICE)
+      const slice = statements.slice(job.done, job.done + CAPTURE_SLICE).map(({ id, body }) => ({ id, body: underContext(context, body) }))
       try {
         if (!signer) fail('CUSTODY_NOT_REGISTERED', `the node no longer holds the custodial key of ${job.actor}`, { actor: job.actor })
         await this.appendSlice(job, slice, signer)

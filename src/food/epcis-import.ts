@@ -32,10 +32,12 @@ export function statementIdOf(event: Record<string, unknown>): string {
  */
 export function statementsFromDocument(document: unknown, actor: string, issuedAt: (event: Record<string, unknown>) => string): Statement[] {
   const context = (document as { '@context'?: unknown })['@context']
-  return eventsOfDocument(document).map((event) => {
-    const withContext = context === undefined ? event : { ...event, '@context': inheritedContext(context, event['@context']) }
-    return { type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: withContext }
-  })
+  return eventsOfDocument(document).map((event) => ({ type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: underContext(context, event) }))
+}
+
+/** `event` as signed within a document whose @context is `context` (statementsFromDocument). */
+export function underContext(context: unknown, event: Record<string, unknown>): Record<string, unknown> {
+  return context === undefined ? event : { ...event, '@context': inheritedContext(context, event['@context']) }
 }
 
 function inheritedContext(document: unknown, own: unknown): unknown {

@@ -49,6 +49,16 @@ export interface PendingStatement {
   body: Record<string, unknown>
 }
 
+/**
+ * A job's statements, their bodies without the document's @context, which is kept once beside them: each is
+ * signed under it, and a copy in each of a thousand bodies would store a large context a thousand times.
+ */
+export interface PendingStatements {
+  /** the document's @context; absent for a job stored before it was kept apart (its bodies carry it) */
+  context?: unknown
+  statements: PendingStatement[]
+}
+
 const JOB_PREFIX = 'capture:'
 const EVENTS_PREFIX = 'capture-events:'
 const BY_ACTOR_PREFIX = 'capture-by-actor:'
@@ -66,10 +76,10 @@ export class CaptureJobStore {
   }
 
   /** A new job with its statements, in one synced batch: durable when it resolves. */
-  async create(job: CaptureJob, statements: readonly PendingStatement[]): Promise<void> {
+  async create(job: CaptureJob, pending: PendingStatements): Promise<void> {
     await this.store.batchMeta([
       { key: JOB_PREFIX + job.captureID, value: job },
-      { key: EVENTS_PREFIX + job.captureID, value: statements },
+      { key: EVENTS_PREFIX + job.captureID, value: pending },
       { key: byActorKey(job.actor, job.captureID), value: 1 },
     ])
   }
@@ -101,8 +111,10 @@ export class CaptureJobStore {
     return added
   }
 
-  async statementsOf(captureID: string): Promise<PendingStatement[]> {
-    return (await this.store.getMeta<PendingStatement[]>(EVENTS_PREFIX + captureID)) ?? []
+  async statementsOf(captureID: string): Promise<PendingStatements> {
+    const stored = await this.store.getMeta<PendingStatement[] | PendingStatements>(EVENTS_PREFIX + captureID)
+    // A job stored before the context was kept apart holds a list of whole bodies.
+    return Array.isArray(stored) ? { statements: stored } : (stored ?? { statements: [] })
   }
 
   /** The job's progress; once it is finished its statements are dropped with the same write. Durable when it resolves. */
