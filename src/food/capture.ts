@@ -227,9 +227,21 @@ export class CaptureService {
         return bytesEqual(canonicalBytes(stored.body), canonicalBytes(statements[i]?.body)) ? record.seq : undefined
       }),
     )
-    const toSubmit = statements.map((statement, i) => ({ statement, i })).filter(({ i }) => repeats[i] === undefined)
-    const outcomes = await ledger.submitMany(toSubmit.map(({ statement }) => buildStatementEnvelope(statement, [signer])))
-    const byIndex = new Map(toSubmit.map(({ i }, n) => [i, outcomes[n]]))
+    // An event that cannot be a statement (over the payload cap, an id the statement refuses) is refused alone.
+    const refused = new Map<number, TracechainError>()
+    const toSubmit = statements.flatMap((statement, i) => {
+      if (repeats[i] !== undefined) return []
+      try {
+        return [{ i, envelope: buildStatementEnvelope(statement, [signer]) }]
+      } catch (error) {
+        if (!(error instanceof TracechainError)) throw error
+        refused.set(i, error)
+        return []
+      }
+    })
+    const outcomes = await ledger.submitMany(toSubmit.map(({ envelope }) => envelope))
+    const byIndex = new Map<number, (typeof outcomes)[number] | TracechainError>(refused)
+    toSubmit.forEach(({ i }, n) => byIndex.set(i, outcomes[n] as (typeof outcomes)[number]))
     slice.forEach((statement, i) => {
       const eventIndex = job.done + i
       const repeatSeq = repeats[i]
