@@ -21,6 +21,7 @@ import { buildBestBeforeIndex } from './best-before-index.js'
 import { buildRecallDueIndex, recallOverdueAlertSource } from './inspection.js'
 import { buildItemOfLotIndex, buildRecallIndex } from './recall-index.js'
 import { buildShipmentIndex } from './shipment-index.js'
+import { buildLotIndex } from './lot-index.js'
 import { foodAlertIds, recentLots, searchLots } from './web/search.js'
 
 /** Who signs food statements: the chain's businesses, regulators, and labs that test lots. */
@@ -70,5 +71,6 @@ export const domain: Domain = {
     await buildRecallDueIndex(store)
     await buildShipmentIndex(store)
     await buildItemOfLotIndex(store)
+    await buildLotIndex(store)
   },
 }

@@ -17,6 +17,7 @@ import {
   type QuantityMove,
   type RecallRecord,
 } from './records.js'
+import { lotIndexWrites } from './lot-index.js'
 import { raiseFoodAlerts } from './alerts.js'
 import { shipmentWrites } from './shipment-index.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
@@ -85,7 +86,7 @@ const eventKind: StatementKind = {
       const producer = product && !madeKeys.has(object.key) ? product.owner : ctx.actor.id
       producers.set(object.key, producer)
       const { gtin, lot, serial } = object.identifier
-      ctx.put(SPACES.object, object.key, {
+      const objectRecord: ObjectRecord = {
         id: object.id,
         key: object.key,
         digitalLink: toDigitalLink(object.identifier),
@@ -94,7 +95,9 @@ const eventKind: StatementKind = {
         ...(serial !== undefined ? { serial } : {}),
         producer,
         firstSeq: ctx.seq,
-      } satisfies ObjectRecord)
+      }
+      ctx.put(SPACES.object, object.key, objectRecord)
+      for (const write of lotIndexWrites(objectRecord)) ctx.put(write.space, write.key, write.value)
     }
     const edges = edgesOf(event, objects).map(({ from, to }) => {
       const product = to.identifier.gtin ? products.get(to.identifier.gtin) : undefined

@@ -9,7 +9,7 @@ import { neighboursOf } from './adjacency.js'
 import { latestShipmentOf } from './shipment-index.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
-import { recordedLotKey } from './objects.js'
+import { itemsUnderLot } from './lot-index.js'
 import {
   SPACES,
   type ObjectEventLink,
@@ -131,40 +131,29 @@ export async function latestShipment(reader: RecordReader, key: string, budget: 
   return { ...(latest ? { shipment: latest } : {}), cut }
 }
 
-/** What a search for items has read: each GTIN's object records (undefined: more than fitted), and how many more it may read. */
+/** How many items a search for the items of lots may still read. */
 export interface ItemScan {
   left: number
-  byGtin: Map<string, [string, ObjectRecord][] | undefined>
 }
 
 export function itemScan(limit: number): ItemScan {
-  return { left: limit, byGtin: new Map() }
+  return { left: limit }
 }
 
 /**
  * The keys of the serialised items the ledger first knew under one of the lots `lotKeys` (an item is keyed by GTIN
- * and serial, tied to its lot by no edge): found among the object records of each lot's GTIN, each GTIN's read
- * once per `scan` and within what it has left. `partial` when a GTIN's records did not fit.
+ * and serial, tied to its lot by no edge), from the index of items under their lot (lot-index.ts), at most what
+ * `scan` has left (it is spent). `partial` when some were left unread.
  */
 export async function itemsOfLots(reader: RecordReader, lotKeys: Iterable<string>, scan: ItemScan): Promise<{ keys: string[]; partial: boolean }> {
-  const lots = new Set([...lotKeys].filter((key) => key.startsWith('01/') && key.includes('/10/')))
-  // "01/<gtin>[/22/<cpv>]/": the lot's GTIN (and variant), under which its items are kept too.
-  const prefixes = new Set([...lots].map((key) => key.slice(0, key.lastIndexOf('/10/') + 1)))
   const keys: string[] = []
   let partial = false
-  for (const prefix of prefixes) {
-    if (!scan.byGtin.has(prefix)) {
-      const rows = scan.left > 0 ? await reader.range<ObjectRecord>(SPACES.object, { ...startsWithRange(prefix), limit: scan.left + 1 }) : undefined
-      const fits = rows !== undefined && rows.length <= scan.left
-      scan.left = fits ? scan.left - rows.length : 0
-      scan.byGtin.set(prefix, fits ? rows : undefined)
-    }
-    const rows = scan.byGtin.get(prefix)
-    if (rows === undefined) partial = true
-    for (const [key, record] of rows ?? []) {
-      const lot = record.serial !== undefined ? recordedLotKey(record) : undefined
-      if (lot !== undefined && lots.has(lot)) keys.push(key)
-    }
+  for (const lot of new Set([...lotKeys].filter((key) => key.startsWith('01/') && key.includes('/10/')))) {
+    const items = await itemsUnderLot(reader, lot, scan.left + 1)
+    if (items.length > scan.left) partial = true
+    const read = items.slice(0, scan.left)
+    scan.left -= read.length
+    keys.push(...read)
   }
   return { keys, partial }
 }

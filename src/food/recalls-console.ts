@@ -27,7 +27,7 @@ export const MARKS_READ = 20_000
 export const EVENTS_COUNTED = 5_000
 /** EVENT_AFTER_RECALL alerts it reads at most. */
 export const AFTER_RECALL_READ = 500
-/** Object records it reads at most looking for the items of the recalled lots, every recall's together. */
+/** Items of the recalled lots it reads at most (lot-index.ts), every recall's together. */
 export const ITEMS_READ = 20_000
 
 export interface RecallSummary {

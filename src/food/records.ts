@@ -43,6 +43,14 @@ export const SPACES = {
   correction: 'food.correction',
   /** objectKey SEP seq -> ShipmentLink: the shipping and departing events in effect that name the object (shipment-index.ts) */
   shipment: 'food.shipment',
+  /** LOT NUMBER (upper case) SEP lotKey -> 1: every lot, by its number as a search asks for it (lot-index.ts) */
+  lotByNumber: 'food.lot-by-number',
+  /** traceCode SEP lotKey -> 1: every lot, by its label's trace code (lot-index.ts) */
+  lotByCode: 'food.lot-by-code',
+  /** firstSeq SEP lotKey -> 1: every lot, by the entry that first named it (lot-index.ts) */
+  lotBySeq: 'food.lot-by-seq',
+  /** lotKey SEP itemKey -> 1: every serialised item, under the lot the ledger first knew it under (lot-index.ts) */
+  lotItem: 'food.lot-item',
 } as const
 
 export type ObjectRole = 'epc' | 'class' | 'parent' | 'child' | 'input' | 'output'

@@ -1,20 +1,22 @@
 // The explorer's search: a Digital Link or EPC URN, "GTIN lot", a lot number or a trace code, each
 // resolved to the lots it names, so the search form can send the reader to the resolver.
 
-import { startsWithRange } from '../../store/keys.js'
 import { CANONICAL_DIGITAL_LINK_BASE, buildDigitalLink, gtinElements } from '../../core/digital-link-path.js'
 import { identifierKey, parseIdentifier, toDigitalLink } from '../identifiers.js'
 import { keyOrText } from '../objects.js'
 import { itemScan, itemsOfLots, productOf } from '../queries.js'
+import { isFoundLot, lotsCoded, lotsNumbered, newestLots } from '../lot-index.js'
 import { recallMarkOf } from '../recall-index.js'
 import { SPACES, type ObjectRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import { normaliseTraceCode, traceCodeOf } from '../../labels/digital-link.js'
 import type { LotSummary } from '../../web/explorer.js'
 
-/** Object records scanned for a lot number or trace code; a node with more lots needs an index. */
+/** Serialised items of the lots a `lot=` filter names that it takes in at most. */
 export const MAX_SEARCH_SCAN = 20_000
 
+/** Lots a search lists at most. */
+export const MAX_SEARCH_LOTS = 50
 
 /** The resolver path of a GTIN-based id ("/01/..."), or undefined for other kinds. */
 export function resolverPathOf(text: string): string | undefined {
@@ -27,9 +29,10 @@ export function resolverPathOf(text: string): string | undefined {
   }
 }
 
-async function lotRecords(reader: RecordReader): Promise<ObjectRecord[]> {
-  const rows = await reader.range<ObjectRecord>(SPACES.object, { ...startsWithRange('01/'), limit: MAX_SEARCH_SCAN })
-  return rows.map(([, record]) => record).filter((record) => record.gtin !== undefined && record.lot !== undefined && record.serial === undefined)
+/** The object records of lots by their keys, in that order; a key with no record is left out. */
+async function lotRecords(reader: RecordReader, keys: string[]): Promise<ObjectRecord[]> {
+  const records = await Promise.all(keys.map((key) => reader.get<ObjectRecord>(SPACES.object, key)))
+  return records.filter((record): record is ObjectRecord => record !== undefined && isFoundLot(record))
 }
 
 export async function summariseLot(reader: RecordReader, record: ObjectRecord): Promise<LotSummary> {
@@ -50,7 +53,7 @@ export async function summariseLot(reader: RecordReader, record: ObjectRecord): 
 
 /** The most recently first-seen lots, newest first. */
 export async function recentLots(reader: RecordReader, limit: number): Promise<LotSummary[]> {
-  const records = (await lotRecords(reader)).sort((a, b) => b.firstSeq - a.firstSeq).slice(0, limit)
+  const records = await lotRecords(reader, await newestLots(reader, limit))
   return Promise.all(records.map((record) => summariseLot(reader, record)))
 }
 
@@ -69,13 +72,12 @@ export async function searchLots(reader: RecordReader, query: string): Promise<{
     if (path) return { path }
   }
   const code = normaliseTraceCode(text)
-  const records = await lotRecords(reader)
-  const matches = records.filter((record) => {
-    if (record.lot === text || record.lot?.toUpperCase() === text.toUpperCase()) return true
-    return code !== undefined && traceCodeOf({ gtin: record.gtin as string, lot: record.lot as string }) === code
-  })
+  // The first lots in key order of those with that number and of those with that code: together, the first of all.
+  const keys = new Set(await lotsNumbered(reader, text, MAX_SEARCH_LOTS + 1))
+  if (code !== undefined) for (const key of await lotsCoded(reader, code, MAX_SEARCH_LOTS + 1)) keys.add(key)
+  const matches = await lotRecords(reader, [...keys].sort().slice(0, MAX_SEARCH_LOTS + 1))
   if (matches.length === 1) return { path: (await summariseLot(reader, matches[0])).path }
-  return { lots: await Promise.all(matches.slice(0, 50).map((record) => summariseLot(reader, record))) }
+  return { lots: await Promise.all(matches.slice(0, MAX_SEARCH_LOTS).map((record) => summariseLot(reader, record))) }
 }
 
 /**
