@@ -46,12 +46,18 @@ export async function eventsNaming(reader: RecordReader, keys: Iterable<string>)
 
 /**
  * The events that name any of `keys` or an object one of `patterns` matches (epc-patterns.ts), each once,
- * in eventTime order, then seq. Undefined when the patterns' prefixes hold more than `limit` links.
+ * in eventTime order, then seq. Undefined when the keys and the patterns' prefixes hold more than `limit` links.
  */
 export async function eventsMatching(reader: RecordReader, keys: Iterable<string>, patterns: readonly KeyPattern[], limit: number): Promise<ObjectEventLink[] | undefined> {
   const found = new Map<number, ObjectEventLink>()
-  for (const key of keys) for (const link of await objectEventLinks(reader, key)) found.set(link.seq, link)
   let scanned = 0
+  for (const key of keys) {
+    // An object may be named in any number of events (a crate, a pallet), and a query may list hundreds of them.
+    const rows = await reader.range<ObjectEventLink>(SPACES.byObject, { ...prefixRange(key), ...(Number.isFinite(limit) ? { limit: limit - scanned + 1 } : {}) })
+    scanned += rows.length
+    if (scanned > limit) return undefined
+    for (const [, link] of rows) found.set(link.seq, link)
+  }
   for (const pattern of patterns) {
     for (const prefix of pattern.prefixes) {
       const rows = await reader.range<ObjectEventLink>(SPACES.byObject, { ...startsWithRange(prefix), ...(Number.isFinite(limit) ? { limit: limit - scanned + 1 } : {}) })

@@ -129,16 +129,11 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
     yield* mergeOrdered([...query.eventIds].filter((id) => id !== '' && !id.includes(SEP)).map((id) => scanTimeIndex(ledger, SPACES.byEventId, `${id}${SEP}`, query)), query.direction)
     return
   }
-  if (query.matches.length > 0) {
-    // Objects first: a lot or pallet has few events. Take the parameter with the fewest values, exact ids
-    // before patterns; a pattern that names more than a scan's worth of events leaves it to the time index.
-    const match = [...query.matches].sort((a, b) => a.patterns.length - b.patterns.length || a.keys.size - b.keys.size)[0]
-    const links = await eventsMatching(ledger.records, match.keys, match.patterns, MAX_SCANNED)
-    if (links) {
-      const ordered = links.map(({ eventTime, seq }) => ({ eventTime, seq })).filter((p) => inTimeBounds(p, query) && isAfter(p, query))
-      yield* query.direction === 'ASC' ? ordered : ordered.reverse()
-      return
-    }
+  const named = await namedEvents(ledger, query)
+  if (named) {
+    const ordered = named.filter((p) => inTimeBounds(p, query) && isAfter(p, query))
+    yield* query.direction === 'ASC' ? ordered : ordered.reverse()
+    return
   }
   const streams: AsyncGenerator<Position>[] = []
   const locations = query.bizLocations ?? query.readPoints ?? query.within?.bizLocation?.indexKeys ?? query.within?.readPoint?.indexKeys
@@ -149,15 +144,33 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
 }
 
 /**
+ * The events the object index names for the query's most selective MATCH_ parameter, in eventTime order: objects
+ * first, as a lot or pallet has few events. Takes the parameter with the fewest values, exact ids before patterns;
+ * undefined (leave it to another index) when the query has none, or when its objects are named in more than a
+ * scan's worth of events.
+ */
+async function namedEvents(ledger: Ledger, query: EventQuery): Promise<Position[] | undefined> {
+  if (query.matches.length === 0) return undefined
+  const match = [...query.matches].sort((a, b) => a.patterns.length - b.patterns.length || a.keys.size - b.keys.size)[0]
+  const links = await eventsMatching(ledger.records, match.keys, match.patterns, MAX_SCANNED)
+  return links?.map(({ eventTime, seq }) => ({ eventTime, seq }))
+}
+
+/**
  * Candidates in the log's order (recordTime): the few an id or object index names, sorted by seq, else
- * every food event by seq from the cursor on.
+ * every food event by seq from the cursor on (read as the page goes, within its scan).
  */
 async function* inLogOrder(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
   const after = query.after?.seq
   const wanted = (p: Position) => inTimeBounds(p, query) && (after === undefined || (query.direction === 'ASC' ? p.seq > after : p.seq < after))
-  if (query.eventIds || query.matches.length > 0) {
+  const few = query.eventIds ? undefined : await namedEvents(ledger, query)
+  if (query.eventIds || few) {
     const found: Position[] = []
-    for await (const p of candidates(ledger, { ...query, orderBy: 'eventTime', direction: 'ASC', after: undefined })) if (wanted(p)) found.push(p)
+    if (few) {
+      for (const p of few) if (wanted(p)) found.push(p)
+    } else {
+      for await (const p of candidates(ledger, { ...query, orderBy: 'eventTime', direction: 'ASC', after: undefined })) if (wanted(p)) found.push(p)
+    }
     found.sort((x, y) => x.seq - y.seq)
     yield* query.direction === 'ASC' ? found : found.reverse()
     return
