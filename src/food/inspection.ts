@@ -3,7 +3,7 @@
 
 import { parseDateTime } from '../core/date-time.js'
 import { fail } from '../core/errors.js'
-import { alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
+import { alertRecord, heldAlertSource, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { recallMarkOf } from './recall-index.js'
@@ -173,8 +173,11 @@ function recallDueOf(inspection: InspectionRecord, key: string): RecallDue {
  * A recall that then comes raises RECALL_LATE, and this one is no longer computed.
  */
 export function recallOverdueAlertSource(): AlertSource {
-  return async (ledger, now) => {
+  return heldAlertSource(async (ledger, now) => {
     const alerts: Alert[] = []
+    // The next due time: due records are keyed `dueAt SEP objectKey`, and one at `now` itself is not yet due.
+    const [next] = await ledger.records.range<RecallDue>(RECALL_DUE_SPACE, { gte: now.toISOString(), limit: 1 })
+    const changesAt = next === undefined ? undefined : Date.parse(next[0].slice(0, next[0].indexOf(SEP))) + 1
     for await (const [dueKey, due] of uncoveredDues(ledger.records, now)) {
       alerts.push({
         kind: 'RECALL_OVERDUE',
@@ -184,8 +187,8 @@ export function recallOverdueAlertSource(): AlertSource {
         message: `${due.id} failed its inspection (seq ${due.seq}, sample ${due.sampleId}) at ${due.recordedAt}, and no recall covers it ${RECALL_DUE_HOURS} h later: a recall of any class starts within ${RECALL_DUE_HOURS} h`,
       })
     }
-    return alerts
-  }
+    return { alerts, ...(changesAt !== undefined && Number.isFinite(changesAt) ? { changesAt } : {}) }
+  })
 }
 
 /**

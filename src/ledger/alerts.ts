@@ -80,6 +80,42 @@ export function alertRecord(alert: Alert, suffix: string | number, space = ALERT
 /** Alerts computed at query time (e.g. OVERDUE), contributed by a domain. */
 export type AlertSource = (ledger: Ledger, now: Date) => Promise<Alert[]>
 
+/**
+ * A computed source's alerts at `now`, and the first instant after it (ms since the epoch) at which they may be
+ * others while nothing more is committed: the next due time; absent, none.
+ */
+export interface ComputedAlerts {
+  alerts: Alert[]
+  changesAt?: number
+}
+
+/**
+ * An AlertSource that computes its alerts (reading every due record it keeps) once, and answers the same alerts
+ * again until something is committed to the ledger or the clock reaches `changesAt`: every page of GET
+ * /v1/alerts, the console's and a stream's check would otherwise read them all, each anonymous request as
+ * many records as there are open due items. The alerts are shared between callers, who do not change them.
+ */
+export function heldAlertSource(compute: (ledger: Ledger, now: Date) => Promise<ComputedAlerts>): AlertSource {
+  const held = new WeakMap<Ledger, { commits: number; answer?: { commits: number; size: number; from: number; until: number; alerts: Alert[] } }>()
+  return async (ledger, now) => {
+    let state = held.get(ledger)
+    if (state === undefined) {
+      const fresh: { commits: number; answer?: { commits: number; size: number; from: number; until: number; alerts: Alert[] } } = { commits: 0 }
+      ledger.addObserver({ onRecordsCommitted: () => void fresh.commits++ })
+      held.set(ledger, (state = fresh))
+    }
+    const at = now.getTime()
+    const answer = state.answer
+    if (answer && answer.commits === state.commits && answer.size === ledger.size && at >= answer.from && at < answer.until) return answer.alerts
+    const commits = state.commits
+    const size = ledger.size
+    const { alerts, changesAt } = await compute(ledger, now)
+    // Kept only when nothing was committed meanwhile: what was read may be part old, part new.
+    if (state.commits === commits && ledger.size === size) state.answer = { commits, size, from: at, until: changesAt ?? Infinity, alerts }
+    return alerts
+  }
+}
+
 export interface AlertQuery extends AlertFilter {
   /** at most this many; DEFAULT_ALERT_LIMIT when absent */
   limit?: number

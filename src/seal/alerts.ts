@@ -4,7 +4,7 @@
 
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
-import { ALERT_SPACE, alertRecord, type Alert, type AlertSource } from '../ledger/alerts.js'
+import { ALERT_SPACE, alertRecord, heldAlertSource, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
@@ -152,12 +152,19 @@ export function orgApplicationRecord(application: ApplicationRecord): RecordWrit
  */
 export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSource {
   const config = sealConfig(overrides)
-  return async (ledger, now) => {
+  return heldAlertSource(async (ledger, now) => {
     const alerts: Alert[] = []
-    for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: prefixRange(now.toISOString()).lt })) {
+    const upTo = prefixRange(now.toISOString()).lt
+    // The next due time: the first key past `now`, or one that sorts before it and is not yet due.
+    const [next] = await ledger.records.range<string>(SEAL_SPACES.due, { gte: upTo, limit: 1 })
+    let changesAt = next === undefined ? Infinity : Date.parse(next[0].slice(0, next[0].indexOf(SEP)))
+    for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: upTo })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
       // Keys sort as text: a day ending after year 9999 ("+010000-…", 9999-12-31 west of UTC) sorts first.
-      if (!(Date.parse(dueAt) <= now.getTime())) continue
+      if (!(Date.parse(dueAt) <= now.getTime())) {
+        changesAt = Math.min(changesAt, Date.parse(dueAt))
+        continue
+      }
       const application = await getApplication(ledger.records, applicationId)
       if (!application || !OPEN_STATES.includes(application.state)) continue
       alerts.push({
@@ -169,8 +176,8 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
         message: `application ${applicationId} "${application.title}" was due ${application.dueDate} (${config.zoneOffset}) and is still ${application.state}`,
       })
     }
-    return alerts
-  }
+    return { alerts, ...(Number.isFinite(changesAt) ? { changesAt } : {}) }
+  })
 }
 
 function pad(hour: number): string {
