@@ -3,6 +3,7 @@
 // the parties whose conduct it is about, as the log's own registry records them.
 
 import { decodeEnvelope } from '../core/dsse.js'
+import { RecentValues } from '../core/recent-values.js'
 import { parseStatementPayload } from '../core/statement.js'
 import type { Alert } from './alerts.js'
 import type { Ledger } from './ledger.js'
@@ -28,14 +29,24 @@ export interface AlertContext {
   idKey?(id: string): string
 }
 
+/** Signers of entries the filter has read, per ledger, kept across requests: an entry never changes. */
+export const MAX_SIGNERS_HELD = 65_536
+const heldSigners = new WeakMap<Ledger, RecentValues<number, string>>()
+
 /** A predicate over alerts for `filter`; it reads the entries an alert names only when an organisation is asked for. */
 export function alertMatcher(ledger: Ledger, filter: AlertFilter, context: AlertContext): (alert: Alert) => Promise<boolean> {
   const idKey = context.idKey ?? ((id: string) => id)
   const wantedIds = filter.idKeys && new Set(filter.idKeys)
-  const signers = new Map<number, string | undefined>()
+  let held = heldSigners.get(ledger)
+  if (held === undefined) heldSigners.set(ledger, (held = new RecentValues(MAX_SIGNERS_HELD)))
+  const signers = held
   const signerOf = async (seq: number): Promise<string | undefined> => {
-    if (!signers.has(seq)) signers.set(seq, await entrySigner(ledger, seq))
-    return signers.get(seq)
+    const known = signers.get(seq)
+    if (known !== undefined) return known
+    // Kept only when found: a seq the log does not have yet may be written later.
+    const signer = await entrySigner(ledger, seq)
+    if (signer !== undefined) signers.set(seq, signer)
+    return signer
   }
   return async (alert) => {
     if (filter.kind !== undefined && alert.kind !== filter.kind) return false
