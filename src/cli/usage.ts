@@ -7,7 +7,7 @@ export const USAGE = `tracechain <command> [options]
            [--independent-verifier URL] [--publish DIR] [--witness 'URL|NAME|KEY']... [--witness-min K] [--late-record-hours H]
            [--webhook KIND=URL|off]... [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6] [--intake-mib N]
                                                 start the node (initialises D first if empty); rate limits per
-                                                address on labels (PNG), trace, search, verify, bundles; the consumer page
+                                                address on labels (PNG), trace, search, verify, bundles, exports; the consumer page
                                                 links to the standalone verifier at URL (default: its own /verify);
                                                 --publish keeps DIR up to date with the log as static C2SP tlog-tiles;
                                                 --witness submits checkpoints to a witness, K of them must cosign;

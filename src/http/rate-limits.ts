@@ -1,5 +1,5 @@
 // Per-address rate limits on the public routes that cost the node most per request (PNG labels, trace
-// graphs, search, audits, proof bundles), with @fastify/rate-limit: over the limit a client gets 429 RATE_LIMITED and
+// graphs, search, audits, proof bundles, whole-log exports), with @fastify/rate-limit: over the limit a client gets 429 RATE_LIMITED and
 // Retry-After (RFC 6585 section 4). Cheap reads (entries, proofs, checkpoints) are never limited.
 
 import rateLimit from '@fastify/rate-limit'
@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import { TracechainError } from '../core/errors.js'
 import { wantsBundle } from '../web/negotiate.js'
 
-export const LIMITED_ROUTES = ['labels', 'trace', 'search', 'verify', 'bundles'] as const
+export const LIMITED_ROUTES = ['labels', 'trace', 'search', 'verify', 'bundles', 'exports'] as const
 export type LimitedRoute = (typeof LIMITED_ROUTES)[number]
 
 /** At most `max` requests from one address in any `windowSeconds`; false: no limit. */
@@ -25,6 +25,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   verify: { max: 30, windowSeconds: 60 },
   // A lot's bundle reads up to 5,000 entries with their proofs; a person downloads one at a time.
   bundles: { max: 60, windowSeconds: 60 },
+  // The FSMA 204 spreadsheet without a lot reads and formats every food event in the log.
+  exports: { max: 30, windowSeconds: 60 },
 }
 
 /** Which limit a route (its Fastify URL pattern) counts against. */
@@ -34,6 +36,7 @@ const ROUTE_LIMITS: Record<string, LimitedRoute> = {
   '/v1/trace/:id': 'trace',
   '/search': 'search',
   '/v1/verify': 'verify',
+  '/v1/export/fsma204': 'exports',
 }
 
 /**
