@@ -111,3 +111,19 @@ export function parseRateLimits(text: string, base: RateLimits = DEFAULT_RATE_LI
   }
   return limits
 }
+
+/**
+ * The client an address stands for, as the limiter counts it: an IPv4 address (or an IPv4-mapped IPv6 one) by
+ * itself, an IPv6 address by its /64, which one subscriber is handed whole and may send from any address of.
+ */
+export function addressGroup(ip: string): string {
+  const address = ip.split('%')[0] as string
+  if (!address.includes(':')) return address
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)
+  if (mapped) return mapped[1] as string
+  const [head = '', tail] = address.split('::')
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === undefined || tail === '' ? [] : tail.split(':')
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  return `${groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16)).join(':')}::/64`
+}

@@ -12,10 +12,13 @@ import type { RecordReader } from '../../ledger/kinds.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { LotDirectory } from '../../web/explorer.js'
 import { AlertStream, EVENT_STREAM_HEADERS, MAX_QUEUED_EVENTS } from '../alert-stream.js'
+import { addressGroup } from '../rate-limits.js'
 
 export interface AlertStreamLimits {
   /** streams open at once; one more is answered 503 TOO_MANY_STREAMS */
   max: number
+  /** streams one client address (an IPv6 one by its /64) holds at once; one more is answered 429 RATE_LIMITED */
+  perAddress: number
   /** a comment line this often keeps an idle stream open through proxies */
   heartbeatMs: number
   /** how often computed alerts (OVERDUE) are asked whether one came due while a stream is open */
@@ -24,7 +27,7 @@ export interface AlertStreamLimits {
   maxPending: number
 }
 
-export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, heartbeatMs: 20_000, computedIntervalMs: 60_000, maxPending: MAX_QUEUED_EVENTS }
+export const DEFAULT_ALERT_STREAM_LIMITS: AlertStreamLimits = { max: 200, perAddress: 20, heartbeatMs: 20_000, computedIntervalMs: 60_000, maxPending: MAX_QUEUED_EVENTS }
 
 /** The media type of the stream (WHATWG HTML, server-sent events). */
 export const EVENT_STREAM = 'text/event-stream'
@@ -112,6 +115,8 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
 
   const feed = new AlertFeed(ledger, { sources, clock, computedIntervalMs: limits.computedIntervalMs })
   const open = new Set<AlertStream>()
+  /** open streams by client address group (rate-limits.ts addressGroup) */
+  const byAddress = new Map<string, number>()
   app.addHook('preClose', async () => {
     for (const stream of [...open]) stream.end('the node is shutting down')
   })
@@ -149,6 +154,14 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
         throw new TracechainError('TOO_MANY_STREAMS', `this node serves ${limits.max} alert streams at once and all are open; retry later`, { max: limits.max })
       }
       const filter = await alertFilterOf(query, ledger.records, lots)
+      // One client must not hold every stream the node serves and shut the others out. Counted after the last
+      // await, so that requests sent together cannot all pass before the first is counted.
+      // A client on the node's Unix socket has no address: those share one count.
+      const address = addressGroup((request.ip as string | undefined) ?? 'unix')
+      if ((byAddress.get(address) ?? 0) >= limits.perAddress) {
+        reply.header('retry-after', '30')
+        throw new TracechainError('RATE_LIMITED', `this address already has ${limits.perAddress} alert streams open; close one or retry later`, { max: limits.perAddress, retryAfterSeconds: 30 })
+      }
       reply.hijack()
       // A stream's headers go out with its first bytes, and a HEAD answer has none: it would never be answered.
       if (request.method === 'HEAD') {
@@ -161,11 +174,16 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
         limits.heartbeatMs,
         () => {
           unsubscribe()
-          open.delete(stream)
+          if (open.delete(stream)) {
+            const left = (byAddress.get(address) ?? 1) - 1
+            if (left > 0) byAddress.set(address, left)
+            else byAddress.delete(address)
+          }
         },
         limits.maxPending,
       )
       open.add(stream)
+      byAddress.set(address, (byAddress.get(address) ?? 0) + 1)
       await serveStream(app, stream, { ledger, sources, clock, feed, filter, context, ...(resumeFrom !== undefined ? { resumeFrom } : {}) }, (off) => (unsubscribe = off))
     },
   )
