@@ -7,43 +7,18 @@
 import t from 'tap'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
-import { fromBase64, toBase64 } from '../../src/core/bytes.js'
+import { fromBase64 } from '../../src/core/bytes.js'
 import { parseStatementPayload } from '../../src/core/statement.js'
-import { createCustody, custodyKeysIn } from '../../src/cli/custody-dir.js'
-import { buildApp } from '../../src/http/app.js'
-import { CaptureJobStore } from '../../src/store/capture-jobs.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
+import { captureApp, finishedJob, EPCIS_CONTEXT } from '../helpers/capture-app.js'
 
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
 const EVENTS = 1000
 
 function bytesUnder(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? bytesUnder(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0)
 }
 
-async function finished(app: FastifyInstance, location: string, token: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const job = (await app.inject({ url: location, headers: { authorization: `Bearer ${token}` } })).json() as Record<string, unknown>
-    if (!job.running) return job
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 t.test('a document with a large @context is stored once, not once per event', async (t) => {
-  const dir = testDir(t)
-  const node = await makeNode(dir)
-  const jobs = new CaptureJobStore(node.store)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, capture: { custody: custodyKeysIn(node.dir), jobs } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const { signer, token } = createCustody(node.dir, 'erp-amp')
-  await node.ledger.submit(
-    node.statement({ type: 'actor.register', actor: 'operator', body: { id: 'erp-amp', name: 'erp-amp', roles: ['processor'], publicKey: toBase64(signer.publicKey), custody: 'node' } }, [node.operator]),
-  )
+  const { node, app, jobs, token } = await captureApp(t, 'erp-amp')
   // 30 KiB of prefixes: every event still fits a statement, and is appended.
   const prefixes: Record<string, string> = {}
   for (let i = 0; i < 300; i++) prefixes[`p${i}`] = `https://ns.example.com/${'x'.repeat(60)}/${i}/`
@@ -66,14 +41,14 @@ t.test('a document with a large @context is stored once, not once per event', as
     await held
     return start(captureID)
   }
-  const before = bytesUnder(dir)
+  const before = bytesUnder(node.dir)
   const response = await app.inject({ method: 'POST', url: '/capture', headers: { 'content-type': 'application/ld+json', authorization: `Bearer ${token}` }, payload })
   t.equal(response.statusCode, 202, response.body)
-  const stored = bytesUnder(dir) - before
+  const stored = bytesUnder(node.dir) - before
   t.ok(stored < 4 * payload.length, `the job takes ${stored} bytes for a ${payload.length}-byte document (at most 4 times it)`)
 
   release()
-  const job = await finished(app, String(response.headers.location), token)
+  const job = await finishedJob(app, String(response.headers.location), token)
   t.same(job.errors, [], 'every event appended')
   t.equal((job.captured as unknown[]).length, EVENTS)
   const first = (job.captured as { seq: number }[])[0] as { seq: number }

@@ -5,35 +5,10 @@
 // neighbour's fault. Now such an event is refused alone, and the rest of its slice is appended.
 
 import t from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { toBase64 } from '../../src/core/bytes.js'
-import { createCustody, custodyKeysIn } from '../../src/cli/custody-dir.js'
-import { buildApp } from '../../src/http/app.js'
-import { CaptureJobStore } from '../../src/store/capture-jobs.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
-
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
-
-async function finished(app: FastifyInstance, location: string, token: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const job = (await app.inject({ url: location, headers: { authorization: `Bearer ${token}` } })).json() as Record<string, unknown>
-    if (!job.running) return job
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { captureApp, finishedJob, EPCIS_CONTEXT } from '../helpers/capture-app.js'
 
 t.test('an event that cannot be a statement is refused alone; its slice is appended', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const { signer, token } = createCustody(node.dir, 'erp-slice')
-  await node.ledger.submit(
-    node.statement({ type: 'actor.register', actor: 'operator', body: { id: 'erp-slice', name: 'erp-slice', roles: ['processor'], publicKey: toBase64(signer.publicKey), custody: 'node' } }, [node.operator]),
-  )
+  const { node, app, token } = await captureApp(t, 'erp-slice')
   const event = (i: number, extra: Record<string, unknown> = {}) => ({
     type: 'ObjectEvent',
     eventID: `urn:uuid:1d4e2f60-8c1b-4a7e-9a51-${String(i).padStart(12, '0')}`,
@@ -54,7 +29,7 @@ t.test('an event that cannot be a statement is refused alone; its slice is appen
   const size = node.ledger.size
   const response = await app.inject({ method: 'POST', url: '/capture', headers: { 'content-type': 'application/ld+json', authorization: `Bearer ${token}` }, payload: JSON.stringify(document) })
   t.equal(response.statusCode, 202, response.body)
-  const job = await finished(app, String(response.headers.location), token)
+  const job = await finishedJob(app, String(response.headers.location), token)
   const errors = job.errors as { eventIndex: number; code: string; status: number }[]
   t.same(
     errors.map(({ eventIndex, code }) => ({ eventIndex, code })),

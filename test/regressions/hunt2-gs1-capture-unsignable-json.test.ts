@@ -6,15 +6,7 @@
 // and no job is made.
 
 import t from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { toBase64 } from '../../src/core/bytes.js'
-import { createCustody, custodyKeysIn } from '../../src/cli/custody-dir.js'
-import { buildApp } from '../../src/http/app.js'
-import { CaptureJobStore } from '../../src/store/capture-jobs.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
-
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
+import { captureApp, EPCIS_CONTEXT } from '../helpers/capture-app.js'
 
 function event(n: number, extra: string): string {
   return `{"type":"ObjectEvent",${n > 0 ? `"eventID":"urn:uuid:1d4e2f60-8c1b-4a7e-9a51-00000000069${n}",` : ''}"eventTime":"2026-06-03T08:00:00.000+08:00","eventTimeZoneOffset":"+08:00","action":"OBSERVE","quantityList":[{"epcClass":"urn:epc:class:lgtin:6901234.000122.R2606A","quantity":${extra === 'number' ? '1e400' : '5'},"uom":"KGM"}]${extra === 'surrogate' ? ',"ex:note":"\\ud800"' : ''}}`
@@ -25,20 +17,7 @@ function jsonDocument(...events: string[]): string {
 const XML = `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-06-03T09:00:00.000+08:00"><EPCISBody><EventList><ObjectEvent><eventTime>2026-06-03T08:00:00.000+08:00</eventTime><eventTimeZoneOffset>+08:00</eventTimeZoneOffset><epcList/><action>OBSERVE</action><quantityList><quantityElement><epcClass>urn:epc:class:lgtin:6901234.000122.R2606A</epcClass><quantity>1e400</quantity><uom>KGM</uom></quantityElement></quantityList></ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`
 
 t.test('a capture document with a value no statement can carry is refused with a 4xx and makes no job', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app: FastifyInstance = await buildApp({
-    ledger: node.ledger,
-    config: { baseUrl: 'http://127.0.0.1' },
-    capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) },
-  })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const { signer, token } = createCustody(node.dir, 'erp-json')
-  await node.ledger.submit(
-    node.statement({ type: 'actor.register', actor: 'operator', body: { id: 'erp-json', name: 'erp-json', roles: ['processor'], publicKey: toBase64(signer.publicKey), custody: 'node' } }, [node.operator]),
-  )
+  const { node, app, token } = await captureApp(t, 'erp-json')
   const cases: [string, string, string][] = [
     ['a number beyond a double, no eventID', 'application/ld+json', jsonDocument(event(0, 'number'))],
     ['a lone surrogate, no eventID', 'application/ld+json', jsonDocument(event(0, 'surrogate'))],

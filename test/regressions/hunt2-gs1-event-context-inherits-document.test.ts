@@ -6,40 +6,11 @@
 // Now the event is signed under the document's context followed by its own.
 
 import t from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { toBase64 } from '../../src/core/bytes.js'
 import { documentPreHashes, hashIdOfPreHash } from '../../src/core/epcis-event-hash.js'
-import { createCustody, custodyKeysIn } from '../../src/cli/custody-dir.js'
-import { buildApp } from '../../src/http/app.js'
-import { CaptureJobStore } from '../../src/store/capture-jobs.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
-
-const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'
-
-async function finished(app: FastifyInstance, location: string, token: string): Promise<Record<string, unknown>> {
-  for (;;) {
-    const job = (await app.inject({ url: location, headers: { authorization: `Bearer ${token}` } })).json() as Record<string, unknown>
-    if (!job.running) return job
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+import { captureApp, finishedJob, EPCIS_CONTEXT } from '../helpers/capture-app.js'
 
 t.test('an event with a @context of its own keeps its document prefixes when captured', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({
-    ledger: node.ledger,
-    config: { baseUrl: 'http://127.0.0.1' },
-    capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) },
-  })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const { signer, token } = createCustody(node.dir, 'erp-ctx')
-  await node.ledger.submit(
-    node.statement({ type: 'actor.register', actor: 'operator', body: { id: 'erp-ctx', name: 'erp-ctx', roles: ['processor'], publicKey: toBase64(signer.publicKey), custody: 'node' } }, [node.operator]),
-  )
+  const { node, app, token } = await captureApp(t, 'erp-ctx')
   const document = {
     '@context': [EPCIS_CONTEXT, { ex: 'https://ns.example.com/ex/' }],
     type: 'EPCISDocument',
@@ -69,7 +40,7 @@ t.test('an event with a @context of its own keeps its document prefixes when cap
     payload: JSON.stringify(document),
   })
   t.equal(response.statusCode, 202, response.body)
-  const job = await finished(app, String(response.headers.location), token)
+  const job = await finishedJob(app, String(response.headers.location), token)
   t.same(job.errors, [], 'captured')
 
   const byId = await app.inject(`/events/${encodeURIComponent(expected)}`)

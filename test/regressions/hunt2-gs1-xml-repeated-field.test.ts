@@ -5,27 +5,13 @@
 // element where the schema has none is, and POST /capture makes no job of it.
 
 import t from 'tap'
-import { toBase64 } from '../../src/core/bytes.js'
-import { createCustody, custodyKeysIn } from '../../src/cli/custody-dir.js'
-import { buildApp } from '../../src/http/app.js'
-import { CaptureJobStore } from '../../src/store/capture-jobs.js'
-import { makeNode } from '../helpers/ledger.js'
-import { testDir } from '../helpers/test-dir.js'
+import { captureApp } from '../helpers/capture-app.js'
 
 const xml = (fields: string) =>
   `<?xml version="1.0"?><epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0" creationDate="2026-06-03T09:00:00.000+08:00"><EPCISBody><EventList><ObjectEvent><eventTime>2026-06-03T08:00:00.000+08:00</eventTime><eventTimeZoneOffset>+08:00</eventTimeZoneOffset>${fields}</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>`
 
 t.test('an XML event with a standard field twice is refused', async (t) => {
-  const node = await makeNode(testDir(t))
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, capture: { custody: custodyKeysIn(node.dir), jobs: new CaptureJobStore(node.store) } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
-  })
-  const { signer, token } = createCustody(node.dir, 'erp-xml')
-  await node.ledger.submit(
-    node.statement({ type: 'actor.register', actor: 'operator', body: { id: 'erp-xml', name: 'erp-xml', roles: ['processor'], publicKey: toBase64(signer.publicKey), custody: 'node' } }, [node.operator]),
-  )
+  const { node, app, token } = await captureApp(t, 'erp-xml')
   const size = node.ledger.size
   const cases = {
     'two epcLists': '<epcList><epc>urn:epc:id:sgtin:6901234.000122.S1</epc></epcList><epcList><epc>urn:epc:id:sgtin:6901234.000122.S2</epc></epcList><action>OBSERVE</action>',
