@@ -3,7 +3,6 @@
 // restarted node, told nothing on its command line, delivers it; the receiver verifies it with the key the
 // node serves at GET /v1/log/key. Bad flags are refused before the node opens.
 
-import { createServer } from 'node:http'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -12,6 +11,7 @@ import { verifyAlertDelivery } from '../../src/ledger/alert-envelope.js'
 import { freePort } from '../helpers/nginx.js'
 import { appendAll, getJson, registrations, runCli, startNode } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
+import { webhookReceiver } from '../helpers/webhook-receiver.js'
 
 async function until(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs
@@ -43,17 +43,7 @@ t.test('a delivery owed when the node is killed -9 is made after its restart, fr
   const key = (await (await fetch(`${node.url}/v1/log/key`)).text()).trim()
   await node.kill9()
 
-  const received: string[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      received.push(Buffer.concat(chunks).toString('utf8'))
-      response.writeHead(204).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const { received } = await webhookReceiver(t, { port, status: 204 })
 
   const again = await startNode({ dir })
   t.teardown(() => again.stop())

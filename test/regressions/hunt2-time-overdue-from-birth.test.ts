@@ -4,7 +4,6 @@
 // webhook's cursor: GET /v1/alerts listed it, but the stream never sent it and no webhook ever delivered it. Now an
 // OVERDUE is at the later of the end of its due day and the application's recording, as the node first knew it.
 
-import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/http/app.js'
@@ -13,6 +12,7 @@ import { WebhookDispatcher } from '../../src/publish/webhooks.js'
 import { overdueAlertSource } from '../../src/seal/alerts.js'
 import { openEventStream } from '../helpers/sse.js'
 import { SEAL, village } from '../helpers/seal.js'
+import { webhookReceiver } from '../helpers/webhook-receiver.js'
 
 t.test('an application already past its due date when recorded is sent on the stream and delivered by a webhook', async (t) => {
   const v = await village(t)
@@ -22,23 +22,13 @@ t.test('an application already past its due date when recorded is sent on the st
   t.teardown(() => app.close())
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 
-  const received: string[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      received.push(Buffer.concat(chunks).toString('utf8'))
-      response.writeHead(200).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const { received, url: hookUrl } = await webhookReceiver(t)
   const hooks = new WebhookDispatcher({
     ledger: v.node.ledger,
     store: v.node.store,
     nodeSigner: v.node.nodeSigner,
     origin: v.node.config.origin,
-    targets: [{ kind: '*', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }],
+    targets: [{ kind: '*', url: hookUrl }],
     sources: [overdueAlertSource()],
     timing: { idleCheckMs: 50 },
     clock,

@@ -5,8 +5,6 @@
 // after its cursor, never delivered the late records the witnesses exposed (after an outage of theirs, all of them).
 // Now such an alert is placed no earlier than the node's clock when it is raised.
 
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { initialiseNode, readKeyFile } from '../../src/cli/node-dir.js'
@@ -20,6 +18,7 @@ import { WebhookDispatcher } from '../../src/publish/webhooks.js'
 import { newSigner } from '../helpers/ledger.js'
 import { startWitness } from '../helpers/witnessed-node.js'
 import { testDir } from '../helpers/test-dir.js'
+import { webhookReceiver } from '../helpers/webhook-receiver.js'
 
 const SIGNED = Date.parse('2026-09-01T04:00:00.000Z')
 const HOUR = 3_600_000
@@ -38,23 +37,13 @@ t.test('a late record the witnesses expose is delivered by a webhook already pas
   t.teardown(() => cosigning.close())
   await cosigning.round()
 
-  const received: string[] = []
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      received.push(Buffer.concat(chunks).toString('utf8'))
-      response.writeHead(200).end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const { received, url: hookUrl } = await webhookReceiver(t)
   const hooks = new WebhookDispatcher({
     ledger: node.ledger,
     store: node.store,
     nodeSigner: node.nodeSigner,
     origin: node.config.origin,
-    targets: [{ kind: 'LATE_RECORD', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }],
+    targets: [{ kind: 'LATE_RECORD', url: hookUrl }],
     timing: { idleCheckMs: 50 },
     clock,
   })
