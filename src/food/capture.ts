@@ -14,7 +14,7 @@ import { parseStatementPayload } from '../core/statement.js'
 import { IDEMPOTENCY_SPACE, idempotencyKey, type IdempotencyRecord } from '../ledger/idempotency.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { CaptureJobStore, type CaptureError, type CaptureJob, type PendingStatement } from '../store/capture-jobs.js'
-import { eventsOfDocument, statementIdOf, underContext } from './epcis-import.js'
+import { eventsOfDocument, refuseUnsignable, statementIdOf, underContext } from './epcis-import.js'
 
 /** Events in one capture (GS1-EPCIS-Capture-Limit): a batch of POST /v1/statements. */
 export const CAPTURE_EVENT_LIMIT = 1000
@@ -251,22 +251,6 @@ export class CaptureService {
       if (outcome) job.captured.push({ eventIndex, seq: outcome.seq, repeat: !outcome.created })
     })
     job.done += slice.length
-  }
-}
-
-/**
- * Refuses (INVALID_JSON) a document whose events or @context hold what JSON.parse reads but RFC 8785 cannot
- * write: a number beyond a double (Infinity) or a lone surrogate (I-JSON, RFC 7493, forbids both). Such an
- * event could never be signed: it would fail the job's slice, not just itself, for good.
- */
-function refuseUnsignable(document: unknown, events: unknown[]): void {
-  const parts: [unknown, Record<string, unknown>][] = [[(document as { '@context'?: unknown })['@context'] ?? null, { field: '@context' }], ...events.map((event, eventIndex): [unknown, Record<string, unknown>] => [event, { eventIndex }])]
-  for (const [value, where] of parts) {
-    try {
-      canonicalBytes(value)
-    } catch (error) {
-      fail('INVALID_JSON', `${where.field ?? `event ${String(where.eventIndex)}`} cannot be signed (I-JSON, RFC 7493: no number beyond a double, no lone surrogate): ${(error as Error).message}`, where)
-    }
   }
 }
 

@@ -26,13 +26,32 @@ export function statementIdOf(event: Record<string, unknown>): string {
 }
 
 /**
- * One food.event statement per event, signed under the document's @context: JSON-LD applies an event's own
- * @context on top of its document's, so an event with one gets the document's followed by its own (an item
- * already in the document's left out, so an event that repeats GS1's context signs what one without it does).
+ * Refuses (INVALID_JSON) a document whose events or @context hold what JSON.parse reads but RFC 8785 cannot
+ * write: a number beyond a double (Infinity) or a lone surrogate (I-JSON, RFC 7493, forbids both). Such an
+ * event could never be signed: a capture job's slice would fail on it for good, and `epcis import` half-way.
+ */
+export function refuseUnsignable(document: unknown, events: unknown[]): void {
+  const parts: [unknown, Record<string, unknown>][] = [[(document as { '@context'?: unknown })['@context'] ?? null, { field: '@context' }], ...events.map((event, eventIndex): [unknown, Record<string, unknown>] => [event, { eventIndex }])]
+  for (const [value, where] of parts) {
+    try {
+      canonicalBytes(value)
+    } catch (error) {
+      fail('INVALID_JSON', `${where.field ?? `event ${String(where.eventIndex)}`} cannot be signed (I-JSON, RFC 7493: no number beyond a double, no lone surrogate): ${(error as Error).message}`, where)
+    }
+  }
+}
+
+/**
+ * One food.event statement per event (INVALID_JSON for a document one cannot carry), signed under the
+ * document's @context: JSON-LD applies an event's own @context on top of its document's, so an event with one
+ * gets the document's followed by its own (an item already in the document's left out, so an event that
+ * repeats GS1's context signs what one without it does).
  */
 export function statementsFromDocument(document: unknown, actor: string, issuedAt: (event: Record<string, unknown>) => string): Statement[] {
   const context = (document as { '@context'?: unknown })['@context']
-  return eventsOfDocument(document).map((event) => ({ type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: underContext(context, event) }))
+  const events = eventsOfDocument(document)
+  refuseUnsignable(document, events)
+  return events.map((event) => ({ type: 'food.event', actor, id: statementIdOf(event), issuedAt: issuedAt(event), body: underContext(context, event) }))
 }
 
 /** `event` as signed within a document whose @context is `context` (statementsFromDocument). */
