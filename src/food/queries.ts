@@ -10,6 +10,7 @@ import { latestShipmentOf } from './shipment-index.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import type { KeyPattern } from './epc-patterns.js'
 import { itemsUnderLot } from './lot-index.js'
+import { isLotKey } from './objects.js'
 import {
   SPACES,
   type ObjectEventLink,
@@ -154,7 +155,7 @@ export function itemScan(limit: number): ItemScan {
 export async function itemsOfLots(reader: RecordReader, lotKeys: Iterable<string>, scan: ItemScan): Promise<{ keys: string[]; partial: boolean }> {
   const keys: string[] = []
   let partial = false
-  for (const lot of new Set([...lotKeys].filter((key) => key.startsWith('01/') && key.includes('/10/')))) {
+  for (const lot of new Set([...lotKeys].filter(isLotKey))) {
     const items = await itemsUnderLot(reader, lot, scan.left + 1)
     if (items.length > scan.left) partial = true
     const read = items.slice(0, scan.left)
