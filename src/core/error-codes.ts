@@ -61,6 +61,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   COPIES_EXCEEDED: 'more copies stamped than approved',
   REVOKED_SEAL_USE: 'a statement about a revoked seal',
   INVALID_TRANSITION: 'the application is not in a state that allows this statement',
+  REFUSED_BEFORE: 'a seal statement whose very payload was refused before (an attempt record keeps it): a refused statement stays refused, sign a new one',
   // Reads
   NOT_FOUND: 'no such resource',
   METHOD_NOT_ALLOWED: 'a path that is served, asked with a method it does not take; the Allow header and details.allow name the methods it takes',

@@ -3,6 +3,8 @@
 // statements costs constant space per key and one actor can make only a bounded number of keys.
 
 import { fromBase64, toHex } from '../core/bytes.js'
+import type { Envelope } from '../core/dsse.js'
+import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { ATTEMPT_SPACE, alertRecord, type Alert, type AttemptSample } from '../ledger/alerts.js'
 import type { RecordReader, RefusalContext } from '../ledger/kinds.js'
@@ -51,7 +53,7 @@ export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]
   const subject = await attemptSubject(ctx, statement.body)
   const key = attemptKey(subject, statement.actor, error.code)
   const earlier = await ctx.get<Alert>(SEAL_SPACES.attempt, key)
-  const payloadSha256 = toHex(sha256(fromBase64(ctx.envelope.payload, 'payload')))
+  const payloadSha256 = payloadSha256Of(ctx.envelope)
   // The same signed statement again is a replay (anyone can resend the first envelope /v1/alerts publishes) or a
   // client's retry, not another attempt by its signer: it counts once, and pushes no sample of a real one out.
   if (earlier && (isPayloadOf(earlier.envelope, payloadSha256) || earlier.samples?.some((s) => s.payloadSha256 === payloadSha256))) return []
@@ -83,12 +85,41 @@ export async function attemptRecords(ctx: RefusalContext): Promise<RecordWrite[]
   const writes: RecordWrite[] = []
   if (earlier && earlier.at !== alert.at) writes.push({ ...alertRecord(earlier, key, ATTEMPT_SPACE), value: null })
   writes.push({ space: SEAL_SPACES.attempt, key, value: alert }, alertRecord(alert, key, ATTEMPT_SPACE))
+  // Every payload the record keeps stays refused (refusedBefore): at most the first and ATTEMPT_SAMPLES, so a
+  // flood of refusals still costs constant space per key.
+  writes.push({ space: SEAL_SPACES.refusedPayload, key: payloadSha256, value: key })
+  const firstSha256 = earlier?.envelope ? payloadSha256Of(earlier.envelope) : payloadSha256
+  for (const dropped of earlier?.samples?.slice(0, Math.max(0, earlier.samples.length + 1 - ATTEMPT_SAMPLES)) ?? []) {
+    if (dropped.payloadSha256 !== firstSha256) writes.push({ space: SEAL_SPACES.refusedPayload, key: dropped.payloadSha256, value: null })
+  }
   return writes
+}
+
+/**
+ * Refuses, as REFUSED_BEFORE, a statement whose very payload the node refused before and keeps in an attempt
+ * record. /v1/alerts publishes each record's first envelope, signature and all: without this, anyone could POST
+ * a stamp refused as USE_WITHOUT_APPROVAL again once the application was approved, and the log would show a
+ * lawful use that was in truth made before the approval. A signer whose statement was refused signs a new one.
+ */
+export async function refusedBefore(ctx: RecordReader & { envelope: Envelope }): Promise<void> {
+  const payloadSha256 = payloadSha256Of(ctx.envelope)
+  const key = await ctx.get<string>(SEAL_SPACES.refusedPayload, payloadSha256)
+  if (key === undefined) return
+  const attempt = await ctx.get<Alert>(SEAL_SPACES.attempt, key)
+  const code = attempt?.code ?? 'a seal rule'
+  fail('REFUSED_BEFORE', `this signed statement was refused before (${code}${attempt?.firstAt ? `, first at ${attempt.firstAt}` : ''}) and stays refused; sign a new statement`, {
+    payloadSha256,
+    refusedWith: code,
+  })
+}
+
+function payloadSha256Of(envelope: Pick<Envelope, 'payload'>): string {
+  return toHex(sha256(fromBase64(envelope.payload, 'payload')))
 }
 
 /** Whether `envelope` (a stored attempt's first one) carries the payload whose SHA-256 is `payloadSha256`. */
 function isPayloadOf(envelope: Alert['envelope'], payloadSha256: string): boolean {
-  return envelope !== undefined && toHex(sha256(fromBase64(envelope.payload, 'payload'))) === payloadSha256
+  return envelope !== undefined && payloadSha256Of(envelope) === payloadSha256
 }
 
 /** The first `limit` attempt records about a seal's application, or about the seal alone when `applicationId` is undefined, by actor and code. */

@@ -6,7 +6,7 @@ import { fail } from '../core/errors.js'
 import type { RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import { offHoursAlert, useBeforeApprovalAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
-import { attemptRecords } from './attempts.js'
+import { attemptRecords, refusedBefore } from './attempts.js'
 import { endOfLocalDate, sealConfig, type SealConfig } from './config.js'
 import {
   SEAL_SPACES,
@@ -270,6 +270,8 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
   return kinds.map((kind) => ({
     ...kind,
     async accept(ctx) {
+      // Outside the try: a replay of a refused statement is not another attempt by its signer.
+      await refusedBefore(ctx)
       try {
         await kind.accept(ctx)
       } catch (error) {

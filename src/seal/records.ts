@@ -20,6 +20,8 @@ export const SEAL_SPACES = {
   alertsByApplication: 'seal.alert-by-application',
   /** sealId or * \0 applicationId or * \0 actor \0 code -> the attempt Alert that counts those refusals */
   attempt: 'seal.attempt',
+  /** SHA-256 (hex) of a refused payload an attempt record keeps (its first envelope's, its samples') -> the attempt key */
+  refusedPayload: 'seal.refused-payload',
 } as const
 
 // Composite keys join their parts with SEP (store/keys.ts). Seal and application ids never contain it

@@ -32,6 +32,7 @@ const ZH: Partial<Record<ErrorCode, string>> = {
   COPIES_EXCEEDED: '用印份数超过批准份数',
   REVOKED_SEAL_USE: '这枚印章已注销',
   INVALID_TRANSITION: '申请当前的状态不允许这一步',
+  REFUSED_BEFORE: '这份签名声明此前已被拒绝，不能再次提交：请重新签署一份',
   RATE_LIMITED: '请求过于频繁，请稍后再试',
   MIRROR_READ_ONLY: '这是只读镜像节点：请到主节点办理',
   SHUTTING_DOWN: '节点正在关闭',

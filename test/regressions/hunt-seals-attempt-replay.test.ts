@@ -27,7 +27,7 @@ t.test('replaying a refused envelope neither counts as a new attempt nor pushes 
   for (let i = 0; i < 6; i++) {
     const replay = await v.post(published.envelope)
     t.equal(replay.statusCode, 409, 'still refused')
-    t.equal(replay.json().code, 'USE_WITHOUT_APPROVAL')
+    t.equal(replay.json().code, 'REFUSED_BEFORE', 'a refused statement stays refused (gap-refused-replay.test.ts)')
     t.equal((await v.post(second)).statusCode, 409)
   }
   const after = (await attempts())[0]
@@ -35,10 +35,14 @@ t.test('replaying a refused envelope neither counts as a new attempt nor pushes 
   t.same(after.samples, before.samples, 'the samples of the real attempts stay')
   t.equal(after.lastAt, before.lastAt)
 
-  // In one batch too.
+  // In one batch too. A statement twice in one batch is refused by the rule both times: a refusal's records
+  // land with the group, after its rules ran, and it counts once all the same.
   const third = use(3)
   const batch = await v.app.inject({ method: 'POST', url: '/v1/statements', payload: { envelopes: [first, first, second, third, third] } })
-  t.same(batch.json().results.map((r: { code: string }) => r.code), Array(5).fill('USE_WITHOUT_APPROVAL'))
+  t.same(
+    batch.json().results.map((r: { code: string }) => r.code),
+    ['REFUSED_BEFORE', 'REFUSED_BEFORE', 'REFUSED_BEFORE', 'USE_WITHOUT_APPROVAL', 'USE_WITHOUT_APPROVAL'],
+  )
   t.equal((await attempts())[0].count, 3, 'only the new statement counts')
   t.equal((await v.get(`/seals/${SEAL}`)).statusCode, 200)
 })
