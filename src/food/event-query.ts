@@ -13,7 +13,7 @@ import { identifierKey, parseIdentifier } from './identifiers.js'
 import type { EpcisEvent } from './objects.js'
 import { parseExtensionsHeader } from './json-ld-terms.js'
 import type { LocationScope } from './location-hierarchy.js'
-import { parsePageToken } from './page-token.js'
+import { parsePageToken, type CandidatePath } from './page-token.js'
 
 /** The REST binding's default page size (openapi.yaml components.schemas.PerPage). */
 export const DEFAULT_PER_PAGE = 30
@@ -76,6 +76,8 @@ export interface EventQuery {
   remaining?: number
   /** continue after this position (from nextPageToken) */
   after?: Position
+  /** where an earlier page found the candidates (from nextPageToken): 'scan' skips the object index */
+  candidatePath?: CandidatePath
   /** identifies the query, so a page token is not replayed against another one */
   fingerprint: string
 }
@@ -212,8 +214,18 @@ export function parseEventQuery(raw: RawQuery, eventId?: string, whole?: string,
     const cursor = parsePageToken(token, query.fingerprint)
     query.after = { eventTime: cursor.t, seq: cursor.s }
     if (cursor.n !== undefined) query.remaining = cursor.n
+    if (cursor.p !== undefined) {
+      // Only a query that asks the object index can have left it; no page of any other query carries a path.
+      if (!asksObjectIndex(query)) fail('BAD_REQUEST', 'nextPageToken does not parse', { parameter: 'nextPageToken' })
+      query.candidatePath = cursor.p
+    }
   }
   return query
+}
+
+/** Whether the query's candidates come from the object index (its MATCH_ ids and patterns) while they name few enough events. */
+export function asksObjectIndex(query: EventQuery): boolean {
+  return query.matches.length > 0 && !query.eventIds
 }
 
 /** The canonical key of an EPC, class or location given in a query. Throws IDENTIFIER_INVALID / CHECK_DIGIT_INVALID. */

@@ -7,7 +7,7 @@ import { SEP, SEP_END, seqKey } from '../store/keys.js'
 import { normaliseEventVocabulary } from './cbv.js'
 import { preciseInstant } from './dates.js'
 import { EPCIS_CONTEXT } from './epcis-schema.js'
-import { MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
+import { asksObjectIndex, MATCH_FIELDS, MAX_SCANNED, type EventPage, type EventQuery, type Position } from './event-query.js'
 import { keyOrText, type EpcisEvent } from './objects.js'
 import { filtersMatch } from './event-filters.js'
 import { prefixesOfContexts } from './json-ld-terms.js'
@@ -23,9 +23,15 @@ interface Examined {
   match?: { event: Record<string, unknown>; body: Record<string, unknown>; record: FoodEventRecord; recordTime: string }
 }
 
+/**
+ * The events the object index names for the query, read once per request; undefined when the candidates come
+ * from the other indexes instead.
+ */
+type Named = Position[] | undefined
+
 /** Every candidate in order, each checked: the index record first, then the event as signed. */
-async function* examine(ledger: Ledger, query: EventQuery): AsyncGenerator<Examined> {
-  for await (const chunk of inChunks(candidates(ledger, query))) {
+async function* examine(ledger: Ledger, query: EventQuery, named: Named): AsyncGenerator<Examined> {
+  for await (const chunk of inChunks(candidates(ledger, query, named))) {
     const records = await Promise.all(chunk.map((p) => ledger.records.get<FoodEventRecord>(SPACES.event, seqKey(p.seq))))
     const wanted = records.map((record) => record !== undefined && recordMatches(record, query))
     const signed = await Promise.all(chunk.map((p, i) => (wanted[i] ? readSignedEvent(ledger, p.seq) : undefined)))
@@ -44,13 +50,14 @@ async function* examine(ledger: Ledger, query: EventQuery): AsyncGenerator<Exami
  */
 export async function queryEvents(ledger: Ledger, given: EventQuery): Promise<EventPage> {
   const query = await withHierarchy(ledger, given)
-  if (query.maxEventCount !== undefined && !query.after) await checkCount(ledger, query, query.maxEventCount)
+  const named = await namedEvents(ledger, query)
+  if (query.maxEventCount !== undefined && !query.after) await checkCount(ledger, query, named, query.maxEventCount)
   const limit = Math.min(query.perPage, query.remaining ?? Infinity)
   const events: Record<string, unknown>[] = []
   let scanned = 0
   let last: Position | undefined
   let more = false
-  for await (const { position, match } of examine(ledger, query)) {
+  for await (const { position, match } of examine(ledger, query, named)) {
     if (scanned++ === MAX_SCANNED) {
       more = true
       break
@@ -69,7 +76,9 @@ export async function queryEvents(ledger: Ledger, given: EventQuery): Promise<Ev
   }
   const remaining = query.remaining === undefined ? undefined : query.remaining - events.length
   const page: EventPage = { events }
-  if (more && last && remaining !== 0) page.nextPageToken = formatPageToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint })
+  // The next page resumes the path this one took, so a query past the object index does not read it again.
+  const path = asksObjectIndex(query) && !named ? 'scan' : undefined
+  if (more && last && remaining !== 0) page.nextPageToken = formatPageToken({ t: last.eventTime, s: last.seq, n: remaining, f: query.fingerprint, p: path })
   return page
 }
 
@@ -80,10 +89,10 @@ async function withHierarchy(ledger: Ledger, query: EventQuery): Promise<EventQu
   return { ...query, within: { readPoint, bizLocation } }
 }
 
-async function checkCount(ledger: Ledger, query: EventQuery, max: number): Promise<void> {
+async function checkCount(ledger: Ledger, query: EventQuery, named: Named, max: number): Promise<void> {
   let scanned = 0
   let count = 0
-  for await (const { match } of examine(ledger, query)) {
+  for await (const { match } of examine(ledger, query, named)) {
     if (scanned++ === MAX_SCANNED) fail('QUERY_TOO_LARGE', `more than ${MAX_SCANNED} candidate events to count against maxEventCount ${max}; narrow the query`, { maxEventCount: max })
     if (match && ++count > max) fail('QUERY_TOO_LARGE', `more than maxEventCount ${max} events match`, { maxEventCount: max })
   }
@@ -119,9 +128,9 @@ export function buildQueryDocument(page: EventPage, creationDate: Date): Record<
 }
 
 /** Candidate events in order, after the cursor, from the most selective index the query allows. */
-async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
+async function* candidates(ledger: Ledger, query: EventQuery, named: Named): AsyncGenerator<Position> {
   if (query.orderBy === 'recordTime') {
-    yield* inLogOrder(ledger, query)
+    yield* inLogOrder(ledger, query, named)
     return
   }
   if (query.eventIds) {
@@ -129,7 +138,6 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
     yield* mergeOrdered([...query.eventIds].filter((id) => id !== '' && !id.includes(SEP)).map((id) => scanTimeIndex(ledger, SPACES.byEventId, `${id}${SEP}`, query)), query.direction)
     return
   }
-  const named = await namedEvents(ledger, query)
   if (named) {
     const ordered = named.filter((p) => inTimeBounds(p, query) && isAfter(p, query))
     yield* query.direction === 'ASC' ? ordered : ordered.reverse()
@@ -146,11 +154,11 @@ async function* candidates(ledger: Ledger, query: EventQuery): AsyncGenerator<Po
 /**
  * The events the object index names for the query's most selective MATCH_ parameter, in eventTime order: objects
  * first, as a lot or pallet has few events. Takes the parameter with the fewest values, exact ids before patterns;
- * undefined (leave it to another index) when the query has none, or when its objects are named in more than a
- * scan's worth of events.
+ * undefined (leave it to another index) when the query has none, names events by id, or when its objects are named
+ * in more than a scan's worth of events, now or on an earlier page (candidatePath 'scan').
  */
-async function namedEvents(ledger: Ledger, query: EventQuery): Promise<Position[] | undefined> {
-  if (query.matches.length === 0) return undefined
+async function namedEvents(ledger: Ledger, query: EventQuery): Promise<Named> {
+  if (!asksObjectIndex(query) || query.candidatePath === 'scan') return undefined
   const match = [...query.matches].sort((a, b) => a.patterns.length - b.patterns.length || a.keys.size - b.keys.size)[0]
   const links = await eventsMatching(ledger.records, match.keys, match.patterns, MAX_SCANNED)
   return links?.map(({ eventTime, seq }) => ({ eventTime, seq }))
@@ -160,16 +168,15 @@ async function namedEvents(ledger: Ledger, query: EventQuery): Promise<Position[
  * Candidates in the log's order (recordTime): the few an id or object index names, sorted by seq, else
  * every food event by seq from the cursor on (read as the page goes, within its scan).
  */
-async function* inLogOrder(ledger: Ledger, query: EventQuery): AsyncGenerator<Position> {
+async function* inLogOrder(ledger: Ledger, query: EventQuery, named: Named): AsyncGenerator<Position> {
   const after = query.after?.seq
   const wanted = (p: Position) => inTimeBounds(p, query) && (after === undefined || (query.direction === 'ASC' ? p.seq > after : p.seq < after))
-  const few = query.eventIds ? undefined : await namedEvents(ledger, query)
-  if (query.eventIds || few) {
+  if (query.eventIds || named) {
     const found: Position[] = []
-    if (few) {
-      for (const p of few) if (wanted(p)) found.push(p)
+    if (named) {
+      for (const p of named) if (wanted(p)) found.push(p)
     } else {
-      for await (const p of candidates(ledger, { ...query, orderBy: 'eventTime', direction: 'ASC', after: undefined })) if (wanted(p)) found.push(p)
+      for await (const p of candidates(ledger, { ...query, orderBy: 'eventTime', direction: 'ASC', after: undefined }, undefined)) if (wanted(p)) found.push(p)
     }
     found.sort((x, y) => x.seq - y.seq)
     yield* query.direction === 'ASC' ? found : found.reverse()

@@ -1,4 +1,5 @@
-// The nextPageToken of GET /v1/events: a round trip, and garbled or foreign tokens refused with BAD_REQUEST.
+// The nextPageToken of GET /v1/events: a round trip (with the candidates' path or without), and garbled or
+// foreign tokens refused with BAD_REQUEST.
 
 import t from 'tap'
 import { formatPageToken, parsePageToken, type PageToken } from '../../src/food/page-token.js'
@@ -11,6 +12,7 @@ t.test('round trip', async (t) => {
   t.same(parsePageToken(formatPageToken(TOKEN), FINGERPRINT), TOKEN)
   const { n: _n, ...unlimited } = TOKEN
   t.same(parsePageToken(formatPageToken(unlimited), FINGERPRINT), unlimited)
+  t.same(parsePageToken(formatPageToken({ ...TOKEN, p: 'scan' }), FINGERPRINT), { ...TOKEN, p: 'scan' }, 'with the path past the object index')
   t.match(formatPageToken(TOKEN), /^[A-Za-z0-9_-]+$/, 'URL-safe')
 })
 
@@ -27,6 +29,9 @@ t.test('garbled or forged tokens are refused', async (t) => {
     encode({ ...TOKEN, s: '41' }),
     encode({ ...TOKEN, n: 0 }),
     encode({ ...TOKEN, n: 2 ** 60 }),
+    encode({ ...TOKEN, p: 'objects' }),
+    encode({ ...TOKEN, p: null }),
+    encode({ ...TOKEN, p: true }),
   ]
   for (const text of refused) t.throws(() => parsePageToken(text, FINGERPRINT), { code: 'BAD_REQUEST' }, JSON.stringify(text))
   t.throws(() => parsePageToken(formatPageToken({ ...TOKEN, f: 'fedcba9876543210' }), FINGERPRINT), { code: 'BAD_REQUEST' }, 'another query')
