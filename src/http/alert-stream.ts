@@ -2,7 +2,7 @@
 // position, so a client that reconnects with Last-Event-ID gets the alerts after the last one it saw and
 // none before; a comment line every heartbeat keeps proxies from closing an idle stream. A client too slow
 // to take what it is sent is cut off rather than buffered for, its connection dropped with what was queued
-// for it: it reconnects and resumes from its last id.
+// for it: it reconnects and resumes from its last id. A filter cut short says so first, in an event without an id.
 
 import type { ServerResponse } from 'node:http'
 import { formatPageToken, type PlacedAlert } from '../ledger/alerts.js'
@@ -51,6 +51,14 @@ export class AlertStream {
   send(placed: PlacedAlert): void {
     if (this.lastPosition === undefined || placed.position > this.lastPosition) this.lastPosition = placed.position
     this.write(`id: ${formatPageToken(this.lastPosition)}\nevent: alert\ndata: ${JSON.stringify(placed.alert)}\n\n`)
+  }
+
+  /**
+   * Tells, before any alert, that the filter was cut short and the alerts sent are not all that it names. No id: a
+   * client's Last-Event-ID stays the last alert's, and a resumed stream tells it again.
+   */
+  sendTruncated(message: string): void {
+    this.write(`event: truncated\ndata: ${JSON.stringify({ truncated: true, message })}\n\n`)
   }
 
   /** Resolves once the client has taken what was written (for a replay of many alerts). */

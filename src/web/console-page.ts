@@ -27,6 +27,8 @@ export interface ConsoleFilter {
 
 export interface ConsoleView {
   filter: ConsoleFilter
+  /** present when the lot filter's lot has more serialised items than it reads: how many it read */
+  lotCutAtItems?: number
   alerts: readonly ConsoleAlert[]
   actors: ReadonlyMap<string, ActorProfile>
   chart: AlertChart
@@ -57,6 +59,7 @@ const WORDS = {
     live: '实时更新：正在连接…', liveOff: '查看的是较早的预警或过去的日期，新预警不会在此出现。',
     noScript: '需要启用 JavaScript 才能在本机核验账本记录并实时接收新预警；筛选与翻页无需 JavaScript。',
     verification: '账本核验', chartLast: '近 {n} 天', explorer: '账本浏览', api: '数据接口',
+    lotCut: '结果不完整：该批次的单品超过 {n} 件，只按其中前 {n} 件单品筛选了预警；其余单品的预警未列出，图表中也未计入。',
   },
   en: {
     title: 'Alerts console',
@@ -69,6 +72,7 @@ const WORDS = {
     live: 'Live updates: connecting…', liveOff: 'You are looking at older alerts or past dates: new alerts do not appear here.',
     noScript: 'Turn on JavaScript to verify the entries on this device and to receive new alerts live; filtering and paging work without it.',
     verification: 'Ledger check', chartLast: 'the last {n} days', explorer: 'Ledger explorer', api: 'Data API',
+    lotCut: 'Partial: this lot has more than {n} serialised items, and only the alerts of the first {n} are matched. The alerts of the others are not listed here nor counted in the chart.',
   },
 } as const
 
@@ -86,6 +90,7 @@ const STYLES =
   '.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:5px;vertical-align:-1px}' +
   'figure.chart{margin:0;padding:0;background:none}figure.chart svg{max-height:260px}.scroll{overflow-x:auto}' +
   '.pager{display:flex;gap:16px;margin:8px 0 0}' +
+  '.warn{margin:10px 0 0;padding:8px 12px;border-radius:10px;background:#fdecea;color:#8e1c12;font-weight:600}' +
   '.live{margin:0;font-size:14px;color:#3d4442}.live[data-state=open]:before{content:"● ";color:#176f30}.live[data-state=retrying]:before{content:"● ";color:#b9770e}'
 
 /** The query string of the console for `filter` (and `lang`), for links that keep the reader's filters. */
@@ -141,9 +146,12 @@ export function renderConsole(view: ConsoleView, lang: Lang, url: string): strin
     ? `<p class="live" data-live-status role="status">${w.live}</p>`
     : `<p class="live">${w.liveOff}</p>`
   const listAttributes = view.live ? ` data-stream="${escapeHtml(view.live.stream)}" data-rows="${escapeHtml(view.live.rows)}"` : ''
+  // beside the form, above the chart and the list: both are cut by it
+  const lotCut =
+    view.lotCutAtItems !== undefined ? `<p class="warn" role="note" data-lot-truncated>${w.lotCut.replaceAll('{n}', view.lotCutAtItems.toLocaleString('en-US'))}</p>` : ''
   const body = [
     `<section class="card"><h1>${w.title}</h1><p class="sub">${w.intro}</p>` +
-      `<ul class="nav"><li><a href="/?lang=${lang}">${w.explorer}</a></li><li><a href="/docs">${w.api}</a></li></ul>${filterForm(view, lang)}</section>`,
+      `<ul class="nav"><li><a href="/?lang=${lang}">${w.explorer}</a></li><li><a href="/docs">${w.api}</a></li></ul>${filterForm(view, lang)}${lotCut}</section>`,
     `<section class="card verify"><h2>${w.verification}</h2><p data-verification-status>${escapeHtml(TEXT[lang].pending)}</p>` +
       `<noscript><p class="small">${w.noScript}</p></noscript></section>`,
     `<section class="card">${renderAlertChart(view.chart, lang, kindHref, view.chartLimit)}${chartTitleNote}</section>`,

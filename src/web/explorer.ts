@@ -28,13 +28,20 @@ export interface LotSummary {
   firstSeq: number
 }
 
+/** What a lot filter matches: the keys of the lots and of their serialised items. */
+export interface LotKeys {
+  keys: string[]
+  /** present when the lots had more items than were read: how many were, the rest left out */
+  cutAtItems?: number
+}
+
 /** Where the explorer finds lots: the newest ones, and what a search (attacker-controlled text) names. */
 export interface LotDirectory {
   recentLots(reader: RecordReader, limit: number): Promise<LotSummary[]>
   /** a path to redirect to, or the lots the query matches (possibly none, possibly several) */
   searchLots(reader: RecordReader, query: string): Promise<{ path: string } | { lots: LotSummary[] }>
   /** the keys (as `idKey` gives them) of the lots `query` names, found as the search finds them: alerts are filtered by lot with them */
-  lotKeys?(reader: RecordReader, query: string): Promise<string[]>
+  lotKeys?(reader: RecordReader, query: string): Promise<LotKeys>
   /** the canonical key of an identifier an alert names, so two spellings of one lot compare equal; never throws */
   idKey?(id: string): string
   /** the page of an identifier an alert names (the resolver's path), where it has one */

@@ -10,7 +10,7 @@ import { recallMarkOf } from '../recall-index.js'
 import { SPACES, type ObjectRecord } from '../records.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import { normaliseTraceCode, traceCodeOf } from '../../labels/digital-link.js'
-import type { LotSummary } from '../../web/explorer.js'
+import type { LotKeys, LotSummary } from '../../web/explorer.js'
 
 /** Serialised items of the lots a `lot=` filter names that it takes in at most. */
 export const MAX_SEARCH_SCAN = 20_000
@@ -85,10 +85,11 @@ export async function searchLots(reader: RecordReader, query: string): Promise<{
  * it parses, else every lot whose lot number or trace code it is; and the serialised items the ledger first
  * knew under those lots (an alert about one of them is about the lot's goods: selling it after the lot's
  * recall, say), MAX_SEARCH_SCAN object records read for them at most. Compared with keyOrText of an alert's ids.
+ * `cutAtItems` when the lots had more items than that: alerts naming only the items left unread will not match.
  */
-export async function lotKeys(reader: RecordReader, query: string): Promise<string[]> {
+export async function lotKeys(reader: RecordReader, query: string): Promise<LotKeys> {
   const text = query.trim().slice(0, 512)
-  if (text === '') return []
+  if (text === '') return { keys: [] }
   let keys: string[]
   try {
     keys = [identifierKey(parseIdentifier(text))]
@@ -98,7 +99,8 @@ export async function lotKeys(reader: RecordReader, query: string): Promise<stri
     const paths = 'path' in found ? [found.path] : found.lots.map((lot) => lot.path)
     keys = paths.map((path) => keyOrText(`${CANONICAL_DIGITAL_LINK_BASE}${path}`))
   }
-  return [...keys, ...(await itemsOfLots(reader, keys, itemScan(MAX_SEARCH_SCAN))).keys]
+  const items = await itemsOfLots(reader, keys, itemScan(MAX_SEARCH_SCAN))
+  return { keys: [...keys, ...items.keys], ...(items.partial ? { cutAtItems: MAX_SEARCH_SCAN } : {}) }
 }
 
 /** The alert filter's and links' view of the food ids: their keys and their pages. */

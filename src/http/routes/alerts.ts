@@ -65,16 +65,27 @@ export function normaliseTime(name: string, text: string): string {
   return new Date(parsed).toISOString()
 }
 
-/** The filter a query asks for; a lot is looked up in the domain's lots (none there: no alert matches). */
-export async function alertFilterOf(query: AlertFilterQuery, reader: RecordReader, lots: LotDirectory | undefined): Promise<AlertFilter> {
+/**
+ * The filter a query asks for, and whether it is cut short: a lot is looked up in the domain's lots (none there: no
+ * alert matches), and when the lot has more serialised items than are read, `cutAtItems` says how many were: the
+ * answer must say so, since alerts that name only the others cannot match.
+ */
+export async function alertFilterOf(query: AlertFilterQuery, reader: RecordReader, lots: LotDirectory | undefined): Promise<{ filter: AlertFilter; cutAtItems?: number }> {
   const filter: AlertFilter = {}
   if (query.kind !== undefined) filter.kind = query.kind
   if (query.since !== undefined) filter.since = normaliseTime('since', query.since)
   if (query.until !== undefined) filter.until = normaliseTime('until', query.until)
   if (query.org !== undefined) filter.org = query.org
   if (query.seal !== undefined) filter.sealId = query.seal
-  if (query.lot !== undefined) filter.idKeys = lots?.lotKeys ? await lots.lotKeys(reader, query.lot) : [query.lot]
-  return filter
+  if (query.lot === undefined) return { filter }
+  if (!lots?.lotKeys) return { filter: { ...filter, idKeys: [query.lot] } }
+  const { keys, cutAtItems } = await lots.lotKeys(reader, query.lot)
+  return { filter: { ...filter, idKeys: keys }, ...(cutAtItems !== undefined ? { cutAtItems } : {}) }
+}
+
+/** What a stream tells first when its lot filter was cut short. */
+export function lotCutMessage(lot: string, cutAtItems: number): string {
+  return `lot=${lot} names more serialised items than the filter reads: only the alerts of the first ${cutAtItems} are matched`
 }
 
 export interface AlertRouteOptions {
@@ -108,8 +119,10 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
     },
     async (request) => {
       const query = request.query as AlertFilterQuery & { limit: number; pageToken?: string; order: 'asc' | 'desc' }
-      const filter = await alertFilterOf(query, ledger.records, lots)
-      return listAlerts(ledger, { ...filter, limit: query.limit, order: query.order, ...(query.pageToken ? { pageToken: query.pageToken } : {}) }, sources, clock(), context)
+      const { filter, cutAtItems } = await alertFilterOf(query, ledger.records, lots)
+      const page = await listAlerts(ledger, { ...filter, limit: query.limit, order: query.order, ...(query.pageToken ? { pageToken: query.pageToken } : {}) }, sources, clock(), context)
+      // as every bounded answer says it was cut (docs/food.md, "Bounded answers"); absent when it was not
+      return cutAtItems !== undefined ? { ...page, truncated: true } : page
     },
   )
 
@@ -153,7 +166,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
         reply.header('retry-after', '30')
         throw new TracechainError('TOO_MANY_STREAMS', `this node serves ${limits.max} alert streams at once and all are open; retry later`, { max: limits.max })
       }
-      const filter = await alertFilterOf(query, ledger.records, lots)
+      const { filter, cutAtItems } = await alertFilterOf(query, ledger.records, lots)
       // One client must not hold every stream the node serves and shut the others out. Counted after the last
       // await, so that requests sent together cannot all pass before the first is counted.
       // A client on the node's Unix socket has no address: those share one count.
@@ -184,6 +197,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRouteOptions> = async (app, { 
       )
       open.add(stream)
       byAddress.set(address, (byAddress.get(address) ?? 0) + 1)
+      if (cutAtItems !== undefined) stream.sendTruncated(lotCutMessage(query.lot as string, cutAtItems))
       await serveStream(app, stream, { ledger, sources, clock, feed, filter, context, ...(resumeFrom !== undefined ? { resumeFrom } : {}) }, (off) => (unsubscribe = off))
     },
   )

@@ -164,7 +164,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
       const query = request.query as ConsoleQuery
       const form = formOf(query)
       const api = apiQuery(form)
-      const filter = await alertFilterOf(api, ledger.records, lots)
+      const { filter, cutAtItems } = await alertFilterOf(api, ledger.records, lots)
       const now = clock()
       const page = await listPlacedAlerts(ledger, { ...filter, order: 'desc', limit: CONSOLE_PAGE_SIZE, ...(query.pageToken ? { pageToken: query.pageToken } : {}) }, sources, now, context)
       const { alerts, actors } = await cardsOf(page.placed)
@@ -179,6 +179,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
       const html = renderConsole(
         {
           filter: form,
+          ...(cutAtItems !== undefined ? { lotCutAtItems: cutAtItems } : {}),
           alerts,
           actors,
           ...(await chartOf(filter, now).then(({ chart, days }) => ({ chart, ...(days !== undefined ? { chartDays: days } : {}) }))),
@@ -212,7 +213,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRouteOptions> = async (app
       const lang = langOf(request)
       const query = request.query as ConsoleQuery & { after?: string; since?: string }
       if ((query.after === undefined) === (query.since === undefined)) fail('BAD_REQUEST', 'name one of after (a card\'s position) or since (a time)')
-      const filter = await alertFilterOf(apiQuery(formOf(query)), ledger.records, lots)
+      // the page these cards join already says when its lot filter was cut short
+      const { filter } = await alertFilterOf(apiQuery(formOf(query)), ledger.records, lots)
       const since = query.since !== undefined ? normaliseTime('since', query.since) : undefined
       if (since !== undefined && (filter.since === undefined || since > filter.since)) filter.since = since
       const page = await listPlacedAlerts(ledger, { ...filter, ...(query.after !== undefined ? { pageToken: query.after } : {}), limit: FRESH_CARDS }, sources, clock(), context)
