@@ -7,6 +7,7 @@ import { compareCodePoints } from '../core/bytes.js'
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, prefixRange, seqKey } from '../store/keys.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { SPACES, type EdgeRecord } from './records.js'
 
 /** Edges one adjacency record holds: a pallet's cases, a batch's ingredients. Past it, `more`. */
@@ -102,35 +103,39 @@ export async function fromRecord(reader: RecordReader, key: string, direction: D
  * builds it again from the start at its next open (each record is written whole); then ADJACENCY_INDEX_META.
  */
 export async function buildAdjacencyIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
-  if (await store.getMeta(ADJACENCY_INDEX_META)) return
-  const batch = options.batch ?? BUILD_BATCH
-  let writes: RecordWrite[] = []
+  // The object whose edges are being read, in one direction, and its edges so far.
+  let direction: Direction = 'forward'
+  let own: string | undefined
+  let held: Neighbour[] = []
   let objects = 0
-  const flush = async () => {
-    if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-    writes = []
+  const close = (): RecordWrite[] => {
+    if (own === undefined) return []
+    objects++
+    return [{ space: ADJACENCY_SPACES[direction], key: own, value: held.length > ADJACENT_EDGES_HELD ? { more: true } : { edges: held } }]
   }
-  for (const direction of ['forward', 'backward'] as const) {
-    let own: string | undefined
-    let held: Neighbour[] = []
-    const close = async () => {
-      if (own === undefined) return
-      writes.push({ space: ADJACENCY_SPACES[direction], key: own, value: held.length > ADJACENT_EDGES_HELD ? { more: true } : { edges: held } })
-      objects++
-      if (writes.length >= batch) await flush()
-    }
-    for await (const [edgeKey, edge] of store.rangeRecords<EdgeRecord>(EDGE_SPACES[direction])) {
+  await buildIndexOnce<{ direction: Direction; edge: EdgeRecord }>(store, {
+    meta: ADJACENCY_INDEX_META,
+    version: 1,
+    records: async function* () {
+      for (const way of ['forward', 'backward'] as const) {
+        for await (const [edgeKey, edge] of store.rangeRecords<EdgeRecord>(EDGE_SPACES[way])) yield [edgeKey, { direction: way, edge }]
+      }
+    },
+    batch: options.batch ?? BUILD_BATCH,
+    writesOf: (edgeKey, { direction: from, edge }) => {
       const [first, other] = edgeKey.split(SEP) as [string, string]
-      if (first !== own) {
-        await close()
+      let closed: RecordWrite[] = []
+      if (first !== own || from !== direction) {
+        closed = close()
         own = first
+        direction = from
         held = []
       }
       // Past the limit, only the count matters: the record will say `more`.
       if (held.length <= ADJACENT_EDGES_HELD) held.push({ key: other, edge })
-    }
-    await close()
-  }
-  await flush()
-  await store.putMeta(ADJACENCY_INDEX_META, { version: 1, objects })
+      return closed
+    },
+    end: close,
+    summary: () => ({ objects }),
+  })
 }

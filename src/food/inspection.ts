@@ -5,7 +5,8 @@ import { parseDateTime } from '../core/date-time.js'
 import { fail } from '../core/errors.js'
 import { alertRecord, heldAlertSource, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
-import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import type { LevelStore } from '../store/level-store.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { recallMarkOf } from './recall-index.js'
 import { canonicalObject } from './objects.js'
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
@@ -219,25 +220,34 @@ async function* uncoveredDues(records: LedgerRecords, dueBefore?: Date): AsyncIt
 /** Meta key: set once every failed inspection's lot has its due record. */
 export const RECALL_DUE_INDEX_META = 'food.recall-due-index'
 
+/** Due records written in one batch while the index is built. */
+const BUILD_BATCH = 1000
+
 /**
  * The due records of a store whose failed inspections were written before them, built once at open: each lot's
  * first failure, unless a recall naming the lot came after it (its latest, in the lot's recall record), as the
  * log's replay would leave them.
  */
 export async function buildRecallDueIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(RECALL_DUE_INDEX_META)) return
-  const first = new Map<string, InspectionRecord>()
-  for (const [key, inspection] of await store.getRange<InspectionRecord>(INSPECTION_SPACE)) {
-    const lotKey = key.slice(0, key.lastIndexOf(SEP))
-    if (inspection.result.outcome === 'fail' && !first.has(lotKey)) first.set(lotKey, inspection)
-  }
-  const writes: RecordWrite[] = []
-  for (const [lotKey, failed] of first) {
-    const recalled = await store.getRecord<RecallRecord>(SPACES.recall, lotKey)
-    if (recalled === undefined || recalled.seq < failed.seq) writes.push({ space: RECALL_DUE_SPACE, key: recallDueKey(failed, lotKey), value: recallDueOf(failed, lotKey) })
-  }
-  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-  await store.putMeta(RECALL_DUE_INDEX_META, { version: 1, lots: writes.length })
+  // A lot's inspections are together, oldest first (objectKey SEP seq): its first failure is the first one read.
+  const failedLots = new Set<string>()
+  let lots = 0
+  await buildIndexOnce<InspectionRecord>(store, {
+    meta: RECALL_DUE_INDEX_META,
+    version: 1,
+    space: INSPECTION_SPACE,
+    batch: BUILD_BATCH,
+    writesOf: async (key, inspection) => {
+      const lotKey = key.slice(0, key.lastIndexOf(SEP))
+      if (inspection.result.outcome !== 'fail' || failedLots.has(lotKey)) return []
+      failedLots.add(lotKey)
+      const recalled = await store.getRecord<RecallRecord>(SPACES.recall, lotKey)
+      if (recalled !== undefined && recalled.seq >= inspection.seq) return []
+      lots++
+      return [{ space: RECALL_DUE_SPACE, key: recallDueKey(inspection, lotKey), value: recallDueOf(inspection, lotKey) }]
+    },
+    summary: () => ({ lots }),
+  })
 }
 
 /** The inspections of the lots with these keys, oldest first. */

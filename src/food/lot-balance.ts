@@ -6,6 +6,7 @@
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, prefixRange } from '../store/keys.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { inEffect } from './correction-index.js'
 import { kilograms } from './objects.js'
 import { SPACES, type QuantityMove } from './records.js'
@@ -97,31 +98,32 @@ export async function recomputeLotBalance(writer: RecordWriter, lot: string): Pr
  * stopped midway builds them again at its next open; then LOT_BALANCE_INDEX_META.
  */
 export async function buildLotBalanceIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(LOT_BALANCE_INDEX_META)) return
-  let writes: RecordWrite[] = []
-  let lots = 0
+  // The lot whose moves are being read, and its moves in effect so far.
   let lot: string | undefined
   let moves: QuantityMove[] = []
-  const close = async () => {
-    if (lot !== undefined) {
-      writes.push({ space: SPACES.lotBalance, key: lot, value: withMoves(undefined, moves) })
-      lots++
-    }
-    if (writes.length >= BUILD_BATCH) {
-      await store.commit({ entries: [], tiles: [], records: writes })
-      writes = []
-    }
+  let lots = 0
+  const close = (): RecordWrite[] => {
+    if (lot === undefined) return []
+    lots++
+    return [{ space: SPACES.lotBalance, key: lot, value: withMoves(undefined, moves) }]
   }
-  for await (const [key, move] of store.rangeRecords<QuantityMove>(SPACES.quantity)) {
-    const own = key.slice(0, key.indexOf(SEP))
-    if (own !== lot) {
-      await close()
-      lot = own
-      moves = []
-    }
-    if (inEffect(move)) moves.push(move)
-  }
-  await close()
-  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-  await store.putMeta(LOT_BALANCE_INDEX_META, { version: 1, lots })
+  await buildIndexOnce<QuantityMove>(store, {
+    meta: LOT_BALANCE_INDEX_META,
+    version: 1,
+    space: SPACES.quantity,
+    batch: BUILD_BATCH,
+    writesOf: (key, move) => {
+      const own = key.slice(0, key.indexOf(SEP))
+      let closed: RecordWrite[] = []
+      if (own !== lot) {
+        closed = close()
+        lot = own
+        moves = []
+      }
+      if (inEffect(move)) moves.push(move)
+      return closed
+    },
+    end: close,
+    summary: () => ({ lots }),
+  })
 }

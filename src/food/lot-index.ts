@@ -6,6 +6,7 @@
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { SEP, joinKey, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { traceCodeOf } from '../labels/digital-link.js'
 import { recordedLotKey } from './objects.js'
 import { SPACES, type ObjectRecord } from './records.js'
@@ -61,18 +62,17 @@ export async function itemsUnderLot(reader: RecordReader, lotKey: string, limit:
  * GTIN-keyed object records. Run after the GS1 key upgrade, which may re-key them.
  */
 export async function buildLotIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
-  if (await store.getMeta(LOT_INDEX_META)) return
-  const batch = options.batch ?? 1000
-  let writes: RecordWrite[] = []
   let objects = 0
-  for await (const [, record] of store.rangeRecords<ObjectRecord>(SPACES.object, startsWithRange('01/'))) {
-    writes.push(...lotIndexWrites(record))
-    objects++
-    if (writes.length >= batch) {
-      await store.commit({ entries: [], tiles: [], records: writes })
-      writes = []
-    }
-  }
-  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-  await store.putMeta(LOT_INDEX_META, { version: 1, objects })
+  await buildIndexOnce<ObjectRecord>(store, {
+    meta: LOT_INDEX_META,
+    version: 1,
+    space: SPACES.object,
+    range: startsWithRange('01/'),
+    batch: options.batch ?? 1000,
+    writesOf: (_, record) => {
+      objects++
+      return lotIndexWrites(record)
+    },
+    summary: () => ({ objects }),
+  })
 }

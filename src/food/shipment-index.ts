@@ -7,6 +7,7 @@
 import type { RecordReader } from '../ledger/kinds.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { joinKey, prefixRange, seqKey } from '../store/keys.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { SPACES, type FoodEventRecord, type ShipmentLink } from './records.js'
 
 /** The steps that ship: what a receiving is checked against. */
@@ -36,21 +37,18 @@ export async function latestShipmentOf(reader: RecordReader, key: string): Promi
  * (the same records); then SHIPMENT_INDEX_META.
  */
 export async function buildShipmentIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
-  if (await store.getMeta(SHIPMENT_INDEX_META)) return
-  const batch = options.batch ?? BUILD_BATCH
-  let writes: RecordWrite[] = []
   let shipments = 0
-  for await (const [, record] of store.rangeRecords<FoodEventRecord>(SPACES.event)) {
-    if (record.correctedBy !== undefined) continue
-    const indexed = shipmentWrites(record)
-    if (indexed.length === 0) continue
-    shipments++
-    writes.push(...indexed)
-    if (writes.length >= batch) {
-      await store.commit({ entries: [], tiles: [], records: writes })
-      writes = []
-    }
-  }
-  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-  await store.putMeta(SHIPMENT_INDEX_META, { version: 1, shipments })
+  await buildIndexOnce<FoodEventRecord>(store, {
+    meta: SHIPMENT_INDEX_META,
+    version: 1,
+    space: SPACES.event,
+    batch: options.batch ?? BUILD_BATCH,
+    writesOf: (_, record) => {
+      if (record.correctedBy !== undefined) return []
+      const indexed = shipmentWrites(record)
+      if (indexed.length > 0) shipments++
+      return indexed
+    },
+    summary: () => ({ shipments }),
+  })
 }
