@@ -5,8 +5,8 @@
 import { checkedStatementOf } from '../core/statement.js'
 import { fail } from '../core/errors.js'
 import { checkedEntryOf } from '../ledger/entry.js'
-import type { LevelStore, RecordWrite } from '../store/level-store.js'
-import { joinKey } from '../store/keys.js'
+import type { LevelStore } from '../store/level-store.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { isDeclaration } from './corrections.js'
 import { productsNamed, recordBestBefore } from './kinds.js'
 import { madeObjects } from './makers.js'
@@ -16,6 +16,7 @@ import { SPACES, type FoodEventRecord } from './records.js'
 /** Meta key: set once the index holds every event's lots. */
 export const BEST_BEFORE_INDEX_META = 'food.best-before-index'
 
+/** Records written in one batch while the index is built. */
 const UPGRADE_BATCH = 1000
 
 /**
@@ -23,34 +24,26 @@ const UPGRADE_BATCH = 1000
  * made before its product's shelf life changed gets the new one here, where a replay would give it the old.
  */
 export async function buildBestBeforeIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(BEST_BEFORE_INDEX_META)) return
-  const get = <T>(space: string, key: string) => store.getRecord<T>(space, key)
-  let after: string | undefined
   let events = 0
-  for (;;) {
-    const rows = await store.getRange<FoodEventRecord>(SPACES.event, { ...(after !== undefined ? { gt: after } : {}), limit: UPGRADE_BATCH })
-    if (rows.length === 0) break
-    const writes = new Map<string, RecordWrite>()
-    const ctx = {
-      seq: 0,
-      get: async <T>(space: string, key: string) => (writes.get(joinKey(space, key))?.value as T | undefined) ?? get<T>(space, key),
-      put: (space: string, key: string, value: unknown) => void writes.set(joinKey(space, key), { space, key, value }),
-    }
-    for (const [, record] of rows) {
+  await buildIndexOnce<FoodEventRecord>(store, {
+    meta: BEST_BEFORE_INDEX_META,
+    version: 1,
+    space: SPACES.event,
+    batch: UPGRADE_BATCH,
+    // recordBestBefore reads what it wrote for an earlier event (a lot's first date stays), committed or not.
+    writesOf: async (_, record, writer) => {
+      events++
       // Only an event that can make something (makers.ts: madeObjects) is read again; a declaration makes nothing.
-      if (record.declares !== undefined || !(record.eventType === 'TransformationEvent' || record.action === 'ADD')) continue
+      if (record.declares !== undefined || !(record.eventType === 'TransformationEvent' || record.action === 'ADD')) return
       const bytes = await store.getEntryBytes(record.seq)
       if (!bytes) fail('STORE_CORRUPT', `food event ${record.seq} has an index record but no entry`, { seq: record.seq })
       const event = eventOf(checkedStatementOf(checkedEntryOf(bytes).envelope).body)
-      if (isDeclaration(event)) continue
+      if (isDeclaration(event)) return
+      const ctx = { seq: record.seq, get: writer.get, put: writer.put }
       const products = await productsNamed(ctx, event)
       const made = madeObjects(event, objectsOf(event, (gtin) => products.get(gtin)?.companyPrefixLength))
-      ctx.seq = record.seq
       await recordBestBefore(ctx, event, utcMillis(event.eventTime), made, products)
-    }
-    if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
-    after = rows[rows.length - 1][0]
-    events += rows.length
-  }
-  await store.putMeta(BEST_BEFORE_INDEX_META, { version: 1, events })
+    },
+    summary: () => ({ events }),
+  })
 }

@@ -11,7 +11,8 @@ import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { checkedEntryOf } from '../ledger/entry.js'
 import type { Repeat, RuleContext } from '../ledger/kinds.js'
-import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import type { LevelStore } from '../store/level-store.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { SEP, joinKey, seqKey } from '../store/keys.js'
 import { eventOf, type EpcisEvent } from './objects.js'
 import { SPACES, type EventClaim, type FoodEventRecord } from './records.js'
@@ -54,44 +55,41 @@ export async function claimEventIds(ctx: RuleContext, event: EpcisEvent, record:
 
 /** The store meta key saying the index was built for the events written before it existed. */
 export const EVENT_ID_INDEX_META = 'food.event-id-index'
-/** Events upgraded in one batch. */
-const UPGRADE_BATCH = 1000
+/** Records written in one batch: some thousand events, each its record, its one or two ids and its claim. */
+const UPGRADE_BATCH = 3000
 
 /**
  * Builds the id index for events recorded before it existed (a store of an earlier release), once: every food
  * event in seq order gets its hash ID on its record, its ids indexed and its actor's first claim of its content
- * kept (earlier releases recorded repeats: each stays an event of its own), a batch per thousand events, then
- * EVENT_ID_INDEX_META. Reads each food event's entry once; a no-op after, and for a store whose newest event
- * has its hash ID (written by this release, or upgraded to its end). Throws STORE_CORRUPT for an event record
- * whose entry is missing.
+ * kept (earlier releases recorded repeats: each stays an event of its own), in batches, then EVENT_ID_INDEX_META.
+ * Reads each food event's entry once; a no-op after, and for a store whose newest event has its hash ID (written
+ * by this release, or upgraded to its end). Throws STORE_CORRUPT for an event record whose entry is missing.
  */
 export async function buildEventIdIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(EVENT_ID_INDEX_META)) return
-  const [newest] = await store.getRange<Partial<FoodEventRecord>>(SPACES.event, { reverse: true, limit: 1 })
-  if (newest === undefined || newest[1].hashId !== undefined) return store.putMeta(EVENT_ID_INDEX_META, { version: 1, events: 0 })
-  let after: string | undefined
   let events = 0
-  for (;;) {
-    const rows = await store.getRange<Omit<FoodEventRecord, 'hashId'> & { hashId?: string }>(SPACES.event, { ...(after !== undefined ? { gt: after } : {}), limit: UPGRADE_BATCH })
-    if (rows.length === 0) break
-    const writes = new Map<string, RecordWrite>()
-    const put = (space: string, key: string, value: unknown) => void writes.set(joinKey(space, key), { space, key, value })
-    for (const [key, stored] of rows) {
+  await buildIndexOnce<Omit<FoodEventRecord, 'hashId'> & { hashId?: string }>(store, {
+    meta: EVENT_ID_INDEX_META,
+    version: 1,
+    isUpToDate: async () => {
+      const [newest] = await store.getRange<Partial<FoodEventRecord>>(SPACES.event, { reverse: true, limit: 1 })
+      return newest === undefined || newest[1].hashId !== undefined
+    },
+    space: SPACES.event,
+    batch: UPGRADE_BATCH,
+    // Rewrites the record it reads, and reads the claims written before it, committed or not.
+    writesOf: async (key, stored, writer) => {
+      events++
       const bytes = await store.getEntryBytes(stored.seq)
       if (!bytes) fail('STORE_CORRUPT', `food event ${stored.seq} has an index record but no entry`, { seq: stored.seq })
-      const entry = checkedEntryOf(bytes)
-      const statement = checkedStatementOf(entry.envelope)
+      const statement = checkedStatementOf(checkedEntryOf(bytes).envelope)
       const record: FoodEventRecord = { ...stored, hashId: stored.hashId ?? foodEventHashId(statement.body) }
-      put(SPACES.event, key, record)
-      for (const id of indexedEventIds(record)) put(SPACES.byEventId, joinKey(id, record.eventTime, seqKey(record.seq)), 1)
+      writer.put(SPACES.event, key, record)
+      for (const id of indexedEventIds(record)) writer.put(SPACES.byEventId, joinKey(id, record.eventTime, seqKey(record.seq)), 1)
       const claimKey = claimKeyOf(eventOf(statement.body), record)
-      if (!writes.has(joinKey(SPACES.eventClaim, claimKey)) && !(await store.getRecord(SPACES.eventClaim, claimKey))) {
-        put(SPACES.eventClaim, claimKey, { seq: record.seq, statement: statement.id } satisfies EventClaim)
+      if ((await writer.get(SPACES.eventClaim, claimKey)) === undefined) {
+        writer.put(SPACES.eventClaim, claimKey, { seq: record.seq, statement: statement.id } satisfies EventClaim)
       }
-    }
-    await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
-    after = rows[rows.length - 1][0]
-    events += rows.length
-  }
-  await store.putMeta(EVENT_ID_INDEX_META, { version: 1, events })
+    },
+    summary: () => ({ events }),
+  })
 }

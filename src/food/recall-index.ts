@@ -3,7 +3,8 @@
 // something from a marked lot. Rules and pages read one record per lot instead of walking the graph.
 
 import type { RecordReader } from '../ledger/kinds.js'
-import type { LevelStore, RecordWrite } from '../store/level-store.js'
+import type { LevelStore } from '../store/level-store.js'
+import { buildIndexOnce } from '../store/index-build.js'
 import { SEP, prefixRange, seqKey, startsWithRange } from '../store/keys.js'
 import { mayMakeProduct } from './makers.js'
 import { inEffect } from './correction-index.js'
@@ -177,28 +178,39 @@ async function mayCarry(reader: RecordReader, edge: EdgeRecord, to: string): Pro
  * batch, then RECALL_INDEX_META in the store's meta. Bounded by the recalls on record times the walk's bounds.
  */
 export async function buildRecallIndex(store: LevelStore): Promise<void> {
-  if (await store.getMeta(RECALL_INDEX_META)) return
-  const writes = new Map<string, RecordWrite>()
-  const writer: RecordWriter = {
-    get: async <T>(space: string, key: string) => (writes.get(space + SEP + key)?.value as T | undefined) ?? store.getRecord<T>(space, key),
-    // The walk writes marks and recall records only, never the edges it ranges over.
-    range: <T>(space: string, options: Parameters<LevelStore['getRange']>[1]) => store.getRange<T>(space, options),
-    put: (space, key, value) => void writes.set(space + SEP + key, { space, key, value }),
-  }
-  const recalls = (await store.getRange<RecallRecord>(SPACES.recall, {})).sort(([, a], [, b]) => a.seq - b.seq)
   // Each recall statement's lots share its budget, as when it was appended.
   const budgets = new Map<number, RecallWalkBudget>()
+  const written = new Set<string>()
+  let recalls = 0
   let truncated = 0
-  for (const [key, recall] of recalls) {
-    const budget = budgets.get(recall.seq) ?? recallWalkBudget()
-    budgets.set(recall.seq, budget)
-    if (!(await markRecalled(writer, key, recall.seq, budget))) {
-      writer.put(SPACES.recall, key, { ...recall, truncated: true } satisfies RecallRecord)
-      truncated++
-    }
-  }
-  if (writes.size > 0) await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
-  await store.putMeta(RECALL_INDEX_META, { version: 1, recalls: recalls.length, marks: writes.size - truncated, truncated })
+  await buildIndexOnce<RecallRecord>(store, {
+    meta: RECALL_INDEX_META,
+    version: 1,
+    records: async function* () {
+      yield* (await store.getRange<RecallRecord>(SPACES.recall, {})).sort(([, a], [, b]) => a.seq - b.seq)
+    },
+    // One batch: a walk stops at a lot already marked, so marks a stopped build left would cut the next one short.
+    batch: Infinity,
+    writesOf: async (key, recall, pending) => {
+      recalls++
+      const writer: RecordWriter = {
+        get: pending.get,
+        // The walk writes marks and recall records only, never the edges it ranges over.
+        range: <T>(space: string, options: Parameters<LevelStore['getRange']>[1]) => store.getRange<T>(space, options),
+        put: (space, key, value) => {
+          written.add(space + SEP + key)
+          pending.put(space, key, value)
+        },
+      }
+      const budget = budgets.get(recall.seq) ?? recallWalkBudget()
+      budgets.set(recall.seq, budget)
+      if (!(await markRecalled(writer, key, recall.seq, budget))) {
+        writer.put(SPACES.recall, key, { ...recall, truncated: true } satisfies RecallRecord)
+        truncated++
+      }
+    },
+    summary: () => ({ recalls, marks: written.size - truncated, truncated }),
+  })
 }
 
 /** The store meta key saying the item index (SPACES.itemOfLot) holds the items drawn into edges before it existed. */
@@ -211,24 +223,24 @@ export const ITEM_OF_LOT_INDEX_META = 'food.item-of-lot-index'
  * What earlier recalls did not mark stays unmarked: a new recall, or a new event drawn from the item, marks it.
  */
 export async function buildItemOfLotIndex(store: LevelStore, options: { batch?: number } = {}): Promise<void> {
-  if (await store.getMeta(ITEM_OF_LOT_INDEX_META)) return
-  const batch = options.batch ?? 1000
-  let writes: RecordWrite[] = []
   let items = 0
+  // An item's edges are together: the first one stands for the rest.
   let last: string | undefined
-  for await (const [edgeKey] of store.rangeRecords<EdgeRecord>(SPACES.forward, startsWithRange('01/'))) {
-    const from = edgeKey.slice(0, edgeKey.indexOf(SEP))
-    if (from === last || !isItemKey(from)) continue
-    last = from
-    const lot = recordedLotKey(await store.getRecord<ObjectRecord>(SPACES.object, from))
-    if (lot === undefined) continue
-    writes.push({ space: SPACES.itemOfLot, key: lot + SEP + from, value: 1 })
-    items++
-    if (writes.length >= batch) {
-      await store.commit({ entries: [], tiles: [], records: writes })
-      writes = []
-    }
-  }
-  if (writes.length > 0) await store.commit({ entries: [], tiles: [], records: writes })
-  await store.putMeta(ITEM_OF_LOT_INDEX_META, { version: 1, items })
+  await buildIndexOnce<EdgeRecord>(store, {
+    meta: ITEM_OF_LOT_INDEX_META,
+    version: 1,
+    space: SPACES.forward,
+    range: startsWithRange('01/'),
+    batch: options.batch ?? 1000,
+    writesOf: async (edgeKey) => {
+      const from = edgeKey.slice(0, edgeKey.indexOf(SEP))
+      if (from === last || !isItemKey(from)) return []
+      last = from
+      const lot = recordedLotKey(await store.getRecord<ObjectRecord>(SPACES.object, from))
+      if (lot === undefined) return []
+      items++
+      return [{ space: SPACES.itemOfLot, key: lot + SEP + from, value: 1 }]
+    },
+    summary: () => ({ items }),
+  })
 }
