@@ -6,7 +6,7 @@ import { canonicalBytes } from '../core/canonical-json.js'
 import { fail } from '../core/errors.js'
 import { sha256 } from '../core/hash.js'
 import { normaliseBizStep, normaliseDisposition } from './cbv.js'
-import { preciseInstant } from './dates.js'
+import { instantParameter, preciseInstant } from './dates.js'
 import { isEpcPattern, parsePattern, type KeyPattern } from './epc-patterns.js'
 import { FILTER_PARAMETERS, isFilterParameter, parseEventFilters, type EventFilters } from './event-filters.js'
 import { identifierKey, parseIdentifier } from './identifiers.js'
@@ -251,9 +251,8 @@ function splitList(value: string): string[] {
 
 function time(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  const instant = preciseInstant(value)
-  if (instant === undefined) fail('BAD_REQUEST', `${name} ${value} is not an RFC 3339 date-time with a zone`, { parameter: name })
-  return instant
+  instantParameter(name, value)
+  return preciseInstant(value)
 }
 
 const subMillisecond = (precise: string | undefined) => precise !== undefined && precise.slice(23, 29) !== '000000'

@@ -1,10 +1,11 @@
 // The FSMA 204 export's query (attacker-controlled): a lot, found with everything trace links to it, and
 // a time window in dates (each event's own zone) or instants.
 
+import { heldInstant } from '../core/date-time.js'
 import { fail } from '../core/errors.js'
 import { localDay } from '../core/zone-offset.js'
 import type { Ledger } from '../ledger/ledger.js'
-import { isCalendarDate, parseInstant } from './dates.js'
+import { instantParameter, isCalendarDate, isInstant, parseInstant } from './dates.js'
 import { canonicalObject, keyOrText } from './objects.js'
 import { SPACES, type FoodEventRecord, type ObjectRecord } from './records.js'
 import { digitalLinkOfTlc } from './tlc.js'
@@ -56,7 +57,8 @@ export async function parseFsma204Filter(ledger: Ledger, raw: { lot?: string; fr
 export function scanBound(bound: TimeBound, side: -1 | 1): string {
   if ('instant' in bound) return bound.instant
   const dayStart = Date.parse(`${bound.date}T00:00:00.000Z`)
-  return new Date(side < 0 ? dayStart - MAX_OFFSET_MS : dayStart + 24 * 3600 * 1000 + MAX_OFFSET_MS).toISOString()
+  // Held to years 0000..9999: the day 9999-12-31 ends past them, and "+010000-…" would sort before every key.
+  return heldInstant(side < 0 ? dayStart - MAX_OFFSET_MS : dayStart + 24 * 3600 * 1000 + MAX_OFFSET_MS)
 }
 
 export function inBounds(record: FoodEventRecord, filter: Fsma204Filter): boolean {
@@ -72,11 +74,10 @@ export function inBounds(record: FoodEventRecord, filter: Fsma204Filter): boolea
 
 function timeBound(name: string, value: string): TimeBound {
   if (isCalendarDate(value)) return { date: value }
-  const instant = parseInstant(value)
-  if (instant === undefined) {
+  if (parseInstant(value) === undefined && !isInstant(value)) {
     fail('BAD_REQUEST', `${name} ${value} is neither a date (YYYY-MM-DD) nor an RFC 3339 date-time with a zone`, { parameter: name })
   }
-  return { instant }
+  return { instant: instantParameter(name, value) }
 }
 
 function boundValue(bound: TimeBound): string {

@@ -5,7 +5,7 @@
 import { describeLocation } from '../core/master-data.js'
 import type { Ledger } from '../ledger/ledger.js'
 import type { ActorRecord } from '../ledger/registry.js'
-import { SEP, seqKey } from '../store/keys.js'
+import { SEP, SEP_END, seqKey } from '../store/keys.js'
 import { normaliseBizTransactionType, normaliseSourceDestType } from './cbv.js'
 import { UTF8_BOM, formatCsvRow } from './csv.js'
 import { FSMA204_COLUMNS, REFERENCE_DOCUMENT_TYPES, cteOf, type Cte, type Fsma204Row } from './fsma204-columns.js'
@@ -67,7 +67,7 @@ async function* candidateSeqs(ledger: Ledger, filter: Fsma204Filter): AsyncGener
   }
   const range: { gte?: string; lt?: string } = {}
   if (filter.from) range.gte = scanBound(filter.from, -1)
-  if (filter.to) range.lt = `${scanBound(filter.to, 1)}${SEP}`
+  if (filter.to) range.lt = `${scanBound(filter.to, 1)}${SEP_END}`
   for await (const [key] of ledger.records.scan<unknown>(SPACES.byTime, range)) yield parseInt(key.split(SEP)[1], 16)
 }
 

@@ -1,7 +1,7 @@
 // food.inspection: a regulator's or lab's signed test result for one lot the ledger knows, indexed by
 // lot so the resolver lists a lot's inspections; a failed one raises INSPECTION_FAILED with its entry.
 
-import { parseDateTime } from '../core/date-time.js'
+import { heldInstant, parseDateTime } from '../core/date-time.js'
 import { fail } from '../core/errors.js'
 import { alertRecord, heldAlertSource, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '../ledger/kinds.js'
@@ -161,7 +161,7 @@ export interface RecallDue {
 const RECALL_DUE_HOURS = Math.max(...Object.values(RECALL_START_HOURS))
 
 function recallDueKey(inspection: Pick<InspectionRecord, 'recordedAt'>, key: string): string {
-  return joinKey(new Date(Date.parse(inspection.recordedAt) + RECALL_DUE_HOURS * 3_600_000).toISOString(), key)
+  return joinKey(heldInstant(Date.parse(inspection.recordedAt) + RECALL_DUE_HOURS * 3_600_000), key)
 }
 
 function recallDueOf(inspection: InspectionRecord, key: string): RecallDue {

@@ -4,6 +4,7 @@
 import { fail } from '../core/errors.js'
 import type { Repeat, RuleContext, StatementKind } from '../ledger/kinds.js'
 import { validateEpcisEvent } from './epcis-schema.js'
+import { verifyEventTimeInRange } from './dates.js'
 import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
 import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, itemLotKey, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
 import { joinKey, seqKey } from '../store/keys.js'
@@ -54,6 +55,7 @@ const eventKind: StatementKind = {
   // GS1's schema, then the event's hash ID, before the statement is queued (in a worker thread on the server).
   check(statement) {
     validateEpcisEvent(eventOf(statement.body))
+    verifyEventTimeInRange(eventOf(statement.body))
     declaredCteOf(statement.body as Record<string, unknown>)
   },
   facts(statement) {

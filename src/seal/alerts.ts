@@ -160,7 +160,7 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
     let changesAt = next === undefined ? Infinity : Date.parse(next[0].slice(0, next[0].indexOf(SEP)))
     for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: upTo })) {
       const dueAt = key.slice(0, key.indexOf(SEP))
-      // Keys sort as text: a day ending after year 9999 ("+010000-…", 9999-12-31 west of UTC) sorts first.
+      // A log indexed before keys were held to 9999 (config.ts dueIndexTime) may hold "+010000-…", which sorts first.
       if (!(Date.parse(dueAt) <= now.getTime())) {
         changesAt = Math.min(changesAt, Date.parse(dueAt))
         continue

@@ -1,6 +1,7 @@
 // The seal workflow's settings (thresholds, the local time zone) and local-time arithmetic for them.
 // Pattern alerts are written with their entries, so a change applies to statements recorded after it.
 
+import { heldInstant } from '../core/date-time.js'
 import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
 import { offsetMinutes as parsedOffsetMinutes } from '../core/zone-offset.js'
 import { DEFAULT_TITLE_SIMILARITY } from './similarity.js'
@@ -94,6 +95,14 @@ export function isOffHours(instant: string, config: SealConfig): boolean {
 /** The first instant after a local full-date (YYYY-MM-DD) has ended: when a due date has passed. */
 export function endOfLocalDate(date: string, config: SealConfig): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + DAY_MS - offsetMinutes(config.zoneOffset) * 60_000).toISOString()
+}
+
+/**
+ * endOfLocalDate as the OVERDUE index keys it, held to years 0000..9999 (core/date-time.ts heldInstant): the keys
+ * sort as text, and 9999-12-31 (a common "no deadline") ends in year 10000 west of UTC, "+010000-…", which sorts first.
+ */
+export function dueIndexTime(date: string, config: SealConfig): string {
+  return heldInstant(Date.parse(endOfLocalDate(date, config)))
 }
 
 /** The instant `days` days before `instant`. */

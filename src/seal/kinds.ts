@@ -7,7 +7,7 @@ import type { RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import { offHoursAlert, useBeforeApprovalAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
 import { attemptRecords, refusedBefore } from './attempts.js'
-import { endOfLocalDate, sealConfig, type SealConfig } from './config.js'
+import { dueIndexTime, sealConfig, type SealConfig } from './config.js'
 import {
   SEAL_SPACES,
   bySealKey,
@@ -91,7 +91,7 @@ function advance(ctx: RuleContext, application: ApplicationRecord, seal: SealRec
 
 /** Removes an application from the OVERDUE index once it is settled. */
 function settle(ctx: RuleContext, application: ApplicationRecord, config: SealConfig): void {
-  if (application.dueDate) ctx.put(SEAL_SPACES.due, dueKey(endOfLocalDate(application.dueDate, config), application.applicationId), null)
+  if (application.dueDate) ctx.put(SEAL_SPACES.due, dueKey(dueIndexTime(application.dueDate, config), application.applicationId), null)
 }
 
 function decision(ctx: RuleContext, comment: string | undefined): Decision {
@@ -179,7 +179,7 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
         ctx.put(SEAL_SPACES.bySeal, bySealKey(seal.sealId, ctx.seq), body.applicationId)
         const orgRecord = orgApplicationRecord(application)
         ctx.put(orgRecord.space, orgRecord.key, orgRecord.value)
-        if (body.dueDate) ctx.put(SEAL_SPACES.due, dueKey(endOfLocalDate(body.dueDate, config), body.applicationId), body.applicationId)
+        if (body.dueDate) ctx.put(SEAL_SPACES.due, dueKey(dueIndexTime(body.dueDate, config), body.applicationId), body.applicationId)
         const overBudget = overBudgetAlert(application, 'amount', body.amount, ctx)
         if (overBudget) putAlert(ctx, overBudget)
         const split = await splitContractAlert(application, ctx, config)

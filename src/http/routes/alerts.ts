@@ -3,7 +3,7 @@
 // commit that raised it is durable, resumable with Last-Event-ID (http/alert-stream.ts).
 
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { parseDateTime } from '../../core/date-time.js'
+import { parseDateTime, verifyInstantInRange } from '../../core/date-time.js'
 import { TracechainError, fail } from '../../core/errors.js'
 import { AlertFeed } from '../../ledger/alert-feed.js'
 import { alertMatcher } from '../../ledger/alert-filter.js'
@@ -57,11 +57,13 @@ export interface AlertFilterQuery {
 /**
  * A time parameter (the schema's date-time: attacker-controlled) in UTC with milliseconds, as alerts' `at` is
  * kept. Read by core/date-time.ts, since Date cannot read all the format admits (a leap second, "+08"); else by
- * Date, which reads the console's own bounds in toISOString's form, a year before 0000 too ("-000001-…").
+ * Date, which reads toISOString's form. Throws TIME_OUT_OF_RANGE past 9999 or before 0000 in UTC, where alerts'
+ * `at`, compared as text, has no form (the console holds its own bounds to those years).
  */
 export function normaliseTime(name: string, text: string): string {
   const parsed = parseDateTime(text) ?? Date.parse(text)
   if (Number.isNaN(parsed)) fail('BAD_REQUEST', `${name} ${text} is not an RFC 3339 date-time with a zone`, { parameter: name })
+  verifyInstantInRange(name, text, parsed)
   return new Date(parsed).toISOString()
 }
 

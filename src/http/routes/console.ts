@@ -3,6 +3,7 @@
 // says a new one was raised. Both read the filters of the page's GET form.
 
 import type { FastifyPluginAsync } from 'fastify'
+import { heldInstant } from '../../core/date-time.js'
 import { decodeEnvelope } from '../../core/dsse.js'
 import { fail } from '../../core/errors.js'
 import { parseStatementPayload } from '../../core/statement.js'
@@ -63,8 +64,9 @@ function apiQuery(form: ConsoleFilter): AlertFilterQuery {
   if (form.org !== '') query.org = form.org
   if (form.seal !== '') query.seal = form.seal
   if (form.lot !== '') query.lot = form.lot
-  if (form.from !== '') query.since = new Date(startOfLocalDate(form.from)).toISOString()
-  if (form.to !== '') query.until = new Date(startOfLocalDate(form.to) + DAY_MS).toISOString()
+  // Held to years 0000..9999 as the routes take them: 0000-01-01 starts in year -1 in UTC.
+  if (form.from !== '') query.since = heldInstant(startOfLocalDate(form.from))
+  if (form.to !== '') query.until = heldInstant(startOfLocalDate(form.to) + DAY_MS)
   return query
 }
 
