@@ -77,6 +77,7 @@ export interface InspectionView {
   outcome: 'pass' | 'fail'
   measurements: Measurement[]
   certificate: { name: string; sha256: string }
+  /** UTC with milliseconds (objects.ts utcMillis) */
   inspectedAt: string
   /** LATE_RECORD, as StepView's */
   lateDays?: number
@@ -342,7 +343,8 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       outcome: body.result.outcome,
       measurements: body.result.measurements ?? [],
       certificate: body.certificate,
-      inspectedAt: body.inspectedAt,
+      // In UTC as the steps' times: the schema admits forms Date cannot read ("+08"), which the page formats with Date.
+      inspectedAt: utcMillis(body.inspectedAt),
       ...lateMark(statement.issuedAt, recordedAt),
     })
   }
