@@ -36,11 +36,22 @@ export async function buildGs1KeyIndex(store: LevelStore, options: { batch?: num
   const batch = options.batch ?? UPGRADE_BATCH
   const map = (key: string | undefined) => (key === undefined ? undefined : (moved.get(key) ?? key))
   let writes = new Map<string, RecordWrite>()
-  const write = async (space: string, key: string, value: unknown) => {
-    writes.set(joinKey(space, key), { space, key, value })
+  const put = (space: string, key: string, value: unknown) => void writes.set(joinKey(space, key), { space, key, value })
+  // Committed between moves only: a row's delete under its old key lands with its put under the new one, or
+  // a node killed between the two commits would have deleted the row and, finding its old key gone, never moved it.
+  const flushIfFull = async () => {
     if (writes.size < batch) return
     await store.commit({ entries: [], tiles: [], records: [...writes.values()] })
     writes = new Map()
+  }
+  const write = async (space: string, key: string, value: unknown) => {
+    put(space, key, value)
+    await flushIfFull()
+  }
+  const move = async (space: string, oldKey: string, newKey: string, value: unknown) => {
+    put(space, oldKey, null)
+    put(space, newKey, value)
+    await flushIfFull()
   }
   /** A record the batch or the store holds already: where two old keys meet in one new key. */
   const existing = async <T>(space: string, key: string): Promise<T | undefined> => {
@@ -53,8 +64,7 @@ export async function buildGs1KeyIndex(store: LevelStore, options: { batch?: num
       const rows = [...(await store.getRange<unknown>(space, { gte: old, lte: old })), ...(await store.getRange<unknown>(space, prefixRange(old)))]
       for (const [oldKey, value] of rows) {
         const newKey = key + oldKey.slice(old.length)
-        await write(space, oldKey, null)
-        await write(space, newKey, merged(space, value, await existing(space, newKey), map))
+        await move(space, oldKey, newKey, merged(space, value, await existing(space, newKey), map))
       }
     }
   }
@@ -64,8 +74,7 @@ export async function buildGs1KeyIndex(store: LevelStore, options: { batch?: num
       const [from, to, ...rest] = oldKey.split(SEP)
       const newKey = joinKey(map(from) as string, map(to) as string, ...rest)
       if (newKey === oldKey) continue
-      await write(space, oldKey, null)
-      await write(space, newKey, edge)
+      await move(space, oldKey, newKey, edge)
     }
   }
   for await (const [key, record] of store.rangeRecords<FoodEventRecord>(SPACES.event)) {
