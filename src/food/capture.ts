@@ -169,9 +169,17 @@ export class CaptureService {
       const captureID = this.queue[0] as string
       try {
         await this.run(captureID)
-      } catch {
-        // The store failed under the job (a read, or saving its progress): it stays running in the store,
-        // where the next start takes it up; the jobs behind it go on.
+      } catch (error) {
+        // The store refused to save its progress (a full disk), or was closed under a read while the node
+        // reopens it: that happens with no restart to take the job up, so it is tried again from its last
+        // saved progress (what it appended since is found as repeats), after the wait a refused slice gets.
+        const storeDown = (error instanceof TracechainError && error.code === 'STORE_UNAVAILABLE') || !this.options.ledger.storeStatus.available
+        if (storeDown && !this.closed) {
+          await new Promise((resolve) => setTimeout(resolve, CAPTURE_RETRY_MS))
+          continue
+        }
+        // Any other failure under the job (a read): it stays running in the store, where the next start
+        // takes it up; the jobs behind it go on.
       }
       this.queue.shift()
     }
