@@ -3,7 +3,7 @@
 
 import { BoundedReader } from '../ledger/bounded-reader.js'
 import type { RecordReader } from '../ledger/kinds.js'
-import { hopWithItems } from './item-lot-hop.js'
+import { hopWithItems, uncarriedItemsOfLots, type ItemEdges } from './item-lot-hop.js'
 import { canonicalObject, isItemKey, itemLotKey, recordedLotKey } from './objects.js'
 import { gtinOfKey } from './queries.js'
 import { findRecallMarkOf, recallMarkOf } from './recall-index.js'
@@ -81,46 +81,58 @@ export async function traceGraph(
   // The start's record and its first hop in one round trip: the record only names the start.
   const [startRecord, firstHop] = await Promise.all([
     reader.get<ObjectRecord>(SPACES.object, start.key),
-    depth > 0 ? hopWithItems(reader, [start.key], directions[0]) : undefined,
+    depth > 0 ? hopWithItems(reader, [start.key], directions[0], { uncarried: true }) : undefined,
     early.read([start.key]),
   ])
   const nodes = new Map<string, string>([[start.key, startRecord?.id ?? start.id]])
   const edges = new Map<string, TraceEdge>()
   let truncated = false
+  /** Takes a hop's edges into the graph (as far as it has room); returns the nodes this direction has not walked from yet. */
+  const take = (found: ItemEdges['found'], dir: 'forward' | 'backward', visited: Set<string>) => {
+    const next: string[] = []
+    const added: string[] = []
+    for (const { key: other, edge } of found) {
+      if (!nodes.has(other)) {
+        // An edge to a node the answer cannot hold is left out with it.
+        if (nodes.size >= maxNodes) {
+          truncated = true
+          continue
+        }
+        nodes.set(other, dir === 'forward' ? edge.to : edge.from)
+        added.push(other)
+      }
+      edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
+        from: edge.from,
+        to: edge.to,
+        seq: edge.seq,
+        eventType: edge.eventType,
+        bizStep: edge.bizStep ?? null,
+        eventTime: edge.eventTime,
+      })
+      if (!visited.has(other)) {
+        visited.add(other)
+        next.push(other)
+      }
+    }
+    // The new nodes' details are read while the next hop is: the walk's last round trip then brings them too.
+    early.read(added)
+    return next
+  }
   for (const dir of directions) {
     let frontier = [start.key]
     const visited = new Set(frontier)
+    const deferred: string[] = []
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-      const { found, cut } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await hopWithItems(reader, frontier, dir)
+      const { found, cut, deferred: lots } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await hopWithItems(reader, frontier, dir, { uncarried: true })
       if (cut) truncated = true
-      const next: string[] = []
-      const added: string[] = []
-      for (const { key: other, edge } of found.flat()) {
-        if (!nodes.has(other)) {
-          // An edge to a node the answer cannot hold is left out with it.
-          if (nodes.size >= maxNodes) {
-            truncated = true
-            continue
-          }
-          nodes.set(other, dir === 'forward' ? edge.to : edge.from)
-          added.push(other)
-        }
-        edges.set(`${edge.seq}\u0000${edge.from}\u0000${edge.to}`, {
-          from: edge.from,
-          to: edge.to,
-          seq: edge.seq,
-          eventType: edge.eventType,
-          bizStep: edge.bizStep ?? null,
-          eventTime: edge.eventTime,
-        })
-        if (!visited.has(other)) {
-          visited.add(other)
-          next.push(other)
-        }
-      }
-      // The new nodes' details are read while the next hop is: the walk's last round trip then brings them too.
-      early.read(added)
-      frontier = next
+      deferred.push(...lots)
+      frontier = take(found.flat(), dir, visited)
+    }
+    if (deferred.length > 0) {
+      // Last, with the reads the walk left: nothing leads on from them.
+      const { found, cut } = await uncarriedItemsOfLots(reader, deferred, (key) => visited.has(key), maxNodes - nodes.size)
+      if (cut) truncated = true
+      take(found, dir, visited)
     }
   }
   await early.settled()
