@@ -45,7 +45,7 @@ export async function parseFsma204Filter(ledger: Ledger, raw: { lot?: string; fr
     const text = digitalLinkOfTlc(raw.lot) ?? raw.lot
     const start = canonicalObject(text)
     if (!(await ledger.records.get<ObjectRecord>(SPACES.object, start.key))) fail('NOT_FOUND', `no events name ${raw.lot}`, { lot: raw.lot })
-    const graph = await traceGraph(ledger.records, text, 'both', MAX_TRACE_DEPTH)
+    const graph = await traceGraph(ledger.records, text, 'both', MAX_TRACE_DEPTH, { uncarriedItems: false })
     filter.lot = graph.root
     filter.keys = new Set([start.key, ...graph.nodes.map((node) => keyOrText(node.id))])
     if (graph.truncated) filter.truncated = true

@@ -74,7 +74,7 @@ export async function buildProvenance(ledger: Ledger, text: string): Promise<Pro
   const reader = ledger.records
   // Every read below is one trip to the thread pool, and under appends each trip waits its turn on the
   // event loop: the walks, then the entries, then the proofs are each read at once, not one by one.
-  const [journey, trace] = await Promise.all([journeyOf(reader, text), traceGraph(reader, text, 'both')])
+  const [journey, trace] = await Promise.all([journeyOf(reader, text), traceGraph(reader, text, 'both', undefined, { uncarriedItems: false })])
   const checkpoint = ledger.checkpoint
   const size = ledger.size
   const inspectionRecords = await inspectionsOf(reader, journey.keys)

@@ -37,7 +37,7 @@ export async function warmUpTraces(reader: RecordReader, options: { traces?: num
     for (const [, record] of [...first, ...last]) if ('edges' in record && record.edges.length > 0) starts.add(record.edges[0].edge.to)
     for (const id of starts) {
       if (options.signal?.aborted || traces >= wanted) break
-      await traceGraph(reader, id, 'both')
+      await traceGraph(reader, id, 'both', undefined, { uncarriedItems: false })
       traces++
       // A request that arrived meanwhile goes first.
       await new Promise((resolve) => setImmediate(resolve))

@@ -26,6 +26,12 @@ const DESCRIBE_SLICE = 256
 export interface TraceLimits {
   maxNodes?: number
   maxReads?: number
+  /**
+   * Forward from a lot, its serialised items that went into nothing as well (default true): what /v1/trace and
+   * `tracechain trace` answer. The lot's page and the FSMA 204 export leave them out: they lead nowhere, and a lot
+   * of some thousand commissioned items would otherwise fill the graph and mark a whole journey as cut short.
+   */
+  uncarriedItems?: boolean
 }
 
 export interface TraceNode {
@@ -71,6 +77,7 @@ export async function traceGraph(
   limits: TraceLimits = {},
 ): Promise<TraceGraph> {
   const maxNodes = limits.maxNodes ?? MAX_TRACE_NODES
+  const uncarried = limits.uncarriedItems ?? true
   const reader = new BoundedReader(committed, limits.maxReads ?? MAX_TRACE_READS)
   // Each node shown comes with its product and recall state, whose reads a separate budget bounds: the
   // nodes it cannot reach are left out (with their edges) rather than shown with a guessed recall state.
@@ -81,7 +88,7 @@ export async function traceGraph(
   // The start's record and its first hop in one round trip: the record only names the start.
   const [startRecord, firstHop] = await Promise.all([
     reader.get<ObjectRecord>(SPACES.object, start.key),
-    depth > 0 ? hopWithItems(reader, [start.key], directions[0], { uncarried: true }) : undefined,
+    depth > 0 ? hopWithItems(reader, [start.key], directions[0], { uncarried }) : undefined,
     early.read([start.key]),
   ])
   const nodes = new Map<string, string>([[start.key, startRecord?.id ?? start.id]])
@@ -123,7 +130,7 @@ export async function traceGraph(
     const visited = new Set(frontier)
     const deferred: string[] = []
     for (let hop = 0; hop < depth && frontier.length > 0 && !truncated; hop++) {
-      const { found, cut, deferred: lots } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await hopWithItems(reader, frontier, dir, { uncarried: true })
+      const { found, cut, deferred: lots } = dir === directions[0] && hop === 0 && firstHop ? firstHop : await hopWithItems(reader, frontier, dir, { uncarried })
       if (cut) truncated = true
       deferred.push(...lots)
       frontier = take(found.flat(), dir, visited)

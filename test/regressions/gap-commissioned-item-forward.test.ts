@@ -109,6 +109,18 @@ t.test('a lot of 20,000 commissioned items reaches the pallet of two of them wit
   t.ok(forward.nodes.length <= MAX_TRACE_NODES, `${forward.nodes.length} nodes`)
   t.ok(reads <= 2 * MAX_TRACE_READS + 100, `${reads} reads for two budgets of ${MAX_TRACE_READS}`)
 
+  // The lot's page and the FSMA 204 export leave the merely commissioned items out: they lead nowhere, and the
+  // page would say "only part of the journey" of every lot with some thousand serialised items.
+  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(() => app.close())
+  const page = await app.inject({ url: `/01/${ZONGZI}/10/${LOT}`, headers: { accept: 'application/json' } })
+  t.equal(page.statusCode, 200)
+  t.equal(page.json().truncated, undefined, "the lot's answer is whole")
+  t.ok(page.json().trace.nodes.some((n: { id: string }) => n.id === PALLET), 'its trace reaches the pallet')
+  t.notOk(page.json().trace.nodes.some((n: { id: string }) => n.id === itemUrn(serials[0])), 'without the items that went into nothing')
+  const csv = await app.inject({ url: `/v1/export/fsma204?lot=${encodeURIComponent(LOT_URN)}` })
+  t.equal(csv.statusCode, 200)
+  t.notMatch(String(csv.headers['tracechain-truncated'] ?? ''), /true/, 'the FSMA 204 export is not cut short')
 })
 
 t.test("a mirror draws the lot's items as the node does", async (t) => {
