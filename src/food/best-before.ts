@@ -16,9 +16,18 @@ export interface BestBeforeRecord {
   seq: number
 }
 
+/**
+ * The day (YYYY-MM-DD) an ILMD date or date-time names as written (attacker-controlled), or undefined for text that
+ * starts with none. Never Date.parse: a date-time without a zone is the local time of whatever machine reads it, so
+ * the node and a browser in another zone would show different days of one signed entry.
+ */
+export function ilmdDayOf(text: string | undefined): string | undefined {
+  return text !== undefined && /^\d{4}-\d{2}-\d{2}/.test(text) ? text.slice(0, 10) : undefined
+}
+
 /** The best-before day a making event gives its outputs: its ILMD date, else `shelfLifeDays` from the day it happened. */
 export function bestBeforeOf(event: EpcisEvent, eventTime: string, shelfLifeDays: number | undefined): string | undefined {
   const marked = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
-  if (marked !== undefined) return /^\d{4}-\d{2}-\d{2}/.test(marked) ? marked.slice(0, 10) : undefined
+  if (marked !== undefined) return ilmdDayOf(marked)
   return shelfLifeDays === undefined ? undefined : localDay(eventTime, event.eventTimeZoneOffset, shelfLifeDays)
 }

@@ -4,8 +4,8 @@
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, certificatesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
-import { localDay } from '../../core/zone-offset.js'
 import { madeObjects } from '../makers.js'
+import { bestBeforeOf, ilmdDayOf } from '../best-before.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
@@ -270,8 +270,8 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     const profile = input.actors.get(item.actor)
     const destination = event.destinationList?.map((d) => owners.get(d.destination)).find((owner) => owner !== undefined)
     const stage = stageOf({ bizStep: bizStepOf(event) ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
-    const harvest = ilmdDate(event, 'harvestStartDate', 'harvestEndDate')
-    const eventBestBefore = ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate')
+    const harvest = ilmdDayOf(ilmdDate(event, 'harvestStartDate', 'harvestEndDate'))
+    const eventBestBefore = ilmdDayOf(ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate'))
     // What makes the lot is what the node's best-before index counts (makers.ts): a commissioning's ObjectEvent ADD too.
     const makesThisLot =
       start.identifier.lot !== undefined && madeObjects(event, objects).some((o) => o.identifier.lot === start.identifier.lot && o.identifier.gtin === start.identifier.gtin)
@@ -281,7 +281,8 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     if (makesThisLot && !correction && (madeSeq === undefined || item.seq < madeSeq)) {
       madeSeq = item.seq
       madeOn = { time: item.eventTime, offset: event.eventTimeZoneOffset }
-      bestBefore = eventBestBefore
+      // The node's own rule (best-before.ts): an ILMD date that names no day gives none, and no shelf life either.
+      bestBefore = bestBeforeOf(event, item.eventTime, pageProduct?.shelfLifeDays)
     }
     steps.push({
       seq: item.seq,
@@ -348,8 +349,6 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       ...lateMark(statement.issuedAt, recordedAt),
     })
   }
-  // Without an ilmd best-before date, the product's shelf life from the day it was made (GB 7718 date marking).
-  if (!bestBefore && madeOn && pageProduct?.shelfLifeDays !== undefined) bestBefore = localDay(madeOn.time, madeOn.offset, pageProduct.shelfLifeDays)
   // Each place once, in the order first reached, named by the most telling thing done there.
   const route: ProvenanceView['route'] = []
   const rank = (kind: StageKind) => (ROUTE_RANK.indexOf(kind) < 0 ? ROUTE_RANK.length : ROUTE_RANK.indexOf(kind))
