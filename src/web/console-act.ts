@@ -251,9 +251,11 @@ function wire(root: HTMLElement, formElement: HTMLFormElement, form: ActionForm)
 
 /**
  * Characters that draw nothing, draw as a plain space, or reorder what follows them (controls, format characters
- * such as U+202E and U+200B, every space and separator but U+0020, and the pretty-printing's line breaks aside).
+ * such as U+202E and U+200B, every space and separator but U+0020, and the pretty-printing's line breaks aside), and
+ * the other default-ignorable code points (variation selectors, U+034F, the Hangul fillers that draw a blank) and
+ * the braille blank U+2800: in Chromium each draws no ink, and SPLIT_CONTRACT already reads them as unseen.
  */
-const UNSEEN = /(?![ \n])[\p{Cc}\p{Cf}\p{Z}]/gu
+const UNSEEN = /(?![ \n])[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}\u2800]/gu
 
 /**
  * The payload's JSON (attacker-influenced: text pasted into the form) indented for reading, each unseen character
