@@ -30,7 +30,9 @@ export function provenanceViewFromArea({ entries, actors, params }: Omit<BoundVi
   let named: string
   let resolved: string
   try {
-    named = canonicalObject(`https://id.gs1.org${decodeURI(path)}`).key
+    // The path as served: the Digital Link parser decodes its escapes once. decodeURI first turned a lot's %25 into a
+    // bare "%", which no Digital Link holds, and the page of a lot numbered "50%OFF" failed to render.
+    named = canonicalObject(`https://id.gs1.org${path}`).key
     resolved = canonicalObject(subject).key
   } catch {
     throw new BoundViewError(`the page's path ${path.slice(0, 100)} or subject names no GS1 identifier`)
