@@ -58,7 +58,7 @@ a{color:#0b6e4f}
 .bar a{color:#fff;text-decoration:none}
 .brand{font-weight:700;letter-spacing:.02em}
 .lang{border:1px solid rgba(255,255,255,.6);border-radius:999px;padding:2px 12px;font-size:14px}
-main{max-width:560px;margin:0 auto;padding:12px 12px 32px}
+main{max-width:560px;margin:0 auto;padding:12px 12px 32px;overflow-wrap:anywhere}
 .card{background:#fff;border-radius:14px;padding:16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
 h1{font-size:24px;line-height:1.25;margin:0}
 h2{font-size:17px;margin:0 0 4px}
