@@ -71,6 +71,44 @@ function text(x: number, y: number, content: string, attrs: { size: number; anch
   )
 }
 
+const CAPTION_SIZE = 19
+/** Below this size "lot · serial" on one line is hard to read: the two go on two lines instead. */
+const LOT_ONE_LINE_MIN_SIZE = 16
+
+/**
+ * The lot and serial, right-aligned beside their caption and never over it: on one line when it fits at a
+ * readable size, else the lot above the serial (an item's 20 + 20 characters would shrink to 0.7 mm).
+ */
+function lotLines(caption: string, values: string[], oneLine: string): string[] {
+  const right = WIDTH - 30
+  const maxWidth = Math.min(220, right - (30 + emWidth(caption, false) * CAPTION_SIZE) - 12)
+  const size = fitFont(oneLine, maxWidth, 28, true)
+  const attrs = { anchor: 'end', weight: 700, mono: true } as const
+  if (values.length < 2 || (size >= LOT_ONE_LINE_MIN_SIZE && emWidth(oneLine, true) * size <= maxWidth)) return [text(right, 488, oneLine, { size, ...attrs })]
+  const twoLines = Math.min(22, ...values.map((value) => fitFont(value, maxWidth, 22, true)))
+  return values.map((value, line) => text(right, 475 + line * Math.round(twoLines * 12) / 10, value, { size: twoLines, ...attrs }))
+}
+
+const URI_WIDTH = 360
+const URI_MIN_SIZE = 8
+
+/**
+ * The URI in small print: one line when it fits at URI_MIN_SIZE, else cut into equal lines that do, the
+ * last at the label's foot, so every character the QR code carries is printed on the label.
+ */
+function uriLines(uri: string): string[] {
+  const attrs = { fill: '#444', mono: true } as const
+  const size = fitFont(uri, URI_WIDTH, 15, true)
+  if (emWidth(uri, true) * size <= URI_WIDTH) return [text(WIDTH / 2, 572, uri, { size, ...attrs })]
+  const chars = [...uri]
+  const count = Math.ceil((emWidth(uri, true) * URI_MIN_SIZE) / URI_WIDTH)
+  const perLine = Math.ceil(chars.length / count)
+  const lines = Array.from({ length: count }, (_, line) => chars.slice(line * perLine, (line + 1) * perLine).join('')).filter((line) => line !== '')
+  const lineSize = Math.min(10, ...lines.map((line) => fitFont(line, URI_WIDTH, 10, true)))
+  const step = Math.round(lineSize * 12) / 10
+  return lines.map((line, at) => text(WIDTH / 2, Math.round((588 - (lines.length - 1 - at) * step) * 10) / 10, line, { size: lineSize, ...attrs }))
+}
+
 function namesOf(name: ProductName | null, gtin: string): { primary: string; secondary?: string } {
   if (name === null) return { primary: `GTIN ${gtin}` }
   if (typeof name === 'string') return { primary: name }
@@ -121,11 +159,11 @@ function drawLabelSvg(content: LabelContent, size: LabelSize): string {
     text(WIDTH / 2, 392, primary, { size: fitFont(primary, 360, 36), weight: 700 }),
     secondary !== undefined ? text(WIDTH / 2, 428, secondary, { size: fitFont(secondary, 360, 22), fill: '#333' }) : '',
     `<line x1="30" y1="448" x2="${WIDTH - 30}" y2="448" stroke="#bbb" stroke-width="2"/>`,
-    text(30, 486, lotCaption, { size: 19, anchor: 'start', fill: '#555' }),
-    text(WIDTH - 30, 488, lotText, { size: fitFont(lotText, 220, 28, true), anchor: 'end', weight: 700, mono: true }),
+    text(30, 486, lotCaption, { size: CAPTION_SIZE, anchor: 'start', fill: '#555' }),
+    ...lotLines(lotCaption, [content.lot, content.serial].filter((v) => v !== undefined), lotText),
     text(30, 530, '追溯码 Code', { size: 19, anchor: 'start', fill: '#555' }),
     text(WIDTH - 30, 532, content.traceCode, { size: 30, anchor: 'end', weight: 700, mono: true, fill: BRAND }),
-    text(WIDTH / 2, 572, content.uri, { size: fitFont(content.uri, 360, 15, true), fill: '#444', mono: true }),
+    ...uriLines(content.uri),
   ]
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${dims.width}" height="${dims.height}" viewBox="0 0 ${WIDTH} ${HEIGHT}">` +
