@@ -15,7 +15,10 @@ export interface LabelLink {
   logKeyId: string
 }
 
-/** The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID. */
+/**
+ * The GTIN, lot and serial an id names. Attacker-controlled; throws IDENTIFIER_INVALID or CHECK_DIGIT_INVALID,
+ * IDENTIFIER_INVALID with reason DOT_SEGMENT for a lot or serial "." or "..", which no browser keeps in a URI.
+ */
 export function labelTargetOf(id: string): LabelTarget {
   return targetOf(id).target
 }
@@ -24,6 +27,12 @@ function targetOf(id: string): { target: LabelTarget; key: string } {
   const { identifier, key } = canonicalObject(id)
   if (!identifier.gtin || identifier.cpv !== undefined) {
     fail('IDENTIFIER_INVALID', `${id}: a label names a GTIN, a lot (GTIN + lot) or an item (GTIN + serial)`, { identifier: id })
+  }
+  // A phone's browser drops "." and ".." path segments (escaped or not, WHATWG URL) from the URI it scans.
+  for (const value of [identifier.lot, identifier.serial]) {
+    if (value === '.' || value === '..') {
+      fail('IDENTIFIER_INVALID', `${id}: a lot or serial "${value}" cannot be printed: a browser drops it from the label's URI`, { identifier: id, reason: 'DOT_SEGMENT' })
+    }
   }
   const target = {
     gtin: identifier.gtin,
