@@ -15,6 +15,7 @@ import type { Provenance } from '../provenance.js'
 import { renderLinkErrorPage } from '../web/error-page.js'
 import { renderProvenancePage } from '../web/provenance-page.js'
 import { provenanceViewFromArea, type ProvenanceParams } from '../web/provenance-bound.js'
+import { isProductPage } from '../web/provenance-model.js'
 import { provenanceEvidence } from './provenance-evidence.js'
 
 /** Where the page links to the standalone verifier: the node's public base, and the independent origin if any. */
@@ -67,7 +68,8 @@ export async function renderResolverPage(
         }
       : {}),
   })
-  return htmlReply(reply, view.empty ? 404 : 200)
+  // A registered product's own page (its label's) is known, though no event names the GTIN alone.
+  return htmlReply(reply, view.empty && !isProductPage(view) ? 404 : 200)
     .header('vary', 'Accept, Accept-Language')
     .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
     .header('cache-control', 'no-cache')

@@ -187,6 +187,11 @@ function keyOf(id: string): string | undefined {
  * what an honest page was rendered from (the subject does not parse, the claimed checkpoint does not
  * cover the evidence, the operator is not the log's entry 0).
  */
+/** True for the page of a registered product itself (its GTIN alone, as a product's label carries): known, with no lot or item. */
+export function isProductPage(view: ProvenanceView): boolean {
+  return view.product !== null && view.gtin !== undefined && view.lot === undefined && view.serial === undefined
+}
+
 export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   let start: ReturnType<typeof canonicalObject>
   try {

@@ -7,7 +7,7 @@
 import { boundAreaOpen, type BoundArea } from '../../web/bound-view.js'
 import { escapeHtml, renderShell, withLang } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
-import type { ActorView, GoodsLine, InspectionView, ProvenanceView, StepView } from './provenance-model.js'
+import { isProductPage, type ActorView, type GoodsLine, type InspectionView, type ProvenanceView, type StepView } from './provenance-model.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
 
 /** The name of the page's bound view (web/bound-view.ts). */
@@ -212,7 +212,9 @@ export function renderProvenanceArea(view: ProvenanceView, lang: Lang): string {
       renderNoRecall(view, lang) +
       `</section>`,
     view.empty
-      ? `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
+      ? isProductPage(view)
+        ? `<section class="card"><h2>${t.productOnly}</h2><p class="muted">${t.productOnlyNote}</p></section>`
+        : `<section class="card"><h2>${t.unknown}</h2><p class="muted">${t.unknownNote}</p></section>`
       : `<section class="card"><h2>${t.journey}</h2><p class="muted">${t.journeyNote}</p>` +
         (view.truncated ? `<p class="muted" data-truncated>${t.journeyTruncated}</p>` : '') +
         `<ol class="timeline">${view.steps.map((step) => renderStep(step, lang, recalledLot)).join('')}</ol></section>`,
