@@ -39,6 +39,20 @@ export function httpUrlFlag(values: Record<string, unknown>, name: string): stri
   return text
 }
 
+/**
+ * The public base URL (--base-url, TRACECHAIN_BASE_URL) as httpUrlFlag checks it, and without a query or a
+ * fragment: every label's URI, linkset and page link is the base with a path after it. Throws BAD_REQUEST.
+ */
+export function baseUrlFlag(values: Record<string, unknown>, name: string): string {
+  const text = httpUrlFlag(values, name)
+  const { search, hash } = new URL(text)
+  if (search !== '' || hash !== '') {
+    const said = /^[A-Z_]+$/.test(name) ? name : `--${name}`
+    throw new TracechainError('BAD_REQUEST', `${said} is the base of every label's URI and takes no query or fragment, got ${JSON.stringify(text.slice(0, 200))}`)
+  }
+  return text
+}
+
 /** `--name` when given, as httpUrlFlag checks it. */
 export function optionalHttpUrlFlag(values: Record<string, unknown>, name: string): string | undefined {
   return values[name] === undefined ? undefined : httpUrlFlag(values, name)
