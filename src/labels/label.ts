@@ -109,6 +109,20 @@ function uriLines(uri: string): string[] {
   return lines.map((line, at) => text(WIDTH / 2, Math.round((588 - (lines.length - 1 - at) * step) * 10) / 10, line, { size: lineSize, ...attrs }))
 }
 
+const NAME_WIDTH = 360
+
+/**
+ * A product name (the producer's text, up to 200 characters) centred on the label: shrunk to fit, and when it
+ * does not fit at the smallest size, cut and ended with "…", each character then counted 1em whatever the font,
+ * so nothing is drawn past the label's edges.
+ */
+function nameText(y: number, name: string, preferred: number, attrs: { weight?: number; fill?: string }): string {
+  const size = fitFont(name, NAME_WIDTH, preferred)
+  if (emWidth(name, false) * size <= NAME_WIDTH) return text(WIDTH / 2, y, name, { size, ...attrs })
+  const kept = [...name].slice(0, Math.max(1, Math.floor(NAME_WIDTH / size) - 1)).join('')
+  return text(WIDTH / 2, y, `${kept}…`, { size, ...attrs })
+}
+
 function namesOf(name: ProductName | null, gtin: string): { primary: string; secondary?: string } {
   if (name === null) return { primary: `GTIN ${gtin}` }
   if (typeof name === 'string') return { primary: name }
@@ -156,8 +170,8 @@ function drawLabelSvg(content: LabelContent, size: LabelSize): string {
     text(WIDTH / 2, 42, '扫码查看来源 · Scan to trace', { size: 24, weight: 700, fill: '#fff' }),
     `<g transform="translate(${qrX} ${qrY}) scale(${scale.toFixed(4)})"><rect width="${modules}" height="${modules}" fill="#fff"/>` +
       `<path d="${qrPathData(matrix)}" fill="#000" shape-rendering="crispEdges"/></g>`,
-    text(WIDTH / 2, 392, primary, { size: fitFont(primary, 360, 36), weight: 700 }),
-    secondary !== undefined ? text(WIDTH / 2, 428, secondary, { size: fitFont(secondary, 360, 22), fill: '#333' }) : '',
+    nameText(392, primary, 36, { weight: 700 }),
+    secondary !== undefined ? nameText(428, secondary, 22, { fill: '#333' }) : '',
     `<line x1="30" y1="448" x2="${WIDTH - 30}" y2="448" stroke="#bbb" stroke-width="2"/>`,
     text(30, 486, lotCaption, { size: CAPTION_SIZE, anchor: 'start', fill: '#555' }),
     ...lotLines(lotCaption, [content.lot, content.serial].filter((v) => v !== undefined), lotText),
