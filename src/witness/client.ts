@@ -10,7 +10,8 @@
 // Anything else throws a TracechainError whose details name the witness (`witness`: its URL, `status`):
 //   BAD_REQUEST 400, LOG_SIGNATURE_INVALID 403, LOG_UNKNOWN 404, BODY_TOO_LARGE 413, PROOF_INVALID 422
 //   (what the witness answered); COSIGNATURE_INVALID (a 200 without a valid cosignature by the key);
-//   WITNESS_UNAVAILABLE (not reached in time, another status, or an answer outside the protocol).
+//   WITNESS_UNAVAILABLE (not reached in time, another status, a redirect (never followed), or an answer outside
+//   the protocol).
 import { boundedBody } from '../core/bounded-body.js'
 import { deadline } from '../core/deadline.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
@@ -60,7 +61,9 @@ export async function addCheckpoint(url: string, witness: WitnessKey, request: A
   let contentType: string
   let answer: string
   try {
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body, signal: requestDeadline.signal })
+    // tlog-witness has no redirects, and a witness is not trusted: one that points elsewhere (a service on the node's
+    // own host) is an answer outside the protocol, never a request the node sends on, with its answer in /healthz.
+    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body, redirect: 'manual', signal: requestDeadline.signal })
     status = response.status
     contentType = response.headers.get('content-type') ?? ''
     answer = await readBounded(response, url)
@@ -78,7 +81,8 @@ export async function addCheckpoint(url: string, witness: WitnessKey, request: A
   }
   if (status !== 200) {
     const code = REFUSALS[status] ?? 'WITNESS_UNAVAILABLE'
-    fail(code, `witness ${endpoint} answered ${status}: ${answer.slice(0, 200)}`, evidence)
+    const redirect = status >= 300 && status < 400 ? ' (a redirect, which is not followed)' : ''
+    fail(code, `witness ${endpoint} answered ${status}${redirect}: ${answer.slice(0, 200)}`, evidence)
   }
   const lines = answer.endsWith('\n') ? answer.slice(0, -1).split('\n') : undefined
   if (!lines || lines.some((line) => !line.startsWith('\u2014 '))) {
