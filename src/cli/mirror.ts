@@ -4,6 +4,7 @@
 import { boundedBody } from '../core/bounded-body.js'
 import { fromUtf8 } from '../core/bytes.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
+import { urlWithoutCredentials } from '../core/url-credentials.js'
 import { logKeyIdOf } from '../core/log-key-id.js'
 import { buildApp } from '../http/app.js'
 import { Follower, httpResources } from '../mirror/follower.js'
@@ -28,7 +29,10 @@ export interface MirrorOptions extends HttpSettings, Pick<SettingFlags, 'lateRec
 }
 
 export async function runMirror(options: MirrorOptions): Promise<void> {
-  const source = new URL(options.from).href
+  const from = new URL(options.from).href
+  // Credentials in --from (a copy behind Basic authentication) are sent with each request, and shown nowhere:
+  // not in /healthz, a 405's details.primary, mirror.json or the lines printed here.
+  const source = urlWithoutCredentials(from)
   // The rule settings as serve keeps them: checked before anything opens, kept in D/settings.json.
   const { settings, save } = settingsWithFlags(options.dir, options)
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
@@ -36,7 +40,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
   const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
   const saved = save(mirror.ledger.size)
-  const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(source), ed: nodeEd25519, dir: options.dir })
+  const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(from), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
     ledger: mirror.ledger,
     config: {

@@ -17,6 +17,7 @@ import { HASH_SIZE } from '../core/hash.js'
 import { maxResourceBytes } from '../core/tile-limits.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
+import { requestTarget } from '../core/url-credentials.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { checkedInOrder } from '../ledger/replica.js'
 
@@ -83,11 +84,15 @@ export interface FollowerOptions {
   clock?: () => Date
 }
 
-/** A FetchResource over HTTP(S): 404 is "not there", any other failure throws. */
+/**
+ * A FetchResource over HTTP(S): 404 is "not there", any other failure throws. Credentials in `base` (a copy behind
+ * Basic authentication) go as an Authorization header, which fetch refuses to take from the URL.
+ */
 export function httpResources(base: string, timeoutMs = 30_000): FetchResource {
-  const root = base.endsWith('/') ? base : `${base}/`
+  const target = requestTarget(base.endsWith('/') ? base : `${base}/`)
+  const headers = target.authorization !== undefined ? { authorization: target.authorization } : undefined
   return async (path) => {
-    const response = await fetch(new URL(path, root), { signal: AbortSignal.timeout(timeoutMs) })
+    const response = await fetch(new URL(path, target.url), { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) })
     if (response.status === 404) {
       await response.body?.cancel()
       return undefined

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { deadline } from '../core/deadline.js'
 import { fail } from '../core/errors.js'
+import { requestTarget } from '../core/url-credentials.js'
 import type { Signer } from '../core/keys.js'
 import { signAlertDelivery } from '../ledger/alert-envelope.js'
 import { AlertFeed } from '../ledger/alert-feed.js'
@@ -99,34 +100,6 @@ export function webhookId(target: WebhookTarget): string {
 function shownUrl(url: string): string {
   const parsed = new URL(url)
   return `${parsed.protocol}//${parsed.host}/${parsed.pathname !== '/' || parsed.search !== '' ? '…' : ''}`
-}
-
-/** A webhook's URL without its credentials, for the operator's own output (serve's start-up lines). */
-export function urlWithoutCredentials(url: string): string {
-  return requestTarget(url).url
-}
-
-/** A URL component's text; one that does not decode is taken as it is written. */
-function decodedComponent(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
-
-/**
- * Where an attempt is sent and how it authenticates: fetch refuses a URL that holds credentials, so they
- * travel as Basic authorization (RFC 7617) and the request goes to the URL without them, which is also what
- * any error about it then names.
- */
-export function requestTarget(url: string): { url: string; authorization?: string } {
-  const parsed = new URL(url)
-  if (parsed.username === '' && parsed.password === '') return { url }
-  const credentials = `${decodedComponent(parsed.username)}:${decodedComponent(parsed.password)}`
-  parsed.username = ''
-  parsed.password = ''
-  return { url: parsed.href, authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` }
 }
 
 /** The wait before attempt `attempt + 1`: base·2^(attempt−1), capped, half of it fixed and half random ("equal jitter"). */
