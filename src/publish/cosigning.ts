@@ -9,6 +9,7 @@ import { bytesEqual, fromBase64 } from '../core/bytes.js'
 import { formatWitnessVerifierKey, parseWitnessVerifierKey, verifyCosignatures, withSignatureLines, witnessKeyOf, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError } from '../core/errors.js'
+import { urlWithoutCredentials } from '../core/url-credentials.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { policyMetAt } from '../core/witnessed-time.js'
 import { keepWitnessed } from '../ledger/witnessed.js'
@@ -105,7 +106,8 @@ export class CheckpointCosigning {
     private readonly witnessPolicy: WitnessPolicy,
     private readonly options: CosigningOptions,
   ) {
-    for (const { url, key } of witnessPolicy.witnesses) this.status.set(key.name, { name: key.name, url })
+    // Credentials in a witness's URL are the operator's secret: /healthz names it without them.
+    for (const { url, key } of witnessPolicy.witnesses) this.status.set(key.name, { name: key.name, url: urlWithoutCredentials(url).replace(/\/+$/, '') })
   }
 
   /** Checks the policy (BAD_REQUEST) and takes up the checkpoint kept from an earlier run if it still holds. */

@@ -19,6 +19,7 @@ import type { Ed25519 } from '../core/ed25519.js'
 import { fail, isTracechainError, TracechainError, type ErrorCode } from '../core/errors.js'
 import { verifyCosignatures, withSignatureLines, type VerifiedCosignature, type WitnessKey } from '../core/cosignature.js'
 import { parseSignedNote } from '../core/signed-note.js'
+import { requestTarget } from '../core/url-credentials.js'
 import { ADD_CHECKPOINT_PATH, formatAddCheckpointRequest, parseTreeSize, TREE_SIZE_CONTENT_TYPE, type AddCheckpointRequest } from './protocol.js'
 
 /** How long one add-checkpoint may take, connection included. */
@@ -46,13 +47,23 @@ const REFUSALS: Record<number, ErrorCode> = {
 }
 
 /**
- * POSTs `request` to `<url>/add-checkpoint` (`url` is the witness's submission prefix) and checks the
+ * POSTs `request` to `<given>/add-checkpoint` (`given` is the witness's submission prefix, its credentials if
+ * any sent as Basic authorization) and checks the
  * answer: a 200's lines must hold a cosignature by `witness` on the checkpoint with a non-zero time (lines
  * by other keys are dropped, as the spec asks); a 409's body must be a size in text/x.tlog.size.
  * Requires what formatAddCheckpointRequest requires (RangeError) and a checkpoint note that parses
  * (NOTE_MALFORMED). Otherwise throws as the file's head says.
  */
-export async function addCheckpoint(url: string, witness: WitnessKey, request: AddCheckpointRequest, options: AddCheckpointOptions = {}): Promise<AddCheckpointResult> {
+export async function addCheckpoint(given: string, witness: WitnessKey, request: AddCheckpointRequest, options: AddCheckpointOptions = {}): Promise<AddCheckpointResult> {
+  // Credentials in the URL (a witness behind a proxy that asks for Basic authentication) go as a header, which
+  // fetch refuses to take from the URL; errors name the URL without them.
+  let target: ReturnType<typeof requestTarget>
+  try {
+    target = requestTarget(given)
+  } catch {
+    return fail('WITNESS_UNAVAILABLE', `witness ${JSON.stringify(given.slice(0, 200))} is not a URL`, { witness: given.slice(0, 200) })
+  }
+  const url = target.url
   const endpoint = `${url.replace(/\/+$/, '')}${ADD_CHECKPOINT_PATH}`
   const body = formatAddCheckpointRequest(request)
   const { text } = parseSignedNote(request.checkpoint)
@@ -63,7 +74,7 @@ export async function addCheckpoint(url: string, witness: WitnessKey, request: A
   try {
     // tlog-witness has no redirects, and a witness is not trusted: one that points elsewhere (a service on the node's
     // own host) is an answer outside the protocol, never a request the node sends on, with its answer in /healthz.
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body, redirect: 'manual', signal: requestDeadline.signal })
+    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8', ...(target.authorization !== undefined ? { authorization: target.authorization } : {}) }, body, redirect: 'manual', signal: requestDeadline.signal })
     status = response.status
     contentType = response.headers.get('content-type') ?? ''
     answer = await readBounded(response, url)
