@@ -113,9 +113,12 @@ export async function verifyUrl(
     if (!rootAtSaved || !bytesEqual(rootAtSaved, saved.checkpoint.rootHash)) {
       return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `history rewritten: the root at size ${saved.checkpoint.size} differs from the checkpoint seen earlier`)
     }
-    const { proof } = await fetchJson<{ proof: string[] }>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`, MAX_ANSWER_BYTES.proof)
+    // Valid JSON of any shape (null, a number): only a list of hashes that verifies is a proof.
+    const answer = await fetchJson<unknown>(`${base}/v1/proofs/consistency?from=${saved.checkpoint.size}&to=${checkpoint.size}`, MAX_ANSWER_BYTES.proof)
+    const proof = typeof answer === 'object' && answer !== null ? (answer as { proof?: unknown }).proof : undefined
     try {
-      verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h)), saved.checkpoint.rootHash, checkpoint.rootHash)
+      if (!Array.isArray(proof)) throw new TypeError('the node answered no list of hashes')
+      verifyConsistency(saved.checkpoint.size, checkpoint.size, proof.map((h) => fromHex(h as string)), saved.checkpoint.rootHash, checkpoint.rootHash)
     } catch {
       return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `the node's consistency proof from the checkpoint at size ${saved.checkpoint.size} does not verify`)
     }
