@@ -1,6 +1,6 @@
 // A witness's data directory: D/keys/witness.json (its Ed25519 key, the key file format, mode 0600),
 // D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts),
-// D/witness.lock (the pid of the process serving D) and D/.gitignore (data-dir-ignore.ts).
+// D/witness.lock (the pid of the process serving D, and the boot it runs in) and D/.gitignore (data-dir-ignore.ts).
 // The only place that reads the witness's key file.
 
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -78,14 +78,16 @@ export function openWitnessDir(dir: string): OpenWitnessDir {
 
 /**
  * One witness process per directory: two would each check against the record and then write, and could
- * cosign a fork between them. The lock file holds the owner's pid; a lock whose process is gone (a kill -9)
- * is taken over. Throws DIRECTORY_IN_USE while the owner lives.
+ * cosign a fork between them. The lock file holds the owner's pid and the boot it was taken in; a lock whose
+ * process is gone (a kill -9), or taken in an earlier boot (a power cut: its pid may be another live process
+ * now), is taken over. Throws DIRECTORY_IN_USE while the owner lives.
  */
 function lockDirectory(dir: string): () => void {
   const path = join(dir, LOCK_FILE)
+  const boot = bootId()
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx', mode: 0o600 })
+      writeFileSync(path, `${process.pid}${boot === undefined ? '' : ` ${boot}`}\n`, { flag: 'wx', mode: 0o600 })
       let released = false
       return () => {
         if (released) return
@@ -95,13 +97,25 @@ function lockDirectory(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
-    const owner = Number(readFileSync(path, 'utf8').trim())
-    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+    const [pid, ownerBoot] = readFileSync(path, 'utf8').trim().split(' ')
+    const owner = Number(pid)
+    const earlierBoot = ownerBoot !== undefined && boot !== undefined && ownerBoot !== boot
+    if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && !earlierBoot && isAlive(owner)) {
       fail('DIRECTORY_IN_USE', `${dir} is served by witness process ${owner}`, { pid: owner })
     }
     rmSync(path, { force: true }) // stale: its process is gone
   }
   return fail('DIRECTORY_IN_USE', `${dir}: could not take ${LOCK_FILE}`)
+}
+
+/** This boot's id where the system says it (Linux), else undefined: a pid names a process only within one boot. */
+function bootId(): string | undefined {
+  try {
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+    return /^[0-9a-f-]{36}$/.test(id) ? id : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function isAlive(pid: number): boolean {
