@@ -11,6 +11,10 @@ import { BUNDLE_MEDIA_TYPE, MAX_BUNDLE_BYTES, parseProofBundle, type BundleSubje
 import { parseIdentifier } from '../food/identifiers.js'
 import type { BundleAccount } from '../web/bundle-account.js'
 import { askNode } from './node-client.js'
+import { printable } from './printable.js'
+
+/** The longest line of an account printed: a Digital Link of 512 characters and its words fit. */
+const MAX_LINE = 4096
 import { verifyBundle, type BundleVerification } from '../web/verify-bundle.js'
 import type { Failure, WitnessPolicy } from '../web/verify-log.js'
 
@@ -59,11 +63,13 @@ export async function downloadBundle(options: BundleDownload): Promise<string> {
     throw new TracechainError('BUNDLE_INVALID', `${url} did not answer a proof bundle: ${(error as Error).message}`)
   }
   writeFileSync(options.out, text)
-  return (
+  // What the bundle says is a node's word, printed without the control characters it may hold (verifyBundleFile).
+  const wrote = printable(
     `wrote ${options.out}: ${describeSubject(bundle.about)}, ${bundle.about.seqs.length} entries and ${bundle.entries.length - bundle.about.seqs.length} registry entries, ` +
-    `checkpoint of size ${checkpointSize(bundle.checkpoint)} by log key ${logKeyIdOf(bundle.verifierKey)}\n` +
-    `check it with a log key you trust: tracechain verify --bundle ${options.out} --key VERIFIER_KEY`
+      `checkpoint of size ${checkpointSize(bundle.checkpoint)} by log key ${logKeyIdOf(bundle.verifierKey)}`,
+    MAX_LINE,
   )
+  return `${wrote}\ncheck it with a log key you trust: tracechain verify --bundle ${options.out} --key VERIFIER_KEY`
 }
 
 function checkpointSize(note: string): string {
@@ -152,5 +158,7 @@ export async function verifyBundleFile(
   }
   const lines = outcome.account ? describeAccount(outcome.account, outcome.ok) : [`FAILED: ${file} could not be checked`]
   if (!outcome.ok) lines.push('  what failed:', ...outcome.failures.map((failure) => `    ${describeFailure(failure)}`))
-  return { ok: outcome.ok, lines, ...(checkpoint !== undefined ? { checkpoint } : {}) }
+  // Every word of the account is the bundle's, a node's that is not trusted: a control character in a lot, a name
+  // or a summary would write to the terminal (rewrite the FAILED line above it), so none reaches it.
+  return { ok: outcome.ok, lines: lines.map((line) => printable(line, MAX_LINE)), ...(checkpoint !== undefined ? { checkpoint } : {}) }
 }
