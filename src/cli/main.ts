@@ -14,6 +14,7 @@ import { parseJsonText } from '../core/json-depth.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
 import { USAGE } from './usage.js'
+import { printableLines } from './printable.js'
 import { EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
 export { EXIT_ERROR, EXIT_INCOMPLETE, EXIT_OK, EXIT_VERIFY_FAILED } from './exit-codes.js'
 
@@ -356,7 +357,8 @@ async function main(argv: string[]): Promise<number> {
     return await command(rest)
   } catch (error) {
     if (isTracechainError(error)) {
-      process.stderr.write(`tracechain ${name}: ${error.code}: ${error.message}\n`)
+      // A refusal quotes the node in its own words, which are not this program's to send to a terminal.
+      process.stderr.write(`tracechain ${name}: ${error.code}: ${printableLines(error.message)}\n`)
     } else if (isFetchFailure(error)) {
       // The node or copy could not be reached: what is wrong is the address or the network, not this code.
       process.stderr.write(`tracechain ${name}: ${error.message}: ${(error.cause as Error).message}\n`)

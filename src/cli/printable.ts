@@ -5,3 +5,8 @@
 export function printable(text: string, max = 80): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?').slice(0, max)
 }
+
+/** `text` as printable() makes it, its line breaks kept: an error's message, which may quote a node over lines. */
+export function printableLines(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '?')
+}
