@@ -4,7 +4,7 @@
 import { resolve } from 'node:path'
 import { toBase64 } from '../core/bytes.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
-import { TracechainError } from '../core/errors.js'
+import { isTracechainError, TracechainError } from '../core/errors.js'
 import { formatWitnessVerifierKey } from '../core/cosignature.js'
 import { buildWitnessApp } from '../witness/server.js'
 import { Witness } from '../witness/witness.js'
@@ -72,6 +72,19 @@ export async function startWitnessServer(options: { dir: string; logs: string[];
   return { app, witness, address, flag, name: opened.config.name, close }
 }
 
+/**
+ * A log's latest cosigned size for the start-up lines; or, for a record that cannot be read, that it cannot: the
+ * witness runs all the same, refusing that log's requests (500 STORE_CORRUPT) until an operator restores it.
+ */
+function latestSaid(witness: Witness, origin: string): string {
+  try {
+    return `latest cosigned size ${witness.latestSize(origin)}`
+  } catch (error) {
+    if (!isTracechainError(error)) throw error
+    return `${error.code}: ${error.message}; its requests are refused until the record is restored`
+  }
+}
+
 async function serveWitness(options: { dir: string; logs: string[]; host: string; port: number }): Promise<void> {
   const { witness, address, flag, close } = await startWitnessServer(options)
   process.stdout.write(
@@ -80,7 +93,7 @@ async function serveWitness(options: { dir: string; logs: string[]; host: string
       `  witness key ${witness.verifierKey}`,
       `  for serve   ${flag}`,
       `  submit      POST ${address}/add-checkpoint`,
-      ...witness.origins.map((origin) => `  witnesses   ${origin} (latest cosigned size ${witness.latestSize(origin)})`),
+      ...witness.origins.map((origin) => `  witnesses   ${origin} (${latestSaid(witness, origin)})`),
       `  data        ${options.dir}`,
       '',
     ].join('\n'),
