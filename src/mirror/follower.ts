@@ -84,15 +84,31 @@ export interface FollowerOptions {
   clock?: () => Date
 }
 
+/** Redirects within the copy's origin followed for one resource (a trailing slash, an nginx rewrite). */
+const MAX_REDIRECTS = 5
+
 /**
  * A FetchResource over HTTP(S): 404 is "not there", any other failure throws. Credentials in `base` (a copy behind
- * Basic authentication) go as an Authorization header, which fetch refuses to take from the URL.
+ * Basic authentication) go as an Authorization header, which fetch refuses to take from the URL. Redirects are
+ * followed within the copy's origin only: one elsewhere would have the mirror ask, from inside its network, what
+ * the copy points it at, and say in /healthz what it found.
  */
 export function httpResources(base: string, timeoutMs = 30_000): FetchResource {
   const target = requestTarget(base.endsWith('/') ? base : `${base}/`)
   const headers = target.authorization !== undefined ? { authorization: target.authorization } : undefined
+  const { origin } = new URL(target.url)
   return async (path) => {
-    const response = await fetch(new URL(path, target.url), { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) })
+    const signal = AbortSignal.timeout(timeoutMs)
+    let url = new URL(path, target.url)
+    let response = await fetch(url, { signal, redirect: 'manual', ...(headers ? { headers } : {}) })
+    for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
+      await response.body?.cancel()
+      const next = new URL(response.headers.get('location') as string, url)
+      if (next.origin !== origin) throw new Error(`GET ${path}: the copy redirects to ${next.origin}, another origin than ${origin}: not followed`)
+      if (hops === MAX_REDIRECTS) throw new Error(`GET ${path}: more than ${MAX_REDIRECTS} redirects`)
+      url = next
+      response = await fetch(url, { signal, redirect: 'manual', ...(headers ? { headers } : {}) })
+    }
     if (response.status === 404) {
       await response.body?.cancel()
       return undefined
