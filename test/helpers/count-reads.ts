@@ -2,7 +2,8 @@
 // what one anonymous request may cost the node.
 
 import type { Test } from 'tap'
-import type { LevelStore } from '../../src/store/level-store.js'
+import type { RecordReader } from '../../src/ledger/kinds.js'
+import type { LevelStore, RangeOptions } from '../../src/store/level-store.js'
 
 type Method = (...args: unknown[]) => unknown
 
@@ -41,4 +42,19 @@ export function countReads(t: Test, store: LevelStore): { take(): number } {
       return taken
     },
   }
+}
+
+/** `records` as a RecordReader that counts what it returns as a BoundedReader counts it (a range: its rows, at least 1). */
+export function countingReader(records: RecordReader): { reader: RecordReader; reads(): number } {
+  let reads = 0
+  const reader: RecordReader = {
+    get: (space, key) => ((reads += 1), records.get(space, key)),
+    range: async <T>(space: string, options: RangeOptions) => {
+      const rows = await records.range<T>(space, options)
+      reads += Math.max(1, rows.length)
+      return rows
+    },
+    getMany: async <T>(space: string, keys: string[]) => ((reads += keys.length), records.getMany!<T>(space, keys)),
+  }
+  return { reader, reads: () => reads }
 }

@@ -10,12 +10,11 @@ import { openMirrorDir } from '../../src/cli/mirror-dir.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { MAX_TRACE_NODES, MAX_TRACE_READS, traceGraph } from '../../src/food/trace.js'
 import { buildApp } from '../../src/http/app.js'
-import type { RecordReader } from '../../src/ledger/kinds.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
-import type { RangeOptions } from '../../src/store/level-store.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { makeNode, type TestNode } from '../helpers/ledger.js'
 import { runCli } from '../helpers/node-process.js'
+import { countingReader } from '../helpers/count-reads.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const ZONGZI = '06901234001037'
@@ -90,24 +89,14 @@ t.test('a lot of 20,000 commissioned items reaches the pallet of two of them wit
   await factoryEvent(t, node, { type: 'AggregationEvent', action: 'ADD', bizStep: 'packing', parentID: PALLET, childEPCs: carried.map(itemUrn) })
   await factoryEvent(t, node, { type: 'ObjectEvent', action: 'OBSERVE', bizStep: 'shipping', epcList: [PALLET] })
 
-  let reads = 0
-  const records = node.ledger.records
-  const counting: RecordReader = {
-    get: (space, key) => ((reads += 1), records.get(space, key)),
-    range: async <T>(space: string, options: RangeOptions) => {
-      const rows = await records.range<T>(space, options)
-      reads += Math.max(1, rows.length)
-      return rows
-    },
-    getMany: async <T>(space: string, keys: string[]) => ((reads += keys.length), records.getMany!<T>(space, keys)),
-  }
+  const { reader: counting, reads } = countingReader(node.ledger.records)
   const forward = await traceGraph(counting, LOT_URN, 'forward')
   t.ok(forward.nodes.some((n) => n.id === PALLET), 'the pallet')
   for (const serial of carried) t.ok(forward.nodes.some((n) => n.id === itemUrn(serial)), `the packed item ${serial}`)
   t.ok(forward.nodes.some((n) => n.id === itemUrn(serials[0])), 'some of the merely commissioned items')
   t.equal(forward.truncated, true, 'not every item fits: the trace says so')
   t.ok(forward.nodes.length <= MAX_TRACE_NODES, `${forward.nodes.length} nodes`)
-  t.ok(reads <= 2 * MAX_TRACE_READS + 100, `${reads} reads for two budgets of ${MAX_TRACE_READS}`)
+  t.ok(reads() <= 2 * MAX_TRACE_READS + 100, `${reads()} reads for two budgets of ${MAX_TRACE_READS}`)
 
   // The lot's page and the FSMA 204 export leave the merely commissioned items out: they lead nowhere, and the
   // page would say "only part of the journey" of every lot with some thousand serialised items.

@@ -20,10 +20,9 @@ import { buildApp } from '../../src/http/app.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { withoutIndex } from '../helpers/store-index.js'
-import type { RecordReader } from '../../src/ledger/kinds.js'
-import type { RangeOptions } from '../../src/store/level-store.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
 import { makeNode } from '../helpers/ledger.js'
+import { countingReader } from '../helpers/count-reads.js'
 import { testDir } from '../helpers/test-dir.js'
 
 const ZONGZI = '06901234001037'
@@ -103,23 +102,13 @@ t.test("the walk from a lot to its items stays within the trace's read budget", 
   t.equal(whole.nodes.filter((n) => n.id.startsWith('urn:epc:id:sgtin:')).length, serials.length, 'every item of the lot')
 
   // Records the store returns: each read a BoundedReader counts.
-  let reads = 0
-  const records = node.ledger.records
-  const counting: RecordReader = {
-    get: (space, key) => ((reads += 1), records.get(space, key)),
-    range: async <T>(space: string, options: RangeOptions) => {
-      const rows = await records.range<T>(space, options)
-      reads += Math.max(1, rows.length)
-      return rows
-    },
-    getMany: async <T>(space: string, keys: string[]) => ((reads += keys.length), records.getMany!<T>(space, keys)),
-  }
+  const { reader: counting, reads } = countingReader(node.ledger.records)
   const maxReads = 30
   const cut = await traceGraph(counting, LOT_URN, 'forward', 10, { maxReads })
   t.equal(cut.truncated, true, 'a budget short of the items says truncated')
   t.ok(cut.nodes.length < whole.nodes.length)
   // The walk and the nodes' details each have the budget; a hop may finish the reads it started.
-  t.ok(reads <= 2 * maxReads + 10, `${reads} reads for two budgets of ${maxReads}`)
+  t.ok(reads() <= 2 * maxReads + 10, `${reads()} reads for two budgets of ${maxReads}`)
 })
 
 t.test('a store from a release before the item index traces a lot to its items once reopened', async (t) => {
