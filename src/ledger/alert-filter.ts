@@ -8,6 +8,11 @@ import { parseStatementPayload } from '../core/statement.js'
 import type { Alert } from './alerts.js'
 import type { Ledger } from './ledger.js'
 
+/** A registered organisation as a filter: the registers' free text (up to 128 characters), no control character. */
+export const ORG_PATTERN = '^[^\\u0000-\\u001f\\u007f]{1,128}$'
+/** ORG_PATTERN or empty: a form's field left blank. */
+export const OPTIONAL_ORG_PATTERN = '^([^\\u0000-\\u001f\\u007f]{1,128})?$'
+
 export interface AlertFilter {
   /** one kind, e.g. USE_WITHOUT_APPROVAL */
   kind?: string

@@ -42,7 +42,7 @@ t.test('GET /console/seals: the table, the filters, the split group, the navigat
   const open = await page('?state=open')
   t.notMatch(open, /data-fact="state">(已驳回|已办结)</, 'open: neither rejected nor closed')
 
-  for (const bad of ['state=lost', 'org=bad%20id', 'lang=fr', 'colour=red', `org=${'x'.repeat(65)}`]) {
+  for (const bad of ['state=lost', 'org=bad%00id', 'lang=fr', 'colour=red', `org=${'x'.repeat(129)}`]) {
     const response = await app.inject(`/console/seals?${bad}`)
     t.equal(response.statusCode, 400, bad)
     t.equal(response.json().code, 'BAD_REQUEST', bad)

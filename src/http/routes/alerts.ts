@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { parseDateTime, verifyInstantInRange } from '../../core/date-time.js'
 import { TracechainError, fail } from '../../core/errors.js'
 import { AlertFeed } from '../../ledger/alert-feed.js'
-import { alertMatcher } from '../../ledger/alert-filter.js'
+import { alertMatcher, ORG_PATTERN } from '../../ledger/alert-filter.js'
 import { DEFAULT_ALERT_LIMIT, MAX_ALERT_LIMIT, listAlerts, listPlacedAlerts, parsePageToken, type AlertFilter, type AlertSource, type PlacedAlert } from '../../ledger/alerts.js'
 import type { RecordReader } from '../../ledger/kinds.js'
 import type { Ledger } from '../../ledger/ledger.js'
@@ -40,7 +40,8 @@ export const ALERT_FILTER_PROPERTIES = {
   kind: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 64, description: 'one kind, e.g. USE_WITHOUT_APPROVAL' },
   since: { type: 'string', format: 'date-time', description: 'alerts at or after this time' },
   until: { type: 'string', format: 'date-time', description: 'alerts before this time' },
-  org: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'alerts about what actors of this organisation signed or tried (their registered org)' },
+  // An organisation is free text where it is registered (actor.register, seal.register: a village committee's name).
+  org: { type: 'string', pattern: ORG_PATTERN, description: 'alerts about what actors of this organisation signed or tried (their registered org, any text of up to 128 characters)' },
   seal: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'alerts about this seal' },
   lot: { type: 'string', minLength: 1, maxLength: 512, description: 'alerts that name this lot: an EPC URN, a Digital Link, "GTIN lot", a lot number or a trace code' },
 } as const

@@ -18,6 +18,7 @@ import type { LotDirectory } from '../../web/explorer.js'
 import { nameIn, type Bilingual, type Lang } from '../../web/i18n.js'
 import { htmlReply, langOf } from '../html-reply.js'
 import { alertFilterOf, normaliseTime, type AlertFilterQuery } from './alerts.js'
+import { OPTIONAL_ORG_PATTERN } from '../../ledger/alert-filter.js'
 
 /** Alerts on one page of the console. */
 export const CONSOLE_PAGE_SIZE = 30
@@ -34,7 +35,7 @@ const DATE = '^(\\d{4}-\\d{2}-\\d{2})?$'
 const FILTER_QUERY = {
   lang: { enum: ['zh', 'en'] },
   kind: { type: 'string', pattern: '^([A-Z][A-Z0-9_]*)?$', maxLength: 64 },
-  org: { type: 'string', pattern: '^([A-Za-z0-9._-]{1,64})?$' },
+  org: { type: 'string', pattern: OPTIONAL_ORG_PATTERN },
   seal: { type: 'string', pattern: '^([A-Za-z0-9._-]{1,64})?$' },
   lot: { type: 'string', maxLength: 512 },
   from: { type: 'string', pattern: DATE, description: 'the first local day (China Standard Time), YYYY-MM-DD' },

@@ -3,6 +3,7 @@
 
 import type { FastifyPluginAsync } from 'fastify'
 import { htmlReply, langOf } from '../../http/html-reply.js'
+import { OPTIONAL_ORG_PATTERN } from '../../ledger/alert-filter.js'
 import type { Ledger } from '../../ledger/ledger.js'
 import type { SealConfig } from '../config.js'
 import { sealTableInput } from '../console-data.js'
@@ -21,7 +22,7 @@ export const sealConsoleRoutes: FastifyPluginAsync<{ ledger: Ledger; clock: () =
           additionalProperties: false,
           properties: {
             lang: { enum: ['zh', 'en'] },
-            org: { type: 'string', pattern: '^([A-Za-z0-9._-]{1,64})?$', description: 'one organisation' },
+            org: { type: 'string', pattern: OPTIONAL_ORG_PATTERN, description: 'one organisation' },
             state: { enum: [...STATE_FILTERS], description: 'a state, open (not closed or rejected) or overdue' },
           },
         },
