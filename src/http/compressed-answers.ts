@@ -85,8 +85,8 @@ function cacheable(request: FastifyRequest, reply: FastifyReply, payload: unknow
   return negotiatedEncoding(request) === 'br'
 }
 
-/** The encoding @fastify/compress picks for `request` among brotli and gzip (its getEncodingHeader). */
-function negotiatedEncoding(request: FastifyRequest): string | null {
+/** The encoding @fastify/compress picks for `request` among brotli and gzip (its getEncodingHeader); null for neither. */
+export function negotiatedEncoding(request: FastifyRequest): string | null {
   const header = request.headers['accept-encoding']
   if (typeof header !== 'string') return null
   return negotiate(header.toLowerCase().replace(/\*|x-gzip/g, 'gzip'), ['br', 'gzip'])

@@ -5,6 +5,7 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { negotiatedEncoding } from './compressed-answers.js'
 
 const brotliAsync = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)
@@ -22,13 +23,14 @@ export class StaticAsset {
 
   /** Sends the asset in the best encoding `request` accepts; headers beyond type and encoding are the caller's. */
   async send(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const accepted = String(request.headers['accept-encoding'] ?? '')
+    // Negotiated as the compressed pages are: a client that says br;q=0 does not take brotli.
+    const encoding = negotiatedEncoding(request)
     reply.type(this.contentType).header('vary', 'Accept-Encoding')
-    if (/\bbr\b/.test(accepted)) {
+    if (encoding === 'br') {
       this.brotli ??= brotliAsync(this.bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
       return reply.header('content-encoding', 'br').send(await this.brotli)
     }
-    if (/\bgzip\b/.test(accepted)) {
+    if (encoding === 'gzip') {
       this.gzip ??= gzipAsync(this.bytes, { level: 9 })
       return reply.header('content-encoding', 'gzip').send(await this.gzip)
     }
