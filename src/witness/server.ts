@@ -34,6 +34,9 @@ export function buildWitnessApp(options: WitnessAppOptions): FastifyInstance {
     ...requestTimeoutOptions(options.requestTimeoutMs ?? WITNESS_REQUEST_TIMEOUT_MS),
   })
   closeUnusedConnectionsOnClose(app)
+  // As every answer of the node (http/security-headers.ts, which the witness's layer does not reach): no browser
+  // sniffs a cosignature or an error as HTML.
+  app.addHook('onSend', async (_request, reply) => void reply.header('x-content-type-options', 'nosniff'))
   // The spec names no request Content-Type, and clients send what their HTTP library picks: take any, as bytes.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))

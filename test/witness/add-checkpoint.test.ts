@@ -33,7 +33,7 @@ async function startWitness(t: Test) {
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   const post = async (body: string | Uint8Array, headers: Record<string, string> = {}) => {
     const response = await fetch(`${url}/add-checkpoint`, { method: 'POST', body: typeof body === 'string' ? body : Buffer.from(body), headers })
-    return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() }
+    return { status: response.status, type: response.headers.get('content-type') ?? '', nosniff: response.headers.get('x-content-type-options'), text: await response.text() }
   }
   const add = (oldSize: number, proof: Uint8Array[], checkpoint: string) => post(formatAddCheckpointRequest({ oldSize, proof, checkpoint }))
   return { dir, url, witness, state, post, add }
@@ -50,6 +50,7 @@ t.test('200, 409, 422, 403, 404, 400 as the spec orders them', async (t) => {
   const first = await w.add(0, [], log.checkpoint(3))
   t.equal(first.status, 200)
   t.match(first.type, /^text\/plain/)
+  t.equal(first.nosniff, 'nosniff', 'as every answer of the node: no browser reads a cosignature as HTML')
   t.match(first.text, /^\u2014 witness\.test\/w1 [A-Za-z0-9+/]+=*\n$/)
   const cosigned = `${log.checkpoint(3)}${first.text}`
   t.same(verifyCosignatures(nodeEd25519, cosigned, [cosigner.key]).cosignatures, [
