@@ -53,6 +53,13 @@ export function baseUrlFlag(values: Record<string, unknown>, name: string): stri
   return text
 }
 
+/** --base-url when given, else TRACECHAIN_BASE_URL when set (each as baseUrlFlag checks it), else undefined. */
+export function baseUrlSetting(values: Record<string, unknown>): string | undefined {
+  if (values['base-url'] !== undefined) return baseUrlFlag(values, 'base-url')
+  const fromEnv = process.env.TRACECHAIN_BASE_URL
+  return fromEnv ? baseUrlFlag({ TRACECHAIN_BASE_URL: fromEnv }, 'TRACECHAIN_BASE_URL') : undefined
+}
+
 /** `--name` when given, as httpUrlFlag checks it. */
 export function optionalHttpUrlFlag(values: Record<string, unknown>, name: string): string | undefined {
   return values[name] === undefined ? undefined : httpUrlFlag(values, name)

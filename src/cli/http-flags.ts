@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import type { RateLimits } from '../http/rate-limits.js'
 import type { TrustProxy } from '../http/trust-proxy.js'
 import { TracechainError } from '../core/errors.js'
-import { baseUrlFlag, parsePort, type Options } from './args.js'
+import { baseUrlSetting, parsePort, type Options } from './args.js'
 import type { SettingFlags } from './node-settings.js'
 
 export const HTTP_FLAGS: Options = {
@@ -35,7 +35,7 @@ export async function httpSettings(values: Record<string, unknown>): Promise<Htt
   const { parseTrustProxy } = await import('../http/trust-proxy.js')
   const trustProxy = parseTrustProxy((values['trust-proxy'] as string | undefined) ?? process.env.TRACECHAIN_TRUST_PROXY ?? 'false')
   // The public base every QR label and page link is made from: a typo here would print labels no phone opens.
-  const baseUrl = values['base-url'] !== undefined ? baseUrlFlag(values, 'base-url') : !process.env.TRACECHAIN_BASE_URL ? undefined : baseUrlFlag({ TRACECHAIN_BASE_URL: process.env.TRACECHAIN_BASE_URL }, 'TRACECHAIN_BASE_URL')
+  const baseUrl = baseUrlSetting(values)
   return { host, port, baseUrl, rateLimits, trustProxy }
 }
 

@@ -9,7 +9,7 @@ import { TracechainError, isTracechainError } from '../core/errors.js'
 import { formatKeyFile } from '../core/keys.js'
 import type { Statement } from '../core/statement.js'
 import { useServerBackends } from '../core/server-backends.js'
-import { baseUrlFlag, httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString, timeoutFlag } from './args.js'
+import { baseUrlSetting, httpUrlFlag, optionalHttpUrlFlag, parse, parsePort, requireString, timeoutFlag } from './args.js'
 import { parseJsonText } from '../core/json-depth.js'
 import { HTTP_FLAGS, httpSettings, RULE_SETTING_FLAGS, ruleSettingFlagsOf } from './http-flags.js'
 import { generateSigner, readKeyFile, writeKeyFile } from './key-files.js'
@@ -273,12 +273,8 @@ const commands: Record<string, Command> = {
       {
         id: requireString(values, 'id'),
         url: optionalHttpUrlFlag(values, 'url'),
-        baseUrl:
-          values['base-url'] !== undefined
-            ? baseUrlFlag(values, 'base-url')
-            : values.url || !process.env.TRACECHAIN_BASE_URL
-              ? undefined
-              : baseUrlFlag({ TRACECHAIN_BASE_URL: process.env.TRACECHAIN_BASE_URL }, 'TRACECHAIN_BASE_URL'),
+        // With --url the running node's base goes into the code: the environment's is not asked for.
+        baseUrl: values['base-url'] !== undefined || !values.url ? baseUrlSetting(values) : undefined,
         dir: values.dir as string | undefined,
         logKey: values['log-key'] as string | undefined,
         out: values.out as string | undefined,
