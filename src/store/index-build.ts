@@ -52,7 +52,11 @@ export async function buildIndexOnce<T>(store: LevelStore, build: IndexBuild<T>)
       pending = new Map()
     }
     const writer: IndexWriter = {
-      get: async <V>(space: string, key: string) => (pending.get(joinKey(space, key))?.value as V | undefined) ?? store.getRecord<V>(space, key),
+      // A record put and not committed yet, a deletion (null) too, is what the store will hold.
+      get: async <V>(space: string, key: string) => {
+        const held = pending.get(joinKey(space, key))
+        return held !== undefined ? ((held.value ?? undefined) as V | undefined) : store.getRecord<V>(space, key)
+      },
       put: (space, key, value) => void pending.set(joinKey(space, key), { space, key, value }),
     }
     const add = (writes: Writes) => {
