@@ -8,10 +8,12 @@ import { parseStatementPayload } from '../core/statement.js'
 import type { Alert } from './alerts.js'
 import type { Ledger } from './ledger.js'
 
-/** A registered organisation as a filter: the registers' free text (up to 128 characters), no control character. */
-export const ORG_PATTERN = '^[^\\u0000-\\u001f\\u007f]{1,128}$'
+/** A registered organisation as the registers take it: free text of up to 128 characters, no control character. */
+const ORG = '[^\\u0000-\\u001f\\u007f]{1,128}'
+/** An organisation as a filter (a JSON Schema pattern). */
+export const ORG_PATTERN = `^${ORG}$`
 /** ORG_PATTERN or empty: a form's field left blank. */
-export const OPTIONAL_ORG_PATTERN = '^([^\\u0000-\\u001f\\u007f]{1,128})?$'
+export const OPTIONAL_ORG_PATTERN = `^(${ORG})?$`
 
 export interface AlertFilter {
   /** one kind, e.g. USE_WITHOUT_APPROVAL */
