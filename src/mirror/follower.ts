@@ -99,15 +99,16 @@ export function httpResources(base: string, timeoutMs = 30_000): FetchResource {
   const { origin } = new URL(target.url)
   return async (path) => {
     const signal = AbortSignal.timeout(timeoutMs)
+    const get = (at: URL) => fetch(at, { signal, redirect: 'manual', ...(headers ? { headers } : {}) })
     let url = new URL(path, target.url)
-    let response = await fetch(url, { signal, redirect: 'manual', ...(headers ? { headers } : {}) })
+    let response = await get(url)
     for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
       await response.body?.cancel()
       const next = new URL(response.headers.get('location') as string, url)
       if (next.origin !== origin) throw new Error(`GET ${path}: the copy redirects to ${next.origin}, another origin than ${origin}: not followed`)
       if (hops === MAX_REDIRECTS) throw new Error(`GET ${path}: more than ${MAX_REDIRECTS} redirects`)
       url = next
-      response = await fetch(url, { signal, redirect: 'manual', ...(headers ? { headers } : {}) })
+      response = await get(url)
     }
     if (response.status === 404) {
       await response.body?.cancel()
