@@ -8,6 +8,7 @@ import { ALERT_SPACE, alertRecord, heldAlertSource, type Alert, type AlertSource
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
 import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
+import { sumOfAmounts } from './amounts.js'
 import { isNearDuplicate, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import { OPEN_STATES } from './workflow.js'
 
@@ -116,8 +117,8 @@ export async function splitContractAlert(
     group.push(other)
   }
   group.push({ applicationId: application.applicationId, seq: ctx.seq, title: application.title, amount: application.amount })
-  const total = group.reduce((sum, g) => sum + (g.amount ?? 0), 0)
-  if (!splitFires(group.map((g) => g.amount ?? 0), config)) return undefined
+  const amounts = group.map((g) => g.amount ?? 0)
+  if (!splitFires(amounts, config)) return undefined
   return {
     kind: 'SPLIT_CONTRACT',
     at: ctx.recordedAt,
@@ -127,7 +128,7 @@ export async function splitContractAlert(
     applicationIds: group.map((g) => g.applicationId),
     message:
       `${group.length} applications of ${application.org} within ${config.splitWindowDays} days with near-duplicate titles, ` +
-      `each below the collective-decision threshold of ${threshold} CNY, together ${total} CNY: ` +
+      `each below the collective-decision threshold of ${threshold} CNY, together ${sumOfAmounts(amounts)} CNY: ` +
       group.map((g) => `${g.applicationId} "${g.title}" ${g.amount}`).join('; '),
   }
 }

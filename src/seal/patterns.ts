@@ -2,6 +2,7 @@
 // entry that raises it (alerts.ts), and for the seal page, which derives the alerts again from verified
 // entries in the browser (derive.ts). Pure: no ledger, no clock.
 
+import { sumOfAmounts } from './amounts.js'
 import { daysBefore, isOffHours, type SealConfig } from './config.js'
 import { jaccard, titleTokens } from './similarity.js'
 
@@ -45,7 +46,7 @@ export function isInSplitWindow(at: string, completingAt: string, config: SealCo
   return Date.parse(at) >= Date.parse(daysBefore(completingAt, config.splitWindowDays)) && Date.parse(at) <= Date.parse(completingAt)
 }
 
-/** SPLIT_CONTRACT: a group (the completing application included) large enough and together at or above the threshold. */
+/** SPLIT_CONTRACT: a group (the completing application included) large enough and together (as the amounts add up in decimals) at or above the threshold. */
 export function splitFires(amounts: readonly number[], config: SealConfig): boolean {
-  return amounts.length >= config.splitMinApplications && amounts.reduce((sum, amount) => sum + amount, 0) >= config.collectiveThreshold
+  return amounts.length >= config.splitMinApplications && sumOfAmounts(amounts) >= config.collectiveThreshold
 }

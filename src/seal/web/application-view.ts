@@ -7,6 +7,7 @@ import { lateBy, lateDays, pageLateWindow } from '../../core/late-record.js'
 import type { EvidenceEntry } from '../../web/bound-view.js'
 import { alertKindName } from '../../web/alert-words.js'
 import type { Lang } from '../../web/i18n.js'
+import { sumOfAmounts } from '../amounts.js'
 import { formatLocal, type SealConfig } from '../config.js'
 import type { ApplicationFacts, DerivedAlert } from '../derive.js'
 import type { ApplicationState } from '../workflow.js'
@@ -38,8 +39,8 @@ export function budgetBar(amount: number, budget: number | undefined, lang: Lang
   const over = amount > budget
   const max = Math.max(amount, budget) || 1
   const verdict = over
-    ? `<span class="tag">${escapeHtml(w.over(yuan(amount - budget, lang), budget > 0 ? `${(((amount - budget) / budget) * 100).toFixed(1)}%` : '∞'))}</span>`
-    : `<span class="muted">${escapeHtml(w.within(yuan(budget - amount, lang)))}</span>`
+    ? `<span class="tag">${escapeHtml(w.over(yuan(sumOfAmounts([amount, -budget]), lang), budget > 0 ? `${(((amount - budget) / budget) * 100).toFixed(1)}%` : '∞'))}</span>`
+    : `<span class="muted">${escapeHtml(w.within(yuan(sumOfAmounts([budget, -amount]), lang)))}</span>`
   return (
     `<span class="figures"><span data-fact="amount">${yuan(amount, lang)}</span> / ${limitWord} <span data-fact="budget">${yuan(budget, lang)}</span> ${verdict}</span>` +
     `<svg class="meter" data-fact="bar" viewBox="0 0 ${BAR_WIDTH} 14" preserveAspectRatio="none" aria-hidden="true" focusable="false">` +

@@ -13,6 +13,7 @@ import { budgetBar, escapeHtml, timeOf } from './application-view.js'
 import { parseSettings, SETTINGS_SINCE, settingsParams } from './seal-view.js'
 import { SEAL_WORDS, STATE_LABELS, yuan } from './seal-words.js'
 import type { SealConfig } from '../config.js'
+import { sumOfAmounts } from '../amounts.js'
 
 export const SEAL_TABLE_VIEW = 'seal.table'
 
@@ -149,7 +150,7 @@ export const sealTableView: BoundView = {
       const members = group.map((seq) => bySeq.get(seq) as EvidenceEntry)
       for (const seq of group) used.add(seq)
       const amounts = members.map((m) => m.statement.body.amount as number)
-      const sum = amounts.reduce((a, b) => a + b, 0)
+      const sum = sumOfAmounts(amounts)
       const org = profiles.of(last.statement.actor).org ?? ''
       const items = members.map((m, i) => {
         const sealId = String(m.statement.body.sealId)
