@@ -51,6 +51,20 @@ const LATIN_LOOKALIKES: Readonly<Record<string, string>> = Object.fromEntries(
 )
 const LOOKALIKE = new RegExp(`[${Object.keys(LATIN_LOOKALIKES).join('')}]`, 'gu')
 
+/**
+ * Characters drawn as a Chinese one but not it, which no normalisation folds (Unicode's confusables): the CJK
+ * Radicals Supplement's forms of whole characters (⻢ U+2EE2 is drawn 马, ⻔ 门, ⻋ 车; the table is Unicode's
+ * EquivalentUnifiedIdeograph.txt) and katakana drawn like Chinese characters (ロ 口, エ 工, カ 力). A radical
+ * is a symbol, so 前进村⻢路 would read 前进村路 to the tokens, which share too little with 前进村马路.
+ */
+const HAN_LOOKALIKES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ['⺟⺠⺩⻁⻄⻅⻆⻇⻉⻋⻑⻓⻔⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳', '母民王虎西见角角贝车長长门青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟'],
+    ['ロエカタトニハー', '口工力夕卜二八一'],
+  ].flatMap(([from, to]) => [...from].map((c, i) => [c, [...to][i]])),
+)
+const HAN_LOOKALIKE = new RegExp(`[${Object.keys(HAN_LOOKALIKES).join('')}]`, 'gu')
+
 const HAN = /\p{Script=Han}+/gu
 const WORD = /[\p{L}\p{M}]+/gu
 const HAN_GAP = /(?<=\p{Script=Han})[\s\p{P}\p{S}]+(?=\p{Script=Han})/gu
@@ -58,7 +72,8 @@ const HAN_GAP = /(?<=\p{Script=Han})[\s\p{P}\p{S}]+(?=\p{Script=Han})/gu
 /**
  * The tokens a title is compared by: character bigrams of its Chinese text (a lone character counts as
  * one token) and the words of its other text, after NFKC (full-width forms become ASCII), dropping
- * invisible characters, folding Cyrillic and Greek look-alikes to Latin and traditional Chinese characters to
+ * invisible characters, folding Cyrillic and Greek look-alikes to Latin, radicals and katakana drawn as Chinese
+ * characters to those, and traditional Chinese characters to
  * simplified ones (simplified.ts), lower case, and dropping digits, punctuation, spaces, ordinals, directions
  * and generic words.
  */
@@ -70,7 +85,8 @@ export function titleTokens(title: string): Set<string> {
     title
       .normalize('NFKC')
       .replace(INVISIBLE, '')
-      .replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c]),
+      .replace(LOOKALIKE, (c) => LATIN_LOOKALIKES[c])
+      .replace(HAN_LOOKALIKE, (c) => HAN_LOOKALIKES[c]),
   )
     .toLowerCase()
     .replace(HAN_GAP, '')
