@@ -6,6 +6,8 @@
 // together above it, raised no alert. Now these forms are folded to the character they are drawn as.
 
 import t from 'tap'
+import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
+import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { titleSimilarity } from '../../src/seal/similarity.js'
 import { areasOf } from '../helpers/bound-areas.js'
 import { SHA, village } from '../helpers/seal.js'
@@ -39,4 +41,22 @@ t.test('SPLIT_CONTRACT names a split whose last piece is spelt with a radical', 
   t.same(found[0]?.applicationIds, ['rad-1', 'rad-2', 'rad-3'])
   const [area] = areasOf((await v.get('/seals/yiqiao-seal')).body).areas
   t.not(area.params.splits, '', 'and shown on the seal page')
+})
+
+t.test('the seal page and the console verify the group in Chromium', async (t) => {
+  if (!haveChromium(t)) return
+  await buildVerifierBundle()
+  const v = await village(t)
+  await v.apply('rad-1', paving('rad-1', '义桥村马路硬化工程（一期）', 38000))
+  await v.apply('rad-2', paving('rad-2', '义桥村马路硬化（二期）', 35000))
+  await v.apply('rad-3', paving('rad-3', '义桥村⻢路硬化三期', 32000))
+  const address = await v.app.listen({ host: '127.0.0.1', port: 0 })
+  const { page, errors } = await launchChromium(t)
+  await page.clock.setFixedTime(new Date(v.now()))
+  for (const path of ['/seals/yiqiao-seal', '/console/seals']) {
+    const { state, status } = await openVerifiedPage(page, `${address}${path}`)
+    t.equal(state, 'verified', `${path}: ${status}`)
+    t.match(await page.textContent('main'), /义桥村⻢路硬化三期/, `${path} shows the group's last title`)
+  }
+  t.same(errors, [])
 })

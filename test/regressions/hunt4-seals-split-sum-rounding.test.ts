@@ -6,6 +6,8 @@
 // every sum reads as the amounts add up.
 
 import t from 'tap'
+import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
+import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { SHA, village } from '../helpers/seal.js'
 import { areasOf } from '../helpers/bound-areas.js'
 import { budgetBar } from '../../src/seal/web/application-view.js'
@@ -49,4 +51,22 @@ t.test("an amount's excess over its budget, and what is left of it, read as the 
   t.match(budgetBar(100000.1, 100000, 'zh'), /超出 0\.1 元/)
   t.match(budgetBar(0.3, 0.1, 'en'), /over by CNY 0\.2 /)
   t.match(budgetBar(100000, 100000.1, 'zh'), /余 0\.1 元/)
+})
+
+t.test('the seal page and the console verify the group in Chromium', async (t) => {
+  if (!haveChromium(t)) return
+  await buildVerifierBundle()
+  const v = await village(t)
+  await v.apply('sum-1', road('sum-1', '义桥村北段道路修复工程合同', 33333.02))
+  await v.apply('sum-2', road('sum-2', '义桥村道路修复（南段）施工合同', 33333.03))
+  await v.apply('sum-3', road('sum-3', '义桥村中段道路维修工程合同', 33333.95))
+  const address = await v.app.listen({ host: '127.0.0.1', port: 0 })
+  const { page, errors } = await launchChromium(t)
+  await page.clock.setFixedTime(new Date(v.now()))
+  for (const path of ['/seals/yiqiao-seal', '/console/seals']) {
+    const { state, status } = await openVerifiedPage(page, `${address}${path}`)
+    t.equal(state, 'verified', `${path}: ${status}`)
+  }
+  t.match(await page.textContent('main'), /100,000 元/, 'the console sums the group to 100,000')
+  t.same(errors, [])
 })
