@@ -6,7 +6,8 @@ import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import type { RecordWrite } from '../store/level-store.js'
 import { ALERT_SPACE, alertRecord, heldAlertSource, type Alert, type AlertSource } from '../ledger/alerts.js'
 import type { RecordReader, RuleContext } from '../ledger/kinds.js'
-import { daysBefore, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
+import { heldInstant } from '../core/date-time.js'
+import { DUE_INDEX_SPREAD_MS, daysBefore, dueIndexTime, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
 import { sumOfAmounts } from './amounts.js'
 import { isNearDuplicate, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
@@ -155,19 +156,19 @@ export function overdueAlertSource(overrides: Partial<SealConfig> = {}): AlertSo
   const config = sealConfig(overrides)
   return heldAlertSource(async (ledger, now) => {
     const alerts: Alert[] = []
-    const upTo = prefixRange(now.toISOString()).lt
-    // The next due time: the first key past `now`, or one that sorts before it and is not yet due.
+    // The index keys each application at the end of its due day in the zone of the day it was applied; OVERDUE goes
+    // by the zone in effect, as the pages do, which `serve --zone` may have moved by up to DUE_INDEX_SPREAD_MS.
+    const upTo = prefixRange(heldInstant(now.getTime() + DUE_INDEX_SPREAD_MS)).lt
     const [next] = await ledger.records.range<string>(SEAL_SPACES.due, { gte: upTo, limit: 1 })
-    let changesAt = next === undefined ? Infinity : Date.parse(next[0].slice(0, next[0].indexOf(SEP)))
-    for await (const [key, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: upTo })) {
-      const dueAt = key.slice(0, key.indexOf(SEP))
-      // A log indexed before keys were held to 9999 (config.ts dueIndexTime) may hold "+010000-…", which sorts first.
+    let changesAt = next === undefined ? Infinity : Date.parse(next[0].slice(0, next[0].indexOf(SEP))) - DUE_INDEX_SPREAD_MS
+    for await (const [, applicationId] of ledger.records.scan<string>(SEAL_SPACES.due, { lt: upTo })) {
+      const application = await getApplication(ledger.records, applicationId)
+      if (!application?.dueDate || !OPEN_STATES.includes(application.state)) continue
+      const dueAt = dueIndexTime(application.dueDate, config)
       if (!(Date.parse(dueAt) <= now.getTime())) {
         changesAt = Math.min(changesAt, Date.parse(dueAt))
         continue
       }
-      const application = await getApplication(ledger.records, applicationId)
-      if (!application || !OPEN_STATES.includes(application.state)) continue
       alerts.push({
         kind: 'OVERDUE',
         at: overdueAt(dueAt, application.appliedAt),

@@ -105,6 +105,19 @@ export function dueIndexTime(date: string, config: SealConfig): string {
   return heldInstant(Date.parse(endOfLocalDate(date, config)))
 }
 
+/**
+ * The keys the OVERDUE index may hold a due date under: the end of the local day in the zone in effect when it was
+ * applied, which `serve --zone` may have changed since. RFC 3339 offsets lie within ±24 hours, so the day's end in any
+ * zone falls after the start of its UTC day and before the end of the next: two days, as index keys.
+ */
+export function dueIndexRange(date: string): { gte: string; lt: string } {
+  const start = Date.parse(`${date}T00:00:00.000Z`)
+  return { gte: heldInstant(start), lt: heldInstant(start + DUE_INDEX_SPREAD_MS) }
+}
+
+/** How far apart the ends of one local day fall in any two zones, at most. */
+export const DUE_INDEX_SPREAD_MS = 2 * DAY_MS
+
 /** The instant `days` days before `instant`. */
 export function daysBefore(instant: string, days: number): string {
   return new Date(Date.parse(instant) - days * DAY_MS).toISOString()

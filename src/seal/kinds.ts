@@ -7,7 +7,7 @@ import type { RuleContext, StatementKind } from '../ledger/kinds.js'
 import type { ActorRecord } from '../ledger/registry.js'
 import { offHoursAlert, useBeforeApprovalAlert, orgApplicationRecord, overBudgetAlert, putAlert, splitContractAlert } from './alerts.js'
 import { attemptRecords, refusedBefore } from './attempts.js'
-import { dueIndexTime, sealConfig, type SealConfig } from './config.js'
+import { dueIndexRange, dueIndexTime, sealConfig, type SealConfig } from './config.js'
 import {
   SEAL_SPACES,
   bySealKey,
@@ -89,9 +89,17 @@ function advance(ctx: RuleContext, application: ApplicationRecord, seal: SealRec
   return next
 }
 
-/** Removes an application from the OVERDUE index once it is settled. */
-function settle(ctx: RuleContext, application: ApplicationRecord, config: SealConfig): void {
-  if (application.dueDate) ctx.put(SEAL_SPACES.due, dueKey(dueIndexTime(application.dueDate, config), application.applicationId), null)
+/**
+ * Removes an application from the OVERDUE index once it is settled: under its key in the zone in effect, or, where
+ * `serve --zone` changed the zone since it was applied, under the key it was given then.
+ */
+async function settle(ctx: RuleContext, application: ApplicationRecord, config: SealConfig): Promise<void> {
+  if (!application.dueDate) return
+  const key = dueKey(dueIndexTime(application.dueDate, config), application.applicationId)
+  if ((await ctx.get<string>(SEAL_SPACES.due, key)) !== undefined) return ctx.put(SEAL_SPACES.due, key, null)
+  for (const [indexed, id] of await ctx.range<string>(SEAL_SPACES.due, dueIndexRange(application.dueDate))) {
+    if (id === application.applicationId) ctx.put(SEAL_SPACES.due, indexed, null)
+  }
 }
 
 function decision(ctx: RuleContext, comment: string | undefined): Decision {
@@ -116,7 +124,7 @@ async function decide(ctx: RuleContext, changes: (application: ApplicationRecord
     fail('NOT_APPROVER', `${ctx.actor.id} is not an approver of seal ${seal.sealId}`, { sealId: seal.sealId, actor: ctx.actor.id, approvers: seal.approvers })
   }
   const next = advance(ctx, application, seal, changes(application))
-  if (next.state === 'rejected') settle(ctx, next, config)
+  if (next.state === 'rejected') await settle(ctx, next, config)
 }
 
 /** The seal kinds with `overrides` of the default thresholds and zone. */
@@ -251,7 +259,7 @@ export function sealKinds(overrides: Partial<SealConfig> = {}): StatementKind[] 
           ...(body.finalAmount !== undefined ? { finalAmount: body.finalAmount } : {}),
         }
         const next = advance(ctx, application, seal, { closing })
-        settle(ctx, next, config)
+        await settle(ctx, next, config)
         const overBudget = overBudgetAlert(next, 'finalAmount', body.finalAmount, ctx)
         if (overBudget) putAlert(ctx, overBudget)
       },

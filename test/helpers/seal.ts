@@ -9,6 +9,7 @@ import type { Signer } from '../../src/core/keys.js'
 import { openNode, type OpenNode } from '../../src/cli/node-dir.js'
 import { buildApp } from '../../src/http/app.js'
 import type { DomainConfigs } from '../../src/domain.js'
+import { DOMAINS, domainKinds } from '../../src/domains.js'
 import { makeNode, newSigner } from './ledger.js'
 import { testDir } from './test-dir.js'
 
@@ -33,8 +34,8 @@ export interface Village {
   /** POSTs and expects 201 */
   accept(type: string, actor: string, body: Record<string, unknown>): Promise<number>
   get(url: string): Promise<LightMyRequestResponse>
-  /** closes and reopens the node directory, as a restart does */
-  restart(): Promise<void>
+  /** closes and reopens the node directory, as a restart does; with `domainConfigs`, as `serve` with other settings (--zone …) */
+  restart(domainConfigs?: DomainConfigs): Promise<void>
   apply(applicationId: string, extra?: Record<string, unknown>, actor?: string): Promise<number>
 }
 
@@ -92,11 +93,12 @@ export async function village(t: Test, options: { now?: string; domainConfigs?: 
     post,
     accept,
     get: (url) => app.inject({ method: 'GET', url }),
-    async restart() {
+    async restart(domainConfigs) {
       await app.close()
       await node.close()
-      node = await openNode(dir, { clock })
-      app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock, ...(options.domainConfigs ? { domainConfigs: options.domainConfigs } : {}) })
+      node = await openNode(dir, { clock, ...(domainConfigs ? { kinds: domainKinds(DOMAINS, domainConfigs) } : {}) })
+      const configs = domainConfigs ?? options.domainConfigs
+      app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'http://127.0.0.1' }, clock, ...(configs ? { domainConfigs: configs } : {}) })
     },
     apply: (applicationId, extra = {}, actor = 'clerk') =>
       accept('seal.apply', actor, {
