@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { parseVerifierKey } from '../core/signed-note.js'
+import { parseWitnessVerifierKey } from '../core/cosignature.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { Ledger } from '../ledger/ledger.js'
@@ -23,6 +24,11 @@ export interface MirrorConfig {
   source: string
   /** where writes go */
   primary: string
+  /**
+   * the witnesses whose cosignatures it serves (cosignature/v1 vkeys, from a channel its operator trusts): each line
+   * under one is verified, and a line under any other key is never served. Absent: the ones mirror.json holds.
+   */
+  witnessKeys?: string[]
 }
 
 export interface OpenMirror {
@@ -55,8 +61,11 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
   if (wanted !== undefined && held !== undefined && held.verifierKey !== wanted.verifierKey) {
     fail('BAD_REQUEST', `${dir} mirrors the log of key ${held.verifierKey}, not ${wanted.verifierKey}: give each log its own directory`)
   }
-  const config = (wanted ?? held) as MirrorConfig
+  // Witness keys given once stay pinned in mirror.json: a restart without the flags serves the same lines.
+  const witnessKeys = wanted?.witnessKeys ?? held?.witnessKeys
+  const config: MirrorConfig = { ...((wanted ?? held) as MirrorConfig), ...(witnessKeys ? { witnessKeys } : {}) }
   parseVerifierKey(config.verifierKey)
+  const witnesses = (config.witnessKeys ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
   if (wanted !== undefined && held === undefined && isMissingOrEmpty(dir)) {
     makeDirectorySync(dir)
     writeDataDirIgnore(dir)
@@ -65,12 +74,13 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
   const store = await LevelStore.open(join(dir, 'db'))
   try {
     // The source and the primary may move (another CDN, a new address); the key may not.
-    if (wanted !== undefined) writeFileDurably(file, JSON.stringify(wanted, null, 2) + '\n')
+    if (wanted !== undefined) writeFileDurably(file, JSON.stringify(config, null, 2) + '\n')
     await upgradeStore(store)
     const ledger = await Ledger.openReplica({
       store,
       verifierKey: config.verifierKey,
       primary: config.primary,
+      witnesses,
       ed: nodeEd25519,
       checker: CheckPool.shared(domainCheckModules()),
       kinds: rules.kinds ?? domainKinds(),

@@ -26,6 +26,8 @@ export interface MirrorOptions extends HttpSettings, Pick<SettingFlags, 'lateRec
   dir: string
   /** where writes go (default: the node whose /tlog/ is --from) */
   primary?: string
+  /** --witness-key: the witnesses whose cosignatures it serves (default: those D/mirror.json pins, else none) */
+  witnessKeys?: string[]
 }
 
 export async function runMirror(options: MirrorOptions): Promise<void> {
@@ -38,7 +40,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   await checkListenable(options.host, options.port)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
-  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source) }, rules)
+  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source), ...(options.witnessKeys ? { witnessKeys: options.witnessKeys } : {}) }, rules)
   const saved = save(mirror.ledger.size)
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(from), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
@@ -61,6 +63,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       `  follows     ${source}  (from size ${mirror.ledger.size})`,
       `  log key     ${mirror.ledger.verifierKey}  (labels: #log=${logKeyIdOf(mirror.ledger.verifierKey)})`,
       `  writes to   ${mirror.config.primary}`,
+      ...witnessLines(mirror.config.witnessKeys ?? []),
       `  health      ${address}/healthz`,
       `  data        ${options.dir}`,
       ...allocatorLine(mallocTrim),
@@ -79,6 +82,12 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
     await mirror.close()
     if (mallocTrim.state === 'trimming') mallocTrim.stop()
   })
+}
+
+/** The banner's witness lines: whose cosignatures it serves; without any, it serves the log's signature alone. */
+function witnessLines(witnessKeys: readonly string[]): string[] {
+  if (witnessKeys.length === 0) return ['  witnesses   none given (--witness-key): cosignatures are not served']
+  return witnessKeys.map((vkey) => `  witness     ${vkey}  (its cosignatures verified and served)`)
 }
 
 /** How long the banner waits for the primary's settings, and the most of them it reads. */

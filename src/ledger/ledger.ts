@@ -9,7 +9,9 @@ import type { AsyncEd25519 } from '../core/ed25519.js'
 import { TracechainError, fail } from '../core/errors.js'
 import type { Signer } from '../core/keys.js'
 import { formatVerifierKey, parseVerifierKey } from '../core/signed-note.js'
-import { supersedesCheckpoint, verifyCheckpoint, type NoteSigner } from '../core/checkpoint.js'
+import { supersedesCheckpoint, type Checkpoint, type NoteSigner } from '../core/checkpoint.js'
+import type { WitnessKey } from '../core/cosignature.js'
+import { verifyServableCheckpoint } from '../core/servable-checkpoint.js'
 import type { Statement } from '../core/statement.js'
 import type { LevelStore, RecordWrite } from '../store/level-store.js'
 import { actorKinds } from './actor-kinds.js'
@@ -71,10 +73,12 @@ export interface ReplicaOptions extends Omit<LedgerOptions, 'nodeSigner' | 'orig
   verifierKey: string
   /** where writes go: named in the 405 the mirror answers them with */
   primary: string
+  /** the witnesses whose cosignatures it serves, each line verified; lines under other keys are never served */
+  witnesses?: readonly WitnessKey[]
 }
 
 /** Who signs this ledger's checkpoints: its own node key, or, for a mirror, the followed log's (whose checkpoints it keeps). */
-type CheckpointSource = { nodeSigner: Signer; origin: string } | { verifierKey: string; primary: string }
+type CheckpointSource = { nodeSigner: Signer; origin: string } | { verifierKey: string; primary: string; witnesses?: readonly WitnessKey[] }
 
 export class Ledger extends LedgerReads {
   readonly origin: string
@@ -100,6 +104,8 @@ export class Ledger extends LedgerReads {
 
   /** set on a mirror: where writes go */
   readonly primary: string | undefined
+  /** a mirror's: the witnesses whose verified cosignatures its checkpoints keep */
+  private readonly witnesses: readonly WitnessKey[] = []
 
   private constructor(options: Omit<LedgerOptions, 'nodeSigner' | 'origin'>, source: CheckpointSource, state: LedgerState) {
     super(options.store, state.tree)
@@ -123,6 +129,7 @@ export class Ledger extends LedgerReads {
       this.origin = verifier.name
       this.verifierKey = source.verifierKey
       this.primary = source.primary
+      this.witnesses = source.witnesses ?? []
       noteSigner = { name: verifier.name, publicKey: verifier.publicKey, sign: () => fail('MIRROR_READ_ONLY', 'a mirror signs no checkpoints') }
     }
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? DEFAULT_RECOVERY_INTERVAL_MS
@@ -281,12 +288,13 @@ export class Ledger extends LedgerReads {
     if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror replicates another log')
     if (from < this.size) fail('RANGE_INVALID', `a mirror of size ${this.size} cannot take entries from ${from}`, { from, size: this.size })
     if (entries.length !== leaves.length) throw new RangeError(`"leaves" must be one per entry: ${leaves.length} for ${entries.length}`)
-    const checkpoint = verifyCheckpoint(this.sequencerOptions.ed, note, this.verifierKey)
+    // The note kept once the chunk reaches its size: the lines this mirror verified, none a copy added unchecked.
+    const { checkpoint, note: servable } = this.servable(note)
     if (checkpoint.size < from + entries.length) {
       fail('CHECKPOINT_MISMATCH', `entries up to ${from + entries.length} are not covered by the checkpoint of size ${checkpoint.size}`, { size: checkpoint.size })
     }
     const checks = { ...this.logChecks, registry: this.sequencer.registry, pending: this.replicaKeys, kinds: this.sequencerOptions.kinds }
-    return checkReplicaChunk(checks, from, entries, leaves, { note, checkpoint })
+    return checkReplicaChunk(checks, from, entries, leaves, { note: servable, checkpoint })
   }
 
   /** replicate's second stage: a checked chunk sequenced again and committed; chunks in order, from this ledger's size. */
@@ -306,23 +314,30 @@ export class Ledger extends LedgerReads {
 
   /**
    * A mirror's: keeps `note`, the followed log's signed checkpoint of a tree this ledger holds (attacker-controlled),
-   * in place of the one kept when it is of a larger tree (a catch-up cut short), or of the same tree with every
-   * signature line of the kept one and more (the witnesses' cosignatures, which the node adds after it first
-   * served the note). Returns whether it was kept. Throws NOTE_MALFORMED, NOTE_SIGNATURE_INVALID,
-   * CHECKPOINT_MISMATCH (a root this tree does not have at its size), STORE_UNAVAILABLE.
+   * cut to its verified lines (servable-checkpoint.ts), in place of the one kept when it is of a larger tree (a
+   * catch-up cut short), or of the same tree with every line of the kept one and more (the witnesses' cosignatures,
+   * which the node adds after it first served the note). Returns whether it was kept. Throws NOTE_MALFORMED,
+   * NOTE_SIGNATURE_INVALID, CHECKPOINT_MISMATCH (a root this tree does not have at its size), STORE_UNAVAILABLE.
    */
   async keepReplicaCheckpoint(note: string): Promise<boolean> {
     if (this.primary === undefined) fail('BAD_REQUEST', 'only a mirror keeps another log’s checkpoints')
-    if (note === this.checkpoint) return false
-    const offered = verifyCheckpoint(this.sequencerOptions.ed, note, this.verifierKey)
+    const { checkpoint: offered, note: servable } = this.servable(note)
+    if (servable === this.checkpoint) return false
     if (offered.size === 0 || offered.size > this.size) return false
     if (!bytesEqual(await this.rootAt(offered.size), offered.rootHash)) {
       fail('CHECKPOINT_MISMATCH', `the checkpoint of size ${offered.size} signs root ${toHex(offered.rootHash)}; this tree has another there`, { size: offered.size })
     }
-    if (this.checkpoint !== '' && !supersedesCheckpoint(this.checkpoint, note)) return false
+    // A note kept before its lines were checked (an earlier release), or by a witness no longer given, gives way.
+    const kept = this.checkpoint === '' ? undefined : this.servable(this.checkpoint).note
+    if (kept !== undefined && !supersedesCheckpoint(kept, servable) && !(kept !== this.checkpoint && kept === servable)) return false
     if (this.storeFailure) fail('STORE_UNAVAILABLE', `a write to the store failed at ${this.storeFailure.since}: ${this.storeFailure.reason}`)
-    await this.sequencer.keepCheckpoint(note)
+    await this.sequencer.keepCheckpoint(servable)
     return true
+  }
+
+  /** A mirror's: the followed log's checkpoint verified, with only the lines verified (servable-checkpoint.ts). */
+  private servable(note: string): { checkpoint: Checkpoint; note: string } {
+    return verifyServableCheckpoint(this.sequencerOptions.ed, note, this.verifierKey, this.witnesses)
   }
 
   /** Stops accepting, waits for queued statements to commit. The store stays open (its owner closes it). */

@@ -2,13 +2,14 @@
 // the same tree, with their lines after its signature. A mirror "serves the cosigned checkpoint it follows,
 // with the lines intact" (docs/witness.md): one that took the note before the cosignatures came must take the
 // cosigned one of the same size too, not keep serving the bare one until the log grows (an idle village log:
-// hours), while pages that hold a witness policy and read the mirror fail it.
+// hours), while pages that hold a witness policy and read the mirror fail it. The mirror serves the lines of the
+// witnesses it was given, verified (gap-mirror-unverified-cosignature.test.ts).
 
 import t from 'tap'
 import { join } from 'node:path'
 import { buildApp } from '../../src/http/app.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
-import { signCosignatureLine, verifyCosignatures, withSignatureLines } from '../../src/core/cosignature.js'
+import { formatWitnessVerifierKey, signCosignatureLine, verifyCosignatures, withSignatureLines } from '../../src/core/cosignature.js'
 import { parseSignedNote, signNote } from '../../src/core/signed-note.js'
 import { fromUtf8, utf8 } from '../../src/core/bytes.js'
 import type { FetchResource } from '../../src/core/tiled-log.js'
@@ -31,7 +32,9 @@ t.test('a mirror takes the cosigned checkpoint of the tree it holds; a stale bar
   const copy: FetchResource = async (path) => (path === 'checkpoint' ? utf8(served) : source(path))
 
   const dir = join(root, 'mirror')
-  const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url })
+  const w2 = testCosigner('witness.test/w2')
+  const witnessKeys = [witness.key, w2.key].map((key) => formatWitnessVerifierKey(key.name, key.publicKey))
+  const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url, witnessKeys })
   const follower = new Follower({ ledger: mirror.ledger, source: url, fetch: copy, ed: nodeEd25519, dir })
   const app = await buildApp({ ledger: mirror.ledger, config: { baseUrl: 'http://127.0.0.1' }, mirror: follower })
   let closed = false
@@ -59,7 +62,7 @@ t.test('a mirror takes the cosigned checkpoint of the tree it holds; a stale bar
   await follower.poll()
   t.equal(mirror.ledger.checkpoint, cosigned)
   const other = signNote(parseSignedNote(bare).text, [{ name: node.config.origin, publicKey: node.nodeSigner.publicKey, sign: (m) => node.nodeSigner.sign(m) }])
-  served = withSignatureLines(other, [signCosignatureLine(testCosigner('witness.test/w2'), parseSignedNote(bare).text, 1_780_000_001)])
+  served = withSignatureLines(other, [signCosignatureLine(w2, parseSignedNote(bare).text, 1_780_000_001)])
   await follower.poll()
   t.equal(mirror.ledger.checkpoint, cosigned)
 
