@@ -87,6 +87,15 @@ t.test('a forged cosignature under a witness the mirror knows is not served; ver
   const verified = await runCli(['verify', '--url', url, '--witness', vkeyOf(up), '--witness', vkeyOf(down), '--min', '1'])
   t.equal(verified.code, 0, `verify --url against the mirror with both witnesses: ${verified.stdout}${verified.stderr}`)
   t.match(verified.stdout, /witnessed by witness\.test\/hz-amr/)
+
+  // What a reader does with lines under keys it does not know (C2SP signed-note: ignored), read from the copy itself:
+  // one under no known name, and one under the down witness's name with another key's id.
+  const impostor = testCosigner(down.name, 'another key')
+  const unknownLines = UNKNOWN_LINE + signCosignatureLine(impostor, parseSignedNote(cosigned).text, 1_780_000_000)
+  copy.proxy.rewriteBytes = (bytes, path) => (path === '/v1/checkpoint' ? Buffer.concat([bytes, Buffer.from(unknownLines)]) : bytes)
+  t.equal(await (await fetch(`${copy.proxy.url}/v1/checkpoint`)).text(), cosigned + unknownLines)
+  const fromCopy = await runCli(['verify', '--url', copy.proxy.url, '--witness', vkeyOf(up), '--witness', vkeyOf(down), '--min', '1'])
+  t.equal(fromCopy.code, 0, `verify ignores lines under unknown keys: ${fromCopy.stdout}${fromCopy.stderr}`)
 })
 
 t.test('a first catch-up, a grown log and a witness no longer given: only verified lines are kept', async (t) => {
