@@ -218,7 +218,7 @@ export class Follower {
       if (log.size > 0 && !bytesEqual(await ledger.rootAt(log.size), log.root)) {
         throw new MisbehaviourError('CHECKPOINT_MISMATCH', `the source's checkpoint of size ${log.size} signs root ${toHex(log.root)}; the tree this mirror verified has ${toHex(await ledger.rootAt(log.size))} there`)
       }
-      // Of this tree: kept if it carries the witnesses' cosignatures the one kept lacks, or is past it.
+      // Of this tree: kept if it carries cosignatures the one kept lacks, of the witnesses given and verified, or is past it.
       await ledger.keepReplicaCheckpoint(log.note)
       return
     }
