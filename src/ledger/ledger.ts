@@ -105,7 +105,7 @@ export class Ledger extends LedgerReads {
   /** set on a mirror: where writes go */
   readonly primary: string | undefined
   /** a mirror's: the witnesses whose verified cosignatures its checkpoints keep */
-  private readonly witnesses: readonly WitnessKey[] = []
+  readonly witnesses: readonly WitnessKey[] = []
 
   private constructor(options: Omit<LedgerOptions, 'nodeSigner' | 'origin'>, source: CheckpointSource, state: LedgerState) {
     super(options.store, state.tree)

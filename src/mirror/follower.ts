@@ -18,6 +18,7 @@ import { maxResourceBytes } from '../core/tile-limits.js'
 import { TILE_WIDTH, parseTilePath } from '../core/tile-paths.js'
 import { TiledLog, type FetchResource } from '../core/tiled-log.js'
 import { requestTarget } from '../core/url-credentials.js'
+import { verifyServableCheckpoint, type DroppedSignature } from '../core/servable-checkpoint.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { checkedInOrder } from '../ledger/replica.js'
 
@@ -28,6 +29,8 @@ export const DEFAULT_CHUNK_ENTRIES = 16 * TILE_WIDTH
 const CHUNKS_CHECKED_AHEAD = 2
 /** Resources of the log kept from the latest fetches, so a failure can keep the bytes that failed. */
 const RECENT_RESOURCES_KEPT = 256
+/** Dropped signature lines named in the status; a note holds up to 100. */
+const DROPPED_SIGNATURES_NAMED = 10
 
 /** A verification failure: following stopped here. */
 export interface MirrorFailure {
@@ -68,6 +71,11 @@ export interface MirrorStatus {
   failure?: MirrorFailure
   /** not the log's fault: the mirror's own store cannot be read back (no evidence) */
   storeFailure?: MirrorStoreFailure
+  /**
+   * while the source's checkpoint carries signature lines the mirror does not serve: under keys it was not given
+   * (a witness to add with --witness-key?), or under a witness's key that do not verify (a forged cosignature)
+   */
+  droppedSignatures?: { at: string; count: number; lines: DroppedSignature[] }
 }
 
 export interface FollowerOptions {
@@ -138,6 +146,7 @@ export class Follower {
   private sourceError: { at: string; message: string } | undefined
   private failure: MirrorFailure | undefined
   private storeFailure: MirrorStoreFailure | undefined
+  private droppedSignatures: MirrorStatus['droppedSignatures']
   private readonly waiters: (() => void)[] = []
 
   constructor(options: FollowerOptions) {
@@ -155,6 +164,7 @@ export class Follower {
       ...(this.sourceError ? { sourceError: this.sourceError } : {}),
       ...(this.failure ? { failure: this.failure } : {}),
       ...(this.storeFailure ? { storeFailure: this.storeFailure } : {}),
+      ...(this.droppedSignatures ? { droppedSignatures: this.droppedSignatures } : {}),
     }
   }
 
@@ -200,6 +210,7 @@ export class Follower {
       offered = log.note
       // Its signature and rightmost tiles verified: the size to catch up to (lag is this less the size held).
       this.sourceSize = log.size
+      this.noteDroppedSignatures(log.note)
       await this.follow(log)
       this.sourceError = undefined
     } catch (error) {
@@ -246,6 +257,13 @@ export class Follower {
       if (this.stopped) return
       await ledger.commitReplica(checked)
     }
+  }
+
+  /** What of the source's note the ledger will not keep (Ledger.keepReplicaCheckpoint), for its operator to see. */
+  private noteDroppedSignatures(note: string): void {
+    const { ledger, ed } = this.options
+    const { dropped } = verifyServableCheckpoint(ed, note, ledger.verifierKey, ledger.witnesses)
+    this.droppedSignatures = dropped.length === 0 ? undefined : { at: this.clock().toISOString(), count: dropped.length, lines: dropped.slice(0, DROPPED_SIGNATURES_NAMED) }
   }
 
   private async fetchKept(path: string): Promise<Uint8Array | undefined> {

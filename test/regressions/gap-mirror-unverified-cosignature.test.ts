@@ -83,10 +83,19 @@ t.test('a forged cosignature under a witness the mirror knows is not served; ver
   t.equal(follower.status.following, true, 'lines a copy added are dropped, not a finding against the log')
   t.equal(mirror.ledger.checkpoint, cosigned, 'the note kept is the one whose lines verified')
   t.equal(await (await fetch(`${url}/tlog/checkpoint`)).text(), cosigned, 'and it is what the mirror serves')
+  const health = (await (await fetch(`${url}/healthz`)).json()) as { mirror: { droppedSignatures?: { count: number; lines: { name: string; reason: string }[] } } }
+  t.same(
+    health.mirror.droppedSignatures?.lines.map((line) => `${line.name} ${line.reason}`),
+    [`${down.name} invalid`, 'witness.test/nobody unknown'],
+    '/healthz names the lines dropped, for the operator',
+  )
 
   const verified = await runCli(['verify', '--url', url, '--witness', vkeyOf(up), '--witness', vkeyOf(down), '--min', '1'])
   t.equal(verified.code, 0, `verify --url against the mirror with both witnesses: ${verified.stdout}${verified.stderr}`)
   t.match(verified.stdout, /witnessed by witness\.test\/hz-amr/)
+  copy.add(undefined)
+  await follower.poll()
+  t.equal(follower.status.droppedSignatures, undefined, 'none once the copy sends the node’s note')
 
   // What a reader does with lines under keys it does not know (C2SP signed-note: ignored), read from the copy itself:
   // one under no known name, and one under the down witness's name with another key's id.
