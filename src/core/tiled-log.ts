@@ -11,7 +11,7 @@ import type { Ed25519 } from './ed25519.js'
 import { parseEntryBundle } from './entry-bundle.js'
 import { fail } from './errors.js'
 import { HASH_SIZE } from './hash.js'
-import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion, type HashReader } from './merkle.js'
+import { consistencyProof, inclusionProof, leafHash, rootHash, verifyConsistency, verifyInclusion, type HashReader } from './merkle.js'
 import { TILE_BYTES, TILE_WIDTH, entryBundlePath, rightmostTileCoordinates, tilePath, tileWidthAt } from './tile-paths.js'
 import { TileMissingError, fullTileHash, hashReaderFromTiles, rootFromRightmostTiles } from './tiles.js'
 
@@ -255,6 +255,21 @@ export class TiledLog {
   }
 
   /**
+   * The root this tree had at `size`, and the RFC 9162 consistency proof from that tree to this one: built from
+   * authenticated tiles and verified against this tree's root. Requires 0 < size <= this.size (RANGE_INVALID).
+   * What the root is compared with is the caller's: a fork shows as a root the older checkpoint does not sign.
+   * Throws RANGE_INVALID, TILE_INVALID, PROOF_INVALID.
+   */
+  async consistencyFrom(size: number): Promise<{ root: Uint8Array; proof: Uint8Array[] }> {
+    if (!Number.isSafeInteger(size) || size < 1 || size > this.size) {
+      fail('RANGE_INVALID', `size ${size} is outside the tree (1..${this.size})`, { size, treeSize: this.size })
+    }
+    const [root, proof] = await this.withTiles((read) => [rootHash(size, read), consistencyProof(size, this.size, read)] as const)
+    verifyConsistency(size, this.size, proof, root, this.root)
+    return { root, proof }
+  }
+
+  /**
    * Checks that this tree extends `older` (a checkpoint of the same log, verified by the caller): returns the
    * RFC 9162 consistency proof, built from authenticated tiles and verified against both roots. Throws
    * CHECKPOINT_MISMATCH (another origin, or a larger older tree: a rollback), PROOF_INVALID (a fork),
@@ -268,8 +283,14 @@ export class TiledLog {
       fail('CHECKPOINT_MISMATCH', `the tree shrank from ${older.size} to ${this.size}`, { fromSize: older.size, toSize: this.size })
     }
     if (older.size === 0) return []
-    const proof = await this.withTiles((read) => consistencyProof(older.size, this.size, read))
-    verifyConsistency(older.size, this.size, proof, older.rootHash, this.root)
+    const { root, proof } = await this.consistencyFrom(older.size)
+    if (!bytesEqual(root, older.rootHash)) {
+      fail('PROOF_INVALID', `the tree of size ${this.size} had root ${toHex(root)} at size ${older.size}; the older checkpoint signs ${toHex(older.rootHash)}`, {
+        check: 'fromRoot',
+        fromSize: older.size,
+        toSize: this.size,
+      })
+    }
     return proof
   }
 }
