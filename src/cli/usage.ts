@@ -50,6 +50,8 @@ export const USAGE = `tracechain <command> [options]
   verify   --bundle FILE --key VKEY [--witness WITNESS_VKEY... [--min N]] [--late-record-hours H]
                                                 verify an offline proof bundle with the log key alone and say
                                                 what it proves; exit 1 naming each check that failed
+  verify   --evidence DIR --key VKEY             whether a mirror's evidence directory (D/evidence/...) proves a
+                                                fork offline: FORK PROVEN (exit 0) or NOT PROVEN and why (exit 1)
   bundle   --url U (--id LOT | --seq N | --application ID) --out FILE
                                                 download a lot (Digital Link or EPC URN), an entry or a seal
                                                 application as an offline proof bundle

@@ -1,6 +1,7 @@
 // `tracechain verify`: audits a node (--url) or a data directory (--dir), and with --witness checks that the
 // checkpoint it audited against is cosigned by enough of the witnesses the verifier trusts; with --bundle FILE
-// --key VKEY, verifies an offline proof bundle with the log key alone (bundle.ts).
+// --key VKEY, verifies an offline proof bundle with the log key alone (bundle.ts); with --evidence DIR --key VKEY,
+// whether a mirror's evidence directory proves a fork (fork-evidence.ts).
 
 import { resolve } from 'node:path'
 import { parseWitnessVerifierKey, verifyCosignatures, type WitnessKey } from '../core/cosignature.js'
@@ -20,6 +21,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
     min: { type: 'string' },
     quiet: { type: 'boolean' },
     bundle: { type: 'string' },
+    evidence: { type: 'string' },
     key: { type: 'string' },
     'late-record-hours': { type: 'string' },
     timeout: { type: 'string' },
@@ -28,12 +30,21 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   // spelling) would otherwise audit U against the key U serves and say ok, whatever VKEY was.
   const given = (names: string[]) => names.filter((name) => values[name] !== undefined).map((name) => `--${name}`)
   const misplaced =
-    typeof values.bundle === 'string'
-      ? given(['url', 'dir', 'log-key', 'checkpoint'])
-      : [...given(['key', 'late-record-hours']), ...(values.url !== undefined && values.dir !== undefined ? ['--url with --dir'] : [])]
+    typeof values.evidence === 'string'
+      ? given(['url', 'dir', 'log-key', 'checkpoint', 'bundle', 'witness', 'min', 'late-record-hours'])
+      : typeof values.bundle === 'string'
+        ? given(['url', 'dir', 'log-key', 'checkpoint'])
+        : [...given(['key', 'late-record-hours']), ...(values.url !== undefined && values.dir !== undefined ? ['--url with --dir'] : [])]
   if (misplaced.length > 0) {
-    const usage = 'tracechain verify (--url U [--log-key VKEY] | --dir D [--log-key VKEY]) [--checkpoint FILE] [--witness W… --min N], or verify --bundle FILE --key VKEY [--witness W… --min N] [--late-record-hours H]'
+    const usage =
+      'tracechain verify (--url U [--log-key VKEY] | --dir D [--log-key VKEY]) [--checkpoint FILE] [--witness W… --min N], or verify --bundle FILE --key VKEY [--witness W… --min N] [--late-record-hours H], or verify --evidence DIR --key VKEY'
     throw new TracechainError('BAD_REQUEST', `${misplaced.join(', ')} cannot go here: ${usage}`)
+  }
+  if (typeof values.evidence === 'string') {
+    const { verifyForkEvidenceDir } = await import('./fork-evidence.js')
+    const { proven, lines } = await verifyForkEvidenceDir(resolve(values.evidence), requireString(values, 'key'))
+    process.stdout.write(`${lines.join('\n')}\n`)
+    return proven ? EXIT_OK : EXIT_VERIFY_FAILED
   }
   const witnesses = ((values.witness as unknown as string[] | undefined) ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
   const min = values.min === undefined ? witnesses.length : Number(values.min)

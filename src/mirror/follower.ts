@@ -21,6 +21,7 @@ import { requestTarget } from '../core/url-credentials.js'
 import { verifyServableCheckpoint, type DroppedSignature } from '../core/servable-checkpoint.js'
 import type { Ledger } from '../ledger/ledger.js'
 import { checkedInOrder } from '../ledger/replica.js'
+import { buildForkEvidence, writeForkEvidence } from './fork-evidence.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 500
 /** Entries replicated in one commit during a catch-up: sixteen bundles. */
@@ -138,6 +139,8 @@ export class Follower {
   private readonly options: FollowerOptions
   private readonly clock: () => Date
   private readonly recent = new Map<string, Uint8Array>()
+  /** The hash tiles this poll was served while it checks the checkpoint against the tree held (a fork proof's). */
+  private checkingTiles: Map<string, Uint8Array | undefined> | undefined
   private timer: NodeJS.Timeout | undefined
   private polling: Promise<void> | undefined
   private stopped = false
@@ -205,6 +208,7 @@ export class Follower {
   async poll(): Promise<void> {
     if (this.halted) return
     let offered: string | undefined
+    this.checkingTiles = new Map()
     try {
       const log = await TiledLog.open({ fetch: (path) => this.fetchKept(path), verifierKey: this.options.ledger.verifierKey, ed: this.options.ed })
       offered = log.note
@@ -215,9 +219,10 @@ export class Follower {
       this.sourceError = undefined
     } catch (error) {
       if (isOwnStoreCorrupt(error)) this.stopOnOwnStore(error)
-      else if (isMisbehaviour(error)) this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
+      else if (isMisbehaviour(error)) await this.stopFollowing(error, offered ?? this.keptText('checkpoint'))
       else this.sourceError = { at: this.clock().toISOString(), message: messageWithCause(error as Error) }
     } finally {
+      this.checkingTiles = undefined
       this.lastPollAt = this.clock().toISOString()
     }
   }
@@ -229,6 +234,7 @@ export class Follower {
       if (log.size > 0 && !bytesEqual(await ledger.rootAt(log.size), log.root)) {
         throw new MisbehaviourError('CHECKPOINT_MISMATCH', `the source's checkpoint of size ${log.size} signs root ${toHex(log.root)}; the tree this mirror verified has ${toHex(await ledger.rootAt(log.size))} there`)
       }
+      this.checkingTiles = undefined
       // Of this tree: kept if it carries cosignatures the one kept lacks, of the witnesses given and verified, or is past it.
       await ledger.keepReplicaCheckpoint(log.note)
       return
@@ -236,6 +242,8 @@ export class Follower {
     // The tree held must be the start of this one: checked against the last checkpoint kept before anything is
     // read, and, once the entries are in, by the root they give at the new size (Ledger.replicate).
     if (ledger.checkpoint !== '') await log.verifyExtends(verifyCheckpoint(this.options.ed, ledger.checkpoint, ledger.verifierKey))
+    // Past the checks a fork proof is built from: a catch-up's thousands of tiles are not kept for one.
+    this.checkingTiles = undefined
     // A chunk committed here while the next ones are checked in the check pool's threads and the one after
     // them fetched and hashed; their checks take the keys the chunks before them name as candidates (replica.ts).
     const chunk = this.options.chunkEntries ?? DEFAULT_CHUNK_ENTRIES
@@ -270,6 +278,7 @@ export class Follower {
     // A checkpoint of an earlier poll is not the one this poll was offered, if this one never arrives whole.
     if (path === 'checkpoint') this.recent.delete(path)
     const bytes = await this.options.fetch(path)
+    if (this.checkingTiles !== undefined && path.startsWith('tile/') && !path.startsWith('tile/entries/')) this.checkingTiles.set(path, bytes)
     if (bytes !== undefined) {
       this.recent.delete(path)
       this.recent.set(path, bytes)
@@ -300,8 +309,11 @@ export class Follower {
     clearTimeout(this.timer)
   }
 
-  /** Stops following and writes the evidence: both checkpoints, the failing resource, the finding. */
-  private stopFollowing(error: unknown, offered: string | undefined): void {
+  /**
+   * Stops following and writes the evidence: both checkpoints, the failing resource, the finding, and for two
+   * checkpoints that disagree (PROOF_INVALID, CHECKPOINT_MISMATCH) the fork proof with the tiles it was built from.
+   */
+  private async stopFollowing(error: unknown, offered: string | undefined): Promise<void> {
     const at = this.clock().toISOString()
     const { code, message, details } = error as { code: ErrorCode; message: string; details?: { seq?: unknown; path?: unknown; paths?: unknown } }
     const seq = typeof details?.seq === 'number' ? details.seq : undefined
@@ -311,10 +323,18 @@ export class Follower {
     const evidence = join(this.options.dir, 'evidence', `${at.replace(/[:.]/g, '-')}-${code}`)
     this.failure = { at, code, reason: message, ...(seq !== undefined ? { seq } : {}), ...(path !== undefined ? { path } : {}), evidence }
     clearTimeout(this.timer)
+    const accepted = this.options.ledger.checkpoint
+    const served = this.checkingTiles
+    const forkProof =
+      (code === 'PROOF_INVALID' || code === 'CHECKPOINT_MISMATCH') && offered !== undefined && accepted !== ''
+        ? await buildForkEvidence({ ed: this.options.ed, verifierKey: this.options.ledger.verifierKey, accepted, offered }, this.options.ledger, async (path) =>
+            served?.has(path) ? served.get(path) : this.fetchKept(path),
+          )
+        : undefined
     try {
       mkdirSync(evidence, { recursive: true })
       writeFileSync(join(evidence, 'finding.json'), JSON.stringify({ ...this.failure, source: this.options.source, details: details ?? null }, null, 2) + '\n')
-      writeFileSync(join(evidence, 'accepted-checkpoint'), this.options.ledger.checkpoint)
+      writeFileSync(join(evidence, 'accepted-checkpoint'), accepted)
       if (offered !== undefined) writeFileSync(join(evidence, 'offered-checkpoint'), offered)
       // The resource that failed, and for an entry the bundle holding it and the level-0 tile it hashes into.
       const bundle = seq !== undefined ? Math.floor(seq / TILE_WIDTH) : undefined
@@ -326,6 +346,8 @@ export class Follower {
           writeFileSync(file, bytes)
         }
       }
+      if (typeof forkProof === 'string') this.failure.reason += ` (${forkProof})`
+      else if (forkProof !== undefined) writeForkEvidence(evidence, forkProof)
     } catch (writeError) {
       this.failure.reason += ` (the evidence could not be written to ${evidence}: ${(writeError as Error).message})`
     }

@@ -1,0 +1,27 @@
+// A log that forks: a second history of a test node's log, signed with the node's own key and origin, its tiles
+// served on a real port of 127.0.0.1, as an operator who shows one history to some and another to others would.
+
+import type { Test } from 'tap'
+import { join } from 'node:path'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { buildApp } from '../../src/http/app.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { LevelStore } from '../../src/store/level-store.js'
+import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
+import type { TestNode } from './ledger.js'
+import { registrations } from './node-process.js'
+
+/** The other history, of `size` entries, in `root`/fork-<size>; its tiles under `${url}/tlog/`. Closed in teardown. */
+export async function forkedLog(t: Test, root: string, node: TestNode, size: number): Promise<{ url: string; ledger: Ledger }> {
+  const store = await LevelStore.open(join(root, `fork-${size}`))
+  const ledger = await Ledger.initialise({ store, nodeSigner: node.nodeSigner, origin: node.config.origin, ed: nodeEd25519, kinds: DOMAIN_KINDS }, node.operator)
+  await ledger.submitMany(registrations(node.operator, `f${size}`, size - 1))
+  const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    await ledger.close()
+    await store.close()
+  })
+  return { url, ledger }
+}
