@@ -27,8 +27,13 @@ export interface ForkEvidenceOutcome {
   lines: string[]
 }
 
-/** Checks the evidence directory `dir`. Never throws for what DIR holds: a fault in it is a reason it proves nothing. */
+/**
+ * Checks the evidence directory `dir`. Throws NOT_FOUND when there is no such directory; never for what it holds:
+ * a fault in that is a reason it proves nothing.
+ */
 export async function verifyForkEvidenceDir(dir: string, verifierKey: string): Promise<ForkEvidenceOutcome> {
+  // A mistyped path is the caller's error (exit 2), not evidence that proves nothing.
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('NOT_FOUND', `${dir} is not a directory: give a mirror's D/evidence/<time>-<code>`)
   try {
     const proofText = readBounded(join(dir, FORK_PROOF_FILE), MAX_FORK_PROOF_BYTES)
     const accepted = requireText(dir, 'accepted-checkpoint')

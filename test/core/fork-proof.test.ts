@@ -78,6 +78,7 @@ t.test('no fork: a larger tree that extends the smaller, or one checkpoint twice
   await t.rejects(verifyForkEvidence(material(honest(20), honest(20), honest(20))), { code: 'PROOF_INVALID', details: { check: 'consistent' } })
   const sameSize = await verifyForkEvidence(material(honest(20), forked(20), honest(20)))
   t.equal(sameSize.proof.size, 20, 'one size, two roots: proven by the checkpoints alone')
+  await verifyForkEvidence({ ...material(honest(20), forked(20), honest(20)), proofText: 'garbled' })
   const otherKey = formatVerifierKey(ORIGIN, signerFromSeed(nodeEd25519, new Uint8Array(32).fill(8)).publicKey)
   await t.rejects(buildForkProof({ ...material(honest(20), forked(600), forked(600)), verifierKey: otherKey }), { code: 'NOTE_SIGNATURE_INVALID' })
 })

@@ -95,4 +95,12 @@ t.test('verify --evidence: proven on the real evidence, not proven on anything l
   notProven(t, garbled, 'PROOF_INVALID', 'a fork proof naming what is not a tile')
   t.match(garbled.stdout, 'tile/0/?[2J000?', 'the path quoted')
   t.notMatch(garbled.stdout, /[\u001b\u202e]/, 'nothing the evidence says reaches the terminal as a control character')
+
+  // The caller's mistakes are errors (exit 2), not evidence that proves nothing.
+  const nowhere = await verify(join(root, 'nowhere'))
+  t.equal(nowhere.code, 2, nowhere.stderr)
+  t.match(nowhere.stderr, 'NOT_FOUND')
+  const mixed = await runCli(['verify', '--evidence', evidence, '--key', key, '--url', 'http://127.0.0.1:1'])
+  t.equal(mixed.code, 2, mixed.stderr)
+  t.match(mixed.stderr, 'BAD_REQUEST')
 })
