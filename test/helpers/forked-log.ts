@@ -8,8 +8,11 @@ import { buildApp } from '../../src/http/app.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
+import { Follower, httpResources } from '../../src/mirror/follower.js'
+import { openMirrorDir } from '../../src/cli/mirror-dir.js'
 import type { TestNode } from './ledger.js'
 import { registrations } from './node-process.js'
+import { servedNode } from './served-node.js'
 
 /** The other history, of `size` entries, in `root`/fork-<size>; its tiles under `${url}/tlog/`. Closed in teardown. */
 export async function forkedLog(t: Test, root: string, node: TestNode, size: number): Promise<{ url: string; ledger: Ledger }> {
@@ -24,4 +27,29 @@ export async function forkedLog(t: Test, root: string, node: TestNode, size: num
     await store.close()
   })
   return { url, ledger }
+}
+
+/**
+ * A mirror's evidence of a fork: a node in `root`/node with `accepted` entries followed by a mirror (a Follower
+ * over the node's tiles on its port), which is then shown the node's key signing another history of `offered`
+ * entries. The evidence directory it wrote, and the node.
+ */
+export async function forkEvidence(t: Test, root: string, sizes: { accepted: number; offered: number }): Promise<{ evidence: string; node: TestNode; url: string }> {
+  const { node, url } = await servedNode(t, join(root, 'node'))
+  await node.ledger.submitMany(registrations(node.operator, 'a', sizes.accepted - 1))
+  const fork = await forkedLog(t, root, node, sizes.offered)
+  let source = httpResources(`${url}/tlog/`)
+  const dir = join(root, 'mirror')
+  const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url })
+  const follower = new Follower({ ledger: mirror.ledger, source: url, fetch: (path) => source(path), ed: nodeEd25519, dir })
+  t.teardown(async () => {
+    await follower.stop()
+    await mirror.close()
+  })
+  await follower.poll()
+  source = httpResources(`${fork.url}/tlog/`)
+  await follower.poll()
+  const evidence = follower.status.failure?.evidence
+  if (evidence === undefined) throw new Error(`the mirror found no fork: ${JSON.stringify(follower.status)}`)
+  return { evidence, node, url }
 }

@@ -5,7 +5,8 @@
 #   sh test/interop/build.sh [OUT] [PROGRAM]
 #
 # PROGRAM is checker (the default: what a live node serves), tilecheck (a
-# published tile tree) or bundlecheck (an offline proof bundle); OUT defaults
+# published tile tree), bundlecheck (an offline proof bundle) or forkcheck (a
+# mirror's evidence of a split view); OUT defaults
 # to test/interop/PROGRAM.bin (git-ignored).
 #
 # Exit 2 (with a message on stderr) when Go or golang.org/x/mod is missing,
@@ -28,7 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 program=${2:-checker}
-case "$program" in checker|tilecheck|bundlecheck) ;; *) echo "test/interop/build.sh: no program $program (checker, tilecheck or bundlecheck)" >&2; exit 1 ;; esac
+case "$program" in checker|tilecheck|bundlecheck|forkcheck) ;; *) echo "test/interop/build.sh: no program $program (checker, tilecheck, bundlecheck or forkcheck)" >&2; exit 1 ;; esac
 out=${1:-"$here/$program.bin"}
 case "$out" in /*) ;; *) out="$(pwd)/$out" ;; esac
 
