@@ -120,15 +120,7 @@ export interface ForkMaterial {
  * PROOF_INVALID (details.check 'consistent' when the larger tree extends the smaller: no fork).
  */
 export async function buildForkProof(material: ForkMaterial): Promise<{ finding: ForkFinding; tiles: Map<string, Uint8Array> }> {
-  const read = new Map<string, Uint8Array>()
-  const recording: FetchResource = async (path) => {
-    const bytes = await material.tiles(path)
-    if (bytes !== undefined) read.set(path, bytes)
-    return bytes
-  }
-  const finding = await forkOf({ ...material, tiles: recording })
-  finding.proof.tiles = [...read.keys()]
-  return { finding, tiles: read }
+  return forkOf(material)
 }
 
 /**
@@ -143,7 +135,7 @@ export async function verifyForkEvidence(material: ForkMaterial & { proofText?: 
   // Two checkpoints of one size prove a fork or not by themselves, whatever else the evidence holds.
   const oneSize = verifyCheckpoint(material.ed, material.accepted, material.verifierKey).size === verifyCheckpoint(material.ed, material.offered, material.verifierKey).size
   const stated = material.proofText === undefined || oneSize ? undefined : parseForkProof(material.proofText)
-  const finding = await forkOf(material, stated)
+  const { finding } = await forkOf(material, stated)
   if (finding.accepted.size === finding.offered.size) return finding
   if (stated === undefined) {
     fail('PROOF_INVALID', 'no fork proof: two checkpoints of different sizes do not show a fork alone (the larger may extend the smaller)', { check: 'missing' })
@@ -153,16 +145,20 @@ export async function verifyForkEvidence(material: ForkMaterial & { proofText?: 
   if (!same || !stated.proof.every((hash, i) => bytesEqual(hash, built.proof[i]))) {
     fail('PROOF_INVALID', `the kept tiles give root ${toHex(built.root)} at size ${built.size} and a consistency proof other than the fork proof states`, { check: 'stated' })
   }
-  return { ...finding, proof: { ...built, tiles: stated.tiles } }
+  return finding
 }
 
-/** Both checkpoints verified, and the larger tree's root at the smaller size from its tiles, unless it is no fork. */
-async function forkOf(material: ForkMaterial, stated?: ForkProof): Promise<ForkFinding> {
+/**
+ * Both checkpoints verified, and the larger tree's root at the smaller size from its tiles, unless it is no fork;
+ * with the tiles read for it, by path, as `tiles` gave them.
+ */
+async function forkOf(material: ForkMaterial, stated?: ForkProof): Promise<{ finding: ForkFinding; tiles: Map<string, Uint8Array> }> {
+  const read = new Map<string, Uint8Array>()
   const accepted = verifyCheckpoint(material.ed, material.accepted, material.verifierKey)
   const offered = verifyCheckpoint(material.ed, material.offered, material.verifierKey)
   const larger: ForkSide = accepted.size > offered.size ? 'accepted' : 'offered'
   const [big, small] = larger === 'accepted' ? [accepted, offered] : [offered, accepted]
-  const found = (proof: ForkProof): ForkFinding => ({ origin: accepted.origin, accepted, offered, proof })
+  const found = (proof: ForkProof) => ({ finding: { origin: accepted.origin, accepted, offered, proof: { ...proof, tiles: [...read.keys()] } }, tiles: read })
   if (small.size === 0) fail('PROOF_INVALID', 'a checkpoint of the empty tree is consistent with every tree', { check: 'consistent' })
   if (big.size === small.size) {
     if (bytesEqual(big.rootHash, small.rootHash)) fail('PROOF_INVALID', `both checkpoints sign root ${toHex(big.rootHash)} at size ${big.size}: no fork`, { check: 'consistent' })
@@ -173,7 +169,13 @@ async function forkOf(material: ForkMaterial, stated?: ForkProof): Promise<ForkF
     fail('PROOF_INVALID', `the fork proof is of the ${stated.larger} tree, but the ${larger} checkpoint is the larger`, { check: 'stated' })
   }
   const note = utf8(larger === 'accepted' ? material.accepted : material.offered)
-  const log = await TiledLog.open({ ed: material.ed, verifierKey: material.verifierKey, fetch: (path) => (path === 'checkpoint' ? Promise.resolve(note) : material.tiles(path)) })
+  const fetch: FetchResource = async (path) => {
+    if (path === 'checkpoint') return note
+    const bytes = await material.tiles(path)
+    if (bytes !== undefined) read.set(path, bytes)
+    return bytes
+  }
+  const log = await TiledLog.open({ ed: material.ed, verifierKey: material.verifierKey, fetch })
   const { root, proof } = await log.consistencyFrom(small.size)
   if (bytesEqual(root, small.rootHash)) {
     fail('PROOF_INVALID', `the ${larger} tree of size ${big.size} extends the ${larger === 'accepted' ? 'offered' : 'accepted'} checkpoint of size ${small.size}: no fork`, { check: 'consistent' })
