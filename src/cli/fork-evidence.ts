@@ -73,7 +73,7 @@ function keptTiles(dir: string): FetchResource {
   return async (path) => (parseTilePath(path).kind === 'tile' ? readBounded(join(dir, path), maxResourceBytes(path)) : undefined)
 }
 
-/** A regular file's bytes, undefined when there is none; TILE_INVALID when it is longer than `max`. */
+/** A regular file's bytes, undefined when there is none; BODY_TOO_LARGE, unread past `max`, when it is longer. */
 function readBounded(file: string, max: number): Uint8Array | undefined {
   if (!existsSync(file) || !statSync(file).isFile()) return undefined
   const fd = openSync(file, 'r')
@@ -81,7 +81,7 @@ function readBounded(file: string, max: number): Uint8Array | undefined {
     const buffer = new Uint8Array(max + 1)
     let length = 0
     for (let read = 1; read > 0 && length <= max; length += read) read = readSync(fd, buffer, length, buffer.length - length, null)
-    if (length > max) fail('TILE_INVALID', `${file} holds more than the ${max} bytes it can`, { path: file, max })
+    if (length > max) fail('BODY_TOO_LARGE', `${file} holds more than the ${max} bytes it can`, { path: file, max })
     return buffer.slice(0, length)
   } finally {
     closeSync(fd)

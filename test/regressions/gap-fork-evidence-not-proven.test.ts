@@ -4,7 +4,7 @@
 // proof, it says NOT PROVEN with the reason (exit 1), and what the evidence says reaches the terminal printable.
 
 import t, { type Test } from 'tap'
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { Follower, httpResources } from '../../src/mirror/follower.js'
@@ -89,6 +89,8 @@ t.test('verify --evidence: proven on the real evidence, not proven on anything l
   notProven(t, honestTree, 'PROOF_INVALID', 'the offered checkpoint and its tiles swapped for the honest tree’s')
   t.match(honestTree.stdout, 'no fork')
   notProven(t, await altered((copy) => rmSync(join(copy, 'fork-proof'))), 'PROOF_INVALID', 'no fork proof')
+  const longer = await altered((copy) => appendFileSync(join(copy, 'resources', paths[0]), new Uint8Array(1024 * 1024)))
+  notProven(t, longer, 'BODY_TOO_LARGE', 'a kept tile longer than its path holds, not read past it')
   notProven(t, await altered((copy) => rmSync(join(copy, 'resources'), { recursive: true })), 'TILE_INVALID', 'no tiles')
   // A tile path the evidence names is quoted in the reason: control characters in it are not written out.
   const garbled = await altered((copy) => writeFileSync(join(copy, 'fork-proof'), readFileSync(join(copy, 'fork-proof'), 'utf8') + 'tile/0/\u001b[2J000\u202e\n'))
