@@ -152,7 +152,9 @@ export async function eventAfterExpiryAlert(ctx: RuleContext, event: EpcisEvent,
  */
 export async function eventAfterRecallAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord): Promise<Alert | undefined> {
   if (!record.bizStep || !DISTRIBUTION_STEPS.has(record.bizStep)) return undefined
-  const lots = record.objects.filter((o) => o.role !== 'parent' || event.type === 'ObjectEvent')
+  // A pallet named as the parentID (a TransactionEvent shipping it, an aggregation loading it) moves with what
+  // it carries, as one in an epcList does; only a DELETE, which takes the children off it, leaves it behind.
+  const lots = record.objects.filter((o) => o.role !== 'parent' || event.action !== 'DELETE')
   // The lots the event's own identifiers put its items in (a Digital Link's 10 beside its 21).
   const itemLots = new Map<string, string>()
   for (const object of objectsOf(event)) {
