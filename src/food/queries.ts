@@ -116,20 +116,39 @@ export async function contentsOf(reader: RecordReader, key: string, depth = 4, b
  * what honest goods reach: a large lot spread over a few hundred pallets, or used in a few hundred batches.
  */
 export const MAX_CARRIER_EDGES = 1_024
+/** Containers of containers read for a shipment carrying an object: a lot in a case on a pallet in a truck. */
+export const MAX_CARRIER_DEPTH = 4
 
 /**
- * The latest shipment in effect of `key` or of a container carrying it (shipment-index.ts: one read each), and
- * whether that could not be known: anyone may pack a lot into containers of its own, so at most MAX_CARRIER_EDGES
- * of its forward edges are read, and no more than `budget` has left (it is spent). `cut` when some were left
- * unread, as a container among them may have shipped later than any read.
+ * The latest shipment in effect of `key` or of a container carrying it, directly or within another (shipment-index.ts:
+ * one read each), and whether that could not be known: anyone may pack a lot into containers of its own, so at most
+ * MAX_CARRIER_EDGES forward edges are read for it, and no more than `budget` has left (it is spent). `cut` when some
+ * were left unread, as a container among them may have shipped later than any read.
  */
 export async function latestShipment(reader: RecordReader, key: string, budget: ContentsBudget = contentsBudget()): Promise<{ shipment?: ShipmentLink; cut: boolean }> {
-  const allowed = Math.min(MAX_CARRIER_EDGES, budget.edges)
-  const neighbours = await neighboursOf(reader, key, 'forward', allowed + 1)
-  const read = neighbours.slice(0, allowed)
-  budget.edges -= read.length
-  const cut = neighbours.length > allowed
-  const carriers = new Set([key, ...read.filter((n) => n.edge.eventType !== 'TransformationEvent' && inEffect(n.edge)).map((n) => n.key)])
+  let allowed = Math.min(MAX_CARRIER_EDGES, budget.edges)
+  let cut = false
+  const carriers = new Set([key])
+  let frontier = [key]
+  for (let hop = 0; hop < MAX_CARRIER_DEPTH && frontier.length > 0 && !cut; hop++) {
+    const next: string[] = []
+    for (const k of frontier) {
+      const neighbours = await neighboursOf(reader, k, 'forward', allowed + 1)
+      const read = neighbours.slice(0, allowed)
+      allowed -= read.length
+      budget.edges -= read.length
+      if (neighbours.length > read.length) {
+        cut = true
+        break
+      }
+      for (const n of read) {
+        if (n.edge.eventType === 'TransformationEvent' || !inEffect(n.edge) || carriers.has(n.key)) continue
+        carriers.add(n.key)
+        next.push(n.key)
+      }
+    }
+    frontier = next
+  }
   let latest: ShipmentLink | undefined
   for (const k of carriers) {
     const shipment = await latestShipmentOf(reader, k)
