@@ -11,9 +11,8 @@ import { findRecallOf } from './recall-index.js'
 import type { FoodEventRecord } from './records.js'
 import { BEST_BEFORE_SPACE, type BestBeforeRecord } from './best-before.js'
 import { localDay } from '../core/zone-offset.js'
+import { DISTRIBUTION_STEPS } from './cbv.js'
 
-/** Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL. */
-export const DISTRIBUTION_STEPS = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
 export const RECEIVING_STEPS = new Set(['receiving', 'arriving', 'accepting'])
 /** How far a transformation's output mass may exceed its input mass before MASS_BALANCE (moisture, brine). */
 export const MASS_BALANCE_TOLERANCE = 0.02

@@ -6,6 +6,12 @@ import { expandTerm, prefixesOfContexts, type Prefixes } from './json-ld-terms.j
 
 export { BIZ_STEPS, BIZ_TRANSACTION_TYPES, DISPOSITIONS, ERROR_REASONS, SOURCE_DEST_TYPES }
 
+/**
+ * Steps that move a lot towards consumers: after a recall they raise EVENT_AFTER_RECALL, and the consumer page marks
+ * them as after it (one list, so the page marks what the node alerts on).
+ */
+export const DISTRIBUTION_STEPS: ReadonlySet<string> = new Set(['shipping', 'departing', 'retail_selling', 'dispensing', 'loading', 'transporting', 'staging_outbound'])
+
 /** Every spelling of a CBV value starts with one of these; a value under them that is not in the list is no CBV value. */
 export const CBV_NAMESPACES = ['urn:epcglobal:cbv:', 'https://ref.gs1.org/cbv/', 'http://ref.gs1.org/cbv/', 'cbv:'] as const
 

@@ -5,6 +5,7 @@
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
 import { bizStepOf, canonicalObject, certificatesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import { madeObjects } from '../makers.js'
+import { DISTRIBUTION_STEPS } from '../cbv.js'
 import { bestBeforeOf, ilmdDayOf } from '../best-before.js'
 import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
@@ -239,6 +240,8 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
 
   const pageProduct = start.identifier.gtin ? (products.get(start.identifier.gtin) ?? null) : null
   const steps: StepView[] = []
+  // The steps EVENT_AFTER_RECALL judges (cbv.ts): those the page marks when recorded after the recall.
+  const distribution = new Set<number>()
   let bestBefore: string | undefined
   let madeOn: ProvenanceView['madeOn']
   let madeSeq: number | undefined
@@ -274,7 +277,9 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     const readings = temperatureReadings(event)
     const profile = input.actors.get(item.actor)
     const destination = event.destinationList?.map((d) => owners.get(d.destination)).find((owner) => owner !== undefined)
-    const stage = stageOf({ bizStep: bizStepOf(event) ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
+    const bizStep = bizStepOf(event)
+    if (bizStep !== undefined && DISTRIBUTION_STEPS.has(bizStep)) distribution.add(item.seq)
+    const stage = stageOf({ bizStep: bizStep ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
     const harvest = ilmdDayOf(ilmdDate(event, 'harvestStartDate', 'harvestEndDate'))
     const eventBestBefore = ilmdDayOf(ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate'))
     // What makes the lot is what the node's best-before index counts (makers.ts): a commissioning's ObjectEvent ADD too.
@@ -329,7 +334,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
     }
   }
   // After the recall in the log's order, not by the times signers claim (eventTime, issuedAt).
-  if (recallSeq !== undefined) for (const step of steps) if ((step.kind === 'sale' || step.kind === 'transport') && step.seq > recallSeq && !step.corrected) step.afterRecall = true
+  if (recallSeq !== undefined) for (const step of steps) if (distribution.has(step.seq) && step.seq > recallSeq && !step.corrected) step.afterRecall = true
 
   const inspections: InspectionView[] = []
   for (const { seq, statement, recordedAt } of input.entries) {
