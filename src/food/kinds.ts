@@ -25,7 +25,7 @@ import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
 import { carryRecalls, markRecalled, recallMarkOf, recallWalkBudget } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
-import { coveredLateAlerts, inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
+import { RECALL_START_HOURS, coveredLateAlerts, inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
 import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -213,6 +213,11 @@ const recallKind: StatementKind = {
     // downstream share one budget: the statement's, however many lots it names.
     const budget = recallWalkBudget()
     for (const { key, id } of recalled) {
+      // A lot's own recall stands until one of a more serious class (less time to start it) replaces it: a milder
+      // or equal one after it (its producer's "precaution only" after the regulator's class-i) is in the log, and
+      // changes neither what the lot's pages say nor which recall the alerts cite.
+      const standing = await ctx.get<RecallRecord>(SPACES.recall, key)
+      if (standing !== undefined && !(RECALL_START_HOURS[body.severity] < RECALL_START_HOURS[standing.severity])) continue
       // The recall clock runs from a lot's first failed inspection to the first recall that covers it, its own or an
       // ingredient's (the recall index's mark): a later recall of a lot already recalled is not late.
       if ((await recallMarkOf(ctx, key)) === undefined) {
