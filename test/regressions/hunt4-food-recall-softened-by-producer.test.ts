@@ -2,7 +2,8 @@
 // the regulator recalled (class-i, veterinary drug residue) recalled the same lot again itself, class-iii,
 // "precaution only, no risk", and that replaced the regulator's recall everywhere: the resolver's JSON, the
 // consumer page's red banner (reason, class, issuer, and a recall date months later), the console, and the
-// recall the sale alerts cite. A lot's recall now stands until a recall of a more serious class replaces it;
+// recall the sale alerts cite; the factory could do the same to its zongzi made from that pork, whose own recall
+// replaced the ingredient's. The recall covering a lot now stands until a recall of a more serious class replaces it;
 // the later, milder one is in the log but changes nothing.
 
 import t, { type Test } from 'tap'
@@ -48,6 +49,14 @@ t.test("the producer's milder recall of a lot the regulator recalled does not re
   const saleSeq = sale.json().seq as number
   const alerts = (await app.inject('/v1/alerts?kind=EVENT_AFTER_RECALL')).json().alerts as { seqs: number[]; message: string }[]
   t.match(alerts.find((alert) => alert.seqs.includes(saleSeq))?.message, new RegExp(`recalled at seq ${regulatorSeq}: .*兽药残留超标`), 'a sale afterwards cites the regulator\'s recall')
+})
+
+t.test("the maker's milder recall of a lot made from a recalled ingredient does not replace the ingredient's", async (t) => {
+  const { node, app } = await seededDemoApp(t)
+  await recallBy(t, app, node, 'factory-jiaxing-01', 'urn:epc:class:lgtin:6901234.000103.Z260526B', 'class-iii', 'packaging dented')
+  const { recall } = await json(app, '/01/06901234001037/10/Z260526B')
+  t.same({ id: recall.id, by: recall.by, severity: recall.severity }, { id: RECALLED_PORK, by: 'regulator-hz', severity: 'class-i' }, "Z260526B is still under its pork's class-i recall")
+  t.match(recall.reason, RESIDUE)
 })
 
 t.test("a regulator's more serious recall replaces a producer's milder one", async (t) => {
