@@ -29,6 +29,7 @@ import { RECALL_START_HOURS, coveredLateAlerts, inspectionKind, recallLateAlert,
 import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
+import { contextPrefixesOf, normaliseSourceDestType } from './cbv.js'
 import { isDeclaration } from './corrections.js'
 import { correctedBy, declarationOf, recordCorrections } from './correction-index.js'
 
@@ -149,12 +150,22 @@ function eventRecordOf(ctx: RuleContext, event: EpcisEvent, hashId: string, obje
     ...(event.disposition ? { disposition: dispositionOf(event) } : {}),
     ...(event.readPoint ? { readPoint: locationKey(event.readPoint.id) } : {}),
     ...(event.bizLocation ? { bizLocation: locationKey(event.bizLocation.id) } : {}),
-    ...(event.destinationList?.length ? { destinations: event.destinationList.map((d) => locationKey(d.destination)) } : {}),
+    ...destinationsOf(event),
     objects: objects.map(({ id, key, role }) => ({ id, key, role })),
     ...(event.eventID ? { eventId: event.eventID } : {}),
     hashId,
     ...(cte ? { cte } : {}),
   }
+}
+
+/**
+ * Where a shipment was going: its `location` destinations (CBV's in any spelling). An owning or possessing party is
+ * whom it was for, not a place, so a receiving is never judged against it; a list that names no location, none.
+ */
+function destinationsOf(event: EpcisEvent): { destinations?: string[] } {
+  const prefixes = contextPrefixesOf(event)
+  const places = (event.destinationList ?? []).filter((d) => normaliseSourceDestType(d.type, prefixes) === 'location')
+  return places.length > 0 ? { destinations: places.map((d) => locationKey(d.destination)) } : {}
 }
 
 /** The record and the indexes every food event is found by (time, step, location, object): queries return declarations too. */

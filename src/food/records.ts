@@ -76,7 +76,7 @@ export interface FoodEventRecord {
   disposition?: string
   readPoint?: string
   bizLocation?: string
-  /** location keys of the destinationList (where a shipment is going) */
+  /** location keys of the destinationList's `location` entries (where a shipment is going; parties are not places) */
   destinations?: string[]
   objects: ObjectRef[]
   /** the event's own eventID when it has one */
@@ -113,7 +113,7 @@ export interface ObjectEventLink {
 /** A shipping or departing event in effect that names an object: kept until an error declaration corrects it. */
 export interface ShipmentLink {
   seq: number
-  /** location keys of its destinationList */
+  /** location keys of its destinationList's `location` entries */
   destinations?: string[]
 }
 
