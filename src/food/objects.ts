@@ -49,6 +49,8 @@ export interface SensorReport {
   minValue?: number
   maxValue?: number
   meanValue?: number
+  /** the reading at percentile percRank: one of the readings, so judged as one */
+  percValue?: number
   uom?: string
   time?: string
   exception?: string
@@ -175,13 +177,13 @@ export function utcMillis(time: string): string {
   return parsed === undefined ? time : new Date(parsed).toISOString()
 }
 
-/** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted). */
+/** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted): each value, and a percentile's. */
 export function temperatureReadings(event: EpcisEvent): { celsius: number; time?: string }[] {
   const out: { celsius: number; time?: string }[] = []
   for (const element of event.sensorElementList ?? []) {
     for (const report of element.sensorReport ?? []) {
       if (!report.type || !/(^|[/:])Temperature$/.test(report.type)) continue
-      for (const value of [report.value, report.minValue, report.maxValue, report.meanValue]) {
+      for (const value of [report.value, report.minValue, report.maxValue, report.meanValue, report.percValue]) {
         if (typeof value !== 'number') continue
         const celsius = report.uom === 'FAH' ? ((value - 32) * 5) / 9 : report.uom === 'KEL' ? value - 273.15 : value
         out.push({ celsius, time: report.time ?? element.sensorMetadata?.time })
