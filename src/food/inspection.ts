@@ -8,6 +8,7 @@ import type { LedgerRecords, RecordReader, RuleContext, StatementKind } from '..
 import type { LevelStore } from '../store/level-store.js'
 import { buildIndexOnce } from '../store/index-build.js'
 import { recallMarkOf } from './recall-index.js'
+import { RECALL_START_HOURS } from './recall-class.js'
 import { canonicalObject } from './objects.js'
 import { SEP, joinKey, prefixRange, seqKey } from '../store/keys.js'
 import { SPACES, type ObjectRecord, type RecallRecord } from './records.js'
@@ -72,11 +73,6 @@ export const inspectionKind: StatementKind = {
   },
 }
 
-/**
- * The hours within which a recall of each class must start once the risk is known, by China's 食品召回管理办法
- * (一级 24 h, 二级 48 h, 三级 72 h), the same classes as the FDA's (food.recall's severity).
- */
-export const RECALL_START_HOURS: Readonly<Record<string, number>> = { 'class-i': 24, 'class-ii': 48, 'class-iii': 72 }
 
 /** Hours from a lot's failed inspection to `at`, both the node's recordedAt: the recall clock RECALL_LATE and the console read. */
 export function hoursSinceFailure(failedRecordedAt: string, at: string | Date): number {

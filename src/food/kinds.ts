@@ -22,10 +22,11 @@ import { lotIndexWrites } from './lot-index.js'
 import { raiseFoodAlerts } from './alerts.js'
 import { shipmentWrites } from './shipment-index.js'
 import { checkMakers, madeObjects, mayMakeProduct } from './makers.js'
+import { replacesRecall } from './recall-class.js'
 import { carryRecalls, findRecall, markRecalled, recallMarkOf, recallWalkBudget } from './recall-index.js'
 import { addAdjacentEdges } from './adjacency.js'
 import { addLotMoves } from './lot-balance.js'
-import { RECALL_START_HOURS, coveredLateAlerts, inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
+import { coveredLateAlerts, inspectionKind, recallLateAlert, settleRecallDue } from './inspection.js'
 import { BEST_BEFORE_SPACE, bestBeforeOf, type BestBeforeRecord } from './best-before.js'
 import { claimEventIds, foodEventHashId } from './event-ids.js'
 import { declaredCteOf } from './fsma204-columns.js'
@@ -229,11 +230,9 @@ const recallKind: StatementKind = {
     // downstream share one budget: the statement's, however many lots it names.
     const budget = recallWalkBudget()
     for (const { key, id } of recalled) {
-      // The recall covering a lot (its own, or an ingredient's) stands until one of a more serious class (less time
-      // to start it) replaces it: a milder or equal one after it (its producer's "precaution only" after the
-      // regulator's class-i) is in the log, and changes neither what the lot's pages say nor which recall alerts cite.
+      // The recall covering a lot (its own, or an ingredient's) stands until one that replaces it (recall-class.ts).
       const standing = await findRecall(ctx, key)
-      if (standing !== undefined && !(RECALL_START_HOURS[body.severity] < RECALL_START_HOURS[standing.severity])) continue
+      if (standing !== undefined && !replacesRecall(standing, { severity: body.severity, by: ctx.actor.id })) continue
       // The recall clock runs from a lot's first failed inspection to the first recall that covers it, its own or an
       // ingredient's (the recall index's mark): a later recall of a lot already recalled is not late.
       if ((await recallMarkOf(ctx, key)) === undefined) {

@@ -68,3 +68,26 @@ t.test("a regulator's more serious recall replaces a producer's milder one", asy
   // Z260526A is made from P2605B: it answers with the recall in effect too.
   t.equal((await json(app, '/01/06901234001037/10/Z260526A')).recall?.severity, 'class-i')
 })
+
+t.test("the page's banner shows the recall that stands, as the JSON does, and its signer may revise it", async (t) => {
+  const { node, app } = await seededDemoApp(t)
+  const banner = async (path: string) => /<section class="recall"[\s\S]*?<\/section>/.exec((await app.inject({ url: path, headers: { accept: 'text/html' } })).body)?.[0] ?? ''
+  await recallBy(t, app, node, 'farm-jinhua-02', CLEAN_PORK, 'class-iii', 'label misprint')
+  await recallBy(t, app, node, 'regulator-hz', CLEAN_PORK, 'class-i', 'Listeria found in a sample')
+  for (const path of ['/01/06901234000283/10/P2605B', '/01/06901234001037/10/Z260526A']) {
+    const shown = await banner(path)
+    t.match(shown, /Listeria found in a sample/, `${path}: the regulator's more serious recall, not the first`)
+    t.match(shown, /一级召回/)
+  }
+  // The regulator lowers its own recall after its investigation: its word replaces its own.
+  const revisedSeq = await recallBy(t, app, node, 'regulator-hz', CLEAN_PORK, 'class-ii', 'Listeria below the limit on retest')
+  const { recall } = await json(app, '/01/06901234000283/10/P2605B')
+  t.same({ seq: recall.seq, severity: recall.severity }, { seq: revisedSeq, severity: 'class-ii' }, 'the JSON gives the revised recall')
+  const shown = await banner('/01/06901234000283/10/P2605B')
+  t.match(shown, /Listeria below the limit on retest/, 'and so does the page')
+  t.match(shown, /二级召回/)
+  // The producer still cannot soften it.
+  await recallBy(t, app, node, 'farm-jinhua-02', CLEAN_PORK, 'class-iii', 'no risk')
+  t.equal((await json(app, '/01/06901234000283/10/P2605B')).recall.seq, revisedSeq)
+  t.notMatch(await banner('/01/06901234000283/10/P2605B'), /no risk/)
+})
