@@ -35,6 +35,16 @@ export function applyActorStatement(registry: Registry, statement: Statement, se
   return rule?.(registry, statement, seq)
 }
 
+/**
+ * Requires that `signer` has the role the kind of a registry statement asks of its signer (an admin registers and
+ * revokes): the sequencer checks it before the rule, and an audit replaying the registry must too, or an entry a
+ * farm signed would write the registry the audit judges every later signature by. Throws ROLE_FORBIDDEN.
+ */
+export function requireActorStatementRole(signer: ActorRecord, type: string): void {
+  const kind = actorKinds.find((candidate) => candidate.type === type)
+  if (kind !== undefined && kind.roles !== 'any') requireRole(signer, kind.roles, type)
+}
+
 export const actorKinds: StatementKind[] = [
   { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
   { type: 'actor.rotate-key', roles: 'any', accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },

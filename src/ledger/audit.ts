@@ -10,7 +10,7 @@ import { TracechainError, fail, isTracechainError, type ErrorCode } from '../cor
 import { leafHash } from '../core/merkle.js'
 import { RootAccumulator } from '../core/root-accumulator.js'
 import { keyValidAt } from '../core/key-validity.js'
-import { applyActorStatement } from './actor-kinds.js'
+import { applyActorStatement, requireActorStatementRole } from './actor-kinds.js'
 import type { AuditCheckOutcome, AuditedEntry } from './checks.js'
 import { checkedEntryOf, GENESIS_PREV } from './entry.js'
 import { Registry, type ActorRecord } from './registry.js'
@@ -180,6 +180,7 @@ export class Auditor {
       const actor = this.registry.get(actorId)
       if (!actor) fail('UNKNOWN_ACTOR', `actor ${actorId} was not registered at seq ${seq}`)
       if (!keys.some((k) => holdsKeyAt(actor, k.publicKey, seq))) fail('SIGNATURE_MISSING', `no valid signature by ${actor.id}`)
+      requireActorStatementRole(actor, type)
     }
     // The registry's own statements come whole (AuditedEntry); no other applies to it.
     if (this.replay && statement !== undefined) {
