@@ -3,7 +3,7 @@
 // tiles, each entry's bytes the RFC 8785 form of an entry with that seq and its prev the leaf hash of the one
 // before, each envelope's signatures against the actors' keys established from the log itself back to entry 0
 // (verify-registry.ts, as the node's audit replays its registry), every registry entry of the walk listed by
-// the node's registry (so the replay misses none), and, from entry 0 to the end, the root recomputed from
+// the node's registry (so the replay misses none) and replayed at its own seq under the registry's rules, and, from entry 0 to the end, the root recomputed from
 // every leaf equal to the signed one. Stops at the first bad entry, as `tracechain verify` does. No DOM: it
 // runs in the console's Web Worker (audit-worker.ts) and in Node's tests.
 
@@ -21,7 +21,7 @@ import { isRecord, type ServedEntry } from './served.js'
 import { EntryVerifier, invalidTileOf, type EntrySource, type VerifiedEntry } from './verify-entries.js'
 import type { CheckName, Failure, LogSource } from './verify-log.js'
 import { nodeActorDirectory, RegistryVerifier, type ActorDirectory } from './verify-registry.js'
-import { message, verifySignedEntry } from './verify-signed-entry.js'
+import { keyChainFailure, message, verifySignedEntry } from './verify-signed-entry.js'
 
 /** What can be wrong in an audit beyond a page's checks: the hash chain, the registry's list, the recomputed root. */
 export type AuditCheck = CheckName | 'chain' | 'registry-list' | 'root'
@@ -166,6 +166,13 @@ export async function auditLog(source: LogSource, ed: Ed25519, options: AuditOpt
         }
         if (!Array.isArray(listed) || !listed.includes(seq)) {
           return done({ check: 'registry-list', seq, actor: changed, detail: `the node's registry does not list entry ${seq} among ${changed}'s` })
+        }
+        // Replayed now, under the registry's rules (a registration or revocation by an admin): a page replays an
+        // actor's entries only once its keys are asked for, which for an actor that never signs is never.
+        try {
+          await registry.keysAt(changed, seq + 1)
+        } catch (error) {
+          return done({ seq, ...keyChainFailure(changed, error) })
         }
       }
       prev = toHex(leaf)
