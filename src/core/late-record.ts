@@ -1,11 +1,24 @@
 // LATE_RECORD: a statement signed long before the node recorded it. A record made after the fact is how
 // an insider papers over a stamping or a missing inspection, so it is flagged wherever the entry is shown.
 // Pure: the node writes the alert with the entry, and the pages derive the same mark from verified entries.
+// The other side of the same two times is a refusal, not a mark: a statement signed after it was recorded.
 
 /** The default window: a statement signed more than this before it was recorded is late. */
 export const DEFAULT_LATE_RECORD_AFTER_MS = 24 * 60 * 60 * 1000
 
 const DAY_MS = 24 * 60 * 60 * 1000
+
+/** How far a statement's issuedAt may run ahead of the clock that records it: the node refuses more (ISSUED_IN_FUTURE). */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+
+/**
+ * How far `issuedAt` is ahead of `recordedAt`, in ms, when more than `skewMs`: a node refuses such a statement, so
+ * an entry that holds one was not recorded as its recordedAt says. Undefined otherwise.
+ */
+export function issuedAheadBy(issuedAt: string, recordedAt: string, skewMs: number = MAX_CLOCK_SKEW_MS): number | undefined {
+  const ahead = Date.parse(issuedAt) - Date.parse(recordedAt)
+  return ahead > skewMs ? ahead : undefined
+}
 
 /**
  * How long after signing the entry was recorded, in ms, when that is more than `afterMs`; else undefined.

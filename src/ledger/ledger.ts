@@ -2,7 +2,7 @@
 // signatures: in worker threads on the server, see checks.ts), then sequenced in groups with one synced
 // commit and one signed checkpoint each (sequencer.ts). Reads and proofs are in ledger-reads.ts.
 
-import { DEFAULT_LATE_RECORD_AFTER_MS } from '../core/late-record.js'
+import { DEFAULT_LATE_RECORD_AFTER_MS, MAX_CLOCK_SKEW_MS } from '../core/late-record.js'
 import { bytesEqual, toBase64, toHex } from '../core/bytes.js'
 import { buildStatementEnvelope, type Envelope } from '../core/dsse.js'
 import type { AsyncEd25519 } from '../core/ed25519.js'
@@ -31,7 +31,7 @@ export type { Prepared, SubmitOutcome, SubmitResult } from './group.js'
 export type { LogChecks, ReplicaChunk } from './replica.js'
 
 export const DEFAULT_MAX_BATCH = 500
-export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000
+export const DEFAULT_MAX_CLOCK_SKEW_MS = MAX_CLOCK_SKEW_MS
 /** How often a node whose store failed a write tries to re-establish it. */
 export const DEFAULT_RECOVERY_INTERVAL_MS = 1000
 
