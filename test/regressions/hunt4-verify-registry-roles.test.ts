@@ -12,10 +12,10 @@ import type { Signer } from '../../src/core/keys.js'
 import { openNode, DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { actorKinds } from '../../src/ledger/actor-kinds.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
-import { runCli, startNode } from '../helpers/node-process.js'
+import { runCli, startMirror, startNode, until } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
 
-t.test('a registration a farm signed fails every audit, as it fails a bundle', async (t) => {
+t.test('a registration a farm signed fails every audit, as it fails a bundle and a mirror', async (t) => {
   const root = testDir(t)
   const dir = join(root, 'node')
   const made = await makeNode(dir)
@@ -48,6 +48,15 @@ t.test('a registration a farm signed fails every audit, as it fails a bundle', a
   const url = await runCli(['verify', '--url', node.url, '--log-key', key])
   t.equal(url.code, 1, `verify --url fails: ${url.stdout}`)
   t.match(url.stdout, new RegExp(`^FAILED at seq ${registeredAt}: ROLE_FORBIDDEN`), 'at the registration, for the role')
+
+  const mirror = await startMirror({ dir: join(root, 'mirror'), from: `${node.url}/tlog/`, key })
+  t.teardown(() => mirror.stop())
+  const failure = await until('the mirror to stop following', async () => {
+    const health = (await (await fetch(`${mirror.url}/healthz`)).json()) as { mirror?: { failure?: { seq?: number; code?: string } } }
+    return health.mirror?.failure
+  }, 60_000)
+  t.match(failure, { seq: registeredAt, code: 'ROLE_FORBIDDEN' }, 'a mirror stops at the same entry, for the same reason')
+  await mirror.stop()
 
   const audit = (await (await fetch(`${node.url}/v1/verify?from=0&to=${rotatedAt + 1}`)).json()) as { ok: boolean; firstBad?: { seq: number; reason: string } }
   t.match(audit, { ok: false, firstBad: { seq: registeredAt, reason: /^ROLE_FORBIDDEN/ } }, "the node's own audit agrees")
