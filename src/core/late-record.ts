@@ -21,6 +21,16 @@ export function issuedAheadBy(issuedAt: string, recordedAt: string, skewMs: numb
 }
 
 /**
+ * Why a verified statement's entry (recordedAt attacker-controlled) holds times no node records: no recordedAt
+ * time, or an issuedAt more than MAX_CLOCK_SKEW_MS after it (ISSUED_IN_FUTURE). Undefined when they are fine.
+ */
+export function recordedTimeRefusal(issuedAt: string, recordedAt: unknown): string | undefined {
+  if (typeof recordedAt !== 'string' || !Number.isFinite(Date.parse(recordedAt))) return 'the entry has no recordedAt time'
+  if (issuedAheadBy(issuedAt, recordedAt) !== undefined) return `ISSUED_IN_FUTURE: issued at ${issuedAt}, recorded at ${recordedAt}`
+  return undefined
+}
+
+/**
  * How long after signing the entry was recorded, in ms, when that is more than `afterMs`; else undefined.
  * A window of 0 or less, or not finite, turns the check off.
  */

@@ -11,6 +11,7 @@ import type { Checkpoint } from '../core/checkpoint.js'
 import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '../core/dsse.js'
 import type { Ed25519 } from '../core/ed25519.js'
 import { keyValidAt } from '../core/key-validity.js'
+import { recordedTimeRefusal } from '../core/late-record.js'
 import { keyIdOf, parsePublicKey } from '../core/keys.js'
 import { masterDataOf } from '../core/master-data.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
@@ -206,6 +207,9 @@ export class RegistryVerifier {
     } catch (error) {
       return fail((error as Error).message)
     }
+    // A registry entry is held to what any entry is (verify-signed-entry.ts): one its node could not have recorded then establishes nothing.
+    const times = recordedTimeRefusal(statement.issuedAt, entry.recordedAt)
+    if (times !== undefined) return fail(times)
     const body = statement.body as { id?: unknown; actor?: unknown; publicKey?: unknown; roles?: unknown }
     switch (statement.type) {
       case 'actor.register': {

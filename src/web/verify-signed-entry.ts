@@ -8,7 +8,7 @@ import { decodeEnvelope, verifyEnvelopeSignature, type DecodedEnvelope } from '.
 import type { Ed25519 } from '../core/ed25519.js'
 import { isTracechainError } from '../core/errors.js'
 import { parsePublicKey } from '../core/keys.js'
-import { issuedAheadBy } from '../core/late-record.js'
+import { recordedTimeRefusal } from '../core/late-record.js'
 import { parseStatementPayload, type Statement } from '../core/statement.js'
 import { EntryCheckError, type EntrySource, type VerifiedEntry } from './verify-entries.js'
 import type { EntryOutcome, Failure } from './verify-log.js'
@@ -46,10 +46,8 @@ export async function verifySignedEntry(entries: EntrySource, registry: Registry
   }
   const actor = statement.actor
   // The node judged issuedAt by the clock that recorded the entry: one it refused is no entry it recorded then.
-  if (!Number.isFinite(Date.parse(entry.recordedAt))) return failed({ check: 'entry', actor, detail: `entry ${seq} has no recordedAt time` })
-  if (issuedAheadBy(statement.issuedAt, entry.recordedAt) !== undefined) {
-    return failed({ check: 'entry', actor, detail: `ISSUED_IN_FUTURE: issued at ${statement.issuedAt}, recorded at ${entry.recordedAt}` })
-  }
+  const times = recordedTimeRefusal(statement.issuedAt, entry.recordedAt)
+  if (times !== undefined) return failed({ check: 'entry', actor, detail: times })
   let held: EstablishedKey[]
   try {
     held = await registry.keysAt(actor, seq)
