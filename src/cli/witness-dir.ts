@@ -1,13 +1,14 @@
 // A witness's data directory: D/keys/witness.json (its Ed25519 key, the key file format, mode 0600),
 // D/witness.json ({"name"}), D/logs/ (the latest cosigned checkpoint per log, witness/state.ts),
-// D/witness.lock (the pid of the process serving D, and the boot it runs in) and D/.gitignore (data-dir-ignore.ts).
+// D/witness.lock (locked by the process serving D while it lives; it names that process's pid and boot) and D/.gitignore (data-dir-ignore.ts).
 // The only place that reads the witness's key file.
 
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, ftruncateSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { witnessKeyOf, type Cosigner } from '../core/cosignature.js'
 import { fail } from '../core/errors.js'
 import { writeFileDurably } from '../store/durable-file.js'
+import { lockFile } from '../store/file-lock.js'
 import { WitnessState } from '../witness/state.js'
 import { keptOrNewKeyFile, readKeyFile, removeKeyFileTemporaries } from './key-files.js'
 import { isValidKeyName } from '../core/signed-note.js'
@@ -78,16 +79,51 @@ export function openWitnessDir(dir: string): OpenWitnessDir {
 
 /**
  * One witness process per directory: two would each check against the record and then write, and could
- * cosign a fork between them. The lock file holds the owner's pid and the boot it was taken in; a lock whose
- * process is gone (a kill -9), or taken in an earlier boot (a power cut: its pid may be another live process
- * now), is taken over. Throws DIRECTORY_IN_USE while the owner lives.
+ * cosign a fork between them. The kernel holds the lock (store/file-lock.ts) and drops it when the process dies,
+ * a kill -9 or a power cut, so no lock is ever taken over; the file holds the owner's pid and boot for those it
+ * refuses. Throws DIRECTORY_IN_USE while the owner lives.
  */
 function lockDirectory(dir: string): () => void {
+  const path = join(dir, LOCK_FILE)
+  const locked = lockFile(path)
+  if (locked === 'unsupported') return lockDirectoryByPid(dir)
+  if (locked === 'held') {
+    const owner = ownerOf(path)
+    fail('DIRECTORY_IN_USE', `${dir} is served by ${owner === undefined ? 'another witness process' : `witness process ${owner}`}`, owner === undefined ? undefined : { pid: owner })
+  }
+  ftruncateSync(locked.fd, 0)
+  writeSync(locked.fd, ownerLine(), 0)
+  return locked.release
+}
+
+/** The pid a lock file names, if it names one yet: it is empty between its holder's open and its write. */
+function ownerOf(path: string): number | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  const owner = Number(text.trim().split(' ')[0])
+  return text.trim() !== '' && Number.isSafeInteger(owner) && owner > 0 ? owner : undefined
+}
+
+function ownerLine(): string {
+  const boot = bootId()
+  return `${process.pid}${boot === undefined ? '' : ` ${boot}`}\n`
+}
+
+/**
+ * Where flock is missing (no koffi, no libc: Windows) or the filesystem refuses it: the lock is the file alone. A
+ * lock whose process is gone, or taken in an earlier boot (its pid may be another live process now), is taken
+ * over; two processes taking over one stale lock at the same instant may then both hold it (docs/witness.md).
+ */
+function lockDirectoryByPid(dir: string): () => void {
   const path = join(dir, LOCK_FILE)
   const boot = bootId()
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(path, `${process.pid}${boot === undefined ? '' : ` ${boot}`}\n`, { flag: 'wx', mode: 0o600 })
+      writeFileSync(path, ownerLine(), { flag: 'wx', mode: 0o600 })
       let released = false
       return () => {
         if (released) return
