@@ -14,6 +14,7 @@ import type { StatementKind } from '../ledger/kinds.js'
 import { LevelStore } from '../store/level-store.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { makeDirectorySync } from '../store/make-directory.js'
+import { lockDataDirectory } from './data-dir-lock.js'
 import { isValidKeyName } from '../core/signed-note.js'
 import { isDataDirIgnoreName, writeDataDirIgnore } from './data-dir-ignore.js'
 
@@ -55,10 +56,21 @@ const INIT_KEY_FILE = /^\.?(node|operator)\.json(\.\d+\.tmp)?$/
 /**
  * Whether init may make a node in `dir`: it is missing, empty but for a .gitkeep, or holds what an init killed
  * before node.json leaves (its two keys, a ledger of at most the genesis), which no node ever served. A
- * directory with anything else, or whose ledger grew past the genesis, is not: nothing in it is removed.
+ * directory with anything else, or whose ledger grew past the genesis, is not: nothing in it is removed. Throws
+ * DIRECTORY_IN_USE while another process initialises it or serves the node it made (data-dir-lock.ts).
  */
 export async function isInitialisable(dir: string): Promise<boolean> {
   if (!existsSync(dir)) return true
+  const release = lockDataDirectory(dir)
+  try {
+    return await isInitialisableLocked(dir)
+  } finally {
+    release()
+  }
+}
+
+/** isInitialisable, for the holder of the directory's lock. */
+async function isInitialisableLocked(dir: string): Promise<boolean> {
   if (existsSync(join(dir, 'node.json'))) return false
   const names = readdirSync(dir)
   if (!names.every((name) => INIT_NAMES.has(name) || isDataDirIgnoreName(name))) return false
@@ -96,23 +108,41 @@ export async function initialiseNode(dir: string, options: NodeOpenOptions & { o
   const origin = options.origin ?? defaultOrigin()
   // The name every checkpoint is signed under: checked before a key or the store is made for it.
   if (!isValidKeyName(origin)) fail('VERIFIER_KEY_INVALID', `--origin ${JSON.stringify(origin)} is not a log origin: a signed-note key name, with no space, no '+' and no control character`)
-  if (!(await isInitialisable(dir))) fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
-  // An init killed before it finished (below) is resumed: the keys it wrote are kept (a key file is never replaced),
-  // and its store, at most a genesis nobody was ever served, is made again.
-  rmSync(join(dir, 'db'), { recursive: true, force: true })
-  removeKeyFileTemporaries(join(dir, 'keys'))
+  // LevelDB's lock guards the store once open, but init writes keys and removes D/db before it opens it: the
+  // directory is made, then locked, then looked at, so what another init made meanwhile is seen, or it is refused.
   makeDirectorySync(dir, 0o700)
-  // Before any key: a directory inside a git checkout must never hold a key that `git add -A` takes.
-  writeDataDirIgnore(dir)
-  makeDirectorySync(join(dir, 'keys'), 0o700)
-  const nodeSigner = keptOrNewKeyFile(join(dir, 'keys', 'node.json'))
-  const operator = keptOrNewKeyFile(join(dir, 'keys', 'operator.json'))
-  const config: NodeConfig = { origin }
-  const store = await LevelStore.open(join(dir, 'db'))
-  const ledger = await Ledger.initialise(ledgerOptions(store, nodeSigner, config, options), operator, undefined, options.genesisAt)
-  // node.json last: a directory without it is an unfinished init, safe to wipe.
-  writeFileDurably(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
-  return { store, ledger, nodeSigner, config, close: () => closeNode(ledger, store) }
+  const release = lockDataDirectory(dir)
+  try {
+    if (isInitialised(dir) || !(await isInitialisableLocked(dir))) fail('ALREADY_INITIALISED', `${dir} is not empty; init wants an empty or new directory`)
+    // An init killed before it finished (below) is resumed: the keys it wrote are kept (a key file is never replaced),
+    // and its store, at most a genesis nobody was ever served, is made again.
+    rmSync(join(dir, 'db'), { recursive: true, force: true })
+    removeKeyFileTemporaries(join(dir, 'keys'))
+    // Before any key: a directory inside a git checkout must never hold a key that `git add -A` takes.
+    writeDataDirIgnore(dir)
+    makeDirectorySync(join(dir, 'keys'), 0o700)
+    const nodeSigner = keptOrNewKeyFile(join(dir, 'keys', 'node.json'))
+    const operator = keptOrNewKeyFile(join(dir, 'keys', 'operator.json'))
+    const config: NodeConfig = { origin }
+    const store = await LevelStore.open(join(dir, 'db'))
+    try {
+      const ledger = await Ledger.initialise(ledgerOptions(store, nodeSigner, config, options), operator, undefined, options.genesisAt)
+      // node.json last: a directory without it is an unfinished init, safe to wipe.
+      writeFileDurably(join(dir, 'node.json'), JSON.stringify(config, null, 2) + '\n')
+      // The lock is kept while the node is open: a second serve that saw no node.json yet is refused, not let in.
+      const close = async () => {
+        await closeNode(ledger, store)
+        release()
+      }
+      return { store, ledger, nodeSigner, config, close }
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
 }
 
 export async function openNode(dir: string, options: NodeOpenOptions = {}): Promise<OpenNode> {

@@ -105,3 +105,22 @@ function isStillAt(fd: number, path: string): boolean {
     throw error
   }
 }
+
+/**
+ * Takes the lock of the directory `dir` itself (which must exist), so that taking it writes nothing in it. Returns
+ * its release (idempotent), 'held' or 'unsupported' as tryLockExclusively.
+ */
+export function lockDirectory(dir: string): (() => void) | 'held' | 'unsupported' {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY)
+  const taken = tryLockExclusively(fd)
+  if (taken !== 'locked') {
+    closeSync(fd)
+    return taken
+  }
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    closeSync(fd)
+  }
+}
