@@ -14,6 +14,7 @@ import { keptOrNewKeyFile, readKeyFile, removeKeyFileTemporaries } from './key-f
 import { isValidKeyName } from '../core/signed-note.js'
 import { makeDirectorySync } from '../store/make-directory.js'
 import { isDataDirIgnoreName, writeDataDirIgnore } from './data-dir-ignore.js'
+import { lockDataDirectory } from './data-dir-lock.js'
 
 export interface WitnessConfig {
   /** the witness's key name, a schema-less URL such as witness.example.org/zj-amr */
@@ -53,17 +54,24 @@ export function initialiseWitnessDir(dir: string, name: string): { config: Witne
   if (existsSync(dir) && readdirSync(dir).length > 0 && !isUnfinishedInit(dir)) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
   // The name first: a name notes forbid makes nothing.
   if (!isValidKeyName(name)) fail('VERIFIER_KEY_INVALID', `witness name ${JSON.stringify(name)} is not allowed`)
-  // An init killed before its config is resumed: the key it wrote is kept (a key file is never replaced).
-  removeKeyFileTemporaries(join(dir, 'keys'))
   makeDirectorySync(dir, 0o700)
-  // Before the key: a directory inside a git checkout must never hold a key that `git add -A` takes.
-  writeDataDirIgnore(dir)
-  makeDirectorySync(join(dir, 'keys'), 0o700)
-  const signer = keptOrNewKeyFile(join(dir, KEY_FILE))
-  const config: WitnessConfig = { name }
-  // The config last: a directory without it is an unfinished init.
-  writeFileDurably(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n')
-  return { config, cosigner: { name, publicKey: signer.publicKey, sign: signer.sign } }
+  // Locked, then looked at again: of two inits started at once, the second sees the first's witness, or is refused.
+  const release = lockDataDirectory(dir)
+  try {
+    if (isWitnessDir(dir) || !isUnfinishedInit(dir)) fail('ALREADY_INITIALISED', `${dir} is not empty; witness init wants an empty or new directory`)
+    // An init killed before its config is resumed: the key it wrote is kept (a key file is never replaced).
+    removeKeyFileTemporaries(join(dir, 'keys'))
+    // Before the key: a directory inside a git checkout must never hold a key that `git add -A` takes.
+    writeDataDirIgnore(dir)
+    makeDirectorySync(join(dir, 'keys'), 0o700)
+    const signer = keptOrNewKeyFile(join(dir, KEY_FILE))
+    const config: WitnessConfig = { name }
+    // The config last: a directory without it is an unfinished init.
+    writeFileDurably(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n')
+    return { config, cosigner: { name, publicKey: signer.publicKey, sign: signer.sign } }
+  } finally {
+    release()
+  }
 }
 
 /** Opens an initialised witness directory and takes its lock. Throws NOT_INITIALISED, DIRECTORY_IN_USE. */
