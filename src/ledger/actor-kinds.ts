@@ -2,6 +2,7 @@
 // registry: one dispatch, run by the sequencer through the kinds and by the auditor as it replays.
 
 import { fail } from '../core/errors.js'
+import { hasVisibleText } from '../core/visible-text.js'
 import type { Statement } from '../core/statement.js'
 import { requireRole, type StatementKind } from './kinds.js'
 import type { ActorRecord, ActorRegisterBody, Registry } from './registry.js'
@@ -45,8 +46,25 @@ export function requireActorStatementRole(signer: ActorRecord, type: string): vo
   if (kind !== undefined && kind.roles !== 'any') requireRole(signer, kind.roles, type)
 }
 
+/**
+ * Refuses a new actor.register whose name, or one of its languages, shows nothing (NAME_BLANK). In accept,
+ * not in the schema or the registry, so an audit or a mirror still replays an old log that holds one.
+ */
+function verifyNameVisible(name: unknown): void {
+  const texts = typeof name === 'string' ? [name] : Object.values(name ?? {})
+  const blank = texts.find((text) => typeof text === 'string' && !hasVisibleText(text))
+  if (blank !== undefined) fail('NAME_BLANK', `an actor's name must show something; ${JSON.stringify(blank)} is empty or invisible`, { name })
+}
+
 export const actorKinds: StatementKind[] = [
-  { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
+  {
+    type: 'actor.register',
+    roles: ['admin'],
+    accept: (ctx) => {
+      if (!ctx.replaying) verifyNameVisible(ctx.statement.body.name)
+      applyActorStatement(ctx.registry, ctx.statement, ctx.seq)
+    },
+  },
   { type: 'actor.rotate-key', roles: 'any', accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
   { type: 'actor.revoke', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) },
 ]

@@ -120,6 +120,7 @@ export class Group {
         actor,
         cosigners,
         ...(prepared.facts ? { facts: prepared.facts } : {}),
+        ...(prepared.logged ? { replaying: true } : {}),
         registry: this.registry,
         get: <T>(space: string, key: string) => {
           const own = writes.findLast((w) => w.space === space && w.key === key)

@@ -37,6 +37,9 @@ export interface RuleContext extends RecordReader {
   /** what the kind's `facts` derived from this statement, when it has them */
   readonly facts?: StatementFacts
   readonly registry: Registry
+  /** true on a mirror's replay of the log it follows, which recorded the entry: a check of new submissions
+   *  only (an actor's blank name) is not run again there */
+  readonly replaying?: boolean
   /** a write that lands only if this statement is accepted, visible to later statements in the batch */
   put(space: string, key: string, value: unknown): void
 }

@@ -1,6 +1,7 @@
 // The consumer pages speak Chinese (zh-CN) by default and English where the browser asks for it
 // (RFC 9110 section 12.5.4 Accept-Language) or the reader switches with ?lang=en|zh.
 
+import { hasVisibleText } from '../core/visible-text.js'
 import { offsetMinutes } from '../core/zone-offset.js'
 
 export type Lang = 'zh' | 'en'
@@ -25,11 +26,14 @@ export function pickLang(query: unknown, acceptLanguage: string | undefined): La
   return best?.lang ?? 'zh'
 }
 
-/** A display name in `lang`, falling back to the other language, then to `fallback`. */
+/**
+ * A display name in `lang`, falling back to the other language, then to `fallback`. A blank one (an old
+ * log's "" or "\u200b", which a registration is now refused for) counts as absent, so no signer shows as nothing.
+ */
 export function nameIn(name: Bilingual, lang: Lang, fallback = ''): string {
   if (!name) return fallback
-  if (typeof name === 'string') return name
-  return (lang === 'en' ? (name.en ?? name.zh) : (name.zh ?? name.en)) ?? fallback
+  const [first, second] = typeof name === 'string' ? [name] : lang === 'en' ? [name.en, name.zh] : [name.zh, name.en]
+  return [first, second].find((text) => text !== undefined && hasVisibleText(text)) ?? fallback
 }
 
 /** "中文 / English" text (as the demo recall reason is written) reduced to the reader's half. */
