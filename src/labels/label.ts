@@ -57,6 +57,9 @@ function emWidth(text: string, mono: boolean): number {
   return ems
 }
 
+/** UAX #9's explicit embeddings, overrides and isolates (LRE..RLO, LRI..PDI): a printed name leaves them out. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g
+
 /** The preferred font size, or smaller so `text` fits `maxWidth` (long URIs, long product names). */
 function fitFont(text: string, maxWidth: number, preferred: number, mono = false): number {
   const ems = emWidth(text, mono)
@@ -123,11 +126,16 @@ function nameText(y: number, name: string, preferred: number, attrs: { weight?: 
   return text(WIDTH / 2, y, `${kept}…`, { size, ...attrs })
 }
 
+/**
+ * The names printed, without bidi controls: resvg applies them (a U+202E drew the rest of the name reversed, the
+ * cut's "…" within it), and so does a browser showing the <title>, where the lot and trace code follow the name.
+ */
 function namesOf(name: ProductName | null, gtin: string): { primary: string; secondary?: string } {
   if (name === null) return { primary: `GTIN ${gtin}` }
-  if (typeof name === 'string') return { primary: name }
-  const primary = name.zh ?? name.en ?? `GTIN ${gtin}`
-  return { primary, secondary: name.zh !== undefined ? name.en : undefined }
+  const printed = (text: string) => text.replace(BIDI_CONTROLS, '')
+  if (typeof name === 'string') return { primary: printed(name) }
+  const primary = printed(name.zh ?? name.en ?? `GTIN ${gtin}`)
+  return { primary, secondary: name.zh !== undefined && name.en !== undefined ? printed(name.en) : undefined }
 }
 
 /**

@@ -2,7 +2,7 @@
 // registry: one dispatch, run by the sequencer through the kinds and by the auditor as it replays.
 
 import { fail } from '../core/errors.js'
-import { hasVisibleText } from '../core/visible-text.js'
+import { hasVisibleText } from '../core/display-text.js'
 import type { Statement } from '../core/statement.js'
 import { requireRole, type StatementKind } from './kinds.js'
 import type { ActorRecord, ActorRegisterBody, Registry } from './registry.js'

@@ -1,6 +1,7 @@
 // The consumer pages' shell: escaping, one inline stylesheet (no framework, no web fonts: the
 // phone's own CJK font), the header with the language switch and the verifier script.
 
+import { bidiClosed } from '../core/display-text.js'
 import { earlyRequestLinks } from './early-requests.js'
 import { TEXT, type Lang } from './i18n.js'
 import { NOBLE_HINT_SCRIPT } from './noble-hint.js'
@@ -9,6 +10,11 @@ import { pageScriptIn, type PageScript } from './page-scripts.js'
 /** Escapes text for HTML element content and double-quoted attributes (all data is attacker-controlled). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+}
+
+/** Escapes free text (attacker-controlled) for element content, its bidi controls closed within it (core/display-text.ts). */
+export function escapeText(text: string): string {
+  return escapeHtml(bidiClosed(text))
 }
 
 /** The unversioned path of the standalone verifier (src/verifier.ts), kept for scripts and links that name it. */

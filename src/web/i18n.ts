@@ -1,7 +1,7 @@
 // The consumer pages speak Chinese (zh-CN) by default and English where the browser asks for it
 // (RFC 9110 section 12.5.4 Accept-Language) or the reader switches with ?lang=en|zh.
 
-import { hasVisibleText } from '../core/visible-text.js'
+import { bidiClosed, hasVisibleText } from '../core/display-text.js'
 import { offsetMinutes } from '../core/zone-offset.js'
 
 export type Lang = 'zh' | 'en'
@@ -29,21 +29,22 @@ export function pickLang(query: unknown, acceptLanguage: string | undefined): La
 /**
  * A display name in `lang`, falling back to the other language, then to `fallback`. A blank one (an old
  * log's "" or "\u200b", which a registration is now refused for) counts as absent, so no signer shows as nothing.
+ * Its bidi controls are closed within it (core/display-text.ts), wherever the page puts it.
  */
 export function nameIn(name: Bilingual, lang: Lang, fallback = ''): string {
   if (!name) return fallback
   const [first, second] = typeof name === 'string' ? [name] : lang === 'en' ? [name.en, name.zh] : [name.zh, name.en]
-  return [first, second].find((text) => text !== undefined && hasVisibleText(text)) ?? fallback
+  const shown = [first, second].find((text) => text !== undefined && hasVisibleText(text))
+  return shown === undefined ? fallback : bidiClosed(shown)
 }
 
-/** "中文 / English" text (as the demo recall reason is written) reduced to the reader's half. */
+/** "中文 / English" text (as the demo recall reason is written) reduced to the reader's half, its bidi controls closed. */
 export function halfIn(text: string, lang: Lang): string {
   const parts = text.split(' / ')
-  if (parts.length !== 2) return text
   const cjk = (s: string) => /[\u4e00-\u9fff]/.test(s)
   const [a, b] = parts
-  if (cjk(a) === cjk(b)) return text
-  return lang === 'zh' ? (cjk(a) ? a : b) : cjk(a) ? b : a
+  const half = parts.length !== 2 || cjk(a) === cjk(b) ? text : lang === 'zh' ? (cjk(a) ? a : b) : cjk(a) ? b : a
+  return bidiClosed(half)
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']

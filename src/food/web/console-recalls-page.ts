@@ -9,7 +9,7 @@ import type { ActorProfile } from '../../web/bound-view.js'
 import { boundAreaOpen } from '../../web/bound-view.js'
 import { ALERT_ENTRIES_VIEW, renderAlertEntries } from '../../web/alert-entries.js'
 import { renderConsolePage } from '../../web/console-shell.js'
-import { escapeHtml } from '../../web/html.js'
+import { escapeHtml, escapeText } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
 import { hoursSinceFailure } from '../inspection.js'
 import { RECALL_START_HOURS } from '../recall-class.js'
@@ -85,7 +85,7 @@ function card(summary: RecallSummary, actors: ReadonlyMap<string, ActorProfile>,
   })
   return (
     `<section class="card recall-card" aria-labelledby="recall-${recall.seq}"><h2 id="recall-${recall.seq}">${escapeHtml(name)}${summary.lot?.lot ? ` · <span class="code">${escapeHtml(summary.lot.lot)}</span>` : ''}</h2>` +
-    `<dl class="facts"><dt>${w.reason}</dt><dd>${escapeHtml(halfIn(recall.reason, lang))}</dd><dt>${w.severity}</dt><dd>${escapeHtml(SEVERITY[recall.severity]?.[lang] ?? recall.severity)}</dd>` +
+    `<dl class="facts"><dt>${w.reason}</dt><dd>${escapeHtml(halfIn(recall.reason, lang))}</dd><dt>${w.severity}</dt><dd>${escapeText(SEVERITY[recall.severity]?.[lang] ?? recall.severity)}</dd>` +
     `<dt>${w.by}</dt><dd>${actorName(recall.by)}</dd><dt>${w.at}</dt><dd><time datetime="${escapeHtml(recall.at)}">${escapeHtml(formatTime(recall.at, lang))}</time></dd></dl>` +
     `<h3>${escapeHtml(w.reached(Math.max(0, summary.reached.length - 1)))}</h3>` +
     `<ul class="reached" aria-label="${w.lots}">${summary.reached.map((o) => `<li>${lotLink(o.id, `${o.lot ?? o.serial ?? o.id}${o.gtin ? ` · ${o.gtin}` : ''}`, lang)}</li>`).join('')}</ul>` +

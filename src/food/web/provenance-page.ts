@@ -5,7 +5,7 @@
 // renderProvenanceArea, so a fact the entries do not make fails the page, named by its data-fact.
 
 import { boundAreaOpen, type BoundArea } from '../../web/bound-view.js'
-import { escapeHtml, renderShell, withLang } from '../../web/html.js'
+import { escapeHtml, escapeText, renderShell, withLang } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
 import { isProductPage, type ActorView, type GoodsLine, type InspectionView, type ProvenanceView, type StepView } from './provenance-model.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
@@ -47,7 +47,7 @@ function actorLines(actor: ActorView, lang: Lang): string {
     `<p class="who" data-fact="actor">${escapeHtml(nameIn(actor.name, lang, actor.id))}</p>` +
     // Custody shown as the issue's bilingual mark: the producer's own signature is absent, in both languages.
     (actor.custody ? `<p class="muted" data-fact="custody">由平台代签 · signed by the platform for ${escapeHtml(nameIn(actor.name, 'en', actor.id))}</p>` : '') +
-    (actor.region ? `<p class="where" data-fact="place"><svg class="pin"><use href="#pin"/></svg>${escapeHtml(actor.region[lang])}</p>` : '')
+    (actor.region ? `<p class="where" data-fact="place"><svg class="pin"><use href="#pin"/></svg>${escapeText(actor.region[lang])}</p>` : '')
   )
 }
 
@@ -55,8 +55,8 @@ function goodsLine(line: GoodsLine, lang: Lang, recalledLot: string | undefined)
   const t = TEXT[lang]
   const unit = line.uom ? (UNITS[line.uom]?.[lang] ?? line.uom) : ''
   const parts = [escapeHtml(nameIn(line.name, lang))]
-  if (line.lot) parts.push(`${t.lot} <span class="code">${escapeHtml(line.lot)}</span>`)
-  if (line.quantity !== undefined) parts.push(`<span data-fact="quantity">${line.quantity} ${escapeHtml(unit)}</span>`)
+  if (line.lot) parts.push(`${t.lot} <span class="code">${escapeText(line.lot)}</span>`)
+  if (line.quantity !== undefined) parts.push(`<span data-fact="quantity">${line.quantity} ${escapeText(unit)}</span>`)
   const bad = recalledLot !== undefined && line.lot === recalledLot
   return `<li data-fact="goods"${bad ? ' class="bad"' : ''}>${line.role === 'output' ? '→ ' : ''}${parts.join(' · ')}${bad ? ` <span class="tag">${t.recalled} ${t.recalledEn}</span>` : ''}</li>`
 }
@@ -70,7 +70,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     ...others.map((g) => goodsLine(g, lang, recalledLot)),
   ]
   const destination = step.destination
-    ? `<p class="where" data-fact="destination">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeHtml(step.destination.region[lang])}` : ''}</p>`
+    ? `<p class="where" data-fact="destination">${t.shippedTo} ${escapeHtml(nameIn(step.destination.name, lang, step.destination.id))}${step.destination.region ? ` · ${escapeText(step.destination.region[lang])}` : ''}</p>`
     : ''
   const dates = [
     step.dates.harvest ? `${{ zh: '采收', en: 'Harvested' }[lang]} ${escapeHtml(formatTime(step.dates.harvest, lang, '+08:00', false))}` : '',
@@ -83,7 +83,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
   return (
     `<li class="step k-${step.kind}${step.corrected ? ' corrected' : ''}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}" data-fact="step">` +
     `<span class="dot"${excursion ? ' style="border-color:#c62828"' : ''}></span>` +
-    `<div class="head"><h3 data-fact="stage">${escapeHtml(step.stage[lang])}</h3><time data-fact="time" datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
+    `<div class="head"><h3 data-fact="stage">${escapeText(step.stage[lang])}</h3><time data-fact="time" datetime="${escapeHtml(step.eventTime)}">${escapeHtml(formatTime(step.eventTime, lang, step.timeZoneOffset))}</time></div>` +
     (step.corrected ? correctionLine(step.corrected, lang) : '') +
     actorLines(step.actor, lang) +
     destination +
@@ -101,7 +101,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
 function measurementText(m: InspectionView['measurements'][number], lang: Lang): string {
   const over = m.limit !== undefined && m.value > m.limit
   const limit = m.limit !== undefined ? ` (${TEXT[lang].limit} ${m.limit} ${m.unit})` : ''
-  return `<li data-fact="measurement"${over ? ' class="bad"' : ''}>${escapeHtml(halfIn(m.analyte, lang))}: ${m.value} ${escapeHtml(m.unit)}${escapeHtml(limit)}</li>`
+  return `<li data-fact="measurement"${over ? ' class="bad"' : ''}>${escapeHtml(halfIn(m.analyte, lang))}: ${m.value} ${escapeText(m.unit)}${escapeHtml(limit)}</li>`
 }
 
 /** One test result; a failed one is marked in red, in words as well as colour. */
@@ -120,13 +120,13 @@ function renderInspection(inspection: InspectionView, view: ProvenanceView, lang
   return (
     `<li class="step${failed ? ' failed' : ''}" data-seq="${inspection.seq}" data-actor="${escapeHtml(inspection.by.id)}" data-outcome="${inspection.outcome}" data-fact="inspection">` +
     `<span class="dot"${failed ? ' style="border-color:#c62828"' : ''}></span>` +
-    `<div class="head"><h3>${verdict} ${escapeHtml(lotName)}${inspection.lot ? ` · <span class="code">${escapeHtml(inspection.lot)}</span>` : ''}</h3>` +
+    `<div class="head"><h3>${verdict} ${escapeHtml(lotName)}${inspection.lot ? ` · <span class="code">${escapeText(inspection.lot)}</span>` : ''}</h3>` +
     `<time datetime="${escapeHtml(inspection.inspectedAt)}">${escapeHtml(formatTime(inspection.inspectedAt, lang, '+08:00'))}</time></div>` +
     actorLines(inspection.by, lang) +
-    `<p class="muted">${t.method}: ${escapeHtml(inspection.method)} · ${t.sample} <span class="code">${escapeHtml(inspection.sampleId)}</span></p>` +
+    `<p class="muted">${t.method}: ${escapeText(inspection.method)} · ${t.sample} <span class="code">${escapeText(inspection.sampleId)}</span></p>` +
     (inspection.measurements.length > 0 ? `<ul class="goods">${inspection.measurements.map((m) => measurementText(m, lang)).join('')}</ul>` : '') +
     lateLine(inspection.lateDays, lang) +
-    `<p class="certs">${t.report}: ${escapeHtml(inspection.certificate.name)} · SHA-256 <span class="code">${escapeHtml(inspection.certificate.sha256.slice(0, 16))}…</span></p>` +
+    `<p class="certs">${t.report}: ${escapeText(inspection.certificate.name)} · SHA-256 <span class="code">${escapeHtml(inspection.certificate.sha256.slice(0, 16))}…</span></p>` +
     `<p class="entry"><a href="/v1/entries/${inspection.seq}">${t.ledgerEntry} #${inspection.seq}</a><span class="tick"></span></p>` +
     `</li>`
   )
@@ -148,8 +148,8 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
     `<p><strong>${escapeHtml(halfIn(recall.reason, lang))}</strong></p>` +
     (recall.self ? '' : `<p>${{ zh: '本批次使用了被召回的原料。', en: 'This lot was made with a recalled ingredient.' }[lang]}</p>`) +
     `<p>${escapeHtml(t.recallAdvice)}</p><dl>` +
-    `<dt>${t.recallOf}</dt><dd>${escapeHtml(lotName)}${recall.lot ? ` · <span class="code">${escapeHtml(recall.lot)}</span>` : ''}</dd>` +
-    `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))}${signedOn(recall.signedAt, lang)} · ${escapeHtml(severity)}</dd>` +
+    `<dt>${t.recallOf}</dt><dd>${escapeHtml(lotName)}${recall.lot ? ` · <span class="code">${escapeText(recall.lot)}</span>` : ''}</dd>` +
+    `<dt>${t.recallOn}</dt><dd>${escapeHtml(formatTime(recall.at, lang, '+08:00', false))}${signedOn(recall.signedAt, lang)} · ${escapeText(severity)}</dd>` +
     `<dt>${t.recallBy}</dt><dd>${escapeHtml(nameIn(recall.by.name, lang, recall.by.id))}</dd></dl></section>`
   )
 }
@@ -164,7 +164,7 @@ function signedOn(signedAt: string | undefined, lang: Lang): string {
 /** Where it has been, map-free: 安吉 › 金华 › 嘉兴 › 杭州, each with what happened there. */
 function renderRoute(view: ProvenanceView, lang: Lang): string {
   if (view.route.length < 2) return ''
-  const stops = view.route.map((stop) => `<li><b>${escapeHtml(stop.place[lang])}</b><small>${escapeHtml(stop.stage[lang])}</small></li>`)
+  const stops = view.route.map((stop) => `<li><b>${escapeText(stop.place[lang])}</b><small>${escapeText(stop.stage[lang])}</small></li>`)
   return `<ol class="route" data-fact="route" aria-label="${{ zh: '产地与流向', en: 'Where it has been' }[lang]}">${stops.join('')}</ol>`
 }
 
@@ -193,9 +193,9 @@ export function renderProvenanceArea(view: ProvenanceView, lang: Lang): string {
   const title = nameIn(product?.name, lang, view.gtin ? `${t.gtin} ${view.gtin}` : view.id)
   const other = lang === 'zh' ? nameIn(product?.name, 'en') : nameIn(product?.name, 'zh')
   const facts: [string, string, string][] = []
-  if (view.lot) facts.push(['lot', t.lot, `<span class="code">${escapeHtml(view.lot)}</span>`])
-  if (view.serial) facts.push(['serial', t.serial, `<span class="code">${escapeHtml(view.serial)}</span>`])
-  if (view.traceCode) facts.push(['trace-code', t.traceCode, `<span class="code">${escapeHtml(view.traceCode)}</span>`])
+  if (view.lot) facts.push(['lot', t.lot, `<span class="code">${escapeText(view.lot)}</span>`])
+  if (view.serial) facts.push(['serial', t.serial, `<span class="code">${escapeText(view.serial)}</span>`])
+  if (view.traceCode) facts.push(['trace-code', t.traceCode, `<span class="code">${escapeText(view.traceCode)}</span>`])
   if (view.madeOn) facts.push(['made-on', t.madeOn, escapeHtml(formatTime(view.madeOn.time, lang, view.madeOn.offset, false))])
   if (view.bestBefore) facts.push(['best-before', t.bestBefore, escapeHtml(formatTime(view.bestBefore, lang, '+08:00', false))])
   const storage = storageText(product?.storage)

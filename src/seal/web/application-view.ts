@@ -3,6 +3,7 @@
 // stamped → closed, each step the signed entry that made it, with who and when; steps not reached yet are
 // shown as such. Pure and browser-safe: part of the seal page's bound view (seal-view.ts).
 
+import { bidiClosed } from '../../core/display-text.js'
 import { lateBy, lateDays, pageLateWindow } from '../../core/late-record.js'
 import type { EvidenceEntry } from '../../web/bound-view.js'
 import { alertKindName } from '../../web/alert-words.js'
@@ -18,6 +19,11 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Escapes text for HTML content and quoted attributes; everything shown here is attacker-controlled. */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c])
+}
+
+/** Escapes free text for HTML content, its bidi controls closed within it (core/display-text.ts). */
+export function escapeText(text: string): string {
+  return escapeHtml(bidiClosed(text))
 }
 
 /** A signer's issuedAt further than this from the node's recordedAt is shown beside it. */
@@ -100,14 +106,14 @@ export function renderStep(entry: EvidenceEntry, context: ApplicationRenderConte
 
 function detailOf(application: ApplicationFacts, entry: EvidenceEntry, lang: Lang): string {
   const w = SEAL_WORDS[lang]
-  if (entry === application.approval?.entry && application.approval.comment) return escapeHtml(application.approval.comment)
-  if (entry === application.rejection?.entry && application.rejection.comment) return escapeHtml(application.rejection.comment)
+  if (entry === application.approval?.entry && application.approval.comment) return escapeText(application.approval.comment)
+  if (entry === application.rejection?.entry && application.rejection.comment) return escapeText(application.rejection.comment)
   const use = application.uses.find((u) => u.entry === entry)
   if (use) return `${escapeHtml(w.useDetail(use.copies))} ${short(use.stamped)}${use.photo ? `, ${w.photo} ${short(use.photo)}` : ''}`
   const closing = application.closing
   if (closing && entry === closing.entry) {
     const final = closing.finalAmount !== undefined ? `, ${w.final} ${yuan(closing.finalAmount, lang)}` : ''
-    return `${escapeHtml(closing.outcome)}（${escapeHtml(closing.completedAt)} ${w.completed}${final}）`
+    return `${escapeText(closing.outcome)}（${escapeHtml(closing.completedAt)} ${w.completed}${final}）`
   }
   return ''
 }
@@ -120,8 +126,8 @@ export function renderApplication(a: ApplicationFacts, context: ApplicationRende
   const overdueTag = overdue ? ` <span class="tag" data-fact="overdue">${w.overdue}</span>` : ''
   const facts: [string, string, string][] = [
     ['applicant', w.applicant, context.who(a.applicant)],
-    ['purpose', w.purpose, escapeHtml(a.purpose)],
-    ['document', w.document, `${escapeHtml(a.document.name)} ${short(a.document.sha256)}`],
+    ['purpose', w.purpose, escapeText(a.purpose)],
+    ['document', w.document, `${escapeText(a.document.name)} ${short(a.document.sha256)}`],
     ['copies', w.copies, escapeHtml(w.copiesText(a.copiesRequested, a.copiesApproved, a.copiesUsed))],
     ...(a.amount !== undefined ? [['money', a.budget !== undefined ? w.money : w.amount, budgetBar(a.amount, a.budget, lang)] as [string, string, string]] : []),
     ...(a.amount === undefined && a.budget !== undefined ? [['budget', w.budget, yuan(a.budget, lang)] as [string, string, string]] : []),
@@ -132,7 +138,7 @@ export function renderApplication(a: ApplicationFacts, context: ApplicationRende
   const done = a.history.map((entry) => renderStep(entry, context, detailOf(a, entry, lang), a.alerts))
   const toCome = STILL_TO_COME[a.state].map((step) => `<li class="step todo"><span class="dot"></span><div class="head"><h3>${w[step]}</h3></div><p class="muted">${w.pending}</p></li>`)
   return `<section class="card application${overdue ? ' overdue' : ''}" id="${escapeHtml(a.applicationId)}" data-fact="application">
-<h2><span data-fact="title">${escapeHtml(a.title)}</span> <span class="state ${a.state}" data-fact="state">${STATE_LABELS[lang][a.state]}</span>${overdueTag}</h2>
+<h2><span data-fact="title">${escapeText(a.title)}</span> <span class="state ${a.state}" data-fact="state">${STATE_LABELS[lang][a.state]}</span>${overdueTag}</h2>
 <p class="small">${escapeHtml(a.applicationId)}</p>
 <dl class="facts">${facts.map(([fact, label, value]) => `<dt>${label}</dt><dd data-fact="${fact}">${value}</dd>`).join('')}</dl>
 <ul class="alerts" data-fact="alert">${a.alerts.map(alertLine).join('')}</ul>

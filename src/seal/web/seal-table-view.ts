@@ -9,7 +9,7 @@ import { nameIn, type Lang } from '../../web/i18n.js'
 import { checkSplitGroup, deriveSealPage, Profiles, type ApplicationFacts } from '../derive.js'
 import { isIssuedAt } from '../../core/statement.js'
 import { APPLICATION_STATES, OPEN_STATES } from '../workflow.js'
-import { budgetBar, escapeHtml, timeOf } from './application-view.js'
+import { budgetBar, escapeHtml, escapeText, timeOf } from './application-view.js'
 import { parseSettings, SETTINGS_SINCE, settingsParams } from './seal-view.js'
 import { SEAL_WORDS, STATE_LABELS, yuan } from './seal-words.js'
 import type { SealConfig } from '../config.js'
@@ -135,7 +135,7 @@ export const sealTableView: BoundView = {
         rows.push(
           `<tr class="row${overdue ? ' overdue' : ''}" data-seq="${a.history[0].seq}" data-actor="${escapeHtml(a.applicant)}" data-fact="row">` +
             `<th scope="row"><a href="/seals/${encodeURIComponent(sealId)}?lang=${lang}#${encodeURIComponent(a.applicationId)}" data-fact="title">${escapeHtml(a.title)}</a><br><span class="small">${escapeHtml(a.applicationId)}</span></th>` +
-            `<td data-fact="seal">${sealName}<br><span class="small">${escapeHtml(seal.org)}</span></td>` +
+            `<td data-fact="seal">${sealName}<br><span class="small">${escapeText(seal.org)}</span></td>` +
             `<td><span class="state ${a.state}" data-fact="state">${STATE_LABELS[lang][a.state]}</span></td>` +
             `<td data-fact="applicant">${who(a.applicant)}</td>` +
             `<td class="money" data-fact="money">${a.amount !== undefined ? budgetBar(a.amount, a.budget, lang) : a.budget !== undefined ? `— / ${yuan(a.budget, lang)}` : '—'}</td>` +
@@ -161,7 +161,7 @@ export const sealTableView: BoundView = {
         )
       })
       return (
-        `<section class="split" data-fact="split"><h3>${escapeHtml(org)}</h3><p class="small">${escapeHtml(w.splitNote(group.length, config.splitWindowDays))}</p>` +
+        `<section class="split" data-fact="split"><h3>${escapeText(org)}</h3><p class="small">${escapeHtml(w.splitNote(group.length, config.splitWindowDays))}</p>` +
         `<ol class="members">${items.join('')}</ol>` +
         `<p class="sum" data-fact="sum">${budgetBar(sum, config.collectiveThreshold, lang, w.threshold)}</p></section>`
       )

@@ -10,7 +10,7 @@ import { isIssuedAt } from '../../core/statement.js'
 import { sealConfig, type SealConfig } from '../config.js'
 import { deriveSealPage, Profiles, type SealFacts, type SealPageClaims } from '../derive.js'
 import type { SealName } from '../records.js'
-import { escapeHtml, renderApplication, renderStep, timeOf } from './application-view.js'
+import { escapeHtml, escapeText, renderApplication, renderStep, timeOf } from './application-view.js'
 import { SEAL_WORDS, TYPE_LABELS, yuan } from './seal-words.js'
 
 export { escapeHtml }
@@ -119,13 +119,13 @@ export const sealView: BoundView = {
     const context = { lang, config, who }
     const sealSteps = [
       renderStep(seal.register, context, '', [], TYPE_LABELS[lang]['seal.register']),
-      ...(seal.revoke ? [renderStep(seal.revoke.entry, context, escapeHtml(seal.revoke.reason), [], TYPE_LABELS[lang]['seal.revoke'])] : []),
+      ...(seal.revoke ? [renderStep(seal.revoke.entry, context, escapeText(seal.revoke.reason), [], TYPE_LABELS[lang]['seal.revoke'])] : []),
     ].join('')
     return `<h1 data-fact="sealName">${escapeHtml(nameIn(seal.name, lang, seal.sealId))}</h1>
 <section class="card seal" data-fact="seal">
 <dl class="facts">
-<dt>${w.org}</dt><dd data-fact="org">${escapeHtml(seal.org)}</dd>
-<dt>${w.sealState}</dt><dd data-fact="sealState">${seal.revoke ? `${w.revoked}${escapeHtml(seal.revoke.reason)}` : w.active}</dd>
+<dt>${w.org}</dt><dd data-fact="org">${escapeText(seal.org)}</dd>
+<dt>${w.sealState}</dt><dd data-fact="sealState">${seal.revoke ? `${w.revoked}${escapeText(seal.revoke.reason)}` : w.active}</dd>
 <dt>${w.custodian}</dt><dd data-fact="custodian">${who(seal.custodian)}</dd>
 <dt>${w.approvers}</dt><dd data-fact="approvers">${seal.approvers.map(who).join(w.sep)}</dd>
 </dl>
