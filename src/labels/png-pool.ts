@@ -39,8 +39,8 @@ export class LabelPngRenderer {
   private cachedBytes = 0
   /** renders asked for and not finished, by key: a burst for one label renders it once */
   private readonly rendering = new Map<string, Promise<Buffer>>()
-  private readonly jobs = new Map<number, Job>()
-  private worker: Worker | undefined
+  /** the worker renders are sent to, and the renders it has; one that died has none left to fail */
+  private worker: { thread: Worker; jobs: Map<number, Job> } | undefined
   private nextId = 0
   private closed = false
 
@@ -84,7 +84,7 @@ export class LabelPngRenderer {
     this.closed = true
     const worker = this.worker
     this.worker = undefined
-    if (worker) await worker.terminate()
+    if (worker) await worker.thread.terminate()
   }
 
   private remember(key: string, png: Buffer): void {
@@ -100,35 +100,37 @@ export class LabelPngRenderer {
   }
 
   private send(svg: string, size: LabelSize): Promise<Buffer> {
-    const worker = this.started()
+    const { thread, jobs } = this.started()
     const id = this.nextId++
     return new Promise<Buffer>((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject })
-      worker.postMessage({ id, svg, size })
+      jobs.set(id, { resolve, reject })
+      thread.postMessage({ id, svg, size })
     })
   }
 
   /** The worker, started on first use; idle, it never keeps the process alive. */
-  private started(): Worker {
+  private started(): { thread: Worker; jobs: Map<number, Job> } {
     if (this.worker) return this.worker
-    const worker = new Worker(WORKER_URL)
-    worker.unref()
-    worker.on('message', ({ id, png, failure }: { id: number; png?: Uint8Array; failure?: string }) => {
-      const job = this.jobs.get(id)
+    const thread = new Worker(WORKER_URL)
+    const jobs = new Map<number, Job>()
+    thread.unref()
+    thread.on('message', ({ id, png, failure }: { id: number; png?: Uint8Array; failure?: string }) => {
+      const job = jobs.get(id)
       if (!job) return
-      this.jobs.delete(id)
+      jobs.delete(id)
       if (png) job.resolve(Buffer.from(png.buffer, png.byteOffset, png.byteLength))
       else job.reject(new TracechainError('INTERNAL', 'a label render failed', { failure }))
     })
-    // A worker that dies fails what it had; the next render starts a new one.
+    // A worker that dies fails what it had, and only that: its 'exit' follows its 'error', by when renders sent
+    // since went to the next worker, the one the next render starts.
     const failAll = (reason: string) => {
-      if (this.worker === worker) this.worker = undefined
-      for (const job of this.jobs.values()) job.reject(new TracechainError(this.closed ? 'SHUTTING_DOWN' : 'INTERNAL', reason))
-      this.jobs.clear()
+      if (this.worker?.thread === thread) this.worker = undefined
+      for (const job of jobs.values()) job.reject(new TracechainError(this.closed ? 'SHUTTING_DOWN' : 'INTERNAL', reason))
+      jobs.clear()
     }
-    worker.on('error', (error) => failAll(`the label renderer failed: ${error.message}`))
-    worker.on('exit', (code) => failAll(`the label renderer exited with code ${code}`))
-    this.worker = worker
-    return worker
+    thread.on('error', (error) => failAll(`the label renderer failed: ${error.message}`))
+    thread.on('exit', (code) => failAll(`the label renderer exited with code ${code}`))
+    this.worker = { thread, jobs }
+    return this.worker
   }
 }
