@@ -15,6 +15,8 @@ import { buildApp } from '../../src/http/app.js'
 import { applyActorStatement } from '../../src/ledger/actor-kinds.js'
 import type { StatementKind } from '../../src/ledger/kinds.js'
 import { Ledger } from '../../src/ledger/ledger.js'
+import { openMirrorDir } from '../../src/cli/mirror-dir.js'
+import { Follower } from '../../src/mirror/follower.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { commissioning } from '../helpers/food-events.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
@@ -58,12 +60,13 @@ t.test('a new registration whose name shows nothing is refused, nothing written'
   }
 })
 
+// The release before this one: actor.register without the name check.
+const earlierRegister: StatementKind = { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) }
+
 t.test("an old log holding a blank name audits, and its pages show the actor's id", async (t) => {
   const dir = testDir(t)
   const fresh = await makeNode(dir)
   await fresh.close()
-  // The release before this one: actor.register without the name check.
-  const earlierRegister: StatementKind = { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) }
   const store = await LevelStore.open(join(dir, 'db'))
   const old = await Ledger.open({ store, nodeSigner: fresh.nodeSigner, origin: fresh.config.origin, ed: nodeEd25519, kinds: [...DOMAIN_KINDS, earlierRegister] })
   const farm = newSigner()
@@ -88,4 +91,34 @@ t.test("an old log holding a blank name audits, and its pages show the actor's i
     const page = (await app.inject({ url: `/01/${GTIN}/10/L1?lang=${lang}`, headers: { accept: 'text/html' } })).body
     t.match(page, /<p class="who" data-fact="actor">farm-blank<\/p>/, `${lang}: the signer is shown by its id`)
   }
+})
+
+t.test('a mirror follows an old log holding a blank name', async (t) => {
+  const root = testDir(t)
+  const store = await LevelStore.open(join(root, 'node', 'db'))
+  const operator = newSigner()
+  const ledger = await Ledger.initialise({ store, nodeSigner: newSigner(), origin: 'tracechain.test/old', ed: nodeEd25519, kinds: [...DOMAIN_KINDS, earlierRegister] }, operator)
+  const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(async () => {
+    await app.close()
+    await ledger.close()
+    await store.close()
+  })
+  const body = { id: 'farm-blank', name: { zh: '' }, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) }
+  await ledger.submit(buildStatementEnvelope({ type: 'actor.register', actor: 'operator', id: 'blank', issuedAt: new Date().toISOString(), body }, [operator]))
+
+  const mirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: ledger.verifierKey, source: 'inject:/tlog/', primary: 'http://primary.example' })
+  const fetch = async (path: string) => {
+    const response = await app.inject(`/tlog/${path}`)
+    return response.statusCode === 404 ? undefined : new Uint8Array(response.rawPayload)
+  }
+  const follower = new Follower({ ledger: mirror.ledger, source: 'inject:/tlog/', fetch, ed: nodeEd25519, dir: join(root, 'mirror') })
+  t.teardown(async () => {
+    await follower.stop()
+    await mirror.close()
+  })
+  await follower.poll()
+  t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
+  t.equal(mirror.ledger.size, ledger.size, 'the mirror holds the whole log')
+  t.same(mirror.ledger.actors.get('farm-blank')?.name, { zh: '' })
 })
