@@ -212,8 +212,9 @@ const recallKind: StatementKind = {
     for (const text of body.ids) {
       const object = canonicalObject(text)
       // A recall marks what events name and what is made from it or carries it: a GTIN alone (a product label's
-      // link, an idpat class) or a place is neither, and would be recorded as a recall that covers nothing.
-      if (object.identifier.kind === 'gtin' || object.identifier.kind === 'sgln') {
+      // link, an idpat class) or a place is neither, and would be recorded as a recall that covers nothing. New
+      // statements only: a mirror replaying a log that holds one follows it.
+      if (!ctx.replaying && (object.identifier.kind === 'gtin' || object.identifier.kind === 'sgln')) {
         fail('IDENTIFIER_INVALID', `${object.id} names ${object.identifier.kind === 'gtin' ? 'a product, not a lot of it' : 'a location'}: a recall must name the lots it covers (https://id.gs1.org/01/{gtin}/10/{lot} or urn:epc:class:lgtin:…)`, { id: object.id })
       }
       const known = await ctx.get<ObjectRecord>(SPACES.object, object.key)

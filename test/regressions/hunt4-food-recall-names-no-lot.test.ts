@@ -30,3 +30,54 @@ t.test('a recall naming a product or a place, not a lot, is refused', async (t) 
   })
   t.equal(lot.statusCode, 201, 'a lot is recalled as before')
 })
+
+t.test('a mirror follows an old log holding a recall of a whole product', async (t) => {
+  const { Ledger } = await import('../../src/ledger/ledger.js')
+  const { DOMAIN_KINDS } = await import('../../src/cli/node-dir.js')
+  const { LevelStore } = await import('../../src/store/level-store.js')
+  const { nodeEd25519 } = await import('../../src/core/ed25519-node.js')
+  const { buildStatementEnvelope } = await import('../../src/core/dsse.js')
+  const { buildApp } = await import('../../src/http/app.js')
+  const { openMirrorDir } = await import('../../src/cli/mirror-dir.js')
+  const { Follower } = await import('../../src/mirror/follower.js')
+  const { newSigner } = await import('../helpers/ledger.js')
+  const { testDir } = await import('../helpers/test-dir.js')
+  const { join } = await import('node:path')
+  const root = testDir(t)
+  // The earlier release's rule: a recall of a GTIN alone was taken (and covered nothing).
+  const earlierRecall = DOMAIN_KINDS.filter((kind) => kind.type === 'food.recall').map((kind) => ({
+    ...kind,
+    accept: (ctx: Parameters<typeof kind.accept>[0]) => kind.accept(Object.create(ctx, { replaying: { value: true } })),
+  }))
+  const kinds = [...DOMAIN_KINDS.filter((kind) => kind.type !== 'food.recall'), ...earlierRecall]
+  const store = await LevelStore.open(join(root, 'node', 'db'))
+  const operator = newSigner()
+  const regulator = newSigner()
+  const ledger = await Ledger.initialise({ store, nodeSigner: newSigner(), origin: 'tracechain.test/old', ed: nodeEd25519, kinds }, operator)
+  const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(async () => {
+    await app.close()
+    await ledger.close()
+    await store.close()
+  })
+  const sign = (type: string, actor: string, id: string, body: Record<string, unknown>, signer: typeof operator) =>
+    buildStatementEnvelope({ type, actor, id, issuedAt: new Date().toISOString(), body }, [signer])
+  const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
+  await ledger.submit(sign('actor.register', 'operator', 'reg', { id: 'regulator-x', name: '市场监管局', roles: ['regulator'], publicKey: toBase64(regulator.publicKey) }, operator))
+  const recall = await ledger.submit(sign('food.recall', 'regulator-x', 'whole', { ids: ['https://id.gs1.org/01/06901234001037'], reason: 'whole product', severity: 'class-i' }, regulator))
+  t.equal(recall.created, true, 'the old release took it')
+
+  const mirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: ledger.verifierKey, source: 'inject:/tlog/', primary: 'http://primary.example' })
+  const fetch = async (path: string) => {
+    const response = await app.inject(`/tlog/${path}`)
+    return response.statusCode === 404 ? undefined : new Uint8Array(response.rawPayload)
+  }
+  const follower = new Follower({ ledger: mirror.ledger, source: 'inject:/tlog/', fetch, ed: nodeEd25519, dir: join(root, 'mirror') })
+  t.teardown(async () => {
+    await follower.stop()
+    await mirror.close()
+  })
+  await follower.poll()
+  t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
+  t.equal(mirror.ledger.size, ledger.size, 'the mirror holds the whole log')
+})
