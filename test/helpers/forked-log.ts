@@ -8,9 +8,9 @@ import { buildApp } from '../../src/http/app.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
-import { Follower, httpResources } from '../../src/mirror/follower.js'
-import { openMirrorDir } from '../../src/cli/mirror-dir.js'
+import { httpResources } from '../../src/mirror/follower.js'
 import type { TestNode } from './ledger.js'
+import { testMirror } from './mirror.js'
 import { registrations } from './node-process.js'
 import { servedNode } from './served-node.js'
 
@@ -40,12 +40,7 @@ export async function forkEvidence(t: Test, root: string, sizes: { accepted: num
   const fork = await forkedLog(t, root, node, sizes.offered)
   let source = httpResources(`${url}/tlog/`)
   const dir = join(root, 'mirror')
-  const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url })
-  const follower = new Follower({ ledger: mirror.ledger, source: url, fetch: (path) => source(path), ed: nodeEd25519, dir })
-  t.teardown(async () => {
-    await follower.stop()
-    await mirror.close()
-  })
+  const { follower } = await testMirror(t, dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url, fetch: (path) => source(path) })
   await follower.poll()
   source = httpResources(`${fork.url}/tlog/`)
   await follower.poll()

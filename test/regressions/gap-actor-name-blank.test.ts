@@ -15,12 +15,11 @@ import { buildApp } from '../../src/http/app.js'
 import { applyActorStatement } from '../../src/ledger/actor-kinds.js'
 import type { StatementKind } from '../../src/ledger/kinds.js'
 import { Ledger } from '../../src/ledger/ledger.js'
-import { openMirrorDir } from '../../src/cli/mirror-dir.js'
-import { Follower } from '../../src/mirror/follower.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { commissioning } from '../helpers/food-events.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
+import { injectedTiles, testMirror } from '../helpers/mirror.js'
 
 const GTIN = '06901234001037'
 
@@ -107,16 +106,7 @@ t.test('a mirror follows an old log holding a blank name', async (t) => {
   const body = { id: 'farm-blank', name: { zh: '' }, roles: ['farm'], publicKey: toBase64(newSigner().publicKey) }
   await ledger.submit(buildStatementEnvelope({ type: 'actor.register', actor: 'operator', id: 'blank', issuedAt: new Date().toISOString(), body }, [operator]))
 
-  const mirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: ledger.verifierKey, source: 'inject:/tlog/', primary: 'http://primary.example' })
-  const fetch = async (path: string) => {
-    const response = await app.inject(`/tlog/${path}`)
-    return response.statusCode === 404 ? undefined : new Uint8Array(response.rawPayload)
-  }
-  const follower = new Follower({ ledger: mirror.ledger, source: 'inject:/tlog/', fetch, ed: nodeEd25519, dir: join(root, 'mirror') })
-  t.teardown(async () => {
-    await follower.stop()
-    await mirror.close()
-  })
+  const { mirror, follower } = await testMirror(t, join(root, 'mirror'), { verifierKey: ledger.verifierKey, fetch: injectedTiles(app) })
   await follower.poll()
   t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
   t.equal(mirror.ledger.size, ledger.size, 'the mirror holds the whole log')

@@ -6,11 +6,10 @@
 import t, { type Test } from 'tap'
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { nodeEd25519 } from '../../src/core/ed25519-node.js'
-import { Follower, httpResources } from '../../src/mirror/follower.js'
-import { openMirrorDir } from '../../src/cli/mirror-dir.js'
+import { httpResources } from '../../src/mirror/follower.js'
 import { servedNode } from '../helpers/served-node.js'
 import { forkedLog } from '../helpers/forked-log.js'
+import { testMirror } from '../helpers/mirror.js'
 import { flipByte } from '../helpers/log-source.js'
 import { registrations, runCli } from '../helpers/node-process.js'
 import { testDir } from '../helpers/test-dir.js'
@@ -25,12 +24,7 @@ t.test('verify --evidence: proven on the real evidence, not proven on anything l
   const honest = httpResources(`${url}/tlog/`)
   let source = honest
   const dir = join(root, 'mirror')
-  const mirror = await openMirrorDir(dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url })
-  const follower = new Follower({ ledger: mirror.ledger, source: url, fetch: (path) => source(path), ed: nodeEd25519, dir })
-  t.teardown(async () => {
-    await follower.stop()
-    await mirror.close()
-  })
+  const { follower } = await testMirror(t, dir, { verifierKey: node.ledger.verifierKey, source: url, primary: url, fetch: (path) => source(path) })
   await follower.poll()
   source = httpResources(`${fork.url}/tlog/`)
   await follower.poll()

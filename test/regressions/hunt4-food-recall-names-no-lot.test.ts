@@ -38,8 +38,7 @@ t.test('a mirror follows an old log holding a recall of a whole product', async 
   const { nodeEd25519 } = await import('../../src/core/ed25519-node.js')
   const { buildStatementEnvelope } = await import('../../src/core/dsse.js')
   const { buildApp } = await import('../../src/http/app.js')
-  const { openMirrorDir } = await import('../../src/cli/mirror-dir.js')
-  const { Follower } = await import('../../src/mirror/follower.js')
+  const { injectedTiles, testMirror } = await import('../helpers/mirror.js')
   const { newSigner } = await import('../helpers/ledger.js')
   const { testDir } = await import('../helpers/test-dir.js')
   const { join } = await import('node:path')
@@ -67,16 +66,7 @@ t.test('a mirror follows an old log holding a recall of a whole product', async 
   const recall = await ledger.submit(sign('food.recall', 'regulator-x', 'whole', { ids: ['https://id.gs1.org/01/06901234001037'], reason: 'whole product', severity: 'class-i' }, regulator))
   t.equal(recall.created, true, 'the old release took it')
 
-  const mirror = await openMirrorDir(join(root, 'mirror'), { verifierKey: ledger.verifierKey, source: 'inject:/tlog/', primary: 'http://primary.example' })
-  const fetch = async (path: string) => {
-    const response = await app.inject(`/tlog/${path}`)
-    return response.statusCode === 404 ? undefined : new Uint8Array(response.rawPayload)
-  }
-  const follower = new Follower({ ledger: mirror.ledger, source: 'inject:/tlog/', fetch, ed: nodeEd25519, dir: join(root, 'mirror') })
-  t.teardown(async () => {
-    await follower.stop()
-    await mirror.close()
-  })
+  const { mirror, follower } = await testMirror(t, join(root, 'mirror'), { verifierKey: ledger.verifierKey, fetch: injectedTiles(app) })
   await follower.poll()
   t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
   t.equal(mirror.ledger.size, ledger.size, 'the mirror holds the whole log')
