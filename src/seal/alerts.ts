@@ -10,8 +10,9 @@ import { heldInstant } from '../core/date-time.js'
 import { DUE_INDEX_SPREAD_MS, daysBefore, dueIndexTime, formatLocal, isOffHours, sealConfig, type SealConfig } from './config.js'
 import { SEAL_SPACES, byOrgKey, getApplication, type AlertRef, type ApplicationRecord, type OrgApplication } from './records.js'
 import { sumOfAmounts } from './amounts.js'
-import { isNearDuplicate, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
+import { areNearDuplicateTokens, isOverBudget, isUnderThreshold, overdueAt, splitFires, stampedBeforeApprovalRecorded } from './patterns.js'
 import { OPEN_STATES } from './workflow.js'
+import { titleTokens } from './similarity.js'
 
 /** An alert's record and, for each application it names, an index record that points at it. */
 function alertWrites(alert: Alert, suffix: string, space: string): RecordWrite[] {
@@ -110,11 +111,13 @@ export async function splitContractAlert(
     gte: joinKey(application.org, since),
     lt: prefixRange(application.org).lt,
   })
+  const tokens = titleTokens(application.title)
   const group: OrgApplication[] = []
   for (const [, other] of earlier) {
-    if (other.applicationId === application.applicationId || !isUnderThreshold(other.amount, config)) continue
-    if (!isNearDuplicate(application.title, other.title, config)) continue
-    if ((await getApplication(ctx, other.applicationId))?.state === 'rejected') continue
+    if (other.applicationId === application.applicationId || !isUnderThreshold(other.amount, config) || other.rejected) continue
+    // Tokens kept in the index: one member's many near-duplicates cost a comparison each, not a tokenising and a read.
+    if (!areNearDuplicateTokens(tokens, other.tokens ? new Set(other.tokens) : titleTokens(other.title), config)) continue
+    if (!other.tokens && (await getApplication(ctx, other.applicationId))?.state === 'rejected') continue
     group.push(other)
   }
   group.push({ applicationId: application.applicationId, seq: ctx.seq, title: application.title, amount: application.amount })
@@ -134,13 +137,15 @@ export async function splitContractAlert(
   }
 }
 
-/** The index record SPLIT_CONTRACT ranges over. */
+/** The index record SPLIT_CONTRACT ranges over; written at seal.apply and again at seal.reject. */
 export function orgApplicationRecord(application: ApplicationRecord): RecordWrite {
   const value: OrgApplication = {
     applicationId: application.applicationId,
     seq: application.appliedSeq,
     title: application.title,
     ...(application.amount !== undefined ? { amount: application.amount } : {}),
+    tokens: [...titleTokens(application.title)],
+    ...(application.state === 'rejected' ? { rejected: true as const } : {}),
   }
   return { space: SEAL_SPACES.byOrg, key: byOrgKey(application.org, application.appliedAt, application.applicationId), value }
 }

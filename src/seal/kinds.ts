@@ -124,7 +124,11 @@ async function decide(ctx: RuleContext, changes: (application: ApplicationRecord
     fail('NOT_APPROVER', `${ctx.actor.id} is not an approver of seal ${seal.sealId}`, { sealId: seal.sealId, actor: ctx.actor.id, approvers: seal.approvers })
   }
   const next = advance(ctx, application, seal, changes(application))
-  if (next.state === 'rejected') await settle(ctx, next, config)
+  if (next.state === 'rejected') {
+    await settle(ctx, next, config)
+    const orgRecord = orgApplicationRecord(next)
+    ctx.put(orgRecord.space, orgRecord.key, orgRecord.value)
+  }
 }
 
 /** The seal kinds with `overrides` of the default thresholds and zone. */

@@ -38,7 +38,12 @@ export function isUnderThreshold(amount: number | undefined, config: SealConfig)
 
 /** SPLIT_CONTRACT: a title near enough the completing application's to be the same job. */
 export function isNearDuplicate(completingTitle: string, otherTitle: string, config: SealConfig): boolean {
-  return jaccard(titleTokens(completingTitle), titleTokens(otherTitle)) >= config.titleSimilarity
+  return areNearDuplicateTokens(titleTokens(completingTitle), titleTokens(otherTitle), config)
+}
+
+/** isNearDuplicate on titles already tokenised (the node keeps each application's tokens in its org index). */
+export function areNearDuplicateTokens(completing: Set<string>, other: Set<string>, config: SealConfig): boolean {
+  return jaccard(completing, other) >= config.titleSimilarity
 }
 
 /** SPLIT_CONTRACT: whether an application recorded at `at` is within the window of one recorded at `completingAt`. */

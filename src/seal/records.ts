@@ -112,6 +112,14 @@ export interface OrgApplication {
   seq: number
   title: string
   amount?: number
+  /**
+   * The title's tokens (similarity.ts titleTokens), computed once when it was applied for, so that a later
+   * application compares its title with each in the window without tokenising them again. Records written
+   * before they were kept have none; SPLIT_CONTRACT then tokenises the title and reads the application.
+   */
+  tokens?: string[]
+  /** Set when the application is rejected (on records that keep `tokens`), so SPLIT_CONTRACT reads no application record. */
+  rejected?: true
 }
 
 /** Where a stored alert is: ALERT_SPACE or ATTEMPT_SPACE, and its key there. */
