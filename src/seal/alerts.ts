@@ -93,6 +93,14 @@ export function overBudgetAlert(
 }
 
 /**
+ * How many of a SPLIT_CONTRACT group's members (the earliest, and always the completing one) the message
+ * quotes by title; the others by id and amount. A group is raised again with each later near-duplicate, so
+ * quoting every title made one clerk's flood of near-duplicates store titles quadratically; the entries
+ * (seqs) still hold every title, and the pages show them from there.
+ */
+const TITLED_MEMBERS = 10
+
+/**
  * SPLIT_CONTRACT, checked when an application is made. With T the collective threshold, the group is
  * the new application a (which must have an amount below T) and every earlier application p of the
  * same org recorded in the window [a.recordedAt - splitWindowDays, a.recordedAt], not rejected, with an
@@ -133,7 +141,7 @@ export async function splitContractAlert(
     message:
       `${group.length} applications of ${application.org} within ${config.splitWindowDays} days with near-duplicate titles, ` +
       `each below the collective-decision threshold of ${threshold} CNY, together ${sumOfAmounts(amounts)} CNY: ` +
-      group.map((g) => `${g.applicationId} "${g.title}" ${g.amount}`).join('; '),
+      group.map((g, i) => (i < TITLED_MEMBERS || i === group.length - 1 ? `${g.applicationId} "${g.title}" ${g.amount}` : `${g.applicationId} ${g.amount}`)).join('; '),
   }
 }
 
