@@ -7,6 +7,7 @@ import { overdueAlertSource } from './alerts.js'
 import { sealConfig, type SealConfig } from './config.js'
 import { sealRoutes } from './http/seal-routes.js'
 import { sealKinds } from './kinds.js'
+import { buildOrgTokensIndex } from './org-index.js'
 
 /** Roles of the village side; seal statements are otherwise signed by whoever the seal's record names. */
 export const SEAL_ROLES = ['member', 'inspector'] as const
@@ -18,6 +19,9 @@ export const domain: Domain<SealConfig> = {
   // No seal kind has a statement-only check; every rule needs the ledger's state.
   alertSources: (config) => [overdueAlertSource(config)],
   actionForms: SEAL_ACTION_FORMS,
+  async upgradeStore(store) {
+    await buildOrgTokensIndex(store)
+  },
   settings(config) {
     const { collectiveThreshold, splitWindowDays, splitMinApplications, titleSimilarity, zoneOffset, offHoursFrom, offHoursTo } = sealConfig(config)
     return { collectiveThreshold, splitWindowDays, splitMinApplications, titleSimilarity, zoneOffset, offHoursFrom, offHoursTo }
