@@ -88,7 +88,7 @@ export async function verifyCommand(argv: string[]): Promise<number> {
   }
   if (progress) process.stderr.write('\n')
   if (!outcome.ok && outcome.firstBad) {
-    process.stdout.write(`FAILED at seq ${outcome.firstBad.seq}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries checked)\n`)
+    process.stdout.write(`FAILED${outcome.firstBad.seq === undefined ? '' : ` at seq ${outcome.firstBad.seq}`}: ${outcome.firstBad.code}: ${outcome.firstBad.reason} (${outcome.checked} entries checked)\n`)
     return EXIT_VERIFY_FAILED
   }
   let witnessed = ''

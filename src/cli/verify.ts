@@ -10,12 +10,12 @@ import { WITNESSED_CHECKPOINT_FILE } from './node-dir.js'
 import { bytesEqual, fromHex, toHex } from '../core/bytes.js'
 import { verifyCheckpoint, type Checkpoint } from '../core/checkpoint.js'
 import { nodeEd25519 } from '../core/ed25519-node.js'
-import { fail } from '../core/errors.js'
+import { fail, isTracechainError } from '../core/errors.js'
 import { canonicalJson } from '../core/canonical-json.js'
 import { verifyConsistency } from '../core/merkle.js'
 import { MAX_NOTE_BYTES } from '../core/signed-note.js'
 import { MAX_ENTRY_BYTES } from '../ledger/entry-bytes.js'
-import { Auditor, GENESIS_PREV, auditRange } from '../ledger/audit.js'
+import { Auditor, GENESIS_PREV, auditRange, type AuditInput } from '../ledger/audit.js'
 import { auditLedger } from '../ledger/audit-ledger.js'
 import { openDataDir } from './mirror-dir.js'
 import { CheckPool } from '../ledger/check-pool.js'
@@ -31,7 +31,8 @@ export interface VerifyOutcome {
   checked: number
   size: number
   root: string
-  firstBad?: { seq: number; code: string; reason: string }
+  /** the first bad entry; no seq where the store's damage names none (STORE_CORRUPT of a whole file) */
+  firstBad?: { seq?: number; code: string; reason: string }
   /** what --checkpoint established, in words */
   consistency?: string
   /** the checkpoint audited against, as served (with any witnesses' cosignatures) */
@@ -85,25 +86,29 @@ export async function verifyUrl(
   const checks = logChecksOf(DOMAIN_KINDS, CheckPool.shared(DOMAIN_KIND_MODULES), DEFAULT_MAX_CLOCK_SKEW_MS)
   const auditor = new Auditor({ ed: nodeEd25519, checks, from: 0, prevLeafHash: GENESIS_PREV })
   if (saved) auditor.keepRoot(saved.checkpoint.size)
+  // An entry the node serves malformed is a finding at its seq, as a bad entry is: the chunk is cut before it, the
+  // entries ahead of it are walked (one of them may be the first bad), and the audit stops there.
+  let malformed: { seq: number; code: string; reason: string } | undefined
   const read = async (from: number, limit: number) => {
     const page = await fetchJson<{ entries: { entry: unknown; leafHash: string }[] }>(`${base}/v1/entries?from=${from}&limit=${limit}`, MAX_ANSWER_BYTES.page)
     if (!Array.isArray(page?.entries)) fail('ENTRY_INVALID', `the node answered entries from ${from} without a list of entries`)
     if (page.entries.length < limit) fail('ENTRY_INVALID', `the node served ${page.entries.length} entries from ${from}, expected ${limit}`)
-    return page.entries.map((item: unknown, i) => {
-      const { entry, leafHash } = (item ?? {}) as { entry?: unknown; leafHash?: unknown }
-      let text: string | undefined
+    const inputs: AuditInput[] = []
+    for (const [i, item] of (page.entries as unknown[]).entries()) {
       try {
-        text = typeof entry === 'object' && entry !== null && typeof leafHash === 'string' ? canonicalJson(entry) : undefined
-      } catch {
-        text = undefined
+        inputs.push(servedInput(from + i, item))
+      } catch (error) {
+        const finding = { seq: from + i, code: isTracechainError(error) ? error.code : 'ENTRY_INVALID', reason: (error as Error).message }
+        if (malformed === undefined || finding.seq < malformed.seq) malformed = finding
+        break
       }
-      if (text === undefined) fail('ENTRY_INVALID', `the node served seq ${from + i} without an entry object and its leafHash`)
-      return { seq: from + i, bytes: new TextEncoder().encode(text), expectedLeafHash: fromHex(leafHash as string, 'leafHash') }
-    })
+    }
+    return inputs
   }
   await auditRange(auditor, 0, checkpoint.size, PAGE_SIZE, read, { onProgress: options.onProgress && ((checked) => options.onProgress?.(checked, checkpoint.size)) })
   const rootAtSaved = auditor.keptRoot
   if (auditor.firstBad) return { ok: false, checked: auditor.checked, size: checkpoint.size, root: '', firstBad: auditor.firstBad }
+  if (malformed) return { ok: false, checked: auditor.checked, size: checkpoint.size, root: '', firstBad: malformed }
   const root = (auditor.accumulator as NonNullable<Auditor['accumulator']>).root()
   if (!bytesEqual(root, checkpoint.rootHash)) {
     return failed(auditor.checked, checkpoint.size, 'CHECKPOINT_MISMATCH', `the entries give root ${toHex(root)}, the checkpoint signs ${toHex(checkpoint.rootHash)}`)
@@ -128,6 +133,26 @@ export async function verifyUrl(
   return { ok: true, checked: auditor.checked, size: checkpoint.size, root: toHex(root), note, ...(consistency ? { consistency } : {}) }
 }
 
+/** Entry `seq` as /v1/entries serves it: its canonical bytes and the leaf hash the node claims; ENTRY_INVALID if malformed. */
+function servedInput(seq: number, item: unknown): AuditInput {
+  const { entry, leafHash } = (item ?? {}) as { entry?: unknown; leafHash?: unknown }
+  let text: string | undefined
+  try {
+    text = typeof entry === 'object' && entry !== null && typeof leafHash === 'string' ? canonicalJson(entry) : undefined
+  } catch {
+    text = undefined
+  }
+  if (text === undefined) fail('ENTRY_INVALID', `the node served seq ${seq} without an entry object and its leafHash`)
+  let expectedLeafHash: Uint8Array
+  try {
+    expectedLeafHash = fromHex(leafHash as string, 'leafHash')
+  } catch (error) {
+    fail('ENTRY_INVALID', `the node served seq ${seq} with a malformed leafHash: ${(error as Error).message}`)
+  }
+  if (expectedLeafHash.length !== 32) fail('ENTRY_INVALID', `the node served seq ${seq} with a leafHash of ${expectedLeafHash.length} bytes, not 32`)
+  return { seq, bytes: new TextEncoder().encode(text), expectedLeafHash }
+}
+
 /** The witnessed checkpoint a node keeps beside its store (serve --witness), if it is one of this tree's. */
 async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | undefined> {
   const file = join(dir, WITNESSED_CHECKPOINT_FILE)
@@ -145,6 +170,18 @@ async function witnessedNoteOf(dir: string, ledger: Ledger): Promise<string | un
  * audit of the same store format, against the checkpoint the directory holds, its own or the followed log's.
  */
 export async function verifyDir(dir: string, options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress } = {}): Promise<VerifyOutcome> {
+  try {
+    return await verifyOpenedDir(dir, options)
+  } catch (error) {
+    // A store that does not read back as the log it committed (an entry file cut or rewritten, a tile lost) is the
+    // directory's verdict, not the operator's mistake: FAILED, at the seq the store names where it names one.
+    if (!isTracechainError(error) || error.code !== 'STORE_CORRUPT') throw error
+    const seq = (error.details as { seq?: unknown } | undefined)?.seq
+    return { ok: false, checked: 0, size: 0, root: '', firstBad: { ...(typeof seq === 'number' ? { seq } : {}), code: error.code, reason: error.message } }
+  }
+}
+
+async function verifyOpenedDir(dir: string, options: { verifierKey?: string; checkpointFile?: string; onProgress?: Progress }): Promise<VerifyOutcome> {
   const node = await openDataDir(dir)
   try {
     const { ledger } = node

@@ -25,9 +25,11 @@ t.test('a lowered last offset: serve and verify --dir refuse, naming entries.idx
   for (const args of [['verify', '--dir', dir], ['serve', '--dir', dir, '--port', '0', '--host', '127.0.0.1']]) {
     const run = await runCli(args)
     t.not(run.code, 0, `${args[0]} fails`)
-    t.match(run.stderr, /STORE_CORRUPT/, args[0])
-    t.match(run.stderr, /entries\.idx/, `${args[0]} names the file`)
-    t.match(run.stderr, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
+    // verify says it as its verdict (stdout, exit 1), serve as its error (stderr, exit 2)
+    const said = run.stdout + run.stderr
+    t.match(said, /STORE_CORRUPT/, args[0])
+    t.match(said, /entries\.idx/, `${args[0]} names the file`)
+    t.match(said, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
   }
   t.same([readFileSync(indexPath), readFileSync(join(dir, 'db', 'entries.bin'))], before, 'nothing changed on disk')
 })
@@ -43,8 +45,9 @@ t.test('a truncated entries.bin: serve and verify --dir refuse, naming entries.b
   for (const args of [['verify', '--dir', dir], ['serve', '--dir', dir, '--port', '0', '--host', '127.0.0.1']]) {
     const run = await runCli(args)
     t.not(run.code, 0, `${args[0]} fails`)
-    t.match(run.stderr, /STORE_CORRUPT/, args[0])
-    t.match(run.stderr, /entries\.bin/, `${args[0]} names the file`)
-    t.match(run.stderr, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
+    const said = run.stdout + run.stderr
+    t.match(said, /STORE_CORRUPT/, args[0])
+    t.match(said, /entries\.bin/, `${args[0]} names the file`)
+    t.match(said, new RegExp(`entry ${lastSeq}\\b`), `${args[0]} names the seq`)
   }
 })
