@@ -47,7 +47,7 @@ export function bundlePath(options: Pick<BundleDownload, 'id' | 'seq' | 'applica
   return `/${formatDigitalLinkPath(gtinElements({ gtin: identifier.gtin, lot: identifier.lot }))}`
 }
 
-/** As Response.text() decodes: malformed UTF-8 becomes U+FFFD, and the bundle's parse then refuses it. */
+/** As Response.text() and File.text() decode: a leading BOM is dropped, malformed UTF-8 becomes U+FFFD (which the bundle's checks then refuse). */
 const lenientUtf8 = new TextDecoder()
 
 /** Fetches the bundle, checks its shape and writes it; one line on what it holds. Throws the node's code when it refuses. */
@@ -141,7 +141,9 @@ export async function verifyBundleFile(
     if (size > MAX_BUNDLE_BYTES) {
       return { ok: false, lines: [`FAILED: ${file} could not be checked`, '  what failed:', `    ${file} is ${size} bytes, over the ${MAX_BUNDLE_BYTES} a bundle may be`] }
     }
-    text = readFileSync(file, 'utf8')
+    // Decoded as the drop page's File.text() decodes it (the Encoding standard's UTF-8 decode): a leading BOM, which
+    // RFC 8259 lets a parser ignore and an editor may write, is dropped, and malformed UTF-8 becomes U+FFFD.
+    text = lenientUtf8.decode(readFileSync(file))
   } catch (error) {
     throw new TracechainError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}`)
   }
