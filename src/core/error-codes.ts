@@ -42,7 +42,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   // Food (EPCIS, identifiers, recall)
   IDENTIFIER_INVALID: 'an EPC URN or GS1 Digital Link that does not parse',
   CHECK_DIGIT_INVALID: 'a GTIN, GLN or SSCC whose GS1 check digit is wrong',
-  EPCIS_INVALID: 'a food.event body that fails the EPCIS 2.0 JSON schema',
+  EPCIS_INVALID: 'a food.event body that fails the EPCIS 2.0 JSON schema, or a rule on its values (a temperature sensorReport whose uom is no temperature unit)',
   LOCATION_NOT_ALLOWED: 'readPoint or bizLocation is not one of the actor\'s registered locations',
   LOCATION_REQUIRED: 'an event with neither readPoint nor bizLocation from an actor that has registered locations',
   NOT_PRODUCT_MAKER: 'an event makes a lot or item of a GTIN whose brand owner neither is the signer nor names it among its makers',

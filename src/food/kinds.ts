@@ -6,7 +6,7 @@ import type { Repeat, RuleContext, StatementKind } from '../ledger/kinds.js'
 import { validateEpcisEvent } from './epcis-schema.js'
 import { verifyEventTimeInRange } from './dates.js'
 import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
-import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, itemLotKey, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
+import { bizStepOf, canonicalObject, dispositionOf, edgesOf, eventOf, foreignTemperatureUnit, itemLotKey, objectsOf, utcMillis, type EpcisEvent } from './objects.js'
 import { joinKey, seqKey } from '../store/keys.js'
 import {
   SPACES,
@@ -69,6 +69,10 @@ const eventKind: StatementKind = {
     const products = await productsNamed(ctx, event)
     const objects = objectsOf(event, (gtin) => products.get(gtin)?.companyPrefixLength)
     if (isDeclaration(event)) return acceptDeclaration(ctx, event, hashId, objects)
+    // GS1's schema lets a report's uom be any string; a temperature in "fah" or "XYZ" cannot be judged against a
+    // storage range. New statements only: a mirror replaying a log that holds one follows it (the reading is not judged).
+    const unit = ctx.replaying ? undefined : foreignTemperatureUnit(event)
+    if (unit !== undefined) fail('EPCIS_INVALID', `a temperature sensorReport's uom ${JSON.stringify(unit)} is no temperature unit: use CEL, FAH or KEL (UN/CEFACT Rec 20)`, { uom: unit, allowed: ['CEL', 'FAH', 'KEL'] })
     checkLocations(ctx, event)
     const made = madeObjects(event, objects)
     checkMakers(ctx.actor.id, made, products)

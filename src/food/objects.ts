@@ -177,20 +177,57 @@ export function utcMillis(time: string): string {
   return parsed === undefined ? time : new Date(parsed).toISOString()
 }
 
-/** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted): each value, and a percentile's. */
+/** The UN/CEFACT Rec 20 temperature units EPCIS 2.0 sensor reports use (CEL, FAH, KEL), as °C; a report with no
+ *  uom is read as °C, as it always was. Any other unit (lower case included: Rec 20 codes are upper case) is none. */
+const TO_CELSIUS: Readonly<Record<string, (value: number) => number>> = {
+  CEL: (value) => value,
+  FAH: (value) => ((value - 32) * 5) / 9,
+  KEL: (value) => value - 273.15,
+}
+
+/** `value` in °C, or undefined when `uom` (attacker-controlled) is not a temperature unit. The node's alert, its
+ *  write-time refusal and the consumer page's chart all read units through this one function. */
+export function celsiusOf(value: number, uom: string | undefined): number | undefined {
+  if (uom === undefined) return value
+  return Object.hasOwn(TO_CELSIUS, uom) ? TO_CELSIUS[uom](value) : undefined
+}
+
+function isTemperatureReport(report: SensorReport): boolean {
+  return typeof report.type === 'string' && /(^|[/:])Temperature$/.test(report.type)
+}
+
+/** The temperature reports of the event, each with the time it is read at. */
+function temperatureReports(event: EpcisEvent): { report: SensorReport; time?: string }[] {
+  return (event.sensorElementList ?? []).flatMap((element) =>
+    (element.sensorReport ?? []).filter(isTemperatureReport).map((report) => ({ report, time: report.time ?? element.sensorMetadata?.time })),
+  )
+}
+
+/** Temperatures in °C from the event's sensor reports (CEL, or FAH and KEL converted): each value, and a percentile's.
+ *  A report in a unit that is no temperature (an old log's, recorded before such units were refused) gives none. */
 export function temperatureReadings(event: EpcisEvent): { celsius: number; time?: string }[] {
   const out: { celsius: number; time?: string }[] = []
-  for (const element of event.sensorElementList ?? []) {
-    for (const report of element.sensorReport ?? []) {
-      if (!report.type || !/(^|[/:])Temperature$/.test(report.type)) continue
-      for (const value of [report.value, report.minValue, report.maxValue, report.meanValue, report.percValue]) {
-        if (typeof value !== 'number') continue
-        const celsius = report.uom === 'FAH' ? ((value - 32) * 5) / 9 : report.uom === 'KEL' ? value - 273.15 : value
-        out.push({ celsius, time: report.time ?? element.sensorMetadata?.time })
-      }
+  for (const { report, time } of temperatureReports(event)) {
+    for (const value of [report.value, report.minValue, report.maxValue, report.meanValue, report.percValue]) {
+      if (typeof value !== 'number') continue
+      const celsius = celsiusOf(value, report.uom)
+      if (celsius !== undefined) out.push({ celsius, time })
     }
   }
   return out
+}
+
+/** The temperature reports whose sensor itself raised ALARM_CONDITION (with a value or without): an excursion the
+ *  logger saw against its own thresholds. ERROR_CONDITION (the sensor failed) says nothing about the goods. */
+export function temperatureAlarms(event: EpcisEvent): { time?: string }[] {
+  return temperatureReports(event)
+    .filter(({ report }) => report.exception === 'ALARM_CONDITION')
+    .map(({ time }) => (time === undefined ? {} : { time }))
+}
+
+/** The first temperature report's uom that is no temperature unit, for refusing a new event that carries one. */
+export function foreignTemperatureUnit(event: EpcisEvent): string | undefined {
+  return temperatureReports(event).find(({ report }) => report.uom !== undefined && celsiusOf(0, report.uom) === undefined)?.report.uom
 }
 
 /** Mass in kilograms for the UN/ECE Rec 20 mass units, undefined for others. */
