@@ -4,7 +4,7 @@
 import type { RuleContext } from '../ledger/kinds.js'
 import { alertRecord, type Alert } from '../ledger/alerts.js'
 import { seqKey } from '../store/keys.js'
-import { canonicalObject, itemLotKey, kilograms, objectsOf, temperatureReadings, type EpcisEvent } from './objects.js'
+import { canonicalObject, itemLotKey, kilograms, objectsOf, temperatureAlarms, temperatureReadings, type EpcisEvent } from './objects.js'
 import { MAX_CARRIER_EDGES, MAX_CONTAINED_EDGES, contentsBudget, contentsOf, gtinOfKey, latestShipment, productOf } from './queries.js'
 import { lotBalance } from './lot-balance.js'
 import { findRecallOf } from './recall-index.js'
@@ -59,10 +59,13 @@ function contentsNote(contents: { cut: boolean }, record: FoodEventRecord): stri
   return ` (contents of ${containers.join(', ')} cut at ${MAX_CONTAINED_EDGES} edges: lots beyond were not checked)`
 }
 
-/** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names). */
+/** TEMPERATURE_EXCURSION: a sensor reading outside the storage range of a product in the event (or in a container it names),
+ *  or the temperature sensor's own ALARM_CONDITION. */
 export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEvent, record: FoodEventRecord, contents: ContainedObjects): Promise<Alert | undefined> {
   const readings = temperatureReadings(event)
-  if (readings.length === 0) return undefined
+  // The logger's own ALARM_CONDITION is an excursion it saw against its thresholds, whatever values the report gives.
+  const alarms = temperatureAlarms(event)
+  if (readings.length === 0 && alarms.length === 0) return undefined
   const affected: string[] = []
   const details: string[] = []
   const contained = await contents()
@@ -70,12 +73,18 @@ export async function temperatureExcursionAlert(ctx: RuleContext, event: EpcisEv
   for (const object of candidates) {
     const product = await productOf(ctx, object.key)
     const range = product?.storage
-    if (!range) continue
-    const outside = readings.filter((r) => (range.minC !== undefined && r.celsius < range.minC) || (range.maxC !== undefined && r.celsius > range.maxC))
-    if (outside.length === 0) continue
+    // A sensor's alarm counts for a product with no storage range too: the logger judged it by its own thresholds.
+    if (!product || (!range && alarms.length === 0)) continue
+    const outside = range ? readings.filter((r) => (range.minC !== undefined && r.celsius < range.minC) || (range.maxC !== undefined && r.celsius > range.maxC)) : []
+    if (outside.length === 0 && alarms.length === 0) continue
     affected.push(object.id)
-    const worst = outside.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a))
-    details.push(`${object.id}: ${outside.length} reading(s) outside ${range.minC ?? '-∞'}..${range.maxC ?? '∞'} °C (e.g. ${worst.celsius} °C)`)
+    const said: string[] = []
+    if (alarms.length > 0) said.push(`the temperature sensor raised ALARM_CONDITION ${alarms.length} time(s)${alarms[0].time ? ` (first at ${alarms[0].time})` : ''}`)
+    if (outside.length > 0) {
+      const worst = outside.reduce((a, b) => (Math.abs(b.celsius) > Math.abs(a.celsius) ? b : a))
+      said.push(`${outside.length} reading(s) outside ${range?.minC ?? '-∞'}..${range?.maxC ?? '∞'} °C (e.g. ${worst.celsius} °C)`)
+    }
+    details.push(`${object.id}: ${said.join('; ')}`)
   }
   return affected.length > 0 ? { kind: 'TEMPERATURE_EXCURSION', ...origin(ctx), ids: affected, message: details.join('; ') + contentsNote(contained, record) } : undefined
 }

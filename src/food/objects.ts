@@ -218,10 +218,11 @@ export function temperatureReadings(event: EpcisEvent): { celsius: number; time?
 }
 
 /** The temperature reports whose sensor itself raised ALARM_CONDITION (with a value or without): an excursion the
- *  logger saw against its own thresholds. ERROR_CONDITION (the sensor failed) says nothing about the goods. */
+ *  logger saw against its own thresholds; bare or as CBV's URI (cbv:SensorAlertType-ALARM_CONDITION). ERROR_CONDITION
+ *  (the sensor failed) says nothing about the goods. */
 export function temperatureAlarms(event: EpcisEvent): { time?: string }[] {
   return temperatureReports(event)
-    .filter(({ report }) => report.exception === 'ALARM_CONDITION')
+    .filter(({ report }) => typeof report.exception === 'string' && /(^|SensorAlertType-)ALARM_CONDITION$/.test(report.exception))
     .map(({ time }) => (time === undefined ? {} : { time }))
 }
 

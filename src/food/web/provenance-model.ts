@@ -3,7 +3,7 @@
 // the browser derives it again from the entries it verified (web/bound-view.ts).
 
 import { BoundViewError, type ActorProfile, type EvidenceEntry } from '../../web/bound-view.js'
-import { bizStepOf, canonicalObject, certificatesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
+import { bizStepOf, canonicalObject, certificatesOf, eventOf, ilmdDate, itemLotKey, objectsOf, temperatureAlarms, temperatureReadings, utcMillis, type EpcisEvent } from '../objects.js'
 import { madeObjects } from '../makers.js'
 import { DISTRIBUTION_STEPS } from '../cbv.js'
 import { bestBeforeOf, ilmdDayOf } from '../best-before.js'
@@ -54,6 +54,8 @@ export interface StepView {
   destination?: ActorView
   goods: GoodsLine[]
   readings: Reading[]
+  /** how many of the step's temperature reports the sensor itself flagged ALARM_CONDITION: an excursion whatever the values */
+  sensorAlarms?: number
   storage?: { minC?: number; maxC?: number }
   certificates: string[]
   /** a sale or shipment of this lot recorded after its recall was */
@@ -275,11 +277,12 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       })
     }
     const readings = temperatureReadings(event)
+    const sensorAlarms = temperatureAlarms(event).length
     const profile = input.actors.get(item.actor)
     const destination = event.destinationList?.map((d) => owners.get(d.destination)).find((owner) => owner !== undefined)
     const bizStep = bizStepOf(event)
     if (bizStep !== undefined && DISTRIBUTION_STEPS.has(bizStep)) distribution.add(item.seq)
-    const stage = stageOf({ bizStep: bizStep ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 })
+    const stage = stageOf({ bizStep: bizStep ?? null, eventType: event.type, roles: profile?.roles ?? [], productNames: names, hasReadings: readings.length > 0 || sensorAlarms > 0 })
     const harvest = ilmdDayOf(ilmdDate(event, 'harvestStartDate', 'harvestEndDate'))
     const eventBestBefore = ilmdDayOf(ilmdDate(event, 'bestBeforeDate', 'itemExpirationDate'))
     // What makes the lot is what the node's best-before index counts (makers.ts): a commissioning's ObjectEvent ADD too.
@@ -304,6 +307,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       ...(destination && destination.id !== item.actor ? { destination: actorView(destination.id, destination) } : {}),
       goods,
       readings,
+      ...(sensorAlarms > 0 ? { sensorAlarms } : {}),
       ...((storage ?? pageProduct?.storage) && readings.length > 0 ? { storage: storage ?? pageProduct?.storage } : {}),
       certificates: certificatesOf(event),
       dates: { ...(harvest ? { harvest } : {}), ...(eventBestBefore ? { bestBefore: eventBestBefore } : {}) },

@@ -79,7 +79,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     step.certificates.length > 0
       ? `<p class="certs" data-fact="certificate">${t.certificates}: ${step.certificates.map((url) => `<a href="${escapeHtml(url)}" rel="noopener nofollow">${t.certificate} ↗</a>`).join(' ')}</p>`
       : ''
-  const excursion = step.readings.some((r) => isOutside(r.celsius, step.storage))
+  const excursion = (step.sensorAlarms ?? 0) > 0 || step.readings.some((r) => isOutside(r.celsius, step.storage))
   return (
     `<li class="step k-${step.kind}${step.corrected ? ' corrected' : ''}" data-seq="${step.seq}" data-actor="${escapeHtml(step.actor.id)}" data-fact="step">` +
     `<span class="dot"${excursion ? ' style="border-color:#c62828"' : ''}></span>` +
@@ -91,7 +91,7 @@ function renderStep(step: StepView, lang: Lang, recalledLot: string | undefined)
     (dates.length > 0 ? `<p class="muted">${dates.join(' · ')}</p>` : '') +
     (step.afterRecall ? `<p class="goods"><span class="tag">${AFTER_RECALL[step.kind === 'sale' ? 'sale' : 'transport'][lang]}</span></p>` : '') +
     lateLine(step.lateDays, lang) +
-    (step.readings.length > 0 ? `<div data-fact="temperature">${renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset)}</div>` : '') +
+    (step.readings.length > 0 || step.sensorAlarms ? `<div data-fact="temperature">${renderTemperatureChart(step.readings, step.storage, lang, step.timeZoneOffset, step.sensorAlarms)}</div>` : '') +
     certificates +
     `<p class="entry"><a href="/v1/entries/${step.seq}">${t.ledgerEntry} #${step.seq}</a><span class="tick"></span></p>` +
     `</li>`

@@ -23,10 +23,11 @@ export function isOutside(celsius: number, storage: { minC?: number; maxC?: numb
   return storage !== undefined && ((storage.minC !== undefined && celsius < storage.minC) || (storage.maxC !== undefined && celsius > storage.maxC))
 }
 
-/** The chart and its summary as an HTML fragment; empty for no readings. */
-export function renderTemperatureChart(readings: ChartReading[], storage: { minC?: number; maxC?: number } | undefined, lang: Lang, offset?: string): string {
-  if (readings.length === 0) return ''
+/** The chart and its summary as an HTML fragment, led by the sensor's own alarms when it raised any; empty for neither. */
+export function renderTemperatureChart(readings: ChartReading[], storage: { minC?: number; maxC?: number } | undefined, lang: Lang, offset?: string, sensorAlarms = 0): string {
   const text = TEXT[lang]
+  const alarm = sensorAlarms > 0 ? `<p><span class="warn" data-fact="sensor-alarm">${escapeHtml(text.sensorAlarm)} (ALARM_CONDITION × ${sensorAlarms})</span></p>` : ''
+  if (readings.length === 0) return alarm ? `<div class="chart">${alarm}</div>` : ''
   const sorted = [...readings].sort((a, b) => (a.time && b.time ? Date.parse(a.time) - Date.parse(b.time) : 0))
   const values = sorted.map((r) => r.celsius)
   const bounds = [...values, ...(storage?.minC !== undefined ? [storage.minC] : []), ...(storage?.maxC !== undefined ? [storage.maxC] : [])]
@@ -83,6 +84,6 @@ export function renderTemperatureChart(readings: ChartReading[], storage: { minC
   const label = `${text.readings}: ${count}, ${spread}`
   return (
     `<div class="chart"><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(label)}">${parts.join('')}</svg>` +
-    `<p>${escapeHtml(text.readings)} · ${escapeHtml(count)} · ${escapeHtml(spread)}</p>${summary ? `<p>${summary}</p>` : ''}</div>`
+    `<p>${escapeHtml(text.readings)} · ${escapeHtml(count)} · ${escapeHtml(spread)}</p>${alarm}${summary ? `<p>${summary}</p>` : ''}</div>`
   )
 }
