@@ -23,7 +23,7 @@ export const ERROR_SUMMARIES: Readonly<Record<ErrorCode, string>> = {
   STATEMENT_TYPE_UNKNOWN: 'the statement type is not one this node records',
   ISSUED_IN_FUTURE: 'issuedAt is further ahead of the node clock than the allowed skew',
   TIME_OUT_OF_RANGE: 'a date-time past year 9999 or before year 0000 in UTC (an eventTime at its own offset too; a query bound), which has no RFC 3339 UTC form',
-  NAME_BLANK: 'an actor.register whose name, or one of its languages, shows nothing: empty, spaces, or only invisible characters',
+  NAME_BLANK: 'an actor.register or food.product whose name, or one of its languages, shows nothing: empty, spaces, or only invisible characters',
   // Identity and signatures
   UNAUTHORIZED: 'a request to POST /capture or GET /capture without a capture token the node knows (Authorization: Bearer)',
   CUSTODY_NOT_REGISTERED: 'a capture token whose actor is not registered with custody "node" under the custodial key the node holds, or is revoked',

@@ -3,6 +3,7 @@
 
 import { fail } from '../core/errors.js'
 import type { Repeat, RuleContext, StatementKind } from '../ledger/kinds.js'
+import { verifyNameVisible } from '../ledger/actor-kinds.js'
 import { validateEpcisEvent } from './epcis-schema.js'
 import { verifyEventTimeInRange } from './dates.js'
 import { identifierKey, isValidGs1Key, parseIdentifier, toDigitalLink } from './identifiers.js'
@@ -40,6 +41,8 @@ const productKind: StatementKind = {
   async accept(ctx) {
     const body = ctx.statement.body as Omit<ProductRecord, 'owner' | 'seqs'>
     if (!isValidGs1Key(body.gtin)) fail('CHECK_DIGIT_INVALID', `GTIN ${body.gtin} has a wrong check digit`, { gtin: body.gtin })
+    // A name that shows nothing would print as nothing on the label and the page. New statements only, as for actors.
+    if (!ctx.replaying) verifyNameVisible(body.name, "a product's")
     const existing = await ctx.get<ProductRecord>(SPACES.product, body.gtin)
     if (existing && existing.owner !== ctx.actor.id) {
       fail('PRODUCT_OWNED', `GTIN ${body.gtin} is registered by ${existing.owner}`, { gtin: body.gtin, owner: existing.owner })

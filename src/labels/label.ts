@@ -1,6 +1,7 @@
 // The printable label: the QR code of the lot's Digital Link URI, the product name in Chinese and
 // English, the lot, the trace code and the URI in small print, as SVG (and PNG through png.ts).
 
+import { hasVisibleText } from '../core/display-text.js'
 import { buildQrMatrix, qrPathData, QUIET_ZONE_MODULES } from './qr.js'
 
 export type LabelSize = 'print' | 'screen'
@@ -131,11 +132,13 @@ function nameText(y: number, name: string, preferred: number, attrs: { weight?: 
  * cut's "…" within it), and so does a browser showing the <title>, where the lot and trace code follow the name.
  */
 function namesOf(name: ProductName | null, gtin: string): { primary: string; secondary?: string } {
-  if (name === null) return { primary: `GTIN ${gtin}` }
   const printed = (text: string) => text.replace(BIDI_CONTROLS, '')
-  if (typeof name === 'string') return { primary: printed(name) }
-  const primary = printed(name.zh ?? name.en ?? `GTIN ${gtin}`)
-  return { primary, secondary: name.zh !== undefined && name.en !== undefined ? printed(name.en) : undefined }
+  // An old log's blank name ("", "\u200b", {"zh": ""}), which a food.product is now refused for, prints as absent.
+  const shown = (text: string | undefined) => (text !== undefined && hasVisibleText(text) ? text : undefined)
+  const [zh, en] = name === null ? [] : typeof name === 'string' ? [shown(name)] : [shown(name.zh), shown(name.en)]
+  const primary = zh ?? en
+  if (primary === undefined) return { primary: `GTIN ${gtin}` }
+  return { primary: printed(primary), secondary: zh !== undefined && en !== undefined ? printed(en) : undefined }
 }
 
 /**

@@ -47,13 +47,14 @@ export function requireActorStatementRole(signer: ActorRecord, type: string): vo
 }
 
 /**
- * Refuses a new actor.register whose name, or one of its languages, shows nothing (NAME_BLANK). In accept,
- * not in the schema or the registry, so an audit or a mirror still replays an old log that holds one.
+ * Refuses a new statement whose name (`whose`: an actor's, a product's), or one of its languages, shows nothing
+ * (NAME_BLANK). Called in accept, not in the schema or the registry, so an audit or a mirror still replays an
+ * old log that holds one.
  */
-function verifyNameVisible(name: unknown): void {
+export function verifyNameVisible(name: unknown, whose = "an actor's"): void {
   const texts = typeof name === 'string' ? [name] : Object.values(name ?? {})
   const blank = texts.find((text) => typeof text === 'string' && !hasVisibleText(text))
-  if (blank !== undefined) fail('NAME_BLANK', `an actor's name must show something; ${JSON.stringify(blank)} is empty or invisible`, { name })
+  if (blank !== undefined) fail('NAME_BLANK', `${whose} name must show something; ${JSON.stringify(blank)} is empty or invisible`, { name })
 }
 
 export const actorKinds: StatementKind[] = [

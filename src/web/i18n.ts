@@ -38,6 +38,12 @@ export function nameIn(name: Bilingual, lang: Lang, fallback = ''): string {
   return shown === undefined ? fallback : bidiClosed(shown)
 }
 
+/** A product's name as a page shows it: an old log's blank one ("", "\u200b", {"zh": ""}), which a food.product is now
+ *  refused for (NAME_BLANK), is its GTIN instead, so no goods line, recall or inspection names nothing. */
+export function productNameOrGtin(name: Bilingual, gtin: string): Bilingual {
+  return nameIn(name, 'zh') !== '' ? name : { zh: `${TEXT.zh.gtin} ${gtin}`, en: `${TEXT.en.gtin} ${gtin}` }
+}
+
 /** "中文 / English" text (as the demo recall reason is written) reduced to the reader's half, its bidi controls closed. */
 export function halfIn(text: string, lang: Lang): string {
   const parts = text.split(' / ')

@@ -11,7 +11,7 @@ import type { InspectionBody, Measurement } from '../inspection.js'
 import type { ProductRecord } from '../records.js'
 import { toDigitalLink } from '../identifiers.js'
 import { traceCodeOf } from '../../labels/digital-link.js'
-import type { Bilingual } from '../../web/i18n.js'
+import { productNameOrGtin, type Bilingual } from '../../web/i18n.js'
 import { lateBy, lateDays } from '../../core/late-record.js'
 import { regionOfAddress } from '../../core/master-data.js'
 import { regionOf, type Region } from './places.js'
@@ -238,7 +238,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
   const relevant = new Set([...journey, ...reach(start.key, forward, true)])
   const owners = locationOwners(input.actors.values())
   const actor = (id: string) => actorView(id, input.actors.get(id))
-  const productName = (gtin: string | undefined) => (gtin ? (products.get(gtin)?.name ?? null) : null)
+  const productName = (gtin: string | undefined) => (gtin && products.has(gtin) ? productNameOrGtin(products.get(gtin)?.name, gtin) : null)
 
   const pageProduct = start.identifier.gtin ? (products.get(start.identifier.gtin) ?? null) : null
   const steps: StepView[] = []
@@ -270,7 +270,7 @@ export function provenanceViewOf(input: ProvenanceInput): ProvenanceView {
       names.push(...(typeof name === 'string' ? [name] : [name.zh ?? '', name.en ?? '']))
       const amount = quantities.get(object.key)
       goods.push({
-        name,
+        name: productNameOrGtin(name, product.gtin),
         ...(object.identifier.lot !== undefined ? { lot: object.identifier.lot } : {}),
         ...(amount?.quantity !== undefined ? { quantity: amount.quantity, uom: amount.uom } : {}),
         role: object.role === 'input' ? 'input' : object.role === 'output' ? 'output' : 'goods',

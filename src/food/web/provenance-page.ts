@@ -116,7 +116,7 @@ function renderInspection(inspection: InspectionView, view: ProvenanceView, lang
   const t = TEXT[lang]
   const failed = inspection.outcome === 'fail'
   const verdict = failed ? `<span class="tag">✗ ${t.inspectionFailed}</span>` : `<span class="pass">✓ ${t.inspectionPassed}</span>`
-  const lotName = inspection.self ? nameIn(view.product?.name, lang) : `${t.inspectionOfIngredient}: ${nameIn(inspection.lotName, lang)}`
+  const lotName = inspection.self ? nameIn(view.product?.name, lang, view.gtin ? `${t.gtin} ${view.gtin}` : '') : `${t.inspectionOfIngredient}: ${nameIn(inspection.lotName, lang)}`
   return (
     `<li class="step${failed ? ' failed' : ''}" data-seq="${inspection.seq}" data-actor="${escapeHtml(inspection.by.id)}" data-outcome="${inspection.outcome}" data-fact="inspection">` +
     `<span class="dot"${failed ? ' style="border-color:#c62828"' : ''}></span>` +
@@ -142,7 +142,7 @@ function renderRecall(view: ProvenanceView, lang: Lang): string {
   if (!recall) return ''
   const t = TEXT[lang]
   const severity = SEVERITY[recall.severity]?.[lang] ?? recall.severity
-  const lotName = recall.self ? nameIn(view.product?.name, lang) : nameIn(recall.lotName, lang)
+  const lotName = recall.self ? nameIn(view.product?.name, lang, view.gtin ? `${TEXT[lang].gtin} ${view.gtin}` : '') : nameIn(recall.lotName, lang)
   return (
     `<section class="recall" role="alert" data-fact="recall"><h2>${t.recalled} / ${t.recalledEn}</h2>` +
     `<p><strong>${escapeHtml(halfIn(recall.reason, lang))}</strong></p>` +
