@@ -4,10 +4,24 @@
 // now refused (400 EPCIS_INVALID, nothing written); a reading in one, in an old log, is judged by neither the
 // node's alert nor the page's chart, which read units through one function (celsiusOf).
 
+import { join } from 'node:path'
 import t from 'tap'
 import { demoSigner } from '../../src/cli/demo.js'
+import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
+import { toBase64 } from '../../src/core/bytes.js'
+import { buildStatementEnvelope } from '../../src/core/dsse.js'
+import { nodeEd25519 } from '../../src/core/ed25519-node.js'
+import { foodKinds } from '../../src/food/kinds.js'
 import { celsiusOf, temperatureReadings, type EpcisEvent } from '../../src/food/objects.js'
+import { buildApp } from '../../src/http/app.js'
+import type { RuleContext, StatementKind } from '../../src/ledger/kinds.js'
+import { Ledger } from '../../src/ledger/ledger.js'
+import { LevelStore } from '../../src/store/level-store.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
+import { commissioning } from '../helpers/food-events.js'
+import { newSigner } from '../helpers/ledger.js'
+import { injectedTiles, testMirror } from '../helpers/mirror.js'
+import { testDir } from '../helpers/test-dir.js'
 
 const COLD_CHAIN = 'urn:epc:id:sgln:6901234.00004.0'
 // The demo's pallet …0102 carries zongzi lot Z260526B, stored at 0..4 °C.
@@ -51,4 +65,32 @@ t.test('the node and the page read units by one function: a foreign unit gives n
   for (const uom of ['fah', 'cel', 'XYZ', 'toString', '__proto__']) t.equal(celsiusOf(50, uom), undefined, uom)
   const event = { sensorElementList: [{ sensorReport: [{ type: 'gs1:Temperature', value: 50, uom: 'fah' }, { type: 'gs1:Temperature', value: 50, uom: 'FAH' }] }] } as unknown as EpcisEvent
   t.same(temperatureReadings(event).map((r) => r.celsius), [10], "an old log's 50 \"fah\" is not read as 50 °C")
+})
+
+// The release before this one: food.event without the unit check, as a mirror's replay runs it.
+const eventKind = foodKinds.find((kind) => kind.type === 'food.event') as StatementKind
+const earlierEvent: StatementKind = { ...eventKind, accept: (ctx) => eventKind.accept(Object.create(ctx, { replaying: { value: true } }) as RuleContext) }
+
+t.test('a mirror follows an old log holding a reading in "fah"', async (t) => {
+  const root = testDir(t)
+  const store = await LevelStore.open(join(root, 'node', 'db'))
+  const operator = newSigner()
+  const farm = newSigner()
+  const ledger = await Ledger.initialise({ store, nodeSigner: newSigner(), origin: 'tracechain.test/old', ed: nodeEd25519, kinds: [...DOMAIN_KINDS, earlierEvent] }, operator)
+  const app = await buildApp({ ledger, config: { baseUrl: 'http://127.0.0.1' } })
+  t.teardown(async () => {
+    await app.close()
+    await ledger.close()
+    await store.close()
+  })
+  const sign = (type: string, actor: string, body: Record<string, unknown>, signer = farm) =>
+    buildStatementEnvelope({ type, actor, id: `${type}-${actor}`, issuedAt: new Date().toISOString(), body }, [signer])
+  await ledger.submit(sign('actor.register', 'operator', { id: 'farm-a', name: '甲农场', roles: ['farm'], publicKey: toBase64(farm.publicKey) }, operator))
+  const reading = { sensorElementList: [{ sensorReport: [{ type: 'gs1:Temperature', value: 50, uom: 'fah' }] }] }
+  await ledger.submit(sign('food.event', 'farm-a', commissioning({ quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234001037/10/L1', quantity: 1, uom: 'KGM' }], ...reading })))
+
+  const { mirror, follower } = await testMirror(t, join(root, 'mirror'), { verifierKey: ledger.verifierKey, fetch: injectedTiles(app) })
+  await follower.poll()
+  t.equal(follower.status.following, true, JSON.stringify(follower.status.failure))
+  t.equal(mirror.ledger.size, ledger.size, 'the mirror holds the whole log')
 })
