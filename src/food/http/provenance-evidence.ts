@@ -10,7 +10,7 @@ import { actorProfile, type ActorProfile, type EvidenceEntry } from '../../web/b
 import { canonicalObject, eventOf, objectsOf } from '../objects.js'
 import type { Provenance } from '../provenance.js'
 import { SPACES, type ProductRecord } from '../records.js'
-import type { ProvenanceInput } from '../web/provenance-model.js'
+import type { ProvenanceInput } from '../web/provenance-view.js'
 
 /** The operator of each ledger: the actor entry 0 registered, looked up once. */
 const operators = new WeakMap<Ledger, string>()

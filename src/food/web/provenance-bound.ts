@@ -4,7 +4,8 @@
 import { BoundViewError, type BoundView, type BoundViewInput } from '../../web/bound-view.js'
 import type { Lang } from '../../web/i18n.js'
 import { canonicalObject } from '../objects.js'
-import { provenanceViewOf, type ProvenanceView } from './provenance-model.js'
+import { provenanceViewOf } from './provenance-model.js'
+import type { ProvenanceView } from './provenance-view.js'
 import { declarationsAmong } from './provenance-corrections.js'
 import { PROVENANCE_VIEW, renderProvenanceArea } from './provenance-page.js'
 

@@ -7,7 +7,8 @@
 import { boundAreaOpen, type BoundArea } from '../../web/bound-view.js'
 import { escapeHtml, escapeText, renderShell, withLang } from '../../web/html.js'
 import { formatTime, halfIn, nameIn, TEXT, type Bilingual, type Lang } from '../../web/i18n.js'
-import { isProductPage, type ActorView, type GoodsLine, type InspectionView, type ProvenanceView, type StepView } from './provenance-model.js'
+import { isProductPage } from './provenance-model.js'
+import type { ActorView, GoodsLine, InspectionView, ProvenanceView, StepView } from './provenance-view.js'
 import { isOutside, renderTemperatureChart } from './temperature-chart.js'
 
 /** The name of the page's bound view (web/bound-view.ts). */
