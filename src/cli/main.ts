@@ -71,7 +71,7 @@ const commands: Record<string, Command> = {
   },
 
   async mirror(argv) {
-    const { values } = parse(argv, { ...HTTP_FLAGS, ...RULE_SETTING_FLAGS, from: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, primary: { type: 'string' }, 'witness-key': { type: 'string', multiple: true } })
+    const { values } = parse(argv, { ...HTTP_FLAGS, ...RULE_SETTING_FLAGS, from: { type: 'string' }, key: { type: 'string' }, dir: { type: 'string' }, primary: { type: 'string' }, 'witness-key': { type: 'string', multiple: true }, 'witness-min': { type: 'string' } })
     const { runMirror } = await import('./mirror.js')
     await runMirror({
       ...(await httpSettings(values)),
@@ -80,6 +80,7 @@ const commands: Record<string, Command> = {
       dir: resolve(requireString(values, 'dir')),
       primary: optionalHttpUrlFlag(values, 'primary'),
       ...(values['witness-key'] !== undefined ? { witnessKeys: values['witness-key'] as unknown as string[] } : {}),
+      ...(values['witness-min'] !== undefined ? { witnessMin: wholeNumberFlag(values, 'witness-min') } : {}),
       ...(await ruleSettingFlagsOf(values)),
     })
     return EXIT_OK

@@ -7,12 +7,13 @@ import { join } from 'node:path'
 import { nodeEd25519 } from '../core/ed25519-node.js'
 import { fail } from '../core/errors.js'
 import { parseVerifierKey } from '../core/signed-note.js'
-import { parseWitnessVerifierKey } from '../core/cosignature.js'
+import { formatWitnessVerifierKey, parseWitnessVerifierKey, type WitnessKey } from '../core/cosignature.js'
 import { domainCheckModules, domainKinds, upgradeStore } from '../domains.js'
 import { CheckPool } from '../ledger/check-pool.js'
 import { Ledger } from '../ledger/ledger.js'
 import { writeFileDurably } from '../store/durable-file.js'
 import { LevelStore } from '../store/level-store.js'
+import type { WitnessPolicyView } from '../http/routes/log.js'
 import { isInitialised, openNode, type NodeOpenOptions } from './node-dir.js'
 import { makeDirectorySync } from '../store/make-directory.js'
 import { isMissingOrEmpty, writeDataDirIgnore } from './data-dir-ignore.js'
@@ -29,12 +30,19 @@ export interface MirrorConfig {
    * under one is verified, and a line under any other key is never served. Absent: the ones mirror.json holds.
    */
   witnessKeys?: string[]
+  /**
+   * how many of those witnesses its pages require to have cosigned the checkpoint (GET /v1/witnesses), as a node's
+   * --witness-min. Absent: all of them, as a node's default. Pinned with the keys: new keys without it mean all.
+   */
+  witnessMin?: number
 }
 
 export interface OpenMirror {
   store: LevelStore
   ledger: Ledger
   config: MirrorConfig
+  /** the witnesses its pages require (GET /v1/witnesses); undefined when it was given none */
+  witnessPolicy?: WitnessPolicyView
   close(): Promise<void>
 }
 
@@ -61,11 +69,15 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
   if (wanted !== undefined && held !== undefined && held.verifierKey !== wanted.verifierKey) {
     fail('BAD_REQUEST', `${dir} mirrors the log of key ${held.verifierKey}, not ${wanted.verifierKey}: give each log its own directory`)
   }
-  // Witness keys given once stay pinned in mirror.json: a restart without the flags serves the same lines.
+  // Witness keys given once stay pinned in mirror.json: a restart without the flags serves the same lines and
+  // requires the same quorum. New keys replace the quorum too: a quorum of the old list may not fit the new one.
   const witnessKeys = wanted?.witnessKeys ?? held?.witnessKeys
-  const config: MirrorConfig = { ...((wanted ?? held) as MirrorConfig), ...(witnessKeys ? { witnessKeys } : {}) }
+  const witnessMin = wanted?.witnessKeys !== undefined ? wanted.witnessMin : (wanted?.witnessMin ?? held?.witnessMin)
+  const { verifierKey, source, primary } = (wanted ?? held) as MirrorConfig
+  const config: MirrorConfig = { verifierKey, source, primary, ...(witnessKeys ? { witnessKeys } : {}), ...(witnessMin !== undefined ? { witnessMin } : {}) }
   parseVerifierKey(config.verifierKey)
   const witnesses = (config.witnessKeys ?? []).map((vkey) => parseWitnessVerifierKey(vkey))
+  const witnessPolicy = witnessPolicyOf(witnesses, witnessMin)
   if (wanted !== undefined && held === undefined && isMissingOrEmpty(dir)) {
     makeDirectorySync(dir)
     writeDataDirIgnore(dir)
@@ -90,6 +102,7 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
       store,
       ledger,
       config,
+      ...(witnessPolicy ? { witnessPolicy } : {}),
       close: async () => {
         await ledger.close()
         await store.close()
@@ -99,6 +112,24 @@ export async function openMirrorDir(dir: string, wanted?: MirrorConfig, rules: P
     await store.close()
     throw error
   }
+}
+
+/**
+ * What the mirror's pages require (its GET /v1/witnesses): the witnesses it was given, `min` of them (default: all),
+ * held as a node holds its --witness-min. Without witnesses, none. Throws BAD_REQUEST for a quorum that cannot be met
+ * or a witness named twice.
+ */
+function witnessPolicyOf(witnesses: readonly WitnessKey[], min: number | undefined): WitnessPolicyView | undefined {
+  if (witnesses.length === 0) {
+    if (min !== undefined) fail('BAD_REQUEST', '--witness-min without --witness-key: a mirror given no witnesses requires none')
+    return undefined
+  }
+  const required = min ?? witnesses.length
+  if (!Number.isSafeInteger(required) || required < 1 || required > witnesses.length) {
+    fail('BAD_REQUEST', `--witness-min must be 1..${witnesses.length} (the witnesses given), got ${required}`)
+  }
+  if (new Set(witnesses.map((key) => key.name)).size !== witnesses.length) fail('BAD_REQUEST', 'a witness is named twice')
+  return { min: required, witnesses: witnesses.map((key) => ({ name: key.name, verifierKey: formatWitnessVerifierKey(key.name, key.publicKey) })) }
 }
 
 /**

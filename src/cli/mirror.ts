@@ -28,6 +28,8 @@ export interface MirrorOptions extends HttpSettings, Pick<SettingFlags, 'lateRec
   primary?: string
   /** --witness-key: the witnesses whose cosignatures it serves (default: those D/mirror.json pins, else none) */
   witnessKeys?: string[]
+  /** --witness-min: how many of them its pages require (default: those D/mirror.json pins, else all of them) */
+  witnessMin?: number
 }
 
 export async function runMirror(options: MirrorOptions): Promise<void> {
@@ -40,7 +42,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   const { domainConfigs, ...rules } = ruleSettingsOf(settings)
   await checkListenable(options.host, options.port)
   const mallocTrim = await startMallocTrim(mallocTrimSecondsFrom(process.env))
-  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source), ...(options.witnessKeys ? { witnessKeys: options.witnessKeys } : {}) }, rules)
+  const mirror = await openMirrorDir(options.dir, { verifierKey: options.verifierKey, source, primary: options.primary ?? primaryOf(source), ...(options.witnessKeys ? { witnessKeys: options.witnessKeys } : {}), ...(options.witnessMin !== undefined ? { witnessMin: options.witnessMin } : {}) }, rules)
   const saved = save(mirror.ledger.size)
   const follower = new Follower({ ledger: mirror.ledger, source, fetch: httpResources(from), ed: nodeEd25519, dir: options.dir })
   const app = await buildApp({
@@ -53,6 +55,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       trustProxy: options.trustProxy,
     },
     mirror: follower,
+    ...(mirror.witnessPolicy ? { witnessPolicy: mirror.witnessPolicy } : {}),
     ...appSettingsOf(saved),
   })
   const address = await app.listen({ host: options.host, port: options.port })
@@ -63,7 +66,7 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
       `  follows     ${source}  (from size ${mirror.ledger.size})`,
       `  log key     ${mirror.ledger.verifierKey}  (labels: #log=${logKeyIdOf(mirror.ledger.verifierKey)})`,
       `  writes to   ${mirror.config.primary}`,
-      ...witnessLines(mirror.config.witnessKeys ?? []),
+      ...witnessLines(mirror.config.witnessKeys ?? [], mirror.witnessPolicy?.min),
       `  health      ${address}/healthz`,
       `  data        ${options.dir}`,
       ...allocatorLine(mallocTrim),
@@ -84,10 +87,16 @@ export async function runMirror(options: MirrorOptions): Promise<void> {
   })
 }
 
-/** The banner's witness lines: whose cosignatures it serves; without any, it serves the log's signature alone. */
-function witnessLines(witnessKeys: readonly string[]): string[] {
-  if (witnessKeys.length === 0) return ['  witnesses   none given (--witness-key): cosignatures are not served']
-  return witnessKeys.map((vkey) => `  witness     ${vkey}  (its cosignatures verified and served)`)
+/**
+ * The banner's witness lines: whose cosignatures it serves and how many of them its pages require; without any,
+ * it serves the log's signature alone and its pages require none.
+ */
+function witnessLines(witnessKeys: readonly string[], min: number | undefined): string[] {
+  if (witnessKeys.length === 0) return ['  witnesses   none given (--witness-key): cosignatures are not served, pages require none']
+  return [
+    ...witnessKeys.map((vkey) => `  witness     ${vkey}  (its cosignatures verified and served)`),
+    `  pages       require ${min} of the ${witnessKeys.length} witnesses to have cosigned (--witness-min; give the node's)`,
+  ]
 }
 
 /** How long the banner waits for the primary's settings, and the most of them it reads. */

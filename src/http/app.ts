@@ -25,7 +25,7 @@ import { consoleRoutes } from './routes/console.js'
 import { consoleActRoutes } from './routes/console-act.js'
 import { NO_WEBHOOKS, webhookRoutes, type WebhookStatusSource } from './routes/webhooks.js'
 import { settingsRoutes } from './routes/settings.js'
-import { logRoutes } from './routes/log.js'
+import { logRoutes, type WitnessPolicyView } from './routes/log.js'
 import { installRequestMetrics, operationRoutes, type MirrorStatusSource, type PublishingStatus, type WitnessingStatus } from './routes/operations.js'
 import { TracechainError } from '../core/errors.js'
 import { statementRoutes } from './routes/statements.js'
@@ -75,6 +75,8 @@ export interface AppOptions {
   mirror?: MirrorStatusSource
   /** set when the node has witnesses (serve --witness): its served checkpoint is the latest they cosigned */
   witnessing?: WitnessingStatus
+  /** on a mirror given witnesses (mirror --witness-key): the policy its pages require, as a node's comes from `witnessing` */
+  witnessPolicy?: WitnessPolicyView
   /** the node's webhooks (serve --webhook), for GET /v1/webhooks and the console */
   webhooks?: WebhookStatusSource
   /** each domain's settings (serve's flags): its alerts, pages and GET /v1/settings use them */
@@ -109,7 +111,7 @@ export const MAX_PATH_PARAM_LENGTH = 512
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
-export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, webhooks = NO_WEBHOOKS, domainConfigs = {}, settingsSince, capture }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ledger, config, clock = () => new Date(), domains = DOMAINS, publishing, mirror, witnessing, witnessPolicy, webhooks = NO_WEBHOOKS, domainConfigs = {}, settingsSince, capture }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logger ?? false,
     bodyLimit: DEFAULT_BODY_LIMIT,
@@ -162,7 +164,9 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
   await app.register(statementRoutes, { ledger, intakeBytes: config.statementIntakeBytes })
   // With witnesses, the checkpoint served (and published) is the latest that meets their policy, until one does the latest.
   const servedCheckpoint = () => witnessing?.checkpoint ?? ledger.checkpoint
-  await app.register(logRoutes, { ledger, servedCheckpoint, ...(witnessing ? { witnessPolicy: witnessing.policy } : {}) })
+  // The witnesses pages require: a node's are those it asks to cosign, a mirror's those its operator gave it.
+  const pagePolicy = witnessing?.policy ?? witnessPolicy
+  await app.register(logRoutes, { ledger, servedCheckpoint, ...(pagePolicy ? { witnessPolicy: pagePolicy } : {}) })
   await app.register(tlogRoutes, { ledger, servedCheckpoint })
   await app.register(bundleRoutes, { ledger, servedCheckpoint })
   await app.register(actorRoutes, { ledger, demoKeys })
@@ -173,7 +177,7 @@ export async function buildApp({ ledger, config, clock = () => new Date(), domai
       baseUrl: config.baseUrl,
       servedCheckpoint,
       ...independentVerifier,
-      ...(witnessing ? { witnessMin: witnessing.policy.min } : {}),
+      ...(pagePolicy ? { witnessMin: pagePolicy.min } : {}),
       ...(domainConfigs[domain.name] ? { config: domainConfigs[domain.name] } : {}),
       ...(capture ? { capture } : {}),
     })
