@@ -18,13 +18,14 @@ export const USAGE = `tracechain <command> [options]
            [--witness-dir WD --witness-log VKEY... [--witness-port P]]  the node also witnesses those logs
   mirror   --from URL --key VKEY --dir D [--primary URL] [--port P] [--host H] [--base-url URL] [--rate-limit ...] [--trust-proxy ...]
            [--late-record-hours H] [--split-threshold CNY] [--split-window-days D] [--zone +08:00] [--off-hours 22-6]
-           [--witness-key VKEY]...
+           [--witness-key VKEY]... [--witness-min K]
                                                 follow the log whose tile tree is at URL (a node's /tlog/, a CDN),
                                                 verifying every checkpoint, tile and entry and the node's rules, and
                                                 serve every read route and page; writes get 405 naming --primary;
                                                 the alert settings as serve's, kept in D/settings.json; serves the
                                                 cosignatures of the --witness-key witnesses (pinned in D/mirror.json)
-                                                it verified, and no other signature line
+                                                it verified, and no other signature line; its pages require K of
+                                                them (default all, pinned with the keys)
   witness init --dir D --name NAME               create a witness: its Ed25519 key (0600) and name
   witness  --dir D --log VKEY... [--port P] [--host H]
                                                 a C2SP tlog-witness for the logs whose keys are given: cosigns a
