@@ -6,7 +6,7 @@
 
 import { join } from 'node:path'
 import t from 'tap'
-import { DOMAIN_KINDS, openNode } from '../../src/cli/node-dir.js'
+import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { toBase64 } from '../../src/core/bytes.js'
 import { nodeEd25519 } from '../../src/core/ed25519-node.js'
@@ -19,6 +19,7 @@ import { LevelStore } from '../../src/store/level-store.js'
 import { commissioning } from '../helpers/food-events.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
+import { nodeOfOldLog } from '../helpers/old-log.js'
 import { injectedTiles, testMirror } from '../helpers/mirror.js'
 
 const GTIN = '06901234001037'
@@ -63,25 +64,13 @@ t.test('a new registration whose name shows nothing is refused, nothing written'
 const earlierRegister: StatementKind = { type: 'actor.register', roles: ['admin'], accept: (ctx) => void applyActorStatement(ctx.registry, ctx.statement, ctx.seq) }
 
 t.test("an old log holding a blank name audits, and its pages show the actor's id", async (t) => {
-  const dir = testDir(t)
-  const fresh = await makeNode(dir)
-  await fresh.close()
-  const store = await LevelStore.open(join(dir, 'db'))
-  const old = await Ledger.open({ store, nodeSigner: fresh.nodeSigner, origin: fresh.config.origin, ed: nodeEd25519, kinds: [...DOMAIN_KINDS, earlierRegister] })
   const farm = newSigner()
   const sign = (type: string, actor: string, body: Record<string, unknown>, signer: Signer = farm) =>
     buildStatementEnvelope({ type, actor, id: `${type}-${actor}`, issuedAt: new Date().toISOString(), body }, [signer])
-  await old.submit(sign('actor.register', 'operator', { id: 'farm-blank', name: { zh: '\u200b', en: '' }, roles: ['farm'], publicKey: toBase64(farm.publicKey) }, fresh.operator))
-  await old.submit(sign('food.product', 'farm-blank', { gtin: GTIN, name: { zh: '粽子', en: 'Zongzi' } }))
-  await old.submit(sign('food.event', 'farm-blank', commissioning({ quantityList: [{ epcClass: `https://id.gs1.org/01/${GTIN}/10/L1`, quantity: 1, uom: 'KGM' }] })))
-  await old.close()
-  await store.close()
-
-  const node = await openNode(dir)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'https://trace.example.cn' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
+  const { node, app } = await nodeOfOldLog(t, [...DOMAIN_KINDS, earlierRegister], async (old, operator) => {
+    await old.submit(sign('actor.register', 'operator', { id: 'farm-blank', name: { zh: '\u200b', en: '' }, roles: ['farm'], publicKey: toBase64(farm.publicKey) }, operator))
+    await old.submit(sign('food.product', 'farm-blank', { gtin: GTIN, name: { zh: '粽子', en: 'Zongzi' } }))
+    await old.submit(sign('food.event', 'farm-blank', commissioning({ quantityList: [{ epcClass: `https://id.gs1.org/01/${GTIN}/10/L1`, quantity: 1, uom: 'KGM' }] })))
   })
   const audit = await app.inject(`/v1/verify?from=0&to=${node.ledger.size}`)
   t.equal(audit.statusCode, 200)

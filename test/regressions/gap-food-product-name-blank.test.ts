@@ -4,21 +4,18 @@
 // blank name is (400 NAME_BLANK, nothing written); an old log holding one still audits, and its page and label
 // show the GTIN where the name would be.
 
-import { join } from 'node:path'
 import t from 'tap'
-import { DOMAIN_KINDS, openNode } from '../../src/cli/node-dir.js'
+import { DOMAIN_KINDS } from '../../src/cli/node-dir.js'
 import { buildStatementEnvelope } from '../../src/core/dsse.js'
 import { toBase64 } from '../../src/core/bytes.js'
-import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import type { Signer } from '../../src/core/keys.js'
 import { foodKinds } from '../../src/food/kinds.js'
 import { buildApp } from '../../src/http/app.js'
-import type { RuleContext, StatementKind } from '../../src/ledger/kinds.js'
-import { Ledger } from '../../src/ledger/ledger.js'
-import { LevelStore } from '../../src/store/level-store.js'
+import type { StatementKind } from '../../src/ledger/kinds.js'
 import { commissioning } from '../helpers/food-events.js'
 import { makeNode, newSigner } from '../helpers/ledger.js'
 import { testDir } from '../helpers/test-dir.js'
+import { earlierRule, nodeOfOldLog } from '../helpers/old-log.js'
 import { buildVerifierBundle } from '../../src/web/bundle.js'
 import { haveChromium, launchChromium, openVerifiedPage } from '../helpers/chromium.js'
 
@@ -47,29 +44,16 @@ t.test('a new product whose name shows nothing is refused, nothing written', asy
 })
 
 // The release before this one: food.product without the name check, as a mirror's replay runs it.
-const productKind = foodKinds.find((kind) => kind.type === 'food.product') as StatementKind
-const earlierProduct: StatementKind = { ...productKind, accept: (ctx) => productKind.accept(Object.create(ctx, { replaying: { value: true } }) as RuleContext) }
+const earlierProduct = earlierRule(foodKinds.find((kind) => kind.type === 'food.product') as StatementKind)
 
 t.test('an old log holding a blank product name audits, and its page and label show the GTIN', async (t) => {
-  const dir = testDir(t)
-  const fresh = await makeNode(dir)
-  await fresh.close()
-  const store = await LevelStore.open(join(dir, 'db'))
-  const old = await Ledger.open({ store, nodeSigner: fresh.nodeSigner, origin: fresh.config.origin, ed: nodeEd25519, kinds: [...DOMAIN_KINDS, earlierProduct] })
   const farm = newSigner()
   const sign = (type: string, actor: string, body: Record<string, unknown>, signer: Signer = farm) =>
     buildStatementEnvelope({ type, actor, id: `${type}-${actor}`, issuedAt: new Date().toISOString(), body }, [signer])
-  await old.submit(sign('actor.register', 'operator', { id: 'farm-a', name: '甲农场', roles: ['farm'], publicKey: toBase64(farm.publicKey) }, fresh.operator))
-  await old.submit(sign('food.product', 'farm-a', { gtin: GTIN, name: { zh: '\u200b' } }))
-  await old.submit(sign('food.event', 'farm-a', commissioning({ quantityList: [{ epcClass: `https://id.gs1.org/01/${GTIN}/10/L1`, quantity: 1, uom: 'KGM' }] })))
-  await old.close()
-  await store.close()
-
-  const node = await openNode(dir)
-  const app = await buildApp({ ledger: node.ledger, config: { baseUrl: 'https://trace.example.cn' } })
-  t.teardown(async () => {
-    await app.close()
-    await node.close()
+  const { node, app } = await nodeOfOldLog(t, [...DOMAIN_KINDS, earlierProduct], async (old, operator) => {
+    await old.submit(sign('actor.register', 'operator', { id: 'farm-a', name: '甲农场', roles: ['farm'], publicKey: toBase64(farm.publicKey) }, operator))
+    await old.submit(sign('food.product', 'farm-a', { gtin: GTIN, name: { zh: '\u200b' } }))
+    await old.submit(sign('food.event', 'farm-a', commissioning({ quantityList: [{ epcClass: `https://id.gs1.org/01/${GTIN}/10/L1`, quantity: 1, uom: 'KGM' }] })))
   })
   const audit = await app.inject(`/v1/verify?from=0&to=${node.ledger.size}`)
   t.equal(audit.json().ok, true, 'the audit replays the old product')

@@ -14,7 +14,7 @@ import { nodeEd25519 } from '../../src/core/ed25519-node.js'
 import { foodKinds } from '../../src/food/kinds.js'
 import { celsiusOf, temperatureReadings, type EpcisEvent } from '../../src/food/objects.js'
 import { buildApp } from '../../src/http/app.js'
-import type { RuleContext, StatementKind } from '../../src/ledger/kinds.js'
+import type { StatementKind } from '../../src/ledger/kinds.js'
 import { Ledger } from '../../src/ledger/ledger.js'
 import { LevelStore } from '../../src/store/level-store.js'
 import { seededDemoApp } from '../helpers/demo-app.js'
@@ -22,6 +22,7 @@ import { commissioning } from '../helpers/food-events.js'
 import { newSigner } from '../helpers/ledger.js'
 import { injectedTiles, testMirror } from '../helpers/mirror.js'
 import { testDir } from '../helpers/test-dir.js'
+import { earlierRule } from '../helpers/old-log.js'
 
 const COLD_CHAIN = 'urn:epc:id:sgln:6901234.00004.0'
 // The demo's pallet …0102 carries zongzi lot Z260526B, stored at 0..4 °C.
@@ -68,8 +69,7 @@ t.test('the node and the page read units by one function: a foreign unit gives n
 })
 
 // The release before this one: food.event without the unit check, as a mirror's replay runs it.
-const eventKind = foodKinds.find((kind) => kind.type === 'food.event') as StatementKind
-const earlierEvent: StatementKind = { ...eventKind, accept: (ctx) => eventKind.accept(Object.create(ctx, { replaying: { value: true } }) as RuleContext) }
+const earlierEvent = earlierRule(foodKinds.find((kind) => kind.type === 'food.event') as StatementKind)
 
 t.test('a mirror follows an old log holding a reading in "fah"', async (t) => {
   const root = testDir(t)

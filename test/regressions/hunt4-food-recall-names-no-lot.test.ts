@@ -39,16 +39,13 @@ t.test('a mirror follows an old log holding a recall of a whole product', async 
   const { buildStatementEnvelope } = await import('../../src/core/dsse.js')
   const { buildApp } = await import('../../src/http/app.js')
   const { injectedTiles, testMirror } = await import('../helpers/mirror.js')
+  const { earlierKinds, earlierRule } = await import('../helpers/old-log.js')
   const { newSigner } = await import('../helpers/ledger.js')
   const { testDir } = await import('../helpers/test-dir.js')
   const { join } = await import('node:path')
   const root = testDir(t)
   // The earlier release's rule: a recall of a GTIN alone was taken (and covered nothing).
-  const earlierRecall = DOMAIN_KINDS.filter((kind) => kind.type === 'food.recall').map((kind) => ({
-    ...kind,
-    accept: (ctx: Parameters<typeof kind.accept>[0]) => kind.accept(Object.create(ctx, { replaying: { value: true } })),
-  }))
-  const kinds = [...DOMAIN_KINDS.filter((kind) => kind.type !== 'food.recall'), ...earlierRecall]
+  const kinds = earlierKinds(earlierRule(DOMAIN_KINDS.find((kind) => kind.type === 'food.recall') as (typeof DOMAIN_KINDS)[number]))
   const store = await LevelStore.open(join(root, 'node', 'db'))
   const operator = newSigner()
   const regulator = newSigner()
