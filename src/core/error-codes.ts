@@ -1,5 +1,5 @@
 // What each error code means, for the OpenAPI description, the CLI, the console's refusals and the test that
-// holds the README's error table to it.
+// holds the error table (docs/errors.md) to it.
 // Apart from errors.ts so that the page scripts, which carry errors.ts, do not carry these words; a
 // code missing here, or one that errors.ts lacks, fails to compile.
 

@@ -1,13 +1,13 @@
-// Every error code is documented in the README (fastify's test/internals/errors.test.js habit).
+// Every error code is documented in docs/errors.md (fastify's test/internals/errors.test.js habit).
 
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { ERROR_CODES } from '../../src/core/error-codes.js'
 import { TracechainError, errorStatus, isTracechainError } from '../../src/core/errors.js'
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const readme = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8')
 
-t.test('each code is in the README error table with its status', async (t) => {
+t.test('each code is in the error table with its status', async (t) => {
   for (const [code, { status }] of Object.entries(ERROR_CODES)) {
     t.match(readme, new RegExp(`\\| \`${code}\` \\| ${status} \\|`), `${code} documented with ${status}`)
   }
